@@ -1,0 +1,10 @@
+import { startScimmyServer } from '../test/servers/scimmy-server.ts';
+import { scimCaller, SCHEMA, obj } from '../test/support/http.ts';
+const s = await startScimmyServer(); const call = scimCaller(s.url, s.token);
+const u = obj((await call('POST', '/Users', { schemas: [SCHEMA.user], userName: 'e@x' })).json);
+const r = await call('PUT', `/Users/${u.id}`, { schemas: [SCHEMA.user], userName: 'e@x', displayName: 'd' }, { headers: { 'if-match': 'W/"stale"' } });
+console.log(r.status);
+const g = await call('GET', `/Users/${u.id}`);
+const r2 = await call('GET', `/Users/${u.id}`, undefined, { headers: { 'if-none-match': g.headers.get('etag')! } });
+console.log(r2.status, g.headers.get('etag'));
+await s.close();

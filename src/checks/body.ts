@@ -1,0 +1,96 @@
+// Assertions on the response body by JSON pointer. SCIM attribute names are case-insensitive
+// (RFC 7643 §2.1), so pointers match keys without regard to case.
+import { getPointer } from '../util/pointer.ts';
+import { isVerdict, responseOf } from './response.ts';
+import { fail, pass, type CheckKind, type Verdict } from './types.ts';
+
+export interface Assertion {
+  pointer: string;
+  equals?: unknown;
+  equalsIgnoreCase?: string;
+  notEquals?: unknown;
+  exists?: boolean;
+  type?: 'string' | 'number' | 'integer' | 'boolean' | 'object' | 'array' | 'null';
+  matches?: string;
+  length?: number;
+  /** For arrays: some element contains all these fields with these values. */
+  contains?: Record<string, unknown>;
+  /** For arrays: no element contains all these fields with these values. */
+  notContains?: Record<string, unknown>;
+  /** For arrays: at most this many elements contain all these fields (`{where, atMost}`). */
+  where?: Record<string, unknown>;
+  atMost?: number;
+  /** The value is one of these. */
+  oneOf?: unknown[];
+}
+
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object') return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) return a.length === (b as unknown[]).length && a.every((v, i) => deepEqual(v, (b as unknown[])[i]));
+  const ka = Object.keys(a as object);
+  const kb = Object.keys(b as object);
+  return ka.length === kb.length && ka.every((k) => deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
+
+/** `subset` holds for `value`: every field of subset is present with an equal value (strings compared as given). */
+export function containsFields(value: unknown, subset: Record<string, unknown>): boolean {
+  if (!value || typeof value !== 'object') return false;
+  return Object.entries(subset).every(([pointer, expected]) => deepEqual(getPointer(value, pointer.startsWith('/') ? pointer : `/${pointer}`), expected));
+}
+
+const typeOf = (value: unknown): string => (value === null ? 'null' : Array.isArray(value) ? 'array' : Number.isInteger(value) ? 'integer' : typeof value);
+
+export function checkAssertion(doc: unknown, a: Assertion): Verdict {
+  const actual = getPointer(doc, a.pointer);
+  const at = { pointer: a.pointer };
+  if (a.exists === true && actual === undefined) return fail(`${a.pointer} is missing`, { ...at, expected: 'present', actual: undefined });
+  if (a.exists === false && actual !== undefined) return fail(`${a.pointer} must not be present`, { ...at, expected: 'absent', actual });
+  if ('equals' in a && !deepEqual(actual, a.equals)) return fail(`${a.pointer} is ${JSON.stringify(actual)}, expected ${JSON.stringify(a.equals)}`, { ...at, expected: a.equals, actual });
+  if ('notEquals' in a && deepEqual(actual, a.notEquals)) return fail(`${a.pointer} must differ from ${JSON.stringify(a.notEquals)}`, { ...at, expected: `not ${JSON.stringify(a.notEquals)}`, actual });
+  if (a.equalsIgnoreCase !== undefined && (typeof actual !== 'string' || actual.toLowerCase() !== a.equalsIgnoreCase.toLowerCase())) {
+    return fail(`${a.pointer} is ${JSON.stringify(actual)}, expected ${JSON.stringify(a.equalsIgnoreCase)} (any case)`, { ...at, expected: a.equalsIgnoreCase, actual });
+  }
+  if (a.oneOf && !a.oneOf.some((v) => deepEqual(v, actual))) return fail(`${a.pointer} is ${JSON.stringify(actual)}, expected one of ${JSON.stringify(a.oneOf)}`, { ...at, expected: a.oneOf, actual });
+  if (a.type) {
+    const t = typeOf(actual);
+    const ok = a.type === 'number' ? t === 'number' || t === 'integer' : t === a.type;
+    if (!ok) return fail(`${a.pointer} must be ${a.type}, got ${t === 'undefined' ? 'nothing' : `${t} ${JSON.stringify(actual)}`}`, { ...at, expected: a.type, actual });
+  }
+  if (a.matches !== undefined && (typeof actual !== 'string' || !new RegExp(a.matches).test(actual))) {
+    return fail(`${a.pointer} is ${JSON.stringify(actual)}, which does not match /${a.matches}/`, { ...at, expected: a.matches, actual });
+  }
+  if (a.length !== undefined && (!Array.isArray(actual) || actual.length !== a.length)) {
+    return fail(`${a.pointer} must have ${a.length} element(s), has ${Array.isArray(actual) ? actual.length : 'none'}`, { ...at, expected: a.length, actual });
+  }
+  if (a.contains && !(Array.isArray(actual) && actual.some((el) => containsFields(el, a.contains!)))) {
+    return fail(`${a.pointer} has no element with ${JSON.stringify(a.contains)}`, { ...at, expected: a.contains, actual });
+  }
+  if (a.notContains && Array.isArray(actual) && actual.some((el) => containsFields(el, a.notContains!))) {
+    return fail(`${a.pointer} still has an element with ${JSON.stringify(a.notContains)}`, { ...at, expected: `no ${JSON.stringify(a.notContains)}`, actual });
+  }
+  if (a.where && a.atMost !== undefined) {
+    const n = Array.isArray(actual) ? actual.filter((el) => containsFields(el, a.where!)).length : 0;
+    if (n > a.atMost) return fail(`${a.pointer} has ${n} elements with ${JSON.stringify(a.where)}, at most ${a.atMost} allowed`, { ...at, expected: `≤ ${a.atMost}`, actual });
+  }
+  return pass();
+}
+
+export const bodyKind: CheckKind = {
+  kind: 'body',
+  description: 'Assertions on the JSON body by pointer (`assert`: a list of {pointer, equals|equalsIgnoreCase|exists|type|matches|length|contains|notContains|where+atMost|oneOf}).',
+  defaultLevel: 'MUST',
+  defaultRefs: [],
+  verify(ctx) {
+    const res = responseOf(ctx);
+    if (isVerdict(res)) return res;
+    if (res.json === undefined) return fail(`the body is not JSON${res.jsonError ? ` (${res.jsonError})` : ''}`, { actual: res.body.slice(0, 200) });
+    const assertions = (Array.isArray(ctx.params.assert) ? ctx.params.assert : [ctx.params.assert]) as Assertion[];
+    for (const a of assertions) {
+      const verdict = checkAssertion(res.json, a);
+      if (verdict.ok !== true) return verdict;
+    }
+    return pass();
+  },
+};

@@ -1,0 +1,74 @@
+// RFC 7644 §3.4.2: a query answers 200 with a ListResponse; totalResults is the number of
+// matching resources, startIndex is 1-based, itemsPerPage the number on this page. A query
+// with no match is still 200 with totalResults 0 (and Entra quarantines a job on a 404 here).
+import { URN } from '../spec/json-schemas.ts';
+import { getPointer } from '../util/pointer.ts';
+import { isVerdict, responseOf } from './response.ts';
+import { fail, pass, type CheckKind } from './types.ts';
+
+interface ListBody {
+  schemas?: unknown;
+  totalResults?: unknown;
+  itemsPerPage?: unknown;
+  startIndex?: unknown;
+  Resources?: unknown;
+}
+
+const ids = (resources: unknown): string[] => (Array.isArray(resources) ? resources.map((r) => String(getPointer(r, '/id'))) : []);
+
+export const listKind: CheckKind = {
+  kind: 'list',
+  description: 'A ListResponse with the expected `total`/`totalAtLeast`, `resources`/`maxResources` on the page, `startIndex`, ids it must include (`includesId`) or exclude (`excludesId`).',
+  defaultLevel: 'MUST',
+  defaultRefs: ['RFC7644-3.4.2'],
+  verify(ctx) {
+    const res = responseOf(ctx);
+    if (isVerdict(res)) return res;
+    if (res.status !== 200) return fail(`a query must answer 200 with a ListResponse, got HTTP ${res.status}`, { expected: 200, actual: res.status });
+    const body = res.json as ListBody | undefined;
+    if (!body || typeof body !== 'object') return fail('the body is not a JSON ListResponse', { actual: res.body.slice(0, 200) });
+    if (!Array.isArray(body.schemas) || !body.schemas.includes(URN.listResponse)) return fail(`"schemas" must contain ${URN.listResponse}`, { pointer: '/schemas', actual: body.schemas ?? null });
+    if (!Number.isInteger(body.totalResults)) return fail(`totalResults must be an integer, got ${JSON.stringify(body.totalResults ?? null)}`, { pointer: '/totalResults', actual: body.totalResults ?? null });
+    const total = body.totalResults as number;
+    const resources = body.Resources === undefined ? [] : body.Resources;
+    if (!Array.isArray(resources)) return fail('"Resources" must be an array', { pointer: '/Resources', actual: typeof resources });
+    if (total > 0 && body.Resources === undefined && ctx.params.resources !== 0) return fail('totalResults is above 0 but "Resources" is missing', { pointer: '/Resources', expected: 'an array', actual: null });
+    const p = ctx.params;
+    if (p.total !== undefined && total !== Number(p.total)) return fail(`totalResults is ${total}, expected ${String(p.total)} (the number of matching resources)`, { pointer: '/totalResults', expected: Number(p.total), actual: total });
+    if (p.totalAtLeast !== undefined && total < Number(p.totalAtLeast)) return fail(`totalResults is ${total}, expected at least ${String(p.totalAtLeast)}`, { pointer: '/totalResults', expected: `≥ ${String(p.totalAtLeast)}`, actual: total });
+    if (p.resources !== undefined && resources.length !== Number(p.resources)) return fail(`the page holds ${resources.length} resource(s), expected ${String(p.resources)}`, { pointer: '/Resources', expected: Number(p.resources), actual: resources.length });
+    if (p.maxResources !== undefined && resources.length > Number(p.maxResources)) return fail(`the page holds ${resources.length} resources, more than count=${String(p.maxResources)}`, { pointer: '/Resources', expected: `≤ ${String(p.maxResources)}`, actual: resources.length });
+    if (resources.length > total) return fail(`the page holds ${resources.length} resources but totalResults is ${total}`, { pointer: '/totalResults', expected: `≥ ${resources.length}`, actual: total });
+    if (body.itemsPerPage !== undefined && body.itemsPerPage !== resources.length) return fail(`itemsPerPage is ${JSON.stringify(body.itemsPerPage)} but the page holds ${resources.length}`, { pointer: '/itemsPerPage', expected: resources.length, actual: body.itemsPerPage });
+    if (p.startIndex !== undefined && body.startIndex !== undefined && body.startIndex !== Number(p.startIndex)) return fail(`startIndex is ${JSON.stringify(body.startIndex)}, expected ${String(p.startIndex)}`, { pointer: '/startIndex', expected: Number(p.startIndex), actual: body.startIndex });
+    const found = ids(resources);
+    for (const id of [p.includesId].flat().filter((x) => x !== undefined).map(String)) {
+      if (!found.includes(id)) return fail(`the resource ${id} is missing from the results`, { pointer: '/Resources', expected: `includes ${id}`, actual: found.slice(0, 20) });
+    }
+    for (const id of [p.excludesId].flat().filter((x) => x !== undefined).map(String)) {
+      if (found.includes(id)) return fail(`the resource ${id} must not be in the results`, { pointer: '/Resources', expected: `excludes ${id}`, actual: found.slice(0, 20) });
+    }
+    const unique = new Set(found);
+    if (unique.size !== found.length) return fail('the page lists the same resource twice', { pointer: '/Resources', actual: found });
+    return pass();
+  },
+};
+
+/** Paging partitions the result: the pages together hold every expected id exactly once. */
+export const partitionKind: CheckKind = {
+  kind: 'partition',
+  description: 'Pages (`pages`: lists of ids captured from each page) together hold each of `expected` exactly once.',
+  defaultLevel: 'MUST',
+  defaultRefs: ['RFC7644-3.4.2.4'],
+  verify(ctx) {
+    const pages = (ctx.params.pages as unknown[]).map((page) => (Array.isArray(page) ? page.map(String) : []));
+    const expected = (ctx.params.expected as unknown[]).map(String);
+    const all = pages.flat();
+    const relevant = all.filter((id) => expected.includes(id));
+    const duplicates = relevant.filter((id, i) => relevant.indexOf(id) !== i);
+    if (duplicates.length > 0) return fail(`${duplicates.length} resource(s) appear on two pages: ${duplicates.slice(0, 5).join(', ')}`, { expected: 'each resource on exactly one page', actual: pages });
+    const missing = expected.filter((id) => !all.includes(id));
+    if (missing.length > 0) return fail(`${missing.length} of ${expected.length} resources appear on no page: ${missing.slice(0, 5).join(', ')}`, { expected, actual: pages });
+    return pass();
+  },
+};

@@ -1,0 +1,104 @@
+// RFC 7644 §3.3 (201 with Location equal to meta.location), RFC 7643 §3.1 (meta: resourceType,
+// created, lastModified, location, version), RFC 7644 §3.14 (ETag equals meta.version) and
+// RFC 7643 §4.1.1 (password is writeOnly, returned "never").
+import { isVerdict, responseOf } from './response.ts';
+import { fail, pass, skip, type CheckKind } from './types.ts';
+
+const isDateTime = (v: unknown): boolean => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i.test(v) && !Number.isNaN(Date.parse(v));
+
+function resourceFrom(json: unknown): Record<string, unknown> | undefined {
+  return json && typeof json === 'object' && !Array.isArray(json) ? (json as Record<string, unknown>) : undefined;
+}
+
+export const locationKind: CheckKind = {
+  kind: 'location',
+  description: 'A created resource comes with a Location header: an absolute URL equal to meta.location.',
+  defaultLevel: 'MUST',
+  defaultRefs: ['RFC7644-3.3'],
+  verify(ctx) {
+    const res = responseOf(ctx);
+    if (isVerdict(res)) return res;
+    const location = res.headers.location;
+    if (!location) return fail('the response has no Location header', { expected: 'Location: <URL of the new resource>', actual: null });
+    if (!/^https?:\/\//i.test(location)) return fail(`Location must be an absolute URL, got "${location}"`, { actual: location });
+    const meta = resourceFrom(resourceFrom(res.json)?.meta);
+    if (meta?.location !== undefined && meta.location !== location) {
+      return fail(`Location "${location}" differs from meta.location "${String(meta.location)}"`, { pointer: '/meta/location', expected: location, actual: meta.location });
+    }
+    return pass();
+  },
+};
+
+export const metaKind: CheckKind = {
+  kind: 'meta',
+  description: 'meta holds resourceType (`resourceType`), created and lastModified dateTimes, and location: the absolute URL of this resource.',
+  defaultLevel: 'MUST',
+  defaultRefs: ['RFC7643-3.1'],
+  verify(ctx) {
+    const res = responseOf(ctx);
+    if (isVerdict(res)) return res;
+    const resource = resourceFrom(res.json);
+    if (!resource) return fail('the body is not a resource object', { actual: res.body.slice(0, 200) });
+    const meta = resourceFrom(resource.meta);
+    if (!meta) return fail('the resource has no "meta" object', { pointer: '/meta', expected: 'meta', actual: resource.meta ?? null });
+    const expectedType = ctx.params.resourceType;
+    if (expectedType !== undefined && meta.resourceType !== expectedType) return fail(`meta.resourceType is ${JSON.stringify(meta.resourceType ?? null)}, expected "${String(expectedType)}"`, { pointer: '/meta/resourceType', expected: expectedType, actual: meta.resourceType ?? null });
+    for (const field of ['created', 'lastModified'] as const) {
+      if (!isDateTime(meta[field])) return fail(`meta.${field} must be an RFC 3339 dateTime, got ${JSON.stringify(meta[field] ?? null)}`, { pointer: `/meta/${field}`, expected: 'dateTime', actual: meta[field] ?? null });
+    }
+    const location = meta.location;
+    if (typeof location !== 'string' || !/^https?:\/\//i.test(location)) return fail(`meta.location must be the absolute URL of the resource, got ${JSON.stringify(location ?? null)}`, { pointer: '/meta/location', expected: 'absolute URL', actual: location ?? null });
+    if (typeof resource.id === 'string' && !decodeURIComponent(location.replace(/\/+$/, '')).endsWith(`/${resource.id}`)) {
+      return fail(`meta.location "${location}" does not end with the resource id "${resource.id}"`, { pointer: '/meta/location', expected: `…/${resource.id}`, actual: location });
+    }
+    if (Date.parse(String(meta.lastModified)) < Date.parse(String(meta.created))) return fail('meta.lastModified is earlier than meta.created', { pointer: '/meta/lastModified', expected: `≥ ${String(meta.created)}`, actual: meta.lastModified });
+    return pass();
+  },
+};
+
+export const versionKind: CheckKind = {
+  kind: 'version',
+  description: 'With ETags advertised, the resource carries meta.version and the ETag header equals it.',
+  defaultLevel: 'MUST',
+  defaultRefs: ['RFC7644-3.14', 'RFC7643-3.1'],
+  verify(ctx) {
+    if (!ctx.discovery.capabilities.etag) return skip('the server does not advertise ETag support (ServiceProviderConfig etag.supported)');
+    const res = responseOf(ctx);
+    if (isVerdict(res)) return res;
+    const meta = resourceFrom(resourceFrom(res.json)?.meta);
+    if (typeof meta?.version !== 'string' || meta.version === '') return fail('ETags are advertised but meta.version is missing', { pointer: '/meta/version', expected: 'a version string', actual: meta?.version ?? null });
+    const etag = res.headers.etag;
+    if (etag === undefined) return fail('ETags are advertised but the response has no ETag header', { expected: meta.version, actual: null });
+    if (etag !== meta.version) return fail(`ETag header ${etag} differs from meta.version ${meta.version}`, { expected: meta.version, actual: etag });
+    return pass();
+  },
+};
+
+function findKey(value: unknown, key: string, path = ''): string | undefined {
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const hit = findKey(value[i], key, `${path}/${i}`);
+      if (hit) return hit;
+    }
+  } else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if (k.toLowerCase() === key) return `${path}/${k}`;
+      const hit = findKey(v, key, `${path}/${k}`);
+      if (hit) return hit;
+    }
+  }
+  return undefined;
+}
+
+export const noPasswordKind: CheckKind = {
+  kind: 'no-password',
+  description: 'No password appears anywhere in the response (returned "never").',
+  defaultLevel: 'MUST',
+  defaultRefs: ['RFC7643-4.1.1', 'RFC7643-7'],
+  verify(ctx) {
+    const res = responseOf(ctx);
+    if (isVerdict(res)) return res;
+    const at = findKey(res.json, 'password');
+    return at ? fail(`the response returns a password at ${at}; password is writeOnly and returned "never"`, { pointer: at, expected: 'absent', actual: '[redacted]' }) : pass();
+  },
+};

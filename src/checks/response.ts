@@ -1,0 +1,94 @@
+// RFC 7644 §3.1 and §8.1: every SCIM response is JSON of media type application/scim+json, and
+// a server never answers a client's mistake with a server error (RFC 7231 §6.6 is for faults of
+// the server; RFC 7644 §3.12 lists the 4xx answers for bad requests).
+import type { RecordedResponse } from '../record/types.ts';
+import { validateAgainst } from '../spec/validate.ts';
+import type { SchemaName } from '../spec/json-schemas.ts';
+import { fail, pass, skip, type CheckContext, type CheckKind, type Verdict } from './types.ts';
+
+/** The response, or the verdict to return when there is none. */
+export function responseOf(ctx: CheckContext): RecordedResponse | Verdict {
+  const { exchange } = ctx;
+  if (exchange.response) return exchange.response;
+  const why = exchange.transportError ? `${exchange.transportError.code}: ${exchange.transportError.message}` : 'no response';
+  return fail(`no HTTP response (${why})`);
+}
+
+export const isVerdict = (value: RecordedResponse | Verdict): value is Verdict => 'ok' in value;
+
+const asNumbers = (value: unknown): number[] => (Array.isArray(value) ? value.map(Number) : value === undefined ? [] : [Number(value)]);
+
+export const statusKind: CheckKind = {
+  kind: 'status',
+  description: 'The HTTP status is the expected one (`equals` or `oneOf`).',
+  defaultLevel: 'MUST',
+  defaultRefs: ['RFC7644-3.12'],
+  verify(ctx) {
+    const res = responseOf(ctx);
+    if (isVerdict(res)) return res;
+    const allowed = [...asNumbers(ctx.params.equals), ...asNumbers(ctx.params.oneOf)];
+    if (allowed.includes(res.status)) return pass();
+    const detail = bodySummary(res);
+    return fail(`expected HTTP ${allowed.join(' or ')}, got ${res.status}${detail}`, { expected: allowed.length === 1 ? allowed[0] : allowed, actual: res.status });
+  },
+};
+
+export function bodySummary(res: RecordedResponse): string {
+  const json = res.json as { detail?: unknown } | undefined;
+  if (json && typeof json === 'object' && typeof json.detail === 'string') return ` (detail: "${json.detail.slice(0, 160)}")`;
+  return '';
+}
+
+export const noServerErrorKind: CheckKind = {
+  kind: 'no-server-error',
+  description: 'The server answers (no timeout, no reset) with a status below 500.',
+  defaultLevel: 'MUST',
+  defaultRefs: ['RFC7644-3.12'],
+  verify(ctx) {
+    const res = responseOf(ctx);
+    if (isVerdict(res)) return res;
+    if (res.status >= 500) return fail(`the server failed with HTTP ${res.status} on a client error; it must answer 4xx with a SCIM error`, { expected: '4xx', actual: res.status });
+    return pass();
+  },
+};
+
+export const contentTypeKind: CheckKind = {
+  kind: 'content-type',
+  description: 'A response with a body declares `Content-Type: application/scim+json`.',
+  defaultLevel: 'MUST',
+  defaultRefs: ['RFC7644-3.1', 'RFC7644-8.1'],
+  verify(ctx) {
+    const res = responseOf(ctx);
+    if (isVerdict(res)) return res;
+    if (res.body === '') return skip('the response has no body');
+    const type = (res.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    const accepted = ctx.params.allowJson ? ['application/scim+json', 'application/json'] : ['application/scim+json'];
+    if (accepted.includes(type)) return pass();
+    return fail(`Content-Type is "${res.headers['content-type'] ?? '(none)'}", expected application/scim+json`, { expected: 'application/scim+json', actual: res.headers['content-type'] ?? null });
+  },
+};
+
+export const schemaKind: CheckKind = {
+  kind: 'schema',
+  description: 'The body validates against the JSON Schema of a SCIM resource or message (`schema`; for lists, `items`).',
+  defaultLevel: 'MUST',
+  defaultRefs: ['RFC7643-2.3'],
+  verify(ctx) {
+    const res = responseOf(ctx);
+    if (isVerdict(res)) return res;
+    if (res.json === undefined) return fail(`the body is not JSON${res.jsonError ? ` (${res.jsonError})` : ''}`, { actual: res.body.slice(0, 200) });
+    const name = String(ctx.params.schema) as SchemaName;
+    const problems = validateAgainst(name, res.json).map((p) => ({ ...p, pointer: p.pointer }));
+    const items = ctx.params.items ? (String(ctx.params.items) as SchemaName) : undefined;
+    const resources = (res.json as { Resources?: unknown }).Resources;
+    if (items && Array.isArray(resources)) {
+      resources.forEach((resource, i) => {
+        for (const p of validateAgainst(items, resource)) problems.push({ pointer: `/Resources/${i}${p.pointer === '/' ? '' : p.pointer}`, message: p.message });
+      });
+    }
+    if (problems.length === 0) return pass();
+    const first = problems[0]!;
+    const more = problems.length > 1 ? ` (and ${problems.length - 1} more: ${problems.slice(1, 4).map((p) => `${p.pointer} ${p.message}`).join('; ')})` : '';
+    return fail(`${first.pointer} ${first.message}${more}`, { pointer: first.pointer, expected: `a valid ${name}${items ? ` of ${items}` : ''}`, actual: problems.slice(0, 10) });
+  },
+};

@@ -1,0 +1,40 @@
+import { Command, CommanderError } from 'commander';
+import { describeError, RunError, UsageError } from './errors.ts';
+import { registerReport } from './report.ts';
+import { registerRun } from './run.ts';
+import { registerServe } from './serve.ts';
+import { TOOL_VERSION } from '../version.ts';
+
+/** Builds the program; each command lives in its own file and registers itself. */
+export function buildProgram(): Command {
+  const program = new Command('scimproof')
+    .description('SCIM 2.0 conformance harness, Entra/Okta replay, fuzzer, mock IdP and reference server')
+    .version(TOOL_VERSION)
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  registerRun(program);
+  registerServe(program);
+  registerReport(program);
+  return program;
+}
+
+/** Runs the CLI and resolves to the process exit code. Never throws. */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // commander already printed the message (or the help text).
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    if (error instanceof UsageError || error instanceof RunError) {
+      process.stderr.write(`scimproof: ${error.message}\n`);
+      return error.exitCode;
+    }
+    process.stderr.write(`scimproof: internal error: ${describeError(error)}\n`);
+    if (process.env.SCIMPROOF_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+    return 2;
+  }
+}

@@ -1,0 +1,110 @@
+// Parsing and merging of the target options shared by `run`, `fuzz` and `idp`: flags win over the
+// environment (SCIM_BASE_URL, SCIM_TOKEN), which wins over a config file.
+import { readFileSync } from 'node:fs';
+import type { Auth } from '../http/client.ts';
+import { UsageError } from './errors.ts';
+
+export interface TargetFlags {
+  url?: string;
+  token?: string;
+  basic?: string;
+  header?: string[];
+  config?: string;
+  timeout?: string;
+  insecure?: boolean;
+  secret?: string[];
+}
+
+export interface ConfigFile {
+  url?: string;
+  token?: string;
+  basic?: string;
+  headers?: Record<string, string>;
+  suites?: string[];
+  only?: string[];
+  skip?: string[];
+  timeout?: number;
+  profile?: string;
+  require?: string[];
+  out?: string;
+}
+
+export interface Target {
+  url?: string;
+  auth: Auth;
+  headers: Record<string, string>;
+  timeoutMs: number;
+  insecure: boolean;
+  secrets: string[];
+}
+
+export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+export const splitList = (value: string | undefined): string[] => (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+
+export function readConfig(path: string | undefined): ConfigFile {
+  if (!path) return {};
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read config file ${path} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('expected a JSON object');
+    return parsed as ConfigFile;
+  } catch (error) {
+    throw new UsageError(`config file ${path} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+export function parseUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new UsageError(`--url "${raw}" is not a URL; expected something like https://app.example.com/scim/v2`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--url must be http or https, got ${url.protocol}`);
+  if (url.search) throw new UsageError(`--url must be the SCIM base URL without a query string (got "${url.search}")`);
+  return url.toString().replace(/\/+$/, '');
+}
+
+export function parsePositiveInt(raw: string | number | undefined, name: string, fallback: number): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${name} must be a whole number ≥ 0, got "${raw}"`);
+  return n;
+}
+
+export function resolveTarget(flags: TargetFlags, config: ConfigFile, env: NodeJS.ProcessEnv = process.env): Target {
+  const rawUrl = flags.url ?? env.SCIM_BASE_URL ?? config.url;
+  const token = flags.token ?? env.SCIM_TOKEN ?? config.token;
+  const basic = flags.basic ?? config.basic;
+  if (token && basic) throw new UsageError('give either a bearer token (--token / SCIM_TOKEN) or --basic user:password, not both');
+  let auth: Auth = { kind: 'none' };
+  if (token) auth = { kind: 'bearer', token };
+  if (basic) {
+    const at = basic.indexOf(':');
+    if (at <= 0) throw new UsageError('--basic must be user:password');
+    auth = { kind: 'basic', user: basic.slice(0, at), password: basic.slice(at + 1) };
+  }
+  const headers: Record<string, string> = { ...(config.headers ?? {}) };
+  for (const line of flags.header ?? []) {
+    const at = line.indexOf(':');
+    if (at <= 0) throw new UsageError(`--header must look like 'Name: value', got "${line}"`);
+    headers[line.slice(0, at).trim()] = line.slice(at + 1).trim();
+  }
+  const timeoutMs = parsePositiveInt(flags.timeout ?? config.timeout, '--timeout', 15_000);
+  if (timeoutMs === 0) throw new UsageError('--timeout must be above 0 ms');
+  // Custom auth headers carry secrets too; redact their values everywhere.
+  const secretHeaders = Object.entries(headers).filter(([name]) => /auth|token|key|secret|cookie/i.test(name)).map(([, v]) => v);
+  return {
+    ...(rawUrl ? { url: parseUrl(rawUrl) } : {}),
+    auth,
+    headers,
+    timeoutMs,
+    insecure: flags.insecure ?? false,
+    secrets: [...(flags.secret ?? []), ...secretHeaders],
+  };
+}

@@ -1,0 +1,118 @@
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import type { RunRecord } from '../record/types.ts';
+import { createConsoleReporter } from '../report/console.ts';
+import { writeReports } from '../report/write.ts';
+import { runConformance } from '../runner/run.ts';
+import { randomSeed } from '../util/random.ts';
+import { RunError, UsageError } from './errors.ts';
+import { collect, parsePositiveInt, readConfig, resolveTarget, splitList, type TargetFlags } from './options.ts';
+
+export const DEFAULT_SUITES = ['core'];
+
+interface RunFlags extends TargetFlags {
+  suite?: string;
+  only?: string[];
+  skip?: string[];
+  seed?: string;
+  out?: string;
+  junit?: string;
+  json?: string;
+  html?: string;
+  cleanup: boolean;
+  verbose?: boolean;
+  require?: string;
+}
+
+export function addTargetOptions(command: Command): Command {
+  return command
+    .option('--url <url>', 'SCIM base URL, e.g. https://app.example.com/scim/v2 (env SCIM_BASE_URL); omit to use the embedded reference server')
+    .option('--token <token>', 'bearer token (env SCIM_TOKEN)')
+    .option('--basic <user:password>', 'HTTP basic credentials instead of a bearer token')
+    .option('--header <header>', "extra header on every request, 'Name: value' (repeatable)", collect)
+    .option('--config <file>', 'JSON config file with url, token, headers, suites, skip, only, timeout')
+    .option('--timeout <ms>', 'per-request timeout in milliseconds (default 15000)')
+    .option('--insecure', 'accept invalid TLS certificates (only for a test server you trust)')
+    .option('--secret <value>', 'a value to redact from every report (repeatable)', collect);
+}
+
+export function registerRun(program: Command): void {
+  const command = program
+    .command('run')
+    .description('run the conformance suites against a SCIM endpoint (or the embedded reference server) and write reports');
+  addTargetOptions(command)
+    .option('--suite <names>', `comma-separated suites or suite files/folders (default: ${DEFAULT_SUITES.join(',')})`)
+    .option('--only <check>', 'run only these check ids or prefixes, e.g. filter.* (repeatable, comma-separated)', collect)
+    .option('--skip <check>', 'skip these check ids or prefixes (repeatable, comma-separated)', collect)
+    .option('--require <attrs>', 'extra User attributes to treat as required, e.g. name.givenName,name.familyName')
+    .option('--seed <n>', 'seed for every random choice (printed at the start; give it back to replay)')
+    .option('--out <dir>', 'report directory (default reports/<run-id>/)')
+    .option('--junit <file>', 'also write JUnit XML here')
+    .option('--json <file>', 'also write the JSON run record here')
+    .option('--html <file>', 'also write the HTML report here')
+    .option('--no-cleanup', 'keep the resources the run created (they carry the run prefix)')
+    .option('--verbose', 'list every check as it runs')
+    .action(async (flags: RunFlags) => {
+      process.exitCode = await runCommand(flags);
+    });
+}
+
+export async function runCommand(flags: RunFlags): Promise<number> {
+  const config = readConfig(flags.config);
+  const target = resolveTarget(flags, config);
+  const suites = flags.suite ? splitList(flags.suite) : (config.suites ?? DEFAULT_SUITES);
+  if (suites.length === 0) throw new UsageError('--suite needs at least one suite name');
+  const seed = parsePositiveInt(flags.seed, '--seed', randomSeed());
+  if (target.url && target.auth.kind === 'none') process.stderr.write('scimproof: no credentials given (--token, SCIM_TOKEN or --basic); sending requests without authentication\n');
+
+  const reporter = createConsoleReporter({ verbose: flags.verbose ?? false, stream: process.stdout });
+  process.stdout.write(`scimproof run · target ${target.url ?? 'embedded reference server'} · suites ${suites.join(',')} · seed ${seed}\n`);
+  const abort = new AbortController();
+  const onSigint = (): void => {
+    if (abort.signal.aborted) process.exit(130);
+    process.stderr.write('\nscimproof: interrupted; cleaning up what this run created (Ctrl-C again to quit at once)\n');
+    abort.abort();
+  };
+  process.on('SIGINT', onSigint);
+  let record: RunRecord;
+  try {
+    record = await runConformance({
+      ...(target.url ? { url: target.url } : {}),
+      auth: target.auth,
+      headers: target.headers,
+      suites,
+      only: (flags.only ?? config.only ?? []).flatMap((s) => splitList(s)),
+      skip: (flags.skip ?? config.skip ?? []).flatMap((s) => splitList(s)),
+      timeoutMs: target.timeoutMs,
+      seed,
+      insecure: target.insecure,
+      noCleanup: !flags.cleanup,
+      secrets: target.secrets,
+      requireAttributes: splitList(flags.require ?? config.require?.join(',')),
+      signal: abort.signal,
+      events: { onScenarioStart: (suite, title) => reporter.onScenarioStart(suite, title), onResult: (r) => reporter.onResult(r) },
+    });
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+  const outDir = flags.out ?? config.out ?? join('reports', record.meta.runId);
+  let paths;
+  try {
+    paths = await writeReports(record, { outDir, ...(flags.html ? { html: flags.html } : {}), ...(flags.json ? { json: flags.json } : {}), ...(flags.junit ? { junit: flags.junit } : {}) });
+  } catch (error) {
+    throw new RunError(error instanceof Error ? error.message : String(error));
+  }
+  reporter.onRunEnd(record, paths);
+  return exitCodeFor(record);
+}
+
+/** 0: every required check passed; 1: a check failed; 2: the run could not be made or the harness erred. */
+export function exitCodeFor(record: RunRecord): number {
+  if (record.meta.runError) {
+    process.stderr.write(`scimproof: ${record.meta.runError}\n`);
+    return 2;
+  }
+  if (record.summary.fail > 0) return 1;
+  if (record.summary.error > 0) return 2;
+  return 0;
+}

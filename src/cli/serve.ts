@@ -1,0 +1,91 @@
+// `scimproof serve`: the reference SCIM 2.0 server on the command line. Prints the base URL, token and a
+// ready curl line once listening; shuts down cleanly (writing `--data`) on SIGINT/SIGTERM.
+import type { Command } from 'commander';
+import { DataFileError, startServer, type RunningServer, type ServerOptions } from '../server/index.ts';
+import { RunError, UsageError } from './errors.ts';
+
+/** The default token, fixed so the README's curl lines work as printed. */
+export const DEV_TOKEN = 'scimproof-dev-token';
+
+interface ServeFlags {
+  port: string;
+  host: string;
+  token?: string;
+  basic?: string;
+  require?: string;
+  seed?: string;
+  data?: string;
+}
+
+function parseIntFlag(name: string, text: string, min: number, max: number): number {
+  if (!/^\d+$/.test(text.trim())) throw new UsageError(`${name} must be a whole number, got '${text}'`);
+  const n = Number(text);
+  if (n < min || n > max) throw new UsageError(`${name} must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('run the reference SCIM 2.0 server (in memory unless --data is given)')
+    .option('--port <port>', 'port to listen on (0 picks a free one)', '8080')
+    .option('--host <host>', 'interface to bind', '127.0.0.1')
+    .option('--token <token>', `bearer token clients must send (default: ${DEV_TOKEN})`)
+    .option('--basic <user:password>', 'also accept HTTP Basic with these credentials')
+    .option('--require <attrs>', 'extra required User attributes, comma-separated (e.g. name.givenName,name.familyName)')
+    .option('--seed <n>', 'pre-create N realistic users and a group holding them')
+    .option('--data <file>', 'load this JSON snapshot at start and keep it written on change and on exit')
+    .action(async (flags: ServeFlags) => {
+      const options: ServerOptions = {
+        port: parseIntFlag('--port', flags.port, 0, 65535),
+        host: flags.host,
+        token: flags.token ?? DEV_TOKEN,
+      };
+      if (flags.token !== undefined && flags.token.trim() === '') throw new UsageError('--token must not be empty');
+      if (flags.basic !== undefined) {
+        const colon = flags.basic.indexOf(':');
+        if (colon <= 0) throw new UsageError('--basic must look like user:password');
+        options.basic = { user: flags.basic.slice(0, colon), password: flags.basic.slice(colon + 1) };
+      }
+      if (flags.require !== undefined) options.require = flags.require.split(',').map((s) => s.trim()).filter((s) => s !== '');
+      if (flags.seed !== undefined) options.seed = parseIntFlag('--seed', flags.seed, 0, 1_000_000);
+      if (flags.data !== undefined) options.dataFile = flags.data;
+
+      let server: RunningServer;
+      try {
+        server = await startServer(options);
+      } catch (error) {
+        throw translateStartError(error, options);
+      }
+      const out = process.stdout;
+      out.write(`SCIM 2.0 server listening at ${server.url}\n`);
+      out.write(`  token:  ${server.token}\n`);
+      if (options.dataFile) out.write(`  data:   ${options.dataFile}${server.loaded ? ' (loaded)' : ' (new)'}\n`);
+      if (options.seed) out.write(`  seeded: ${server.store.count('User')} users, ${server.store.count('Group')} group(s)\n`);
+      out.write(`  try:    curl -H "Authorization: Bearer ${server.token}" ${server.url}/Users\n`);
+      out.write('Press Ctrl-C to stop.\n');
+
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          void server.close().then(() => {
+            out.write('scimproof serve: stopped\n');
+            resolve();
+          });
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      });
+    });
+}
+
+function translateStartError(error: unknown, options: ServerOptions): Error {
+  if (error instanceof DataFileError) return new RunError(error.message);
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'EADDRINUSE') return new RunError(`port ${options.port} on ${options.host} is already in use (choose another with --port, or --port 0)`);
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') return new RunError(`cannot listen on host ${options.host}`);
+  if (code === 'EACCES') return new RunError(`not allowed to listen on port ${options.port}`);
+  if (error instanceof Error && error.message.startsWith('--require')) return new UsageError(error.message);
+  return error instanceof Error ? error : new Error(String(error));
+}

@@ -1,0 +1,184 @@
+import { Agent, request as undiciRequest, type Dispatcher } from 'undici';
+import type { Exchange, ExchangeOrigin, RecordedResponse, TransportFailure } from '../record/types.ts';
+import { toCurl } from './curl.ts';
+import { createRedactor, type Redactor } from './redact.ts';
+import { classifyTransportError } from './transport-error.ts';
+
+export type Auth =
+  | { kind: 'bearer'; token: string }
+  | { kind: 'basic'; user: string; password: string }
+  | { kind: 'none' };
+
+export interface ClientOptions {
+  /** SCIM base URL, e.g. `https://app.example.com/scim/v2` (no trailing slash needed). */
+  baseUrl: string;
+  auth: Auth;
+  /** Extra headers sent on every request (`--header`). */
+  headers?: Record<string, string>;
+  timeoutMs?: number;
+  insecure?: boolean;
+  /** More values to redact wherever they appear (`--secret`). */
+  secrets?: string[];
+  /** Response bytes kept per exchange; the rest is read and dropped. */
+  maxBodyBytes?: number;
+  /** Minimum spacing between requests, in requests per second (0 = unpaced). */
+  ratePerSecond?: number;
+  /** Called after every exchange is recorded (console progress, fuzz bookkeeping). */
+  onExchange?: (exchange: Exchange) => void;
+}
+
+export interface OutgoingRequest {
+  method: string;
+  /** Path relative to the base URL (`/Users?filter=…`) or an absolute URL. */
+  path: string;
+  query?: Record<string, string | number | undefined>;
+  headers?: Record<string, string>;
+  /** Serialised as JSON with `Content-Type: application/scim+json`. */
+  json?: unknown;
+  /** Sent verbatim (malformed-input probes); wins over `json`. */
+  rawBody?: string;
+  /** `default` uses the client's credentials; the others override them for this request. */
+  auth?: 'default' | Auth;
+  origin?: ExchangeOrigin;
+  timeoutMs?: number;
+}
+
+export interface ScimClient {
+  readonly baseUrl: string;
+  readonly exchanges: readonly Exchange[];
+  send(request: OutgoingRequest): Promise<Exchange>;
+  /** Builds the absolute URL a path resolves to (used for Location comparisons). */
+  resolve(path: string): string;
+  close(): Promise<void>;
+}
+
+const SCIM_JSON = 'application/scim+json';
+const DEFAULT_TIMEOUT_MS = 15_000;
+const DEFAULT_MAX_BODY = 2 * 1024 * 1024;
+
+export function authHeader(auth: Auth): string | undefined {
+  if (auth.kind === 'bearer') return `Bearer ${auth.token}`;
+  if (auth.kind === 'basic') return `Basic ${Buffer.from(`${auth.user}:${auth.password}`).toString('base64')}`;
+  return undefined;
+}
+
+function authSecrets(auth: Auth): string[] {
+  if (auth.kind === 'bearer') return [auth.token];
+  if (auth.kind === 'basic') return [auth.password, Buffer.from(`${auth.user}:${auth.password}`).toString('base64')];
+  return [];
+}
+
+export function createClient(options: ClientOptions): ScimClient {
+  const baseUrl = options.baseUrl.replace(/\/+$/, '');
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
+  const dispatcher = new Agent({
+    connect: { rejectUnauthorized: !options.insecure, timeout: timeoutMs },
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+    keepAliveTimeout: 4_000,
+  });
+  const redactor = createRedactor([...authSecrets(options.auth), ...(options.secrets ?? [])]);
+  const exchanges: Exchange[] = [];
+  const minGapMs = options.ratePerSecond && options.ratePerSecond > 0 ? 1000 / options.ratePerSecond : 0;
+  let nextSlot = 0;
+
+  const resolve = (path: string): string => (/^https?:\/\//i.test(path) ? path : `${baseUrl}${path.startsWith('/') ? '' : '/'}${path}`);
+
+  async function pace(): Promise<void> {
+    if (!minGapMs) return;
+    const now = Date.now();
+    const slot = Math.max(now, nextSlot);
+    nextSlot = slot + minGapMs;
+    if (slot > now) await new Promise((r) => setTimeout(r, slot - now));
+  }
+
+  async function send(req: OutgoingRequest): Promise<Exchange> {
+    const url = new URL(resolve(req.path));
+    for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    const headers: Record<string, string> = { accept: `${SCIM_JSON}, application/json;q=0.9`, 'user-agent': 'scimproof', ...lower(options.headers), ...lower(req.headers) };
+    const auth = req.auth === undefined || req.auth === 'default' ? options.auth : req.auth;
+    const credential = authHeader(auth);
+    if (credential && headers.authorization === undefined) headers.authorization = credential;
+    let body: string | undefined;
+    if (req.rawBody !== undefined) body = req.rawBody;
+    else if (req.json !== undefined) body = JSON.stringify(req.json);
+    if (body !== undefined && headers['content-type'] === undefined) headers['content-type'] = SCIM_JSON;
+
+    const recordedRequest = { method: req.method, url: url.toString(), headers: redactor.headers(headers), ...(body !== undefined ? { body: redactor.text(body) } : {}) };
+    await pace();
+    const startedAt = new Date();
+    const started = performance.now();
+    let response: RecordedResponse | undefined;
+    let transportError: TransportFailure | undefined;
+    try {
+      response = await perform(dispatcher, url, req.method, headers, body, req.timeoutMs ?? timeoutMs, maxBody, redactor);
+    } catch (error) {
+      transportError = classifyTransportError(error);
+    }
+    const exchange: Exchange = {
+      id: `x${String(exchanges.length + 1).padStart(4, '0')}`,
+      ...(req.origin ? { origin: req.origin } : {}),
+      request: recordedRequest,
+      ...(response ? { response } : {}),
+      ...(transportError ? { transportError } : {}),
+      startedAt: startedAt.toISOString(),
+      ms: Math.round((performance.now() - started) * 10) / 10,
+      curl: toCurl(recordedRequest),
+    };
+    exchanges.push(exchange);
+    options.onExchange?.(exchange);
+    return exchange;
+  }
+
+  return { baseUrl, exchanges, send, resolve, close: () => dispatcher.close() };
+}
+
+function lower(headers: Record<string, string> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers ?? {})) out[k.toLowerCase()] = v;
+  return out;
+}
+
+async function perform(
+  dispatcher: Dispatcher,
+  url: URL,
+  method: string,
+  headers: Record<string, string>,
+  body: string | undefined,
+  timeoutMs: number,
+  maxBody: number,
+  redactor: Redactor,
+): Promise<RecordedResponse> {
+  const signal = AbortSignal.timeout(timeoutMs + 1_000);
+  const res = await undiciRequest(url, { method: method as Dispatcher.HttpMethod, headers, body, dispatcher, signal, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let truncated = false;
+  for await (const chunk of res.body) {
+    const buf = chunk as Buffer;
+    if (size + buf.length > maxBody) {
+      chunks.push(buf.subarray(0, Math.max(0, maxBody - size)));
+      truncated = true;
+      res.body.destroy();
+      break;
+    }
+    chunks.push(buf);
+    size += buf.length;
+  }
+  const text = redactor.text(Buffer.concat(chunks).toString('utf8'));
+  const responseHeaders: Record<string, string> = {};
+  for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) responseHeaders[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+  const recorded: RecordedResponse = { status: res.statusCode, headers: redactor.headers(responseHeaders), body: text };
+  if (truncated) recorded.truncated = true;
+  if (text.trim() !== '' && !truncated) {
+    try {
+      recorded.json = JSON.parse(text);
+    } catch (error) {
+      recorded.jsonError = error instanceof Error ? error.message : String(error);
+    }
+  } else if (truncated) {
+    recorded.jsonError = `body larger than ${maxBody} bytes; not parsed`;
+  }
+  return recorded;
+}

@@ -1,0 +1,37 @@
+// Redaction happens once, when an exchange is recorded: nothing downstream ever sees a secret.
+
+export const REDACTED = '[redacted]';
+
+const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key']);
+
+export interface Redactor {
+  headers(headers: Record<string, string>): Record<string, string>;
+  text(text: string): string;
+}
+
+export function createRedactor(secrets: readonly string[]): Redactor {
+  // Longest first, so a secret that contains another is replaced whole.
+  const values = [...new Set(secrets.filter((s) => s.length >= 4))].sort((a, b) => b.length - a.length);
+  const text = (input: string): string => {
+    let out = input;
+    for (const secret of values) out = out.split(secret).join(REDACTED);
+    // A password is a secret wherever it appears in a SCIM body (RFC 7643 §4.1.1, returned "never").
+    return out.replace(/("password"\s*:\s*)"(?:[^"\\]|\\.)*"/gi, `$1"${REDACTED}"`);
+  };
+  return {
+    text,
+    headers(headers) {
+      const out: Record<string, string> = {};
+      for (const [name, value] of Object.entries(headers)) {
+        const lower = name.toLowerCase();
+        if (SECRET_HEADERS.has(lower)) {
+          const scheme = /^(Bearer|Basic)\s/i.exec(value)?.[1];
+          out[lower] = scheme ? `${scheme} ${REDACTED}` : REDACTED;
+        } else {
+          out[lower] = text(value);
+        }
+      }
+      return out;
+    },
+  };
+}

@@ -1,0 +1,20 @@
+import type { TransportFailure } from '../record/types.ts';
+
+/** Turns whatever undici or the socket threw into a short, stable code and a sentence a person can act on. */
+export function classifyTransportError(error: unknown): TransportFailure {
+  const err = error as { code?: string; name?: string; message?: string; cause?: { code?: string; message?: string } };
+  const code = err?.code ?? err?.cause?.code ?? '';
+  const message = err?.message ?? String(error);
+  const detail = err?.cause?.message ? `${message} (${err.cause.message})` : message;
+  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT' || err?.name === 'TimeoutError' || code === 'ETIMEDOUT') {
+    return { code: 'timeout', message: `no answer before the timeout (${code || 'timeout'})` };
+  }
+  if (code === 'ECONNREFUSED') return { code: 'refused', message: `connection refused: nothing listens there (${detail})` };
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return { code: 'dns', message: `host name not found (${detail})` };
+  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE') return { code: 'reset', message: `connection reset by the server (${detail})` };
+  if (/CERT|SSL|TLS|SELF_SIGNED/i.test(code) || /certificate|ssl|tls/i.test(message)) {
+    return { code: 'tls', message: `TLS failed: ${detail} (use --insecure only for a test server you trust)` };
+  }
+  if (err?.name === 'AbortError') return { code: 'aborted', message: 'request aborted' };
+  return { code: 'other', message: detail };
+}

@@ -1,0 +1,96 @@
+// The shape the templates iterate over. Every field is always present (null/false/[] when empty):
+// the templates are compiled in strict mode, so a typo in a template fails loudly in tests.
+import type { CheckStatus, Level } from '../../record/types.ts';
+import type { RefLink } from '../refs.ts';
+import type { VerdictKind } from '../summarize.ts';
+
+export interface NameValue { name: string; value: string }
+
+export interface BodyView { text: string; isJson: boolean; note: string | null }
+
+export interface ExchangeView {
+  id: string;
+  origin: string | null;
+  method: string;
+  url: string;
+  requestHeaders: NameValue[];
+  requestBody: BodyView | null;
+  response: { status: number; statusClass: string; headers: NameValue[]; body: BodyView | null } | null;
+  transportError: string | null;
+  ms: number;
+  curl: string;
+}
+
+export interface CardView {
+  anchor: string;
+  status: CheckStatus;
+  statusLabel: string;
+  checkId: string;
+  title: string;
+  level: Level;
+  where: string;
+  refs: RefLink[];
+  impact: string | null;
+  message: string | null;
+  pointer: string | null;
+  expected: string | null;
+  actual: string | null;
+  hasExpectation: boolean;
+  exchange: ExchangeView | null;
+  collapsed: boolean;
+  earlier: ExchangeView[];
+  earlierLabel: string;
+  missing: string | null;
+}
+
+export interface RowView {
+  anchor: string;
+  status: CheckStatus;
+  statusLabel: string;
+  checkId: string;
+  title: string;
+  level: Level;
+  refs: RefLink[];
+  note: string | null;
+  cardAnchor: string | null;
+}
+
+export interface AreaView { name: string; anchor: string; levels: { level: Level; rows: RowView[] }[] }
+
+export interface CountCell { status: CheckStatus; label: string; count: number; zero: boolean }
+
+export interface IdpView {
+  label: string;
+  dialect: string;
+  works: boolean;
+  stateLabel: string;
+  blocking: { checkId: string; title: string; impact: string | null; cardAnchor: string | null }[];
+}
+
+export interface SectionView {
+  kind: string;
+  title: string;
+  fields: NameValue[];
+  json: string | null;
+  exchanges: ExchangeView[];
+}
+
+export interface ReportView {
+  pageTitle: string;
+  verdict: { kind: VerdictKind; headline: string; detail: string };
+  meta: NameValue[];
+  totals: CountCell[];
+  capabilities: { name: string; on: boolean }[];
+  idp: IdpView[];
+  summary: { columns: { status: CheckStatus; label: string }[]; rows: { area: string; anchor: string; cells: CountCell[]; total: number }[]; totals: CountCell[]; total: number };
+  filters: { status: string; label: string; count: number; disabled: boolean }[];
+  nav: { anchor: string; label: string; count: number | null }[];
+  areas: AreaView[];
+  failures: CardView[];
+  errors: CardView[];
+  warnings: CardView[];
+  skips: { checkId: string; title: string; reason: string; anchor: string }[];
+  cleanup: { location: string; resourceType: string; status: string; message: string }[];
+  sections: (SectionView & { anchor: string })[];
+  generator: string;
+}

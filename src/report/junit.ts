@@ -1,0 +1,92 @@
+// JUnit XML: one <testcase> per check result, named by check id, so CI systems list every check.
+// Only fail and error break the build; warn and info pass with a note in <system-out>.
+import type { CheckResult, RunRecord } from '../record/types.ts';
+import { indexExchanges } from './body.ts';
+import { failureText } from './failure-text.ts';
+import { countStatuses } from './summarize.ts';
+import { xmlAttr, xmlText } from './xml.ts';
+
+const seconds = (ms: number | undefined): string => ((ms ?? 0) / 1000).toFixed(3);
+const classPart = (name: string): string => name.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '') || 'unnamed';
+const firstLine = (text: string): string => {
+  const line = text.split('\n', 1)[0] ?? '';
+  return line.length > 300 ? `${line.slice(0, 300)}…` : line;
+};
+
+export function renderJunit(record: RunRecord): string {
+  const exchanges = indexExchanges(record.exchanges);
+  const suites = groupBySuite(record.results);
+  const totals = countStatuses(record.results);
+  const totalMs = record.results.reduce((sum, r) => sum + (r.ms ?? 0), 0);
+  const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];
+  const runError = record.meta.runError;
+  out.push(
+    `<testsuites name="scimproof" tests="${totals.total + (runError ? 1 : 0)}" failures="${totals.fail}" ` +
+      `errors="${totals.error + (runError ? 1 : 0)}" skipped="${totals.skip}" time="${seconds(totalMs)}">`,
+  );
+  for (const [suite, results] of suites) {
+    const counts = countStatuses(results);
+    const suiteMs = results.reduce((sum, r) => sum + (r.ms ?? 0), 0);
+    out.push(
+      `  <testsuite name="${xmlAttr(suite)}" tests="${counts.total}" failures="${counts.fail}" errors="${counts.error}" ` +
+        `skipped="${counts.skip}" time="${seconds(suiteMs)}" timestamp="${xmlAttr(record.meta.startedAt)}">`,
+    );
+    out.push(...properties(record));
+    for (const result of results) out.push(...testcase(result, failureText(result, exchanges)));
+    out.push('  </testsuite>');
+  }
+  if (runError) {
+    // A run that could not be made must still turn CI red, with the reason where CI shows it.
+    out.push(`  <testsuite name="scimproof" tests="1" failures="0" errors="1" skipped="0" time="0.000">`);
+    out.push(`    <testcase name="run" classname="scimproof.run" time="0.000">`);
+    out.push(`      <error message="${xmlAttr(firstLine(runError))}" type="RunError">${xmlText(runError)}</error>`);
+    out.push('    </testcase>', '  </testsuite>');
+  }
+  out.push('</testsuites>', '');
+  return out.join('\n');
+}
+
+function groupBySuite(results: readonly CheckResult[]): Map<string, CheckResult[]> {
+  const suites = new Map<string, CheckResult[]>();
+  for (const result of results) {
+    const list = suites.get(result.suite) ?? [];
+    list.push(result);
+    suites.set(result.suite, list);
+  }
+  return suites;
+}
+
+function properties(record: RunRecord): string[] {
+  const { meta } = record;
+  const props: [string, string][] = [
+    ['target', meta.target],
+    ['runId', meta.runId],
+    ['seed', String(meta.seed)],
+    ['prefix', meta.prefix],
+    ['version', `${meta.tool} ${meta.version}`],
+  ];
+  if (meta.profile) props.push(['profile', meta.profile]);
+  return [
+    '    <properties>',
+    ...props.map(([name, value]) => `      <property name="${xmlAttr(name)}" value="${xmlAttr(value)}"/>`),
+    '    </properties>',
+  ];
+}
+
+function testcase(result: CheckResult, detail: string): string[] {
+  const open = `    <testcase name="${xmlAttr(result.checkId)}" classname="scimproof.${classPart(result.suite)}.${classPart(result.area)}" time="${seconds(result.ms)}"`;
+  const message = firstLine(result.message ?? result.title);
+  switch (result.status) {
+    case 'pass':
+      return [`${open}/>`];
+    case 'fail':
+      return [open + '>', `      <failure message="${xmlAttr(message)}" type="${result.level}">${xmlText(detail)}</failure>`, '    </testcase>'];
+    case 'error':
+      return [open + '>', `      <error message="${xmlAttr(message)}" type="HarnessError">${xmlText(detail)}</error>`, '    </testcase>'];
+    case 'skip':
+      return [open + '>', `      <skipped message="${xmlAttr(firstLine(result.reason ?? 'skipped'))}"/>`, '    </testcase>'];
+    case 'warn':
+    case 'info':
+      return [open + '>', `      <system-out>${xmlText(`${result.status.toUpperCase()} (${result.level}): ${detail}`)}</system-out>`, '    </testcase>'];
+  }
+}

@@ -1,0 +1,87 @@
+// Counting and the overall verdict, shared by every reporter so the console, the HTML page and
+// JUnit never disagree about what a run means.
+import type { CheckResult, CheckStatus, RunRecord, Summary } from '../record/types.ts';
+
+/** Worst first: the order statuses are listed in summaries and filters. */
+export const STATUS_ORDER: readonly CheckStatus[] = ['fail', 'error', 'warn', 'info', 'skip', 'pass'];
+
+export const STATUS_LABEL: Readonly<Record<CheckStatus, string>> = {
+  fail: 'Failed',
+  error: 'Errors',
+  warn: 'Warnings',
+  info: 'Info',
+  skip: 'Skipped',
+  pass: 'Passed',
+};
+
+/** One result's status, as a badge. */
+export const STATUS_BADGE: Readonly<Record<CheckStatus, string>> = {
+  fail: 'Fail',
+  error: 'Error',
+  warn: 'Warn',
+  info: 'Info',
+  skip: 'Skip',
+  pass: 'Pass',
+};
+
+/** Counts are recomputed from the results, so a hand-edited run.json still adds up. */
+export function countStatuses(results: readonly CheckResult[]): Summary {
+  const summary: Summary = { total: 0, pass: 0, fail: 0, warn: 0, info: 0, skip: 0, error: 0 };
+  for (const result of results) {
+    summary.total += 1;
+    summary[result.status] += 1;
+  }
+  return summary;
+}
+
+/**
+ * `incomplete` means no required check failed but the harness could not judge everything
+ * (harness/network errors, or nothing ran): calling that a pass would overstate what was shown.
+ */
+export type VerdictKind = 'pass' | 'fail' | 'incomplete' | 'not-run';
+
+export interface Verdict {
+  kind: VerdictKind;
+  headline: string;
+  detail: string;
+}
+
+const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+
+export function verdictOf(record: Pick<RunRecord, 'meta' | 'results'>): Verdict {
+  const counts = countStatuses(record.results);
+  if (record.meta.runError) {
+    return { kind: 'not-run', headline: 'COULD NOT RUN', detail: record.meta.runError };
+  }
+  const extras: string[] = [];
+  if (counts.warn > 0) extras.push(plural(counts.warn, 'warning'));
+  if (counts.skip > 0) extras.push(`${counts.skip} skipped`);
+  const tail = extras.length > 0 ? ` (${extras.join(', ')})` : '';
+  if (counts.fail > 0) {
+    return { kind: 'fail', headline: 'FAIL', detail: `${plural(counts.fail, 'required check')} failed${tail}` };
+  }
+  if (counts.error > 0) {
+    const judged = `${plural(counts.error, 'check')} could not be judged (harness or network error)`;
+    return { kind: 'incomplete', headline: 'INCOMPLETE', detail: `No required check failed, but ${judged}${tail}` };
+  }
+  if (counts.total - counts.skip === 0) {
+    return { kind: 'incomplete', headline: 'INCOMPLETE', detail: 'No check was run' };
+  }
+  const judgedCount = counts.total - counts.skip;
+  return { kind: 'pass', headline: 'PASS', detail: `All ${plural(judgedCount, 'check')} passed or met their level${tail}` };
+}
+
+/** Run duration in milliseconds, or undefined when the timestamps are missing or unparsable. */
+export function runDurationMs(meta: { startedAt: string; finishedAt: string }): number | undefined {
+  const ms = Date.parse(meta.finishedAt) - Date.parse(meta.startedAt);
+  return Number.isFinite(ms) && ms >= 0 ? ms : undefined;
+}
+
+export function formatDuration(ms: number | undefined): string {
+  if (ms === undefined) return 'unknown';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const seconds = ms / 1000;
+  if (seconds < 60) return `${seconds.toFixed(1)} s`;
+  const minutes = Math.floor(seconds / 60);
+  return `${minutes} min ${Math.round(seconds - minutes * 60)} s`;
+}

@@ -1,0 +1,69 @@
+// Writes the report files. run.json goes first: it is the source of truth, so if rendering a
+// later format fails the run is still on disk and `scimproof report run.json` can redo the rest.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import type { RunRecord } from '../record/types.ts';
+import type { ReportPaths } from './console.ts';
+import { renderHtml } from './html/render.ts';
+import { renderJson } from './json.ts';
+import { renderJunit } from './junit.ts';
+
+export interface WriteReportsOptions {
+  /** Directory that receives run.json, index.html and junit.xml. */
+  outDir?: string;
+  /** Extra single-file targets, written in addition to outDir. */
+  html?: string;
+  json?: string;
+  junit?: string;
+}
+
+export interface WrittenReports extends ReportPaths {
+  /** Every file written, in order. */
+  files: string[];
+}
+
+type Format = 'json' | 'html' | 'junit';
+const FILE_NAMES: Record<Format, string> = { json: 'run.json', html: 'index.html', junit: 'junit.xml' };
+const RENDER: Record<Format, (record: RunRecord) => string> = { json: renderJson, html: renderHtml, junit: renderJunit };
+
+export async function writeReports(record: RunRecord, options: WriteReportsOptions): Promise<WrittenReports> {
+  const written: WrittenReports = { files: [] };
+  for (const format of ['json', 'html', 'junit'] as const) {
+    const targets: string[] = [];
+    if (options.outDir !== undefined) targets.push(join(options.outDir, FILE_NAMES[format]));
+    const explicit = options[format];
+    if (explicit !== undefined && !targets.some((t) => resolve(t) === resolve(explicit))) targets.push(explicit);
+    if (targets.length === 0) continue;
+    const text = renderFormat(format, record);
+    for (const target of targets) {
+      await writeText(target, text);
+      written.files.push(target);
+      // An explicitly named file is what the user asked for, so it is the one reported.
+      written[format] = target;
+    }
+  }
+  return written;
+}
+
+function renderFormat(format: Format, record: RunRecord): string {
+  try {
+    return RENDER[format](record);
+  } catch (error) {
+    throw new Error(`could not render the ${format} report: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+async function writeText(path: string, text: string): Promise<void> {
+  try {
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, text, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'EACCES' || code === 'EPERM' ? 'permission denied'
+      : code === 'ENOTDIR' || code === 'EEXIST' ? 'a parent path is a file, not a directory'
+      : code === 'EISDIR' ? 'it is a directory'
+      : code === 'ENOSPC' ? 'no space left on the device'
+      : (error instanceof Error ? error.message.split('\n', 1)[0] : String(error));
+    throw new Error(`cannot write report file ${path}: ${reason}`);
+  }
+}

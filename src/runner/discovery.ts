@@ -1,0 +1,72 @@
+// Capabilities come from what the server advertises (RFC 7644 §4): ServiceProviderConfig for
+// the optional features, ResourceTypes and Schemas for resource types and required attributes.
+import type { Discovery } from '../record/types.ts';
+import { URN } from '../spec/json-schemas.ts';
+
+interface AttributeDef {
+  name?: unknown;
+  required?: unknown;
+  mutability?: unknown;
+  subAttributes?: unknown;
+}
+
+const resourcesOf = (doc: unknown): unknown[] => {
+  if (Array.isArray(doc)) return doc;
+  const list = (doc as { Resources?: unknown } | undefined)?.Resources;
+  return Array.isArray(list) ? list : [];
+};
+
+const supported = (spc: unknown, feature: string): boolean => {
+  const node = (spc as Record<string, { supported?: unknown }> | undefined)?.[feature];
+  return node?.supported === true || node?.supported === 'true';
+};
+
+export function buildDiscovery(spc: unknown, schemasDoc: unknown, resourceTypesDoc: unknown): Discovery {
+  const schemas = resourcesOf(schemasDoc);
+  const resourceTypes = resourcesOf(resourceTypesDoc);
+  const hasSpc = !!spc && typeof spc === 'object' && !Array.isArray(spc);
+  const typeNames = resourceTypes.map((rt) => String((rt as { name?: unknown }).name ?? '').toLowerCase());
+  const schemaIds = schemas.map((s) => String((s as { id?: unknown }).id ?? ''));
+  const capabilities: Record<string, boolean> = {
+    serviceProviderConfig: hasSpc,
+    patch: supported(spc, 'patch'),
+    bulk: supported(spc, 'bulk'),
+    filter: supported(spc, 'filter'),
+    changePassword: supported(spc, 'changePassword'),
+    sort: supported(spc, 'sort'),
+    etag: supported(spc, 'etag'),
+    // Without /ResourceTypes we cannot know; IdPs assume Users and try Groups.
+    users: resourceTypes.length === 0 || typeNames.includes('user'),
+    groups: resourceTypes.length === 0 || typeNames.includes('group'),
+    enterpriseUser: schemaIds.includes(URN.enterpriseUser),
+  };
+  return { serviceProviderConfig: spc, schemas, resourceTypes, capabilities };
+}
+
+/** Attribute paths the server says a User must carry, from /Schemas (readOnly ones excluded). */
+export function requiredAttributes(discovery: Discovery, schemaUrn: string = URN.user): string[] {
+  const schema = (discovery.schemas ?? []).find((s) => (s as { id?: unknown }).id === schemaUrn) as { attributes?: unknown } | undefined;
+  const out: string[] = [];
+  const walk = (attrs: unknown, prefix: string): void => {
+    if (!Array.isArray(attrs)) return;
+    for (const a of attrs as AttributeDef[]) {
+      if (typeof a.name !== 'string' || a.mutability === 'readOnly') continue;
+      const path = prefix ? `${prefix}.${a.name}` : a.name;
+      if (a.required === true) out.push(path);
+      if (!prefix && a.required === true) walk(a.subAttributes, path);
+      else if (!prefix) walk(a.subAttributes, path);
+    }
+  };
+  walk(schema?.attributes, '');
+  // A required sub-attribute only binds when its parent is present; keep those whose parent is required or sent anyway.
+  return out.filter((p) => p !== 'id');
+}
+
+export function describeCapability(name: string): string {
+  const spcFeatures = ['patch', 'bulk', 'filter', 'changePassword', 'sort', 'etag'];
+  if (spcFeatures.includes(name)) return `the server does not advertise ${name} (ServiceProviderConfig ${name}.supported is not true)`;
+  if (name === 'groups') return 'the server lists no Group resource type in /ResourceTypes';
+  if (name === 'users') return 'the server lists no User resource type in /ResourceTypes';
+  if (name === 'enterpriseUser') return 'the server does not publish the enterprise User extension in /Schemas';
+  return `the server lacks ${name}`;
+}

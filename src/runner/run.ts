@@ -1,0 +1,188 @@
+// The run: discovery first, then every selected suite, then cleanup, always ending in one
+// RunRecord that every reporter renders. A run that cannot be made (unreachable target, rejected
+// credentials, a server that does not speak SCIM, a bad suite file) still ends in a record, with
+// meta.runError set, so a report is written either way.
+import { randomBytes } from 'node:crypto';
+import { createClient, type Auth, type ScimClient } from '../http/client.ts';
+import type { CheckResult, CleanupEntry, Discovery, Exchange, RunRecord, Summary } from '../record/types.ts';
+import { loadSuites, SuiteError } from '../suite/load.ts';
+import type { LoadedSuite } from '../suite/types.ts';
+import { TOOL_NAME, TOOL_VERSION } from '../version.ts';
+import { createRandom } from '../util/random.ts';
+import { CleanupJournal } from './cleanup.ts';
+import { buildDiscovery, requiredAttributes } from './discovery.ts';
+import { runScenario, type ScenarioContext } from './scenario.ts';
+import { diagnoseTarget } from './preflight.ts';
+import { selector } from './select.ts';
+
+export interface RunEvents {
+  onScenarioStart?(suite: string, scenarioTitle: string): void;
+  onResult?(result: CheckResult): void;
+  onExchange?(exchange: Exchange): void;
+}
+
+export interface RunOptions {
+  /** SCIM base URL; without it the embedded reference server is started. */
+  url?: string;
+  auth?: Auth;
+  headers?: Record<string, string>;
+  suites: string[];
+  only?: string[];
+  skip?: string[];
+  timeoutMs?: number;
+  seed: number;
+  insecure?: boolean;
+  noCleanup?: boolean;
+  secrets?: string[];
+  /** Extra User attributes to treat as required on top of what /Schemas says (profiles). */
+  requireAttributes?: string[];
+  profile?: string;
+  events?: RunEvents;
+  signal?: AbortSignal;
+  suitesDir?: string;
+}
+
+interface EmbeddedTarget {
+  url: string;
+  token: string;
+  close(): Promise<void>;
+}
+
+export function newRunId(now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${stamp}-${randomBytes(2).toString('hex')}`;
+}
+
+export async function runConformance(options: RunOptions): Promise<RunRecord> {
+  const startedAt = new Date();
+  const runId = newRunId(startedAt);
+  // The prefix marks everything this run creates; it is unique per run, not per seed, so a
+  // replayed seed never collides with leftovers of an earlier run.
+  const prefix = `spf${runId.slice(-4)}${randomBytes(2).toString('hex')}-`;
+  const results: CheckResult[] = [];
+  let cleanup: CleanupEntry[] = [];
+  let discovery: Discovery = buildDiscovery(undefined, undefined, undefined);
+  let runError: string | undefined;
+  let embedded: EmbeddedTarget | undefined;
+  let client: ScimClient | undefined;
+  let target = options.url ?? '(embedded reference server)';
+
+  try {
+    const suites = loadSuites(['discovery', ...options.suites.filter((s) => s !== 'discovery')], options.suitesDir);
+    if (!options.url) {
+      embedded = await startEmbedded();
+      target = embedded.url;
+    }
+    const auth: Auth = embedded ? { kind: 'bearer', token: embedded.token } : (options.auth ?? { kind: 'none' });
+    let journal: CleanupJournal | undefined;
+    client = createClient({
+      baseUrl: target,
+      auth,
+      ...(options.headers ? { headers: options.headers } : {}),
+      ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+      insecure: options.insecure ?? false,
+      secrets: options.secrets ?? [],
+      onExchange: (ex) => {
+        journal?.observe(ex);
+        options.events?.onExchange?.(ex);
+      },
+    });
+    journal = new CleanupJournal(client);
+    const random = createRandom(options.seed);
+    const runVars: Record<string, unknown> = {
+      prefix,
+      runId,
+      nonexistentId: random.uuid(),
+      randomUuid: random.uuid(),
+      requiredUserAttributes: [] as string[],
+      // Large enough to trip a body limit or a column width, small enough to stay polite.
+      longString: 'x'.repeat(200_000),
+    };
+    const wrongAuth = { bearer: { kind: 'bearer', token: `scimproof-wrong-${random.hex(16)}` } as Auth, basic: { kind: 'basic', user: 'scimproof', password: `wrong-${random.hex(8)}` } as Auth };
+    const select = selector(options.only ?? [], options.skip ?? []);
+    const ctx: ScenarioContext = {
+      client,
+      discovery,
+      runVars,
+      selected: select,
+      onResult: (r) => {
+        results.push(r);
+        options.events?.onResult?.(r);
+      },
+      aborted: () => options.signal?.aborted ?? false,
+      wrongAuth,
+    };
+    try {
+      const [discoverySuite, ...rest] = suites as [LoadedSuite, ...LoadedSuite[]];
+      const captured = await runSuite(discoverySuite, ctx, options.events, true);
+      discovery = buildDiscovery(captured.spc, captured.schemas, captured.resourceTypes);
+      ctx.discovery = discovery;
+      // RFC 7643 §4.1.1 makes userName required whatever /Schemas says.
+      runVars.requiredUserAttributes = [...new Set(['userName', ...requiredAttributes(discovery), ...(options.requireAttributes ?? [])])];
+      runError = diagnoseTarget(client.exchanges);
+      if (!runError) for (const suite of rest) await runSuite(suite, ctx, options.events, false);
+    } finally {
+      cleanup = await journal.clean(options.noCleanup ?? false);
+    }
+  } catch (error) {
+    if (error instanceof SuiteError) runError = error.message;
+    else if (error instanceof EmbeddedServerError) runError = error.message;
+    else throw error;
+  } finally {
+    await client?.close();
+    await embedded?.close();
+  }
+  if (options.signal?.aborted && !runError) runError = 'interrupted (Ctrl-C); what was created was cleaned up';
+
+  return {
+    meta: {
+      runId,
+      tool: TOOL_NAME,
+      version: TOOL_VERSION,
+      node: process.version,
+      target,
+      embedded: !options.url,
+      suites: options.suites,
+      ...(options.profile ? { profile: options.profile } : {}),
+      seed: options.seed,
+      prefix,
+      startedAt: startedAt.toISOString(),
+      finishedAt: new Date().toISOString(),
+      ...(runError ? { runError } : {}),
+    },
+    discovery,
+    exchanges: client ? [...client.exchanges] : [],
+    results,
+    cleanup,
+    summary: summarize(results),
+  };
+}
+
+/** Runs the scenarios of one suite file; for discovery, returns what its steps captured. */
+async function runSuite(suite: LoadedSuite, ctx: ScenarioContext, events: RunEvents | undefined, collect: boolean): Promise<Record<string, unknown>> {
+  const captured: Record<string, unknown> = {};
+  for (let i = 0; i < suite.scenarios.length; i++) {
+    events?.onScenarioStart?.(suite.suite, suite.scenarios[i]!.title);
+    const vars = await runScenario(suite, i, ctx);
+    if (collect) Object.assign(captured, vars);
+  }
+  return captured;
+}
+
+export function summarize(results: CheckResult[]): Summary {
+  const summary: Summary = { total: results.length, pass: 0, fail: 0, warn: 0, info: 0, skip: 0, error: 0 };
+  for (const r of results) summary[r.status]++;
+  return summary;
+}
+
+class EmbeddedServerError extends Error {}
+
+async function startEmbedded(): Promise<EmbeddedTarget> {
+  try {
+    const { startServer } = await import('../server/index.ts');
+    const server = await startServer({ port: 0, host: '127.0.0.1' });
+    return { url: server.url, token: server.token, close: () => server.close() };
+  } catch (error) {
+    throw new EmbeddedServerError(`could not start the embedded reference server: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}

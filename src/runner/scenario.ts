@@ -1,0 +1,160 @@
+// Executes one scenario: for each step, render the request from suite data and captured values,
+// send it through the recording client, capture values for later steps, and judge the exchange
+// with the checks the step names. A check that throws is a harness error, never a server failure.
+import type { Auth, OutgoingRequest, ScimClient } from '../http/client.ts';
+import type { CheckResult, Discovery, Exchange } from '../record/types.ts';
+import { checkKind } from '../checks/registry.ts';
+import type { Verdict } from '../checks/types.ts';
+import type { Expectation, LoadedSuite, Scenario, Step } from '../suite/types.ts';
+import { getPointer } from '../util/pointer.ts';
+import { describeCapability } from './discovery.ts';
+import { MissingVariable, omitPath, render } from './template.ts';
+
+export interface ScenarioContext {
+  client: ScimClient;
+  discovery: Discovery;
+  /** Run-wide variables (prefix, seed-derived ids, run lists such as requiredUserAttributes). */
+  runVars: Record<string, unknown>;
+  /** Decides whether a check id is selected by --only/--skip. */
+  selected(checkId: string): boolean;
+  onResult(result: CheckResult): void;
+  aborted(): boolean;
+  /** Credentials used by `auth: wrong-*` probes. */
+  wrongAuth: { bearer: Auth; basic: Auth };
+}
+
+interface StepInstance {
+  step: Step;
+  index: number;
+  item?: unknown;
+  suffix: string;
+}
+
+const statusFor = (verdict: Verdict, level: Expectation['level']): CheckResult['status'] => {
+  if (verdict.ok === true) return 'pass';
+  if (verdict.ok === 'skip') return 'skip';
+  return level === 'SHOULD' ? 'warn' : level === 'MAY' ? 'info' : 'fail';
+};
+
+/** Runs the scenario and returns its variables (run variables plus everything captured). */
+export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx: ScenarioContext): Promise<Record<string, unknown>> {
+  const scenario = suite.scenarios[scenarioIndex]!;
+  const vars: Record<string, unknown> = { ...ctx.runVars, scenario: { tag: `${String(ctx.runVars.prefix)}${scenario.id.replace(/[^a-z0-9]/gi, '')}` } };
+  const pointerBase = `${suite.file}#/scenarios/${scenarioIndex}`;
+  const instances = expand(scenario, vars);
+  const selectedIds = instances.flatMap((i) => (i.step.expect ?? []).map((e) => e.id + i.suffix)).filter((id) => ctx.selected(id));
+  if (selectedIds.length === 0 && instances.some((i) => (i.step.expect ?? []).length > 0)) return vars;
+
+  const missing = (scenario.requires ?? []).filter((cap) => !ctx.discovery.capabilities[cap]);
+  let stopReason: string | undefined = missing.length > 0 ? missing.map(describeCapability).join('; ') : undefined;
+
+  for (const instance of instances) {
+    const { step, suffix } = instance;
+    const expectations = (step.expect ?? []).filter((e) => ctx.selected(e.id + suffix));
+    const stepVars = instance.item === undefined ? vars : { ...vars, item: instance.item };
+    const origin = { suite: suite.suite, scenario: scenario.id, step: step.name + suffix, pointer: `${pointerBase}/steps/${instance.index}` };
+    const base = (e: Expectation) => ({
+      checkId: e.id + suffix,
+      title: instance.item === undefined ? e.title : `${e.title} (${String(instance.item)})`,
+      area: suite.area,
+      suite: suite.suite,
+      level: e.level ?? checkKind(e.check)!.defaultLevel,
+      refs: e.refs ?? checkKind(e.check)!.defaultRefs,
+      ...(e.impact ? { impact: e.impact } : {}),
+    });
+    if (ctx.aborted()) stopReason = 'the run was interrupted';
+    if (stopReason) {
+      for (const e of expectations) ctx.onResult({ ...base(e), status: 'skip', reason: stopReason, exchangeIds: [] });
+      continue;
+    }
+    let request: OutgoingRequest;
+    try {
+      request = buildRequest(step, stepVars, ctx, origin);
+    } catch (error) {
+      if (!(error instanceof MissingVariable)) throw error;
+      const reason = `not sent: ${error.message}`;
+      for (const e of expectations) ctx.onResult({ ...base(e), status: 'skip', reason, exchangeIds: [] });
+      if (!step.continueOnFailure) stopReason = reason;
+      continue;
+    }
+    const exchange = await ctx.client.send(request);
+    const captureProblem = capture(step, exchange, vars);
+    for (const e of expectations) ctx.onResult(judge(e, base(e), exchange, stepVars, ctx));
+    if (captureProblem && !step.continueOnFailure) stopReason = `step "${step.name}" did not yield ${captureProblem}`;
+  }
+  return vars;
+}
+
+function expand(scenario: Scenario, vars: Record<string, unknown>): StepInstance[] {
+  const out: StepInstance[] = [];
+  scenario.steps.forEach((step, index) => {
+    if (!step.foreach) {
+      out.push({ step, index, suffix: '' });
+      return;
+    }
+    const items = vars[step.foreach];
+    for (const item of Array.isArray(items) ? items : []) out.push({ step, index, item, suffix: `[${String(item)}]` });
+  });
+  return out;
+}
+
+function buildRequest(step: Step, vars: Record<string, unknown>, ctx: ScenarioContext, origin: OutgoingRequest['origin']): OutgoingRequest {
+  const send = step.send;
+  let body = send.body === undefined ? undefined : render(send.body, vars);
+  for (const path of send.omit ?? []) body = omitPath(body, render(path, vars));
+  const auth = send.auth === 'none' ? ({ kind: 'none' } as const) : send.auth === 'wrong-bearer' ? ctx.wrongAuth.bearer : send.auth === 'wrong-basic' ? ctx.wrongAuth.basic : 'default';
+  return {
+    method: send.method,
+    path: render(send.path, vars),
+    ...(send.query ? { query: render(send.query, vars) } : {}),
+    ...(send.headers ? { headers: render(send.headers, vars) } : {}),
+    ...(send.rawBody !== undefined ? { rawBody: render(send.rawBody, vars) } : body !== undefined ? { json: body } : {}),
+    auth,
+    ...(origin ? { origin } : {}),
+  };
+}
+
+/** Stores captured values; returns a description of the first capture that found nothing. */
+function capture(step: Step, exchange: Exchange, vars: Record<string, unknown>): string | undefined {
+  let problem: string | undefined;
+  for (const [name, source] of Object.entries(step.capture ?? {})) {
+    const res = exchange.response;
+    let value: unknown;
+    if (source.startsWith('header:')) value = res?.headers[source.slice(7).toLowerCase()];
+    else value = res?.json === undefined ? undefined : getPointer(res.json, source);
+    if (value === undefined || value === null || value === '') problem ??= `${source} for {{${name}}}`;
+    else vars[name] = value;
+  }
+  return problem;
+}
+
+function judge(e: Expectation, base: Omit<CheckResult, 'status' | 'exchangeIds'>, exchange: Exchange, vars: Record<string, unknown>, ctx: ScenarioContext): CheckResult {
+  const kind = checkKind(e.check)!;
+  const exchangeIds = [exchange.id];
+  let params: Record<string, unknown>;
+  try {
+    params = render(e.with ?? {}, vars);
+  } catch (error) {
+    if (error instanceof MissingVariable) return { ...base, status: 'skip', reason: `not judged: ${error.message}`, exchangeIds };
+    throw error;
+  }
+  let verdict: Verdict;
+  try {
+    verdict = kind.verify({ exchange, params, vars, discovery: ctx.discovery, resolve: (p) => ctx.client.resolve(p) });
+  } catch (error) {
+    return { ...base, status: 'error', message: `harness error in check kind "${e.check}": ${error instanceof Error ? error.message : String(error)}`, exchangeIds };
+  }
+  const status = statusFor(verdict, base.level);
+  if (verdict.ok === true) return { ...base, status, exchangeIds, ms: exchange.ms, ...(verdict.note ? { message: verdict.note } : {}) };
+  if (verdict.ok === 'skip') return { ...base, status, reason: verdict.reason, exchangeIds };
+  return {
+    ...base,
+    status,
+    message: verdict.message,
+    exchangeIds,
+    ms: exchange.ms,
+    ...('expected' in verdict ? { expected: verdict.expected } : {}),
+    ...('actual' in verdict ? { actual: verdict.actual } : {}),
+    ...(verdict.pointer ? { pointer: verdict.pointer } : {}),
+  };
+}

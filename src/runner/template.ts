@@ -1,0 +1,65 @@
+// `{{var}}` substitution in suite data. A string that is exactly one `{{…}}` takes the value's own
+// type (so captured numbers, booleans and objects stay what they are); inside longer strings
+// values are stringified. Functions: `upper`, `lower`, `urlencode`, `json`.
+import { getPointer } from '../util/pointer.ts';
+
+export class MissingVariable extends Error {
+  constructor(readonly variable: string) {
+    super(`{{${variable}}} has no value (an earlier step did not produce it)`);
+  }
+}
+
+const WHOLE = /^\{\{\s*([^{}]+?)\s*\}\}$/;
+const PART = /\{\{\s*([^{}]+?)\s*\}\}/g;
+
+const FUNCTIONS: Record<string, (value: unknown) => unknown> = {
+  upper: (v) => String(v).toUpperCase(),
+  lower: (v) => String(v).toLowerCase(),
+  urlencode: (v) => encodeURIComponent(String(v)),
+  json: (v) => JSON.stringify(v),
+};
+
+function lookup(expression: string, vars: Record<string, unknown>): unknown {
+  const [first, second] = expression.split(/\s+/);
+  const fn = second !== undefined ? FUNCTIONS[first!] : undefined;
+  const name = fn ? second! : expression;
+  const value = name in vars ? vars[name] : getPointer(vars, `/${name.split('.').join('/')}`);
+  if (value === undefined) throw new MissingVariable(name);
+  return fn ? fn(value) : value;
+}
+
+export function render<T>(value: T, vars: Record<string, unknown>): T {
+  if (typeof value === 'string') {
+    const whole = WHOLE.exec(value);
+    if (whole) return lookup(whole[1]!, vars) as T;
+    return value.replace(PART, (_, expr: string) => {
+      const v = lookup(expr, vars);
+      return typeof v === 'string' ? v : JSON.stringify(v);
+    }) as T;
+  }
+  if (Array.isArray(value)) return value.map((v) => render(v, vars)) as T;
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[render(k, vars)] = render(v, vars);
+    return out as T;
+  }
+  return value;
+}
+
+/** Removes a SCIM attribute path (`name.familyName`, `urn:…:User:employeeNumber`) from a body. */
+export function omitPath(body: unknown, path: string): unknown {
+  if (!body || typeof body !== 'object') return body;
+  const copy = structuredClone(body) as Record<string, unknown>;
+  const urnSplit = /^(urn:.*):([^:]+)$/.exec(path);
+  if (urnSplit && urnSplit[1]!.split(':').length > 3) {
+    const ext = copy[urnSplit[1]!];
+    if (ext && typeof ext === 'object') delete (ext as Record<string, unknown>)[urnSplit[2]!];
+    return copy;
+  }
+  const [head, ...rest] = path.split('.');
+  const key = Object.keys(copy).find((k) => k.toLowerCase() === head!.toLowerCase());
+  if (key === undefined) return copy;
+  if (rest.length === 0) delete copy[key];
+  else copy[key] = omitPath(copy[key], rest.join('.'));
+  return copy;
+}

@@ -1,0 +1,100 @@
+// Programmatic entry point: `startServer(options)` for tests, the runner's embedded default target and
+// the `serve` command. Startup is synchronous apart from binding the port; `close()` releases the port,
+// open connections and timers, and writes the data file one last time.
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import { createApp, type ScimApp } from './app.ts';
+import { loadDataFile, persist, type Persister } from './persistence.ts';
+import { seedStore } from './seed.ts';
+import { Store } from './store.ts';
+
+export { createApp, SCIM_CONTENT_TYPE, type AppOptions, type ScimApp } from './app.ts';
+export { DataFileError } from './persistence.ts';
+export { Store, type StoredResource, type StoreSnapshot } from './store.ts';
+
+export interface ServerOptions {
+  /** 0 picks a free port. Default 8080. */
+  port?: number;
+  host?: string;
+  /** Bearer token; a random one when absent. */
+  token?: string;
+  basic?: { user: string; password: string };
+  require?: string[];
+  /** Pre-create this many users and a group holding them (only into an empty store). */
+  seed?: number;
+  /** JSON snapshot loaded at start and written on change and on close. */
+  dataFile?: string;
+  maxBodyBytes?: number;
+  maxResults?: number;
+  basePath?: string;
+  /** Unexpected errors (answered with 500); default writes one line to stderr. */
+  onInternalError?: (error: unknown) => void;
+}
+
+export interface RunningServer {
+  /** `http://HOST:PORT/scim/v2` */
+  url: string;
+  token: string;
+  port: number;
+  store: Store;
+  app: ScimApp;
+  /** True when `dataFile` existed and was loaded. */
+  loaded: boolean;
+  close(): Promise<void>;
+}
+
+export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+  const token = options.token ?? randomBytes(18).toString('base64url');
+  const host = options.host ?? '127.0.0.1';
+  const store = new Store();
+  const loaded = options.dataFile ? loadDataFile(store, options.dataFile) : false;
+  const scim = createApp({
+    token,
+    store,
+    ...(options.basic ? { basic: options.basic } : {}),
+    ...(options.require ? { require: options.require } : {}),
+    ...(options.maxBodyBytes !== undefined ? { maxBodyBytes: options.maxBodyBytes } : {}),
+    ...(options.maxResults !== undefined ? { maxResults: options.maxResults } : {}),
+    ...(options.basePath !== undefined ? { basePath: options.basePath } : {}),
+    onInternalError: options.onInternalError ?? ((error) => process.stderr.write(`scimproof serve: internal error: ${error instanceof Error ? error.stack : String(error)}\n`)),
+  });
+  if (options.seed && options.seed > 0 && store.count('User') === 0 && store.count('Group') === 0) seedStore(store, options.seed);
+  let persister: Persister | undefined;
+  if (options.dataFile) {
+    persister = persist(store, options.dataFile, 200, (error) => process.stderr.write(`scimproof serve: cannot write ${options.dataFile}: ${(error as Error).message}\n`));
+    // Seeded data is written at once so a restart finds it.
+    if (options.seed && !loaded) await persister.flush();
+  }
+
+  const server = await listen(scim, options.port ?? 8080, host);
+  const port = (server.address() as AddressInfo).port;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${urlHost}:${port}${scim.basePath}`,
+    token,
+    port,
+    store,
+    app: scim,
+    loaded,
+    close: () =>
+      (closing ??= (async () => {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          if ('closeAllConnections' in server) server.closeAllConnections();
+        });
+        await persister?.close();
+      })()),
+  };
+}
+
+function listen(scim: ScimApp, port: number, hostname: string): Promise<ServerType> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch: scim.app.fetch, port, hostname }, () => {
+      server.off('error', reject);
+      resolve(server);
+    });
+    server.once('error', reject);
+  });
+}

@@ -1,0 +1,107 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
+import { checkKind } from '../checks/registry.ts';
+import type { LoadedSuite, SuiteFile } from './types.ts';
+
+/** A suite file that cannot be used; the message names the file and the JSON pointer. */
+export class SuiteError extends Error {
+  constructor(readonly file: string, readonly pointer: string, detail: string) {
+    super(`${file}#${pointer}: ${detail}`);
+    this.name = 'SuiteError';
+  }
+}
+
+export const SUITES_DIR = fileURLToPath(new URL('../../suites/', import.meta.url));
+const schema = JSON.parse(readFileSync(new URL('./suite.schema.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+const validate = new Ajv2020({ allErrors: false, strict: false }).compile<SuiteFile>(schema);
+
+const display = (file: string): string => {
+  const rel = relative(process.cwd(), file);
+  return rel.startsWith('..') ? file : rel;
+};
+
+function describe(error: ErrorObject): string {
+  if (error.keyword === 'required') return `missing "${String(error.params.missingProperty)}"`;
+  if (error.keyword === 'additionalProperties') return `unknown property "${String(error.params.additionalProperty)}"`;
+  if (error.keyword === 'enum') return `must be one of ${JSON.stringify(error.params.allowedValues)}`;
+  return error.message ?? error.keyword;
+}
+
+export function loadSuiteFile(file: string): LoadedSuite {
+  const name = display(file);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new SuiteError(name, '', `cannot read the file (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new SuiteError(name, '', `not valid JSON (${(error as Error).message})`);
+  }
+  if (!validate(data)) {
+    const first = validate.errors?.[0];
+    throw new SuiteError(name, first?.instancePath ?? '', first ? describe(first) : 'invalid suite');
+  }
+  data.scenarios.forEach((scenario, s) =>
+    scenario.steps.forEach((step, t) =>
+      (step.expect ?? []).forEach((expectation, e) => {
+        if (!checkKind(expectation.check)) throw new SuiteError(name, `/scenarios/${s}/steps/${t}/expect/${e}/check`, `unknown check kind "${expectation.check}"`);
+      }),
+    ),
+  );
+  return { ...data, file: name };
+}
+
+/** Every *.json file under a suite directory, sorted so runs are reproducible. */
+function suiteFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => join(dir, f));
+}
+
+/**
+ * Resolves `--suite` names: a built-in suite name (a folder of suites/), or a path to a vendor's
+ * own suite file or folder. Check ids must be unique across everything loaded.
+ */
+export function loadSuites(names: string[], suitesDir = SUITES_DIR): LoadedSuite[] {
+  const loaded: LoadedSuite[] = [];
+  for (const name of names) {
+    const builtin = join(suitesDir, name);
+    const target = exists(builtin) ? builtin : resolve(name);
+    if (!exists(target)) throw new SuiteError(name, '', `no such suite: not a built-in suite (${listBuiltins(suitesDir).join(', ')}) nor a file or folder`);
+    const files = statSync(target).isDirectory() ? suiteFiles(target) : [target];
+    for (const file of files) loaded.push(loadSuiteFile(file));
+  }
+  const seen = new Map<string, string>();
+  for (const suite of loaded) {
+    for (const scenario of suite.scenarios) {
+      for (const step of scenario.steps) {
+        for (const e of step.expect ?? []) {
+          const previous = seen.get(e.id);
+          if (previous) throw new SuiteError(suite.file, `/scenarios`, `check id "${e.id}" is already used in ${previous}`);
+          seen.set(e.id, suite.file);
+        }
+      }
+    }
+  }
+  return loaded;
+}
+
+export function listBuiltins(suitesDir = SUITES_DIR): string[] {
+  return readdirSync(suitesDir).filter((f) => statSync(join(suitesDir, f)).isDirectory() && basename(f) !== 'payloads');
+}
+
+function exists(path: string): boolean {
+  try {
+    statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}

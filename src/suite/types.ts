@@ -1,0 +1,65 @@
+import type { Level, SpecRef } from '../record/types.ts';
+
+/** `default` sends the run's credentials; the others probe authentication. */
+export type StepAuth = 'default' | 'none' | 'wrong-bearer' | 'wrong-basic';
+
+export interface SendSpec {
+  method: string;
+  /** Relative to the SCIM base URL; may hold `{{vars}}`. */
+  path: string;
+  query?: Record<string, string | number>;
+  headers?: Record<string, string>;
+  body?: unknown;
+  /** Sent verbatim instead of `body` (malformed-input probes). */
+  rawBody?: string;
+  /** Attribute paths to delete from `body` before sending (`name.familyName`). */
+  omit?: string[];
+  auth?: StepAuth;
+}
+
+export interface Expectation {
+  /** Stable, globally unique check id: `users.create.status`. */
+  id: string;
+  title: string;
+  /** The check kind that judges (see src/checks/registry.ts). */
+  check: string;
+  with?: Record<string, unknown>;
+  level?: Level;
+  refs?: SpecRef[];
+  /** What the IdP does when this fails ("Entra quarantines the job"). */
+  impact?: string;
+}
+
+export interface Step {
+  name: string;
+  send: SendSpec;
+  /** Repeat the step for each element of a run list (`requiredUserAttributes`); `{{item}}` is the element. */
+  foreach?: string;
+  expect?: Expectation[];
+  /** var name → JSON pointer into the response body, or `header:<name>`. */
+  capture?: Record<string, string>;
+  /** Don't stop the scenario when this step's captures fail (probing steps). */
+  continueOnFailure?: boolean;
+}
+
+export interface Scenario {
+  id: string;
+  title: string;
+  description?: string;
+  /** Capabilities the server must advertise; otherwise every check is skipped with the reason. */
+  requires?: string[];
+  steps: Step[];
+}
+
+export interface SuiteFile {
+  $schema?: string;
+  suite: string;
+  area: string;
+  description?: string;
+  scenarios: Scenario[];
+}
+
+/** A suite file after loading, with where it came from for error messages and report links. */
+export interface LoadedSuite extends SuiteFile {
+  file: string;
+}

@@ -1,0 +1,655 @@
+// The catalogue of single, realistic server defects that test/support/faulty-server.ts can put
+// in front of the reference server. Each entry is a few lines of hooks for the generic proxy in
+// ./proxy.ts; a check's test picks the defect it is meant to catch and shows the check fails.
+import { randomUUID } from 'node:crypto';
+import type { HookContext, ProxyRequest, ProxyResponse } from './proxy.ts';
+
+export interface Defect {
+  description: string;
+  onRequest?(ctx: HookContext): void | ProxyResponse | Promise<void | ProxyResponse>;
+  onResponse?(ctx: HookContext, res: ProxyResponse): void | ProxyResponse | Promise<void | ProxyResponse>;
+}
+
+type Json = Record<string, unknown>;
+
+const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
+const LIST_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
+const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
+
+// ---------------------------------------------------------------------------------------------
+// Small helpers the defects share.
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function parse(text: string | undefined): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Lets `edit` change the parsed JSON body in place (or return a replacement), then re-encodes it. */
+function editJson(res: ProxyResponse, edit: (json: Json) => unknown): void {
+  const json = parse(res.body);
+  if (!isObject(json)) return;
+  const replaced = edit(json);
+  res.body = JSON.stringify(replaced === undefined ? json : replaced);
+}
+
+function editRequestJson(req: ProxyRequest, edit: (json: Json) => unknown): void {
+  const json = parse(req.body);
+  if (!isObject(json)) return;
+  const replaced = edit(json);
+  req.body = JSON.stringify(replaced === undefined ? json : replaced);
+}
+
+function isList(json: Json): boolean {
+  return Array.isArray(json.Resources);
+}
+
+/** Every resource in a body: the body itself, or each member of a ListResponse. */
+function forEachResource(json: Json, fn: (resource: Json) => void): void {
+  if (isList(json)) {
+    for (const item of json.Resources as unknown[]) if (isObject(item)) fn(item);
+  } else if (!isErrorBody(json)) {
+    fn(json);
+  }
+}
+
+function isErrorBody(json: Json): boolean {
+  return Array.isArray(json.schemas) && json.schemas.includes(ERROR_SCHEMA);
+}
+
+function metaOf(resource: Json): Json | undefined {
+  return isObject(resource.meta) ? resource.meta : undefined;
+}
+
+/** `/Users`, `/Users/42`, `/Groups/7` → their parts; anything else → undefined. */
+function resourcePath(path: string): { type: 'Users' | 'Groups'; id?: string } | undefined {
+  const match = /^\/(Users|Groups)(?:\/([^/]+))?\/?$/.exec(path);
+  if (!match) return undefined;
+  const type = match[1] as 'Users' | 'Groups';
+  return match[2] === undefined ? { type } : { type, id: decodeURIComponent(match[2]) };
+}
+
+function isListRequest(req: ProxyRequest): boolean {
+  const target = resourcePath(req.path);
+  return req.method === 'GET' && target !== undefined && target.id === undefined;
+}
+
+function isCreate(req: ProxyRequest): boolean {
+  const target = resourcePath(req.path);
+  return req.method === 'POST' && target !== undefined && target.id === undefined;
+}
+
+function scimError(status: number, detail: string, scimType?: string): ProxyResponse {
+  const body: Json = { schemas: [ERROR_SCHEMA], status: String(status), detail };
+  if (scimType) body.scimType = scimType;
+  return { status, headers: { 'content-type': 'application/scim+json' }, body: JSON.stringify(body) };
+}
+
+function htmlPage(status: number, title: string): ProxyResponse {
+  return {
+    status,
+    headers: { 'content-type': 'text/html; charset=utf-8' },
+    body: `<!DOCTYPE html><html><head><title>${title}</title></head><body><h1>${status} ${title}</h1><p>Something went wrong.</p></body></html>`,
+  };
+}
+
+function scimTypeOf(res: ProxyResponse): string | undefined {
+  const json = parse(res.body);
+  return isObject(json) && typeof json.scimType === 'string' ? json.scimType : undefined;
+}
+
+function remember<T>(ctx: HookContext, key: string, init: () => T): T {
+  if (!ctx.state.has(key)) ctx.state.set(key, init());
+  return ctx.state.get(key) as T;
+}
+
+function stripQuery(...names: string[]): Defect['onRequest'] {
+  return (ctx) => {
+    if (ctx.req.method !== 'GET') return;
+    for (const name of names) ctx.req.query.delete(name);
+  };
+}
+
+interface PatchOperation {
+  op?: unknown;
+  path?: unknown;
+  value?: unknown;
+}
+
+function patchOperations(req: ProxyRequest): PatchOperation[] | undefined {
+  const json = parse(req.body);
+  if (!isObject(json) || !Array.isArray(json.Operations)) return undefined;
+  return json.Operations.filter(isObject) as PatchOperation[];
+}
+
+function opName(operation: PatchOperation): string {
+  return typeof operation.op === 'string' ? operation.op.toLowerCase() : '';
+}
+
+function targetsMembers(operation: PatchOperation): boolean {
+  return typeof operation.path === 'string' && /^members(\[|$|\.)/i.test(operation.path);
+}
+
+/**
+ * Forwards a PATCH with only the kept operations. When none are left, answers as a server that
+ * applied nothing would: 204 for groups (as Entra expects), else 200 with the current resource.
+ */
+async function patchWithOnly(ctx: HookContext, keep: PatchOperation[]): Promise<void | ProxyResponse> {
+  if (keep.length > 0) {
+    editRequestJson(ctx.req, (json) => ({ ...json, Operations: keep }));
+    return;
+  }
+  if (resourcePath(ctx.req.path)?.type === 'Groups') return { status: 204, headers: {}, body: '' };
+  return ctx.upstream({ method: 'GET', path: ctx.req.path });
+}
+
+function deepMerge(base: Json, overlay: Json): Json {
+  const out: Json = { ...base };
+  for (const [key, value] of Object.entries(overlay)) {
+    const current = out[key];
+    out[key] = isObject(current) && isObject(value) ? deepMerge(current, value) : value;
+  }
+  return out;
+}
+
+function containsStringBoolean(value: unknown): boolean {
+  if (typeof value === 'string') return /^(true|false)$/i.test(value) && value !== value.toLowerCase();
+  if (Array.isArray(value)) return value.some(containsStringBoolean);
+  if (isObject(value)) return Object.values(value).some(containsStringBoolean);
+  return false;
+}
+
+/** A simple `attr eq "value"` filter, the only shape some defects bother to understand. */
+function simpleEquality(filter: string | null): { attr: string; value: string } | undefined {
+  const match = filter ? /^\s*([\w.:]+)\s+eq\s+"((?:[^"\\]|\\.)*)"\s*$/i.exec(filter) : null;
+  return match ? { attr: match[1]!, value: match[2]! } : undefined;
+}
+
+/** Remembers the resource a DELETE is about to remove, so `onResponse` can act on it. */
+async function fetchBeforeDelete(ctx: HookContext): Promise<void> {
+  const target = resourcePath(ctx.req.path);
+  if (ctx.req.method !== 'DELETE' || target?.id === undefined) return;
+  const current = await ctx.upstream({ method: 'GET', path: ctx.req.path });
+  const json = parse(current.body);
+  if (current.status === 200 && isObject(json)) ctx.notes.deleting = { type: target.type, resource: json };
+}
+
+function deletedNow(ctx: HookContext, res: ProxyResponse): { type: 'Users' | 'Groups'; resource: Json } | undefined {
+  if (res.status >= 300) return undefined;
+  return ctx.notes.deleting as { type: 'Users' | 'Groups'; resource: Json } | undefined;
+}
+
+// Multi-valued attributes that carry a `primary` flag (RFC 7643 §2.4).
+const PRIMARY_ATTRIBUTES = ['emails', 'phoneNumbers', 'ims', 'photos', 'addresses', 'entitlements', 'roles', 'x509Certificates'];
+
+function valueKey(entry: Json): string {
+  const { primary: _primary, ...rest } = entry;
+  return JSON.stringify('value' in rest ? rest.value : rest);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The catalogue.
+
+export const DEFECTS = {
+  'create-returns-200': {
+    description: 'POST to /Users or /Groups answers 200 instead of 201.',
+    onResponse: (ctx, res) => {
+      if (isCreate(ctx.req) && res.status === 201) res.status = 200;
+    },
+  },
+  'no-location-header': {
+    description: 'A 201 Created carries no Location header.',
+    onResponse: (_ctx, res) => {
+      if (res.status === 201) delete res.headers.location;
+    },
+  },
+  'meta-location-missing': {
+    description: 'Resources in responses have no meta.location.',
+    onResponse: (_ctx, res) => editJson(res, (json) => forEachResource(json, (r) => void delete metaOf(r)?.location)),
+  },
+  'meta-location-relative': {
+    description: 'meta.location is a host-relative path instead of an absolute URI (SCIMMY\'s default).',
+    onResponse: (_ctx, res) =>
+      editJson(res, (json) =>
+        forEachResource(json, (r) => {
+          const meta = metaOf(r);
+          if (meta && typeof meta.location === 'string') meta.location = new URL(meta.location).pathname;
+        }),
+      ),
+  },
+  'meta-version-missing': {
+    description: 'Resources have no meta.version and responses no ETag header.',
+    onResponse: (_ctx, res) => {
+      delete res.headers.etag;
+      editJson(res, (json) => forEachResource(json, (r) => void delete metaOf(r)?.version));
+    },
+  },
+  'etag-mismatch': {
+    description: 'The ETag header does not match meta.version.',
+    onResponse: (_ctx, res) => {
+      if (res.headers.etag) res.headers.etag = `W/"${randomUUID()}"`;
+    },
+  },
+  'meta-created-not-datetime': {
+    description: 'meta.created is "yesterday" instead of an RFC 3339 date-time.',
+    onResponse: (_ctx, res) =>
+      editJson(res, (json) =>
+        forEachResource(json, (r) => {
+          const meta = metaOf(r);
+          if (meta && 'created' in meta) meta.created = 'yesterday';
+        }),
+      ),
+  },
+  'active-as-string': {
+    description: '`active` is returned as the string "true"/"false" instead of a JSON boolean.',
+    onResponse: (_ctx, res) =>
+      editJson(res, (json) =>
+        forEachResource(json, (r) => {
+          if (typeof r.active === 'boolean') r.active = String(r.active);
+        }),
+      ),
+  },
+  'password-returned': {
+    description: 'Users in responses carry "password": "hunter2" (password is returned:never).',
+    onResponse: (_ctx, res) =>
+      editJson(res, (json) =>
+        forEachResource(json, (r) => {
+          if (Array.isArray(r.schemas) && r.schemas.includes(USER_SCHEMA)) r.password = 'hunter2';
+        }),
+      ),
+  },
+  'id-changes-on-put': {
+    description: 'A successful PUT answers with a different id than the one replaced.',
+    onResponse: (ctx, res) => {
+      if (ctx.req.method === 'PUT' && res.status === 200) editJson(res, (json) => void (json.id = randomUUID()));
+    },
+  },
+  'filter-username-case-sensitive': {
+    description: 'userName eq "x" matches only the exact case (userName is caseExact:false).',
+    onResponse: (ctx, res) => {
+      const eq = simpleEquality(ctx.req.query.get('filter'));
+      if (!isListRequest(ctx.req) || res.status !== 200 || eq?.attr.toLowerCase() !== 'username') return;
+      editJson(res, (json) => {
+        const kept = (json.Resources as Json[]).filter((r) => r.userName === eq.value);
+        const dropped = (json.Resources as Json[]).length - kept.length;
+        json.Resources = kept;
+        json.totalResults = Number(json.totalResults) - dropped;
+        json.itemsPerPage = kept.length;
+      });
+    },
+  },
+  'filter-miss-404': {
+    description: 'A list or filter that matches nothing answers 404 instead of 200 with an empty list.',
+    onResponse: (ctx, res) => {
+      const json = parse(res.body);
+      if (isListRequest(ctx.req) && isObject(json) && json.totalResults === 0) return scimError(404, 'No resources found');
+    },
+  },
+  'invalid-filter-500': {
+    description: 'An invalid filter answers 500 with an HTML page instead of 400 invalidFilter.',
+    onResponse: (_ctx, res) => {
+      if (res.status === 400 && scimTypeOf(res) === 'invalidFilter') return htmlPage(500, 'Internal Server Error');
+    },
+  },
+  'invalid-filter-ignored': {
+    description: 'An invalid filter is ignored: 200 with the unfiltered list instead of 400 invalidFilter.',
+    onResponse: async (ctx, res) => {
+      if (res.status !== 400 || scimTypeOf(res) !== 'invalidFilter') return;
+      const query = new URLSearchParams(ctx.req.query);
+      query.delete('filter');
+      return ctx.upstream({ ...ctx.req, query });
+    },
+  },
+  'filter-ignored': {
+    description: 'The filter parameter is ignored on GET lists (every resource comes back).',
+    onRequest: stripQuery('filter'),
+  },
+  'paging-zero-based': {
+    description: 'startIndex is treated as 0-based (one resource too many is skipped); the given startIndex is echoed.',
+    onRequest: (ctx) => {
+      const given = ctx.req.query.get('startIndex');
+      if (!isListRequest(ctx.req) || given === null || !/^\d+$/.test(given)) return;
+      ctx.notes.startIndex = Number(given);
+      ctx.req.query.set('startIndex', String(Number(given) + 1));
+    },
+    onResponse: (ctx, res) => {
+      if (typeof ctx.notes.startIndex === 'number') editJson(res, (json) => void (json.startIndex = ctx.notes.startIndex));
+    },
+  },
+  'total-results-is-page-size': {
+    description: 'totalResults is the number of resources on this page, not the number matched.',
+    onResponse: (ctx, res) => {
+      if (isListRequest(ctx.req)) editJson(res, (json) => void (isList(json) && (json.totalResults = (json.Resources as unknown[]).length)));
+    },
+  },
+  'list-response-schemas-missing': {
+    description: 'ListResponses have no schemas attribute.',
+    onResponse: (_ctx, res) =>
+      editJson(res, (json) => {
+        if (Array.isArray(json.schemas) && json.schemas.includes(LIST_SCHEMA)) delete json.schemas;
+      }),
+  },
+  'count-ignored': {
+    description: 'The count parameter is ignored (the server\'s page size is used).',
+    onRequest: stripQuery('count'),
+  },
+  'count-zero-returns-all': {
+    description: 'count=0 returns resources instead of none (only totalResults).',
+    onRequest: (ctx) => {
+      if (ctx.req.method === 'GET' && ctx.req.query.get('count') === '0') ctx.req.query.delete('count');
+    },
+  },
+  'attributes-ignored': {
+    description: 'The attributes parameter is ignored (full resources come back).',
+    onRequest: stripQuery('attributes'),
+  },
+  'excluded-attributes-ignored': {
+    description: 'The excludedAttributes parameter is ignored.',
+    onRequest: stripQuery('excludedAttributes'),
+  },
+  'sort-ignored': {
+    description: 'sortBy and sortOrder are ignored.',
+    onRequest: stripQuery('sortBy', 'sortOrder'),
+  },
+  'put-merges': {
+    description: 'PUT merges into the existing resource: attributes absent from the body are kept.',
+    onRequest: async (ctx) => {
+      if (ctx.req.method !== 'PUT' || resourcePath(ctx.req.path)?.id === undefined) return;
+      const current = await ctx.upstream({ method: 'GET', path: ctx.req.path });
+      const existing = parse(current.body);
+      if (current.status !== 200 || !isObject(existing)) return;
+      delete existing.meta;
+      editRequestJson(ctx.req, (json) => deepMerge(existing, json));
+    },
+  },
+  'patch-not-atomic': {
+    description: 'PATCH operations are applied one at a time; a failing one leaves earlier ones applied.',
+    onRequest: async (ctx) => {
+      const operations = patchOperations(ctx.req);
+      if (ctx.req.method !== 'PATCH' || !operations || operations.length < 2) return;
+      let last: ProxyResponse | undefined;
+      for (const operation of operations) {
+        const body = JSON.stringify({ ...(parse(ctx.req.body) as Json), Operations: [operation] });
+        last = await ctx.upstream({ ...ctx.req, body });
+        if (last.status >= 400) return last;
+      }
+      return last;
+    },
+  },
+  'primary-not-exclusive': {
+    description: 'Setting a new primary email (or phone, ...) does not clear the old primary flag.',
+    onResponse: (ctx, res) =>
+      editJson(res, (json) =>
+        forEachResource(json, (r) => {
+          // Remember every value ever shown as primary, per resource, and keep showing it so.
+          const seen = remember(ctx, `primary:${String(r.id)}`, () => new Set<string>());
+          for (const attribute of PRIMARY_ATTRIBUTES) {
+            const values = r[attribute];
+            if (!Array.isArray(values)) continue;
+            for (const entry of values.filter(isObject)) {
+              const key = `${attribute}:${valueKey(entry)}`;
+              if (entry.primary === true) seen.add(key);
+              else if (seen.has(key)) entry.primary = true;
+            }
+          }
+        }),
+      ),
+  },
+  'member-remove-ignored': {
+    description: 'PATCH operations that remove group members are silently dropped.',
+    onRequest: (ctx) => {
+      const operations = patchOperations(ctx.req);
+      if (ctx.req.method !== 'PATCH' || !operations) return;
+      const keep = operations.filter((o) => !(opName(o) === 'remove' && targetsMembers(o)));
+      if (keep.length !== operations.length) return patchWithOnly(ctx, keep);
+    },
+  },
+  'member-add-ignored': {
+    description: 'PATCH operations that add group members are silently dropped.',
+    onRequest: (ctx) => {
+      const operations = patchOperations(ctx.req);
+      if (ctx.req.method !== 'PATCH' || !operations) return;
+      const keep = operations
+        .map((o) => {
+          if (opName(o) !== 'add') return o;
+          if (targetsMembers(o)) return undefined;
+          if (o.path === undefined && isObject(o.value) && 'members' in o.value) {
+            const { members: _members, ...rest } = o.value;
+            return Object.keys(rest).length ? { ...o, value: rest } : undefined;
+          }
+          return o;
+        })
+        .filter((o): o is PatchOperation => o !== undefined);
+      if (JSON.stringify(keep) !== JSON.stringify(operations)) return patchWithOnly(ctx, keep);
+    },
+  },
+  'delete-returns-200': {
+    description: 'DELETE answers 200 with a JSON body instead of 204 No Content.',
+    onResponse: (ctx, res) => {
+      if (ctx.req.method === 'DELETE' && res.status === 204) {
+        return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: 'Deleted' }) };
+      }
+    },
+  },
+  'deleted-still-listed': {
+    description: 'A deleted resource keeps appearing in list and filter responses (GET by id is 404).',
+    onRequest: fetchBeforeDelete,
+    onResponse: (ctx, res) => {
+      const deleted = remember(ctx, 'deleted', () => [] as { type: string; resource: Json }[]);
+      const gone = deletedNow(ctx, res);
+      if (gone) deleted.push(gone);
+      const target = resourcePath(ctx.req.path);
+      if (!isListRequest(ctx.req) || res.status !== 200 || !target) return;
+      const eq = simpleEquality(ctx.req.query.get('filter'));
+      if (ctx.req.query.has('filter') && !eq) return;
+      const ghosts = deleted
+        .filter((d) => d.type === target.type)
+        .map((d) => d.resource)
+        .filter((r) => !eq || String(r[Object.keys(r).find((k) => k.toLowerCase() === eq.attr.toLowerCase()) ?? '']).toLowerCase() === eq.value.toLowerCase());
+      if (ghosts.length === 0) return;
+      editJson(res, (json) => {
+        json.Resources = [...(json.Resources as Json[]), ...ghosts];
+        json.totalResults = Number(json.totalResults) + ghosts.length;
+        json.itemsPerPage = (json.Resources as Json[]).length;
+      });
+    },
+  },
+  'delete-keeps-username': {
+    description: 'After a user is deleted, creating a user with the same userName answers 409 uniqueness.',
+    onRequest: async (ctx) => {
+      const taken = remember(ctx, 'deletedUserNames', () => new Set<string>());
+      if (isCreate(ctx.req) && resourcePath(ctx.req.path)?.type === 'Users') {
+        const userName = (parse(ctx.req.body) as Json | undefined)?.userName;
+        if (typeof userName === 'string' && taken.has(userName.toLowerCase())) {
+          return scimError(409, `userName ${userName} is already in use`, 'uniqueness');
+        }
+      }
+      await fetchBeforeDelete(ctx);
+    },
+    onResponse: (ctx, res) => {
+      const gone = deletedNow(ctx, res);
+      if (gone?.type === 'Users' && typeof gone.resource.userName === 'string') {
+        remember(ctx, 'deletedUserNames', () => new Set<string>()).add(gone.resource.userName.toLowerCase());
+      }
+    },
+  },
+  'duplicate-accepted': {
+    description: 'A create that should be 409 uniqueness succeeds (201), echoing the duplicate name.',
+    onResponse: async (ctx, res) => {
+      if (!isCreate(ctx.req) || res.status !== 409) return;
+      const attr = resourcePath(ctx.req.path)?.type === 'Users' ? 'userName' : 'displayName';
+      const body = parse(ctx.req.body) as Json;
+      const original = body[attr];
+      const retry = await ctx.upstream({ ...ctx.req, body: JSON.stringify({ ...body, [attr]: `${String(original)}-${randomUUID()}` }) });
+      editJson(retry, (json) => void (json[attr] = original));
+      return retry;
+    },
+  },
+  'required-not-enforced': {
+    description: 'POST/PUT /Users without userName succeeds (a userName is made up).',
+    onRequest: (ctx) => {
+      if (!['POST', 'PUT'].includes(ctx.req.method) || resourcePath(ctx.req.path)?.type !== 'Users') return;
+      editRequestJson(ctx.req, (json) => {
+        if (json.userName === undefined) json.userName = `generated-${randomUUID()}`;
+      });
+    },
+  },
+  'required-missing-500': {
+    description: 'POST/PUT /Users without userName (or any invalidValue) answers 500 with an HTML page.',
+    onRequest: (ctx) => {
+      if (!['POST', 'PUT'].includes(ctx.req.method) || resourcePath(ctx.req.path)?.type !== 'Users') return;
+      const json = parse(ctx.req.body);
+      if (isObject(json) && json.userName === undefined) return htmlPage(500, 'Internal Server Error');
+    },
+    onResponse: (_ctx, res) => {
+      if (res.status === 400 && scimTypeOf(res) === 'invalidValue') return htmlPage(500, 'Internal Server Error');
+    },
+  },
+  'error-status-number': {
+    description: 'Error bodies carry status as a JSON number instead of a string.',
+    onResponse: (_ctx, res) =>
+      editJson(res, (json) => {
+        if (isErrorBody(json) && typeof json.status === 'string') json.status = Number(json.status);
+      }),
+  },
+  'error-schema-missing': {
+    description: 'Error bodies have no schemas attribute.',
+    onResponse: (_ctx, res) =>
+      editJson(res, (json) => {
+        if (isErrorBody(json)) delete json.schemas;
+      }),
+  },
+  'error-scimtype-missing': {
+    description: 'Error bodies have no scimType.',
+    onResponse: (_ctx, res) =>
+      editJson(res, (json) => {
+        if (isErrorBody(json)) delete json.scimType;
+      }),
+  },
+  'content-type-json': {
+    description: 'Every response is labelled application/json instead of application/scim+json.',
+    onResponse: (_ctx, res) => {
+      if (res.headers['content-type']) res.headers['content-type'] = 'application/json';
+    },
+  },
+  'content-type-html-errors': {
+    description: '4xx responses are HTML pages.',
+    onResponse: (_ctx, res) => {
+      if (res.status >= 400 && res.status < 500) return htmlPage(res.status, 'Error');
+    },
+  },
+  'wrong-token-accepted': {
+    description: 'Any bearer token is accepted.',
+    onRequest: (ctx) => {
+      if (ctx.req.headers.authorization !== undefined) ctx.req.headers.authorization = `Bearer ${ctx.token}`;
+    },
+  },
+  'missing-token-accepted': {
+    description: 'Requests without an Authorization header are accepted.',
+    onRequest: (ctx) => {
+      ctx.req.headers.authorization ??= `Bearer ${ctx.token}`;
+    },
+  },
+  'unauthorized-403': {
+    description: 'Missing or bad credentials answer 403 instead of 401.',
+    onResponse: (_ctx, res) => {
+      if (res.status !== 401) return;
+      res.status = 403;
+      delete res.headers['www-authenticate'];
+      editJson(res, (json) => void (json.status = '403'));
+    },
+  },
+  'malformed-json-500': {
+    description: 'A body that is not valid JSON answers 500 instead of 400 invalidSyntax.',
+    onResponse: (_ctx, res) => {
+      if (res.status === 400 && scimTypeOf(res) === 'invalidSyntax') return scimError(500, 'Unexpected token in JSON');
+    },
+  },
+  'op-case-sensitive': {
+    description: 'PATCH op names must be lowercase: Entra\'s "Replace" gets 400 invalidValue.',
+    onRequest: (ctx) => {
+      const operations = patchOperations(ctx.req);
+      if (ctx.req.method !== 'PATCH' || !operations) return;
+      const bad = operations.find((o) => typeof o.op === 'string' && o.op !== o.op.toLowerCase());
+      if (bad) return scimError(400, `Unknown op "${String(bad.op)}"`, 'invalidValue');
+    },
+  },
+  'string-boolean-500': {
+    description: 'A body carrying "True"/"False" strings (as Entra sends) answers 500.',
+    onRequest: (ctx) => {
+      if (!['POST', 'PUT', 'PATCH'].includes(ctx.req.method)) return;
+      if (containsStringBoolean(parse(ctx.req.body))) return scimError(500, 'Cannot cast string to boolean');
+    },
+  },
+  'pathless-replace-ignored': {
+    description: 'PATCH replace operations without a path are dropped (answered as if applied).',
+    onRequest: (ctx) => {
+      const operations = patchOperations(ctx.req);
+      if (ctx.req.method !== 'PATCH' || !operations) return;
+      const keep = operations.filter((o) => !(opName(o) === 'replace' && o.path === undefined));
+      if (keep.length !== operations.length) return patchWithOnly(ctx, keep);
+    },
+  },
+  'dotted-keys-ignored': {
+    description: 'In path-less PATCH values, keys like "name.givenName" or "urn:…:department" are dropped.',
+    onRequest: (ctx) => {
+      const operations = patchOperations(ctx.req);
+      if (ctx.req.method !== 'PATCH' || !operations) return;
+      const dotted = (key: string): boolean => key.includes('.') || key.includes('urn:');
+      const keep = operations
+        .map((o) => {
+          if (o.path !== undefined || !isObject(o.value)) return o;
+          const value = Object.fromEntries(Object.entries(o.value).filter(([key]) => !dotted(key)));
+          return Object.keys(value).length ? { ...o, value } : undefined;
+        })
+        .filter((o): o is PatchOperation => o !== undefined);
+      if (JSON.stringify(keep) !== JSON.stringify(operations)) return patchWithOnly(ctx, keep);
+    },
+  },
+  'not-found-200': {
+    description: 'GET of an unknown id answers 200 with {} instead of 404.',
+    onResponse: (ctx, res) => {
+      if (ctx.req.method === 'GET' && resourcePath(ctx.req.path)?.id !== undefined && res.status === 404) {
+        return { status: 200, headers: { 'content-type': 'application/scim+json' }, body: '{}' };
+      }
+    },
+  },
+  'not-found-html': {
+    description: '404s are HTML pages.',
+    onResponse: (_ctx, res) => {
+      if (res.status === 404) return htmlPage(404, 'Not Found');
+    },
+  },
+  'schemas-not-list-response': {
+    description: '/Schemas answers a bare JSON array instead of a ListResponse.',
+    onResponse: (ctx, res) => {
+      if (ctx.req.method !== 'GET' || ctx.req.path.replace(/\/$/, '') !== '/Schemas') return;
+      const json = parse(res.body);
+      if (isObject(json) && Array.isArray(json.Resources)) res.body = JSON.stringify(json.Resources);
+    },
+  },
+  'spc-missing': {
+    description: '/ServiceProviderConfig answers 404.',
+    onRequest: (ctx) => {
+      if (ctx.req.path.replace(/\/$/, '') === '/ServiceProviderConfig') return scimError(404, 'Endpoint not found');
+    },
+  },
+  'etag-ignored': {
+    description: 'If-Match / If-None-Match are ignored, so a stale If-Match still succeeds.',
+    onRequest: (ctx) => {
+      delete ctx.req.headers['if-match'];
+      delete ctx.req.headers['if-none-match'];
+    },
+  },
+} satisfies Record<string, Defect>;
+
+export type DefectName = keyof typeof DEFECTS;
+
+export const DEFECT_NAMES = Object.keys(DEFECTS) as DefectName[];

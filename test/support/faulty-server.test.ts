@@ -1,0 +1,470 @@
+// Proves each catalogued defect really happens: for every defect, one small request script is run
+// against the clean reference server and against a proxy with just that defect, and the two
+// observations must be the expected (different) values. `Record<DefectName, …>` makes a new
+// defect without a probe a type error.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer } from '../../src/server/index.ts';
+import { DEFECT_NAMES, startFaultyServer, type DefectName } from './faulty-server.ts';
+import { filterQuery, obj, patchBody, resources, SCHEMA, scimCaller, type Caller } from './http.ts';
+
+interface Probe {
+  /** Sends a few requests and returns something comparable. */
+  observe(call: Caller): Promise<unknown>;
+  clean: unknown;
+  faulty: unknown;
+}
+
+let counter = 0;
+/** A userName no other probe (or earlier run against the shared clean server) has used. */
+function fresh(stem: string): string {
+  counter += 1;
+  return `${stem}-${counter}@example.com`;
+}
+
+async function createUser(call: Caller, extra: Record<string, unknown> = {}, stem = 'probe'): Promise<Record<string, unknown>> {
+  const res = await call('POST', '/Users', { schemas: [SCHEMA.user], userName: fresh(stem), ...extra });
+  if (res.status !== 201 && res.status !== 200) throw new Error(`setup POST /Users answered ${res.status}: ${res.text}`);
+  return obj(res.json);
+}
+
+async function createGroup(call: Caller, extra: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
+  const res = await call('POST', '/Groups', { schemas: [SCHEMA.group], displayName: fresh('group'), ...extra });
+  if (res.status !== 201 && res.status !== 200) throw new Error(`setup POST /Groups answered ${res.status}: ${res.text}`);
+  return obj(res.json);
+}
+
+const userPath = (user: Record<string, unknown>): string => `/Users/${String(user.id)}`;
+const isHtml = (res: { headers: Headers }): boolean => (res.headers.get('content-type') ?? '').startsWith('text/html');
+const MISSING = '/Users/00000000-0000-0000-0000-000000000000';
+
+const PROBES: Record<DefectName, Probe> = {
+  'create-returns-200': {
+    observe: async (call) => (await call('POST', '/Users', { schemas: [SCHEMA.user], userName: fresh('c200') })).status,
+    clean: 201,
+    faulty: 200,
+  },
+  'no-location-header': {
+    observe: async (call) => (await call('POST', '/Users', { schemas: [SCHEMA.user], userName: fresh('loc') })).headers.has('location'),
+    clean: true,
+    faulty: false,
+  },
+  'meta-location-missing': {
+    observe: async (call) => typeof obj((await createUser(call)).meta).location,
+    clean: 'string',
+    faulty: 'undefined',
+  },
+  'meta-location-relative': {
+    observe: async (call) => String(obj((await createUser(call)).meta).location).startsWith('http://'),
+    clean: true,
+    faulty: false,
+  },
+  'meta-version-missing': {
+    observe: async (call) => {
+      const res = await call('GET', userPath(await createUser(call)));
+      return [typeof obj(obj(res.json).meta).version, res.headers.has('etag')];
+    },
+    clean: ['string', true],
+    faulty: ['undefined', false],
+  },
+  'etag-mismatch': {
+    observe: async (call) => {
+      const res = await call('GET', userPath(await createUser(call)));
+      return res.headers.get('etag') === obj(obj(res.json).meta).version;
+    },
+    clean: true,
+    faulty: false,
+  },
+  'meta-created-not-datetime': {
+    observe: async (call) => Number.isNaN(Date.parse(String(obj((await createUser(call)).meta).created))),
+    clean: false,
+    faulty: true,
+  },
+  'active-as-string': {
+    observe: async (call) => typeof (await createUser(call, { active: true })).active,
+    clean: 'boolean',
+    faulty: 'string',
+  },
+  'password-returned': {
+    observe: async (call) => 'password' in (await createUser(call, { password: 'Secret-123!' })),
+    clean: false,
+    faulty: true,
+  },
+  'id-changes-on-put': {
+    observe: async (call) => {
+      const user = await createUser(call);
+      const put = await call('PUT', userPath(user), { schemas: [SCHEMA.user], userName: user.userName, displayName: 'Put' });
+      return obj(put.json).id === user.id;
+    },
+    clean: true,
+    faulty: false,
+  },
+  'filter-username-case-sensitive': {
+    observe: async (call) => {
+      const user = await createUser(call, {}, 'Mixed.Case');
+      const res = await call('GET', `/Users?${filterQuery(`userName eq "${String(user.userName).toLowerCase()}"`)}`);
+      return obj(res.json).totalResults;
+    },
+    clean: 1,
+    faulty: 0,
+  },
+  'filter-miss-404': {
+    observe: async (call) => (await call('GET', `/Users?${filterQuery(`userName eq "${fresh('nobody')}"`)}`)).status,
+    clean: 200,
+    faulty: 404,
+  },
+  'invalid-filter-500': {
+    observe: async (call) => {
+      const res = await call('GET', `/Users?${filterQuery('userName zz "x"')}`);
+      return [res.status, isHtml(res)];
+    },
+    clean: [400, false],
+    faulty: [500, true],
+  },
+  'invalid-filter-ignored': {
+    observe: async (call) => (await call('GET', `/Users?${filterQuery('userName zz "x"')}`)).status,
+    clean: 400,
+    faulty: 200,
+  },
+  'filter-ignored': {
+    observe: async (call) => {
+      const user = await createUser(call);
+      await createUser(call);
+      const res = await call('GET', `/Users?${filterQuery(`userName eq "${String(user.userName)}"`)}`);
+      return resources(res.json).every((r) => r.userName === user.userName);
+    },
+    clean: true,
+    faulty: false,
+  },
+  'paging-zero-based': {
+    observe: async (call) => {
+      await createUser(call);
+      await createUser(call);
+      const first = resources((await call('GET', '/Users?count=1')).json)[0]?.id;
+      const paged = await call('GET', '/Users?startIndex=1&count=1');
+      return [resources(paged.json)[0]?.id === first, obj(paged.json).startIndex];
+    },
+    clean: [true, 1],
+    faulty: [false, 1],
+  },
+  'total-results-is-page-size': {
+    observe: async (call) => {
+      await createUser(call);
+      await createUser(call);
+      return Number(obj((await call('GET', '/Users?count=1')).json).totalResults) > 1;
+    },
+    clean: true,
+    faulty: false,
+  },
+  'list-response-schemas-missing': {
+    observe: async (call) => obj((await call('GET', '/Users')).json).schemas,
+    clean: [SCHEMA.listResponse],
+    faulty: undefined,
+  },
+  'count-ignored': {
+    observe: async (call) => {
+      await createUser(call);
+      await createUser(call);
+      return resources((await call('GET', '/Users?count=1')).json).length;
+    },
+    clean: 1,
+    faulty: expect.toSatisfy((n: number) => n >= 2),
+  },
+  'count-zero-returns-all': {
+    observe: async (call) => {
+      await createUser(call);
+      const body = obj((await call('GET', '/Users?count=0')).json);
+      return Array.isArray(body.Resources) ? body.Resources.length : 0;
+    },
+    clean: 0,
+    faulty: expect.toSatisfy((n: number) => n >= 1),
+  },
+  'attributes-ignored': {
+    observe: async (call) => {
+      const user = await createUser(call, { displayName: 'Shown?' });
+      return 'displayName' in obj((await call('GET', `${userPath(user)}?attributes=userName`)).json);
+    },
+    clean: false,
+    faulty: true,
+  },
+  'excluded-attributes-ignored': {
+    observe: async (call) => {
+      const user = await createUser(call, { displayName: 'Hidden?' });
+      return 'displayName' in obj((await call('GET', `${userPath(user)}?excludedAttributes=displayName`)).json);
+    },
+    clean: false,
+    faulty: true,
+  },
+  'sort-ignored': {
+    observe: async (call) => {
+      // Created in ascending order, so an unsorted answer is ascending too.
+      const a = await createUser(call, {}, 'sort-a');
+      const b = await createUser(call, {}, 'sort-b');
+      const filter = `userName eq "${String(a.userName)}" or userName eq "${String(b.userName)}"`;
+      const res = await call('GET', `/Users?${filterQuery(filter)}&sortBy=userName&sortOrder=descending`);
+      return resources(res.json).map((r) => r.id === b.id ? 'b' : 'a');
+    },
+    clean: ['b', 'a'],
+    faulty: ['a', 'b'],
+  },
+  'put-merges': {
+    observe: async (call) => {
+      const user = await createUser(call, { title: 'Dropped by PUT' });
+      const put = await call('PUT', userPath(user), { schemas: [SCHEMA.user], userName: user.userName });
+      return 'title' in obj(put.json);
+    },
+    clean: false,
+    faulty: true,
+  },
+  'patch-not-atomic': {
+    observe: async (call) => {
+      const user = await createUser(call, { displayName: 'Before' });
+      const patch = await call(
+        'PATCH',
+        userPath(user),
+        patchBody({ op: 'replace', path: 'displayName', value: 'After' }, { op: 'bogus', path: 'displayName', value: 'x' }),
+      );
+      return [patch.status, obj((await call('GET', userPath(user))).json).displayName];
+    },
+    clean: [400, 'Before'],
+    faulty: [400, 'After'],
+  },
+  'primary-not-exclusive': {
+    observe: async (call) => {
+      const user = await createUser(call, { emails: [{ value: 'old@example.com', type: 'work', primary: true }] });
+      await call('PATCH', userPath(user), patchBody({ op: 'add', path: 'emails', value: [{ value: 'new@example.com', type: 'home', primary: true }] }));
+      const emails = obj((await call('GET', userPath(user))).json).emails as { primary?: boolean }[];
+      return emails.filter((e) => e.primary === true).length;
+    },
+    clean: 1,
+    faulty: 2,
+  },
+  'member-remove-ignored': {
+    observe: async (call) => {
+      const user = await createUser(call);
+      const group = await createGroup(call, { members: [{ value: user.id }] });
+      await call('PATCH', `/Groups/${String(group.id)}`, patchBody({ op: 'remove', path: `members[value eq "${String(user.id)}"]` }));
+      const after = obj((await call('GET', `/Groups/${String(group.id)}`)).json);
+      return Array.isArray(after.members) ? after.members.length : 0;
+    },
+    clean: 0,
+    faulty: 1,
+  },
+  'member-add-ignored': {
+    observe: async (call) => {
+      const user = await createUser(call);
+      const group = await createGroup(call);
+      await call('PATCH', `/Groups/${String(group.id)}`, patchBody({ op: 'add', path: 'members', value: [{ value: user.id }] }));
+      const after = obj((await call('GET', `/Groups/${String(group.id)}`)).json);
+      return Array.isArray(after.members) ? after.members.length : 0;
+    },
+    clean: 1,
+    faulty: 0,
+  },
+  'delete-returns-200': {
+    observe: async (call) => (await call('DELETE', userPath(await createUser(call)))).status,
+    clean: 204,
+    faulty: 200,
+  },
+  'deleted-still-listed': {
+    observe: async (call) => {
+      const user = await createUser(call);
+      await call('DELETE', userPath(user));
+      const list = await call('GET', `/Users?${filterQuery(`userName eq "${String(user.userName)}"`)}`);
+      return [obj(list.json).totalResults, (await call('GET', userPath(user))).status];
+    },
+    clean: [0, 404],
+    faulty: [1, 404],
+  },
+  'delete-keeps-username': {
+    observe: async (call) => {
+      const user = await createUser(call);
+      await call('DELETE', userPath(user));
+      return (await call('POST', '/Users', { schemas: [SCHEMA.user], userName: user.userName })).status;
+    },
+    clean: 201,
+    faulty: 409,
+  },
+  'duplicate-accepted': {
+    observe: async (call) => {
+      const user = await createUser(call);
+      const again = await call('POST', '/Users', { schemas: [SCHEMA.user], userName: user.userName });
+      return [again.status, again.status === 201 ? obj(again.json).userName === user.userName : null];
+    },
+    clean: [409, null],
+    faulty: [201, true],
+  },
+  'required-not-enforced': {
+    observe: async (call) => (await call('POST', '/Users', { schemas: [SCHEMA.user], displayName: 'No userName' })).status,
+    clean: 400,
+    faulty: 201,
+  },
+  'required-missing-500': {
+    observe: async (call) => {
+      const res = await call('POST', '/Users', { schemas: [SCHEMA.user], displayName: 'No userName' });
+      return [res.status, isHtml(res)];
+    },
+    clean: [400, false],
+    faulty: [500, true],
+  },
+  'error-status-number': {
+    observe: async (call) => typeof obj((await call('GET', MISSING)).json).status,
+    clean: 'string',
+    faulty: 'number',
+  },
+  'error-schema-missing': {
+    observe: async (call) => obj((await call('GET', MISSING)).json).schemas,
+    clean: [SCHEMA.error],
+    faulty: undefined,
+  },
+  'error-scimtype-missing': {
+    observe: async (call) => obj((await call('GET', `/Users?${filterQuery('userName zz "x"')}`)).json).scimType,
+    clean: 'invalidFilter',
+    faulty: undefined,
+  },
+  'content-type-json': {
+    observe: async (call) => (await call('GET', '/Users')).headers.get('content-type')?.split(';')[0],
+    clean: 'application/scim+json',
+    faulty: 'application/json',
+  },
+  'content-type-html-errors': {
+    observe: async (call) => [isHtml(await call('GET', MISSING)), isHtml(await call('GET', '/Users'))],
+    clean: [false, false],
+    faulty: [true, false],
+  },
+  'wrong-token-accepted': {
+    observe: async (call) => (await call('GET', '/Users', undefined, { authorization: 'Bearer wrong' })).status,
+    clean: 401,
+    faulty: 200,
+  },
+  'missing-token-accepted': {
+    observe: async (call) => (await call('GET', '/Users', undefined, { authorization: null })).status,
+    clean: 401,
+    faulty: 200,
+  },
+  'unauthorized-403': {
+    observe: async (call) => (await call('GET', '/Users', undefined, { authorization: null })).status,
+    clean: 401,
+    faulty: 403,
+  },
+  'malformed-json-500': {
+    observe: async (call) => (await call('POST', '/Users', undefined, { rawBody: '{"userName": ' })).status,
+    clean: 400,
+    faulty: 500,
+  },
+  'op-case-sensitive': {
+    observe: async (call) => {
+      const user = await createUser(call);
+      const res = await call('PATCH', userPath(user), patchBody({ op: 'Replace', path: 'displayName', value: 'Entra' }));
+      return res.status < 300;
+    },
+    clean: true,
+    faulty: false,
+  },
+  'string-boolean-500': {
+    observe: async (call) => {
+      const user = await createUser(call, { active: true });
+      const res = await call('PATCH', userPath(user), patchBody({ op: 'Replace', path: 'active', value: 'False' }));
+      return res.status < 300 ? 'ok' : res.status;
+    },
+    clean: 'ok',
+    faulty: 500,
+  },
+  'pathless-replace-ignored': {
+    observe: async (call) => {
+      const user = await createUser(call, { displayName: 'Old' });
+      const res = await call('PATCH', userPath(user), patchBody({ op: 'replace', value: { displayName: 'New' } }));
+      return [res.status < 300, obj((await call('GET', userPath(user))).json).displayName];
+    },
+    clean: [true, 'New'],
+    faulty: [true, 'Old'],
+  },
+  'dotted-keys-ignored': {
+    observe: async (call) => {
+      const user = await createUser(call, { name: { givenName: 'Old' } });
+      const res = await call('PATCH', userPath(user), patchBody({ op: 'replace', value: { 'name.givenName': 'New' } }));
+      return [res.status < 300, obj(obj((await call('GET', userPath(user))).json).name).givenName];
+    },
+    clean: [true, 'New'],
+    faulty: [true, 'Old'],
+  },
+  'not-found-200': {
+    observe: async (call) => (await call('GET', MISSING)).status,
+    clean: 404,
+    faulty: 200,
+  },
+  'not-found-html': {
+    observe: async (call) => {
+      const res = await call('GET', MISSING);
+      return [res.status, isHtml(res)];
+    },
+    clean: [404, false],
+    faulty: [404, true],
+  },
+  'schemas-not-list-response': {
+    observe: async (call) => Array.isArray((await call('GET', '/Schemas')).json),
+    clean: false,
+    faulty: true,
+  },
+  'spc-missing': {
+    observe: async (call) => (await call('GET', '/ServiceProviderConfig')).status,
+    clean: 200,
+    faulty: 404,
+  },
+  'etag-ignored': {
+    observe: async (call) => {
+      const user = await createUser(call);
+      const res = await call('PUT', userPath(user), { schemas: [SCHEMA.user], userName: user.userName }, { headers: { 'if-match': 'W/"stale"' } });
+      return res.status;
+    },
+    clean: 412,
+    faulty: 200,
+  },
+};
+
+let clean: Awaited<ReturnType<typeof startServer>>;
+let cleanCall: Caller;
+
+beforeAll(async () => {
+  clean = await startServer({ port: 0 });
+  cleanCall = scimCaller(clean.url, clean.token);
+});
+afterAll(() => clean.close());
+
+describe('faulty server: each defect is observable', () => {
+  it('has a probe for every defect', () => {
+    expect(Object.keys(PROBES).sort()).toEqual([...DEFECT_NAMES].sort());
+  });
+
+  for (const name of DEFECT_NAMES) {
+    const probe = PROBES[name];
+    it(name, async () => {
+      expect(await probe.observe(cleanCall), 'clean reference server').toEqual(probe.clean);
+      const faulty = await startFaultyServer(name);
+      try {
+        expect(await probe.observe(scimCaller(faulty.url, faulty.token)), `with defect ${name}`).toEqual(probe.faulty);
+      } finally {
+        await faulty.close();
+      }
+    });
+  }
+});
+
+describe('faulty server: the proxy itself', () => {
+  it('is transparent apart from its defect, and keeps clients behind the proxy', async () => {
+    const faulty = await startFaultyServer('spc-missing');
+    try {
+      const call = scimCaller(faulty.url, faulty.token);
+      const created = await call('POST', '/Users', { schemas: [SCHEMA.user], userName: fresh('transparent') });
+      expect(created.status).toBe(201);
+      const location = created.headers.get('location');
+      expect(location).toBe(`${faulty.url}/Users/${String(obj(created.json).id)}`);
+      expect(obj(obj(created.json).meta).location).toBe(location);
+      const got = await call('GET', `/Users/${String(obj(created.json).id)}`);
+      expect(got.status).toBe(200);
+      expect(got.headers.get('content-type')).toMatch(/^application\/scim\+json/);
+      expect(obj(got.json).userName).toBe(obj(created.json).userName);
+    } finally {
+      await faulty.close();
+    }
+  });
+});
