@@ -12,31 +12,52 @@ const STRING_TYPES = new Set(['string', 'reference', 'binary']);
 const ORDER_OPS = new Set<CompareOperator>(['gt', 'ge', 'lt', 'le']);
 const TEXT_OPS = new Set<CompareOperator>(['co', 'sw', 'ew']);
 
-export function compileFilter(filter: Filter, schemas: ResourceSchemas): Predicate {
-  return compile(filter, schemas, undefined);
+export interface CompileOptions {
+  /**
+   * Treat attributes the schemas do not define as absent instead of rejecting the filter. Used for
+   * root-level queries, where a filter may name attributes only one resource type has.
+   */
+  unknownAsAbsent?: boolean;
+}
+
+export function compileFilter(filter: Filter, schemas: ResourceSchemas, options: CompileOptions = {}): Predicate {
+  return compile(filter, schemas, undefined, options.unknownAsAbsent === true);
+}
+
+function isUnknownAttribute(error: unknown): boolean {
+  return error instanceof FilterSyntaxError && /^unknown (attribute|schema)/.test(error.message);
 }
 
 /** `within` is the multi-valued attribute whose elements a value filter (`emails[...]`) is testing. */
-function compile(filter: Filter, schemas: ResourceSchemas, within: AttributeDefinition | undefined): Predicate {
+function compile(filter: Filter, schemas: ResourceSchemas, within: AttributeDefinition | undefined, lenient: boolean): Predicate {
+  if (lenient && within === undefined && (filter.kind === 'compare' || filter.kind === 'present' || filter.kind === 'valuePath')) {
+    try {
+      resolveAttribute(schemas, filter.path);
+    } catch (error) {
+      if (!isUnknownAttribute(error)) throw error;
+      const absent = filter.kind === 'compare' && (filter.op === 'ne' ? filter.value !== null : filter.value === null);
+      return () => absent;
+    }
+  }
   switch (filter.kind) {
     case 'and': {
-      const left = compile(filter.left, schemas, within);
-      const right = compile(filter.right, schemas, within);
+      const left = compile(filter.left, schemas, within, lenient);
+      const right = compile(filter.right, schemas, within, lenient);
       return (r) => left(r) && right(r);
     }
     case 'or': {
-      const left = compile(filter.left, schemas, within);
-      const right = compile(filter.right, schemas, within);
+      const left = compile(filter.left, schemas, within, lenient);
+      const right = compile(filter.right, schemas, within, lenient);
       return (r) => left(r) || right(r);
     }
     case 'not': {
-      const inner = compile(filter.filter, schemas, within);
+      const inner = compile(filter.filter, schemas, within, lenient);
       return (r) => !inner(r);
     }
     case 'valuePath': {
       const { def, getter } = locate(filter.path, schemas, within);
       if (!def.multiValued && def.type !== 'complex') throw new FilterSyntaxError(`'${filter.path.text}' is not a complex or multi-valued attribute`);
-      const inner = compile(filter.filter, schemas, def.type === 'complex' ? def : undefined);
+      const inner = compile(filter.filter, schemas, def.type === 'complex' ? def : undefined, false);
       return (r) => getter(r).some((element) => isPlainObject(element) && inner(element));
     }
     case 'present': {

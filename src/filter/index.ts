@@ -2,7 +2,7 @@
 export { FilterSyntaxError } from './ast.ts';
 export type { AttrPath, CompareOperator, CompareValue, Filter, PatchPath } from './ast.ts';
 export { parseAttrPath, parseFilter, parsePatchPath } from './parse.ts';
-export { compileFilter, isPresent, parseBooleanString, type Predicate } from './evaluate.ts';
+export { compileFilter, isPresent, parseBooleanString, type CompileOptions, type Predicate } from './evaluate.ts';
 export {
   containerOf,
   findExtension,

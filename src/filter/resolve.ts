@@ -32,6 +32,12 @@ interface Index {
   extensionOnly: Map<string, { container: Container; def: AttributeDefinition }>;
 }
 
+/** `schemas` is not a schema attribute (RFC 7643 §3) but filters may name it (RFC 7644 §3.4.2.2 example). */
+const SCHEMAS_ATTRIBUTE: AttributeDefinition = {
+  name: 'schemas', type: 'reference', multiValued: true, description: 'Schema URIs of the resource.', required: true,
+  caseExact: false, mutability: 'readOnly', returned: 'always', uniqueness: 'none', referenceTypes: ['uri'],
+};
+
 const cache = new WeakMap<ResourceSchemas, Index>();
 
 function byName(attrs: AttributeDefinition[]): Map<string, AttributeDefinition> {
@@ -42,7 +48,7 @@ function indexOf(schemas: ResourceSchemas): Index {
   let index = cache.get(schemas);
   if (index) return index;
   const top = new Map<string, { container: Container; def: AttributeDefinition }>();
-  for (const def of [...schemas.common, ...schemas.core.attributes]) top.set(def.name.toLowerCase(), { container: null, def });
+  for (const def of [SCHEMAS_ATTRIBUTE, ...schemas.common, ...schemas.core.attributes]) top.set(def.name.toLowerCase(), { container: null, def });
   const bySchema: Index['bySchema'] = new Map();
   bySchema.set(schemas.core.id.toLowerCase(), { schema: schemas.core, attrs: byName([...schemas.common, ...schemas.core.attributes]), container: null });
   const extensionOnly = new Map<string, { container: Container; def: AttributeDefinition }>();

@@ -67,8 +67,10 @@ export function verdictOf(record: Pick<RunRecord, 'meta' | 'results'>): Verdict 
   if (counts.total - counts.skip === 0) {
     return { kind: 'incomplete', headline: 'INCOMPLETE', detail: 'No check was run' };
   }
-  const judgedCount = counts.total - counts.skip;
-  return { kind: 'pass', headline: 'PASS', detail: `All ${plural(judgedCount, 'check')} passed or met their level${tail}` };
+  if (counts.warn === 0 && counts.info === 0) {
+    return { kind: 'pass', headline: 'PASS', detail: `All ${plural(counts.pass, 'check')} passed${tail}` };
+  }
+  return { kind: 'pass', headline: 'PASS', detail: `No required check failed (${counts.pass} passed, ${extras.concat(counts.info > 0 ? [`${counts.info} info`] : []).join(', ')})` };
 }
 
 /** Run duration in milliseconds, or undefined when the timestamps are missing or unparsable. */

@@ -37,6 +37,8 @@ export interface RunOptions {
   /** Extra User attributes to treat as required on top of what /Schemas says (profiles). */
   requireAttributes?: string[];
   profile?: string;
+  /** IdP dialect variants to replay (default: every variant a scenario lists). */
+  dialects?: string[];
   events?: RunEvents;
   signal?: AbortSignal;
   suitesDir?: string;
@@ -120,7 +122,7 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
       // RFC 7643 §4.1.1 makes userName required whatever /Schemas says.
       runVars.requiredUserAttributes = [...new Set(['userName', ...requiredAttributes(discovery), ...(options.requireAttributes ?? [])])];
       runError = diagnoseTarget(client.exchanges);
-      if (!runError) for (const suite of rest) await runSuite(suite, ctx, options.events, false);
+      if (!runError) for (const suite of rest) await runSuite(suite, ctx, options.events, false, options.dialects);
     } finally {
       cleanup = await journal.clean(options.noCleanup ?? false);
     }
@@ -159,12 +161,16 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
 }
 
 /** Runs the scenarios of one suite file; for discovery, returns what its steps captured. */
-async function runSuite(suite: LoadedSuite, ctx: ScenarioContext, events: RunEvents | undefined, collect: boolean): Promise<Record<string, unknown>> {
+async function runSuite(suite: LoadedSuite, ctx: ScenarioContext, events: RunEvents | undefined, collect: boolean, dialects?: string[]): Promise<Record<string, unknown>> {
   const captured: Record<string, unknown> = {};
   for (let i = 0; i < suite.scenarios.length; i++) {
-    events?.onScenarioStart?.(suite.suite, suite.scenarios[i]!.title);
-    const vars = await runScenario(suite, i, ctx);
-    if (collect) Object.assign(captured, vars);
+    const scenario = suite.scenarios[i]!;
+    const variants = scenario.dialects ? scenario.dialects.filter((d) => !dialects || dialects.includes(d)) : [undefined];
+    for (const variant of variants) {
+      events?.onScenarioStart?.(suite.suite, variant ? `${scenario.title} [${variant}]` : scenario.title);
+      const vars = await runScenario(suite, i, ctx, variant);
+      if (collect) Object.assign(captured, vars);
+    }
   }
   return captured;
 }

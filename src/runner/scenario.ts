@@ -7,6 +7,7 @@ import { checkKind } from '../checks/registry.ts';
 import type { Verdict } from '../checks/types.ts';
 import type { Expectation, LoadedSuite, Scenario, Step } from '../suite/types.ts';
 import { getPointer } from '../util/pointer.ts';
+import { buildDialectRequest } from '../dialects/index.ts';
 import { describeCapability } from './discovery.ts';
 import { MissingVariable, omitPath, render } from './template.ts';
 
@@ -37,13 +38,15 @@ const statusFor = (verdict: Verdict, level: Expectation['level']): CheckResult['
 };
 
 /** Runs the scenario and returns its variables (run variables plus everything captured). */
-export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx: ScenarioContext): Promise<Record<string, unknown>> {
+export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx: ScenarioContext, variant?: string): Promise<Record<string, unknown>> {
   const scenario = suite.scenarios[scenarioIndex]!;
-  const vars: Record<string, unknown> = { ...ctx.runVars, scenario: { tag: `${String(ctx.runVars.prefix)}${scenario.id.replace(/[^a-z0-9]/gi, '')}` } };
+  const tag = `${String(ctx.runVars.prefix)}${scenario.id.replace(/[^a-z0-9]/gi, '')}${variant ? variant.replace(/[^a-z0-9]/gi, '') : ''}`;
+  const vars: Record<string, unknown> = { ...ctx.runVars, scenario: { tag }, ...(variant ? { dialect: variant } : {}) };
   const pointerBase = `${suite.file}#/scenarios/${scenarioIndex}`;
-  const instances = expand(scenario, vars);
+  const instances = expand(scenario, vars, variant ? `[${variant}]` : '');
   const selectedIds = instances.flatMap((i) => (i.step.expect ?? []).map((e) => e.id + i.suffix)).filter((id) => ctx.selected(id));
-  if (selectedIds.length === 0 && instances.some((i) => (i.step.expect ?? []).length > 0)) return vars;
+  // Discovery always runs: every later capability decision depends on it.
+  if (suite.suite !== 'discovery' && selectedIds.length === 0 && instances.some((i) => (i.step.expect ?? []).length > 0)) return vars;
 
   const missing = (scenario.requires ?? []).filter((cap) => !ctx.discovery.capabilities[cap]);
   let stopReason: string | undefined = missing.length > 0 ? missing.map(describeCapability).join('; ') : undefined;
@@ -85,27 +88,31 @@ export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx
   return vars;
 }
 
-function expand(scenario: Scenario, vars: Record<string, unknown>): StepInstance[] {
+function expand(scenario: Scenario, vars: Record<string, unknown>, variantSuffix: string): StepInstance[] {
   const out: StepInstance[] = [];
   scenario.steps.forEach((step, index) => {
     if (!step.foreach) {
-      out.push({ step, index, suffix: '' });
+      out.push({ step, index, suffix: variantSuffix });
       return;
     }
     const items = vars[step.foreach];
-    for (const item of Array.isArray(items) ? items : []) out.push({ step, index, item, suffix: `[${String(item)}]` });
+    for (const item of Array.isArray(items) ? items : []) out.push({ step, index, item, suffix: `${variantSuffix}[${String(item)}]` });
   });
   return out;
 }
 
 function buildRequest(step: Step, vars: Record<string, unknown>, ctx: ScenarioContext, origin: OutgoingRequest['origin']): OutgoingRequest {
   const send = step.send;
+  if (send.dialect !== undefined && send.request !== undefined) {
+    const built = buildDialectRequest(render(send.dialect, vars), send.request, render(send.args ?? {}, vars));
+    return { method: built.method, path: built.path, ...(built.headers ? { headers: built.headers } : {}), ...(built.json !== undefined ? { json: built.json } : {}), auth: 'default', ...(origin ? { origin } : {}) };
+  }
   let body = send.body === undefined ? undefined : render(send.body, vars);
   for (const path of send.omit ?? []) body = omitPath(body, render(path, vars));
   const auth = send.auth === 'none' ? ({ kind: 'none' } as const) : send.auth === 'wrong-bearer' ? ctx.wrongAuth.bearer : send.auth === 'wrong-basic' ? ctx.wrongAuth.basic : 'default';
   return {
-    method: send.method,
-    path: render(send.path, vars),
+    method: send.method ?? 'GET',
+    path: render(send.path ?? '/', vars),
     ...(send.query ? { query: render(send.query, vars) } : {}),
     ...(send.headers ? { headers: render(send.headers, vars) } : {}),
     ...(send.rawBody !== undefined ? { rawBody: render(send.rawBody, vars) } : body !== undefined ? { json: body } : {}),

@@ -258,16 +258,23 @@ export function createApp(options: AppOptions): ScimApp {
     const count = Math.min(maxResults, Math.max(0, input.count ?? maxResults));
     const compiled: Array<{ type: ResourceType; query: ReturnType<typeof compileQuery>; projection: Projection }> = [];
     let firstError: unknown;
+    // At the root a filter may name attributes only one resource type has: it must make sense for at
+    // least one type, and unknown attributes then count as absent.
+    let validForSome = false;
     for (const type of searchTypes) {
       try {
-        compiled.push({ type, query: compileQuery(type.schemas, input), projection: parseProjection(type.schemas, input.attributes, input.excludedAttributes) });
+        compileQuery(type.schemas, input);
+        validForSome = true;
       } catch (error) {
-        // At the root a filter may name attributes only one resource type has.
         if (searchTypes.length === 1 || !(error instanceof ScimError)) throw error;
         firstError ??= error;
       }
     }
-    if (compiled.length === 0) throw firstError;
+    if (!validForSome) throw firstError;
+    for (const type of searchTypes) {
+      const query = compileQuery(type.schemas, input, { unknownAsAbsent: searchTypes.length > 1 });
+      compiled.push({ type, query, projection: parseProjection(type.schemas, input.attributes, input.excludedAttributes) });
+    }
 
     // Fast path: no filter and no sort — count without rendering, render only the page.
     if (compiled.every((q) => !q.query.predicate && !q.query.sort)) {

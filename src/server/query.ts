@@ -3,6 +3,7 @@
 // store's index, so such lookups cost the same at 1,000 and 100,000 resources. Everything else scans.
 import {
   compileFilter,
+  type CompileOptions,
   FilterSyntaxError,
   isExtensionResolution,
   isPlainObject,
@@ -33,12 +34,12 @@ export interface CompiledQuery {
   sort?: { compare: (a: Json, b: Json) => number };
 }
 
-export function compileQuery(schemas: ResourceSchemas, params: ListParams): CompiledQuery {
+export function compileQuery(schemas: ResourceSchemas, params: ListParams, options: CompileOptions = {}): CompiledQuery {
   const query: CompiledQuery = {};
   if (params.filter !== undefined) {
     try {
       query.filter = parseFilter(params.filter);
-      query.predicate = compileFilter(query.filter, schemas);
+      query.predicate = compileFilter(query.filter, schemas, options);
     } catch (error) {
       if (error instanceof FilterSyntaxError) throw invalidFilter(error.message);
       throw error;

@@ -4,9 +4,15 @@ import type { Level, SpecRef } from '../record/types.ts';
 export type StepAuth = 'default' | 'none' | 'wrong-bearer' | 'wrong-basic';
 
 export interface SendSpec {
-  method: string;
+  method?: string;
   /** Relative to the SCIM base URL; may hold `{{vars}}`. */
-  path: string;
+  path?: string;
+  /** Build the request with an IdP dialect instead (`{{dialect}}` is the scenario's variant). */
+  dialect?: string;
+  /** The dialect's request builder (`createUser`, `disableUser` …). */
+  request?: string;
+  /** Arguments for the builder; may hold `{{vars}}`. */
+  args?: Record<string, unknown>;
   query?: Record<string, string | number>;
   headers?: Record<string, string>;
   body?: unknown;
@@ -48,6 +54,8 @@ export interface Scenario {
   description?: string;
   /** Capabilities the server must advertise; otherwise every check is skipped with the reason. */
   requires?: string[];
+  /** Run the scenario once per IdP dialect variant (selected by --dialect); `{{dialect}}` names it. */
+  dialects?: string[];
   steps: Step[];
 }
 

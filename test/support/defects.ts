@@ -220,7 +220,7 @@ export const DEFECTS = {
       editJson(res, (json) =>
         forEachResource(json, (r) => {
           const meta = metaOf(r);
-          if (meta && typeof meta.location === 'string') meta.location = new URL(meta.location).pathname;
+          if (meta && typeof meta.location === 'string' && /^https?:\/\//.test(meta.location)) meta.location = new URL(meta.location).pathname;
         }),
       ),
   },
@@ -568,8 +568,10 @@ export const DEFECTS = {
   },
   'malformed-json-500': {
     description: 'A body that is not valid JSON answers 500 instead of 400 invalidSyntax.',
-    onResponse: (_ctx, res) => {
-      if (res.status === 400 && scimTypeOf(res) === 'invalidSyntax') return scimError(500, 'Unexpected token in JSON');
+    onResponse: (ctx, res) => {
+      // Only unparseable bodies: other invalidSyntax errors (an unknown PATCH op) stay 400.
+      const unparseable = ctx.received.body !== undefined && ctx.received.body.trim() !== '' && parse(ctx.received.body) === undefined;
+      if (unparseable && res.status === 400) return scimError(500, 'Unexpected token in JSON');
     },
   },
   'op-case-sensitive': {

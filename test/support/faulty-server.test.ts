@@ -363,7 +363,7 @@ const PROBES: Record<DefectName, Probe> = {
   'string-boolean-500': {
     observe: async (call) => {
       const user = await createUser(call, { active: true });
-      const res = await call('PATCH', userPath(user), patchBody({ op: 'Replace', path: 'active', value: 'False' }));
+      const res = await call('PATCH', userPath(user), patchBody({ op: 'replace', path: 'active', value: 'False' }));
       return res.status < 300 ? 'ok' : res.status;
     },
     clean: 'ok',

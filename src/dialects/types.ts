@@ -1,0 +1,26 @@
+// How an IdP speaks SCIM. A dialect turns a lifecycle event into the exact request that IdP sends
+// (method, path with its own query encoding, headers, body shape). Builders are pure: suites
+// replay them step by step, and the mock IdP composes them into provisioning cycles.
+
+export type DialectName = 'entra' | 'entra-compliant' | 'okta' | 'okta-aiw';
+
+export interface DialectRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Relative to the SCIM base URL, query already encoded exactly as the IdP encodes it. */
+  path: string;
+  headers?: Record<string, string>;
+  json?: unknown;
+  /** What the IdP is doing, for reports and provisioning logs ("match user by userName"). */
+  purpose: string;
+}
+
+/** A request builder: named arguments from a suite step or the sync engine, to one request. */
+export type RequestBuilder = (args: Record<string, unknown>) => DialectRequest;
+
+export interface Dialect {
+  name: DialectName;
+  label: string;
+  /** Headers the IdP sends on every request (User-Agent …). */
+  headers: Record<string, string>;
+  requests: Record<string, RequestBuilder>;
+}

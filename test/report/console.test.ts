@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { createConsoleReporter, type ConsoleStream } from '../../src/report/console.ts';
+import { sampleRecord } from './records.ts';
+
+function capture(isTTY: boolean): ConsoleStream & { text: () => string } {
+  const chunks: string[] = [];
+  return { isTTY, write: (chunk: string) => chunks.push(chunk), text: () => chunks.join('') };
+}
+
+function replay(stream: ConsoleStream, options: { color?: boolean; verbose?: boolean; env?: Record<string, string> } = {}): void {
+  const record = sampleRecord();
+  const reporter = createConsoleReporter({ stream, env: {}, ...options });
+  let scenario = '';
+  for (const result of record.results) {
+    const title = `${result.area} checks`;
+    if (title !== scenario) reporter.onScenarioStart(result.suite, title);
+    scenario = title;
+    reporter.onResult(result);
+  }
+  reporter.onRunEnd(record, { html: 'reports/r1/index.html', json: 'reports/r1/run.json', junit: 'reports/r1/junit.xml' });
+}
+
+describe('console reporter', () => {
+  it('prints a line per scenario, failing ids under it, and a summary ending with the HTML path', () => {
+    const out = capture(false);
+    replay(out);
+    const text = out.text();
+    expect(text).toContain('  ✗ core › users checks  2 passed, 2 failed, 1 info\n');
+    expect(text).toContain('      ✗ users.create.location-header — The 201 response has no Location header');
+    expect(text).toContain('      ! filter.contains — timeout: no response within 15000 ms');
+    expect(text).toContain('  ✓ okta › okta checks  2 passed, 1 info\n');
+    expect(text).not.toContain('groups.members.display'); // warnings are counted, not listed, unless verbose
+    expect(text).toContain('Checks: 28 total · 5 failed · 1 error · 4 warnings · 2 info · 2 skipped · 14 passed');
+    expect(text).toContain('Verdict: FAIL — 5 required checks failed');
+    expect(text).toContain('  ✗ Microsoft Entra ID (default) — would fail: entra.patch.active-string-boolean, patch.remove-member-value-filter, users.create.duplicate-409');
+    expect(text).toContain('  ✓ Okta (OIN) — would work');
+    expect(text).toContain('Seed: 424242');
+    expect(text.trimEnd().split('\n').at(-1)).toBe('HTML report: reports/r1/index.html');
+  });
+
+  it('writes no ANSI codes when the stream is not a TTY', () => {
+    const out = capture(false);
+    replay(out);
+    expect(out.text()).not.toContain('\u001b');
+  });
+
+  it('colours a TTY, but not when NO_COLOR is set', () => {
+    const tty = capture(true);
+    replay(tty);
+    expect(tty.text()).toContain('\u001b[31m✗\u001b[0m');
+    const noColor = capture(true);
+    replay(noColor, { env: { NO_COLOR: '1' } });
+    expect(noColor.text()).not.toContain('\u001b[3');
+    expect(noColor.text()).toContain('\r\u001b[2K'); // the in-progress line is still replaced on a TTY
+  });
+
+  it('lists every result when verbose', () => {
+    const out = capture(false);
+    replay(out, { verbose: true });
+    expect(out.text()).toContain('      ⚠ groups.members.display — members[0].display is absent');
+    expect(out.text()).toContain('      - paging.sortby — sort.supported is false in /ServiceProviderConfig');
+    expect(out.text()).toContain('      ✓ discovery.spc.available\n');
+  });
+});

@@ -1,0 +1,79 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command } from 'commander';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { registerReport } from '../../src/cli/report.ts';
+import { RunError, UsageError } from '../../src/cli/errors.ts';
+import { SAMPLE_PATH } from './records.ts';
+
+const sample = fileURLToPath(SAMPLE_PATH);
+const tmp = (): string => mkdtempSync(join(tmpdir(), 'scimproof-report-cmd-'));
+
+async function run(...args: string[]): Promise<string> {
+  const out: string[] = [];
+  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    out.push(String(chunk));
+    return true;
+  });
+  try {
+    const program = new Command('scimproof').exitOverride();
+    registerReport(program);
+    await program.parseAsync(['node', 'scimproof', 'report', ...args]);
+  } finally {
+    spy.mockRestore();
+  }
+  return out.join('');
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describe('scimproof report', () => {
+  it('re-renders every format into --out', async () => {
+    const dir = tmp();
+    const out = await run(sample, '--out', dir);
+    for (const name of ['run.json', 'index.html', 'junit.xml']) expect(existsSync(join(dir, name))).toBe(true);
+    expect(out).toContain('Verdict: FAIL');
+    expect(out).toContain(`HTML report: ${join(dir, 'index.html')}`);
+  });
+
+  it('writes only the files asked for', async () => {
+    const dir = tmp();
+    await run(sample, '--junit', join(dir, 'j.xml'));
+    expect(existsSync(join(dir, 'j.xml'))).toBe(true);
+    expect(existsSync(join(dir, 'index.html'))).toBe(false);
+  });
+
+  it('defaults to index.html and junit.xml next to run.json', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'run.json'), readFileSync(sample));
+    await run(join(dir, 'run.json'));
+    expect(existsSync(join(dir, 'index.html'))).toBe(true);
+    expect(existsSync(join(dir, 'junit.xml'))).toBe(true);
+  });
+
+  it('refuses a missing file with a usage error', async () => {
+    await expect(run(join(tmp(), 'nope.json'))).rejects.toThrow(UsageError);
+  });
+
+  it('refuses malformed JSON and the wrong shape with a one-line run error', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'bad.json'), '{"meta": ');
+    await expect(run(join(dir, 'bad.json'))).rejects.toThrow(RunError);
+    writeFileSync(join(dir, 'shape.json'), JSON.stringify({ meta: { target: 'x' }, results: [{ checkId: 'a', status: 'bogus' }], exchanges: [] }));
+    const error = await run(join(dir, 'shape.json')).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RunError);
+    expect((error as Error).message).toMatch(/is not a scimproof run record: results\/0\/status: must be one of/);
+    expect((error as Error).message).not.toContain('\n');
+  });
+
+  it('renders a minimal hand-written record', async () => {
+    const dir = tmp();
+    const minimal = { meta: { target: 'https://x.example/scim' }, results: [{ checkId: 'a.b', status: 'fail', exchangeIds: ['x9'] }], exchanges: [] };
+    writeFileSync(join(dir, 'run.json'), JSON.stringify(minimal));
+    await run(join(dir, 'run.json'), '--out', join(dir, 'out'));
+    const html = readFileSync(join(dir, 'out', 'index.html'), 'utf8');
+    expect(html).toContain('Exchange x9 is not in the run record.');
+  });
+});

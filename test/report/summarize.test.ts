@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import type { CheckResult, CheckStatus } from '../../src/record/types.ts';
+import { refLink } from '../../src/report/refs.ts';
+import { verdictOf } from '../../src/report/summarize.ts';
+import { sampleRecord } from './records.ts';
+
+const meta = sampleRecord().meta;
+const results = (...statuses: CheckStatus[]): CheckResult[] =>
+  statuses.map((status, i) => ({ checkId: `c${i}`, title: 't', area: 'a', suite: 's', level: 'MUST', refs: [], status, exchangeIds: [] }));
+
+describe('verdictOf', () => {
+  it('fails on any failed required check, and is incomplete when checks could not be judged', () => {
+    expect(verdictOf({ meta, results: results('pass', 'fail', 'warn') })).toMatchObject({ kind: 'fail', detail: '1 required check failed (1 warning)' });
+    expect(verdictOf({ meta, results: results('pass', 'error') }).kind).toBe('incomplete');
+    expect(verdictOf({ meta, results: results('skip') })).toMatchObject({ kind: 'incomplete', detail: 'No check was run' });
+  });
+
+  it('passes with warnings, info and skips, and says so', () => {
+    expect(verdictOf({ meta, results: results('pass', 'pass', 'skip') })).toMatchObject({ kind: 'pass', detail: 'All 2 checks passed (1 skipped)' });
+    expect(verdictOf({ meta, results: results('pass', 'warn', 'info') }).detail).toBe('No required check failed (1 passed, 1 warning, 1 info)');
+  });
+
+  it('reports a run that could not be made', () => {
+    expect(verdictOf({ meta: { ...meta, runError: 'boom' }, results: [] })).toEqual({ kind: 'not-run', headline: 'COULD NOT RUN', detail: 'boom' });
+  });
+});
+
+describe('refLink', () => {
+  it('links RFC sections to the RFC Editor and keeps IdP behaviours as text', () => {
+    expect(refLink('RFC7644-3.4.2')).toMatchObject({ text: 'RFC 7644 §3.4.2', href: 'https://www.rfc-editor.org/rfc/rfc7644#section-3.4.2' });
+    expect(refLink('RFC7643-4.1.1').href).toBe('https://www.rfc-editor.org/rfc/rfc7643#section-4.1.1');
+    expect(refLink('RFC7644').href).toBe('https://www.rfc-editor.org/rfc/rfc7644');
+    expect(refLink('RFC7643-A').href).toBe('https://www.rfc-editor.org/rfc/rfc7643#appendix-A');
+    expect(refLink('ENTRA-1.9')).toMatchObject({ text: 'ENTRA-1.9', href: null, title: 'Microsoft Entra ID provisioning behaviour' });
+    expect(refLink('OKTA-2.4')).toMatchObject({ href: null, title: 'Okta provisioning behaviour' });
+  });
+});
