@@ -18,6 +18,10 @@ export function diagnoseTarget(exchanges: readonly Exchange[]): string | undefin
   if (authenticated.length > 0 && authenticated.every((ex) => ex.response!.status === 401 || ex.response!.status === 403)) {
     return `the target rejected the credentials (HTTP ${authenticated[0]!.response!.status} on ${authenticated.map(pathOf).join(', ')}); check --token / SCIM_TOKEN`;
   }
+  const redirected = authenticated.find((ex) => ex.response!.status >= 300 && ex.response!.status < 400);
+  if (redirected && authenticated.every((ex) => ex.response!.status >= 300 && ex.response!.status < 400)) {
+    return `the target redirects (HTTP ${redirected.response!.status} to ${redirected.response!.headers.location ?? 'nowhere'}); scimproof does not follow redirects with credentials: give the final SCIM base URL as --url`;
+  }
   if (authenticated.length > 0 && authenticated.every((ex) => ex.response!.json === undefined)) {
     const sample = authenticated.find((ex) => pathOf(ex).endsWith('/Users')) ?? authenticated[0]!;
     const type = sample.response!.headers['content-type'] ?? 'no content type';

@@ -134,8 +134,9 @@ export function createApp(options: AppOptions): ScimApp {
   api.all('/ResourceTypes/:id', methodNotAllowed('GET'));
 
   api.all('/Bulk', () => {
-    throw new ScimError(501, undefined, 'bulk operations are not supported (see /ServiceProviderConfig)');
+    throw new ScimError(404, undefined, 'bulk operations are not supported (bulk.supported is false in /ServiceProviderConfig)');
   });
+  // RFC 7644 §3.11: a provider without /Me SHOULD answer 501 — the only 5xx this server gives on purpose.
   api.all('/Me', () => {
     throw new ScimError(501, undefined, '/Me is not supported');
   });

@@ -3,8 +3,10 @@
 // open connections and timers, and writes the data file one last time.
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { serve, type ServerType } from '@hono/node-server';
-import { createApp, type ScimApp } from './app.ts';
+import { URN } from '../spec/scim-schemas.ts';
+import { createApp, SCIM_CONTENT_TYPE, type ScimApp } from './app.ts';
 import { loadDataFile, persist, type Persister } from './persistence.ts';
 import { seedStore } from './seed.ts';
 import { Store } from './store.ts';
@@ -89,12 +91,32 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   };
 }
 
+const MAX_HEADER_BYTES = 64 * 1024;
+
 function listen(scim: ScimApp, port: number, hostname: string): Promise<ServerType> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: scim.app.fetch, port, hostname }, () => {
+    const server = serve({ fetch: scim.app.fetch, port, hostname, serverOptions: { maxHeaderSize: MAX_HEADER_BYTES } }, () => {
       server.off('error', reject);
       resolve(server);
     });
     server.once('error', reject);
+    // Requests Node's HTTP parser rejects (oversized headers or URL, broken framing) never reach hono;
+    // answer them with a SCIM error too instead of Node's bare status line.
+    server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+      if (!socket.writable) {
+        socket.destroy();
+        return;
+      }
+      const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+      const status = tooLarge ? 431 : 400;
+      const body = JSON.stringify({
+        schemas: [URN.error],
+        status: String(status),
+        ...(tooLarge ? {} : { scimType: 'invalidSyntax' }),
+        detail: tooLarge ? `the request line and headers exceed ${MAX_HEADER_BYTES} bytes` : 'malformed HTTP request',
+      });
+      const reason = tooLarge ? 'Request Header Fields Too Large' : 'Bad Request';
+      socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: ${SCIM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    });
   });
 }

@@ -220,8 +220,8 @@ describe('protocol errors', () => {
     expectScimError(await t.request('PUT', '/ServiceProviderConfig', {}), 405);
   });
 
-  it('Bulk and /Me are answered 501 (not advertised)', async () => {
-    expectScimError(await t.request('POST', '/Bulk', { schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'], Operations: [] }), 501);
+  it('Bulk is 404 (not advertised) and /Me is 501 (RFC 7644 §3.11)', async () => {
+    expectScimError(await t.request('POST', '/Bulk', { schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'], Operations: [] }), 404);
     expectScimError(await t.request('GET', '/Me'), 501);
   });
 });

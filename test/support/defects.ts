@@ -15,6 +15,7 @@ type Json = Record<string, unknown>;
 const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
 const LIST_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
 const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
+const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 
 // ---------------------------------------------------------------------------------------------
 // Small helpers the defects share.
@@ -193,6 +194,64 @@ function valueKey(entry: Json): string {
   const { primary: _primary, ...rest } = entry;
   return JSON.stringify('value' in rest ? rest.value : rest);
 }
+
+
+function hasSchema(resource: Json, urn: string): boolean {
+  return Array.isArray(resource.schemas) && resource.schemas.includes(urn);
+}
+
+/** A GET of the hook's own with the client's credentials but none of its conditional headers. */
+function fetchCurrent(ctx: HookContext, path: string, query?: URLSearchParams): Promise<ProxyResponse> {
+  const { 'if-match': _ifMatch, 'if-none-match': _ifNoneMatch, ...headers } = ctx.received.headers;
+  return ctx.upstream({ method: 'GET', path, ...(query ? { query } : {}), headers });
+}
+
+/** GET, PUT, PATCH, … of one resource of `type` (`/Users/42`), not a list or a create. */
+function isOne(req: ProxyRequest, method: string, type: 'Users' | 'Groups'): boolean {
+  const target = resourcePath(req.path);
+  return req.method === method && target?.type === type && target.id !== undefined && target.id !== '.search';
+}
+
+/** Drops the PATCH operations on `type` that `drop` picks, answering as if they had been applied. */
+function dropPatchOperations(type: 'Users' | 'Groups', drop: (operation: PatchOperation) => boolean): Defect['onRequest'] {
+  return (ctx) => {
+    const operations = patchOperations(ctx.req);
+    if (!isOne(ctx.req, 'PATCH', type) || !operations) return;
+    const keep = operations.filter((o) => !drop(o));
+    if (keep.length !== operations.length) return patchWithOnly(ctx, keep);
+  };
+}
+
+/** How deeply arrays and objects nest in a JSON text (strings skipped), without parsing it. */
+function nestingDepth(text: string | undefined): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < (text ?? '').length; i++) {
+    const c = text![i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '[' || c === '{') max = Math.max(max, ++depth);
+    else if (c === ']' || c === '}') depth--;
+  }
+  return max;
+}
+
+/** A server whose code path for such a request throws: an HTML 500 instead of an answer. */
+function crashWhen(crashes: (req: ProxyRequest) => boolean, description: string): Defect {
+  return {
+    description,
+    onRequest: (ctx) => {
+      if (crashes(ctx.req)) return htmlPage(500, 'Internal Server Error');
+    },
+  };
+}
+
+const hasBody = (req: ProxyRequest): boolean => ['POST', 'PUT', 'PATCH'].includes(req.method);
+// An attribute path as RFC 7644 §3.10 allows it (optionally URN-qualified, one sub-attribute).
+const ATTRIBUTE_PATH = /^(urn:[\w.:-]+:)?[A-Za-z$][\w$-]*(\.[A-Za-z$][\w$-]*)?$/;
 
 // ---------------------------------------------------------------------------------------------
 // The catalogue.
@@ -648,6 +707,287 @@ export const DEFECTS = {
     onRequest: (ctx) => {
       delete ctx.req.headers['if-match'];
       delete ctx.req.headers['if-none-match'];
+    },
+  },
+  'unauthorized-plain-text': {
+    description: '401s are a text/plain "Unauthorized" instead of a SCIM error body.',
+    onResponse: (_ctx, res) => {
+      if (res.status !== 401) return;
+      const challenge = res.headers['www-authenticate'];
+      return { status: 401, headers: { 'content-type': 'text/plain; charset=utf-8', ...(challenge ? { 'www-authenticate': challenge } : {}) }, body: 'Unauthorized' };
+    },
+  },
+  'resource-types-without-user': {
+    description: '/ResourceTypes lists only the Group resource type.',
+    onResponse: (ctx, res) => {
+      if (ctx.req.method !== 'GET' || ctx.req.path.replace(/\/$/, '') !== '/ResourceTypes') return;
+      editJson(res, (json) => {
+        if (!isList(json)) return;
+        json.Resources = (json.Resources as unknown[]).filter((r) => !(isObject(r) && r.name === 'User'));
+        json.totalResults = json.itemsPerPage = (json.Resources as unknown[]).length;
+      });
+    },
+  },
+  'non-object-body-500': {
+    description: 'A POST/PUT whose JSON body is not an object (an array, null) answers 500.',
+    onRequest: (ctx) => {
+      const json = parse(ctx.req.body);
+      if (['POST', 'PUT'].includes(ctx.req.method) && json !== undefined && !isObject(json)) return scimError(500, 'Cannot read properties of null');
+    },
+  },
+  'unknown-endpoint-200': {
+    description: 'Any path that is not a SCIM endpoint answers 200 with {}.',
+    onRequest: (ctx) => {
+      const known = /^\/((Users|Groups|Schemas|ResourceTypes)(\/[^/]+)?|ServiceProviderConfig|\.search|Bulk|Me)\/?$/;
+      if (!known.test(ctx.req.path)) return { status: 200, headers: { 'content-type': 'application/scim+json' }, body: '{}' };
+    },
+  },
+  'if-match-always-412': {
+    description: 'Any If-Match, even the current version, answers 412.',
+    onRequest: (ctx) => {
+      if (ctx.req.headers['if-match'] !== undefined) return scimError(412, 'The resource has changed');
+    },
+  },
+  'version-never-changes': {
+    description: 'meta.version and the ETag stay those of the first version seen, however the resource changes.',
+    onRequest: async (ctx) => {
+      // The client only ever saw the frozen version; translate it so preconditions still work.
+      const id = resourcePath(ctx.req.path)?.id;
+      const frozen = id === undefined ? undefined : ctx.state.get(`version:${id}`);
+      for (const header of ['if-match', 'if-none-match']) {
+        if (frozen === undefined || ctx.req.headers[header] !== frozen) continue;
+        const current = await fetchCurrent(ctx, ctx.req.path);
+        if (current.headers.etag) ctx.req.headers[header] = current.headers.etag;
+      }
+    },
+    onResponse: (ctx, res) => {
+      editJson(res, (json) =>
+        forEachResource(json, (r) => {
+          const meta = metaOf(r);
+          if (meta && typeof meta.version === 'string' && typeof r.id === 'string') meta.version = remember(ctx, `version:${r.id}`, () => meta.version);
+        }),
+      );
+      const json = parse(res.body);
+      const id = isObject(json) && typeof json.id === 'string' ? json.id : resourcePath(ctx.req.path)?.id;
+      if (res.headers.etag && ctx.state.has(`version:${String(id)}`)) res.headers.etag = ctx.state.get(`version:${String(id)}`) as string;
+    },
+  },
+  'externalid-filter-unsupported': {
+    description: 'A filter on externalId answers 400 invalidFilter.',
+    onRequest: (ctx) => {
+      if (isListRequest(ctx.req) && /externalId/i.test(ctx.req.query.get('filter') ?? '')) return scimError(400, 'Filtering on externalId is not supported', 'invalidFilter');
+    },
+  },
+  'search-unsupported': {
+    description: 'POST …/.search answers 404.',
+    onRequest: (ctx) => {
+      if (ctx.req.method === 'POST' && /(^|\/)\.search\/?$/.test(ctx.req.path)) return scimError(404, 'Endpoint not found');
+    },
+  },
+  'group-displayname-lowercased': {
+    description: 'Groups in responses have their displayName lower-cased.',
+    onResponse: (_ctx, res) =>
+      editJson(res, (json) =>
+        forEachResource(json, (r) => {
+          if (hasSchema(r, GROUP_SCHEMA) && typeof r.displayName === 'string') r.displayName = r.displayName.toLowerCase();
+        }),
+      ),
+  },
+  'group-get-500': {
+    description: 'GET /Groups/{id} of an existing group answers 500.',
+    onResponse: (ctx, res) => {
+      if (isOne(ctx.req, 'GET', 'Groups') && res.status === 200) return htmlPage(500, 'Internal Server Error');
+    },
+  },
+  'group-members-not-returned': {
+    description: 'GET /Groups/{id} leaves members out of the group.',
+    onResponse: (ctx, res) => {
+      if (isOne(ctx.req, 'GET', 'Groups')) editJson(res, (json) => void delete json.members);
+    },
+  },
+  'member-add-duplicates': {
+    description: 'Adding a member who is already in the group lists them twice from then on.',
+    onRequest: async (ctx) => {
+      const operations = patchOperations(ctx.req);
+      const id = resourcePath(ctx.req.path)?.id;
+      if (!isOne(ctx.req, 'PATCH', 'Groups') || !operations || id === undefined) return;
+      const added = operations
+        .filter((o) => opName(o) === 'add' && targetsMembers(o))
+        .flatMap((o) => (Array.isArray(o.value) ? o.value : [o.value]))
+        .filter(isObject)
+        .map((m) => String(m.value));
+      if (added.length === 0) return;
+      const group = parse((await fetchCurrent(ctx, ctx.req.path)).body);
+      const members = isObject(group) && Array.isArray(group.members) ? group.members.filter(isObject).map((m) => String(m.value)) : [];
+      const twice = remember(ctx, `twice:${id}`, () => new Set<string>());
+      for (const value of added) if (members.includes(value)) twice.add(value);
+    },
+    onResponse: (ctx, res) => {
+      const id = resourcePath(ctx.req.path)?.id;
+      const twice = ctx.state.get(`twice:${String(id)}`) as Set<string> | undefined;
+      if (resourcePath(ctx.req.path)?.type !== 'Groups' || !twice?.size) return;
+      editJson(res, (json) => {
+        if (!Array.isArray(json.members)) return;
+        const present = new Set(json.members.filter(isObject).map((m) => String(m.value)));
+        for (const value of twice) if (!present.has(value)) twice.delete(value);
+        json.members = json.members.flatMap((m: unknown) => (isObject(m) && twice.has(String(m.value)) ? [m, { ...m }] : [m]));
+      });
+    },
+  },
+  'group-patch-400': {
+    description: 'Every PATCH of a group answers 400 invalidSyntax.',
+    onRequest: (ctx) => {
+      if (isOne(ctx.req, 'PATCH', 'Groups')) return scimError(400, 'Unsupported PATCH request', 'invalidSyntax');
+    },
+  },
+  'group-put-merges-members': {
+    description: 'PUT /Groups/{id} keeps the existing members in addition to the ones sent.',
+    onRequest: async (ctx) => {
+      if (!isOne(ctx.req, 'PUT', 'Groups')) return;
+      const group = parse((await fetchCurrent(ctx, ctx.req.path)).body);
+      const existing = isObject(group) && Array.isArray(group.members) ? group.members.filter(isObject) : [];
+      editRequestJson(ctx.req, (json) => {
+        const sent = Array.isArray(json.members) ? json.members.filter(isObject) : [];
+        const kept = existing.filter((m) => !sent.some((s) => s.value === m.value)).map((m) => ({ value: m.value }));
+        json.members = [...sent, ...kept];
+      });
+    },
+  },
+  'group-put-405': {
+    description: 'PUT /Groups/{id} answers 405 Method Not Allowed.',
+    onRequest: (ctx) => {
+      if (!isOne(ctx.req, 'PUT', 'Groups')) return;
+      const res = scimError(405, 'Groups are changed with PATCH');
+      res.headers.allow = 'GET, PATCH, DELETE';
+      return res;
+    },
+  },
+  'user-groups-missing': {
+    description: 'Users in responses have no groups attribute.',
+    onResponse: (_ctx, res) =>
+      editJson(res, (json) =>
+        forEachResource(json, (r) => {
+          if (hasSchema(r, USER_SCHEMA)) delete r.groups;
+        }),
+      ),
+  },
+  'patch-add-ignored': {
+    description: 'PATCH add operations on users are dropped (answered as if applied).',
+    onRequest: dropPatchOperations('Users', (o) => opName(o) === 'add'),
+  },
+  'patch-remove-ignored': {
+    description: 'PATCH remove operations with a path on users are dropped (answered as if applied).',
+    onRequest: dropPatchOperations('Users', (o) => opName(o) === 'remove' && o.path !== undefined),
+  },
+  'patch-replace-with-path-ignored': {
+    description: 'PATCH replace operations with a path on users are dropped (answered as if applied).',
+    onRequest: dropPatchOperations('Users', (o) => opName(o) === 'replace' && o.path !== undefined),
+  },
+  'patch-returns-202': {
+    description: 'A successful PATCH answers 202 Accepted with no body.',
+    onResponse: (ctx, res) => {
+      if (ctx.req.method === 'PATCH' && (res.status === 200 || res.status === 204)) return { status: 202, headers: {}, body: '' };
+    },
+  },
+  'patch-value-path-replaces-all': {
+    description: 'A replace of emails[type eq "work"].value (any attr[filter].sub) sets that sub-attribute on every entry.',
+    onRequest: async (ctx) => {
+      const operations = patchOperations(ctx.req);
+      if (!isOne(ctx.req, 'PATCH', 'Users') || !operations) return;
+      const valuePath = (o: PatchOperation) => (opName(o) === 'replace' && typeof o.path === 'string' ? /^(\w+)\[[^\]]*\]\.(\w+)$/.exec(o.path) : null);
+      if (!operations.some(valuePath)) return;
+      const user = parse((await fetchCurrent(ctx, ctx.req.path)).body);
+      editRequestJson(ctx.req, (json) => {
+        json.Operations = operations.map((o) => {
+          const [, attribute, sub] = valuePath(o) ?? [];
+          if (!attribute || !sub || !isObject(user)) return o;
+          const entries = Array.isArray(user[attribute]) ? user[attribute].filter(isObject) : [];
+          return { op: 'replace', path: attribute, value: entries.map((e) => ({ ...e, [sub]: o.value })) };
+        });
+      });
+    },
+  },
+  'id-mutable': {
+    description: 'PATCH replace of id, or a PUT naming another id, is accepted; the user then shows the new id.',
+    onRequest: (ctx) => {
+      const target = resourcePath(ctx.req.path);
+      if (target?.type !== 'Users' || target.id === undefined) return;
+      const aliases = remember(ctx, 'idAliases', () => new Map<string, string>());
+      // The user stays stored under its real id; the id it was "given" reaches it too.
+      const real = [...aliases].find(([, shown]) => shown === target.id)?.[0] ?? target.id;
+      ctx.req.path = `/Users/${encodeURIComponent(real)}`;
+      if (ctx.req.method === 'PUT') {
+        editRequestJson(ctx.req, (json) => {
+          if (typeof json.id === 'string' && json.id !== real) aliases.set(real, json.id);
+          json.id = real;
+        });
+      }
+      const operations = patchOperations(ctx.req);
+      const idOp = ctx.req.method === 'PATCH' ? operations?.find((o) => opName(o) === 'replace' && String(o.path).toLowerCase() === 'id' && typeof o.value === 'string') : undefined;
+      if (!operations || !idOp) return;
+      aliases.set(real, idOp.value as string);
+      return patchWithOnly(ctx, operations.filter((o) => o !== idOp));
+    },
+    onResponse: (ctx, res) => {
+      const aliases = ctx.state.get('idAliases') as Map<string, string> | undefined;
+      if (aliases?.size) editJson(res, (json) => forEachResource(json, (r) => void (aliases.has(String(r.id)) && (r.id = aliases.get(String(r.id))))));
+    },
+  },
+  'user-get-500': {
+    description: 'GET /Users/{id} of an existing user answers 500.',
+    onResponse: (ctx, res) => {
+      if (isOne(ctx.req, 'GET', 'Users') && res.status === 200) return htmlPage(500, 'Internal Server Error');
+    },
+  },
+  'get-drops-attributes': {
+    description: 'GET /Users/{id} leaves out title and name.',
+    onResponse: (ctx, res) => {
+      if (isOne(ctx.req, 'GET', 'Users')) editJson(res, (json) => void (delete json.title, delete json.name));
+    },
+  },
+  'put-other-id-500': {
+    description: 'A PUT whose body names another id than the path answers 500.',
+    onRequest: (ctx) => {
+      const body = parse(ctx.req.body);
+      const id = resourcePath(ctx.req.path)?.id;
+      if (ctx.req.method === 'PUT' && id !== undefined && isObject(body) && body.id !== undefined && body.id !== id) return htmlPage(500, 'Internal Server Error');
+    },
+  },
+  'put-returns-204': {
+    description: 'A successful PUT answers 204 with no body.',
+    onResponse: (ctx, res) => {
+      if (ctx.req.method === 'PUT' && res.status === 200) return { status: 204, headers: res.headers.etag ? { etag: res.headers.etag } : {}, body: '' };
+    },
+  },
+  'uniqueness-case-sensitive': {
+    description: 'A userName that differs from an existing one only in letter case is accepted (201).',
+    onResponse: async (ctx, res) => {
+      if (!isCreate(ctx.req) || resourcePath(ctx.req.path)?.type !== 'Users' || res.status !== 409) return;
+      const body = parse(ctx.req.body) as Json;
+      const userName = body.userName;
+      if (typeof userName !== 'string') return;
+      const same = parse((await fetchCurrent(ctx, '/Users', new URLSearchParams({ filter: `userName eq ${JSON.stringify(userName)}` }))).body);
+      if (!isObject(same) || !isList(same) || (same.Resources as Json[]).some((r) => r.userName === userName)) return;
+      const retry = await ctx.upstream({ ...ctx.req, body: JSON.stringify({ ...body, userName: `${userName}-${randomUUID()}` }) });
+      editJson(retry, (json) => void (json.userName = userName));
+      return retry;
+    },
+  },
+  'attributes-garbage-500': crashWhen(
+    (req) => ['attributes', 'excludedAttributes'].some((name) => req.query.get(name)?.split(',').some((a) => !ATTRIBUTE_PATH.test(a.trim()))),
+    'An attributes/excludedAttributes list that is not attribute paths answers 500.',
+  ),
+  'deep-nesting-500': crashWhen((req) => nestingDepth(req.body) > 50, 'A body nested deeper than 50 levels answers 500.'),
+  'empty-body-500': crashWhen((req) => hasBody(req) && !req.body?.trim(), 'A POST/PUT/PATCH with an empty body answers 500.'),
+  'filter-quote-500': crashWhen((req) => (req.query.get('filter') ?? '').includes('\\"'), 'A filter with an escaped quote (\\") answers 500.'),
+  'filter-unicode-500': crashWhen((req) => /[^\x00-\x7f]/.test(req.query.get('filter') ?? ''), 'A filter with non-ASCII characters answers 500.'),
+  'huge-body-500': crashWhen((req) => Buffer.byteLength(req.body ?? '') > 100_000, 'A body over 100 kB answers 500 instead of 413 or a 4xx.'),
+  'negative-count-500': crashWhen((req) => /^\s*-\d+\s*$/.test(req.query.get('count') ?? ''), 'A negative count answers 500.'),
+  'null-body-500': crashWhen((req) => hasBody(req) && req.body?.trim() === 'null', 'A JSON null body answers 500.'),
+  'patch-garbage-500': {
+    description: 'A PATCH the server rejects as malformed (no Operations list, bad path or filter, unknown attribute) answers 500.',
+    onResponse: (ctx, res) => {
+      if (ctx.req.method === 'PATCH' && res.status === 400) return htmlPage(500, 'Internal Server Error');
     },
   },
 } satisfies Record<string, Defect>;

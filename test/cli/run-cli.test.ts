@@ -1,0 +1,117 @@
+// `scimproof run` as a person runs it: a real process, real exit codes, one-line errors and
+// never a stack trace, and the report files on disk.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type RunningServer } from '../../src/server/index.ts';
+import { startFaultyServer, type FaultyServer } from '../support/faulty-server.ts';
+
+const BIN = new URL('../../bin/scimproof.js', import.meta.url).pathname;
+
+interface Result {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(args: string[], env: Record<string, string> = {}): Promise<Result> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1', SCIM_BASE_URL: '', SCIM_TOKEN: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const tmp = (): string => mkdtempSync(join(tmpdir(), 'scimproof-cli-'));
+const noStack = (r: Result): void => expect(`${r.stdout}${r.stderr}`).not.toMatch(/\n\s+at .+\(.*:\d+:\d+\)/);
+
+let server: RunningServer;
+let faulty: FaultyServer;
+beforeAll(async () => {
+  server = await startServer({ port: 0 });
+  faulty = await startFaultyServer('create-returns-200');
+});
+afterAll(async () => {
+  await server.close();
+  await faulty.close();
+});
+
+describe('scimproof run', () => {
+  it('passes against the embedded server and writes every report (exit 0)', async () => {
+    const out = tmp();
+    const r = await cli(['run', '--only', 'users.create.*', '--out', out]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`HTML report: ${join(out, 'index.html')}`);
+    for (const f of ['index.html', 'run.json', 'junit.xml']) expect(existsSync(join(out, f))).toBe(true);
+  });
+
+  it('exits 1 when a check fails, and the JUnit file names the failing check', async () => {
+    const out = tmp();
+    const junit = join(out, 'custom', 'results.xml');
+    const r = await cli(['run', '--url', faulty.url, '--token', faulty.token, '--only', 'users.create.*', '--out', out, '--junit', junit]);
+    expect(r.code).toBe(1);
+    const xml = readFileSync(junit, 'utf8');
+    expect(xml).toMatch(/<testcase name="users\.create\.status"[^>]*>\s*<failure/);
+    expect(xml).not.toContain(faulty.token);
+  });
+
+  it('reads the target from SCIM_BASE_URL and SCIM_TOKEN', async () => {
+    const r = await cli(['run', '--only', 'auth.*', '--out', tmp()], { SCIM_BASE_URL: server.url, SCIM_TOKEN: server.token });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(server.url);
+  });
+
+  it('reads the target from a config file', async () => {
+    const dir = tmp();
+    const config = join(dir, 'scimproof.json');
+    writeFileSync(config, JSON.stringify({ url: server.url, token: server.token, only: ['errors.not-found.*'] }));
+    const r = await cli(['run', '--config', config, '--out', dir]);
+    expect(r.code).toBe(0);
+    const record = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as { results: { checkId: string }[] };
+    expect(record.results.map((x) => x.checkId)).toEqual(['errors.not-found.404', 'errors.not-found.content-type']);
+  });
+
+  it('an unreachable target exits 2 with one line and still writes the report', async () => {
+    const closed = await startServer({ port: 0 });
+    const url = closed.url;
+    await closed.close();
+    const out = tmp();
+    const r = await cli(['run', '--url', url, '--token', 'x-token-1234', '--out', out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^scimproof: cannot reach .*connection refused/m);
+    noStack(r);
+    expect(existsSync(join(out, 'index.html'))).toBe(true);
+  });
+
+  const usageErrors: [string, string[], RegExp][] = [
+    ['a URL that is not a URL', ['run', '--url', 'not a url'], /--url "not a url" is not a URL/],
+    ['an unknown suite', ['run', '--suite', 'nosuchsuite'], /no such suite/],
+    ['a timeout that is not a number', ['run', '--timeout', 'soon'], /--timeout must be a whole number/],
+    ['an unknown option', ['run', '--frobnicate'], /unknown option/],
+    ['a missing config file', ['run', '--config', '/nonexistent/scimproof.json'], /cannot read config file/],
+    ['token and basic together', ['run', '--url', 'http://127.0.0.1:9/scim/v2', '--token', 'a', '--basic', 'u:p'], /either a bearer token/],
+  ];
+  for (const [what, args, message] of usageErrors) {
+    it(`${what} exits 2 with a one-line reason`, async () => {
+      const r = await cli(args);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(message);
+      noStack(r);
+    });
+  }
+
+  it('a malformed suite file is reported as file#/pointer: message', async () => {
+    const dir = tmp();
+    const file = join(dir, 'mine.json');
+    writeFileSync(file, JSON.stringify({ suite: 'mine', area: 'x', scenarios: [{ id: 'a', title: 'A', steps: [{ name: 's', send: { method: 'FETCH', path: '/Users' } }] }] }));
+    const r = await cli(['run', '--suite', file, '--out', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/mine\.json#\/scenarios\/0\/steps\/0\/send.*: /);
+    noStack(r);
+  });
+});

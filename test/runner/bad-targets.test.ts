@@ -1,0 +1,78 @@
+// A run against a target that cannot be tested still finishes, explains why in one line, and
+// writes its report: unreachable hosts, rejected credentials, servers that answer HTML, garbage,
+// nothing at all, or too much.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { writeReports } from '../../src/report/write.ts';
+import { runConformance } from '../../src/runner/run.ts';
+import { startServer } from '../../src/server/index.ts';
+import type { RunRecord } from '../../src/record/types.ts';
+import { startMisbehavingServer, type MisbehaviourMode } from '../support/msw-responses.ts';
+
+async function runAgainst(url: string, token = 'secret-token-123', timeoutMs = 2_000): Promise<RunRecord> {
+  return runConformance({ url, auth: { kind: 'bearer', token }, suites: ['core'], seed: 1, timeoutMs });
+}
+
+async function expectReportWritten(record: RunRecord, reason: RegExp): Promise<void> {
+  expect(record.meta.runError).toMatch(reason);
+  expect(record.meta.runError!.split('\n')).toHaveLength(1);
+  const dir = mkdtempSync(join(tmpdir(), 'scimproof-bad-'));
+  const written = await writeReports(record, { outDir: dir });
+  const html = readFileSync(written.html!, 'utf8');
+  expect(html).toContain('COULD NOT RUN');
+  expect(html).toContain(record.meta.runError!.split('"')[0]!.slice(0, 30));
+  const junit = readFileSync(written.junit!, 'utf8');
+  expect(junit).toContain('<error');
+}
+
+describe('targets that cannot be tested', () => {
+  it('an unreachable host is a clear run error, with a report', async () => {
+    const server = await startServer({ port: 0 });
+    const url = server.url;
+    await server.close();
+    const record = await runAgainst(url);
+    await expectReportWritten(record, /cannot reach .*connection refused/);
+    expect(record.results.filter((r) => r.suite === 'core')).toEqual([]);
+  });
+
+  it('a host name that does not resolve is a clear run error', async () => {
+    const record = await runAgainst('http://scimproof-no-such-host.invalid/scim/v2');
+    await expectReportWritten(record, /cannot reach .*host name not found/);
+  });
+
+  it('a wrong token is a clear run error, and the token is not in the record', async () => {
+    const server = await startServer({ port: 0 });
+    try {
+      const record = await runAgainst(server.url, 'wrong-token-xyz-987');
+      await expectReportWritten(record, /rejected the credentials \(HTTP 401/);
+      expect(JSON.stringify(record)).not.toContain('wrong-token-xyz-987');
+    } finally {
+      await server.close();
+    }
+  });
+
+  const cases: [MisbehaviourMode, RegExp][] = [
+    ['html-200', /does not answer SCIM JSON: .* text\/html/],
+    ['html-as-scim-json', /does not answer SCIM JSON/],
+    ['empty-body', /does not answer SCIM JSON/],
+    ['garbage', /does not answer SCIM JSON/],
+    ['redirect', /redirects \(HTTP 302/],
+    ['reset', /cannot reach .*reset|does not answer SCIM JSON/],
+    ['close-immediately', /cannot reach .*reset|cannot reach/],
+    ['hang', /cannot reach .*timeout/],
+    ['huge', /does not answer SCIM JSON/],
+  ];
+  for (const [mode, reason] of cases) {
+    it(`a server that answers "${mode}" is a clear run error`, async () => {
+      const server = await startMisbehavingServer(mode, { hugeBytes: 5 * 1024 * 1024 });
+      try {
+        const record = await runAgainst(server.url, 'secret-token-123', 500);
+        await expectReportWritten(record, reason);
+      } finally {
+        await server.close();
+      }
+    });
+  }
+});

@@ -1,0 +1,123 @@
+// Every check can fail: for each defect of the catalogue, the core checks that exist to catch it
+// must fail (or warn, for SHOULD checks) when the suite runs against a server with exactly that
+// defect. The last test holds the table to account: every check id of the discovery and core
+// suites appears in it, so a new check without a defect that trips it breaks the build.
+import { afterAll, describe, expect, it } from 'vitest';
+import { runConformance } from '../../src/runner/run.ts';
+import { loadSuites } from '../../src/suite/load.ts';
+import { startFaultyServer, type DefectName } from '../support/faulty-server.ts';
+
+type Expectation = { fail?: string[]; warn?: string[]; info?: string[] };
+
+export const CORE_DEFECTS: Partial<Record<DefectName, Expectation>> = {
+  'create-returns-200': { fail: ['users.create.status', 'users.password.create-accepted', 'users.delete.username-free', 'groups.create.status', 'groups.create.empty-members'] },
+  'no-location-header': { fail: ['users.create.location', 'groups.create.location'] },
+  'meta-location-missing': { fail: ['users.create.meta', 'users.get.meta', 'groups.create.meta'] },
+  'meta-location-relative': { fail: ['users.create.location', 'users.create.meta', 'users.create.schema', 'users.get.schema', 'users.replace.schema', 'groups.create.schema', 'filter.username-eq.schema'] },
+  'meta-version-missing': { fail: ['users.create.version', 'users.get.version'] },
+  'etag-mismatch': { fail: ['users.create.version', 'users.get.version'] },
+  'meta-created-not-datetime': { fail: ['users.create.meta', 'users.create.schema', 'groups.create.meta'] },
+  'active-as-string': { fail: ['users.create.schema', 'users.create.echo', 'patch.disable'] },
+  'password-returned': { fail: ['users.password.not-returned-on-create', 'users.password.not-returned-on-get', 'users.password.not-returned-in-list'] },
+  'id-changes-on-put': { fail: ['users.replace.response'] },
+  'filter-username-case-sensitive': { fail: ['filter.username-eq.case-insensitive'] },
+  'filter-miss-404': { fail: ['filter.miss-empty-list', 'users.delete.gone-from-list', 'discovery.users.list'] },
+  'invalid-filter-500': { fail: ['filter.invalid-400', 'filter.invalid-operator-400', 'filter.unbalanced-no-5xx', 'robustness.filter-garbage'] },
+  'invalid-filter-ignored': { fail: ['filter.invalid-400', 'filter.invalid-operator-400'] },
+  'filter-ignored': {
+    fail: ['filter.username-eq', 'filter.sw', 'filter.co-ew-and', 'filter.or', 'filter.not', 'filter.ne', 'filter.pr', 'filter.boolean', 'filter.sub-attribute', 'filter.value-path', 'filter.urn-qualified', 'filter.datetime-gt'],
+  },
+  'paging-zero-based': { fail: ['paging.last-page', 'paging.partition', 'paging.start-index-below-one'] },
+  'total-results-is-page-size': { fail: ['paging.first-page', 'paging.middle-page', 'paging.count-zero', 'paging.beyond-end', 'paging.count-only'] },
+  'list-response-schemas-missing': { fail: ['discovery.schemas.list', 'discovery.resource-types.list', 'discovery.resource-types.valid', 'discovery.schemas.valid'] },
+  'count-ignored': { fail: ['paging.first-page', 'paging.middle-page', 'paging.count-only'] },
+  'count-zero-returns-all': { fail: ['paging.count-zero'] },
+  'attributes-ignored': { fail: ['attributes.get.only-requested', 'attributes.get.sub-attribute', 'attributes.list.only-requested'] },
+  'excluded-attributes-ignored': { fail: ['attributes.get.excluded', 'attributes.list.excluded', 'groups.get.excluded-members'] },
+  'sort-ignored': { fail: ['sort.ascending', 'sort.descending'] },
+  'put-merges': { fail: ['users.replace.response', 'users.replace.clears-omitted'] },
+  'patch-not-atomic': { fail: ['patch.atomic'] },
+  'primary-not-exclusive': { fail: ['patch.primary-exclusive'] },
+  'member-remove-ignored': { fail: ['groups.patch.remove-by-filter', 'groups.patch.remove-all'] },
+  'member-add-ignored': { fail: ['groups.patch.add-members'] },
+  'delete-returns-200': { fail: ['users.delete.status', 'groups.delete.status'] },
+  'deleted-still-listed': { fail: ['users.delete.gone-from-list'] },
+  'delete-keeps-username': { fail: ['users.delete.username-free'] },
+  'duplicate-accepted': { fail: ['users.uniqueness.duplicate-409'] },
+  'required-not-enforced': { fail: ['users.required.rejected[userName]'] },
+  'required-missing-500': { fail: ['users.required.rejected[userName]', 'users.required.no-5xx[userName]', 'errors.wrong-type.username-no-5xx', 'errors.wrong-type.emails-no-5xx', 'errors.wrong-type.active-no-5xx', 'errors.wrong-type.name-no-5xx', 'robustness.patch-value-wrong-type', 'robustness.bad-start-index', 'robustness.bad-sort'] },
+  'error-status-number': { fail: ['errors.not-found.404', 'errors.put-unknown.404', 'errors.patch-unknown.404', 'errors.delete-unknown.404', 'users.delete.then-404', 'users.delete.twice-404', 'groups.delete.then-404', 'patch.invalid-op-400', 'errors.body-not-object.400', 'errors.wrong-type.username', 'errors.wrong-type.emails', 'errors.wrong-type.active'] },
+  'error-schema-missing': { fail: ['errors.not-found.404', 'errors.malformed-json.400', 'etag.stale-if-match-412'] },
+  'error-scimtype-missing': { fail: ['users.uniqueness.duplicate-409', 'filter.invalid-400', 'patch.remove-without-path-400', 'patch.invalid-path-400', 'errors.malformed-json.400'], warn: ['patch.readonly-id-400'] },
+  'content-type-json': { fail: ['discovery.spc.content-type', 'discovery.users.content-type', 'users.create.content-type', 'errors.not-found.content-type', 'errors.malformed-json.content-type'] },
+  'content-type-html-errors': { fail: ['errors.not-found.content-type', 'errors.malformed-json.content-type', 'errors.not-found.404'] },
+  'wrong-token-accepted': { fail: ['auth.wrong.401', 'auth.wrong.write-401'] },
+  'missing-token-accepted': { fail: ['auth.missing.401'] },
+  'unauthorized-403': { fail: ['auth.missing.401', 'auth.wrong.401', 'auth.wrong.write-401'], warn: ['auth.missing.scim-error', 'auth.wrong.scim-error'] },
+  'malformed-json-500': { fail: ['errors.malformed-json.400', 'errors.malformed-json.no-5xx', 'robustness.patch-malformed-json', 'robustness.put-malformed-json'] },
+  'pathless-replace-ignored': { fail: ['patch.replace-without-path'] },
+  'not-found-200': { fail: ['errors.not-found.404', 'users.delete.then-404', 'groups.delete.then-404'] },
+  'not-found-html': { fail: ['errors.not-found.404', 'errors.not-found.content-type'], warn: ['errors.unknown-endpoint.404'] },
+  'schemas-not-list-response': { fail: ['discovery.schemas.list', 'discovery.schemas.valid', 'discovery.schemas.user'] },
+  'spc-missing': { fail: ['discovery.spc.status', 'discovery.spc.schema'] },
+  'etag-ignored': { fail: ['etag.stale-if-match-412', 'etag.stale-if-match-unchanged'], warn: ['etag.if-none-match-304'] },
+};
+
+/** Checks no defect can trip, each with the reason; kept as short as possible. */
+const CANNOT_FAIL_HERE: Record<string, string> = {};
+
+const statusesOf = (e: Expectation): [string, string][] => [
+  ...(e.fail ?? []).map((id): [string, string] => [id, 'fail']),
+  ...(e.warn ?? []).map((id): [string, string] => [id, 'warn']),
+  ...(e.info ?? []).map((id): [string, string] => [id, 'info']),
+];
+
+const areaPrefixes = (e: Expectation): string[] => [...new Set(statusesOf(e).map(([id]) => `${id.split('.')[0]}.*`))];
+
+describe('each core check fails against a server with exactly its defect', () => {
+  const closers: (() => Promise<void>)[] = [];
+  afterAll(async () => {
+    await Promise.all(closers.map((close) => close()));
+  });
+
+  for (const [defect, expectation] of Object.entries(CORE_DEFECTS) as [DefectName, Expectation][]) {
+    it(defect, async () => {
+      const server = await startFaultyServer(defect);
+      closers.push(() => server.close());
+      const record = await runConformance({
+        url: server.url,
+        auth: { kind: 'bearer', token: server.token },
+        suites: ['core'],
+        only: areaPrefixes(expectation),
+        seed: 7,
+      });
+      const byId = new Map(record.results.map((r) => [r.checkId, r.status]));
+      const wrong = statusesOf(expectation)
+        .filter(([id, status]) => byId.get(id) !== status)
+        .map(([id, status]) => `${id}: expected ${status}, got ${byId.get(id) ?? 'no result'}`);
+      expect(wrong).toEqual([]);
+      // The failure explains itself: a message and the exchange that shows it.
+      for (const [id] of statusesOf(expectation)) {
+        const result = record.results.find((r) => r.checkId === id)!;
+        expect(result.message, id).toBeTruthy();
+        expect(result.exchangeIds.length, id).toBeGreaterThan(0);
+      }
+    });
+  }
+});
+
+describe('the defect table covers every check', () => {
+  it('names every discovery and core check id at least once', () => {
+    const ids = new Set<string>();
+    for (const suite of loadSuites(['discovery', 'core'])) {
+      for (const scenario of suite.scenarios) {
+        for (const step of scenario.steps) {
+          for (const e of step.expect ?? []) ids.add(step.foreach ? `${e.id}[userName]` : e.id);
+        }
+      }
+    }
+    const covered = new Set(Object.values(CORE_DEFECTS).flatMap((e) => statusesOf(e!).map(([id]) => id)));
+    const uncovered = [...ids].filter((id) => !covered.has(id) && !(id in CANNOT_FAIL_HERE)).sort();
+    expect(uncovered).toEqual([]);
+  });
+});
