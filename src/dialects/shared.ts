@@ -129,8 +129,7 @@ const FIELD_PATHS: Record<string, keyof DirectoryUser> = {
 
 export function directoryUser(args: Args): DirectoryUser {
   const omitted = new Set(omitList(args).map((p) => FIELD_PATHS[p.toLowerCase()]).filter((f) => f !== undefined));
-  const userName = omitted.has('userName') ? '' : str(args, 'userName');
-  const out: DirectoryUser = { userName, active: bool(args, 'active', true) };
+  const out: DirectoryUser = { userName: str(args, 'userName'), active: bool(args, 'active', true) };
   for (const key of ['externalId', 'givenName', 'familyName', 'displayName', 'email', 'title', 'department', 'employeeNumber', 'locale'] as const) {
     const v = optStr(args, key);
     if (v !== undefined && !omitted.has(key)) out[key] = v;

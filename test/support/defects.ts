@@ -956,7 +956,9 @@ export const DEFECTS = {
   'put-returns-204': {
     description: 'A successful PUT answers 204 with no body.',
     onResponse: (ctx, res) => {
-      if (ctx.req.method === 'PUT' && res.status === 200) return { status: 204, headers: res.headers.etag ? { etag: res.headers.etag } : {}, body: '' };
+      if (ctx.req.method !== 'PUT' || res.status !== 200) return;
+      const headers: Record<string, string> = res.headers.etag ? { etag: res.headers.etag } : {};
+      return { status: 204, headers, body: '' };
     },
   },
   'uniqueness-case-sensitive': {
