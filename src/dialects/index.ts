@@ -1,11 +1,16 @@
+// The dialect registry. Importing this module registers every built-in dialect (entra.ts and
+// okta.ts only import types and shared helpers, so there is no import cycle).
+import { entra, entraCompliant } from './entra.ts';
+import { okta, oktaAiw } from './okta.ts';
 import type { Dialect, DialectName, DialectRequest } from './types.ts';
 
-// Filled in by the dialect modules (entra.ts, okta.ts).
 const DIALECTS = new Map<string, Dialect>();
 
 export function registerDialect(dialect: Dialect): void {
   DIALECTS.set(dialect.name, dialect);
 }
+
+for (const d of [entra, entraCompliant, okta, oktaAiw]) registerDialect(d);
 
 export function dialectNames(): DialectName[] {
   return [...DIALECTS.keys()] as DialectName[];
@@ -13,6 +18,11 @@ export function dialectNames(): DialectName[] {
 
 export function getDialect(name: string): Dialect | undefined {
   return DIALECTS.get(name);
+}
+
+/** Does this dialect have this request builder? (suite load-time validation) */
+export function hasRequest(dialectName: string, request: string): boolean {
+  return DIALECTS.get(dialectName)?.requests[request] !== undefined;
 }
 
 /** Builds one request of a dialect; unknown names are a suite error, reported with the step. */
@@ -24,3 +34,6 @@ export function buildDialectRequest(dialectName: string, request: string, args: 
   const built = builder(args);
   return { ...built, headers: { ...dialect.headers, ...(built.headers ?? {}) } };
 }
+
+export type { Dialect, DialectName, DialectRequest, IdpFamily, LifecycleEvent, RequestBuilder } from './types.ts';
+export { acceptsResponse, impactOf, ACCEPTS, IMPACT, CORE_CHECKS_RELIED_ON } from './acceptance.ts';

@@ -75,7 +75,7 @@ export const literal = (value: string): string => JSON.stringify(value);
  * (`filter=userName+eq+%22…%22`, ENTRA-1.1). URLSearchParams is exactly that encoding.
  */
 export function formQuery(params: [string, string | number][]): string {
-  return new URLSearchParams(params.map(([k, v]) => [k, String(v)])).toString();
+  return new URLSearchParams(params.map(([k, v]): [string, string] => [k, String(v)])).toString();
 }
 
 /**

@@ -3,6 +3,7 @@ import { basename, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import { checkKind } from '../checks/registry.ts';
+import { getDialect, hasRequest } from '../dialects/index.ts';
 import type { LoadedSuite, SuiteFile } from './types.ts';
 
 /** A suite file that cannot be used; the message names the file and the JSON pointer. */
@@ -53,6 +54,20 @@ export function loadSuiteFile(file: string): LoadedSuite {
         if (!checkKind(expectation.check)) throw new SuiteError(name, `/scenarios/${s}/steps/${t}/expect/${e}/check`, `unknown check kind "${expectation.check}"`);
       }),
     ),
+  );
+  data.scenarios.forEach((scenario, s) =>
+    scenario.steps.forEach((step, t) => {
+      const { dialect, request } = step.send;
+      if (dialect === undefined && request === undefined) return;
+      const at = `/scenarios/${s}/steps/${t}/send`;
+      if (dialect === undefined || request === undefined) throw new SuiteError(name, at, 'a dialect step needs both "dialect" and "request"');
+      const variants = /\{\{\s*dialect\s*\}\}/.test(dialect) ? scenario.dialects : [dialect];
+      if (!variants || variants.length === 0) throw new SuiteError(name, `${at}/dialect`, 'uses {{dialect}} but the scenario lists no "dialects"');
+      for (const variant of variants) {
+        if (!getDialect(variant)) throw new SuiteError(name, `${at}/dialect`, `unknown dialect "${variant}"`);
+        if (!hasRequest(variant, request)) throw new SuiteError(name, `${at}/request`, `dialect "${variant}" has no request "${request}"`);
+      }
+    }),
   );
   return { ...data, file: name };
 }

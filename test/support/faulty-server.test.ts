@@ -419,6 +419,283 @@ const PROBES: Record<DefectName, Probe> = {
     clean: 412,
     faulty: 200,
   },
+  'unauthorized-plain-text': {
+    observe: async (call) => {
+      const res = await call('GET', '/Users', undefined, { authorization: null });
+      return [res.status, res.headers.get('content-type')?.split(';')[0], res.json === undefined];
+    },
+    clean: [401, 'application/scim+json', false],
+    faulty: [401, 'text/plain', true],
+  },
+  'resource-types-without-user': {
+    observe: async (call) => {
+      const body = obj((await call('GET', '/ResourceTypes')).json);
+      const names = resources(body).map((r) => r.name);
+      return [names.includes('User'), names.includes('Group'), body.totalResults === names.length];
+    },
+    clean: [true, true, true],
+    faulty: [false, true, true],
+  },
+  'non-object-body-500': {
+    observe: async (call) => [(await call('POST', '/Users', undefined, { rawBody: '[1,2,3]' })).status, (await call('POST', '/Users', undefined, { rawBody: '{"userName": ' })).status],
+    clean: [400, 400],
+    faulty: [500, 400],
+  },
+  'unknown-endpoint-200': {
+    observe: async (call) => [(await call('GET', '/NoSuchResources')).status, (await call('GET', '/ServiceProviderConfig')).status],
+    clean: [404, 200],
+    faulty: [200, 200],
+  },
+  'if-match-always-412': {
+    observe: async (call) => {
+      const user = await createUser(call);
+      const version = String(obj(user.meta).version);
+      return (await call('PUT', userPath(user), { schemas: [SCHEMA.user], userName: user.userName }, { headers: { 'if-match': version } })).status;
+    },
+    clean: 200,
+    faulty: 412,
+  },
+  'version-never-changes': {
+    observe: async (call) => {
+      const user = await createUser(call);
+      const version = String(obj(user.meta).version);
+      const stale = await call('PUT', userPath(user), { schemas: [SCHEMA.user], userName: user.userName }, { headers: { 'if-match': 'W/"stale"' } });
+      const put = await call('PUT', userPath(user), { schemas: [SCHEMA.user], userName: user.userName, displayName: 'v2' }, { headers: { 'if-match': version } });
+      return [stale.status, put.status, obj(obj(put.json).meta).version === version, put.headers.get('etag') === version];
+    },
+    clean: [412, 200, false, false],
+    faulty: [412, 200, true, true],
+  },
+  'externalid-filter-unsupported': {
+    observe: async (call) => {
+      const user = await createUser(call, { externalId: fresh('ext') });
+      return (await call('GET', `/Users?${filterQuery(`externalId eq "${String(user.externalId)}"`)}`)).status;
+    },
+    clean: 200,
+    faulty: 400,
+  },
+  'search-unsupported': {
+    observe: async (call) => {
+      const search = { schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], filter: 'userName pr', count: 1 };
+      return (await call('POST', '/Users/.search', search)).status;
+    },
+    clean: 200,
+    faulty: 404,
+  },
+  'group-displayname-lowercased': {
+    observe: async (call) => (await createGroup(call, { displayName: 'Mixed Case Team' })).displayName,
+    clean: 'Mixed Case Team',
+    faulty: 'mixed case team',
+  },
+  'group-get-500': {
+    observe: async (call) => [(await call('GET', `/Groups/${String((await createGroup(call)).id)}`)).status, (await call('GET', '/Groups/00000000-0000-0000-0000-000000000000')).status],
+    clean: [200, 404],
+    faulty: [500, 404],
+  },
+  'group-members-not-returned': {
+    observe: async (call) => {
+      const group = await createGroup(call, { members: [{ value: (await createUser(call)).id }] });
+      return Array.isArray(obj((await call('GET', `/Groups/${String(group.id)}`)).json).members);
+    },
+    clean: true,
+    faulty: false,
+  },
+  'member-add-duplicates': {
+    observe: async (call) => {
+      const user = await createUser(call);
+      const group = await createGroup(call, { members: [{ value: user.id }] });
+      await call('PATCH', `/Groups/${String(group.id)}`, patchBody({ op: 'add', path: 'members', value: [{ value: user.id }] }));
+      return (obj((await call('GET', `/Groups/${String(group.id)}`)).json).members as unknown[]).length;
+    },
+    clean: 1,
+    faulty: 2,
+  },
+  'group-patch-400': {
+    observe: async (call) => {
+      const res = await call('PATCH', `/Groups/${String((await createGroup(call)).id)}`, patchBody({ op: 'replace', path: 'displayName', value: fresh('renamed') }));
+      return res.status < 300 ? 'ok' : res.status;
+    },
+    clean: 'ok',
+    faulty: 400,
+  },
+  'group-put-merges-members': {
+    observe: async (call) => {
+      const [a, b] = [await createUser(call), await createUser(call)];
+      const group = await createGroup(call, { members: [{ value: a.id }] });
+      await call('PUT', `/Groups/${String(group.id)}`, { schemas: [SCHEMA.group], displayName: group.displayName, members: [{ value: b.id }] });
+      return (obj((await call('GET', `/Groups/${String(group.id)}`)).json).members as { value: unknown }[]).map((m) => m.value === a.id ? 'a' : 'b').sort();
+    },
+    clean: ['b'],
+    faulty: ['a', 'b'],
+  },
+  'group-put-405': {
+    observe: async (call) => {
+      const group = await createGroup(call);
+      return (await call('PUT', `/Groups/${String(group.id)}`, { schemas: [SCHEMA.group], displayName: group.displayName })).status;
+    },
+    clean: 200,
+    faulty: 405,
+  },
+  'user-groups-missing': {
+    observe: async (call) => {
+      const user = await createUser(call);
+      await createGroup(call, { members: [{ value: user.id }] });
+      return Array.isArray(obj((await call('GET', userPath(user))).json).groups);
+    },
+    clean: true,
+    faulty: false,
+  },
+  'patch-add-ignored': {
+    observe: async (call) => {
+      const user = await createUser(call);
+      const res = await call('PATCH', userPath(user), patchBody({ op: 'add', path: 'preferredLanguage', value: 'de-AT' }));
+      return [res.status < 300, obj((await call('GET', userPath(user))).json).preferredLanguage];
+    },
+    clean: [true, 'de-AT'],
+    faulty: [true, undefined],
+  },
+  'patch-remove-ignored': {
+    observe: async (call) => {
+      const user = await createUser(call, { nickName: 'Nick' });
+      const res = await call('PATCH', userPath(user), patchBody({ op: 'remove', path: 'nickName' }));
+      return [res.status < 300, obj((await call('GET', userPath(user))).json).nickName];
+    },
+    clean: [true, undefined],
+    faulty: [true, 'Nick'],
+  },
+  'patch-replace-with-path-ignored': {
+    observe: async (call) => {
+      const user = await createUser(call, { displayName: 'Old', title: 'Old' });
+      const res = await call('PATCH', userPath(user), patchBody({ op: 'replace', path: 'displayName', value: 'New' }, { op: 'replace', value: { title: 'New' } }));
+      const after = obj((await call('GET', userPath(user))).json);
+      return [res.status < 300, after.displayName, after.title];
+    },
+    clean: [true, 'New', 'New'],
+    faulty: [true, 'Old', 'New'],
+  },
+  'patch-returns-202': {
+    observe: async (call) => {
+      const user = await createUser(call);
+      const res = await call('PATCH', userPath(user), patchBody({ op: 'replace', path: 'displayName', value: 'Accepted?' }));
+      return [res.status, res.text === '', obj((await call('GET', userPath(user))).json).displayName];
+    },
+    clean: [200, false, 'Accepted?'],
+    faulty: [202, true, 'Accepted?'],
+  },
+  'patch-value-path-replaces-all': {
+    observe: async (call) => {
+      const emails = [{ value: 'work@example.com', type: 'work', primary: true }, { value: 'home@example.com', type: 'home' }];
+      const user = await createUser(call, { emails });
+      await call('PATCH', userPath(user), patchBody({ op: 'replace', path: 'emails[type eq "work"].value', value: 'new@example.com' }));
+      const after = obj((await call('GET', userPath(user))).json).emails as { type: string; value: string }[];
+      return after.map((e) => `${e.type}:${e.value}`).sort();
+    },
+    clean: ['home:home@example.com', 'work:new@example.com'],
+    faulty: ['home:new@example.com', 'work:new@example.com'],
+  },
+  'id-mutable': {
+    observe: async (call) => {
+      const user = await createUser(call);
+      const patch = await call('PATCH', userPath(user), patchBody({ op: 'replace', path: 'id', value: '11111111-1111-1111-1111-111111111111' }));
+      const put = await call('PUT', userPath(user), { schemas: [SCHEMA.user], id: '22222222-2222-2222-2222-222222222222', userName: user.userName });
+      const got = await call('GET', userPath(user));
+      return [patch.status < 300, put.status, got.status, obj(got.json).id === user.id];
+    },
+    clean: [false, 200, 200, true],
+    faulty: [true, 200, 200, false],
+  },
+  'user-get-500': {
+    observe: async (call) => [(await call('GET', userPath(await createUser(call)))).status, (await call('GET', MISSING)).status],
+    clean: [200, 404],
+    faulty: [500, 404],
+  },
+  'get-drops-attributes': {
+    observe: async (call) => {
+      const user = await createUser(call, { title: 'Kept?', name: { givenName: 'Kept?' } });
+      return Object.keys(obj((await call('GET', userPath(user))).json)).filter((k) => k === 'title' || k === 'name');
+    },
+    clean: ['name', 'title'],
+    faulty: [],
+  },
+  'put-other-id-500': {
+    observe: async (call) => {
+      const user = await createUser(call);
+      const put = await call('PUT', userPath(user), { schemas: [SCHEMA.user], id: '33333333-3333-3333-3333-333333333333', userName: user.userName });
+      return put.status >= 500;
+    },
+    clean: false,
+    faulty: true,
+  },
+  'put-returns-204': {
+    observe: async (call) => {
+      const user = await createUser(call);
+      const put = await call('PUT', userPath(user), { schemas: [SCHEMA.user], userName: user.userName });
+      return [put.status, put.text === ''];
+    },
+    clean: [200, false],
+    faulty: [204, true],
+  },
+  'uniqueness-case-sensitive': {
+    observe: async (call) => {
+      const user = await createUser(call, {}, 'Unique');
+      const upper = await call('POST', '/Users', { schemas: [SCHEMA.user], userName: String(user.userName).toUpperCase() });
+      const exact = await call('POST', '/Users', { schemas: [SCHEMA.user], userName: user.userName });
+      return [upper.status, upper.status === 201 ? obj(upper.json).userName === String(user.userName).toUpperCase() : null, exact.status];
+    },
+    clean: [409, null, 409],
+    faulty: [201, true, 409],
+  },
+  // The crash family: one malformed request each, answered 4xx (or 2xx) by the clean server.
+  'attributes-garbage-500': {
+    observe: async (call) => [(await call('GET', '/Users?attributes=..,[]&count=1')).status >= 500, (await call('GET', '/Users?attributes=name.familyName,userName&count=1')).status],
+    clean: [false, 200],
+    faulty: [true, 200],
+  },
+  'deep-nesting-500': {
+    observe: async (call) => (await call('POST', '/Users', undefined, { rawBody: `{"userName":${'['.repeat(60)}${']'.repeat(60)}}` })).status >= 500,
+    clean: false,
+    faulty: true,
+  },
+  'empty-body-500': {
+    observe: async (call) => (await call('POST', '/Users', undefined, { rawBody: '' })).status >= 500,
+    clean: false,
+    faulty: true,
+  },
+  'filter-quote-500': {
+    observe: async (call) => (await call('GET', `/Users?${filterQuery('userName eq "a\\"b"')}`)).status >= 500,
+    clean: false,
+    faulty: true,
+  },
+  'filter-unicode-500': {
+    observe: async (call) => (await call('GET', `/Users?${filterQuery('name.familyName eq "Zoë 山田"')}`)).status >= 500,
+    clean: false,
+    faulty: true,
+  },
+  'huge-body-500': {
+    observe: async (call) => (await call('POST', '/Users', { schemas: [SCHEMA.user], userName: 'x'.repeat(150_000) })).status >= 500,
+    clean: false,
+    faulty: true,
+  },
+  'negative-count-500': {
+    observe: async (call) => (await call('GET', '/Users?count=-5')).status >= 500,
+    clean: false,
+    faulty: true,
+  },
+  'null-body-500': {
+    observe: async (call) => (await call('POST', '/Users', undefined, { rawBody: 'null' })).status >= 500,
+    clean: false,
+    faulty: true,
+  },
+  'patch-garbage-500': {
+    observe: async (call) => {
+      const user = await createUser(call);
+      const garbage = await call('PATCH', userPath(user), { schemas: [SCHEMA.patchOp] });
+      const fine = await call('PATCH', userPath(user), patchBody({ op: 'replace', path: 'displayName', value: 'Fine' }));
+      return [garbage.status >= 500, fine.status];
+    },
+    clean: [false, 200],
+    faulty: [true, 200],
+  },
 };
 
 let clean: Awaited<ReturnType<typeof startServer>>;

@@ -1,0 +1,264 @@
+// Okta provisioning, as documented and observed (facts and section numbers in
+// shared/research/idp-sequences.md §2). Two variants share this code:
+//   okta      OIN catalog integrations: PATCH to deactivate/reactivate users and for group
+//             push; GET then full PUT for every profile update (OKTA-2.1, 2.5, 2.6, 2.8)
+//   okta-aiw  custom (App Integration Wizard) integrations: GET then full PUT for everything,
+//             groups included (OKTA-2.1, 2.6, 2.8)
+// Every request carries `User-Agent: Okta SCIM Client 1.0.0`; queries are %20-encoded and
+// lookups append `&startIndex=1&count=100` (OKTA-2.1, 2.4).
+//
+// Builders (name → args → request). All paths are relative to the SCIM base URL.
+// | builder                | args                                               | request |
+// |------------------------|----------------------------------------------------|---------|
+// | testConnector          | –                                                  | GET /Users?startIndex=1&count=2 (OKTA-2.2) |
+// | importUsers            | startIndex=1, count=100                            | GET /Users?startIndex=<n>&count=<c> (OKTA-2.3) |
+// | importGroups           | startIndex=1, count=100                            | GET /Groups?startIndex=<n>&count=<c> (OKTA-2.2, 2.3) |
+// | findUser               | value, attribute='userName'                        | GET /Users?filter=<attribute>%20eq%20%22<value>%22&startIndex=1&count=100 (OKTA-2.4) |
+// | getUser                | id                                                 | GET /Users/<id> |
+// | createUser             | userName, externalId?, givenName?, familyName?, displayName?, email?, locale='en-US', password?, title?, department?, active=true, omit?: paths | POST /Users with groups:[] and a placeholder password (OKTA-2.4) |
+// | replaceUserFromCurrent | current (the GET body), changes: {scimPath: value|null} | PUT /Users/<current.id>: the whole resource as returned, changes applied (null removes) (OKTA-2.5) |
+// | deactivateUser         | okta: id · okta-aiw: current                       | okta: PATCH {"op":"replace","value":{"active":false}}; okta-aiw: PUT current with active:false (OKTA-2.6) |
+// | reactivateUser         | okta: id · okta-aiw: current                       | okta: PATCH {"op":"replace","value":{"active":true}} (shape inferred, §5.11); okta-aiw: PUT current with active:true (OKTA-2.7) |
+// | createGroup            | displayName, members?: [{value, display?}]         | POST /Groups; okta sends members:[] (members follow by PATCH), okta-aiw the assigned members (OKTA-2.8) |
+// | getGroup               | id                                                 | GET /Groups/<id> (OKTA-2.8) |
+// | renameGroup            | id, displayName, members? (okta-aiw)               | okta: PATCH {"op":"replace","value":{"id":…,"displayName":…}}; okta-aiw: PUT {id, displayName, members} (OKTA-2.8) |
+// | updateMembers          | id, displayName, add?: [{value, display?}], remove?: [id], members? (okta-aiw: the complete list) | okta: PATCH remove members[value eq "…"] per id, then one add; okta-aiw: PUT with the complete list (OKTA-2.8) |
+// | replaceMembers         | id, displayName, members: [{value, display?}]      | okta: PATCH {"op":"replace","path":"members","value":[…]}; okta-aiw: PUT (OKTA-2.8) |
+// | deleteGroup            | id                                                 | DELETE /Groups/<id> (OKTA-2.8) |
+// | specListUsers          | –                                                  | Spec Test 1: GET /Users?count=1&startIndex=1 (OKTA-2.10) |
+// | specFindUser           | value                                              | Spec Test 3, 5, 9: GET /Users?filter=userName%20eq%20%22<value>%22 (OKTA-2.10) |
+// | specCreateUser         | userName, givenName, familyName, email, displayName | Spec Test 6, 8: POST /Users with realistic values (OKTA-2.10) |
+// | specGetGroups          | –                                                  | Spec Test 10: GET /Groups (OKTA-2.10) |
+// | specBadToken           | token?                                             | Spec Test 11: GET /Users with an invalid bearer token (OKTA-2.10) |
+import type { Dialect, DialectName, DialectRequest, RequestBuilder } from './types.ts';
+import {
+  URN,
+  DialectArgumentError,
+  directoryUser,
+  int,
+  literal,
+  omitList,
+  optStr,
+  patchBody,
+  percentQuery,
+  record,
+  seg,
+  str,
+  withoutPaths,
+  type Args,
+  type PatchOperation,
+} from './shared.ts';
+
+interface Style {
+  aiw: boolean;
+}
+
+interface Member {
+  value: string;
+  display?: string;
+}
+
+function members(args: Args, name: string, required: boolean): Member[] {
+  const v = args[name];
+  if (v === undefined && !required) return [];
+  if (!Array.isArray(v)) throw new DialectArgumentError(`argument "${name}" must be a list of members, got ${JSON.stringify(v)}`);
+  return v.map((m) => {
+    if (typeof m === 'string' && m !== '') return { value: m };
+    if (m && typeof m === 'object' && typeof (m as Member).value === 'string') {
+      const { value, display } = m as Member;
+      return typeof display === 'string' && display !== '' ? { value, display } : { value };
+    }
+    throw new DialectArgumentError(`argument "${name}" holds ${JSON.stringify(m)}, not a member ({value, display?})`);
+  });
+}
+
+function ids(args: Args, name: string): string[] {
+  const v = args[name];
+  if (v === undefined) return [];
+  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string' || x === '')) throw new DialectArgumentError(`argument "${name}" must be a list of ids, got ${JSON.stringify(v)}`);
+  return v as string[];
+}
+
+function current(args: Args): Record<string, unknown> & { id: string } {
+  const c = record(args, 'current');
+  if (typeof c.id !== 'string' || c.id === '') throw new DialectArgumentError('argument "current" must be the resource the server returned (with its id)');
+  return c as Record<string, unknown> & { id: string };
+}
+
+/** Sets a SCIM attribute path on a resource in place: `name.givenName`, `urn:…:User:department`, `active`; null removes it. */
+export function applyChange(resource: Record<string, unknown>, path: string, value: unknown): void {
+  const urn = /^(urn:.*):([^:]+)$/.exec(path);
+  let node = resource;
+  let parts: string[];
+  if (urn && urn[1]!.split(':').length > 3) {
+    const extKey = Object.keys(node).find((k) => k.toLowerCase() === urn[1]!.toLowerCase()) ?? urn[1]!;
+    if (!node[extKey] || typeof node[extKey] !== 'object') node[extKey] = {};
+    node = node[extKey] as Record<string, unknown>;
+    parts = urn[2]!.split('.');
+  } else {
+    parts = path.split('.');
+  }
+  for (const [i, part] of parts.entries()) {
+    const key = Object.keys(node).find((k) => k.toLowerCase() === part.toLowerCase()) ?? part;
+    if (i === parts.length - 1) {
+      if (value === null) delete node[key];
+      else node[key] = value;
+      return;
+    }
+    if (!node[key] || typeof node[key] !== 'object' || Array.isArray(node[key])) {
+      if (value === null) return;
+      node[key] = {};
+    }
+    node = node[key] as Record<string, unknown>;
+  }
+}
+
+function putFromCurrent(args: Args, changes: Record<string, unknown>, purpose: string): DialectRequest {
+  const resource = structuredClone(current(args));
+  for (const [path, value] of Object.entries(changes)) applyChange(resource, path, value);
+  return { method: 'PUT', path: `/Users/${seg(resource.id)}`, json: resource, purpose };
+}
+
+function createUserBody(args: Args): Record<string, unknown> {
+  const u = directoryUser(args);
+  const body: Record<string, unknown> = { schemas: [URN.user], userName: u.userName };
+  if (u.givenName !== undefined || u.familyName !== undefined) {
+    body.name = { ...(u.givenName !== undefined ? { givenName: u.givenName } : {}), ...(u.familyName !== undefined ? { familyName: u.familyName } : {}) };
+  }
+  if (u.email !== undefined) body.emails = [{ primary: true, value: u.email, type: 'work' }];
+  if (u.displayName !== undefined) body.displayName = u.displayName;
+  body.locale = u.locale ?? 'en-US';
+  if (u.title !== undefined) body.title = u.title;
+  if (u.department !== undefined) {
+    body.schemas = [URN.user, URN.enterprise];
+    body[URN.enterprise] = { department: u.department };
+  }
+  if (u.externalId !== undefined) body.externalId = u.externalId;
+  body.groups = [];
+  // Sent on every create, password sync or not (OKTA-2.4).
+  body.password = optStr(args, 'password') ?? '1mz050nq';
+  body.active = u.active;
+  return withoutPaths(body, omitList(args));
+}
+
+const patch = (type: 'Users' | 'Groups', id: string, operations: PatchOperation[], purpose: string): DialectRequest => ({ method: 'PATCH', path: `/${type}/${seg(id)}`, json: patchBody(operations), purpose });
+
+function putGroup(args: Args, memberList: Member[], purpose: string): DialectRequest {
+  const id = str(args, 'id');
+  return { method: 'PUT', path: `/Groups/${seg(id)}`, json: { schemas: [URN.group], id, displayName: str(args, 'displayName'), members: memberList }, purpose };
+}
+
+function page(type: 'Users' | 'Groups', args: Args, purpose: string): DialectRequest {
+  return { method: 'GET', path: `/${type}?${percentQuery([['startIndex', int(args, 'startIndex', 1)], ['count', int(args, 'count', 100)]])}`, purpose };
+}
+
+function builders(style: Style): Record<string, RequestBuilder> {
+  return {
+    testConnector: () => ({ method: 'GET', path: '/Users?startIndex=1&count=2', purpose: 'Test Connector Configuration' }),
+    importUsers: (args) => page('Users', args, 'import users (one page)'),
+    importGroups: (args) => page('Groups', args, 'import groups (one page)'),
+    findUser: (args) => {
+      const attribute = optStr(args, 'attribute') ?? 'userName';
+      return {
+        method: 'GET',
+        path: `/Users?${percentQuery([['filter', `${attribute} eq ${literal(str(args, 'value'))}`], ['startIndex', 1], ['count', 100]])}`,
+        purpose: `look the user up by ${attribute} before creating it`,
+      };
+    },
+    getUser: (args) => ({ method: 'GET', path: `/Users/${seg(str(args, 'id'))}`, purpose: 'read the user before changing it' }),
+    createUser: (args) => ({ method: 'POST', path: '/Users', json: createUserBody(args), purpose: 'create the user on assignment (no match was found)' }),
+    replaceUserFromCurrent: (args) => putFromCurrent(args, record(args, 'changes'), 'push the profile: the whole user as read, changes applied'),
+    deactivateUser: (args) =>
+      style.aiw
+        ? putFromCurrent(args, { active: false }, 'deactivate the user (full PUT)')
+        : patch('Users', str(args, 'id'), [{ op: 'replace', value: { active: false } }], 'deactivate the user'),
+    reactivateUser: (args) =>
+      style.aiw
+        ? putFromCurrent(args, { active: true }, 'reactivate the user (full PUT)')
+        : patch('Users', str(args, 'id'), [{ op: 'replace', value: { active: true } }], 'reactivate the user'),
+    createGroup: (args) => ({
+      method: 'POST',
+      path: '/Groups',
+      json: { schemas: [URN.group], displayName: str(args, 'displayName'), members: style.aiw ? members(args, 'members', false) : [] },
+      purpose: 'push the group',
+    }),
+    getGroup: (args) => ({ method: 'GET', path: `/Groups/${seg(str(args, 'id'))}`, purpose: 'check the pushed group still exists' }),
+    renameGroup: (args) =>
+      style.aiw
+        ? putGroup(args, members(args, 'members', false), 'push the group name (full PUT)')
+        : patch('Groups', str(args, 'id'), [{ op: 'replace', value: { id: str(args, 'id'), displayName: str(args, 'displayName') } }], 'push the group name'),
+    updateMembers: (args) => {
+      if (style.aiw) return putGroup(args, members(args, 'members', true), 'push the group members (full PUT)');
+      const ops: PatchOperation[] = ids(args, 'remove').map((id) => ({ op: 'remove', path: `members[value eq ${literal(id)}]` }));
+      const add = members(args, 'add', false);
+      if (add.length > 0) ops.push({ op: 'add', path: 'members', value: add });
+      if (ops.length === 0) throw new DialectArgumentError('updateMembers needs "add" or "remove"');
+      return patch('Groups', str(args, 'id'), ops, 'push membership changes');
+    },
+    replaceMembers: (args) =>
+      style.aiw
+        ? putGroup(args, members(args, 'members', true), 'push the complete member list (full PUT)')
+        : patch('Groups', str(args, 'id'), [{ op: 'replace', path: 'members', value: members(args, 'members', true) }], 'push the complete member list'),
+    deleteGroup: (args) => ({ method: 'DELETE', path: `/Groups/${seg(str(args, 'id'))}`, purpose: 'delete the pushed group in the app' }),
+    specListUsers: () => ({ method: 'GET', path: '/Users?count=1&startIndex=1', purpose: 'Spec Test 1: Test Users endpoint' }),
+    specFindUser: (args) => ({ method: 'GET', path: `/Users?${percentQuery([['filter', `userName eq ${literal(str(args, 'value'))}`]])}`, purpose: 'Spec Test: filter users by userName' }),
+    specCreateUser: (args) => ({
+      method: 'POST',
+      path: '/Users',
+      json: {
+        schemas: [URN.user],
+        userName: str(args, 'userName'),
+        name: { givenName: str(args, 'givenName'), familyName: str(args, 'familyName') },
+        emails: [{ primary: true, value: str(args, 'email'), type: 'work' }],
+        displayName: str(args, 'displayName'),
+        active: true,
+      },
+      purpose: 'Spec Test: create Okta user with realistic values',
+    }),
+    specGetGroups: () => ({ method: 'GET', path: '/Groups', purpose: 'Spec Test 10: Verify Groups endpoint' }),
+    specBadToken: (args) => ({
+      method: 'GET',
+      path: '/Users',
+      headers: { Authorization: `Bearer ${optStr(args, 'token') ?? 'okta-spec-test-invalid-token'}` },
+      purpose: 'Spec Test 11: check status 401',
+    }),
+  };
+}
+
+const OIN_EVENTS: Dialect['events'] = {
+  testConnection: ['testConnector'],
+  matchUser: ['findUser'],
+  createUser: ['findUser', 'createUser'],
+  getUser: ['getUser'],
+  updateUser: ['getUser', 'replaceUserFromCurrent'],
+  disableUser: ['deactivateUser'],
+  enableUser: ['reactivateUser'],
+  createGroup: ['createGroup'],
+  getGroup: ['getGroup'],
+  renameGroup: ['renameGroup'],
+  addMembers: ['renameGroup', 'updateMembers'],
+  removeMembers: ['renameGroup', 'updateMembers'],
+  replaceMembers: ['replaceMembers'],
+  deleteGroup: ['deleteGroup'],
+  importUsers: ['importUsers'],
+  importGroups: ['importGroups'],
+};
+
+const AIW_EVENTS: Dialect['events'] = {
+  ...OIN_EVENTS,
+  disableUser: ['getUser', 'deactivateUser'],
+  enableUser: ['getUser', 'reactivateUser'],
+  createGroup: ['createGroup', 'getGroup', 'replaceMembers'],
+  addMembers: ['getGroup', 'updateMembers'],
+  removeMembers: ['getGroup', 'updateMembers'],
+  replaceMembers: ['getGroup', 'replaceMembers'],
+};
+
+const HEADERS = { 'User-Agent': 'Okta SCIM Client 1.0.0' };
+
+function oktaDialect(name: DialectName, label: string, style: Style): Dialect {
+  return { name, family: 'okta', label, headers: HEADERS, requests: builders(style), events: style.aiw ? AIW_EVENTS : OIN_EVENTS };
+}
+
+export const okta = oktaDialect('okta', 'Okta (OIN catalog app)', { aiw: false });
+export const oktaAiw = oktaDialect('okta-aiw', 'Okta (custom AIW app)', { aiw: true });
