@@ -15,7 +15,7 @@
 // | testConnection       | value, attribute='userName'                         | GET /Users?filter=<attribute>+eq+%22<value>%22 (value: a random GUID; ENTRA-1.2) |
 // | testConnectionGroups | value                                               | GET /Groups?excludedAttributes=members&filter=displayName+eq+%22<value>%22 (ENTRA-1.2, shape inferred) |
 // | getSchemas           | –                                                   | GET /Schemas (ENTRA-1.2) |
-// | findUser             | value, attribute='userName'                         | GET /Users?filter=<attribute>+eq+%22<value>%22 (ENTRA-1.3) |
+// | findUser             | attribute='userName', value (or userName/externalId/email, picked by attribute) | GET /Users?filter=<attribute>+eq+%22<value>%22 (ENTRA-1.3) |
 // | getUser              | id                                                  | GET /Users/<id> |
 // | createUser           | userName, externalId?, givenName?, familyName?, displayName?, email?, title?, department?, employeeNumber?, active=true, omit?: paths | POST /Users, Entra's body with meta and roles:[] (ENTRA-1.3) |
 // | updateUser           | id, changes: {scimPath: value}                      | PATCH: entra one `Replace` per path; compliant filtered paths as own `replace`, the rest in one path-less `replace` (ENTRA-1.4) |
@@ -47,6 +47,7 @@ import {
   formQuery,
   int,
   literal,
+  matchValue,
   omitList,
   optStr,
   patchBody,
@@ -69,8 +70,8 @@ const patchUser = (id: string, operations: PatchOperation[], purpose: string): D
 const patchGroup = (id: string, operations: PatchOperation[], purpose: string): DialectRequest => ({ method: 'PATCH', path: `/Groups/${seg(id)}`, json: patchBody(operations), purpose });
 
 function userQuery(args: Args): string {
-  const attribute = optStr(args, 'attribute') ?? 'userName';
-  return `/Users?${formQuery([['filter', `${attribute} eq ${literal(str(args, 'value'))}`]])}`;
+  const { attribute, value } = matchValue(args);
+  return `/Users?${formQuery([['filter', `${attribute} eq ${literal(value)}`]])}`;
 }
 
 function createUserBody(args: Args): Record<string, unknown> {

@@ -13,7 +13,7 @@
 // | testConnector          | –                                                  | GET /Users?startIndex=1&count=2 (OKTA-2.2) |
 // | importUsers            | startIndex=1, count=100                            | GET /Users?startIndex=<n>&count=<c> (OKTA-2.3) |
 // | importGroups           | startIndex=1, count=100                            | GET /Groups?startIndex=<n>&count=<c> (OKTA-2.2, 2.3) |
-// | findUser               | value, attribute='userName'                        | GET /Users?filter=<attribute>%20eq%20%22<value>%22&startIndex=1&count=100 (OKTA-2.4) |
+// | findUser               | attribute='userName', value (or userName/externalId/email, picked by attribute) | GET /Users?filter=<attribute>%20eq%20%22<value>%22&startIndex=1&count=100 (OKTA-2.4) |
 // | getUser                | id                                                 | GET /Users/<id> |
 // | createUser             | userName, externalId?, givenName?, familyName?, displayName?, email?, locale='en-US', password?, title?, department?, active=true, omit?: paths | POST /Users with groups:[] and a placeholder password (OKTA-2.4) |
 // | replaceUserFromCurrent | current (the GET body), changes: {scimPath: value|null} | PUT /Users/<current.id>: the whole resource as returned, changes applied (null removes) (OKTA-2.5) |
@@ -37,6 +37,7 @@ import {
   directoryUser,
   int,
   literal,
+  matchValue,
   omitList,
   optStr,
   patchBody,
@@ -158,10 +159,10 @@ function builders(style: Style): Record<string, RequestBuilder> {
     importUsers: (args) => page('Users', args, 'import users (one page)'),
     importGroups: (args) => page('Groups', args, 'import groups (one page)'),
     findUser: (args) => {
-      const attribute = optStr(args, 'attribute') ?? 'userName';
+      const { attribute, value } = matchValue(args);
       return {
         method: 'GET',
-        path: `/Users?${percentQuery([['filter', `${attribute} eq ${literal(str(args, 'value'))}`], ['startIndex', 1], ['count', 100]])}`,
+        path: `/Users?${percentQuery([['filter', `${attribute} eq ${literal(value)}`], ['startIndex', 1], ['count', 100]])}`,
         purpose: `look the user up by ${attribute} before creating it`,
       };
     },

@@ -173,3 +173,16 @@ export function omitList(args: Args): string[] {
   const list = Array.isArray(v) ? v : [v];
   return list.filter((x): x is string => typeof x === 'string' && x !== '');
 }
+
+/**
+ * The value a lookup compares: `value` when given, else the user field the matching attribute
+ * maps to (`userName`, `externalId`, `emails[type eq "work"].value` → `email`), so a caller can
+ * hand over the whole user and the configured matching attribute.
+ */
+export function matchValue(args: Args): { attribute: string; value: string } {
+  const attribute = optStr(args, 'attribute') ?? 'userName';
+  const given = optStr(args, 'value');
+  if (given !== undefined) return { attribute, value: given };
+  const field = attribute.toLowerCase() === 'username' ? 'userName' : attribute.toLowerCase() === 'externalid' ? 'externalId' : /^emails/i.test(attribute) ? 'email' : attribute;
+  return { attribute, value: str(args, field) };
+}

@@ -25,6 +25,8 @@ export interface ClientOptions {
   ratePerSecond?: number;
   /** Called after every exchange is recorded (console progress, fuzz bookkeeping). */
   onExchange?: (exchange: Exchange) => void;
+  /** How often a 429 Too Many Requests is retried after its Retry-After (default 3; 0 = never). */
+  retries429?: number;
 }
 
 export interface OutgoingRequest {
@@ -93,7 +95,17 @@ export function createClient(options: ClientOptions): ScimClient {
     if (slot > now) await new Promise((r) => setTimeout(r, slot - now));
   }
 
+  /** Sends, and when the server answers 429, waits as it asks (capped) and sends again. */
   async function send(req: OutgoingRequest): Promise<Exchange> {
+    let exchange = await sendOnce(req);
+    for (let attempt = 0; attempt < (options.retries429 ?? 3) && exchange.response?.status === 429; attempt++) {
+      await new Promise((r) => setTimeout(r, retryDelayMs(exchange.response!.headers['retry-after'], attempt)));
+      exchange = await sendOnce(req);
+    }
+    return exchange;
+  }
+
+  async function sendOnce(req: OutgoingRequest): Promise<Exchange> {
     const url = new URL(resolve(req.path));
     for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     const headers: Record<string, string> = { accept: `${SCIM_JSON}, application/json;q=0.9`, 'user-agent': 'scimproof', ...lower(options.headers), ...lower(req.headers) };
@@ -105,7 +117,7 @@ export function createClient(options: ClientOptions): ScimClient {
     else if (req.json !== undefined) body = JSON.stringify(req.json);
     if (body !== undefined && headers['content-type'] === undefined) headers['content-type'] = SCIM_JSON;
 
-    const recordedRequest = { method: req.method, url: url.toString(), headers: redactor.headers(headers), ...(body !== undefined ? { body: redactor.text(body) } : {}) };
+    const recordedRequest = { method: req.method, url: redactor.text(url.toString()), headers: redactor.headers(headers), ...(body !== undefined ? { body: redactor.text(body) } : {}) };
     await pace();
     const startedAt = new Date();
     const started = performance.now();
@@ -132,6 +144,17 @@ export function createClient(options: ClientOptions): ScimClient {
   }
 
   return { baseUrl, exchanges, send, resolve, close: () => dispatcher.close() };
+}
+
+const MAX_RETRY_WAIT_MS = 30_000;
+
+/** Retry-After in seconds or as an HTTP date; without one, 1 s, 2 s, 4 s. */
+export function retryDelayMs(retryAfter: string | undefined, attempt: number, now = Date.now()): number {
+  const fallback = 1000 * 2 ** attempt;
+  if (!retryAfter) return fallback;
+  const seconds = Number(retryAfter);
+  const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(retryAfter) - now;
+  return Number.isFinite(ms) ? Math.min(Math.max(ms, 0), MAX_RETRY_WAIT_MS) : fallback;
 }
 
 function lower(headers: Record<string, string> | undefined): Record<string, string> {

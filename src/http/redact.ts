@@ -11,7 +11,9 @@ export interface Redactor {
 
 export function createRedactor(secrets: readonly string[]): Redactor {
   // Longest first, so a secret that contains another is replaced whole.
-  const values = [...new Set(secrets.filter((s) => s.length >= 4))].sort((a, b) => b.length - a.length);
+  // Each secret also in the forms a URL gives it, so a secret in a query string is caught too.
+  const forms = secrets.filter((s) => s.length >= 4).flatMap((s) => [s, encodeURIComponent(s), encodeURIComponent(s).replace(/%20/g, '+')]);
+  const values = [...new Set(forms)].sort((a, b) => b.length - a.length);
   const text = (input: string): string => {
     let out = input;
     for (const secret of values) out = out.split(secret).join(REDACTED);

@@ -377,7 +377,13 @@ async function readJson(c: Context, maxBytes: number): Promise<unknown> {
   if (stream) {
     const reader = stream.getReader();
     for (;;) {
-      const { done, value } = await reader.read();
+      let chunk: Awaited<ReturnType<typeof reader.read>>;
+      try {
+        chunk = await reader.read();
+      } catch {
+        throw invalidSyntax('the request body could not be read completely');
+      }
+      const { done, value } = chunk;
       if (done) break;
       total += value.byteLength;
       if (total > maxBytes) {

@@ -4,9 +4,11 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { serve, type ServerType } from '@hono/node-server';
+import { createServer, type Server } from 'node:http';
+import { getRequestListener } from '@hono/node-server';
 import { URN } from '../spec/scim-schemas.ts';
-import { createApp, SCIM_CONTENT_TYPE, type ScimApp } from './app.ts';
+import { createApp, SCIM_CONTENT_TYPE, scimResponse, type ScimApp } from './app.ts';
+import { ScimError } from './errors.ts';
 import { loadDataFile, persist, type Persister } from './persistence.ts';
 import { seedStore } from './seed.ts';
 import { Store } from './store.ts';
@@ -84,7 +86,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       (closing ??= (async () => {
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
-          if ('closeAllConnections' in server) server.closeAllConnections();
+          server.closeAllConnections();
         });
         await persister?.close();
       })()),
@@ -93,13 +95,20 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
 const MAX_HEADER_BYTES = 64 * 1024;
 
-function listen(scim: ScimApp, port: number, hostname: string): Promise<ServerType> {
+function listen(scim: ScimApp, port: number, hostname: string): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: scim.app.fetch, port, hostname, serverOptions: { maxHeaderSize: MAX_HEADER_BYTES } }, () => {
+    // getRequestListener rather than serve(): it lets requests the adapter itself refuses (a missing or
+    // invalid Host header) be answered with a SCIM error instead of an empty 400.
+    const listener = getRequestListener(scim.app.fetch, {
+      hostname,
+      errorHandler: () => scimResponse(400, new ScimError(400, 'invalidSyntax', 'malformed HTTP request (check the Host header)').toBody()),
+    });
+    const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, listener);
+    server.once('error', reject);
+    server.listen(port, hostname, () => {
       server.off('error', reject);
       resolve(server);
     });
-    server.once('error', reject);
     // Requests Node's HTTP parser rejects (oversized headers or URL, broken framing) never reach hono;
     // answer them with a SCIM error too instead of Node's bare status line.
     server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {

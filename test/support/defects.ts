@@ -981,13 +981,13 @@ export const DEFECTS = {
   ),
   'deep-nesting-500': crashWhen((req) => nestingDepth(req.body) > 50, 'A body nested deeper than 50 levels answers 500.'),
   'empty-body-500': crashWhen((req) => hasBody(req) && !req.body?.trim(), 'A POST/PUT/PATCH with an empty body answers 500.'),
-  'filter-quote-500': crashWhen((req) => (req.query.get('filter') ?? '').includes('\\"'), 'A filter with an escaped quote (\\") answers 500.'),
+  'filter-quote-500': crashWhen((req) => (req.query.get('filter') ?? '').includes('\\"'), 'A filter with an escaped quote inside a string answers 500.'),
   'filter-unicode-500': crashWhen((req) => /[^\x00-\x7f]/.test(req.query.get('filter') ?? ''), 'A filter with non-ASCII characters answers 500.'),
   'huge-body-500': crashWhen((req) => Buffer.byteLength(req.body ?? '') > 100_000, 'A body over 100 kB answers 500 instead of 413 or a 4xx.'),
   'negative-count-500': crashWhen((req) => /^\s*-\d+\s*$/.test(req.query.get('count') ?? ''), 'A negative count answers 500.'),
   'null-body-500': crashWhen((req) => hasBody(req) && req.body?.trim() === 'null', 'A JSON null body answers 500.'),
   'patch-garbage-500': {
-    description: 'A PATCH the server rejects as malformed (no Operations list, bad path or filter, unknown attribute) answers 500.',
+    description: 'Any PATCH the server would reject with 400 (no Operations list, bad path or filter, unknown attribute or op) answers 500.',
     onResponse: (ctx, res) => {
       if (ctx.req.method === 'PATCH' && res.status === 400) return htmlPage(500, 'Internal Server Error');
     },

@@ -1,0 +1,171 @@
+// The fuzzer's side of the wire: a recording client, the cleanup journal, and the bookkeeping that
+// keeps a long fuzz run's record small. Every property run gets its own name prefix (so populations
+// of different runs never see each other) and ends by deleting what it created, pass or fail.
+import { createClient, type ClientOptions, type OutgoingRequest, type ScimClient } from '../http/client.ts';
+import type { CleanupEntry, Exchange } from '../record/types.ts';
+import { CleanupJournal } from '../runner/cleanup.ts';
+
+/** Exchanges kept from passing runs, so the report shows what was sent without holding every request. */
+const RECENT_LIMIT = 200;
+/** A transport client is replaced (between runs) once it has recorded this many exchanges. */
+const ROTATE_AFTER = 4000;
+/** Cleanup entries kept in the record (failures and kept resources first). */
+const CLEANUP_LIMIT = 200;
+
+export interface RunScope {
+  /** `spf…-cg12-`: every name this run creates starts with it. */
+  prefix: string;
+  exchanges: Exchange[];
+  counter: number;
+}
+
+export interface FuzzTargetOptions {
+  client: Omit<ClientOptions, 'onExchange'>;
+  /** The run prefix (`spf…-`). */
+  prefix: string;
+  /** Keep what the runs create (`--no-cleanup`). */
+  keep: boolean;
+  aborted?: () => boolean;
+}
+
+export class FuzzTarget {
+  private client: ScimClient;
+  private readonly journal: CleanupJournal;
+  private readonly recent: Exchange[] = [];
+  private readonly seq = new WeakMap<Exchange, number>();
+  private nextSeq = 0;
+  private scope: RunScope | undefined;
+  private property = 'fuzz';
+  private runCounter = 0;
+  readonly cleanup: CleanupEntry[] = [];
+  private cleanupCounts = { deleted: 0, gone: 0, failed: 0, kept: 0 };
+  requests = 0;
+
+  constructor(private readonly options: FuzzTargetOptions) {
+    this.client = this.newClient();
+    const self = this;
+    // The journal deletes through whichever transport client is current.
+    const facade: ScimClient = {
+      get baseUrl() {
+        return self.client.baseUrl;
+      },
+      get exchanges() {
+        return self.client.exchanges;
+      },
+      send: (req) => self.client.send(req),
+      resolve: (path) => self.client.resolve(path),
+      close: async () => undefined,
+    };
+    this.journal = new CleanupJournal(facade);
+  }
+
+  get baseUrl(): string {
+    return this.client.baseUrl;
+  }
+
+  get prefix(): string {
+    return this.options.prefix;
+  }
+
+  aborted(): boolean {
+    return this.options.aborted?.() ?? false;
+  }
+
+  private newClient(): ScimClient {
+    return createClient({ ...this.options.client, onExchange: (ex) => this.capture(ex) });
+  }
+
+  private capture(exchange: Exchange): void {
+    this.requests++;
+    this.seq.set(exchange, this.nextSeq++);
+    this.journal?.observe(exchange);
+    this.scope?.exchanges.push(exchange);
+    this.recent.push(exchange);
+    if (this.recent.length > RECENT_LIMIT) this.recent.shift();
+  }
+
+  /** Names the property whose runs follow (origin of their exchanges, part of their prefix). */
+  beginProperty(tag: string, propertyId: string): void {
+    this.property = propertyId;
+    this.tag = tag;
+    this.runCounter = 0;
+  }
+  private tag = 'p';
+
+  send(request: OutgoingRequest, step: string): Promise<Exchange> {
+    return this.client.send({ ...request, origin: { suite: 'fuzz', scenario: this.property, step } });
+  }
+
+  /** A fresh unique name prefix inside the current run: `spf…-cg3-u2.` */
+  uniqueName(kind: string): string {
+    const scope = this.requireScope();
+    scope.counter++;
+    return `${scope.prefix}${kind}${scope.counter}.`;
+  }
+
+  get runPrefix(): string {
+    return this.requireScope().prefix;
+  }
+
+  private requireScope(): RunScope {
+    if (!this.scope) throw new Error('fuzz target used outside a run');
+    return this.scope;
+  }
+
+  /** Runs one property evaluation in its own scope, then deletes what it created. */
+  async run<T>(fn: () => Promise<T>): Promise<{ value?: T; error?: unknown; exchanges: Exchange[] }> {
+    this.runCounter++;
+    const scope: RunScope = { prefix: `${this.options.prefix}${this.tag}${this.runCounter}-`, exchanges: [], counter: 0 };
+    this.scope = scope;
+    let value: T | undefined;
+    let error: unknown;
+    let failed = false;
+    try {
+      value = await fn();
+    } catch (e) {
+      error = e;
+      failed = true;
+    } finally {
+      this.scope = undefined;
+      await this.clean();
+      if (this.client.exchanges.length > ROTATE_AFTER) {
+        const old = this.client;
+        this.client = this.newClient();
+        await old.close();
+      }
+    }
+    return failed ? { error, exchanges: scope.exchanges } : { value: value as T, exchanges: scope.exchanges };
+  }
+
+  private async clean(): Promise<void> {
+    if (this.journal.pending === 0) return;
+    const entries = await this.journal.clean(this.options.keep);
+    // The journal reports everything it ever saw; only new outcomes matter here.
+    for (const entry of entries) {
+      if (entry.status === 'gone') continue;
+      if (this.reported.has(entry.location)) continue;
+      this.reported.add(entry.location);
+      this.cleanupCounts[entry.status]++;
+      if (entry.status !== 'deleted' && this.cleanup.length < CLEANUP_LIMIT) this.cleanup.push(entry);
+    }
+  }
+  private readonly reported = new Set<string>();
+
+  get cleanupSummary(): Readonly<{ deleted: number; gone: number; failed: number; kept: number }> {
+    return this.cleanupCounts;
+  }
+
+  /** Exchanges worth keeping from passing runs. */
+  recentExchanges(): Exchange[] {
+    return [...this.recent];
+  }
+
+  order(exchange: Exchange): number {
+    return this.seq.get(exchange) ?? Number.MAX_SAFE_INTEGER;
+  }
+
+  async close(): Promise<void> {
+    await this.clean();
+    await this.client.close();
+  }
+}
