@@ -103,7 +103,7 @@ function listen(scim: ScimApp, port: number, hostname: string): Promise<Server> 
       hostname,
       errorHandler: () => scimResponse(400, new ScimError(400, 'invalidSyntax', 'malformed HTTP request (check the Host header)').toBody()),
     });
-    const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, listener);
+    const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES, requireHostHeader: false }, listener);
     server.once('error', reject);
     server.listen(port, hostname, () => {
       server.off('error', reject);

@@ -1,6 +1,7 @@
 // A generated stream of malformed and hostile requests: the server must never answer 5xx, must always
 // answer errors with a SCIM error body (status as a string) and application/scim+json, and must still
 // work afterwards.
+import { connect } from 'node:net';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENTERPRISE, ERROR, GROUP, PATCH_OP, SEARCH, startTestServer, USER, type TestServer } from './helpers.ts';
@@ -163,5 +164,34 @@ describe('malformed request stream', () => {
     );
     replies.forEach((reply, i) => expect(reply.status).toBeLessThan(samples[i]!.path === '/Me' ? 502 : 500));
     expect((await t.request('GET', '/Users?count=1')).status).toBe(200);
+  });
+});
+
+describe('requests broken below HTTP semantics', () => {
+  const rawHttp = (text: string) =>
+    new Promise<string>((resolve) => {
+      const url = new URL(t.url);
+      const socket = connect(Number(url.port), url.hostname, () => socket.end(text));
+      let data = '';
+      socket.on('data', (d: Buffer) => (data += d.toString()));
+      socket.on('close', () => resolve(data));
+      socket.on('error', () => resolve(data));
+    });
+  const auth = 'Authorization: Bearer test-token\r\n';
+  it.each([
+    ['an invalid Host header', `GET /scim/v2/Users HTTP/1.1\r\nHost: a b\r\n${auth}Connection: close\r\n\r\n`],
+    ['broken chunked framing', `POST /scim/v2/Users HTTP/1.1\r\nHost: x\r\n${auth}Content-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n5\r\n{"sch\r\nZZ\r\n`],
+    ['a garbage request line', 'GARBAGE\r\n\r\n'],
+    ['a URL larger than the header limit', `GET /scim/v2/Users?filter=${'a'.repeat(70_000)} HTTP/1.1\r\nHost: x\r\n${auth}\r\n`],
+  ])('%s gets a SCIM error, not a bare status line', async (_name, text) => {
+    const reply = await rawHttp(text);
+    const [head, body] = reply.split('\r\n\r\n');
+    expect(head).toMatch(/^HTTP\/1\.1 4\d\d /);
+    expect(head).toMatch(/content-type: application\/scim\+json/i);
+    expect(JSON.parse(body!).schemas).toEqual([ERROR]);
+  });
+  it('a request without a Host header is still served', async () => {
+    const reply = await rawHttp(`GET /scim/v2/Users?count=0 HTTP/1.1\r\n${auth}Connection: close\r\n\r\n`);
+    expect(reply).toMatch(/^HTTP\/1\.1 200 /);
   });
 });
