@@ -1,9 +1,10 @@
 // `npm run bench`: runs every bench module in sequence and prints one table. Add new modules to BENCHES.
 import { cpus } from 'node:os';
+import { runBench } from './run.ts';
 import { serverBench } from './server.ts';
 import type { BenchModule, BenchRow } from './types.ts';
 
-const BENCHES: BenchModule[] = [serverBench];
+const BENCHES: BenchModule[] = [serverBench, runBench];
 
 async function main(): Promise<void> {
   process.stdout.write(`scimproof bench — node ${process.version}, ${cpus().length} CPU(s) (${cpus()[0]?.model ?? 'unknown'})\n\n`);

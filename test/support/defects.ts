@@ -992,6 +992,15 @@ export const DEFECTS = {
       if (ctx.req.method === 'PATCH' && res.status === 400) return htmlPage(500, 'Internal Server Error');
     },
   },
+  'items-per-page-is-count': {
+    description: 'itemsPerPage echoes the requested count (default 20) instead of the number of resources on the page (SCIMMY does this).',
+    onResponse: (ctx, res) => {
+      if (!isListRequest(ctx.req)) return;
+      editJson(res, (json) => {
+        if (isList(json)) json.itemsPerPage = Number(ctx.req.query.get('count') ?? 20);
+      });
+    },
+  },
 } satisfies Record<string, Defect>;
 
 export type DefectName = keyof typeof DEFECTS;

@@ -169,6 +169,15 @@ const PROBES: Record<DefectName, Probe> = {
     clean: 1,
     faulty: expect.toSatisfy((n: number) => n >= 2),
   },
+  'items-per-page-is-count': {
+    observe: async (call) => {
+      const user = await createUser(call);
+      const filter = encodeURIComponent(`userName eq "${String(user.userName)}"`);
+      return obj((await call('GET', `/Users?filter=${filter}&startIndex=1&count=7`)).json).itemsPerPage;
+    },
+    clean: 1,
+    faulty: 7,
+  },
   'count-zero-returns-all': {
     observe: async (call) => {
       await createUser(call);

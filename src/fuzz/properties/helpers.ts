@@ -1,0 +1,81 @@
+// Small steps the properties share: create a resource and learn its server defaults, describe an
+// exchange in one line, judge an error response.
+import { isPlainObject, type ResourceSchemas } from '../../filter/index.ts';
+import type { Exchange } from '../../record/types.ts';
+import { bodyOf, type Draft, type Json } from '../arbitraries/resource.ts';
+import { serverDefaults } from '../compare.ts';
+import { fail, type FuzzEnv } from '../types.ts';
+
+export const ERROR_URN = 'urn:ietf:params:scim:api:messages:2.0:Error';
+
+export function line(ex: Exchange): string {
+  const url = new URL(ex.request.url);
+  const where = `${ex.request.method} ${url.pathname.replace(/^.*?\/(Users|Groups)/, '/$1')}${url.search ? decodeURIComponent(url.search).slice(0, 160) : ''}`;
+  if (ex.transportError) return `${where} → ${ex.transportError.code}: ${ex.transportError.message}`;
+  return `${where} → ${ex.response?.status}`;
+}
+
+export const statusOf = (ex: Exchange): number | undefined => ex.response?.status;
+export const jsonOf = (ex: Exchange): unknown => ex.response?.json;
+
+export function expectStatus(ex: Exchange, allowed: readonly number[], what: string): void {
+  const status = statusOf(ex);
+  if (status === undefined) fail(`${what}: no response (${ex.transportError?.code ?? 'transport error'}: ${ex.transportError?.message ?? ''}) — ${line(ex)}`, ex);
+  if (!allowed.includes(status)) {
+    const detail = isPlainObject(jsonOf(ex)) ? (jsonOf(ex) as Json).detail : undefined;
+    fail(`${what}: expected HTTP ${allowed.join(' or ')}, got ${status}${typeof detail === 'string' ? ` (${detail.slice(0, 160)})` : ''} — ${line(ex)}`, ex, allowed, status);
+  }
+}
+
+export interface Created {
+  id: string;
+  name: string;
+  /** What was sent, without `schemas`: the model's starting state. */
+  data: Json;
+  defaults: Set<string>;
+  exchange: Exchange;
+  shown: Json;
+}
+
+export type Kind = 'User' | 'Group';
+export const endpoint = (kind: Kind): string => (kind === 'User' ? '/Users' : '/Groups');
+export const uniqueAttr = (kind: Kind): string => (kind === 'User' ? 'userName' : 'displayName');
+
+export function schemasOf(env: FuzzEnv, kind: Kind): ResourceSchemas {
+  if (kind === 'User') return env.schemas.user;
+  if (!env.schemas.group) throw new Error('the target has no Group resource type');
+  return env.schemas.group;
+}
+
+/** POSTs a draft; the create must succeed with a 201 that carries an id. */
+export async function create(env: FuzzEnv, kind: Kind, draft: Draft, step = `create ${kind}`): Promise<Created> {
+  const schemas = schemasOf(env, kind);
+  const name = `${env.target.uniqueName(kind === 'User' ? 'u' : 'g')}${draft.stem}`;
+  const body = bodyOf(schemas, uniqueAttr(kind), draft, name);
+  const ex = await env.target.send({ method: 'POST', path: endpoint(kind), json: body }, step);
+  expectStatus(ex, [201], `creating a valid ${kind}`);
+  const shown = jsonOf(ex);
+  if (!isPlainObject(shown) || typeof shown.id !== 'string' || shown.id === '') fail(`the 201 for a new ${kind} carries no id — ${line(ex)}`, ex);
+  const { schemas: _schemas, ...data } = body;
+  return { id: shown.id, name, data, defaults: serverDefaults(schemas, data, shown), exchange: ex, shown };
+}
+
+/** A 4xx answer with a SCIM error body (RFC 7644 §3.12). */
+export function expectScimError(ex: Exchange, what: string): void {
+  const status = statusOf(ex);
+  if (status === undefined) fail(`${what}: no answer (${ex.transportError?.code}: ${ex.transportError?.message}) — ${line(ex)}`, ex);
+  if (status >= 500) fail(`${what}: server error ${status} instead of a 4xx SCIM error — ${line(ex)}`, ex, '4xx', status);
+  if (status < 400) fail(`${what}: accepted (${status}) instead of a 4xx SCIM error — ${line(ex)}`, ex, '4xx', status);
+  const json = jsonOf(ex);
+  const schemas = isPlainObject(json) ? json.schemas : undefined;
+  if (!Array.isArray(schemas) || !schemas.includes(ERROR_URN)) fail(`${what}: ${status} without a SCIM error body (schemas ${ERROR_URN}) — ${line(ex)}`, ex);
+}
+
+export function ids(list: unknown): string[] {
+  const resources = isPlainObject(list) && Array.isArray(list.Resources) ? list.Resources : [];
+  return resources.map((r) => (isPlainObject(r) && typeof r.id === 'string' ? r.id : '?'));
+}
+
+export function filterQuery(filter: string, extra: Record<string, string | number> = {}): Record<string, string | number> {
+  return { filter, ...extra };
+}

@@ -1,0 +1,46 @@
+// What a fuzz property is: an arbitrary of inputs and an async check of one input against the target.
+// The runner turns the pair into a fast-check property, runs it, shrinks failures and replays them.
+import type fc from 'fast-check';
+import type { Exchange } from '../record/types.ts';
+import type { TargetSchemas } from './schemas.ts';
+import type { FuzzTarget } from './target.ts';
+
+export interface FuzzEnv {
+  target: FuzzTarget;
+  schemas: TargetSchemas;
+  capabilities: Readonly<Record<string, boolean>>;
+}
+
+export interface FuzzProperty<T = unknown> {
+  /** `create-get` → check id `fuzz.create-get`. */
+  id: string;
+  /** Short tag in the names a run creates (`spf…-cg3-`). */
+  tag: string;
+  title: string;
+  refs: string[];
+  /** Capabilities (discovery names) without which the property is skipped. */
+  requires: string[];
+  /** `replayPath` is set when replaying a command sequence (fast-check's commands need it back). */
+  arbitrary(env: FuzzEnv, replayPath?: string): fc.Arbitrary<T>;
+  /** Throws PropertyFailure when the target misbehaves for this input. */
+  check(env: FuzzEnv, input: T): Promise<void>;
+  /** A one-line, human description of an input for the report. */
+  describe?(input: T): string;
+}
+
+/** The target broke the property; `exchange` is the request that showed it. */
+export class PropertyFailure extends Error {
+  constructor(
+    message: string,
+    readonly exchange?: Exchange,
+    readonly expected?: unknown,
+    readonly actual?: unknown,
+  ) {
+    super(message);
+    this.name = 'PropertyFailure';
+  }
+}
+
+export function fail(message: string, exchange?: Exchange, expected?: unknown, actual?: unknown): never {
+  throw new PropertyFailure(message, exchange, expected, actual);
+}
