@@ -103,6 +103,10 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     throw new RunError(error instanceof Error ? error.message : String(error));
   }
   reporter.onRunEnd(record, paths);
+  if (abort.signal.aborted) {
+    process.stderr.write(`scimproof: interrupted; the report of what ran is at ${paths.html ?? outDir}\n`);
+    return 130;
+  }
   return exitCodeFor(record);
 }
 

@@ -103,6 +103,11 @@ export class FuzzTarget {
     return `${scope.prefix}${kind}${scope.counter}.`;
   }
 
+  /** A number unique within the current run (values that must not repeat). */
+  nextNumber(): number {
+    return ++this.requireScope().counter;
+  }
+
   get runPrefix(): string {
     return this.requireScope().prefix;
   }

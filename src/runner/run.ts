@@ -14,6 +14,8 @@ import { buildDiscovery, requiredAttributes } from './discovery.ts';
 import { runScenario, type ScenarioContext } from './scenario.ts';
 import { diagnoseTarget } from './preflight.ts';
 import { selector } from './select.ts';
+import { computeIdpVerdicts } from './verdict.ts';
+import { applySeverity, type SeverityOverride } from '../suite/profiles.ts';
 
 export interface RunEvents {
   onScenarioStart?(suite: string, scenarioTitle: string): void;
@@ -39,6 +41,10 @@ export interface RunOptions {
   profile?: string;
   /** IdP dialect variants to replay (default: every variant a scenario lists). */
   dialects?: string[];
+  /** The attribute IdP replays match users by (`{{matchingAttribute}}`; default userName). */
+  matchingAttribute?: string;
+  /** Checks re-levelled by a profile, each with its reason. */
+  severity?: SeverityOverride[];
   events?: RunEvents;
   signal?: AbortSignal;
   suitesDir?: string;
@@ -99,6 +105,7 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
       requiredUserAttributes: [] as string[],
       // Large enough to trip a body limit or a column width, small enough to stay polite.
       longString: 'x'.repeat(200_000),
+      matchingAttribute: options.matchingAttribute ?? 'userName',
     };
     const wrongAuth = { bearer: { kind: 'bearer', token: `scimproof-wrong-${random.hex(16)}` } as Auth, basic: { kind: 'basic', user: 'scimproof', password: `wrong-${random.hex(8)}` } as Auth };
     const select = selector(options.only ?? [], options.skip ?? []);
@@ -107,7 +114,8 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
       discovery,
       runVars,
       selected: select,
-      onResult: (r) => {
+      onResult: (judged) => {
+        const r = options.severity?.length ? applySeverity(judged, options.severity) : judged;
         results.push(r);
         options.events?.onResult?.(r);
       },
@@ -156,6 +164,7 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
     exchanges: client ? [...client.exchanges] : [],
     results,
     cleanup,
+    ...(runError ? {} : idpVerdictsOf(results)),
     summary: summarize(results),
   };
 }
@@ -173,6 +182,11 @@ async function runSuite(suite: LoadedSuite, ctx: ScenarioContext, events: RunEve
     }
   }
   return captured;
+}
+
+function idpVerdictsOf(results: CheckResult[]): { idpVerdicts?: RunRecord['idpVerdicts'] } {
+  const verdicts = computeIdpVerdicts(results);
+  return verdicts.length > 0 ? { idpVerdicts: verdicts } : {};
 }
 
 export function summarize(results: CheckResult[]): Summary {

@@ -1,0 +1,43 @@
+// Random filters over a created population return exactly what the model's evaluation of the same
+// filter over what was sent returns (RFC 7644 §3.4.2.2). Each run's population is fenced off from
+// everything else on the server by `userName sw "<run prefix>"`.
+import fc from 'fast-check';
+import { compileFilter, parseFilter } from '../../filter/index.ts';
+import { filterExpression, filterMember, renderFilter, type GenFilter } from '../arbitraries/filter.ts';
+import { userNameStem } from '../arbitraries/values.ts';
+import type { Json } from '../arbitraries/resource.ts';
+import { fail, type FuzzProperty } from '../types.ts';
+import { create, expectStatus, ids, jsonOf, line } from './helpers.ts';
+
+const MAX_POPULATION = 5;
+type Input = [Array<{ stem: string; attrs: Json }>, GenFilter];
+
+export const filterModel: FuzzProperty<Input> = {
+  id: 'filter-model',
+  tag: 'fm',
+  title: 'Filters over a created population match the model',
+  refs: ['RFC7644-3.4.2.2'],
+  requires: ['users', 'filter'],
+  arbitrary: (env) =>
+    fc.tuple(
+      fc.array(fc.record({ stem: userNameStem(), attrs: filterMember(env.schemas.user) }), { minLength: 1, maxLength: MAX_POPULATION }),
+      filterExpression(env.schemas.user, MAX_POPULATION),
+    ),
+  async check(env, [population, gen]) {
+    const schemas = env.schemas.user;
+    const members = [];
+    for (const draft of population) members.push(await create(env, 'User', draft, 'create population User'));
+    const filter = renderFilter(schemas, gen, members.map((m) => m.name));
+    const scoped = `userName sw ${JSON.stringify(env.target.runPrefix)} and (${filter})`;
+    const predicate = compileFilter(parseFilter(scoped), schemas);
+    const expected = members.filter((m) => predicate({ schemas: [schemas.core.id, ...schemas.extensions.map((e) => e.id)], id: m.id, ...m.data })).map((m) => m.id).sort();
+    const ex = await env.target.send({ method: 'GET', path: '/Users', query: { filter: scoped, count: MAX_POPULATION + 5 } }, 'filter');
+    expectStatus(ex, [200], `filter ${filter}`);
+    const got = ids(jsonOf(ex)).sort();
+    if (JSON.stringify(got) !== JSON.stringify(expected)) {
+      const missing = expected.filter((id) => !got.includes(id));
+      const extra = got.filter((id) => !expected.includes(id));
+      fail(`filter ${filter} returned ${got.length} users, the model expects ${expected.length}${missing.length ? `; missing ${missing.join(', ')}` : ''}${extra.length ? `; unexpected ${extra.join(', ')}` : ''} — ${line(ex)}`, ex, expected, got);
+    }
+  },
+};

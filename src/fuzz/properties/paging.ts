@@ -1,0 +1,46 @@
+// Paging partitions the result (RFC 7644 §3.4.2.4): walking startIndex 1, 1+count, ... visits every
+// matching resource exactly once, totalResults never changes, and each page holds what it says.
+import fc from 'fast-check';
+import { isPlainObject } from '../../filter/index.ts';
+import { scimUser, type Draft } from '../arbitraries/resource.ts';
+import { fail, type FuzzProperty } from '../types.ts';
+import { create, expectStatus, ids, jsonOf, line } from './helpers.ts';
+
+type Input = [Draft[], number, boolean];
+
+export const pagingPartition: FuzzProperty<Input> = {
+  id: 'paging-partition',
+  tag: 'pg',
+  title: 'Paging visits every match exactly once with a stable totalResults',
+  refs: ['RFC7644-3.4.2.4'],
+  requires: ['users', 'filter'],
+  arbitrary: (env) => fc.tuple(fc.array(scimUser(env.schemas.user, { bare: true }), { minLength: 1, maxLength: 9 }), fc.integer({ min: 1, max: 4 }), fc.boolean()),
+  async check(env, [drafts, count, sorted]) {
+    const created = [];
+    for (const d of drafts) created.push((await create(env, 'User', d, 'create population User')).id);
+    const filter = `userName sw ${JSON.stringify(env.target.runPrefix)}`;
+    const sort = sorted && env.capabilities.sort ? { sortBy: 'userName' } : {};
+    const seen: string[] = [];
+    let startIndex = 1;
+    for (let page = 0; page <= created.length + 1; page++) {
+      const ex = await env.target.send({ method: 'GET', path: '/Users', query: { filter, startIndex, count, ...sort } }, `page ${page + 1}`);
+      expectStatus(ex, [200], `page startIndex=${startIndex}`);
+      const body = jsonOf(ex);
+      const total = isPlainObject(body) ? body.totalResults : undefined;
+      if (total !== created.length) fail(`totalResults is ${JSON.stringify(total)} on the page at startIndex=${startIndex}, expected ${created.length} — ${line(ex)}`, ex, created.length, total);
+      const pageIds = ids(body);
+      const remaining = Math.max(0, created.length - (startIndex - 1));
+      if (pageIds.length !== Math.min(count, remaining)) fail(`the page at startIndex=${startIndex}, count=${count} holds ${pageIds.length} resources, expected ${Math.min(count, remaining)} of ${created.length} — ${line(ex)}`, ex, Math.min(count, remaining), pageIds.length);
+      const itemsPerPage = isPlainObject(body) ? body.itemsPerPage : undefined;
+      if (itemsPerPage !== undefined && itemsPerPage !== pageIds.length) fail(`itemsPerPage is ${JSON.stringify(itemsPerPage)} but the page holds ${pageIds.length} — ${line(ex)}`, ex, pageIds.length, itemsPerPage);
+      for (const id of pageIds) {
+        if (seen.includes(id)) fail(`${id} appears twice while paging (again at startIndex=${startIndex}) — ${line(ex)}`, ex);
+        seen.push(id);
+      }
+      startIndex += count;
+      if (startIndex > created.length) break;
+    }
+    const missed = created.filter((id) => !seen.includes(id));
+    if (missed.length > 0) fail(`paging with count=${count} never returned ${missed.join(', ')} (${seen.length} of ${created.length} seen)`, undefined, created, seen);
+  },
+};
