@@ -43,7 +43,10 @@ export function buildDiscovery(spc: unknown, schemasDoc: unknown, resourceTypesD
   return { serviceProviderConfig: spc, schemas, resourceTypes, capabilities };
 }
 
-/** Attribute paths the server says a User must carry, from /Schemas (readOnly ones excluded). */
+/**
+ * Attribute paths the server says a User must carry, from /Schemas: required top-level
+ * attributes and required sub-attributes (`name.familyName`), readOnly ones excluded.
+ */
 export function requiredAttributes(discovery: Discovery, schemaUrn: string = URN.user): string[] {
   const schema = (discovery.schemas ?? []).find((s) => (s as { id?: unknown }).id === schemaUrn) as { attributes?: unknown } | undefined;
   const out: string[] = [];
@@ -53,13 +56,11 @@ export function requiredAttributes(discovery: Discovery, schemaUrn: string = URN
       if (typeof a.name !== 'string' || a.mutability === 'readOnly') continue;
       const path = prefix ? `${prefix}.${a.name}` : a.name;
       if (a.required === true) out.push(path);
-      if (!prefix && a.required === true) walk(a.subAttributes, path);
-      else if (!prefix) walk(a.subAttributes, path);
+      if (!prefix) walk(a.subAttributes, path);
     }
   };
   walk(schema?.attributes, '');
-  // A required sub-attribute only binds when its parent is present; keep those whose parent is required or sent anyway.
-  return out.filter((p) => p !== 'id');
+  return out;
 }
 
 export function describeCapability(name: string): string {

@@ -48,6 +48,7 @@ export function render<T>(value: T, vars: Record<string, unknown>): T {
 
 /** Removes a SCIM attribute path (`name.familyName`, `urn:…:User:employeeNumber`) from a body. */
 export function omitPath(body: unknown, path: string): unknown {
+  if (Array.isArray(body)) return body.map((element) => omitPath(element, path));
   if (!body || typeof body !== 'object') return body;
   const copy = structuredClone(body) as Record<string, unknown>;
   const urnSplit = /^(urn:.*):([^:]+)$/.exec(path);

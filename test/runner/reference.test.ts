@@ -118,3 +118,25 @@ describe('selection, cleanup and replay', () => {
     expect(normalise(b)).toEqual(normalise(a));
   });
 });
+
+describe('required attributes come from /Schemas (and from --require)', () => {
+  it('a server that requires first and last name is tested for both', async () => {
+    const strict = await startServer({ port: 0, require: ['name.givenName', 'name.familyName'] });
+    try {
+      const record = await runConformance({ url: strict.url, auth: { kind: 'bearer', token: strict.token }, suites: ['core'], only: ['users.required'], seed: 1 });
+      const ids = record.results.map((r) => `${r.checkId}:${r.status}`);
+      expect(ids).toContain('users.required.rejected[name.givenName]:pass');
+      expect(ids).toContain('users.required.rejected[name.familyName]:pass');
+      expect(ids).toContain('users.required.rejected[userName]:pass');
+    } finally {
+      await strict.close();
+    }
+  });
+
+  it('--require holds a lenient server to attributes it does not enforce', async () => {
+    const record = await run({ only: ['users.required'], requireAttributes: ['name.familyName'] });
+    const result = record.results.find((r) => r.checkId === 'users.required.rejected[name.familyName]')!;
+    expect(result.status).toBe('fail');
+    expect(result.message).toMatch(/expected HTTP 400, got 201/);
+  });
+});

@@ -1,0 +1,235 @@
+// Stateful model-based testing (fast-check commands): sequences of create, get, replace, patch,
+// filter and delete on Users and Groups, each checked against an in-memory model right after it
+// runs. Commands name resources by index into the model, so any generated sequence is meaningful
+// and shrinking can drop commands freely.
+import fc from 'fast-check';
+import type { AsyncCommand } from 'fast-check';
+import { isPlainObject } from '../../filter/index.ts';
+import { patchOperations } from '../arbitraries/patch.ts';
+import { bodyOf, scimGroup, scimUser, type Draft, type Json } from '../arbitraries/resource.ts';
+import { caseFlips, recase } from '../arbitraries/values.ts';
+import { diffResource } from '../compare.ts';
+import { create, expectStatus, ids, jsonOf, line } from '../properties/helpers.ts';
+import { memberValues } from '../properties/member-add.ts';
+import { patchAndCheck } from '../properties/patch-model.ts';
+import { fail, type FuzzEnv } from '../types.ts';
+import type { ModelOp } from './patch.ts';
+
+export interface ModelUser {
+  id: string;
+  name: string;
+  data: Json;
+  defaults: Set<string>;
+}
+
+export interface ModelGroup {
+  id: string;
+  name: string;
+  members: Set<string>;
+}
+
+export interface DirectoryModel {
+  users: ModelUser[];
+  groups: ModelGroup[];
+  deleted: Set<string>;
+}
+
+type Cmd = AsyncCommand<DirectoryModel, FuzzEnv, false>;
+
+const userPath = (u: ModelUser) => `/Users/${encodeURIComponent(u.id)}`;
+const groupPath = (g: ModelGroup) => `/Groups/${encodeURIComponent(g.id)}`;
+const at = <T>(list: T[], pick: number): T => list[pick % list.length]!;
+const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+
+async function checkUser(env: FuzzEnv, u: ModelUser, step: string): Promise<void> {
+  const ex = await env.target.send({ method: 'GET', path: userPath(u) }, step);
+  expectStatus(ex, [200], `reading User ${u.id}`);
+  const diffs = diffResource(env.schemas.user, u.data, jsonOf(ex), { strict: true, serverDefaults: u.defaults });
+  if (diffs.length > 0) fail(`User ${u.id} differs from the model: ${diffs.join('; ')} — ${line(ex)}`, ex, u.data, jsonOf(ex));
+}
+
+class CreateUser implements Cmd {
+  constructor(readonly draft: Draft) {}
+  check = () => true;
+  async run(m: DirectoryModel, env: FuzzEnv) {
+    const c = await create(env, 'User', this.draft);
+    m.users.push({ id: c.id, name: c.name, data: c.data, defaults: c.defaults });
+    const diffs = diffResource(env.schemas.user, c.data, c.shown, { strict: false });
+    if (diffs.length > 0) fail(`the 201 body differs from what was sent: ${diffs.join('; ')} — ${line(c.exchange)}`, c.exchange);
+  }
+  toString = () => `CreateUser(${JSON.stringify(this.draft.stem)}, ${Object.keys(this.draft.attrs).join('+') || 'bare'})`;
+}
+
+class GetUser implements Cmd {
+  constructor(readonly pick: number) {}
+  check = (m: Readonly<DirectoryModel>) => m.users.length > 0;
+  async run(m: DirectoryModel, env: FuzzEnv) {
+    await checkUser(env, at(m.users, this.pick), 'get User');
+  }
+  toString = () => `GetUser(#${this.pick})`;
+}
+
+class ReplaceUser implements Cmd {
+  constructor(readonly pick: number, readonly draft: Draft) {}
+  check = (m: Readonly<DirectoryModel>) => m.users.length > 0;
+  async run(m: DirectoryModel, env: FuzzEnv) {
+    const u = at(m.users, this.pick);
+    const { schemas: _s, ...data } = bodyOf(env.schemas.user, 'userName', this.draft, u.name);
+    const ex = await env.target.send({ method: 'PUT', path: userPath(u), json: bodyOf(env.schemas.user, 'userName', this.draft, u.name) }, 'replace User');
+    expectStatus(ex, [200], 'replacing a User with PUT');
+    u.data = data;
+    const diffs = diffResource(env.schemas.user, u.data, jsonOf(ex), { strict: true, serverDefaults: u.defaults });
+    if (diffs.length > 0) fail(`the PUT response differs from the replacement: ${diffs.join('; ')} — ${line(ex)}`, ex, u.data, jsonOf(ex));
+    await checkUser(env, u, 'get User');
+  }
+  toString = () => `ReplaceUser(#${this.pick}, ${Object.keys(this.draft.attrs).join('+') || 'bare'})`;
+}
+
+class PatchUser implements Cmd {
+  constructor(readonly pick: number, readonly ops: ModelOp[]) {}
+  check = (m: Readonly<DirectoryModel>) => m.users.length > 0;
+  async run(m: DirectoryModel, env: FuzzEnv) {
+    const u = at(m.users, this.pick);
+    u.data = await patchAndCheck(env, u, this.ops);
+  }
+  toString = () => `PatchUser(#${this.pick}, ${JSON.stringify(this.ops).slice(0, 200)})`;
+}
+
+class FindUser implements Cmd {
+  constructor(readonly pick: number, readonly flips: boolean[]) {}
+  check = (m: Readonly<DirectoryModel>) => m.users.length > 0;
+  async run(m: DirectoryModel, env: FuzzEnv) {
+    const u = at(m.users, this.pick);
+    const asked = recase(u.name, this.flips);
+    const ex = await env.target.send({ method: 'GET', path: '/Users', query: { filter: `userName eq ${JSON.stringify(asked)}` } }, 'filter userName eq');
+    expectStatus(ex, [200], 'filtering by userName');
+    const found = ids(jsonOf(ex));
+    if (found.length !== 1 || found[0] !== u.id) fail(`userName eq ${JSON.stringify(asked)} returned [${found.join(', ')}] instead of [${u.id}] — ${line(ex)}`, ex, [u.id], found);
+  }
+  toString = () => `FindUser(#${this.pick})`;
+}
+
+class ListRun implements Cmd {
+  check = () => true;
+  async run(m: DirectoryModel, env: FuzzEnv) {
+    const ex = await env.target.send({ method: 'GET', path: '/Users', query: { filter: `userName sw ${JSON.stringify(env.target.runPrefix)}`, count: 200 } }, 'list run Users');
+    expectStatus(ex, [200], 'listing this run\'s Users');
+    const got = ids(jsonOf(ex)).sort();
+    const expected = m.users.map((u) => u.id).sort();
+    if (JSON.stringify(got) !== JSON.stringify(expected)) fail(`listing this run's Users returned [${got.join(', ')}], the model holds [${expected.join(', ')}] — ${line(ex)}`, ex, expected, got);
+  }
+  toString = () => 'ListRunUsers()';
+}
+
+class DeleteUser implements Cmd {
+  constructor(readonly pick: number) {}
+  check = (m: Readonly<DirectoryModel>) => m.users.length > 0;
+  async run(m: DirectoryModel, env: FuzzEnv) {
+    const u = at(m.users, this.pick);
+    const ex = await env.target.send({ method: 'DELETE', path: userPath(u) }, 'delete User');
+    expectStatus(ex, [204], 'deleting a User');
+    m.users.splice(m.users.indexOf(u), 1);
+    m.deleted.add(u.id);
+    for (const g of m.groups) g.members.delete(u.id);
+    const gone = await env.target.send({ method: 'GET', path: userPath(u) }, 'get deleted User');
+    expectStatus(gone, [404], 'reading a deleted User');
+  }
+  toString = () => `DeleteUser(#${this.pick})`;
+}
+
+class CreateGroup implements Cmd {
+  constructor(readonly draft: Draft) {}
+  check = () => true;
+  async run(m: DirectoryModel, env: FuzzEnv) {
+    const c = await create(env, 'Group', this.draft);
+    m.groups.push({ id: c.id, name: c.name, members: new Set() });
+  }
+  toString = () => `CreateGroup(${JSON.stringify(this.draft.stem)})`;
+}
+
+class AddMember implements Cmd {
+  constructor(readonly group: number, readonly user: number) {}
+  check = (m: Readonly<DirectoryModel>) => m.groups.length > 0 && m.users.length > 0;
+  async run(m: DirectoryModel, env: FuzzEnv) {
+    const g = at(m.groups, this.group);
+    const u = at(m.users, this.user);
+    const ex = await env.target.send({ method: 'PATCH', path: groupPath(g), json: { schemas: [PATCH_OP], Operations: [{ op: 'add', path: 'members', value: [{ value: u.id }] }] } }, 'add member');
+    expectStatus(ex, [200, 204], 'adding a member');
+    g.members.add(u.id);
+    await checkGroup(env, m, g);
+  }
+  toString = () => `AddMember(group #${this.group}, user #${this.user})`;
+}
+
+class RemoveMember implements Cmd {
+  constructor(readonly group: number, readonly member: number) {}
+  check = (m: Readonly<DirectoryModel>) => m.groups.some((g) => g.members.size > 0);
+  async run(m: DirectoryModel, env: FuzzEnv) {
+    const withMembers = m.groups.filter((g) => g.members.size > 0);
+    const g = at(withMembers, this.group);
+    const id = at([...g.members], this.member);
+    const ex = await env.target.send({ method: 'PATCH', path: groupPath(g), json: { schemas: [PATCH_OP], Operations: [{ op: 'remove', path: `members[value eq ${JSON.stringify(id)}]` }] } }, 'remove member');
+    expectStatus(ex, [200, 204], 'removing a member');
+    g.members.delete(id);
+    await checkGroup(env, m, g);
+  }
+  toString = () => `RemoveMember(group #${this.group}, member #${this.member})`;
+}
+
+async function checkGroup(env: FuzzEnv, m: DirectoryModel, g: ModelGroup): Promise<void> {
+  const ex = await env.target.send({ method: 'GET', path: groupPath(g) }, 'get Group');
+  expectStatus(ex, [200], 'reading a Group');
+  const body = jsonOf(ex);
+  const name = isPlainObject(body) ? body.displayName : undefined;
+  if (typeof name !== 'string' || name.toLowerCase() !== g.name.toLowerCase()) fail(`Group displayName is ${JSON.stringify(name)}, expected ${JSON.stringify(g.name)} — ${line(ex)}`, ex, g.name, name);
+  // Whether deleting a User removes it from Groups is left open by the RFC: deleted ids are ignored.
+  const got = memberValues(body).filter((id) => !m.deleted.has(id)).sort();
+  const expected = [...g.members].sort();
+  if (JSON.stringify(got) !== JSON.stringify(expected)) fail(`Group members are [${got.join(', ')}], the model holds [${expected.join(', ')}] — ${line(ex)}`, ex, expected, got);
+}
+
+class GetGroup implements Cmd {
+  constructor(readonly pick: number) {}
+  check = (m: Readonly<DirectoryModel>) => m.groups.length > 0;
+  async run(m: DirectoryModel, env: FuzzEnv) {
+    await checkGroup(env, m, at(m.groups, this.pick));
+  }
+  toString = () => `GetGroup(#${this.pick})`;
+}
+
+class DeleteGroup implements Cmd {
+  constructor(readonly pick: number) {}
+  check = (m: Readonly<DirectoryModel>) => m.groups.length > 0;
+  async run(m: DirectoryModel, env: FuzzEnv) {
+    const g = at(m.groups, this.pick);
+    const ex = await env.target.send({ method: 'DELETE', path: groupPath(g) }, 'delete Group');
+    expectStatus(ex, [204], 'deleting a Group');
+    m.groups.splice(m.groups.indexOf(g), 1);
+    const gone = await env.target.send({ method: 'GET', path: groupPath(g) }, 'get deleted Group');
+    expectStatus(gone, [404], 'reading a deleted Group');
+  }
+  toString = () => `DeleteGroup(#${this.pick})`;
+}
+
+/** The command arbitraries the target's capabilities allow. */
+export function directoryCommands(env: FuzzEnv, options: { maxCommands?: number; replayPath?: string } = {}): fc.Arbitrary<Iterable<Cmd>> {
+  const pick = fc.nat({ max: 7 });
+  const user = scimUser(env.schemas.user);
+  const arbs: Array<fc.Arbitrary<Cmd>> = [
+    user.map((d) => new CreateUser(d)),
+    pick.map((p) => new GetUser(p)),
+    fc.tuple(pick, user).map(([p, d]) => new ReplaceUser(p, d)),
+    pick.map((p) => new DeleteUser(p)),
+  ];
+  if (env.capabilities.patch) arbs.push(fc.tuple(pick, patchOperations(env.schemas.user, { maxLength: 3 })).map(([p, ops]) => new PatchUser(p, ops)));
+  if (env.capabilities.filter) arbs.push(fc.tuple(pick, caseFlips()).map(([p, f]) => new FindUser(p, f)), fc.constant(new ListRun()));
+  if (env.capabilities.groups && env.schemas.group) {
+    arbs.push(scimGroup(env.schemas.group, { bare: true }).map((d) => new CreateGroup(d)), pick.map((p) => new GetGroup(p)), pick.map((p) => new DeleteGroup(p)));
+    if (env.capabilities.patch) arbs.push(fc.tuple(pick, pick).map(([g, u]) => new AddMember(g, u)), fc.tuple(pick, pick).map(([g, u]) => new RemoveMember(g, u)));
+  }
+  return fc.commands(arbs, { maxCommands: options.maxCommands ?? 12, ...(options.replayPath ? { replayPath: options.replayPath } : {}) });
+}
+
+export function emptyModel(): DirectoryModel {
+  return { users: [], groups: [], deleted: new Set() };
+}

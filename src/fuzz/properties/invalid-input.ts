@@ -1,0 +1,58 @@
+// Every invalid input gets a 4xx SCIM error (RFC 7644 §3.12): never a 5xx, never a hang, never a
+// success. Inputs that need an existing resource (PUT, PATCH) get a fresh valid User first.
+import { invalidBody, invalidInput, type InvalidInput } from '../arbitraries/invalid.ts';
+import type { FuzzEnv, FuzzProperty } from '../types.ts';
+import { create, expectScimError } from './helpers.ts';
+
+async function fixture(env: FuzzEnv): Promise<string> {
+  const user = await create(env, 'User', { stem: 'fixture', attrs: {} }, 'create fixture User');
+  return `/Users/${encodeURIComponent(user.id)}`;
+}
+
+function describe(input: InvalidInput): string {
+  switch (input.kind) {
+    case 'wrong-type':
+      return `${input.method} with ${input.container ? `${input.container}:` : ''}${input.name}${input.sub ? `.${input.sub}` : ''} = ${JSON.stringify(input.bad)}`;
+    case 'missing-required':
+      return `${input.method} without ${input.omit}`;
+    case 'malformed-json':
+      return `${input.method} with malformed JSON ${JSON.stringify(input.text.slice(0, 60))}`;
+    case 'invalid-filter':
+      return `filter ${JSON.stringify(input.filter)}`;
+    case 'bad-patch':
+      return `PATCH ${JSON.stringify(input.body).slice(0, 120)}`;
+  }
+}
+
+export const invalidInputs: FuzzProperty<InvalidInput> = {
+  id: 'invalid-input-4xx',
+  tag: 'iv',
+  title: 'Invalid input gets a 4xx SCIM error, never a 5xx or a hang',
+  refs: ['RFC7644-3.12', 'RFC7644-3.3', 'RFC7644-3.4.2.2', 'RFC7644-3.5.2'],
+  requires: ['users'],
+  arbitrary: (env) => invalidInput(env.schemas.user),
+  describe,
+  async check(env, input) {
+    const what = `invalid input (${describe(input)})`;
+    if (input.kind === 'invalid-filter') {
+      if (!env.capabilities.filter) return;
+      const ex = await env.target.send({ method: 'GET', path: '/Users', query: { filter: input.filter } }, 'invalid filter');
+      return expectScimError(ex, what);
+    }
+    if (input.kind === 'bad-patch') {
+      if (!env.capabilities.patch) return;
+      const ex = await env.target.send({ method: 'PATCH', path: await fixture(env), json: input.body }, 'invalid PATCH');
+      return expectScimError(ex, what);
+    }
+    if (input.kind === 'malformed-json') {
+      if (input.method === 'PATCH' && !env.capabilities.patch) return;
+      const path = input.method === 'POST' ? '/Users' : await fixture(env);
+      const ex = await env.target.send({ method: input.method, path, rawBody: input.text }, 'malformed JSON');
+      return expectScimError(ex, what);
+    }
+    const path = input.method === 'POST' ? '/Users' : await fixture(env);
+    const body = invalidBody(env.schemas.user, input, `${env.target.uniqueName('x')}invalid`);
+    const ex = await env.target.send({ method: input.method, path, json: body }, input.kind);
+    expectScimError(ex, what);
+  },
+};

@@ -1,0 +1,220 @@
+// The IdP's own store: for each directory object, the id the app gave it and what was last pushed,
+// plus escrow (failed objects waiting for a retry) and quarantine. It lives in a JSON snapshot
+// (written atomically: temp file + rename) and a journal beside it: every change to one object is
+// appended as one JSON line the moment the request that caused it succeeds, so a crash mid-cycle
+// loses nothing, and the snapshot is rewritten once per cycle rather than once per object (a full
+// rewrite per object would be quadratic in the directory size). Opening replays the journal over
+// the snapshot; a torn last line (crash while appending) is ignored.
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { ObjectError, QuarantineInfo } from './types.ts';
+
+export interface UserState {
+  /** The id the app returned (Entra/Okta cache it and use it for every later call). */
+  targetId: string;
+  active: boolean;
+  /** Mapped values last pushed, by SCIM path. */
+  values: Record<string, string>;
+  /** Directory id of the linked manager, and the app id it was linked with. */
+  manager?: string;
+  managerTargetId?: string;
+  /** Okta: a 404 on the stored id; Okta stops for this user until it is unassigned and reassigned. */
+  stopped?: string;
+}
+
+export interface GroupState {
+  targetId: string;
+  displayName: string;
+  /** Directory user id → app id of each member pushed. */
+  members: Record<string, string>;
+}
+
+export interface EscrowEntry {
+  objectType: string;
+  id: string;
+  action: string;
+  attempts: number;
+  firstFailedAt: string;
+  lastFailedAt: string;
+  lastError: ObjectError;
+}
+
+export interface LastCycle {
+  cycle: number;
+  startedAt: string;
+  finishedAt?: string;
+  status: 'running' | 'ok' | 'failed' | 'stopped';
+  message?: string;
+}
+
+export interface IdpState {
+  version: 1;
+  dialect: string;
+  target: string;
+  directory: string;
+  cycle: number;
+  users: Record<string, UserState>;
+  groups: Record<string, GroupState>;
+  escrow: Record<string, EscrowEntry>;
+  quarantine?: QuarantineInfo;
+  lastCycle?: LastCycle;
+}
+
+type JournalEntry =
+  | { t: 'user'; id: string; v: UserState | null }
+  | { t: 'group'; id: string; v: GroupState | null }
+  | { t: 'escrow'; id: string; v: EscrowEntry | null }
+  | { t: 'meta'; cycle?: number; quarantine?: QuarantineInfo | null; lastCycle?: LastCycle };
+
+export class StateError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StateError';
+  }
+}
+
+export interface StateIdentity {
+  dialect: string;
+  target: string;
+  directory: string;
+}
+
+export class StateStore {
+  private fd: number | undefined;
+  readonly journalPath: string;
+
+  private constructor(
+    readonly path: string | undefined,
+    readonly state: IdpState,
+  ) {
+    this.journalPath = `${path}.journal`;
+  }
+
+  /** An in-memory store (tests, `--no-state`). */
+  static memory(identity: StateIdentity): StateStore {
+    return new StateStore(undefined, emptyState(identity));
+  }
+
+  /**
+   * Opens (or creates) the state at `path`. A state kept for another dialect or target holds ids
+   * that mean nothing there, so it is refused rather than silently reused.
+   */
+  static open(path: string, identity: StateIdentity, options: { fresh?: boolean } = {}): StateStore {
+    if (options.fresh) {
+      rmSync(path, { force: true });
+      rmSync(`${path}.journal`, { force: true });
+    }
+    let state = emptyState(identity);
+    if (existsSync(path)) {
+      try {
+        state = JSON.parse(readFileSync(path, 'utf8')) as IdpState;
+      } catch (error) {
+        throw new StateError(`state file ${path} is not valid JSON (${(error as Error).message}); remove it or pass --fresh`);
+      }
+      if (state.version !== 1 || typeof state.users !== 'object') throw new StateError(`state file ${path} is not a scimproof IdP state; remove it or pass --fresh`);
+    }
+    const store = new StateStore(path, state);
+    store.replayJournal();
+    if (state.dialect !== identity.dialect || state.target !== identity.target) {
+      throw new StateError(`state file ${path} holds ids from dialect ${state.dialect} at ${state.target}, not ${identity.dialect} at ${identity.target}; use another --state or pass --fresh`);
+    }
+    state.directory = identity.directory;
+    return store;
+  }
+
+  private replayJournal(): void {
+    if (!existsSync(this.journalPath)) return;
+    const lines = readFileSync(this.journalPath, 'utf8').split('\n');
+    for (const line of lines) {
+      if (line.trim() === '') continue;
+      let entry: JournalEntry;
+      try {
+        entry = JSON.parse(line) as JournalEntry;
+      } catch {
+        continue; // the line being written when the process died
+      }
+      this.apply(entry);
+    }
+  }
+
+  private apply(entry: JournalEntry): void {
+    const s = this.state;
+    if (entry.t === 'meta') {
+      if (entry.cycle !== undefined) s.cycle = entry.cycle;
+      if (entry.quarantine === null) delete s.quarantine;
+      else if (entry.quarantine !== undefined) s.quarantine = entry.quarantine;
+      if (entry.lastCycle !== undefined) s.lastCycle = entry.lastCycle;
+      return;
+    }
+    const table = entry.t === 'user' ? s.users : entry.t === 'group' ? s.groups : s.escrow;
+    if (entry.v === null) delete table[entry.id];
+    else (table as Record<string, unknown>)[entry.id] = entry.v;
+  }
+
+  private record(entry: JournalEntry): void {
+    this.apply(entry);
+    if (this.path === undefined) return;
+    if (this.fd === undefined) {
+      mkdirSync(dirname(this.path), { recursive: true });
+      this.fd = openSync(this.journalPath, 'a');
+    }
+    writeSync(this.fd, `${JSON.stringify(entry)}\n`);
+  }
+
+  user(id: string): UserState | undefined {
+    return this.state.users[id];
+  }
+
+  setUser(id: string, value: UserState | null): void {
+    this.record({ t: 'user', id, v: value === null ? null : structuredClone(value) });
+  }
+
+  group(id: string): GroupState | undefined {
+    return this.state.groups[id];
+  }
+
+  setGroup(id: string, value: GroupState | null): void {
+    this.record({ t: 'group', id, v: value === null ? null : structuredClone(value) });
+  }
+
+  escrow(key: string): EscrowEntry | undefined {
+    return this.state.escrow[key];
+  }
+
+  setEscrow(key: string, value: EscrowEntry | null): void {
+    if (value === null && this.state.escrow[key] === undefined) return;
+    this.record({ t: 'escrow', id: key, v: value });
+  }
+
+  setMeta(meta: { cycle?: number; quarantine?: QuarantineInfo | null; lastCycle?: LastCycle }): void {
+    this.record({ t: 'meta', ...meta });
+  }
+
+  /** Rewrites the snapshot (temp file + rename) and drops the journal it now contains. */
+  compact(): void {
+    if (this.path === undefined) return;
+    mkdirSync(dirname(this.path), { recursive: true });
+    const tmp = `${this.path}.${process.pid}.tmp`;
+    writeFileSync(tmp, `${JSON.stringify(this.state, null, 1)}\n`, 'utf8');
+    renameSync(tmp, this.path);
+    this.closeJournal();
+    // Replaying the journal over the new snapshot would be harmless (entries are whole values),
+    // so a crash between the rename and this removal is safe too.
+    rmSync(this.journalPath, { force: true });
+  }
+
+  close(): void {
+    this.closeJournal();
+  }
+
+  private closeJournal(): void {
+    if (this.fd !== undefined) {
+      closeSync(this.fd);
+      this.fd = undefined;
+    }
+  }
+}
+
+function emptyState(identity: StateIdentity): IdpState {
+  return { version: 1, dialect: identity.dialect, target: identity.target, directory: identity.directory, cycle: 0, users: {}, groups: {}, escrow: {} };
+}
