@@ -2,9 +2,11 @@
 import { cpus } from 'node:os';
 import { runBench } from './run.ts';
 import { serverBench } from './server.ts';
+import { fuzzBench } from './fuzz.ts';
+import { idpBench } from './idp.ts';
 import type { BenchModule, BenchRow } from './types.ts';
 
-const BENCHES: BenchModule[] = [serverBench, runBench];
+const BENCHES: BenchModule[] = [serverBench, runBench, fuzzBench, idpBench];
 
 async function main(): Promise<void> {
   process.stdout.write(`scimproof bench — node ${process.version}, ${cpus().length} CPU(s) (${cpus()[0]?.model ?? 'unknown'})\n\n`);

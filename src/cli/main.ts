@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { describeError, RunError, UsageError } from './errors.ts';
+import { registerFuzz } from './fuzz.ts';
 import { registerReport } from './report.ts';
 import { registerRun } from './run.ts';
 import { registerServe } from './serve.ts';
@@ -13,6 +14,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerRun(program);
+  registerFuzz(program);
   registerServe(program);
   registerReport(program);
   return program;

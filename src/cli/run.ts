@@ -3,12 +3,15 @@ import type { Command } from 'commander';
 import type { RunRecord } from '../record/types.ts';
 import { createConsoleReporter } from '../report/console.ts';
 import { writeReports } from '../report/write.ts';
+import { writeReplayFiles } from '../fuzz/replay.ts';
 import { runConformance } from '../runner/run.ts';
 import { randomSeed } from '../util/random.ts';
+import { dialectNames } from '../dialects/index.ts';
+import { getProfile, ProfileError, type Profile } from '../suite/profiles.ts';
 import { RunError, UsageError } from './errors.ts';
 import { collect, parsePositiveInt, readConfig, resolveTarget, splitList, type TargetFlags } from './options.ts';
 
-export const DEFAULT_SUITES = ['core'];
+export const DEFAULT_SUITES = ['core', 'entra', 'okta'];
 
 interface RunFlags extends TargetFlags {
   suite?: string;
@@ -22,6 +25,9 @@ interface RunFlags extends TargetFlags {
   cleanup: boolean;
   verbose?: boolean;
   require?: string;
+  profile?: string;
+  dialect?: string;
+  matching?: string;
 }
 
 export function addTargetOptions(command: Command): Command {
@@ -45,6 +51,9 @@ export function registerRun(program: Command): void {
     .option('--only <check>', 'run only these check ids or prefixes, e.g. filter.* (repeatable, comma-separated)', collect)
     .option('--skip <check>', 'skip these check ids or prefixes (repeatable, comma-separated)', collect)
     .option('--require <attrs>', 'extra User attributes to treat as required, e.g. name.givenName,name.familyName')
+    .option('--profile <name>', 'an app profile from suites/profiles.json (pingboard, prodpad): required attributes, matching attribute, re-levelled checks')
+    .option('--dialect <variants>', 'IdP variants to replay: entra, entra-compliant, okta, okta-aiw (comma-separated; default all)')
+    .option('--matching <attribute>', 'attribute the IdP matches users by: userName (default), externalId or \'emails[type eq "work"].value\'')
     .option('--seed <n>', 'seed for every random choice (printed at the start; give it back to replay)')
     .option('--out <dir>', 'report directory (default reports/<run-id>/)')
     .option('--junit <file>', 'also write JUnit XML here')
@@ -63,6 +72,16 @@ export async function runCommand(flags: RunFlags): Promise<number> {
   const suites = flags.suite ? splitList(flags.suite) : (config.suites ?? DEFAULT_SUITES);
   if (suites.length === 0) throw new UsageError('--suite needs at least one suite name');
   const seed = parsePositiveInt(flags.seed, '--seed', randomSeed());
+  let profile: Profile | undefined;
+  try {
+    profile = flags.profile ? getProfile(flags.profile) : undefined;
+  } catch (error) {
+    if (error instanceof ProfileError) throw new UsageError(`--profile: ${error.message}`);
+    throw error;
+  }
+  const dialects = flags.dialect ? splitList(flags.dialect) : undefined;
+  const unknownDialect = dialects?.find((d) => !dialectNames().includes(d as never));
+  if (unknownDialect) throw new UsageError(`--dialect: unknown variant "${unknownDialect}" (known: ${dialectNames().join(', ')})`);
   if (target.url && target.auth.kind === 'none') process.stderr.write('scimproof: no credentials given (--token, SCIM_TOKEN or --basic); sending requests without authentication\n');
 
   const reporter = createConsoleReporter({ verbose: flags.verbose ?? false, stream: process.stdout });
@@ -88,7 +107,10 @@ export async function runCommand(flags: RunFlags): Promise<number> {
       insecure: target.insecure,
       noCleanup: !flags.cleanup,
       secrets: target.secrets,
-      requireAttributes: splitList(flags.require ?? config.require?.join(',')),
+      requireAttributes: [...(profile?.requiredAttributes ?? []), ...splitList(flags.require ?? config.require?.join(','))],
+      ...(profile ? { profile: profile.name, severity: profile.severity } : {}),
+      ...(dialects ? { dialects } : {}),
+      matchingAttribute: flags.matching ?? profile?.matchingAttribute ?? 'userName',
       signal: abort.signal,
       events: { onScenarioStart: (suite, title) => reporter.onScenarioStart(suite, title), onResult: (r) => reporter.onResult(r) },
     });
@@ -99,6 +121,8 @@ export async function runCommand(flags: RunFlags): Promise<number> {
   let paths;
   try {
     paths = await writeReports(record, { outDir, ...(flags.html ? { html: flags.html } : {}), ...(flags.json ? { json: flags.json } : {}), ...(flags.junit ? { junit: flags.junit } : {}) });
+    // Fuzz counterexamples get replay files next to the report, as `scimproof fuzz` writes them.
+    await writeReplayFiles(record, outDir);
   } catch (error) {
     throw new RunError(error instanceof Error ? error.message : String(error));
   }

@@ -19,6 +19,7 @@
 // | getUser              | id                                                  | GET /Users/<id> |
 // | createUser           | userName, externalId?, givenName?, familyName?, displayName?, email?, title?, department?, employeeNumber?, active=true, omit?: paths | POST /Users, Entra's body with meta and roles:[] (ENTRA-1.3) |
 // | updateUser           | id, changes: {scimPath: value}                      | PATCH: entra one `Replace` per path; compliant filtered paths as own `replace`, the rest in one path-less `replace` (ENTRA-1.4) |
+// |                      | added?: [scimPath] (mock IdP)                       | those paths (empty in the app) become `Add`/`add` ops with a path, after the replaces, in the same PATCH (ENTRA-1.4) |
 // | addAttribute         | id, path, value                                     | PATCH `Add`/`add` of a previously empty single-valued attribute (ENTRA-1.4) |
 // | addAttributes        | id, changes: {scimPath: value}                      | PATCH one `add` per path, as the SCIM Validator sends (roles[primary eq "True"].value …; ENTRA-1.4) |
 // | setManager           | id, managerId                                       | PATCH `Add`/`add` urn:…:enterprise:2.0:User:manager = "<managerId>" (bare string; ENTRA-1.8) |
@@ -107,15 +108,20 @@ function createUserBody(args: Args): Record<string, unknown> {
  * object has dotted (`name.givenName`) and URN-qualified keys (ENTRA-1.4). The flag's grouping is
  * documented for multi-attribute updates; a lone attribute keeps its path.
  */
-function updateOperations(style: Style, changes: Record<string, unknown>): PatchOperation[] {
-  const entries = Object.entries(changes);
-  if (!style.compliant) return entries.map(([path, value]) => ({ op: 'Replace', path, value }));
+function updateOperations(style: Style, changes: Record<string, unknown>, added: ReadonlySet<string> = new Set()): PatchOperation[] {
+  // Added by the mock IdP (src/idp): attributes the app holds no value for are set with
+  // `Add`/`add` ops in the same PATCH (ENTRA-1.4: "setting a previously empty single-valued
+  // string uses Add"); a Replace on an absent filtered path (`emails[type eq "work"].value`) is a
+  // 400 noTarget on a conforming server.
+  const adds: PatchOperation[] = Object.entries(changes).filter(([path]) => added.has(path)).map(([path, value]) => ({ op: op(style, 'add'), path, value }));
+  const entries = Object.entries(changes).filter(([path]) => !added.has(path));
+  if (!style.compliant) return [...entries.map(([path, value]) => ({ op: 'Replace', path, value })), ...adds];
   const filtered = entries.filter(([path]) => path.includes('['));
   const plain = entries.filter(([path]) => !path.includes('['));
   const ops: PatchOperation[] = filtered.map(([path, value]) => ({ op: 'replace', path, value }));
   if (plain.length === 1) ops.push({ op: 'replace', path: plain[0]![0], value: plain[0]![1] });
   else if (plain.length > 1) ops.push({ op: 'replace', value: Object.fromEntries(plain) });
-  return ops;
+  return [...ops, ...adds];
 }
 
 const member = (id: string): Record<string, unknown> => ({ $ref: null, value: id });
@@ -132,7 +138,8 @@ function builders(style: Style): Record<string, RequestBuilder> {
     findUser: (args) => ({ method: 'GET', path: userQuery(args), purpose: `match the user by ${optStr(args, 'attribute') ?? 'userName'}` }),
     getUser: (args) => ({ method: 'GET', path: `/Users/${seg(str(args, 'id'))}`, purpose: 'read the user by its cached id' }),
     createUser: (args) => ({ method: 'POST', path: '/Users', json: createUserBody(args), purpose: 'create the user (no match was found)' }),
-    updateUser: (args) => patchUser(str(args, 'id'), updateOperations(style, record(args, 'changes')), 'update the changed attributes'),
+    updateUser: (args) =>
+      patchUser(str(args, 'id'), updateOperations(style, record(args, 'changes'), new Set(Array.isArray(args.added) ? args.added.filter((p): p is string => typeof p === 'string') : [])), 'update the changed attributes'),
     addAttribute: (args) => patchUser(str(args, 'id'), [{ op: op(style, 'add'), path: str(args, 'path'), value: args.value }], 'set a previously empty attribute'),
     addAttributes: (args) => patchUser(str(args, 'id'), Object.entries(record(args, 'changes')).map(([path, value]) => ({ op: 'add', path, value })), 'add several attributes, one operation each'),
     setManager: (args) => patchUser(str(args, 'id'), [{ op: op(style, 'add'), path: MANAGER_PATH, value: str(args, 'managerId') }], 'link the manager (bare id string)'),

@@ -33,7 +33,8 @@ function containers(schemas: ResourceSchemas): Container[] {
   ];
 }
 
-const compared = (def: AttributeDefinition): boolean => writable(def) && echoed(def) && !NOT_COMPARED.has(def.name);
+// `returned: request` attributes are only shown when asked for, so their absence proves nothing.
+const compared = (def: AttributeDefinition): boolean => writable(def) && echoed(def) && def.returned !== 'request' && !NOT_COMPARED.has(def.name);
 
 function get(obj: unknown, name: string): unknown {
   if (!isPlainObject(obj)) return undefined;

@@ -26,6 +26,7 @@ export interface FuzzTargetOptions {
   /** Keep what the runs create (`--no-cleanup`). */
   keep: boolean;
   aborted?: () => boolean;
+  onExchange?: (exchange: Exchange) => void;
 }
 
 export class FuzzTarget {
@@ -82,6 +83,7 @@ export class FuzzTarget {
     this.scope?.exchanges.push(exchange);
     this.recent.push(exchange);
     if (this.recent.length > RECENT_LIMIT) this.recent.shift();
+    this.options.onExchange?.(exchange);
   }
 
   /** Names the property whose runs follow (origin of their exchanges, part of their prefix). */

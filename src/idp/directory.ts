@@ -126,11 +126,12 @@ function checkReferences(raw: RawDirectory, file: string): Directory {
   });
 
   const groupIds = new Map<string, number>();
+  const allGroupIds = new Set((raw.groups ?? []).map((g) => g.id));
   const groups: DirectoryGroup[] = (raw.groups ?? []).map((group, i) => {
     if (groupIds.has(group.id)) fail(`/groups/${i}/id`, `duplicate group id "${group.id}" (also /groups/${groupIds.get(group.id)})`);
     groupIds.set(group.id, i);
     (group.members ?? []).forEach((member, m) => {
-      if (!userIds.has(member)) fail(`/groups/${i}/members/${m}`, `no user has id "${member}"${groupIds.has(member) ? ' (nested groups are not provisioned; list the users)' : ''}`);
+      if (!userIds.has(member)) fail(`/groups/${i}/members/${m}`, `no user has id "${member}"${allGroupIds.has(member) ? ' (nested groups are not provisioned; list the users)' : ''}`);
     });
     return { id: group.id, displayName: group.displayName, ...(group.description !== undefined ? { description: group.description } : {}), members: [...new Set(group.members ?? [])] };
   });

@@ -77,13 +77,19 @@ export function readPath(resource: unknown, path: string): string | undefined {
 }
 
 /** Entra: the changed attributes only, compared with the app's copy; empty sources are skipped. */
-export function entraChanges(desired: ScimValues, paths: string[], resource: unknown): Record<string, string> {
+export function entraChanges(desired: ScimValues, paths: string[], resource: unknown): { changes: Record<string, string>; added: string[] } {
   const changes: Record<string, string> = {};
+  const added: string[] = [];
   for (const path of paths) {
     const want = desired[path];
-    if (want !== undefined && readPath(resource, path) !== want) changes[path] = want;
+    if (want === undefined) continue;
+    const have = readPath(resource, path);
+    if (have === want) continue;
+    changes[path] = want;
+    // Entra sets an attribute the app holds no value for with Add (ENTRA-1.4).
+    if (have === undefined) added.push(path);
   }
-  return changes;
+  return { changes, added };
 }
 
 /**

@@ -16,6 +16,8 @@ import { diagnoseTarget } from './preflight.ts';
 import { selector } from './select.ts';
 import { computeIdpVerdicts } from './verdict.ts';
 import { applySeverity, type SeverityOverride } from '../suite/profiles.ts';
+import { runFuzzProperties, SUITE_FUZZ_RUNS, type FuzzBudget, type FuzzOutcome } from '../fuzz/run.ts';
+import type { ReplayKey } from '../fuzz/replay.ts';
 
 export interface RunEvents {
   onScenarioStart?(suite: string, scenarioTitle: string): void;
@@ -48,6 +50,8 @@ export interface RunOptions {
   events?: RunEvents;
   signal?: AbortSignal;
   suitesDir?: string;
+  /** Budget of the `fuzz` suite (default: a short one); `replay` re-runs stored counterexamples only. */
+  fuzz?: FuzzBudget & { replay?: ReplayKey[] };
 }
 
 interface EmbeddedTarget {
@@ -74,9 +78,11 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
   let embedded: EmbeddedTarget | undefined;
   let client: ScimClient | undefined;
   let target = options.url ?? '(embedded reference server)';
+  let fuzz: FuzzOutcome | undefined;
 
   try {
-    const suites = loadSuites(['discovery', ...options.suites.filter((s) => s !== 'discovery')], options.suitesDir);
+    // `fuzz` is not a folder of suite files: it runs after the data suites (src/fuzz).
+    const suites = loadSuites(['discovery', ...options.suites.filter((s) => s !== 'discovery' && s !== 'fuzz')], options.suitesDir);
     if (!options.url) {
       embedded = await startEmbedded();
       target = embedded.url;
@@ -131,6 +137,23 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
       runVars.requiredUserAttributes = [...new Set(['userName', ...requiredAttributes(discovery), ...(options.requireAttributes ?? [])])];
       runError = diagnoseTarget(client.exchanges);
       if (!runError) for (const suite of rest) await runSuite(suite, ctx, options.events, false, options.dialects);
+      if (!runError && options.suites.includes('fuzz') && !ctx.aborted()) {
+        const { replay, ...budget } = options.fuzz ?? { runs: SUITE_FUZZ_RUNS };
+        fuzz = await runFuzzProperties({
+          client: { baseUrl: target, auth, ...(options.headers ? { headers: options.headers } : {}), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}), insecure: options.insecure ?? false, secrets: options.secrets ?? [] },
+          discovery,
+          prefix,
+          seed: options.seed,
+          budget,
+          keep: options.noCleanup ?? false,
+          selected: select,
+          onResult: ctx.onResult,
+          onProperty: (_checkId, title) => options.events?.onScenarioStart?.('fuzz', title),
+          ...(options.events?.onExchange ? { onExchange: options.events.onExchange } : {}),
+          aborted: ctx.aborted,
+          ...(replay ? { replay } : {}),
+        });
+      }
     } finally {
       cleanup = await journal.clean(options.noCleanup ?? false);
     }
@@ -161,9 +184,10 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
       ...(runError ? { runError } : {}),
     },
     discovery,
-    exchanges: client ? [...client.exchanges] : [],
+    exchanges: [...(client ? client.exchanges : []), ...(fuzz?.exchanges ?? [])],
     results,
-    cleanup,
+    cleanup: [...cleanup, ...(fuzz?.cleanup ?? [])],
+    ...(fuzz && fuzz.sections.length > 0 ? { sections: fuzz.sections } : {}),
     ...(runError ? {} : idpVerdictsOf(results)),
     summary: summarize(results),
   };

@@ -16,7 +16,7 @@ let slow: { url: string; close(): Promise<void> };
 beforeAll(async () => {
   server = await startServer({ port: 0 });
   // Every request takes 40 ms, so there is time to interrupt between the first creates and the end.
-  slow = await startProxy(server.url, server.token, { description: 'slow', onRequest: () => new Promise<void>((r) => setTimeout(r, 40)) });
+  slow = await startProxy(server.url, server.token, { onRequest: () => new Promise<void>((r) => setTimeout(r, 40)) });
 });
 afterAll(async () => {
   await slow.close();

@@ -1001,6 +1001,94 @@ export const DEFECTS = {
       });
     },
   },
+  // IdP-specific defects the Entra and Okta replay packs exist to catch (test/dialects).
+  'manager-string-rejected': {
+    description: 'A PATCH setting the enterprise manager to a bare id string (as Entra sends) answers 400 invalidValue.',
+    onRequest: (ctx) => {
+      const operations = patchOperations(ctx.req);
+      if (ctx.req.method !== 'PATCH' || !operations) return;
+      const bad = operations.find((o) => typeof o.path === 'string' && /(^|:)manager$/i.test(o.path) && typeof o.value === 'string' && o.value !== '');
+      if (bad) return scimError(400, 'manager must be a complex value {"value": id}', 'invalidValue');
+    },
+  },
+  'manager-clear-ignored': {
+    description: 'A PATCH replacing the manager with "" or {"value":""} is dropped (answered as if applied).',
+    onRequest: (ctx) => {
+      const operations = patchOperations(ctx.req);
+      if (ctx.req.method !== 'PATCH' || !operations) return;
+      const empty = (v: unknown): boolean => v === '' || (isObject(v) && v.value === '');
+      const keep = operations.filter((o) => !(typeof o.path === 'string' && /(^|:)manager$/i.test(o.path) && empty(o.value)));
+      if (keep.length !== operations.length) return patchWithOnly(ctx, keep);
+    },
+  },
+  'adscim-schema-rejected': {
+    description: 'POST /Groups naming a schema other than the core Group schema (Entra\'s ADSCIM URI) answers 400 invalidValue.',
+    onRequest: (ctx) => {
+      if (!isCreate(ctx.req) || resourcePath(ctx.req.path)?.type !== 'Groups') return;
+      const json = parse(ctx.req.body);
+      const schemas = isObject(json) && Array.isArray(json.schemas) ? json.schemas : [];
+      const unknown = schemas.find((s) => s !== 'urn:ietf:params:scim:schemas:core:2.0:Group');
+      if (unknown !== undefined) return scimError(400, `Unknown schema ${String(unknown)}`, 'invalidValue');
+    },
+  },
+  'ref-null-rejected': {
+    description: 'Member values carrying "$ref": null (as Entra sends) answer 400 invalidValue.',
+    onRequest: (ctx) => {
+      if (!['POST', 'PUT', 'PATCH'].includes(ctx.req.method)) return;
+      const hasNullRef = (value: unknown): boolean =>
+        Array.isArray(value) ? value.some(hasNullRef) : isObject(value) ? ('$ref' in value && value.$ref === null) || Object.values(value).some(hasNullRef) : false;
+      if (hasNullRef(parse(ctx.req.body))) return scimError(400, '$ref must be a URI', 'invalidValue');
+    },
+  },
+  'disabled-hidden-from-filter': {
+    description: 'Users with active false are left out of list and filter responses (GET by id still works).',
+    onResponse: (ctx, res) => {
+      if (!isListRequest(ctx.req) || resourcePath(ctx.req.path)?.type !== 'Users' || res.status !== 200) return;
+      editJson(res, (json) => {
+        if (!isList(json)) return;
+        const kept = (json.Resources as Json[]).filter((r) => r.active !== false);
+        json.totalResults = Number(json.totalResults) - ((json.Resources as Json[]).length - kept.length);
+        json.Resources = kept;
+        json.itemsPerPage = kept.length;
+      });
+    },
+  },
+  'id-in-patch-value-rejected': {
+    description: 'A path-less PATCH whose value object carries "id" (Okta\'s group rename) answers 400 mutability.',
+    onRequest: (ctx) => {
+      const operations = patchOperations(ctx.req);
+      if (ctx.req.method !== 'PATCH' || !operations) return;
+      if (operations.some((o) => o.path === undefined && isObject(o.value) && 'id' in o.value)) return scimError(400, 'id is readOnly', 'mutability');
+    },
+  },
+  // Defects the fuzzer (test/fuzz) exists to find.
+  'patch-replace-appends': {
+    description: 'A PATCH replace of a multi-valued attribute (emails, members, ...) appends the values instead of replacing them.',
+    onRequest: (ctx) => {
+      const operations = patchOperations(ctx.req);
+      if (ctx.req.method !== 'PATCH' || !operations) return;
+      const multi = /^(emails|phoneNumbers|ims|photos|addresses|entitlements|roles|x509Certificates|members)$/i;
+      const rewritten = operations.flatMap((o): PatchOperation[] => {
+        if (opName(o) !== 'replace') return [o];
+        if (typeof o.path === 'string') return multi.test(o.path) ? [{ ...o, op: 'add' }] : [o];
+        if (!isObject(o.value)) return [o];
+        const appended = Object.fromEntries(Object.entries(o.value).filter(([k]) => multi.test(k)));
+        const rest = Object.fromEntries(Object.entries(o.value).filter(([k]) => !multi.test(k)));
+        if (Object.keys(appended).length === 0) return [o];
+        return [...(Object.keys(rest).length ? [{ ...o, value: rest }] : []), { op: 'add', value: appended }];
+      });
+      if (JSON.stringify(rewritten) !== JSON.stringify(operations)) editRequestJson(ctx.req, (json) => ({ ...json, Operations: rewritten }));
+    },
+  },
+  'wrong-type-500': {
+    description: 'A POST or PUT carrying a wrongly typed attribute (a number for a string, a string for a list) answers 500.',
+    onResponse: (ctx, res) => {
+      if (!['POST', 'PUT'].includes(ctx.req.method) || !resourcePath(ctx.req.path) || res.status !== 400) return;
+      const json = parse(res.body);
+      const detail = isObject(json) && typeof json.detail === 'string' ? json.detail : '';
+      if (/must be (a|an) (string|boolean|integer|number|object)|must be an array|must be an xsd:dateTime/.test(detail)) return scimError(500, 'TypeError: value.toLowerCase is not a function');
+    },
+  },
 } satisfies Record<string, Defect>;
 
 export type DefectName = keyof typeof DEFECTS;

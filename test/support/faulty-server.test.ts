@@ -705,6 +705,77 @@ const PROBES: Record<DefectName, Probe> = {
     clean: [false, 200],
     faulty: [true, 200],
   },
+  // IdP-specific defects (test/dialects).
+  'manager-string-rejected': {
+    observe: async (call) => {
+      const manager = await createUser(call);
+      const user = await createUser(call);
+      const res = await call('PATCH', userPath(user), patchBody({ op: 'add', path: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager', value: manager.id }));
+      return res.status;
+    },
+    clean: 200,
+    faulty: 400,
+  },
+  'manager-clear-ignored': {
+    observe: async (call) => {
+      const manager = await createUser(call);
+      const user = await createUser(call);
+      const path = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager';
+      await call('PATCH', userPath(user), patchBody({ op: 'add', path, value: manager.id }));
+      await call('PATCH', userPath(user), patchBody({ op: 'replace', path, value: '' }));
+      const after = obj((await call('GET', userPath(user))).json);
+      const enterprise = after['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'] as Record<string, unknown> | undefined;
+      return enterprise?.manager !== undefined;
+    },
+    clean: false,
+    faulty: true,
+  },
+  'adscim-schema-rejected': {
+    observe: async (call) =>
+      (await call('POST', '/Groups', { schemas: [SCHEMA.group, 'http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group'], displayName: fresh('adscim') })).status,
+    clean: 201,
+    faulty: 400,
+  },
+  'ref-null-rejected': {
+    observe: async (call) => {
+      const user = await createUser(call);
+      const group = await createGroup(call);
+      return (await call('PATCH', `/Groups/${String(group.id)}`, patchBody({ op: 'add', path: 'members', value: [{ $ref: null, value: user.id }] }))).status < 300;
+    },
+    clean: true,
+    faulty: false,
+  },
+  'disabled-hidden-from-filter': {
+    observe: async (call) => {
+      const user = await createUser(call, { active: false });
+      const res = await call('GET', `/Users?${filterQuery(`userName eq "${String(user.userName)}"`)}`);
+      return obj(res.json).totalResults;
+    },
+    clean: 1,
+    faulty: 0,
+  },
+  'id-in-patch-value-rejected': {
+    observe: async (call) => {
+      const group = await createGroup(call);
+      return (await call('PATCH', `/Groups/${String(group.id)}`, patchBody({ op: 'replace', value: { id: group.id, displayName: fresh('renamed') } }))).status < 300;
+    },
+    clean: true,
+    faulty: false,
+  },
+  'patch-replace-appends': {
+    observe: async (call) => {
+      const user = await createUser(call, { emails: [{ value: 'old@example.com', type: 'work' }] });
+      await call('PATCH', userPath(user), patchBody({ op: 'replace', path: 'emails', value: [{ value: 'new@example.com', type: 'work' }] }));
+      return (obj((await call('GET', userPath(user))).json).emails as unknown[]).length;
+    },
+    clean: 1,
+    faulty: 2,
+  },
+  'wrong-type-500': {
+    observe: async (call) => (await call('POST', '/Users', { schemas: [SCHEMA.user], userName: fresh('wt'), title: 42 })).status,
+    clean: 400,
+    faulty: 500,
+  },
 };
 
 let clean: Awaited<ReturnType<typeof startServer>>;

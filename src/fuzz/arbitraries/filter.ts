@@ -105,7 +105,8 @@ export function filterExpression(schemas: ResourceSchemas, populationSize: numbe
   const fields = filterFields(schemas);
   const leaves: Array<fc.Arbitrary<GenFilter>> = [];
   fields.forEach((f, i) => {
-    const ops = ['eq', 'ne', 'co', 'sw', 'ew', ...(f.ordered ? ['gt', 'ge', 'lt', 'le'] : [])] as const;
+    type Op = Extract<GenFilter, { kind: 'cmp' }>['op'];
+    const ops: Op[] = ['eq', 'ne', 'co', 'sw', 'ew', ...(f.ordered ? (['gt', 'ge', 'lt', 'le'] as const) : [])];
     leaves.push(
       fc.record({ op: fc.constantFrom(...ops), value: fc.constantFrom(...f.pool), cut: fc.nat(), flips }).map(({ op, value, cut, flips: fl }): GenFilter => ({ kind: 'cmp', field: i, op, value: operand(value, op, cut), flips: f.caseExact ? [false] : fl })),
     );

@@ -34,7 +34,8 @@ export interface DirectoryModel {
   deleted: Set<string>;
 }
 
-type Cmd = AsyncCommand<DirectoryModel, FuzzEnv, false>;
+export type DirectoryCommand = AsyncCommand<DirectoryModel, FuzzEnv, false>;
+type Cmd = DirectoryCommand;
 
 const userPath = (u: ModelUser) => `/Users/${encodeURIComponent(u.id)}`;
 const groupPath = (g: ModelGroup) => `/Groups/${encodeURIComponent(g.id)}`;

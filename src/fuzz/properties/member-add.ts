@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { isPlainObject } from '../../filter/index.ts';
 import { scimGroup, scimUser, type Draft } from '../arbitraries/resource.ts';
 import { fail, type FuzzProperty } from '../types.ts';
-import { create, expectStatus, jsonOf, line } from './helpers.ts';
+import { create, expectStatus, jsonOf, line, type Created } from './helpers.ts';
 
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 /** One PATCH request: operations, each adding the listed user indexes. */
@@ -30,7 +30,7 @@ export const memberAddIdempotent: FuzzProperty<Input> = {
       fc.array(fc.array(fc.array(fc.nat({ max: 2 }), { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 2 }), { minLength: 2, maxLength: 3 }),
     ),
   async check(env, [groupDraft, userDrafts, plan]) {
-    const users = [];
+    const users: Created[] = [];
     for (const d of userDrafts) users.push(await create(env, 'User', d, 'create member User'));
     const group = await create(env, 'Group', groupDraft);
     const path = `/Groups/${encodeURIComponent(group.id)}`;

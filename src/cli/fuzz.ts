@@ -1,0 +1,142 @@
+// `scimproof fuzz`: property-based and stateful fuzzing of a SCIM endpoint (src/fuzz). It is `run`
+// with only the discovery and fuzz suites and a larger budget, writes the same reports and exit
+// codes, and adds one replay file per minimal counterexample; `--replay FILE` re-runs one exactly.
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { DEFAULT_FUZZ_RUNS, type FuzzBudget } from '../fuzz/run.ts';
+import { PROPERTY_IDS } from '../fuzz/properties/index.ts';
+import { readReplay, ReplayFileError, writeReplayFiles, type ReplayKey } from '../fuzz/replay.ts';
+import type { RunRecord } from '../record/types.ts';
+import { createConsoleReporter } from '../report/console.ts';
+import { writeReports } from '../report/write.ts';
+import { runConformance } from '../runner/run.ts';
+import { randomSeed } from '../util/random.ts';
+import { RunError, UsageError } from './errors.ts';
+import { collect, parsePositiveInt, readConfig, resolveTarget, splitList, type TargetFlags } from './options.ts';
+import { addTargetOptions, exitCodeFor } from './run.ts';
+
+interface FuzzFlags extends TargetFlags {
+  seed?: string;
+  runs?: string;
+  time?: string;
+  shrinkTime?: string;
+  maxFailures?: string;
+  rate?: string;
+  property?: string[];
+  replay?: string;
+  out?: string;
+  junit?: string;
+  json?: string;
+  html?: string;
+  cleanup: boolean;
+  verbose?: boolean;
+}
+
+/** `60s`, `2m`, `1500ms`, or a bare number of seconds → milliseconds. */
+export function parseDuration(raw: string, name: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/i.exec(raw);
+  if (!match) throw new UsageError(`${name} must be a duration such as 60s, 5m or 1500ms, got "${raw}"`);
+  const n = Number(match[1]);
+  const unit = (match[2] ?? 's').toLowerCase();
+  const ms = unit === 'ms' ? n : unit === 's' ? n * 1000 : unit === 'm' ? n * 60_000 : n * 3_600_000;
+  if (ms <= 0) throw new UsageError(`${name} must be above zero`);
+  return Math.round(ms);
+}
+
+export function registerFuzz(program: Command): void {
+  const command = program
+    .command('fuzz')
+    .description('fuzz a SCIM endpoint with generated requests checked against a model; shrink every failure to a minimal, replayable case');
+  addTargetOptions(command)
+    .option('--seed <n>', 'seed of every generated case (printed at the start; the same seed sends the same requests)')
+    .option('--runs <n>', `generated cases per property (default ${DEFAULT_FUZZ_RUNS})`)
+    .option('--time <duration>', 'fuzz for this long in total instead of a number of runs, e.g. 60s or 5m')
+    .option('--shrink-time <duration>', 'time allowed to shrink one failure (default 30s)')
+    .option('--max-failures <n>', 'stop after this many failing properties')
+    .option('--rate <n>', 'at most this many requests per second')
+    .option('--property <ids>', `only these properties (${PROPERTY_IDS.join(', ')}; repeatable, comma-separated)`, collect)
+    .option('--replay <file>', 're-run the minimal counterexample stored in a replay file (or a run.json); exit 0 when it no longer fails')
+    .option('--out <dir>', 'report directory (default reports/<run-id>/)')
+    .option('--junit <file>', 'also write JUnit XML here')
+    .option('--json <file>', 'also write the JSON run record here')
+    .option('--html <file>', 'also write the HTML report here')
+    .option('--no-cleanup', 'keep the resources the fuzzer created (they carry the run prefix)')
+    .option('--verbose', 'list every property as it runs')
+    .action(async (flags: FuzzFlags) => {
+      process.exitCode = await fuzzCommand(flags);
+    });
+}
+
+export async function fuzzCommand(flags: FuzzFlags): Promise<number> {
+  const config = readConfig(flags.config);
+  const target = resolveTarget(flags, config);
+  const properties = (flags.property ?? []).flatMap((p) => splitList(p));
+  const unknown = properties.find((p) => !PROPERTY_IDS.includes(p));
+  if (unknown) throw new UsageError(`--property: unknown property "${unknown}" (known: ${PROPERTY_IDS.join(', ')})`);
+  if (flags.runs !== undefined && flags.time !== undefined) throw new UsageError('give either --runs or --time, not both');
+  let replay: ReplayKey[] | undefined;
+  if (flags.replay) {
+    try {
+      replay = readReplay(flags.replay, properties.length === 1 ? properties[0] : undefined);
+    } catch (error) {
+      if (error instanceof ReplayFileError) throw new UsageError(error.message);
+      throw error;
+    }
+  }
+  const seed = replay ? replay[0]!.seed : parsePositiveInt(flags.seed, '--seed', randomSeed());
+  const runs = flags.runs !== undefined ? parsePositiveInt(flags.runs, '--runs', DEFAULT_FUZZ_RUNS) : undefined;
+  if (runs === 0) throw new UsageError('--runs must be at least 1');
+  const budget: FuzzBudget = {
+    ...(runs !== undefined ? { runs } : {}),
+    ...(flags.time !== undefined ? { timeMs: parseDuration(flags.time, '--time') } : runs === undefined ? { runs: DEFAULT_FUZZ_RUNS } : {}),
+    ...(flags.shrinkTime !== undefined ? { shrinkTimeMs: parseDuration(flags.shrinkTime, '--shrink-time') } : {}),
+    ...(flags.maxFailures !== undefined ? { maxFailures: parsePositiveInt(flags.maxFailures, '--max-failures', 0) } : {}),
+    ...(flags.rate !== undefined ? { rate: parsePositiveInt(flags.rate, '--rate', 0) } : {}),
+    ...(properties.length > 0 ? { properties } : {}),
+  };
+  if (target.url && target.auth.kind === 'none') process.stderr.write('scimproof: no credentials given (--token, SCIM_TOKEN or --basic); sending requests without authentication\n');
+
+  const reporter = createConsoleReporter({ verbose: flags.verbose ?? false, stream: process.stdout });
+  const what = replay ? `replay of ${replay.map((k) => k.property).join(', ')} (path ${replay.map((k) => k.path).join(', ')})` : budget.timeMs ? `for ${budget.timeMs / 1000}s` : `${budget.runs} runs per property`;
+  process.stdout.write(`scimproof fuzz · target ${target.url ?? 'embedded reference server'} · ${what} · seed ${seed}\n`);
+  const abort = new AbortController();
+  const onSigint = (): void => {
+    if (abort.signal.aborted) process.exit(130);
+    process.stderr.write('\nscimproof: interrupted; cleaning up what this run created (Ctrl-C again to quit at once)\n');
+    abort.abort();
+  };
+  process.on('SIGINT', onSigint);
+  let record: RunRecord;
+  try {
+    record = await runConformance({
+      ...(target.url ? { url: target.url } : {}),
+      auth: target.auth,
+      headers: target.headers,
+      suites: ['fuzz'],
+      timeoutMs: target.timeoutMs,
+      seed,
+      insecure: target.insecure,
+      noCleanup: !flags.cleanup,
+      secrets: target.secrets,
+      signal: abort.signal,
+      fuzz: { ...budget, ...(replay ? { replay } : {}) },
+      events: { onScenarioStart: (suite, title) => reporter.onScenarioStart(suite, title), onResult: (r) => reporter.onResult(r) },
+    });
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+  const outDir = flags.out ?? config.out ?? join('reports', record.meta.runId);
+  let paths;
+  let replays: string[];
+  try {
+    paths = await writeReports(record, { outDir, ...(flags.html ? { html: flags.html } : {}), ...(flags.json ? { json: flags.json } : {}), ...(flags.junit ? { junit: flags.junit } : {}) });
+    replays = replay ? [] : await writeReplayFiles(record, outDir);
+  } catch (error) {
+    throw new RunError(error instanceof Error ? error.message : String(error));
+  }
+  reporter.onRunEnd(record, paths);
+  for (const file of replays) {
+    process.stdout.write(`replay file: ${file}\n  re-run it after a fix: npx scimproof fuzz --replay ${file}${target.url ? ` --url ${target.url}` : ''} --token $SCIM_TOKEN\n`);
+  }
+  return exitCodeFor(record);
+}

@@ -1,0 +1,114 @@
+// Replay files: everything needed to re-run one minimal counterexample exactly — the property, the
+// fast-check seed and shrink path (plus the commands' replayPath), and the requests it sent, for a
+// person to read. `scimproof fuzz --replay FILE` accepts a replay file or a run.json holding
+// fuzz counterexample sections.
+import { readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { Exchange, RunRecord } from '../record/types.ts';
+
+export interface ReplayRequest {
+  method: string;
+  url: string;
+  body?: string;
+  status?: number;
+  curl: string;
+}
+
+export interface ReplayFile {
+  tool: string;
+  version: string;
+  property: string;
+  seed: number;
+  path: string;
+  replayPath?: string;
+  /** The SCIM base URL the failure was found on (never the token). */
+  target: string;
+  message: string;
+  counterexample: string;
+  requests: ReplayRequest[];
+}
+
+export interface ReplayKey {
+  property: string;
+  seed: number;
+  path: string;
+  replayPath?: string;
+}
+
+export const replayFileName = (property: string): string => `fuzz-${property}.replay.json`;
+
+export function replayRequests(exchanges: readonly Exchange[]): ReplayRequest[] {
+  return exchanges.map((ex) => ({
+    method: ex.request.method,
+    url: ex.request.url,
+    ...(ex.request.body !== undefined ? { body: ex.request.body } : {}),
+    ...(ex.response ? { status: ex.response.status } : {}),
+    curl: ex.curl,
+  }));
+}
+
+export class ReplayFileError extends Error {}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function keyOf(data: unknown, source: string): ReplayKey {
+  if (!isRecord(data) || typeof data.property !== 'string' || typeof data.seed !== 'number' || typeof data.path !== 'string') {
+    throw new ReplayFileError(`${source} is not a scimproof replay file (needs property, seed and path)`);
+  }
+  return { property: data.property, seed: data.seed, path: data.path, ...(typeof data.replayPath === 'string' ? { replayPath: data.replayPath } : {}) };
+}
+
+/** Reads a replay file, or the fuzz counterexamples of a run.json (optionally only `property`). */
+export function readReplay(file: string, property?: string): ReplayKey[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ReplayFileError(code ? `cannot read replay file ${file} (${code})` : `replay file ${file} is not valid JSON`);
+  }
+  if (isRecord(parsed) && Array.isArray(parsed.sections) && isRecord(parsed.meta)) {
+    const record = parsed as unknown as RunRecord;
+    const keys = (record.sections ?? []).filter((s) => s.kind === 'fuzz-counterexample').map((s) => keyOf(s.data, file));
+    const wanted = property ? keys.filter((k) => k.property === property) : keys;
+    if (wanted.length === 0) throw new ReplayFileError(`${file} holds no fuzz counterexample${property ? ` for ${property}` : ''}`);
+    return wanted;
+  }
+  return [keyOf(parsed, file)];
+}
+
+export async function writeReplayFile(dir: string, replay: ReplayFile): Promise<string> {
+  const file = join(dir, replayFileName(replay.property));
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(file, `${JSON.stringify(replay, null, 2)}\n`, 'utf8');
+  return file;
+}
+
+/** The replay file for one fuzz counterexample section of a record (built from the section and its exchanges). */
+export function replayFromSection(record: RunRecord, data: unknown): ReplayFile | undefined {
+  if (!isRecord(data)) return undefined;
+  const key = keyOf(data, 'section');
+  const ids = Array.isArray(data.exchangeIds) ? data.exchangeIds.filter((id): id is string => typeof id === 'string') : [];
+  const byId = new Map(record.exchanges.map((ex) => [ex.id, ex]));
+  return {
+    tool: record.meta.tool,
+    version: record.meta.version,
+    ...key,
+    target: record.meta.target,
+    message: typeof data.message === 'string' ? data.message : '',
+    counterexample: typeof data.counterexample === 'string' ? data.counterexample : '',
+    requests: replayRequests(ids.flatMap((id) => byId.get(id) ?? [])),
+  };
+}
+
+/** Writes one replay file per fuzz counterexample section of a record into `dir`; returns the paths. */
+export async function writeReplayFiles(record: RunRecord, dir: string): Promise<string[]> {
+  const written: string[] = [];
+  for (const section of record.sections ?? []) {
+    if (section.kind !== 'fuzz-counterexample') continue;
+    const replay = replayFromSection(record, section.data);
+    if (replay) written.push(await writeReplayFile(dir, replay));
+  }
+  return written;
+}

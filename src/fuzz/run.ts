@@ -1,0 +1,303 @@
+// Runs the fuzz properties against a target and turns what happened into run-record parts: one
+// CheckResult per property, one `fuzz-counterexample` section per failure, and only the exchanges
+// worth keeping (the minimal counterexamples, plus the last few hundred of passing runs).
+//
+// Each property runs in three phases, all from the printed seed:
+//   1. search: up to `runs` runs (or until the time share is used), stopping at the first failure;
+//   2. shrink: resume from that failure's path and shrink it (bounded in time);
+//   3. record: replay the minimal case once ({seed, path, endOnFailure}) so its exchanges are clean.
+// A replay (`scimproof fuzz --replay FILE`) is phase 3 alone.
+import fc from 'fast-check';
+import type { ClientOptions } from '../http/client.ts';
+import type { CheckResult, CleanupEntry, Discovery, Exchange, ReportSection } from '../record/types.ts';
+import { describeCapability } from '../runner/discovery.ts';
+import { PROPERTIES } from './properties/index.ts';
+import { replayFileName, type ReplayKey } from './replay.ts';
+import { targetSchemas } from './schemas.ts';
+import { FuzzTarget } from './target.ts';
+import { PropertyFailure, type FuzzEnv, type FuzzProperty } from './types.ts';
+
+export interface FuzzBudget {
+  /** Runs per property (fast-check numRuns). */
+  runs?: number;
+  /** Total time for the search phases of all properties, in ms (overrides `runs` as the limit). */
+  timeMs?: number;
+  /** Stop after this many failing properties (0: no limit). */
+  maxFailures?: number;
+  /** Time allowed for shrinking one failure, in ms. */
+  shrinkTimeMs?: number;
+  /** Requests per second (0: unpaced). */
+  rate?: number;
+  /** Only these property ids (`create-get`, ...). */
+  properties?: string[];
+}
+
+export const DEFAULT_FUZZ_RUNS = 100;
+/** `run --suite fuzz` keeps the default run quick. */
+export const SUITE_FUZZ_RUNS = 15;
+const DEFAULT_SHRINK_MS = 30_000;
+
+export interface FuzzRunContext {
+  client: Omit<ClientOptions, 'onExchange'>;
+  discovery: Discovery;
+  /** The run prefix (`spf…-`). */
+  prefix: string;
+  seed: number;
+  budget: FuzzBudget;
+  keep?: boolean;
+  selected?(checkId: string): boolean;
+  onResult?(result: CheckResult): void;
+  /** Called after every fuzz exchange (including those later dropped from the record). */
+  onExchange?(exchange: Exchange): void;
+  /** Called when a property starts (console progress). */
+  onProperty?(checkId: string, title: string): void;
+  aborted?(): boolean;
+  /** Re-run exactly these counterexamples instead of searching. */
+  replay?: ReplayKey[];
+}
+
+export interface FuzzOutcome {
+  results: CheckResult[];
+  sections: ReportSection[];
+  /** Exchanges to add to the record, ids `f0001`… */
+  exchanges: Exchange[];
+  /** Cleanup problems (failed or kept resources); successful deletes are only counted. */
+  cleanup: CleanupEntry[];
+  requests: number;
+}
+
+interface Attempt {
+  failed: boolean;
+  interrupted: boolean;
+  numRuns: number;
+  path?: string;
+  replayPath?: string;
+  counterexample?: unknown;
+  error?: unknown;
+}
+
+const REPLAY_PATH = /\/\*replayPath="([^"]*)"\*\//;
+
+/** fast-check prints a commands counterexample with its replayPath; commands need it back to replay. */
+function replayPathOf(counterexample: unknown): string | undefined {
+  const first = Array.isArray(counterexample) ? counterexample[0] : undefined;
+  if (first === null || typeof first !== 'object' || !(Symbol.iterator in first)) return undefined;
+  return REPLAY_PATH.exec(String(first))?.[1];
+}
+
+export async function runFuzzProperties(ctx: FuzzRunContext): Promise<FuzzOutcome> {
+  const target = new FuzzTarget({ client: { ...ctx.client, ...(ctx.budget.rate ? { ratePerSecond: ctx.budget.rate } : {}) }, prefix: ctx.prefix, keep: ctx.keep ?? false, ...(ctx.aborted ? { aborted: ctx.aborted } : {}), ...(ctx.onExchange ? { onExchange: ctx.onExchange } : {}) });
+  const env: FuzzEnv = { target, schemas: targetSchemas(ctx.discovery), capabilities: ctx.discovery.capabilities };
+  const results: CheckResult[] = [];
+  const sections: ReportSection[] = [];
+  const kept = new Map<Exchange, Exchange>();
+  let nextId = 1;
+  const keep = (list: readonly Exchange[]): string[] =>
+    list.map((ex) => {
+      let copy = kept.get(ex);
+      if (!copy) {
+        copy = { ...ex, id: `f${String(nextId++).padStart(4, '0')}` };
+        kept.set(ex, copy);
+      }
+      return copy.id;
+    });
+  const emit = (r: CheckResult) => {
+    results.push(r);
+    ctx.onResult?.(r);
+  };
+
+  const chosen = PROPERTIES.filter((p) => (!ctx.budget.properties || ctx.budget.properties.includes(p.id)) && (!ctx.replay || ctx.replay.some((k) => k.property === p.id)));
+  const numRuns = ctx.budget.runs ?? (ctx.budget.timeMs ? 1_000_000 : DEFAULT_FUZZ_RUNS);
+  const share = ctx.budget.timeMs ? Math.max(1, Math.floor(ctx.budget.timeMs / Math.max(1, chosen.length))) : undefined;
+  let failures = 0;
+
+  try {
+    for (const property of chosen) {
+      const checkId = `fuzz.${property.id}`;
+      if (ctx.selected && !ctx.selected(checkId)) continue;
+      const base = { checkId, title: property.title, area: 'fuzz', suite: 'fuzz', level: 'MUST' as const, refs: property.refs };
+      const missing = property.requires.filter((cap) => ctx.discovery.capabilities[cap] === false);
+      if (missing.length > 0) {
+        emit({ ...base, status: 'skip', reason: missing.map(describeCapability).join('; '), exchangeIds: [] });
+        continue;
+      }
+      if (ctx.budget.maxFailures && failures >= ctx.budget.maxFailures) {
+        emit({ ...base, status: 'skip', reason: `stopped after ${failures} failing propert${failures === 1 ? 'y' : 'ies'} (--max-failures)`, exchangeIds: [] });
+        continue;
+      }
+      if (ctx.aborted?.()) {
+        emit({ ...base, status: 'skip', reason: 'interrupted', exchangeIds: [] });
+        continue;
+      }
+      ctx.onProperty?.(checkId, property.title);
+      target.beginProperty(property.tag, checkId);
+      const started = performance.now();
+      const replay = ctx.replay?.find((k) => k.property === property.id);
+      const verdict = await fuzzOne(property, env, {
+        seed: replay?.seed ?? ctx.seed,
+        numRuns,
+        ...(share ? { timeMs: share } : {}),
+        shrinkTimeMs: ctx.budget.shrinkTimeMs ?? DEFAULT_SHRINK_MS,
+        ...(replay ? { replay } : {}),
+      });
+      const ms = Math.round(performance.now() - started);
+      if (!verdict.failed) {
+        const message = replay ? `the counterexample no longer fails (seed ${replay.seed}, path ${replay.path})` : `${verdict.numRuns} generated cases passed (seed ${ctx.seed})${verdict.interrupted ? ', stopped by the time budget' : ''}`;
+        emit({ ...base, status: ctx.aborted?.() ? 'skip' : 'pass', ...(ctx.aborted?.() ? { reason: 'interrupted' } : {}), message, exchangeIds: [], ms });
+        continue;
+      }
+      failures++;
+      const exchangeIds = keep(verdict.exchanges.filter((ex) => ex.origin?.suite !== 'cleanup'));
+      const failure = verdict.error instanceof PropertyFailure ? verdict.error : undefined;
+      const reason = verdict.error instanceof Error ? verdict.error.message : String(verdict.error);
+      const counterexample = describeInput(property, verdict.counterexample);
+      const message = `${reason}${verdict.flaky ? ' (the minimal case did not fail again when replayed; the exchanges shown are from its last failing run)' : ''}`;
+      emit({
+        ...base,
+        status: 'fail',
+        message,
+        ...(failure?.expected !== undefined ? { expected: failure.expected } : {}),
+        ...(failure?.actual !== undefined ? { actual: failure.actual } : {}),
+        exchangeIds,
+        ms,
+      });
+      sections.push({
+        kind: 'fuzz-counterexample',
+        title: `${checkId}: minimal counterexample`,
+        data: {
+          property: property.id,
+          seed: verdict.seed,
+          path: verdict.path ?? '',
+          ...(verdict.replayPath ? { replayPath: verdict.replayPath } : {}),
+          replayFile: replayFileName(property.id),
+          replayCommand: `npx scimproof fuzz --replay ${replayFileName(property.id)} --url ${target.baseUrl} --token $SCIM_TOKEN`,
+          requests: exchangeIds.length,
+          shrinks: verdict.numShrinks,
+          message,
+          counterexample,
+          exchangeIds,
+        },
+      });
+    }
+  } finally {
+    await target.close();
+  }
+  const summary = target.cleanupSummary;
+  sections.unshift({
+    kind: 'fuzz-summary',
+    title: 'Fuzzing',
+    data: {
+      seed: ctx.seed,
+      properties: results.length,
+      failed: results.filter((r) => r.status === 'fail').length,
+      requests: target.requests,
+      runsPerProperty: ctx.budget.timeMs ? `time budget ${ctx.budget.timeMs} ms` : numRuns,
+      created: summary.deleted + summary.gone + summary.failed + summary.kept,
+      cleanupFailed: summary.failed,
+      kept: summary.kept,
+    },
+  });
+  keep(target.recentExchanges());
+  const exchanges = [...kept.values()].sort((a, b) => a.id.localeCompare(b.id));
+  return { results, sections, exchanges, cleanup: target.cleanup, requests: target.requests };
+}
+
+function describeInput(property: FuzzProperty<unknown>, counterexample: unknown): string {
+  const input = Array.isArray(counterexample) ? counterexample[0] : counterexample;
+  const text = property.describe ? property.describe(input) : fc.stringify(input);
+  return text.length > 4000 ? `${text.slice(0, 3997)}...` : text;
+}
+
+interface FuzzOneOptions {
+  seed: number;
+  numRuns: number;
+  timeMs?: number;
+  shrinkTimeMs: number;
+  replay?: ReplayKey;
+}
+
+interface Verdict {
+  failed: boolean;
+  interrupted: boolean;
+  numRuns: number;
+  numShrinks: number;
+  seed: number;
+  path?: string;
+  replayPath?: string;
+  counterexample?: unknown;
+  error?: unknown;
+  exchanges: Exchange[];
+  flaky: boolean;
+}
+
+// The plugin is generic over nothing; fast-check types it loosely.
+const timeLimit = (ms: number) => fc.interruptAfterTimeLimit(ms) as unknown as fc.Plugin<[unknown]>;
+
+async function fuzzOne(property: FuzzProperty<unknown>, env: FuzzEnv, options: FuzzOneOptions): Promise<Verdict> {
+  let lastFailing: { exchanges: Exchange[]; error: unknown } | undefined;
+  const make = (replayPath?: string) =>
+    fc.asyncProperty(property.arbitrary(env, replayPath), async (input) => {
+      if (env.target.aborted()) return;
+      const outcome = await env.target.run(() => property.check(env, input));
+      if ('error' in outcome && outcome.error !== undefined) {
+        lastFailing = { exchanges: outcome.exchanges, error: outcome.error };
+        throw outcome.error;
+      }
+    });
+  const attempt = async (params: fc.Parameters<[unknown]>, replayPath?: string): Promise<Attempt & { numShrinks: number }> => {
+    const details = await fc.check(make(replayPath), params);
+    return {
+      failed: details.failed,
+      interrupted: details.interrupted,
+      numRuns: details.numRuns,
+      numShrinks: details.numShrinks,
+      ...(details.counterexamplePath !== null ? { path: details.counterexamplePath } : {}),
+      ...(details.counterexample !== null ? { counterexample: details.counterexample, replayPath: replayPathOf(details.counterexample) ?? replayPath } : {}),
+      error: details.errorInstance,
+    };
+  };
+  const seed = options.seed;
+  let found: Attempt & { numShrinks: number };
+  let numShrinks = 0;
+  let runs = 0;
+  if (options.replay) {
+    found = await attempt({ seed, path: options.replay.path, endOnFailure: true, numRuns: 1 }, options.replay.replayPath);
+    runs = found.numRuns;
+  } else {
+    found = await attempt({ seed, numRuns: options.numRuns, endOnFailure: true, ...(options.timeMs ? { plugins: [timeLimit(options.timeMs)] } : {}) });
+    runs = found.numRuns;
+    if (found.failed && found.path !== undefined && !env.target.aborted()) {
+      const shrunk = await attempt({ seed, path: found.path, numRuns: options.numRuns, plugins: [timeLimit(options.shrinkTimeMs)] }, found.replayPath);
+      if (shrunk.failed && shrunk.path !== undefined) {
+        found = shrunk;
+        numShrinks = shrunk.numShrinks;
+      }
+    }
+  }
+  if (!found.failed || found.path === undefined) {
+    return { failed: false, interrupted: found.interrupted, numRuns: runs, numShrinks: 0, seed, exchanges: [], flaky: false };
+  }
+  const fromSearch = lastFailing;
+  lastFailing = undefined;
+  // Phase 3: the minimal case once more, so its exchanges stand alone in the record.
+  let flaky = false;
+  if (!options.replay) {
+    const again = await attempt({ seed, path: found.path, endOnFailure: true, numRuns: 1 }, found.replayPath);
+    if (!again.failed) flaky = true;
+    else if (again.path !== undefined) found = { ...again, numShrinks };
+  }
+  const recorded: { exchanges: Exchange[]; error: unknown } | undefined = lastFailing ?? fromSearch;
+  return {
+    failed: true,
+    interrupted: found.interrupted,
+    numRuns: runs,
+    numShrinks,
+    seed,
+    path: found.path,
+    ...(found.replayPath ? { replayPath: found.replayPath } : {}),
+    counterexample: found.counterexample,
+    error: recorded?.error ?? found.error,
+    exchanges: recorded?.exchanges ?? [],
+    flaky,
+  };
+}

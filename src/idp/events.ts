@@ -1,0 +1,140 @@
+// Sends one lifecycle event the way the dialect does: the builders listed for it in
+// `dialect.events`, in order, each built by the dialect (nothing here shapes a request). A GET's
+// body becomes `current` for the builder after it (Okta's GET-then-PUT), a create's `id` becomes
+// `id`, and a match query that finds the object ends the event (the create is never sent).
+// Failures that stop the whole job (credentials, unreachable target, a 404 on a query) are thrown
+// as JobStop; anything else is an object failure the caller escrows.
+import { acceptsResponse, buildDialectRequest, getDialect, type Dialect, type DialectName, type LifecycleEvent } from '../dialects/index.ts';
+import type { ScimClient } from '../http/client.ts';
+import type { Exchange } from '../record/types.ts';
+import type { ObjectError } from './types.ts';
+
+export class JobStop extends Error {
+  constructor(
+    message: string,
+    readonly quarantine: boolean,
+    readonly exchange?: Exchange,
+    readonly error?: ObjectError,
+  ) {
+    super(message);
+    this.name = 'JobStop';
+  }
+}
+
+export interface EventOutcome {
+  ok: boolean;
+  exchanges: Exchange[];
+  /** The body of the last response (created or updated resource, or the GET). */
+  json?: unknown;
+  /** The created resource (POST). */
+  created?: Record<string, unknown>;
+  /** A match query found this resource; nothing after the query was sent. */
+  matched?: Record<string, unknown>;
+  /** A GET of a stored id answered 404. */
+  notFound?: boolean;
+  error?: ObjectError;
+}
+
+/** The lifecycle event whose acceptance rules judge a builder sent as part of another event. */
+const STEP_EVENT: Record<string, LifecycleEvent> = {
+  findUser: 'matchUser',
+  findGroup: 'matchGroup',
+  getUser: 'getUser',
+  getGroup: 'getGroup',
+  testConnection: 'testConnection',
+  testConnectionGroups: 'testConnection',
+  testConnector: 'testConnection',
+  createUser: 'createUser',
+  createGroup: 'createGroup',
+  renameGroup: 'renameGroup',
+  replaceMembers: 'replaceMembers',
+  replaceUserFromCurrent: 'updateUser',
+  deactivateUser: 'disableUser',
+  reactivateUser: 'enableUser',
+};
+const QUERIES = new Set<LifecycleEvent>(['matchUser', 'matchGroup', 'testConnection']);
+/** Connection-level failures: no request of this cycle will get through. */
+const UNREACHABLE = new Set(['refused', 'dns', 'tls']);
+
+const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+export function errorOf(exchange: Exchange): ObjectError {
+  if (exchange.transportError) return { message: `${exchange.transportError.code}: ${exchange.transportError.message}` };
+  const res = exchange.response!;
+  const json = res.json;
+  const detail = isRecord(json) && typeof json.detail === 'string' && json.detail !== '' ? json.detail : undefined;
+  const scimType = isRecord(json) && typeof json.scimType === 'string' ? json.scimType : undefined;
+  const text = detail ?? (res.body.trim() === '' ? `HTTP ${res.status} with an empty body` : `HTTP ${res.status}: ${res.body.trim().slice(0, 200)}`);
+  return { status: res.status, ...(scimType ? { scimType } : {}), message: text };
+}
+
+export class EventSender {
+  readonly dialect: Dialect;
+
+  constructor(
+    readonly client: ScimClient,
+    dialectName: DialectName,
+  ) {
+    const d = getDialect(dialectName);
+    if (!d) throw new Error(`unknown dialect "${dialectName}"`);
+    this.dialect = d;
+  }
+
+  has(event: LifecycleEvent): boolean {
+    return (this.dialect.events[event]?.length ?? 0) > 0;
+  }
+
+  /** Sends the builders of `event`; `only` sends a single named builder (still judged as `event`). */
+  async send(event: LifecycleEvent, baseArgs: Record<string, unknown>, only?: string): Promise<EventOutcome> {
+    const steps = only ? [only] : this.dialect.events[event];
+    if (!steps || steps.length === 0) throw new Error(`dialect ${this.dialect.name} has no requests for ${event}`);
+    const args = { ...baseArgs };
+    const exchanges: Exchange[] = [];
+    let json: unknown;
+    let created: Record<string, unknown> | undefined;
+    for (const name of steps) {
+      const request = buildDialectRequest(this.dialect.name, name, args);
+      const exchange = await this.client.send({ method: request.method, path: request.path, ...(request.headers ? { headers: request.headers } : {}), ...(request.json !== undefined ? { json: request.json } : {}) });
+      exchanges.push(exchange);
+      const stepEvent = STEP_EVENT[name] ?? event;
+      if (exchange.transportError) {
+        if (UNREACHABLE.has(exchange.transportError.code)) throw new JobStop(`the target is unreachable (${exchange.transportError.code}: ${exchange.transportError.message})`, false, exchange, errorOf(exchange));
+        return { ok: false, exchanges, error: errorOf(exchange) };
+      }
+      const status = exchange.response!.status;
+      if (status === 401 || status === 403) {
+        throw new JobStop(`the target refused the credentials (HTTP ${status} on ${request.method} ${request.path}): ${errorOf(exchange).message}`, true, exchange, errorOf(exchange));
+      }
+      const body = exchange.response!.json;
+      if (!acceptsResponse(this.dialect.name, stepEvent, status)) {
+        if (status === 404 && QUERIES.has(stepEvent)) {
+          throw new JobStop(`a query answered 404 (${request.method} ${request.path}); a filter that matches nothing must answer 200 with an empty ListResponse`, true, exchange, errorOf(exchange));
+        }
+        if (status === 404 && (stepEvent === 'getUser' || stepEvent === 'getGroup')) return { ok: false, notFound: true, exchanges, error: errorOf(exchange) };
+        return { ok: false, exchanges, error: errorOf(exchange) };
+      }
+      if (name === 'findUser' || name === 'findGroup') {
+        // Okta also takes a 404 as "no match" (OKTA-2.9).
+        const resources = status === 404 ? [] : isRecord(body) && Array.isArray(body.Resources) ? body.Resources : undefined;
+        if (!resources) return { ok: false, exchanges, error: { status, message: 'the query did not answer with a ListResponse (no Resources array)' } };
+        if (resources.length > 1) return { ok: false, exchanges, error: { status, message: `${resources.length} resources match ${request.path}; the matching attribute must be unique` } };
+        const found = resources[0];
+        if (isRecord(found)) {
+          if (typeof found.id !== 'string' || found.id === '') return { ok: false, exchanges, error: { status, message: 'the matching resource has no id' } };
+          return { ok: true, exchanges, matched: found, json: found };
+        }
+        continue;
+      }
+      if (request.method === 'POST') {
+        if (!isRecord(body) || typeof body.id !== 'string' || body.id === '') {
+          return { ok: false, exchanges, error: { status, message: `the create answered ${status} without the new resource's id (the IdP cannot cache an id, so it can never update this object)` } };
+        }
+        created = body;
+        args.id = body.id;
+      }
+      if (request.method === 'GET' && isRecord(body)) args.current = body;
+      json = body;
+    }
+    return { ok: true, exchanges, ...(json !== undefined ? { json } : {}), ...(created ? { created } : {}) };
+  }
+}

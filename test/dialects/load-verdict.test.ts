@@ -1,0 +1,60 @@
+// Suite files naming a dialect request are checked at load time; the IdP verdict rules.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadSuiteFile, SuiteError } from '../../src/suite/load.ts';
+import { computeIdpVerdicts, variantOf } from '../../src/runner/verdict.ts';
+import type { CheckResult } from '../../src/record/types.ts';
+
+function suiteWith(scenario: Record<string, unknown>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'scimproof-dialect-'));
+  const file = join(dir, 'x.json');
+  writeFileSync(file, JSON.stringify({ suite: 'x', area: 'x', scenarios: [{ id: 'x.one', title: 't', ...scenario }] }));
+  return file;
+}
+
+describe('dialect steps at load time', () => {
+  it('accepts a request every listed variant has', () => {
+    const file = suiteWith({ dialects: ['entra', 'entra-compliant'], steps: [{ name: 's', send: { dialect: '{{dialect}}', request: 'disableUser', args: { id: '1' } } }] });
+    expect(loadSuiteFile(file).scenarios).toHaveLength(1);
+  });
+  it('names the file, pointer and variant when one variant lacks the request', () => {
+    const file = suiteWith({ dialects: ['entra', 'entra-compliant'], steps: [{ name: 's', send: { dialect: '{{dialect}}', request: 'disableUserBoolean', args: { id: '1' } } }] });
+    expect(() => loadSuiteFile(file)).toThrow(SuiteError);
+    expect(() => loadSuiteFile(file)).toThrow(/#\/scenarios\/0\/steps\/0\/send\/request: dialect "entra-compliant" has no request "disableUserBoolean"/);
+  });
+  it('refuses {{dialect}} without dialects, and unknown dialects', () => {
+    expect(() => loadSuiteFile(suiteWith({ steps: [{ name: 's', send: { dialect: '{{dialect}}', request: 'getUser' } }] }))).toThrow(/lists no "dialects"/);
+    expect(() => loadSuiteFile(suiteWith({ steps: [{ name: 's', send: { dialect: 'workday', request: 'getUser' } }] }))).toThrow(/unknown dialect "workday"/);
+  });
+});
+
+const result = (checkId: string, status: CheckResult['status'], refs: string[] = []): CheckResult => ({ checkId, title: checkId, area: 'a', suite: 's', level: 'MUST', refs, status, exchangeIds: [] });
+
+describe('IdP verdicts', () => {
+  it('finds the variant in a check id, item suffixes included', () => {
+    expect(variantOf('entra.required.rejected[entra-compliant][name.givenName]')).toBe('entra-compliant');
+    expect(variantOf('users.required.rejected[name.givenName]')).toBeUndefined();
+  });
+  it('blocks a variant on its own MUST failures and on core checks its IdP relies on', () => {
+    const verdicts = computeIdpVerdicts([
+      result('entra.disable.status[entra]', 'fail'),
+      result('entra.disable.status[entra-compliant]', 'pass'),
+      result('okta.user.create.status[okta]', 'pass'),
+      result('users.password.create-accepted', 'fail', ['OKTA-2.4']),
+      result('filter.sw', 'fail'),
+      result('entra.paging.first-page[entra]', 'warn'),
+    ]);
+    expect(verdicts.map((v) => [v.dialect, v.works, v.blocking.map((b) => b.checkId)])).toEqual([
+      ['entra', false, ['entra.disable.status[entra]']],
+      ['entra-compliant', true, []],
+      ['okta', false, ['users.password.create-accepted']],
+    ]);
+  });
+  it('does not call a variant working when none of its checks could be judged', () => {
+    const [v] = computeIdpVerdicts([{ ...result('entra.create.status[entra]', 'skip'), reason: 'the server lists no User resource type' }]);
+    expect(v).toMatchObject({ dialect: 'entra', works: false });
+    expect(v!.blocking[0]!.title).toMatch(/could be judged: the server lists no User/);
+  });
+});

@@ -1,0 +1,79 @@
+// The Entra and Okta packs pass against the reference server, with every variant judged working;
+// profiles add required attributes and re-level checks with their reasons.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type RunningServer } from '../../src/server/index.ts';
+import { failed, runPacks, works } from './support.ts';
+
+let server: RunningServer;
+beforeAll(async () => {
+  server = await startServer({ port: 0 });
+});
+afterAll(() => server.close());
+
+describe('replay packs against the reference server', () => {
+  it('entra and okta pass, every variant works, and each variant ran its own checks', async () => {
+    const record = await runPacks(server.url, server.token);
+    expect(record.meta.runError).toBeUndefined();
+    expect(failed(record, ['fail', 'warn', 'error'])).toEqual([]);
+    expect(record.summary.fail).toBe(0);
+    expect(works(record)).toEqual({ entra: true, 'entra-compliant': true, okta: true, 'okta-aiw': true });
+    for (const variant of ['entra', 'entra-compliant', 'okta', 'okta-aiw']) {
+      expect(record.results.filter((r) => r.checkId.includes(`[${variant}]`) && r.status === 'pass').length, variant).toBeGreaterThan(10);
+    }
+    // The Okta requests carry Okta's User-Agent; Entra's queries arrive form-encoded.
+    const oktaLookup = record.exchanges.find((x) => x.origin?.scenario === 'okta.user-lifecycle' && x.request.method === 'GET' && x.request.url.includes('filter='))!;
+    expect(oktaLookup.request.headers['user-agent']).toBe('Okta SCIM Client 1.0.0');
+    expect(oktaLookup.request.url).toMatch(/filter=userName%20eq%20%22.*%22&startIndex=1&count=100$/);
+    const entraProbe = record.exchanges.find((x) => x.origin?.scenario === 'entra.test-connection')!;
+    expect(entraProbe.request.url).toMatch(/\/Users\?filter=userName\+eq\+%22[0-9a-f-]{36}%22$/);
+  });
+
+  it('--dialect picks variants; the verdict lists only what ran', async () => {
+    const record = await runPacks(server.url, server.token, { dialects: ['entra-compliant', 'okta-aiw'] });
+    expect(Object.keys(works(record)).sort()).toEqual(['entra-compliant', 'okta-aiw']);
+    expect(record.results.some((r) => r.checkId.endsWith('[entra]'))).toBe(false);
+  });
+
+  it('the matching attribute drives the lookups (externalId)', async () => {
+    const record = await runPacks(server.url, server.token, { matchingAttribute: 'externalId', only: ['entra.create.*', 'entra.test-connection.status'] });
+    expect(record.summary.fail).toBe(0);
+    const probe = record.exchanges.find((x) => x.origin?.scenario === 'entra.test-connection')!;
+    expect(probe.request.url).toContain('filter=externalId+eq+%22');
+  });
+});
+
+describe('profiles', () => {
+  it('pingboard against a server that accepts nameless users: the report says so, and no IdP works', async () => {
+    const { getProfile } = await import('../../src/suite/profiles.ts');
+    const profile = getProfile('pingboard');
+    const record = await runPacks(server.url, server.token, { requireAttributes: profile.requiredAttributes, severity: profile.severity, profile: 'pingboard', only: ['entra.required', 'okta.required'] });
+    const rejected = record.results.filter((r) => r.checkId.startsWith('entra.required.rejected[entra][name.'));
+    expect(rejected.map((r) => [r.checkId, r.status])).toEqual([
+      ['entra.required.rejected[entra][name.givenName]', 'fail'],
+      ['entra.required.rejected[entra][name.familyName]', 'fail'],
+    ]);
+    expect(rejected[0]!.message).toMatch(/expected HTTP 400, got 201 — profile: Pingboard requires first and last name/);
+    expect(works(record)).toEqual({ entra: false, 'entra-compliant': false, okta: false, 'okta-aiw': false });
+  });
+
+  it('pingboard against a server that requires both names: everything passes; group checks are informational', async () => {
+    const strict = await startServer({ port: 0, require: ['name.givenName', 'name.familyName'] });
+    try {
+      const { getProfile } = await import('../../src/suite/profiles.ts');
+      const profile = getProfile('pingboard');
+      const record = await runPacks(strict.url, strict.token, { requireAttributes: profile.requiredAttributes, severity: profile.severity, profile: 'pingboard' });
+      expect(failed(record, ['fail', 'warn', 'error'])).toEqual([]);
+      expect(record.results.find((r) => r.checkId === 'entra.group.create.status[entra]')!.level).toBe('MAY');
+      expect(Object.values(works(record))).toEqual([true, true, true, true]);
+    } finally {
+      await strict.close();
+    }
+  });
+
+  it('prodpad requires userName and a work email', async () => {
+    const { getProfile, loadProfiles } = await import('../../src/suite/profiles.ts');
+    expect([...loadProfiles().keys()].sort()).toEqual(['pingboard', 'prodpad']);
+    expect(getProfile('prodpad')).toMatchObject({ requiredAttributes: ['userName', 'emails'], matchingAttribute: 'userName' });
+    expect(() => getProfile('nope')).toThrow(/no profile "nope"/);
+  });
+});

@@ -1,0 +1,167 @@
+// The fuzzer finds planted bugs, shrinks them to a few requests, replays them exactly; it runs clean
+// against the reference server; the same seed sends the same requests; nothing is left behind.
+import { mkdtempSync, existsSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fuzzCommand, parseDuration } from '../../src/cli/fuzz.ts';
+import { readReplay, writeReplayFiles } from '../../src/fuzz/replay.ts';
+import type { Exchange, RunRecord } from '../../src/record/types.ts';
+import { runConformance } from '../../src/runner/run.ts';
+import { startServer } from '../../src/server/index.ts';
+import { startFaultyServer, type DefectName } from '../support/faulty-server.ts';
+
+const SEED = 7;
+
+interface Target {
+  url: string;
+  token: string;
+}
+
+function fuzz(target: Target, budget: Parameters<typeof runConformance>[0]['fuzz'], seed = SEED, onExchange?: (ex: Exchange) => void): Promise<RunRecord> {
+  return runConformance({ url: target.url, auth: { kind: 'bearer', token: target.token }, suites: ['fuzz'], seed, fuzz: budget, ...(onExchange ? { events: { onExchange } } : {}) });
+}
+
+const fuzzResults = (record: RunRecord) => record.results.filter((r) => r.suite === 'fuzz');
+const counterexample = (record: RunRecord) => record.sections?.find((s) => s.kind === 'fuzz-counterexample')?.data as Record<string, unknown> | undefined;
+
+// Each planted bug, the property that must catch it, and a bound on the shrunk request count.
+const PLANTED: Array<{ defect: DefectName; property: string; maxRequests: number }> = [
+  { defect: 'patch-replace-appends', property: 'patch-model', maxRequests: 3 },
+  { defect: 'paging-zero-based', property: 'paging-partition', maxRequests: 2 },
+  { defect: 'filter-username-case-sensitive', property: 'username-eq-any-case', maxRequests: 2 },
+  { defect: 'wrong-type-500', property: 'invalid-input-4xx', maxRequests: 2 },
+  { defect: 'patch-not-atomic', property: 'patch-model', maxRequests: 3 },
+  { defect: 'put-merges', property: 'stateful-directory', maxRequests: 3 },
+];
+
+describe('planted bugs', () => {
+  for (const { defect, property, maxRequests } of PLANTED) {
+    it(`finds ${defect} with ${property}, shrinks it and replays it`, async () => {
+      const server = await startFaultyServer(defect);
+      const clean = await startServer({ port: 0 });
+      try {
+        const record = await fuzz(server, { runs: 100, properties: [property], shrinkTimeMs: 15_000 });
+        const [result] = fuzzResults(record);
+        expect(result?.checkId).toBe(`fuzz.${property}`);
+        expect(result?.status, result?.message).toBe('fail');
+        const data = counterexample(record)!;
+        expect(data.property).toBe(property);
+        expect(data.seed).toBe(SEED);
+        const ids = data.exchangeIds as string[];
+        expect(ids.length).toBeGreaterThan(0);
+        expect(ids.length).toBeLessThanOrEqual(maxRequests);
+        expect(result?.exchangeIds).toEqual(ids);
+        const byId = new Map(record.exchanges.map((ex) => [ex.id, ex]));
+        for (const id of ids) expect(byId.get(id)?.curl).toContain('curl');
+        expect(record.exchanges.length).toBeLessThanOrEqual(260);
+        expect(record.cleanup.filter((c) => c.status === 'failed')).toEqual([]);
+
+        const dir = mkdtempSync(join(tmpdir(), 'scimproof-fuzz-'));
+        const [file] = await writeReplayFiles(record, dir);
+        const stored = JSON.parse(readFileSync(file!, 'utf8')) as { requests: unknown[]; target: string; path: string };
+        expect(stored.requests).toHaveLength(ids.length);
+        expect(stored.target).not.toContain(server.token);
+        const keys = readReplay(file!);
+        const again = await fuzz(server, { replay: keys }, 12345);
+        expect(fuzzResults(again).map((r) => r.status)).toEqual(['fail']);
+        expect((counterexample(again)!.exchangeIds as string[]).length).toBe(ids.length);
+        const fixed = await fuzz(clean, { replay: keys });
+        expect(fuzzResults(fixed).map((r) => r.status)).toEqual(['pass']);
+      } finally {
+        await server.close();
+        await clean.close();
+      }
+    });
+  }
+});
+
+describe('against the reference server', () => {
+  it('runs clean over a large budget and leaves nothing behind', async () => {
+    const server = await startServer({ port: 0 });
+    try {
+      const record = await fuzz(server, { runs: 150 }, 20240501);
+      const results = fuzzResults(record);
+      expect(results).toHaveLength(8);
+      expect(results.filter((r) => r.status !== 'pass').map((r) => `${r.checkId}: ${r.message}`)).toEqual([]);
+      expect(record.summary.fail).toBe(0);
+      expect(record.sections?.filter((s) => s.kind === 'fuzz-counterexample') ?? []).toEqual([]);
+      // Passing runs are capped in the record: thousands of requests, a few hundred exchanges.
+      expect((record.sections?.[0]?.data as { requests: number }).requests).toBeGreaterThan(2000);
+      expect(record.exchanges.length).toBeLessThan(300);
+      expect(server.store.count('User')).toBe(0);
+      expect(server.store.count('Group')).toBe(0);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('sends the same requests for the same seed', async () => {
+    const lines = async (): Promise<string[]> => {
+      const server = await startServer({ port: 0 });
+      const seen: Exchange[] = [];
+      try {
+        const record = await fuzz(server, { runs: 12 }, 99, (ex) => seen.push(ex));
+        const ids = new Map<string, string>();
+        const uuid = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
+        return seen
+          .filter((ex) => ex.origin?.suite === 'fuzz')
+          .map((ex) => `${ex.request.method} ${ex.request.url.replace(server.url, '')} ${ex.request.body ?? ''}`)
+          .map((l) => l.replace(new RegExp(record.meta.prefix.replace(/[^a-z0-9]/gi, '\\$&'), 'gi'), 'PREFIX-').replace(uuid, (id) => ids.get(id) ?? (ids.set(id, `ID${ids.size}`), `ID${ids.size - 1}`)));
+      } finally {
+        await server.close();
+      }
+    };
+    const first = await lines();
+    const second = await lines();
+    expect(first.length).toBeGreaterThan(100);
+    expect(second).toEqual(first);
+  });
+
+  it('skips properties whose capability the target lacks, with a reason', async () => {
+    const server = await startFaultyServer('spc-missing');
+    try {
+      const record = await fuzz(server, { runs: 3, properties: ['create-get', 'filter-model'] });
+      const byId = Object.fromEntries(fuzzResults(record).map((r) => [r.checkId, r]));
+      expect(byId['fuzz.create-get']?.status).toBe('pass');
+      expect(byId['fuzz.filter-model']?.status).toBe('skip');
+      expect(byId['fuzz.filter-model']?.reason).toMatch(/filter/);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('scimproof fuzz', () => {
+  it('exits 1 with a replay file on a bug, and the replay exits 0 once fixed', async () => {
+    const faulty = await startFaultyServer('paging-zero-based');
+    const clean = await startServer({ port: 0 });
+    const out = mkdtempSync(join(tmpdir(), 'scimproof-fuzz-cli-'));
+    const write = process.stdout.write;
+    process.stdout.write = (() => true) as typeof process.stdout.write;
+    try {
+      const common = { cleanup: true, out };
+      expect(await fuzzCommand({ ...common, url: faulty.url, token: faulty.token, seed: '3', runs: '50', property: ['paging-partition'] })).toBe(1);
+      const file = join(out, 'fuzz-paging-partition.replay.json');
+      expect(existsSync(file)).toBe(true);
+      const html = readFileSync(join(out, 'index.html'), 'utf8');
+      expect(html).toContain('fuzz-counterexample');
+      expect(readFileSync(join(out, 'junit.xml'), 'utf8')).toContain('fuzz.paging-partition');
+      expect(await fuzzCommand({ cleanup: true, out: join(out, 'again'), url: faulty.url, token: faulty.token, replay: file })).toBe(1);
+      expect(await fuzzCommand({ cleanup: true, out: join(out, 'fixed'), url: clean.url, token: clean.token, replay: file })).toBe(0);
+      expect(await fuzzCommand({ cleanup: true, out: join(out, 'fromrun'), url: faulty.url, token: faulty.token, replay: join(out, 'run.json') })).toBe(1);
+    } finally {
+      process.stdout.write = write;
+      await faulty.close();
+      await clean.close();
+    }
+  });
+
+  it('reads durations', () => {
+    expect(parseDuration('60s', '--time')).toBe(60_000);
+    expect(parseDuration('2m', '--time')).toBe(120_000);
+    expect(parseDuration('1500ms', '--time')).toBe(1500);
+    expect(parseDuration('5', '--time')).toBe(5000);
+    expect(() => parseDuration('soon', '--time')).toThrow(/duration/);
+  });
+});

@@ -1,0 +1,125 @@
+// `scimproof idp …` end to end (commander program, real server, real files), and the watch loop.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { registerIdp } from '../../src/cli/idp.ts';
+import { runLoop } from '../../src/idp/schedule.ts';
+import { startServer, type RunningServer } from '../../src/server/index.ts';
+import { ENTRA_FIXTURE, fixture, user, usersByName } from './helpers.ts';
+
+let server: RunningServer;
+let dir: string;
+beforeEach(async () => {
+  server = await startServer({ port: 0, require: ['name.givenName', 'name.familyName'] });
+  dir = mkdtempSync(join(tmpdir(), 'scimproof-idp-cli-'));
+});
+afterEach(async () => {
+  await server.close();
+  rmSync(dir, { recursive: true, force: true });
+  process.exitCode = undefined;
+  vi.restoreAllMocks();
+});
+
+async function cli(args: string[]): Promise<{ code: number; out: string }> {
+  const program = new Command('scimproof').exitOverride();
+  registerIdp(program);
+  let out = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    out += String(chunk);
+    return true;
+  });
+  process.exitCode = undefined;
+  try {
+    await program.parseAsync(['node', 'scimproof', ...args]);
+  } finally {
+    vi.restoreAllMocks();
+  }
+  return { code: typeof process.exitCode === 'number' ? process.exitCode : 0, out };
+}
+
+describe('scimproof idp', () => {
+  it('sync: exit 1 when an object failed, the failure in the summary; exit 0 once fixed', async () => {
+    const file = join(dir, 'contoso.json');
+    const doc = fixture(ENTRA_FIXTURE);
+    writeFileSync(file, JSON.stringify(doc));
+    const common = ['idp', 'sync', '--directory', file, '--url', server.url, '--token', server.token, '--state', join(dir, 'state.json'), '--out', join(dir, 'reports')];
+    const first = await cli(common);
+    expect(first.code).toBe(1);
+    expect(first.out).toContain('✗ create user prince@contoso.example: HTTP 400 invalidValue: name.familyName is required (attempt 1; retried next cycle)');
+    expect(first.out).toMatch(/created 9 .* failed 1/);
+    expect(first.out).toContain(join(dir, 'reports', 'cycle-0001', 'index.html'));
+
+    user(doc, 'u-prince').surname = 'Nelson';
+    writeFileSync(file, JSON.stringify(doc));
+    const second = await cli(common);
+    expect(second.code).toBe(0);
+    expect(second.out).toContain('every object is provisioned');
+    expect((await usersByName(server.url, server.token)).get('prince@contoso.example')!.name.familyName).toBe('Nelson');
+  });
+
+  it('sync: a bad directory file is a one-line error with the pointer (exit 2 via RunError)', async () => {
+    const file = join(dir, 'bad.json');
+    writeFileSync(file, JSON.stringify({ source: 'entra', users: [{ id: 'a' }] }));
+    await expect(cli(['idp', 'sync', '--directory', file, '--url', server.url, '--token', server.token, '--no-log', '--state', join(dir, 's.json')])).rejects.toMatchObject({
+      name: 'RunError',
+      exitCode: 2,
+      message: `${file}#/users/0: missing "userPrincipalName"`,
+    });
+  });
+
+  it('sync: a wrong token quarantines and exits 2', async () => {
+    const file = join(dir, 'contoso.json');
+    writeFileSync(file, JSON.stringify(fixture(ENTRA_FIXTURE)));
+    const { code, out } = await cli(['idp', 'sync', '--directory', file, '--url', server.url, '--token', 'nope', '--no-log', '--state', join(dir, 's.json')]);
+    expect(code).toBe(2);
+    expect(out).toMatch(/cycle stopped: quarantined: the target refused the credentials \(HTTP 401/);
+    expect(JSON.parse(readFileSync(join(dir, 's.json'), 'utf8')).quarantine.reason).toBe('EncounteredQuarantineException');
+  });
+
+  it('test-connection: Entra\'s random-GUID probe and Okta\'s connector test', async () => {
+    const entra = await cli(['idp', 'test-connection', '--url', server.url, '--token', server.token]);
+    expect(entra.code).toBe(0);
+    expect(entra.out).toMatch(/GET .*\/Users\?filter=userName\+eq\+%22[0-9a-f-]{36}%22 → 200/);
+    const okta = await cli(['idp', 'test-connection', '--dialect', 'okta', '--url', server.url, '--token', server.token]);
+    expect(okta.out).toContain('/Users?startIndex=1&count=2 → 200');
+    const bad = await cli(['idp', 'test-connection', '--url', server.url, '--token', 'nope']);
+    expect(bad.code).toBe(2);
+  });
+
+  it('provision --user: one user on demand', async () => {
+    const file = join(dir, 'contoso.json');
+    writeFileSync(file, JSON.stringify(fixture(ENTRA_FIXTURE)));
+    const { code } = await cli(['idp', 'provision', '--user', 'megan.bowen@contoso.example', '--directory', file, '--url', server.url, '--token', server.token, '--no-log', '--state', join(dir, 's.json')]);
+    expect(code).toBe(0);
+    expect([...(await usersByName(server.url, server.token)).keys()]).toEqual(['megan.bowen@contoso.example']);
+  });
+});
+
+describe('watch loop', () => {
+  it('runs a cycle at start and another when the file changes', async () => {
+    const file = join(dir, 'watched.json');
+    writeFileSync(file, '{}');
+    const triggers: string[] = [];
+    const abort = new AbortController();
+    let changed!: () => void;
+    const secondCycle = new Promise<void>((resolve) => (changed = resolve));
+    const loop = runLoop({
+      file,
+      watch: true,
+      debounceMs: 20,
+      signal: abort.signal,
+      cycle: async (trigger) => {
+        triggers.push(trigger);
+        if (trigger === 'start') setTimeout(() => writeFileSync(file, '{"x":1}'), 50);
+        else changed();
+      },
+    });
+    const timeout = new Promise<void>((resolve) => setTimeout(resolve, 5_000));
+    await Promise.race([secondCycle, timeout]);
+    abort.abort();
+    await loop;
+    expect(triggers.slice(0, 2)).toEqual(['start', 'change']);
+  });
+});

@@ -1,0 +1,79 @@
+// Shared pieces of the mock IdP tests: fixtures as editable JSON, a cycle runner against a real
+// server, and readers for the request sequence and the server's end state.
+import { readFileSync } from 'node:fs';
+import { createClient, type ScimClient } from '../../src/http/client.ts';
+import { parseDirectory } from '../../src/idp/directory.ts';
+import type { QuarantineThresholds } from '../../src/idp/quarantine.ts';
+import { StateStore } from '../../src/idp/state.ts';
+import { runCycle } from '../../src/idp/sync.ts';
+import type { CycleResult } from '../../src/idp/types.ts';
+import type { DialectName } from '../../src/dialects/index.ts';
+import type { Exchange } from '../../src/record/types.ts';
+
+export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export const ENTRA_FIXTURE = new URL('../../fixtures/directories/contoso-entra.json', import.meta.url);
+export const OKTA_FIXTURE = new URL('../../fixtures/directories/fabrikam-okta.json', import.meta.url);
+export const ENT = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+
+export const fixture = (url: URL): Json => JSON.parse(readFileSync(url, 'utf8')) as Json;
+
+export const user = (doc: Json, id: string): Json => doc.users.find((u: Json) => u.id === id);
+export const group = (doc: Json, id: string): Json => doc.groups.find((g: Json) => g.id === id);
+
+export interface Harness {
+  state: StateStore;
+  cycle(doc: Json, options?: { thresholds?: QuarantineThresholds; onlyUser?: string; token?: string }): Promise<{ result: CycleResult; exchanges: Exchange[]; client: ScimClient }>;
+}
+
+export function harness(url: string, token: string, dialect: DialectName): Harness {
+  const state = StateStore.memory({ dialect, target: url, directory: 'test.json' });
+  return {
+    state,
+    async cycle(doc, options = {}) {
+      const client = createClient({ baseUrl: url, auth: { kind: 'bearer', token: options.token ?? token } });
+      try {
+        const result = await runCycle({
+          directory: parseDirectory(JSON.stringify(doc), 'test.json'),
+          dialect,
+          client,
+          state,
+          ...(options.thresholds ? { thresholds: options.thresholds } : {}),
+          ...(options.onlyUser ? { onlyUser: options.onlyUser } : {}),
+        });
+        return { result, exchanges: [...client.exchanges], client };
+      } finally {
+        await client.close();
+      }
+    },
+  };
+}
+
+/** `METHOD /path?query` with the base URL cut off and the query decoded, for readable sequences. */
+export function lines(exchanges: readonly Exchange[], base: string, ids: Record<string, string> = {}): string[] {
+  return exchanges.map((x) => {
+    let path = decodeURIComponent(x.request.url.slice(base.length).replace(/\+/g, ' '));
+    for (const [name, id] of Object.entries(ids)) path = path.split(id).join(`{${name}}`);
+    return `${x.request.method} ${path}`;
+  });
+}
+
+export const body = (x: Exchange): Json => JSON.parse(x.request.body ?? 'null') as Json;
+
+export async function getAll(url: string, token: string, type: 'Users' | 'Groups'): Promise<Json[]> {
+  const res = await fetch(`${url}/${type}?count=1000`, { headers: { authorization: `Bearer ${token}` } });
+  return ((await res.json()) as Json).Resources as Json[];
+}
+
+export async function usersByName(url: string, token: string): Promise<Map<string, Json>> {
+  return new Map((await getAll(url, token, 'Users')).map((u) => [u.userName as string, u]));
+}
+
+export async function groupsByName(url: string, token: string): Promise<Map<string, Json>> {
+  return new Map((await getAll(url, token, 'Groups')).map((g) => [g.displayName as string, g]));
+}
+
+/** Target ids of the directory users the state knows, by directory id. */
+export function ids(h: Harness): Record<string, string> {
+  return Object.fromEntries(Object.entries(h.state.state.users).map(([id, u]) => [id, u.targetId]));
+}

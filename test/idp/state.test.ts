@@ -1,0 +1,133 @@
+// The state file and the provisioning log: a crash mid-cycle loses nothing, bad input leaves the
+// state as it was, and each cycle writes JSON lines and an HTML page.
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createClient, type ScimClient } from '../../src/http/client.ts';
+import { DirectoryError, parseDirectory } from '../../src/idp/directory.ts';
+import { syncOnce } from '../../src/idp/run.ts';
+import { StateStore } from '../../src/idp/state.ts';
+import { runCycle } from '../../src/idp/sync.ts';
+import { startServer, type RunningServer } from '../../src/server/index.ts';
+import { ENTRA_FIXTURE, fixture, usersByName } from './helpers.ts';
+
+let server: RunningServer;
+let dir: string;
+beforeEach(async () => {
+  server = await startServer({ port: 0 });
+  dir = mkdtempSync(join(tmpdir(), 'scimproof-idp-'));
+});
+afterEach(async () => {
+  await server.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function writeDirectory(name = 'contoso.json', doc = fixture(ENTRA_FIXTURE)): string {
+  const file = join(dir, name);
+  writeFileSync(file, JSON.stringify(doc));
+  return file;
+}
+
+/** A client that dies (like the process would) after `limit` requests. */
+function crashingClient(limit: number): ScimClient {
+  const inner = createClient({ baseUrl: server.url, auth: { kind: 'bearer', token: server.token } });
+  let sent = 0;
+  return {
+    get baseUrl() {
+      return inner.baseUrl;
+    },
+    get exchanges() {
+      return inner.exchanges;
+    },
+    resolve: (p) => inner.resolve(p),
+    close: () => inner.close(),
+    send: async (request) => {
+      if (++sent > limit) throw new Error('simulated crash');
+      return inner.send(request);
+    },
+  };
+}
+
+describe('state file', () => {
+  it('a crash mid-cycle loses nothing: the next run does not create the same users again', async () => {
+    const file = writeDirectory();
+    const statePath = join(dir, 'state.json');
+    const identity = { dialect: 'entra', target: server.url, directory: file };
+    const state = StateStore.open(statePath, identity);
+    const client = crashingClient(1 + 4 * 2); // probe + four users created
+    await expect(runCycle({ directory: parseDirectory(readFileSync(file, 'utf8'), file), dialect: 'entra', client, state })).rejects.toThrow('simulated crash');
+    await client.close();
+    expect(existsSync(`${statePath}.journal`)).toBe(true);
+    appendFileSync(`${statePath}.journal`, '{"t":"user","id":"u-tor'); // torn last line
+
+    const { result, exchanges } = await syncOnce({ url: server.url, auth: { kind: 'bearer', token: server.token }, directoryFile: file, dialect: 'entra', statePath, outDir: null });
+    expect(result.status).toBe('ok');
+    expect(exchanges.filter((x) => x.request.method === 'POST' && x.request.url.endsWith('/Users'))).toHaveLength(6);
+    expect((await usersByName(server.url, server.token)).size).toBe(10);
+    expect(existsSync(`${statePath}.journal`)).toBe(false);
+    const saved = JSON.parse(readFileSync(statePath, 'utf8'));
+    expect(Object.keys(saved.users)).toHaveLength(10);
+    expect(saved.cycle).toBe(2);
+  });
+
+  it('an invalid directory stops before the state is touched', async () => {
+    const file = writeDirectory();
+    const statePath = join(dir, 'state.json');
+    const options = { url: server.url, auth: { kind: 'bearer' as const, token: server.token }, directoryFile: file, dialect: 'entra' as const, statePath, outDir: null };
+    await syncOnce(options);
+    const before = readFileSync(statePath, 'utf8');
+    writeFileSync(file, '{"source":"entra","users":[{"id":"x","userPrincipalName":"x@y","surname":7}]}');
+    await expect(syncOnce(options)).rejects.toThrow(DirectoryError);
+    await expect(syncOnce(options)).rejects.toThrow(/contoso\.json#\/users\/0\/surname: must be string/);
+    expect(readFileSync(statePath, 'utf8')).toBe(before);
+  });
+
+  it('an unreachable target stops the cycle (not a quarantine) and keeps the state consistent', async () => {
+    const file = writeDirectory();
+    const statePath = join(dir, 'state.json');
+    const url = server.url;
+    await server.close();
+    const { result } = await syncOnce({ url, auth: { kind: 'bearer', token: 't' }, directoryFile: file, dialect: 'entra', statePath, outDir: null });
+    expect(result.status).toBe('stopped');
+    expect(result.stopReason).toMatch(/unreachable \(refused/);
+    expect(result.quarantine).toBeUndefined();
+    const saved = JSON.parse(readFileSync(statePath, 'utf8'));
+    expect(saved).toMatchObject({ cycle: 1, users: {}, lastCycle: { status: 'stopped' } });
+    server = await startServer({ port: 0 });
+  });
+
+  it('refuses a state file kept for another target', async () => {
+    const file = writeDirectory();
+    const statePath = join(dir, 'state.json');
+    await syncOnce({ url: server.url, auth: { kind: 'bearer', token: server.token }, directoryFile: file, dialect: 'entra', statePath, outDir: null });
+    await expect(syncOnce({ url: server.url, auth: { kind: 'bearer', token: server.token }, directoryFile: file, dialect: 'okta', statePath, outDir: null })).rejects.toThrow(/holds ids from dialect entra/);
+  });
+});
+
+describe('provisioning log', () => {
+  it('writes JSON lines per object with the requests and responses, and an HTML page per cycle', async () => {
+    const file = writeDirectory();
+    const outDir = join(dir, 'reports');
+    const server2 = await startServer({ port: 0, require: ['name.familyName'] });
+    try {
+      const { result, paths } = await syncOnce({ url: server2.url, auth: { kind: 'bearer', token: server2.token }, directoryFile: file, dialect: 'entra', statePath: null, outDir });
+      expect(result.status).toBe('failed');
+      const entries = readFileSync(paths.jsonl!, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      expect(entries[0]).toMatchObject({ type: 'cycle-start', cycle: 1, dialect: 'entra' });
+      expect(entries.at(-1)).toMatchObject({ type: 'cycle-end', status: 'failed', counts: { created: 9, failed: 1 } });
+      const prince = entries.find((e) => e.id === 'u-prince' && e.type === 'object');
+      expect(prince).toMatchObject({ action: 'create', outcome: 'failed', error: { status: 400, message: 'name.familyName is required' } });
+      expect(prince.requests.map((r: { method: string; status: number }) => `${r.method} ${r.status}`)).toEqual(['GET 200', 'POST 400']);
+      expect(prince.requests[1].response.detail).toBe('name.familyName is required');
+      expect(JSON.stringify(entries)).not.toContain(server2.token);
+      const html = readFileSync(paths.html!, 'utf8');
+      expect(html).toContain('prince@contoso.example');
+      expect(html).toContain('name.familyName is required');
+      expect(html).toContain('Provisioning cycle 1');
+      expect(paths.html).toBe(join(outDir, 'cycle-0001', 'index.html'));
+    } finally {
+      await server2.close();
+    }
+  });
+});

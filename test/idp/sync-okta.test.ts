@@ -1,0 +1,138 @@
+// Okta provisioning (OIN and AIW) against the reference server over real HTTP.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startServer, type RunningServer } from '../../src/server/index.ts';
+import { body, ENT, fixture, group, groupsByName, harness, ids, lines, OKTA_FIXTURE, user, usersByName, type Json } from './helpers.ts';
+
+let server: RunningServer;
+beforeEach(async () => {
+  server = await startServer({ port: 0 });
+});
+afterEach(async () => {
+  await server.close();
+});
+
+const idOf = (doc: Json, login: string): string => doc.users.find((u: Json) => u.login.startsWith(login)).id;
+
+describe('Okta (OIN)', () => {
+  it('initial cycle: search then create with a placeholder password and groups:[]; group push with members:[] then PATCH', async () => {
+    const h = harness(server.url, server.token, 'okta');
+    const doc = fixture(OKTA_FIXTURE);
+    const { result, exchanges } = await h.cycle(doc);
+    expect(result.status).toBe('ok');
+    const seq = lines(exchanges, server.url, ids(h));
+    // No probe: Okta pushes on events; the search carries Okta's paging parameters and %20 encoding.
+    expect(seq[0]).toBe('GET /Users?filter=userName eq "megan.bowen@fabrikam.example"&startIndex=1&count=100');
+    expect(exchanges[0]!.request.url).toContain('filter=userName%20eq%20%22megan.bowen%40fabrikam.example%22');
+    expect(exchanges[0]!.request.headers['user-agent']).toBe('Okta SCIM Client 1.0.0');
+    const create = body(exchanges[1]!);
+    expect(create).toMatchObject({ userName: 'megan.bowen@fabrikam.example', groups: [], active: true, locale: 'en-US', externalId: idOf(doc, 'megan') });
+    expect(typeof create.password).toBe('string');
+    expect(exchanges.some((x) => x.request.method === 'DELETE')).toBe(false);
+
+    const groupCreates = exchanges.filter((x) => x.request.method === 'POST' && x.request.url.endsWith('/Groups'));
+    expect(groupCreates.map((x) => body(x))).toEqual(['Engineering', 'Sales', 'Leadership'].map((displayName) => ({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName, members: [] })));
+    const eng = h.state.group('00g-engineering')!;
+    const engSeq = lines(exchanges, server.url, { eng: eng.targetId }).filter((l) => l.includes('{eng}'));
+    expect(engSeq).toEqual(['PATCH /Groups/{eng}', 'PATCH /Groups/{eng}']);
+    const engPatches = exchanges.filter((x) => x.request.url.endsWith(eng.targetId)).map((x) => body(x).Operations);
+    expect(engPatches[0]).toEqual([{ op: 'replace', value: { id: eng.targetId, displayName: 'Engineering' } }]);
+    expect(engPatches[1]).toEqual([{ op: 'add', path: 'members', value: expect.arrayContaining([{ value: h.state.user(idOf(doc, 'alex'))!.targetId, display: 'alex.wilber@fabrikam.example' }]) }]);
+
+    const users = await usersByName(server.url, server.token);
+    expect(users.size).toBe(10);
+    expect(users.get('alex.wilber@fabrikam.example')![ENT]).toMatchObject({ department: 'Engineering', manager: { value: users.get('adele.vance@fabrikam.example')!.id } });
+  });
+
+  it('unassign and delete deactivate with a path-less PATCH and never DELETE; profile changes are GET + full PUT; reassignment links again', async () => {
+    const h = harness(server.url, server.token, 'okta');
+    const doc = fixture(OKTA_FIXTURE);
+    await h.cycle(doc);
+    const patti = idOf(doc, 'patti');
+    const diego = idOf(doc, 'diego');
+    const lee = idOf(doc, 'lee');
+    const before = ids(h);
+    doc.app.assignments.users = doc.app.assignments.users.filter((id: string) => id !== patti);
+    doc.users = doc.users.filter((u: Json) => u.id !== diego);
+    for (const g of doc.groups) g.members = g.members.filter((m: string) => m !== diego);
+    user(doc, lee).title = 'Senior Account Executive';
+
+    const { result, exchanges } = await h.cycle(doc);
+    expect(result.status).toBe('ok');
+    expect(lines(exchanges, server.url, { ...before })).toEqual([`GET /Users/{${lee}}`, `PUT /Users/{${lee}}`, `PATCH /Users/{${patti}}`, `PATCH /Users/{${diego}}`]);
+    const put = body(exchanges[1]!);
+    // The whole user as read, with the change applied (id, meta and the rest echoed back).
+    expect(put).toMatchObject({ id: before[lee], title: 'Senior Account Executive', userName: 'lee.gu@fabrikam.example', meta: { resourceType: 'User' } });
+    expect(body(exchanges[2]!).Operations).toEqual([{ op: 'replace', value: { active: false } }]);
+    expect(body(exchanges[3]!).Operations).toEqual([{ op: 'replace', value: { active: false } }]);
+    const users = await usersByName(server.url, server.token);
+    expect(users.get('diego.siciliani@fabrikam.example')!.active).toBe(false);
+    expect(users.get('patti.fernandez@fabrikam.example')!.active).toBe(false);
+    // Unassignment drops Okta's link to Patti.
+    expect(h.state.user(patti)).toBeUndefined();
+
+    doc.app.assignments.users.push(patti);
+    const again = await h.cycle(doc);
+    expect(lines(again.exchanges, server.url, before)).toEqual(['GET /Users?filter=userName eq "patti.fernandez@fabrikam.example"&startIndex=1&count=100', `GET /Users/{${patti}}`, `PUT /Users/{${patti}}`, `GET /Users/{${patti}}`, `PUT /Users/{${patti}}`]);
+    expect(body(again.exchanges[2]!)).toMatchObject({ id: before[patti], active: true });
+    expect(again.result.results.find((r) => r.id === patti && r.objectType === 'user')).toMatchObject({ action: 'link', outcome: 'success' });
+    expect(h.state.user(patti)!.targetId).toBe(before[patti]);
+  });
+
+  it('moving a member: remove-by-filter and add in one PATCH after the rename PATCH', async () => {
+    const h = harness(server.url, server.token, 'okta');
+    const doc = fixture(OKTA_FIXTURE);
+    await h.cycle(doc);
+    const nestor = idOf(doc, 'nestor');
+    group(doc, '00g-sales').members = group(doc, '00g-sales').members.filter((m: string) => m !== nestor);
+    group(doc, '00g-engineering').members.push(nestor);
+    const { exchanges } = await h.cycle(doc);
+    const eng = h.state.group('00g-engineering')!.targetId;
+    const sales = h.state.group('00g-sales')!.targetId;
+    expect(lines(exchanges, server.url, { eng, sales })).toEqual(['PATCH /Groups/{eng}', 'PATCH /Groups/{eng}', 'PATCH /Groups/{sales}', 'PATCH /Groups/{sales}']);
+    const nestorId = h.state.user(nestor)!.targetId;
+    expect(body(exchanges[1]!).Operations).toEqual([{ op: 'add', path: 'members', value: [{ value: nestorId, display: 'nestor.wilke@fabrikam.example' }] }]);
+    expect(body(exchanges[3]!).Operations).toEqual([{ op: 'remove', path: `members[value eq "${nestorId}"]` }]);
+    const groups = await groupsByName(server.url, server.token);
+    expect((groups.get('Sales')!.members as Json[]).map((m) => m.value)).not.toContain(nestorId);
+    expect((groups.get('Engineering')!.members as Json[]).map((m) => m.value)).toContain(nestorId);
+  });
+
+  it('a 404 on the stored id stops Okta for that user: no search, no create, no retry', async () => {
+    const h = harness(server.url, server.token, 'okta');
+    const doc = fixture(OKTA_FIXTURE);
+    await h.cycle(doc);
+    const lee = idOf(doc, 'lee');
+    const leeId = h.state.user(lee)!.targetId;
+    await fetch(`${server.url}/Users/${leeId}`, { method: 'DELETE', headers: { authorization: `Bearer ${server.token}` } });
+    user(doc, lee).title = 'Senior Account Executive';
+    const first = await h.cycle(doc);
+    expect(lines(first.exchanges, server.url, { lee: leeId })).toEqual(['GET /Users/{lee}']);
+    expect(first.result.results.find((r) => r.id === lee)).toMatchObject({ outcome: 'stopped', error: { status: 404 } });
+    expect(first.result.status).toBe('failed');
+    const second = await h.cycle(doc);
+    expect(second.exchanges).toHaveLength(0);
+    expect(second.result.results.find((r) => r.id === lee)!.reason).toMatch(/unassign and reassign/);
+  });
+});
+
+describe('Okta (AIW)', () => {
+  it('uses GET + PUT for deactivation and PUTs the complete member list', async () => {
+    const h = harness(server.url, server.token, 'okta-aiw');
+    const doc = fixture(OKTA_FIXTURE);
+    const { result, exchanges } = await h.cycle(doc);
+    expect(result.status).toBe('ok');
+    const eng = h.state.group('00g-engineering')!.targetId;
+    const engSeq = lines(exchanges, server.url, { eng }).filter((l) => l.includes('{eng}') || l === 'POST /Groups');
+    expect(engSeq.slice(0, 3)).toEqual(['POST /Groups', 'GET /Groups/{eng}', 'PUT /Groups/{eng}']);
+    const post = body(exchanges.find((x) => x.request.method === 'POST' && x.request.url.endsWith('/Groups'))!);
+    expect(post.members).toHaveLength(4);
+    expect(exchanges.some((x) => x.request.method === 'PATCH')).toBe(false);
+
+    const patti = idOf(doc, 'patti');
+    doc.app.assignments.users = doc.app.assignments.users.filter((id: string) => id !== patti);
+    const before = ids(h);
+    const second = await h.cycle(doc);
+    expect(lines(second.exchanges, server.url, before)).toEqual([`GET /Users/{${patti}}`, `PUT /Users/{${patti}}`]);
+    expect(body(second.exchanges[1]!)).toMatchObject({ id: before[patti], active: false, userName: 'patti.fernandez@fabrikam.example' });
+  });
+});
