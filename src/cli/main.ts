@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { describeError, RunError, UsageError } from './errors.ts';
 import { registerFuzz } from './fuzz.ts';
+import { registerIdp } from './idp.ts';
 import { registerReport } from './report.ts';
 import { registerRun } from './run.ts';
 import { registerServe } from './serve.ts';
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
   registerRun(program);
   registerFuzz(program);
   registerServe(program);
+  registerIdp(program);
   registerReport(program);
   return program;
 }

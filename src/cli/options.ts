@@ -25,6 +25,8 @@ export interface ConfigFile {
   skip?: string[];
   timeout?: number;
   profile?: string;
+  dialects?: string[];
+  matching?: string;
   require?: string[];
   out?: string;
 }

@@ -11,7 +11,7 @@ import { getProfile, ProfileError, type Profile } from '../suite/profiles.ts';
 import { RunError, UsageError } from './errors.ts';
 import { collect, parsePositiveInt, readConfig, resolveTarget, splitList, type TargetFlags } from './options.ts';
 
-export const DEFAULT_SUITES = ['core', 'entra', 'okta'];
+export const DEFAULT_SUITES = ['core', 'entra', 'okta', 'fuzz'];
 
 interface RunFlags extends TargetFlags {
   suite?: string;
@@ -74,7 +74,8 @@ export async function runCommand(flags: RunFlags): Promise<number> {
   const seed = parsePositiveInt(flags.seed, '--seed', randomSeed());
   let profile: Profile | undefined;
   try {
-    profile = flags.profile ? getProfile(flags.profile) : undefined;
+    const profileName = flags.profile ?? config.profile;
+    profile = profileName ? getProfile(profileName) : undefined;
   } catch (error) {
     if (error instanceof ProfileError) throw new UsageError(`--profile: ${error.message}`);
     throw error;

@@ -81,8 +81,14 @@ const REPLAY_PATH = /\/\*replayPath="([^"]*)"\*\//;
 /** fast-check prints a commands counterexample with its replayPath; commands need it back to replay. */
 function replayPathOf(counterexample: unknown): string | undefined {
   const first = Array.isArray(counterexample) ? counterexample[0] : undefined;
-  if (first === null || typeof first !== 'object' || !(Symbol.iterator in first)) return undefined;
-  return REPLAY_PATH.exec(String(first))?.[1];
+  // Only a commands iterable prints a replayPath; plain generated values (arrays of objects, some
+  // without a prototype) may not even convert to a string.
+  if (first === null || typeof first !== 'object' || Array.isArray(first) || !(Symbol.iterator in first)) return undefined;
+  try {
+    return REPLAY_PATH.exec(String(first))?.[1];
+  } catch {
+    return undefined;
+  }
 }
 
 export async function runFuzzProperties(ctx: FuzzRunContext): Promise<FuzzOutcome> {
@@ -133,13 +139,20 @@ export async function runFuzzProperties(ctx: FuzzRunContext): Promise<FuzzOutcom
       target.beginProperty(property.tag, checkId);
       const started = performance.now();
       const replay = ctx.replay?.find((k) => k.property === property.id);
-      const verdict = await fuzzOne(property, env, {
-        seed: replay?.seed ?? ctx.seed,
-        numRuns,
-        ...(share ? { timeMs: share } : {}),
-        shrinkTimeMs: ctx.budget.shrinkTimeMs ?? DEFAULT_SHRINK_MS,
-        ...(replay ? { replay } : {}),
-      });
+      let verdict: Awaited<ReturnType<typeof fuzzOne>>;
+      try {
+        verdict = await fuzzOne(property, env, {
+          seed: replay?.seed ?? ctx.seed,
+          numRuns,
+          ...(share ? { timeMs: share } : {}),
+          shrinkTimeMs: ctx.budget.shrinkTimeMs ?? DEFAULT_SHRINK_MS,
+          ...(replay ? { replay } : {}),
+        });
+      } catch (error) {
+        // A bug of the fuzzer itself: reported as a harness error, never against the server.
+        emit({ ...base, status: 'error', message: `harness error while fuzzing: ${error instanceof Error ? error.message : String(error)}`, exchangeIds: [] });
+        continue;
+      }
       const ms = Math.round(performance.now() - started);
       if (!verdict.failed) {
         const message = replay ? `the counterexample no longer fails (seed ${replay.seed}, path ${replay.path})` : `${verdict.numRuns} generated cases passed (seed ${ctx.seed})${verdict.interrupted ? ', stopped by the time budget' : ''}`;

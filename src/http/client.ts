@@ -108,7 +108,8 @@ export function createClient(options: ClientOptions): ScimClient {
   async function sendOnce(req: OutgoingRequest): Promise<Exchange> {
     const url = new URL(resolve(req.path));
     for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
-    const headers: Record<string, string> = { accept: `${SCIM_JSON}, application/json;q=0.9`, 'user-agent': 'scimproof', ...lower(options.headers), ...lower(req.headers) };
+    // RFC 7644 §3.8: a service provider MUST support Accept: application/scim+json, so that is all we ask for.
+    const headers: Record<string, string> = { accept: SCIM_JSON, 'user-agent': 'scimproof', ...lower(options.headers), ...lower(req.headers) };
     const auth = req.auth === undefined || req.auth === 'default' ? options.auth : req.auth;
     const credential = authHeader(auth);
     if (credential && headers.authorization === undefined) headers.authorization = credential;

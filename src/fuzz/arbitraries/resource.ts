@@ -45,7 +45,9 @@ export function onePrimary(items: Json[], pick: number): Json[] {
 }
 
 export function complexValue(def: AttributeDefinition): fc.Arbitrary<Json> {
-  const subs = (def.subAttributes ?? []).filter((s) => writable(s) && echoed(s) && s.name !== '$ref' && s.name !== 'display');
+  // A declared but empty canonicalValues list leaves no value a strict server must accept, so
+  // such sub-attributes are left out rather than guessed.
+  const subs = (def.subAttributes ?? []).filter((s) => writable(s) && echoed(s) && s.name !== '$ref' && s.name !== 'display' && !(Array.isArray(s.canonicalValues) && s.canonicalValues.length === 0));
   const model: Record<string, fc.Arbitrary<unknown>> = {};
   for (const sub of subs) model[sub.name] = simpleValue(sub, def);
   const required = subs.filter((s) => s.required || s.name === 'value').map((s) => s.name);
