@@ -101,6 +101,7 @@ export function buildReportView(record: RunRecord): ReportView {
   ].filter((entry) => entry.show).map(({ anchor, label, count }) => ({ anchor, label, count }));
   return {
     pageTitle: `scimproof ${verdict.headline} — ${record.meta.target}`,
+    kindLabel: record.meta.suites.some((s) => s.startsWith('idp-')) ? 'SCIM provisioning log (mock IdP)' : 'SCIM 2.0 conformance report',
     verdict,
     meta: metaRows(record),
     totals: totals.filter((cell) => !cell.zero),

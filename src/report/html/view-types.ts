@@ -77,6 +77,8 @@ export interface SectionView {
 
 export interface ReportView {
   pageTitle: string;
+  /** What kind of page this is: a conformance report or a mock-IdP provisioning log. */
+  kindLabel: string;
   verdict: { kind: VerdictKind; headline: string; detail: string };
   meta: NameValue[];
   totals: CountCell[];
