@@ -6,6 +6,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
-    reporters: ['default'],
+    // The JSON summary lets .ci/run print one plain closing line.
+    reporters: ['default', 'json'],
+    outputFile: { json: '.ci/vitest-results.json' },
   },
 });
