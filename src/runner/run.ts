@@ -14,6 +14,7 @@ import { buildDiscovery, requiredAttributes } from './discovery.ts';
 import { runScenario, type ScenarioContext } from './scenario.ts';
 import { diagnoseTarget } from './preflight.ts';
 import { selector } from './select.ts';
+import { auditResponses } from '../checks/audit.ts';
 import { computeIdpVerdicts } from './verdict.ts';
 import { applySeverity, type SeverityOverride } from '../suite/profiles.ts';
 import { runFuzzProperties, SUITE_FUZZ_RUNS, type FuzzBudget, type FuzzOutcome } from '../fuzz/run.ts';
@@ -137,6 +138,9 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
       runVars.requiredUserAttributes = [...new Set(['userName', ...requiredAttributes(discovery), ...(options.requireAttributes ?? [])])];
       runError = diagnoseTarget(client.exchanges);
       if (!runError) for (const suite of rest) await runSuite(suite, ctx, options.events, false, options.dialects);
+      if (!runError && options.suites.includes('core') && !ctx.aborted()) {
+        for (const result of auditResponses(client.exchanges)) if (select(result.checkId)) ctx.onResult(result);
+      }
       if (!runError && options.suites.includes('fuzz') && !ctx.aborted()) {
         const { replay, ...budget } = options.fuzz ?? { runs: SUITE_FUZZ_RUNS };
         fuzz = await runFuzzProperties({
