@@ -2,7 +2,7 @@
 // (RFC 7643 §2.1), so pointers match keys without regard to case.
 import { getPointer } from '../util/pointer.ts';
 import { isVerdict, responseOf } from './response.ts';
-import { fail, pass, type CheckKind, type Verdict } from './types.ts';
+import { fail, pass, skip, type CheckKind, type Verdict } from './types.ts';
 
 export interface Assertion {
   pointer: string;
@@ -79,12 +79,14 @@ export function checkAssertion(doc: unknown, a: Assertion): Verdict {
 
 export const bodyKind: CheckKind = {
   kind: 'body',
-  description: 'Assertions on the JSON body by pointer (`assert`: a list of {pointer, equals|equalsIgnoreCase|exists|type|matches|length|contains|notContains|where+atMost|oneOf}).',
+  description: 'Assertions on the JSON body by pointer (`assert`: a list of {pointer, equals|equalsIgnoreCase|exists|type|matches|length|contains|notContains|where+atMost|oneOf}); `onlyIfStatus` judges only responses with that status.',
   defaultLevel: 'MUST',
   defaultRefs: [],
   verify(ctx) {
     const res = responseOf(ctx);
     if (isVerdict(res)) return res;
+    // `onlyIfStatus`: judge the body only when the server chose that status (200 with a body vs 204).
+    if (ctx.params.onlyIfStatus !== undefined && res.status !== Number(ctx.params.onlyIfStatus)) return skip(`the server answered ${res.status}, not ${String(ctx.params.onlyIfStatus)}; nothing to judge`);
     if (res.json === undefined) return fail(`the body is not JSON${res.jsonError ? ` (${res.jsonError})` : ''}`, { actual: res.body.slice(0, 200) });
     const assertions = (Array.isArray(ctx.params.assert) ? ctx.params.assert : [ctx.params.assert]) as Assertion[];
     for (const a of assertions) {

@@ -81,7 +81,7 @@ export const CORE_DEFECTS: Partial<Record<DefectName, Expectation>> = {
   'patch-add-ignored': { fail: ['patch.add', 'patch.primary-exclusive'] },
   'patch-remove-ignored': { fail: ['patch.remove'] },
   'patch-replace-with-path-ignored': { fail: ['patch.replace', 'patch.value-path', 'patch.disable'] },
-  'patch-returns-202': { fail: ['patch.replace.status', 'patch.disable.status', 'groups.patch.add-members.status'] },
+  'patch-returns-202': { fail: ['patch.replace.status', 'patch.disable.status', 'patch.remove-value-filter.status', 'users.enterprise.patch.status', 'groups.patch.add-members.status'] },
   'patch-value-path-replaces-all': { fail: ['patch.value-path'] },
   'id-mutable': { fail: ['patch.id-unchanged', 'users.id-immutable'], warn: ['patch.readonly-id-400'] },
   'user-get-500': { fail: ['users.get.status'] },
@@ -97,6 +97,11 @@ export const CORE_DEFECTS: Partial<Record<DefectName, Expectation>> = {
   'huge-body-500': { fail: ['robustness.huge-string'] },
   'negative-count-500': { fail: ['robustness.negative-count'] },
   'null-body-500': { fail: ['robustness.null-body'] },
+  'patch-add-replaces-multi-valued': { fail: ['patch.add-appends'] },
+  'patch-remove-value-filter-ignored': { fail: ['patch.remove-value-filter'] },
+  'patch-response-stale': { fail: ['patch.response-current'] },
+  'filter-attribute-names-case-sensitive': { warn: ['filter.attribute-name-case-insensitive'] },
+  'enterprise-extension-dropped': { fail: ['users.enterprise.create', 'users.enterprise.read', 'users.enterprise.patch'] },
   'patch-garbage-500': { fail: ['robustness.patch-no-operations', 'robustness.patch-operations-not-list', 'robustness.patch-unknown-path', 'robustness.patch-filter-garbage'] },
 };
 

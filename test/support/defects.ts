@@ -1089,6 +1089,53 @@ export const DEFECTS = {
       if (/must be (a|an) (string|boolean|integer|number|object)|must be an array|must be an xsd:dateTime/.test(detail)) return scimError(500, 'TypeError: value.toLowerCase is not a function');
     },
   },
+  'patch-add-replaces-multi-valued': {
+    description: 'PATCH add to a multi-valued attribute replaces the values already there instead of appending.',
+    onRequest: (ctx) => {
+      const operations = patchOperations(ctx.req);
+      if (!isOne(ctx.req, 'PATCH', 'Users') || !operations) return;
+      const rewritten = operations.map((o) => (opName(o) === 'add' && typeof o.path === 'string' && /^(emails|phoneNumbers|addresses|ims|photos)$/i.test(o.path) ? { ...o, op: 'replace' } : o));
+      editRequestJson(ctx.req, (json) => ({ ...json, Operations: rewritten }));
+    },
+  },
+  'patch-remove-value-filter-ignored': {
+    description: 'PATCH remove with a value filter (emails[type eq "home"]) is dropped (answered as if applied).',
+    onRequest: dropPatchOperations('Users', (o) => opName(o) === 'remove' && typeof o.path === 'string' && o.path.includes('[')),
+  },
+  'patch-response-stale': {
+    description: 'A PATCH answered with 200 returns the resource as it was before the change.',
+    onRequest: async (ctx) => {
+      if (!isOne(ctx.req, 'PATCH', 'Users')) return;
+      const before = await ctx.upstream({ method: 'GET', path: ctx.req.path });
+      if (before.status === 200) ctx.notes.before = before.body;
+    },
+    onResponse: (ctx, res) => {
+      if (res.status === 200 && typeof ctx.notes.before === 'string') res.body = ctx.notes.before;
+    },
+  },
+  'filter-attribute-names-case-sensitive': {
+    description: 'Attribute names in filters are matched case-sensitively: USERNAME eq "x" finds nothing.',
+    onResponse: (ctx, res) => {
+      const filter = ctx.req.query.get('filter') ?? '';
+      if (!isListRequest(ctx.req) || !/\b(?!userName\b)(?=[uU][sS][eE][rR][nN][aA][mM][eE]\b)\w+/.test(filter)) return;
+      editJson(res, (json) => {
+        if (!isList(json)) return;
+        json.Resources = [];
+        json.totalResults = 0;
+        json.itemsPerPage = 0;
+      });
+    },
+  },
+  'enterprise-extension-dropped': {
+    description: 'The enterprise User extension object in POST and PUT bodies is silently dropped.',
+    onRequest: (ctx) => {
+      if (!['POST', 'PUT'].includes(ctx.req.method) || resourcePath(ctx.req.path)?.type !== 'Users') return;
+      editRequestJson(ctx.req, (json) => {
+        delete json['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'];
+        if (Array.isArray(json.schemas)) json.schemas = json.schemas.filter((s) => s !== 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User');
+      });
+    },
+  },
 } satisfies Record<string, Defect>;
 
 export type DefectName = keyof typeof DEFECTS;

@@ -38,6 +38,51 @@ const isHtml = (res: { headers: Headers }): boolean => (res.headers.get('content
 const MISSING = '/Users/00000000-0000-0000-0000-000000000000';
 
 const PROBES: Record<DefectName, Probe> = {
+  'patch-add-replaces-multi-valued': {
+    observe: async (call) => {
+      const user = await createUser(call, { emails: [{ value: 'a@example.com', type: 'work' }] });
+      await call('PATCH', userPath(user), patchBody({ op: 'add', path: 'emails', value: [{ value: 'b@example.com', type: 'home' }] }));
+      return (obj((await call('GET', userPath(user))).json).emails as unknown[]).length;
+    },
+    clean: 2,
+    faulty: 1,
+  },
+  'patch-remove-value-filter-ignored': {
+    observe: async (call) => {
+      const user = await createUser(call, { emails: [{ value: 'a@example.com', type: 'work' }, { value: 'b@example.com', type: 'home' }] });
+      await call('PATCH', userPath(user), patchBody({ op: 'remove', path: 'emails[type eq "home"]' }));
+      return (obj((await call('GET', userPath(user))).json).emails as unknown[]).length;
+    },
+    clean: 1,
+    faulty: 2,
+  },
+  'patch-response-stale': {
+    observe: async (call) => {
+      const user = await createUser(call, { displayName: 'Old' });
+      const res = await call('PATCH', userPath(user), patchBody({ op: 'replace', path: 'displayName', value: 'New' }));
+      return obj(res.json).displayName;
+    },
+    clean: 'New',
+    faulty: 'Old',
+  },
+  'filter-attribute-names-case-sensitive': {
+    observe: async (call) => {
+      const user = await createUser(call);
+      const res = await call('GET', `/Users?filter=${encodeURIComponent(`USERNAME eq "${String(user.userName)}"`)}`);
+      return obj(res.json).totalResults;
+    },
+    clean: 1,
+    faulty: 0,
+  },
+  'enterprise-extension-dropped': {
+    observe: async (call) => {
+      const user = await createUser(call, { schemas: [SCHEMA.user, SCHEMA.enterprise], [SCHEMA.enterprise]: { department: 'Hut 8' } });
+      const extension = obj((await call('GET', userPath(user))).json)[SCHEMA.enterprise] as { department?: unknown } | undefined;
+      return extension?.department;
+    },
+    clean: 'Hut 8',
+    faulty: undefined,
+  },
   'create-returns-200': {
     observe: async (call) => (await call('POST', '/Users', { schemas: [SCHEMA.user], userName: fresh('c200') })).status,
     clean: 201,
