@@ -11,6 +11,7 @@ import { createConsoleReporter } from '../report/console.ts';
 import { writeReports } from '../report/write.ts';
 import { runConformance } from '../runner/run.ts';
 import { randomSeed } from '../util/random.ts';
+import { onInterrupt, warnIfNoCredentials } from './interrupt.ts';
 import { RunError, UsageError } from './errors.ts';
 import { collect, parsePositiveInt, readConfig, resolveTarget, splitList, type TargetFlags } from './options.ts';
 import { addTargetOptions, exitCodeFor } from './run.ts';
@@ -94,18 +95,12 @@ export async function fuzzCommand(flags: FuzzFlags): Promise<number> {
     ...(flags.rate !== undefined ? { rate: parsePositiveInt(flags.rate, '--rate', 0) } : {}),
     ...(properties.length > 0 ? { properties } : {}),
   };
-  if (target.url && target.auth.kind === 'none') process.stderr.write('scimproof: no credentials given (--token, SCIM_TOKEN or --basic); sending requests without authentication\n');
+  warnIfNoCredentials(target.url, target.auth.kind);
 
   const reporter = createConsoleReporter({ verbose: flags.verbose ?? false, stream: process.stdout });
   const what = replay ? `replay of ${replay.map((k) => k.property).join(', ')} (path ${replay.map((k) => k.path).join(', ')})` : budget.timeMs ? `for ${budget.timeMs / 1000}s` : `${budget.runs} runs per property`;
   process.stdout.write(`scimproof fuzz · target ${target.url ?? 'embedded reference server'} · ${what} · seed ${seed}\n`);
-  const abort = new AbortController();
-  const onSigint = (): void => {
-    if (abort.signal.aborted) process.exit(130);
-    process.stderr.write('\nscimproof: interrupted; cleaning up what this run created (Ctrl-C again to quit at once)\n');
-    abort.abort();
-  };
-  process.on('SIGINT', onSigint);
+  const interrupt = onInterrupt('interrupted; cleaning up what this run created');
   let record: RunRecord;
   try {
     record = await runConformance({
@@ -118,12 +113,12 @@ export async function fuzzCommand(flags: FuzzFlags): Promise<number> {
       insecure: target.insecure,
       noCleanup: !flags.cleanup,
       secrets: target.secrets,
-      signal: abort.signal,
+      signal: interrupt.signal,
       fuzz: { ...budget, ...(replay ? { replay } : {}) },
       events: { onScenarioStart: (suite, title) => reporter.onScenarioStart(suite, title), onResult: (r) => reporter.onResult(r) },
     });
   } finally {
-    process.off('SIGINT', onSigint);
+    interrupt.dispose();
   }
   const outDir = flags.out ?? config.out ?? join('reports', record.meta.runId);
   let paths;

@@ -12,6 +12,7 @@ import { StateError } from '../idp/state.ts';
 import { OnDemandError } from '../idp/sync.ts';
 import type { CycleResult, ObjectResult } from '../idp/types.ts';
 import { RunError, UsageError } from './errors.ts';
+import { onInterrupt } from './interrupt.ts';
 import { collect, readConfig, resolveTarget, type TargetFlags } from './options.ts';
 
 interface IdpFlags extends TargetFlags {
@@ -165,29 +166,21 @@ async function syncCommand(flags: IdpFlags): Promise<number> {
     return code;
   }
   // Stop after the running cycle; a second Ctrl-C quits at once (the state journal keeps every finished object).
-  const abort = new AbortController();
-  const onSignal = (): void => {
-    if (abort.signal.aborted) process.exit(130);
-    process.stderr.write('\nscimproof: stopping after this cycle (Ctrl-C again to quit now)\n');
-    abort.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const interrupt = onInterrupt('stopping after this cycle', ['SIGINT', 'SIGTERM']);
   try {
     await runLoop({
       file,
       watch: flags.watch ?? false,
       ...(intervalSeconds !== undefined ? { intervalSeconds } : {}),
-      signal: abort.signal,
+      signal: interrupt.signal,
       cycle: async (trigger) => {
         if (trigger !== 'start') out.write(`\n${trigger === 'change' ? `${file} changed` : 'scheduled cycle'} · ${new Date().toLocaleTimeString()}\n`);
         await one();
-        if (!abort.signal.aborted) out.write(flags.watch ? `watching ${file} for changes (Ctrl-C to stop)\n` : `next cycle in ${intervalSeconds} s (Ctrl-C to stop)\n`);
+        if (!interrupt.signal.aborted) out.write(flags.watch ? `watching ${file} for changes (Ctrl-C to stop)\n` : `next cycle in ${intervalSeconds} s (Ctrl-C to stop)\n`);
       },
     });
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    interrupt.dispose();
   }
   return code;
 }

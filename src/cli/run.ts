@@ -8,6 +8,7 @@ import { runConformance } from '../runner/run.ts';
 import { randomSeed } from '../util/random.ts';
 import { dialectNames } from '../dialects/index.ts';
 import { getProfile, ProfileError, type Profile } from '../suite/profiles.ts';
+import { onInterrupt, warnIfNoCredentials } from './interrupt.ts';
 import { RunError, UsageError } from './errors.ts';
 import { collect, parsePositiveInt, readConfig, resolveTarget, splitList, type TargetFlags } from './options.ts';
 
@@ -83,17 +84,11 @@ export async function runCommand(flags: RunFlags): Promise<number> {
   const dialects = flags.dialect ? splitList(flags.dialect) : undefined;
   const unknownDialect = dialects?.find((d) => !dialectNames().includes(d as never));
   if (unknownDialect) throw new UsageError(`--dialect: unknown variant "${unknownDialect}" (known: ${dialectNames().join(', ')})`);
-  if (target.url && target.auth.kind === 'none') process.stderr.write('scimproof: no credentials given (--token, SCIM_TOKEN or --basic); sending requests without authentication\n');
+  warnIfNoCredentials(target.url, target.auth.kind);
 
   const reporter = createConsoleReporter({ verbose: flags.verbose ?? false, stream: process.stdout });
   process.stdout.write(`scimproof run · target ${target.url ?? 'embedded reference server'} · suites ${suites.join(',')} · seed ${seed}\n`);
-  const abort = new AbortController();
-  const onSigint = (): void => {
-    if (abort.signal.aborted) process.exit(130);
-    process.stderr.write('\nscimproof: interrupted; cleaning up what this run created (Ctrl-C again to quit at once)\n');
-    abort.abort();
-  };
-  process.on('SIGINT', onSigint);
+  const interrupt = onInterrupt('interrupted; cleaning up what this run created');
   let record: RunRecord;
   try {
     record = await runConformance({
@@ -112,11 +107,11 @@ export async function runCommand(flags: RunFlags): Promise<number> {
       ...(profile ? { profile: profile.name, severity: profile.severity } : {}),
       ...(dialects ? { dialects } : {}),
       matchingAttribute: flags.matching ?? profile?.matchingAttribute ?? 'userName',
-      signal: abort.signal,
+      signal: interrupt.signal,
       events: { onScenarioStart: (suite, title) => reporter.onScenarioStart(suite, title), onResult: (r) => reporter.onResult(r) },
     });
   } finally {
-    process.off('SIGINT', onSigint);
+    interrupt.dispose();
   }
   const outDir = flags.out ?? config.out ?? join('reports', record.meta.runId);
   let paths;
@@ -128,7 +123,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     throw new RunError(error instanceof Error ? error.message : String(error));
   }
   reporter.onRunEnd(record, paths);
-  if (abort.signal.aborted) {
+  if (interrupt.signal.aborted) {
     process.stderr.write(`scimproof: interrupted; the report of what ran is at ${paths.html ?? outDir}\n`);
     return 130;
   }
