@@ -1,9 +1,9 @@
 // Fuzz throughput: requests per second of `scimproof fuzz` against the reference server, against a
 // bare undici loop that sends exactly the same requests, in order, to a fresh server.
-import { Agent, request } from 'undici';
 import type { Exchange } from '../src/record/types.ts';
 import { runConformance } from '../src/runner/run.ts';
 import { startServer } from '../src/server/index.ts';
+import { bareLoop, median } from './replay.ts';
 import type { BenchModule, BenchRow } from './types.ts';
 
 const RUNS_PER_PROPERTY = 60;
@@ -27,32 +27,6 @@ async function fuzzRun(): Promise<{ ms: number; exchanges: Exchange[] }> {
   return { ms, exchanges };
 }
 
-/** The same requests with nothing but undici; ids the first server assigned are mapped to the new ones. */
-async function bareLoop(exchanges: Exchange[]): Promise<number> {
-  const server = await startServer({ port: 0, token: 'bench-token' });
-  const agent = new Agent({ keepAliveTimeout: 4_000 });
-  const oldBase = new URL(exchanges[0]!.request.url).origin;
-  const newBase = new URL(server.url).origin;
-  const ids = new Map<string, string>();
-  const uuid = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
-  const map = (text: string): string => text.replace(uuid, (id) => ids.get(id) ?? id);
-  const started = performance.now();
-  for (const ex of exchanges) {
-    const url = map(ex.request.url.replace(oldBase, newBase));
-    const body = ex.request.body === undefined ? undefined : map(ex.request.body);
-    const headers = { ...ex.request.headers, authorization: 'Bearer bench-token' };
-    const res = await request(url, { method: ex.request.method as 'GET', headers, body, dispatcher: agent });
-    const text = await res.body.text();
-    const oldId = (ex.response?.json as { id?: unknown } | undefined)?.id;
-    if (res.statusCode === 201 && typeof oldId === 'string') ids.set(oldId, (JSON.parse(text) as { id: string }).id);
-  }
-  const ms = performance.now() - started;
-  await agent.close();
-  await server.close();
-  return ms;
-}
-
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 export const fuzzBench: BenchModule = {
   name: 'fuzz',

@@ -1,9 +1,9 @@
 // The harness's own overhead: the wall time of a full core run against the reference server,
 // against a bare undici loop that sends exactly the same requests to a fresh server.
-import { Agent, request } from 'undici';
 import { runConformance } from '../src/runner/run.ts';
 import { startServer } from '../src/server/index.ts';
 import type { Exchange } from '../src/record/types.ts';
+import { bareLoop, median } from './replay.ts';
 import type { BenchModule, BenchRow } from './types.ts';
 
 const ROUNDS = 5;
@@ -18,36 +18,6 @@ async function harnessRun(): Promise<{ ms: number; exchanges: Exchange[]; prefix
   return { ms, exchanges: record.exchanges, prefix: record.meta.prefix };
 }
 
-/** Sends the recorded requests again, in order, with nothing but undici: ids from responses are mapped through. */
-async function bareLoop(exchanges: Exchange[]): Promise<number> {
-  const server = await startServer({ port: 0, token: 'bench-token' });
-  const agent = new Agent({ keepAliveTimeout: 4_000 });
-  const oldBase = new URL(exchanges[0]!.request.url).origin;
-  const newBase = new URL(server.url).origin;
-  const ids = new Map<string, string>();
-  const started = performance.now();
-  for (const ex of exchanges) {
-    let url = ex.request.url.replace(oldBase, newBase);
-    let body = ex.request.body;
-    for (const [from, to] of ids) {
-      url = url.split(from).join(to);
-      body = body?.split(from).join(to);
-    }
-    const headers = { ...ex.request.headers };
-    if (headers.authorization === 'Bearer [redacted]') headers.authorization = 'Bearer bench-token';
-    if (ex.request.headers.authorization === undefined) delete headers.authorization;
-    const res = await request(url, { method: ex.request.method as 'GET', headers, body, dispatcher: agent });
-    const text = await res.body.text();
-    const oldId = (ex.response?.json as { id?: unknown } | undefined)?.id;
-    if (res.statusCode === 201 && typeof oldId === 'string') ids.set(oldId, (JSON.parse(text) as { id: string }).id);
-  }
-  const ms = performance.now() - started;
-  await agent.close();
-  await server.close();
-  return ms;
-}
-
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 export const runBench: BenchModule = {
   name: 'run',
