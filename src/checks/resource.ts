@@ -58,7 +58,7 @@ export const metaKind: CheckKind = {
 
 export const versionKind: CheckKind = {
   kind: 'version',
-  description: 'With ETags advertised, the resource carries meta.version and the ETag header equals it.',
+  description: 'With ETags advertised, the response carries an ETag header (MUST) equal to meta.version when present; `metaVersion: "required"` also requires meta.version (a SHOULD).',
   defaultLevel: 'MUST',
   defaultRefs: ['RFC7644-3.14', 'RFC7643-3.1'],
   verify(ctx) {
@@ -66,10 +66,13 @@ export const versionKind: CheckKind = {
     const res = responseOf(ctx);
     if (isVerdict(res)) return res;
     const meta = resourceFrom(resourceFrom(res.json)?.meta);
-    if (typeof meta?.version !== 'string' || meta.version === '') return fail('ETags are advertised but meta.version is missing', { pointer: '/meta/version', expected: 'a version string', actual: meta?.version ?? null });
+    const version = typeof meta?.version === 'string' && meta.version !== '' ? meta.version : undefined;
+    if (ctx.params.metaVersion === 'required') {
+      return version ? pass() : fail('ETags are advertised but meta.version is missing', { pointer: '/meta/version', expected: 'a version string', actual: meta?.version ?? null });
+    }
     const etag = res.headers.etag;
-    if (etag === undefined) return fail('ETags are advertised but the response has no ETag header', { expected: meta.version, actual: null });
-    if (etag !== meta.version) return fail(`ETag header ${etag} differs from meta.version ${meta.version}`, { expected: meta.version, actual: etag });
+    if (etag === undefined) return fail('ETags are advertised but the response has no ETag header', { expected: version ?? 'an ETag header', actual: null });
+    if (version !== undefined && etag !== version) return fail(`ETag header ${etag} differs from meta.version ${version}`, { expected: version, actual: etag });
     return pass();
   },
 };
