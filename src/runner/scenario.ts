@@ -8,6 +8,7 @@ import type { Verdict } from '../checks/types.ts';
 import type { Expectation, LoadedSuite, Scenario, Step } from '../suite/types.ts';
 import { getPointer } from '../util/pointer.ts';
 import { buildDialectRequest } from '../dialects/index.ts';
+import { DialectArgumentError } from '../dialects/shared.ts';
 import { describeCapability } from './discovery.ts';
 import { MissingVariable, omitPath, render } from './template.ts';
 
@@ -74,7 +75,9 @@ export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx
     try {
       request = buildRequest(step, stepVars, ctx, origin);
     } catch (error) {
-      if (!(error instanceof MissingVariable)) throw error;
+      // An argument the server's earlier answer did not provide (a GET that returned an error
+      // instead of the resource) means the step cannot be sent: skipped, with the reason.
+      if (!(error instanceof MissingVariable) && !(error instanceof DialectArgumentError)) throw error;
       const reason = `not sent: ${error.message}`;
       for (const e of expectations) ctx.onResult({ ...base(e), status: 'skip', reason, exchangeIds: [] });
       if (!step.continueOnFailure) stopReason = reason;

@@ -1136,6 +1136,73 @@ export const DEFECTS = {
       });
     },
   },
+  'create-response-empty': {
+    description: 'A create answers 201 with an empty body (the resource is created; its id never comes back).',
+    onResponse: (ctx, res) => {
+      if (isCreate(ctx.req) && res.status === 201) res.body = '';
+    },
+  },
+  'paging-later-pages-empty': {
+    description: 'Every page after the first is empty (startIndex > 1 returns no Resources), with totalResults intact.',
+    onResponse: (ctx, res) => {
+      if (!isListRequest(ctx.req) || Number(ctx.req.query.get('startIndex') ?? 1) <= 1) return;
+      editJson(res, (json) => {
+        if (!isList(json)) return;
+        json.Resources = [];
+        json.itemsPerPage = 0;
+      });
+    },
+  },
+  'schemas-endpoint-404': {
+    description: 'GET /Schemas answers 404 (the endpoint is missing).',
+    onRequest: (ctx) => {
+      if (ctx.req.method === 'GET' && /^\/Schemas\/?$/i.test(ctx.req.path)) return scimError(404, 'not found');
+    },
+  },
+  'null-value-500': {
+    description: 'A PATCH operation whose value is null or an empty string answers 500.',
+    onRequest: (ctx) => {
+      if (ctx.req.method === 'PATCH' && (patchOperations(ctx.req) ?? []).some((o) => o.value === null || o.value === '')) return htmlPage(500, 'Internal Server Error');
+    },
+  },
+  'inactive-user-hidden': {
+    description: 'A deactivated user (active false) answers 404 to GET by id, as if deleted.',
+    onResponse: (ctx, res) => {
+      if (ctx.req.method !== 'GET' || resourcePath(ctx.req.path)?.type !== 'Users' || resourcePath(ctx.req.path)?.id === undefined || res.status !== 200) return;
+      const json = parse(res.body);
+      if (isObject(json) && json.active === false) return scimError(404, 'user not found');
+    },
+  },
+  'filter-miss-500': {
+    description: 'A filtered query that matches nothing answers 500.',
+    onResponse: (ctx, res) => {
+      if (!isListRequest(ctx.req) || !ctx.req.query.get('filter')) return;
+      const json = parse(res.body);
+      if (isObject(json) && json.totalResults === 0) return htmlPage(500, 'Internal Server Error');
+    },
+  },
+  'list-counts-as-strings': {
+    description: 'totalResults, itemsPerPage and startIndex are JSON strings ("1") instead of integers.',
+    onResponse: (ctx, res) => {
+      if (!isListRequest(ctx.req)) return;
+      editJson(res, (json) => {
+        for (const key of ['totalResults', 'itemsPerPage', 'startIndex']) if (typeof json[key] === 'number') json[key] = String(json[key]);
+      });
+    },
+  },
+  'groups-list-500': {
+    description: 'GET /Groups (the list) answers 500.',
+    onRequest: (ctx) => {
+      if (isListRequest(ctx.req) && resourcePath(ctx.req.path)?.type === 'Groups') return htmlPage(500, 'Internal Server Error');
+    },
+  },
+  'filter-all-caps-400': {
+    description: 'A filter value written in capitals only (an upper-cased userName) answers 400 invalidFilter.',
+    onRequest: (ctx) => {
+      const eq = simpleEquality(ctx.req.query.get('filter'));
+      if (isListRequest(ctx.req) && eq && /[A-Z]/.test(eq.value) && eq.value === eq.value.toUpperCase()) return scimError(400, 'invalid filter value', 'invalidFilter');
+    },
+  },
 } satisfies Record<string, Defect>;
 
 export type DefectName = keyof typeof DEFECTS;

@@ -38,6 +38,61 @@ const isHtml = (res: { headers: Headers }): boolean => (res.headers.get('content
 const MISSING = '/Users/00000000-0000-0000-0000-000000000000';
 
 const PROBES: Record<DefectName, Probe> = {
+  'create-response-empty': {
+    observe: async (call) => (await call('POST', '/Users', { schemas: [SCHEMA.user], userName: fresh('empty') })).text.length > 0,
+    clean: true,
+    faulty: false,
+  },
+  'paging-later-pages-empty': {
+    observe: async (call) => {
+      await createUser(call);
+      await createUser(call);
+      return resources((await call('GET', '/Users?startIndex=2&count=1')).json).length;
+    },
+    clean: 1,
+    faulty: 0,
+  },
+  'schemas-endpoint-404': {
+    observe: async (call) => (await call('GET', '/Schemas')).status,
+    clean: 200,
+    faulty: 404,
+  },
+  'null-value-500': {
+    observe: async (call) => {
+      const user = await createUser(call, { nickName: 'Nick' });
+      return (await call('PATCH', userPath(user), patchBody({ op: 'replace', path: 'nickName', value: '' }))).status < 500;
+    },
+    clean: true,
+    faulty: false,
+  },
+  'inactive-user-hidden': {
+    observe: async (call) => (await call('GET', userPath(await createUser(call, { active: false })))).status,
+    clean: 200,
+    faulty: 404,
+  },
+  'filter-miss-500': {
+    observe: async (call) => (await call('GET', `/Users?filter=${encodeURIComponent('userName eq "nobody-at-all"')}`)).status,
+    clean: 200,
+    faulty: 500,
+  },
+  'list-counts-as-strings': {
+    observe: async (call) => typeof obj((await call('GET', '/Users?count=1')).json).totalResults,
+    clean: 'number',
+    faulty: 'string',
+  },
+  'groups-list-500': {
+    observe: async (call) => (await call('GET', '/Groups')).status,
+    clean: 200,
+    faulty: 500,
+  },
+  'filter-all-caps-400': {
+    observe: async (call) => {
+      const user = await createUser(call);
+      return (await call('GET', `/Users?filter=${encodeURIComponent(`userName eq "${String(user.userName).toUpperCase()}"`)}`)).status;
+    },
+    clean: 200,
+    faulty: 400,
+  },
   'patch-add-replaces-multi-valued': {
     observe: async (call) => {
       const user = await createUser(call, { emails: [{ value: 'a@example.com', type: 'work' }] });
