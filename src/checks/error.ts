@@ -43,3 +43,23 @@ export const errorKind: CheckKind = {
     return pass();
   },
 };
+
+/**
+ * For optional data a server may or may not require (a family name): either the resource is
+ * created, or the server refuses it cleanly with a SCIM 400 invalidValue. A 5xx, a non-SCIM body
+ * or any other status fails (the Pingboard rule: "a user without a family name must be a clean
+ * 400, not a 500").
+ */
+export const createdOrRejectedKind: CheckKind = {
+  kind: 'created-or-rejected',
+  description: 'The create answers 201, or 400 with a SCIM error whose scimType is invalidValue; never a 5xx or another status.',
+  defaultLevel: 'MUST',
+  defaultRefs: ['RFC7644-3.3', 'RFC7644-3.12'],
+  verify(ctx) {
+    const res = responseOf(ctx);
+    if (isVerdict(res)) return res;
+    if (res.status === 201) return pass('created: the server does not require it');
+    if (res.status !== 400) return fail(`expected 201 (accepted) or 400 invalidValue (refused), got HTTP ${res.status}`, { expected: [201, 400], actual: res.status });
+    return errorKind.verify({ ...ctx, params: { status: 400, scimType: 'invalidValue' } });
+  },
+};

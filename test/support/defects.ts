@@ -1203,6 +1203,23 @@ export const DEFECTS = {
       if (isListRequest(ctx.req) && eq && /[A-Z]/.test(eq.value) && eq.value === eq.value.toUpperCase()) return scimError(400, 'invalid filter value', 'invalidFilter');
     },
   },
+  'missing-family-name-500': crashWhen((req) => {
+    const body = parse(req.body);
+    if (!isCreate(req) || resourcePath(req.path)?.type !== 'Users' || !isObject(body)) return false;
+    return !isObject(body.name) || typeof body.name.familyName !== 'string';
+  }, 'A user created without name.familyName answers 500 (the code assumes every user has one).'),
+  'missing-given-name-422': {
+    description: 'A user created without name.givenName is refused with 422 and a plain-text body instead of a SCIM 400.',
+    onRequest: (ctx) => {
+      const body = parse(ctx.req.body);
+      if (!isCreate(ctx.req) || resourcePath(ctx.req.path)?.type !== 'Users' || !isObject(body) || body.userName === undefined) return;
+      if (!isObject(body.name) || typeof body.name.givenName !== 'string') return { status: 422, headers: { 'content-type': 'text/plain' }, body: 'givenName missing' };
+    },
+  },
+  'missing-email-500': crashWhen((req) => {
+    const body = parse(req.body);
+    return isCreate(req) && resourcePath(req.path)?.type === 'Users' && isObject(body) && body.userName !== undefined && !Array.isArray(body.emails);
+  }, 'A user created without emails answers 500.'),
 } satisfies Record<string, Defect>;
 
 export type DefectName = keyof typeof DEFECTS;

@@ -38,6 +38,21 @@ const isHtml = (res: { headers: Headers }): boolean => (res.headers.get('content
 const MISSING = '/Users/00000000-0000-0000-0000-000000000000';
 
 const PROBES: Record<DefectName, Probe> = {
+  'missing-family-name-500': {
+    observe: async (call) => (await call('POST', '/Users', { schemas: [SCHEMA.user], userName: fresh('prince'), name: { givenName: 'Prince' } })).status,
+    clean: 201,
+    faulty: 500,
+  },
+  'missing-given-name-422': {
+    observe: async (call) => (await call('POST', '/Users', { schemas: [SCHEMA.user], userName: fresh('cher'), name: { familyName: 'Cher' } })).status,
+    clean: 201,
+    faulty: 422,
+  },
+  'missing-email-500': {
+    observe: async (call) => (await call('POST', '/Users', { schemas: [SCHEMA.user], userName: fresh('noemail') })).status,
+    clean: 201,
+    faulty: 500,
+  },
   'create-response-empty': {
     observe: async (call) => (await call('POST', '/Users', { schemas: [SCHEMA.user], userName: fresh('empty') })).text.length > 0,
     clean: true,
