@@ -19,6 +19,7 @@ const DEVIATIONS: Record<string, string> = {
   'filter.username-eq.schema': 'meta.location is not a URI in query results either',
   'filter.username-eq.case-insensitive': 'userName eq compares case-sensitively although userName is caseExact false (RFC 7643 §4.1.1)',
   'filter.invalid-400': 'an incomplete filter ("userName eq") answers 200 instead of 400 invalidFilter (RFC 7644 §3.4.2.2)',
+  'filter.sub-attribute': 'a filter on name.familyName answers 400 ("Cannot convert undefined or null to object") once any user without a name exists',
   'filter.value-path': 'a value filter with and inside brackets (emails[type eq "work" and value co …]) answers 400',
   'filter.urn-qualified': 'a URN-qualified attribute name in a filter matches nothing',
   'paging.items-per-page': 'itemsPerPage echoes the requested count instead of the page size',
