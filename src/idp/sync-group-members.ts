@@ -1,0 +1,91 @@
+// Rename and membership changes for a group the app already holds. Entra PATCHes each change on its
+// own; Okta OIN sends the rename with every membership PATCH, AIW PUTs the complete list.
+import type { LifecycleEvent } from '../dialects/index.ts';
+import type { Exchange } from '../record/types.ts';
+import type { EventOutcome } from './events.ts';
+import type { CycleContext } from './sync-context.ts';
+import type { ObjectAction } from './types.ts';
+
+/** Members as the dialects send them: app id, and the userName when the IdP knows it. */
+export function memberList(ctx: CycleContext, members: Record<string, string>): { value: string; display?: string }[] {
+  return Object.entries(members).map(([uid, value]) => {
+    const userName = ctx.state.user(uid)?.values.userName;
+    return userName ? { value, display: userName } : { value };
+  });
+}
+
+/** `members`: app ids of the members the app should hold, by directory user id. */
+export async function syncGroupChanges(ctx: CycleContext, groupId: string, members: Record<string, string>): Promise<void> {
+  const { state, sender, ledger } = ctx;
+  const g = ctx.dir.groups.find((x) => x.id === groupId)!;
+  const st = state.group(g.id)!;
+  const base = { objectType: 'group' as const, id: g.id, display: g.displayName, targetId: st.targetId };
+  const add = Object.entries(members).filter(([uid, tid]) => st.members[uid] !== tid);
+  // Members whose app user is gone (deleted, relinked) are dropped without a request.
+  const remove = Object.entries(st.members).filter(([uid, tid]) => members[uid] !== tid && state.user(uid)?.targetId === tid);
+  const renamed = st.displayName !== g.displayName;
+  const membersChanged = add.length > 0 || remove.length > 0;
+  const staleOnly = !renamed && !membersChanged && Object.keys(st.members).some((uid) => members[uid] === undefined);
+  if (staleOnly) state.setGroup(g.id, { ...st, members });
+  if (!renamed && !membersChanged) return;
+  const escape = (out: EventOutcome, action: ObjectAction, event: LifecycleEvent, reason: string): boolean => {
+    if (out.ok) return false;
+    if (out.notFound || out.error?.status === 404) {
+      // The app lost the group: forget the id, so the next cycle matches or creates it again.
+      state.setGroup(g.id, null);
+    }
+    ledger.result({ ...base, action, outcome: 'failed', reason, ...(out.error ? { error: out.error } : {}), exchanges: out.exchanges, event });
+    return true;
+  };
+
+  const exchanges: Exchange[] = [];
+  const reasons: string[] = [];
+  if (renamed) reasons.push(`renamed from "${st.displayName}"`);
+  if (add.length > 0) reasons.push(`${add.length} member(s) to add`);
+  if (remove.length > 0) reasons.push(`${remove.length} member(s) to remove`);
+  const reason = reasons.join(', ');
+  const addMembers = add.map(([uid, tid]) => ({ uid, tid }));
+  const removeIds = remove.map(([, tid]) => tid);
+
+  if (ctx.family === 'entra') {
+    if (renamed) {
+      const out = await sender.send('renameGroup', { id: st.targetId, displayName: g.displayName });
+      exchanges.push(...out.exchanges);
+      if (escape({ ...out, exchanges }, 'rename-group', 'renameGroup', reason)) return;
+      state.setGroup(g.id, { ...state.group(g.id)!, displayName: g.displayName });
+    }
+    if (addMembers.length > 0) {
+      const out = await sender.send('addMembers', { id: st.targetId, memberIds: addMembers.map((m) => m.tid) });
+      exchanges.push(...out.exchanges);
+      if (escape({ ...out, exchanges }, 'update-members', 'addMembers', reason)) return;
+      const now = state.group(g.id)!;
+      state.setGroup(g.id, { ...now, members: { ...now.members, ...Object.fromEntries(add) } });
+    }
+    if (removeIds.length > 0) {
+      const out = await sender.send('removeMembers', { id: st.targetId, memberIds: removeIds });
+      exchanges.push(...out.exchanges);
+      if (escape({ ...out, exchanges }, 'update-members', 'removeMembers', reason)) return;
+    }
+  } else {
+    const all = memberList(ctx, members);
+    if (membersChanged) {
+      // OIN: the rename PATCH rides along with every membership update, then remove/add (OKTA-2.8);
+      // AIW: GET then PUT with the complete list.
+      const out = await sender.send('addMembers', {
+        id: st.targetId,
+        displayName: g.displayName,
+        add: memberList(ctx, Object.fromEntries(add)),
+        remove: removeIds,
+        members: all,
+      });
+      exchanges.push(...out.exchanges);
+      if (escape({ ...out, exchanges }, 'update-members', 'addMembers', reason)) return;
+    } else {
+      const out = await sender.send('renameGroup', { id: st.targetId, displayName: g.displayName, members: all });
+      exchanges.push(...out.exchanges);
+      if (escape({ ...out, exchanges }, 'rename-group', 'renameGroup', reason)) return;
+    }
+  }
+  state.setGroup(g.id, { targetId: st.targetId, displayName: g.displayName, members });
+  ledger.result({ ...base, action: membersChanged ? 'update-members' : 'rename-group', outcome: 'success', reason, exchanges });
+}

@@ -1,0 +1,53 @@
+// Discovery endpoints: /ServiceProviderConfig, /Schemas and /ResourceTypes, read-only.
+import type { Context } from 'hono';
+import { allSchemas, listOf, resourceTypeResource, schemaResource, serviceProviderConfig } from '../discovery.ts';
+import { notFound, ScimError } from '../errors.ts';
+import { scimResponse } from '../response.ts';
+import { baseUrlOf, methodNotAllowed, queryParams, type Api, type RouteContext } from './context.ts';
+
+// RFC 7644 §4: a filter on these endpoints is refused with 403.
+function refuseFilter(c: Context): void {
+  if (queryParams(c).has('filter')) throw new ScimError(403, undefined, 'filtering is not supported on discovery endpoints');
+}
+
+export function addDiscoveryRoutes(api: Api, ctx: RouteContext): void {
+  const { types } = ctx;
+  api.get('/ServiceProviderConfig', (c) => {
+    refuseFilter(c);
+    return scimResponse(200, serviceProviderConfig(baseUrlOf(ctx, c), { maxResults: ctx.maxResults, maxBodyBytes: ctx.maxBody, basic: ctx.basic }));
+  });
+  api.all('/ServiceProviderConfig', methodNotAllowed('GET'));
+  api.get('/Schemas', (c) => {
+    refuseFilter(c);
+    return scimResponse(200, listOf(allSchemas(types).map((s) => schemaResource(baseUrlOf(ctx, c), s))));
+  });
+  api.all('/Schemas', methodNotAllowed('GET'));
+  api.get('/Schemas/:id', (c) => {
+    const schema = allSchemas(types).find((s) => s.id === c.req.param('id'));
+    if (!schema) throw notFound(`no schema ${c.req.param('id').slice(0, 200)}`);
+    return scimResponse(200, schemaResource(baseUrlOf(ctx, c), schema));
+  });
+  api.all('/Schemas/:id', methodNotAllowed('GET'));
+  api.get('/ResourceTypes', (c) => {
+    refuseFilter(c);
+    return scimResponse(200, listOf([types.User, types.Group].map((t) => resourceTypeResource(baseUrlOf(ctx, c), t))));
+  });
+  api.all('/ResourceTypes', methodNotAllowed('GET'));
+  api.get('/ResourceTypes/:id', (c) => {
+    const type = [types.User, types.Group].find((t) => t.kind === c.req.param('id'));
+    if (!type) throw notFound(`no resource type ${c.req.param('id').slice(0, 200)}`);
+    return scimResponse(200, resourceTypeResource(baseUrlOf(ctx, c), type));
+  });
+  api.all('/ResourceTypes/:id', methodNotAllowed('GET'));
+}
+
+/** Endpoints the server does not implement, answered the way RFC 7644 asks. */
+export function addUnsupportedRoutes(api: Api): void {
+  api.all('/Bulk', () => {
+    throw new ScimError(404, undefined, 'bulk operations are not supported (bulk.supported is false in /ServiceProviderConfig)');
+  });
+  // RFC 7644 §3.11: a provider without /Me SHOULD answer 501 — the only 5xx this server gives on purpose.
+  api.all('/Me', () => {
+    throw new ScimError(501, undefined, '/Me is not supported');
+  });
+}
