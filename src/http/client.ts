@@ -55,7 +55,7 @@ export interface ScimClient {
 }
 
 const SCIM_JSON = 'application/scim+json';
-const DEFAULT_TIMEOUT_MS = 15_000;
+export const DEFAULT_TIMEOUT_MS = 15_000;
 const DEFAULT_MAX_BODY = 2 * 1024 * 1024;
 
 export function authHeader(auth: Auth): string | undefined {

@@ -35,10 +35,18 @@ export class CleanupJournal {
     return this.created.filter((c) => !c.gone).length;
   }
 
-  /** Deletes what is left, newest first (groups before the users in them). */
-  async clean(keep: boolean): Promise<CleanupEntry[]> {
+  /**
+   * Deletes what is left, newest first (groups before the users in them). Against a target that
+   * stopped answering, `giveUpAfterTimeouts` ends the attempt and lists what is left behind.
+   */
+  async clean(keep: boolean, limits: { timeoutMs?: number; giveUpAfterTimeouts?: number } = {}): Promise<CleanupEntry[]> {
     const entries: CleanupEntry[] = [];
+    let timeouts = 0;
     for (const c of [...this.created].reverse()) {
+      if (!c.gone && !keep && limits.giveUpAfterTimeouts !== undefined && timeouts >= limits.giveUpAfterTimeouts) {
+        entries.push({ location: c.location, resourceType: c.resourceType, status: 'failed', message: 'not attempted: the target stopped answering; delete it by hand' });
+        continue;
+      }
       if (c.gone) {
         entries.push({ location: c.location, resourceType: c.resourceType, status: 'gone' });
         continue;
@@ -47,7 +55,8 @@ export class CleanupJournal {
         entries.push({ location: c.location, resourceType: c.resourceType, status: 'kept', message: '--no-cleanup' });
         continue;
       }
-      const ex = await this.client.send({ method: 'DELETE', path: c.location, origin: { suite: 'cleanup', scenario: 'cleanup', step: 'delete' } });
+      const ex = await this.client.send({ method: 'DELETE', path: c.location, origin: { suite: 'cleanup', scenario: 'cleanup', step: 'delete' }, ...(limits.timeoutMs ? { timeoutMs: limits.timeoutMs } : {}) });
+      if (ex.transportError?.code === 'timeout') timeouts += 1;
       const status = ex.response?.status;
       if (status === 204 || status === 200 || status === 404) {
         c.gone = true;

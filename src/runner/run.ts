@@ -3,7 +3,7 @@
 // credentials, a server that does not speak SCIM, a bad suite file) still ends in a record, with
 // meta.runError set, so a report is written either way.
 import { randomBytes } from 'node:crypto';
-import { createClient, type Auth, type ScimClient } from '../http/client.ts';
+import { createClient, DEFAULT_TIMEOUT_MS, type Auth, type ScimClient } from '../http/client.ts';
 import type { CheckResult, CleanupEntry, Discovery, Exchange, RunRecord, Summary } from '../record/types.ts';
 import { loadSuites, SuiteError } from '../suite/load.ts';
 import type { LoadedSuite } from '../suite/types.ts';
@@ -14,6 +14,7 @@ import { buildDiscovery, requiredAttributes } from './discovery.ts';
 import { runScenario, type ScenarioContext } from './scenario.ts';
 import { diagnoseTarget } from './preflight.ts';
 import { selector } from './select.ts';
+import { TimeoutBreaker } from './breaker.ts';
 import { auditResponses } from '../checks/audit.ts';
 import { computeIdpVerdicts } from './verdict.ts';
 import { applySeverity, type SeverityOverride } from '../suite/profiles.ts';
@@ -90,6 +91,7 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
     }
     const auth: Auth = embedded ? { kind: 'bearer', token: embedded.token } : (options.auth ?? { kind: 'none' });
     let journal: CleanupJournal | undefined;
+    const breaker = new TimeoutBreaker();
     client = createClient({
       baseUrl: target,
       auth,
@@ -99,6 +101,7 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
       secrets: options.secrets ?? [],
       onExchange: (ex) => {
         journal?.observe(ex);
+        breaker.observe(ex);
         options.events?.onExchange?.(ex);
       },
     });
@@ -126,7 +129,7 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
         results.push(r);
         options.events?.onResult?.(r);
       },
-      aborted: () => options.signal?.aborted ?? false,
+      aborted: () => (options.signal?.aborted ?? false) || breaker.tripped,
       wrongAuth,
     };
     try {
@@ -159,7 +162,8 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
         });
       }
     } finally {
-      cleanup = await journal.clean(options.noCleanup ?? false);
+      runError ??= breaker.reason(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+      cleanup = await journal.clean(options.noCleanup ?? false, breaker.tripped ? { timeoutMs: 3_000, giveUpAfterTimeouts: 2 } : { giveUpAfterTimeouts: 3 });
     }
   } catch (error) {
     if (error instanceof SuiteError) runError = error.message;
