@@ -90,7 +90,7 @@ describe('scimproof run', () => {
 
   const usageErrors: [string, string[], RegExp][] = [
     ['a URL that is not a URL', ['run', '--url', 'not a url'], /--url "not a url" is not a URL/],
-    ['an unknown suite', ['run', '--suite', 'nosuchsuite'], /no such suite/],
+    ['an unknown suite', ['run', '--suite', 'nosuchsuite', '--out', tmp()], /no such suite/],
     ['a timeout that is not a number', ['run', '--timeout', 'soon'], /--timeout must be a whole number/],
     ['an unknown option', ['run', '--frobnicate'], /unknown option/],
     ['a missing config file', ['run', '--config', '/nonexistent/scimproof.json'], /cannot read config file/],
