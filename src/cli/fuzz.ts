@@ -14,7 +14,7 @@ import { randomSeed } from '../util/random.ts';
 import { onInterrupt, warnIfNoCredentials } from './interrupt.ts';
 import { RunError, UsageError } from './errors.ts';
 import { collect, parsePositiveInt, readConfig, resolveTarget, splitList, type TargetFlags } from './options.ts';
-import { addTargetOptions, exitCodeFor } from './run.ts';
+import { addReportOptions, addTargetOptions, exitCodeFor } from './run.ts';
 
 interface FuzzFlags extends TargetFlags {
   seed?: string;
@@ -56,13 +56,8 @@ export function registerFuzz(program: Command): void {
     .option('--max-failures <n>', 'stop after this many failing properties')
     .option('--rate <n>', 'at most this many requests per second')
     .option('--property <ids>', `only these properties (${PROPERTY_IDS.join(', ')}; repeatable, comma-separated)`, collect)
-    .option('--replay <file>', 're-run the minimal counterexample stored in a replay file (or a run.json); exit 0 when it no longer fails')
-    .option('--out <dir>', 'report directory (default reports/<run-id>/)')
-    .option('--junit <file>', 'also write JUnit XML here')
-    .option('--json <file>', 'also write the JSON run record here')
-    .option('--html <file>', 'also write the HTML report here')
-    .option('--no-cleanup', 'keep the resources the fuzzer created (they carry the run prefix)')
-    .option('--verbose', 'list every property as it runs')
+    .option('--replay <file>', 're-run the minimal counterexample stored in a replay file (or a run.json); exit 0 when it no longer fails');
+  addReportOptions(command, 'property')
     .action(async (flags: FuzzFlags) => {
       process.exitCode = await fuzzCommand(flags);
     });

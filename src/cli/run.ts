@@ -43,6 +43,17 @@ export function addTargetOptions(command: Command): Command {
     .option('--secret <value>', 'a value to redact from every report (repeatable)', collect);
 }
 
+/** Where the reports go and what happens to created resources: shared by run and fuzz. */
+export function addReportOptions(command: Command, unit: 'check' | 'property'): Command {
+  return command
+    .option('--out <dir>', 'report directory (default reports/<run-id>/)')
+    .option('--junit <file>', 'also write JUnit XML here')
+    .option('--json <file>', 'also write the JSON run record here')
+    .option('--html <file>', 'also write the HTML report here')
+    .option('--no-cleanup', 'keep the resources the run created (they carry the run prefix)')
+    .option('--verbose', `list every ${unit} as it runs`);
+}
+
 export function registerRun(program: Command): void {
   const command = program
     .command('run')
@@ -55,13 +66,8 @@ export function registerRun(program: Command): void {
     .option('--profile <name>', 'an app profile from suites/profiles.json (pingboard, prodpad): required attributes, matching attribute, re-levelled checks')
     .option('--dialect <variants>', 'IdP variants to replay: entra, entra-compliant, okta, okta-aiw (comma-separated; default all)')
     .option('--matching <attribute>', 'attribute the IdP matches users by: userName (default), externalId or \'emails[type eq "work"].value\'')
-    .option('--seed <n>', 'seed for every random choice (printed at the start; give it back to replay)')
-    .option('--out <dir>', 'report directory (default reports/<run-id>/)')
-    .option('--junit <file>', 'also write JUnit XML here')
-    .option('--json <file>', 'also write the JSON run record here')
-    .option('--html <file>', 'also write the HTML report here')
-    .option('--no-cleanup', 'keep the resources the run created (they carry the run prefix)')
-    .option('--verbose', 'list every check as it runs')
+    .option('--seed <n>', 'seed for every random choice (printed at the start; give it back to replay)');
+  addReportOptions(command, 'check')
     .action(async (flags: RunFlags) => {
       process.exitCode = await runCommand(flags);
     });
