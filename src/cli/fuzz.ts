@@ -14,9 +14,9 @@ import { randomSeed } from '../util/random.ts';
 import { onInterrupt, warnIfNoCredentials } from './interrupt.ts';
 import { RunError, UsageError } from './errors.ts';
 import { collect, parsePositiveInt, readConfig, resolveTarget, splitList, type TargetFlags } from './options.ts';
-import { addReportOptions, addTargetOptions, exitCodeFor } from './run.ts';
+import { addReportOptions, addTargetOptions, exitCodeFor, reportTargets, type ReportFlags } from './run.ts';
 
-interface FuzzFlags extends TargetFlags {
+interface FuzzFlags extends TargetFlags, ReportFlags {
   seed?: string;
   runs?: string;
   time?: string;
@@ -26,9 +26,6 @@ interface FuzzFlags extends TargetFlags {
   property?: string[];
   replay?: string;
   out?: string;
-  junit?: string;
-  json?: string;
-  html?: string;
   cleanup: boolean;
   verbose?: boolean;
 }
@@ -119,7 +116,7 @@ export async function fuzzCommand(flags: FuzzFlags): Promise<number> {
   let paths;
   let replays: string[];
   try {
-    paths = await writeReports(record, { outDir, ...(flags.html ? { html: flags.html } : {}), ...(flags.json ? { json: flags.json } : {}), ...(flags.junit ? { junit: flags.junit } : {}) });
+    paths = await writeReports(record, reportTargets(flags, outDir));
     replays = replay ? [] : await writeReplayFiles(record, outDir);
   } catch (error) {
     throw new RunError(error instanceof Error ? error.message : String(error));

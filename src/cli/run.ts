@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { RunRecord } from '../record/types.ts';
 import { createConsoleReporter } from '../report/console.ts';
-import { writeReports } from '../report/write.ts';
+import { writeReports, type WriteReportsOptions } from '../report/write.ts';
 import { writeReplayFiles } from '../fuzz/replay.ts';
 import { runConformance } from '../runner/run.ts';
 import { randomSeed } from '../util/random.ts';
@@ -14,15 +14,12 @@ import { collect, parsePositiveInt, readConfig, resolveTarget, splitList, type T
 
 export const DEFAULT_SUITES = ['core', 'entra', 'okta', 'fuzz'];
 
-interface RunFlags extends TargetFlags {
+interface RunFlags extends TargetFlags, ReportFlags {
   suite?: string;
   only?: string[];
   skip?: string[];
   seed?: string;
   out?: string;
-  junit?: string;
-  json?: string;
-  html?: string;
   cleanup: boolean;
   verbose?: boolean;
   require?: string;
@@ -43,6 +40,18 @@ export function addTargetOptions(command: Command): Command {
     .option('--secret <value>', 'a value to redact from every report (repeatable)', collect);
 }
 
+export interface ReportFlags {
+  html?: string;
+  json?: string;
+  junit?: string;
+  har?: string;
+}
+
+/** The report files a command's flags ask for, besides the report directory. */
+export function reportTargets(flags: ReportFlags, outDir: string): WriteReportsOptions {
+  return { outDir, ...(flags.html ? { html: flags.html } : {}), ...(flags.json ? { json: flags.json } : {}), ...(flags.junit ? { junit: flags.junit } : {}), ...(flags.har ? { har: flags.har } : {}) };
+}
+
 /** Where the reports go and what happens to created resources: shared by run and fuzz. */
 export function addReportOptions(command: Command, unit: 'check' | 'property'): Command {
   return command
@@ -50,6 +59,7 @@ export function addReportOptions(command: Command, unit: 'check' | 'property'): 
     .option('--junit <file>', 'also write JUnit XML here')
     .option('--json <file>', 'also write the JSON run record here')
     .option('--html <file>', 'also write the HTML report here')
+    .option('--har <file>', 'also write every request and response as HAR 1.2 (secrets redacted)')
     .option('--no-cleanup', 'keep the resources the run created (they carry the run prefix)')
     .option('--verbose', `list every ${unit} as it runs`);
 }
@@ -122,7 +132,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
   const outDir = flags.out ?? config.out ?? join('reports', record.meta.runId);
   let paths;
   try {
-    paths = await writeReports(record, { outDir, ...(flags.html ? { html: flags.html } : {}), ...(flags.json ? { json: flags.json } : {}), ...(flags.junit ? { junit: flags.junit } : {}) });
+    paths = await writeReports(record, reportTargets(flags, outDir));
     // Fuzz counterexamples get replay files next to the report, as `scimproof fuzz` writes them.
     await writeReplayFiles(record, outDir);
   } catch (error) {

@@ -7,6 +7,7 @@ import type { ReportPaths } from './console.ts';
 import { renderHtml } from './html/render.ts';
 import { renderJson } from './json.ts';
 import { renderJunit } from './junit.ts';
+import { renderHar } from './har.ts';
 
 export interface WriteReportsOptions {
   /** Directory that receives run.json, index.html and junit.xml. */
@@ -15,6 +16,8 @@ export interface WriteReportsOptions {
   html?: string;
   json?: string;
   junit?: string;
+  /** HAR 1.2 of every exchange; only written when asked for. */
+  har?: string;
 }
 
 export interface WrittenReports extends ReportPaths {
@@ -42,15 +45,23 @@ export async function writeReports(record: RunRecord, options: WriteReportsOptio
       written[format] = target;
     }
   }
+  if (options.har !== undefined) {
+    await writeText(options.har, renderFormatWith('har', renderHar, record));
+    written.files.push(options.har);
+  }
   return written;
 }
 
-function renderFormat(format: Format, record: RunRecord): string {
+function renderFormatWith(name: string, render: (record: RunRecord) => string, record: RunRecord): string {
   try {
-    return RENDER[format](record);
+    return render(record);
   } catch (error) {
-    throw new Error(`could not render the ${format} report: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`could not render the ${name} report: ${error instanceof Error ? error.message : String(error)}`);
   }
+}
+
+function renderFormat(format: Format, record: RunRecord): string {
+  return renderFormatWith(format, RENDER[format], record);
 }
 
 async function writeText(path: string, text: string): Promise<void> {
