@@ -28,6 +28,7 @@ export interface ConfigFile {
   dialects?: string[];
   matching?: string;
   require?: string[];
+  baseline?: string;
   out?: string;
 }
 

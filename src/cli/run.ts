@@ -4,6 +4,7 @@ import type { RunRecord } from '../record/types.ts';
 import { createConsoleReporter } from '../report/console.ts';
 import { writeReports, type WriteReportsOptions } from '../report/write.ts';
 import { writeReplayFiles } from '../fuzz/replay.ts';
+import { BaselineError, readBaseline, writeBaseline, type Baseline } from '../runner/baseline.ts';
 import { runConformance } from '../runner/run.ts';
 import { randomSeed } from '../util/random.ts';
 import { dialectNames } from '../dialects/index.ts';
@@ -26,6 +27,8 @@ interface RunFlags extends TargetFlags, ReportFlags {
   profile?: string;
   dialect?: string;
   matching?: string;
+  baseline?: string;
+  writeBaseline?: string;
 }
 
 export function addTargetOptions(command: Command): Command {
@@ -76,7 +79,9 @@ export function registerRun(program: Command): void {
     .option('--profile <name>', 'an app profile from suites/profiles.json (pingboard, prodpad): required attributes, matching attribute, re-levelled checks')
     .option('--dialect <variants>', 'IdP variants to replay: entra, entra-compliant, okta, okta-aiw (comma-separated; default all)')
     .option('--matching <attribute>', 'attribute the IdP matches users by: userName (default), externalId or \'emails[type eq "work"].value\'')
-    .option('--seed <n>', 'seed for every random choice (printed at the start; give it back to replay)');
+    .option('--seed <n>', 'seed for every random choice (printed at the start; give it back to replay)')
+    .option('--baseline <file>', 'known failures to waive for CI, {"expectedFailures": {"check.id": "why"}}; a waiver whose check passes fails the run')
+    .option('--write-baseline <file>', "write this run's failed check ids as a baseline to start from");
   addReportOptions(command, 'check')
     .action(async (flags: RunFlags) => {
       process.exitCode = await runCommand(flags);
@@ -89,6 +94,14 @@ export async function runCommand(flags: RunFlags): Promise<number> {
   const suites = flags.suite ? splitList(flags.suite) : (config.suites ?? DEFAULT_SUITES);
   if (suites.length === 0) throw new UsageError('--suite needs at least one suite name');
   const seed = parsePositiveInt(flags.seed, '--seed', randomSeed());
+  const baselineFile = flags.baseline ?? config.baseline;
+  let baseline: Baseline | undefined;
+  try {
+    baseline = baselineFile ? readBaseline(baselineFile) : undefined;
+  } catch (error) {
+    if (error instanceof BaselineError) throw new UsageError(error.message);
+    throw error;
+  }
   let profile: Profile | undefined;
   try {
     const profileName = flags.profile ?? config.profile;
@@ -124,6 +137,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
       ...(dialects ? { dialects } : {}),
       matchingAttribute: flags.matching ?? profile?.matchingAttribute ?? 'userName',
       signal: interrupt.signal,
+      ...(baseline ? { baseline } : {}),
       events: { onScenarioStart: (suite, title) => reporter.onScenarioStart(suite, title), onResult: (r) => reporter.onResult(r) },
     });
   } finally {
@@ -139,6 +153,10 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     throw new RunError(error instanceof Error ? error.message : String(error));
   }
   reporter.onRunEnd(record, paths);
+  if (flags.writeBaseline) {
+    const count = writeBaseline(flags.writeBaseline, record.results);
+    process.stdout.write(`Baseline: ${count} failed check(s) written to ${flags.writeBaseline}; replace each reason with why it is accepted\n`);
+  }
   if (interrupt.signal.aborted) {
     process.stderr.write(`scimproof: interrupted; the report of what ran is at ${paths.html ?? outDir}\n`);
     return 130;

@@ -80,6 +80,8 @@ export interface CheckResult {
   /** The exchanges this verdict was made from; the last one is the one that failed. */
   exchangeIds: string[];
   ms?: number;
+  /** Set when a baseline waived this result: the status it had (fail or warn). */
+  waivedStatus?: CheckStatus;
 }
 
 export interface IdpVerdict {

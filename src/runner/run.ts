@@ -15,6 +15,7 @@ import { runScenario, type ScenarioContext } from './scenario.ts';
 import { diagnoseTarget } from './preflight.ts';
 import { selector } from './select.ts';
 import { TimeoutBreaker } from './breaker.ts';
+import { staleWaivers, waive, type Baseline } from './baseline.ts';
 import { auditResponses } from '../checks/audit.ts';
 import { computeIdpVerdicts } from './verdict.ts';
 import { applySeverity, type SeverityOverride } from '../suite/profiles.ts';
@@ -43,6 +44,8 @@ export interface RunOptions {
   /** Extra User attributes to treat as required on top of what /Schemas says (profiles). */
   requireAttributes?: string[];
   profile?: string;
+  /** Known failures waived for CI gating (see baseline.ts). */
+  baseline?: Baseline;
   /** IdP dialect variants to replay (default: every variant a scenario lists). */
   dialects?: string[];
   /** The attribute IdP replays match users by (`{{matchingAttribute}}`; default userName). */
@@ -125,7 +128,8 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
       runVars,
       selected: select,
       onResult: (judged) => {
-        const r = options.severity?.length ? applySeverity(judged, options.severity) : judged;
+        const leveled = options.severity?.length ? applySeverity(judged, options.severity) : judged;
+        const r = options.baseline ? waive(leveled, options.baseline) : leveled;
         results.push(r);
         options.events?.onResult?.(r);
       },
@@ -161,6 +165,7 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
           ...(replay ? { replay } : {}),
         });
       }
+      if (options.baseline && !ctx.aborted()) for (const stale of staleWaivers(results, options.baseline)) ctx.onResult(stale);
     } finally {
       runError ??= breaker.reason(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
       cleanup = await journal.clean(options.noCleanup ?? false, breaker.tripped ? { timeoutMs: 3_000, giveUpAfterTimeouts: 2 } : { giveUpAfterTimeouts: 3 });

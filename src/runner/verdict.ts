@@ -45,7 +45,8 @@ export function computeIdpVerdicts(results: CheckResult[]): IdpVerdict[] {
     const dialect = getDialect(name)!;
     const relevant = [...own, ...shared.filter((r) => reliedOn(r, dialect.family))];
     const blocking = relevant
-      .filter((r) => r.status === 'fail')
+      // A waived failure still blocks the IdP: the baseline accepts it for CI, it does not fix it.
+      .filter((r) => r.status === 'fail' || r.waivedStatus === 'fail')
       .map((r) => ({ checkId: r.checkId, title: r.title, ...(r.impact ? { impact: r.impact } : {}) }));
     const judged = own.some((r) => r.status === 'pass');
     if (!judged && blocking.length === 0) {
