@@ -1,20 +1,15 @@
 // `scimproof fuzz`: property-based and stateful fuzzing of a SCIM endpoint (src/fuzz). It is `run`
 // with only the discovery and fuzz suites and a larger budget, writes the same reports and exit
 // codes, and adds one replay file per minimal counterexample; `--replay FILE` re-runs one exactly.
-import { join } from 'node:path';
 import type { Command } from 'commander';
 import { DEFAULT_FUZZ_RUNS, type FuzzBudget } from '../fuzz/run.ts';
 import { PROPERTY_IDS } from '../fuzz/properties/index.ts';
-import { readReplay, ReplayFileError, writeReplayFiles, type ReplayKey } from '../fuzz/replay.ts';
-import type { RunRecord } from '../record/types.ts';
-import { createConsoleReporter } from '../report/console.ts';
-import { writeReports } from '../report/write.ts';
-import { runConformance } from '../runner/run.ts';
+import { readReplay, ReplayFileError, type ReplayKey } from '../fuzz/replay.ts';
 import { randomSeed } from '../util/random.ts';
-import { onInterrupt, warnIfNoCredentials } from './interrupt.ts';
-import { RunError, UsageError } from './errors.ts';
+import { UsageError } from './errors.ts';
+import { execute, exitCodeOf, type ReportFlags } from './execute.ts';
 import { collect, parsePositiveInt, readConfig, resolveTarget, splitList, type TargetFlags } from './options.ts';
-import { addReportOptions, addTargetOptions, exitCodeFor, reportTargets, type ReportFlags } from './run.ts';
+import { addReportOptions, addTargetOptions } from './run.ts';
 
 interface FuzzFlags extends TargetFlags, ReportFlags {
   seed?: string;
@@ -25,9 +20,6 @@ interface FuzzFlags extends TargetFlags, ReportFlags {
   rate?: string;
   property?: string[];
   replay?: string;
-  out?: string;
-  cleanup: boolean;
-  verbose?: boolean;
 }
 
 /** `60s`, `2m`, `1500ms`, or a bare number of seconds → milliseconds. */
@@ -87,43 +79,15 @@ export async function fuzzCommand(flags: FuzzFlags): Promise<number> {
     ...(flags.rate !== undefined ? { rate: parsePositiveInt(flags.rate, '--rate', 0) } : {}),
     ...(properties.length > 0 ? { properties } : {}),
   };
-  warnIfNoCredentials(target.url, target.auth.kind);
-
-  const reporter = createConsoleReporter({ verbose: flags.verbose ?? false, stream: process.stdout });
   const what = replay ? `replay of ${replay.map((k) => k.property).join(', ')} (path ${replay.map((k) => k.path).join(', ')})` : budget.timeMs ? `for ${budget.timeMs / 1000}s` : `${budget.runs} runs per property`;
-  process.stdout.write(`scimproof fuzz · target ${target.url ?? 'embedded reference server'} · ${what} · seed ${seed}\n`);
-  const interrupt = onInterrupt('interrupted; cleaning up what this run created');
-  let record: RunRecord;
-  try {
-    record = await runConformance({
-      ...(target.url ? { url: target.url } : {}),
-      auth: target.auth,
-      headers: target.headers,
-      suites: ['fuzz'],
-      timeoutMs: target.timeoutMs,
-      seed,
-      insecure: target.insecure,
-      noCleanup: !flags.cleanup,
-      secrets: target.secrets,
-      signal: interrupt.signal,
-      fuzz: { ...budget, ...(replay ? { replay } : {}) },
-      events: { onScenarioStart: (suite, title) => reporter.onScenarioStart(suite, title), onResult: (r) => reporter.onResult(r) },
-    });
-  } finally {
-    interrupt.dispose();
-  }
-  const outDir = flags.out ?? config.out ?? join('reports', record.meta.runId);
-  let paths;
-  let replays: string[];
-  try {
-    paths = await writeReports(record, reportTargets(flags, outDir));
-    replays = replay ? [] : await writeReplayFiles(record, outDir);
-  } catch (error) {
-    throw new RunError(error instanceof Error ? error.message : String(error));
-  }
-  reporter.onRunEnd(record, paths);
-  for (const file of replays) {
+  const execution = await execute(target, flags, config.out, `scimproof fuzz · target ${target.url ?? 'embedded reference server'} · ${what} · seed ${seed}`, {
+    suites: ['fuzz'],
+    seed,
+    fuzz: { ...budget, ...(replay ? { replay } : {}) },
+  });
+  for (const file of execution.replayFiles) {
     process.stdout.write(`replay file: ${file}\n  re-run it after a fix: npx scimproof fuzz --replay ${file}${target.url ? ` --url ${target.url}` : ''} --token $SCIM_TOKEN\n`);
   }
-  return exitCodeFor(record);
+  return exitCodeOf(execution);
 }
+

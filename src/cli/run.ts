@@ -1,16 +1,10 @@
-import { join } from 'node:path';
 import type { Command } from 'commander';
-import type { RunRecord } from '../record/types.ts';
-import { createConsoleReporter } from '../report/console.ts';
-import { writeReports, type WriteReportsOptions } from '../report/write.ts';
-import { writeReplayFiles } from '../fuzz/replay.ts';
 import { BaselineError, readBaseline, writeBaseline, type Baseline } from '../runner/baseline.ts';
-import { runConformance } from '../runner/run.ts';
 import { randomSeed } from '../util/random.ts';
 import { dialectNames } from '../dialects/index.ts';
 import { getProfile, ProfileError, type Profile } from '../suite/profiles.ts';
-import { onInterrupt, warnIfNoCredentials } from './interrupt.ts';
-import { RunError, UsageError } from './errors.ts';
+import { UsageError } from './errors.ts';
+import { execute, exitCodeOf, type ReportFlags } from './execute.ts';
 import { collect, parsePositiveInt, readConfig, resolveTarget, splitList, type TargetFlags } from './options.ts';
 
 export const DEFAULT_SUITES = ['core', 'entra', 'okta', 'fuzz'];
@@ -20,9 +14,6 @@ interface RunFlags extends TargetFlags, ReportFlags {
   only?: string[];
   skip?: string[];
   seed?: string;
-  out?: string;
-  cleanup: boolean;
-  verbose?: boolean;
   require?: string;
   profile?: string;
   dialect?: string;
@@ -41,18 +32,6 @@ export function addTargetOptions(command: Command): Command {
     .option('--timeout <ms>', 'per-request timeout in milliseconds (default 15000)')
     .option('--insecure', 'accept invalid TLS certificates (only for a test server you trust)')
     .option('--secret <value>', 'a value to redact from every report (repeatable)', collect);
-}
-
-export interface ReportFlags {
-  html?: string;
-  json?: string;
-  junit?: string;
-  har?: string;
-}
-
-/** The report files a command's flags ask for, besides the report directory. */
-export function reportTargets(flags: ReportFlags, outDir: string): WriteReportsOptions {
-  return { outDir, ...(flags.html ? { html: flags.html } : {}), ...(flags.json ? { json: flags.json } : {}), ...(flags.junit ? { junit: flags.junit } : {}), ...(flags.har ? { har: flags.har } : {}) };
 }
 
 /** Where the reports go and what happens to created resources: shared by run and fuzz. */
@@ -113,64 +92,20 @@ export async function runCommand(flags: RunFlags): Promise<number> {
   const dialects = flags.dialect ? splitList(flags.dialect) : undefined;
   const unknownDialect = dialects?.find((d) => !dialectNames().includes(d as never));
   if (unknownDialect) throw new UsageError(`--dialect: unknown variant "${unknownDialect}" (known: ${dialectNames().join(', ')})`);
-  warnIfNoCredentials(target.url, target.auth.kind);
-
-  const reporter = createConsoleReporter({ verbose: flags.verbose ?? false, stream: process.stdout });
-  process.stdout.write(`scimproof run · target ${target.url ?? 'embedded reference server'} · suites ${suites.join(',')} · seed ${seed}\n`);
-  const interrupt = onInterrupt('interrupted; cleaning up what this run created');
-  let record: RunRecord;
-  try {
-    record = await runConformance({
-      ...(target.url ? { url: target.url } : {}),
-      auth: target.auth,
-      headers: target.headers,
-      suites,
-      only: (flags.only ?? config.only ?? []).flatMap((s) => splitList(s)),
-      skip: (flags.skip ?? config.skip ?? []).flatMap((s) => splitList(s)),
-      timeoutMs: target.timeoutMs,
-      seed,
-      insecure: target.insecure,
-      noCleanup: !flags.cleanup,
-      secrets: target.secrets,
-      requireAttributes: [...(profile?.requiredAttributes ?? []), ...splitList(flags.require ?? config.require?.join(','))],
-      ...(profile ? { profile: profile.name, severity: profile.severity } : {}),
-      ...(dialects ? { dialects } : {}),
-      matchingAttribute: flags.matching ?? profile?.matchingAttribute ?? 'userName',
-      signal: interrupt.signal,
-      ...(baseline ? { baseline } : {}),
-      events: { onScenarioStart: (suite, title) => reporter.onScenarioStart(suite, title), onResult: (r) => reporter.onResult(r) },
-    });
-  } finally {
-    interrupt.dispose();
-  }
-  const outDir = flags.out ?? config.out ?? join('reports', record.meta.runId);
-  let paths;
-  try {
-    paths = await writeReports(record, reportTargets(flags, outDir));
-    // Fuzz counterexamples get replay files next to the report, as `scimproof fuzz` writes them.
-    await writeReplayFiles(record, outDir);
-  } catch (error) {
-    throw new RunError(error instanceof Error ? error.message : String(error));
-  }
-  reporter.onRunEnd(record, paths);
+  const execution = await execute(target, flags, config.out, `scimproof run · target ${target.url ?? 'embedded reference server'} · suites ${suites.join(',')} · seed ${seed}`, {
+    suites,
+    only: (flags.only ?? config.only ?? []).flatMap((s) => splitList(s)),
+    skip: (flags.skip ?? config.skip ?? []).flatMap((s) => splitList(s)),
+    seed,
+    requireAttributes: [...(profile?.requiredAttributes ?? []), ...splitList(flags.require ?? config.require?.join(','))],
+    ...(profile ? { profile: profile.name, severity: profile.severity } : {}),
+    ...(dialects ? { dialects } : {}),
+    matchingAttribute: flags.matching ?? profile?.matchingAttribute ?? 'userName',
+    ...(baseline ? { baseline } : {}),
+  });
   if (flags.writeBaseline) {
-    const count = writeBaseline(flags.writeBaseline, record.results);
+    const count = writeBaseline(flags.writeBaseline, execution.record.results);
     process.stdout.write(`Baseline: ${count} failed check(s) written to ${flags.writeBaseline}; replace each reason with why it is accepted\n`);
   }
-  if (interrupt.signal.aborted) {
-    process.stderr.write(`scimproof: interrupted; the report of what ran is at ${paths.html ?? outDir}\n`);
-    return 130;
-  }
-  return exitCodeFor(record);
-}
-
-/** 0: every required check passed; 1: a check failed; 2: the run could not be made or the harness erred. */
-export function exitCodeFor(record: RunRecord): number {
-  if (record.meta.runError) {
-    process.stderr.write(`scimproof: ${record.meta.runError}\n`);
-    return 2;
-  }
-  if (record.summary.fail > 0) return 1;
-  if (record.summary.error > 0) return 2;
-  return 0;
+  return exitCodeOf(execution);
 }
