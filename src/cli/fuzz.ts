@@ -8,8 +8,8 @@ import { readReplay, ReplayFileError, type ReplayKey } from '../fuzz/replay.ts';
 import { randomSeed } from '../util/random.ts';
 import { UsageError } from './errors.ts';
 import { execute, exitCodeOf, type ReportFlags } from './execute.ts';
-import { collect, parsePositiveInt, readConfig, resolveTarget, splitList, type TargetFlags } from './options.ts';
-import { addReportOptions, addTargetOptions } from './run.ts';
+import { addTargetOptions, collect, parsePositiveInt, readConfig, resolveTarget, splitList, type TargetFlags } from './options.ts';
+import { addReportOptions } from './run.ts';
 
 interface FuzzFlags extends TargetFlags, ReportFlags {
   seed?: string;

@@ -13,7 +13,7 @@ import { OnDemandError } from '../idp/sync.ts';
 import type { CycleResult, ObjectResult } from '../idp/types.ts';
 import { RunError, UsageError } from './errors.ts';
 import { onInterrupt } from './interrupt.ts';
-import { collect, readConfig, resolveTarget, type TargetFlags } from './options.ts';
+import { addTargetOptions, readConfig, resolveTarget, type TargetFlags } from './options.ts';
 
 interface IdpFlags extends TargetFlags {
   directory?: string;
@@ -36,15 +36,7 @@ interface IdpFlags extends TargetFlags {
 const LIVE_LINES = 60;
 
 function addIdpTargetOptions(command: Command): Command {
-  return command
-    .option('--url <url>', 'SCIM base URL of the app, e.g. http://127.0.0.1:8080/scim/v2 (env SCIM_BASE_URL)')
-    .option('--token <token>', 'bearer token (env SCIM_TOKEN)')
-    .option('--basic <user:password>', 'HTTP basic credentials instead of a bearer token')
-    .option('--header <header>', "extra header on every request, 'Name: value' (repeatable)", collect)
-    .option('--config <file>', 'JSON config file with url, token, headers, timeout')
-    .option('--timeout <ms>', 'per-request timeout in milliseconds (default 15000)')
-    .option('--insecure', 'accept invalid TLS certificates (only for a test server you trust)')
-    .option('--secret <value>', 'a value to redact from every log (repeatable)', collect)
+  return addTargetOptions(command, 'SCIM base URL of the app, e.g. http://127.0.0.1:8080/scim/v2 (env SCIM_BASE_URL)')
     .option('--dialect <dialect>', 'which IdP to be: entra, entra-compliant, okta, okta-aiw', 'entra');
 }
 

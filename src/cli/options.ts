@@ -1,6 +1,7 @@
 // Parsing and merging of the target options shared by `run`, `fuzz` and `idp`: flags win over the
 // environment (SCIM_BASE_URL, SCIM_TOKEN), which wins over a config file.
 import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
 import type { Auth } from '../http/client.ts';
 import { UsageError } from './errors.ts';
 
@@ -110,4 +111,19 @@ export function resolveTarget(flags: TargetFlags, config: ConfigFile, env: NodeJ
     insecure: flags.insecure ?? false,
     secrets: [...(flags.secret ?? []), ...secretHeaders],
   };
+}
+
+const EMBEDDED_URL_HELP = 'SCIM base URL, e.g. https://app.example.com/scim/v2 (env SCIM_BASE_URL); omit to use the embedded reference server';
+
+/** The options every command that talks to a SCIM endpoint takes (run, fuzz, idp). */
+export function addTargetOptions(command: Command, urlHelp = EMBEDDED_URL_HELP): Command {
+  return command
+    .option('--url <url>', urlHelp)
+    .option('--token <token>', 'bearer token (env SCIM_TOKEN)')
+    .option('--basic <user:password>', 'HTTP basic credentials instead of a bearer token')
+    .option('--header <header>', "extra header on every request, 'Name: value' (repeatable)", collect)
+    .option('--config <file>', 'JSON config file with url, token, headers (and for run: suites, only, skip, timeout, profile, baseline, out)')
+    .option('--timeout <ms>', 'per-request timeout in milliseconds (default 15000)')
+    .option('--insecure', 'accept invalid TLS certificates (only for a test server you trust)')
+    .option('--secret <value>', 'a value to redact from every report and log (repeatable)', collect);
 }

@@ -5,7 +5,7 @@ import { dialectNames } from '../dialects/index.ts';
 import { getProfile, ProfileError, type Profile } from '../suite/profiles.ts';
 import { UsageError } from './errors.ts';
 import { execute, exitCodeOf, type ReportFlags } from './execute.ts';
-import { collect, parsePositiveInt, readConfig, resolveTarget, splitList, type TargetFlags } from './options.ts';
+import { addTargetOptions, collect, parsePositiveInt, readConfig, resolveTarget, splitList, type TargetFlags } from './options.ts';
 
 export const DEFAULT_SUITES = ['core', 'entra', 'okta', 'fuzz'];
 
@@ -20,18 +20,6 @@ interface RunFlags extends TargetFlags, ReportFlags {
   matching?: string;
   baseline?: string;
   writeBaseline?: string;
-}
-
-export function addTargetOptions(command: Command): Command {
-  return command
-    .option('--url <url>', 'SCIM base URL, e.g. https://app.example.com/scim/v2 (env SCIM_BASE_URL); omit to use the embedded reference server')
-    .option('--token <token>', 'bearer token (env SCIM_TOKEN)')
-    .option('--basic <user:password>', 'HTTP basic credentials instead of a bearer token')
-    .option('--header <header>', "extra header on every request, 'Name: value' (repeatable)", collect)
-    .option('--config <file>', 'JSON config file with url, token, headers, suites, skip, only, timeout')
-    .option('--timeout <ms>', 'per-request timeout in milliseconds (default 15000)')
-    .option('--insecure', 'accept invalid TLS certificates (only for a test server you trust)')
-    .option('--secret <value>', 'a value to redact from every report (repeatable)', collect);
 }
 
 /** Where the reports go and what happens to created resources: shared by run and fuzz. */
