@@ -1,7 +1,7 @@
 // `scimproof serve`: the reference SCIM 2.0 server on the command line. Prints the base URL, token and a
 // ready curl line once listening; shuts down cleanly (writing `--data`) on SIGINT/SIGTERM.
 import type { Command } from 'commander';
-import { DataFileError, startServer, type RunningServer, type ServerOptions } from '../server/index.ts';
+import { DataFileError, PAGINATION_MODES, startServer, type PaginationMode, type RunningServer, type ServerOptions } from '../server/index.ts';
 import { RunError, UsageError } from './errors.ts';
 
 /** The default token, fixed so the README's curl lines work as printed. */
@@ -15,6 +15,7 @@ interface ServeFlags {
   require?: string;
   seed?: string;
   data?: string;
+  pagination?: string;
 }
 
 function parseIntFlag(name: string, text: string, min: number, max: number): number {
@@ -35,6 +36,7 @@ export function registerServe(program: Command): void {
     .option('--require <attrs>', 'extra required User attributes, comma-separated (e.g. name.givenName,name.familyName)')
     .option('--seed <n>', 'pre-create N realistic users and a group holding them')
     .option('--data <file>', 'load this JSON snapshot at start and keep it written on change and on exit')
+    .option('--pagination <mode>', 'paging offered: both (index by default, cursors on request; default), index (startIndex only) or cursor (RFC 9865 cursors only, like Entra\'s SCIM API and AWS IAM Identity Center)')
     .action(async (flags: ServeFlags) => {
       const options: ServerOptions = {
         port: parseIntFlag('--port', flags.port, 0, 65535),
@@ -50,6 +52,11 @@ export function registerServe(program: Command): void {
       if (flags.require !== undefined) options.require = flags.require.split(',').map((s) => s.trim()).filter((s) => s !== '');
       if (flags.seed !== undefined) options.seed = parseIntFlag('--seed', flags.seed, 0, 1_000_000);
       if (flags.data !== undefined) options.dataFile = flags.data;
+      if (flags.pagination !== undefined) {
+        const mode = PAGINATION_MODES.find((m) => m === flags.pagination);
+        if (!mode) throw new UsageError(`--pagination must be one of ${PAGINATION_MODES.join(', ')}, got '${flags.pagination}'`);
+        options.pagination = mode;
+      }
 
       let server: RunningServer;
       try {
@@ -61,6 +68,7 @@ export function registerServe(program: Command): void {
       out.write(`SCIM 2.0 server listening at ${server.url}\n`);
       out.write(`  token:  ${server.token}\n`);
       if (options.dataFile) out.write(`  data:   ${options.dataFile}${server.loaded ? ' (loaded)' : ' (new)'}\n`);
+      if (options.pagination) out.write(`  paging: ${describePaging(options.pagination)}\n`);
       if (options.seed) out.write(`  seeded: ${server.store.count('User')} users, ${server.store.count('Group')} group(s)\n`);
       out.write(`  try:    curl -H "Authorization: Bearer ${server.token}" ${server.url}/Users\n`);
       out.write('Press Ctrl-C to stop.\n');
@@ -88,4 +96,10 @@ function translateStartError(error: unknown, options: ServerOptions): Error {
   if (code === 'EACCES') return new RunError(`not allowed to listen on port ${options.port}`);
   if (error instanceof Error && error.message.startsWith('--require')) return new UsageError(error.message);
   return error instanceof Error ? error : new Error(String(error));
+}
+
+function describePaging(mode: PaginationMode): string {
+  if (mode === 'cursor') return 'cursors only (RFC 9865): start with ?cursor= and follow nextCursor; startIndex above 1 is refused';
+  if (mode === 'index') return 'startIndex only (RFC 7644 §3.4.2.4); a cursor parameter is refused';
+  return 'startIndex by default, cursors on request (?cursor=, RFC 9865)';
 }

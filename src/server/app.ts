@@ -5,6 +5,7 @@
 import { Hono } from 'hono';
 import { requireCredentials } from './middleware/auth.ts';
 import { scimErrors, unknownRoute } from './middleware/errors.ts';
+import { pagingConfig, type PaginationMode } from './paging.ts';
 import { buildResourceTypes, type ResourceTypes } from './resource-types.ts';
 import { addDiscoveryRoutes, addUnsupportedRoutes } from './routes/discovery.ts';
 import { addResourceRoutes } from './routes/resources.ts';
@@ -23,8 +24,16 @@ export interface AppOptions {
   /** Extra required User attributes (`name.givenName`, `urn:…:enterprise:2.0:User:department`). */
   require?: string[];
   maxBodyBytes?: number;
-  /** Page size cap, advertised as `filter.maxResults`. */
+  /** Page size cap, advertised as `filter.maxResults` and `pagination.maxPageSize`. */
   maxResults?: number;
+  /** Paging methods offered (RFC 9865): `index`, `cursor` (cursors only) or `both` (default). */
+  pagination?: PaginationMode;
+  /** Results per page when a query names no count (default: the cap). */
+  pageSize?: number;
+  /** Seconds a cursor stays valid between page requests (default 3600). */
+  cursorTimeoutSeconds?: number;
+  /** Clock in milliseconds, for tests of cursor expiry (default Date.now). */
+  now?: () => number;
   basePath?: string;
   /** Existing store (persistence, seeding); a new empty one otherwise. */
   store?: Store;
@@ -52,7 +61,13 @@ export function createApp(options: AppOptions): ScimApp {
     service: new ResourceService(store, types),
     basePath,
     maxBody: options.maxBodyBytes ?? DEFAULT_MAX_BODY,
-    maxResults: options.maxResults ?? DEFAULT_MAX_RESULTS,
+    paging: pagingConfig({
+      maxPageSize: options.maxResults ?? DEFAULT_MAX_RESULTS,
+      ...(options.pagination ? { mode: options.pagination } : {}),
+      ...(options.pageSize !== undefined ? { defaultPageSize: options.pageSize } : {}),
+      ...(options.cursorTimeoutSeconds !== undefined ? { cursorTimeoutSeconds: options.cursorTimeoutSeconds } : {}),
+      ...(options.now ? { now: options.now } : {}),
+    }),
     basic: options.basic !== undefined,
   };
   const app = new Hono({ strict: false });

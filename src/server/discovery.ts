@@ -1,11 +1,12 @@
 // /ServiceProviderConfig, /Schemas and /ResourceTypes (RFC 7644 §4). Everything advertised here is
 // implemented; nothing implemented is hidden.
 import { URN, type SchemaDefinition } from '../spec/scim-schemas.ts';
+import { paginationAttribute, type PagingConfig } from './paging.ts';
 import type { ResourceType, ResourceTypes } from './resource-types.ts';
 import type { Json } from './validate.ts';
 
 export interface DiscoveryOptions {
-  maxResults: number;
+  paging: PagingConfig;
   maxBodyBytes: number;
   basic: boolean;
 }
@@ -33,10 +34,11 @@ export function serviceProviderConfig(baseUrl: string, options: DiscoveryOptions
     documentationUri: 'https://github.com/scimproof/scimproof#serve',
     patch: { supported: true },
     bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
-    filter: { supported: true, maxResults: options.maxResults },
+    filter: { supported: true, maxResults: options.paging.maxPageSize },
     changePassword: { supported: true },
     sort: { supported: true },
     etag: { supported: true },
+    pagination: paginationAttribute(options.paging),
     authenticationSchemes,
     meta: { resourceType: 'ServiceProviderConfig', location: `${baseUrl}/ServiceProviderConfig` },
   };

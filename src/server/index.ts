@@ -10,11 +10,13 @@ import { URN } from '../spec/scim-schemas.ts';
 import { createApp, SCIM_CONTENT_TYPE, scimResponse, type ScimApp } from './app.ts';
 import { ScimError } from './errors.ts';
 import { loadDataFile, persist, type Persister } from './persistence.ts';
+import type { PaginationMode } from './paging.ts';
 import { seedStore } from './seed.ts';
 import { Store } from './store.ts';
 
 export { createApp, SCIM_CONTENT_TYPE, type AppOptions, type ScimApp } from './app.ts';
 export { DataFileError } from './persistence.ts';
+export { PAGINATION_MODES, type PaginationMode } from './paging.ts';
 export { Store, type StoredResource, type StoreSnapshot } from './store.ts';
 
 export interface ServerOptions {
@@ -31,6 +33,13 @@ export interface ServerOptions {
   dataFile?: string;
   maxBodyBytes?: number;
   maxResults?: number;
+  /** Paging methods offered (RFC 9865): `index`, `cursor` or `both` (default). */
+  pagination?: PaginationMode;
+  /** Results per page when a query names no count. */
+  pageSize?: number;
+  cursorTimeoutSeconds?: number;
+  /** Clock in milliseconds (tests of cursor expiry). */
+  now?: () => number;
   basePath?: string;
   /** Unexpected errors (answered with 500); default writes one line to stderr. */
   onInternalError?: (error: unknown) => void;
@@ -60,6 +69,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     ...(options.require ? { require: options.require } : {}),
     ...(options.maxBodyBytes !== undefined ? { maxBodyBytes: options.maxBodyBytes } : {}),
     ...(options.maxResults !== undefined ? { maxResults: options.maxResults } : {}),
+    ...(options.pagination ? { pagination: options.pagination } : {}),
+    ...(options.pageSize !== undefined ? { pageSize: options.pageSize } : {}),
+    ...(options.cursorTimeoutSeconds !== undefined ? { cursorTimeoutSeconds: options.cursorTimeoutSeconds } : {}),
+    ...(options.now ? { now: options.now } : {}),
     ...(options.basePath !== undefined ? { basePath: options.basePath } : {}),
     onInternalError: options.onInternalError ?? ((error) => process.stderr.write(`scimproof serve: internal error: ${error instanceof Error ? error.stack : String(error)}\n`)),
   });

@@ -28,10 +28,19 @@ export interface ListParams {
   count?: number;
 }
 
+export type SortKey = string | number | boolean | undefined;
+
+export interface QuerySort {
+  compare: (a: Json, b: Json) => number;
+  /** The value a resource is sorted by, and the order between two such values (missing last). */
+  key: (r: Json) => SortKey;
+  compareKeys: (x: SortKey, y: SortKey) => number;
+}
+
 export interface CompiledQuery {
   predicate?: Predicate;
   filter?: Filter;
-  sort?: { compare: (a: Json, b: Json) => number };
+  sort?: QuerySort;
 }
 
 export function compileQuery(schemas: ResourceSchemas, params: ListParams, options: CompileOptions = {}): CompiledQuery {
@@ -50,12 +59,12 @@ export function compileQuery(schemas: ResourceSchemas, params: ListParams, optio
     if (order !== 'ascending' && order !== 'descending') throw invalidValue('sortOrder must be "ascending" or "descending"');
   }
   if (params.sortBy !== undefined && params.sortBy.trim() !== '') {
-    query.sort = { compare: sortComparator(schemas, params.sortBy.trim(), params.sortOrder?.toLowerCase() === 'descending') };
+    query.sort = sortComparator(schemas, params.sortBy.trim(), params.sortOrder?.toLowerCase() === 'descending');
   }
   return query;
 }
 
-function sortComparator(schemas: ResourceSchemas, sortBy: string, descending: boolean): (a: Json, b: Json) => number {
+function sortComparator(schemas: ResourceSchemas, sortBy: string, descending: boolean): QuerySort {
   let resolution;
   try {
     resolution = resolveAttribute(schemas, parseAttrPath(sortBy));
@@ -76,7 +85,7 @@ function sortComparator(schemas: ResourceSchemas, sortBy: string, descending: bo
   if (leaf.returned === 'never') throw invalidValue(`sortBy: '${sortBy}' cannot be sorted on`);
   const kind = leaf.type;
   const caseExact = leaf.caseExact;
-  const extract = (r: Json): string | number | boolean | undefined => {
+  const extract = (r: Json): SortKey => {
     const holder = container === null ? r : isPlainObject(r[container]) ? (r[container] as Json) : undefined;
     let v: unknown = holder?.[def.name];
     if (Array.isArray(v)) v = v.find((e) => isPlainObject(e) && e.primary === true) ?? v[0];
@@ -88,14 +97,13 @@ function sortComparator(schemas: ResourceSchemas, sortBy: string, descending: bo
     if (typeof v === 'number' || typeof v === 'boolean') return v;
     return undefined;
   };
-  return (a, b) => {
-    const x = extract(a);
-    const y = extract(b);
+  const compareKeys = (x: SortKey, y: SortKey): number => {
     // Resources without a value come last in either order.
     if (x === undefined || y === undefined) return x === y ? 0 : x === undefined ? 1 : -1;
     const cmp = x < y ? -1 : x > y ? 1 : 0;
     return descending ? -cmp : cmp;
   };
+  return { key: extract, compareKeys, compare: (a, b) => compareKeys(extract(a), extract(b)) };
 }
 
 type IndexedAttribute = 'id' | 'userName' | 'displayName' | 'externalId';

@@ -2,6 +2,7 @@
 import type { Context, Hono } from 'hono';
 import type { BlankEnv, BlankSchema } from 'hono/types';
 import { ScimError } from '../errors.ts';
+import type { PagingConfig } from '../paging.ts';
 import type { ResourceTypes } from '../resource-types.ts';
 import type { ResourceService } from '../service.ts';
 import type { Store } from '../store.ts';
@@ -16,8 +17,8 @@ export interface RouteContext {
   basePath: string;
   /** Largest request body accepted, in bytes. */
   maxBody: number;
-  /** Page size cap, advertised as `filter.maxResults`. */
-  maxResults: number;
+  /** Page sizes and the paging methods offered (advertised as `pagination` and `filter.maxResults`). */
+  paging: PagingConfig;
   /** Whether HTTP Basic is accepted (advertised in /ServiceProviderConfig). */
   basic: boolean;
 }

@@ -7,6 +7,8 @@ import type { ListParams } from '../query.ts';
 import { queryParams } from './context.ts';
 
 export interface SearchInput extends ListParams {
+  /** RFC 9865: empty for the first page, then a nextCursor or previousCursor. */
+  cursor?: string;
   attributes?: string | string[];
   excludedAttributes?: string | string[];
 }
@@ -29,6 +31,8 @@ export function queryListParams(c: Context): SearchInput {
   if (startIndex !== undefined) input.startIndex = parseInteger('startIndex', startIndex);
   const count = params.get('count');
   if (count !== undefined) input.count = parseInteger('count', count);
+  const cursor = params.get('cursor');
+  if (cursor !== undefined) input.cursor = cursor;
   const attributes = params.get('attributes');
   if (attributes !== undefined) input.attributes = attributes;
   const excluded = params.get('excludedattributes');
@@ -47,7 +51,7 @@ export function searchRequestParams(body: unknown): SearchInput {
     throw invalidSyntax(`'schemas' must be ["${URN.searchRequest}"]`);
   }
   const input: SearchInput = {};
-  const str = (name: 'filter' | 'sortBy' | 'sortOrder') => {
+  const str = (name: 'filter' | 'sortBy' | 'sortOrder' | 'cursor') => {
     const v = get(name);
     if (v === undefined || v === null) return;
     if (typeof v !== 'string') throw invalidValue(`'${name}' must be a string`);
@@ -56,6 +60,7 @@ export function searchRequestParams(body: unknown): SearchInput {
   str('filter');
   str('sortBy');
   str('sortOrder');
+  str('cursor');
   for (const name of ['startIndex', 'count'] as const) {
     const v = get(name);
     if (v === undefined || v === null) continue;
