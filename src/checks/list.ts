@@ -3,7 +3,7 @@
 // with no match is still 200 with totalResults 0 (and Entra quarantines a job on a 404 here).
 import { URN } from '../spec/json-schemas.ts';
 import { getPointer } from '../util/pointer.ts';
-import { isVerdict, responseOf } from './response.ts';
+import { bodySummary, isVerdict, responseOf } from './response.ts';
 import { fail, pass, type CheckKind } from './types.ts';
 
 interface ListBody {
@@ -24,7 +24,7 @@ export const listKind: CheckKind = {
   verify(ctx) {
     const res = responseOf(ctx);
     if (isVerdict(res)) return res;
-    if (res.status !== 200) return fail(`a query must answer 200 with a ListResponse, got HTTP ${res.status}`, { expected: 200, actual: res.status });
+    if (res.status !== 200) return fail(`a query must answer 200 with a ListResponse, got HTTP ${res.status}${bodySummary(res)}`, { expected: 200, actual: res.status });
     const body = res.json as ListBody | undefined;
     if (!body || typeof body !== 'object') return fail('the body is not a JSON ListResponse', { actual: res.body.slice(0, 200) });
     if (!Array.isArray(body.schemas) || !body.schemas.includes(URN.listResponse)) return fail(`"schemas" must contain ${URN.listResponse}`, { pointer: '/schemas', actual: body.schemas ?? null });
@@ -58,7 +58,7 @@ export const listKind: CheckKind = {
 /** Paging partitions the result: the pages together hold every expected id exactly once. */
 export const partitionKind: CheckKind = {
   kind: 'partition',
-  description: 'Pages (`pages`: lists of ids captured from each page) together hold each of `expected` exactly once.',
+  description: 'Pages (`pages`: lists of ids captured from each page) together hold each of `expected` exactly once; `unique: true` also allows no other id twice.',
   defaultLevel: 'MUST',
   defaultRefs: ['RFC7644-3.4.2.4'],
   verify(ctx) {
@@ -66,7 +66,8 @@ export const partitionKind: CheckKind = {
     const expected = (ctx.params.expected as unknown[]).map(String);
     const all = pages.flat();
     const relevant = all.filter((id) => expected.includes(id));
-    const duplicates = relevant.filter((id, i) => relevant.indexOf(id) !== i);
+    const judged = ctx.params.unique === true ? all : relevant;
+    const duplicates = judged.filter((id, i) => judged.indexOf(id) !== i);
     if (duplicates.length > 0) return fail(`${duplicates.length} resource(s) appear on two pages: ${duplicates.slice(0, 5).join(', ')}`, { expected: 'each resource on exactly one page', actual: pages });
     const missing = expected.filter((id) => !all.includes(id));
     if (missing.length > 0) return fail(`${missing.length} of ${expected.length} resources appear on no page: ${missing.slice(0, 5).join(', ')}`, { expected, actual: pages });

@@ -8,6 +8,8 @@ export type Verdict =
 
 export interface CheckContext {
   exchange: Exchange;
+  /** Every exchange of the step, in order: one, or the pages of a `follow` walk (RFC 9865). */
+  exchanges?: readonly Exchange[];
   /** Parameters from the suite step, already templated. */
   params: Record<string, unknown>;
   /** Everything captured so far in the scenario, plus run variables. */

@@ -7,7 +7,7 @@ import { UsageError } from './errors.ts';
 import { execute, exitCodeOf, type ReportFlags } from './execute.ts';
 import { addTargetOptions, collect, parsePositiveInt, readConfig, resolveTarget, splitList, type TargetFlags } from './options.ts';
 
-export const DEFAULT_SUITES = ['core', 'entra', 'okta', 'fuzz'];
+export const DEFAULT_SUITES = ['core', 'cursor', 'entra', 'okta', 'fuzz'];
 
 interface RunFlags extends TargetFlags, ReportFlags {
   suite?: string;

@@ -21,6 +21,26 @@ const supported = (spc: unknown, feature: string): boolean => {
   return node?.supported === true || node?.supported === 'true';
 };
 
+interface PaginationAttribute {
+  cursor?: unknown;
+  index?: unknown;
+  maxPageSize?: unknown;
+  defaultPageSize?: unknown;
+}
+
+function pagination(spc: unknown): PaginationAttribute | undefined {
+  const node = (spc as { pagination?: unknown } | undefined)?.pagination;
+  return node && typeof node === 'object' && !Array.isArray(node) ? (node as PaginationAttribute) : undefined;
+}
+
+/** The page size cap the server advertises: `pagination.maxPageSize` (RFC 9865), else `filter.maxResults`. */
+export function maxPageSize(spc: unknown): number | undefined {
+  const fromPagination = pagination(spc)?.maxPageSize;
+  if (Number.isInteger(fromPagination) && (fromPagination as number) > 0) return fromPagination as number;
+  const fromFilter = (spc as { filter?: { maxResults?: unknown } } | undefined)?.filter?.maxResults;
+  return Number.isInteger(fromFilter) && (fromFilter as number) > 0 ? (fromFilter as number) : undefined;
+}
+
 export function buildDiscovery(spc: unknown, schemasDoc: unknown, resourceTypesDoc: unknown): Discovery {
   const schemas = resourcesOf(schemasDoc);
   const resourceTypes = resourcesOf(resourceTypesDoc);
@@ -39,6 +59,11 @@ export function buildDiscovery(spc: unknown, schemasDoc: unknown, resourceTypesD
     users: resourceTypes.length === 0 || typeNames.includes('user'),
     groups: resourceTypes.length === 0 || typeNames.includes('group'),
     enterpriseUser: schemaIds.includes(URN.enterpriseUser),
+    // RFC 9865 §4: cursor paging is advertised in `pagination`; a server without that block offers
+    // RFC 7644 index paging only.
+    cursorPaging: pagination(spc)?.cursor === true,
+    indexPaging: pagination(spc)?.index !== false,
+    maxPageSize: maxPageSize(spc) !== undefined,
   };
   return { serviceProviderConfig: spc, schemas, resourceTypes, capabilities };
 }
@@ -69,5 +94,8 @@ export function describeCapability(name: string): string {
   if (name === 'groups') return 'the server lists no Group resource type in /ResourceTypes';
   if (name === 'users') return 'the server lists no User resource type in /ResourceTypes';
   if (name === 'enterpriseUser') return 'the server does not publish the enterprise User extension in /Schemas';
+  if (name === 'cursorPaging') return 'the server does not advertise cursor paging (ServiceProviderConfig pagination.cursor is not true; RFC 9865 §4)';
+  if (name === 'indexPaging') return 'the server offers no index paging (ServiceProviderConfig pagination.index is false; RFC 9865 §4)';
+  if (name === 'maxPageSize') return 'the server advertises no maximum page size (neither pagination.maxPageSize nor filter.maxResults)';
   return `the server lacks ${name}`;
 }

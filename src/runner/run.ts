@@ -10,7 +10,7 @@ import type { LoadedSuite } from '../suite/types.ts';
 import { TOOL_NAME, TOOL_VERSION } from '../version.ts';
 import { createRandom } from '../util/random.ts';
 import { CleanupJournal } from './cleanup.ts';
-import { buildDiscovery, requiredAttributes } from './discovery.ts';
+import { buildDiscovery, maxPageSize, requiredAttributes } from './discovery.ts';
 import { runScenario, type ScenarioContext } from './scenario.ts';
 import { diagnoseTarget } from './preflight.ts';
 import { selector } from './select.ts';
@@ -143,6 +143,8 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
       ctx.discovery = discovery;
       // RFC 7643 §4.1.1 makes userName required whatever /Schemas says.
       runVars.requiredUserAttributes = [...new Set(['userName', ...requiredAttributes(discovery), ...(options.requireAttributes ?? [])])];
+      const pageCap = maxPageSize(discovery.serviceProviderConfig);
+      if (pageCap !== undefined) Object.assign(runVars, { maxPageSize: pageCap, aboveMaxPageSize: pageCap + 1 });
       runError = diagnoseTarget(client.exchanges);
       if (!runError) for (const suite of rest) await runSuite(suite, ctx, options.events, false, options.dialects);
       if (!runError && options.suites.includes('core') && !ctx.aborted()) {

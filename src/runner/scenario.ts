@@ -83,9 +83,9 @@ export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx
       if (!step.continueOnFailure) stopReason = reason;
       continue;
     }
-    const exchange = await ctx.client.send(request);
-    const captureProblem = capture(step, exchange, vars);
-    for (const e of expectations) ctx.onResult(judge(e, base(e), exchange, stepVars, ctx));
+    const exchanges = await sendStep(step, request, ctx);
+    const captureProblem = capture(step, exchanges, vars);
+    for (const e of expectations) ctx.onResult(judge(e, base(e), exchanges, stepVars, ctx));
     if (captureProblem && !step.continueOnFailure) stopReason = `step "${step.name}" did not yield ${captureProblem}`;
   }
   return vars;
@@ -124,23 +124,58 @@ function buildRequest(step: Step, vars: Record<string, unknown>, ctx: ScenarioCo
   };
 }
 
-/** Stores captured values; returns a description of the first capture that found nothing. */
-function capture(step: Step, exchange: Exchange, vars: Record<string, unknown>): string | undefined {
+/** Most pages a `follow` step requests; a server still answering nextCursor after this never ends. */
+export const FOLLOW_PAGE_LIMIT = 25;
+
+/**
+ * Sends a step: one request, or for `follow: "nextCursor"` (RFC 9865) the first page and then the
+ * same query with `cursor` set to each nextCursor, until a page has none, is not a 200, or the
+ * page limit is reached.
+ */
+async function sendStep(step: Step, request: OutgoingRequest, ctx: ScenarioContext): Promise<Exchange[]> {
+  const first = await ctx.client.send(request);
+  if (step.send.follow !== 'nextCursor') return [first];
+  const pages = [first];
+  for (let last = first; pages.length < FOLLOW_PAGE_LIMIT && !ctx.aborted(); ) {
+    const next = last.response?.status === 200 ? getPointer(last.response.json, '/nextCursor') : undefined;
+    if (typeof next !== 'string' || next === '') break;
+    const following: OutgoingRequest = request.json !== undefined && request.method === 'POST'
+      ? { ...request, json: { ...(request.json as Record<string, unknown>), cursor: next } }
+      : { ...request, query: { ...(request.query ?? {}), cursor: next } };
+    last = await ctx.client.send({ ...following, ...(request.origin ? { origin: { ...request.origin, step: `${request.origin.step} (page ${pages.length + 1})` } } : {}) });
+    pages.push(last);
+  }
+  return pages;
+}
+
+/**
+ * Stores captured values; returns a description of the first capture that found nothing. Over the
+ * pages of a `follow` step, list values are joined and single values come from the first page. A
+ * name ending in `[]` appends to a list (a `foreach` step collecting ids).
+ */
+function capture(step: Step, exchanges: Exchange[], vars: Record<string, unknown>): string | undefined {
   let problem: string | undefined;
-  for (const [name, source] of Object.entries(step.capture ?? {})) {
-    const res = exchange.response;
-    let value: unknown;
-    if (source.startsWith('header:')) value = res?.headers[source.slice(7).toLowerCase()];
-    else value = res?.json === undefined ? undefined : getPointer(res.json, source);
+  for (const [rawName, source] of Object.entries(step.capture ?? {})) {
+    const values = exchanges.map((exchange) => {
+      const res = exchange.response;
+      if (source.startsWith('header:')) return res?.headers[source.slice(7).toLowerCase()];
+      return res?.json === undefined ? undefined : getPointer(res.json, source);
+    });
+    const value = values.every(Array.isArray) && values.length > 1 ? values.flat() : values[0];
+    const name = rawName.endsWith('[]') ? rawName.slice(0, -2) : rawName;
     if (value === undefined || value === null || value === '') problem ??= `${source} for {{${name}}}`;
+    else if (rawName.endsWith('[]')) vars[name] = [...(Array.isArray(vars[name]) ? (vars[name] as unknown[]) : []), value];
     else vars[name] = value;
   }
   return problem;
 }
 
-function judge(e: Expectation, base: Omit<CheckResult, 'status' | 'exchangeIds'>, exchange: Exchange, vars: Record<string, unknown>, ctx: ScenarioContext): CheckResult {
+function judge(e: Expectation, base: Omit<CheckResult, 'status' | 'exchangeIds'>, exchanges: Exchange[], vars: Record<string, unknown>, ctx: ScenarioContext): CheckResult {
   const kind = checkKind(e.check)!;
-  const exchangeIds = [exchange.id];
+  // Kinds that judge one response judge the last one (the page that ended a walk); the result
+  // names every exchange of the step.
+  const exchange = exchanges[exchanges.length - 1]!;
+  const exchangeIds = exchanges.map((x) => x.id);
   let params: Record<string, unknown>;
   try {
     params = render(e.with ?? {}, vars);
@@ -150,7 +185,7 @@ function judge(e: Expectation, base: Omit<CheckResult, 'status' | 'exchangeIds'>
   }
   let verdict: Verdict;
   try {
-    verdict = kind.verify({ exchange, params, vars, discovery: ctx.discovery, resolve: (p) => ctx.client.resolve(p) });
+    verdict = kind.verify({ exchange, exchanges, params, vars, discovery: ctx.discovery, resolve: (p) => ctx.client.resolve(p) });
   } catch (error) {
     return { ...base, status: 'error', message: `harness error in check kind "${e.check}": ${error instanceof Error ? error.message : String(error)}`, exchangeIds };
   }

@@ -82,7 +82,7 @@ interface CursorPayload {
 
 export type PagePlan =
   | { method: 'index'; startIndex: number; count: number }
-  | { method: 'cursor'; count: number; from?: { direction: 'next' | 'previous'; position: Position } };
+  | { method: 'cursor'; count: number; from?: { direction: 'next' | 'previous'; position: Position }; answersStartIndex?: true };
 
 export interface PageRequest {
   startIndex?: number;
@@ -115,7 +115,7 @@ export function planPage(config: PagingConfig, request: PageRequest, fingerprint
     if (offersIndex(config)) return { method: 'index', startIndex: Math.max(1, request.startIndex), count: wanted ?? config.defaultPageSize };
     // A cursor-only server still answers the first page to a client that asks for startIndex=1
     // (Okta's Test Connector does); any later index is refused rather than silently repeated.
-    if (request.startIndex <= 1) return { method: 'cursor', count: wanted ?? config.defaultPageSize };
+    if (request.startIndex <= 1) return { method: 'cursor', count: wanted ?? config.defaultPageSize, answersStartIndex: true };
     throw new ScimError(400, 'invalidValue', 'index-based pagination is not supported here (pagination.index is false in /ServiceProviderConfig); follow nextCursor instead of raising startIndex');
   }
   if (config.mode === 'cursor') return { method: 'cursor', count: wanted ?? config.defaultPageSize };

@@ -21,6 +21,8 @@ export interface SendSpec {
   /** Attribute paths to delete from `body` before sending (`name.familyName`). */
   omit?: string[];
   auth?: StepAuth;
+  /** `nextCursor`: follow RFC 9865 cursors page after page to the end (see FOLLOW_PAGE_LIMIT). */
+  follow?: 'nextCursor';
 }
 
 export interface Expectation {
@@ -42,7 +44,7 @@ export interface Step {
   /** Repeat the step for each element of a run list (`requiredUserAttributes`); `{{item}}` is the element. */
   foreach?: string;
   expect?: Expectation[];
-  /** var name → JSON pointer into the response body, or `header:<name>`. */
+  /** var name → JSON pointer into the response body, or `header:<name>`; `name[]` appends to a list. */
   capture?: Record<string, string>;
   /** Don't stop the scenario when this step's captures fail (probing steps). */
   continueOnFailure?: boolean;

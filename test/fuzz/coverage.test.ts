@@ -10,6 +10,7 @@ const PROPERTY_DEFECTS: [property: string, defect: DefectName][] = [
   ['filter-model', 'filter-ignored'],
   ['patch-model', 'patch-not-atomic'],
   ['paging-partition', 'paging-zero-based'],
+  ['cursor-partition', 'cursor-overlaps'],
   ['invalid-input-4xx', 'malformed-json-500'],
   ['member-add-idempotent', 'member-add-duplicates'],
   ['stateful-directory', 'put-merges'],

@@ -21,7 +21,7 @@ describe('built-in suites', () => {
           for (const e of step.expect ?? []) {
             const refs = e.refs ?? checkKind(e.check)!.defaultRefs;
             if (refs.length === 0 || !e.title.trim()) missing.push(e.id);
-            for (const ref of refs) expect(ref, e.id).toMatch(/^(RFC764[34]-[\d.]+|ENTRA-[\d.]+|OKTA-[\d.]+|IDP-.+|PROFILE-.+)$/);
+            for (const ref of refs) expect(ref, e.id).toMatch(/^(RFC(764[34]|9865|3986)-[\d.]+|ENTRA-[\d.]+|OKTA-[\d.]+|IDP-.+|PROFILE-.+|INTEROP-[\d.]+|IPSIE-[\d.]+)$/);
           }
         }
       }

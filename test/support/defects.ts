@@ -20,11 +20,11 @@ const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 // ---------------------------------------------------------------------------------------------
 // Small helpers the defects share.
 
-function isObject(value: unknown): value is Json {
+export function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function parse(text: string | undefined): unknown {
+export function parse(text: string | undefined): unknown {
   if (!text) return undefined;
   try {
     return JSON.parse(text) as unknown;
@@ -34,14 +34,14 @@ function parse(text: string | undefined): unknown {
 }
 
 /** Lets `edit` change the parsed JSON body in place (or return a replacement), then re-encodes it. */
-function editJson(res: ProxyResponse, edit: (json: Json) => unknown): void {
+export function editJson(res: ProxyResponse, edit: (json: Json) => unknown): void {
   const json = parse(res.body);
   if (!isObject(json)) return;
   const replaced = edit(json);
   res.body = JSON.stringify(replaced === undefined ? json : replaced);
 }
 
-function editRequestJson(req: ProxyRequest, edit: (json: Json) => unknown): void {
+export function editRequestJson(req: ProxyRequest, edit: (json: Json) => unknown): void {
   const json = parse(req.body);
   if (!isObject(json)) return;
   const replaced = edit(json);
@@ -70,30 +70,30 @@ function metaOf(resource: Json): Json | undefined {
 }
 
 /** `/Users`, `/Users/42`, `/Groups/7` → their parts; anything else → undefined. */
-function resourcePath(path: string): { type: 'Users' | 'Groups'; id?: string } | undefined {
+export function resourcePath(path: string): { type: 'Users' | 'Groups'; id?: string } | undefined {
   const match = /^\/(Users|Groups)(?:\/([^/]+))?\/?$/.exec(path);
   if (!match) return undefined;
   const type = match[1] as 'Users' | 'Groups';
   return match[2] === undefined ? { type } : { type, id: decodeURIComponent(match[2]) };
 }
 
-function isListRequest(req: ProxyRequest): boolean {
+export function isListRequest(req: ProxyRequest): boolean {
   const target = resourcePath(req.path);
   return req.method === 'GET' && target !== undefined && target.id === undefined;
 }
 
-function isCreate(req: ProxyRequest): boolean {
+export function isCreate(req: ProxyRequest): boolean {
   const target = resourcePath(req.path);
   return req.method === 'POST' && target !== undefined && target.id === undefined;
 }
 
-function scimError(status: number, detail: string, scimType?: string): ProxyResponse {
+export function scimError(status: number, detail: string, scimType?: string): ProxyResponse {
   const body: Json = { schemas: [ERROR_SCHEMA], status: String(status), detail };
   if (scimType) body.scimType = scimType;
   return { status, headers: { 'content-type': 'application/scim+json' }, body: JSON.stringify(body) };
 }
 
-function htmlPage(status: number, title: string): ProxyResponse {
+export function htmlPage(status: number, title: string): ProxyResponse {
   return {
     status,
     headers: { 'content-type': 'text/html; charset=utf-8' },
@@ -101,12 +101,12 @@ function htmlPage(status: number, title: string): ProxyResponse {
   };
 }
 
-function scimTypeOf(res: ProxyResponse): string | undefined {
+export function scimTypeOf(res: ProxyResponse): string | undefined {
   const json = parse(res.body);
   return isObject(json) && typeof json.scimType === 'string' ? json.scimType : undefined;
 }
 
-function remember<T>(ctx: HookContext, key: string, init: () => T): T {
+export function remember<T>(ctx: HookContext, key: string, init: () => T): T {
   if (!ctx.state.has(key)) ctx.state.set(key, init());
   return ctx.state.get(key) as T;
 }
@@ -240,7 +240,7 @@ function nestingDepth(text: string | undefined): number {
 }
 
 /** A server whose code path for such a request throws: an HTML 500 instead of an answer. */
-function crashWhen(crashes: (req: ProxyRequest) => boolean, description: string): Defect {
+export function crashWhen(crashes: (req: ProxyRequest) => boolean, description: string): Defect {
   return {
     description,
     onRequest: (ctx) => {

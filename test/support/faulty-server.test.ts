@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../../src/server/index.ts';
 import { DEFECT_NAMES, startFaultyServer, type DefectName } from './faulty-server.ts';
 import { filterQuery, obj, patchBody, resources, SCHEMA, scimCaller, type Caller } from './http.ts';
+import { STANDARDS_PROBES } from './standards-probes.ts';
 
 interface Probe {
   /** Sends a few requests and returns something comparable. */
@@ -38,6 +39,7 @@ const isHtml = (res: { headers: Headers }): boolean => (res.headers.get('content
 const MISSING = '/Users/00000000-0000-0000-0000-000000000000';
 
 const PROBES: Record<DefectName, Probe> = {
+  ...STANDARDS_PROBES,
   'missing-family-name-500': {
     observe: async (call) => (await call('POST', '/Users', { schemas: [SCHEMA.user], userName: fresh('prince'), name: { givenName: 'Prince' } })).status,
     clean: 201,

@@ -1,6 +1,7 @@
 // Every fuzz property, in the order they run (cheap and specific first, the stateful sweep last).
 import type { FuzzProperty } from '../types.ts';
 import { createGet } from './create-get.ts';
+import { cursorPartition } from './cursor.ts';
 import { filterModel } from './filter-model.ts';
 import { invalidInputs } from './invalid-input.ts';
 import { memberAddIdempotent } from './member-add.ts';
@@ -16,6 +17,7 @@ export const PROPERTIES: ReadonlyArray<FuzzProperty<unknown>> = [
   filterModel,
   patchModel,
   pagingPartition,
+  cursorPartition,
   invalidInputs,
   memberAddIdempotent,
   statefulDirectory,

@@ -13,7 +13,7 @@ export const pagingPartition: FuzzProperty<Input> = {
   tag: 'pg',
   title: 'Paging visits every match exactly once with a stable totalResults',
   refs: ['RFC7644-3.4.2.4'],
-  requires: ['users', 'filter'],
+  requires: ['users', 'filter', 'indexPaging'],
   arbitrary: (env) => fc.tuple(fc.array(scimUser(env.schemas.user, { bare: true }), { minLength: 1, maxLength: 9 }), fc.integer({ min: 1, max: 4 }), fc.boolean()),
   async check(env, [drafts, count, sorted]) {
     const created = [];

@@ -123,6 +123,8 @@ function cursorSearch(ctx: RouteContext, baseUrl: string, compiled: CompiledType
   const sort = compiled.find((q) => q.query.sort)?.query.sort;
   const page = cursorPage(ordered, (m) => m.position, plan, sortOrder(sort));
   const body: Json = { schemas: [URN.listResponse], totalResults: ordered.length, itemsPerPage: page.items.length };
+  // A client that asked for startIndex=1 (Okta's Test Connector) reads startIndex back as an integer.
+  if (plan.answersStartIndex) body.startIndex = 1;
   if (page.next) body.nextCursor = encodeCursor(ctx.paging, fingerprint, plan.count, 'next', page.next);
   if (page.previous) body.previousCursor = encodeCursor(ctx.paging, fingerprint, plan.count, 'previous', page.previous);
   body.Resources = page.items.map((m) => project(m.type.schemas, m.full(), m.projection));

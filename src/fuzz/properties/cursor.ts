@@ -1,0 +1,100 @@
+// Cursor paging partitions the result even while it changes (RFC 9865 §2): over a generated
+// population and a random page size, following nextCursor from the empty cursor to the end visits
+// every user that existed throughout exactly once, never a user twice, never one deleted before the
+// page was asked for, with creates and deletes made between pages. The population shares one
+// externalId, so an `eq` filter (which every server supports) scopes the walk.
+import fc from 'fast-check';
+import { isPlainObject } from '../../filter/index.ts';
+import { scimUser, type Draft } from '../arbitraries/resource.ts';
+import { fail, type FuzzEnv, type FuzzProperty } from '../types.ts';
+import { create, expectStatus, ids, jsonOf, line } from './helpers.ts';
+
+type Change = 'create' | 'delete-seen' | 'delete-unseen';
+
+interface Between {
+  /** After which page (0-based) the change is made. */
+  afterPage: number;
+  change: Change;
+  /** Picks which user a delete removes. */
+  pick: number;
+}
+
+type Input = [Draft[], number, Between[]];
+
+const describeInput = ([drafts, count, changes]: Input): string =>
+  `${drafts.length} users, count=${count}${changes.length ? `, between pages: ${changes.map((c) => `${c.change} after page ${c.afterPage + 1}`).join(', ')}` : ''}`;
+
+export const cursorPartition: FuzzProperty<Input> = {
+  id: 'cursor-partition',
+  tag: 'cp',
+  title: 'Following nextCursor visits every user that existed throughout exactly once, while users come and go between pages',
+  refs: ['RFC9865-2'],
+  requires: ['users', 'filter', 'cursorPaging'],
+  arbitrary: (env) =>
+    fc.tuple(
+      fc.array(scimUser(env.schemas.user, { bare: true }), { minLength: 1, maxLength: 9 }),
+      fc.integer({ min: 1, max: 4 }),
+      fc.array(fc.record({ afterPage: fc.nat({ max: 4 }), change: fc.constantFrom<Change>('create', 'delete-seen', 'delete-unseen'), pick: fc.nat() }), { maxLength: 4 }),
+    ),
+  describe: describeInput,
+  async check(env, [drafts, count, changes]) {
+    const tag = env.target.uniqueName('x').replace(/\.$/, '');
+    const member = (d: Draft): Draft => ({ ...d, attrs: { ...d.attrs, externalId: tag } });
+    const population: string[] = [];
+    for (const d of drafts) population.push((await create(env, 'User', member(d), 'create population User')).id);
+    const deleted = new Map<string, number>();
+    const added: string[] = [];
+    const seenOn = new Map<string, number>();
+    const query = { filter: `externalId eq ${JSON.stringify(tag)}`, count };
+    const maxPages = (population.length + changes.length) * 2 + 4;
+    let cursor = '';
+    for (let page = 0; ; page++) {
+      if (page >= maxPages) fail(`the server still returned a nextCursor after ${maxPages} pages of count=${count} over at most ${population.length + changes.length} users: the walk never ends`);
+      const ex = await env.target.send({ method: 'GET', path: '/Users', query: { ...query, cursor } }, `cursor page ${page + 1}`);
+      expectStatus(ex, [200], `cursor page ${page + 1}`);
+      const body = jsonOf(ex);
+      const pageIds = ids(body);
+      if (pageIds.length > count) fail(`page ${page + 1} holds ${pageIds.length} users, more than count=${count} — ${line(ex)}`, ex, `≤ ${count}`, pageIds.length);
+      const live = population.length + added.length - deleted.size;
+      const total = isPlainObject(body) ? body.totalResults : undefined;
+      if (total !== undefined && total !== live) fail(`totalResults is ${JSON.stringify(total)} on page ${page + 1}, but ${live} users match now — ${line(ex)}`, ex, live, total);
+      for (const id of pageIds) {
+        if (seenOn.has(id)) fail(`${id} appears on page ${seenOn.get(id)! + 1} and again on page ${page + 1} — ${line(ex)}`, ex);
+        if (deleted.has(id)) fail(`${id} was deleted before page ${page + 1} was asked for, yet it is on it — ${line(ex)}`, ex);
+        seenOn.set(id, page);
+      }
+      const next = isPlainObject(body) ? body.nextCursor : undefined;
+      if (next === undefined) break;
+      if (typeof next !== 'string' || next === '') fail(`nextCursor on page ${page + 1} is ${JSON.stringify(next)}, not a cursor string — ${line(ex)}`, ex);
+      for (const c of changes.filter((x) => x.afterPage === page)) await applyChange(env, c, { population, added, deleted, seenOn, page, tag });
+      cursor = next;
+    }
+    const missed = population.filter((id) => !deleted.has(id) && !seenOn.has(id));
+    if (missed.length > 0) {
+      fail(`following nextCursor with count=${count} never returned ${missed.length} user(s) that existed throughout: ${missed.join(', ')} (${seenOn.size} seen)`, undefined, population.filter((id) => !deleted.has(id)), [...seenOn.keys()]);
+    }
+  },
+};
+
+interface WalkState {
+  population: string[];
+  added: string[];
+  deleted: Map<string, number>;
+  seenOn: Map<string, number>;
+  page: number;
+  tag: string;
+}
+
+async function applyChange(env: FuzzEnv, change: Between, state: WalkState): Promise<void> {
+  if (change.change === 'create') {
+    const draft: Draft = { stem: `new${state.added.length}`, attrs: { externalId: state.tag } };
+    state.added.push((await create(env, 'User', draft, 'create a user between pages')).id);
+    return;
+  }
+  const candidates = [...state.population, ...state.added].filter((id) => !state.deleted.has(id) && state.seenOn.has(id) === (change.change === 'delete-seen'));
+  if (candidates.length === 0) return;
+  const id = candidates[change.pick % candidates.length]!;
+  const ex = await env.target.send({ method: 'DELETE', path: `/Users/${encodeURIComponent(id)}` }, 'delete a user between pages');
+  expectStatus(ex, [204, 200], 'deleting a user between pages');
+  state.deleted.set(id, state.page);
+}
