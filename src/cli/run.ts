@@ -43,7 +43,7 @@ export function registerRun(program: Command): void {
     .option('--only <check>', 'run only these check ids or prefixes, e.g. filter.* (repeatable, comma-separated)', collect)
     .option('--skip <check>', 'skip these check ids or prefixes (repeatable, comma-separated)', collect)
     .option('--require <attrs>', 'extra User attributes to treat as required, e.g. name.givenName,name.familyName')
-    .option('--profile <name>', 'an app profile from suites/profiles.json (pingboard, prodpad): required attributes, matching attribute, re-levelled checks')
+    .option('--profile <names>', 'profiles from suites/profiles.json, comma-separated: an app profile (pingboard, prodpad: required attributes, matching attribute, re-levelled checks) and/or a standard profile (interop, ipsie-al1, ipsie-al2: its checks, its verdict beside the IdP verdicts, and the conflicts between them)')
     .option('--dialect <variants>', 'IdP variants to replay: entra, entra-compliant, okta, okta-aiw (comma-separated; default all)')
     .option('--matching <attribute>', 'attribute the IdP matches users by: userName (default), externalId or \'emails[type eq "work"].value\'')
     .option('--seed <n>', 'seed for every random choice (printed at the start; give it back to replay)')
@@ -70,9 +70,18 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     throw error;
   }
   let profile: Profile | undefined;
+  let standard: Profile | undefined;
   try {
-    const profileName = flags.profile ?? config.profile;
-    profile = profileName ? getProfile(profileName) : undefined;
+    for (const name of splitList(flags.profile ?? config.profile)) {
+      const found = getProfile(name);
+      if (found.kind === 'standard') {
+        if (standard) throw new UsageError(`--profile: give at most one standard profile (${standard.name} and ${found.name})`);
+        standard = found;
+      } else {
+        if (profile) throw new UsageError(`--profile: give at most one app profile (${profile.name} and ${found.name})`);
+        profile = found;
+      }
+    }
   } catch (error) {
     if (error instanceof ProfileError) throw new UsageError(`--profile: ${error.message}`);
     throw error;
@@ -86,7 +95,9 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     skip: (flags.skip ?? config.skip ?? []).flatMap((s) => splitList(s)),
     seed,
     requireAttributes: [...(profile?.requiredAttributes ?? []), ...splitList(flags.require ?? config.require?.join(','))],
-    ...(profile ? { profile: profile.name, severity: profile.severity } : {}),
+    ...(profile || standard ? { profile: [profile?.name, standard?.name].filter(Boolean).join(',') } : {}),
+    ...(profile ? { severity: profile.severity } : {}),
+    ...(standard ? { standard } : {}),
     ...(dialects ? { dialects } : {}),
     matchingAttribute: flags.matching ?? profile?.matchingAttribute ?? 'userName',
     ...(baseline ? { baseline } : {}),

@@ -16,6 +16,8 @@ interface ServeFlags {
   seed?: string;
   data?: string;
   pagination?: string;
+  profile?: string;
+  rateLimit?: string;
 }
 
 function parseIntFlag(name: string, text: string, min: number, max: number): number {
@@ -36,6 +38,8 @@ export function registerServe(program: Command): void {
     .option('--require <attrs>', 'extra required User attributes, comma-separated (e.g. name.givenName,name.familyName)')
     .option('--seed <n>', 'pre-create N realistic users and a group holding them')
     .option('--data <file>', 'load this JSON snapshot at start and keep it written on change and on exit')
+    .option('--profile <name>', 'interop: meet the SCIM 2.0 Interoperability Profile and declare interopProfileConformant (undefined attributes and path-less PATCH operations are refused, which Okta and Entra trip over); default: tolerant of what Entra and Okta send')
+    .option('--rate-limit <n>', 'answer 429 with Retry-After beyond n requests per second (IPSIE asks for enforced limits); default: unlimited')
     .option('--pagination <mode>', 'paging offered: both (index by default, cursors on request; default), index (startIndex only) or cursor (RFC 9865 cursors only, like Entra\'s SCIM API and AWS IAM Identity Center)')
     .action(async (flags: ServeFlags) => {
       const options: ServerOptions = {
@@ -52,6 +56,11 @@ export function registerServe(program: Command): void {
       if (flags.require !== undefined) options.require = flags.require.split(',').map((s) => s.trim()).filter((s) => s !== '');
       if (flags.seed !== undefined) options.seed = parseIntFlag('--seed', flags.seed, 0, 1_000_000);
       if (flags.data !== undefined) options.dataFile = flags.data;
+      if (flags.profile !== undefined) {
+        if (flags.profile !== 'interop') throw new UsageError(`--profile must be interop, got '${flags.profile}'`);
+        options.profile = 'interop';
+      }
+      if (flags.rateLimit !== undefined) options.rateLimit = { perSecond: parseIntFlag('--rate-limit', flags.rateLimit, 1, 1_000_000) };
       if (flags.pagination !== undefined) {
         const mode = PAGINATION_MODES.find((m) => m === flags.pagination);
         if (!mode) throw new UsageError(`--pagination must be one of ${PAGINATION_MODES.join(', ')}, got '${flags.pagination}'`);
@@ -69,6 +78,8 @@ export function registerServe(program: Command): void {
       out.write(`  token:  ${server.token}\n`);
       if (options.dataFile) out.write(`  data:   ${options.dataFile}${server.loaded ? ' (loaded)' : ' (new)'}\n`);
       if (options.pagination) out.write(`  paging: ${describePaging(options.pagination)}\n`);
+      if (options.profile) out.write('  profile: SCIM 2.0 Interoperability Profile (interopProfileConformant: true)\n');
+      if (options.rateLimit) out.write(`  limit:  ${options.rateLimit.perSecond} requests per second, then 429 with Retry-After\n`);
       if (options.seed) out.write(`  seeded: ${server.store.count('User')} users, ${server.store.count('Group')} group(s)\n`);
       out.write(`  try:    curl -H "Authorization: Bearer ${server.token}" ${server.url}/Users\n`);
       out.write('Press Ctrl-C to stop.\n');

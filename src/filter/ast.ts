@@ -36,7 +36,11 @@ export interface PatchPath {
 }
 
 export class FilterSyntaxError extends Error {
-  constructor(message: string) {
+  /** `unknown`: the text is well formed but names an attribute or schema the resource does not have. */
+  constructor(
+    message: string,
+    readonly reason: 'syntax' | 'unknown' = 'syntax',
+  ) {
     super(message);
     this.name = 'FilterSyntaxError';
   }

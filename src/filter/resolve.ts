@@ -87,17 +87,17 @@ export function resolveAttribute(schemas: ResourceSchemas, path: AttrPath): Reso
     const whole = findExtension(schemas, `${path.uri}:${path.name}`);
     if (whole && path.sub === undefined) return { container: whole.id, extension: whole };
     const schema = index.bySchema.get(path.uri.toLowerCase());
-    if (!schema) throw new FilterSyntaxError(`unknown schema '${path.uri}' in '${path.text}'`);
+    if (!schema) throw new FilterSyntaxError(`unknown schema '${path.uri}' in '${path.text}'`, 'unknown');
     const def = schema.attrs.get(path.name.toLowerCase());
     if (def) found = { container: schema.container, def };
   } else {
     found = index.top.get(path.name.toLowerCase()) ?? index.extensionOnly.get(path.name.toLowerCase());
   }
-  if (!found) throw new FilterSyntaxError(`unknown attribute '${path.text}'`);
+  if (!found) throw new FilterSyntaxError(`unknown attribute '${path.text}'`, 'unknown');
   if (path.sub === undefined) return { container: found.container, def: found.def };
-  if (found.def.type !== 'complex') throw new FilterSyntaxError(`'${found.def.name}' has no sub-attributes ('${path.text}')`);
+  if (found.def.type !== 'complex') throw new FilterSyntaxError(`'${found.def.name}' has no sub-attributes ('${path.text}')`, 'unknown');
   const sub = findSubAttribute(found.def, path.sub);
-  if (!sub) throw new FilterSyntaxError(`unknown attribute '${path.text}'`);
+  if (!sub) throw new FilterSyntaxError(`unknown attribute '${path.text}'`, 'unknown');
   return { container: found.container, def: found.def, sub };
 }
 

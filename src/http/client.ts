@@ -43,6 +43,8 @@ export interface OutgoingRequest {
   auth?: 'default' | Auth;
   origin?: ExchangeOrigin;
   timeoutMs?: number;
+  /** Overrides the client's 429 retries for this request (0: a rate-limit probe sees every 429). */
+  retries429?: number;
 }
 
 export interface ScimClient {
@@ -98,7 +100,7 @@ export function createClient(options: ClientOptions): ScimClient {
   /** Sends, and when the server answers 429, waits as it asks (capped) and sends again. */
   async function send(req: OutgoingRequest): Promise<Exchange> {
     let exchange = await sendOnce(req);
-    for (let attempt = 0; attempt < (options.retries429 ?? 3) && exchange.response?.status === 429; attempt++) {
+    for (let attempt = 0; attempt < (req.retries429 ?? options.retries429 ?? 3) && exchange.response?.status === 429; attempt++) {
       await new Promise((r) => setTimeout(r, retryDelayMs(exchange.response!.headers['retry-after'], attempt)));
       exchange = await sendOnce(req);
     }

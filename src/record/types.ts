@@ -16,6 +16,8 @@ export interface ExchangeOrigin {
   step: string;
   /** `suites/core/users.json#/scenarios/3/steps/1` */
   pointer?: string;
+  /** `burst`: one of many copies of a request sent to find a rate limit (judged as a whole). */
+  probe?: 'burst';
 }
 
 export interface RecordedRequest {
@@ -82,6 +84,8 @@ export interface CheckResult {
   ms?: number;
   /** Set when a baseline waived this result: the status it had (fail or warn). */
   waivedStatus?: CheckStatus;
+  /** Set when a standard profile re-levelled this result: what it was before (IdP verdicts judge that). */
+  before?: { level: Level; status: CheckStatus };
 }
 
 export interface IdpVerdict {
@@ -89,6 +93,54 @@ export interface IdpVerdict {
   label: string;
   works: boolean;
   blocking: { checkId: string; title: string; impact?: string }[];
+}
+
+/** One check of a profile verdict. */
+export interface VerdictItem {
+  checkId: string;
+  title: string;
+  refs: SpecRef[];
+  message?: string;
+}
+
+/** How a strict profile rule plays out against one IdP behaviour in this run. */
+export interface ConflictEffect {
+  dialect: string;
+  label: string;
+  behaviour: string;
+  /** `breaks`: the IdP's replay checks for this behaviour failed; `works`: they passed. */
+  state: 'breaks' | 'works' | 'not-run';
+  /** The failing replay checks (when it breaks). */
+  checkIds: string[];
+  /** The conflict named in one sentence, as reports print it. */
+  sentence: string;
+}
+
+export interface ConflictReport {
+  id: string;
+  /** The profile check that enforces the strict behaviour. */
+  requirement: { checkId: string; title: string; status: CheckStatus | 'not-run'; ref: string };
+  /** `strict`: the server meets the profile rule; `tolerant`: it does what the IdPs send instead. */
+  side: 'strict' | 'tolerant' | 'unknown';
+  effects: ConflictEffect[];
+}
+
+/** Does the server meet a standard profile (interop, IPSIE)? Reported beside the IdP verdicts. */
+export interface ProfileVerdict {
+  profile: string;
+  title: string;
+  version?: string;
+  /** `option`: asked for with --profile; `claim`: the server declares conformance, so the claim was checked. */
+  trigger: 'option' | 'claim';
+  state: 'meets' | 'fails' | 'not-judged';
+  counts: { pass: number; fail: number; warn: number; skip: number; total: number };
+  failing: VerdictItem[];
+  warnings: VerdictItem[];
+  /** What the verdict does not cover: skipped checks (with the reason) and requirements no check judges. */
+  notJudged: { what: string; reason: string }[];
+  /** The server's own claim (`interopProfileConformant`), when the profile has one. */
+  claim?: { attribute: string; value: unknown; holds: boolean | null; message: string };
+  conflicts: ConflictReport[];
 }
 
 export interface RunMeta {
@@ -141,6 +193,8 @@ export interface RunRecord {
   results: CheckResult[];
   cleanup: CleanupEntry[];
   idpVerdicts?: IdpVerdict[];
+  /** The standard profile verdict (interop, IPSIE), when a profile was asked for or claimed. */
+  profileVerdict?: ProfileVerdict;
   summary: Summary;
   /** Extra sections reporters may show (fuzz counterexamples, provisioning logs). */
   sections?: ReportSection[];

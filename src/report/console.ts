@@ -99,6 +99,15 @@ export function createConsoleReporter(options: ConsoleReporterOptions = {}): Con
       write('\n');
       write(`Checks: ${counts.total} total${counts.total > 0 ? ` · ${countsLine(record.results, STATUS_ORDER).replace(/, /g, ' · ')}` : ''}\n`);
       write(`Verdict: ${paint(VERDICT_COLOR[verdict.kind], verdict.headline)} — ${verdict.detail}\n`);
+      const profile = record.profileVerdict;
+      if (profile) {
+        const mark = profile.state === 'meets' ? paint(32, '✓') : profile.state === 'fails' ? paint(31, '✗') : paint(33, '?');
+        const state = profile.state === 'meets' ? 'meets the profile' : profile.state === 'fails' ? `does not meet it: ${profile.failing.map((f) => f.checkId).join(', ')}` : 'not judged';
+        write(`Profile verdict${profile.trigger === 'claim' ? ' (the server claims it)' : ''}:\n`);
+        write(`  ${mark} ${profile.title}${profile.version ? ` (${profile.version})` : ''} — ${state}\n`);
+        if (profile.claim && profile.claim.value !== null) write(`    claim: ${profile.claim.message}\n`);
+        if (profile.notJudged.length > 0) write(paint(90, `    not judged: ${profile.notJudged.slice(0, 3).map((n) => n.what).join('; ')}${profile.notJudged.length > 3 ? ` (+${profile.notJudged.length - 3}, see the report)` : ''}\n`));
+      }
       const idp = record.idpVerdicts ?? [];
       if (idp.length > 0) write('IdP verdicts:\n');
       for (const v of idp) {
@@ -106,6 +115,9 @@ export function createConsoleReporter(options: ConsoleReporterOptions = {}): Con
         const tail = v.works ? 'would work' : `would fail: ${v.blocking.map((b) => b.checkId).join(', ') || 'see report'}`;
         write(`  ${mark} ${v.label} — ${tail}\n`);
       }
+      const conflicts = (profile?.conflicts ?? []).flatMap((c) => c.effects);
+      if (conflicts.length > 0) write('Profile vs IdPs:\n');
+      for (const effect of conflicts) write(`  ${effect.state === 'breaks' ? paint(31, '!') : paint(33, '~')} ${effect.sentence}\n`);
       write(`Seed: ${record.meta.seed} (replay with --seed ${record.meta.seed})\n`);
       if (paths.json) write(`Run record: ${paths.json}\n`);
       if (paths.junit) write(`JUnit: ${paths.junit}\n`);

@@ -13,6 +13,12 @@ export interface RefLink {
 
 const RFC_REF = /^RFC\s?(\d{3,5})(?:[-§ ]+(?:section-)?([0-9A-Za-z][0-9A-Za-z.]*))?$/i;
 
+/** Published profiles cited as `INTEROP-6.5.1.1` / `IPSIE-4.3`: section links into the revision checked. */
+const PROFILES: Readonly<Record<string, { name: string; short: string; href: (section: string) => string }>> = {
+  INTEROP: { name: 'SCIM 2.0 Interoperability Profile (draft-zollner-scim-interop-profile-01)', short: 'Interop profile', href: (s) => `https://datatracker.ietf.org/doc/html/draft-zollner-scim-interop-profile-01#section-${s}` },
+  IPSIE: { name: 'OpenID IPSIE AL SCIM 2.0 Profile, Draft 00', short: 'IPSIE', href: () => 'https://openid.net/specs/ipsie-al-scim-profile-1_0.html' },
+};
+
 const IDP_NAMES: Readonly<Record<string, string>> = {
   ENTRA: 'Microsoft Entra ID provisioning behaviour',
   AAD: 'Microsoft Entra ID provisioning behaviour',
@@ -34,5 +40,10 @@ export function refLink(ref: SpecRef): RefLink {
     };
   }
   const prefix = ref.split(/[-_.]/, 1)[0]?.toUpperCase() ?? '';
+  const profile = PROFILES[prefix];
+  if (profile) {
+    const section = ref.slice(prefix.length + 1);
+    return { ref, text: `${profile.short} §${section}`, href: profile.href(section), title: `${profile.name}, section ${section}` };
+  }
   return { ref, text: ref, href: null, title: IDP_NAMES[prefix] ?? 'Reference' };
 }

@@ -4,13 +4,14 @@
 // meta.runError set, so a report is written either way.
 import { randomBytes } from 'node:crypto';
 import { createClient, DEFAULT_TIMEOUT_MS, type Auth, type ScimClient } from '../http/client.ts';
-import type { CheckResult, CleanupEntry, Discovery, Exchange, RunRecord, Summary } from '../record/types.ts';
+import type { CheckResult, CleanupEntry, Discovery, Exchange, ProfileVerdict, RunRecord, Summary } from '../record/types.ts';
 import { loadSuites, SuiteError } from '../suite/load.ts';
 import type { LoadedSuite } from '../suite/types.ts';
 import { TOOL_NAME, TOOL_VERSION } from '../version.ts';
 import { createRandom } from '../util/random.ts';
 import { CleanupJournal } from './cleanup.ts';
 import { buildDiscovery, maxPageSize, requiredAttributes } from './discovery.ts';
+import { declaredUser } from './declared-resource.ts';
 import { runScenario, type ScenarioContext } from './scenario.ts';
 import { diagnoseTarget } from './preflight.ts';
 import { selector } from './select.ts';
@@ -18,7 +19,10 @@ import { TimeoutBreaker } from './breaker.ts';
 import { staleWaivers, waive, type Baseline } from './baseline.ts';
 import { auditResponses } from '../checks/audit.ts';
 import { computeIdpVerdicts } from './verdict.ts';
-import { applySeverity, type SeverityOverride } from '../suite/profiles.ts';
+import { applySeverity, getProfile, type Profile, type SeverityOverride } from '../suite/profiles.ts';
+import { loadConflicts } from '../suite/conflicts.ts';
+import { claimCheckId, claimResult, profileVerdict } from './profile-verdict.ts';
+import { tlsResult } from './tls-probe.ts';
 import { runFuzzProperties, SUITE_FUZZ_RUNS, type FuzzBudget, type FuzzOutcome } from '../fuzz/run.ts';
 import type { ReplayKey } from '../fuzz/replay.ts';
 
@@ -52,6 +56,12 @@ export interface RunOptions {
   matchingAttribute?: string;
   /** Checks re-levelled by a profile, each with its reason. */
   severity?: SeverityOverride[];
+  /**
+   * A standard profile (interop, IPSIE): its suites run after the chosen ones, its re-levels apply
+   * (IdP verdicts keep the levels before them), and the run ends with its verdict. Without one, a
+   * server that claims interopProfileConformant gets the interop profile checked all the same.
+   */
+  standard?: Profile;
   events?: RunEvents;
   signal?: AbortSignal;
   suitesDir?: string;
@@ -84,12 +94,17 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
   let client: ScimClient | undefined;
   let target = options.url ?? '(embedded reference server)';
   let fuzz: FuzzOutcome | undefined;
+  let profileTrigger: ProfileVerdict['trigger'] = 'option';
+  let verdictOfProfile: ProfileVerdict | undefined;
 
   try {
-    // `fuzz` is not a folder of suite files: it runs after the data suites (src/fuzz).
-    const suites = loadSuites(['discovery', ...options.suites.filter((s) => s !== 'discovery' && s !== 'fuzz')], options.suitesDir);
+    // `fuzz` is not a folder of suite files: it runs after the data suites (src/fuzz). A standard
+    // profile's suites run after the chosen ones.
+    const chosen = options.suites.filter((s) => s !== 'discovery' && s !== 'fuzz');
+    const suites = loadSuites(['discovery', ...chosen, ...(options.standard?.suites ?? []).filter((s) => !chosen.includes(s))], options.suitesDir);
     if (!options.url) {
-      embedded = await startEmbedded();
+      // Under a standard profile the embedded reference server meets the interoperability profile.
+      embedded = await startEmbedded(options.standard ? 'interop' : undefined);
       target = embedded.url;
     }
     const auth: Auth = embedded ? { kind: 'bearer', token: embedded.token } : (options.auth ?? { kind: 'none' });
@@ -119,16 +134,20 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
       // Large enough to trip a body limit or a column width, small enough to stay polite.
       longString: 'x'.repeat(200_000),
       matchingAttribute: options.matchingAttribute ?? 'userName',
+      // For `foreach` steps that need many resources (IPSIE's 50 member operations in one PATCH).
+      fifty: Array.from({ length: 50 }, (_, i) => i + 1),
     };
     const wrongAuth = { bearer: { kind: 'bearer', token: `scimproof-wrong-${random.hex(16)}` } as Auth, basic: { kind: 'basic', user: 'scimproof', password: `wrong-${random.hex(8)}` } as Auth };
     const select = selector(options.only ?? [], options.skip ?? []);
+    let standard = options.standard;
     const ctx: ScenarioContext = {
       client,
       discovery,
       runVars,
       selected: select,
       onResult: (judged) => {
-        const leveled = options.severity?.length ? applySeverity(judged, options.severity) : judged;
+        const forApp = options.severity?.length ? applySeverity(judged, options.severity) : judged;
+        const leveled = standard?.severity.length ? applySeverity(forApp, standard.severity, { keepBefore: true }) : forApp;
         const r = options.baseline ? waive(leveled, options.baseline) : leveled;
         results.push(r);
         options.events?.onResult?.(r);
@@ -145,10 +164,29 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
       runVars.requiredUserAttributes = [...new Set(['userName', ...requiredAttributes(discovery), ...(options.requireAttributes ?? [])])];
       const pageCap = maxPageSize(discovery.serviceProviderConfig);
       if (pageCap !== undefined) Object.assign(runVars, { maxPageSize: pageCap, aboveMaxPageSize: pageCap + 1 });
+      const declared = declaredUser(discovery, `${prefix}declared.user@example.com`);
+      if (declared) runVars.declaredUser = declared;
       runError = diagnoseTarget(client.exchanges);
+      // A server that declares interopProfileConformant has its claim checked, profile or not.
+      const claimed = claimsInterop(discovery.serviceProviderConfig);
+      if (!runError && claimed && !standard) {
+        standard = getProfile('interop');
+        profileTrigger = 'claim';
+        if (!rest.some((s) => s.suite === 'interop')) rest.push(...loadSuites(['interop'], options.suitesDir));
+      }
       if (!runError) for (const suite of rest) await runSuite(suite, ctx, options.events, false, options.dialects);
-      if (!runError && options.suites.includes('core') && !ctx.aborted()) {
+      if (!runError && (options.suites.includes('core') || standard) && !ctx.aborted()) {
         for (const result of auditResponses(client.exchanges)) if (select(result.checkId)) ctx.onResult(result);
+      }
+      if (!runError && standard && !ctx.aborted()) {
+        options.events?.onScenarioStart?.('interop', 'Transport and the conformance claim');
+        if (standard.checks.includes('interop.') && select('interop.tls')) ctx.onResult(await tlsResult(target, { insecure: options.insecure ?? false, timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS }));
+        const interop = standard.name === 'interop' ? standard : claimed ? getProfile('interop') : undefined;
+        if (interop && select(claimCheckId(interop))) {
+          const spcExchange = client.exchanges.find((x) => x.origin?.suite === 'discovery' && /\/ServiceProviderConfig$/.test(new URL(x.request.url).pathname));
+          const claim = claimResult(interop, profileVerdict(interop, results, profileTrigger, []), discovery.serviceProviderConfig, spcExchange);
+          if (claim) ctx.onResult(claim);
+        }
       }
       if (!runError && options.suites.includes('fuzz') && !ctx.aborted()) {
         const { replay, ...budget } = options.fuzz ?? { runs: SUITE_FUZZ_RUNS };
@@ -168,6 +206,7 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
         });
       }
       if (options.baseline && !ctx.aborted()) for (const stale of staleWaivers(results, options.baseline)) ctx.onResult(stale);
+      if (!runError && standard) verdictOfProfile = finalProfileVerdict(standard, results, profileTrigger, discovery.serviceProviderConfig);
     } finally {
       runError ??= breaker.reason(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
       cleanup = await journal.clean(options.noCleanup ?? false, breaker.tripped ? { timeoutMs: 3_000, giveUpAfterTimeouts: 2 } : { giveUpAfterTimeouts: 3 });
@@ -208,6 +247,7 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
     cleanup: [...cleanup, ...(fuzz?.cleanup ?? [])],
     ...(fuzz && fuzz.sections.length > 0 ? { sections: fuzz.sections } : {}),
     ...(runError ? {} : idpVerdictsOf(results)),
+    ...(verdictOfProfile && !runError ? { profileVerdict: verdictOfProfile } : {}),
     summary: summarize(results),
   };
 }
@@ -227,6 +267,15 @@ async function runSuite(suite: LoadedSuite, ctx: ScenarioContext, events: RunEve
   return captured;
 }
 
+const claimsInterop = (spc: unknown): boolean => (spc as { interopProfileConformant?: unknown } | undefined)?.interopProfileConformant === true;
+
+/** The profile verdict with its claim (from the claim check's result) and its conflicts. */
+function finalProfileVerdict(profile: Profile, results: CheckResult[], trigger: ProfileVerdict['trigger'], spc: unknown): ProfileVerdict {
+  const verdict = profileVerdict(profile, results, trigger, loadConflicts());
+  if (profile.claim) claimResult(profile, verdict, spc, undefined);
+  return verdict;
+}
+
 function idpVerdictsOf(results: CheckResult[]): { idpVerdicts?: RunRecord['idpVerdicts'] } {
   const verdicts = computeIdpVerdicts(results);
   return verdicts.length > 0 ? { idpVerdicts: verdicts } : {};
@@ -240,10 +289,10 @@ export function summarize(results: CheckResult[]): Summary {
 
 class EmbeddedServerError extends Error {}
 
-async function startEmbedded(): Promise<EmbeddedTarget> {
+async function startEmbedded(profile: 'interop' | undefined): Promise<EmbeddedTarget> {
   try {
     const { startServer } = await import('../server/index.ts');
-    const server = await startServer({ port: 0, host: '127.0.0.1' });
+    const server = await startServer({ port: 0, host: '127.0.0.1', ...(profile ? { profile } : {}) });
     return { url: server.url, token: server.token, close: () => server.close() };
   } catch (error) {
     throw new EmbeddedServerError(`could not start the embedded reference server: ${error instanceof Error ? error.message : String(error)}`);

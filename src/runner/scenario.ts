@@ -5,7 +5,7 @@ import type { Auth, OutgoingRequest, ScimClient } from '../http/client.ts';
 import type { CheckResult, Discovery, Exchange } from '../record/types.ts';
 import { checkKind } from '../checks/registry.ts';
 import type { Verdict } from '../checks/types.ts';
-import type { Expectation, LoadedSuite, Scenario, Step } from '../suite/types.ts';
+import type { BurstSpec, Expectation, LoadedSuite, Scenario, Step } from '../suite/types.ts';
 import { getPointer } from '../util/pointer.ts';
 import { buildDialectRequest } from '../dialects/index.ts';
 import { DialectArgumentError } from '../dialects/shared.ts';
@@ -133,6 +133,7 @@ export const FOLLOW_PAGE_LIMIT = 25;
  * page limit is reached.
  */
 async function sendStep(step: Step, request: OutgoingRequest, ctx: ScenarioContext): Promise<Exchange[]> {
+  if (step.send.burst) return sendBurst(step.send.burst, request, ctx);
   const first = await ctx.client.send(request);
   if (step.send.follow !== 'nextCursor') return [first];
   const pages = [first];
@@ -146,6 +147,28 @@ async function sendStep(step: Step, request: OutgoingRequest, ctx: ScenarioConte
     pages.push(last);
   }
   return pages;
+}
+
+/** A rate-limit probe: the same request `requests` times, paced or not, until a status answers. */
+async function sendBurst(spec: BurstSpec, request: OutgoingRequest, ctx: ScenarioContext): Promise<Exchange[]> {
+  const sent: Exchange[] = [];
+  const started = performance.now();
+  let next = 0;
+  let stop = false;
+  const worker = async (): Promise<void> => {
+    while (!stop && next < spec.requests && !ctx.aborted()) {
+      const i = next++;
+      if (spec.perSecond) {
+        const wait = started + (i * 1000) / spec.perSecond - performance.now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+      const exchange = await ctx.client.send({ ...request, retries429: 0, ...(request.origin ? { origin: { ...request.origin, step: `${request.origin.step} (#${i + 1})`, probe: 'burst' as const } } : {}) });
+      sent[i] = exchange;
+      if (spec.untilStatus !== undefined && exchange.response?.status === spec.untilStatus) stop = true;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, spec.concurrency ?? 1) }, worker));
+  return sent.filter((x) => x !== undefined);
 }
 
 /**

@@ -1,6 +1,7 @@
 // `{{var}}` substitution in suite data. A string that is exactly one `{{…}}` takes the value's own
 // type (so captured numbers, booleans and objects stay what they are); inside longer strings
-// values are stringified. Functions: `upper`, `lower`, `urlencode`, `json`.
+// values are stringified. Functions: `upper`, `lower`, `urlencode`, `json`. An object
+// `{"$each": "{{list}}", "as": "name", "do": …}` becomes one rendered `do` per element of the list.
 import { getPointer } from '../util/pointer.ts';
 
 export class MissingVariable extends Error {
@@ -38,12 +39,20 @@ export function render<T>(value: T, vars: Record<string, unknown>): T {
     }) as T;
   }
   if (Array.isArray(value)) return value.map((v) => render(v, vars)) as T;
+  if (value && typeof value === 'object' && '$each' in value) return renderEach(value as Record<string, unknown>, vars) as T;
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) out[render(k, vars)] = render(v, vars);
     return out as T;
   }
   return value;
+}
+
+function renderEach(spec: Record<string, unknown>, vars: Record<string, unknown>): unknown[] {
+  const list = render(spec.$each, vars);
+  if (!Array.isArray(list)) throw new MissingVariable(`${String(spec.$each)} (a list for $each)`);
+  const name = typeof spec.as === 'string' ? spec.as : 'item';
+  return list.map((element) => render(spec.do, { ...vars, [name]: element }));
 }
 
 /** Removes a SCIM attribute path (`name.familyName`, `urn:…:User:employeeNumber`) from a body. */

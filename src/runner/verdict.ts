@@ -46,9 +46,10 @@ export function computeIdpVerdicts(results: CheckResult[]): IdpVerdict[] {
     const relevant = [...own, ...shared.filter((r) => reliedOn(r, dialect.family))];
     const blocking = relevant
       // A waived failure still blocks the IdP: the baseline accepts it for CI, it does not fix it.
-      .filter((r) => r.status === 'fail' || r.waivedStatus === 'fail')
+      // A standard profile's re-levelling does not change what an IdP needs: judge the level before it.
+      .filter((r) => (r.before?.status ?? r.status) === 'fail' || r.waivedStatus === 'fail')
       .map((r) => ({ checkId: r.checkId, title: r.title, ...(r.impact ? { impact: r.impact } : {}) }));
-    const judged = own.some((r) => r.status === 'pass');
+    const judged = own.some((r) => (r.before?.status ?? r.status) === 'pass');
     if (!judged && blocking.length === 0) {
       const reason = own.find((r) => r.status === 'skip')?.reason ?? own.find((r) => r.status === 'error')?.message ?? 'no check ran';
       blocking.push({ checkId: `${name}.not-judged`, title: `None of this IdP's replay checks could be judged: ${reason}` });

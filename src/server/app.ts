@@ -5,13 +5,14 @@
 import { Hono } from 'hono';
 import { requireCredentials } from './middleware/auth.ts';
 import { scimErrors, unknownRoute } from './middleware/errors.ts';
+import { rateLimit, type RateLimit } from './middleware/rate-limit.ts';
 import { pagingConfig, type PaginationMode } from './paging.ts';
 import { buildResourceTypes, type ResourceTypes } from './resource-types.ts';
 import { addDiscoveryRoutes, addUnsupportedRoutes } from './routes/discovery.ts';
 import { addResourceRoutes } from './routes/resources.ts';
 import { addRootSearchRoutes } from './routes/search.ts';
 import type { RouteContext } from './routes/context.ts';
-import { ResourceService } from './service.ts';
+import { ResourceService, type ServerProfile } from './service.ts';
 import { Store } from './store.ts';
 
 export { SCIM_CONTENT_TYPE, scimResponse } from './response.ts';
@@ -34,6 +35,10 @@ export interface AppOptions {
   cursorTimeoutSeconds?: number;
   /** Clock in milliseconds, for tests of cursor expiry (default Date.now). */
   now?: () => number;
+  /** `interop`: meet the SCIM interoperability profile (and say so); the default tolerates Entra's and Okta's deviations. */
+  profile?: ServerProfile;
+  /** Answer 429 with Retry-After beyond this rate (IPSIE §4.3); unlimited by default. */
+  rateLimit?: RateLimit;
   basePath?: string;
   /** Existing store (persistence, seeding); a new empty one otherwise. */
   store?: Store;
@@ -53,12 +58,13 @@ const DEFAULT_MAX_RESULTS = 1000;
 
 export function createApp(options: AppOptions): ScimApp {
   const basePath = normalizeBasePath(options.basePath ?? '/scim/v2');
-  const types = buildResourceTypes(options.require ?? []);
+  const types = buildResourceTypes(options.require ?? [], { strict: options.profile === 'interop' });
   const store = options.store ?? new Store();
   const ctx: RouteContext = {
     types,
     store,
-    service: new ResourceService(store, types),
+    service: new ResourceService(store, types, options.profile),
+    ...(options.profile ? { profile: options.profile } : {}),
     basePath,
     maxBody: options.maxBodyBytes ?? DEFAULT_MAX_BODY,
     paging: pagingConfig({
@@ -76,6 +82,7 @@ export function createApp(options: AppOptions): ScimApp {
   app.onError(scimErrors(options.onInternalError));
   app.notFound(unknownRoute);
   app.use('*', requireCredentials({ token: options.token, basic: options.basic }));
+  if (options.rateLimit) app.use('*', rateLimit(options.rateLimit, options.now));
 
   addDiscoveryRoutes(api, ctx);
   addUnsupportedRoutes(api);

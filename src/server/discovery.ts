@@ -3,12 +3,14 @@
 import { URN, type SchemaDefinition } from '../spec/scim-schemas.ts';
 import { paginationAttribute, type PagingConfig } from './paging.ts';
 import type { ResourceType, ResourceTypes } from './resource-types.ts';
+import type { ServerProfile } from './service.ts';
 import type { Json } from './validate.ts';
 
 export interface DiscoveryOptions {
   paging: PagingConfig;
   maxBodyBytes: number;
   basic: boolean;
+  profile?: ServerProfile;
 }
 
 export function serviceProviderConfig(baseUrl: string, options: DiscoveryOptions): Json {
@@ -40,6 +42,8 @@ export function serviceProviderConfig(baseUrl: string, options: DiscoveryOptions
     etag: { supported: true },
     pagination: paginationAttribute(options.paging),
     authenticationSchemes,
+    // draft-zollner-scim-interop-profile §4: only a server that meets the profile says so.
+    ...(options.profile === 'interop' ? { interopProfileConformant: true } : {}),
     meta: { resourceType: 'ServiceProviderConfig', location: `${baseUrl}/ServiceProviderConfig` },
   };
 }

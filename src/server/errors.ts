@@ -24,6 +24,8 @@ export class ScimError extends Error {
     readonly scimType: ScimType | undefined,
     detail: string,
     readonly headers: Record<string, string> = {},
+    /** The request names an attribute or schema URI the server does not define. */
+    readonly unknownAttribute = false,
   ) {
     super(detail);
     this.name = 'ScimError';
@@ -45,3 +47,5 @@ export const noTarget = (detail: string) => new ScimError(400, 'noTarget', detai
 export const mutability = (detail: string) => new ScimError(400, 'mutability', detail);
 export const uniqueness = (detail: string) => new ScimError(409, 'uniqueness', detail);
 export const notFound = (detail: string) => new ScimError(404, undefined, detail);
+/** An attribute or schema URI the schemas do not define: 400 with `scimType` (the interop profile makes it invalidSyntax). */
+export const unknownAttribute = (scimType: 'invalidValue' | 'invalidPath', detail: string) => new ScimError(400, scimType, detail, {}, true);

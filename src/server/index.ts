@@ -11,12 +11,16 @@ import { createApp, SCIM_CONTENT_TYPE, scimResponse, type ScimApp } from './app.
 import { ScimError } from './errors.ts';
 import { loadDataFile, persist, type Persister } from './persistence.ts';
 import type { PaginationMode } from './paging.ts';
+import type { ServerProfile } from './service.ts';
+import type { RateLimit } from './middleware/rate-limit.ts';
 import { seedStore } from './seed.ts';
 import { Store } from './store.ts';
 
 export { createApp, SCIM_CONTENT_TYPE, type AppOptions, type ScimApp } from './app.ts';
 export { DataFileError } from './persistence.ts';
 export { PAGINATION_MODES, type PaginationMode } from './paging.ts';
+export type { ServerProfile } from './service.ts';
+export type { RateLimit } from './middleware/rate-limit.ts';
 export { Store, type StoredResource, type StoreSnapshot } from './store.ts';
 
 export interface ServerOptions {
@@ -40,6 +44,10 @@ export interface ServerOptions {
   cursorTimeoutSeconds?: number;
   /** Clock in milliseconds (tests of cursor expiry). */
   now?: () => number;
+  /** `interop`: meet the SCIM interoperability profile and declare interopProfileConformant. */
+  profile?: ServerProfile;
+  /** Answer 429 with Retry-After beyond this many requests per second. */
+  rateLimit?: RateLimit;
   basePath?: string;
   /** Unexpected errors (answered with 500); default writes one line to stderr. */
   onInternalError?: (error: unknown) => void;
@@ -73,6 +81,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     ...(options.pageSize !== undefined ? { pageSize: options.pageSize } : {}),
     ...(options.cursorTimeoutSeconds !== undefined ? { cursorTimeoutSeconds: options.cursorTimeoutSeconds } : {}),
     ...(options.now ? { now: options.now } : {}),
+    ...(options.profile ? { profile: options.profile } : {}),
+    ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
     ...(options.basePath !== undefined ? { basePath: options.basePath } : {}),
     onInternalError: options.onInternalError ?? ((error) => process.stderr.write(`scimproof serve: internal error: ${error instanceof Error ? error.stack : String(error)}\n`)),
   });

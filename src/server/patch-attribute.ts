@@ -2,12 +2,12 @@
 // on each key of a path-less value object.
 import { findSubAttribute, isExtensionResolution, isPlainObject, type Resolution } from '../filter/index.ts';
 import type { AttributeDefinition } from '../spec/scim-schemas.ts';
-import { invalidPath, invalidValue, mutability } from './errors.ts';
+import { invalidPath, invalidValue, mutability, unknownAttribute } from './errors.ts';
 import { checkMutable, cleanup, enforcePrimary, holderOf, primaries, setOrDelete, type Op } from './patch-values.ts';
 import { isManager, normalizeSingle, normalizeValue, type Json } from './validate.ts';
 
 /** add/replace/remove on an attribute or `attr.sub`, without a value filter. */
-export function applyToAttribute(data: Json, op: Op, resolution: Resolution, value: unknown, where: string, hasValue: boolean): void {
+export function applyToAttribute(data: Json, op: Op, resolution: Resolution, value: unknown, where: string, hasValue: boolean, options: { replaceWhole?: boolean } = {}): void {
   if (isExtensionResolution(resolution)) throw invalidPath(`${where}: unexpected schema URN`);
   const { container, def, sub } = resolution;
   checkMutable(def, sub, where);
@@ -72,8 +72,9 @@ export function applyToAttribute(data: Json, op: Op, resolution: Resolution, val
     if (v === undefined) {
       if (op === 'replace') delete holder[name];
     } else {
-      // RFC 7644 §3.5.2.1/3: sub-attributes not named in the value are left unchanged.
-      holder[name] = isPlainObject(existing) ? { ...existing, ...(v as Json) } : v;
+      // RFC 7644 §3.5.2.1/3: sub-attributes not named in the value are left unchanged; the
+      // interoperability profile (§6.5.2.1) makes a replace replace the whole complex attribute.
+      holder[name] = isPlainObject(existing) && !(op === 'replace' && options.replaceWhole) ? { ...existing, ...(v as Json) } : v;
     }
   } else {
     const v = normalizeValue(def, value, container === null ? name : `${container}:${name}`);
@@ -102,7 +103,7 @@ function removeListedValues(holder: Json, def: AttributeDefinition, value: unkno
     for (const [k, v] of Object.entries(item)) {
       if (v === null) continue;
       const subDef = findSubAttribute(def, k);
-      if (!subDef) throw invalidValue(`${where}: '${def.name}' has no sub-attribute '${k}'`);
+      if (!subDef) throw unknownAttribute('invalidValue', `${where}: '${def.name}' has no sub-attribute '${k}'`);
       clean[subDef.name] = v;
     }
     targets.push(clean);

@@ -12,6 +12,11 @@ export type Op = 'add' | 'replace' | 'remove';
 export interface PatchContext {
   type: ResourceType;
   id: string;
+  /**
+   * The interoperability profile's PATCH subset (§6.5): every operation needs a path, and a
+   * replace of a singular complex attribute replaces it whole (RFC 7644 §3.5.2.3 merges).
+   */
+  interop?: boolean;
 }
 
 export function holderOf(data: Json, container: string | null, create: boolean): Json | undefined {

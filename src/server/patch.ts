@@ -15,7 +15,7 @@ import {
   type Resolution,
 } from '../filter/index.ts';
 import { URN } from '../spec/scim-schemas.ts';
-import { invalidPath, invalidSyntax, invalidValue, mutability, noTarget } from './errors.ts';
+import { invalidPath, invalidSyntax, invalidValue, mutability, noTarget, unknownAttribute } from './errors.ts';
 import { applyToAttribute } from './patch-attribute.ts';
 import { applyFiltered } from './patch-value-filter.ts';
 import type { PatchContext } from './patch-values.ts';
@@ -58,6 +58,7 @@ function applyOperation(ctx: PatchContext, data: Json, operation: unknown, index
   const pathText = typeof rawPath === 'string' && rawPath.trim() !== '' ? rawPath : undefined;
   if (op !== 'remove' && !hasValue) throw invalidValue(`${where}: "${op}" needs a "value"`);
   if (pathText === undefined) {
+    if (ctx.interop) throw invalidSyntax(`${where} has no "path"; every PATCH operation must name one (SCIM interoperability profile §6.5.1.1)`);
     if (op === 'remove') throw noTarget(`${where}: "remove" needs a "path"`);
     if (!isPlainObject(value)) throw invalidValue(`${where}: without a "path" the value must be an object of attributes`);
     applyPathless(ctx, data, op, value, where);
@@ -69,7 +70,10 @@ function applyOperation(ctx: PatchContext, data: Json, operation: unknown, index
     path = parsePatchPath(pathText);
     resolution = resolveAttribute(ctx.type.schemas, path.attr);
   } catch (error) {
-    if (error instanceof FilterSyntaxError) throw invalidPath(`${where}.path "${pathText.slice(0, 200)}": ${error.message}`);
+    if (error instanceof FilterSyntaxError) {
+      const detail = `${where}.path "${pathText.slice(0, 200)}": ${error.message}`;
+      throw error.reason === 'unknown' ? unknownAttribute('invalidPath', detail) : invalidPath(detail);
+    }
     throw error;
   }
   if (isExtensionResolution(resolution)) {
@@ -88,7 +92,7 @@ function applyOperation(ctx: PatchContext, data: Json, operation: unknown, index
     applyFiltered(ctx, data, op, resolution, path.filter, path.subAfterFilter, value, hasValue, where);
     return;
   }
-  applyToAttribute(data, op, resolution, value, where, hasValue);
+  applyToAttribute(data, op, resolution, value, where, hasValue, { replaceWhole: ctx.interop === true });
 }
 
 /** Path-less add/replace: each key of the value object is an attribute path of its own. */
@@ -121,6 +125,7 @@ function resolveKey(ctx: PatchContext, key: string, where: string, fail: (detail
   try {
     return resolveAttribute(ctx.type.schemas, parseAttrPath(key));
   } catch (error) {
+    if (error instanceof FilterSyntaxError && error.reason === 'unknown') throw unknownAttribute(fail === invalidPath ? 'invalidPath' : 'invalidValue', `${where}: ${error.message}`);
     if (error instanceof FilterSyntaxError) throw fail(`${where}: ${error.message}`);
     throw error;
   }

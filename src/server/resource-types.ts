@@ -22,7 +22,8 @@ export interface ResourceTypes {
 }
 
 /** Builds the resource types; throws Error naming the first `require` entry that is not a User attribute. */
-export function buildResourceTypes(requireAttrs: readonly string[] = []): ResourceTypes {
+/** `strict`: no tolerated foreign schema URIs (the interop profile rejects them). */
+export function buildResourceTypes(requireAttrs: readonly string[] = [], options: { strict?: boolean } = {}): ResourceTypes {
   const core: string[] = [];
   const enterprise: string[] = [];
   const enterprisePrefix = `${URN.enterpriseUser.toLowerCase()}:`;
@@ -48,7 +49,7 @@ export function buildResourceTypes(requireAttrs: readonly string[] = []): Resour
       endpoint: '/Users',
       description: 'User Account',
       schemas: {
-        core: withRequired(USER_SCHEMA, core),
+        core: options.strict ? declaredTypesOnly(withRequired(USER_SCHEMA, core)) : withRequired(USER_SCHEMA, core),
         extensions: [withRequired(ENTERPRISE_USER_SCHEMA, enterprise)],
         common: COMMON_ATTRIBUTES,
       },
@@ -59,9 +60,22 @@ export function buildResourceTypes(requireAttrs: readonly string[] = []): Resour
       endpoint: '/Groups',
       description: 'Group',
       schemas: { core: GROUP_SCHEMA, extensions: [], common: COMMON_ATTRIBUTES },
-      toleratedSchemaUris: [ENTRA_GROUP_SCHEMA],
+      toleratedSchemaUris: options.strict ? [] : [ENTRA_GROUP_SCHEMA],
     },
   };
+}
+
+/**
+ * The interoperability profile (§5.4) wants every `type` to list its accepted values; a `type` whose
+ * RFC 7643 definition lists none (entitlements, roles, x509Certificates) is not offered at all.
+ */
+function declaredTypesOnly(schema: SchemaDefinition): SchemaDefinition {
+  const attributes = schema.attributes.map((a) =>
+    a.type === 'complex' && a.multiValued && a.subAttributes?.some((s) => s.name === 'type' && (s.canonicalValues ?? []).length === 0)
+      ? { ...a, subAttributes: a.subAttributes.filter((s) => s.name !== 'type') }
+      : a,
+  );
+  return { ...schema, attributes };
 }
 
 function attributeExists(schema: SchemaDefinition, path: string): boolean {

@@ -1,25 +1,39 @@
 // Create / replace / patch / delete with every rule that spans more than one attribute: required
 // attributes, uniqueness (in the store), Group members that must exist, PUT's id check.
 import { isPlainObject } from '../filter/index.ts';
-import { invalidValue, mutability } from './errors.ts';
+import { invalidSyntax, invalidValue, mutability, ScimError } from './errors.ts';
 import { applyPatch } from './patch.ts';
 import type { ResourceType, ResourceTypes } from './resource-types.ts';
 import type { Store, StoredResource } from './store.ts';
 import { checkResource, normalizeResource, type Json } from './validate.ts';
 
+/**
+ * `interop`: the SCIM interoperability profile's stricter rules — an attribute or schema URI the
+ * schemas do not define is 400 invalidSyntax (§5.3), and every PATCH operation needs a path
+ * (§6.5.1.1). The default stays tolerant of what Entra and Okta send.
+ */
+export type ServerProfile = 'interop';
+
 export class ResourceService {
   constructor(
     readonly store: Store,
     readonly types: ResourceTypes,
+    readonly profile?: ServerProfile,
   ) {}
 
   create(type: ResourceType, body: unknown): StoredResource {
-    const data = normalizeResource(type, body);
-    this.finish(type, data, undefined);
-    return this.store.create(type.kind, data);
+    return this.strict(() => {
+      const data = normalizeResource(type, body);
+      this.finish(type, data, undefined);
+      return this.store.create(type.kind, data);
+    });
   }
 
   replace(type: ResourceType, id: string, body: unknown): StoredResource {
+    return this.strict(() => this.replaceTolerant(type, id, body));
+  }
+
+  private replaceTolerant(type: ResourceType, id: string, body: unknown): StoredResource {
     this.store.require(type.kind, id);
     if (isPlainObject(body)) {
       const idKey = Object.keys(body).find((k) => k.toLowerCase() === 'id');
@@ -32,10 +46,22 @@ export class ResourceService {
   }
 
   patch(type: ResourceType, id: string, body: unknown): StoredResource {
-    const current = this.store.require(type.kind, id);
-    const data = applyPatch({ type, id }, current.data, body);
-    this.finish(type, data, id);
-    return this.store.replace(type.kind, id, data);
+    return this.strict(() => {
+      const current = this.store.require(type.kind, id);
+      const data = applyPatch({ type, id, interop: this.profile === 'interop' }, current.data, body);
+      this.finish(type, data, id);
+      return this.store.replace(type.kind, id, data);
+    });
+  }
+
+  /** Under the interop profile an undefined attribute or schema URI is invalidSyntax (§5.3). */
+  private strict<T>(write: () => T): T {
+    try {
+      return write();
+    } catch (error) {
+      if (this.profile === 'interop' && error instanceof ScimError && error.unknownAttribute) throw invalidSyntax(`${error.message} (not defined in /Schemas)`);
+      throw error;
+    }
   }
 
   delete(type: ResourceType, id: string): void {

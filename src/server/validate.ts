@@ -15,7 +15,7 @@ import {
   type ResourceSchemas,
 } from '../filter/index.ts';
 import { URN, type AttributeDefinition } from '../spec/scim-schemas.ts';
-import { invalidSyntax, invalidValue } from './errors.ts';
+import { invalidSyntax, invalidValue, unknownAttribute } from './errors.ts';
 import type { ResourceType } from './resource-types.ts';
 
 export type Json = Record<string, unknown>;
@@ -56,7 +56,7 @@ export function normalizeSingle(def: AttributeDefinition, value: unknown, path: 
       const out: Json = {};
       for (const [key, sub] of Object.entries(value)) {
         const subDef = findSubAttribute(def, key);
-        if (!subDef) throw invalidValue(`'${path}' has no sub-attribute '${key}'`);
+        if (!subDef) throw unknownAttribute('invalidValue', `'${path}' has no sub-attribute '${key}'`);
         if (subDef.mutability === 'readOnly' && def.mutability !== 'readOnly') continue;
         const v = normalizeSingle(subDef, sub, `${path}.${subDef.name}`);
         if (v !== undefined) out[subDef.name] = v;
@@ -111,7 +111,7 @@ function checkSchemas(type: ResourceType, body: Json): void {
   }
   const known = new Set([type.schemas.core.id, ...type.schemas.extensions.map((e) => e.id), ...type.toleratedSchemaUris].map((s) => s.toLowerCase()));
   for (const uri of schemas as string[]) {
-    if (!known.has(uri.toLowerCase())) throw invalidValue(`unknown schema '${uri.slice(0, 200)}' for a ${type.kind}`);
+    if (!known.has(uri.toLowerCase())) throw unknownAttribute('invalidValue', `unknown schema '${uri.slice(0, 200)}' for a ${type.kind}`);
   }
   if (!(schemas as string[]).some((s) => s.toLowerCase() === type.schemas.core.id.toLowerCase())) {
     throw invalidSyntax(`'schemas' must include ${type.schemas.core.id}`);
@@ -153,7 +153,7 @@ function setTopLevel(schemas: ResourceSchemas, data: Json, key: string, value: u
     if (path.sub !== undefined) throw new FilterSyntaxError('dotted');
     resolution = resolveAttribute(schemas, path);
   } catch (error) {
-    if (error instanceof FilterSyntaxError) throw invalidValue(`unknown attribute '${key.slice(0, 200)}'`);
+    if (error instanceof FilterSyntaxError) throw unknownAttribute('invalidValue', `unknown attribute '${key.slice(0, 200)}'`);
     throw error;
   }
   if (isExtensionResolution(resolution)) throw invalidValue(`'${key}' must be an object`);

@@ -1,7 +1,9 @@
-// Profiles: one SaaS app's provisioning requirements as data (suites/profiles.json) — the
-// attributes a create must carry, the attribute the IdP matches users by, and checks re-levelled
-// for that app, each with its reason. `--profile`, `--require` and `--matching` feed the same
-// run options, so a vendor without a built-in profile gets the same means.
+// Profiles, as data (suites/profiles.json). An app profile is one SaaS app's provisioning
+// requirements — the attributes a create must carry, the attribute the IdP matches users by, and
+// checks re-levelled for that app, each with its reason; `--profile`, `--require` and `--matching`
+// feed the same run options, so a vendor without a built-in profile gets the same means. A
+// standard profile is a published SCIM profile (the interoperability profile, IPSIE): the suites
+// that add its checks, the checks its verdict is made of, and the RFC-level checks it re-levels.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { CheckResult, Level } from '../record/types.ts';
@@ -15,11 +17,24 @@ export interface SeverityOverride {
 
 export interface Profile {
   name: string;
+  kind: 'app' | 'standard';
   title: string;
+  /** The revision of the published profile the checks were written against. */
+  version?: string;
   sources: string[];
   requiredAttributes: string[];
   matchingAttribute: string;
   severity: SeverityOverride[];
+  /** Standard profiles: suites (names or files under suites/) that add the profile's checks. */
+  suites: string[];
+  /** Standard profiles: check-id prefixes whose results make up the profile verdict. */
+  checks: string[];
+  /** Standard profiles: other check ids the verdict counts (`responses.content-type`). */
+  reliesOn: string[];
+  /** Standard profiles: requirements no check judges; the verdict names them. */
+  notChecked: string[];
+  /** The /ServiceProviderConfig attribute with which a server claims the profile. */
+  claim?: string;
 }
 
 export const PROFILES_FILE = fileURLToPath(new URL('../../suites/profiles.json', import.meta.url));
@@ -55,13 +70,23 @@ export function loadProfiles(file = PROFILES_FILE): Map<string, Profile> {
       }
       return { check: o.check, level: o.level as Level, reason: o.reason };
     });
+    if (raw.kind !== undefined && raw.kind !== 'app' && raw.kind !== 'standard') throw new ProfileError(`${at}/kind: must be "app" or "standard"`);
+    const kind = raw.kind === 'standard' ? 'standard' : 'app';
+    if (kind === 'standard' && list('checks').length === 0) throw new ProfileError(`${at}/checks: a standard profile names the check-id prefixes of its verdict`);
     out.set(name, {
       name,
+      kind,
       title: typeof raw.title === 'string' ? raw.title : name,
+      ...(typeof raw.version === 'string' ? { version: raw.version } : {}),
       sources: list('sources'),
       requiredAttributes: list('requiredAttributes'),
       matchingAttribute: typeof raw.matchingAttribute === 'string' ? raw.matchingAttribute : 'userName',
       severity,
+      suites: list('suites'),
+      checks: list('checks'),
+      reliesOn: list('reliesOn'),
+      notChecked: list('notChecked'),
+      ...(typeof raw.claim === 'string' ? { claim: raw.claim } : {}),
     });
   }
   return out;
@@ -81,13 +106,18 @@ function matches(pattern: string, id: string): boolean {
   return pattern.endsWith('*') ? id.startsWith(pattern.slice(0, -1)) : id === pattern;
 }
 
-/** Re-levels a result by the first override that matches it; the reason joins the message. */
-export function applySeverity(result: CheckResult, overrides: SeverityOverride[]): CheckResult {
+/**
+ * Re-levels a result by the first override that matches it; the reason joins the message.
+ * `keepBefore` (standard profiles) records the level and status it had, so the IdP verdicts keep
+ * judging what each IdP needs, not what the profile asks.
+ */
+export function applySeverity(result: CheckResult, overrides: SeverityOverride[], options: { keepBefore?: boolean } = {}): CheckResult {
   const override = overrides.find((o) => matches(o.check, baseCheckId(result.checkId)));
   if (!override || override.level === result.level) return override ? { ...result, message: joinReason(result.message, override.reason, result.status) } : result;
   const judged = ['fail', 'warn', 'info'].includes(result.status);
   const status = judged ? (override.level === 'MUST' ? 'fail' : override.level === 'SHOULD' ? 'warn' : 'info') : result.status;
-  return { ...result, level: override.level, status, message: joinReason(result.message, override.reason, status) };
+  const before = options.keepBefore ? { before: { level: result.level, status: result.status } } : {};
+  return { ...result, level: override.level, status, message: joinReason(result.message, override.reason, status), ...before };
 }
 
 function joinReason(message: string | undefined, reason: string, status: CheckResult['status']): string | undefined {

@@ -23,6 +23,18 @@ export interface SendSpec {
   auth?: StepAuth;
   /** `nextCursor`: follow RFC 9865 cursors page after page to the end (see FOLLOW_PAGE_LIMIT). */
   follow?: 'nextCursor';
+  /** Send the request many times (rate-limit probes); 429s are not retried. */
+  burst?: BurstSpec;
+}
+
+export interface BurstSpec {
+  requests: number;
+  /** Requests in flight at once (default 1). */
+  concurrency?: number;
+  /** Pace the starts at this many per second (default: as fast as the server answers). */
+  perSecond?: number;
+  /** Stop sending once a response has this status (429). */
+  untilStatus?: number;
 }
 
 export interface Expectation {

@@ -4,7 +4,7 @@ import { indexExchanges } from '../body.ts';
 import { refLink } from '../refs.ts';
 import { countStatuses, formatDuration, runDurationMs, STATUS_BADGE, STATUS_LABEL, STATUS_ORDER, verdictOf } from '../summarize.ts';
 import { cardView, sectionView } from './view-cards.ts';
-import type { AreaView, CardView, CountCell, IdpView, NameValue, ReportView, RowView } from './view-types.ts';
+import type { AreaView, CardView, ConflictView, CountCell, IdpView, NameValue, ProfileView, ReportView, RowView } from './view-types.ts';
 
 const LEVELS: readonly Level[] = ['MUST', 'SHOULD', 'MAY'];
 const CARD_STATUSES: ReadonlySet<CheckStatus> = new Set(['fail', 'error', 'warn']);
@@ -38,6 +38,45 @@ function rowNote(result: CheckResult): string | null {
   if (result.status === 'skip') return result.reason ?? 'skipped (no reason recorded)';
   if (result.status === 'pass') return null;
   return result.message ?? null;
+}
+
+function profileView(record: RunRecord, firstCardOf: Map<string, string>): ProfileView | null {
+  const v = record.profileVerdict;
+  if (!v) return null;
+  const link = (i: { checkId: string; title: string }) => ({ checkId: i.checkId, title: i.title, cardAnchor: firstCardOf.get(i.checkId) ?? null });
+  const stateLabel = v.state === 'meets' ? 'Meets the profile' : v.state === 'fails' ? 'Does not meet it' : 'Not judged';
+  const why =
+    v.state === 'fails'
+      ? `${v.failing.length} of the profile's MUST checks failed (${v.counts.pass} passed).`
+      : v.state === 'meets'
+        ? `All ${v.counts.pass} judged checks passed${v.notJudged.length > 0 ? `; ${v.notJudged.length} item(s) not judged (below)` : ''}.`
+        : 'No check of the profile could be judged.';
+  return {
+    title: v.title,
+    version: v.version ?? null,
+    met: v.state === 'meets',
+    stateLabel,
+    stateClass: v.state === 'meets' ? 'idp-ok' : 'idp-bad',
+    why: v.trigger === 'claim' ? `${why} Checked because the server declares conformance.` : why,
+    failing: v.failing.map(link),
+    warnings: v.warnings.map(link),
+    notJudged: v.notJudged,
+    claim: v.claim && v.claim.value !== null ? { text: v.claim.message, holds: v.claim.holds !== false } : null,
+  };
+}
+
+function conflictViews(record: RunRecord): ConflictView[] {
+  return (record.profileVerdict?.conflicts ?? []).flatMap((c) =>
+    c.effects.map((e) => ({
+      ref: c.requirement.ref,
+      requirementId: c.requirement.checkId,
+      sideLabel: c.side === 'strict' ? 'meets the profile' : c.side === 'tolerant' ? 'serves the IdP' : 'unknown',
+      sideClass: c.side,
+      idp: e.label,
+      state: e.state === 'breaks' ? 'breaks' : e.state === 'works' ? 'works' : 'not run',
+      sentence: e.sentence,
+    })),
+  );
 }
 
 export function buildReportView(record: RunRecord): ReportView {
@@ -80,6 +119,8 @@ export function buildReportView(record: RunRecord): ReportView {
     stateLabel: v.works ? 'Would work' : 'Would fail',
     blocking: v.blocking.map((b) => ({ checkId: b.checkId, title: b.title, impact: b.impact ?? null, cardAnchor: firstCardOf.get(b.checkId) ?? null })),
   }));
+  const profile = profileView(record, firstCardOf);
+  const conflicts = conflictViews(record);
   const allCards = [...cards.values()];
   const failures = allCards.filter((card) => card.status === 'fail');
   const errors = allCards.filter((card) => card.status === 'error');
@@ -89,7 +130,7 @@ export function buildReportView(record: RunRecord): ReportView {
     .map((r) => ({ checkId: r.checkId, title: r.title, reason: r.reason ?? 'no reason recorded', anchor: `result-${position.get(r)}` }));
   const sections = (record.sections ?? []).map((section, i) => ({ ...sectionView(section, exchanges), anchor: `section-${i + 1}` }));
   const nav = [
-    { anchor: 'idp', label: 'IdP verdicts', count: null, show: idp.length > 0 },
+    { anchor: 'idp', label: profile ? 'Profile and IdP verdicts' : 'IdP verdicts', count: null, show: idp.length > 0 || profile !== null },
     { anchor: 'summary', label: 'Summary', count: null, show: true },
     { anchor: 'failures', label: 'Failures', count: failures.length, show: failures.length > 0 },
     { anchor: 'errors', label: 'Harness errors', count: errors.length, show: errors.length > 0 },
@@ -107,6 +148,8 @@ export function buildReportView(record: RunRecord): ReportView {
     totals: totals.filter((cell) => !cell.zero),
     capabilities: Object.entries(record.discovery?.capabilities ?? {}).map(([name, on]) => ({ name, on })),
     idp,
+    profile,
+    conflicts,
     summary: {
       columns: STATUS_ORDER.map((status) => ({ status, label: STATUS_LABEL[status] })),
       rows: areas.map((area) => ({ area: area.name, anchor: area.anchor, cells: cells(byArea.get(area.name) ?? []), total: (byArea.get(area.name) ?? []).length })),

@@ -67,6 +67,29 @@ export interface IdpView {
   blocking: { checkId: string; title: string; impact: string | null; cardAnchor: string | null }[];
 }
 
+export interface ProfileView {
+  title: string;
+  version: string | null;
+  met: boolean;
+  stateLabel: string;
+  stateClass: string;
+  why: string;
+  failing: { checkId: string; title: string; cardAnchor: string | null }[];
+  warnings: { checkId: string; title: string; cardAnchor: string | null }[];
+  notJudged: { what: string; reason: string }[];
+  claim: { text: string; holds: boolean } | null;
+}
+
+export interface ConflictView {
+  ref: string;
+  requirementId: string;
+  sideLabel: string;
+  sideClass: string;
+  idp: string;
+  state: string;
+  sentence: string;
+}
+
 export interface SectionView {
   kind: string;
   title: string;
@@ -84,6 +107,9 @@ export interface ReportView {
   totals: CountCell[];
   capabilities: { name: string; on: boolean }[];
   idp: IdpView[];
+  /** The standard-profile verdict, shown beside the IdP verdicts, and where the two conflict. */
+  profile: ProfileView | null;
+  conflicts: ConflictView[];
   summary: { columns: { status: CheckStatus; label: string }[]; rows: { area: string; anchor: string; cells: CountCell[]; total: number }[]; totals: CountCell[]; total: number };
   filters: { status: string; label: string; count: number; disabled: boolean }[];
   nav: { anchor: string; label: string; count: number | null }[];

@@ -4,7 +4,7 @@ import type { BlankEnv, BlankSchema } from 'hono/types';
 import { ScimError } from '../errors.ts';
 import type { PagingConfig } from '../paging.ts';
 import type { ResourceTypes } from '../resource-types.ts';
-import type { ResourceService } from '../service.ts';
+import type { ResourceService, ServerProfile } from '../service.ts';
 import type { Store } from '../store.ts';
 
 /** The app the routes are added to, under the base path. */
@@ -21,6 +21,8 @@ export interface RouteContext {
   paging: PagingConfig;
   /** Whether HTTP Basic is accepted (advertised in /ServiceProviderConfig). */
   basic: boolean;
+  /** The profile the server meets and declares (`interopProfileConformant`). */
+  profile?: ServerProfile;
 }
 
 export function baseUrlOf(ctx: RouteContext, c: Context): string {
