@@ -48,8 +48,8 @@ function discoveryRule(ctx: CheckContext): Verdict {
       return fail(`${wrong.length} resource type(s) have an id that is not their name: ${wrong.map((rt) => `id ${JSON.stringify(rt.id ?? null)} / name ${JSON.stringify(rt.name ?? null)}`).join('; ')}`, { expected: 'id equal to name', actual: wrong.map((rt) => ({ id: rt.id ?? null, name: rt.name ?? null })) });
     }
     case 'distinct-endpoints': {
-      const endpoints = resources.map((rt) => lower(rt.endpoint).replace(/\/+$/, ''));
-      const shared = endpoints.filter((e, i) => endpoints.indexOf(e) !== i);
+      const endpoints = resources.map((rt) => String(rt.endpoint).replace(/\/+$/, ''));
+      const shared = endpoints.filter((e, i) => endpoints.findIndex((x) => x.toLowerCase() === e.toLowerCase()) !== i);
       return shared.length === 0 ? pass() : fail(`resource types share an endpoint: ${[...new Set(shared)].join(', ')}`, { expected: 'one endpoint per resource type', actual: endpoints });
     }
     case 'schemas-cover-resource-types': {

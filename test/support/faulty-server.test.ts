@@ -3,7 +3,7 @@
 // observations must be the expected (different) values. `Record<DefectName, …>` makes a new
 // defect without a probe a type error.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer } from '../../src/server/index.ts';
+import { startServer, type ServerOptions } from '../../src/server/index.ts';
 import { DEFECT_NAMES, startFaultyServer, type DefectName } from './faulty-server.ts';
 import { filterQuery, obj, patchBody, resources, SCHEMA, scimCaller, type Caller } from './http.ts';
 import { STANDARDS_PROBES } from './standards-probes.ts';
@@ -910,10 +910,16 @@ describe('faulty server: each defect is observable', () => {
   });
 
   for (const name of DEFECT_NAMES) {
-    const probe = PROBES[name];
+    const probe: Probe & { server?: Omit<ServerOptions, 'port'> } = PROBES[name];
     it(name, async () => {
-      expect(await probe.observe(cleanCall), 'clean reference server').toEqual(probe.clean);
-      const faulty = await startFaultyServer(name);
+      // A defect of an interop-profile (or rate-limited) server is shown against that server.
+      const own = probe.server ? await startServer({ ...probe.server, port: 0 }) : undefined;
+      try {
+        expect(await probe.observe(own ? scimCaller(own.url, own.token) : cleanCall), 'clean reference server').toEqual(probe.clean);
+      } finally {
+        await own?.close();
+      }
+      const faulty = await startFaultyServer(name, probe.server ? { server: probe.server } : {});
       try {
         expect(await probe.observe(scimCaller(faulty.url, faulty.token)), `with defect ${name}`).toEqual(probe.faulty);
       } finally {
