@@ -54,6 +54,8 @@ export interface FuzzRunContext {
   aborted?(): boolean;
   /** Re-run exactly these counterexamples instead of searching. */
   replay?: ReplayKey[];
+  /** The server follows the interop profile's PATCH subset (see FuzzEnv.patchRules). */
+  patchRules?: 'interop';
 }
 
 export interface FuzzOutcome {
@@ -93,7 +95,7 @@ function replayPathOf(counterexample: unknown): string | undefined {
 
 export async function runFuzzProperties(ctx: FuzzRunContext): Promise<FuzzOutcome> {
   const target = new FuzzTarget({ client: { ...ctx.client, ...(ctx.budget.rate ? { ratePerSecond: ctx.budget.rate } : {}) }, prefix: ctx.prefix, keep: ctx.keep ?? false, ...(ctx.aborted ? { aborted: ctx.aborted } : {}), ...(ctx.onExchange ? { onExchange: ctx.onExchange } : {}) });
-  const env: FuzzEnv = { target, schemas: targetSchemas(ctx.discovery), capabilities: ctx.discovery.capabilities };
+  const env: FuzzEnv = { target, schemas: targetSchemas(ctx.discovery), capabilities: ctx.discovery.capabilities, ...(ctx.patchRules ? { patchRules: ctx.patchRules } : {}) };
   const results: CheckResult[] = [];
   const sections: ReportSection[] = [];
   const kept = new Map<Exchange, Exchange>();

@@ -9,6 +9,12 @@ export interface FuzzEnv {
   target: FuzzTarget;
   schemas: TargetSchemas;
   capabilities: Readonly<Record<string, boolean>>;
+  /**
+   * `interop`: the server follows the SCIM interoperability profile, whose PATCH subset (§6.5)
+   * forbids path-less operations and filters that target a whole element, and replaces a complex
+   * attribute whole; generated PATCH documents stay inside that subset.
+   */
+  patchRules?: 'interop';
 }
 
 export interface FuzzProperty<T = unknown> {

@@ -167,9 +167,10 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
       const declared = declaredUser(discovery, `${prefix}declared.user@example.com`);
       if (declared) runVars.declaredUser = declared;
       runError = diagnoseTarget(client.exchanges);
-      // A server that declares interopProfileConformant has its claim checked, profile or not.
+      // A server that declares interopProfileConformant has its claim checked, profile or not
+      // (unless the run is only a fuzz pass).
       const claimed = claimsInterop(discovery.serviceProviderConfig);
-      if (!runError && claimed && !standard) {
+      if (!runError && claimed && !standard && chosen.length > 0) {
         standard = getProfile('interop');
         profileTrigger = 'claim';
         if (!rest.some((s) => s.suite === 'interop')) rest.push(...loadSuites(['interop'], options.suitesDir));
@@ -203,6 +204,8 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
           ...(options.events?.onExchange ? { onExchange: options.events.onExchange } : {}),
           aborted: ctx.aborted,
           ...(replay ? { replay } : {}),
+          // A server held to (or claiming) the interop profile is fuzzed inside its PATCH subset.
+          ...(standard?.checks.includes('interop.') || claimed ? { patchRules: 'interop' as const } : {}),
         });
       }
       if (options.baseline && !ctx.aborted()) for (const stale of staleWaivers(results, options.baseline)) ctx.onResult(stale);

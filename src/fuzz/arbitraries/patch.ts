@@ -27,8 +27,12 @@ const target = (l: Located, sub?: string): Target => ({ container: l.container, 
 const addOrReplace = fc.constantFrom<'add' | 'replace'>('add', 'replace');
 const subsOf = (def: AttributeDefinition): AttributeDefinition[] => (def.subAttributes ?? []).filter((s) => writable(s) && echoed(s) && s.name !== '$ref' && s.name !== 'display');
 
-/** One operation of any shape the model understands. */
-export function patchOperation(schemas: ResourceSchemas, unique = 'userName'): fc.Arbitrary<ModelOp> {
+/**
+ * One operation of any shape the model understands. Under the interop profile's rules only the
+ * shapes on which the profile and RFC 7644 agree: every operation has a path, a filter targets a
+ * sub-attribute, and a singular complex attribute is only added to (its replace differs).
+ */
+export function patchOperation(schemas: ResourceSchemas, unique = 'userName', rules?: 'interop'): fc.Arbitrary<ModelOp> {
   const attrs = located(schemas, unique);
   const simple = attrs.filter((l) => l.def.type !== 'complex' && !l.def.multiValued);
   const complexSingle = attrs.filter((l) => l.def.type === 'complex' && !l.def.multiValued && subsOf(l.def).length > 0);
@@ -45,7 +49,8 @@ export function patchOperation(schemas: ResourceSchemas, unique = 'userName'): f
   push(2, simple.filter(removable).map((l) => shout.map((s): ModelOp => ({ kind: 'remove', target: target(l), shout: s }))));
   push(3, complexSingle.flatMap((l) => subsOf(l.def).map((sub) => fc.tuple(addOrReplace, simpleValue(sub, l.def)).map(([op, value]): ModelOp => ({ kind: 'set', op, target: target(l, sub.name), value })))));
   push(1, complexSingle.flatMap((l) => subsOf(l.def).map((sub) => fc.constant<ModelOp>({ kind: 'remove', target: target(l, sub.name) }))));
-  push(2, complexSingle.map((l) => fc.tuple(addOrReplace, complexValue(l.def)).map(([op, value]): ModelOp => ({ kind: 'set', op, target: target(l), value }))));
+  const wholeComplexOp = rules === 'interop' ? fc.constant<'add'>('add') : addOrReplace;
+  push(2, complexSingle.map((l) => fc.tuple(wholeComplexOp, complexValue(l.def)).map(([op, value]): ModelOp => ({ kind: 'set', op, target: target(l), value }))));
   push(4, multi.map((l) => fc.tuple(addOrReplace, attributeValue(l.def), shout).map(([op, value, s]): ModelOp => ({ kind: 'set', op, target: target(l), value, shout: s }))));
   push(1, multi.filter(removable).map((l) => fc.constant<ModelOp>({ kind: 'remove', target: target(l) })));
   push(3, typed.map((l) => {
@@ -54,9 +59,10 @@ export function patchOperation(schemas: ResourceSchemas, unique = 'userName'): f
     const types = fc.constantFrom(...typeSub.canonicalValues!);
     const whole = complexValue(l.def).map(({ primary: _p, ...rest }) => rest as Json);
     const byValue = valueSub ? [fc.tuple(types, simpleValue(valueSub, l.def)).map(([type, value]): ModelOp => ({ kind: 'filtered-replace', attr: l.def.name, type, sub: 'value', value }))] : [];
+    if (rules === 'interop') return fc.oneof(...byValue, types.map((type): ModelOp => ({ kind: 'filtered-remove', attr: l.def.name, type })));
     return fc.oneof(...byValue, fc.tuple(types, whole).map(([type, value]): ModelOp => ({ kind: 'filtered-replace', attr: l.def.name, type, value })), types.map((type): ModelOp => ({ kind: 'filtered-remove', attr: l.def.name, type })));
   }));
-  const pathlessPool = [...simple, ...complexSingle, ...multi];
+  const pathlessPool = rules === 'interop' ? [] : [...simple, ...complexSingle, ...multi];
   if (pathlessPool.length > 0) {
     const pick = fc.subarray(pathlessPool, { minLength: 1, maxLength: 3 });
     options.push({
@@ -74,8 +80,8 @@ export function patchOperation(schemas: ResourceSchemas, unique = 'userName'): f
   return fc.oneof(...options);
 }
 
-export function patchOperations(schemas: ResourceSchemas, constraints: { maxLength?: number } = {}): fc.Arbitrary<ModelOp[]> {
-  return fc.array(patchOperation(schemas), { minLength: 1, maxLength: constraints.maxLength ?? 4 });
+export function patchOperations(schemas: ResourceSchemas, constraints: { maxLength?: number; rules?: 'interop' } = {}): fc.Arbitrary<ModelOp[]> {
+  return fc.array(patchOperation(schemas, 'userName', constraints.rules), { minLength: 1, maxLength: constraints.maxLength ?? 4 });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -222,7 +222,7 @@ export function directoryCommands(env: FuzzEnv, options: { maxCommands?: number;
     fc.tuple(pick, user).map(([p, d]) => new ReplaceUser(p, d)),
     pick.map((p) => new DeleteUser(p)),
   ];
-  if (env.capabilities.patch) arbs.push(fc.tuple(pick, patchOperations(env.schemas.user, { maxLength: 3 })).map(([p, ops]) => new PatchUser(p, ops)));
+  if (env.capabilities.patch) arbs.push(fc.tuple(pick, patchOperations(env.schemas.user, { maxLength: 3, ...(env.patchRules ? { rules: env.patchRules } : {}) })).map(([p, ops]) => new PatchUser(p, ops)));
   if (env.capabilities.filter) arbs.push(fc.tuple(pick, caseFlips()).map(([p, f]) => new FindUser(p, f)), fc.constant(new ListRun()));
   if (env.capabilities.groups && env.schemas.group) {
     arbs.push(scimGroup(env.schemas.group, { bare: true }).map((d) => new CreateGroup(d)), pick.map((p) => new GetGroup(p)), pick.map((p) => new DeleteGroup(p)));

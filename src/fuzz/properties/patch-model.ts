@@ -49,7 +49,7 @@ export const patchModel: FuzzProperty<[Draft, ModelOp[]]> = {
   title: 'PATCH results equal the model applying the same operations',
   refs: ['RFC7644-3.5.2', 'RFC7644-3.5.2.1', 'RFC7644-3.5.2.2', 'RFC7644-3.5.2.3'],
   requires: ['users', 'patch'],
-  arbitrary: (env) => fc.tuple(scimUser(env.schemas.user), patchOperations(env.schemas.user)),
+  arbitrary: (env) => fc.tuple(scimUser(env.schemas.user), patchOperations(env.schemas.user, env.patchRules ? { rules: env.patchRules } : {})),
   async check(env, [draft, ops]) {
     const user = await create(env, 'User', draft);
     await patchAndCheck(env, user, ops);
