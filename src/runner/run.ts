@@ -170,7 +170,8 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
       // A server that declares interopProfileConformant has its claim checked, profile or not
       // (unless the run is only a fuzz pass).
       const claimed = claimsInterop(discovery.serviceProviderConfig);
-      if (!runError && claimed && !standard && chosen.length > 0) {
+      const fuzzOnly = options.suites.length > 0 && options.suites.every((s) => s === 'fuzz');
+      if (!runError && claimed && !standard && !fuzzOnly) {
         standard = getProfile('interop');
         profileTrigger = 'claim';
         if (!rest.some((s) => s.suite === 'interop')) rest.push(...loadSuites(['interop'], options.suitesDir));

@@ -72,7 +72,7 @@ describe('profiles', () => {
 
   it('prodpad requires userName and a work email', async () => {
     const { getProfile, loadProfiles } = await import('../../src/suite/profiles.ts');
-    expect([...loadProfiles().keys()].sort()).toEqual(['pingboard', 'prodpad']);
+    expect([...loadProfiles().keys()].sort()).toEqual(['interop', 'ipsie-al1', 'ipsie-al2', 'pingboard', 'prodpad']);
     expect(getProfile('prodpad')).toMatchObject({ requiredAttributes: ['userName', 'emails'], matchingAttribute: 'userName' });
     expect(() => getProfile('nope')).toThrow(/no profile "nope"/);
   });
