@@ -7,12 +7,9 @@ import type { Duplex } from 'node:stream';
 import { createServer, type Server } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
 import { URN } from '../spec/scim-schemas.ts';
-import { createApp, SCIM_CONTENT_TYPE, scimResponse, type ScimApp } from './app.ts';
+import { createApp, SCIM_CONTENT_TYPE, scimResponse, type AppOptions, type ScimApp } from './app.ts';
 import { ScimError } from './errors.ts';
 import { loadDataFile, persist, type Persister } from './persistence.ts';
-import type { PaginationMode } from './paging.ts';
-import type { ServerProfile } from './service.ts';
-import type { RateLimit } from './middleware/rate-limit.ts';
 import { seedStore } from './seed.ts';
 import { Store } from './store.ts';
 
@@ -23,7 +20,10 @@ export type { ServerProfile } from './service.ts';
 export type { RateLimit } from './middleware/rate-limit.ts';
 export { Store, type StoredResource, type StoreSnapshot } from './store.ts';
 
-export interface ServerOptions {
+/** What the app itself takes, passed through unchanged (paging, profile, rate limit). */
+type PassedThrough = Pick<AppOptions, 'pagination' | 'pageSize' | 'cursorTimeoutSeconds' | 'now' | 'profile' | 'rateLimit'>;
+
+export interface ServerOptions extends PassedThrough {
   /** 0 picks a free port. Default 8080. */
   port?: number;
   host?: string;
@@ -37,17 +37,6 @@ export interface ServerOptions {
   dataFile?: string;
   maxBodyBytes?: number;
   maxResults?: number;
-  /** Paging methods offered (RFC 9865): `index`, `cursor` or `both` (default). */
-  pagination?: PaginationMode;
-  /** Results per page when a query names no count. */
-  pageSize?: number;
-  cursorTimeoutSeconds?: number;
-  /** Clock in milliseconds (tests of cursor expiry). */
-  now?: () => number;
-  /** `interop`: meet the SCIM interoperability profile and declare interopProfileConformant. */
-  profile?: ServerProfile;
-  /** Answer 429 with Retry-After beyond this many requests per second. */
-  rateLimit?: RateLimit;
   basePath?: string;
   /** Unexpected errors (answered with 500); default writes one line to stderr. */
   onInternalError?: (error: unknown) => void;
@@ -77,12 +66,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     ...(options.require ? { require: options.require } : {}),
     ...(options.maxBodyBytes !== undefined ? { maxBodyBytes: options.maxBodyBytes } : {}),
     ...(options.maxResults !== undefined ? { maxResults: options.maxResults } : {}),
-    ...(options.pagination ? { pagination: options.pagination } : {}),
-    ...(options.pageSize !== undefined ? { pageSize: options.pageSize } : {}),
-    ...(options.cursorTimeoutSeconds !== undefined ? { cursorTimeoutSeconds: options.cursorTimeoutSeconds } : {}),
-    ...(options.now ? { now: options.now } : {}),
-    ...(options.profile ? { profile: options.profile } : {}),
-    ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
+    ...passedThrough(options),
     ...(options.basePath !== undefined ? { basePath: options.basePath } : {}),
     onInternalError: options.onInternalError ?? ((error) => process.stderr.write(`scimproof serve: internal error: ${error instanceof Error ? error.stack : String(error)}\n`)),
   });
@@ -114,6 +98,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         await persister?.close();
       })()),
   };
+}
+
+function passedThrough(options: ServerOptions): PassedThrough {
+  const out: PassedThrough = {};
+  for (const key of ['pagination', 'pageSize', 'cursorTimeoutSeconds', 'now', 'profile', 'rateLimit'] as const) {
+    if (options[key] !== undefined) Object.assign(out, { [key]: options[key] });
+  }
+  return out;
 }
 
 const MAX_HEADER_BYTES = 64 * 1024;
