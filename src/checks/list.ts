@@ -9,6 +9,7 @@ import { fail, pass, type CheckKind } from './types.ts';
 interface ListBody {
   schemas?: unknown;
   totalResults?: unknown;
+  nextCursor?: unknown;
   itemsPerPage?: unknown;
   startIndex?: unknown;
   Resources?: unknown;
@@ -28,8 +29,10 @@ export const listKind: CheckKind = {
     const body = res.json as ListBody | undefined;
     if (!body || typeof body !== 'object') return fail('the body is not a JSON ListResponse', { actual: res.body.slice(0, 200) });
     if (!Array.isArray(body.schemas) || !body.schemas.includes(URN.listResponse)) return fail(`"schemas" must contain ${URN.listResponse}`, { pointer: '/schemas', actual: body.schemas ?? null });
-    if (!Number.isInteger(body.totalResults)) return fail(`totalResults must be an integer, got ${JSON.stringify(body.totalResults ?? null)}`, { pointer: '/totalResults', actual: body.totalResults ?? null });
-    const total = body.totalResults as number;
+    // RFC 9865 §2: a cursor-paged answer may leave totalResults out when the server cannot count.
+    const cursorPaged = body.totalResults === undefined && typeof body.nextCursor === 'string' && ctx.params.total === undefined && ctx.params.totalAtLeast === undefined;
+    if (!cursorPaged && !Number.isInteger(body.totalResults)) return fail(`totalResults must be an integer, got ${JSON.stringify(body.totalResults ?? null)}`, { pointer: '/totalResults', actual: body.totalResults ?? null });
+    const total = cursorPaged ? Number.POSITIVE_INFINITY : (body.totalResults as number);
     const resources = body.Resources === undefined ? [] : body.Resources;
     if (!Array.isArray(resources)) return fail('"Resources" must be an array', { pointer: '/Resources', actual: typeof resources });
     if (total > 0 && body.Resources === undefined && ctx.params.resources !== 0) return fail('totalResults is above 0 but "Resources" is missing', { pointer: '/Resources', expected: 'an array', actual: null });

@@ -87,6 +87,17 @@ describe('the cursor suite against correct servers', () => {
     });
   }
 
+  it('passes a cursor server that leaves totalResults out (RFC 9865 allows it), discovery included', async () => {
+    const server = await startFaultyServer('cursor-without-total', { server: { pagination: 'cursor', maxResults: 50 } });
+    try {
+      const record = await runCursor(server.url, server.token);
+      expect(record.results.filter((r) => r.status !== 'pass').map((r) => `${r.checkId}: ${r.status} ${r.reason ?? r.message ?? ''}`)).toEqual([]);
+      expect(record.exchanges.some((x) => x.response?.json && typeof x.response.json === 'object' && 'nextCursor' in x.response.json && !('totalResults' in x.response.json))).toBe(true);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('skips every cursor check, with the reason, on an index-only reference server', async () => {
     const server = await startServer({ port: 0, pagination: 'index' });
     try {

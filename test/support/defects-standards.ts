@@ -188,6 +188,15 @@ export const STANDARDS_DEFECTS = {
       });
     },
   },
+  'cursor-without-total': {
+    description: 'Not a defect: a cursor server that cannot count leaves totalResults out of cursor pages (RFC 9865 §2 allows it).',
+    onResponse: (ctx, res) => {
+      if (!isListRequest(ctx.req) || res.status !== 200) return;
+      editJson(res, (json) => {
+        if (ctx.req.query.has('cursor') || json.nextCursor !== undefined) delete json.totalResults;
+      });
+    },
+  },
   'max-page-size-understated': {
     description: '/ServiceProviderConfig advertises a maxPageSize (and filter.maxResults) of 3, but larger pages are served.',
     onResponse: (ctx, res) => {

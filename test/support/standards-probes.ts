@@ -135,6 +135,7 @@ export const STANDARDS_PROBES: Record<StandardsDefectName, StandardsProbe> = {
     clean: true,
     faulty: false,
   },
+  'cursor-without-total': { observe: async (call) => 'totalResults' in (await page(call, await threeUsers(call), '')), clean: true, faulty: false },
   'max-page-size-understated': {
     observe: async (call) => obj(obj((await call('GET', '/ServiceProviderConfig')).json).pagination).maxPageSize,
     clean: 1000,
