@@ -20,6 +20,8 @@ export interface RouteContext {
   maxResults: number;
   /** Whether HTTP Basic is accepted (advertised in /ServiceProviderConfig). */
   basic: boolean;
+  /** Whether OAuth client-credentials tokens are issued (advertised in /ServiceProviderConfig). */
+  oauth: boolean;
 }
 
 export function baseUrlOf(ctx: RouteContext, c: Context): string {

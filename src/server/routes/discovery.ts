@@ -14,7 +14,7 @@ export function addDiscoveryRoutes(api: Api, ctx: RouteContext): void {
   const { types } = ctx;
   api.get('/ServiceProviderConfig', (c) => {
     refuseFilter(c);
-    return scimResponse(200, serviceProviderConfig(baseUrlOf(ctx, c), { maxResults: ctx.maxResults, maxBodyBytes: ctx.maxBody, basic: ctx.basic }));
+    return scimResponse(200, serviceProviderConfig(baseUrlOf(ctx, c), { maxResults: ctx.maxResults, maxBodyBytes: ctx.maxBody, basic: ctx.basic, oauth: ctx.oauth }));
   });
   api.all('/ServiceProviderConfig', methodNotAllowed('GET'));
   api.get('/Schemas', (c) => {
