@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { describeError, RunError, UsageError } from './errors.ts';
+import { registerFederation } from './federation.ts';
 import { registerFuzz } from './fuzz.ts';
 import { registerIdp } from './idp.ts';
 import { registerReport } from './report.ts';
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   registerServe(program);
   registerIdp(program);
   registerReport(program);
+  registerFederation(program);
   return program;
 }
 

@@ -9,6 +9,8 @@ import { scimErrors, unknownRoute } from './middleware/errors.ts';
 import { buildResourceTypes, type ResourceTypes } from './resource-types.ts';
 import { addDiscoveryRoutes, addUnsupportedRoutes } from './routes/discovery.ts';
 import { addResourceRoutes } from './routes/resources.ts';
+import { addEntitlementRoutes } from './routes/entitlements.ts';
+import type { EntitlementCatalogue } from './okta-entitlements.ts';
 import { addRootSearchRoutes } from './routes/search.ts';
 import type { RouteContext } from './routes/context.ts';
 import { ResourceService } from './service.ts';
@@ -33,6 +35,8 @@ export interface AppOptions {
   onInternalError?: (error: unknown) => void;
   /** An OAuth 2.0 token endpoint (client credentials, optionally federated); its tokens open the SCIM API too. */
   oauth?: OAuthOptions;
+  /** Publish Okta entitlement and role resource types with this catalogue (/Entitlements, /Roles). */
+  oktaEntitlements?: EntitlementCatalogue;
 }
 
 export interface ScimApp {
@@ -60,6 +64,7 @@ export function createApp(options: AppOptions): ScimApp {
     maxResults: options.maxResults ?? DEFAULT_MAX_RESULTS,
     basic: options.basic !== undefined,
     oauth: options.oauth !== undefined,
+    ...(options.oktaEntitlements ? { entitlements: options.oktaEntitlements } : {}),
   };
   const app = new Hono({ strict: false });
   const api = basePath === '' ? app : app.basePath(basePath);
@@ -76,6 +81,7 @@ export function createApp(options: AppOptions): ScimApp {
   addUnsupportedRoutes(api);
   addRootSearchRoutes(api, ctx);
   addResourceRoutes(api, ctx);
+  if (options.oktaEntitlements) addEntitlementRoutes(api, ctx, options.oktaEntitlements);
   return { app, store, types, basePath, ...(oauth ? { oauth } : {}) };
 }
 

@@ -9,6 +9,7 @@ import { getRequestListener } from '@hono/node-server';
 import { URN } from '../spec/scim-schemas.ts';
 import { createApp, SCIM_CONTENT_TYPE, scimResponse, type ScimApp } from './app.ts';
 import type { OAuthOptions } from './oauth/token-endpoint.ts';
+import { SAMPLE_CATALOGUE, type EntitlementCatalogue } from './okta-entitlements.ts';
 import { ScimError } from './errors.ts';
 import { loadDataFile, persist, type Persister } from './persistence.ts';
 import { seedStore } from './seed.ts';
@@ -18,6 +19,7 @@ export { createApp, SCIM_CONTENT_TYPE, type AppOptions, type ScimApp } from './a
 export { DataFileError } from './persistence.ts';
 export type { OAuthClient, OAuthOptions } from './oauth/token-endpoint.ts';
 export type { FederationTrust } from './oauth/federation.ts';
+export { OKTA_URN, SAMPLE_CATALOGUE, type CatalogueEntry, type EntitlementCatalogue } from './okta-entitlements.ts';
 export { Store, type StoredResource, type StoreSnapshot } from './store.ts';
 
 export interface ServerOptions {
@@ -39,6 +41,8 @@ export interface ServerOptions {
   onInternalError?: (error: unknown) => void;
   /** Turn on the OAuth 2.0 token endpoint (client credentials, optionally federated). */
   oauth?: OAuthOptions;
+  /** Publish Okta entitlement and role resource types: `true` for a sample catalogue, or your own. */
+  oktaEntitlements?: boolean | EntitlementCatalogue;
 }
 
 export interface RunningOAuth {
@@ -78,6 +82,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     ...(options.maxResults !== undefined ? { maxResults: options.maxResults } : {}),
     ...(options.basePath !== undefined ? { basePath: options.basePath } : {}),
     ...(options.oauth ? { oauth: options.oauth } : {}),
+    ...(options.oktaEntitlements ? { oktaEntitlements: options.oktaEntitlements === true ? SAMPLE_CATALOGUE : options.oktaEntitlements } : {}),
     onInternalError: options.onInternalError ?? ((error) => process.stderr.write(`scimproof serve: internal error: ${error instanceof Error ? error.stack : String(error)}\n`)),
   });
   if (options.seed && options.seed > 0 && store.count('User') === 0 && store.count('Group') === 0) seedStore(store, options.seed);
