@@ -55,8 +55,11 @@ export interface ScimClient {
   readonly baseUrl: string;
   readonly exchanges: readonly Exchange[];
   send(request: OutgoingRequest): Promise<Exchange>;
-  /** Asks the token endpoint for a token now (recorded), whatever is cached; OAuth clients only. */
-  requestToken?(): Promise<{ exchange: Exchange; token: IssuedToken | string }>;
+  /**
+   * Asks a token endpoint for a token now, recorded like any request: the client's own OAuth
+   * client (whatever is cached), or `config`. The token is the raw one; the record has it redacted.
+   */
+  requestToken?(config?: OAuthConfig, origin?: ExchangeOrigin): Promise<{ exchange: Exchange; token: IssuedToken | string }>;
   /** Builds the absolute URL a path resolves to (used for Location comparisons). */
   resolve(path: string): string;
   close(): Promise<void>;
@@ -112,11 +115,12 @@ export function createClient(options: ClientOptions): ScimClient {
   const tokenUsedBy = new WeakMap<Exchange, string>();
 
   /** One recorded token request; the token it yields is redacted from everything recorded after. */
-  async function requestToken(): Promise<{ exchange: Exchange; token: IssuedToken | string }> {
-    const { body, headers } = await tokenRequest(oauth!);
+  async function requestToken(config = oauth, origin = TOKEN_ORIGIN): Promise<{ exchange: Exchange; token: IssuedToken | string }> {
+    if (!config) throw new Error('requestToken needs an OAuth client (the client has none)');
+    const { body, headers } = await tokenRequest(config);
     // The token is read from the body as received; what is recorded has it redacted.
     let received: unknown;
-    const exchange = await sendOnce({ method: 'POST', path: oauth!.tokenUrl, headers, rawBody: body, auth: { kind: 'none' }, origin: TOKEN_ORIGIN }, { onJson: (json) => (received = json) });
+    const exchange = await sendOnce({ method: 'POST', path: oauth!.tokenUrl, headers, rawBody: body, auth: { kind: 'none' }, origin }, { onJson: (json) => (received = json) });
     if (!exchange.response) return { exchange, token: `${exchange.transportError!.code}: ${exchange.transportError!.message}` };
     const token = parseTokenResponse(exchange.response.status, received);
     if (typeof token !== 'string') redactor.add(token.accessToken);
@@ -207,7 +211,7 @@ export function createClient(options: ClientOptions): ScimClient {
     return exchange;
   }
 
-  return { baseUrl, exchanges, send, ...(oauth ? { requestToken } : {}), resolve, close: () => dispatcher.close() };
+  return { baseUrl, exchanges, send, requestToken, resolve, close: () => dispatcher.close() };
 }
 
 const usesDefaultAuth = (req: OutgoingRequest): boolean => req.auth === undefined || req.auth === 'default';
