@@ -31,6 +31,8 @@ export interface CertifySettings {
   /** Require Okta entitlements (fail when none are published). */
   entitlements?: boolean;
   matchingAttribute: string;
+  /** Run only these programme tests (`--test`); the verdict is then partial. */
+  tests?: string[];
 }
 
 export class CertifyEnv {
@@ -43,6 +45,11 @@ export class CertifyEnv {
     readonly settings: CertifySettings,
     private readonly area: string,
   ) {}
+
+  /** Is this programme test selected (all are, without --test)? */
+  wants(test: string): boolean {
+    return !this.settings.tests || this.settings.tests.includes(test);
+  }
 
   recorder(test: string): TestRecorder {
     this.ctx.announce(test);

@@ -98,11 +98,22 @@ export function programmeStatus(t: ProgrammeTestResult): ProgrammeTestStatus {
   return t.status;
 }
 
-export function certificationReport(programme: Programme, results: CheckResult[], facts: ProgrammeFacts): CertificationReport {
-  const tests = programme.tests.map((test) => judgeTest(test, results, facts));
+export function certificationReport(programme: Programme, results: CheckResult[], facts: ProgrammeFacts, selected?: string[]): CertificationReport {
+  const tests = programme.tests.map((test) =>
+    selected && !selected.includes(test.name)
+      ? { name: test.name, title: test.title, category: test.category, group: test.group, mirrors: test.mirrors, status: 'skipped' as const, reason: 'not selected (--test)', checkIds: [], failing: [], failingBeyond: [] }
+      : judgeTest(test, results, facts),
+  );
   const passes = programme.passes(tests, programmeStatus);
   const passesStrict = programme.passes(tests, (t) => t.status);
-  return { programme: programme.id, label: programme.label, rule: programme.rule, passes, passesStrict, headline: programme.headline(passes, passesStrict, tests), tests, notes: programme.notes };
+  // A partial run never claims the programme would pass: it says what it ran.
+  const headline = selected ? `Partial pre-flight (--test ${selected.join(',')}): ${tests.filter((t) => selected.includes(t.name)).map((t) => `${t.name} ${t.status}`).join(', ')}` : programme.headline(passes, passesStrict, tests);
+  return { programme: programme.id, label: programme.label, rule: programme.rule, passes: passes && !selected, passesStrict: passesStrict && !selected, headline, tests, notes: programme.notes, ...(selected ? { partial: true } : {}) };
+}
+
+/** The replay-pack checks a selection of tests is judged from (`--test`). */
+export function packChecksOf(programme: Programme, selected?: string[]): string[] {
+  return programme.tests.filter((t) => !selected || selected.includes(t.name)).flatMap((t) => t.packChecks ?? []);
 }
 
 /** `A, B and 3 more` */

@@ -10,9 +10,9 @@ import type { Auth } from '../http/client.ts';
 import type { RunRecord } from '../record/types.ts';
 import { runConformance, type EmbeddedTarget, type RunOptions } from '../runner/run.ts';
 import { CertifyEnv, type CertifySettings, type FederationSettings } from './env.ts';
-import { ENTRA_GALLERY, ENTRA_PACK_CHECKS, runEntraGallery } from './entra/programme.ts';
-import { OKTA_OIN, OKTA_PACK_CHECKS, runOktaOin } from './okta/programme.ts';
-import { certificationReport, type Programme } from './programme.ts';
+import { ENTRA_GALLERY, runEntraGallery } from './entra/programme.ts';
+import { OKTA_OIN, runOktaOin } from './okta/programme.ts';
+import { certificationReport, packChecksOf, type Programme } from './programme.ts';
 
 export type ProgrammeName = 'entra-gallery' | 'okta-oin';
 export const PROGRAMMES: readonly ProgrammeName[] = ['entra-gallery', 'okta-oin'];
@@ -21,14 +21,18 @@ interface ProgrammeRun {
   programme: Programme;
   suites: string[];
   dialects: string[];
-  only: string[];
   run(env: CertifyEnv): Promise<void>;
 }
 
 const RUNS: Record<ProgrammeName, ProgrammeRun> = {
-  'entra-gallery': { programme: ENTRA_GALLERY, suites: ['entra'], dialects: ['entra'], only: ENTRA_PACK_CHECKS, run: runEntraGallery },
-  'okta-oin': { programme: OKTA_OIN, suites: ['okta'], dialects: ['okta'], only: OKTA_PACK_CHECKS, run: runOktaOin },
+  'entra-gallery': { programme: ENTRA_GALLERY, suites: ['entra'], dialects: ['entra'], run: runEntraGallery },
+  'okta-oin': { programme: OKTA_OIN, suites: ['okta'], dialects: ['okta'], run: runOktaOin },
 };
+
+/** The programme's test names, for `--test`. */
+export function testNames(programme: ProgrammeName): string[] {
+  return RUNS[programme].programme.tests.map((t) => t.name);
+}
 
 /** Federation against a vendor's token endpoint: the identity and where its issuer is served. */
 export interface FederationTarget {
@@ -92,11 +96,13 @@ export async function runCertification(options: CertifyOptions): Promise<RunReco
       if (options.federation) settings.federation = await federationSettings(options.federation, issuers);
     }
     const target = embedded;
+    const only = packChecksOf(plan.programme, settings.tests);
     const record = await runConformance({
       ...options,
-      suites: plan.suites,
+      // No replay check selected: the pack runs nothing (an empty --only would select everything).
+      suites: only.length > 0 ? plan.suites : [],
       dialects: plan.dialects,
-      only: plan.only,
+      only,
       ...(target ? { embedded: async () => target } : {}),
       phases: [
         async (ctx) => {
@@ -110,7 +116,7 @@ export async function runCertification(options: CertifyOptions): Promise<RunReco
       ],
     });
     if (!record.meta.runError && record.discovery) {
-      record.certification = certificationReport(plan.programme, record.results, { discovery: record.discovery, options: settings as unknown as Record<string, unknown> });
+      record.certification = certificationReport(plan.programme, record.results, { discovery: record.discovery, options: settings as unknown as Record<string, unknown> }, settings.tests);
     }
     return record;
   } finally {

@@ -14,7 +14,7 @@ export interface RunningIssuer {
   close(): Promise<void>;
 }
 
-export async function startIssuer(identity: FederationIdentity, options: { port?: number; host?: string } = {}): Promise<RunningIssuer> {
+export async function startIssuer(identity: FederationIdentity, options: { port?: number; host?: string; unref?: boolean } = {}): Promise<RunningIssuer> {
   const host = options.host ?? '127.0.0.1';
   let origin = '';
   const paths = () => ({
@@ -50,6 +50,8 @@ export async function startIssuer(identity: FederationIdentity, options: { port?
       resolve();
     });
   });
+  // A test-wide issuer must not keep the process alive.
+  if (options.unref) server.unref();
   const port = (server.address() as AddressInfo).port;
   origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   const p = paths();

@@ -171,6 +171,8 @@ export interface CertificationReport {
   tests: ProgrammeTestResult[];
   /** What the pre-flight simulates or cannot see. */
   notes: string[];
+  /** Only some tests ran (`--test`): no programme verdict is claimed. */
+  partial?: boolean;
 }
 
 export interface RunRecord {

@@ -80,11 +80,10 @@ export const OKTA_OIN: Programme = {
 };
 
 export async function runOktaOin(env: CertifyEnv): Promise<void> {
-  await crudTest(env);
+  if (CRUD_STEPS.some((step) => !step.simulated && env.wants(step.name))) await crudTest(env);
   const applies = publishesEntitlements(env.ctx.discovery.resourceTypes) || env.settings.entitlements === true;
-  if (!applies) return;
+  const wanted = ['Entitlement discovery', 'Entitlements test', 'Users with entitlements and roles'].some((name) => env.wants(name));
+  if (!applies || !wanted || env.ctx.aborted()) return;
   const found = await entitlementDiscovery(env);
   if (found) await usersWithEntitlements(env, found);
 }
-
-export const OKTA_PACK_CHECKS = OKTA_TESTS.filter((t) => t.variant === 'okta').flatMap((t) => t.packChecks ?? []);
