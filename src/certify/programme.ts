@@ -105,7 +105,9 @@ export function certificationReport(programme: Programme, results: CheckResult[]
       : judgeTest(test, results, facts),
   );
   const passes = programme.passes(tests, programmeStatus);
-  const passesStrict = programme.passes(tests, (t) => t.status);
+  // Stricter checks hold whatever the programme's OR rules forgive: a token endpoint that trusts any
+  // signature is a hole even when the other auth test passed.
+  const passesStrict = programme.passes(tests, (t) => t.status) && tests.every((t) => t.failingBeyond.length === 0);
   // A partial run never claims the programme would pass: it says what it ran.
   const headline = selected ? `Partial pre-flight (--test ${selected.join(',')}): ${tests.filter((t) => selected.includes(t.name)).map((t) => `${t.name} ${t.status}`).join(', ')}` : programme.headline(passes, passesStrict, tests);
   return { programme: programme.id, label: programme.label, rule: programme.rule, passes: passes && !selected, passesStrict: passesStrict && !selected, headline, tests, notes: programme.notes, ...(selected ? { partial: true } : {}) };

@@ -29,7 +29,7 @@ export async function createEntraUser(env: CertifyEnv, rec: TestRecorder, step: 
   return { exchange, ...(created(exchange) ? { id: env.noteCreated(exchange, '/Users') } : {}) };
 }
 
-export async function createEntraGroup(env: CertifyEnv, rec: TestRecorder, step: string, displayName = env.name('g')): Promise<{ exchange: Exchange; id?: string; displayName: string }> {
+export async function createEntraGroup(env: CertifyEnv, rec: TestRecorder, step: string, displayName = `Team ${env.name('g')}`): Promise<{ exchange: Exchange; id?: string; displayName: string }> {
   const exchange = await rec.sendAs(E, 'createGroup', { displayName, externalId: displayName }, step);
   return { exchange, displayName, ...(created(exchange) ? { id: env.noteCreated(exchange, '/Groups') } : {}) };
 }
