@@ -8,7 +8,9 @@ import { audienceOf, createIdentity, type FederationIdentity } from '../federati
 import { startIssuer, type RunningIssuer } from '../federation/issuer.ts';
 import type { Auth } from '../http/client.ts';
 import type { RunRecord } from '../record/types.ts';
-import { runConformance, type EmbeddedTarget, type RunOptions } from '../runner/run.ts';
+import type { OAuthConfig } from '../http/oauth.ts';
+import { runConformance, type EmbeddedTarget, type RunOptions, type RunPhase } from '../runner/run.ts';
+import { validateCredentials } from './entra/auth.ts';
 import { CertifyEnv, type CertifySettings, type FederationSettings } from './env.ts';
 import { ENTRA_GALLERY, runEntraGallery } from './entra/programme.ts';
 import { OKTA_OIN, runOktaOin } from './okta/programme.ts';
@@ -135,3 +137,15 @@ async function federationSettings(target: FederationTarget, issuers: RunningIssu
   return { tokenUrl: target.tokenUrl, clientId: target.clientId, ...(target.scope ? { scope: target.scope } : {}), identity: target.identity, issuer };
 }
 
+
+/**
+ * The token endpoint's own checks (a token is issued and opens the API; a wrong secret is refused
+ * with RFC 6749 §5.2's error; forged and expired tokens get 401), for any run that authenticates
+ * with OAuth client credentials.
+ */
+export function oauthChecks(oauth: OAuthConfig, settings: Partial<CertifySettings> = {}): RunPhase {
+  return async (ctx) => {
+    const env = new CertifyEnv(ctx, { ...DEFAULT_SETTINGS, ...settings, oauth }, 'oauth');
+    await validateCredentials(env, false);
+  };
+}

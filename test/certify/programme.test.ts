@@ -30,9 +30,9 @@ describe('Entra gallery pass rule', () => {
   });
 
   it('one auth test failing is fine when the other passed; both failing is not', () => {
-    const one = replace(allPass(), 'gallery.federation.check', 'fail');
+    const one = replace(allPass(), 'federation.check', 'fail');
     expect(certificationReport(ENTRA_GALLERY, one, facts).passes).toBe(true);
-    const both = replace(one, 'gallery.credentials.check', 'fail');
+    const both = replace(one, 'oauth.check', 'fail');
     const report = certificationReport(ENTRA_GALLERY, both, facts);
     expect(report.passes).toBe(false);
     expect(report.headline).toBe("Would fail Microsoft's validation: Validate_Credentials_Test or Federated_Identity_Test (neither passed)");
@@ -48,11 +48,11 @@ describe('Entra gallery pass rule', () => {
   });
 
   it("a stricter check beyond Microsoft's fails the strict verdict only, and says so", () => {
-    const results = [...allPass(), result('gallery.federation.refuses.bad-signature', 'fail')];
+    const results = [...allPass(), result('federation.refuses.bad-signature', 'fail')];
     const report = certificationReport(ENTRA_GALLERY, results, facts);
     expect(report).toMatchObject({ passes: true, passesStrict: false });
     expect(report.headline).toBe("Would pass Microsoft's validation, but scimproof's stricter auth checks fail in Federated_Identity_Test");
-    expect(report.tests.find((t) => t.name === 'Federated_Identity_Test')).toMatchObject({ status: 'failed', failing: [], failingBeyond: ['gallery.federation.refuses.bad-signature'] });
+    expect(report.tests.find((t) => t.name === 'Federated_Identity_Test')).toMatchObject({ status: 'failed', failing: [], failingBeyond: ['federation.refuses.bad-signature'] });
   });
 
   it('a test whose checks were all skipped (its precondition failed) is not a pass', () => {

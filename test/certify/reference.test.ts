@@ -26,7 +26,7 @@ describe('certify against the embedded reference server', () => {
     expect(record.certification).toMatchObject({ passes: true, passesStrict: true, headline: "Would pass Microsoft's validation: all 27 applicable tests pass" });
     // The auth tests really ran their refusals, and the expired token came from the server itself.
     const ran = new Set(record.results.filter((r) => r.status === 'pass').map((r) => r.checkId));
-    for (const id of ['gallery.credentials.wrong-secret.refused', 'gallery.credentials.expired-token', 'gallery.credentials.forged-token', 'gallery.federation.refuses.bad-signature', 'gallery.federation.refuses.wrong-audience', 'gallery.rate.sustained']) expect(ran, id).toContain(id);
+    for (const id of ['oauth.wrong-secret.refused', 'oauth.expired-token', 'oauth.forged-token', 'federation.refuses.bad-signature', 'federation.refuses.wrong-audience', 'gallery.rate.sustained']) expect(ran, id).toContain(id);
     const json = microsoftResult(record, record.certification!) as { overallLogicAppResult: string; testResults: { testName: string; testResult: string; testCategory: string }[] };
     expect(json.overallLogicAppResult).toBe('Succeeded');
     expect(json.testResults.map((t) => t.testName).sort()).toEqual([...LOGIC_APP_TESTS].sort());

@@ -60,11 +60,11 @@ export const ENTRA_TESTS: ProgrammeTest[] = [
   own('SCIM_User_Update_Test', 'PATCH of every eligible user attribute reads back as sent', 'mandatory', SCIM, 'gallery.scim-user-update.', `${direct} Eligible: single-valued writable scalars in /Schemas, values realistic where formats are validated.`),
   own('SCIM_Group_Create_Test', 'POST /Groups answers 200 or 201 with an id and the displayName sent', 'mandatory', SCIM, 'gallery.scim-group-create.', direct, { failWhen: groupsMissing }),
   own('SCIM_Group_Update_Test', 'PATCH of the group attributes reads back as sent', 'mandatory', SCIM, 'gallery.scim-group-update.', direct, { failWhen: groupsMissing }),
-  own('Validate_Credentials_Test', 'OAuth client credentials: a token that lives 60–360 minutes and opens the SCIM endpoint', 'mandatory', SCIM, 'gallery.credentials.', `${direct} Beyond Microsoft: a wrong secret is refused with RFC 6749 §5.2's error, forged and expired tokens get 401.`, {
+  own('Validate_Credentials_Test', 'OAuth client credentials: a token that lives 60–360 minutes and opens the SCIM endpoint', 'mandatory', SCIM, 'oauth.', `${direct} Beyond Microsoft: a wrong secret is refused with RFC 6749 §5.2's error, forged and expired tokens get 401.`, {
     beyond: CREDENTIALS_BEYOND,
     skipWhen: (f) => (f.options.oauth ? undefined : 'SKIPPED - the run uses a static bearer token (give --oauth-token-url, --client-id and --client-secret); Microsoft skips it too when scimTokenEndpoint is empty'),
   }),
-  own('Federated_Identity_Test', 'Workload identity federation: an Entra-signed client assertion is exchanged for a token that opens the SCIM endpoint', 'mandatory', SCIM, 'gallery.federation.', 'scimproof plays Entra: it signs RFC 7523 assertions with its own key and serves the matching OpenID configuration and JWKS, which your token endpoint must be configured to trust (real Entra signs with its own keys). Beyond Microsoft: wrong aud, sub or iss, an expired assertion and a bad signature must be refused.', {
+  own('Federated_Identity_Test', 'Workload identity federation: an Entra-signed client assertion is exchanged for a token that opens the SCIM endpoint', 'mandatory', SCIM, 'federation.', 'scimproof plays Entra: it signs RFC 7523 assertions with its own key and serves the matching OpenID configuration and JWKS, which your token endpoint must be configured to trust (real Entra signs with its own keys). Beyond Microsoft: wrong aud, sub or iss, an expired assertion and a bad signature must be refused.', {
     beyond: FEDERATION_BEYOND,
     skipWhen: (f) => (f.options.federation ? undefined : 'SKIPPED - no federation configured (give --federation-token-url and --federation-client-id); Microsoft skips it too when its federated parameters are empty'),
   }),
