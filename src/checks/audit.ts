@@ -80,8 +80,9 @@ function verdict(id: string, title: string, refs: string[], level: Level, audite
  * must do (never a 5xx) is judged where they are sent.
  */
 export function auditResponses(exchanges: readonly Exchange[]): CheckResult[] {
-  // Rate-limit bursts are judged as a whole by their own check (a gateway's 429 is often not SCIM).
-  const audited = exchanges.filter((x) => x.response && x.origin && !['cleanup', 'fuzz'].includes(x.origin.suite) && x.origin.scenario !== 'robustness' && x.origin.probe !== 'burst');
+  // Token requests (suite `oauth`) go to an OAuth endpoint, which answers application/json by design;
+  // rate-limit bursts are judged as a whole by their own check (a gateway's 429 is often not SCIM).
+  const audited = exchanges.filter((x) => x.response && x.origin && !['cleanup', 'fuzz', 'oauth'].includes(x.origin.suite) && x.origin.scenario !== 'robustness' && x.origin.probe !== 'burst');
   const invalid: Offence[] = [];
   const wrongType: Offence[] = [];
   for (const exchange of audited) {

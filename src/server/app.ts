@@ -4,12 +4,15 @@
 // tries handlers in registration order, so each path's 405 catch-all comes after its methods.
 import { Hono } from 'hono';
 import { requireCredentials } from './middleware/auth.ts';
+import { addOAuthMetadata, addTokenEndpoint, type OAuthOptions, type TokenService } from './oauth/token-endpoint.ts';
 import { scimErrors, unknownRoute } from './middleware/errors.ts';
 import { rateLimit, type RateLimit } from './middleware/rate-limit.ts';
 import { pagingConfig, type PaginationMode } from './paging.ts';
 import { buildResourceTypes, type ResourceTypes } from './resource-types.ts';
 import { addDiscoveryRoutes, addUnsupportedRoutes } from './routes/discovery.ts';
 import { addResourceRoutes } from './routes/resources.ts';
+import { addEntitlementRoutes } from './routes/entitlements.ts';
+import type { EntitlementCatalogue } from './okta-entitlements.ts';
 import { addRootSearchRoutes } from './routes/search.ts';
 import type { RouteContext } from './routes/context.ts';
 import { ResourceService, type ServerProfile } from './service.ts';
@@ -44,6 +47,10 @@ export interface AppOptions {
   store?: Store;
   /** Called with unexpected errors (they are answered with a 500 SCIM error). */
   onInternalError?: (error: unknown) => void;
+  /** An OAuth 2.0 token endpoint (client credentials, optionally federated); its tokens open the SCIM API too. */
+  oauth?: OAuthOptions;
+  /** Publish Okta entitlement and role resource types with this catalogue (/Entitlements, /Roles). */
+  oktaEntitlements?: EntitlementCatalogue;
 }
 
 export interface ScimApp {
@@ -51,6 +58,8 @@ export interface ScimApp {
   store: Store;
   types: ResourceTypes;
   basePath: string;
+  /** Present when the token endpoint is on. */
+  oauth?: TokenService;
 }
 
 const DEFAULT_MAX_BODY = 1024 * 1024;
@@ -75,20 +84,27 @@ export function createApp(options: AppOptions): ScimApp {
       ...(options.now ? { now: options.now } : {}),
     }),
     basic: options.basic !== undefined,
+    oauth: options.oauth !== undefined,
+    ...(options.oktaEntitlements ? { entitlements: options.oktaEntitlements } : {}),
   };
   const app = new Hono({ strict: false });
   const api = basePath === '' ? app : app.basePath(basePath);
 
   app.onError(scimErrors(options.onInternalError));
   app.notFound(unknownRoute);
-  app.use('*', requireCredentials({ token: options.token, basic: options.basic }));
+  // The token endpoint comes before the credentials check: hono runs handlers in the order they
+  // were added, and a client asks for its token without one.
+  const oauth = options.oauth ? addTokenEndpoint(app, options.oauth) : undefined;
+  if (oauth && options.oauth) addOAuthMetadata(app, oauth, options.oauth);
+  app.use('*', requireCredentials({ token: options.token, basic: options.basic, ...(oauth ? { issued: oauth.tokens } : {}) }));
   if (options.rateLimit) app.use('*', rateLimit(options.rateLimit, options.now));
 
   addDiscoveryRoutes(api, ctx);
   addUnsupportedRoutes(api);
   addRootSearchRoutes(api, ctx);
   addResourceRoutes(api, ctx);
-  return { app, store, types, basePath };
+  if (options.oktaEntitlements) addEntitlementRoutes(api, ctx, options.oktaEntitlements);
+  return { app, store, types, basePath, ...(oauth ? { oauth } : {}) };
 }
 
 function normalizeBasePath(path: string): string {

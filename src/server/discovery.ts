@@ -10,6 +10,7 @@ export interface DiscoveryOptions {
   paging: PagingConfig;
   maxBodyBytes: number;
   basic: boolean;
+  oauth: boolean;
   profile?: ServerProfile;
 }
 
@@ -23,6 +24,14 @@ export function serviceProviderConfig(baseUrl: string, options: DiscoveryOptions
       primary: true,
     },
   ];
+  if (options.oauth) {
+    authenticationSchemes.push({
+      type: 'oauth2',
+      name: 'OAuth 2.0 client credentials',
+      description: 'Bearer tokens from the token endpoint (/.well-known/oauth-authorization-server names it), for a client secret or a federated client assertion.',
+      specUri: 'https://www.rfc-editor.org/info/rfc6749',
+    });
+  }
   if (options.basic) {
     authenticationSchemes.push({
       type: 'httpbasic',

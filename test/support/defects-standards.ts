@@ -1,11 +1,15 @@
 // Defects for the newer standards: RFC 9865 cursor paging and the SCIM interoperability profiles.
 // Same shape as ./defects.ts (hooks for the rewriting proxy in ./proxy.ts); each is one realistic
 // way a server gets that standard wrong. faulty-server.ts merges this catalogue into DEFECTS.
+import type { ServerOptions } from '../../src/server/index.ts';
 import type { Defect } from './defects.ts';
 import { editJson, editRequestJson, isCreate, isListRequest, isObject, parse, remember, resourcePath, scimError, scimTypeOf, htmlPage } from './defects.ts';
 import type { HookContext, ProxyRequest, ProxyResponse } from './proxy.ts';
 
 type Json = Record<string, unknown>;
+
+/** These defects sit on a server that otherwise meets the interoperability profile. */
+const onInteropServer = async (): Promise<Partial<ServerOptions>> => ({ profile: 'interop' });
 
 const cursorOf = (ctx: HookContext): string | null => (isListRequest(ctx.req) ? ctx.req.query.get('cursor') : null);
 
@@ -216,6 +220,7 @@ export const STANDARDS_DEFECTS = {
     json.interopProfileConformant = 'yes';
   }),
   'undefined-attributes-dropped': {
+    upstream: onInteropServer,
     description: 'Attributes and schema URIs /Schemas does not define are silently dropped from creates (201) instead of refused.',
     onRequest: async (ctx) => {
       if (!isCreate(ctx.req) || resourcePath(ctx.req.path)?.type !== 'Users') return;
@@ -228,6 +233,7 @@ export const STANDARDS_DEFECTS = {
     },
   },
   'undefined-attribute-invalid-value': {
+    upstream: onInteropServer,
     description: 'An attribute or schema URI /Schemas does not define is refused with 400 invalidValue (the RFC 7644 habit) instead of invalidSyntax.',
     onResponse: (ctx, res) => {
       const json = parse(res.body);
@@ -235,6 +241,7 @@ export const STANDARDS_DEFECTS = {
     },
   },
   'pathless-patch-accepted': {
+    upstream: onInteropServer,
     description: 'A PATCH operation without a path is applied (each key of its value as a path) instead of refused.',
     onRequest: (ctx) => {
       if (!isPatch(ctx.req)) return;
@@ -329,6 +336,7 @@ export const STANDARDS_DEFECTS = {
     },
   },
   'patch-add-complex-replaces': {
+    upstream: onInteropServer,
     description: 'add of a singular complex attribute (name) replaces it whole, dropping the sub-attributes not sent.',
     onRequest: (ctx) => {
       if (!isPatch(ctx.req, 'Users')) return;
@@ -338,6 +346,7 @@ export const STANDARDS_DEFECTS = {
     },
   },
   'patch-replace-complex-merges': {
+    upstream: onInteropServer,
     description: 'replace of a singular complex attribute (name) merges into it, keeping the sub-attributes not sent (RFC 7644 style, not the profile\'s).',
     onRequest: (ctx) => {
       if (!isPatch(ctx.req, 'Users')) return;
@@ -508,6 +517,7 @@ export const STANDARDS_DEFECTS = {
     },
   },
   'rate-limit-without-retry-after': {
+    upstream: async () => ({ rateLimit: { perSecond: 2, burst: 2 } }),
     description: 'The server answers 429 without a Retry-After header.',
     onResponse: (_ctx, res) => {
       if (res.status === 429) delete res.headers['retry-after'];

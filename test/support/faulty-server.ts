@@ -2,8 +2,8 @@
 // applies one entry of the defect catalogue (./defects.ts, and ./defects-standards.ts for cursor
 // paging and the interoperability profiles). A check's own test starts the defect it exists to
 // catch and shows the check fails against it (and passes against the clean server).
-import { startServer, type ServerOptions } from '../../src/server/index.ts';
-import { DEFECTS as BASE_DEFECTS } from './defects.ts';
+import { startServer, type RunningServer, type ServerOptions } from '../../src/server/index.ts';
+import { DEFECTS as BASE_DEFECTS, type Defect } from './defects.ts';
 import { STANDARDS_DEFECTS } from './defects-standards.ts';
 import { startProxy } from './proxy.ts';
 
@@ -16,20 +16,27 @@ export interface FaultyServer {
   url: string;
   token: string;
   defect: DefectName;
+  /** The clean server behind the proxy (to mint tokens, revoke them …). */
+  upstream: RunningServer;
+  /** The proxy's OAuth token endpoint, when the upstream has one. */
+  tokenUrl?: string;
   close(): Promise<void>;
 }
 
-/** `server` passes options to the reference server behind the proxy (`pagination`, `profile` …). */
-export async function startFaultyServer(defect: DefectName, options: { require?: string[]; server?: Omit<ServerOptions, 'port'> } = {}): Promise<FaultyServer> {
-  const hooks = DEFECTS[defect];
+export async function startFaultyServer(defect: DefectName, options: { require?: string[]; server?: Partial<ServerOptions> } = {}): Promise<FaultyServer> {
+  const hooks = DEFECTS[defect] as Defect;
   if (!hooks) throw new Error(`unknown defect "${defect}"`);
-  const upstream = await startServer({ ...options.server, port: 0, ...(options.require ? { require: options.require } : {}) });
+  // A defect of a token endpoint or of entitlements needs an upstream that has one.
+  const needs = hooks.upstream ? await hooks.upstream() : {};
+  const upstream = await startServer({ port: 0, ...needs, ...options.server, ...(options.require ? { require: options.require } : {}) });
   try {
     const proxy = await startProxy(upstream.url, upstream.token, hooks);
     return {
       url: proxy.url,
       token: upstream.token,
       defect,
+      upstream,
+      ...(upstream.oauth ? { tokenUrl: `${new URL(proxy.url).origin}${new URL(upstream.oauth.tokenUrl).pathname}` } : {}),
       close: async () => {
         await proxy.close();
         await upstream.close();

@@ -3,6 +3,7 @@ import type { Context, Hono } from 'hono';
 import type { BlankEnv, BlankSchema } from 'hono/types';
 import { ScimError } from '../errors.ts';
 import type { PagingConfig } from '../paging.ts';
+import type { EntitlementCatalogue } from '../okta-entitlements.ts';
 import type { ResourceTypes } from '../resource-types.ts';
 import type { ResourceService, ServerProfile } from '../service.ts';
 import type { Store } from '../store.ts';
@@ -23,6 +24,10 @@ export interface RouteContext {
   basic: boolean;
   /** The profile the server meets and declares (`interopProfileConformant`). */
   profile?: ServerProfile;
+  /** Whether OAuth client-credentials tokens are issued (advertised in /ServiceProviderConfig). */
+  oauth: boolean;
+  /** Okta entitlement and role catalogue, when published. */
+  entitlements?: EntitlementCatalogue;
 }
 
 export function baseUrlOf(ctx: RouteContext, c: Context): string {
