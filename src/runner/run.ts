@@ -4,7 +4,8 @@
 // meta.runError set, so a report is written either way.
 import { randomBytes } from 'node:crypto';
 import { createClient, DEFAULT_TIMEOUT_MS, type Auth, type ScimClient } from '../http/client.ts';
-import type { CheckResult, CleanupEntry, Discovery, Exchange, RunRecord, Summary } from '../record/types.ts';
+import type { CheckResult, CleanupEntry, Discovery, Exchange, ReportSection, RunRecord, Summary } from '../record/types.ts';
+import { LeftOutLog } from './left-out-log.ts';
 import { loadSuites, SuiteError } from '../suite/load.ts';
 import type { LoadedSuite } from '../suite/types.ts';
 import { TOOL_NAME, TOOL_VERSION } from '../version.ts';
@@ -84,6 +85,7 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
   let client: ScimClient | undefined;
   let target = options.url ?? '(embedded reference server)';
   let fuzz: FuzzOutcome | undefined;
+  const leftOut = new LeftOutLog();
 
   try {
     // `fuzz` is not a folder of suite files: it runs after the data suites (src/fuzz).
@@ -135,6 +137,7 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
       },
       aborted: () => (options.signal?.aborted ?? false) || breaker.tripped,
       wrongAuth,
+      onLeftOut: (origin, list) => leftOut.record(origin, list),
     };
     try {
       const [discoverySuite, ...rest] = suites as [LoadedSuite, ...LoadedSuite[]];
@@ -204,7 +207,7 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
     exchanges: [...(client ? client.exchanges : []), ...(fuzz?.exchanges ?? [])],
     results,
     cleanup: [...cleanup, ...(fuzz?.cleanup ?? [])],
-    ...(fuzz && fuzz.sections.length > 0 ? { sections: fuzz.sections } : {}),
+    ...sectionsOf([...leftOut.sections(), ...(fuzz?.sections ?? [])]),
     ...(runError ? {} : idpVerdictsOf(results)),
     summary: summarize(results),
   };
@@ -223,6 +226,10 @@ async function runSuite(suite: LoadedSuite, ctx: ScenarioContext, events: RunEve
     }
   }
   return captured;
+}
+
+function sectionsOf(sections: ReportSection[]): { sections?: ReportSection[] } {
+  return sections.length > 0 ? { sections } : {};
 }
 
 function idpVerdictsOf(results: CheckResult[]): { idpVerdicts?: RunRecord['idpVerdicts'] } {

@@ -10,7 +10,10 @@ import { getPointer } from '../util/pointer.ts';
 import { buildDialectRequest } from '../dialects/index.ts';
 import { DialectArgumentError } from '../dialects/shared.ts';
 import { describeCapability } from './discovery.ts';
-import { MissingVariable, omitPath, render } from './template.ts';
+import { MissingVariable, render } from './template.ts';
+import { leaveOut } from './leave-out.ts';
+import { fitRequest, type LeftOut } from './schema-fit.ts';
+import { advertisedUser } from '../spec/advertised.ts';
 
 export interface ScenarioContext {
   client: ScimClient;
@@ -23,6 +26,8 @@ export interface ScenarioContext {
   aborted(): boolean;
   /** Credentials used by `auth: wrong-*` probes. */
   wrongAuth: { bearer: Auth; basic: Auth };
+  /** Told what a request left out because the server does not advertise it (schema-fit.ts). */
+  onLeftOut?(origin: NonNullable<OutgoingRequest['origin']>, leftOut: LeftOut[]): void;
 }
 
 interface StepInstance {
@@ -83,7 +88,14 @@ export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx
       if (!step.continueOnFailure) stopReason = reason;
       continue;
     }
-    const exchange = await ctx.client.send(request);
+    // Like an IdP's attribute mapping, requests carry only attributes the server advertises.
+    const fitted = fitRequest(request, advertisedUser(ctx.discovery));
+    if ('skip' in fitted) {
+      for (const e of expectations) ctx.onResult({ ...base(e), status: 'skip', reason: fitted.skip, exchangeIds: [] });
+      continue;
+    }
+    if (fitted.leftOut.length > 0) ctx.onLeftOut?.(origin, fitted.leftOut);
+    const exchange = await ctx.client.send(fitted.request);
     const captureProblem = capture(step, exchange, vars);
     for (const e of expectations) ctx.onResult(judge(e, base(e), exchange, stepVars, ctx));
     if (captureProblem && !step.continueOnFailure) stopReason = `step "${step.name}" did not yield ${captureProblem}`;
@@ -111,7 +123,7 @@ function buildRequest(step: Step, vars: Record<string, unknown>, ctx: ScenarioCo
     return { method: built.method, path: built.path, ...(built.headers ? { headers: built.headers } : {}), ...(built.json !== undefined ? { json: built.json } : {}), auth: 'default', ...(origin ? { origin } : {}) };
   }
   let body = send.body === undefined ? undefined : render(send.body, vars);
-  for (const path of send.omit ?? []) body = omitPath(body, render(path, vars));
+  for (const path of send.omit ?? []) body = leaveOut(body, render(path, vars), ctx.discovery);
   const auth = send.auth === 'none' ? ({ kind: 'none' } as const) : send.auth === 'wrong-bearer' ? ctx.wrongAuth.bearer : send.auth === 'wrong-basic' ? ctx.wrongAuth.basic : 'default';
   return {
     method: send.method ?? 'GET',
