@@ -13,6 +13,8 @@ import { createRandom } from '../util/random.ts';
 import { CleanupJournal } from './cleanup.ts';
 import { buildDiscovery, requiredAttributes } from './discovery.ts';
 import { runScenario, type ScenarioContext } from './scenario.ts';
+import { probeScope, type ScopeStrategy } from './scope-probe.ts';
+import { filterSupportSection } from './filter-support.ts';
 import { diagnoseTarget } from './preflight.ts';
 import { selector } from './select.ts';
 import { TimeoutBreaker } from './breaker.ts';
@@ -86,10 +88,11 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
   let target = options.url ?? '(embedded reference server)';
   let fuzz: FuzzOutcome | undefined;
   const leftOut = new LeftOutLog();
+  let loaded: LoadedSuite[] = [];
 
   try {
     // `fuzz` is not a folder of suite files: it runs after the data suites (src/fuzz).
-    const suites = loadSuites(['discovery', ...options.suites.filter((s) => s !== 'discovery' && s !== 'fuzz')], options.suitesDir);
+    const suites = (loaded = loadSuites(['discovery', ...options.suites.filter((s) => s !== 'discovery' && s !== 'fuzz')], options.suitesDir));
     if (!options.url) {
       embedded = await startEmbedded();
       target = embedded.url;
@@ -147,6 +150,11 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
       // RFC 7643 §4.1.1 makes userName required whatever /Schemas says.
       runVars.requiredUserAttributes = [...new Set(['userName', ...requiredAttributes(discovery), ...(options.requireAttributes ?? [])])];
       runError = diagnoseTarget(client.exchanges);
+      if (!runError && (options.suites.includes('core') || options.suites.includes('fuzz'))) {
+        const scope = await probeScope(client, prefix, discovery);
+        discovery.capabilities.scopedQueries = scope !== undefined;
+        if (scope) runVars.scopeStrategy = scope;
+      }
       if (!runError) for (const suite of rest) await runSuite(suite, ctx, options.events, false, options.dialects);
       if (!runError && options.suites.includes('core') && !ctx.aborted()) {
         for (const result of auditResponses(client.exchanges)) if (select(result.checkId)) ctx.onResult(result);
@@ -166,6 +174,8 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
           ...(options.events?.onExchange ? { onExchange: options.events.onExchange } : {}),
           aborted: ctx.aborted,
           ...(replay ? { replay } : {}),
+          ...(runVars.scopeStrategy ? { scope: runVars.scopeStrategy as ScopeStrategy } : {}),
+          ...(options.requireAttributes ? { requireAttributes: options.requireAttributes } : {}),
         });
       }
       if (options.baseline && !ctx.aborted()) for (const stale of staleWaivers(results, options.baseline)) ctx.onResult(stale);
@@ -207,7 +217,7 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
     exchanges: [...(client ? client.exchanges : []), ...(fuzz?.exchanges ?? [])],
     results,
     cleanup: [...cleanup, ...(fuzz?.cleanup ?? [])],
-    ...sectionsOf([...leftOut.sections(), ...(fuzz?.sections ?? [])]),
+    ...sectionsOf([...leftOut.sections(), ...[filterSupportSection(loaded, results)].filter((s) => s !== undefined), ...(fuzz?.sections ?? [])]),
     ...(runError ? {} : idpVerdictsOf(results)),
     summary: summarize(results),
   };

@@ -13,6 +13,7 @@ import { describeCapability } from './discovery.ts';
 import { MissingVariable, render } from './template.ts';
 import { leaveOut } from './leave-out.ts';
 import { fitRequest, type LeftOut } from './schema-fit.ts';
+import { scopeFilter, type ScopeStrategy } from './scope-probe.ts';
 import { advertisedUser } from '../spec/advertised.ts';
 
 export interface ScenarioContext {
@@ -47,7 +48,9 @@ const statusFor = (verdict: Verdict, level: Expectation['level']): CheckResult['
 export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx: ScenarioContext, variant?: string): Promise<Record<string, unknown>> {
   const scenario = suite.scenarios[scenarioIndex]!;
   const tag = `${String(ctx.runVars.prefix)}${scenario.id.replace(/[^a-z0-9]/gi, '')}${variant ? variant.replace(/[^a-z0-9]/gi, '') : ''}`;
-  const vars: Record<string, unknown> = { ...ctx.runVars, scenario: { tag }, ...(variant ? { dialect: variant } : {}) };
+  const strategy = ctx.runVars.scopeStrategy as ScopeStrategy | undefined;
+  // `{{scenario.scope}}`: a filter that selects this scenario's users (scope-probe.ts).
+  const vars: Record<string, unknown> = { ...ctx.runVars, scenario: { tag, ...(strategy ? { scope: scopeFilter(strategy, tag) } : {}) }, ...(variant ? { dialect: variant } : {}) };
   const pointerBase = `${suite.file}#/scenarios/${scenarioIndex}`;
   const instances = expand(scenario, vars, variant ? `[${variant}]` : '');
   const selectedIds = instances.flatMap((i) => (i.step.expect ?? []).map((e) => e.id + i.suffix)).filter((id) => ctx.selected(id));
