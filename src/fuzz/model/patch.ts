@@ -23,12 +23,16 @@ export type ModelOp =
   | { kind: 'pathless'; op: 'add' | 'replace'; value: Json };
 
 export type PatchOutcome =
-  /** Every conforming server ends here. */
-  | { kind: 'ok'; data: Json }
+  /**
+   * Every conforming server ends here, or in one of `alternatives` where the RFC reads two ways
+   * (a filtered replace of a whole complex value: RFC 7644 §3.5.2.3 says the matching values "SHALL
+   * be replaced", and also that sub-attributes a complex value does not specify are left unchanged).
+   */
+  | { kind: 'ok'; data: Json; alternatives?: Json[] }
   /** Every conforming server answers 4xx and changes nothing. */
   | { kind: 'error'; reason: string }
   /** The RFC allows both: success with `data`, or 4xx with no change (removing what is not there). */
-  | { kind: 'either'; data: Json; reason: string };
+  | { kind: 'either'; data: Json; reason: string; alternatives?: Json[] };
 
 export function definition(schemas: ResourceSchemas, container: string | null, name: string): AttributeDefinition | undefined {
   const defs = container === null ? [...schemas.common, ...schemas.core.attributes] : (schemas.extensions.find((e) => e.id === container)?.attributes ?? []);
@@ -139,7 +143,7 @@ function matching(data: Json, attr: string, type: string): { list: Json[]; match
   return { list, matched };
 }
 
-function applyOne(schemas: ResourceSchemas, data: Json, op: ModelOp): void {
+function applyOne(schemas: ResourceSchemas, data: Json, op: ModelOp, merge = false): void {
   switch (op.kind) {
     case 'set':
       setValue(schemas, data, op.op, op.target, op.value);
@@ -156,7 +160,7 @@ function applyOne(schemas: ResourceSchemas, data: Json, op: ModelOp): void {
         return;
       }
       const replacement = op.value as Json;
-      data[op.attr] = list.map((e) => (matched.includes(e) ? { ...replacement } : e));
+      data[op.attr] = list.map((e) => (matched.includes(e) ? (merge ? { ...e, ...replacement } : { ...replacement }) : e));
       const fresh = (data[op.attr] as Json[]).find((e) => e.primary === true && replacement.primary === true);
       if (fresh) clearOtherPrimaries(data[op.attr] as Json[], fresh);
       return;
@@ -198,5 +202,21 @@ export function applyOps(schemas: ResourceSchemas, data: Json, ops: readonly Mod
       throw error;
     }
   }
-  return ambiguity ? { kind: 'either', data: copy, reason: ambiguity } : { kind: 'ok', data: copy };
+  const alternatives = mergedReading(schemas, data, ops, copy);
+  if (ambiguity) return { kind: 'either', data: copy, reason: ambiguity, ...alternatives };
+  return { kind: 'ok', data: copy, ...alternatives };
+}
+
+/** The state under the other reading of a filtered replace of a whole complex value, if it differs. */
+function mergedReading(schemas: ResourceSchemas, data: Json, ops: readonly ModelOp[], replaced: Json): { alternatives?: Json[] } {
+  if (!ops.some((op) => op.kind === 'filtered-replace' && op.sub === undefined)) return {};
+  const merged = structuredClone(data);
+  for (const op of ops) {
+    try {
+      applyOne(schemas, merged, op, true);
+    } catch (error) {
+      if (!(error instanceof Ambiguous)) throw error;
+    }
+  }
+  return JSON.stringify(merged) === JSON.stringify(replaced) ? {} : { alternatives: [merged] };
 }
