@@ -202,9 +202,27 @@ export function applyOps(schemas: ResourceSchemas, data: Json, ops: readonly Mod
       throw error;
     }
   }
+  // A PATCH may not leave out what the server requires (RFC 7643 §2.2): every server refuses it.
+  const missing = missingRequired(schemas, copy);
+  if (missing) return { kind: 'error', reason: `${missing} is required` };
   const alternatives = mergedReading(schemas, data, ops, copy);
   if (ambiguity) return { kind: 'either', data: copy, reason: ambiguity, ...alternatives };
   return { kind: 'ok', data: copy, ...alternatives };
+}
+
+/** The first required attribute (or sub-attribute of a present value) the data lacks. */
+function missingRequired(schemas: ResourceSchemas, data: Json): string | undefined {
+  const absent = (v: unknown) => v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0);
+  for (const def of schemas.core.attributes) {
+    if (def.mutability === 'readOnly') continue;
+    const value = data[def.name];
+    if (def.required && absent(value)) return def.name;
+    if (absent(value) || def.type !== 'complex') continue;
+    for (const element of Array.isArray(value) ? value : [value]) {
+      for (const sub of def.subAttributes ?? []) if (sub.required && sub.mutability !== 'readOnly' && absent((element as Json)[sub.name])) return `${def.name}.${sub.name}`;
+    }
+  }
+  return undefined;
 }
 
 /** The state under the other reading of a filtered replace of a whole complex value, if it differs. */

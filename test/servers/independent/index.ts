@@ -237,7 +237,7 @@ async function resourceRoute(ctx: Ctx, req: IncomingMessage, model: ResourceMode
       ifMatch(ctx, req, stored);
       const draft = applyPatch(model, stored.data, id, body(), ctx.rejectUnknown);
       // The patched resource is held to the same rules as a PUT (Entra's "True"/"False" accepted).
-      return one(ctx.store.replace(model.kind, id, normalize(model, draft, { rejectUnknown: ctx.rejectUnknown, lenientBooleans: true })));
+      return one(ctx.store.replace(model.kind, id, normalize(model, { schemas: [model.core.id], ...draft }, { rejectUnknown: ctx.rejectUnknown, lenientBooleans: true })));
     }
     case 'DELETE':
       ifMatch(ctx, req, stored);

@@ -196,6 +196,7 @@ function remove(target: Target, value: unknown): void {
 /** Applies a PatchOp body to a copy of `current`; returns the draft, to be validated by the caller. */
 export function applyPatch(model: ResourceModel, current: Resource, id: string, body: unknown, rejectUnknown: boolean): Resource {
   if (!isObject(body)) throw badRequest('invalidSyntax', 'a PATCH body must be a JSON object');
+  if (!Array.isArray(body.schemas) || !body.schemas.includes('urn:ietf:params:scim:api:messages:2.0:PatchOp')) throw badRequest('invalidSyntax', 'a PATCH body must list urn:ietf:params:scim:api:messages:2.0:PatchOp in "schemas"');
   const ops = body.Operations ?? body.operations;
   if (!Array.isArray(ops) || ops.length === 0) throw badRequest('invalidSyntax', 'a PATCH body needs a non-empty "Operations" list');
   const draft = structuredClone(current);

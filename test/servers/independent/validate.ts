@@ -108,8 +108,8 @@ function checkRequired(defs: readonly Attr[], data: Resource, where: string): vo
 export function normalize(model: ResourceModel, body: unknown, o: NormalizeOptions): Resource {
   if (!isObject(body)) throw badRequest('invalidSyntax', 'the request body must be a JSON object');
   const schemas = body.schemas;
-  if (schemas !== undefined && (!Array.isArray(schemas) || schemas.some((s) => typeof s !== 'string'))) throw badRequest('invalidSyntax', '"schemas" must be a list of schema URIs');
-  if (Array.isArray(schemas) && !schemas.some((s) => String(s).toLowerCase() === model.core.id.toLowerCase())) throw badRequest('invalidValue', `"schemas" must include ${model.core.id}`);
+  if (!Array.isArray(schemas) || schemas.some((s) => typeof s !== 'string')) throw badRequest('invalidSyntax', '"schemas" (a list of schema URIs) is required (RFC 7643 §3)');
+  if (!schemas.some((s) => String(s).toLowerCase() === model.core.id.toLowerCase())) throw badRequest('invalidValue', `"schemas" must include ${model.core.id}`);
   const extIds = new Set(model.extensions.map((e) => e.id.toLowerCase()));
   const commonWritable = COMMON.filter((a) => a.mutability !== 'readOnly');
   const out: Resource = {
