@@ -24,19 +24,17 @@ export function filterSupportSection(suites: readonly LoadedSuite[], results: re
     }
   }
   const byId = new Map(results.map((r) => [r.checkId, r]));
-  const rows = [...operators].filter(([id]) => byId.has(id)).map(([check, operator]) => ({
-    operator,
-    check,
-    result: outcome(byId.get(check)),
-    ...(check === IDP_FILTER ? { neededBy: 'Entra and Okta (user lookup by userName; Entra also combines eq with and)' } : {}),
-  }));
+  // One row per operator, as name → outcome, so the report shows a table (scalars are fields).
+  const rows = [...operators]
+    .filter(([id]) => byId.has(id))
+    .map(([check, operator]) => [operator, `${outcome(byId.get(check))} (${check})${check === IDP_FILTER ? ' — needed by Entra and Okta' : ''}`] as const);
   if (rows.length === 0) return undefined;
   return {
     kind: 'filter-support',
     title: 'Filter support',
     data: {
-      note: 'Entra and Okta filter only with eq (and and); a server may refuse any other operator with 400 invalidFilter (RFC 7644 §3.4.2.2, Table 9). A 5xx, a wrong result or a filter that is ignored is a failure.',
-      operators: rows,
+      note: 'Entra and Okta filter only with eq (and and); a server may refuse any other operator with 400 invalidFilter (RFC 7644 §3.4.2.2, Table 9). A 5xx, another 400, a wrong result or an ignored filter is a failure.',
+      ...Object.fromEntries(rows),
     },
   };
 }

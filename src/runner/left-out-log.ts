@@ -22,14 +22,15 @@ export class LeftOutLog {
 
   sections(): ReportSection[] {
     if (this.byAttribute.size === 0) return [];
-    const rows = [...this.byAttribute].map(([attribute, { reason, steps }]) => ({ attribute, reason, requests: steps.length, steps: steps.slice(0, 10) }));
+    // One row per attribute, as name → why and where, so the report shows a table (scalars are fields).
+    const rows = [...this.byAttribute].map(([attribute, { reason, steps }]) => [attribute, `${reason}; left out of ${steps.length} request(s): ${steps.slice(0, 3).join(', ')}${steps.length > 3 ? ', …' : ''}`] as const);
     return [
       {
         kind: 'schema-fit',
         title: 'Not sent: attributes the server does not advertise',
         data: {
-          note: 'IdPs send only attributes the app advertises (Entra reads /Schemas; an Okta app profile lists what the vendor supports), so these were left out of the requests below and their read-back assertions were not judged.',
-          attributes: rows,
+          note: 'IdPs send only attributes the app advertises (Entra reads /Schemas; an Okta app profile lists what the vendor supports), so these were left out of requests and their read-back assertions were not judged.',
+          ...Object.fromEntries(rows),
         },
       },
     ];

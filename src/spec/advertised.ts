@@ -62,5 +62,6 @@ export function notAdvertised(advertised: AdvertisedUser, path: string): string 
   const head = core.split(/[.[]/)[0]!;
   // An unqualified enterprise attribute (Entra's legacy `manager` path) belongs to the extension.
   if (!RFC_CORE.has(head) && RFC_EXTENSION_ATTRIBUTES.has(`${URN.enterpriseUser.toLowerCase()}:${head}`) && core === lower) return notAdvertised(advertised, `${URN.enterpriseUser}:${path}`);
-  return RFC_CORE.has(head) && !advertised.core.has(head) ? `the server's /Schemas has no User attribute ${head}` : undefined;
+  const shown = path.slice(path.length - core.length).split(/[.[]/)[0]!;
+  return RFC_CORE.has(head) && !advertised.core.has(head) ? `the server's /Schemas has no User attribute ${shown}` : undefined;
 }
