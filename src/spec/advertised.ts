@@ -22,7 +22,12 @@ export interface AdvertisedUser {
   extensionAttributes: ReadonlySet<string>;
 }
 
-const RFC_CORE = new Set(USER_SCHEMA.attributes.map((a) => a.name.toLowerCase()));
+/**
+ * Never left out, whatever /Schemas says: userName is required by RFC 7643 §4.1.1, and `active` is
+ * how Entra and Okta deprovision; a server without them cannot be provisioned, and must be seen to fail.
+ */
+const ALWAYS_SENT = new Set(['username', 'active']);
+const RFC_CORE = new Set(USER_SCHEMA.attributes.map((a) => a.name.toLowerCase()).filter((n) => !ALWAYS_SENT.has(n)));
 const RFC_EXTENSIONS = new Set([URN.enterpriseUser.toLowerCase()]);
 const RFC_EXTENSION_ATTRIBUTES = new Set(ENTERPRISE_USER_SCHEMA.attributes.map((a) => `${URN.enterpriseUser}:${a.name}`.toLowerCase()));
 
@@ -31,7 +36,8 @@ const names = (attrs: unknown): string[] => (Array.isArray(attrs) ? (attrs as Ra
 export function advertisedUser(discovery: Discovery | undefined): AdvertisedUser {
   const schemas = (discovery?.schemas ?? []) as { id?: unknown; attributes?: unknown }[];
   const user = schemas.find((s) => typeof s.id === 'string' && s.id.toLowerCase() === URN.user.toLowerCase());
-  if (!user) return { known: false, core: RFC_CORE, extensions: RFC_EXTENSIONS, extensionAttributes: RFC_EXTENSION_ATTRIBUTES };
+  // A User schema without attributes describes nothing: nothing is left out on its word.
+  if (!user || !Array.isArray(user.attributes) || user.attributes.length === 0) return { known: false, core: RFC_CORE, extensions: RFC_EXTENSIONS, extensionAttributes: RFC_EXTENSION_ATTRIBUTES };
   const extensions = schemas.filter((s) => typeof s.id === 'string' && s.id.toLowerCase() !== URN.user.toLowerCase() && s.id.toLowerCase().includes(':user'));
   return {
     known: true,

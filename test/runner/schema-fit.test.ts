@@ -18,6 +18,9 @@ describe('what /Schemas advertises', () => {
     expect(notAdvertised(advertised, `${ENTERPRISE}:department`)).toMatch(/does not advertise the extension/);
     expect(notAdvertised(advertised, 'manager')).toMatch(/does not advertise the extension/);
     expect(notAdvertised(advertised, 'frobnicator')).toBeUndefined();
+    // IdPs cannot provision without these: they are always sent, so a server lacking them fails.
+    expect(notAdvertised(advertised, 'active')).toBeUndefined();
+    expect(notAdvertised(advertisedUser(buildDiscovery({}, { Resources: [{ id: USER, attributes: [{ name: 'title' }] }] }, undefined)), 'userName')).toBeUndefined();
     expect(notAdvertised(advertisedUser(buildDiscovery({}, { Resources: [] }, undefined)), 'title')).toBeUndefined();
   });
 
