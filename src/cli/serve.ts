@@ -1,7 +1,9 @@
 // `scimproof serve`: the reference SCIM 2.0 server on the command line. Prints the base URL, token and a
 // ready curl line once listening; shuts down cleanly (writing `--data`) on SIGINT/SIGTERM.
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { DataFileError, startServer, type RunningServer, type ServerOptions } from '../server/index.ts';
+import { schemaExtensionFromJson, SchemaExtensionError } from '../server/schema-extension.ts';
 import { RunError, UsageError } from './errors.ts';
 
 /** The default token, fixed so the README's curl lines work as printed. */
@@ -15,6 +17,22 @@ interface ServeFlags {
   require?: string;
   seed?: string;
   data?: string;
+  extension?: string[];
+}
+
+function loadExtension(file: string): NonNullable<ServerOptions['userExtensions']>[number] {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`--extension ${file}: ${(error as NodeJS.ErrnoException).code ? `cannot read the file (${(error as NodeJS.ErrnoException).code})` : `not valid JSON (${(error as Error).message})`}`);
+  }
+  try {
+    return schemaExtensionFromJson(raw, file);
+  } catch (error) {
+    if (error instanceof SchemaExtensionError) throw new UsageError(error.message);
+    throw error;
+  }
 }
 
 function parseIntFlag(name: string, text: string, min: number, max: number): number {
@@ -35,6 +53,7 @@ export function registerServe(program: Command): void {
     .option('--require <attrs>', 'extra required User attributes, comma-separated (e.g. name.givenName,name.familyName)')
     .option('--seed <n>', 'pre-create N realistic users and a group holding them')
     .option('--data <file>', 'load this JSON snapshot at start and keep it written on change and on exit')
+    .option('--extension <file>', 'add a custom User schema extension (JSON: id, attributes) to /Schemas; repeatable, e.g. fixtures/schemas/acme-user-extension.json', (v: string, prev: string[] = []) => [...prev, v])
     .action(async (flags: ServeFlags) => {
       const options: ServerOptions = {
         port: parseIntFlag('--port', flags.port, 0, 65535),
@@ -50,6 +69,7 @@ export function registerServe(program: Command): void {
       if (flags.require !== undefined) options.require = flags.require.split(',').map((s) => s.trim()).filter((s) => s !== '');
       if (flags.seed !== undefined) options.seed = parseIntFlag('--seed', flags.seed, 0, 1_000_000);
       if (flags.data !== undefined) options.dataFile = flags.data;
+      if (flags.extension !== undefined) options.userExtensions = flags.extension.map(loadExtension);
 
       let server: RunningServer;
       try {

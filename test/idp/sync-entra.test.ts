@@ -286,11 +286,12 @@ describe('Entra: provision on demand', () => {
     server = await startServer({ port: 0 });
     const h = harness(server.url, server.token, 'entra');
     const doc = fixture(ENTRA_FIXTURE);
-    const first = await h.cycle(doc, { onlyUser: 'u-adele' });
-    expect(lines(first.exchanges, server.url)).toEqual(['GET /Users?filter=userName eq "adele.vance@contoso.example"', 'POST /Users']);
-    expect(first.result.results.find((r) => r.objectType === 'manager')).toMatchObject({ outcome: 'skipped' });
-    await h.cycle(doc, { onlyUser: 'megan.bowen@contoso.example' });
-    const again = await h.cycle(doc, { onlyUser: 'u-adele' });
-    expect(lines(again.exchanges, server.url, ids(h))).toEqual(['PATCH /Users/{u-adele}']);
+    const first = await h.onDemand(doc, 'u-adele');
+    expect(first.provisioned).toBe(true);
+    expect(lines(first.all, server.url)).toEqual([expect.stringMatching(/^GET \/Users\?filter=userName eq "[0-9a-f-]{36}"$/), 'GET /Users?filter=userName eq "adele.vance@contoso.example"', 'POST /Users']);
+    await h.onDemand(doc, 'megan.bowen@contoso.example');
+    const again = await h.onDemand(doc, 'u-adele');
+    expect(lines(again.all, server.url, ids(h)).slice(1)).toEqual(['GET /Users/{u-adele}', 'PATCH /Users/{u-adele}']);
+    expect(body(again.all[2]!).Operations).toEqual([{ op: 'Add', path: `${ENT}:manager`, value: h.state.user('u-megan')!.targetId }]);
   });
 });

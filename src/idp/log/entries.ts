@@ -1,0 +1,106 @@
+// The provisioning log's records: what is written to `provisioning.jsonl` (one JSON object per
+// line) and what `idp log`, the HTML pages and a live console read back. A stable, documented shape:
+//   {"type":"cycle-start", cycle, at, dialect, directory, target, restartReason?}
+//   {"type":"object", cycle, onDemand?, ...ObjectResult (no exchangeIds), requests: LoggedExchange[]}
+//   {"type":"cycle-end", ...CycleResult (no results)}
+// `cycles.jsonl` beside it holds one CycleSummary per cycle (and per on-demand run), with the byte
+// range of that cycle in provisioning.jsonl, so one cycle is read without scanning the others.
+import { join } from 'node:path';
+import type { Exchange } from '../../record/types.ts';
+import type { CycleCounts, CycleResult, ObjectResult } from '../types.ts';
+
+/** One request and its response, as logged (secrets were redacted by the recorder). */
+export interface LoggedExchange {
+  id: string;
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body?: unknown;
+  status?: number;
+  response?: unknown;
+  transportError?: { code: string; message: string };
+  startedAt: string;
+  ms: number;
+  curl: string;
+}
+
+export type ObjectEntry = { type: 'object'; cycle: number; onDemand?: boolean } & Omit<ObjectResult, 'exchangeIds'> & { requests: LoggedExchange[] };
+
+export interface CycleStartEntry {
+  type: 'cycle-start';
+  cycle: number;
+  at: string;
+  dialect: string;
+  directory: string;
+  target: string;
+  onDemand?: boolean;
+}
+
+export type CycleEndEntry = { type: 'cycle-end' } & Omit<CycleResult, 'results'>;
+
+export type LogEntry = CycleStartEntry | ObjectEntry | CycleEndEntry;
+
+export interface CycleSummary {
+  cycle: number;
+  onDemand?: { user: string; outcome: string };
+  dialect: string;
+  target: string;
+  startedAt: string;
+  finishedAt: string;
+  status: CycleResult['status'];
+  stopReason?: string;
+  restartReason?: string;
+  quarantine?: CycleResult['quarantine'];
+  counts: CycleCounts;
+  requests: number;
+  /** Byte range of this cycle's lines in provisioning.jsonl. */
+  start: number;
+  end: number;
+  /** The cycle's page, relative to the log folder. */
+  html?: string;
+}
+
+/** Response bodies above this are cut in the log (the curl line reproduces the full answer). */
+const MAX_LOGGED_BODY = 64 * 1024;
+
+function parsed(text: string | undefined): unknown {
+  if (text === undefined || text === '') return undefined;
+  if (text.length > MAX_LOGGED_BODY) return `${text.slice(0, MAX_LOGGED_BODY)}… (${text.length} characters in all)`;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+export function logExchange(x: Exchange): LoggedExchange {
+  const body = x.response?.body;
+  return {
+    id: x.id,
+    method: x.request.method,
+    url: x.request.url,
+    headers: x.request.headers,
+    ...(x.request.body !== undefined ? { body: parsed(x.request.body) } : {}),
+    ...(x.response ? { status: x.response.status, response: body !== undefined && body.length <= MAX_LOGGED_BODY && x.response.json !== undefined ? x.response.json : parsed(body) } : {}),
+    ...(x.transportError ? { transportError: x.transportError } : {}),
+    startedAt: x.startedAt,
+    ms: x.ms,
+    curl: x.curl,
+  };
+}
+
+export function objectEntry(cycle: number, result: ObjectResult, exchanges: readonly Exchange[], onDemand = false): ObjectEntry {
+  const { exchangeIds: _ids, ...rest } = result;
+  return { type: 'object', cycle, ...(onDemand ? { onDemand } : {}), ...rest, requests: exchanges.map(logExchange) };
+}
+
+export interface LogPaths {
+  dir: string;
+  jsonl: string;
+  cycles: string;
+  index: string;
+}
+
+export function logPaths(dir: string): LogPaths {
+  return { dir, jsonl: join(dir, 'provisioning.jsonl'), cycles: join(dir, 'cycles.jsonl'), index: join(dir, 'index.html') };
+}
