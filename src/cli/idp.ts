@@ -3,6 +3,7 @@
 // `provision --user` is Entra's provision on demand (five steps), `test-connection` sends the
 // IdP's probe, `import` is Okta's import, `log` shows one user's history, `tasks` lists escrow and
 // Okta's task list, `restart` is Entra's Restart provisioning.
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { cycleTime, SimulatedClock } from '../idp/clock.ts';
 import { DirectoryError, loadDirectory } from '../idp/directory.ts';
@@ -242,7 +243,8 @@ async function syncCommand(flags: IdpFlags): Promise<number> {
   });
   let code = 0;
   const report = (result: CycleResult): void => {
-    out.write(consoleSummary(result, engine.log ? { jsonl: engine.log.paths.jsonl, html: engine.log.paths.index } : {}));
+    const page = engine.log && engine.options.html !== false ? engine.cycles().at(-1)?.html : undefined;
+    out.write(consoleSummary(result, engine.log ? { jsonl: engine.log.paths.jsonl, ...(page ? { html: join(engine.log.paths.dir, page), index: engine.log.paths.index } : {}) } : {}));
     code = EXIT[result.status];
   };
   try {

@@ -69,6 +69,12 @@ function firstError(errors: ErrorObject[]): ErrorObject {
   return errors.find((e) => e.keyword !== 'oneOf' && e.keyword !== 'anyOf' && e.keyword !== 'if') ?? errors[0]!;
 }
 
+/** Known names close to a misspelt one: same letters in another case, or one contains the other. */
+function suggestions(name: string, known: string[]): string[] {
+  const n = name.toLowerCase();
+  return known.filter((k) => k.toLowerCase() === n || (n.length >= 4 && (k.toLowerCase().includes(n) || n.includes(k.toLowerCase())))).slice(0, 2);
+}
+
 export function loadDirectory(file: string): Directory {
   const name = display(file);
   let text: string;
@@ -111,11 +117,12 @@ function checkReferences(raw: RawDirectory, file: string): Directory {
   const declared = raw.attributes ?? [];
   const known = new Set([...SOURCE_ATTRIBUTES[source], ...declared]);
   const isKnown = (name: string): boolean => known.has(name) || (source === 'entra' && ENTRA_EXTENSION.test(name));
-  const attributeList = `${SOURCE_ATTRIBUTES[source].join(', ')}${declared.length ? `, and the declared ${declared.join(', ')}` : ''}`;
   const unknownAttribute = (name: string): string => {
     const otherSource: Source = source === 'entra' ? 'okta' : 'entra';
-    if (SOURCE_ATTRIBUTES[otherSource].includes(name)) return `"${name}" is an ${otherSource === 'okta' ? 'Okta' : 'Entra'} attribute; this directory's source is ${source} (attributes: ${attributeList})`;
-    return `unknown ${source} attribute "${name}" (attributes: ${attributeList}; declare custom ones in "attributes"${source === 'entra' ? ', or name a directory extension extension_<app id>_<name>' : ''})`;
+    const like = suggestions(name, [...known]);
+    const hint = like.length ? `did you mean ${like.map((l) => `"${l}"`).join(' or ')}? ` : '';
+    if (SOURCE_ATTRIBUTES[otherSource].includes(name) && !known.has(name)) return `"${name}" is an ${otherSource === 'okta' ? 'Okta' : 'Entra'} attribute; this directory's source is ${source} (${hint}the ${source} attributes are listed in the README)`;
+    return `unknown ${source} attribute "${name}" (${hint}declare custom attributes in "attributes"${source === 'entra' ? ', or name a directory extension extension_<app id>_<name>' : ''})`;
   };
   const login = LOGIN_ATTRIBUTE[source];
   const managerAttr = MANAGER_ATTRIBUTE[source];

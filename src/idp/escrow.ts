@@ -17,8 +17,9 @@ export const ESCROW_GIVE_UP_MS = 28 * 24 * HOUR;
  * object is given up (28 days after the first failure).
  */
 export function nextRetry(schedule: EscrowSchedule, firstFailedAt: Date, lastFailedAt: Date, attempts: number): Date | null {
-  if (schedule === 'every-cycle') return lastFailedAt;
   const first = firstFailedAt.getTime();
+  if (lastFailedAt.getTime() - first > ESCROW_GIVE_UP_MS) return null;
+  if (schedule === 'every-cycle') return lastFailedAt;
   let at: number;
   if (schedule === 'documented') {
     // Measured from the first failure: +6 h, +12 h, +24 h, then every 24 h.

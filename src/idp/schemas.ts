@@ -53,6 +53,8 @@ export async function checkMappingsAgainstSchemas(client: ScimClient, directory:
     const p = m.path;
     const index = directory.app.mappings.findIndex((x) => x.target === m.target);
     const where = `${directory.file}#/app/mappings/${index}/target`;
+    // id, externalId and meta are common attributes (RFC 7643 §3.1): in no schema, on every resource.
+    if (p.uri === undefined && p.attribute.toLowerCase() === 'externalid') continue;
     const list = p.uri === undefined ? core : schemas.get(p.uri.toLowerCase());
     if (!list) {
       problems.push(`${where}: "${m.target}" is in ${p.uri}, a schema the app's /Schemas does not advertise (it advertises ${[...schemas.keys()].join(', ')}) [${ENTRA_CODES.schemaAttributeNotFound}]`);

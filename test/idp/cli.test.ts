@@ -47,7 +47,8 @@ describe('scimproof idp', () => {
     const common = ['idp', 'sync', '--directory', file, '--url', server.url, '--token', server.token, '--state', join(dir, 'state.json'), '--out', join(dir, 'reports')];
     const first = await cli(common);
     expect(first.code).toBe(1);
-    expect(first.out).toContain('✗ create user prince@contoso.example: HTTP 400 invalidValue: name.familyName is required (attempt 1; retried next cycle)');
+    expect(first.out).toContain('✗ create user prince@contoso.example: HTTP 400 invalidValue: name.familyName is required (attempt 1; Entra retries at');
+    expect(first.out).toContain('· skip user johanna.lorenz@contoso.example: not provisioned: out of scope (Employees only: department NOT EQUALS "Contractors" is false)');
     expect(first.out).toMatch(/created 9 .* failed 1/);
     expect(first.out).toContain(join(dir, 'reports', 'cycle-0001', 'index.html'));
 
@@ -55,7 +56,7 @@ describe('scimproof idp', () => {
     writeFileSync(file, JSON.stringify(doc));
     const second = await cli(common);
     expect(second.code).toBe(0);
-    expect(second.out).toContain('every object is provisioned');
+    expect(second.out).toContain('every object in scope is provisioned');
     expect((await usersByName(server.url, server.token)).get('prince@contoso.example')!.name.familyName).toBe('Nelson');
   });
 

@@ -49,11 +49,11 @@ export function consoleSummary(result: CycleResult, paths: { jsonl?: string; htm
   if (failed.length > 20) lines.push(`  … and ${failed.length - 20} more failed object(s); see the log`);
   if (result.status === 'stopped') lines.push(`  cycle stopped: ${result.stopReason ?? 'unknown reason'}`);
   else if (result.status === 'failed') lines.push(`  ${c.failed} object(s) failed; ${result.dialect.startsWith('okta') ? 'they wait in the admin task list (scimproof idp tasks)' : 'they stay in escrow and are retried on Entra\'s back-off'}`);
-  else if (c.skipped + c.escrowed > 0) lines.push(`  every object in scope is provisioned, except ${c.escrowed} waiting in escrow; ${c.skipped} skipped (reasons above)`);
-  else lines.push('  every object in scope is provisioned');
+  else if (c.escrowed > 0) lines.push(`  ${c.escrowed} object(s) wait in escrow or in the task list (reasons above); the rest in scope is provisioned`);
+  else lines.push(`  every object in scope is provisioned${c.skipped > 0 ? `; ${c.skipped} skipped (reasons above)` : ''}`);
   if (result.quarantine && result.status !== 'stopped') lines.push(`  quarantined since ${result.quarantine.since}: ${result.quarantine.message}`);
   if (paths.jsonl) lines.push(`  log:  ${paths.jsonl}`);
-  if (paths.html) lines.push(`  html: ${paths.html}`);
+  if (paths.html) lines.push(`  html: ${paths.html}${paths.index ? ` (all cycles: ${paths.index})` : ''}`);
   return `${lines.join('\n')}\n`;
 }
 
