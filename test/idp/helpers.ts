@@ -9,7 +9,7 @@ import { SimulatedClock } from '../../src/idp/clock.ts';
 import { provisionOnDemand, type OnDemandResult } from '../../src/idp/on-demand.ts';
 import type { CycleBehaviour } from '../../src/idp/sync-context.ts';
 import { runCycle } from '../../src/idp/sync.ts';
-import type { CycleResult } from '../../src/idp/types.ts';
+import type { CycleResult, Directory } from '../../src/idp/types.ts';
 import type { DialectName } from '../../src/dialects/index.ts';
 import type { Exchange } from '../../src/record/types.ts';
 
@@ -30,6 +30,8 @@ export interface CycleCall {
   /** Default 1: requests in directory order, so sequences can be compared exactly. */
   concurrency?: number;
   behaviour?: Partial<CycleBehaviour>;
+  /** Runs on the parsed directory before the cycle (e.g. the /Schemas check that types the mapping). */
+  prepare?: (directory: Directory, client: ScimClient) => Promise<unknown>;
 }
 
 export interface Harness {
@@ -49,8 +51,10 @@ export function harness(url: string, token: string, dialect: DialectName): Harne
     async cycle(doc, options = {}) {
       const client = createClient({ baseUrl: url, auth: { kind: 'bearer', token: options.token ?? token } });
       try {
+        const directory = parseDirectory(JSON.stringify(doc), 'test.json');
+        await options.prepare?.(directory, client);
         const result = await runCycle({
-          directory: parseDirectory(JSON.stringify(doc), 'test.json'),
+          directory,
           dialect,
           client,
           state,
