@@ -157,11 +157,22 @@ export class IdpEngine extends EventEmitter<EngineEvents> {
   }
 
   private begin(trigger: string): Promise<CycleResult> {
-    const run = this.cycle(trigger).finally(() => {
-      this.current = undefined;
-      this.schedule();
-      this.emit('status', this.status());
-    });
+    const run = this.cycle(trigger).then(
+      (result) => {
+        this.current = undefined;
+        this.schedule();
+        const { results: _results, ...summary } = result;
+        // After scheduling, so a listener sees the next cycle's time.
+        this.emit('cycle-end', summary);
+        this.emit('status', this.status());
+        return result;
+      },
+      (error: unknown) => {
+        this.current = undefined;
+        this.schedule();
+        throw error;
+      },
+    );
     this.current = run;
     this.emit('status', this.status());
     return run;
@@ -187,8 +198,6 @@ export class IdpEngine extends EventEmitter<EngineEvents> {
       onProgress: (p) => this.emit('progress', p),
     });
     await this.log?.endCycle(result);
-    const { results: _results, ...summary } = result;
-    this.emit('cycle-end', summary);
     return result;
   }
 
