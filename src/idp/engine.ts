@@ -15,7 +15,7 @@ import { createClient, type Auth, type ScimClient } from '../http/client.ts';
 import type { Exchange } from '../record/types.ts';
 import { SimulatedClock, systemClock, type Clock } from './clock.ts';
 import { importFromApp } from './import.ts';
-import { objectEntry, type CycleSummary, type LoggedExchange } from './log/entries.ts';
+import { objectLine, type CycleSummary } from './log/entries.ts';
 import { collectLog, queryLog, readCycleSummaries, type LogQuery } from './log/reader.ts';
 import { ProvisioningLog } from './log/writer.ts';
 import { provisionOnDemand, type OnDemandResult } from './on-demand.ts';
@@ -77,7 +77,8 @@ export type EngineStatus = {
 export interface EngineEvents {
   'cycle-start': [{ cycle: number; at: string; trigger: string }];
   progress: [CycleProgress];
-  object: [ObjectResult, LoggedExchange[]];
+  /** An object's result and the exchanges it was made from (redacted; `logExchange` gives the logged form). */
+  object: [ObjectResult, readonly Exchange[]];
   'cycle-end': [Omit<CycleResult, 'results'>];
   'on-demand': [OnDemandResult];
   status: [EngineStatus];
@@ -202,11 +203,8 @@ export class IdpEngine extends EventEmitter<EngineEvents> {
   }
 
   private object(cycle: number, r: ObjectResult, exchanges: readonly Exchange[], onDemand = false): void {
-    const wantsObjects = this.listenerCount('object') > 0;
-    if (!this.log && !wantsObjects) return;
-    const entry = objectEntry(cycle, r, exchanges, onDemand);
-    this.log?.object(entry);
-    if (wantsObjects) this.emit('object', r, entry.requests);
+    if (this.log) this.log.object({ type: 'object', cycle, ...(onDemand ? { onDemand } : {}), ...r }, objectLine(cycle, r, exchanges, onDemand));
+    this.emit('object', r, exchanges);
   }
 
   /** Starts the scheduler: a cycle now, then every interval (slower in quarantine). */
@@ -282,7 +280,7 @@ export class IdpEngine extends EventEmitter<EngineEvents> {
         { cycle, dialect: this.options.dialect, directory: this.directoryValue.file, target: this.options.url, startedAt: at, finishedAt: this.clock.now().toISOString(), status: outcome.provisioned ? 'ok' : 'failed', counts, requests: outcome.exchanges.length },
         { user: outcome.result.display, outcome: outcome.provisioned ? 'provisioned' : 'not-provisioned' },
       );
-    } else if (this.listenerCount('object') > 0) this.object(cycle, outcome.result, outcome.exchanges, true);
+    } else this.object(cycle, outcome.result, outcome.exchanges, true);
     this.emit('on-demand', outcome);
     return outcome;
   }

@@ -22,8 +22,12 @@ export function nextRetry(schedule: EscrowSchedule, firstFailedAt: Date, lastFai
   if (schedule === 'every-cycle') return lastFailedAt;
   let at: number;
   if (schedule === 'documented') {
-    // Measured from the first failure: +6 h, +12 h, +24 h, then every 24 h.
-    at = attempts === 1 ? first + 6 * HOUR : attempts === 2 ? first + 12 * HOUR : first + 24 * HOUR * (attempts - 2);
+    // Measured from the first failure: +6 h, +12 h, +24 h, then every 24 h; a slot already passed
+    // (no cycle ran then) is skipped, so the next retry is always ahead of the last failure.
+    const slot = (k: number): number => (k === 1 ? first + 6 * HOUR : k === 2 ? first + 12 * HOUR : first + 24 * HOUR * (k - 2));
+    let k = attempts;
+    while (slot(k) <= lastFailedAt.getTime()) k++;
+    at = slot(k);
   } else {
     // 30 min, 1 h, 2 h, 4 h, 8 h, … after the last failure, at most a day apart.
     at = lastFailedAt.getTime() + Math.min(30 * 60_000 * 2 ** (attempts - 1), 24 * HOUR);

@@ -124,7 +124,7 @@ export async function provisionOnDemand(o: OnDemandOptions): Promise<OnDemandRes
   const st = state.user(u.id);
   if (family === 'entra' && !intent.enabled && !st) {
     steps.push({ name: 'Import user', outcome: 'failed', reason: `${intent.why}: Entra's on-demand provisioning does not find disabled or deleted users (the next cycle handles them)`, details: imported, exchangeIds: [] });
-    return finish(false, 'skip', 'skipped', `${intent.why}; not provisioned`);
+    return finish(false, 'skip', 'skipped', intent.why);
   }
   const matchingValue = plan.matching.some((m) => desired[m.path.text] !== undefined);
   if (!matchingValue) {
@@ -146,10 +146,10 @@ export async function provisionOnDemand(o: OnDemandOptions): Promise<OnDemandRes
   };
   if (!intent.entitled || intent.hold) {
     const provisionedActive = st !== undefined && st.active && !st.stopped;
-    steps.push({ name: 'Determine if user is in scope', outcome: 'skipped', reason: `out of scope: ${intent.why}`, details: scopeDetails, exchangeIds: [] });
+    steps.push({ name: 'Determine if user is in scope', outcome: 'skipped', reason: intent.why, details: scopeDetails, exchangeIds: [] });
     if (!provisionedActive || intent.hold) {
-      if (family === 'entra') error = { message: `out of scope: ${intent.why}`, code: ENTRA_CODES.skipped };
-      return finish(false, 'skip', 'skipped', `not provisioned: ${intent.why}`);
+      if (family === 'entra') error = { message: intent.why, code: ENTRA_CODES.skipped };
+      return finish(false, 'skip', 'skipped', intent.why);
     }
   } else {
     steps.push({ name: 'Determine if user is in scope', outcome: 'success', reason: `in scope: ${assignment.via}${dir.app.scopingFilters.length ? ', and it meets the scoping filters' : ''}`, details: scopeDetails, exchangeIds: [] });

@@ -10,7 +10,6 @@ import type { Clock } from './clock.ts';
 import { loadDirectory } from './directory.ts';
 import { IdpEngine, type TargetOptions } from './engine.ts';
 import { errorOf } from './events.ts';
-import type { LoggedExchange } from './log/entries.ts';
 import { matchingAttribute } from './sync-user-provision.ts';
 import type { QuarantineThresholds } from './quarantine.ts';
 import type { CycleBehaviour } from './sync-context.ts';
@@ -30,7 +29,7 @@ export interface SyncRunOptions extends TargetOptions {
   thresholds?: QuarantineThresholds;
   behaviour?: Partial<CycleBehaviour>;
   clock?: Clock;
-  onResult?: (result: ObjectResult, requests: LoggedExchange[]) => void;
+  onResult?: (result: ObjectResult, exchanges: readonly Exchange[]) => void;
   keepResults?: boolean;
 }
 

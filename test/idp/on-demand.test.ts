@@ -10,6 +10,7 @@ import { registerIdp } from '../../src/cli/idp.ts';
 import { SimulatedClock } from '../../src/idp/clock.ts';
 import { parseDirectory } from '../../src/idp/directory.ts';
 import { IdpEngine } from '../../src/idp/engine.ts';
+import type { ObjectEntry } from '../../src/idp/log/entries.ts';
 import { collectLog } from '../../src/idp/log/reader.ts';
 import { ProvisioningLog } from '../../src/idp/log/writer.ts';
 import { startServer, type RunningServer } from '../../src/server/index.ts';
@@ -84,7 +85,7 @@ describe('provision on demand', () => {
     const base = ['idp', 'provision', '--directory', file, '--url', server.url, '--state', join(dir, 's.json'), '--out', join(dir, 'log')];
     const outOfScope = await cli([...base, '--token', server.token, '--user', 'johanna.lorenz@contoso.example']);
     expect(outOfScope.code).toBe(1);
-    expect(outOfScope.out).toContain('3. Determine if user is in scope: SKIPPED — out of scope: out of scope (Employees only: department NOT EQUALS "Contractors" is false)');
+    expect(outOfScope.out).toContain('3. Determine if user is in scope: SKIPPED — out of scope (Employees only: department NOT EQUALS "Contractors" is false)');
     expect(outOfScope.out).toContain('       ✗ Employees only: department NOT EQUALS "Contractors"');
     expect(outOfScope.out).toContain('✗ not provisioned:');
     const ok = await cli([...base, '--token', server.token, '--user', 'megan.bowen@contoso.example']);
@@ -181,7 +182,8 @@ describe('the engine (what a live console drives)', () => {
     log.beginCycle({ cycle: 1, at: '2026-01-01T00:00:00Z', dialect: 'entra', directory: 'big.json', target: server.url });
     const request = { id: 'x1', method: 'POST', url: `${server.url}/Users`, headers: {}, body: { userName: 'u@x', name: { givenName: 'G', familyName: 'F' } }, status: 201, response: { id: 'a'.repeat(36), userName: 'u@x', meta: { resourceType: 'User' } }, startedAt: '2026-01-01T00:00:00Z', ms: 1, curl: 'curl …' };
     for (let i = 0; i < 2000; i++) {
-      log.object({ type: 'object', cycle: 1, objectType: 'user', id: `u${i}`, display: `user${i}@big.example`, action: 'create', outcome: i % 500 === 7 ? 'failed' : 'success', reason: 'assigned and in scope', requests: [request, request] });
+      const entry: ObjectEntry = { type: 'object', cycle: 1, objectType: 'user', id: `u${i}`, display: `user${i}@big.example`, action: 'create', outcome: i % 500 === 7 ? 'failed' : 'success', reason: 'assigned and in scope', requests: [request, request] };
+      log.object(entry, JSON.stringify(entry));
     }
     const counts = { created: 1996, linked: 0, updated: 0, disabled: 0, enabled: 0, deleted: 0, managers: 0, groups: 0, failed: 4, skipped: 0, escrowed: 0, unchanged: 0 };
     const summary = await log.endCycle({ cycle: 1, dialect: 'entra', directory: 'big.json', target: server.url, startedAt: '2026-01-01T00:00:00Z', finishedAt: '2026-01-01T00:00:09Z', status: 'failed', counts, requests: 4000 });

@@ -94,6 +94,41 @@ export function objectEntry(cycle: number, result: ObjectResult, exchanges: read
   return { type: 'object', cycle, ...(onDemand ? { onDemand } : {}), ...rest, requests: exchanges.map(logExchange) };
 }
 
+/** A body as JSON text: the recorded text itself when it is JSON already (no parse and re-stringify). */
+function bodyJson(text: string | undefined, isJson: boolean): string | undefined {
+  if (text === undefined || text === '') return undefined;
+  if (isJson && text.length <= MAX_LOGGED_BODY) return text;
+  return JSON.stringify(parsed(text));
+}
+
+/** One exchange as a JSON fragment, the same shape as logExchange(), built without re-parsing the bodies. */
+function exchangeJson(x: Exchange): string {
+  const parts = [`"id":${JSON.stringify(x.id)}`, `"method":${JSON.stringify(x.request.method)}`, `"url":${JSON.stringify(x.request.url)}`, `"headers":${JSON.stringify(x.request.headers)}`];
+  // Request bodies are what the client serialised: JSON unless a raw body was sent.
+  const requestBody = x.request.body === undefined ? undefined : bodyJson(x.request.body, x.request.headers['content-type']?.includes('json') === true && isJsonText(x.request.body));
+  if (requestBody !== undefined) parts.push(`"body":${requestBody}`);
+  if (x.response) {
+    parts.push(`"status":${x.response.status}`);
+    const response = bodyJson(x.response.body, x.response.json !== undefined);
+    if (response !== undefined) parts.push(`"response":${response}`);
+  }
+  if (x.transportError) parts.push(`"transportError":${JSON.stringify(x.transportError)}`);
+  parts.push(`"startedAt":${JSON.stringify(x.startedAt)}`, `"ms":${x.ms}`, `"curl":${JSON.stringify(x.curl)}`);
+  return `{${parts.join(',')}}`;
+}
+
+const isJsonText = (text: string): boolean => {
+  const c = text.trimStart()[0];
+  return c === '{' || c === '[';
+};
+
+/** The JSONL line of an object entry (same as JSON.stringify(objectEntry(…)), cheaper). */
+export function objectLine(cycle: number, result: ObjectResult, exchanges: readonly Exchange[], onDemand = false): string {
+  const { exchangeIds: _ids, ...rest } = result;
+  const head = JSON.stringify({ type: 'object', cycle, ...(onDemand ? { onDemand } : {}), ...rest });
+  return `${head.slice(0, -1)},"requests":[${exchanges.map(exchangeJson).join(',')}]}`;
+}
+
 export interface LogPaths {
   dir: string;
   jsonl: string;

@@ -27,7 +27,7 @@ export interface ObjectRow {
 export const cycleDir = (cycle: number, onDemand: boolean): string => (onDemand ? `on-demand-${String(cycle).padStart(4, '0')}` : `cycle-${String(cycle).padStart(4, '0')}`);
 export const chunkFile = (n: number): string => `objects-${String(n).padStart(4, '0')}.js`;
 
-export function rowOf(e: ObjectEntry, chunk: number): ObjectRow {
+export function rowOf(e: Omit<ObjectEntry, 'requests'>, chunk: number): ObjectRow {
   const err = e.error ? `${e.error.status !== undefined ? `HTTP ${e.error.status} ` : ''}${e.error.code ? `${e.error.code}: ` : ''}${e.error.message}` : undefined;
   return { objectType: e.objectType, id: e.id, display: e.display, action: e.action, outcome: e.outcome, reason: e.reason, ...(err ? { error: err } : {}), ...(e.finishedAt ? { at: e.finishedAt } : {}), chunk };
 }

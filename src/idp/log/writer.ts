@@ -23,11 +23,18 @@ interface OpenCycle {
   notable: ObjectRow[];
 }
 
+/** Log text buffered before one write (a crash loses at most this much, or FLUSH_MS worth). */
+const BUFFER_BYTES = 1 << 20;
+const FLUSH_MS = 250;
+
 export class ProvisioningLog {
   readonly paths: LogPaths;
   private readonly stream: WriteStream;
   private bytes: number;
   private open: OpenCycle | undefined;
+  private pending: string[] = [];
+  private pendingBytes = 0;
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     dir: string,
@@ -40,8 +47,22 @@ export class ProvisioningLog {
   }
 
   private line(text: string): void {
-    this.bytes += Buffer.byteLength(text) + 1;
-    this.stream.write(`${text}\n`);
+    const size = Buffer.byteLength(text) + 1;
+    this.bytes += size;
+    this.pending.push(text);
+    this.pendingBytes += size;
+    if (this.pendingBytes >= BUFFER_BYTES) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), FLUSH_MS);
+  }
+
+  /** Hands the buffered lines to the file in one write. */
+  private flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.pending.length === 0) return;
+    this.stream.write(`${this.pending.join('\n')}\n`);
+    this.pending = [];
+    this.pendingBytes = 0;
   }
 
   beginCycle(start: Omit<CycleStartEntry, 'type'>): void {
@@ -53,8 +74,8 @@ export class ProvisioningLog {
     this.line(JSON.stringify(entry));
   }
 
-  object(entry: ObjectEntry): void {
-    const text = JSON.stringify(entry);
+  /** One object: `entry` (its row on the page) and `text`, its JSON line (objectLine()). */
+  object(entry: Omit<ObjectEntry, 'requests'>, text: string = JSON.stringify(entry)): void {
     this.line(text);
     const open = this.open;
     if (!open || this.options.html === false) return;
@@ -101,6 +122,7 @@ export class ProvisioningLog {
       writeFileSync(join(this.paths.dir, open.folder, 'index.html'), renderCyclePage(summary, open.notable, open.chunks, open.objects));
     }
     this.open = undefined;
+    this.flush();
     await new Promise<void>((resolve, reject) => this.stream.write('', (error) => (error ? reject(error) : resolve())));
     writeFileSync(this.paths.cycles, `${JSON.stringify(summary)}\n`, { flag: 'a' });
     if (this.options.html !== false) writeFileSync(this.paths.index, renderIndexPage(readCycleSummaries(this.paths.dir)));
@@ -108,6 +130,7 @@ export class ProvisioningLog {
   }
 
   async close(): Promise<void> {
+    this.flush();
     await new Promise<void>((resolve) => this.stream.end(() => resolve()));
   }
 }

@@ -91,15 +91,22 @@
     pages.appendChild(b);
   });
   var notable = document.querySelector('#notable tbody');
+  var opens = {};
   data.notable.forEach(function (r) {
-    row(notable, r, function () {
+    var open = function () {
       load(r.chunk, function () {
         var found = null;
         Object.keys(entries).forEach(function (k) { var e = entries[k]; if (e.objectType === r.objectType && e.id === r.id && e.action === r.action && e.finishedAt === r.at) found = e; });
         if (found) detail(found);
       });
-    });
+    };
+    opens[r.id] = opens[r.id] || open;
+    opens[r.display] = opens[r.display] || open;
+    row(notable, r, open);
   });
+  // page.html#object=<id or name> opens that object's details (links from the CLI and a console).
+  var wanted = /^#object=(.+)$/.exec(location.hash);
+  if (wanted && opens[decodeURIComponent(wanted[1])]) opens[decodeURIComponent(wanted[1])]();
   document.getElementById('filter').addEventListener('input', function (ev) {
     var q = ev.target.value.toLowerCase();
     document.querySelectorAll('tbody tr').forEach(function (tr) { tr.hidden = q !== '' && tr.dataset.text.indexOf(q) < 0; });
