@@ -86,7 +86,8 @@ export async function importFromApp(o: { directory: Directory; dialect: DialectN
     byValue.set(key, [...(byValue.get(key) ?? []), u.id]);
   }
   const pages = await readAllPages(sender, 'Users', { count: o.count ?? 100 });
-  const users = classify('Users', match.path.text, pages, (r) => readPath(r, match.path.text), (value) => byValue.get(norm(value)) ?? [], (id) => loginOf(dir, dir.users.find((u) => u.id === id)!));
+  const usersById = new Map(dir.users.map((u) => [u.id, u]));
+  const users = classify('Users', match.path.text, pages, (r) => readPath(r, match.path.text), (value) => byValue.get(norm(value)) ?? [], (id) => loginOf(dir, usersById.get(id)!));
   if (o.confirm) {
     for (const m of users.matched) {
       const id = m.directoryIds[0]!;

@@ -7,7 +7,7 @@ import type { ScimClient } from '../http/client.ts';
 import type { Exchange } from '../record/types.ts';
 import { CORE_USER_URN } from '../dialects/scim-path.ts';
 import { ENTRA_CODES } from './error-codes.ts';
-import { mappingPlan, type SchemaTypes } from './mapping.ts';
+import { isManagerTarget, mappingPlan, type SchemaTypes } from './mapping.ts';
 import type { Directory } from './types.ts';
 
 interface AdvertisedAttribute {
@@ -51,7 +51,7 @@ export async function checkMappingsAgainstSchemas(client: ScimClient, directory:
   const targets = [...plan.attributes, ...(plan.managerReference ? [plan.managerReference] : [])];
   for (const m of targets) {
     const p = m.path;
-    const index = directory.app.mappings.findIndex((x) => x.target === m.target);
+    const index = directory.app.mappings.findIndex((x) => x.target === m.target || (isManagerTarget(x.target) && isManagerTarget(m.target)));
     const where = `${directory.file}#/app/mappings/${index}/target`;
     // id, externalId and meta are common attributes (RFC 7643 §3.1): in no schema, on every resource.
     if (p.uri === undefined && p.attribute.toLowerCase() === 'externalid') continue;
