@@ -258,12 +258,15 @@ async function syncCommand(flags: IdpFlags): Promise<number> {
     // Keep running: the engine schedules cycles (slower in quarantine), the watcher adds one per save.
     const interrupt = onInterrupt('stopping after this cycle', ['SIGINT', 'SIGTERM']);
     try {
-      engine.on('cycle-end', () => {
-        if (!interrupt.signal.aborted) {
-          const next = engine.status().nextCycleAt;
-          out.write(flags.watch ? `watching ${file} for changes${next ? `; next scheduled cycle ${next}` : ''} (Ctrl-C to stop)\n` : `next cycle at ${next ?? 'never (the job is disabled)'} (Ctrl-C to stop)\n`);
-        }
-      });
+      const waiting = (): void => {
+        if (interrupt.signal.aborted) return;
+        const next = engine.status().nextCycleAt;
+        out.write(flags.watch ? `watching ${file} for changes${next ? `; next scheduled cycle ${next}` : ''} (Ctrl-C to stop)\n` : `next cycle at ${next ?? 'never (the job is disabled)'} (Ctrl-C to stop)\n`);
+      };
+      const reportAndWait = (result: CycleResult): void => {
+        report(result);
+        waiting();
+      };
       if (flags.watch) {
         watchDirectoryFile({
           file,
@@ -281,15 +284,16 @@ async function syncCommand(flags: IdpFlags): Promise<number> {
               }
               throw error;
             }
-            void engine.runCycleNow('change').then(report, (error: unknown) => process.stderr.write(`scimproof: ${(error as Error).message}\n`));
+            // With --interval the engine's cycle-end events report every cycle, this one included.
+            void engine.runCycleNow('change').then(intervalSeconds === undefined ? reportAndWait : undefined, (error: unknown) => process.stderr.write(`scimproof: ${(error as Error).message}\n`));
           },
         });
       }
       if (intervalSeconds !== undefined) {
         // Scheduled cycles report as they end; the engine runs the first one now.
-        engine.on('cycle-end', (summary) => report({ ...summary, results: [] }));
+        engine.on('cycle-end', (summary) => reportAndWait({ ...summary, results: [] }));
         engine.start();
-      } else report(await engine.runCycleNow('start'));
+      } else reportAndWait(await engine.runCycleNow('start'));
       await new Promise<void>((resolve) => interrupt.signal.addEventListener('abort', () => resolve(), { once: true }));
     } finally {
       interrupt.dispose();
