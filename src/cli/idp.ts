@@ -216,11 +216,15 @@ function openEngine(flags: IdpFlags, t: Target, directory: Directory, options: {
   });
 }
 
-/** Reads /Schemas and refuses a mapping the app cannot take, before any cycle. */
+/**
+ * Reads /Schemas before any cycle, as saving the configuration does: each mapped target the app
+ * does not advertise is one warning line (the cycle still runs, and the app's own answer shows in
+ * the log: an app whose /Schemas is incomplete is not blamed for what it may well accept).
+ */
 async function checkConfiguration(engine: IdpEngine, flags: IdpFlags): Promise<void> {
   if (flags.schemaCheck === false) return;
   const check = await engine.checkConfiguration();
-  if (check.problems.length > 0) throw new RunError(`the mapping does not fit the app's /Schemas:\n  ${check.problems.join('\n  ')}\n(pass --no-schema-check to send it anyway)`);
+  for (const problem of check.problems) process.stderr.write(`scimproof: warning: ${problem}\n`);
   if (!check.read && !flags.quiet) process.stderr.write(`scimproof: ${check.skippedBecause}\n`);
 }
 
