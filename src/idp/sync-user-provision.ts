@@ -66,6 +66,19 @@ export async function matchUser(ctx: Pick<CycleContext, 'sender' | 'plan' | 'fam
   return { ok: true, exchanges, tried, attribute: last.path.text, value: desired[last.path.text]! };
 }
 
+/** Okta Identity Governance: the user's entitlements and roles, as the okta-oig dialect sends them on create. */
+function grantArgs(ctx: CycleContext, u: DirectoryUserRecord): Record<string, unknown> {
+  if (ctx.dialect !== 'okta-oig') return {};
+  const list = (field: string): { value: string }[] | undefined => {
+    const raw = u[field];
+    const ids = typeof raw === 'string' ? raw.split(',').map((s) => s.trim()).filter(Boolean) : [];
+    return ids.length > 0 ? ids.map((value) => ({ value })) : undefined;
+  };
+  const entitlements = list('entitlements');
+  const roles = list('roles');
+  return { ...(entitlements ? { entitlements } : {}), ...(roles ? { roles } : {}) };
+}
+
 /** `prior` holds exchanges already sent for this user (Entra's GET that answered 404). */
 export async function provisionUser(ctx: CycleContext, u: DirectoryUserRecord, desired: ScimValues, prior: Exchange[], why: string, print?: string): Promise<void> {
   const { state, sender, ledger } = ctx;
@@ -77,7 +90,7 @@ export async function provisionUser(ctx: CycleContext, u: DirectoryUserRecord, d
     return;
   }
   if (!match.found) {
-    const out = await sender.send('createUser', { attributes: desired }, 'createUser');
+    const out = await sender.send('createUser', { attributes: desired, ...grantArgs(ctx, u) }, 'createUser');
     exchanges.push(...out.exchanges);
     if (!out.ok) {
       ledger.result({ ...base, action: 'create', outcome: 'failed', reason: why, ...(out.error ? { error: out.error } : {}), exchanges, event: 'createUser', changes: createdChanges(desired), ...(print ? { fingerprint: print } : {}) });

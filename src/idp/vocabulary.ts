@@ -74,6 +74,9 @@ export const SOURCE_ATTRIBUTES: Record<Source, readonly string[]> = {
     'managerId',
     'manager',
     'status',
+    // Okta Identity Governance: comma-separated entitlement and role ids (sent by okta-oig).
+    'entitlements',
+    'roles',
   ],
 };
 
