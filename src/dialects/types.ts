@@ -42,6 +42,11 @@ export interface DialectRequest {
   json?: unknown;
   /** What the IdP is doing, for reports and provisioning logs ("match user by userName"). */
   purpose: string;
+  /**
+   * Attributes this IdP sends whatever the app's /Schemas says (Okta's placeholder password,
+   * OKTA-2.4): a replay keeps them even where it leaves out what a server does not advertise.
+   */
+  always?: string[];
 }
 
 /** A request builder: named arguments from a suite step or the sync engine, to one request. */

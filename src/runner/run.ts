@@ -4,7 +4,8 @@
 // meta.runError set, so a report is written either way.
 import { randomBytes } from 'node:crypto';
 import { createClient, DEFAULT_TIMEOUT_MS, type Auth, type ScimClient } from '../http/client.ts';
-import type { CheckResult, CleanupEntry, Discovery, Exchange, ProfileVerdict, RunRecord, Summary } from '../record/types.ts';
+import type { CheckResult, CleanupEntry, Discovery, Exchange, ProfileVerdict, ReportSection, RunRecord, Summary } from '../record/types.ts';
+import { LeftOutLog } from './left-out-log.ts';
 import { loadSuites, SuiteError } from '../suite/load.ts';
 import type { LoadedSuite } from '../suite/types.ts';
 import { TOOL_NAME, TOOL_VERSION } from '../version.ts';
@@ -13,6 +14,8 @@ import { CleanupJournal } from './cleanup.ts';
 import { buildDiscovery, maxPageSize, requiredAttributes } from './discovery.ts';
 import { declaredUser } from './declared-resource.ts';
 import { runScenario, type ScenarioContext } from './scenario.ts';
+import { probeScope, type ScopeStrategy } from './scope-probe.ts';
+import { filterSupportSection } from './filter-support.ts';
 import { diagnoseTarget } from './preflight.ts';
 import { selector } from './select.ts';
 import { TimeoutBreaker } from './breaker.ts';
@@ -117,12 +120,14 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
   let fuzz: FuzzOutcome | undefined;
   let profileTrigger: ProfileVerdict['trigger'] = 'option';
   let verdictOfProfile: ProfileVerdict | undefined;
+  const leftOut = new LeftOutLog();
+  let loaded: LoadedSuite[] = [];
 
   try {
     // `fuzz` is not a folder of suite files: it runs after the data suites (src/fuzz). A standard
     // profile's suites run after the chosen ones.
     const chosen = options.suites.filter((s) => s !== 'discovery' && s !== 'fuzz');
-    const suites = loadSuites(['discovery', ...chosen, ...(options.standard?.suites ?? []).filter((s) => !chosen.includes(s))], options.suitesDir);
+    const suites = (loaded = loadSuites(['discovery', ...chosen, ...(options.standard?.suites ?? []).filter((s) => !chosen.includes(s))], options.suitesDir));
     if (!options.url) {
       // Under a standard profile the embedded reference server meets the interoperability profile.
       embedded = await (options.embedded ?? (() => startEmbedded(options.standard ? 'interop' : undefined)))().catch((error: unknown) => {
@@ -177,6 +182,7 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
       },
       aborted: () => (options.signal?.aborted ?? false) || breaker.tripped,
       wrongAuth,
+      onLeftOut: (origin, list) => leftOut.record(origin, list),
     };
     try {
       const [discoverySuite, ...rest] = suites as [LoadedSuite, ...LoadedSuite[]];
@@ -190,6 +196,11 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
       const declared = declaredUser(discovery, `${prefix}declared.user@example.com`);
       if (declared) runVars.declaredUser = declared;
       runError = diagnoseTarget(client.exchanges);
+      if (!runError && (options.suites.includes('core') || options.suites.includes('fuzz'))) {
+        const scope = await probeScope(client, prefix, discovery);
+        discovery.capabilities.scopedQueries = scope !== undefined;
+        if (scope) runVars.scopeStrategy = scope;
+      }
       // A server that declares interopProfileConformant has its claim checked, profile or not
       // (unless the run is only a fuzz pass).
       const claimed = claimsInterop(discovery.serviceProviderConfig);
@@ -244,6 +255,8 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
           ...(replay ? { replay } : {}),
           // A server held to (or claiming) the interop profile is fuzzed inside its PATCH subset.
           ...(standard?.checks.includes('interop.') || claimed ? { patchRules: 'interop' as const } : {}),
+          ...(runVars.scopeStrategy ? { scope: runVars.scopeStrategy as ScopeStrategy } : {}),
+          ...(options.requireAttributes ? { requireAttributes: options.requireAttributes } : {}),
         });
       }
       if (options.baseline && !ctx.aborted()) for (const stale of staleWaivers(results, options.baseline)) ctx.onResult(stale);
@@ -286,7 +299,7 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
     exchanges: [...(client ? client.exchanges : []), ...(fuzz?.exchanges ?? [])],
     results,
     cleanup: [...cleanup, ...(fuzz?.cleanup ?? [])],
-    ...(fuzz && fuzz.sections.length > 0 ? { sections: fuzz.sections } : {}),
+    ...sectionsOf([...leftOut.sections(), ...[filterSupportSection(loaded, results)].filter((s) => s !== undefined), ...(fuzz?.sections ?? [])]),
     ...(runError ? {} : idpVerdictsOf(results)),
     ...(verdictOfProfile && !runError ? { profileVerdict: verdictOfProfile } : {}),
     summary: summarize(results),
@@ -315,6 +328,10 @@ function finalProfileVerdict(profile: Profile, results: CheckResult[], trigger: 
   const verdict = profileVerdict(profile, results, trigger, loadConflicts());
   if (profile.claim) claimResult(profile, verdict, spc, undefined);
   return verdict;
+}
+
+function sectionsOf(sections: ReportSection[]): { sections?: ReportSection[] } {
+  return sections.length > 0 ? { sections } : {};
 }
 
 function idpVerdictsOf(results: CheckResult[]): { idpVerdicts?: RunRecord['idpVerdicts'] } {

@@ -10,7 +10,11 @@ import { getPointer } from '../util/pointer.ts';
 import { buildDialectRequest } from '../dialects/index.ts';
 import { DialectArgumentError } from '../dialects/shared.ts';
 import { describeCapability } from './discovery.ts';
-import { MissingVariable, omitPath, render } from './template.ts';
+import { MissingVariable, render } from './template.ts';
+import { leaveOut } from './leave-out.ts';
+import { fitRequest, type LeftOut } from './schema-fit.ts';
+import { scopeFilter, type ScopeStrategy } from './scope-probe.ts';
+import { advertisedUser } from '../spec/advertised.ts';
 
 export interface ScenarioContext {
   client: ScimClient;
@@ -23,6 +27,8 @@ export interface ScenarioContext {
   aborted(): boolean;
   /** Credentials used by `auth: wrong-*` probes. */
   wrongAuth: { bearer: Auth; basic: Auth };
+  /** Told what a request left out because the server does not advertise it (schema-fit.ts). */
+  onLeftOut?(origin: NonNullable<OutgoingRequest['origin']>, leftOut: LeftOut[]): void;
 }
 
 interface StepInstance {
@@ -42,7 +48,9 @@ const statusFor = (verdict: Verdict, level: Expectation['level']): CheckResult['
 export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx: ScenarioContext, variant?: string): Promise<Record<string, unknown>> {
   const scenario = suite.scenarios[scenarioIndex]!;
   const tag = `${String(ctx.runVars.prefix)}${scenario.id.replace(/[^a-z0-9]/gi, '')}${variant ? variant.replace(/[^a-z0-9]/gi, '') : ''}`;
-  const vars: Record<string, unknown> = { ...ctx.runVars, scenario: { tag }, ...(variant ? { dialect: variant } : {}) };
+  const strategy = ctx.runVars.scopeStrategy as ScopeStrategy | undefined;
+  // `{{scenario.scope}}`: a filter that selects this scenario's users (scope-probe.ts).
+  const vars: Record<string, unknown> = { ...ctx.runVars, scenario: { tag, ...(strategy ? { scope: scopeFilter(strategy, tag) } : {}) }, ...(variant ? { dialect: variant } : {}) };
   const pointerBase = `${suite.file}#/scenarios/${scenarioIndex}`;
   const instances = expand(scenario, vars, variant ? `[${variant}]` : '');
   const selectedIds = instances.flatMap((i) => (i.step.expect ?? []).map((e) => e.id + i.suffix)).filter((id) => ctx.selected(id));
@@ -71,7 +79,7 @@ export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx
       for (const e of expectations) ctx.onResult({ ...base(e), status: 'skip', reason: stopReason, exchangeIds: [] });
       continue;
     }
-    let request: OutgoingRequest;
+    let request: OutgoingRequest & { keep?: string[] };
     try {
       request = buildRequest(step, stepVars, ctx, origin);
     } catch (error) {
@@ -83,7 +91,16 @@ export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx
       if (!step.continueOnFailure) stopReason = reason;
       continue;
     }
-    const exchanges = await sendStep(step, request, ctx);
+    // Like an IdP's attribute mapping, requests carry only attributes the server advertises (what
+    // the IdP always sends stays); a probe sending an unadvertised attribute on purpose says `fit: false`.
+    const { keep, ...built } = request;
+    const fitted = step.send.fit === false ? { request: built, leftOut: [] } : fitRequest(built, advertisedUser(ctx.discovery), keep ?? []);
+    if ('skip' in fitted) {
+      for (const e of expectations) ctx.onResult({ ...base(e), status: 'skip', reason: fitted.skip, exchangeIds: [] });
+      continue;
+    }
+    if (fitted.leftOut.length > 0) ctx.onLeftOut?.(origin, fitted.leftOut);
+    const exchanges = await sendStep(step, fitted.request, ctx);
     const captureProblem = capture(step, exchanges, vars);
     for (const e of expectations) ctx.onResult(judge(e, base(e), exchanges, stepVars, ctx));
     if (captureProblem && !step.continueOnFailure) stopReason = `step "${step.name}" did not yield ${captureProblem}`;
@@ -104,14 +121,15 @@ function expand(scenario: Scenario, vars: Record<string, unknown>, variantSuffix
   return out;
 }
 
-function buildRequest(step: Step, vars: Record<string, unknown>, ctx: ScenarioContext, origin: OutgoingRequest['origin']): OutgoingRequest {
+/** The request a step sends; `keep` names what an IdP sends whatever the server advertises. */
+function buildRequest(step: Step, vars: Record<string, unknown>, ctx: ScenarioContext, origin: OutgoingRequest['origin']): OutgoingRequest & { keep?: string[] } {
   const send = step.send;
   if (send.dialect !== undefined && send.request !== undefined) {
     const built = buildDialectRequest(render(send.dialect, vars), send.request, render(send.args ?? {}, vars));
-    return { method: built.method, path: built.path, ...(built.headers ? { headers: built.headers } : {}), ...(built.json !== undefined ? { json: built.json } : {}), auth: 'default', ...(origin ? { origin } : {}) };
+    return { method: built.method, path: built.path, ...(built.headers ? { headers: built.headers } : {}), ...(built.json !== undefined ? { json: built.json } : {}), auth: 'default', ...(origin ? { origin } : {}), ...(built.always ? { keep: built.always } : {}) };
   }
   let body = send.body === undefined ? undefined : render(send.body, vars);
-  for (const path of send.omit ?? []) body = omitPath(body, render(path, vars));
+  for (const path of send.omit ?? []) body = leaveOut(body, render(path, vars), ctx.discovery);
   const auth = send.auth === 'none' ? ({ kind: 'none' } as const) : send.auth === 'wrong-bearer' ? ctx.wrongAuth.bearer : send.auth === 'wrong-basic' ? ctx.wrongAuth.basic : 'default';
   return {
     method: send.method ?? 'GET',

@@ -21,9 +21,13 @@ export interface ResourceTypes {
   Group: ResourceType;
 }
 
-/** Builds the resource types; throws Error naming the first `require` entry that is not a User attribute. */
-/** `strict`: no tolerated foreign schema URIs (the interop profile rejects them). */
-export function buildResourceTypes(requireAttrs: readonly string[] = [], options: { strict?: boolean } = {}): ResourceTypes {
+/**
+ * Builds the resource types; throws Error naming the first `require` entry that is not a User
+ * attribute. `userExtensions` adds schema extensions to User (a vendor's custom URN), advertised in
+ * /Schemas and /ResourceTypes and validated like the enterprise extension. `strict`: no tolerated
+ * foreign schema URIs and no `type` without canonical values (the interop profile).
+ */
+export function buildResourceTypes(requireAttrs: readonly string[] = [], userExtensions: readonly SchemaDefinition[] = [], options: { strict?: boolean } = {}): ResourceTypes {
   const core: string[] = [];
   const enterprise: string[] = [];
   const enterprisePrefix = `${URN.enterpriseUser.toLowerCase()}:`;
@@ -50,7 +54,7 @@ export function buildResourceTypes(requireAttrs: readonly string[] = [], options
       description: 'User Account',
       schemas: {
         core: options.strict ? declaredTypesOnly(withRequired(USER_SCHEMA, core)) : withRequired(USER_SCHEMA, core),
-        extensions: [withRequired(ENTERPRISE_USER_SCHEMA, enterprise)],
+        extensions: [withRequired(ENTERPRISE_USER_SCHEMA, enterprise), ...userExtensions],
         common: COMMON_ATTRIBUTES,
       },
       toleratedSchemaUris: [],

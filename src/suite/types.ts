@@ -25,6 +25,8 @@ export interface SendSpec {
   follow?: 'nextCursor';
   /** Send the request many times (rate-limit probes); 429s are not retried. */
   burst?: BurstSpec;
+  /** `false`: send the body as written, even attributes the server does not advertise (a probe of exactly that). */
+  fit?: boolean;
 }
 
 export interface BurstSpec {
