@@ -15,8 +15,8 @@
 // | builder                | args                                               | request |
 // |------------------------|----------------------------------------------------|---------|
 // | testConnector          | –                                                  | GET /Users?startIndex=1&count=2 (OKTA-2.2) |
-// | importUsers            | startIndex=1, count=100                            | GET /Users?startIndex=<n>&count=<c> (OKTA-2.3) |
-// | importGroups           | startIndex=1, count=100                            | GET /Groups?startIndex=<n>&count=<c> (OKTA-2.2, 2.3) |
+// | importUsers            | startIndex=1, count=100 · cursor? (mock IdP only)  | GET /Users?startIndex=<n>&count=<c> (OKTA-2.3); with `cursor`, GET /Users?count=<c>&cursor=<…> (not Okta's: RFC 9865, for a cursor-only app) |
+// | importGroups           | startIndex=1, count=100 · cursor? (mock IdP only)  | GET /Groups?startIndex=<n>&count=<c> (OKTA-2.2, 2.3); `cursor` as above |
 // | findUser               | attribute='userName', value (or userName/externalId/email, picked by attribute) | GET /Users?filter=<attribute>%20eq%20%22<value>%22&startIndex=1&count=100 (OKTA-2.4) |
 // | getUser                | id                                                 | GET /Users/<id> |
 // | createUser             | userName, externalId?, givenName?, familyName?, displayName?, email?, locale='en-US', password?, title?, department?, active=true, omit?: paths | POST /Users with groups:[] and a placeholder password (OKTA-2.4; the documented example body, locale included); entitlements?, roles? as given (okta-oig) |
@@ -185,6 +185,9 @@ function putGroup(args: Args, memberList: Member[], purpose: string): DialectReq
 }
 
 function page(type: 'Users' | 'Groups', args: Args, purpose: string): DialectRequest {
+  // Not Okta's: the mock IdP's way past the first page of an app that pages only by cursor (RFC 9865).
+  const cursor = optStr(args, 'cursor');
+  if (cursor !== undefined) return { method: 'GET', path: `/${type}?${percentQuery([['count', int(args, 'count', 100)], ['cursor', cursor]])}`, purpose: `${purpose}, by cursor` };
   return { method: 'GET', path: `/${type}?${percentQuery([['startIndex', int(args, 'startIndex', 1)], ['count', int(args, 'count', 100)]])}`, purpose };
 }
 

@@ -18,14 +18,16 @@ export interface PageResult {
   resources: Record<string, unknown>[];
   exchanges: Exchange[];
   error?: ObjectError;
+  /** Set when the read went by cursor, not the way the IdP pages: what happened, for the log. */
+  paging?: string;
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /**
  * Every resource of a list endpoint, read the way the dialect pages (index paging: startIndex and
- * count). One function on purpose: cursor paging (RFC 9865) belongs here too, as another way to
- * ask for the next page, and everything that imports reads through it.
+ * count). An app that pages only by cursor (RFC 9865 §2.3) answers the first page with a
+ * nextCursor; the read then follows the cursors instead, and says so — the IdP itself would not.
  */
 export async function readAllPages(sender: EventSender, kind: 'Users' | 'Groups', options: { count?: number; maxPages?: number } = {}): Promise<PageResult> {
   const count = options.count ?? 100;
@@ -33,20 +35,30 @@ export async function readAllPages(sender: EventSender, kind: 'Users' | 'Groups'
   const resources: Record<string, unknown>[] = [];
   const exchanges: Exchange[] = [];
   let startIndex = 1;
+  let cursor: string | undefined;
+  let cursorPages = 0;
+  const byCursor = (): { paging?: string } =>
+    cursorPages === 0 ? {} : { paging: `the app pages by cursor (RFC 9865: its first page carried a nextCursor), so the mock IdP followed nextCursor for ${cursorPages} more page(s); Okta's own import pages by startIndex (OKTA-2.3) and may not get past the first page of this app` };
   for (let page = 0; page < maxPages; page++) {
-    const out = await sender.send(kind === 'Users' ? 'importUsers' : 'importGroups', { startIndex, count });
+    const out = await sender.send(kind === 'Users' ? 'importUsers' : 'importGroups', cursor !== undefined ? { cursor, count } : { startIndex, count });
+    if (cursor !== undefined) cursorPages++;
     exchanges.push(...out.exchanges);
-    if (!out.ok) return { resources, exchanges, ...(out.error ? { error: out.error } : {}) };
+    if (!out.ok) return { resources, exchanges, ...(out.error ? { error: out.error } : {}), ...byCursor() };
     const body = out.json;
     if (!isRecord(body) || !Array.isArray(body.Resources)) return { resources, exchanges, error: { status: out.exchanges.at(-1)?.response?.status, message: `GET /${kind} did not answer with a ListResponse (no Resources array)` } };
     const items = body.Resources.filter(isRecord);
     resources.push(...items);
+    if (typeof body.nextCursor === 'string' && body.nextCursor !== '') {
+      cursor = body.nextCursor;
+      continue;
+    }
+    if (cursor !== undefined) break;
     const total = typeof body.totalResults === 'number' ? body.totalResults : Number(body.totalResults);
     // Stop at the end of the list, or when a page comes back empty (a server that miscounts).
     if (items.length === 0 || !Number.isFinite(total) || startIndex - 1 + items.length >= total) break;
     startIndex += items.length;
   }
-  return { resources, exchanges };
+  return { resources, exchanges, ...byCursor() };
 }
 
 export interface ImportMatch {
@@ -69,6 +81,8 @@ export interface ImportReport {
   linked: number;
   exchanges: Exchange[];
   error?: ObjectError;
+  /** How the read differed from the IdP's own paging (a cursor-only app), for the log. */
+  paging?: string;
 }
 
 const norm = (v: unknown): string => String(v ?? '').toLowerCase();
@@ -106,7 +120,7 @@ export async function importFromApp(o: { directory: Directory; dialect: DialectN
 }
 
 function classify(kind: 'Users' | 'Groups', attribute: string, pages: PageResult, read: (r: Record<string, unknown>) => unknown, lookup: (value: string) => string[], name: (id: string) => string): ImportReport {
-  const report: ImportReport = { kind, attribute, scanned: pages.resources.length, matched: [], unmatched: [], conflicts: [], inactive: 0, linked: 0, exchanges: pages.exchanges, ...(pages.error ? { error: pages.error } : {}) };
+  const report: ImportReport = { kind, attribute, scanned: pages.resources.length, matched: [], unmatched: [], conflicts: [], inactive: 0, linked: 0, exchanges: pages.exchanges, ...(pages.error ? { error: pages.error } : {}), ...(pages.paging ? { paging: pages.paging } : {}) };
   const claims = new Map<string, ImportMatch[]>();
   const entries: ImportMatch[] = [];
   for (const r of pages.resources) {
@@ -129,6 +143,7 @@ function classify(kind: 'Users' | 'Groups', attribute: string, pages: PageResult
 
 export function importReportLines(r: ImportReport): string[] {
   const lines = [`${r.kind}: ${r.scanned} scanned · ${r.matched.length} matched · ${r.unmatched.length} unmatched · ${r.conflicts.length} conflict(s) · ${r.inactive} inactive in the app (by ${r.attribute})${r.linked ? ` · ${r.linked} linked` : ''}`];
+  if (r.paging) lines.push(`  ~ ${r.paging}`);
   if (r.error) lines.push(`  ✗ the import stopped: ${r.error.status !== undefined ? `HTTP ${r.error.status}: ` : ''}${r.error.message}`);
   for (const m of r.matched) lines.push(`  ✓ ${m.appValue} (app id ${m.appId}) → ${m.display ?? m.directoryIds[0]}${m.active ? '' : ' · inactive in the app'}`);
   for (const m of r.unmatched) lines.push(`  ? ${m.appValue || '(no value)'} (app id ${m.appId}): no directory ${r.kind === 'Users' ? 'user' : 'group'} has this ${r.attribute}`);
