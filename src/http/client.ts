@@ -1,7 +1,9 @@
 import { Agent, request as undiciRequest, type Dispatcher } from 'undici';
-import type { Exchange, ExchangeOrigin, RecordedResponse, TransportFailure } from '../record/types.ts';
+import type { Exchange, ExchangeOrigin, RecordedRequest, RecordedResponse, TransportFailure } from '../record/types.ts';
+import { readBody } from './body.ts';
 import { toCurl } from './curl.ts';
 import { createRedactor, type Redactor } from './redact.ts';
+import { RecordBudget } from './record-budget.ts';
 import { classifyTransportError } from './transport-error.ts';
 
 export type Auth =
@@ -19,14 +21,39 @@ export interface ClientOptions {
   insecure?: boolean;
   /** More values to redact wherever they appear (`--secret`). */
   secrets?: string[];
-  /** Response bytes kept per exchange; the rest is read and dropped. */
+  /** Response bytes read (after decoding) per exchange, to parse; the rest is never read. */
   maxBodyBytes?: number;
+  /** Body characters kept in the record per request and per response (default 64 KiB). */
+  recordChars?: number;
   /** Minimum spacing between requests, in requests per second (0 = unpaced). */
   ratePerSecond?: number;
-  /** Called after every exchange is recorded (console progress, fuzz bookkeeping). */
-  onExchange?: (exchange: Exchange) => void;
+  /** Called after every exchange is recorded (console progress, fuzz bookkeeping, the cleanup journal). */
+  onExchange?: (exchange: Exchange, request: OutgoingRequest) => void;
   /** How often a 429 Too Many Requests is retried after its Retry-After (default 3; 0 = never). */
   retries429?: number;
+  /** The longest single wait a Retry-After may ask for (default 10 s). */
+  maxRetryWaitMs?: number;
+  /** Told about every 429: before each wait, and when the retries are used up (`gaveUp`). */
+  onRateLimit?: (event: RateLimitEvent) => void;
+  /**
+   * Aborting it abandons what is in flight at that moment (a request, a 429 wait, pacing): the
+   * run stops sending. Requests sent after it fired (cleanup) are sent normally.
+   */
+  stopSignal?: AbortSignal;
+  /** Runs after each exchange, before `send` returns it (the credential watch of a run). */
+  afterExchange?: (exchange: Exchange, request: OutgoingRequest, client: ScimClient) => Promise<void>;
+}
+
+export interface RateLimitEvent {
+  exchange: Exchange;
+  /** The wait about to start, in ms (0 when `gaveUp`). */
+  waitMs: number;
+  /** What the server asked for, as sent. */
+  retryAfter?: string;
+  /** 1 for the first retry. */
+  attempt: number;
+  /** The retries are used up and the last answer is still 429. */
+  gaveUp: boolean;
 }
 
 export interface OutgoingRequest {
@@ -43,6 +70,8 @@ export interface OutgoingRequest {
   auth?: 'default' | Auth;
   origin?: ExchangeOrigin;
   timeoutMs?: number;
+  /** Epoch ms after which no 429 wait or retry starts (cleanup's time limit). */
+  deadline?: number;
 }
 
 export interface ScimClient {
@@ -51,12 +80,17 @@ export interface ScimClient {
   send(request: OutgoingRequest): Promise<Exchange>;
   /** Builds the absolute URL a path resolves to (used for Location comparisons). */
   resolve(path: string): string;
+  /** The text with this client's secrets redacted, as in its records (for URLs shown elsewhere). */
+  redact(text: string): string;
   close(): Promise<void>;
 }
 
 const SCIM_JSON = 'application/scim+json';
 export const DEFAULT_TIMEOUT_MS = 15_000;
-const DEFAULT_MAX_BODY = 2 * 1024 * 1024;
+/** Decoded bytes read per response to judge it: a SCIM answer is far smaller; the rest is never read. */
+export const DEFAULT_MAX_BODY = 2 * 1024 * 1024;
+export const DEFAULT_RECORD_CHARS = 64 * 1024;
+export const MAX_RETRY_WAIT_MS = 10_000;
 
 export function authHeader(auth: Auth): string | undefined {
   if (auth.kind === 'bearer') return `Bearer ${auth.token}`;
@@ -74,6 +108,7 @@ export function createClient(options: ClientOptions): ScimClient {
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
+  const maxWait = options.maxRetryWaitMs ?? MAX_RETRY_WAIT_MS;
   const dispatcher = new Agent({
     connect: { rejectUnauthorized: !options.insecure, timeout: timeoutMs },
     headersTimeout: timeoutMs,
@@ -81,9 +116,11 @@ export function createClient(options: ClientOptions): ScimClient {
     keepAliveTimeout: 4_000,
   });
   const redactor = createRedactor([...authSecrets(options.auth), ...(options.secrets ?? [])]);
+  const budget = new RecordBudget(options.recordChars ?? DEFAULT_RECORD_CHARS);
   const exchanges: Exchange[] = [];
   const minGapMs = options.ratePerSecond && options.ratePerSecond > 0 ? 1000 / options.ratePerSecond : 0;
   let nextSlot = 0;
+  const stop = options.stopSignal;
 
   const resolve = (path: string): string => (/^https?:\/\//i.test(path) ? path : `${baseUrl}${path.startsWith('/') ? '' : '/'}${path}`);
 
@@ -92,20 +129,31 @@ export function createClient(options: ClientOptions): ScimClient {
     const now = Date.now();
     const slot = Math.max(now, nextSlot);
     nextSlot = slot + minGapMs;
-    if (slot > now) await new Promise((r) => setTimeout(r, slot - now));
+    if (slot > now) await sleep(slot - now, stop);
   }
 
   /** Sends, and when the server answers 429, waits as it asks (capped) and sends again. */
   async function send(req: OutgoingRequest): Promise<Exchange> {
-    let exchange = await sendOnce(req);
-    for (let attempt = 0; attempt < (options.retries429 ?? 3) && exchange.response?.status === 429; attempt++) {
-      await new Promise((r) => setTimeout(r, retryDelayMs(exchange.response!.headers['retry-after'], attempt)));
-      exchange = await sendOnce(req);
+    // A stop that fired before this request was sent does not concern it (cleanup runs after one).
+    const stopping = stop && !stop.aborted ? stop : undefined;
+    let exchange = await sendOnce(req, stopping);
+    const retries = options.retries429 ?? 3;
+    for (let attempt = 1; exchange.response?.status === 429; attempt++) {
+      const retryAfter = exchange.response.headers['retry-after'];
+      let waitMs = Math.min(retryDelayMs(retryAfter, attempt - 1), maxWait);
+      if (req.deadline !== undefined) waitMs = Math.min(waitMs, Math.max(0, req.deadline - Date.now()));
+      const gaveUp = attempt > retries || stopping?.aborted === true || (req.deadline !== undefined && Date.now() + waitMs >= req.deadline);
+      options.onRateLimit?.({ exchange, waitMs: gaveUp ? 0 : waitMs, ...(retryAfter !== undefined ? { retryAfter } : {}), attempt, gaveUp });
+      if (gaveUp) break;
+      await sleep(waitMs, stopping);
+      if (stopping?.aborted) break;
+      exchange = await sendOnce(req, stopping);
     }
+    if (options.afterExchange && !stopping?.aborted) await options.afterExchange(exchange, req, client);
     return exchange;
   }
 
-  async function sendOnce(req: OutgoingRequest): Promise<Exchange> {
+  async function sendOnce(req: OutgoingRequest, stopping: AbortSignal | undefined): Promise<Exchange> {
     const url = new URL(resolve(req.path));
     for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     // RFC 7644 §3.8: a service provider MUST support Accept: application/scim+json, so that is all we ask for.
@@ -118,14 +166,17 @@ export function createClient(options: ClientOptions): ScimClient {
     else if (req.json !== undefined) body = JSON.stringify(req.json);
     if (body !== undefined && headers['content-type'] === undefined) headers['content-type'] = SCIM_JSON;
 
-    const recordedRequest = { method: req.method, url: redactor.text(url.toString()), headers: redactor.headers(headers), ...(body !== undefined ? { body: redactor.text(body) } : {}) };
+    const redactedBody = body === undefined ? undefined : redactor.text(body);
+    const recordedRequest = recordRequest(req.method, redactor.text(url.toString()), redactor.headers(headers), redactedBody, budget.limit());
+    budget.spend(recordedRequest.body?.length ?? 0);
     await pace();
     const startedAt = new Date();
     const started = performance.now();
     let response: RecordedResponse | undefined;
     let transportError: TransportFailure | undefined;
     try {
-      response = await perform(dispatcher, url, req.method, headers, body, req.timeoutMs ?? timeoutMs, maxBody, redactor);
+      if (stopping?.aborted) throw Object.assign(new Error('not sent: the run was stopped'), { name: 'AbortError' });
+      response = await perform(dispatcher, url, req.method, headers, body, req.timeoutMs ?? timeoutMs, maxBody, redactor, budget, stopping);
     } catch (error) {
       transportError = classifyTransportError(error);
     }
@@ -137,25 +188,49 @@ export function createClient(options: ClientOptions): ScimClient {
       ...(transportError ? { transportError } : {}),
       startedAt: startedAt.toISOString(),
       ms: Math.round((performance.now() - started) * 10) / 10,
-      curl: toCurl(recordedRequest),
+      curl: toCurl(recordedRequest, redactedBody),
     };
     exchanges.push(exchange);
-    options.onExchange?.(exchange);
+    options.onExchange?.(exchange, req);
     return exchange;
   }
 
-  return { baseUrl, exchanges, send, resolve, close: () => dispatcher.close() };
+  const close = async (): Promise<void> => {
+    budget.releaseAll();
+    await dispatcher.close();
+  };
+  const client: ScimClient = { baseUrl, exchanges, send, resolve, redact: (text) => redactor.text(text), close };
+  return client;
 }
 
-const MAX_RETRY_WAIT_MS = 30_000;
+function recordRequest(method: string, url: string, headers: Record<string, string>, body: string | undefined, limit: number): RecordedRequest {
+  if (body === undefined) return { method, url, headers };
+  if (body.length <= limit) return { method, url, headers, body };
+  return { method, url, headers, body: body.slice(0, limit), truncated: true, bodySize: body.length };
+}
 
-/** Retry-After in seconds or as an HTTP date; without one, 1 s, 2 s, 4 s. */
-export function retryDelayMs(retryAfter: string | undefined, attempt: number, now = Date.now()): number {
-  const fallback = 1000 * 2 ** attempt;
+/** Resolves after `ms`, or at once when `signal` aborts. */
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  if (ms <= 0 || signal?.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+
+/** Retry-After in seconds or as an HTTP date, capped; without one, 1 s, 2 s, 4 s. */
+export function retryDelayMs(retryAfter: string | undefined, attempt: number, now = Date.now(), cap = MAX_RETRY_WAIT_MS): number {
+  const fallback = Math.min(1000 * 2 ** attempt, cap);
   if (!retryAfter) return fallback;
   const seconds = Number(retryAfter);
   const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(retryAfter) - now;
-  return Number.isFinite(ms) ? Math.min(Math.max(ms, 0), MAX_RETRY_WAIT_MS) : fallback;
+  return Number.isFinite(ms) ? Math.min(Math.max(ms, 0), cap) : fallback;
 }
 
 function lower(headers: Record<string, string> | undefined): Record<string, string> {
@@ -173,36 +248,50 @@ async function perform(
   timeoutMs: number,
   maxBody: number,
   redactor: Redactor,
+  budget: RecordBudget,
+  stopping: AbortSignal | undefined,
 ): Promise<RecordedResponse> {
-  const signal = AbortSignal.timeout(timeoutMs + 1_000);
+  const timeout = AbortSignal.timeout(timeoutMs + 1_000);
+  const signal = stopping ? AbortSignal.any([timeout, stopping]) : timeout;
   const res = await undiciRequest(url, { method: method as Dispatcher.HttpMethod, headers, body, dispatcher, signal, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let truncated = false;
-  for await (const chunk of res.body) {
-    const buf = chunk as Buffer;
-    if (size + buf.length > maxBody) {
-      chunks.push(buf.subarray(0, Math.max(0, maxBody - size)));
-      truncated = true;
-      res.body.destroy();
-      break;
-    }
-    chunks.push(buf);
-    size += buf.length;
-  }
-  const text = redactor.text(Buffer.concat(chunks).toString('utf8'));
   const responseHeaders: Record<string, string> = {};
   for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) responseHeaders[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
-  const recorded: RecordedResponse = { status: res.statusCode, headers: redactor.headers(responseHeaders), body: text };
-  if (truncated) recorded.truncated = true;
-  if (text.trim() !== '' && !truncated) {
+  const read = await readBody(res.body, responseHeaders, maxBody);
+  // The whole text (at most maxBody) is parsed; only its beginning is kept in the record.
+  const text = redactor.text(read.buffer.toString('utf8'));
+  const limit = budget.limit();
+  const cut = !read.complete || text.length > limit;
+  const recorded: RecordedResponse = { status: res.statusCode, headers: redactor.headers(responseHeaders), body: cut ? text.slice(0, limit) : text };
+  budget.spend(recorded.body.length);
+  if (read.encoding) recorded.encoding = read.encoding;
+  if (cut) {
+    recorded.truncated = true;
+    recorded.sizeNote = sizeNote(read, text.length, recorded.body.length, maxBody);
+  }
+  if (read.decodeError) recorded.jsonError = read.decodeError;
+  else if (!read.complete) recorded.jsonError = `the body is larger than ${formatBytes(maxBody)}; not read further, not parsed`;
+  else if (text.trim() !== '') {
     try {
       recorded.json = JSON.parse(text);
+      if (cut) budget.hold(recorded, text.length);
     } catch (error) {
       recorded.jsonError = error instanceof Error ? error.message : String(error);
     }
-  } else if (truncated) {
-    recorded.jsonError = `body larger than ${maxBody} bytes; not parsed`;
   }
   return recorded;
+}
+
+function sizeNote(read: { complete: boolean; declaredBytes?: number; encoding?: string; wireBytes?: number }, chars: number, kept: number, maxBody: number): string {
+  const parts: string[] = [];
+  if (read.complete) parts.push(`${chars.toLocaleString('en-US')} characters`);
+  else parts.push(`more than ${formatBytes(maxBody)}${read.encoding ? ` once decoded from ${read.encoding}` : ''}; reading stopped there`);
+  if (read.declaredBytes !== undefined) parts.push(`Content-Length ${read.declaredBytes.toLocaleString('en-US')}`);
+  parts.push(`the first ${kept.toLocaleString('en-US')} characters are kept`);
+  return parts.join('; ');
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MiB`;
+  if (bytes >= 1024) return `${Math.round(bytes / 1024)} KiB`;
+  return `${bytes} bytes`;
 }
