@@ -12,7 +12,7 @@ import { StateError } from '../idp/state.ts';
 import { OnDemandError } from '../idp/sync.ts';
 import type { CycleResult, ObjectResult } from '../idp/types.ts';
 import { RunError, UsageError } from './errors.ts';
-import { onInterrupt } from './interrupt.ts';
+import { exitCodeForSignal, onInterrupt } from './interrupt.ts';
 import { addTargetOptions, readConfig, resolveTarget, type TargetFlags } from './options.ts';
 
 interface IdpFlags extends TargetFlags {
@@ -124,6 +124,9 @@ async function syncCommand(flags: IdpFlags): Promise<number> {
   if (t.auth.kind === 'none') process.stderr.write('scimproof: no credentials given (--token, SCIM_TOKEN or --basic); sending requests without authentication\n');
   out.write(`scimproof idp ${flags.user !== undefined ? `provision ${flags.user}` : 'sync'} · ${t.dialect} → ${t.url} · directory ${file} · state ${options.statePath}${t.rate ? ` · ${t.rate} req/s` : ''}\n`);
 
+  // A signal stops the cycle after the object in progress (the state journal keeps every finished
+  // one, the log and report are written); a second one quits at once.
+  const interrupt = onInterrupt('stopping after the object in progress; the log and report are still written');
   let code = 0;
   let first = true;
   const one = async (): Promise<void> => {
@@ -134,7 +137,7 @@ async function syncCommand(flags: IdpFlags): Promise<number> {
       else if (live === LIVE_LINES + 1) out.write('  … (more in the log)\n');
     };
     try {
-      const { result, paths } = await syncOnce({ ...options, fresh: first && (options.fresh ?? false), onResult });
+      const { result, paths } = await syncOnce({ ...options, fresh: first && (options.fresh ?? false), onResult, signal: interrupt.signal });
       out.write(consoleSummary(result, paths));
       code = EXIT[result.status];
     } catch (error) {
@@ -153,28 +156,25 @@ async function syncCommand(flags: IdpFlags): Promise<number> {
     }
   };
 
-  if (!flags.watch && intervalSeconds === undefined) {
-    await one();
-    return code;
-  }
-  // Stop after the running cycle; a second Ctrl-C quits at once (the state journal keeps every finished object).
-  const interrupt = onInterrupt('stopping after this cycle', ['SIGINT', 'SIGTERM']);
   try {
-    await runLoop({
-      file,
-      watch: flags.watch ?? false,
-      ...(intervalSeconds !== undefined ? { intervalSeconds } : {}),
-      signal: interrupt.signal,
-      cycle: async (trigger) => {
-        if (trigger !== 'start') out.write(`\n${trigger === 'change' ? `${file} changed` : 'scheduled cycle'} · ${new Date().toLocaleTimeString()}\n`);
-        await one();
-        if (!interrupt.signal.aborted) out.write(flags.watch ? `watching ${file} for changes (Ctrl-C to stop)\n` : `next cycle in ${intervalSeconds} s (Ctrl-C to stop)\n`);
-      },
-    });
+    if (!flags.watch && intervalSeconds === undefined) await one();
+    else {
+      await runLoop({
+        file,
+        watch: flags.watch ?? false,
+        ...(intervalSeconds !== undefined ? { intervalSeconds } : {}),
+        signal: interrupt.signal,
+        cycle: async (trigger) => {
+          if (trigger !== 'start') out.write(`\n${trigger === 'change' ? `${file} changed` : 'scheduled cycle'} · ${new Date().toLocaleTimeString()}\n`);
+          await one();
+          if (!interrupt.signal.aborted) out.write(flags.watch ? `watching ${file} for changes (Ctrl-C to stop)\n` : `next cycle in ${intervalSeconds} s (Ctrl-C to stop)\n`);
+        },
+      });
+    }
   } finally {
     interrupt.dispose();
   }
-  return code;
+  return interrupt.received ? exitCodeForSignal(interrupt.received) : code;
 }
 
 async function testConnectionCommand(flags: IdpFlags): Promise<number> {

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { Auth } from '../http/client.ts';
+import { redactText } from '../http/redact.ts';
 import { UsageError } from './errors.ts';
 
 export interface TargetFlags {
@@ -62,16 +63,30 @@ export function readConfig(path: string | undefined): ConfigFile {
   }
 }
 
-export function parseUrl(raw: string): string {
+export interface ParsedUrl {
+  /** The base URL without credentials or trailing slash. */
+  url: string;
+  /** `user:password@` from the URL, taken out of it (it is sent as HTTP Basic, as curl does). */
+  credentials?: { user: string; password: string };
+}
+
+/** Parses --url; no message ever repeats a credential or a query value it held. */
+export function parseUrl(raw: string): ParsedUrl {
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new UsageError(`--url "${raw}" is not a URL; expected something like https://app.example.com/scim/v2`);
+    throw new UsageError(`--url "${redactText(raw)}" is not a URL; expected something like https://app.example.com/scim/v2`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--url must be http or https, got ${url.protocol}`);
-  if (url.search) throw new UsageError(`--url must be the SCIM base URL without a query string (got "${url.search}")`);
-  return url.toString().replace(/\/+$/, '');
+  if (url.search) {
+    const names = [...url.searchParams.keys()].map((k) => `${k}=…`).join('&');
+    throw new UsageError(`--url must be the SCIM base URL without a query string (it has ?${names}); give credentials with --token, --basic or --header`);
+  }
+  const credentials = url.username || url.password ? { user: decodeURIComponent(url.username), password: decodeURIComponent(url.password) } : undefined;
+  url.username = '';
+  url.password = '';
+  return { url: url.toString().replace(/\/+$/, ''), ...(credentials ? { credentials } : {}) };
 }
 
 export function parsePositiveInt(raw: string | number | undefined, name: string, fallback: number): number {
@@ -86,7 +101,12 @@ export function resolveTarget(flags: TargetFlags, config: ConfigFile, env: NodeJ
   const token = flags.token ?? env.SCIM_TOKEN ?? config.token;
   const basic = flags.basic ?? config.basic;
   if (token && basic) throw new UsageError('give either a bearer token (--token / SCIM_TOKEN) or --basic user:password, not both');
+  const parsed = rawUrl ? parseUrl(rawUrl) : undefined;
   let auth: Auth = { kind: 'none' };
+  if (parsed?.credentials) {
+    if (token || basic) throw new UsageError('the URL carries credentials (user:password@) and --token / --basic gives others; give them one way');
+    auth = { kind: 'basic', ...parsed.credentials };
+  }
   if (token) auth = { kind: 'bearer', token };
   if (basic) {
     const at = basic.indexOf(':');
@@ -104,7 +124,7 @@ export function resolveTarget(flags: TargetFlags, config: ConfigFile, env: NodeJ
   // Custom auth headers carry secrets too; redact their values everywhere.
   const secretHeaders = Object.entries(headers).filter(([name]) => /auth|token|key|secret|cookie/i.test(name)).map(([, v]) => v);
   return {
-    ...(rawUrl ? { url: parseUrl(rawUrl) } : {}),
+    ...(parsed ? { url: parsed.url } : {}),
     auth,
     headers,
     timeoutMs,

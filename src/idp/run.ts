@@ -37,6 +37,8 @@ export interface SyncRunOptions extends TargetOptions {
   thresholds?: QuarantineThresholds;
   onlyUser?: string;
   onResult?: (result: ObjectResult) => void;
+  /** Stops the cycle after the object in progress; the log and report are still written. */
+  signal?: AbortSignal;
 }
 
 export interface SyncRunResult {
@@ -90,6 +92,7 @@ export async function syncOnce(options: SyncRunOptions, directory: Directory = l
       ...(options.thresholds ? { thresholds: options.thresholds } : {}),
       ...(options.concurrency ? { concurrency: options.concurrency } : {}),
       ...(options.onlyUser !== undefined ? { onlyUser: options.onlyUser } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
       onResult: (r) => {
         log?.object(cycle, r, find);
         options.onResult?.(r);

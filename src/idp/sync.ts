@@ -33,6 +33,8 @@ export interface CycleOptions {
   onlyUser?: string;
   onResult?: (result: ObjectResult) => void;
   now?: () => Date;
+  /** Stops the cycle after the object in progress (a signal); its reason is said in the log. */
+  signal?: AbortSignal;
 }
 
 export class OnDemandError extends Error {}
@@ -105,9 +107,17 @@ class Cycle {
     if (this.ledger.stop) return;
     for (const u of users) {
       if (this.ledger.stop) return;
+      this.checkSignal();
       await syncManager(ctx, u);
     }
+    this.checkSignal();
     await syncGroups(ctx);
+  }
+
+  /** A signal ends the cycle between objects, as a stopped job: what finished is in the state and the log. */
+  private checkSignal(): void {
+    const signal = this.o.signal;
+    if (signal?.aborted) throw new JobStop(`interrupted (${typeof signal.reason === 'string' ? signal.reason : 'signal'}); the next cycle continues from here`, false);
   }
 
   private onDemandUser(userId: string): DirectoryUserRecord {
@@ -136,6 +146,10 @@ class Cycle {
     let failure: unknown;
     const worker = async (): Promise<void> => {
       while (next < items.length && !this.ledger.stop && failure === undefined) {
+        if (this.o.signal?.aborted) {
+          failure ??= new JobStop(`interrupted (${typeof this.o.signal.reason === 'string' ? this.o.signal.reason : 'signal'}); the next cycle continues from here`, false);
+          break;
+        }
         const item = items[next++]!;
         try {
           await work(item);

@@ -39,6 +39,10 @@ export interface CleanLimits {
   giveUpAfterTimeouts?: number;
   /** Sweep these collections (and every collection created in) by prefix once the journal is done. */
   sweep?: { collections: string[] };
+  /** Say what would be deleted, delete nothing (`scimproof clean --dry-run`). */
+  dryRun?: boolean;
+  /** Told about each entry as it is settled (live output). */
+  onEntry?: (entry: CleanupEntry) => void;
 }
 
 export interface CleanOutcome {
@@ -168,7 +172,7 @@ export class CleanupJournal {
    * way what is left is listed.
    */
   async clean(limits: CleanLimits = {}): Promise<CleanOutcome> {
-    const run = new CleanRun(this.client, this.sweeper, limits);
+    const run = new CleanPass(this.client, this.sweeper, limits);
     const open = this.attempts.filter((a) => !a.settled);
     for (const a of [...open].reverse()) if (a.outcome === 'created') await run.deleteCreated(a);
     const unresolved: CreateAttempt[] = [];
@@ -184,8 +188,10 @@ export class CleanupJournal {
 }
 
 /** One pass of cleaning, with its limits, its list of what was done and of what is left. */
-class CleanRun {
+export class CleanPass {
   readonly entries: CleanupEntry[] = [];
+  /** How the sweeps went, when one could not look at everything. */
+  readonly notes: string[] = [];
   readonly leftovers: Leftover[] = [];
   /** Locations this pass deleted, with the status the DELETE got. */
   private readonly deleted = new Map<string, number>();
@@ -198,6 +204,11 @@ class CleanRun {
     private readonly sweeper: Sweeper,
     private readonly limits: CleanLimits,
   ) {}
+
+  private settle(entry: CleanupEntry): void {
+    this.entries.push(entry);
+    this.limits.onEntry?.(entry);
+  }
 
   private stopped(): string | undefined {
     if (this.limits.deadline !== undefined && Date.now() >= this.limits.deadline) return 'not attempted: the cleanup time limit was reached';
@@ -224,8 +235,12 @@ class CleanRun {
     const base = { location: this.shown(location), resourceType, ...(name ? { name } : {}), ...(foundBy ? { foundBy } : {}) };
     const stop = this.stopped();
     if (stop) {
-      this.entries.push({ ...base, status: 'failed', message: stop });
+      this.settle({ ...base, status: 'failed', message: stop });
       this.left(resourceType, stop, location, name);
+      return;
+    }
+    if (this.limits.dryRun) {
+      this.settle({ ...base, status: 'kept', message: 'dry run: would be deleted' });
       return;
     }
     const ex = await this.client.send({ method: 'DELETE', path: location, origin: ORIGIN('delete'), ...this.requestLimits() });
@@ -233,10 +248,10 @@ class CleanRun {
     const status = ex.response?.status;
     if (status === 204 || status === 200 || status === 404) {
       this.deleted.set(location, status);
-      this.entries.push({ ...base, status: status === 404 ? 'gone' : 'deleted' });
+      this.settle({ ...base, status: status === 404 ? 'gone' : 'deleted' });
     } else {
       const why = ex.transportError?.message ?? `HTTP ${status}`;
-      this.entries.push({ ...base, status: 'failed', message: why });
+      this.settle({ ...base, status: 'failed', message: why });
       this.left(resourceType, `DELETE failed: ${why}`, location, name);
     }
   }
@@ -245,11 +260,11 @@ class CleanRun {
     const name = a.names[0]?.value;
     const base = { location: this.shown(a.location!), resourceType: a.resourceType, ...(name ? { name } : {}), foundBy: 'response' as const };
     if (a.gone) {
-      this.entries.push({ ...base, status: 'gone' });
+      this.settle({ ...base, status: 'gone' });
       return;
     }
     if (this.limits.keep) {
-      this.entries.push({ ...base, status: 'kept', message: '--no-cleanup' });
+      this.settle({ ...base, status: 'kept', message: '--no-cleanup' });
       return;
     }
     await this.delete(a.location!, a.resourceType, name, 'response');
@@ -265,7 +280,7 @@ class CleanRun {
     const name = a.names[0]?.value;
     const where = `(no usable id; POST ${this.shown(a.collection)} → ${a.status ?? 'no answer'}, exchange ${a.exchangeId})`;
     if (this.limits.keep) {
-      if (answered) this.entries.push({ location: where, resourceType: a.resourceType, status: 'kept', message: '--no-cleanup', ...(name ? { name } : {}) });
+      if (answered) this.settle({ location: where, resourceType: a.resourceType, status: 'kept', message: '--no-cleanup', ...(name ? { name } : {}) });
       return 'settled';
     }
     if (answered && a.locationHeader && !this.stopped()) {
@@ -281,7 +296,7 @@ class CleanRun {
       if (this.stopped()) break;
       const found = await this.sweeper.lookup(a.collection, sent.attribute, sent.value, this.requestLimits());
       if (found === undefined) continue;
-      if (found.length === 0 && answered) this.entries.push({ location: where, resourceType: a.resourceType, status: 'gone', name: sent.value, foundBy: 'lookup', message: `nothing named ${sent.value} exists` });
+      if (found.length === 0 && answered) this.settle({ location: where, resourceType: a.resourceType, status: 'gone', name: sent.value, foundBy: 'lookup', message: `nothing named ${sent.value} exists` });
       for (const f of found) await this.removeFound(f, 'lookup');
       return 'settled';
     }
@@ -300,7 +315,7 @@ class CleanRun {
       // Found again by the sweep after a lookup found it: listed once.
       if (this.undeletable.has(f.name)) return;
       this.undeletable.add(f.name);
-      this.entries.push({ location: '(no usable id or meta.location)', resourceType: f.resourceType, status: 'failed', name: f.name, foundBy, message: 'the server shows it without an id that can be deleted' });
+      this.settle({ location: '(no usable id or meta.location)', resourceType: f.resourceType, status: 'failed', name: f.name, foundBy, message: 'the server shows it without an id that can be deleted' });
       this.left(f.resourceType, 'listed without a usable id or meta.location; delete it by hand', undefined, f.name);
       return;
     }
@@ -312,13 +327,13 @@ class CleanRun {
    * The final sweep of one collection: whatever still carries the prefix is deleted, and what is
    * still there afterwards is a leftover. `unresolved` creates make the sweep read the listing.
    */
-  async sweepCollection(collection: string, unresolved: readonly CreateAttempt[]): Promise<void> {
+  async sweepCollection(collection: string, unresolved: readonly CreateAttempt[], forceListing = false): Promise<void> {
     const resourceType = resourceTypeOf(collection);
     if (this.stopped()) {
       for (const a of unresolved) this.unresolvedLeftover(a, 'the cleanup stopped before the final sweep');
       return;
     }
-    const first = await this.sweeper.sweep(collection, { listing: unresolved.length > 0, ...this.requestLimits() });
+    const first = await this.sweeper.sweep(collection, { listing: forceListing || unresolved.length > 0, ...this.requestLimits() });
     let deletedNow = 0;
     for (const f of first.found) {
       if (f.location && this.deleted.has(f.location)) {
@@ -329,10 +344,38 @@ class CleanRun {
       await this.removeFound(f, 'sweep');
       deletedNow += this.deleted.size - before;
     }
-    if (!first.complete) for (const a of unresolved) this.unresolvedLeftover(a, `the sweep of ${this.shown(collection)} was incomplete (${first.note ?? 'unknown reason'})`);
+    if (!first.complete) {
+      const why = `the sweep of ${this.shown(collection)} was incomplete (${first.note ?? 'unknown reason'})`;
+      this.notes.push(why);
+      for (const a of unresolved) this.unresolvedLeftover(a, why);
+    }
     if (deletedNow > 0 && !this.stopped()) {
       const again: SweepResult = await this.sweeper.sweep(collection, { listing: first.method === 'listing', ...this.requestLimits() });
       for (const f of again.found) if (f.location && this.deleted.has(f.location)) await this.stillThere(f, resourceType);
+    }
+  }
+
+  /**
+   * A location an earlier run recorded (`scimproof clean --run`): deleted only when reading it
+   * shows the prefix, so a stale or wrong location never removes someone else's resource.
+   */
+  async removeAt(location: string, resourceType: string): Promise<void> {
+    const stop = this.stopped();
+    if (stop) {
+      this.settle({ location: this.shown(location), resourceType, status: 'failed', message: stop });
+      this.left(resourceType, stop, location);
+      return;
+    }
+    const read = await this.sweeper.read(location, this.requestLimits());
+    if (read.status === 404) {
+      this.settle({ location: this.shown(location), resourceType, status: 'gone' });
+      this.deleted.set(location, 404);
+    } else if (read.name !== undefined) {
+      await this.delete(location, resourceType, read.name, 'response');
+    } else {
+      const why = read.status === undefined ? 'no answer to a GET' : read.status >= 300 ? `GET answered ${read.status}` : 'it does not carry the run prefix';
+      this.settle({ location: this.shown(location), resourceType, status: 'kept', message: why });
+      if (read.status === undefined || read.status >= 300) this.left(resourceType, `could not be read to confirm it is the run's (${why})`, location);
     }
   }
 
@@ -354,3 +397,8 @@ class CleanRun {
 }
 
 export { locationOf, prefixedName };
+
+/** A cleaning pass of its own, for `scimproof clean`: removes what carries `prefix`, nothing else. */
+export function startCleanPass(client: ScimClient, prefix: string, limits: CleanLimits): CleanPass {
+  return new CleanPass(client, new Sweeper(client, prefix, (what) => ORIGIN(what)), limits);
+}
