@@ -88,7 +88,7 @@ export async function cleanCommand(flags: CleanFlags, out: { write(text: string)
     onEntry: (e) => out.write(entryLine(e)),
   });
   try {
-    const base = client.resolve('');
+    const base = client.baseUrl;
     // Locations an earlier run could not delete; read first, deleted only when they carry the prefix.
     const recorded = [...(record?.leftovers ?? []).flatMap((l) => (l.location ? [l.location] : [])), ...(record?.cleanup ?? []).filter((c) => c.status === 'failed' || c.status === 'kept').map((c) => c.location)];
     for (const location of new Set(recorded.filter((l) => l.startsWith(`${base}/`) && !l.includes('[redacted]')))) {

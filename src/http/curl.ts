@@ -33,16 +33,13 @@ export function toCurl(request: RecordedRequest, body: string | undefined = requ
     }
     parts.push('-H', shellQuote(`${name}: ${value}`));
   }
-  if (body !== undefined && body !== '') parts.push(...dataArgument(body, maxChars));
-  return parts.join(' ');
-}
-
-function dataArgument(body: string, maxChars: number): string[] {
-  if (body.length <= maxChars) return ['--data-raw', shellQuote(body)];
+  if (body === undefined || body === '') return parts.join(' ');
+  if (body.length <= maxChars) return [...parts, '--data-raw', shellQuote(body)].join(' ');
+  // Too long to spell out (and longer than one shell argument may be): generated and piped in.
   const generated = generator(body);
-  if (generated.length <= maxChars) return ['--data-raw', `"$(${generated})"`];
+  if (generated.length <= maxChars) return `{ ${generated}; } | ${[...parts, '--data-binary', '@-'].join(' ')}`;
   // Neither fits: the line says so rather than sending a different body.
-  return ['--data-raw', shellQuote(body.slice(0, maxChars)), `# body cut: ${body.length} characters were sent, the first ${maxChars} are shown`];
+  return `${[...parts, '--data-raw', shellQuote(body.slice(0, maxChars))].join(' ')} # body cut: ${body.length} characters were sent, the first ${maxChars} are shown`;
 }
 
 /** A shell pipeline that prints `body`, with long runs of one character made by `head | tr`. */

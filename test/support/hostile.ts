@@ -3,7 +3,6 @@
 // upstream store as JSON (every stored attribute, meta.version included), to compare before and
 // after a run; `requests` is what the target received, to act after a given request (never after
 // a sleep).
-import { createHash } from 'node:crypto';
 import { startServer, type RunningServer } from '../../src/server/index.ts';
 import { startProxy, type HookContext, type ProxyResponse } from './proxy.ts';
 
@@ -26,6 +25,8 @@ export type Hostility =
   | 'delete-ignored'
   /** Filters are not supported (400 invalidFilter); listings work. */
   | 'no-filter'
+  /** id-less creates and no filters: only a listing finds what the run made. */
+  | 'id-less-no-filter'
   /** No change: the reference server as it is (a control). */
   | 'none';
 
@@ -99,7 +100,7 @@ export async function startHostileTarget(hostility: Hostility, options: HostileO
         ctx.req.path = ctx.req.path.replace(/^\/(Users|Groups)\/(\d+)$/, (all, kind: string, n: string) => (toUuid.has(Number(n)) ? `/${kind}/${toUuid.get(Number(n))}` : all));
         if (ctx.req.body) ctx.req.body = ctx.req.body.replace(/("value"\s*:\s*)"?(\d+)"?/g, (all, head: string, n: string) => (toUuid.has(Number(n)) ? `${head}"${toUuid.get(Number(n))}"` : all));
       }
-      if (hostility === 'no-filter' && ctx.req.method === 'GET' && ctx.req.query.has('filter')) return SCIM_ERROR(400, 'filtering is not supported', 'invalidFilter');
+      if ((hostility === 'no-filter' || hostility === 'id-less-no-filter') && ctx.req.method === 'GET' && ctx.req.query.has('filter')) return SCIM_ERROR(400, 'filtering is not supported', 'invalidFilter');
       if (hostility === 'externalid-derived' && isCreate(ctx) && ctx.req.body) {
         const externalId = (JSON.parse(ctx.req.body) as { externalId?: unknown }).externalId;
         if (typeof externalId === 'string') {
@@ -113,7 +114,7 @@ export async function startHostileTarget(hostility: Hostility, options: HostileO
     },
     onResponse: (ctx, res) => {
       const created = isCreate(ctx) && res.status === 201;
-      if (hostility === 'id-less' && created) {
+      if ((hostility === 'id-less' || hostility === 'id-less-no-filter') && created) {
         rewriteJson(res, (r) => delete r.id);
         delete res.headers.location;
       }
@@ -152,6 +153,3 @@ export async function startHostileTarget(hostility: Hostility, options: HostileO
     },
   };
 }
-
-/** A short stable digest, for messages. */
-export const digest = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 12);
