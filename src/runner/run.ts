@@ -67,6 +67,8 @@ export interface RunOptions {
   suitesDir?: string;
   /** Budget of the `fuzz` suite (default: a short one); `replay` re-runs stored counterexamples only. */
   fuzz?: FuzzBudget & { replay?: ReplayKey[] };
+  /** Time limits, for embedding and tests (defaults: MAX_RETRY_WAIT_MS, CLEANUP_TIME_MS, INTERRUPTED_CLEANUP_TIME_MS). */
+  limits?: { maxRetryWaitMs?: number; cleanupMs?: number; interruptedCleanupMs?: number };
 }
 
 interface EmbeddedTarget {
@@ -116,7 +118,10 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
   const breaker = new TimeoutBreaker();
   const rateLimit = new RateLimitBreaker();
   const credentials = new CredentialWatch();
-  const stopReason = (): string | undefined => breaker.reason(options.timeoutMs ?? DEFAULT_TIMEOUT_MS) ?? rateLimit.reason(MAX_RETRY_WAIT_MS) ?? credentials.reason();
+  const maxWaitMs = options.limits?.maxRetryWaitMs ?? MAX_RETRY_WAIT_MS;
+  const cleanupMs = options.limits?.cleanupMs ?? CLEANUP_TIME_MS;
+  const interruptedCleanupMs = options.limits?.interruptedCleanupMs ?? INTERRUPTED_CLEANUP_TIME_MS;
+  const stopReason = (): string | undefined => breaker.reason(options.timeoutMs ?? DEFAULT_TIMEOUT_MS) ?? rateLimit.reason(maxWaitMs) ?? credentials.reason();
   const interruptedError = (): string => {
     if (!discovered) return `interrupted (${signalName()}) before discovery finished; no check was judged`;
     if (!cleaned) return `interrupted (${signalName()}) during the run; stopped again before the cleanup finished`;
@@ -161,7 +166,7 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
     const where = `${event.exchange.request.method} ${new URL(event.exchange.request.url).pathname}`;
     const asked = event.retryAfter !== undefined ? `Retry-After: ${event.retryAfter}` : 'no Retry-After';
     if (event.gaveUp) notice(`429 Too Many Requests on ${where}: still rate-limited after ${event.attempt - 1} wait(s); giving up on it`);
-    else notice(`429 Too Many Requests on ${where}: waiting ${formatWait(event.waitMs)} (${asked}, each wait capped at ${MAX_RETRY_WAIT_MS / 1000} s)`);
+    else notice(`429 Too Many Requests on ${where}: waiting ${formatWait(event.waitMs)} (${asked}, each wait capped at ${formatWait(maxWaitMs)})`);
     if (rateLimit.tripped) stop();
   };
   const afterExchange = async (exchange: Exchange, request: OutgoingRequest, sender: ScimClient): Promise<void> => {
@@ -184,6 +189,7 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
       insecure: options.insecure ?? false,
       secrets: options.secrets ?? [],
       stopSignal: stopSending.signal,
+      maxRetryWaitMs: maxWaitMs,
       onRateLimit,
       afterExchange,
     };
@@ -237,6 +243,9 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
       // RFC 7643 §4.1.1 makes userName required whatever /Schemas says.
       runVars.requiredUserAttributes = [...new Set(['userName', ...requiredAttributes(discovery), ...(options.requireAttributes ?? [])])];
       runError = diagnoseTarget(client.exchanges);
+      // Discovery's verdicts on a target the run cannot test (wrong URL, wrong token) are about the
+      // caller's setup, not the server: not charged to it.
+      if (runError) results.forEach((r, i) => (results[i] = r.status === 'pass' || r.status === 'skip' ? r : notJudged(r, runError!)));
       if (!runError) for (const suite of rest) await runSuite(suite, ctx, options.events, false, options.dialects);
       if (!runError && options.suites.includes('core') && !ctx.aborted()) {
         for (const result of auditResponses(client.exchanges)) if (select(result.checkId)) ctx.onResult(result);
@@ -255,7 +264,7 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
           onProperty: (_checkId, title) => options.events?.onScenarioStart?.('fuzz', title),
           ...(options.events?.onExchange ? { onExchange: options.events.onExchange } : {}),
           aborted: ctx.aborted,
-          cleanupDeadline: () => (stoppedAt !== undefined ? stoppedAt + INTERRUPTED_CLEANUP_TIME_MS : undefined),
+          cleanupDeadline: () => (stoppedAt !== undefined ? stoppedAt + interruptedCleanupMs : undefined),
           ...(replay ? { replay } : {}),
         });
       }
@@ -263,8 +272,8 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
     } finally {
       runError ??= stopReason();
       journal.adopt(fuzz?.unresolved ?? []);
-      if (stopSending.signal.aborted && journal.pending > 0) notice(`cleaning up what this run created (at most ${INTERRUPTED_CLEANUP_TIME_MS / 1000} s)`);
-      const deadline = (stoppedAt ?? Date.now()) + (stoppedAt !== undefined ? INTERRUPTED_CLEANUP_TIME_MS : CLEANUP_TIME_MS);
+      if (stopSending.signal.aborted && journal.pending > 0) notice(`cleaning up what this run created (at most ${formatWait(interruptedCleanupMs)})`);
+      const deadline = (stoppedAt ?? Date.now()) + (stoppedAt !== undefined ? interruptedCleanupMs : cleanupMs);
       const sweep = journal.attempted > 0 || (fuzz?.requests ?? 0) > 0 ? { sweep: { collections: sweepCollections(client, discovery) } } : {};
       const outcome = await journal.clean({
         keep: options.noCleanup ?? false,

@@ -35,6 +35,8 @@ export interface HostileOptions {
   customers?: number;
   /** Extra hook run first on every request (after the hostility's own bookkeeping). */
   onRequest?(ctx: HookContext, index: number): void | ProxyResponse | Promise<void | ProxyResponse>;
+  /** Extra hook run last on every response from upstream. */
+  onResponse?(ctx: HookContext, res: ProxyResponse): void | Promise<void>;
 }
 
 export interface HostileTarget {
@@ -112,7 +114,7 @@ export async function startHostileTarget(hostility: Hostility, options: HostileO
       if (hostility === 'delete-ignored' && ctx.req.method === 'DELETE') return { status: 204, headers: {}, body: '' };
       return undefined;
     },
-    onResponse: (ctx, res) => {
+    onResponse: async (ctx, res) => {
       const created = isCreate(ctx) && res.status === 201;
       if ((hostility === 'id-less' || hostility === 'id-less-no-filter') && created) {
         rewriteJson(res, (r) => delete r.id);
@@ -133,7 +135,7 @@ export async function startHostileTarget(hostility: Hostility, options: HostileO
         for (const [name, value] of Object.entries(res.headers)) res.headers[name] = value.replace(UUID, (uuid) => String(numberOf(uuid)));
       }
       if (hostility === 'create-500-kept' && created) return SCIM_ERROR(500, 'internal error');
-      return undefined;
+      return options.onResponse?.(ctx, res);
     },
   });
 
