@@ -206,7 +206,22 @@ export function createClient(options: ClientOptions): ScimClient {
 function recordRequest(method: string, url: string, headers: Record<string, string>, body: string | undefined, limit: number): RecordedRequest {
   if (body === undefined) return { method, url, headers };
   if (body.length <= limit) return { method, url, headers, body };
-  return { method, url, headers, body: body.slice(0, limit), truncated: true, bodySize: body.length };
+  return { method, url, headers, body: keptText(body, limit), truncated: true, bodySize: body.length };
+}
+
+// Control characters (never raw in valid JSON) would each take six characters in run.json.
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
+const CONTROL_RUN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uFFFD]{16,}/g;
+
+/**
+ * The first `limit` characters of `text` as a string of their own: a plain slice would keep the
+ * whole (up to 2 MiB) text alive for as long as the record lives. Control characters are shown
+ * as U+FFFD, long runs of them (and of undecodable bytes) as a count.
+ */
+function keptText(text: string, limit: number): string {
+  const kept = text.length > limit ? text.slice(0, limit) : text;
+  const shown = kept.replace(CONTROL_RUN, (run) => `[${run.length} binary characters]`).replace(CONTROL, '\uFFFD');
+  return shown === text ? text : Buffer.from(shown, 'utf8').toString('utf8');
 }
 
 /** Resolves after `ms`, or at once when `signal` aborts. */
@@ -261,8 +276,9 @@ async function perform(
   const text = redactor.text(read.buffer.toString('utf8'));
   const limit = budget.limit();
   const cut = !read.complete || text.length > limit;
-  const recorded: RecordedResponse = { status: res.statusCode, headers: redactor.headers(responseHeaders), body: cut ? text.slice(0, limit) : text };
-  budget.spend(recorded.body.length);
+  const recorded: RecordedResponse = { status: res.statusCode, headers: redactor.headers(responseHeaders), body: keptText(text, cut ? limit : text.length) };
+  // A body kept whole also keeps its parse: counted twice.
+  budget.spend(cut ? recorded.body.length : 2 * recorded.body.length);
   if (read.encoding) recorded.encoding = read.encoding;
   if (cut) {
     recorded.truncated = true;

@@ -7,7 +7,7 @@ import type { RecordedResponse } from '../record/types.ts';
 
 export const RECORD_TOTAL_CHARS = 32 * 1024 * 1024;
 const AFTER_TOTAL_CHARS = 4 * 1024;
-const HELD_JSON_CHARS = 16 * 1024 * 1024;
+const HELD_JSON_CHARS = 8 * 1024 * 1024;
 
 export class RecordBudget {
   private spent = 0;
