@@ -59,9 +59,8 @@ export function registerServe(program: Command): void {
         throw translateStartError(error, options);
       }
       const out = process.stdout;
-      if (flags.token === undefined && !isLoopback(options.host ?? '127.0.0.1')) {
-        process.stderr.write(`scimproof serve: warning: listening on ${options.host} with the default token "${DEV_TOKEN}", which is printed in the README: anyone who can reach this port can read and change the data. Give --token with a secret of your own.\n`);
-      }
+      const exposed = exposureWarning(options.host ?? '127.0.0.1', flags.token !== undefined);
+      if (exposed) process.stderr.write(`scimproof serve: ${exposed}\n`);
       out.write(`SCIM 2.0 server listening at ${server.url}\n`);
       out.write(`  token:  ${server.token}\n`);
       if (options.dataFile) out.write(`  data:   ${options.dataFile}${server.loaded ? ' (loaded)' : ' (new)'}\n`);
@@ -84,9 +83,11 @@ export function registerServe(program: Command): void {
     });
 }
 
-/** Only this machine can reach a server bound here. */
-function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+/** The warning for a server others can reach that still takes the token printed in the README. */
+export function exposureWarning(host: string, tokenGiven: boolean): string | undefined {
+  const loopback = host === 'localhost' || host === '::1' || /^127\./.test(host);
+  if (loopback || tokenGiven) return undefined;
+  return `warning: listening on ${host} with the default token "${DEV_TOKEN}", which is printed in the README: anyone who can reach this port can read and change the data. Give --token with a secret of your own.`;
 }
 
 function translateStartError(error: unknown, options: ServerOptions): Error {

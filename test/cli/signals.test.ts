@@ -25,7 +25,9 @@ async function scene(hooks: (cli: () => RunningCli) => HostileOptions, args: str
   const target = await startHostileTarget('none', hooks(() => running!));
   const before = target.state();
   const out = tempDir();
-  running = startCli(['run', '--url', target.url, '--token', target.token, '--out', out, ...args]);
+  // Without run arguments: the fuzz command, long enough to be interrupted.
+  const command = args.length > 0 ? ['run', ...args] : ['fuzz', '--runs', '200'];
+  running = startCli([...command, '--url', target.url, '--token', target.token, '--out', out]);
   return { target, before, out, cli: running };
 }
 
@@ -124,6 +126,51 @@ describe('signals', () => {
       expect(target.state()).toBe(before);
     } finally {
       release?.();
+      await target.close();
+    }
+  });
+});
+
+describe('fuzz and idp take signals the same way', () => {
+  it('fuzz: SIGTERM mid-property cleans up, writes the report, exits 143', async () => {
+    let creates = 0;
+    const { target, before, out, cli } = await scene(
+      (child) => ({
+        onResponse: (ctx) => {
+          if (ctx.req.method === 'POST' && ctx.req.path === '/Users' && ++creates === 30) child().child.kill('SIGTERM');
+        },
+      }),
+      [],
+    );
+    try {
+      const r = await cli.done;
+      expect(r.code).toBe(143);
+      expect(record(out).meta.interrupted).toBe('SIGTERM');
+      expect(target.state()).toBe(before);
+    } finally {
+      await target.close();
+    }
+  });
+
+  it('idp sync: SIGTERM ends the cycle after the object in progress, writes the log, exits 143', async () => {
+    let creates = 0;
+    let running: RunningCli | undefined;
+    const target = await startHostileTarget('none', {
+      onResponse: (ctx) => {
+        if (ctx.req.method === 'POST' && ctx.req.path === '/Users' && ++creates === 3) running!.child.kill('SIGTERM');
+      },
+    });
+    const dir = tempDir();
+    running = startCli(['idp', 'sync', '--directory', 'fixtures/directories/contoso-entra.json', '--url', target.url, '--token', target.token, '--state', join(dir, 'state.json'), '--out', dir]);
+    try {
+      const r = await running.done;
+      expect(r.code).toBe(143);
+      expect(r.stdout).toMatch(/cycle stopped: interrupted \(SIGTERM\)/);
+      expect(existsSync(join(dir, 'provisioning.jsonl'))).toBe(true);
+      // The users it finished are in the state file: the next cycle goes on from there.
+      const state = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as { users: Record<string, unknown> };
+      expect(Object.keys(state.users).length).toBeGreaterThanOrEqual(3);
+    } finally {
       await target.close();
     }
   });
