@@ -182,7 +182,8 @@ export class CleanupJournal {
       for (const collection of collections) await run.sweepCollection(collection, unresolved.filter((a) => a.collection === collection));
       unresolved.length = 0;
     }
-    for (const a of open) if (!unresolved.includes(a)) a.settled = true;
+    // Settled here, or handed to the caller (`unresolved`) for a sweep of its own.
+    for (const a of open) a.settled = true;
     return { entries: run.entries, leftovers: run.leftovers, unresolved };
   }
 }
