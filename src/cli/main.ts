@@ -1,5 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { describeError, RunError, UsageError } from './errors.ts';
+import { registerCertify } from './certify.ts';
+import { registerFederation } from './federation.ts';
 import { registerFuzz } from './fuzz.ts';
 import { registerIdp } from './idp.ts';
 import { registerReport } from './report.ts';
@@ -23,6 +25,8 @@ export function buildProgram(): Command {
   registerIdp(program);
   registerReport(program);
   registerClean(program);
+  registerCertify(program);
+  registerFederation(program);
   return program;
 }
 

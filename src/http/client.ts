@@ -2,6 +2,7 @@ import { Agent, request as undiciRequest, type Dispatcher } from 'undici';
 import type { Exchange, ExchangeOrigin, RecordedRequest, RecordedResponse, TransportFailure } from '../record/types.ts';
 import { readBody } from './body.ts';
 import { toCurl } from './curl.ts';
+import { parseTokenResponse, tokenRequest, TokenError, TokenSource, type IssuedToken, type OAuthConfig } from './oauth.ts';
 import { createRedactor, type Redactor } from './redact.ts';
 import { RecordBudget } from './record-budget.ts';
 import { classifyTransportError } from './transport-error.ts';
@@ -9,7 +10,12 @@ import { classifyTransportError } from './transport-error.ts';
 export type Auth =
   | { kind: 'bearer'; token: string }
   | { kind: 'basic'; user: string; password: string }
+  /** OAuth 2.0 client credentials: the client fetches, caches and refreshes the bearer token. */
+  | { kind: 'oauth'; oauth: OAuthConfig }
   | { kind: 'none' };
+
+/** Where token requests are filed in the report. */
+export const TOKEN_ORIGIN: ExchangeOrigin = { suite: 'oauth', scenario: 'token', step: 'client-credentials' };
 
 export interface ClientOptions {
   /** SCIM base URL, e.g. `https://app.example.com/scim/v2` (no trailing slash needed). */
@@ -78,6 +84,11 @@ export interface ScimClient {
   readonly baseUrl: string;
   readonly exchanges: readonly Exchange[];
   send(request: OutgoingRequest): Promise<Exchange>;
+  /**
+   * Asks a token endpoint for a token now, recorded like any request: the client's own OAuth
+   * client (whatever is cached), or `config`. The token is the raw one; the record has it redacted.
+   */
+  requestToken?(config?: OAuthConfig, origin?: ExchangeOrigin): Promise<{ exchange: Exchange; token: IssuedToken | string }>;
   /** Builds the absolute URL a path resolves to (used for Location comparisons). */
   resolve(path: string): string;
   /** The text with this client's secrets redacted, as in its records (for URLs shown elsewhere). */
@@ -101,6 +112,10 @@ export function authHeader(auth: Auth): string | undefined {
 function authSecrets(auth: Auth): string[] {
   if (auth.kind === 'bearer') return [auth.token];
   if (auth.kind === 'basic') return [auth.password, Buffer.from(`${auth.user}:${auth.password}`).toString('base64')];
+  if (auth.kind === 'oauth' && auth.oauth.clientSecret) {
+    const { clientId, clientSecret } = auth.oauth;
+    return [clientSecret, Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString('base64')];
+  }
   return [];
 }
 
@@ -132,11 +147,44 @@ export function createClient(options: ClientOptions): ScimClient {
     if (slot > now) await sleep(slot - now, stop);
   }
 
-  /** Sends, and when the server answers 429, waits as it asks (capped) and sends again. */
+  const oauth = options.auth.kind === 'oauth' ? options.auth.oauth : undefined;
+  /** The token each OAuth request went out with, so a 401 forgets exactly that one. */
+  const tokenUsedBy = new WeakMap<Exchange, string>();
+
+  /** One recorded token request; the token it yields is redacted from everything recorded after. */
+  async function requestToken(config = oauth, origin = TOKEN_ORIGIN): Promise<{ exchange: Exchange; token: IssuedToken | string }> {
+    if (!config) throw new Error('requestToken needs an OAuth client (the client has none)');
+    const { body, headers } = await tokenRequest(config);
+    // The token is read from the body as received; what is recorded has it redacted.
+    let received: unknown;
+    const exchange = await sendOnce({ method: 'POST', path: oauth!.tokenUrl, headers, rawBody: body, auth: { kind: 'none' }, origin }, { onJson: (json) => (received = json) });
+    if (!exchange.response) return { exchange, token: `${exchange.transportError!.code}: ${exchange.transportError!.message}` };
+    const token = parseTokenResponse(exchange.response.status, received);
+    if (typeof token !== 'string') redactor.add(token.accessToken);
+    return { exchange, token };
+  }
+
+  const tokens = oauth
+    ? new TokenSource(async () => {
+        const { token } = await requestToken();
+        if (typeof token === 'string') throw new TokenError(redactor.text(`could not get an OAuth access token from ${oauth.tokenUrl}: ${token}`));
+        return token;
+      })
+    : undefined;
+
+  /**
+   * Sends, and when the server answers 429, waits as it asks (capped) and sends again. With OAuth,
+   * a 401 to a cached token gets one new token and one more try.
+   */
   async function send(req: OutgoingRequest): Promise<Exchange> {
     // A stop that fired before this request was sent does not concern it (cleanup runs after one).
     const stopping = stop && !stop.aborted ? stop : undefined;
-    let exchange = await sendOnce(req, stopping);
+    let exchange = await sendAuthorized(req, stopping);
+    const used = tokenUsedBy.get(exchange);
+    if (exchange.response?.status === 401 && tokens && used !== undefined) {
+      tokens.invalidate(used);
+      exchange = await sendAuthorized(req, stopping);
+    }
     const retries = options.retries429 ?? 3;
     for (let attempt = 1; exchange.response?.status === 429; attempt++) {
       const retryAfter = exchange.response.headers['retry-after'];
@@ -147,19 +195,40 @@ export function createClient(options: ClientOptions): ScimClient {
       if (gaveUp) break;
       await sleep(waitMs, stopping);
       if (stopping?.aborted) break;
-      exchange = await sendOnce(req, stopping);
+      exchange = await sendAuthorized(req, stopping);
     }
     if (options.afterExchange && !stopping?.aborted) await options.afterExchange(exchange, req, client);
     return exchange;
   }
 
-  async function sendOnce(req: OutgoingRequest, stopping: AbortSignal | undefined): Promise<Exchange> {
+  /** With OAuth, fetches (or reuses) the token first; a token that cannot be had is an `auth` transport failure. */
+  async function sendAuthorized(req: OutgoingRequest, stopping: AbortSignal | undefined): Promise<Exchange> {
+    if (!tokens || !usesDefaultAuth(req)) return sendOnce(req, { stopping });
+    let token: string;
+    try {
+      token = await tokens.get();
+    } catch (error) {
+      const message = error instanceof TokenError ? error.message : redactor.text(`could not get an OAuth access token: ${error instanceof Error ? error.message : String(error)}`);
+      return sendOnce(req, { failure: { code: 'auth', message } });
+    }
+    const exchange = await sendOnce({ ...req, auth: { kind: 'bearer', token } }, { stopping });
+    tokenUsedBy.set(exchange, token);
+    return exchange;
+  }
+
+  /**
+   * `failure`: record the request as not sent, for that reason. `onJson`: the body as received,
+   * before redaction. `stopping`: the run's stop, which abandons this request if it fires.
+   */
+  async function sendOnce(req: OutgoingRequest, special: { failure?: TransportFailure; onJson?: (json: unknown) => void; stopping?: AbortSignal | undefined } = {}): Promise<Exchange> {
+    const preflight = special.failure ? { failure: special.failure } : undefined;
+    const stopping = special.stopping;
     const url = new URL(resolve(req.path));
     for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     // RFC 7644 §3.8: a service provider MUST support Accept: application/scim+json, so that is all we ask for.
     const headers: Record<string, string> = { accept: SCIM_JSON, 'user-agent': 'scimproof', ...lower(options.headers), ...lower(req.headers) };
     const auth = req.auth === undefined || req.auth === 'default' ? options.auth : req.auth;
-    const credential = authHeader(auth);
+    const credential = auth.kind === 'oauth' ? undefined : authHeader(auth);
     if (credential && headers.authorization === undefined) headers.authorization = credential;
     let body: string | undefined;
     if (req.rawBody !== undefined) body = req.rawBody;
@@ -169,16 +238,18 @@ export function createClient(options: ClientOptions): ScimClient {
     const redactedBody = body === undefined ? undefined : redactor.text(body);
     const recordedRequest = recordRequest(req.method, redactor.text(url.toString()), redactor.headers(headers), redactedBody, budget.limit());
     budget.spend(recordedRequest.body?.length ?? 0);
-    await pace();
+    if (!preflight) await pace();
     const startedAt = new Date();
     const started = performance.now();
     let response: RecordedResponse | undefined;
-    let transportError: TransportFailure | undefined;
-    try {
-      if (stopping?.aborted) throw Object.assign(new Error('not sent: the run was stopped'), { name: 'AbortError' });
-      response = await perform(dispatcher, url, req.method, headers, body, req.timeoutMs ?? timeoutMs, maxBody, redactor, budget, stopping);
-    } catch (error) {
-      transportError = classifyTransportError(error);
+    let transportError: TransportFailure | undefined = preflight?.failure;
+    if (!preflight) {
+      try {
+        if (stopping?.aborted) throw Object.assign(new Error('not sent: the run was stopped'), { name: 'AbortError' });
+        response = await perform(dispatcher, url, req.method, headers, body, req.timeoutMs ?? timeoutMs, maxBody, redactor, budget, stopping, special.onJson);
+      } catch (error) {
+        transportError = classifyTransportError(error);
+      }
     }
     const exchange: Exchange = {
       id: `x${String(exchanges.length + 1).padStart(4, '0')}`,
@@ -199,9 +270,11 @@ export function createClient(options: ClientOptions): ScimClient {
     budget.releaseAll();
     await dispatcher.close();
   };
-  const client: ScimClient = { baseUrl, exchanges, send, resolve, redact: (text) => redactor.text(text), close };
+  const client: ScimClient = { baseUrl, exchanges, send, requestToken, resolve, redact: (text) => redactor.text(text), close };
   return client;
 }
+
+const usesDefaultAuth = (req: OutgoingRequest): boolean => req.auth === undefined || req.auth === 'default';
 
 function recordRequest(method: string, url: string, headers: Record<string, string>, body: string | undefined, limit: number): RecordedRequest {
   if (body === undefined) return { method, url, headers };
@@ -265,6 +338,7 @@ async function perform(
   redactor: Redactor,
   budget: RecordBudget,
   stopping: AbortSignal | undefined,
+  onJson?: (json: unknown) => void,
 ): Promise<RecordedResponse> {
   const timeout = AbortSignal.timeout(timeoutMs + 1_000);
   const signal = stopping ? AbortSignal.any([timeout, stopping]) : timeout;
@@ -272,8 +346,16 @@ async function perform(
   const responseHeaders: Record<string, string> = {};
   for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) responseHeaders[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
   const read = await readBody(res.body, responseHeaders, maxBody);
+  const received = read.buffer.toString('utf8');
+  if (onJson && read.complete) {
+    try {
+      onJson(JSON.parse(received));
+    } catch {
+      onJson(undefined);
+    }
+  }
   // The whole text (at most maxBody) is parsed; only its beginning is kept in the record.
-  const text = redactor.text(read.buffer.toString('utf8'));
+  const text = redactor.text(received);
   const limit = budget.limit();
   const cut = !read.complete || text.length > limit;
   const recorded: RecordedResponse = { status: res.statusCode, headers: redactor.headers(responseHeaders), body: keptText(text, cut ? limit : text.length) };
