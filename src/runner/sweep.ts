@@ -111,12 +111,12 @@ export class Sweeper {
     private readonly step: (what: string) => OutgoingRequest['origin'],
   ) {}
 
-  private get(path: string, query: Record<string, string | number>, options: SweepOptions): Promise<Exchange> {
+  private get(path: string, query: Record<string, string | number>, options: SweepOptions, step: string): Promise<Exchange> {
     return this.client.send({
       method: 'GET',
       path,
       query,
-      origin: this.step(query.filter ? 'find by prefix' : 'list'),
+      origin: this.step(step),
       ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
       ...(options.deadline !== undefined ? { deadline: options.deadline } : {}),
     });
@@ -135,7 +135,7 @@ export class Sweeper {
 
   /** Resources whose `attribute` equals `value` (a lookup of one create), or undefined when the server cannot filter on it. */
   async lookup(collection: string, attribute: string, value: string, options: SweepOptions = {}): Promise<FoundResource[] | undefined> {
-    const ex = await this.get(collection, { filter: `${attribute} eq ${JSON.stringify(value)}` }, options);
+    const ex = await this.get(collection, { filter: `${attribute} eq ${JSON.stringify(value)}` }, options, 'find by name');
     const list = listOf(ex);
     if (!list) return undefined;
     // A server that ignores the filter answers with other resources: then this lookup proves nothing.
@@ -168,7 +168,7 @@ export class Sweeper {
     let seen = 0;
     for (let page = 0; page < maxPages; page++) {
       if (options.deadline !== undefined && Date.now() >= options.deadline) return { usable: page > 0, found, complete: false, note: `the cleanup time ran out after ${seen} resources were looked at` };
-      const ex = await this.get(collection, { ...(filter ? { filter } : {}), startIndex, count: SWEEP_PAGE_SIZE }, options);
+      const ex = await this.get(collection, { ...(filter ? { filter } : {}), startIndex, count: SWEEP_PAGE_SIZE }, options, filter ? 'find by prefix' : 'list');
       const list = listOf(ex);
       if (!list) {
         const why = ex.transportError ? ex.transportError.message : ex.response?.truncated ? 'a page too large to read' : `HTTP ${ex.response?.status}`;
