@@ -48,6 +48,11 @@ export interface ClientOptions {
   stopSignal?: AbortSignal;
   /** Runs after each exchange, before `send` returns it (the credential watch of a run). */
   afterExchange?: (exchange: Exchange, request: OutgoingRequest, client: ScimClient) => Promise<void>;
+  /**
+   * Keep every exchange in `exchanges` (default true). A long-running sender (the mock IdP) turns
+   * it off and takes each exchange from `send`'s result, so memory does not grow with each request.
+   */
+  retainExchanges?: boolean;
 }
 
 export interface RateLimitEvent {
@@ -133,6 +138,8 @@ export function createClient(options: ClientOptions): ScimClient {
   const redactor = createRedactor([...authSecrets(options.auth), ...(options.secrets ?? [])]);
   const budget = new RecordBudget(options.recordChars ?? DEFAULT_RECORD_CHARS);
   const exchanges: Exchange[] = [];
+  const retain = options.retainExchanges ?? true;
+  let sent = 0;
   const minGapMs = options.ratePerSecond && options.ratePerSecond > 0 ? 1000 / options.ratePerSecond : 0;
   let nextSlot = 0;
   const stop = options.stopSignal;
@@ -252,7 +259,7 @@ export function createClient(options: ClientOptions): ScimClient {
       }
     }
     const exchange: Exchange = {
-      id: `x${String(exchanges.length + 1).padStart(4, '0')}`,
+      id: `x${String(++sent).padStart(4, '0')}`,
       ...(req.origin ? { origin: req.origin } : {}),
       request: recordedRequest,
       ...(response ? { response } : {}),
@@ -261,7 +268,7 @@ export function createClient(options: ClientOptions): ScimClient {
       ms: Math.round((performance.now() - started) * 10) / 10,
       curl: toCurl(recordedRequest, redactedBody),
     };
-    exchanges.push(exchange);
+    if (retain) exchanges.push(exchange);
     options.onExchange?.(exchange, req);
     return exchange;
   }

@@ -4,7 +4,8 @@
 // meta.runError set, so a report is written either way.
 import { randomBytes } from 'node:crypto';
 import { createClient, DEFAULT_TIMEOUT_MS, MAX_RETRY_WAIT_MS, type Auth, type OutgoingRequest, type RateLimitEvent, type ScimClient } from '../http/client.ts';
-import type { CheckResult, CleanupEntry, Discovery, Exchange, Leftover, RunRecord, Summary } from '../record/types.ts';
+import type { CheckResult, CleanupEntry, Discovery, Exchange, Leftover, ReportSection, RunRecord, Summary } from '../record/types.ts';
+import { LeftOutLog } from './left-out-log.ts';
 import { loadSuites, SuiteError } from '../suite/load.ts';
 import type { LoadedSuite } from '../suite/types.ts';
 import { TOOL_NAME, TOOL_VERSION } from '../version.ts';
@@ -12,6 +13,8 @@ import { createRandom } from '../util/random.ts';
 import { CleanupJournal } from './cleanup.ts';
 import { buildDiscovery, requiredAttributes } from './discovery.ts';
 import { runScenario, type ScenarioContext } from './scenario.ts';
+import { probeScope, type ScopeStrategy } from './scope-probe.ts';
+import { filterSupportSection } from './filter-support.ts';
 import { diagnoseTarget } from './preflight.ts';
 import { selector } from './select.ts';
 import { RateLimitBreaker, TimeoutBreaker } from './breaker.ts';
@@ -125,6 +128,8 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
   let journal: CleanupJournal | undefined;
   let target = options.url ?? '(embedded reference server)';
   let fuzz: FuzzOutcome | undefined;
+  const leftOut = new LeftOutLog();
+  let loaded: LoadedSuite[] = [];
 
   // One switch stops the sending: a signal, or a breaker that found the run cannot go on.
   const stopSending = new AbortController();
@@ -174,7 +179,7 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
       results: [...results],
       cleanup: [...cleanup, ...(fuzz?.cleanup ?? [])],
       ...(left.length > 0 ? { leftovers: left } : {}),
-      ...(fuzz && fuzz.sections.length > 0 ? { sections: fuzz.sections } : {}),
+      ...sectionsOf([...leftOut.sections(), ...[filterSupportSection(loaded, results)].filter((s) => s !== undefined), ...(fuzz?.sections ?? [])]),
       ...(error ? {} : idpVerdictsOf(results)),
       summary: summarize(results),
     };
@@ -197,7 +202,7 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
 
   try {
     // `fuzz` is not a folder of suite files: it runs after the data suites (src/fuzz).
-    const suites = loadSuites(['discovery', ...options.suites.filter((s) => s !== 'discovery' && s !== 'fuzz')], options.suitesDir);
+    const suites = (loaded = loadSuites(['discovery', ...options.suites.filter((s) => s !== 'discovery' && s !== 'fuzz')], options.suitesDir));
     if (!options.url) {
       embedded = await (options.embedded ?? startEmbedded)().catch((error: unknown) => {
         throw new EmbeddedServerError(`could not start the embedded reference server: ${error instanceof Error ? error.message : String(error)}`);
@@ -256,6 +261,7 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
       },
       aborted: () => stopSending.signal.aborted,
       wrongAuth,
+      onLeftOut: (origin, list) => leftOut.record(origin, list),
     };
     try {
       const [discoverySuite, ...rest] = suites as [LoadedSuite, ...LoadedSuite[]];
@@ -269,6 +275,11 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
       // Discovery's verdicts on a target the run cannot test (wrong URL, wrong token) are about the
       // caller's setup, not the server: not charged to it.
       if (runError) results.forEach((r, i) => (results[i] = r.status === 'pass' || r.status === 'skip' ? r : notJudged(r, runError!)));
+      if (!runError && !ctx.aborted() && (options.suites.includes('core') || options.suites.includes('fuzz'))) {
+        const scope = await probeScope(client, prefix, discovery);
+        discovery.capabilities.scopedQueries = scope !== undefined;
+        if (scope) runVars.scopeStrategy = scope;
+      }
       if (!runError) for (const suite of rest) await runSuite(suite, ctx, options.events, false, options.dialects);
       for (const phase of runError ? [] : (options.phases ?? [])) {
         if (ctx.aborted()) break;
@@ -303,6 +314,8 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
           aborted: ctx.aborted,
           cleanupDeadline: () => (stoppedAt !== undefined ? stoppedAt + interruptedCleanupMs : undefined),
           ...(replay ? { replay } : {}),
+          ...(runVars.scopeStrategy ? { scope: runVars.scopeStrategy as ScopeStrategy } : {}),
+          ...(options.requireAttributes ? { requireAttributes: options.requireAttributes } : {}),
         });
       }
       if (options.baseline && !ctx.aborted()) for (const stale of staleWaivers(results, options.baseline)) ctx.onResult(stale);
@@ -368,6 +381,10 @@ async function runSuite(suite: LoadedSuite, ctx: ScenarioContext, events: RunEve
     }
   }
   return captured;
+}
+
+function sectionsOf(sections: ReportSection[]): { sections?: ReportSection[] } {
+  return sections.length > 0 ? { sections } : {};
 }
 
 function idpVerdictsOf(results: CheckResult[]): { idpVerdicts?: RunRecord['idpVerdicts'] } {

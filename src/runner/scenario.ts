@@ -11,7 +11,11 @@ import { getPointer } from '../util/pointer.ts';
 import { buildDialectRequest } from '../dialects/index.ts';
 import { DialectArgumentError } from '../dialects/shared.ts';
 import { describeCapability } from './discovery.ts';
-import { MissingVariable, omitPath, render } from './template.ts';
+import { MissingVariable, render } from './template.ts';
+import { leaveOut } from './leave-out.ts';
+import { fitRequest, type LeftOut } from './schema-fit.ts';
+import { scopeFilter, type ScopeStrategy } from './scope-probe.ts';
+import { advertisedUser } from '../spec/advertised.ts';
 
 export interface ScenarioContext {
   client: ScimClient;
@@ -24,6 +28,8 @@ export interface ScenarioContext {
   aborted(): boolean;
   /** Credentials used by `auth: wrong-*` probes. */
   wrongAuth: { bearer: Auth; basic: Auth };
+  /** Told what a request left out because the server does not advertise it (schema-fit.ts). */
+  onLeftOut?(origin: NonNullable<OutgoingRequest['origin']>, leftOut: LeftOut[]): void;
 }
 
 interface StepInstance {
@@ -53,7 +59,9 @@ function scenarioUuid(runUuid: string, tag: string): string {
 export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx: ScenarioContext, variant?: string): Promise<Record<string, unknown>> {
   const scenario = suite.scenarios[scenarioIndex]!;
   const tag = `${String(ctx.runVars.prefix)}${scenario.id.replace(/[^a-z0-9]/gi, '')}${variant ? variant.replace(/[^a-z0-9]/gi, '') : ''}`;
-  const vars: Record<string, unknown> = { ...ctx.runVars, scenario: { tag, uuid: scenarioUuid(String(ctx.runVars.randomUuid), tag) }, ...(variant ? { dialect: variant } : {}) };
+  const strategy = ctx.runVars.scopeStrategy as ScopeStrategy | undefined;
+  // `{{scenario.scope}}`: a filter that selects this scenario's users (scope-probe.ts).
+  const vars: Record<string, unknown> = { ...ctx.runVars, scenario: { tag, uuid: scenarioUuid(String(ctx.runVars.randomUuid), tag), ...(strategy ? { scope: scopeFilter(strategy, tag) } : {}) }, ...(variant ? { dialect: variant } : {}) };
   const pointerBase = `${suite.file}#/scenarios/${scenarioIndex}`;
   const instances = expand(scenario, vars, variant ? `[${variant}]` : '');
   const selectedIds = instances.flatMap((i) => (i.step.expect ?? []).map((e) => e.id + i.suffix)).filter((id) => ctx.selected(id));
@@ -94,7 +102,14 @@ export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx
       if (!step.continueOnFailure) stopReason = reason;
       continue;
     }
-    const exchange = await ctx.client.send(request);
+    // Like an IdP's attribute mapping, requests carry only attributes the server advertises.
+    const fitted = fitRequest(request, advertisedUser(ctx.discovery));
+    if ('skip' in fitted) {
+      for (const e of expectations) ctx.onResult({ ...base(e), status: 'skip', reason: fitted.skip, exchangeIds: [] });
+      continue;
+    }
+    if (fitted.leftOut.length > 0) ctx.onLeftOut?.(origin, fitted.leftOut);
+    const exchange = await ctx.client.send(fitted.request);
     const captureProblem = capture(step, exchange, vars);
     for (const e of expectations) ctx.onResult(judge(e, base(e), exchange, stepVars, ctx));
     if (captureProblem && !step.continueOnFailure) stopReason = `step "${step.name}" did not yield ${captureProblem}`;
@@ -122,7 +137,7 @@ function buildRequest(step: Step, vars: Record<string, unknown>, ctx: ScenarioCo
     return { method: built.method, path: built.path, ...(built.headers ? { headers: built.headers } : {}), ...(built.json !== undefined ? { json: built.json } : {}), auth: 'default', ...(origin ? { origin } : {}) };
   }
   let body = send.body === undefined ? undefined : render(send.body, vars);
-  for (const path of send.omit ?? []) body = omitPath(body, render(path, vars));
+  for (const path of send.omit ?? []) body = leaveOut(body, render(path, vars), ctx.discovery);
   const auth = send.auth === 'none' ? ({ kind: 'none' } as const) : send.auth === 'wrong-bearer' ? ctx.wrongAuth.bearer : send.auth === 'wrong-basic' ? ctx.wrongAuth.basic : 'default';
   return {
     method: send.method ?? 'GET',
