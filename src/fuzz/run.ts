@@ -9,7 +9,8 @@
 // A replay (`scimproof fuzz --replay FILE`) is phase 3 alone.
 import fc from 'fast-check';
 import type { ClientOptions } from '../http/client.ts';
-import type { CheckResult, CleanupEntry, Discovery, Exchange, ReportSection } from '../record/types.ts';
+import type { CheckResult, CleanupEntry, Discovery, Exchange, Leftover, ReportSection } from '../record/types.ts';
+import type { CreateAttempt } from '../runner/cleanup.ts';
 import { describeCapability } from '../runner/discovery.ts';
 import { PROPERTIES } from './properties/index.ts';
 import { replayFileName, type ReplayKey } from './replay.ts';
@@ -53,6 +54,8 @@ export interface FuzzRunContext {
   /** Called when a property starts (console progress). */
   onProperty?(checkId: string, title: string): void;
   aborted?(): boolean;
+  /** Epoch ms by which a property run's cleanup must end, once the run is stopping. */
+  cleanupDeadline?(): number | undefined;
   /** Re-run exactly these counterexamples instead of searching. */
   replay?: ReplayKey[];
   /** How queries are limited to one run's users (src/runner/scope-probe.ts). */
@@ -70,6 +73,10 @@ export interface FuzzOutcome {
   exchanges: Exchange[];
   /** Cleanup problems (failed or kept resources); successful deletes are only counted. */
   cleanup: CleanupEntry[];
+  /** What the runs' cleanups could not delete. */
+  leftovers: Leftover[];
+  /** Creates only the run's final sweep by prefix can settle. */
+  unresolved: CreateAttempt[];
   requests: number;
 }
 
@@ -99,7 +106,7 @@ function replayPathOf(counterexample: unknown): string | undefined {
 }
 
 export async function runFuzzProperties(ctx: FuzzRunContext): Promise<FuzzOutcome> {
-  const target = new FuzzTarget({ client: { ...ctx.client, ...(ctx.budget.rate ? { ratePerSecond: ctx.budget.rate } : {}) }, prefix: ctx.prefix, keep: ctx.keep ?? false, ...(ctx.aborted ? { aborted: ctx.aborted } : {}), ...(ctx.onExchange ? { onExchange: ctx.onExchange } : {}) });
+  const target = new FuzzTarget({ client: { ...ctx.client, ...(ctx.budget.rate ? { ratePerSecond: ctx.budget.rate } : {}) }, prefix: ctx.prefix, keep: ctx.keep ?? false, ...(ctx.aborted ? { aborted: ctx.aborted } : {}), ...(ctx.cleanupDeadline ? { cleanupDeadline: ctx.cleanupDeadline } : {}), ...(ctx.onExchange ? { onExchange: ctx.onExchange } : {}) });
   const env: FuzzEnv = { target, schemas: targetSchemas(ctx.discovery, ctx.requireAttributes ?? []), capabilities: ctx.discovery.capabilities, ...(ctx.scope ? { scope: ctx.scope } : {}), ...(ctx.patchRules ? { patchRules: ctx.patchRules } : {}) };
   const refusals: ServerRefusal[] = [];
   const results: CheckResult[] = [];
@@ -228,7 +235,7 @@ export async function runFuzzProperties(ctx: FuzzRunContext): Promise<FuzzOutcom
   });
   keep(target.recentExchanges());
   const exchanges = [...kept.values()].sort((a, b) => a.id.localeCompare(b.id));
-  return { results, sections, exchanges, cleanup: target.cleanup, requests: target.requests };
+  return { results, sections, exchanges, cleanup: target.cleanup, leftovers: target.leftovers, unresolved: target.unresolved, requests: target.requests };
 }
 
 function describeInput(property: FuzzProperty<unknown>, counterexample: unknown): string {

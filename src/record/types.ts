@@ -26,16 +26,25 @@ export interface RecordedRequest {
   url: string;
   /** Header names lower-cased; secrets already replaced by `[redacted]`. */
   headers: Record<string, string>;
-  /** Body text as sent (secrets redacted). */
+  /** Body text as sent (secrets redacted), cut at the record limit (see `truncated`). */
   body?: string;
+  /** The body is longer than what `body` keeps; `bodySize` says how long (the curl line still sends all of it). */
+  truncated?: boolean;
+  /** Characters of the whole body, when `truncated`. */
+  bodySize?: number;
 }
 
 export interface RecordedResponse {
   status: number;
   headers: Record<string, string>;
-  /** Body text, cut at the transport's capture limit (see `truncated`). */
+  /** Body text, cut at the record limit (see `truncated`). */
   body: string;
+  /** `body` is only the beginning of what the server sent; `sizeNote` says how much there was. */
   truncated?: boolean;
+  /** How large the body was and how much of it was read or kept, for a reader ("2,097,152 bytes read of 209,715,200 announced"). */
+  sizeNote?: string;
+  /** The Content-Encoding the body was decoded from (`gzip`, `deflate`, `br`). */
+  encoding?: string;
   /** The body parsed as JSON when it is JSON; absent when it is not (see `jsonError`). */
   json?: unknown;
   jsonError?: string;
@@ -159,6 +168,8 @@ export interface RunMeta {
   finishedAt: string;
   /** Set when the run could not be made (exit code 2). */
   runError?: string;
+  /** The signal that stopped the run (SIGINT, SIGTERM, SIGHUP). */
+  interrupted?: string;
 }
 
 export interface Discovery {
@@ -174,6 +185,21 @@ export interface CleanupEntry {
   resourceType: string;
   status: 'deleted' | 'kept' | 'failed' | 'gone';
   message?: string;
+  /** The prefixed name the run gave it (userName, displayName or externalId), when known. */
+  name?: string;
+  /** How the run knew of it: the id in its create response, the Location header, a lookup by the name it was sent, or the final sweep by prefix. */
+  foundBy?: 'response' | 'location' | 'lookup' | 'sweep';
+}
+
+/** Something the run created that may still be on the target, with what a person can do about it. */
+export interface Leftover {
+  resourceType: string;
+  /** Where it is, when known. */
+  location?: string;
+  /** The prefixed name it carries, when known. */
+  name?: string;
+  /** Why it is still there (or why it could not be ruled out). */
+  reason: string;
 }
 
 export interface Summary {
@@ -233,6 +259,8 @@ export interface RunRecord {
   exchanges: Exchange[];
   results: CheckResult[];
   cleanup: CleanupEntry[];
+  /** What the run created and could not delete (or could not rule out); `scimproof clean` removes it. */
+  leftovers?: Leftover[];
   idpVerdicts?: IdpVerdict[];
   /** The standard profile verdict (interop, IPSIE), when a profile was asked for or claimed. */
   profileVerdict?: ProfileVerdict;

@@ -1,6 +1,7 @@
 // Executes one scenario: for each step, render the request from suite data and captured values,
 // send it through the recording client, capture values for later steps, and judge the exchange
 // with the checks the step names. A check that throws is a harness error, never a server failure.
+import { createHash } from 'node:crypto';
 import type { Auth, OutgoingRequest, ScimClient } from '../http/client.ts';
 import type { CheckResult, Discovery, Exchange } from '../record/types.ts';
 import { checkKind } from '../checks/registry.ts';
@@ -44,13 +45,23 @@ const statusFor = (verdict: Verdict, level: Expectation['level']): CheckResult['
   return level === 'SHOULD' ? 'warn' : level === 'MAY' ? 'info' : 'fail';
 };
 
+/**
+ * A GUID of the scenario's own (`{{scenario.uuid}}`), for values an IdP fills with an object id
+ * (Entra's group externalId): unique per scenario and variant, so a server that derives ids from
+ * it never gives two scenarios one resource; the same for the same seed.
+ */
+function scenarioUuid(runUuid: string, tag: string): string {
+  const hex = createHash('sha256').update(`${runUuid}:${tag}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${((parseInt(hex[16]!, 16) & 3) | 8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
 /** Runs the scenario and returns its variables (run variables plus everything captured). */
 export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx: ScenarioContext, variant?: string): Promise<Record<string, unknown>> {
   const scenario = suite.scenarios[scenarioIndex]!;
   const tag = `${String(ctx.runVars.prefix)}${scenario.id.replace(/[^a-z0-9]/gi, '')}${variant ? variant.replace(/[^a-z0-9]/gi, '') : ''}`;
   const strategy = ctx.runVars.scopeStrategy as ScopeStrategy | undefined;
   // `{{scenario.scope}}`: a filter that selects this scenario's users (scope-probe.ts).
-  const vars: Record<string, unknown> = { ...ctx.runVars, scenario: { tag, ...(strategy ? { scope: scopeFilter(strategy, tag) } : {}) }, ...(variant ? { dialect: variant } : {}) };
+  const vars: Record<string, unknown> = { ...ctx.runVars, scenario: { tag, uuid: scenarioUuid(String(ctx.runVars.randomUuid), tag), ...(strategy ? { scope: scopeFilter(strategy, tag) } : {}) }, ...(variant ? { dialect: variant } : {}) };
   const pointerBase = `${suite.file}#/scenarios/${scenarioIndex}`;
   const instances = expand(scenario, vars, variant ? `[${variant}]` : '');
   const selectedIds = instances.flatMap((i) => (i.step.expect ?? []).map((e) => e.id + i.suffix)).filter((id) => ctx.selected(id));

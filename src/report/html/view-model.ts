@@ -2,7 +2,7 @@
 import type { CheckResult, CheckStatus, Level, RunRecord } from '../../record/types.ts';
 import { indexExchanges } from '../body.ts';
 import { refLink } from '../refs.ts';
-import { countStatuses, formatDuration, runDurationMs, STATUS_BADGE, STATUS_LABEL, STATUS_ORDER, verdictOf } from '../summarize.ts';
+import { cleanCommand, countStatuses, formatDuration, runDurationMs, STATUS_BADGE, STATUS_LABEL, STATUS_ORDER, verdictOf } from '../summarize.ts';
 import { cardView, sectionView } from './view-cards.ts';
 import type { AreaView, CardView, CertificationView, ConflictView, CountCell, IdpView, NameValue, ProfileView, ReportView, RowView } from './view-types.ts';
 
@@ -130,7 +130,9 @@ export function buildReportView(record: RunRecord): ReportView {
     .filter((r) => r.status === 'skip')
     .map((r) => ({ checkId: r.checkId, title: r.title, reason: r.reason ?? 'no reason recorded', anchor: `result-${position.get(r)}` }));
   const sections = (record.sections ?? []).map((section, i) => ({ ...sectionView(section, exchanges), anchor: `section-${i + 1}` }));
+  const leftovers = (record.leftovers ?? []).map((l) => ({ resourceType: l.resourceType, name: l.name ?? '', location: l.location ?? '', reason: l.reason }));
   const nav = [
+    { anchor: 'leftovers', label: 'Leftovers', count: leftovers.length, show: leftovers.length > 0 },
     { anchor: 'certification', label: 'Certification', count: null, show: certification !== null },
     { anchor: 'idp', label: profile ? 'Profile and IdP verdicts' : 'IdP verdicts', count: null, show: idp.length > 0 || profile !== null },
     { anchor: 'summary', label: 'Summary', count: null, show: true },
@@ -171,6 +173,9 @@ export function buildReportView(record: RunRecord): ReportView {
     warnings,
     skips,
     cleanup: record.cleanup.map((c) => ({ location: c.location, resourceType: c.resourceType, status: c.status, message: c.message ?? '' })),
+    leftovers,
+    leftoverPrefix: record.meta.prefix,
+    cleanCommand: cleanCommand(record),
     sections,
     generator: `${record.meta.tool} ${record.meta.version}`,
   };

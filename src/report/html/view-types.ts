@@ -121,6 +121,9 @@ export interface ReportView {
   warnings: CardView[];
   skips: { checkId: string; title: string; reason: string; anchor: string }[];
   cleanup: { location: string; resourceType: string; status: string; message: string }[];
+  leftovers: { resourceType: string; name: string; location: string; reason: string }[];
+  leftoverPrefix: string;
+  cleanCommand: string;
   sections: (SectionView & { anchor: string })[];
   generator: string;
 }
