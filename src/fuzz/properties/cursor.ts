@@ -5,9 +5,20 @@
 // externalId, so an `eq` filter (which every server supports) scopes the walk.
 import fc from 'fast-check';
 import { isPlainObject } from '../../filter/index.ts';
-import { scimUser, type Draft } from '../arbitraries/resource.ts';
+import { bodyOf, scimUser, type Draft } from '../arbitraries/resource.ts';
 import { fail, type FuzzEnv, type FuzzProperty } from '../types.ts';
-import { create, expectStatus, ids, jsonOf, line } from './helpers.ts';
+import { expectAccepted, expectStatus, ids, jsonOf, line } from './helpers.ts';
+
+/** Creates a user of the walk: the draft as generated, with the walk's shared externalId. */
+async function createMember(env: FuzzEnv, draft: Draft, tag: string, step: string): Promise<string> {
+  // bodyOf makes a generated externalId unique; the walk needs the one value every member shares.
+  const body = { ...bodyOf(env.schemas.user, 'userName', draft, `${env.target.uniqueName('u')}${draft.stem}`), externalId: tag };
+  const ex = await env.target.send({ method: 'POST', path: '/Users', json: body }, step);
+  expectAccepted(ex, [201], 'creating a valid User');
+  const shown = jsonOf(ex);
+  if (!isPlainObject(shown) || typeof shown.id !== 'string' || shown.id === '') fail(`the 201 for a new User carries no id — ${line(ex)}`, ex);
+  return shown.id;
+}
 
 type Change = 'create' | 'delete-seen' | 'delete-unseen';
 
@@ -39,9 +50,8 @@ export const cursorPartition: FuzzProperty<Input> = {
   describe: describeInput,
   async check(env, [drafts, count, changes]) {
     const tag = env.target.uniqueName('x').replace(/\.$/, '');
-    const member = (d: Draft): Draft => ({ ...d, attrs: { ...d.attrs, externalId: tag } });
     const population: string[] = [];
-    for (const d of drafts) population.push((await create(env, 'User', member(d), 'create population User')).id);
+    for (const d of drafts) population.push(await createMember(env, d, tag, 'create population User'));
     const deleted = new Map<string, number>();
     const added: string[] = [];
     const seenOn = new Map<string, number>();
@@ -66,7 +76,7 @@ export const cursorPartition: FuzzProperty<Input> = {
       const next = isPlainObject(body) ? body.nextCursor : undefined;
       if (next === undefined) break;
       if (typeof next !== 'string' || next === '') fail(`nextCursor on page ${page + 1} is ${JSON.stringify(next)}, not a cursor string — ${line(ex)}`, ex);
-      for (const c of changes.filter((x) => x.afterPage === page)) await applyChange(env, c, { population, added, deleted, seenOn, page, tag });
+      for (const c of changes.filter((x) => x.afterPage === page)) await applyChange(env, c, { population, added, deleted, seenOn, page, tag, template: drafts[0]! });
       cursor = next;
     }
     const missed = population.filter((id) => !deleted.has(id) && !seenOn.has(id));
@@ -83,12 +93,13 @@ interface WalkState {
   seenOn: Map<string, number>;
   page: number;
   tag: string;
+  template: Draft;
 }
 
 async function applyChange(env: FuzzEnv, change: Between, state: WalkState): Promise<void> {
   if (change.change === 'create') {
-    const draft: Draft = { stem: `new${state.added.length}`, attrs: { externalId: state.tag } };
-    state.added.push((await create(env, 'User', draft, 'create a user between pages')).id);
+    // Like the population (what the server requires included), under a name of its own.
+    state.added.push(await createMember(env, { ...state.template, stem: `new${state.added.length}` }, state.tag, 'create a user between pages'));
     return;
   }
   const candidates = [...state.population, ...state.added].filter((id) => !state.deleted.has(id) && state.seenOn.has(id) === (change.change === 'delete-seen'));
