@@ -32,7 +32,7 @@ export async function consoleCommand(flags: IdpFlags & ConsoleFlags): Promise<nu
   // not started yet; any answer at all (even a 401) lets the console start and show it.
   const probe = await testConnection({ ...t, directory });
   const unreachable = probe.exchanges.find((x) => x.transportError);
-  if (!probe.ok && unreachable) throw new RunError(`cannot reach ${t.url} (${unreachable.transportError!.code}: ${unreachable.transportError!.message}); start the SCIM server first, or check --url`);
+  if (!probe.ok && unreachable) throw new RunError(`cannot reach ${t.url}: ${unreachable.transportError!.message}; start the SCIM server first, or check --url`);
   if (!probe.ok) process.stderr.write(`scimproof: warning: Test Connection failed: ${probe.message}; the console starts anyway and shows it\n`);
 
   let engine: IdpEngine;

@@ -32,6 +32,14 @@ export function when(iso: string | undefined): { iso: string; text: string } | u
   return { iso, text: `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}` };
 }
 
+/** 40 → "40 seconds", 2400 → "40 minutes", 3600 → "1 hour". */
+export function durationText(s: number): string {
+  const unit = (n: number, name: string): string => `${n} ${name}${n === 1 ? '' : 's'}`;
+  if (s < 120 || s % 60 !== 0) return unit(s, 'second');
+  if (s < 7200 || s % 3600 !== 0) return unit(s / 60, 'minute');
+  return unit(s / 3600, 'hour');
+}
+
 const seconds = (from: string, to: string): string => ((Date.parse(to) - Date.parse(from)) / 1000).toFixed(1);
 
 export function errorText(e: { status?: number; scimType?: string; message: string; code?: string } | undefined): string | undefined {
@@ -167,7 +175,8 @@ export function userRows(service: ConsoleService): UserRow[] {
       direct: direct.has(u.id),
       assignment: dir.app.scope === 'all' ? 'All users (scope)' : direct.has(u.id) ? 'Direct' : assignment.assigned ? assignment.via.replace('member of the assigned group ', 'Via group ') : 'Not assigned',
       inScope,
-      scope: inScope ? 'In scope' : intent.why,
+      // The Assignment column already says "Not assigned"; the scope column says what else keeps a user out.
+      scope: inScope ? 'In scope' : !assignment.assigned ? 'Out of scope: not assigned' : intent.why,
       app: appState(service, u.id),
     };
   });
@@ -319,6 +328,7 @@ export function provisioningView(service: ConsoleService): object {
     status,
     on: status.running,
     interval: status.intervalSeconds,
+    intervalText: durationText(status.intervalSeconds),
     next: when(status.nextCycleAt),
     progress: progressView(service),
     pendingRestart: service.engine.state.state.pendingRestart?.reason,

@@ -84,10 +84,10 @@
   /** Fetches this page again and swaps in its main part and the job badge. */
   var refreshing = false;
   var refreshAgain = false;
-  function refresh() {
+  function refresh(knownKey) {
     if (refreshing) { refreshAgain = true; return Promise.resolve(); }
     refreshing = true;
-    var key = focusKey();
+    var key = knownKey || focusKey();
     var open = openDetails();
     var scroll = window.scrollY;
     return fetch(location.href, { credentials: 'same-origin' }).then(function (res) { return res.text(); }).then(function (html) {
@@ -174,8 +174,11 @@
       show('Nothing changed: edit a field first.', false);
       return;
     }
+    // Busy, but not disabled: a disabled button would drop the keyboard focus.
     var busy = el.tagName === 'FORM' ? el.querySelector('[type=submit]') : el;
-    if (busy) { busy.disabled = true; busy.setAttribute('aria-busy', 'true'); }
+    if (busy && busy.getAttribute('aria-busy') === 'true') return;
+    if (busy) busy.setAttribute('aria-busy', 'true');
+    var key = focusKey();
     var method = el.getAttribute('data-method') || 'POST';
     request(method, el.getAttribute('data-api'), body).then(function (json) {
       var then = el.getAttribute('data-then');
@@ -183,11 +186,11 @@
       show(message, false);
       if (then === 'on-demand' && json.page) { location.assign(json.page + '#pod-result'); return; }
       if (then) { location.assign(then); return; }
-      return refresh();
+      return refresh(key);
     }, function (error) {
       show(error.message, true);
     }).then(function () {
-      if (busy && document.contains(busy)) { busy.disabled = false; busy.removeAttribute('aria-busy'); }
+      if (busy) busy.removeAttribute('aria-busy');
     });
   }
 
