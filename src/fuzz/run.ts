@@ -52,6 +52,8 @@ export interface FuzzRunContext {
   /** Called when a property starts (console progress). */
   onProperty?(checkId: string, title: string): void;
   aborted?(): boolean;
+  /** Why the run stops early (the skip reason of the properties it does not reach). */
+  stopReason?(): string | undefined;
   /** Re-run exactly these counterexamples instead of searching. */
   replay?: ReplayKey[];
 }
@@ -132,7 +134,7 @@ export async function runFuzzProperties(ctx: FuzzRunContext): Promise<FuzzOutcom
         continue;
       }
       if (ctx.aborted?.()) {
-        emit({ ...base, status: 'skip', reason: 'interrupted', exchangeIds: [] });
+        emit({ ...base, status: 'skip', reason: ctx.stopReason?.() ?? 'interrupted', exchangeIds: [] });
         continue;
       }
       ctx.onProperty?.(checkId, property.title);
@@ -156,7 +158,7 @@ export async function runFuzzProperties(ctx: FuzzRunContext): Promise<FuzzOutcom
       const ms = Math.round(performance.now() - started);
       if (!verdict.failed) {
         const message = replay ? `the counterexample no longer fails (seed ${replay.seed}, path ${replay.path})` : `${verdict.numRuns} generated cases passed (seed ${ctx.seed})${verdict.interrupted ? ', stopped by the time budget' : ''}`;
-        emit({ ...base, status: ctx.aborted?.() ? 'skip' : 'pass', ...(ctx.aborted?.() ? { reason: 'interrupted' } : {}), message, exchangeIds: [], ms });
+        emit({ ...base, status: ctx.aborted?.() ? 'skip' : 'pass', ...(ctx.aborted?.() ? { reason: ctx.stopReason?.() ?? 'interrupted' } : {}), message, exchangeIds: [], ms });
         continue;
       }
       failures++;

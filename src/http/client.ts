@@ -43,6 +43,8 @@ export interface OutgoingRequest {
   auth?: 'default' | Auth;
   origin?: ExchangeOrigin;
   timeoutMs?: number;
+  /** Aborts the request in flight (the run's time budget); the exchange records `aborted`. */
+  signal?: AbortSignal;
 }
 
 export interface ScimClient {
@@ -118,16 +120,21 @@ export function createClient(options: ClientOptions): ScimClient {
     else if (req.json !== undefined) body = JSON.stringify(req.json);
     if (body !== undefined && headers['content-type'] === undefined) headers['content-type'] = SCIM_JSON;
 
-    const recordedRequest = { method: req.method, url: redactor.text(url.toString()), headers: redactor.headers(headers), ...(body !== undefined ? { body: redactor.text(body) } : {}) };
+    const recordedHeaders = redactor.headers(headers);
+    // Credentials a probe makes up (a wrong token) are no secret, and a reproduction needs them as sent.
+    if (credential && typeof req.auth === 'object' && headers.authorization === credential) recordedHeaders.authorization = redactor.text(credential);
+    const recordedRequest = { method: req.method, url: redactor.text(url.toString()), headers: recordedHeaders, ...(body !== undefined ? { body: redactor.text(body) } : {}) };
     await pace();
     const startedAt = new Date();
     const started = performance.now();
     let response: RecordedResponse | undefined;
     let transportError: TransportFailure | undefined;
     try {
-      response = await perform(dispatcher, url, req.method, headers, body, req.timeoutMs ?? timeoutMs, maxBody, redactor);
+      response = await perform(dispatcher, url, req.method, headers, body, req.timeoutMs ?? timeoutMs, maxBody, redactor, req.signal);
     } catch (error) {
-      transportError = classifyTransportError(error);
+      transportError = req.signal?.aborted
+        ? { code: 'aborted', message: req.signal.reason instanceof Error ? req.signal.reason.message : 'request aborted' }
+        : classifyTransportError(error);
     }
     const exchange: Exchange = {
       id: `x${String(exchanges.length + 1).padStart(4, '0')}`,
@@ -173,8 +180,10 @@ async function perform(
   timeoutMs: number,
   maxBody: number,
   redactor: Redactor,
+  abort?: AbortSignal,
 ): Promise<RecordedResponse> {
-  const signal = AbortSignal.timeout(timeoutMs + 1_000);
+  const timeout = AbortSignal.timeout(timeoutMs + 1_000);
+  const signal = abort ? AbortSignal.any([abort, timeout]) : timeout;
   const res = await undiciRequest(url, { method: method as Dispatcher.HttpMethod, headers, body, dispatcher, signal, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
   const chunks: Buffer[] = [];
   let size = 0;

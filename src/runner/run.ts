@@ -21,6 +21,8 @@ import { computeIdpVerdicts } from './verdict.ts';
 import { applySeverity, type SeverityOverride } from '../suite/profiles.ts';
 import { runFuzzProperties, SUITE_FUZZ_RUNS, type FuzzBudget, type FuzzOutcome } from '../fuzz/run.ts';
 import type { ReplayKey } from '../fuzz/replay.ts';
+import { analyseRun } from '../analysis/analyse.ts';
+import { DEFAULT_MAX_TIME_MS, markUnreached, notReached, TimeBudget } from './budget.ts';
 
 export interface RunEvents {
   onScenarioStart?(suite: string, scenarioTitle: string): void;
@@ -57,6 +59,8 @@ export interface RunOptions {
   suitesDir?: string;
   /** Budget of the `fuzz` suite (default: a short one); `replay` re-runs stored counterexamples only. */
   fuzz?: FuzzBudget & { replay?: ReplayKey[] };
+  /** Whole-run time budget in ms (default 15 min; 0 = no limit): then the run stops, cleans up and reports. */
+  maxTimeMs?: number;
 }
 
 interface EmbeddedTarget {
@@ -84,6 +88,7 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
   let client: ScimClient | undefined;
   let target = options.url ?? '(embedded reference server)';
   let fuzz: FuzzOutcome | undefined;
+  const budget = new TimeBudget(options.maxTimeMs ?? DEFAULT_MAX_TIME_MS);
 
   try {
     // `fuzz` is not a folder of suite files: it runs after the data suites (src/fuzz).
@@ -133,9 +138,13 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
         results.push(r);
         options.events?.onResult?.(r);
       },
-      aborted: () => (options.signal?.aborted ?? false) || breaker.tripped,
+      aborted: () => (options.signal?.aborted ?? false) || breaker.tripped || budget.ranOut,
+      stopReason: () => (options.signal?.aborted ? 'the run was interrupted' : budget.ranOut ? budget.reason : breaker.tripped ? 'the target stopped answering' : undefined),
+      signal: budget.signal,
       wrongAuth,
     };
+    // Audits send nothing: after the time budget ran out they still judge what was recorded.
+    const mayAudit = (): boolean => !ctx.aborted() || (budget.ranOut && !options.signal?.aborted && !breaker.tripped);
     try {
       const [discoverySuite, ...rest] = suites as [LoadedSuite, ...LoadedSuite[]];
       const captured = await runSuite(discoverySuite, ctx, options.events, true);
@@ -145,10 +154,11 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
       runVars.requiredUserAttributes = [...new Set(['userName', ...requiredAttributes(discovery), ...(options.requireAttributes ?? [])])];
       runError = diagnoseTarget(client.exchanges);
       if (!runError) for (const suite of rest) await runSuite(suite, ctx, options.events, false, options.dialects);
-      if (!runError && options.suites.includes('core') && !ctx.aborted()) {
+      if (!runError && options.suites.includes('core') && mayAudit()) {
         for (const result of auditResponses(client.exchanges)) if (select(result.checkId)) ctx.onResult(result);
       }
-      if (!runError && options.suites.includes('fuzz') && !ctx.aborted()) {
+      // After the budget ran out the fuzzer still runs, only to list its properties as not reached.
+      if (!runError && options.suites.includes('fuzz') && (!ctx.aborted() || mayAudit())) {
         const { replay, ...budget } = options.fuzz ?? { runs: SUITE_FUZZ_RUNS };
         fuzz = await runFuzzProperties({
           client: { baseUrl: target, auth, ...(options.headers ? { headers: options.headers } : {}), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}), insecure: options.insecure ?? false, secrets: options.secrets ?? [] },
@@ -162,11 +172,13 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
           onProperty: (_checkId, title) => options.events?.onScenarioStart?.('fuzz', title),
           ...(options.events?.onExchange ? { onExchange: options.events.onExchange } : {}),
           aborted: ctx.aborted,
+          stopReason: ctx.stopReason!,
           ...(replay ? { replay } : {}),
         });
       }
       if (options.baseline && !ctx.aborted()) for (const stale of staleWaivers(results, options.baseline)) ctx.onResult(stale);
     } finally {
+      budget.stop();
       runError ??= breaker.reason(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
       cleanup = await journal.clean(options.noCleanup ?? false, breaker.tripped ? { timeoutMs: 3_000, giveUpAfterTimeouts: 2 } : { giveUpAfterTimeouts: 3 });
     }
@@ -182,8 +194,12 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
     await client?.close();
     await embedded?.close();
   }
+  budget.stop();
   if (options.signal?.aborted && !runError) runError = 'interrupted (Ctrl-C); what was created was cleaned up';
 
+  const exchanges = [...(client ? client.exchanges : []), ...(fuzz?.exchanges ?? [])];
+  const analysis = analyseRun({ meta: { target, prefix }, results, exchanges }, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  const verdicts = runError ? {} : idpVerdictsOf(results);
   return {
     meta: {
       runId,
@@ -199,14 +215,17 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
       startedAt: startedAt.toISOString(),
       finishedAt: new Date().toISOString(),
       ...(runError ? { runError } : {}),
+      budget: { maxTimeMs: budget.maxTimeMs, ranOut: budget.ranOut, notReached: results.filter((r) => notReached(r, budget)).length },
     },
     discovery,
-    exchanges: [...(client ? client.exchanges : []), ...(fuzz?.exchanges ?? [])],
+    exchanges,
     results,
     cleanup: [...cleanup, ...(fuzz?.cleanup ?? [])],
     ...(fuzz && fuzz.sections.length > 0 ? { sections: fuzz.sections } : {}),
-    ...(runError ? {} : idpVerdictsOf(results)),
+    ...(verdicts.idpVerdicts ? { idpVerdicts: budget.ranOut ? markUnreached(verdicts.idpVerdicts, results, budget) : verdicts.idpVerdicts } : {}),
     summary: summarize(results),
+    findings: analysis.findings,
+    latency: analysis.latency,
   };
 }
 

@@ -11,6 +11,8 @@ import { buildDialectRequest } from '../dialects/index.ts';
 import { DialectArgumentError } from '../dialects/shared.ts';
 import { describeCapability } from './discovery.ts';
 import { MissingVariable, omitPath, render } from './template.ts';
+import { evidenceChain } from './chain.ts';
+import { clockTickMs } from './clock-tick.ts';
 
 export interface ScenarioContext {
   client: ScimClient;
@@ -21,6 +23,10 @@ export interface ScenarioContext {
   selected(checkId: string): boolean;
   onResult(result: CheckResult): void;
   aborted(): boolean;
+  /** Why the run stops early (the time budget ran out, Ctrl-C …), once `aborted()` is true. */
+  stopReason?(): string | undefined;
+  /** Aborts requests in flight when the run must stop (the time budget); cleanup does not use it. */
+  signal?: AbortSignal;
   /** Credentials used by `auth: wrong-*` probes. */
   wrongAuth: { bearer: Auth; basic: Auth };
 }
@@ -31,6 +37,9 @@ interface StepInstance {
   item?: unknown;
   suffix: string;
 }
+
+/** Check kinds that, when they pass on an error answer, show the refusal was what the step wanted. */
+const REFUSAL_KINDS = new Set(['status', 'error', 'created-or-rejected']);
 
 const statusFor = (verdict: Verdict, level: Expectation['level']): CheckResult['status'] => {
   if (verdict.ok === true) return 'pass';
@@ -51,6 +60,10 @@ export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx
 
   const missing = (scenario.requires ?? []).filter((cap) => !ctx.discovery.capabilities[cap]);
   let stopReason: string | undefined = missing.length > 0 ? missing.map(describeCapability).join('; ') : undefined;
+  // What this scenario sent so far: the evidence chains of its judgements are picked from it.
+  const sent: Exchange[] = [];
+  // Refusals a check of the step accepted (a probe that must get a 400): not part of any story.
+  const expectedRefusals = new Set<string>();
 
   for (const instance of instances) {
     const { step, suffix } = instance;
@@ -65,8 +78,9 @@ export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx
       level: e.level ?? checkKind(e.check)!.defaultLevel,
       refs: e.refs ?? checkKind(e.check)!.defaultRefs,
       ...(e.impact ? { impact: e.impact } : {}),
+      kind: e.check,
     });
-    if (ctx.aborted()) stopReason = 'the run was interrupted';
+    if (ctx.aborted()) stopReason = ctx.stopReason?.() ?? 'the run was interrupted';
     if (stopReason) {
       for (const e of expectations) ctx.onResult({ ...base(e), status: 'skip', reason: stopReason, exchangeIds: [] });
       continue;
@@ -83,9 +97,23 @@ export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx
       if (!step.continueOnFailure) stopReason = reason;
       continue;
     }
-    const exchange = await ctx.client.send(request);
+    if (step.waitForTick !== undefined) await waitForTick(step.waitForTick, stepVars);
+    const exchange = await ctx.client.send(ctx.signal ? { ...request, signal: ctx.signal } : request);
+    if (exchange.transportError?.code === 'aborted' && ctx.aborted()) {
+      // The run stopped while this request was in flight: nothing to judge, and nothing after it.
+      stopReason = ctx.stopReason?.() ?? 'the run was interrupted';
+      const waitedFor = `${exchange.request.method} ${request.path.split('?')[0]}`;
+      for (const e of expectations) ctx.onResult({ ...base(e), status: 'skip', reason: `${stopReason} (while waiting for the answer to ${waitedFor}, ${exchange.id})`, exchangeIds: [exchange.id] });
+      continue;
+    }
+    const chain = evidenceChain(exchange, sent, String(ctx.runVars.prefix ?? ''), (x) => expectedRefusals.has(x.id)).map((x) => x.id);
+    sent.push(exchange);
     const captureProblem = capture(step, exchange, vars);
-    for (const e of expectations) ctx.onResult(judge(e, base(e), exchange, stepVars, ctx));
+    for (const e of expectations) {
+      const result = judge(e, base(e), exchange, chain, stepVars, ctx);
+      if (result.status === 'pass' && REFUSAL_KINDS.has(e.check)) expectedRefusals.add(exchange.id);
+      ctx.onResult(result);
+    }
     if (captureProblem && !step.continueOnFailure) stopReason = `step "${step.name}" did not yield ${captureProblem}`;
   }
   return vars;
@@ -138,9 +166,23 @@ function capture(step: Step, exchange: Exchange, vars: Record<string, unknown>):
   return problem;
 }
 
-function judge(e: Expectation, base: Omit<CheckResult, 'status' | 'exchangeIds'>, exchange: Exchange, vars: Record<string, unknown>, ctx: ScenarioContext): CheckResult {
+/**
+ * Waits one tick of the clock a server timestamp is written with (its fractional digits tell the
+ * resolution; none means whole seconds), so a timestamp the server writes next is strictly later.
+ */
+async function waitForTick(template: string, vars: Record<string, unknown>): Promise<void> {
+  let stamp: unknown;
+  try {
+    stamp = render(template, vars);
+  } catch (error) {
+    if (error instanceof MissingVariable) return;
+    throw error;
+  }
+  await new Promise((resolve) => setTimeout(resolve, clockTickMs(stamp) + 1));
+}
+
+function judge(e: Expectation, base: Omit<CheckResult, 'status' | 'exchangeIds'>, exchange: Exchange, exchangeIds: string[], vars: Record<string, unknown>, ctx: ScenarioContext): CheckResult {
   const kind = checkKind(e.check)!;
-  const exchangeIds = [exchange.id];
   let params: Record<string, unknown>;
   try {
     params = render(e.with ?? {}, vars);
