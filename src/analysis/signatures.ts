@@ -82,7 +82,12 @@ export function formDefectOf(result: CheckResult, exchanges: ReadonlyMap<string,
     return form ? { key: `form|${pointer}|${form}`, attribute: attributeName(pointer), phrase: FORM_PHRASE[form], example: seen.value } : undefined;
   }
   const extension = /^\/(urn:[^/]+)/.exec(pointer)?.[1];
-  if (extension && json !== undefined && getPointer(json, `/${extension}`) === undefined && judged?.response && judged.response.status < 300) {
+  // Missing only counts when a request the server accepted gave the resource that extension.
+  const given = (id: string): boolean => {
+    const x = exchanges.get(id);
+    return x !== undefined && x.response !== undefined && x.response.status < 300 && (x.request.body ?? '').includes(`"${extension}":`);
+  };
+  if (extension && json !== undefined && getPointer(json, `/${extension}`) === undefined && judged?.response && judged.response.status < 300 && result.exchangeIds.some(given)) {
     return { key: `form|/${extension}|absent`, attribute: extension, phrase: 'is missing from the resource (the whole extension)' };
   }
   return undefined;
