@@ -79,7 +79,12 @@ export async function execute(
   return { record, paths, outDir, replayFiles, interrupted: interrupt.signal.aborted };
 }
 
-/** 0: every required check passed; 1: a check failed; 2: the run could not be made or the harness erred; 130: Ctrl-C. */
+/**
+ * 0: every required check passed; 1: a check failed; 2: the run could not be made or the harness
+ * erred; 3: the time budget (--max-time) ran out before every check was reached; 130: Ctrl-C.
+ * 3 wins over 1: a run that stopped early has no verdict on what it did not reach, and CI must not
+ * mistake it for one (the failures it found are in the report all the same).
+ */
 export function exitCodeOf(execution: Execution): number {
   const { record } = execution;
   if (execution.interrupted) {
@@ -89,6 +94,10 @@ export function exitCodeOf(execution: Execution): number {
   if (record.meta.runError) {
     process.stderr.write(`scimproof: ${record.meta.runError}\n`);
     return 2;
+  }
+  if (record.meta.budget?.ranOut) {
+    process.stderr.write(`scimproof: the time budget ran out; ${record.meta.budget.notReached} check(s) were not reached (skipped with that reason); the report is at ${execution.paths.html ?? execution.outDir}\n`);
+    return 3;
   }
   if (record.summary.fail > 0) return 1;
   if (record.summary.error > 0) return 2;
