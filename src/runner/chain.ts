@@ -19,26 +19,42 @@ function stringsIn(value: unknown, out: string[] = []): string[] {
   return out;
 }
 
-function requestJson(exchange: Exchange): unknown {
-  const body = exchange.request.body;
-  if (!body) return undefined;
-  try {
-    return JSON.parse(body) as unknown;
-  } catch {
-    return undefined;
-  }
-}
+// Bodies are parsed once per exchange: a scenario asks about its earlier exchanges at every step.
+const parsedStrings = new WeakMap<Exchange, string[]>();
 
 /** Every string value of the request body. */
 export function requestStrings(exchange: Exchange): string[] {
-  return stringsIn(requestJson(exchange));
+  const known = parsedStrings.get(exchange);
+  if (known) return known;
+  let strings: string[] = [];
+  const body = exchange.request.body;
+  // A probe's 200 kB body carries no name or id worth following; parsing it at every step would.
+  if (body && body.length <= 64 * 1024) {
+    try {
+      strings = stringsIn(JSON.parse(body) as unknown);
+    } catch {
+      strings = [];
+    }
+  }
+  parsedStrings.set(exchange, strings);
+  return strings;
 }
 
 /**
  * The names the run made up (they carry its prefix) that a request mentions: string values of
  * its body and quoted literals of its query (`filter=userName eq "spf…-adele@example.com"`).
  */
+const namesCache = new WeakMap<Exchange, Set<string>>();
+
 export function runNames(exchange: Exchange, prefix: string): Set<string> {
+  const known = namesCache.get(exchange);
+  if (known) return known;
+  const names = collectNames(exchange, prefix);
+  namesCache.set(exchange, names);
+  return names;
+}
+
+function collectNames(exchange: Exchange, prefix: string): Set<string> {
   const names = new Set<string>();
   if (!prefix) return names;
   for (const text of requestStrings(exchange)) if (text.includes(prefix)) names.add(text);
