@@ -18,7 +18,7 @@ const STATUS_KINDS = new Set(['status', 'no-server-error', 'created-or-rejected'
 /** Check kinds that need a successful answer to judge anything (a refusal is their failure). */
 const SUCCESS_KINDS = new Set(['list', 'partition']);
 /** Check kinds that read state: what a read-back, a list or a later request shows. */
-const STATE_KINDS = new Set(['body', 'list', 'partition', 'status']);
+const STATE_KINDS = new Set(['body', 'list', 'partition', 'status', 'later']);
 /** Statuses that depend on what happened before (gone, conflict, precondition), not on the request's shape. */
 const STATE_STATUSES = new Set([404, 409, 412]);
 
