@@ -6,7 +6,7 @@ import { countStatuses, formatDuration, runDurationMs, STATUS_BADGE, STATUS_LABE
 import { analysisOf } from '../analysis-of.ts';
 import { sectionView } from './view-cards.ts';
 import { buildCards, findingAnchor, findingViews, latencyView } from './view-findings.ts';
-import type { AreaView, CountCell, IdpCauseView, IdpView, NameValue, ReportView, RowView } from './view-types.ts';
+import type { AreaView, CertificationView, CountCell, IdpCauseView, IdpView, NameValue, ReportView, RowView } from './view-types.ts';
 
 const LEVELS: readonly Level[] = ['MUST', 'SHOULD', 'MAY'];
 const slug = (text: string): string => text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'x';
@@ -79,6 +79,7 @@ export function buildReportView(record: RunRecord): ReportView {
     blocking: v.blocking.map((b) => ({ checkId: b.checkId, title: b.title, impact: b.impact ?? null, cardAnchor: firstCardOf.get(b.checkId) ?? null })),
     causes: idpCauses(v.blocking, findings, firstCardOf),
   }));
+  const certification = certificationView(record, firstCardOf);
   const errors = [...cards.values()].filter((card) => card.status === 'error');
   const findingList = findingViews(record, findings, cardsByIndex, exchanges);
   const checkFindings = findings.filter((f) => f.kind !== 'latency');
@@ -90,6 +91,7 @@ export function buildReportView(record: RunRecord): ReportView {
     .map((r) => ({ checkId: r.checkId, title: r.title, reason: r.reason ?? 'no reason recorded', anchor: `result-${position.get(r)}` }));
   const sections = (record.sections ?? []).map((section, i) => ({ ...sectionView(section, exchanges), anchor: `section-${i + 1}` }));
   const nav = [
+    { anchor: 'certification', label: 'Certification', count: null, show: certification !== null },
     { anchor: 'idp', label: 'IdP verdicts', count: null, show: idp.length > 0 },
     { anchor: 'findings', label: 'Findings', count: findingList.length, show: findingList.length > 0 },
     { anchor: 'summary', label: 'Summary', count: null, show: true },
@@ -102,12 +104,13 @@ export function buildReportView(record: RunRecord): ReportView {
   ].filter((entry) => entry.show).map(({ anchor, label, count }) => ({ anchor, label, count }));
   return {
     pageTitle: `scimproof ${verdict.headline} — ${record.meta.target}`,
-    kindLabel: record.meta.suites.some((s) => s.startsWith('idp-')) ? 'SCIM provisioning log (mock IdP)' : 'SCIM 2.0 conformance report',
+    kindLabel: record.certification ? `Certification pre-flight: ${record.certification.label}` : record.meta.suites.some((s) => s.startsWith('idp-')) ? 'SCIM provisioning log (mock IdP)' : 'SCIM 2.0 conformance report',
     verdict,
     meta: metaRows(record),
     totals: totals.filter((cell) => !cell.zero),
     capabilities: Object.entries(record.discovery?.capabilities ?? {}).map(([name, on]) => ({ name, on })),
     idp,
+    certification,
     summary: {
       columns: STATUS_ORDER.map((status) => ({ status, label: STATUS_LABEL[status] })),
       rows: areas.map((area) => ({ area: area.name, anchor: area.anchor, cells: cells(byArea.get(area.name) ?? []), total: (byArea.get(area.name) ?? []).length })),
@@ -162,4 +165,20 @@ function findingsLead(failing: number, warning: number, findings: number, latenc
   const latency = latencyFlags > 0 ? ` ${plural(latencyFlags, 'endpoint')} ${latencyFlags === 1 ? 'is' : 'are'} flagged for latency.` : '';
   if (findings === 0) return `No check failed.${latency}`;
   return `${checks} come down to ${plural(findings, 'root cause')}. Each finding lists every check it explains: the ones that show it directly, and the ones that failed only because of it (each says how). Fix the cause and re-run.${latency}`;
+}
+
+const PROGRAMME_BADGE: Record<string, string> = { passed: 's-pass', failed: 's-fail', warning: 's-warn', skipped: 's-skip', error: 's-error' };
+
+/** The programme's tests in its own groups, each linked to the card of its first failing check. */
+function certificationView(record: RunRecord, firstCardOf: ReadonlyMap<string, string>): CertificationView | null {
+  const c = record.certification;
+  if (!c) return null;
+  const groups: CertificationView['groups'] = [];
+  for (const t of c.tests) {
+    let group = groups.find((g) => g.name === t.group);
+    if (!group) groups.push((group = { name: t.group, tests: [] }));
+    const failing = [...t.failing, ...t.failingBeyond][0];
+    group.tests.push({ name: t.name, optional: t.category === 'optional', status: t.status, badge: PROGRAMME_BADGE[t.status] ?? 's-info', reason: t.reason, mirrors: t.mirrors, cardAnchor: failing ? (firstCardOf.get(failing) ?? null) : null });
+  }
+  return { label: c.label, headline: c.headline, passes: c.passes && c.passesStrict, rule: c.rule, groups, notes: c.notes };
 }
