@@ -51,6 +51,11 @@ export interface OutgoingRequest {
   timeoutMs?: number;
   /** Aborts the request in flight (the run's time budget); the exchange records `aborted`. */
   signal?: AbortSignal;
+  /**
+   * The `auth` of this request is made up by a probe (a wrong token): no secret, so it is recorded
+   * as sent and its curl line reproduces the probe. Never set it for real credentials.
+   */
+  authIsMadeUp?: boolean;
 }
 
 export interface ScimClient {
@@ -187,7 +192,7 @@ export function createClient(options: ClientOptions): ScimClient {
 
     const recordedHeaders = redactor.headers(headers);
     // Credentials a probe makes up (a wrong token) are no secret, and a reproduction needs them as sent.
-    if (credential && typeof req.auth === 'object' && headers.authorization === credential) recordedHeaders.authorization = redactor.text(credential);
+    if (req.authIsMadeUp && credential && typeof req.auth === 'object' && headers.authorization === credential) recordedHeaders.authorization = redactor.text(credential);
     const recordedRequest = { method: req.method, url: redactor.text(url.toString()), headers: recordedHeaders, ...(body !== undefined ? { body: redactor.text(body) } : {}) };
     if (!preflight) await pace();
     const startedAt = new Date();

@@ -141,6 +141,8 @@ function buildRequest(step: Step, vars: Record<string, unknown>, ctx: ScenarioCo
   let body = send.body === undefined ? undefined : render(send.body, vars);
   for (const path of send.omit ?? []) body = omitPath(body, render(path, vars));
   const auth = send.auth === 'none' ? ({ kind: 'none' } as const) : send.auth === 'wrong-bearer' ? ctx.wrongAuth.bearer : send.auth === 'wrong-basic' ? ctx.wrongAuth.basic : 'default';
+  // The wrong credentials are made up here: recorded as sent, so the probe's curl line reproduces it.
+  const madeUp = send.auth === 'wrong-bearer' || send.auth === 'wrong-basic';
   return {
     method: send.method ?? 'GET',
     path: render(send.path ?? '/', vars),
@@ -148,6 +150,7 @@ function buildRequest(step: Step, vars: Record<string, unknown>, ctx: ScenarioCo
     ...(send.headers ? { headers: render(send.headers, vars) } : {}),
     ...(send.rawBody !== undefined ? { rawBody: render(send.rawBody, vars) } : body !== undefined ? { json: body } : {}),
     auth,
+    ...(madeUp ? { authIsMadeUp: true } : {}),
     ...(origin ? { origin } : {}),
   };
 }
