@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exitCodeOf } from '../../src/cli/execute.ts';
 import { parseMaxTime } from '../../src/cli/options.ts';
 import { runConformance } from '../../src/runner/run.ts';
+import { markUnreached, TimeBudget } from '../../src/runner/budget.ts';
 import { startServer, type RunningServer } from '../../src/server/index.ts';
 import type { RunRecord } from '../../src/record/types.ts';
 import { verdictOf } from '../../src/report/summarize.ts';
@@ -76,6 +77,16 @@ describe('a run that runs out of its time budget', () => {
     } finally {
       process.stderr.write = stderr;
     }
+  });
+});
+
+describe('IdP verdicts after the budget ran out', () => {
+  it('read "would fail" while checks of that IdP were not reached', () => {
+    const budget = new TimeBudget(1000);
+    budget.stop();
+    const skipped = { checkId: 'entra.disable.applied[entra]', title: 't', area: 'entra', suite: 'entra', level: 'MUST' as const, refs: [], status: 'skip' as const, reason: `${budget.reason} (while waiting for the answer to PATCH /Users/1, x0042)`, exchangeIds: [] };
+    const verdicts = markUnreached([{ dialect: 'entra', label: 'Entra', works: true, blocking: [] }, { dialect: 'okta', label: 'Okta', works: true, blocking: [] }], [skipped], budget);
+    expect(verdicts.map((v) => [v.dialect, v.works, v.blocking.map((b) => b.checkId)])).toEqual([['entra', false, ['entra.not-reached']], ['okta', true, []]]);
   });
 });
 
