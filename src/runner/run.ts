@@ -4,7 +4,8 @@
 // meta.runError set, so a report is written either way.
 import { randomBytes } from 'node:crypto';
 import { createClient, DEFAULT_TIMEOUT_MS, type Auth, type ScimClient } from '../http/client.ts';
-import type { CheckResult, CleanupEntry, Discovery, Exchange, RunRecord, Summary } from '../record/types.ts';
+import type { CheckResult, CleanupEntry, Discovery, Exchange, ReportSection, RunRecord, Summary } from '../record/types.ts';
+import { LeftOutLog } from './left-out-log.ts';
 import { loadSuites, SuiteError } from '../suite/load.ts';
 import type { LoadedSuite } from '../suite/types.ts';
 import { TOOL_NAME, TOOL_VERSION } from '../version.ts';
@@ -12,6 +13,8 @@ import { createRandom } from '../util/random.ts';
 import { CleanupJournal } from './cleanup.ts';
 import { buildDiscovery, requiredAttributes } from './discovery.ts';
 import { runScenario, type ScenarioContext } from './scenario.ts';
+import { probeScope, type ScopeStrategy } from './scope-probe.ts';
+import { filterSupportSection } from './filter-support.ts';
 import { diagnoseTarget } from './preflight.ts';
 import { selector } from './select.ts';
 import { TimeoutBreaker } from './breaker.ts';
@@ -110,10 +113,12 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
   let target = options.url ?? '(embedded reference server)';
   let fuzz: FuzzOutcome | undefined;
   const budget = new TimeBudget(options.maxTimeMs ?? DEFAULT_MAX_TIME_MS);
+  const leftOut = new LeftOutLog();
+  let loaded: LoadedSuite[] = [];
 
   try {
     // `fuzz` is not a folder of suite files: it runs after the data suites (src/fuzz).
-    const suites = loadSuites(['discovery', ...options.suites.filter((s) => s !== 'discovery' && s !== 'fuzz')], options.suitesDir);
+    const suites = (loaded = loadSuites(['discovery', ...options.suites.filter((s) => s !== 'discovery' && s !== 'fuzz')], options.suitesDir));
     if (!options.url) {
       embedded = await (options.embedded ?? startEmbedded)().catch((error: unknown) => {
         throw new EmbeddedServerError(`could not start the embedded reference server: ${error instanceof Error ? error.message : String(error)}`);
@@ -165,6 +170,7 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
       stopReason: () => (options.signal?.aborted ? 'the run was interrupted' : budget.ranOut ? budget.reason : breaker.tripped ? 'the target stopped answering' : undefined),
       signal: budget.signal,
       wrongAuth,
+      onLeftOut: (origin, list) => leftOut.record(origin, list),
     };
     // Audits send nothing: after the time budget ran out they still judge what was recorded.
     const mayAudit = (): boolean => !ctx.aborted() || (budget.ranOut && !options.signal?.aborted && !breaker.tripped);
@@ -176,6 +182,11 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
       // RFC 7643 §4.1.1 makes userName required whatever /Schemas says.
       runVars.requiredUserAttributes = [...new Set(['userName', ...requiredAttributes(discovery), ...(options.requireAttributes ?? [])])];
       runError = diagnoseTarget(client.exchanges);
+      if (!runError && (options.suites.includes('core') || options.suites.includes('fuzz'))) {
+        const scope = await probeScope(client, prefix, discovery);
+        discovery.capabilities.scopedQueries = scope !== undefined;
+        if (scope) runVars.scopeStrategy = scope;
+      }
       if (!runError) for (const suite of rest) await runSuite(suite, ctx, options.events, false, options.dialects);
       for (const phase of runError ? [] : (options.phases ?? [])) {
         if (ctx.aborted()) break;
@@ -211,6 +222,8 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
           aborted: ctx.aborted,
           stopReason: ctx.stopReason!,
           ...(replay ? { replay } : {}),
+          ...(runVars.scopeStrategy ? { scope: runVars.scopeStrategy as ScopeStrategy } : {}),
+          ...(options.requireAttributes ? { requireAttributes: options.requireAttributes } : {}),
         });
       }
       if (options.baseline && !ctx.aborted()) for (const stale of staleWaivers(results, options.baseline)) ctx.onResult(stale);
@@ -258,7 +271,7 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
     exchanges,
     results,
     cleanup: [...cleanup, ...(fuzz?.cleanup ?? [])],
-    ...(fuzz && fuzz.sections.length > 0 ? { sections: fuzz.sections } : {}),
+    ...sectionsOf([...leftOut.sections(), ...[filterSupportSection(loaded, results)].filter((s) => s !== undefined), ...(fuzz?.sections ?? [])]),
     ...(verdicts.idpVerdicts ? { idpVerdicts: budget.ranOut ? markUnreached(verdicts.idpVerdicts, results, budget) : verdicts.idpVerdicts } : {}),
     summary: summarize(results),
     findings: analysis.findings,
@@ -279,6 +292,10 @@ async function runSuite(suite: LoadedSuite, ctx: ScenarioContext, events: RunEve
     }
   }
   return captured;
+}
+
+function sectionsOf(sections: ReportSection[]): { sections?: ReportSection[] } {
+  return sections.length > 0 ? { sections } : {};
 }
 
 function idpVerdictsOf(results: CheckResult[]): { idpVerdicts?: RunRecord['idpVerdicts'] } {

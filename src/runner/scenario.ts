@@ -10,7 +10,11 @@ import { getPointer } from '../util/pointer.ts';
 import { buildDialectRequest } from '../dialects/index.ts';
 import { DialectArgumentError } from '../dialects/shared.ts';
 import { describeCapability } from './discovery.ts';
-import { MissingVariable, omitPath, render } from './template.ts';
+import { MissingVariable, render } from './template.ts';
+import { leaveOut } from './leave-out.ts';
+import { fitRequest, type LeftOut } from './schema-fit.ts';
+import { scopeFilter, type ScopeStrategy } from './scope-probe.ts';
+import { advertisedUser } from '../spec/advertised.ts';
 import { evidenceChain } from './chain.ts';
 import { clockTickMs } from './clock-tick.ts';
 
@@ -29,6 +33,8 @@ export interface ScenarioContext {
   signal?: AbortSignal;
   /** Credentials used by `auth: wrong-*` probes. */
   wrongAuth: { bearer: Auth; basic: Auth };
+  /** Told what a request left out because the server does not advertise it (schema-fit.ts). */
+  onLeftOut?(origin: NonNullable<OutgoingRequest['origin']>, leftOut: LeftOut[]): void;
 }
 
 interface StepInstance {
@@ -51,7 +57,9 @@ const statusFor = (verdict: Verdict, level: Expectation['level']): CheckResult['
 export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx: ScenarioContext, variant?: string): Promise<Record<string, unknown>> {
   const scenario = suite.scenarios[scenarioIndex]!;
   const tag = `${String(ctx.runVars.prefix)}${scenario.id.replace(/[^a-z0-9]/gi, '')}${variant ? variant.replace(/[^a-z0-9]/gi, '') : ''}`;
-  const vars: Record<string, unknown> = { ...ctx.runVars, scenario: { tag }, ...(variant ? { dialect: variant } : {}) };
+  const strategy = ctx.runVars.scopeStrategy as ScopeStrategy | undefined;
+  // `{{scenario.scope}}`: a filter that selects this scenario's users (scope-probe.ts).
+  const vars: Record<string, unknown> = { ...ctx.runVars, scenario: { tag, ...(strategy ? { scope: scopeFilter(strategy, tag) } : {}) }, ...(variant ? { dialect: variant } : {}) };
   const pointerBase = `${suite.file}#/scenarios/${scenarioIndex}`;
   const instances = expand(scenario, vars, variant ? `[${variant}]` : '');
   const selectedIds = instances.flatMap((i) => (i.step.expect ?? []).map((e) => e.id + i.suffix)).filter((id) => ctx.selected(id));
@@ -97,8 +105,15 @@ export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx
       if (!step.continueOnFailure) stopReason = reason;
       continue;
     }
+    // Like an IdP's attribute mapping, requests carry only attributes the server advertises.
+    const fitted = fitRequest(request, advertisedUser(ctx.discovery));
+    if ('skip' in fitted) {
+      for (const e of expectations) ctx.onResult({ ...base(e), status: 'skip', reason: fitted.skip, exchangeIds: [] });
+      continue;
+    }
+    if (fitted.leftOut.length > 0) ctx.onLeftOut?.(origin, fitted.leftOut);
     if (step.waitForTick !== undefined) await waitForTick(step.waitForTick, stepVars);
-    const exchange = await ctx.client.send(ctx.signal ? { ...request, signal: ctx.signal } : request);
+    const exchange = await ctx.client.send(ctx.signal ? { ...fitted.request, signal: ctx.signal } : fitted.request);
     if (exchange.transportError?.code === 'aborted' && ctx.aborted()) {
       // The run stopped while this request was in flight: nothing to judge, and nothing after it.
       stopReason = ctx.stopReason?.() ?? 'the run was interrupted';
@@ -139,7 +154,7 @@ function buildRequest(step: Step, vars: Record<string, unknown>, ctx: ScenarioCo
     return { method: built.method, path: built.path, ...(built.headers ? { headers: built.headers } : {}), ...(built.json !== undefined ? { json: built.json } : {}), auth: 'default', ...(origin ? { origin } : {}) };
   }
   let body = send.body === undefined ? undefined : render(send.body, vars);
-  for (const path of send.omit ?? []) body = omitPath(body, render(path, vars));
+  for (const path of send.omit ?? []) body = leaveOut(body, render(path, vars), ctx.discovery);
   const auth = send.auth === 'none' ? ({ kind: 'none' } as const) : send.auth === 'wrong-bearer' ? ctx.wrongAuth.bearer : send.auth === 'wrong-basic' ? ctx.wrongAuth.basic : 'default';
   // The wrong credentials are made up here: recorded as sent, so the probe's curl line reproduces it.
   const madeUp = send.auth === 'wrong-bearer' || send.auth === 'wrong-basic';
