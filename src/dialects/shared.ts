@@ -65,6 +65,10 @@ export function optRecord(args: Args, name: string): Record<string, unknown> | u
   return args[name] === undefined ? undefined : record(args, name);
 }
 
+/** The work email (`emails[type eq "work"].value`): Entra and Okta mark it primary. */
+export const isWorkEmail = (path: { attribute: string; selector?: { value: unknown } }): boolean =>
+  path.attribute.toLowerCase() === 'emails' && String(path.selector?.value ?? '').toLowerCase() === 'work';
+
 export const seg = (id: string): string => encodeURIComponent(id);
 
 /** SCIM string literal inside a filter: `"` and `\` escaped (RFC 7644 §3.4.2.2 uses JSON strings). */
