@@ -10,7 +10,7 @@ import { DEFAULT_OUT_DIR, testConnection } from '../idp/run.ts';
 import { StateError } from '../idp/state.ts';
 import { RunError, UsageError } from './errors.ts';
 import { behaviour, load, number, statePathOf, target, thresholds, type ConsoleFlags, type IdpFlags } from './idp.ts';
-import { onInterrupt } from './interrupt.ts';
+import { exitCodeForSignal, onInterrupt, type Interrupt } from './interrupt.ts';
 
 function port(text: string): number {
   const n = Number(text);
@@ -19,6 +19,17 @@ function port(text: string): number {
 }
 
 export async function consoleCommand(flags: IdpFlags & ConsoleFlags): Promise<number> {
+  // Ctrl-C, SIGTERM or SIGHUP: the running cycle ends after the objects in progress, the page and
+  // the job close, and the command exits 128 + the signal's number (a second signal quits at once).
+  const interrupt = onInterrupt('stopping the console after the objects in progress');
+  try {
+    return await serveConsole(flags, interrupt);
+  } finally {
+    interrupt.dispose();
+  }
+}
+
+async function serveConsole(flags: IdpFlags & ConsoleFlags, interrupt: Interrupt): Promise<number> {
   const t = target(flags);
   const file = flags.directory!;
   const listenPort = port(flags.port);
@@ -47,6 +58,7 @@ export async function consoleCommand(flags: IdpFlags & ConsoleFlags): Promise<nu
       thresholds: thresholds(flags),
       behaviour: behaviour(flags),
       intervalSeconds,
+      signal: interrupt.signal,
       ...(flags.concurrency !== undefined ? { concurrency: Math.round(number(flags.concurrency, '--concurrency', 1, 256)) } : {}),
     });
   } catch (error) {
@@ -73,7 +85,6 @@ export async function consoleCommand(flags: IdpFlags & ConsoleFlags): Promise<nu
     throw error;
   }
 
-  const interrupt = onInterrupt('stopping the console after the running cycle', ['SIGINT', 'SIGTERM']);
   const watching = new AbortController();
   try {
     source.watch(watching.signal);
@@ -94,14 +105,13 @@ export async function consoleCommand(flags: IdpFlags & ConsoleFlags): Promise<nu
     if (flags.start) out.write(`  ${service.start()}\n`);
     else out.write(`  provisioning is off: assign a test user, then Start provisioning (or pass --start); cycles run every ${intervalSeconds} s once on\n`);
     out.write('Press Ctrl-C to stop.\n');
-    await new Promise<void>((resolve) => interrupt.signal.addEventListener('abort', () => resolve(), { once: true }));
+    if (!interrupt.signal.aborted) await new Promise<void>((resolve) => interrupt.signal.addEventListener('abort', () => resolve(), { once: true }));
   } catch (error) {
     if (error instanceof ConsoleError) throw new RunError(error.message);
     throw error;
   } finally {
     watching.abort();
-    interrupt.dispose();
     await running.close();
   }
-  return 0;
+  return interrupt.received ? exitCodeForSignal(interrupt.received) : 0;
 }

@@ -1,18 +1,15 @@
 // `scimproof idp console` from the command line: bad input before the page opens is one line and
 // exit code 2 (a malformed directory file, an address nothing answers at, a port in use); a good
 // start prints the URL, serves the page and the API, and stops cleanly on SIGTERM.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 import { startServer, type RunningServer } from '../../src/server/index.ts';
+import { startCli } from '../support/cli.ts';
 import { ENTRA_FIXTURE, fixture } from '../idp/helpers.ts';
-
-const BIN = fileURLToPath(new URL('../../bin/scimproof.js', import.meta.url));
 
 let server: RunningServer;
 let dir: string;
@@ -91,31 +88,29 @@ describe('scimproof idp console: bad input is one line', () => {
 });
 
 describe('scimproof idp console: a running console', () => {
-  it('prints where it is, serves the page and the API, and stops on SIGTERM', async () => {
+  it('prints where it is, serves the page and the API, and stops on SIGTERM (exit 143)', async () => {
     const file = directoryFile(JSON.stringify(fixture(ENTRA_FIXTURE), null, 2));
-    const child = spawn(process.execPath, [BIN, 'idp', 'console', '--directory', file, '--url', server.url, '--token', server.token, '--port', '0', '--state', join(dir, 'state.json'), '--out', join(dir, 'log'), '--no-write'], { cwd: dir });
-    let out = '';
-    let err = '';
-    child.stderr.on('data', (d: Buffer) => (err += String(d)));
+    const cli = startCli(['idp', 'console', '--directory', file, '--url', server.url, '--token', server.token, '--port', '0', '--state', join(dir, 'state.json'), '--out', join(dir, 'log'), '--no-write']);
+    // The URL is printed once the console listens.
     const url = await new Promise<string>((resolve, reject) => {
-      child.stdout.on('data', (d: Buffer) => {
-        out += String(d);
-        const m = /open {5}(http:\/\/127\.0\.0\.1:\d+)\n/.exec(out);
+      cli.child.stdout.on('data', () => {
+        const m = /open {5}(http:\/\/127\.0\.0\.1:\d+)\n/.exec(cli.stdout);
         if (m) resolve(m[1]!);
       });
-      child.on('exit', (code) => reject(new Error(`the console exited with ${code}: ${out}${err}`)));
+      void cli.done.then((r) => reject(new Error(`the console exited with ${r.code}: ${r.stdout}${r.stderr}`)));
     });
-    expect(out).toContain(`scimproof idp console · entra → ${server.url} · directory directory.json (edits are kept in memory: --no-write)`);
-    expect(out).toContain('provisioning is off: assign a test user, then Start provisioning (or pass --start)');
+    expect(cli.stdout).toContain(`scimproof idp console · entra → ${server.url} · directory ${file} (edits are kept in memory: --no-write)`);
+    expect(cli.stdout).toContain('provisioning is off: assign a test user, then Start provisioning (or pass --start)');
     const page = await fetch(`${url}/directory`);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('<h1>Users and groups</h1>');
     const ran = (await (await fetch(`${url}/api/provisioning/run?wait=true`, { method: 'POST' })).json()) as { message: string };
     expect(ran.message).toBe('cycle 1: ok');
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
-    expect(out).toMatch(/cycle 1: ok · created 10 · updated 0/);
-    expect(err.trim()).toBe('scimproof: stopping the console after the running cycle (Ctrl-C again to quit at once)');
+    cli.child.kill('SIGTERM');
+    const result = await cli.done;
+    // The shell's convention for a command ended by a signal: 128 + 15.
+    expect(result.code).toBe(143);
+    expect(result.stdout).toMatch(/cycle 1: ok · created 10 · updated 0/);
+    expect(result.stderr.trim()).toBe('scimproof: SIGTERM (the job was cancelled or stopped): stopping the console after the objects in progress (send it again to quit at once)');
   });
 });
