@@ -121,7 +121,7 @@ export async function runFuzzProperties(ctx: FuzzRunContext): Promise<FuzzOutcom
     for (const property of chosen) {
       const checkId = `fuzz.${property.id}`;
       if (ctx.selected && !ctx.selected(checkId)) continue;
-      const base = { checkId, title: property.title, area: 'fuzz', suite: 'fuzz', level: 'MUST' as const, refs: property.refs };
+      const base = { checkId, baseId: checkId, title: property.title, area: 'fuzz', suite: 'fuzz', level: 'MUST' as const, refs: property.refs };
       const missing = property.requires.filter((cap) => ctx.discovery.capabilities[cap] === false);
       if (missing.length > 0) {
         emit({ ...base, status: 'skip', reason: missing.map(describeCapability).join('; '), exchangeIds: [] });

@@ -17,7 +17,9 @@ import { selector } from './select.ts';
 import { TimeoutBreaker } from './breaker.ts';
 import { staleWaivers, waive, type Baseline } from './baseline.ts';
 import { auditResponses } from '../checks/audit.ts';
-import { computeIdpVerdicts } from './verdict.ts';
+import { computeIdpVerdicts, reliedOnCoreChecks } from './verdict.ts';
+import { familyOf } from '../dialects/acceptance.ts';
+import type { IdpFamily } from '../dialects/index.ts';
 import { applySeverity, type SeverityOverride } from '../suite/profiles.ts';
 import { runFuzzProperties, SUITE_FUZZ_RUNS, type FuzzBudget, type FuzzOutcome } from '../fuzz/run.ts';
 import type { ReplayKey } from '../fuzz/replay.ts';
@@ -84,10 +86,18 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
   let client: ScimClient | undefined;
   let target = options.url ?? '(embedded reference server)';
   let fuzz: FuzzOutcome | undefined;
+  let coreSuites: LoadedSuite[] = [];
 
   try {
     // `fuzz` is not a folder of suite files: it runs after the data suites (src/fuzz).
     const suites = loadSuites(['discovery', ...options.suites.filter((s) => s !== 'discovery' && s !== 'fuzz')], options.suitesDir);
+    // An IdP verdict relies on core checks (authentication, the userName filter …): a run of the
+    // replay packs alone runs those too, so the verdict is not computed without its evidence.
+    coreSuites = suites.filter((s) => s.suite === 'core');
+    const families = idpFamiliesOf(suites);
+    const dependencies = families.length > 0 && coreSuites.length === 0 ? loadSuites(['core'], options.suitesDir) : [];
+    if (dependencies.length > 0) coreSuites = dependencies;
+    const reliedOn = new Set(families.flatMap((f) => reliedOnCoreChecks(f, dependencies)));
     if (!options.url) {
       embedded = await startEmbedded();
       target = embedded.url;
@@ -144,6 +154,10 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
       // RFC 7643 §4.1.1 makes userName required whatever /Schemas says.
       runVars.requiredUserAttributes = [...new Set(['userName', ...requiredAttributes(discovery), ...(options.requireAttributes ?? [])])];
       runError = diagnoseTarget(client.exchanges);
+      if (!runError && dependencies.length > 0) {
+        const onlyReliedOn: ScenarioContext = { ...ctx, selected: (id) => reliedOn.has(id) && select(id) };
+        for (const suite of dependencies) await runSuite(suite, onlyReliedOn, options.events, false);
+      }
       if (!runError) for (const suite of rest) await runSuite(suite, ctx, options.events, false, options.dialects);
       if (!runError && options.suites.includes('core') && !ctx.aborted()) {
         for (const result of auditResponses(client.exchanges)) if (select(result.checkId)) ctx.onResult(result);
@@ -205,7 +219,7 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
     results,
     cleanup: [...cleanup, ...(fuzz?.cleanup ?? [])],
     ...(fuzz && fuzz.sections.length > 0 ? { sections: fuzz.sections } : {}),
-    ...(runError ? {} : idpVerdictsOf(results)),
+    ...(runError ? {} : idpVerdictsOf(results, coreSuites)),
     summary: summarize(results),
   };
 }
@@ -225,9 +239,16 @@ async function runSuite(suite: LoadedSuite, ctx: ScenarioContext, events: RunEve
   return captured;
 }
 
-function idpVerdictsOf(results: CheckResult[]): { idpVerdicts?: RunRecord['idpVerdicts'] } {
-  const verdicts = computeIdpVerdicts(results);
+function idpVerdictsOf(results: CheckResult[], coreSuites: readonly LoadedSuite[]): { idpVerdicts?: RunRecord['idpVerdicts'] } {
+  const verdicts = computeIdpVerdicts(results, coreSuites);
   return verdicts.length > 0 ? { idpVerdicts: verdicts } : {};
+}
+
+/** The IdP families whose replay scenarios are among the loaded suites. */
+function idpFamiliesOf(suites: readonly LoadedSuite[]): IdpFamily[] {
+  const families = new Set<IdpFamily>();
+  for (const suite of suites) for (const scenario of suite.scenarios) for (const dialect of scenario.dialects ?? []) families.add(familyOf(dialect));
+  return [...families];
 }
 
 export function summarize(results: CheckResult[]): Summary {

@@ -2,7 +2,8 @@
 // send it through the recording client, capture values for later steps, and judge the exchange
 // with the checks the step names. A check that throws is a harness error, never a server failure.
 import type { Auth, OutgoingRequest, ScimClient } from '../http/client.ts';
-import type { CheckResult, Discovery, Exchange } from '../record/types.ts';
+import type { Cause, CheckResult, Discovery, Exchange } from '../record/types.ts';
+import { displayId } from '../record/display-id.ts';
 import { checkKind } from '../checks/registry.ts';
 import type { Verdict } from '../checks/types.ts';
 import type { Expectation, LoadedSuite, Scenario, Step } from '../suite/types.ts';
@@ -11,6 +12,7 @@ import { buildDialectRequest } from '../dialects/index.ts';
 import { DialectArgumentError } from '../dialects/shared.ts';
 import { describeCapability } from './discovery.ts';
 import { MissingVariable, omitPath, render } from './template.ts';
+import { asConsequence, causeFromResult, describeExchange, failedOutcome, failedWriteBefore, failureOf, withCause, type Judged, type StepRun } from './consequences.ts';
 
 export interface ScenarioContext {
   client: ScimClient;
@@ -29,7 +31,6 @@ interface StepInstance {
   step: Step;
   index: number;
   item?: unknown;
-  suffix: string;
 }
 
 const statusFor = (verdict: Verdict, level: Expectation['level']): CheckResult['status'] => {
@@ -38,37 +39,69 @@ const statusFor = (verdict: Verdict, level: Expectation['level']): CheckResult['
   return level === 'SHOULD' ? 'warn' : level === 'MAY' ? 'info' : 'fail';
 };
 
+type Base = Omit<CheckResult, 'status' | 'exchangeIds'>;
+type Found = Cause & { result?: CheckResult };
+
 /** Runs the scenario and returns its variables (run variables plus everything captured). */
 export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx: ScenarioContext, variant?: string): Promise<Record<string, unknown>> {
   const scenario = suite.scenarios[scenarioIndex]!;
   const tag = `${String(ctx.runVars.prefix)}${scenario.id.replace(/[^a-z0-9]/gi, '')}${variant ? variant.replace(/[^a-z0-9]/gi, '') : ''}`;
   const vars: Record<string, unknown> = { ...ctx.runVars, scenario: { tag }, ...(variant ? { dialect: variant } : {}) };
   const pointerBase = `${suite.file}#/scenarios/${scenarioIndex}`;
-  const instances = expand(scenario, vars, variant ? `[${variant}]` : '');
-  const selectedIds = instances.flatMap((i) => (i.step.expect ?? []).map((e) => e.id + i.suffix)).filter((id) => ctx.selected(id));
+  const instances = expand(scenario, vars);
+  const idOf = (e: Expectation, instance: StepInstance): string => displayId({ baseId: e.id, ...(variant ? { variant } : {}), ...(instance.item !== undefined ? { item: String(instance.item) } : {}) });
+  const selectedIds = instances.flatMap((i) => (i.step.expect ?? []).map((e) => idOf(e, i))).filter((id) => ctx.selected(id));
   // Discovery always runs: every later capability decision depends on it.
   if (suite.suite !== 'discovery' && selectedIds.length === 0 && instances.some((i) => (i.step.expect ?? []).length > 0)) return vars;
 
   const missing = (scenario.requires ?? []).filter((cap) => !ctx.discovery.capabilities[cap]);
-  let stopReason: string | undefined = missing.length > 0 ? missing.map(describeCapability).join('; ') : undefined;
+  let stop: { reason: string; cause?: Found } | undefined = missing.length > 0 ? { reason: missing.map(describeCapability).join('; ') } : undefined;
+  const runs: StepRun[] = [];
+  // Every expectation is judged, selected or not, so a cause is known even when --only hides it.
+  const judgedByBaseId = new Map<string, Judged[]>();
+  const resultsById = new Map<string, CheckResult>();
+  // Which step was to capture each variable, so a step that cannot be built can name the cause.
+  const capturedBy = new Map<string, StepRun>();
 
   for (const instance of instances) {
-    const { step, suffix } = instance;
-    const expectations = (step.expect ?? []).filter((e) => ctx.selected(e.id + suffix));
+    const { step } = instance;
+    const expectations = step.expect ?? [];
     const stepVars = instance.item === undefined ? vars : { ...vars, item: instance.item };
-    const origin = { suite: suite.suite, scenario: scenario.id, step: step.name + suffix, pointer: `${pointerBase}/steps/${instance.index}` };
-    const base = (e: Expectation) => ({
-      checkId: e.id + suffix,
+    const stepName = `${step.name}${variant ? `[${variant}]` : ''}${instance.item !== undefined ? `[${String(instance.item)}]` : ''}`;
+    const origin = { suite: suite.suite, scenario: scenario.id, step: stepName, pointer: `${pointerBase}/steps/${instance.index}` };
+    const base = (e: Expectation): Base => ({
+      checkId: idOf(e, instance),
+      baseId: e.id,
+      ...(variant ? { variant } : {}),
+      ...(instance.item !== undefined ? { item: String(instance.item) } : {}),
       title: instance.item === undefined ? e.title : `${e.title} (${String(instance.item)})`,
       area: suite.area,
       suite: suite.suite,
       level: e.level ?? checkKind(e.check)!.defaultLevel,
       refs: e.refs ?? checkKind(e.check)!.defaultRefs,
       ...(e.impact ? { impact: e.impact } : {}),
+      ...(e.blocksIdp !== undefined ? { blocksIdp: e.blocksIdp } : {}),
     });
-    if (ctx.aborted()) stopReason = 'the run was interrupted';
-    if (stopReason) {
-      for (const e of expectations) ctx.onResult({ ...base(e), status: 'skip', reason: stopReason, exchangeIds: [] });
+    const record = (run: StepRun): void => {
+      runs.push(run);
+      for (const j of run.judged) {
+        const baseId = j.result.baseId ?? j.result.checkId;
+        judgedByBaseId.set(baseId, [...(judgedByBaseId.get(baseId) ?? []), j]);
+        resultsById.set(j.result.checkId, j.result);
+        if (j.selected) ctx.onResult(j.result);
+      }
+    };
+    const skipAll = (reason: string, cause?: Found): void => {
+      record({
+        judged: expectations.map((e) => {
+          const result: CheckResult = { ...base(e), status: 'skip', reason, exchangeIds: [], ...(cause ? { causedBy: publicCause(cause, ctx) } : {}) };
+          return { result, selected: ctx.selected(result.checkId), judges: checkKind(e.check)!.judges };
+        }),
+      });
+    };
+    if (ctx.aborted()) stop = { reason: 'the run was interrupted' };
+    if (stop) {
+      skipAll(stop.reason, stop.cause);
       continue;
     }
     let request: OutgoingRequest;
@@ -79,27 +112,70 @@ export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx
       // instead of the resource) means the step cannot be sent: skipped, with the reason.
       if (!(error instanceof MissingVariable) && !(error instanceof DialectArgumentError)) throw error;
       const reason = `not sent: ${error.message}`;
-      for (const e of expectations) ctx.onResult({ ...base(e), status: 'skip', reason, exchangeIds: [] });
-      if (!step.continueOnFailure) stopReason = reason;
+      const source = error instanceof MissingVariable ? capturedBy.get(error.variable) : undefined;
+      const cause = source?.exchange ? (failureOf(source) ?? { exchangeId: source.exchange.id, summary: `${describeExchange(source.exchange)} without the value` }) : undefined;
+      skipAll(reason, cause);
+      if (!step.continueOnFailure) stop = { reason, ...(cause ? { cause } : {}) };
       continue;
     }
     const exchange = await ctx.client.send(request);
     const captureProblem = capture(step, exchange, vars);
-    for (const e of expectations) ctx.onResult(judge(e, base(e), exchange, stepVars, ctx));
-    if (captureProblem && !step.continueOnFailure) stopReason = `step "${step.name}" did not yield ${captureProblem}`;
+    const run: StepRun = { exchange, judged: [] };
+    for (const name of Object.keys(step.capture ?? {})) capturedBy.set(name, run);
+    for (const e of expectations) {
+      const result = judge(e, base(e), exchange, stepVars, ctx);
+      run.judged.push({ result, selected: ctx.selected(result.checkId), judges: checkKind(e.check)!.judges });
+    }
+    applyCauses(run, runs, expectations, judgedByBaseId, resultsById, ctx);
+    record(run);
+    if (captureProblem && !step.continueOnFailure) {
+      const cause = failureOf(run) ?? { exchangeId: exchange.id, summary: `${describeExchange(exchange)} without ${captureProblem}` };
+      stop = { reason: `step "${step.name}" did not yield ${captureProblem}`, cause };
+    }
   }
   return vars;
 }
 
-function expand(scenario: Scenario, vars: Record<string, unknown>, variantSuffix: string): StepInstance[] {
+/** The cause as a result carries it: it names a check only when the report shows that check. */
+function publicCause(cause: Found, ctx: ScenarioContext): Cause {
+  const { result: _result, checkId, ...rest } = cause;
+  return checkId !== undefined && ctx.selected(checkId) ? { checkId, ...rest } : rest;
+}
+
+/** Rewrites the step's results that follow from an earlier failure (see consequences.ts). */
+function applyCauses(run: StepRun, earlier: readonly StepRun[], expectations: Expectation[], judgedByBaseId: ReadonlyMap<string, Judged[]>, resultsById: ReadonlyMap<string, CheckResult>, ctx: ScenarioContext): void {
+  const exchange = run.exchange!;
+  const sibling = failedOutcome(run.judged, exchange);
+  const upstream = failedWriteBefore(earlier, exchange);
+  run.judged.forEach((j, i) => {
+    const e = expectations[i]!;
+    const needs = e.precondition === undefined ? [] : [e.precondition].flat();
+    const unmet = needs.flatMap((id) => judgedByBaseId.get(id) ?? []).find((p) => p.result.status !== 'pass');
+    if (unmet) {
+      j.result = asConsequence(j.result, reportable(causeFromResult(unmet.result, resultsById), ctx), false);
+      return;
+    }
+    if (j.judges !== 'content') return;
+    // Judged on its own answer (an error where the data should be), a sibling keeps its verdict.
+    if (sibling?.checkId !== undefined) j.result = withCause(j.result, sibling);
+    else if (upstream) j.result = asConsequence(j.result, upstream, true);
+  });
+}
+
+/** A cause may make a check a skipped consequence only when the report shows the causing check. */
+function reportable(cause: Found, ctx: ScenarioContext): Found {
+  return cause.checkId !== undefined && ctx.selected(cause.checkId) ? cause : publicCause(cause, ctx);
+}
+
+function expand(scenario: Scenario, vars: Record<string, unknown>): StepInstance[] {
   const out: StepInstance[] = [];
   scenario.steps.forEach((step, index) => {
     if (!step.foreach) {
-      out.push({ step, index, suffix: variantSuffix });
+      out.push({ step, index });
       return;
     }
     const items = vars[step.foreach];
-    for (const item of Array.isArray(items) ? items : []) out.push({ step, index, item, suffix: `${variantSuffix}[${String(item)}]` });
+    for (const item of Array.isArray(items) ? items : []) out.push({ step, index, item });
   });
   return out;
 }
@@ -138,7 +214,7 @@ function capture(step: Step, exchange: Exchange, vars: Record<string, unknown>):
   return problem;
 }
 
-function judge(e: Expectation, base: Omit<CheckResult, 'status' | 'exchangeIds'>, exchange: Exchange, vars: Record<string, unknown>, ctx: ScenarioContext): CheckResult {
+function judge(e: Expectation, base: Base, exchange: Exchange, vars: Record<string, unknown>, ctx: ScenarioContext): CheckResult {
   const kind = checkKind(e.check)!;
   const exchangeIds = [exchange.id];
   let params: Record<string, unknown>;
