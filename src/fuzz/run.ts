@@ -121,7 +121,7 @@ export async function runFuzzProperties(ctx: FuzzRunContext): Promise<FuzzOutcom
     for (const property of chosen) {
       const checkId = `fuzz.${property.id}`;
       if (ctx.selected && !ctx.selected(checkId)) continue;
-      const base = { checkId, baseId: checkId, title: property.title, area: 'fuzz', suite: 'fuzz', level: 'MUST' as const, refs: property.refs };
+      const base = { checkId, baseId: checkId, title: property.title, area: 'fuzz', suite: 'fuzz', level: property.level ?? 'MUST', refs: property.refs };
       const missing = property.requires.filter((cap) => ctx.discovery.capabilities[cap] === false);
       if (missing.length > 0) {
         emit({ ...base, status: 'skip', reason: missing.map(describeCapability).join('; '), exchangeIds: [] });
@@ -167,7 +167,7 @@ export async function runFuzzProperties(ctx: FuzzRunContext): Promise<FuzzOutcom
       const message = `${reason}${verdict.flaky ? ' (the minimal case did not fail again when replayed; the exchanges shown are from its last failing run)' : ''}`;
       emit({
         ...base,
-        status: 'fail',
+        status: base.level === 'MUST' ? 'fail' : base.level === 'SHOULD' ? 'warn' : 'info',
         message,
         ...(failure?.expected !== undefined ? { expected: failure.expected } : {}),
         ...(failure?.actual !== undefined ? { actual: failure.actual } : {}),
