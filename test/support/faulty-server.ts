@@ -2,11 +2,11 @@
 // applies one entry of the defect catalogue (./defects.ts). A check's own test starts the defect
 // it exists to catch and shows the check fails against it (and passes against the clean server).
 import { startServer } from '../../src/server/index.ts';
-import { DEFECTS, type DefectName } from './defects.ts';
+import { ALL_DEFECTS, type DefectName } from './defects.ts';
 import { startProxy } from './proxy.ts';
 
 export type { DefectName } from './defects.ts';
-export { DEFECTS, DEFECT_NAMES } from './defects.ts';
+export { ALL_DEFECTS, DEFECTS, DEFECT_NAMES, HTML_CRASHES } from './defects.ts';
 
 export interface FaultyServer {
   /** The proxy's SCIM base URL, `http://127.0.0.1:PORT/scim/v2`. */
@@ -17,7 +17,7 @@ export interface FaultyServer {
 }
 
 export async function startFaultyServer(defect: DefectName, options: { require?: string[] } = {}): Promise<FaultyServer> {
-  const hooks = DEFECTS[defect];
+  const hooks = ALL_DEFECTS[defect];
   if (!hooks) throw new Error(`unknown defect "${defect}"`);
   const upstream = await startServer({ port: 0, ...(options.require ? { require: options.require } : {}) });
   try {
