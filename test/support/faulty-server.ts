@@ -21,7 +21,7 @@ export async function startFaultyServer(defect: DefectName, options: { require?:
   if (!hooks) throw new Error(`unknown defect "${defect}"`);
   const upstream = await startServer({ port: 0, ...(options.require ? { require: options.require } : {}) });
   try {
-    const proxy = await startProxy(upstream.url, upstream.token, hooks);
+    const proxy = await startProxy(upstream.url, upstream.token, hooks, { fetchUpstream: (request) => upstream.app.app.fetch(request) });
     return {
       url: proxy.url,
       token: upstream.token,
