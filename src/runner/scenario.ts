@@ -1,6 +1,7 @@
 // Executes one scenario: for each step, render the request from suite data and captured values,
 // send it through the recording client, capture values for later steps, and judge the exchange
 // with the checks the step names. A check that throws is a harness error, never a server failure.
+import { createHash } from 'node:crypto';
 import type { Auth, OutgoingRequest, ScimClient } from '../http/client.ts';
 import type { Cause, CheckResult, Discovery, Exchange } from '../record/types.ts';
 import { displayId } from '../record/display-id.ts';
@@ -46,7 +47,10 @@ type Found = Cause & { result?: CheckResult };
 export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx: ScenarioContext, variant?: string): Promise<Record<string, unknown>> {
   const scenario = suite.scenarios[scenarioIndex]!;
   const tag = `${String(ctx.runVars.prefix)}${scenario.id.replace(/[^a-z0-9]/gi, '')}${variant ? variant.replace(/[^a-z0-9]/gi, '') : ''}`;
-  const vars: Record<string, unknown> = { ...ctx.runVars, scenario: { tag }, ...(variant ? { dialect: variant } : {}) };
+  // A random id of the scenario's own: an id one scenario makes a server take (a PUT naming another
+  // id) must not turn up as "an id that does not exist" in another.
+  const randomUuid = uuidFrom(`${String(ctx.runVars.randomUuid)}:${scenario.id}:${variant ?? ''}`);
+  const vars: Record<string, unknown> = { ...ctx.runVars, randomUuid, scenario: { tag }, ...(variant ? { dialect: variant } : {}) };
   const pointerBase = `${suite.file}#/scenarios/${scenarioIndex}`;
   const instances = expand(scenario, vars);
   const idOf = (e: Expectation, instance: StepInstance): string => displayId({ baseId: e.id, ...(variant ? { variant } : {}), ...(instance.item !== undefined ? { item: String(instance.item) } : {}) });
@@ -165,6 +169,12 @@ function applyCauses(run: StepRun, earlier: readonly StepRun[], expectations: Ex
 /** A cause may make a check a skipped consequence only when the report shows the causing check. */
 function reportable(cause: Found, ctx: ScenarioContext): Found {
   return cause.checkId !== undefined && ctx.selected(cause.checkId) ? cause : publicCause(cause, ctx);
+}
+
+/** A version-4-shaped UUID derived from a seed string, so the same run seed gives the same ids. */
+function uuidFrom(seed: string): string {
+  const hex = createHash('sha256').update(seed).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${((parseInt(hex[16]!, 16) & 3) | 8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
 function expand(scenario: Scenario, vars: Record<string, unknown>): StepInstance[] {

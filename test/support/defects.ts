@@ -239,12 +239,15 @@ function nestingDepth(text: string | undefined): number {
   return max;
 }
 
+/** The request carries the server's own credentials: a real server authenticates before it parses. */
+const authenticated = (ctx: HookContext): boolean => ctx.req.headers.authorization === `Bearer ${ctx.token}`;
+
 /** A server whose code path for such a request throws: an HTML 500 instead of an answer. */
 function crashWhen(crashes: (req: ProxyRequest) => boolean, description: string): Defect {
   return {
     description,
     onRequest: (ctx) => {
-      if (crashes(ctx.req)) return htmlPage(500, 'Internal Server Error');
+      if (authenticated(ctx) && crashes(ctx.req)) return htmlPage(500, 'Internal Server Error');
     },
   };
 }
@@ -336,7 +339,8 @@ export const DEFECTS = {
       const eq = simpleEquality(ctx.req.query.get('filter'));
       if (!isListRequest(ctx.req) || res.status !== 200 || eq?.attr.toLowerCase() !== 'username') return;
       editJson(res, (json) => {
-        const kept = (json.Resources as Json[]).filter((r) => r.userName === eq.value);
+        // A projection may leave userName out; such resources are kept, as the filter found them.
+        const kept = (json.Resources as Json[]).filter((r) => r.userName === undefined || r.userName === eq.value);
         const dropped = (json.Resources as Json[]).length - kept.length;
         json.Resources = kept;
         json.totalResults = Number(json.totalResults) - dropped;
@@ -563,7 +567,7 @@ export const DEFECTS = {
   'required-missing-500': {
     description: 'POST/PUT /Users without userName (or any invalidValue) answers 500 with an HTML page.',
     onRequest: (ctx) => {
-      if (!['POST', 'PUT'].includes(ctx.req.method) || resourcePath(ctx.req.path)?.type !== 'Users') return;
+      if (!['POST', 'PUT'].includes(ctx.req.method) || resourcePath(ctx.req.path)?.type !== 'Users' || resourcePath(ctx.req.path)?.id === '.search' || !authenticated(ctx)) return;
       const json = parse(ctx.req.body);
       if (isObject(json) && json.userName === undefined) return htmlPage(500, 'Internal Server Error');
     },
@@ -1456,6 +1460,34 @@ export const DEFECTS = {
       const { 'if-match': _stale, ...headers } = ctx.req.headers;
       await ctx.upstream({ ...ctx.req, headers });
       return scimError(412, 'The resource has changed');
+    },
+  },
+  'put-unknown-creates': {
+    description: 'A PUT to an id that does not exist creates the user (an upsert) instead of answering 404.',
+    onResponse: async (ctx, res) => {
+      if (!isOne(ctx.req, 'PUT', 'Users') || res.status !== 404) return;
+      const created = await ctx.upstream({ method: 'POST', path: '/Users', ...(ctx.req.body !== undefined ? { body: ctx.req.body } : {}) });
+      return created.status === 201 ? { ...created, status: 200 } : created;
+    },
+  },
+  'delete-unknown-204': {
+    description: 'A DELETE of an id that does not exist (or no longer exists) answers 204, as if it had deleted something.',
+    onResponse: (ctx, res) => {
+      if (ctx.req.method === 'DELETE' && resourcePath(ctx.req.path)?.id !== undefined && res.status === 404) return { status: 204, headers: {}, body: '' };
+    },
+  },
+  'password-rejected': {
+    description: 'A create carrying a password (Okta always sends one) answers 400 invalidValue "password is not supported".',
+    onRequest: (ctx) => {
+      const body = parse(ctx.req.body);
+      if (isCreate(ctx.req) && resourcePath(ctx.req.path)?.type === 'Users' && isObject(body) && 'password' in body) return scimError(400, 'password is not supported', 'invalidValue');
+    },
+  },
+  'empty-members-rejected': {
+    description: 'A group created with "members": [] (as Okta pushes it) answers 400 invalidValue.',
+    onRequest: (ctx) => {
+      const body = parse(ctx.req.body);
+      if (isCreate(ctx.req) && resourcePath(ctx.req.path)?.type === 'Groups' && isObject(body) && Array.isArray(body.members) && body.members.length === 0) return scimError(400, 'members must not be empty', 'invalidValue');
     },
   },
 } satisfies Record<string, Defect>;

@@ -1074,6 +1074,26 @@ const SUBJECT_PROBES = {
     clean: [412, 'Before'],
     faulty: [412, 'After'],
   },
+  'put-unknown-creates': {
+    observe: async (call: Caller) => (await call('PUT', '/Users/00000000-0000-4000-8000-000000000001', { schemas: [SCHEMA.user], userName: fresh('upsert') })).status,
+    clean: 404,
+    faulty: 200,
+  },
+  'delete-unknown-204': {
+    observe: async (call: Caller) => (await call('DELETE', MISSING)).status,
+    clean: 404,
+    faulty: 204,
+  },
+  'password-rejected': {
+    observe: async (call: Caller) => (await call('POST', '/Users', { schemas: [SCHEMA.user], userName: fresh('pw'), password: 'x-Secret-1!' })).status,
+    clean: 201,
+    faulty: 400,
+  },
+  'empty-members-rejected': {
+    observe: async (call: Caller) => (await call('POST', '/Groups', { schemas: [SCHEMA.group], displayName: fresh('empty-group'), members: [] })).status,
+    clean: 201,
+    faulty: 400,
+  },
 } satisfies Record<string, Probe>;
 
 // A JSON twin answers the same status as its HTML form, with a SCIM error body instead of a page.
