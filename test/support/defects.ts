@@ -1490,6 +1490,12 @@ export const DEFECTS = {
       if (isCreate(ctx.req) && resourcePath(ctx.req.path)?.type === 'Groups' && isObject(body) && Array.isArray(body.members) && body.members.length === 0) return scimError(400, 'members must not be empty', 'invalidValue');
     },
   },
+  'group-created-without-id': {
+    description: 'POST /Groups answers 201 with the group but leaves its id out.',
+    onResponse: (ctx, res) => {
+      if (isCreate(ctx.req) && resourcePath(ctx.req.path)?.type === 'Groups' && res.status === 201) editJson(res, (json) => void delete json.id);
+    },
+  },
 } satisfies Record<string, Defect>;
 
 /**

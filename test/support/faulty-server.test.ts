@@ -1094,6 +1094,11 @@ const SUBJECT_PROBES = {
     clean: 201,
     faulty: 400,
   },
+  'group-created-without-id': {
+    observe: async (call: Caller) => 'id' in obj((await call('POST', '/Groups', { schemas: [SCHEMA.group], displayName: fresh('no-id') })).json),
+    clean: true,
+    faulty: false,
+  },
 } satisfies Record<string, Probe>;
 
 // A JSON twin answers the same status as its HTML form, with a SCIM error body instead of a page.
