@@ -183,7 +183,7 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
       'paging.start-index-below-one': 'startIndex is 0, expected 1',
     },
     consequences: ['paging.items-per-page', 'okta.spec.1.profile-fields[okta]', 'okta.user.lookup-hit[okta]', 'okta.user.reassign.lookup[okta]', 'okta.aiw.user.lookup-hit[okta-aiw]', 'okta.aiw.user.reassign.lookup[okta-aiw]', 'responses.schema'],
-    verdicts: { fail: ['entra', 'entra-compliant', 'okta', 'okta-aiw'], work: [] },
+    verdicts: { fail: ['okta', 'okta-aiw'], work: ['entra', 'entra-compliant'] },
   },
   'total-results-is-page-size': {
     primary: {
@@ -216,7 +216,7 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
       'okta.connector.count[okta-aiw]': 'resources, more than count=2',
     },
     consequences: ['paging.first-page', 'paging.middle-page', 'paging.partition', 'paging.count-zero', 'paging.start-index-below-one', 'entra.paging.second-page[entra]', 'entra.paging.third-page[entra]', 'entra.paging.no-overlap[entra]'],
-    verdicts: { fail: ['entra', 'entra-compliant'], work: ['okta', 'okta-aiw'] },
+    verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
   },
   'count-zero-returns-all': {
     primary: {
@@ -240,7 +240,7 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
       'entra.group.get.no-members[entra]': '/members must not be present',
       'entra.group.get.no-members[entra-compliant]': '/members must not be present',
     },
-    verdicts: { fail: ['entra', 'entra-compliant'], work: ['okta', 'okta-aiw'] },
+    verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
   },
   'sort-ignored': {
     primary: {
@@ -904,7 +904,7 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
       'entra.paging.third-page-not-empty[entra]': '/Resources/0/id is missing',
     },
     consequences: ['paging.middle-page', 'paging.last-page', 'paging.partition', 'paging.items-per-page'],
-    verdicts: { fail: ['entra', 'entra-compliant'], work: ['okta', 'okta-aiw'] },
+    verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
   },
   'schemas-endpoint-404': {
     primary: {
@@ -1115,7 +1115,7 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
       'okta.import.no-overlap[okta-aiw]': 'resource(s) appear on two pages',
     },
     consequences: ['paging.last-page', 'paging.partition', 'paging.items-per-page', 'paging.beyond-end', 'entra.paging.second-page[entra]'],
-    verdicts: { fail: ['entra', 'entra-compliant'], work: ['okta', 'okta-aiw'] },
+    verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
   },
   'list-resources-minimal': {
     primary: {
