@@ -133,11 +133,19 @@ export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx
     applyCauses(run, runs, expectations, judgedByBaseId, resultsById, ctx);
     record(run);
     if (captureProblem && !step.continueOnFailure) {
-      const cause = failureOf(run) ?? { exchangeId: exchange.id, summary: `${describeExchange(exchange)} without ${captureProblem}` };
+      // The step's own failing check says best why the value is missing (a 201 with an empty body).
+      const cause = failureOf(run) ?? failingCheckOf(run, captureProblem) ?? { exchangeId: exchange.id, summary: `${describeExchange(exchange)} without ${captureProblem}` };
       stop = { reason: `step "${step.name}" did not yield ${captureProblem}`, cause };
     }
   }
   return vars;
+}
+
+/** The first check of the step that failed and is reported, as the cause of what the step did not yield. */
+function failingCheckOf(run: StepRun, missing: string): Found | undefined {
+  const failed = run.judged.find((j) => j.selected && (j.result.status === 'fail' || j.result.status === 'warn'));
+  if (!failed || !run.exchange) return undefined;
+  return { checkId: failed.result.checkId, result: failed.result, exchangeId: run.exchange.id, summary: `${describeExchange(run.exchange)} without ${missing}: ${failed.result.message ?? failed.result.title}` };
 }
 
 /** The cause as a result carries it: it names a check only when the report shows that check. */

@@ -9,11 +9,11 @@ const PROPERTY_DEFECTS: [property: string, defect: DefectName, fragment: string]
   ['create-get', 'get-drops-attributes', 'GET differs from what was sent'],
   ['username-eq-any-case', 'filter-username-case-sensitive', 'userName eq'],
   ['filter-model', 'filter-ignored', 'the model expects'],
-  ['patch-model', 'patch-not-atomic', 'a PATCH the RFC makes fail'],
-  ['paging-partition', 'paging-zero-based', 'paging with count='],
+  ['patch-model', 'patch-not-atomic', 'after a refused PATCH'],
+  ['paging-partition', 'paging-zero-based', 'the page at startIndex='],
   ['invalid-input-4xx', 'malformed-json-500', 'server error 500 instead of a 4xx SCIM error'],
   ['member-add-idempotent', 'member-add-duplicates', 'the Group lists'],
-  ['stateful-directory', 'put-merges', ''],
+  ['stateful-directory', 'put-merges', 'the PUT response differs from the replacement'],
 ];
 
 describe('each fuzz property fails against its defect', () => {
