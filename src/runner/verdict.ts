@@ -23,10 +23,13 @@ const namesIdp = (refs: readonly string[], family: IdpFamily): boolean => refs.s
 export function reliedOnCoreChecks(family: IdpFamily, coreSuites: readonly LoadedSuite[]): string[] {
   const ids = new Set(CORE_CHECKS_RELIED_ON[family]);
   for (const suite of coreSuites) {
-    for (const scenario of suite.scenarios) for (const step of scenario.steps) for (const e of step.expect ?? []) if (namesIdp(e.refs ?? [], family)) ids.add(e.id);
+    // A check that cannot block a verdict (blocksIdp false, or a SHOULD the IdP does not break on) is no evidence the verdict needs.
+    for (const scenario of suite.scenarios) for (const step of scenario.steps) for (const e of step.expect ?? []) if (namesIdp(e.refs ?? [], family) && canBlock(e)) ids.add(e.id);
   }
   return [...ids];
 }
+
+const canBlock = (e: { level?: string; blocksIdp?: boolean }): boolean => e.blocksIdp === true || (e.blocksIdp !== false && (e.level ?? 'MUST') === 'MUST');
 
 function reliedOn(result: CheckResult, family: IdpFamily): boolean {
   return CORE_CHECKS_RELIED_ON[family].includes(baseIdOf(result)) || namesIdp(result.refs, family);
