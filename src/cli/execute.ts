@@ -43,6 +43,8 @@ export async function execute(
   configOut: string | undefined,
   banner: string,
   options: Omit<RunOptions, 'url' | 'auth' | 'headers' | 'timeoutMs' | 'insecure' | 'noCleanup' | 'secrets' | 'signal' | 'events'>,
+  /** What runs (default: the conformance run; `certify` runs a programme over it). */
+  runner: (options: RunOptions) => Promise<RunRecord> = runConformance,
 ): Promise<Execution> {
   warnIfNoCredentials(target.url, target.auth.kind);
   const reporter = createConsoleReporter({ verbose: flags.verbose ?? false, stream: process.stdout });
@@ -50,7 +52,7 @@ export async function execute(
   const interrupt = onInterrupt('interrupted; cleaning up what this run created');
   let record: RunRecord;
   try {
-    record = await runConformance({
+    record = await runner({
       ...(target.url ? { url: target.url } : {}),
       auth: target.auth,
       headers: target.headers,

@@ -37,7 +37,7 @@ const LIVE_LINES = 60;
 
 function addIdpTargetOptions(command: Command): Command {
   return addTargetOptions(command, 'SCIM base URL of the app, e.g. http://127.0.0.1:8080/scim/v2 (env SCIM_BASE_URL)')
-    .option('--dialect <dialect>', 'which IdP to be: entra, entra-compliant, okta, okta-aiw', 'entra');
+    .option('--dialect <dialect>', 'which IdP to be: entra, entra-compliant, okta, okta-aiw, okta-oig', 'entra');
 }
 
 function addCycleOptions(command: Command): Command {

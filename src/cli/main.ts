@@ -1,5 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { describeError, RunError, UsageError } from './errors.ts';
+import { registerCertify } from './certify.ts';
+import { registerFederation } from './federation.ts';
 import { registerFuzz } from './fuzz.ts';
 import { registerIdp } from './idp.ts';
 import { registerReport } from './report.ts';
@@ -19,6 +21,8 @@ export function buildProgram(): Command {
   registerServe(program);
   registerIdp(program);
   registerReport(program);
+  registerCertify(program);
+  registerFederation(program);
   return program;
 }
 

@@ -1,5 +1,6 @@
-// Parsing and merging of the target options shared by `run`, `fuzz` and `idp`: flags win over the
-// environment (SCIM_BASE_URL, SCIM_TOKEN), which wins over a config file.
+// Parsing and merging of the target options shared by `run`, `fuzz`, `idp` and `certify`: flags win
+// over the environment (SCIM_BASE_URL, SCIM_TOKEN, SCIM_OAUTH_TOKEN_URL, SCIM_CLIENT_ID,
+// SCIM_CLIENT_SECRET, SCIM_OAUTH_SCOPE), which wins over a config file.
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { Auth } from '../http/client.ts';
@@ -14,12 +15,22 @@ export interface TargetFlags {
   timeout?: string;
   insecure?: boolean;
   secret?: string[];
+  oauthTokenUrl?: string;
+  clientId?: string;
+  clientSecret?: string;
+  oauthScope?: string;
+  oauthClientAuth?: string;
 }
 
 export interface ConfigFile {
   url?: string;
   token?: string;
   basic?: string;
+  oauthTokenUrl?: string;
+  clientId?: string;
+  clientSecret?: string;
+  oauthScope?: string;
+  oauthClientAuth?: string;
   headers?: Record<string, string>;
   suites?: string[];
   only?: string[];
@@ -81,12 +92,35 @@ export function parsePositiveInt(raw: string | number | undefined, name: string,
   return n;
 }
 
+/** OAuth 2.0 client credentials from flags, environment or config; undefined when none is given. */
+function resolveOAuth(flags: TargetFlags, config: ConfigFile, env: NodeJS.ProcessEnv): Extract<Auth, { kind: 'oauth' }> | undefined {
+  const tokenUrl = flags.oauthTokenUrl ?? env.SCIM_OAUTH_TOKEN_URL ?? config.oauthTokenUrl;
+  const clientId = flags.clientId ?? env.SCIM_CLIENT_ID ?? config.clientId;
+  const clientSecret = flags.clientSecret ?? env.SCIM_CLIENT_SECRET ?? config.clientSecret;
+  const scope = flags.oauthScope ?? env.SCIM_OAUTH_SCOPE ?? config.oauthScope;
+  const clientAuth = flags.oauthClientAuth ?? config.oauthClientAuth ?? 'basic';
+  if (tokenUrl === undefined && clientId === undefined && clientSecret === undefined) return undefined;
+  const missing = [tokenUrl === undefined ? '--oauth-token-url (SCIM_OAUTH_TOKEN_URL)' : '', clientId === undefined ? '--client-id (SCIM_CLIENT_ID)' : '', clientSecret === undefined ? '--client-secret (SCIM_CLIENT_SECRET)' : ''].filter(Boolean);
+  if (missing.length > 0) throw new UsageError(`OAuth client credentials need a token URL, a client id and a secret; missing ${missing.join(', ')}`);
+  let url: URL;
+  try {
+    url = new URL(tokenUrl!);
+  } catch {
+    throw new UsageError(`--oauth-token-url "${tokenUrl}" is not a URL; expected something like https://auth.example.com/oauth2/token`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--oauth-token-url must be http or https, got ${url.protocol}`);
+  if (clientAuth !== 'basic' && clientAuth !== 'post') throw new UsageError(`--oauth-client-auth must be basic or post, got "${clientAuth}"`);
+  return { kind: 'oauth', oauth: { tokenUrl: url.toString(), clientId: clientId!, clientSecret: clientSecret!, clientAuth, ...(scope ? { scope } : {}) } };
+}
+
 export function resolveTarget(flags: TargetFlags, config: ConfigFile, env: NodeJS.ProcessEnv = process.env): Target {
   const rawUrl = flags.url ?? env.SCIM_BASE_URL ?? config.url;
   const token = flags.token ?? env.SCIM_TOKEN ?? config.token;
   const basic = flags.basic ?? config.basic;
-  if (token && basic) throw new UsageError('give either a bearer token (--token / SCIM_TOKEN) or --basic user:password, not both');
-  let auth: Auth = { kind: 'none' };
+  const oauth = resolveOAuth(flags, config, env);
+  const given = [token ? 'a bearer token (--token / SCIM_TOKEN)' : '', basic ? '--basic user:password' : '', oauth ? 'OAuth client credentials (--oauth-token-url, --client-id, --client-secret)' : ''].filter(Boolean);
+  if (given.length > 1) throw new UsageError(`give one kind of credentials, not ${given.join(' and ')}`);
+  let auth: Auth = oauth ?? { kind: 'none' };
   if (token) auth = { kind: 'bearer', token };
   if (basic) {
     const at = basic.indexOf(':');
@@ -109,20 +143,25 @@ export function resolveTarget(flags: TargetFlags, config: ConfigFile, env: NodeJ
     headers,
     timeoutMs,
     insecure: flags.insecure ?? false,
-    secrets: [...(flags.secret ?? []), ...secretHeaders],
+    secrets: [...(flags.secret ?? []), ...secretHeaders, ...(oauth?.oauth.clientSecret ? [oauth.oauth.clientSecret] : [])],
   };
 }
 
 const EMBEDDED_URL_HELP = 'SCIM base URL, e.g. https://app.example.com/scim/v2 (env SCIM_BASE_URL); omit to use the embedded reference server';
 
-/** The options every command that talks to a SCIM endpoint takes (run, fuzz, idp). */
+/** The options every command that talks to a SCIM endpoint takes (run, fuzz, idp, certify). */
 export function addTargetOptions(command: Command, urlHelp = EMBEDDED_URL_HELP): Command {
   return command
     .option('--url <url>', urlHelp)
     .option('--token <token>', 'bearer token (env SCIM_TOKEN)')
     .option('--basic <user:password>', 'HTTP basic credentials instead of a bearer token')
+    .option('--oauth-token-url <url>', 'OAuth 2.0 token endpoint: get bearer tokens by client credentials (env SCIM_OAUTH_TOKEN_URL)')
+    .option('--client-id <id>', 'OAuth client id (env SCIM_CLIENT_ID)')
+    .option('--client-secret <secret>', 'OAuth client secret (env SCIM_CLIENT_SECRET); redacted everywhere')
+    .option('--oauth-scope <scope>', 'scope to ask the token endpoint for (env SCIM_OAUTH_SCOPE)')
+    .option('--oauth-client-auth <how>', 'how the client secret is sent: basic (Authorization header, default) or post (form fields)')
     .option('--header <header>', "extra header on every request, 'Name: value' (repeatable)", collect)
-    .option('--config <file>', 'JSON config file with url, token, headers (and for run: suites, only, skip, timeout, profile, baseline, out)')
+    .option('--config <file>', 'JSON config file with url, token, headers, oauthTokenUrl, clientId, clientSecret, oauthScope (and for run: suites, only, skip, timeout, profile, baseline, out)')
     .option('--timeout <ms>', 'per-request timeout in milliseconds (default 15000)')
     .option('--insecure', 'accept invalid TLS certificates (only for a test server you trust)')
     .option('--secret <value>', 'a value to redact from every report and log (repeatable)', collect);

@@ -6,6 +6,7 @@ import { getProfile, ProfileError, type Profile } from '../suite/profiles.ts';
 import { UsageError } from './errors.ts';
 import { execute, exitCodeOf, type ReportFlags } from './execute.ts';
 import { addTargetOptions, collect, parsePositiveInt, readConfig, resolveTarget, splitList, type TargetFlags } from './options.ts';
+import { oauthChecks } from '../certify/run.ts';
 
 export const DEFAULT_SUITES = ['core', 'entra', 'okta', 'fuzz'];
 
@@ -90,6 +91,8 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     ...(dialects ? { dialects } : {}),
     matchingAttribute: flags.matching ?? profile?.matchingAttribute ?? 'userName',
     ...(baseline ? { baseline } : {}),
+    // With OAuth client credentials, the token endpoint is checked too.
+    ...(target.auth.kind === 'oauth' && target.url ? { phases: [oauthChecks(target.auth.oauth)] } : {}),
   });
   if (flags.writeBaseline) {
     const count = writeBaseline(flags.writeBaseline, execution.record.results);

@@ -1,11 +1,13 @@
 // `scimproof serve`: the reference SCIM 2.0 server on the command line. Prints the base URL, token and a
 // ready curl line once listening; shuts down cleanly (writing `--data`) on SIGINT/SIGTERM.
 import type { Command } from 'commander';
-import { DataFileError, startServer, type RunningServer, type ServerOptions } from '../server/index.ts';
+import { DataFileError, startServer, type OAuthClient, type OAuthOptions, type RunningServer, type ServerOptions } from '../server/index.ts';
 import { RunError, UsageError } from './errors.ts';
 
 /** The default token, fixed so the README's curl lines work as printed. */
 export const DEV_TOKEN = 'scimproof-dev-token';
+/** The default OAuth client of `serve --oauth`, fixed for the same reason. */
+export const DEV_CLIENT = { id: 'scimproof-client', secret: 'scimproof-client-secret' } as const;
 
 interface ServeFlags {
   port: string;
@@ -15,6 +17,15 @@ interface ServeFlags {
   require?: string;
   seed?: string;
   data?: string;
+  oauth?: boolean;
+  clientId?: string;
+  clientSecret?: string;
+  tokenLifetime?: string;
+  trustIssuer?: string;
+  trustJwks?: string;
+  trustAudience?: string;
+  trustSubject?: string;
+  oktaEntitlements?: boolean;
 }
 
 function parseIntFlag(name: string, text: string, min: number, max: number): number {
@@ -35,6 +46,15 @@ export function registerServe(program: Command): void {
     .option('--require <attrs>', 'extra required User attributes, comma-separated (e.g. name.givenName,name.familyName)')
     .option('--seed <n>', 'pre-create N realistic users and a group holding them')
     .option('--data <file>', 'load this JSON snapshot at start and keep it written on change and on exit')
+    .option('--oauth', `also run an OAuth 2.0 token endpoint (client credentials) at /oauth2/token; its tokens open the SCIM API (default client ${DEV_CLIENT.id} / ${DEV_CLIENT.secret})`)
+    .option('--client-id <id>', 'the OAuth client id (with --oauth)')
+    .option('--client-secret <secret>', 'the OAuth client secret (with --oauth)')
+    .option('--token-lifetime <seconds>', 'lifetime of issued access tokens (default 3600; Microsoft accepts 3600 to 21600)')
+    .option('--trust-issuer <url>', 'workload identity federation: accept client assertions from this issuer (e.g. the one `scimproof federation serve` prints)')
+    .option('--trust-jwks <url>', "the issuer's JWKS URL (default: read from the issuer's OpenID configuration)")
+    .option('--trust-audience <aud>', 'the audience the assertions must carry, e.g. api://<app id>')
+    .option('--trust-subject <sub>', 'the subject the assertions must carry (the provisioning service identity)')
+    .option('--okta-entitlements', 'publish Okta Identity Governance entitlement and role resource types (/Entitlements, /Roles) with a sample catalogue')
     .action(async (flags: ServeFlags) => {
       const options: ServerOptions = {
         port: parseIntFlag('--port', flags.port, 0, 65535),
@@ -50,6 +70,9 @@ export function registerServe(program: Command): void {
       if (flags.require !== undefined) options.require = flags.require.split(',').map((s) => s.trim()).filter((s) => s !== '');
       if (flags.seed !== undefined) options.seed = parseIntFlag('--seed', flags.seed, 0, 1_000_000);
       if (flags.data !== undefined) options.dataFile = flags.data;
+      const oauth = oauthOptions(flags);
+      if (oauth) options.oauth = oauth;
+      if (flags.oktaEntitlements) options.oktaEntitlements = true;
 
       let server: RunningServer;
       try {
@@ -62,6 +85,12 @@ export function registerServe(program: Command): void {
       out.write(`  token:  ${server.token}\n`);
       if (options.dataFile) out.write(`  data:   ${options.dataFile}${server.loaded ? ' (loaded)' : ' (new)'}\n`);
       if (options.seed) out.write(`  seeded: ${server.store.count('User')} users, ${server.store.count('Group')} group(s)\n`);
+      if (server.oauth && oauth) {
+        const client = oauth.clients[0]!;
+        out.write(`  oauth:  ${server.oauth.tokenUrl} · client ${client.id}${client.secret ? ` / ${client.secret}` : ''} · tokens live ${oauth.tokenLifetimeSeconds ?? 3600} s\n`);
+        if (client.federation) out.write(`  trusts: client assertions from ${client.federation.issuer} (aud ${client.federation.audience}, sub ${client.federation.subject})\n`);
+      }
+      if (options.oktaEntitlements) out.write(`  okta:   ${server.url}/Entitlements and ${server.url}/Roles (Okta entitlement and role resource types)\n`);
       out.write(`  try:    curl -H "Authorization: Bearer ${server.token}" ${server.url}/Users\n`);
       out.write('Press Ctrl-C to stop.\n');
 
@@ -78,6 +107,24 @@ export function registerServe(program: Command): void {
         process.on('SIGTERM', stop);
       });
     });
+}
+
+function oauthOptions(flags: ServeFlags): OAuthOptions | undefined {
+  const trustFlags = [flags.trustIssuer, flags.trustJwks, flags.trustAudience, flags.trustSubject];
+  const federated = trustFlags.some((v) => v !== undefined);
+  if (!flags.oauth && !federated && flags.clientId === undefined && flags.clientSecret === undefined && flags.tokenLifetime === undefined) return undefined;
+  if (federated && (flags.trustIssuer === undefined || flags.trustAudience === undefined || flags.trustSubject === undefined)) {
+    throw new UsageError('workload identity federation needs --trust-issuer, --trust-audience and --trust-subject');
+  }
+  for (const [name, value] of [['--trust-issuer', flags.trustIssuer], ['--trust-jwks', flags.trustJwks]] as const) {
+    if (value !== undefined && !/^https?:\/\/[^\s]+$/i.test(value)) throw new UsageError(`${name} must be an http(s) URL, got "${value}"`);
+  }
+  const client: OAuthClient = {
+    id: flags.clientId ?? DEV_CLIENT.id,
+    secret: flags.clientSecret ?? DEV_CLIENT.secret,
+    ...(federated ? { federation: { issuer: flags.trustIssuer!, audience: flags.trustAudience!, subject: flags.trustSubject!, ...(flags.trustJwks ? { jwksUrl: flags.trustJwks } : {}) } } : {}),
+  };
+  return { clients: [client], ...(flags.tokenLifetime !== undefined ? { tokenLifetimeSeconds: parseIntFlag('--token-lifetime', flags.tokenLifetime, 1, 7 * 24 * 3600) } : {}) };
 }
 
 function translateStartError(error: unknown, options: ServerOptions): Error {

@@ -4,6 +4,10 @@
 //             push; GET then full PUT for every profile update (OKTA-2.1, 2.5, 2.6, 2.8)
 //   okta-aiw  custom (App Integration Wizard) integrations: GET then full PUT for everything,
 //             groups included (OKTA-2.1, 2.6, 2.8)
+//   okta-oig  OIN integrations with Okta Identity Governance entitlements: as `okta`, plus the
+//             discovery sequence /ResourceTypes → /Schemas → each entitlement or role endpoint,
+//             and users created with `entitlements` and `roles` (okta-developer-docs
+//             `guides/scim-with-entitlements`)
 // Every request carries `User-Agent: Okta SCIM Client 1.0.0`; queries are %20-encoded and
 // lookups append `&startIndex=1&count=100` (OKTA-2.1, 2.4).
 //
@@ -15,7 +19,7 @@
 // | importGroups           | startIndex=1, count=100                            | GET /Groups?startIndex=<n>&count=<c> (OKTA-2.2, 2.3) |
 // | findUser               | attribute='userName', value (or userName/externalId/email, picked by attribute) | GET /Users?filter=<attribute>%20eq%20%22<value>%22&startIndex=1&count=100 (OKTA-2.4) |
 // | getUser                | id                                                 | GET /Users/<id> |
-// | createUser             | userName, externalId?, givenName?, familyName?, displayName?, email?, locale='en-US', password?, title?, department?, active=true, omit?: paths | POST /Users with groups:[] and a placeholder password (OKTA-2.4) |
+// | createUser             | userName, externalId?, givenName?, familyName?, displayName?, email?, locale='en-US', password?, title?, department?, active=true, omit?: paths, entitlements?: [{value, display?, type?}], roles?: [{value, display?}] | POST /Users with groups:[] and a placeholder password (OKTA-2.4); entitlements and roles as given (okta-oig) |
 // | replaceUserFromCurrent | current (the GET body), changes: {scimPath: value|null} | PUT /Users/<current.id>: the whole resource as returned, changes applied (null removes) (OKTA-2.5) |
 // | deactivateUser         | okta: id · okta-aiw: current                       | okta: PATCH {"op":"replace","value":{"active":false}}; okta-aiw: PUT current with active:false (OKTA-2.6) |
 // | reactivateUser         | okta: id · okta-aiw: current                       | okta: PATCH {"op":"replace","value":{"active":true}} (shape inferred, §5.11); okta-aiw: PUT current with active:true (OKTA-2.7) |
@@ -30,6 +34,10 @@
 // | specCreateUser         | userName, givenName, familyName, email, displayName | Spec Test 6, 8: POST /Users with realistic values (OKTA-2.10) |
 // | specGetGroups          | –                                                  | Spec Test 10: GET /Groups (OKTA-2.10) |
 // | specBadToken           | token?                                             | Spec Test 11: GET /Users with an invalid bearer token (OKTA-2.10) |
+// | getResourceTypes       | –  (okta-oig)                                      | GET /ResourceTypes: the first call of entitlement discovery |
+// | getSchemas             | –  (okta-oig)                                      | GET /Schemas: read for extensions Okta does not know |
+// | listEntitlements       | endpoint, startIndex=1, count=100  (okta-oig)      | GET <endpoint>?startIndex=<n>&count=<c>: every value of an entitlement or role type, paged as imports are (paging inferred from OKTA-2.3) |
+// | entitlementsTest       | endpoint  (okta-oig)                               | OIN Entitlements test (Okta-SCIM-20-Entitlements-Test.json): GET <endpoint>?count=1&startIndex=1, User-Agent "OKTA SCIM Integration" |
 import type { Dialect, DialectName, DialectRequest, RequestBuilder } from './types.ts';
 import {
   URN,
@@ -52,6 +60,24 @@ import {
 
 interface Style {
   aiw: boolean;
+  /** Okta Identity Governance: entitlement discovery builders. */
+  oig?: boolean;
+}
+
+/** An entitlement or role value on a user (`{value, display, type}`). */
+function grants(args: Args, name: string): Record<string, string>[] | undefined {
+  const v = args[name];
+  if (v === undefined) return undefined;
+  if (!Array.isArray(v)) throw new DialectArgumentError(`argument "${name}" must be a list of {value, display?, type?}, got ${JSON.stringify(v)}`);
+  return v.map((g) => {
+    if (typeof g === 'string' && g !== '') return { value: g };
+    if (g && typeof g === 'object' && typeof (g as { value?: unknown }).value === 'string') {
+      const out: Record<string, string> = { value: (g as { value: string }).value };
+      for (const key of ['display', 'type'] as const) if (typeof (g as Record<string, unknown>)[key] === 'string') out[key] = (g as Record<string, string>)[key]!;
+      return out;
+    }
+    throw new DialectArgumentError(`argument "${name}" holds ${JSON.stringify(g)}, not {value, display?, type?}`);
+  });
 }
 
 interface Member {
@@ -136,6 +162,10 @@ function createUserBody(args: Args): Record<string, unknown> {
   }
   if (u.externalId !== undefined) body.externalId = u.externalId;
   body.groups = [];
+  const entitlements = grants(args, 'entitlements');
+  if (entitlements) body.entitlements = entitlements;
+  const roles = grants(args, 'roles');
+  if (roles) body.roles = roles;
   // Sent on every create, password sync or not (OKTA-2.4).
   body.password = optStr(args, 'password') ?? '1mz050nq';
   body.active = u.active;
@@ -223,8 +253,32 @@ function builders(style: Style): Record<string, RequestBuilder> {
       headers: { Authorization: `Bearer ${optStr(args, 'token') ?? 'okta-spec-test-invalid-token'}` },
       purpose: 'Spec Test 11: check status 401',
     }),
+    ...(style.oig ? oigBuilders : {}),
   };
 }
+
+/** A resource type endpoint as /ResourceTypes gives it (`/Entitlements`), relative to the base URL. */
+function endpointOf(args: Args): string {
+  const endpoint = str(args, 'endpoint');
+  if (/^https?:\/\//i.test(endpoint)) return endpoint;
+  return endpoint.startsWith('/') ? endpoint : `/${endpoint}`;
+}
+
+const oigBuilders: Record<string, RequestBuilder> = {
+  getResourceTypes: () => ({ method: 'GET', path: '/ResourceTypes', purpose: 'entitlement discovery: read the resource types' }),
+  getSchemas: () => ({ method: 'GET', path: '/Schemas', purpose: 'entitlement discovery: read the schemas of extensions Okta does not know' }),
+  listEntitlements: (args) => ({
+    method: 'GET',
+    path: `${endpointOf(args)}?${percentQuery([['startIndex', int(args, 'startIndex', 1)], ['count', int(args, 'count', 100)]])}`,
+    purpose: 'entitlement discovery: read every value of this entitlement or role type',
+  }),
+  entitlementsTest: (args) => ({
+    method: 'GET',
+    path: `${endpointOf(args)}?count=1&startIndex=1`,
+    headers: { 'User-Agent': 'OKTA SCIM Integration' },
+    purpose: 'OIN Entitlements test: read one entitlement',
+  }),
+};
 
 const OIN_EVENTS: Dialect['events'] = {
   testConnection: ['testConnector'],
@@ -257,9 +311,17 @@ const AIW_EVENTS: Dialect['events'] = {
 
 const HEADERS = { 'User-Agent': 'Okta SCIM Client 1.0.0' };
 
+const OIG_EVENTS: Dialect['events'] = {
+  ...OIN_EVENTS,
+  discoverResourceTypes: ['getResourceTypes'],
+  discoverSchemas: ['getSchemas'],
+  importEntitlements: ['listEntitlements'],
+};
+
 function oktaDialect(name: DialectName, label: string, style: Style): Dialect {
-  return { name, family: 'okta', label, headers: HEADERS, requests: builders(style), events: style.aiw ? AIW_EVENTS : OIN_EVENTS };
+  return { name, family: 'okta', label, headers: HEADERS, requests: builders(style), events: style.oig ? OIG_EVENTS : style.aiw ? AIW_EVENTS : OIN_EVENTS };
 }
 
 export const okta = oktaDialect('okta', 'Okta (OIN catalog app)', { aiw: false });
 export const oktaAiw = oktaDialect('okta-aiw', 'Okta (custom AIW app)', { aiw: true });
+export const oktaOig = oktaDialect('okta-oig', 'Okta (OIN app with Identity Governance entitlements)', { aiw: false, oig: true });

@@ -7,21 +7,34 @@ const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie'
 export interface Redactor {
   headers(headers: Record<string, string>): Record<string, string>;
   text(text: string): string;
+  /** A secret learnt during the run (an access token just issued). */
+  add(secret: string): void;
 }
+
+// Fields that are secrets wherever they appear: a password in a SCIM body (RFC 7643 §4.1.1,
+// returned "never"), and the credentials and tokens of OAuth (RFC 6749 §4.4, §5.1; RFC 7523 §2.2),
+// in JSON bodies and in form-encoded token requests.
+const SECRET_JSON_FIELDS = /("(?:password|access_token|refresh_token|id_token|client_secret|client_assertion)"\s*:\s*)"(?:[^"\\]|\\.)*"/gi;
+const SECRET_FORM_FIELDS = /(^|&)(client_secret|client_assertion|assertion|password)=[^&]*/gi;
 
 export function createRedactor(secrets: readonly string[]): Redactor {
   // Longest first, so a secret that contains another is replaced whole.
   // Each secret also in the forms a URL gives it, so a secret in a query string is caught too.
-  const forms = secrets.filter((s) => s.length >= 4).flatMap((s) => [s, encodeURIComponent(s), encodeURIComponent(s).replace(/%20/g, '+')]);
-  const values = [...new Set(forms)].sort((a, b) => b.length - a.length);
+  let values: string[] = [];
+  const add = (more: readonly string[]): void => {
+    const forms = more.filter((s) => s.length >= 4).flatMap((s) => [s, encodeURIComponent(s), encodeURIComponent(s).replace(/%20/g, '+')]);
+    values = [...new Set([...values, ...forms])].sort((a, b) => b.length - a.length);
+  };
+  add(secrets);
   const text = (input: string): string => {
     let out = input;
     for (const secret of values) out = out.split(secret).join(REDACTED);
-    // A password is a secret wherever it appears in a SCIM body (RFC 7643 §4.1.1, returned "never").
-    return out.replace(/("password"\s*:\s*)"(?:[^"\\]|\\.)*"/gi, `$1"${REDACTED}"`);
+    out = out.replace(SECRET_JSON_FIELDS, `$1"${REDACTED}"`);
+    return /^[\w.~%+-]+=[^\s]*$/.test(out) ? out.replace(SECRET_FORM_FIELDS, `$1$2=${REDACTED}`) : out;
   };
   return {
     text,
+    add: (secret) => add([secret]),
     headers(headers) {
       const out: Record<string, string> = {};
       for (const [name, value] of Object.entries(headers)) {

@@ -55,7 +55,7 @@ export function defaultStatePath(directoryFile: string, dialect: string, url: st
 }
 
 export function checkDialect(name: string): DialectName {
-  if (!getDialect(name)) throw new Error(`unknown dialect "${name}" (entra, entra-compliant, okta, okta-aiw)`);
+  if (!getDialect(name)) throw new Error(`unknown dialect "${name}" (entra, entra-compliant, okta, okta-aiw, okta-oig)`);
   return name as DialectName;
 }
 

@@ -23,6 +23,19 @@ export function nextValues(ctx: CycleContext, st: UserState | undefined, desired
   return values;
 }
 
+/** Okta Identity Governance: the user's entitlements and roles, as the okta-oig dialect sends them on create. */
+function grantArgs(ctx: CycleContext, u: DirectoryUserRecord): Record<string, unknown> {
+  if (ctx.dialect !== 'okta-oig') return {};
+  const list = (field: string): { value: string }[] | undefined => {
+    const raw = u[field];
+    const ids = typeof raw === 'string' ? raw.split(',').map((s) => s.trim()).filter(Boolean) : [];
+    return ids.length > 0 ? ids.map((value) => ({ value })) : undefined;
+  };
+  const entitlements = list('entitlements');
+  const roles = list('roles');
+  return { ...(entitlements ? { entitlements } : {}), ...(roles ? { roles } : {}) };
+}
+
 /** `prior` holds exchanges already sent for this user (Entra's GET that answered 404). */
 export async function provisionUser(ctx: CycleContext, u: DirectoryUserRecord, desired: ScimValues, prior: Exchange[], why: string): Promise<void> {
   const { state, sender, ledger } = ctx;
@@ -34,7 +47,7 @@ export async function provisionUser(ctx: CycleContext, u: DirectoryUserRecord, d
     return;
   }
   const attribute = matchingAttribute(ctx.dir);
-  const out = await sender.send('createUser', { ...createArgs(desired), attribute, value });
+  const out = await sender.send('createUser', { ...createArgs(desired), ...grantArgs(ctx, u), attribute, value });
   const exchanges = [...prior, ...out.exchanges];
   if (!out.ok) {
     ledger.result({ ...base, action: 'create', outcome: 'failed', reason: why, ...(out.error ? { error: out.error } : {}), exchanges, event: out.exchanges.length > 1 ? 'createUser' : 'matchUser' });

@@ -9,7 +9,7 @@ export const WORK_EMAIL = 'emails[type eq "work"].value';
 /** User attributes per source; `id` (objectId / Okta id) is mappable too. */
 export const SOURCE_ATTRIBUTES: Record<Source, readonly string[]> = {
   entra: ['id', 'userPrincipalName', 'mail', 'mailNickname', 'displayName', 'givenName', 'surname', 'jobTitle', 'department', 'employeeId', 'preferredLanguage', 'manager', 'accountEnabled', 'deleted'],
-  okta: ['id', 'login', 'email', 'firstName', 'lastName', 'displayName', 'title', 'department', 'employeeNumber', 'locale', 'managerId', 'status'],
+  okta: ['id', 'login', 'email', 'firstName', 'lastName', 'displayName', 'title', 'department', 'employeeNumber', 'locale', 'managerId', 'status', 'entitlements', 'roles'],
 };
 
 /** The attribute that names a user in logs and must be unique. */

@@ -172,6 +172,47 @@ export interface Summary {
   error: number;
 }
 
+/** How one test of a certification programme came out (Microsoft's Logic App words, Okta's Runscope steps). */
+export type ProgrammeTestStatus = 'passed' | 'failed' | 'warning' | 'skipped' | 'error';
+
+export interface ProgrammeTestResult {
+  /** The programme's own name: `Create_User_Test`, `Check status 401`. */
+  name: string;
+  /** What the programme checks, in a sentence. */
+  title: string;
+  category: 'mandatory' | 'optional';
+  /** The programme's grouping: `User provisioning`, `SCIM 2.0 Spec Test`… */
+  group: string;
+  status: ProgrammeTestStatus;
+  /** Why it failed, warned or was skipped; what passed otherwise. */
+  reason: string;
+  /** How the pre-flight mirrors it: what is replayed, what is simulated. */
+  mirrors: string;
+  /** The results (check ids as recorded) this test was judged from. */
+  checkIds: string[];
+  /** Those that failed (or warned, for the programme's optional tests). */
+  failing: string[];
+  /** Failing checks that go beyond what the programme itself tests (scimproof's stricter ones). */
+  failingBeyond: string[];
+}
+
+export interface CertificationReport {
+  programme: 'entra-gallery' | 'okta-oin';
+  label: string;
+  /** The programme's pass rule, in a sentence. */
+  rule: string;
+  /** Would the programme's own test run pass? */
+  passes: boolean;
+  /** … and do scimproof's stricter checks (beyond the programme) pass too? */
+  passesStrict: boolean;
+  headline: string;
+  tests: ProgrammeTestResult[];
+  /** What the pre-flight simulates or cannot see. */
+  notes: string[];
+  /** Only some tests ran (`--test`): no programme verdict is claimed. */
+  partial?: boolean;
+}
+
 export interface RunRecord {
   meta: RunMeta;
   discovery?: Discovery;
@@ -179,6 +220,8 @@ export interface RunRecord {
   results: CheckResult[];
   cleanup: CleanupEntry[];
   idpVerdicts?: IdpVerdict[];
+  /** Set by `scimproof certify`: the programme's verdict, test by test. */
+  certification?: CertificationReport;
   summary: Summary;
   /** Extra sections reporters may show (fuzz counterexamples, provisioning logs). */
   sections?: ReportSection[];

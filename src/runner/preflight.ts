@@ -8,6 +8,9 @@ const pathOf = (ex: Exchange): string => new URL(ex.request.url).pathname;
 export function diagnoseTarget(exchanges: readonly Exchange[]): string | undefined {
   const probes = exchanges.filter((ex) => ex.origin?.suite === 'discovery');
   if (probes.length === 0) return undefined;
+  // OAuth: no token, no request; the token endpoint's answer is the reason.
+  const noToken = probes.find((ex) => ex.transportError?.code === 'auth');
+  if (noToken && probes.every((ex) => ex.transportError?.code === 'auth')) return noToken.transportError!.message;
   const unreachable = probes.filter((ex) => ex.transportError && ['refused', 'dns', 'tls', 'timeout', 'reset'].includes(ex.transportError.code));
   if (unreachable.length === probes.length) {
     const first = unreachable[0]!;
@@ -16,7 +19,7 @@ export function diagnoseTarget(exchanges: readonly Exchange[]): string | undefin
   const withResponse = probes.filter((ex) => ex.response);
   const authenticated = withResponse.filter((ex) => ex.request.headers.authorization !== undefined);
   if (authenticated.length > 0 && authenticated.every((ex) => ex.response!.status === 401 || ex.response!.status === 403)) {
-    return `the target rejected the credentials (HTTP ${authenticated[0]!.response!.status} on ${authenticated.map(pathOf).join(', ')}); check --token / SCIM_TOKEN`;
+    return `the target rejected the credentials (HTTP ${authenticated[0]!.response!.status} on ${authenticated.map(pathOf).join(', ')}); check --token / SCIM_TOKEN (or the OAuth client credentials)`;
   }
   const redirected = authenticated.find((ex) => ex.response!.status >= 300 && ex.response!.status < 400);
   if (redirected && authenticated.every((ex) => ex.response!.status >= 300 && ex.response!.status < 400)) {

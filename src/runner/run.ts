@@ -59,13 +59,34 @@ export interface RunOptions {
   suitesDir?: string;
   /** Budget of the `fuzz` suite (default: a short one); `replay` re-runs stored counterexamples only. */
   fuzz?: FuzzBudget & { replay?: ReplayKey[] };
+  /** Starts the embedded target when no url is given (default: the plain reference server). */
+  embedded?: () => Promise<EmbeddedTarget>;
+  /** Programmatic phases run after the suites, over the same client and cleanup journal (`certify`). */
+  phases?: RunPhase[];
 }
 
-interface EmbeddedTarget {
+export interface EmbeddedTarget {
   url: string;
-  token: string;
+  auth: Auth;
   close(): Promise<void>;
 }
+
+/** What a programmatic phase gets: the run's client, what discovery found, and where results go. */
+export interface PhaseContext {
+  client: ScimClient;
+  discovery: Discovery;
+  /** Marks everything the run creates (and is cleaned up at the end). */
+  prefix: string;
+  seed: number;
+  runVars: Record<string, unknown>;
+  selected(checkId: string): boolean;
+  onResult(result: CheckResult): void;
+  aborted(): boolean;
+  /** Announces a group of checks on the console (`scenario` line). */
+  announce(title: string): void;
+}
+
+export type RunPhase = (ctx: PhaseContext) => Promise<void>;
 
 export function newRunId(now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
@@ -99,10 +120,12 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
     if (dependencies.length > 0) coreSuites = dependencies;
     const reliedOn = new Set(families.flatMap((f) => reliedOnCoreChecks(f, dependencies)));
     if (!options.url) {
-      embedded = await startEmbedded();
+      embedded = await (options.embedded ?? startEmbedded)().catch((error: unknown) => {
+        throw new EmbeddedServerError(`could not start the embedded reference server: ${error instanceof Error ? error.message : String(error)}`);
+      });
       target = embedded.url;
     }
-    const auth: Auth = embedded ? { kind: 'bearer', token: embedded.token } : (options.auth ?? { kind: 'none' });
+    const auth: Auth = embedded ? embedded.auth : (options.auth ?? { kind: 'none' });
     let journal: CleanupJournal | undefined;
     const breaker = new TimeoutBreaker();
     client = createClient({
@@ -159,6 +182,20 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
         for (const suite of dependencies) await runSuite(suite, onlyReliedOn, options.events, false);
       }
       if (!runError) for (const suite of rest) await runSuite(suite, ctx, options.events, false, options.dialects);
+      for (const phase of runError ? [] : (options.phases ?? [])) {
+        if (ctx.aborted()) break;
+        await phase({
+          client,
+          discovery,
+          prefix,
+          seed: options.seed,
+          runVars,
+          selected: select,
+          onResult: ctx.onResult,
+          aborted: ctx.aborted,
+          announce: (title) => options.events?.onScenarioStart?.('certify', title),
+        });
+      }
       if (!runError && options.suites.includes('core') && !ctx.aborted()) {
         for (const result of auditResponses(client.exchanges)) if (select(result.checkId)) ctx.onResult(result);
       }
@@ -260,11 +297,7 @@ export function summarize(results: CheckResult[]): Summary {
 class EmbeddedServerError extends Error {}
 
 async function startEmbedded(): Promise<EmbeddedTarget> {
-  try {
-    const { startServer } = await import('../server/index.ts');
-    const server = await startServer({ port: 0, host: '127.0.0.1' });
-    return { url: server.url, token: server.token, close: () => server.close() };
-  } catch (error) {
-    throw new EmbeddedServerError(`could not start the embedded reference server: ${error instanceof Error ? error.message : String(error)}`);
-  }
+  const { startServer } = await import('../server/index.ts');
+  const server = await startServer({ port: 0, host: '127.0.0.1' });
+  return { url: server.url, auth: { kind: 'bearer', token: server.token }, close: () => server.close() };
 }

@@ -4,10 +4,13 @@
 // tries handlers in registration order, so each path's 405 catch-all comes after its methods.
 import { Hono } from 'hono';
 import { requireCredentials } from './middleware/auth.ts';
+import { addOAuthMetadata, addTokenEndpoint, type OAuthOptions, type TokenService } from './oauth/token-endpoint.ts';
 import { scimErrors, unknownRoute } from './middleware/errors.ts';
 import { buildResourceTypes, type ResourceTypes } from './resource-types.ts';
 import { addDiscoveryRoutes, addUnsupportedRoutes } from './routes/discovery.ts';
 import { addResourceRoutes } from './routes/resources.ts';
+import { addEntitlementRoutes } from './routes/entitlements.ts';
+import type { EntitlementCatalogue } from './okta-entitlements.ts';
 import { addRootSearchRoutes } from './routes/search.ts';
 import type { RouteContext } from './routes/context.ts';
 import { ResourceService } from './service.ts';
@@ -30,6 +33,10 @@ export interface AppOptions {
   store?: Store;
   /** Called with unexpected errors (they are answered with a 500 SCIM error). */
   onInternalError?: (error: unknown) => void;
+  /** An OAuth 2.0 token endpoint (client credentials, optionally federated); its tokens open the SCIM API too. */
+  oauth?: OAuthOptions;
+  /** Publish Okta entitlement and role resource types with this catalogue (/Entitlements, /Roles). */
+  oktaEntitlements?: EntitlementCatalogue;
 }
 
 export interface ScimApp {
@@ -37,6 +44,8 @@ export interface ScimApp {
   store: Store;
   types: ResourceTypes;
   basePath: string;
+  /** Present when the token endpoint is on. */
+  oauth?: TokenService;
 }
 
 const DEFAULT_MAX_BODY = 1024 * 1024;
@@ -54,19 +63,26 @@ export function createApp(options: AppOptions): ScimApp {
     maxBody: options.maxBodyBytes ?? DEFAULT_MAX_BODY,
     maxResults: options.maxResults ?? DEFAULT_MAX_RESULTS,
     basic: options.basic !== undefined,
+    oauth: options.oauth !== undefined,
+    ...(options.oktaEntitlements ? { entitlements: options.oktaEntitlements } : {}),
   };
   const app = new Hono({ strict: false });
   const api = basePath === '' ? app : app.basePath(basePath);
 
   app.onError(scimErrors(options.onInternalError));
   app.notFound(unknownRoute);
-  app.use('*', requireCredentials({ token: options.token, basic: options.basic }));
+  // The token endpoint comes before the credentials check: hono runs handlers in the order they
+  // were added, and a client asks for its token without one.
+  const oauth = options.oauth ? addTokenEndpoint(app, options.oauth) : undefined;
+  if (oauth && options.oauth) addOAuthMetadata(app, oauth, options.oauth);
+  app.use('*', requireCredentials({ token: options.token, basic: options.basic, ...(oauth ? { issued: oauth.tokens } : {}) }));
 
   addDiscoveryRoutes(api, ctx);
   addUnsupportedRoutes(api);
   addRootSearchRoutes(api, ctx);
   addResourceRoutes(api, ctx);
-  return { app, store, types, basePath };
+  if (options.oktaEntitlements) addEntitlementRoutes(api, ctx, options.oktaEntitlements);
+  return { app, store, types, basePath, ...(oauth ? { oauth } : {}) };
 }
 
 function normalizeBasePath(path: string): string {

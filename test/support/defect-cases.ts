@@ -21,6 +21,16 @@ export interface DefectCase {
 /** A crash on every read: any read-back fails against it, so it is no check's primary defect. */
 export const GENERIC_DEFECTS: DefectName[] = ['user-get-500', 'group-get-500', 'user-get-500-json', 'group-get-500-json'];
 
+/**
+ * Defects of the certification pre-flight (token endpoint, federation, rate, entitlements, the
+ * gallery's restore and schema tests): the checks they exist for are certification tests, proven
+ * in test/certify/defects.test.ts, not checks of the default suites.
+ */
+export const PROVEN_BY_CERTIFICATION: DefectName[] = [
+  'token-accepts-wrong-secret', 'token-ignores-expiry', 'token-lifetime-5-minutes', 'token-trusts-any-signature', 'throttled-10-per-second',
+  'group-name-kept-after-delete', 'schemas-without-name', 'entitlements-count-ignored', 'entitlement-type-wrong-schema', 'user-entitlements-dropped',
+];
+
 export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
   'create-returns-200': {
     primary: {

@@ -2,10 +2,14 @@
 // in front of the reference server. Each entry is a few lines of hooks for the generic proxy in
 // ./proxy.ts; a check's test picks the defect it is meant to catch and shows the check fails.
 import { randomUUID } from 'node:crypto';
+import type { ServerOptions } from '../../src/server/index.ts';
+import { federatedUpstream, oauthUpstream, resignWithTrustedKey, TEST_CLIENT } from './oauth-upstream.ts';
 import type { HookContext, ProxyRequest, ProxyResponse } from './proxy.ts';
 
 export interface Defect {
   description: string;
+  /** What the clean server behind the proxy must have for this defect (a token endpoint, entitlements). */
+  upstream?: () => Promise<Partial<ServerOptions>>;
   onRequest?(ctx: HookContext): void | ProxyResponse | Promise<void | ProxyResponse>;
   onResponse?(ctx: HookContext, res: ProxyResponse): void | ProxyResponse | Promise<void | ProxyResponse>;
 }
@@ -255,6 +259,17 @@ function crashWhen(crashes: (req: ProxyRequest) => boolean, description: string)
 const hasBody = (req: ProxyRequest): boolean => ['POST', 'PUT', 'PATCH'].includes(req.method);
 // An attribute path as RFC 7644 §3.10 allows it (optionally URN-qualified, one sub-attribute).
 const ATTRIBUTE_PATH = /^(urn:[\w.:-]+:)?[A-Za-z$][\w$-]*(\.[A-Za-z$][\w$-]*)?$/;
+
+const isTokenRequest = (req: ProxyRequest): boolean => req.outsideBase === true && req.method === 'POST' && /\/token$/.test(req.path);
+
+function editForm(req: ProxyRequest, edit: (form: URLSearchParams) => void): void {
+  const form = new URLSearchParams(req.body ?? '');
+  edit(form);
+  req.body = form.toString();
+}
+
+const bearerOf = (req: ProxyRequest): string | undefined => /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 // ---------------------------------------------------------------------------------------------
 // The catalogue.
@@ -1496,6 +1511,116 @@ export const DEFECTS = {
       if (isCreate(ctx.req) && resourcePath(ctx.req.path)?.type === 'Groups' && res.status === 201) editJson(res, (json) => void delete json.id);
     },
   },
+  'token-accepts-wrong-secret': {
+    description: 'The token endpoint gives a token to the right client id with any secret.',
+    upstream: async () => oauthUpstream(),
+    onRequest: (ctx) => {
+      if (!isTokenRequest(ctx.req)) return;
+      if (ctx.req.headers.authorization?.startsWith('Basic ')) ctx.req.headers.authorization = `Basic ${Buffer.from(`${TEST_CLIENT.id}:${TEST_CLIENT.secret}`).toString('base64')}`;
+      editForm(ctx.req, (form) => {
+        if (form.has('client_secret')) form.set('client_secret', TEST_CLIENT.secret);
+      });
+    },
+  },
+  'token-ignores-expiry': {
+    description: 'The SCIM endpoint accepts every token the token endpoint ever issued, however long ago it expired.',
+    upstream: async () => oauthUpstream(),
+    onRequest: (ctx) => {
+      const token = bearerOf(ctx.req);
+      if (!ctx.req.outsideBase && token && remember(ctx, 'issued', () => new Set<string>()).has(token)) ctx.req.headers.authorization = `Bearer ${ctx.token}`;
+    },
+    onResponse: (ctx, res) => {
+      const token = isTokenRequest(ctx.req) ? (parse(res.body) as Json | undefined)?.access_token : undefined;
+      if (typeof token === 'string') remember(ctx, 'issued', () => new Set<string>()).add(token);
+    },
+  },
+  'token-lifetime-5-minutes': {
+    description: 'Access tokens are issued for 5 minutes (expires_in 300; Microsoft requires 60 to 360 minutes).',
+    upstream: async () => oauthUpstream(),
+    onResponse: (ctx, res) => {
+      if (isTokenRequest(ctx.req) && res.status === 200) editJson(res, (json) => void (json.expires_in = 300));
+    },
+  },
+  'token-trusts-any-signature': {
+    description: 'The token endpoint checks a client assertion\'s claims but never its signature.',
+    upstream: federatedUpstream,
+    onRequest: async (ctx) => {
+      if (!isTokenRequest(ctx.req)) return;
+      const assertion = new URLSearchParams(ctx.req.body ?? '').get('client_assertion');
+      if (!assertion) return;
+      let resigned: string;
+      try {
+        resigned = await resignWithTrustedKey(assertion);
+      } catch {
+        return;
+      }
+      editForm(ctx.req, (form) => form.set('client_assertion', resigned));
+    },
+  },
+  'throttled-10-per-second': {
+    description: 'Requests are served one at a time, each after a 100 ms pause: at most 10 a second.',
+    onRequest: async (ctx) => {
+      const previous = (ctx.state.get('queue') as Promise<void> | undefined) ?? Promise.resolve();
+      const mine = previous.then(() => sleep(100));
+      ctx.state.set('queue', mine);
+      await mine;
+    },
+  },
+  'group-name-kept-after-delete': {
+    description: 'After a group is deleted, creating a group with the same displayName answers 409 uniqueness.',
+    onRequest: async (ctx) => {
+      const taken = remember(ctx, 'deletedGroupNames', () => new Set<string>());
+      if (isCreate(ctx.req) && resourcePath(ctx.req.path)?.type === 'Groups') {
+        const name = (parse(ctx.req.body) as Json | undefined)?.displayName;
+        if (typeof name === 'string' && taken.has(name.toLowerCase())) return scimError(409, `displayName ${name} is already in use`, 'uniqueness');
+      }
+      await fetchBeforeDelete(ctx);
+    },
+    onResponse: (ctx, res) => {
+      const gone = deletedNow(ctx, res);
+      if (gone?.type === 'Groups' && typeof gone.resource.displayName === 'string') remember(ctx, 'deletedGroupNames', () => new Set<string>()).add(gone.resource.displayName.toLowerCase());
+    },
+  },
+  'schemas-without-name': {
+    description: '/Schemas leaves the User\'s name attribute out (the server still accepts it).',
+    onResponse: (ctx, res) => {
+      if (ctx.req.method !== 'GET' || !/^\/Schemas\/?$/i.test(ctx.req.path)) return;
+      editJson(res, (json) => {
+        for (const schema of (json.Resources as Json[] | undefined) ?? []) {
+          if (schema.id === USER_SCHEMA && Array.isArray(schema.attributes)) schema.attributes = (schema.attributes as Json[]).filter((a) => a.name !== 'name');
+        }
+      });
+    },
+  },
+  'entitlements-count-ignored': {
+    description: '/Entitlements and /Roles ignore count: every value comes back on the first page.',
+    upstream: async () => ({ oktaEntitlements: true }),
+    onRequest: (ctx) => {
+      if (ctx.req.method === 'GET' && /^\/(Entitlements|Roles)\/?$/.test(ctx.req.path)) ctx.req.query.delete('count');
+    },
+  },
+  'entitlement-type-wrong-schema': {
+    description: '/ResourceTypes lists the entitlement types with a schema URN of its own instead of Okta\'s.',
+    upstream: async () => ({ oktaEntitlements: true }),
+    onResponse: (ctx, res) => {
+      if (ctx.req.method !== 'GET' || !/^\/ResourceTypes\/?$/.test(ctx.req.path)) return;
+      editJson(res, (json) => {
+        for (const rt of (json.Resources as Json[] | undefined) ?? []) if (typeof rt.schema === 'string' && rt.schema.startsWith('urn:okta:')) rt.schema = `urn:example:app:${String(rt.name)}`;
+      });
+    },
+  },
+  'user-entitlements-dropped': {
+    description: 'Users are stored without their entitlements and roles (accepted, then lost).',
+    upstream: async () => ({ oktaEntitlements: true }),
+    onRequest: (ctx) => {
+      const target = resourcePath(ctx.req.path);
+      if (target?.type !== 'Users' || !['POST', 'PUT'].includes(ctx.req.method)) return;
+      editRequestJson(ctx.req, (json) => {
+        delete json.entitlements;
+        delete json.roles;
+      });
+    },
+  },
 } satisfies Record<string, Defect>;
 
 /**
@@ -1510,6 +1635,7 @@ function jsonForm(defect: Defect): Defect {
   };
   return {
     description: `${defect.description.replace(/\.$/, '')}, as a SCIM error body with status 500 instead of an HTML page.`,
+    ...(defect.upstream ? { upstream: defect.upstream } : {}),
     ...(defect.onRequest ? { onRequest: async (ctx: HookContext) => asJson(await defect.onRequest!(ctx)) } : {}),
     onResponse: async (ctx: HookContext, res: ProxyResponse) => {
       const replaced = defect.onResponse ? await defect.onResponse(ctx, res) : undefined;
