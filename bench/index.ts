@@ -11,7 +11,9 @@ const BENCHES: BenchModule[] = [serverBench, runBench, fuzzBench, idpBench];
 async function main(): Promise<void> {
   process.stdout.write(`scimproof bench — node ${process.version}, ${cpus().length} CPU(s) (${cpus()[0]?.model ?? 'unknown'})\n\n`);
   const all: Array<{ bench: string } & BenchRow> = [];
-  for (const bench of BENCHES) {
+  // `npm run bench -- idp` runs only the named modules.
+  const only = process.argv.slice(2);
+  for (const bench of BENCHES.filter((b) => only.length === 0 || only.includes(b.name))) {
     process.stdout.write(`running ${bench.name}…\n`);
     const started = performance.now();
     const rows = await bench.run();

@@ -8,6 +8,7 @@
 // to be there (a JSON 500, `{}` or an empty list holds no `/members`, which is not "no members").
 import { URN } from '../spec/json-schemas.ts';
 import { getPointer, parsePointer } from '../util/pointer.ts';
+import { advertisedUser, notAdvertised } from '../spec/advertised.ts';
 import { integer, oneOrMany, paramsObject, TEMPLATE } from './params.ts';
 import { isVerdict, responseOf, successOf } from './response.ts';
 import { defineCheckKind, fail, pass, skip, type JsonSchema, type Verdict } from './types.ts';
@@ -138,6 +139,12 @@ export function checkAssertion(doc: unknown, a: Assertion): Verdict {
   return pass();
 }
 
+/** The attribute a pointer reads (`/name/givenName` → name, `/urn:…:User/department` → urn:…:User:department). */
+function attributeOf(pointer: string): string {
+  const [first = '', second = ''] = pointer.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return first.toLowerCase().startsWith('urn:') ? `${first}:${second}` : first;
+}
+
 type BodyParams = { assert: Assertion | Assertion[]; onlyIfStatus?: number };
 
 export const bodyKind = defineCheckKind<BodyParams>({
@@ -158,11 +165,17 @@ export const bodyKind = defineCheckKind<BodyParams>({
     const res = successOf(ctx, 'a body to judge');
     if (isVerdict(res)) return res;
     if (res.json === undefined) return fail(`the body is not JSON${res.jsonError ? ` (${res.jsonError})` : ''}`, { actual: res.body.slice(0, 200) });
-    const assertions = Array.isArray(ctx.params.assert) ? ctx.params.assert : [ctx.params.assert];
+    const all = Array.isArray(ctx.params.assert) ? ctx.params.assert : [ctx.params.assert];
+    // An attribute the server does not advertise was never sent (src/runner/schema-fit.ts): not judged.
+    const advertised = advertisedUser(ctx.discovery);
+    const unjudged = all.map((a) => notAdvertised(advertised, attributeOf(a.pointer)));
+    const assertions = all.filter((_, i) => unjudged[i] === undefined);
+    if (assertions.length === 0) return skip(`not judged: ${[...new Set(unjudged)].join('; ')}`);
     for (const a of assertions) {
       const verdict = checkAssertion(res.json, a);
       if (verdict.ok !== true) return verdict;
     }
-    return pass();
+    const reasons = [...new Set(unjudged.filter((r) => r !== undefined))];
+    return reasons.length > 0 ? pass(`some assertions were not judged: ${reasons.join('; ')}`) : pass();
   },
 });

@@ -1,7 +1,9 @@
 // `scimproof serve`: the reference SCIM 2.0 server on the command line. Prints the base URL, token and a
 // ready curl line once listening; shuts down cleanly (writing `--data`) on SIGINT/SIGTERM.
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { DataFileError, startServer, type OAuthClient, type OAuthOptions, type RunningServer, type ServerOptions } from '../server/index.ts';
+import { schemaExtensionFromJson, SchemaExtensionError } from '../server/schema-extension.ts';
 import { RunError, UsageError } from './errors.ts';
 
 /** The default token, fixed so the README's curl lines work as printed. */
@@ -26,6 +28,22 @@ interface ServeFlags {
   trustAudience?: string;
   trustSubject?: string;
   oktaEntitlements?: boolean;
+  extension?: string[];
+}
+
+function loadExtension(file: string): NonNullable<ServerOptions['userExtensions']>[number] {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`--extension ${file}: ${(error as NodeJS.ErrnoException).code ? `cannot read the file (${(error as NodeJS.ErrnoException).code})` : `not valid JSON (${(error as Error).message})`}`);
+  }
+  try {
+    return schemaExtensionFromJson(raw, file);
+  } catch (error) {
+    if (error instanceof SchemaExtensionError) throw new UsageError(error.message);
+    throw error;
+  }
 }
 
 function parseIntFlag(name: string, text: string, min: number, max: number): number {
@@ -55,6 +73,7 @@ export function registerServe(program: Command): void {
     .option('--trust-audience <aud>', 'the audience the assertions must carry, e.g. api://<app id>')
     .option('--trust-subject <sub>', 'the subject the assertions must carry (the provisioning service identity)')
     .option('--okta-entitlements', 'publish Okta Identity Governance entitlement and role resource types (/Entitlements, /Roles) with a sample catalogue')
+    .option('--extension <file>', 'add a custom User schema extension (JSON: id, attributes) to /Schemas; repeatable, e.g. fixtures/schemas/acme-user-extension.json', (v: string, prev: string[] = []) => [...prev, v])
     .action(async (flags: ServeFlags) => {
       const options: ServerOptions = {
         port: parseIntFlag('--port', flags.port, 0, 65535),
@@ -73,6 +92,7 @@ export function registerServe(program: Command): void {
       const oauth = oauthOptions(flags);
       if (oauth) options.oauth = oauth;
       if (flags.oktaEntitlements) options.oktaEntitlements = true;
+      if (flags.extension !== undefined) options.userExtensions = flags.extension.map(loadExtension);
 
       let server: RunningServer;
       try {

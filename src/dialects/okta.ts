@@ -19,7 +19,8 @@
 // | importGroups           | startIndex=1, count=100                            | GET /Groups?startIndex=<n>&count=<c> (OKTA-2.2, 2.3) |
 // | findUser               | attribute='userName', value (or userName/externalId/email, picked by attribute) | GET /Users?filter=<attribute>%20eq%20%22<value>%22&startIndex=1&count=100 (OKTA-2.4) |
 // | getUser                | id                                                 | GET /Users/<id> |
-// | createUser             | userName, externalId?, givenName?, familyName?, displayName?, email?, locale='en-US', password?, title?, department?, active=true, omit?: paths, entitlements?: [{value, display?, type?}], roles?: [{value, display?}] | POST /Users with groups:[] and a placeholder password (OKTA-2.4); entitlements and roles as given (okta-oig) |
+// | createUser             | userName, externalId?, givenName?, familyName?, displayName?, email?, locale='en-US', password?, title?, department?, active=true, omit?: paths | POST /Users with groups:[] and a placeholder password (OKTA-2.4; the documented example body, locale included); entitlements?, roles? as given (okta-oig) |
+// |                        | attributes: {scimPath: value}, password?, entitlements?, roles? (mock IdP) | POST /Users with exactly the mapped app profile (no locale unless mapped), then groups:[], password, active |
 // | replaceUserFromCurrent | current (the GET body), changes: {scimPath: value|null} | PUT /Users/<current.id>: the whole resource as returned, changes applied (null removes) (OKTA-2.5) |
 // | deactivateUser         | okta: id · okta-aiw: current                       | okta: PATCH {"op":"replace","value":{"active":false}}; okta-aiw: PUT current with active:false (OKTA-2.6) |
 // | reactivateUser         | okta: id · okta-aiw: current                       | okta: PATCH {"op":"replace","value":{"active":true}} (shape inferred, §5.11); okta-aiw: PUT current with active:true (OKTA-2.7) |
@@ -44,9 +45,11 @@ import {
   DialectArgumentError,
   directoryUser,
   int,
+  isWorkEmail,
   literal,
   matchValue,
   omitList,
+  optRecord,
   optStr,
   patchBody,
   percentQuery,
@@ -57,6 +60,7 @@ import {
   type Args,
   type PatchOperation,
 } from './shared.ts';
+import { extensionUris, parseScimPath, writeScimPath } from './scim-path.ts';
 
 interface Style {
   aiw: boolean;
@@ -112,32 +116,10 @@ function current(args: Args): Record<string, unknown> & { id: string } {
   return c as Record<string, unknown> & { id: string };
 }
 
-/** Sets a SCIM attribute path on a resource in place: `name.givenName`, `urn:…:User:department`, `active`; null removes it. */
+/** Sets a SCIM attribute path on a resource in place (`name.givenName`, `urn:…:User:department`, `phoneNumbers[type eq "work"].value`, `active`); null removes it. */
 export function applyChange(resource: Record<string, unknown>, path: string, value: unknown): void {
-  const urn = /^(urn:.*):([^:]+)$/.exec(path);
-  let node = resource;
-  let parts: string[];
-  if (urn && urn[1]!.split(':').length > 3) {
-    const extKey = Object.keys(node).find((k) => k.toLowerCase() === urn[1]!.toLowerCase()) ?? urn[1]!;
-    if (!node[extKey] || typeof node[extKey] !== 'object') node[extKey] = {};
-    node = node[extKey] as Record<string, unknown>;
-    parts = urn[2]!.split('.');
-  } else {
-    parts = path.split('.');
-  }
-  for (const [i, part] of parts.entries()) {
-    const key = Object.keys(node).find((k) => k.toLowerCase() === part.toLowerCase()) ?? part;
-    if (i === parts.length - 1) {
-      if (value === null) delete node[key];
-      else node[key] = value;
-      return;
-    }
-    if (!node[key] || typeof node[key] !== 'object' || Array.isArray(node[key])) {
-      if (value === null) return;
-      node[key] = {};
-    }
-    node = node[key] as Record<string, unknown>;
-  }
+  const parsed = parseScimPath(path);
+  writeScimPath(resource, parsed, value, { primary: isWorkEmail(parsed) });
 }
 
 function putFromCurrent(args: Args, changes: Record<string, unknown>, purpose: string): DialectRequest {
@@ -146,7 +128,30 @@ function putFromCurrent(args: Args, changes: Record<string, unknown>, purpose: s
   return { method: 'PUT', path: `/Users/${seg(resource.id)}`, json: resource, purpose };
 }
 
+/**
+ * The mock IdP's create: the app profile as mapped (SCIM path → value, in mapping order; an
+ * unmapped attribute such as `locale` is simply absent), then Okta's own additions: `groups: []`,
+ * the placeholder password and `active` (OKTA-2.4).
+ */
+function mappedUserBody(args: Args, attributes: Record<string, unknown>): Record<string, unknown> {
+  const paths = Object.keys(attributes).map((text) => ({ text, path: parseScimPath(text) }));
+  const body: Record<string, unknown> = { schemas: [URN.user, ...extensionUris(paths.map((p) => p.path))] };
+  const userName = paths.find((p) => p.path.uri === undefined && p.path.attribute.toLowerCase() === 'username' && !p.path.sub);
+  if (userName) writeScimPath(body, userName.path, attributes[userName.text]);
+  for (const p of paths) if (p !== userName) writeScimPath(body, p.path, attributes[p.text], { primary: isWorkEmail(p.path) });
+  body.groups = [];
+  const entitlements = grants(args, 'entitlements');
+  if (entitlements) body.entitlements = entitlements;
+  const roles = grants(args, 'roles');
+  if (roles) body.roles = roles;
+  body.password = optStr(args, 'password') ?? '1mz050nq';
+  body.active = true;
+  return body;
+}
+
 function createUserBody(args: Args): Record<string, unknown> {
+  const mapped = optRecord(args, 'attributes');
+  if (mapped) return mappedUserBody(args, mapped);
   const u = directoryUser(args);
   const body: Record<string, unknown> = { schemas: [URN.user], userName: u.userName };
   if (u.givenName !== undefined || u.familyName !== undefined) {

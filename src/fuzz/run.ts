@@ -15,7 +15,8 @@ import { PROPERTIES } from './properties/index.ts';
 import { replayFileName, type ReplayKey } from './replay.ts';
 import { targetSchemas } from './schemas.ts';
 import { FuzzTarget } from './target.ts';
-import { PropertyFailure, type FuzzEnv, type FuzzProperty } from './types.ts';
+import { PropertyFailure, ServerRefusal, type FuzzEnv, type FuzzProperty } from './types.ts';
+import type { ScopeStrategy } from '../runner/scope-probe.ts';
 
 export interface FuzzBudget {
   /** Runs per property (fast-check numRuns). */
@@ -54,6 +55,10 @@ export interface FuzzRunContext {
   aborted?(): boolean;
   /** Re-run exactly these counterexamples instead of searching. */
   replay?: ReplayKey[];
+  /** How queries are limited to one run's users (src/runner/scope-probe.ts). */
+  scope?: ScopeStrategy;
+  /** User attributes required on top of what /Schemas says (`--require`). */
+  requireAttributes?: string[];
 }
 
 export interface FuzzOutcome {
@@ -93,7 +98,8 @@ function replayPathOf(counterexample: unknown): string | undefined {
 
 export async function runFuzzProperties(ctx: FuzzRunContext): Promise<FuzzOutcome> {
   const target = new FuzzTarget({ client: { ...ctx.client, ...(ctx.budget.rate ? { ratePerSecond: ctx.budget.rate } : {}) }, prefix: ctx.prefix, keep: ctx.keep ?? false, ...(ctx.aborted ? { aborted: ctx.aborted } : {}), ...(ctx.onExchange ? { onExchange: ctx.onExchange } : {}) });
-  const env: FuzzEnv = { target, schemas: targetSchemas(ctx.discovery), capabilities: ctx.discovery.capabilities };
+  const env: FuzzEnv = { target, schemas: targetSchemas(ctx.discovery, ctx.requireAttributes ?? []), capabilities: ctx.discovery.capabilities, ...(ctx.scope ? { scope: ctx.scope } : {}) };
+  const refusals: ServerRefusal[] = [];
   const results: CheckResult[] = [];
   const sections: ReportSection[] = [];
   const kept = new Map<Exchange, Exchange>();
@@ -140,8 +146,9 @@ export async function runFuzzProperties(ctx: FuzzRunContext): Promise<FuzzOutcom
       const started = performance.now();
       const replay = ctx.replay?.find((k) => k.property === property.id);
       let verdict: Awaited<ReturnType<typeof fuzzOne>>;
+      const tally: Tally = { judged: 0, refused: [] };
       try {
-        verdict = await fuzzOne(property, env, {
+        verdict = await fuzzOne(property, env, tally, {
           seed: replay?.seed ?? ctx.seed,
           numRuns,
           ...(share ? { timeMs: share } : {}),
@@ -154,6 +161,11 @@ export async function runFuzzProperties(ctx: FuzzRunContext): Promise<FuzzOutcom
         continue;
       }
       const ms = Math.round(performance.now() - started);
+      refusals.push(...tally.refused);
+      if (!verdict.failed && tally.judged === 0 && tally.refused.length > 0) {
+        emit({ ...base, status: 'skip', reason: `not judged: the server refused every generated case with a clean 400 (${tally.refused[0]!.detail.slice(0, 200)}); see fuzz.valid-input-accepted`, exchangeIds: [], ms });
+        continue;
+      }
       if (!verdict.failed) {
         const message = replay ? `the counterexample no longer fails (seed ${replay.seed}, path ${replay.path})` : `${verdict.numRuns} generated cases passed (seed ${ctx.seed})${verdict.interrupted ? ', stopped by the time budget' : ''}`;
         emit({ ...base, status: ctx.aborted?.() ? 'skip' : 'pass', ...(ctx.aborted?.() ? { reason: 'interrupted' } : {}), message, exchangeIds: [], ms });
@@ -192,6 +204,8 @@ export async function runFuzzProperties(ctx: FuzzRunContext): Promise<FuzzOutcom
         },
       });
     }
+    // A finding only when there is one: no refusal means nothing to report beyond the properties.
+    if (refusals.length > 0 && (!ctx.selected || ctx.selected(ACCEPTED_ID))) emit(acceptedResult(refusals, keep));
   } finally {
     await target.close();
   }
@@ -246,12 +260,37 @@ interface Verdict {
 // The plugin is generic over nothing; fast-check types it loosely.
 const timeLimit = (ms: number) => fc.interruptAfterTimeLimit(ms) as unknown as fc.Plugin<[unknown]>;
 
-async function fuzzOne(property: FuzzProperty<unknown>, env: FuzzEnv, options: FuzzOneOptions): Promise<Verdict> {
+/** How many generated cases a property could judge, and which ones the server refused by a rule of its own. */
+interface Tally {
+  judged: number;
+  refused: ServerRefusal[];
+}
+
+const ACCEPTED_ID = 'fuzz.valid-input-accepted';
+
+/** One finding for every clean refusal of a schema-valid request, at SHOULD, with the server's own words. */
+function acceptedResult(refused: readonly ServerRefusal[], keep: (list: readonly Exchange[]) => string[]): CheckResult {
+  const base = { checkId: ACCEPTED_ID, title: 'Generated resources and PATCHes that the schema allows are accepted', area: 'fuzz', suite: 'fuzz', level: 'SHOULD' as const, refs: ['RFC7643-2.2', 'RFC7644-3.3', 'RFC7644-3.12'] };
+  const details = [...new Set(refused.map((r) => r.detail))];
+  return {
+    ...base,
+    status: 'warn',
+    message: `the server refused ${refused.length} generated request(s) that its /Schemas allows, with a clean 400: ${details.slice(0, 3).map((d) => JSON.stringify(d.slice(0, 160))).join('; ')}. A rule of the application, not a protocol failure; IdPs show such errors to the admin (example: ${refused[0]!.message})`,
+    exchangeIds: keep([refused[0]!.exchange]),
+  };
+}
+
+async function fuzzOne(property: FuzzProperty<unknown>, env: FuzzEnv, tally: Tally, options: FuzzOneOptions): Promise<Verdict> {
   let lastFailing: { exchanges: Exchange[]; error: unknown } | undefined;
   const make = (replayPath?: string) =>
     fc.asyncProperty(property.arbitrary(env, replayPath), async (input) => {
       if (env.target.aborted()) return;
       const outcome = await env.target.run(() => property.check(env, input));
+      if (outcome.error instanceof ServerRefusal) {
+        tally.refused.push(outcome.error);
+        return;
+      }
+      if (!('error' in outcome) || outcome.error === undefined) tally.judged++;
       if ('error' in outcome && outcome.error !== undefined) {
         lastFailing = { exchanges: outcome.exchanges, error: outcome.error };
         throw outcome.error;

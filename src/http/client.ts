@@ -33,6 +33,11 @@ export interface ClientOptions {
   onExchange?: (exchange: Exchange) => void;
   /** How often a 429 Too Many Requests is retried after its Retry-After (default 3; 0 = never). */
   retries429?: number;
+  /**
+   * Keep every exchange in `exchanges` (default true). A long-running sender (the mock IdP) turns
+   * it off and takes each exchange from `send`'s result, so memory does not grow with each request.
+   */
+  retainExchanges?: boolean;
 }
 
 export interface OutgoingRequest {
@@ -97,6 +102,8 @@ export function createClient(options: ClientOptions): ScimClient {
   });
   const redactor = createRedactor([...authSecrets(options.auth), ...(options.secrets ?? [])]);
   const exchanges: Exchange[] = [];
+  const retain = options.retainExchanges ?? true;
+  let sent = 0;
   const minGapMs = options.ratePerSecond && options.ratePerSecond > 0 ? 1000 / options.ratePerSecond : 0;
   let nextSlot = 0;
 
@@ -197,7 +204,7 @@ export function createClient(options: ClientOptions): ScimClient {
       }
     }
     const exchange: Exchange = {
-      id: `x${String(exchanges.length + 1).padStart(4, '0')}`,
+      id: `x${String(++sent).padStart(4, '0')}`,
       ...(req.origin ? { origin: req.origin } : {}),
       request: recordedRequest,
       ...(response ? { response } : {}),
@@ -206,7 +213,7 @@ export function createClient(options: ClientOptions): ScimClient {
       ms: Math.round((performance.now() - started) * 10) / 10,
       curl: toCurl(recordedRequest),
     };
-    exchanges.push(exchange);
+    if (retain) exchanges.push(exchange);
     options.onExchange?.(exchange);
     return exchange;
   }

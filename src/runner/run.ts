@@ -4,7 +4,8 @@
 // meta.runError set, so a report is written either way.
 import { randomBytes } from 'node:crypto';
 import { createClient, DEFAULT_TIMEOUT_MS, type Auth, type ScimClient } from '../http/client.ts';
-import type { CheckResult, CleanupEntry, Discovery, Exchange, RunRecord, Summary } from '../record/types.ts';
+import type { CheckResult, CleanupEntry, Discovery, Exchange, ReportSection, RunRecord, Summary } from '../record/types.ts';
+import { LeftOutLog } from './left-out-log.ts';
 import { loadSuites, SuiteError } from '../suite/load.ts';
 import type { LoadedSuite } from '../suite/types.ts';
 import { TOOL_NAME, TOOL_VERSION } from '../version.ts';
@@ -12,6 +13,8 @@ import { createRandom } from '../util/random.ts';
 import { CleanupJournal } from './cleanup.ts';
 import { buildDiscovery, requiredAttributes } from './discovery.ts';
 import { runScenario, type ScenarioContext } from './scenario.ts';
+import { probeScope, type ScopeStrategy } from './scope-probe.ts';
+import { filterSupportSection } from './filter-support.ts';
 import { diagnoseTarget } from './preflight.ts';
 import { selector } from './select.ts';
 import { TimeoutBreaker } from './breaker.ts';
@@ -108,10 +111,12 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
   let target = options.url ?? '(embedded reference server)';
   let fuzz: FuzzOutcome | undefined;
   let coreSuites: LoadedSuite[] = [];
+  const leftOut = new LeftOutLog();
+  let loaded: LoadedSuite[] = [];
 
   try {
     // `fuzz` is not a folder of suite files: it runs after the data suites (src/fuzz).
-    const suites = loadSuites(['discovery', ...options.suites.filter((s) => s !== 'discovery' && s !== 'fuzz')], options.suitesDir);
+    const suites = (loaded = loadSuites(['discovery', ...options.suites.filter((s) => s !== 'discovery' && s !== 'fuzz')], options.suitesDir));
     // An IdP verdict relies on core checks (authentication, the userName filter …): a run of the
     // replay packs alone runs those too, so the verdict is not computed without its evidence.
     coreSuites = suites.filter((s) => s.suite === 'core');
@@ -168,6 +173,7 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
       },
       aborted: () => (options.signal?.aborted ?? false) || breaker.tripped,
       wrongAuth,
+      onLeftOut: (origin, list) => leftOut.record(origin, list),
     };
     try {
       const [discoverySuite, ...rest] = suites as [LoadedSuite, ...LoadedSuite[]];
@@ -177,6 +183,11 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
       // RFC 7643 §4.1.1 makes userName required whatever /Schemas says.
       runVars.requiredUserAttributes = [...new Set(['userName', ...requiredAttributes(discovery), ...(options.requireAttributes ?? [])])];
       runError = diagnoseTarget(client.exchanges);
+      if (!runError && (options.suites.includes('core') || options.suites.includes('fuzz') || dependencies.length > 0)) {
+        const scope = await probeScope(client, prefix, discovery);
+        discovery.capabilities.scopedQueries = scope !== undefined;
+        if (scope) runVars.scopeStrategy = scope;
+      }
       if (!runError && dependencies.length > 0) {
         const onlyReliedOn: ScenarioContext = { ...ctx, selected: (id) => reliedOn.has(id) && select(id) };
         for (const suite of dependencies) await runSuite(suite, onlyReliedOn, options.events, false);
@@ -214,6 +225,8 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
           ...(options.events?.onExchange ? { onExchange: options.events.onExchange } : {}),
           aborted: ctx.aborted,
           ...(replay ? { replay } : {}),
+          ...(runVars.scopeStrategy ? { scope: runVars.scopeStrategy as ScopeStrategy } : {}),
+          ...(options.requireAttributes ? { requireAttributes: options.requireAttributes } : {}),
         });
       }
       if (options.baseline && !ctx.aborted()) for (const stale of staleWaivers(results, options.baseline)) ctx.onResult(stale);
@@ -255,7 +268,7 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
     exchanges: [...(client ? client.exchanges : []), ...(fuzz?.exchanges ?? [])],
     results,
     cleanup: [...cleanup, ...(fuzz?.cleanup ?? [])],
-    ...(fuzz && fuzz.sections.length > 0 ? { sections: fuzz.sections } : {}),
+    ...sectionsOf([...leftOut.sections(), ...[filterSupportSection(loaded, results)].filter((s) => s !== undefined), ...(fuzz?.sections ?? [])]),
     ...(runError ? {} : idpVerdictsOf(results, coreSuites)),
     summary: summarize(results),
   };
@@ -274,6 +287,10 @@ async function runSuite(suite: LoadedSuite, ctx: ScenarioContext, events: RunEve
     }
   }
   return captured;
+}
+
+function sectionsOf(sections: ReportSection[]): { sections?: ReportSection[] } {
+  return sections.length > 0 ? { sections } : {};
 }
 
 function idpVerdictsOf(results: CheckResult[], coreSuites: readonly LoadedSuite[]): { idpVerdicts?: RunRecord['idpVerdicts'] } {

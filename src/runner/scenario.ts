@@ -12,7 +12,11 @@ import { getPointer } from '../util/pointer.ts';
 import { buildDialectRequest } from '../dialects/index.ts';
 import { DialectArgumentError } from '../dialects/shared.ts';
 import { describeCapability } from './discovery.ts';
-import { MissingVariable, omitPath, render } from './template.ts';
+import { MissingVariable, render } from './template.ts';
+import { leaveOut } from './leave-out.ts';
+import { fitRequest, type LeftOut } from './schema-fit.ts';
+import { scopeFilter, type ScopeStrategy } from './scope-probe.ts';
+import { advertisedUser } from '../spec/advertised.ts';
 import { asConsequence, causeFromResult, describeExchange, failedOutcome, failedWriteBefore, failureOf, withCause, type Judged, type StepRun } from './consequences.ts';
 
 export interface ScenarioContext {
@@ -26,6 +30,8 @@ export interface ScenarioContext {
   aborted(): boolean;
   /** Credentials used by `auth: wrong-*` probes. */
   wrongAuth: { bearer: Auth; basic: Auth };
+  /** Told what a request left out because the server does not advertise it (schema-fit.ts). */
+  onLeftOut?(origin: NonNullable<OutgoingRequest['origin']>, leftOut: LeftOut[]): void;
 }
 
 interface StepInstance {
@@ -50,7 +56,9 @@ export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx
   // A random id of the scenario's own: an id one scenario makes a server take (a PUT naming another
   // id) must not turn up as "an id that does not exist" in another.
   const randomUuid = uuidFrom(`${String(ctx.runVars.randomUuid)}:${scenario.id}:${variant ?? ''}`);
-  const vars: Record<string, unknown> = { ...ctx.runVars, randomUuid, scenario: { tag }, ...(variant ? { dialect: variant } : {}) };
+  const strategy = ctx.runVars.scopeStrategy as ScopeStrategy | undefined;
+  // `{{scenario.scope}}`: a filter that selects this scenario's users (scope-probe.ts).
+  const vars: Record<string, unknown> = { ...ctx.runVars, randomUuid, scenario: { tag, ...(strategy ? { scope: scopeFilter(strategy, tag) } : {}) }, ...(variant ? { dialect: variant } : {}) };
   const pointerBase = `${suite.file}#/scenarios/${scenarioIndex}`;
   const instances = expand(scenario, vars);
   const idOf = (e: Expectation, instance: StepInstance): string => displayId({ baseId: e.id, ...(variant ? { variant } : {}), ...(instance.item !== undefined ? { item: String(instance.item) } : {}) });
@@ -122,7 +130,14 @@ export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx
       if (!step.continueOnFailure) stop = { reason, ...(cause ? { cause } : {}) };
       continue;
     }
-    const exchange = await ctx.client.send(request);
+    // Like an IdP's attribute mapping, requests carry only attributes the server advertises.
+    const fitted = fitRequest(request, advertisedUser(ctx.discovery));
+    if ('skip' in fitted) {
+      skipAll(fitted.skip);
+      continue;
+    }
+    if (fitted.leftOut.length > 0) ctx.onLeftOut?.(origin, fitted.leftOut);
+    const exchange = await ctx.client.send(fitted.request);
     const captureProblem = capture(step, exchange, vars);
     const run: StepRun = { exchange, judged: [] };
     for (const name of Object.keys(step.capture ?? {})) capturedBy.set(name, run);
@@ -205,7 +220,7 @@ function buildRequest(step: Step, vars: Record<string, unknown>, ctx: ScenarioCo
     return { method: built.method, path: built.path, ...(built.headers ? { headers: built.headers } : {}), ...(built.json !== undefined ? { json: built.json } : {}), auth: 'default', ...(origin ? { origin } : {}) };
   }
   let body = send.body === undefined ? undefined : render(send.body, vars);
-  for (const path of send.omit ?? []) body = omitPath(body, render(path, vars));
+  for (const path of send.omit ?? []) body = leaveOut(body, render(path, vars), ctx.discovery);
   const auth = send.auth === 'none' ? ({ kind: 'none' } as const) : send.auth === 'wrong-bearer' ? ctx.wrongAuth.bearer : send.auth === 'wrong-basic' ? ctx.wrongAuth.basic : 'default';
   return {
     method: send.method ?? 'GET',

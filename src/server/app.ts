@@ -3,6 +3,7 @@
 // The routes live in routes/, by concern; this module wires them up in an order that matters: hono
 // tries handlers in registration order, so each path's 405 catch-all comes after its methods.
 import { Hono } from 'hono';
+import type { SchemaDefinition } from '../spec/scim-schemas.ts';
 import { requireCredentials } from './middleware/auth.ts';
 import { addOAuthMetadata, addTokenEndpoint, type OAuthOptions, type TokenService } from './oauth/token-endpoint.ts';
 import { scimErrors, unknownRoute } from './middleware/errors.ts';
@@ -25,6 +26,8 @@ export interface AppOptions {
   basic?: { user: string; password: string };
   /** Extra required User attributes (`name.givenName`, `urn:…:enterprise:2.0:User:department`). */
   require?: string[];
+  /** Custom User schema extensions (a vendor's own URN), served in /Schemas and accepted on writes. */
+  userExtensions?: SchemaDefinition[];
   maxBodyBytes?: number;
   /** Page size cap, advertised as `filter.maxResults`. */
   maxResults?: number;
@@ -53,7 +56,7 @@ const DEFAULT_MAX_RESULTS = 1000;
 
 export function createApp(options: AppOptions): ScimApp {
   const basePath = normalizeBasePath(options.basePath ?? '/scim/v2');
-  const types = buildResourceTypes(options.require ?? []);
+  const types = buildResourceTypes(options.require ?? [], options.userExtensions ?? []);
   const store = options.store ?? new Store();
   const ctx: RouteContext = {
     types,

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { createServer, type Server } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
-import { URN } from '../spec/scim-schemas.ts';
+import { URN, type SchemaDefinition } from '../spec/scim-schemas.ts';
 import { createApp, SCIM_CONTENT_TYPE, scimResponse, type ScimApp } from './app.ts';
 import type { OAuthOptions } from './oauth/token-endpoint.ts';
 import { SAMPLE_CATALOGUE, type EntitlementCatalogue } from './okta-entitlements.ts';
@@ -30,6 +30,8 @@ export interface ServerOptions {
   token?: string;
   basic?: { user: string; password: string };
   require?: string[];
+  /** Custom User schema extensions (a vendor's own URN), served in /Schemas and accepted on writes. */
+  userExtensions?: SchemaDefinition[];
   /** Pre-create this many users and a group holding them (only into an empty store). */
   seed?: number;
   /** JSON snapshot loaded at start and written on change and on close. */
@@ -78,6 +80,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     store,
     ...(options.basic ? { basic: options.basic } : {}),
     ...(options.require ? { require: options.require } : {}),
+    ...(options.userExtensions ? { userExtensions: options.userExtensions } : {}),
     ...(options.maxBodyBytes !== undefined ? { maxBodyBytes: options.maxBodyBytes } : {}),
     ...(options.maxResults !== undefined ? { maxResults: options.maxResults } : {}),
     ...(options.basePath !== undefined ? { basePath: options.basePath } : {}),

@@ -247,6 +247,12 @@ function nestingDepth(text: string | undefined): number {
 const authenticated = (ctx: HookContext): boolean => ctx.req.headers.authorization === `Bearer ${ctx.token}`;
 
 /** A server whose code path for such a request throws: an HTML 500 instead of an answer. */
+/** Does a filter use an operator other than eq and and (string literals aside)? */
+function usesOtherOperator(filter: string | null): boolean {
+  const bare = (filter ?? '').replace(/"(?:[^"\\]|\\.)*"/g, '""');
+  return /\b(sw|co|ew|ne|gt|ge|lt|le|pr|or|not)\b|\[/i.test(bare);
+}
+
 function crashWhen(crashes: (req: ProxyRequest) => boolean, description: string): Defect {
   return {
     description,
@@ -715,6 +721,20 @@ export const DEFECTS = {
       if (isObject(json) && Array.isArray(json.Resources)) res.body = JSON.stringify(json.Resources);
     },
   },
+  'subattribute-required-not-enforced': {
+    description: '/Schemas marks phoneNumbers.value required, yet a phone number without a value is accepted.',
+    onResponse: (ctx, res) => {
+      if (ctx.req.method !== 'GET' || ctx.req.path.replace(/\/$/, '') !== '/Schemas') return;
+      editJson(res, (json) => {
+        for (const schema of Array.isArray(json.Resources) ? json.Resources : []) {
+          for (const attr of isObject(schema) && Array.isArray(schema.attributes) ? schema.attributes : []) {
+            if (!isObject(attr) || attr.name !== 'phoneNumbers' || !Array.isArray(attr.subAttributes)) continue;
+            for (const sub of attr.subAttributes) if (isObject(sub) && sub.name === 'value') sub.required = true;
+          }
+        }
+      });
+    },
+  },
   'spc-missing': {
     description: '/ServiceProviderConfig answers 404.',
     onRequest: (ctx) => {
@@ -795,6 +815,13 @@ export const DEFECTS = {
     description: 'A filter on externalId answers 400 invalidFilter.',
     onRequest: (ctx) => {
       if (isListRequest(ctx.req) && /externalId/i.test(ctx.req.query.get('filter') ?? '')) return scimError(400, 'Filtering on externalId is not supported', 'invalidFilter');
+    },
+  },
+  'filter-operator-500': crashWhen((req) => usesOtherOperator(req.query.get('filter')), 'A filter using any operator but eq and and (sw, co, ne, or, not, pr, gt, a value filter …) answers 500 instead of 400 invalidFilter.'),
+  'filter-operator-400-invalid-value': {
+    description: 'A filter using any operator but eq and and answers 400 invalidValue, not the invalidFilter that says "not supported".',
+    onRequest: (ctx) => {
+      if (isListRequest(ctx.req) && usesOtherOperator(ctx.req.query.get('filter'))) return scimError(400, 'This filter is not allowed', 'invalidValue');
     },
   },
   'search-unsupported': {

@@ -680,6 +680,27 @@ const PROBES_BY_NAME = {
     clean: 200,
     faulty: 400,
   },
+  'subattribute-required-not-enforced': {
+    observe: async (call) => {
+      const schemas = (await call('GET', '/Schemas')).json as { Resources: { id: string; attributes: { name: string; subAttributes?: { name: string; required: boolean }[] }[] }[] };
+      const user = schemas.Resources.find((s) => s.id === SCHEMA.user)!;
+      const advertised = user.attributes.find((a) => a.name === 'phoneNumbers')!.subAttributes!.find((s) => s.name === 'value')!.required;
+      const created = await call('POST', '/Users', { schemas: [SCHEMA.user], userName: fresh('phone'), phoneNumbers: [{ type: 'work' }] });
+      return [advertised, created.status];
+    },
+    clean: [false, 201],
+    faulty: [true, 201],
+  },
+  'filter-operator-500': {
+    observe: async (call) => [(await call('GET', `/Users?${filterQuery('userName sw "a" or userName eq "b"')}`)).status, (await call('GET', `/Users?${filterQuery('userName eq "a" and active eq true')}`)).status],
+    clean: [200, 200],
+    faulty: [500, 200],
+  },
+  'filter-operator-400-invalid-value': {
+    observe: async (call) => [(await call('GET', `/Users?${filterQuery('userName sw "a"')}`)).status, (await call('GET', `/Users?${filterQuery('userName eq "a"')}`)).status],
+    clean: [200, 200],
+    faulty: [400, 200],
+  },
   'search-unsupported': {
     observe: async (call) => {
       const search = { schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], filter: 'userName pr', count: 1 };
