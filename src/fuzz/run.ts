@@ -270,7 +270,7 @@ const ACCEPTED_ID = 'fuzz.valid-input-accepted';
 
 /** One finding for every clean refusal of a schema-valid request, at SHOULD, with the server's own words. */
 function acceptedResult(refused: readonly ServerRefusal[], keep: (list: readonly Exchange[]) => string[]): CheckResult {
-  const base = { checkId: ACCEPTED_ID, title: 'Generated resources and PATCHes that the schema allows are accepted', area: 'fuzz', suite: 'fuzz', level: 'SHOULD' as const, refs: ['RFC7643-2.2', 'RFC7644-3.3', 'RFC7644-3.12'] };
+  const base = { checkId: ACCEPTED_ID, baseId: ACCEPTED_ID, title: 'Generated resources and PATCHes that the schema allows are accepted', area: 'fuzz', suite: 'fuzz', level: 'SHOULD' as const, refs: ['RFC7643-2.2', 'RFC7644-3.3', 'RFC7644-3.12'] };
   const details = [...new Set(refused.map((r) => r.detail))];
   return {
     ...base,
