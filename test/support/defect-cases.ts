@@ -146,7 +146,7 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
       'okta.user.lookup-miss[okta]': 'a query must answer 200 with a ListResponse, got HTTP 404',
       'okta.aiw.user.lookup-miss.empty-list[okta-aiw]': 'a query must answer 200 with a ListResponse, got HTTP 404',
     },
-    consequences: ['users.delete.gone-from-list', 'filter.datetime-gt', 'entra.delete.unmatched[entra]', 'entra.delete.unmatched[entra-compliant]'],
+    consequences: ['users.delete.gone-from-list', 'entra.delete.unmatched[entra]', 'entra.delete.unmatched[entra-compliant]'],
     verdicts: { fail: ['entra', 'entra-compliant', 'okta', 'okta-aiw'], work: [] },
   },
   'invalid-filter-500': {
@@ -500,6 +500,12 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
     },
     verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
   },
+  'subattribute-required-not-enforced': {
+    primary: {
+      'users.required.rejected[phoneNumbers.value]': 'expected HTTP 400',
+    },
+    verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
+  },
   'spc-missing': {
     primary: {
       'discovery.spc.status': 'detail: "Endpoint not found")',
@@ -559,8 +565,17 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
   'externalid-filter-unsupported': {
     primary: {
       'filter.externalid-eq': 'a query must answer 200 with a ListResponse, got HTTP 400',
-      'filter.pr': 'a query must answer 200 with a ListResponse, got HTTP 400',
     },
+    verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
+  },
+  'filter-operator-500': {
+    primary: {},
+    consequences: ['filter.sw', 'filter.co-ew-and', 'filter.or', 'filter.not', 'filter.ne', 'filter.pr', 'filter.value-path', 'filter.datetime-gt', 'filter.datetime-gt.matches', 'robustness.filter-garbage', 'responses.content-type'],
+    verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
+  },
+  'filter-operator-400-invalid-value': {
+    primary: {},
+    consequences: ['filter.sw', 'filter.co-ew-and', 'filter.or', 'filter.not', 'filter.ne', 'filter.pr', 'filter.value-path', 'filter.datetime-gt', 'filter.datetime-gt.matches'],
     verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
   },
   'search-unsupported': {
@@ -952,7 +967,7 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
     primary: {
       'okta.aiw.user.lookup-miss.status[okta-aiw]': 'expected HTTP 200 or 404',
     },
-    consequences: ['users.delete.gone-from-list', 'filter.miss-empty-list', 'filter.datetime-gt', 'robustness.filter-quote', 'robustness.filter-unicode', 'entra.test-connection.status[entra]', 'entra.test-connection.empty-list[entra]', 'entra.test-connection.content-type[entra]', 'entra.test-connection.status[entra-compliant]', 'entra.test-connection.empty-list[entra-compliant]', 'entra.test-connection.content-type[entra-compliant]', 'entra.test-connection.groups-empty-list[entra]', 'entra.test-connection.groups-empty-list[entra-compliant]', 'entra.create.match-miss[entra]', 'entra.delete.unmatched[entra]', 'entra.create.match-miss[entra-compliant]', 'entra.delete.unmatched[entra-compliant]', 'entra.group.match-miss[entra]', 'entra.group.match-miss[entra-compliant]', 'okta.spec.3.miss[okta]', 'okta.spec.5.absent[okta]', 'okta.user.lookup-miss[okta]', 'okta.aiw.user.lookup-miss.empty-list[okta-aiw]', 'responses.content-type'],
+    consequences: ['users.delete.gone-from-list', 'filter.miss-empty-list', 'robustness.filter-quote', 'robustness.filter-unicode', 'entra.test-connection.status[entra]', 'entra.test-connection.empty-list[entra]', 'entra.test-connection.content-type[entra]', 'entra.test-connection.status[entra-compliant]', 'entra.test-connection.empty-list[entra-compliant]', 'entra.test-connection.content-type[entra-compliant]', 'entra.test-connection.groups-empty-list[entra]', 'entra.test-connection.groups-empty-list[entra-compliant]', 'entra.create.match-miss[entra]', 'entra.delete.unmatched[entra]', 'entra.create.match-miss[entra-compliant]', 'entra.delete.unmatched[entra-compliant]', 'entra.group.match-miss[entra]', 'entra.group.match-miss[entra-compliant]', 'okta.spec.3.miss[okta]', 'okta.spec.5.absent[okta]', 'okta.user.lookup-miss[okta]', 'okta.aiw.user.lookup-miss.empty-list[okta-aiw]', 'responses.content-type'],
     verdicts: { fail: ['entra', 'entra-compliant', 'okta', 'okta-aiw'], work: [] },
   },
   'list-counts-as-strings': {
@@ -963,7 +978,7 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
       'okta.import.integers[okta]': '/totalResults must be integer, got string',
       'okta.import.integers[okta-aiw]': '/totalResults must be integer, got string',
     },
-    consequences: ['discovery.users.list', 'users.delete.gone-from-list', 'filter.username-eq', 'filter.username-eq.schema', 'filter.username-eq.case-insensitive', 'filter.attribute-name-case-insensitive', 'filter.miss-empty-list', 'filter.externalid-eq', 'filter.sw', 'filter.co-ew-and', 'filter.or', 'filter.not', 'filter.ne', 'filter.pr', 'filter.boolean', 'filter.sub-attribute', 'filter.value-path', 'filter.urn-qualified', 'filter.datetime-gt', 'filter.datetime-gt.matches', 'paging.first-page', 'paging.middle-page', 'paging.last-page', 'paging.items-per-page', 'paging.count-zero', 'paging.beyond-end', 'paging.start-index-below-one', 'paging.count-only', 'entra.test-connection.empty-list[entra]', 'entra.test-connection.empty-list[entra-compliant]', 'entra.test-connection.groups-empty-list[entra]', 'entra.test-connection.groups-empty-list[entra-compliant]', 'entra.create.match-miss[entra]', 'entra.create.match-hit[entra]', 'entra.disable.still-matched[entra]', 'entra.delete.unmatched[entra]', 'entra.create.match-miss[entra-compliant]', 'entra.create.match-hit[entra-compliant]', 'entra.disable.still-matched[entra-compliant]', 'entra.delete.unmatched[entra-compliant]', 'entra.group.match-miss[entra]', 'entra.group.match-hit[entra]', 'entra.group.match-miss[entra-compliant]', 'entra.group.match-hit[entra-compliant]', 'entra.paging.first-page[entra]', 'entra.paging.second-page[entra]', 'entra.paging.third-page[entra]', 'okta.spec.1.list[okta]', 'okta.spec.1.count[okta]', 'okta.spec.3.miss[okta]', 'okta.spec.5.absent[okta]', 'okta.spec.9.case-insensitive[okta]', 'okta.user.lookup-miss[okta]', 'okta.user.lookup-hit[okta]', 'okta.user.reassign.lookup[okta]', 'okta.aiw.user.lookup-miss.empty-list[okta-aiw]', 'okta.aiw.user.lookup-hit[okta-aiw]', 'okta.aiw.user.reassign.lookup[okta-aiw]', 'okta.connector.list[okta]', 'okta.connector.count[okta]', 'okta.import.first-page[okta]', 'okta.import.next-page[okta]', 'okta.connector.list[okta-aiw]', 'okta.connector.count[okta-aiw]', 'okta.import.first-page[okta-aiw]', 'okta.import.next-page[okta-aiw]', 'okta.group.import[okta]', 'responses.schema'],
+    consequences: ['discovery.users.list', 'users.delete.gone-from-list', 'filter.username-eq', 'filter.username-eq.schema', 'filter.username-eq.case-insensitive', 'filter.attribute-name-case-insensitive', 'filter.miss-empty-list', 'filter.externalid-eq', 'entra.test-connection.empty-list[entra]', 'entra.test-connection.empty-list[entra-compliant]', 'entra.test-connection.groups-empty-list[entra]', 'entra.test-connection.groups-empty-list[entra-compliant]', 'entra.create.match-miss[entra]', 'entra.create.match-hit[entra]', 'entra.disable.still-matched[entra]', 'entra.delete.unmatched[entra]', 'entra.create.match-miss[entra-compliant]', 'entra.create.match-hit[entra-compliant]', 'entra.disable.still-matched[entra-compliant]', 'entra.delete.unmatched[entra-compliant]', 'entra.group.match-miss[entra]', 'entra.group.match-hit[entra]', 'entra.group.match-miss[entra-compliant]', 'entra.group.match-hit[entra-compliant]', 'entra.paging.first-page[entra]', 'entra.paging.second-page[entra]', 'entra.paging.third-page[entra]', 'okta.spec.1.list[okta]', 'okta.spec.1.count[okta]', 'okta.spec.3.miss[okta]', 'okta.spec.5.absent[okta]', 'okta.spec.9.case-insensitive[okta]', 'okta.user.lookup-miss[okta]', 'okta.user.lookup-hit[okta]', 'okta.user.reassign.lookup[okta]', 'okta.aiw.user.lookup-miss.empty-list[okta-aiw]', 'okta.aiw.user.lookup-hit[okta-aiw]', 'okta.aiw.user.reassign.lookup[okta-aiw]', 'okta.connector.list[okta]', 'okta.connector.count[okta]', 'okta.import.first-page[okta]', 'okta.import.next-page[okta]', 'okta.connector.list[okta-aiw]', 'okta.connector.count[okta-aiw]', 'okta.import.first-page[okta-aiw]', 'okta.import.next-page[okta-aiw]', 'okta.group.import[okta]', 'responses.schema'],
     verdicts: { fail: ['entra', 'entra-compliant', 'okta', 'okta-aiw'], work: [] },
   },
   'groups-list-500': {
@@ -1182,6 +1197,41 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
     consequences: ['etag.current-if-match-200', 'etag.version-changes'],
     verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
   },
+  'put-unknown-creates': {
+    primary: {
+      'errors.put-unknown.404': 'expected HTTP 404',
+    },
+    verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
+  },
+  'delete-unknown-204': {
+    primary: {
+      'users.delete.twice-404': 'expected HTTP 404',
+      'errors.delete-unknown.404': 'expected HTTP 404',
+    },
+    verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
+  },
+  'password-rejected': {
+    primary: {
+      'users.password.create-accepted': 'detail: "password is not supported")',
+    },
+    consequences: ['users.password.not-returned-on-create', 'okta.user.create.status[okta]', 'okta.user.create.body[okta]', 'okta.user.create.no-password[okta]', 'okta.aiw.user.create.status[okta-aiw]', 'okta.aiw.user.create.body[okta-aiw]', 'okta.aiw.user.create.no-password[okta-aiw]'],
+    verdicts: { fail: ['okta', 'okta-aiw'], work: ['entra', 'entra-compliant'] },
+  },
+  'empty-members-rejected': {
+    primary: {
+      'groups.create.empty-members': 'detail: "members must not be empty")',
+    },
+    consequences: ['okta.group.create.status[okta]', 'okta.group.create.body[okta]'],
+    verdicts: { fail: ['okta', 'okta-aiw'], work: ['entra', 'entra-compliant'] },
+  },
+  'group-created-without-id': {
+    primary: {
+      'entra.group.create.id[entra]': '/id must be string, got nothing',
+      'entra.group.create.id[entra-compliant]': '/id must be string, got nothing',
+    },
+    consequences: ['groups.create.schema', 'groups.create.echo', 'okta.group.create.body[okta]', 'responses.schema'],
+    verdicts: { fail: ['entra', 'entra-compliant', 'okta'], work: ['okta-aiw'] },
+  },
   'user-get-500-json': {
     primary: {},
     consequences: ['users.get.status', 'users.get.schema', 'users.get.same', 'users.get.meta', 'users.get.version', 'users.get.meta-version', 'users.enterprise.read', 'users.enterprise.patch', 'users.password.not-returned-on-get', 'users.replace.clears-omitted', 'users.id-immutable', 'groups.user-groups-attribute', 'patch.replace', 'patch.add', 'patch.remove', 'patch.replace-without-path', 'patch.value-path', 'patch.primary-exclusive', 'patch.add-appends', 'patch.remove-value-filter', 'patch.atomic', 'patch.id-unchanged', 'patch.disable', 'attributes.get.only-requested', 'attributes.get.excluded', 'attributes.get.sub-attribute', 'etag.stale-if-match-unchanged', 'entra.get.status[entra]', 'entra.update.multi.applied[entra]', 'entra.update.single.applied[entra]', 'entra.disable.still-readable[entra]', 'entra.disable.applied[entra]', 'entra.enable.applied[entra]', 'entra.get.status[entra-compliant]', 'entra.update.multi.applied[entra-compliant]', 'entra.update.single.applied[entra-compliant]', 'entra.disable.still-readable[entra-compliant]', 'entra.disable.applied[entra-compliant]', 'entra.enable.applied[entra-compliant]', 'entra.disable.boolean.applied[entra]', 'entra.manager.set.applied[entra]', 'entra.manager.change.applied[entra]', 'entra.manager.legacy.applied[entra]', 'entra.manager.set.applied[entra-compliant]', 'entra.manager.change.applied[entra-compliant]', 'entra.manager.legacy.applied[entra-compliant]', 'okta.spec.2.status[okta]', 'okta.spec.2.same-id[okta]', 'okta.spec.7.same[okta]', 'okta.user.update.get[okta]', 'okta.aiw.user.update.get[okta-aiw]'],
@@ -1216,7 +1266,7 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
   },
   'filter-miss-500-json': {
     primary: {},
-    consequences: ['users.delete.gone-from-list', 'filter.miss-empty-list', 'filter.datetime-gt', 'robustness.filter-quote', 'robustness.filter-unicode', 'entra.test-connection.status[entra]', 'entra.test-connection.empty-list[entra]', 'entra.test-connection.status[entra-compliant]', 'entra.test-connection.empty-list[entra-compliant]', 'entra.test-connection.groups-empty-list[entra]', 'entra.test-connection.groups-empty-list[entra-compliant]', 'entra.create.match-miss[entra]', 'entra.delete.unmatched[entra]', 'entra.create.match-miss[entra-compliant]', 'entra.delete.unmatched[entra-compliant]', 'entra.group.match-miss[entra]', 'entra.group.match-miss[entra-compliant]', 'okta.spec.3.miss[okta]', 'okta.spec.5.absent[okta]', 'okta.user.lookup-miss[okta]', 'okta.aiw.user.lookup-miss.status[okta-aiw]', 'okta.aiw.user.lookup-miss.empty-list[okta-aiw]'],
+    consequences: ['users.delete.gone-from-list', 'filter.miss-empty-list', 'robustness.filter-quote', 'robustness.filter-unicode', 'entra.test-connection.status[entra]', 'entra.test-connection.empty-list[entra]', 'entra.test-connection.status[entra-compliant]', 'entra.test-connection.empty-list[entra-compliant]', 'entra.test-connection.groups-empty-list[entra]', 'entra.test-connection.groups-empty-list[entra-compliant]', 'entra.create.match-miss[entra]', 'entra.delete.unmatched[entra]', 'entra.create.match-miss[entra-compliant]', 'entra.delete.unmatched[entra-compliant]', 'entra.group.match-miss[entra]', 'entra.group.match-miss[entra-compliant]', 'okta.spec.3.miss[okta]', 'okta.spec.5.absent[okta]', 'okta.user.lookup-miss[okta]', 'okta.aiw.user.lookup-miss.status[okta-aiw]', 'okta.aiw.user.lookup-miss.empty-list[okta-aiw]'],
     verdicts: { fail: ['entra', 'entra-compliant', 'okta', 'okta-aiw'], work: [] },
   },
   'groups-list-500-json': {
@@ -1274,39 +1324,10 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
     consequences: ['users.enterprise.create', 'users.delete.username-free', 'users.optional-missing.family-name', 'users.optional-missing.given-name', 'users.optional-missing.name', 'users.optional-missing.email', 'errors.wrong-type.username', 'errors.wrong-type.username-no-5xx', 'errors.wrong-type.emails', 'errors.wrong-type.emails-no-5xx', 'errors.wrong-type.active', 'errors.wrong-type.active-no-5xx', 'errors.wrong-type.name-no-5xx'],
     verdicts: { fail: ['entra', 'entra-compliant'], work: ['okta', 'okta-aiw'] },
   },
-  'put-unknown-creates': {
+  'filter-pr-ignored': {
     primary: {
-      'errors.put-unknown.404': 'expected HTTP 404',
+      'filter.pr': 'totalResults is 2, expected 1 (the number of matching resources)',
     },
     verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
-  },
-  'delete-unknown-204': {
-    primary: {
-      'users.delete.twice-404': 'expected HTTP 404',
-      'errors.delete-unknown.404': 'expected HTTP 404',
-    },
-    verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
-  },
-  'password-rejected': {
-    primary: {
-      'users.password.create-accepted': 'detail: "password is not supported")',
-    },
-    consequences: ['users.password.not-returned-on-create', 'okta.user.create.status[okta]', 'okta.user.create.body[okta]', 'okta.user.create.no-password[okta]', 'okta.aiw.user.create.status[okta-aiw]', 'okta.aiw.user.create.body[okta-aiw]', 'okta.aiw.user.create.no-password[okta-aiw]'],
-    verdicts: { fail: ['okta', 'okta-aiw'], work: ['entra', 'entra-compliant'] },
-  },
-  'empty-members-rejected': {
-    primary: {
-      'groups.create.empty-members': 'detail: "members must not be empty")',
-    },
-    consequences: ['okta.group.create.status[okta]', 'okta.group.create.body[okta]'],
-    verdicts: { fail: ['okta', 'okta-aiw'], work: ['entra', 'entra-compliant'] },
-  },
-  'group-created-without-id': {
-    primary: {
-      'entra.group.create.id[entra]': '/id must be string, got nothing',
-      'entra.group.create.id[entra-compliant]': '/id must be string, got nothing',
-    },
-    consequences: ['groups.create.schema', 'groups.create.echo', 'okta.group.create.body[okta]', 'responses.schema'],
-    verdicts: { fail: ['entra', 'entra-compliant', 'okta'], work: ['okta-aiw'] },
   },
 };

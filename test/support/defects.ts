@@ -1504,6 +1504,15 @@ export const DEFECTS = {
       return scimError(412, 'The resource has changed');
     },
   },
+  'filter-pr-ignored': {
+    description: 'A presence test in a filter (externalId pr) is ignored, as if every user had the attribute.',
+    onRequest: (ctx) => {
+      const filter = ctx.req.query.get('filter');
+      if (!isListRequest(ctx.req) || !filter) return;
+      const stripped = filter.replace(/\s+and\s+[\w.:]+\s+pr\b/gi, '').replace(/[\w.:]+\s+pr\s+and\s+/gi, '');
+      if (stripped !== filter) ctx.req.query.set('filter', stripped);
+    },
+  },
   'put-unknown-creates': {
     description: 'A PUT to an id that does not exist creates the user (an upsert) instead of answering 404.',
     onResponse: async (ctx, res) => {

@@ -1177,6 +1177,14 @@ const SUBJECT_PROBES = {
     clean: [412, 'Before'],
     faulty: [412, 'After'],
   },
+  'filter-pr-ignored': {
+    observe: async (call: Caller) => {
+      const user = await createUser(call);
+      return obj((await call('GET', `/Users?${filterQuery(`userName eq "${String(user.userName)}" and externalId pr`)}`)).json).totalResults;
+    },
+    clean: 0,
+    faulty: 1,
+  },
   'put-unknown-creates': {
     observe: async (call: Caller) => (await call('PUT', '/Users/00000000-0000-4000-8000-000000000001', { schemas: [SCHEMA.user], userName: fresh('upsert') })).status,
     clean: 404,
