@@ -22,7 +22,7 @@ import { DEFAULT_CONCURRENCY } from '../idp/sync.ts';
 import type { CycleResult, Directory, ObjectResult } from '../idp/types.ts';
 import type { DialectName } from '../dialects/index.ts';
 import { RunError, UsageError } from './errors.ts';
-import { onInterrupt } from './interrupt.ts';
+import { exitCodeForSignal, onInterrupt } from './interrupt.ts';
 import { addTargetOptions, readConfig, resolveTarget, type TargetFlags } from './options.ts';
 
 interface IdpFlags extends TargetFlags {
@@ -184,7 +184,7 @@ function load(file: string): Directory {
 const statePathOf = (flags: IdpFlags, t: Target): string => flags.state ?? defaultStatePath(flags.directory!, t.dialect, t.url);
 
 /** Opens the job for a command: directory, state (refused for another dialect or target), clock, log. */
-function openEngine(flags: IdpFlags, t: Target, directory: Directory, options: { cycles: boolean; intervalSeconds?: number }): IdpEngine {
+function openEngine(flags: IdpFlags, t: Target, directory: Directory, options: { cycles: boolean; intervalSeconds?: number; signal?: AbortSignal }): IdpEngine {
   const statePath = statePathOf(flags, t);
   let lastCycle: string | undefined;
   try {
@@ -214,6 +214,7 @@ function openEngine(flags: IdpFlags, t: Target, directory: Directory, options: {
     ...(flags.concurrency !== undefined ? { concurrency: Math.round(number(flags.concurrency, '--concurrency', 1, 256)) } : {}),
     ...(clock ? { clock } : {}),
     ...(options.intervalSeconds !== undefined ? { intervalSeconds: options.intervalSeconds } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
   });
 }
 
@@ -237,7 +238,18 @@ async function syncCommand(flags: IdpFlags): Promise<number> {
   const intervalSeconds = flags.interval !== undefined ? number(flags.interval, '--interval', 1, 7 * 24 * 3600) : undefined;
   const out = process.stdout;
   if (t.auth.kind === 'none') process.stderr.write('scimproof: no credentials given (--token, SCIM_TOKEN or --basic); sending requests without authentication\n');
-  const engine = openEngine(flags, t, load(file), { cycles: true, ...(intervalSeconds !== undefined ? { intervalSeconds } : {}) });
+  // Ctrl-C, SIGTERM or SIGHUP ends the running cycle after the objects in progress (the state
+  // journal keeps every finished one; the log is written) and then the command; a second quits at once.
+  const interrupt = onInterrupt('stopping after the objects in progress; the log is still written');
+  let engine: IdpEngine;
+  try {
+    engine = openEngine(flags, t, load(file), { cycles: true, ...(intervalSeconds !== undefined ? { intervalSeconds } : {}), signal: interrupt.signal });
+  } catch (error) {
+    interrupt.dispose();
+    throw error;
+  }
+  let code = 0;
+  const exitCode = (): number => (interrupt.received ? exitCodeForSignal(interrupt.received) : code);
   out.write(`scimproof idp sync · ${t.dialect} → ${t.url} · directory ${file} · state ${statePathOf(flags, t)}${t.rate ? ` · ${t.rate} req/s` : ''}${flags.at !== undefined ? ` · clock ${engine.clock.now().toISOString()}` : ''}\n`);
   let live = 0;
   engine.on('cycle-start', () => (live = 0));
@@ -246,7 +258,6 @@ async function syncCommand(flags: IdpFlags): Promise<number> {
     if (++live <= LIVE_LINES) out.write(`${objectLine(r)}\n`);
     else if (live === LIVE_LINES + 1) out.write('  … (more in the log)\n');
   });
-  let code = 0;
   const report = (result: CycleResult): void => {
     const page = engine.log && engine.options.html !== false ? engine.cycles().at(-1)?.html : undefined;
     out.write(consoleSummary(result, engine.log ? { jsonl: engine.log.paths.jsonl, ...(page ? { html: join(engine.log.paths.dir, page), index: engine.log.paths.index } : {}) } : {}));
@@ -258,11 +269,10 @@ async function syncCommand(flags: IdpFlags): Promise<number> {
     if (quarantine && !flags.quiet) out.write(`  the job is quarantined since ${quarantine.since} (${quarantine.reason}); Entra would run its next cycle no sooner than a day after the last one — running it now because you asked\n`);
     if (!flags.watch && intervalSeconds === undefined) {
       report(await engine.runCycleNow('run'));
-      return code;
+      return exitCode();
     }
     // Keep running: the engine schedules cycles (slower in quarantine), the watcher adds one per save.
-    const interrupt = onInterrupt('stopping after this cycle', ['SIGINT', 'SIGTERM']);
-    try {
+    {
       const waiting = (): void => {
         if (interrupt.signal.aborted) return;
         const next = engine.status().nextCycleAt;
@@ -299,12 +309,11 @@ async function syncCommand(flags: IdpFlags): Promise<number> {
         engine.on('cycle-end', (summary) => reportAndWait({ ...summary, results: [] }));
         engine.start();
       } else reportAndWait(await engine.runCycleNow('start'));
-      await new Promise<void>((resolve) => interrupt.signal.addEventListener('abort', () => resolve(), { once: true }));
-    } finally {
-      interrupt.dispose();
+      if (!interrupt.signal.aborted) await new Promise<void>((resolve) => interrupt.signal.addEventListener('abort', () => resolve(), { once: true }));
     }
-    return code;
+    return exitCode();
   } finally {
+    interrupt.dispose();
     await engine.close();
   }
 }

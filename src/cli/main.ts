@@ -7,6 +7,9 @@ import { registerIdp } from './idp.ts';
 import { registerReport } from './report.ts';
 import { registerRun } from './run.ts';
 import { registerServe } from './serve.ts';
+import { registerClean } from './clean.ts';
+import { guardOutput } from './output.ts';
+import { exitCodeForSignal, takeEarlySignal } from './interrupt.ts';
 import { TOOL_VERSION } from '../version.ts';
 
 /** Builds the program; each command lives in its own file and registers itself. */
@@ -21,6 +24,7 @@ export function buildProgram(): Command {
   registerServe(program);
   registerIdp(program);
   registerReport(program);
+  registerClean(program);
   registerCertify(program);
   registerFederation(program);
   return program;
@@ -28,9 +32,13 @@ export function buildProgram(): Command {
 
 /** Runs the CLI and resolves to the process exit code. Never throws. */
 export async function main(argv: string[]): Promise<number> {
+  guardOutput();
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
+    // A signal no command took up (it arrived while a short command ran) still ends the process as one.
+    const early = takeEarlySignal();
+    if (early) return exitCodeForSignal(early);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
     if (error instanceof CommanderError) {

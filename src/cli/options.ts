@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { Auth } from '../http/client.ts';
+import { redactText } from '../http/redact.ts';
 import { UsageError } from './errors.ts';
 
 export interface TargetFlags {
@@ -42,6 +43,8 @@ export interface ConfigFile {
   require?: string[];
   baseline?: string;
   out?: string;
+  /** Whole-run time budget: a duration (`15m`, `90s`) or a number of seconds; 0 = no limit. */
+  maxTime?: string | number;
 }
 
 export interface Target {
@@ -73,16 +76,30 @@ export function readConfig(path: string | undefined): ConfigFile {
   }
 }
 
-export function parseUrl(raw: string): string {
+export interface ParsedUrl {
+  /** The base URL without credentials or trailing slash. */
+  url: string;
+  /** `user:password@` from the URL, taken out of it (it is sent as HTTP Basic, as curl does). */
+  credentials?: { user: string; password: string };
+}
+
+/** Parses --url; no message ever repeats a credential or a query value it held. */
+export function parseUrl(raw: string): ParsedUrl {
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new UsageError(`--url "${raw}" is not a URL; expected something like https://app.example.com/scim/v2`);
+    throw new UsageError(`--url "${redactText(raw)}" is not a URL; expected something like https://app.example.com/scim/v2`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--url must be http or https, got ${url.protocol}`);
-  if (url.search) throw new UsageError(`--url must be the SCIM base URL without a query string (got "${url.search}")`);
-  return url.toString().replace(/\/+$/, '');
+  if (url.search) {
+    const names = [...url.searchParams.keys()].map((k) => `${k}=…`).join('&');
+    throw new UsageError(`--url must be the SCIM base URL without a query string (it has ?${names}); give credentials with --token, --basic or --header`);
+  }
+  const credentials = url.username || url.password ? { user: decodeURIComponent(url.username), password: decodeURIComponent(url.password) } : undefined;
+  url.username = '';
+  url.password = '';
+  return { url: url.toString().replace(/\/+$/, ''), ...(credentials ? { credentials } : {}) };
 }
 
 export function parsePositiveInt(raw: string | number | undefined, name: string, fallback: number): number {
@@ -90,6 +107,24 @@ export function parsePositiveInt(raw: string | number | undefined, name: string,
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0) throw new UsageError(`${name} must be a whole number ≥ 0, got "${raw}"`);
   return n;
+}
+
+/** `60s`, `5m`, `1500ms`, `1h`; a bare number is seconds. */
+export function parseDuration(raw: string, name: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|min|h)?\s*$/i.exec(raw);
+  if (!match) throw new UsageError(`${name} must be a duration such as 60s, 5m or 1500ms, got "${raw}"`);
+  const n = Number(match[1]);
+  const unit = (match[2] ?? 's').toLowerCase();
+  const ms = unit === 'ms' ? n : unit === 's' ? n * 1000 : unit === 'm' || unit === 'min' ? n * 60_000 : n * 3_600_000;
+  if (ms <= 0) throw new UsageError(`${name} must be above zero`);
+  return Math.round(ms);
+}
+
+/** `--max-time`: a duration, or 0 for no limit (the default budget applies when it is not given). */
+export function parseMaxTime(raw: string | number | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  if (String(raw).trim() === '0') return 0;
+  return parseDuration(String(raw), '--max-time');
 }
 
 /** OAuth 2.0 client credentials from flags, environment or config; undefined when none is given. */
@@ -106,7 +141,7 @@ function resolveOAuth(flags: TargetFlags, config: ConfigFile, env: NodeJS.Proces
   try {
     url = new URL(tokenUrl!);
   } catch {
-    throw new UsageError(`--oauth-token-url "${tokenUrl}" is not a URL; expected something like https://auth.example.com/oauth2/token`);
+    throw new UsageError(`--oauth-token-url "${redactText(tokenUrl!)}" is not a URL; expected something like https://auth.example.com/oauth2/token`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--oauth-token-url must be http or https, got ${url.protocol}`);
   if (clientAuth !== 'basic' && clientAuth !== 'post') throw new UsageError(`--oauth-client-auth must be basic or post, got "${clientAuth}"`);
@@ -120,7 +155,12 @@ export function resolveTarget(flags: TargetFlags, config: ConfigFile, env: NodeJ
   const oauth = resolveOAuth(flags, config, env);
   const given = [token ? 'a bearer token (--token / SCIM_TOKEN)' : '', basic ? '--basic user:password' : '', oauth ? 'OAuth client credentials (--oauth-token-url, --client-id, --client-secret)' : ''].filter(Boolean);
   if (given.length > 1) throw new UsageError(`give one kind of credentials, not ${given.join(' and ')}`);
+  const parsed = rawUrl ? parseUrl(rawUrl) : undefined;
   let auth: Auth = oauth ?? { kind: 'none' };
+  if (parsed?.credentials) {
+    if (given.length > 0) throw new UsageError('the URL carries credentials (user:password@) and --token, --basic or OAuth options give others; give them one way');
+    auth = { kind: 'basic', ...parsed.credentials };
+  }
   if (token) auth = { kind: 'bearer', token };
   if (basic) {
     const at = basic.indexOf(':');
@@ -138,7 +178,7 @@ export function resolveTarget(flags: TargetFlags, config: ConfigFile, env: NodeJ
   // Custom auth headers carry secrets too; redact their values everywhere.
   const secretHeaders = Object.entries(headers).filter(([name]) => /auth|token|key|secret|cookie/i.test(name)).map(([, v]) => v);
   return {
-    ...(rawUrl ? { url: parseUrl(rawUrl) } : {}),
+    ...(parsed ? { url: parsed.url } : {}),
     auth,
     headers,
     timeoutMs,

@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { DataFileError, startServer, type OAuthClient, type OAuthOptions, type RunningServer, type ServerOptions } from '../server/index.ts';
 import { schemaExtensionFromJson, SchemaExtensionError } from '../server/schema-extension.ts';
 import { RunError, UsageError } from './errors.ts';
+import { STOP_SIGNALS, takeEarlySignal } from './interrupt.ts';
 
 /** The default token, fixed so the README's curl lines work as printed. */
 export const DEV_TOKEN = 'scimproof-dev-token';
@@ -101,6 +102,8 @@ export function registerServe(program: Command): void {
         throw translateStartError(error, options);
       }
       const out = process.stdout;
+      const exposed = exposureWarning(options.host ?? '127.0.0.1', flags.token !== undefined);
+      if (exposed) process.stderr.write(`scimproof serve: ${exposed}\n`);
       out.write(`SCIM 2.0 server listening at ${server.url}\n`);
       out.write(`  token:  ${server.token}\n`);
       if (options.dataFile) out.write(`  data:   ${options.dataFile}${server.loaded ? ' (loaded)' : ' (new)'}\n`);
@@ -116,17 +119,24 @@ export function registerServe(program: Command): void {
 
       await new Promise<void>((resolve) => {
         const stop = () => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
+          for (const signal of STOP_SIGNALS) process.off(signal, stop);
           void server.close().then(() => {
             out.write('scimproof serve: stopped\n');
             resolve();
           });
         };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
+        for (const signal of STOP_SIGNALS) process.on(signal, stop);
+        // Ctrl-C while the command was still loading: stop as soon as it is up.
+        if (takeEarlySignal()) stop();
       });
     });
+}
+
+/** The warning for a server others can reach that still takes the token printed in the README. */
+export function exposureWarning(host: string, tokenGiven: boolean): string | undefined {
+  const loopback = host === 'localhost' || host === '::1' || /^127\./.test(host);
+  if (loopback || tokenGiven) return undefined;
+  return `warning: listening on ${host} with the default token "${DEV_TOKEN}", which is printed in the README: anyone who can reach this port can read and change the data. Give --token with a secret of your own.`;
 }
 
 function oauthOptions(flags: ServeFlags): OAuthOptions | undefined {

@@ -9,7 +9,8 @@
 // A replay (`scimproof fuzz --replay FILE`) is phase 3 alone.
 import fc from 'fast-check';
 import type { ClientOptions } from '../http/client.ts';
-import type { CheckResult, CleanupEntry, Discovery, Exchange, ReportSection } from '../record/types.ts';
+import type { CheckResult, CleanupEntry, Discovery, Exchange, Leftover, ReportSection } from '../record/types.ts';
+import type { CreateAttempt } from '../runner/cleanup.ts';
 import { describeCapability } from '../runner/discovery.ts';
 import { PROPERTIES } from './properties/index.ts';
 import { replayFileName, type ReplayKey } from './replay.ts';
@@ -53,6 +54,10 @@ export interface FuzzRunContext {
   /** Called when a property starts (console progress). */
   onProperty?(checkId: string, title: string): void;
   aborted?(): boolean;
+  /** Epoch ms by which a property run's cleanup must end, once the run is stopping. */
+  cleanupDeadline?(): number | undefined;
+  /** Why the run stops early (the skip reason of the properties it does not reach). */
+  stopReason?(): string | undefined;
   /** Re-run exactly these counterexamples instead of searching. */
   replay?: ReplayKey[];
   /** How queries are limited to one run's users (src/runner/scope-probe.ts). */
@@ -68,6 +73,10 @@ export interface FuzzOutcome {
   exchanges: Exchange[];
   /** Cleanup problems (failed or kept resources); successful deletes are only counted. */
   cleanup: CleanupEntry[];
+  /** What the runs' cleanups could not delete. */
+  leftovers: Leftover[];
+  /** Creates only the run's final sweep by prefix can settle. */
+  unresolved: CreateAttempt[];
   requests: number;
 }
 
@@ -97,7 +106,7 @@ function replayPathOf(counterexample: unknown): string | undefined {
 }
 
 export async function runFuzzProperties(ctx: FuzzRunContext): Promise<FuzzOutcome> {
-  const target = new FuzzTarget({ client: { ...ctx.client, ...(ctx.budget.rate ? { ratePerSecond: ctx.budget.rate } : {}) }, prefix: ctx.prefix, keep: ctx.keep ?? false, ...(ctx.aborted ? { aborted: ctx.aborted } : {}), ...(ctx.onExchange ? { onExchange: ctx.onExchange } : {}) });
+  const target = new FuzzTarget({ client: { ...ctx.client, ...(ctx.budget.rate ? { ratePerSecond: ctx.budget.rate } : {}) }, prefix: ctx.prefix, keep: ctx.keep ?? false, ...(ctx.aborted ? { aborted: ctx.aborted } : {}), ...(ctx.cleanupDeadline ? { cleanupDeadline: ctx.cleanupDeadline } : {}), ...(ctx.onExchange ? { onExchange: ctx.onExchange } : {}) });
   const env: FuzzEnv = { target, schemas: targetSchemas(ctx.discovery, ctx.requireAttributes ?? []), capabilities: ctx.discovery.capabilities, ...(ctx.scope ? { scope: ctx.scope } : {}) };
   const refusals: ServerRefusal[] = [];
   const results: CheckResult[] = [];
@@ -138,7 +147,7 @@ export async function runFuzzProperties(ctx: FuzzRunContext): Promise<FuzzOutcom
         continue;
       }
       if (ctx.aborted?.()) {
-        emit({ ...base, status: 'skip', reason: 'interrupted', exchangeIds: [] });
+        emit({ ...base, status: 'skip', reason: ctx.stopReason?.() ?? 'interrupted', exchangeIds: [] });
         continue;
       }
       ctx.onProperty?.(checkId, property.title);
@@ -168,7 +177,7 @@ export async function runFuzzProperties(ctx: FuzzRunContext): Promise<FuzzOutcom
       }
       if (!verdict.failed) {
         const message = replay ? `the counterexample no longer fails (seed ${replay.seed}, path ${replay.path})` : `${verdict.numRuns} generated cases passed (seed ${ctx.seed})${verdict.interrupted ? ', stopped by the time budget' : ''}`;
-        emit({ ...base, status: ctx.aborted?.() ? 'skip' : 'pass', ...(ctx.aborted?.() ? { reason: 'interrupted' } : {}), message, exchangeIds: [], ms });
+        emit({ ...base, status: ctx.aborted?.() ? 'skip' : 'pass', ...(ctx.aborted?.() ? { reason: ctx.stopReason?.() ?? 'interrupted' } : {}), message, exchangeIds: [], ms });
         continue;
       }
       failures++;
@@ -226,7 +235,7 @@ export async function runFuzzProperties(ctx: FuzzRunContext): Promise<FuzzOutcom
   });
   keep(target.recentExchanges());
   const exchanges = [...kept.values()].sort((a, b) => a.id.localeCompare(b.id));
-  return { results, sections, exchanges, cleanup: target.cleanup, requests: target.requests };
+  return { results, sections, exchanges, cleanup: target.cleanup, leftovers: target.leftovers, unresolved: target.unresolved, requests: target.requests };
 }
 
 function describeInput(property: FuzzProperty<unknown>, counterexample: unknown): string {

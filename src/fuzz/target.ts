@@ -2,8 +2,8 @@
 // keeps a long fuzz run's record small. Every property run gets its own name prefix (so populations
 // of different runs never see each other) and ends by deleting what it created, pass or fail.
 import { createClient, type ClientOptions, type OutgoingRequest, type ScimClient } from '../http/client.ts';
-import type { CleanupEntry, Exchange } from '../record/types.ts';
-import { CleanupJournal } from '../runner/cleanup.ts';
+import type { CleanupEntry, Exchange, Leftover } from '../record/types.ts';
+import { CleanupJournal, type CreateAttempt } from '../runner/cleanup.ts';
 
 /** Exchanges kept from passing runs, so the report shows what was sent without holding every request. */
 const RECENT_LIMIT = 200;
@@ -27,6 +27,8 @@ export interface FuzzTargetOptions {
   keep: boolean;
   aborted?: () => boolean;
   onExchange?: (exchange: Exchange) => void;
+  /** Epoch ms by which a run's cleanup must end, once the run is stopping (undefined: no limit). */
+  cleanupDeadline?: () => number | undefined;
 }
 
 export class FuzzTarget {
@@ -55,9 +57,10 @@ export class FuzzTarget {
       },
       send: (req) => self.client.send(req),
       resolve: (path) => self.client.resolve(path),
+      redact: (text) => self.client.redact(text),
       close: async () => undefined,
     };
-    this.journal = new CleanupJournal(facade);
+    this.journal = new CleanupJournal(facade, options.prefix);
   }
 
   get baseUrl(): string {
@@ -73,13 +76,13 @@ export class FuzzTarget {
   }
 
   private newClient(): ScimClient {
-    return createClient({ ...this.options.client, onExchange: (ex) => this.capture(ex) });
+    return createClient({ ...this.options.client, onExchange: (ex, request) => this.capture(ex, request) });
   }
 
-  private capture(exchange: Exchange): void {
+  private capture(exchange: Exchange, request: OutgoingRequest): void {
     this.requests++;
     this.seq.set(exchange, this.nextSeq++);
-    this.journal?.observe(exchange);
+    this.journal?.observe(exchange, request);
     this.scope?.exchanges.push(exchange);
     this.recent.push(exchange);
     if (this.recent.length > RECENT_LIMIT) this.recent.shift();
@@ -146,8 +149,10 @@ export class FuzzTarget {
 
   private async clean(): Promise<void> {
     if (this.journal.pending === 0) return;
-    const entries = await this.journal.clean(this.options.keep);
-    // The journal reports everything it ever saw; only new outcomes matter here.
+    const deadline = this.options.cleanupDeadline?.();
+    const { entries, leftovers, unresolved } = await this.journal.clean({ keep: this.options.keep, ...(deadline !== undefined ? { deadline } : {}) });
+    this.leftovers.push(...leftovers);
+    this.unresolved.push(...unresolved);
     for (const entry of entries) {
       if (entry.status === 'gone') continue;
       if (this.reported.has(entry.location)) continue;
@@ -157,6 +162,10 @@ export class FuzzTarget {
     }
   }
   private readonly reported = new Set<string>();
+  /** What the runs' cleanups could not delete. */
+  readonly leftovers: Leftover[] = [];
+  /** Creates only a sweep by prefix can settle (left to the run's final sweep). */
+  readonly unresolved: CreateAttempt[] = [];
 
   get cleanupSummary(): Readonly<{ deleted: number; gone: number; failed: number; kept: number }> {
     return this.cleanupCounts;

@@ -1,8 +1,14 @@
 // Redaction happens once, when an exchange is recorded: nothing downstream ever sees a secret.
+// Error paths that print a URL or a value the user gave use `redactText` for the same rules.
 
 export const REDACTED = '[redacted]';
 
 const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key']);
+
+// `scheme://user:password@host`: the userinfo part, whatever it holds.
+const URL_USERINFO = /(\b[a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"'<>]+@/gi;
+// Query parameters that carry credentials by name (`?access_token=…`, `&api_key=…`).
+const QUERY_SECRET = /([?&](?:access_token|id_token|refresh_token|token|auth|api[_-]?key|apikey|key|secret|client_secret|password|passwd|pwd|sig|signature|code)=)[^&#\s"'<>]*/gi;
 
 export interface Redactor {
   headers(headers: Record<string, string>): Record<string, string>;
@@ -17,6 +23,12 @@ export interface Redactor {
 const SECRET_JSON_FIELDS = /("(?:password|access_token|refresh_token|id_token|client_secret|client_assertion)"\s*:\s*)"(?:[^"\\]|\\.)*"/gi;
 const SECRET_FORM_FIELDS = /(^|&)(client_secret|client_assertion|assertion|password)=[^&]*/gi;
 
+/** The rules that need no list of secrets: URL userinfo, credential query parameters, secret JSON fields. */
+export function redactText(text: string): string {
+  if (!text.includes('://') && !text.includes('=') && !text.includes('"')) return text;
+  return text.replace(URL_USERINFO, `$1${REDACTED}@`).replace(QUERY_SECRET, `$1${REDACTED}`).replace(SECRET_JSON_FIELDS, `$1"${REDACTED}"`);
+}
+
 export function createRedactor(secrets: readonly string[]): Redactor {
   // Longest first, so a secret that contains another is replaced whole.
   // Each secret also in the forms a URL gives it, so a secret in a query string is caught too.
@@ -28,8 +40,8 @@ export function createRedactor(secrets: readonly string[]): Redactor {
   add(secrets);
   const text = (input: string): string => {
     let out = input;
-    for (const secret of values) out = out.split(secret).join(REDACTED);
-    out = out.replace(SECRET_JSON_FIELDS, `$1"${REDACTED}"`);
+    for (const secret of values) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+    out = redactText(out);
     return /^[\w.~%+-]+=[^\s]*$/.test(out) ? out.replace(SECRET_FORM_FIELDS, `$1$2=${REDACTED}`) : out;
   };
   return {

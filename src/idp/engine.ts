@@ -59,6 +59,8 @@ export interface EngineOptions extends TargetOptions {
   intervalSeconds?: number;
   /** Keep every object result in CycleResult.results (default false: they stream to the log). */
   keepResults?: boolean;
+  /** A signal: the running cycle ends after the objects in progress, logged as a stopped job. */
+  signal?: AbortSignal;
 }
 
 export type EngineStatus = {
@@ -195,6 +197,7 @@ export class IdpEngine extends EventEmitter<EngineEvents> {
       ...(this.options.concurrency !== undefined ? { concurrency: this.options.concurrency } : {}),
       ...(this.options.thresholds ? { thresholds: this.options.thresholds } : {}),
       ...(this.options.behaviour ? { behaviour: this.options.behaviour } : {}),
+      ...(this.options.signal ? { signal: this.options.signal } : {}),
       onResult: (r, exchanges) => this.object(cycleNumber, r, exchanges),
       onProgress: (p) => this.emit('progress', p),
     });

@@ -50,6 +50,8 @@ export interface CycleOptions {
   behaviour?: Partial<CycleBehaviour>;
   /** Keep every object result in `CycleResult.results` (default true; the CLI streams them to disk instead). */
   keepResults?: boolean;
+  /** Ends the cycle after the objects in progress (a signal): a stopped job, with what finished kept. */
+  signal?: AbortSignal;
 }
 
 export async function runCycle(options: CycleOptions): Promise<CycleResult> {
@@ -234,6 +236,11 @@ class Cycle {
     this.progress(phase, 0, total);
     const worker = async (): Promise<void> => {
       while (next < items.length && !this.ledger.stop && failure === undefined) {
+        const signal = this.o.signal;
+        if (signal?.aborted) {
+          failure = Object.assign(new JobStop(`interrupted (${typeof signal.reason === 'string' ? signal.reason : 'a signal'}); the next cycle continues from here`, false), { recorded: true });
+          break;
+        }
         const item = items[next++]!;
         try {
           await objectStart.run(this.now().toISOString(), () => work(item));

@@ -1,9 +1,11 @@
 // JUnit XML: one <testcase> per check result, named by check id, so CI systems list every check.
 // Only fail and error break the build; warn and info pass with a note in <system-out>.
-import type { CheckResult, RunRecord } from '../record/types.ts';
+import type { CheckResult, Exchange, RunRecord } from '../record/types.ts';
 import { indexExchanges } from './body.ts';
-import { failureText } from './failure-text.ts';
-import { countStatuses } from './summarize.ts';
+import { analysisOf } from './analysis-of.ts';
+import { failureText, type FailureContext } from './failure-text.ts';
+import { reproductionScript } from './reproduce.ts';
+import { cleanCommand, countStatuses } from './summarize.ts';
 import { xmlAttr, xmlText } from './xml.ts';
 
 const seconds = (ms: number | undefined): string => ((ms ?? 0) / 1000).toFixed(3);
@@ -15,14 +17,15 @@ const firstLine = (text: string): string => {
 
 export function renderJunit(record: RunRecord): string {
   const exchanges = indexExchanges(record.exchanges);
+  const contexts = failureContexts(record, exchanges);
   const suites = groupBySuite(record.results);
   const totals = countStatuses(record.results);
   const totalMs = record.results.reduce((sum, r) => sum + (r.ms ?? 0), 0);
   const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];
   const runError = record.meta.runError;
   out.push(
-    `<testsuites name="scimproof" tests="${totals.total + (runError ? 1 : 0)}" failures="${totals.fail}" ` +
-      `errors="${totals.error + (runError ? 1 : 0)}" skipped="${totals.skip}" time="${seconds(totalMs)}">`,
+    `<testsuites name="scimproof" tests="${totals.total + (runError ? 1 : 0) + (record.leftovers?.length ? 1 : 0)}" failures="${totals.fail}" ` +
+      `errors="${totals.error + (runError ? 1 : 0) + (record.leftovers?.length ? 1 : 0)}" skipped="${totals.skip}" time="${seconds(totalMs)}">`,
   );
   for (const [suite, results] of suites) {
     const counts = countStatuses(results);
@@ -32,8 +35,18 @@ export function renderJunit(record: RunRecord): string {
         `skipped="${counts.skip}" time="${seconds(suiteMs)}" timestamp="${xmlAttr(record.meta.startedAt)}">`,
     );
     out.push(...properties(record));
-    for (const result of results) out.push(...testcase(result, failureText(result, exchanges)));
+    for (const result of results) out.push(...testcase(result, failureText(result, exchanges, contexts.get(result) ?? {})));
     out.push('  </testsuite>');
+  }
+  const leftovers = record.leftovers ?? [];
+  if (leftovers.length > 0) {
+    // Resources left on the target turn CI red too, with what they are and the command that removes them.
+    const lines = leftovers.map((l) => `${l.resourceType} ${l.name ?? ''} ${l.location ?? ''} — ${l.reason}`);
+    const message = `${leftovers.length} resource(s) this run created may still be on the target`;
+    out.push(`  <testsuite name="cleanup" tests="1" failures="0" errors="1" skipped="0" time="0.000">`);
+    out.push(`    <testcase name="leftovers" classname="scimproof.cleanup" time="0.000">`);
+    out.push(`      <error message="${xmlAttr(message)}" type="Leftovers">${xmlText(`${lines.join('\n')}\nRemove them with: ${cleanCommand(record)}`)}</error>`);
+    out.push('    </testcase>', '  </testsuite>');
   }
   if (runError) {
     // A run that could not be made must still turn CI red, with the reason where CI shows it.
@@ -44,6 +57,23 @@ export function renderJunit(record: RunRecord): string {
   }
   out.push('</testsuites>', '');
   return out.join('\n');
+}
+
+/** For each failing result: the finding it belongs to, and a reproduction script when it has a chain. */
+function failureContexts(record: RunRecord, exchanges: ReadonlyMap<string, Exchange>): Map<CheckResult, FailureContext> {
+  const contexts = new Map<CheckResult, FailureContext>();
+  const { findings } = analysisOf(record);
+  for (const finding of findings) {
+    const size = finding.symptoms.length + finding.consequences.length;
+    for (const m of finding.symptoms) contexts.set(record.results[m.result]!, { finding: `Finding ${finding.id}${size > 1 ? ` (${size} checks)` : ''}: ${finding.title}` });
+    for (const m of finding.consequences) contexts.set(record.results[m.result]!, { finding: `Consequence, part of finding ${finding.id} (${finding.title}): ${m.because ?? ''}` });
+  }
+  for (const result of record.results) {
+    if (result.status !== 'fail' && result.status !== 'warn' && result.status !== 'error') continue;
+    const script = reproductionScript(result, exchanges, record.meta);
+    if (script) contexts.set(result, { ...contexts.get(result), script });
+  }
+  return contexts;
 }
 
 function groupBySuite(results: readonly CheckResult[]): Map<string, CheckResult[]> {

@@ -1,5 +1,6 @@
 // Writes the report files. run.json goes first: it is the source of truth, so if rendering a
 // later format fails the run is still on disk and `scimproof report run.json` can redo the rest.
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { RunRecord } from '../record/types.ts';
@@ -29,25 +30,50 @@ type Format = 'json' | 'html' | 'junit';
 const FILE_NAMES: Record<Format, string> = { json: 'run.json', html: 'index.html', junit: 'junit.xml' };
 const RENDER: Record<Format, (record: RunRecord) => string> = { json: renderJson, html: renderHtml, junit: renderJunit };
 
-export async function writeReports(record: RunRecord, options: WriteReportsOptions): Promise<WrittenReports> {
-  const written: WrittenReports = { files: [] };
+/** Which file gets which rendering, in writing order (run.json first). */
+function plan(record: RunRecord, options: WriteReportsOptions): { format: Format | 'har'; path: string; render: () => string }[] {
+  const out: { format: Format | 'har'; path: string; render: () => string }[] = [];
   for (const format of ['json', 'html', 'junit'] as const) {
     const targets: string[] = [];
     if (options.outDir !== undefined) targets.push(join(options.outDir, FILE_NAMES[format]));
     const explicit = options[format];
     if (explicit !== undefined && !targets.some((t) => resolve(t) === resolve(explicit))) targets.push(explicit);
-    if (targets.length === 0) continue;
-    const text = renderFormat(format, record);
-    for (const target of targets) {
-      await writeText(target, text);
-      written.files.push(target);
-      // An explicitly named file is what the user asked for, so it is the one reported.
-      written[format] = target;
-    }
+    let text: string | undefined;
+    for (const path of targets) out.push({ format, path, render: () => (text ??= renderFormat(format, record)) });
   }
-  if (options.har !== undefined) {
-    await writeText(options.har, renderFormatWith('har', renderHar, record));
-    written.files.push(options.har);
+  if (options.har !== undefined) out.push({ format: 'har', path: options.har, render: () => renderFormatWith('har', renderHar, record) });
+  return out;
+}
+
+function note(written: WrittenReports, format: Format | 'har', path: string): void {
+  written.files.push(path);
+  // An explicitly named file is what the user asked for, so it is the one reported.
+  if (format !== 'har') written[format] = path;
+}
+
+export async function writeReports(record: RunRecord, options: WriteReportsOptions): Promise<WrittenReports> {
+  const written: WrittenReports = { files: [] };
+  for (const { format, path, render } of plan(record, options)) {
+    await writeText(path, render());
+    note(written, format, path);
+  }
+  return written;
+}
+
+/**
+ * The same files, written synchronously: for a process about to exit at once (a second signal),
+ * where nothing asynchronous would still run. Stops at the first file it cannot write.
+ */
+export function writeReportsSync(record: RunRecord, options: WriteReportsOptions): WrittenReports {
+  const written: WrittenReports = { files: [] };
+  for (const { format, path, render } of plan(record, options)) {
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, render(), 'utf8');
+    } catch (error) {
+      throw new Error(writeFailure(path, error));
+    }
+    note(written, format, path);
   }
   return written;
 }
@@ -69,12 +95,16 @@ async function writeText(path: string, text: string): Promise<void> {
     await mkdir(dirname(path), { recursive: true });
     await writeFile(path, text, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'EACCES' || code === 'EPERM' ? 'permission denied'
-      : code === 'ENOTDIR' || code === 'EEXIST' ? 'a parent path is a file, not a directory'
-      : code === 'EISDIR' ? 'it is a directory'
-      : code === 'ENOSPC' ? 'no space left on the device'
-      : (error instanceof Error ? error.message.split('\n', 1)[0] : String(error));
-    throw new Error(`cannot write report file ${path}: ${reason}`);
+    throw new Error(writeFailure(path, error));
   }
+}
+
+function writeFailure(path: string, error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  const reason = code === 'EACCES' || code === 'EPERM' ? 'permission denied'
+    : code === 'ENOTDIR' || code === 'EEXIST' ? 'a parent path is a file, not a directory'
+    : code === 'EISDIR' ? 'it is a directory'
+    : code === 'ENOSPC' ? 'no space left on the device'
+    : (error instanceof Error ? error.message.split('\n', 1)[0] : String(error));
+  return `cannot write report file ${path}: ${reason}`;
 }

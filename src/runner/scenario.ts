@@ -17,6 +17,8 @@ import { leaveOut } from './leave-out.ts';
 import { fitRequest, type LeftOut } from './schema-fit.ts';
 import { scopeFilter, type ScopeStrategy } from './scope-probe.ts';
 import { advertisedUser } from '../spec/advertised.ts';
+import { evidenceChain } from './chain.ts';
+import { clockTickMs } from './clock-tick.ts';
 import { asConsequence, causeFromResult, describeExchange, failedOutcome, failedWriteBefore, failureOf, withCause, type Judged, type StepRun } from './consequences.ts';
 
 export interface ScenarioContext {
@@ -28,6 +30,10 @@ export interface ScenarioContext {
   selected(checkId: string): boolean;
   onResult(result: CheckResult): void;
   aborted(): boolean;
+  /** Why the run stops early (the time budget ran out, Ctrl-C …), once `aborted()` is true. */
+  stopReason?(): string | undefined;
+  /** Aborts requests in flight when the run must stop (the time budget); cleanup does not use it. */
+  signal?: AbortSignal;
   /** Credentials used by `auth: wrong-*` probes. */
   wrongAuth: { bearer: Auth; basic: Auth };
   /** Told what a request left out because the server does not advertise it (schema-fit.ts). */
@@ -39,6 +45,9 @@ interface StepInstance {
   index: number;
   item?: unknown;
 }
+
+/** Check kinds that, when they pass on an error answer, show the refusal was what the step wanted. */
+const REFUSAL_KINDS = new Set(['status', 'error', 'created-or-rejected']);
 
 const statusFor = (verdict: Verdict, level: Expectation['level']): CheckResult['status'] => {
   if (verdict.ok === true) return 'pass';
@@ -55,10 +64,10 @@ export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx
   const tag = `${String(ctx.runVars.prefix)}${scenario.id.replace(/[^a-z0-9]/gi, '')}${variant ? variant.replace(/[^a-z0-9]/gi, '') : ''}`;
   // A random id of the scenario's own: an id one scenario makes a server take (a PUT naming another
   // id) must not turn up as "an id that does not exist" in another.
-  const randomUuid = uuidFrom(`${String(ctx.runVars.randomUuid)}:${scenario.id}:${variant ?? ''}`);
+  const randomUuid = scenarioUuid(String(ctx.runVars.randomUuid), `${tag}:random`);
   const strategy = ctx.runVars.scopeStrategy as ScopeStrategy | undefined;
   // `{{scenario.scope}}`: a filter that selects this scenario's users (scope-probe.ts).
-  const vars: Record<string, unknown> = { ...ctx.runVars, randomUuid, scenario: { tag, ...(strategy ? { scope: scopeFilter(strategy, tag) } : {}) }, ...(variant ? { dialect: variant } : {}) };
+  const vars: Record<string, unknown> = { ...ctx.runVars, randomUuid, scenario: { tag, uuid: scenarioUuid(String(ctx.runVars.randomUuid), tag), ...(strategy ? { scope: scopeFilter(strategy, tag) } : {}) }, ...(variant ? { dialect: variant } : {}) };
   const pointerBase = `${suite.file}#/scenarios/${scenarioIndex}`;
   const instances = expand(scenario, vars);
   const idOf = (e: Expectation, instance: StepInstance): string => displayId({ baseId: e.id, ...(variant ? { variant } : {}), ...(instance.item !== undefined ? { item: String(instance.item) } : {}) });
@@ -74,6 +83,10 @@ export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx
   const resultsById = new Map<string, CheckResult>();
   // Which step was to capture each variable, so a step that cannot be built can name the cause.
   const capturedBy = new Map<string, StepRun>();
+  // What this scenario sent so far: the evidence chains of its judgements are picked from it.
+  const sent: Exchange[] = [];
+  // Refusals a check of the step accepted (a probe that must get a 400): not part of any story.
+  const expectedRefusals = new Set<string>();
 
   for (const instance of instances) {
     const { step } = instance;
@@ -93,6 +106,7 @@ export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx
       refs: e.refs ?? checkKind(e.check)!.defaultRefs,
       ...(e.impact ? { impact: e.impact } : {}),
       ...(e.blocksIdp !== undefined ? { blocksIdp: e.blocksIdp } : {}),
+      kind: e.check,
     });
     const record = (run: StepRun): void => {
       runs.push(run);
@@ -111,7 +125,7 @@ export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx
         }),
       });
     };
-    if (ctx.aborted()) stop = { reason: 'the run was interrupted' };
+    if (ctx.aborted()) stop = { reason: ctx.stopReason?.() ?? 'the run was interrupted' };
     if (stop) {
       skipAll(stop.reason, stop.cause);
       continue;
@@ -137,12 +151,29 @@ export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx
       continue;
     }
     if (fitted.leftOut.length > 0) ctx.onLeftOut?.(origin, fitted.leftOut);
-    const exchange = await ctx.client.send(fitted.request);
+    if (step.waitForTick !== undefined) await waitForTick(step.waitForTick, stepVars);
+    const exchange = await ctx.client.send(ctx.signal ? { ...fitted.request, signal: ctx.signal } : fitted.request);
+    if (exchange.transportError?.code === 'aborted' && ctx.aborted()) {
+      // The run stopped while this request was in flight: nothing to judge, and nothing after it.
+      const reason = ctx.stopReason?.() ?? 'the run was interrupted';
+      stop = { reason };
+      const waitedFor = `${exchange.request.method} ${request.path.split('?')[0]}`;
+      record({
+        judged: expectations.map((e) => {
+          const result: CheckResult = { ...base(e), status: 'skip', reason: `${reason} (while waiting for the answer to ${waitedFor}, ${exchange.id})`, exchangeIds: [exchange.id] };
+          return { result, selected: ctx.selected(result.checkId), judges: checkKind(e.check)!.judges };
+        }),
+      });
+      continue;
+    }
+    const chain = evidenceChain(exchange, sent, String(ctx.runVars.prefix ?? ''), (x) => expectedRefusals.has(x.id)).map((x) => x.id);
+    sent.push(exchange);
     const captureProblem = capture(step, exchange, vars);
     const run: StepRun = { exchange, judged: [] };
     for (const name of Object.keys(step.capture ?? {})) capturedBy.set(name, run);
     for (const e of expectations) {
-      const result = judge(e, base(e), exchange, stepVars, ctx);
+      const result = judge(e, base(e), exchange, chain, stepVars, ctx);
+      if (result.status === 'pass' && REFUSAL_KINDS.has(e.check)) expectedRefusals.add(exchange.id);
       run.judged.push({ result, selected: ctx.selected(result.checkId), judges: checkKind(e.check)!.judges });
     }
     applyCauses(run, runs, expectations, judgedByBaseId, resultsById, ctx);
@@ -194,9 +225,14 @@ function reportable(cause: Found, ctx: ScenarioContext): Found {
   return cause.checkId !== undefined && ctx.selected(cause.checkId) ? cause : publicCause(cause, ctx);
 }
 
-/** A version-4-shaped UUID derived from a seed string, so the same run seed gives the same ids. */
-function uuidFrom(seed: string): string {
-  const hex = createHash('sha256').update(seed).digest('hex');
+/**
+ * A GUID of the scenario's own (`{{scenario.uuid}}`), for values an IdP fills with an object id
+ * (Entra's group externalId): unique per scenario and variant, so a server that derives ids from
+ * it never gives two scenarios one resource; the same for the same seed. `{{randomUuid}}` is one
+ * too: an id one scenario makes a server take must not be "an id that does not exist" in another.
+ */
+function scenarioUuid(runUuid: string, tag: string): string {
+  const hex = createHash('sha256').update(`${runUuid}:${tag}`).digest('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${((parseInt(hex[16]!, 16) & 3) | 8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
@@ -222,6 +258,8 @@ function buildRequest(step: Step, vars: Record<string, unknown>, ctx: ScenarioCo
   let body = send.body === undefined ? undefined : render(send.body, vars);
   for (const path of send.omit ?? []) body = leaveOut(body, render(path, vars), ctx.discovery);
   const auth = send.auth === 'none' ? ({ kind: 'none' } as const) : send.auth === 'wrong-bearer' ? ctx.wrongAuth.bearer : send.auth === 'wrong-basic' ? ctx.wrongAuth.basic : 'default';
+  // The wrong credentials are made up here: recorded as sent, so the probe's curl line reproduces it.
+  const madeUp = send.auth === 'wrong-bearer' || send.auth === 'wrong-basic';
   return {
     method: send.method ?? 'GET',
     path: render(send.path ?? '/', vars),
@@ -229,6 +267,7 @@ function buildRequest(step: Step, vars: Record<string, unknown>, ctx: ScenarioCo
     ...(send.headers ? { headers: render(send.headers, vars) } : {}),
     ...(send.rawBody !== undefined ? { rawBody: render(send.rawBody, vars) } : body !== undefined ? { json: body } : {}),
     auth,
+    ...(madeUp ? { authIsMadeUp: true } : {}),
     ...(origin ? { origin } : {}),
   };
 }
@@ -247,9 +286,23 @@ function capture(step: Step, exchange: Exchange, vars: Record<string, unknown>):
   return problem;
 }
 
-function judge(e: Expectation, base: Base, exchange: Exchange, vars: Record<string, unknown>, ctx: ScenarioContext): CheckResult {
+/**
+ * Waits one tick of the clock a server timestamp is written with (its fractional digits tell the
+ * resolution; none means whole seconds), so a timestamp the server writes next is strictly later.
+ */
+async function waitForTick(template: string, vars: Record<string, unknown>): Promise<void> {
+  let stamp: unknown;
+  try {
+    stamp = render(template, vars);
+  } catch (error) {
+    if (error instanceof MissingVariable) return;
+    throw error;
+  }
+  await new Promise((resolve) => setTimeout(resolve, clockTickMs(stamp) + 1));
+}
+
+function judge(e: Expectation, base: Base, exchange: Exchange, exchangeIds: string[], vars: Record<string, unknown>, ctx: ScenarioContext): CheckResult {
   const kind = checkKind(e.check)!;
-  const exchangeIds = [exchange.id];
   let params: Record<string, unknown>;
   try {
     params = render(e.with ?? {}, vars);

@@ -41,6 +41,7 @@ function crashingClient(limit: number): ScimClient {
       return inner.exchanges;
     },
     resolve: (p) => inner.resolve(p),
+    redact: (t) => inner.redact(t),
     close: () => inner.close(),
     send: async (request) => {
       if (++sent > limit) throw new Error('simulated crash');

@@ -99,8 +99,13 @@ function scimResource(schemas: ResourceSchemas, unique: string, constraints: Dra
   });
 }
 
-/** The request body for a draft, with its unique name filled in. */
+/**
+ * The request body for a draft, with its unique name filled in. A generated externalId is made
+ * unique the same way (the name, then the generated value): two resources never share one, and
+ * it carries the run prefix.
+ */
 export function bodyOf(schemas: ResourceSchemas, unique: string, draft: Draft, name: string): Json {
   const urns = [schemas.core.id, ...schemas.extensions.filter((e) => draft.attrs[e.id] !== undefined).map((e) => e.id)];
-  return { schemas: urns, [unique]: name, ...draft.attrs };
+  const attrs = typeof draft.attrs.externalId === 'string' ? { ...draft.attrs, externalId: `${name}~${draft.attrs.externalId}` } : draft.attrs;
+  return { schemas: urns, [unique]: name, ...attrs };
 }
