@@ -1,0 +1,11 @@
+import { runConformance } from '../../src/runner/run.ts';
+import { startServer } from '../../src/server/index.ts';
+import { startScimmyServer } from '../servers/scimmy-server.ts';
+const which = process.argv[2] ?? 'ref';
+const s = which === 'ref' ? await startServer({ port: 0 }) : await startScimmyServer();
+const r = await runConformance({ url: s.url, auth: { kind: 'bearer', token: s.token }, suites: (process.argv[3] ?? 'core,entra,okta').split(','), seed: 5 });
+console.log('runError', r.meta.runError, JSON.stringify(r.summary));
+for (const x of r.results) if (x.item) console.log('ITEM', x.checkId, x.status);
+for (const x of r.results) if (x.status !== 'pass' && !(x.status === 'skip' && /does not advertise/.test(x.reason ?? ''))) console.log(x.status.toUpperCase(), x.checkId, '|', (x.message ?? x.reason ?? '').slice(0, 140), x.causedBy ? `  <== ${x.causedBy.checkId ?? ''}` : '');
+for (const v of r.idpVerdicts ?? []) console.log('VERDICT', v.dialect, v.works, v.blocking.map((b) => b.checkId).join(','), v.missing ? 'MISSING ' + v.missing.join(',') : '');
+await s.close();
