@@ -9,6 +9,8 @@ import type { SchemaName } from '../spec/json-schemas.ts';
 interface Offence {
   exchange: Exchange;
   what: string;
+  /** Where in the body, when the problem is one attribute (findings group by it). */
+  pointer?: string;
 }
 
 const RESOURCE: Record<string, SchemaName> = { users: 'User', groups: 'Group' };
@@ -30,7 +32,7 @@ function expectedSchema(exchange: Exchange): { schema: SchemaName; items?: Schem
   return undefined;
 }
 
-function schemaProblem(exchange: Exchange): string | undefined {
+function schemaProblem(exchange: Exchange): { what: string; pointer: string } | undefined {
   const res = exchange.response;
   if (!res || res.json === undefined) return undefined;
   const expected = expectedSchema(exchange);
@@ -46,7 +48,7 @@ function schemaProblem(exchange: Exchange): string | undefined {
   // RFC 9865 §2: a cursor-paged ListResponse may leave totalResults out when the server cannot count.
   const cursorPaged = params.has('cursor') || /"(nextCursor|previousCursor)"\s*:/.test(res.body);
   const first = problems.find((p) => !(projected && p.message.startsWith('missing required')) && !(cursorPaged && p.message.includes('totalResults')));
-  return first ? `not a valid ${expected.schema}: ${first.pointer} ${first.message}` : undefined;
+  return first ? { what: `not a valid ${expected.schema}: ${first.pointer} ${first.message}`, pointer: first.pointer } : undefined;
 }
 
 function contentTypeProblem(exchange: Exchange): string | undefined {
@@ -62,7 +64,7 @@ const describe = (o: Offence): string => {
 };
 
 function verdict(id: string, title: string, refs: string[], level: Level, audited: Exchange[], offences: Offence[]): CheckResult {
-  const base = { checkId: id, title, area: 'responses', suite: 'core', level, refs };
+  const base = { checkId: id, baseId: id, title, area: 'responses', suite: 'core', level, refs };
   if (audited.length === 0) return { ...base, status: 'skip', reason: 'no responses to audit', exchangeIds: [] };
   if (offences.length === 0) return { ...base, status: 'pass', message: `${audited.length} responses audited`, exchangeIds: [] };
   return {
@@ -71,7 +73,9 @@ function verdict(id: string, title: string, refs: string[], level: Level, audite
     message: `${offences.length} of ${audited.length} responses: ${offences.slice(0, 3).map(describe).join('; ')}${offences.length > 3 ? ` (and ${offences.length - 3} more)` : ''}`,
     expected: 'every response',
     actual: offences.slice(0, 20).map(describe),
-    exchangeIds: offences.slice(0, 5).map((o) => o.exchange.id),
+    // The first offence last: the last exchange of a result is the one its message is about.
+    exchangeIds: offences.slice(0, 5).map((o) => o.exchange.id).reverse(),
+    ...(offences[0]!.pointer && offences[0]!.pointer !== '/' ? { pointer: offences[0]!.pointer } : {}),
   };
 }
 
@@ -87,7 +91,7 @@ export function auditResponses(exchanges: readonly Exchange[]): CheckResult[] {
   const wrongType: Offence[] = [];
   for (const exchange of audited) {
     const schema = schemaProblem(exchange);
-    if (schema) invalid.push({ exchange, what: schema });
+    if (schema) invalid.push({ exchange, ...schema });
     const type = contentTypeProblem(exchange);
     if (type) wrongType.push({ exchange, what: type });
   }

@@ -9,7 +9,8 @@ import type { Exchange } from '../record/types.ts';
 import { getPointer } from '../util/pointer.ts';
 import { errorKind } from './error.ts';
 import { bodySummary, isVerdict, responseOf } from './response.ts';
-import { fail, pass, type CheckContext, type CheckKind, type Verdict } from './types.ts';
+import { integer, NO_PARAMS, oneOrMany, paramsObject, TEMPLATE } from './params.ts';
+import { defineCheckKind, fail, pass, type CheckContext, type JsonSchema, type Verdict } from './types.ts';
 
 interface CursorListBody {
   schemas?: unknown;
@@ -41,12 +42,18 @@ function listPage(exchange: Exchange, label: string): { body: CursorListBody; re
 
 const hasCursor = (value: unknown): value is string => typeof value === 'string' && value !== '';
 
-export const cursorPageKind: CheckKind = {
+const idList: JsonSchema = { anyOf: [{ type: 'array', items: { anyOf: [{ type: 'string', minLength: 1 }, TEMPLATE] } }, TEMPLATE] };
+
+type CursorPageParams = { count?: number; maxPageSize?: number; matches?: number; first?: boolean; excludes?: unknown; acceptInvalidCount?: boolean };
+
+export const cursorPageKind = defineCheckKind<CursorPageParams>({
   kind: 'cursor-page',
   description:
     'One page of a cursor-paged query (RFC 9865 §2): a 200 ListResponse with at most `count` resources (and at most `maxPageSize`; `acceptInvalidCount` also allows a 400 invalidCount); `matches`: how many resources the query matches, so totalResults (when present) must equal it and a `first` page holding fewer must carry nextCursor; `first`: no previousCursor; `excludes`: ids of earlier pages that must not come back.',
   defaultLevel: 'MUST',
   defaultRefs: ['RFC9865-2'],
+  judges: 'content',
+  params: paramsObject({ count: integer(1), maxPageSize: integer(1), matches: integer(), first: { type: 'boolean' }, excludes: oneOrMany({ anyOf: [{ type: 'string', minLength: 1 }, TEMPLATE] }), acceptInvalidCount: { type: 'boolean' } }),
   verify(ctx) {
     const p = ctx.params;
     if (p.acceptInvalidCount === true && ctx.exchange.response?.status === 400) {
@@ -74,13 +81,15 @@ export const cursorPageKind: CheckKind = {
     }
     return pass();
   },
-};
+});
 
-export const cursorValueKind: CheckKind = {
+export const cursorValueKind = defineCheckKind({
   kind: 'cursor-value',
   description: 'The nextCursor and previousCursor strings of a page are non-empty and use only URL-unreserved characters (RFC 9865 §2, RFC 3986 §2.3), so a client can send them back unencoded.',
   defaultLevel: 'SHOULD',
   defaultRefs: ['RFC9865-2', 'RFC3986-2.3'],
+  judges: 'content',
+  params: NO_PARAMS,
   verify(ctx) {
     const page = listPage(ctx.exchange, 'the page');
     if ('ok' in page) return page;
@@ -95,14 +104,18 @@ export const cursorValueKind: CheckKind = {
     }
     return pass();
   },
-};
+});
 
-export const cursorWalkKind: CheckKind = {
+type CursorWalkParams = { expected?: unknown; unique?: boolean; ends?: boolean; count?: number; total?: number };
+
+export const cursorWalkKind = defineCheckKind<CursorWalkParams>({
   kind: 'cursor-walk',
   description:
     'The pages of a `follow: nextCursor` step, each a 200 ListResponse, judged on what the params name: `expected` (ids that must each appear exactly once), `unique` (no resource twice), `ends` (a last page without nextCursor within the page limit), `count` (page size limit), `total` (totalResults, when present, on every page).',
   defaultLevel: 'MUST',
   defaultRefs: ['RFC9865-2'],
+  judges: 'content',
+  params: paramsObject({ expected: idList, unique: { type: 'boolean' }, ends: { type: 'boolean' }, count: integer(1), total: integer() }),
   verify(ctx) {
     const exchanges = ctx.exchanges ?? [ctx.exchange];
     const p = ctx.params;
@@ -137,4 +150,4 @@ export const cursorWalkKind: CheckKind = {
     }
     return pass(`${exchanges.length} page(s), ${seen.size} resource(s)`);
   },
-};
+});

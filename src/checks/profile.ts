@@ -5,7 +5,8 @@
 import type { Exchange } from '../record/types.ts';
 import { URN } from '../spec/json-schemas.ts';
 import { isVerdict, responseOf } from './response.ts';
-import { fail, pass, skip, type CheckContext, type CheckKind, type Verdict } from './types.ts';
+import { integer, paramsObject, TEMPLATE } from './params.ts';
+import { defineCheckKind, fail, pass, skip, type CheckContext, type Verdict } from './types.ts';
 
 type Json = Record<string, unknown>;
 
@@ -37,7 +38,10 @@ const subAttributesOf = (attribute: Json | undefined): Json[] => (Array.isArray(
 const named = (defs: Json[], name: string): Json | undefined => defs.find((d) => lower(d.name) === lower(name));
 const names = (value: unknown): string[] => [value].flat().filter((v) => v !== undefined && v !== null).map(String);
 
-function discoveryRule(ctx: CheckContext): Verdict {
+const RULES = ['resource-type-id-is-name', 'distinct-endpoints', 'schemas-cover-resource-types', 'canonical-type-values', 'declares', 'not-declares'] as const;
+type DiscoveryRuleParams = { rule: (typeof RULES)[number]; schema?: string; attributes?: string[] };
+
+function discoveryRule(ctx: CheckContext<DiscoveryRuleParams>): Verdict {
   const rule = String(ctx.params.rule);
   const resources = listResources(ctx, rule.startsWith('schemas') || ['canonical-type-values', 'declares', 'not-declares'].includes(rule) ? '/Schemas' : '/ResourceTypes');
   if (!Array.isArray(resources)) return resources;
@@ -88,14 +92,17 @@ function discoveryRule(ctx: CheckContext): Verdict {
   }
 }
 
-export const discoveryRuleKind: CheckKind = {
+export const discoveryRuleKind = defineCheckKind<DiscoveryRuleParams>({
   kind: 'discovery-rule',
   description:
     'A rule over /ResourceTypes or /Schemas (`rule`): `resource-type-id-is-name`, `distinct-endpoints`, `schemas-cover-resource-types` (every schema a resource type names is published), `canonical-type-values` (every multi-valued `type` declares canonicalValues), `declares` / `not-declares` (`schema` and `attributes`).',
   defaultLevel: 'MUST',
   defaultRefs: ['INTEROP-5.1'],
+  judges: 'content',
+  params: paramsObject({ rule: { enum: [...RULES] }, schema: { type: 'string', pattern: '^urn:' }, attributes: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } } }, { required: ['rule'] }),
+  paramsRequired: true,
   verify: discoveryRule,
-};
+});
 
 /** Attribute paths of a request body: `nickName`, `name.givenName`, `emails.value`, `urn:…:User:department`. */
 function sentPaths(body: Json): string[] {
@@ -128,11 +135,14 @@ function valueAt(resource: Json, path: string): unknown {
   return elements.map((e) => (isRecord(e) ? e[Object.keys(e).find((k) => lower(k) === lower(sub)) ?? ''] : undefined)).find((v) => v !== undefined);
 }
 
-export const schemaDeclaredStoredKind: CheckKind = {
+export const schemaDeclaredStoredKind = defineCheckKind<{ sent: unknown }>({
   kind: 'schema-declared-stored',
   description: 'Every attribute of `sent` (a resource carrying a value for each writable attribute /Schemas declares) comes back in the read-back: nothing declared is silently dropped.',
   defaultLevel: 'MUST',
   defaultRefs: ['INTEROP-5.1'],
+  judges: 'content',
+  params: paramsObject({ sent: { anyOf: [{ type: 'object' }, TEMPLATE] } }, { required: ['sent'] }),
+  paramsRequired: true,
   verify(ctx) {
     const sent = ctx.params.sent;
     if (!isRecord(sent)) return skip('no resource was built from /Schemas (the server publishes no User schema)');
@@ -145,15 +155,17 @@ export const schemaDeclaredStoredKind: CheckKind = {
     if (dropped.length === 0) return pass(`${sentPaths(sent).length} declared attribute(s) stored and returned`);
     return fail(`/Schemas declares ${dropped.length} attribute(s) that were sent but not kept: ${dropped.slice(0, 12).join(', ')}${dropped.length > 12 ? ' …' : ''}`, { expected: sentPaths(sent), actual: dropped });
   },
-};
+});
 
 const COMMON = new Set(['schemas', 'id', 'externalid', 'meta']);
 
-export const schemaReturnedDeclaredKind: CheckKind = {
+export const schemaReturnedDeclaredKind = defineCheckKind<{ schema?: string }>({
   kind: 'schema-returned-declared',
   description: 'Every attribute of the returned resource is declared in /Schemas (the schema of the resource or an extension it lists); common attributes (id, externalId, meta, schemas) excepted.',
   defaultLevel: 'MUST',
   defaultRefs: ['INTEROP-5.1'],
+  judges: 'content',
+  params: paramsObject({ schema: { type: 'string', pattern: '^urn:' } }),
   verify(ctx) {
     const resource = resourceBody(ctx);
     if (!isRecord(resource)) return resource;
@@ -185,18 +197,23 @@ export const schemaReturnedDeclaredKind: CheckKind = {
     const unique = [...new Set(undeclared)];
     return unique.length === 0 ? pass() : fail(`the resource carries ${unique.length} attribute(s) /Schemas does not declare: ${unique.slice(0, 12).join(', ')}`, { expected: 'only declared attributes', actual: unique });
   },
-};
+});
 
 function startMs(exchange: Exchange): number {
   return Date.parse(exchange.startedAt);
 }
 
-export const rateLimitKind: CheckKind = {
+type RateLimitParams = { expect: 'limited' | 'sustained'; floor?: number; retryAfter?: boolean };
+
+export const rateLimitKind = defineCheckKind<RateLimitParams>({
   kind: 'rate-limit',
   description:
     'Over the requests of a `burst` step: `expect: "limited"` — some request was answered 429 with a Retry-After header (IPSIE §4.3); `expect: "sustained"` — none was answered 429 while the requests went at `floor` per second (skipped when the server was too slow to reach that rate).',
   defaultLevel: 'MUST',
   defaultRefs: ['IPSIE-4.3'],
+  judges: 'outcome',
+  params: paramsObject({ expect: { enum: ['limited', 'sustained'] }, floor: integer(1), retryAfter: { type: 'boolean' } }, { required: ['expect'] }),
+  paramsRequired: true,
   verify(ctx) {
     const exchanges = ctx.exchanges ?? [ctx.exchange];
     const answered = exchanges.filter((x) => x.response);
@@ -225,4 +242,4 @@ export const rateLimitKind: CheckKind = {
     }
     return pass(`429 with Retry-After ${String(retryAfter)} after ${exchanges.indexOf(limited)} requests at ${rate} per second`);
   },
-};
+});

@@ -5,7 +5,7 @@ import { dialectNames } from '../dialects/index.ts';
 import { getProfile, ProfileError, type Profile } from '../suite/profiles.ts';
 import { UsageError } from './errors.ts';
 import { execute, exitCodeOf, type ReportFlags } from './execute.ts';
-import { addTargetOptions, collect, parsePositiveInt, readConfig, resolveTarget, splitList, type TargetFlags } from './options.ts';
+import { addTargetOptions, collect, parseMaxTime, parsePositiveInt, readConfig, resolveTarget, splitList, type TargetFlags } from './options.ts';
 import { oauthChecks } from '../certify/run.ts';
 
 export const DEFAULT_SUITES = ['core', 'cursor', 'entra', 'okta', 'fuzz'];
@@ -21,6 +21,7 @@ interface RunFlags extends TargetFlags, ReportFlags {
   matching?: string;
   baseline?: string;
   writeBaseline?: string;
+  maxTime?: string;
 }
 
 /** Where the reports go and what happens to created resources: shared by run and fuzz. */
@@ -48,6 +49,7 @@ export function registerRun(program: Command): void {
     .option('--dialect <variants>', 'IdP variants to replay: entra, entra-compliant, okta, okta-aiw (comma-separated; default all)')
     .option('--matching <attribute>', 'attribute the IdP matches users by: userName (default), externalId or \'emails[type eq "work"].value\'')
     .option('--seed <n>', 'seed for every random choice (printed at the start; give it back to replay)')
+    .option('--max-time <duration>', 'whole-run time budget, e.g. 15m, 90s (default 15m; 0 = no limit): then the run stops, cleans up, reports what it did not reach and exits 3')
     .option('--baseline <file>', 'known failures to waive for CI, {"expectedFailures": {"check.id": "why"}}; a waiver whose check passes fails the run')
     .option('--write-baseline <file>', "write this run's failed check ids as a baseline to start from");
   addReportOptions(command, 'check')
@@ -87,6 +89,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     if (error instanceof ProfileError) throw new UsageError(`--profile: ${error.message}`);
     throw error;
   }
+  const maxTimeMs = parseMaxTime(flags.maxTime ?? config.maxTime);
   const dialects = flags.dialect ? splitList(flags.dialect) : undefined;
   const unknownDialect = dialects?.find((d) => !dialectNames().includes(d as never));
   if (unknownDialect) throw new UsageError(`--dialect: unknown variant "${unknownDialect}" (known: ${dialectNames().join(', ')})`);
@@ -102,6 +105,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     ...(dialects ? { dialects } : {}),
     matchingAttribute: flags.matching ?? profile?.matchingAttribute ?? 'userName',
     ...(baseline ? { baseline } : {}),
+    ...(maxTimeMs !== undefined ? { maxTimeMs } : {}),
     // With OAuth client credentials, the token endpoint is checked too.
     ...(target.auth.kind === 'oauth' && target.url ? { phases: [oauthChecks(target.auth.oauth)] } : {}),
   });

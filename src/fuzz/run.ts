@@ -56,6 +56,8 @@ export interface FuzzRunContext {
   aborted?(): boolean;
   /** Epoch ms by which a property run's cleanup must end, once the run is stopping. */
   cleanupDeadline?(): number | undefined;
+  /** Why the run stops early (the skip reason of the properties it does not reach). */
+  stopReason?(): string | undefined;
   /** Re-run exactly these counterexamples instead of searching. */
   replay?: ReplayKey[];
   /** How queries are limited to one run's users (src/runner/scope-probe.ts). */
@@ -136,7 +138,7 @@ export async function runFuzzProperties(ctx: FuzzRunContext): Promise<FuzzOutcom
     for (const property of chosen) {
       const checkId = `fuzz.${property.id}`;
       if (ctx.selected && !ctx.selected(checkId)) continue;
-      const base = { checkId, title: property.title, area: 'fuzz', suite: 'fuzz', level: 'MUST' as const, refs: property.refs };
+      const base = { checkId, baseId: checkId, title: property.title, area: 'fuzz', suite: 'fuzz', level: property.level ?? 'MUST', refs: property.refs };
       const missing = property.requires.filter((cap) => ctx.discovery.capabilities[cap] === false);
       if (missing.length > 0) {
         emit({ ...base, status: 'skip', reason: missing.map(describeCapability).join('; '), exchangeIds: [] });
@@ -147,7 +149,7 @@ export async function runFuzzProperties(ctx: FuzzRunContext): Promise<FuzzOutcom
         continue;
       }
       if (ctx.aborted?.()) {
-        emit({ ...base, status: 'skip', reason: 'interrupted', exchangeIds: [] });
+        emit({ ...base, status: 'skip', reason: ctx.stopReason?.() ?? 'interrupted', exchangeIds: [] });
         continue;
       }
       ctx.onProperty?.(checkId, property.title);
@@ -177,7 +179,7 @@ export async function runFuzzProperties(ctx: FuzzRunContext): Promise<FuzzOutcom
       }
       if (!verdict.failed) {
         const message = replay ? `the counterexample no longer fails (seed ${replay.seed}, path ${replay.path})` : `${verdict.numRuns} generated cases passed (seed ${ctx.seed})${verdict.interrupted ? ', stopped by the time budget' : ''}`;
-        emit({ ...base, status: ctx.aborted?.() ? 'skip' : 'pass', ...(ctx.aborted?.() ? { reason: 'interrupted' } : {}), message, exchangeIds: [], ms });
+        emit({ ...base, status: ctx.aborted?.() ? 'skip' : 'pass', ...(ctx.aborted?.() ? { reason: ctx.stopReason?.() ?? 'interrupted' } : {}), message, exchangeIds: [], ms });
         continue;
       }
       failures++;
@@ -188,7 +190,7 @@ export async function runFuzzProperties(ctx: FuzzRunContext): Promise<FuzzOutcom
       const message = `${reason}${verdict.flaky ? ' (the minimal case did not fail again when replayed; the exchanges shown are from its last failing run)' : ''}`;
       emit({
         ...base,
-        status: 'fail',
+        status: base.level === 'MUST' ? 'fail' : base.level === 'SHOULD' ? 'warn' : 'info',
         message,
         ...(failure?.expected !== undefined ? { expected: failure.expected } : {}),
         ...(failure?.actual !== undefined ? { actual: failure.actual } : {}),
@@ -279,7 +281,7 @@ const ACCEPTED_ID = 'fuzz.valid-input-accepted';
 
 /** One finding for every clean refusal of a schema-valid request, at SHOULD, with the server's own words. */
 function acceptedResult(refused: readonly ServerRefusal[], keep: (list: readonly Exchange[]) => string[]): CheckResult {
-  const base = { checkId: ACCEPTED_ID, title: 'Generated resources and PATCHes that the schema allows are accepted', area: 'fuzz', suite: 'fuzz', level: 'SHOULD' as const, refs: ['RFC7643-2.2', 'RFC7644-3.3', 'RFC7644-3.12'] };
+  const base = { checkId: ACCEPTED_ID, baseId: ACCEPTED_ID, title: 'Generated resources and PATCHes that the schema allows are accepted', area: 'fuzz', suite: 'fuzz', level: 'SHOULD' as const, refs: ['RFC7643-2.2', 'RFC7644-3.3', 'RFC7644-3.12'] };
   const details = [...new Set(refused.map((r) => r.detail))];
   return {
     ...base,

@@ -70,9 +70,34 @@ export interface Exchange {
   curl: string;
 }
 
+/**
+ * Why a result is a consequence of something that went wrong earlier, so a report can list it
+ * under its root cause instead of as a finding of its own. Set on a skipped result (the check
+ * could not be judged because its precondition failed) and on a failed one whose failure follows
+ * from an earlier failure (a sibling check on the same response, or a refused request it reads
+ * back). `checkId` is the display id of the failing check when one judged the cause; `exchangeId`
+ * is the request that went wrong (refused, crashed, or never answered).
+ */
+export interface Cause {
+  checkId?: string;
+  exchangeId?: string;
+  /** One line: what went wrong upstream (`POST /Users answered HTTP 400`). */
+  summary: string;
+}
+
 export interface CheckResult {
-  /** Stable id, used by --only/--skip and JUnit testcase names. */
+  /**
+   * Stable display id, used by --only/--skip, baselines and JUnit testcase names:
+   * `baseId[variant][item]`, composed once by `displayId()` (src/record/display-id.ts) and never
+   * parsed back (read `baseId`, `variant` and `item` instead).
+   */
   checkId: string;
+  /** The check id as the suite names it (`entra.disable.applied`); absent in run.json files written before it existed. */
+  baseId?: string;
+  /** The IdP dialect variant the check ran for (`entra-compliant`). */
+  variant?: string;
+  /** The foreach item the check ran for (`name.familyName`). */
+  item?: string;
   title: string;
   area: string;
   suite: string;
@@ -80,6 +105,12 @@ export interface CheckResult {
   refs: SpecRef[];
   /** For IdP-driven checks: what the IdP does when this fails. */
   impact?: string;
+  /**
+   * Whether a result that is not a pass blocks the IdP verdict, decided by what the IdP does, not
+   * by the RFC level: true blocks on a warning too (the RFC says SHOULD, the IdP breaks), false
+   * never blocks (the RFC says MUST, the IdP does not care). Absent: a failure blocks.
+   */
+  blocksIdp?: boolean;
   status: CheckStatus;
   message?: string;
   /** Why the check was skipped (required when status is skip). */
@@ -88,13 +119,21 @@ export interface CheckResult {
   actual?: unknown;
   /** JSON pointer into the response body that the message is about. */
   pointer?: string;
-  /** The exchanges this verdict was made from; the last one is the one that failed. */
+  /** The check kind that judged (`status`, `body`, `schema` …); absent for run-wide audits and fuzz. */
+  kind?: string;
+  /**
+   * The exchanges this verdict was made from, in the order they were sent; the last one is the one
+   * judged. For a scenario step, the ones before it are the chain that led to the judged state:
+   * the create of the resource, the request that last changed it, then the judged read-back.
+   */
   exchangeIds: string[];
   ms?: number;
   /** Set when a baseline waived this result: the status it had (fail or warn). */
   waivedStatus?: CheckStatus;
   /** Set when a standard profile re-levelled this result: what it was before (IdP verdicts judge that). */
   before?: { level: Level; status: CheckStatus };
+  /** Set when this result follows from an earlier failure (see Cause). */
+  causedBy?: Cause;
 }
 
 export interface IdpVerdict {
@@ -102,6 +141,11 @@ export interface IdpVerdict {
   label: string;
   works: boolean;
   blocking: { checkId: string; title: string; impact?: string }[];
+  /**
+   * Check ids this verdict relies on that the run did not judge (left out by --only/--skip, or
+   * not run): when present, the verdict is partial and says so.
+   */
+  missing?: string[];
 }
 
 /** One check of a profile verdict. */
@@ -170,6 +214,17 @@ export interface RunMeta {
   runError?: string;
   /** The signal that stopped the run (SIGINT, SIGTERM, SIGHUP). */
   interrupted?: string;
+  /** The whole-run time budget (`--max-time`), and whether it ran out before every check was reached. */
+  budget?: RunBudget;
+}
+
+export interface RunBudget {
+  /** The budget in milliseconds; 0 means no limit. */
+  maxTimeMs: number;
+  /** True when the budget ran out: the run stopped sending, cleaned up and reported what it reached. */
+  ranOut: boolean;
+  /** Checks skipped because the budget ran out before they were reached. */
+  notReached: number;
 }
 
 export interface Discovery {
@@ -269,6 +324,84 @@ export interface RunRecord {
   summary: Summary;
   /** Extra sections reporters may show (fuzz counterexamples, provisioning logs). */
   sections?: ReportSection[];
+  /** The failures and warnings grouped by root cause (src/analysis/findings.ts); how a person reads them. */
+  findings?: Finding[];
+  /** Latency per endpoint, measured from the recorded exchanges (src/analysis/latency.ts). */
+  latency?: LatencyReport;
+}
+
+/** One result as a finding lists it; `result` is its index in `RunRecord.results`. */
+export interface FindingMember {
+  result: number;
+  checkId: string;
+  status: CheckStatus;
+  /** For a consequence: what earlier failure it follows from, in words. */
+  because?: string;
+  /** For a consequence: the index of the result it follows from (absent when a setup request, not a check, failed). */
+  causeResult?: number;
+}
+
+export type FindingKind =
+  /** One check, nothing else shares its cause. */
+  | 'check'
+  /** An attribute written in the wrong form (a relative URL, a boolean as text …) wherever it appears. */
+  | 'attribute-form'
+  /** The server refuses a request shape with the same complaint, wherever it is sent (or crashes on it). */
+  | 'refusal'
+  /** An endpoint answers with the same unexpected success status (200 where 201 is required …). */
+  | 'unexpected-status'
+  /** The same assertion fails the same way across scenarios, variants or items. */
+  | 'same-assertion'
+  /** A request a scenario needed (not itself a check) was refused; the checks after it failed. */
+  | 'setup'
+  /** An endpoint too slow for what an IdP expects (measured, not a check). */
+  | 'latency';
+
+export interface Finding {
+  /** `F1`, `F2` … in the order the first of its results appears. */
+  id: string;
+  kind: FindingKind;
+  /** The worst status among its results (a waived failure counts as the failure it was). */
+  status: 'fail' | 'warn';
+  /** The root cause, in words. */
+  title: string;
+  /** Why these results are one finding (the grouping rule that joined them). */
+  basis: string;
+  /** Results that show the defect directly. */
+  symptoms: FindingMember[];
+  /** Results that failed only because an earlier request of their scenario was refused. */
+  consequences: FindingMember[];
+  /** Results skipped because of it (from a result's `causedBy`). */
+  skipped: FindingMember[];
+  /** The exchanges that show it best, in the order they were sent. */
+  exchangeIds: string[];
+  /** For a latency finding: the endpoint (`GET /Users?filter`). */
+  endpoint?: string;
+}
+
+export interface EndpointLatency {
+  /** Method and path template, `PATCH /Users/{id}`, `GET /Users?filter`. */
+  endpoint: string;
+  /** Requests that got an answer (their times make the percentiles). */
+  count: number;
+  /** Requests that got no answer (timeout, reset …). */
+  failed: number;
+  p50Ms: number;
+  p95Ms: number;
+  maxMs: number;
+  /** The slowest exchange, as evidence. */
+  slowestExchangeId?: string;
+  /** Requests that must be in flight at once to sustain an IdP's rate at this p50 (Little's law). */
+  concurrencyForRate: number;
+  flag?: { level: 'slow' | 'breaks'; reason: string };
+}
+
+export interface LatencyReport {
+  endpoints: EndpointLatency[];
+  /** The request rate the concurrency column is computed for, and where it comes from. */
+  rate: { perSecond: number; source: string };
+  /** What the flags mean and where their thresholds come from. */
+  basis: string;
 }
 
 export interface ReportSection {

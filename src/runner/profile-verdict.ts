@@ -5,8 +5,8 @@
 import type { CheckResult, ConflictEffect, ConflictReport, Exchange, ProfileVerdict, VerdictItem } from '../record/types.ts';
 import { getDialect } from '../dialects/index.ts';
 import type { ProfileConflict } from '../suite/conflicts.ts';
-import { baseCheckId, type Profile } from '../suite/profiles.ts';
-import { variantOf } from './verdict.ts';
+import { baseIdOf } from '../record/display-id.ts';
+import type { Profile } from '../suite/profiles.ts';
 
 const item = (r: CheckResult): VerdictItem => ({ checkId: r.checkId, title: r.title, refs: r.refs, ...(r.message ? { message: r.message } : {}) });
 
@@ -58,7 +58,7 @@ export function conflictReport(conflict: ProfileConflict, results: readonly Chec
   for (const effect of conflict.breaks) {
     for (const dialect of effect.dialects) {
       const label = getDialect(dialect)?.label ?? dialect;
-      const replay = results.filter((r) => variantOf(r.checkId) === dialect && effect.checks.some((p) => matches(p, baseCheckId(r.checkId))));
+      const replay = results.filter((r) => r.variant === dialect && effect.checks.some((p) => matches(p, baseIdOf(r))));
       const judged = replay.filter((r) => idpStatus(r) !== 'skip' && idpStatus(r) !== 'error');
       const broken = judged.filter((r) => idpStatus(r) === 'fail');
       const state: ConflictEffect['state'] = judged.length === 0 ? 'not-run' : broken.length > 0 ? 'breaks' : 'works';

@@ -22,13 +22,17 @@ import { RateLimitBreaker, TimeoutBreaker } from './breaker.ts';
 import { CredentialWatch } from './credentials.ts';
 import { staleWaivers, waive, type Baseline } from './baseline.ts';
 import { auditResponses } from '../checks/audit.ts';
-import { computeIdpVerdicts } from './verdict.ts';
+import { computeIdpVerdicts, reliedOnCoreChecks } from './verdict.ts';
+import { familyOf } from '../dialects/acceptance.ts';
+import type { IdpFamily } from '../dialects/index.ts';
 import { applySeverity, getProfile, type Profile, type SeverityOverride } from '../suite/profiles.ts';
 import { loadConflicts } from '../suite/conflicts.ts';
 import { claimCheckId, claimResult, profileVerdict } from './profile-verdict.ts';
 import { tlsResult } from './tls-probe.ts';
 import { runFuzzProperties, SUITE_FUZZ_RUNS, type FuzzBudget, type FuzzOutcome } from '../fuzz/run.ts';
 import type { ReplayKey } from '../fuzz/replay.ts';
+import { analyseRun } from '../analysis/analyse.ts';
+import { DEFAULT_MAX_TIME_MS, markUnreached, notReached, TimeBudget } from './budget.ts';
 
 export interface RunEvents {
   onScenarioStart?(suite: string, scenarioTitle: string): void;
@@ -82,6 +86,8 @@ export interface RunOptions {
   fuzz?: FuzzBudget & { replay?: ReplayKey[] };
   /** Time limits, for embedding and tests (defaults: MAX_RETRY_WAIT_MS, CLEANUP_TIME_MS, INTERRUPTED_CLEANUP_TIME_MS). */
   limits?: { maxRetryWaitMs?: number; cleanupMs?: number; interruptedCleanupMs?: number };
+  /** Whole-run time budget in ms (default 15 min; 0 = no limit): then the run stops, cleans up and reports. */
+  maxTimeMs?: number;
   /** Starts the embedded target when no url is given (default: the plain reference server). */
   embedded?: () => Promise<EmbeddedTarget>;
   /** Programmatic phases run after the suites, over the same client and cleanup journal (`certify`). */
@@ -140,6 +146,8 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
   let fuzz: FuzzOutcome | undefined;
   let profileTrigger: ProfileVerdict['trigger'] = 'option';
   let verdictOfProfile: ProfileVerdict | undefined;
+  let coreSuites: LoadedSuite[] = [];
+  const budget = new TimeBudget(options.maxTimeMs ?? DEFAULT_MAX_TIME_MS);
   const leftOut = new LeftOutLog();
   let loaded: LoadedSuite[] = [];
 
@@ -169,6 +177,9 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
   const buildRecord = (): RunRecord => {
     const error = runError ?? (options.signal?.aborted ? interruptedError() : undefined);
     const left = cleaned ? leftovers : [...leftovers, ...(journal?.outstanding() ?? [])];
+    const exchanges = [...(client ? client.exchanges : []), ...(fuzz?.exchanges ?? [])];
+    const analysis = analyseRun({ meta: { target, prefix }, results, exchanges }, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    const verdicts = error ? undefined : idpVerdictsOf(results, coreSuites).idpVerdicts;
     return {
       meta: {
         runId,
@@ -185,16 +196,19 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
         finishedAt: new Date().toISOString(),
         ...(error ? { runError: error } : {}),
         ...(options.signal?.aborted ? { interrupted: signalName() } : {}),
+        budget: { maxTimeMs: budget.maxTimeMs, ranOut: budget.ranOut, notReached: results.filter((r) => notReached(r, budget)).length },
       },
       discovery,
-      exchanges: [...(client ? client.exchanges : []), ...(fuzz?.exchanges ?? [])],
+      exchanges,
       results: [...results],
       cleanup: [...cleanup, ...(fuzz?.cleanup ?? [])],
       ...(left.length > 0 ? { leftovers: left } : {}),
       ...sectionsOf([...leftOut.sections(), ...[filterSupportSection(loaded, results)].filter((s) => s !== undefined), ...(fuzz?.sections ?? [])]),
-      ...(error ? {} : idpVerdictsOf(results)),
+      ...(verdicts ? { idpVerdicts: budget.ranOut ? markUnreached(verdicts, results, budget) : verdicts } : {}),
       ...(verdictOfProfile && !error ? { profileVerdict: verdictOfProfile } : {}),
       summary: summarize(results),
+      findings: analysis.findings,
+      latency: analysis.latency,
     };
   };
   options.events?.onLive?.({ snapshot: buildRecord });
@@ -218,6 +232,13 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
     // profile's suites run after the chosen ones.
     const chosen = options.suites.filter((s) => s !== 'discovery' && s !== 'fuzz');
     const suites = (loaded = loadSuites(['discovery', ...chosen, ...(options.standard?.suites ?? []).filter((s) => !chosen.includes(s))], options.suitesDir));
+    // An IdP verdict relies on core checks (authentication, the userName filter …): a run of the
+    // replay packs alone runs those too, so the verdict is not computed without its evidence.
+    coreSuites = suites.filter((s) => s.suite === 'core');
+    const families = idpFamiliesOf(suites);
+    const dependencies = families.length > 0 && coreSuites.length === 0 ? loadSuites(['core'], options.suitesDir) : [];
+    if (dependencies.length > 0) coreSuites = dependencies;
+    const reliedOn = new Set(families.flatMap((f) => reliedOnCoreChecks(f, dependencies)));
     if (!options.url) {
       // Under a standard profile the embedded reference server meets the interoperability profile.
       embedded = await (options.embedded ?? (() => startEmbedded(options.standard ? 'interop' : undefined)))().catch((error: unknown) => {
@@ -279,10 +300,14 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
         results.push(r);
         options.events?.onResult?.(r);
       },
-      aborted: () => stopSending.signal.aborted,
+      aborted: () => stopSending.signal.aborted || budget.ranOut,
+      stopReason: () => (options.signal?.aborted ? 'the run was interrupted' : budget.ranOut ? budget.reason : stopSending.signal.aborted ? (stopReason() ?? 'the run was stopped') : undefined),
+      signal: budget.signal,
       wrongAuth,
       onLeftOut: (origin, list) => leftOut.record(origin, list),
     };
+    // Audits send nothing: after the time budget ran out they still judge what was recorded.
+    const mayAudit = (): boolean => !ctx.aborted() || (budget.ranOut && !options.signal?.aborted && !breaker.tripped);
     try {
       const [discoverySuite, ...rest] = suites as [LoadedSuite, ...LoadedSuite[]];
       const captured = await runSuite(discoverySuite, ctx, options.events, true);
@@ -299,7 +324,7 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
       // Discovery's verdicts on a target the run cannot test (wrong URL, wrong token) are about the
       // caller's setup, not the server: not charged to it.
       if (runError) results.forEach((r, i) => (results[i] = r.status === 'pass' || r.status === 'skip' ? r : notJudged(r, runError!)));
-      if (!runError && !ctx.aborted() && (options.suites.includes('core') || options.suites.includes('fuzz'))) {
+      if (!runError && !ctx.aborted() && (options.suites.includes('core') || options.suites.includes('fuzz') || dependencies.length > 0)) {
         const scope = await probeScope(client, prefix, discovery);
         discovery.capabilities.scopedQueries = scope !== undefined;
         if (scope) runVars.scopeStrategy = scope;
@@ -312,6 +337,10 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
         standard = getProfile('interop');
         profileTrigger = 'claim';
         if (!rest.some((s) => s.suite === 'interop')) rest.push(...loadSuites(['interop'], options.suitesDir));
+      }
+      if (!runError && dependencies.length > 0) {
+        const onlyReliedOn: ScenarioContext = { ...ctx, selected: (id) => reliedOn.has(id) && select(id) };
+        for (const suite of dependencies) await runSuite(suite, onlyReliedOn, options.events, false);
       }
       if (!runError) for (const suite of rest) await runSuite(suite, ctx, options.events, false, options.dialects);
       for (const phase of runError ? [] : (options.phases ?? [])) {
@@ -328,12 +357,12 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
           announce: (title) => options.events?.onScenarioStart?.('certify', title),
         });
       }
-      if (!runError && (options.suites.includes('core') || standard) && !ctx.aborted()) {
+      if (!runError && (options.suites.includes('core') || standard) && mayAudit()) {
         for (const result of auditResponses(client.exchanges)) if (select(result.checkId)) ctx.onResult(result);
       }
-      if (!runError && standard && !ctx.aborted()) {
+      if (!runError && standard && mayAudit()) {
         options.events?.onScenarioStart?.('interop', 'Transport and the conformance claim');
-        if (standard.checks.includes('interop.') && select('interop.tls')) ctx.onResult(await tlsResult(target, { insecure: options.insecure ?? false, timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS }));
+        if (standard.checks.includes('interop.') && select('interop.tls') && !ctx.aborted()) ctx.onResult(await tlsResult(target, { insecure: options.insecure ?? false, timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS }));
         const interop = standard.name === 'interop' ? standard : claimed ? getProfile('interop') : undefined;
         if (interop && select(claimCheckId(interop))) {
           const spcExchange = client.exchanges.find((x) => x.origin?.suite === 'discovery' && /\/ServiceProviderConfig$/.test(new URL(x.request.url).pathname));
@@ -341,7 +370,8 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
           if (claim) ctx.onResult(claim);
         }
       }
-      if (!runError && options.suites.includes('fuzz') && !ctx.aborted()) {
+      // After the budget ran out the fuzzer still runs, only to list its properties as not reached.
+      if (!runError && options.suites.includes('fuzz') && (!ctx.aborted() || mayAudit())) {
         const { replay, ...budget } = options.fuzz ?? { runs: SUITE_FUZZ_RUNS };
         fuzz = await runFuzzProperties({
           client: { baseUrl: target, ...shared },
@@ -356,6 +386,7 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
           ...(options.events?.onExchange ? { onExchange: options.events.onExchange } : {}),
           aborted: ctx.aborted,
           cleanupDeadline: () => (stoppedAt !== undefined ? stoppedAt + interruptedCleanupMs : undefined),
+          stopReason: ctx.stopReason!,
           ...(replay ? { replay } : {}),
           // A server held to (or claiming) the interop profile is fuzzed inside its PATCH subset.
           ...(standard?.checks.includes('interop.') || claimed ? { patchRules: 'interop' as const } : {}),
@@ -366,6 +397,7 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
       if (options.baseline && !ctx.aborted()) for (const stale of staleWaivers(results, options.baseline)) ctx.onResult(stale);
       if (!runError && standard) verdictOfProfile = finalProfileVerdict(standard, results, profileTrigger, discovery.serviceProviderConfig);
     } finally {
+      budget.stop();
       runError ??= stopReason();
       journal.adopt(fuzz?.unresolved ?? []);
       if (stopSending.signal.aborted && journal.pending > 0) notice(`cleaning up what this run created (at most ${formatWait(interruptedCleanupMs)})`);
@@ -395,6 +427,7 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
     await client?.close();
     await embedded?.close();
   }
+  budget.stop();
   if (options.signal?.aborted && !runError) runError = interruptedError();
   return buildRecord();
 }
@@ -442,9 +475,16 @@ function sectionsOf(sections: ReportSection[]): { sections?: ReportSection[] } {
   return sections.length > 0 ? { sections } : {};
 }
 
-function idpVerdictsOf(results: CheckResult[]): { idpVerdicts?: RunRecord['idpVerdicts'] } {
-  const verdicts = computeIdpVerdicts(results);
+function idpVerdictsOf(results: CheckResult[], coreSuites: readonly LoadedSuite[]): { idpVerdicts?: RunRecord['idpVerdicts'] } {
+  const verdicts = computeIdpVerdicts(results, coreSuites);
   return verdicts.length > 0 ? { idpVerdicts: verdicts } : {};
+}
+
+/** The IdP families whose replay scenarios are among the loaded suites. */
+function idpFamiliesOf(suites: readonly LoadedSuite[]): IdpFamily[] {
+  const families = new Set<IdpFamily>();
+  for (const suite of suites) for (const scenario of suite.scenarios) for (const dialect of scenario.dialects ?? []) families.add(familyOf(dialect));
+  return [...families];
 }
 
 export function summarize(results: CheckResult[]): Summary {

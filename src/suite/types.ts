@@ -50,6 +50,13 @@ export interface Expectation {
   refs?: SpecRef[];
   /** What the IdP does when this fails ("Entra quarantines the job"). */
   impact?: string;
+  /** Whether this check blocks the IdP verdict whatever its level (see CheckResult.blocksIdp). */
+  blocksIdp?: boolean;
+  /**
+   * Check ids of earlier steps of the scenario that set up what this check judges (the attribute
+   * it expects to be gone was there): when one did not pass, this check is skipped with that cause.
+   */
+  precondition?: string | string[];
 }
 
 export interface Step {
@@ -62,6 +69,11 @@ export interface Step {
   capture?: Record<string, string>;
   /** Don't stop the scenario when this step's captures fail (probing steps). */
   continueOnFailure?: boolean;
+  /**
+   * A server timestamp (`{{createdAt}}`): before sending, wait one tick of the clock it is written
+   * with (1 s when it has no fraction), so what the server stamps next is strictly later.
+   */
+  waitForTick?: string;
 }
 
 export interface Scenario {

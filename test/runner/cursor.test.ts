@@ -44,7 +44,7 @@ const CURSOR_DEFECTS: Partial<Record<DefectName, Record<string, Expected>>> = {
     'cursor.invalid.no-5xx': { status: 'fail', because: 'HTTP 500' },
     'cursor.invalid.rejected': { status: 'warn', because: 'got 500' },
   },
-  'cursor-invalid-wrong-scimtype': { 'cursor.invalid.rejected': { status: 'warn', because: '"scimType" must be "invalidCursor", got "invalidValue"' } },
+  'cursor-invalid-wrong-scimtype': { 'cursor.invalid.rejected': { status: 'warn', because: '"scimType" must be "invalidCursor" when one is sent, got "invalidValue"' } },
   'cursor-previous-on-first-page': { 'cursor.first-page': { status: 'fail', because: 'MUST NOT be returned with the first page' } },
   'cursor-previous-goes-forward': {
     'cursor.previous-page': { status: 'fail', because: 'has no nextCursor' },

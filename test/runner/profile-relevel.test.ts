@@ -5,7 +5,7 @@ import type { CheckResult } from '../../src/record/types.ts';
 import { computeIdpVerdicts } from '../../src/runner/verdict.ts';
 import { applySeverity, getProfile } from '../../src/suite/profiles.ts';
 
-const result = (checkId: string, status: CheckResult['status'], level: CheckResult['level'] = 'MUST', refs: string[] = []): CheckResult => ({ checkId, title: checkId, area: 'a', suite: 's', level, refs, status, exchangeIds: [] });
+const result = (baseId: string, status: CheckResult['status'], level: CheckResult['level'] = 'MUST', refs: string[] = [], variant?: string): CheckResult => ({ checkId: variant ? `${baseId}[${variant}]` : baseId, baseId, ...(variant ? { variant } : {}), title: baseId, area: 'a', suite: 's', level, refs, status, exchangeIds: [] });
 
 describe('standard profile re-levels and the IdP verdicts', () => {
   it('keep the level before, and the Okta verdict still blocks on a check Okta relies on', () => {
@@ -13,7 +13,7 @@ describe('standard profile re-levels and the IdP verdicts', () => {
     const relevelled = applySeverity(result('users.password.create-accepted', 'fail', 'MUST', ['OKTA-2.4']), al2.severity, { keepBefore: true });
     expect(relevelled).toMatchObject({ level: 'MAY', status: 'info', before: { level: 'MUST', status: 'fail' } });
     expect(relevelled.message).toContain('IPSIE AL2 forbids');
-    const verdicts = computeIdpVerdicts([relevelled, result('okta.user.create.status[okta]', 'pass')]);
+    const verdicts = computeIdpVerdicts([relevelled, result('okta.user.create.status', 'pass', 'MUST', [], 'okta')]);
     expect(verdicts.find((v) => v.dialect === 'okta')?.blocking.map((b) => b.checkId)).toEqual(['users.password.create-accepted']);
   });
 
@@ -21,7 +21,7 @@ describe('standard profile re-levels and the IdP verdicts', () => {
     const interop = getProfile('interop');
     const tightened = applySeverity(result('users.uniqueness.case-insensitive', 'warn', 'SHOULD', ['OKTA-2.10']), interop.severity, { keepBefore: true });
     expect(tightened).toMatchObject({ level: 'MUST', status: 'fail', before: { level: 'SHOULD', status: 'warn' } });
-    const verdicts = computeIdpVerdicts([tightened, result('okta.user.create.status[okta]', 'pass')]);
+    const verdicts = computeIdpVerdicts([tightened, result('okta.user.create.status', 'pass', 'MUST', [], 'okta')]);
     expect(verdicts.find((v) => v.dialect === 'okta')?.works).toBe(true);
   });
 });

@@ -3,13 +3,16 @@
 // paging and the interoperability profiles). A check's own test starts the defect it exists to
 // catch and shows the check fails against it (and passes against the clean server).
 import { startServer, type RunningServer, type ServerOptions } from '../../src/server/index.ts';
-import { DEFECTS as BASE_DEFECTS, type Defect } from './defects.ts';
+import { ALL_DEFECTS as BASE_ALL_DEFECTS, type Defect } from './defects.ts';
 import { STANDARDS_DEFECTS } from './defects-standards.ts';
 import { startProxy } from './proxy.ts';
 
-export const DEFECTS = { ...BASE_DEFECTS, ...STANDARDS_DEFECTS };
-export type DefectName = keyof typeof DEFECTS;
-export const DEFECT_NAMES = Object.keys(DEFECTS) as DefectName[];
+export { DEFECTS, HTML_CRASHES } from './defects.ts';
+
+/** Every defect: the base catalogue with its JSON twins, and the cursor and profile defects. */
+export const ALL_DEFECTS = { ...BASE_ALL_DEFECTS, ...STANDARDS_DEFECTS };
+export type DefectName = keyof typeof ALL_DEFECTS;
+export const DEFECT_NAMES = Object.keys(ALL_DEFECTS) as DefectName[];
 
 export interface FaultyServer {
   /** The proxy's SCIM base URL, `http://127.0.0.1:PORT/scim/v2`. */
@@ -24,13 +27,13 @@ export interface FaultyServer {
 }
 
 export async function startFaultyServer(defect: DefectName, options: { require?: string[]; server?: Partial<ServerOptions> } = {}): Promise<FaultyServer> {
-  const hooks = DEFECTS[defect] as Defect;
+  const hooks = ALL_DEFECTS[defect] as Defect;
   if (!hooks) throw new Error(`unknown defect "${defect}"`);
   // A defect of a token endpoint or of entitlements needs an upstream that has one.
   const needs = hooks.upstream ? await hooks.upstream() : {};
   const upstream = await startServer({ port: 0, ...needs, ...options.server, ...(options.require ? { require: options.require } : {}) });
   try {
-    const proxy = await startProxy(upstream.url, upstream.token, hooks);
+    const proxy = await startProxy(upstream.url, upstream.token, hooks, { fetchUpstream: (request) => upstream.app.app.fetch(request) });
     return {
       url: proxy.url,
       token: upstream.token,
