@@ -324,7 +324,9 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
       // Discovery's verdicts on a target the run cannot test (wrong URL, wrong token) are about the
       // caller's setup, not the server: not charged to it.
       if (runError) results.forEach((r, i) => (results[i] = r.status === 'pass' || r.status === 'skip' ? r : notJudged(r, runError!)));
-      if (!runError && !ctx.aborted() && (options.suites.includes('core') || options.suites.includes('fuzz') || dependencies.length > 0)) {
+      // Scenarios that query a set of their own users need a scope filter (scope-probe.ts).
+      const needsScope = options.suites.includes('fuzz') || dependencies.length > 0 || suites.some((suite) => suite.scenarios.some((scenario) => scenario.requires?.includes('scopedQueries')));
+      if (!runError && !ctx.aborted() && needsScope) {
         const scope = await probeScope(client, prefix, discovery);
         discovery.capabilities.scopedQueries = scope !== undefined;
         if (scope) runVars.scopeStrategy = scope;

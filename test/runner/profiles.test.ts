@@ -10,6 +10,7 @@ import { getProfile } from '../../src/suite/profiles.ts';
 import { startServer, type RunningServer, type ServerOptions } from '../../src/server/index.ts';
 import type { CheckResult, RunRecord } from '../../src/record/types.ts';
 import { startFaultyServer, type DefectName } from '../support/faulty-server.ts';
+import { PROVEN_BY_PROFILE_TESTS } from '../support/defect-cases.ts';
 import { startScimmyServer } from '../servers/scimmy-server.ts';
 
 const INTEROP: Omit<ServerOptions, 'port'> = { profile: 'interop' };
@@ -59,6 +60,9 @@ describe('the reference server in --profile interop mode', () => {
   });
 });
 
+/** Defects the rate-limit tests below prove. */
+const RATE_LIMIT_DEFECTS: DefectName[] = ['rate-limit-without-retry-after'];
+
 describe('rate limits (IPSIE §4.3)', () => {
   it('pass a server limited to 40 requests per second, which answers 429 with Retry-After', async () => {
     const server = await startServer({ port: 0, rateLimit: { perSecond: 40 } });
@@ -74,7 +78,7 @@ describe('rate limits (IPSIE §4.3)', () => {
   it('fail a server without a limit, one below 25 per second, and one whose 429 has no Retry-After', async () => {
     const unlimited = await startServer({ port: 0 });
     const slow = await startServer({ port: 0, rateLimit: { perSecond: 10 } });
-    const silent = await startFaultyServer('rate-limit-without-retry-after', { server: { rateLimit: { perSecond: 40 } } });
+    const silent = await startFaultyServer(RATE_LIMIT_DEFECTS[0]!, { server: { rateLimit: { perSecond: 40 } } });
     try {
       const a = byId(await run(unlimited.url, unlimited.token, { profile: 'ipsie-al1', only: ['ipsie.rate.limited'] }));
       expect(a.get('ipsie.rate.limited')).toMatchObject({ status: 'fail', message: expect.stringContaining('rate limits are not enforced') });
@@ -232,6 +236,11 @@ describe('each profile check fails against its defect, for its reason', () => {
       expect(wrong).toEqual([]);
     });
   }
+
+  it('proves every defect the default-run defect cases leave to it', () => {
+    const proven = new Set<string>([...Object.keys(PROFILE_DEFECTS), ...RATE_LIMIT_DEFECTS]);
+    expect(PROVEN_BY_PROFILE_TESTS.filter((d) => !proven.has(d))).toEqual([]);
+  });
 
   it('covers every profile check id', () => {
     const covered = new Set(Object.values(PROFILE_DEFECTS).flatMap((c) => Object.keys(c!.expect)));

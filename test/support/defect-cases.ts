@@ -1,10 +1,10 @@
 // The bug each check exists for, and what else a server with that bug fails. For every defect of
-// the catalogue (./defects.ts): `primary` names the checks it is the primary defect of, each with a
-// fragment of the failure message the check must give; `consequences` lists every other check that
-// fails, warns or informs against it in a default run (core, entra, okta), each a consequence of
-// the same bug; `verdicts` the IdP verdicts. test/defects/ runs each defect once and asserts that
-// exactly these fail, nothing else. To update a case, run
-// `npx tsx test/support/explore-defects.ts /tmp/found.json <defect>` and read what it found.
+// the catalogue (./defects.ts, ./defects-standards.ts): `primary` names the checks it is the
+// primary defect of, each with a fragment of the failure message the check must give;
+// `consequences` lists every other check that fails, warns or informs against it in a default run
+// (core, cursor, entra, okta), each a consequence of the same bug; `verdicts` the IdP verdicts.
+// test/defects/ runs each defect once and asserts that exactly these fail, nothing else. To update
+// a case, run `npx tsx test/support/explore-defects.ts /tmp/found.json <defect>` and read what it found.
 import type { DefectName } from './faulty-server.ts';
 
 export interface DefectCase {
@@ -29,6 +29,23 @@ export const GENERIC_DEFECTS: DefectName[] = ['user-get-500', 'group-get-500', '
 export const PROVEN_BY_CERTIFICATION: DefectName[] = [
   'token-accepts-wrong-secret', 'token-ignores-expiry', 'token-lifetime-5-minutes', 'token-trusts-any-signature', 'throttled-10-per-second',
   'group-name-kept-after-delete', 'schemas-without-name', 'entitlements-count-ignored', 'entitlement-type-wrong-schema', 'user-entitlements-dropped',
+];
+
+/**
+ * Defects of the standard profiles (--profile interop|ipsie-al1|ipsie-al2): most sit on a server in
+ * interop mode, and the checks they exist for run only under a profile, never in a default run. They
+ * are proven in test/runner/profiles.test.ts: each profile check against its own defect, for its
+ * reason, with the other checks of the profile passing.
+ */
+export const PROVEN_BY_PROFILE_TESTS: DefectName[] = [
+  'interop-claim-false', 'interop-claim-not-boolean', 'undefined-attributes-dropped', 'undefined-attribute-invalid-value', 'pathless-patch-accepted',
+  'canonical-values-missing', 'declared-attribute-dropped', 'declared-attribute-refused', 'undeclared-attribute-returned', 'resource-type-id-not-name',
+  'resource-types-share-endpoint', 'schemas-miss-extension', 'schemas-missing', 'resource-types-missing', 'spc-patch-unsupported', 'spc-filter-unsupported',
+  'external-id-filter-any-case', 'patch-add-complex-replaces', 'patch-replace-complex-merges', 'patch-replace-multi-valued-appends', 'filter-and-ignores-right',
+  'filter-undefined-attribute-empty', 'count-100-refused', 'count-above-max-refused', 'delete-deactivates', 'deleted-patch-200', 'user-name-in-path',
+  'patch-deactivation-deletes', 'work-email-filter-ignores-type', 'email-filter-unsupported', 'members-filter-unsupported', 'group-zero-members-refused',
+  'patch-operations-limited-20', 'reactivation-refused', 'patch-first-operation-only', 'external-id-dropped', 'group-names-not-unique',
+  'user-schema-without-active', 'group-schema-without-members', 'ipsie-no-password', 'rate-limit-without-retry-after',
 ];
 
 export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
@@ -183,7 +200,7 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
       'okta.user.lookup-hit[okta]': 'expected 1 (the number of matching resources)',
       'okta.aiw.user.lookup-hit[okta-aiw]': 'expected 1 (the number of matching resources)',
     },
-    consequences: ['users.delete.gone-from-list', 'filter.username-eq.case-insensitive', 'filter.attribute-name-case-insensitive', 'filter.miss-empty-list', 'filter.externalid-eq', 'filter.invalid-400', 'filter.invalid-operator-400', 'filter.pr', 'filter.datetime-gt', 'filter.datetime-gt.matches', 'paging.first-page', 'paging.middle-page', 'paging.last-page', 'paging.partition', 'paging.items-per-page', 'paging.count-zero', 'paging.beyond-end', 'paging.start-index-below-one', 'paging.count-only', 'sort.ascending', 'sort.descending', 'attributes.list.only-requested', 'entra.test-connection.empty-list[entra]', 'entra.test-connection.empty-list[entra-compliant]', 'entra.test-connection.groups-empty-list[entra]', 'entra.test-connection.groups-empty-list[entra-compliant]', 'entra.create.match-miss[entra]', 'entra.disable.still-matched[entra]', 'entra.delete.unmatched[entra]', 'entra.create.match-miss[entra-compliant]', 'entra.disable.still-matched[entra-compliant]', 'entra.delete.unmatched[entra-compliant]', 'entra.group.match-miss[entra]', 'entra.group.match-miss[entra-compliant]', 'okta.spec.3.miss[okta]', 'okta.spec.5.absent[okta]', 'okta.spec.9.case-insensitive[okta]', 'okta.user.lookup-miss[okta]', 'okta.user.reassign.lookup[okta]', 'okta.aiw.user.lookup-miss.empty-list[okta-aiw]', 'okta.aiw.user.reassign.lookup[okta-aiw]'],
+    consequences: ['users.delete.gone-from-list', 'filter.username-eq.case-insensitive', 'filter.attribute-name-case-insensitive', 'filter.miss-empty-list', 'filter.externalid-eq', 'filter.invalid-400', 'filter.invalid-operator-400', 'filter.pr', 'filter.datetime-gt', 'filter.datetime-gt.matches', 'paging.first-page', 'paging.middle-page', 'paging.last-page', 'paging.partition', 'paging.items-per-page', 'paging.count-zero', 'paging.beyond-end', 'paging.start-index-below-one', 'paging.count-only', 'sort.ascending', 'sort.descending', 'attributes.list.only-requested', 'entra.test-connection.empty-list[entra]', 'entra.test-connection.empty-list[entra-compliant]', 'entra.test-connection.groups-empty-list[entra]', 'entra.test-connection.groups-empty-list[entra-compliant]', 'entra.create.match-miss[entra]', 'entra.disable.still-matched[entra]', 'entra.delete.unmatched[entra]', 'entra.create.match-miss[entra-compliant]', 'entra.disable.still-matched[entra-compliant]', 'entra.delete.unmatched[entra-compliant]', 'entra.group.match-miss[entra]', 'entra.group.match-miss[entra-compliant]', 'okta.spec.3.miss[okta]', 'okta.spec.5.absent[okta]', 'okta.spec.9.case-insensitive[okta]', 'okta.user.lookup-miss[okta]', 'okta.user.reassign.lookup[okta]', 'okta.aiw.user.lookup-miss.empty-list[okta-aiw]', 'okta.aiw.user.reassign.lookup[okta-aiw]', 'cursor.first-page', 'cursor.next-page', 'cursor.previous-page', 'cursor.walk.total-results', 'okta.spec.1.profile-fields[okta]'],
     verdicts: { fail: ['entra', 'entra-compliant', 'okta', 'okta-aiw'], work: [] },
   },
   'paging-zero-based': {
@@ -200,7 +217,7 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
       'paging.first-page': 'totalResults is 2, expected 5 (the number of matching resources)',
       'paging.beyond-end': 'totalResults is 0, expected 5 (the number of matching resources)',
     },
-    consequences: ['paging.middle-page', 'paging.last-page', 'paging.count-zero', 'paging.start-index-below-one', 'paging.count-only', 'entra.paging.first-page[entra]', 'okta.import.next-page[okta]', 'okta.import.next-page[okta-aiw]'],
+    consequences: ['paging.middle-page', 'paging.last-page', 'paging.count-zero', 'paging.start-index-below-one', 'paging.count-only', 'entra.paging.first-page[entra]', 'okta.import.next-page[okta]', 'okta.import.next-page[okta-aiw]', 'cursor.first-page', 'cursor.next-page', 'cursor.previous-page', 'cursor.walk.total-results'],
     verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
   },
   'list-response-schemas-missing': {
@@ -214,7 +231,7 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
       'okta.import.first-page[okta-aiw]': 'schemas" must contain',
       'okta.group.import[okta]': 'schemas" must contain',
     },
-    consequences: ['discovery.schemas.list', 'discovery.schemas.valid', 'discovery.users.list', 'users.delete.gone-from-list', 'filter.username-eq', 'filter.username-eq.schema', 'filter.username-eq.case-insensitive', 'filter.attribute-name-case-insensitive', 'filter.miss-empty-list', 'filter.externalid-eq', 'filter.sw', 'filter.co-ew-and', 'filter.or', 'filter.not', 'filter.ne', 'filter.pr', 'filter.boolean', 'filter.sub-attribute', 'filter.value-path', 'filter.urn-qualified', 'filter.datetime-gt', 'filter.datetime-gt.matches', 'filter.search-post', 'paging.first-page', 'paging.middle-page', 'paging.last-page', 'paging.items-per-page', 'paging.count-zero', 'paging.beyond-end', 'paging.start-index-below-one', 'paging.count-only', 'entra.test-connection.empty-list[entra]', 'entra.test-connection.empty-list[entra-compliant]', 'entra.test-connection.groups-empty-list[entra]', 'entra.test-connection.groups-empty-list[entra-compliant]', 'entra.schemas.list-response[entra]', 'entra.schemas.list-response[entra-compliant]', 'entra.create.match-miss[entra]', 'entra.create.match-hit[entra]', 'entra.disable.still-matched[entra]', 'entra.delete.unmatched[entra]', 'entra.create.match-miss[entra-compliant]', 'entra.create.match-hit[entra-compliant]', 'entra.disable.still-matched[entra-compliant]', 'entra.delete.unmatched[entra-compliant]', 'entra.group.match-miss[entra]', 'entra.group.match-hit[entra]', 'entra.group.match-miss[entra-compliant]', 'entra.group.match-hit[entra-compliant]', 'entra.paging.first-page[entra]', 'entra.paging.second-page[entra]', 'entra.paging.third-page[entra]', 'okta.spec.1.count[okta]', 'okta.spec.3.miss[okta]', 'okta.spec.5.absent[okta]', 'okta.spec.9.case-insensitive[okta]', 'okta.user.lookup-miss[okta]', 'okta.user.lookup-hit[okta]', 'okta.user.reassign.lookup[okta]', 'okta.aiw.user.lookup-miss.empty-list[okta-aiw]', 'okta.aiw.user.lookup-hit[okta-aiw]', 'okta.aiw.user.reassign.lookup[okta-aiw]', 'okta.connector.count[okta]', 'okta.import.next-page[okta]', 'okta.connector.count[okta-aiw]', 'okta.import.next-page[okta-aiw]', 'responses.schema'],
+    consequences: ['discovery.schemas.list', 'discovery.schemas.valid', 'discovery.users.list', 'users.delete.gone-from-list', 'filter.username-eq', 'filter.username-eq.schema', 'filter.username-eq.case-insensitive', 'filter.attribute-name-case-insensitive', 'filter.miss-empty-list', 'filter.externalid-eq', 'filter.sw', 'filter.co-ew-and', 'filter.or', 'filter.not', 'filter.ne', 'filter.pr', 'filter.boolean', 'filter.sub-attribute', 'filter.value-path', 'filter.urn-qualified', 'filter.datetime-gt', 'filter.datetime-gt.matches', 'filter.search-post', 'paging.first-page', 'paging.middle-page', 'paging.last-page', 'paging.items-per-page', 'paging.count-zero', 'paging.beyond-end', 'paging.start-index-below-one', 'paging.count-only', 'entra.test-connection.empty-list[entra]', 'entra.test-connection.empty-list[entra-compliant]', 'entra.test-connection.groups-empty-list[entra]', 'entra.test-connection.groups-empty-list[entra-compliant]', 'entra.schemas.list-response[entra]', 'entra.schemas.list-response[entra-compliant]', 'entra.create.match-miss[entra]', 'entra.create.match-hit[entra]', 'entra.disable.still-matched[entra]', 'entra.delete.unmatched[entra]', 'entra.create.match-miss[entra-compliant]', 'entra.create.match-hit[entra-compliant]', 'entra.disable.still-matched[entra-compliant]', 'entra.delete.unmatched[entra-compliant]', 'entra.group.match-miss[entra]', 'entra.group.match-hit[entra]', 'entra.group.match-miss[entra-compliant]', 'entra.group.match-hit[entra-compliant]', 'entra.paging.first-page[entra]', 'entra.paging.second-page[entra]', 'entra.paging.third-page[entra]', 'okta.spec.1.count[okta]', 'okta.spec.3.miss[okta]', 'okta.spec.5.absent[okta]', 'okta.spec.9.case-insensitive[okta]', 'okta.user.lookup-miss[okta]', 'okta.user.lookup-hit[okta]', 'okta.user.reassign.lookup[okta]', 'okta.aiw.user.lookup-miss.empty-list[okta-aiw]', 'okta.aiw.user.lookup-hit[okta-aiw]', 'okta.aiw.user.reassign.lookup[okta-aiw]', 'okta.connector.count[okta]', 'okta.import.next-page[okta]', 'okta.connector.count[okta-aiw]', 'okta.import.next-page[okta-aiw]', 'responses.schema', 'cursor.first-page', 'cursor.value.url-safe', 'cursor.next-page', 'cursor.previous-page', 'cursor.previous-page.same-users', 'cursor.walk.every-match-once', 'cursor.walk.total-results', 'cursor.churn.walk-ends', 'cursor.count-above-max', 'cursor.search.walk'],
     verdicts: { fail: ['entra', 'entra-compliant', 'okta', 'okta-aiw'], work: [] },
   },
   'count-ignored': {
@@ -225,7 +242,7 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
       'okta.connector.count[okta]': 'resources, more than count=2',
       'okta.connector.count[okta-aiw]': 'resources, more than count=2',
     },
-    consequences: ['paging.first-page', 'paging.middle-page', 'paging.partition', 'paging.count-zero', 'paging.start-index-below-one', 'entra.paging.second-page[entra]', 'entra.paging.third-page[entra]', 'entra.paging.no-overlap[entra]'],
+    consequences: ['paging.first-page', 'paging.middle-page', 'paging.partition', 'paging.count-zero', 'paging.start-index-below-one', 'entra.paging.second-page[entra]', 'entra.paging.third-page[entra]', 'entra.paging.no-overlap[entra]', 'cursor.first-page', 'cursor.walk.every-match-once'],
     verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
   },
   'count-zero-returns-all': {
@@ -370,14 +387,14 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
     primary: {
       'okta.spec.12.not-found[okta]': 'status" must be the HTTP status as a string',
     },
-    consequences: ['users.delete.then-404', 'users.delete.twice-404', 'users.uniqueness.duplicate-409', 'users.uniqueness.case-insensitive', 'users.required.rejected[userName]', 'groups.delete.then-404', 'filter.invalid-400', 'filter.invalid-operator-400', 'patch.remove-without-path-400', 'patch.invalid-op-400', 'patch.invalid-path-400', 'patch.readonly-id-400', 'errors.not-found.404', 'errors.put-unknown.404', 'errors.patch-unknown.404', 'errors.delete-unknown.404', 'errors.malformed-json.400', 'errors.body-not-object.400', 'errors.wrong-type.username', 'errors.wrong-type.emails', 'errors.wrong-type.active', 'errors.unknown-endpoint.404', 'auth.missing.scim-error', 'auth.wrong.scim-error', 'etag.stale-if-match-412', 'entra.duplicate.uniqueness[entra]', 'entra.duplicate.uniqueness[entra-compliant]', 'entra.required.rejected[entra][userName]', 'entra.required.rejected[entra-compliant][userName]', 'okta.spec.4.not-found[okta]', 'okta.spec.8.uniqueness[okta]', 'okta.spec.11.unauthorized[okta]', 'okta.required.rejected[okta][userName]', 'okta.required.rejected[okta-aiw][userName]', 'responses.schema'],
+    consequences: ['users.delete.then-404', 'users.delete.twice-404', 'users.uniqueness.duplicate-409', 'users.uniqueness.case-insensitive', 'users.required.rejected[userName]', 'groups.delete.then-404', 'filter.invalid-400', 'filter.invalid-operator-400', 'patch.remove-without-path-400', 'patch.invalid-op-400', 'patch.invalid-path-400', 'patch.readonly-id-400', 'errors.not-found.404', 'errors.put-unknown.404', 'errors.patch-unknown.404', 'errors.delete-unknown.404', 'errors.malformed-json.400', 'errors.body-not-object.400', 'errors.wrong-type.username', 'errors.wrong-type.emails', 'errors.wrong-type.active', 'errors.unknown-endpoint.404', 'auth.missing.scim-error', 'auth.wrong.scim-error', 'etag.stale-if-match-412', 'entra.duplicate.uniqueness[entra]', 'entra.duplicate.uniqueness[entra-compliant]', 'entra.required.rejected[entra][userName]', 'entra.required.rejected[entra-compliant][userName]', 'okta.spec.4.not-found[okta]', 'okta.spec.8.uniqueness[okta]', 'okta.spec.11.unauthorized[okta]', 'okta.required.rejected[okta][userName]', 'okta.required.rejected[okta-aiw][userName]', 'responses.schema', 'cursor.invalid.rejected'],
     verdicts: { fail: ['entra', 'entra-compliant', 'okta', 'okta-aiw'], work: [] },
   },
   'error-schema-missing': {
     primary: {
       'errors.patch-unknown.404': 'schemas" must contain urn:ietf:params:scim:api:messages:2.0:Error',
     },
-    consequences: ['users.delete.then-404', 'users.delete.twice-404', 'users.uniqueness.duplicate-409', 'users.uniqueness.case-insensitive', 'users.required.rejected[userName]', 'groups.delete.then-404', 'filter.invalid-400', 'filter.invalid-operator-400', 'patch.remove-without-path-400', 'patch.invalid-op-400', 'patch.invalid-path-400', 'patch.readonly-id-400', 'errors.not-found.404', 'errors.put-unknown.404', 'errors.delete-unknown.404', 'errors.malformed-json.400', 'errors.body-not-object.400', 'errors.wrong-type.username', 'errors.wrong-type.emails', 'errors.wrong-type.active', 'errors.unknown-endpoint.404', 'auth.missing.scim-error', 'auth.wrong.scim-error', 'etag.stale-if-match-412', 'entra.duplicate.uniqueness[entra]', 'entra.duplicate.uniqueness[entra-compliant]', 'entra.required.rejected[entra][userName]', 'entra.required.rejected[entra-compliant][userName]', 'okta.spec.4.not-found[okta]', 'okta.spec.8.uniqueness[okta]', 'okta.spec.11.unauthorized[okta]', 'okta.spec.12.not-found[okta]', 'okta.required.rejected[okta][userName]', 'okta.required.rejected[okta-aiw][userName]', 'responses.schema'],
+    consequences: ['users.delete.then-404', 'users.delete.twice-404', 'users.uniqueness.duplicate-409', 'users.uniqueness.case-insensitive', 'users.required.rejected[userName]', 'groups.delete.then-404', 'filter.invalid-400', 'filter.invalid-operator-400', 'patch.remove-without-path-400', 'patch.invalid-op-400', 'patch.invalid-path-400', 'patch.readonly-id-400', 'errors.not-found.404', 'errors.put-unknown.404', 'errors.delete-unknown.404', 'errors.malformed-json.400', 'errors.body-not-object.400', 'errors.wrong-type.username', 'errors.wrong-type.emails', 'errors.wrong-type.active', 'errors.unknown-endpoint.404', 'auth.missing.scim-error', 'auth.wrong.scim-error', 'etag.stale-if-match-412', 'entra.duplicate.uniqueness[entra]', 'entra.duplicate.uniqueness[entra-compliant]', 'entra.required.rejected[entra][userName]', 'entra.required.rejected[entra-compliant][userName]', 'okta.spec.4.not-found[okta]', 'okta.spec.8.uniqueness[okta]', 'okta.spec.11.unauthorized[okta]', 'okta.spec.12.not-found[okta]', 'okta.required.rejected[okta][userName]', 'okta.required.rejected[okta-aiw][userName]', 'responses.schema', 'cursor.invalid.rejected'],
     verdicts: { fail: ['entra', 'entra-compliant', 'okta', 'okta-aiw'], work: [] },
   },
   'error-scimtype-missing': {
@@ -407,7 +424,7 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
       'errors.not-found.content-type': 'Content-Type is "text/html; charset=utf-8", expected',
       'errors.malformed-json.content-type': 'Content-Type is "text/html; charset=utf-8", expected',
     },
-    consequences: ['users.delete.then-404', 'users.delete.twice-404', 'users.uniqueness.duplicate-409', 'users.uniqueness.case-insensitive', 'users.required.rejected[userName]', 'groups.delete.then-404', 'filter.invalid-400', 'filter.invalid-operator-400', 'patch.remove-without-path-400', 'patch.invalid-op-400', 'patch.invalid-path-400', 'patch.readonly-id-400', 'errors.not-found.404', 'errors.put-unknown.404', 'errors.patch-unknown.404', 'errors.delete-unknown.404', 'errors.malformed-json.400', 'errors.body-not-object.400', 'errors.wrong-type.username', 'errors.wrong-type.emails', 'errors.wrong-type.active', 'errors.unknown-endpoint.404', 'auth.missing.scim-error', 'auth.wrong.scim-error', 'etag.stale-if-match-412', 'entra.duplicate.uniqueness[entra]', 'entra.duplicate.uniqueness[entra-compliant]', 'entra.required.rejected[entra][userName]', 'entra.required.rejected[entra-compliant][userName]', 'okta.spec.4.not-found[okta]', 'okta.spec.8.uniqueness[okta]', 'okta.spec.11.unauthorized[okta]', 'okta.spec.12.not-found[okta]', 'okta.required.rejected[okta][userName]', 'okta.required.rejected[okta-aiw][userName]', 'responses.content-type'],
+    consequences: ['users.delete.then-404', 'users.delete.twice-404', 'users.uniqueness.duplicate-409', 'users.uniqueness.case-insensitive', 'users.required.rejected[userName]', 'groups.delete.then-404', 'filter.invalid-400', 'filter.invalid-operator-400', 'patch.remove-without-path-400', 'patch.invalid-op-400', 'patch.invalid-path-400', 'patch.readonly-id-400', 'errors.not-found.404', 'errors.put-unknown.404', 'errors.patch-unknown.404', 'errors.delete-unknown.404', 'errors.malformed-json.400', 'errors.body-not-object.400', 'errors.wrong-type.username', 'errors.wrong-type.emails', 'errors.wrong-type.active', 'errors.unknown-endpoint.404', 'auth.missing.scim-error', 'auth.wrong.scim-error', 'etag.stale-if-match-412', 'entra.duplicate.uniqueness[entra]', 'entra.duplicate.uniqueness[entra-compliant]', 'entra.required.rejected[entra][userName]', 'entra.required.rejected[entra-compliant][userName]', 'okta.spec.4.not-found[okta]', 'okta.spec.8.uniqueness[okta]', 'okta.spec.11.unauthorized[okta]', 'okta.spec.12.not-found[okta]', 'okta.required.rejected[okta][userName]', 'okta.required.rejected[okta-aiw][userName]', 'responses.content-type', 'cursor.invalid.rejected'],
     verdicts: { fail: ['entra', 'entra-compliant', 'okta', 'okta-aiw'], work: [] },
   },
   'wrong-token-accepted': {
@@ -582,6 +599,7 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
     primary: {
       'filter.search-post': 'a query must answer 200 with a ListResponse, got HTTP 404',
     },
+    consequences: ['cursor.search.walk'],
     verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
   },
   'group-displayname-lowercased': {
@@ -978,7 +996,7 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
       'okta.import.integers[okta]': '/totalResults must be integer, got string',
       'okta.import.integers[okta-aiw]': '/totalResults must be integer, got string',
     },
-    consequences: ['discovery.users.list', 'users.delete.gone-from-list', 'filter.username-eq', 'filter.username-eq.schema', 'filter.username-eq.case-insensitive', 'filter.attribute-name-case-insensitive', 'filter.miss-empty-list', 'filter.externalid-eq', 'entra.test-connection.empty-list[entra]', 'entra.test-connection.empty-list[entra-compliant]', 'entra.test-connection.groups-empty-list[entra]', 'entra.test-connection.groups-empty-list[entra-compliant]', 'entra.create.match-miss[entra]', 'entra.create.match-hit[entra]', 'entra.disable.still-matched[entra]', 'entra.delete.unmatched[entra]', 'entra.create.match-miss[entra-compliant]', 'entra.create.match-hit[entra-compliant]', 'entra.disable.still-matched[entra-compliant]', 'entra.delete.unmatched[entra-compliant]', 'entra.group.match-miss[entra]', 'entra.group.match-hit[entra]', 'entra.group.match-miss[entra-compliant]', 'entra.group.match-hit[entra-compliant]', 'entra.paging.first-page[entra]', 'entra.paging.second-page[entra]', 'entra.paging.third-page[entra]', 'okta.spec.1.list[okta]', 'okta.spec.1.count[okta]', 'okta.spec.3.miss[okta]', 'okta.spec.5.absent[okta]', 'okta.spec.9.case-insensitive[okta]', 'okta.user.lookup-miss[okta]', 'okta.user.lookup-hit[okta]', 'okta.user.reassign.lookup[okta]', 'okta.aiw.user.lookup-miss.empty-list[okta-aiw]', 'okta.aiw.user.lookup-hit[okta-aiw]', 'okta.aiw.user.reassign.lookup[okta-aiw]', 'okta.connector.list[okta]', 'okta.connector.count[okta]', 'okta.import.first-page[okta]', 'okta.import.next-page[okta]', 'okta.connector.list[okta-aiw]', 'okta.connector.count[okta-aiw]', 'okta.import.first-page[okta-aiw]', 'okta.import.next-page[okta-aiw]', 'okta.group.import[okta]', 'responses.schema'],
+    consequences: ['discovery.users.list', 'users.delete.gone-from-list', 'filter.username-eq', 'filter.username-eq.schema', 'filter.username-eq.case-insensitive', 'filter.attribute-name-case-insensitive', 'filter.miss-empty-list', 'filter.externalid-eq', 'entra.test-connection.empty-list[entra]', 'entra.test-connection.empty-list[entra-compliant]', 'entra.test-connection.groups-empty-list[entra]', 'entra.test-connection.groups-empty-list[entra-compliant]', 'entra.create.match-miss[entra]', 'entra.create.match-hit[entra]', 'entra.disable.still-matched[entra]', 'entra.delete.unmatched[entra]', 'entra.create.match-miss[entra-compliant]', 'entra.create.match-hit[entra-compliant]', 'entra.disable.still-matched[entra-compliant]', 'entra.delete.unmatched[entra-compliant]', 'entra.group.match-miss[entra]', 'entra.group.match-hit[entra]', 'entra.group.match-miss[entra-compliant]', 'entra.group.match-hit[entra-compliant]', 'entra.paging.first-page[entra]', 'entra.paging.second-page[entra]', 'entra.paging.third-page[entra]', 'okta.spec.1.list[okta]', 'okta.spec.1.count[okta]', 'okta.spec.3.miss[okta]', 'okta.spec.5.absent[okta]', 'okta.spec.9.case-insensitive[okta]', 'okta.user.lookup-miss[okta]', 'okta.user.lookup-hit[okta]', 'okta.user.reassign.lookup[okta]', 'okta.aiw.user.lookup-miss.empty-list[okta-aiw]', 'okta.aiw.user.lookup-hit[okta-aiw]', 'okta.aiw.user.reassign.lookup[okta-aiw]', 'okta.connector.list[okta]', 'okta.connector.count[okta]', 'okta.import.first-page[okta]', 'okta.import.next-page[okta]', 'okta.connector.list[okta-aiw]', 'okta.connector.count[okta-aiw]', 'okta.import.first-page[okta-aiw]', 'okta.import.next-page[okta-aiw]', 'okta.group.import[okta]', 'responses.schema', 'cursor.count-above-max'],
     verdicts: { fail: ['entra', 'entra-compliant', 'okta', 'okta-aiw'], work: [] },
   },
   'groups-list-500': {
@@ -1335,6 +1353,97 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
     primary: {
       'filter.pr': 'totalResults is 2, expected 1 (the number of matching resources)',
     },
+    verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
+  },
+  // RFC 9865 cursor paging (suites/cursor): the reference server offers cursors by default
+  // (--pagination both), so a default run judges them. No IdP replay pages by cursor yet.
+  'cursor-ignored': {
+    primary: {
+      'cursor.walk.every-match-once': 'matching resources never appeared while following nextCursor to the end',
+      'cursor.search.walk': 'never appeared while following nextCursor to the end',
+    },
+    consequences: ['cursor.first-page', 'cursor.invalid.rejected'],
+    verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
+  },
+  'cursor-previous-on-first-page': {
+    primary: {
+      'cursor.first-page': 'previousCursor MUST NOT be returned with the first page',
+    },
+    verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
+  },
+  'cursor-repeats-first-page': {
+    primary: {
+      'cursor.next-page': 'the cursor did not move the query forward',
+    },
+    consequences: ['cursor.walk.every-match-once', 'cursor.invalid.rejected', 'cursor.churn.walk-ends', 'cursor.churn.every-user-once'],
+    verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
+  },
+  // Pages that overlap by one: every check it fails has a sharper primary defect of its own.
+  'cursor-overlaps': {
+    primary: {},
+    consequences: ['cursor.next-page', 'cursor.walk.every-match-once', 'cursor.churn.walk-ends', 'cursor.churn.every-user-once'],
+    verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
+  },
+  'cursor-is-offset': {
+    primary: {
+      'cursor.churn.every-user-once': 'resources appear on no page',
+    },
+    verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
+  },
+  'cursor-never-ends': {
+    primary: {
+      'cursor.churn.walk-ends': 'the server still returns a nextCursor: the walk never ends',
+    },
+    consequences: ['cursor.walk.every-match-once'],
+    verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
+  },
+  'cursor-invalid-wrong-scimtype': {
+    primary: {
+      'cursor.invalid.rejected': '"scimType" must be "invalidCursor" when one is sent, got "invalidValue"',
+    },
+    verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
+  },
+  'cursor-invalid-accepted': {
+    primary: {},
+    consequences: ['cursor.invalid.rejected'],
+    verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
+  },
+  'cursor-invalid-500': {
+    primary: {
+      'cursor.invalid.no-5xx': 'the server failed with HTTP 500 on a client error',
+    },
+    consequences: ['cursor.invalid.rejected', 'responses.content-type'],
+    verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
+  },
+  'cursor-previous-goes-forward': {
+    primary: {
+      'cursor.previous-page': 'but has no nextCursor',
+      'cursor.previous-page.same-users': 'is missing from the results',
+    },
+    verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
+  },
+  'cursor-total-is-page-size': {
+    primary: {
+      'cursor.walk.total-results': 'totalResults is 2 on page 2 but 5 resources match',
+    },
+    consequences: ['cursor.next-page', 'cursor.previous-page'],
+    verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
+  },
+  'cursor-not-url-safe': {
+    primary: {
+      'cursor.value.url-safe': 'contains characters outside the URL-unreserved set',
+    },
+    verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
+  },
+  'max-page-size-understated': {
+    primary: {
+      'cursor.count-above-max': 'more than maxPageSize=3 the server advertises',
+    },
+    verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
+  },
+  // Not a defect: RFC 9865 §2 lets a cursor server that cannot count leave totalResults out. Nothing may fail.
+  'cursor-without-total': {
+    primary: {},
     verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
   },
 };

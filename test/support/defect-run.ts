@@ -2,7 +2,7 @@
 // pass (a skip whose cause is a reported failure is a consequence, not a finding of its own).
 import type { CheckResult, RunRecord } from '../../src/record/types.ts';
 
-export const DEFAULT_SUITES = ['core', 'entra', 'okta'] as const;
+export const DEFAULT_SUITES = ['core', 'cursor', 'entra', 'okta'] as const;
 
 /** Results that fail, warn, inform or error: what a vendor would be told to look at. */
 export function notPassing(record: RunRecord): CheckResult[] {

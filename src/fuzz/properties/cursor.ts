@@ -1,18 +1,18 @@
 // Cursor paging partitions the result even while it changes (RFC 9865 §2): over a generated
 // population and a random page size, following nextCursor from the empty cursor to the end visits
 // every user that existed throughout exactly once, never a user twice, never one deleted before the
-// page was asked for, with creates and deletes made between pages. The population shares one
-// externalId, so an `eq` filter (which every server supports) scopes the walk.
+// page was asked for, with creates and deletes made between pages. The walk is scoped to this
+// evaluation's users like paging-partition's (scope-probe.ts), so no optional filter is needed.
 import fc from 'fast-check';
 import { isPlainObject } from '../../filter/index.ts';
 import { bodyOf, scimUser, type Draft } from '../arbitraries/resource.ts';
 import { fail, type FuzzEnv, type FuzzProperty } from '../types.ts';
 import { expectAccepted, expectStatus, ids, jsonOf, line } from './helpers.ts';
 
-/** Creates a user of the walk: the draft as generated, with the walk's shared externalId. */
-async function createMember(env: FuzzEnv, draft: Draft, tag: string, step: string): Promise<string> {
-  // bodyOf makes a generated externalId unique; the walk needs the one value every member shares.
-  const body = { ...bodyOf(env.schemas.user, 'userName', draft, `${env.target.uniqueName('u')}${draft.stem}`), externalId: tag };
+/** Creates a user of the walk: the draft as generated, inside the walk's scope (an eq-only server: its displayName). */
+async function createMember(env: FuzzEnv, draft: Draft, step: string): Promise<string> {
+  const named = bodyOf(env.schemas.user, 'userName', draft, `${env.target.uniqueName('u')}${draft.stem}`);
+  const body = env.scope === 'displayName eq' ? { ...named, displayName: env.target.runPrefix } : named;
   const ex = await env.target.send({ method: 'POST', path: '/Users', json: body }, step);
   expectAccepted(ex, [201], 'creating a valid User');
   const shown = jsonOf(ex);
@@ -40,7 +40,7 @@ export const cursorPartition: FuzzProperty<Input> = {
   tag: 'cp',
   title: 'Following nextCursor visits every user that existed throughout exactly once, while users come and go between pages',
   refs: ['RFC9865-2'],
-  requires: ['users', 'filter', 'cursorPaging'],
+  requires: ['users', 'filter', 'scopedQueries', 'cursorPaging'],
   arbitrary: (env) =>
     fc.tuple(
       fc.array(scimUser(env.schemas.user, { bare: true }), { minLength: 1, maxLength: 9 }),
@@ -49,13 +49,13 @@ export const cursorPartition: FuzzProperty<Input> = {
     ),
   describe: describeInput,
   async check(env, [drafts, count, changes]) {
-    const tag = env.target.uniqueName('x').replace(/\.$/, '');
     const population: string[] = [];
-    for (const d of drafts) population.push(await createMember(env, d, tag, 'create population User'));
+    for (const d of drafts) population.push(await createMember(env, d, 'create population User'));
     const deleted = new Map<string, number>();
     const added: string[] = [];
     const seenOn = new Map<string, number>();
-    const query = { filter: `externalId eq ${JSON.stringify(tag)}`, count };
+    const filter = env.scope === 'displayName eq' ? `displayName eq ${JSON.stringify(env.target.runPrefix)}` : `userName sw ${JSON.stringify(env.target.runPrefix)}`;
+    const query = { filter, count };
     const maxPages = (population.length + changes.length) * 2 + 4;
     let cursor = '';
     for (let page = 0; ; page++) {
@@ -76,7 +76,7 @@ export const cursorPartition: FuzzProperty<Input> = {
       const next = isPlainObject(body) ? body.nextCursor : undefined;
       if (next === undefined) break;
       if (typeof next !== 'string' || next === '') fail(`nextCursor on page ${page + 1} is ${JSON.stringify(next)}, not a cursor string — ${line(ex)}`, ex);
-      for (const c of changes.filter((x) => x.afterPage === page)) await applyChange(env, c, { population, added, deleted, seenOn, page, tag, template: drafts[0]! });
+      for (const c of changes.filter((x) => x.afterPage === page)) await applyChange(env, c, { population, added, deleted, seenOn, page, template: drafts[0]! });
       cursor = next;
     }
     const missed = population.filter((id) => !deleted.has(id) && !seenOn.has(id));
@@ -92,14 +92,13 @@ interface WalkState {
   deleted: Map<string, number>;
   seenOn: Map<string, number>;
   page: number;
-  tag: string;
   template: Draft;
 }
 
 async function applyChange(env: FuzzEnv, change: Between, state: WalkState): Promise<void> {
   if (change.change === 'create') {
     // Like the population (what the server requires included), under a name of its own.
-    state.added.push(await createMember(env, { ...state.template, stem: `new${state.added.length}` }, state.tag, 'create a user between pages'));
+    state.added.push(await createMember(env, { ...state.template, stem: `new${state.added.length}` }, 'create a user between pages'));
     return;
   }
   const candidates = [...state.population, ...state.added].filter((id) => !state.deleted.has(id) && state.seenOn.has(id) === (change.change === 'delete-seen'));
