@@ -303,17 +303,25 @@ async function sendStep(step: Step, request: OutgoingRequest, ctx: ScenarioConte
   return pages;
 }
 
-/** A rate-limit probe: the same request `requests` times, paced or not, until a status answers. */
+/**
+ * A rate-limit probe: the same request `requests` times, paced or not, until a status answers.
+ * Paced requests take slots at least 1/perSecond apart, counted from when a slot is taken: a run
+ * that falls behind (a busy machine) goes on at the pace, never catches up in a burst, so it can
+ * only measure a lower rate (which the rate-limit check skips), never a higher one.
+ */
 async function sendBurst(spec: BurstSpec, request: OutgoingRequest, ctx: ScenarioContext): Promise<Exchange[]> {
   const sent: Exchange[] = [];
-  const started = performance.now();
+  const interval = spec.perSecond ? 1000 / spec.perSecond : 0;
+  let nextSlot = performance.now();
   let next = 0;
   let stop = false;
   const worker = async (): Promise<void> => {
     while (!stop && next < spec.requests && !ctx.aborted()) {
       const i = next++;
-      if (spec.perSecond) {
-        const wait = started + (i * 1000) / spec.perSecond - performance.now();
+      if (interval > 0) {
+        const slot = Math.max(nextSlot, performance.now());
+        nextSlot = slot + interval;
+        const wait = slot - performance.now();
         if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       }
       const exchange = await ctx.client.send({ ...request, retries429: 0, ...(request.origin ? { origin: { ...request.origin, step: `${request.origin.step} (#${i + 1})`, probe: 'burst' as const } } : {}) });

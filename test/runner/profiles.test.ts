@@ -68,7 +68,11 @@ describe('rate limits (IPSIE §4.3)', () => {
     const server = await startServer({ port: 0, rateLimit: { perSecond: 40 } });
     try {
       const record = await run(server.url, server.token, { profile: 'ipsie-al1', only: ['ipsie.rate.*'] });
-      expect(byId(record).get('ipsie.rate.sustains-25')?.status).toBe('pass');
+      // Paced at 25 per second: a machine too busy to keep that pace gets the check's own skip
+      // (it never judges a rate it did not reach), so this holds at any speed.
+      const sustained = byId(record).get('ipsie.rate.sustains-25')!;
+      if (sustained.status === 'skip') expect(sustained.reason).toMatch(/only reached [\d.]+ per second/);
+      else expect(sustained).toMatchObject({ status: 'pass', message: expect.stringContaining('none refused') });
       expect(byId(record).get('ipsie.rate.limited')).toMatchObject({ status: 'pass', message: expect.stringContaining('429 with Retry-After') });
     } finally {
       await server.close();
