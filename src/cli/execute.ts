@@ -7,7 +7,7 @@ import { createConsoleReporter } from '../report/console.ts';
 import { writeReports, type WriteReportsOptions, type WrittenReports } from '../report/write.ts';
 import { runConformance, type RunOptions } from '../runner/run.ts';
 import { RunError } from './errors.ts';
-import { onInterrupt, warnIfNoCredentials } from './interrupt.ts';
+import { onInterrupt } from './interrupt.ts';
 import type { Target } from './options.ts';
 
 export interface ReportFlags {
@@ -35,18 +35,15 @@ export function reportTargets(flags: ReportFlags, outDir: string): WriteReportsO
 
 /**
  * Runs with the target and report flags filled in; `options` adds what the command chooses
- * (suites, selection, profile, fuzz budget…). `banner` is the first console line.
+ * (suites, selection, profile, fuzz budget…). The caller has printed the banner (announce.ts).
  */
 export async function execute(
   target: Target,
   flags: ReportFlags,
   configOut: string | undefined,
-  banner: string,
   options: Omit<RunOptions, 'url' | 'auth' | 'headers' | 'timeoutMs' | 'insecure' | 'noCleanup' | 'secrets' | 'signal' | 'events'>,
 ): Promise<Execution> {
-  warnIfNoCredentials(target.url, target.auth.kind);
   const reporter = createConsoleReporter({ verbose: flags.verbose ?? false, stream: process.stdout });
-  process.stdout.write(`${banner}\n`);
   const interrupt = onInterrupt('interrupted; cleaning up what this run created');
   let record: RunRecord;
   try {

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { Auth } from '../http/client.ts';
+import { parseShard, type Shard } from '../runner/shard.ts';
 import { UsageError } from './errors.ts';
 
 export interface TargetFlags {
@@ -41,6 +42,18 @@ export interface Target {
   insecure: boolean;
   secrets: string[];
 }
+
+/** `--shard i/n`, parsed; a bad value is a usage error. */
+export function parseShardFlag(raw: string | undefined): Shard | undefined {
+  if (raw === undefined) return undefined;
+  try {
+    return parseShard(raw);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+export const SHARD_HELP = 'run only shard i of n (every n-th scenario and fuzz property), for n parallel CI jobs; join their run.json files with `scimproof report --merge`';
 
 export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 export const splitList = (value: string | undefined): string[] => (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);

@@ -2,12 +2,13 @@ import type { Command } from 'commander';
 import { BaselineError, readBaseline, writeBaseline, type Baseline } from '../runner/baseline.ts';
 import { randomSeed } from '../util/random.ts';
 import { dialectNames } from '../dialects/index.ts';
+import { DEFAULT_SUITES } from '../suite/defaults.ts';
 import { getProfile, ProfileError, type Profile } from '../suite/profiles.ts';
 import { UsageError } from './errors.ts';
-import { execute, exitCodeOf, type ReportFlags } from './execute.ts';
-import { addTargetOptions, collect, parsePositiveInt, readConfig, resolveTarget, splitList, type TargetFlags } from './options.ts';
+import { announceAndLoad } from './announce.ts';
+import type { ReportFlags } from './execute.ts';
+import { addTargetOptions, collect, parsePositiveInt, parseShardFlag, readConfig, resolveTarget, SHARD_HELP, splitList, type TargetFlags } from './options.ts';
 
-export const DEFAULT_SUITES = ['core', 'entra', 'okta', 'fuzz'];
 
 interface RunFlags extends TargetFlags, ReportFlags {
   suite?: string;
@@ -20,6 +21,7 @@ interface RunFlags extends TargetFlags, ReportFlags {
   matching?: string;
   baseline?: string;
   writeBaseline?: string;
+  shard?: string;
 }
 
 /** Where the reports go and what happens to created resources: shared by run and fuzz. */
@@ -48,7 +50,8 @@ export function registerRun(program: Command): void {
     .option('--matching <attribute>', 'attribute the IdP matches users by: userName (default), externalId or \'emails[type eq "work"].value\'')
     .option('--seed <n>', 'seed for every random choice (printed at the start; give it back to replay)')
     .option('--baseline <file>', 'known failures to waive for CI, {"expectedFailures": {"check.id": "why"}}; a waiver whose check passes fails the run')
-    .option('--write-baseline <file>', "write this run's failed check ids as a baseline to start from");
+    .option('--write-baseline <file>', "write this run's failed check ids as a baseline to start from")
+    .option('--shard <i/n>', SHARD_HELP);
   addReportOptions(command, 'check')
     .action(async (flags: RunFlags) => {
       process.exitCode = await runCommand(flags);
@@ -58,9 +61,10 @@ export function registerRun(program: Command): void {
 export async function runCommand(flags: RunFlags): Promise<number> {
   const config = readConfig(flags.config);
   const target = resolveTarget(flags, config);
-  const suites = flags.suite ? splitList(flags.suite) : (config.suites ?? DEFAULT_SUITES);
+  const suites = flags.suite ? splitList(flags.suite) : (config.suites ?? [...DEFAULT_SUITES]);
   if (suites.length === 0) throw new UsageError('--suite needs at least one suite name');
   const seed = parsePositiveInt(flags.seed, '--seed', randomSeed());
+  const shard = parseShardFlag(flags.shard);
   const baselineFile = flags.baseline ?? config.baseline;
   let baseline: Baseline | undefined;
   try {
@@ -80,7 +84,8 @@ export async function runCommand(flags: RunFlags): Promise<number> {
   const dialects = flags.dialect ? splitList(flags.dialect) : undefined;
   const unknownDialect = dialects?.find((d) => !dialectNames().includes(d as never));
   if (unknownDialect) throw new UsageError(`--dialect: unknown variant "${unknownDialect}" (known: ${dialectNames().join(', ')})`);
-  const execution = await execute(target, flags, config.out, `scimproof run · target ${target.url ?? 'embedded reference server'} · suites ${suites.join(',')} · seed ${seed}`, {
+  const { execute, exitCodeOf } = await announceAndLoad(target, `scimproof run · target ${target.url ?? 'embedded reference server'} · suites ${suites.join(',')} · seed ${seed}${shard ? ` · shard ${shard.index}/${shard.total}` : ''}`);
+  const execution = await execute(target, flags, config.out, {
     suites,
     only: (flags.only ?? config.only ?? []).flatMap((s) => splitList(s)),
     skip: (flags.skip ?? config.skip ?? []).flatMap((s) => splitList(s)),
@@ -90,6 +95,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     ...(dialects ? { dialects } : {}),
     matchingAttribute: flags.matching ?? profile?.matchingAttribute ?? 'userName',
     ...(baseline ? { baseline } : {}),
+    ...(shard ? { shard } : {}),
   });
   if (flags.writeBaseline) {
     const count = writeBaseline(flags.writeBaseline, execution.record.results);

@@ -15,6 +15,7 @@ import { PROPERTIES } from './properties/index.ts';
 import { replayFileName, type ReplayKey } from './replay.ts';
 import { targetSchemas } from './schemas.ts';
 import { FuzzTarget } from './target.ts';
+import { shardCounter, type Shard } from '../runner/shard.ts';
 import { PropertyFailure, type FuzzEnv, type FuzzProperty } from './types.ts';
 
 export interface FuzzBudget {
@@ -54,6 +55,8 @@ export interface FuzzRunContext {
   aborted?(): boolean;
   /** Re-run exactly these counterexamples instead of searching. */
   replay?: ReplayKey[];
+  /** Only this shard's properties; each keeps the time share it has in an unsharded run. */
+  shard?: Shard;
 }
 
 export interface FuzzOutcome {
@@ -116,9 +119,11 @@ export async function runFuzzProperties(ctx: FuzzRunContext): Promise<FuzzOutcom
   const numRuns = ctx.budget.runs ?? (ctx.budget.timeMs ? 1_000_000 : DEFAULT_FUZZ_RUNS);
   const share = ctx.budget.timeMs ? Math.max(1, Math.floor(ctx.budget.timeMs / Math.max(1, chosen.length))) : undefined;
   let failures = 0;
+  const inShard = shardCounter(ctx.shard);
 
   try {
     for (const property of chosen) {
+      if (!inShard()) continue;
       const checkId = `fuzz.${property.id}`;
       if (ctx.selected && !ctx.selected(checkId)) continue;
       const base = { checkId, title: property.title, area: 'fuzz', suite: 'fuzz', level: 'MUST' as const, refs: property.refs };

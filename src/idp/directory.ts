@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import type { Apply, AppConfig, Directory, DirectoryGroup, DirectoryUserRecord, Mapping, ScopingFilter, Source } from './types.ts';
+import { lazy } from '../util/lazy.ts';
 import { CREATE_ARG, DEFAULT_MAPPINGS, LOGIN_ATTRIBUTE, MANAGER_ATTRIBUTE, MATCHABLE_TARGETS, SOURCE_ATTRIBUTES } from './vocabulary.ts';
 
 export class DirectoryError extends Error {
@@ -14,8 +15,10 @@ export class DirectoryError extends Error {
   }
 }
 
-const schema = JSON.parse(readFileSync(new URL('./directory.schema.json', import.meta.url), 'utf8')) as Record<string, unknown>;
-const validate = new Ajv2020({ allErrors: false, strict: false }).compile<RawDirectory>(schema);
+const directoryValidator = lazy(() => {
+  const schema = JSON.parse(readFileSync(new URL('./directory.schema.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+  return new Ajv2020({ allErrors: false, strict: false }).compile<RawDirectory>(schema);
+});
 
 interface RawMapping {
   source?: string;
@@ -79,6 +82,7 @@ export function parseDirectory(text: string, name: string): Directory {
   } catch (error) {
     throw new DirectoryError(name, '', `not valid JSON (${(error as Error).message})`);
   }
+  const validate = directoryValidator();
   if (!validate(data)) {
     const errors = validate.errors ?? [];
     // For "source or constant" ajv reports the oneOf itself; keep that one.

@@ -107,6 +107,10 @@ export interface RunMeta {
   finishedAt: string;
   /** Set when the run could not be made (exit code 2). */
   runError?: string;
+  /** Set when the run was one shard of several (`--shard 2/3`). */
+  shard?: { index: number; total: number };
+  /** Set on a record joined from shard records (`scimproof report --merge`): their run ids. */
+  mergedFrom?: string[];
 }
 
 export interface Discovery {

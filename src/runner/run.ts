@@ -21,6 +21,7 @@ import { computeIdpVerdicts } from './verdict.ts';
 import { applySeverity, type SeverityOverride } from '../suite/profiles.ts';
 import { runFuzzProperties, SUITE_FUZZ_RUNS, type FuzzBudget, type FuzzOutcome } from '../fuzz/run.ts';
 import type { ReplayKey } from '../fuzz/replay.ts';
+import { shardCounter, type Shard } from './shard.ts';
 
 export interface RunEvents {
   onScenarioStart?(suite: string, scenarioTitle: string): void;
@@ -57,6 +58,8 @@ export interface RunOptions {
   suitesDir?: string;
   /** Budget of the `fuzz` suite (default: a short one); `replay` re-runs stored counterexamples only. */
   fuzz?: FuzzBudget & { replay?: ReplayKey[] };
+  /** Run only this shard's scenarios and fuzz properties (see shard.ts); merge the records afterwards. */
+  shard?: Shard;
 }
 
 interface EmbeddedTarget {
@@ -144,7 +147,8 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
       // RFC 7643 §4.1.1 makes userName required whatever /Schemas says.
       runVars.requiredUserAttributes = [...new Set(['userName', ...requiredAttributes(discovery), ...(options.requireAttributes ?? [])])];
       runError = diagnoseTarget(client.exchanges);
-      if (!runError) for (const suite of rest) await runSuite(suite, ctx, options.events, false, options.dialects);
+      const inShard = shardCounter(options.shard);
+      if (!runError) for (const suite of rest) await runSuite(suite, ctx, options.events, false, options.dialects, inShard);
       if (!runError && options.suites.includes('core') && !ctx.aborted()) {
         for (const result of auditResponses(client.exchanges)) if (select(result.checkId)) ctx.onResult(result);
       }
@@ -163,9 +167,11 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
           ...(options.events?.onExchange ? { onExchange: options.events.onExchange } : {}),
           aborted: ctx.aborted,
           ...(replay ? { replay } : {}),
+          ...(options.shard ? { shard: options.shard } : {}),
         });
       }
-      if (options.baseline && !ctx.aborted()) for (const stale of staleWaivers(results, options.baseline)) ctx.onResult(stale);
+      // A shard sees only part of a waiver's checks; `report --merge --baseline` judges staleness.
+      if (options.baseline && !options.shard && !ctx.aborted()) for (const stale of staleWaivers(results, options.baseline)) ctx.onResult(stale);
     } finally {
       runError ??= breaker.reason(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
       cleanup = await journal.clean(options.noCleanup ?? false, breaker.tripped ? { timeoutMs: 3_000, giveUpAfterTimeouts: 2 } : { giveUpAfterTimeouts: 3 });
@@ -195,6 +201,7 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
       suites: options.suites,
       ...(options.profile ? { profile: options.profile } : {}),
       seed: options.seed,
+      ...(options.shard ? { shard: options.shard } : {}),
       prefix,
       startedAt: startedAt.toISOString(),
       finishedAt: new Date().toISOString(),
@@ -211,12 +218,13 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
 }
 
 /** Runs the scenarios of one suite file; for discovery, returns what its steps captured. */
-async function runSuite(suite: LoadedSuite, ctx: ScenarioContext, events: RunEvents | undefined, collect: boolean, dialects?: string[]): Promise<Record<string, unknown>> {
+async function runSuite(suite: LoadedSuite, ctx: ScenarioContext, events: RunEvents | undefined, collect: boolean, dialects?: string[], inShard: () => boolean = () => true): Promise<Record<string, unknown>> {
   const captured: Record<string, unknown> = {};
   for (let i = 0; i < suite.scenarios.length; i++) {
     const scenario = suite.scenarios[i]!;
     const variants = scenario.dialects ? scenario.dialects.filter((d) => !dialects || dialects.includes(d)) : [undefined];
     for (const variant of variants) {
+      if (!inShard()) continue;
       events?.onScenarioStart?.(suite.suite, variant ? `${scenario.title} [${variant}]` : scenario.title);
       const vars = await runScenario(suite, i, ctx, variant);
       if (collect) Object.assign(captured, vars);

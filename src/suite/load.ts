@@ -5,6 +5,7 @@ import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import { checkKind } from '../checks/registry.ts';
 import { getDialect, hasRequest } from '../dialects/index.ts';
 import type { LoadedSuite, SuiteFile } from './types.ts';
+import { lazy } from '../util/lazy.ts';
 
 /** A suite file that cannot be used; the message names the file and the JSON pointer. */
 export class SuiteError extends Error {
@@ -15,8 +16,10 @@ export class SuiteError extends Error {
 }
 
 export const SUITES_DIR = fileURLToPath(new URL('../../suites/', import.meta.url));
-const schema = JSON.parse(readFileSync(new URL('./suite.schema.json', import.meta.url), 'utf8')) as Record<string, unknown>;
-const validate = new Ajv2020({ allErrors: false, strict: false }).compile<SuiteFile>(schema);
+const suiteValidator = lazy(() => {
+  const schema = JSON.parse(readFileSync(new URL('./suite.schema.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+  return new Ajv2020({ allErrors: false, strict: false }).compile<SuiteFile>(schema);
+});
 
 const display = (file: string): string => {
   const rel = relative(process.cwd(), file);
@@ -44,6 +47,7 @@ export function loadSuiteFile(file: string): LoadedSuite {
   } catch (error) {
     throw new SuiteError(name, '', `not valid JSON (${(error as Error).message})`);
   }
+  const validate = suiteValidator();
   if (!validate(data)) {
     const first = validate.errors?.[0];
     throw new SuiteError(name, first?.instancePath ?? '', first ? describe(first) : 'invalid suite');
