@@ -16,6 +16,7 @@ export interface ReportFlags {
   json?: string;
   junit?: string;
   har?: string;
+  markdown?: string;
   cleanup: boolean;
   verbose?: boolean;
 }
@@ -30,7 +31,7 @@ export interface Execution {
 
 /** The report files the flags ask for, besides the report directory. */
 export function reportTargets(flags: ReportFlags, outDir: string): WriteReportsOptions {
-  return { outDir, ...(flags.html ? { html: flags.html } : {}), ...(flags.json ? { json: flags.json } : {}), ...(flags.junit ? { junit: flags.junit } : {}), ...(flags.har ? { har: flags.har } : {}) };
+  return { outDir, ...(flags.html ? { html: flags.html } : {}), ...(flags.json ? { json: flags.json } : {}), ...(flags.junit ? { junit: flags.junit } : {}), ...(flags.har ? { har: flags.har } : {}), ...(flags.markdown ? { markdown: flags.markdown } : {}) };
 }
 
 /**

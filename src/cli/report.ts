@@ -17,6 +17,7 @@ export interface ReportCommandOptions {
   junit?: string;
   json?: string;
   out?: string;
+  markdown?: string;
   merge?: boolean;
   baseline?: string;
 }
@@ -32,6 +33,7 @@ export function registerReport(program: Command): void {
     .option('--junit <file>', 'write JUnit XML to FILE')
     .option('--json <file>', 'write the (normalised) run record to FILE')
     .option('--out <dir>', 'write index.html, run.json and junit.xml into DIR')
+    .option('--markdown <file>', 'write a short Markdown summary to FILE (e.g. $GITHUB_STEP_SUMMARY)')
     .option('--merge', 'join the run records of parallel shards (run --shard i/n) into one report; exits as `run` would for the joined run')
     .option('--baseline <file>', 'with --merge: the baseline the shards used, so waivers whose checks now pass fail the joined run')
     .addHelpText('after', '\nWith no output option, index.html and junit.xml are written next to run.json (with --merge: into reports/<run-id>-merged/).')
@@ -66,10 +68,7 @@ async function readRecord(file: string): Promise<RunRecord> {
 
 export async function reportCommand(file: string, options: ReportCommandOptions, out: Out): Promise<WrittenReports> {
   const record = await readRecord(file);
-  const none = options.html === undefined && options.junit === undefined && options.json === undefined && options.out === undefined;
-  const targets: WriteReportsOptions = none
-    ? { html: join(dirname(file), 'index.html'), junit: join(dirname(file), 'junit.xml') }
-    : { outDir: options.out, html: options.html, junit: options.junit, json: options.json };
+  const targets: WriteReportsOptions = asked(options) ?? { html: join(dirname(file), 'index.html'), junit: join(dirname(file), 'junit.xml') };
   return writeAndTell(record, targets, out);
 }
 
@@ -93,15 +92,19 @@ export async function mergeCommand(files: string[], options: ReportCommandOption
   }
   const missing = missingShards(records);
   if (missing.length > 0) process.stderr.write(`scimproof: shard${missing.length > 1 ? 's' : ''} ${missing.join(', ')} not given; the report covers only the shards merged\n`);
-  const explicit = options.html !== undefined || options.junit !== undefined || options.json !== undefined || options.out !== undefined;
-  const targets: WriteReportsOptions = explicit
-    ? { outDir: options.out, html: options.html, junit: options.junit, json: options.json }
-    : { outDir: join('reports', record.meta.runId) };
+  const targets: WriteReportsOptions = asked(options) ?? { outDir: join('reports', record.meta.runId) };
   out.write(`Merged ${records.length} run record${records.length === 1 ? '' : 's'} (${record.summary.total} checks)\n`);
   await writeAndTell(record, targets, out);
   if (record.meta.runError) return 2;
   if (record.summary.fail > 0) return 1;
   return record.summary.error > 0 ? 2 : 0;
+}
+
+/** The outputs the options name, or undefined when they name none (each command has its default). */
+function asked(options: ReportCommandOptions): WriteReportsOptions | undefined {
+  const { out, html, junit, json, markdown } = options;
+  if ([out, html, junit, json, markdown].every((o) => o === undefined)) return undefined;
+  return { outDir: out, html, junit, json, markdown };
 }
 
 async function writeAndTell(record: RunRecord, targets: WriteReportsOptions, out: Out): Promise<WrittenReports> {

@@ -32,6 +32,7 @@ export function addReportOptions(command: Command, unit: 'check' | 'property'): 
     .option('--json <file>', 'also write the JSON run record here')
     .option('--html <file>', 'also write the HTML report here')
     .option('--har <file>', 'also write every request and response as HAR 1.2 (secrets redacted)')
+    .option('--markdown <file>', 'also write a short Markdown summary (e.g. $GITHUB_STEP_SUMMARY)')
     .option('--no-cleanup', 'keep the resources the run created (they carry the run prefix)')
     .option('--verbose', `list every ${unit} as it runs`);
 }

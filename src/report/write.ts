@@ -8,6 +8,7 @@ import { renderHtml } from './html/render.ts';
 import { renderJson } from './json.ts';
 import { renderJunit } from './junit.ts';
 import { renderHar } from './har.ts';
+import { renderMarkdown } from './markdown.ts';
 
 export interface WriteReportsOptions {
   /** Directory that receives run.json, index.html and junit.xml. */
@@ -18,6 +19,8 @@ export interface WriteReportsOptions {
   junit?: string;
   /** HAR 1.2 of every exchange; only written when asked for. */
   har?: string;
+  /** A short Markdown summary (a CI job summary); only written when asked for. */
+  markdown?: string;
 }
 
 export interface WrittenReports extends ReportPaths {
@@ -48,6 +51,10 @@ export async function writeReports(record: RunRecord, options: WriteReportsOptio
   if (options.har !== undefined) {
     await writeText(options.har, renderFormatWith('har', renderHar, record));
     written.files.push(options.har);
+  }
+  if (options.markdown !== undefined) {
+    await writeText(options.markdown, renderFormatWith('Markdown', renderMarkdown, record));
+    written.files.push(options.markdown);
   }
   return written;
 }
