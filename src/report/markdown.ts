@@ -8,6 +8,8 @@ const LISTED = 30;
 
 /** Escapes what Markdown or the HTML it allows would read as markup; keeps a cell on one line. */
 const cell = (text: string): string => text.replace(/[\\`*_[\]<>|#]/g, (c) => `\\${c}`).replace(/\s*\n\s*/g, ' ').slice(0, 300);
+/** A check id as a code span: no escapes inside one, so only what would end it or the cell changes. */
+const code = (text: string): string => `\`${text.replace(/`/g, "'").replace(/\|/g, '\\|').replace(/\s+/g, ' ')}\``;
 
 export function renderMarkdown(record: RunRecord): string {
   const verdict = verdictOf(record);
@@ -18,13 +20,13 @@ export function renderMarkdown(record: RunRecord): string {
   lines.push('| passed | failed | warnings | skipped | errors |', '|---:|---:|---:|---:|---:|', `| ${counts.pass} | ${counts.fail} | ${counts.warn} | ${counts.skip} | ${counts.error} |`, '');
   if (record.idpVerdicts?.length) {
     lines.push('| IdP | would provisioning work? |', '|---|---|');
-    for (const v of record.idpVerdicts) lines.push(`| ${cell(v.label)} | ${v.works ? '✅ yes' : `❌ no: ${v.blocking.map((b) => `\`${cell(b.checkId)}\``).join(', ')}`} |`);
+    for (const v of record.idpVerdicts) lines.push(`| ${cell(v.label)} | ${v.works ? '✅ yes' : `❌ no: ${v.blocking.map((b) => code(b.checkId)).join(', ')}`} |`);
     lines.push('');
   }
   const failing = record.results.filter((r) => r.status === 'fail' || r.status === 'error');
   if (failing.length > 0) {
     lines.push('| check | what failed |', '|---|---|');
-    for (const r of failing.slice(0, LISTED)) lines.push(`| \`${cell(r.checkId)}\` | ${cell(firstLine(r))} |`);
+    for (const r of failing.slice(0, LISTED)) lines.push(`| ${code(r.checkId)} | ${cell(firstLine(r))} |`);
     if (failing.length > LISTED) lines.push(`| … | ${failing.length - LISTED} more in the HTML report |`);
     lines.push('');
   }
