@@ -7,6 +7,7 @@ import { createConsoleReporter } from '../report/console.ts';
 import { writeReports, type WriteReportsOptions, type WrittenReports } from '../report/write.ts';
 import { runConformance, type RunOptions } from '../runner/run.ts';
 import { RunError } from './errors.ts';
+import { consoleFor } from './announce.ts';
 import { onInterrupt } from './interrupt.ts';
 import type { Target } from './options.ts';
 
@@ -44,7 +45,7 @@ export async function execute(
   configOut: string | undefined,
   options: Omit<RunOptions, 'url' | 'auth' | 'headers' | 'timeoutMs' | 'insecure' | 'noCleanup' | 'secrets' | 'signal' | 'events'>,
 ): Promise<Execution> {
-  const reporter = createConsoleReporter({ verbose: flags.verbose ?? false, stream: process.stdout });
+  const reporter = createConsoleReporter({ verbose: flags.verbose ?? false, stream: consoleFor(flags) });
   const interrupt = onInterrupt('interrupted; cleaning up what this run created');
   let record: RunRecord;
   try {

@@ -7,7 +7,7 @@ import { PROPERTY_IDS } from '../fuzz/properties/index.ts';
 import { readReplay, ReplayFileError, type ReplayKey } from '../fuzz/replay.ts';
 import { randomSeed } from '../util/random.ts';
 import { UsageError } from './errors.ts';
-import { announceAndLoad } from './announce.ts';
+import { announceAndLoad, consoleFor } from './announce.ts';
 import type { ReportFlags } from './execute.ts';
 import { addTargetOptions, collect, parsePositiveInt, parseShardFlag, readConfig, resolveTarget, SHARD_HELP, splitList, type TargetFlags } from './options.ts';
 import { addReportOptions } from './run.ts';
@@ -84,7 +84,7 @@ export async function fuzzCommand(flags: FuzzFlags): Promise<number> {
     ...(properties.length > 0 ? { properties } : {}),
   };
   const what = replay ? `replay of ${replay.map((k) => k.property).join(', ')} (path ${replay.map((k) => k.path).join(', ')})` : budget.timeMs ? `for ${budget.timeMs / 1000}s` : `${budget.runs} runs per property`;
-  const { execute, exitCodeOf } = await announceAndLoad(target, `scimproof fuzz · target ${target.url ?? 'embedded reference server'} · ${what} · seed ${seed}${shard ? ` · shard ${shard.index}/${shard.total}` : ''}`);
+  const { execute, exitCodeOf } = await announceAndLoad(target, `scimproof fuzz · target ${target.url ?? 'embedded reference server'} · ${what} · seed ${seed}${shard ? ` · shard ${shard.index}/${shard.total}` : ''}`, flags);
   const execution = await execute(target, flags, config.out, {
     suites: ['fuzz'],
     seed,
@@ -92,7 +92,7 @@ export async function fuzzCommand(flags: FuzzFlags): Promise<number> {
     ...(shard ? { shard } : {}),
   });
   for (const file of execution.replayFiles) {
-    process.stdout.write(`replay file: ${file}\n  re-run it after a fix: npx scimproof fuzz --replay ${file}${target.url ? ` --url ${target.url}` : ''} --token $SCIM_TOKEN\n`);
+    consoleFor(flags).write(`replay file: ${file}\n  re-run it after a fix: npx scimproof fuzz --replay ${file}${target.url ? ` --url ${target.url}` : ''} --token $SCIM_TOKEN\n`);
   }
   return exitCodeOf(execution);
 }

@@ -10,6 +10,7 @@ import { verdictOf } from '../report/summarize.ts';
 import { writeReports, type WriteReportsOptions, type WrittenReports } from '../report/write.ts';
 import { BaselineError, readBaseline, type Baseline } from '../runner/baseline.ts';
 import { MergeError, mergeRunRecords, missingShards } from '../runner/merge.ts';
+import { consoleFor } from './announce.ts';
 import { RunError, UsageError } from './errors.ts';
 
 export interface ReportCommandOptions {
@@ -39,12 +40,12 @@ export function registerReport(program: Command): void {
     .addHelpText('after', '\nWith no output option, index.html and junit.xml are written next to run.json (with --merge: into reports/<run-id>-merged/).')
     .action(async (files: string[], options: ReportCommandOptions) => {
       if (options.merge) {
-        process.exitCode = await mergeCommand(files, options, process.stdout);
+        process.exitCode = await mergeCommand(files, options, consoleFor(options));
         return;
       }
       if (files.length > 1) throw new UsageError(`${files.length} run records given; add --merge to join shard records into one report`);
       if (options.baseline) throw new UsageError('--baseline only applies with --merge (a single record was judged when it ran)');
-      await reportCommand(files[0]!, options, process.stdout);
+      await reportCommand(files[0]!, options, consoleFor(options));
     });
 }
 

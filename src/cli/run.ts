@@ -5,7 +5,7 @@ import { dialectNames } from '../dialects/index.ts';
 import { DEFAULT_SUITES } from '../suite/defaults.ts';
 import { getProfile, ProfileError, type Profile } from '../suite/profiles.ts';
 import { UsageError } from './errors.ts';
-import { announceAndLoad } from './announce.ts';
+import { announceAndLoad, consoleFor } from './announce.ts';
 import type { ReportFlags } from './execute.ts';
 import { addTargetOptions, collect, parsePositiveInt, parseShardFlag, readConfig, resolveTarget, SHARD_HELP, splitList, type TargetFlags } from './options.ts';
 
@@ -82,10 +82,10 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     if (error instanceof ProfileError) throw new UsageError(`--profile: ${error.message}`);
     throw error;
   }
-  const dialects = flags.dialect ? splitList(flags.dialect) : undefined;
+  const dialects = flags.dialect ? splitList(flags.dialect) : config.dialects;
   const unknownDialect = dialects?.find((d) => !dialectNames().includes(d as never));
   if (unknownDialect) throw new UsageError(`--dialect: unknown variant "${unknownDialect}" (known: ${dialectNames().join(', ')})`);
-  const { execute, exitCodeOf } = await announceAndLoad(target, `scimproof run · target ${target.url ?? 'embedded reference server'} · suites ${suites.join(',')} · seed ${seed}${shard ? ` · shard ${shard.index}/${shard.total}` : ''}`);
+  const { execute, exitCodeOf } = await announceAndLoad(target, `scimproof run · target ${target.url ?? 'embedded reference server'} · suites ${suites.join(',')} · seed ${seed}${shard ? ` · shard ${shard.index}/${shard.total}` : ''}`, flags);
   const execution = await execute(target, flags, config.out, {
     suites,
     only: (flags.only ?? config.only ?? []).flatMap((s) => splitList(s)),
@@ -94,13 +94,13 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     requireAttributes: [...(profile?.requiredAttributes ?? []), ...splitList(flags.require ?? config.require?.join(','))],
     ...(profile ? { profile: profile.name, severity: profile.severity } : {}),
     ...(dialects ? { dialects } : {}),
-    matchingAttribute: flags.matching ?? profile?.matchingAttribute ?? 'userName',
+    matchingAttribute: flags.matching ?? config.matching ?? profile?.matchingAttribute ?? 'userName',
     ...(baseline ? { baseline } : {}),
     ...(shard ? { shard } : {}),
   });
   if (flags.writeBaseline) {
     const count = writeBaseline(flags.writeBaseline, execution.record.results);
-    process.stdout.write(`Baseline: ${count} failed check(s) written to ${flags.writeBaseline}; replace each reason with why it is accepted\n`);
+    consoleFor(flags).write(`Baseline: ${count} failed check(s) written to ${flags.writeBaseline}; replace each reason with why it is accepted\n`);
   }
   return exitCodeOf(execution);
 }

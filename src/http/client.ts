@@ -174,23 +174,12 @@ async function perform(
   maxBody: number,
   redactor: Redactor,
 ): Promise<RecordedResponse> {
-  const signal = AbortSignal.timeout(timeoutMs + 1_000);
-  const res = await undiciRequest(url, { method: method as Dispatcher.HttpMethod, headers, body, dispatcher, signal, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let truncated = false;
-  for await (const chunk of res.body) {
-    const buf = chunk as Buffer;
-    if (size + buf.length > maxBody) {
-      chunks.push(buf.subarray(0, Math.max(0, maxBody - size)));
-      truncated = true;
-      res.body.destroy();
-      break;
-    }
-    chunks.push(buf);
-    size += buf.length;
-  }
-  const text = redactor.text(Buffer.concat(chunks).toString('utf8'));
+  // headersTimeout bounds the wait for the status line, bodyTimeout each gap between body chunks;
+  // readBody bounds the body as a whole. (One timer, not an AbortSignal per request: the harness
+  // sends thousands of requests and should cost little more than a bare undici loop.)
+  const res = await undiciRequest(url, { method: method as Dispatcher.HttpMethod, headers, body, dispatcher, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+  const { raw, truncated } = await readBody(res.body, maxBody, timeoutMs + 1_000);
+  const text = redactor.text(raw);
   const responseHeaders: Record<string, string> = {};
   for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) responseHeaders[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
   const recorded: RecordedResponse = { status: res.statusCode, headers: redactor.headers(responseHeaders), body: text };
@@ -205,4 +194,39 @@ async function perform(
     recorded.jsonError = `body larger than ${maxBody} bytes; not parsed`;
   }
   return recorded;
+}
+
+/** The body as text, cut at `maxBody` bytes (the rest is dropped, the connection closed), within `timeoutMs`. */
+function readBody(body: Dispatcher.ResponseData['body'], maxBody: number, timeoutMs: number): Promise<{ raw: string; truncated: boolean }> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const settle = (error: Error | undefined, truncated = false): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (error) reject(error);
+      else resolve({ raw: Buffer.concat(chunks, size).toString('utf8'), truncated });
+    };
+    const timer = setTimeout(() => {
+      const error = Object.assign(new Error(`the response body did not arrive within ${timeoutMs} ms`), { name: 'TimeoutError' });
+      settle(error);
+      body.destroy(error);
+    }, timeoutMs);
+    body.on('data', (chunk: Buffer) => {
+      if (settled) return;
+      if (size + chunk.length > maxBody) {
+        chunks.push(chunk.subarray(0, maxBody - size));
+        size = maxBody;
+        settle(undefined, true);
+        body.destroy();
+        return;
+      }
+      chunks.push(chunk);
+      size += chunk.length;
+    });
+    body.on('end', () => settle(undefined));
+    body.on('error', (error: Error) => settle(error));
+  });
 }

@@ -44,8 +44,8 @@ export async function writeReports(record: RunRecord, options: WriteReportsOptio
     for (const target of targets) {
       await writeText(target, text);
       written.files.push(target);
-      // An explicitly named file is what the user asked for, so it is the one reported.
-      written[format] = target;
+      // An explicitly named file is what the user asked for, so it is the one reported (stdout is not a place to open).
+      if (target !== '-' || written[format] === undefined) written[format] = target;
     }
   }
   if (options.har !== undefined) {
@@ -71,7 +71,12 @@ function renderFormat(format: Format, record: RunRecord): string {
   return renderFormatWith(format, RENDER[format], record);
 }
 
+/** Writes a report file; the path `-` means standard output (`--json -`). */
 async function writeText(path: string, text: string): Promise<void> {
+  if (path === '-') {
+    await new Promise<void>((resolve, reject) => process.stdout.write(text, (error) => (error ? reject(error) : resolve())));
+    return;
+  }
   try {
     await mkdir(dirname(path), { recursive: true });
     await writeFile(path, text, 'utf8');

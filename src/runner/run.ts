@@ -22,6 +22,7 @@ import { applySeverity, type SeverityOverride } from '../suite/profiles.ts';
 import { runFuzzProperties, SUITE_FUZZ_RUNS, type FuzzBudget, type FuzzOutcome } from '../fuzz/run.ts';
 import type { ReplayKey } from '../fuzz/replay.ts';
 import { shardCounter, type Shard } from './shard.ts';
+import { checkCatalogue, checkSelection, SelectionError } from './catalogue.ts';
 
 export interface RunEvents {
   onScenarioStart?(suite: string, scenarioTitle: string): void;
@@ -91,6 +92,8 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
   try {
     // `fuzz` is not a folder of suite files: it runs after the data suites (src/fuzz).
     const suites = loadSuites(['discovery', ...options.suites.filter((s) => s !== 'discovery' && s !== 'fuzz')], options.suitesDir);
+    const catalogue = checkCatalogue(suites, { audits: options.suites.includes('core'), fuzz: options.suites.includes('fuzz') });
+    checkSelection(options.only ?? [], options.skip ?? [], options.suites, catalogue);
     if (!options.url) {
       embedded = await startEmbedded();
       target = embedded.url;
@@ -177,7 +180,7 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
       cleanup = await journal.clean(options.noCleanup ?? false, breaker.tripped ? { timeoutMs: 3_000, giveUpAfterTimeouts: 2 } : { giveUpAfterTimeouts: 3 });
     }
   } catch (error) {
-    if (error instanceof SuiteError) runError = error.message;
+    if (error instanceof SuiteError || error instanceof SelectionError) runError = error.message;
     else if (error instanceof EmbeddedServerError) runError = error.message;
     else {
       // A bug of the harness: the run still ends in a record and a report, and says so.

@@ -30,6 +30,7 @@ function lookup(expression: string, vars: Record<string, unknown>): unknown {
 
 export function render<T>(value: T, vars: Record<string, unknown>): T {
   if (typeof value === 'string') {
+    if (!value.includes('{{')) return value;
     const whole = WHOLE.exec(value);
     if (whole) return lookup(whole[1]!, vars) as T;
     return value.replace(PART, (_, expr: string) => {
