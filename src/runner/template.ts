@@ -19,11 +19,31 @@ const FUNCTIONS: Record<string, (value: unknown) => unknown> = {
   json: (v) => JSON.stringify(v),
 };
 
+interface Expression {
+  name: string;
+  /** `/a/b` for a dotted name (`user.id`), read with getPointer when `name` is not a variable. */
+  pointer: string;
+  fn?: (value: unknown) => unknown;
+}
+
+/** Parsed expressions, by their text: suites repeat the same few hundred on every step of every run. */
+const parsed = new Map<string, Expression>();
+
+function parse(expression: string): Expression {
+  let e = parsed.get(expression);
+  if (!e) {
+    const [first, second] = expression.split(/\s+/);
+    const fn = second !== undefined ? FUNCTIONS[first!] : undefined;
+    const name = fn ? second! : expression;
+    e = { name, pointer: `/${name.split('.').join('/')}`, ...(fn ? { fn } : {}) };
+    parsed.set(expression, e);
+  }
+  return e;
+}
+
 function lookup(expression: string, vars: Record<string, unknown>): unknown {
-  const [first, second] = expression.split(/\s+/);
-  const fn = second !== undefined ? FUNCTIONS[first!] : undefined;
-  const name = fn ? second! : expression;
-  const value = name in vars ? vars[name] : getPointer(vars, `/${name.split('.').join('/')}`);
+  const { name, pointer, fn } = parse(expression);
+  const value = name in vars ? vars[name] : getPointer(vars, pointer);
   if (value === undefined) throw new MissingVariable(name);
   return fn ? fn(value) : value;
 }

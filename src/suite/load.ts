@@ -33,8 +33,39 @@ function describe(error: ErrorObject): string {
   return error.message ?? error.keyword;
 }
 
+/** Suites read before, by absolute path; a file that changed (mtime or size) is read again. */
+const cache = new Map<string, { mtimeMs: number; size: number; name: string; suite: LoadedSuite }>();
+
+/**
+ * Reads and validates one suite file. Suites are data and never change during a run, so a file
+ * is parsed and validated once per process (a library or vitest user runs many times); the
+ * result is frozen so nothing can change it by accident.
+ */
 export function loadSuiteFile(file: string): LoadedSuite {
+  const path = resolve(file);
   const name = display(file);
+  let stat: { mtimeMs: number; size: number } | undefined;
+  try {
+    stat = statSync(path);
+  } catch {
+    stat = undefined;
+  }
+  const hit = cache.get(path);
+  if (stat && hit && hit.mtimeMs === stat.mtimeMs && hit.size === stat.size && hit.name === name) return hit.suite;
+  const suite = deepFreeze(readSuiteFile(file, name));
+  if (stat) cache.set(path, { mtimeMs: stat.mtimeMs, size: stat.size, name, suite });
+  return suite;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+function readSuiteFile(file: string, name: string): LoadedSuite {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
