@@ -146,8 +146,7 @@ export class FuzzTarget {
 
   private async clean(): Promise<void> {
     if (this.journal.pending === 0) return;
-    const entries = await this.journal.clean(this.options.keep);
-    // The journal reports everything it ever saw; only new outcomes matter here.
+    const entries = await this.journal.clean(this.options.keep, {}, { forgetSettled: true });
     for (const entry of entries) {
       if (entry.status === 'gone') continue;
       if (this.reported.has(entry.location)) continue;

@@ -82,6 +82,9 @@ export function createClient(options: ClientOptions): ScimClient {
   });
   const redactor = createRedactor([...authSecrets(options.auth), ...(options.secrets ?? [])]);
   const exchanges: Exchange[] = [];
+  // RFC 7644 §3.8: a service provider MUST support Accept: application/scim+json, so that is all we ask for.
+  const defaultHeaders: Record<string, string> = { accept: SCIM_JSON, 'user-agent': 'scimproof', ...lower(options.headers) };
+  const defaultCredential = authHeader(options.auth);
   const minGapMs = options.ratePerSecond && options.ratePerSecond > 0 ? 1000 / options.ratePerSecond : 0;
   let nextSlot = 0;
 
@@ -108,10 +111,8 @@ export function createClient(options: ClientOptions): ScimClient {
   async function sendOnce(req: OutgoingRequest): Promise<Exchange> {
     const url = new URL(resolve(req.path));
     for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
-    // RFC 7644 §3.8: a service provider MUST support Accept: application/scim+json, so that is all we ask for.
-    const headers: Record<string, string> = { accept: SCIM_JSON, 'user-agent': 'scimproof', ...lower(options.headers), ...lower(req.headers) };
-    const auth = req.auth === undefined || req.auth === 'default' ? options.auth : req.auth;
-    const credential = authHeader(auth);
+    const headers: Record<string, string> = { ...defaultHeaders, ...lower(req.headers) };
+    const credential = req.auth === undefined || req.auth === 'default' ? defaultCredential : authHeader(req.auth);
     if (credential && headers.authorization === undefined) headers.authorization = credential;
     let body: string | undefined;
     if (req.rawBody !== undefined) body = req.rawBody;
@@ -129,7 +130,7 @@ export function createClient(options: ClientOptions): ScimClient {
     } catch (error) {
       transportError = classifyTransportError(error);
     }
-    const exchange: Exchange = {
+    const exchange = {
       id: `x${String(exchanges.length + 1).padStart(4, '0')}`,
       ...(req.origin ? { origin: req.origin } : {}),
       request: recordedRequest,
@@ -137,14 +138,34 @@ export function createClient(options: ClientOptions): ScimClient {
       ...(transportError ? { transportError } : {}),
       startedAt: startedAt.toISOString(),
       ms: Math.round((performance.now() - started) * 10) / 10,
-      curl: toCurl(recordedRequest),
-    };
+    } as Exchange;
+    deriveCurl(exchange);
     exchanges.push(exchange);
     options.onExchange?.(exchange);
     return exchange;
   }
 
   return { baseUrl, exchanges, send, resolve, close: () => dispatcher.close() };
+}
+
+/**
+ * `curl` is derived from the (already redacted) request, so it is made on first read and then
+ * kept as a plain property: a fuzz run records thousands of exchanges and shows a few hundred.
+ * It is enumerable, so JSON, spreads and reporters see an ordinary string.
+ */
+function deriveCurl(exchange: Exchange): void {
+  Object.defineProperty(exchange, 'curl', {
+    enumerable: true,
+    configurable: true,
+    get(): string {
+      const value = toCurl(exchange.request);
+      Object.defineProperty(exchange, 'curl', { value, enumerable: true, writable: true, configurable: true });
+      return value;
+    },
+    set(value: string) {
+      Object.defineProperty(exchange, 'curl', { value, enumerable: true, writable: true, configurable: true });
+    },
+  });
 }
 
 const MAX_RETRY_WAIT_MS = 30_000;

@@ -48,7 +48,28 @@ function lookup(expression: string, vars: Record<string, unknown>): unknown {
   return fn ? fn(value) : value;
 }
 
+/** Whether suite data holds a `{{…}}` anywhere, by object: suites are frozen, so the answer never changes. */
+const templated = new WeakMap<object, boolean>();
+
+function hasTemplate(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('{{');
+  if (!value || typeof value !== 'object') return false;
+  let known = templated.get(value);
+  if (known === undefined) {
+    known = Array.isArray(value) ? value.some(hasTemplate) : Object.entries(value).some(([k, v]) => k.includes('{{') || hasTemplate(v));
+    // Only frozen data (loaded suites) is remembered; anything else may still change.
+    if (Object.isFrozen(value)) templated.set(value, known);
+  }
+  return known;
+}
+
+/** Fills `{{…}}` in suite data; data without any is returned as it is (frozen suite data stays shared). */
 export function render<T>(value: T, vars: Record<string, unknown>): T {
+  if (value && typeof value === 'object' && !hasTemplate(value)) return value;
+  return renderValue(value, vars);
+}
+
+function renderValue<T>(value: T, vars: Record<string, unknown>): T {
   if (typeof value === 'string') {
     if (!value.includes('{{')) return value;
     const whole = WHOLE.exec(value);
@@ -58,10 +79,10 @@ export function render<T>(value: T, vars: Record<string, unknown>): T {
       return typeof v === 'string' ? v : JSON.stringify(v);
     }) as T;
   }
-  if (Array.isArray(value)) return value.map((v) => render(v, vars)) as T;
+  if (Array.isArray(value)) return value.map((v) => renderValue(v, vars)) as T;
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[render(k, vars)] = render(v, vars);
+    for (const [k, v] of Object.entries(value)) out[renderValue(k, vars)] = renderValue(v, vars);
     return out as T;
   }
   return value;
