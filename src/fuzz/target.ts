@@ -32,9 +32,9 @@ export interface FuzzTargetOptions {
 export class FuzzTarget {
   private client: ScimClient;
   private readonly journal: CleanupJournal;
+  /** The last RECENT_LIMIT exchanges, as a ring (`recentAt` is the next slot). */
   private readonly recent: Exchange[] = [];
-  private readonly seq = new WeakMap<Exchange, number>();
-  private nextSeq = 0;
+  private recentAt = 0;
   private scope: RunScope | undefined;
   private property = 'fuzz';
   private runCounter = 0;
@@ -78,11 +78,10 @@ export class FuzzTarget {
 
   private capture(exchange: Exchange): void {
     this.requests++;
-    this.seq.set(exchange, this.nextSeq++);
     this.journal?.observe(exchange);
     this.scope?.exchanges.push(exchange);
-    this.recent.push(exchange);
-    if (this.recent.length > RECENT_LIMIT) this.recent.shift();
+    this.recent[this.recentAt] = exchange;
+    this.recentAt = (this.recentAt + 1) % RECENT_LIMIT;
     this.options.onExchange?.(exchange);
   }
 
@@ -163,11 +162,8 @@ export class FuzzTarget {
 
   /** Exchanges worth keeping from passing runs. */
   recentExchanges(): Exchange[] {
-    return [...this.recent];
-  }
-
-  order(exchange: Exchange): number {
-    return this.seq.get(exchange) ?? Number.MAX_SAFE_INTEGER;
+    // Oldest first: the ring's tail, then its head.
+    return [...this.recent.slice(this.recentAt), ...this.recent.slice(0, this.recentAt)];
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,5 @@
 import { Agent, request as undiciRequest, type Dispatcher } from 'undici';
-import type { Exchange, ExchangeOrigin, RecordedResponse, TransportFailure } from '../record/types.ts';
+import type { Exchange, ExchangeOrigin, RecordedRequest, RecordedResponse, TransportFailure } from '../record/types.ts';
 import { toCurl } from './curl.ts';
 import { createRedactor, type Redactor } from './redact.ts';
 import { classifyTransportError } from './transport-error.ts';
@@ -110,7 +110,7 @@ export function createClient(options: ClientOptions): ScimClient {
 
   async function sendOnce(req: OutgoingRequest): Promise<Exchange> {
     const url = new URL(resolve(req.path));
-    for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    if (req.query) for (const [k, v] of Object.entries(req.query)) if (v !== undefined) url.searchParams.set(k, String(v));
     const headers: Record<string, string> = { ...defaultHeaders, ...lower(req.headers) };
     const credential = req.auth === undefined || req.auth === 'default' ? defaultCredential : authHeader(req.auth);
     if (credential && headers.authorization === undefined) headers.authorization = credential;
@@ -119,7 +119,8 @@ export function createClient(options: ClientOptions): ScimClient {
     else if (req.json !== undefined) body = JSON.stringify(req.json);
     if (body !== undefined && headers['content-type'] === undefined) headers['content-type'] = SCIM_JSON;
 
-    const recordedRequest = { method: req.method, url: redactor.text(url.toString()), headers: redactor.headers(headers), ...(body !== undefined ? { body: redactor.text(body) } : {}) };
+    const recordedRequest: RecordedRequest = { method: req.method, url: redactor.text(url.href), headers: redactor.headers(headers) };
+    if (body !== undefined) recordedRequest.body = redactor.text(body);
     await pace();
     const startedAt = new Date();
     const started = performance.now();
@@ -130,42 +131,21 @@ export function createClient(options: ClientOptions): ScimClient {
     } catch (error) {
       transportError = classifyTransportError(error);
     }
-    const exchange = {
-      id: `x${String(exchanges.length + 1).padStart(4, '0')}`,
-      ...(req.origin ? { origin: req.origin } : {}),
-      request: recordedRequest,
-      ...(response ? { response } : {}),
-      ...(transportError ? { transportError } : {}),
-      startedAt: startedAt.toISOString(),
-      ms: Math.round((performance.now() - started) * 10) / 10,
-    } as Exchange;
-    deriveCurl(exchange);
+    // Built in one go with a fixed key order (run.json reads the same); no spreads of temporary objects.
+    const exchange: Exchange = { id: `x${String(exchanges.length + 1).padStart(4, '0')}` } as Exchange;
+    if (req.origin) exchange.origin = req.origin;
+    exchange.request = recordedRequest;
+    if (response) exchange.response = response;
+    if (transportError) exchange.transportError = transportError;
+    exchange.startedAt = startedAt.toISOString();
+    exchange.ms = Math.round((performance.now() - started) * 10) / 10;
+    exchange.curl = toCurl(recordedRequest);
     exchanges.push(exchange);
     options.onExchange?.(exchange);
     return exchange;
   }
 
   return { baseUrl, exchanges, send, resolve, close: () => dispatcher.close() };
-}
-
-/**
- * `curl` is derived from the (already redacted) request, so it is made on first read and then
- * kept as a plain property: a fuzz run records thousands of exchanges and shows a few hundred.
- * It is enumerable, so JSON, spreads and reporters see an ordinary string.
- */
-function deriveCurl(exchange: Exchange): void {
-  Object.defineProperty(exchange, 'curl', {
-    enumerable: true,
-    configurable: true,
-    get(): string {
-      const value = toCurl(exchange.request);
-      Object.defineProperty(exchange, 'curl', { value, enumerable: true, writable: true, configurable: true });
-      return value;
-    },
-    set(value: string) {
-      Object.defineProperty(exchange, 'curl', { value, enumerable: true, writable: true, configurable: true });
-    },
-  });
 }
 
 const MAX_RETRY_WAIT_MS = 30_000;
@@ -201,8 +181,12 @@ async function perform(
   const res = await undiciRequest(url, { method: method as Dispatcher.HttpMethod, headers, body, dispatcher, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
   const { raw, truncated } = await readBody(res.body, maxBody, timeoutMs + 1_000);
   const text = redactor.text(raw);
+  // undici gives header names in lower case already.
   const responseHeaders: Record<string, string> = {};
-  for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) responseHeaders[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+  for (const k in res.headers) {
+    const v = res.headers[k];
+    if (v !== undefined) responseHeaders[k] = Array.isArray(v) ? v.join(', ') : v;
+  }
   const recorded: RecordedResponse = { status: res.statusCode, headers: redactor.headers(responseHeaders), body: text };
   if (truncated) recorded.truncated = true;
   if (text.trim() !== '' && !truncated) {

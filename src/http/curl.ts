@@ -1,7 +1,7 @@
 import type { RecordedRequest } from '../record/types.ts';
 import { REDACTED } from './redact.ts';
 
-const shellQuote = (value: string): string => `'${value.replace(/'/g, `'\\''`)}'`;
+const shellQuote = (value: string): string => `'${value.includes("'") ? value.replace(/'/g, `'\\''`) : value}'`;
 
 /**
  * A curl line that reproduces a recorded request. Credentials are never printed: the

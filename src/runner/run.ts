@@ -69,6 +69,9 @@ interface EmbeddedTarget {
   close(): Promise<void>;
 }
 
+/** Large enough to trip a body limit or a column width, small enough to stay polite; made once. */
+const LONG_STRING = 'x'.repeat(200_000);
+
 export function newRunId(now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   return `${stamp}-${randomBytes(2).toString('hex')}`;
@@ -122,8 +125,7 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
       nonexistentId: random.uuid(),
       randomUuid: random.uuid(),
       requiredUserAttributes: [] as string[],
-      // Large enough to trip a body limit or a column width, small enough to stay polite.
-      longString: 'x'.repeat(200_000),
+      longString: LONG_STRING,
       matchingAttribute: options.matchingAttribute ?? 'userName',
     };
     const wrongAuth = { bearer: { kind: 'bearer', token: `scimproof-wrong-${random.hex(16)}` } as Auth, basic: { kind: 'basic', user: 'scimproof', password: `wrong-${random.hex(8)}` } as Auth };
