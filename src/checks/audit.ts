@@ -78,7 +78,8 @@ function verdict(id: string, title: string, refs: string[], level: Level, audite
  * must do (never a 5xx) is judged where they are sent.
  */
 export function auditResponses(exchanges: readonly Exchange[]): CheckResult[] {
-  const audited = exchanges.filter((x) => x.response && x.origin && !['cleanup', 'fuzz'].includes(x.origin.suite) && x.origin.scenario !== 'robustness');
+  // Token requests (suite `oauth`) go to an OAuth endpoint, which answers application/json by design.
+  const audited = exchanges.filter((x) => x.response && x.origin && !['cleanup', 'fuzz', 'oauth'].includes(x.origin.suite) && x.origin.scenario !== 'robustness');
   const invalid: Offence[] = [];
   const wrongType: Offence[] = [];
   for (const exchange of audited) {

@@ -1,6 +1,7 @@
 // Assertions on the response body by JSON pointer. SCIM attribute names are case-insensitive
 // (RFC 7643 §2.1), so pointers match keys without regard to case.
 import { getPointer } from '../util/pointer.ts';
+import { advertisedUser, notAdvertised } from '../spec/advertised.ts';
 import { isVerdict, responseOf } from './response.ts';
 import { fail, pass, skip, type CheckKind, type Verdict } from './types.ts';
 
@@ -77,6 +78,12 @@ export function checkAssertion(doc: unknown, a: Assertion): Verdict {
   return pass();
 }
 
+/** The attribute a pointer reads (`/name/givenName` → name, `/urn:…:User/department` → urn:…:User:department). */
+function attributeOf(pointer: string): string {
+  const [first = '', second = ''] = pointer.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return first.toLowerCase().startsWith('urn:') ? `${first}:${second}` : first;
+}
+
 export const bodyKind: CheckKind = {
   kind: 'body',
   description: 'Assertions on the JSON body by pointer (`assert`: a list of {pointer, equals|equalsIgnoreCase|exists|type|matches|length|contains|notContains|where+atMost|oneOf}); `onlyIfStatus` judges only responses with that status.',
@@ -88,11 +95,17 @@ export const bodyKind: CheckKind = {
     // `onlyIfStatus`: judge the body only when the server chose that status (200 with a body vs 204).
     if (ctx.params.onlyIfStatus !== undefined && res.status !== Number(ctx.params.onlyIfStatus)) return skip(`the server answered ${res.status}, not ${String(ctx.params.onlyIfStatus)}; nothing to judge`);
     if (res.json === undefined) return fail(`the body is not JSON${res.jsonError ? ` (${res.jsonError})` : ''}`, { actual: res.body.slice(0, 200) });
-    const assertions = (Array.isArray(ctx.params.assert) ? ctx.params.assert : [ctx.params.assert]) as Assertion[];
+    const all = (Array.isArray(ctx.params.assert) ? ctx.params.assert : [ctx.params.assert]) as Assertion[];
+    // An attribute the server does not advertise was never sent (src/runner/schema-fit.ts): not judged.
+    const advertised = advertisedUser(ctx.discovery);
+    const unjudged = all.map((a) => notAdvertised(advertised, attributeOf(a.pointer)));
+    const assertions = all.filter((_, i) => unjudged[i] === undefined);
+    if (assertions.length === 0) return skip(`not judged: ${[...new Set(unjudged)].join('; ')}`);
     for (const a of assertions) {
       const verdict = checkAssertion(res.json, a);
       if (verdict.ok !== true) return verdict;
     }
-    return pass();
+    const reasons = [...new Set(unjudged.filter((r) => r !== undefined))];
+    return reasons.length > 0 ? pass(`some assertions were not judged: ${reasons.join('; ')}`) : pass();
   },
 };

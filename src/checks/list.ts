@@ -4,7 +4,7 @@
 import { URN } from '../spec/json-schemas.ts';
 import { getPointer } from '../util/pointer.ts';
 import { isVerdict, responseOf } from './response.ts';
-import { fail, pass, type CheckKind } from './types.ts';
+import { fail, pass, skip, type CheckKind } from './types.ts';
 
 interface ListBody {
   schemas?: unknown;
@@ -14,16 +14,28 @@ interface ListBody {
   Resources?: unknown;
 }
 
+/** How a skip for an unsupported filter operator starts (the filter-support matrix reads it). */
+export const UNSUPPORTED_PREFIX = 'the server does not support the filter';
+
+/** A clean refusal of a filter: 400 with a SCIM error whose scimType is invalidFilter. */
+function unsupportedFilter(status: number, json: unknown): boolean {
+  if (status !== 400 || !json || typeof json !== 'object') return false;
+  const body = json as { schemas?: unknown; scimType?: unknown };
+  return Array.isArray(body.schemas) && body.schemas.includes(URN.error) && body.scimType === 'invalidFilter';
+}
+
 const ids = (resources: unknown): string[] => (Array.isArray(resources) ? resources.map((r) => String(getPointer(r, '/id'))) : []);
 
 export const listKind: CheckKind = {
   kind: 'list',
-  description: 'A ListResponse with the expected `total`/`totalAtLeast`, `resources`/`maxResources` on the page, `startIndex`, ids it must include (`includesId`) or exclude (`excludesId`); `itemsPerPage: true` also holds itemsPerPage to the page size.',
+  description: 'A ListResponse with the expected `total`/`totalAtLeast`, `resources`/`maxResources` on the page, `startIndex`, ids it must include (`includesId`) or exclude (`excludesId`); `itemsPerPage: true` also holds itemsPerPage to the page size; with `operator` (the filter operator under test), a clean 400 invalidFilter is skipped as "not supported" instead of failed.',
   defaultLevel: 'MUST',
   defaultRefs: ['RFC7644-3.4.2'],
   verify(ctx) {
     const res = responseOf(ctx);
     if (isVerdict(res)) return res;
+    const unsupported = typeof ctx.params.operator === 'string' ? unsupportedFilter(res.status, res.json) : false;
+    if (unsupported) return skip(`${UNSUPPORTED_PREFIX} "${String(ctx.params.operator)}": 400 invalidFilter, which RFC 7644 §3.4.2.2 (Table 9) allows for a comparison it does not support; Entra and Okta filter only with eq and and`);
     if (res.status !== 200) return fail(`a query must answer 200 with a ListResponse, got HTTP ${res.status}`, { expected: 200, actual: res.status });
     const body = res.json as ListBody | undefined;
     if (!body || typeof body !== 'object') return fail('the body is not a JSON ListResponse', { actual: res.body.slice(0, 200) });

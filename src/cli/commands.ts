@@ -53,6 +53,23 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: 're-render the HTML, JUnit and JSON reports from a run.json, without touching the network',
     load: async () => (await import('./report.ts')).registerReport,
   },
+  {
+    name: 'clean',
+    summary: "delete what an earlier run left on a target: only resources whose userName, displayName or externalId carries the run's prefix",
+    load: async () => (await import('./clean.ts')).registerClean,
+  },
+  {
+    name: 'certify',
+    args: '<programme>',
+    summary: "pre-flight a certification programme offline: Microsoft's Entra app gallery validation or Okta's OIN SCIM tests, test by test, with their auth",
+    load: async () => (await import('./certify.ts')).registerCertify,
+  },
+  {
+    name: 'federation',
+    args: '<serve|assertion>',
+    summary: "play Microsoft Entra ID's side of workload identity federation (RFC 7523 client assertions) for a dev server",
+    load: async () => (await import('./federation.ts')).registerFederation,
+  },
 ];
 
 /** The command a command line asks for: the first word that is not an option (`help X` asks for X). */

@@ -4,11 +4,12 @@ import { join } from 'node:path';
 import { writeReplayFiles } from '../fuzz/replay.ts';
 import type { RunRecord } from '../record/types.ts';
 import { createConsoleReporter } from '../report/console.ts';
-import { writeReports, type WriteReportsOptions, type WrittenReports } from '../report/write.ts';
-import { runConformance, type RunOptions } from '../runner/run.ts';
+import { cleanCommand } from '../report/summarize.ts';
+import { writeReports, writeReportsSync, type WriteReportsOptions, type WrittenReports } from '../report/write.ts';
+import { runConformance, type LiveRun, type RunOptions } from '../runner/run.ts';
 import { RunError } from './errors.ts';
 import { consoleFor } from './announce.ts';
-import { onInterrupt } from './interrupt.ts';
+import { exitCodeForSignal, onInterrupt } from './interrupt.ts';
 import type { Target } from './options.ts';
 
 export interface ReportFlags {
@@ -27,7 +28,10 @@ export interface Execution {
   paths: WrittenReports;
   outDir: string;
   replayFiles: string[];
-  interrupted: boolean;
+  /** The signal that stopped the run, if one did. */
+  interrupted?: string;
+  /** The resources were kept on purpose (`--no-cleanup`). */
+  kept: boolean;
 }
 
 /** The report files the flags ask for, besides the report directory. */
@@ -44,12 +48,26 @@ export async function execute(
   flags: ReportFlags,
   configOut: string | undefined,
   options: Omit<RunOptions, 'url' | 'auth' | 'headers' | 'timeoutMs' | 'insecure' | 'noCleanup' | 'secrets' | 'signal' | 'events'>,
+  /** What runs (default: the conformance run; `certify` runs a programme over it). */
+  runner: (options: RunOptions) => Promise<RunRecord> = runConformance,
 ): Promise<Execution> {
   const reporter = createConsoleReporter({ verbose: flags.verbose ?? false, stream: consoleFor(flags) });
-  const interrupt = onInterrupt('interrupted; cleaning up what this run created');
+  const interrupt = onInterrupt('stopping; cleaning up what this run created, then writing the report');
+  let live: LiveRun | undefined;
+  let outDir = flags.out ?? configOut;
+  // A second signal quits at once: the report of what ran so far is still written, synchronously.
+  interrupt.onForce(() => {
+    if (!live) return;
+    const record = live.snapshot();
+    const dir = outDir ?? join('reports', record.meta.runId);
+    const paths = writeReportsSync(record, reportTargets(flags, dir));
+    process.stderr.write(`scimproof: the report of what ran is at ${paths.html ?? dir}\n`);
+    const left = record.leftovers?.length ?? 0;
+    if (left > 0) process.stderr.write(`scimproof: ${left} resource(s) this run created may still be on the target; remove them with: ${cleanCommand(record, paths.json)}\n`);
+  });
   let record: RunRecord;
   try {
-    record = await runConformance({
+    record = await runner({
       ...(target.url ? { url: target.url } : {}),
       auth: target.auth,
       headers: target.headers,
@@ -58,13 +76,18 @@ export async function execute(
       noCleanup: !flags.cleanup,
       secrets: target.secrets,
       signal: interrupt.signal,
-      events: { onScenarioStart: (suite, title) => reporter.onScenarioStart(suite, title), onResult: (r) => reporter.onResult(r) },
+      events: {
+        onScenarioStart: (suite, title) => reporter.onScenarioStart(suite, title),
+        onResult: (r) => reporter.onResult(r),
+        onNotice: (text) => reporter.onNotice(text),
+        onLive: (run) => (live = run),
+      },
       ...options,
     });
   } finally {
     interrupt.dispose();
   }
-  const outDir = flags.out ?? configOut ?? join('reports', record.meta.runId);
+  outDir ??= join('reports', record.meta.runId);
   let paths: WrittenReports;
   let replayFiles: string[];
   try {
@@ -75,18 +98,30 @@ export async function execute(
     throw new RunError(error instanceof Error ? error.message : String(error));
   }
   reporter.onRunEnd(record, paths);
-  return { record, paths, outDir, replayFiles, interrupted: interrupt.signal.aborted };
+  return { record, paths, outDir, replayFiles, ...(interrupt.received ? { interrupted: interrupt.received } : {}), kept: !flags.cleanup };
 }
 
-/** 0: every required check passed; 1: a check failed; 2: the run could not be made or the harness erred; 130: Ctrl-C. */
+/**
+ * 0: every required check passed; 1: a check failed; 2: the run could not be made, the harness
+ * erred, or what the run created could not all be deleted; 128 + n after signal n (130 Ctrl-C,
+ * 143 SIGTERM, 129 SIGHUP).
+ */
 export function exitCodeOf(execution: Execution): number {
   const { record } = execution;
+  const left = execution.kept ? 0 : (record.leftovers?.length ?? 0);
+  const leftLine = left > 0 ? `${left} resource(s) this run created may still be on the target; remove them with: ${cleanCommand(record, execution.paths.json)}` : undefined;
   if (execution.interrupted) {
-    process.stderr.write(`scimproof: interrupted; the report of what ran is at ${execution.paths.html ?? execution.outDir}\n`);
-    return 130;
+    process.stderr.write(`scimproof: interrupted by ${execution.interrupted}; the report of what ran is at ${execution.paths.html ?? execution.outDir}\n`);
+    if (leftLine) process.stderr.write(`scimproof: ${leftLine}\n`);
+    return exitCodeForSignal(execution.interrupted);
   }
   if (record.meta.runError) {
     process.stderr.write(`scimproof: ${record.meta.runError}\n`);
+    if (leftLine) process.stderr.write(`scimproof: ${leftLine}\n`);
+    return 2;
+  }
+  if (leftLine) {
+    process.stderr.write(`scimproof: ${leftLine}\n`);
     return 2;
   }
   if (record.summary.fail > 0) return 1;

@@ -1,18 +1,28 @@
 // `scimproof idp …`: the mock IdP. `sync` runs provisioning cycles from a directory file the way
 // Entra or Okta would (once, on every change with --watch, or on a schedule with --interval),
-// `provision --user` provisions one user on demand, `test-connection` sends the IdP's probe.
+// `provision --user` is Entra's provision on demand (five steps), `test-connection` sends the
+// IdP's probe, `import` is Okta's import, `log` shows one user's history, `tasks` lists escrow and
+// Okta's task list, `restart` is Entra's Restart provisioning.
+import { join } from 'node:path';
 import type { Command } from 'commander';
-import type { DialectName } from '../dialects/index.ts';
+import { cycleTime, SimulatedClock } from '../idp/clock.ts';
 import { DirectoryError, loadDirectory } from '../idp/directory.ts';
-import { consoleSummary, objectLine } from '../idp/log.ts';
+import { IdpEngine } from '../idp/engine.ts';
+import { ESCROW_SCHEDULES, type EscrowSchedule } from '../idp/escrow.ts';
+import { importReportLines } from '../idp/import.ts';
+import { changeText, consoleSummary, errorText, historyLines, isNotable, objectLine } from '../idp/log/console.ts';
+import { collectLog, readCycleSummaries } from '../idp/log/reader.ts';
+import { OnDemandError } from '../idp/on-demand.ts';
 import { DOCUMENTED_THRESHOLDS, type QuarantineThresholds } from '../idp/quarantine.ts';
-import { checkDialect, defaultStatePath, DEFAULT_OUT_DIR, syncOnce, testConnection, type SyncRunOptions, type TargetOptions } from '../idp/run.ts';
-import { runLoop } from '../idp/schedule.ts';
-import { StateError } from '../idp/state.ts';
-import { OnDemandError } from '../idp/sync.ts';
-import type { CycleResult, ObjectResult } from '../idp/types.ts';
+import { checkDialect, defaultStatePath, DEFAULT_OUT_DIR, testConnection, type TargetOptions } from '../idp/run.ts';
+import { watchDirectoryFile } from '../idp/schedule.ts';
+import { StateError, StateStore } from '../idp/state.ts';
+import type { CycleBehaviour } from '../idp/sync-context.ts';
+import { DEFAULT_CONCURRENCY } from '../idp/sync.ts';
+import type { CycleResult, Directory, ObjectResult } from '../idp/types.ts';
+import type { DialectName } from '../dialects/index.ts';
 import { RunError, UsageError } from './errors.ts';
-import { onInterrupt } from './interrupt.ts';
+import { exitCodeForSignal, onInterrupt } from './interrupt.ts';
 import { addTargetOptions, readConfig, resolveTarget, type TargetFlags } from './options.ts';
 
 interface IdpFlags extends TargetFlags {
@@ -22,6 +32,7 @@ interface IdpFlags extends TargetFlags {
   fresh?: boolean;
   out?: string;
   log: boolean;
+  html: boolean;
   rate?: string;
   concurrency?: string;
   watch?: boolean;
@@ -30,25 +41,38 @@ interface IdpFlags extends TargetFlags {
   quarantineMin?: string;
   quiet?: boolean;
   user?: string;
+  at?: string;
+  escrow?: string;
+  relink?: string;
+  schemaCheck: boolean;
 }
 
 /** Lines of progress per cycle before the console only counts (the summary still lists failures). */
-const LIVE_LINES = 60;
+const LIVE_LINES = 200;
 
 function addIdpTargetOptions(command: Command): Command {
   return addTargetOptions(command, 'SCIM base URL of the app, e.g. http://127.0.0.1:8080/scim/v2 (env SCIM_BASE_URL)')
-    .option('--dialect <dialect>', 'which IdP to be: entra, entra-compliant, okta, okta-aiw', 'entra');
+    .option('--dialect <dialect>', 'which IdP to be: entra, entra-compliant, okta, okta-aiw, okta-oig', 'entra');
 }
 
-function addCycleOptions(command: Command): Command {
+function addJobOptions(command: Command): Command {
   return command
     .requiredOption('--directory <file>', 'directory fixture (users, groups, assignments, scoping, mappings); see fixtures/directories/')
     .option('--state <file>', 'state file of what was provisioned (default .scimproof/idp/<directory>.<dialect>.<hash>.state.json)')
+    .option('--out <dir>', `where the provisioning log goes (default ${DEFAULT_OUT_DIR})`);
+}
+
+function addCycleOptions(command: Command): Command {
+  return addJobOptions(command)
     .option('--fresh', 'forget the state file and start as a new provisioning job')
-    .option('--out <dir>', `where the provisioning log (provisioning.jsonl) and per-cycle HTML go (default ${DEFAULT_OUT_DIR})`)
     .option('--no-log', 'write no log files (console only)')
+    .option('--no-html', 'write the JSONL log but no HTML pages')
     .option('--rate <n>', 'requests per second (Entra gallery apps must sustain 25); default unpaced')
-    .option('--concurrency <n>', 'users processed at once (default 1: requests in directory order)')
+    .option('--concurrency <n>', `objects in flight at once, in every phase (default ${DEFAULT_CONCURRENCY}; 1 sends requests in directory order)`)
+    .option('--at <time>', 'run as if it were this time: +6h, +1d (later than the last cycle) or an ISO date — to see escrow retries and quarantine without waiting')
+    .option('--escrow <schedule>', `when Entra retries a failed object: ${ESCROW_SCHEDULES.join(', ')} (default documented: 6 h, 12 h, 24 h, then daily)`)
+    .option('--relink <mode>', 'managers and group members that come into scope later: on-restart (Entra, default) or at-once')
+    .option('--no-schema-check', "do not read the app's /Schemas to check the mapping targets")
     .option('--quarantine-ratio <r>', `quarantine when more than this fraction of events fail (default ${DOCUMENTED_THRESHOLDS.ratio})`)
     .option('--quarantine-min <n>', `failures needed before the ratio is evaluated (default ${DOCUMENTED_THRESHOLDS.minFailures}, as documented; use e.g. 5 for a small directory)`)
     .option('--quiet', 'print only the cycle summaries');
@@ -59,25 +83,56 @@ export function registerIdp(program: Command): void {
 
   addCycleOptions(addIdpTargetOptions(idp.command('sync').description('run a provisioning cycle (or keep running with --watch / --interval)')))
     .option('--watch', 're-sync whenever the directory file changes')
-    .option('--interval <seconds>', 'run a cycle every N seconds (Entra runs one about every 40 minutes)')
+    .option('--interval <seconds>', 'run a cycle every N seconds (Entra runs one about every 40 minutes; slower while quarantined)')
     .action(async (flags: IdpFlags) => {
       process.exitCode = await syncCommand(flags);
     });
 
-  addCycleOptions(addIdpTargetOptions(idp.command('provision').description('provision one user on demand (Entra "Provision on demand")')))
-    .requiredOption('--user <id>', 'the user\'s directory id, userPrincipalName or login')
+  addCycleOptions(addIdpTargetOptions(idp.command('provision').description('provision one user on demand, as Entra\'s "Provision on demand" (five steps)')))
+    .requiredOption('--user <id>', "the user's directory id, userPrincipalName / login, mail or display name")
     .action(async (flags: IdpFlags) => {
-      process.exitCode = await syncCommand({ ...flags, watch: false });
+      process.exitCode = await provisionCommand(flags);
     });
 
-  addIdpTargetOptions(idp.command('test-connection').description('send what the IdP\'s Test Connection sends and judge the answer as the IdP does'))
+  addIdpTargetOptions(idp.command('test-connection').description("send what the IdP's Test Connection sends and judge the answer as the IdP does"))
     .option('--directory <file>', 'directory fixture (for its matching attribute)')
     .action(async (flags: IdpFlags) => {
       process.exitCode = await testConnectionCommand(flags);
     });
+
+  addJobOptions(addIdpTargetOptions(idp.command('import').description("Okta's import: read the app's users and groups page by page and match them to the directory")))
+    .option('--confirm', 'link the matched users in the state (Okta sends nothing to the app when an import is confirmed)')
+    .action(async (flags: IdpFlags & { confirm?: boolean }) => {
+      process.exitCode = await importCommand(flags);
+    });
+
+  idp
+    .command('log')
+    .description("what the IdP did, cycle by cycle: one user's (or group's) history with --user, else the list of cycles")
+    .option('--user <name>', 'a directory id, userPrincipalName / login, group name or app id')
+    .option('--cycle <n>', 'only this cycle')
+    .option('--verbose', 'also list each request')
+    .option('--out <dir>', `the log folder (default ${DEFAULT_OUT_DIR})`)
+    .action(async (flags: { user?: string; cycle?: string; verbose?: boolean; out?: string }) => {
+      process.exitCode = await logCommand(flags);
+    });
+
+  addJobOptions(addIdpTargetOptions(idp.command('tasks').description('objects waiting after a failure: Entra escrow (with the next retry) and Okta\'s admin task list')))
+    .option('--retry <id>', 'Okta: retry one task (object id or name) or "all" at the next cycle')
+    .action(async (flags: IdpFlags & { retry?: string }) => {
+      process.exitCode = tasksCommand(flags);
+    });
+
+  addJobOptions(addIdpTargetOptions(idp.command('restart').description("Entra's Restart provisioning: the next cycle is an initial one (escrows, quarantine and watermark cleared)")))
+    .option('--full', 'also break the links to app objects, so every user is matched again')
+    .action(async (flags: IdpFlags & { full?: boolean }) => {
+      process.exitCode = restartCommand(flags);
+    });
 }
 
-function target(flags: IdpFlags): TargetOptions & { dialect: DialectName } {
+type Target = TargetOptions & { dialect: DialectName };
+
+function target(flags: IdpFlags): Target {
   const config = readConfig(flags.config);
   const t = resolveTarget(flags, config);
   if (!t.url) throw new UsageError('give the SCIM base URL of the app with --url (or SCIM_BASE_URL), e.g. --url http://127.0.0.1:8080/scim/v2 from `scimproof serve`');
@@ -104,90 +159,299 @@ function thresholds(flags: IdpFlags): QuarantineThresholds {
   };
 }
 
+function behaviour(flags: IdpFlags): Partial<CycleBehaviour> {
+  const out: Partial<CycleBehaviour> = {};
+  if (flags.escrow !== undefined) {
+    if (!ESCROW_SCHEDULES.includes(flags.escrow as EscrowSchedule)) throw new UsageError(`--escrow must be one of ${ESCROW_SCHEDULES.join(', ')}, got "${flags.escrow}"`);
+    out.escrowSchedule = flags.escrow as EscrowSchedule;
+  }
+  if (flags.relink !== undefined) {
+    if (flags.relink !== 'on-restart' && flags.relink !== 'at-once') throw new UsageError(`--relink must be on-restart or at-once, got "${flags.relink}"`);
+    out.relinkReferences = flags.relink;
+  }
+  return out;
+}
+
+function load(file: string): Directory {
+  try {
+    return loadDirectory(file);
+  } catch (error) {
+    if (error instanceof DirectoryError) throw new RunError(error.message);
+    throw error;
+  }
+}
+
+const statePathOf = (flags: IdpFlags, t: Target): string => flags.state ?? defaultStatePath(flags.directory!, t.dialect, t.url);
+
+/** Opens the job for a command: directory, state (refused for another dialect or target), clock, log. */
+function openEngine(flags: IdpFlags, t: Target, directory: Directory, options: { cycles: boolean; intervalSeconds?: number; signal?: AbortSignal }): IdpEngine {
+  const statePath = statePathOf(flags, t);
+  let lastCycle: string | undefined;
+  try {
+    lastCycle = StateStore.open(statePath, { dialect: t.dialect, target: t.url, directory: directory.file }, { fresh: flags.fresh ?? false }).state.lastCycle?.startedAt;
+  } catch (error) {
+    if (error instanceof StateError) throw new RunError(error.message);
+    throw error;
+  }
+  let clock: SimulatedClock | undefined;
+  if (flags.at !== undefined) {
+    try {
+      clock = new SimulatedClock(cycleTime(flags.at, lastCycle));
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+  } else if (lastCycle !== undefined && Date.parse(lastCycle) > Date.now()) {
+    // An earlier --at moved the job's clock ahead; time never runs backwards for it.
+    clock = new SimulatedClock(cycleTime(undefined, lastCycle));
+  }
+  return new IdpEngine({
+    ...t,
+    directory,
+    statePath,
+    logDir: flags.log === false ? null : (flags.out ?? DEFAULT_OUT_DIR),
+    html: flags.html !== false,
+    ...(options.cycles ? { thresholds: thresholds(flags), behaviour: behaviour(flags) } : {}),
+    ...(flags.concurrency !== undefined ? { concurrency: Math.round(number(flags.concurrency, '--concurrency', 1, 256)) } : {}),
+    ...(clock ? { clock } : {}),
+    ...(options.intervalSeconds !== undefined ? { intervalSeconds: options.intervalSeconds } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+}
+
+/**
+ * Reads /Schemas before any cycle, as saving the configuration does: each mapped target the app
+ * does not advertise is one warning line (the cycle still runs, and the app's own answer shows in
+ * the log: an app whose /Schemas is incomplete is not blamed for what it may well accept).
+ */
+async function checkConfiguration(engine: IdpEngine, flags: IdpFlags): Promise<void> {
+  if (flags.schemaCheck === false) return;
+  const check = await engine.checkConfiguration();
+  for (const problem of check.problems) process.stderr.write(`scimproof: warning: ${problem}\n`);
+  if (!check.read && !flags.quiet) process.stderr.write(`scimproof: ${check.skippedBecause}\n`);
+}
+
 const EXIT: Record<CycleResult['status'], number> = { ok: 0, failed: 1, stopped: 2 };
 
 async function syncCommand(flags: IdpFlags): Promise<number> {
   const t = target(flags);
   const file = flags.directory!;
-  const options: SyncRunOptions = {
-    ...t,
-    directoryFile: file,
-    statePath: flags.state ?? defaultStatePath(file, t.dialect, t.url),
-    fresh: flags.fresh ?? false,
-    outDir: flags.log ? (flags.out ?? DEFAULT_OUT_DIR) : null,
-    thresholds: thresholds(flags),
-    ...(flags.concurrency !== undefined ? { concurrency: Math.round(number(flags.concurrency, '--concurrency', 1, 256)) } : {}),
-    ...(flags.user !== undefined ? { onlyUser: flags.user } : {}),
-  };
   const intervalSeconds = flags.interval !== undefined ? number(flags.interval, '--interval', 1, 7 * 24 * 3600) : undefined;
   const out = process.stdout;
   if (t.auth.kind === 'none') process.stderr.write('scimproof: no credentials given (--token, SCIM_TOKEN or --basic); sending requests without authentication\n');
-  out.write(`scimproof idp ${flags.user !== undefined ? `provision ${flags.user}` : 'sync'} · ${t.dialect} → ${t.url} · directory ${file} · state ${options.statePath}${t.rate ? ` · ${t.rate} req/s` : ''}\n`);
-
-  let code = 0;
-  let first = true;
-  const one = async (): Promise<void> => {
-    let live = 0;
-    const onResult = (r: ObjectResult): void => {
-      if (flags.quiet || r.outcome === 'skipped' || (r.objectType === 'job' && r.outcome === 'success')) return;
-      if (++live <= LIVE_LINES) out.write(`${objectLine(r)}\n`);
-      else if (live === LIVE_LINES + 1) out.write('  … (more in the log)\n');
-    };
-    try {
-      const { result, paths } = await syncOnce({ ...options, fresh: first && (options.fresh ?? false), onResult });
-      out.write(consoleSummary(result, paths));
-      code = EXIT[result.status];
-    } catch (error) {
-      if (error instanceof DirectoryError || error instanceof StateError || error instanceof OnDemandError) {
-        // Under --watch a bad save is reported and the next save is awaited.
-        if (flags.watch || intervalSeconds) {
-          process.stderr.write(`scimproof: ${error.message}\n`);
-          code = 2;
-          return;
-        }
-        throw new RunError(error.message);
-      }
-      throw error;
-    } finally {
-      first = false;
-    }
-  };
-
-  if (!flags.watch && intervalSeconds === undefined) {
-    await one();
-    return code;
-  }
-  // Stop after the running cycle; a second Ctrl-C quits at once (the state journal keeps every finished object).
-  const interrupt = onInterrupt('stopping after this cycle', ['SIGINT', 'SIGTERM']);
+  // Ctrl-C, SIGTERM or SIGHUP ends the running cycle after the objects in progress (the state
+  // journal keeps every finished one; the log is written) and then the command; a second quits at once.
+  const interrupt = onInterrupt('stopping after the objects in progress; the log is still written');
+  let engine: IdpEngine;
   try {
-    await runLoop({
-      file,
-      watch: flags.watch ?? false,
-      ...(intervalSeconds !== undefined ? { intervalSeconds } : {}),
-      signal: interrupt.signal,
-      cycle: async (trigger) => {
-        if (trigger !== 'start') out.write(`\n${trigger === 'change' ? `${file} changed` : 'scheduled cycle'} · ${new Date().toLocaleTimeString()}\n`);
-        await one();
-        if (!interrupt.signal.aborted) out.write(flags.watch ? `watching ${file} for changes (Ctrl-C to stop)\n` : `next cycle in ${intervalSeconds} s (Ctrl-C to stop)\n`);
-      },
-    });
+    engine = openEngine(flags, t, load(file), { cycles: true, ...(intervalSeconds !== undefined ? { intervalSeconds } : {}), signal: interrupt.signal });
+  } catch (error) {
+    interrupt.dispose();
+    throw error;
+  }
+  let code = 0;
+  const exitCode = (): number => (interrupt.received ? exitCodeForSignal(interrupt.received) : code);
+  out.write(`scimproof idp sync · ${t.dialect} → ${t.url} · directory ${file} · state ${statePathOf(flags, t)}${t.rate ? ` · ${t.rate} req/s` : ''}${flags.at !== undefined ? ` · clock ${engine.clock.now().toISOString()}` : ''}\n`);
+  let live = 0;
+  engine.on('cycle-start', () => (live = 0));
+  engine.on('object', (r: ObjectResult) => {
+    if (flags.quiet || !isNotable(r)) return;
+    if (++live <= LIVE_LINES) out.write(`${objectLine(r)}\n`);
+    else if (live === LIVE_LINES + 1) out.write('  … (more in the log)\n');
+  });
+  const report = (result: CycleResult): void => {
+    const page = engine.log && engine.options.html !== false ? engine.cycles().at(-1)?.html : undefined;
+    out.write(consoleSummary(result, engine.log ? { jsonl: engine.log.paths.jsonl, ...(page ? { html: join(engine.log.paths.dir, page), index: engine.log.paths.index } : {}) } : {}));
+    code = EXIT[result.status];
+  };
+  try {
+    await checkConfiguration(engine, flags);
+    const quarantine = engine.state.state.quarantine;
+    if (quarantine && !flags.quiet) out.write(`  the job is quarantined since ${quarantine.since} (${quarantine.reason}); Entra would run its next cycle no sooner than a day after the last one — running it now because you asked\n`);
+    if (!flags.watch && intervalSeconds === undefined) {
+      report(await engine.runCycleNow('run'));
+      return exitCode();
+    }
+    // Keep running: the engine schedules cycles (slower in quarantine), the watcher adds one per save.
+    {
+      const waiting = (): void => {
+        if (interrupt.signal.aborted) return;
+        const next = engine.status().nextCycleAt;
+        out.write(flags.watch ? `watching ${file} for changes${next ? `; next scheduled cycle ${next}` : ''} (Ctrl-C to stop)\n` : `next cycle at ${next ?? 'never (the job is disabled)'} (Ctrl-C to stop)\n`);
+      };
+      const reportAndWait = (result: CycleResult): void => {
+        report(result);
+        waiting();
+      };
+      if (flags.watch) {
+        watchDirectoryFile({
+          file,
+          signal: interrupt.signal,
+          onChange: () => {
+            out.write(`\n${file} changed · ${new Date().toLocaleTimeString()}\n`);
+            try {
+              engine.setDirectory(loadDirectory(file));
+            } catch (error) {
+              // A bad save is reported and the next save is awaited.
+              if (error instanceof DirectoryError) {
+                process.stderr.write(`scimproof: ${error.message}\n`);
+                code = 2;
+                return;
+              }
+              throw error;
+            }
+            // With --interval the engine's cycle-end events report every cycle, this one included.
+            void engine.runCycleNow('change').then(intervalSeconds === undefined ? reportAndWait : undefined, (error: unknown) => process.stderr.write(`scimproof: ${(error as Error).message}\n`));
+          },
+        });
+      }
+      if (intervalSeconds !== undefined) {
+        // Scheduled cycles report as they end; the engine runs the first one now.
+        engine.on('cycle-end', (summary) => reportAndWait({ ...summary, results: [] }));
+        engine.start();
+      } else reportAndWait(await engine.runCycleNow('start'));
+      if (!interrupt.signal.aborted) await new Promise<void>((resolve) => interrupt.signal.addEventListener('abort', () => resolve(), { once: true }));
+    }
+    return exitCode();
   } finally {
     interrupt.dispose();
+    await engine.close();
   }
-  return code;
+}
+
+async function provisionCommand(flags: IdpFlags): Promise<number> {
+  const t = target(flags);
+  const engine = openEngine(flags, t, load(flags.directory!), { cycles: false });
+  const out = process.stdout;
+  try {
+    await checkConfiguration(engine, flags);
+    let outcome;
+    try {
+      outcome = await engine.provisionOnDemand(flags.user!);
+    } catch (error) {
+      if (error instanceof OnDemandError) throw new RunError(error.message);
+      throw error;
+    }
+    const r = outcome.result;
+    out.write(`scimproof idp provision ${r.display} · ${t.dialect === 'entra-compliant' ? 'entra (on-demand runs ignore the aadOptscim062020 flag)' : t.dialect} → ${t.url}\n`);
+    r.steps!.forEach((s, i) => {
+      out.write(`  ${i + 1}. ${s.name}: ${s.outcome.toUpperCase()} — ${s.reason}\n`);
+      if (s.name === 'Determine if user is in scope' && s.details && !flags.quiet) {
+        for (const [k, v] of Object.entries(s.details)) {
+          if (k === 'Scoping filters') for (const c of v as { filter: string; clause: string; holds: boolean }[]) out.write(`       ${c.holds ? '✓' : '✗'} ${c.filter}: ${c.clause}\n`);
+          else out.write(`       ${k}: ${String(v)}\n`);
+        }
+      }
+    });
+    if (r.changes?.length) {
+      out.write('  attributes (old → new):\n');
+      for (const c of r.changes) out.write(`    ${changeText(c)}\n`);
+    }
+    if (r.error) out.write(`  error: ${errorText(r.error)}\n`);
+    out.write(outcome.provisioned ? `✓ provisioned: ${r.reason}\n` : `✗ not provisioned: ${r.reason}\n`);
+    if (engine.log) out.write(`  log: ${engine.log.paths.index}\n`);
+    return outcome.provisioned ? 0 : outcome.connectionFailed ? 2 : 1;
+  } finally {
+    await engine.close();
+  }
 }
 
 async function testConnectionCommand(flags: IdpFlags): Promise<number> {
   const t = target(flags);
-  let directory;
-  try {
-    directory = flags.directory ? loadDirectory(flags.directory) : undefined;
-  } catch (error) {
-    if (error instanceof DirectoryError) throw new RunError(error.message);
-    throw error;
-  }
+  const directory = flags.directory ? load(flags.directory) : undefined;
   const result = await testConnection({ ...t, ...(directory ? { directory } : {}) });
   for (const x of result.exchanges) process.stdout.write(`  ${x.request.method} ${x.request.url} → ${x.response?.status ?? x.transportError?.code}\n`);
   process.stdout.write(`${result.ok ? '✓' : '✗'} ${result.message}\n`);
   return result.ok ? 0 : 2;
+}
+
+async function importCommand(flags: IdpFlags & { confirm?: boolean }): Promise<number> {
+  const t = target(flags);
+  const engine = openEngine({ ...flags, log: false, html: false, schemaCheck: false }, t, load(flags.directory!), { cycles: false });
+  try {
+    const { users, groups } = await engine.importFromApp({ confirm: flags.confirm ?? false });
+    process.stdout.write(`scimproof idp import · ${t.dialect} → ${t.url} · ${users.exchanges.length + groups.exchanges.length} request(s)\n`);
+    for (const line of [...importReportLines(users), ...(groups.scanned || groups.error ? importReportLines(groups) : [])]) process.stdout.write(`${line}\n`);
+    if (!flags.confirm && users.matched.length > 0) process.stdout.write(`confirm with --confirm to link the ${users.matched.length} matched user(s) (nothing is sent to the app)\n`);
+    return users.error || groups.error ? 2 : users.conflicts.length + groups.conflicts.length > 0 ? 1 : 0;
+  } finally {
+    await engine.close();
+  }
+}
+
+async function logCommand(flags: { user?: string; cycle?: string; verbose?: boolean; out?: string }): Promise<number> {
+  const dir = flags.out ?? DEFAULT_OUT_DIR;
+  const cycles = readCycleSummaries(dir);
+  if (cycles.length === 0) throw new RunError(`no provisioning log in ${dir} (run \`scimproof idp sync\` first, or pass --out)`);
+  const cycle = flags.cycle !== undefined ? Math.round(number(flags.cycle, '--cycle', 1, 1e9)) : undefined;
+  const out = process.stdout;
+  if (flags.user === undefined) {
+    for (const s of cycles.filter((c) => cycle === undefined || c.cycle === cycle)) {
+      const c = s.counts;
+      out.write(`${s.onDemand ? `on demand ${s.onDemand.user}: ${s.onDemand.outcome}` : `cycle ${s.cycle}: ${s.status}`} · ${s.startedAt} · ${s.requests} request(s) · created ${c.created} · updated ${c.updated} · disabled ${c.disabled} · deleted ${c.deleted} · skipped ${c.skipped} · escrowed ${c.escrowed} · failed ${c.failed}${s.stopReason ? ` · ${s.stopReason}` : ''}\n`);
+    }
+    out.write(`pages: ${dir}/index.html\n`);
+    return 0;
+  }
+  const entries = await collectLog(dir, { object: flags.user, ...(cycle !== undefined ? { cycle } : {}) });
+  if (entries.length === 0) {
+    out.write(`nothing logged for "${flags.user}" in ${cycles.length} cycle(s): unchanged objects are not logged, and a never-provisioned user is logged only when it is first evaluated or changes\n`);
+    return 1;
+  }
+  out.write(`${entries[0]!.objectType === 'group' ? 'group' : 'user'} ${entries[0]!.display} (${entries[0]!.id}) · ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}\n`);
+  for (const e of entries) for (const line of historyLines(e, flags.verbose ?? false)) out.write(`${line}\n`);
+  return 0;
+}
+
+function openState(flags: IdpFlags, t: Target): StateStore {
+  const directory = load(flags.directory!);
+  try {
+    return StateStore.open(statePathOf(flags, t), { dialect: t.dialect, target: t.url, directory: directory.file });
+  } catch (error) {
+    if (error instanceof StateError) throw new RunError(error.message);
+    throw error;
+  }
+}
+
+function tasksCommand(flags: IdpFlags & { retry?: string }): number {
+  const t = target(flags);
+  const state = openState(flags, t);
+  const out = process.stdout;
+  try {
+    const entries = Object.values(state.state.escrow);
+    if (flags.retry !== undefined) {
+      let n = 0;
+      for (const [key, e] of Object.entries(state.state.escrow)) {
+        if (!e.task || (flags.retry !== 'all' && e.id !== flags.retry && e.display?.toLowerCase() !== flags.retry.toLowerCase())) continue;
+        state.setEscrow(key, { ...e, retryRequested: true });
+        n++;
+      }
+      state.compact();
+      out.write(n > 0 ? `${n} task(s) will be retried at the next cycle\n` : `no Okta task matches "${flags.retry}"\n`);
+      return n > 0 ? 0 : 1;
+    }
+    if (entries.length === 0) {
+      out.write('nothing is waiting: no escrowed objects, no tasks\n');
+      return 0;
+    }
+    for (const e of entries) {
+      const when = e.task ? `Okta task since ${e.firstFailedAt}${e.retryRequested ? ' (retry requested)' : ''}` : `escrow, attempt ${e.attempts}, next retry ${e.nextRetryAt}`;
+      out.write(`  ${e.objectType} ${e.display ?? e.id} · ${e.action} · ${when}: ${errorText(e.lastError)}\n`);
+    }
+    return 0;
+  } finally {
+    state.close();
+  }
+}
+
+function restartCommand(flags: IdpFlags & { full?: boolean }): number {
+  const t = target(flags);
+  const state = openState(flags, t);
+  try {
+    state.setMeta({ pendingRestart: { reason: flags.full ? 'restarted with a full reset: links to app objects were broken, every user is matched again' : 'Restart provisioning: escrows, quarantine and the watermark were cleared', full: flags.full ?? false } });
+    state.compact();
+    process.stdout.write(`the next \`scimproof idp sync\` runs an initial cycle${flags.full ? ' and matches every user again' : ''}\n`);
+    return 0;
+  } finally {
+    state.close();
+  }
 }

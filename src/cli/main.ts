@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { COMMANDS, requestedCommand } from './commands.ts';
 import { describeError, RunError, UsageError } from './errors.ts';
+import { exitCodeForSignal, takeEarlySignal } from './interrupt.ts';
+import { guardOutput } from './output.ts';
 import { TOOL_VERSION } from '../version.ts';
 
 /**
@@ -27,9 +29,13 @@ export async function buildProgram(argv: readonly string[] = process.argv): Prom
 
 /** Runs the CLI and resolves to the process exit code. Never throws. */
 export async function main(argv: string[]): Promise<number> {
+  guardOutput();
   try {
     const program = await buildProgram(argv);
     await program.parseAsync(argv);
+    // A signal no command took up (it arrived while a short command ran) still ends the process as one.
+    const early = takeEarlySignal();
+    if (early) return exitCodeForSignal(early);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
     if (error instanceof CommanderError) {

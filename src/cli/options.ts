@@ -1,8 +1,10 @@
-// Parsing and merging of the target options shared by `run`, `fuzz` and `idp`: flags win over the
-// environment (SCIM_BASE_URL, SCIM_TOKEN), which wins over a config file.
+// Parsing and merging of the target options shared by `run`, `fuzz`, `idp` and `certify`: flags win
+// over the environment (SCIM_BASE_URL, SCIM_TOKEN, SCIM_OAUTH_TOKEN_URL, SCIM_CLIENT_ID,
+// SCIM_CLIENT_SECRET, SCIM_OAUTH_SCOPE), which wins over a config file.
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { Auth } from '../http/client.ts';
+import { redactText } from '../http/redact.ts';
 import { parseShard, type Shard } from '../runner/shard.ts';
 import { UsageError } from './errors.ts';
 
@@ -15,12 +17,22 @@ export interface TargetFlags {
   timeout?: string;
   insecure?: boolean;
   secret?: string[];
+  oauthTokenUrl?: string;
+  clientId?: string;
+  clientSecret?: string;
+  oauthScope?: string;
+  oauthClientAuth?: string;
 }
 
 export interface ConfigFile {
   url?: string;
   token?: string;
   basic?: string;
+  oauthTokenUrl?: string;
+  clientId?: string;
+  clientSecret?: string;
+  oauthScope?: string;
+  oauthClientAuth?: string;
   headers?: Record<string, string>;
   suites?: string[];
   only?: string[];
@@ -36,8 +48,9 @@ export interface ConfigFile {
 
 /** Every key a config file may hold; the compiler keeps it equal to ConfigFile's. */
 const CONFIG_KEYS: Record<keyof ConfigFile, true> = {
-  url: true, token: true, basic: true, headers: true, suites: true, only: true, skip: true, timeout: true,
-  profile: true, dialects: true, matching: true, require: true, baseline: true, out: true,
+  url: true, token: true, basic: true, oauthTokenUrl: true, clientId: true, clientSecret: true, oauthScope: true, oauthClientAuth: true,
+  headers: true, suites: true, only: true, skip: true, timeout: true, profile: true, dialects: true, matching: true, require: true,
+  baseline: true, out: true,
 };
 
 export interface Target {
@@ -93,16 +106,30 @@ export function readConfig(path: string | undefined): ConfigFile {
   return parsed as ConfigFile;
 }
 
-export function parseUrl(raw: string): string {
+export interface ParsedUrl {
+  /** The base URL without credentials or trailing slash. */
+  url: string;
+  /** `user:password@` from the URL, taken out of it (it is sent as HTTP Basic, as curl does). */
+  credentials?: { user: string; password: string };
+}
+
+/** Parses --url; no message ever repeats a credential or a query value it held. */
+export function parseUrl(raw: string): ParsedUrl {
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new UsageError(`--url "${raw}" is not a URL; expected something like https://app.example.com/scim/v2`);
+    throw new UsageError(`--url "${redactText(raw)}" is not a URL; expected something like https://app.example.com/scim/v2`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--url must be http or https, got ${url.protocol}`);
-  if (url.search) throw new UsageError(`--url must be the SCIM base URL without a query string (got "${url.search}")`);
-  return url.toString().replace(/\/+$/, '');
+  if (url.search) {
+    const names = [...url.searchParams.keys()].map((k) => `${k}=…`).join('&');
+    throw new UsageError(`--url must be the SCIM base URL without a query string (it has ?${names}); give credentials with --token, --basic or --header`);
+  }
+  const credentials = url.username || url.password ? { user: decodeURIComponent(url.username), password: decodeURIComponent(url.password) } : undefined;
+  url.username = '';
+  url.password = '';
+  return { url: url.toString().replace(/\/+$/, ''), ...(credentials ? { credentials } : {}) };
 }
 
 export function parsePositiveInt(raw: string | number | undefined, name: string, fallback: number): number {
@@ -112,12 +139,40 @@ export function parsePositiveInt(raw: string | number | undefined, name: string,
   return n;
 }
 
+/** OAuth 2.0 client credentials from flags, environment or config; undefined when none is given. */
+function resolveOAuth(flags: TargetFlags, config: ConfigFile, env: NodeJS.ProcessEnv): Extract<Auth, { kind: 'oauth' }> | undefined {
+  const tokenUrl = flags.oauthTokenUrl ?? env.SCIM_OAUTH_TOKEN_URL ?? config.oauthTokenUrl;
+  const clientId = flags.clientId ?? env.SCIM_CLIENT_ID ?? config.clientId;
+  const clientSecret = flags.clientSecret ?? env.SCIM_CLIENT_SECRET ?? config.clientSecret;
+  const scope = flags.oauthScope ?? env.SCIM_OAUTH_SCOPE ?? config.oauthScope;
+  const clientAuth = flags.oauthClientAuth ?? config.oauthClientAuth ?? 'basic';
+  if (tokenUrl === undefined && clientId === undefined && clientSecret === undefined) return undefined;
+  const missing = [tokenUrl === undefined ? '--oauth-token-url (SCIM_OAUTH_TOKEN_URL)' : '', clientId === undefined ? '--client-id (SCIM_CLIENT_ID)' : '', clientSecret === undefined ? '--client-secret (SCIM_CLIENT_SECRET)' : ''].filter(Boolean);
+  if (missing.length > 0) throw new UsageError(`OAuth client credentials need a token URL, a client id and a secret; missing ${missing.join(', ')}`);
+  let url: URL;
+  try {
+    url = new URL(tokenUrl!);
+  } catch {
+    throw new UsageError(`--oauth-token-url "${redactText(tokenUrl!)}" is not a URL; expected something like https://auth.example.com/oauth2/token`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--oauth-token-url must be http or https, got ${url.protocol}`);
+  if (clientAuth !== 'basic' && clientAuth !== 'post') throw new UsageError(`--oauth-client-auth must be basic or post, got "${clientAuth}"`);
+  return { kind: 'oauth', oauth: { tokenUrl: url.toString(), clientId: clientId!, clientSecret: clientSecret!, clientAuth, ...(scope ? { scope } : {}) } };
+}
+
 export function resolveTarget(flags: TargetFlags, config: ConfigFile, env: NodeJS.ProcessEnv = process.env): Target {
   const rawUrl = flags.url ?? env.SCIM_BASE_URL ?? config.url;
   const token = flags.token ?? env.SCIM_TOKEN ?? config.token;
   const basic = flags.basic ?? config.basic;
-  if (token && basic) throw new UsageError('give either a bearer token (--token / SCIM_TOKEN) or --basic user:password, not both');
-  let auth: Auth = { kind: 'none' };
+  const oauth = resolveOAuth(flags, config, env);
+  const given = [token ? 'a bearer token (--token / SCIM_TOKEN)' : '', basic ? '--basic user:password' : '', oauth ? 'OAuth client credentials (--oauth-token-url, --client-id, --client-secret)' : ''].filter(Boolean);
+  if (given.length > 1) throw new UsageError(`give one kind of credentials, not ${given.join(' and ')}`);
+  const parsed = rawUrl ? parseUrl(rawUrl) : undefined;
+  let auth: Auth = oauth ?? { kind: 'none' };
+  if (parsed?.credentials) {
+    if (given.length > 0) throw new UsageError('the URL carries credentials (user:password@) and --token, --basic or OAuth options give others; give them one way');
+    auth = { kind: 'basic', ...parsed.credentials };
+  }
   if (token) auth = { kind: 'bearer', token };
   if (basic) {
     const at = basic.indexOf(':');
@@ -135,25 +190,30 @@ export function resolveTarget(flags: TargetFlags, config: ConfigFile, env: NodeJ
   // Custom auth headers carry secrets too; redact their values everywhere.
   const secretHeaders = Object.entries(headers).filter(([name]) => /auth|token|key|secret|cookie/i.test(name)).map(([, v]) => v);
   return {
-    ...(rawUrl ? { url: parseUrl(rawUrl) } : {}),
+    ...(parsed ? { url: parsed.url } : {}),
     auth,
     headers,
     timeoutMs,
     insecure: flags.insecure ?? false,
-    secrets: [...(flags.secret ?? []), ...secretHeaders],
+    secrets: [...(flags.secret ?? []), ...secretHeaders, ...(oauth?.oauth.clientSecret ? [oauth.oauth.clientSecret] : [])],
   };
 }
 
 const EMBEDDED_URL_HELP = 'SCIM base URL, e.g. https://app.example.com/scim/v2 (env SCIM_BASE_URL); omit to use the embedded reference server';
 
-/** The options every command that talks to a SCIM endpoint takes (run, fuzz, idp). */
+/** The options every command that talks to a SCIM endpoint takes (run, fuzz, idp, certify). */
 export function addTargetOptions(command: Command, urlHelp = EMBEDDED_URL_HELP): Command {
   return command
     .option('--url <url>', urlHelp)
     .option('--token <token>', 'bearer token (env SCIM_TOKEN)')
     .option('--basic <user:password>', 'HTTP basic credentials instead of a bearer token')
+    .option('--oauth-token-url <url>', 'OAuth 2.0 token endpoint: get bearer tokens by client credentials (env SCIM_OAUTH_TOKEN_URL)')
+    .option('--client-id <id>', 'OAuth client id (env SCIM_CLIENT_ID)')
+    .option('--client-secret <secret>', 'OAuth client secret (env SCIM_CLIENT_SECRET); redacted everywhere')
+    .option('--oauth-scope <scope>', 'scope to ask the token endpoint for (env SCIM_OAUTH_SCOPE)')
+    .option('--oauth-client-auth <how>', 'how the client secret is sent: basic (Authorization header, default) or post (form fields)')
     .option('--header <header>', "extra header on every request, 'Name: value' (repeatable)", collect)
-    .option('--config <file>', 'JSON config file with url, token, headers (and for run: suites, only, skip, timeout, profile, baseline, out)')
+    .option('--config <file>', 'JSON config file with url, token, headers, oauthTokenUrl, clientId, clientSecret, oauthScope (and for run: suites, only, skip, timeout, profile, baseline, out)')
     .option('--timeout <ms>', 'per-request timeout in milliseconds (default 15000)')
     .option('--insecure', 'accept invalid TLS certificates (only for a test server you trust)')
     .option('--secret <value>', 'a value to redact from every report and log (repeatable)', collect);

@@ -97,6 +97,8 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     matchingAttribute: flags.matching ?? config.matching ?? profile?.matchingAttribute ?? 'userName',
     ...(baseline ? { baseline } : {}),
     ...(shard ? { shard } : {}),
+    // With OAuth client credentials, the token endpoint is checked too (loaded only then: it brings the certify programmes).
+    ...(target.auth.kind === 'oauth' && target.url ? { phases: [(await import('../certify/run.ts')).oauthChecks(target.auth.oauth)] } : {}),
   });
   if (flags.writeBaseline) {
     const count = writeBaseline(flags.writeBaseline, execution.record.results);

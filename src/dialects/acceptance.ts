@@ -49,6 +49,9 @@ export const ACCEPTS: Record<IdpFamily, Table> = {
     deleteGroup: [204],
     importUsers: [200],
     importGroups: [200],
+    discoverResourceTypes: [200],
+    discoverSchemas: [200],
+    importEntitlements: [200],
   },
 };
 
@@ -93,6 +96,9 @@ export const IMPACT: Record<IdpFamily, Partial<Record<LifecycleEvent | 'default'
     deleteGroup: 'The group stays in the app after the admin deletes it from Okta.',
     importUsers: 'Import misses users or fails; Okta cannot match existing app accounts to Okta users.',
     importGroups: 'Group import fails; existing app groups cannot be linked.',
+    discoverResourceTypes: 'Okta cannot discover the app\'s entitlements and roles: the Governance tab stays empty and nothing can be assigned.',
+    discoverSchemas: 'Okta cannot read the custom extensions of users, entitlements or roles; those attributes are missing from the app profile.',
+    importEntitlements: 'The entitlements or roles of this type never reach Okta; admins cannot assign or review them.',
     default: 'Okta shows this error to the admin and stops; nothing is retried automatically.',
   },
 };

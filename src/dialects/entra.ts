@@ -18,6 +18,7 @@
 // | findUser             | attribute='userName', value (or userName/externalId/email, picked by attribute) | GET /Users?filter=<attribute>+eq+%22<value>%22 (ENTRA-1.3) |
 // | getUser              | id                                                  | GET /Users/<id> |
 // | createUser           | userName, externalId?, givenName?, familyName?, displayName?, email?, title?, department?, employeeNumber?, active=true, omit?: paths | POST /Users, Entra's body with meta and roles:[] (ENTRA-1.3) |
+// |                      | attributes: {scimPath: value} (mock IdP)            | POST /Users with exactly the mapped attributes, framed as above |
 // | updateUser           | id, changes: {scimPath: value}                      | PATCH: entra one `Replace` per path; compliant filtered paths as own `replace`, the rest in one path-less `replace` (ENTRA-1.4) |
 // |                      | added?: [scimPath] (mock IdP)                       | those paths (empty in the app) become `Add`/`add` ops with a path, after the replaces, in the same PATCH (ENTRA-1.4) |
 // | addAttribute         | id, path, value                                     | PATCH `Add`/`add` of a previously empty single-valued attribute (ENTRA-1.4) |
@@ -49,7 +50,9 @@ import {
   int,
   literal,
   matchValue,
+  isWorkEmail,
   omitList,
+  optRecord,
   optStr,
   patchBody,
   record,
@@ -60,6 +63,7 @@ import {
   type Args,
   type PatchOperation,
 } from './shared.ts';
+import { extensionUris, parseScimPath, writeScimPath } from './scim-path.ts';
 
 interface Style {
   compliant: boolean;
@@ -75,7 +79,27 @@ function userQuery(args: Args): string {
   return `/Users?${formQuery([['filter', `${attribute} eq ${literal(value)}`]])}`;
 }
 
+/**
+ * The mock IdP's create: the mapped attributes as given (SCIM path → value, in mapping order),
+ * framed as Entra frames every POST (both schemas, `active: true`, `meta`, `roles: []`, ENTRA-1.3).
+ * Nothing is synthesised: `name.formatted` is sent only when a mapping produces it.
+ */
+function mappedUserBody(attributes: Record<string, unknown>): Record<string, unknown> {
+  const paths = Object.keys(attributes).map((text) => ({ text, path: parseScimPath(text) }));
+  const body: Record<string, unknown> = { schemas: [URN.user, URN.enterprise, ...extensionUris(paths.map((p) => p.path)).filter((u) => u.toLowerCase() !== URN.enterprise.toLowerCase())] };
+  const first = paths.filter((p) => p.path.uri === undefined && ['externalid', 'username'].includes(p.path.attribute.toLowerCase()) && !p.path.sub && !p.path.selector);
+  first.sort((a, b) => (a.path.attribute.toLowerCase() === 'externalid' ? -1 : b.path.attribute.toLowerCase() === 'externalid' ? 1 : 0));
+  for (const p of first) writeScimPath(body, p.path, attributes[p.text]);
+  body.active = true;
+  for (const p of paths) if (!first.includes(p)) writeScimPath(body, p.path, attributes[p.text], { primary: isWorkEmail(p.path) });
+  body.meta = { resourceType: 'User' };
+  body.roles = [];
+  return body;
+}
+
 function createUserBody(args: Args): Record<string, unknown> {
+  const mapped = optRecord(args, 'attributes');
+  if (mapped) return mappedUserBody(mapped);
   const u = directoryUser(args);
   const body: Record<string, unknown> = { schemas: [URN.user, URN.enterprise] };
   if (u.externalId !== undefined) body.externalId = u.externalId;

@@ -1,7 +1,7 @@
 // The dialect registry. Importing this module registers every built-in dialect (entra.ts and
 // okta.ts only import types and shared helpers, so there is no import cycle).
 import { entra, entraCompliant } from './entra.ts';
-import { okta, oktaAiw } from './okta.ts';
+import { okta, oktaAiw, oktaOig } from './okta.ts';
 import type { Dialect, DialectName, DialectRequest } from './types.ts';
 
 const DIALECTS = new Map<string, Dialect>();
@@ -10,7 +10,7 @@ export function registerDialect(dialect: Dialect): void {
   DIALECTS.set(dialect.name, dialect);
 }
 
-for (const d of [entra, entraCompliant, okta, oktaAiw]) registerDialect(d);
+for (const d of [entra, entraCompliant, okta, oktaAiw, oktaOig]) registerDialect(d);
 
 export function dialectNames(): DialectName[] {
   return [...DIALECTS.keys()] as DialectName[];

@@ -4,6 +4,10 @@
 //             push; GET then full PUT for every profile update (OKTA-2.1, 2.5, 2.6, 2.8)
 //   okta-aiw  custom (App Integration Wizard) integrations: GET then full PUT for everything,
 //             groups included (OKTA-2.1, 2.6, 2.8)
+//   okta-oig  OIN integrations with Okta Identity Governance entitlements: as `okta`, plus the
+//             discovery sequence /ResourceTypes → /Schemas → each entitlement or role endpoint,
+//             and users created with `entitlements` and `roles` (okta-developer-docs
+//             `guides/scim-with-entitlements`)
 // Every request carries `User-Agent: Okta SCIM Client 1.0.0`; queries are %20-encoded and
 // lookups append `&startIndex=1&count=100` (OKTA-2.1, 2.4).
 //
@@ -15,7 +19,8 @@
 // | importGroups           | startIndex=1, count=100                            | GET /Groups?startIndex=<n>&count=<c> (OKTA-2.2, 2.3) |
 // | findUser               | attribute='userName', value (or userName/externalId/email, picked by attribute) | GET /Users?filter=<attribute>%20eq%20%22<value>%22&startIndex=1&count=100 (OKTA-2.4) |
 // | getUser                | id                                                 | GET /Users/<id> |
-// | createUser             | userName, externalId?, givenName?, familyName?, displayName?, email?, locale='en-US', password?, title?, department?, active=true, omit?: paths | POST /Users with groups:[] and a placeholder password (OKTA-2.4) |
+// | createUser             | userName, externalId?, givenName?, familyName?, displayName?, email?, locale='en-US', password?, title?, department?, active=true, omit?: paths | POST /Users with groups:[] and a placeholder password (OKTA-2.4; the documented example body, locale included); entitlements?, roles? as given (okta-oig) |
+// |                        | attributes: {scimPath: value}, password?, entitlements?, roles? (mock IdP) | POST /Users with exactly the mapped app profile (no locale unless mapped), then groups:[], password, active |
 // | replaceUserFromCurrent | current (the GET body), changes: {scimPath: value|null} | PUT /Users/<current.id>: the whole resource as returned, changes applied (null removes) (OKTA-2.5) |
 // | deactivateUser         | okta: id · okta-aiw: current                       | okta: PATCH {"op":"replace","value":{"active":false}}; okta-aiw: PUT current with active:false (OKTA-2.6) |
 // | reactivateUser         | okta: id · okta-aiw: current                       | okta: PATCH {"op":"replace","value":{"active":true}} (shape inferred, §5.11); okta-aiw: PUT current with active:true (OKTA-2.7) |
@@ -30,15 +35,21 @@
 // | specCreateUser         | userName, givenName, familyName, email, displayName | Spec Test 6, 8: POST /Users with realistic values (OKTA-2.10) |
 // | specGetGroups          | –                                                  | Spec Test 10: GET /Groups (OKTA-2.10) |
 // | specBadToken           | token?                                             | Spec Test 11: GET /Users with an invalid bearer token (OKTA-2.10) |
+// | getResourceTypes       | –  (okta-oig)                                      | GET /ResourceTypes: the first call of entitlement discovery |
+// | getSchemas             | –  (okta-oig)                                      | GET /Schemas: read for extensions Okta does not know |
+// | listEntitlements       | endpoint, startIndex=1, count=100  (okta-oig)      | GET <endpoint>?startIndex=<n>&count=<c>: every value of an entitlement or role type, paged as imports are (paging inferred from OKTA-2.3) |
+// | entitlementsTest       | endpoint  (okta-oig)                               | OIN Entitlements test (Okta-SCIM-20-Entitlements-Test.json): GET <endpoint>?count=1&startIndex=1, User-Agent "OKTA SCIM Integration" |
 import type { Dialect, DialectName, DialectRequest, RequestBuilder } from './types.ts';
 import {
   URN,
   DialectArgumentError,
   directoryUser,
   int,
+  isWorkEmail,
   literal,
   matchValue,
   omitList,
+  optRecord,
   optStr,
   patchBody,
   percentQuery,
@@ -49,9 +60,28 @@ import {
   type Args,
   type PatchOperation,
 } from './shared.ts';
+import { extensionUris, parseScimPath, writeScimPath } from './scim-path.ts';
 
 interface Style {
   aiw: boolean;
+  /** Okta Identity Governance: entitlement discovery builders. */
+  oig?: boolean;
+}
+
+/** An entitlement or role value on a user (`{value, display, type}`). */
+function grants(args: Args, name: string): Record<string, string>[] | undefined {
+  const v = args[name];
+  if (v === undefined) return undefined;
+  if (!Array.isArray(v)) throw new DialectArgumentError(`argument "${name}" must be a list of {value, display?, type?}, got ${JSON.stringify(v)}`);
+  return v.map((g) => {
+    if (typeof g === 'string' && g !== '') return { value: g };
+    if (g && typeof g === 'object' && typeof (g as { value?: unknown }).value === 'string') {
+      const out: Record<string, string> = { value: (g as { value: string }).value };
+      for (const key of ['display', 'type'] as const) if (typeof (g as Record<string, unknown>)[key] === 'string') out[key] = (g as Record<string, string>)[key]!;
+      return out;
+    }
+    throw new DialectArgumentError(`argument "${name}" holds ${JSON.stringify(g)}, not {value, display?, type?}`);
+  });
 }
 
 interface Member {
@@ -86,32 +116,10 @@ function current(args: Args): Record<string, unknown> & { id: string } {
   return c as Record<string, unknown> & { id: string };
 }
 
-/** Sets a SCIM attribute path on a resource in place: `name.givenName`, `urn:…:User:department`, `active`; null removes it. */
+/** Sets a SCIM attribute path on a resource in place (`name.givenName`, `urn:…:User:department`, `phoneNumbers[type eq "work"].value`, `active`); null removes it. */
 export function applyChange(resource: Record<string, unknown>, path: string, value: unknown): void {
-  const urn = /^(urn:.*):([^:]+)$/.exec(path);
-  let node = resource;
-  let parts: string[];
-  if (urn && urn[1]!.split(':').length > 3) {
-    const extKey = Object.keys(node).find((k) => k.toLowerCase() === urn[1]!.toLowerCase()) ?? urn[1]!;
-    if (!node[extKey] || typeof node[extKey] !== 'object') node[extKey] = {};
-    node = node[extKey] as Record<string, unknown>;
-    parts = urn[2]!.split('.');
-  } else {
-    parts = path.split('.');
-  }
-  for (const [i, part] of parts.entries()) {
-    const key = Object.keys(node).find((k) => k.toLowerCase() === part.toLowerCase()) ?? part;
-    if (i === parts.length - 1) {
-      if (value === null) delete node[key];
-      else node[key] = value;
-      return;
-    }
-    if (!node[key] || typeof node[key] !== 'object' || Array.isArray(node[key])) {
-      if (value === null) return;
-      node[key] = {};
-    }
-    node = node[key] as Record<string, unknown>;
-  }
+  const parsed = parseScimPath(path);
+  writeScimPath(resource, parsed, value, { primary: isWorkEmail(parsed) });
 }
 
 function putFromCurrent(args: Args, changes: Record<string, unknown>, purpose: string): DialectRequest {
@@ -120,7 +128,30 @@ function putFromCurrent(args: Args, changes: Record<string, unknown>, purpose: s
   return { method: 'PUT', path: `/Users/${seg(resource.id)}`, json: resource, purpose };
 }
 
+/**
+ * The mock IdP's create: the app profile as mapped (SCIM path → value, in mapping order; an
+ * unmapped attribute such as `locale` is simply absent), then Okta's own additions: `groups: []`,
+ * the placeholder password and `active` (OKTA-2.4).
+ */
+function mappedUserBody(args: Args, attributes: Record<string, unknown>): Record<string, unknown> {
+  const paths = Object.keys(attributes).map((text) => ({ text, path: parseScimPath(text) }));
+  const body: Record<string, unknown> = { schemas: [URN.user, ...extensionUris(paths.map((p) => p.path))] };
+  const userName = paths.find((p) => p.path.uri === undefined && p.path.attribute.toLowerCase() === 'username' && !p.path.sub);
+  if (userName) writeScimPath(body, userName.path, attributes[userName.text]);
+  for (const p of paths) if (p !== userName) writeScimPath(body, p.path, attributes[p.text], { primary: isWorkEmail(p.path) });
+  body.groups = [];
+  const entitlements = grants(args, 'entitlements');
+  if (entitlements) body.entitlements = entitlements;
+  const roles = grants(args, 'roles');
+  if (roles) body.roles = roles;
+  body.password = optStr(args, 'password') ?? '1mz050nq';
+  body.active = true;
+  return body;
+}
+
 function createUserBody(args: Args): Record<string, unknown> {
+  const mapped = optRecord(args, 'attributes');
+  if (mapped) return mappedUserBody(args, mapped);
   const u = directoryUser(args);
   const body: Record<string, unknown> = { schemas: [URN.user], userName: u.userName };
   if (u.givenName !== undefined || u.familyName !== undefined) {
@@ -136,6 +167,10 @@ function createUserBody(args: Args): Record<string, unknown> {
   }
   if (u.externalId !== undefined) body.externalId = u.externalId;
   body.groups = [];
+  const entitlements = grants(args, 'entitlements');
+  if (entitlements) body.entitlements = entitlements;
+  const roles = grants(args, 'roles');
+  if (roles) body.roles = roles;
   // Sent on every create, password sync or not (OKTA-2.4).
   body.password = optStr(args, 'password') ?? '1mz050nq';
   body.active = u.active;
@@ -223,8 +258,32 @@ function builders(style: Style): Record<string, RequestBuilder> {
       headers: { Authorization: `Bearer ${optStr(args, 'token') ?? 'okta-spec-test-invalid-token'}` },
       purpose: 'Spec Test 11: check status 401',
     }),
+    ...(style.oig ? oigBuilders : {}),
   };
 }
+
+/** A resource type endpoint as /ResourceTypes gives it (`/Entitlements`), relative to the base URL. */
+function endpointOf(args: Args): string {
+  const endpoint = str(args, 'endpoint');
+  if (/^https?:\/\//i.test(endpoint)) return endpoint;
+  return endpoint.startsWith('/') ? endpoint : `/${endpoint}`;
+}
+
+const oigBuilders: Record<string, RequestBuilder> = {
+  getResourceTypes: () => ({ method: 'GET', path: '/ResourceTypes', purpose: 'entitlement discovery: read the resource types' }),
+  getSchemas: () => ({ method: 'GET', path: '/Schemas', purpose: 'entitlement discovery: read the schemas of extensions Okta does not know' }),
+  listEntitlements: (args) => ({
+    method: 'GET',
+    path: `${endpointOf(args)}?${percentQuery([['startIndex', int(args, 'startIndex', 1)], ['count', int(args, 'count', 100)]])}`,
+    purpose: 'entitlement discovery: read every value of this entitlement or role type',
+  }),
+  entitlementsTest: (args) => ({
+    method: 'GET',
+    path: `${endpointOf(args)}?count=1&startIndex=1`,
+    headers: { 'User-Agent': 'OKTA SCIM Integration' },
+    purpose: 'OIN Entitlements test: read one entitlement',
+  }),
+};
 
 const OIN_EVENTS: Dialect['events'] = {
   testConnection: ['testConnector'],
@@ -257,9 +316,17 @@ const AIW_EVENTS: Dialect['events'] = {
 
 const HEADERS = { 'User-Agent': 'Okta SCIM Client 1.0.0' };
 
+const OIG_EVENTS: Dialect['events'] = {
+  ...OIN_EVENTS,
+  discoverResourceTypes: ['getResourceTypes'],
+  discoverSchemas: ['getSchemas'],
+  importEntitlements: ['listEntitlements'],
+};
+
 function oktaDialect(name: DialectName, label: string, style: Style): Dialect {
-  return { name, family: 'okta', label, headers: HEADERS, requests: builders(style), events: style.aiw ? AIW_EVENTS : OIN_EVENTS };
+  return { name, family: 'okta', label, headers: HEADERS, requests: builders(style), events: style.oig ? OIG_EVENTS : style.aiw ? AIW_EVENTS : OIN_EVENTS };
 }
 
 export const okta = oktaDialect('okta', 'Okta (OIN catalog app)', { aiw: false });
 export const oktaAiw = oktaDialect('okta-aiw', 'Okta (custom AIW app)', { aiw: true });
+export const oktaOig = oktaDialect('okta-oig', 'Okta (OIN app with Identity Governance entitlements)', { aiw: false, oig: true });

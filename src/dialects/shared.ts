@@ -65,6 +65,10 @@ export function optRecord(args: Args, name: string): Record<string, unknown> | u
   return args[name] === undefined ? undefined : record(args, name);
 }
 
+/** The work email (`emails[type eq "work"].value`): Entra and Okta mark it primary. */
+export const isWorkEmail = (path: { attribute: string; selector?: { value: unknown } }): boolean =>
+  path.attribute.toLowerCase() === 'emails' && String(path.selector?.value ?? '').toLowerCase() === 'work';
+
 export const seg = (id: string): string => encodeURIComponent(id);
 
 /** SCIM string literal inside a filter: `"` and `\` escaped (RFC 7644 §3.4.2.2 uses JSON strings). */
@@ -144,7 +148,19 @@ export function directoryUser(args: Args): DirectoryUser {
  */
 export function withoutPaths(body: Record<string, unknown>, paths: string[]): Record<string, unknown> {
   const copy = structuredClone(body);
-  for (const path of paths) removePath(copy, path);
+  for (const path of paths) {
+    // A sub-attribute is left out of the values the IdP sends (`emails.value`: an email without
+    // its value). When the IdP's request has no such attribute at all, there is nothing to leave
+    // it out of: the step cannot model that case (RFC 7643 §2.2: a required sub-attribute is
+    // required only inside a value that is present).
+    const parent = /^([^.:]+)\./.exec(path)?.[1];
+    const parentKey = parent === undefined ? undefined : Object.keys(copy).find((k) => k.toLowerCase() === parent.toLowerCase());
+    const parentValue = parentKey === undefined ? undefined : copy[parentKey];
+    if (parent !== undefined && (parentValue === undefined || (Array.isArray(parentValue) && parentValue.length === 0))) {
+      throw new DialectArgumentError(`this IdP request carries no ${parent}, so it cannot send one without ${path.slice(parent.length + 1)}`);
+    }
+    removePath(copy, path);
+  }
   return copy;
 }
 
@@ -164,7 +180,9 @@ function removePath(node: Record<string, unknown>, path: string): void {
     return;
   }
   const child = node[key];
-  if (child && typeof child === 'object' && !Array.isArray(child)) removePath(child as Record<string, unknown>, rest.join('.'));
+  for (const element of Array.isArray(child) ? child : [child]) {
+    if (element && typeof element === 'object' && !Array.isArray(element)) removePath(element as Record<string, unknown>, rest.join('.'));
+  }
 }
 
 export function omitList(args: Args): string[] {

@@ -2,7 +2,7 @@
 // (method, path with its own query encoding, headers, body shape). Builders are pure: suites
 // replay them step by step, and the mock IdP composes them into provisioning cycles.
 
-export type DialectName = 'entra' | 'entra-compliant' | 'okta' | 'okta-aiw';
+export type DialectName = 'entra' | 'entra-compliant' | 'okta' | 'okta-aiw' | 'okta-oig';
 
 /** The IdP behind a variant: acceptance rules and impact texts are per IdP, not per variant. */
 export type IdpFamily = 'entra' | 'okta';
@@ -29,7 +29,10 @@ export type LifecycleEvent =
   | 'replaceMembers'
   | 'deleteGroup'
   | 'importUsers'
-  | 'importGroups';
+  | 'importGroups'
+  | 'discoverResourceTypes'
+  | 'discoverSchemas'
+  | 'importEntitlements';
 
 export interface DialectRequest {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';

@@ -9,14 +9,16 @@
 // A replay (`scimproof fuzz --replay FILE`) is phase 3 alone.
 import fc from 'fast-check';
 import type { ClientOptions } from '../http/client.ts';
-import type { CheckResult, CleanupEntry, Discovery, Exchange, ReportSection } from '../record/types.ts';
+import type { CheckResult, CleanupEntry, Discovery, Exchange, Leftover, ReportSection } from '../record/types.ts';
+import type { CreateAttempt } from '../runner/cleanup.ts';
 import { describeCapability } from '../runner/discovery.ts';
 import { PROPERTIES } from './properties/index.ts';
 import { replayFileName, type ReplayKey } from './replay.ts';
 import { targetSchemas } from './schemas.ts';
 import { FuzzTarget } from './target.ts';
 import { shardCounter, type Shard } from '../runner/shard.ts';
-import { PropertyFailure, type FuzzEnv, type FuzzProperty } from './types.ts';
+import { PropertyFailure, ServerRefusal, type FuzzEnv, type FuzzProperty } from './types.ts';
+import type { ScopeStrategy } from '../runner/scope-probe.ts';
 
 export interface FuzzBudget {
   /** Runs per property (fast-check numRuns). */
@@ -53,10 +55,16 @@ export interface FuzzRunContext {
   /** Called when a property starts (console progress). */
   onProperty?(checkId: string, title: string): void;
   aborted?(): boolean;
+  /** Epoch ms by which a property run's cleanup must end, once the run is stopping. */
+  cleanupDeadline?(): number | undefined;
   /** Re-run exactly these counterexamples instead of searching. */
   replay?: ReplayKey[];
   /** Only this shard's properties; each keeps the time share it has in an unsharded run. */
   shard?: Shard;
+  /** How queries are limited to one run's users (src/runner/scope-probe.ts). */
+  scope?: ScopeStrategy;
+  /** User attributes required on top of what /Schemas says (`--require`). */
+  requireAttributes?: string[];
 }
 
 export interface FuzzOutcome {
@@ -66,6 +74,10 @@ export interface FuzzOutcome {
   exchanges: Exchange[];
   /** Cleanup problems (failed or kept resources); successful deletes are only counted. */
   cleanup: CleanupEntry[];
+  /** What the runs' cleanups could not delete. */
+  leftovers: Leftover[];
+  /** Creates only the run's final sweep by prefix can settle. */
+  unresolved: CreateAttempt[];
   requests: number;
 }
 
@@ -95,8 +107,9 @@ function replayPathOf(counterexample: unknown): string | undefined {
 }
 
 export async function runFuzzProperties(ctx: FuzzRunContext): Promise<FuzzOutcome> {
-  const target = new FuzzTarget({ client: { ...ctx.client, ...(ctx.budget.rate ? { ratePerSecond: ctx.budget.rate } : {}) }, prefix: ctx.prefix, keep: ctx.keep ?? false, ...(ctx.aborted ? { aborted: ctx.aborted } : {}), ...(ctx.onExchange ? { onExchange: ctx.onExchange } : {}) });
-  const env: FuzzEnv = { target, schemas: targetSchemas(ctx.discovery), capabilities: ctx.discovery.capabilities };
+  const target = new FuzzTarget({ client: { ...ctx.client, ...(ctx.budget.rate ? { ratePerSecond: ctx.budget.rate } : {}) }, prefix: ctx.prefix, keep: ctx.keep ?? false, ...(ctx.aborted ? { aborted: ctx.aborted } : {}), ...(ctx.cleanupDeadline ? { cleanupDeadline: ctx.cleanupDeadline } : {}), ...(ctx.onExchange ? { onExchange: ctx.onExchange } : {}) });
+  const env: FuzzEnv = { target, schemas: targetSchemas(ctx.discovery, ctx.requireAttributes ?? []), capabilities: ctx.discovery.capabilities, ...(ctx.scope ? { scope: ctx.scope } : {}) };
+  const refusals: ServerRefusal[] = [];
   const results: CheckResult[] = [];
   const sections: ReportSection[] = [];
   const kept = new Map<Exchange, Exchange>();
@@ -145,8 +158,9 @@ export async function runFuzzProperties(ctx: FuzzRunContext): Promise<FuzzOutcom
       const started = performance.now();
       const replay = ctx.replay?.find((k) => k.property === property.id);
       let verdict: Awaited<ReturnType<typeof fuzzOne>>;
+      const tally: Tally = { judged: 0, refused: [] };
       try {
-        verdict = await fuzzOne(property, env, {
+        verdict = await fuzzOne(property, env, tally, {
           seed: replay?.seed ?? ctx.seed,
           numRuns,
           ...(share ? { timeMs: share } : {}),
@@ -159,6 +173,11 @@ export async function runFuzzProperties(ctx: FuzzRunContext): Promise<FuzzOutcom
         continue;
       }
       const ms = Math.round(performance.now() - started);
+      refusals.push(...tally.refused);
+      if (!verdict.failed && tally.judged === 0 && tally.refused.length > 0) {
+        emit({ ...base, status: 'skip', reason: `not judged: the server refused every generated case with a clean 400 (${tally.refused[0]!.detail.slice(0, 200)}); see fuzz.valid-input-accepted`, exchangeIds: [], ms });
+        continue;
+      }
       if (!verdict.failed) {
         const message = replay ? `the counterexample no longer fails (seed ${replay.seed}, path ${replay.path})` : `${verdict.numRuns} generated cases passed (seed ${ctx.seed})${verdict.interrupted ? ', stopped by the time budget' : ''}`;
         emit({ ...base, status: ctx.aborted?.() ? 'skip' : 'pass', ...(ctx.aborted?.() ? { reason: 'interrupted' } : {}), message, exchangeIds: [], ms });
@@ -197,6 +216,8 @@ export async function runFuzzProperties(ctx: FuzzRunContext): Promise<FuzzOutcom
         },
       });
     }
+    // A finding only when there is one: no refusal means nothing to report beyond the properties.
+    if (refusals.length > 0 && (!ctx.selected || ctx.selected(ACCEPTED_ID))) emit(acceptedResult(refusals, keep));
   } finally {
     await target.close();
   }
@@ -217,7 +238,7 @@ export async function runFuzzProperties(ctx: FuzzRunContext): Promise<FuzzOutcom
   });
   keep(target.recentExchanges());
   const exchanges = [...kept.values()].sort((a, b) => a.id.localeCompare(b.id));
-  return { results, sections, exchanges, cleanup: target.cleanup, requests: target.requests };
+  return { results, sections, exchanges, cleanup: target.cleanup, leftovers: target.leftovers, unresolved: target.unresolved, requests: target.requests };
 }
 
 function describeInput(property: FuzzProperty<unknown>, counterexample: unknown): string {
@@ -251,12 +272,37 @@ interface Verdict {
 // The plugin is generic over nothing; fast-check types it loosely.
 const timeLimit = (ms: number) => fc.interruptAfterTimeLimit(ms) as unknown as fc.Plugin<[unknown]>;
 
-async function fuzzOne(property: FuzzProperty<unknown>, env: FuzzEnv, options: FuzzOneOptions): Promise<Verdict> {
+/** How many generated cases a property could judge, and which ones the server refused by a rule of its own. */
+interface Tally {
+  judged: number;
+  refused: ServerRefusal[];
+}
+
+const ACCEPTED_ID = 'fuzz.valid-input-accepted';
+
+/** One finding for every clean refusal of a schema-valid request, at SHOULD, with the server's own words. */
+function acceptedResult(refused: readonly ServerRefusal[], keep: (list: readonly Exchange[]) => string[]): CheckResult {
+  const base = { checkId: ACCEPTED_ID, title: 'Generated resources and PATCHes that the schema allows are accepted', area: 'fuzz', suite: 'fuzz', level: 'SHOULD' as const, refs: ['RFC7643-2.2', 'RFC7644-3.3', 'RFC7644-3.12'] };
+  const details = [...new Set(refused.map((r) => r.detail))];
+  return {
+    ...base,
+    status: 'warn',
+    message: `the server refused ${refused.length} generated request(s) that its /Schemas allows, with a clean 400: ${details.slice(0, 3).map((d) => JSON.stringify(d.slice(0, 160))).join('; ')}. A rule of the application, not a protocol failure; IdPs show such errors to the admin (example: ${refused[0]!.message})`,
+    exchangeIds: keep([refused[0]!.exchange]),
+  };
+}
+
+async function fuzzOne(property: FuzzProperty<unknown>, env: FuzzEnv, tally: Tally, options: FuzzOneOptions): Promise<Verdict> {
   let lastFailing: { exchanges: Exchange[]; error: unknown } | undefined;
   const make = (replayPath?: string) =>
     fc.asyncProperty(property.arbitrary(env, replayPath), async (input) => {
       if (env.target.aborted()) return;
       const outcome = await env.target.run(() => property.check(env, input));
+      if (outcome.error instanceof ServerRefusal) {
+        tally.refused.push(outcome.error);
+        return;
+      }
+      if (!('error' in outcome) || outcome.error === undefined) tally.judged++;
       if ('error' in outcome && outcome.error !== undefined) {
         lastFailing = { exchanges: outcome.exchanges, error: outcome.error };
         throw outcome.error;

@@ -66,7 +66,7 @@ function resourceTypesOf(discovery: Discovery): ResourceTypeDoc[] {
 }
 
 /** Builds the User and Group schemas the fuzzer generates from; RFC defaults when /Schemas says nothing. */
-export function targetSchemas(discovery: Discovery): TargetSchemas {
+export function targetSchemas(discovery: Discovery, require: readonly string[] = []): TargetSchemas {
   const byId = new Map<string, SchemaDefinition>();
   for (const raw of discovery.schemas ?? []) {
     const schema = toSchema(raw);
@@ -85,8 +85,31 @@ export function targetSchemas(discovery: Discovery): TargetSchemas {
     return { core, extensions, common: COMMON_ATTRIBUTES };
   };
   const user = build(URN.user, USER_SCHEMA, [ENTERPRISE_USER_SCHEMA]);
+  for (const path of require) markRequired(user, path);
   const hasGroups = discovery.capabilities.groups !== false;
   return { user, ...(hasGroups ? { group: build(URN.group, GROUP_SCHEMA, []) } : {}), advertised };
+}
+
+/**
+ * Holds the User schema to an attribute the server requires beyond /Schemas (`--require
+ * name.givenName` makes `name` and its `givenName` required), so generated users carry it.
+ */
+function markRequired(schemas: ResourceSchemas, path: string): void {
+  const urn = /^(urn:.*):([^:]+)$/.exec(path);
+  const schema = urn ? schemas.extensions.find((e) => e.id.toLowerCase() === urn[1]!.toLowerCase()) : schemas.core;
+  const [head, sub] = (urn ? urn[2]! : path).split('.');
+  if (!schema || !head) return;
+  // Copies, never edits: the schema may be one of the shared RFC defaults.
+  const changed: SchemaDefinition = {
+    ...schema,
+    attributes: schema.attributes.map((a) => {
+      if (a.name.toLowerCase() !== head.toLowerCase()) return a;
+      const subAttributes = sub && a.subAttributes ? a.subAttributes.map((s) => (s.name.toLowerCase() === sub.toLowerCase() ? { ...s, required: true } : s)) : a.subAttributes;
+      return { ...a, required: true, ...(subAttributes ? { subAttributes } : {}) };
+    }),
+  };
+  if (schema === schemas.core) schemas.core = changed;
+  else schemas.extensions = schemas.extensions.map((e) => (e === schema ? changed : e));
 }
 
 /** Attributes a client may write: not readOnly, and not a computed back-reference such as User `groups`. */

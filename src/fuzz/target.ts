@@ -2,8 +2,8 @@
 // keeps a long fuzz run's record small. Every property run gets its own name prefix (so populations
 // of different runs never see each other) and ends by deleting what it created, pass or fail.
 import { createClient, type ClientOptions, type OutgoingRequest, type ScimClient } from '../http/client.ts';
-import type { CleanupEntry, Exchange } from '../record/types.ts';
-import { CleanupJournal } from '../runner/cleanup.ts';
+import type { CleanupEntry, Exchange, Leftover } from '../record/types.ts';
+import { CleanupJournal, type CreateAttempt } from '../runner/cleanup.ts';
 
 /** Exchanges kept from passing runs, so the report shows what was sent without holding every request. */
 const RECENT_LIMIT = 200;
@@ -27,6 +27,8 @@ export interface FuzzTargetOptions {
   keep: boolean;
   aborted?: () => boolean;
   onExchange?: (exchange: Exchange) => void;
+  /** Epoch ms by which a run's cleanup must end, once the run is stopping (undefined: no limit). */
+  cleanupDeadline?: () => number | undefined;
 }
 
 export class FuzzTarget {
@@ -35,6 +37,8 @@ export class FuzzTarget {
   /** The last RECENT_LIMIT exchanges, as a ring (`recentAt` is the next slot). */
   private readonly recent: Exchange[] = [];
   private recentAt = 0;
+  private readonly seq = new WeakMap<Exchange, number>();
+  private nextSeq = 0;
   private scope: RunScope | undefined;
   private property = 'fuzz';
   private runCounter = 0;
@@ -55,9 +59,10 @@ export class FuzzTarget {
       },
       send: (req) => self.client.send(req),
       resolve: (path) => self.client.resolve(path),
+      redact: (text) => self.client.redact(text),
       close: async () => undefined,
     };
-    this.journal = new CleanupJournal(facade);
+    this.journal = new CleanupJournal(facade, options.prefix);
   }
 
   get baseUrl(): string {
@@ -73,12 +78,13 @@ export class FuzzTarget {
   }
 
   private newClient(): ScimClient {
-    return createClient({ ...this.options.client, onExchange: (ex) => this.capture(ex) });
+    return createClient({ ...this.options.client, onExchange: (ex, request) => this.capture(ex, request) });
   }
 
-  private capture(exchange: Exchange): void {
+  private capture(exchange: Exchange, request: OutgoingRequest): void {
     this.requests++;
-    this.journal?.observe(exchange);
+    this.seq.set(exchange, this.nextSeq++);
+    this.journal?.observe(exchange, request);
     this.scope?.exchanges.push(exchange);
     this.recent[this.recentAt] = exchange;
     this.recentAt = (this.recentAt + 1) % RECENT_LIMIT;
@@ -145,7 +151,10 @@ export class FuzzTarget {
 
   private async clean(): Promise<void> {
     if (this.journal.pending === 0) return;
-    const entries = await this.journal.clean(this.options.keep, {}, { forgetSettled: true });
+    const deadline = this.options.cleanupDeadline?.();
+    const { entries, leftovers, unresolved } = await this.journal.clean({ keep: this.options.keep, ...(deadline !== undefined ? { deadline } : {}) });
+    this.leftovers.push(...leftovers);
+    this.unresolved.push(...unresolved);
     for (const entry of entries) {
       if (entry.status === 'gone') continue;
       if (this.reported.has(entry.location)) continue;
@@ -155,6 +164,10 @@ export class FuzzTarget {
     }
   }
   private readonly reported = new Set<string>();
+  /** What the runs' cleanups could not delete. */
+  readonly leftovers: Leftover[] = [];
+  /** Creates only a sweep by prefix can settle (left to the run's final sweep). */
+  readonly unresolved: CreateAttempt[] = [];
 
   get cleanupSummary(): Readonly<{ deleted: number; gone: number; failed: number; kept: number }> {
     return this.cleanupCounts;
@@ -164,6 +177,10 @@ export class FuzzTarget {
   recentExchanges(): Exchange[] {
     // Oldest first: the ring's tail, then its head.
     return [...this.recent.slice(this.recentAt), ...this.recent.slice(0, this.recentAt)];
+  }
+
+  order(exchange: Exchange): number {
+    return this.seq.get(exchange) ?? Number.MAX_SAFE_INTEGER;
   }
 
   async close(): Promise<void> {

@@ -4,11 +4,14 @@ import type fc from 'fast-check';
 import type { Exchange } from '../record/types.ts';
 import type { TargetSchemas } from './schemas.ts';
 import type { FuzzTarget } from './target.ts';
+import type { ScopeStrategy } from '../runner/scope-probe.ts';
 
 export interface FuzzEnv {
   target: FuzzTarget;
   schemas: TargetSchemas;
   capabilities: Readonly<Record<string, boolean>>;
+  /** How a query is limited to one run's users (src/runner/scope-probe.ts); unknown: `userName sw`. */
+  scope?: ScopeStrategy;
 }
 
 export interface FuzzProperty<T = unknown> {
@@ -38,6 +41,22 @@ export class PropertyFailure extends Error {
   ) {
     super(message);
     this.name = 'PropertyFailure';
+  }
+}
+
+/**
+ * The target refused a request the schema allows with a clean 4xx SCIM error: a rule of the
+ * application ("an email is required when userName is not an email"), not a broken protocol.
+ * The generated case is set aside and reported once, at SHOULD, with the server's message.
+ */
+export class ServerRefusal extends Error {
+  constructor(
+    message: string,
+    readonly exchange: Exchange,
+    readonly detail: string,
+  ) {
+    super(message);
+    this.name = 'ServerRefusal';
   }
 }
 

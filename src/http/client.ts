@@ -1,13 +1,21 @@
 import { Agent, request as undiciRequest, type Dispatcher } from 'undici';
 import type { Exchange, ExchangeOrigin, RecordedRequest, RecordedResponse, TransportFailure } from '../record/types.ts';
+import { readBody } from './body.ts';
 import { toCurl } from './curl.ts';
+import { parseTokenResponse, tokenRequest, TokenError, TokenSource, type IssuedToken, type OAuthConfig } from './oauth.ts';
 import { createRedactor, type Redactor } from './redact.ts';
+import { RecordBudget } from './record-budget.ts';
 import { classifyTransportError } from './transport-error.ts';
 
 export type Auth =
   | { kind: 'bearer'; token: string }
   | { kind: 'basic'; user: string; password: string }
+  /** OAuth 2.0 client credentials: the client fetches, caches and refreshes the bearer token. */
+  | { kind: 'oauth'; oauth: OAuthConfig }
   | { kind: 'none' };
+
+/** Where token requests are filed in the report. */
+export const TOKEN_ORIGIN: ExchangeOrigin = { suite: 'oauth', scenario: 'token', step: 'client-credentials' };
 
 export interface ClientOptions {
   /** SCIM base URL, e.g. `https://app.example.com/scim/v2` (no trailing slash needed). */
@@ -19,14 +27,44 @@ export interface ClientOptions {
   insecure?: boolean;
   /** More values to redact wherever they appear (`--secret`). */
   secrets?: string[];
-  /** Response bytes kept per exchange; the rest is read and dropped. */
+  /** Response bytes read (after decoding) per exchange, to parse; the rest is never read. */
   maxBodyBytes?: number;
+  /** Body characters kept in the record per request and per response (default 64 KiB). */
+  recordChars?: number;
   /** Minimum spacing between requests, in requests per second (0 = unpaced). */
   ratePerSecond?: number;
-  /** Called after every exchange is recorded (console progress, fuzz bookkeeping). */
-  onExchange?: (exchange: Exchange) => void;
+  /** Called after every exchange is recorded (console progress, fuzz bookkeeping, the cleanup journal). */
+  onExchange?: (exchange: Exchange, request: OutgoingRequest) => void;
   /** How often a 429 Too Many Requests is retried after its Retry-After (default 3; 0 = never). */
   retries429?: number;
+  /** The longest single wait a Retry-After may ask for (default 10 s). */
+  maxRetryWaitMs?: number;
+  /** Told about every 429: before each wait, and when the retries are used up (`gaveUp`). */
+  onRateLimit?: (event: RateLimitEvent) => void;
+  /**
+   * Aborting it abandons what is in flight at that moment (a request, a 429 wait, pacing): the
+   * run stops sending. Requests sent after it fired (cleanup) are sent normally.
+   */
+  stopSignal?: AbortSignal;
+  /** Runs after each exchange, before `send` returns it (the credential watch of a run). */
+  afterExchange?: (exchange: Exchange, request: OutgoingRequest, client: ScimClient) => Promise<void>;
+  /**
+   * Keep every exchange in `exchanges` (default true). A long-running sender (the mock IdP) turns
+   * it off and takes each exchange from `send`'s result, so memory does not grow with each request.
+   */
+  retainExchanges?: boolean;
+}
+
+export interface RateLimitEvent {
+  exchange: Exchange;
+  /** The wait about to start, in ms (0 when `gaveUp`). */
+  waitMs: number;
+  /** What the server asked for, as sent. */
+  retryAfter?: string;
+  /** 1 for the first retry. */
+  attempt: number;
+  /** The retries are used up and the last answer is still 429. */
+  gaveUp: boolean;
 }
 
 export interface OutgoingRequest {
@@ -43,20 +81,32 @@ export interface OutgoingRequest {
   auth?: 'default' | Auth;
   origin?: ExchangeOrigin;
   timeoutMs?: number;
+  /** Epoch ms after which no 429 wait or retry starts (cleanup's time limit). */
+  deadline?: number;
 }
 
 export interface ScimClient {
   readonly baseUrl: string;
   readonly exchanges: readonly Exchange[];
   send(request: OutgoingRequest): Promise<Exchange>;
+  /**
+   * Asks a token endpoint for a token now, recorded like any request: the client's own OAuth
+   * client (whatever is cached), or `config`. The token is the raw one; the record has it redacted.
+   */
+  requestToken?(config?: OAuthConfig, origin?: ExchangeOrigin): Promise<{ exchange: Exchange; token: IssuedToken | string }>;
   /** Builds the absolute URL a path resolves to (used for Location comparisons). */
   resolve(path: string): string;
+  /** The text with this client's secrets redacted, as in its records (for URLs shown elsewhere). */
+  redact(text: string): string;
   close(): Promise<void>;
 }
 
 const SCIM_JSON = 'application/scim+json';
 export const DEFAULT_TIMEOUT_MS = 15_000;
-const DEFAULT_MAX_BODY = 2 * 1024 * 1024;
+/** Decoded bytes read per response to judge it: a SCIM answer is far smaller; the rest is never read. */
+export const DEFAULT_MAX_BODY = 2 * 1024 * 1024;
+export const DEFAULT_RECORD_CHARS = 64 * 1024;
+export const MAX_RETRY_WAIT_MS = 10_000;
 
 export function authHeader(auth: Auth): string | undefined {
   if (auth.kind === 'bearer') return `Bearer ${auth.token}`;
@@ -67,6 +117,10 @@ export function authHeader(auth: Auth): string | undefined {
 function authSecrets(auth: Auth): string[] {
   if (auth.kind === 'bearer') return [auth.token];
   if (auth.kind === 'basic') return [auth.password, Buffer.from(`${auth.user}:${auth.password}`).toString('base64')];
+  if (auth.kind === 'oauth' && auth.oauth.clientSecret) {
+    const { clientId, clientSecret } = auth.oauth;
+    return [clientSecret, Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString('base64')];
+  }
   return [];
 }
 
@@ -74,6 +128,7 @@ export function createClient(options: ClientOptions): ScimClient {
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
+  const maxWait = options.maxRetryWaitMs ?? MAX_RETRY_WAIT_MS;
   const dispatcher = new Agent({
     connect: { rejectUnauthorized: !options.insecure, timeout: timeoutMs },
     headersTimeout: timeoutMs,
@@ -81,12 +136,16 @@ export function createClient(options: ClientOptions): ScimClient {
     keepAliveTimeout: 4_000,
   });
   const redactor = createRedactor([...authSecrets(options.auth), ...(options.secrets ?? [])]);
+  const budget = new RecordBudget(options.recordChars ?? DEFAULT_RECORD_CHARS);
   const exchanges: Exchange[] = [];
+  const retain = options.retainExchanges ?? true;
   // RFC 7644 §3.8: a service provider MUST support Accept: application/scim+json, so that is all we ask for.
   const defaultHeaders: Record<string, string> = { accept: SCIM_JSON, 'user-agent': 'scimproof', ...lower(options.headers) };
-  const defaultCredential = authHeader(options.auth);
+  const defaultCredential = options.auth.kind === 'oauth' ? undefined : authHeader(options.auth);
+  let sent = 0;
   const minGapMs = options.ratePerSecond && options.ratePerSecond > 0 ? 1000 / options.ratePerSecond : 0;
   let nextSlot = 0;
+  const stop = options.stopSignal;
 
   const resolve = (path: string): string => (/^https?:\/\//i.test(path) ? path : `${baseUrl}${path.startsWith('/') ? '' : '/'}${path}`);
 
@@ -95,68 +154,179 @@ export function createClient(options: ClientOptions): ScimClient {
     const now = Date.now();
     const slot = Math.max(now, nextSlot);
     nextSlot = slot + minGapMs;
-    if (slot > now) await new Promise((r) => setTimeout(r, slot - now));
+    if (slot > now) await sleep(slot - now, stop);
   }
 
-  /** Sends, and when the server answers 429, waits as it asks (capped) and sends again. */
+  const oauth = options.auth.kind === 'oauth' ? options.auth.oauth : undefined;
+  /** The token each OAuth request went out with, so a 401 forgets exactly that one. */
+  const tokenUsedBy = new WeakMap<Exchange, string>();
+
+  /** One recorded token request; the token it yields is redacted from everything recorded after. */
+  async function requestToken(config = oauth, origin = TOKEN_ORIGIN): Promise<{ exchange: Exchange; token: IssuedToken | string }> {
+    if (!config) throw new Error('requestToken needs an OAuth client (the client has none)');
+    const { body, headers } = await tokenRequest(config);
+    // The token is read from the body as received; what is recorded has it redacted.
+    let received: unknown;
+    const exchange = await sendOnce({ method: 'POST', path: oauth!.tokenUrl, headers, rawBody: body, auth: { kind: 'none' }, origin }, { onJson: (json) => (received = json) });
+    if (!exchange.response) return { exchange, token: `${exchange.transportError!.code}: ${exchange.transportError!.message}` };
+    const token = parseTokenResponse(exchange.response.status, received);
+    if (typeof token !== 'string') redactor.add(token.accessToken);
+    return { exchange, token };
+  }
+
+  const tokens = oauth
+    ? new TokenSource(async () => {
+        const { token } = await requestToken();
+        if (typeof token === 'string') throw new TokenError(redactor.text(`could not get an OAuth access token from ${oauth.tokenUrl}: ${token}`));
+        return token;
+      })
+    : undefined;
+
+  /**
+   * Sends, and when the server answers 429, waits as it asks (capped) and sends again. With OAuth,
+   * a 401 to a cached token gets one new token and one more try.
+   */
   async function send(req: OutgoingRequest): Promise<Exchange> {
-    let exchange = await sendOnce(req);
-    for (let attempt = 0; attempt < (options.retries429 ?? 3) && exchange.response?.status === 429; attempt++) {
-      await new Promise((r) => setTimeout(r, retryDelayMs(exchange.response!.headers['retry-after'], attempt)));
-      exchange = await sendOnce(req);
+    // A stop that fired before this request was sent does not concern it (cleanup runs after one).
+    const stopping = stop && !stop.aborted ? stop : undefined;
+    let exchange = await sendAuthorized(req, stopping);
+    const used = tokenUsedBy.get(exchange);
+    if (exchange.response?.status === 401 && tokens && used !== undefined) {
+      tokens.invalidate(used);
+      exchange = await sendAuthorized(req, stopping);
     }
+    const retries = options.retries429 ?? 3;
+    for (let attempt = 1; exchange.response?.status === 429; attempt++) {
+      const retryAfter = exchange.response.headers['retry-after'];
+      let waitMs = Math.min(retryDelayMs(retryAfter, attempt - 1), maxWait);
+      if (req.deadline !== undefined) waitMs = Math.min(waitMs, Math.max(0, req.deadline - Date.now()));
+      const gaveUp = attempt > retries || stopping?.aborted === true || (req.deadline !== undefined && Date.now() + waitMs >= req.deadline);
+      options.onRateLimit?.({ exchange, waitMs: gaveUp ? 0 : waitMs, ...(retryAfter !== undefined ? { retryAfter } : {}), attempt, gaveUp });
+      if (gaveUp) break;
+      await sleep(waitMs, stopping);
+      if (stopping?.aborted) break;
+      exchange = await sendAuthorized(req, stopping);
+    }
+    if (options.afterExchange && !stopping?.aborted) await options.afterExchange(exchange, req, client);
     return exchange;
   }
 
-  async function sendOnce(req: OutgoingRequest): Promise<Exchange> {
+  /** With OAuth, fetches (or reuses) the token first; a token that cannot be had is an `auth` transport failure. */
+  async function sendAuthorized(req: OutgoingRequest, stopping: AbortSignal | undefined): Promise<Exchange> {
+    if (!tokens || !usesDefaultAuth(req)) return sendOnce(req, { stopping });
+    let token: string;
+    try {
+      token = await tokens.get();
+    } catch (error) {
+      const message = error instanceof TokenError ? error.message : redactor.text(`could not get an OAuth access token: ${error instanceof Error ? error.message : String(error)}`);
+      return sendOnce(req, { failure: { code: 'auth', message } });
+    }
+    const exchange = await sendOnce({ ...req, auth: { kind: 'bearer', token } }, { stopping });
+    tokenUsedBy.set(exchange, token);
+    return exchange;
+  }
+
+  /**
+   * `failure`: record the request as not sent, for that reason. `onJson`: the body as received,
+   * before redaction. `stopping`: the run's stop, which abandons this request if it fires.
+   */
+  async function sendOnce(req: OutgoingRequest, special: { failure?: TransportFailure; onJson?: (json: unknown) => void; stopping?: AbortSignal | undefined } = {}): Promise<Exchange> {
+    const preflight = special.failure ? { failure: special.failure } : undefined;
+    const stopping = special.stopping;
     const url = new URL(resolve(req.path));
     if (req.query) for (const [k, v] of Object.entries(req.query)) if (v !== undefined) url.searchParams.set(k, String(v));
     const headers: Record<string, string> = { ...defaultHeaders, ...lower(req.headers) };
-    const credential = req.auth === undefined || req.auth === 'default' ? defaultCredential : authHeader(req.auth);
+    const auth = req.auth === undefined || req.auth === 'default' ? undefined : req.auth;
+    const credential = auth === undefined ? defaultCredential : auth.kind === 'oauth' ? undefined : authHeader(auth);
     if (credential && headers.authorization === undefined) headers.authorization = credential;
     let body: string | undefined;
     if (req.rawBody !== undefined) body = req.rawBody;
     else if (req.json !== undefined) body = JSON.stringify(req.json);
     if (body !== undefined && headers['content-type'] === undefined) headers['content-type'] = SCIM_JSON;
 
-    const recordedRequest: RecordedRequest = { method: req.method, url: redactor.text(url.href), headers: redactor.headers(headers) };
-    if (body !== undefined) recordedRequest.body = redactor.text(body);
-    await pace();
+    const redactedBody = body === undefined ? undefined : redactor.text(body);
+    const recordedRequest = recordRequest(req.method, redactor.text(url.toString()), redactor.headers(headers), redactedBody, budget.limit());
+    budget.spend(recordedRequest.body?.length ?? 0);
+    if (!preflight) await pace();
     const startedAt = new Date();
     const started = performance.now();
     let response: RecordedResponse | undefined;
-    let transportError: TransportFailure | undefined;
-    try {
-      response = await perform(dispatcher, url, req.method, headers, body, req.timeoutMs ?? timeoutMs, maxBody, redactor);
-    } catch (error) {
-      transportError = classifyTransportError(error);
+    let transportError: TransportFailure | undefined = preflight?.failure;
+    if (!preflight) {
+      try {
+        if (stopping?.aborted) throw Object.assign(new Error('not sent: the run was stopped'), { name: 'AbortError' });
+        response = await perform(dispatcher, url, req.method, headers, body, req.timeoutMs ?? timeoutMs, maxBody, redactor, budget, stopping, special.onJson);
+      } catch (error) {
+        transportError = classifyTransportError(error);
+      }
     }
     // Built in one go with a fixed key order (run.json reads the same); no spreads of temporary objects.
-    const exchange: Exchange = { id: `x${String(exchanges.length + 1).padStart(4, '0')}` } as Exchange;
+    const exchange = { id: `x${String(++sent).padStart(4, '0')}` } as Exchange;
     if (req.origin) exchange.origin = req.origin;
     exchange.request = recordedRequest;
     if (response) exchange.response = response;
     if (transportError) exchange.transportError = transportError;
     exchange.startedAt = startedAt.toISOString();
     exchange.ms = Math.round((performance.now() - started) * 10) / 10;
-    exchange.curl = toCurl(recordedRequest);
-    exchanges.push(exchange);
-    options.onExchange?.(exchange);
+    exchange.curl = toCurl(recordedRequest, redactedBody);
+    if (retain) exchanges.push(exchange);
+    options.onExchange?.(exchange, req);
     return exchange;
   }
 
-  return { baseUrl, exchanges, send, resolve, close: () => dispatcher.close() };
+  const close = async (): Promise<void> => {
+    budget.releaseAll();
+    await dispatcher.close();
+  };
+  const client: ScimClient = { baseUrl, exchanges, send, requestToken, resolve, redact: (text) => redactor.text(text), close };
+  return client;
 }
 
-const MAX_RETRY_WAIT_MS = 30_000;
+const usesDefaultAuth = (req: OutgoingRequest): boolean => req.auth === undefined || req.auth === 'default';
 
-/** Retry-After in seconds or as an HTTP date; without one, 1 s, 2 s, 4 s. */
-export function retryDelayMs(retryAfter: string | undefined, attempt: number, now = Date.now()): number {
-  const fallback = 1000 * 2 ** attempt;
+function recordRequest(method: string, url: string, headers: Record<string, string>, body: string | undefined, limit: number): RecordedRequest {
+  if (body === undefined) return { method, url, headers };
+  if (body.length <= limit) return { method, url, headers, body };
+  return { method, url, headers, body: keptText(body, limit), truncated: true, bodySize: body.length };
+}
+
+// Control characters (never raw in valid JSON) would each take six characters in run.json.
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
+const CONTROL_RUN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uFFFD]{16,}/g;
+
+/**
+ * The first `limit` characters of `text` as a string of their own: a plain slice would keep the
+ * whole (up to 2 MiB) text alive for as long as the record lives. Control characters are shown
+ * as U+FFFD, long runs of them (and of undecodable bytes) as a count.
+ */
+function keptText(text: string, limit: number): string {
+  const kept = text.length > limit ? text.slice(0, limit) : text;
+  const shown = kept.replace(CONTROL_RUN, (run) => `[${run.length} binary characters]`).replace(CONTROL, '\uFFFD');
+  return shown === text ? text : Buffer.from(shown, 'utf8').toString('utf8');
+}
+
+/** Resolves after `ms`, or at once when `signal` aborts. */
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  if (ms <= 0 || signal?.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+
+/** Retry-After in seconds or as an HTTP date, capped; without one, 1 s, 2 s, 4 s. */
+export function retryDelayMs(retryAfter: string | undefined, attempt: number, now = Date.now(), cap = MAX_RETRY_WAIT_MS): number {
+  const fallback = Math.min(1000 * 2 ** attempt, cap);
   if (!retryAfter) return fallback;
   const seconds = Number(retryAfter);
   const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(retryAfter) - now;
-  return Number.isFinite(ms) ? Math.min(Math.max(ms, 0), MAX_RETRY_WAIT_MS) : fallback;
+  return Number.isFinite(ms) ? Math.min(Math.max(ms, 0), cap) : fallback;
 }
 
 function lower(headers: Record<string, string> | undefined): Record<string, string> {
@@ -174,64 +344,71 @@ async function perform(
   timeoutMs: number,
   maxBody: number,
   redactor: Redactor,
+  budget: RecordBudget,
+  stopping: AbortSignal | undefined,
+  onJson?: (json: unknown) => void,
 ): Promise<RecordedResponse> {
-  // headersTimeout bounds the wait for the status line, bodyTimeout each gap between body chunks;
-  // readBody bounds the body as a whole. (One timer, not an AbortSignal per request: the harness
-  // sends thousands of requests and should cost little more than a bare undici loop.)
-  const res = await undiciRequest(url, { method: method as Dispatcher.HttpMethod, headers, body, dispatcher, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
-  const { raw, truncated } = await readBody(res.body, maxBody, timeoutMs + 1_000);
-  const text = redactor.text(raw);
+  // headersTimeout bounds the wait for the status line, bodyTimeout each gap between body chunks,
+  // and one timer the body as a whole. (Not an AbortSignal.timeout per request: the harness sends
+  // thousands of requests and should cost little more than a bare undici loop.)
+  const res = await undiciRequest(url, { method: method as Dispatcher.HttpMethod, headers, body, dispatcher, ...(stopping ? { signal: stopping } : {}), headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
   // undici gives header names in lower case already.
   const responseHeaders: Record<string, string> = {};
   for (const k in res.headers) {
     const v = res.headers[k];
     if (v !== undefined) responseHeaders[k] = Array.isArray(v) ? v.join(', ') : v;
   }
-  const recorded: RecordedResponse = { status: res.statusCode, headers: redactor.headers(responseHeaders), body: text };
-  if (truncated) recorded.truncated = true;
-  if (text.trim() !== '' && !truncated) {
+  const whole = setTimeout(() => res.body.destroy(Object.assign(new Error(`the response body did not arrive within ${timeoutMs + 1_000} ms`), { name: 'TimeoutError' })), timeoutMs + 1_000);
+  let read: Awaited<ReturnType<typeof readBody>>;
+  try {
+    read = await readBody(res.body, responseHeaders, maxBody);
+  } finally {
+    clearTimeout(whole);
+  }
+  const received = read.buffer.toString('utf8');
+  if (onJson && read.complete) {
+    try {
+      onJson(JSON.parse(received));
+    } catch {
+      onJson(undefined);
+    }
+  }
+  // The whole text (at most maxBody) is parsed; only its beginning is kept in the record.
+  const text = redactor.text(received);
+  const limit = budget.limit();
+  const cut = !read.complete || text.length > limit;
+  const recorded: RecordedResponse = { status: res.statusCode, headers: redactor.headers(responseHeaders), body: keptText(text, cut ? limit : text.length) };
+  // A body kept whole also keeps its parse: counted twice.
+  budget.spend(cut ? recorded.body.length : 2 * recorded.body.length);
+  if (read.encoding) recorded.encoding = read.encoding;
+  if (cut) {
+    recorded.truncated = true;
+    recorded.sizeNote = sizeNote(read, text.length, recorded.body.length, maxBody);
+  }
+  if (read.decodeError) recorded.jsonError = read.decodeError;
+  else if (!read.complete) recorded.jsonError = `the body is larger than ${formatBytes(maxBody)}; not read further, not parsed`;
+  else if (text.trim() !== '') {
     try {
       recorded.json = JSON.parse(text);
+      if (cut) budget.hold(recorded, text.length);
     } catch (error) {
       recorded.jsonError = error instanceof Error ? error.message : String(error);
     }
-  } else if (truncated) {
-    recorded.jsonError = `body larger than ${maxBody} bytes; not parsed`;
   }
   return recorded;
 }
 
-/** The body as text, cut at `maxBody` bytes (the rest is dropped, the connection closed), within `timeoutMs`. */
-function readBody(body: Dispatcher.ResponseData['body'], maxBody: number, timeoutMs: number): Promise<{ raw: string; truncated: boolean }> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let settled = false;
-    const settle = (error: Error | undefined, truncated = false): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      if (error) reject(error);
-      else resolve({ raw: Buffer.concat(chunks, size).toString('utf8'), truncated });
-    };
-    const timer = setTimeout(() => {
-      const error = Object.assign(new Error(`the response body did not arrive within ${timeoutMs} ms`), { name: 'TimeoutError' });
-      settle(error);
-      body.destroy(error);
-    }, timeoutMs);
-    body.on('data', (chunk: Buffer) => {
-      if (settled) return;
-      if (size + chunk.length > maxBody) {
-        chunks.push(chunk.subarray(0, maxBody - size));
-        size = maxBody;
-        settle(undefined, true);
-        body.destroy();
-        return;
-      }
-      chunks.push(chunk);
-      size += chunk.length;
-    });
-    body.on('end', () => settle(undefined));
-    body.on('error', (error: Error) => settle(error));
-  });
+function sizeNote(read: { complete: boolean; declaredBytes?: number; encoding?: string; wireBytes?: number }, chars: number, kept: number, maxBody: number): string {
+  const parts: string[] = [];
+  if (read.complete) parts.push(`${chars.toLocaleString('en-US')} characters`);
+  else parts.push(`more than ${formatBytes(maxBody)}${read.encoding ? ` once decoded from ${read.encoding}` : ''}; reading stopped there`);
+  if (read.declaredBytes !== undefined) parts.push(`Content-Length ${read.declaredBytes.toLocaleString('en-US')}`);
+  parts.push(`the first ${kept.toLocaleString('en-US')} characters are kept`);
+  return parts.join('; ');
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MiB`;
+  if (bytes >= 1024) return `${Math.round(bytes / 1024)} KiB`;
+  return `${bytes} bytes`;
 }

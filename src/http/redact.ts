@@ -1,31 +1,58 @@
 // Redaction happens once, when an exchange is recorded: nothing downstream ever sees a secret.
+// Error paths that print a URL or a value the user gave use `redactText` for the same rules.
 
 export const REDACTED = '[redacted]';
 
 const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key']);
 
-const PASSWORD_WORD = /password/i;
-const PASSWORD_VALUE = /("password"\s*:\s*)"(?:[^"\\]|\\.)*"/gi;
+// `scheme://user:password@host`: the userinfo part, whatever it holds.
+const URL_USERINFO = /(\b[a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"'<>]+@/gi;
+// Query parameters that carry credentials by name (`?access_token=…`, `&api_key=…`).
+const QUERY_SECRET = /([?&](?:access_token|id_token|refresh_token|token|auth|api[_-]?key|apikey|key|secret|client_secret|password|passwd|pwd|sig|signature|code)=)[^&#\s"'<>]*/gi;
 
 export interface Redactor {
   headers(headers: Record<string, string>): Record<string, string>;
   text(text: string): string;
+  /** A secret learnt during the run (an access token just issued). */
+  add(secret: string): void;
+}
+
+// Fields that are secrets wherever they appear: a password in a SCIM body (RFC 7643 §4.1.1,
+// returned "never"), and the credentials and tokens of OAuth (RFC 6749 §4.4, §5.1; RFC 7523 §2.2),
+// in JSON bodies and in form-encoded token requests.
+const SECRET_JSON_FIELDS = /("(?:password|access_token|refresh_token|id_token|client_secret|client_assertion)"\s*:\s*)"(?:[^"\\]|\\.)*"/gi;
+const SECRET_FIELD_NAME = /password|_token|client_secret|client_assertion/i;
+const SECRET_FORM_FIELDS = /(^|&)(client_secret|client_assertion|assertion|password)=[^&]*/gi;
+
+/** The rules that need no list of secrets: URL userinfo, credential query parameters, secret JSON fields. */
+export function redactText(text: string): string {
+  // Each rule only where its marker is: every JSON body has quotes, few hold a secret field name,
+  // and three whole-text regex passes per recorded body were a measurable share of a run.
+  let out = text;
+  if (out.includes('://') && out.includes('@')) out = out.replace(URL_USERINFO, `$1${REDACTED}@`);
+  if (out.includes('=')) out = out.replace(QUERY_SECRET, `$1${REDACTED}`);
+  if (out.includes('"') && SECRET_FIELD_NAME.test(out)) out = out.replace(SECRET_JSON_FIELDS, `$1"${REDACTED}"`);
+  return out;
 }
 
 export function createRedactor(secrets: readonly string[]): Redactor {
   // Longest first, so a secret that contains another is replaced whole.
   // Each secret also in the forms a URL gives it, so a secret in a query string is caught too.
-  const forms = secrets.filter((s) => s.length >= 4).flatMap((s) => [s, encodeURIComponent(s), encodeURIComponent(s).replace(/%20/g, '+')]);
-  const values = [...new Set(forms)].sort((a, b) => b.length - a.length);
+  let values: string[] = [];
+  const add = (more: readonly string[]): void => {
+    const forms = more.filter((s) => s.length >= 4).flatMap((s) => [s, encodeURIComponent(s), encodeURIComponent(s).replace(/%20/g, '+')]);
+    values = [...new Set([...values, ...forms])].sort((a, b) => b.length - a.length);
+  };
+  add(secrets);
   const text = (input: string): string => {
     let out = input;
-    // `includes` first: nearly every text holds no secret, and a split copies the whole text.
     for (const secret of values) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
-    // A password is a secret wherever it appears in a SCIM body (RFC 7643 §4.1.1, returned "never").
-    return PASSWORD_WORD.test(out) ? out.replace(PASSWORD_VALUE, `$1"${REDACTED}"`) : out;
+    out = redactText(out);
+    return /^[\w.~%+-]+=[^\s]*$/.test(out) ? out.replace(SECRET_FORM_FIELDS, `$1$2=${REDACTED}`) : out;
   };
   return {
     text,
+    add: (secret) => add([secret]),
     headers(headers) {
       const out: Record<string, string> = {};
       for (const [name, value] of Object.entries(headers)) {

@@ -4,9 +4,13 @@
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
+import { ScimPathError } from '../dialects/scim-path.ts';
+import { ExpressionError } from './expression.ts';
+import { compileMapping, isManagerTarget } from './mapping.ts';
+import { clauseProblem, normaliseOperator } from './scope.ts';
 import type { Apply, AppConfig, Directory, DirectoryGroup, DirectoryUserRecord, Mapping, ScopingFilter, Source } from './types.ts';
 import { lazy } from '../util/lazy.ts';
-import { CREATE_ARG, DEFAULT_MAPPINGS, LOGIN_ATTRIBUTE, MANAGER_ATTRIBUTE, MATCHABLE_TARGETS, SOURCE_ATTRIBUTES } from './vocabulary.ts';
+import { DEFAULT_MAPPINGS, ENTRA_EXTENSION, EXPRESSION_ATTRIBUTES, LOGIN_ATTRIBUTE, MANAGER_ATTRIBUTE, RESERVED_TARGETS, SOURCE_ATTRIBUTES } from './vocabulary.ts';
 
 export class DirectoryError extends Error {
   constructor(readonly file: string, readonly pointer: string, detail: string) {
@@ -23,15 +27,18 @@ const directoryValidator = lazy(() => {
 interface RawMapping {
   source?: string;
   constant?: string;
+  expression?: string;
   default?: string;
   target: string;
   matching?: boolean;
+  matchingPrecedence?: number;
   apply?: string;
 }
 
 interface RawDirectory {
   name?: string;
   source: Source;
+  attributes?: string[];
   users: DirectoryUserRecord[];
   groups?: { id: string; displayName: string; description?: string; members?: string[] }[];
   app?: {
@@ -43,6 +50,7 @@ interface RawDirectory {
     pushGroups?: string[];
     actions?: Partial<AppConfig['actions']>;
     mappings?: RawMapping[];
+    skipOutOfScopeDeletions?: boolean;
   };
 }
 
@@ -55,13 +63,19 @@ function describe(error: ErrorObject): string {
   if (error.keyword === 'required') return `missing "${String(error.params.missingProperty)}"`;
   if (error.keyword === 'additionalProperties') return `unknown property "${String(error.params.additionalProperty)}"`;
   if (error.keyword === 'enum') return `must be one of ${(error.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
-  if (error.keyword === 'oneOf') return 'needs exactly one of "source" or "constant"';
+  if (error.keyword === 'oneOf') return 'needs exactly one of "source", "constant" or "expression"';
   return error.message ?? error.keyword;
 }
 
 /** The ajv error that says most: a oneOf/anyOf summary is less useful than what failed inside it. */
 function firstError(errors: ErrorObject[]): ErrorObject {
   return errors.find((e) => e.keyword !== 'oneOf' && e.keyword !== 'anyOf' && e.keyword !== 'if') ?? errors[0]!;
+}
+
+/** Known names close to a misspelt one: same letters in another case, or one contains the other. */
+function suggestions(name: string, known: string[]): string[] {
+  const n = name.toLowerCase();
+  return known.filter((k) => k.toLowerCase() === n || (n.length >= 4 && (k.toLowerCase().includes(n) || n.includes(k.toLowerCase())))).slice(0, 2);
 }
 
 export function loadDirectory(file: string): Directory {
@@ -94,8 +108,8 @@ export function parseDirectory(text: string, name: string): Directory {
 }
 
 function normaliseApply(apply: string | undefined): Apply {
-  if (apply === undefined || apply === 'always') return 'always';
-  if (apply === 'never') return 'never';
+  if (apply === undefined || apply === 'always' || apply === 'create and update') return 'always';
+  if (apply === 'never' || apply === 'do not map') return 'never';
   return 'on create only';
 }
 
@@ -104,8 +118,16 @@ function checkReferences(raw: RawDirectory, file: string): Directory {
     throw new DirectoryError(file, pointer, message);
   };
   const source = raw.source;
-  const known = new Set(SOURCE_ATTRIBUTES[source]);
-  const other: Source = source === 'entra' ? 'okta' : 'entra';
+  const declared = raw.attributes ?? [];
+  const known = new Set([...SOURCE_ATTRIBUTES[source], ...declared]);
+  const isKnown = (name: string): boolean => known.has(name) || (source === 'entra' && ENTRA_EXTENSION.test(name));
+  const unknownAttribute = (name: string): string => {
+    const otherSource: Source = source === 'entra' ? 'okta' : 'entra';
+    const like = suggestions(name, [...known]);
+    const hint = like.length ? `did you mean ${like.map((l) => `"${l}"`).join(' or ')}? ` : '';
+    if (SOURCE_ATTRIBUTES[otherSource].includes(name) && !known.has(name)) return `"${name}" is an ${otherSource === 'okta' ? 'Okta' : 'Entra'} attribute; this directory's source is ${source} (${hint}the ${source} attributes are listed in the README)`;
+    return `unknown ${source} attribute "${name}" (${hint}declare custom attributes in "attributes"${source === 'entra' ? ', or name a directory extension extension_<app id>_<name>' : ''})`;
+  };
   const login = LOGIN_ATTRIBUTE[source];
   const managerAttr = MANAGER_ATTRIBUTE[source];
 
@@ -113,7 +135,7 @@ function checkReferences(raw: RawDirectory, file: string): Directory {
   const logins = new Map<string, number>();
   raw.users.forEach((user, i) => {
     for (const key of Object.keys(user)) {
-      if (!known.has(key)) fail(`/users/${i}/${key}`, `"${key}" is an ${other === 'okta' ? 'Okta' : 'Entra'} attribute; this directory's source is ${source} (attributes: ${SOURCE_ATTRIBUTES[source].join(', ')})`);
+      if (!isKnown(key)) fail(`/users/${i}/${key}`, unknownAttribute(key));
     }
     if (userIds.has(user.id)) fail(`/users/${i}/id`, `duplicate user id "${user.id}" (also /users/${userIds.get(user.id)})`);
     userIds.set(user.id, i);
@@ -156,43 +178,72 @@ function checkReferences(raw: RawDirectory, file: string): Directory {
   (app.pushGroups ?? []).forEach((id, i) => {
     if (!groupIds.has(id)) fail(`/app/pushGroups/${i}`, `no group has id "${id}"`);
   });
-  (app.scopingFilters ?? []).forEach((filter, f) =>
-    filter.clauses.forEach((clause, c) => {
+  const scopingFilters: ScopingFilter[] = (app.scopingFilters ?? []).map((filter, f) => ({
+    ...filter,
+    clauses: filter.clauses.map((clause, c) => {
       const pointer = `/app/scopingFilters/${f}/clauses/${c}`;
-      if (!known.has(clause.attribute)) fail(`${pointer}/attribute`, `unknown ${source} attribute "${clause.attribute}" (attributes: ${SOURCE_ATTRIBUTES[source].join(', ')})`);
-      const needsValue = !['IS TRUE', 'IS FALSE', 'IS NULL', 'IS NOT NULL'].includes(clause.operator);
-      if (needsValue && clause.value === undefined) fail(pointer, `operator ${clause.operator} needs a "value"`);
-      if (clause.operator.includes('REGEX') && clause.value !== undefined) {
-        try {
-          new RegExp(clause.value);
-        } catch (error) {
-          fail(`${pointer}/value`, `not a valid regular expression (${(error as Error).message})`);
-        }
-      }
+      if (!isKnown(clause.attribute)) fail(`${pointer}/attribute`, unknownAttribute(clause.attribute));
+      const normalised = { ...clause, operator: normaliseOperator(clause.operator) };
+      const problem = clauseProblem(normalised, source);
+      if (problem) fail(problem.value ? `${pointer}/value` : problem.attribute ? `${pointer}/attribute` : pointer, problem.message);
+      return normalised;
     }),
-  );
+  }));
 
   const mappings = app.mappings ? app.mappings.map((m, i) => mapping(m, i)) : DEFAULT_MAPPINGS[source].map((m) => ({ ...m }));
   function mapping(m: RawMapping, i: number): Mapping {
-    if (m.source !== undefined && !known.has(m.source)) fail(`/app/mappings/${i}/source`, `unknown ${source} attribute "${m.source}" (attributes: ${SOURCE_ATTRIBUTES[source].join(', ')})`);
-    if (m.target.endsWith(':manager') && m.source !== managerAttr) fail(`/app/mappings/${i}/source`, `the manager reference must be mapped from "${managerAttr}"`);
-    if (!(m.target in CREATE_ARG)) fail(`/app/mappings/${i}/target`, `unsupported target "${m.target}"`);
-    return { ...(m.source !== undefined ? { source: m.source } : {}), ...(m.constant !== undefined ? { constant: m.constant } : {}), ...(m.default !== undefined ? { default: m.default } : {}), target: m.target, matching: m.matching ?? false, apply: normaliseApply(m.apply) };
+    const at = `/app/mappings/${i}`;
+    if (m.source !== undefined && !isKnown(m.source)) fail(`${at}/source`, unknownAttribute(m.source));
+    const result: Mapping = {
+      ...(m.source !== undefined ? { source: m.source } : {}),
+      ...(m.constant !== undefined ? { constant: m.constant } : {}),
+      ...(m.expression !== undefined ? { expression: m.expression } : {}),
+      ...(m.default !== undefined ? { default: m.default } : {}),
+      target: m.target,
+      matching: m.matching ?? false,
+      ...(m.matchingPrecedence !== undefined ? { matchingPrecedence: m.matchingPrecedence } : {}),
+      apply: normaliseApply(m.apply),
+    };
+    if (m.expression !== undefined && source !== 'entra') fail(`${at}/expression`, 'expressions are Entra\'s mapping language; an Okta directory maps attributes directly (source or constant)');
+    let compiled;
+    try {
+      compiled = compileMapping(result, source);
+    } catch (error) {
+      if (error instanceof ScimPathError) fail(`${at}/target`, error.message);
+      if (error instanceof ExpressionError) fail(`${at}/expression`, error.message);
+      throw error;
+    }
+    const top = compiled.path.uri === undefined ? compiled.path.attribute.toLowerCase() : '';
+    if (RESERVED_TARGETS.has(top)) fail(`${at}/target`, `"${m.target}" is set by the IdP itself, not by a mapping (${top === 'active' ? 'it follows assignment, scope and the account state' : 'it is never mapped'})`);
+    for (const name of compiled.expressionCompiled?.attributes ?? []) {
+      if (!isKnown(name) && !(name in EXPRESSION_ATTRIBUTES)) fail(`${at}/expression`, `[${name}]: ${unknownAttribute(name)}`);
+    }
+    if (isManagerTarget(m.target) && source === 'entra' && m.source !== managerAttr) fail(`${at}/source`, `the manager is a reference: map it from "${managerAttr}" (Entra resolves it to the manager's id in the app; expressions cannot produce references)`);
+    return result;
   }
   const targets = new Map<string, number>();
   mappings.forEach((m, i) => {
     if (m.apply === 'never') return;
-    if (targets.has(m.target)) fail(`/app/mappings/${i}/target`, `"${m.target}" is already mapped by /app/mappings/${targets.get(m.target)}`);
-    targets.set(m.target, i);
+    const key = m.target.toLowerCase().replace(/\s+/g, ' ');
+    if (targets.has(key)) fail(`/app/mappings/${i}/target`, `"${m.target}" is already mapped by /app/mappings/${targets.get(key)}`);
+    targets.set(key, i);
   });
   if (!mappings.some((m) => m.target === 'userName' && m.apply !== 'never')) fail('/app/mappings', 'nothing is mapped to userName (every SCIM user needs one)');
   const matching = mappings.map((m, i) => ({ m, i })).filter(({ m }) => m.matching);
-  if (matching.length > 1) fail(`/app/mappings/${matching[1]!.i}/matching`, `only one matching attribute is supported (already /app/mappings/${matching[0]!.i})`);
-  if (matching.length === 1) {
-    const { m, i } = matching[0]!;
-    if (!MATCHABLE_TARGETS.includes(m.target)) fail(`/app/mappings/${i}/target`, `a matching attribute must be one the app can filter on: ${MATCHABLE_TARGETS.join(', ')}`);
-    if (m.apply === 'never') fail(`/app/mappings/${i}/apply`, 'the matching attribute must be mapped');
-  } else {
+  for (const { m, i } of matching) {
+    if (m.apply === 'never') fail(`/app/mappings/${i}/apply`, 'a matching attribute must be mapped');
+    if (isManagerTarget(m.target)) fail(`/app/mappings/${i}/matching`, 'the manager reference cannot be a matching attribute');
+  }
+  if (matching.length > 1) {
+    const precedences = new Map<number, number>();
+    for (const { m, i } of matching) {
+      const p = m.matchingPrecedence;
+      if (p === undefined) return fail(`/app/mappings/${i}/matchingPrecedence`, 'with several matching attributes, each needs a matchingPrecedence (1 is tried first)');
+      if (precedences.has(p)) fail(`/app/mappings/${i}/matchingPrecedence`, `precedence ${p} is already used by /app/mappings/${precedences.get(p)}`);
+      precedences.set(p, i);
+    }
+  }
+  if (matching.length === 0) {
     // Entra and Okta both match on userName unless told otherwise.
     mappings.find((m) => m.target === 'userName' && m.apply !== 'never')!.matching = true;
   }
@@ -201,6 +252,7 @@ function checkReferences(raw: RawDirectory, file: string): Directory {
     file,
     name: raw.name ?? file,
     source,
+    customAttributes: declared,
     users: raw.users,
     groups,
     app: {
@@ -208,11 +260,12 @@ function checkReferences(raw: RawDirectory, file: string): Directory {
       scope: app.scope ?? 'assigned',
       assignedUsers: app.assignments?.users ?? [],
       assignedGroups: app.assignments?.groups ?? [],
-      scopingFilters: app.scopingFilters ?? [],
+      scopingFilters,
       provisionGroups: app.provisionGroups ?? true,
       ...(app.pushGroups ? { pushGroups: app.pushGroups } : {}),
       actions: { create: true, update: true, disable: true, delete: true, ...(app.actions ?? {}) },
       mappings,
+      skipOutOfScopeDeletions: app.skipOutOfScopeDeletions ?? false,
     },
   };
 }

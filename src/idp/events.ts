@@ -7,6 +7,7 @@
 import { acceptsResponse, buildDialectRequest, getDialect, type Dialect, type DialectName, type LifecycleEvent } from '../dialects/index.ts';
 import type { ScimClient } from '../http/client.ts';
 import type { Exchange } from '../record/types.ts';
+import { ENTRA_CODES, entraCodeOf } from './error-codes.ts';
 import type { ObjectError } from './types.ts';
 
 export class JobStop extends Error {
@@ -58,18 +59,22 @@ const UNREACHABLE = new Set(['refused', 'dns', 'tls']);
 
 const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-export function errorOf(exchange: Exchange): ObjectError {
-  if (exchange.transportError) return { message: `${exchange.transportError.code}: ${exchange.transportError.message}` };
+/** What went wrong, in the server's own words; `family` adds the code Entra's logs would show. */
+export function errorOf(exchange: Exchange, family?: 'entra' | 'okta', storedIdRead = false): ObjectError {
+  const code = family === 'entra' ? entraCodeOf(exchange, storedIdRead) : undefined;
+  if (exchange.transportError) return { message: `${exchange.transportError.code}: ${exchange.transportError.message}`, ...(code ? { code } : {}) };
   const res = exchange.response!;
   const json = res.json;
   const detail = isRecord(json) && typeof json.detail === 'string' && json.detail !== '' ? json.detail : undefined;
   const scimType = isRecord(json) && typeof json.scimType === 'string' ? json.scimType : undefined;
   const text = detail ?? (res.body.trim() === '' ? `HTTP ${res.status} with an empty body` : `HTTP ${res.status}: ${res.body.trim().slice(0, 200)}`);
-  return { status: res.status, ...(scimType ? { scimType } : {}), message: text };
+  return { status: res.status, ...(scimType ? { scimType } : {}), message: text, ...(code ? { code } : {}) };
 }
 
 export class EventSender {
   readonly dialect: Dialect;
+  /** Requests sent through this sender (the cycle's request count). */
+  requests = 0;
 
   constructor(
     readonly client: ScimClient,
@@ -95,39 +100,42 @@ export class EventSender {
     for (const name of steps) {
       const request = buildDialectRequest(this.dialect.name, name, args);
       const exchange = await this.client.send({ method: request.method, path: request.path, ...(request.headers ? { headers: request.headers } : {}), ...(request.json !== undefined ? { json: request.json } : {}) });
+      this.requests++;
       exchanges.push(exchange);
       const stepEvent = STEP_EVENT[name] ?? event;
+      const family = this.dialect.family;
+      const code = (c: string): { code?: string } => (family === 'entra' ? { code: c } : {});
       if (exchange.transportError) {
-        if (UNREACHABLE.has(exchange.transportError.code)) throw new JobStop(`the target is unreachable (${exchange.transportError.code}: ${exchange.transportError.message})`, false, exchange, errorOf(exchange));
-        return { ok: false, exchanges, error: errorOf(exchange) };
+        if (UNREACHABLE.has(exchange.transportError.code)) throw new JobStop(`the target is unreachable (${exchange.transportError.code}: ${exchange.transportError.message})`, false, exchange, errorOf(exchange, family));
+        return { ok: false, exchanges, error: errorOf(exchange, family) };
       }
       const status = exchange.response!.status;
       if (status === 401 || status === 403) {
-        throw new JobStop(`the target refused the credentials (HTTP ${status} on ${request.method} ${request.path}): ${errorOf(exchange).message}`, true, exchange, errorOf(exchange));
+        throw new JobStop(`the target refused the credentials (HTTP ${status} on ${request.method} ${request.path}): ${errorOf(exchange).message}`, true, exchange, errorOf(exchange, family));
       }
       const body = exchange.response!.json;
       if (!acceptsResponse(this.dialect.name, stepEvent, status)) {
         if (status === 404 && QUERIES.has(stepEvent)) {
-          throw new JobStop(`a query answered 404 (${request.method} ${request.path}); a filter that matches nothing must answer 200 with an empty ListResponse`, true, exchange, errorOf(exchange));
+          throw new JobStop(`a query answered 404 (${request.method} ${request.path}); a filter that matches nothing must answer 200 with an empty ListResponse`, true, exchange, errorOf(exchange, family));
         }
-        if (status === 404 && (stepEvent === 'getUser' || stepEvent === 'getGroup')) return { ok: false, notFound: true, exchanges, error: errorOf(exchange) };
-        return { ok: false, exchanges, error: errorOf(exchange) };
+        if (status === 404 && (stepEvent === 'getUser' || stepEvent === 'getGroup')) return { ok: false, notFound: true, exchanges, error: errorOf(exchange, family, true) };
+        return { ok: false, exchanges, error: errorOf(exchange, family) };
       }
       if (name === 'findUser' || name === 'findGroup') {
         // Okta also takes a 404 as "no match" (OKTA-2.9).
         const resources = status === 404 ? [] : isRecord(body) && Array.isArray(body.Resources) ? body.Resources : undefined;
-        if (!resources) return { ok: false, exchanges, error: { status, message: 'the query did not answer with a ListResponse (no Resources array)' } };
-        if (resources.length > 1) return { ok: false, exchanges, error: { status, message: `${resources.length} resources match ${request.path}; the matching attribute must be unique` } };
+        if (!resources) return { ok: false, exchanges, error: { status, message: 'the query did not answer with a ListResponse (no Resources array)', ...code(ENTRA_CODES.incompatible) } };
+        if (resources.length > 1) return { ok: false, exchanges, error: { status, message: `${resources.length} resources match ${request.path}; the matching attribute must be unique`, ...code(ENTRA_CODES.duplicateTarget) } };
         const found = resources[0];
         if (isRecord(found)) {
-          if (typeof found.id !== 'string' || found.id === '') return { ok: false, exchanges, error: { status, message: 'the matching resource has no id' } };
+          if (typeof found.id !== 'string' || found.id === '') return { ok: false, exchanges, error: { status, message: 'the matching resource has no id', ...code(ENTRA_CODES.incompatible) } };
           return { ok: true, exchanges, matched: found, json: found };
         }
         continue;
       }
       if (request.method === 'POST') {
         if (!isRecord(body) || typeof body.id !== 'string' || body.id === '') {
-          return { ok: false, exchanges, error: { status, message: `the create answered ${status} without the new resource's id (the IdP cannot cache an id, so it can never update this object)` } };
+          return { ok: false, exchanges, error: { status, message: `the create answered ${status} without the new resource's id (the IdP cannot cache an id, so it can never update this object)`, ...code(ENTRA_CODES.incompatible) } };
         }
         created = body;
         args.id = body.id;

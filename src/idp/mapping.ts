@@ -1,113 +1,224 @@
-// Attribute mappings: directory user → SCIM attribute values, which of them to send on create and
-// on update, and reading the same paths back out of a SCIM resource to see what changed.
-import type { Directory, DirectoryUserRecord, Mapping } from './types.ts';
-import { attributeValue } from './scope.ts';
-import { CREATE_ARG, ENTERPRISE, MANAGER_TARGET, WORK_EMAIL } from './vocabulary.ts';
+// Attribute mappings: compiled once per directory (target paths parsed, expressions checked), then
+// evaluated per user into SCIM path → value; which of those are sent on create and kept in step on
+// update; and reading the same paths back out of the app's copy to see what differs.
+import { parseScimPath, readScimPath, type ScimPath } from '../dialects/scim-path.ts';
+import { compileExpression, evaluateExpression, type CompiledExpression } from './expression.ts';
+import type { Directory, DirectoryUserRecord, Mapping, SourceValue } from './types.ts';
+import { EXPRESSION_ATTRIBUTES, MANAGER_ATTRIBUTE, MANAGER_TARGET } from './vocabulary.ts';
+
+/** A mapped value: a string, a list (Split, multi-valued sources), or a typed value from /Schemas. */
+export type MappedValue = string | string[] | boolean | number;
 
 /** SCIM path → value (absent: the source is empty, so nothing is sent; ENTRA-1.1 no nulls). */
-export type ScimValues = Record<string, string>;
+export type ScimValues = Record<string, MappedValue>;
 
-function valueOf(user: DirectoryUserRecord, m: Mapping): string | undefined {
-  if (m.constant !== undefined) return m.constant;
-  const v = attributeValue(user, m.source!);
-  if (v === undefined) return m.default;
-  return String(v);
+export interface CompiledMapping extends Mapping {
+  path: ScimPath;
+  expressionCompiled?: CompiledExpression;
 }
 
-const attributeMappings = (directory: Directory): Mapping[] => directory.app.mappings.filter((m) => m.apply !== 'never' && m.target !== MANAGER_TARGET);
+/** SCIM attribute types the app's /Schemas declares, by lower-cased path without selector. */
+export type SchemaTypes = Map<string, string>;
+
+export interface MappingPlan {
+  /** Mapped attributes sent on create (always + on create only), the Entra manager reference excluded. */
+  attributes: CompiledMapping[];
+  /** Paths kept in step on later cycles ("always" mappings). */
+  updatePaths: string[];
+  /** Matching attributes in precedence order. */
+  matching: CompiledMapping[];
+  /** Entra's manager reference (written after the users exist); Okta sends the manager inline. */
+  managerReference?: CompiledMapping;
+  schemaTypes?: SchemaTypes;
+}
+
+const plans = new WeakMap<Directory, MappingPlan>();
+
+/** True for `urn:…:enterprise:2.0:User:manager` and its `.value`. */
+export function isManagerTarget(target: string): boolean {
+  const t = target.toLowerCase();
+  return t === MANAGER_TARGET.toLowerCase() || t === `${MANAGER_TARGET.toLowerCase()}.value`;
+}
+
+export function compileMapping(m: Mapping, source: Directory['source']): CompiledMapping {
+  // Okta carries the manager as the raw value inline; the target is its `value` sub-attribute.
+  const target = source === 'okta' && isManagerTarget(m.target) ? `${MANAGER_TARGET}.value` : m.target;
+  const compiled: CompiledMapping = { ...m, path: parseScimPath(target) };
+  if (m.expression !== undefined) compiled.expressionCompiled = compileExpression(m.expression);
+  return compiled;
+}
+
+export function mappingPlan(directory: Directory): MappingPlan {
+  const cached = plans.get(directory);
+  if (cached) return cached;
+  const active = directory.app.mappings.filter((m) => m.apply !== 'never').map((m) => compileMapping(m, directory.source));
+  const managerReference = directory.source === 'entra' ? active.find((m) => isManagerTarget(m.target)) : undefined;
+  const attributes = active.filter((m) => m !== managerReference);
+  const plan: MappingPlan = {
+    attributes,
+    updatePaths: attributes.filter((m) => m.apply === 'always').map((m) => m.path.text),
+    matching: attributes.filter((m) => m.matching).sort((a, b) => (a.matchingPrecedence ?? 99) - (b.matchingPrecedence ?? 99)),
+    ...(managerReference ? { managerReference } : {}),
+  };
+  plans.set(directory, plan);
+  return plan;
+}
+
+/** The first matching attribute (what Test Connection and Okta's search use). */
+export function matchingMapping(directory: Directory): CompiledMapping {
+  return mappingPlan(directory).matching[0]!;
+}
+
+export function managerMapping(directory: Directory): CompiledMapping | undefined {
+  return mappingPlan(directory).managerReference;
+}
+
+/** What a user's attribute reads as (an empty string or list is no value). */
+export function sourceValue(user: DirectoryUserRecord, attribute: string): SourceValue | undefined {
+  const v = user[attribute];
+  if (v === '' || (Array.isArray(v) && v.length === 0)) return undefined;
+  return v;
+}
+
+export interface EvaluationContext {
+  /** Entra's IsSoftDeleted: soft-deleted, disabled, or out of scope. */
+  softDeleted: boolean;
+}
+
+function coerce(value: MappedValue, type: string | undefined): MappedValue {
+  if (type === undefined || Array.isArray(value) || typeof value !== 'string') return value;
+  if (type === 'boolean' && /^(true|false)$/i.test(value)) return value.toLowerCase() === 'true';
+  if ((type === 'integer' || type === 'decimal') && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
+  return value;
+}
+
+const typeKey = (path: ScimPath): string => `${path.uri ? `${path.uri}:` : ''}${path.attribute}${path.sub ? `.${path.sub}` : ''}`.toLowerCase();
+
+/** One mapping's value for one user, or undefined when nothing is sent. */
+export function mappedValue(m: CompiledMapping, user: DirectoryUserRecord, ctx: EvaluationContext, types?: SchemaTypes): MappedValue | undefined {
+  let v: MappedValue | undefined;
+  if (m.constant !== undefined) v = m.constant;
+  else if (m.expressionCompiled) {
+    const r = evaluateExpression(m.expressionCompiled, (name) => {
+      if (name === 'IsSoftDeleted') return ctx.softDeleted ? 'True' : 'False';
+      const attr = EXPRESSION_ATTRIBUTES[name] || name;
+      const raw = sourceValue(user, attr);
+      return typeof raw === 'boolean' ? (raw ? 'True' : 'False') : raw;
+    });
+    v = r ?? undefined;
+  } else {
+    const raw = sourceValue(user, m.source!);
+    v = raw === undefined ? undefined : Array.isArray(raw) ? raw : typeof raw === 'string' ? raw : String(raw);
+  }
+  if (v === undefined && m.default !== undefined) v = m.default;
+  if (v === undefined) return undefined;
+  return coerce(v, types?.get(typeKey(m.path)));
+}
 
 /** Everything sent when the user is created (always + on create only). */
-export function createValues(directory: Directory, user: DirectoryUserRecord): ScimValues {
+export function createValues(directory: Directory, user: DirectoryUserRecord, ctx: EvaluationContext = { softDeleted: false }): ScimValues {
+  const plan = mappingPlan(directory);
   const out: ScimValues = {};
-  for (const m of attributeMappings(directory)) {
-    const v = valueOf(user, m);
-    if (v !== undefined) out[m.target] = v;
+  for (const m of plan.attributes) {
+    const v = mappedValue(m, user, ctx, plan.schemaTypes);
+    if (v !== undefined) out[m.path.text] = v;
   }
   return out;
 }
 
 /** The paths kept in step on later cycles ("always" mappings). */
 export function updatePaths(directory: Directory): string[] {
-  return attributeMappings(directory).filter((m) => m.apply === 'always').map((m) => m.target);
+  return mappingPlan(directory).updatePaths;
 }
 
-export function matchingMapping(directory: Directory): Mapping {
-  return directory.app.mappings.find((m) => m.matching)!;
-}
-
-export function managerMapping(directory: Directory): Mapping | undefined {
-  return directory.app.mappings.find((m) => m.target === MANAGER_TARGET && m.apply !== 'never');
-}
-
-/** Arguments for the dialects' createUser builders. */
-export function createArgs(values: ScimValues): Record<string, unknown> {
-  const args: Record<string, unknown> = {};
-  for (const [path, value] of Object.entries(values)) {
-    const arg = CREATE_ARG[path];
-    if (arg) args[arg] = value;
-  }
-  return args;
+/** The manager's directory id for a user, when the source names one. */
+export function managerIdOf(directory: Directory, user: DirectoryUserRecord): string | undefined {
+  const v = sourceValue(user, MANAGER_ATTRIBUTE[directory.source]);
+  return typeof v === 'string' ? v : undefined;
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-function child(node: unknown, key: string): unknown {
-  if (!isRecord(node)) return undefined;
-  const found = Object.keys(node).find((k) => k.toLowerCase() === key.toLowerCase());
-  return found === undefined ? undefined : node[found];
-}
-
-/** Reads one of the mappable SCIM paths from a resource as the server returned it. */
-export function readPath(resource: unknown, path: string): string | undefined {
-  let v: unknown;
-  if (path === WORK_EMAIL) {
-    const emails = child(resource, 'emails');
-    if (Array.isArray(emails)) {
-      const work = emails.find((e) => isRecord(e) && String(child(e, 'type') ?? '').toLowerCase() === 'work') ?? emails.find((e) => isRecord(e) && child(e, 'primary') === true);
-      v = child(work, 'value');
-    }
-  } else if (path.startsWith(`${ENTERPRISE}:`)) {
-    v = child(child(resource, ENTERPRISE), path.slice(ENTERPRISE.length + 1));
-    if (isRecord(v)) v = child(v, 'value');
-  } else {
-    v = path.split('.').reduce<unknown>((node, key) => child(node, key), resource);
-  }
+/** A value as the app holds it, normalised for comparison (a manager object reads as its value). */
+function normalise(v: unknown): MappedValue | undefined {
   if (v === undefined || v === null || v === '') return undefined;
-  return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
+  if (isRecord(v) && 'value' in v) return normalise(v.value);
+  if (Array.isArray(v)) {
+    const list = v.filter((x): x is string | number | boolean => ['string', 'number', 'boolean'].includes(typeof x)).map(String);
+    return list.length === 0 ? undefined : list;
+  }
+  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
+  return undefined;
 }
 
-/** Entra: the changed attributes only, compared with the app's copy; empty sources are skipped. */
-export function entraChanges(desired: ScimValues, paths: string[], resource: unknown): { changes: Record<string, string>; added: string[] } {
-  const changes: Record<string, string> = {};
+/** Reads one of the mapped SCIM paths from a resource as the server returned it. */
+export function readPath(resource: unknown, path: string): MappedValue | undefined {
+  return normalise(readScimPath(resource, parseScimPath(path)));
+}
+
+/** Same value for the IdP's purposes: scalars compare as text (booleans case-insensitively), lists in order. */
+export function sameValue(a: MappedValue | undefined, b: MappedValue | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  if (Array.isArray(a) || Array.isArray(b)) return JSON.stringify(Array.isArray(a) ? a : [String(a)]) === JSON.stringify(Array.isArray(b) ? b : [String(b)]);
+  if (typeof a === 'boolean' || typeof b === 'boolean') return String(a).toLowerCase() === String(b).toLowerCase();
+  return String(a) === String(b);
+}
+
+export interface EntraDiff {
+  /** Path → value to send. */
+  changes: Record<string, MappedValue>;
+  /** Of those, the ones the app holds no value for (sent with Add). */
+  added: string[];
+  /** Every mapped path that differs, sent or not (old → new). */
+  report: { path: string; old?: MappedValue; new?: MappedValue; sent: boolean; note?: string }[];
+}
+
+/** Entra: the changed attributes only, compared with the app's copy; an emptied source is never sent. */
+export function entraChanges(desired: ScimValues, paths: string[], resource: unknown): EntraDiff {
+  const changes: Record<string, MappedValue> = {};
   const added: string[] = [];
+  const report: EntraDiff['report'] = [];
   for (const path of paths) {
     const want = desired[path];
-    if (want === undefined) continue;
     const have = readPath(resource, path);
-    if (have === want) continue;
+    if (sameValue(have, want)) continue;
+    if (want === undefined) {
+      report.push({ path, old: have!, sent: false, note: 'the source is empty; Entra never sends a null, so the app keeps its value (Entra known issue "Null attribute can\'t be provisioned")' });
+      continue;
+    }
     changes[path] = want;
     // Entra sets an attribute the app holds no value for with Add (ENTRA-1.4).
     if (have === undefined) added.push(path);
+    report.push({ path, ...(have !== undefined ? { old: have } : {}), new: want, sent: true });
   }
-  return { changes, added };
+  return { changes, added, report };
 }
 
-/**
- * Okta pushes the whole app profile in its PUT. The builders' `applyChange` sets plain and URN
- * paths, so the work email travels as the `emails` list Okta sends on create; an empty source
- * removes the attribute (null).
- */
+/** Okta pushes the whole app profile in its PUT: every kept-in-step path, an empty source as null (removed). */
 export function oktaProfile(desired: ScimValues, paths: string[]): Record<string, unknown> {
   const changes: Record<string, unknown> = {};
-  for (const path of paths) {
-    const want = desired[path];
-    if (path === WORK_EMAIL) changes.emails = want === undefined ? null : [{ primary: true, value: want, type: 'work' }];
-    else changes[path] = want ?? null;
-  }
+  for (const path of paths) changes[path] = desired[path] ?? null;
   return changes;
+}
+
+/** Old → new for Okta's PUT, judged against the app's copy it read first. */
+export function oktaReport(desired: ScimValues, paths: string[], resource: unknown): EntraDiff['report'] {
+  const out: EntraDiff['report'] = [];
+  for (const path of paths) {
+    const have = readPath(resource, path);
+    const want = desired[path];
+    if (sameValue(have, want)) continue;
+    out.push({ path, ...(have !== undefined ? { old: have } : {}), ...(want !== undefined ? { new: want } : {}), sent: true });
+  }
+  return out;
 }
 
 /** Which update paths differ between two snapshots of mapped values (the directory-side delta). */
 export function changedPaths(before: ScimValues | undefined, after: ScimValues, paths: string[]): string[] {
-  return paths.filter((p) => (before?.[p] ?? undefined) !== (after[p] ?? undefined));
+  return paths.filter((p) => !sameValue(before?.[p], after[p]));
+}
+
+/** The create body's attributes, in mapping order. */
+export function createAttributes(values: ScimValues): Record<string, MappedValue> {
+  return { ...values };
 }

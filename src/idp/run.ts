@@ -1,29 +1,21 @@
-// One provisioning cycle from files: load the directory (a bad file stops here, before the state
-// is touched), open the state, run the cycle with a fresh recording client, stream the JSONL log,
-// and write the cycle's HTML report.
+// The mock IdP from files: where state and logs go by default, one cycle from a directory file
+// (load it — a bad file stops here, before the state is touched — then run it through an engine),
+// and the admin's Test Connection button on its own.
 import { createHash, randomUUID } from 'node:crypto';
 import { basename, join } from 'node:path';
 import { buildDialectRequest, getDialect, type DialectName } from '../dialects/index.ts';
-import { createClient, type Auth } from '../http/client.ts';
+import { createClient } from '../http/client.ts';
 import type { Exchange } from '../record/types.ts';
+import type { Clock } from './clock.ts';
 import { loadDirectory } from './directory.ts';
+import { IdpEngine, type TargetOptions } from './engine.ts';
 import { errorOf } from './events.ts';
-import { JsonlLog, writeCycleReport } from './log.ts';
+import { matchingAttribute } from './sync-user-provision.ts';
 import type { QuarantineThresholds } from './quarantine.ts';
-import { StateStore } from './state.ts';
-import { matchingAttribute, runCycle } from './sync.ts';
+import type { CycleBehaviour } from './sync-context.ts';
 import type { CycleResult, Directory, ObjectResult } from './types.ts';
 
-export interface TargetOptions {
-  url: string;
-  auth: Auth;
-  headers?: Record<string, string>;
-  timeoutMs?: number;
-  insecure?: boolean;
-  secrets?: string[];
-  /** Requests per second (Entra gallery apps must sustain 25). 0 or absent: unpaced. */
-  rate?: number;
-}
+export type { TargetOptions };
 
 export interface SyncRunOptions extends TargetOptions {
   directoryFile: string;
@@ -31,19 +23,20 @@ export interface SyncRunOptions extends TargetOptions {
   /** State file; `null` keeps state in memory only (one-off runs, tests). Default: defaultStatePath(). */
   statePath?: string | null;
   fresh?: boolean;
-  /** Where the JSONL log and per-cycle HTML go; `null` writes no files. Default reports/idp. */
+  /** Where the log goes; `null` writes no files. Default reports/idp. */
   outDir?: string | null;
   concurrency?: number;
   thresholds?: QuarantineThresholds;
-  onlyUser?: string;
-  onResult?: (result: ObjectResult) => void;
+  behaviour?: Partial<CycleBehaviour>;
+  clock?: Clock;
+  onResult?: (result: ObjectResult, exchanges: readonly Exchange[]) => void;
+  keepResults?: boolean;
 }
 
 export interface SyncRunResult {
   result: CycleResult;
-  exchanges: Exchange[];
   statePath?: string;
-  paths: { jsonl?: string; html?: string };
+  paths: { jsonl?: string; html?: string; index?: string };
 }
 
 export const DEFAULT_OUT_DIR = join('reports', 'idp');
@@ -55,57 +48,28 @@ export function defaultStatePath(directoryFile: string, dialect: string, url: st
 }
 
 export function checkDialect(name: string): DialectName {
-  if (!getDialect(name)) throw new Error(`unknown dialect "${name}" (entra, entra-compliant, okta, okta-aiw)`);
+  if (!getDialect(name)) throw new Error(`unknown dialect "${name}" (entra, entra-compliant, okta, okta-aiw, okta-oig)`);
   return name as DialectName;
 }
 
+/** One cycle from a directory file, through an engine that lives for that cycle. */
 export async function syncOnce(options: SyncRunOptions, directory: Directory = loadDirectory(options.directoryFile)): Promise<SyncRunResult> {
   const statePath = options.statePath === undefined ? defaultStatePath(options.directoryFile, options.dialect, options.url) : options.statePath;
-  const identity = { dialect: options.dialect, target: options.url, directory: directory.file };
-  const state = statePath === null ? StateStore.memory(identity) : StateStore.open(statePath, identity, { fresh: options.fresh ?? false });
-  const client = createClient({
-    baseUrl: options.url,
-    auth: options.auth,
-    headers: options.headers ?? {},
-    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
-    insecure: options.insecure ?? false,
-    secrets: options.secrets ?? [],
-    ...(options.rate ? { ratePerSecond: options.rate } : {}),
-  });
   const outDir = options.outDir === undefined ? DEFAULT_OUT_DIR : options.outDir;
-  const log = outDir === null ? undefined : new JsonlLog(join(outDir, 'provisioning.jsonl'));
-  const cycle = state.state.cycle + 1;
-  // Exchange ids are sequential (`x0001`), so the id is the position; the scan is a fallback.
-  const find = (id: string): Exchange | undefined => {
-    const at = client.exchanges[Number(id.slice(1)) - 1];
-    return at?.id === id ? at : client.exchanges.find((x) => x.id === id);
-  };
-  log?.cycleStart(cycle, { dialect: options.dialect, directory: directory.file, target: options.url });
+  const engine = new IdpEngine({ ...options, directory, statePath, logDir: outDir, keepResults: options.keepResults ?? true });
+  if (options.onResult) engine.on('object', options.onResult);
   try {
-    const result = await runCycle({
-      directory,
-      dialect: options.dialect,
-      client,
-      state,
-      ...(options.thresholds ? { thresholds: options.thresholds } : {}),
-      ...(options.concurrency ? { concurrency: options.concurrency } : {}),
-      ...(options.onlyUser !== undefined ? { onlyUser: options.onlyUser } : {}),
-      onResult: (r) => {
-        log?.object(cycle, r, find);
-        options.onResult?.(r);
-      },
-    });
-    log?.cycleEnd(result);
-    const exchanges = [...client.exchanges];
+    const result = await engine.runCycleNow('run');
     const paths: SyncRunResult['paths'] = {};
-    if (log && outDir !== null) {
-      paths.jsonl = log.path;
-      paths.html = (await writeCycleReport(result, exchanges, outDir)).html;
+    if (engine.log) {
+      paths.jsonl = engine.log.paths.jsonl;
+      paths.index = engine.log.paths.index;
+      const html = engine.cycles().at(-1)?.html;
+      if (html) paths.html = join(engine.log.paths.dir, html);
     }
-    return { result, exchanges, ...(statePath !== null ? { statePath } : {}), paths };
+    return { result, ...(statePath !== null ? { statePath } : {}), paths };
   } finally {
-    state.close();
-    await client.close();
+    await engine.close();
   }
 }
 

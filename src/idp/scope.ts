@@ -1,8 +1,8 @@
 // Who the app gets: assignment (direct or through an assigned group, or everyone when the scope is
 // "all"), scoping filters (clauses AND, filters OR, as in Entra), and whether the account itself is
 // enabled (Entra accountEnabled / soft delete; Okta status).
-import type { Directory, DirectoryUserRecord, ScopingClause } from './types.ts';
-import { LOGIN_ATTRIBUTE } from './vocabulary.ts';
+import type { ClauseOperator, Directory, DirectoryUserRecord, ScopingClause, SourceValue } from './types.ts';
+import { LOGIN_ATTRIBUTE, MULTI_VALUED_SOURCES } from './vocabulary.ts';
 
 export interface UserIntent {
   /** Assigned to the app and in scope: the IdP keeps this user provisioned. */
@@ -17,18 +17,48 @@ export interface UserIntent {
 
 const DEFAULTS: Record<string, string | boolean> = { accountEnabled: true, deleted: false, status: 'ACTIVE' };
 
-export function attributeValue(user: DirectoryUserRecord, attribute: string): string | boolean | undefined {
+export function attributeValue(user: DirectoryUserRecord, attribute: string): SourceValue | undefined {
   const v = user[attribute] ?? DEFAULTS[attribute];
-  return v === '' ? undefined : v;
+  return v === '' || (Array.isArray(v) && v.length === 0) ? undefined : v;
 }
 
 export function loginOf(directory: Directory, user: DirectoryUserRecord): string {
   return String(user[LOGIN_ATTRIBUTE[directory.source]] ?? user.id);
 }
 
-function clauseHolds(user: DirectoryUserRecord, clause: ScopingClause): boolean {
+const OPERATOR_ALIASES: Record<string, ClauseOperator> = { INCLUDES: 'Includes', GREATER_THAN: 'Greater_Than', GREATER_THAN_OR_EQUALS: 'Greater_Than_OR_EQUALS', ENDS_WITH: 'ENDS_WITH' };
+
+/** Entra's spelling of an operator (old files wrote INCLUDES). */
+export function normaliseOperator(op: string): ClauseOperator {
+  return OPERATOR_ALIASES[op.toUpperCase()] ?? (op as ClauseOperator);
+}
+
+const NEEDS_NO_VALUE = new Set<ClauseOperator>(['IS TRUE', 'IS FALSE', 'IS NULL', 'IS NOT NULL']);
+const INTEGER = /^-?\d+$/;
+
+/** Why a clause cannot be evaluated as Entra would (checked when the directory is loaded). */
+export function clauseProblem(clause: ScopingClause, source: 'entra' | 'okta'): { message: string; value?: boolean; attribute?: boolean } | null {
+  if (!NEEDS_NO_VALUE.has(clause.operator) && clause.value === undefined) return { message: `operator ${clause.operator} needs a "value"` };
+  if (clause.operator.includes('REGEX') && clause.value !== undefined) {
+    try {
+      new RegExp(clause.value);
+    } catch (error) {
+      return { message: `not a valid regular expression (${(error as Error).message})`, value: true };
+    }
+  }
+  if (clause.operator.startsWith('Greater_Than') && !INTEGER.test(clause.value ?? '')) return { message: `${clause.operator} compares integers; "${clause.value}" is not one (Entra: "the value … must be an integer")`, value: true };
+  if (MULTI_VALUED_SOURCES.has(clause.attribute)) return { message: `${clause.attribute} is multi-valued; Entra does not filter on multi-valued attributes`, attribute: true };
+  if (source === 'entra' && clause.attribute === 'manager') return { message: 'Entra does not support manager in scoping filters (known issue "Unsupported scoping filters")', attribute: true };
+  return null;
+}
+
+/** One clause for one user, as Entra evaluates it: any comparison with an empty value is false. */
+export function clauseHolds(user: DirectoryUserRecord, clause: ScopingClause): boolean {
   const raw = attributeValue(user, clause.attribute);
-  const value = raw === undefined ? undefined : String(raw);
+  if (clause.operator === 'IS NULL') return raw === undefined;
+  if (clause.operator === 'IS NOT NULL') return raw !== undefined;
+  if (raw === undefined || Array.isArray(raw)) return false;
+  const value = String(raw);
   const expected = clause.value ?? '';
   switch (clause.operator) {
     case 'EQUALS':
@@ -36,25 +66,36 @@ function clauseHolds(user: DirectoryUserRecord, clause: ScopingClause): boolean 
     case 'NOT EQUALS':
       return value !== expected;
     case 'IS TRUE':
-      return value === 'true';
+      return value.toLowerCase() === 'true';
     case 'IS FALSE':
-      return value === 'false';
-    case 'IS NULL':
-      return value === undefined;
-    case 'IS NOT NULL':
-      return value !== undefined;
+      return value.toLowerCase() === 'false';
     case 'REGEX MATCH':
-      return value !== undefined && new RegExp(expected).test(value);
+      return new RegExp(expected).test(value);
     case 'NOT REGEX MATCH':
-      return value === undefined || !new RegExp(expected).test(value);
-    case 'INCLUDES':
-      return value !== undefined && value.toLowerCase().includes(expected.toLowerCase());
+      return !new RegExp(expected).test(value);
+    case 'Includes':
+      return value.includes(expected);
     case 'EXCLUDES':
-      return value === undefined || !value.toLowerCase().includes(expected.toLowerCase());
+      return !value.includes(expected);
+    case 'ENDS_WITH':
+      return value.endsWith(expected);
+    case '&':
+      return expected.includes(value);
+    case '!&':
+      return !expected.includes(value);
+    case 'Greater_Than':
+      return INTEGER.test(value) && Number(value) > Number(expected);
+    case 'Greater_Than_OR_EQUALS':
+      return INTEGER.test(value) && Number(value) >= Number(expected);
   }
 }
 
-const describeClause = (c: ScopingClause): string => `${c.attribute} ${c.operator}${c.value !== undefined ? ` "${c.value}"` : ''}`;
+export const describeClause = (c: ScopingClause): string => `${c.attribute} ${c.operator}${c.value !== undefined ? ` "${c.value}"` : ''}`;
+
+/** Every clause of every filter with its result, for provision on demand's scope step. */
+export function scopingDetails(directory: Directory, user: DirectoryUserRecord): { filter: string; clause: string; holds: boolean }[] {
+  return directory.app.scopingFilters.flatMap((f, i) => f.clauses.map((c) => ({ filter: f.name ?? `filter ${i + 1}`, clause: describeClause(c), holds: clauseHolds(user, c) })));
+}
 
 /** Null when in scope; otherwise which clause of each filter the user fails. */
 export function scopingMiss(directory: Directory, user: DirectoryUserRecord): string | null {
@@ -71,6 +112,8 @@ export function scopingMiss(directory: Directory, user: DirectoryUserRecord): st
 
 export interface Entitlements {
   intent(user: DirectoryUserRecord): UserIntent;
+  /** Assigned directly, through a group (its name), or by scope "all". */
+  assignment(user: DirectoryUserRecord): { assigned: boolean; via: string };
   /** Groups the app should hold, in directory order. */
   provisionedGroups: string[];
 }
@@ -82,7 +125,21 @@ export function entitlements(directory: Directory, family: 'entra' | 'okta'): En
   const groupsById = new Map(directory.groups.map((g) => [g.id, g]));
   for (const gid of app.assignedGroups) for (const member of groupsById.get(gid)?.members ?? []) if (!viaGroup.has(member)) viaGroup.set(member, groupsById.get(gid)!.displayName);
 
+  const cache = new WeakMap<DirectoryUserRecord, UserIntent>();
   const intent = (user: DirectoryUserRecord): UserIntent => {
+    const known = cache.get(user);
+    if (known) return known;
+    const computed = computeIntent(user);
+    cache.set(user, computed);
+    return computed;
+  };
+  const assignment = (user: DirectoryUserRecord): { assigned: boolean; via: string } => {
+    if (app.scope === 'all') return { assigned: true, via: 'scope is "Sync all users and groups"' };
+    if (direct.has(user.id)) return { assigned: true, via: 'assigned directly' };
+    if (viaGroup.has(user.id)) return { assigned: true, via: `member of the assigned group ${viaGroup.get(user.id)}` };
+    return { assigned: false, via: 'not assigned (neither directly nor through an assigned group)' };
+  };
+  const computeIntent = (user: DirectoryUserRecord): UserIntent => {
     let entitled = true;
     let why = '';
     if (app.scope === 'assigned' && !direct.has(user.id) && !viaGroup.has(user.id)) {
@@ -124,5 +181,5 @@ export function entitlements(directory: Directory, family: 'entra' | 'okta'): En
     const chosen = family === 'okta' && app.pushGroups ? new Set(app.pushGroups) : app.scope === 'all' ? new Set(all) : new Set(app.assignedGroups);
     provisionedGroups = all.filter((id) => chosen.has(id));
   }
-  return { intent, provisionedGroups };
+  return { intent, assignment, provisionedGroups };
 }

@@ -7,19 +7,31 @@
 // the snapshot; a torn last line (crash while appending) is ignored.
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { MappedValue } from './mapping.ts';
 import type { ObjectError, QuarantineInfo } from './types.ts';
+
+/** Why the IdP disabled an app user: it decides what a later hard delete sends. */
+export type DisabledBecause = 'out-of-scope' | 'disabled' | 'soft-deleted';
 
 export interface UserState {
   /** The id the app returned (Entra/Okta cache it and use it for every later call). */
   targetId: string;
   active: boolean;
   /** Mapped values last pushed, by SCIM path. */
-  values: Record<string, string>;
+  values: Record<string, MappedValue>;
   /** Directory id of the linked manager, and the app id it was linked with. */
   manager?: string;
   managerTargetId?: string;
+  /** Entra: a manager that was not provisioned when this user was; linked only after a restart or a change to the user. */
+  pendingManager?: string;
   /** Okta: a 404 on the stored id; Okta stops for this user until it is unassigned and reassigned. */
   stopped?: string;
+  /** Set when the IdP disabled the user, with why (Entra no longer manages users it disabled for leaving scope). */
+  disabledBecause?: DisabledBecause;
+  /** Entra SkipOutOfScopeDeletions: out of scope and deliberately left as it was. */
+  leftOutOfScope?: boolean;
+  /** A restart cleared the watermark: the next cycle reads the app's copy and compares everything. */
+  stale?: boolean;
 }
 
 export interface GroupState {
@@ -27,16 +39,36 @@ export interface GroupState {
   displayName: string;
   /** Directory user id → app id of each member pushed. */
   members: Record<string, string>;
+  /** The group's directory members when it was last evaluated (Entra re-evaluates a group when they change). */
+  sourceMembers?: string[];
+  /** Entra: members not provisioned when the group was evaluated; added only after a restart or a change to the group. */
+  pendingMembers?: string[];
+  stale?: boolean;
 }
 
 export interface EscrowEntry {
   objectType: string;
   id: string;
+  display?: string;
   action: string;
   attempts: number;
   firstFailedAt: string;
   lastFailedAt: string;
   lastError: ObjectError;
+  /** Entra: when the next retry is due (back-off from the first failure). Absent for Okta tasks. */
+  nextRetryAt?: string;
+  /** Okta: the failure is an admin task, retried only when the admin asks or the object changes. */
+  task?: boolean;
+  /** The admin asked for a retry (Okta task "Retry"). */
+  retryRequested?: boolean;
+  /** What the directory said about the object when it failed; a change is retried at once. */
+  fingerprint?: string;
+}
+
+/** The job no longer runs until it is restarted (Entra: 4 weeks in quarantine, or an escrow older than 28 days). */
+export interface JobDisabled {
+  reason: string;
+  since: string;
 }
 
 export interface LastCycle {
@@ -56,15 +88,35 @@ export interface IdpState {
   users: Record<string, UserState>;
   groups: Record<string, GroupState>;
   escrow: Record<string, EscrowEntry>;
+  /** Users evaluated and skipped (never provisioned), with the fingerprint they were skipped with. */
+  skipped?: Record<string, string>;
   quarantine?: QuarantineInfo;
+  /** Quarantined cycles so far in this quarantine (cycles slow down as it goes on). */
+  quarantineCycles?: number;
+  disabled?: JobDisabled;
   lastCycle?: LastCycle;
+  /** Fingerprint of the mappings and scoping filters the last cycle ran with (Entra restarts when they change). */
+  configHash?: string;
+  /** A restart is due at the next cycle, with why (restart, restart --full). */
+  pendingRestart?: { reason: string; full: boolean };
 }
 
 type JournalEntry =
   | { t: 'user'; id: string; v: UserState | null }
   | { t: 'group'; id: string; v: GroupState | null }
   | { t: 'escrow'; id: string; v: EscrowEntry | null }
-  | { t: 'meta'; cycle?: number; quarantine?: QuarantineInfo | null; lastCycle?: LastCycle };
+  | { t: 'skip'; id: string; v: string | null }
+  | { t: 'meta' } & MetaChange;
+
+export interface MetaChange {
+  cycle?: number;
+  quarantine?: QuarantineInfo | null;
+  quarantineCycles?: number;
+  disabled?: JobDisabled | null;
+  lastCycle?: LastCycle;
+  configHash?: string;
+  pendingRestart?: { reason: string; full: boolean } | null;
+}
 
 export class StateError extends Error {
   constructor(message: string) {
@@ -143,10 +195,16 @@ export class StateStore {
       if (entry.cycle !== undefined) s.cycle = entry.cycle;
       if (entry.quarantine === null) delete s.quarantine;
       else if (entry.quarantine !== undefined) s.quarantine = entry.quarantine;
+      if (entry.quarantineCycles !== undefined) s.quarantineCycles = entry.quarantineCycles;
+      if (entry.disabled === null) delete s.disabled;
+      else if (entry.disabled !== undefined) s.disabled = entry.disabled;
       if (entry.lastCycle !== undefined) s.lastCycle = entry.lastCycle;
+      if (entry.configHash !== undefined) s.configHash = entry.configHash;
+      if (entry.pendingRestart === null) delete s.pendingRestart;
+      else if (entry.pendingRestart !== undefined) s.pendingRestart = entry.pendingRestart;
       return;
     }
-    const table = entry.t === 'user' ? s.users : entry.t === 'group' ? s.groups : s.escrow;
+    const table = entry.t === 'user' ? s.users : entry.t === 'group' ? s.groups : entry.t === 'skip' ? (s.skipped ??= {}) : s.escrow;
     if (entry.v === null) delete table[entry.id];
     else (table as Record<string, unknown>)[entry.id] = entry.v;
   }
@@ -166,7 +224,8 @@ export class StateStore {
   }
 
   setUser(id: string, value: UserState | null): void {
-    this.record({ t: 'user', id, v: value === null ? null : structuredClone(value) });
+    // The caller hands over a fresh object; values are plain data, so a shallow copy isolates it.
+    this.record({ t: 'user', id, v: value === null ? null : { ...value, values: { ...value.values } } });
   }
 
   group(id: string): GroupState | undefined {
@@ -174,7 +233,7 @@ export class StateStore {
   }
 
   setGroup(id: string, value: GroupState | null): void {
-    this.record({ t: 'group', id, v: value === null ? null : structuredClone(value) });
+    this.record({ t: 'group', id, v: value === null ? null : { ...value, members: { ...value.members } } });
   }
 
   escrow(key: string): EscrowEntry | undefined {
@@ -186,8 +245,45 @@ export class StateStore {
     this.record({ t: 'escrow', id: key, v: value });
   }
 
-  setMeta(meta: { cycle?: number; quarantine?: QuarantineInfo | null; lastCycle?: LastCycle }): void {
+  setMeta(meta: MetaChange): void {
     this.record({ t: 'meta', ...meta });
+  }
+
+  /** The fingerprint a never-provisioned user was last skipped with. */
+  skipped(id: string): string | undefined {
+    return this.state.skipped?.[id];
+  }
+
+  setSkipped(id: string, fingerprint: string | null): void {
+    if (fingerprint === null && this.state.skipped?.[id] === undefined) return;
+    if (fingerprint !== null && this.state.skipped?.[id] === fingerprint) return;
+    this.record({ t: 'skip', id, v: fingerprint });
+  }
+
+  /**
+   * Entra's Restart provisioning: clears escrow, quarantine and the watermark (every object is
+   * evaluated again against the app's copy) but keeps the links to app objects; `full` also breaks
+   * the links, so every user is matched again (Graph restart with resetScope Full).
+   */
+  restart(full: boolean): void {
+    const s = this.state;
+    for (const key of Object.keys(s.escrow)) this.setEscrow(key, null);
+    for (const id of Object.keys(s.skipped ?? {})) this.setSkipped(id, null);
+    this.setMeta({ quarantine: null, quarantineCycles: 0, disabled: null, pendingRestart: null });
+    for (const [id, u] of Object.entries(s.users)) {
+      if (full) this.setUser(id, null);
+      else {
+        const { pendingManager: _p, leftOutOfScope: _l, ...rest } = u;
+        this.setUser(id, { ...rest, stale: true });
+      }
+    }
+    for (const [id, g] of Object.entries(s.groups)) {
+      if (full) this.setGroup(id, null);
+      else {
+        const { pendingMembers: _p, ...rest } = g;
+        this.setGroup(id, { ...rest, stale: true });
+      }
+    }
   }
 
   /** Rewrites the snapshot (temp file + rename) and drops the journal it now contains. */

@@ -1,21 +1,49 @@
 // What the user, manager and group phases of a cycle share; the cycle builds it once.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { createHash } from 'node:crypto';
 import type { DialectName } from '../dialects/index.ts';
+import type { EscrowSchedule } from './escrow.ts';
 import type { EventSender } from './events.ts';
+import type { MappingPlan } from './mapping.ts';
 import { loginOf, type Entitlements } from './scope.ts';
 import type { CycleLedger } from './sync-ledger.ts';
 import type { StateStore } from './state.ts';
 import type { Directory, DirectoryUserRecord } from './types.ts';
 
+/** Where the services differ from each other or the documents leave room: switches, each with its default. */
+export interface CycleBehaviour {
+  /** When an Entra escrow entry is retried (default `documented`: 6 h, 12 h, 24 h, then daily). */
+  escrowSchedule: EscrowSchedule;
+  /**
+   * Entra writes a manager link, or adds a group member, that was out of scope when the user or
+   * group was provisioned only after a restart or a change to that user or group (known issues
+   * "Manager isn't provisioned", "Member of group not provisioned"). `at-once` links them as soon
+   * as they exist.
+   */
+  relinkReferences: 'on-restart' | 'at-once';
+}
+
+export const DEFAULT_BEHAVIOUR: CycleBehaviour = { escrowSchedule: 'documented', relinkReferences: 'on-restart' };
+
 export interface CycleContext {
   readonly dir: Directory;
+  /** The directory's users by id. */
+  readonly users: ReadonlyMap<string, DirectoryUserRecord>;
   readonly state: StateStore;
   readonly sender: EventSender;
   readonly dialect: DialectName;
   readonly family: 'entra' | 'okta';
   readonly ent: Entitlements;
+  readonly plan: MappingPlan;
   /** The paths kept in step on later cycles ("always" mappings). */
   readonly updatePaths: string[];
   readonly ledger: CycleLedger;
+  readonly behaviour: CycleBehaviour;
+  now(): Date;
+  /** App ids deleted this cycle: the app dropped their memberships itself. */
+  readonly deletedTargets: Set<string>;
+  /** Users created, linked or updated this cycle: Entra re-evaluates their references. */
+  readonly touched: Set<string>;
 }
 
 /** How a user appears in results. */
@@ -32,3 +60,11 @@ export function userRef(ctx: CycleContext, u: DirectoryUserRecord): UserRef {
 export function displayOf(ctx: CycleContext, u: DirectoryUserRecord): string {
   return loginOf(ctx.dir, u);
 }
+
+/** A short digest of what the directory says about an object (an escrowed object that changes is retried at once). */
+export function fingerprint(value: unknown): string {
+  return createHash('sha1').update(JSON.stringify(value)).digest('base64url').slice(0, 16);
+}
+
+/** When the object being processed was picked up (per-object timestamps without threading them through). */
+export const objectStart = new AsyncLocalStorage<string>();

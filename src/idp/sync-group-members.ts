@@ -4,37 +4,48 @@ import type { LifecycleEvent } from '../dialects/index.ts';
 import type { Exchange } from '../record/types.ts';
 import type { EventOutcome } from './events.ts';
 import type { CycleContext } from './sync-context.ts';
+import type { MemberPlan } from './sync-groups.ts';
+import type { GroupState } from './state.ts';
 import type { ObjectAction } from './types.ts';
 
 /** Members as the dialects send them: app id, and the userName when the IdP knows it. */
 export function memberList(ctx: CycleContext, members: Record<string, string>): { value: string; display?: string }[] {
   return Object.entries(members).map(([uid, value]) => {
     const userName = ctx.state.user(uid)?.values.userName;
-    return userName ? { value, display: userName } : { value };
+    return typeof userName === 'string' && userName !== '' ? { value, display: userName } : { value };
   });
 }
 
-/** `members`: app ids of the members the app should hold, by directory user id. */
-export async function syncGroupChanges(ctx: CycleContext, groupId: string, members: Record<string, string>): Promise<void> {
+/** Brings a group's name and members in step with `plan` (the members the app should hold). */
+export async function syncGroupChanges(ctx: CycleContext, groupId: string, plan: MemberPlan, print?: string): Promise<void> {
   const { state, sender, ledger } = ctx;
+  const { members } = plan;
   const g = ctx.dir.groups.find((x) => x.id === groupId)!;
   const st = state.group(g.id)!;
   const base = { objectType: 'group' as const, id: g.id, display: g.displayName, targetId: st.targetId };
   const add = Object.entries(members).filter(([uid, tid]) => st.members[uid] !== tid);
-  // Members whose app user is gone (deleted, relinked) are dropped without a request.
-  const remove = Object.entries(st.members).filter(([uid, tid]) => members[uid] !== tid && state.user(uid)?.targetId === tid);
+  // Members whose app user was deleted (Entra DELETE) or re-created under a new id are dropped
+  // without a request: the app already lost them. Everyone else who left is removed.
+  const gone = (uid: string, tid: string): boolean => ctx.deletedTargets.has(tid) || (state.user(uid) !== undefined && state.user(uid)!.targetId !== tid);
+  const remove = Object.entries(st.members).filter(([uid, tid]) => members[uid] !== tid && !gone(uid, tid));
   const renamed = st.displayName !== g.displayName;
   const membersChanged = add.length > 0 || remove.length > 0;
-  const staleOnly = !renamed && !membersChanged && Object.keys(st.members).some((uid) => members[uid] === undefined);
-  if (staleOnly) state.setGroup(g.id, { ...st, members });
-  if (!renamed && !membersChanged) return;
+  const bookkeeping: Partial<GroupState> = { sourceMembers: plan.sourceMembers, ...(plan.pending.length ? { pendingMembers: plan.pending } : {}) };
+  const withBookkeeping = (next: GroupState): GroupState => {
+    const { pendingMembers: _p, stale: _s, ...rest } = next;
+    return { ...rest, ...bookkeeping };
+  };
+  if (!renamed && !membersChanged) {
+    state.setGroup(g.id, withBookkeeping({ ...st, members }));
+    return;
+  }
   const escape = (out: EventOutcome, action: ObjectAction, event: LifecycleEvent, reason: string): boolean => {
     if (out.ok) return false;
     if (out.notFound || out.error?.status === 404) {
       // The app lost the group: forget the id, so the next cycle matches or creates it again.
       state.setGroup(g.id, null);
     }
-    ledger.result({ ...base, action, outcome: 'failed', reason, ...(out.error ? { error: out.error } : {}), exchanges: out.exchanges, event });
+    ledger.result({ ...base, action, outcome: 'failed', reason, ...(out.error ? { error: out.error } : {}), exchanges: out.exchanges, event, ...(print ? { fingerprint: print } : {}) });
     return true;
   };
 
@@ -86,6 +97,11 @@ export async function syncGroupChanges(ctx: CycleContext, groupId: string, membe
       if (escape({ ...out, exchanges }, 'rename-group', 'renameGroup', reason)) return;
     }
   }
-  state.setGroup(g.id, { targetId: st.targetId, displayName: g.displayName, members });
-  ledger.result({ ...base, action: membersChanged ? 'update-members' : 'rename-group', outcome: 'success', reason, exchanges });
+  state.setGroup(g.id, withBookkeeping({ targetId: st.targetId, displayName: g.displayName, members }));
+  const changes = [
+    ...(renamed ? [{ path: 'displayName', old: st.displayName, new: g.displayName, sent: true }] : []),
+    ...(add.length ? [{ path: 'members (added)', new: add.map(([, tid]) => tid), sent: true }] : []),
+    ...(remove.length ? [{ path: 'members (removed)', old: remove.map(([, tid]) => tid), sent: true }] : []),
+  ];
+  ledger.result({ ...base, action: membersChanged ? 'update-members' : 'rename-group', outcome: 'success', reason, exchanges, changes });
 }

@@ -1,42 +1,86 @@
 // The group phase, after users and manager links: create (or link by displayName) each group
 // assigned to the app with no members, then bring its name and membership in step; groups no
 // longer assigned are deleted (Entra) or unlinked and left in the app (Okta).
+//
+// Who the members are differs per IdP. Entra evaluates a group's members when the group is
+// provisioned or changes in the directory: a member out of scope at that moment is left out and not
+// added later when it comes into scope, only after a restart (known issue "Member of group not
+// provisioned"); a soft-deleted user leaves its groups in Entra, and coming back does not restore
+// the membership in the app (How provisioning works, known limitations). Okta pushes the members of
+// a pushed group who are assigned to the app; unassigning a user leaves its membership as it was
+// (OKTA-2.6), and removing a user from the group removes it in the app.
 import type { CycleContext } from './sync-context.ts';
+import { fingerprint } from './sync-context.ts';
 import { memberList, syncGroupChanges } from './sync-group-members.ts';
+import { escrowDue } from './sync-ledger.ts';
+import { heldInEscrow } from './sync-users.ts';
+import type { DirectoryGroup } from './types.ts';
 
-export async function syncGroups(ctx: CycleContext): Promise<void> {
-  const { dir, state, ledger } = ctx;
+type Pool = (groups: string[], work: (id: string) => Promise<void>) => Promise<void>;
+
+export async function syncGroups(ctx: CycleContext, pool: Pool): Promise<void> {
+  const { dir, state } = ctx;
   const wanted = new Set(ctx.ent.provisionedGroups);
-  for (const g of dir.groups) {
-    if (ledger.stop) return;
-    if (wanted.has(g.id)) await syncGroup(ctx, g.id);
-  }
-  for (const id of Object.keys(state.state.groups)) {
-    if (ledger.stop) return;
-    if (!wanted.has(id)) await syncRemovedGroup(ctx, id);
-  }
+  await pool(dir.groups.filter((g) => wanted.has(g.id)).map((g) => g.id), (id) => syncGroup(ctx, id));
+  if (ctx.ledger.stop) return;
+  await pool(Object.keys(state.state.groups).filter((id) => !wanted.has(id)), (id) => syncRemovedGroup(ctx, id));
 }
 
-/** App ids of the members the app should hold, by directory user id. */
-function desiredMembers(ctx: CycleContext, groupId: string): Record<string, string> {
-  const { dir, state } = ctx;
-  const g = dir.groups.find((x) => x.id === groupId)!;
-  const stored = state.group(groupId)?.members ?? {};
+/** The directory members Entra sees: soft-deleted users are removed from their groups. */
+function effectiveMembers(ctx: CycleContext, g: DirectoryGroup): string[] {
+  if (ctx.family !== 'entra') return g.members;
+  return g.members.filter((uid) => {
+    const u = ctx.users.get(uid);
+    return u !== undefined && u.deleted !== true;
+  });
+}
+
+const sameSet = (a: readonly string[] | undefined, b: readonly string[]): boolean => a !== undefined && a.length === b.length && [...a].sort().join('\n') === [...b].sort().join('\n');
+
+export interface MemberPlan {
+  /** Directory user id → app id of each member the app should hold. */
+  members: Record<string, string>;
+  /** Entra: members left out because they were not provisioned when the group was evaluated. */
+  pending: string[];
+  sourceMembers: string[];
+}
+
+/** Which members the app should hold after this cycle, per IdP (see the header). */
+export function planMembers(ctx: CycleContext, g: DirectoryGroup): MemberPlan {
+  const { state } = ctx;
+  const st = state.group(g.id);
+  const stored = st?.members ?? {};
+  const source = effectiveMembers(ctx, g);
   const out: Record<string, string> = {};
-  for (const uid of g.members) {
-    const st = state.user(uid);
-    if (!st) continue;
-    if (st.stopped) {
-      // Okta has stopped for this user; its memberships are left as they were.
+  if (ctx.family === 'entra') {
+    const evaluate = !st || st.stale === true || !sameSet(st.sourceMembers, source) || ctx.behaviour.relinkReferences === 'at-once';
+    if (!evaluate) {
+      // Nothing changed in the group: the app keeps what it has (minus users the app deleted).
+      for (const [uid, tid] of Object.entries(stored)) if (!ctx.deletedTargets.has(tid) && state.user(uid)?.targetId === tid) out[uid] = tid;
+      return { members: out, pending: st!.pendingMembers ?? [], sourceMembers: source };
+    }
+    const pending: string[] = [];
+    for (const uid of source) {
+      const u = state.user(uid);
+      const user = ctx.users.get(uid)!;
+      if (u && !u.stopped && ctx.ent.intent(user).entitled) out[uid] = u.targetId;
+      else pending.push(uid);
+    }
+    return { members: out, pending, sourceMembers: source };
+  }
+  for (const uid of source) {
+    const u = state.user(uid);
+    if (u?.stopped) {
+      // Okta has stopped for this user; its membership is left as it was.
       if (stored[uid] !== undefined) out[uid] = stored[uid];
       continue;
     }
-    const u = dir.users.find((x) => x.id === uid)!;
-    const intent = ctx.ent.intent(u);
-    // Okta does not update pushed groups on unassignment: the user stays a member (OKTA-2.6).
-    if (intent.entitled || (ctx.family === 'okta' && stored[uid] === st.targetId)) out[uid] = st.targetId;
+    const user = ctx.users.get(uid)!;
+    if (u && ctx.ent.intent(user).entitled) out[uid] = u.targetId;
+    // Unassigned but still in the group: Okta does not update the pushed group (OKTA-2.6).
+    else if (stored[uid] !== undefined) out[uid] = stored[uid];
   }
-  return out;
+  return { members: out, pending: [], sourceMembers: source };
 }
 
 async function syncGroup(ctx: CycleContext, groupId: string): Promise<void> {
@@ -44,23 +88,27 @@ async function syncGroup(ctx: CycleContext, groupId: string): Promise<void> {
   const g = dir.groups.find((x) => x.id === groupId)!;
   const base = { objectType: 'group' as const, id: g.id, display: g.displayName };
   const st = state.group(g.id);
-  const members = desiredMembers(ctx, g.id);
+  const plan = planMembers(ctx, g);
+  const print = fingerprint([g.displayName, plan.members]);
+  const esc = state.escrow(`group:${g.id}`);
+  if (esc && esc.fingerprint === print && !escrowDue(esc, ctx.now())) return heldInEscrow(ctx, base, esc, st?.targetId);
   const aiw = ctx.dialect === 'okta-aiw';
 
   if (!st) {
     if (!dir.app.actions.create) {
-      ledger.result({ ...base, action: 'skip', outcome: 'skipped', reason: 'create is turned off in the app\'s actions', exchanges: [] });
+      ledger.result({ ...base, action: 'skip', outcome: 'skipped', reason: "create is turned off in the app's actions", exchanges: [] });
       return;
     }
-    const out = await ctx.sender.send('createGroup', { displayName: g.displayName, ...(ctx.family === 'entra' ? { externalId: g.id } : {}), ...(aiw ? { members: memberList(ctx, members) } : {}) });
+    const out = await ctx.sender.send('createGroup', { displayName: g.displayName, ...(ctx.family === 'entra' ? { externalId: g.id } : {}), ...(aiw ? { members: memberList(ctx, plan.members) } : {}) });
     if (!out.ok) {
-      ledger.result({ ...base, action: 'create-group', outcome: 'failed', reason: 'group assigned to the app', ...(out.error ? { error: out.error } : {}), exchanges: out.exchanges, event: 'createGroup' });
+      ledger.result({ ...base, action: 'create-group', outcome: 'failed', reason: 'group assigned to the app', ...(out.error ? { error: out.error } : {}), exchanges: out.exchanges, event: 'createGroup', fingerprint: print });
       return;
     }
     const found = out.created ?? out.matched!;
     const targetId = String(found.id);
     // AIW's create already carried (and then PUT) the members.
-    state.setGroup(g.id, { targetId, displayName: g.displayName, members: aiw && out.created ? members : {} });
+    const carried = aiw && out.created !== undefined;
+    state.setGroup(g.id, { targetId, displayName: g.displayName, members: carried ? plan.members : {}, sourceMembers: plan.sourceMembers, ...(plan.pending.length ? { pendingMembers: plan.pending } : {}) });
     ledger.result({
       ...base,
       action: out.created ? 'create-group' : 'link-group',
@@ -69,10 +117,10 @@ async function syncGroup(ctx: CycleContext, groupId: string): Promise<void> {
       targetId,
       exchanges: out.exchanges,
     });
-    if (!(aiw && out.created)) await syncGroupChanges(ctx, g.id, members);
+    if (!carried) await syncGroupChanges(ctx, g.id, plan, print);
     return;
   }
-  await syncGroupChanges(ctx, g.id, members);
+  await syncGroupChanges(ctx, g.id, plan, print);
 }
 
 async function syncRemovedGroup(ctx: CycleContext, id: string): Promise<void> {

@@ -1,34 +1,50 @@
-// The cycle's bookkeeping: every object's outcome in order, the counts, escrow for failed objects
-// (retried next cycle), and the quarantine check after each outcome that counts toward it.
+// The cycle's bookkeeping: every object's outcome with its timestamps, the counts, escrow for
+// failed objects (Entra: retried on a back-off; Okta: an admin task), and the quarantine check
+// after each outcome that counts toward it.
 import { impactOf, type DialectName, type LifecycleEvent } from '../dialects/index.ts';
 import type { Exchange } from '../record/types.ts';
+import { ENTRA_CODES } from './error-codes.ts';
+import { nextRetry, type EscrowSchedule } from './escrow.ts';
 import type { JobStop } from './events.ts';
 import { escrowThresholdCrossed, type FailureTally, type QuarantineThresholds } from './quarantine.ts';
-import type { StateStore } from './state.ts';
+import type { EscrowEntry, StateStore } from './state.ts';
+import { objectStart } from './sync-context.ts';
 import type { CycleCounts, ObjectResult, QuarantineInfo } from './types.ts';
 
-/** An outcome as the phases report it: the exchanges themselves, and the event a failure belongs to. */
-export type OutcomeReport = Omit<ObjectResult, 'exchangeIds'> & { exchanges: Exchange[]; event?: LifecycleEvent };
+/** An outcome as the phases report it: the exchanges themselves, the event a failure belongs to. */
+export type OutcomeReport = Omit<ObjectResult, 'exchangeIds'> & { exchanges: Exchange[]; event?: LifecycleEvent; fingerprint?: string };
 
 export interface Stop {
   message: string;
   quarantine?: QuarantineInfo;
+  /** The job was disabled (escrow older than 28 days). */
+  disable?: string;
 }
+
+export type ResultListener = (result: ObjectResult, exchanges: readonly Exchange[]) => void;
 
 export interface LedgerOptions {
   state: StateStore;
   dialect: DialectName;
+  family: 'entra' | 'okta';
   thresholds: QuarantineThresholds;
+  escrowSchedule: EscrowSchedule;
   now: () => Date;
-  onResult?: (result: ObjectResult) => void;
+  onResult?: ResultListener;
+  /** Keep every result in memory (tests, small runs); otherwise only notable ones, capped. */
+  keepResults: boolean;
 }
 
-const emptyCounts = (): CycleCounts => ({ created: 0, linked: 0, updated: 0, disabled: 0, enabled: 0, deleted: 0, managers: 0, groups: 0, failed: 0, skipped: 0, unchanged: 0 });
+/** Failed, escrowed, stopped and skipped results kept in memory when `keepResults` is off. */
+const NOTABLE_CAP = 1000;
+
+export const emptyCounts = (): CycleCounts => ({ created: 0, linked: 0, updated: 0, disabled: 0, enabled: 0, deleted: 0, managers: 0, groups: 0, failed: 0, skipped: 0, escrowed: 0, unchanged: 0 });
 
 export class CycleLedger {
   readonly results: ObjectResult[] = [];
   readonly counts = emptyCounts();
   private readonly tally: FailureTally = { events: 0, failures: 0, referenceFailures: 0 };
+  private notable = 0;
   /** Set once the job stops or is quarantined; the phases send nothing more. */
   stop: Stop | undefined;
 
@@ -36,42 +52,76 @@ export class CycleLedger {
 
   /** Log an object's outcome: escrow it (or clear its escrow), count it, then check the thresholds. */
   result(r: OutcomeReport): void {
-    const { exchanges, event, ...rest } = r;
+    const { exchanges, event, fingerprint, ...rest } = r;
     const result: ObjectResult = { ...rest, exchangeIds: exchanges.map((x) => x.id) };
+    if (result.error && !result.error.code && this.o.family === 'entra' && r.outcome === 'skipped') result.error.code = ENTRA_CODES.skipped;
     const key = `${r.objectType}:${r.id}`;
     if (r.objectType !== 'job') {
-      if (r.outcome === 'failed') {
-        const previous = this.o.state.escrow(key);
-        const at = this.o.now().toISOString();
-        const attempts = (previous?.attempts ?? 0) + 1;
-        this.o.state.setEscrow(key, { objectType: r.objectType, id: r.id, action: r.action, attempts, firstFailedAt: previous?.firstFailedAt ?? at, lastFailedAt: at, lastError: r.error ?? { message: 'failed' } });
-        result.attempts = attempts;
-        if (event) result.impact = impactOf(this.o.dialect, event);
-      } else {
-        this.o.state.setEscrow(key, null);
-      }
+      if (r.outcome === 'failed') this.escrow(key, result, event, fingerprint);
+      else if (r.outcome !== 'escrowed') this.o.state.setEscrow(key, null);
     }
-    this.record(result);
-    if (r.objectType !== 'job' && r.outcome !== 'skipped' && !this.stop) {
+    this.record(result, exchanges);
+    if (r.objectType !== 'job' && r.outcome !== 'skipped' && r.outcome !== 'escrowed' && !this.stop) {
       const why = escrowThresholdCrossed(this.tally, this.o.thresholds);
       if (why) this.stop = { message: `quarantined: ${why}`, quarantine: { reason: 'EncounteredEscrowProportionThreshold', message: why, since: this.o.now().toISOString() } };
     }
   }
 
+  private escrow(key: string, result: ObjectResult, event: LifecycleEvent | undefined, fingerprint: string | undefined): void {
+    const { state, family } = this.o;
+    const previous = state.escrow(key);
+    const now = this.o.now();
+    const at = now.toISOString();
+    const attempts = (previous?.attempts ?? 0) + 1;
+    const firstFailedAt = previous?.firstFailedAt ?? at;
+    const entry: EscrowEntry = {
+      objectType: result.objectType,
+      id: result.id,
+      display: result.display,
+      action: result.action,
+      attempts,
+      firstFailedAt,
+      lastFailedAt: at,
+      lastError: result.error ?? { message: 'failed' },
+      ...(fingerprint !== undefined ? { fingerprint } : {}),
+    };
+    if (family === 'okta') {
+      entry.task = true;
+    } else {
+      const next = nextRetry(this.o.escrowSchedule, new Date(firstFailedAt), now, attempts);
+      if (next === null) {
+        // 28 days of failures: Entra removes the escrow entry and disables the job.
+        state.setEscrow(key, null);
+        this.stop ??= { message: `the job is disabled: ${result.display} has failed for 28 days (escrow expired)`, disable: `${result.display} failed for 28 days; the escrow entry was removed` };
+        result.attempts = attempts;
+        return;
+      }
+      entry.nextRetryAt = next.toISOString();
+      result.nextRetryAt = entry.nextRetryAt;
+    }
+    state.setEscrow(key, entry);
+    result.attempts = attempts;
+    if (event) result.impact = impactOf(this.o.dialect, event);
+  }
+
   /** Log a finished result as it is: counted and reported, no escrow and no threshold check. */
-  record(result: ObjectResult): void {
+  record(result: ObjectResult, exchanges: readonly Exchange[] = []): void {
+    result.startedAt ??= objectStart.getStore() ?? this.o.now().toISOString();
+    result.finishedAt ??= this.o.now().toISOString();
     this.count(result);
-    this.results.push(result);
-    this.o.onResult?.(result);
+    if (this.o.keepResults) this.results.push(result);
+    else if (result.outcome !== 'success' && this.notable < NOTABLE_CAP) {
+      this.notable++;
+      this.results.push(result);
+    }
+    this.o.onResult?.(result, exchanges);
   }
 
   /** The job stopped on a failure that is not one object's (credentials, unreachable, the probe). */
-  jobStopped(error: JobStop): void {
+  jobStopped(error: JobStop, recorded: boolean): void {
     const quarantine: QuarantineInfo | undefined = error.quarantine ? { reason: 'EncounteredQuarantineException', message: error.message, since: this.o.now().toISOString() } : undefined;
-    const last = this.results.at(-1);
-    // The object whose request hit the job-level failure is logged with that exchange.
-    if (error.exchange && !(last && last.exchangeIds.includes(error.exchange.id))) {
-      this.record({ objectType: 'job', id: 'job', display: 'provisioning job', action: 'skip', outcome: 'failed', reason: error.message, ...(error.error ? { error: error.error } : {}), exchangeIds: [error.exchange.id] });
+    if (!recorded && error.exchange) {
+      this.record({ objectType: 'job', id: 'job', display: 'provisioning job', action: 'skip', outcome: 'failed', reason: error.message, ...(error.error ? { error: error.error } : {}), exchangeIds: [error.exchange.id] }, [error.exchange]);
     }
     this.stop = { message: quarantine ? `quarantined: ${error.message}` : error.message, ...(quarantine ? { quarantine } : {}) };
   }
@@ -86,6 +136,10 @@ export class CycleLedger {
     const reference = r.objectType === 'manager' || r.action === 'update-members';
     if (r.outcome === 'skipped') {
       c.skipped++;
+      return;
+    }
+    if (r.outcome === 'escrowed') {
+      c.escrowed++;
       return;
     }
     if (!reference) this.tally.events++;
@@ -104,4 +158,10 @@ export class CycleLedger {
     else if (r.action === 'enable') c.enabled++;
     else if (r.action === 'delete') c.deleted++;
   }
+}
+
+/** Is an escrowed object due for a retry now? Okta tasks wait for the admin. */
+export function escrowDue(entry: EscrowEntry, now: Date): boolean {
+  if (entry.task) return entry.retryRequested === true;
+  return entry.nextRetryAt === undefined || Date.parse(entry.nextRetryAt) <= now.getTime();
 }

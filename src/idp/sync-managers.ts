@@ -1,57 +1,66 @@
-// Manager links, sent once the users exist: Entra PATCHes the enterprise manager reference,
-// Okta carries it in the profile it PUTs. A link waits until the manager itself is provisioned.
+// Entra's manager references, sent once the users exist: a PATCH of the enterprise manager with the
+// manager's id in the app (ENTRA-1.8). A manager who is not provisioned when the user is gets no
+// link, and Entra does not come back for it when the manager arrives: only a restart, or a change to
+// the user itself, re-evaluates the reference (known issue "Manager isn't provisioned").
+// Okta has no such phase: it sends the mapped raw value inline with the profile (OKTA-2.5).
 import type { LifecycleEvent } from '../dialects/index.ts';
-import type { EventOutcome } from './events.ts';
-import { managerMapping } from './mapping.ts';
+import { managerIdOf } from './mapping.ts';
 import { displayOf, type CycleContext } from './sync-context.ts';
-import { oktaStop } from './sync-user-updates.ts';
+import { escrowDue } from './sync-ledger.ts';
+import { heldInEscrow } from './sync-users.ts';
 import type { UserState } from './state.ts';
 import type { DirectoryUserRecord, ObjectAction } from './types.ts';
-import { MANAGER_ATTRIBUTE } from './vocabulary.ts';
 
 export async function syncManager(ctx: CycleContext, u: DirectoryUserRecord): Promise<void> {
   const { dir, state, sender, ledger, ent } = ctx;
-  const mapping = managerMapping(dir);
+  const mapping = ctx.plan.managerReference;
   const st = state.user(u.id);
   if (!mapping || !st || !st.active || st.stopped) return;
   if (mapping.apply === 'on create only' && st.manager !== undefined) return;
   const intent = ent.intent(u);
   if (!intent.entitled || !intent.enabled) return;
-  const managerId = typeof u[MANAGER_ATTRIBUTE[dir.source]] === 'string' ? String(u[MANAGER_ATTRIBUTE[dir.source]]) : undefined;
+  const managerId = managerIdOf(dir, u);
   const managerState = managerId ? state.user(managerId) : undefined;
   const base = { objectType: 'manager' as const, id: u.id, display: displayOf(ctx, u) };
+  const waitsForRestart = ctx.behaviour.relinkReferences === 'on-restart';
+  const esc = state.escrow(`manager:${u.id}`);
+  if (esc && esc.fingerprint === (managerId ?? '') && !escrowDue(esc, ctx.now())) return heldInEscrow(ctx, base, esc, st.targetId);
   if (managerId && (!managerState || managerState.stopped)) {
     if (st.manager === managerId) return;
-    const manager = dir.users.find((x) => x.id === managerId);
-    ledger.result({ ...base, action: 'skip', outcome: 'skipped', reason: `manager ${manager ? displayOf(ctx, manager) : managerId} is not provisioned (${manager ? ent.intent(manager).why || 'not yet created' : 'unknown'}); the link is written once the manager exists`, exchanges: [] });
+    if (st.pendingManager === managerId && waitsForRestart) return;
+    const manager = ctx.users.get(managerId);
+    const why = manager ? ent.intent(manager).why || 'not yet created' : 'unknown';
+    state.setUser(u.id, { ...st, pendingManager: managerId });
+    ledger.result({
+      ...base,
+      action: 'skip',
+      outcome: 'skipped',
+      reason: `manager ${manager ? displayOf(ctx, manager) : managerId} is not provisioned (${why}); ${waitsForRestart ? 'Entra does not link it when the manager arrives later, only after a restart or a change to this user (known issue "Manager isn\'t provisioned")' : 'the link is written once the manager exists'}`,
+      exchanges: [],
+    });
     return;
   }
+  // The manager exists now; a reference left pending waits for a restart or a change to this user.
+  if (st.pendingManager !== undefined && st.pendingManager === managerId && waitsForRestart && !ctx.touched.has(u.id)) return;
   const targetManager = managerState?.targetId;
   if (managerId === st.manager && targetManager === st.managerTargetId) return;
   if (!managerId && st.manager === undefined) return;
 
   let event: LifecycleEvent;
   let action: ObjectAction;
-  let out: EventOutcome;
-  const managerDisplay = managerId ? displayOf(ctx, dir.users.find((x) => x.id === managerId)!) : '';
-  if (ctx.family === 'entra') {
-    if (!targetManager) [event, action] = ['clearManager', 'clear-manager'];
-    else if (st.manager === undefined) [event, action] = ['setManager', 'set-manager'];
-    else [event, action] = ['changeManager', 'change-manager'];
-    out = await sender.send(event, { id: st.targetId, ...(targetManager ? { managerId: targetManager } : {}) });
-  } else {
-    // Okta carries the manager in the profile it PUTs (GET then PUT; OKTA-2.5).
-    event = 'updateUser';
-    action = !targetManager ? 'clear-manager' : st.manager === undefined ? 'set-manager' : 'change-manager';
-    out = await sender.send('updateUser', { id: st.targetId, changes: { [mapping.target]: targetManager ? { value: targetManager } : null } });
-    if (out.notFound) return oktaStop(ctx, { objectType: 'user', id: u.id, display: base.display }, st, out);
-  }
+  if (!targetManager) [event, action] = ['clearManager', 'clear-manager'];
+  else if (st.manager === undefined) [event, action] = ['setManager', 'set-manager'];
+  else [event, action] = ['changeManager', 'change-manager'];
+  const out = await sender.send(event, { id: st.targetId, ...(targetManager ? { managerId: targetManager } : {}) });
+  const managerDisplay = managerId ? displayOf(ctx, ctx.users.get(managerId)!) : '';
   const reason = targetManager ? `manager is ${managerDisplay} (app id ${targetManager})` : 'the manager was removed in the directory';
+  const change = { path: mapping.path.text, ...(st.managerTargetId ? { old: st.managerTargetId } : {}), ...(targetManager ? { new: targetManager } : {}), sent: true };
   if (!out.ok) {
-    ledger.result({ ...base, action, outcome: 'failed', reason, ...(out.error ? { error: out.error } : {}), targetId: st.targetId, exchanges: out.exchanges, event });
+    ledger.result({ ...base, action, outcome: 'failed', reason, ...(out.error ? { error: out.error } : {}), targetId: st.targetId, exchanges: out.exchanges, event, changes: [change], fingerprint: managerId ?? '' });
     return;
   }
-  const next: UserState = { ...state.user(u.id)! };
+  const { pendingManager: _pending, ...rest } = state.user(u.id)!;
+  const next: UserState = rest;
   if (managerId && targetManager) {
     next.manager = managerId;
     next.managerTargetId = targetManager;
@@ -60,5 +69,5 @@ export async function syncManager(ctx: CycleContext, u: DirectoryUserRecord): Pr
     delete next.managerTargetId;
   }
   state.setUser(u.id, next);
-  ledger.result({ ...base, action, outcome: 'success', reason, targetId: st.targetId, exchanges: out.exchanges });
+  ledger.result({ ...base, action, outcome: 'success', reason, targetId: st.targetId, exchanges: out.exchanges, changes: [change] });
 }

@@ -1,20 +1,22 @@
-// A user the app does not know yet: match by the matching attribute, then create it, or link the
-// app user found and push the profile onto it (ENTRA-1.3, OKTA-2.4).
+// A user the app does not know yet: match by each matching attribute in precedence order, then
+// create it, or link the app user found and push the profile onto it (ENTRA-1.3, OKTA-2.4).
 import type { Exchange } from '../record/types.ts';
-import { createArgs, entraChanges, matchingMapping, oktaProfile, type ScimValues } from './mapping.ts';
+import { ENTRA_CODES } from './error-codes.ts';
+import type { EventOutcome } from './events.ts';
+import { entraChanges, matchingMapping, oktaProfile, oktaReport, type MappedValue, type ScimValues } from './mapping.ts';
 import { userRef, type CycleContext } from './sync-context.ts';
 import type { UserState } from './state.ts';
-import type { Directory, DirectoryUserRecord } from './types.ts';
+import type { AttributeChange, Directory, DirectoryUserRecord, ObjectError } from './types.ts';
 
-/** The SCIM attribute the IdP filters on (`userName`, `externalId`, `emails[type eq "work"].value`). */
+/** The SCIM attribute the IdP filters on first (`userName`, `externalId`, `emails[type eq "work"].value`). */
 export function matchingAttribute(directory: Directory): string {
-  return matchingMapping(directory).target;
+  return matchingMapping(directory).path.text;
 }
 
 const isInactive = (resource: Record<string, unknown>): boolean => resource.active === false || String(resource.active).toLowerCase() === 'false';
 
 /** The values the app holds after an update: the kept-in-step paths replaced by the desired ones. */
-export function nextValues(ctx: CycleContext, st: UserState | undefined, desired: ScimValues): ScimValues {
+export function nextValues(ctx: Pick<CycleContext, 'updatePaths'>, st: UserState | undefined, desired: ScimValues): ScimValues {
   const values = { ...(st?.values ?? {}) };
   for (const p of ctx.updatePaths) {
     if (desired[p] === undefined) delete values[p];
@@ -23,52 +25,113 @@ export function nextValues(ctx: CycleContext, st: UserState | undefined, desired
   return values;
 }
 
+/** Old → new for a create: everything is new. */
+export const createdChanges = (values: ScimValues): AttributeChange[] => Object.entries(values).map(([path, value]) => ({ path, new: value, sent: true }));
+
+export interface MatchResult {
+  ok: boolean;
+  exchanges: Exchange[];
+  /** The app user found, and by which attribute. */
+  found?: Record<string, unknown>;
+  attribute?: string;
+  value?: MappedValue;
+  /** Every attribute tried, in precedence order (provision on demand shows them). */
+  tried: { attribute: string; value?: MappedValue; matched: boolean; exchangeIds: string[] }[];
+  error?: ObjectError;
+}
+
+/** Entra evaluates matching attributes one after the other and stops at the first match. */
+export async function matchUser(ctx: Pick<CycleContext, 'sender' | 'plan' | 'family'>, desired: ScimValues): Promise<MatchResult> {
+  const exchanges: Exchange[] = [];
+  const tried: MatchResult['tried'] = [];
+  const candidates = ctx.plan.matching.filter((m) => desired[m.path.text] !== undefined);
+  if (candidates.length === 0) {
+    const first = ctx.plan.matching[0]!;
+    return {
+      ok: false,
+      exchanges,
+      tried,
+      error: { message: `the matching attribute ${first.path.text} is empty (source ${first.source ?? first.expression ?? 'constant'}); the IdP cannot look the user up`, ...(ctx.family === 'entra' ? { code: ENTRA_CODES.importSkipped } : {}) },
+    };
+  }
+  for (const m of candidates) {
+    const value = desired[m.path.text]!;
+    const out: EventOutcome = await ctx.sender.send('matchUser', { attribute: m.path.text, value: String(value) });
+    exchanges.push(...out.exchanges);
+    tried.push({ attribute: m.path.text, value, matched: out.matched !== undefined, exchangeIds: out.exchanges.map((x) => x.id) });
+    if (!out.ok) return { ok: false, exchanges, tried, ...(out.error ? { error: out.error } : {}) };
+    if (out.matched) return { ok: true, exchanges, tried, found: out.matched, attribute: m.path.text, value };
+  }
+  const last = candidates.at(-1)!;
+  return { ok: true, exchanges, tried, attribute: last.path.text, value: desired[last.path.text]! };
+}
+
+/** Okta Identity Governance: the user's entitlements and roles, as the okta-oig dialect sends them on create. */
+function grantArgs(ctx: CycleContext, u: DirectoryUserRecord): Record<string, unknown> {
+  if (ctx.dialect !== 'okta-oig') return {};
+  const list = (field: string): { value: string }[] | undefined => {
+    const raw = u[field];
+    const ids = typeof raw === 'string' ? raw.split(',').map((s) => s.trim()).filter(Boolean) : [];
+    return ids.length > 0 ? ids.map((value) => ({ value })) : undefined;
+  };
+  const entitlements = list('entitlements');
+  const roles = list('roles');
+  return { ...(entitlements ? { entitlements } : {}), ...(roles ? { roles } : {}) };
+}
+
 /** `prior` holds exchanges already sent for this user (Entra's GET that answered 404). */
-export async function provisionUser(ctx: CycleContext, u: DirectoryUserRecord, desired: ScimValues, prior: Exchange[], why: string): Promise<void> {
+export async function provisionUser(ctx: CycleContext, u: DirectoryUserRecord, desired: ScimValues, prior: Exchange[], why: string, print?: string): Promise<void> {
   const { state, sender, ledger } = ctx;
   const base = userRef(ctx, u);
-  const matching = matchingMapping(ctx.dir);
-  const value = desired[matching.target];
-  if (value === undefined) {
-    ledger.result({ ...base, action: 'create', outcome: 'failed', reason: why, error: { message: `the matching attribute ${matching.target} is empty (source ${matching.source ?? 'constant'}); the IdP cannot look the user up` }, exchanges: prior, event: 'createUser' });
+  const match = await matchUser(ctx, desired);
+  const exchanges = [...prior, ...match.exchanges];
+  if (!match.ok) {
+    ledger.result({ ...base, action: 'create', outcome: 'failed', reason: why, ...(match.error ? { error: match.error } : {}), exchanges, event: 'matchUser', ...(print ? { fingerprint: print } : {}) });
     return;
   }
-  const attribute = matchingAttribute(ctx.dir);
-  const out = await sender.send('createUser', { ...createArgs(desired), attribute, value });
-  const exchanges = [...prior, ...out.exchanges];
-  if (!out.ok) {
-    ledger.result({ ...base, action: 'create', outcome: 'failed', reason: why, ...(out.error ? { error: out.error } : {}), exchanges, event: out.exchanges.length > 1 ? 'createUser' : 'matchUser' });
-    return;
-  }
-  if (out.created) {
-    const targetId = String(out.created.id);
+  if (!match.found) {
+    const out = await sender.send('createUser', { attributes: desired, ...grantArgs(ctx, u) }, 'createUser');
+    exchanges.push(...out.exchanges);
+    if (!out.ok) {
+      ledger.result({ ...base, action: 'create', outcome: 'failed', reason: why, ...(out.error ? { error: out.error } : {}), exchanges, event: 'createUser', changes: createdChanges(desired), ...(print ? { fingerprint: print } : {}) });
+      return;
+    }
+    const targetId = String(out.created!.id);
     state.setUser(u.id, { targetId, active: true, values: desired });
-    ledger.result({ ...base, action: 'create', outcome: 'success', reason: `${why}; no app user has ${attribute} eq "${value}"`, targetId, exchanges });
+    ctx.touched.add(u.id);
+    const tried = match.tried.map((t) => `${t.attribute} eq "${String(t.value)}"`).join(', then ');
+    ledger.result({ ...base, action: 'create', outcome: 'success', reason: `${why}; no app user has ${tried}`, targetId, exchanges, changes: createdChanges(desired) });
     return;
   }
   // Found: link it (cache its id) and push the profile instead of creating.
-  const found = out.matched!;
+  const found = match.found;
   const targetId = String(found.id);
   const inactive = isInactive(found);
   state.setUser(u.id, { targetId, active: !inactive, values: {} });
-  const linkWhy = `${why}; an app user already has ${attribute} eq "${value}", so it is linked instead of created`;
+  const linkWhy = `${why}; an app user already has ${match.attribute} eq "${String(match.value)}", so it is linked instead of created`;
+  const fail = (out: EventOutcome, event: 'updateUser' | 'enableUser', changes?: AttributeChange[]): void =>
+    ledger.result({ ...base, action: 'link', outcome: 'failed', reason: linkWhy, ...(out.error ? { error: out.error } : {}), targetId, exchanges, event, ...(changes ? { changes } : {}), ...(print ? { fingerprint: print } : {}) });
+  let changes: AttributeChange[];
   if (ctx.family === 'entra') {
-    const { changes, added } = entraChanges(desired, ctx.updatePaths, found);
-    if (Object.keys(changes).length > 0) {
-      const upd = await sender.send('updateUser', { id: targetId, changes, added });
+    const diff = entraChanges(desired, ctx.updatePaths, found);
+    changes = diff.report;
+    if (Object.keys(diff.changes).length > 0) {
+      const upd = await sender.send('updateUser', { id: targetId, changes: diff.changes, added: diff.added });
       exchanges.push(...upd.exchanges);
-      if (!upd.ok) return ledger.result({ ...base, action: 'link', outcome: 'failed', reason: linkWhy, ...(upd.error ? { error: upd.error } : {}), targetId, exchanges, event: 'updateUser' });
+      if (!upd.ok) return fail(upd, 'updateUser', changes);
     }
     if (inactive) {
       const en = await sender.send('enableUser', { id: targetId });
       exchanges.push(...en.exchanges);
-      if (!en.ok) return ledger.result({ ...base, action: 'link', outcome: 'failed', reason: linkWhy, ...(en.error ? { error: en.error } : {}), targetId, exchanges, event: 'enableUser' });
+      if (!en.ok) return fail(en, 'enableUser', changes);
     }
   } else {
+    changes = oktaReport(desired, ctx.updatePaths, found);
     const upd = await sender.send('updateUser', { id: targetId, changes: { ...oktaProfile(desired, ctx.updatePaths), active: true } });
     exchanges.push(...upd.exchanges);
-    if (!upd.ok) return ledger.result({ ...base, action: 'link', outcome: 'failed', reason: linkWhy, ...(upd.error ? { error: upd.error } : {}), targetId, exchanges, event: 'updateUser' });
+    if (!upd.ok) return fail(upd, 'updateUser', changes);
   }
   state.setUser(u.id, { targetId, active: true, values: nextValues(ctx, undefined, desired) });
-  ledger.result({ ...base, action: 'link', outcome: 'success', reason: linkWhy, targetId, exchanges });
+  ctx.touched.add(u.id);
+  ledger.result({ ...base, action: 'link', outcome: 'success', reason: linkWhy, targetId, exchanges, changes });
 }

@@ -1,99 +1,127 @@
 // Changes to a user the app already holds, per dialect family: update and enable (Entra GETs,
-// then PATCHes only what differs; Okta GETs then PUTs the profile), disable, and Okta's stop when
-// the stored id answers 404.
+// then PATCHes only what differs, and never sends a null; Okta GETs then PUTs the whole profile),
+// disable (remembering why: Entra stops managing users it disabled for leaving scope), and Okta's
+// stop when the stored id answers 404.
 import { impactOf } from '../dialects/index.ts';
 import type { Exchange } from '../record/types.ts';
 import type { EventOutcome } from './events.ts';
-import { entraChanges, oktaProfile, type ScimValues } from './mapping.ts';
+import { entraChanges, oktaProfile, oktaReport, type ScimValues } from './mapping.ts';
 import type { UserIntent } from './scope.ts';
 import { userRef, type CycleContext, type UserRef } from './sync-context.ts';
 import { nextValues, provisionUser } from './sync-user-provision.ts';
-import type { UserState } from './state.ts';
-import type { DirectoryUserRecord, ObjectAction } from './types.ts';
+import type { DisabledBecause, UserState } from './state.ts';
+import type { AttributeChange, DirectoryUserRecord, ObjectAction } from './types.ts';
 
-/** The directory's values for a user, the paths that differ from the app's, and a pending retry. */
+/** The directory's values for a user, the paths that differ from the last push, and a pending retry. */
 export interface UserChange {
   desired: ScimValues;
   changed: string[];
   escrowed: boolean;
+  fingerprint?: string;
 }
 
-function describeChange(changed: string[], active: boolean, escrowed: boolean): string {
+function describeChange(changed: string[], st: UserState, escrowed: boolean): string {
   const parts: string[] = [];
-  if (changed.length > 0) parts.push(`changed: ${changed.join(', ')}`);
-  if (!active) parts.push('assigned, in scope and enabled again');
+  if (changed.length > 0) parts.push(`changed in the directory: ${changed.join(', ')}`);
+  if (!st.active) parts.push('assigned, in scope and enabled again');
+  if (st.stale && changed.length === 0) parts.push('evaluated again after a restart');
   if (escrowed && changed.length === 0) parts.push('retrying after an earlier failure (escrow)');
+  if (st.leftOutOfScope) parts.push('back in scope');
   return parts.join('; ') || 'retry';
 }
 
-export async function entraUpdate(ctx: CycleContext, u: DirectoryUserRecord, st: UserState, { desired, changed, escrowed }: UserChange): Promise<void> {
+const fresh = (st: UserState): UserState => {
+  const { stale: _s, leftOutOfScope: _l, disabledBecause: _d, ...rest } = st;
+  return rest;
+};
+
+export async function entraUpdate(ctx: CycleContext, u: DirectoryUserRecord, st: UserState, { desired, changed, escrowed, fingerprint }: UserChange): Promise<void> {
   const { state, sender, ledger } = ctx;
   const base = userRef(ctx, u);
   const exchanges: Exchange[] = [];
-  const reason = describeChange(changed, st.active, escrowed);
+  const reason = describeChange(changed, st, escrowed);
+  const print = fingerprint ? { fingerprint } : {};
   let sentUpdate = false;
-  if (changed.length > 0 || escrowed) {
+  let report: AttributeChange[] = [];
+  if (changed.length > 0 || escrowed || st.stale) {
     const got = await sender.send('getUser', { id: st.targetId });
     if (got.notFound) {
-      // Entra treats the cached id as gone: it matches again and creates when nothing matches.
+      // Entra treats the cached id as gone (InvalidAnchor): it matches again and creates when nothing matches.
       state.setUser(u.id, null);
-      await provisionUser(ctx, u, desired, got.exchanges, `the cached id ${st.targetId} answered 404, so Entra matches again`);
+      await provisionUser(ctx, u, desired, got.exchanges, `the cached id ${st.targetId} answered 404, so Entra matches again`, fingerprint);
       return;
     }
     exchanges.push(...got.exchanges);
-    if (!got.ok) return ledger.result({ ...base, action: 'update', outcome: 'failed', reason, ...(got.error ? { error: got.error } : {}), targetId: st.targetId, exchanges, event: 'getUser' });
-    const { changes, added } = entraChanges(desired, ctx.updatePaths, got.json);
-    if (Object.keys(changes).length > 0) {
-      const upd = await sender.send('updateUser', { id: st.targetId, changes, added });
+    if (!got.ok) return ledger.result({ ...base, action: 'update', outcome: 'failed', reason, ...(got.error ? { error: got.error } : {}), targetId: st.targetId, exchanges, event: 'getUser', ...print });
+    const diff = entraChanges(desired, ctx.updatePaths, got.json);
+    report = diff.report;
+    if (Object.keys(diff.changes).length > 0) {
+      const upd = await sender.send('updateUser', { id: st.targetId, changes: diff.changes, added: diff.added });
       exchanges.push(...upd.exchanges);
-      if (!upd.ok) return ledger.result({ ...base, action: 'update', outcome: 'failed', reason, ...(upd.error ? { error: upd.error } : {}), targetId: st.targetId, exchanges, event: 'updateUser' });
+      if (!upd.ok) return ledger.result({ ...base, action: 'update', outcome: 'failed', reason, ...(upd.error ? { error: upd.error } : {}), targetId: st.targetId, exchanges, event: 'updateUser', changes: report, ...print });
       sentUpdate = true;
     }
   }
   if (!st.active) {
     const en = await sender.send('enableUser', { id: st.targetId });
     exchanges.push(...en.exchanges);
-    if (!en.ok) return ledger.result({ ...base, action: 'enable', outcome: 'failed', reason, ...(en.error ? { error: en.error } : {}), targetId: st.targetId, exchanges, event: 'enableUser' });
+    if (!en.ok) return ledger.result({ ...base, action: 'enable', outcome: 'failed', reason, ...(en.error ? { error: en.error } : {}), targetId: st.targetId, exchanges, event: 'enableUser', changes: report, ...print });
   }
-  state.setUser(u.id, { ...st, active: true, values: nextValues(ctx, st, desired) });
+  state.setUser(u.id, { ...fresh(st), active: true, values: nextValues(ctx, st, desired) });
+  ctx.touched.add(u.id);
+  if (!sentUpdate && st.active) {
+    // Nothing went out: say why instead of calling it done.
+    const kept = report.filter((c) => !c.sent);
+    const why = kept.length > 0
+      ? `${reason}; nothing sent: ${kept.map((c) => `${c.path} is empty in the directory, but Entra never sends a null, so the app keeps ${JSON.stringify(c.old)}`).join('; ')} (Entra known issue "Null attribute can't be provisioned")`
+      : `${reason}; nothing sent: the app already holds these values`;
+    ledger.result({ ...base, action: 'update', outcome: 'skipped', reason: why, targetId: st.targetId, exchanges, changes: report });
+    return;
+  }
   const action: ObjectAction = !st.active && !sentUpdate ? 'enable' : 'update';
-  ledger.result({ ...base, action, outcome: 'success', reason: sentUpdate || !st.active ? reason : `${reason}; the app already holds these values`, targetId: st.targetId, exchanges });
+  ledger.result({ ...base, action, outcome: 'success', reason, targetId: st.targetId, exchanges, changes: report });
 }
 
-export async function oktaUpdate(ctx: CycleContext, u: DirectoryUserRecord, st: UserState, { desired, changed, escrowed }: UserChange): Promise<void> {
+export async function oktaUpdate(ctx: CycleContext, u: DirectoryUserRecord, st: UserState, { desired, changed, escrowed, fingerprint }: UserChange): Promise<void> {
   const { state, sender, ledger } = ctx;
   const base = userRef(ctx, u);
   const exchanges: Exchange[] = [];
-  const reason = describeChange(changed, st.active, escrowed);
+  const reason = describeChange(changed, st, escrowed);
+  const print = fingerprint ? { fingerprint } : {};
+  let report: AttributeChange[] = [];
   if (!st.active) {
     const en = await sender.send('enableUser', { id: st.targetId });
     if (en.notFound) return oktaStop(ctx, base, st, en);
     exchanges.push(...en.exchanges);
-    if (!en.ok) return ledger.result({ ...base, action: 'enable', outcome: 'failed', reason, ...(en.error ? { error: en.error } : {}), targetId: st.targetId, exchanges, event: 'enableUser' });
+    if (!en.ok) return ledger.result({ ...base, action: 'enable', outcome: 'failed', reason, ...(en.error ? { error: en.error } : {}), targetId: st.targetId, exchanges, event: 'enableUser', ...print });
     state.setUser(u.id, { ...st, active: true });
   }
-  if (changed.length > 0 || escrowed) {
+  if (changed.length > 0 || escrowed || st.stale) {
     const upd = await sender.send('updateUser', { id: st.targetId, changes: oktaProfile(desired, ctx.updatePaths) });
     if (upd.notFound) return oktaStop(ctx, base, st, { ...upd, exchanges: [...exchanges, ...upd.exchanges] });
     exchanges.push(...upd.exchanges);
-    if (!upd.ok) return ledger.result({ ...base, action: 'update', outcome: 'failed', reason, ...(upd.error ? { error: upd.error } : {}), targetId: st.targetId, exchanges, event: 'updateUser' });
+    // Old → new from the GET Okta sends before its PUT.
+    report = oktaReport(desired, ctx.updatePaths, upd.exchanges[0]?.response?.json);
+    if (!upd.ok) return ledger.result({ ...base, action: 'update', outcome: 'failed', reason, ...(upd.error ? { error: upd.error } : {}), targetId: st.targetId, exchanges, event: 'updateUser', changes: report, ...print });
   }
-  state.setUser(u.id, { ...st, active: true, values: nextValues(ctx, st, desired) });
-  ledger.result({ ...base, action: changed.length === 0 && !escrowed ? 'enable' : 'update', outcome: 'success', reason, targetId: st.targetId, exchanges });
+  state.setUser(u.id, { ...fresh(st), active: true, values: nextValues(ctx, st, desired) });
+  ledger.result({ ...base, action: changed.length === 0 && !escrowed && !st.stale ? 'enable' : 'update', outcome: 'success', reason, targetId: st.targetId, exchanges, changes: report });
 }
 
-export async function disableUser(ctx: CycleContext, base: UserRef, st: UserState, intent: UserIntent): Promise<void> {
+export async function disableUser(ctx: CycleContext, base: UserRef, st: UserState, intent: UserIntent, fingerprint?: string): Promise<void> {
   const { state, family, ledger } = ctx;
   const out = await ctx.sender.send('disableUser', { id: st.targetId });
   if (out.notFound && family === 'okta') return oktaStop(ctx, base, st, out);
   if (!out.ok && !(out.error?.status === 404 && family === 'entra')) {
-    ledger.result({ ...base, action: 'disable', outcome: 'failed', reason: intent.why, ...(out.error ? { error: out.error } : {}), targetId: st.targetId, exchanges: out.exchanges, event: 'disableUser' });
+    ledger.result({ ...base, action: 'disable', outcome: 'failed', reason: intent.why, ...(out.error ? { error: out.error } : {}), targetId: st.targetId, exchanges: out.exchanges, event: 'disableUser', ...(fingerprint ? { fingerprint } : {}) });
     return;
   }
+  const because: DisabledBecause = !intent.entitled ? 'out-of-scope' : intent.why.startsWith('soft-deleted') ? 'soft-deleted' : 'disabled';
   // Okta's unassignment removes its link to the app user; a reassignment searches again (OKTA-2.7).
   if (family === 'okta' && !intent.entitled) state.setUser(base.id, null);
-  else state.setUser(base.id, { ...st, active: false });
-  ledger.result({ ...base, action: 'disable', outcome: 'success', reason: intent.why, targetId: st.targetId, exchanges: out.exchanges });
+  else state.setUser(base.id, { ...st, active: false, disabledBecause: because });
+  const note = family === 'entra' && because === 'out-of-scope' ? '; Entra stops managing the user: a later delete in Entra sends nothing' : '';
+  ledger.result({ ...base, action: 'disable', outcome: 'success', reason: `${intent.why}${note}`, targetId: st.targetId, exchanges: out.exchanges });
 }
 
 /** Okta stops pushing a user whose stored id answers 404: no search, no create, no retry. */
@@ -101,5 +129,5 @@ export function oktaStop(ctx: CycleContext, base: UserRef, st: UserState, out: E
   const why = `GET of the stored id ${st.targetId} answered 404`;
   ctx.state.setUser(base.id, { ...st, stopped: why });
   ctx.state.setEscrow(`user:${base.id}`, null);
-  ctx.ledger.record({ ...base, action: 'skip', outcome: 'stopped', reason: `${why}: Okta stops here (no search, no create, no automatic retry); unassign and reassign the user`, ...(out.error ? { error: out.error } : {}), targetId: st.targetId, exchangeIds: out.exchanges.map((x) => x.id), impact: impactOf(ctx.dialect, 'getUser') });
+  ctx.ledger.record({ ...base, action: 'skip', outcome: 'stopped', reason: `${why}: Okta stops here (no search, no create, no automatic retry); unassign and reassign the user`, ...(out.error ? { error: out.error } : {}), targetId: st.targetId, exchangeIds: out.exchanges.map((x) => x.id), impact: impactOf(ctx.dialect, 'getUser') }, out.exchanges);
 }

@@ -1,19 +1,34 @@
 // The user phase: what each directory user needs this cycle (create, update, enable, disable,
-// nothing) from its assignment, scope and the IdP's stored state, and what happens to users the
-// IdP provisioned that are gone from the directory.
-import { changedPaths, createValues } from './mapping.ts';
-import { userRef, type CycleContext } from './sync-context.ts';
+// nothing) from its assignment, scope, the IdP's stored state and its escrow, and what happens to
+// users the IdP provisioned that are gone from the directory.
+import { changedPaths, createValues, managerIdOf } from './mapping.ts';
+import { fingerprint, userRef, type CycleContext } from './sync-context.ts';
+import { escrowDue } from './sync-ledger.ts';
 import { provisionUser } from './sync-user-provision.ts';
 import { disableUser, entraUpdate, oktaUpdate } from './sync-user-updates.ts';
-import type { DirectoryUserRecord } from './types.ts';
+import type { EscrowEntry } from './state.ts';
+import type { DirectoryUserRecord, ObjectResult } from './types.ts';
+
+/** An escrowed object not yet due: one line that says when it is tried again. */
+export function heldInEscrow(ctx: CycleContext, base: Pick<ObjectResult, 'objectType' | 'id' | 'display'>, esc: EscrowEntry, targetId?: string): void {
+  const since = `failed ${esc.attempts} time(s) since ${esc.firstFailedAt}: ${esc.lastError.status !== undefined ? `HTTP ${esc.lastError.status} ` : ''}${esc.lastError.message}`;
+  const reason = esc.task
+    ? `in Okta's admin task list (${since}); Okta retries only when the admin does (scimproof idp tasks --retry) or the object changes`
+    : `in escrow (${since}); Entra retries it at ${esc.nextRetryAt} or when it changes`;
+  ctx.ledger.result({ ...base, action: 'skip', outcome: 'escrowed', reason, error: esc.lastError, attempts: esc.attempts, ...(esc.nextRetryAt ? { nextRetryAt: esc.nextRetryAt } : {}), ...(targetId ? { targetId } : {}), exchanges: [] });
+}
 
 export async function syncUser(ctx: CycleContext, u: DirectoryUserRecord): Promise<void> {
   const { dir, state, ledger } = ctx;
   const intent = ctx.ent.intent(u);
   const st = state.user(u.id);
-  const desired = createValues(dir, u);
+  const desired = createValues(dir, u, { softDeleted: !intent.entitled || !intent.enabled });
   const wantActive = intent.entitled && intent.enabled && !intent.hold;
   const base = userRef(ctx, u);
+  const print = fingerprint([desired, wantActive, intent.hold, managerIdOf(dir, u) ?? null]);
+
+  const esc = state.escrow(`user:${u.id}`);
+  if (esc && esc.fingerprint === print && !escrowDue(esc, ctx.now())) return heldInEscrow(ctx, base, esc, st?.targetId);
 
   if (st?.stopped) {
     if (!intent.entitled) {
@@ -28,14 +43,22 @@ export async function syncUser(ctx: CycleContext, u: DirectoryUserRecord): Promi
 
   if (!st) {
     if (!wantActive) {
+      // Evaluated and skipped; logged again only when something about the user changes.
+      const skip = `${intent.why}|${print}`;
+      if (state.skipped(u.id) === skip) {
+        ledger.counts.unchanged++;
+        return;
+      }
+      state.setSkipped(u.id, skip);
       ledger.result({ ...base, action: 'skip', outcome: 'skipped', reason: intent.hold && intent.entitled ? intent.why : `not provisioned: ${intent.why}`, exchanges: [] });
       return;
     }
+    state.setSkipped(u.id, null);
     if (!dir.app.actions.create) {
-      ledger.result({ ...base, action: 'skip', outcome: 'skipped', reason: 'create is turned off in the app\'s actions', exchanges: [] });
+      ledger.result({ ...base, action: 'skip', outcome: 'skipped', reason: "create is turned off in the app's actions", exchanges: [] });
       return;
     }
-    await provisionUser(ctx, u, desired, [], 'assigned and in scope');
+    await provisionUser(ctx, u, desired, [], 'assigned and in scope', print);
     return;
   }
 
@@ -45,33 +68,48 @@ export async function syncUser(ctx: CycleContext, u: DirectoryUserRecord): Promi
       ledger.counts.unchanged++;
       return;
     }
+    if (!intent.entitled && ctx.family === 'entra' && dir.app.skipOutOfScopeDeletions) {
+      if (st.leftOutOfScope) ledger.counts.unchanged++;
+      else {
+        state.setUser(u.id, { ...st, leftOutOfScope: true });
+        ledger.result({ ...base, action: 'skip', outcome: 'skipped', reason: `${intent.why}; SkipOutOfScopeDeletions is on, so Entra leaves the app user as it is and stops managing it`, targetId: st.targetId, exchanges: [] });
+      }
+      return;
+    }
     if (!dir.app.actions.disable) {
       ledger.result({ ...base, action: 'skip', outcome: 'skipped', reason: `${intent.why}, but disable is turned off in the app's actions`, targetId: st.targetId, exchanges: [] });
       return;
     }
-    await disableUser(ctx, base, st, intent);
+    await disableUser(ctx, base, st, intent, print);
     return;
   }
 
   const changed = changedPaths(st.values, desired, ctx.updatePaths);
-  const escrowed = state.escrow(`user:${u.id}`) !== undefined;
-  if (changed.length === 0 && st.active && !escrowed) {
+  const retry = esc !== undefined;
+  if (changed.length === 0 && st.active && !retry && !st.stale && !st.leftOutOfScope) {
+    ledger.counts.unchanged++;
+    return;
+  }
+  if (st.leftOutOfScope && changed.length === 0 && st.active && !retry && !st.stale) {
+    // Back in scope with nothing to change: Entra manages the user again, silently.
+    const { leftOutOfScope: _left, ...rest } = st;
+    state.setUser(u.id, rest);
     ledger.counts.unchanged++;
     return;
   }
   if (!dir.app.actions.update) {
-    ledger.result({ ...base, action: 'skip', outcome: 'skipped', reason: 'update is turned off in the app\'s actions', targetId: st.targetId, exchanges: [] });
+    ledger.result({ ...base, action: 'skip', outcome: 'skipped', reason: "update is turned off in the app's actions", targetId: st.targetId, exchanges: [] });
     return;
   }
   const update = ctx.family === 'entra' ? entraUpdate : oktaUpdate;
-  await update(ctx, u, st, { desired, changed, escrowed });
+  await update(ctx, u, st, { desired, changed, escrowed: retry, fingerprint: print });
 }
 
 /** A user the IdP provisioned is gone from the directory (hard delete). */
 export async function syncRemovedUser(ctx: CycleContext, id: string): Promise<void> {
   const { dir, state, sender, ledger } = ctx;
   const st = state.user(id)!;
-  const base = { objectType: 'user' as const, id, display: st.values.userName ?? id };
+  const base = { objectType: 'user' as const, id, display: String(st.values.userName ?? id) };
   if (st.stopped) {
     state.setUser(id, null);
     return;
@@ -91,9 +129,15 @@ export async function syncRemovedUser(ctx: CycleContext, id: string): Promise<vo
     state.setUser(id, null);
     return;
   }
+  if (st.disabledBecause === 'out-of-scope' || st.leftOutOfScope) {
+    // How provisioning works, known limitations: once unassigned, the user is no longer managed.
+    state.setUser(id, null);
+    ledger.result({ ...base, action: 'forget', outcome: 'skipped', reason: 'hard-deleted in Entra after it left scope: Entra stopped managing this user when it was unassigned, so it sends no DELETE and the app keeps the disabled user', targetId: st.targetId, exchanges: [] });
+    return;
+  }
   if (!dir.app.actions.delete) {
     state.setUser(id, null);
-    ledger.result({ ...base, action: 'skip', outcome: 'skipped', reason: 'hard-deleted in Entra, but delete is turned off in the app\'s actions; the app user stays', targetId: st.targetId, exchanges: [] });
+    ledger.result({ ...base, action: 'skip', outcome: 'skipped', reason: "hard-deleted in Entra, but delete is turned off in the app's actions; the app user stays", targetId: st.targetId, exchanges: [] });
     return;
   }
   const out = await sender.send('deleteUser', { id: st.targetId });
@@ -102,6 +146,7 @@ export async function syncRemovedUser(ctx: CycleContext, id: string): Promise<vo
     ledger.result({ ...base, action: 'delete', outcome: 'failed', reason: 'hard-deleted in Entra', ...(out.error ? { error: out.error } : {}), targetId: st.targetId, exchanges: out.exchanges, event: 'deleteUser' });
     return;
   }
+  ctx.deletedTargets.add(st.targetId);
   state.setUser(id, null);
-  ledger.result({ ...base, action: 'delete', outcome: 'success', reason: gone ? 'hard-deleted in Entra (the app had already removed it)' : 'hard-deleted in Entra', targetId: st.targetId, exchanges: out.exchanges });
+  ledger.result({ ...base, action: 'delete', outcome: 'success', reason: gone ? 'hard-deleted in Entra (the app had already removed it)' : `hard-deleted in Entra${st.disabledBecause === 'soft-deleted' ? ' (30 days after the soft delete, or purged)' : ''}`, targetId: st.targetId, exchanges: out.exchanges });
 }

@@ -5,17 +5,43 @@ export type Source = 'entra' | 'okta';
 export type Apply = 'always' | 'on create only' | 'never';
 
 export interface Mapping {
-  /** A user attribute of the directory's source; absent when `constant` is used. */
+  /** A user attribute of the directory's source (Entra "Direct" mapping). */
   source?: string;
+  /** A fixed value (Entra "Constant"). */
   constant?: string;
+  /** An Entra expression (`Join(" ", [givenName], [surname])`); Entra sources only. */
+  expression?: string;
+  /** Used when the source attribute is empty (Entra "Default value if null"). */
   default?: string;
-  /** SCIM attribute path (`name.familyName`, `emails[type eq "work"].value`, `urn:…:department`). */
+  /**
+   * SCIM attribute path: core (`title`, `name.familyName`), a selected element of a multi-valued
+   * attribute (`phoneNumbers[type eq "mobile"].value`, `addresses[type eq "work"].locality`) or an
+   * extension (`urn:…:enterprise:2.0:User:department`, any URN the app's /Schemas advertises).
+   */
   target: string;
   matching: boolean;
+  /** Order in which matching attributes are tried (1 first); only for matching attributes. */
+  matchingPrecedence?: number;
   apply: Apply;
 }
 
-export type ClauseOperator = 'EQUALS' | 'NOT EQUALS' | 'IS TRUE' | 'IS FALSE' | 'IS NULL' | 'IS NOT NULL' | 'REGEX MATCH' | 'NOT REGEX MATCH' | 'INCLUDES' | 'EXCLUDES';
+/** Entra's scoping operators, as its scoping-filter editor lists them (plus EXCLUDES, kept for old files). */
+export type ClauseOperator =
+  | 'EQUALS'
+  | 'NOT EQUALS'
+  | 'IS TRUE'
+  | 'IS FALSE'
+  | 'IS NULL'
+  | 'IS NOT NULL'
+  | 'REGEX MATCH'
+  | 'NOT REGEX MATCH'
+  | 'Includes'
+  | 'EXCLUDES'
+  | 'ENDS_WITH'
+  | '&'
+  | '!&'
+  | 'Greater_Than'
+  | 'Greater_Than_OR_EQUALS';
 
 export interface ScopingClause {
   attribute: string;
@@ -28,8 +54,11 @@ export interface ScopingFilter {
   clauses: ScopingClause[];
 }
 
+/** A value of a directory user's attribute (multi-valued ones such as proxyAddresses are lists). */
+export type SourceValue = string | boolean | number | string[];
+
 /** A user as written in the directory file: the source's own attribute names. */
-export type DirectoryUserRecord = { id: string } & Record<string, string | boolean | undefined>;
+export type DirectoryUserRecord = { id: string } & Record<string, SourceValue | undefined>;
 
 export interface DirectoryGroup {
   id: string;
@@ -56,6 +85,8 @@ export interface AppConfig {
   pushGroups?: string[];
   actions: AppActions;
   mappings: Mapping[];
+  /** Entra's SkipOutOfScopeDeletions: users leaving scope are left as they are (not disabled). */
+  skipOutOfScopeDeletions: boolean;
 }
 
 export interface Directory {
@@ -63,6 +94,8 @@ export interface Directory {
   file: string;
   name: string;
   source: Source;
+  /** Custom source attributes declared by the file (Entra directory extensions, Okta profile attributes). */
+  customAttributes: string[];
   users: DirectoryUserRecord[];
   groups: DirectoryGroup[];
   app: AppConfig;
@@ -86,16 +119,47 @@ export type ObjectAction =
   | 'update-members'
   | 'delete-group'
   | 'unlink'
+  | 'forget'
   | 'skip'
-  | 'test-connection';
+  | 'test-connection'
+  | 'read-schemas';
 
-export type Outcome = 'success' | 'failed' | 'skipped' | 'stopped';
+/**
+ * success: done; failed: the app refused or the request failed (escrowed, or an Okta task);
+ * skipped: nothing to send, with why; escrowed: held after an earlier failure, not yet due for a
+ * retry (or waiting in Okta's task list); stopped: the IdP gave up on the object (Okta after a 404).
+ */
+export type Outcome = 'success' | 'failed' | 'skipped' | 'escrowed' | 'stopped';
 
 export interface ObjectError {
   status?: number;
   scimType?: string;
   /** The server's own message (the Error body's `detail`), or what went wrong on the wire. */
   message: string;
+  /** The error code Entra's provisioning logs show for this failure, where Entra documents one. */
+  code?: string;
+}
+
+/** One mapped attribute of a provisioned object: what the app had, what the IdP wants, what was sent. */
+export interface AttributeChange {
+  path: string;
+  /** The app's value before (absent: none, or not read). */
+  old?: unknown;
+  /** The value the mapping produces (absent: the source is empty). */
+  new?: unknown;
+  /** False when the IdP leaves the app's value as it is (Entra never sends a null). */
+  sent: boolean;
+  note?: string;
+}
+
+/** One step of provisioning on demand, as Entra's portal shows it. */
+export interface OnDemandStep {
+  name: 'Test connection' | 'Import user' | 'Determine if user is in scope' | 'Match user between source and target' | 'Perform action';
+  outcome: 'success' | 'failed' | 'skipped';
+  reason: string;
+  /** What the portal's "View details" shows for the step. */
+  details?: Record<string, unknown>;
+  exchangeIds: string[];
 }
 
 /** One line of the provisioning log: one thing the IdP did (or decided not to do) to one object. */
@@ -112,9 +176,18 @@ export interface ObjectResult {
   error?: ObjectError;
   /** How many times this object has now failed in a row (escrow). */
   attempts?: number;
+  /** When the IdP tries it again (Entra's escrow back-off), ISO time. */
+  nextRetryAt?: string;
   targetId?: string;
   exchangeIds: string[];
   impact?: string;
+  /** When the IdP started and finished this object (the cycle clock, ISO). */
+  startedAt?: string;
+  finishedAt?: string;
+  /** Attribute by attribute: old → new, and whether it was sent. */
+  changes?: AttributeChange[];
+  /** Provision on demand only: the five steps. */
+  steps?: OnDemandStep[];
 }
 
 export interface QuarantineInfo {
@@ -134,6 +207,7 @@ export interface CycleCounts {
   groups: number;
   failed: number;
   skipped: number;
+  escrowed: number;
   unchanged: number;
 }
 
@@ -150,6 +224,9 @@ export interface CycleResult {
   stopReason?: string;
   quarantine?: QuarantineInfo;
   counts: CycleCounts;
+  /** Every object's result, unless the cycle ran with `keepResults: false` (then only the notable ones, capped). */
   results: ObjectResult[];
   requests: number;
+  /** Why this cycle ran as an initial cycle (restart, changed mappings), when it did. */
+  restartReason?: string;
 }

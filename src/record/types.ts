@@ -24,16 +24,25 @@ export interface RecordedRequest {
   url: string;
   /** Header names lower-cased; secrets already replaced by `[redacted]`. */
   headers: Record<string, string>;
-  /** Body text as sent (secrets redacted). */
+  /** Body text as sent (secrets redacted), cut at the record limit (see `truncated`). */
   body?: string;
+  /** The body is longer than what `body` keeps; `bodySize` says how long (the curl line still sends all of it). */
+  truncated?: boolean;
+  /** Characters of the whole body, when `truncated`. */
+  bodySize?: number;
 }
 
 export interface RecordedResponse {
   status: number;
   headers: Record<string, string>;
-  /** Body text, cut at the transport's capture limit (see `truncated`). */
+  /** Body text, cut at the record limit (see `truncated`). */
   body: string;
+  /** `body` is only the beginning of what the server sent; `sizeNote` says how much there was. */
   truncated?: boolean;
+  /** How large the body was and how much of it was read or kept, for a reader ("2,097,152 bytes read of 209,715,200 announced"). */
+  sizeNote?: string;
+  /** The Content-Encoding the body was decoded from (`gzip`, `deflate`, `br`). */
+  encoding?: string;
   /** The body parsed as JSON when it is JSON; absent when it is not (see `jsonError`). */
   json?: unknown;
   jsonError?: string;
@@ -107,6 +116,8 @@ export interface RunMeta {
   finishedAt: string;
   /** Set when the run could not be made (exit code 2). */
   runError?: string;
+  /** The signal that stopped the run (SIGINT, SIGTERM, SIGHUP). */
+  interrupted?: string;
   /** Set when the run was one shard of several (`--shard 2/3`). */
   shard?: { index: number; total: number };
   /** Set on a record joined from shard records (`scimproof report --merge`): their run ids. */
@@ -126,6 +137,21 @@ export interface CleanupEntry {
   resourceType: string;
   status: 'deleted' | 'kept' | 'failed' | 'gone';
   message?: string;
+  /** The prefixed name the run gave it (userName, displayName or externalId), when known. */
+  name?: string;
+  /** How the run knew of it: the id in its create response, the Location header, a lookup by the name it was sent, or the final sweep by prefix. */
+  foundBy?: 'response' | 'location' | 'lookup' | 'sweep';
+}
+
+/** Something the run created that may still be on the target, with what a person can do about it. */
+export interface Leftover {
+  resourceType: string;
+  /** Where it is, when known. */
+  location?: string;
+  /** The prefixed name it carries, when known. */
+  name?: string;
+  /** Why it is still there (or why it could not be ruled out). */
+  reason: string;
 }
 
 export interface Summary {
@@ -138,13 +164,58 @@ export interface Summary {
   error: number;
 }
 
+/** How one test of a certification programme came out (Microsoft's Logic App words, Okta's Runscope steps). */
+export type ProgrammeTestStatus = 'passed' | 'failed' | 'warning' | 'skipped' | 'error';
+
+export interface ProgrammeTestResult {
+  /** The programme's own name: `Create_User_Test`, `Check status 401`. */
+  name: string;
+  /** What the programme checks, in a sentence. */
+  title: string;
+  category: 'mandatory' | 'optional';
+  /** The programme's grouping: `User provisioning`, `SCIM 2.0 Spec Test`… */
+  group: string;
+  status: ProgrammeTestStatus;
+  /** Why it failed, warned or was skipped; what passed otherwise. */
+  reason: string;
+  /** How the pre-flight mirrors it: what is replayed, what is simulated. */
+  mirrors: string;
+  /** The results (check ids as recorded) this test was judged from. */
+  checkIds: string[];
+  /** Those that failed (or warned, for the programme's optional tests). */
+  failing: string[];
+  /** Failing checks that go beyond what the programme itself tests (scimproof's stricter ones). */
+  failingBeyond: string[];
+}
+
+export interface CertificationReport {
+  programme: 'entra-gallery' | 'okta-oin';
+  label: string;
+  /** The programme's pass rule, in a sentence. */
+  rule: string;
+  /** Would the programme's own test run pass? */
+  passes: boolean;
+  /** … and do scimproof's stricter checks (beyond the programme) pass too? */
+  passesStrict: boolean;
+  headline: string;
+  tests: ProgrammeTestResult[];
+  /** What the pre-flight simulates or cannot see. */
+  notes: string[];
+  /** Only some tests ran (`--test`): no programme verdict is claimed. */
+  partial?: boolean;
+}
+
 export interface RunRecord {
   meta: RunMeta;
   discovery?: Discovery;
   exchanges: Exchange[];
   results: CheckResult[];
   cleanup: CleanupEntry[];
+  /** What the run created and could not delete (or could not rule out); `scimproof clean` removes it. */
+  leftovers?: Leftover[];
   idpVerdicts?: IdpVerdict[];
+  /** Set by `scimproof certify`: the programme's verdict, test by test. */
+  certification?: CertificationReport;
   summary: Summary;
   /** Extra sections reporters may show (fuzz counterexamples, provisioning logs). */
   sections?: ReportSection[];

@@ -48,3 +48,8 @@ export function showValue(value: unknown, maxChars: number): string {
 export function indexExchanges(exchanges: readonly Exchange[]): Map<string, Exchange> {
   return new Map(exchanges.map((exchange) => [exchange.id, exchange]));
 }
+
+/** What a cut request body says about itself. */
+export function requestCut(size: number | undefined, kept: string | undefined): string {
+  return `${size?.toLocaleString('en-US') ?? 'more'} characters were sent, the first ${(kept?.length ?? 0).toLocaleString('en-US')} are kept; the curl line sends all of them`;
+}

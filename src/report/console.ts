@@ -2,7 +2,7 @@
 // then a summary, the IdP verdicts and the path of the HTML report. Colour and line rewriting
 // only on a TTY, and colour never when NO_COLOR is set, unless the caller forces it.
 import type { CheckResult, CheckStatus, RunRecord } from '../record/types.ts';
-import { countStatuses, STATUS_ORDER, verdictOf, type VerdictKind } from './summarize.ts';
+import { cleanCommand, countStatuses, STATUS_ORDER, verdictOf, type VerdictKind } from './summarize.ts';
 
 export interface ConsoleStream {
   write(chunk: string): unknown;
@@ -23,8 +23,13 @@ export interface ReportPaths { html?: string; json?: string; junit?: string }
 export interface ConsoleReporter {
   onScenarioStart(suite: string, scenarioTitle: string): void;
   onResult(result: CheckResult): void;
+  /** A line about the run itself (a 429 wait, the cleanup), between the scenario lines. */
+  onNotice(text: string): void;
   onRunEnd(record: RunRecord, paths: ReportPaths): void;
 }
+
+/** Leftovers listed on the console; the rest are in run.json and the HTML report. */
+const LEFTOVER_LINES = 20;
 
 type Paint = (code: number, text: string) => string;
 
@@ -92,6 +97,14 @@ export function createConsoleReporter(options: ConsoleReporterOptions = {}): Con
       current ??= { label: result.suite, results: [] };
       current.results.push(result);
     },
+    onNotice(text) {
+      clearPending();
+      write(`    ${paint(33, '⏳')} ${paint(90, text)}\n`);
+      if (tty && current) {
+        write(`  ${paint(90, '…')} ${current.label}`);
+        pendingLine = true;
+      }
+    },
     onRunEnd(record, paths) {
       finishScenario();
       const verdict = verdictOf(record);
@@ -105,6 +118,13 @@ export function createConsoleReporter(options: ConsoleReporterOptions = {}): Con
         const mark = v.works ? paint(32, '✓') : paint(31, '✗');
         const tail = v.works ? 'would work' : `would fail: ${v.blocking.map((b) => b.checkId).join(', ') || 'see report'}`;
         write(`  ${mark} ${v.label} — ${tail}\n`);
+      }
+      const leftovers = record.leftovers ?? [];
+      if (leftovers.length > 0) {
+        write(`${paint(31, 'Leftovers:')} ${leftovers.length} resource(s) this run created may still be on the target:\n`);
+        for (const l of leftovers.slice(0, LEFTOVER_LINES)) write(`  ${paint(31, '•')} ${l.resourceType} ${l.name ?? ''}${l.location ? ` ${l.location}` : ''} ${paint(90, `— ${l.reason}`)}\n`);
+        if (leftovers.length > LEFTOVER_LINES) write(`  … and ${leftovers.length - LEFTOVER_LINES} more (all in the run record)\n`);
+        write(`  Remove them with: ${cleanCommand(record, paths.json)}\n`);
       }
       write(`Seed: ${record.meta.seed} (replay with --seed ${record.meta.seed})\n`);
       if (paths.json) write(`Run record: ${paths.json}\n`);

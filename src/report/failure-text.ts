@@ -1,7 +1,7 @@
 // A failing check explained in plain text (JUnit failure bodies, CI logs): the claim, the spec
 // it stands for, what was expected, the exchange that failed and a curl line to reproduce it.
 import type { CheckResult, Exchange } from '../record/types.ts';
-import { showBody, showValue } from './body.ts';
+import { requestCut, showBody, showValue } from './body.ts';
 import { refLink } from './refs.ts';
 
 const BODY_LIMIT = 2000;
@@ -28,11 +28,12 @@ export function exchangeText(exchange: Exchange): string[] {
   const lines = [`Request (${exchange.id}): ${request.method} ${request.url}`];
   for (const [name, value] of Object.entries(request.headers)) lines.push(`  ${name}: ${value}`);
   lines.push(...indentBody(request.body));
+  if (request.truncated) lines.push(`  (body cut: ${requestCut(request.bodySize, request.body)})`);
   if (response) {
     lines.push(`Response: ${response.status} (${exchange.ms} ms)`);
     for (const [name, value] of Object.entries(response.headers)) lines.push(`  ${name}: ${value}`);
     lines.push(...indentBody(response.body, response.json));
-    if (response.truncated) lines.push('  (body cut at the capture limit)');
+    if (response.truncated) lines.push(`  (body cut: ${response.sizeNote ?? 'at the capture limit'})`);
   } else if (transportError) {
     lines.push(`No response: ${transportError.code}: ${transportError.message}`);
   }

@@ -2,6 +2,7 @@
 // traffic in any HAR viewer or hand it to support. Secrets were redacted when the exchange was
 // recorded; each entry names the checks judged from it (`_checkIds`).
 import type { Exchange, RunRecord } from '../record/types.ts';
+import { requestCut } from './body.ts';
 
 const STATUS_TEXT: Record<number, string> = { 200: 'OK', 201: 'Created', 204: 'No Content', 304: 'Not Modified', 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 412: 'Precondition Failed', 413: 'Payload Too Large', 500: 'Internal Server Error' };
 
@@ -21,9 +22,9 @@ function entry(exchange: Exchange, checkIds: string[]): Record<string, unknown> 
       cookies: [],
       headers: headerList(exchange.request.headers),
       queryString: [...url.searchParams].map(([name, value]) => ({ name, value })),
-      ...(exchange.request.body !== undefined ? { postData: { mimeType: requestType, text: exchange.request.body } } : {}),
+      ...(exchange.request.body !== undefined ? { postData: { mimeType: requestType, text: exchange.request.body, ...(exchange.request.truncated ? { comment: `cut: ${requestCut(exchange.request.bodySize, exchange.request.body)}` } : {}) } } : {}),
       headersSize: -1,
-      bodySize: exchange.request.body === undefined ? 0 : Buffer.byteLength(exchange.request.body),
+      bodySize: exchange.request.body === undefined ? 0 : (exchange.request.bodySize ?? Buffer.byteLength(exchange.request.body)),
     },
     response: {
       status: res?.status ?? 0,
@@ -31,7 +32,7 @@ function entry(exchange: Exchange, checkIds: string[]): Record<string, unknown> 
       httpVersion: 'HTTP/1.1',
       cookies: [],
       headers: headerList(res?.headers ?? {}),
-      content: { size: res ? Buffer.byteLength(res.body) : 0, mimeType: res?.headers['content-type'] ?? '', text: res?.body ?? '' },
+      content: { size: res ? Buffer.byteLength(res.body) : 0, mimeType: res?.headers['content-type'] ?? '', text: res?.body ?? '', ...(res?.truncated ? { comment: `cut: ${res.sizeNote ?? 'at the capture limit'}` } : {}) },
       redirectURL: res?.headers.location ?? '',
       headersSize: -1,
       bodySize: res ? Buffer.byteLength(res.body) : 0,

@@ -3,7 +3,7 @@
 import type { CheckResult, RunRecord } from '../record/types.ts';
 import { indexExchanges } from './body.ts';
 import { failureText } from './failure-text.ts';
-import { countStatuses } from './summarize.ts';
+import { cleanCommand, countStatuses } from './summarize.ts';
 import { xmlAttr, xmlText } from './xml.ts';
 
 const seconds = (ms: number | undefined): string => ((ms ?? 0) / 1000).toFixed(3);
@@ -21,8 +21,8 @@ export function renderJunit(record: RunRecord): string {
   const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];
   const runError = record.meta.runError;
   out.push(
-    `<testsuites name="scimproof" tests="${totals.total + (runError ? 1 : 0)}" failures="${totals.fail}" ` +
-      `errors="${totals.error + (runError ? 1 : 0)}" skipped="${totals.skip}" time="${seconds(totalMs)}">`,
+    `<testsuites name="scimproof" tests="${totals.total + (runError ? 1 : 0) + (record.leftovers?.length ? 1 : 0)}" failures="${totals.fail}" ` +
+      `errors="${totals.error + (runError ? 1 : 0) + (record.leftovers?.length ? 1 : 0)}" skipped="${totals.skip}" time="${seconds(totalMs)}">`,
   );
   for (const [suite, results] of suites) {
     const counts = countStatuses(results);
@@ -34,6 +34,16 @@ export function renderJunit(record: RunRecord): string {
     out.push(...properties(record));
     for (const result of results) out.push(...testcase(result, failureText(result, exchanges)));
     out.push('  </testsuite>');
+  }
+  const leftovers = record.leftovers ?? [];
+  if (leftovers.length > 0) {
+    // Resources left on the target turn CI red too, with what they are and the command that removes them.
+    const lines = leftovers.map((l) => `${l.resourceType} ${l.name ?? ''} ${l.location ?? ''} — ${l.reason}`);
+    const message = `${leftovers.length} resource(s) this run created may still be on the target`;
+    out.push(`  <testsuite name="cleanup" tests="1" failures="0" errors="1" skipped="0" time="0.000">`);
+    out.push(`    <testcase name="leftovers" classname="scimproof.cleanup" time="0.000">`);
+    out.push(`      <error message="${xmlAttr(message)}" type="Leftovers">${xmlText(`${lines.join('\n')}\nRemove them with: ${cleanCommand(record)}`)}</error>`);
+    out.push('    </testcase>', '  </testsuite>');
   }
   if (runError) {
     // A run that could not be made must still turn CI red, with the reason where CI shows it.

@@ -81,6 +81,8 @@ function normalise(data: Obj & { meta: Obj; results: Obj[]; exchanges: Obj[] }):
     results,
     exchanges,
     cleanup: Array.isArray(data.cleanup) ? (data.cleanup as RunRecord['cleanup']) : [],
+    // A certification verdict is shown only when it has its tests (a hand-edited record may not).
+    certification: isObj(data.certification) && Array.isArray(data.certification.tests) ? (data.certification as unknown as RunRecord['certification']) : undefined,
     summary: countStatuses(results),
   };
 }

@@ -87,3 +87,9 @@ export function formatDuration(ms: number | undefined): string {
   const minutes = Math.floor(seconds / 60);
   return `${minutes} min ${Math.round(seconds - minutes * 60)} s`;
 }
+
+/** The command that removes a run's leftovers, from its run.json when written, else from its prefix. */
+export function cleanCommand(record: Pick<RunRecord, 'meta'>, runJson?: string): string {
+  const from = runJson ? `--run ${runJson}` : `--url ${record.meta.target} --prefix ${record.meta.prefix}`;
+  return `npx scimproof clean ${from} --token "$SCIM_TOKEN"`;
+}

@@ -1,5 +1,6 @@
 // Writes the report files. run.json goes first: it is the source of truth, so if rendering a
 // later format fails the run is still on disk and `scimproof report run.json` can redo the rest.
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { RunRecord } from '../record/types.ts';
@@ -32,29 +33,56 @@ type Format = 'json' | 'html' | 'junit';
 const FILE_NAMES: Record<Format, string> = { json: 'run.json', html: 'index.html', junit: 'junit.xml' };
 const RENDER: Record<Format, (record: RunRecord) => string> = { json: renderJson, html: renderHtml, junit: renderJunit };
 
-export async function writeReports(record: RunRecord, options: WriteReportsOptions): Promise<WrittenReports> {
-  const written: WrittenReports = { files: [] };
+type Extra = 'har' | 'markdown';
+
+/** Which file gets which rendering, in writing order (run.json first). A path of `-` is standard output. */
+function plan(record: RunRecord, options: WriteReportsOptions): { format: Format | Extra; path: string; render: () => string }[] {
+  const out: { format: Format | Extra; path: string; render: () => string }[] = [];
   for (const format of ['json', 'html', 'junit'] as const) {
     const targets: string[] = [];
     if (options.outDir !== undefined) targets.push(join(options.outDir, FILE_NAMES[format]));
     const explicit = options[format];
     if (explicit !== undefined && !targets.some((t) => resolve(t) === resolve(explicit))) targets.push(explicit);
-    if (targets.length === 0) continue;
-    const text = renderFormat(format, record);
-    for (const target of targets) {
-      await writeText(target, text);
-      written.files.push(target);
-      // An explicitly named file is what the user asked for, so it is the one reported (stdout is not a place to open).
-      if (target !== '-' || written[format] === undefined) written[format] = target;
+    let text: string | undefined;
+    for (const path of targets) out.push({ format, path, render: () => (text ??= renderFormat(format, record)) });
+  }
+  if (options.har !== undefined) out.push({ format: 'har', path: options.har, render: () => renderFormatWith('har', renderHar, record) });
+  if (options.markdown !== undefined) out.push({ format: 'markdown', path: options.markdown, render: () => renderFormatWith('Markdown', renderMarkdown, record) });
+  return out;
+}
+
+function note(written: WrittenReports, format: Format | Extra, path: string): void {
+  written.files.push(path);
+  // An explicitly named file is what the user asked for, so it is the one reported (stdout is not a place to open).
+  if (format !== 'har' && format !== 'markdown' && (path !== '-' || written[format] === undefined)) written[format] = path;
+}
+
+export async function writeReports(record: RunRecord, options: WriteReportsOptions): Promise<WrittenReports> {
+  const written: WrittenReports = { files: [] };
+  for (const { format, path, render } of plan(record, options)) {
+    await writeText(path, render());
+    note(written, format, path);
+  }
+  return written;
+}
+
+/**
+ * The same files, written synchronously: for a process about to exit at once (a second signal),
+ * where nothing asynchronous would still run. Stops at the first file it cannot write.
+ */
+export function writeReportsSync(record: RunRecord, options: WriteReportsOptions): WrittenReports {
+  const written: WrittenReports = { files: [] };
+  for (const { format, path, render } of plan(record, options)) {
+    try {
+      if (path === '-') writeFileSync(process.stdout.fd, render(), 'utf8');
+      else {
+        mkdirSync(dirname(path), { recursive: true });
+        writeFileSync(path, render(), 'utf8');
+      }
+    } catch (error) {
+      throw new Error(writeFailure(path, error));
     }
-  }
-  if (options.har !== undefined) {
-    await writeText(options.har, renderFormatWith('har', renderHar, record));
-    written.files.push(options.har);
-  }
-  if (options.markdown !== undefined) {
-    await writeText(options.markdown, renderFormatWith('Markdown', renderMarkdown, record));
-    written.files.push(options.markdown);
+    note(written, format, path);
   }
   return written;
 }
@@ -71,22 +99,25 @@ function renderFormat(format: Format, record: RunRecord): string {
   return renderFormatWith(format, RENDER[format], record);
 }
 
-/** Writes a report file; the path `-` means standard output (`--json -`). */
 async function writeText(path: string, text: string): Promise<void> {
   if (path === '-') {
-    await new Promise<void>((resolve, reject) => process.stdout.write(text, (error) => (error ? reject(error) : resolve())));
+    await new Promise<void>((done, fail) => process.stdout.write(text, (error) => (error ? fail(error) : done())));
     return;
   }
   try {
     await mkdir(dirname(path), { recursive: true });
     await writeFile(path, text, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'EACCES' || code === 'EPERM' ? 'permission denied'
-      : code === 'ENOTDIR' || code === 'EEXIST' ? 'a parent path is a file, not a directory'
-      : code === 'EISDIR' ? 'it is a directory'
-      : code === 'ENOSPC' ? 'no space left on the device'
-      : (error instanceof Error ? error.message.split('\n', 1)[0] : String(error));
-    throw new Error(`cannot write report file ${path}: ${reason}`);
+    throw new Error(writeFailure(path, error));
   }
+}
+
+function writeFailure(path: string, error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  const reason = code === 'EACCES' || code === 'EPERM' ? 'permission denied'
+    : code === 'ENOTDIR' || code === 'EEXIST' ? 'a parent path is a file, not a directory'
+    : code === 'EISDIR' ? 'it is a directory'
+    : code === 'ENOSPC' ? 'no space left on the device'
+    : (error instanceof Error ? error.message.split('\n', 1)[0] : String(error));
+  return `cannot write report file ${path}: ${reason}`;
 }

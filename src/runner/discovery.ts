@@ -68,6 +68,7 @@ export function describeCapability(name: string): string {
   if (spcFeatures.includes(name)) return `the server does not advertise ${name} (ServiceProviderConfig ${name}.supported is not true)`;
   if (name === 'groups') return 'the server lists no Group resource type in /ResourceTypes';
   if (name === 'users') return 'the server lists no User resource type in /ResourceTypes';
+  if (name === 'scopedQueries') return 'the server answers neither `userName sw` nor `displayName eq` queries, so no query can be limited to the users one scenario created (RFC 7644 §3.4.2.2 lets a server support only some filters)';
   if (name === 'enterpriseUser') return 'the server does not publish the enterprise User extension in /Schemas';
   return `the server lacks ${name}`;
 }

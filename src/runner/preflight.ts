@@ -4,10 +4,15 @@
 import type { Exchange } from '../record/types.ts';
 
 const pathOf = (ex: Exchange): string => new URL(ex.request.url).pathname;
+/** The base path a discovery probe was sent under (its path less the endpoint). */
+const basePathOf = (ex: Exchange): string => pathOf(ex).replace(/\/[^/]*$/, '');
 
 export function diagnoseTarget(exchanges: readonly Exchange[]): string | undefined {
   const probes = exchanges.filter((ex) => ex.origin?.suite === 'discovery');
   if (probes.length === 0) return undefined;
+  // OAuth: no token, no request; the token endpoint's answer is the reason.
+  const noToken = probes.find((ex) => ex.transportError?.code === 'auth');
+  if (noToken && probes.every((ex) => ex.transportError?.code === 'auth')) return noToken.transportError!.message;
   const unreachable = probes.filter((ex) => ex.transportError && ['refused', 'dns', 'tls', 'timeout', 'reset'].includes(ex.transportError.code));
   if (unreachable.length === probes.length) {
     const first = unreachable[0]!;
@@ -15,8 +20,21 @@ export function diagnoseTarget(exchanges: readonly Exchange[]): string | undefin
   }
   const withResponse = probes.filter((ex) => ex.response);
   const authenticated = withResponse.filter((ex) => ex.request.headers.authorization !== undefined);
-  if (authenticated.length > 0 && authenticated.every((ex) => ex.response!.status === 401 || ex.response!.status === 403)) {
-    return `the target rejected the credentials (HTTP ${authenticated[0]!.response!.status} on ${authenticated.map(pathOf).join(', ')}); check --token / SCIM_TOKEN`;
+  const refused = (ex: Exchange): boolean => ex.response!.status === 401 || ex.response!.status === 403;
+  if (authenticated.length > 0 && authenticated.every(refused)) {
+    return `the target rejected the credentials (HTTP ${authenticated[0]!.response!.status} on ${authenticated.map(pathOf).join(', ')}); check --token / SCIM_TOKEN (or the OAuth client credentials)`;
+  }
+  // Discovery documents may be public; the Users endpoint never is. Refused there, with the run's
+  // own credentials, nothing can be tested: a wrong token, not a finding about the server.
+  const users = withResponse.find((ex) => /\/Users$/i.test(pathOf(ex)));
+  const served = withResponse.filter((ex) => ex !== users && ex.response!.status >= 200 && ex.response!.status < 300);
+  if (users && refused(users) && served.length > 0) {
+    const how = users.request.headers.authorization === undefined ? 'no credentials were given (--token, SCIM_TOKEN, --basic or OAuth client credentials)' : 'check --token / SCIM_TOKEN (or the OAuth client credentials)';
+    return `the target rejected the credentials on ${pathOf(users)} (HTTP ${users.response!.status}) although it serves ${served.map(pathOf).join(', ')} without checking them; ${how}`;
+  }
+  // Nothing at all under the base URL: every probe, the Users endpoint included, is a 404.
+  if (withResponse.length === probes.length && withResponse.every((ex) => ex.response!.status === 404)) {
+    return `nothing at ${new URL(probes[0]!.request.url).origin}${basePathOf(probes[0]!)} answers SCIM: ${withResponse.map(pathOf).join(', ')} all answered 404; is --url the SCIM base URL (…/scim/v2)?`;
   }
   const redirected = authenticated.find((ex) => ex.response!.status >= 300 && ex.response!.status < 400);
   if (redirected && authenticated.every((ex) => ex.response!.status >= 300 && ex.response!.status < 400)) {

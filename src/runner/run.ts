@@ -3,8 +3,9 @@
 // credentials, a server that does not speak SCIM, a bad suite file) still ends in a record, with
 // meta.runError set, so a report is written either way.
 import { randomBytes } from 'node:crypto';
-import { createClient, DEFAULT_TIMEOUT_MS, type Auth, type ScimClient } from '../http/client.ts';
-import type { CheckResult, CleanupEntry, Discovery, Exchange, RunRecord, Summary } from '../record/types.ts';
+import { createClient, DEFAULT_TIMEOUT_MS, MAX_RETRY_WAIT_MS, type Auth, type OutgoingRequest, type RateLimitEvent, type ScimClient } from '../http/client.ts';
+import type { CheckResult, CleanupEntry, Discovery, Exchange, Leftover, ReportSection, RunRecord, Summary } from '../record/types.ts';
+import { LeftOutLog } from './left-out-log.ts';
 import { loadSuites, SuiteError } from '../suite/load.ts';
 import type { LoadedSuite } from '../suite/types.ts';
 import { TOOL_NAME, TOOL_VERSION } from '../version.ts';
@@ -12,9 +13,12 @@ import { createRandom } from '../util/random.ts';
 import { CleanupJournal } from './cleanup.ts';
 import { buildDiscovery, requiredAttributes } from './discovery.ts';
 import { runScenario, type ScenarioContext } from './scenario.ts';
+import { probeScope, type ScopeStrategy } from './scope-probe.ts';
+import { filterSupportSection } from './filter-support.ts';
 import { diagnoseTarget } from './preflight.ts';
 import { selector } from './select.ts';
-import { TimeoutBreaker } from './breaker.ts';
+import { RateLimitBreaker, TimeoutBreaker } from './breaker.ts';
+import { CredentialWatch } from './credentials.ts';
 import { staleWaivers, waive, type Baseline } from './baseline.ts';
 import { auditResponses } from '../checks/audit.ts';
 import { computeIdpVerdicts } from './verdict.ts';
@@ -28,6 +32,14 @@ export interface RunEvents {
   onScenarioStart?(suite: string, scenarioTitle: string): void;
   onResult?(result: CheckResult): void;
   onExchange?(exchange: Exchange): void;
+  /** A line for a person while the run goes on (429 waits, cleanup). */
+  onNotice?(text: string): void;
+  /** Called once the run has begun: `snapshot()` is the record as it stands (what a second signal writes). */
+  onLive?(live: LiveRun): void;
+}
+
+export interface LiveRun {
+  snapshot(): RunRecord;
 }
 
 export interface RunOptions {
@@ -55,19 +67,43 @@ export interface RunOptions {
   /** Checks re-levelled by a profile, each with its reason. */
   severity?: SeverityOverride[];
   events?: RunEvents;
+  /** Stops the run (its reason, a signal name such as SIGTERM, is reported); cleanup still runs. */
   signal?: AbortSignal;
   suitesDir?: string;
   /** Budget of the `fuzz` suite (default: a short one); `replay` re-runs stored counterexamples only. */
   fuzz?: FuzzBudget & { replay?: ReplayKey[] };
   /** Run only this shard's scenarios and fuzz properties (see shard.ts); merge the records afterwards. */
   shard?: Shard;
+  /** Time limits, for embedding and tests (defaults: MAX_RETRY_WAIT_MS, CLEANUP_TIME_MS, INTERRUPTED_CLEANUP_TIME_MS). */
+  limits?: { maxRetryWaitMs?: number; cleanupMs?: number; interruptedCleanupMs?: number };
+  /** Starts the embedded target when no url is given (default: the plain reference server). */
+  embedded?: () => Promise<EmbeddedTarget>;
+  /** Programmatic phases run after the suites, over the same client and cleanup journal (`certify`). */
+  phases?: RunPhase[];
 }
 
-interface EmbeddedTarget {
+export interface EmbeddedTarget {
   url: string;
-  token: string;
+  auth: Auth;
   close(): Promise<void>;
 }
+
+/** What a programmatic phase gets: the run's client, what discovery found, and where results go. */
+export interface PhaseContext {
+  client: ScimClient;
+  discovery: Discovery;
+  /** Marks everything the run creates (and is cleaned up at the end). */
+  prefix: string;
+  seed: number;
+  runVars: Record<string, unknown>;
+  selected(checkId: string): boolean;
+  onResult(result: CheckResult): void;
+  aborted(): boolean;
+  /** Announces a group of checks on the console (`scenario` line). */
+  announce(title: string): void;
+}
+
+export type RunPhase = (ctx: PhaseContext) => Promise<void>;
 
 /** Large enough to trip a body limit or a column width, small enough to stay polite; made once. */
 const LONG_STRING = 'x'.repeat(200_000);
@@ -77,6 +113,10 @@ export function newRunId(now = new Date()): string {
   return `${stamp}-${randomBytes(2).toString('hex')}`;
 }
 
+/** How long the cleanup may take in all: normally, and once a signal asked the run to stop (CI kills soon after). */
+export const CLEANUP_TIME_MS = 120_000;
+export const INTERRUPTED_CLEANUP_TIME_MS = 8_000;
+
 export async function runConformance(options: RunOptions): Promise<RunRecord> {
   const startedAt = new Date();
   const runId = newRunId(startedAt);
@@ -85,39 +125,123 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
   const prefix = `spf${runId.slice(-4)}${randomBytes(2).toString('hex')}-`;
   const results: CheckResult[] = [];
   let cleanup: CleanupEntry[] = [];
+  let leftovers: Leftover[] = [];
   let discovery: Discovery = buildDiscovery(undefined, undefined, undefined);
+  let discovered = false;
+  let cleaned = false;
   let runError: string | undefined;
   let embedded: EmbeddedTarget | undefined;
   let client: ScimClient | undefined;
+  let journal: CleanupJournal | undefined;
   let target = options.url ?? '(embedded reference server)';
   let fuzz: FuzzOutcome | undefined;
+  const leftOut = new LeftOutLog();
+  let loaded: LoadedSuite[] = [];
+
+  // One switch stops the sending: a signal, or a breaker that found the run cannot go on.
+  const stopSending = new AbortController();
+  let stoppedAt: number | undefined;
+  const stop = (): void => {
+    stoppedAt ??= Date.now();
+    stopSending.abort();
+  };
+  if (options.signal?.aborted) stop();
+  options.signal?.addEventListener('abort', stop, { once: true });
+  const signalName = (): string => (typeof options.signal?.reason === 'string' ? options.signal.reason : 'Ctrl-C');
+  const breaker = new TimeoutBreaker();
+  const rateLimit = new RateLimitBreaker();
+  const credentials = new CredentialWatch();
+  const maxWaitMs = options.limits?.maxRetryWaitMs ?? MAX_RETRY_WAIT_MS;
+  const cleanupMs = options.limits?.cleanupMs ?? CLEANUP_TIME_MS;
+  const interruptedCleanupMs = options.limits?.interruptedCleanupMs ?? INTERRUPTED_CLEANUP_TIME_MS;
+  const stopReason = (): string | undefined => breaker.reason(options.timeoutMs ?? DEFAULT_TIMEOUT_MS) ?? rateLimit.reason(maxWaitMs) ?? credentials.reason();
+  const interruptedError = (): string => {
+    if (!discovered) return `interrupted (${signalName()}) before discovery finished; no check was judged`;
+    if (!cleaned) return `interrupted (${signalName()}) during the run; stopped again before the cleanup finished`;
+    return `interrupted (${signalName()}); ${leftovers.length === 0 ? 'what was created was cleaned up' : `${leftovers.length} resource(s) it created could not be deleted (listed under Leftovers)`}`;
+  };
+
+  const buildRecord = (): RunRecord => {
+    const error = runError ?? (options.signal?.aborted ? interruptedError() : undefined);
+    const left = cleaned ? leftovers : [...leftovers, ...(journal?.outstanding() ?? [])];
+    return {
+      meta: {
+        runId,
+        tool: TOOL_NAME,
+        version: TOOL_VERSION,
+        node: process.version,
+        target,
+        embedded: !options.url,
+        suites: options.suites,
+        ...(options.profile ? { profile: options.profile } : {}),
+        seed: options.seed,
+        ...(options.shard ? { shard: options.shard } : {}),
+        prefix,
+        startedAt: startedAt.toISOString(),
+        finishedAt: new Date().toISOString(),
+        ...(error ? { runError: error } : {}),
+        ...(options.signal?.aborted ? { interrupted: signalName() } : {}),
+      },
+      discovery,
+      exchanges: [...(client ? client.exchanges : []), ...(fuzz?.exchanges ?? [])],
+      results: [...results],
+      cleanup: [...cleanup, ...(fuzz?.cleanup ?? [])],
+      ...(left.length > 0 ? { leftovers: left } : {}),
+      ...sectionsOf([...leftOut.sections(), ...[filterSupportSection(loaded, results)].filter((s) => s !== undefined), ...(fuzz?.sections ?? [])]),
+      ...(error ? {} : idpVerdictsOf(results)),
+      summary: summarize(results),
+    };
+  };
+  options.events?.onLive?.({ snapshot: buildRecord });
+
+  const notice = (text: string): void => options.events?.onNotice?.(text);
+  const onRateLimit = (event: RateLimitEvent): void => {
+    rateLimit.observe(event);
+    const where = `${event.exchange.request.method} ${new URL(event.exchange.request.url).pathname}`;
+    const asked = event.retryAfter !== undefined ? `Retry-After: ${event.retryAfter}` : 'no Retry-After';
+    if (event.gaveUp) notice(`429 Too Many Requests on ${where}: still rate-limited after ${event.attempt - 1} wait(s); giving up on it`);
+    else notice(`429 Too Many Requests on ${where}: waiting ${formatWait(event.waitMs)} (${asked}, each wait capped at ${formatWait(maxWaitMs)})`);
+    if (rateLimit.tripped) stop();
+  };
+  const afterExchange = async (exchange: Exchange, request: OutgoingRequest, sender: ScimClient): Promise<void> => {
+    await credentials.afterExchange(exchange, request, sender);
+    if (credentials.tripped) stop();
+  };
 
   try {
     // `fuzz` is not a folder of suite files: it runs after the data suites (src/fuzz).
-    const suites = loadSuites(['discovery', ...options.suites.filter((s) => s !== 'discovery' && s !== 'fuzz')], options.suitesDir);
+    const suites = (loaded = loadSuites(['discovery', ...options.suites.filter((s) => s !== 'discovery' && s !== 'fuzz')], options.suitesDir));
     const catalogue = checkCatalogue(suites, { audits: options.suites.includes('core'), fuzz: options.suites.includes('fuzz') });
     checkSelection(options.only ?? [], options.skip ?? [], options.suites, catalogue);
     if (!options.url) {
-      embedded = await startEmbedded();
+      embedded = await (options.embedded ?? startEmbedded)().catch((error: unknown) => {
+        throw new EmbeddedServerError(`could not start the embedded reference server: ${error instanceof Error ? error.message : String(error)}`);
+      });
       target = embedded.url;
     }
-    const auth: Auth = embedded ? { kind: 'bearer', token: embedded.token } : (options.auth ?? { kind: 'none' });
-    let journal: CleanupJournal | undefined;
-    const breaker = new TimeoutBreaker();
-    client = createClient({
-      baseUrl: target,
+    const auth: Auth = embedded ? embedded.auth : (options.auth ?? { kind: 'none' });
+    const shared = {
       auth,
       ...(options.headers ? { headers: options.headers } : {}),
       ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
       insecure: options.insecure ?? false,
       secrets: options.secrets ?? [],
-      onExchange: (ex) => {
-        journal?.observe(ex);
+      stopSignal: stopSending.signal,
+      maxRetryWaitMs: maxWaitMs,
+      onRateLimit,
+      afterExchange,
+    };
+    client = createClient({
+      baseUrl: target,
+      ...shared,
+      onExchange: (ex, request) => {
+        journal?.observe(ex, request);
         breaker.observe(ex);
+        if (breaker.tripped) stop();
         options.events?.onExchange?.(ex);
       },
     });
-    journal = new CleanupJournal(client);
+    journal = new CleanupJournal(client, prefix);
     const random = createRandom(options.seed);
     const runVars: Record<string, unknown> = {
       prefix,
@@ -137,30 +261,57 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
       selected: select,
       onResult: (judged) => {
         const leveled = options.severity?.length ? applySeverity(judged, options.severity) : judged;
-        const r = options.baseline ? waive(leveled, options.baseline) : leveled;
+        const waived = options.baseline ? waive(leveled, options.baseline) : leveled;
+        // What was judged on the answer that showed the run cannot go on is not the server's verdict.
+        const why = rateLimit.tripped || credentials.tripped ? stopReason() : undefined;
+        const r = why && waived.status !== 'pass' && waived.status !== 'skip' ? notJudged(waived, why) : waived;
         results.push(r);
         options.events?.onResult?.(r);
       },
-      aborted: () => (options.signal?.aborted ?? false) || breaker.tripped,
+      aborted: () => stopSending.signal.aborted,
       wrongAuth,
+      onLeftOut: (origin, list) => leftOut.record(origin, list),
     };
     try {
       const [discoverySuite, ...rest] = suites as [LoadedSuite, ...LoadedSuite[]];
       const captured = await runSuite(discoverySuite, ctx, options.events, true);
       discovery = buildDiscovery(captured.spc, captured.schemas, captured.resourceTypes);
       ctx.discovery = discovery;
+      discovered = !ctx.aborted();
       // RFC 7643 §4.1.1 makes userName required whatever /Schemas says.
       runVars.requiredUserAttributes = [...new Set(['userName', ...requiredAttributes(discovery), ...(options.requireAttributes ?? [])])];
       runError = diagnoseTarget(client.exchanges);
+      // Discovery's verdicts on a target the run cannot test (wrong URL, wrong token) are about the
+      // caller's setup, not the server: not charged to it.
+      if (runError) results.forEach((r, i) => (results[i] = r.status === 'pass' || r.status === 'skip' ? r : notJudged(r, runError!)));
+      if (!runError && !ctx.aborted() && (options.suites.includes('core') || options.suites.includes('fuzz'))) {
+        const scope = await probeScope(client, prefix, discovery);
+        discovery.capabilities.scopedQueries = scope !== undefined;
+        if (scope) runVars.scopeStrategy = scope;
+      }
       const inShard = shardCounter(options.shard);
       if (!runError) for (const suite of rest) await runSuite(suite, ctx, options.events, false, options.dialects, inShard);
+      for (const phase of runError ? [] : (options.phases ?? [])) {
+        if (ctx.aborted()) break;
+        await phase({
+          client,
+          discovery,
+          prefix,
+          seed: options.seed,
+          runVars,
+          selected: select,
+          onResult: ctx.onResult,
+          aborted: ctx.aborted,
+          announce: (title) => options.events?.onScenarioStart?.('certify', title),
+        });
+      }
       if (!runError && options.suites.includes('core') && !ctx.aborted()) {
         for (const result of auditResponses(client.exchanges)) if (select(result.checkId)) ctx.onResult(result);
       }
       if (!runError && options.suites.includes('fuzz') && !ctx.aborted()) {
         const { replay, ...budget } = options.fuzz ?? { runs: SUITE_FUZZ_RUNS };
         fuzz = await runFuzzProperties({
-          client: { baseUrl: target, auth, ...(options.headers ? { headers: options.headers } : {}), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}), insecure: options.insecure ?? false, secrets: options.secrets ?? [] },
+          client: { baseUrl: target, ...shared },
           discovery,
           prefix,
           seed: options.seed,
@@ -171,17 +322,33 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
           onProperty: (_checkId, title) => options.events?.onScenarioStart?.('fuzz', title),
           ...(options.events?.onExchange ? { onExchange: options.events.onExchange } : {}),
           aborted: ctx.aborted,
+          cleanupDeadline: () => (stoppedAt !== undefined ? stoppedAt + interruptedCleanupMs : undefined),
           ...(replay ? { replay } : {}),
           ...(options.shard ? { shard: options.shard } : {}),
+          ...(runVars.scopeStrategy ? { scope: runVars.scopeStrategy as ScopeStrategy } : {}),
+          ...(options.requireAttributes ? { requireAttributes: options.requireAttributes } : {}),
         });
       }
       // A shard sees only part of a waiver's checks; `report --merge --baseline` judges staleness.
       if (options.baseline && !options.shard && !ctx.aborted()) for (const stale of staleWaivers(results, options.baseline)) ctx.onResult(stale);
     } finally {
-      runError ??= breaker.reason(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-      cleanup = await journal.clean(options.noCleanup ?? false, breaker.tripped ? { timeoutMs: 3_000, giveUpAfterTimeouts: 2 } : { giveUpAfterTimeouts: 3 });
+      runError ??= stopReason();
+      journal.adopt(fuzz?.unresolved ?? []);
+      if (stopSending.signal.aborted && journal.pending > 0) notice(`cleaning up what this run created (at most ${formatWait(interruptedCleanupMs)})`);
+      const deadline = (stoppedAt ?? Date.now()) + (stoppedAt !== undefined ? interruptedCleanupMs : cleanupMs);
+      const sweep = journal.attempted > 0 || (fuzz?.requests ?? 0) > 0 ? { sweep: { collections: sweepCollections(client, discovery) } } : {};
+      const outcome = await journal.clean({
+        keep: options.noCleanup ?? false,
+        deadline,
+        ...(breaker.tripped ? { timeoutMs: 3_000, giveUpAfterTimeouts: 2 } : { giveUpAfterTimeouts: 3 }),
+        ...sweep,
+      });
+      cleanup = outcome.entries;
+      leftovers = [...outcome.leftovers, ...(fuzz?.leftovers ?? [])];
+      cleaned = true;
     }
   } catch (error) {
+    cleaned = true;
     if (error instanceof SuiteError || error instanceof SelectionError) runError = error.message;
     else if (error instanceof EmbeddedServerError) runError = error.message;
     else {
@@ -190,36 +357,27 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
       if (process.env.SCIMPROOF_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
     }
   } finally {
+    options.signal?.removeEventListener('abort', stop);
     await client?.close();
     await embedded?.close();
   }
-  if (options.signal?.aborted && !runError) runError = 'interrupted (Ctrl-C); what was created was cleaned up';
+  if (options.signal?.aborted && !runError) runError = interruptedError();
+  return buildRecord();
+}
 
-  return {
-    meta: {
-      runId,
-      tool: TOOL_NAME,
-      version: TOOL_VERSION,
-      node: process.version,
-      target,
-      embedded: !options.url,
-      suites: options.suites,
-      ...(options.profile ? { profile: options.profile } : {}),
-      seed: options.seed,
-      ...(options.shard ? { shard: options.shard } : {}),
-      prefix,
-      startedAt: startedAt.toISOString(),
-      finishedAt: new Date().toISOString(),
-      ...(runError ? { runError } : {}),
-    },
-    discovery,
-    exchanges: [...(client ? client.exchanges : []), ...(fuzz?.exchanges ?? [])],
-    results,
-    cleanup: [...cleanup, ...(fuzz?.cleanup ?? [])],
-    ...(fuzz && fuzz.sections.length > 0 ? { sections: fuzz.sections } : {}),
-    ...(runError ? {} : idpVerdictsOf(results)),
-    summary: summarize(results),
-  };
+/** The collections a run sweeps for its prefix: Users, and Groups when the target has them. */
+function sweepCollections(client: ScimClient, discovery: Discovery): string[] {
+  return ['/Users', ...(discovery.capabilities.groups ? ['/Groups'] : [])].map((path) => client.resolve(path));
+}
+
+function formatWait(ms: number): string {
+  return ms >= 1000 ? `${Math.round(ms / 100) / 10} s` : `${ms} ms`;
+}
+
+/** A result that was judged on an answer the run could not trust (rate limit, lost credentials). */
+function notJudged(result: CheckResult, why: string): CheckResult {
+  const { message: _message, expected: _expected, actual: _actual, pointer: _pointer, ...rest } = result;
+  return { ...rest, status: 'skip', reason: `not judged: ${why.split(';')[0]}` };
 }
 
 /** Runs the scenarios of one suite file; for discovery, returns what its steps captured. */
@@ -238,6 +396,10 @@ async function runSuite(suite: LoadedSuite, ctx: ScenarioContext, events: RunEve
   return captured;
 }
 
+function sectionsOf(sections: ReportSection[]): { sections?: ReportSection[] } {
+  return sections.length > 0 ? { sections } : {};
+}
+
 function idpVerdictsOf(results: CheckResult[]): { idpVerdicts?: RunRecord['idpVerdicts'] } {
   const verdicts = computeIdpVerdicts(results);
   return verdicts.length > 0 ? { idpVerdicts: verdicts } : {};
@@ -252,11 +414,7 @@ export function summarize(results: CheckResult[]): Summary {
 class EmbeddedServerError extends Error {}
 
 async function startEmbedded(): Promise<EmbeddedTarget> {
-  try {
-    const { startServer } = await import('../server/index.ts');
-    const server = await startServer({ port: 0, host: '127.0.0.1' });
-    return { url: server.url, token: server.token, close: () => server.close() };
-  } catch (error) {
-    throw new EmbeddedServerError(`could not start the embedded reference server: ${error instanceof Error ? error.message : String(error)}`);
-  }
+  const { startServer } = await import('../server/index.ts');
+  const server = await startServer({ port: 0, host: '127.0.0.1' });
+  return { url: server.url, auth: { kind: 'bearer', token: server.token }, close: () => server.close() };
 }

@@ -1,6 +1,7 @@
 // Executes one scenario: for each step, render the request from suite data and captured values,
 // send it through the recording client, capture values for later steps, and judge the exchange
 // with the checks the step names. A check that throws is a harness error, never a server failure.
+import { createHash } from 'node:crypto';
 import type { Auth, OutgoingRequest, ScimClient } from '../http/client.ts';
 import type { CheckResult, Discovery, Exchange } from '../record/types.ts';
 import { checkKind } from '../checks/registry.ts';
@@ -10,7 +11,11 @@ import { getPointer } from '../util/pointer.ts';
 import { buildDialectRequest } from '../dialects/index.ts';
 import { DialectArgumentError } from '../dialects/shared.ts';
 import { describeCapability } from './discovery.ts';
-import { MissingVariable, omitPath, render } from './template.ts';
+import { MissingVariable, render } from './template.ts';
+import { leaveOut } from './leave-out.ts';
+import { fitRequest, type LeftOut } from './schema-fit.ts';
+import { scopeFilter, type ScopeStrategy } from './scope-probe.ts';
+import { advertisedUser } from '../spec/advertised.ts';
 
 export interface ScenarioContext {
   client: ScimClient;
@@ -23,6 +28,8 @@ export interface ScenarioContext {
   aborted(): boolean;
   /** Credentials used by `auth: wrong-*` probes. */
   wrongAuth: { bearer: Auth; basic: Auth };
+  /** Told what a request left out because the server does not advertise it (schema-fit.ts). */
+  onLeftOut?(origin: NonNullable<OutgoingRequest['origin']>, leftOut: LeftOut[]): void;
 }
 
 interface StepInstance {
@@ -38,11 +45,23 @@ const statusFor = (verdict: Verdict, level: Expectation['level']): CheckResult['
   return level === 'SHOULD' ? 'warn' : level === 'MAY' ? 'info' : 'fail';
 };
 
+/**
+ * A GUID of the scenario's own (`{{scenario.uuid}}`), for values an IdP fills with an object id
+ * (Entra's group externalId): unique per scenario and variant, so a server that derives ids from
+ * it never gives two scenarios one resource; the same for the same seed.
+ */
+function scenarioUuid(runUuid: string, tag: string): string {
+  const hex = createHash('sha256').update(`${runUuid}:${tag}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${((parseInt(hex[16]!, 16) & 3) | 8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
 /** Runs the scenario and returns its variables (run variables plus everything captured). */
 export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx: ScenarioContext, variant?: string): Promise<Record<string, unknown>> {
   const scenario = suite.scenarios[scenarioIndex]!;
   const tag = `${String(ctx.runVars.prefix)}${scenario.id.replace(/[^a-z0-9]/gi, '')}${variant ? variant.replace(/[^a-z0-9]/gi, '') : ''}`;
-  const vars: Record<string, unknown> = { ...ctx.runVars, scenario: { tag }, ...(variant ? { dialect: variant } : {}) };
+  const strategy = ctx.runVars.scopeStrategy as ScopeStrategy | undefined;
+  // `{{scenario.scope}}`: a filter that selects this scenario's users (scope-probe.ts).
+  const vars: Record<string, unknown> = { ...ctx.runVars, scenario: { tag, uuid: scenarioUuid(String(ctx.runVars.randomUuid), tag), ...(strategy ? { scope: scopeFilter(strategy, tag) } : {}) }, ...(variant ? { dialect: variant } : {}) };
   const pointerBase = `${suite.file}#/scenarios/${scenarioIndex}`;
   const instances = expand(scenario, vars, variant ? `[${variant}]` : '');
   const selectedIds = instances.flatMap((i) => (i.step.expect ?? []).map((e) => e.id + i.suffix)).filter((id) => ctx.selected(id));
@@ -83,7 +102,14 @@ export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx
       if (!step.continueOnFailure) stopReason = reason;
       continue;
     }
-    const exchange = await ctx.client.send(request);
+    // Like an IdP's attribute mapping, requests carry only attributes the server advertises.
+    const fitted = fitRequest(request, advertisedUser(ctx.discovery));
+    if ('skip' in fitted) {
+      for (const e of expectations) ctx.onResult({ ...base(e), status: 'skip', reason: fitted.skip, exchangeIds: [] });
+      continue;
+    }
+    if (fitted.leftOut.length > 0) ctx.onLeftOut?.(origin, fitted.leftOut);
+    const exchange = await ctx.client.send(fitted.request);
     const captureProblem = capture(step, exchange, vars);
     for (const e of expectations) ctx.onResult(judge(e, base(e), exchange, stepVars, ctx));
     if (captureProblem && !step.continueOnFailure) stopReason = `step "${step.name}" did not yield ${captureProblem}`;
@@ -111,7 +137,7 @@ function buildRequest(step: Step, vars: Record<string, unknown>, ctx: ScenarioCo
     return { method: built.method, path: built.path, ...(built.headers ? { headers: built.headers } : {}), ...(built.json !== undefined ? { json: built.json } : {}), auth: 'default', ...(origin ? { origin } : {}) };
   }
   let body = send.body === undefined ? undefined : render(send.body, vars);
-  for (const path of send.omit ?? []) body = omitPath(body, render(path, vars));
+  for (const path of send.omit ?? []) body = leaveOut(body, render(path, vars), ctx.discovery);
   const auth = send.auth === 'none' ? ({ kind: 'none' } as const) : send.auth === 'wrong-bearer' ? ctx.wrongAuth.bearer : send.auth === 'wrong-basic' ? ctx.wrongAuth.basic : 'default';
   return {
     method: send.method ?? 'GET',

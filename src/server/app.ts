@@ -3,11 +3,15 @@
 // The routes live in routes/, by concern; this module wires them up in an order that matters: hono
 // tries handlers in registration order, so each path's 405 catch-all comes after its methods.
 import { Hono } from 'hono';
+import type { SchemaDefinition } from '../spec/scim-schemas.ts';
 import { requireCredentials } from './middleware/auth.ts';
+import { addOAuthMetadata, addTokenEndpoint, type OAuthOptions, type TokenService } from './oauth/token-endpoint.ts';
 import { scimErrors, unknownRoute } from './middleware/errors.ts';
 import { buildResourceTypes, type ResourceTypes } from './resource-types.ts';
 import { addDiscoveryRoutes, addUnsupportedRoutes } from './routes/discovery.ts';
 import { addResourceRoutes } from './routes/resources.ts';
+import { addEntitlementRoutes } from './routes/entitlements.ts';
+import type { EntitlementCatalogue } from './okta-entitlements.ts';
 import { addRootSearchRoutes } from './routes/search.ts';
 import type { RouteContext } from './routes/context.ts';
 import { ResourceService } from './service.ts';
@@ -22,6 +26,8 @@ export interface AppOptions {
   basic?: { user: string; password: string };
   /** Extra required User attributes (`name.givenName`, `urn:…:enterprise:2.0:User:department`). */
   require?: string[];
+  /** Custom User schema extensions (a vendor's own URN), served in /Schemas and accepted on writes. */
+  userExtensions?: SchemaDefinition[];
   maxBodyBytes?: number;
   /** Page size cap, advertised as `filter.maxResults`. */
   maxResults?: number;
@@ -30,6 +36,10 @@ export interface AppOptions {
   store?: Store;
   /** Called with unexpected errors (they are answered with a 500 SCIM error). */
   onInternalError?: (error: unknown) => void;
+  /** An OAuth 2.0 token endpoint (client credentials, optionally federated); its tokens open the SCIM API too. */
+  oauth?: OAuthOptions;
+  /** Publish Okta entitlement and role resource types with this catalogue (/Entitlements, /Roles). */
+  oktaEntitlements?: EntitlementCatalogue;
 }
 
 export interface ScimApp {
@@ -37,6 +47,8 @@ export interface ScimApp {
   store: Store;
   types: ResourceTypes;
   basePath: string;
+  /** Present when the token endpoint is on. */
+  oauth?: TokenService;
 }
 
 const DEFAULT_MAX_BODY = 1024 * 1024;
@@ -44,7 +56,7 @@ const DEFAULT_MAX_RESULTS = 1000;
 
 export function createApp(options: AppOptions): ScimApp {
   const basePath = normalizeBasePath(options.basePath ?? '/scim/v2');
-  const types = buildResourceTypes(options.require ?? []);
+  const types = buildResourceTypes(options.require ?? [], options.userExtensions ?? []);
   const store = options.store ?? new Store();
   const ctx: RouteContext = {
     types,
@@ -54,19 +66,26 @@ export function createApp(options: AppOptions): ScimApp {
     maxBody: options.maxBodyBytes ?? DEFAULT_MAX_BODY,
     maxResults: options.maxResults ?? DEFAULT_MAX_RESULTS,
     basic: options.basic !== undefined,
+    oauth: options.oauth !== undefined,
+    ...(options.oktaEntitlements ? { entitlements: options.oktaEntitlements } : {}),
   };
   const app = new Hono({ strict: false });
   const api = basePath === '' ? app : app.basePath(basePath);
 
   app.onError(scimErrors(options.onInternalError));
   app.notFound(unknownRoute);
-  app.use('*', requireCredentials({ token: options.token, basic: options.basic }));
+  // The token endpoint comes before the credentials check: hono runs handlers in the order they
+  // were added, and a client asks for its token without one.
+  const oauth = options.oauth ? addTokenEndpoint(app, options.oauth) : undefined;
+  if (oauth && options.oauth) addOAuthMetadata(app, oauth, options.oauth);
+  app.use('*', requireCredentials({ token: options.token, basic: options.basic, ...(oauth ? { issued: oauth.tokens } : {}) }));
 
   addDiscoveryRoutes(api, ctx);
   addUnsupportedRoutes(api);
   addRootSearchRoutes(api, ctx);
   addResourceRoutes(api, ctx);
-  return { app, store, types, basePath };
+  if (options.oktaEntitlements) addEntitlementRoutes(api, ctx, options.oktaEntitlements);
+  return { app, store, types, basePath, ...(oauth ? { oauth } : {}) };
 }
 
 function normalizeBasePath(path: string): string {

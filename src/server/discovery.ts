@@ -8,6 +8,7 @@ export interface DiscoveryOptions {
   maxResults: number;
   maxBodyBytes: number;
   basic: boolean;
+  oauth: boolean;
 }
 
 export function serviceProviderConfig(baseUrl: string, options: DiscoveryOptions): Json {
@@ -20,6 +21,14 @@ export function serviceProviderConfig(baseUrl: string, options: DiscoveryOptions
       primary: true,
     },
   ];
+  if (options.oauth) {
+    authenticationSchemes.push({
+      type: 'oauth2',
+      name: 'OAuth 2.0 client credentials',
+      description: 'Bearer tokens from the token endpoint (/.well-known/oauth-authorization-server names it), for a client secret or a federated client assertion.',
+      specUri: 'https://www.rfc-editor.org/info/rfc6749',
+    });
+  }
   if (options.basic) {
     authenticationSchemes.push({
       type: 'httpbasic',

@@ -6,8 +6,10 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { createServer, type Server } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
-import { URN } from '../spec/scim-schemas.ts';
+import { URN, type SchemaDefinition } from '../spec/scim-schemas.ts';
 import { createApp, SCIM_CONTENT_TYPE, scimResponse, type ScimApp } from './app.ts';
+import type { OAuthOptions } from './oauth/token-endpoint.ts';
+import { SAMPLE_CATALOGUE, type EntitlementCatalogue } from './okta-entitlements.ts';
 import { ScimError } from './errors.ts';
 import { loadDataFile, persist, type Persister } from './persistence.ts';
 import { seedStore } from './seed.ts';
@@ -15,6 +17,9 @@ import { Store } from './store.ts';
 
 export { createApp, SCIM_CONTENT_TYPE, type AppOptions, type ScimApp } from './app.ts';
 export { DataFileError } from './persistence.ts';
+export type { OAuthClient, OAuthOptions } from './oauth/token-endpoint.ts';
+export type { FederationTrust } from './oauth/federation.ts';
+export { OKTA_URN, SAMPLE_CATALOGUE, type CatalogueEntry, type EntitlementCatalogue } from './okta-entitlements.ts';
 export { Store, type StoredResource, type StoreSnapshot } from './store.ts';
 
 export interface ServerOptions {
@@ -25,6 +30,8 @@ export interface ServerOptions {
   token?: string;
   basic?: { user: string; password: string };
   require?: string[];
+  /** Custom User schema extensions (a vendor's own URN), served in /Schemas and accepted on writes. */
+  userExtensions?: SchemaDefinition[];
   /** Pre-create this many users and a group holding them (only into an empty store). */
   seed?: number;
   /** JSON snapshot loaded at start and written on change and on close. */
@@ -34,6 +41,19 @@ export interface ServerOptions {
   basePath?: string;
   /** Unexpected errors (answered with 500); default writes one line to stderr. */
   onInternalError?: (error: unknown) => void;
+  /** Turn on the OAuth 2.0 token endpoint (client credentials, optionally federated). */
+  oauth?: OAuthOptions;
+  /** Publish Okta entitlement and role resource types: `true` for a sample catalogue, or your own. */
+  oktaEntitlements?: boolean | EntitlementCatalogue;
+}
+
+export interface RunningOAuth {
+  /** `http://HOST:PORT/oauth2/token` */
+  tokenUrl: string;
+  /** A token as the endpoint issues it; a negative lifetime gives one that has already expired. */
+  issue(clientId: string, lifetimeSeconds?: number): string;
+  /** Every issued token stops working (the static token still does). */
+  revokeAll(): void;
 }
 
 export interface RunningServer {
@@ -45,6 +65,8 @@ export interface RunningServer {
   app: ScimApp;
   /** True when `dataFile` existed and was loaded. */
   loaded: boolean;
+  /** Present when `oauth` was given. */
+  oauth?: RunningOAuth;
   close(): Promise<void>;
 }
 
@@ -58,9 +80,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     store,
     ...(options.basic ? { basic: options.basic } : {}),
     ...(options.require ? { require: options.require } : {}),
+    ...(options.userExtensions ? { userExtensions: options.userExtensions } : {}),
     ...(options.maxBodyBytes !== undefined ? { maxBodyBytes: options.maxBodyBytes } : {}),
     ...(options.maxResults !== undefined ? { maxResults: options.maxResults } : {}),
     ...(options.basePath !== undefined ? { basePath: options.basePath } : {}),
+    ...(options.oauth ? { oauth: options.oauth } : {}),
+    ...(options.oktaEntitlements ? { oktaEntitlements: options.oktaEntitlements === true ? SAMPLE_CATALOGUE : options.oktaEntitlements } : {}),
     onInternalError: options.onInternalError ?? ((error) => process.stderr.write(`scimproof serve: internal error: ${error instanceof Error ? error.stack : String(error)}\n`)),
   });
   if (options.seed && options.seed > 0 && store.count('User') === 0 && store.count('Group') === 0) seedStore(store, options.seed);
@@ -75,6 +100,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const port = (server.address() as AddressInfo).port;
   const urlHost = host.includes(':') ? `[${host}]` : host;
   let closing: Promise<void> | undefined;
+  const service = scim.oauth;
   return {
     url: `http://${urlHost}:${port}${scim.basePath}`,
     token,
@@ -82,6 +108,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     store,
     app: scim,
     loaded,
+    ...(service
+      ? { oauth: { tokenUrl: `http://${urlHost}:${port}${service.tokenPath}`, issue: (clientId: string, lifetime?: number) => service.issue(clientId, lifetime), revokeAll: () => service.tokens.revokeAll() } }
+      : {}),
     close: () =>
       (closing ??= (async () => {
         await new Promise<void>((resolve) => {

@@ -21,8 +21,12 @@ export interface ResourceTypes {
   Group: ResourceType;
 }
 
-/** Builds the resource types; throws Error naming the first `require` entry that is not a User attribute. */
-export function buildResourceTypes(requireAttrs: readonly string[] = []): ResourceTypes {
+/**
+ * Builds the resource types; throws Error naming the first `require` entry that is not a User
+ * attribute. `userExtensions` adds schema extensions to User (a vendor's custom URN), advertised in
+ * /Schemas and /ResourceTypes and validated like the enterprise extension.
+ */
+export function buildResourceTypes(requireAttrs: readonly string[] = [], userExtensions: readonly SchemaDefinition[] = []): ResourceTypes {
   const core: string[] = [];
   const enterprise: string[] = [];
   const enterprisePrefix = `${URN.enterpriseUser.toLowerCase()}:`;
@@ -49,7 +53,7 @@ export function buildResourceTypes(requireAttrs: readonly string[] = []): Resour
       description: 'User Account',
       schemas: {
         core: withRequired(USER_SCHEMA, core),
-        extensions: [withRequired(ENTERPRISE_USER_SCHEMA, enterprise)],
+        extensions: [withRequired(ENTERPRISE_USER_SCHEMA, enterprise), ...userExtensions],
         common: COMMON_ATTRIBUTES,
       },
       toleratedSchemaUris: [],

@@ -94,7 +94,8 @@ describe('scimproof run', () => {
     ['a timeout that is not a number', ['run', '--timeout', 'soon'], /--timeout must be a whole number/],
     ['an unknown option', ['run', '--frobnicate'], /unknown option/],
     ['a missing config file', ['run', '--config', '/nonexistent/scimproof.json'], /cannot read config file/],
-    ['token and basic together', ['run', '--url', 'http://127.0.0.1:9/scim/v2', '--token', 'a', '--basic', 'u:p'], /either a bearer token/],
+    ['token and basic together', ['run', '--url', 'http://127.0.0.1:9/scim/v2', '--token', 'a', '--basic', 'u:p'], /give one kind of credentials, not a bearer token/],
+    ['OAuth without a secret', ['run', '--url', 'http://127.0.0.1:9/scim/v2', '--oauth-token-url', 'http://127.0.0.1:9/token', '--client-id', 'c'], /missing --client-secret \(SCIM_CLIENT_SECRET\)/],
   ];
   for (const [what, args, message] of usageErrors) {
     it(`${what} exits 2 with a one-line reason`, async () => {

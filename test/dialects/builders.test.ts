@@ -7,13 +7,28 @@ const MANAGER = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:mana
 const build = (d: string, r: string, args: Record<string, unknown> = {}) => buildDialectRequest(d, r, args);
 const ops = (d: string, r: string, args: Record<string, unknown>) => (build(d, r, args).json as { Operations: unknown[] }).Operations;
 
+const hasRequestOf = (dialect: string, request: string): boolean => getDialect(dialect)!.requests[request] !== undefined;
+
 describe('registry', () => {
-  it('registers the four variants, each with events naming real builders', () => {
-    expect(dialectNames().sort()).toEqual(['entra', 'entra-compliant', 'okta', 'okta-aiw']);
+  it('registers the five variants, each with events naming real builders', () => {
+    expect(dialectNames().sort()).toEqual(['entra', 'entra-compliant', 'okta', 'okta-aiw', 'okta-oig']);
     for (const name of dialectNames()) {
       const d = getDialect(name)!;
       for (const [event, sequence] of Object.entries(d.events)) for (const b of sequence ?? []) expect(d.requests[b], `${name}.${event} → ${b}`).toBeTypeOf('function');
     }
+  });
+  it('okta-oig: the discovery sequence, the OIN Entitlements test request, users with entitlements and roles', () => {
+    expect(getDialect('okta-oig')!.events.discoverResourceTypes).toEqual(['getResourceTypes']);
+    expect(build('okta-oig', 'getResourceTypes', {})).toMatchObject({ method: 'GET', path: '/ResourceTypes' });
+    expect(build('okta-oig', 'listEntitlements', { endpoint: '/Entitlements' }).path).toBe('/Entitlements?startIndex=1&count=100');
+    const test = build('okta-oig', 'entitlementsTest', { endpoint: 'Roles' });
+    expect(test.path).toBe('/Roles?count=1&startIndex=1');
+    expect(test.headers!['User-Agent']).toBe('OKTA SCIM Integration');
+    const created = build('okta-oig', 'createUser', { userName: 'e@x.test', entitlements: [{ value: 'lic', display: 'Lic', type: 'License' }], roles: ['role-admin'] }).json as Record<string, unknown>;
+    expect(created.entitlements).toEqual([{ value: 'lic', display: 'Lic', type: 'License' }]);
+    expect(created.roles).toEqual([{ value: 'role-admin' }]);
+    expect(() => build('okta-oig', 'createUser', { userName: 'e@x.test', roles: [{}] })).toThrow(/roles/);
+    expect(hasRequestOf('okta', 'getResourceTypes')).toBe(false);
   });
   it('throws on a bad argument instead of sending garbage', () => {
     expect(() => build('entra', 'disableUser', {})).toThrow(/"id"/);

@@ -94,7 +94,8 @@ describe('against the reference server', () => {
     } finally {
       await server.close();
     }
-  });
+    // Thousands of requests: on a busy 2-core machine this takes far longer than the default.
+  }, 240_000);
 
   it('sends the same requests for the same seed', async () => {
     const lines = async (): Promise<string[]> => {

@@ -51,26 +51,41 @@ describe('directory errors name the file and the JSON pointer', () => {
 
   it('schema errors', () => {
     expect(error({ users: [] })).toBe('dir.json#: missing "source"');
-    expect(error(edited((d) => (user(d, 'u-alex').nickname = 'al')))).toBe('dir.json#/users/2: unknown property "nickname"');
+    expect(error(edited((d) => (user(d, 'u-alex').nickname = 'al')))).toBe('dir.json#/users/2/nickname: unknown entra attribute "nickname" (did you mean "mailNickname"? declare custom attributes in "attributes", or name a directory extension extension_<app id>_<name>)');
     expect(error(edited((d) => (user(d, 'u-alex').accountEnabled = 'yes')))).toBe('dir.json#/users/2/accountEnabled: must be boolean');
     expect(error(edited((d) => (d.app.mappings[3].apply = 'sometimes')))).toMatch(/^dir\.json#\/app\/mappings\/3\/apply: must be one of "always", "on create only", "never"/);
-    expect(error(edited((d) => (d.app.mappings[3].constant = 'x')))).toBe('dir.json#/app/mappings/3: needs exactly one of "source" or "constant"');
-    expect(error(edited((d) => (d.app.mappings[3].target = 'nickName')))).toMatch(/^dir\.json#\/app\/mappings\/3\/target: must be one of "userName"/);
+    expect(error(edited((d) => (d.app.mappings[3].constant = 'x')))).toBe('dir.json#/app/mappings/3: needs exactly one of "source", "constant" or "expression"');
+    expect(error(edited((d) => (d.app.mappings[3].target = 'name[given')))).toMatch(/^dir\.json#\/app\/mappings\/3\/target: "name\[given" is not a SCIM attribute path/);
+    expect(error(edited((d) => (d.app.mappings[3].target = 'active')))).toMatch(/^dir\.json#\/app\/mappings\/3\/target: "active" is set by the IdP itself/);
     expect(error(edited((d) => (d.app.scopingFilters[0].clauses[0].operator = 'LIKE')))).toMatch(/^dir\.json#\/app\/scopingFilters\/0\/clauses\/0\/operator: must be one of/);
   });
 
   it('reference and vocabulary errors', () => {
-    expect(error(edited((d) => (user(d, 'u-alex').login = 'alex')))).toBe(
-      'dir.json#/users/2/login: "login" is an Okta attribute; this directory\'s source is entra (attributes: id, userPrincipalName, mail, mailNickname, displayName, givenName, surname, jobTitle, department, employeeId, preferredLanguage, manager, accountEnabled, deleted)',
-    );
+    expect(error(edited((d) => (user(d, 'u-alex').login = 'alex')))).toBe('dir.json#/users/2/login: "login" is an Okta attribute; this directory\'s source is entra (the entra attributes are listed in the README)');
     expect(error(edited((d) => (user(d, 'u-alex').manager = 'u-nobody')))).toBe('dir.json#/users/2/manager: no user has id "u-nobody"');
     expect(error(edited((d) => d.groups[0].members.push('g-sales')))).toBe('dir.json#/groups/0/members/6: no user has id "g-sales" (nested groups are not provisioned; list the users)');
     expect(error(edited((d) => d.app.assignments.groups.push('g-missing')))).toBe('dir.json#/app/assignments/groups/3: no group has id "g-missing"');
     expect(error(edited((d) => (user(d, 'u-lee').userPrincipalName = 'ALEX.WILBER@contoso.example')))).toBe('dir.json#/users/6/userPrincipalName: duplicate userPrincipalName "ALEX.WILBER@contoso.example" (also /users/2)');
     expect(error(edited((d) => delete user(d, 'u-lee').userPrincipalName))).toBe('dir.json#/users/6: missing "userPrincipalName"');
-    expect(error(edited((d) => (d.app.mappings[1].matching = true)))).toBe('dir.json#/app/mappings/1/matching: only one matching attribute is supported (already /app/mappings/0)');
-    expect(error(edited((d) => (d.app.scopingFilters[0].clauses[0].attribute = 'costCenter')))).toMatch(/^dir\.json#\/app\/scopingFilters\/0\/clauses\/0\/attribute: unknown entra attribute "costCenter"/);
-    expect(error(edited((d) => (d.app.mappings[2].source = 'firstName')))).toMatch(/^dir\.json#\/app\/mappings\/2\/source: unknown entra attribute "firstName"/);
+    expect(error(edited((d) => (d.app.mappings[1].matching = true)))).toBe('dir.json#/app/mappings/0/matchingPrecedence: with several matching attributes, each needs a matchingPrecedence (1 is tried first)');
+    expect(error(edited((d) => (d.app.scopingFilters[0].clauses[0].attribute = 'costCenter')))).toMatch(/^dir\.json#\/app\/scopingFilters\/0\/clauses\/0\/attribute: "costCenter" is an Okta attribute/);
+    expect(error(edited((d) => (d.app.mappings[2].source = 'firstName')))).toMatch(/^dir\.json#\/app\/mappings\/2\/source: "firstName" is an Okta attribute/);
     expect(error(edited((d) => (d.app.mappings = d.app.mappings.filter((m: Json) => m.target !== 'userName'))))).toBe('dir.json#/app/mappings: nothing is mapped to userName (every SCIM user needs one)');
+  });
+
+  it('expression and scoping errors say where and what', () => {
+    const mapping = (m: Json) => edited((d) => d.app.mappings.push(m));
+    expect(error(mapping({ expression: 'Join(" ", [givenName], [surname]', target: 'name.formatted' }))).toBe('dir.json#/app/mappings/11/expression: Join( is never closed: expected "," or ")" (at character 1)');
+    expect(error(mapping({ expression: 'join(" ", [givenName])', target: 'name.formatted' }))).toBe('dir.json#/app/mappings/11/expression: unknown function join: the syntax is case-sensitive, write Join (at character 1)');
+    expect(error(mapping({ expression: 'FormatDateTime([x], , "a", "b")', target: 'nickName' }))).toMatch(/^dir\.json#\/app\/mappings\/11\/expression: FormatDateTime is an Entra function scimproof does not evaluate: date functions/);
+    expect(error(mapping({ expression: 'ToLower([givenNme])', target: 'nickName' }))).toMatch(/^dir\.json#\/app\/mappings\/11\/expression: \[givenNme\]: unknown entra attribute "givenNme"/);
+    expect(error(mapping({ expression: 'Switch([department], "x", "a")', target: 'nickName' }))).toMatch(/Switch takes at least 4 argument\(s\), got 3/);
+    expect(error(mapping({ expression: 'Left("abc)', target: 'nickName' }))).toMatch(/a string constant is never closed with a double quote \(at character 6\)/);
+    expect(error(edited((d) => (d.app.mappings.find((m: Json) => m.target.endsWith(':manager')).source = 'department')))).toMatch(/the manager is a reference: map it from "manager"/);
+    expect(error(edited((d) => (d.app.scopingFilters[0].clauses[0] = { attribute: 'employeeId', operator: 'Greater_Than', value: 'E100' })))).toMatch(/clauses\/0\/value: Greater_Than compares integers; "E100" is not one/);
+    expect(error(edited((d) => (d.app.scopingFilters[0].clauses[0] = { attribute: 'manager', operator: 'IS NOT NULL' })))).toMatch(/clauses\/0\/attribute: Entra does not support manager in scoping filters/);
+    const okta = fixture(OKTA_FIXTURE);
+    okta.app.mappings.push({ expression: 'ToLower([login])', target: 'nickName' });
+    expect(error(okta)).toMatch(/expression: expressions are Entra's mapping language/);
   });
 });

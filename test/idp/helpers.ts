@@ -5,8 +5,11 @@ import { createClient, type ScimClient } from '../../src/http/client.ts';
 import { parseDirectory } from '../../src/idp/directory.ts';
 import type { QuarantineThresholds } from '../../src/idp/quarantine.ts';
 import { StateStore } from '../../src/idp/state.ts';
+import { SimulatedClock } from '../../src/idp/clock.ts';
+import { provisionOnDemand, type OnDemandResult } from '../../src/idp/on-demand.ts';
+import type { CycleBehaviour } from '../../src/idp/sync-context.ts';
 import { runCycle } from '../../src/idp/sync.ts';
-import type { CycleResult } from '../../src/idp/types.ts';
+import type { CycleResult, Directory } from '../../src/idp/types.ts';
 import type { DialectName } from '../../src/dialects/index.ts';
 import type { Exchange } from '../../src/record/types.ts';
 
@@ -21,27 +24,55 @@ export const fixture = (url: URL): Json => JSON.parse(readFileSync(url, 'utf8'))
 export const user = (doc: Json, id: string): Json => doc.users.find((u: Json) => u.id === id);
 export const group = (doc: Json, id: string): Json => doc.groups.find((g: Json) => g.id === id);
 
-export interface Harness {
-  state: StateStore;
-  cycle(doc: Json, options?: { thresholds?: QuarantineThresholds; onlyUser?: string; token?: string }): Promise<{ result: CycleResult; exchanges: Exchange[]; client: ScimClient }>;
+export interface CycleCall {
+  thresholds?: QuarantineThresholds;
+  token?: string;
+  /** Default 1: requests in directory order, so sequences can be compared exactly. */
+  concurrency?: number;
+  behaviour?: Partial<CycleBehaviour>;
+  /** Runs on the parsed directory before the cycle (e.g. the /Schemas check that types the mapping). */
+  prepare?: (directory: Directory, client: ScimClient) => Promise<unknown>;
 }
 
+export interface Harness {
+  state: StateStore;
+  clock: SimulatedClock;
+  cycle(doc: Json, options?: CycleCall): Promise<{ result: CycleResult; exchanges: Exchange[]; client: ScimClient }>;
+  onDemand(doc: Json, user: string, options?: { token?: string }): Promise<OnDemandResult & { all: Exchange[] }>;
+}
+
+/** A job against a real server, on a simulated clock that moves only when a test moves it. */
 export function harness(url: string, token: string, dialect: DialectName): Harness {
   const state = StateStore.memory({ dialect, target: url, directory: 'test.json' });
+  const clock = new SimulatedClock('2026-01-05T09:00:00Z');
   return {
     state,
+    clock,
     async cycle(doc, options = {}) {
       const client = createClient({ baseUrl: url, auth: { kind: 'bearer', token: options.token ?? token } });
       try {
+        const directory = parseDirectory(JSON.stringify(doc), 'test.json');
+        await options.prepare?.(directory, client);
         const result = await runCycle({
-          directory: parseDirectory(JSON.stringify(doc), 'test.json'),
+          directory,
           dialect,
           client,
           state,
+          now: () => clock.now(),
+          concurrency: options.concurrency ?? 1,
           ...(options.thresholds ? { thresholds: options.thresholds } : {}),
-          ...(options.onlyUser ? { onlyUser: options.onlyUser } : {}),
+          ...(options.behaviour ? { behaviour: options.behaviour } : {}),
         });
         return { result, exchanges: [...client.exchanges], client };
+      } finally {
+        await client.close();
+      }
+    },
+    async onDemand(doc, user, options = {}) {
+      const client = createClient({ baseUrl: url, auth: { kind: 'bearer', token: options.token ?? token } });
+      try {
+        const out = await provisionOnDemand({ directory: parseDirectory(JSON.stringify(doc), 'test.json'), dialect, client, state, user, now: () => clock.now() });
+        return { ...out, all: [...client.exchanges] };
       } finally {
         await client.close();
       }

@@ -80,7 +80,9 @@ describe('Entra: initial cycle', () => {
     const { result, exchanges } = await h.cycle(doc);
     expect(result.status).toBe('ok');
     expect(exchanges).toHaveLength(1);
-    expect(result.counts.unchanged).toBe(10);
+    // Ten provisioned users, and three skipped ones that are not logged again until they change.
+    expect(result.counts.unchanged).toBe(13);
+    expect(result.results).toHaveLength(1);
   });
 });
 
@@ -169,8 +171,13 @@ describe('Entra: editing the directory', () => {
     doc.users = doc.users.filter((u: Json) => u.id !== 'u-diego');
     for (const g of doc.groups) g.members = g.members.filter((m: string) => m !== 'u-diego');
     user(doc, 'u-alex').deleted = true;
+    const engineering = h.state.group('g-engineering')!.targetId;
+    const alexId = h.state.user('u-alex')!.targetId;
     const { exchanges } = await h.cycle(doc);
-    expect(lines(exchanges, server.url, { ...ids(h), 'u-diego': diegoId }).slice(1)).toEqual(['PATCH /Users/{u-alex}', 'DELETE /Users/{u-diego}']);
+    // Alex, soft-deleted, leaves his groups in Entra, so Entra removes the membership too; Diego's
+    // DELETE takes his memberships with him (no request for them).
+    expect(lines(exchanges, server.url, { ...ids(h), 'u-diego': diegoId, eng: engineering }).slice(1)).toEqual(['PATCH /Users/{u-alex}', 'DELETE /Users/{u-diego}', 'PATCH /Groups/{eng}']);
+    expect(body(exchanges[3]!).Operations).toEqual([{ op: 'Remove', path: 'members', value: [{ $ref: null, value: alexId }] }]);
     const users = await usersByName(server.url, server.token);
     expect(users.has('diego.siciliani@contoso.example')).toBe(false);
     expect(users.get('alex.wilber@contoso.example')!.active).toBe(false);
@@ -207,7 +214,7 @@ describe('Entra: editing the directory', () => {
 });
 
 describe('Entra: escrow and quarantine', () => {
-  it('Pingboard rejects the user without a last name: a failed object with the server\'s message, retried next cycle', async () => {
+  it('Pingboard rejects the user without a last name: a failed object with the server\'s message, escrowed and retried on Entra\'s back-off', async () => {
     server = await startServer({ port: 0, require: ['name.givenName', 'name.familyName'] });
     const h = harness(server.url, server.token, 'entra');
     const doc = fixture(ENTRA_FIXTURE);
@@ -216,19 +223,52 @@ describe('Entra: escrow and quarantine', () => {
     const prince = first.result.results.find((r) => r.id === 'u-prince' && r.objectType === 'user')!;
     expect(prince).toMatchObject({ action: 'create', outcome: 'failed', attempts: 1, error: { status: 400, scimType: 'invalidValue', message: 'name.familyName is required' } });
     expect(prince.impact).toMatch(/retries this user every cycle/);
-    expect(h.state.escrow('user:u-prince')).toMatchObject({ attempts: 1, lastError: { message: 'name.familyName is required' } });
+    // E4: the first retry is 6 hours after the first failure.
+    expect(prince.nextRetryAt).toBe('2026-01-05T15:00:00.000Z');
+    expect(h.state.escrow('user:u-prince')).toMatchObject({ attempts: 1, lastError: { message: 'name.familyName is required' }, nextRetryAt: '2026-01-05T15:00:00.000Z' });
     // The manager link for Prince waits for Prince.
     expect(first.result.results.find((r) => r.id === 'u-prince' && r.objectType === 'manager')).toBeUndefined();
 
+    // 40 minutes later: not due, so nothing is sent; the console still says why.
+    h.clock.advance(40 * 60_000);
     const second = await h.cycle(doc);
-    expect(lines(second.exchanges, server.url).slice(1)).toEqual(['GET /Users?filter=userName eq "prince@contoso.example"', 'POST /Users']);
-    expect(second.result.results.find((r) => r.id === 'u-prince')).toMatchObject({ outcome: 'failed', attempts: 2 });
+    expect(lines(second.exchanges, server.url).slice(1)).toEqual([]);
+    expect(second.result.results.find((r) => r.id === 'u-prince')).toMatchObject({ outcome: 'escrowed', reason: expect.stringMatching(/in escrow \(failed 1 time\(s\) since 2026-01-05T09:00:00.000Z: HTTP 400 name.familyName is required\); Entra retries it at 2026-01-05T15:00:00.000Z/) });
 
-    user(doc, 'u-prince').surname = 'Nelson';
+    // 6 hours after the failure the retry is due: match, create, refused again; next retry at +12 h.
+    h.clock.set('2026-01-05T15:00:00Z');
     const third = await h.cycle(doc);
-    expect(third.result.status).toBe('ok');
-    expect(lines(third.exchanges, server.url, ids(h)).slice(1)).toEqual(['GET /Users?filter=userName eq "prince@contoso.example"', 'POST /Users', 'PATCH /Users/{u-prince}']);
+    expect(lines(third.exchanges, server.url).slice(1)).toEqual(['GET /Users?filter=userName eq "prince@contoso.example"', 'POST /Users']);
+    expect(third.result.results.find((r) => r.id === 'u-prince')).toMatchObject({ outcome: 'failed', attempts: 2, nextRetryAt: '2026-01-05T21:00:00.000Z' });
+    h.clock.set('2026-01-05T21:00:00Z');
+    expect((await h.cycle(doc)).result.results.find((r) => r.id === 'u-prince')).toMatchObject({ attempts: 3, nextRetryAt: '2026-01-06T09:00:00.000Z' });
+    h.clock.set('2026-01-06T09:00:00Z');
+    expect((await h.cycle(doc)).result.results.find((r) => r.id === 'u-prince')).toMatchObject({ attempts: 4, nextRetryAt: '2026-01-07T09:00:00.000Z' });
+
+    // A change to the user is retried at once, whatever the back-off says.
+    user(doc, 'u-prince').surname = 'Nelson';
+    const fixed = await h.cycle(doc);
+    expect(fixed.result.status).toBe('ok');
+    expect(lines(fixed.exchanges, server.url, ids(h)).slice(1)).toEqual(['GET /Users?filter=userName eq "prince@contoso.example"', 'POST /Users', 'PATCH /Users/{u-prince}']);
     expect(h.state.escrow('user:u-prince')).toBeUndefined();
+  });
+
+  it('an object failing for 28 days is dropped from escrow and the job is disabled until a restart', async () => {
+    server = await startServer({ port: 0, require: ['name.familyName'] });
+    const h = harness(server.url, server.token, 'entra');
+    const doc = fixture(ENTRA_FIXTURE);
+    await h.cycle(doc);
+    h.clock.advance(29 * 24 * 3_600_000);
+    const late = await h.cycle(doc);
+    expect(late.result.status).toBe('stopped');
+    expect(late.result.stopReason).toMatch(/the job is disabled: prince@contoso.example has failed for 28 days/);
+    expect(h.state.state.disabled).toBeDefined();
+    expect(h.state.escrow('user:u-prince')).toBeUndefined();
+    const off = await h.cycle(doc);
+    expect(off.exchanges).toHaveLength(0);
+    expect(off.result.stopReason).toMatch(/the job is disabled since .*restart provisioning to run it again/);
+    h.state.restart(false);
+    expect((await h.cycle(doc)).exchanges.length).toBeGreaterThan(0);
   });
 
   it('quarantines when failures pass the threshold, and leaves quarantine after a clean cycle', async () => {
@@ -286,11 +326,12 @@ describe('Entra: provision on demand', () => {
     server = await startServer({ port: 0 });
     const h = harness(server.url, server.token, 'entra');
     const doc = fixture(ENTRA_FIXTURE);
-    const first = await h.cycle(doc, { onlyUser: 'u-adele' });
-    expect(lines(first.exchanges, server.url)).toEqual(['GET /Users?filter=userName eq "adele.vance@contoso.example"', 'POST /Users']);
-    expect(first.result.results.find((r) => r.objectType === 'manager')).toMatchObject({ outcome: 'skipped' });
-    await h.cycle(doc, { onlyUser: 'megan.bowen@contoso.example' });
-    const again = await h.cycle(doc, { onlyUser: 'u-adele' });
-    expect(lines(again.exchanges, server.url, ids(h))).toEqual(['PATCH /Users/{u-adele}']);
+    const first = await h.onDemand(doc, 'u-adele');
+    expect(first.provisioned).toBe(true);
+    expect(lines(first.all, server.url)).toEqual([expect.stringMatching(/^GET \/Users\?filter=userName eq "[0-9a-f-]{36}"$/), 'GET /Users?filter=userName eq "adele.vance@contoso.example"', 'POST /Users']);
+    await h.onDemand(doc, 'megan.bowen@contoso.example');
+    const again = await h.onDemand(doc, 'u-adele');
+    expect(lines(again.all, server.url, ids(h)).slice(1)).toEqual(['GET /Users/{u-adele}', 'PATCH /Users/{u-adele}']);
+    expect(body(again.all[2]!).Operations).toEqual([{ op: 'Add', path: `${ENT}:manager`, value: h.state.user('u-megan')!.targetId }]);
   });
 });

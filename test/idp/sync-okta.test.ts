@@ -25,7 +25,9 @@ describe('Okta (OIN)', () => {
     expect(exchanges[0]!.request.url).toContain('filter=userName%20eq%20%22megan.bowen%40fabrikam.example%22');
     expect(exchanges[0]!.request.headers['user-agent']).toBe('Okta SCIM Client 1.0.0');
     const create = body(exchanges[1]!);
-    expect(create).toMatchObject({ userName: 'megan.bowen@fabrikam.example', groups: [], active: true, locale: 'en-US', externalId: idOf(doc, 'megan') });
+    expect(create).toMatchObject({ userName: 'megan.bowen@fabrikam.example', groups: [], active: true, externalId: idOf(doc, 'megan') });
+    // locale is "do not map" in this directory: Okta leaves it out (it sends only what is mapped).
+    expect(create.locale).toBeUndefined();
     expect(typeof create.password).toBe('string');
     expect(exchanges.some((x) => x.request.method === 'DELETE')).toBe(false);
 
@@ -40,7 +42,11 @@ describe('Okta (OIN)', () => {
 
     const users = await usersByName(server.url, server.token);
     expect(users.size).toBe(10);
-    expect(users.get('alex.wilber@fabrikam.example')![ENT]).toMatchObject({ department: 'Engineering', manager: { value: users.get('adele.vance@fabrikam.example')!.id } });
+    // Okta sends the manager as the mapped raw value (its own user id for Adele), inline in the create;
+    // it never resolves it to the app's id and never sends a separate manager update.
+    expect(users.get('alex.wilber@fabrikam.example')![ENT]).toMatchObject({ department: 'Engineering', manager: { value: user(doc, idOf(doc, 'alex')).managerId } });
+    expect(body(exchanges.find((x) => x.request.method === 'POST' && body(x).userName === 'alex.wilber@fabrikam.example')!)[ENT]).toEqual({ department: 'Engineering', manager: { value: idOf(doc, 'adele') } });
+    expect(exchanges.filter((x) => x.request.method === 'PUT')).toHaveLength(0);
   });
 
   it('unassign and delete deactivate with a path-less PATCH and never DELETE; profile changes are GET + full PUT; reassignment links again', async () => {
@@ -58,7 +64,10 @@ describe('Okta (OIN)', () => {
 
     const { result, exchanges } = await h.cycle(doc);
     expect(result.status).toBe('ok');
-    expect(lines(exchanges, server.url, { ...before })).toEqual([`GET /Users/{${lee}}`, `PUT /Users/{${lee}}`, `PATCH /Users/{${patti}}`, `PATCH /Users/{${diego}}`]);
+    const groupIds = Object.fromEntries(Object.entries(h.state.state.groups).map(([id, g]) => [id, g.targetId]));
+    // Diego, deleted from Okta, also left his pushed group: Okta pushes that removal (rename PATCH first, as always).
+    expect(lines(exchanges, server.url, { ...before, ...groupIds })).toEqual([`GET /Users/{${lee}}`, `PUT /Users/{${lee}}`, `PATCH /Users/{${patti}}`, `PATCH /Users/{${diego}}`, 'PATCH /Groups/{00g-engineering}', 'PATCH /Groups/{00g-engineering}']);
+    expect(body(exchanges[5]!).Operations).toEqual([{ op: 'remove', path: `members[value eq "${before[diego]}"]` }]);
     const put = body(exchanges[1]!);
     // The whole user as read, with the change applied (id, meta and the rest echoed back).
     expect(put).toMatchObject({ id: before[lee], title: 'Senior Account Executive', userName: 'lee.gu@fabrikam.example', meta: { resourceType: 'User' } });
@@ -72,8 +81,9 @@ describe('Okta (OIN)', () => {
 
     doc.app.assignments.users.push(patti);
     const again = await h.cycle(doc);
-    expect(lines(again.exchanges, server.url, before)).toEqual(['GET /Users?filter=userName eq "patti.fernandez@fabrikam.example"&startIndex=1&count=100', `GET /Users/{${patti}}`, `PUT /Users/{${patti}}`, `GET /Users/{${patti}}`, `PUT /Users/{${patti}}`]);
-    expect(body(again.exchanges[2]!)).toMatchObject({ id: before[patti], active: true });
+    // One GET + PUT: the manager travels inline with the profile, not in a second push.
+    expect(lines(again.exchanges, server.url, before)).toEqual(['GET /Users?filter=userName eq "patti.fernandez@fabrikam.example"&startIndex=1&count=100', `GET /Users/{${patti}}`, `PUT /Users/{${patti}}`]);
+    expect(body(again.exchanges[2]!)).toMatchObject({ id: before[patti], active: true, [ENT]: { manager: { value: user(doc, patti).managerId } } });
     expect(again.result.results.find((r) => r.id === patti && r.objectType === 'user')).toMatchObject({ action: 'link', outcome: 'success' });
     expect(h.state.user(patti)!.targetId).toBe(before[patti]);
   });

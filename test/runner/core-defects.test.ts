@@ -68,7 +68,14 @@ export const CORE_DEFECTS: Partial<Record<DefectName, Expectation>> = {
   'unknown-endpoint-200': { warn: ['errors.unknown-endpoint.404'] },
   'if-match-always-412': { fail: ['etag.current-if-match-200'] },
   'version-never-changes': { fail: ['etag.version-changes'] },
-  'externalid-filter-unsupported': { fail: ['filter.pr'], warn: ['filter.externalid-eq'] },
+  // Not filtering on externalId is allowed (400 invalidFilter, RFC 7644 Table 9): filter.pr is then
+  // "not supported", and only the Entra-relevant externalId lookup warns.
+  'externalid-filter-unsupported': { warn: ['filter.externalid-eq'] },
+  // Unsupported operators must be refused cleanly with invalidFilter; a 5xx or another 400 fails.
+  // A required sub-attribute is tested inside a value that is present: a phone without its value.
+  'subattribute-required-not-enforced': { fail: ['users.required.rejected[phoneNumbers.value]'] },
+  'filter-operator-500': { fail: ['filter.sw', 'filter.co-ew-and', 'filter.or', 'filter.not', 'filter.ne', 'filter.pr', 'filter.value-path', 'filter.datetime-gt'] },
+  'filter-operator-400-invalid-value': { fail: ['filter.sw', 'filter.co-ew-and', 'filter.or', 'filter.not', 'filter.ne', 'filter.pr', 'filter.value-path', 'filter.datetime-gt'] },
   'search-unsupported': { info: ['filter.search-post'] },
   'group-displayname-lowercased': { fail: ['groups.create.echo', 'groups.replace.members-replaced', 'groups.patch.rename'] },
   'group-get-500': { fail: ['groups.get.status', 'groups.get.members'] },

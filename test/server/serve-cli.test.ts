@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { exposureWarning } from '../../src/cli/serve.ts';
 import { startServer } from '../../src/server/index.ts';
 import { expectScimError, startTestServer, USER } from './helpers.ts';
 import { CLI } from '../support/cli.ts';
@@ -119,6 +120,33 @@ describe('--data persistence (programmatic)', () => {
     } finally {
       await t.close();
     }
+  });
+});
+
+describe('--data after a crash', () => {
+  it('a temporary file a killed server left behind is removed at the next start; a live one is not', async () => {
+    const data = join(dir, 'crashed.json');
+    // A pid no process has (above the kernel's pid_max), and one that is alive (this process).
+    const stale = join(dir, '.crashed.json.4999999.0.tmp');
+    const live = join(dir, `.crashed.json.${process.pid}.7.tmp`);
+    writeFileSync(stale, '{"half":');
+    writeFileSync(live, '{"in progress":');
+    const t = await startTestServer({ dataFile: data });
+    try {
+      const left = readdirSync(dir).filter((n) => n.startsWith('.crashed.json.'));
+      expect(left).toEqual([`.crashed.json.${process.pid}.7.tmp`]);
+    } finally {
+      await t.close();
+      rmSync(live);
+    }
+  });
+});
+
+describe('--host', () => {
+  it('warns when a server others can reach takes the default token', () => {
+    expect(exposureWarning('0.0.0.0', false)).toMatch(/^warning: listening on 0\.0\.0\.0 with the default token "scimproof-dev-token".*Give --token/);
+    expect(exposureWarning('0.0.0.0', true)).toBeUndefined();
+    for (const host of ['127.0.0.1', 'localhost', '::1']) expect(exposureWarning(host, false)).toBeUndefined();
   });
 });
 

@@ -1,8 +1,14 @@
-// How tests start the CLI as a real process: the TypeScript source through tsx, never dist/, so a
-// test never runs a stale build. `spawn(process.execPath, [...CLI, 'run', …])`, from any working
-// directory. (The compiled package is exercised once, in test/package/package.test.ts.)
-import { readFileSync } from 'node:fs';
+// The real CLI in a child process, for tests that need real signals, real pipes and real exit
+// codes. `startCli` hands back the process so a test can signal it when the target has seen a
+// given request (never after a sleep).
+//
+// It runs the TypeScript source through tsx, never dist/, so a test never runs a stale build
+// (the compiled package is exercised once, in test/package/package.test.ts). Tests that spawn
+// by hand use `spawn(process.execPath, [...CLI, 'run', …])`, from any working directory.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -13,4 +19,48 @@ const tsxExports = (JSON.parse(readFileSync(join(tsxDir, 'package.json'), 'utf8'
 const TSX_LOADER = pathToFileURL(join(tsxDir, tsxExports['.'])).href;
 
 export const CLI_SOURCE = fileURLToPath(new URL('../../src/cli/bin.ts', import.meta.url));
+/** Node arguments that start the CLI from source: `spawn(process.execPath, [...CLI, ...args])`. */
 export const CLI: readonly string[] = ['--import', TSX_LOADER, CLI_SOURCE];
+
+export interface CliResult {
+  /** The exit code, or null when a signal ended the process. */
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunningCli {
+  child: ChildProcessWithoutNullStreams;
+  /** Output so far. */
+  readonly stdout: string;
+  readonly stderr: string;
+  done: Promise<CliResult>;
+}
+
+export function startCli(args: string[], env: Record<string, string> = {}): RunningCli {
+  const child = spawn(process.execPath, [...CLI, ...args], { env: { ...process.env, NO_COLOR: '1', SCIM_BASE_URL: '', SCIM_TOKEN: '', ...env } });
+  child.stdin.end();
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const done = new Promise<CliResult>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
+  return {
+    child,
+    get stdout() {
+      return stdout;
+    },
+    get stderr() {
+      return stderr;
+    },
+    done,
+  };
+}
+
+export const cli = (args: string[], env: Record<string, string> = {}): Promise<CliResult> => startCli(args, env).done;
+
+export const tempDir = (): string => mkdtempSync(join(tmpdir(), 'scimproof-safety-'));
+
+/** No stack trace reached the person. */
+export const hasStack = (r: { stdout: string; stderr: string }): boolean => /\n\s+at .+\(.*:\d+:\d+\)/.test(`${r.stdout}${r.stderr}`);

@@ -2,10 +2,14 @@
 // in front of the reference server. Each entry is a few lines of hooks for the generic proxy in
 // ./proxy.ts; a check's test picks the defect it is meant to catch and shows the check fails.
 import { randomUUID } from 'node:crypto';
+import type { ServerOptions } from '../../src/server/index.ts';
+import { federatedUpstream, oauthUpstream, resignWithTrustedKey, TEST_CLIENT } from './oauth-upstream.ts';
 import type { HookContext, ProxyRequest, ProxyResponse } from './proxy.ts';
 
 export interface Defect {
   description: string;
+  /** What the clean server behind the proxy must have for this defect (a token endpoint, entitlements). */
+  upstream?: () => Promise<Partial<ServerOptions>>;
   onRequest?(ctx: HookContext): void | ProxyResponse | Promise<void | ProxyResponse>;
   onResponse?(ctx: HookContext, res: ProxyResponse): void | ProxyResponse | Promise<void | ProxyResponse>;
 }
@@ -240,6 +244,12 @@ function nestingDepth(text: string | undefined): number {
 }
 
 /** A server whose code path for such a request throws: an HTML 500 instead of an answer. */
+/** Does a filter use an operator other than eq and and (string literals aside)? */
+function usesOtherOperator(filter: string | null): boolean {
+  const bare = (filter ?? '').replace(/"(?:[^"\\]|\\.)*"/g, '""');
+  return /\b(sw|co|ew|ne|gt|ge|lt|le|pr|or|not)\b|\[/i.test(bare);
+}
+
 function crashWhen(crashes: (req: ProxyRequest) => boolean, description: string): Defect {
   return {
     description,
@@ -252,6 +262,17 @@ function crashWhen(crashes: (req: ProxyRequest) => boolean, description: string)
 const hasBody = (req: ProxyRequest): boolean => ['POST', 'PUT', 'PATCH'].includes(req.method);
 // An attribute path as RFC 7644 §3.10 allows it (optionally URN-qualified, one sub-attribute).
 const ATTRIBUTE_PATH = /^(urn:[\w.:-]+:)?[A-Za-z$][\w$-]*(\.[A-Za-z$][\w$-]*)?$/;
+
+const isTokenRequest = (req: ProxyRequest): boolean => req.outsideBase === true && req.method === 'POST' && /\/token$/.test(req.path);
+
+function editForm(req: ProxyRequest, edit: (form: URLSearchParams) => void): void {
+  const form = new URLSearchParams(req.body ?? '');
+  edit(form);
+  req.body = form.toString();
+}
+
+const bearerOf = (req: ProxyRequest): string | undefined => /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 // ---------------------------------------------------------------------------------------------
 // The catalogue.
@@ -696,6 +717,20 @@ export const DEFECTS = {
       if (isObject(json) && Array.isArray(json.Resources)) res.body = JSON.stringify(json.Resources);
     },
   },
+  'subattribute-required-not-enforced': {
+    description: '/Schemas marks phoneNumbers.value required, yet a phone number without a value is accepted.',
+    onResponse: (ctx, res) => {
+      if (ctx.req.method !== 'GET' || ctx.req.path.replace(/\/$/, '') !== '/Schemas') return;
+      editJson(res, (json) => {
+        for (const schema of Array.isArray(json.Resources) ? json.Resources : []) {
+          for (const attr of isObject(schema) && Array.isArray(schema.attributes) ? schema.attributes : []) {
+            if (!isObject(attr) || attr.name !== 'phoneNumbers' || !Array.isArray(attr.subAttributes)) continue;
+            for (const sub of attr.subAttributes) if (isObject(sub) && sub.name === 'value') sub.required = true;
+          }
+        }
+      });
+    },
+  },
   'spc-missing': {
     description: '/ServiceProviderConfig answers 404.',
     onRequest: (ctx) => {
@@ -776,6 +811,13 @@ export const DEFECTS = {
     description: 'A filter on externalId answers 400 invalidFilter.',
     onRequest: (ctx) => {
       if (isListRequest(ctx.req) && /externalId/i.test(ctx.req.query.get('filter') ?? '')) return scimError(400, 'Filtering on externalId is not supported', 'invalidFilter');
+    },
+  },
+  'filter-operator-500': crashWhen((req) => usesOtherOperator(req.query.get('filter')), 'A filter using any operator but eq and and (sw, co, ne, or, not, pr, gt, a value filter …) answers 500 instead of 400 invalidFilter.'),
+  'filter-operator-400-invalid-value': {
+    description: 'A filter using any operator but eq and and answers 400 invalidValue, not the invalidFilter that says "not supported".',
+    onRequest: (ctx) => {
+      if (isListRequest(ctx.req) && usesOtherOperator(ctx.req.query.get('filter'))) return scimError(400, 'This filter is not allowed', 'invalidValue');
     },
   },
   'search-unsupported': {
@@ -1220,6 +1262,116 @@ export const DEFECTS = {
     const body = parse(req.body);
     return isCreate(req) && resourcePath(req.path)?.type === 'Users' && isObject(body) && body.userName !== undefined && !Array.isArray(body.emails);
   }, 'A user created without emails answers 500.'),
+  'token-accepts-wrong-secret': {
+    description: 'The token endpoint gives a token to the right client id with any secret.',
+    upstream: async () => oauthUpstream(),
+    onRequest: (ctx) => {
+      if (!isTokenRequest(ctx.req)) return;
+      if (ctx.req.headers.authorization?.startsWith('Basic ')) ctx.req.headers.authorization = `Basic ${Buffer.from(`${TEST_CLIENT.id}:${TEST_CLIENT.secret}`).toString('base64')}`;
+      editForm(ctx.req, (form) => {
+        if (form.has('client_secret')) form.set('client_secret', TEST_CLIENT.secret);
+      });
+    },
+  },
+  'token-ignores-expiry': {
+    description: 'The SCIM endpoint accepts every token the token endpoint ever issued, however long ago it expired.',
+    upstream: async () => oauthUpstream(),
+    onRequest: (ctx) => {
+      const token = bearerOf(ctx.req);
+      if (!ctx.req.outsideBase && token && remember(ctx, 'issued', () => new Set<string>()).has(token)) ctx.req.headers.authorization = `Bearer ${ctx.token}`;
+    },
+    onResponse: (ctx, res) => {
+      const token = isTokenRequest(ctx.req) ? (parse(res.body) as Json | undefined)?.access_token : undefined;
+      if (typeof token === 'string') remember(ctx, 'issued', () => new Set<string>()).add(token);
+    },
+  },
+  'token-lifetime-5-minutes': {
+    description: 'Access tokens are issued for 5 minutes (expires_in 300; Microsoft requires 60 to 360 minutes).',
+    upstream: async () => oauthUpstream(),
+    onResponse: (ctx, res) => {
+      if (isTokenRequest(ctx.req) && res.status === 200) editJson(res, (json) => void (json.expires_in = 300));
+    },
+  },
+  'token-trusts-any-signature': {
+    description: 'The token endpoint checks a client assertion\'s claims but never its signature.',
+    upstream: federatedUpstream,
+    onRequest: async (ctx) => {
+      if (!isTokenRequest(ctx.req)) return;
+      const assertion = new URLSearchParams(ctx.req.body ?? '').get('client_assertion');
+      if (!assertion) return;
+      let resigned: string;
+      try {
+        resigned = await resignWithTrustedKey(assertion);
+      } catch {
+        return;
+      }
+      editForm(ctx.req, (form) => form.set('client_assertion', resigned));
+    },
+  },
+  'throttled-10-per-second': {
+    description: 'Requests are served one at a time, each after a 100 ms pause: at most 10 a second.',
+    onRequest: async (ctx) => {
+      const previous = (ctx.state.get('queue') as Promise<void> | undefined) ?? Promise.resolve();
+      const mine = previous.then(() => sleep(100));
+      ctx.state.set('queue', mine);
+      await mine;
+    },
+  },
+  'group-name-kept-after-delete': {
+    description: 'After a group is deleted, creating a group with the same displayName answers 409 uniqueness.',
+    onRequest: async (ctx) => {
+      const taken = remember(ctx, 'deletedGroupNames', () => new Set<string>());
+      if (isCreate(ctx.req) && resourcePath(ctx.req.path)?.type === 'Groups') {
+        const name = (parse(ctx.req.body) as Json | undefined)?.displayName;
+        if (typeof name === 'string' && taken.has(name.toLowerCase())) return scimError(409, `displayName ${name} is already in use`, 'uniqueness');
+      }
+      await fetchBeforeDelete(ctx);
+    },
+    onResponse: (ctx, res) => {
+      const gone = deletedNow(ctx, res);
+      if (gone?.type === 'Groups' && typeof gone.resource.displayName === 'string') remember(ctx, 'deletedGroupNames', () => new Set<string>()).add(gone.resource.displayName.toLowerCase());
+    },
+  },
+  'schemas-without-name': {
+    description: '/Schemas leaves the User\'s name attribute out (the server still accepts it).',
+    onResponse: (ctx, res) => {
+      if (ctx.req.method !== 'GET' || !/^\/Schemas\/?$/i.test(ctx.req.path)) return;
+      editJson(res, (json) => {
+        for (const schema of (json.Resources as Json[] | undefined) ?? []) {
+          if (schema.id === USER_SCHEMA && Array.isArray(schema.attributes)) schema.attributes = (schema.attributes as Json[]).filter((a) => a.name !== 'name');
+        }
+      });
+    },
+  },
+  'entitlements-count-ignored': {
+    description: '/Entitlements and /Roles ignore count: every value comes back on the first page.',
+    upstream: async () => ({ oktaEntitlements: true }),
+    onRequest: (ctx) => {
+      if (ctx.req.method === 'GET' && /^\/(Entitlements|Roles)\/?$/.test(ctx.req.path)) ctx.req.query.delete('count');
+    },
+  },
+  'entitlement-type-wrong-schema': {
+    description: '/ResourceTypes lists the entitlement types with a schema URN of its own instead of Okta\'s.',
+    upstream: async () => ({ oktaEntitlements: true }),
+    onResponse: (ctx, res) => {
+      if (ctx.req.method !== 'GET' || !/^\/ResourceTypes\/?$/.test(ctx.req.path)) return;
+      editJson(res, (json) => {
+        for (const rt of (json.Resources as Json[] | undefined) ?? []) if (typeof rt.schema === 'string' && rt.schema.startsWith('urn:okta:')) rt.schema = `urn:example:app:${String(rt.name)}`;
+      });
+    },
+  },
+  'user-entitlements-dropped': {
+    description: 'Users are stored without their entitlements and roles (accepted, then lost).',
+    upstream: async () => ({ oktaEntitlements: true }),
+    onRequest: (ctx) => {
+      const target = resourcePath(ctx.req.path);
+      if (target?.type !== 'Users' || !['POST', 'PUT'].includes(ctx.req.method)) return;
+      editRequestJson(ctx.req, (json) => {
+        delete json.entitlements;
+        delete json.roles;
+      });
+    },
+  },
 } satisfies Record<string, Defect>;
 
 export type DefectName = keyof typeof DEFECTS;

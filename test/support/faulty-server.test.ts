@@ -3,13 +3,16 @@
 // observations must be the expected (different) values. `Record<DefectName, …>` makes a new
 // defect without a probe a type error.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer } from '../../src/server/index.ts';
-import { DEFECT_NAMES, startFaultyServer, type DefectName } from './faulty-server.ts';
+import { startServer, type RunningServer } from '../../src/server/index.ts';
+import { mintAssertion } from '../../src/federation/assertion.ts';
+import { DEFECTS, DEFECT_NAMES, startFaultyServer, type DefectName } from './faulty-server.ts';
+import type { Defect } from './defects.ts';
+import { TEST_CLIENT, testFederation } from './oauth-upstream.ts';
 import { filterQuery, obj, patchBody, resources, SCHEMA, scimCaller, type Caller } from './http.ts';
 
 interface Probe {
-  /** Sends a few requests and returns something comparable. */
-  observe(call: Caller): Promise<unknown>;
+  /** Sends a few requests and returns something comparable; `server` is the clean server behind it. */
+  observe(call: Caller, server: RunningServer): Promise<unknown>;
   clean: unknown;
   faulty: unknown;
 }
@@ -37,7 +40,86 @@ const userPath = (user: Record<string, unknown>): string => `/Users/${String(use
 const isHtml = (res: { headers: Headers }): boolean => (res.headers.get('content-type') ?? '').startsWith('text/html');
 const MISSING = '/Users/00000000-0000-0000-0000-000000000000';
 
+/** The token endpoint sits at the origin, beside the SCIM base: `…/scim/v2/../../oauth2/token`. */
+const TOKEN = '/../../oauth2/token';
+const basic = (secret: string): string => `Basic ${Buffer.from(`${TEST_CLIENT.id}:${secret}`).toString('base64')}`;
+const form = { 'content-type': 'application/x-www-form-urlencoded' };
+const tokenCall = (call: Caller, body: string, authorization: string | null = basic(TEST_CLIENT.secret)) => call('POST', TOKEN, undefined, { authorization, headers: form, rawBody: body });
+
+async function assertionStatus(call: Caller, flaw?: 'bad-signature' | 'wrong-audience'): Promise<number> {
+  const { identity, issuer } = await testFederation();
+  const assertion = await mintAssertion(identity, { issuer: issuer.issuer, ...(flaw ? { flaw } : {}) });
+  const body = new URLSearchParams({ grant_type: 'client_credentials', client_id: TEST_CLIENT.id, client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion });
+  return (await tokenCall(call, body.toString(), null)).status;
+}
+
 const PROBES: Record<DefectName, Probe> = {
+  'token-accepts-wrong-secret': {
+    observe: async (call) => (await tokenCall(call, 'grant_type=client_credentials', basic('not-the-secret'))).status,
+    clean: 401,
+    faulty: 200,
+  },
+  'token-ignores-expiry': {
+    observe: async (call, server) => {
+      const token = String(obj((await tokenCall(call, 'grant_type=client_credentials')).json).access_token);
+      server.oauth!.revokeAll();
+      return (await call('GET', '/Users', undefined, { authorization: `Bearer ${token}` })).status;
+    },
+    clean: 401,
+    faulty: 200,
+  },
+  'token-lifetime-5-minutes': {
+    observe: async (call) => obj((await tokenCall(call, 'grant_type=client_credentials')).json).expires_in,
+    clean: 3600,
+    faulty: 300,
+  },
+  'token-trusts-any-signature': {
+    observe: async (call) => [await assertionStatus(call), await assertionStatus(call, 'bad-signature'), await assertionStatus(call, 'wrong-audience')],
+    clean: [200, 401, 401],
+    faulty: [200, 200, 401],
+  },
+  'throttled-10-per-second': {
+    // Ten requests at once take at least 900 ms when served one by one 100 ms apart (a lower bound: no speed assumed).
+    observe: async (call) => {
+      const started = performance.now();
+      await Promise.all(Array.from({ length: 10 }, () => call('GET', '/ServiceProviderConfig')));
+      return performance.now() - started >= 900;
+    },
+    clean: false,
+    faulty: true,
+  },
+  'group-name-kept-after-delete': {
+    observe: async (call) => {
+      const group = await createGroup(call);
+      await call('DELETE', `/Groups/${String(group.id)}`);
+      return (await call('POST', '/Groups', { schemas: [SCHEMA.group], displayName: group.displayName })).status;
+    },
+    clean: 201,
+    faulty: 409,
+  },
+  'schemas-without-name': {
+    observe: async (call) => resources((await call('GET', '/Schemas')).json).some((s) => s.id === SCHEMA.user && (s.attributes as { name: string }[]).some((a) => a.name === 'name')),
+    clean: true,
+    faulty: false,
+  },
+  'entitlements-count-ignored': {
+    observe: async (call) => resources((await call('GET', '/Entitlements?count=1&startIndex=1')).json).length,
+    clean: 1,
+    faulty: 3,
+  },
+  'entitlement-type-wrong-schema': {
+    observe: async (call) => resources((await call('GET', '/ResourceTypes')).json).find((rt) => rt.name === 'Entitlement')?.schema,
+    clean: 'urn:okta:scim:schemas:core:1.0:Entitlement',
+    faulty: 'urn:example:app:Entitlement',
+  },
+  'user-entitlements-dropped': {
+    observe: async (call) => {
+      const user = await createUser(call, { entitlements: [{ value: 'license-pro' }] });
+      return Array.isArray(obj((await call('GET', userPath(user))).json).entitlements);
+    },
+    clean: true,
+    faulty: false,
+  },
   'missing-family-name-500': {
     observe: async (call) => (await call('POST', '/Users', { schemas: [SCHEMA.user], userName: fresh('prince'), name: { givenName: 'Prince' } })).status,
     clean: 201,
@@ -598,6 +680,27 @@ const PROBES: Record<DefectName, Probe> = {
     clean: 200,
     faulty: 400,
   },
+  'subattribute-required-not-enforced': {
+    observe: async (call) => {
+      const schemas = (await call('GET', '/Schemas')).json as { Resources: { id: string; attributes: { name: string; subAttributes?: { name: string; required: boolean }[] }[] }[] };
+      const user = schemas.Resources.find((s) => s.id === SCHEMA.user)!;
+      const advertised = user.attributes.find((a) => a.name === 'phoneNumbers')!.subAttributes!.find((s) => s.name === 'value')!.required;
+      const created = await call('POST', '/Users', { schemas: [SCHEMA.user], userName: fresh('phone'), phoneNumbers: [{ type: 'work' }] });
+      return [advertised, created.status];
+    },
+    clean: [false, 201],
+    faulty: [true, 201],
+  },
+  'filter-operator-500': {
+    observe: async (call) => [(await call('GET', `/Users?${filterQuery('userName sw "a" or userName eq "b"')}`)).status, (await call('GET', `/Users?${filterQuery('userName eq "a" and active eq true')}`)).status],
+    clean: [200, 200],
+    faulty: [500, 200],
+  },
+  'filter-operator-400-invalid-value': {
+    observe: async (call) => [(await call('GET', `/Users?${filterQuery('userName sw "a"')}`)).status, (await call('GET', `/Users?${filterQuery('userName eq "a"')}`)).status],
+    clean: [200, 200],
+    faulty: [400, 200],
+  },
   'search-unsupported': {
     observe: async (call) => {
       const search = { schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], filter: 'userName pr', count: 1 };
@@ -910,10 +1013,18 @@ describe('faulty server: each defect is observable', () => {
   for (const name of DEFECT_NAMES) {
     const probe = PROBES[name];
     it(name, async () => {
-      expect(await probe.observe(cleanCall), 'clean reference server').toEqual(probe.clean);
+      // A defect of a token endpoint or of entitlements is compared with a clean server that has one.
+      const needs = (DEFECTS[name] as Defect).upstream;
+      const own = needs ? await startServer({ port: 0, ...(await needs()) }) : undefined;
+      try {
+        const server = own ?? clean;
+        expect(await probe.observe(own ? scimCaller(own.url, own.token) : cleanCall, server), 'clean reference server').toEqual(probe.clean);
+      } finally {
+        await own?.close();
+      }
       const faulty = await startFaultyServer(name);
       try {
-        expect(await probe.observe(scimCaller(faulty.url, faulty.token)), `with defect ${name}`).toEqual(probe.faulty);
+        expect(await probe.observe(scimCaller(faulty.url, faulty.token), faulty.upstream), `with defect ${name}`).toEqual(probe.faulty);
       } finally {
         await faulty.close();
       }

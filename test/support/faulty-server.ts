@@ -1,8 +1,8 @@
 // A reference server with exactly one defect: the reference server behind a rewriting proxy that
 // applies one entry of the defect catalogue (./defects.ts). A check's own test starts the defect
 // it exists to catch and shows the check fails against it (and passes against the clean server).
-import { startServer } from '../../src/server/index.ts';
-import { DEFECTS, type DefectName } from './defects.ts';
+import { startServer, type RunningServer, type ServerOptions } from '../../src/server/index.ts';
+import { DEFECTS, type Defect, type DefectName } from './defects.ts';
 import { startProxy } from './proxy.ts';
 
 export type { DefectName } from './defects.ts';
@@ -13,19 +13,27 @@ export interface FaultyServer {
   url: string;
   token: string;
   defect: DefectName;
+  /** The clean server behind the proxy (to mint tokens, revoke them …). */
+  upstream: RunningServer;
+  /** The proxy's OAuth token endpoint, when the upstream has one. */
+  tokenUrl?: string;
   close(): Promise<void>;
 }
 
-export async function startFaultyServer(defect: DefectName, options: { require?: string[] } = {}): Promise<FaultyServer> {
-  const hooks = DEFECTS[defect];
+export async function startFaultyServer(defect: DefectName, options: { require?: string[]; server?: Partial<ServerOptions> } = {}): Promise<FaultyServer> {
+  const hooks = DEFECTS[defect] as Defect;
   if (!hooks) throw new Error(`unknown defect "${defect}"`);
-  const upstream = await startServer({ port: 0, ...(options.require ? { require: options.require } : {}) });
+  // A defect of a token endpoint or of entitlements needs an upstream that has one.
+  const needs = hooks.upstream ? await hooks.upstream() : {};
+  const upstream = await startServer({ port: 0, ...needs, ...options.server, ...(options.require ? { require: options.require } : {}) });
   try {
     const proxy = await startProxy(upstream.url, upstream.token, hooks);
     return {
       url: proxy.url,
       token: upstream.token,
       defect,
+      upstream,
+      ...(upstream.oauth ? { tokenUrl: `${new URL(proxy.url).origin}${new URL(upstream.oauth.tokenUrl).pathname}` } : {}),
       close: async () => {
         await proxy.close();
         await upstream.close();

@@ -7,8 +7,10 @@ import { Agent, request } from 'undici';
 
 export interface ProxyRequest {
   method: string;
-  /** Path below the SCIM base, e.g. `/Users/42` (no query). */
+  /** Path below the SCIM base, e.g. `/Users/42` (no query); outside it (`/oauth2/token`), the path from the origin. */
   path: string;
+  /** True for a path outside the SCIM base (an OAuth token endpoint), forwarded to the upstream origin. */
+  outsideBase?: boolean;
   query: URLSearchParams;
   /** Lower-case header names. */
   headers: Record<string, string>;
@@ -25,6 +27,7 @@ export interface ProxyResponse {
 export interface UpstreamCall {
   method: string;
   path: string;
+  outsideBase?: boolean;
   query?: URLSearchParams;
   /** Defaults to the received request's headers (so the client's credentials are used). */
   headers?: Record<string, string>;
@@ -106,7 +109,7 @@ export async function startProxy(upstreamBase: string, token: string, hooks: Pro
   const toProxy = (text: string): string => text.replaceAll(upstreamRoot, proxyBase);
 
   const callUpstream = async (call: UpstreamCall): Promise<ProxyResponse> => {
-    const target = new URL(upstreamRoot + call.path);
+    const target = new URL((call.outsideBase ? base.origin : upstreamRoot) + call.path);
     if (call.query) target.search = call.query.toString();
     const headers = { ...(call.headers ?? {}) };
     for (const name of Object.keys(headers)) if (HOP_BY_HOP.has(name)) delete headers[name];
@@ -124,10 +127,12 @@ export async function startProxy(upstreamBase: string, token: string, hooks: Pro
 
   const handle = async (incoming: IncomingMessage, outgoing: ServerResponse): Promise<void> => {
     const url = new URL(incoming.url ?? '/', 'http://proxy.invalid');
-    const path = url.pathname.startsWith(basePath) ? url.pathname.slice(basePath.length) : url.pathname;
+    const inBase = url.pathname.startsWith(basePath);
+    const path = inBase ? url.pathname.slice(basePath.length) : url.pathname;
     const received: ProxyRequest = {
       method: incoming.method ?? 'GET',
       path: path === '' ? '/' : path,
+      ...(inBase ? {} : { outsideBase: true }),
       query: url.searchParams,
       headers: copyHeaders(incoming.headers),
       body: await readBody(incoming),

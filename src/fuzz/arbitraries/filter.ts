@@ -101,7 +101,12 @@ function operand(value: string, op: string, cut: number): string {
   return chars.slice(start, start + n).join('');
 }
 
-export function filterExpression(schemas: ResourceSchemas, populationSize: number): fc.Arbitrary<GenFilter> {
+/**
+ * `eqAnd`: only the operators every IdP-ready server supports (eq, and), for a server that
+ * refuses the others (RFC 7644 §3.4.2.2 Table 9 allows it).
+ */
+export function filterExpression(schemas: ResourceSchemas, populationSize: number, options: { eqAnd?: boolean } = {}): fc.Arbitrary<GenFilter> {
+  if (options.eqAnd) return eqAndExpression(schemas, populationSize);
   const fields = filterFields(schemas);
   const leaves: Array<fc.Arbitrary<GenFilter>> = [];
   fields.forEach((f, i) => {
@@ -134,6 +139,18 @@ export function filterExpression(schemas: ResourceSchemas, populationSize: numbe
     any: fc.oneof({ maxDepth: 2, depthIdentifier: 'any' }, single, ...multiLeaves, fc.record({ kind: fc.constantFrom<'and' | 'or'>('and', 'or'), left: tie('any'), right: tie('any') })),
   }));
   return any;
+}
+
+function eqAndExpression(schemas: ResourceSchemas, populationSize: number): fc.Arbitrary<GenFilter> {
+  const leaves: Array<fc.Arbitrary<GenFilter>> = filterFields(schemas).map((f, i) =>
+    fc.record({ value: fc.constantFrom(...f.pool), flips }).map(({ value, flips: fl }): GenFilter => ({ kind: 'cmp', field: i, op: 'eq', value, flips: f.caseExact ? [false] : fl })),
+  );
+  leaves.push(fc.record({ member: fc.nat({ max: Math.max(0, populationSize - 1) }), flips }).map((v): GenFilter => ({ kind: 'user', op: 'eq', ...v })));
+  if (hasActive(schemas)) leaves.push(fc.boolean().map((value): GenFilter => ({ kind: 'active', op: 'eq', value })));
+  const { expr } = fc.letrec<{ expr: GenFilter }>((tie) => ({
+    expr: fc.oneof({ maxDepth: 2, depthIdentifier: 'eqand' }, ...leaves, fc.record({ kind: fc.constant<'and'>('and'), left: tie('expr'), right: tie('expr') })),
+  }));
+  return expr;
 }
 
 const quote = (s: string): string => JSON.stringify(s);

@@ -16,6 +16,8 @@ export type InvalidInput =
   | { kind: 'bad-patch'; body: unknown };
 
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+/** Stands for the run's unique name in generated malformed bodies; filled in at send time. */
+export const NAME_SLOT = 'NAME~';
 
 /** Values of the wrong JSON type for an attribute (string booleans are tolerated by design, so never used). */
 function wrongValue(def: AttributeDefinition, asElement: boolean): fc.Arbitrary<unknown> {
@@ -52,7 +54,8 @@ export function invalidInput(schemas: ResourceSchemas): fc.Arbitrary<InvalidInpu
   const malformed = fc
     .tuple(fc.constantFrom<'POST' | 'PUT' | 'PATCH'>('POST', 'PUT', 'PATCH'), realisticText({ maxLength: 12 }), fc.nat(), fc.constantFrom('truncate', 'trailing-comma', 'single-quotes', 'unquoted-key', 'garbage'))
     .map(([m, text, cut, how]): InvalidInput => {
-      const valid = JSON.stringify({ schemas: [m === 'PATCH' ? PATCH_OP : schemas.core.id], userName: text });
+      // NAME_SLOT becomes the run's unique prefixed name when sent (a lenient server may accept it).
+      const valid = JSON.stringify({ schemas: [m === 'PATCH' ? PATCH_OP : schemas.core.id], userName: `${NAME_SLOT}${text}` });
       let broken: string;
       if (how === 'truncate') broken = valid.slice(0, 1 + (cut % (valid.length - 1)));
       else if (how === 'trailing-comma') broken = `${valid.slice(0, -1)},}`;
@@ -106,7 +109,9 @@ export function invalidInput(schemas: ResourceSchemas): fc.Arbitrary<InvalidInpu
 /** A bare valid body with the invalid part applied (wrong-type, missing-required). */
 export function invalidBody(schemas: ResourceSchemas, input: InvalidInput, userName: string): Json | undefined {
   if (input.kind !== 'wrong-type' && input.kind !== 'missing-required') return undefined;
-  const body: Json = { schemas: [schemas.core.id], userName };
+  // externalId carries the run prefix too, so a server that creates the resource anyway (under a
+  // mangled or missing userName) leaves something the final sweep can find.
+  const body: Json = { schemas: [schemas.core.id], userName, externalId: userName };
   if (input.kind === 'missing-required') {
     delete body[input.omit];
     if (input.omit !== 'displayName') body.displayName = 'Required Missing';

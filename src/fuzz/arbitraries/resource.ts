@@ -63,7 +63,7 @@ function attributesRecord(defs: AttributeDefinition[]): fc.Arbitrary<Json> {
 }
 
 export interface DraftConstraints {
-  /** Generate no optional attributes at all (paging and membership need many cheap users). */
+  /** Generate only the required attributes (paging and membership need many cheap users). */
   bare?: boolean;
 }
 
@@ -79,7 +79,12 @@ export function scimGroup(schemas: ResourceSchemas, constraints: DraftConstraint
 
 function scimResource(schemas: ResourceSchemas, unique: string, constraints: DraftConstraints): fc.Arbitrary<Draft> {
   const stem = unique === 'userName' ? userNameStem() : realisticText({ maxLength: 30 });
-  if (constraints.bare) return stem.map((s) => ({ stem: s, attrs: {} }));
+  if (constraints.bare) {
+    // Bare still means valid: what the server requires is always there (/Schemas, `--require`).
+    const required = generatedAttributes(schemas.core.attributes, unique).filter((d) => d.required);
+    if (required.length === 0) return stem.map((s) => ({ stem: s, attrs: {} }));
+    return fc.tuple(stem, attributesRecord(required)).map(([s, attrs]) => ({ stem: s, attrs }));
+  }
   const common = schemas.common.filter((d) => d.name === 'externalId');
   const core = attributesRecord([...common, ...generatedAttributes(schemas.core.attributes, unique)]);
   const extensions = schemas.extensions.map((ext) =>
@@ -94,8 +99,13 @@ function scimResource(schemas: ResourceSchemas, unique: string, constraints: Dra
   });
 }
 
-/** The request body for a draft, with its unique name filled in. */
+/**
+ * The request body for a draft, with its unique name filled in. A generated externalId is made
+ * unique the same way (the name, then the generated value): two resources never share one, and
+ * it carries the run prefix.
+ */
 export function bodyOf(schemas: ResourceSchemas, unique: string, draft: Draft, name: string): Json {
   const urns = [schemas.core.id, ...schemas.extensions.filter((e) => draft.attrs[e.id] !== undefined).map((e) => e.id)];
-  return { schemas: urns, [unique]: name, ...draft.attrs };
+  const attrs = typeof draft.attrs.externalId === 'string' ? { ...draft.attrs, externalId: `${name}~${draft.attrs.externalId}` } : draft.attrs;
+  return { schemas: urns, [unique]: name, ...attrs };
 }

@@ -23,12 +23,16 @@ export type ModelOp =
   | { kind: 'pathless'; op: 'add' | 'replace'; value: Json };
 
 export type PatchOutcome =
-  /** Every conforming server ends here. */
-  | { kind: 'ok'; data: Json }
+  /**
+   * Every conforming server ends here, or in one of `alternatives` where the RFC reads two ways
+   * (a filtered replace of a whole complex value: RFC 7644 §3.5.2.3 says the matching values "SHALL
+   * be replaced", and also that sub-attributes a complex value does not specify are left unchanged).
+   */
+  | { kind: 'ok'; data: Json; alternatives?: Json[] }
   /** Every conforming server answers 4xx and changes nothing. */
   | { kind: 'error'; reason: string }
   /** The RFC allows both: success with `data`, or 4xx with no change (removing what is not there). */
-  | { kind: 'either'; data: Json; reason: string };
+  | { kind: 'either'; data: Json; reason: string; alternatives?: Json[] };
 
 export function definition(schemas: ResourceSchemas, container: string | null, name: string): AttributeDefinition | undefined {
   const defs = container === null ? [...schemas.common, ...schemas.core.attributes] : (schemas.extensions.find((e) => e.id === container)?.attributes ?? []);
@@ -139,7 +143,7 @@ function matching(data: Json, attr: string, type: string): { list: Json[]; match
   return { list, matched };
 }
 
-function applyOne(schemas: ResourceSchemas, data: Json, op: ModelOp): void {
+function applyOne(schemas: ResourceSchemas, data: Json, op: ModelOp, merge = false): void {
   switch (op.kind) {
     case 'set':
       setValue(schemas, data, op.op, op.target, op.value);
@@ -156,7 +160,7 @@ function applyOne(schemas: ResourceSchemas, data: Json, op: ModelOp): void {
         return;
       }
       const replacement = op.value as Json;
-      data[op.attr] = list.map((e) => (matched.includes(e) ? { ...replacement } : e));
+      data[op.attr] = list.map((e) => (matched.includes(e) ? (merge ? { ...e, ...replacement } : { ...replacement }) : e));
       const fresh = (data[op.attr] as Json[]).find((e) => e.primary === true && replacement.primary === true);
       if (fresh) clearOtherPrimaries(data[op.attr] as Json[], fresh);
       return;
@@ -198,5 +202,39 @@ export function applyOps(schemas: ResourceSchemas, data: Json, ops: readonly Mod
       throw error;
     }
   }
-  return ambiguity ? { kind: 'either', data: copy, reason: ambiguity } : { kind: 'ok', data: copy };
+  // A PATCH may not leave out what the server requires (RFC 7643 §2.2): every server refuses it.
+  const missing = missingRequired(schemas, copy);
+  if (missing) return { kind: 'error', reason: `${missing} is required` };
+  const alternatives = mergedReading(schemas, data, ops, copy);
+  if (ambiguity) return { kind: 'either', data: copy, reason: ambiguity, ...alternatives };
+  return { kind: 'ok', data: copy, ...alternatives };
+}
+
+/** The first required attribute (or sub-attribute of a present value) the data lacks. */
+function missingRequired(schemas: ResourceSchemas, data: Json): string | undefined {
+  const absent = (v: unknown) => v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0);
+  for (const def of schemas.core.attributes) {
+    if (def.mutability === 'readOnly') continue;
+    const value = data[def.name];
+    if (def.required && absent(value)) return def.name;
+    if (absent(value) || def.type !== 'complex') continue;
+    for (const element of Array.isArray(value) ? value : [value]) {
+      for (const sub of def.subAttributes ?? []) if (sub.required && sub.mutability !== 'readOnly' && absent((element as Json)[sub.name])) return `${def.name}.${sub.name}`;
+    }
+  }
+  return undefined;
+}
+
+/** The state under the other reading of a filtered replace of a whole complex value, if it differs. */
+function mergedReading(schemas: ResourceSchemas, data: Json, ops: readonly ModelOp[], replaced: Json): { alternatives?: Json[] } {
+  if (!ops.some((op) => op.kind === 'filtered-replace' && op.sub === undefined)) return {};
+  const merged = structuredClone(data);
+  for (const op of ops) {
+    try {
+      applyOne(schemas, merged, op, true);
+    } catch (error) {
+      if (!(error instanceof Ambiguous)) throw error;
+    }
+  }
+  return JSON.stringify(merged) === JSON.stringify(replaced) ? {} : { alternatives: [merged] };
 }

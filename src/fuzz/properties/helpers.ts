@@ -4,7 +4,7 @@ import { isPlainObject, type ResourceSchemas } from '../../filter/index.ts';
 import type { Exchange } from '../../record/types.ts';
 import { bodyOf, type Draft, type Json } from '../arbitraries/resource.ts';
 import { serverDefaults } from '../compare.ts';
-import { fail, type FuzzEnv } from '../types.ts';
+import { fail, ServerRefusal, type FuzzEnv } from '../types.ts';
 
 export const ERROR_URN = 'urn:ietf:params:scim:api:messages:2.0:Error';
 
@@ -25,6 +25,19 @@ export function expectStatus(ex: Exchange, allowed: readonly number[], what: str
     const detail = isPlainObject(jsonOf(ex)) ? (jsonOf(ex) as Json).detail : undefined;
     fail(`${what}: expected HTTP ${allowed.join(' or ')}, got ${status}${typeof detail === 'string' ? ` (${detail.slice(0, 160)})` : ''} — ${line(ex)}`, ex, allowed, status);
   }
+}
+
+/**
+ * Like expectStatus for a request the target's schema allows: a 400 with a SCIM error body is a
+ * refusal by a rule of the application (ServerRefusal), not a property failure.
+ */
+export function expectAccepted(ex: Exchange, allowed: readonly number[], what: string): void {
+  const json = jsonOf(ex);
+  if (statusOf(ex) === 400 && isPlainObject(json) && Array.isArray(json.schemas) && json.schemas.includes(ERROR_URN)) {
+    const detail = typeof json.detail === 'string' ? json.detail : '(no detail)';
+    throw new ServerRefusal(`${what}: the server refused it with 400 ${typeof json.scimType === 'string' ? json.scimType : ''} "${detail.slice(0, 200)}" — ${line(ex)}`, ex, detail);
+  }
+  expectStatus(ex, allowed, what);
 }
 
 export interface Created {
@@ -53,7 +66,7 @@ export async function create(env: FuzzEnv, kind: Kind, draft: Draft, step = `cre
   const name = `${env.target.uniqueName(kind === 'User' ? 'u' : 'g')}${draft.stem}`;
   const body = bodyOf(schemas, uniqueAttr(kind), draft, name);
   const ex = await env.target.send({ method: 'POST', path: endpoint(kind), json: body }, step);
-  expectStatus(ex, [201], `creating a valid ${kind}`);
+  expectAccepted(ex, [201], `creating a valid ${kind}`);
   const shown = jsonOf(ex);
   if (!isPlainObject(shown) || typeof shown.id !== 'string' || shown.id === '') fail(`the 201 for a new ${kind} carries no id — ${line(ex)}`, ex);
   const { schemas: _schemas, ...data } = body;

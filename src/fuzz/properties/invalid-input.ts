@@ -1,11 +1,15 @@
 // Every invalid input gets a 4xx SCIM error (RFC 7644 §3.12): never a 5xx, never a hang, never a
 // success. Inputs that need an existing resource (PUT, PATCH) get a fresh valid User first.
-import { invalidBody, invalidInput, type InvalidInput } from '../arbitraries/invalid.ts';
+import fc from 'fast-check';
+import { invalidBody, invalidInput, NAME_SLOT, type InvalidInput } from '../arbitraries/invalid.ts';
+import { scimUser } from '../arbitraries/resource.ts';
 import type { FuzzEnv, FuzzProperty } from '../types.ts';
 import { create, expectScimError } from './helpers.ts';
 
 async function fixture(env: FuzzEnv): Promise<string> {
-  const user = await create(env, 'User', { stem: 'fixture', attrs: {} }, 'create fixture User');
+  // A valid User: what the server requires (a fixed sample, so a seed still replays exactly) and an email-like userName.
+  const [required] = fc.sample(scimUser(env.schemas.user, { bare: true }), { numRuns: 1, seed: 42 });
+  const user = await create(env, 'User', { stem: 'fixture@example.com', attrs: required?.attrs ?? {} }, 'create fixture User');
   return `/Users/${encodeURIComponent(user.id)}`;
 }
 
@@ -47,7 +51,7 @@ export const invalidInputs: FuzzProperty<InvalidInput> = {
     if (input.kind === 'malformed-json') {
       if (input.method === 'PATCH' && !env.capabilities.patch) return;
       const path = input.method === 'POST' ? '/Users' : await fixture(env);
-      const ex = await env.target.send({ method: input.method, path, rawBody: input.text }, 'malformed JSON');
+      const ex = await env.target.send({ method: input.method, path, rawBody: input.text.replace(NAME_SLOT, env.target.uniqueName('m')) }, 'malformed JSON');
       return expectScimError(ex, what);
     }
     const path = input.method === 'POST' ? '/Users' : await fixture(env);

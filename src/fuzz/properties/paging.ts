@@ -13,12 +13,14 @@ export const pagingPartition: FuzzProperty<Input> = {
   tag: 'pg',
   title: 'Paging visits every match exactly once with a stable totalResults',
   refs: ['RFC7644-3.4.2.4'],
-  requires: ['users', 'filter'],
+  requires: ['users', 'filter', 'scopedQueries'],
   arbitrary: (env) => fc.tuple(fc.array(scimUser(env.schemas.user, { bare: true }), { minLength: 1, maxLength: 9 }), fc.integer({ min: 1, max: 4 }), fc.boolean()),
   async check(env, [drafts, count, sorted]) {
     const created = [];
-    for (const d of drafts) created.push((await create(env, 'User', d, 'create population User')).id);
-    const filter = `userName sw ${JSON.stringify(env.target.runPrefix)}`;
+    // An eq-only server is scoped by a displayName all of this run's users share (scope-probe.ts).
+    const byDisplayName = env.scope === 'displayName eq';
+    for (const d of drafts) created.push((await create(env, 'User', byDisplayName ? { ...d, attrs: { ...d.attrs, displayName: env.target.runPrefix } } : d, 'create population User')).id);
+    const filter = byDisplayName ? `displayName eq ${JSON.stringify(env.target.runPrefix)}` : `userName sw ${JSON.stringify(env.target.runPrefix)}`;
     const sort = sorted && env.capabilities.sort ? { sortBy: 'userName' } : {};
     const seen: string[] = [];
     let startIndex = 1;

@@ -1,7 +1,7 @@
 // Exchanges as the page shows them: headers as rows, bodies pretty-printed and cut to a length a
 // browser renders comfortably, with a note pointing at run.json for the rest.
 import type { Exchange } from '../../record/types.ts';
-import { showBody } from '../body.ts';
+import { requestCut, showBody } from '../body.ts';
 import type { BodyView, ExchangeView, NameValue } from './view-types.ts';
 
 const BODY_LIMIT = 16_000;
@@ -9,12 +9,12 @@ const BODY_LIMIT = 16_000;
 const rows = (headers: Record<string, string>): NameValue[] =>
   Object.entries(headers).map(([name, value]) => ({ name, value }));
 
-function bodyView(raw: string | undefined, parsed: unknown, cut: boolean): BodyView | null {
+function bodyView(raw: string | undefined, parsed: unknown, cut: string | null): BodyView | null {
   const body = showBody(raw, BODY_LIMIT, parsed);
   if (body.text === '') return null;
   const notes: string[] = [];
   if (body.omitted > 0) notes.push(`${body.omitted.toLocaleString('en-US')} more characters not shown (full body in run.json)`);
-  if (cut) notes.push('the body was cut at the capture limit when recorded');
+  if (cut) notes.push(`the body was cut when recorded: ${cut}`);
   return { text: body.text, isJson: body.isJson, note: notes.length > 0 ? `… ${notes.join('; ')}` : null };
 }
 
@@ -27,13 +27,13 @@ export function exchangeView(exchange: Exchange): ExchangeView {
     method: request.method,
     url: request.url,
     requestHeaders: rows(request.headers),
-    requestBody: bodyView(request.body, undefined, false),
+    requestBody: bodyView(request.body, undefined, request.truncated ? requestCut(request.bodySize, request.body) : null),
     response: response
       ? {
           status: response.status,
           statusClass: `http-${Math.floor(response.status / 100)}xx`,
           headers: rows(response.headers),
-          body: bodyView(response.body, response.json, response.truncated === true),
+          body: bodyView(response.body, response.json, response.truncated ? (response.sizeNote ?? 'at the capture limit') : null),
         }
       : null,
     transportError: transportError ? `${transportError.code}: ${transportError.message}` : null,

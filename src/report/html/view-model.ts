@@ -2,9 +2,9 @@
 import type { CheckResult, CheckStatus, Level, RunRecord } from '../../record/types.ts';
 import { indexExchanges } from '../body.ts';
 import { refLink } from '../refs.ts';
-import { countStatuses, formatDuration, runDurationMs, STATUS_BADGE, STATUS_LABEL, STATUS_ORDER, verdictOf } from '../summarize.ts';
+import { cleanCommand, countStatuses, formatDuration, runDurationMs, STATUS_BADGE, STATUS_LABEL, STATUS_ORDER, verdictOf } from '../summarize.ts';
 import { cardView, sectionView } from './view-cards.ts';
-import type { AreaView, CardView, CountCell, IdpView, NameValue, ReportView, RowView } from './view-types.ts';
+import type { AreaView, CardView, CertificationView, CountCell, IdpView, NameValue, ReportView, RowView } from './view-types.ts';
 
 const LEVELS: readonly Level[] = ['MUST', 'SHOULD', 'MAY'];
 const CARD_STATUSES: ReadonlySet<CheckStatus> = new Set(['fail', 'error', 'warn']);
@@ -80,6 +80,7 @@ export function buildReportView(record: RunRecord): ReportView {
     stateLabel: v.works ? 'Would work' : 'Would fail',
     blocking: v.blocking.map((b) => ({ checkId: b.checkId, title: b.title, impact: b.impact ?? null, cardAnchor: firstCardOf.get(b.checkId) ?? null })),
   }));
+  const certification = certificationView(record, firstCardOf);
   const allCards = [...cards.values()];
   const failures = allCards.filter((card) => card.status === 'fail');
   const errors = allCards.filter((card) => card.status === 'error');
@@ -88,7 +89,10 @@ export function buildReportView(record: RunRecord): ReportView {
     .filter((r) => r.status === 'skip')
     .map((r) => ({ checkId: r.checkId, title: r.title, reason: r.reason ?? 'no reason recorded', anchor: `result-${position.get(r)}` }));
   const sections = (record.sections ?? []).map((section, i) => ({ ...sectionView(section, exchanges), anchor: `section-${i + 1}` }));
+  const leftovers = (record.leftovers ?? []).map((l) => ({ resourceType: l.resourceType, name: l.name ?? '', location: l.location ?? '', reason: l.reason }));
   const nav = [
+    { anchor: 'leftovers', label: 'Leftovers', count: leftovers.length, show: leftovers.length > 0 },
+    { anchor: 'certification', label: 'Certification', count: null, show: certification !== null },
     { anchor: 'idp', label: 'IdP verdicts', count: null, show: idp.length > 0 },
     { anchor: 'summary', label: 'Summary', count: null, show: true },
     { anchor: 'failures', label: 'Failures', count: failures.length, show: failures.length > 0 },
@@ -101,12 +105,13 @@ export function buildReportView(record: RunRecord): ReportView {
   ].filter((entry) => entry.show).map(({ anchor, label, count }) => ({ anchor, label, count }));
   return {
     pageTitle: `scimproof ${verdict.headline} — ${record.meta.target}`,
-    kindLabel: record.meta.suites.some((s) => s.startsWith('idp-')) ? 'SCIM provisioning log (mock IdP)' : 'SCIM 2.0 conformance report',
+    kindLabel: record.certification ? `Certification pre-flight: ${record.certification.label}` : record.meta.suites.some((s) => s.startsWith('idp-')) ? 'SCIM provisioning log (mock IdP)' : 'SCIM 2.0 conformance report',
     verdict,
     meta: metaRows(record),
     totals: totals.filter((cell) => !cell.zero),
     capabilities: Object.entries(record.discovery?.capabilities ?? {}).map(([name, on]) => ({ name, on })),
     idp,
+    certification,
     summary: {
       columns: STATUS_ORDER.map((status) => ({ status, label: STATUS_LABEL[status] })),
       rows: areas.map((area) => ({ area: area.name, anchor: area.anchor, cells: cells(byArea.get(area.name) ?? []), total: (byArea.get(area.name) ?? []).length })),
@@ -125,7 +130,26 @@ export function buildReportView(record: RunRecord): ReportView {
     warnings,
     skips,
     cleanup: record.cleanup.map((c) => ({ location: c.location, resourceType: c.resourceType, status: c.status, message: c.message ?? '' })),
+    leftovers,
+    leftoverPrefix: record.meta.prefix,
+    cleanCommand: cleanCommand(record),
     sections,
     generator: `${record.meta.tool} ${record.meta.version}`,
   };
+}
+
+const PROGRAMME_BADGE: Record<string, string> = { passed: 's-pass', failed: 's-fail', warning: 's-warn', skipped: 's-skip', error: 's-error' };
+
+/** The programme's tests in its own groups, each linked to the card of its first failing check. */
+function certificationView(record: RunRecord, firstCardOf: ReadonlyMap<string, string>): CertificationView | null {
+  const c = record.certification;
+  if (!c) return null;
+  const groups: CertificationView['groups'] = [];
+  for (const t of c.tests) {
+    let group = groups.find((g) => g.name === t.group);
+    if (!group) groups.push((group = { name: t.group, tests: [] }));
+    const failing = [...t.failing, ...t.failingBeyond][0];
+    group.tests.push({ name: t.name, optional: t.category === 'optional', status: t.status, badge: PROGRAMME_BADGE[t.status] ?? 's-info', reason: t.reason, mirrors: t.mirrors, cardAnchor: failing ? (firstCardOf.get(failing) ?? null) : null });
+  }
+  return { label: c.label, headline: c.headline, passes: c.passes && c.passesStrict, rule: c.rule, groups, notes: c.notes };
 }

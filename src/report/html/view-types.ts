@@ -84,6 +84,8 @@ export interface ReportView {
   totals: CountCell[];
   capabilities: { name: string; on: boolean }[];
   idp: IdpView[];
+  /** The programme verdict of `scimproof certify`, test by test. */
+  certification: CertificationView | null;
   summary: { columns: { status: CheckStatus; label: string }[]; rows: { area: string; anchor: string; cells: CountCell[]; total: number }[]; totals: CountCell[]; total: number };
   filters: { status: string; label: string; count: number; disabled: boolean }[];
   nav: { anchor: string; label: string; count: number | null }[];
@@ -93,6 +95,18 @@ export interface ReportView {
   warnings: CardView[];
   skips: { checkId: string; title: string; reason: string; anchor: string }[];
   cleanup: { location: string; resourceType: string; status: string; message: string }[];
+  leftovers: { resourceType: string; name: string; location: string; reason: string }[];
+  leftoverPrefix: string;
+  cleanCommand: string;
   sections: (SectionView & { anchor: string })[];
   generator: string;
+}
+
+export interface CertificationView {
+  label: string;
+  headline: string;
+  passes: boolean;
+  rule: string;
+  groups: { name: string; tests: { name: string; optional: boolean; status: string; badge: string; reason: string; mirrors: string; cardAnchor: string | null }[] }[];
+  notes: string[];
 }

@@ -3,11 +3,14 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import { ScimError } from '../errors.ts';
+import type { TokenStore } from '../oauth/tokens.ts';
 import { errorResponse } from '../response.ts';
 
 export interface Credentials {
   token: string;
   basic?: { user: string; password: string } | undefined;
+  /** Tokens the OAuth endpoint issued (valid until they expire). */
+  issued?: TokenStore;
 }
 
 function sameSecret(given: string, expected: string): boolean {
@@ -23,7 +26,7 @@ export function requireCredentials(credentials: Credentials): MiddlewareHandler 
     const bearer = /^Bearer\s+(\S+)\s*$/i.exec(header);
     const basic = /^Basic\s+(\S+)\s*$/i.exec(header);
     let ok = false;
-    if (bearer) ok = sameSecret(bearer[1]!, credentials.token);
+    if (bearer) ok = sameSecret(bearer[1]!, credentials.token) || (credentials.issued?.valid(bearer[1]!) ?? false);
     else if (basic && credentials.basic) {
       const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
       ok = sameSecret(decoded, `${credentials.basic.user}:${credentials.basic.password}`);

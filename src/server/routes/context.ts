@@ -2,6 +2,7 @@
 import type { Context, Hono } from 'hono';
 import type { BlankEnv, BlankSchema } from 'hono/types';
 import { ScimError } from '../errors.ts';
+import type { EntitlementCatalogue } from '../okta-entitlements.ts';
 import type { ResourceTypes } from '../resource-types.ts';
 import type { ResourceService } from '../service.ts';
 import type { Store } from '../store.ts';
@@ -20,6 +21,10 @@ export interface RouteContext {
   maxResults: number;
   /** Whether HTTP Basic is accepted (advertised in /ServiceProviderConfig). */
   basic: boolean;
+  /** Whether OAuth client-credentials tokens are issued (advertised in /ServiceProviderConfig). */
+  oauth: boolean;
+  /** Okta entitlement and role catalogue, when published. */
+  entitlements?: EntitlementCatalogue;
 }
 
 export function baseUrlOf(ctx: RouteContext, c: Context): string {

@@ -2,6 +2,7 @@
 import type { Context } from 'hono';
 import { allSchemas, listOf, resourceTypeResource, schemaResource, serviceProviderConfig } from '../discovery.ts';
 import { notFound, ScimError } from '../errors.ts';
+import { entitlementKinds, OKTA_SCHEMAS, resourceTypeOf } from '../okta-entitlements.ts';
 import { scimResponse } from '../response.ts';
 import { baseUrlOf, methodNotAllowed, queryParams, type Api, type RouteContext } from './context.ts';
 
@@ -12,31 +13,35 @@ function refuseFilter(c: Context): void {
 
 export function addDiscoveryRoutes(api: Api, ctx: RouteContext): void {
   const { types } = ctx;
+  // Okta entitlement and role types, when the server publishes them, are part of discovery too.
+  const oktaKinds = ctx.entitlements ? entitlementKinds(ctx.entitlements) : [];
+  const schemas = [...allSchemas(types), ...(ctx.entitlements ? OKTA_SCHEMAS : [])];
+  const resourceTypes = (baseUrl: string) => [...[types.User, types.Group].map((t) => resourceTypeResource(baseUrl, t)), ...oktaKinds.map((k) => resourceTypeOf(baseUrl, k))];
   api.get('/ServiceProviderConfig', (c) => {
     refuseFilter(c);
-    return scimResponse(200, serviceProviderConfig(baseUrlOf(ctx, c), { maxResults: ctx.maxResults, maxBodyBytes: ctx.maxBody, basic: ctx.basic }));
+    return scimResponse(200, serviceProviderConfig(baseUrlOf(ctx, c), { maxResults: ctx.maxResults, maxBodyBytes: ctx.maxBody, basic: ctx.basic, oauth: ctx.oauth }));
   });
   api.all('/ServiceProviderConfig', methodNotAllowed('GET'));
   api.get('/Schemas', (c) => {
     refuseFilter(c);
-    return scimResponse(200, listOf(allSchemas(types).map((s) => schemaResource(baseUrlOf(ctx, c), s))));
+    return scimResponse(200, listOf(schemas.map((s) => schemaResource(baseUrlOf(ctx, c), s))));
   });
   api.all('/Schemas', methodNotAllowed('GET'));
   api.get('/Schemas/:id', (c) => {
-    const schema = allSchemas(types).find((s) => s.id === c.req.param('id'));
+    const schema = schemas.find((s) => s.id === c.req.param('id'));
     if (!schema) throw notFound(`no schema ${c.req.param('id').slice(0, 200)}`);
     return scimResponse(200, schemaResource(baseUrlOf(ctx, c), schema));
   });
   api.all('/Schemas/:id', methodNotAllowed('GET'));
   api.get('/ResourceTypes', (c) => {
     refuseFilter(c);
-    return scimResponse(200, listOf([types.User, types.Group].map((t) => resourceTypeResource(baseUrlOf(ctx, c), t))));
+    return scimResponse(200, listOf(resourceTypes(baseUrlOf(ctx, c))));
   });
   api.all('/ResourceTypes', methodNotAllowed('GET'));
   api.get('/ResourceTypes/:id', (c) => {
-    const type = [types.User, types.Group].find((t) => t.kind === c.req.param('id'));
+    const type = resourceTypes(baseUrlOf(ctx, c)).find((t) => t.id === c.req.param('id'));
     if (!type) throw notFound(`no resource type ${c.req.param('id').slice(0, 200)}`);
-    return scimResponse(200, resourceTypeResource(baseUrlOf(ctx, c), type));
+    return scimResponse(200, type);
   });
   api.all('/ResourceTypes/:id', methodNotAllowed('GET'));
 }

@@ -1,0 +1,105 @@
+// How a certification test records what it saw: each check is a CheckResult judged by the check
+// kinds of src/checks (the same `status`, `list`, `error`, `body` judgements the suites use), or,
+// for what no kind covers (a token response, a measured rate), a verdict written here with the
+// exchanges it was made from. Requests go through the run's recording client with an origin that
+// names the programme test, so every card shows the chain that led to it.
+import { checkKind } from '../checks/registry.ts';
+import type { Verdict } from '../checks/types.ts';
+import { buildDialectRequest, type DialectName } from '../dialects/index.ts';
+import type { OutgoingRequest } from '../http/client.ts';
+import type { CheckResult, Exchange, Level } from '../record/types.ts';
+import type { PhaseContext } from '../runner/run.ts';
+
+export interface CheckSpec {
+  id: string;
+  title: string;
+  level?: Level;
+  refs: string[];
+  impact?: string;
+}
+
+export class TestRecorder {
+  /** Exchanges sent for this test so far: a failure card shows the chain that led to it. */
+  readonly chain: Exchange[] = [];
+
+  constructor(
+    readonly ctx: PhaseContext,
+    /** The programme test these checks belong to (`Create_User_Test`). */
+    readonly test: string,
+    private readonly area: string,
+  ) {}
+
+  async send(step: string, request: Omit<OutgoingRequest, 'origin'>): Promise<Exchange> {
+    const exchange = await this.ctx.client.send({ ...request, origin: { suite: 'certify', scenario: this.test, step } });
+    this.chain.push(exchange);
+    return exchange;
+  }
+
+  /** Sends what an IdP dialect sends for `request` (the one place that knows those bytes). */
+  async sendAs(dialect: DialectName, request: string, args: Record<string, unknown>, step = request): Promise<Exchange> {
+    const built = buildDialectRequest(dialect, request, args);
+    return this.send(step, { method: built.method, path: built.path, ...(built.headers ? { headers: built.headers } : {}), ...(built.json !== undefined ? { json: built.json } : {}) });
+  }
+
+  /** Judges `exchange` with a check kind of src/checks. */
+  judge(spec: CheckSpec, exchange: Exchange, kind: string, params: Record<string, unknown> = {}): CheckResult {
+    const k = checkKind(kind);
+    if (!k) throw new Error(`unknown check kind "${kind}"`);
+    let verdict: Verdict;
+    try {
+      verdict = k.verify({ exchange, params, vars: {}, discovery: this.ctx.discovery, resolve: (p) => this.ctx.client.resolve(p) });
+    } catch (error) {
+      return this.emit(spec, { status: 'error', message: `harness error in check kind "${kind}": ${error instanceof Error ? error.message : String(error)}` }, [exchange]);
+    }
+    return this.verdict(spec, verdict, [exchange], spec.level ?? k.defaultLevel);
+  }
+
+  /** Several judgements of one exchange that must all hold: the first that does not decides. */
+  judgeAll(spec: CheckSpec, exchange: Exchange, judgements: [kind: string, params: Record<string, unknown>][]): CheckResult {
+    for (const [kind, params] of judgements) {
+      const k = checkKind(kind)!;
+      const verdict = k.verify({ exchange, params, vars: {}, discovery: this.ctx.discovery, resolve: (p) => this.ctx.client.resolve(p) });
+      if (verdict.ok !== true) return this.verdict(spec, verdict, [exchange], spec.level ?? 'MUST');
+    }
+    return this.verdict(spec, { ok: true }, [exchange], spec.level ?? 'MUST');
+  }
+
+  pass(spec: CheckSpec, exchanges: Exchange[], note?: string): CheckResult {
+    return this.verdict(spec, note ? { ok: true, note } : { ok: true }, exchanges, spec.level ?? 'MUST');
+  }
+
+  fail(spec: CheckSpec, exchanges: Exchange[], message: string, extra: { expected?: unknown; actual?: unknown; pointer?: string } = {}): CheckResult {
+    return this.verdict(spec, { ok: false, message, ...extra }, exchanges, spec.level ?? 'MUST');
+  }
+
+  skip(spec: CheckSpec, reason: string): CheckResult {
+    return this.emit(spec, { status: 'skip', reason }, []);
+  }
+
+  private verdict(spec: CheckSpec, verdict: Verdict, exchanges: Exchange[], level: Level): CheckResult {
+    if (verdict.ok === 'skip') return this.emit(spec, { status: 'skip', reason: verdict.reason }, exchanges);
+    if (verdict.ok === true) return this.emit(spec, { status: 'pass', ...(verdict.note ? { message: verdict.note } : {}) }, exchanges, level);
+    const status = level === 'MUST' ? 'fail' : level === 'SHOULD' ? 'warn' : 'info';
+    const { message, ...extra } = verdict;
+    return this.emit(spec, { status, message, ...('expected' in extra ? { expected: extra.expected } : {}), ...('actual' in extra ? { actual: extra.actual } : {}), ...(extra.pointer ? { pointer: extra.pointer } : {}) }, exchanges, level);
+  }
+
+  private emit(spec: CheckSpec, outcome: Pick<CheckResult, 'status'> & Partial<CheckResult>, exchanges: Exchange[], level: Level = spec.level ?? 'MUST'): CheckResult {
+    // The card shows the chain: the requests of this test that led here, ending with the judged one.
+    const judged = exchanges.map((x) => x.id);
+    const before = this.chain.filter((x) => !judged.includes(x.id)).slice(-4).map((x) => x.id);
+    const result: CheckResult = {
+      checkId: spec.id,
+      title: spec.title,
+      area: this.area,
+      suite: 'certify',
+      level,
+      refs: spec.refs,
+      ...(spec.impact ? { impact: spec.impact } : {}),
+      exchangeIds: outcome.status === 'skip' ? [] : [...before, ...judged],
+      ...outcome,
+    };
+    this.ctx.onResult(result);
+    return result;
+  }
+}

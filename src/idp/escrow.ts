@@ -1,0 +1,44 @@
+// When a failed object is tried again. Entra keeps it in escrow and retries with a growing gap
+// (E4, "Retry duration": 6 h after the first failure, then 12 h, then 24 h, then every 24 h, for 28
+// days, after which the escrow entry is removed and the job disabled). A Microsoft forum answer
+// describes a faster back-off (30 min doubling); `forum` replays that, `every-cycle` retries at
+// once (the old behaviour, handy on a laptop). Okta does not retry: a failure becomes an admin
+// task, retried when the admin asks or the object changes.
+
+export type EscrowSchedule = 'documented' | 'forum' | 'every-cycle';
+
+export const ESCROW_SCHEDULES: readonly EscrowSchedule[] = ['documented', 'forum', 'every-cycle'];
+
+const HOUR = 3_600_000;
+export const ESCROW_GIVE_UP_MS = 28 * 24 * HOUR;
+
+/**
+ * The next retry after `attempts` failures in a row, the first at `firstFailedAt`; null when the
+ * object is given up (28 days after the first failure).
+ */
+export function nextRetry(schedule: EscrowSchedule, firstFailedAt: Date, lastFailedAt: Date, attempts: number): Date | null {
+  const first = firstFailedAt.getTime();
+  if (lastFailedAt.getTime() - first > ESCROW_GIVE_UP_MS) return null;
+  if (schedule === 'every-cycle') return lastFailedAt;
+  let at: number;
+  if (schedule === 'documented') {
+    // Measured from the first failure: +6 h, +12 h, +24 h, then every 24 h; a slot already passed
+    // (no cycle ran then) is skipped, so the next retry is always ahead of the last failure.
+    const slot = (k: number): number => (k === 1 ? first + 6 * HOUR : k === 2 ? first + 12 * HOUR : first + 24 * HOUR * (k - 2));
+    let k = attempts;
+    while (slot(k) <= lastFailedAt.getTime()) k++;
+    at = slot(k);
+  } else {
+    // 30 min, 1 h, 2 h, 4 h, 8 h, … after the last failure, at most a day apart.
+    at = lastFailedAt.getTime() + Math.min(30 * 60_000 * 2 ** (attempts - 1), 24 * HOUR);
+  }
+  return at - first > ESCROW_GIVE_UP_MS ? null : new Date(at);
+}
+
+/** Quarantined cycles slow down gradually to once a day (E4): the gap doubles from the normal interval. */
+export function quarantineGapMs(normalIntervalMs: number, quarantinedCycles: number): number {
+  return Math.min(24 * HOUR, Math.max(normalIntervalMs, 1000) * 2 ** Math.max(0, quarantinedCycles));
+}
+
+/** A job quarantined longer than this is disabled (E4: more than four weeks). */
+export const QUARANTINE_DISABLE_MS = 28 * 24 * HOUR;

@@ -1,0 +1,325 @@
+// Evaluates Entra attribute-mapping expressions over one directory user. The documented subset
+// scimproof evaluates is EXPRESSION_FUNCTIONS; the rest of Entra's list (date functions with .NET
+// format strings, app-role functions, SelectUniqueValue, which Entra itself allows only for Active
+// Directory targets) is refused when the directory file is loaded, by name, with the supported list.
+//
+// Null follows Entra: an absent or empty attribute is null; Join skips null and empty values;
+// Coalesce returns the first non-null one; a null final result means the attribute is not sent
+// (Entra never sends nulls).
+import { randomUUID } from 'node:crypto';
+import { attributesOf, ExpressionError, parseExpression, type CompareOp, type ExpressionNode } from './expression-parse.ts';
+
+export type ExpressionValue = string | string[] | number | boolean | null;
+
+/** Reads a source attribute; undefined when the user has no value. */
+export type AttributeLookup = (name: string) => string | string[] | number | boolean | undefined;
+
+interface FunctionSpec {
+  min: number;
+  max: number;
+  run(args: ExpressionValue[], raw: (ExpressionNode | null)[]): ExpressionValue;
+}
+
+const isEmpty = (v: ExpressionValue): boolean => v === null || v === '' || (Array.isArray(v) && v.length === 0);
+
+/** Entra renders booleans the .NET way. */
+function text(v: ExpressionValue): string | null {
+  if (v === null) return null;
+  if (typeof v === 'boolean') return v ? 'True' : 'False';
+  if (Array.isArray(v)) return v.join(',');
+  return String(v);
+}
+
+function integer(v: ExpressionValue, fn: string, name: string): number {
+  const n = typeof v === 'number' ? v : Number(text(v));
+  if (!Number.isInteger(n)) throw new ExpressionError(`${fn}: ${name} must be a whole number, got ${JSON.stringify(v)}`);
+  return n;
+}
+
+function truthy(v: ExpressionValue): boolean {
+  if (typeof v === 'boolean') return v;
+  if (typeof v === 'number') return v !== 0;
+  const t = text(v);
+  if (t === null) return false;
+  if (/^true$/i.test(t)) return true;
+  if (/^false$/i.test(t)) return false;
+  const n = Number(t);
+  return Number.isFinite(n) ? n !== 0 : t !== '';
+}
+
+const mapText = (v: ExpressionValue, f: (s: string) => string): ExpressionValue => (v === null ? null : Array.isArray(v) ? v.map(f) : f(text(v)!));
+
+// NormalizeDiacritics: Unicode decomposition drops the combining marks; the letters Entra's table
+// maps that do not decompose are listed.
+const EXTRA_LETTERS: Record<string, string> = { æ: 'ae', Æ: 'AE', ǣ: 'ae', Ǣ: 'AE', ø: 'oe', Ø: 'OE', œ: 'oe', Œ: 'OE', ß: 'ss', ł: 'l', Ł: 'L', ı: 'i', đ: 'd', Đ: 'D' };
+const normalizeDiacritics = (s: string): string =>
+  s
+    .normalize('NFD')
+    .replace(/\p{Mn}+/gu, '')
+    .replace(/[æÆǣǢøØœŒßłŁıđĐ]/g, (c) => EXTRA_LETTERS[c] ?? c);
+
+/** .NET `${name}` group references become JavaScript's `$<name>`. */
+const jsReplacement = (s: string): string => s.replace(/\$\{(\w+)\}/g, '$<$1>');
+
+function regex(pattern: string, fn: string): RegExp {
+  try {
+    return new RegExp(pattern, 'g');
+  } catch (error) {
+    throw new ExpressionError(`${fn}: not a valid regular expression ${JSON.stringify(pattern)} (${(error as Error).message})`);
+  }
+}
+
+function replace(args: ExpressionValue[]): ExpressionValue {
+  const [source, oldValue, regexPattern, regexGroupName, replacementValue, replacementAttribute, template] = args.map((a) => (a === null ? null : text(a)));
+  if (oldValue !== null && oldValue !== undefined && template !== null && template !== undefined) {
+    return source === null || source === undefined ? null : template.split(oldValue).join(source);
+  }
+  if (oldValue !== null && oldValue !== undefined) {
+    if (source === null || source === undefined) return null;
+    return source.split(oldValue).join(replacementValue ?? '');
+  }
+  if (regexPattern !== null && regexPattern !== undefined) {
+    const re = regex(regexPattern, 'Replace');
+    if (regexGroupName && replacementAttribute !== undefined && replacementAttribute !== null && replacementValue == null) {
+      if (source) return source;
+      const m = new RegExp(re.source).exec(replacementAttribute);
+      return m?.groups?.[regexGroupName] ?? null;
+    }
+    if (source === null || source === undefined) return null;
+    if (regexGroupName) {
+      return source.replace(re, (...m) => {
+        const groups = m.at(-1) as Record<string, string> | undefined;
+        const whole = m[0] as string;
+        const group = groups?.[regexGroupName];
+        return group === undefined ? whole : whole.replace(group, replacementValue ?? '');
+      });
+    }
+    return source.replace(re, jsReplacement(replacementValue ?? ''));
+  }
+  return source ?? null;
+}
+
+function pcase(source: string, separators: string | null): string {
+  if (separators) {
+    let upper = true;
+    let out = '';
+    for (const ch of source) {
+      out += upper ? ch.toUpperCase() : ch.toLowerCase();
+      upper = separators.includes(ch);
+    }
+    return out;
+  }
+  return source.toLowerCase().replace(/(^|[^\p{L}\p{N}'])(\p{L})/gu, (_m, sep: string, letter: string) => sep + letter.toUpperCase());
+}
+
+export const EXPRESSION_FUNCTIONS: Record<string, FunctionSpec> = {
+  Append: { min: 2, max: 2, run: ([s, suffix]) => (s === null ? null : `${text(s)}${text(suffix) ?? ''}`) },
+  CBool: { min: 1, max: 1, run: ([v]) => truthy(v!) },
+  Coalesce: { min: 1, max: Infinity, run: (args) => args.find((a) => !isEmpty(a)) ?? null },
+  ConvertToBase64: { min: 1, max: 1, run: ([v]) => (v === null ? null : Buffer.from(text(v)!, 'utf16le').toString('base64')) },
+  ConvertToUTF8Hex: { min: 1, max: 1, run: ([v]) => (v === null ? null : Buffer.from(text(v)!, 'utf8').toString('hex').toUpperCase()) },
+  Count: { min: 1, max: 1, run: ([v]) => (Array.isArray(v) ? v.length : isEmpty(v!) ? 0 : 1) },
+  CStr: { min: 1, max: 1, run: ([v]) => text(v!) },
+  Guid: { min: 0, max: 0, run: () => randomUUID() },
+  IgnoreFlowIfNullOrEmpty: { min: 1, max: 1, run: ([v]) => (isEmpty(v!) ? null : v!) },
+  // "If the source attribute used within the IIF function is empty or null, the condition check fails."
+  IIF: { min: 3, max: 3, run: ([c, t, f]) => (c !== null && truthy(c!) ? t! : f!) },
+  InStr: {
+    min: 2,
+    max: 4,
+    run: ([a, b, start, compare]) => {
+      if (a === null || b === null) return null;
+      const ignoreCase = text(compare ?? null)?.toLowerCase() === 'vbtextcompare';
+      const hay = ignoreCase ? text(a)!.toLowerCase() : text(a)!;
+      const needle = ignoreCase ? text(b)!.toLowerCase() : text(b)!;
+      const from = start === null || start === undefined ? 1 : integer(start, 'InStr', 'start');
+      return hay.indexOf(needle, from - 1) + 1;
+    },
+  },
+  IsNull: { min: 1, max: 1, run: ([v]) => v === null },
+  IsNullOrEmpty: { min: 1, max: 1, run: ([v]) => isEmpty(v!) },
+  IsPresent: { min: 1, max: 1, run: ([v]) => !isEmpty(v!) },
+  IsString: { min: 1, max: 1, run: ([v]) => typeof v === 'string' },
+  Item: {
+    min: 2,
+    max: 2,
+    run: ([v, i]) => {
+      const index = integer(i!, 'Item', 'index');
+      const list = Array.isArray(v) ? v : v === null ? [] : [text(v)!];
+      return list[index - 1] ?? null;
+    },
+  },
+  Join: {
+    min: 2,
+    max: Infinity,
+    run: ([sep, ...sources]) => {
+      const values = sources.flatMap((s) => (s === null ? [] : Array.isArray(s) ? s : [text(s)!])).filter((s) => s !== '');
+      return values.length === 0 ? null : values.join(text(sep!) ?? '');
+    },
+  },
+  Left: {
+    min: 2,
+    max: 2,
+    run: ([s, n]) => {
+      const count = integer(n!, 'Left', 'NumChars');
+      const str = text(s!) ?? '';
+      return count < 0 ? str : str.slice(0, count);
+    },
+  },
+  Mid: {
+    min: 3,
+    max: 3,
+    run: ([s, start, length]) => (s === null ? null : text(s)!.substr(integer(start!, 'Mid', 'start') - 1, integer(length!, 'Mid', 'length'))),
+  },
+  NormalizeDiacritics: { min: 1, max: 1, run: ([v]) => mapText(v!, normalizeDiacritics) },
+  Not: { min: 1, max: 1, run: ([v]) => !truthy(v!) },
+  PCase: { min: 1, max: 2, run: ([v, seps]) => mapText(v!, (s) => pcase(s, seps === undefined ? null : text(seps))) },
+  Redact: { min: 1, max: 1, run: ([v]) => v! },
+  RemoveDuplicates: { min: 1, max: 1, run: ([v]) => (Array.isArray(v) ? [...new Set(v)] : v!) },
+  Replace: { min: 2, max: 7, run: (args) => replace([...args, ...Array<ExpressionValue>(7 - args.length).fill(null)]) },
+  Split: { min: 2, max: 2, run: ([s, d]) => (s === null ? null : text(s)!.split(text(d!) ?? ',').map((x) => x.trim())) },
+  StripSpaces: { min: 1, max: 1, run: ([v]) => mapText(v!, (s) => s.replace(/ /g, '')) },
+  Switch: {
+    min: 4,
+    max: Infinity,
+    run: ([source, fallback, ...pairs]) => {
+      // A null source compares as "" (Entra: use "" as a key to catch an empty source).
+      const key = text(source!) ?? '';
+      for (let i = 0; i + 1 < pairs.length; i += 2) if ((text(pairs[i]!) ?? '') === key) return pairs[i + 1]!;
+      return fallback ?? null;
+    },
+  },
+  ToLower: { min: 1, max: 2, run: ([v]) => mapText(v!, (s) => s.toLowerCase()) },
+  ToUpper: { min: 1, max: 2, run: ([v]) => mapText(v!, (s) => s.toUpperCase()) },
+  Word: {
+    min: 3,
+    max: 3,
+    run: ([s, n, delimiters]) => {
+      const index = integer(n!, 'Word', 'WordNumber');
+      if (s === null || index < 1) return '';
+      const delims = text(delimiters!) ?? ' ';
+      const words = [...text(s)!].reduce<string[]>((acc, ch) => (delims.includes(ch) ? [...acc, ''] : [...acc.slice(0, -1), `${acc.at(-1) ?? ''}${ch}`]), ['']).filter((w) => w !== '');
+      return words[index - 1] ?? '';
+    },
+  },
+};
+
+/** Entra functions scimproof does not evaluate, with why (named in the load error). */
+const UNSUPPORTED: Record<string, string> = {
+  AppRoleAssignmentsComplex: 'app role assignments are not modelled in the directory file',
+  SingleAppRoleAssignment: 'app role assignments are not modelled in the directory file',
+  SelectUniqueValue: 'Entra supports it only for Active Directory targets, never for a SCIM app',
+  CDate: 'date functions take .NET date formats, which scimproof does not emulate',
+  DateAdd: 'date functions take .NET date formats, which scimproof does not emulate',
+  DateDiff: 'date functions take .NET date formats, which scimproof does not emulate',
+  DateFromNum: 'date functions take .NET date formats, which scimproof does not emulate',
+  FormatDateTime: 'date functions take .NET date formats, which scimproof does not emulate',
+  NumFromDate: 'date functions take .NET date formats, which scimproof does not emulate',
+  Now: 'its value changes on every cycle, so every user would be updated every cycle',
+  RandomString: 'its value changes on every cycle; use a constant in a test directory',
+  BitAnd: 'not used with SCIM apps',
+};
+
+/** Names usable bare (InStr's compare type). */
+const NAMES = new Set(['vbTextCompare', 'vbBinaryCompare']);
+
+export interface CompiledExpression {
+  text: string;
+  node: ExpressionNode;
+  /** Source attributes the expression reads, as written inside the brackets. */
+  attributes: string[];
+}
+
+/** Parses and checks an expression: known functions, their argument counts, bare names. */
+export function compileExpression(source: string): CompiledExpression {
+  const node = parseExpression(source);
+  const check = (n: ExpressionNode | null, top: boolean): void => {
+    if (!n) return;
+    if (n.kind === 'call') {
+      const spec = EXPRESSION_FUNCTIONS[n.name];
+      if (!spec) {
+        const known = Object.keys(EXPRESSION_FUNCTIONS).find((k) => k.toLowerCase() === n.name.toLowerCase());
+        if (known) throw new ExpressionError(`unknown function ${n.name}: the syntax is case-sensitive, write ${known}`, n.at);
+        if (UNSUPPORTED[n.name]) throw new ExpressionError(`${n.name} is an Entra function scimproof does not evaluate: ${UNSUPPORTED[n.name]} (supported: ${Object.keys(EXPRESSION_FUNCTIONS).join(', ')})`, n.at);
+        throw new ExpressionError(`unknown function ${n.name} (supported: ${Object.keys(EXPRESSION_FUNCTIONS).join(', ')})`, n.at);
+      }
+      if (n.args.length < spec.min || n.args.length > spec.max) {
+        const range = spec.max === Infinity ? `at least ${spec.min}` : spec.min === spec.max ? `${spec.min}` : `${spec.min} to ${spec.max}`;
+        throw new ExpressionError(`${n.name} takes ${range} argument(s), got ${n.args.length}`, n.at);
+      }
+      if (n.name === 'Switch' && n.args.length % 2 !== 0) throw new ExpressionError('Switch takes a source, a default, then key/value pairs: an even number of arguments', n.at);
+      for (const a of n.args) check(a, false);
+      return;
+    }
+    if (n.kind === 'compare') {
+      check(n.left, false);
+      check(n.right, false);
+      return;
+    }
+    if (n.kind === 'name' && !NAMES.has(n.name)) {
+      throw new ExpressionError(`"${n.name}" is not a value: write an attribute as [${n.name}], a string as "${n.name}", or call a function with ${n.name}(…)`, n.at);
+    }
+    if (top && n.kind === 'name') throw new ExpressionError('an expression must be a function, an attribute or a constant', n.at);
+  };
+  check(node, true);
+  return { text: source, node, attributes: [...new Set(attributesOf(node).map((a) => (a as { name: string }).name))] };
+}
+
+function compare(op: CompareOp, a: ExpressionValue, b: ExpressionValue): boolean {
+  if (a === null || b === null) return false;
+  const na = typeof a === 'number' ? a : Number(text(a));
+  const nb = typeof b === 'number' ? b : Number(text(b));
+  const numeric = Number.isFinite(na) && Number.isFinite(nb) && text(a) !== '' && text(b) !== '';
+  const x: number | string = numeric ? na : text(a)!;
+  const y: number | string = numeric ? nb : text(b)!;
+  switch (op) {
+    case '=':
+      return x === y;
+    case '<>':
+      return x !== y;
+    case '>':
+      return x > y;
+    case '>=':
+      return x >= y;
+    case '<':
+      return x < y;
+    case '<=':
+      return x <= y;
+  }
+}
+
+function evaluateNode(node: ExpressionNode | null, lookup: AttributeLookup): ExpressionValue {
+  if (node === null) return null;
+  switch (node.kind) {
+    case 'string':
+      return node.value;
+    case 'number':
+      return node.value;
+    case 'name':
+      return node.name;
+    case 'attribute': {
+      const v = lookup(node.name);
+      if (v === undefined || v === '') return null;
+      return v;
+    }
+    case 'compare':
+      return compare(node.op, evaluateNode(node.left, lookup), evaluateNode(node.right, lookup));
+    case 'call': {
+      const spec = EXPRESSION_FUNCTIONS[node.name]!;
+      return spec.run(
+        node.args.map((a) => evaluateNode(a, lookup)),
+        node.args,
+      );
+    }
+  }
+}
+
+/** The expression's value for one user: a string, a list (Split), or null (nothing is sent). */
+export function evaluateExpression(expression: CompiledExpression, lookup: AttributeLookup): string | string[] | null {
+  const v = evaluateNode(expression.node, lookup);
+  if (v === null || v === '') return null;
+  if (Array.isArray(v)) return v.length === 0 ? null : v;
+  return text(v);
+}
+
+export { ExpressionError };

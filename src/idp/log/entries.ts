@@ -1,0 +1,141 @@
+// The provisioning log's records: what is written to `provisioning.jsonl` (one JSON object per
+// line) and what `idp log`, the HTML pages and a live console read back. A stable, documented shape:
+//   {"type":"cycle-start", cycle, at, dialect, directory, target, restartReason?}
+//   {"type":"object", cycle, onDemand?, ...ObjectResult (no exchangeIds), requests: LoggedExchange[]}
+//   {"type":"cycle-end", ...CycleResult (no results)}
+// `cycles.jsonl` beside it holds one CycleSummary per cycle (and per on-demand run), with the byte
+// range of that cycle in provisioning.jsonl, so one cycle is read without scanning the others.
+import { join } from 'node:path';
+import type { Exchange } from '../../record/types.ts';
+import type { CycleCounts, CycleResult, ObjectResult } from '../types.ts';
+
+/** One request and its response, as logged (secrets were redacted by the recorder). */
+export interface LoggedExchange {
+  id: string;
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body?: unknown;
+  status?: number;
+  response?: unknown;
+  transportError?: { code: string; message: string };
+  startedAt: string;
+  ms: number;
+  curl: string;
+}
+
+export type ObjectEntry = { type: 'object'; cycle: number; onDemand?: boolean } & Omit<ObjectResult, 'exchangeIds'> & { requests: LoggedExchange[] };
+
+export interface CycleStartEntry {
+  type: 'cycle-start';
+  cycle: number;
+  at: string;
+  dialect: string;
+  directory: string;
+  target: string;
+  onDemand?: boolean;
+}
+
+export type CycleEndEntry = { type: 'cycle-end' } & Omit<CycleResult, 'results'>;
+
+export type LogEntry = CycleStartEntry | ObjectEntry | CycleEndEntry;
+
+export interface CycleSummary {
+  cycle: number;
+  onDemand?: { user: string; outcome: string };
+  dialect: string;
+  target: string;
+  startedAt: string;
+  finishedAt: string;
+  status: CycleResult['status'];
+  stopReason?: string;
+  restartReason?: string;
+  quarantine?: CycleResult['quarantine'];
+  counts: CycleCounts;
+  requests: number;
+  /** Byte range of this cycle's lines in provisioning.jsonl. */
+  start: number;
+  end: number;
+  /** The cycle's page, relative to the log folder. */
+  html?: string;
+}
+
+/** Response bodies above this are cut in the log (the curl line reproduces the full answer). */
+const MAX_LOGGED_BODY = 64 * 1024;
+
+function parsed(text: string | undefined): unknown {
+  if (text === undefined || text === '') return undefined;
+  if (text.length > MAX_LOGGED_BODY) return `${text.slice(0, MAX_LOGGED_BODY)}… (${text.length} characters in all)`;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+export function logExchange(x: Exchange): LoggedExchange {
+  const body = x.response?.body;
+  return {
+    id: x.id,
+    method: x.request.method,
+    url: x.request.url,
+    headers: x.request.headers,
+    ...(x.request.body !== undefined ? { body: parsed(x.request.body) } : {}),
+    ...(x.response ? { status: x.response.status, response: body !== undefined && body.length <= MAX_LOGGED_BODY && x.response.json !== undefined ? x.response.json : parsed(body) } : {}),
+    ...(x.transportError ? { transportError: x.transportError } : {}),
+    startedAt: x.startedAt,
+    ms: x.ms,
+    curl: x.curl,
+  };
+}
+
+export function objectEntry(cycle: number, result: ObjectResult, exchanges: readonly Exchange[], onDemand = false): ObjectEntry {
+  const { exchangeIds: _ids, ...rest } = result;
+  return { type: 'object', cycle, ...(onDemand ? { onDemand } : {}), ...rest, requests: exchanges.map(logExchange) };
+}
+
+/** A body as JSON text: the recorded text itself when it is JSON already (no parse and re-stringify). */
+function bodyJson(text: string | undefined, isJson: boolean): string | undefined {
+  if (text === undefined || text === '') return undefined;
+  if (isJson && text.length <= MAX_LOGGED_BODY) return text;
+  return JSON.stringify(parsed(text));
+}
+
+/** One exchange as a JSON fragment, the same shape as logExchange(), built without re-parsing the bodies. */
+function exchangeJson(x: Exchange): string {
+  const parts = [`"id":${JSON.stringify(x.id)}`, `"method":${JSON.stringify(x.request.method)}`, `"url":${JSON.stringify(x.request.url)}`, `"headers":${JSON.stringify(x.request.headers)}`];
+  // Request bodies are what the client serialised: JSON unless a raw body was sent.
+  const requestBody = x.request.body === undefined ? undefined : bodyJson(x.request.body, x.request.headers['content-type']?.includes('json') === true && isJsonText(x.request.body));
+  if (requestBody !== undefined) parts.push(`"body":${requestBody}`);
+  if (x.response) {
+    parts.push(`"status":${x.response.status}`);
+    const response = bodyJson(x.response.body, x.response.json !== undefined);
+    if (response !== undefined) parts.push(`"response":${response}`);
+  }
+  if (x.transportError) parts.push(`"transportError":${JSON.stringify(x.transportError)}`);
+  parts.push(`"startedAt":${JSON.stringify(x.startedAt)}`, `"ms":${x.ms}`, `"curl":${JSON.stringify(x.curl)}`);
+  return `{${parts.join(',')}}`;
+}
+
+const isJsonText = (text: string): boolean => {
+  const c = text.trimStart()[0];
+  return c === '{' || c === '[';
+};
+
+/** The JSONL line of an object entry (same as JSON.stringify(objectEntry(…)), cheaper). */
+export function objectLine(cycle: number, result: ObjectResult, exchanges: readonly Exchange[], onDemand = false): string {
+  const { exchangeIds: _ids, ...rest } = result;
+  const head = JSON.stringify({ type: 'object', cycle, ...(onDemand ? { onDemand } : {}), ...rest });
+  return `${head.slice(0, -1)},"requests":[${exchanges.map(exchangeJson).join(',')}]}`;
+}
+
+export interface LogPaths {
+  dir: string;
+  jsonl: string;
+  cycles: string;
+  index: string;
+}
+
+export function logPaths(dir: string): LogPaths {
+  return { dir, jsonl: join(dir, 'provisioning.jsonl'), cycles: join(dir, 'cycles.jsonl'), index: join(dir, 'index.html') };
+}

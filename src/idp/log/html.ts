@@ -1,0 +1,88 @@
+// The provisioning log as pages a person reads: an index over every cycle, and per cycle a page
+// with the counts, every object that did not simply succeed (with why) and the full object list,
+// whose data lives in numbered chunk files loaded only when asked for. A 10,000-user cycle gives a
+// page of a few kilobytes plus data files the browser reads one at a time.
+// Handlebars in strict mode; log content only reaches the page as escaped text or as JSON inside
+// a script element with `<` escaped.
+import { readFileSync } from 'node:fs';
+import Handlebars from 'handlebars';
+import type { CycleSummary, ObjectEntry } from './entries.ts';
+
+/** Non-success rows embedded in a cycle page (the rest stay in the chunk files). */
+export const NOTABLE_ROWS = 2000;
+
+/** A row of the cycle page: enough to say what happened and why, and where the details are. */
+export interface ObjectRow {
+  objectType: string;
+  id: string;
+  display: string;
+  action: string;
+  outcome: string;
+  reason: string;
+  error?: string;
+  at?: string;
+  chunk: number;
+}
+
+export const cycleDir = (cycle: number, onDemand: boolean): string => (onDemand ? `on-demand-${String(cycle).padStart(4, '0')}` : `cycle-${String(cycle).padStart(4, '0')}`);
+export const chunkFile = (n: number): string => `objects-${String(n).padStart(4, '0')}.js`;
+
+export function rowOf(e: Omit<ObjectEntry, 'requests'>, chunk: number): ObjectRow {
+  const err = e.error ? `${e.error.status !== undefined ? `HTTP ${e.error.status} ` : ''}${e.error.code ? `${e.error.code}: ` : ''}${e.error.message}` : undefined;
+  return { objectType: e.objectType, id: e.id, display: e.display, action: e.action, outcome: e.outcome, reason: e.reason, ...(err ? { error: err } : {}), ...(e.finishedAt ? { at: e.finishedAt } : {}), chunk };
+}
+
+const TEMPLATES = new URL('./templates/', import.meta.url);
+const read = (name: string): string => readFileSync(new URL(name, TEMPLATES), 'utf8');
+
+interface Compiled {
+  cycle: HandlebarsTemplateDelegate;
+  index: HandlebarsTemplateDelegate;
+  css: string;
+  script: string;
+}
+
+let compiled: Compiled | undefined;
+function templates(): Compiled {
+  if (compiled) return compiled;
+  const hbs = Handlebars.create();
+  const css = read('log.css');
+  const script = read('log.js');
+  if (/<\//.test(css) || /<\/script/i.test(script)) throw new Error('log page assets must not contain "</"');
+  compiled = { cycle: hbs.compile(read('cycle.hbs'), { strict: true }), index: hbs.compile(read('index.hbs'), { strict: true }), css, script };
+  return compiled;
+}
+
+/** JSON safe inside a script element. */
+const embed = (value: unknown): string => JSON.stringify(value).replace(/</g, '\\u003c');
+
+const secondsBetween = (a: string, b: string): string => ((Date.parse(b) - Date.parse(a)) / 1000).toFixed(2);
+
+export function renderCyclePage(summary: CycleSummary, notable: ObjectRow[], chunks: number, objects: number): string {
+  const t = templates();
+  const title = summary.onDemand ? `Provision on demand: ${summary.onDemand.user}` : `Provisioning cycle ${summary.cycle}`;
+  return t.cycle({
+    title,
+    summary,
+    seconds: secondsBetween(summary.startedAt, summary.finishedAt),
+    counts: Object.entries(summary.counts).map(([name, value]) => ({ name, value })),
+    notableCount: notable.length,
+    objects,
+    chunks,
+    css: t.css,
+    script: t.script,
+    data: embed({ notable, chunks, chunkFiles: Array.from({ length: chunks }, (_, i) => chunkFile(i + 1)) }),
+  });
+}
+
+export function renderIndexPage(summaries: CycleSummary[]): string {
+  const t = templates();
+  const rows = [...summaries].reverse().map((s) => ({
+    ...s,
+    label: s.onDemand ? `on demand: ${s.onDemand.user}` : `cycle ${s.cycle}`,
+    outcome: s.onDemand ? s.onDemand.outcome : s.status,
+    seconds: secondsBetween(s.startedAt, s.finishedAt),
+    counts: `created ${s.counts.created} · updated ${s.counts.updated} · disabled ${s.counts.disabled} · deleted ${s.counts.deleted} · groups ${s.counts.groups} · skipped ${s.counts.skipped} · escrowed ${s.counts.escrowed} · failed ${s.counts.failed}`,
+  }));
+  return t.index({ rows, count: summaries.length, css: t.css, script: '' });
+}

@@ -1,0 +1,76 @@
+// Reads the provisioning log back: the cycle summaries, and object entries filtered by user, cycle,
+// action, outcome or object type, streamed line by line (one cycle is read from its byte range, so
+// a long history costs nothing when only the last cycle is asked for). `idp log` and a live
+// console query the log through `queryLog`.
+import { createReadStream, existsSync, readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import type { ObjectType, Outcome } from '../types.ts';
+import { logPaths, type CycleSummary, type LogEntry, type ObjectEntry } from './entries.ts';
+
+export interface LogQuery {
+  /** A directory id, or a display name (userPrincipalName / login / group name), case-insensitive. */
+  object?: string;
+  cycle?: number;
+  action?: string;
+  outcome?: Outcome;
+  objectType?: ObjectType;
+  /** Skip entries of on-demand runs. */
+  cyclesOnly?: boolean;
+}
+
+export function readCycleSummaries(dir: string): CycleSummary[] {
+  const { cycles } = logPaths(dir);
+  if (!existsSync(cycles)) return [];
+  const out: CycleSummary[] = [];
+  for (const line of readFileSync(cycles, 'utf8').split('\n')) {
+    if (line.trim() === '') continue;
+    try {
+      out.push(JSON.parse(line) as CycleSummary);
+    } catch {
+      // A torn last line from a crash: the cycle's objects are still in provisioning.jsonl.
+    }
+  }
+  return out;
+}
+
+function matches(entry: ObjectEntry, q: LogQuery): boolean {
+  if (q.object !== undefined) {
+    const key = q.object.toLowerCase();
+    if (entry.id.toLowerCase() !== key && entry.display.toLowerCase() !== key && entry.targetId?.toLowerCase() !== key) return false;
+  }
+  if (q.cycle !== undefined && entry.cycle !== q.cycle) return false;
+  if (q.action !== undefined && entry.action !== q.action) return false;
+  if (q.outcome !== undefined && entry.outcome !== q.outcome) return false;
+  if (q.objectType !== undefined && entry.objectType !== q.objectType) return false;
+  if (q.cyclesOnly && entry.onDemand) return false;
+  return true;
+}
+
+/** Object entries matching `q`, oldest first. */
+export async function* queryLog(dir: string, q: LogQuery = {}): AsyncGenerator<ObjectEntry> {
+  const { jsonl } = logPaths(dir);
+  if (!existsSync(jsonl)) return;
+  const range = q.cycle !== undefined ? readCycleSummaries(dir).find((s) => s.cycle === q.cycle && !s.onDemand) : undefined;
+  const stream = createReadStream(jsonl, range ? { start: range.start, end: Math.max(range.start, range.end - 1) } : {});
+  const lines = createInterface({ input: stream, crlfDelay: Infinity });
+  for await (const line of lines) {
+    if (line === '' || !line.includes('"type":"object"')) continue;
+    let entry: LogEntry;
+    try {
+      entry = JSON.parse(line) as LogEntry;
+    } catch {
+      continue;
+    }
+    if (entry.type === 'object' && matches(entry, q)) yield entry;
+  }
+}
+
+/** Collects a query into an array (small results: one user's history, one cycle's failures). */
+export async function collectLog(dir: string, q: LogQuery = {}, limit = 10_000): Promise<ObjectEntry[]> {
+  const out: ObjectEntry[] = [];
+  for await (const e of queryLog(dir, q)) {
+    out.push(e);
+    if (out.length >= limit) break;
+  }
+  return out;
+}

@@ -1,0 +1,114 @@
+(function () {
+  'use strict';
+  var data = JSON.parse(document.getElementById('log-data').textContent);
+  var entries = {};
+  function el(tag, text, cls) {
+    var e = document.createElement(tag);
+    if (text !== undefined && text !== null) e.textContent = String(text);
+    if (cls) e.className = cls;
+    return e;
+  }
+  function show(v) { return typeof v === 'string' ? v : JSON.stringify(v, null, 2); }
+  function row(tbody, r, onOpen) {
+    var tr = el('tr');
+    tr.tabIndex = 0;
+    tr.appendChild(el('td', r.objectType + ' ' + r.display));
+    tr.appendChild(el('td', r.action));
+    var td = el('td');
+    td.appendChild(el('span', r.outcome, 'badge ' + r.outcome));
+    tr.appendChild(td);
+    var why = el('td', r.reason);
+    if (r.error) { why.appendChild(el('br')); why.appendChild(el('span', typeof r.error === 'string' ? r.error : (r.error.status ? 'HTTP ' + r.error.status + ' ' : '') + (r.error.code ? r.error.code + ': ' : '') + r.error.message, 'error')); }
+    tr.appendChild(why);
+    tr.dataset.text = (r.objectType + ' ' + r.display + ' ' + r.id + ' ' + r.action + ' ' + r.outcome + ' ' + r.reason).toLowerCase();
+    tr.addEventListener('click', onOpen);
+    tr.addEventListener('keydown', function (ev) { if (ev.key === 'Enter') onOpen(); });
+    tbody.appendChild(tr);
+  }
+  function detail(e) {
+    var box = document.getElementById('detail');
+    var body = document.getElementById('detail-body');
+    box.hidden = false;
+    document.getElementById('detail-title').textContent = e.objectType + ' ' + e.display + ': ' + e.action + ' (' + e.outcome + ')';
+    body.textContent = '';
+    body.appendChild(el('p', e.reason));
+    if (e.startedAt) body.appendChild(el('p', 'started ' + e.startedAt + ' · finished ' + (e.finishedAt || ''), 'hint'));
+    if (e.error) body.appendChild(el('p', (e.error.status ? 'HTTP ' + e.error.status + ' ' : '') + (e.error.code ? e.error.code + ': ' : '') + e.error.message + (e.nextRetryAt ? ' · next retry ' + e.nextRetryAt : ''), 'error'));
+    if (e.steps) {
+      body.appendChild(el('h3', 'Steps'));
+      e.steps.forEach(function (s, i) {
+        body.appendChild(el('p', (i + 1) + '. ' + s.name + ': ' + s.outcome + ' — ' + s.reason));
+        if (s.details) body.appendChild(el('pre', show(s.details)));
+      });
+    }
+    if (e.changes && e.changes.length) {
+      body.appendChild(el('h3', 'Attributes (old → new)'));
+      var t = el('table');
+      t.appendChild(el('thead')).appendChild(el('tr')).append(el('th', 'attribute'), el('th', 'old'), el('th', 'new'), el('th', 'sent'));
+      var tb = t.appendChild(el('tbody'));
+      e.changes.forEach(function (c) {
+        var tr = tb.appendChild(el('tr'));
+        tr.append(el('td', c.path), el('td', c.old === undefined ? '—' : show(c.old)), el('td', c.new === undefined ? '—' : show(c.new)), el('td', c.sent ? 'yes' : 'no' + (c.note ? ': ' + c.note : '')));
+      });
+      body.appendChild(t);
+    }
+    (e.requests || []).forEach(function (x) {
+      var d = el('div', null, 'exchange');
+      d.appendChild(el('h4', x.method + ' ' + x.url + ' → ' + (x.status !== undefined ? x.status : (x.transportError ? x.transportError.code : '?')) + ' (' + x.ms + ' ms)'));
+      if (x.body !== undefined) { d.appendChild(el('p', 'request body', 'hint')); d.appendChild(el('pre', show(x.body))); }
+      if (x.response !== undefined) { d.appendChild(el('p', 'response', 'hint')); d.appendChild(el('pre', show(x.response))); }
+      d.appendChild(el('p', 'reproduce', 'hint'));
+      d.appendChild(el('pre', x.curl));
+      body.appendChild(d);
+    });
+    box.scrollIntoView({ block: 'start' });
+  }
+  var loaded = {};
+  var waiting = {};
+  window.scimproofChunk = function (n, items) {
+    loaded[n] = true;
+    var tbody = document.querySelector('#all tbody');
+    items.forEach(function (e) {
+      entries[e.objectType + ':' + e.id + ':' + e.action + ':' + e.finishedAt] = e;
+      row(tbody, e, function () { detail(e); });
+    });
+    (waiting[n] || []).forEach(function (f) { f(); });
+    delete waiting[n];
+  };
+  function load(n, then) {
+    if (loaded[n]) { if (then) then(); return; }
+    if (then) (waiting[n] = waiting[n] || []).push(then);
+    if (document.getElementById('chunk-' + n)) return;
+    var s = document.createElement('script');
+    s.id = 'chunk-' + n;
+    s.src = data.chunkFiles[n - 1];
+    document.body.appendChild(s);
+  }
+  var pages = document.getElementById('pages');
+  data.chunkFiles.forEach(function (_f, i) {
+    var b = el('button', 'objects ' + (i * 500 + 1) + '–' + ((i + 1) * 500));
+    b.addEventListener('click', function () { load(i + 1); b.disabled = true; });
+    pages.appendChild(b);
+  });
+  var notable = document.querySelector('#notable tbody');
+  var opens = {};
+  data.notable.forEach(function (r) {
+    var open = function () {
+      load(r.chunk, function () {
+        var found = null;
+        Object.keys(entries).forEach(function (k) { var e = entries[k]; if (e.objectType === r.objectType && e.id === r.id && e.action === r.action && e.finishedAt === r.at) found = e; });
+        if (found) detail(found);
+      });
+    };
+    opens[r.id] = opens[r.id] || open;
+    opens[r.display] = opens[r.display] || open;
+    row(notable, r, open);
+  });
+  // page.html#object=<id or name> opens that object's details (links from the CLI and a console).
+  var wanted = /^#object=(.+)$/.exec(location.hash);
+  if (wanted && opens[decodeURIComponent(wanted[1])]) opens[decodeURIComponent(wanted[1])]();
+  document.getElementById('filter').addEventListener('input', function (ev) {
+    var q = ev.target.value.toLowerCase();
+    document.querySelectorAll('tbody tr').forEach(function (tr) { tr.hidden = q !== '' && tr.dataset.text.indexOf(q) < 0; });
+  });
+})();

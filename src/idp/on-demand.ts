@@ -1,0 +1,270 @@
+// Provision on demand, as Entra's portal runs it: five steps, each with its outcome and what "View
+// details" shows — 1 test connection (a query for a user that cannot exist), 2 import the user from
+// the directory, 3 determine whether it is in scope (assignment, source state, every scoping
+// clause), 4 match it in the app with each matching attribute in turn, 5 perform the action
+// (create, update with old → new values, enable, disable, or nothing). Entra's on-demand runs
+// always use the default (un-flagged) request shapes: the aadOptscim062020 flag does not apply to
+// them (E2). Okta has no on-demand button; for Okta the same steps describe what an assignment
+// pushes (no probe, a search by the matching attribute, then create or GET + PUT).
+import { randomUUID } from 'node:crypto';
+import type { DialectName } from '../dialects/index.ts';
+import type { ScimClient } from '../http/client.ts';
+import type { Exchange } from '../record/types.ts';
+import { ENTRA_CODES } from './error-codes.ts';
+import { EventSender, JobStop, type EventOutcome } from './events.ts';
+import { createValues, entraChanges, managerIdOf, mappingPlan, oktaProfile, oktaReport, type ScimValues } from './mapping.ts';
+import { attributeValue, entitlements, loginOf, scopingDetails } from './scope.ts';
+import { createdChanges, matchUser, nextValues } from './sync-user-provision.ts';
+import type { StateStore, UserState } from './state.ts';
+import type { AttributeChange, Directory, DirectoryUserRecord, ObjectAction, ObjectError, ObjectResult, OnDemandStep } from './types.ts';
+
+export interface OnDemandOptions {
+  directory: Directory;
+  dialect: DialectName;
+  client: ScimClient;
+  state: StateStore;
+  /** Directory id, userPrincipalName / login, mail or display name. */
+  user: string;
+  now?: () => Date;
+}
+
+export interface OnDemandResult {
+  /** The user is in the app, in the state the directory asks for. */
+  provisioned: boolean;
+  /** The connection test failed: nothing could be judged. */
+  connectionFailed: boolean;
+  result: ObjectResult;
+  exchanges: Exchange[];
+}
+
+export class OnDemandError extends Error {}
+
+const isInactive = (r: Record<string, unknown>): boolean => r.active === false || String(r.active).toLowerCase() === 'false';
+
+/** Finds a user the way the portal's search does: id, sign-in name, mail or display name. */
+export function findDirectoryUser(directory: Directory, key: string): DirectoryUserRecord {
+  const k = key.toLowerCase();
+  const fields = directory.source === 'entra' ? ['userPrincipalName', 'mail', 'displayName'] : ['login', 'email', 'displayName'];
+  const u =
+    directory.users.find((x) => x.id === key) ??
+    directory.users.find((x) => fields.some((f) => typeof x[f] === 'string' && (x[f] as string).toLowerCase() === k));
+  if (!u) throw new OnDemandError(`no user "${key}" in ${directory.file} (give its id, ${directory.source === 'entra' ? 'userPrincipalName, mail' : 'login, email'} or display name)`);
+  return u;
+}
+
+export async function provisionOnDemand(o: OnDemandOptions): Promise<OnDemandResult> {
+  const { directory: dir, state } = o;
+  const u = findDirectoryUser(dir, o.user);
+  const now = o.now ?? (() => new Date());
+  const startedAt = now().toISOString();
+  // The flag's compliant shapes do not apply on demand (E2): Entra sends its default ones.
+  const podDialect: DialectName = o.dialect === 'entra-compliant' ? 'entra' : o.dialect;
+  const sender = new EventSender(o.client, podDialect);
+  const family = sender.dialect.family;
+  const plan = mappingPlan(dir);
+  const ent = entitlements(dir, family);
+  const intent = ent.intent(u);
+  const steps: OnDemandStep[] = [];
+  const all: Exchange[] = [];
+  const ids = (xs: Exchange[]): string[] => xs.map((x) => x.id);
+  const base = { objectType: 'user' as const, id: u.id, display: loginOf(dir, u) };
+  let changes: AttributeChange[] = [];
+  let targetId: string | undefined;
+  let error: ObjectError | undefined;
+
+  const finish = (provisioned: boolean, action: ObjectAction, outcome: ObjectResult['outcome'], reason: string, connectionFailed = false): OnDemandResult => {
+    for (const name of ['Test connection', 'Import user', 'Determine if user is in scope', 'Match user between source and target', 'Perform action'] as const) {
+      if (!steps.some((s) => s.name === name)) steps.push({ name, outcome: 'skipped', reason: 'not run: an earlier step decided the outcome', exchangeIds: [] });
+    }
+    const result: ObjectResult = {
+      ...base,
+      action,
+      outcome,
+      reason,
+      ...(error ? { error } : {}),
+      ...(targetId ? { targetId } : {}),
+      exchangeIds: ids(all),
+      startedAt,
+      finishedAt: now().toISOString(),
+      ...(changes.length ? { changes } : {}),
+      steps,
+    };
+    return { provisioned, connectionFailed, result, exchanges: all };
+  };
+  const send = async (event: Parameters<EventSender['send']>[0], args: Record<string, unknown>, only?: string): Promise<EventOutcome> => {
+    const out = await sender.send(event, args, only);
+    all.push(...out.exchanges);
+    return out;
+  };
+
+  // Step 1: test connection.
+  if (family === 'entra') {
+    try {
+      const out = await send('testConnection', { value: randomUUID(), attribute: plan.matching[0]!.path.text });
+      if (!out.ok || out.matched) {
+        error = out.error ?? { message: 'a query for a random GUID matched a user' };
+        steps.push({ name: 'Test connection', outcome: 'failed', reason: `the query for a "test user" failed: ${error.message}`, exchangeIds: ids(out.exchanges) });
+        return finish(false, 'test-connection', 'failed', 'the connection test failed, so nothing was provisioned', true);
+      }
+      steps.push({ name: 'Test connection', outcome: 'success', reason: 'a query for a user that cannot exist answered 200 with no users (Entra shows this step only when it fails)', exchangeIds: ids(out.exchanges) });
+    } catch (e) {
+      if (!(e instanceof JobStop)) throw e;
+      if (e.exchange) all.push(e.exchange);
+      error = e.error ?? { message: e.message };
+      steps.push({ name: 'Test connection', outcome: 'failed', reason: e.message, exchangeIds: e.exchange ? [e.exchange.id] : [] });
+      return finish(false, 'test-connection', 'failed', 'the connection test failed, so nothing was provisioned', true);
+    }
+  } else {
+    steps.push({ name: 'Test connection', outcome: 'skipped', reason: 'Okta sends no connection test when it pushes an assignment', exchangeIds: [] });
+  }
+
+  // Step 2: import the user from the directory.
+  const imported = Object.fromEntries(Object.entries(u).filter(([, v]) => v !== undefined && v !== ''));
+  const desired = createValues(dir, u, { softDeleted: !intent.entitled || !intent.enabled });
+  const st = state.user(u.id);
+  if (family === 'entra' && !intent.enabled && !st) {
+    steps.push({ name: 'Import user', outcome: 'failed', reason: `${intent.why}: Entra's on-demand provisioning does not find disabled or deleted users (the next cycle handles them)`, details: imported, exchangeIds: [] });
+    return finish(false, 'skip', 'skipped', intent.why);
+  }
+  const matchingValue = plan.matching.some((m) => desired[m.path.text] !== undefined);
+  if (!matchingValue) {
+    const m = plan.matching[0]!;
+    error = { message: `the user has no value for the matching attribute ${m.path.text} (source ${m.source ?? m.expression ?? 'constant'})`, ...(family === 'entra' ? { code: ENTRA_CODES.importSkipped } : {}) };
+    steps.push({ name: 'Import user', outcome: 'failed', reason: error.message, details: imported, exchangeIds: [] });
+    return finish(false, 'skip', 'failed', 'the user cannot be imported: its matching attribute is empty');
+  }
+  steps.push({ name: 'Import user', outcome: 'success', reason: `read ${base.display} from the directory`, details: imported, exchangeIds: [] });
+
+  // Step 3: scope.
+  const assignment = ent.assignment(u);
+  const scopeDetails = {
+    'Assigned to application': assignment.assigned,
+    assignment: assignment.via,
+    'Scope sync all': dir.app.scope === 'all',
+    'Active in source system': intent.enabled,
+    ...(dir.app.scopingFilters.length ? { 'Scoping filters': scopingDetails(dir, u) } : {}),
+  };
+  if (!intent.entitled || intent.hold) {
+    const provisionedActive = st !== undefined && st.active && !st.stopped;
+    steps.push({ name: 'Determine if user is in scope', outcome: 'skipped', reason: intent.why, details: scopeDetails, exchangeIds: [] });
+    if (!provisionedActive || intent.hold) {
+      if (family === 'entra') error = { message: intent.why, code: ENTRA_CODES.skipped };
+      return finish(false, 'skip', 'skipped', intent.why);
+    }
+  } else {
+    steps.push({ name: 'Determine if user is in scope', outcome: 'success', reason: `in scope: ${assignment.via}${dir.app.scopingFilters.length ? ', and it meets the scoping filters' : ''}`, details: scopeDetails, exchangeIds: [] });
+  }
+
+  // Step 4: match.
+  let found: Record<string, unknown> | undefined;
+  let matchReason: string;
+  const matchDetails: Record<string, unknown>[] = [];
+  let matchExchanges: Exchange[] = [];
+  if (st && !st.stopped) {
+    const got = await send('getUser', { id: st.targetId });
+    matchExchanges = got.exchanges;
+    if (got.ok) {
+      found = got.json as Record<string, unknown>;
+      matchReason = `matched by the id cached when the user was first provisioned (${st.targetId})`;
+      matchDetails.push({ attribute: 'id (cached)', value: st.targetId, matched: [st.targetId] });
+    } else if (!got.notFound) {
+      error = got.error;
+      steps.push({ name: 'Match user between source and target', outcome: 'failed', reason: `reading the cached id failed: ${got.error?.message ?? 'unknown error'}`, exchangeIds: ids(got.exchanges) });
+      return finish(false, 'update', 'failed', 'the user could not be read from the app');
+    } else matchReason = `the cached id ${st.targetId} answered 404`;
+  } else matchReason = '';
+  if (!found) {
+    const match = await matchUser({ sender, plan, family }, desired);
+    all.push(...match.exchanges);
+    matchExchanges = [...matchExchanges, ...match.exchanges];
+    for (const t of match.tried) matchDetails.push({ attribute: t.attribute, value: t.value, matched: t.matched });
+    if (!match.ok) {
+      error = match.error;
+      steps.push({ name: 'Match user between source and target', outcome: 'failed', reason: match.error?.message ?? 'the match query failed', details: { tried: matchDetails }, exchangeIds: ids(matchExchanges) });
+      return finish(false, 'create', 'failed', 'the user could not be matched in the app');
+    }
+    found = match.found;
+    matchReason = `${matchReason ? `${matchReason}; ` : ''}${found ? `matched by ${match.attribute} eq "${String(match.value)}"` : `no app user has ${match.tried.map((t) => `${t.attribute} eq "${String(t.value)}"`).join(', nor ')}`}`;
+  }
+  steps.push({ name: 'Match user between source and target', outcome: 'success', reason: matchReason, details: { tried: matchDetails, ...(found ? { matched: found } : {}) }, exchangeIds: ids(matchExchanges) });
+
+  // Step 5: the action.
+  const act = async (): Promise<OnDemandResult> => {
+    if (!intent.entitled) {
+      // Unassigned or filtered out, and still active in the app: on-demand disables it.
+      targetId = String(found!.id);
+      const out = await send('disableUser', { id: targetId });
+      if (!out.ok) return fail(out, 'disable', `${intent.why}: disabling failed`);
+      state.setUser(u.id, { ...(st ?? { values: {} }), targetId, active: false, disabledBecause: 'out-of-scope' });
+      steps.push({ name: 'Perform action', outcome: 'success', reason: `disabled the app user (${intent.why})`, exchangeIds: ids(out.exchanges) });
+      return finish(false, 'disable', 'success', `disabled: ${intent.why}`);
+    }
+    if (!found) {
+      const before = all.length;
+      const out = await send('createUser', { attributes: desired }, 'createUser');
+      changes = createdChanges(desired);
+      if (!out.ok) return fail(out, 'create', 'the app refused the create');
+      targetId = String(out.created!.id);
+      state.setUser(u.id, { targetId, active: true, values: desired });
+      const manager = await linkManager(targetId);
+      steps.push({ name: 'Perform action', outcome: 'success', reason: `created the user (app id ${targetId})${manager}`, details: { modified: changes }, exchangeIds: ids(all.slice(before)) });
+      return finish(true, 'create', 'success', `created${manager}`);
+    }
+    targetId = String(found.id);
+    const inactive = isInactive(found);
+    const sent: Exchange[] = [];
+    if (family === 'entra') {
+      const diff = entraChanges(desired, plan.updatePaths, found);
+      changes = diff.report;
+      if (Object.keys(diff.changes).length > 0) {
+        const out = await send('updateUser', { id: targetId, changes: diff.changes, added: diff.added });
+        sent.push(...out.exchanges);
+        if (!out.ok) return fail(out, 'update', 'the app refused the update');
+      }
+      if (inactive) {
+        const out = await send('enableUser', { id: targetId });
+        sent.push(...out.exchanges);
+        if (!out.ok) return fail(out, 'enable', 'the app refused to enable the user');
+      }
+    } else {
+      changes = oktaReport(desired, plan.updatePaths, found);
+      const out = await send('updateUser', { id: targetId, changes: { ...oktaProfile(desired, plan.updatePaths), active: true } });
+      sent.push(...out.exchanges);
+      if (!out.ok) return fail(out, 'update', 'the app refused the profile push');
+    }
+    const previous: UserState | undefined = st && st.targetId === targetId ? st : undefined;
+    state.setUser(u.id, { ...(previous ?? {}), targetId, active: true, values: nextValues({ updatePaths: plan.updatePaths }, previous, desired) });
+    const managerFrom = all.length;
+    const manager = await linkManager(targetId);
+    sent.push(...all.slice(managerFrom));
+    const modified = changes.filter((c) => c.sent).length;
+    const kept = changes.filter((c) => !c.sent);
+    const what = sent.length === 0
+      ? `nothing to change: the app already holds the mapped values${kept.length ? ` (not sent: ${kept.map((c) => `${c.path}, empty in the directory; Entra never sends a null`).join('; ')})` : ''}`
+      : `${previous ? 'updated' : 'linked and updated'} ${modified} attribute(s)${inactive ? ', enabled the user' : ''}${manager}`;
+    steps.push({ name: 'Perform action', outcome: 'success', reason: what, details: { modified: changes }, exchangeIds: ids(sent) });
+    const action: ObjectAction = !previous ? 'link' : inactive && modified === 0 ? 'enable' : 'update';
+    return finish(true, action, sent.length === 0 ? 'skipped' : 'success', what);
+  };
+  const fail = (out: EventOutcome, action: ObjectAction, reason: string): OnDemandResult => {
+    error = out.error;
+    steps.push({ name: 'Perform action', outcome: 'failed', reason: `${reason}: ${out.error?.message ?? 'unknown error'}`, details: { attempted: changes }, exchangeIds: ids(out.exchanges) });
+    return finish(false, action, 'failed', reason);
+  };
+  /** Entra writes the manager reference when the manager is already in the app. */
+  const linkManager = async (id: string): Promise<string> => {
+    if (family !== 'entra' || !plan.managerReference) return '';
+    const managerId = managerIdOf(dir, u);
+    const current = state.user(u.id)!;
+    const managerState = managerId ? state.user(managerId) : undefined;
+    if (!managerId || !managerState || managerState.stopped || current.managerTargetId === managerState.targetId) return '';
+    const out = await send(current.manager === undefined ? 'setManager' : 'changeManager', { id, managerId: managerState.targetId });
+    if (!out.ok) return `; the manager link failed: ${out.error?.message ?? 'unknown error'}`;
+    changes.push({ path: plan.managerReference.path.text, ...(current.managerTargetId ? { old: current.managerTargetId } : {}), new: managerState.targetId, sent: true });
+    state.setUser(u.id, { ...current, manager: managerId, managerTargetId: managerState.targetId });
+    return `; linked the manager (${String(attributeValue(dir.users.find((x) => x.id === managerId)!, dir.source === 'entra' ? 'userPrincipalName' : 'login'))})`;
+  };
+  return act();
+}
+
+export type { ScimValues };

@@ -1,0 +1,77 @@
+// The app's /Schemas, read when the provisioning configuration is saved (Entra does so for schema
+// discovery, ENTRA-1.2), and the mapping checked against it: a target the app does not advertise is
+// a configuration error (Entra: SchemaAttributeNotFound) and attribute types come from it (a mapped
+// "true" to a boolean attribute is sent as true). Okta does not read /Schemas for a plain SCIM app;
+// scimproof reads it for both as a configuration check, outside the cycle's traffic.
+import type { ScimClient } from '../http/client.ts';
+import type { Exchange } from '../record/types.ts';
+import { CORE_USER_URN } from '../dialects/scim-path.ts';
+import { ENTRA_CODES } from './error-codes.ts';
+import { isManagerTarget, mappingPlan, type SchemaTypes } from './mapping.ts';
+import type { Directory } from './types.ts';
+
+interface AdvertisedAttribute {
+  name: string;
+  type?: string;
+  multiValued?: boolean;
+  subAttributes?: AdvertisedAttribute[];
+}
+
+export interface SchemaCheck {
+  /** /Schemas answered with schemas to check against. */
+  read: boolean;
+  /** Why it could not be read (the check was skipped). */
+  skippedBecause?: string;
+  /** One line per mapping target the app does not advertise: `/app/mappings/N/target: …`. */
+  problems: string[];
+  /** Extension URNs the app advertises. */
+  extensions: string[];
+  exchanges: Exchange[];
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const byName = (list: AdvertisedAttribute[] | undefined, name: string): AdvertisedAttribute | undefined => list?.find((a) => a.name.toLowerCase() === name.toLowerCase());
+
+/** Reads /Schemas and checks every mapped target; sets the attribute types on the directory's mapping plan. */
+export async function checkMappingsAgainstSchemas(client: ScimClient, directory: Directory, headers: Record<string, string> = {}): Promise<SchemaCheck> {
+  const x = await client.send({ method: 'GET', path: '/Schemas', headers });
+  const empty = { problems: [], extensions: [], exchanges: [x] };
+  if (x.transportError) return { read: false, skippedBecause: `GET /Schemas failed (${x.transportError.code})`, ...empty };
+  const body = x.response!.json;
+  if (x.response!.status !== 200 || !isRecord(body) || !Array.isArray(body.Resources)) {
+    return { read: false, skippedBecause: `GET /Schemas answered ${x.response!.status}${x.response!.status === 200 ? ' without a ListResponse' : ''}, so the mapping targets could not be checked`, ...empty };
+  }
+  const schemas = new Map<string, AdvertisedAttribute[]>();
+  for (const s of body.Resources) if (isRecord(s) && typeof s.id === 'string' && Array.isArray(s.attributes)) schemas.set(s.id.toLowerCase(), s.attributes as AdvertisedAttribute[]);
+  const core = schemas.get(CORE_USER_URN.toLowerCase());
+  if (!core) return { read: false, skippedBecause: `/Schemas does not list ${CORE_USER_URN}`, ...empty };
+  const plan = mappingPlan(directory);
+  const types: SchemaTypes = new Map();
+  const problems: string[] = [];
+  const targets = [...plan.attributes, ...(plan.managerReference ? [plan.managerReference] : [])];
+  for (const m of targets) {
+    const p = m.path;
+    const index = directory.app.mappings.findIndex((x) => x.target === m.target || (isManagerTarget(x.target) && isManagerTarget(m.target)));
+    const where = `${directory.file}#/app/mappings/${index}/target`;
+    // id, externalId and meta are common attributes (RFC 7643 §3.1): in no schema, on every resource.
+    if (p.uri === undefined && p.attribute.toLowerCase() === 'externalid') continue;
+    const list = p.uri === undefined ? core : schemas.get(p.uri.toLowerCase());
+    if (!list) {
+      problems.push(`${where}: "${m.target}" is in ${p.uri}, a schema the app's /Schemas does not advertise (it advertises ${[...schemas.keys()].join(', ')}) [${ENTRA_CODES.schemaAttributeNotFound}]`);
+      continue;
+    }
+    const attr = byName(list, p.attribute);
+    const sub = p.sub !== undefined ? byName(attr?.subAttributes, p.sub) : undefined;
+    const missing = !attr ? p.attribute : p.sub !== undefined && !sub && !(p.selector && p.sub === 'value' && !attr.subAttributes) ? `${p.attribute}.${p.sub}` : undefined;
+    if (missing !== undefined) {
+      const known = (list ?? []).map((a) => a.name).join(', ');
+      problems.push(`${where}: the app's /Schemas has no attribute "${missing}"${p.uri ? ` in ${p.uri}` : ''} (it has: ${known}) [${ENTRA_CODES.schemaAttributeNotFound}]`);
+      continue;
+    }
+    if (p.selector && !attr!.multiValued) problems.push(`${where}: "${p.attribute}" is single-valued in the app's /Schemas, so [${p.selector.attribute} eq …] selects nothing`);
+    const type = (sub ?? attr)!.type;
+    if (type) types.set(`${p.uri ? `${p.uri}:` : ''}${p.attribute}${p.sub ? `.${p.sub}` : ''}`.toLowerCase(), type);
+  }
+  plan.schemaTypes = types;
+  return { read: true, problems, extensions: [...schemas.keys()].filter((k) => k !== CORE_USER_URN.toLowerCase()), exchanges: [x] };
+}

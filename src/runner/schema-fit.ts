@@ -1,0 +1,111 @@
+// Fits a scenario's request to what the target advertises in /Schemas, the way an IdP's attribute
+// mapping does: RFC 7643 User attributes the server does not advertise (nickName, title, the
+// enterprise extension …) are left out of create and replace bodies and out of PATCH operations;
+// a PATCH with nothing left, or a query filtering on such an attribute, is not sent at all and its
+// checks are skipped with the reason. Names the RFC does not define are left alone (robustness
+// probes send them on purpose), and nothing changes when /Schemas does not describe Users.
+import type { OutgoingRequest } from '../http/client.ts';
+import { notAdvertised, type AdvertisedUser } from '../spec/advertised.ts';
+import { URN } from '../spec/json-schemas.ts';
+
+export interface LeftOut {
+  /** The attribute path or PATCH operation left out. */
+  what: string;
+  reason: string;
+}
+
+export type FitResult = { request: OutgoingRequest; leftOut: LeftOut[] } | { skip: string };
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+const USERS = /^\/Users(?:\/[^?]*)?(?:\?|$)/i;
+
+function filterOf(request: OutgoingRequest): string | undefined {
+  const fromQuery = request.query?.filter;
+  if (typeof fromQuery === 'string') return fromQuery;
+  const q = request.path.indexOf('?');
+  return q < 0 ? undefined : (new URLSearchParams(request.path.slice(q + 1)).get('filter') ?? undefined);
+}
+
+/** Attribute paths a filter compares (string literals removed first). */
+export function filterAttributes(filter: string): string[] {
+  const bare = filter.replace(/"(?:[^"\\]|\\.)*"/g, '""');
+  const compared = [...bare.matchAll(/([A-Za-z][\w$:.-]*)\s+(?:eq|ne|co|sw|ew|gt|ge|lt|le|pr)\b/gi)].map((m) => m[1]!);
+  const valuePaths = [...bare.matchAll(/([A-Za-z][\w$:.-]*)\[/g)].map((m) => m[1]!);
+  return [...compared, ...valuePaths];
+}
+
+/** Removes unadvertised attributes from a resource body; returns the new body and what went. */
+function fitResource(body: Record<string, unknown>, advertised: AdvertisedUser, leftOut: LeftOut[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(body)) {
+    if (key === 'schemas' && Array.isArray(value)) {
+      out.schemas = value.filter((urn) => typeof urn !== 'string' || !notAdvertised(advertised, urn));
+      continue;
+    }
+    const reason = notAdvertised(advertised, key);
+    if (reason) {
+      leftOut.push({ what: key, reason });
+      continue;
+    }
+    if (key.toLowerCase() === URN.enterpriseUser.toLowerCase() && isObject(value)) {
+      const ext: Record<string, unknown> = {};
+      for (const [sub, v] of Object.entries(value)) {
+        const why = notAdvertised(advertised, `${key}:${sub}`);
+        if (why) leftOut.push({ what: `${key}:${sub}`, reason: why });
+        else ext[sub] = v;
+      }
+      if (Object.keys(ext).length > 0) out[key] = ext;
+      continue;
+    }
+    out[key] = value;
+  }
+  return out;
+}
+
+function fitPatch(body: Record<string, unknown>, advertised: AdvertisedUser, leftOut: LeftOut[]): Record<string, unknown> | undefined {
+  const ops = body.Operations;
+  if (!Array.isArray(ops)) return body;
+  const kept: unknown[] = [];
+  for (const op of ops) {
+    if (!isObject(op)) {
+      kept.push(op);
+      continue;
+    }
+    if (typeof op.path === 'string') {
+      const reason = notAdvertised(advertised, op.path);
+      if (reason) leftOut.push({ what: `${String(op.op)} ${op.path}`, reason });
+      else kept.push(op);
+      continue;
+    }
+    if (isObject(op.value)) {
+      const value = fitResource(op.value, advertised, leftOut);
+      if (Object.keys(value).length > 0) kept.push({ ...op, value });
+      continue;
+    }
+    kept.push(op);
+  }
+  return kept.length === 0 ? undefined : { ...body, Operations: kept };
+}
+
+export function fitRequest(request: OutgoingRequest, advertised: AdvertisedUser): FitResult {
+  if (!advertised.known || !USERS.test(request.path)) return { request, leftOut: [] };
+  const leftOut: LeftOut[] = [];
+  const method = request.method.toUpperCase();
+  if (method === 'GET') {
+    const filter = filterOf(request);
+    for (const attribute of filter ? filterAttributes(filter) : []) {
+      const reason = notAdvertised(advertised, attribute);
+      if (reason) return { skip: `not sent: the query filters on ${attribute}, but ${reason}` };
+    }
+    return { request, leftOut };
+  }
+  if (!isObject(request.json)) return { request, leftOut };
+  if (method === 'POST' || method === 'PUT') return { request: { ...request, json: fitResource(request.json, advertised, leftOut) }, leftOut };
+  if (method === 'PATCH') {
+    const json = fitPatch(request.json, advertised, leftOut);
+    if (!json) return { skip: `not sent: every operation of this PATCH targets an attribute the server does not advertise (${leftOut.map((l) => `${l.what}: ${l.reason}`).join('; ')})` };
+    return { request: { ...request, json }, leftOut };
+  }
+  return { request, leftOut };
+}

@@ -1,0 +1,73 @@
+// What a target says its Users are made of, read from /Schemas (RFC 7643 §7). IdPs send only the
+// attributes an app has (Entra reads /Schemas when the mapping is saved, ENTRA-1.2; an Okta app
+// profile lists what the vendor supports, OKTA-2.1), so replays and checks leave out, and do not
+// judge, RFC 7643 User attributes a server does not advertise. Without a User schema in /Schemas
+// nothing is known and everything counts as advertised.
+import type { Discovery } from '../record/types.ts';
+import { ENTERPRISE_USER_SCHEMA, URN, USER_SCHEMA } from './scim-schemas.ts';
+
+interface RawAttribute {
+  name?: unknown;
+  subAttributes?: unknown;
+}
+
+export interface AdvertisedUser {
+  /** False when /Schemas does not describe the User schema (nothing can be left out then). */
+  known: boolean;
+  /** Lower-cased core User attribute names the server advertises. */
+  core: ReadonlySet<string>;
+  /** Lower-cased schema URNs of the User extensions the server advertises. */
+  extensions: ReadonlySet<string>;
+  /** Lower-cased `urn:…:attr` of the extension attributes the server advertises. */
+  extensionAttributes: ReadonlySet<string>;
+}
+
+/**
+ * Never left out, whatever /Schemas says: userName is required by RFC 7643 §4.1.1, and `active` is
+ * how Entra and Okta deprovision; a server without them cannot be provisioned, and must be seen to fail.
+ */
+const ALWAYS_SENT = new Set(['username', 'active']);
+const RFC_CORE = new Set(USER_SCHEMA.attributes.map((a) => a.name.toLowerCase()).filter((n) => !ALWAYS_SENT.has(n)));
+const RFC_EXTENSIONS = new Set([URN.enterpriseUser.toLowerCase()]);
+const RFC_EXTENSION_ATTRIBUTES = new Set(ENTERPRISE_USER_SCHEMA.attributes.map((a) => `${URN.enterpriseUser}:${a.name}`.toLowerCase()));
+
+const names = (attrs: unknown): string[] => (Array.isArray(attrs) ? (attrs as RawAttribute[]).flatMap((a) => (typeof a.name === 'string' ? [a.name.toLowerCase()] : [])) : []);
+
+export function advertisedUser(discovery: Discovery | undefined): AdvertisedUser {
+  const schemas = (discovery?.schemas ?? []) as { id?: unknown; attributes?: unknown }[];
+  const user = schemas.find((s) => typeof s.id === 'string' && s.id.toLowerCase() === URN.user.toLowerCase());
+  // A User schema without attributes describes nothing: nothing is left out on its word.
+  if (!user || !Array.isArray(user.attributes) || user.attributes.length === 0) return { known: false, core: RFC_CORE, extensions: RFC_EXTENSIONS, extensionAttributes: RFC_EXTENSION_ATTRIBUTES };
+  const extensions = schemas.filter((s) => typeof s.id === 'string' && s.id.toLowerCase() !== URN.user.toLowerCase() && s.id.toLowerCase().includes(':user'));
+  return {
+    known: true,
+    core: new Set(names(user.attributes)),
+    extensions: new Set(extensions.map((s) => String(s.id).toLowerCase())),
+    extensionAttributes: new Set(extensions.flatMap((s) => names(s.attributes).map((n) => `${String(s.id).toLowerCase()}:${n}`))),
+  };
+}
+
+/**
+ * Why a User attribute path is not worth sending or judging on this server, or undefined when it
+ * is: the path names an RFC 7643 User attribute (or the enterprise extension) that /Schemas
+ * leaves out. Names the RFC does not define are never filtered: probes send those on purpose.
+ */
+export function notAdvertised(advertised: AdvertisedUser, path: string): string | undefined {
+  if (!advertised.known) return undefined;
+  const lower = path.toLowerCase();
+  for (const ext of RFC_EXTENSIONS) {
+    if (lower === ext) return advertised.extensions.has(ext) ? undefined : `the server does not advertise the extension ${URN.enterpriseUser} in /Schemas`;
+    if (lower.startsWith(`${ext}:`)) {
+      if (!advertised.extensions.has(ext)) return `the server does not advertise the extension ${URN.enterpriseUser} in /Schemas`;
+      const name = path.slice(ext.length + 1).split(/[.[]/)[0]!;
+      const attr = `${ext}:${name.toLowerCase()}`;
+      return RFC_EXTENSION_ATTRIBUTES.has(attr) && !advertised.extensionAttributes.has(attr) ? `the server's /Schemas has no ${URN.enterpriseUser}:${name}` : undefined;
+    }
+  }
+  const core = lower.startsWith(`${URN.user.toLowerCase()}:`) ? lower.slice(URN.user.length + 1) : lower;
+  const head = core.split(/[.[]/)[0]!;
+  // An unqualified enterprise attribute (Entra's legacy `manager` path) belongs to the extension.
+  if (!RFC_CORE.has(head) && RFC_EXTENSION_ATTRIBUTES.has(`${URN.enterpriseUser.toLowerCase()}:${head}`) && core === lower) return notAdvertised(advertised, `${URN.enterpriseUser}:${path}`);
+  const shown = path.slice(path.length - core.length).split(/[.[]/)[0]!;
+  return RFC_CORE.has(head) && !advertised.core.has(head) ? `the server's /Schemas has no User attribute ${shown}` : undefined;
+}

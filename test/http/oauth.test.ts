@@ -1,0 +1,107 @@
+// OAuth 2.0 client credentials in the recording client, against the reference server's token
+// endpoint over real HTTP: one token, reused; a new one once after a 401; a refusal that is one
+// clear line; secrets and tokens redacted from everything recorded.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient, type Auth } from '../../src/http/client.ts';
+import { TokenSource } from '../../src/http/oauth.ts';
+import { startServer, type RunningServer } from '../../src/server/index.ts';
+
+const SECRET = 'oauth-test-secret-4242';
+let server: RunningServer;
+
+beforeAll(async () => {
+  server = await startServer({ port: 0, oauth: { clients: [{ id: 'scim-client', secret: SECRET }] } });
+});
+afterAll(() => server.close());
+
+const oauth = (overrides: Partial<Extract<Auth, { kind: 'oauth' }>['oauth']> = {}): Auth => ({
+  kind: 'oauth',
+  oauth: { tokenUrl: server.oauth!.tokenUrl, clientId: 'scim-client', clientSecret: SECRET, ...overrides },
+});
+
+const tokenRequests = (exchanges: readonly { origin?: { suite: string } }[]): number => exchanges.filter((x) => x.origin?.suite === 'oauth').length;
+
+describe('OAuth client credentials', () => {
+  it('gets one token, reuses it, and redacts the secret and the token', async () => {
+    const client = createClient({ baseUrl: server.url, auth: oauth() });
+    try {
+      const first = await client.send({ method: 'GET', path: '/Users' });
+      const second = await client.send({ method: 'GET', path: '/Groups' });
+      expect([first.response?.status, second.response?.status]).toEqual([200, 200]);
+      expect(tokenRequests(client.exchanges)).toBe(1);
+      const tokenExchange = client.exchanges.find((x) => x.origin?.suite === 'oauth')!;
+      expect(tokenExchange.request.headers.authorization).toBe('Basic [redacted]');
+      expect(tokenExchange.response!.body).toMatch(/"access_token":"\[redacted\]"/);
+      const recorded = JSON.stringify(client.exchanges);
+      expect(recorded).not.toContain(SECRET);
+      expect(recorded).not.toMatch(/sp_[A-Za-z0-9_-]{20,}/);
+      expect(first.request.headers.authorization).toBe('Bearer [redacted]');
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('sends the secret as form fields with --oauth-client-auth post, still redacted', async () => {
+    const client = createClient({ baseUrl: server.url, auth: oauth({ clientAuth: 'post' }) });
+    try {
+      expect((await client.send({ method: 'GET', path: '/Users' })).response?.status).toBe(200);
+      const body = client.exchanges.find((x) => x.origin?.suite === 'oauth')!.request.body!;
+      expect(body).toContain('client_id=scim-client');
+      expect(body).toContain('client_secret=[redacted]');
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('after a 401 to a cached token, fetches a new one once and retries', async () => {
+    const client = createClient({ baseUrl: server.url, auth: oauth() });
+    try {
+      await client.send({ method: 'GET', path: '/Users' });
+      server.oauth!.revokeAll();
+      const after = await client.send({ method: 'GET', path: '/Users' });
+      expect(after.response?.status).toBe(200);
+      expect(tokenRequests(client.exchanges)).toBe(2);
+      expect(client.exchanges.map((x) => x.response?.status)).toEqual([200, 200, 401, 200, 200]);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('a refused secret is an `auth` failure with the endpoint\'s RFC 6749 error, never the secret', async () => {
+    const wrong = 'definitely-wrong-secret';
+    const client = createClient({ baseUrl: server.url, auth: oauth({ clientSecret: wrong }), secrets: [wrong] });
+    try {
+      const x = await client.send({ method: 'GET', path: '/Users' });
+      expect(x.transportError?.code).toBe('auth');
+      expect(x.transportError?.message).toMatch(/could not get an OAuth access token from http:\/\/127\.0\.0\.1:\d+\/oauth2\/token: HTTP 401 \(invalid_client: unknown client or wrong client secret\)/);
+      expect(JSON.stringify(client.exchanges)).not.toContain(wrong);
+    } finally {
+      await client.close();
+    }
+  });
+});
+
+describe('TokenSource', () => {
+  it('refreshes a tenth of the lifetime before expiry (at most a minute early), not before', async () => {
+    let now = 0;
+    let fetched = 0;
+    const source = new TokenSource(async () => ({ accessToken: `t${++fetched}`, expiresIn: 100 }), () => now);
+    expect(await source.get()).toBe('t1');
+    now = 89_000;
+    expect(await source.get()).toBe('t1');
+    now = 90_001;
+    expect(await source.get()).toBe('t2');
+    now = 90_001 + 3_600_000;
+    expect(await source.get()).toBe('t3');
+  });
+
+  it('shares one request between concurrent callers and forgets only the refused token', async () => {
+    let fetched = 0;
+    const source = new TokenSource(async () => ({ accessToken: `t${++fetched}`, expiresIn: 3600 }));
+    expect(await Promise.all([source.get(), source.get(), source.get()])).toEqual(['t1', 't1', 't1']);
+    source.invalidate('not-the-current-one');
+    expect(await source.get()).toBe('t1');
+    source.invalidate('t1');
+    expect(await source.get()).toBe('t2');
+  });
+});

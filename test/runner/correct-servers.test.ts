@@ -1,0 +1,124 @@
+// No false failures against correct servers (issue 9): the default run (core, entra, okta, fuzz)
+// against an independently written SCIM server (test/servers/independent), configured as the kinds
+// of correct servers vendors ship, reports no MUST failure, no harness error, and all four IdP
+// verdicts "would work". Each variant also shows that what it does differently is reported as what
+// it is (a skipped check with its reason, a matrix row, a SHOULD finding), never as a failure.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runConformance } from '../../src/runner/run.ts';
+import type { CheckResult, RunRecord } from '../../src/record/types.ts';
+import { startIndependentServer, type IndependentServer, type IndependentServerOptions } from '../servers/independent/index.ts';
+
+const VARIANTS: Record<string, IndependentServerOptions> = {
+  'every filter operator, every attribute': {},
+  'filters only eq and and': { filterOperators: ['eq', 'and'] },
+  'only `value` required in emails, phoneNumbers, roles, entitlements …': { valueRequired: true },
+  'fewer attributes (no nickName, title, locale, enterprise extension), unknown ones refused': { omitUserAttributes: ['nickName', 'title', 'locale'], enterprise: false },
+  'a business rule: an email is required when userName is not an email': { businessRule: 'email-unless-username-is-email' },
+  'name.givenName required': { require: ['name.givenName'] },
+  'all of these at once, unknown attributes ignored, no ETags, no sorting': {
+    filterOperators: ['eq', 'and'],
+    valueRequired: true,
+    omitUserAttributes: ['nickName', 'title'],
+    enterprise: false,
+    unknownAttributes: 'ignore',
+    businessRule: 'email-unless-username-is-email',
+    require: ['name.givenName'],
+    etag: false,
+    sort: false,
+  },
+};
+
+const records = new Map<string, RunRecord>();
+const servers: IndependentServer[] = [];
+
+beforeAll(async () => {
+  for (const [name, options] of Object.entries(VARIANTS)) {
+    const server = await startIndependentServer(options);
+    servers.push(server);
+    records.set(name, await runConformance({ url: server.url, auth: { kind: 'bearer', token: server.token }, suites: ['core', 'entra', 'okta', 'fuzz'], seed: 20_260_909 }));
+  }
+}, 240_000);
+
+afterAll(async () => {
+  await Promise.all(servers.map((s) => s.close()));
+});
+
+const result = (record: RunRecord, checkId: string): CheckResult => {
+  const found = record.results.find((r) => r.checkId === checkId);
+  if (!found) throw new Error(`no result for ${checkId}`);
+  return found;
+};
+const section = (record: RunRecord, kind: string): Record<string, unknown> => (record.sections?.find((s) => s.kind === kind)?.data ?? {}) as Record<string, unknown>;
+
+describe.each(Object.keys(VARIANTS))('a default run against a correct server: %s', (name) => {
+  it('reports no MUST failure and no harness error', () => {
+    const record = records.get(name)!;
+    expect(record.meta.runError).toBeUndefined();
+    const bad = record.results.filter((r) => r.status === 'fail' || r.status === 'error').map((r) => `${r.checkId}: ${r.message ?? ''}`);
+    expect(bad).toEqual([]);
+    expect(record.summary.pass).toBeGreaterThan(200);
+  });
+
+  it('says all four IdPs would work', () => {
+    const verdicts = records.get(name)!.idpVerdicts ?? [];
+    expect(verdicts.map((v) => `${v.dialect}: ${v.works ? 'works' : v.blocking.map((b) => b.checkId).join(', ')}`)).toEqual(['entra: works', 'entra-compliant: works', 'okta: works', 'okta-aiw: works']);
+  });
+
+  it('cleans up everything it created', () => {
+    expect(records.get(name)!.cleanup.filter((c) => c.status !== 'deleted' && c.status !== 'gone')).toEqual([]);
+  });
+});
+
+describe('what each correct server does differently is reported as what it is', () => {
+  it('eq/and only: other operators are "not supported" in the filter matrix, and paging is still checked', () => {
+    const record = records.get('filters only eq and and')!;
+    for (const id of ['filter.sw', 'filter.or', 'filter.not', 'filter.pr', 'filter.ne', 'filter.co-ew-and']) {
+      expect(result(record, id).status, id).toBe('skip');
+      expect(result(record, id).reason).toMatch(/does not support the filter .*400 invalidFilter.*Entra and Okta filter only with eq and and/);
+    }
+    const matrix = section(record, 'filter-support');
+    expect(matrix.sw).toMatch(/^not supported \(400 invalidFilter\)/);
+    expect(matrix.eq).toMatch(/^supported .*needed by Entra and Okta/);
+    for (const id of ['paging.first-page', 'paging.partition', 'sort.ascending', 'filter.boolean', 'fuzz.paging-partition', 'fuzz.filter-model']) expect(result(record, id).status, id).toBe('pass');
+  });
+
+  it('value-only required sub-attributes: an element without its value is refused, a user without the attribute is not required', () => {
+    const record = records.get('only `value` required in emails, phoneNumbers, roles, entitlements …')!;
+    for (const attr of ['emails', 'phoneNumbers', 'roles', 'entitlements']) {
+      const core = result(record, `users.required.rejected[${attr}.value]`);
+      expect(core.status, attr).toBe('pass');
+      const sent = JSON.parse(record.exchanges.find((x) => x.id === core.exchangeIds[0])!.request.body ?? '{}') as Record<string, unknown[]>;
+      expect(sent[attr]!.length, attr).toBeGreaterThan(0);
+      expect(sent[attr]!.every((el) => !('value' in (el as object))), attr).toBe(true);
+    }
+    expect(result(record, 'entra.required.rejected[entra][emails.value]').status).toBe('pass');
+    const phones = result(record, 'okta.required.rejected[okta][phoneNumbers.value]');
+    expect(phones.status).toBe('skip');
+    expect(phones.reason).toMatch(/carries no phoneNumbers/);
+  });
+
+  it('fewer attributes: replays leave them out and say so; checks on them are not judged', () => {
+    const record = records.get('fewer attributes (no nickName, title, locale, enterprise extension), unknown ones refused')!;
+    const leftOut = section(record, 'schema-fit');
+    for (const attribute of ['title', 'locale', 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User']) expect(leftOut[attribute], attribute).toMatch(/does not advertise|has no/);
+    expect(result(record, 'entra.update.add.status[entra]').reason).toMatch(/nickName/);
+    expect(result(record, 'entra.manager.set.status[entra]').status).toBe('skip');
+    expect(result(record, 'entra.create.status[entra]').status).toBe('pass');
+    expect(result(record, 'okta.user.create.status[okta]').status).toBe('pass');
+  });
+
+  it('a business rule: one SHOULD finding with the server\'s own message, no property failure', () => {
+    const record = records.get('a business rule: an email is required when userName is not an email')!;
+    const finding = result(record, 'fuzz.valid-input-accepted');
+    expect(finding.status).toBe('warn');
+    expect(finding.level).toBe('SHOULD');
+    expect(finding.message).toContain('an email is required when userName is not an email address');
+    expect(result(record, 'fuzz.create-get').status).toBe('pass');
+  });
+
+  it('name.givenName required: tested for it, and every generated user carries it', () => {
+    const record = records.get('name.givenName required')!;
+    expect(result(record, 'users.required.rejected[name.givenName]').status).toBe('pass');
+    for (const id of ['fuzz.create-get', 'fuzz.username-eq-any-case', 'fuzz.paging-partition', 'fuzz.member-add-idempotent', 'fuzz.stateful-directory']) expect(result(record, id).status, id).toBe('pass');
+  });
+});

@@ -1,0 +1,71 @@
+// The independent test server, judged directly over HTTP (not through the harness), so that its
+// variants are what they claim: correct servers that choose differently.
+import { afterAll, describe, expect, it } from 'vitest';
+import { scimCaller, SCHEMA, type Caller } from '../support/http.ts';
+import { startIndependentServer, type IndependentServerOptions } from './independent/index.ts';
+
+const closers: (() => Promise<void>)[] = [];
+afterAll(async () => {
+  await Promise.all(closers.map((c) => c()));
+});
+
+async function server(options: IndependentServerOptions = {}): Promise<Caller> {
+  const s = await startIndependentServer(options);
+  closers.push(s.close);
+  return scimCaller(s.url, s.token);
+}
+
+const user = (userName: string, extra: Record<string, unknown> = {}) => ({ schemas: [SCHEMA.user], userName, name: { givenName: 'Ada', familyName: 'Lovelace' }, ...extra });
+const filter = (text: string) => `/Users?filter=${encodeURIComponent(text)}`;
+
+describe('the independent SCIM server', () => {
+  it('speaks Entra: capitalised ops, "False", dotted and URN keys, bare manager ids, member removal by value list', async () => {
+    const call = await server();
+    const ada = (await call('POST', '/Users', user('ada@example.com', { emails: [{ value: 'ada@example.com', type: 'work' }] }))).json as { id: string };
+    const boss = (await call('POST', '/Users', user('boss@example.com'))).json as { id: string };
+    const patch = (ops: unknown[]) => call('PATCH', `/Users/${ada.id}`, { schemas: [SCHEMA.patchOp], Operations: ops });
+    expect((await patch([{ op: 'Replace', path: 'active', value: 'False' }])).status).toBe(200);
+    expect((await patch([{ op: 'replace', value: { 'name.givenName': 'Augusta', [`${SCHEMA.enterprise}:department`]: 'Maths' } }])).status).toBe(200);
+    expect((await patch([{ op: 'Add', path: `${SCHEMA.enterprise}:manager`, value: boss.id }])).status).toBe(200);
+    const read = (await call('GET', `/Users/${ada.id}`)).json as Record<string, unknown>;
+    expect(read).toMatchObject({ active: false, name: { givenName: 'Augusta' }, [SCHEMA.enterprise]: { department: 'Maths', manager: { value: boss.id } } });
+    const group = (await call('POST', '/Groups', { schemas: [SCHEMA.group], displayName: 'G', members: [{ value: ada.id }, { value: boss.id }] })).json as { id: string };
+    expect((await call('PATCH', `/Groups/${group.id}`, { schemas: [SCHEMA.patchOp], Operations: [{ op: 'Remove', path: 'members', value: [{ $ref: null, value: ada.id }] }] })).status).toBe(200);
+    expect(((await call('GET', `/Groups/${group.id}`)).json as { members: unknown[] }).members).toEqual([{ value: boss.id }]);
+  });
+
+  it('eq/and only: other operators are a clean 400 invalidFilter, eq and and work', async () => {
+    const call = await server({ filterOperators: ['eq', 'and'] });
+    await call('POST', '/Users', user('Grace@example.com', { displayName: 'G' }));
+    const sw = await call('GET', filter('userName sw "g"'));
+    expect(sw.status).toBe(400);
+    expect(sw.json).toMatchObject({ schemas: [SCHEMA.error], scimType: 'invalidFilter' });
+    expect((await call('GET', filter('userName eq "grace@EXAMPLE.com" and displayName eq "G"'))).json).toMatchObject({ totalResults: 1 });
+  });
+
+  it('value-only required sub-attributes: a phone without a value is refused, a user without phones is not', async () => {
+    const call = await server({ valueRequired: true });
+    expect((await call('POST', '/Users', user('p1@example.com', { phoneNumbers: [{ type: 'work' }] }))).status).toBe(400);
+    expect((await call('POST', '/Users', user('p2@example.com'))).status).toBe(201);
+  });
+
+  it('fewer attributes: what /Schemas leaves out is refused (or ignored), consistently', async () => {
+    const strict = await server({ omitUserAttributes: ['title'], enterprise: false });
+    const schemas = (await strict('GET', '/Schemas')).json as { Resources: { id: string; attributes: { name: string }[] }[] };
+    expect(schemas.Resources.map((s) => s.id)).not.toContain(SCHEMA.enterprise);
+    expect(schemas.Resources.find((s) => s.id === SCHEMA.user)!.attributes.map((a) => a.name)).not.toContain('title');
+    expect((await strict('POST', '/Users', user('t1@example.com', { title: 'x' }))).status).toBe(400);
+    const lenient = await server({ omitUserAttributes: ['title'], unknownAttributes: 'ignore' });
+    const created = await lenient('POST', '/Users', user('t2@example.com', { title: 'x' }));
+    expect(created.status).toBe(201);
+    expect(created.json).not.toHaveProperty('title');
+  });
+
+  it('a business rule refuses a schema-valid user with a clean 400', async () => {
+    const call = await server({ businessRule: 'email-unless-username-is-email' });
+    const refused = await call('POST', '/Users', user('not-an-email'));
+    expect(refused.status).toBe(400);
+    expect(refused.json).toMatchObject({ scimType: 'invalidValue', detail: 'an email is required when userName is not an email address' });
+    expect((await call('POST', '/Users', user('not-an-email-2', { emails: [{ value: 'x@example.com' }] }))).status).toBe(201);
+  });
+});

@@ -1,0 +1,358 @@
+// An independent, minimal but correct SCIM 2.0 server on node:http, written for the harness's
+// own tests from RFC 7643/7644 alone (it never imports src/server or src/filter). Options turn it
+// into the kinds of correct servers a vendor ships: filters limited to `eq` and `and`, `value`
+// as the only required part of emails/phoneNumbers/…, fewer attributes, a business rule that
+// refuses some schema-valid users, required names, no ETags, no sorting.
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ScimError, badRequest, notFound } from './errors.ts';
+import { ALL_OPERATORS, matcher, parseFilter, splitUrn, type FilterOperator } from './filter.ts';
+import { applyPatch } from './patch.ts';
+import { buildModels, COMMON, findAttr, schemaDocument, URNS, type ResourceModel } from './schema.ts';
+import { EMAIL_UNLESS_USERNAME_IS_EMAIL, Store, versionOf, type BusinessRule, type Stored } from './store.ts';
+import { normalize, type Resource } from './validate.ts';
+
+export interface IndependentServerOptions {
+  token?: string;
+  /** Filter operators the server supports (default: all of RFC 7644 §3.4.2.2). */
+  filterOperators?: readonly FilterOperator[];
+  /** Core User attributes left out of the schema. */
+  omitUserAttributes?: string[];
+  /** Publish the enterprise User extension (default true). */
+  enterprise?: boolean;
+  /** What happens to attributes the schema does not define: refused with 400 (default) or dropped. */
+  unknownAttributes?: 'reject' | 'ignore';
+  /** Only `value` is required in emails, phoneNumbers, ims, photos, roles, entitlements, x509Certificates. */
+  valueRequired?: boolean;
+  /** Attribute paths required on top of userName (`name.givenName`). */
+  require?: string[];
+  /** A rule that refuses some schema-valid resources with 400 (`email-unless-username-is-email`). */
+  businessRule?: 'email-unless-username-is-email' | BusinessRule;
+  /** Advertise and honour ETags (default true). */
+  etag?: boolean;
+  /** Advertise and honour sortBy/sortOrder (default true). */
+  sort?: boolean;
+}
+
+export interface IndependentServer {
+  url: string;
+  token: string;
+  close(): Promise<void>;
+}
+
+const BASE = '/scim/v2';
+const MAX_RESULTS = 200;
+const MAX_BODY = 1_000_000;
+const CONTENT_TYPE = 'application/scim+json; charset=utf-8';
+
+interface Ctx {
+  models: { user: ResourceModel; group: ResourceModel };
+  store: Store;
+  operators: readonly FilterOperator[];
+  rejectUnknown: boolean;
+  etag: boolean;
+  sort: boolean;
+  baseUrl: string;
+}
+
+interface Reply {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+const errorBody = (status: number, scimType: string | undefined, detail: string) => ({ schemas: [URNS.error], status: String(status), ...(scimType ? { scimType } : {}), detail });
+
+function spc(ctx: Ctx): Resource {
+  return {
+    schemas: [URNS.spc],
+    documentationUri: 'https://example.com/independent-scim',
+    patch: { supported: true },
+    bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
+    filter: { supported: true, maxResults: MAX_RESULTS },
+    changePassword: { supported: findAttr(ctx.models.user.core.attributes, 'password') !== undefined },
+    sort: { supported: ctx.sort },
+    etag: { supported: ctx.etag },
+    authenticationSchemes: [{ type: 'oauthbearertoken', name: 'OAuth Bearer Token', description: 'Authentication with a bearer token', primary: true }],
+    meta: { resourceType: 'ServiceProviderConfig', location: `${ctx.baseUrl}/ServiceProviderConfig` },
+  };
+}
+
+function resourceTypes(ctx: Ctx): Resource[] {
+  return [ctx.models.user, ctx.models.group].map((m) => ({
+    schemas: [URNS.resourceType],
+    id: m.kind,
+    name: m.kind,
+    endpoint: m.endpoint,
+    description: m.kind,
+    schema: m.core.id,
+    schemaExtensions: m.extensions.map((e) => ({ schema: e.id, required: false })),
+    meta: { resourceType: 'ResourceType', location: `${ctx.baseUrl}/ResourceTypes/${m.kind}` },
+  }));
+}
+
+const listOf = (resources: unknown[], total = resources.length, startIndex = 1) => ({ schemas: [URNS.list], totalResults: total, itemsPerPage: resources.length, startIndex, Resources: resources });
+
+/** `attributes` / `excludedAttributes` (RFC 7644 §3.4.2.5); id and schemas are always returned. */
+function project(model: ResourceModel, resource: Resource, attributes?: string, excluded?: string): Resource {
+  const parse = (list: string) => list.split(',').map((s) => s.trim()).filter((s) => s !== '').map((p) => {
+    const urn = splitUrn(model, p);
+    const [name, sub] = (urn ? urn.rest : p).split('.') as [string, string | undefined];
+    const extId = urn && urn.schemaId !== model.core.id ? urn.schemaId : model.extensions.find((e) => e.id.toLowerCase() === p.toLowerCase())?.id;
+    return { extId, name: extId && !urn ? undefined : name, sub };
+  });
+  const keyOf = (holder: Resource, name: string) => Object.keys(holder).find((k) => k.toLowerCase() === name.toLowerCase());
+  if (attributes) {
+    const out: Resource = { schemas: resource.schemas, id: resource.id };
+    for (const { extId, name, sub } of parse(attributes)) {
+      const from = extId ? (resource[extId] as Resource | undefined) : resource;
+      if (!from) continue;
+      const to = extId ? ((out[extId] as Resource | undefined) ?? (out[extId] = {})) as Resource : out;
+      if (name === undefined) {
+        Object.assign(to, from);
+        continue;
+      }
+      const key = keyOf(from, name);
+      if (key === undefined) continue;
+      const value = from[key];
+      if (sub === undefined) to[key] = value;
+      else if (Array.isArray(value)) to[key] = value.map((el) => pickSub(el, sub));
+      else if (value && typeof value === 'object') to[key] = { ...((to[key] as Resource | undefined) ?? {}), ...pickSub(value, sub) };
+    }
+    for (const extId of model.extensions.map((e) => e.id)) if (out[extId] && Object.keys(out[extId] as object).length === 0) delete out[extId];
+    return out;
+  }
+  if (excluded) {
+    const out = structuredClone(resource);
+    for (const { extId, name, sub } of parse(excluded)) {
+      const holder = extId ? (out[extId] as Resource | undefined) : out;
+      if (!holder) continue;
+      if (name === undefined) {
+        delete out[extId!];
+        continue;
+      }
+      const key = keyOf(holder, name);
+      if (key === undefined || key === 'id' || key === 'schemas') continue;
+      if (sub === undefined) delete holder[key];
+      else for (const el of Array.isArray(holder[key]) ? (holder[key] as Resource[]) : [holder[key] as Resource]) if (el && typeof el === 'object') delete el[keyOf(el, sub) ?? sub];
+    }
+    return out;
+  }
+  return resource;
+}
+
+function pickSub(el: unknown, sub: string): Resource {
+  if (!el || typeof el !== 'object') return {};
+  const key = Object.keys(el).find((k) => k.toLowerCase() === sub.toLowerCase());
+  return key === undefined ? {} : { [key]: (el as Resource)[key] };
+}
+
+function intParam(raw: string | null, name: string): number | undefined {
+  if (raw === null || raw === '') return undefined;
+  if (!/^-?\d+$/.test(raw.trim())) throw badRequest('invalidValue', `${name} must be an integer`);
+  return Number(raw);
+}
+
+function sortKey(model: ResourceModel, resource: Resource, path: string): string | number | undefined {
+  const urn = splitUrn(model, path);
+  const ext = urn && urn.schemaId !== model.core.id ? urn.schemaId : undefined;
+  const [name, sub] = (urn ? urn.rest : path).split('.') as [string, string | undefined];
+  const defs = ext ? model.extensions.find((e) => e.id === ext)!.attributes : [...COMMON, ...model.core.attributes];
+  const def = findAttr(defs, name);
+  if (!def) return undefined;
+  const holder = (ext ? resource[ext] : resource) as Resource | undefined;
+  let value = holder?.[def.name];
+  if (Array.isArray(value)) value = value.find((v) => (v as Resource).primary === true) ?? value[0];
+  if (value && typeof value === 'object') value = (value as Resource)[findAttr(def.subAttributes, sub ?? 'value')?.name ?? 'value'];
+  if (typeof value === 'string') return def.caseExact ? value : value.toLowerCase();
+  return typeof value === 'number' ? value : undefined;
+}
+
+function search(ctx: Ctx, model: ResourceModel, params: { filter?: string | null; startIndex?: number; count?: number; sortBy?: string | null; sortOrder?: string | null; attributes?: string | null; excludedAttributes?: string | null }): Reply {
+  let items = [...ctx.store.collection(model.kind).values()].map((s) => ctx.store.render(model, s, ctx.baseUrl, ctx.etag));
+  if (params.filter !== undefined && params.filter !== null && params.filter.trim() !== '') {
+    const match = matcher(model, parseFilter(params.filter, ctx.operators));
+    items = items.filter(match);
+  }
+  if (ctx.sort && params.sortBy) {
+    const descending = params.sortOrder?.toLowerCase() === 'descending';
+    const keyed = items.map((r) => ({ r, k: sortKey(model, r, params.sortBy!) }));
+    keyed.sort((a, b) => {
+      if (a.k === undefined || b.k === undefined) return a.k === b.k ? 0 : a.k === undefined ? 1 : -1;
+      const c = a.k < b.k ? -1 : a.k > b.k ? 1 : 0;
+      return descending ? -c : c;
+    });
+    items = keyed.map((x) => x.r);
+  }
+  const startIndex = Math.max(1, params.startIndex ?? 1);
+  const count = Math.min(MAX_RESULTS, Math.max(0, params.count ?? MAX_RESULTS));
+  const page = items.slice(startIndex - 1, startIndex - 1 + count).map((r) => project(model, r, params.attributes ?? undefined, params.excludedAttributes ?? undefined));
+  return { status: 200, body: listOf(page, items.length, startIndex) };
+}
+
+function withVersion(ctx: Ctx, stored: Stored, reply: Reply): Reply {
+  return ctx.etag ? { ...reply, headers: { ...(reply.headers ?? {}), ETag: versionOf(stored) } } : reply;
+}
+
+function ifMatch(ctx: Ctx, req: IncomingMessage, stored: Stored): void {
+  const header = req.headers['if-match'];
+  if (!ctx.etag || header === undefined) return;
+  const wanted = header.split(',').map((s) => s.trim());
+  if (!wanted.includes('*') && !wanted.includes(versionOf(stored))) throw new ScimError(412, undefined, 'the resource has changed (If-Match does not match its version)');
+}
+
+async function resourceRoute(ctx: Ctx, req: IncomingMessage, model: ResourceModel, id: string | undefined, url: URL, body: () => unknown): Promise<Reply> {
+  const method = req.method ?? 'GET';
+  const q = url.searchParams;
+  const one = (stored: Stored, status = 200, extra: Record<string, string> = {}): Reply =>
+    withVersion(ctx, stored, { status, body: project(model, ctx.store.render(model, stored, ctx.baseUrl, ctx.etag), q.get('attributes') ?? undefined, q.get('excludedAttributes') ?? undefined), headers: extra });
+  if (id === undefined) {
+    if (method === 'GET') return search(ctx, model, { filter: q.get('filter'), startIndex: intParam(q.get('startIndex'), 'startIndex'), count: intParam(q.get('count'), 'count'), sortBy: q.get('sortBy'), sortOrder: q.get('sortOrder'), attributes: q.get('attributes'), excludedAttributes: q.get('excludedAttributes') });
+    if (method === 'POST') {
+      const stored = ctx.store.create(model.kind, normalize(model, body(), { rejectUnknown: ctx.rejectUnknown }));
+      return one(stored, 201, { Location: `${ctx.baseUrl}${model.endpoint}/${stored.id}` });
+    }
+    throw new ScimError(405, undefined, `${method} is not allowed on ${model.endpoint}`);
+  }
+  if (id === '.search') {
+    if (method !== 'POST') throw new ScimError(405, undefined, 'use POST for .search');
+    const b = body() as Resource;
+    if (!b || typeof b !== 'object' || Array.isArray(b)) throw badRequest('invalidSyntax', 'a search request must be a JSON object');
+    const text = (v: unknown) => (typeof v === 'string' ? v : Array.isArray(v) ? v.join(',') : null);
+    const num = (v: unknown, name: string) => (v === undefined ? undefined : Number.isInteger(v) ? (v as number) : intParam(String(v), name));
+    return search(ctx, model, { filter: text(b.filter), startIndex: num(b.startIndex, 'startIndex'), count: num(b.count, 'count'), sortBy: text(b.sortBy), sortOrder: text(b.sortOrder), attributes: text(b.attributes), excludedAttributes: text(b.excludedAttributes) });
+  }
+  const stored = ctx.store.get(model.kind, id);
+  switch (method) {
+    case 'GET': {
+      const inm = req.headers['if-none-match'];
+      if (ctx.etag && inm !== undefined && inm.split(',').map((s) => s.trim()).some((v) => v === '*' || v === versionOf(stored))) return withVersion(ctx, stored, { status: 304 });
+      return one(stored);
+    }
+    case 'PUT':
+      ifMatch(ctx, req, stored);
+      return one(ctx.store.replace(model.kind, id, normalize(model, body(), { rejectUnknown: ctx.rejectUnknown })));
+    case 'PATCH': {
+      ifMatch(ctx, req, stored);
+      const draft = applyPatch(model, stored.data, id, body(), ctx.rejectUnknown);
+      // The patched resource is held to the same rules as a PUT (Entra's "True"/"False" accepted).
+      return one(ctx.store.replace(model.kind, id, normalize(model, { schemas: [model.core.id], ...draft }, { rejectUnknown: ctx.rejectUnknown, lenientBooleans: true })));
+    }
+    case 'DELETE':
+      ifMatch(ctx, req, stored);
+      ctx.store.delete(model.kind, id);
+      return { status: 204 };
+    default:
+      throw new ScimError(405, undefined, `${method} is not allowed on ${model.endpoint}/{id}`);
+  }
+}
+
+async function route(ctx: Ctx, req: IncomingMessage, raw: string, token: string): Promise<Reply> {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  if (!url.pathname.startsWith(BASE)) throw notFound(`${url.pathname} is not a SCIM endpoint`);
+  const auth = req.headers.authorization ?? '';
+  if (auth !== `Bearer ${token}`) return { status: 401, body: errorBody(401, undefined, 'a valid bearer token is required'), headers: { 'WWW-Authenticate': 'Bearer realm="scim"' } };
+  const parts = url.pathname.slice(BASE.length).split('/').filter((p) => p !== '').map(decodeURIComponent);
+  const body = (): unknown => {
+    if (raw.trim() === '') throw badRequest('invalidSyntax', 'the request has no body');
+    try {
+      return JSON.parse(raw);
+    } catch {
+      throw badRequest('invalidSyntax', 'the request body is not valid JSON');
+    }
+  };
+  const [head, id, ...rest] = parts;
+  if (rest.length > 0) throw notFound(`${url.pathname} is not a SCIM endpoint`);
+  const get = (reply: () => Reply): Reply => {
+    if (req.method !== 'GET') throw new ScimError(405, undefined, `${req.method} is not allowed here`);
+    return reply();
+  };
+  switch (head?.toLowerCase()) {
+    case 'users':
+      return resourceRoute(ctx, req, ctx.models.user, id, url, body);
+    case 'groups':
+      return resourceRoute(ctx, req, ctx.models.group, id, url, body);
+    case 'serviceproviderconfig':
+      return get(() => ({ status: 200, body: spc(ctx) }));
+    case 'resourcetypes':
+      return get(() => {
+        const all = resourceTypes(ctx);
+        if (id === undefined) return { status: 200, body: listOf(all) };
+        const found = all.find((r) => r.id === id);
+        if (!found) throw notFound(`no resource type ${id}`);
+        return { status: 200, body: found };
+      });
+    case 'schemas':
+      return get(() => {
+        const defs = [ctx.models.user.core, ...ctx.models.user.extensions, ctx.models.group.core];
+        const docs = defs.map((d) => schemaDocument(d, ctx.baseUrl));
+        if (id === undefined) return { status: 200, body: listOf(docs) };
+        const found = docs.find((d) => d.id === id);
+        if (!found) throw notFound(`no schema ${id}`);
+        return { status: 200, body: found };
+      });
+    default:
+      throw notFound(`${url.pathname} is not a SCIM endpoint`);
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY) chunks.push(chunk);
+    });
+    req.on('end', () => resolve(size > MAX_BODY ? undefined : Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, reply: Reply): void {
+  const headers: Record<string, string> = { ...(reply.headers ?? {}) };
+  if (reply.body !== undefined) headers['Content-Type'] = CONTENT_TYPE;
+  res.writeHead(reply.status, headers);
+  res.end(reply.body === undefined ? undefined : JSON.stringify(reply.body));
+}
+
+export async function startIndependentServer(options: IndependentServerOptions = {}): Promise<IndependentServer> {
+  const token = options.token ?? randomBytes(16).toString('hex');
+  const rule = options.businessRule === 'email-unless-username-is-email' ? EMAIL_UNLESS_USERNAME_IS_EMAIL : options.businessRule;
+  const ctx: Ctx = {
+    models: buildModels({ omitUserAttributes: options.omitUserAttributes ?? [], enterprise: options.enterprise ?? true, valueRequired: options.valueRequired ?? false, require: options.require ?? [] }),
+    store: new Store(rule),
+    operators: options.filterOperators ?? ALL_OPERATORS,
+    rejectUnknown: (options.unknownAttributes ?? 'reject') === 'reject',
+    etag: options.etag ?? true,
+    sort: options.sort ?? true,
+    baseUrl: '',
+  };
+  const server = createServer((req, res) => {
+    void (async () => {
+      try {
+        const raw = await readBody(req);
+        if (raw === undefined) return send(res, { status: 413, body: errorBody(413, undefined, `the request body exceeds ${MAX_BODY} bytes`) });
+        send(res, await route(ctx, req, raw, token));
+      } catch (error) {
+        if (error instanceof ScimError) return send(res, { status: error.status, body: errorBody(error.status, error.scimType, error.message) });
+        send(res, { status: 500, body: errorBody(500, undefined, `internal error: ${error instanceof Error ? error.message : String(error)}`) });
+      }
+    })();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  ctx.baseUrl = `http://127.0.0.1:${port}${BASE}`;
+  return {
+    url: ctx.baseUrl,
+    token,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+export { ALL_OPERATORS, type FilterOperator };

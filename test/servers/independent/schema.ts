@@ -1,0 +1,199 @@
+// The independent server's resource model, written from RFC 7643 §4 and §8.7 (not from
+// src/server or src/spec): attribute definitions for User, the enterprise extension and Group,
+// shaped by the server's options. What /Schemas advertises is exactly what the server enforces.
+
+export type AttrType = 'string' | 'boolean' | 'complex' | 'reference' | 'dateTime' | 'binary' | 'integer' | 'decimal';
+
+export interface Attr {
+  name: string;
+  type: AttrType;
+  multiValued: boolean;
+  required: boolean;
+  caseExact: boolean;
+  mutability: 'readOnly' | 'readWrite' | 'immutable' | 'writeOnly';
+  returned: 'always' | 'never' | 'default' | 'request';
+  uniqueness: 'none' | 'server' | 'global';
+  canonicalValues?: string[];
+  referenceTypes?: string[];
+  subAttributes?: Attr[];
+}
+
+export interface SchemaDef {
+  id: string;
+  name: string;
+  description: string;
+  attributes: Attr[];
+}
+
+export const URNS = {
+  user: 'urn:ietf:params:scim:schemas:core:2.0:User',
+  group: 'urn:ietf:params:scim:schemas:core:2.0:Group',
+  enterprise: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User',
+  list: 'urn:ietf:params:scim:api:messages:2.0:ListResponse',
+  error: 'urn:ietf:params:scim:api:messages:2.0:Error',
+  patch: 'urn:ietf:params:scim:api:messages:2.0:PatchOp',
+  search: 'urn:ietf:params:scim:api:messages:2.0:SearchRequest',
+  spc: 'urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig',
+  resourceType: 'urn:ietf:params:scim:schemas:core:2.0:ResourceType',
+  schema: 'urn:ietf:params:scim:schemas:core:2.0:Schema',
+} as const;
+
+type Opts = Partial<Omit<Attr, 'name' | 'type'>>;
+
+function attr(name: string, type: AttrType, opts: Opts = {}): Attr {
+  return { name, type, multiValued: false, required: false, caseExact: false, mutability: 'readWrite', returned: 'default', uniqueness: 'none', ...opts };
+}
+
+const str = (name: string, opts: Opts = {}) => attr(name, 'string', opts);
+
+/** A multi-valued attribute with the usual value/display/type/primary sub-attributes (RFC 7643 §2.4). */
+function plural(name: string, types: string[], valueType: AttrType = 'string'): Attr {
+  return attr(name, 'complex', {
+    multiValued: true,
+    subAttributes: [attr('value', valueType), str('display'), str('type', types.length ? { canonicalValues: types } : {}), attr('primary', 'boolean')],
+  });
+}
+
+export interface ModelOptions {
+  /** Core User attributes this server leaves out of its schema (and so does not store). */
+  omitUserAttributes: string[];
+  /** Publish and store the enterprise User extension. */
+  enterprise: boolean;
+  /** Mark `value` required inside emails, phoneNumbers, ims, photos, roles, entitlements, x509Certificates (the attributes stay optional). */
+  valueRequired: boolean;
+  /** Attribute paths marked required on top of userName (`name.givenName` marks `name` required too). */
+  require: string[];
+}
+
+function userAttributes(o: ModelOptions): Attr[] {
+  const all: Attr[] = [
+    str('userName', { required: true, uniqueness: 'server' }),
+    attr('name', 'complex', {
+      subAttributes: ['formatted', 'familyName', 'givenName', 'middleName', 'honorificPrefix', 'honorificSuffix'].map((n) => str(n)),
+    }),
+    str('displayName'),
+    str('nickName'),
+    attr('profileUrl', 'reference', { referenceTypes: ['external'] }),
+    str('title'),
+    str('userType'),
+    str('preferredLanguage'),
+    str('locale'),
+    str('timezone'),
+    attr('active', 'boolean'),
+    str('password', { mutability: 'writeOnly', returned: 'never' }),
+    plural('emails', ['work', 'home', 'other']),
+    plural('phoneNumbers', ['work', 'home', 'mobile', 'fax', 'pager', 'other']),
+    plural('ims', ['aim', 'gtalk', 'icq', 'xmpp', 'msn', 'skype', 'qq', 'yahoo']),
+    plural('photos', ['photo', 'thumbnail'], 'reference'),
+    attr('addresses', 'complex', {
+      multiValued: true,
+      subAttributes: ['formatted', 'streetAddress', 'locality', 'region', 'postalCode', 'country'].map((n) => str(n)).concat([str('type', { canonicalValues: ['work', 'home', 'other'] }), attr('primary', 'boolean')]),
+    }),
+    attr('groups', 'complex', {
+      multiValued: true,
+      mutability: 'readOnly',
+      subAttributes: [str('value', { mutability: 'readOnly' }), attr('$ref', 'reference', { mutability: 'readOnly', referenceTypes: ['Group'] }), str('display', { mutability: 'readOnly' }), str('type', { mutability: 'readOnly', canonicalValues: ['direct', 'indirect'] })],
+    }),
+    plural('entitlements', []),
+    plural('roles', []),
+    plural('x509Certificates', [], 'binary'),
+  ];
+  const omitted = new Set(o.omitUserAttributes.map((n) => n.toLowerCase()));
+  const kept = all.filter((a) => !omitted.has(a.name.toLowerCase()));
+  if (o.valueRequired) {
+    for (const a of kept) {
+      if (['emails', 'phonenumbers', 'ims', 'photos', 'roles', 'entitlements', 'x509certificates'].includes(a.name.toLowerCase())) {
+        a.subAttributes = a.subAttributes!.map((s) => (s.name === 'value' ? { ...s, required: true } : s));
+      }
+    }
+  }
+  for (const path of o.require) markRequired(kept, path);
+  return kept;
+}
+
+function markRequired(attrs: Attr[], path: string): void {
+  const [head, sub] = path.split('.');
+  const top = attrs.find((a) => a.name.toLowerCase() === head!.toLowerCase());
+  if (!top) throw new Error(`cannot require ${path}: the schema has no ${head}`);
+  top.required = true;
+  if (sub) {
+    const child = top.subAttributes?.find((s) => s.name.toLowerCase() === sub.toLowerCase());
+    if (!child) throw new Error(`cannot require ${path}: ${head} has no ${sub}`);
+    child.required = true;
+  }
+}
+
+const ENTERPRISE: Attr[] = [
+  str('employeeNumber'),
+  str('costCenter'),
+  str('organization'),
+  str('division'),
+  str('department'),
+  attr('manager', 'complex', {
+    subAttributes: [str('value'), attr('$ref', 'reference', { referenceTypes: ['User'] }), str('displayName', { mutability: 'readOnly' })],
+  }),
+];
+
+const GROUP: Attr[] = [
+  str('displayName', { required: true }),
+  attr('members', 'complex', {
+    multiValued: true,
+    subAttributes: [str('value', { mutability: 'immutable' }), attr('$ref', 'reference', { mutability: 'immutable', referenceTypes: ['User', 'Group'] }), str('display'), str('type', { mutability: 'immutable', canonicalValues: ['User', 'Group'] })],
+  }),
+];
+
+/** Attributes every resource has (RFC 7643 §3.1); not listed in /Schemas but filterable and sortable. */
+export const COMMON: Attr[] = [
+  str('id', { caseExact: true, mutability: 'readOnly', returned: 'always', uniqueness: 'server' }),
+  str('externalId', { caseExact: true }),
+  attr('meta', 'complex', {
+    mutability: 'readOnly',
+    subAttributes: [str('resourceType', { mutability: 'readOnly' }), attr('created', 'dateTime', { mutability: 'readOnly' }), attr('lastModified', 'dateTime', { mutability: 'readOnly' }), attr('location', 'reference', { mutability: 'readOnly' }), str('version', { mutability: 'readOnly', caseExact: true })],
+  }),
+];
+
+export interface ResourceModel {
+  kind: 'User' | 'Group';
+  endpoint: '/Users' | '/Groups';
+  core: SchemaDef;
+  extensions: SchemaDef[];
+}
+
+export function buildModels(o: ModelOptions): { user: ResourceModel; group: ResourceModel } {
+  const user: ResourceModel = {
+    kind: 'User',
+    endpoint: '/Users',
+    core: { id: URNS.user, name: 'User', description: 'User Account', attributes: userAttributes(o) },
+    extensions: o.enterprise ? [{ id: URNS.enterprise, name: 'EnterpriseUser', description: 'Enterprise User', attributes: structuredClone(ENTERPRISE) }] : [],
+  };
+  const group: ResourceModel = { kind: 'Group', endpoint: '/Groups', core: { id: URNS.group, name: 'Group', description: 'Group', attributes: structuredClone(GROUP) }, extensions: [] };
+  return { user, group };
+}
+
+/** Finds an attribute definition by name, case-insensitively (RFC 7643 §2.1). */
+export function findAttr(list: readonly Attr[] | undefined, name: string): Attr | undefined {
+  const lower = name.toLowerCase();
+  return list?.find((a) => a.name.toLowerCase() === lower);
+}
+
+/** The schema document /Schemas serves (RFC 7643 §7), with meta. */
+export function schemaDocument(def: SchemaDef, baseUrl: string): Record<string, unknown> {
+  return { schemas: [URNS.schema], id: def.id, name: def.name, description: def.description, attributes: def.attributes.map(describe), meta: { resourceType: 'Schema', location: `${baseUrl}/Schemas/${def.id}` } };
+}
+
+function describe(a: Attr): Record<string, unknown> {
+  return {
+    name: a.name,
+    type: a.type,
+    multiValued: a.multiValued,
+    description: a.name,
+    required: a.required,
+    caseExact: a.caseExact,
+    mutability: a.mutability,
+    returned: a.returned,
+    uniqueness: a.uniqueness,
+    ...(a.canonicalValues ? { canonicalValues: a.canonicalValues } : {}),
+    ...(a.referenceTypes ? { referenceTypes: a.referenceTypes } : {}),
+    ...(a.subAttributes ? { subAttributes: a.subAttributes.map(describe) } : {}),
+  };
+}

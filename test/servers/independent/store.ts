@@ -1,0 +1,120 @@
+// In-memory Users and Groups: ids, versions, uniqueness of userName (caseExact false, so folded),
+// group membership kept consistent when users go, and the rendering of a stored resource.
+import { randomUUID } from 'node:crypto';
+import { badRequest, notFound, ScimError } from './errors.ts';
+import type { ResourceModel } from './schema.ts';
+import { schemasOf, type Resource } from './validate.ts';
+
+export interface Stored {
+  id: string;
+  data: Resource;
+  created: string;
+  lastModified: string;
+  version: number;
+}
+
+/** A rule of the application on top of the schema (the kind a real product has). */
+export type BusinessRule = (kind: 'User' | 'Group', data: Resource) => string | undefined;
+
+export const EMAIL_UNLESS_USERNAME_IS_EMAIL: BusinessRule = (kind, data) => {
+  if (kind !== 'User') return undefined;
+  const userName = String(data.userName ?? '');
+  const emails = Array.isArray(data.emails) ? data.emails : [];
+  if (/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(userName)) return undefined;
+  return emails.some((e) => typeof (e as Resource).value === 'string') ? undefined : 'an email is required when userName is not an email address';
+};
+
+export class Store {
+  readonly users = new Map<string, Stored>();
+  readonly groups = new Map<string, Stored>();
+  private clock = 0;
+
+  constructor(private readonly rule: BusinessRule | undefined) {}
+
+  private now(): string {
+    // Strictly increasing, so lastModified moves on every write even within one millisecond.
+    this.clock = Math.max(Date.now(), this.clock + 1);
+    return new Date(this.clock).toISOString();
+  }
+
+  collection(kind: 'User' | 'Group'): Map<string, Stored> {
+    return kind === 'User' ? this.users : this.groups;
+  }
+
+  get(kind: 'User' | 'Group', id: string): Stored {
+    const found = this.collection(kind).get(id);
+    if (!found) throw notFound(`${kind} ${id} not found`);
+    return found;
+  }
+
+  private check(kind: 'User' | 'Group', data: Resource, selfId?: string): void {
+    if (kind === 'User') {
+      const name = String(data.userName).toLowerCase();
+      for (const u of this.users.values()) {
+        if (u.id !== selfId && String(u.data.userName).toLowerCase() === name) throw new ScimError(409, 'uniqueness', `userName "${String(data.userName)}" is already taken`);
+      }
+    } else {
+      for (const m of Array.isArray(data.members) ? data.members : []) {
+        const value = (m as Resource).value;
+        if (typeof value !== 'string' || (!this.users.has(value) && !this.groups.has(value))) throw badRequest('invalidValue', `member ${JSON.stringify(value)} is not a User or Group of this server`);
+      }
+    }
+    const refusal = this.rule?.(kind, data);
+    if (refusal) throw badRequest('invalidValue', refusal);
+  }
+
+  create(kind: 'User' | 'Group', data: Resource): Stored {
+    this.check(kind, data);
+    const at = this.now();
+    const stored: Stored = { id: randomUUID(), data, created: at, lastModified: at, version: 1 };
+    this.collection(kind).set(stored.id, stored);
+    return stored;
+  }
+
+  replace(kind: 'User' | 'Group', id: string, data: Resource): Stored {
+    const stored = this.get(kind, id);
+    this.check(kind, data, id);
+    // A write-only password is kept when a replace does not send one.
+    if (kind === 'User' && data.password === undefined && stored.data.password !== undefined) data.password = stored.data.password;
+    stored.data = data;
+    stored.lastModified = this.now();
+    stored.version++;
+    return stored;
+  }
+
+  delete(kind: 'User' | 'Group', id: string): void {
+    this.get(kind, id);
+    this.collection(kind).delete(id);
+    for (const g of this.groups.values()) {
+      const members = Array.isArray(g.data.members) ? g.data.members : [];
+      const kept = members.filter((m) => (m as Resource).value !== id);
+      if (kept.length === members.length) continue;
+      if (kept.length > 0) g.data.members = kept;
+      else delete g.data.members;
+      g.lastModified = this.now();
+      g.version++;
+    }
+  }
+
+  /** The resource as the server returns it (before attribute projection). */
+  render(model: ResourceModel, stored: Stored, baseUrl: string, etags: boolean): Resource {
+    const { password: _never, ...data } = stored.data;
+    const out: Resource = { schemas: schemasOf(model, data), id: stored.id, ...data };
+    if (model.kind === 'User') {
+      const groups = [...this.groups.values()]
+        .filter((g) => Array.isArray(g.data.members) && g.data.members.some((m) => (m as Resource).value === stored.id))
+        .map((g) => ({ value: g.id, $ref: `${baseUrl}/Groups/${g.id}`, display: g.data.displayName, type: 'direct' }));
+      if (groups.length > 0) out.groups = groups;
+    }
+    out.meta = {
+      resourceType: model.kind,
+      created: stored.created,
+      lastModified: stored.lastModified,
+      location: `${baseUrl}${model.endpoint}/${stored.id}`,
+      ...(etags ? { version: versionOf(stored) } : {}),
+    };
+    return out;
+  }
+}
+
+export const versionOf = (stored: Stored): string => `W/"${stored.id.slice(0, 8)}-${stored.version}"`;
