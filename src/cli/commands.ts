@@ -43,7 +43,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: 'idp',
-    args: '<sync|provision|test-connection>',
+    args: '<command>',
     summary: 'be Entra ID or Okta on the laptop: sync a directory fixture into a SCIM app',
     load: async () => (await import('./idp.ts')).registerIdp,
   },
@@ -66,7 +66,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: 'federation',
-    args: '<serve|assertion>',
+    args: '<command>',
     summary: "play Microsoft Entra ID's side of workload identity federation (RFC 7523 client assertions) for a dev server",
     load: async () => (await import('./federation.ts')).registerFederation,
   },
