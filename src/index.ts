@@ -39,11 +39,22 @@ export { DEFAULT_SUITES } from './suite/defaults.ts';
 /** The reference SCIM 2.0 server (`scimproof serve`): `await startServer({ port: 0 })`, then `close()` it. */
 export { startServer } from './server/index.ts';
 
+/**
+ * The mock IdP as a long-lived service (`scimproof idp sync --watch`): cycles on a schedule, on
+ * demand, restarts, Okta import, provision on demand; emits `cycle-start`, `object`, `cycle-end`…
+ * For a single cycle, runIdpCycle below is simpler.
+ */
+export { IdpEngine } from './idp/engine.ts';
+export type { EngineEvents, EngineOptions, EngineStatus } from './idp/engine.ts';
+export { loadDirectory } from './idp/directory.ts';
+export type { Directory } from './idp/types.ts';
+
 /** Renderers: each is a pure function of a run record (`run.json`), as `scimproof report` uses them. */
 export { renderHtml } from './report/html/render.ts';
 export { renderJunit } from './report/junit.ts';
 export { renderJson } from './report/json.ts';
 export { renderHar } from './report/har.ts';
+export { renderMarkdown } from './report/markdown.ts';
 export { writeReports } from './report/write.ts';
 export { verdictOf } from './report/summarize.ts';
 

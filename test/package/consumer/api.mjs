@@ -21,7 +21,7 @@ try {
     explanation: failing ? explainFailure(failing, bad) : undefined,
     html: renderHtml(good).startsWith('<!DOCTYPE html>'),
     junit: renderJunit(bad).includes('<failure'),
-    idp: { status: cycle.result.status, requests: cycle.exchanges.length },
+    idp: { status: cycle.result.status, requests: cycle.result.requests },
     merged: merged.summary.total,
   }));
 } finally {
