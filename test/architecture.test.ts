@@ -29,7 +29,10 @@ const FORBIDDEN: Record<string, string[]> = {
   report: ['runner', 'server', 'checks', 'http', 'cli', 'idp', 'fuzz', 'dialects', 'suite', 'certify', 'federation'],
   dialects: ['runner', 'suite', 'report', 'checks', 'server', 'cli'],
   spec: ['runner', 'server', 'checks', 'report', 'cli', 'http'],
-  record: ['runner', 'server', 'checks', 'report', 'cli', 'http'],
+  record: ['runner', 'server', 'checks', 'report', 'cli', 'http', 'analysis'],
+  // Run-wide analysis (findings, latency) is a pure function of the record: the runner stores it,
+  // reporters render it, and it knows neither.
+  analysis: ['runner', 'server', 'checks', 'report', 'cli', 'http', 'suite', 'dialects', 'fuzz', 'idp', 'certify', 'federation'],
   // scimproof playing Entra's issuer knows nothing of the harness around it.
   federation: ['runner', 'server', 'checks', 'report', 'cli', 'http', 'certify', 'suite', 'dialects'],
   // Programmes judge through check kinds and run through the runner; they never reach into reporters.

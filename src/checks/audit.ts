@@ -9,6 +9,8 @@ import type { SchemaName } from '../spec/json-schemas.ts';
 interface Offence {
   exchange: Exchange;
   what: string;
+  /** Where in the body, when the problem is one attribute (findings group by it). */
+  pointer?: string;
 }
 
 const RESOURCE: Record<string, SchemaName> = { users: 'User', groups: 'Group' };
@@ -30,7 +32,7 @@ function expectedSchema(exchange: Exchange): { schema: SchemaName; items?: Schem
   return undefined;
 }
 
-function schemaProblem(exchange: Exchange): string | undefined {
+function schemaProblem(exchange: Exchange): { what: string; pointer: string } | undefined {
   const res = exchange.response;
   if (!res || res.json === undefined) return undefined;
   const expected = expectedSchema(exchange);
@@ -44,7 +46,7 @@ function schemaProblem(exchange: Exchange): string | undefined {
   const params = new URL(exchange.request.url).searchParams;
   const projected = params.has('attributes') || params.has('excludedAttributes');
   const first = problems.find((p) => !(projected && p.message.startsWith('missing required')));
-  return first ? `not a valid ${expected.schema}: ${first.pointer} ${first.message}` : undefined;
+  return first ? { what: `not a valid ${expected.schema}: ${first.pointer} ${first.message}`, pointer: first.pointer } : undefined;
 }
 
 function contentTypeProblem(exchange: Exchange): string | undefined {
@@ -69,7 +71,9 @@ function verdict(id: string, title: string, refs: string[], level: Level, audite
     message: `${offences.length} of ${audited.length} responses: ${offences.slice(0, 3).map(describe).join('; ')}${offences.length > 3 ? ` (and ${offences.length - 3} more)` : ''}`,
     expected: 'every response',
     actual: offences.slice(0, 20).map(describe),
-    exchangeIds: offences.slice(0, 5).map((o) => o.exchange.id),
+    // The first offence last: the last exchange of a result is the one its message is about.
+    exchangeIds: offences.slice(0, 5).map((o) => o.exchange.id).reverse(),
+    ...(offences[0]!.pointer && offences[0]!.pointer !== '/' ? { pointer: offences[0]!.pointer } : {}),
   };
 }
 
@@ -84,7 +88,7 @@ export function auditResponses(exchanges: readonly Exchange[]): CheckResult[] {
   const wrongType: Offence[] = [];
   for (const exchange of audited) {
     const schema = schemaProblem(exchange);
-    if (schema) invalid.push({ exchange, what: schema });
+    if (schema) invalid.push({ exchange, ...schema });
     const type = contentTypeProblem(exchange);
     if (type) wrongType.push({ exchange, what: type });
   }

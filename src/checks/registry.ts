@@ -3,9 +3,10 @@ import { createdOrRejectedKind, errorKind } from './error.ts';
 import { listKind, partitionKind } from './list.ts';
 import { locationKind, metaKind, noPasswordKind, versionKind } from './resource.ts';
 import { contentTypeKind, noServerErrorKind, schemaKind, statusKind } from './response.ts';
+import { laterKind } from './timestamp.ts';
 import type { CheckKind } from './types.ts';
 
-const kinds: CheckKind[] = [createdOrRejectedKind, statusKind, noServerErrorKind, contentTypeKind, schemaKind, errorKind, bodyKind, listKind, partitionKind, locationKind, metaKind, versionKind, noPasswordKind];
+const kinds: CheckKind[] = [createdOrRejectedKind, statusKind, noServerErrorKind, contentTypeKind, schemaKind, errorKind, bodyKind, listKind, partitionKind, locationKind, metaKind, versionKind, noPasswordKind, laterKind];
 
 export const CHECK_KINDS: ReadonlyMap<string, CheckKind> = new Map(kinds.map((k) => [k.kind, k]));
 

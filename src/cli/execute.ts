@@ -103,8 +103,11 @@ export async function execute(
 
 /**
  * 0: every required check passed; 1: a check failed; 2: the run could not be made, the harness
- * erred, or what the run created could not all be deleted; 128 + n after signal n (130 Ctrl-C,
- * 143 SIGTERM, 129 SIGHUP).
+ * erred, or what the run created could not all be deleted; 3: the time budget (--max-time) ran out
+ * before every check was reached; 128 + n after signal n (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP).
+ * 3 wins over 1: a run that stopped early has no verdict on what it did not reach, and CI must not
+ * mistake it for one (the failures it found are in the report all the same). 2 wins over 3: a run
+ * that left data on the target must never look like an ordinary result.
  */
 export function exitCodeOf(execution: Execution): number {
   const { record } = execution;
@@ -123,6 +126,10 @@ export function exitCodeOf(execution: Execution): number {
   if (leftLine) {
     process.stderr.write(`scimproof: ${leftLine}\n`);
     return 2;
+  }
+  if (record.meta.budget?.ranOut) {
+    process.stderr.write(`scimproof: the time budget ran out; ${record.meta.budget.notReached} check(s) were not reached (skipped with that reason); the report is at ${execution.paths.html ?? execution.outDir}\n`);
+    return 3;
   }
   if (record.summary.fail > 0) return 1;
   if (record.summary.error > 0) return 2;

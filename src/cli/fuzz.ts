@@ -9,8 +9,9 @@ import { randomSeed } from '../util/random.ts';
 import { UsageError } from './errors.ts';
 import { announceAndLoad, consoleFor } from './announce.ts';
 import type { ReportFlags } from './execute.ts';
-import { addTargetOptions, collect, parsePositiveInt, parseShardFlag, readConfig, resolveTarget, SHARD_HELP, splitList, type TargetFlags } from './options.ts';
+import { addTargetOptions, collect, parseDuration, parsePositiveInt, parseShardFlag, readConfig, resolveTarget, SHARD_HELP, splitList, type TargetFlags } from './options.ts';
 import { addReportOptions } from './run.ts';
+import { DEFAULT_MAX_TIME_MS } from '../runner/budget.ts';
 
 interface FuzzFlags extends TargetFlags, ReportFlags {
   seed?: string;
@@ -25,16 +26,6 @@ interface FuzzFlags extends TargetFlags, ReportFlags {
 }
 
 /** `60s`, `2m`, `1500ms`, or a bare number of seconds → milliseconds. */
-export function parseDuration(raw: string, name: string): number {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/i.exec(raw);
-  if (!match) throw new UsageError(`${name} must be a duration such as 60s, 5m or 1500ms, got "${raw}"`);
-  const n = Number(match[1]);
-  const unit = (match[2] ?? 's').toLowerCase();
-  const ms = unit === 'ms' ? n : unit === 's' ? n * 1000 : unit === 'm' ? n * 60_000 : n * 3_600_000;
-  if (ms <= 0) throw new UsageError(`${name} must be above zero`);
-  return Math.round(ms);
-}
-
 export function registerFuzz(program: Command): void {
   const command = program
     .command('fuzz')
@@ -88,6 +79,8 @@ export async function fuzzCommand(flags: FuzzFlags): Promise<number> {
   const execution = await execute(target, flags, config.out, {
     suites: ['fuzz'],
     seed,
+    // A fuzz --time longer than the default whole-run budget must not be cut short by it.
+    ...(budget.timeMs !== undefined ? { maxTimeMs: Math.max(DEFAULT_MAX_TIME_MS, budget.timeMs * 2) } : {}),
     fuzz: { ...budget, ...(replay ? { replay } : {}) },
     ...(shard ? { shard } : {}),
   });

@@ -44,13 +44,15 @@ export interface ConfigFile {
   require?: string[];
   baseline?: string;
   out?: string;
+  /** Whole-run time budget: a duration (`15m`, `90s`) or a number of seconds; 0 = no limit. */
+  maxTime?: string | number;
 }
 
 /** Every key a config file may hold; the compiler keeps it equal to ConfigFile's. */
 const CONFIG_KEYS: Record<keyof ConfigFile, true> = {
   url: true, token: true, basic: true, oauthTokenUrl: true, clientId: true, clientSecret: true, oauthScope: true, oauthClientAuth: true,
   headers: true, suites: true, only: true, skip: true, timeout: true, profile: true, dialects: true, matching: true, require: true,
-  baseline: true, out: true,
+  baseline: true, out: true, maxTime: true,
 };
 
 export interface Target {
@@ -137,6 +139,24 @@ export function parsePositiveInt(raw: string | number | undefined, name: string,
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0) throw new UsageError(`${name} must be a whole number ≥ 0, got "${raw}"`);
   return n;
+}
+
+/** `60s`, `5m`, `1500ms`, `1h`; a bare number is seconds. */
+export function parseDuration(raw: string, name: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|min|h)?\s*$/i.exec(raw);
+  if (!match) throw new UsageError(`${name} must be a duration such as 60s, 5m or 1500ms, got "${raw}"`);
+  const n = Number(match[1]);
+  const unit = (match[2] ?? 's').toLowerCase();
+  const ms = unit === 'ms' ? n : unit === 's' ? n * 1000 : unit === 'm' || unit === 'min' ? n * 60_000 : n * 3_600_000;
+  if (ms <= 0) throw new UsageError(`${name} must be above zero`);
+  return Math.round(ms);
+}
+
+/** `--max-time`: a duration, or 0 for no limit (the default budget applies when it is not given). */
+export function parseMaxTime(raw: string | number | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  if (String(raw).trim() === '0') return 0;
+  return parseDuration(String(raw), '--max-time');
 }
 
 /** OAuth 2.0 client credentials from flags, environment or config; undefined when none is given. */

@@ -96,7 +96,9 @@ export async function mergeCommand(files: string[], options: ReportCommandOption
   const targets: WriteReportsOptions = asked(options) ?? { outDir: join('reports', record.meta.runId) };
   out.write(`Merged ${records.length} run record${records.length === 1 ? '' : 's'} (${record.summary.total} checks)\n`);
   await writeAndTell(record, targets, out);
-  if (record.meta.runError) return 2;
+  // The order of `run`'s exit codes (execute.ts exitCodeOf): could not run or left data 2, budget ran out 3, a failure 1.
+  if (record.meta.runError || (record.leftovers?.length ?? 0) > 0) return 2;
+  if (record.meta.budget?.ranOut) return 3;
   if (record.summary.fail > 0) return 1;
   return record.summary.error > 0 ? 2 : 0;
 }

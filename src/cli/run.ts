@@ -7,7 +7,7 @@ import { getProfile, ProfileError, type Profile } from '../suite/profiles.ts';
 import { UsageError } from './errors.ts';
 import { announceAndLoad, consoleFor } from './announce.ts';
 import type { ReportFlags } from './execute.ts';
-import { addTargetOptions, collect, parsePositiveInt, parseShardFlag, readConfig, resolveTarget, SHARD_HELP, splitList, type TargetFlags } from './options.ts';
+import { addTargetOptions, collect, parseMaxTime, parsePositiveInt, parseShardFlag, readConfig, resolveTarget, SHARD_HELP, splitList, type TargetFlags } from './options.ts';
 
 
 interface RunFlags extends TargetFlags, ReportFlags {
@@ -22,6 +22,7 @@ interface RunFlags extends TargetFlags, ReportFlags {
   baseline?: string;
   writeBaseline?: string;
   shard?: string;
+  maxTime?: string;
 }
 
 /** Where the reports go and what happens to created resources: shared by run and fuzz. */
@@ -50,6 +51,7 @@ export function registerRun(program: Command): void {
     .option('--dialect <variants>', 'IdP variants to replay: entra, entra-compliant, okta, okta-aiw (comma-separated; default all)')
     .option('--matching <attribute>', 'attribute the IdP matches users by: userName (default), externalId or \'emails[type eq "work"].value\'')
     .option('--seed <n>', 'seed for every random choice (printed at the start; give it back to replay)')
+    .option('--max-time <duration>', 'whole-run time budget, e.g. 15m, 90s (default 15m; 0 = no limit): then the run stops, cleans up, reports what it did not reach and exits 3')
     .option('--baseline <file>', 'known failures to waive for CI, {"expectedFailures": {"check.id": "why"}}; a waiver whose check passes fails the run')
     .option('--write-baseline <file>', "write this run's failed check ids as a baseline to start from")
     .option('--shard <i/n>', SHARD_HELP);
@@ -82,6 +84,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     if (error instanceof ProfileError) throw new UsageError(`--profile: ${error.message}`);
     throw error;
   }
+  const maxTimeMs = parseMaxTime(flags.maxTime ?? config.maxTime);
   const dialects = flags.dialect ? splitList(flags.dialect) : config.dialects;
   const unknownDialect = dialects?.find((d) => !dialectNames().includes(d as never));
   if (unknownDialect) throw new UsageError(`--dialect: unknown variant "${unknownDialect}" (known: ${dialectNames().join(', ')})`);
@@ -97,6 +100,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     matchingAttribute: flags.matching ?? config.matching ?? profile?.matchingAttribute ?? 'userName',
     ...(baseline ? { baseline } : {}),
     ...(shard ? { shard } : {}),
+    ...(maxTimeMs !== undefined ? { maxTimeMs } : {}),
     // With OAuth client credentials, the token endpoint is checked too (loaded only then: it brings the certify programmes).
     ...(target.auth.kind === 'oauth' && target.url ? { phases: [(await import('../certify/run.ts')).oauthChecks(target.auth.oauth)] } : {}),
   });

@@ -57,6 +57,8 @@ export interface FuzzRunContext {
   aborted?(): boolean;
   /** Epoch ms by which a property run's cleanup must end, once the run is stopping. */
   cleanupDeadline?(): number | undefined;
+  /** Why the run stops early (the skip reason of the properties it does not reach). */
+  stopReason?(): string | undefined;
   /** Re-run exactly these counterexamples instead of searching. */
   replay?: ReplayKey[];
   /** Only this shard's properties; each keeps the time share it has in an unsharded run. */
@@ -150,7 +152,7 @@ export async function runFuzzProperties(ctx: FuzzRunContext): Promise<FuzzOutcom
         continue;
       }
       if (ctx.aborted?.()) {
-        emit({ ...base, status: 'skip', reason: 'interrupted', exchangeIds: [] });
+        emit({ ...base, status: 'skip', reason: ctx.stopReason?.() ?? 'interrupted', exchangeIds: [] });
         continue;
       }
       ctx.onProperty?.(checkId, property.title);
@@ -180,7 +182,7 @@ export async function runFuzzProperties(ctx: FuzzRunContext): Promise<FuzzOutcom
       }
       if (!verdict.failed) {
         const message = replay ? `the counterexample no longer fails (seed ${replay.seed}, path ${replay.path})` : `${verdict.numRuns} generated cases passed (seed ${ctx.seed})${verdict.interrupted ? ', stopped by the time budget' : ''}`;
-        emit({ ...base, status: ctx.aborted?.() ? 'skip' : 'pass', ...(ctx.aborted?.() ? { reason: 'interrupted' } : {}), message, exchangeIds: [], ms });
+        emit({ ...base, status: ctx.aborted?.() ? 'skip' : 'pass', ...(ctx.aborted?.() ? { reason: ctx.stopReason?.() ?? 'interrupted' } : {}), message, exchangeIds: [], ms });
         continue;
       }
       failures++;

@@ -83,6 +83,13 @@ export interface OutgoingRequest {
   timeoutMs?: number;
   /** Epoch ms after which no 429 wait or retry starts (cleanup's time limit). */
   deadline?: number;
+  /** Aborts the request in flight (the run's time budget); the exchange records `aborted`. */
+  signal?: AbortSignal;
+  /**
+   * The `auth` of this request is made up by a probe (a wrong token): no secret, so it is recorded
+   * as sent and its curl line reproduces the probe. Never set it for real credentials.
+   */
+  authIsMadeUp?: boolean;
 }
 
 export interface ScimClient {
@@ -244,8 +251,11 @@ export function createClient(options: ClientOptions): ScimClient {
     else if (req.json !== undefined) body = JSON.stringify(req.json);
     if (body !== undefined && headers['content-type'] === undefined) headers['content-type'] = SCIM_JSON;
 
+    const recordedHeaders = redactor.headers(headers);
+    // Credentials a probe makes up (a wrong token) are no secret, and a reproduction needs them as sent.
+    if (req.authIsMadeUp && credential && typeof req.auth === 'object' && headers.authorization === credential) recordedHeaders.authorization = redactor.text(credential);
     const redactedBody = body === undefined ? undefined : redactor.text(body);
-    const recordedRequest = recordRequest(req.method, redactor.text(url.toString()), redactor.headers(headers), redactedBody, budget.limit());
+    const recordedRequest = recordRequest(req.method, redactor.text(url.toString()), recordedHeaders, redactedBody, budget.limit());
     budget.spend(recordedRequest.body?.length ?? 0);
     if (!preflight) await pace();
     const startedAt = new Date();
@@ -255,9 +265,11 @@ export function createClient(options: ClientOptions): ScimClient {
     if (!preflight) {
       try {
         if (stopping?.aborted) throw Object.assign(new Error('not sent: the run was stopped'), { name: 'AbortError' });
-        response = await perform(dispatcher, url, req.method, headers, body, req.timeoutMs ?? timeoutMs, maxBody, redactor, budget, stopping, special.onJson);
+        response = await perform(dispatcher, url, req.method, headers, body, req.timeoutMs ?? timeoutMs, maxBody, redactor, budget, stopping, special.onJson, req.signal);
       } catch (error) {
-        transportError = classifyTransportError(error);
+        transportError = req.signal?.aborted
+          ? { code: 'aborted', message: req.signal.reason instanceof Error ? req.signal.reason.message : 'request aborted' }
+          : classifyTransportError(error);
       }
     }
     // Built in one go with a fixed key order (run.json reads the same); no spreads of temporary objects.
@@ -347,11 +359,13 @@ async function perform(
   budget: RecordBudget,
   stopping: AbortSignal | undefined,
   onJson?: (json: unknown) => void,
+  abort?: AbortSignal,
 ): Promise<RecordedResponse> {
   // headersTimeout bounds the wait for the status line, bodyTimeout each gap between body chunks,
   // and one timer the body as a whole. (Not an AbortSignal.timeout per request: the harness sends
   // thousands of requests and should cost little more than a bare undici loop.)
-  const res = await undiciRequest(url, { method: method as Dispatcher.HttpMethod, headers, body, dispatcher, ...(stopping ? { signal: stopping } : {}), headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+  const signal = stopping && abort ? AbortSignal.any([stopping, abort]) : (stopping ?? abort);
+  const res = await undiciRequest(url, { method: method as Dispatcher.HttpMethod, headers, body, dispatcher, ...(signal ? { signal } : {}), headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
   // undici gives header names in lower case already.
   const responseHeaders: Record<string, string> = {};
   for (const k in res.headers) {

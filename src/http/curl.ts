@@ -22,8 +22,9 @@ export function toCurl(request: RecordedRequest, body: string | undefined = requ
   for (const [name, value] of Object.entries(request.headers)) {
     if (name === 'content-length' || name === 'host' || name === 'connection') continue;
     if (name === 'authorization') {
-      if (/^bearer\s/i.test(value)) parts.push('-H', '"Authorization: Bearer $SCIM_TOKEN"');
-      else if (/^basic\s/i.test(value)) parts.push('-u', '"$SCIM_BASIC"');
+      // Only the run's own (redacted) credentials become variables; a made-up wrong token is sent as is.
+      if (/^bearer\s/i.test(value) && value.includes(REDACTED)) parts.push('-H', '"Authorization: Bearer $SCIM_TOKEN"');
+      else if (/^basic\s/i.test(value) && value.includes(REDACTED)) parts.push('-u', '"$SCIM_BASIC"');
       else parts.push('-H', shellQuote(`Authorization: ${value}`));
       continue;
     }

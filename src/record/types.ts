@@ -86,7 +86,13 @@ export interface CheckResult {
   actual?: unknown;
   /** JSON pointer into the response body that the message is about. */
   pointer?: string;
-  /** The exchanges this verdict was made from; the last one is the one that failed. */
+  /** The check kind that judged (`status`, `body`, `schema` …); absent for run-wide audits and fuzz. */
+  kind?: string;
+  /**
+   * The exchanges this verdict was made from, in the order they were sent; the last one is the one
+   * judged. For a scenario step, the ones before it are the chain that led to the judged state:
+   * the create of the resource, the request that last changed it, then the judged read-back.
+   */
   exchangeIds: string[];
   ms?: number;
   /** Set when a baseline waived this result: the status it had (fail or warn). */
@@ -122,6 +128,17 @@ export interface RunMeta {
   shard?: { index: number; total: number };
   /** Set on a record joined from shard records (`scimproof report --merge`): their run ids. */
   mergedFrom?: string[];
+  /** The whole-run time budget (`--max-time`), and whether it ran out before every check was reached. */
+  budget?: RunBudget;
+}
+
+export interface RunBudget {
+  /** The budget in milliseconds; 0 means no limit. */
+  maxTimeMs: number;
+  /** True when the budget ran out: the run stopped sending, cleaned up and reported what it reached. */
+  ranOut: boolean;
+  /** Checks skipped because the budget ran out before they were reached. */
+  notReached: number;
 }
 
 export interface Discovery {
@@ -219,6 +236,84 @@ export interface RunRecord {
   summary: Summary;
   /** Extra sections reporters may show (fuzz counterexamples, provisioning logs). */
   sections?: ReportSection[];
+  /** The failures and warnings grouped by root cause (src/analysis/findings.ts); how a person reads them. */
+  findings?: Finding[];
+  /** Latency per endpoint, measured from the recorded exchanges (src/analysis/latency.ts). */
+  latency?: LatencyReport;
+}
+
+/** One result as a finding lists it; `result` is its index in `RunRecord.results`. */
+export interface FindingMember {
+  result: number;
+  checkId: string;
+  status: CheckStatus;
+  /** For a consequence: what earlier failure it follows from, in words. */
+  because?: string;
+  /** For a consequence: the index of the result it follows from (absent when a setup request, not a check, failed). */
+  causeResult?: number;
+}
+
+export type FindingKind =
+  /** One check, nothing else shares its cause. */
+  | 'check'
+  /** An attribute written in the wrong form (a relative URL, a boolean as text …) wherever it appears. */
+  | 'attribute-form'
+  /** The server refuses a request shape with the same complaint, wherever it is sent (or crashes on it). */
+  | 'refusal'
+  /** An endpoint answers with the same unexpected success status (200 where 201 is required …). */
+  | 'unexpected-status'
+  /** The same assertion fails the same way across scenarios, variants or items. */
+  | 'same-assertion'
+  /** A request a scenario needed (not itself a check) was refused; the checks after it failed. */
+  | 'setup'
+  /** An endpoint too slow for what an IdP expects (measured, not a check). */
+  | 'latency';
+
+export interface Finding {
+  /** `F1`, `F2` … in the order the first of its results appears. */
+  id: string;
+  kind: FindingKind;
+  /** The worst status among its results (a waived failure counts as the failure it was). */
+  status: 'fail' | 'warn';
+  /** The root cause, in words. */
+  title: string;
+  /** Why these results are one finding (the grouping rule that joined them). */
+  basis: string;
+  /** Results that show the defect directly. */
+  symptoms: FindingMember[];
+  /** Results that failed only because an earlier request of their scenario was refused. */
+  consequences: FindingMember[];
+  /** Results skipped because of it (from a result's `causedBy`). */
+  skipped: FindingMember[];
+  /** The exchanges that show it best, in the order they were sent. */
+  exchangeIds: string[];
+  /** For a latency finding: the endpoint (`GET /Users?filter`). */
+  endpoint?: string;
+}
+
+export interface EndpointLatency {
+  /** Method and path template, `PATCH /Users/{id}`, `GET /Users?filter`. */
+  endpoint: string;
+  /** Requests that got an answer (their times make the percentiles). */
+  count: number;
+  /** Requests that got no answer (timeout, reset …). */
+  failed: number;
+  p50Ms: number;
+  p95Ms: number;
+  maxMs: number;
+  /** The slowest exchange, as evidence. */
+  slowestExchangeId?: string;
+  /** Requests that must be in flight at once to sustain an IdP's rate at this p50 (Little's law). */
+  concurrencyForRate: number;
+  flag?: { level: 'slow' | 'breaks'; reason: string };
+}
+
+export interface LatencyReport {
+  endpoints: EndpointLatency[];
+  /** The request rate the concurrency column is computed for, and where it comes from. */
+  rate: { perSecond: number; source: string };
+  /** What the flags mean and where their thresholds come from. */
+  basis: string;
 }
 
 export interface ReportSection {

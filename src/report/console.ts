@@ -1,7 +1,9 @@
 // Live progress for a run: one line per scenario as it finishes (failing check ids under it),
 // then a summary, the IdP verdicts and the path of the HTML report. Colour and line rewriting
 // only on a TTY, and colour never when NO_COLOR is set, unless the caller forces it.
-import type { CheckResult, CheckStatus, RunRecord } from '../record/types.ts';
+import type { CheckResult, CheckStatus, Finding, IdpVerdict, LatencyReport, RunRecord } from '../record/types.ts';
+import { formatMs } from '../analysis/latency.ts';
+import { analysisOf } from './analysis-of.ts';
 import { cleanCommand, countStatuses, STATUS_ORDER, verdictOf, type VerdictKind } from './summarize.ts';
 
 export interface ConsoleStream {
@@ -112,11 +114,14 @@ export function createConsoleReporter(options: ConsoleReporterOptions = {}): Con
       write('\n');
       write(`Checks: ${counts.total} total${counts.total > 0 ? ` · ${countsLine(record.results, STATUS_ORDER).replace(/, /g, ' · ')}` : ''}\n`);
       write(`Verdict: ${paint(VERDICT_COLOR[verdict.kind], verdict.headline)} — ${verdict.detail}\n`);
+      const { findings, latency } = analysisOf(record);
+      for (const line of findingLines(findings, paint)) write(line);
+      if (latency.endpoints.length > 0) write(`${latencyLine(latency.endpoints)}\n`);
       const idp = record.idpVerdicts ?? [];
       if (idp.length > 0) write('IdP verdicts:\n');
       for (const v of idp) {
         const mark = v.works ? paint(32, '✓') : paint(31, '✗');
-        const tail = v.works ? 'would work' : `would fail: ${v.blocking.map((b) => b.checkId).join(', ') || 'see report'}`;
+        const tail = v.works ? 'would work' : `would fail: ${blockingByFinding(v, findings) || 'see report'}`;
         write(`  ${mark} ${v.label} — ${tail}\n`);
       }
       const leftovers = record.leftovers ?? [];
@@ -132,4 +137,44 @@ export function createConsoleReporter(options: ConsoleReporterOptions = {}): Con
       if (paths.html) write(`HTML report: ${paths.html}\n`);
     },
   };
+}
+
+const MEMBERS_SHOWN = 4;
+
+const idList = (ids: readonly string[]): string => (ids.length <= MEMBERS_SHOWN ? ids.join(', ') : `${ids.slice(0, MEMBERS_SHOWN).join(', ')} … (${ids.length - MEMBERS_SHOWN} more)`);
+
+/** Each root cause on a line, the checks it explains under it (direct, then consequences). */
+function findingLines(findings: readonly Finding[], paint: Paint): string[] {
+  if (findings.length === 0) return [];
+  const checks = findings.reduce((n, f) => n + f.symptoms.length + f.consequences.length, 0);
+  const causes = findings.filter((f) => f.kind !== 'latency').length;
+  const lines = [`Findings: ${checks} failed or warning check${checks === 1 ? '' : 's'} from ${causes} root cause${causes === 1 ? '' : 's'}${causes < findings.length ? `, and ${findings.length - causes} latency flag${findings.length - causes === 1 ? '' : 's'}` : ''}:\n`];
+  for (const f of findings) {
+    const [mark, code] = MARK[f.status];
+    const single = f.symptoms.length + f.consequences.length === 1 ? `${[...f.symptoms, ...f.consequences][0]!.checkId} — ` : '';
+    lines.push(`  ${paint(code, mark)} ${f.id} ${single}${f.title}\n`);
+    if (f.symptoms.length > 1 || f.consequences.length > 0) lines.push(`      ${paint(90, `${f.symptoms.length} direct: ${idList(f.symptoms.map((m) => m.checkId))}`)}\n`);
+    if (f.consequences.length > 0) lines.push(`      ${paint(90, `${f.consequences.length} consequence${f.consequences.length === 1 ? '' : 's'}: ${idList(f.consequences.map((m) => m.checkId))}`)}\n`);
+    if (f.skipped.length > 0) lines.push(`      ${paint(90, `${f.skipped.length} skipped because of it`)}\n`);
+  }
+  return lines;
+}
+
+/** The slowest endpoints by p95, in one line; flagged ones are findings above. */
+function latencyLine(endpoints: LatencyReport['endpoints']): string {
+  const shown = [...endpoints].sort((a, b) => b.p95Ms - a.p95Ms).slice(0, 4);
+  const rest = endpoints.length - shown.length;
+  return `Latency p50/p95 (slowest first): ${shown.map((e) => `${e.endpoint} ${formatMs(e.p50Ms)}/${formatMs(e.p95Ms)}`).join(' · ')}${rest > 0 ? ` · ${rest} more endpoint${rest === 1 ? '' : 's'} in the report` : ''}`;
+}
+
+/** An IdP's blocking checks by root cause: `F1 (24 checks), entra.x.y`. */
+function blockingByFinding(verdict: IdpVerdict, findings: readonly Finding[]): string {
+  const findingOf = new Map<string, string>();
+  for (const f of findings) for (const m of [...f.symptoms, ...f.consequences]) findingOf.set(m.checkId, f.id);
+  const groups = new Map<string, string[]>();
+  for (const b of verdict.blocking) {
+    const key = findingOf.get(b.checkId) ?? b.checkId;
+    groups.set(key, [...(groups.get(key) ?? []), b.checkId]);
+  }
+  return [...groups].map(([key, ids]) => (ids.length === 1 ? ids[0]! : `${key} (${ids.length} checks)`)).join(', ');
 }

@@ -6,8 +6,16 @@ import { refLink } from './refs.ts';
 
 const BODY_LIMIT = 2000;
 
-export function failureText(result: CheckResult, exchanges: ReadonlyMap<string, Exchange>): string {
+export interface FailureContext {
+  /** The finding this result belongs to, in one line (`Finding F1: …`; a consequence says what it follows from). */
+  finding?: string;
+  /** A script that recreates the state the check judged; replaces the judged exchange's curl line. */
+  script?: string;
+}
+
+export function failureText(result: CheckResult, exchanges: ReadonlyMap<string, Exchange>, context: FailureContext = {}): string {
   const lines: string[] = [`${result.checkId}: ${result.title}`, `Level: ${result.level}`];
+  if (context.finding) lines.push(context.finding);
   if (result.refs.length > 0) {
     lines.push(`Refs: ${result.refs.map((ref) => { const link = refLink(ref); return link.href ? `${ref} <${link.href}>` : ref; }).join(', ')}`);
   }
@@ -19,11 +27,12 @@ export function failureText(result: CheckResult, exchanges: ReadonlyMap<string, 
   const lastId = result.exchangeIds.at(-1);
   const exchange = lastId === undefined ? undefined : exchanges.get(lastId);
   if (lastId !== undefined && !exchange) lines.push(`Exchange ${lastId}: not found in the run record`);
-  if (exchange) lines.push('', ...exchangeText(exchange));
+  if (exchange) lines.push('', ...exchangeText(exchange, context.script === undefined));
+  if (context.script) lines.push('', `Reproduce with this script (it recreates the state from the ${result.exchangeIds.length} recorded requests, then deletes what it made):`, context.script);
   return lines.join('\n');
 }
 
-export function exchangeText(exchange: Exchange): string[] {
+export function exchangeText(exchange: Exchange, withCurl = true): string[] {
   const { request, response, transportError } = exchange;
   const lines = [`Request (${exchange.id}): ${request.method} ${request.url}`];
   for (const [name, value] of Object.entries(request.headers)) lines.push(`  ${name}: ${value}`);
@@ -37,7 +46,7 @@ export function exchangeText(exchange: Exchange): string[] {
   } else if (transportError) {
     lines.push(`No response: ${transportError.code}: ${transportError.message}`);
   }
-  lines.push('', 'Reproduce with:', `  ${exchange.curl}`);
+  if (withCurl) lines.push('', 'Reproduce with:', `  ${exchange.curl}`);
   return lines;
 }
 

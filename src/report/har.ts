@@ -3,6 +3,7 @@
 // recorded; each entry names the checks judged from it (`_checkIds`).
 import type { Exchange, RunRecord } from '../record/types.ts';
 import { requestCut } from './body.ts';
+import { hasChain } from './reproduce.ts';
 
 const STATUS_TEXT: Record<number, string> = { 200: 'OK', 201: 'Created', 204: 'No Content', 304: 'Not Modified', 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 412: 'Precondition Failed', 413: 'Payload Too Large', 500: 'Internal Server Error' };
 
@@ -47,7 +48,9 @@ function entry(exchange: Exchange, checkIds: string[]): Record<string, unknown> 
 
 export function renderHar(record: RunRecord): string {
   const checksOf = new Map<string, string[]>();
-  for (const result of record.results) for (const id of result.exchangeIds) checksOf.set(id, [...(checksOf.get(id) ?? []), result.checkId]);
+  // A scenario check's earlier exchanges are its evidence chain, not what it judged: only the last counts.
+  const judgedBy = (result: RunRecord['results'][number]): string[] => (hasChain(result) ? result.exchangeIds.slice(-1) : result.exchangeIds);
+  for (const result of record.results) for (const id of judgedBy(result)) checksOf.set(id, [...(checksOf.get(id) ?? []), result.checkId]);
   const har = {
     log: {
       version: '1.2',

@@ -1,8 +1,10 @@
 // JUnit XML: one <testcase> per check result, named by check id, so CI systems list every check.
 // Only fail and error break the build; warn and info pass with a note in <system-out>.
-import type { CheckResult, RunRecord } from '../record/types.ts';
+import type { CheckResult, Exchange, RunRecord } from '../record/types.ts';
 import { indexExchanges } from './body.ts';
-import { failureText } from './failure-text.ts';
+import { analysisOf } from './analysis-of.ts';
+import { failureText, type FailureContext } from './failure-text.ts';
+import { reproductionScript } from './reproduce.ts';
 import { cleanCommand, countStatuses } from './summarize.ts';
 import { xmlAttr, xmlText } from './xml.ts';
 
@@ -15,6 +17,7 @@ const firstLine = (text: string): string => {
 
 export function renderJunit(record: RunRecord): string {
   const exchanges = indexExchanges(record.exchanges);
+  const contexts = failureContexts(record, exchanges);
   const suites = groupBySuite(record.results);
   const totals = countStatuses(record.results);
   const totalMs = record.results.reduce((sum, r) => sum + (r.ms ?? 0), 0);
@@ -32,7 +35,7 @@ export function renderJunit(record: RunRecord): string {
         `skipped="${counts.skip}" time="${seconds(suiteMs)}" timestamp="${xmlAttr(record.meta.startedAt)}">`,
     );
     out.push(...properties(record));
-    for (const result of results) out.push(...testcase(result, failureText(result, exchanges)));
+    for (const result of results) out.push(...testcase(result, failureText(result, exchanges, contexts.get(result) ?? {})));
     out.push('  </testsuite>');
   }
   const leftovers = record.leftovers ?? [];
@@ -54,6 +57,23 @@ export function renderJunit(record: RunRecord): string {
   }
   out.push('</testsuites>', '');
   return out.join('\n');
+}
+
+/** For each failing result: the finding it belongs to, and a reproduction script when it has a chain. */
+function failureContexts(record: RunRecord, exchanges: ReadonlyMap<string, Exchange>): Map<CheckResult, FailureContext> {
+  const contexts = new Map<CheckResult, FailureContext>();
+  const { findings } = analysisOf(record);
+  for (const finding of findings) {
+    const size = finding.symptoms.length + finding.consequences.length;
+    for (const m of finding.symptoms) contexts.set(record.results[m.result]!, { finding: `Finding ${finding.id}${size > 1 ? ` (${size} checks)` : ''}: ${finding.title}` });
+    for (const m of finding.consequences) contexts.set(record.results[m.result]!, { finding: `Consequence, part of finding ${finding.id} (${finding.title}): ${m.because ?? ''}` });
+  }
+  for (const result of record.results) {
+    if (result.status !== 'fail' && result.status !== 'warn' && result.status !== 'error') continue;
+    const script = reproductionScript(result, exchanges, record.meta);
+    if (script) contexts.set(result, { ...contexts.get(result), script });
+  }
+  return contexts;
 }
 
 function groupBySuite(results: readonly CheckResult[]): Map<string, CheckResult[]> {

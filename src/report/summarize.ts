@@ -57,6 +57,12 @@ export function verdictOf(record: Pick<RunRecord, 'meta' | 'results'>): Verdict 
   if (counts.warn > 0) extras.push(plural(counts.warn, 'warning'));
   if (counts.skip > 0) extras.push(`${counts.skip} skipped`);
   const tail = extras.length > 0 ? ` (${extras.join(', ')})` : '';
+  const budget = record.meta.budget;
+  if (budget?.ranOut) {
+    // Whatever failed before, a run that stopped early has no verdict on what it did not reach.
+    const failed = counts.fail > 0 ? `; ${plural(counts.fail, 'required check')} failed before that` : '';
+    return { kind: 'incomplete', headline: 'INCOMPLETE', detail: `The time budget (--max-time ${formatDuration(budget.maxTimeMs)}) ran out: ${plural(budget.notReached, 'check')} not reached${failed}${tail}` };
+  }
   if (counts.fail > 0) {
     return { kind: 'fail', headline: 'FAIL', detail: `${plural(counts.fail, 'required check')} failed${tail}` };
   }

@@ -3,6 +3,8 @@
 // stay unique; a check that ran in several shards (discovery, the run-wide audits) keeps its worst
 // verdict; the IdP verdicts and the summary are computed again over the joined results, because a
 // core failure in one shard can block an IdP whose replay pack ran in another.
+import { analyseRun } from '../analysis/analyse.ts';
+import { DEFAULT_TIMEOUT_MS } from '../http/client.ts';
 import type { CheckResult, CheckStatus, Exchange, ReportSection, RunRecord } from '../record/types.ts';
 import { staleWaivers, type Baseline } from './baseline.ts';
 import { countStatuses } from '../report/summarize.ts';
@@ -45,9 +47,13 @@ export function mergeRunRecords(records: readonly RunRecord[], options: MergeOpt
   if (options.baseline) results = [...results, ...staleWaivers(results, options.baseline)];
   const first = records[0]!;
   const runErrors = records.filter((r) => r.meta.runError).map((r) => `${r.meta.shard ? `shard ${r.meta.shard.index}/${r.meta.shard.total}` : r.meta.runId}: ${r.meta.runError}`);
-  const { shard: _shard, runError: _runError, ...meta } = first.meta;
+  const { shard: _shard, runError: _runError, budget: _budget, interrupted: _interrupted, ...meta } = first.meta;
   const discovery = records.find((r) => r.discovery && Object.keys(r.discovery.capabilities).length > 0)?.discovery ?? first.discovery;
   const verdicts = runErrors.length === 0 ? computeIdpVerdicts(results) : [];
+  const leftovers = records.flatMap((r) => r.leftovers ?? []);
+  const budgets = records.map((r) => r.meta.budget).filter((b) => b !== undefined);
+  // Findings and latency are judged again over every shard's results and exchanges, like the verdicts.
+  const analysis = analyseRun({ meta: { target: first.meta.target, prefix: first.meta.prefix }, results, exchanges }, DEFAULT_TIMEOUT_MS);
   return {
     meta: {
       ...meta,
@@ -56,15 +62,19 @@ export function mergeRunRecords(records: readonly RunRecord[], options: MergeOpt
       startedAt: records.map((r) => r.meta.startedAt).sort()[0]!,
       finishedAt: records.map((r) => r.meta.finishedAt).sort().at(-1)!,
       ...(runErrors.length > 0 ? { runError: runErrors.join('; ') } : {}),
+      ...(budgets.length > 0 ? { budget: { maxTimeMs: budgets[0]!.maxTimeMs, ranOut: budgets.some((b) => b.ranOut), notReached: budgets.reduce((n, b) => n + b.notReached, 0) } } : {}),
       mergedFrom: records.map((r) => r.meta.runId),
     },
     ...(discovery ? { discovery } : {}),
     exchanges,
     results,
     cleanup: records.flatMap((r) => r.cleanup),
+    ...(leftovers.length > 0 ? { leftovers } : {}),
     ...(verdicts.length > 0 ? { idpVerdicts: verdicts } : {}),
     summary: countStatuses(results),
     ...(sections.length > 0 ? { sections } : {}),
+    findings: analysis.findings,
+    latency: analysis.latency,
   };
 }
 

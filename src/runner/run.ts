@@ -25,6 +25,8 @@ import { computeIdpVerdicts } from './verdict.ts';
 import { applySeverity, type SeverityOverride } from '../suite/profiles.ts';
 import { runFuzzProperties, SUITE_FUZZ_RUNS, type FuzzBudget, type FuzzOutcome } from '../fuzz/run.ts';
 import type { ReplayKey } from '../fuzz/replay.ts';
+import { analyseRun } from '../analysis/analyse.ts';
+import { DEFAULT_MAX_TIME_MS, markUnreached, notReached, TimeBudget } from './budget.ts';
 import { shardCounter, type Shard } from './shard.ts';
 import { checkCatalogue, checkSelection, SelectionError } from './catalogue.ts';
 
@@ -76,6 +78,8 @@ export interface RunOptions {
   shard?: Shard;
   /** Time limits, for embedding and tests (defaults: MAX_RETRY_WAIT_MS, CLEANUP_TIME_MS, INTERRUPTED_CLEANUP_TIME_MS). */
   limits?: { maxRetryWaitMs?: number; cleanupMs?: number; interruptedCleanupMs?: number };
+  /** Whole-run time budget in ms (default 15 min; 0 = no limit): then the run stops, cleans up and reports. */
+  maxTimeMs?: number;
   /** Starts the embedded target when no url is given (default: the plain reference server). */
   embedded?: () => Promise<EmbeddedTarget>;
   /** Programmatic phases run after the suites, over the same client and cleanup journal (`certify`). */
@@ -135,6 +139,7 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
   let journal: CleanupJournal | undefined;
   let target = options.url ?? '(embedded reference server)';
   let fuzz: FuzzOutcome | undefined;
+  const budget = new TimeBudget(options.maxTimeMs ?? DEFAULT_MAX_TIME_MS);
   const leftOut = new LeftOutLog();
   let loaded: LoadedSuite[] = [];
 
@@ -164,6 +169,9 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
   const buildRecord = (): RunRecord => {
     const error = runError ?? (options.signal?.aborted ? interruptedError() : undefined);
     const left = cleaned ? leftovers : [...leftovers, ...(journal?.outstanding() ?? [])];
+    const exchanges = [...(client ? client.exchanges : []), ...(fuzz?.exchanges ?? [])];
+    const analysis = analyseRun({ meta: { target, prefix }, results, exchanges }, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    const verdicts = error ? undefined : idpVerdictsOf(results).idpVerdicts;
     return {
       meta: {
         runId,
@@ -181,15 +189,18 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
         finishedAt: new Date().toISOString(),
         ...(error ? { runError: error } : {}),
         ...(options.signal?.aborted ? { interrupted: signalName() } : {}),
+        budget: { maxTimeMs: budget.maxTimeMs, ranOut: budget.ranOut, notReached: results.filter((r) => notReached(r, budget)).length },
       },
       discovery,
-      exchanges: [...(client ? client.exchanges : []), ...(fuzz?.exchanges ?? [])],
+      exchanges,
       results: [...results],
       cleanup: [...cleanup, ...(fuzz?.cleanup ?? [])],
       ...(left.length > 0 ? { leftovers: left } : {}),
       ...sectionsOf([...leftOut.sections(), ...[filterSupportSection(loaded, results)].filter((s) => s !== undefined), ...(fuzz?.sections ?? [])]),
-      ...(error ? {} : idpVerdictsOf(results)),
+      ...(verdicts ? { idpVerdicts: budget.ranOut ? markUnreached(verdicts, results, budget) : verdicts } : {}),
       summary: summarize(results),
+      findings: analysis.findings,
+      latency: analysis.latency,
     };
   };
   options.events?.onLive?.({ snapshot: buildRecord });
@@ -269,10 +280,14 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
         results.push(r);
         options.events?.onResult?.(r);
       },
-      aborted: () => stopSending.signal.aborted,
+      aborted: () => stopSending.signal.aborted || budget.ranOut,
+      stopReason: () => (options.signal?.aborted ? 'the run was interrupted' : budget.ranOut ? budget.reason : stopSending.signal.aborted ? (stopReason() ?? 'the run was stopped') : undefined),
+      signal: budget.signal,
       wrongAuth,
       onLeftOut: (origin, list) => leftOut.record(origin, list),
     };
+    // Audits send nothing: after the time budget ran out they still judge what was recorded.
+    const mayAudit = (): boolean => !ctx.aborted() || (budget.ranOut && !options.signal?.aborted && !breaker.tripped);
     try {
       const [discoverySuite, ...rest] = suites as [LoadedSuite, ...LoadedSuite[]];
       const captured = await runSuite(discoverySuite, ctx, options.events, true);
@@ -306,10 +321,11 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
           announce: (title) => options.events?.onScenarioStart?.('certify', title),
         });
       }
-      if (!runError && options.suites.includes('core') && !ctx.aborted()) {
+      if (!runError && options.suites.includes('core') && mayAudit()) {
         for (const result of auditResponses(client.exchanges)) if (select(result.checkId)) ctx.onResult(result);
       }
-      if (!runError && options.suites.includes('fuzz') && !ctx.aborted()) {
+      // After the budget ran out the fuzzer still runs, only to list its properties as not reached.
+      if (!runError && options.suites.includes('fuzz') && (!ctx.aborted() || mayAudit())) {
         const { replay, ...budget } = options.fuzz ?? { runs: SUITE_FUZZ_RUNS };
         fuzz = await runFuzzProperties({
           client: { baseUrl: target, ...shared },
@@ -324,6 +340,7 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
           ...(options.events?.onExchange ? { onExchange: options.events.onExchange } : {}),
           aborted: ctx.aborted,
           cleanupDeadline: () => (stoppedAt !== undefined ? stoppedAt + interruptedCleanupMs : undefined),
+          stopReason: ctx.stopReason!,
           ...(replay ? { replay } : {}),
           ...(options.shard ? { shard: options.shard } : {}),
           ...(runVars.scopeStrategy ? { scope: runVars.scopeStrategy as ScopeStrategy } : {}),
@@ -333,6 +350,7 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
       // A shard sees only part of a waiver's checks; `report --merge --baseline` judges staleness.
       if (options.baseline && !options.shard && !ctx.aborted()) for (const stale of staleWaivers(results, options.baseline)) ctx.onResult(stale);
     } finally {
+      budget.stop();
       runError ??= stopReason();
       journal.adopt(fuzz?.unresolved ?? []);
       if (stopSending.signal.aborted && journal.pending > 0) notice(`cleaning up what this run created (at most ${formatWait(interruptedCleanupMs)})`);
@@ -362,6 +380,7 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
     await client?.close();
     await embedded?.close();
   }
+  budget.stop();
   if (options.signal?.aborted && !runError) runError = interruptedError();
   return buildRecord();
 }

@@ -16,6 +16,8 @@ import { leaveOut } from './leave-out.ts';
 import { fitRequest, type LeftOut } from './schema-fit.ts';
 import { scopeFilter, type ScopeStrategy } from './scope-probe.ts';
 import { advertisedUser } from '../spec/advertised.ts';
+import { evidenceChain } from './chain.ts';
+import { clockTickMs } from './clock-tick.ts';
 
 export interface ScenarioContext {
   client: ScimClient;
@@ -26,6 +28,10 @@ export interface ScenarioContext {
   selected(checkId: string): boolean;
   onResult(result: CheckResult): void;
   aborted(): boolean;
+  /** Why the run stops early (the time budget ran out, Ctrl-C …), once `aborted()` is true. */
+  stopReason?(): string | undefined;
+  /** Aborts requests in flight when the run must stop (the time budget); cleanup does not use it. */
+  signal?: AbortSignal;
   /** Credentials used by `auth: wrong-*` probes. */
   wrongAuth: { bearer: Auth; basic: Auth };
   /** Told what a request left out because the server does not advertise it (schema-fit.ts). */
@@ -38,6 +44,9 @@ interface StepInstance {
   item?: unknown;
   suffix: string;
 }
+
+/** Check kinds that, when they pass on an error answer, show the refusal was what the step wanted. */
+const REFUSAL_KINDS = new Set(['status', 'error', 'created-or-rejected']);
 
 const statusFor = (verdict: Verdict, level: Expectation['level']): CheckResult['status'] => {
   if (verdict.ok === true) return 'pass';
@@ -70,6 +79,10 @@ export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx
 
   const missing = (scenario.requires ?? []).filter((cap) => !ctx.discovery.capabilities[cap]);
   let stopReason: string | undefined = missing.length > 0 ? missing.map(describeCapability).join('; ') : undefined;
+  // What this scenario sent so far: the evidence chains of its judgements are picked from it.
+  const sent: Exchange[] = [];
+  // Refusals a check of the step accepted (a probe that must get a 400): not part of any story.
+  const expectedRefusals = new Set<string>();
 
   for (const instance of instances) {
     const { step, suffix } = instance;
@@ -84,8 +97,9 @@ export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx
       level: e.level ?? checkKind(e.check)!.defaultLevel,
       refs: e.refs ?? checkKind(e.check)!.defaultRefs,
       ...(e.impact ? { impact: e.impact } : {}),
+      kind: e.check,
     });
-    if (ctx.aborted()) stopReason = 'the run was interrupted';
+    if (ctx.aborted()) stopReason = ctx.stopReason?.() ?? 'the run was interrupted';
     if (stopReason) {
       for (const e of expectations) ctx.onResult({ ...base(e), status: 'skip', reason: stopReason, exchangeIds: [] });
       continue;
@@ -109,9 +123,23 @@ export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx
       continue;
     }
     if (fitted.leftOut.length > 0) ctx.onLeftOut?.(origin, fitted.leftOut);
-    const exchange = await ctx.client.send(fitted.request);
+    if (step.waitForTick !== undefined) await waitForTick(step.waitForTick, stepVars);
+    const exchange = await ctx.client.send(ctx.signal ? { ...fitted.request, signal: ctx.signal } : fitted.request);
+    if (exchange.transportError?.code === 'aborted' && ctx.aborted()) {
+      // The run stopped while this request was in flight: nothing to judge, and nothing after it.
+      stopReason = ctx.stopReason?.() ?? 'the run was interrupted';
+      const waitedFor = `${exchange.request.method} ${request.path.split('?')[0]}`;
+      for (const e of expectations) ctx.onResult({ ...base(e), status: 'skip', reason: `${stopReason} (while waiting for the answer to ${waitedFor}, ${exchange.id})`, exchangeIds: [exchange.id] });
+      continue;
+    }
+    const chain = evidenceChain(exchange, sent, String(ctx.runVars.prefix ?? ''), (x) => expectedRefusals.has(x.id)).map((x) => x.id);
+    sent.push(exchange);
     const captureProblem = capture(step, exchange, vars);
-    for (const e of expectations) ctx.onResult(judge(e, base(e), exchange, stepVars, ctx));
+    for (const e of expectations) {
+      const result = judge(e, base(e), exchange, chain, stepVars, ctx);
+      if (result.status === 'pass' && REFUSAL_KINDS.has(e.check)) expectedRefusals.add(exchange.id);
+      ctx.onResult(result);
+    }
     if (captureProblem && !step.continueOnFailure) stopReason = `step "${step.name}" did not yield ${captureProblem}`;
   }
   return vars;
@@ -139,6 +167,8 @@ function buildRequest(step: Step, vars: Record<string, unknown>, ctx: ScenarioCo
   let body = send.body === undefined ? undefined : render(send.body, vars);
   for (const path of send.omit ?? []) body = leaveOut(body, render(path, vars), ctx.discovery);
   const auth = send.auth === 'none' ? ({ kind: 'none' } as const) : send.auth === 'wrong-bearer' ? ctx.wrongAuth.bearer : send.auth === 'wrong-basic' ? ctx.wrongAuth.basic : 'default';
+  // The wrong credentials are made up here: recorded as sent, so the probe's curl line reproduces it.
+  const madeUp = send.auth === 'wrong-bearer' || send.auth === 'wrong-basic';
   return {
     method: send.method ?? 'GET',
     path: render(send.path ?? '/', vars),
@@ -146,6 +176,7 @@ function buildRequest(step: Step, vars: Record<string, unknown>, ctx: ScenarioCo
     ...(send.headers ? { headers: render(send.headers, vars) } : {}),
     ...(send.rawBody !== undefined ? { rawBody: render(send.rawBody, vars) } : body !== undefined ? { json: body } : {}),
     auth,
+    ...(madeUp ? { authIsMadeUp: true } : {}),
     ...(origin ? { origin } : {}),
   };
 }
@@ -164,9 +195,23 @@ function capture(step: Step, exchange: Exchange, vars: Record<string, unknown>):
   return problem;
 }
 
-function judge(e: Expectation, base: Omit<CheckResult, 'status' | 'exchangeIds'>, exchange: Exchange, vars: Record<string, unknown>, ctx: ScenarioContext): CheckResult {
+/**
+ * Waits one tick of the clock a server timestamp is written with (its fractional digits tell the
+ * resolution; none means whole seconds), so a timestamp the server writes next is strictly later.
+ */
+async function waitForTick(template: string, vars: Record<string, unknown>): Promise<void> {
+  let stamp: unknown;
+  try {
+    stamp = render(template, vars);
+  } catch (error) {
+    if (error instanceof MissingVariable) return;
+    throw error;
+  }
+  await new Promise((resolve) => setTimeout(resolve, clockTickMs(stamp) + 1));
+}
+
+function judge(e: Expectation, base: Omit<CheckResult, 'status' | 'exchangeIds'>, exchange: Exchange, exchangeIds: string[], vars: Record<string, unknown>, ctx: ScenarioContext): CheckResult {
   const kind = checkKind(e.check)!;
-  const exchangeIds = [exchange.id];
   let params: Record<string, unknown>;
   try {
     params = render(e.with ?? {}, vars);

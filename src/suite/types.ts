@@ -46,6 +46,11 @@ export interface Step {
   capture?: Record<string, string>;
   /** Don't stop the scenario when this step's captures fail (probing steps). */
   continueOnFailure?: boolean;
+  /**
+   * A server timestamp (`{{createdAt}}`): before sending, wait one tick of the clock it is written
+   * with (1 s when it has no fraction), so what the server stamps next is strictly later.
+   */
+  waitForTick?: string;
 }
 
 export interface Scenario {

@@ -45,6 +45,19 @@ describe('recording and redaction', () => {
   });
 });
 
+describe('credentials of one request', () => {
+  it('are redacted like the client\'s own, unless marked as made up by a probe', async () => {
+    const client = createClient({ baseUrl: server.url, auth: { kind: 'bearer', token: server.token } });
+    const real = await client.send({ method: 'GET', path: '/Users', auth: { kind: 'bearer', token: 'another-real-token-4321' } });
+    expect(real.request.headers.authorization).toBe('Bearer [redacted]');
+    expect(JSON.stringify(real)).not.toContain('another-real-token-4321');
+    const probe = await client.send({ method: 'GET', path: '/Users', auth: { kind: 'bearer', token: 'scimproof-wrong-1234' }, authIsMadeUp: true });
+    expect(probe.request.headers.authorization).toBe('Bearer scimproof-wrong-1234');
+    expect(probe.curl).toContain("'Authorization: Bearer scimproof-wrong-1234'");
+    await client.close();
+  });
+});
+
 describe('curl lines', () => {
   it('reproduce the request when SCIM_TOKEN is exported', async () => {
     const client = createClient({ baseUrl: server.url, auth: { kind: 'bearer', token: server.token } });

@@ -29,11 +29,17 @@ describe('console reporter', () => {
     expect(text).toContain('      ✗ users.create.location-header — The 201 response has no Location header');
     expect(text).toContain('      ! filter.contains — timeout: no response within 15000 ms');
     expect(text).toContain('  ✓ okta › okta checks  2 passed, 1 info\n');
-    expect(text).not.toContain('groups.members.display'); // warnings are counted, not listed, unless verbose
+    // Under its scenario a warning is counted, not listed, unless verbose; the findings list it.
+    expect(text.slice(0, text.indexOf('Checks:'))).not.toContain('groups.members.display');
     expect(text).toContain('Checks: 28 total · 5 failed · 1 error · 4 warnings · 2 info · 2 skipped · 14 passed');
     expect(text).toContain('Verdict: FAIL — 5 required checks failed');
     expect(text).toContain('  ✗ Microsoft Entra ID (default) — would fail: entra.patch.active-string-boolean, patch.remove-member-value-filter, users.create.duplicate-409');
     expect(text).toContain('  ✓ Okta (OIN) — would work');
+    // Failures by root cause, and latency per endpoint, before the IdP verdicts.
+    expect(text).toContain('Findings: 9 failed or warning checks from 9 root causes, and 1 latency flag:');
+    expect(text).toContain('  ✗ F1 users.create.location-header — The 201 response has no Location header');
+    expect(text).toContain("GET /Users?filter is slow: 1 request(s) got no answer within the run's --timeout");
+    expect(text).toMatch(/Latency p50\/p95 \(slowest first\): \S/);
     expect(text).toContain('Seed: 424242');
     expect(text.trimEnd().split('\n').at(-1)).toBe('HTML report: reports/r1/index.html');
   });

@@ -26,10 +26,13 @@ describe('renderHtml on the sample run', () => {
     }
   });
 
-  it('has a card per failure with its curl line, refs linked and the IdP impact', () => {
-    const failing = record.results.filter((r) => r.status === 'fail');
-    expect(view.failures.map((c) => c.checkId)).toEqual(failing.map((r) => r.checkId));
-    for (const card of view.failures) {
+  it('lists every failure and warning under exactly one finding, each with its card: curl line, refs linked, IdP impact', () => {
+    const failing = record.results.filter((r) => r.status === 'fail' || r.status === 'warn').map((r) => r.checkId).sort();
+    const listed = view.findings.flatMap((f) => f.members.filter((m) => m.role !== 'Skipped').map((m) => m.checkId)).sort();
+    expect(listed).toEqual(failing);
+    const cards = view.findings.flatMap((f) => [f.lead, ...f.others]).filter((c) => c !== null);
+    expect(cards.map((c) => c.checkId).sort()).toEqual(failing);
+    for (const card of cards) {
       const start = html.indexOf(`id="${card.anchor}"`);
       const cardHtml = html.slice(start, html.indexOf('</article>', start));
       expect(cardHtml).toContain(card.checkId);

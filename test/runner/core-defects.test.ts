@@ -14,6 +14,7 @@ export const CORE_DEFECTS: Partial<Record<DefectName, Expectation>> = {
   'no-location-header': { fail: ['users.create.location', 'groups.create.location'] },
   'meta-location-missing': { fail: ['users.create.meta', 'users.get.meta', 'groups.create.meta'] },
   'meta-location-relative': { fail: ['users.create.location', 'users.create.meta', 'users.create.schema', 'users.get.schema', 'users.replace.schema', 'groups.create.schema', 'filter.username-eq.schema'] },
+  'last-modified-frozen': { fail: ['users.last-modified.put', 'users.last-modified.patch'] },
   'meta-version-missing': { fail: ['users.create.version', 'users.get.version'], warn: ['users.get.meta-version'] },
   'etag-mismatch': { fail: ['users.create.version', 'users.get.version'] },
   'meta-created-not-datetime': { fail: ['users.create.meta', 'users.create.schema', 'groups.create.meta'] },

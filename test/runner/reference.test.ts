@@ -39,6 +39,9 @@ describe('core suite against the reference server', () => {
     expect(notPassed).toEqual([]);
     expect(record.summary.total).toBeGreaterThan(150);
     expect(record.meta.runError).toBeUndefined();
+    // Nothing failed, so no root cause: latency flags aside, the findings are empty.
+    expect(record.findings!.filter((f) => f.kind !== 'latency')).toEqual([]);
+    expect(record.latency!.endpoints.map((e) => e.endpoint)).toEqual(expect.arrayContaining(['POST /Users', 'GET /Users?filter', 'PATCH /Users/{id}', 'PUT /Users/{id}', 'DELETE /Users/{id}']));
   });
 
   it('leaves the pre-existing users and groups untouched and deletes all it created', async () => {

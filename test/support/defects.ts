@@ -304,6 +304,16 @@ export const DEFECTS = {
         }),
       ),
   },
+  'last-modified-frozen': {
+    description: 'meta.lastModified never moves: every response shows it equal to meta.created, whatever changed since.',
+    onResponse: (_ctx, res) =>
+      editJson(res, (json) =>
+        forEachResource(json, (r) => {
+          const meta = metaOf(r);
+          if (meta && typeof meta.created === 'string' && 'lastModified' in meta) meta.lastModified = meta.created;
+        }),
+      ),
+  },
   'meta-version-missing': {
     description: 'Resources have no meta.version and responses no ETag header.',
     onResponse: (_ctx, res) => {

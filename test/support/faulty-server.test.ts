@@ -255,6 +255,17 @@ const PROBES: Record<DefectName, Probe> = {
     clean: true,
     faulty: false,
   },
+  'last-modified-frozen': {
+    observe: async (call) => {
+      const user = await createUser(call);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      await call('PATCH', userPath(user), { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'title', value: 'moved' }] });
+      const meta = obj(obj((await call('GET', userPath(user))).json).meta);
+      return meta.lastModified === meta.created;
+    },
+    clean: false,
+    faulty: true,
+  },
   'meta-version-missing': {
     observe: async (call) => {
       const res = await call('GET', userPath(await createUser(call)));

@@ -18,7 +18,7 @@ function bodyView(raw: string | undefined, parsed: unknown, cut: string | null):
   return { text: body.text, isJson: body.isJson, note: notes.length > 0 ? `… ${notes.join('; ')}` : null };
 }
 
-export function exchangeView(exchange: Exchange): ExchangeView {
+export function exchangeView(exchange: Exchange, showCurl = true): ExchangeView {
   const { request, response, transportError, origin } = exchange;
   const originText = origin ? `${origin.suite} › ${origin.scenario} › ${origin.step}${origin.pointer ? ` (${origin.pointer})` : ''}` : null;
   return {
@@ -39,16 +39,17 @@ export function exchangeView(exchange: Exchange): ExchangeView {
     transportError: transportError ? `${transportError.code}: ${transportError.message}` : null,
     ms: exchange.ms,
     curl: exchange.curl,
+    showCurl,
   };
 }
 
 /** Looks exchanges up by id; ids not in the record are reported rather than silently dropped. */
-export function exchangeViews(ids: readonly string[], index: ReadonlyMap<string, Exchange>): { views: ExchangeView[]; missing: string[] } {
+export function exchangeViews(ids: readonly string[], index: ReadonlyMap<string, Exchange>, showCurl = true): { views: ExchangeView[]; missing: string[] } {
   const views: ExchangeView[] = [];
   const missing: string[] = [];
   for (const id of ids) {
     const exchange = index.get(id);
-    if (exchange) views.push(exchangeView(exchange));
+    if (exchange) views.push(exchangeView(exchange, showCurl));
     else missing.push(id);
   }
   return { views, missing };

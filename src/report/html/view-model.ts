@@ -1,13 +1,14 @@
 // Everything the HTML page says, worked out here: the templates only iterate and print.
-import type { CheckResult, CheckStatus, Level, RunRecord } from '../../record/types.ts';
+import type { CheckResult, Finding, IdpVerdict, Level, RunRecord } from '../../record/types.ts';
 import { indexExchanges } from '../body.ts';
 import { refLink } from '../refs.ts';
 import { cleanCommand, countStatuses, formatDuration, runDurationMs, STATUS_BADGE, STATUS_LABEL, STATUS_ORDER, verdictOf } from '../summarize.ts';
-import { cardView, sectionView } from './view-cards.ts';
-import type { AreaView, CardView, CertificationView, CountCell, IdpView, NameValue, ReportView, RowView } from './view-types.ts';
+import { analysisOf } from '../analysis-of.ts';
+import { sectionView } from './view-cards.ts';
+import { buildCards, findingAnchor, findingViews, latencyView } from './view-findings.ts';
+import type { AreaView, CardView, CertificationView, CountCell, IdpCauseView, IdpView, NameValue, ReportView, RowView } from './view-types.ts';
 
 const LEVELS: readonly Level[] = ['MUST', 'SHOULD', 'MAY'];
-const CARD_STATUSES: ReadonlySet<CheckStatus> = new Set(['fail', 'error', 'warn']);
 const slug = (text: string): string => text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'x';
 
 function cells(results: readonly CheckResult[]): CountCell[] {
@@ -43,14 +44,11 @@ function rowNote(result: CheckResult): string | null {
 export function buildReportView(record: RunRecord): ReportView {
   const exchanges = indexExchanges(record.exchanges);
   const verdict = verdictOf(record);
-  const cards = new Map<CheckResult, CardView>();
+  const { findings, latency } = analysisOf(record);
+  const cardsByIndex = buildCards(record, findings, exchanges);
+  const cards = new Map([...cardsByIndex].map(([i, card]) => [record.results[i]!, card]));
   const firstCardOf = new Map<string, string>();
-  record.results.forEach((result, i) => {
-    if (!CARD_STATUSES.has(result.status)) return;
-    const card = cardView(result, `card-${i + 1}`, exchanges);
-    cards.set(result, card);
-    if (!firstCardOf.has(result.checkId)) firstCardOf.set(result.checkId, card.anchor);
-  });
+  for (const card of cardsByIndex.values()) if (!firstCardOf.has(card.checkId)) firstCardOf.set(card.checkId, card.anchor);
 
   const position = new Map(record.results.map((result, i) => [result, i + 1]));
   const byArea = new Map<string, CheckResult[]>();
@@ -79,12 +77,15 @@ export function buildReportView(record: RunRecord): ReportView {
     works: v.works,
     stateLabel: v.works ? 'Would work' : 'Would fail',
     blocking: v.blocking.map((b) => ({ checkId: b.checkId, title: b.title, impact: b.impact ?? null, cardAnchor: firstCardOf.get(b.checkId) ?? null })),
+    causes: idpCauses(v.blocking, findings, firstCardOf),
   }));
   const certification = certificationView(record, firstCardOf);
-  const allCards = [...cards.values()];
-  const failures = allCards.filter((card) => card.status === 'fail');
-  const errors = allCards.filter((card) => card.status === 'error');
-  const warnings = allCards.filter((card) => card.status === 'warn');
+  const errors = [...cards.values()].filter((card) => card.status === 'error');
+  const findingList = findingViews(record, findings, cardsByIndex, exchanges);
+  const checkFindings = findings.filter((f) => f.kind !== 'latency');
+  const failing = record.results.filter((r) => (r.waivedStatus ?? r.status) === 'fail').length;
+  const warning = record.results.filter((r) => (r.waivedStatus ?? r.status) === 'warn').length;
+  const latencyFlags = findings.length - checkFindings.length;
   const skips = record.results
     .filter((r) => r.status === 'skip')
     .map((r) => ({ checkId: r.checkId, title: r.title, reason: r.reason ?? 'no reason recorded', anchor: `result-${position.get(r)}` }));
@@ -94,10 +95,10 @@ export function buildReportView(record: RunRecord): ReportView {
     { anchor: 'leftovers', label: 'Leftovers', count: leftovers.length, show: leftovers.length > 0 },
     { anchor: 'certification', label: 'Certification', count: null, show: certification !== null },
     { anchor: 'idp', label: 'IdP verdicts', count: null, show: idp.length > 0 },
+    { anchor: 'findings', label: 'Findings', count: findingList.length, show: findingList.length > 0 },
     { anchor: 'summary', label: 'Summary', count: null, show: true },
-    { anchor: 'failures', label: 'Failures', count: failures.length, show: failures.length > 0 },
     { anchor: 'errors', label: 'Harness errors', count: errors.length, show: errors.length > 0 },
-    { anchor: 'warnings', label: 'Warnings', count: warnings.length, show: warnings.length > 0 },
+    { anchor: 'latency', label: 'Latency', count: null, show: latency.endpoints.length > 0 },
     { anchor: 'results', label: 'All results', count: record.results.length, show: true },
     { anchor: 'skipped', label: 'Skipped', count: skips.length, show: skips.length > 0 },
     ...sections.map((s) => ({ anchor: s.anchor, label: s.title.length > 32 ? `${s.title.slice(0, 30)}…` : s.title, count: null, show: true })),
@@ -125,9 +126,10 @@ export function buildReportView(record: RunRecord): ReportView {
     ],
     areas,
     nav,
-    failures,
+    findings: findingList,
+    findingsLead: findingsLead(failing, warning, checkFindings.length, latencyFlags),
     errors,
-    warnings,
+    latency: latency.endpoints.length > 0 ? latencyView(latency, findings) : null,
     skips,
     cleanup: record.cleanup.map((c) => ({ location: c.location, resourceType: c.resourceType, status: c.status, message: c.message ?? '' })),
     leftovers,
@@ -136,6 +138,38 @@ export function buildReportView(record: RunRecord): ReportView {
     sections,
     generator: `${record.meta.tool} ${record.meta.version}`,
   };
+}
+
+/** An IdP's blocking checks grouped by the finding that explains them, in the order of the findings. */
+function idpCauses(blocking: IdpVerdict['blocking'], findings: readonly Finding[], cardOf: ReadonlyMap<string, string>): IdpCauseView[] {
+  const findingOf = new Map<string, Finding>();
+  for (const f of findings) for (const m of [...f.symptoms, ...f.consequences]) findingOf.set(m.checkId, f);
+  const groups = new Map<string, IdpCauseView>();
+  for (const b of blocking) {
+    const finding = findingOf.get(b.checkId);
+    const key = finding?.id ?? `check:${b.checkId}`;
+    const group = groups.get(key) ?? {
+      findingId: finding?.id ?? null,
+      findingAnchor: finding ? findingAnchor(finding) : null,
+      title: finding?.title ?? b.title,
+      impact: b.impact ?? null,
+      checks: [],
+      checksLabel: '',
+      collapsed: false,
+    };
+    group.checks.push({ checkId: b.checkId, cardAnchor: cardOf.get(b.checkId) ?? null });
+    groups.set(key, group);
+  }
+  return [...groups.values()].map((g) => ({ ...g, checksLabel: g.checks.length === 1 ? 'blocking check:' : `${g.checks.length} blocking checks`, collapsed: g.checks.length > 4 }));
+}
+
+const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+
+function findingsLead(failing: number, warning: number, findings: number, latencyFlags: number): string {
+  const checks = [failing > 0 ? `${plural(failing, 'failed check')}` : '', warning > 0 ? plural(warning, 'warning') : ''].filter(Boolean).join(' and ');
+  const latency = latencyFlags > 0 ? ` ${plural(latencyFlags, 'endpoint')} ${latencyFlags === 1 ? 'is' : 'are'} flagged for latency.` : '';
+  if (findings === 0) return `No check failed.${latency}`;
+  return `${checks} come down to ${plural(findings, 'root cause')}. Each finding lists every check it explains: the ones that show it directly, and the ones that failed only because of it (each says how). Fix the cause and re-run.${latency}`;
 }
 
 const PROGRAMME_BADGE: Record<string, string> = { passed: 's-pass', failed: 's-fail', warning: 's-warn', skipped: 's-skip', error: 's-error' };

@@ -19,6 +19,19 @@ export interface ExchangeView {
   transportError: string | null;
   ms: number;
   curl: string;
+  /** False in a card with a reproduction script: a lone curl line would name a resource cleanup deleted. */
+  showCurl: boolean;
+}
+
+/** One request of a card's evidence chain, as a line of its timeline. */
+export interface ChainStepView {
+  exchangeId: string;
+  method: string;
+  path: string;
+  status: string;
+  statusClass: string;
+  role: string;
+  judged: boolean;
 }
 
 export interface CardView {
@@ -38,9 +51,67 @@ export interface CardView {
   hasExpectation: boolean;
   exchange: ExchangeView | null;
   collapsed: boolean;
+  /** The request just before the judged one in the chain (the change a read-back reads), shown open. */
+  previous: ExchangeView | null;
   earlier: ExchangeView[];
   earlierLabel: string;
   missing: string | null;
+  /** The chain that led to the judged exchange, as a timeline; empty for a single exchange. */
+  chain: ChainStepView[];
+  /** For a consequence: what it follows from, and the card of that check. */
+  because: string | null;
+  causeAnchor: string | null;
+  /** A bash script that recreates the state and reads it back; null when the curl line says it all. */
+  script: string | null;
+  scriptLabel: string;
+}
+
+export interface FindingMemberView {
+  role: 'Direct' | 'Consequence' | 'Skipped';
+  roleClass: string;
+  status: CheckStatus;
+  statusLabel: string;
+  checkId: string;
+  title: string;
+  note: string | null;
+  cardAnchor: string | null;
+}
+
+export interface FindingView {
+  id: string;
+  anchor: string;
+  status: 'fail' | 'warn';
+  statusLabel: string;
+  kindLabel: string;
+  title: string;
+  basis: string;
+  members: FindingMemberView[];
+  /** The card of the lead check, open. */
+  lead: CardView | null;
+  /** The cards of its other checks, behind one disclosure. */
+  others: CardView[];
+  othersLabel: string;
+  /** For a finding no check judged directly (a refused set-up request, a slow endpoint): its evidence. */
+  evidence: ExchangeView[];
+}
+
+export interface LatencyRowView {
+  endpoint: string;
+  count: number;
+  failed: number;
+  p50: string;
+  p95: string;
+  max: string;
+  concurrency: number;
+  flag: string | null;
+  flagClass: string;
+  findingAnchor: string | null;
+}
+
+export interface LatencyView {
+  basis: string;
+  rate: number;
+  rows: LatencyRowView[];
 }
 
 export interface RowView {
@@ -65,6 +136,19 @@ export interface IdpView {
   works: boolean;
   stateLabel: string;
   blocking: { checkId: string; title: string; impact: string | null; cardAnchor: string | null }[];
+  /** The blocking checks by root cause: one line per finding, its checks listed under it. */
+  causes: IdpCauseView[];
+}
+
+export interface IdpCauseView {
+  findingId: string | null;
+  findingAnchor: string | null;
+  title: string;
+  impact: string | null;
+  checks: { checkId: string; cardAnchor: string | null }[];
+  checksLabel: string;
+  /** Many checks hide behind a disclosure, so the verdict stays readable. */
+  collapsed: boolean;
 }
 
 export interface SectionView {
@@ -90,9 +174,10 @@ export interface ReportView {
   filters: { status: string; label: string; count: number; disabled: boolean }[];
   nav: { anchor: string; label: string; count: number | null }[];
   areas: AreaView[];
-  failures: CardView[];
+  findings: FindingView[];
+  findingsLead: string;
   errors: CardView[];
-  warnings: CardView[];
+  latency: LatencyView | null;
   skips: { checkId: string; title: string; reason: string; anchor: string }[];
   cleanup: { location: string; resourceType: string; status: string; message: string }[];
   leftovers: { resourceType: string; name: string; location: string; reason: string }[];

@@ -16,6 +16,14 @@
   buttons.forEach(function (b) {
     b.addEventListener('click', function () { apply(b.getAttribute('data-filter')); });
   });
+  // A link to a card inside a closed disclosure (a finding's other checks) opens it.
+  function reveal() {
+    var target = location.hash ? document.getElementById(location.hash.slice(1)) : null;
+    for (var node = target; node; node = node.parentElement) if (node.tagName === 'DETAILS') node.open = true;
+    if (target) target.scrollIntoView();
+  }
+  window.addEventListener('hashchange', reveal);
+  if (location.hash) reveal();
   each('.curl', function (block) {
     var button = block.querySelector('.copy');
     var line = block.querySelector('.curl-line');

@@ -1,0 +1,32 @@
+// RFC 7643 §3.1: meta.lastModified is "the most recent DateTime that the details of this resource
+// were updated at the service provider". A change that leaves it where it was hides the change
+// from every client that syncs incrementally (reads what changed since its last pass).
+import { getPointer } from '../util/pointer.ts';
+import { isVerdict, responseOf } from './response.ts';
+import { fail, pass, skip, type CheckKind } from './types.ts';
+
+const DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
+const asTime = (value: unknown): number | undefined => (typeof value === 'string' && DATETIME.test(value) && !Number.isNaN(Date.parse(value)) ? Date.parse(value) : undefined);
+
+export const laterKind: CheckKind = {
+  kind: 'later',
+  description: 'A dateTime of the body (`pointer`, default /meta/lastModified) is strictly later than `than`, the value captured before a change (`change` names it: "the PUT").',
+  defaultLevel: 'MUST',
+  defaultRefs: ['RFC7643-3.1'],
+  verify(ctx) {
+    const res = responseOf(ctx);
+    if (isVerdict(res)) return res;
+    const pointer = typeof ctx.params.pointer === 'string' ? ctx.params.pointer : '/meta/lastModified';
+    const change = typeof ctx.params.change === 'string' ? ctx.params.change : 'the change';
+    // A read-back that did not succeed shows no resource: nothing advanced, nothing to compare.
+    if (res.status < 200 || res.status >= 300) return fail(`the read-back answered HTTP ${res.status}, not the resource`, { expected: '2xx with the resource', actual: res.status });
+    const before = asTime(ctx.params.than);
+    if (before === undefined) return skip(`the value before ${change} was not an RFC 3339 dateTime (${JSON.stringify(ctx.params.than ?? null)}); meta checks report that`);
+    const value = res.json === undefined ? undefined : getPointer(res.json, pointer);
+    const after = asTime(value);
+    if (after === undefined) return fail(`${pointer} is ${JSON.stringify(value ?? null)}, not an RFC 3339 dateTime`, { pointer, expected: `a dateTime later than ${String(ctx.params.than)}`, actual: value ?? null });
+    if (after === before) return fail(`${pointer} is still ${String(value)} after ${change}: it did not advance, so a client syncing changes since its last pass misses this one`, { pointer, expected: `later than ${String(ctx.params.than)}`, actual: value });
+    if (after < before) return fail(`${pointer} went back from ${String(ctx.params.than)} to ${String(value)} after ${change}`, { pointer, expected: `later than ${String(ctx.params.than)}`, actual: value });
+    return pass();
+  },
+};

@@ -1,0 +1,59 @@
+// The whole-run time budget (`--max-time`): when it runs out the run stops sending scenario
+// requests (one in flight is aborted), runs the audits over what it recorded, cleans up and
+// reports; every check it did not reach is skipped with the reason. Cleanup is not bound by it:
+// leaving the target littered would be worse than a late report.
+import type { CheckResult, IdpVerdict } from '../record/types.ts';
+
+/** Generous for any real endpoint (a default run sends a few hundred requests), but finite. */
+export const DEFAULT_MAX_TIME_MS = 15 * 60_000;
+
+export function describeBudget(ms: number): string {
+  if (ms % 60_000 === 0) return `${ms / 60_000} min`;
+  if (ms % 1000 === 0) return `${ms / 1000} s`;
+  return `${ms} ms`;
+}
+
+export class TimeBudget {
+  private readonly controller = new AbortController();
+  private readonly timer: NodeJS.Timeout | undefined;
+
+  /** `maxTimeMs` 0 means no limit. */
+  constructor(readonly maxTimeMs: number) {
+    if (maxTimeMs > 0) {
+      this.timer = setTimeout(() => this.controller.abort(new Error(`aborted: ${this.reason}`)), maxTimeMs);
+      this.timer.unref();
+    }
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  get ranOut(): boolean {
+    return this.controller.signal.aborted;
+  }
+
+  /** The reason every check the run did not reach is skipped with. */
+  get reason(): string {
+    return `not reached: the run's time budget (--max-time ${describeBudget(this.maxTimeMs)}) ran out`;
+  }
+
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+  }
+}
+
+export const notReached = (result: CheckResult, budget: TimeBudget): boolean => result.status === 'skip' && (result.reason ?? '').startsWith(budget.reason);
+
+/**
+ * An IdP verdict must not read "would work" when part of what it rests on was never run: each
+ * variant with checks the budget did not reach gets a blocking entry saying so.
+ */
+export function markUnreached(verdicts: IdpVerdict[], results: readonly CheckResult[], budget: TimeBudget): IdpVerdict[] {
+  return verdicts.map((verdict) => {
+    const missing = results.filter((r) => notReached(r, budget) && r.checkId.includes(`[${verdict.dialect}]`)).length;
+    if (missing === 0) return verdict;
+    const blocking = [...verdict.blocking, { checkId: `${verdict.dialect}.not-reached`, title: `${missing} of this IdP's checks were not reached before the time budget ran out` }];
+    return { ...verdict, works: false, blocking };
+  });
+}

@@ -1,0 +1,71 @@
+// Findings on real runs over HTTP: one server defect is one finding with its consequences listed,
+// not many unrelated failures; every failing check is under exactly one finding; the findings are
+// stored in run.json as computed from its results and exchanges.
+import { afterAll, describe, expect, it } from 'vitest';
+import { computeFindings } from '../../src/analysis/findings.ts';
+import type { RunRecord } from '../../src/record/types.ts';
+import { renderJson } from '../../src/report/json.ts';
+import { runConformance } from '../../src/runner/run.ts';
+import { startFaultyServer, type DefectName } from '../support/faulty-server.ts';
+
+const closers: (() => Promise<void>)[] = [];
+afterAll(async () => {
+  await Promise.all(closers.map((close) => close()));
+});
+
+async function runAgainst(defect: DefectName, suites: string[], only?: string[]): Promise<RunRecord> {
+  const server = await startFaultyServer(defect);
+  closers.push(() => server.close());
+  return runConformance({ url: server.url, auth: { kind: 'bearer', token: server.token }, suites, seed: 3, ...(only ? { only } : {}) });
+}
+
+function expectEveryFailureOnce(record: RunRecord): void {
+  const failing = record.results.flatMap((r, i) => (r.status === 'fail' || r.status === 'warn' ? [i] : []));
+  const listed = record.findings!.flatMap((f) => [...f.symptoms, ...f.consequences].map((m) => m.result));
+  expect([...listed].sort((a, b) => a - b)).toEqual(failing);
+}
+
+describe('findings of real runs', () => {
+  it('a relative meta.location: every check it fails is one finding', async () => {
+    const record = await runAgainst('meta-location-relative', ['core']);
+    expectEveryFailureOnce(record);
+    const checks = record.findings!.filter((f) => f.kind !== 'latency');
+    expect(checks).toHaveLength(1);
+    const [finding] = checks;
+    expect(finding).toMatchObject({ id: 'F1', kind: 'attribute-form', status: 'fail' });
+    expect(finding!.title).toMatch(/^meta\.location is a relative URL \("\/scim\/v2\/Users\/[^"]+"\)$/);
+    expect(finding!.symptoms.filter((m) => m.status === 'fail').length).toBeGreaterThanOrEqual(9);
+    expect(finding!.symptoms.map((m) => m.checkId)).toEqual(expect.arrayContaining(['users.create.location', 'users.create.meta', 'users.get.schema', 'groups.create.meta', 'responses.schema']));
+  });
+
+  it('Entra\'s PATCH refused: the refusals are one finding, the read-backs its consequences, each saying why', async () => {
+    const record = await runAgainst('op-case-sensitive', ['entra']);
+    expectEveryFailureOnce(record);
+    const checks = record.findings!.filter((f) => f.kind !== 'latency');
+    expect(checks).toHaveLength(1);
+    const [finding] = checks;
+    expect(finding!.kind).toBe('refusal');
+    expect(finding!.title).toMatch(/^The server refuses PATCH \/Users\/\{id\}.* with 400 \w+: Unknown op "(Replace|Add|Remove)"$/);
+    const status = record.results.findIndex((r) => r.checkId === 'entra.disable.status[entra]');
+    const applied = finding!.consequences.find((m) => m.checkId === 'entra.disable.applied[entra]')!;
+    expect(applied.causeResult).toBe(status);
+    expect(applied.because).toMatch(/^follows from entra\.disable\.status\[entra\]: the PATCH \/Users\/\{id\} sent before it \(x\d+\) was refused with 400 .*so what it reads back was never changed$/);
+    // The read-back's evidence is the chain: the create, the refused PATCH, then the GET.
+    const chain = record.results[applied.result]!.exchangeIds.map((id) => record.exchanges.find((x) => x.id === id)!);
+    expect(chain[0]!.request.method).toBe('POST');
+    expect(chain.at(-2)!).toMatchObject({ request: { method: 'PATCH' }, response: { status: 400 } });
+    expect(chain.at(-1)!.request.method).toBe('GET');
+    expect(finding!.symptoms.every((m) => record.results[m.result]!.kind === 'status')).toBe(true);
+  });
+
+  it('stores in run.json exactly what the results and exchanges give', async () => {
+    const record = await runAgainst('group-get-500', ['core'], ['groups.*']);
+    expectEveryFailureOnce(record);
+    const stored = (JSON.parse(renderJson(record)) as RunRecord).findings;
+    expect(stored).toEqual(computeFindings(record).concat(record.findings!.filter((f) => f.kind === 'latency')));
+    // A crashing read: its status check is the cause, the checks of its body follow from it.
+    const crash = record.findings!.find((f) => f.symptoms.some((m) => m.checkId === 'groups.get.status'))!;
+    expect(crash.kind === 'refusal' || crash.kind === 'check').toBe(true);
+    expect(crash.consequences.map((m) => m.checkId)).toContain('groups.get.members');
+  });
+});
