@@ -37,6 +37,9 @@ const FORBIDDEN: Record<string, string[]> = {
   federation: ['runner', 'server', 'checks', 'report', 'cli', 'http', 'certify', 'suite', 'dialects'],
   // Programmes judge through check kinds and run through the runner; they never reach into reporters.
   certify: ['report', 'cli'],
+  // The mock IdP works without its console; the console drives the IdP and never judges or serves SCIM.
+  idp: ['console', 'cli'],
+  console: ['cli', 'server', 'checks', 'runner', 'report', 'suite', 'fuzz', 'certify', 'federation'],
 };
 
 describe('architecture', () => {

@@ -60,7 +60,9 @@ function failedStatusCheck(exchangeId: string, ctx: CauseContext): number | unde
 }
 
 export function explicitCause(result: CheckResult, index: number, ctx: CauseContext): Cause | undefined {
-  const link = (result as { causedBy?: unknown }).causedBy;
+  // `causedBy` (src/record/types.ts, Cause) names the causing check by its display id when one judged it.
+  const cause = result.causedBy as unknown;
+  const link = cause && typeof cause === 'object' ? (cause as { checkId?: unknown }).checkId : cause;
   let target: number | undefined;
   if (typeof link === 'number' && Number.isInteger(link)) target = link;
   else if (typeof link === 'string') {

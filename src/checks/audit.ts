@@ -62,7 +62,7 @@ const describe = (o: Offence): string => {
 };
 
 function verdict(id: string, title: string, refs: string[], level: Level, audited: Exchange[], offences: Offence[]): CheckResult {
-  const base = { checkId: id, title, area: 'responses', suite: 'core', level, refs };
+  const base = { checkId: id, baseId: id, title, area: 'responses', suite: 'core', level, refs };
   if (audited.length === 0) return { ...base, status: 'skip', reason: 'no responses to audit', exchangeIds: [] };
   if (offences.length === 0) return { ...base, status: 'pass', message: `${audited.length} responses audited`, exchangeIds: [] };
   return {

@@ -1,9 +1,17 @@
 // Assertions on the response body by JSON pointer. SCIM attribute names are case-insensitive
-// (RFC 7643 §2.1), so pointers match keys without regard to case.
-import { getPointer } from '../util/pointer.ts';
+// (RFC 7643 §2.1), so pointers match keys without regard to case. Unassigned, null and an empty
+// array are the same state (RFC 7643 §2.5), so `exists` treats them alike.
+//
+// Two rules keep a body check from passing a broken server: the body is judged only on a
+// success (an error where the data should be fails the check), and an assertion that something
+// is absent (`exists: false`, `notContains`, `where` + `atMost`) needs the resource it is about
+// to be there (a JSON 500, `{}` or an empty list holds no `/members`, which is not "no members").
+import { URN } from '../spec/json-schemas.ts';
+import { getPointer, parsePointer } from '../util/pointer.ts';
 import { advertisedUser, notAdvertised } from '../spec/advertised.ts';
-import { isVerdict, responseOf } from './response.ts';
-import { fail, pass, skip, type CheckKind, type Verdict } from './types.ts';
+import { integer, oneOrMany, paramsObject, TEMPLATE } from './params.ts';
+import { isVerdict, responseOf, successOf } from './response.ts';
+import { defineCheckKind, fail, pass, skip, type JsonSchema, type Verdict } from './types.ts';
 
 export interface Assertion {
   pointer: string;
@@ -25,6 +33,30 @@ export interface Assertion {
   oneOf?: unknown[];
 }
 
+const ASSERTION: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['pointer'],
+  // A pointer alone asserts nothing: a check that cannot fail.
+  minProperties: 2,
+  properties: {
+    pointer: { type: 'string', pattern: '^(/.*)?$' },
+    equals: {},
+    equalsIgnoreCase: { type: 'string' },
+    notEquals: {},
+    exists: { type: 'boolean' },
+    type: { enum: ['string', 'number', 'integer', 'boolean', 'object', 'array', 'null'] },
+    matches: { type: 'string' },
+    length: integer(),
+    contains: { type: 'object', minProperties: 1 },
+    notContains: { type: 'object', minProperties: 1 },
+    where: { type: 'object', minProperties: 1 },
+    atMost: integer(),
+    oneOf: { anyOf: [{ type: 'array', minItems: 1 }, TEMPLATE] },
+  },
+  dependentRequired: { where: ['atMost'], atMost: ['where'] },
+};
+
 export function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object') return false;
@@ -43,11 +75,40 @@ export function containsFields(value: unknown, subset: Record<string, unknown>):
 
 const typeOf = (value: unknown): string => (value === null ? 'null' : Array.isArray(value) ? 'array' : Number.isInteger(value) ? 'integer' : typeof value);
 
+/** RFC 7643 §2.5: unassigned, null and an empty array are one state. */
+const unassigned = (value: unknown): boolean => value === undefined || value === null || (Array.isArray(value) && value.length === 0);
+
+/** A multi-valued attribute's elements; a lone object counts as one element so it cannot slip past `notContains`. */
+const elementsOf = (value: unknown): unknown[] => (Array.isArray(value) ? value : unassigned(value) ? [] : [value]);
+
+const isAbsenceAssertion = (a: Assertion): boolean => a.exists === false || a.notContains !== undefined || a.where !== undefined;
+
+/**
+ * The resource an assertion is about: the element of a ListResponse (`/Resources/0/…`) or the
+ * body itself. Returns why it cannot stand for a resource, or undefined when it can.
+ */
+function missingResource(doc: unknown, pointer: string): string | undefined {
+  const segments = parsePointer(pointer);
+  const inList = segments[0]?.toLowerCase() === 'resources' && segments.length > 2 && /^\d+$/.test(segments[1]!);
+  const at = inList ? `/${segments[0]}/${segments[1]}` : '';
+  const node = getPointer(doc, at);
+  if (!node || typeof node !== 'object' || Array.isArray(node)) return inList ? `the list has no element ${at}` : 'the body is not a JSON object';
+  const record = node as Record<string, unknown>;
+  const schemas = Array.isArray(record.schemas) ? record.schemas.map(String) : [];
+  if (schemas.includes(URN.error)) return 'the body is a SCIM error';
+  if (getPointer(record, '/id') === undefined && schemas.length === 0) return `${at || 'the body'} carries neither "id" nor "schemas"`;
+  return undefined;
+}
+
 export function checkAssertion(doc: unknown, a: Assertion): Verdict {
   const actual = getPointer(doc, a.pointer);
   const at = { pointer: a.pointer };
-  if (a.exists === true && actual === undefined) return fail(`${a.pointer} is missing`, { ...at, expected: 'present', actual: undefined });
-  if (a.exists === false && actual !== undefined) return fail(`${a.pointer} must not be present`, { ...at, expected: 'absent', actual });
+  if (isAbsenceAssertion(a)) {
+    const missing = missingResource(doc, a.pointer);
+    if (missing) return fail(`cannot tell whether ${a.pointer} is absent: ${missing}, so the resource it belongs to is not there`, { ...at, expected: 'the resource, to look inside', actual: doc === undefined ? null : doc });
+  }
+  if (a.exists === true && unassigned(actual)) return fail(`${a.pointer} is missing`, { ...at, expected: 'present', actual: actual ?? null });
+  if (a.exists === false && !unassigned(actual)) return fail(`${a.pointer} must not be present`, { ...at, expected: 'absent', actual });
   if ('equals' in a && !deepEqual(actual, a.equals)) return fail(`${a.pointer} is ${JSON.stringify(actual)}, expected ${JSON.stringify(a.equals)}`, { ...at, expected: a.equals, actual });
   if ('notEquals' in a && deepEqual(actual, a.notEquals)) return fail(`${a.pointer} must differ from ${JSON.stringify(a.notEquals)}`, { ...at, expected: `not ${JSON.stringify(a.notEquals)}`, actual });
   if (a.equalsIgnoreCase !== undefined && (typeof actual !== 'string' || actual.toLowerCase() !== a.equalsIgnoreCase.toLowerCase())) {
@@ -62,18 +123,18 @@ export function checkAssertion(doc: unknown, a: Assertion): Verdict {
   if (a.matches !== undefined && (typeof actual !== 'string' || !new RegExp(a.matches).test(actual))) {
     return fail(`${a.pointer} is ${JSON.stringify(actual)}, which does not match /${a.matches}/`, { ...at, expected: a.matches, actual });
   }
-  if (a.length !== undefined && (!Array.isArray(actual) || actual.length !== a.length)) {
+  if (a.length !== undefined && (!Array.isArray(actual) || actual.length !== Number(a.length))) {
     return fail(`${a.pointer} must have ${a.length} element(s), has ${Array.isArray(actual) ? actual.length : 'none'}`, { ...at, expected: a.length, actual });
   }
   if (a.contains && !(Array.isArray(actual) && actual.some((el) => containsFields(el, a.contains!)))) {
     return fail(`${a.pointer} has no element with ${JSON.stringify(a.contains)}`, { ...at, expected: a.contains, actual });
   }
-  if (a.notContains && Array.isArray(actual) && actual.some((el) => containsFields(el, a.notContains!))) {
+  if (a.notContains && elementsOf(actual).some((el) => containsFields(el, a.notContains!))) {
     return fail(`${a.pointer} still has an element with ${JSON.stringify(a.notContains)}`, { ...at, expected: `no ${JSON.stringify(a.notContains)}`, actual });
   }
   if (a.where && a.atMost !== undefined) {
-    const n = Array.isArray(actual) ? actual.filter((el) => containsFields(el, a.where!)).length : 0;
-    if (n > a.atMost) return fail(`${a.pointer} has ${n} elements with ${JSON.stringify(a.where)}, at most ${a.atMost} allowed`, { ...at, expected: `≤ ${a.atMost}`, actual });
+    const n = elementsOf(actual).filter((el) => containsFields(el, a.where!)).length;
+    if (n > Number(a.atMost)) return fail(`${a.pointer} has ${n} elements with ${JSON.stringify(a.where)}, at most ${a.atMost} allowed`, { ...at, expected: `≤ ${a.atMost}`, actual });
   }
   return pass();
 }
@@ -84,18 +145,27 @@ function attributeOf(pointer: string): string {
   return first.toLowerCase().startsWith('urn:') ? `${first}:${second}` : first;
 }
 
-export const bodyKind: CheckKind = {
+type BodyParams = { assert: Assertion | Assertion[]; onlyIfStatus?: number };
+
+export const bodyKind = defineCheckKind<BodyParams>({
   kind: 'body',
-  description: 'Assertions on the JSON body by pointer (`assert`: a list of {pointer, equals|equalsIgnoreCase|exists|type|matches|length|contains|notContains|where+atMost|oneOf}); `onlyIfStatus` judges only responses with that status.',
+  description: 'Assertions on the JSON body of a success by pointer (`assert`: one or a list of {pointer, equals|equalsIgnoreCase|notEquals|exists|type|matches|length|contains|notContains|where+atMost|oneOf}); an error answer fails it; an absence needs its resource present; `onlyIfStatus` judges only responses with that status.',
   defaultLevel: 'MUST',
   defaultRefs: [],
+  judges: 'content',
+  params: paramsObject({ assert: oneOrMany(ASSERTION), onlyIfStatus: { type: 'integer', minimum: 200, maximum: 299 } }, { required: ['assert'] }),
+  paramsRequired: true,
   verify(ctx) {
-    const res = responseOf(ctx);
-    if (isVerdict(res)) return res;
+    const raw = responseOf(ctx);
+    if (isVerdict(raw)) return raw;
     // `onlyIfStatus`: judge the body only when the server chose that status (200 with a body vs 204).
-    if (ctx.params.onlyIfStatus !== undefined && res.status !== Number(ctx.params.onlyIfStatus)) return skip(`the server answered ${res.status}, not ${String(ctx.params.onlyIfStatus)}; nothing to judge`);
+    if (ctx.params.onlyIfStatus !== undefined && raw.status !== Number(ctx.params.onlyIfStatus)) {
+      if (raw.status >= 200 && raw.status < 300) return skip(`the server answered ${raw.status}, not ${String(ctx.params.onlyIfStatus)}; nothing to judge`);
+    }
+    const res = successOf(ctx, 'a body to judge');
+    if (isVerdict(res)) return res;
     if (res.json === undefined) return fail(`the body is not JSON${res.jsonError ? ` (${res.jsonError})` : ''}`, { actual: res.body.slice(0, 200) });
-    const all = (Array.isArray(ctx.params.assert) ? ctx.params.assert : [ctx.params.assert]) as Assertion[];
+    const all = Array.isArray(ctx.params.assert) ? ctx.params.assert : [ctx.params.assert];
     // An attribute the server does not advertise was never sent (src/runner/schema-fit.ts): not judged.
     const advertised = advertisedUser(ctx.discovery);
     const unjudged = all.map((a) => notAdvertised(advertised, attributeOf(a.pointer)));
@@ -108,4 +178,4 @@ export const bodyKind: CheckKind = {
     const reasons = [...new Set(unjudged.filter((r) => r !== undefined))];
     return reasons.length > 0 ? pass(`some assertions were not judged: ${reasons.join('; ')}`) : pass();
   },
-};
+});

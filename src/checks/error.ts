@@ -1,48 +1,66 @@
 // RFC 7644 §3.12: errors are returned with the HTTP status and a JSON body with the schema
-// urn:ietf:params:scim:api:messages:2.0:Error, `status` (the HTTP status as a string),
-// `scimType` for the 400/409/413 cases of Table 9, and an optional human `detail`.
+// urn:ietf:params:scim:api:messages:2.0:Error, `status` (the HTTP status as a string), an
+// OPTIONAL `scimType` from Table 9 and an OPTIONAL human `detail`. Where another sentence makes a
+// scimType mandatory (409 uniqueness, §3.3; noTarget, §3.5.2.2) the suite says so with
+// `scimTypeRequired`; elsewhere a scimType, when sent, must be the right keyword.
 import { URN } from '../spec/json-schemas.ts';
+import { httpStatus, NO_PARAMS, oneOrMany, paramsObject } from './params.ts';
 import { isVerdict, responseOf } from './response.ts';
-import { fail, pass, type CheckKind } from './types.ts';
+import { defineCheckKind, fail, pass, type CheckContext, type Verdict } from './types.ts';
 
 const list = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : value === undefined ? [] : [String(value)]);
 
-export const errorKind: CheckKind = {
+export const SCIM_TYPES = ['invalidFilter', 'tooMany', 'uniqueness', 'mutability', 'invalidSyntax', 'invalidPath', 'noTarget', 'invalidValue', 'invalidVers', 'sensitive'];
+
+type ErrorParams = { status?: number | number[]; scimType?: string | string[]; scimTypeRequired?: boolean; detail?: 'required' };
+
+function judgeError(ctx: CheckContext<ErrorParams>): Verdict {
+  const res = responseOf(ctx);
+  if (isVerdict(res)) return res;
+  const statuses = list(ctx.params.status).map(Number);
+  if (statuses.length > 0 && !statuses.includes(res.status)) {
+    return fail(`expected HTTP ${statuses.join(' or ')}, got ${res.status}`, { expected: statuses.length === 1 ? statuses[0] : statuses, actual: res.status });
+  }
+  const body = res.json as Record<string, unknown> | undefined;
+  if (!body || typeof body !== 'object' || Array.isArray(body)) {
+    return fail(`the error body is not a JSON object${res.jsonError ? ` (${res.jsonError})` : ''}`, { expected: 'a SCIM Error object', actual: res.body.slice(0, 200) });
+  }
+  const schemas = body.schemas;
+  if (!Array.isArray(schemas) || !schemas.includes(URN.error)) {
+    return fail(`"schemas" must contain ${URN.error}`, { pointer: '/schemas', expected: [URN.error], actual: schemas ?? null });
+  }
+  if (typeof body.status !== 'string') {
+    return fail(`"status" must be the HTTP status as a string ("${res.status}"), got ${JSON.stringify(body.status)}`, { pointer: '/status', expected: String(res.status), actual: body.status ?? null });
+  }
+  if (body.status !== String(res.status)) {
+    return fail(`"status" is "${body.status}" but the HTTP status is ${res.status}`, { pointer: '/status', expected: String(res.status), actual: body.status });
+  }
+  const scimTypes = list(ctx.params.scimType);
+  const sent = body.scimType;
+  if (scimTypes.length > 0 && (ctx.params.scimTypeRequired || sent !== undefined) && !scimTypes.includes(String(sent))) {
+    const required = ctx.params.scimTypeRequired ? '' : ' when one is sent';
+    return fail(`"scimType" must be ${scimTypes.map((t) => `"${t}"`).join(' or ')}${required}, got ${JSON.stringify(sent ?? null)}`, { pointer: '/scimType', expected: scimTypes.length === 1 ? scimTypes[0] : scimTypes, actual: sent ?? null });
+  }
+  if (ctx.params.detail === 'required' && (typeof body.detail !== 'string' || body.detail.trim() === '')) {
+    return fail('"detail" must explain the error to the administrator', { pointer: '/detail', expected: 'a non-empty string', actual: body.detail ?? null });
+  }
+  return pass();
+}
+
+export const errorKind = defineCheckKind<ErrorParams>({
   kind: 'error',
-  description: 'The response is a SCIM error: expected status (`status`), Error schema, `status` as a string equal to the HTTP status, and `scimType` when one is named.',
+  description: 'The response is a SCIM error: expected status (`status`), Error schema, `status` as a string equal to the HTTP status; `scimType`, when one is sent, is one of those named (`scimTypeRequired`: it must be sent); `detail: "required"` needs a detail.',
   defaultLevel: 'MUST',
   defaultRefs: ['RFC7644-3.12'],
-  verify(ctx) {
-    const res = responseOf(ctx);
-    if (isVerdict(res)) return res;
-    const statuses = list(ctx.params.status).map(Number);
-    if (statuses.length > 0 && !statuses.includes(res.status)) {
-      return fail(`expected HTTP ${statuses.join(' or ')}, got ${res.status}`, { expected: statuses.length === 1 ? statuses[0] : statuses, actual: res.status });
-    }
-    const body = res.json as Record<string, unknown> | undefined;
-    if (!body || typeof body !== 'object' || Array.isArray(body)) {
-      return fail(`the error body is not a JSON object${res.jsonError ? ` (${res.jsonError})` : ''}`, { expected: 'a SCIM Error object', actual: res.body.slice(0, 200) });
-    }
-    const schemas = body.schemas;
-    if (!Array.isArray(schemas) || !schemas.includes(URN.error)) {
-      return fail(`"schemas" must contain ${URN.error}`, { pointer: '/schemas', expected: [URN.error], actual: schemas ?? null });
-    }
-    if (typeof body.status !== 'string') {
-      return fail(`"status" must be the HTTP status as a string ("${res.status}"), got ${JSON.stringify(body.status)}`, { pointer: '/status', expected: String(res.status), actual: body.status ?? null });
-    }
-    if (body.status !== String(res.status)) {
-      return fail(`"status" is "${body.status}" but the HTTP status is ${res.status}`, { pointer: '/status', expected: String(res.status), actual: body.status });
-    }
-    const scimTypes = list(ctx.params.scimType);
-    if (scimTypes.length > 0 && !scimTypes.includes(String(body.scimType))) {
-      return fail(`"scimType" must be ${scimTypes.map((t) => `"${t}"`).join(' or ')}, got ${JSON.stringify(body.scimType ?? null)}`, { pointer: '/scimType', expected: scimTypes.length === 1 ? scimTypes[0] : scimTypes, actual: body.scimType ?? null });
-    }
-    if (ctx.params.detail === 'required' && (typeof body.detail !== 'string' || body.detail.trim() === '')) {
-      return fail('"detail" must explain the error to the administrator', { pointer: '/detail', expected: 'a non-empty string', actual: body.detail ?? null });
-    }
-    return pass();
-  },
-};
+  judges: 'outcome',
+  params: paramsObject({
+    status: oneOrMany(httpStatus),
+    scimType: oneOrMany({ enum: SCIM_TYPES }),
+    scimTypeRequired: { type: 'boolean' },
+    detail: { const: 'required' },
+  }, { dependentRequired: { scimTypeRequired: ['scimType'] } }),
+  verify: judgeError,
+});
 
 /**
  * For optional data a server may or may not require (a family name): either the resource is
@@ -50,16 +68,18 @@ export const errorKind: CheckKind = {
  * or any other status fails (the Pingboard rule: "a user without a family name must be a clean
  * 400, not a 500").
  */
-export const createdOrRejectedKind: CheckKind = {
+export const createdOrRejectedKind = defineCheckKind({
   kind: 'created-or-rejected',
-  description: 'The create answers 201, or 400 with a SCIM error whose scimType is invalidValue; never a 5xx or another status.',
+  description: 'The create answers 201, or 400 with a SCIM error (whose scimType, when sent, is invalidValue); never a 5xx or another status.',
   defaultLevel: 'MUST',
   defaultRefs: ['RFC7644-3.3', 'RFC7644-3.12'],
+  judges: 'outcome',
+  params: NO_PARAMS,
   verify(ctx) {
     const res = responseOf(ctx);
     if (isVerdict(res)) return res;
     if (res.status === 201) return pass('created: the server does not require it');
     if (res.status !== 400) return fail(`expected 201 (accepted) or 400 invalidValue (refused), got HTTP ${res.status}`, { expected: [201, 400], actual: res.status });
-    return errorKind.verify({ ...ctx, params: { status: 400, scimType: 'invalidValue' } });
+    return judgeError({ ...ctx, params: { status: 400, scimType: 'invalidValue' } });
   },
-};
+});

@@ -3,8 +3,9 @@
 // with no match is still 200 with totalResults 0 (and Entra quarantines a job on a 404 here).
 import { URN } from '../spec/json-schemas.ts';
 import { getPointer } from '../util/pointer.ts';
+import { integer, oneOrMany, paramsObject, TEMPLATE } from './params.ts';
 import { isVerdict, responseOf } from './response.ts';
-import { fail, pass, skip, type CheckKind } from './types.ts';
+import { defineCheckKind, fail, pass, skip } from './types.ts';
 
 interface ListBody {
   schemas?: unknown;
@@ -26,11 +27,38 @@ function unsupportedFilter(status: number, json: unknown): boolean {
 
 const ids = (resources: unknown): string[] => (Array.isArray(resources) ? resources.map((r) => String(getPointer(r, '/id'))) : []);
 
-export const listKind: CheckKind = {
+type ListParams = {
+  total?: number;
+  totalAtLeast?: number;
+  resources?: number;
+  maxResources?: number;
+  startIndex?: number;
+  includesId?: string | string[];
+  excludesId?: string | string[];
+  itemsPerPage?: boolean;
+  /** The filter operator under test: a clean 400 invalidFilter for it is "not supported", not a failure. */
+  operator?: string;
+};
+
+const idParam = { anyOf: [{ type: 'string', minLength: 1 }, TEMPLATE] };
+
+export const listKind = defineCheckKind<ListParams>({
   kind: 'list',
   description: 'A ListResponse with the expected `total`/`totalAtLeast`, `resources`/`maxResources` on the page, `startIndex`, ids it must include (`includesId`) or exclude (`excludesId`); `itemsPerPage: true` also holds itemsPerPage to the page size; with `operator` (the filter operator under test), a clean 400 invalidFilter is skipped as "not supported" instead of failed.',
   defaultLevel: 'MUST',
   defaultRefs: ['RFC7644-3.4.2'],
+  judges: 'content',
+  params: paramsObject({
+    total: integer(),
+    totalAtLeast: integer(),
+    resources: integer(),
+    maxResources: integer(),
+    startIndex: integer(1),
+    includesId: oneOrMany(idParam),
+    excludesId: oneOrMany(idParam),
+    itemsPerPage: { const: true },
+    operator: { type: 'string', minLength: 1 },
+  }),
   verify(ctx) {
     const res = responseOf(ctx);
     if (isVerdict(res)) return res;
@@ -65,17 +93,24 @@ export const listKind: CheckKind = {
     if (unique.size !== found.length) return fail('the page lists the same resource twice', { pointer: '/Resources', actual: found });
     return pass();
   },
-};
+});
+
+type PartitionParams = { pages: unknown[]; expected: unknown[] | string };
 
 /** Paging partitions the result: the pages together hold every expected id exactly once. */
-export const partitionKind: CheckKind = {
+export const partitionKind = defineCheckKind<PartitionParams>({
   kind: 'partition',
   description: 'Pages (`pages`: lists of ids captured from each page) together hold each of `expected` exactly once.',
   defaultLevel: 'MUST',
   defaultRefs: ['RFC7644-3.4.2.4'],
+  judges: 'content',
+  params: paramsObject({ pages: { type: 'array', minItems: 2, items: TEMPLATE }, expected: { anyOf: [{ type: 'array', minItems: 1, items: { anyOf: [{ type: 'string' }, TEMPLATE] } }, TEMPLATE] } }, { required: ['pages', 'expected'] }),
+  paramsRequired: true,
   verify(ctx) {
-    const pages = (ctx.params.pages as unknown[]).map((page) => (Array.isArray(page) ? page.map(String) : []));
-    const expected = (ctx.params.expected as unknown[]).map(String);
+    const pages = (Array.isArray(ctx.params.pages) ? ctx.params.pages : []).map((page) => (Array.isArray(page) ? page.map(String) : []));
+    const expected = (Array.isArray(ctx.params.expected) ? ctx.params.expected : []).map(String);
+    // An empty expectation would pass any paging: a missing input is never a pass.
+    if (expected.length === 0) return fail('no resources to look for: the page the ids were taken from held none', { expected: 'ids from the first page', actual: pages });
     const all = pages.flat();
     const relevant = all.filter((id) => expected.includes(id));
     const duplicates = relevant.filter((id, i) => relevant.indexOf(id) !== i);
@@ -84,4 +119,4 @@ export const partitionKind: CheckKind = {
     if (missing.length > 0) return fail(`${missing.length} of ${expected.length} resources appear on no page: ${missing.slice(0, 5).join(', ')}`, { expected, actual: pages });
     return pass();
   },
-};
+});

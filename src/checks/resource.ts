@@ -1,8 +1,9 @@
 // RFC 7644 §3.3 (201 with Location equal to meta.location), RFC 7643 §3.1 (meta: resourceType,
 // created, lastModified, location, version), RFC 7644 §3.14 (ETag equals meta.version) and
 // RFC 7643 §4.1.1 (password is writeOnly, returned "never").
-import { isVerdict, responseOf } from './response.ts';
-import { fail, pass, skip, type CheckKind } from './types.ts';
+import { NO_PARAMS, paramsObject } from './params.ts';
+import { isVerdict, successOf } from './response.ts';
+import { defineCheckKind, fail, pass, skip } from './types.ts';
 
 const isDateTime = (v: unknown): boolean => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i.test(v) && !Number.isNaN(Date.parse(v));
 
@@ -10,13 +11,15 @@ function resourceFrom(json: unknown): Record<string, unknown> | undefined {
   return json && typeof json === 'object' && !Array.isArray(json) ? (json as Record<string, unknown>) : undefined;
 }
 
-export const locationKind: CheckKind = {
+export const locationKind = defineCheckKind({
   kind: 'location',
   description: 'A created resource comes with a Location header: an absolute URL equal to meta.location.',
   defaultLevel: 'MUST',
   defaultRefs: ['RFC7644-3.3'],
+  judges: 'content',
+  params: NO_PARAMS,
   verify(ctx) {
-    const res = responseOf(ctx);
+    const res = successOf(ctx, 'the created resource');
     if (isVerdict(res)) return res;
     const location = res.headers.location;
     if (!location) return fail('the response has no Location header', { expected: 'Location: <URL of the new resource>', actual: null });
@@ -27,15 +30,19 @@ export const locationKind: CheckKind = {
     }
     return pass();
   },
-};
+});
 
-export const metaKind: CheckKind = {
+type MetaParams = { resourceType?: string };
+
+export const metaKind = defineCheckKind<MetaParams>({
   kind: 'meta',
   description: 'meta holds resourceType (`resourceType`), created and lastModified dateTimes, and location: the absolute URL of this resource.',
   defaultLevel: 'MUST',
   defaultRefs: ['RFC7643-3.1'],
+  judges: 'content',
+  params: paramsObject({ resourceType: { type: 'string', minLength: 1 } }),
   verify(ctx) {
-    const res = responseOf(ctx);
+    const res = successOf(ctx, 'the resource');
     if (isVerdict(res)) return res;
     const resource = resourceFrom(res.json);
     if (!resource) return fail('the body is not a resource object', { actual: res.body.slice(0, 200) });
@@ -54,16 +61,20 @@ export const metaKind: CheckKind = {
     if (Date.parse(String(meta.lastModified)) < Date.parse(String(meta.created))) return fail('meta.lastModified is earlier than meta.created', { pointer: '/meta/lastModified', expected: `≥ ${String(meta.created)}`, actual: meta.lastModified });
     return pass();
   },
-};
+});
 
-export const versionKind: CheckKind = {
+type VersionParams = { metaVersion?: 'required' };
+
+export const versionKind = defineCheckKind<VersionParams>({
   kind: 'version',
   description: 'With ETags advertised, the response carries an ETag header (MUST) equal to meta.version when present; `metaVersion: "required"` also requires meta.version (a SHOULD).',
   defaultLevel: 'MUST',
   defaultRefs: ['RFC7644-3.14', 'RFC7643-3.1'],
+  judges: 'content',
+  params: paramsObject({ metaVersion: { const: 'required' } }),
   verify(ctx) {
     if (!ctx.discovery.capabilities.etag) return skip('the server does not advertise ETag support (ServiceProviderConfig etag.supported)');
-    const res = responseOf(ctx);
+    const res = successOf(ctx, 'the resource and its version');
     if (isVerdict(res)) return res;
     const meta = resourceFrom(resourceFrom(res.json)?.meta);
     const version = typeof meta?.version === 'string' && meta.version !== '' ? meta.version : undefined;
@@ -75,7 +86,7 @@ export const versionKind: CheckKind = {
     if (version !== undefined && etag !== version) return fail(`ETag header ${etag} differs from meta.version ${version}`, { expected: version, actual: etag });
     return pass();
   },
-};
+});
 
 function findKey(value: unknown, key: string, path = ''): string | undefined {
   if (Array.isArray(value)) {
@@ -93,15 +104,23 @@ function findKey(value: unknown, key: string, path = ''): string | undefined {
   return undefined;
 }
 
-export const noPasswordKind: CheckKind = {
+export const noPasswordKind = defineCheckKind({
   kind: 'no-password',
-  description: 'No password appears anywhere in the response (returned "never").',
+  description: 'No password appears anywhere in a successful response, which must hold the user (or a list of users) to look inside (returned "never").',
   defaultLevel: 'MUST',
   defaultRefs: ['RFC7643-4.1.1', 'RFC7643-7'],
+  judges: 'content',
+  params: NO_PARAMS,
   verify(ctx) {
-    const res = responseOf(ctx);
+    const res = successOf(ctx, 'the user, to look for a password');
     if (isVerdict(res)) return res;
+    // "No password" is an absence: it needs the user there, or it proves nothing.
+    const body = resourceFrom(res.json);
+    const listed = body && Array.isArray(body.Resources) ? body.Resources : undefined;
+    if (!body || (listed !== undefined && listed.length === 0) || (listed === undefined && body.id === undefined)) {
+      return fail('cannot tell whether a password is returned: the response holds no user', { expected: 'a user to look inside', actual: res.body.slice(0, 200) });
+    }
     const at = findKey(res.json, 'password');
     return at ? fail(`the response returns a password at ${at}; password is writeOnly and returned "never"`, { pointer: at, expected: 'absent', actual: '[redacted]' }) : pass();
   },
-};
+});

@@ -3,8 +3,9 @@
 // the server; RFC 7644 §3.12 lists the 4xx answers for bad requests).
 import type { RecordedResponse } from '../record/types.ts';
 import { validateAgainst } from '../spec/validate.ts';
-import type { SchemaName } from '../spec/json-schemas.ts';
-import { fail, pass, skip, type CheckContext, type CheckKind, type Verdict } from './types.ts';
+import { SCHEMA_NAMES, type SchemaName } from '../spec/json-schemas.ts';
+import { httpStatus, NO_PARAMS, oneOrMany, paramsObject } from './params.ts';
+import { defineCheckKind, fail, pass, skip, type CheckContext, type Verdict } from './types.ts';
 
 /** The response, or the verdict to return when there is none. */
 export function responseOf(ctx: CheckContext): RecordedResponse | Verdict {
@@ -16,13 +17,38 @@ export function responseOf(ctx: CheckContext): RecordedResponse | Verdict {
 
 export const isVerdict = (value: RecordedResponse | Verdict): value is Verdict => 'ok' in value;
 
+export const isSuccess = (status: number): boolean => status >= 200 && status < 300;
+
+/**
+ * A check that judges what a successful request returned needs a success to judge: an error
+ * where the data should be is a failure of the check, never a pass by default (a JSON 500 has
+ * no `/members`, which must not read as "no members").
+ */
+export function successOf(ctx: CheckContext, what: string): RecordedResponse | Verdict {
+  const res = responseOf(ctx);
+  if (isVerdict(res)) return res;
+  if (isSuccess(res.status)) return res;
+  return fail(`expected ${what}, but the server answered HTTP ${res.status}${bodySummary(res)}`, { expected: `2xx with ${what}`, actual: res.status });
+}
+
+export function bodySummary(res: RecordedResponse): string {
+  const json = res.json as { detail?: unknown } | undefined;
+  if (json && typeof json === 'object' && typeof json.detail === 'string') return ` (detail: "${json.detail.slice(0, 160)}")`;
+  return '';
+}
+
 const asNumbers = (value: unknown): number[] => (Array.isArray(value) ? value.map(Number) : value === undefined ? [] : [Number(value)]);
 
-export const statusKind: CheckKind = {
+type StatusParams = { equals?: number | number[]; oneOf?: number[] };
+
+export const statusKind = defineCheckKind<StatusParams>({
   kind: 'status',
   description: 'The HTTP status is the expected one (`equals` or `oneOf`).',
   defaultLevel: 'MUST',
   defaultRefs: ['RFC7644-3.12'],
+  judges: 'outcome',
+  params: paramsObject({ equals: oneOrMany(httpStatus), oneOf: { type: 'array', items: httpStatus, minItems: 1 } }, { minProperties: 1 }),
+  paramsRequired: true,
   verify(ctx) {
     const res = responseOf(ctx);
     if (isVerdict(res)) return res;
@@ -31,32 +57,32 @@ export const statusKind: CheckKind = {
     const detail = bodySummary(res);
     return fail(`expected HTTP ${allowed.join(' or ')}, got ${res.status}${detail}`, { expected: allowed.length === 1 ? allowed[0] : allowed, actual: res.status });
   },
-};
+});
 
-export function bodySummary(res: RecordedResponse): string {
-  const json = res.json as { detail?: unknown } | undefined;
-  if (json && typeof json === 'object' && typeof json.detail === 'string') return ` (detail: "${json.detail.slice(0, 160)}")`;
-  return '';
-}
-
-export const noServerErrorKind: CheckKind = {
+export const noServerErrorKind = defineCheckKind({
   kind: 'no-server-error',
   description: 'The server answers (no timeout, no reset) with a status below 500.',
   defaultLevel: 'MUST',
   defaultRefs: ['RFC7644-3.12'],
+  judges: 'outcome',
+  params: NO_PARAMS,
   verify(ctx) {
     const res = responseOf(ctx);
     if (isVerdict(res)) return res;
     if (res.status >= 500) return fail(`the server failed with HTTP ${res.status} on a client error; it must answer 4xx with a SCIM error`, { expected: '4xx', actual: res.status });
     return pass();
   },
-};
+});
 
-export const contentTypeKind: CheckKind = {
+type ContentTypeParams = { allowJson?: boolean };
+
+export const contentTypeKind = defineCheckKind<ContentTypeParams>({
   kind: 'content-type',
-  description: 'A response with a body declares `Content-Type: application/scim+json`.',
+  description: 'A response with a body declares `Content-Type: application/scim+json` (`allowJson` also accepts application/json).',
   defaultLevel: 'MUST',
   defaultRefs: ['RFC7644-3.1', 'RFC7644-8.1'],
+  judges: 'form',
+  params: paramsObject({ allowJson: { type: 'boolean' } }),
   verify(ctx) {
     const res = responseOf(ctx);
     if (isVerdict(res)) return res;
@@ -66,20 +92,26 @@ export const contentTypeKind: CheckKind = {
     if (accepted.includes(type)) return pass();
     return fail(`Content-Type is "${res.headers['content-type'] ?? '(none)'}", expected application/scim+json`, { expected: 'application/scim+json', actual: res.headers['content-type'] ?? null });
   },
-};
+});
 
-export const schemaKind: CheckKind = {
+type SchemaParams = { schema: SchemaName; items?: SchemaName };
+
+export const schemaKind = defineCheckKind<SchemaParams>({
   kind: 'schema',
   description: 'The body validates against the JSON Schema of a SCIM resource or message (`schema`; for lists, `items`).',
   defaultLevel: 'MUST',
   defaultRefs: ['RFC7643-2.3'],
+  judges: 'content',
+  params: paramsObject({ schema: { enum: [...SCHEMA_NAMES] }, items: { enum: [...SCHEMA_NAMES] } }, { required: ['schema'] }),
+  paramsRequired: true,
   verify(ctx) {
-    const res = responseOf(ctx);
+    const name = ctx.params.schema;
+    // An error body is judged as an Error; anything else needs the success it describes.
+    const res = name === 'Error' ? responseOf(ctx) : successOf(ctx, `a ${name}`);
     if (isVerdict(res)) return res;
     if (res.json === undefined) return fail(`the body is not JSON${res.jsonError ? ` (${res.jsonError})` : ''}`, { actual: res.body.slice(0, 200) });
-    const name = String(ctx.params.schema) as SchemaName;
     const problems = validateAgainst(name, res.json).map((p) => ({ ...p, pointer: p.pointer }));
-    const items = ctx.params.items ? (String(ctx.params.items) as SchemaName) : undefined;
+    const items = ctx.params.items;
     const resources = (res.json as { Resources?: unknown }).Resources;
     if (items && Array.isArray(resources)) {
       resources.forEach((resource, i) => {
@@ -91,4 +123,4 @@ export const schemaKind: CheckKind = {
     const more = problems.length > 1 ? ` (and ${problems.length - 1} more: ${problems.slice(1, 4).map((p) => `${p.pointer} ${p.message}`).join('; ')})` : '';
     return fail(`${first.pointer} ${first.message}${more}`, { pointer: first.pointer, expected: `a valid ${name}${items ? ` of ${items}` : ''}`, actual: problems.slice(0, 10) });
   },
-};
+});

@@ -6,10 +6,13 @@ export type Verdict =
   /** The check does not apply to this exchange; the reason is shown. */
   | { ok: 'skip'; reason: string };
 
-export interface CheckContext {
+/** The parameters of a check kind after templating (the suite's `with`). */
+export type Params = Record<string, unknown>;
+
+export interface CheckContext<P extends Params = Params> {
   exchange: Exchange;
-  /** Parameters from the suite step, already templated. */
-  params: Record<string, unknown>;
+  /** Parameters from the suite step, already templated; their shape was validated at load time. */
+  params: P;
   /** Everything captured so far in the scenario, plus run variables. */
   vars: Record<string, unknown>;
   discovery: Discovery;
@@ -17,17 +20,47 @@ export interface CheckContext {
   resolve(path: string): string;
 }
 
+/** A JSON Schema (draft 2020-12) as plain data. */
+export type JsonSchema = { [keyword: string]: unknown };
+
+/**
+ * What a kind judges. `outcome` kinds judge whether the request got the answer it should
+ * (succeeded, or was refused as it should be); `content` kinds judge what came back, which is
+ * only meaningful once the outcome is right and reflects earlier requests; `form` kinds judge how
+ * any answer is framed (its media type), whatever came before. The runner uses this to tell a
+ * root cause from its consequences.
+ */
+export type Judges = 'outcome' | 'content' | 'form';
+
 /**
  * A kind of judgement a suite can name. A suite step turns it into a check with a stable id,
- * title, level and references (the check instance); the kind only knows how to judge.
+ * title, level and references (the check instance); the kind only knows how to judge, and
+ * declares the parameters it takes so that a typo in a suite is a load error, never a check
+ * that cannot fail.
  */
-export interface CheckKind {
+export interface CheckKind<P extends Params = Params> {
   kind: string;
   /** What the kind verifies, for docs and `scimproof checks`. */
   description: string;
   defaultLevel: Level;
   defaultRefs: SpecRef[];
-  verify(ctx: CheckContext): Verdict;
+  judges: Judges;
+  /**
+   * JSON Schema of the suite's `with` for this kind, composed into src/suite/suite.schema.json.
+   * Values that may be templates (`{{total}}`) allow `{ "$ref": "#/$defs/template" }`.
+   */
+  params: JsonSchema;
+  /** True when a step naming this kind must give `with`. */
+  paramsRequired?: boolean;
+  verify(ctx: CheckContext<P>): Verdict;
+}
+
+/**
+ * Registers a kind with its own parameter type. The registry holds kinds by their common shape;
+ * the load-time schema check is what makes the narrowing in `verify` sound.
+ */
+export function defineCheckKind<P extends Params>(kind: CheckKind<P>): CheckKind {
+  return kind as unknown as CheckKind;
 }
 
 export const pass = (note?: string): Verdict => (note ? { ok: true, note } : { ok: true });

@@ -25,7 +25,7 @@ import { RunError, UsageError } from './errors.ts';
 import { exitCodeForSignal, onInterrupt } from './interrupt.ts';
 import { addTargetOptions, readConfig, resolveTarget, type TargetFlags } from './options.ts';
 
-interface IdpFlags extends TargetFlags {
+export interface IdpFlags extends TargetFlags {
   directory?: string;
   dialect: string;
   state?: string;
@@ -47,15 +47,24 @@ interface IdpFlags extends TargetFlags {
   schemaCheck: boolean;
 }
 
+/** Options of `idp console` beyond the job's (see idp-console.ts). */
+export interface ConsoleFlags {
+  port: string;
+  host: string;
+  consoleToken?: string;
+  write: boolean;
+  start?: boolean;
+}
+
 /** Lines of progress per cycle before the console only counts (the summary still lists failures). */
 const LIVE_LINES = 200;
 
-function addIdpTargetOptions(command: Command): Command {
+export function addIdpTargetOptions(command: Command): Command {
   return addTargetOptions(command, 'SCIM base URL of the app, e.g. http://127.0.0.1:8080/scim/v2 (env SCIM_BASE_URL)')
     .option('--dialect <dialect>', 'which IdP to be: entra, entra-compliant, okta, okta-aiw, okta-oig', 'entra');
 }
 
-function addJobOptions(command: Command): Command {
+export function addJobOptions(command: Command): Command {
   return command
     .requiredOption('--directory <file>', 'directory fixture (users, groups, assignments, scoping, mappings); see fixtures/directories/')
     .option('--state <file>', 'state file of what was provisioned (default .scimproof/idp/<directory>.<dialect>.<hash>.state.json)')
@@ -123,6 +132,29 @@ export function registerIdp(program: Command): void {
       process.exitCode = tasksCommand(flags);
     });
 
+  addJobOptions(addIdpTargetOptions(idp.command('console').description("the IdP's provisioning page on localhost: directory, start/stop, cycles, provision on demand, live logs, and an admin API")))
+    .option('--port <n>', 'port of the console (0 picks a free one)', '8090')
+    .option('--host <address>', 'address to listen on; anything but 127.0.0.1 needs the console token', '127.0.0.1')
+    .option('--console-token <token>', "the console's own token for its pages and admin API (default: none on 127.0.0.1, a random one elsewhere)")
+    .option('--no-write', 'keep directory changes made on the page in memory instead of writing them to the directory file')
+    .option('--interval <seconds>', 'seconds between cycles once provisioning is on (Entra: about 40 minutes)', '40')
+    .option('--start', 'turn provisioning on at once (default off, as a new Entra job: assign a test user first)')
+    .option('--fresh', 'forget the state file and start as a new provisioning job')
+    .option('--no-log', 'keep no log files (the Logs page then shows only entries from now on)')
+    .option('--no-html', 'write the JSONL log but no static HTML pages')
+    .option('--rate <n>', 'requests per second; default unpaced')
+    .option('--concurrency <n>', `objects in flight at once (default ${DEFAULT_CONCURRENCY})`)
+    .option('--escrow <schedule>', `when Entra retries a failed object: ${ESCROW_SCHEDULES.join(', ')} (default documented)`)
+    .option('--relink <mode>', 'managers and group members that come into scope later: on-restart (default) or at-once')
+    .option('--no-schema-check', "do not read the app's /Schemas to check the mapping targets")
+    .option('--quarantine-ratio <r>', `quarantine when more than this fraction of events fail (default ${DOCUMENTED_THRESHOLDS.ratio})`)
+    .option('--quarantine-min <n>', `failures needed before the ratio is evaluated (default ${DOCUMENTED_THRESHOLDS.minFailures})`)
+    .action(async (flags: IdpFlags & ConsoleFlags) => {
+      // The console (a web server, templates) loads only when asked for.
+      const { consoleCommand } = await import('./idp-console.ts');
+      process.exitCode = await consoleCommand(flags);
+    });
+
   addJobOptions(addIdpTargetOptions(idp.command('restart').description("Entra's Restart provisioning: the next cycle is an initial one (escrows, quarantine and watermark cleared)")))
     .option('--full', 'also break the links to app objects, so every user is matched again')
     .action(async (flags: IdpFlags & { full?: boolean }) => {
@@ -130,9 +162,9 @@ export function registerIdp(program: Command): void {
     });
 }
 
-type Target = TargetOptions & { dialect: DialectName };
+export type Target = TargetOptions & { dialect: DialectName };
 
-function target(flags: IdpFlags): Target {
+export function target(flags: IdpFlags): Target {
   const config = readConfig(flags.config);
   const t = resolveTarget(flags, config);
   if (!t.url) throw new UsageError('give the SCIM base URL of the app with --url (or SCIM_BASE_URL), e.g. --url http://127.0.0.1:8080/scim/v2 from `scimproof serve`');
@@ -145,13 +177,13 @@ function target(flags: IdpFlags): Target {
   return { url: t.url, auth: t.auth, headers: t.headers, timeoutMs: t.timeoutMs, insecure: t.insecure, secrets: t.secrets, dialect, ...(flags.rate !== undefined ? { rate: number(flags.rate, '--rate', 0.01, 10_000) } : {}) };
 }
 
-function number(text: string, name: string, min: number, max: number): number {
+export function number(text: string, name: string, min: number, max: number): number {
   const n = Number(text);
   if (!Number.isFinite(n) || n < min || n > max) throw new UsageError(`${name} must be a number between ${min} and ${max}, got "${text}"`);
   return n;
 }
 
-function thresholds(flags: IdpFlags): QuarantineThresholds {
+export function thresholds(flags: IdpFlags): QuarantineThresholds {
   return {
     ...DOCUMENTED_THRESHOLDS,
     ...(flags.quarantineRatio !== undefined ? { ratio: number(flags.quarantineRatio, '--quarantine-ratio', 0, 1) } : {}),
@@ -159,7 +191,7 @@ function thresholds(flags: IdpFlags): QuarantineThresholds {
   };
 }
 
-function behaviour(flags: IdpFlags): Partial<CycleBehaviour> {
+export function behaviour(flags: IdpFlags): Partial<CycleBehaviour> {
   const out: Partial<CycleBehaviour> = {};
   if (flags.escrow !== undefined) {
     if (!ESCROW_SCHEDULES.includes(flags.escrow as EscrowSchedule)) throw new UsageError(`--escrow must be one of ${ESCROW_SCHEDULES.join(', ')}, got "${flags.escrow}"`);
@@ -172,7 +204,7 @@ function behaviour(flags: IdpFlags): Partial<CycleBehaviour> {
   return out;
 }
 
-function load(file: string): Directory {
+export function load(file: string): Directory {
   try {
     return loadDirectory(file);
   } catch (error) {
@@ -181,7 +213,7 @@ function load(file: string): Directory {
   }
 }
 
-const statePathOf = (flags: IdpFlags, t: Target): string => flags.state ?? defaultStatePath(flags.directory!, t.dialect, t.url);
+export const statePathOf = (flags: IdpFlags, t: Target): string => flags.state ?? defaultStatePath(flags.directory!, t.dialect, t.url);
 
 /** Opens the job for a command: directory, state (refused for another dialect or target), clock, log. */
 function openEngine(flags: IdpFlags, t: Target, directory: Directory, options: { cycles: boolean; intervalSeconds?: number; signal?: AbortSignal }): IdpEngine {
@@ -223,7 +255,7 @@ function openEngine(flags: IdpFlags, t: Target, directory: Directory, options: {
  * does not advertise is one warning line (the cycle still runs, and the app's own answer shows in
  * the log: an app whose /Schemas is incomplete is not blamed for what it may well accept).
  */
-async function checkConfiguration(engine: IdpEngine, flags: IdpFlags): Promise<void> {
+export async function checkConfiguration(engine: IdpEngine, flags: IdpFlags): Promise<void> {
   if (flags.schemaCheck === false) return;
   const check = await engine.checkConfiguration();
   for (const problem of check.problems) process.stderr.write(`scimproof: warning: ${problem}\n`);

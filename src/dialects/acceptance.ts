@@ -123,7 +123,9 @@ export function impactOf(dialect: string, event: LifecycleEvent): string {
 
 /**
  * Core-suite checks an IdP relies on beyond its own replay pack (used by the IdP verdict). Core
- * checks whose refs name the IdP (`ENTRA-…`, `OKTA-…`) count too.
+ * checks whose refs name the IdP (`ENTRA-…`, `OKTA-…`) count too. Only checks that can block belong
+ * here: the externalId filter (a SHOULD; Entra matches by userName unless configured otherwise, and
+ * then its own lookups fail) and excludedAttributes on groups (ignoring it only slows Entra) are not.
  */
 export const CORE_CHECKS_RELIED_ON: Record<IdpFamily, string[]> = {
   entra: [
@@ -135,9 +137,7 @@ export const CORE_CHECKS_RELIED_ON: Record<IdpFamily, string[]> = {
     'users.delete.username-free',
     'filter.username-eq',
     'filter.miss-empty-list',
-    'filter.externalid-eq',
     'groups.create.status',
-    'groups.get.excluded-members',
     'errors.not-found.404',
     'auth.missing.401',
     'auth.wrong.401',

@@ -141,7 +141,7 @@ export async function runFuzzProperties(ctx: FuzzRunContext): Promise<FuzzOutcom
       if (!inShard()) continue;
       const checkId = `fuzz.${property.id}`;
       if (ctx.selected && !ctx.selected(checkId)) continue;
-      const base = { checkId, title: property.title, area: 'fuzz', suite: 'fuzz', level: 'MUST' as const, refs: property.refs };
+      const base = { checkId, baseId: checkId, title: property.title, area: 'fuzz', suite: 'fuzz', level: property.level ?? 'MUST', refs: property.refs };
       const missing = property.requires.filter((cap) => ctx.discovery.capabilities[cap] === false);
       if (missing.length > 0) {
         emit({ ...base, status: 'skip', reason: missing.map(describeCapability).join('; '), exchangeIds: [] });
@@ -193,7 +193,7 @@ export async function runFuzzProperties(ctx: FuzzRunContext): Promise<FuzzOutcom
       const message = `${reason}${verdict.flaky ? ' (the minimal case did not fail again when replayed; the exchanges shown are from its last failing run)' : ''}`;
       emit({
         ...base,
-        status: 'fail',
+        status: base.level === 'MUST' ? 'fail' : base.level === 'SHOULD' ? 'warn' : 'info',
         message,
         ...(failure?.expected !== undefined ? { expected: failure.expected } : {}),
         ...(failure?.actual !== undefined ? { actual: failure.actual } : {}),
@@ -284,7 +284,7 @@ const ACCEPTED_ID = 'fuzz.valid-input-accepted';
 
 /** One finding for every clean refusal of a schema-valid request, at SHOULD, with the server's own words. */
 function acceptedResult(refused: readonly ServerRefusal[], keep: (list: readonly Exchange[]) => string[]): CheckResult {
-  const base = { checkId: ACCEPTED_ID, title: 'Generated resources and PATCHes that the schema allows are accepted', area: 'fuzz', suite: 'fuzz', level: 'SHOULD' as const, refs: ['RFC7643-2.2', 'RFC7644-3.3', 'RFC7644-3.12'] };
+  const base = { checkId: ACCEPTED_ID, baseId: ACCEPTED_ID, title: 'Generated resources and PATCHes that the schema allows are accepted', area: 'fuzz', suite: 'fuzz', level: 'SHOULD' as const, refs: ['RFC7643-2.2', 'RFC7644-3.3', 'RFC7644-3.12'] };
   const details = [...new Set(refused.map((r) => r.detail))];
   return {
     ...base,

@@ -1,3 +1,4 @@
+import type { Level } from '../record/types.ts';
 // What a fuzz property is: an arbitrary of inputs and an async check of one input against the target.
 // The runner turns the pair into a fast-check property, runs it, shrinks failures and replays them.
 import type fc from 'fast-check';
@@ -21,6 +22,8 @@ export interface FuzzProperty<T = unknown> {
   tag: string;
   title: string;
   refs: string[];
+  /** The level of the sentence the property stands for (default MUST). */
+  level?: Level;
   /** Capabilities (discovery names) without which the property is skipped. */
   requires: string[];
   /** `replayPath` is set when replaying a command sequence (fast-check's commands need it back). */

@@ -73,6 +73,8 @@ export type EngineStatus = {
   escrowed: number;
   tasks: number;
   nextCycleAt?: string;
+  /** Seconds between scheduled cycles. */
+  intervalSeconds: number;
   now: string;
 };
 
@@ -145,6 +147,7 @@ export class IdpEngine extends EventEmitter<EngineEvents> {
       escrowed: escrow.filter((e) => !e.task).length,
       tasks: escrow.filter((e) => e.task).length,
       ...(this.nextAt ? { nextCycleAt: this.nextAt.toISOString() } : {}),
+      intervalSeconds: this.intervalSeconds,
       now: this.clock.now().toISOString(),
     };
   }
@@ -228,8 +231,20 @@ export class IdpEngine extends EventEmitter<EngineEvents> {
     this.emit('status', this.status());
   }
 
+  /** Seconds between scheduled cycles; a started job waiting for its next cycle is rescheduled from now. */
+  get intervalSeconds(): number {
+    return this.options.intervalSeconds ?? ENTRA_INTERVAL_SECONDS;
+  }
+
+  setIntervalSeconds(seconds: number): void {
+    if (!Number.isFinite(seconds) || seconds <= 0) throw new RangeError(`the interval must be a positive number of seconds, got ${seconds}`);
+    this.options.intervalSeconds = seconds;
+    if (this.running && !this.current) this.schedule();
+    this.emit('status', this.status());
+  }
+
   private intervalMs(): number {
-    return (this.options.intervalSeconds ?? ENTRA_INTERVAL_SECONDS) * 1000;
+    return this.intervalSeconds * 1000;
   }
 
   private schedule(): void {

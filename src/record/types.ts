@@ -68,9 +68,34 @@ export interface Exchange {
   curl: string;
 }
 
+/**
+ * Why a result is a consequence of something that went wrong earlier, so a report can list it
+ * under its root cause instead of as a finding of its own. Set on a skipped result (the check
+ * could not be judged because its precondition failed) and on a failed one whose failure follows
+ * from an earlier failure (a sibling check on the same response, or a refused request it reads
+ * back). `checkId` is the display id of the failing check when one judged the cause; `exchangeId`
+ * is the request that went wrong (refused, crashed, or never answered).
+ */
+export interface Cause {
+  checkId?: string;
+  exchangeId?: string;
+  /** One line: what went wrong upstream (`POST /Users answered HTTP 400`). */
+  summary: string;
+}
+
 export interface CheckResult {
-  /** Stable id, used by --only/--skip and JUnit testcase names. */
+  /**
+   * Stable display id, used by --only/--skip, baselines and JUnit testcase names:
+   * `baseId[variant][item]`, composed once by `displayId()` (src/record/display-id.ts) and never
+   * parsed back (read `baseId`, `variant` and `item` instead).
+   */
   checkId: string;
+  /** The check id as the suite names it (`entra.disable.applied`); absent in run.json files written before it existed. */
+  baseId?: string;
+  /** The IdP dialect variant the check ran for (`entra-compliant`). */
+  variant?: string;
+  /** The foreach item the check ran for (`name.familyName`). */
+  item?: string;
   title: string;
   area: string;
   suite: string;
@@ -78,6 +103,12 @@ export interface CheckResult {
   refs: SpecRef[];
   /** For IdP-driven checks: what the IdP does when this fails. */
   impact?: string;
+  /**
+   * Whether a result that is not a pass blocks the IdP verdict, decided by what the IdP does, not
+   * by the RFC level: true blocks on a warning too (the RFC says SHOULD, the IdP breaks), false
+   * never blocks (the RFC says MUST, the IdP does not care). Absent: a failure blocks.
+   */
+  blocksIdp?: boolean;
   status: CheckStatus;
   message?: string;
   /** Why the check was skipped (required when status is skip). */
@@ -97,6 +128,8 @@ export interface CheckResult {
   ms?: number;
   /** Set when a baseline waived this result: the status it had (fail or warn). */
   waivedStatus?: CheckStatus;
+  /** Set when this result follows from an earlier failure (see Cause). */
+  causedBy?: Cause;
 }
 
 export interface IdpVerdict {
@@ -104,6 +137,11 @@ export interface IdpVerdict {
   label: string;
   works: boolean;
   blocking: { checkId: string; title: string; impact?: string }[];
+  /**
+   * Check ids this verdict relies on that the run did not judge (left out by --only/--skip, or
+   * not run): when present, the verdict is partial and says so.
+   */
+  missing?: string[];
 }
 
 export interface RunMeta {

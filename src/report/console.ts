@@ -122,7 +122,8 @@ export function createConsoleReporter(options: ConsoleReporterOptions = {}): Con
       for (const v of idp) {
         const mark = v.works ? paint(32, '✓') : paint(31, '✗');
         const tail = v.works ? 'would work' : `would fail: ${blockingByFinding(v, findings) || 'see report'}`;
-        write(`  ${mark} ${v.label} — ${tail}\n`);
+        const partial = v.missing?.length ? ` (partial: ${v.missing.length} check${v.missing.length === 1 ? '' : 's'} it relies on did not run: ${v.missing.slice(0, 4).join(', ')}${v.missing.length > 4 ? ', …' : ''})` : '';
+        write(`  ${mark} ${v.label} — ${tail}${partial}\n`);
       }
       const leftovers = record.leftovers ?? [];
       if (leftovers.length > 0) {

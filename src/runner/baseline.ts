@@ -4,6 +4,7 @@
 // as stale, so a baseline can only shrink (the OpenID conformance suite's rule).
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { CheckResult } from '../record/types.ts';
+import { displayId } from '../record/display-id.ts';
 
 export interface Baseline {
   /** check id or `prefix.*` → why the failure is accepted for now. */
@@ -50,7 +51,9 @@ export function staleWaivers(results: readonly CheckResult[], baseline: Baseline
     const ran = results.filter((r) => matches(pattern, r.checkId) && r.status !== 'skip');
     if (ran.length === 0 || !ran.every((r) => r.status === 'pass')) continue;
     stale.push({
-      checkId: `baseline.stale[${pattern}]`,
+      checkId: displayId({ baseId: 'baseline.stale', item: pattern }),
+      baseId: 'baseline.stale',
+      item: pattern,
       title: `The baseline still waives ${pattern}, which now passes`,
       area: 'baseline',
       suite: 'baseline',

@@ -21,7 +21,9 @@ import { RateLimitBreaker, TimeoutBreaker } from './breaker.ts';
 import { CredentialWatch } from './credentials.ts';
 import { staleWaivers, waive, type Baseline } from './baseline.ts';
 import { auditResponses } from '../checks/audit.ts';
-import { computeIdpVerdicts } from './verdict.ts';
+import { computeIdpVerdicts, reliedOnCoreChecks } from './verdict.ts';
+import { familyOf } from '../dialects/acceptance.ts';
+import type { IdpFamily } from '../dialects/index.ts';
 import { applySeverity, type SeverityOverride } from '../suite/profiles.ts';
 import { runFuzzProperties, SUITE_FUZZ_RUNS, type FuzzBudget, type FuzzOutcome } from '../fuzz/run.ts';
 import type { ReplayKey } from '../fuzz/replay.ts';
@@ -139,6 +141,7 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
   let journal: CleanupJournal | undefined;
   let target = options.url ?? '(embedded reference server)';
   let fuzz: FuzzOutcome | undefined;
+  let coreSuites: LoadedSuite[] = [];
   const budget = new TimeBudget(options.maxTimeMs ?? DEFAULT_MAX_TIME_MS);
   const leftOut = new LeftOutLog();
   let loaded: LoadedSuite[] = [];
@@ -171,7 +174,7 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
     const left = cleaned ? leftovers : [...leftovers, ...(journal?.outstanding() ?? [])];
     const exchanges = [...(client ? client.exchanges : []), ...(fuzz?.exchanges ?? [])];
     const analysis = analyseRun({ meta: { target, prefix }, results, exchanges }, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-    const verdicts = error ? undefined : idpVerdictsOf(results).idpVerdicts;
+    const verdicts = error ? undefined : idpVerdictsOf(results, coreSuites).idpVerdicts;
     return {
       meta: {
         runId,
@@ -225,6 +228,13 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
     const catalogue = checkCatalogue(suites, { audits: options.suites.includes('core'), fuzz: options.suites.includes('fuzz') });
     // Programmatic phases (certify) name their checks only as they run, so then nothing is refused.
     if (!options.phases?.length) checkSelection(options.only ?? [], options.skip ?? [], options.suites, catalogue);
+    // An IdP verdict relies on core checks (authentication, the userName filter …): a run of the
+    // replay packs alone runs those too, so the verdict is not computed without its evidence.
+    coreSuites = suites.filter((s) => s.suite === 'core');
+    const families = idpFamiliesOf(suites);
+    const dependencies = families.length > 0 && coreSuites.length === 0 ? loadSuites(['core'], options.suitesDir) : [];
+    if (dependencies.length > 0) coreSuites = dependencies;
+    const reliedOn = new Set(families.flatMap((f) => reliedOnCoreChecks(f, dependencies)));
     if (!options.url) {
       embedded = await (options.embedded ?? startEmbedded)().catch((error: unknown) => {
         throw new EmbeddedServerError(`could not start the embedded reference server: ${error instanceof Error ? error.message : String(error)}`);
@@ -300,12 +310,18 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
       // Discovery's verdicts on a target the run cannot test (wrong URL, wrong token) are about the
       // caller's setup, not the server: not charged to it.
       if (runError) results.forEach((r, i) => (results[i] = r.status === 'pass' || r.status === 'skip' ? r : notJudged(r, runError!)));
-      if (!runError && !ctx.aborted() && (options.suites.includes('core') || options.suites.includes('fuzz'))) {
+      if (!runError && !ctx.aborted() && (options.suites.includes('core') || options.suites.includes('fuzz') || dependencies.length > 0)) {
         const scope = await probeScope(client, prefix, discovery);
         discovery.capabilities.scopedQueries = scope !== undefined;
         if (scope) runVars.scopeStrategy = scope;
       }
+      // Shards share one counter over every scenario they run, the relied-on core ones included, so
+      // each scenario runs in exactly one shard and the merged record holds all the evidence.
       const inShard = shardCounter(options.shard);
+      if (!runError && dependencies.length > 0) {
+        const onlyReliedOn: ScenarioContext = { ...ctx, selected: (id) => reliedOn.has(id) && select(id) };
+        for (const suite of dependencies) await runSuite(suite, onlyReliedOn, options.events, false, undefined, inShard);
+      }
       if (!runError) for (const suite of rest) await runSuite(suite, ctx, options.events, false, options.dialects, inShard);
       for (const phase of runError ? [] : (options.phases ?? [])) {
         if (ctx.aborted()) break;
@@ -420,9 +436,16 @@ function sectionsOf(sections: ReportSection[]): { sections?: ReportSection[] } {
   return sections.length > 0 ? { sections } : {};
 }
 
-function idpVerdictsOf(results: CheckResult[]): { idpVerdicts?: RunRecord['idpVerdicts'] } {
-  const verdicts = computeIdpVerdicts(results);
+function idpVerdictsOf(results: CheckResult[], coreSuites: readonly LoadedSuite[]): { idpVerdicts?: RunRecord['idpVerdicts'] } {
+  const verdicts = computeIdpVerdicts(results, coreSuites);
   return verdicts.length > 0 ? { idpVerdicts: verdicts } : {};
+}
+
+/** The IdP families whose replay scenarios are among the loaded suites. */
+function idpFamiliesOf(suites: readonly LoadedSuite[]): IdpFamily[] {
+  const families = new Set<IdpFamily>();
+  for (const suite of suites) for (const scenario of suite.scenarios) for (const dialect of scenario.dialects ?? []) families.add(familyOf(dialect));
+  return [...families];
 }
 
 export function summarize(results: CheckResult[]): Summary {

@@ -3,7 +3,8 @@
 // with the checks the step names. A check that throws is a harness error, never a server failure.
 import { createHash } from 'node:crypto';
 import type { Auth, OutgoingRequest, ScimClient } from '../http/client.ts';
-import type { CheckResult, Discovery, Exchange } from '../record/types.ts';
+import type { Cause, CheckResult, Discovery, Exchange } from '../record/types.ts';
+import { displayId } from '../record/display-id.ts';
 import { checkKind } from '../checks/registry.ts';
 import type { Verdict } from '../checks/types.ts';
 import type { Expectation, LoadedSuite, Scenario, Step } from '../suite/types.ts';
@@ -18,6 +19,7 @@ import { scopeFilter, type ScopeStrategy } from './scope-probe.ts';
 import { advertisedUser } from '../spec/advertised.ts';
 import { evidenceChain } from './chain.ts';
 import { clockTickMs } from './clock-tick.ts';
+import { asConsequence, causeFromResult, describeExchange, failedOutcome, failedWriteBefore, failureOf, withCause, type Judged, type StepRun } from './consequences.ts';
 
 export interface ScenarioContext {
   client: ScimClient;
@@ -42,7 +44,6 @@ interface StepInstance {
   step: Step;
   index: number;
   item?: unknown;
-  suffix: string;
 }
 
 /** Check kinds that, when they pass on an error answer, show the refusal was what the step wanted. */
@@ -54,54 +55,79 @@ const statusFor = (verdict: Verdict, level: Expectation['level']): CheckResult['
   return level === 'SHOULD' ? 'warn' : level === 'MAY' ? 'info' : 'fail';
 };
 
-/**
- * A GUID of the scenario's own (`{{scenario.uuid}}`), for values an IdP fills with an object id
- * (Entra's group externalId): unique per scenario and variant, so a server that derives ids from
- * it never gives two scenarios one resource; the same for the same seed.
- */
-function scenarioUuid(runUuid: string, tag: string): string {
-  const hex = createHash('sha256').update(`${runUuid}:${tag}`).digest('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${((parseInt(hex[16]!, 16) & 3) | 8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-}
+type Base = Omit<CheckResult, 'status' | 'exchangeIds'>;
+type Found = Cause & { result?: CheckResult };
 
 /** Runs the scenario and returns its variables (run variables plus everything captured). */
 export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx: ScenarioContext, variant?: string): Promise<Record<string, unknown>> {
   const scenario = suite.scenarios[scenarioIndex]!;
   const tag = `${String(ctx.runVars.prefix)}${scenario.id.replace(/[^a-z0-9]/gi, '')}${variant ? variant.replace(/[^a-z0-9]/gi, '') : ''}`;
+  // A random id of the scenario's own: an id one scenario makes a server take (a PUT naming another
+  // id) must not turn up as "an id that does not exist" in another.
+  const randomUuid = scenarioUuid(String(ctx.runVars.randomUuid), `${tag}:random`);
   const strategy = ctx.runVars.scopeStrategy as ScopeStrategy | undefined;
   // `{{scenario.scope}}`: a filter that selects this scenario's users (scope-probe.ts).
-  const vars: Record<string, unknown> = { ...ctx.runVars, scenario: { tag, uuid: scenarioUuid(String(ctx.runVars.randomUuid), tag), ...(strategy ? { scope: scopeFilter(strategy, tag) } : {}) }, ...(variant ? { dialect: variant } : {}) };
+  const vars: Record<string, unknown> = { ...ctx.runVars, randomUuid, scenario: { tag, uuid: scenarioUuid(String(ctx.runVars.randomUuid), tag), ...(strategy ? { scope: scopeFilter(strategy, tag) } : {}) }, ...(variant ? { dialect: variant } : {}) };
   const pointerBase = `${suite.file}#/scenarios/${scenarioIndex}`;
-  const instances = expand(scenario, vars, variant ? `[${variant}]` : '');
-  const selectedIds = instances.flatMap((i) => (i.step.expect ?? []).map((e) => e.id + i.suffix)).filter((id) => ctx.selected(id));
+  const instances = expand(scenario, vars);
+  const idOf = (e: Expectation, instance: StepInstance): string => displayId({ baseId: e.id, ...(variant ? { variant } : {}), ...(instance.item !== undefined ? { item: String(instance.item) } : {}) });
+  const selectedIds = instances.flatMap((i) => (i.step.expect ?? []).map((e) => idOf(e, i))).filter((id) => ctx.selected(id));
   // Discovery always runs: every later capability decision depends on it.
   if (suite.suite !== 'discovery' && selectedIds.length === 0 && instances.some((i) => (i.step.expect ?? []).length > 0)) return vars;
 
   const missing = (scenario.requires ?? []).filter((cap) => !ctx.discovery.capabilities[cap]);
-  let stopReason: string | undefined = missing.length > 0 ? missing.map(describeCapability).join('; ') : undefined;
+  let stop: { reason: string; cause?: Found } | undefined = missing.length > 0 ? { reason: missing.map(describeCapability).join('; ') } : undefined;
+  const runs: StepRun[] = [];
+  // Every expectation is judged, selected or not, so a cause is known even when --only hides it.
+  const judgedByBaseId = new Map<string, Judged[]>();
+  const resultsById = new Map<string, CheckResult>();
+  // Which step was to capture each variable, so a step that cannot be built can name the cause.
+  const capturedBy = new Map<string, StepRun>();
   // What this scenario sent so far: the evidence chains of its judgements are picked from it.
   const sent: Exchange[] = [];
   // Refusals a check of the step accepted (a probe that must get a 400): not part of any story.
   const expectedRefusals = new Set<string>();
 
   for (const instance of instances) {
-    const { step, suffix } = instance;
-    const expectations = (step.expect ?? []).filter((e) => ctx.selected(e.id + suffix));
+    const { step } = instance;
+    const expectations = step.expect ?? [];
     const stepVars = instance.item === undefined ? vars : { ...vars, item: instance.item };
-    const origin = { suite: suite.suite, scenario: scenario.id, step: step.name + suffix, pointer: `${pointerBase}/steps/${instance.index}` };
-    const base = (e: Expectation) => ({
-      checkId: e.id + suffix,
+    const stepName = `${step.name}${variant ? `[${variant}]` : ''}${instance.item !== undefined ? `[${String(instance.item)}]` : ''}`;
+    const origin = { suite: suite.suite, scenario: scenario.id, step: stepName, pointer: `${pointerBase}/steps/${instance.index}` };
+    const base = (e: Expectation): Base => ({
+      checkId: idOf(e, instance),
+      baseId: e.id,
+      ...(variant ? { variant } : {}),
+      ...(instance.item !== undefined ? { item: String(instance.item) } : {}),
       title: instance.item === undefined ? e.title : `${e.title} (${String(instance.item)})`,
       area: suite.area,
       suite: suite.suite,
       level: e.level ?? checkKind(e.check)!.defaultLevel,
       refs: e.refs ?? checkKind(e.check)!.defaultRefs,
       ...(e.impact ? { impact: e.impact } : {}),
+      ...(e.blocksIdp !== undefined ? { blocksIdp: e.blocksIdp } : {}),
       kind: e.check,
     });
-    if (ctx.aborted()) stopReason = ctx.stopReason?.() ?? 'the run was interrupted';
-    if (stopReason) {
-      for (const e of expectations) ctx.onResult({ ...base(e), status: 'skip', reason: stopReason, exchangeIds: [] });
+    const record = (run: StepRun): void => {
+      runs.push(run);
+      for (const j of run.judged) {
+        const baseId = j.result.baseId ?? j.result.checkId;
+        judgedByBaseId.set(baseId, [...(judgedByBaseId.get(baseId) ?? []), j]);
+        resultsById.set(j.result.checkId, j.result);
+        if (j.selected) ctx.onResult(j.result);
+      }
+    };
+    const skipAll = (reason: string, cause?: Found): void => {
+      record({
+        judged: expectations.map((e) => {
+          const result: CheckResult = { ...base(e), status: 'skip', reason, exchangeIds: [], ...(cause ? { causedBy: publicCause(cause, ctx) } : {}) };
+          return { result, selected: ctx.selected(result.checkId), judges: checkKind(e.check)!.judges };
+        }),
+      });
+    };
+    if (ctx.aborted()) stop = { reason: ctx.stopReason?.() ?? 'the run was interrupted' };
+    if (stop) {
+      skipAll(stop.reason, stop.cause);
       continue;
     }
     let request: OutgoingRequest;
@@ -112,14 +138,16 @@ export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx
       // instead of the resource) means the step cannot be sent: skipped, with the reason.
       if (!(error instanceof MissingVariable) && !(error instanceof DialectArgumentError)) throw error;
       const reason = `not sent: ${error.message}`;
-      for (const e of expectations) ctx.onResult({ ...base(e), status: 'skip', reason, exchangeIds: [] });
-      if (!step.continueOnFailure) stopReason = reason;
+      const source = error instanceof MissingVariable ? capturedBy.get(error.variable) : undefined;
+      const cause = source?.exchange ? (failureOf(source) ?? { exchangeId: source.exchange.id, summary: `${describeExchange(source.exchange)} without the value` }) : undefined;
+      skipAll(reason, cause);
+      if (!step.continueOnFailure) stop = { reason, ...(cause ? { cause } : {}) };
       continue;
     }
     // Like an IdP's attribute mapping, requests carry only attributes the server advertises.
     const fitted = fitRequest(request, advertisedUser(ctx.discovery));
     if ('skip' in fitted) {
-      for (const e of expectations) ctx.onResult({ ...base(e), status: 'skip', reason: fitted.skip, exchangeIds: [] });
+      skipAll(fitted.skip);
       continue;
     }
     if (fitted.leftOut.length > 0) ctx.onLeftOut?.(origin, fitted.leftOut);
@@ -127,33 +155,96 @@ export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx
     const exchange = await ctx.client.send(ctx.signal ? { ...fitted.request, signal: ctx.signal } : fitted.request);
     if (exchange.transportError?.code === 'aborted' && ctx.aborted()) {
       // The run stopped while this request was in flight: nothing to judge, and nothing after it.
-      stopReason = ctx.stopReason?.() ?? 'the run was interrupted';
+      const reason = ctx.stopReason?.() ?? 'the run was interrupted';
+      stop = { reason };
       const waitedFor = `${exchange.request.method} ${request.path.split('?')[0]}`;
-      for (const e of expectations) ctx.onResult({ ...base(e), status: 'skip', reason: `${stopReason} (while waiting for the answer to ${waitedFor}, ${exchange.id})`, exchangeIds: [exchange.id] });
+      record({
+        judged: expectations.map((e) => {
+          const result: CheckResult = { ...base(e), status: 'skip', reason: `${reason} (while waiting for the answer to ${waitedFor}, ${exchange.id})`, exchangeIds: [exchange.id] };
+          return { result, selected: ctx.selected(result.checkId), judges: checkKind(e.check)!.judges };
+        }),
+      });
       continue;
     }
     const chain = evidenceChain(exchange, sent, String(ctx.runVars.prefix ?? ''), (x) => expectedRefusals.has(x.id)).map((x) => x.id);
     sent.push(exchange);
     const captureProblem = capture(step, exchange, vars);
+    const run: StepRun = { exchange, judged: [] };
+    for (const name of Object.keys(step.capture ?? {})) capturedBy.set(name, run);
     for (const e of expectations) {
       const result = judge(e, base(e), exchange, chain, stepVars, ctx);
       if (result.status === 'pass' && REFUSAL_KINDS.has(e.check)) expectedRefusals.add(exchange.id);
-      ctx.onResult(result);
+      run.judged.push({ result, selected: ctx.selected(result.checkId), judges: checkKind(e.check)!.judges });
     }
-    if (captureProblem && !step.continueOnFailure) stopReason = `step "${step.name}" did not yield ${captureProblem}`;
+    applyCauses(run, runs, expectations, judgedByBaseId, resultsById, ctx);
+    record(run);
+    if (captureProblem && !step.continueOnFailure) {
+      // The step's own failing check says best why the value is missing (a 201 with an empty body).
+      const cause = failureOf(run) ?? failingCheckOf(run, captureProblem) ?? { exchangeId: exchange.id, summary: `${describeExchange(exchange)} without ${captureProblem}` };
+      stop = { reason: `step "${step.name}" did not yield ${captureProblem}`, cause };
+    }
   }
   return vars;
 }
 
-function expand(scenario: Scenario, vars: Record<string, unknown>, variantSuffix: string): StepInstance[] {
+/** The first check of the step that failed and is reported, as the cause of what the step did not yield. */
+function failingCheckOf(run: StepRun, missing: string): Found | undefined {
+  const failed = run.judged.find((j) => j.selected && (j.result.status === 'fail' || j.result.status === 'warn'));
+  if (!failed || !run.exchange) return undefined;
+  return { checkId: failed.result.checkId, result: failed.result, exchangeId: run.exchange.id, summary: `${describeExchange(run.exchange)} without ${missing}: ${failed.result.message ?? failed.result.title}` };
+}
+
+/** The cause as a result carries it: it names a check only when the report shows that check. */
+function publicCause(cause: Found, ctx: ScenarioContext): Cause {
+  const { result: _result, checkId, ...rest } = cause;
+  return checkId !== undefined && ctx.selected(checkId) ? { checkId, ...rest } : rest;
+}
+
+/** Rewrites the step's results that follow from an earlier failure (see consequences.ts). */
+function applyCauses(run: StepRun, earlier: readonly StepRun[], expectations: Expectation[], judgedByBaseId: ReadonlyMap<string, Judged[]>, resultsById: ReadonlyMap<string, CheckResult>, ctx: ScenarioContext): void {
+  const exchange = run.exchange!;
+  const sibling = failedOutcome(run.judged, exchange);
+  const upstream = failedWriteBefore(earlier, exchange);
+  run.judged.forEach((j, i) => {
+    const e = expectations[i]!;
+    const needs = e.precondition === undefined ? [] : [e.precondition].flat();
+    const unmet = needs.flatMap((id) => judgedByBaseId.get(id) ?? []).find((p) => p.result.status !== 'pass');
+    if (unmet) {
+      j.result = asConsequence(j.result, reportable(causeFromResult(unmet.result, resultsById), ctx), false);
+      return;
+    }
+    if (j.judges !== 'content') return;
+    // Judged on its own answer (an error where the data should be), a sibling keeps its verdict.
+    if (sibling?.checkId !== undefined) j.result = withCause(j.result, sibling);
+    else if (upstream) j.result = asConsequence(j.result, upstream, true);
+  });
+}
+
+/** A cause may make a check a skipped consequence only when the report shows the causing check. */
+function reportable(cause: Found, ctx: ScenarioContext): Found {
+  return cause.checkId !== undefined && ctx.selected(cause.checkId) ? cause : publicCause(cause, ctx);
+}
+
+/**
+ * A GUID of the scenario's own (`{{scenario.uuid}}`), for values an IdP fills with an object id
+ * (Entra's group externalId): unique per scenario and variant, so a server that derives ids from
+ * it never gives two scenarios one resource; the same for the same seed. `{{randomUuid}}` is one
+ * too: an id one scenario makes a server take must not be "an id that does not exist" in another.
+ */
+function scenarioUuid(runUuid: string, tag: string): string {
+  const hex = createHash('sha256').update(`${runUuid}:${tag}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${((parseInt(hex[16]!, 16) & 3) | 8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+function expand(scenario: Scenario, vars: Record<string, unknown>): StepInstance[] {
   const out: StepInstance[] = [];
   scenario.steps.forEach((step, index) => {
     if (!step.foreach) {
-      out.push({ step, index, suffix: variantSuffix });
+      out.push({ step, index });
       return;
     }
     const items = vars[step.foreach];
-    for (const item of Array.isArray(items) ? items : []) out.push({ step, index, item, suffix: `${variantSuffix}[${String(item)}]` });
+    for (const item of Array.isArray(items) ? items : []) out.push({ step, index, item });
   });
   return out;
 }
@@ -210,7 +301,7 @@ async function waitForTick(template: string, vars: Record<string, unknown>): Pro
   await new Promise((resolve) => setTimeout(resolve, clockTickMs(stamp) + 1));
 }
 
-function judge(e: Expectation, base: Omit<CheckResult, 'status' | 'exchangeIds'>, exchange: Exchange, exchangeIds: string[], vars: Record<string, unknown>, ctx: ScenarioContext): CheckResult {
+function judge(e: Expectation, base: Base, exchange: Exchange, exchangeIds: string[], vars: Record<string, unknown>, ctx: ScenarioContext): CheckResult {
   const kind = checkKind(e.check)!;
   let params: Record<string, unknown>;
   try {

@@ -194,3 +194,5 @@ const resourceType: JsonSchema = {
 export const JSON_SCHEMAS = { User: user, Group: group, ListResponse: listResponse, Error: error, ServiceProviderConfig: serviceProviderConfig, Schema: schemaResource, ResourceType: resourceType } as const;
 
 export type SchemaName = keyof typeof JSON_SCHEMAS;
+
+export const SCHEMA_NAMES = Object.keys(JSON_SCHEMAS) as SchemaName[];

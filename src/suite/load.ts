@@ -2,8 +2,9 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
-import { checkKind } from '../checks/registry.ts';
+import { CHECK_KINDS } from '../checks/registry.ts';
 import { getDialect, hasRequest } from '../dialects/index.ts';
+import { getPointer } from '../util/pointer.ts';
 import type { LoadedSuite, SuiteFile } from './types.ts';
 import { lazy } from '../util/lazy.ts';
 
@@ -26,12 +27,34 @@ const display = (file: string): string => {
   return rel.startsWith('..') ? file : rel;
 };
 
-function describe(error: ErrorObject): string {
+function describe(error: ErrorObject, data: unknown): string {
+  const at = error.instancePath;
   if (error.keyword === 'required') return `missing "${String(error.params.missingProperty)}"`;
   if (error.keyword === 'additionalProperties') return `unknown property "${String(error.params.additionalProperty)}"`;
+  if (error.keyword === 'enum' && /\/expect\/\d+\/check$/.test(at)) return `unknown check kind ${JSON.stringify(getPointer(data, at))} (known: ${[...CHECK_KINDS.keys()].join(', ')})`;
   if (error.keyword === 'enum') return `must be one of ${JSON.stringify(error.params.allowedValues)}`;
+  if (error.keyword === 'const') return `must be ${JSON.stringify(error.params.allowedValue)}`;
+  if (error.keyword === 'minProperties' && /\/assert(\/\d+)?$/.test(at)) return 'asserts nothing: name what to check besides "pointer" (equals, exists, contains …)';
+  if (error.keyword === 'minProperties' && /\/with$/.test(at)) return 'names nothing to check: give at least one parameter';
+  if (error.keyword === 'dependentRequired') return `"${String(error.params.property)}" needs "${String(error.params.missingProperty)}" too`;
   return error.message ?? error.keyword;
 }
+
+/**
+ * The error to report. Where a value may take several forms (one assertion or a list; a number or
+ * a {{template}}), ajv reports each form's failure; the deepest one names the real problem.
+ */
+function firstError(errors: ErrorObject[] | null | undefined): { error: ErrorObject; orTemplate: boolean } | undefined {
+  const real = (errors ?? []).filter((e) => e.keyword !== 'if' && e.keyword !== 'anyOf');
+  if (real.length === 0) return errors?.[0] ? { error: errors[0], orTemplate: false } : undefined;
+  const isTemplate = (e: ErrorObject): boolean => e.schemaPath.startsWith('#/$defs/template');
+  const depth = (e: ErrorObject): number => e.instancePath.split('/').length;
+  const deepest = Math.max(...real.map(depth));
+  const candidates = real.filter((e) => depth(e) === deepest);
+  const error = candidates.find((e) => !isTemplate(e)) ?? candidates[0]!;
+  return { error, orTemplate: candidates.some(isTemplate) && !isTemplate(error) };
+}
+
 
 /** Suites read before, by absolute path; a file that changed (mtime or size) is read again. */
 const cache = new Map<string, { mtimeMs: number; size: number; name: string; suite: LoadedSuite }>();
@@ -80,16 +103,23 @@ function readSuiteFile(file: string, name: string): LoadedSuite {
   }
   const validate = suiteValidator();
   if (!validate(data)) {
-    const first = validate.errors?.[0];
-    throw new SuiteError(name, first?.instancePath ?? '', first ? describe(first) : 'invalid suite');
+    const first = firstError(validate.errors);
+    if (!first) throw new SuiteError(name, '', 'invalid suite');
+    throw new SuiteError(name, first.error.instancePath, `${describe(first.error, data)}${first.orTemplate ? ' (or a {{template}})' : ''}`);
   }
-  data.scenarios.forEach((scenario, s) =>
-    scenario.steps.forEach((step, t) =>
+  data.scenarios.forEach((scenario, s) => {
+    const earlier = new Set<string>();
+    scenario.steps.forEach((step, t) => {
       (step.expect ?? []).forEach((expectation, e) => {
-        if (!checkKind(expectation.check)) throw new SuiteError(name, `/scenarios/${s}/steps/${t}/expect/${e}/check`, `unknown check kind "${expectation.check}"`);
-      }),
-    ),
-  );
+        const needs = expectation.precondition === undefined ? [] : [expectation.precondition].flat();
+        for (const [i, id] of needs.entries()) {
+          const at = `/scenarios/${s}/steps/${t}/expect/${e}/precondition${Array.isArray(expectation.precondition) ? `/${i}` : ''}`;
+          if (!earlier.has(id)) throw new SuiteError(name, at, `"${id}" is not a check of an earlier step of this scenario`);
+        }
+      });
+      for (const expectation of step.expect ?? []) earlier.add(expectation.id);
+    });
+  });
   data.scenarios.forEach((scenario, s) =>
     scenario.steps.forEach((step, t) => {
       const { dialect, request } = step.send;

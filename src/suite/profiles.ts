@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { CheckResult, Level } from '../record/types.ts';
+import { baseIdOf } from '../record/display-id.ts';
 
 export interface SeverityOverride {
   /** A check id, or a prefix ending in `*` (`entra.group.*`); variant and item suffixes are ignored. */
@@ -74,8 +75,6 @@ export function getProfile(name: string, file?: string): Profile {
   return profile;
 }
 
-/** `users.required.rejected[entra][name.givenName]` → `users.required.rejected`. */
-export const baseCheckId = (checkId: string): string => checkId.replace(/(\[[^\]]*\])+$/, '');
 
 function matches(pattern: string, id: string): boolean {
   return pattern.endsWith('*') ? id.startsWith(pattern.slice(0, -1)) : id === pattern;
@@ -83,7 +82,7 @@ function matches(pattern: string, id: string): boolean {
 
 /** Re-levels a result by the first override that matches it; the reason joins the message. */
 export function applySeverity(result: CheckResult, overrides: SeverityOverride[]): CheckResult {
-  const override = overrides.find((o) => matches(o.check, baseCheckId(result.checkId)));
+  const override = overrides.find((o) => matches(o.check, baseIdOf(result)));
   if (!override || override.level === result.level) return override ? { ...result, message: joinReason(result.message, override.reason, result.status) } : result;
   const judged = ['fail', 'warn', 'info'].includes(result.status);
   const status = judged ? (override.level === 'MUST' ? 'fail' : override.level === 'SHOULD' ? 'warn' : 'info') : result.status;

@@ -34,6 +34,13 @@ export interface Expectation {
   refs?: SpecRef[];
   /** What the IdP does when this fails ("Entra quarantines the job"). */
   impact?: string;
+  /** Whether this check blocks the IdP verdict whatever its level (see CheckResult.blocksIdp). */
+  blocksIdp?: boolean;
+  /**
+   * Check ids of earlier steps of the scenario that set up what this check judges (the attribute
+   * it expects to be gone was there): when one did not pass, this check is skipped with that cause.
+   */
+  precondition?: string | string[];
 }
 
 export interface Step {

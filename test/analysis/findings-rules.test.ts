@@ -127,8 +127,8 @@ describe('what makes a failure a consequence', () => {
       [exchange('x1', 'POST', '/Users', 201, user('u1')), exchange('x2', 'GET', '/Users/u1', 200, user('u1'))],
       [
         result('create.echo', 'body', 'fail', ['x1'], { message: 'userName differs' }),
-        { ...result('read.same', 'body', 'fail', ['x2'], { message: 'differs' }), causedBy: 'create.echo' } as CheckResult,
-        { ...result('read.more', 'body', 'skip', [], { reason: 'its precondition create.echo failed' }), causedBy: 'create.echo' } as CheckResult,
+        { ...result('read.same', 'body', 'fail', ['x2'], { message: 'differs' }), causedBy: { checkId: 'create.echo', exchangeId: 'x1', summary: 'POST /Users answered HTTP 201: userName differs' } } as CheckResult,
+        { ...result('read.more', 'body', 'skip', [], { reason: 'its precondition create.echo failed' }), causedBy: { checkId: 'create.echo', summary: 'userName differs' } } as CheckResult,
       ],
     ));
     expect(shape(findings)).toEqual(['check: create.echo | read.same']);

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadSuiteFile, SuiteError } from '../../src/suite/load.ts';
-import { computeIdpVerdicts, variantOf } from '../../src/runner/verdict.ts';
+import { computeIdpVerdicts } from '../../src/runner/verdict.ts';
+import { displayId } from '../../src/record/display-id.ts';
 import type { CheckResult } from '../../src/record/types.ts';
 
 function suiteWith(scenario: Record<string, unknown>): string {
@@ -30,21 +31,25 @@ describe('dialect steps at load time', () => {
   });
 });
 
-const result = (checkId: string, status: CheckResult['status'], refs: string[] = []): CheckResult => ({ checkId, title: checkId, area: 'a', suite: 's', level: 'MUST', refs, status, exchangeIds: [] });
+const result = (baseId: string, status: CheckResult['status'], refs: string[] = [], variant?: string, extra: Partial<CheckResult> = {}): CheckResult => {
+  const checkId = displayId({ baseId, ...(variant ? { variant } : {}) });
+  return { checkId, baseId, ...(variant ? { variant } : {}), title: checkId, area: 'a', suite: 's', level: 'MUST', refs, status, exchangeIds: [], ...extra };
+};
 
 describe('IdP verdicts', () => {
-  it('finds the variant in a check id, item suffixes included', () => {
-    expect(variantOf('entra.required.rejected[entra-compliant][name.givenName]')).toBe('entra-compliant');
-    expect(variantOf('users.required.rejected[name.givenName]')).toBeUndefined();
+  it('composes the display id from the base id, the variant and the item, in that order', () => {
+    expect(displayId({ baseId: 'entra.required.rejected', variant: 'entra-compliant', item: 'name.givenName' })).toBe('entra.required.rejected[entra-compliant][name.givenName]');
+    expect(displayId({ baseId: 'users.required.rejected', item: 'name.givenName' })).toBe('users.required.rejected[name.givenName]');
+    expect(displayId({ baseId: 'filter.sw' })).toBe('filter.sw');
   });
   it('blocks a variant on its own MUST failures and on core checks its IdP relies on', () => {
     const verdicts = computeIdpVerdicts([
-      result('entra.disable.status[entra]', 'fail'),
-      result('entra.disable.status[entra-compliant]', 'pass'),
-      result('okta.user.create.status[okta]', 'pass'),
+      result('entra.disable.status', 'fail', [], 'entra'),
+      result('entra.disable.status', 'pass', [], 'entra-compliant'),
+      result('okta.user.create.status', 'pass', [], 'okta'),
       result('users.password.create-accepted', 'fail', ['OKTA-2.4']),
       result('filter.sw', 'fail'),
-      result('entra.paging.first-page[entra]', 'warn'),
+      result('entra.paging.first-page', 'warn', [], 'entra'),
     ]);
     expect(verdicts.map((v) => [v.dialect, v.works, v.blocking.map((b) => b.checkId)])).toEqual([
       ['entra', false, ['entra.disable.status[entra]']],
@@ -53,8 +58,20 @@ describe('IdP verdicts', () => {
     ]);
   });
   it('does not call a variant working when none of its checks could be judged', () => {
-    const [v] = computeIdpVerdicts([{ ...result('entra.create.status[entra]', 'skip'), reason: 'the server lists no User resource type' }]);
+    const [v] = computeIdpVerdicts([result('entra.create.status', 'skip', [], 'entra', { reason: 'the server lists no User resource type' })]);
     expect(v).toMatchObject({ dialect: 'entra', works: false });
     expect(v!.blocking[0]!.title).toMatch(/could be judged: the server lists no User/);
+  });
+  it('lets the IdP decide, not the level: a SHOULD the IdP breaks on blocks, a MUST it ignores does not', () => {
+    const [entra] = computeIdpVerdicts([
+      result('entra.create.status', 'pass', [], 'entra'),
+      result('entra.paging.first-page', 'warn', [], 'entra', { level: 'SHOULD', blocksIdp: true }),
+      result('entra.duplicate.uniqueness', 'fail', [], 'entra', { blocksIdp: false }),
+    ]);
+    expect(entra!.blocking.map((b) => b.checkId)).toEqual(['entra.paging.first-page[entra]']);
+  });
+  it('blocks on a waived failure: the baseline accepts it for CI, it does not fix it', () => {
+    const [entra] = computeIdpVerdicts([result('entra.create.status', 'info', [], 'entra', { waivedStatus: 'fail' }), result('entra.get.status', 'pass', [], 'entra')]);
+    expect(entra!.works).toBe(false);
   });
 });

@@ -42,6 +42,28 @@ describe('replay packs against the reference server', () => {
   });
 });
 
+describe('verdicts and their evidence (issue 9, item 12)', () => {
+  it('a packs-only run also runs the core checks the verdicts rely on, and only those', async () => {
+    const record = await runPacks(server.url, server.token, { suites: ['entra'] });
+    const core = record.results.filter((r) => r.suite === 'core').map((r) => r.checkId);
+    expect(core).toEqual(expect.arrayContaining(['auth.missing.401', 'auth.wrong.401', 'filter.username-eq', 'users.create.status']));
+    expect(core).not.toContain('filter.sw');
+    expect(record.idpVerdicts!.every((v) => v.works && v.missing === undefined)).toBe(true);
+  });
+
+  it('a verdict whose relied-on checks were left out is partial and names them', async () => {
+    const record = await runPacks(server.url, server.token, { suites: ['entra'], only: ['entra.*'] });
+    const [entra] = record.idpVerdicts!;
+    expect(entra!.missing).toEqual(expect.arrayContaining(['auth.missing.401', 'auth.wrong.401', 'filter.username-eq']));
+  });
+
+  it('pack results carry their variant and foreach item; the display id is composed from them', async () => {
+    const record = await runPacks(server.url, server.token, { only: ['entra.required', 'okta.spec.1'] });
+    expect(record.results.find((r) => r.checkId === 'entra.required.rejected[entra-compliant][userName]')).toMatchObject({ baseId: 'entra.required.rejected', variant: 'entra-compliant', item: 'userName' });
+    expect(record.results.find((r) => r.checkId === 'okta.spec.1.list[okta]')).toMatchObject({ baseId: 'okta.spec.1.list', variant: 'okta' });
+  });
+});
+
 describe('profiles', () => {
   it('pingboard against a server that accepts nameless users: the report says so, and no IdP works', async () => {
     const { getProfile } = await import('../../src/suite/profiles.ts');

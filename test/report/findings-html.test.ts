@@ -1,5 +1,5 @@
 // The HTML of a failing run, read for its structure (not its pixels): findings first, each listing
-// every check it explains with consequences saying why; one card per failing check; a card shows
+// every check it explains, with why the checks that relied on a failed one were not judged; one card per failing check; a card shows
 // the chain that led to the failure and a script that recreates it; IdP verdicts point at
 // findings; latency per endpoint is there.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,10 +26,6 @@ const between = (start: string, end: string): string => {
   expect(from, start).toBeGreaterThan(0);
   return html.slice(from, html.indexOf(end, from));
 };
-const cardOf = (checkId: string): string => {
-  const index = record.results.findIndex((r) => r.checkId === checkId);
-  return between(`id="card-${index + 1}"`, '</article>');
-};
 const count = (text: string, needle: string): number => text.split(needle).length - 1;
 
 describe('the findings of a failing run in HTML', () => {
@@ -43,12 +39,12 @@ describe('the findings of a failing run in HTML', () => {
     }
   });
 
-  it('say why each consequence failed', () => {
-    const finding = record.findings!.find((f) => f.consequences.some((m) => m.checkId === 'entra.disable.applied[entra]'))!;
+  it('say why each check that relied on a failed one was not judged', () => {
+    const finding = record.findings!.find((f) => f.skipped.some((m) => m.checkId === 'entra.disable.applied[entra]'))!;
+    expect(finding.symptoms.map((m) => m.checkId)).toContain('entra.disable.status[entra]');
     const article = between(`id="finding-${finding.id}"`, '</table>');
-    const row = between('<tr class="member-consequence"><td><span class="role role-consequence">Consequence</span></td><td><span class="badge s-fail">Fail</span></td><td class="break"><a href="#card-', '</tr>');
-    expect(article).toContain(row);
-    expect(article).toMatch(/follows from entra\.disable\.status\[entra\]: the PATCH \/Users\/\{id\} sent before it/);
+    expect(count(article, '<tr class="member-skipped">')).toBe(finding.skipped.length);
+    expect(article).toMatch(/not judged: entra\.disable\.status\[entra\] did not pass first/);
   });
 
   it('give every failing or warning check exactly one card', () => {
@@ -57,16 +53,26 @@ describe('the findings of a failing run in HTML', () => {
     });
   });
 
-  it('show a read-back with the chain that led to it and a script that recreates it, not a stale curl line', () => {
-    const card = cardOf('entra.disable.applied[entra]');
-    expect(card).toContain('<span class="because-label">Consequence</span>');
-    const steps = [...card.slice(card.indexOf('<ol class="chain">'), card.indexOf('</ol>')).matchAll(/<li[^>]*><span class="method">(\w+)<\/span>/g)].map((m) => m[1]);
-    expect(steps[0]).toBe('POST');
-    expect(steps.slice(-2)).toEqual(['PATCH', 'GET']);
-    expect(card).toContain('<pre class="curl-line script">#!/usr/bin/env bash');
-    expect(card).toContain('Authorization: Bearer $SCIM_TOKEN');
-    expect(card).not.toContain(server.token);
-    expect(card).not.toContain('<pre class="curl-line">curl');
+  it('show a read-back with the chain that led to it and a script that recreates it, not a stale curl line', async () => {
+    const ignoring = await startFaultyServer('patch-replace-with-path-ignored');
+    try {
+      const readBack = await runConformance({ url: ignoring.url, auth: { kind: 'bearer', token: ignoring.token }, suites: ['entra'], only: ['entra.disable*'], seed: 4 });
+      const index = readBack.results.findIndex((r) => r.checkId === 'entra.disable.applied[entra-compliant]');
+      expect(readBack.results[index]!.status).toBe('fail');
+      const page = renderHtml(readBack);
+      const from = page.indexOf(`id="card-${index + 1}"`);
+      expect(from).toBeGreaterThan(0);
+      const card = page.slice(from, page.indexOf('</article>', from));
+      const steps = [...card.slice(card.indexOf('<ol class="chain">'), card.indexOf('</ol>')).matchAll(/<li[^>]*><span class="method">(\w+)<\/span>/g)].map((m) => m[1]);
+      expect(steps[0]).toBe('POST');
+      expect(steps.slice(-2)).toEqual(['PATCH', 'GET']);
+      expect(card).toContain('<pre class="curl-line script">#!/usr/bin/env bash');
+      expect(card).toContain('Authorization: Bearer $SCIM_TOKEN');
+      expect(card).not.toContain(ignoring.token);
+      expect(card).not.toContain('<pre class="curl-line">curl');
+    } finally {
+      await ignoring.close();
+    }
   });
 
   it('group IdP verdicts by finding, and show latency per endpoint', () => {

@@ -1,6 +1,7 @@
 // meta.lastModified advances on PUT and on PATCH (RFC 7643 §3.1): the checks pass against two
 // independent correct servers (the reference server and SCIMMY) and fail, for that reason and no
-// other, against a server whose lastModified never moves.
+// other, against a server whose lastModified never moves; a change the server ignored is not
+// blamed on the timestamp.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runConformance } from '../../src/runner/run.ts';
 import { clockTickMs } from '../../src/runner/clock-tick.ts';
@@ -39,6 +40,18 @@ describe('meta.lastModified advances on PUT and PATCH', () => {
       expect(result.status, result.checkId).toBe('fail');
       expect(result.message).toMatch(/^\/meta\/lastModified is still .+ after the (PUT|PATCH): it did not advance/);
       expect(result.refs).toEqual(['RFC7643-3.1']);
+    }
+  });
+
+  it('does not blame the timestamp when the change itself did not take (the PATCH checks report that)', async () => {
+    const ignoring = await startFaultyServer('patch-replace-with-path-ignored');
+    try {
+      const [put, patch] = await lastModifiedResults(ignoring.url, ignoring.token);
+      expect(put!.status).toBe('pass');
+      expect(patch!.status).toBe('skip');
+      expect(patch!.reason).toMatch(/the PATCH did not take \(\/active reads true, not false\)/);
+    } finally {
+      await ignoring.close();
     }
   });
 

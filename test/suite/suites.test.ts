@@ -1,10 +1,11 @@
 // The built-in suites are data a vendor reads: they must load, every check must cite what it
 // stands for, and a malformed file must be reported as file#/pointer: message.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkKind } from '../../src/checks/registry.ts';
+import { CHECK_KINDS, checkKind } from '../../src/checks/registry.ts';
+import { composeSuiteSchema } from '../../src/suite/compose-schema.ts';
 import { runConformance } from '../../src/runner/run.ts';
 import { listBuiltins, loadSuites, SuiteError } from '../../src/suite/load.ts';
 import { startServer } from '../../src/server/index.ts';
@@ -36,10 +37,22 @@ describe('malformed suite files', () => {
     writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content));
     return file;
   };
+  const expecting = (expectation: Record<string, unknown>) => ({ suite: 'x', area: 'a', scenarios: [{ id: 's', title: 'S', steps: [{ name: 'n', send: { method: 'GET', path: '/Users' }, expect: [{ id: 'x.y', title: 'T', ...expectation }] }] }] });
   const cases: [string, unknown, RegExp][] = [
+    // The examples of issue 9: a typo made a check that could never fail.
+    ['a misspelt list parameter', expecting({ check: 'list', with: { totl: 999 } }), /mine\.json#\/scenarios\/0\/steps\/0\/expect\/0\/with: unknown property "totl"/],
+    ['a misspelt body assertion', expecting({ check: 'body', with: { assert: [{ pointer: '/totalResults', equal: 999 }] } }), /mine\.json#\/scenarios\/0\/steps\/0\/expect\/0\/with\/assert\/0: unknown property "equal"/],
+    ['"equal" in a status check', expecting({ check: 'status', with: { equal: 200 } }), /#\/scenarios\/0\/steps\/0\/expect\/0\/with: unknown property "equal"/],
+    ['a status check with nothing to compare', expecting({ check: 'status' }), /#\/scenarios\/0\/steps\/0\/expect\/0: missing "with"/],
+    ['a parameter of the wrong type', expecting({ check: 'list', with: { total: 'five' } }), /expect\/0\/with\/total: must be integer \(or a \{\{template\}\}\)/],
+    ['an assertion that asserts nothing', expecting({ check: 'body', with: { assert: { pointer: '/id' } } }), /with\/assert: asserts nothing/],
+    ['where without atMost', expecting({ check: 'body', with: { assert: { pointer: '/members', where: { value: 'a' } } } }), /with\/assert: "where" needs "atMost" too/],
+    ['an unknown scimType', expecting({ check: 'error', with: { status: 400, scimType: 'invalidFiltr' } }), /with\/scimType: must be one of/],
+    ['parameters for a kind that takes none', expecting({ check: 'no-server-error', with: { status: 400 } }), /with: unknown property "status"/],
+    ['a precondition that is not an earlier check', expecting({ check: 'status', with: { equals: 200 }, precondition: 'x.later' }), /expect\/0\/precondition: "x\.later" is not a check of an earlier step/],
     ['invalid JSON', '{"suite": ', /mine\.json#: not valid JSON/],
     ['a missing field', { suite: 'x', area: 'a' }, /mine\.json#: missing "scenarios"/],
-    ['an unknown check kind', { suite: 'x', area: 'a', scenarios: [{ id: 's', title: 'S', steps: [{ name: 'n', send: { method: 'GET', path: '/Users' }, expect: [{ id: 'x.y', title: 'T', check: 'nope' }] }] }] }, /mine\.json#\/scenarios\/0\/steps\/0\/expect\/0\/check: unknown check kind "nope"/],
+    ['an unknown check kind', expecting({ check: 'nope' }), /mine\.json#\/scenarios\/0\/steps\/0\/expect\/0\/check: unknown check kind "nope" \(known: /],
     ['an unknown property', { suite: 'x', area: 'a', scenarios: [{ id: 's', title: 'S', stepz: [] }] }, /mine\.json#\/scenarios\/0: /],
   ];
   for (const [what, content, message] of cases) {
@@ -49,6 +62,17 @@ describe('malformed suite files', () => {
       expect(() => loadSuites([file])).toThrow(message);
     });
   }
+
+  it('accepts templates where a value comes from a capture', () => {
+    const file = write(expecting({ check: 'list', with: { total: '{{total}}', includesId: ['{{a}}', '{{b}}'] } }));
+    expect(loadSuites([file])).toHaveLength(1);
+  });
+
+  it('the suite schema holds the parameter schema every check kind declares', () => {
+    const schema = JSON.parse(readFileSync(new URL('../../src/suite/suite.schema.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+    expect(schema, 'run: npx tsx test/support/write-suite-schema.ts').toEqual(composeSuiteSchema(schema, [...CHECK_KINDS.values()]));
+    for (const kind of CHECK_KINDS.values()) expect(kind.params.additionalProperties, kind.kind).toBe(false);
+  });
 
   it('a check that throws is a harness error, not a server failure', async () => {
     const file = write({

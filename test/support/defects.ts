@@ -243,6 +243,9 @@ function nestingDepth(text: string | undefined): number {
   return max;
 }
 
+/** The request carries the server's own credentials: a real server authenticates before it parses. */
+const authenticated = (ctx: HookContext): boolean => ctx.req.headers.authorization === `Bearer ${ctx.token}`;
+
 /** A server whose code path for such a request throws: an HTML 500 instead of an answer. */
 /** Does a filter use an operator other than eq and and (string literals aside)? */
 function usesOtherOperator(filter: string | null): boolean {
@@ -254,7 +257,7 @@ function crashWhen(crashes: (req: ProxyRequest) => boolean, description: string)
   return {
     description,
     onRequest: (ctx) => {
-      if (crashes(ctx.req)) return htmlPage(500, 'Internal Server Error');
+      if (authenticated(ctx) && crashes(ctx.req)) return htmlPage(500, 'Internal Server Error');
     },
   };
 }
@@ -367,7 +370,8 @@ export const DEFECTS = {
       const eq = simpleEquality(ctx.req.query.get('filter'));
       if (!isListRequest(ctx.req) || res.status !== 200 || eq?.attr.toLowerCase() !== 'username') return;
       editJson(res, (json) => {
-        const kept = (json.Resources as Json[]).filter((r) => r.userName === eq.value);
+        // A projection may leave userName out; such resources are kept, as the filter found them.
+        const kept = (json.Resources as Json[]).filter((r) => r.userName === undefined || r.userName === eq.value);
         const dropped = (json.Resources as Json[]).length - kept.length;
         json.Resources = kept;
         json.totalResults = Number(json.totalResults) - dropped;
@@ -594,7 +598,7 @@ export const DEFECTS = {
   'required-missing-500': {
     description: 'POST/PUT /Users without userName (or any invalidValue) answers 500 with an HTML page.',
     onRequest: (ctx) => {
-      if (!['POST', 'PUT'].includes(ctx.req.method) || resourcePath(ctx.req.path)?.type !== 'Users') return;
+      if (!['POST', 'PUT'].includes(ctx.req.method) || resourcePath(ctx.req.path)?.type !== 'Users' || resourcePath(ctx.req.path)?.id === '.search' || !authenticated(ctx)) return;
       const json = parse(ctx.req.body);
       if (isObject(json) && json.userName === undefined) return htmlPage(500, 'Internal Server Error');
     },
@@ -1272,6 +1276,287 @@ export const DEFECTS = {
     const body = parse(req.body);
     return isCreate(req) && resourcePath(req.path)?.type === 'Users' && isObject(body) && body.userName !== undefined && !Array.isArray(body.emails);
   }, 'A user created without emails answers 500.'),
+  // Defects of the checks' own subjects, each the bug one check (or a few) exists for.
+  'user-read-404': {
+    description: 'GET /Users/{id} answers 404 for users that exist (reads go to a replica that lags behind writes).',
+    onRequest: (ctx) => {
+      if (isOne(ctx.req, 'GET', 'Users')) return scimError(404, 'User not found');
+    },
+  },
+  'group-read-404': {
+    description: 'GET /Groups/{id} answers 404 for groups that exist (reads go to a replica that lags behind writes).',
+    onRequest: (ctx) => {
+      if (isOne(ctx.req, 'GET', 'Groups')) return scimError(404, 'Group not found');
+    },
+  },
+  'null-value-ignored': {
+    description: 'A PATCH that sets an attribute to null (to clear it) is answered as if applied, and the value stays.',
+    onRequest: (ctx) => {
+      const operations = patchOperations(ctx.req);
+      if (!isOne(ctx.req, 'PATCH', 'Users') || !operations) return;
+      const keep = operations
+        .map((o) => {
+          if (typeof o.path === 'string') return o.value === null ? undefined : o;
+          if (!isObject(o.value)) return o;
+          const value = Object.fromEntries(Object.entries(o.value).filter(([, v]) => v !== null));
+          return Object.keys(value).length ? { ...o, value } : undefined;
+        })
+        .filter((o): o is PatchOperation => o !== undefined);
+      if (JSON.stringify(keep) !== JSON.stringify(operations)) return patchWithOnly(ctx, keep);
+    },
+  },
+  'string-boolean-truthy': {
+    description: 'A "True"/"False" string in a PATCH value is stored as a JavaScript truthy value, so "False" enables the user.',
+    onRequest: (ctx) => {
+      if (ctx.req.method !== 'PATCH') return;
+      const truthy = (value: unknown): unknown =>
+        typeof value === 'string' && /^(true|false)$/i.test(value) ? true : Array.isArray(value) ? value.map(truthy) : isObject(value) ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, truthy(v)])) : value;
+      editRequestJson(ctx.req, (json) => ({ ...json, Operations: truthy(json.Operations) }));
+    },
+  },
+  'reactivate-ignored': {
+    description: 'Once a user has been set inactive, a later active:true (PATCH or PUT) is answered as if applied but the user stays inactive.',
+    onRequest: (ctx) => {
+      const target = resourcePath(ctx.req.path);
+      if (!target || target.type !== 'Users' || target.id === undefined || !['PATCH', 'PUT'].includes(ctx.req.method)) return;
+      const inactive = remember(ctx, 'inactive', () => new Set<string>());
+      const setsActive = (value: unknown): boolean | undefined => (value === true || value === 'True' || value === 'true' ? true : value === false || value === 'False' || value === 'false' ? false : undefined);
+      editRequestJson(ctx.req, (json) => {
+        if (ctx.req.method === 'PUT') {
+          const wanted = setsActive(json.active);
+          if (wanted === false) inactive.add(target.id!);
+          if (wanted === true && inactive.has(target.id!)) json.active = false;
+          return;
+        }
+        for (const o of (Array.isArray(json.Operations) ? json.Operations : []).filter(isObject)) {
+          if (typeof o.path === 'string' && o.path.toLowerCase() === 'active') {
+            const wanted = setsActive(o.value);
+            if (wanted === false) inactive.add(target.id!);
+            if (wanted === true && inactive.has(target.id!)) o.value = false;
+          } else if (o.path === undefined && isObject(o.value) && 'active' in o.value) {
+            const wanted = setsActive(o.value.active);
+            if (wanted === false) inactive.add(target.id!);
+            if (wanted === true && inactive.has(target.id!)) o.value.active = false;
+          }
+        }
+      });
+    },
+  },
+  'delete-is-soft': {
+    description: 'DELETE answers 204 but GET by id still returns the resource (a soft delete the read path does not filter).',
+    onRequest: async (ctx) => {
+      await fetchBeforeDelete(ctx);
+    },
+    onResponse: (ctx, res) => {
+      const gone = deletedNow(ctx, res);
+      const deleted = remember(ctx, 'softDeleted', () => new Map<string, Json>());
+      if (gone && typeof gone.resource.id === 'string') deleted.set(gone.resource.id, gone.resource);
+      const target = resourcePath(ctx.req.path);
+      if (ctx.req.method === 'GET' && target?.id !== undefined && res.status === 404 && deleted.has(target.id)) {
+        return { status: 200, headers: { 'content-type': 'application/scim+json' }, body: JSON.stringify(deleted.get(target.id)) };
+      }
+    },
+  },
+  'manager-not-stored': {
+    description: 'A PATCH that sets the enterprise manager is answered as if applied, and no manager is stored.',
+    onRequest: dropPatchOperations('Users', (o) => typeof o.path === 'string' && /(^|:)manager$/i.test(o.path) && o.value !== '' && !(isObject(o.value) && o.value.value === '')),
+  },
+  'manager-change-ignored': {
+    description: 'Once a user has a manager, a PATCH replacing it with another one is answered as if applied and the first manager stays.',
+    onRequest: async (ctx) => {
+      const operations = patchOperations(ctx.req);
+      if (!isOne(ctx.req, 'PATCH', 'Users') || !operations) return;
+      const current = parse((await fetchCurrent(ctx, ctx.req.path)).body);
+      const ext = isObject(current) ? current['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'] : undefined;
+      const has = isObject(ext) && isObject(ext.manager) && typeof ext.manager.value === 'string' && ext.manager.value !== '';
+      if (!has) return;
+      const changes = (o: PatchOperation): boolean => typeof o.path === 'string' && /(^|:)manager$/i.test(o.path) && typeof o.value === 'string' && o.value !== '';
+      const keep = operations.filter((o) => !changes(o));
+      if (keep.length !== operations.length) return patchWithOnly(ctx, keep);
+    },
+  },
+  'manager-clear-rejected': {
+    description: 'A PATCH clearing the enterprise manager with "" or {"value":""} answers 400 invalidValue.',
+    onRequest: (ctx) => {
+      const operations = patchOperations(ctx.req);
+      if (ctx.req.method !== 'PATCH' || !operations) return;
+      const empty = (v: unknown): boolean => v === '' || (isObject(v) && v.value === '');
+      if (operations.some((o) => typeof o.path === 'string' && /(^|:)manager$/i.test(o.path) && empty(o.value))) return scimError(400, 'manager must name a user', 'invalidValue');
+    },
+  },
+  'manager-array-rejected': {
+    description: 'The legacy manager form (an array of {$ref, value}) answers 400 invalidValue.',
+    onRequest: (ctx) => {
+      const operations = patchOperations(ctx.req);
+      if (ctx.req.method !== 'PATCH' || !operations) return;
+      if (operations.some((o) => typeof o.path === 'string' && /(^|:)manager$/i.test(o.path) && Array.isArray(o.value))) return scimError(400, 'manager must be a single value', 'invalidValue');
+    },
+  },
+  'manager-array-ignored': {
+    description: 'The legacy manager form (an array of {$ref, value}) is answered as if applied, and no manager is stored.',
+    onRequest: dropPatchOperations('Users', (o) => typeof o.path === 'string' && /(^|:)manager$/i.test(o.path) && Array.isArray(o.value)),
+  },
+  'patch-add-filter-no-match-400': {
+    description: 'A PATCH add whose path filters a multi-valued attribute that has no element yet (roles[primary eq "True"].value) answers 400 noTarget.',
+    onRequest: async (ctx) => {
+      const operations = patchOperations(ctx.req);
+      if (!isOne(ctx.req, 'PATCH', 'Users') || !operations) return;
+      const filtered = operations.filter((o) => opName(o) === 'add' && typeof o.path === 'string' && /^[\w$]+\[/.test(o.path));
+      if (filtered.length === 0) return;
+      const current = parse((await fetchCurrent(ctx, ctx.req.path)).body);
+      const empty = filtered.find((o) => {
+        const attribute = /^([\w$]+)\[/.exec(String(o.path))![1]!.toLowerCase();
+        const key = isObject(current) ? Object.keys(current).find((k) => k.toLowerCase() === attribute) : undefined;
+        const values = key && isObject(current) ? current[key] : undefined;
+        return !Array.isArray(values) || values.length === 0;
+      });
+      if (empty) return scimError(400, `no value matches ${String(empty.path)}`, 'noTarget');
+    },
+  },
+  'group-rename-ignored': {
+    description: 'A change of a group\'s displayName (PATCH with or without a path, or PUT) is answered as if applied, and the old name stays.',
+    onRequest: async (ctx) => {
+      const target = resourcePath(ctx.req.path);
+      if (target?.type !== 'Groups' || target.id === undefined) return;
+      if (ctx.req.method === 'PUT') {
+        const current = parse((await fetchCurrent(ctx, ctx.req.path)).body);
+        if (isObject(current)) editRequestJson(ctx.req, (json) => void (json.displayName = current.displayName));
+        return;
+      }
+      const operations = patchOperations(ctx.req);
+      if (ctx.req.method !== 'PATCH' || !operations) return;
+      const keep = operations
+        .map((o) => {
+          if (typeof o.path === 'string') return /^displayName$/i.test(o.path) ? undefined : o;
+          if (!isObject(o.value)) return o;
+          const value = Object.fromEntries(Object.entries(o.value).filter(([k]) => !/^displayName$/i.test(k)));
+          return Object.keys(value).length ? { ...o, value } : undefined;
+        })
+        .filter((o): o is PatchOperation => o !== undefined);
+      if (JSON.stringify(keep) !== JSON.stringify(operations)) return patchWithOnly(ctx, keep);
+    },
+  },
+  'start-index-ignored': {
+    description: 'The startIndex parameter is ignored: every page is the first page (startIndex 1).',
+    onRequest: stripQuery('startIndex'),
+  },
+  'list-resources-minimal': {
+    description: 'Resources in a user list carry only schemas, id and meta (no userName, name, emails or active).',
+    onResponse: (ctx, res) => {
+      if (!isListRequest(ctx.req) || resourcePath(ctx.req.path)?.type !== 'Users') return;
+      editJson(res, (json) => {
+        if (isList(json)) json.Resources = (json.Resources as unknown[]).map((r) => (isObject(r) ? { schemas: r.schemas, id: r.id, meta: r.meta } : r));
+      });
+    },
+  },
+  'get-id-uppercased': {
+    description: 'GET /Users/{id} answers the user with its id in upper case, not the id it handed out.',
+    onResponse: (ctx, res) => {
+      if (isOne(ctx.req, 'GET', 'Users') && res.status === 200) editJson(res, (json) => void (typeof json.id === 'string' && (json.id = json.id.toUpperCase())));
+    },
+  },
+  'put-response-stale': {
+    description: 'A PUT answered with 200 returns the user as it was before the change.',
+    onRequest: async (ctx) => {
+      if (!isOne(ctx.req, 'PUT', 'Users')) return;
+      const before = await fetchCurrent(ctx, ctx.req.path);
+      if (before.status === 200) ctx.notes.before = before.body;
+    },
+    onResponse: (ctx, res) => {
+      if (res.status === 200 && typeof ctx.notes.before === 'string') res.body = ctx.notes.before;
+    },
+  },
+  'put-active-ignored': {
+    description: 'A PUT keeps the stored active flag whatever the body says (a full PUT cannot deactivate or reactivate).',
+    onRequest: async (ctx) => {
+      if (!isOne(ctx.req, 'PUT', 'Users')) return;
+      const current = parse((await fetchCurrent(ctx, ctx.req.path)).body);
+      if (isObject(current) && typeof current.active === 'boolean') editRequestJson(ctx.req, (json) => void (json.active = current.active));
+    },
+  },
+  'group-create-drops-members': {
+    description: 'POST /Groups ignores the members it is given (the group is created empty).',
+    onRequest: (ctx) => {
+      if (isCreate(ctx.req) && resourcePath(ctx.req.path)?.type === 'Groups') editRequestJson(ctx.req, (json) => void delete json.members);
+    },
+  },
+  'filter-datetime-ignored': {
+    description: 'A dateTime comparison in a filter (meta.lastModified gt "…") is ignored, as if it were true.',
+    onRequest: (ctx) => {
+      const filter = ctx.req.query.get('filter');
+      if (!isListRequest(ctx.req) || !filter) return;
+      const stripped = filter.replace(/\s+and\s+meta\.\w+\s+(gt|ge|lt|le)\s+"[^"]*"/gi, '').replace(/meta\.\w+\s+(gt|ge|lt|le)\s+"[^"]*"\s+and\s+/gi, '');
+      if (stripped !== filter) ctx.req.query.set('filter', stripped);
+    },
+  },
+  'filter-datetime-never-matches': {
+    description: 'A dateTime comparison in a filter never matches (dates are compared as numbers against strings).',
+    onResponse: (ctx, res) => {
+      if (!isListRequest(ctx.req) || !/meta\.\w+\s+(gt|ge|lt|le)\s+"/i.test(ctx.req.query.get('filter') ?? '')) return;
+      editJson(res, (json) => {
+        if (!isList(json)) return;
+        json.Resources = [];
+        json.totalResults = 0;
+        json.itemsPerPage = 0;
+      });
+    },
+  },
+  'if-match-checked-after-write': {
+    description: 'A PUT or PATCH with a stale If-Match is applied, then answered 412 (the precondition is checked after the write).',
+    onRequest: async (ctx) => {
+      const ifMatch = ctx.req.headers['if-match'];
+      const target = resourcePath(ctx.req.path);
+      if (ifMatch === undefined || target?.id === undefined || !['PUT', 'PATCH'].includes(ctx.req.method)) return;
+      const current = await fetchCurrent(ctx, ctx.req.path);
+      if (current.headers.etag === undefined || current.headers.etag === ifMatch) return;
+      const { 'if-match': _stale, ...headers } = ctx.req.headers;
+      await ctx.upstream({ ...ctx.req, headers });
+      return scimError(412, 'The resource has changed');
+    },
+  },
+  'filter-pr-ignored': {
+    description: 'A presence test in a filter (externalId pr) is ignored, as if every user had the attribute.',
+    onRequest: (ctx) => {
+      const filter = ctx.req.query.get('filter');
+      if (!isListRequest(ctx.req) || !filter) return;
+      const stripped = filter.replace(/\s+and\s+[\w.:]+\s+pr\b/gi, '').replace(/[\w.:]+\s+pr\s+and\s+/gi, '');
+      if (stripped !== filter) ctx.req.query.set('filter', stripped);
+    },
+  },
+  'put-unknown-creates': {
+    description: 'A PUT to an id that does not exist creates the user (an upsert) instead of answering 404.',
+    onResponse: async (ctx, res) => {
+      if (!isOne(ctx.req, 'PUT', 'Users') || res.status !== 404) return;
+      const created = await ctx.upstream({ method: 'POST', path: '/Users', ...(ctx.req.body !== undefined ? { body: ctx.req.body } : {}) });
+      return created.status === 201 ? { ...created, status: 200 } : created;
+    },
+  },
+  'delete-unknown-204': {
+    description: 'A DELETE of an id that does not exist (or no longer exists) answers 204, as if it had deleted something.',
+    onResponse: (ctx, res) => {
+      if (ctx.req.method === 'DELETE' && resourcePath(ctx.req.path)?.id !== undefined && res.status === 404) return { status: 204, headers: {}, body: '' };
+    },
+  },
+  'password-rejected': {
+    description: 'A create carrying a password (Okta always sends one) answers 400 invalidValue "password is not supported".',
+    onRequest: (ctx) => {
+      const body = parse(ctx.req.body);
+      if (isCreate(ctx.req) && resourcePath(ctx.req.path)?.type === 'Users' && isObject(body) && 'password' in body) return scimError(400, 'password is not supported', 'invalidValue');
+    },
+  },
+  'empty-members-rejected': {
+    description: 'A group created with "members": [] (as Okta pushes it) answers 400 invalidValue.',
+    onRequest: (ctx) => {
+      const body = parse(ctx.req.body);
+      if (isCreate(ctx.req) && resourcePath(ctx.req.path)?.type === 'Groups' && isObject(body) && Array.isArray(body.members) && body.members.length === 0) return scimError(400, 'members must not be empty', 'invalidValue');
+    },
+  },
+  'group-created-without-id': {
+    description: 'POST /Groups answers 201 with the group but leaves its id out.',
+    onResponse: (ctx, res) => {
+      if (isCreate(ctx.req) && resourcePath(ctx.req.path)?.type === 'Groups' && res.status === 201) editJson(res, (json) => void delete json.id);
+    },
+  },
   'token-accepts-wrong-secret': {
     description: 'The token endpoint gives a token to the right client id with any secret.',
     upstream: async () => oauthUpstream(),
@@ -1384,6 +1669,41 @@ export const DEFECTS = {
   },
 } satisfies Record<string, Defect>;
 
-export type DefectName = keyof typeof DEFECTS;
+/**
+ * A crash comes in two forms: an HTML error page (a framework's default) and a SCIM error body with
+ * status 500. The JSON form catches checks that would read an error body as data ("no members
+ * here"), so each defect that answers an HTML 500 has a `-json` twin answering the SCIM error.
+ */
+function jsonForm(defect: Defect): Defect {
+  const asJson = (res: void | ProxyResponse): void | ProxyResponse => {
+    if (!res || res.status < 500 || !(res.headers['content-type'] ?? '').startsWith('text/html')) return res;
+    return scimError(res.status, 'Internal server error: something went wrong');
+  };
+  return {
+    description: `${defect.description.replace(/\.$/, '')}, as a SCIM error body with status 500 instead of an HTML page.`,
+    ...(defect.upstream ? { upstream: defect.upstream } : {}),
+    ...(defect.onRequest ? { onRequest: async (ctx: HookContext) => asJson(await defect.onRequest!(ctx)) } : {}),
+    onResponse: async (ctx: HookContext, res: ProxyResponse) => {
+      const replaced = defect.onResponse ? await defect.onResponse(ctx, res) : undefined;
+      return asJson(replaced ?? res);
+    },
+  };
+}
 
-export const DEFECT_NAMES = Object.keys(DEFECTS) as DefectName[];
+/** Defects that answer an HTML 500 somewhere; each has a `-json` twin. */
+export const HTML_CRASHES = [
+  'user-get-500', 'group-get-500', 'invalid-filter-500', 'required-missing-500', 'patch-garbage-500', 'null-value-500', 'filter-miss-500', 'groups-list-500',
+  'attributes-garbage-500', 'deep-nesting-500', 'empty-body-500', 'filter-quote-500', 'filter-unicode-500', 'huge-body-500', 'negative-count-500', 'null-body-500',
+  'missing-family-name-500', 'missing-email-500',
+] as const satisfies readonly (keyof typeof DEFECTS)[];
+
+type JsonTwin = `${(typeof HTML_CRASHES)[number]}-json`;
+
+export const ALL_DEFECTS = {
+  ...DEFECTS,
+  ...(Object.fromEntries(HTML_CRASHES.map((name) => [`${name}-json`, jsonForm(DEFECTS[name])])) as Record<JsonTwin, Defect>),
+};
+
+export type DefectName = keyof typeof ALL_DEFECTS;
+
+export const DEFECT_NAMES = Object.keys(ALL_DEFECTS) as DefectName[];

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../src/server/index.ts';
 import { mintAssertion } from '../../src/federation/assertion.ts';
-import { DEFECTS, DEFECT_NAMES, startFaultyServer, type DefectName } from './faulty-server.ts';
+import { ALL_DEFECTS, DEFECT_NAMES, HTML_CRASHES, startFaultyServer, type DefectName } from './faulty-server.ts';
 import type { Defect } from './defects.ts';
 import { TEST_CLIENT, testFederation } from './oauth-upstream.ts';
 import { filterQuery, obj, patchBody, resources, SCHEMA, scimCaller, type Caller } from './http.ts';
@@ -53,7 +53,7 @@ async function assertionStatus(call: Caller, flaw?: 'bad-signature' | 'wrong-aud
   return (await tokenCall(call, body.toString(), null)).status;
 }
 
-const PROBES: Record<DefectName, Probe> = {
+const PROBES_BY_NAME = {
   'token-accepts-wrong-secret': {
     observe: async (call) => (await tokenCall(call, 'grant_type=client_credentials', basic('not-the-secret'))).status,
     clean: 401,
@@ -1005,7 +1005,230 @@ const PROBES: Record<DefectName, Probe> = {
     clean: 400,
     faulty: 500,
   },
-};
+} satisfies Record<string, Probe>;
+
+const MANAGER = `${SCHEMA.enterprise}:manager`;
+const managerOf = (user: Record<string, unknown>): unknown => (user[SCHEMA.enterprise] as Record<string, unknown> | undefined)?.manager;
+
+/** Probes of the defects that each exist for one check's own subject. */
+const SUBJECT_PROBES = {
+  'user-read-404': {
+    observe: async (call: Caller) => (await call('GET', userPath(await createUser(call)))).status,
+    clean: 200,
+    faulty: 404,
+  },
+  'group-read-404': {
+    observe: async (call: Caller) => (await call('GET', `/Groups/${String((await createGroup(call)).id)}`)).status,
+    clean: 200,
+    faulty: 404,
+  },
+  'null-value-ignored': {
+    observe: async (call: Caller) => {
+      const user = await createUser(call, { nickName: 'Nick' });
+      await call('PATCH', userPath(user), patchBody({ op: 'replace', path: 'nickName', value: null }));
+      return obj((await call('GET', userPath(user))).json).nickName ?? null;
+    },
+    clean: null,
+    faulty: 'Nick',
+  },
+  'string-boolean-truthy': {
+    observe: async (call: Caller) => {
+      const user = await createUser(call);
+      await call('PATCH', userPath(user), patchBody({ op: 'Replace', path: 'active', value: 'False' }));
+      return obj((await call('GET', userPath(user))).json).active;
+    },
+    clean: false,
+    faulty: true,
+  },
+  'reactivate-ignored': {
+    observe: async (call: Caller) => {
+      const user = await createUser(call);
+      await call('PATCH', userPath(user), patchBody({ op: 'replace', path: 'active', value: false }));
+      await call('PATCH', userPath(user), patchBody({ op: 'replace', path: 'active', value: true }));
+      return obj((await call('GET', userPath(user))).json).active;
+    },
+    clean: true,
+    faulty: false,
+  },
+  'delete-is-soft': {
+    observe: async (call: Caller) => {
+      const user = await createUser(call);
+      return [(await call('DELETE', userPath(user))).status, (await call('GET', userPath(user))).status];
+    },
+    clean: [204, 404],
+    faulty: [204, 200],
+  },
+  'manager-not-stored': {
+    observe: async (call: Caller) => {
+      const [manager, user] = [await createUser(call), await createUser(call)];
+      await call('PATCH', userPath(user), patchBody({ op: 'add', path: MANAGER, value: manager.id }));
+      return managerOf(obj((await call('GET', userPath(user))).json)) !== undefined;
+    },
+    clean: true,
+    faulty: false,
+  },
+  'manager-change-ignored': {
+    observe: async (call: Caller) => {
+      const [first, second, user] = [await createUser(call), await createUser(call), await createUser(call)];
+      await call('PATCH', userPath(user), patchBody({ op: 'add', path: MANAGER, value: first.id }));
+      await call('PATCH', userPath(user), patchBody({ op: 'replace', path: MANAGER, value: second.id }));
+      return (managerOf(obj((await call('GET', userPath(user))).json)) as Record<string, unknown>).value === second.id;
+    },
+    clean: true,
+    faulty: false,
+  },
+  'manager-clear-rejected': {
+    observe: async (call: Caller) => (await call('PATCH', userPath(await createUser(call)), patchBody({ op: 'replace', path: MANAGER, value: '' }))).status < 300,
+    clean: true,
+    faulty: false,
+  },
+  'manager-array-rejected': {
+    observe: async (call: Caller) => {
+      const [manager, user] = [await createUser(call), await createUser(call)];
+      return (await call('PATCH', userPath(user), patchBody({ op: 'add', path: 'manager', value: [{ value: manager.id }] }))).status < 300;
+    },
+    clean: true,
+    faulty: false,
+  },
+  'manager-array-ignored': {
+    observe: async (call: Caller) => {
+      const [manager, user] = [await createUser(call), await createUser(call)];
+      await call('PATCH', userPath(user), patchBody({ op: 'add', path: 'manager', value: [{ value: manager.id }] }));
+      return managerOf(obj((await call('GET', userPath(user))).json)) !== undefined;
+    },
+    clean: true,
+    faulty: false,
+  },
+  'patch-add-filter-no-match-400': {
+    observe: async (call: Caller) => (await call('PATCH', userPath(await createUser(call)), patchBody({ op: 'add', path: 'roles[primary eq "True"].value', value: 'Reviewer' }))).status < 300,
+    clean: true,
+    faulty: false,
+  },
+  'group-rename-ignored': {
+    observe: async (call: Caller) => {
+      const group = await createGroup(call);
+      await call('PATCH', `/Groups/${String(group.id)}`, patchBody({ op: 'replace', path: 'displayName', value: 'Renamed' }));
+      return obj((await call('GET', `/Groups/${String(group.id)}`)).json).displayName === 'Renamed';
+    },
+    clean: true,
+    faulty: false,
+  },
+  'start-index-ignored': {
+    observe: async (call: Caller) => {
+      await createUser(call);
+      await createUser(call);
+      return obj((await call('GET', '/Users?startIndex=2&count=1')).json).startIndex;
+    },
+    clean: 2,
+    faulty: 1,
+  },
+  'list-resources-minimal': {
+    observe: async (call: Caller) => {
+      const user = await createUser(call);
+      return 'userName' in (resources((await call('GET', `/Users?${filterQuery(`userName eq "${String(user.userName)}"`)}`)).json)[0] ?? {});
+    },
+    clean: true,
+    faulty: false,
+  },
+  'get-id-uppercased': {
+    observe: async (call: Caller) => {
+      const user = await createUser(call);
+      return obj((await call('GET', userPath(user))).json).id === user.id;
+    },
+    clean: true,
+    faulty: false,
+  },
+  'put-response-stale': {
+    observe: async (call: Caller) => {
+      const user = await createUser(call, { displayName: 'Old' });
+      return obj((await call('PUT', userPath(user), { schemas: [SCHEMA.user], userName: user.userName, displayName: 'New' })).json).displayName;
+    },
+    clean: 'New',
+    faulty: 'Old',
+  },
+  'put-active-ignored': {
+    observe: async (call: Caller) => {
+      const user = await createUser(call, { active: true });
+      await call('PUT', userPath(user), { schemas: [SCHEMA.user], userName: user.userName, active: false });
+      return obj((await call('GET', userPath(user))).json).active;
+    },
+    clean: false,
+    faulty: true,
+  },
+  'group-create-drops-members': {
+    observe: async (call: Caller) => {
+      const group = await createGroup(call, { members: [{ value: (await createUser(call)).id }] });
+      return Array.isArray(group.members) ? group.members.length : 0;
+    },
+    clean: 1,
+    faulty: 0,
+  },
+  'filter-datetime-ignored': {
+    observe: async (call: Caller) => {
+      const user = await createUser(call);
+      return obj((await call('GET', `/Users?${filterQuery(`userName eq "${String(user.userName)}" and meta.lastModified gt "2100-01-01T00:00:00Z"`)}`)).json).totalResults;
+    },
+    clean: 0,
+    faulty: 1,
+  },
+  'filter-datetime-never-matches': {
+    observe: async (call: Caller) => {
+      const user = await createUser(call);
+      return obj((await call('GET', `/Users?${filterQuery(`userName eq "${String(user.userName)}" and meta.lastModified gt "2000-01-01T00:00:00Z"`)}`)).json).totalResults;
+    },
+    clean: 1,
+    faulty: 0,
+  },
+  'if-match-checked-after-write': {
+    observe: async (call: Caller) => {
+      const user = await createUser(call, { displayName: 'Before' });
+      const res = await call('PUT', userPath(user), { schemas: [SCHEMA.user], userName: user.userName, displayName: 'After' }, { headers: { 'if-match': 'W/"stale"' } });
+      return [res.status, obj((await call('GET', userPath(user))).json).displayName];
+    },
+    clean: [412, 'Before'],
+    faulty: [412, 'After'],
+  },
+  'filter-pr-ignored': {
+    observe: async (call: Caller) => {
+      const user = await createUser(call);
+      return obj((await call('GET', `/Users?${filterQuery(`userName eq "${String(user.userName)}" and externalId pr`)}`)).json).totalResults;
+    },
+    clean: 0,
+    faulty: 1,
+  },
+  'put-unknown-creates': {
+    observe: async (call: Caller) => (await call('PUT', '/Users/00000000-0000-4000-8000-000000000001', { schemas: [SCHEMA.user], userName: fresh('upsert') })).status,
+    clean: 404,
+    faulty: 200,
+  },
+  'delete-unknown-204': {
+    observe: async (call: Caller) => (await call('DELETE', MISSING)).status,
+    clean: 404,
+    faulty: 204,
+  },
+  'password-rejected': {
+    observe: async (call: Caller) => (await call('POST', '/Users', { schemas: [SCHEMA.user], userName: fresh('pw'), password: 'x-Secret-1!' })).status,
+    clean: 201,
+    faulty: 400,
+  },
+  'empty-members-rejected': {
+    observe: async (call: Caller) => (await call('POST', '/Groups', { schemas: [SCHEMA.group], displayName: fresh('empty-group'), members: [] })).status,
+    clean: 201,
+    faulty: 400,
+  },
+  'group-created-without-id': {
+    observe: async (call: Caller) => 'id' in obj((await call('POST', '/Groups', { schemas: [SCHEMA.group], displayName: fresh('no-id') })).json),
+    clean: true,
+    faulty: false,
+  },
+} satisfies Record<string, Probe>;
+
+// A JSON twin answers the same status as its HTML form, with a SCIM error body instead of a page.
+// Probes that also look at whether the answer is HTML see JSON in the twin.
+const TWIN_FAULTY: Partial<Record<(typeof HTML_CRASHES)[number], unknown>> = { 'invalid-filter-500': [500, false], 'required-missing-500': [500, false] };
+const TWIN_PROBES = Object.fromEntries(HTML_CRASHES.map((name) => [`${name}-json`, { ...PROBES_BY_NAME[name], ...(name in TWIN_FAULTY ? { faulty: TWIN_FAULTY[name] } : {}) }])) as unknown as Record<`${(typeof HTML_CRASHES)[number]}-json`, Probe>;
+
+const ALL_PROBES: Record<DefectName, Probe> = { ...PROBES_BY_NAME, ...SUBJECT_PROBES, ...TWIN_PROBES };
 
 let clean: Awaited<ReturnType<typeof startServer>>;
 let cleanCall: Caller;
@@ -1018,14 +1241,14 @@ afterAll(() => clean.close());
 
 describe('faulty server: each defect is observable', () => {
   it('has a probe for every defect', () => {
-    expect(Object.keys(PROBES).sort()).toEqual([...DEFECT_NAMES].sort());
+    expect(Object.keys(ALL_PROBES).sort()).toEqual([...DEFECT_NAMES].sort());
   });
 
   for (const name of DEFECT_NAMES) {
-    const probe = PROBES[name];
+    const probe = ALL_PROBES[name];
     it(name, async () => {
       // A defect of a token endpoint or of entitlements is compared with a clean server that has one.
-      const needs = (DEFECTS[name] as Defect).upstream;
+      const needs = (ALL_DEFECTS[name] as Defect).upstream;
       const own = needs ? await startServer({ port: 0, ...(await needs()) }) : undefined;
       try {
         const server = own ?? clean;
@@ -1044,6 +1267,20 @@ describe('faulty server: each defect is observable', () => {
 });
 
 describe('faulty server: the proxy itself', () => {
+  it('answers a crash of a JSON twin with a SCIM error body, status "500"', async () => {
+    const faulty = await startFaultyServer('user-get-500-json');
+    try {
+      const call = scimCaller(faulty.url, faulty.token);
+      const created = obj((await call('POST', '/Users', { schemas: [SCHEMA.user], userName: fresh('twin') })).json);
+      const got = await call('GET', `/Users/${String(created.id)}`);
+      expect(got.status).toBe(500);
+      expect(got.headers.get('content-type')).toMatch(/^application\/scim\+json/);
+      expect(obj(got.json)).toMatchObject({ schemas: [SCHEMA.error], status: '500' });
+    } finally {
+      await faulty.close();
+    }
+  });
+
   it('is transparent apart from its defect, and keeps clients behind the proxy', async () => {
     const faulty = await startFaultyServer('spc-missing');
     try {

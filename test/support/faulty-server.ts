@@ -2,11 +2,11 @@
 // applies one entry of the defect catalogue (./defects.ts). A check's own test starts the defect
 // it exists to catch and shows the check fails against it (and passes against the clean server).
 import { startServer, type RunningServer, type ServerOptions } from '../../src/server/index.ts';
-import { DEFECTS, type Defect, type DefectName } from './defects.ts';
+import { ALL_DEFECTS, type Defect, type DefectName } from './defects.ts';
 import { startProxy } from './proxy.ts';
 
 export type { DefectName } from './defects.ts';
-export { DEFECTS, DEFECT_NAMES } from './defects.ts';
+export { ALL_DEFECTS, DEFECTS, DEFECT_NAMES, HTML_CRASHES } from './defects.ts';
 
 export interface FaultyServer {
   /** The proxy's SCIM base URL, `http://127.0.0.1:PORT/scim/v2`. */
@@ -21,13 +21,13 @@ export interface FaultyServer {
 }
 
 export async function startFaultyServer(defect: DefectName, options: { require?: string[]; server?: Partial<ServerOptions> } = {}): Promise<FaultyServer> {
-  const hooks = DEFECTS[defect] as Defect;
+  const hooks = ALL_DEFECTS[defect] as Defect;
   if (!hooks) throw new Error(`unknown defect "${defect}"`);
   // A defect of a token endpoint or of entitlements needs an upstream that has one.
   const needs = hooks.upstream ? await hooks.upstream() : {};
   const upstream = await startServer({ port: 0, ...needs, ...options.server, ...(options.require ? { require: options.require } : {}) });
   try {
-    const proxy = await startProxy(upstream.url, upstream.token, hooks);
+    const proxy = await startProxy(upstream.url, upstream.token, hooks, { fetchUpstream: (request) => upstream.app.app.fetch(request) });
     return {
       url: proxy.url,
       token: upstream.token,

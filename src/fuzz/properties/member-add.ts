@@ -21,6 +21,8 @@ export const memberAddIdempotent: FuzzProperty<Input> = {
   id: 'member-add-idempotent',
   tag: 'ma',
   title: 'Repeated member adds leave each member once',
+  // RFC 7644 §3.5.2.1: "If the target location already contains the value specified, no changes SHOULD be made".
+  level: 'SHOULD',
   refs: ['RFC7644-3.5.2.1', 'RFC7643-4.2'],
   requires: ['groups', 'patch'],
   arbitrary: (env) =>

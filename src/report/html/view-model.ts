@@ -75,7 +75,8 @@ export function buildReportView(record: RunRecord): ReportView {
     label: v.label,
     dialect: v.dialect,
     works: v.works,
-    stateLabel: v.works ? 'Would work' : 'Would fail',
+    stateLabel: `${v.works ? 'Would work' : 'Would fail'}${v.missing?.length ? ' (partial)' : ''}`,
+    missing: v.missing ?? [],
     blocking: v.blocking.map((b) => ({ checkId: b.checkId, title: b.title, impact: b.impact ?? null, cardAnchor: firstCardOf.get(b.checkId) ?? null })),
     causes: idpCauses(v.blocking, findings, firstCardOf),
   }));

@@ -135,6 +135,8 @@ export interface IdpView {
   dialect: string;
   works: boolean;
   stateLabel: string;
+  /** Relied-on checks that did not run: the verdict is partial. */
+  missing: string[];
   blocking: { checkId: string; title: string; impact: string | null; cardAnchor: string | null }[];
   /** The blocking checks by root cause: one line per finding, its checks listed under it. */
   causes: IdpCauseView[];

@@ -1,0 +1,305 @@
+// The console's admin API over real HTTP: a console on 127.0.0.1 over the reference server (which
+// requires both names, so Prince fails as Pingboard makes him fail). Directory edits reach the
+// file and the next cycle; a bad edit is a 400 and leaves the file as it was; cycles, on-demand
+// runs and logs answer as documented; changes from other origins are refused.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { createServer } from 'node:net';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ConsoleStartError, startConsole } from '../../src/console/server.ts';
+import { startServer, type RunningServer } from '../../src/server/index.ts';
+import { startTestConsole, type TestConsole } from '../support/console.ts';
+import { ENTRA_FIXTURE, fixture, getAll, usersByName, type Json } from '../idp/helpers.ts';
+
+let server: RunningServer;
+let console_: TestConsole | undefined;
+
+beforeEach(async () => {
+  server = await startServer({ port: 0, require: ['name.givenName', 'name.familyName'] });
+});
+afterEach(async () => {
+  await console_?.close();
+  console_ = undefined;
+  await server.close();
+});
+
+async function open(options: { doc?: Json; write?: boolean } = {}): Promise<TestConsole> {
+  console_ = await startTestConsole({ url: server.url, token: server.token, doc: options.doc ?? fixture(ENTRA_FIXTURE), ...(options.write !== undefined ? { write: options.write } : {}) });
+  return console_;
+}
+
+const fileDoc = (c: TestConsole): Json => JSON.parse(readFileSync(c.file, 'utf8')) as Json;
+
+describe('admin API: directory', () => {
+  it('lists users with assignment, scope and their state in the app; assigns and unassigns, written to the file', async () => {
+    const c = await open();
+    const before = await c.api('GET', '/api/directory');
+    expect(before.status).toBe(200);
+    const printer = (before.json.users as Json[]).find((u) => u.id === 'u-printer')!;
+    expect(printer).toMatchObject({ assigned: false, assignment: 'Not assigned', inScope: false, app: { state: 'none' } });
+    expect((before.json.users as Json[]).find((u) => u.id === 'u-johanna')!.scope).toContain('Employees only: department NOT EQUALS "Contractors" is false');
+
+    const assigned = await c.api('POST', '/api/directory/users/u-printer/assign');
+    expect(assigned).toEqual({ status: 200, json: { ok: true, message: 'assigned lobby-printer@contoso.example to the app' } });
+    expect(fileDoc(c).app.assignments.users).toContain('u-printer');
+    expect((await c.api('POST', '/api/directory/users/u-printer/assign')).status).toBe(409);
+
+    const unassigned = await c.api('POST', '/api/directory/users/u-printer/unassign');
+    expect(unassigned.status).toBe(200);
+    expect(fileDoc(c).app.assignments.users).not.toContain('u-printer');
+    // Adele is assigned through Engineering and Leadership only: the answer says how to unassign her.
+    const viaGroup = await c.api('POST', '/api/directory/users/u-adele/unassign');
+    expect(viaGroup.status).toBe(409);
+    expect(viaGroup.json.error).toBe('adele.vance@contoso.example is assigned through the groups Engineering, Leadership, not directly: unassign the group or remove the user from it');
+  });
+
+  it('edits attributes, the manager and group members; keeps the rest of the file byte for byte', async () => {
+    const c = await open();
+    const original = readFileSync(c.file, 'utf8');
+    expect((await c.api('PATCH', '/api/directory/users/u-alex', { jobTitle: 'Principal Engineer', mobile: '+1 425 555 0199' })).json.message).toBe('alex.wilber@contoso.example: jobTitle = "Principal Engineer", mobile = "+1 425 555 0199"');
+    expect((await c.api('PUT', '/api/directory/users/u-alex/manager', { manager: 'u-megan' })).json.message).toBe('alex.wilber@contoso.example now reports to megan.bowen@contoso.example');
+    expect((await c.api('POST', '/api/directory/users/u-grady/enable')).json.message).toBe('enabled grady.archie@contoso.example (accountEnabled true)');
+    expect((await c.api('POST', '/api/directory/move-member', { user: 'u-lee', from: 'g-sales', to: 'g-engineering' })).json.message).toBe('moved lee.gu@contoso.example from Sales to Engineering');
+    expect((await c.api('POST', '/api/directory/groups/g-all-staff/members', { remove: 'u-grady' })).json.message).toBe('removed grady.archie@contoso.example from All Staff');
+    const doc = fileDoc(c);
+    const alex = (doc.users as Json[]).find((u) => u.id === 'u-alex')!;
+    expect(alex).toMatchObject({ jobTitle: 'Principal Engineer', mobile: '+1 425 555 0199', manager: 'u-megan' });
+    expect((doc.groups as Json[]).find((g) => g.id === 'g-engineering')!.members.at(-1)).toBe('u-lee');
+    // Everything not edited is as it was: same order, same indentation, same description.
+    const changed = readFileSync(c.file, 'utf8').split('\n');
+    const unchangedLines = original.split('\n').filter((line) => changed.includes(line));
+    expect(unchangedLines.length).toBeGreaterThan(original.split('\n').length - 12);
+    expect(readFileSync(c.file, 'utf8').startsWith('{\n  "$schema": "../../src/idp/directory.schema.json",\n  "name": "Contoso (Entra ID) → Pingboard",')).toBe(true);
+  });
+
+  it('refuses a malformed edit with 400 and one clear message, and leaves the file untouched', async () => {
+    const c = await open();
+    const original = readFileSync(c.file, 'utf8');
+    const emptyLogin = await c.api('PATCH', '/api/directory/users/u-alex', { userPrincipalName: null });
+    expect(emptyLogin.status).toBe(400);
+    expect(emptyLogin.json.error).toMatch(/^refused: the directory would not be valid \(.*directory\.json#\/users\/2: missing "userPrincipalName"\); nothing was changed$/);
+    const unknown = await c.api('PATCH', '/api/directory/users/u-alex', { costCentre: 'CC-1' });
+    expect(unknown.status).toBe(400);
+    expect(unknown.json.error).toContain('unknown entra attribute "costCentre"');
+    const badType = await c.api('PATCH', '/api/directory/users/u-alex', { accountEnabled: 'maybe' });
+    expect(badType).toEqual({ status: 400, json: { error: 'accountEnabled is true or false, got "maybe"' } });
+    const notJson = await c.api('PATCH', '/api/directory/users/u-alex', '{"jobTitle": ');
+    expect(notJson.status).toBe(400);
+    expect(notJson.json.error).toMatch(/^the request body is not JSON/);
+    const selfManager = await c.api('PUT', '/api/directory/users/u-alex/manager', { manager: 'u-alex' });
+    expect(selfManager).toEqual({ status: 400, json: { error: 'a user cannot be their own manager' } });
+    expect((await c.api('POST', '/api/directory/users/u-nobody/assign')).status).toBe(404);
+    expect(readFileSync(c.file, 'utf8')).toBe(original);
+  });
+
+  it('--no-write keeps edits in memory: the next cycle uses them, the file stays as it was', async () => {
+    const c = await open({ write: false });
+    const original = readFileSync(c.file, 'utf8');
+    await c.api('POST', '/api/directory/users/u-printer/assign');
+    await c.api('PATCH', '/api/directory/users/u-printer', { department: 'Facilities', givenName: 'Lobby', surname: 'Printer' });
+    expect(readFileSync(c.file, 'utf8')).toBe(original);
+    expect((await c.api('GET', '/api/status')).json.directory).toEqual({ file: expect.stringContaining('directory.json'), write: false, problem: null });
+    await c.api('POST', '/api/provisioning/run', { wait: true });
+    expect((await usersByName(server.url, server.token)).has('lobby-printer@contoso.example')).toBe(true);
+  });
+
+  it('picks up a hand edit of the file; a broken one is reported and refuses edits until fixed', async () => {
+    const c = await open();
+    const changed = new Promise<string>((resolve) => c.service.once('directory', (d) => resolve(d.message)));
+    const doc = fileDoc(c);
+    doc.app.assignments.users.push('u-printer');
+    writeFileSync(c.file, JSON.stringify(doc, null, 2));
+    expect(await changed).toContain('changed on disk');
+    expect(c.service.directory.app.assignedUsers).toContain('u-printer');
+
+    const problem = new Promise<string>((resolve) => c.service.once('problem', resolve));
+    writeFileSync(c.file, '{"source": "entra", "users": [');
+    expect(await problem).toMatch(/directory\.json#: not valid JSON/);
+    const refused = await c.api('POST', '/api/directory/users/u-lee/disable');
+    expect(refused.status).toBe(409);
+    expect(refused.json.error).toMatch(/fix the file first, nothing was changed$/);
+    expect(readFileSync(c.file, 'utf8')).toBe('{"source": "entra", "users": [');
+    expect(c.service.directory.app.assignedUsers).toContain('u-printer');
+  });
+});
+
+describe('admin API: provisioning', () => {
+  it('runs a cycle and waits for it; the users are created on the server; the logs filter by user, status and cycle', async () => {
+    const c = await open();
+    const run = await c.api('POST', '/api/provisioning/run', { wait: true });
+    expect(run.status).toBe(200);
+    expect(run.json.message).toBe('cycle 1: failed');
+    expect((run.json.cycle as Json).counts).toMatchObject({ created: 9, failed: 1, skipped: 3 });
+    const users = await usersByName(server.url, server.token);
+    expect([...users.keys()].sort()).toContain('megan.bowen@contoso.example');
+    expect(users.has('prince@contoso.example')).toBe(false);
+
+    const failed = await c.api('GET', '/api/logs?status=failed');
+    expect(failed.json.total).toBe(1);
+    const entry = (failed.json.entries as Json[])[0]!;
+    expect(entry).toMatchObject({ type: 'object', cycle: 1, id: 'u-prince', action: 'create', outcome: 'failed', error: { status: 400, scimType: 'invalidValue', message: 'name.familyName is required' } });
+    const post = (entry.requests as Json[]).find((r) => r.method === 'POST')!;
+    expect(post.headers.authorization ?? post.headers.Authorization).not.toContain(server.token);
+    expect(post.curl).toContain('curl');
+    expect(post.curl).not.toContain(server.token);
+
+    const megan = await c.api('GET', '/api/logs?user=megan.bowen&cycle=1');
+    expect((megan.json.entries as Json[]).map((e) => `${e.objectType} ${e.action}`).sort()).toEqual(['user create']);
+    expect((await c.api('GET', '/api/logs?action=create-group')).json.total).toBe(3);
+    const cycles = await c.api('GET', '/api/cycles');
+    expect((cycles.json.cycles as Json[]).map((s) => s.cycle)).toEqual([1]);
+
+    const status = await c.api('GET', '/api/status');
+    expect(status.json).toMatchObject({ running: false, cycle: 1, escrowed: 1 });
+    expect((status.json.escrow as Json[])[0]).toMatchObject({ id: 'u-prince', attempts: 1, lastError: { message: 'name.familyName is required' } });
+  });
+
+  it('provisions one user on demand with the five steps and old → new values', async () => {
+    const c = await open();
+    await c.api('POST', '/api/provisioning/run', { wait: true });
+    await c.api('PATCH', '/api/directory/users/u-alex', { jobTitle: 'Principal Engineer' });
+    const pod = await c.api('POST', '/api/provision-on-demand', { user: 'alex.wilber@contoso.example' });
+    expect(pod.status).toBe(200);
+    expect(pod.json).toMatchObject({ ok: true, provisioned: true, page: `/on-demand?run=${pod.json.run}` });
+    expect((pod.json.steps as Json[]).map((s) => `${s.name}: ${s.outcome}`)).toEqual([
+      'Test connection: success',
+      'Import user: success',
+      'Determine if user is in scope: success',
+      'Match user between source and target: success',
+      'Perform action: success',
+    ]);
+    expect(pod.json.changes).toContainEqual({ path: 'title', old: 'Senior Software Engineer', new: 'Principal Engineer', sent: true });
+    expect((await usersByName(server.url, server.token)).get('alex.wilber@contoso.example')!.title).toBe('Principal Engineer');
+
+    const outOfScope = await c.api('POST', '/api/provision-on-demand', { user: 'u-johanna' });
+    expect(outOfScope.json).toMatchObject({ provisioned: false, message: expect.stringContaining('out of scope (Employees only') });
+    expect((await c.api('POST', '/api/provision-on-demand', { user: 'nobody@contoso.example' })).status).toBe(404);
+    expect((await c.api('POST', '/api/provision-on-demand', {})).status).toBe(400);
+  });
+
+  it('start, interval, stop and restart answer with what they did', async () => {
+    const c = await open({ doc: { ...fixture(ENTRA_FIXTURE), app: { ...fixture(ENTRA_FIXTURE).app, assignments: { users: [], groups: [] } } } });
+    expect((await c.api('PUT', '/api/provisioning/interval', { seconds: 0 })).status).toBe(400);
+    expect((await c.api('PUT', '/api/provisioning/interval', { seconds: 120 })).json.message).toBe('cycles run every 120 s once provisioning is on');
+    const ended = new Promise((resolve) => c.service.once('cycle-end', resolve));
+    expect((await c.api('POST', '/api/provisioning/start')).json.message).toBe('provisioning is on: a cycle now, then every 120 s');
+    await ended;
+    const status = (await c.api('GET', '/api/status')).json;
+    expect(status).toMatchObject({ running: true, intervalSeconds: 120, cycle: 1 });
+    expect(Date.parse(status.nextCycleAt as string) - Date.parse(status.now as string)).toBeGreaterThan(60_000);
+    expect((await c.api('POST', '/api/provisioning/stop')).json.message).toBe('provisioning is off');
+    expect((await c.api('GET', '/api/status')).json).toMatchObject({ running: false });
+    expect((await c.api('POST', '/api/provisioning/restart', { full: true })).json.message).toContain('the next cycle is an initial one');
+    expect((await c.api('GET', '/api/status')).json.pendingRestart ?? c.service.engine.state.state.pendingRestart).toMatchObject({ full: true });
+  });
+
+  it('streams live events: the cycle start, each object as a rendered log entry, the cycle end', async () => {
+    const c = await open();
+    const res = await fetch(`${c.url}/api/events`);
+    expect(res.headers.get('content-type')).toContain('text/event-stream');
+    const reader = res.body!.getReader();
+    const events: { event: string; data: Json }[] = [];
+    let buffer = '';
+    const until = async (done: () => boolean): Promise<void> => {
+      while (!done()) {
+        const { value, done: end } = await reader.read();
+        if (end) throw new Error('the event stream ended');
+        buffer += new TextDecoder().decode(value);
+        let at: number;
+        while ((at = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, at);
+          buffer = buffer.slice(at + 2);
+          const event = /^event: (.*)$/m.exec(block)?.[1];
+          const data = /^data: (.*)$/m.exec(block)?.[1];
+          if (event && data) events.push({ event, data: JSON.parse(data) as Json });
+        }
+      }
+    };
+    await until(() => events.some((e) => e.event === 'hello'));
+    await c.api('POST', '/api/provisioning/run');
+    await until(() => events.some((e) => e.event === 'cycle-end'));
+    await reader.cancel();
+    expect(events.find((e) => e.event === 'cycle-start')!.data).toMatchObject({ cycle: 1, trigger: 'run now' });
+    const entries = events.filter((e) => e.event === 'entries').flatMap((e) => e.data.entries as Json[]);
+    const prince = entries.find((e) => e.id === 'u-prince')!;
+    expect(prince).toMatchObject({ action: 'create', outcome: 'failed', type: 'user', cycle: 1, onDemand: false });
+    expect(prince.html).toContain('name.familyName is required');
+    expect(prince.html).toContain('<details class="entry failed"');
+    expect(events.find((e) => e.event === 'cycle-end')!.data.message).toBe('cycle 1 failed: 9 created, 0 updated, 0 disabled, 0 deleted, 3 skipped, 1 failed');
+    // Progress is sent a few times a second at most; a quick cycle may show only its start.
+    expect(events.some((e) => e.event === 'progress' && typeof e.data.html === 'string')).toBe(true);
+  });
+});
+
+describe('admin API: who may use it', () => {
+  it('refuses changes from other origins and DNS-rebinding Host names; scripts without an Origin are served', async () => {
+    const c = await open();
+    const post = (headers: Record<string, string>): Promise<Response> => fetch(`${c.url}/api/directory/users/u-printer/assign`, { method: 'POST', headers });
+    const cross = await post({ origin: 'http://evil.example' });
+    expect(cross.status).toBe(403);
+    expect(((await cross.json()) as Json).error).toContain('cross-origin request refused');
+    expect((await post({ 'sec-fetch-site': 'cross-site' })).status).toBe(403);
+    // Same origin, but without the console's header (a plain form post from the page's origin is not how the page talks).
+    const noHeader = await post({ origin: c.url });
+    expect(noHeader.status).toBe(403);
+    expect(((await noHeader.json()) as Json).error).toContain('x-scimproof-console');
+    expect(readFileSync(c.file, 'utf8')).not.toContain('"u-printer"\n      ]');
+    expect((await post({ origin: c.url, 'x-scimproof-console': '1', 'sec-fetch-site': 'same-origin' })).status).toBe(200);
+
+    // fetch() will not send another Host; node:http will.
+    const rebinding = await new Promise<number>((resolve, reject) => {
+      request({ host: '127.0.0.1', port: c.port, path: '/api/status', headers: { host: `evil.example:${c.port}` } }, (res) => {
+        res.resume();
+        resolve(res.statusCode!);
+      })
+        .on('error', reject)
+        .end();
+    });
+    expect(rebinding).toBe(421);
+    expect((await fetch(`http://localhost:${c.port}/api/status`)).status).toBe(200);
+    const page = await fetch(`${c.url}/directory`);
+    expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(page.headers.get('x-frame-options')).toBe('DENY');
+  });
+
+  it('bound with a token, every request needs it; the printed URL trades it for a cookie', async () => {
+    const doc = fixture(ENTRA_FIXTURE);
+    console_ = await startTestConsole({ url: server.url, token: server.token, doc, consoleToken: 'console-secret-123' });
+    const c = console_;
+    expect(c.token).toBe('console-secret-123');
+    expect(c.openUrl).toBe(`${c.url}/?token=console-secret-123`);
+    const anonymous = await fetch(`${c.url}/api/status`);
+    expect(anonymous.status).toBe(401);
+    expect(((await anonymous.json()) as Json).error).toContain('Authorization: Bearer');
+    expect((await fetch(`${c.url}/api/status`, { headers: { authorization: 'Bearer wrong-token-000' } })).status).toBe(401);
+    expect((await c.api('GET', '/api/status')).status).toBe(200);
+    const opened = await fetch(c.openUrl, { redirect: 'manual' });
+    expect(opened.status).toBe(303);
+    expect(opened.headers.get('location')).toBe('/');
+    const cookie = opened.headers.get('set-cookie')!;
+    expect(cookie).toContain('HttpOnly');
+    expect(cookie).toContain('SameSite=Strict');
+    expect((await fetch(`${c.url}/directory`, { headers: { cookie: cookie.split(';')[0]! } })).status).toBe(200);
+  });
+
+  it('a port in use is one clear line', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const c = await open();
+      await expect(startConsole({ service: c.service, port })).rejects.toThrow(new ConsoleStartError(`port ${port} on 127.0.0.1 is in use: choose another with --port (--port 0 picks a free one)`));
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('lists its endpoints at GET /api and answers unknown ones with 404', async () => {
+    const c = await open();
+    const index = await c.api('GET', '/api');
+    expect((index.json.routes as Json[]).map((r) => `${r.method} ${r.path}`)).toContain('POST /api/provisioning/run');
+    const unknown = await c.api('GET', '/api/nothing');
+    expect(unknown).toEqual({ status: 404, json: { error: 'no such endpoint: GET /api/nothing (GET /api lists them)' } });
+    expect((await getAll(server.url, server.token, 'Users')).length).toBe(0);
+  });
+});

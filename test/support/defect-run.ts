@@ -1,0 +1,10 @@
+// What a defect test runs and reads: the default data suites once, and the results that are not a
+// pass (a skip whose cause is a reported failure is a consequence, not a finding of its own).
+import type { CheckResult, RunRecord } from '../../src/record/types.ts';
+
+export const DEFAULT_SUITES = ['core', 'entra', 'okta'] as const;
+
+/** Results that fail, warn, inform or error: what a vendor would be told to look at. */
+export function notPassing(record: RunRecord): CheckResult[] {
+  return record.results.filter((r) => r.status === 'fail' || r.status === 'warn' || r.status === 'info' || r.status === 'error');
+}
