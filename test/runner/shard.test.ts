@@ -67,7 +67,7 @@ describe('merging shard records', () => {
   });
 
   it('a core failure in one shard blocks the IdP whose replay pack passed in another', () => {
-    const merged = mergeRunRecords([record(1, [result('entra.create.status[entra]', 'pass')]), record(2, [result('users.create.status', 'fail')])]);
+    const merged = mergeRunRecords([record(1, [{ ...result('entra.create.status[entra]', 'pass'), variant: 'entra' }]), record(2, [result('users.create.status', 'fail')])]);
     expect(merged.idpVerdicts?.find((v) => v.dialect === 'entra')?.works).toBe(false);
   });
 
