@@ -125,7 +125,7 @@ function checkReferences(raw: RawDirectory, file: string): Directory {
     const otherSource: Source = source === 'entra' ? 'okta' : 'entra';
     const like = suggestions(name, [...known]);
     const hint = like.length ? `did you mean ${like.map((l) => `"${l}"`).join(' or ')}? ` : '';
-    if (SOURCE_ATTRIBUTES[otherSource].includes(name) && !known.has(name)) return `"${name}" is an ${otherSource === 'okta' ? 'Okta' : 'Entra'} attribute; this directory's source is ${source} (${hint}the ${source} attributes are listed in the README)`;
+    if (SOURCE_ATTRIBUTES[otherSource].includes(name) && !known.has(name)) return `"${name}" is an ${otherSource === 'okta' ? 'Okta' : 'Entra'} attribute; this directory's source is ${source} (${hint}the ${source} attributes are listed in docs/mock-idp.md)`;
     return `unknown ${source} attribute "${name}" (${hint}declare custom attributes in "attributes"${source === 'entra' ? ', or name a directory extension extension_<app id>_<name>' : ''})`;
   };
   const login = LOGIN_ATTRIBUTE[source];
