@@ -13,7 +13,8 @@ import { DEFAULT_IDENTITY_FILE, DEFAULT_ISSUER_PORT } from '../federation/identi
 import type { CertificationReport, ProgrammeTestStatus } from '../record/types.ts';
 import { randomSeed } from '../util/random.ts';
 import { RunError, UsageError } from './errors.ts';
-import { execute, exitCodeOf, type ReportFlags } from './execute.ts';
+import { announceAndLoad } from './announce.ts';
+import type { ReportFlags } from './execute.ts';
 import { loadIdentity, parsePort } from './federation.ts';
 import { addTargetOptions, parsePositiveInt, readConfig, resolveTarget, splitList, type TargetFlags } from './options.ts';
 import { addReportOptions } from './run.ts';
@@ -106,9 +107,10 @@ export async function certifyCommand(programmeArg: string, flags: CertifyFlags):
   };
   const secrets = [...target.secrets, ...(flags.expiredToken ? [flags.expiredToken] : [])];
   const banner = `scimproof certify ${programme} · target ${target.url ?? 'embedded reference server (OAuth, federation and Okta entitlements on)'} · seed ${seed}`;
+  const { execute, exitCodeOf } = await announceAndLoad({ ...target, secrets }, banner, flags);
   let execution;
   try {
-    execution = await execute({ ...target, secrets }, flags, config.out, banner, { suites: [], seed, ...(flags.matching ? { matchingAttribute: flags.matching } : {}) }, (options) =>
+    execution = await execute({ ...target, secrets }, flags, config.out, { suites: [], seed, ...(flags.matching ? { matchingAttribute: flags.matching } : {}) }, (options) =>
       runCertification({ ...options, programme, settings, ...(federation ? { federation } : {}) }),
     );
   } catch (error) {

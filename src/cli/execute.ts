@@ -8,7 +8,8 @@ import { cleanCommand } from '../report/summarize.ts';
 import { writeReports, writeReportsSync, type WriteReportsOptions, type WrittenReports } from '../report/write.ts';
 import { runConformance, type LiveRun, type RunOptions } from '../runner/run.ts';
 import { RunError } from './errors.ts';
-import { exitCodeForSignal, onInterrupt, warnIfNoCredentials } from './interrupt.ts';
+import { consoleFor } from './announce.ts';
+import { exitCodeForSignal, onInterrupt } from './interrupt.ts';
 import type { Target } from './options.ts';
 
 export interface ReportFlags {
@@ -17,6 +18,7 @@ export interface ReportFlags {
   json?: string;
   junit?: string;
   har?: string;
+  markdown?: string;
   cleanup: boolean;
   verbose?: boolean;
 }
@@ -34,25 +36,22 @@ export interface Execution {
 
 /** The report files the flags ask for, besides the report directory. */
 export function reportTargets(flags: ReportFlags, outDir: string): WriteReportsOptions {
-  return { outDir, ...(flags.html ? { html: flags.html } : {}), ...(flags.json ? { json: flags.json } : {}), ...(flags.junit ? { junit: flags.junit } : {}), ...(flags.har ? { har: flags.har } : {}) };
+  return { outDir, ...(flags.html ? { html: flags.html } : {}), ...(flags.json ? { json: flags.json } : {}), ...(flags.junit ? { junit: flags.junit } : {}), ...(flags.har ? { har: flags.har } : {}), ...(flags.markdown ? { markdown: flags.markdown } : {}) };
 }
 
 /**
  * Runs with the target and report flags filled in; `options` adds what the command chooses
- * (suites, selection, profile, fuzz budget…). `banner` is the first console line.
+ * (suites, selection, profile, fuzz budget…). The caller has printed the banner (announce.ts).
  */
 export async function execute(
   target: Target,
   flags: ReportFlags,
   configOut: string | undefined,
-  banner: string,
   options: Omit<RunOptions, 'url' | 'auth' | 'headers' | 'timeoutMs' | 'insecure' | 'noCleanup' | 'secrets' | 'signal' | 'events'>,
   /** What runs (default: the conformance run; `certify` runs a programme over it). */
   runner: (options: RunOptions) => Promise<RunRecord> = runConformance,
 ): Promise<Execution> {
-  warnIfNoCredentials(target.url, target.auth.kind);
-  const reporter = createConsoleReporter({ verbose: flags.verbose ?? false, stream: process.stdout });
-  process.stdout.write(`${banner}\n`);
+  const reporter = createConsoleReporter({ verbose: flags.verbose ?? false, stream: consoleFor(flags) });
   const interrupt = onInterrupt('stopping; cleaning up what this run created, then writing the report');
   let live: LiveRun | undefined;
   let outDir = flags.out ?? configOut;

@@ -7,8 +7,9 @@ import { PROPERTY_IDS } from '../fuzz/properties/index.ts';
 import { readReplay, ReplayFileError, type ReplayKey } from '../fuzz/replay.ts';
 import { randomSeed } from '../util/random.ts';
 import { UsageError } from './errors.ts';
-import { execute, exitCodeOf, type ReportFlags } from './execute.ts';
-import { addTargetOptions, collect, parseDuration, parsePositiveInt, readConfig, resolveTarget, splitList, type TargetFlags } from './options.ts';
+import { announceAndLoad, consoleFor } from './announce.ts';
+import type { ReportFlags } from './execute.ts';
+import { addTargetOptions, collect, parseDuration, parsePositiveInt, parseShardFlag, readConfig, resolveTarget, SHARD_HELP, splitList, type TargetFlags } from './options.ts';
 import { addReportOptions } from './run.ts';
 import { DEFAULT_MAX_TIME_MS } from '../runner/budget.ts';
 
@@ -21,6 +22,7 @@ interface FuzzFlags extends TargetFlags, ReportFlags {
   rate?: string;
   property?: string[];
   replay?: string;
+  shard?: string;
 }
 
 /** `60s`, `2m`, `1500ms`, or a bare number of seconds → milliseconds. */
@@ -36,6 +38,7 @@ export function registerFuzz(program: Command): void {
     .option('--max-failures <n>', 'stop after this many failing properties')
     .option('--rate <n>', 'at most this many requests per second')
     .option('--property <ids>', `only these properties (${PROPERTY_IDS.join(', ')}; repeatable, comma-separated)`, collect)
+    .option('--shard <i/n>', SHARD_HELP)
     .option('--replay <file>', 're-run the minimal counterexample stored in a replay file (or a run.json); exit 0 when it no longer fails');
   addReportOptions(command, 'property')
     .action(async (flags: FuzzFlags) => {
@@ -59,6 +62,7 @@ export async function fuzzCommand(flags: FuzzFlags): Promise<number> {
       throw error;
     }
   }
+  const shard = parseShardFlag(flags.shard);
   const seed = replay ? replay[0]!.seed : parsePositiveInt(flags.seed, '--seed', randomSeed());
   const runs = flags.runs !== undefined ? parsePositiveInt(flags.runs, '--runs', DEFAULT_FUZZ_RUNS) : undefined;
   if (runs === 0) throw new UsageError('--runs must be at least 1');
@@ -71,15 +75,17 @@ export async function fuzzCommand(flags: FuzzFlags): Promise<number> {
     ...(properties.length > 0 ? { properties } : {}),
   };
   const what = replay ? `replay of ${replay.map((k) => k.property).join(', ')} (path ${replay.map((k) => k.path).join(', ')})` : budget.timeMs ? `for ${budget.timeMs / 1000}s` : `${budget.runs} runs per property`;
-  const execution = await execute(target, flags, config.out, `scimproof fuzz · target ${target.url ?? 'embedded reference server'} · ${what} · seed ${seed}`, {
+  const { execute, exitCodeOf } = await announceAndLoad(target, `scimproof fuzz · target ${target.url ?? 'embedded reference server'} · ${what} · seed ${seed}${shard ? ` · shard ${shard.index}/${shard.total}` : ''}`, flags);
+  const execution = await execute(target, flags, config.out, {
     suites: ['fuzz'],
     seed,
     // A fuzz --time longer than the default whole-run budget must not be cut short by it.
     ...(budget.timeMs !== undefined ? { maxTimeMs: Math.max(DEFAULT_MAX_TIME_MS, budget.timeMs * 2) } : {}),
     fuzz: { ...budget, ...(replay ? { replay } : {}) },
+    ...(shard ? { shard } : {}),
   });
   for (const file of execution.replayFiles) {
-    process.stdout.write(`replay file: ${file}\n  re-run it after a fix: npx scimproof fuzz --replay ${file}${target.url ? ` --url ${target.url}` : ''} --token $SCIM_TOKEN\n`);
+    consoleFor(flags).write(`replay file: ${file}\n  re-run it after a fix: npx scimproof fuzz --replay ${file}${target.url ? ` --url ${target.url}` : ''} --token $SCIM_TOKEN\n`);
   }
   return exitCodeOf(execution);
 }

@@ -100,7 +100,7 @@ async function serveConsole(flags: IdpFlags & ConsoleFlags, interrupt: Interrupt
     out.write(`scimproof idp console · ${t.dialect} → ${t.url} · directory ${source.file} (${source.write ? 'edits are saved to the file' : 'edits are kept in memory: --no-write'})\n`);
     out.write(`  open     ${running.openUrl}\n`);
     if (running.token) out.write(`  token    ${running.token} (every page and API request needs it: Authorization: Bearer <token>)\n`);
-    out.write(`  API      ${running.url}/api (JSON; listed there, documented in the README)\n`);
+    out.write(`  API      ${running.url}/api (JSON; listed there, documented in docs/mock-idp.md)\n`);
     out.write(`  log      ${engine.log ? engine.log.paths.jsonl : 'none (--no-log)'} · state ${statePathOf(flags, t)}\n`);
     if (flags.start) out.write(`  ${service.start()}\n`);
     else out.write(`  provisioning is off: assign a test user, then Start provisioning (or pass --start); cycles run every ${intervalSeconds} s once on\n`);

@@ -29,7 +29,7 @@ export interface Interrupt {
   dispose(): void;
 }
 
-// bin/scimproof.js holds signals that arrive while the CLI is still loading (see there).
+// src/cli/bin.ts holds signals that arrive while the CLI is still loading (see there).
 interface HeldSignals {
   held: string[];
   release(): void;

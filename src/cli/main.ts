@@ -1,40 +1,37 @@
 import { Command, CommanderError } from 'commander';
+import { COMMANDS, requestedCommand } from './commands.ts';
 import { describeError, RunError, UsageError } from './errors.ts';
-import { registerCertify } from './certify.ts';
-import { registerFederation } from './federation.ts';
-import { registerFuzz } from './fuzz.ts';
-import { registerIdp } from './idp.ts';
-import { registerReport } from './report.ts';
-import { registerRun } from './run.ts';
-import { registerServe } from './serve.ts';
-import { registerClean } from './clean.ts';
-import { guardOutput } from './output.ts';
 import { exitCodeForSignal, takeEarlySignal } from './interrupt.ts';
+import { guardOutput } from './output.ts';
 import { TOOL_VERSION } from '../version.ts';
 
-/** Builds the program; each command lives in its own file and registers itself. */
-export function buildProgram(): Command {
+/**
+ * Builds the program for this command line. Only the requested command's module is imported
+ * (see commands.ts); the others are stubs with their summary, enough for the top-level help.
+ */
+export async function buildProgram(argv: readonly string[] = process.argv): Promise<Command> {
   const program = new Command('scimproof')
     .description('SCIM 2.0 conformance harness, Entra/Okta replay, fuzzer, mock IdP and reference server')
     .version(TOOL_VERSION)
     .showHelpAfterError('(run with --help for usage)')
+    .addHelpText('after', '\nRun `scimproof <command> --help` for the options of a command.')
     .exitOverride();
-  registerRun(program);
-  registerFuzz(program);
-  registerServe(program);
-  registerIdp(program);
-  registerReport(program);
-  registerClean(program);
-  registerCertify(program);
-  registerFederation(program);
+  const wanted = requestedCommand(argv.slice(2));
+  for (const entry of COMMANDS) {
+    if (entry.name === wanted) (await entry.load())(program);
+    else {
+      const stub = program.command(entry.name).description(entry.summary);
+      if (entry.args) stub.arguments(entry.args);
+    }
+  }
   return program;
 }
 
 /** Runs the CLI and resolves to the process exit code. Never throws. */
 export async function main(argv: string[]): Promise<number> {
   guardOutput();
-  const program = buildProgram();
   try {
+    const program = await buildProgram(argv);
     await program.parseAsync(argv);
     // A signal no command took up (it arrived while a short command ran) still ends the process as one.
     const early = takeEarlySignal();

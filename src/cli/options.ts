@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { Auth } from '../http/client.ts';
 import { redactText } from '../http/redact.ts';
+import { parseShard, type Shard } from '../runner/shard.ts';
 import { UsageError } from './errors.ts';
 
 export interface TargetFlags {
@@ -47,6 +48,13 @@ export interface ConfigFile {
   maxTime?: string | number;
 }
 
+/** Every key a config file may hold; the compiler keeps it equal to ConfigFile's. */
+const CONFIG_KEYS: Record<keyof ConfigFile, true> = {
+  url: true, token: true, basic: true, oauthTokenUrl: true, clientId: true, clientSecret: true, oauthScope: true, oauthClientAuth: true,
+  headers: true, suites: true, only: true, skip: true, timeout: true, profile: true, dialects: true, matching: true, require: true,
+  baseline: true, out: true, maxTime: true,
+};
+
 export interface Target {
   url?: string;
   auth: Auth;
@@ -55,6 +63,18 @@ export interface Target {
   insecure: boolean;
   secrets: string[];
 }
+
+/** `--shard i/n`, parsed; a bad value is a usage error. */
+export function parseShardFlag(raw: string | undefined): Shard | undefined {
+  if (raw === undefined) return undefined;
+  try {
+    return parseShard(raw);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+export const SHARD_HELP = 'run only shard i of n (every n-th scenario and fuzz property), for n parallel CI jobs; join their run.json files with `scimproof report --merge`';
 
 export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 export const splitList = (value: string | undefined): string[] => (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
@@ -67,13 +87,25 @@ export function readConfig(path: string | undefined): ConfigFile {
   } catch (error) {
     throw new UsageError(`cannot read config file ${path} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
+  let parsed: object;
   try {
-    const parsed = JSON.parse(text) as unknown;
-    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('expected a JSON object');
-    return parsed as ConfigFile;
+    const json = JSON.parse(text) as unknown;
+    if (!json || typeof json !== 'object' || Array.isArray(json)) throw new Error('expected a JSON object');
+    parsed = json;
   } catch (error) {
     throw new UsageError(`config file ${path} is not valid JSON: ${(error as Error).message}`);
   }
+  // A mistyped key ("tokne", "skpi") would otherwise be ignored in silence and change the run.
+  const unknown = Object.keys(parsed).filter((key) => !(key in CONFIG_KEYS));
+  if (unknown.length > 0) {
+    const known = Object.keys(CONFIG_KEYS);
+    const hint = (key: string): string => {
+      const near = known.find((k) => k.toLowerCase() === key.toLowerCase() || (Math.abs(k.length - key.length) <= 1 && [...k].filter((c, i) => key[i] !== c).length <= 2));
+      return near ? `"${key}" (did you mean "${near}"?)` : `"${key}"`;
+    };
+    throw new UsageError(`config file ${path}: unknown key${unknown.length > 1 ? 's' : ''} ${unknown.map(hint).join(', ')}; known keys: ${known.join(', ')}`);
+  }
+  return parsed as ConfigFile;
 }
 
 export interface ParsedUrl {

@@ -1,10 +1,16 @@
 // `scimproof report run.json`: re-renders the reports from a saved run record, offline.
+// `scimproof report --merge a.json b.json …`: joins the records of parallel shards (`--shard i/n`)
+// into one record and report, judged as one run (exit code as `run`'s).
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
+import type { RunRecord } from '../record/types.ts';
 import { parseRunRecord, RecordShapeError } from '../report/read-record.ts';
 import { verdictOf } from '../report/summarize.ts';
 import { writeReports, type WriteReportsOptions, type WrittenReports } from '../report/write.ts';
+import { BaselineError, readBaseline, type Baseline } from '../runner/baseline.ts';
+import { MergeError, mergeRunRecords, missingShards } from '../runner/merge.ts';
+import { consoleFor } from './announce.ts';
 import { RunError, UsageError } from './errors.ts';
 
 export interface ReportCommandOptions {
@@ -12,24 +18,38 @@ export interface ReportCommandOptions {
   junit?: string;
   json?: string;
   out?: string;
+  markdown?: string;
+  merge?: boolean;
+  baseline?: string;
 }
+
+type Out = { write(text: string): unknown };
 
 export function registerReport(program: Command): void {
   program
     .command('report')
     .description('re-render the HTML, JUnit and JSON reports from a run.json, without touching the network')
-    .argument('<run.json>', 'a run record written by `scimproof run`')
+    .argument('<run.json...>', 'a run record written by `scimproof run` (several with --merge)')
     .option('--html <file>', 'write the HTML report to FILE')
     .option('--junit <file>', 'write JUnit XML to FILE')
     .option('--json <file>', 'write the (normalised) run record to FILE')
     .option('--out <dir>', 'write index.html, run.json and junit.xml into DIR')
-    .addHelpText('after', '\nWith no output option, index.html and junit.xml are written next to run.json.')
-    .action(async (file: string, options: ReportCommandOptions) => {
-      await reportCommand(file, options, process.stdout);
+    .option('--markdown <file>', 'write a short Markdown summary to FILE (e.g. $GITHUB_STEP_SUMMARY)')
+    .option('--merge', 'join the run records of parallel shards (run --shard i/n) into one report; exits as `run` would for the joined run')
+    .option('--baseline <file>', 'with --merge: the baseline the shards used, so waivers whose checks now pass fail the joined run')
+    .addHelpText('after', '\nWith no output option, index.html and junit.xml are written next to run.json (with --merge: into reports/<run-id>-merged/).')
+    .action(async (files: string[], options: ReportCommandOptions) => {
+      if (options.merge) {
+        process.exitCode = await mergeCommand(files, options, consoleFor(options));
+        return;
+      }
+      if (files.length > 1) throw new UsageError(`${files.length} run records given; add --merge to join shard records into one report`);
+      if (options.baseline) throw new UsageError('--baseline only applies with --merge (a single record was judged when it ran)');
+      await reportCommand(files[0]!, options, consoleFor(options));
     });
 }
 
-export async function reportCommand(file: string, options: ReportCommandOptions, out: { write(text: string): unknown }): Promise<WrittenReports> {
+async function readRecord(file: string): Promise<RunRecord> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -39,17 +59,58 @@ export async function reportCommand(file: string, options: ReportCommandOptions,
     if (code === 'EISDIR') throw new UsageError(`${file} is a directory; pass the run.json inside it`);
     throw new UsageError(`cannot read ${file}: ${code ?? String(error)}`);
   }
-  let record;
   try {
-    record = parseRunRecord(text);
+    return parseRunRecord(text);
   } catch (error) {
     if (error instanceof RecordShapeError) throw new RunError(`${file} is not a scimproof run record: ${error.message}`);
     throw error;
   }
-  const none = options.html === undefined && options.junit === undefined && options.json === undefined && options.out === undefined;
-  const targets: WriteReportsOptions = none
-    ? { html: join(dirname(file), 'index.html'), junit: join(dirname(file), 'junit.xml') }
-    : { outDir: options.out, html: options.html, junit: options.junit, json: options.json };
+}
+
+export async function reportCommand(file: string, options: ReportCommandOptions, out: Out): Promise<WrittenReports> {
+  const record = await readRecord(file);
+  const targets: WriteReportsOptions = asked(options) ?? { html: join(dirname(file), 'index.html'), junit: join(dirname(file), 'junit.xml') };
+  return writeAndTell(record, targets, out);
+}
+
+/** Joins shard records into one report; resolves to the exit code `run` would give the joined run. */
+export async function mergeCommand(files: string[], options: ReportCommandOptions, out: Out): Promise<number> {
+  let baseline: Baseline | undefined;
+  try {
+    baseline = options.baseline ? readBaseline(options.baseline) : undefined;
+  } catch (error) {
+    if (error instanceof BaselineError) throw new UsageError(error.message);
+    throw error;
+  }
+  const records: RunRecord[] = [];
+  for (const file of files) records.push(await readRecord(file));
+  let record: RunRecord;
+  try {
+    record = mergeRunRecords(records, baseline ? { baseline } : {});
+  } catch (error) {
+    if (error instanceof MergeError) throw new UsageError(error.message);
+    throw error;
+  }
+  const missing = missingShards(records);
+  if (missing.length > 0) process.stderr.write(`scimproof: shard${missing.length > 1 ? 's' : ''} ${missing.join(', ')} not given; the report covers only the shards merged\n`);
+  const targets: WriteReportsOptions = asked(options) ?? { outDir: join('reports', record.meta.runId) };
+  out.write(`Merged ${records.length} run record${records.length === 1 ? '' : 's'} (${record.summary.total} checks)\n`);
+  await writeAndTell(record, targets, out);
+  // The order of `run`'s exit codes (execute.ts exitCodeOf): could not run or left data 2, budget ran out 3, a failure 1.
+  if (record.meta.runError || (record.leftovers?.length ?? 0) > 0) return 2;
+  if (record.meta.budget?.ranOut) return 3;
+  if (record.summary.fail > 0) return 1;
+  return record.summary.error > 0 ? 2 : 0;
+}
+
+/** The outputs the options name, or undefined when they name none (each command has its default). */
+function asked(options: ReportCommandOptions): WriteReportsOptions | undefined {
+  const { out, html, junit, json, markdown } = options;
+  if ([out, html, junit, json, markdown].every((o) => o === undefined)) return undefined;
+  return { outDir: out, html, junit, json, markdown };
+}
+
+async function writeAndTell(record: RunRecord, targets: WriteReportsOptions, out: Out): Promise<WrittenReports> {
   let written: WrittenReports;
   try {
     written = await writeReports(record, targets);

@@ -2,13 +2,13 @@ import type { Command } from 'commander';
 import { BaselineError, readBaseline, writeBaseline, type Baseline } from '../runner/baseline.ts';
 import { randomSeed } from '../util/random.ts';
 import { dialectNames } from '../dialects/index.ts';
+import { DEFAULT_SUITES } from '../suite/defaults.ts';
 import { getProfile, ProfileError, type Profile } from '../suite/profiles.ts';
 import { UsageError } from './errors.ts';
-import { execute, exitCodeOf, type ReportFlags } from './execute.ts';
-import { addTargetOptions, collect, parseMaxTime, parsePositiveInt, readConfig, resolveTarget, splitList, type TargetFlags } from './options.ts';
-import { oauthChecks } from '../certify/run.ts';
+import { announceAndLoad, consoleFor } from './announce.ts';
+import type { ReportFlags } from './execute.ts';
+import { addTargetOptions, collect, parseMaxTime, parsePositiveInt, parseShardFlag, readConfig, resolveTarget, SHARD_HELP, splitList, type TargetFlags } from './options.ts';
 
-export const DEFAULT_SUITES = ['core', 'cursor', 'entra', 'okta', 'fuzz'];
 
 interface RunFlags extends TargetFlags, ReportFlags {
   suite?: string;
@@ -21,6 +21,7 @@ interface RunFlags extends TargetFlags, ReportFlags {
   matching?: string;
   baseline?: string;
   writeBaseline?: string;
+  shard?: string;
   maxTime?: string;
 }
 
@@ -32,6 +33,7 @@ export function addReportOptions(command: Command, unit: 'check' | 'property'): 
     .option('--json <file>', 'also write the JSON run record here')
     .option('--html <file>', 'also write the HTML report here')
     .option('--har <file>', 'also write every request and response as HAR 1.2 (secrets redacted)')
+    .option('--markdown <file>', 'also write a short Markdown summary (e.g. $GITHUB_STEP_SUMMARY)')
     .option('--no-cleanup', 'keep the resources the run created (they carry the run prefix)')
     .option('--verbose', `list every ${unit} as it runs`);
 }
@@ -51,7 +53,8 @@ export function registerRun(program: Command): void {
     .option('--seed <n>', 'seed for every random choice (printed at the start; give it back to replay)')
     .option('--max-time <duration>', 'whole-run time budget, e.g. 15m, 90s (default 15m; 0 = no limit): then the run stops, cleans up, reports what it did not reach and exits 3')
     .option('--baseline <file>', 'known failures to waive for CI, {"expectedFailures": {"check.id": "why"}}; a waiver whose check passes fails the run')
-    .option('--write-baseline <file>', "write this run's failed check ids as a baseline to start from");
+    .option('--write-baseline <file>', "write this run's failed check ids as a baseline to start from")
+    .option('--shard <i/n>', SHARD_HELP);
   addReportOptions(command, 'check')
     .action(async (flags: RunFlags) => {
       process.exitCode = await runCommand(flags);
@@ -61,9 +64,10 @@ export function registerRun(program: Command): void {
 export async function runCommand(flags: RunFlags): Promise<number> {
   const config = readConfig(flags.config);
   const target = resolveTarget(flags, config);
-  const suites = flags.suite ? splitList(flags.suite) : (config.suites ?? DEFAULT_SUITES);
+  const suites = flags.suite ? splitList(flags.suite) : (config.suites ?? [...DEFAULT_SUITES]);
   if (suites.length === 0) throw new UsageError('--suite needs at least one suite name');
   const seed = parsePositiveInt(flags.seed, '--seed', randomSeed());
+  const shard = parseShardFlag(flags.shard);
   const baselineFile = flags.baseline ?? config.baseline;
   let baseline: Baseline | undefined;
   try {
@@ -90,10 +94,11 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     throw error;
   }
   const maxTimeMs = parseMaxTime(flags.maxTime ?? config.maxTime);
-  const dialects = flags.dialect ? splitList(flags.dialect) : undefined;
+  const dialects = flags.dialect ? splitList(flags.dialect) : config.dialects;
   const unknownDialect = dialects?.find((d) => !dialectNames().includes(d as never));
   if (unknownDialect) throw new UsageError(`--dialect: unknown variant "${unknownDialect}" (known: ${dialectNames().join(', ')})`);
-  const execution = await execute(target, flags, config.out, `scimproof run · target ${target.url ?? 'embedded reference server'} · suites ${suites.join(',')} · seed ${seed}`, {
+  const { execute, exitCodeOf } = await announceAndLoad(target, `scimproof run · target ${target.url ?? 'embedded reference server'} · suites ${suites.join(',')} · seed ${seed}${shard ? ` · shard ${shard.index}/${shard.total}` : ''}`, flags);
+  const execution = await execute(target, flags, config.out, {
     suites,
     only: (flags.only ?? config.only ?? []).flatMap((s) => splitList(s)),
     skip: (flags.skip ?? config.skip ?? []).flatMap((s) => splitList(s)),
@@ -103,15 +108,16 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     ...(profile ? { severity: profile.severity } : {}),
     ...(standard ? { standard } : {}),
     ...(dialects ? { dialects } : {}),
-    matchingAttribute: flags.matching ?? profile?.matchingAttribute ?? 'userName',
+    matchingAttribute: flags.matching ?? config.matching ?? profile?.matchingAttribute ?? 'userName',
     ...(baseline ? { baseline } : {}),
+    ...(shard ? { shard } : {}),
     ...(maxTimeMs !== undefined ? { maxTimeMs } : {}),
-    // With OAuth client credentials, the token endpoint is checked too.
-    ...(target.auth.kind === 'oauth' && target.url ? { phases: [oauthChecks(target.auth.oauth)] } : {}),
+    // With OAuth client credentials, the token endpoint is checked too (loaded only then: it brings the certify programmes).
+    ...(target.auth.kind === 'oauth' && target.url ? { phases: [(await import('../certify/run.ts')).oauthChecks(target.auth.oauth)] } : {}),
   });
   if (flags.writeBaseline) {
     const count = writeBaseline(flags.writeBaseline, execution.record.results);
-    process.stdout.write(`Baseline: ${count} failed check(s) written to ${flags.writeBaseline}; replace each reason with why it is accepted\n`);
+    consoleFor(flags).write(`Baseline: ${count} failed check(s) written to ${flags.writeBaseline}; replace each reason with why it is accepted\n`);
   }
   return exitCodeOf(execution);
 }

@@ -151,11 +151,11 @@ export function registerServe(program: Command): void {
     });
 }
 
-/** The warning for a server others can reach that still takes the token printed in the README. */
+/** The warning for a server others can reach that still takes the token printed in the documentation. */
 export function exposureWarning(host: string, tokenGiven: boolean): string | undefined {
   const loopback = host === 'localhost' || host === '::1' || /^127\./.test(host);
   if (loopback || tokenGiven) return undefined;
-  return `warning: listening on ${host} with the default token "${DEV_TOKEN}", which is printed in the README: anyone who can reach this port can read and change the data. Give --token with a secret of your own.`;
+  return `warning: listening on ${host} with the default token "${DEV_TOKEN}", which is printed in the documentation: anyone who can reach this port can read and change the data. Give --token with a secret of your own.`;
 }
 
 function oauthOptions(flags: ServeFlags): OAuthOptions | undefined {

@@ -1,7 +1,7 @@
 // The console's HTTP surface (hono): the pages, their two static assets, and the admin API under
 // /api that the pages use and a vendor's test scripts can call (JSON in, JSON out; errors are
 // `{"error": "one line"}` with 400, 404 or 409). The API is listed at GET /api and documented in
-// the README's mock IdP section.
+// docs/mock-idp.md.
 import { Hono, type Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { SourceValue } from '../idp/types.ts';

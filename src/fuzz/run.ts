@@ -16,6 +16,7 @@ import { PROPERTIES } from './properties/index.ts';
 import { replayFileName, type ReplayKey } from './replay.ts';
 import { targetSchemas } from './schemas.ts';
 import { FuzzTarget } from './target.ts';
+import { shardCounter, type Shard } from '../runner/shard.ts';
 import { PropertyFailure, ServerRefusal, type FuzzEnv, type FuzzProperty } from './types.ts';
 import type { ScopeStrategy } from '../runner/scope-probe.ts';
 
@@ -60,6 +61,8 @@ export interface FuzzRunContext {
   stopReason?(): string | undefined;
   /** Re-run exactly these counterexamples instead of searching. */
   replay?: ReplayKey[];
+  /** Only this shard's properties; each keeps the time share it has in an unsharded run. */
+  shard?: Shard;
   /** How queries are limited to one run's users (src/runner/scope-probe.ts). */
   scope?: ScopeStrategy;
   /** User attributes required on top of what /Schemas says (`--require`). */
@@ -133,9 +136,11 @@ export async function runFuzzProperties(ctx: FuzzRunContext): Promise<FuzzOutcom
   const numRuns = ctx.budget.runs ?? (ctx.budget.timeMs ? 1_000_000 : DEFAULT_FUZZ_RUNS);
   const share = ctx.budget.timeMs ? Math.max(1, Math.floor(ctx.budget.timeMs / Math.max(1, chosen.length))) : undefined;
   let failures = 0;
+  const inShard = shardCounter(ctx.shard);
 
   try {
     for (const property of chosen) {
+      if (!inShard()) continue;
       const checkId = `fuzz.${property.id}`;
       if (ctx.selected && !ctx.selected(checkId)) continue;
       const base = { checkId, baseId: checkId, title: property.title, area: 'fuzz', suite: 'fuzz', level: property.level ?? 'MUST', refs: property.refs };

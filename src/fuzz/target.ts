@@ -34,7 +34,9 @@ export interface FuzzTargetOptions {
 export class FuzzTarget {
   private client: ScimClient;
   private readonly journal: CleanupJournal;
+  /** The last RECENT_LIMIT exchanges, as a ring (`recentAt` is the next slot). */
   private readonly recent: Exchange[] = [];
+  private recentAt = 0;
   private readonly seq = new WeakMap<Exchange, number>();
   private nextSeq = 0;
   private scope: RunScope | undefined;
@@ -84,8 +86,8 @@ export class FuzzTarget {
     this.seq.set(exchange, this.nextSeq++);
     this.journal?.observe(exchange, request);
     this.scope?.exchanges.push(exchange);
-    this.recent.push(exchange);
-    if (this.recent.length > RECENT_LIMIT) this.recent.shift();
+    this.recent[this.recentAt] = exchange;
+    this.recentAt = (this.recentAt + 1) % RECENT_LIMIT;
     this.options.onExchange?.(exchange);
   }
 
@@ -173,7 +175,8 @@ export class FuzzTarget {
 
   /** Exchanges worth keeping from passing runs. */
   recentExchanges(): Exchange[] {
-    return [...this.recent];
+    // Oldest first: the ring's tail, then its head.
+    return [...this.recent.slice(this.recentAt), ...this.recent.slice(0, this.recentAt)];
   }
 
   order(exchange: Exchange): number {

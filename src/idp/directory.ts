@@ -9,6 +9,7 @@ import { ExpressionError } from './expression.ts';
 import { compileMapping, isManagerTarget } from './mapping.ts';
 import { clauseProblem, normaliseOperator } from './scope.ts';
 import type { Apply, AppConfig, Directory, DirectoryGroup, DirectoryUserRecord, Mapping, ScopingFilter, Source } from './types.ts';
+import { lazy } from '../util/lazy.ts';
 import { DEFAULT_MAPPINGS, ENTRA_EXTENSION, EXPRESSION_ATTRIBUTES, LOGIN_ATTRIBUTE, MANAGER_ATTRIBUTE, RESERVED_TARGETS, SOURCE_ATTRIBUTES } from './vocabulary.ts';
 
 export class DirectoryError extends Error {
@@ -18,8 +19,10 @@ export class DirectoryError extends Error {
   }
 }
 
-const schema = JSON.parse(readFileSync(new URL('./directory.schema.json', import.meta.url), 'utf8')) as Record<string, unknown>;
-const validate = new Ajv2020({ allErrors: false, strict: false }).compile<RawDirectory>(schema);
+const directoryValidator = lazy(() => {
+  const schema = JSON.parse(readFileSync(new URL('./directory.schema.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+  return new Ajv2020({ allErrors: false, strict: false }).compile<RawDirectory>(schema);
+});
 
 interface RawMapping {
   source?: string;
@@ -93,6 +96,7 @@ export function parseDirectory(text: string, name: string): Directory {
   } catch (error) {
     throw new DirectoryError(name, '', `not valid JSON (${(error as Error).message})`);
   }
+  const validate = directoryValidator();
   if (!validate(data)) {
     const errors = validate.errors ?? [];
     // For "source or constant" ajv reports the oneOf itself; keep that one.
@@ -121,7 +125,7 @@ function checkReferences(raw: RawDirectory, file: string): Directory {
     const otherSource: Source = source === 'entra' ? 'okta' : 'entra';
     const like = suggestions(name, [...known]);
     const hint = like.length ? `did you mean ${like.map((l) => `"${l}"`).join(' or ')}? ` : '';
-    if (SOURCE_ATTRIBUTES[otherSource].includes(name) && !known.has(name)) return `"${name}" is an ${otherSource === 'okta' ? 'Okta' : 'Entra'} attribute; this directory's source is ${source} (${hint}the ${source} attributes are listed in the README)`;
+    if (SOURCE_ATTRIBUTES[otherSource].includes(name) && !known.has(name)) return `"${name}" is an ${otherSource === 'okta' ? 'Okta' : 'Entra'} attribute; this directory's source is ${source} (${hint}the ${source} attributes are listed in docs/mock-idp.md)`;
     return `unknown ${source} attribute "${name}" (${hint}declare custom attributes in "attributes"${source === 'entra' ? ', or name a directory extension extension_<app id>_<name>' : ''})`;
   };
   const login = LOGIN_ATTRIBUTE[source];

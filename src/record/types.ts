@@ -214,6 +214,10 @@ export interface RunMeta {
   runError?: string;
   /** The signal that stopped the run (SIGINT, SIGTERM, SIGHUP). */
   interrupted?: string;
+  /** Set when the run was one shard of several (`--shard 2/3`). */
+  shard?: { index: number; total: number };
+  /** Set on a record joined from shard records (`scimproof report --merge`): their run ids. */
+  mergedFrom?: string[];
   /** The whole-run time budget (`--max-time`), and whether it ran out before every check was reached. */
   budget?: RunBudget;
 }

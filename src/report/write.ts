@@ -9,6 +9,7 @@ import { renderHtml } from './html/render.ts';
 import { renderJson } from './json.ts';
 import { renderJunit } from './junit.ts';
 import { renderHar } from './har.ts';
+import { renderMarkdown } from './markdown.ts';
 
 export interface WriteReportsOptions {
   /** Directory that receives run.json, index.html and junit.xml. */
@@ -19,6 +20,8 @@ export interface WriteReportsOptions {
   junit?: string;
   /** HAR 1.2 of every exchange; only written when asked for. */
   har?: string;
+  /** A short Markdown summary (a CI job summary); only written when asked for. */
+  markdown?: string;
 }
 
 export interface WrittenReports extends ReportPaths {
@@ -30,9 +33,11 @@ type Format = 'json' | 'html' | 'junit';
 const FILE_NAMES: Record<Format, string> = { json: 'run.json', html: 'index.html', junit: 'junit.xml' };
 const RENDER: Record<Format, (record: RunRecord) => string> = { json: renderJson, html: renderHtml, junit: renderJunit };
 
-/** Which file gets which rendering, in writing order (run.json first). */
-function plan(record: RunRecord, options: WriteReportsOptions): { format: Format | 'har'; path: string; render: () => string }[] {
-  const out: { format: Format | 'har'; path: string; render: () => string }[] = [];
+type Extra = 'har' | 'markdown';
+
+/** Which file gets which rendering, in writing order (run.json first). A path of `-` is standard output. */
+function plan(record: RunRecord, options: WriteReportsOptions): { format: Format | Extra; path: string; render: () => string }[] {
+  const out: { format: Format | Extra; path: string; render: () => string }[] = [];
   for (const format of ['json', 'html', 'junit'] as const) {
     const targets: string[] = [];
     if (options.outDir !== undefined) targets.push(join(options.outDir, FILE_NAMES[format]));
@@ -42,13 +47,14 @@ function plan(record: RunRecord, options: WriteReportsOptions): { format: Format
     for (const path of targets) out.push({ format, path, render: () => (text ??= renderFormat(format, record)) });
   }
   if (options.har !== undefined) out.push({ format: 'har', path: options.har, render: () => renderFormatWith('har', renderHar, record) });
+  if (options.markdown !== undefined) out.push({ format: 'markdown', path: options.markdown, render: () => renderFormatWith('Markdown', renderMarkdown, record) });
   return out;
 }
 
-function note(written: WrittenReports, format: Format | 'har', path: string): void {
+function note(written: WrittenReports, format: Format | Extra, path: string): void {
   written.files.push(path);
-  // An explicitly named file is what the user asked for, so it is the one reported.
-  if (format !== 'har') written[format] = path;
+  // An explicitly named file is what the user asked for, so it is the one reported (stdout is not a place to open).
+  if (format !== 'har' && format !== 'markdown' && (path !== '-' || written[format] === undefined)) written[format] = path;
 }
 
 export async function writeReports(record: RunRecord, options: WriteReportsOptions): Promise<WrittenReports> {
@@ -68,8 +74,11 @@ export function writeReportsSync(record: RunRecord, options: WriteReportsOptions
   const written: WrittenReports = { files: [] };
   for (const { format, path, render } of plan(record, options)) {
     try {
-      mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, render(), 'utf8');
+      if (path === '-') writeFileSync(process.stdout.fd, render(), 'utf8');
+      else {
+        mkdirSync(dirname(path), { recursive: true });
+        writeFileSync(path, render(), 'utf8');
+      }
     } catch (error) {
       throw new Error(writeFailure(path, error));
     }
@@ -91,6 +100,10 @@ function renderFormat(format: Format, record: RunRecord): string {
 }
 
 async function writeText(path: string, text: string): Promise<void> {
+  if (path === '-') {
+    await new Promise<void>((done, fail) => process.stdout.write(text, (error) => (error ? fail(error) : done())));
+    return;
+  }
   try {
     await mkdir(dirname(path), { recursive: true });
     await writeFile(path, text, 'utf8');

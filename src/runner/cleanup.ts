@@ -89,7 +89,7 @@ function sentNames(request: OutgoingRequest, prefix: string): SentName[] {
 const usableId = (id: unknown): id is string | number => (typeof id === 'string' && id !== '') || (typeof id === 'number' && Number.isFinite(id));
 
 export class CleanupJournal {
-  private readonly attempts: CreateAttempt[] = [];
+  private attempts: CreateAttempt[] = [];
   private readonly sweeper: Sweeper;
   /** Every POST to a collection seen, whatever its answer. */
   attempted = 0;
@@ -184,6 +184,9 @@ export class CleanupJournal {
     }
     // Settled here, or handed to the caller (`unresolved`) for a sweep of its own.
     for (const a of open) a.settled = true;
+    // Settled attempts are never looked at again; dropping them keeps every later call (the fuzzer
+    // cleans after each property run) proportional to what that run created, not to the whole run.
+    this.attempts = this.attempts.filter((a) => !a.settled);
     return { entries: run.entries, leftovers: run.leftovers, unresolved };
   }
 }

@@ -12,6 +12,9 @@ const item = (r: CheckResult): VerdictItem => ({ checkId: r.checkId, title: r.ti
 
 export const inProfile = (profile: Profile, checkId: string): boolean => profile.checks.some((prefix) => checkId.startsWith(prefix)) || profile.reliesOn.includes(checkId);
 
+/** Checks a profile run makes outside its suite files: the claim (below) and the TLS probe (tls-probe.ts). */
+export const PROFILE_RUN_CHECKS: readonly string[] = ['interop.claim', 'interop.tls'];
+
 /** The claim check of a profile: `interop.claim` for `interopProfileConformant`. */
 export const claimCheckId = (profile: Profile): string => `${profile.checks[0] ?? `${profile.name}.`}claim`;
 

@@ -27,12 +27,14 @@ import { familyOf } from '../dialects/acceptance.ts';
 import type { IdpFamily } from '../dialects/index.ts';
 import { applySeverity, getProfile, type Profile, type SeverityOverride } from '../suite/profiles.ts';
 import { loadConflicts } from '../suite/conflicts.ts';
-import { claimCheckId, claimResult, profileVerdict } from './profile-verdict.ts';
+import { claimCheckId, claimResult, PROFILE_RUN_CHECKS, profileVerdict } from './profile-verdict.ts';
 import { tlsResult } from './tls-probe.ts';
 import { runFuzzProperties, SUITE_FUZZ_RUNS, type FuzzBudget, type FuzzOutcome } from '../fuzz/run.ts';
 import type { ReplayKey } from '../fuzz/replay.ts';
 import { analyseRun } from '../analysis/analyse.ts';
 import { DEFAULT_MAX_TIME_MS, markUnreached, notReached, TimeBudget } from './budget.ts';
+import { shardCounter, type Shard } from './shard.ts';
+import { checkCatalogue, checkSelection, SelectionError } from './catalogue.ts';
 
 export interface RunEvents {
   onScenarioStart?(suite: string, scenarioTitle: string): void;
@@ -84,6 +86,8 @@ export interface RunOptions {
   suitesDir?: string;
   /** Budget of the `fuzz` suite (default: a short one); `replay` re-runs stored counterexamples only. */
   fuzz?: FuzzBudget & { replay?: ReplayKey[] };
+  /** Run only this shard's scenarios and fuzz properties (see shard.ts); merge the records afterwards. */
+  shard?: Shard;
   /** Time limits, for embedding and tests (defaults: MAX_RETRY_WAIT_MS, CLEANUP_TIME_MS, INTERRUPTED_CLEANUP_TIME_MS). */
   limits?: { maxRetryWaitMs?: number; cleanupMs?: number; interruptedCleanupMs?: number };
   /** Whole-run time budget in ms (default 15 min; 0 = no limit): then the run stops, cleans up and reports. */
@@ -116,6 +120,9 @@ export interface PhaseContext {
 }
 
 export type RunPhase = (ctx: PhaseContext) => Promise<void>;
+
+/** Large enough to trip a body limit or a column width, small enough to stay polite; made once. */
+const LONG_STRING = 'x'.repeat(200_000);
 
 export function newRunId(now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
@@ -191,6 +198,7 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
         suites: options.suites,
         ...(options.profile ? { profile: options.profile } : {}),
         seed: options.seed,
+        ...(options.shard ? { shard: options.shard } : {}),
         prefix,
         startedAt: startedAt.toISOString(),
         finishedAt: new Date().toISOString(),
@@ -232,6 +240,13 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
     // profile's suites run after the chosen ones.
     const chosen = options.suites.filter((s) => s !== 'discovery' && s !== 'fuzz');
     const suites = (loaded = loadSuites(['discovery', ...chosen, ...(options.standard?.suites ?? []).filter((s) => !chosen.includes(s))], options.suitesDir));
+    // A server that claims the interoperability profile gets its checks without --profile (below):
+    // they can be selected in any run that is more than a fuzz pass.
+    const fuzzOnly = options.suites.length > 0 && options.suites.every((s) => s === 'fuzz');
+    const claimable = options.standard || fuzzOnly ? [] : loadSuites(['interop'], options.suitesDir);
+    const catalogue = checkCatalogue([...suites, ...claimable], { audits: options.suites.includes('core') || options.standard !== undefined, fuzz: options.suites.includes('fuzz'), extra: fuzzOnly ? [] : PROFILE_RUN_CHECKS });
+    // Programmatic phases (certify) name their checks only as they run, so then nothing is refused.
+    if (!options.phases?.length) checkSelection(options.only ?? [], options.skip ?? [], options.suites, catalogue);
     // An IdP verdict relies on core checks (authentication, the userName filter …): a run of the
     // replay packs alone runs those too, so the verdict is not computed without its evidence.
     coreSuites = suites.filter((s) => s.suite === 'core');
@@ -276,8 +291,7 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
       nonexistentId: random.uuid(),
       randomUuid: random.uuid(),
       requiredUserAttributes: [] as string[],
-      // Large enough to trip a body limit or a column width, small enough to stay polite.
-      longString: 'x'.repeat(200_000),
+      longString: LONG_STRING,
       matchingAttribute: options.matchingAttribute ?? 'userName',
       // For `foreach` steps that need many resources (IPSIE's 50 member operations in one PATCH).
       fifty: Array.from({ length: 50 }, (_, i) => i + 1),
@@ -334,17 +348,19 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
       // A server that declares interopProfileConformant has its claim checked, profile or not
       // (unless the run is only a fuzz pass).
       const claimed = claimsInterop(discovery.serviceProviderConfig);
-      const fuzzOnly = options.suites.length > 0 && options.suites.every((s) => s === 'fuzz');
       if (!runError && claimed && !standard && !fuzzOnly) {
         standard = getProfile('interop');
         profileTrigger = 'claim';
         if (!rest.some((s) => s.suite === 'interop')) rest.push(...loadSuites(['interop'], options.suitesDir));
       }
+      // Shards share one counter over every scenario they run, the relied-on core ones included, so
+      // each scenario runs in exactly one shard and the merged record holds all the evidence.
+      const inShard = shardCounter(options.shard);
       if (!runError && dependencies.length > 0) {
         const onlyReliedOn: ScenarioContext = { ...ctx, selected: (id) => reliedOn.has(id) && select(id) };
-        for (const suite of dependencies) await runSuite(suite, onlyReliedOn, options.events, false);
+        for (const suite of dependencies) await runSuite(suite, onlyReliedOn, options.events, false, undefined, inShard);
       }
-      if (!runError) for (const suite of rest) await runSuite(suite, ctx, options.events, false, options.dialects);
+      if (!runError) for (const suite of rest) await runSuite(suite, ctx, options.events, false, options.dialects, inShard);
       for (const phase of runError ? [] : (options.phases ?? [])) {
         if (ctx.aborted()) break;
         await phase({
@@ -392,11 +408,13 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
           ...(replay ? { replay } : {}),
           // A server held to (or claiming) the interop profile is fuzzed inside its PATCH subset.
           ...(standard?.checks.includes('interop.') || claimed ? { patchRules: 'interop' as const } : {}),
+          ...(options.shard ? { shard: options.shard } : {}),
           ...(runVars.scopeStrategy ? { scope: runVars.scopeStrategy as ScopeStrategy } : {}),
           ...(options.requireAttributes ? { requireAttributes: options.requireAttributes } : {}),
         });
       }
-      if (options.baseline && !ctx.aborted()) for (const stale of staleWaivers(results, options.baseline)) ctx.onResult(stale);
+      // A shard sees only part of a waiver's checks; `report --merge --baseline` judges staleness.
+      if (options.baseline && !options.shard && !ctx.aborted()) for (const stale of staleWaivers(results, options.baseline)) ctx.onResult(stale);
       if (!runError && standard) verdictOfProfile = finalProfileVerdict(standard, results, profileTrigger, discovery.serviceProviderConfig);
     } finally {
       budget.stop();
@@ -417,7 +435,7 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
     }
   } catch (error) {
     cleaned = true;
-    if (error instanceof SuiteError) runError = error.message;
+    if (error instanceof SuiteError || error instanceof SelectionError) runError = error.message;
     else if (error instanceof EmbeddedServerError) runError = error.message;
     else {
       // A bug of the harness: the run still ends in a record and a report, and says so.
@@ -450,12 +468,13 @@ function notJudged(result: CheckResult, why: string): CheckResult {
 }
 
 /** Runs the scenarios of one suite file; for discovery, returns what its steps captured. */
-async function runSuite(suite: LoadedSuite, ctx: ScenarioContext, events: RunEvents | undefined, collect: boolean, dialects?: string[]): Promise<Record<string, unknown>> {
+async function runSuite(suite: LoadedSuite, ctx: ScenarioContext, events: RunEvents | undefined, collect: boolean, dialects?: string[], inShard: () => boolean = () => true): Promise<Record<string, unknown>> {
   const captured: Record<string, unknown> = {};
   for (let i = 0; i < suite.scenarios.length; i++) {
     const scenario = suite.scenarios[i]!;
     const variants = scenario.dialects ? scenario.dialects.filter((d) => !dialects || dialects.includes(d)) : [undefined];
     for (const variant of variants) {
+      if (!inShard()) continue;
       events?.onScenarioStart?.(suite.suite, variant ? `${scenario.title} [${variant}]` : scenario.title);
       const vars = await runScenario(suite, i, ctx, variant);
       if (collect) Object.assign(captured, vars);

@@ -1,6 +1,6 @@
 // --only / --skip: check ids, or prefixes ending in `*` (`users.*`), or whole scenario ids.
 
-const matches = (pattern: string, id: string): boolean => {
+export const matches = (pattern: string, id: string): boolean => {
   if (pattern.endsWith('*')) return id.startsWith(pattern.slice(0, -1));
   return id === pattern || id.startsWith(`${pattern}.`) || id.startsWith(`${pattern}[`);
 };

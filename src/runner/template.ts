@@ -20,17 +20,59 @@ const FUNCTIONS: Record<string, (value: unknown) => unknown> = {
   json: (v) => JSON.stringify(v),
 };
 
+interface Expression {
+  name: string;
+  /** `/a/b` for a dotted name (`user.id`), read with getPointer when `name` is not a variable. */
+  pointer: string;
+  fn?: (value: unknown) => unknown;
+}
+
+/** Parsed expressions, by their text: suites repeat the same few hundred on every step of every run. */
+const parsed = new Map<string, Expression>();
+
+function parse(expression: string): Expression {
+  let e = parsed.get(expression);
+  if (!e) {
+    const [first, second] = expression.split(/\s+/);
+    const fn = second !== undefined ? FUNCTIONS[first!] : undefined;
+    const name = fn ? second! : expression;
+    e = { name, pointer: `/${name.split('.').join('/')}`, ...(fn ? { fn } : {}) };
+    parsed.set(expression, e);
+  }
+  return e;
+}
+
 function lookup(expression: string, vars: Record<string, unknown>): unknown {
-  const [first, second] = expression.split(/\s+/);
-  const fn = second !== undefined ? FUNCTIONS[first!] : undefined;
-  const name = fn ? second! : expression;
-  const value = name in vars ? vars[name] : getPointer(vars, `/${name.split('.').join('/')}`);
+  const { name, pointer, fn } = parse(expression);
+  const value = name in vars ? vars[name] : getPointer(vars, pointer);
   if (value === undefined) throw new MissingVariable(name);
   return fn ? fn(value) : value;
 }
 
+/** Whether suite data holds a `{{…}}` anywhere, by object: suites are frozen, so the answer never changes. */
+const templated = new WeakMap<object, boolean>();
+
+function hasTemplate(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('{{');
+  if (!value || typeof value !== 'object') return false;
+  let known = templated.get(value);
+  if (known === undefined) {
+    known = Array.isArray(value) ? value.some(hasTemplate) : Object.entries(value).some(([k, v]) => k.includes('{{') || hasTemplate(v));
+    // Only frozen data (loaded suites) is remembered; anything else may still change.
+    if (Object.isFrozen(value)) templated.set(value, known);
+  }
+  return known;
+}
+
+/** Fills `{{…}}` in suite data; data without any is returned as it is (frozen suite data stays shared). */
 export function render<T>(value: T, vars: Record<string, unknown>): T {
+  if (value && typeof value === 'object' && !hasTemplate(value)) return value;
+  return renderValue(value, vars);
+}
+
+function renderValue<T>(value: T, vars: Record<string, unknown>): T {
   if (typeof value === 'string') {
+    if (!value.includes('{{')) return value;
     const whole = WHOLE.exec(value);
     if (whole) return lookup(whole[1]!, vars) as T;
     return value.replace(PART, (_, expr: string) => {
@@ -38,11 +80,11 @@ export function render<T>(value: T, vars: Record<string, unknown>): T {
       return typeof v === 'string' ? v : JSON.stringify(v);
     }) as T;
   }
-  if (Array.isArray(value)) return value.map((v) => render(v, vars)) as T;
+  if (Array.isArray(value)) return value.map((v) => renderValue(v, vars)) as T;
   if (value && typeof value === 'object' && '$each' in value) return renderEach(value as Record<string, unknown>, vars) as T;
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[render(k, vars)] = render(v, vars);
+    for (const [k, v] of Object.entries(value)) out[renderValue(k, vars)] = renderValue(v, vars);
     return out as T;
   }
   return value;

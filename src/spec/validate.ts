@@ -2,13 +2,13 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { JSON_SCHEMAS, type SchemaName } from './json-schemas.ts';
+import { lazy } from '../util/lazy.ts';
 
 // ajv-formats is CommonJS; under NodeNext its default export arrives wrapped.
 type AddFormats = (ajv: Ajv2020) => Ajv2020;
 const addFormats = ((addFormatsModule as unknown as { default?: AddFormats }).default ?? addFormatsModule) as unknown as AddFormats;
 
-const ajv = new Ajv2020({ allErrors: true, strict: false });
-addFormats(ajv);
+const validator = lazy(() => addFormats(new Ajv2020({ allErrors: true, strict: false })));
 
 const compiled = new Map<SchemaName, ValidateFunction>();
 
@@ -20,7 +20,7 @@ export interface SchemaProblem {
 export function validateAgainst(name: SchemaName, document: unknown): SchemaProblem[] {
   let validate = compiled.get(name);
   if (!validate) {
-    validate = ajv.compile(JSON_SCHEMAS[name]);
+    validate = validator().compile(JSON_SCHEMAS[name]);
     compiled.set(name, validate);
   }
   if (validate(document)) return [];

@@ -6,6 +6,7 @@ import { CHECK_KINDS } from '../checks/registry.ts';
 import { getDialect, hasRequest } from '../dialects/index.ts';
 import { getPointer } from '../util/pointer.ts';
 import type { LoadedSuite, SuiteFile } from './types.ts';
+import { lazy } from '../util/lazy.ts';
 
 /** A suite file that cannot be used; the message names the file and the JSON pointer. */
 export class SuiteError extends Error {
@@ -16,8 +17,10 @@ export class SuiteError extends Error {
 }
 
 export const SUITES_DIR = fileURLToPath(new URL('../../suites/', import.meta.url));
-const schema = JSON.parse(readFileSync(new URL('./suite.schema.json', import.meta.url), 'utf8')) as Record<string, unknown>;
-const validate = new Ajv2020({ allErrors: false, strict: false }).compile<SuiteFile>(schema);
+const suiteValidator = lazy(() => {
+  const schema = JSON.parse(readFileSync(new URL('./suite.schema.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+  return new Ajv2020({ allErrors: false, strict: false }).compile<SuiteFile>(schema);
+});
 
 const display = (file: string): string => {
   const rel = relative(process.cwd(), file);
@@ -52,8 +55,40 @@ function firstError(errors: ErrorObject[] | null | undefined): { error: ErrorObj
   return { error, orTemplate: candidates.some(isTemplate) && !isTemplate(error) };
 }
 
+
+/** Suites read before, by absolute path; a file that changed (mtime or size) is read again. */
+const cache = new Map<string, { mtimeMs: number; size: number; name: string; suite: LoadedSuite }>();
+
+/**
+ * Reads and validates one suite file. Suites are data and never change during a run, so a file
+ * is parsed and validated once per process (a library or vitest user runs many times); the
+ * result is frozen so nothing can change it by accident.
+ */
 export function loadSuiteFile(file: string): LoadedSuite {
+  const path = resolve(file);
   const name = display(file);
+  let stat: { mtimeMs: number; size: number } | undefined;
+  try {
+    stat = statSync(path);
+  } catch {
+    stat = undefined;
+  }
+  const hit = cache.get(path);
+  if (stat && hit && hit.mtimeMs === stat.mtimeMs && hit.size === stat.size && hit.name === name) return hit.suite;
+  const suite = deepFreeze(readSuiteFile(file, name));
+  if (stat) cache.set(path, { mtimeMs: stat.mtimeMs, size: stat.size, name, suite });
+  return suite;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+function readSuiteFile(file: string, name: string): LoadedSuite {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -66,6 +101,7 @@ export function loadSuiteFile(file: string): LoadedSuite {
   } catch (error) {
     throw new SuiteError(name, '', `not valid JSON (${(error as Error).message})`);
   }
+  const validate = suiteValidator();
   if (!validate(data)) {
     const first = firstError(validate.errors);
     if (!first) throw new SuiteError(name, '', 'invalid suite');

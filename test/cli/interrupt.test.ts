@@ -8,8 +8,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../src/server/index.ts';
 import { startProxy } from '../support/proxy.ts';
 import { scimCaller } from '../support/http.ts';
+import { CLI } from '../support/cli.ts';
 
-const BIN = new URL('../../bin/scimproof.js', import.meta.url).pathname;
 let server: RunningServer;
 let slow: { url: string; close(): Promise<void> };
 
@@ -25,7 +25,7 @@ afterAll(async () => {
 
 it('SIGINT cleans up, writes the report and exits 130', async () => {
   const out = mkdtempSync(join(tmpdir(), 'scimproof-int-'));
-  const child = spawn(process.execPath, [BIN, 'run', '--url', slow.url, '--token', server.token, '--out', out], { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...CLI, 'run', '--url', slow.url, '--token', server.token, '--out', out], { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));

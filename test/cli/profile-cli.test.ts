@@ -1,28 +1,14 @@
 // The standards flags as a person types them: `run --profile interop` against the embedded server
 // (which then meets the profile) prints the profile verdict; bad values are one-line usage errors.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../src/record/types.ts';
-
-const BIN = new URL('../../bin/scimproof.js', import.meta.url).pathname;
-
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1', SCIM_BASE_URL: '', SCIM_TOKEN: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+import { cli, tempDir } from '../support/cli.ts';
 
 describe('standards on the command line', () => {
   it('run --profile interop: the embedded server meets the profile and the verdict says so', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'scimproof-profile-'));
+    const out = tempDir();
     const r = await cli(['run', '--profile', 'interop', '--suite', 'core', '--only', 'interop.*,discovery.*', '--out', out]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);

@@ -61,7 +61,7 @@ describe('directory errors name the file and the JSON pointer', () => {
   });
 
   it('reference and vocabulary errors', () => {
-    expect(error(edited((d) => (user(d, 'u-alex').login = 'alex')))).toBe('dir.json#/users/2/login: "login" is an Okta attribute; this directory\'s source is entra (the entra attributes are listed in the README)');
+    expect(error(edited((d) => (user(d, 'u-alex').login = 'alex')))).toBe('dir.json#/users/2/login: "login" is an Okta attribute; this directory\'s source is entra (the entra attributes are listed in docs/mock-idp.md)');
     expect(error(edited((d) => (user(d, 'u-alex').manager = 'u-nobody')))).toBe('dir.json#/users/2/manager: no user has id "u-nobody"');
     expect(error(edited((d) => d.groups[0].members.push('g-sales')))).toBe('dir.json#/groups/0/members/6: no user has id "g-sales" (nested groups are not provisioned; list the users)');
     expect(error(edited((d) => d.app.assignments.groups.push('g-missing')))).toBe('dir.json#/app/assignments/groups/3: no group has id "g-missing"');

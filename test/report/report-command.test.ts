@@ -76,4 +76,22 @@ describe('scimproof report', () => {
     const html = readFileSync(join(dir, 'out', 'index.html'), 'utf8');
     expect(html).toContain('Exchange x9 is not in the run record.');
   });
+
+  it('--merge joins shard records into one report and exits as the joined run would', async () => {
+    const dir = tmp();
+    const shard = (index: number): string => {
+      const record = JSON.parse(readFileSync(sample, 'utf8')) as { meta: Record<string, unknown> };
+      record.meta = { ...record.meta, runId: `shard${index}`, shard: { index, total: 2 } };
+      writeFileSync(join(dir, `s${index}.json`), JSON.stringify(record));
+      return join(dir, `s${index}.json`);
+    };
+    process.exitCode = undefined;
+    const out = await run('--merge', shard(1), shard(2), '--out', join(dir, 'merged'));
+    expect(out).toContain('Merged 2 run records');
+    expect(process.exitCode).toBe(1);
+    process.exitCode = undefined;
+    const merged = JSON.parse(readFileSync(join(dir, 'merged', 'run.json'), 'utf8')) as { meta: { mergedFrom: string[] } };
+    expect(merged.meta.mergedFrom).toEqual(['shard1', 'shard2']);
+    await expect(run(shard(1), shard(2))).rejects.toThrow(/add --merge/);
+  });
 });

@@ -6,12 +6,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { exposureWarning } from '../../src/cli/serve.ts';
 import { startServer } from '../../src/server/index.ts';
 import { expectScimError, startTestServer, USER } from './helpers.ts';
+import { CLI } from '../support/cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'scimproof-serve-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function runCli(args: string[]): { child: ChildProcess; ready: Promise<string>; exited: Promise<{ code: number | null; stdout: string; stderr: string }> } {
-  const child = spawn(process.execPath, ['bin/scimproof.js', ...args], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...CLI, ...args], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   let resolveReady: (url: string) => void;

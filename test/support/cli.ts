@@ -1,12 +1,26 @@
 // The real CLI in a child process, for tests that need real signals, real pipes and real exit
 // codes. `startCli` hands back the process so a test can signal it when the target has seen a
 // given request (never after a sleep).
+//
+// It runs the TypeScript source through tsx, never dist/, so a test never runs a stale build
+// (the compiled package is exercised once, in test/package/package.test.ts). Tests that spawn
+// by hand use `spawn(process.execPath, [...CLI, 'run', …])`, from any working directory.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
-export const BIN = new URL('../../bin/scimproof.js', import.meta.url).pathname;
+// tsx's loader by absolute URL (what `node --import tsx` loads): `--import tsx` itself would be
+// resolved from the child's working directory, which may be a temporary project.
+const tsxDir = dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
+const tsxExports = (JSON.parse(readFileSync(join(tsxDir, 'package.json'), 'utf8')) as { exports: { '.': string } }).exports;
+const TSX_LOADER = pathToFileURL(join(tsxDir, tsxExports['.'])).href;
+
+export const CLI_SOURCE = fileURLToPath(new URL('../../src/cli/bin.ts', import.meta.url));
+/** Node arguments that start the CLI from source: `spawn(process.execPath, [...CLI, ...args])`. */
+export const CLI: readonly string[] = ['--import', TSX_LOADER, CLI_SOURCE];
 
 export interface CliResult {
   /** The exit code, or null when a signal ended the process. */
@@ -25,7 +39,7 @@ export interface RunningCli {
 }
 
 export function startCli(args: string[], env: Record<string, string> = {}): RunningCli {
-  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1', SCIM_BASE_URL: '', SCIM_TOKEN: '', ...env } });
+  const child = spawn(process.execPath, [...CLI, ...args], { env: { ...process.env, NO_COLOR: '1', SCIM_BASE_URL: '', SCIM_TOKEN: '', ...env } });
   child.stdin.end();
   let stdout = '';
   let stderr = '';

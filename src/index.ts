@@ -1,0 +1,135 @@
+// scimproof as a library: `import { runConformance, startServer } from 'scimproof'`.
+//
+// These names are the public, stable API (semver applies to them and to the types they use);
+// anything imported from a deeper path is internal. Every function here is what the CLI itself
+// calls, so a program gets the same checks, records and reports as `npx scimproof run`.
+import { runConformance as runSuites, type RunOptions } from './runner/run.ts';
+import { DEFAULT_SUITES } from './suite/defaults.ts';
+import { randomSeed } from './util/random.ts';
+import { syncOnce, testConnection, type ConnectionTestResult, type SyncRunOptions, type SyncRunResult } from './idp/run.ts';
+import type { DialectName } from './dialects/index.ts';
+import type { Auth } from './http/client.ts';
+import type { CheckResult, RunRecord } from './record/types.ts';
+import { indexExchanges } from './report/body.ts';
+import { failureText } from './report/failure-text.ts';
+import { parseRunRecord } from './report/read-record.ts';
+import { mergeRunRecords as mergeRecords, type MergeOptions } from './runner/merge.ts';
+import { TOOL_VERSION } from './version.ts';
+
+export type { Auth } from './http/client.ts';
+export type { RunEvents, RunOptions } from './runner/run.ts';
+export type { Shard } from './runner/shard.ts';
+export type { Baseline } from './runner/baseline.ts';
+export type { FuzzBudget } from './fuzz/run.ts';
+export type { CheckResult, CheckStatus, CleanupEntry, Discovery, Exchange, IdpVerdict, Level, ReportSection, RunMeta, RunRecord, Summary } from './record/types.ts';
+export type { ServerOptions, RunningServer } from './server/index.ts';
+export type { DialectName } from './dialects/index.ts';
+export type { CycleResult, ObjectResult } from './idp/types.ts';
+export type { ConnectionTestResult, SyncRunResult as IdpCycleResult } from './idp/run.ts';
+export type { WriteReportsOptions, WrittenReports } from './report/write.ts';
+export type { Verdict, VerdictKind } from './report/summarize.ts';
+export type { MergeOptions } from './runner/merge.ts';
+
+/** The version of scimproof, as in its package.json. */
+export const VERSION: string = TOOL_VERSION;
+
+/** The suites a run includes by default: `core` (RFC 7643/7644), the `entra` and `okta` replay packs, and a short `fuzz` pass. */
+export { DEFAULT_SUITES } from './suite/defaults.ts';
+
+/** The reference SCIM 2.0 server (`scimproof serve`): `await startServer({ port: 0 })`, then `close()` it. */
+export { startServer } from './server/index.ts';
+
+/**
+ * The mock IdP as a long-lived service (`scimproof idp sync --watch`): cycles on a schedule, on
+ * demand, restarts, Okta import, provision on demand; emits `cycle-start`, `object`, `cycle-end`…
+ * For a single cycle, runIdpCycle below is simpler.
+ */
+export { IdpEngine } from './idp/engine.ts';
+export type { EngineEvents, EngineOptions, EngineStatus } from './idp/engine.ts';
+export { loadDirectory } from './idp/directory.ts';
+export type { Directory } from './idp/types.ts';
+
+/** Renderers: each is a pure function of a run record (`run.json`), as `scimproof report` uses them. */
+export { renderHtml } from './report/html/render.ts';
+export { renderJunit } from './report/junit.ts';
+export { renderJson } from './report/json.ts';
+export { renderHar } from './report/har.ts';
+export { renderMarkdown } from './report/markdown.ts';
+export { writeReports } from './report/write.ts';
+export { verdictOf } from './report/summarize.ts';
+
+export interface ConformanceOptions extends Omit<RunOptions, 'suites' | 'seed' | 'suitesDir'> {
+  /** Built-in suite names or paths of suite files/folders; default DEFAULT_SUITES. */
+  suites?: readonly string[];
+  /** Seed of every random choice (read it back from `record.meta.seed` to replay); default random. */
+  seed?: number;
+  /** Bearer token; shorthand for `auth: { kind: 'bearer', token }`. */
+  token?: string;
+}
+
+/**
+ * Runs the conformance suites against `url` (or, without one, against the embedded reference
+ * server) and resolves to the run record. It never throws for a target problem: a run that could
+ * not be made has `record.meta.runError`; judge the rest from `record.summary` and `record.results`.
+ */
+export async function runConformance(options: ConformanceOptions = {}): Promise<RunRecord> {
+  const { token, suites, seed, ...rest } = options;
+  return runSuites({
+    ...rest,
+    ...(token !== undefined && rest.auth === undefined ? { auth: { kind: 'bearer', token } } : {}),
+    suites: [...(suites ?? DEFAULT_SUITES)],
+    seed: seed ?? randomSeed(),
+  });
+}
+
+export interface IdpCycleOptions extends Omit<SyncRunOptions, 'auth' | 'dialect' | 'statePath' | 'outDir'> {
+  /** Which IdP to be; default `entra`. */
+  dialect?: DialectName;
+  /** Bearer token; shorthand for `auth: { kind: 'bearer', token }`. */
+  token?: string;
+  auth?: Auth;
+  /** State file of what was provisioned, for cycles after the first; default: in memory (every call is an initial cycle). */
+  statePath?: string | null;
+  /** Where the provisioning log and cycle HTML go; default: no files. */
+  outDir?: string | null;
+}
+
+/**
+ * One provisioning cycle of the mock IdP (`scimproof idp sync`): provisions the directory file into
+ * the app at `url` the way Entra or Okta would, and resolves to what happened to every object.
+ */
+export async function runIdpCycle(options: IdpCycleOptions): Promise<SyncRunResult> {
+  const { token, auth, dialect, statePath, outDir, ...rest } = options;
+  return syncOnce({
+    ...rest,
+    auth: auth ?? (token !== undefined ? { kind: 'bearer', token } : { kind: 'none' }),
+    dialect: dialect ?? 'entra',
+    statePath: statePath ?? null,
+    outDir: outDir ?? null,
+  });
+}
+
+/** What the IdP's Test Connection sends, judged as the IdP judges it (`scimproof idp test-connection`). */
+export async function testIdpConnection(options: { url: string; token?: string; auth?: Auth; dialect?: DialectName; timeoutMs?: number }): Promise<ConnectionTestResult> {
+  const { token, auth, dialect, ...rest } = options;
+  return testConnection({ ...rest, auth: auth ?? (token !== undefined ? { kind: 'bearer', token } : { kind: 'none' }), dialect: dialect ?? 'entra' });
+}
+
+/** Reads a `run.json` back; throws an Error whose message says what is wrong with the shape. */
+export function readRunRecord(text: string): RunRecord {
+  return parseRunRecord(text);
+}
+
+/**
+ * A failing check explained in plain text: the claim, the RFC section or IdP behaviour, what was
+ * expected, the request and response (token redacted) and a curl line to reproduce it. The same
+ * explanation as the HTML report's card and the JUnit failure body.
+ */
+export function explainFailure(result: CheckResult, record: Pick<RunRecord, 'exchanges'>): string {
+  return failureText(result, indexExchanges(record.exchanges));
+}
+
+/** Joins the records of parallel shards (`shard` option) into one, as `scimproof report --merge` does. */
+export function mergeRunRecords(records: readonly RunRecord[], options: MergeOptions = {}): RunRecord {
+  return mergeRecords(records, options);
+}

@@ -1,0 +1,131 @@
+// Joins the run records of parallel shards (`--shard i/n`) into one record, so one report shows
+// the whole run (`scimproof report --merge a.json b.json …`). Exchange ids are renumbered so they
+// stay unique; a check that ran in several shards (discovery, the run-wide audits) keeps its worst
+// verdict; the IdP verdicts and the summary are computed again over the joined results, because a
+// core failure in one shard can block an IdP whose replay pack ran in another.
+import { analyseRun } from '../analysis/analyse.ts';
+import { DEFAULT_TIMEOUT_MS } from '../http/client.ts';
+import type { CheckResult, CheckStatus, Exchange, ReportSection, RunRecord } from '../record/types.ts';
+import { staleWaivers, type Baseline } from './baseline.ts';
+import { countStatuses } from '../report/summarize.ts';
+import { computeIdpVerdicts } from './verdict.ts';
+
+export class MergeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MergeError';
+  }
+}
+
+export interface MergeOptions {
+  /** Judge stale waivers over the joined results (shards cannot: each sees only part of a waiver). */
+  baseline?: Baseline;
+}
+
+/** Which verdict wins when a check ran in several shards: the one that says most against the server. */
+const SEVERITY: readonly CheckStatus[] = ['fail', 'error', 'warn', 'info', 'pass', 'skip'];
+
+export function mergeRunRecords(records: readonly RunRecord[], options: MergeOptions = {}): RunRecord {
+  if (records.length === 0) throw new MergeError('nothing to merge: give at least one run record');
+  checkShards(records);
+  const renumber = exchangeRenumbering();
+  const exchanges: Exchange[] = [];
+  const byCheck = new Map<string, CheckResult>();
+  const sections: ReportSection[] = [];
+  records.forEach((record, k) => {
+    const ids = new Map(record.exchanges.map((ex) => [ex.id, renumber(ex.id, k)]));
+    const mapId = (id: string): string => ids.get(id) ?? id;
+    for (const ex of record.exchanges) exchanges.push({ ...ex, id: mapId(ex.id) });
+    for (const result of record.results) {
+      const mine = { ...result, exchangeIds: result.exchangeIds.map(mapId) };
+      const seen = byCheck.get(result.checkId);
+      byCheck.set(result.checkId, seen ? worse(seen, mine) : mine);
+    }
+    for (const section of record.sections ?? []) sections.push({ ...section, data: remapExchangeIds(section.data, mapId) });
+  });
+  let results = [...byCheck.values()];
+  if (options.baseline) results = [...results, ...staleWaivers(results, options.baseline)];
+  const first = records[0]!;
+  const runErrors = records.filter((r) => r.meta.runError).map((r) => `${r.meta.shard ? `shard ${r.meta.shard.index}/${r.meta.shard.total}` : r.meta.runId}: ${r.meta.runError}`);
+  const { shard: _shard, runError: _runError, budget: _budget, interrupted: _interrupted, ...meta } = first.meta;
+  const discovery = records.find((r) => r.discovery && Object.keys(r.discovery.capabilities).length > 0)?.discovery ?? first.discovery;
+  const verdicts = runErrors.length === 0 ? computeIdpVerdicts(results) : [];
+  const leftovers = records.flatMap((r) => r.leftovers ?? []);
+  const budgets = records.map((r) => r.meta.budget).filter((b) => b !== undefined);
+  // Findings and latency are judged again over every shard's results and exchanges, like the verdicts.
+  const analysis = analyseRun({ meta: { target: first.meta.target, prefix: first.meta.prefix }, results, exchanges }, DEFAULT_TIMEOUT_MS);
+  return {
+    meta: {
+      ...meta,
+      runId: `${first.meta.runId}-merged`,
+      suites: [...new Set(records.flatMap((r) => r.meta.suites))],
+      startedAt: records.map((r) => r.meta.startedAt).sort()[0]!,
+      finishedAt: records.map((r) => r.meta.finishedAt).sort().at(-1)!,
+      ...(runErrors.length > 0 ? { runError: runErrors.join('; ') } : {}),
+      ...(budgets.length > 0 ? { budget: { maxTimeMs: budgets[0]!.maxTimeMs, ranOut: budgets.some((b) => b.ranOut), notReached: budgets.reduce((n, b) => n + b.notReached, 0) } } : {}),
+      mergedFrom: records.map((r) => r.meta.runId),
+    },
+    ...(discovery ? { discovery } : {}),
+    exchanges,
+    results,
+    cleanup: records.flatMap((r) => r.cleanup),
+    ...(leftovers.length > 0 ? { leftovers } : {}),
+    ...(verdicts.length > 0 ? { idpVerdicts: verdicts } : {}),
+    summary: countStatuses(results),
+    ...(sections.length > 0 ? { sections } : {}),
+    findings: analysis.findings,
+    latency: analysis.latency,
+  };
+}
+
+/** The shards of `total` that none of the records is, e.g. `["2/3"]`; empty for unsharded records. */
+export function missingShards(records: readonly RunRecord[]): string[] {
+  const total = records.find((r) => r.meta.shard)?.meta.shard?.total;
+  if (total === undefined) return [];
+  const present = new Set(records.map((r) => r.meta.shard?.index));
+  return Array.from({ length: total }, (_, i) => i + 1).filter((i) => !present.has(i)).map((i) => `${i}/${total}`);
+}
+
+function checkShards(records: readonly RunRecord[]): void {
+  const seen = new Set<number>();
+  const totals = new Set<number>();
+  for (const { meta } of records) {
+    if (!meta.shard) continue;
+    totals.add(meta.shard.total);
+    if (seen.has(meta.shard.index)) throw new MergeError(`shard ${meta.shard.index}/${meta.shard.total} is given twice (run ${meta.runId})`);
+    seen.add(meta.shard.index);
+  }
+  if (totals.size > 1) throw new MergeError(`the records come from different shardings (${[...totals].map((t) => `/${t}`).join(' and ')}); merge the shards of one run`);
+}
+
+/** Exchange ids stay `x0001`-shaped (letter + number), numbered on across the records. */
+function exchangeRenumbering(): (id: string, recordIndex: number) => string {
+  const next = new Map<string, number>();
+  return (id, recordIndex) => {
+    const match = /^([A-Za-z]+)\d+$/.exec(id);
+    if (!match) return `${recordIndex + 1}.${id}`;
+    const n = (next.get(match[1]!) ?? 0) + 1;
+    next.set(match[1]!, n);
+    return `${match[1]}${String(n).padStart(4, '0')}`;
+  };
+}
+
+function worse(a: CheckResult, b: CheckResult): CheckResult {
+  const rank = (r: CheckResult): number => SEVERITY.indexOf(r.status);
+  if (rank(a) !== rank(b)) return rank(a) < rank(b) ? a : b;
+  if (a.status === 'pass' || a.status === 'skip') return a;
+  // The same verdict in two shards: keep the evidence of both.
+  const messages = [...new Set([a.message, b.message].filter((m): m is string => m !== undefined))];
+  return { ...a, exchangeIds: [...new Set([...a.exchangeIds, ...b.exchangeIds])], ...(messages.length > 0 ? { message: messages.join('\n') } : {}) };
+}
+
+/** Section data names exchanges under `exchangeId`/`exchangeIds` keys (fuzz counterexamples); renumber those. */
+function remapExchangeIds(data: unknown, mapId: (id: string) => string, key = ''): unknown {
+  const isIdKey = /^exchangeIds?$/.test(key);
+  if (typeof data === 'string') return isIdKey ? mapId(data) : data;
+  if (Array.isArray(data)) return data.map((item) => remapExchangeIds(item, mapId, key));
+  if (data !== null && typeof data === 'object') {
+    return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, remapExchangeIds(v, mapId, k)]));
+  }
+  return data;
+}

@@ -1,0 +1,78 @@
+// --shard i/n and report --merge: the shards of a run together run exactly the checks of the
+// unsharded run, and merging their records gives one consistent record.
+import { describe, expect, it } from 'vitest';
+import { mergeRunRecords, missingShards, MergeError } from '../../src/runner/merge.ts';
+import { runConformance } from '../../src/runner/run.ts';
+import { parseShard, shardCounter } from '../../src/runner/shard.ts';
+import type { CheckResult, RunRecord } from '../../src/record/types.ts';
+
+const SUITES = ['core', 'entra', 'fuzz'];
+const FUZZ = { runs: 2 };
+
+describe('sharding', () => {
+  it('parses i/n and refuses what is not a shard', () => {
+    expect(parseShard('2/3')).toEqual({ index: 2, total: 3 });
+    expect(() => parseShard('0/3')).toThrow(/between 1 and 3/);
+    expect(() => parseShard('4/3')).toThrow(/between 1 and 3/);
+    expect(() => parseShard('half')).toThrow(/look like 1\/3/);
+  });
+
+  it('deals units round-robin', () => {
+    const mine = shardCounter({ index: 2, total: 3 });
+    expect(Array.from({ length: 7 }, () => mine())).toEqual([false, true, false, false, true, false, false]);
+  });
+
+  it('the union of 3 shards is the unsharded run: same check ids, no scenario twice, one merged record', async () => {
+    const whole = await runConformance({ suites: SUITES, seed: 5, fuzz: FUZZ });
+    const shards: RunRecord[] = [];
+    for (const index of [1, 2, 3]) shards.push(await runConformance({ suites: SUITES, seed: 5, fuzz: FUZZ, shard: { index, total: 3 } }));
+    const ids = (r: RunRecord): string[] => r.results.map((x) => x.checkId).sort();
+    expect(whole.summary.fail).toBe(0);
+
+    // Only discovery and the run-wide audits run in more than one shard.
+    const counts = new Map<string, number>();
+    for (const shard of shards) for (const id of new Set(ids(shard))) counts.set(id, (counts.get(id) ?? 0) + 1);
+    const repeated = [...counts].filter(([, n]) => n > 1).map(([id]) => id);
+    expect(repeated.every((id) => id.startsWith('discovery.') || id.startsWith('responses.'))).toBe(true);
+    for (const shard of shards) expect(shard.results.length).toBeLessThan(whole.results.length * 0.6);
+
+    const merged = mergeRunRecords(shards);
+    expect(ids(merged)).toEqual(ids(whole));
+    expect(merged.summary).toEqual(whole.summary);
+    expect(merged.idpVerdicts?.map((v) => [v.dialect, v.works])).toEqual(whole.idpVerdicts?.map((v) => [v.dialect, v.works]));
+    expect(merged.meta.mergedFrom).toEqual(shards.map((s) => s.meta.runId));
+    // Every exchange id is unique and every result's evidence resolves.
+    const exchangeIds = new Set(merged.exchanges.map((x) => x.id));
+    expect(exchangeIds.size).toBe(merged.exchanges.length);
+    expect(merged.results.flatMap((r) => r.exchangeIds).filter((id) => !exchangeIds.has(id))).toEqual([]);
+  }, 120_000);
+});
+
+const result = (checkId: string, status: CheckResult['status'], exchangeIds: string[] = []): CheckResult => ({ checkId, title: checkId, area: 'a', suite: 'core', level: 'MUST', refs: [], status, exchangeIds });
+const record = (index: number, results: CheckResult[], exchanges = 1): RunRecord => ({
+  meta: { runId: `r${index}`, tool: 'scimproof', version: '0', node: 'v20', target: 'http://t', embedded: false, suites: ['core'], seed: 1, prefix: 'p-', startedAt: `2026-01-01T00:00:0${index}Z`, finishedAt: `2026-01-01T00:01:0${index}Z`, shard: { index, total: 3 } },
+  exchanges: Array.from({ length: exchanges }, (_, i) => ({ id: `x${String(i + 1).padStart(4, '0')}`, request: { method: 'GET', url: 'http://t/Users', headers: {} }, startedAt: '', ms: 1, curl: 'curl' })),
+  results,
+  cleanup: [],
+  summary: { total: 0, pass: 0, fail: 0, warn: 0, info: 0, skip: 0, error: 0 },
+});
+
+describe('merging shard records', () => {
+  it('keeps the worst verdict of a check seen in several shards, with its evidence renumbered', () => {
+    const merged = mergeRunRecords([record(1, [result('responses.schema', 'pass', ['x0001'])]), record(2, [result('responses.schema', 'fail', ['x0001'])])]);
+    expect(merged.results).toHaveLength(1);
+    expect(merged.results[0]!.status).toBe('fail');
+    expect(merged.results[0]!.exchangeIds).toEqual(['x0002']);
+    expect(merged.summary.fail).toBe(1);
+  });
+
+  it('a core failure in one shard blocks the IdP whose replay pack passed in another', () => {
+    const merged = mergeRunRecords([record(1, [{ ...result('entra.create.status[entra]', 'pass'), variant: 'entra' }]), record(2, [result('users.create.status', 'fail')])]);
+    expect(merged.idpVerdicts?.find((v) => v.dialect === 'entra')?.works).toBe(false);
+  });
+
+  it('refuses a shard given twice, and names the shards that are missing', () => {
+    expect(() => mergeRunRecords([record(1, []), record(1, [])])).toThrow(MergeError);
+    expect(missingShards([record(1, []), record(3, [])])).toEqual(['2/3']);
+  });
+});
