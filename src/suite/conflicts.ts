@@ -1,7 +1,7 @@
 // The conflicts between standard profiles and what IdPs really send (suites/conflicts.json), as data:
 // which profile check enforces the strict behaviour, and which IdP replay checks break under it.
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { readDataFile } from './read-data.ts';
 
 export interface ConflictEffect {
   dialects: string[];
@@ -26,12 +26,7 @@ export class ConflictsError extends Error {}
 const strings = (value: unknown): value is string[] => Array.isArray(value) && value.every((v) => typeof v === 'string');
 
 export function loadConflicts(file = CONFLICTS_FILE): ProfileConflict[] {
-  let data: unknown;
-  try {
-    data = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new ConflictsError(`${file}: cannot read conflicts (${error instanceof Error ? error.message : String(error)})`);
-  }
+  const data = readDataFile(file, 'conflicts', (message) => new ConflictsError(message));
   const list = (data as { conflicts?: unknown }).conflicts;
   if (!Array.isArray(list)) throw new ConflictsError(`${file}#/conflicts: missing`);
   return list.map((raw: unknown, i) => {

@@ -4,8 +4,8 @@
 // feed the same run options, so a vendor without a built-in profile gets the same means. A
 // standard profile is a published SCIM profile (the interoperability profile, IPSIE): the suites
 // that add its checks, the checks its verdict is made of, and the RFC-level checks it re-levels.
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { readDataFile } from './read-data.ts';
 import type { CheckResult, Level } from '../record/types.ts';
 import { baseIdOf } from '../record/display-id.ts';
 
@@ -48,12 +48,7 @@ export class ProfileError extends Error {}
 const LEVELS: Level[] = ['MUST', 'SHOULD', 'MAY'];
 
 export function loadProfiles(file = PROFILES_FILE): Map<string, Profile> {
-  let data: unknown;
-  try {
-    data = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new ProfileError(`${file}: cannot read profiles (${error instanceof Error ? error.message : String(error)})`);
-  }
+  const data = readDataFile(file, 'profiles', (message) => new ProfileError(message));
   const profiles = (data as { profiles?: unknown }).profiles;
   if (!profiles || typeof profiles !== 'object') throw new ProfileError(`${file}#/profiles: missing`);
   const out = new Map<string, Profile>();

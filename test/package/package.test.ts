@@ -96,7 +96,7 @@ describe('the packed package, installed into an empty project', () => {
     expect(runs).toHaveLength(1);
     for (const file of ['index.html', 'run.json', 'junit.xml']) expect(existsSync(join(consumer, 'reports', runs[0]!, file))).toBe(true);
     const record = JSON.parse(readFileSync(join(consumer, 'reports', runs[0]!, 'run.json'), 'utf8')) as { meta: { suites: string[] }; summary: { total: number; fail: number } };
-    expect(record.meta.suites).toEqual(['core', 'entra', 'okta', 'fuzz']);
+    expect(record.meta.suites).toEqual(['core', 'cursor', 'entra', 'okta', 'fuzz']);
     expect(record.summary.fail).toBe(0);
     expect(record.summary.total).toBeGreaterThan(300);
   }, SLOW);
