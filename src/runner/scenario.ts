@@ -170,8 +170,10 @@ export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx
       });
       continue;
     }
-    // The story that led to the step's first request, then every exchange of the step in order.
-    const chain = [...evidenceChain(exchanges[0]!, sent, String(ctx.runVars.prefix ?? ''), (x) => expectedRefusals.has(x.id)), ...exchanges.slice(1)].map((x) => x.id);
+    // The story that led to the step's first request, then the step's other exchanges in order:
+    // every page of a walk; of a burst (hundreds of requests) the first refused one and the last.
+    const rest = step.send.burst ? burstEvidence(exchanges) : exchanges.slice(1);
+    const chain = [...evidenceChain(exchanges[0]!, sent, String(ctx.runVars.prefix ?? ''), (x) => expectedRefusals.has(x.id)), ...rest].map((x) => x.id);
     sent.push(...exchanges);
     const captureProblem = capture(step, exchanges, vars);
     const run: StepRun = { exchange, judged: [] };
@@ -331,6 +333,12 @@ async function sendBurst(spec: BurstSpec, request: OutgoingRequest, ctx: Scenari
   };
   await Promise.all(Array.from({ length: Math.max(1, spec.concurrency ?? 1) }, worker));
   return sent.filter((x) => x !== undefined);
+}
+
+/** What a burst shows beyond its first request: the first 429 (if any) and the last request. */
+function burstEvidence(exchanges: readonly Exchange[]): Exchange[] {
+  const limited = exchanges.find((x) => x.response?.status === 429);
+  return exchanges.slice(1).filter((x, i, rest) => x === limited || i === rest.length - 1);
 }
 
 /**
