@@ -17,7 +17,7 @@ import { leaveOut } from './leave-out.ts';
 import { fitRequest, type LeftOut } from './schema-fit.ts';
 import { scopeFilter, type ScopeStrategy } from './scope-probe.ts';
 import { advertisedUser } from '../spec/advertised.ts';
-import { evidenceChain } from './chain.ts';
+import { EvidenceIndex } from './chain.ts';
 import { clockTickMs } from './clock-tick.ts';
 import { asConsequence, causeFromResult, describeExchange, failedOutcome, failedWriteBefore, failureOf, withCause, type Judged, type StepRun } from './consequences.ts';
 
@@ -84,7 +84,7 @@ export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx
   // Which step was to capture each variable, so a step that cannot be built can name the cause.
   const capturedBy = new Map<string, StepRun>();
   // What this scenario sent so far: the evidence chains of its judgements are picked from it.
-  const sent: Exchange[] = [];
+  const sent = new EvidenceIndex(String(ctx.runVars.prefix ?? ''));
   // Refusals a check of the step accepted (a probe that must get a 400): not part of any story.
   const expectedRefusals = new Set<string>();
 
@@ -166,8 +166,8 @@ export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx
       });
       continue;
     }
-    const chain = evidenceChain(exchange, sent, String(ctx.runVars.prefix ?? ''), (x) => expectedRefusals.has(x.id)).map((x) => x.id);
-    sent.push(exchange);
+    const chain = sent.chainOf(exchange, (x) => expectedRefusals.has(x.id)).map((x) => x.id);
+    sent.add(exchange);
     const captureProblem = capture(step, exchange, vars);
     const run: StepRun = { exchange, judged: [] };
     for (const name of Object.keys(step.capture ?? {})) capturedBy.set(name, run);
