@@ -225,7 +225,10 @@ export class StateStore {
 
   setUser(id: string, value: UserState | null): void {
     // The caller hands over a fresh object; values are plain data, so a shallow copy isolates it.
-    this.record({ t: 'user', id, v: value === null ? null : { ...value, values: { ...value.values } } });
+    // Values the store already holds for this user (a manager link, a flag) are kept, not copied:
+    // every copy of a long-lived object is old-generation garbage, per user and per phase.
+    const kept = value !== null && value.values === this.state.users[id]?.values;
+    this.record({ t: 'user', id, v: value === null ? null : { ...value, values: kept ? value.values : { ...value.values } } });
   }
 
   group(id: string): GroupState | undefined {

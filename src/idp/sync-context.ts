@@ -1,12 +1,11 @@
 // What the user, manager and group phases of a cycle share; the cycle builds it once.
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 import type { DialectName } from '../dialects/index.ts';
 import type { EscrowSchedule } from './escrow.ts';
 import type { EventSender } from './events.ts';
 import type { MappingPlan } from './mapping.ts';
 import { loginOf, type Entitlements } from './scope.ts';
-import type { CycleLedger } from './sync-ledger.ts';
+import type { ObjectLedger } from './sync-ledger.ts';
 import type { StateStore } from './state.ts';
 import type { Directory, DirectoryUserRecord } from './types.ts';
 
@@ -37,7 +36,8 @@ export interface CycleContext {
   readonly plan: MappingPlan;
   /** The paths kept in step on later cycles ("always" mappings). */
   readonly updatePaths: string[];
-  readonly ledger: CycleLedger;
+  /** The ledger of the object being worked on (its results carry when it was picked up). */
+  readonly ledger: ObjectLedger;
   readonly behaviour: CycleBehaviour;
   now(): Date;
   /** App ids deleted this cycle: the app dropped their memberships itself. */
@@ -65,6 +65,3 @@ export function displayOf(ctx: CycleContext, u: DirectoryUserRecord): string {
 export function fingerprint(value: unknown): string {
   return createHash('sha1').update(JSON.stringify(value)).digest('base64url').slice(0, 16);
 }
-
-/** When the object being processed was picked up (per-object timestamps without threading them through). */
-export const objectStart = new AsyncLocalStorage<string>();

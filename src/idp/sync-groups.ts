@@ -16,14 +16,14 @@ import { escrowDue } from './sync-ledger.ts';
 import { heldInEscrow } from './sync-users.ts';
 import type { DirectoryGroup } from './types.ts';
 
-type Pool = (groups: string[], work: (id: string) => Promise<void>) => Promise<void>;
+type Pool = (groups: string[], work: (id: string, objectCtx: CycleContext) => Promise<void>) => Promise<void>;
 
 export async function syncGroups(ctx: CycleContext, pool: Pool): Promise<void> {
   const { dir, state } = ctx;
   const wanted = new Set(ctx.ent.provisionedGroups);
-  await pool(dir.groups.filter((g) => wanted.has(g.id)).map((g) => g.id), (id) => syncGroup(ctx, id));
+  await pool(dir.groups.filter((g) => wanted.has(g.id)).map((g) => g.id), (id, c) => syncGroup(c, id));
   if (ctx.ledger.stop) return;
-  await pool(Object.keys(state.state.groups).filter((id) => !wanted.has(id)), (id) => syncRemovedGroup(ctx, id));
+  await pool(Object.keys(state.state.groups).filter((id) => !wanted.has(id)), (id, c) => syncRemovedGroup(c, id));
 }
 
 /** The directory members Entra sees: soft-deleted users are removed from their groups. */

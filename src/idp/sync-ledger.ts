@@ -8,7 +8,6 @@ import { nextRetry, type EscrowSchedule } from './escrow.ts';
 import type { JobStop } from './events.ts';
 import { escrowThresholdCrossed, type FailureTally, type QuarantineThresholds } from './quarantine.ts';
 import type { EscrowEntry, StateStore } from './state.ts';
-import { objectStart } from './sync-context.ts';
 import type { CycleCounts, ObjectResult, QuarantineInfo } from './types.ts';
 
 /** An outcome as the phases report it: the exchanges themselves, the event a failure belongs to. */
@@ -22,6 +21,18 @@ export interface Stop {
 }
 
 export type ResultListener = (result: ObjectResult, exchanges: readonly Exchange[]) => void;
+
+/**
+ * The ledger as a phase sees it while it works on one object: every result it logs carries when
+ * that object was picked up. (Passed along explicitly rather than through AsyncLocalStorage, whose
+ * promise hooks would tax every promise of every request.)
+ */
+export interface ObjectLedger {
+  readonly counts: CycleCounts;
+  readonly stop: Stop | undefined;
+  result(r: OutcomeReport): void;
+  record(result: ObjectResult, exchanges?: readonly Exchange[]): void;
+}
 
 export interface LedgerOptions {
   state: StateStore;
@@ -50,8 +61,21 @@ export class CycleLedger {
 
   constructor(private readonly o: LedgerOptions) {}
 
+  /** The view one object's work logs through (`startedAt`: when the object was picked up). */
+  forObject(startedAt: string): ObjectLedger {
+    const ledger = this;
+    return {
+      counts: this.counts,
+      get stop() {
+        return ledger.stop;
+      },
+      result: (r) => ledger.result(r, startedAt),
+      record: (result, exchanges = []) => ledger.record(result, exchanges, startedAt),
+    };
+  }
+
   /** Log an object's outcome: escrow it (or clear its escrow), count it, then check the thresholds. */
-  result(r: OutcomeReport): void {
+  result(r: OutcomeReport, startedAt?: string): void {
     const { exchanges, event, fingerprint, ...rest } = r;
     const result: ObjectResult = { ...rest, exchangeIds: exchanges.map((x) => x.id) };
     if (result.error && !result.error.code && this.o.family === 'entra' && r.outcome === 'skipped') result.error.code = ENTRA_CODES.skipped;
@@ -60,7 +84,7 @@ export class CycleLedger {
       if (r.outcome === 'failed') this.escrow(key, result, event, fingerprint);
       else if (r.outcome !== 'escrowed') this.o.state.setEscrow(key, null);
     }
-    this.record(result, exchanges);
+    this.record(result, exchanges, startedAt);
     if (r.objectType !== 'job' && r.outcome !== 'skipped' && r.outcome !== 'escrowed' && !this.stop) {
       const why = escrowThresholdCrossed(this.tally, this.o.thresholds);
       if (why) this.stop = { message: `quarantined: ${why}`, quarantine: { reason: 'EncounteredEscrowProportionThreshold', message: why, since: this.o.now().toISOString() } };
@@ -105,9 +129,10 @@ export class CycleLedger {
   }
 
   /** Log a finished result as it is: counted and reported, no escrow and no threshold check. */
-  record(result: ObjectResult, exchanges: readonly Exchange[] = []): void {
-    result.startedAt ??= objectStart.getStore() ?? this.o.now().toISOString();
-    result.finishedAt ??= this.o.now().toISOString();
+  record(result: ObjectResult, exchanges: readonly Exchange[] = [], startedAt?: string): void {
+    const now = this.o.now().toISOString();
+    result.startedAt ??= startedAt ?? now;
+    result.finishedAt ??= now;
     this.count(result);
     if (this.o.keepResults) this.results.push(result);
     else if (result.outcome !== 'success' && this.notable < NOTABLE_CAP) {

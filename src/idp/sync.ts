@@ -14,7 +14,7 @@ import { EventSender, JobStop } from './events.ts';
 import { mappingPlan } from './mapping.ts';
 import { DOCUMENTED_THRESHOLDS, type QuarantineThresholds } from './quarantine.ts';
 import { entitlements } from './scope.ts';
-import { DEFAULT_BEHAVIOUR, fingerprint, objectStart, type CycleBehaviour, type CycleContext } from './sync-context.ts';
+import { DEFAULT_BEHAVIOUR, fingerprint, type CycleBehaviour, type CycleContext } from './sync-context.ts';
 import { syncGroups } from './sync-groups.ts';
 import { CycleLedger, type ResultListener } from './sync-ledger.ts';
 import { syncManager } from './sync-managers.ts';
@@ -194,13 +194,13 @@ class Cycle {
     // Entra re-validates the endpoint at the start of provisioning activity (ENTRA-1.2).
     if (ctx.family === 'entra') await this.probe();
     const users = ctx.dir.users;
-    await this.pool('users', users, userRef, (u) => syncUser(ctx, u));
+    await this.pool('users', users, userRef, (u, c) => syncUser(c, u));
     const present = new Set(users.map((u) => u.id));
     const removed = Object.keys(ctx.state.state.users).filter((id) => !present.has(id));
-    await this.pool('removed users', removed, (id) => ({ objectType: 'user', id, display: String(ctx.state.user(id)?.values.userName ?? id) }), (id) => syncRemovedUser(ctx, id));
+    await this.pool('removed users', removed, (id) => ({ objectType: 'user', id, display: String(ctx.state.user(id)?.values.userName ?? id) }), (id, c) => syncRemovedUser(c, id));
     for (const id of Object.keys(ctx.state.state.skipped ?? {})) if (!present.has(id)) ctx.state.setSkipped(id, null);
     if (ctx.family === 'entra' && ctx.plan.managerReference) {
-      await this.pool('managers', users, (u) => ({ ...userRef(u), objectType: 'manager' }), (u) => syncManager(ctx, u));
+      await this.pool('managers', users, (u) => ({ ...userRef(u), objectType: 'manager' }), (u, c) => syncManager(c, u));
     }
     await syncGroups(ctx, (groups, work) => this.pool('groups', groups, (id) => ({ objectType: 'group', id, display: ctx.dir.groups.find((g) => g.id === id)?.displayName ?? ctx.state.group(id)?.displayName ?? id }), work));
   }
@@ -228,7 +228,7 @@ class Cycle {
   }
 
   /** Runs `work` over the items, `concurrency` at a time, until the job stops or one throws. */
-  private async pool<T>(phase: CyclePhase, items: readonly T[], ref: (item: T) => Ref, work: (item: T) => Promise<void>): Promise<void> {
+  private async pool<T>(phase: CyclePhase, items: readonly T[], ref: (item: T) => Ref, work: (item: T, objectCtx: CycleContext) => Promise<void>): Promise<void> {
     let next = 0;
     let done = 0;
     let failure: unknown;
@@ -243,7 +243,7 @@ class Cycle {
         }
         const item = items[next++]!;
         try {
-          await objectStart.run(this.now().toISOString(), () => work(item));
+          await work(item, { ...this.ctx, ledger: this.ledger.forObject(this.now().toISOString()) });
         } catch (error) {
           if (error instanceof JobStop && !(error as JobStop & { recorded?: boolean }).recorded && error.exchange) {
             // The object whose request hit the job-level failure is logged with that exchange.
