@@ -1,6 +1,8 @@
 // The harness's own overhead: a full core run against the reference server, against a bare undici
 // loop that sends exactly the same requests to a fresh server. Rounds alternate (harness, bare,
-// harness, …) so both see the same machine load; the ratio is of the medians.
+// harness, …) so both see the same machine load; the ratio is of the medians. Both sides start
+// warm (two rounds first), open one keep-alive connection and close it inside the timing; the bare
+// loop sends the bodies as they went out (bench/replay.ts), not the record's redacted, cut copies.
 import { runConformance } from '../src/runner/run.ts';
 import { startServer } from '../src/server/index.ts';
 import type { Exchange } from '../src/record/types.ts';
