@@ -1,6 +1,7 @@
 // The yardstick of the overhead benches: the same recorded requests sent again with nothing but
 // undici, in order, to a fresh reference server. Ids the first server assigned are mapped to the
 // ones the fresh server assigns, so later requests address the right resources.
+import diagnostics from 'node:diagnostics_channel';
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'undici';
 import { startServer } from '../src/server/index.ts';
@@ -13,6 +14,11 @@ const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
 export interface Timing {
   wallMs: number;
   cpuMs: number;
+}
+
+/** A bare loop's timing, and how many of its answers had another status than the run's. */
+export interface BareTiming extends Timing {
+  differentStatus: number;
 }
 
 /**
@@ -38,30 +44,65 @@ export async function timed<T>(work: () => Promise<T>): Promise<{ value: T; timi
   return { value, timing: { wallMs, cpuMs: mainThreadCpuMs() - cpu } };
 }
 
-/** Timing of a bare undici loop replaying `exchanges` against a fresh reference server. */
-export async function bareLoop(exchanges: readonly Exchange[]): Promise<Timing> {
+/**
+ * Runs `work` (a harness run) and keeps the body of every request it sent, in the order sent. A
+ * record keeps bodies redacted and cut (the 200 kB robustness probe is recorded as its first
+ * 64 KiB): the bare loop must send the bytes that were sent. They are read from undici's own
+ * diagnostics channel, which costs the run one function call per request.
+ */
+export async function withSentBodies<T>(work: () => Promise<T>): Promise<{ value: T; sentBodies: (Buffer | undefined)[] }> {
+  const sentBodies: (Buffer | undefined)[] = [];
+  const onCreate = (message: unknown): void => {
+    const body = (message as { request: { body?: unknown } }).request.body;
+    sentBodies.push(Buffer.isBuffer(body) ? body : undefined);
+  };
+  diagnostics.subscribe('undici:request:create', onCreate);
+  try {
+    return { value: await work(), sentBodies };
+  } finally {
+    diagnostics.unsubscribe('undici:request:create', onCreate);
+  }
+}
+
+/**
+ * Timing of a bare undici loop replaying `exchanges` against a fresh reference server, with the
+ * bodies as sent (`sentBodies`, one per exchange, from withSentBodies). Like the harness run, it
+ * includes closing its connection.
+ */
+export async function bareLoop(exchanges: readonly Exchange[], sentBodies: readonly (Buffer | undefined)[]): Promise<BareTiming> {
+  if (sentBodies.length !== exchanges.length) throw new Error(`the run recorded ${exchanges.length} exchanges but sent ${sentBodies.length} requests: the bare loop would not send the same requests`);
   const server = await startServer({ port: 0, token: TOKEN });
   const agent = new Agent({ keepAliveTimeout: 4_000 });
   const oldBase = new URL(exchanges[0]!.request.url).origin;
   const newBase = new URL(server.url).origin;
   const ids = new Map<string, string>();
   const map = (text: string): string => text.replace(UUID, (id) => ids.get(id) ?? id);
-  const { timing } = await timed(async () => {
-    for (const ex of exchanges) {
-      const url = map(ex.request.url.replace(oldBase, newBase));
-      const body = ex.request.body === undefined ? undefined : map(ex.request.body);
-      const headers = { ...ex.request.headers };
-      // Auth probes were sent without credentials or with wrong ones; keep them that way.
-      if (headers.authorization === 'Bearer [redacted]') headers.authorization = `Bearer ${TOKEN}`;
-      const res = await request(url, { method: ex.request.method as 'GET', headers, body, dispatcher: agent });
-      const text = await res.body.text();
-      const oldId = (ex.response?.json as { id?: unknown } | undefined)?.id;
-      if (res.statusCode === 201 && typeof oldId === 'string') ids.set(oldId, (JSON.parse(text) as { id: string }).id);
-    }
+  const hasId = (text: string | undefined): boolean => text !== undefined && new RegExp(UUID.source).test(text);
+  // Everything that does not depend on the fresh server's answers is prepared before the clock
+  // starts: the loop itself does only what a bare client must (send, read, remember new ids).
+  const prepared = exchanges.map((ex, i) => {
+    const headers = { ...ex.request.headers };
+    // Auth probes were sent without credentials or with wrong ones; keep them that way.
+    if (headers.authorization === 'Bearer [redacted]') headers.authorization = `Bearer ${TOKEN}`;
+    const url = ex.request.url.replace(oldBase, newBase);
+    const body = sentBodies[i]?.toString('utf8');
+    const oldId = (ex.response?.json as { id?: unknown } | undefined)?.id;
+    return { method: ex.request.method as 'GET', url, urlHasId: hasId(url), body, bodyHasId: hasId(body), headers, oldId: typeof oldId === 'string' ? oldId : undefined, status: ex.response?.status };
   });
-  await agent.close();
+  let differentStatus = 0;
+  const { timing } = await timed(async () => {
+    for (const ex of prepared) {
+      const url = ex.urlHasId ? map(ex.url) : ex.url;
+      const body = ex.bodyHasId ? map(ex.body!) : ex.body;
+      const res = await request(url, { method: ex.method, headers: ex.headers, body, dispatcher: agent });
+      const text = await res.body.text();
+      if (res.statusCode === 201 && ex.oldId !== undefined) ids.set(ex.oldId, (JSON.parse(text) as { id: string }).id);
+      if (res.statusCode !== ex.status) differentStatus++;
+    }
+    await agent.close();
+  });
   await server.close();
-  return timing;
+  return { ...timing, differentStatus };
 }
 
 export const BENCH_TOKEN = TOKEN;

@@ -24,12 +24,28 @@ const SECRET_JSON_FIELDS = /("(?:password|access_token|refresh_token|id_token|cl
 const SECRET_FIELD_NAME = /password|_token|client_secret|client_assertion/i;
 const SECRET_FORM_FIELDS = /(^|&)(client_secret|client_assertion|assertion|password)=[^&]*/gi;
 
+/**
+ * Whether some `://` is followed by userinfo and `@` (what URL_USERINFO needs): a body with both
+ * links and e-mail addresses would otherwise be searched for schemes at every word.
+ */
+function mayHaveUserinfo(text: string): boolean {
+  for (let at = text.indexOf('://'); at >= 0; at = text.indexOf('://', at + 3)) {
+    let i = at + 3;
+    while (i < text.length && !USERINFO_END.has(text.charCodeAt(i))) i++;
+    if (i > at + 3 && text.charCodeAt(i) === 64 /* @ */) return true;
+  }
+  return false;
+}
+
+// What ends the userinfo part in URL_USERINFO: white space, / ? # @ " ' < >.
+const USERINFO_END = new Set([...'/?#@"\'<> \t\n\r\f\v'].map((c) => c.charCodeAt(0)));
+
 /** The rules that need no list of secrets: URL userinfo, credential query parameters, secret JSON fields. */
 export function redactText(text: string): string {
   // Each rule only where its marker is: every JSON body has quotes, few hold a secret field name,
   // and three whole-text regex passes per recorded body were a measurable share of a run.
   let out = text;
-  if (out.includes('://') && out.includes('@')) out = out.replace(URL_USERINFO, `$1${REDACTED}@`);
+  if (mayHaveUserinfo(out)) out = out.replace(URL_USERINFO, `$1${REDACTED}@`);
   if (out.includes('=')) out = out.replace(QUERY_SECRET, `$1${REDACTED}`);
   if (out.includes('"') && SECRET_FIELD_NAME.test(out)) out = out.replace(SECRET_JSON_FIELDS, `$1"${REDACTED}"`);
   return out;
@@ -39,9 +55,13 @@ export function createRedactor(secrets: readonly string[]): Redactor {
   // Longest first, so a secret that contains another is replaced whole.
   // Each secret also in the forms a URL gives it, so a secret in a query string is caught too.
   let values: string[] = [];
+  // Header values repeat on every exchange (Accept, Content-Type, Connection …): each is redacted
+  // once, until a new secret is learnt.
+  const headerValues = new Map<string, string>();
   const add = (more: readonly string[]): void => {
     const forms = more.filter((s) => s.length >= 4).flatMap((s) => [s, encodeURIComponent(s), encodeURIComponent(s).replace(/%20/g, '+')]);
     values = [...new Set([...values, ...forms])].sort((a, b) => b.length - a.length);
+    headerValues.clear();
   };
   add(secrets);
   const text = (input: string): string => {
@@ -61,7 +81,13 @@ export function createRedactor(secrets: readonly string[]): Redactor {
           const scheme = /^(Bearer|Basic)\s/i.exec(value)?.[1];
           out[lower] = scheme ? `${scheme} ${REDACTED}` : REDACTED;
         } else {
-          out[lower] = text(value);
+          let redacted = headerValues.get(value);
+          if (redacted === undefined) {
+            redacted = text(value);
+            if (headerValues.size >= 512) headerValues.clear();
+            headerValues.set(value, redacted);
+          }
+          out[lower] = redacted;
         }
       }
       return out;

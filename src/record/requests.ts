@@ -23,26 +23,65 @@ export function safeDecode(text: string): string {
   }
 }
 
-/** A request that changes state on the server (a POST that searches does not). */
-export function isStateChange(exchange: Exchange): boolean {
-  return WRITES.has(exchange.request.method) && !pathOf(exchange.request.url).endsWith('/.search');
+/** What method and URL say about a request; read once per recorded request, then asked many times. */
+interface RequestFacts {
+  /** The path without trailing slashes (pathOf). */
+  path: string;
+  /** The decoded query parameters, in order; empty when the URL does not parse. */
+  query: readonly (readonly [string, string])[];
+  /** `Users` for a request to a collection (`/Users`), else undefined. */
+  collection: string | undefined;
+  /** `Users/2819c…` for a request to one resource (targetOf). */
+  target: string | undefined;
+  stateChange: boolean;
 }
 
-function collectionOf(exchange: Exchange): string | undefined {
-  const name = /\/([A-Z][A-Za-z]*)$/.exec(pathOf(exchange.request.url))?.[1];
-  return name && !NOT_RESOURCES.has(name) ? name : undefined;
+// A recorded request never changes after the client made it (a fuzz record copies the exchange,
+// not its request), and evidence chains, consequences and the run-wide analysis each ask about
+// every earlier request of a scenario at every step: parsing its URL each time was a measurable
+// share of a run.
+const factsOf = new WeakMap<Exchange['request'], RequestFacts>();
+
+export function requestFacts(exchange: Exchange): RequestFacts {
+  const request = exchange.request;
+  let facts = factsOf.get(request);
+  if (!facts) {
+    let path: string;
+    let query: (readonly [string, string])[] = [];
+    try {
+      const url = new URL(request.url);
+      path = url.pathname.replace(/\/+$/, '');
+      if (url.search) query = [...url.searchParams];
+    } catch {
+      path = (request.url.split('?')[0] ?? request.url).replace(/\/+$/, '');
+    }
+    const name = /\/([A-Z][A-Za-z]*)$/.exec(path)?.[1];
+    const one = /\/([A-Z][A-Za-z]*)\/([^/]+)$/.exec(path);
+    facts = {
+      path,
+      query,
+      collection: name && !NOT_RESOURCES.has(name) ? name : undefined,
+      target: !one || one[2] === '.search' || NOT_RESOURCES.has(one[1]!) ? undefined : `${one[1]}/${safeDecode(one[2]!)}`,
+      stateChange: WRITES.has(request.method) && !path.endsWith('/.search'),
+    };
+    factsOf.set(request, facts);
+  }
+  return facts;
+}
+
+/** A request that changes state on the server (a POST that searches does not). */
+export function isStateChange(exchange: Exchange): boolean {
+  return requestFacts(exchange).stateChange;
 }
 
 /** A POST to a resource collection (`POST /Users`). */
 export function isCreate(exchange: Exchange): boolean {
-  return exchange.request.method === 'POST' && collectionOf(exchange) !== undefined;
+  return exchange.request.method === 'POST' && requestFacts(exchange).collection !== undefined;
 }
 
 /** `Users/2819c…` for a request to one resource; undefined for lists, creates and discovery. */
 export function targetOf(exchange: Exchange): string | undefined {
-  const match = /\/([A-Z][A-Za-z]*)\/([^/]+)$/.exec(pathOf(exchange.request.url));
-  if (!match || match[2] === '.search' || NOT_RESOURCES.has(match[1]!)) return undefined;
-  return `${match[1]}/${safeDecode(match[2]!)}`;
+  return requestFacts(exchange).target;
 }
 
 /** `Users/<new id>` for a create the server accepted. */
@@ -50,7 +89,7 @@ export function createdResource(exchange: Exchange): string | undefined {
   const { response } = exchange;
   if (!isCreate(exchange) || !response || response.status < 200 || response.status >= 300) return undefined;
   const id = (response.json as { id?: unknown } | undefined)?.id;
-  return typeof id === 'string' && id !== '' ? `${collectionOf(exchange)}/${id}` : undefined;
+  return typeof id === 'string' && id !== '' ? `${requestFacts(exchange).collection}/${id}` : undefined;
 }
 
 /** The server did not do what was asked: an HTTP error status, or no answer at all. */
@@ -63,16 +102,11 @@ export function isRefused(exchange: Exchange): boolean {
  * ids as `{id}`, and `?filter` when it filters: `PATCH /Users/{id}`, `GET /Users?filter`.
  */
 export function endpointOf(exchange: Exchange, baseUrl: string): string {
-  const full = pathOf(exchange.request.url);
+  const { path: full, query } = requestFacts(exchange);
   const basePath = pathOf(baseUrl);
   const relative = basePath && full.startsWith(basePath) ? full.slice(basePath.length) : full;
   const segments = relative.split('/').filter(Boolean);
   const shown = segments.map((segment, i) => (i === 1 && segment !== '.search' ? '{id}' : segment));
-  let filtered = false;
-  try {
-    filtered = new URL(exchange.request.url).searchParams.has('filter');
-  } catch {
-    filtered = false;
-  }
+  const filtered = query.some(([name]) => name === 'filter');
   return `${exchange.request.method} /${shown.join('/')}${filtered ? '?filter' : ''}`;
 }

@@ -81,7 +81,7 @@ function sentNames(request: OutgoingRequest, prefix: string): SentName[] {
   for (const attribute of NAME_ATTRIBUTES) {
     const key = Object.keys(body).find((k) => k.toLowerCase() === attribute.toLowerCase());
     const value = key === undefined ? undefined : body[key];
-    if (typeof value === 'string' && value.toLowerCase().includes(needle)) names.push({ attribute, value });
+    if (typeof value === 'string' && (value.includes(prefix) || value.toLowerCase().includes(needle))) names.push({ attribute, value });
   }
   return names;
 }
@@ -103,6 +103,8 @@ export class CleanupJournal {
 
   /** Watches every exchange: create attempts are journaled, successful deletes are crossed out. */
   observe(exchange: Exchange, request: OutgoingRequest): void {
+    // Only creates and deletes concern the journal (most exchanges are neither).
+    if (request.method !== 'POST' && request.method !== 'DELETE') return;
     const target = this.client.resolve(request.path).split('?')[0]!.replace(/\/+$/, '');
     const status = exchange.response?.status;
     if (request.method === 'POST' && COLLECTIONS.test(target.split('/').pop() ?? '')) {

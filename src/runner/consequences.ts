@@ -13,6 +13,7 @@
 //     (`precondition` in the suite); when one did not pass, a pass here would prove nothing.
 import type { Cause, CheckResult, CheckStatus, Exchange } from '../record/types.ts';
 import type { Judges } from '../checks/types.ts';
+import { requestFacts } from '../record/requests.ts';
 
 /** One judged expectation of a step: its result, whether --only/--skip selected it, and what its kind judges. */
 export interface Judged {
@@ -40,12 +41,13 @@ export function describeExchange(exchange: Exchange): string {
 
 const isRead = (exchange: Exchange): boolean => {
   const method = exchange.request.method.toUpperCase();
-  return method === 'GET' || method === 'HEAD' || (method === 'POST' && /\/\.search\/?$/i.test(new URL(exchange.request.url).pathname));
+  // requestFacts' path has no trailing slash.
+  return method === 'GET' || method === 'HEAD' || (method === 'POST' && /\/\.search$/i.test(requestFacts(exchange).path));
 };
 
 /** `/Users/42` → users + 42; `/Users?filter=…` → users; `/Users/.search` → users. */
 function resourceOf(exchange: Exchange): { type: string; id?: string } {
-  const parts = new URL(exchange.request.url).pathname.split('/').filter(Boolean);
+  const parts = requestFacts(exchange).path.split('/').filter(Boolean);
   const index = parts.findIndex((p) => /^(users|groups)$/i.test(p));
   if (index < 0) return { type: parts.join('/').toLowerCase() };
   const id = parts[index + 1];

@@ -7,6 +7,7 @@
 // was the endpoint's, and the check that sent it judges it as usual.
 import type { OutgoingRequest, ScimClient } from '../http/client.ts';
 import type { Exchange } from '../record/types.ts';
+import { requestFacts } from '../record/requests.ts';
 
 /** Probes after every refusal up to this many; then only after a streak of refusals. */
 const EAGER_PROBES = 20;
@@ -22,16 +23,16 @@ export class CredentialWatch {
   private lost: { exchangeId: string; status: number; where: string; probeOf: string } | undefined;
 
   /** The client's `afterExchange` hook. */
-  readonly afterExchange = async (exchange: Exchange, request: OutgoingRequest, client: ScimClient): Promise<void> => {
+  readonly afterExchange = (exchange: Exchange, request: OutgoingRequest, client: ScimClient): Promise<void> | undefined => {
     if (this.lost || request.origin?.suite === 'cleanup' || request.origin?.scenario === PROBE_ORIGIN.scenario) return;
     // Deliberately wrong or missing credentials (the auth probes) are expected to be refused.
     if (request.auth !== undefined && request.auth !== 'default') return;
     const status = exchange.response?.status;
     if (status === undefined) return;
-    const path = new URL(client.resolve(request.path)).pathname;
     if (status !== 401 && status !== 403) {
       this.streak = 0;
-      if (request.method === 'GET' && status >= 200 && status < 300 && !DISCOVERY_PATH.test(path)) {
+      // The recorded URL's path (parsed once per exchange) says which endpoint this was.
+      if (request.method === 'GET' && status >= 200 && status < 300 && !DISCOVERY_PATH.test(requestFacts(exchange).path)) {
         this.lastGood = { request: { path: request.path, ...(request.query ? { query: request.query } : {}) }, exchangeId: exchange.id };
       }
       return;
@@ -39,14 +40,21 @@ export class CredentialWatch {
     this.streak += 1;
     if (!this.lastGood || (this.probes >= EAGER_PROBES && this.streak < STREAK_TO_PROBE)) return;
     this.probes += 1;
-    const probe = await client.send({ method: 'GET', ...this.lastGood.request, origin: PROBE_ORIGIN });
+    return this.probe(exchange, request, status, client);
+  };
+
+  /** Sends again a request the credentials were accepted for, to tell lost credentials from an endpoint's refusal. */
+  private async probe(exchange: Exchange, request: OutgoingRequest, status: number, client: ScimClient): Promise<void> {
+    const lastGood = this.lastGood!;
+    const probe = await client.send({ method: 'GET', ...lastGood.request, origin: PROBE_ORIGIN });
     const again = probe.response?.status;
     if (again === 401 || again === 403) {
-      this.lost = { exchangeId: exchange.id, status, where: `${request.method} ${path}`, probeOf: this.lastGood.exchangeId };
+      const path = new URL(client.resolve(request.path)).pathname;
+      this.lost = { exchangeId: exchange.id, status, where: `${request.method} ${path}`, probeOf: lastGood.exchangeId };
     } else if (again !== undefined) {
       this.streak = 0;
     }
-  };
+  }
 
   get tripped(): boolean {
     return this.lost !== undefined;

@@ -230,8 +230,9 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
     else notice(`429 Too Many Requests on ${where}: waiting ${formatWait(event.waitMs)} (${asked}, each wait capped at ${formatWait(maxWaitMs)})`);
     if (rateLimit.tripped) stop();
   };
-  const afterExchange = async (exchange: Exchange, request: OutgoingRequest, sender: ScimClient): Promise<void> => {
-    await credentials.afterExchange(exchange, request, sender);
+  const afterExchange = (exchange: Exchange, request: OutgoingRequest, sender: ScimClient): Promise<void> | void => {
+    const probing = credentials.afterExchange(exchange, request, sender);
+    if (probing) return probing.then(() => void (credentials.tripped && stop()));
     if (credentials.tripped) stop();
   };
 

@@ -17,7 +17,7 @@ import { leaveOut } from './leave-out.ts';
 import { fitRequest, type LeftOut } from './schema-fit.ts';
 import { scopeFilter, type ScopeStrategy } from './scope-probe.ts';
 import { advertisedUser } from '../spec/advertised.ts';
-import { evidenceChain } from './chain.ts';
+import { EvidenceIndex } from './chain.ts';
 import { clockTickMs } from './clock-tick.ts';
 import { asConsequence, causeFromResult, describeExchange, failedOutcome, failedWriteBefore, failureOf, withCause, type Judged, type StepRun } from './consequences.ts';
 
@@ -84,7 +84,7 @@ export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx
   // Which step was to capture each variable, so a step that cannot be built can name the cause.
   const capturedBy = new Map<string, StepRun>();
   // What this scenario sent so far: the evidence chains of its judgements are picked from it.
-  const sent: Exchange[] = [];
+  const sent = new EvidenceIndex(String(ctx.runVars.prefix ?? ''));
   // Refusals a check of the step accepted (a probe that must get a 400): not part of any story.
   const expectedRefusals = new Set<string>();
 
@@ -173,8 +173,8 @@ export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx
     // The story that led to the step's first request, then the step's other exchanges in order:
     // every page of a walk; of a burst (hundreds of requests) the first refused one and the last.
     const rest = step.send.burst ? burstEvidence(exchanges) : exchanges.slice(1);
-    const chain = [...evidenceChain(exchanges[0]!, sent, String(ctx.runVars.prefix ?? ''), (x) => expectedRefusals.has(x.id)), ...rest].map((x) => x.id);
-    sent.push(...exchanges);
+    const chain = [...sent.chainOf(exchanges[0]!, (x) => expectedRefusals.has(x.id)), ...rest].map((x) => x.id);
+    for (const x of exchanges) sent.add(x);
     const captureProblem = capture(step, exchanges, vars);
     const run: StepRun = { exchange, judged: [] };
     for (const name of Object.keys(step.capture ?? {})) capturedBy.set(name.replace(/\[\]$/, ''), run);

@@ -70,15 +70,48 @@ export function render<T>(value: T, vars: Record<string, unknown>): T {
   return renderValue(value, vars);
 }
 
+/** A string of suite data split at its `{{…}}`: the text around them and the expressions, in order. */
+interface Compiled {
+  /** The expression when the string is exactly one `{{…}}` (the value keeps its type). */
+  whole?: string;
+  texts: string[];
+  expressions: string[];
+}
+
+/** Template strings, compiled once: suites are frozen data and repeat the same strings every run. */
+const compiledTemplates = new Map<string, Compiled>();
+
+function compile(template: string): Compiled {
+  let compiled = compiledTemplates.get(template);
+  if (!compiled) {
+    const whole = WHOLE.exec(template);
+    const texts: string[] = [];
+    const expressions: string[] = [];
+    let from = 0;
+    for (const match of template.matchAll(PART)) {
+      texts.push(template.slice(from, match.index));
+      expressions.push(match[1]!);
+      from = match.index + match[0].length;
+    }
+    texts.push(template.slice(from));
+    compiled = whole ? { whole: whole[1]!, texts, expressions } : { texts, expressions };
+    if (compiledTemplates.size >= 10_000) compiledTemplates.clear();
+    compiledTemplates.set(template, compiled);
+  }
+  return compiled;
+}
+
 function renderValue<T>(value: T, vars: Record<string, unknown>): T {
   if (typeof value === 'string') {
     if (!value.includes('{{')) return value;
-    const whole = WHOLE.exec(value);
-    if (whole) return lookup(whole[1]!, vars) as T;
-    return value.replace(PART, (_, expr: string) => {
-      const v = lookup(expr, vars);
-      return typeof v === 'string' ? v : JSON.stringify(v);
-    }) as T;
+    const { whole, texts, expressions } = compile(value);
+    if (whole !== undefined) return lookup(whole, vars) as T;
+    let out = texts[0]!;
+    for (let i = 0; i < expressions.length; i++) {
+      const v = lookup(expressions[i]!, vars);
+      out += (typeof v === 'string' ? v : JSON.stringify(v)) + texts[i + 1]!;
+    }
+    return out as T;
   }
   if (Array.isArray(value)) return value.map((v) => renderValue(v, vars)) as T;
   if (value && typeof value === 'object' && '$each' in value) return renderEach(value as Record<string, unknown>, vars) as T;

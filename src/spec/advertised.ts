@@ -33,11 +33,27 @@ const RFC_EXTENSION_ATTRIBUTES = new Set(ENTERPRISE_USER_SCHEMA.attributes.map((
 
 const names = (attrs: unknown): string[] => (Array.isArray(attrs) ? (attrs as RawAttribute[]).flatMap((a) => (typeof a.name === 'string' ? [a.name.toLowerCase()] : [])) : []);
 
+const UNKNOWN: AdvertisedUser = { known: false, core: RFC_CORE, extensions: RFC_EXTENSIONS, extensionAttributes: RFC_EXTENSION_ATTRIBUTES };
+
+// Read once per /Schemas answer: a run asks at every step and every body check, and the answer
+// (captured from discovery) never changes.
+const readFrom = new WeakMap<unknown[], AdvertisedUser>();
+
 export function advertisedUser(discovery: Discovery | undefined): AdvertisedUser {
-  const schemas = (discovery?.schemas ?? []) as { id?: unknown; attributes?: unknown }[];
+  const schemas = discovery?.schemas;
+  if (!schemas) return UNKNOWN;
+  let advertised = readFrom.get(schemas);
+  if (!advertised) {
+    advertised = read(schemas as { id?: unknown; attributes?: unknown }[]);
+    readFrom.set(schemas, advertised);
+  }
+  return advertised;
+}
+
+function read(schemas: { id?: unknown; attributes?: unknown }[]): AdvertisedUser {
   const user = schemas.find((s) => typeof s.id === 'string' && s.id.toLowerCase() === URN.user.toLowerCase());
   // A User schema without attributes describes nothing: nothing is left out on its word.
-  if (!user || !Array.isArray(user.attributes) || user.attributes.length === 0) return { known: false, core: RFC_CORE, extensions: RFC_EXTENSIONS, extensionAttributes: RFC_EXTENSION_ATTRIBUTES };
+  if (!user || !Array.isArray(user.attributes) || user.attributes.length === 0) return UNKNOWN;
   const extensions = schemas.filter((s) => typeof s.id === 'string' && s.id.toLowerCase() !== URN.user.toLowerCase() && s.id.toLowerCase().includes(':user'));
   return {
     known: true,
@@ -54,6 +70,20 @@ export function advertisedUser(discovery: Discovery | undefined): AdvertisedUser
  */
 export function notAdvertised(advertised: AdvertisedUser, path: string): string | undefined {
   if (!advertised.known) return undefined;
+  // Suites ask about the same few attribute paths at every step: each is answered once per server.
+  let answers = answered.get(advertised);
+  if (!answers) answered.set(advertised, (answers = new Map()));
+  if (answers.has(path)) return answers.get(path);
+  const answer = judgeAdvertised(advertised, path);
+  if (answers.size >= MAX_ANSWERS) answers.clear();
+  answers.set(path, answer);
+  return answer;
+}
+
+const answered = new WeakMap<AdvertisedUser, Map<string, string | undefined>>();
+const MAX_ANSWERS = 4096;
+
+function judgeAdvertised(advertised: AdvertisedUser, path: string): string | undefined {
   const lower = path.toLowerCase();
   for (const ext of RFC_EXTENSIONS) {
     if (lower === ext) return advertised.extensions.has(ext) ? undefined : `the server does not advertise the extension ${URN.enterpriseUser} in /Schemas`;
