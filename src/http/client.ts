@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { Agent, request as undiciRequest, type Dispatcher } from 'undici';
 import type { Exchange, ExchangeOrigin, RecordedRequest, RecordedResponse, TransportFailure } from '../record/types.ts';
 import { readBody } from './body.ts';
@@ -346,6 +347,19 @@ function eitherOf(a: AbortSignal, b: AbortSignal): AbortSignal {
   return both;
 }
 
+// One shared signal carries a listener per request in flight (undici removes each when its request
+// ends): a burst or a concurrent IdP cycle has more than Node's default of 10 at once, which is not
+// a leak, so the warning a user would see for it is turned off for these signals only.
+const sharedSignals = new WeakSet<AbortSignal>();
+
+function shared(signal: AbortSignal): AbortSignal {
+  if (!sharedSignals.has(signal)) {
+    setMaxListeners(0, signal);
+    sharedSignals.add(signal);
+  }
+  return signal;
+}
+
 const NOT_WHITE_SPACE = /\S/;
 
 /** The second `isoTime` formatted last, and its `YYYY-MM-DDTHH:MM:SS.` */
@@ -413,7 +427,8 @@ async function perform(
   // headersTimeout bounds the wait for the status line, bodyTimeout each gap between body chunks,
   // and one timer the body as a whole. (Not an AbortSignal.timeout per request: the harness sends
   // thousands of requests and should cost little more than a bare undici loop.)
-  const signal = stopping && abort ? eitherOf(stopping, abort) : (stopping ?? abort);
+  const either = stopping && abort ? eitherOf(stopping, abort) : (stopping ?? abort);
+  const signal = either ? shared(either) : undefined;
   const res = await undiciRequest(url, { method: method as Dispatcher.HttpMethod, headers, body, dispatcher, ...(signal ? { signal } : {}), headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
   // undici gives header names in lower case already.
   const responseHeaders: Record<string, string> = {};

@@ -4,23 +4,19 @@
 // on demand, read why an object failed, see a quarantine — is done here by clicking and typing,
 // and checked on the page and on the server over HTTP. Waits are for events and DOM states,
 // never for time. With SCIMPROOF_SCREENSHOTS=<dir> each page is saved there as a PNG.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { CHROMIUM, CHROMIUM_ARGS, HAVE_CHROMIUM, SHOTS, WAIT, sayWhyBrowserTestsSkip } from '../support/chromium.ts';
 import { startServer, type RunningServer } from '../../src/server/index.ts';
 import { startTestConsole, type TestConsole } from '../support/console.ts';
 import { ENTRA_FIXTURE, fixture, usersByName, type Json } from '../idp/helpers.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
-const SHOTS = process.env.SCIMPROOF_SCREENSHOTS;
-const WAIT = { timeout: 30_000 };
-
-if (!HAVE_CHROMIUM) process.stderr.write(`test/console/browser.test.ts: skipped — ${CHROMIUM} is not installed (Debian: apt-get install chromium; .ci/run installs it)\n`);
+sayWhyBrowserTestsSkip('test/console/browser.test.ts');
 
 // Generous: a busy 2-core machine runs Chromium slowly; nothing here waits for time itself.
 describe.skipIf(!HAVE_CHROMIUM)('the IdP console in Chromium', { timeout: 120_000 }, () => {
@@ -36,7 +32,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the IdP console in Chromium', { timeout: 120_00
       executablePath: CHROMIUM,
       headless: true,
       viewport: { width: 1400, height: 900 },
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
+      args: CHROMIUM_ARGS,
     });
     if (SHOTS) mkdirSync(SHOTS, { recursive: true });
   }, 120_000);

@@ -3,23 +3,19 @@
 // what it names, a finding's link opens a card that sits inside a closed disclosure, the page runs
 // no script error and loads nothing from the network. With SCIMPROOF_SCREENSHOTS=<dir> the page is
 // saved there as a PNG.
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, CHROMIUM_ARGS, HAVE_CHROMIUM, SHOTS, WAIT, sayWhyBrowserTestsSkip } from '../support/chromium.ts';
 import type { RunRecord } from '../../src/record/types.ts';
 import { renderHtml } from '../../src/report/html/render.ts';
 import { runConformance } from '../../src/runner/run.ts';
 import { startFaultyServer } from '../support/faulty-server.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
-const SHOTS = process.env.SCIMPROOF_SCREENSHOTS;
-const WAIT = { timeout: 30_000 };
-
-if (!HAVE_CHROMIUM) process.stderr.write(`test/report/browser.test.ts: skipped — ${CHROMIUM} is not installed (Debian: apt-get install chromium; .ci/run installs it)\n`);
+sayWhyBrowserTestsSkip('test/report/browser.test.ts');
 
 describe.skipIf(!HAVE_CHROMIUM)('the HTML report in Chromium', { timeout: 120_000 }, () => {
   let dir: string;
@@ -38,7 +34,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the HTML report in Chromium', { timeout: 120_00
     }
     dir = mkdtempSync(join(tmpdir(), 'scimproof-report-'));
     writeFileSync(join(dir, 'index.html'), renderHtml(record));
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
     page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
     page.on('pageerror', (e) => errors.push(e.message));
     page.on('request', (r) => {
