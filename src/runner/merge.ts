@@ -9,6 +9,8 @@ import type { CheckResult, CheckStatus, Exchange, ReportSection, RunRecord } fro
 import { staleWaivers, type Baseline } from './baseline.ts';
 import { countStatuses } from '../report/summarize.ts';
 import { computeIdpVerdicts } from './verdict.ts';
+import { finalProfileVerdict } from './profile-verdict.ts';
+import { getProfile } from '../suite/profiles.ts';
 
 export class MergeError extends Error {
   constructor(message: string) {
@@ -50,6 +52,9 @@ export function mergeRunRecords(records: readonly RunRecord[], options: MergeOpt
   const { shard: _shard, runError: _runError, budget: _budget, interrupted: _interrupted, ...meta } = first.meta;
   const discovery = records.find((r) => r.discovery && Object.keys(r.discovery.capabilities).length > 0)?.discovery ?? first.discovery;
   const verdicts = runErrors.length === 0 ? computeIdpVerdicts(results) : [];
+  // The profile verdict, like the IdP verdicts, is judged again over every shard's results.
+  const shardProfile = records.find((r) => r.profileVerdict)?.profileVerdict;
+  const profileVerdict = shardProfile && runErrors.length === 0 ? finalProfileVerdict(getProfile(shardProfile.profile), results, shardProfile.trigger, discovery?.serviceProviderConfig) : undefined;
   const leftovers = records.flatMap((r) => r.leftovers ?? []);
   const budgets = records.map((r) => r.meta.budget).filter((b) => b !== undefined);
   // Findings and latency are judged again over every shard's results and exchanges, like the verdicts.
@@ -71,6 +76,7 @@ export function mergeRunRecords(records: readonly RunRecord[], options: MergeOpt
     cleanup: records.flatMap((r) => r.cleanup),
     ...(leftovers.length > 0 ? { leftovers } : {}),
     ...(verdicts.length > 0 ? { idpVerdicts: verdicts } : {}),
+    ...(profileVerdict ? { profileVerdict } : {}),
     summary: countStatuses(results),
     ...(sections.length > 0 ? { sections } : {}),
     findings: analysis.findings,

@@ -4,7 +4,7 @@
 // serving the IdP misses the profile — named with the side this server took.
 import type { CheckResult, ConflictEffect, ConflictReport, Exchange, ProfileVerdict, VerdictItem } from '../record/types.ts';
 import { getDialect } from '../dialects/index.ts';
-import type { ProfileConflict } from '../suite/conflicts.ts';
+import { loadConflicts, type ProfileConflict } from '../suite/conflicts.ts';
 import { baseIdOf } from '../record/display-id.ts';
 import type { Profile } from '../suite/profiles.ts';
 
@@ -131,4 +131,11 @@ export function claimResult(profile: Profile, verdict: ProfileVerdict, spc: unkn
   }
   verdict.claim = { attribute, value: present ? value : null, holds, message };
   return { ...base, status, message, ...(status === 'fail' ? { expected: `${attribute} only when every MUST holds`, actual: value } : {}) };
+}
+
+/** The profile verdict with its claim (from the claim check's result) and its conflicts. */
+export function finalProfileVerdict(profile: Profile, results: readonly CheckResult[], trigger: ProfileVerdict['trigger'], spc: unknown): ProfileVerdict {
+  const verdict = profileVerdict(profile, results, trigger, loadConflicts());
+  if (profile.claim) claimResult(profile, verdict, spc, undefined);
+  return verdict;
 }

@@ -26,8 +26,7 @@ import { computeIdpVerdicts, reliedOnCoreChecks } from './verdict.ts';
 import { familyOf } from '../dialects/acceptance.ts';
 import type { IdpFamily } from '../dialects/index.ts';
 import { applySeverity, getProfile, type Profile, type SeverityOverride } from '../suite/profiles.ts';
-import { loadConflicts } from '../suite/conflicts.ts';
-import { claimCheckId, claimResult, PROFILE_RUN_CHECKS, profileVerdict } from './profile-verdict.ts';
+import { claimCheckId, claimResult, finalProfileVerdict, PROFILE_RUN_CHECKS, profileVerdict } from './profile-verdict.ts';
 import { tlsResult } from './tls-probe.ts';
 import { runFuzzProperties, SUITE_FUZZ_RUNS, type FuzzBudget, type FuzzOutcome } from '../fuzz/run.ts';
 import type { ReplayKey } from '../fuzz/replay.ts';
@@ -485,13 +484,6 @@ async function runSuite(suite: LoadedSuite, ctx: ScenarioContext, events: RunEve
 }
 
 const claimsInterop = (spc: unknown): boolean => (spc as { interopProfileConformant?: unknown } | undefined)?.interopProfileConformant === true;
-
-/** The profile verdict with its claim (from the claim check's result) and its conflicts. */
-function finalProfileVerdict(profile: Profile, results: CheckResult[], trigger: ProfileVerdict['trigger'], spc: unknown): ProfileVerdict {
-  const verdict = profileVerdict(profile, results, trigger, loadConflicts());
-  if (profile.claim) claimResult(profile, verdict, spc, undefined);
-  return verdict;
-}
 
 function sectionsOf(sections: ReportSection[]): { sections?: ReportSection[] } {
   return sections.length > 0 ? { sections } : {};

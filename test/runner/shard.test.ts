@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { mergeRunRecords, missingShards, MergeError } from '../../src/runner/merge.ts';
 import { runConformance } from '../../src/runner/run.ts';
 import { parseShard, shardCounter } from '../../src/runner/shard.ts';
+import { finalProfileVerdict } from '../../src/runner/profile-verdict.ts';
+import { getProfile } from '../../src/suite/profiles.ts';
 import type { CheckResult, RunRecord } from '../../src/record/types.ts';
 
 const SUITES = ['core', 'entra', 'fuzz'];
@@ -69,6 +71,20 @@ describe('merging shard records', () => {
   it('a core failure in one shard blocks the IdP whose replay pack passed in another', () => {
     const merged = mergeRunRecords([record(1, [{ ...result('entra.create.status[entra]', 'pass'), variant: 'entra' }]), record(2, [result('users.create.status', 'fail')])]);
     expect(merged.idpVerdicts?.find((v) => v.dialect === 'entra')?.works).toBe(false);
+  });
+
+  it('judges the profile verdict again over every shard: a profile failure in one shard fails the merged verdict', () => {
+    const interop = getProfile('interop');
+    const meets = finalProfileVerdict(interop, [result('interop.a', 'pass')], 'option', undefined);
+    expect(meets.state).toBe('meets');
+    const merged = mergeRunRecords([
+      { ...record(1, [result('interop.a', 'pass')]), profileVerdict: meets },
+      { ...record(2, [result('interop.b', 'fail')]), profileVerdict: finalProfileVerdict(interop, [result('interop.b', 'fail')], 'option', undefined) },
+      record(3, [result('users.create.status', 'pass')]),
+    ]);
+    expect(merged.profileVerdict?.state).toBe('fails');
+    expect(merged.profileVerdict?.failing.map((f) => f.checkId)).toEqual(['interop.b']);
+    expect(merged.profileVerdict?.counts).toMatchObject({ pass: 1, fail: 1 });
   });
 
   it('refuses a shard given twice, and names the shards that are missing', () => {
