@@ -1,6 +1,7 @@
 // The RFC 9865 cursor suite over real HTTP: it passes the reference server in both paging modes that
 // offer cursors, skips (with the reason) where cursors are not advertised — the index-only reference
-// server and SCIMMY, a correct server that has no cursor paging. Each check against the defect it
+// server and SCIMMY, a correct server that has no cursor paging. An independent correct server with
+// keyset cursors (test/servers/independent) passes them all. Each check against the defect it
 // exists for: test/support/defect-cases.ts.
 import { describe, expect, it } from 'vitest';
 import { runConformance } from '../../src/runner/run.ts';
@@ -9,6 +10,7 @@ import { startServer, type PaginationMode } from '../../src/server/index.ts';
 import type { CheckResult, RunRecord } from '../../src/record/types.ts';
 import { startFaultyServer } from '../support/faulty-server.ts';
 import { startScimmyServer } from '../servers/scimmy-server.ts';
+import { startIndependentServer } from '../servers/independent/index.ts';
 
 const cursorCheckIds = (): string[] =>
   loadSuites(['cursor']).flatMap((suite) => suite.scenarios.flatMap((scenario) => scenario.steps.flatMap((step) => (step.expect ?? []).map((e) => e.id))));
@@ -73,6 +75,21 @@ describe('the cursor suite against correct servers', () => {
       await server.close();
     }
   });
+});
+
+describe('an independent correct server with keyset cursors (written from the RFC, not the reference server)', () => {
+  it('passes every cursor check, the optional search walk and the fuzz walk', async () => {
+    const server = await startIndependentServer({ cursors: true });
+    try {
+      const record = await runCursor(server.url, server.token, { suites: ['cursor', 'fuzz'], only: ['cursor.*', 'fuzz.cursor-partition'] });
+      expect(record.meta.runError).toBeUndefined();
+      const judged = record.results.filter((r) => r.suite === 'cursor' || r.checkId === 'fuzz.cursor-partition');
+      expect(judged.filter((r) => r.status !== 'pass').map((r) => `${r.checkId} ${r.status}: ${r.message ?? r.reason ?? ''}`)).toEqual([]);
+      expect(judged.map((r) => r.checkId).sort()).toEqual([...cursorCheckIds(), 'fuzz.cursor-partition'].sort());
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
 });
 
 // Each cursor check against the defect it exists for, with specificity over a whole default run:

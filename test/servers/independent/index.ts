@@ -33,6 +33,8 @@ export interface IndependentServerOptions {
   etag?: boolean;
   /** Advertise and honour sortBy/sortOrder (default true). */
   sort?: boolean;
+  /** Offer RFC 9865 cursor paging beside index paging (default false): keyset cursors over ids. */
+  cursors?: boolean;
 }
 
 export interface IndependentServer {
@@ -53,6 +55,7 @@ interface Ctx {
   rejectUnknown: boolean;
   etag: boolean;
   sort: boolean;
+  cursors: boolean;
   baseUrl: string;
 }
 
@@ -74,6 +77,7 @@ function spc(ctx: Ctx): Resource {
     changePassword: { supported: findAttr(ctx.models.user.core.attributes, 'password') !== undefined },
     sort: { supported: ctx.sort },
     etag: { supported: ctx.etag },
+    ...(ctx.cursors ? { pagination: { cursor: true, index: true, defaultPaginationMethod: 'index', defaultPageSize: CURSOR_PAGE, maxPageSize: CURSOR_PAGE, cursorTimeout: 3600 } } : {}),
     authenticationSchemes: [{ type: 'oauthbearertoken', name: 'OAuth Bearer Token', description: 'Authentication with a bearer token', primary: true }],
     meta: { resourceType: 'ServiceProviderConfig', location: `${ctx.baseUrl}/ServiceProviderConfig` },
   };
@@ -169,7 +173,7 @@ function sortKey(model: ResourceModel, resource: Resource, path: string): string
   return typeof value === 'number' ? value : undefined;
 }
 
-function search(ctx: Ctx, model: ResourceModel, params: { filter?: string | null; startIndex?: number; count?: number; sortBy?: string | null; sortOrder?: string | null; attributes?: string | null; excludedAttributes?: string | null }): Reply {
+function search(ctx: Ctx, model: ResourceModel, params: { filter?: string | null; cursor?: string | null; startIndex?: number; count?: number; sortBy?: string | null; sortOrder?: string | null; attributes?: string | null; excludedAttributes?: string | null }): Reply {
   let items = [...ctx.store.collection(model.kind).values()].map((s) => ctx.store.render(model, s, ctx.baseUrl, ctx.etag));
   if (params.filter !== undefined && params.filter !== null && params.filter.trim() !== '') {
     const match = matcher(model, parseFilter(params.filter, ctx.operators));
@@ -185,10 +189,59 @@ function search(ctx: Ctx, model: ResourceModel, params: { filter?: string | null
     });
     items = keyed.map((x) => x.r);
   }
+  if (ctx.cursors && params.cursor !== undefined && params.cursor !== null) return cursorPage(items, params.cursor, params.count, (r) => project(model, r, params.attributes ?? undefined, params.excludedAttributes ?? undefined));
   const startIndex = Math.max(1, params.startIndex ?? 1);
   const count = Math.min(MAX_RESULTS, Math.max(0, params.count ?? MAX_RESULTS));
   const page = items.slice(startIndex - 1, startIndex - 1 + count).map((r) => project(model, r, params.attributes ?? undefined, params.excludedAttributes ?? undefined));
   return { status: 200, body: listOf(page, items.length, startIndex) };
+}
+
+// RFC 9865 written from the RFC, apart from the reference server: a cursor names the id a page
+// ends after (or, going back, the id it starts before), in id order, so creates and deletes between
+// pages never shift a page. Opaque to clients: base64url of a small JSON object.
+const CURSOR_PAGE = 50;
+
+function encodeCursor(position: { after: string } | { before: string }): string {
+  return Buffer.from(JSON.stringify(position), 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string): { after: string } | { before: string } | undefined {
+  if (cursor === '') return undefined;
+  let position: unknown;
+  try {
+    position = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    position = undefined;
+  }
+  const p = position as { after?: unknown; before?: unknown } | undefined;
+  if (p && typeof p.after === 'string') return { after: p.after };
+  if (p && typeof p.before === 'string') return { before: p.before };
+  throw new ScimError(400, 'invalidCursor', 'the cursor is not one this server issued');
+}
+
+function cursorPage(matching: Resource[], cursor: string, count: number | undefined, shape: (r: Resource) => Resource): Reply {
+  const size = Math.min(CURSOR_PAGE, Math.max(0, count ?? CURSOR_PAGE));
+  const sorted = [...matching].sort((a, b) => (String(a.id) < String(b.id) ? -1 : String(a.id) > String(b.id) ? 1 : 0));
+  const position = decodeCursor(cursor);
+  let from = 0;
+  if (position && 'after' in position) from = sorted.findIndex((r) => String(r.id) > position.after);
+  if (position && 'before' in position) from = Math.max(0, sorted.findIndex((r) => String(r.id) >= position.before) - size);
+  if (from < 0) from = sorted.length;
+  if (position && 'before' in position && !sorted.some((r) => String(r.id) >= position.before)) from = Math.max(0, sorted.length - size);
+  const page = sorted.slice(from, from + size);
+  const last = page.at(-1);
+  const first = page[0];
+  return {
+    status: 200,
+    body: {
+      schemas: [URNS.list],
+      totalResults: sorted.length,
+      itemsPerPage: page.length,
+      Resources: page.map(shape),
+      ...(last && from + size < sorted.length ? { nextCursor: encodeCursor({ after: String(last.id) }) } : {}),
+      ...(first && from > 0 ? { previousCursor: encodeCursor({ before: String(first.id) }) } : {}),
+    },
+  };
 }
 
 function withVersion(ctx: Ctx, stored: Stored, reply: Reply): Reply {
@@ -208,7 +261,7 @@ async function resourceRoute(ctx: Ctx, req: IncomingMessage, model: ResourceMode
   const one = (stored: Stored, status = 200, extra: Record<string, string> = {}): Reply =>
     withVersion(ctx, stored, { status, body: project(model, ctx.store.render(model, stored, ctx.baseUrl, ctx.etag), q.get('attributes') ?? undefined, q.get('excludedAttributes') ?? undefined), headers: extra });
   if (id === undefined) {
-    if (method === 'GET') return search(ctx, model, { filter: q.get('filter'), startIndex: intParam(q.get('startIndex'), 'startIndex'), count: intParam(q.get('count'), 'count'), sortBy: q.get('sortBy'), sortOrder: q.get('sortOrder'), attributes: q.get('attributes'), excludedAttributes: q.get('excludedAttributes') });
+    if (method === 'GET') return search(ctx, model, { filter: q.get('filter'), cursor: q.get('cursor'), startIndex: intParam(q.get('startIndex'), 'startIndex'), count: intParam(q.get('count'), 'count'), sortBy: q.get('sortBy'), sortOrder: q.get('sortOrder'), attributes: q.get('attributes'), excludedAttributes: q.get('excludedAttributes') });
     if (method === 'POST') {
       const stored = ctx.store.create(model.kind, normalize(model, body(), { rejectUnknown: ctx.rejectUnknown }));
       return one(stored, 201, { Location: `${ctx.baseUrl}${model.endpoint}/${stored.id}` });
@@ -221,7 +274,7 @@ async function resourceRoute(ctx: Ctx, req: IncomingMessage, model: ResourceMode
     if (!b || typeof b !== 'object' || Array.isArray(b)) throw badRequest('invalidSyntax', 'a search request must be a JSON object');
     const text = (v: unknown) => (typeof v === 'string' ? v : Array.isArray(v) ? v.join(',') : null);
     const num = (v: unknown, name: string) => (v === undefined ? undefined : Number.isInteger(v) ? (v as number) : intParam(String(v), name));
-    return search(ctx, model, { filter: text(b.filter), startIndex: num(b.startIndex, 'startIndex'), count: num(b.count, 'count'), sortBy: text(b.sortBy), sortOrder: text(b.sortOrder), attributes: text(b.attributes), excludedAttributes: text(b.excludedAttributes) });
+    return search(ctx, model, { filter: text(b.filter), cursor: typeof b.cursor === 'string' ? b.cursor : null, startIndex: num(b.startIndex, 'startIndex'), count: num(b.count, 'count'), sortBy: text(b.sortBy), sortOrder: text(b.sortOrder), attributes: text(b.attributes), excludedAttributes: text(b.excludedAttributes) });
   }
   const stored = ctx.store.get(model.kind, id);
   switch (method) {
@@ -327,6 +380,7 @@ export async function startIndependentServer(options: IndependentServerOptions =
     rejectUnknown: (options.unknownAttributes ?? 'reject') === 'reject',
     etag: options.etag ?? true,
     sort: options.sort ?? true,
+    cursors: options.cursors ?? false,
     baseUrl: '',
   };
   const server = createServer((req, res) => {
