@@ -5,6 +5,7 @@
 // calls, so a program gets the same checks, records and reports as `npx scimproof run`.
 import { runConformance as runSuites, type RunOptions } from './runner/run.ts';
 import { DEFAULT_SUITES } from './suite/defaults.ts';
+import { chooseProfiles, profileRunOptions } from './suite/profiles.ts';
 import { randomSeed } from './util/random.ts';
 import { syncOnce, testConnection, type ConnectionTestResult, type SyncRunOptions, type SyncRunResult } from './idp/run.ts';
 import type { DialectName } from './dialects/index.ts';
@@ -28,6 +29,7 @@ export type { CycleResult, ObjectResult } from './idp/types.ts';
 export type { ConnectionTestResult, SyncRunResult as IdpCycleResult } from './idp/run.ts';
 export type { WriteReportsOptions, WrittenReports } from './report/write.ts';
 export type { Verdict, VerdictKind } from './report/summarize.ts';
+export type { ProfileVerdict, ConflictReport, Finding } from './record/types.ts';
 export type { MergeOptions } from './runner/merge.ts';
 
 /** The version of scimproof, as in its package.json. */
@@ -65,6 +67,12 @@ export interface ConformanceOptions extends Omit<RunOptions, 'suites' | 'seed' |
   seed?: number;
   /** Bearer token; shorthand for `auth: { kind: 'bearer', token }`. */
   token?: string;
+  /**
+   * Profiles by name, as `--profile`: at most one app profile (`pingboard`, `prodpad`) and one
+   * standard profile (`interop`, `ipsie-al1`, `ipsie-al2`), whose verdict lands in
+   * `record.profileVerdict`. An unknown name throws.
+   */
+  profiles?: readonly string[];
 }
 
 /**
@@ -73,9 +81,12 @@ export interface ConformanceOptions extends Omit<RunOptions, 'suites' | 'seed' |
  * not be made has `record.meta.runError`; judge the rest from `record.summary` and `record.results`.
  */
 export async function runConformance(options: ConformanceOptions = {}): Promise<RunRecord> {
-  const { token, suites, seed, ...rest } = options;
+  const { token, suites, seed, profiles, ...rest } = options;
+  const fromProfiles = profileRunOptions(chooseProfiles(profiles ?? []));
   return runSuites({
+    ...fromProfiles,
     ...rest,
+    requireAttributes: [...fromProfiles.requireAttributes, ...(rest.requireAttributes ?? [])],
     ...(token !== undefined && rest.auth === undefined ? { auth: { kind: 'bearer', token } } : {}),
     suites: [...(suites ?? DEFAULT_SUITES)],
     seed: seed ?? randomSeed(),

@@ -3,7 +3,7 @@ import { BaselineError, readBaseline, writeBaseline, type Baseline } from '../ru
 import { randomSeed } from '../util/random.ts';
 import { dialectNames } from '../dialects/index.ts';
 import { DEFAULT_SUITES } from '../suite/defaults.ts';
-import { getProfile, ProfileError, type Profile } from '../suite/profiles.ts';
+import { chooseProfiles, ProfileError, profileRunOptions, type Profile } from '../suite/profiles.ts';
 import { UsageError } from './errors.ts';
 import { announceAndLoad, consoleFor } from './announce.ts';
 import type { ReportFlags } from './execute.ts';
@@ -76,23 +76,14 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     if (error instanceof BaselineError) throw new UsageError(error.message);
     throw error;
   }
-  let profile: Profile | undefined;
-  let standard: Profile | undefined;
+  let chosen: { app?: Profile; standard?: Profile };
   try {
-    for (const name of splitList(flags.profile ?? config.profile)) {
-      const found = getProfile(name);
-      if (found.kind === 'standard') {
-        if (standard) throw new UsageError(`--profile: give at most one standard profile (${standard.name} and ${found.name})`);
-        standard = found;
-      } else {
-        if (profile) throw new UsageError(`--profile: give at most one app profile (${profile.name} and ${found.name})`);
-        profile = found;
-      }
-    }
+    chosen = chooseProfiles(splitList(flags.profile ?? config.profile));
   } catch (error) {
     if (error instanceof ProfileError) throw new UsageError(`--profile: ${error.message}`);
     throw error;
   }
+  const fromProfiles = profileRunOptions(chosen);
   const maxTimeMs = parseMaxTime(flags.maxTime ?? config.maxTime);
   const dialects = flags.dialect ? splitList(flags.dialect) : config.dialects;
   const unknownDialect = dialects?.find((d) => !dialectNames().includes(d as never));
@@ -103,12 +94,10 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     only: (flags.only ?? config.only ?? []).flatMap((s) => splitList(s)),
     skip: (flags.skip ?? config.skip ?? []).flatMap((s) => splitList(s)),
     seed,
-    requireAttributes: [...(profile?.requiredAttributes ?? []), ...splitList(flags.require ?? config.require?.join(','))],
-    ...(profile || standard ? { profile: [profile?.name, standard?.name].filter(Boolean).join(',') } : {}),
-    ...(profile ? { severity: profile.severity } : {}),
-    ...(standard ? { standard } : {}),
+    ...fromProfiles,
+    requireAttributes: [...fromProfiles.requireAttributes, ...splitList(flags.require ?? config.require?.join(','))],
     ...(dialects ? { dialects } : {}),
-    matchingAttribute: flags.matching ?? config.matching ?? profile?.matchingAttribute ?? 'userName',
+    matchingAttribute: flags.matching ?? config.matching ?? fromProfiles.matchingAttribute ?? 'userName',
     ...(baseline ? { baseline } : {}),
     ...(shard ? { shard } : {}),
     ...(maxTimeMs !== undefined ? { maxTimeMs } : {}),

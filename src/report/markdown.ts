@@ -1,5 +1,5 @@
 // A short Markdown summary of a run for a CI page (GitHub's job summary, a GitLab merge request
-// note): the verdict, the counts, the IdP verdicts and the failing checks, each with its first
+// note): the verdict, the counts, the IdP verdicts, the profile verdict and the failing checks, each with its first
 // line of explanation. The full story stays in the HTML report; this says whether to open it.
 import type { CheckResult, RunRecord } from '../record/types.ts';
 import { countStatuses, verdictOf } from './summarize.ts';
@@ -21,6 +21,13 @@ export function renderMarkdown(record: RunRecord): string {
   if (record.idpVerdicts?.length) {
     lines.push('| IdP | would provisioning work? |', '|---|---|');
     for (const v of record.idpVerdicts) lines.push(`| ${cell(v.label)} | ${v.works ? '✅ yes' : `❌ no: ${v.blocking.map((b) => code(b.checkId)).join(', ')}`} |`);
+    lines.push('');
+  }
+  const profile = record.profileVerdict;
+  if (profile) {
+    const state = profile.state === 'meets' ? '✅ meets it' : profile.state === 'fails' ? `❌ does not meet it: ${profile.failing.map((f) => code(f.checkId)).join(', ')}` : '⚠️ not judged';
+    lines.push('| profile | verdict |', '|---|---|', `| ${cell(profile.title)}${profile.trigger === 'claim' ? ' (the server claims it)' : ''} | ${state} |`);
+    if (profile.claim && profile.claim.value !== null) lines.push(`| claim \`${profile.claim.attribute}\` | ${profile.claim.holds === false ? '❌' : profile.claim.holds ? '✅' : '⚠️'} ${cell(profile.claim.message)} |`);
     lines.push('');
   }
   const failing = record.results.filter((r) => r.status === 'fail' || r.status === 'error');

@@ -95,6 +95,31 @@ export function getProfile(name: string, file?: string): Profile {
   return profile;
 }
 
+/** Profile names (`--profile prodpad,interop`) as at most one app profile and one standard profile. */
+export function chooseProfiles(names: readonly string[]): { app?: Profile; standard?: Profile } {
+  const chosen: { app?: Profile; standard?: Profile } = {};
+  for (const name of names) {
+    const found = getProfile(name);
+    const slot = found.kind === 'standard' ? 'standard' : 'app';
+    const taken = chosen[slot];
+    if (taken) throw new ProfileError(`give at most one ${slot === 'standard' ? 'standard' : 'app'} profile (${taken.name} and ${found.name})`);
+    chosen[slot] = found;
+  }
+  return chosen;
+}
+
+/** What a chosen pair of profiles adds to a run's options (the CLI's --profile, the library's `profiles`). */
+export function profileRunOptions(chosen: { app?: Profile; standard?: Profile }): { profile?: string; severity?: SeverityOverride[]; standard?: Profile; requireAttributes: string[]; matchingAttribute?: string } {
+  const { app, standard } = chosen;
+  return {
+    requireAttributes: [...(app?.requiredAttributes ?? [])],
+    ...(app || standard ? { profile: [app?.name, standard?.name].filter(Boolean).join(',') } : {}),
+    ...(app ? { severity: app.severity } : {}),
+    ...(standard ? { standard } : {}),
+    ...(app?.matchingAttribute ? { matchingAttribute: app.matchingAttribute } : {}),
+  };
+}
+
 
 function matches(pattern: string, id: string): boolean {
   return pattern.endsWith('*') ? id.startsWith(pattern.slice(0, -1)) : id === pattern;

@@ -3,6 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { renderMarkdown } from '../../src/report/markdown.ts';
 import { hostileRecord, sampleRecord } from './records.ts';
+import { finalProfileVerdict } from '../../src/runner/profile-verdict.ts';
+import { getProfile } from '../../src/suite/profiles.ts';
+import type { CheckResult } from '../../src/record/types.ts';
 
 describe('renderMarkdown', () => {
   it('gives the verdict, the counts and every failing check with its first line', () => {
@@ -20,5 +23,13 @@ describe('renderMarkdown', () => {
     expect(md).not.toContain('<script>');
     expect(md).not.toContain('<img');
     for (const row of md.split('\n').filter((l) => l.startsWith('| `'))) expect(row.split(/(?<!\\)\|/).length).toBe(4);
+  });
+
+  it('gives the profile verdict and the server\'s claim beside the IdP verdicts', () => {
+    const failing: CheckResult = { checkId: 'interop.patch.path-required', title: 'A PATCH op without a path is refused', area: 'interop', suite: 'interop', level: 'MUST', refs: [], status: 'fail', exchangeIds: [] };
+    const profileVerdict = finalProfileVerdict(getProfile('interop'), [failing], 'claim', { interopProfileConformant: true });
+    const md = renderMarkdown({ ...sampleRecord(), profileVerdict });
+    expect(md).toContain('| SCIM 2.0 Interoperability Profile (the server claims it) | ❌ does not meet it: `interop.patch.path-required` |');
+    expect(md).toMatch(/\| claim `interopProfileConformant` \| ❌ /);
   });
 });

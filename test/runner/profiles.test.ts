@@ -5,6 +5,7 @@
 // third-party server, gets its real deviations and nothing else.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runConformance } from '../../src/runner/run.ts';
+import { runConformance as runFromLibrary } from '../../src/index.ts';
 import { loadSuites } from '../../src/suite/load.ts';
 import { getProfile } from '../../src/suite/profiles.ts';
 import { startServer, type RunningServer, type ServerOptions } from '../../src/server/index.ts';
@@ -43,6 +44,14 @@ describe('the reference server in --profile interop mode', () => {
     const pathless = byId(record).get('patch.replace-without-path')!;
     expect(pathless.status).toBe('info');
     expect(pathless.message).toContain('§6.5.1.1');
+  });
+
+  it('the library API takes the profile by name, as --profile does', async () => {
+    const record = await runFromLibrary({ url: server.url, token: server.token, suites: [], only: ['interop.patch*'], seed: 5, profiles: ['interop'] });
+    expect(record.meta.runError).toBeUndefined();
+    expect(record.profileVerdict).toMatchObject({ profile: 'interop', trigger: 'option' });
+    expect(record.results.some((r) => r.checkId.startsWith('interop.patch') && r.status === 'pass')).toBe(true);
+    await expect(runFromLibrary({ url: server.url, token: server.token, profiles: ['interop', 'ipsie-al1'] })).rejects.toThrow(/at most one standard profile \(interop and ipsie-al1\)/);
   });
 
   it('checks its claim without being asked: a server declaring interopProfileConformant gets the profile verdict', async () => {
