@@ -139,14 +139,20 @@ function mappedUserBody(args: Args, attributes: Record<string, unknown>): Record
   const userName = paths.find((p) => p.path.uri === undefined && p.path.attribute.toLowerCase() === 'username' && !p.path.sub);
   if (userName) writeScimPath(body, userName.path, attributes[userName.text]);
   for (const p of paths) if (p !== userName) writeScimPath(body, p.path, attributes[p.text], { primary: isWorkEmail(p.path) });
+  addOktaCreateExtras(body, args);
+  body.active = true;
+  return body;
+}
+
+/** What every Okta create carries besides the mapped attributes: no groups, its grants, and a password. */
+function addOktaCreateExtras(body: Record<string, unknown>, args: Args): void {
   body.groups = [];
   const entitlements = grants(args, 'entitlements');
   if (entitlements) body.entitlements = entitlements;
   const roles = grants(args, 'roles');
   if (roles) body.roles = roles;
+  // Sent on every create, password sync or not (OKTA-2.4).
   body.password = optStr(args, 'password') ?? '1mz050nq';
-  body.active = true;
-  return body;
 }
 
 function createUserBody(args: Args): Record<string, unknown> {
@@ -166,13 +172,7 @@ function createUserBody(args: Args): Record<string, unknown> {
     body[URN.enterprise] = { department: u.department };
   }
   if (u.externalId !== undefined) body.externalId = u.externalId;
-  body.groups = [];
-  const entitlements = grants(args, 'entitlements');
-  if (entitlements) body.entitlements = entitlements;
-  const roles = grants(args, 'roles');
-  if (roles) body.roles = roles;
-  // Sent on every create, password sync or not (OKTA-2.4).
-  body.password = optStr(args, 'password') ?? '1mz050nq';
+  addOktaCreateExtras(body, args);
   body.active = u.active;
   return withoutPaths(body, omitList(args));
 }

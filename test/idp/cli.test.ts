@@ -2,11 +2,10 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { registerIdp } from '../../src/cli/idp.ts';
 import { watchDirectoryFile } from '../../src/idp/schedule.ts';
 import { startServer, type RunningServer } from '../../src/server/index.ts';
+import { runIdpCli } from './cli-in-process.ts';
 import { ENTRA_FIXTURE, fixture, user, usersByName } from './helpers.ts';
 
 let server: RunningServer;
@@ -22,22 +21,7 @@ afterEach(async () => {
   vi.restoreAllMocks();
 });
 
-async function cli(args: string[]): Promise<{ code: number; out: string }> {
-  const program = new Command('scimproof').exitOverride();
-  registerIdp(program);
-  let out = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out += String(chunk);
-    return true;
-  });
-  process.exitCode = undefined;
-  try {
-    await program.parseAsync(['node', 'scimproof', ...args]);
-  } finally {
-    vi.restoreAllMocks();
-  }
-  return { code: typeof process.exitCode === 'number' ? process.exitCode : 0, out };
-}
+const cli = runIdpCli;
 
 describe('scimproof idp', () => {
   it('sync: exit 1 when an object failed, the failure in the summary; exit 0 once fixed', async () => {

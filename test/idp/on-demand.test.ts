@@ -4,9 +4,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { registerIdp } from '../../src/cli/idp.ts';
 import { SimulatedClock } from '../../src/idp/clock.ts';
 import { parseDirectory } from '../../src/idp/directory.ts';
 import { IdpEngine } from '../../src/idp/engine.ts';
@@ -14,6 +12,7 @@ import type { ObjectEntry } from '../../src/idp/log/entries.ts';
 import { collectLog } from '../../src/idp/log/reader.ts';
 import { ProvisioningLog } from '../../src/idp/log/writer.ts';
 import { startServer, type RunningServer } from '../../src/server/index.ts';
+import { runIdpCli } from './cli-in-process.ts';
 import { ENTRA_FIXTURE, fixture, harness, lines, OKTA_FIXTURE, user, type Json } from './helpers.ts';
 
 let server: RunningServer;
@@ -29,22 +28,7 @@ afterEach(async () => {
   vi.restoreAllMocks();
 });
 
-async function cli(args: string[]): Promise<{ code: number; out: string }> {
-  const program = new Command('scimproof').exitOverride();
-  registerIdp(program);
-  let out = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out += String(chunk);
-    return true;
-  });
-  process.exitCode = undefined;
-  try {
-    await program.parseAsync(['node', 'scimproof', ...args]);
-  } finally {
-    vi.restoreAllMocks();
-  }
-  return { code: typeof process.exitCode === 'number' ? process.exitCode : 0, out };
-}
+const cli = runIdpCli;
 
 describe('provision on demand', () => {
   it('five steps with their outcome; the match tries each matching attribute; old → new on update', async () => {
