@@ -6,6 +6,7 @@
 // the directory loader, the same one every other command uses.
 import type { Source, SourceValue } from '../idp/types.ts';
 import { LOGIN_ATTRIBUTE, MANAGER_ATTRIBUTE, MULTI_VALUED_SOURCES } from '../idp/vocabulary.ts';
+import { ConsoleError } from './errors.ts';
 
 export type RawDirectory = Record<string, unknown> & { users?: RawUser[]; groups?: RawGroup[]; app?: Record<string, unknown> };
 type RawUser = Record<string, unknown> & { id: string };
@@ -19,16 +20,6 @@ export type DirectoryEdit =
   | { op: 'members'; group: string; add?: string[]; remove?: string[] }
   | { op: 'move-member'; user: string; from: string; to: string };
 
-/** An edit that cannot be made: `status` is the HTTP status the admin API answers with. */
-export class EditError extends Error {
-  constructor(
-    readonly status: 400 | 404 | 409,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'EditError';
-  }
-}
 
 /** How an attribute is edited on the page and typed in the file. */
 export type AttributeKind = 'boolean' | 'list' | 'status' | 'reference' | 'text';
@@ -44,27 +35,27 @@ export function attributeKind(source: Source, name: string): AttributeKind {
 const sourceOf = (doc: RawDirectory): Source => (doc.source === 'okta' ? 'okta' : 'entra');
 
 function users(doc: RawDirectory): RawUser[] {
-  if (!Array.isArray(doc.users)) throw new EditError(400, 'the directory has no "users" list');
+  if (!Array.isArray(doc.users)) throw new ConsoleError(400, 'the directory has no "users" list');
   return doc.users;
 }
 
 function groups(doc: RawDirectory): RawGroup[] {
   if (doc.groups === undefined) doc.groups = [];
-  if (!Array.isArray(doc.groups)) throw new EditError(400, 'the directory\'s "groups" is not a list');
+  if (!Array.isArray(doc.groups)) throw new ConsoleError(400, 'the directory\'s "groups" is not a list');
   return doc.groups;
 }
 
 function findUser(doc: RawDirectory, id: unknown): RawUser {
-  if (typeof id !== 'string' || id === '') throw new EditError(400, 'name the user by its directory id ("user": "u-…")');
+  if (typeof id !== 'string' || id === '') throw new ConsoleError(400, 'name the user by its directory id ("user": "u-…")');
   const user = users(doc).find((u) => u.id === id);
-  if (!user) throw new EditError(404, `no user has id "${id}"`);
+  if (!user) throw new ConsoleError(404, `no user has id "${id}"`);
   return user;
 }
 
 function findGroup(doc: RawDirectory, id: unknown): RawGroup {
-  if (typeof id !== 'string' || id === '') throw new EditError(400, 'name the group by its directory id ("group": "g-…")');
+  if (typeof id !== 'string' || id === '') throw new ConsoleError(400, 'name the group by its directory id ("group": "g-…")');
   const group = groups(doc).find((g) => g.id === id);
-  if (!group) throw new EditError(404, `no group has id "${id}"`);
+  if (!group) throw new ConsoleError(404, `no group has id "${id}"`);
   return group;
 }
 
@@ -73,7 +64,7 @@ const groupName = (group: RawGroup): string => String(group.displayName ?? group
 
 function app(doc: RawDirectory): Record<string, unknown> {
   if (doc.app === undefined) doc.app = {};
-  if (typeof doc.app !== 'object' || doc.app === null || Array.isArray(doc.app)) throw new EditError(400, 'the directory\'s "app" is not an object');
+  if (typeof doc.app !== 'object' || doc.app === null || Array.isArray(doc.app)) throw new ConsoleError(400, 'the directory\'s "app" is not an object');
   return doc.app;
 }
 
@@ -84,7 +75,7 @@ function assignments(doc: RawDirectory, kind: 'users' | 'groups'): string[] {
   const holder = a.assignments as Record<string, unknown>;
   if (holder[kind] === undefined) holder[kind] = [];
   const list = holder[kind];
-  if (!Array.isArray(list)) throw new EditError(400, `app.assignments.${kind} is not a list`);
+  if (!Array.isArray(list)) throw new ConsoleError(400, `app.assignments.${kind} is not a list`);
   return list as string[];
 }
 
@@ -104,7 +95,7 @@ function removeFrom(list: unknown[], value: unknown): boolean {
 
 function members(group: RawGroup): string[] {
   if (group.members === undefined) group.members = [];
-  if (!Array.isArray(group.members)) throw new EditError(400, `group "${group.id}" has a "members" that is not a list`);
+  if (!Array.isArray(group.members)) throw new ConsoleError(400, `group "${group.id}" has a "members" that is not a list`);
   return group.members;
 }
 
@@ -113,16 +104,16 @@ function typed(source: Source, name: string, value: unknown): SourceValue {
   if (kind === 'boolean') {
     if (typeof value === 'boolean') return value;
     if (value === 'true' || value === 'false') return value === 'true';
-    throw new EditError(400, `${name} is true or false, got ${JSON.stringify(value)}`);
+    throw new ConsoleError(400, `${name} is true or false, got ${JSON.stringify(value)}`);
   }
   if (kind === 'list') {
     if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value as string[];
     if (typeof value === 'string') return value.split(/[,\n]/).map((v) => v.trim()).filter(Boolean);
-    throw new EditError(400, `${name} is a list of strings, got ${JSON.stringify(value)}`);
+    throw new ConsoleError(400, `${name} is a list of strings, got ${JSON.stringify(value)}`);
   }
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  throw new EditError(400, `${name} is a string, got ${JSON.stringify(value)}`);
+  throw new ConsoleError(400, `${name} is a string, got ${JSON.stringify(value)}`);
 }
 
 /** Applies one edit to the file's JSON in place and says what it did. */
@@ -132,7 +123,7 @@ export function applyEdit(doc: RawDirectory, edit: DirectoryEdit): string {
     case 'assign-user': {
       const user = findUser(doc, edit.user);
       const list = assignments(doc, 'users');
-      if (list.includes(user.id)) throw new EditError(409, `${nameOf(doc, user)} is already assigned to the app`);
+      if (list.includes(user.id)) throw new ConsoleError(409, `${nameOf(doc, user)} is already assigned to the app`);
       list.push(user.id);
       return `assigned ${nameOf(doc, user)} to the app${scopeAll(doc) ? ' (the scope is "all users and groups", so it was in scope already)' : ''}`;
     }
@@ -141,21 +132,21 @@ export function applyEdit(doc: RawDirectory, edit: DirectoryEdit): string {
       const direct = removeFrom(assignments(doc, 'users'), user.id);
       const via = assignedGroupsOf(doc, user.id).map(groupName);
       if (!direct) {
-        if (via.length > 0) throw new EditError(409, `${nameOf(doc, user)} is assigned through the group${via.length > 1 ? 's' : ''} ${via.join(', ')}, not directly: unassign the group or remove the user from it`);
-        throw new EditError(409, `${nameOf(doc, user)} is not assigned to the app`);
+        if (via.length > 0) throw new ConsoleError(409, `${nameOf(doc, user)} is assigned through the group${via.length > 1 ? 's' : ''} ${via.join(', ')}, not directly: unassign the group or remove the user from it`);
+        throw new ConsoleError(409, `${nameOf(doc, user)} is not assigned to the app`);
       }
       return `unassigned ${nameOf(doc, user)}${via.length > 0 ? ` (still assigned through ${via.join(', ')})` : ''}`;
     }
     case 'assign-group': {
       const group = findGroup(doc, edit.group);
       const list = assignments(doc, 'groups');
-      if (list.includes(group.id)) throw new EditError(409, `the group ${groupName(group)} is already assigned to the app`);
+      if (list.includes(group.id)) throw new ConsoleError(409, `the group ${groupName(group)} is already assigned to the app`);
       list.push(group.id);
       return `assigned the group ${groupName(group)} (${members(group).length} member(s)) to the app`;
     }
     case 'unassign-group': {
       const group = findGroup(doc, edit.group);
-      if (!removeFrom(assignments(doc, 'groups'), group.id)) throw new EditError(409, `the group ${groupName(group)} is not assigned to the app`);
+      if (!removeFrom(assignments(doc, 'groups'), group.id)) throw new ConsoleError(409, `the group ${groupName(group)} is not assigned to the app`);
       return `unassigned the group ${groupName(group)}`;
     }
     case 'disable-user':
@@ -169,13 +160,13 @@ export function applyEdit(doc: RawDirectory, edit: DirectoryEdit): string {
     }
     case 'set-attributes': {
       const user = findUser(doc, edit.user);
-      if (typeof edit.attributes !== 'object' || edit.attributes === null || Array.isArray(edit.attributes)) throw new EditError(400, 'give the attributes as an object: {"jobTitle": "Principal Engineer", "surname": null}');
+      if (typeof edit.attributes !== 'object' || edit.attributes === null || Array.isArray(edit.attributes)) throw new ConsoleError(400, 'give the attributes as an object: {"jobTitle": "Principal Engineer", "surname": null}');
       const names = Object.keys(edit.attributes);
-      if (names.length === 0) throw new EditError(400, 'no attribute to change');
+      if (names.length === 0) throw new ConsoleError(400, 'no attribute to change');
       const said: string[] = [];
       const before = nameOf(doc, user);
       for (const name of names) {
-        if (name === 'id') throw new EditError(400, 'the id of a user cannot be changed (other users and groups refer to it); delete the user and add another');
+        if (name === 'id') throw new ConsoleError(400, 'the id of a user cannot be changed (other users and groups refer to it); delete the user and add another');
         const value = edit.attributes[name];
         if (value === null || value === '' || (Array.isArray(value) && value.length === 0)) {
           delete user[name];
@@ -191,12 +182,12 @@ export function applyEdit(doc: RawDirectory, edit: DirectoryEdit): string {
       const user = findUser(doc, edit.user);
       const attribute = MANAGER_ATTRIBUTE[source];
       if (edit.manager === null || edit.manager === '') {
-        if (user[attribute] === undefined) throw new EditError(409, `${nameOf(doc, user)} has no manager`);
+        if (user[attribute] === undefined) throw new ConsoleError(409, `${nameOf(doc, user)} has no manager`);
         delete user[attribute];
         return `${nameOf(doc, user)} has no manager now`;
       }
       const manager = findUser(doc, edit.manager);
-      if (manager.id === user.id) throw new EditError(400, 'a user cannot be their own manager');
+      if (manager.id === user.id) throw new ConsoleError(400, 'a user cannot be their own manager');
       user[attribute] = manager.id;
       return `${nameOf(doc, user)} now reports to ${nameOf(doc, manager)}`;
     }
@@ -205,12 +196,12 @@ export function applyEdit(doc: RawDirectory, edit: DirectoryEdit): string {
       const list = members(group);
       const add = (edit.add ?? []).map((id) => findUser(doc, id));
       const remove = (edit.remove ?? []).map((id) => findUser(doc, id));
-      if (add.length + remove.length === 0) throw new EditError(400, 'name the members to change: {"add": ["u-…"]} and/or {"remove": ["u-…"]}');
+      if (add.length + remove.length === 0) throw new ConsoleError(400, 'name the members to change: {"add": ["u-…"]} and/or {"remove": ["u-…"]}');
       for (const user of remove) {
-        if (!removeFrom(list, user.id)) throw new EditError(409, `${nameOf(doc, user)} is not a member of ${groupName(group)}`);
+        if (!removeFrom(list, user.id)) throw new ConsoleError(409, `${nameOf(doc, user)} is not a member of ${groupName(group)}`);
       }
       for (const user of add) {
-        if (list.includes(user.id)) throw new EditError(409, `${nameOf(doc, user)} is already a member of ${groupName(group)}`);
+        if (list.includes(user.id)) throw new ConsoleError(409, `${nameOf(doc, user)} is already a member of ${groupName(group)}`);
         list.push(user.id);
       }
       const names = (us: RawUser[]): string => us.map((u) => nameOf(doc, u)).join(', ');
@@ -220,9 +211,9 @@ export function applyEdit(doc: RawDirectory, edit: DirectoryEdit): string {
       const user = findUser(doc, edit.user);
       const from = findGroup(doc, edit.from);
       const to = findGroup(doc, edit.to);
-      if (from.id === to.id) throw new EditError(400, 'the groups to move between are the same');
-      if (!members(from).includes(user.id)) throw new EditError(409, `${nameOf(doc, user)} is not a member of ${groupName(from)}`);
-      if (members(to).includes(user.id)) throw new EditError(409, `${nameOf(doc, user)} is already a member of ${groupName(to)}`);
+      if (from.id === to.id) throw new ConsoleError(400, 'the groups to move between are the same');
+      if (!members(from).includes(user.id)) throw new ConsoleError(409, `${nameOf(doc, user)} is not a member of ${groupName(from)}`);
+      if (members(to).includes(user.id)) throw new ConsoleError(409, `${nameOf(doc, user)} is already a member of ${groupName(to)}`);
       removeFrom(members(from), user.id);
       members(to).push(user.id);
       return `moved ${nameOf(doc, user)} from ${groupName(from)} to ${groupName(to)}`;

@@ -9,7 +9,8 @@ import { basename, dirname, join } from 'node:path';
 import { DirectoryError, parseDirectory } from '../idp/directory.ts';
 import { watchDirectoryFile } from '../idp/schedule.ts';
 import type { Directory } from '../idp/types.ts';
-import { applyEdit, EditError, type DirectoryEdit, type RawDirectory } from './directory-edits.ts';
+import { applyEdit, type DirectoryEdit, type RawDirectory } from './directory-edits.ts';
+import { ConsoleError } from './errors.ts';
 
 export interface DirectoryChange {
   message: string;
@@ -75,7 +76,7 @@ export class DirectorySource extends EventEmitter<DirectorySourceEvents> {
     return this.problemText;
   }
 
-  /** Applies one edit (after any still running); rejects with an EditError and changes nothing when it cannot be made. */
+  /** Applies one edit (after any still running); rejects with a ConsoleError and changes nothing when it cannot be made. */
   edit(edit: DirectoryEdit): Promise<DirectoryChange> {
     const run = this.queue.then(() => this.applyNow(edit));
     this.queue = run.catch(() => undefined);
@@ -91,7 +92,7 @@ export class DirectorySource extends EventEmitter<DirectorySourceEvents> {
     try {
       directory = parseDirectory(text, this.current.file);
     } catch (error) {
-      if (error instanceof DirectoryError) throw new EditError(400, `refused: the directory would not be valid (${error.message}); nothing was changed`);
+      if (error instanceof DirectoryError) throw new ConsoleError(400, `refused: the directory would not be valid (${error.message}); nothing was changed`);
       throw error;
     }
     if (this.write) this.writeFile(text);
@@ -111,7 +112,7 @@ export class DirectorySource extends EventEmitter<DirectorySourceEvents> {
       renameSync(tmp, this.path);
     } catch (error) {
       rmSync(tmp, { force: true });
-      throw new EditError(409, `cannot write ${this.current.file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); nothing was changed`);
+      throw new ConsoleError(409, `cannot write ${this.current.file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); nothing was changed`);
     }
   }
 
@@ -125,12 +126,12 @@ export class DirectorySource extends EventEmitter<DirectorySourceEvents> {
       text = readFileSync(this.path, 'utf8');
     } catch (error) {
       const message = `cannot read ${this.current.file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
-      if (strict) throw new EditError(409, `${message}; nothing was changed`);
+      if (strict) throw new ConsoleError(409, `${message}; nothing was changed`);
       this.reportProblem(message);
       return;
     }
     if (text === this.text) {
-      if (strict && this.problemText !== undefined) throw new EditError(409, `the file on disk is not a valid directory (${this.problemText}): fix the file first, nothing was changed`);
+      if (strict && this.problemText !== undefined) throw new ConsoleError(409, `the file on disk is not a valid directory (${this.problemText}): fix the file first, nothing was changed`);
       return;
     }
     let directory: Directory;
@@ -142,7 +143,7 @@ export class DirectorySource extends EventEmitter<DirectorySourceEvents> {
       if (!(error instanceof DirectoryError)) throw error;
       this.text = text;
       this.reportProblem(error.message);
-      if (strict) throw new EditError(409, `the file on disk was changed and is not a valid directory now (${error.message}): fix the file first, nothing was changed`);
+      if (strict) throw new ConsoleError(409, `the file on disk was changed and is not a valid directory now (${error.message}): fix the file first, nothing was changed`);
       return;
     }
     this.text = text;

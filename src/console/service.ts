@@ -16,7 +16,7 @@ import type { SchemaCheck } from '../idp/schemas.ts';
 import type { CycleProgress } from '../idp/sync.ts';
 import type { CycleResult, Directory, ObjectResult } from '../idp/types.ts';
 import type { Exchange } from '../record/types.ts';
-import { EditError, type DirectoryEdit } from './directory-edits.ts';
+import type { DirectoryEdit } from './directory-edits.ts';
 import type { DirectoryChange, DirectorySource } from './directory-source.ts';
 
 export type CycleSummaryEvent = Omit<CycleResult, 'results'>;
@@ -72,16 +72,9 @@ export interface ConsoleServiceOptions {
   schemaCheck?: boolean;
 }
 
-/** A request from the page or the API that cannot be done; `status` is the HTTP answer. */
-export class ConsoleError extends Error {
-  constructor(
-    readonly status: 400 | 404 | 409,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ConsoleError';
-  }
-}
+import { ConsoleError } from './errors.ts';
+
+export { ConsoleError };
 
 const KEEP_ON_DEMAND_RUNS = 20;
 const mappingKey = (d: Directory): string => JSON.stringify(d.app.mappings);
@@ -164,12 +157,7 @@ export class ConsoleService extends EventEmitter<ConsoleEvents> {
   }
 
   async edit(edit: DirectoryEdit): Promise<DirectoryChange> {
-    try {
-      return await this.directorySource.edit(edit);
-    } catch (error) {
-      if (error instanceof EditError) throw new ConsoleError(error.status, error.message);
-      throw error;
-    }
+    return this.directorySource.edit(edit);
   }
 
   /** Provisioning Status On: a cycle now, then one every interval. */

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DirectorySource } from '../../src/console/directory-source.ts';
 import { loadDirectory, parseDirectory } from '../../src/idp/directory.ts';
-import { applyEdit, EditError, type RawDirectory } from '../../src/console/directory-edits.ts';
+import { applyEdit, type RawDirectory } from '../../src/console/directory-edits.ts';
+import { ConsoleError } from '../../src/console/errors.ts';
 import { ENTRA_FIXTURE, fixture, OKTA_FIXTURE } from '../idp/helpers.ts';
 
 const entra = (): RawDirectory => fixture(ENTRA_FIXTURE) as RawDirectory;
@@ -15,7 +16,7 @@ const refused = (doc: RawDirectory, edit: Parameters<typeof applyEdit>[1]): { st
   try {
     applyEdit(doc, edit);
   } catch (error) {
-    if (error instanceof EditError) return { status: error.status, message: error.message };
+    if (error instanceof ConsoleError) return { status: error.status, message: error.message };
     throw error;
   }
   throw new Error('the edit was made');
