@@ -35,7 +35,7 @@ export type { MergeOptions } from './runner/merge.ts';
 /** The version of scimproof, as in its package.json. */
 export const VERSION: string = TOOL_VERSION;
 
-/** The suites a run includes by default: `core` (RFC 7643/7644), the `entra` and `okta` replay packs, and a short `fuzz` pass. */
+/** The suites a run includes by default: `core` (RFC 7643/7644), `cursor` (RFC 9865, skipped where not advertised), the `entra` and `okta` replay packs, and a short `fuzz` pass. */
 export { DEFAULT_SUITES } from './suite/defaults.ts';
 
 /** The reference SCIM 2.0 server (`scimproof serve`): `await startServer({ port: 0 })`, then `close()` it. */
