@@ -516,6 +516,7 @@ export async function findEntries(service: ConsoleService, f: LogFilter): Promis
   const keep = f.offset + f.limit;
   const ring: ObjectEntry[] = [];
   let total = 0;
+  log.flush();
   for await (const e of queryLog(log.paths.dir, q)) {
     if (!entryMatches(e, f)) continue;
     total++;

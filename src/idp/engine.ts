@@ -325,11 +325,13 @@ export class IdpEngine extends EventEmitter<EngineEvents> {
   /** The log, for a console: object entries by user, cycle, action or outcome. */
   queryLog(q: LogQuery = {}): ReturnType<typeof queryLog> {
     if (!this.log) throw new Error('this engine keeps no log (logDir is null)');
+    this.log.flush();
     return queryLog(this.log.paths.dir, q);
   }
 
   collectLog(q: LogQuery = {}, limit?: number): ReturnType<typeof collectLog> {
     if (!this.log) throw new Error('this engine keeps no log (logDir is null)');
+    this.log.flush();
     return collectLog(this.log.paths.dir, q, limit);
   }
 
