@@ -110,6 +110,9 @@ export function scopingMiss(directory: Directory, user: DirectoryUserRecord): st
   return `out of scope (${misses.join('; ')})`;
 }
 
+/** The intent of every assigned, in-scope, enabled user. */
+const PROVISIONED: UserIntent = Object.freeze({ entitled: true, enabled: true, hold: false, why: '' });
+
 export interface Entitlements {
   intent(user: DirectoryUserRecord): UserIntent;
   /** Assigned directly, through a group (its name), or by scope "all". */
@@ -125,12 +128,14 @@ export function entitlements(directory: Directory, family: 'entra' | 'okta'): En
   const groupsById = new Map(directory.groups.map((g) => [g.id, g]));
   for (const gid of app.assignedGroups) for (const member of groupsById.get(gid)?.members ?? []) if (!viaGroup.has(member)) viaGroup.set(member, groupsById.get(gid)!.displayName);
 
+  // Only the intents that say why a user is left out are kept: the usual one (provisioned) is one
+  // shared object and cheap to find again, so a 100,000-user directory holds no table of them.
   const cache = new WeakMap<DirectoryUserRecord, UserIntent>();
   const intent = (user: DirectoryUserRecord): UserIntent => {
     const known = cache.get(user);
     if (known) return known;
     const computed = computeIntent(user);
-    cache.set(user, computed);
+    if (computed !== PROVISIONED) cache.set(user, computed);
     return computed;
   };
   const assignment = (user: DirectoryUserRecord): { assigned: boolean; via: string } => {
@@ -172,7 +177,7 @@ export function entitlements(directory: Directory, family: 'entra' | 'okta'): En
         why ||= 'suspended in Okta (no event is sent for suspended users)';
       }
     }
-    return { entitled, enabled, hold, why };
+    return entitled && enabled && !hold && why === '' ? PROVISIONED : { entitled, enabled, hold, why };
   };
 
   let provisionedGroups: string[] = [];

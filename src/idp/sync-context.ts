@@ -65,3 +65,12 @@ export function displayOf(ctx: CycleContext, u: DirectoryUserRecord): string {
 export function fingerprint(value: unknown): string {
   return createHash('sha1').update(JSON.stringify(value)).digest('base64url').slice(0, 16);
 }
+
+/** A fingerprint, or how to compute it: most objects succeed and never need theirs. */
+export type Fingerprint = string | (() => string);
+
+/** The fingerprint of `value()`, computed on first use. */
+export function lazyFingerprint(value: () => unknown): () => string {
+  let print: string | undefined;
+  return () => (print ??= fingerprint(value()));
+}

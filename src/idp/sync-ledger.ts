@@ -8,10 +8,11 @@ import { nextRetry, type EscrowSchedule } from './escrow.ts';
 import type { JobStop } from './events.ts';
 import { escrowThresholdCrossed, type FailureTally, type QuarantineThresholds } from './quarantine.ts';
 import type { EscrowEntry, StateStore } from './state.ts';
+import type { Fingerprint } from './sync-context.ts';
 import type { CycleCounts, ObjectResult, QuarantineInfo } from './types.ts';
 
 /** An outcome as the phases report it: the exchanges themselves, the event a failure belongs to. */
-export type OutcomeReport = Omit<ObjectResult, 'exchangeIds'> & { exchanges: Exchange[]; event?: LifecycleEvent; fingerprint?: string };
+export type OutcomeReport = Omit<ObjectResult, 'exchangeIds'> & { exchanges: Exchange[]; event?: LifecycleEvent; fingerprint?: Fingerprint };
 
 export interface Stop {
   message: string;
@@ -91,7 +92,8 @@ export class CycleLedger {
     }
   }
 
-  private escrow(key: string, result: ObjectResult, event: LifecycleEvent | undefined, fingerprint: string | undefined): void {
+  private escrow(key: string, result: ObjectResult, event: LifecycleEvent | undefined, print: Fingerprint | undefined): void {
+    const fingerprint = typeof print === 'function' ? print() : print;
     const { state, family } = this.o;
     const previous = state.escrow(key);
     const now = this.o.now();

@@ -4,7 +4,7 @@ import type { Exchange } from '../record/types.ts';
 import { ENTRA_CODES } from './error-codes.ts';
 import type { EventOutcome } from './events.ts';
 import { entraChanges, matchingMapping, oktaProfile, oktaReport, type MappedValue, type ScimValues } from './mapping.ts';
-import { userRef, type CycleContext } from './sync-context.ts';
+import { userRef, type CycleContext, type Fingerprint } from './sync-context.ts';
 import type { UserState } from './state.ts';
 import type { AttributeChange, Directory, DirectoryUserRecord, ObjectError } from './types.ts';
 
@@ -80,7 +80,7 @@ function grantArgs(ctx: CycleContext, u: DirectoryUserRecord): Record<string, un
 }
 
 /** `prior` holds exchanges already sent for this user (Entra's GET that answered 404). */
-export async function provisionUser(ctx: CycleContext, u: DirectoryUserRecord, desired: ScimValues, prior: Exchange[], why: string, print?: string): Promise<void> {
+export async function provisionUser(ctx: CycleContext, u: DirectoryUserRecord, desired: ScimValues, prior: Exchange[], why: string, print?: Fingerprint): Promise<void> {
   const { state, sender, ledger } = ctx;
   const base = userRef(ctx, u);
   const match = await matchUser(ctx, desired);

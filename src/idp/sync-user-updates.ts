@@ -7,7 +7,7 @@ import type { Exchange } from '../record/types.ts';
 import type { EventOutcome } from './events.ts';
 import { entraChanges, oktaProfile, oktaReport, type ScimValues } from './mapping.ts';
 import type { UserIntent } from './scope.ts';
-import { userRef, type CycleContext, type UserRef } from './sync-context.ts';
+import { userRef, type CycleContext, type Fingerprint, type UserRef } from './sync-context.ts';
 import { nextValues, provisionUser } from './sync-user-provision.ts';
 import type { DisabledBecause, UserState } from './state.ts';
 import type { AttributeChange, DirectoryUserRecord, ObjectAction } from './types.ts';
@@ -17,7 +17,7 @@ export interface UserChange {
   desired: ScimValues;
   changed: string[];
   escrowed: boolean;
-  fingerprint?: string;
+  fingerprint?: Fingerprint;
 }
 
 function describeChange(changed: string[], st: UserState, escrowed: boolean): string {
@@ -108,7 +108,7 @@ export async function oktaUpdate(ctx: CycleContext, u: DirectoryUserRecord, st: 
   ledger.result({ ...base, action: changed.length === 0 && !escrowed && !st.stale ? 'enable' : 'update', outcome: 'success', reason, targetId: st.targetId, exchanges, changes: report });
 }
 
-export async function disableUser(ctx: CycleContext, base: UserRef, st: UserState, intent: UserIntent, fingerprint?: string): Promise<void> {
+export async function disableUser(ctx: CycleContext, base: UserRef, st: UserState, intent: UserIntent, fingerprint?: Fingerprint): Promise<void> {
   const { state, family, ledger } = ctx;
   const out = await ctx.sender.send('disableUser', { id: st.targetId });
   if (out.notFound && family === 'okta') return oktaStop(ctx, base, st, out);

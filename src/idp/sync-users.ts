@@ -2,7 +2,7 @@
 // nothing) from its assignment, scope, the IdP's stored state and its escrow, and what happens to
 // users the IdP provisioned that are gone from the directory.
 import { changedPaths, createValues, managerIdOf } from './mapping.ts';
-import { fingerprint, userRef, type CycleContext } from './sync-context.ts';
+import { lazyFingerprint, userRef, type CycleContext } from './sync-context.ts';
 import { escrowDue } from './sync-ledger.ts';
 import { provisionUser } from './sync-user-provision.ts';
 import { disableUser, entraUpdate, oktaUpdate } from './sync-user-updates.ts';
@@ -25,10 +25,10 @@ export async function syncUser(ctx: CycleContext, u: DirectoryUserRecord): Promi
   const desired = createValues(dir, u, { softDeleted: !intent.entitled || !intent.enabled });
   const wantActive = intent.entitled && intent.enabled && !intent.hold;
   const base = userRef(ctx, u);
-  const print = fingerprint([desired, wantActive, intent.hold, managerIdOf(dir, u) ?? null]);
+  const print = lazyFingerprint(() => [desired, wantActive, intent.hold, managerIdOf(dir, u) ?? null]);
 
   const esc = state.escrow(`user:${u.id}`);
-  if (esc && esc.fingerprint === print && !escrowDue(esc, ctx.now())) return heldInEscrow(ctx, base, esc, st?.targetId);
+  if (esc && esc.fingerprint === print() && !escrowDue(esc, ctx.now())) return heldInEscrow(ctx, base, esc, st?.targetId);
 
   if (st?.stopped) {
     if (!intent.entitled) {
@@ -44,7 +44,7 @@ export async function syncUser(ctx: CycleContext, u: DirectoryUserRecord): Promi
   if (!st) {
     if (!wantActive) {
       // Evaluated and skipped; logged again only when something about the user changes.
-      const skip = `${intent.why}|${print}`;
+      const skip = `${intent.why}|${print()}`;
       if (state.skipped(u.id) === skip) {
         ledger.counts.unchanged++;
         return;

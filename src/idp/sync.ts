@@ -102,7 +102,7 @@ class Cycle {
     const plan = mappingPlan(o.directory);
     this.ctx = {
       dir: o.directory,
-      users: new Map(o.directory.users.map((u) => [u.id, u])),
+      users: usersById(o.directory),
       state: o.state,
       sender,
       dialect: o.dialect,
@@ -195,7 +195,8 @@ class Cycle {
     if (ctx.family === 'entra') await this.probe();
     const users = ctx.dir.users;
     await this.pool('users', users, userRef, (u, c) => syncUser(c, u));
-    const present = new Set(users.map((u) => u.id));
+    // (The directory's users by id serve as the set of ids still present.)
+    const present = ctx.users;
     const removed = Object.keys(ctx.state.state.users).filter((id) => !present.has(id));
     await this.pool('removed users', removed, (id) => ({ objectType: 'user', id, display: String(ctx.state.user(id)?.values.userName ?? id) }), (id, c) => syncRemovedUser(c, id));
     for (const id of Object.keys(ctx.state.state.skipped ?? {})) if (!present.has(id)) ctx.state.setSkipped(id, null);
@@ -260,6 +261,12 @@ class Cycle {
     await Promise.all(Array.from({ length: Math.max(1, Math.min(this.concurrency, items.length)) }, worker));
     if (failure !== undefined) throw failure;
   }
+}
+
+function usersById(directory: Directory): Map<string, Directory['users'][number]> {
+  const byId = new Map<string, Directory['users'][number]>();
+  for (const u of directory.users) byId.set(u.id, u);
+  return byId;
 }
 
 function objectFailure(r: Ref, error: JobStop): ObjectResult {
