@@ -69,13 +69,13 @@ export async function withSentBodies<T>(work: () => Promise<T>): Promise<{ value
 }
 
 /**
- * Timing of a bare undici loop replaying `exchanges` against a fresh reference server, with the
- * bodies as sent (`sentBodies`, one per exchange, from withSentBodies). Like the harness run, it
- * includes closing its connection.
+ * Timing of a bare undici loop replaying `exchanges` against a fresh in-process reference server
+ * (or `target`, a server running elsewhere), with the bodies as sent (`sentBodies`, one per
+ * exchange, from withSentBodies). Like the harness run, it includes closing its connection.
  */
-export async function bareLoop(exchanges: readonly Exchange[], sentBodies: readonly (Buffer | undefined)[]): Promise<BareTiming> {
+export async function bareLoop(exchanges: readonly Exchange[], sentBodies: readonly (Buffer | undefined)[], target?: { url: string; token: string }): Promise<BareTiming> {
   if (sentBodies.length !== exchanges.length) throw new Error(`the run recorded ${exchanges.length} exchanges but sent ${sentBodies.length} requests: the bare loop would not send the same requests`);
-  const server = await startServer({ port: 0, token: TOKEN });
+  const server = target ? { ...target, close: async () => undefined } : await startServer({ port: 0, token: TOKEN });
   const agent = new Agent({ keepAliveTimeout: 4_000 });
   const oldBase = new URL(exchanges[0]!.request.url).origin;
   const newBase = new URL(server.url).origin;
@@ -92,7 +92,7 @@ export async function bareLoop(exchanges: readonly Exchange[], sentBodies: reado
   const prepared = exchanges.map((ex, i) => {
     const headers = { ...ex.request.headers };
     // Auth probes were sent without credentials or with wrong ones; keep them that way.
-    if (headers.authorization === 'Bearer [redacted]') headers.authorization = `Bearer ${TOKEN}`;
+    if (headers.authorization === 'Bearer [redacted]') headers.authorization = `Bearer ${server.token}`;
     const url = ex.request.url.replace(oldBase, newBase);
     const body = sentBodies[i]?.toString('utf8');
     const answer = ex.response?.json as { id?: unknown; nextCursor?: unknown } | undefined;
