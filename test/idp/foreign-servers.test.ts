@@ -4,7 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../src/server/index.ts';
 import { startProxy, type RunningProxy } from '../support/proxy.ts';
-import { ENTRA_FIXTURE, fixture, harness, usersByName } from './helpers.ts';
+import { ENTRA_FIXTURE, fixture, harness, OKTA_FIXTURE, usersByName } from './helpers.ts';
 
 let server: RunningServer;
 let proxy: RunningProxy | undefined;
@@ -51,5 +51,21 @@ describe('a create answered 200 instead of 201', () => {
     const { result } = await h.cycle(fixture(ENTRA_FIXTURE));
     const megan = result.results.find((r) => r.id === 'u-megan')!;
     expect(megan.error).toMatchObject({ status: 500, message: 'no SCIM error detail; the body starts: <html><body>Internal error</body></html>' });
+  });
+});
+
+describe('Okta group push', () => {
+  it('never claims to have looked the group up: its create reasons say Okta does not, also when the name is taken (409)', async () => {
+    const res = await fetch(`${server.url}/Groups`, { method: 'POST', headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/scim+json' }, body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Sales' }) });
+    expect(res.status).toBe(201);
+    const h = harness(server.url, server.token, 'okta');
+    const { result, exchanges } = await h.cycle(fixture(OKTA_FIXTURE));
+    expect(exchanges.some((x) => x.request.method === 'GET' && x.request.url.includes('/Groups'))).toBe(false);
+    const sales = result.results.find((r) => r.objectType === 'group' && r.display === 'Sales' && r.action === 'create-group')!;
+    expect(sales).toMatchObject({ outcome: 'failed', error: { status: 409 } });
+    expect(sales.reason).toMatch(/Okta creates it without looking for an app group of that name/);
+    const engineering = result.results.find((r) => r.objectType === 'group' && r.display === 'Engineering' && r.action === 'create-group')!;
+    expect(engineering.outcome).toBe('success');
+    expect(engineering.reason).not.toMatch(/no app group has/);
   });
 });
