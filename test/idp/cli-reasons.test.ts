@@ -54,3 +54,13 @@ it('--quiet: the summary gives the skip reasons instead of pointing "above" at n
   expect(summary).toContain(SKIP);
   expect(summary).toContain('1 skipped (reasons above)');
 });
+
+it('--at: the summary gives the real duration, not the held clock\'s "0.00 s"', async () => {
+  const file = directory();
+  const state = join(dir, 's.json');
+  await runIdpCli(['idp', 'sync', '--directory', file, '--url', server.url, '--token', server.token, '--state', state, '--no-log', '--quiet']);
+  const later = await runIdpCli(['idp', 'sync', '--directory', file, '--url', server.url, '--token', server.token, '--state', state, '--no-log', '--quiet', '--fresh', '--at', '+6h']);
+  // 206 users matched and linked over HTTP cannot take 0 ms; the held clock said exactly 0.
+  expect(later.out).toMatch(/cycle 1 · entra → .* request\(s\) in \d+\.\d\d s/);
+  expect(later.out).not.toMatch(/request\(s\) in 0\.00 s/);
+});

@@ -39,7 +39,7 @@ export const isNotable = (r: ObjectResult): boolean => !(r.objectType === 'job' 
 export function consoleSummary(result: CycleResult, paths: { jsonl?: string; html?: string; index?: string; reasonsShown?: boolean }): string {
 
   const c = result.counts;
-  const secs = ((Date.parse(result.finishedAt) - Date.parse(result.startedAt)) / 1000).toFixed(2);
+  const secs = ((result.wallMs ?? Date.parse(result.finishedAt) - Date.parse(result.startedAt)) / 1000).toFixed(2);
   const lines = [
     `cycle ${result.cycle} · ${result.dialect} → ${result.target} · ${result.requests} request(s) in ${secs} s`,
     `  created ${c.created} · linked ${c.linked} · updated ${c.updated} · enabled ${c.enabled} · disabled ${c.disabled} · deleted ${c.deleted} · managers ${c.managers} · groups ${c.groups} · unchanged ${c.unchanged} · skipped ${c.skipped} · escrowed ${c.escrowed} · failed ${c.failed}`,
