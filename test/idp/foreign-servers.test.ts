@@ -69,3 +69,25 @@ describe('Okta group push', () => {
     expect(engineering.reason).not.toMatch(/no app group has/);
   });
 });
+
+describe('a filter that misses what the uniqueness check sees', () => {
+  it('the 409 on create says the match query found nothing, so the IdP cannot link (a case-sensitive filter)', async () => {
+    // The app's filter compares userName case-sensitively, its uniqueness check does not.
+    proxy = await startProxy(server.url, server.token, {
+      onRequest(ctx) {
+        const filter = ctx.req.query.get('filter');
+        if (ctx.req.method === 'GET' && ctx.req.path === '/Users' && filter && /[A-Z]/.test(filter.split('"')[1] ?? '')) {
+          return { status: 200, headers: { 'content-type': 'application/scim+json' }, body: JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: 0, itemsPerPage: 0, startIndex: 1, Resources: [] }) };
+        }
+      },
+    });
+    const doc = fixture(ENTRA_FIXTURE);
+    await harness(proxy.url, server.token, 'entra').cycle(doc);
+    // A new job whose directory spells Megan's sign-in name with capitals.
+    doc.users.find((u: { id: string }) => u.id === 'u-megan').userPrincipalName = 'Megan.Bowen@contoso.example';
+    const { result } = await harness(proxy.url, server.token, 'entra').cycle(doc);
+    const megan = result.results.find((r) => r.id === 'u-megan')!;
+    expect(megan).toMatchObject({ action: 'create', outcome: 'failed', error: { status: 409, code: 'EntryConflict' } });
+    expect(megan.reason).toMatch(/the match query \(userName eq "Megan\.Bowen@contoso\.example"\) found no app user, yet the app reports a conflict/);
+  });
+});
