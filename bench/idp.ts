@@ -12,36 +12,15 @@
 // the state, the log writer and the client, plus node and the tsx loader the worker starts with
 // (shown apart as "at start"); neither the directory's JSON text the bench generates nor the bare
 // loop's data is in it.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { serverProcess, stop } from './spawn-server.ts';
 import { DEFAULT_CONCURRENCY } from '../src/idp/sync.ts';
 import type { BenchModule, BenchRow } from './types.ts';
 import type { WorkerJob, WorkerResult } from './idp-worker.ts';
-
-interface ServerProcess {
-  url: string;
-  token: string;
-  child: ChildProcess;
-}
-
-async function serverProcess(): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', new URL('./server-process.ts', import.meta.url).pathname], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const first = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`the server process exited (${code})`)));
-  });
-  return { ...(JSON.parse(first) as { url: string; token: string }), child };
-}
-
-function stop(p: ServerProcess): Promise<void> {
-  return new Promise((resolve) => {
-    p.child.once('exit', () => resolve());
-    p.child.kill('SIGTERM');
-  });
-}
 
 /** CPU seconds a process has used so far (Linux /proc; undefined elsewhere). */
 function cpuSecondsOf(pid: number | undefined): number | undefined {

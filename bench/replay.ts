@@ -1,6 +1,7 @@
 // The yardstick of the overhead benches: the same recorded requests sent again with nothing but
-// undici, in order, to a fresh reference server. Ids the first server assigned are mapped to the
-// ones the fresh server assigns, so later requests address the right resources.
+// undici, in order, to a fresh reference server. Ids and RFC 9865 cursors the first server issued
+// are mapped to the ones the fresh server issues, so later requests address the right resources and
+// pages (a cursor is signed by the server that issued it: replayed as recorded, it is refused).
 import diagnostics from 'node:diagnostics_channel';
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'undici';
@@ -9,6 +10,9 @@ import type { Exchange } from '../src/record/types.ts';
 
 const TOKEN = 'bench-token';
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
+/** An RFC 9865 cursor in a query string or a `.search` body (the reference server's are base64url with a dot). */
+const CURSOR_IN_URL = /cursor=([A-Za-z0-9_.~%-]+)/g;
+const CURSOR_IN_BODY = /"cursor":"([^"]+)"/g;
 
 /** Wall and CPU time of one measured stretch, in ms. */
 export interface Timing {
@@ -65,29 +69,36 @@ export async function withSentBodies<T>(work: () => Promise<T>): Promise<{ value
 }
 
 /**
- * Timing of a bare undici loop replaying `exchanges` against a fresh reference server, with the
- * bodies as sent (`sentBodies`, one per exchange, from withSentBodies). Like the harness run, it
- * includes closing its connection.
+ * Timing of a bare undici loop replaying `exchanges` against a fresh in-process reference server
+ * (or `target`, a server running elsewhere), with the bodies as sent (`sentBodies`, one per
+ * exchange, from withSentBodies). Like the harness run, it includes closing its connection.
  */
-export async function bareLoop(exchanges: readonly Exchange[], sentBodies: readonly (Buffer | undefined)[]): Promise<BareTiming> {
+export async function bareLoop(exchanges: readonly Exchange[], sentBodies: readonly (Buffer | undefined)[], target?: { url: string; token: string }): Promise<BareTiming> {
   if (sentBodies.length !== exchanges.length) throw new Error(`the run recorded ${exchanges.length} exchanges but sent ${sentBodies.length} requests: the bare loop would not send the same requests`);
-  const server = await startServer({ port: 0, token: TOKEN });
+  const server = target ? { ...target, close: async () => undefined } : await startServer({ port: 0, token: TOKEN });
   const agent = new Agent({ keepAliveTimeout: 4_000 });
   const oldBase = new URL(exchanges[0]!.request.url).origin;
   const newBase = new URL(server.url).origin;
   const ids = new Map<string, string>();
-  const map = (text: string): string => text.replace(UUID, (id) => ids.get(id) ?? id);
-  const hasId = (text: string | undefined): boolean => text !== undefined && new RegExp(UUID.source).test(text);
+  const cursors = new Map<string, string>();
+  const map = (text: string): string => {
+    const withIds = text.replace(UUID, (id) => ids.get(id) ?? id);
+    if (cursors.size === 0) return withIds;
+    return withIds.replace(CURSOR_IN_URL, (whole, cursor: string) => (cursors.has(cursor) ? `cursor=${cursors.get(cursor)}` : whole)).replace(CURSOR_IN_BODY, (whole, cursor: string) => (cursors.has(cursor) ? `"cursor":"${cursors.get(cursor)}"` : whole));
+  };
+  const hasId = (text: string | undefined): boolean => text !== undefined && (new RegExp(UUID.source).test(text) || /cursor/.test(text));
   // Everything that does not depend on the fresh server's answers is prepared before the clock
   // starts: the loop itself does only what a bare client must (send, read, remember new ids).
   const prepared = exchanges.map((ex, i) => {
     const headers = { ...ex.request.headers };
     // Auth probes were sent without credentials or with wrong ones; keep them that way.
-    if (headers.authorization === 'Bearer [redacted]') headers.authorization = `Bearer ${TOKEN}`;
+    if (headers.authorization === 'Bearer [redacted]') headers.authorization = `Bearer ${server.token}`;
     const url = ex.request.url.replace(oldBase, newBase);
     const body = sentBodies[i]?.toString('utf8');
-    const oldId = (ex.response?.json as { id?: unknown } | undefined)?.id;
-    return { method: ex.request.method as 'GET', url, urlHasId: hasId(url), body, bodyHasId: hasId(body), headers, oldId: typeof oldId === 'string' ? oldId : undefined, status: ex.response?.status };
+    const answer = ex.response?.json as { id?: unknown; nextCursor?: unknown } | undefined;
+    const oldId = answer?.id;
+    const oldCursor = answer?.nextCursor;
+    return { method: ex.request.method as 'GET', url, urlHasId: hasId(url), body, bodyHasId: hasId(body), headers, oldId: typeof oldId === 'string' ? oldId : undefined, oldCursor: typeof oldCursor === 'string' ? oldCursor : undefined, status: ex.response?.status };
   });
   let differentStatus = 0;
   const { timing } = await timed(async () => {
@@ -97,6 +108,10 @@ export async function bareLoop(exchanges: readonly Exchange[], sentBodies: reado
       const res = await request(url, { method: ex.method, headers: ex.headers, body, dispatcher: agent });
       const text = await res.body.text();
       if (res.statusCode === 201 && ex.oldId !== undefined) ids.set(ex.oldId, (JSON.parse(text) as { id: string }).id);
+      if (ex.oldCursor !== undefined && res.statusCode === 200) {
+        const next = (JSON.parse(text) as { nextCursor?: unknown }).nextCursor;
+        if (typeof next === 'string') cursors.set(ex.oldCursor, next);
+      }
       if (res.statusCode !== ex.status) differentStatus++;
     }
     await agent.close();

@@ -120,6 +120,8 @@ export function normaliseText(text: string, prefix: string, quoted = false): str
     .replace(/\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:\d{2})?/g, '«time»')
     .replace(/\b[0-9a-f]{16,}\b/gi, '«id»')
     .replace(/\/Resources\/\d+(?=\/|\b)/g, '')
+    // `Operations[0]` and `Operations[1]`: the same complaint about another element of a list.
+    .replace(/\[\d+\]/g, '[«n»]')
     .replace(/\bx\d{4,}\b/g, '«exchange»');
   if (quoted) out = out.replace(/"[^"]*"/g, '«…»').replace(/'[^']*'/g, '«…»');
   return out.trim();

@@ -56,7 +56,7 @@ export interface ConsoleFlags {
   start?: boolean;
 }
 
-/** Lines of progress per cycle before the console only counts (the summary still lists failures). */
+/** Success lines per cycle before the console only counts them (skips and failures always print). */
 const LIVE_LINES = 200;
 
 export function addIdpTargetOptions(command: Command): Command {
@@ -287,12 +287,14 @@ async function syncCommand(flags: IdpFlags): Promise<number> {
   engine.on('cycle-start', () => (live = 0));
   engine.on('object', (r: ObjectResult) => {
     if (flags.quiet || !isNotable(r)) return;
-    if (++live <= LIVE_LINES) out.write(`${objectLine(r)}\n`);
-    else if (live === LIVE_LINES + 1) out.write('  … (more in the log)\n');
+    // Only the successes are capped: every object that did not arrive keeps its line and reason.
+    if (r.outcome !== 'success') out.write(`${objectLine(r)}\n`);
+    else if (++live <= LIVE_LINES) out.write(`${objectLine(r)}\n`);
+    else if (live === LIVE_LINES + 1) out.write('  … (more successes in the log)\n');
   });
   const report = (result: CycleResult): void => {
     const page = engine.log && engine.options.html !== false ? engine.cycles().at(-1)?.html : undefined;
-    out.write(consoleSummary(result, engine.log ? { jsonl: engine.log.paths.jsonl, ...(page ? { html: join(engine.log.paths.dir, page), index: engine.log.paths.index } : {}) } : {}));
+    out.write(consoleSummary(result, { reasonsShown: !flags.quiet, ...(engine.log ? { jsonl: engine.log.paths.jsonl, ...(page ? { html: join(engine.log.paths.dir, page), index: engine.log.paths.index } : {}) } : {}) }));
     code = EXIT[result.status];
   };
   try {

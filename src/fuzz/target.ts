@@ -7,7 +7,11 @@ import { CleanupJournal, type CreateAttempt } from '../runner/cleanup.ts';
 
 /** Exchanges kept from passing runs, so the report shows what was sent without holding every request. */
 const RECENT_LIMIT = 200;
-/** A transport client is replaced (between runs) once it has recorded this many exchanges. */
+/**
+ * A transport client is replaced (between runs) once it has sent this many requests: its record
+ * budget (how much of each body the record keeps) starts afresh, so a long fuzz run's later
+ * counterexamples are recorded as fully as its first ones.
+ */
 const ROTATE_AFTER = 4000;
 /** Cleanup entries kept in the record (failures and kept resources first). */
 const CLEANUP_LIMIT = 200;
@@ -42,6 +46,7 @@ export class FuzzTarget {
   private scope: RunScope | undefined;
   private property = 'fuzz';
   private runCounter = 0;
+  private sentByClient = 0;
   readonly cleanup: CleanupEntry[] = [];
   private cleanupCounts = { deleted: 0, gone: 0, failed: 0, kept: 0 };
   requests = 0;
@@ -55,7 +60,7 @@ export class FuzzTarget {
         return self.client.baseUrl;
       },
       get exchanges() {
-        return self.client.exchanges;
+        return self.recentExchanges();
       },
       send: (req) => self.client.send(req),
       resolve: (path) => self.client.resolve(path),
@@ -78,11 +83,16 @@ export class FuzzTarget {
   }
 
   private newClient(): ScimClient {
-    return createClient({ ...this.options.client, onExchange: (ex, request) => this.capture(ex, request) });
+    this.sentByClient = 0;
+    // The target keeps what it needs (each run's exchanges, the recent ring, the counterexamples):
+    // the client holding every request of a long run as well would only make the heap and its
+    // garbage collection grow with the run.
+    return createClient({ ...this.options.client, retainExchanges: false, onExchange: (ex, request) => this.capture(ex, request) });
   }
 
   private capture(exchange: Exchange, request: OutgoingRequest): void {
     this.requests++;
+    this.sentByClient++;
     this.seq.set(exchange, this.nextSeq++);
     this.journal?.observe(exchange, request);
     this.scope?.exchanges.push(exchange);
@@ -140,7 +150,7 @@ export class FuzzTarget {
     } finally {
       this.scope = undefined;
       await this.clean();
-      if (this.client.exchanges.length > ROTATE_AFTER) {
+      if (this.sentByClient > ROTATE_AFTER) {
         const old = this.client;
         this.client = this.newClient();
         await old.close();

@@ -4,9 +4,10 @@
 // `id`, and a match query that finds the object ends the event (the create is never sent).
 // Failures that stop the whole job (credentials, unreachable target, a 404 on a query) are thrown
 // as JobStop; anything else is an object failure the caller escrows.
-import { acceptsResponse, buildDialectRequest, getDialect, type Dialect, type DialectName, type LifecycleEvent } from '../dialects/index.ts';
+import { ACCEPTS, acceptsResponse, buildDialectRequest, getDialect, type Dialect, type DialectName, type LifecycleEvent } from '../dialects/index.ts';
 import type { ScimClient } from '../http/client.ts';
 import type { Exchange } from '../record/types.ts';
+import { familyOf } from '../dialects/acceptance.ts';
 import { ENTRA_CODES, entraCodeOf } from './error-codes.ts';
 import type { ObjectError } from './types.ts';
 
@@ -67,8 +68,24 @@ export function errorOf(exchange: Exchange, family?: 'entra' | 'okta', storedIdR
   const json = res.json;
   const detail = isRecord(json) && typeof json.detail === 'string' && json.detail !== '' ? json.detail : undefined;
   const scimType = isRecord(json) && typeof json.scimType === 'string' ? json.scimType : undefined;
-  const text = detail ?? (res.body.trim() === '' ? `HTTP ${res.status} with an empty body` : `HTTP ${res.status}: ${res.body.trim().slice(0, 200)}`);
+  // The status is shown beside the message (`HTTP 500: …`), so the message never repeats it.
+  const text = detail ?? (res.body.trim() === '' ? 'an empty body' : `no SCIM error detail; the body starts: ${res.body.trim().slice(0, 200)}`);
   return { status: res.status, ...(scimType ? { scimType } : {}), message: text, ...(code ? { code } : {}) };
+}
+
+/**
+ * A success status the IdP does not take for this step (a create answered 200, not 201): the app
+ * may well have done the work, which the next match query will find.
+ */
+const RFC_SUCCESS: Record<string, string> = { POST: 'RFC 7644 §3.3: 201 Created', DELETE: 'RFC 7644 §3.6: 204 No Content' };
+
+function unacceptedSuccess(dialect: DialectName, event: LifecycleEvent, method: string, status: number): string {
+  const family = familyOf(dialect);
+  const expected = (ACCEPTS[family][event] ?? []).join(' or ');
+  const idp = family === 'entra' ? 'Entra' : 'Okta';
+  const rfc = RFC_SUCCESS[method];
+  const created = method === 'POST' ? '; the app may have created it anyway, and the next match query would find it' : '';
+  return `${method} answered ${status}, but ${idp} takes only ${expected} here${rfc ? ` (${rfc})` : ''} and counts it as a failure${created}`;
 }
 
 export class EventSender {
@@ -115,6 +132,7 @@ export class EventSender {
       }
       const body = exchange.response!.json;
       if (!acceptsResponse(this.dialect.name, stepEvent, status)) {
+        if (status >= 200 && status < 300) return { ok: false, exchanges, error: { ...errorOf(exchange, family), message: unacceptedSuccess(this.dialect.name, stepEvent, request.method, status) } };
         if (status === 404 && QUERIES.has(stepEvent)) {
           throw new JobStop(`a query answered 404 (${request.method} ${request.path}); a filter that matches nothing must answer 200 with an empty ListResponse`, true, exchange, errorOf(exchange, family));
         }

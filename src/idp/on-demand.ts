@@ -12,7 +12,7 @@ import type { ScimClient } from '../http/client.ts';
 import type { Exchange } from '../record/types.ts';
 import { ENTRA_CODES } from './error-codes.ts';
 import { EventSender, JobStop, type EventOutcome } from './events.ts';
-import { createValues, entraChanges, managerIdOf, mappingPlan, oktaProfile, oktaReport, type ScimValues } from './mapping.ts';
+import { createValues, entraChanges, managerIdOf, mappingPlan, oktaProfile, oktaReport, readPath, type ScimValues } from './mapping.ts';
 import { attributeValue, entitlements, loginOf, scopingDetails } from './scope.ts';
 import { createdChanges, matchUser, nextValues } from './sync-user-provision.ts';
 import type { StateStore, UserState } from './state.ts';
@@ -235,12 +235,13 @@ export async function provisionOnDemand(o: OnDemandOptions): Promise<OnDemandRes
     const previous: UserState | undefined = st && st.targetId === targetId ? st : undefined;
     state.setUser(u.id, { ...(previous ?? {}), targetId, active: true, values: nextValues({ updatePaths: plan.updatePaths }, previous, desired) });
     const managerFrom = all.length;
-    const manager = await linkManager(targetId);
+    const manager = await linkManager(targetId, found);
     sent.push(...all.slice(managerFrom));
     const modified = changes.filter((c) => c.sent).length;
     const kept = changes.filter((c) => !c.sent);
+    const keptText = kept.length ? ` (not sent: ${kept.map((c) => `${c.path}, ${c.note && c.path === plan.managerReference?.path.text ? c.note : 'empty in the directory; Entra never sends a null'}`).join('; ')})` : '';
     const what = sent.length === 0
-      ? `nothing to change: the app already holds the mapped values${kept.length ? ` (not sent: ${kept.map((c) => `${c.path}, empty in the directory; Entra never sends a null`).join('; ')})` : ''}`
+      ? `nothing ${kept.length ? 'sent' : 'to change: the app already holds the mapped values'}${keptText}`
       : `${previous ? 'updated' : 'linked and updated'} ${modified} attribute(s)${inactive ? ', enabled the user' : ''}${manager}`;
     steps.push({ name: 'Perform action', outcome: 'success', reason: what, details: { modified: changes }, exchangeIds: ids(sent) });
     const action: ObjectAction = !previous ? 'link' : inactive && modified === 0 ? 'enable' : 'update';
@@ -251,16 +252,31 @@ export async function provisionOnDemand(o: OnDemandOptions): Promise<OnDemandRes
     steps.push({ name: 'Perform action', outcome: 'failed', reason: `${reason}: ${out.error?.message ?? 'unknown error'}`, details: { attempted: changes }, exchangeIds: ids(out.exchanges) });
     return finish(false, action, 'failed', reason);
   };
-  /** Entra writes the manager reference when the manager is already in the app. */
-  const linkManager = async (id: string): Promise<string> => {
+  /**
+   * Entra writes the manager reference when the manager is already in the app; `found` is the app
+   * user as read (its manager, not our cache, says whether the link is already there).
+   */
+  const linkManager = async (id: string, found?: Record<string, unknown>): Promise<string> => {
     if (family !== 'entra' || !plan.managerReference) return '';
+    const path = plan.managerReference.path.text;
     const managerId = managerIdOf(dir, u);
     const current = state.user(u.id)!;
     const managerState = managerId ? state.user(managerId) : undefined;
-    if (!managerId || !managerState || managerState.stopped || current.managerTargetId === managerState.targetId) return '';
-    const out = await send(current.manager === undefined ? 'setManager' : 'changeManager', { id, managerId: managerState.targetId });
+    const inApp = found ? readPath(found, path) : undefined;
+    const held = current.managerTargetId ?? (inApp === undefined ? undefined : String(inApp));
+    if (managerId && (!managerState || managerState.stopped)) {
+      // Not silently "nothing to change": the reference cannot be written until the manager is provisioned.
+      const name = String(attributeValue(dir.users.find((x) => x.id === managerId)!, dir.source === 'entra' ? 'userPrincipalName' : 'login'));
+      changes.push({ path, ...(held !== undefined ? { old: held } : {}), sent: false, note: `the manager ${name} is not provisioned by this job, so Entra cannot resolve the reference; provision the manager first` });
+      return `; the manager ${name} is not provisioned, so the reference was not written`;
+    }
+    if (!managerId || !managerState || held === managerState.targetId) {
+      if (managerState && held === managerState.targetId) state.setUser(u.id, { ...current, manager: managerId, managerTargetId: managerState.targetId });
+      return '';
+    }
+    const out = await send(held === undefined ? 'setManager' : 'changeManager', { id, managerId: managerState.targetId });
     if (!out.ok) return `; the manager link failed: ${out.error?.message ?? 'unknown error'}`;
-    changes.push({ path: plan.managerReference.path.text, ...(current.managerTargetId ? { old: current.managerTargetId } : {}), new: managerState.targetId, sent: true });
+    changes.push({ path, ...(held !== undefined ? { old: held } : {}), new: managerState.targetId, sent: true });
     state.setUser(u.id, { ...current, manager: managerId, managerTargetId: managerState.targetId });
     return `; linked the manager (${String(attributeValue(dir.users.find((x) => x.id === managerId)!, dir.source === 'entra' ? 'userPrincipalName' : 'login'))})`;
   };

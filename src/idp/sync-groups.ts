@@ -101,7 +101,7 @@ async function syncGroup(ctx: CycleContext, groupId: string): Promise<void> {
     }
     const out = await ctx.sender.send('createGroup', { displayName: g.displayName, ...(ctx.family === 'entra' ? { externalId: g.id } : {}), ...(aiw ? { members: memberList(ctx, plan.members) } : {}) });
     if (!out.ok) {
-      ledger.result({ ...base, action: 'create-group', outcome: 'failed', reason: 'group assigned to the app', ...(out.error ? { error: out.error } : {}), exchanges: out.exchanges, event: 'createGroup', fingerprint: print });
+      ledger.result({ ...base, action: 'create-group', outcome: 'failed', reason: ctx.family === 'entra' ? 'group assigned to the app' : 'group pushed to the app; Okta creates it without looking for an app group of that name', ...(out.error ? { error: out.error } : {}), exchanges: out.exchanges, event: 'createGroup', fingerprint: print });
       return;
     }
     const found = out.created ?? out.matched!;
@@ -113,7 +113,8 @@ async function syncGroup(ctx: CycleContext, groupId: string): Promise<void> {
       ...base,
       action: out.created ? 'create-group' : 'link-group',
       outcome: 'success',
-      reason: out.created ? 'group assigned to the app; no app group has this displayName' : 'group assigned to the app; an app group already has this displayName, so it is linked',
+      // Okta decides from its own list of linked groups and sends no lookup (OKTA-2.8): it cannot know.
+      reason: out.created ? (ctx.family === 'entra' ? 'group assigned to the app; no app group has this displayName' : 'group pushed to the app and not linked yet (Okta creates it without looking for an app group of that name)') : 'group assigned to the app; an app group already has this displayName, so it is linked',
       targetId,
       exchanges: out.exchanges,
     });

@@ -79,6 +79,15 @@ function grantArgs(ctx: CycleContext, u: DirectoryUserRecord): Record<string, un
   return { ...(entitlements ? { entitlements } : {}), ...(roles ? { roles } : {}) };
 }
 
+/**
+ * A 409 right after the match query found nothing: the app's filter misses what its uniqueness
+ * check sees (a case-sensitive filter, another attribute), so the IdP can neither link nor create.
+ */
+function conflictAfterMiss(match: MatchResult, family: 'entra' | 'okta'): string {
+  const tried = match.tried.map((t) => `${t.attribute} eq "${String(t.value)}"`).join(', then ');
+  return `the match query (${tried}) found no app user, yet the app reports a conflict: its filter does not find the user its uniqueness check sees, so the IdP cannot link it${family === 'entra' ? " (Entra's logs call this SystemForCrossDomainIdentityManagementServiceIncompatibleFiltering)" : ''}`;
+}
+
 /** `prior` holds exchanges already sent for this user (Entra's GET that answered 404). */
 export async function provisionUser(ctx: CycleContext, u: DirectoryUserRecord, desired: ScimValues, prior: Exchange[], why: string, print?: Fingerprint): Promise<void> {
   const { state, sender, ledger } = ctx;
@@ -93,7 +102,8 @@ export async function provisionUser(ctx: CycleContext, u: DirectoryUserRecord, d
     const out = await sender.send('createUser', { attributes: desired, ...grantArgs(ctx, u) }, 'createUser');
     exchanges.push(...out.exchanges);
     if (!out.ok) {
-      ledger.result({ ...base, action: 'create', outcome: 'failed', reason: why, ...(out.error ? { error: out.error } : {}), exchanges, event: 'createUser', changes: createdChanges(desired), ...(print ? { fingerprint: print } : {}) });
+      const reason = out.error?.status === 409 ? `${why}; ${conflictAfterMiss(match, ctx.family)}` : why;
+      ledger.result({ ...base, action: 'create', outcome: 'failed', reason, ...(out.error ? { error: out.error } : {}), exchanges, event: 'createUser', changes: createdChanges(desired), ...(print ? { fingerprint: print } : {}) });
       return;
     }
     const targetId = String(out.created!.id);

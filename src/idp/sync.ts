@@ -122,6 +122,7 @@ class Cycle {
   async run(): Promise<CycleResult> {
     const { state } = this.o;
     const startedAt = this.now().toISOString();
+    const wallStart = performance.now();
     const restartReason = this.restartIfDue();
     state.setMeta({ cycle: this.cycleNumber, lastCycle: { cycle: this.cycleNumber, startedAt, status: 'running' } });
     const wasQuarantined = state.state.quarantine;
@@ -163,6 +164,7 @@ class Cycle {
       counts,
       results,
       requests: this.ctx.sender.requests,
+      wallMs: performance.now() - wallStart,
       ...(restartReason ? { restartReason } : {}),
     };
   }

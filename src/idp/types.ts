@@ -227,6 +227,8 @@ export interface CycleResult {
   /** Every object's result, unless the cycle ran with `keepResults: false` (then only the notable ones, capped). */
   results: ObjectResult[];
   requests: number;
+  /** How long the cycle really took; startedAt/finishedAt are on the job's clock, which `--at` or a simulated clock holds still. */
+  wallMs?: number;
   /** Why this cycle ran as an initial cycle (restart, changed mappings), when it did. */
   restartReason?: string;
 }

@@ -61,6 +61,17 @@ describe('what joins failures into one finding', () => {
     expect(findings[0]!.title).toBe('The server refuses PATCH /Users/{id}, PATCH /Groups/{id} with 400 invalidValue: Unknown op "Replace"');
   });
 
+  it('the same refusal about another element of a list (Operations[0], Operations[1]) is one complaint', () => {
+    const findings = computeFindings(record(
+      [exchange('x1', 'PATCH', '/Users/u1', 400, error(400, 'Operations[0] has no "path"', 'invalidSyntax')), exchange('x2', 'PATCH', '/Users/u2', 400, error(400, 'Operations[1] has no "path"', 'invalidSyntax'))],
+      [
+        result('a.status', 'status', 'fail', ['x1'], { message: 'expected HTTP 200 or 204, got 400' }),
+        result('b.status', 'status', 'fail', ['x2'], { message: 'expected HTTP 200 or 204, got 400' }),
+      ],
+    ));
+    expect(shape(findings)).toEqual(['refusal: a.status,b.status | ']);
+  });
+
   it('the same unexpected success status of one endpoint', () => {
     const findings = computeFindings(record(
       [exchange('x1', 'POST', '/Users', 200, user('u1')), exchange('x2', 'POST', '/Users', 200, user('u2'))],

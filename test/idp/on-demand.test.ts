@@ -13,7 +13,7 @@ import { collectLog } from '../../src/idp/log/reader.ts';
 import { ProvisioningLog } from '../../src/idp/log/writer.ts';
 import { startServer, type RunningServer } from '../../src/server/index.ts';
 import { runIdpCli } from './cli-in-process.ts';
-import { ENTRA_FIXTURE, fixture, harness, lines, OKTA_FIXTURE, user, type Json } from './helpers.ts';
+import { ENT, ENTRA_FIXTURE, fixture, harness, lines, OKTA_FIXTURE, user, type Json } from './helpers.ts';
 
 let server: RunningServer;
 let dir: string;
@@ -49,7 +49,11 @@ describe('provision on demand', () => {
     user(doc, 'u-alex').jobTitle = 'Principal Engineer';
     const updated = await h.onDemand(doc, 'u-alex');
     expect(updated.result.steps![3]!.reason).toMatch(/matched by the id cached/);
-    expect(updated.result.changes).toEqual([{ path: 'title', old: 'Senior Software Engineer', new: 'Principal Engineer', sent: true }]);
+    // Alex's manager (Adele) was never provisioned by this job: the reference is reported, not sent.
+    expect(updated.result.changes).toEqual([
+      { path: 'title', old: 'Senior Software Engineer', new: 'Principal Engineer', sent: true },
+      { path: `${ENT}:manager`, sent: false, note: expect.stringMatching(/manager adele\.vance@contoso\.example is not provisioned/) },
+    ]);
     expect(updated.result.steps![4]!.reason).toMatch(/updated 1 attribute/);
   });
 

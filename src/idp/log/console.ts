@@ -36,9 +36,10 @@ export function objectLine(r: ObjectResult): string {
 /** Whether a live line is worth printing: everything but successful probes. */
 export const isNotable = (r: ObjectResult): boolean => !(r.objectType === 'job' && r.outcome === 'success');
 
-export function consoleSummary(result: CycleResult, paths: { jsonl?: string; html?: string; index?: string }): string {
+export function consoleSummary(result: CycleResult, paths: { jsonl?: string; html?: string; index?: string; reasonsShown?: boolean }): string {
+
   const c = result.counts;
-  const secs = ((Date.parse(result.finishedAt) - Date.parse(result.startedAt)) / 1000).toFixed(2);
+  const secs = ((result.wallMs ?? Date.parse(result.finishedAt) - Date.parse(result.startedAt)) / 1000).toFixed(2);
   const lines = [
     `cycle ${result.cycle} · ${result.dialect} → ${result.target} · ${result.requests} request(s) in ${secs} s`,
     `  created ${c.created} · linked ${c.linked} · updated ${c.updated} · enabled ${c.enabled} · disabled ${c.disabled} · deleted ${c.deleted} · managers ${c.managers} · groups ${c.groups} · unchanged ${c.unchanged} · skipped ${c.skipped} · escrowed ${c.escrowed} · failed ${c.failed}`,
@@ -47,10 +48,20 @@ export function consoleSummary(result: CycleResult, paths: { jsonl?: string; htm
   const failed = result.results.filter((r) => r.outcome === 'failed' || r.outcome === 'stopped');
   for (const r of failed.slice(0, 20)) lines.push(objectLine(r));
   if (failed.length > 20) lines.push(`  … and ${failed.length - 20} more failed object(s); see the log`);
+  // With --quiet the skip and escrow lines were not printed live: the summary gives their reasons.
+  let where = 'reasons above';
+  if (paths.reasonsShown === false) {
+    const waiting = result.results.filter((r) => r.outcome === 'skipped' || r.outcome === 'escrowed');
+    for (const r of waiting.slice(0, 20)) lines.push(objectLine(r));
+    if (waiting.length > 20) {
+      lines.push(`  … and ${waiting.length - 20} more skipped or waiting object(s); see the log`);
+      where = 'the first 20 reasons above; all in the log';
+    }
+  }
   if (result.status === 'stopped') lines.push(`  cycle stopped: ${result.stopReason ?? 'unknown reason'}`);
   else if (result.status === 'failed') lines.push(`  ${c.failed} object(s) failed; ${result.dialect.startsWith('okta') ? 'they wait in the admin task list (scimproof idp tasks)' : 'they stay in escrow and are retried on Entra\'s back-off'}`);
-  else if (c.escrowed > 0) lines.push(`  ${c.escrowed} object(s) wait in escrow or in the task list (reasons above); the rest in scope is provisioned`);
-  else lines.push(`  every object in scope is provisioned${c.skipped > 0 ? `; ${c.skipped} skipped (reasons above)` : ''}`);
+  else if (c.escrowed > 0) lines.push(`  ${c.escrowed} object(s) wait in escrow or in the task list (${where}); the rest in scope is provisioned`);
+  else lines.push(`  every object in scope is provisioned${c.skipped > 0 ? `; ${c.skipped} skipped (${where})` : ''}`);
   if (result.quarantine && result.status !== 'stopped') lines.push(`  quarantined since ${result.quarantine.since}: ${result.quarantine.message}`);
   if (paths.jsonl) lines.push(`  log:  ${paths.jsonl}`);
   if (paths.html) lines.push(`  html: ${paths.html}${paths.index ? ` (all cycles: ${paths.index})` : ''}`);

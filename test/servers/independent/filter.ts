@@ -173,6 +173,42 @@ function evaluate(node: Node, scope: Scope, model: ResourceModel, resource: Reso
   }
 }
 
+/** Whether `attrPath` names an attribute (and sub-attribute) the resource type defines. */
+function isDefined(defs: readonly Attr[], attrPath: string): boolean {
+  const [head, sub] = attrPath.split('.') as [string, string | undefined];
+  const def = findAttr(defs, head);
+  if (!def) return false;
+  return sub === undefined || findAttr(def.subAttributes, sub) !== undefined;
+}
+
+/**
+ * The first attribute path in a filter that the resource type does not define (the
+ * interoperability profile makes such a filter 400 invalidFilter; RFC 7644 lets it match nothing).
+ */
+export function undefinedAttributeIn(model: ResourceModel, node: Node, within?: readonly Attr[]): string | undefined {
+  const n = node as { op: string; attrPath?: string; filters?: Node[]; filter?: Node; valFilter?: Node };
+  if (n.op === 'and' || n.op === 'or') {
+    for (const f of n.filters ?? []) {
+      const found = undefinedAttributeIn(model, f, within);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  if (n.op === 'not') return undefinedAttributeIn(model, n.filter!, within);
+  const path = n.attrPath!;
+  if (within) return isDefined(within, path) ? undefined : path;
+  const urn = splitUrn(model, path);
+  const ext = urn && urn.schemaId !== model.core.id ? model.extensions.find((e) => e.id === urn.schemaId) : undefined;
+  const defs = ext ? ext.attributes : [...COMMON, ...model.core.attributes];
+  const rest = urn ? urn.rest : path;
+  if (n.op === '[]') {
+    const def = findAttr(defs, rest);
+    if (!def?.subAttributes) return path;
+    return undefinedAttributeIn(model, n.valFilter!, def.subAttributes);
+  }
+  return isDefined(defs, rest) ? undefined : path;
+}
+
 /** A predicate over stored resources. */
 export function matcher(model: ResourceModel, node: Node): (resource: Resource) => boolean {
   return (resource) => evaluate(node, resourceScope(model, resource), model, resource);

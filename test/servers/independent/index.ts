@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ScimError, badRequest, notFound } from './errors.ts';
-import { ALL_OPERATORS, matcher, parseFilter, splitUrn, type FilterOperator } from './filter.ts';
+import { ALL_OPERATORS, matcher, parseFilter, splitUrn, undefinedAttributeIn, type FilterOperator } from './filter.ts';
 import { applyPatch } from './patch.ts';
 import { buildModels, COMMON, findAttr, schemaDocument, URNS, type ResourceModel } from './schema.ts';
 import { EMAIL_UNLESS_USERNAME_IS_EMAIL, Store, versionOf, type BusinessRule, type Stored } from './store.ts';
@@ -35,6 +35,22 @@ export interface IndependentServerOptions {
   sort?: boolean;
   /** Offer RFC 9865 cursor paging beside index paging (default false): keyset cursors over ids. */
   cursors?: boolean;
+  /**
+   * Meet the OpenID IPSIE SCIM profile at AL2 (Draft 00) on top of the interoperability profile,
+   * read from the draft: /Bulk (RFC 7644 §3.7), no password attribute, group displayNames unique,
+   * cursor paging. (Its rate limit is `rateLimit`, apart, since a limit slows every other check.)
+   */
+  ipsie?: boolean;
+  /** Requests per second (a token bucket, one second's burst); beyond it 429 with Retry-After (IPSIE §4.3). */
+  rateLimit?: number;
+  /**
+   * Meet the SCIM interoperability profile (draft-zollner-scim-interop-profile), read from the
+   * draft apart from the reference server, and claim it (`interopProfileConformant`): undefined
+   * attributes, schema URIs and filter attributes refused, every PATCH operation with a path,
+   * complex replace replaces whole, and no free-form `type` (entitlements, roles and
+   * x509Certificates, whose types have no canonical values, are not implemented).
+   */
+  interop?: boolean;
 }
 
 export interface IndependentServer {
@@ -44,6 +60,9 @@ export interface IndependentServer {
 }
 
 const BASE = '/scim/v2';
+const MAX_BULK_OPERATIONS = 100;
+/** Multi-valued attributes whose `type` RFC 7643 leaves free-form: no canonical values to declare (interop profile §5.4). */
+const FREE_FORM_TYPES = ['entitlements', 'roles', 'x509Certificates'];
 const MAX_RESULTS = 200;
 const MAX_BODY = 1_000_000;
 const CONTENT_TYPE = 'application/scim+json; charset=utf-8';
@@ -56,6 +75,8 @@ interface Ctx {
   etag: boolean;
   sort: boolean;
   cursors: boolean;
+  interop: boolean;
+  bulk: boolean;
   baseUrl: string;
 }
 
@@ -72,11 +93,12 @@ function spc(ctx: Ctx): Resource {
     schemas: [URNS.spc],
     documentationUri: 'https://example.com/independent-scim',
     patch: { supported: true },
-    bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
+    bulk: ctx.bulk ? { supported: true, maxOperations: MAX_BULK_OPERATIONS, maxPayloadSize: MAX_BODY } : { supported: false, maxOperations: 0, maxPayloadSize: 0 },
     filter: { supported: true, maxResults: MAX_RESULTS },
     changePassword: { supported: findAttr(ctx.models.user.core.attributes, 'password') !== undefined },
     sort: { supported: ctx.sort },
     etag: { supported: ctx.etag },
+    ...(ctx.interop ? { interopProfileConformant: true } : {}),
     ...(ctx.cursors ? { pagination: { cursor: true, index: true, defaultPaginationMethod: 'index', defaultPageSize: CURSOR_PAGE, maxPageSize: CURSOR_PAGE, cursorTimeout: 3600 } } : {}),
     authenticationSchemes: [{ type: 'oauthbearertoken', name: 'OAuth Bearer Token', description: 'Authentication with a bearer token', primary: true }],
     meta: { resourceType: 'ServiceProviderConfig', location: `${ctx.baseUrl}/ServiceProviderConfig` },
@@ -176,7 +198,10 @@ function sortKey(model: ResourceModel, resource: Resource, path: string): string
 function search(ctx: Ctx, model: ResourceModel, params: { filter?: string | null; cursor?: string | null; startIndex?: number; count?: number; sortBy?: string | null; sortOrder?: string | null; attributes?: string | null; excludedAttributes?: string | null }): Reply {
   let items = [...ctx.store.collection(model.kind).values()].map((s) => ctx.store.render(model, s, ctx.baseUrl, ctx.etag));
   if (params.filter !== undefined && params.filter !== null && params.filter.trim() !== '') {
-    const match = matcher(model, parseFilter(params.filter, ctx.operators));
+    const node = parseFilter(params.filter, ctx.operators);
+    const undefinedPath = ctx.interop ? undefinedAttributeIn(model, node) : undefined;
+    if (undefinedPath !== undefined) throw badRequest('invalidFilter', `the filter names "${undefinedPath}", which ${model.kind} does not define in /Schemas`);
+    const match = matcher(model, node);
     items = items.filter(match);
   }
   if (ctx.sort && params.sortBy) {
@@ -248,14 +273,17 @@ function withVersion(ctx: Ctx, stored: Stored, reply: Reply): Reply {
   return ctx.etag ? { ...reply, headers: { ...(reply.headers ?? {}), ETag: versionOf(stored) } } : reply;
 }
 
-function ifMatch(ctx: Ctx, req: IncomingMessage, stored: Stored): void {
+/** What a resource route reads of a request: a real one, or one operation of a /Bulk request. */
+type RequestLike = Pick<IncomingMessage, 'method' | 'headers'>;
+
+function ifMatch(ctx: Ctx, req: RequestLike, stored: Stored): void {
   const header = req.headers['if-match'];
   if (!ctx.etag || header === undefined) return;
   const wanted = header.split(',').map((s) => s.trim());
   if (!wanted.includes('*') && !wanted.includes(versionOf(stored))) throw new ScimError(412, undefined, 'the resource has changed (If-Match does not match its version)');
 }
 
-async function resourceRoute(ctx: Ctx, req: IncomingMessage, model: ResourceModel, id: string | undefined, url: URL, body: () => unknown): Promise<Reply> {
+async function resourceRoute(ctx: Ctx, req: RequestLike, model: ResourceModel, id: string | undefined, url: URL, body: () => unknown): Promise<Reply> {
   const method = req.method ?? 'GET';
   const q = url.searchParams;
   const one = (stored: Stored, status = 200, extra: Record<string, string> = {}): Reply =>
@@ -263,7 +291,7 @@ async function resourceRoute(ctx: Ctx, req: IncomingMessage, model: ResourceMode
   if (id === undefined) {
     if (method === 'GET') return search(ctx, model, { filter: q.get('filter'), cursor: q.get('cursor'), startIndex: intParam(q.get('startIndex'), 'startIndex'), count: intParam(q.get('count'), 'count'), sortBy: q.get('sortBy'), sortOrder: q.get('sortOrder'), attributes: q.get('attributes'), excludedAttributes: q.get('excludedAttributes') });
     if (method === 'POST') {
-      const stored = ctx.store.create(model.kind, normalize(model, body(), { rejectUnknown: ctx.rejectUnknown }));
+      const stored = ctx.store.create(model.kind, normalize(model, body(), { rejectUnknown: ctx.rejectUnknown, interop: ctx.interop }));
       return one(stored, 201, { Location: `${ctx.baseUrl}${model.endpoint}/${stored.id}` });
     }
     throw new ScimError(405, undefined, `${method} is not allowed on ${model.endpoint}`);
@@ -285,12 +313,12 @@ async function resourceRoute(ctx: Ctx, req: IncomingMessage, model: ResourceMode
     }
     case 'PUT':
       ifMatch(ctx, req, stored);
-      return one(ctx.store.replace(model.kind, id, normalize(model, body(), { rejectUnknown: ctx.rejectUnknown })));
+      return one(ctx.store.replace(model.kind, id, normalize(model, body(), { rejectUnknown: ctx.rejectUnknown, interop: ctx.interop })));
     case 'PATCH': {
       ifMatch(ctx, req, stored);
-      const draft = applyPatch(model, stored.data, id, body(), ctx.rejectUnknown);
+      const draft = applyPatch(model, stored.data, id, body(), { rejectUnknown: ctx.rejectUnknown, interop: ctx.interop });
       // The patched resource is held to the same rules as a PUT (Entra's "True"/"False" accepted).
-      return one(ctx.store.replace(model.kind, id, normalize(model, { schemas: [model.core.id], ...draft }, { rejectUnknown: ctx.rejectUnknown, lenientBooleans: true })));
+      return one(ctx.store.replace(model.kind, id, normalize(model, { schemas: [model.core.id], ...draft }, { rejectUnknown: ctx.rejectUnknown, interop: ctx.interop, lenientBooleans: true })));
     }
     case 'DELETE':
       ifMatch(ctx, req, stored);
@@ -326,6 +354,11 @@ async function route(ctx: Ctx, req: IncomingMessage, raw: string, token: string)
       return resourceRoute(ctx, req, ctx.models.user, id, url, body);
     case 'groups':
       return resourceRoute(ctx, req, ctx.models.group, id, url, body);
+    case 'bulk':
+      if (!ctx.bulk) throw notFound('this server does not support /Bulk');
+      if (id !== undefined) throw notFound(`${url.pathname} is not a SCIM endpoint`);
+      if (req.method !== 'POST') throw new ScimError(405, undefined, 'use POST for /Bulk');
+      return bulk(ctx, body());
     case 'serviceproviderconfig':
       return get(() => ({ status: 200, body: spc(ctx) }));
     case 'resourcetypes':
@@ -350,6 +383,62 @@ async function route(ctx: Ctx, req: IncomingMessage, raw: string, token: string)
   }
 }
 
+const BULK_REQUEST = 'urn:ietf:params:scim:api:messages:2.0:BulkRequest';
+const BULK_RESPONSE = 'urn:ietf:params:scim:api:messages:2.0:BulkResponse';
+
+/**
+ * RFC 7644 §3.7: the operations in order, each through the same route as a single request;
+ * `bulkId:X` in a path or a data value stands for the id the POST with bulkId X created; stops
+ * once `failOnErrors` operations have failed.
+ */
+async function bulk(ctx: Ctx, request: unknown): Promise<Reply> {
+  const b = request as { schemas?: unknown; Operations?: unknown; failOnErrors?: unknown };
+  if (!b || typeof b !== 'object' || !Array.isArray(b.schemas) || !b.schemas.includes(BULK_REQUEST)) throw badRequest('invalidSyntax', `a bulk request must list ${BULK_REQUEST} in "schemas"`);
+  if (!Array.isArray(b.Operations)) throw badRequest('invalidSyntax', 'a bulk request needs an "Operations" list');
+  if (b.Operations.length > MAX_BULK_OPERATIONS) throw new ScimError(413, undefined, `a bulk request may carry at most ${MAX_BULK_OPERATIONS} operations (it has ${b.Operations.length})`);
+  const failOnErrors = Number.isInteger(b.failOnErrors) && (b.failOnErrors as number) > 0 ? (b.failOnErrors as number) : Infinity;
+  const created = new Map<string, string>();
+  const substitute = (value: unknown): unknown => {
+    if (typeof value === 'string' && value.startsWith('bulkId:')) {
+      const found = created.get(value.slice('bulkId:'.length));
+      if (found === undefined) throw new ScimError(409, 'invalidValue', `${value} refers to no operation of this request that created a resource`);
+      return found;
+    }
+    if (Array.isArray(value)) return value.map(substitute);
+    if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v)]));
+    return value;
+  };
+  const results: Record<string, unknown>[] = [];
+  let errors = 0;
+  for (const raw of b.Operations as Record<string, unknown>[]) {
+    if (errors >= failOnErrors) break;
+    const method = typeof raw?.method === 'string' ? raw.method.toUpperCase() : '';
+    const bulkId = typeof raw?.bulkId === 'string' ? raw.bulkId : undefined;
+    const entry: Record<string, unknown> = { method, ...(bulkId !== undefined ? { bulkId } : {}) };
+    try {
+      if (!['POST', 'PUT', 'PATCH', 'DELETE'].includes(method)) throw badRequest('invalidSyntax', `a bulk operation's method must be POST, PUT, PATCH or DELETE (got ${JSON.stringify(raw?.method)})`);
+      if (method === 'POST' && bulkId === undefined) throw badRequest('invalidSyntax', 'a bulk POST needs a bulkId');
+      if (typeof raw.path !== 'string') throw badRequest('invalidSyntax', 'a bulk operation needs a "path"');
+      const path = raw.path.split('/').map((part) => String(substitute(part))).join('/');
+      const [, head, id, ...more] = path.split('/');
+      const model = head?.toLowerCase() === 'users' ? ctx.models.user : head?.toLowerCase() === 'groups' ? ctx.models.group : undefined;
+      if (!model || more.length > 0 || (method === 'POST') !== (id === undefined)) throw badRequest('invalidPath', `"${raw.path}" is not a path a bulk ${method} can address`);
+      const data = substitute(raw.data);
+      const headers = typeof raw.version === 'string' ? { 'if-match': raw.version } : {};
+      const reply = await resourceRoute(ctx, { method, headers }, model, id, new URL(`http://localhost${BASE}${path}`), () => data);
+      const body = reply.body as { id?: string; meta?: { location?: string; version?: string } } | undefined;
+      if (method === 'POST' && bulkId !== undefined && body?.id) created.set(bulkId, body.id);
+      Object.assign(entry, { ...(body?.meta?.location ? { location: body.meta.location } : id ? { location: `${ctx.baseUrl}${model.endpoint}/${id}` } : {}), ...(body?.meta?.version ? { version: body.meta.version } : {}), status: String(reply.status) });
+    } catch (error) {
+      if (!(error instanceof ScimError)) throw error;
+      errors++;
+      Object.assign(entry, { status: String(error.status), response: errorBody(error.status, error.scimType, error.message) });
+    }
+    results.push(entry);
+  }
+  return { status: 200, body: { schemas: [BULK_RESPONSE], Operations: results } };
+}
+
 function readBody(req: IncomingMessage): Promise<string | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -370,22 +459,43 @@ function send(res: ServerResponse, reply: Reply): void {
   res.end(reply.body === undefined ? undefined : JSON.stringify(reply.body));
 }
 
+/** Admits a request (undefined) or says how many whole seconds to wait before the next. */
+function tokenBucket(perSecond: number): () => number | undefined {
+  let tokens = perSecond;
+  let last = performance.now();
+  return () => {
+    const now = performance.now();
+    tokens = Math.min(perSecond, tokens + ((now - last) / 1000) * perSecond);
+    last = now;
+    if (tokens >= 1) {
+      tokens -= 1;
+      return undefined;
+    }
+    return Math.max(1, Math.ceil((1 - tokens) / perSecond));
+  };
+}
+
 export async function startIndependentServer(options: IndependentServerOptions = {}): Promise<IndependentServer> {
   const token = options.token ?? randomBytes(16).toString('hex');
   const rule = options.businessRule === 'email-unless-username-is-email' ? EMAIL_UNLESS_USERNAME_IS_EMAIL : options.businessRule;
   const ctx: Ctx = {
-    models: buildModels({ omitUserAttributes: options.omitUserAttributes ?? [], enterprise: options.enterprise ?? true, valueRequired: options.valueRequired ?? false, require: options.require ?? [] }),
-    store: new Store(rule),
+    models: buildModels({ omitUserAttributes: [...(options.omitUserAttributes ?? []), ...(options.interop || options.ipsie ? FREE_FORM_TYPES : []), ...(options.ipsie ? ['password'] : [])], enterprise: options.enterprise ?? true, valueRequired: options.valueRequired ?? false, require: options.require ?? [] }),
+    store: new Store(rule, { uniqueGroupNames: options.ipsie ?? false }),
     operators: options.filterOperators ?? ALL_OPERATORS,
     rejectUnknown: (options.unknownAttributes ?? 'reject') === 'reject',
     etag: options.etag ?? true,
     sort: options.sort ?? true,
-    cursors: options.cursors ?? false,
+    cursors: options.cursors ?? options.ipsie ?? false,
+    interop: options.interop ?? options.ipsie ?? false,
+    bulk: options.ipsie ?? false,
     baseUrl: '',
   };
+  const admit = options.rateLimit ? tokenBucket(options.rateLimit) : undefined;
   const server = createServer((req, res) => {
     void (async () => {
       try {
+        const wait = admit?.();
+        if (wait !== undefined) return send(res, { status: 429, body: errorBody(429, undefined, `too many requests: at most ${options.rateLimit} per second`), headers: { 'Retry-After': String(wait) } });
         const raw = await readBody(req);
         if (raw === undefined) return send(res, { status: 413, body: errorBody(413, undefined, `the request body exceeds ${MAX_BODY} bytes`) });
         send(res, await route(ctx, req, raw, token));

@@ -32,7 +32,34 @@ function eqPairs(node: unknown): Resource | undefined {
   return undefined;
 }
 
-function resolve(model: ResourceModel, draft: Resource, path: string): Target {
+/** How a PATCH is read: attributes the schema does not define, and the interoperability profile's subset. */
+export interface PatchOptions {
+  rejectUnknown: boolean;
+  /**
+   * draft-zollner-scim-interop-profile §6.5: every operation names a path (400 invalidSyntax
+   * otherwise), a path to an undefined attribute is invalidSyntax (§5.3), and a replace of a
+   * singular complex attribute replaces it whole while an add merges into it.
+   */
+  interop?: boolean;
+}
+
+function resolve(model: ResourceModel, draft: Resource, path: string, o: PatchOptions = { rejectUnknown: true }): Target {
+  try {
+    return resolvePath(model, draft, path);
+  } catch (error) {
+    if (o.interop && error instanceof UndefinedAttribute) throw badRequest('invalidSyntax', `${error.message} (not defined in /Schemas)`);
+    throw error;
+  }
+}
+
+/** A path naming an attribute or sub-attribute the schema does not define (400 invalidPath under RFC 7644). */
+class UndefinedAttribute extends ScimError {
+  constructor(detail: string) {
+    super(400, 'invalidPath', detail);
+  }
+}
+
+function resolvePath(model: ResourceModel, draft: Resource, path: string): Target {
   const urn = splitUrn(model, path.trim());
   const m = PATH.exec(urn ? urn.rest : path.trim());
   if (!m) throw badRequest('invalidPath', `"${path}" is not an attribute path`);
@@ -54,11 +81,11 @@ function resolve(model: ResourceModel, draft: Resource, path: string): Target {
   if (!def) {
     if (!urn && ['id', 'meta', 'schemas'].includes(name.toLowerCase())) throw new ScimError(400, 'mutability', `${name} is read-only`);
     if (!urn && name.toLowerCase() === 'externalid') def = { name: 'externalId', type: 'string', multiValued: false, required: false, caseExact: true, mutability: 'readWrite', returned: 'default', uniqueness: 'none' };
-    else throw badRequest('invalidPath', `"${path}": this server's schema has no attribute ${name}`);
+    else throw new UndefinedAttribute(`"${path}": this server's schema has no attribute ${name}`);
   }
   if (def.mutability === 'readOnly') throw new ScimError(400, 'mutability', `${def.name} is read-only`);
   const subDef = sub === undefined ? undefined : findAttr(def.subAttributes, sub);
-  if (sub !== undefined && !subDef) throw badRequest('invalidPath', `"${path}": ${def.name} has no sub-attribute ${sub}`);
+  if (sub !== undefined && !subDef) throw new UndefinedAttribute(`"${path}": ${def.name} has no sub-attribute ${sub}`);
   let filter: Target['filter'];
   let seed: Resource | undefined;
   if (filterText !== undefined) {
@@ -116,7 +143,7 @@ function setWhole(holder: Resource, def: Attr, value: unknown, merge: boolean): 
   holder[def.name] = value;
 }
 
-function apply(op: 'add' | 'replace', target: Target, value: unknown): void {
+function apply(op: 'add' | 'replace', target: Target, value: unknown, replaceWhole = false): void {
   const { def, sub, filter } = target;
   if (filter) {
     const holder = target.holder();
@@ -166,7 +193,7 @@ function apply(op: 'add' | 'replace', target: Target, value: unknown): void {
     }
     return;
   }
-  setWhole(holder, def, value, true);
+  setWhole(holder, def, value, !(replaceWhole && op === 'replace'));
 }
 
 function remove(target: Target, value: unknown): void {
@@ -194,7 +221,9 @@ function remove(target: Target, value: unknown): void {
 }
 
 /** Applies a PatchOp body to a copy of `current`; returns the draft, to be validated by the caller. */
-export function applyPatch(model: ResourceModel, current: Resource, id: string, body: unknown, rejectUnknown: boolean): Resource {
+export function applyPatch(model: ResourceModel, current: Resource, id: string, body: unknown, o: PatchOptions): Resource {
+  const { rejectUnknown } = o;
+  const interop = o.interop === true;
   if (!isObject(body)) throw badRequest('invalidSyntax', 'a PATCH body must be a JSON object');
   if (!Array.isArray(body.schemas) || !body.schemas.includes('urn:ietf:params:scim:api:messages:2.0:PatchOp')) throw badRequest('invalidSyntax', 'a PATCH body must list urn:ietf:params:scim:api:messages:2.0:PatchOp in "schemas"');
   const ops = body.Operations ?? body.operations;
@@ -206,14 +235,15 @@ export function applyPatch(model: ResourceModel, current: Resource, id: string, 
     if (op !== 'add' && op !== 'replace' && op !== 'remove') throw badRequest('invalidSyntax', `unknown PATCH op "${raw.op}"`);
     const path = raw.path;
     if (path !== undefined && (typeof path !== 'string' || path.trim() === '')) throw badRequest('invalidPath', '"path" must be an attribute path');
+    if (interop && path === undefined) throw badRequest('invalidSyntax', `the ${op} operation has no "path"; every operation must name one (SCIM interoperability profile §6.5.1.1)`);
     if (op === 'remove') {
       if (path === undefined) throw badRequest('noTarget', 'a remove operation needs a path');
-      remove(resolve(model, draft, path), raw.value);
+      remove(resolve(model, draft, path, o), raw.value);
       continue;
     }
     if (!('value' in raw)) throw badRequest('invalidValue', `the ${op} operation has no value`);
     if (path !== undefined) {
-      apply(op, resolve(model, draft, path), raw.value);
+      apply(op, resolve(model, draft, path, o), raw.value, interop);
       continue;
     }
     if (!isObject(raw.value)) throw badRequest('invalidValue', `a ${op} without a path needs an object value`);

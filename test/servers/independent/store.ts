@@ -29,7 +29,11 @@ export class Store {
   readonly groups = new Map<string, Stored>();
   private clock = 0;
 
-  constructor(private readonly rule: BusinessRule | undefined) {}
+  constructor(
+    private readonly rule: BusinessRule | undefined,
+    /** Group displayNames are unique, case-insensitively (IPSIE AL2 asks for it; RFC 7643 does not). */
+    private readonly options: { uniqueGroupNames?: boolean } = {},
+  ) {}
 
   private now(): string {
     // Strictly increasing, so lastModified moves on every write even within one millisecond.
@@ -54,6 +58,12 @@ export class Store {
         if (u.id !== selfId && String(u.data.userName).toLowerCase() === name) throw new ScimError(409, 'uniqueness', `userName "${String(data.userName)}" is already taken`);
       }
     } else {
+      if (this.options.uniqueGroupNames) {
+        const name = String(data.displayName).toLowerCase();
+        for (const g of this.groups.values()) {
+          if (g.id !== selfId && String(g.data.displayName).toLowerCase() === name) throw new ScimError(409, 'uniqueness', `a group named "${String(data.displayName)}" already exists`);
+        }
+      }
       for (const m of Array.isArray(data.members) ? data.members : []) {
         const value = (m as Resource).value;
         if (typeof value !== 'string' || (!this.users.has(value) && !this.groups.has(value))) throw badRequest('invalidValue', `member ${JSON.stringify(value)} is not a User or Group of this server`);

@@ -9,8 +9,13 @@ import { COMMON, findAttr, URNS, type Attr, type ResourceModel } from './schema.
 export type Resource = Record<string, unknown>;
 
 export interface NormalizeOptions {
-  /** Refuse (400 invalidValue) attributes the schema does not define, instead of dropping them. */
+  /** Refuse (400) attributes the schema does not define, instead of dropping them. */
   rejectUnknown: boolean;
+  /**
+   * The interoperability profile (draft-zollner-scim-interop-profile §5.3): an attribute or a
+   * schema URI the server does not define is 400 invalidSyntax (RFC 7644 leaves it open).
+   */
+  interop?: boolean;
   /** PATCH values: Entra's "True"/"False" strings stand for booleans (ENTRA-1.5), a one-element list for a single complex value (ENTRA-1.8). */
   lenientBooleans?: boolean;
 }
@@ -18,6 +23,7 @@ export interface NormalizeOptions {
 const isObject = (v: unknown): v is Resource => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function unknown(path: string, o: NormalizeOptions): undefined {
+  if (o.interop) throw badRequest('invalidSyntax', `the attribute "${path}" is not defined in /Schemas`);
   if (o.rejectUnknown) throw badRequest('invalidValue', `the attribute "${path}" is not defined by this server's schema`);
   return undefined;
 }
@@ -111,11 +117,15 @@ export function normalize(model: ResourceModel, body: unknown, o: NormalizeOptio
   if (!Array.isArray(schemas) || schemas.some((s) => typeof s !== 'string')) throw badRequest('invalidSyntax', '"schemas" (a list of schema URIs) is required (RFC 7643 §3)');
   if (!schemas.some((s) => String(s).toLowerCase() === model.core.id.toLowerCase())) throw badRequest('invalidValue', `"schemas" must include ${model.core.id}`);
   const extIds = new Set(model.extensions.map((e) => e.id.toLowerCase()));
+  if (o.interop) {
+    const foreign = schemas.find((s) => String(s).toLowerCase() !== model.core.id.toLowerCase() && !extIds.has(String(s).toLowerCase()));
+    if (foreign !== undefined) throw badRequest('invalidSyntax', `the schema URI "${String(foreign)}" is not defined in /Schemas for ${model.kind}`);
+  }
   const commonWritable = COMMON.filter((a) => a.mutability !== 'readOnly');
   const out: Resource = {
     ...attributes([...commonWritable, ...model.core.attributes], body, '', o, (key) => {
       const k = key.toLowerCase();
-      return k === 'schemas' || k === 'id' || k === 'meta' || extIds.has(k) || (k.startsWith('urn:') && !o.rejectUnknown);
+      return k === 'schemas' || k === 'id' || k === 'meta' || extIds.has(k) || (k.startsWith('urn:') && !o.rejectUnknown && !o.interop);
     }),
   };
   for (const ext of model.extensions) {

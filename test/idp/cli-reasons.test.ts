@@ -1,0 +1,66 @@
+// `idp sync` keeps its promise of one line with the reason for every object that did not arrive:
+// past the cap on success lines, and with --quiet (where the summary gives them).
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, expect, it, vi } from 'vitest';
+import { startServer, type RunningServer } from '../../src/server/index.ts';
+import { runIdpCli } from './cli-in-process.ts';
+
+let server: RunningServer;
+let dir: string;
+beforeEach(async () => {
+  server = await startServer({ port: 0 });
+  dir = mkdtempSync(join(tmpdir(), 'scimproof-idp-reasons-'));
+});
+afterEach(async () => {
+  await server.close();
+  rmSync(dir, { recursive: true, force: true });
+  process.exitCode = undefined;
+  vi.restoreAllMocks();
+});
+
+/** 205 users who arrive, then one the scoping filter keeps out (last, after the cap on lines). */
+function directory(): string {
+  const users = Array.from({ length: 205 }, (_, i) => ({ id: `u${i}`, userPrincipalName: `user${i}@example.com`, givenName: 'U', surname: String(i), department: 'Staff' }));
+  users.push({ id: 'u-contractor', userPrincipalName: 'contractor@example.com', givenName: 'C', surname: 'Tor', department: 'Contractors' });
+  const doc = {
+    source: 'entra',
+    users,
+    app: { scope: 'all', provisionGroups: false, scopingFilters: [{ name: 'Employees only', clauses: [{ attribute: 'department', operator: 'NOT EQUALS', value: 'Contractors' }] }] },
+  };
+  const file = join(dir, 'big.json');
+  writeFileSync(file, JSON.stringify(doc));
+  return file;
+}
+
+const SKIP = '· skip user contractor@example.com: not provisioned: out of scope (Employees only: department NOT EQUALS "Contractors" is false)';
+
+it('a skipped user keeps its line after 200 success lines, and the summary says so truthfully', async () => {
+  const file = directory();
+  const run = await runIdpCli(['idp', 'sync', '--directory', file, '--url', server.url, '--token', server.token, '--state', join(dir, 's.json'), '--no-log']);
+  expect(run.code).toBe(0);
+  expect(run.out).toContain('… (more successes in the log)');
+  expect(run.out).toContain(SKIP);
+  expect(run.out).toContain('1 skipped (reasons above)');
+});
+
+it('--quiet: the summary gives the skip reasons instead of pointing "above" at nothing', async () => {
+  const file = directory();
+  const run = await runIdpCli(['idp', 'sync', '--directory', file, '--url', server.url, '--token', server.token, '--state', join(dir, 's.json'), '--no-log', '--quiet']);
+  expect(run.code).toBe(0);
+  expect(run.out).not.toContain('✓ create user');
+  const summary = run.out.slice(run.out.indexOf('cycle 1 ·'));
+  expect(summary).toContain(SKIP);
+  expect(summary).toContain('1 skipped (reasons above)');
+});
+
+it('--at: the summary gives the real duration, not the held clock\'s "0.00 s"', async () => {
+  const file = directory();
+  const state = join(dir, 's.json');
+  await runIdpCli(['idp', 'sync', '--directory', file, '--url', server.url, '--token', server.token, '--state', state, '--no-log', '--quiet']);
+  const later = await runIdpCli(['idp', 'sync', '--directory', file, '--url', server.url, '--token', server.token, '--state', state, '--no-log', '--quiet', '--fresh', '--at', '+6h']);
+  // 206 users matched and linked over HTTP cannot take 0 ms; the held clock said exactly 0.
+  expect(later.out).toMatch(/cycle 1 · entra → .* request\(s\) in \d+\.\d\d s/);
+  expect(later.out).not.toMatch(/request\(s\) in 0\.00 s/);
+});
