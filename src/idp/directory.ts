@@ -133,9 +133,19 @@ function checkReferences(raw: RawDirectory, file: string): Directory {
 
   const userIds = new Map<string, number>();
   const logins = new Map<string, number>();
+  // JSON.parse gives every value a string of its own; a directory repeats many (job titles,
+  // departments, a mail equal to the UPN, manager ids equal to user ids). Equal values share one
+  // string, which for a large directory is a good part of what it holds in memory.
+  const strings = new Map<string, string>();
   raw.users.forEach((user, i) => {
     for (const key of Object.keys(user)) {
       if (!isKnown(key)) fail(`/users/${i}/${key}`, unknownAttribute(key));
+      const value = user[key];
+      if (typeof value === 'string') {
+        const shared = strings.get(value);
+        if (shared === undefined) strings.set(value, value);
+        else user[key] = shared;
+      }
     }
     if (userIds.has(user.id)) fail(`/users/${i}/id`, `duplicate user id "${user.id}" (also /users/${userIds.get(user.id)})`);
     userIds.set(user.id, i);
