@@ -217,6 +217,10 @@ export const statePathOf = (flags: IdpFlags, t: Target): string => flags.state ?
 
 /** Opens the job for a command: directory, state (refused for another dialect or target), clock, log. */
 function openEngine(flags: IdpFlags, t: Target, directory: Directory, options: { cycles: boolean; intervalSeconds?: number; signal?: AbortSignal }): IdpEngine {
+  const family = t.dialect.startsWith('okta') ? 'okta' : 'entra';
+  // Entra provisions from an Entra directory and Okta from Okta's: the other kind runs, but its
+  // attribute names (login or userPrincipalName, managerId or manager) are not what the mappings read.
+  if (directory.source !== family) process.stderr.write(`scimproof: warning: ${directory.file} is ${directory.source === 'okta' ? 'an Okta' : 'an Entra'} directory ("source": "${directory.source}") but --dialect ${t.dialect} plays ${family === 'okta' ? 'Okta' : 'Entra ID'}, which provisions from ${family === 'okta' ? 'an Okta' : 'an Entra'} directory: mappings and manager references written for one may not apply to the other\n`);
   const statePath = statePathOf(flags, t);
   let lastCycle: string | undefined;
   try {
