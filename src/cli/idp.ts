@@ -217,6 +217,10 @@ export const statePathOf = (flags: IdpFlags, t: Target): string => flags.state ?
 
 /** Opens the job for a command: directory, state (refused for another dialect or target), clock, log. */
 function openEngine(flags: IdpFlags, t: Target, directory: Directory, options: { cycles: boolean; intervalSeconds?: number; signal?: AbortSignal }): IdpEngine {
+  const family = t.dialect.startsWith('okta') ? 'okta' : 'entra';
+  // Entra provisions from an Entra directory and Okta from Okta's: the other kind runs, but its
+  // attribute names (login or userPrincipalName, managerId or manager) are not what the mappings read.
+  if (directory.source !== family) process.stderr.write(`scimproof: warning: ${directory.file} is ${directory.source === 'okta' ? 'an Okta' : 'an Entra'} directory ("source": "${directory.source}") but --dialect ${t.dialect} plays ${family === 'okta' ? 'Okta' : 'Entra ID'}, which provisions from ${family === 'okta' ? 'an Okta' : 'an Entra'} directory: mappings and manager references written for one may not apply to the other\n`);
   const statePath = statePathOf(flags, t);
   let lastCycle: string | undefined;
   try {
@@ -412,6 +416,9 @@ async function importCommand(flags: IdpFlags & { confirm?: boolean }): Promise<n
   }
 }
 
+/** Objects that did not arrive listed by `idp log --cycle N` (the rest are in the HTML pages). */
+const NOT_ARRIVED_SHOWN = 200;
+
 async function logCommand(flags: { user?: string; cycle?: string; verbose?: boolean; out?: string }): Promise<number> {
   const dir = flags.out ?? DEFAULT_OUT_DIR;
   const cycles = readCycleSummaries(dir);
@@ -422,6 +429,13 @@ async function logCommand(flags: { user?: string; cycle?: string; verbose?: bool
     for (const s of cycles.filter((c) => cycle === undefined || c.cycle === cycle)) {
       const c = s.counts;
       out.write(`${s.onDemand ? `on demand ${s.onDemand.user}: ${s.onDemand.outcome}` : `cycle ${s.cycle}: ${s.status}`} · ${s.startedAt} · ${s.requests} request(s) · created ${c.created} · updated ${c.updated} · disabled ${c.disabled} · deleted ${c.deleted} · skipped ${c.skipped} · escrowed ${c.escrowed} · failed ${c.failed}${s.stopReason ? ` · ${s.stopReason}` : ''}\n`);
+    }
+    // One cycle asked for: every object of it that did not arrive, with its reason (the counts alone
+    // do not say which user was skipped, or why).
+    if (cycle !== undefined) {
+      const notArrived = (await collectLog(dir, { cycle, cyclesOnly: true })).filter((e) => e.outcome !== 'success');
+      for (const e of notArrived.slice(0, NOT_ARRIVED_SHOWN)) out.write(`${objectLine(e)}\n`);
+      if (notArrived.length > NOT_ARRIVED_SHOWN) out.write(`  … and ${notArrived.length - NOT_ARRIVED_SHOWN} more; \`idp log --user <name>\` gives one object's history\n`);
     }
     out.write(`pages: ${dir}/index.html\n`);
     return 0;

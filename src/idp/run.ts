@@ -86,7 +86,12 @@ export async function testConnection(options: TargetOptions & { dialect: Dialect
   try {
     const requests =
       family === 'entra'
-        ? [buildDialectRequest(options.dialect, 'testConnection', { value: randomUUID(), attribute: options.directory ? matchingAttribute(options.directory) : 'userName' })]
+        ? [
+            buildDialectRequest(options.dialect, 'testConnection', { value: randomUUID(), attribute: options.directory ? matchingAttribute(options.directory) : 'userName' }),
+            // Entra fetches "a random user and group" (Learn, ENTRA-1.2): with group provisioning on,
+            // the same probe for a group. Its exact form is not captured anywhere (dialects/entra.ts).
+            ...(options.directory?.app.provisionGroups ? [buildDialectRequest(options.dialect, 'testConnectionGroups', { value: randomUUID() })] : []),
+          ]
         : [buildDialectRequest(options.dialect, 'testConnector', {})];
     for (const request of requests) {
       const x = await client.send({ method: request.method, path: request.path, ...(request.headers ? { headers: request.headers } : {}) });
@@ -96,10 +101,10 @@ export async function testConnection(options: TargetOptions & { dialect: Dialect
       if (status !== 200) return { ok: false, message: `${request.method} ${request.path} answered ${status} (${errorOf(x).message}); the IdP expects 200 with a ListResponse`, exchanges: [...client.exchanges] };
       if (!body || !Array.isArray(body.Resources) && body.totalResults !== 0) return { ok: false, message: `${request.method} ${request.path} did not answer with a ListResponse`, exchanges: [...client.exchanges] };
       if (family === 'entra' && (body.totalResults !== 0 || (Array.isArray(body.Resources) && body.Resources.length > 0))) {
-        return { ok: false, message: 'a query for a random GUID matched a user; Entra expects an empty ListResponse (totalResults 0)', exchanges: [...client.exchanges] };
+        return { ok: false, message: `a query for a random GUID (${request.path.split('?')[0]}) matched something; Entra expects an empty ListResponse (totalResults 0)`, exchanges: [...client.exchanges] };
       }
     }
-    return { ok: true, message: family === 'entra' ? 'Test Connection succeeded: the random-GUID query answered 200 with an empty ListResponse' : 'Test Connector Configuration succeeded: GET /Users?startIndex=1&count=2 answered 200 with a ListResponse', exchanges: [...client.exchanges] };
+    return { ok: true, message: family === 'entra' ? `Test Connection succeeded: the random-GUID ${requests.length > 1 ? 'queries (a user, a group) answered' : 'query answered'} 200 with an empty ListResponse` : 'Test Connector Configuration succeeded: GET /Users?startIndex=1&count=2 answered 200 with a ListResponse', exchanges: [...client.exchanges] };
   } finally {
     await client.close();
   }

@@ -64,3 +64,26 @@ it('--at: the summary gives the real duration, not the held clock\'s "0.00 s"', 
   expect(later.out).toMatch(/cycle 1 · entra → .* request\(s\) in \d+\.\d\d s/);
   expect(later.out).not.toMatch(/request\(s\) in 0\.00 s/);
 });
+
+it('idp log --cycle N lists the objects of that cycle that did not arrive, each with its reason', async () => {
+  const file = directory();
+  const log = join(dir, 'log');
+  await runIdpCli(['idp', 'sync', '--directory', file, '--url', server.url, '--token', server.token, '--state', join(dir, 's.json'), '--out', log, '--no-html', '--quiet']);
+  const one = await runIdpCli(['idp', 'log', '--out', log, '--cycle', '1']);
+  expect(one.code).toBe(0);
+  expect(one.out).toContain('cycle 1: ');
+  expect(one.out).toContain(SKIP);
+  expect(one.out).not.toContain('✓ create user');
+});
+
+it('a directory of the other IdP gets one warning line saying what may not apply', async () => {
+  let err = '';
+  const file = join(dir, 'okta.json');
+  writeFileSync(file, JSON.stringify({ source: 'okta', users: [{ id: 'o1', login: 'ada@example.com', firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com' }] }));
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    err += String(chunk);
+    return true;
+  });
+  await runIdpCli(['idp', 'sync', '--directory', file, '--url', server.url, '--token', server.token, '--state', join(dir, 's.json'), '--no-log', '--quiet', '--dialect', 'entra']);
+  expect(err).toContain('is an Okta directory ("source": "okta") but --dialect entra plays Entra ID');
+});

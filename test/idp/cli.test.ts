@@ -73,6 +73,19 @@ describe('scimproof idp', () => {
     expect(bad.code).toBe(2);
   });
 
+  it('test-connection with a directory that provisions groups also queries a group that cannot exist, as Entra fetches "a random user and group"', async () => {
+    const file = join(dir, 'contoso.json');
+    writeFileSync(file, JSON.stringify(fixture(ENTRA_FIXTURE)));
+    const withGroups = await cli(['idp', 'test-connection', '--directory', file, '--url', server.url, '--token', server.token]);
+    expect(withGroups.code).toBe(0);
+    expect(withGroups.out).toMatch(/GET .*\/Groups\?excludedAttributes=members&filter=displayName\+eq\+%22[0-9a-f-]{36}%22 → 200/);
+    const usersOnly = join(dir, 'users-only.json');
+    const doc = fixture(ENTRA_FIXTURE) as { app?: Record<string, unknown> };
+    writeFileSync(usersOnly, JSON.stringify({ ...doc, app: { ...(doc.app ?? {}), provisionGroups: false } }));
+    const without = await cli(['idp', 'test-connection', '--directory', usersOnly, '--url', server.url, '--token', server.token]);
+    expect(without.out).not.toContain('/Groups?');
+  });
+
   it('provision --user: one user on demand', async () => {
     const file = join(dir, 'contoso.json');
     writeFileSync(file, JSON.stringify(fixture(ENTRA_FIXTURE)));

@@ -20,7 +20,7 @@ export function changeText(c: AttributeChange): string {
 }
 
 /** One line per object as it happens (the development loop shows changes arriving, and why others do not). */
-export function objectLine(r: ObjectResult): string {
+export function objectLine(r: Omit<ObjectResult, 'exchangeIds'>): string {
   const what = r.objectType === 'job' ? r.action : `${r.action} ${r.objectType === 'manager' ? 'manager of' : r.objectType} ${r.display}`;
   let tail = '';
   if (r.outcome === 'failed' || r.outcome === 'stopped') {
