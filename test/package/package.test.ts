@@ -3,7 +3,7 @@
 // file and a vitest file using `scimproof/vitest`, all with plain Node and no TypeScript loader.
 // One pack and one install for the whole file: it is the slowest test of the suite.
 import { execFile, spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,7 +22,7 @@ interface Packed {
   integrity: string;
   size: number;
   unpackedSize: number;
-  files: { path: string }[];
+  files: { path: string; mode?: number }[];
 }
 
 /** The environment of a user's shell: no vitest worker variables, no loader in NODE_OPTIONS. */
@@ -84,6 +84,12 @@ describe('the packed package, installed into an empty project', () => {
     }
     const dependencies = Object.keys((JSON.parse(readFileSync(join(consumer, 'node_modules/scimproof/package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies);
     expect(dependencies).not.toContain('tsx');
+  });
+
+  it('the build leaves the bin executable, so `npx scimproof` in a clone runs it even when npx cached an earlier install and does not chmod again', () => {
+    // `npm pack` ran `prepare` (the build) in the repository above, as `npm ci` does in a clone.
+    expect(statSync(join(repo, 'dist/cli/bin.js')).mode & 0o111).toBe(0o111);
+    expect((packed.files.find((f) => f.path === 'dist/cli/bin.js')?.mode ?? 0) & 0o111).toBe(0o111);
   });
 
   it('`scimproof run` works with plain Node: the full default run, assets found in the package, the report in the project', async () => {
