@@ -20,7 +20,7 @@ import { StateError, StateStore } from '../idp/state.ts';
 import type { CycleBehaviour } from '../idp/sync-context.ts';
 import { DEFAULT_CONCURRENCY } from '../idp/sync.ts';
 import type { CycleResult, Directory, ObjectResult } from '../idp/types.ts';
-import type { DialectName } from '../dialects/index.ts';
+import { getDialect, type DialectName } from '../dialects/index.ts';
 import { RunError, UsageError } from './errors.ts';
 import { exitCodeForSignal, onInterrupt } from './interrupt.ts';
 import { addTargetOptions, readConfig, resolveTarget, type TargetFlags } from './options.ts';
@@ -217,10 +217,11 @@ export const statePathOf = (flags: IdpFlags, t: Target): string => flags.state ?
 
 /** Opens the job for a command: directory, state (refused for another dialect or target), clock, log. */
 function openEngine(flags: IdpFlags, t: Target, directory: Directory, options: { cycles: boolean; intervalSeconds?: number; signal?: AbortSignal }): IdpEngine {
-  const family = t.dialect.startsWith('okta') ? 'okta' : 'entra';
+  const family = getDialect(t.dialect)!.family;
   // Entra provisions from an Entra directory and Okta from Okta's: the other kind runs, but its
   // attribute names (login or userPrincipalName, managerId or manager) are not what the mappings read.
-  if (directory.source !== family) process.stderr.write(`scimproof: warning: ${directory.file} is ${directory.source === 'okta' ? 'an Okta' : 'an Entra'} directory ("source": "${directory.source}") but --dialect ${t.dialect} plays ${family === 'okta' ? 'Okta' : 'Entra ID'}, which provisions from ${family === 'okta' ? 'an Okta' : 'an Entra'} directory: mappings and manager references written for one may not apply to the other\n`);
+  const article = (f: string): string => (f === 'okta' ? 'an Okta' : 'an Entra');
+  if (directory.source !== family) process.stderr.write(`scimproof: warning: ${directory.file} is ${article(directory.source)} directory ("source": "${directory.source}") but --dialect ${t.dialect} plays ${family === 'okta' ? 'Okta' : 'Entra ID'}, which provisions from ${article(family)} directory: mappings and manager references written for one may not apply to the other\n`);
   const statePath = statePathOf(flags, t);
   let lastCycle: string | undefined;
   try {
