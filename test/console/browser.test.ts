@@ -190,8 +190,10 @@ describe.skipIf(!HAVE_CHROMIUM)('the IdP console in Chromium', { timeout: 120_00
     await page.getByRole('button', { name: 'Save attributes' }).click();
     await page.getByRole('status').filter({ hasText: 'alex.wilber@contoso.example: jobTitle = "Principal Engineer"' }).waitFor(WAIT);
     // The save just rewrote the directory file, and the page re-renders live when the console
-    // reloads it: on a busy machine that can replace the form between choosing and clicking, so
-    // the choice is made again until the page answers (setting the same manager twice is harmless).
+    // reloads it. A person's choice focuses the select, which holds that re-render back until blur;
+    // Playwright's selectOption does not focus, so on a busy machine the re-render can replace the
+    // form between choosing and clicking. The choice is made again until the page answers (setting
+    // the same manager twice is harmless).
     for (let attempt = 1; ; attempt++) {
       await page.getByRole('combobox', { name: 'Manager', exact: true }).selectOption('u-megan');
       await page.getByRole('button', { name: 'Change manager' }).click();
