@@ -91,11 +91,12 @@ describe('scimproof idp console: a running console', () => {
   it('prints where it is, serves the page and the API, and stops on SIGTERM (exit 143)', async () => {
     const file = directoryFile(JSON.stringify(fixture(ENTRA_FIXTURE), null, 2));
     const cli = startCli(['idp', 'console', '--directory', file, '--url', server.url, '--token', server.token, '--port', '0', '--state', join(dir, 'state.json'), '--out', join(dir, 'log'), '--no-write']);
-    // The URL is printed once the console listens.
+    // The URL is printed once the console listens; the banner is whole once it says how to stop
+    // (its lines are separate writes, which a pipe may deliver in separate chunks).
     const url = await new Promise<string>((resolve, reject) => {
       cli.child.stdout.on('data', () => {
         const m = /open {5}(http:\/\/127\.0\.0\.1:\d+)\n/.exec(cli.stdout);
-        if (m) resolve(m[1]!);
+        if (m && cli.stdout.includes('Press Ctrl-C to stop.\n')) resolve(m[1]!);
       });
       void cli.done.then((r) => reject(new Error(`the console exited with ${r.code}: ${r.stdout}${r.stderr}`)));
     });
