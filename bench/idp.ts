@@ -5,7 +5,8 @@
 //   1. an initial Entra cycle of 10,000 users (with managers) and 200 groups at the default
 //      concurrency, with the full log (JSONL + HTML chunks) written, as `idp sync` does;
 //   2. a bare undici loop sending the same requests (built by the same dialect builders) at the
-//      same concurrency, phase by phase — the yardstick for the IdP's own overhead;
+//      same concurrency, phase by phase — the yardstick for the IdP's own overhead; 1 and 2
+//      alternate for five rounds, and the goal is judged on the median of the rounds' ratios;
 //   3. 100,000 users with the log, for peak memory (set IDP_BENCH_BIG=0 to skip it);
 //   4. a paced cycle at --rate 25, to show the pacing holds.
 // Memory is the IdP process's kernel high-water mark (getrusage maxrss): the loaded directory,
@@ -82,6 +83,14 @@ async function measure(mode: WorkerJob['mode'], directoryFile: string, options: 
   }
 }
 
+/** Rounds of the 10k cycle on each side. */
+const ROUNDS = 5;
+
+/** The measurement whose `key` is the median. */
+function medianBy<T>(items: T[], key: (item: T) => number): T {
+  return [...items].sort((a, b) => key(a) - key(b))[Math.floor(items.length / 2)]!;
+}
+
 const perRequest = (seconds: number, requests: number): string => `${((seconds / requests) * 1e6).toFixed(0)} µs/request`;
 const serverCpu = (m: Measured): string => (m.serverCpuSeconds === undefined ? '' : `; server CPU ${m.serverCpuSeconds.toFixed(1)} s (${perRequest(m.serverCpuSeconds, m.requests)})`);
 const memory = (m: Measured): string => `peak rss ${m.peakRssMiB} MiB (at start ${m.startRssMiB} MiB: node + tsx loader; directory loaded ${m.loadedRssMiB} MiB)`;
@@ -99,14 +108,26 @@ export const idpBench: BenchModule = {
     };
     try {
       const tenK = file(10_000, 200);
-      const engine = await measure('engine', tenK, { concurrency: c, log: true });
-      const bare = await measure('bare', tenK, { concurrency: c, log: false });
+      // Alternating rounds (IdP, bare, IdP, …): this machine's speed drifts by a quarter from one
+      // minute to the next, and a lone pair can land on either side of the drift. Medians of each.
+      const engines: Measured[] = [];
+      const bares: Measured[] = [];
+      for (let round = 0; round < ROUNDS; round++) {
+        engines.push(await measure('engine', tenK, { concurrency: c, log: true }));
+        bares.push(await measure('bare', tenK, { concurrency: c, log: false }));
+      }
+      const engine = medianBy(engines, (m) => m.seconds);
+      const bare = medianBy(bares, (m) => m.seconds);
+      // Each round's two sides ran a few seconds apart, on the same machine speed: the goal is
+      // judged on the median of the rounds' ratios, not on a ratio of medians from different minutes.
+      const ratios = engines.map((e, i) => bares[i]!.seconds / e.seconds);
+      const ratio = medianBy(ratios, (r) => r);
       rows.push(
-        { metric: `initial cycle 10k users + 200 groups (managers, log on), concurrency ${c}`, value: `${engine.seconds.toFixed(1)} s, ${engine.requests} requests` },
+        { metric: `initial cycle 10k users + 200 groups (managers, log on), concurrency ${c} (median of ${ROUNDS})`, value: `${engine.seconds.toFixed(1)} s, ${engine.requests} requests` },
         { metric: '  users/s (target ≥ 1000)', value: (10_000 / engine.seconds).toFixed(0) },
         { metric: '  requests/s', value: (engine.requests / engine.seconds).toFixed(0) },
         { metric: `bare undici loop, same requests, concurrency ${c}`, value: `${bare.seconds.toFixed(1)} s, ${bare.requests} requests, ${(10_000 / bare.seconds).toFixed(0)} users/s` },
-        { metric: '  mock IdP speed vs bare loop (target ≥ 80%)', value: `${((bare.seconds / engine.seconds) * 100).toFixed(0)}% (bare ${(bare.requests / bare.seconds).toFixed(0)} req/s)` },
+        { metric: '  mock IdP speed vs bare loop (target ≥ 80%)', value: `${(ratio * 100).toFixed(0)}%, median of ${ROUNDS} alternating rounds (${ratios.map((r) => `${(r * 100).toFixed(0)}%`).join(', ')}); bare ${(bare.requests / bare.seconds).toFixed(0)} req/s` },
         { metric: '  IdP CPU time (its own process)', value: `${engine.cpuSeconds.toFixed(1)} s, ${perRequest(engine.cpuSeconds, engine.requests)}: one core could drive ${(engine.requests / engine.cpuSeconds).toFixed(0)} req/s, ${(10_000 / engine.cpuSeconds).toFixed(0)} users/s${serverCpu(engine)}` },
         { metric: '  bare loop CPU time (its own process)', value: `${bare.cpuSeconds.toFixed(1)} s, ${perRequest(bare.cpuSeconds, bare.requests)}; IdP/bare CPU ${(engine.cpuSeconds / bare.cpuSeconds).toFixed(2)}×${serverCpu(bare)}` },
         { metric: '  IdP process memory', value: memory(engine) },

@@ -2,6 +2,7 @@
 // bytes are read, whatever Content-Length says and however well a Content-Encoding compresses
 // (a gzip bomb stops at the limit like an endless body does); the rest is never read.
 import type { Transform } from 'node:stream';
+import type { HeaderValues } from './redact.ts';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 
 export interface BodyRead {
@@ -33,10 +34,14 @@ export interface ReadableBody extends AsyncIterable<unknown> {
   arrayBuffer?(): Promise<ArrayBuffer>;
 }
 
-export async function readBody(body: ReadableBody, headers: Record<string, string>, limit: number): Promise<BodyRead> {
-  const declared = Number(headers['content-length']);
+/** `headers`: as undici gives them (names in lower case; a repeated header is a list). */
+export async function readBody(body: ReadableBody, headers: HeaderValues, limit: number): Promise<BodyRead> {
+  const length = headers['content-length'];
+  // A repeated Content-Length is no length to trust: read as if there were none.
+  const declared = typeof length === 'string' && length.trim() !== '' ? Number(length) : Number.NaN;
   const declaredBytes = Number.isFinite(declared) && declared >= 0 ? declared : undefined;
-  const encoding = (headers['content-encoding'] ?? '').trim().toLowerCase();
+  const coding = headers['content-encoding'];
+  const encoding = (typeof coding === 'string' ? coding : (coding ?? []).join(', ')).trim().toLowerCase();
   const decoder = DECODERS[encoding];
   const base = declaredBytes !== undefined ? { declaredBytes } : {};
   if (!decoder) {

@@ -159,6 +159,20 @@ export function createClient(options: ClientOptions): ScimClient {
 
   const resolve = (path: string): string => (/^https?:\/\//i.test(path) ? path : `${baseUrl}${path.startsWith('/') ? '' : '/'}${path}`);
 
+  const defaultRecords: { generation: number; withBody?: Readonly<Record<string, string>>; withoutBody?: Readonly<Record<string, string>> } = { generation: -1 };
+  /** The recorded (redacted) form of the default headers, `headers` being them as sent. */
+  function recordedDefaults(headers: Record<string, string>, withBody: boolean): Readonly<Record<string, string>> {
+    if (defaultRecords.generation !== redactor.generation) {
+      defaultRecords.generation = redactor.generation;
+      delete defaultRecords.withBody;
+      delete defaultRecords.withoutBody;
+    }
+    const key = withBody ? 'withBody' : 'withoutBody';
+    // One frozen object shared by the exchanges that sent these headers: what is derived from it
+    // (its JSON in the IdP log, its curl arguments) is then derived once.
+    return (defaultRecords[key] ??= Object.freeze(redactor.headers(headers)));
+  }
+
   async function pace(): Promise<void> {
     if (!minGapMs) return;
     const now = Date.now();
@@ -266,7 +280,9 @@ export function createClient(options: ClientOptions): ScimClient {
     else if (req.json !== undefined) body = JSON.stringify(req.json);
     if (body !== undefined && headers['content-type'] === undefined) headers['content-type'] = SCIM_JSON;
 
-    const recordedHeaders = redactor.headers(headers);
+    // A request with the default headers and credentials (nearly all) records the same redacted
+    // headers as the last one did: redacted once per set of known secrets.
+    const recordedHeaders = !req.headers && auth === undefined ? recordedDefaults(headers, body !== undefined) : redactor.headers(headers);
     // Credentials a probe makes up (a wrong token) are no secret, and a reproduction needs them as sent.
     if (req.authIsMadeUp && credential && typeof req.auth === 'object' && headers.authorization === credential) recordedHeaders.authorization = redactor.text(credential);
     const redactedBody = body === undefined ? undefined : redactor.text(body);
@@ -430,12 +446,8 @@ async function perform(
   const either = stopping && abort ? eitherOf(stopping, abort) : (stopping ?? abort);
   const signal = either ? shared(either) : undefined;
   const res = await undiciRequest(url, { method: method as Dispatcher.HttpMethod, headers, body, dispatcher, ...(signal ? { signal } : {}), headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
-  // undici gives header names in lower case already.
-  const responseHeaders: Record<string, string> = {};
-  for (const k in res.headers) {
-    const v = res.headers[k];
-    if (v !== undefined) responseHeaders[k] = Array.isArray(v) ? v.join(', ') : v;
-  }
+  // undici gives header names in lower case already; the record gets one redacted copy, lists joined.
+  const responseHeaders = res.headers;
   const whole = setTimeout(() => res.body.destroy(Object.assign(new Error(`the response body did not arrive within ${timeoutMs + 1_000} ms`), { name: 'TimeoutError' })), timeoutMs + 1_000);
   let read: Awaited<ReturnType<typeof readBody>>;
   try {

@@ -19,7 +19,28 @@ export function toCurl(request: RecordedRequest, body: string | undefined = requ
   const parts = ['curl', '-sS', '-i'];
   if (request.method !== 'GET') parts.push('-X', request.method);
   parts.push(shellQuote(request.url));
-  for (const [name, value] of Object.entries(request.headers)) {
+  const headers = headerArguments(request.headers);
+  if (headers !== '') parts.push(headers);
+  if (body === undefined || body === '') return parts.join(' ');
+  if (body.length <= maxChars) return [...parts, '--data-raw', shellQuote(body)].join(' ');
+  // Too long to spell out (and longer than one shell argument may be): generated and piped in.
+  const generated = generator(body);
+  if (generated.length <= maxChars) return `{ ${generated}; } | ${[...parts, '--data-binary', '@-'].join(' ')}`;
+  // Neither fits: the line says so rather than sending a different body.
+  return `${[...parts, '--data-raw', shellQuote(body.slice(0, maxChars))].join(' ')} # body cut: ${body.length} characters were sent, the first ${maxChars} are shown`;
+}
+
+// Most exchanges of a run share one recorded header object (the client's defaults, frozen): their
+// arguments are worked out once.
+const argumentsOf = new WeakMap<Readonly<Record<string, string>>, string>();
+
+/** The curl arguments that send `headers` (no leading or trailing space; empty when none). */
+function headerArguments(headers: Readonly<Record<string, string>>): string {
+  const known = argumentsOf.get(headers);
+  if (known !== undefined) return known;
+  const parts: string[] = [];
+  for (const name in headers) {
+    const value = headers[name]!;
     if (name === 'content-length' || name === 'host' || name === 'connection') continue;
     if (name === 'authorization') {
       // Only the run's own (redacted) credentials become variables; a made-up wrong token is sent as is.
@@ -34,13 +55,9 @@ export function toCurl(request: RecordedRequest, body: string | undefined = requ
     }
     parts.push('-H', shellQuote(`${name}: ${value}`));
   }
-  if (body === undefined || body === '') return parts.join(' ');
-  if (body.length <= maxChars) return [...parts, '--data-raw', shellQuote(body)].join(' ');
-  // Too long to spell out (and longer than one shell argument may be): generated and piped in.
-  const generated = generator(body);
-  if (generated.length <= maxChars) return `{ ${generated}; } | ${[...parts, '--data-binary', '@-'].join(' ')}`;
-  // Neither fits: the line says so rather than sending a different body.
-  return `${[...parts, '--data-raw', shellQuote(body.slice(0, maxChars))].join(' ')} # body cut: ${body.length} characters were sent, the first ${maxChars} are shown`;
+  const text = parts.join(' ');
+  if (Object.isFrozen(headers)) argumentsOf.set(headers, text);
+  return text;
 }
 
 /** A shell pipeline that prints `body`, with long runs of one character made by `head | tr`. */

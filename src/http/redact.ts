@@ -10,11 +10,17 @@ const URL_USERINFO = /(\b[a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"'<>]+@/gi;
 // Query parameters that carry credentials by name (`?access_token=…`, `&api_key=…`).
 const QUERY_SECRET = /([?&](?:access_token|id_token|refresh_token|token|auth|api[_-]?key|apikey|key|secret|client_secret|password|passwd|pwd|sig|signature|code)=)[^&#\s"'<>]*/gi;
 
+/** Header values as undici hands them over: a header sent more than once is a list. */
+export type HeaderValues = Readonly<Record<string, string | readonly string[] | undefined>>;
+
 export interface Redactor {
-  headers(headers: Record<string, string>): Record<string, string>;
+  /** A redacted copy, names in lower case, repeated headers joined with ", ". */
+  headers(headers: HeaderValues): Record<string, string>;
   text(text: string): string;
   /** A secret learnt during the run (an access token just issued). */
   add(secret: string): void;
+  /** Counts the secrets learnt: a redacted copy kept from an earlier count may miss a newer secret. */
+  readonly generation: number;
 }
 
 // Fields that are secrets wherever they appear: a password in a SCIM body (RFC 7643 §4.1.1,
@@ -58,7 +64,9 @@ export function createRedactor(secrets: readonly string[]): Redactor {
   // Header values repeat on every exchange (Accept, Content-Type, Connection …): each is redacted
   // once, until a new secret is learnt.
   const headerValues = new Map<string, string>();
+  let generation = 0;
   const add = (more: readonly string[]): void => {
+    generation++;
     const forms = more.filter((s) => s.length >= 4).flatMap((s) => [s, encodeURIComponent(s), encodeURIComponent(s).replace(/%20/g, '+')]);
     values = [...new Set([...values, ...forms])].sort((a, b) => b.length - a.length);
     headerValues.clear();
@@ -73,9 +81,16 @@ export function createRedactor(secrets: readonly string[]): Redactor {
   return {
     text,
     add: (secret) => add([secret]),
+    get generation() {
+      return generation;
+    },
     headers(headers) {
       const out: Record<string, string> = {};
-      for (const [name, value] of Object.entries(headers)) {
+      // (for…in: no array of entries per call, for the two header sets of every exchange.)
+      for (const name in headers) {
+        const raw = headers[name];
+        if (raw === undefined) continue;
+        const value = typeof raw === 'string' ? raw : raw.join(', ');
         const lower = name.toLowerCase();
         if (SECRET_HEADERS.has(lower)) {
           const scheme = /^(Bearer|Basic)\s/i.exec(value)?.[1];

@@ -15,7 +15,7 @@ import { createClient, type Auth, type ScimClient } from '../http/client.ts';
 import type { Exchange } from '../record/types.ts';
 import { SimulatedClock, systemClock, type Clock } from './clock.ts';
 import { importFromApp } from './import.ts';
-import { objectLine, type CycleSummary } from './log/entries.ts';
+import { objectLineParts, type CycleSummary } from './log/entries.ts';
 import { collectLog, queryLog, readCycleSummaries, type LogQuery } from './log/reader.ts';
 import { ProvisioningLog } from './log/writer.ts';
 import { provisionOnDemand, type OnDemandResult } from './on-demand.ts';
@@ -209,7 +209,7 @@ export class IdpEngine extends EventEmitter<EngineEvents> {
   }
 
   private object(cycle: number, r: ObjectResult, exchanges: readonly Exchange[], onDemand = false): void {
-    if (this.log) this.log.object({ type: 'object', cycle, ...(onDemand ? { onDemand } : {}), ...r }, objectLine(cycle, r, exchanges, onDemand));
+    if (this.log) this.log.object(r, objectLineParts(cycle, r, exchanges, onDemand));
     this.emit('object', r, exchanges);
   }
 

@@ -171,7 +171,7 @@ describe('the engine (what a live console drives)', () => {
     const request = { id: 'x1', method: 'POST', url: `${server.url}/Users`, headers: {}, body: { userName: 'u@x', name: { givenName: 'G', familyName: 'F' } }, status: 201, response: { id: 'a'.repeat(36), userName: 'u@x', meta: { resourceType: 'User' } }, startedAt: '2026-01-01T00:00:00Z', ms: 1, curl: 'curl …' };
     for (let i = 0; i < 2000; i++) {
       const entry: ObjectEntry = { type: 'object', cycle: 1, objectType: 'user', id: `u${i}`, display: `user${i}@big.example`, action: 'create', outcome: i % 500 === 7 ? 'failed' : 'success', reason: 'assigned and in scope', requests: [request, request] };
-      log.object(entry, JSON.stringify(entry));
+      log.object(entry, [JSON.stringify(entry)]);
     }
     const counts = { created: 1996, linked: 0, updated: 0, disabled: 0, enabled: 0, deleted: 0, managers: 0, groups: 0, failed: 4, skipped: 0, escrowed: 0, unchanged: 0 };
     const summary = await log.endCycle({ cycle: 1, dialect: 'entra', directory: 'big.json', target: server.url, startedAt: '2026-01-01T00:00:00Z', finishedAt: '2026-01-01T00:00:09Z', status: 'failed', counts, requests: 4000 });

@@ -18,6 +18,10 @@ export class BatchFile {
   private fd: number | undefined;
   private readonly buffer = Buffer.allocUnsafe(BATCH_BYTES);
   private used = 0;
+  /** Counts drains, so writeParts() can tell whether its bytes are all still in the buffer. */
+  private drains = 0;
+  /** Where the last writeParts() began in the buffer; -1 when part of it has left the buffer. */
+  private partsStart = -1;
   private timer: NodeJS.Timeout | undefined;
   /** The first write that failed; reported by `close()` (or `flush()`), not in the middle of a cycle. */
   private failure: Error | undefined;
@@ -39,6 +43,21 @@ export class BatchFile {
     return n;
   }
 
+  /** Appends the pieces of one text as UTF-8 (no joined copy is made); returns the bytes they take. */
+  writeParts(parts: readonly string[]): number {
+    const drains = this.drains;
+    const start = this.used;
+    let n = 0;
+    for (const part of parts) n += this.write(part);
+    this.partsStart = this.drains === drains ? start : -1;
+    return n;
+  }
+
+  /** The bytes of the last writeParts(), while all of them are still in the buffer (until the next write). */
+  lastParts(): Uint8Array | undefined {
+    return this.partsStart >= 0 ? this.buffer.subarray(this.partsStart, this.used) : undefined;
+  }
+
   /** Appends bytes as they are (a line another BatchFile has just encoded). */
   writeBytes(bytes: Uint8Array): void {
     if (bytes.length > BATCH_BYTES - this.used) {
@@ -51,11 +70,6 @@ export class BatchFile {
     this.buffer.set(bytes, this.used);
     this.used += bytes.length;
     this.soon();
-  }
-
-  /** The last `n` bytes written into the buffer (valid until the next write). */
-  tail(n: number): Uint8Array | undefined {
-    return n <= this.used ? this.buffer.subarray(this.used - n, this.used) : undefined;
   }
 
   /** Writes what is buffered; throws the first write error, if any. */
@@ -75,6 +89,7 @@ export class BatchFile {
 
   /** Writes what is buffered; a failure is kept for `flush()` and `close()`. */
   private drain(): void {
+    this.drains++;
     clearTimeout(this.timer);
     this.timer = undefined;
     if (this.used === 0) return;
@@ -84,6 +99,7 @@ export class BatchFile {
   }
 
   private writeThrough(bytes: Uint8Array): number {
+    this.drains++;
     this.writeAll(bytes);
     return bytes.length;
   }

@@ -101,20 +101,35 @@ function bodyJson(text: string | undefined, isJson: boolean): string | undefined
   return JSON.stringify(parsed(text));
 }
 
-/** One exchange as a JSON fragment, the same shape as logExchange(), built without re-parsing the bodies. */
-function exchangeJson(x: Exchange): string {
-  const parts = [`"id":${JSON.stringify(x.id)}`, `"method":${JSON.stringify(x.request.method)}`, `"url":${JSON.stringify(x.request.url)}`, `"headers":${JSON.stringify(x.request.headers)}`];
+/**
+ * One exchange as JSON pieces (the same shape as logExchange()), appended to `parts`: built
+ * without re-parsing the bodies, and without joining them, since the log copies each piece into
+ * its file buffer (a joined line is one more copy of every body, made only to be copied again).
+ */
+function exchangeParts(x: Exchange, parts: string[]): void {
+  parts.push(`{"id":${JSON.stringify(x.id)},"method":${JSON.stringify(x.request.method)},"url":${JSON.stringify(x.request.url)},"headers":`, headersJson(x.request.headers));
   // Request bodies are what the client serialised: JSON unless a raw body was sent.
   const requestBody = x.request.body === undefined ? undefined : bodyJson(x.request.body, x.request.headers['content-type']?.includes('json') === true && isJsonText(x.request.body));
-  if (requestBody !== undefined) parts.push(`"body":${requestBody}`);
+  if (requestBody !== undefined) parts.push(',"body":', requestBody);
   if (x.response) {
-    parts.push(`"status":${x.response.status}`);
+    parts.push(`,"status":${x.response.status}`);
     const response = bodyJson(x.response.body, x.response.json !== undefined);
-    if (response !== undefined) parts.push(`"response":${response}`);
+    if (response !== undefined) parts.push(',"response":', response);
   }
-  if (x.transportError) parts.push(`"transportError":${JSON.stringify(x.transportError)}`);
-  parts.push(`"startedAt":${JSON.stringify(x.startedAt)}`, `"ms":${x.ms}`, `"curl":${JSON.stringify(x.curl)}`);
-  return `{${parts.join(',')}}`;
+  if (x.transportError) parts.push(`,"transportError":${JSON.stringify(x.transportError)}`);
+  parts.push(`,"startedAt":${JSON.stringify(x.startedAt)},"ms":${x.ms},"curl":`, JSON.stringify(x.curl), '}');
+}
+
+// The client records most requests with one shared, frozen header object: its JSON is made once.
+const jsonOf = new WeakMap<Readonly<Record<string, string>>, string>();
+
+function headersJson(headers: Readonly<Record<string, string>>): string {
+  let json = jsonOf.get(headers);
+  if (json === undefined) {
+    json = JSON.stringify(headers);
+    if (Object.isFrozen(headers)) jsonOf.set(headers, json);
+  }
+  return json;
 }
 
 const isJsonText = (text: string): boolean => {
@@ -122,11 +137,25 @@ const isJsonText = (text: string): boolean => {
   return c === '{' || c === '[';
 };
 
-/** The JSONL line of an object entry (same as JSON.stringify(objectEntry(…)), cheaper). */
-export function objectLine(cycle: number, result: ObjectResult, exchanges: readonly Exchange[], onDemand = false): string {
+/**
+ * The JSONL line of an object entry as pieces whose concatenation is JSON.stringify(objectEntry(…)).
+ * A piece boundary never falls inside a JSON string, so a piece can be searched on its own.
+ */
+export function objectLineParts(cycle: number, result: ObjectResult, exchanges: readonly Exchange[], onDemand = false): string[] {
   const { exchangeIds: _ids, ...rest } = result;
   const head = JSON.stringify({ type: 'object', cycle, ...(onDemand ? { onDemand } : {}), ...rest });
-  return `${head.slice(0, -1)},"requests":[${exchanges.map(exchangeJson).join(',')}]}`;
+  const parts = [head.slice(0, -1), ',"requests":['];
+  for (let i = 0; i < exchanges.length; i++) {
+    if (i > 0) parts.push(',');
+    exchangeParts(exchanges[i]!, parts);
+  }
+  parts.push(']}');
+  return parts;
+}
+
+/** The JSONL line of an object entry (same as JSON.stringify(objectEntry(…)), cheaper). */
+export function objectLine(cycle: number, result: ObjectResult, exchanges: readonly Exchange[], onDemand = false): string {
+  return objectLineParts(cycle, result, exchanges, onDemand).join('');
 }
 
 export interface LogPaths {

@@ -27,7 +27,10 @@ export interface ObjectRow {
 export const cycleDir = (cycle: number, onDemand: boolean): string => (onDemand ? `on-demand-${String(cycle).padStart(4, '0')}` : `cycle-${String(cycle).padStart(4, '0')}`);
 export const chunkFile = (n: number): string => `objects-${String(n).padStart(4, '0')}.js`;
 
-export function rowOf(e: Omit<ObjectEntry, 'requests'>, chunk: number): ObjectRow {
+/** What a page row shows of an object: any logged entry or the result it was made from. */
+export type RowSource = Pick<ObjectEntry, 'objectType' | 'id' | 'display' | 'action' | 'outcome' | 'reason' | 'error' | 'finishedAt'>;
+
+export function rowOf(e: RowSource, chunk: number): ObjectRow {
   const err = e.error ? `${e.error.status !== undefined ? `HTTP ${e.error.status} ` : ''}${e.error.code ? `${e.error.code}: ` : ''}${e.error.message}` : undefined;
   return { objectType: e.objectType, id: e.id, display: e.display, action: e.action, outcome: e.outcome, reason: e.reason, ...(err ? { error: err } : {}), ...(e.finishedAt ? { at: e.finishedAt } : {}), chunk };
 }

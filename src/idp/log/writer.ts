@@ -10,9 +10,11 @@ import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CycleResult } from '../types.ts';
 import { BatchFile } from './batch-file.ts';
-import { logPaths, type CycleStartEntry, type CycleSummary, type LogPaths, type ObjectEntry } from './entries.ts';
-import { chunkFile, cycleDir, NOTABLE_ROWS, renderCyclePage, renderIndexPage, rowOf, type ObjectRow } from './html.ts';
+import { logPaths, type CycleStartEntry, type CycleSummary, type LogPaths} from './entries.ts';
+import { chunkFile, cycleDir, NOTABLE_ROWS, renderCyclePage, renderIndexPage, rowOf, type ObjectRow, type RowSource } from './html.ts';
 import { readCycleSummaries } from './reader.ts';
+
+const mayCloseScript = (text: string): boolean => text.includes('</') && /<\/script/i.test(text);
 
 /** Objects per HTML data chunk (one file the page loads when asked). */
 export const CHUNK_SIZE = 500;
@@ -70,11 +72,15 @@ export class ProvisioningLog {
     this.line(JSON.stringify(entry));
   }
 
-  /** One object: `entry` (its row on the page) and `text`, its JSON line (objectLine()). */
-  object(entry: Omit<ObjectEntry, 'requests'>, text: string = JSON.stringify(entry)): void {
-    const size = this.file.write(text);
+  /**
+   * One object: `entry` (its row on the page: the entry or its result) and `parts`, the pieces of its JSON line
+   * (objectLineParts()). Each piece is encoded once, into the JSONL file's buffer; the chunk file
+   * gets a copy of those bytes.
+   */
+  object(entry: RowSource, parts: readonly string[]): void {
+    const size = this.file.writeParts(parts);
     // The line's bytes as just encoded (taken before the newline), copied into the chunk below.
-    const encoded = this.file.tail(size);
+    const encoded = this.file.lastParts();
     this.bytes += size + this.file.write('\n');
     const open = this.open;
     if (!open || this.options.html === false) return;
@@ -86,10 +92,11 @@ export class ProvisioningLog {
       // A script file, not JSON: pages opened from disk (file://) may load scripts but not fetch JSON.
       open.chunk.write(`scimproofChunk(${open.chunks},[`);
     } else open.chunk.write(',');
-    // The same bytes as the JSONL line, unless the text could close the page's script element.
-    if (text.includes('</') && /<\/script/i.test(text)) open.chunk.write(text.replace(/<\/script/gi, '<\\/script'));
+    // The same bytes as the JSONL line, unless the text could close the page's script element
+    // (a piece boundary never falls inside a JSON string, so each piece is searched on its own).
+    if (parts.some(mayCloseScript)) open.chunk.writeParts(parts.map((part) => (mayCloseScript(part) ? part.replace(/<\/script/gi, '<\\/script') : part)));
     else if (encoded) open.chunk.writeBytes(encoded);
-    else open.chunk.write(text);
+    else open.chunk.writeParts(parts);
     if (++open.inChunk >= CHUNK_SIZE) this.endChunk();
   }
 
