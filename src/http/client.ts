@@ -467,7 +467,7 @@ async function perform(
   const text = redactor.text(received);
   const limit = budget.limit();
   const cut = !read.complete || text.length > limit;
-  const recorded: RecordedResponse = { status: res.statusCode, headers: redactor.headers(responseHeaders), body: keptText(text, cut ? limit : text.length) };
+  const recorded: RecordedResponse = { status: res.statusCode, headers: redactor.headers(responseHeaders, false), body: keptText(text, cut ? limit : text.length) };
   // A body kept whole also keeps its parse: counted twice.
   budget.spend(cut ? recorded.body.length : 2 * recorded.body.length);
   if (read.encoding) recorded.encoding = read.encoding;

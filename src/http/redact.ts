@@ -14,8 +14,12 @@ const QUERY_SECRET = /([?&](?:access_token|id_token|refresh_token|token|auth|api
 export type HeaderValues = Readonly<Record<string, string | readonly string[] | undefined>>;
 
 export interface Redactor {
-  /** A redacted copy, names in lower case, repeated headers joined with ", ". */
-  headers(headers: HeaderValues): Record<string, string>;
+  /**
+   * A redacted copy, names in lower case, repeated headers joined with ", ". `repeating`: the
+   * values come back on every exchange (the headers we send), so each is redacted once; a
+   * response's (a Location, an ETag, a Date) rarely repeat and are not kept.
+   */
+  headers(headers: HeaderValues, repeating?: boolean): Record<string, string>;
   text(text: string): string;
   /** A secret learnt during the run (an access token just issued). */
   add(secret: string): void;
@@ -61,8 +65,9 @@ export function createRedactor(secrets: readonly string[]): Redactor {
   // Longest first, so a secret that contains another is replaced whole.
   // Each secret also in the forms a URL gives it, so a secret in a query string is caught too.
   let values: string[] = [];
-  // Header values repeat on every exchange (Accept, Content-Type, Connection …): each is redacted
-  // once, until a new secret is learnt.
+  // The values of the headers we send repeat on every exchange (Accept, Content-Type …): each is
+  // redacted once, until a new secret is learnt. (A cache of response values, unique per answer,
+  // kept hundreds of strings alive long enough to be promoted to the old generation, then dropped.)
   const headerValues = new Map<string, string>();
   let generation = 0;
   const add = (more: readonly string[]): void => {
@@ -84,7 +89,7 @@ export function createRedactor(secrets: readonly string[]): Redactor {
     get generation() {
       return generation;
     },
-    headers(headers) {
+    headers(headers, repeating = true) {
       const out: Record<string, string> = {};
       // (for…in: no array of entries per call, for the two header sets of every exchange.)
       for (const name in headers) {
@@ -95,6 +100,8 @@ export function createRedactor(secrets: readonly string[]): Redactor {
         if (SECRET_HEADERS.has(lower)) {
           const scheme = /^(Bearer|Basic)\s/i.exec(value)?.[1];
           out[lower] = scheme ? `${scheme} ${REDACTED}` : REDACTED;
+        } else if (!repeating) {
+          out[lower] = text(value);
         } else {
           let redacted = headerValues.get(value);
           if (redacted === undefined) {
