@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -6,6 +7,10 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // Vitest's default is one fewer worker than cores: one on a 2-core CI machine, where the files
+    // then ran one after another (400 s). Most of a test file's time is spent waiting on servers
+    // and child processes over real HTTP, so two share two cores well (250–300 s, same results).
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     // The JSON summary lets .ci/run print one plain closing line.
     reporters: ['default', 'json'],
     outputFile: { json: '.ci/vitest-results.json' },
