@@ -2,12 +2,15 @@
 // (no joined copy): the pieces must make exactly the line JSON.stringify(objectEntry()) would, and
 // the chunk file the HTML page loads must hold the same object, also when a body could close the
 // page's script element or a line is too long for the buffer.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { parseDirectory } from '../../src/idp/directory.ts';
+import { IdpEngine } from '../../src/idp/engine.ts';
 import { objectEntry, objectLine, objectLineParts } from '../../src/idp/log/entries.ts';
 import { ProvisioningLog } from '../../src/idp/log/writer.ts';
+import { startServer, type RunningServer } from '../../src/server/index.ts';
 import type { ObjectResult } from '../../src/idp/types.ts';
 import type { Exchange } from '../../src/record/types.ts';
 
@@ -40,6 +43,25 @@ describe('provisioning log line', () => {
     expect(objectLineParts(3, result, exchanges).join('')).toBe(objectLine(3, result, exchanges));
   });
 
+  it('logs a body the recorder cut as the text it kept, saying so, never as broken JSON', () => {
+    // The recorder keeps the first 64 KiB of a body; a response's whole parse may still be held.
+    const whole = JSON.stringify({ id: 'g', members: Array.from({ length: 3000 }, (_, i) => ({ value: `member-${i}-0123456789abcdef` })) });
+    const kept = whole.slice(0, 64 * 1024);
+    const cut: Exchange = {
+      id: 'x0009',
+      request: { method: 'PATCH', url: 'http://127.0.0.1:1/scim/v2/Groups/g', headers: { 'content-type': 'application/scim+json' }, body: kept, truncated: true, bodySize: whole.length },
+      response: { status: 200, headers: {}, body: kept, truncated: true, sizeNote: `${whole.length} characters; the first 65,536 characters are kept`, json: JSON.parse(whole) as unknown },
+      startedAt: '2026-01-01T00:00:00.001Z',
+      ms: 3,
+      curl: 'curl …',
+    };
+    const line = JSON.parse(objectLine(1, result, [cut])) as { requests: { body: string; response: string }[] };
+    expect(line).toEqual(JSON.parse(JSON.stringify(objectEntry(1, result, [cut]))));
+    expect(line.requests[0]!.body).toMatch(new RegExp(`… \\(cut by the recorder: ${whole.length} characters were sent`));
+    expect(line.requests[0]!.response).toContain('… (cut by the recorder: ');
+    expect(line.requests[0]!.response.startsWith(kept)).toBe(true);
+  });
+
   describe('written to the log', () => {
     let dir: string | undefined;
     afterEach(() => {
@@ -69,5 +91,52 @@ describe('provisioning log line', () => {
       expect(chunk).not.toMatch(/<\/script/i);
       expect(chunkObjects(chunk)).toEqual(objectLines.map((l) => JSON.parse(l) as unknown));
     });
+  });
+});
+
+describe('a group whose membership request is larger than the recorder keeps', () => {
+  let server: RunningServer;
+  let dir: string;
+  beforeAll(async () => {
+    server = await startServer({ port: 0 });
+    dir = mkdtempSync(join(tmpdir(), 'scimproof-biggroup-'));
+  });
+  afterAll(async () => {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('still has its line in the log and in the page data (1,500 members: a 90 kB PATCH)', async () => {
+    const members = Array.from({ length: 1500 }, (_, i) => `u${i}`);
+    const doc = {
+      source: 'entra',
+      users: members.map((id, i) => ({ id, userPrincipalName: `member${i}@big.example`, mailNickname: `member${i}`, displayName: `Member ${i}`, givenName: 'Member', surname: `N${i}` })),
+      groups: [{ id: 'g1', displayName: 'Everyone', members }],
+      app: { scope: 'all', provisionGroups: true },
+    };
+    const engine = new IdpEngine({ url: server.url, auth: { kind: 'bearer', token: server.token }, dialect: 'entra', directory: parseDirectory(JSON.stringify(doc), join(dir, 'big.json')), statePath: null, logDir: join(dir, 'log') });
+    try {
+      const cycle = await engine.runCycleNow('test');
+      expect(cycle.status).toBe('ok');
+      // Entra creates the group, then adds its members in one PATCH: two entries for the group.
+      const entries = await engine.collectLog({ objectType: 'group' });
+      expect(entries.map((e) => [e.id, e.action, e.outcome])).toEqual([
+        ['g1', 'create-group', 'success'],
+        ['g1', 'update-members', 'success'],
+      ]);
+      const patch = entries[1]!.requests.find((r) => r.method === 'PATCH')!;
+      expect(patch.body).toEqual(expect.stringContaining('… (cut by the recorder: '));
+    } finally {
+      await engine.close();
+    }
+    // Every JSONL line parses, and so does every chunk the cycle's page loads.
+    const jsonl = readFileSync(join(dir, 'log', 'provisioning.jsonl'), 'utf8').trim().split('\n');
+    for (const line of jsonl) expect(() => JSON.parse(line) as unknown).not.toThrow();
+    const chunks = readdirSync(join(dir, 'log', 'cycle-0001')).filter((f) => f.startsWith('objects-'));
+    const objects = chunks.flatMap((f) => {
+      const text = readFileSync(join(dir, 'log', 'cycle-0001', f), 'utf8');
+      return JSON.parse(text.slice(text.indexOf(',') + 1, text.lastIndexOf(');'))) as { objectType: string }[];
+    });
+    expect(objects.filter((o) => o.objectType === 'group')).toHaveLength(2);
   });
 });

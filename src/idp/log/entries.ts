@@ -73,6 +73,17 @@ function parsed(text: string | undefined): unknown {
   }
 }
 
+/**
+ * A body the recorder cut (it keeps only the beginning of a large one): logged as the text it
+ * kept, saying so. Never as JSON: the beginning of a JSON document is not one.
+ */
+function cutBody(kept: string, whole: string): string {
+  return `${kept}… (cut by the recorder: ${whole})`;
+}
+
+const requestCut = (r: Exchange['request']): string | undefined => (r.truncated && r.body !== undefined ? cutBody(r.body, `${r.bodySize ?? 'more'} characters were sent; the curl line sends them all`) : undefined);
+const responseCut = (r: NonNullable<Exchange['response']>): string | undefined => (r.truncated ? cutBody(r.body, r.sizeNote ?? 'the answer was longer') : undefined);
+
 export function logExchange(x: Exchange): LoggedExchange {
   const body = x.response?.body;
   return {
@@ -80,8 +91,8 @@ export function logExchange(x: Exchange): LoggedExchange {
     method: x.request.method,
     url: x.request.url,
     headers: x.request.headers,
-    ...(x.request.body !== undefined ? { body: parsed(x.request.body) } : {}),
-    ...(x.response ? { status: x.response.status, response: body !== undefined && body.length <= MAX_LOGGED_BODY && x.response.json !== undefined ? x.response.json : parsed(body) } : {}),
+    ...(x.request.body !== undefined ? { body: requestCut(x.request) ?? parsed(x.request.body) } : {}),
+    ...(x.response ? { status: x.response.status, response: responseCut(x.response) ?? (body !== undefined && body.length <= MAX_LOGGED_BODY && x.response.json !== undefined ? x.response.json : parsed(body)) } : {}),
     ...(x.transportError ? { transportError: x.transportError } : {}),
     startedAt: x.startedAt,
     ms: x.ms,
@@ -108,12 +119,14 @@ function bodyJson(text: string | undefined, isJson: boolean): string | undefined
  */
 function exchangeParts(x: Exchange, parts: string[]): void {
   parts.push(`{"id":${JSON.stringify(x.id)},"method":${JSON.stringify(x.request.method)},"url":${JSON.stringify(x.request.url)},"headers":`, headersJson(x.request.headers));
-  // Request bodies are what the client serialised: JSON unless a raw body was sent.
-  const requestBody = x.request.body === undefined ? undefined : bodyJson(x.request.body, x.request.headers['content-type']?.includes('json') === true && isJsonText(x.request.body));
+  // Request bodies are what the client serialised: JSON unless a raw body was sent (or the recorder cut it).
+  const cutRequest = requestCut(x.request);
+  const requestBody = x.request.body === undefined ? undefined : cutRequest !== undefined ? JSON.stringify(cutRequest) : bodyJson(x.request.body, x.request.headers['content-type']?.includes('json') === true && isJsonText(x.request.body));
   if (requestBody !== undefined) parts.push(',"body":', requestBody);
   if (x.response) {
     parts.push(`,"status":${x.response.status}`);
-    const response = bodyJson(x.response.body, x.response.json !== undefined);
+    const cutResponse = responseCut(x.response);
+    const response = cutResponse !== undefined ? JSON.stringify(cutResponse) : bodyJson(x.response.body, x.response.json !== undefined);
     if (response !== undefined) parts.push(',"response":', response);
   }
   if (x.transportError) parts.push(`,"transportError":${JSON.stringify(x.transportError)}`);
