@@ -81,7 +81,7 @@ function cutBody(kept: string, whole: string): string {
   return `${kept}… (cut by the recorder: ${whole})`;
 }
 
-const requestCut = (r: Exchange['request']): string | undefined => (r.truncated && r.body !== undefined ? cutBody(r.body, `${r.bodySize ?? 'more'} characters were sent; the curl line sends them all`) : undefined);
+const requestCut = (r: Exchange['request']): string | undefined => (r.truncated && r.body !== undefined ? cutBody(r.body, `${r.bodySize ?? 'more'} characters were sent`) : undefined);
 const responseCut = (r: NonNullable<Exchange['response']>): string | undefined => (r.truncated ? cutBody(r.body, r.sizeNote ?? 'the answer was longer') : undefined);
 
 export function logExchange(x: Exchange): LoggedExchange {
