@@ -5,7 +5,7 @@ import { readBody } from './body.ts';
 import { toCurl } from './curl.ts';
 import { parseTokenResponse, tokenRequest, TokenError, TokenSource, type IssuedToken, type OAuthConfig } from './oauth.ts';
 import { createRedactor, type Redactor } from './redact.ts';
-import { RecordBudget } from './record-budget.ts';
+import { RECORD_TOTAL_CHARS, RecordBudget } from './record-budget.ts';
 import { classifyTransportError } from './transport-error.ts';
 
 export type Auth =
@@ -32,6 +32,12 @@ export interface ClientOptions {
   maxBodyBytes?: number;
   /** Body characters kept in the record per request and per response (default 64 KiB). */
   recordChars?: number;
+  /**
+   * Characters of all bodies kept before each later body keeps only 4 KiB (default 32 Mi): bounds
+   * what a run holds in memory and writes to run.json. The mock IdP, which keeps no exchange but
+   * streams each to its log, sets no bound: its log keeps every body up to `recordChars`.
+   */
+  recordTotalChars?: number;
   /** Minimum spacing between requests, in requests per second (0 = unpaced). */
   ratePerSecond?: number;
   /** Called after every exchange is recorded (console progress, fuzz bookkeeping, the cleanup journal). */
@@ -146,9 +152,9 @@ export function createClient(options: ClientOptions): ScimClient {
     keepAliveTimeout: 4_000,
   });
   const redactor = createRedactor([...authSecrets(options.auth), ...(options.secrets ?? [])]);
-  const budget = new RecordBudget(options.recordChars ?? DEFAULT_RECORD_CHARS);
   const exchanges: Exchange[] = [];
   const retain = options.retainExchanges ?? true;
+  const budget = new RecordBudget(options.recordChars ?? DEFAULT_RECORD_CHARS, options.recordTotalChars ?? RECORD_TOTAL_CHARS);
   // RFC 7644 §3.8: a service provider MUST support Accept: application/scim+json, so that is all we ask for.
   const defaultHeaders: Record<string, string> = { accept: SCIM_JSON, 'user-agent': 'scimproof', ...lower(options.headers) };
   const defaultCredential = options.auth.kind === 'oauth' ? undefined : authHeader(options.auth);

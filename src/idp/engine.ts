@@ -116,6 +116,7 @@ export class IdpEngine extends EventEmitter<EngineEvents> {
       secrets: options.secrets ?? [],
       ...(options.rate ? { ratePerSecond: options.rate } : {}),
       retainExchanges: false,
+      recordTotalChars: Number.POSITIVE_INFINITY,
     });
     this.log = options.logDir === null ? undefined : new ProvisioningLog(options.logDir, { html: options.html ?? true });
   }

@@ -10,6 +10,7 @@ import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createClient } from '../../src/http/client.ts';
 import { RecordBudget } from '../../src/http/record-budget.ts';
+import type { Exchange } from '../../src/record/types.ts';
 
 const run = promisify(execFile);
 let server: Server | undefined;
@@ -137,6 +138,28 @@ describe('the record budget', () => {
     for (const r of responses) budget.hold(r, 300);
     // 900 characters of parses held against a limit of 500: the oldest two are let go.
     expect(responses.map((r) => r.json !== undefined)).toEqual([false, false, true]);
+  });
+});
+
+describe('the record budget of a client', () => {
+  it('keeps 4 KiB of each body once the run has kept its total; a client without a total (the mock IdP) keeps every body whole', async () => {
+    const answer = JSON.stringify({ id: '1', displayName: 'd'.repeat(20_000) });
+    const url = await serve((_req, res) => res.writeHead(200, { 'content-type': 'application/scim+json' }).end(answer));
+    const bounded = createClient({ baseUrl: url, auth: { kind: 'none' }, recordTotalChars: 100_000 });
+    const unbounded = createClient({ baseUrl: url, auth: { kind: 'none' }, retainExchanges: false, recordTotalChars: Number.POSITIVE_INFINITY });
+    const lastOf = async (client: typeof bounded): Promise<Exchange> => {
+      let last: Exchange | undefined;
+      // Each answer is kept whole and parsed: counted twice, 40,000 characters a time.
+      for (let i = 0; i < 4; i++) last = await client.send({ method: 'GET', path: '/Users/1' });
+      return last!;
+    };
+    const cut = await lastOf(bounded);
+    const whole = await lastOf(unbounded);
+    await Promise.all([bounded.close(), unbounded.close()]);
+    expect(cut.response?.truncated).toBe(true);
+    expect(cut.response?.body.length).toBe(4 * 1024);
+    expect(whole.response?.truncated).toBeUndefined();
+    expect(whole.response?.body).toBe(answer);
   });
 });
 
