@@ -73,12 +73,12 @@ export function errorOf(exchange: Exchange, family?: 'entra' | 'okta', storedIdR
   return { status: res.status, ...(scimType ? { scimType } : {}), message: text, ...(code ? { code } : {}) };
 }
 
+const RFC_SUCCESS: Record<string, string> = { POST: 'RFC 7644 §3.3: 201 Created', DELETE: 'RFC 7644 §3.6: 204 No Content' };
+
 /**
  * A success status the IdP does not take for this step (a create answered 200, not 201): the app
  * may well have done the work, which the next match query will find.
  */
-const RFC_SUCCESS: Record<string, string> = { POST: 'RFC 7644 §3.3: 201 Created', DELETE: 'RFC 7644 §3.6: 204 No Content' };
-
 function unacceptedSuccess(dialect: DialectName, event: LifecycleEvent, method: string, status: number): string {
   const family = familyOf(dialect);
   const expected = (ACCEPTS[family][event] ?? []).join(' or ');

@@ -13,7 +13,7 @@ import type { Exchange } from '../record/types.ts';
 import { ENTRA_CODES } from './error-codes.ts';
 import { EventSender, JobStop, type EventOutcome } from './events.ts';
 import { createValues, entraChanges, managerIdOf, mappingPlan, oktaProfile, oktaReport, readPath, type ScimValues } from './mapping.ts';
-import { attributeValue, entitlements, loginOf, scopingDetails } from './scope.ts';
+import { entitlements, loginOf, scopingDetails } from './scope.ts';
 import { createdChanges, matchUser, nextValues } from './sync-user-provision.ts';
 import type { StateStore, UserState } from './state.ts';
 import type { AttributeChange, Directory, DirectoryUserRecord, ObjectAction, ObjectError, ObjectResult, OnDemandStep } from './types.ts';
@@ -266,7 +266,7 @@ export async function provisionOnDemand(o: OnDemandOptions): Promise<OnDemandRes
     const held = current.managerTargetId ?? (inApp === undefined ? undefined : String(inApp));
     if (managerId && (!managerState || managerState.stopped)) {
       // Not silently "nothing to change": the reference cannot be written until the manager is provisioned.
-      const name = String(attributeValue(dir.users.find((x) => x.id === managerId)!, dir.source === 'entra' ? 'userPrincipalName' : 'login'));
+      const name = loginOf(dir, dir.users.find((x) => x.id === managerId)!);
       changes.push({ path, ...(held !== undefined ? { old: held } : {}), sent: false, note: `the manager ${name} is not provisioned by this job, so Entra cannot resolve the reference; provision the manager first` });
       return `; the manager ${name} is not provisioned, so the reference was not written`;
     }
@@ -278,7 +278,7 @@ export async function provisionOnDemand(o: OnDemandOptions): Promise<OnDemandRes
     if (!out.ok) return `; the manager link failed: ${out.error?.message ?? 'unknown error'}`;
     changes.push({ path, ...(held !== undefined ? { old: held } : {}), new: managerState.targetId, sent: true });
     state.setUser(u.id, { ...current, manager: managerId, managerTargetId: managerState.targetId });
-    return `; linked the manager (${String(attributeValue(dir.users.find((x) => x.id === managerId)!, dir.source === 'entra' ? 'userPrincipalName' : 'login'))})`;
+    return `; linked the manager (${loginOf(dir, dir.users.find((x) => x.id === managerId)!)})`;
   };
   return act();
 }

@@ -37,7 +37,6 @@ export function objectLine(r: Omit<ObjectResult, 'exchangeIds'>): string {
 export const isNotable = (r: ObjectResult): boolean => !(r.objectType === 'job' && r.outcome === 'success');
 
 export function consoleSummary(result: CycleResult, paths: { jsonl?: string; html?: string; index?: string; reasonsShown?: boolean }): string {
-
   const c = result.counts;
   const secs = ((result.wallMs ?? Date.parse(result.finishedAt) - Date.parse(result.startedAt)) / 1000).toFixed(2);
   const lines = [

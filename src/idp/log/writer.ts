@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CycleResult } from '../types.ts';
 import { BatchFile } from './batch-file.ts';
-import { logPaths, type CycleStartEntry, type CycleSummary, type LogPaths} from './entries.ts';
+import { logPaths, type CycleStartEntry, type CycleSummary, type LogPaths } from './entries.ts';
 import { chunkFile, cycleDir, NOTABLE_ROWS, renderCyclePage, renderIndexPage, rowOf, type ObjectRow, type RowSource } from './html.ts';
 import { readCycleSummaries } from './reader.ts';
 
