@@ -30,7 +30,7 @@ export class TestRecorder {
   ) {}
 
   async send(step: string, request: Omit<OutgoingRequest, 'origin'>): Promise<Exchange> {
-    const exchange = await this.ctx.client.send({ ...request, origin: { suite: 'certify', scenario: this.test, step } });
+    const exchange = await this.ctx.client.send({ ...request, signal: request.signal ?? this.ctx.signal, origin: { suite: 'certify', scenario: this.test, step } });
     this.chain.push(exchange);
     return exchange;
   }
@@ -84,7 +84,22 @@ export class TestRecorder {
     return this.emit(spec, { status, message, ...('expected' in extra ? { expected: extra.expected } : {}), ...('actual' in extra ? { actual: extra.actual } : {}), ...(extra.pointer ? { pointer: extra.pointer } : {}) }, exchanges, level);
   }
 
-  private emit(spec: CheckSpec, outcome: Pick<CheckResult, 'status'> & Partial<CheckResult>, exchanges: Exchange[], level: Level = spec.level ?? 'MUST'): CheckResult {
+  /**
+   * Once the run has stopped sending (its time budget ran out), a check that was skipped, or that
+   * was judged on a request the stop abandoned, was not reached: it says so rather than blaming
+   * the server ("the user was not created"). Judgements of complete answers stand.
+   */
+  private cutShort(outcome: Pick<CheckResult, 'status'> & Partial<CheckResult>, exchanges: Exchange[]): (Pick<CheckResult, 'status'> & Partial<CheckResult>) | undefined {
+    if (outcome.status === 'pass' || !this.ctx.aborted()) return undefined;
+    const abandoned = exchanges.find((x) => x.transportError?.code === 'aborted');
+    if (!abandoned && outcome.status !== 'skip') return undefined;
+    const reason = this.ctx.stopReason() ?? 'not reached: the run was stopped';
+    if (!abandoned) return { status: 'skip', reason };
+    return { status: 'skip', reason: `${reason} (while waiting for the answer to ${abandoned.request.method} ${new URL(abandoned.request.url).pathname}, ${abandoned.id})` };
+  }
+
+  private emit(spec: CheckSpec, reached: Pick<CheckResult, 'status'> & Partial<CheckResult>, exchanges: Exchange[], level: Level = spec.level ?? 'MUST'): CheckResult {
+    const outcome = this.cutShort(reached, exchanges) ?? reached;
     // The card shows the chain: the requests of this test that led here, ending with the judged one.
     const judged = exchanges.map((x) => x.id);
     const before = this.chain.filter((x) => !judged.includes(x.id)).slice(-4).map((x) => x.id);

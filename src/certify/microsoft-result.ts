@@ -25,7 +25,7 @@ export function microsoftResult(record: RunRecord, report: CertificationReport, 
   };
   const entry = (t: CertificationReport['tests'][number]): MicrosoftTestResult => {
     const failingId = t.failing[0] ?? t.failingBeyond[0];
-    const word = t.status === 'passed' ? 'success' : t.status === 'error' ? 'FAILED' : t.status.toUpperCase();
+    const word = t.status === 'error' ? (t.notReached ? 'NOT REACHED' : 'FAILED') : t.status.toUpperCase();
     return {
       testName: t.name,
       testCategory: t.category,
@@ -41,8 +41,9 @@ export function microsoftResult(record: RunRecord, report: CertificationReport, 
     target: record.meta.target,
     startTime: record.meta.startedAt,
     endTime: record.meta.finishedAt,
-    overallLogicAppResult: report.passes ? 'Succeeded' : 'Failed',
-    strictResult: report.passesStrict ? 'Succeeded' : 'Failed',
+    // Microsoft's words are Succeeded and Failed; a pre-flight its time budget cut short is neither.
+    overallLogicAppResult: report.incomplete ? 'Incomplete' : report.passes ? 'Succeeded' : 'Failed',
+    strictResult: report.incomplete ? 'Incomplete' : report.passesStrict ? 'Succeeded' : 'Failed',
     headline: report.headline,
     testResults: report.tests.filter((t) => !NOT_IN_LOGIC_APP.has(t.name)).map(entry),
     additionalChecks: report.tests.filter((t) => NOT_IN_LOGIC_APP.has(t.name)).map(entry),

@@ -3,6 +3,7 @@
 // prefix), and when a test does not apply. From the run's results it gives each test the status
 // the programme would give it, and the overall verdict by the programme's pass rule.
 import type { CertificationReport, CheckResult, Discovery, ProgrammeTestResult, ProgrammeTestStatus } from '../record/types.ts';
+import { isNotReached } from '../runner/budget.ts';
 
 export interface ProgrammeTest {
   name: string;
@@ -80,6 +81,9 @@ function judgeTest(test: ProgrammeTest, results: CheckResult[], facts: Programme
       failingBeyond: beyondBad.map((r) => r.checkId),
     };
   }
+  // A test the time budget cut short is not judged: what it did not reach might have failed.
+  const unreached = own.find(isNotReached);
+  if (unreached) return { ...base, status: 'error', reason: unreached.reason!, checkIds, failing: [], failingBeyond: [], notReached: true };
   const errors = own.filter((r) => r.status === 'error');
   if (errors.length > 0) return { ...base, status: 'error', reason: `not judged: ${errors[0]!.message ?? 'harness error'}`, checkIds, failing: [], failingBeyond: [] };
   const passed = own.filter((r) => r.status === 'pass');
@@ -108,9 +112,23 @@ export function certificationReport(programme: Programme, results: CheckResult[]
   // Stricter checks hold whatever the programme's OR rules forgive: a token endpoint that trusts any
   // signature is a hole even when the other auth test passed.
   const passesStrict = programme.passes(tests, (t) => t.status) && tests.every((t) => t.failingBeyond.length === 0);
-  // A partial run never claims the programme would pass: it says what it ran.
-  const headline = selected ? `Partial pre-flight (--test ${selected.join(',')}): ${tests.filter((t) => selected.includes(t.name)).map((t) => `${t.name} ${t.status}`).join(', ')}` : programme.headline(passes, passesStrict, tests);
-  return { programme: programme.id, label: programme.label, rule: programme.rule, passes: passes && !selected, passesStrict: passesStrict && !selected, headline, tests, notes: programme.notes, ...(selected ? { partial: true } : {}) };
+  // A partial run never claims the programme would pass: it says what it ran. Nor does one the
+  // time budget cut short; failures it found before that stand.
+  const unreached = tests.filter((t) => t.notReached);
+  const incomplete = unreached.length > 0;
+  const headline = selected
+    ? `Partial pre-flight (--test ${selected.join(',')}): ${tests.filter((t) => selected.includes(t.name)).map((t) => `${t.name} ${t.status}`).join(', ')}`
+    : incomplete
+      ? incompleteHeadline(unreached, tests)
+      : programme.headline(passes, passesStrict, tests);
+  const claims = !selected && !incomplete;
+  return { programme: programme.id, label: programme.label, rule: programme.rule, passes: passes && claims, passesStrict: passesStrict && claims, headline, tests, notes: programme.notes, ...(selected ? { partial: true } : {}), ...(incomplete ? { incomplete: true } : {}) };
+}
+
+function incompleteHeadline(unreached: ProgrammeTestResult[], tests: ProgrammeTestResult[]): string {
+  const failed = tests.filter((t) => t.status === 'failed').map((t) => t.name);
+  const before = failed.length > 0 ? `; failed before that: ${nameList(failed)}` : '';
+  return `Incomplete pre-flight: the run's time budget ran out before ${unreached.length} test(s) were reached (${nameList(unreached.map((t) => t.name))}); no verdict${before}`;
 }
 
 /** The replay-pack checks a selection of tests is judged from (`--test`). */

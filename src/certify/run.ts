@@ -108,9 +108,11 @@ export async function runCertification(options: CertifyOptions): Promise<RunReco
       ...(target ? { embedded: async () => target } : {}),
       phases: [
         async (ctx) => {
-          const env = new CertifyEnv(ctx, settings, plan.programme.id);
+          const judged: string[] = [];
+          const env = new CertifyEnv({ ...ctx, onResult: (result) => (judged.push(result.checkId), ctx.onResult(result)) }, settings, plan.programme.id);
           try {
-            await plan.run(env);
+            if (!ctx.aborted()) await plan.run(env);
+            if (ctx.aborted()) listUnreached(plan.programme, env, judged, ctx.stopReason() ?? 'not reached: the run was stopped');
           } finally {
             await env.cleanUp();
           }
@@ -124,6 +126,24 @@ export async function runCertification(options: CertifyOptions): Promise<RunReco
   } finally {
     await embedded?.close();
     for (const issuer of issuers) await issuer.close();
+  }
+}
+
+/**
+ * The run stopped sending before the programme ended: each test it never started (selected and
+ * applicable) is listed as not reached, with the reason, so that it reads "not reached" rather
+ * than "no check of this test ran", which would blame the server.
+ */
+function listUnreached(programme: Programme, env: CertifyEnv, judged: readonly string[], reason: string): void {
+  const facts = { discovery: env.ctx.discovery, options: env.settings as unknown as Record<string, unknown> };
+  for (const test of programme.tests) {
+    if (!env.wants(test.name) || test.skipWhen?.(facts) || test.failWhen?.(facts)) continue;
+    // Checks of the programme's own (a replay pack's, named with a variant, list themselves).
+    const prefix = test.checkPrefix;
+    const missing = prefix !== undefined ? (judged.some((id) => id.startsWith(prefix)) ? [] : [`${prefix}not-reached`]) : test.variant === undefined ? (test.packChecks ?? []).filter((id) => !judged.includes(id)) : [];
+    if (missing.length === 0) continue;
+    const rec = env.recorder(test.name);
+    for (const id of missing) rec.skip({ id, title: `${test.name}: ${test.title}`, refs: [] }, reason);
   }
 }
 
@@ -145,6 +165,7 @@ async function federationSettings(target: FederationTarget, issuers: RunningIssu
  */
 export function oauthChecks(oauth: OAuthConfig, settings: Partial<CertifySettings> = {}): RunPhase {
   return async (ctx) => {
+    if (ctx.aborted()) return;
     const env = new CertifyEnv(ctx, { ...DEFAULT_SETTINGS, ...settings, oauth }, 'oauth');
     await validateCredentials(env, false);
   };

@@ -16,7 +16,7 @@ import { RunError, UsageError } from './errors.ts';
 import { announceAndLoad } from './announce.ts';
 import type { ReportFlags } from './execute.ts';
 import { loadIdentity, parsePort } from './federation.ts';
-import { addTargetOptions, parsePositiveInt, readConfig, resolveTarget, splitList, type TargetFlags } from './options.ts';
+import { addTargetOptions, parseMaxTime, parsePositiveInt, readConfig, resolveTarget, splitList, type TargetFlags } from './options.ts';
 import { addReportOptions } from './run.ts';
 
 interface CertifyFlags extends TargetFlags, ReportFlags {
@@ -34,6 +34,7 @@ interface CertifyFlags extends TargetFlags, ReportFlags {
   federationIssuer?: string;
   federationPort?: string;
   test?: string;
+  maxTime?: string;
 }
 
 export const MICROSOFT_RESULT_FILE = 'entra-validation-result.json';
@@ -46,6 +47,7 @@ export function registerCertify(program: Command): void {
   addTargetOptions(command)
     .option('--test <names>', "run only these programme tests, comma-separated (e.g. Create_User_Test); the verdict is then partial")
     .option('--seed <n>', 'seed for every random choice')
+    .option('--max-time <duration>', 'whole-run time budget, e.g. 15m, 90s (default 15m; 0 = no limit): then the pre-flight stops, cleans up, reports the tests it did not reach and exits 3')
     .option('--matching <attribute>', 'attribute the IdP matches users by (default userName)')
     .option('--expired-token <token>', 'a token your server issued that has expired since (checks it is refused); redacted')
     .option('--expiry-wait <seconds>', 'wait for a fresh token to expire when it lives at most this long (default 10)')
@@ -92,6 +94,7 @@ export async function certifyCommand(programmeArg: string, flags: CertifyFlags):
   const config = readConfig(flags.config);
   const target = resolveTarget(flags, config);
   const seed = parsePositiveInt(flags.seed, '--seed', randomSeed());
+  const maxTimeMs = parseMaxTime(flags.maxTime ?? config.maxTime);
   const federation = await federationTarget(flags);
   if (federation && !target.url) throw new UsageError('--federation-* options need --url: the embedded server already trusts a federation issuer of its own');
   const tests = flags.test ? splitList(flags.test) : undefined;
@@ -110,7 +113,7 @@ export async function certifyCommand(programmeArg: string, flags: CertifyFlags):
   const { execute, exitCodeOf } = await announceAndLoad({ ...target, secrets }, banner, flags);
   let execution;
   try {
-    execution = await execute({ ...target, secrets }, flags, config.out, { suites: [], seed, ...(flags.matching ? { matchingAttribute: flags.matching } : {}) }, (options) =>
+    execution = await execute({ ...target, secrets }, flags, config.out, { suites: [], seed, ...(flags.matching ? { matchingAttribute: flags.matching } : {}), ...(maxTimeMs !== undefined ? { maxTimeMs } : {}) }, (options) =>
       runCertification({ ...options, programme, settings, ...(federation ? { federation } : {}) }),
     );
   } catch (error) {
@@ -144,8 +147,8 @@ function printReport(report: CertificationReport): void {
       group = t.group;
       out.write(`  ${group}\n`);
     }
-    const tail = t.status === 'passed' ? '' : ` — ${t.status.toUpperCase()}: ${t.reason}`;
-    out.write(`    ${MARK[t.status]} ${t.name}${t.category === 'optional' ? ' (optional)' : ''}${tail}\n`);
+    const tail = t.status === 'passed' ? '' : t.notReached ? ` — NOT REACHED: ${t.reason.replace(/^not reached: /, '')}` : ` — ${t.status.toUpperCase()}: ${t.reason}`;
+    out.write(`    ${t.notReached ? '·' : MARK[t.status]} ${t.name}${t.category === 'optional' ? ' (optional)' : ''}${tail}\n`);
   }
-  out.write(`${report.partial ? '·' : report.passes && report.passesStrict ? '✓' : '✗'} ${report.headline}\n`);
+  out.write(`${report.partial || report.incomplete ? '·' : report.passes && report.passesStrict ? '✓' : '✗'} ${report.headline}\n`);
 }

@@ -225,7 +225,11 @@ export interface RunMeta {
 export interface RunBudget {
   /** The budget in milliseconds; 0 means no limit. */
   maxTimeMs: number;
-  /** True when the budget ran out: the run stopped sending, cleaned up and reported what it reached. */
+  /**
+   * True when the budget ran out before every check was reached: the run stopped sending, cleaned
+   * up and reported what it reached (`notReached` > 0). A budget that ran out only after the last
+   * check was judged leaves this false.
+   */
   ranOut: boolean;
   /** Checks skipped because the budget ran out before they were reached. */
   notReached: number;
@@ -283,7 +287,7 @@ export interface ProgrammeTestResult {
   /** The programme's grouping: `User provisioning`, `SCIM 2.0 Spec Test`… */
   group: string;
   status: ProgrammeTestStatus;
-  /** Why it failed, warned or was skipped; what passed otherwise. */
+  /** Why it failed, warned or was skipped (or, as an error, why it was not judged); what passed otherwise. */
   reason: string;
   /** How the pre-flight mirrors it: what is replayed, what is simulated. */
   mirrors: string;
@@ -293,6 +297,8 @@ export interface ProgrammeTestResult {
   failing: string[];
   /** Failing checks that go beyond what the programme itself tests (scimproof's stricter ones). */
   failingBeyond: string[];
+  /** The run's time budget ran out before this test was done (status `error`): not judged. */
+  notReached?: true;
 }
 
 export interface CertificationReport {
@@ -310,6 +316,8 @@ export interface CertificationReport {
   notes: string[];
   /** Only some tests ran (`--test`): no programme verdict is claimed. */
   partial?: boolean;
+  /** The run's time budget ran out before some tests were reached: no programme verdict is claimed. */
+  incomplete?: boolean;
 }
 
 export interface RunRecord {

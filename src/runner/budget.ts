@@ -13,6 +13,12 @@ export function describeBudget(ms: number): string {
   return `${ms} ms`;
 }
 
+/** How every reason for a check the budget kept the run from reaching begins. */
+export const NOT_REACHED = "not reached: the run's time budget";
+
+/** Was this check skipped because the time budget ran out before the run reached it? */
+export const isNotReached = (result: { status: string; reason?: string | undefined }): boolean => result.status === 'skip' && (result.reason ?? '').startsWith(NOT_REACHED);
+
 export class TimeBudget {
   private readonly controller = new AbortController();
   private readonly timer: NodeJS.Timeout | undefined;
@@ -35,7 +41,7 @@ export class TimeBudget {
 
   /** The reason every check the run did not reach is skipped with. */
   get reason(): string {
-    return `not reached: the run's time budget (--max-time ${describeBudget(this.maxTimeMs)}) ran out`;
+    return `${NOT_REACHED} (--max-time ${describeBudget(this.maxTimeMs)}) ran out`;
   }
 
   stop(): void {

@@ -93,7 +93,11 @@ export interface RunOptions {
   maxTimeMs?: number;
   /** Starts the embedded target when no url is given (default: the plain reference server). */
   embedded?: () => Promise<EmbeddedTarget>;
-  /** Programmatic phases run after the suites, over the same client and cleanup journal (`certify`). */
+  /**
+   * Programmatic phases run after the suites, over the same client and cleanup journal (`certify`).
+   * Each is called even when the run has already stopped sending (`aborted()`): it must then send
+   * nothing, and may list the checks it did not reach.
+   */
   phases?: RunPhase[];
 }
 
@@ -114,6 +118,10 @@ export interface PhaseContext {
   selected(checkId: string): boolean;
   onResult(result: CheckResult): void;
   aborted(): boolean;
+  /** Why the run stopped sending (its time budget ran out, it was interrupted, …), once aborted() is true. */
+  stopReason(): string | undefined;
+  /** Aborts when the run's time budget runs out: a phase's requests carry it, so one in flight is abandoned. */
+  signal: AbortSignal;
   /** Announces a group of checks on the console (`scenario` line). */
   announce(title: string): void;
 }
@@ -186,6 +194,10 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
     const exchanges = [...(client ? client.exchanges : []), ...(fuzz?.exchanges ?? [])];
     const analysis = analyseRun({ meta: { target, prefix }, results, exchanges }, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     const verdicts = error ? undefined : idpVerdictsOf(results, coreSuites).idpVerdicts;
+    // The budget may run out after the last check was judged (while the run audits or a phase
+    // tidies up): it cut nothing short then, and the run is as complete as one within its budget.
+    const unreached = results.filter((r) => notReached(r, budget)).length;
+    const cutShort = budget.ranOut && unreached > 0;
     return {
       meta: {
         runId,
@@ -203,7 +215,7 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
         finishedAt: new Date().toISOString(),
         ...(error ? { runError: error } : {}),
         ...(options.signal?.aborted ? { interrupted: signalName() } : {}),
-        budget: { maxTimeMs: budget.maxTimeMs, ranOut: budget.ranOut, notReached: results.filter((r) => notReached(r, budget)).length },
+        budget: { maxTimeMs: budget.maxTimeMs, ranOut: cutShort, notReached: unreached },
       },
       discovery,
       exchanges,
@@ -211,7 +223,7 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
       cleanup: [...cleanup, ...(fuzz?.cleanup ?? [])],
       ...(left.length > 0 ? { leftovers: left } : {}),
       ...sectionsOf([...leftOut.sections(), ...[filterSupportSection(loaded, results)].filter((s) => s !== undefined), ...(fuzz?.sections ?? [])]),
-      ...(verdicts ? { idpVerdicts: budget.ranOut ? markUnreached(verdicts, results, budget) : verdicts } : {}),
+      ...(verdicts ? { idpVerdicts: cutShort ? markUnreached(verdicts, results, budget) : verdicts } : {}),
       ...(verdictOfProfile && !error ? { profileVerdict: verdictOfProfile } : {}),
       summary: summarize(results),
       findings: analysis.findings,
@@ -361,8 +373,8 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
         for (const suite of dependencies) await runSuite(suite, onlyReliedOn, options.events, false, undefined, inShard);
       }
       if (!runError) for (const suite of rest) await runSuite(suite, ctx, options.events, false, options.dialects, inShard);
+      // Called even once the run has stopped sending, so that a phase can list what it did not reach.
       for (const phase of runError ? [] : (options.phases ?? [])) {
-        if (ctx.aborted()) break;
         await phase({
           client,
           discovery,
@@ -372,6 +384,8 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
           selected: select,
           onResult: ctx.onResult,
           aborted: ctx.aborted,
+          stopReason: () => ctx.stopReason?.(),
+          signal: budget.signal,
           announce: (title) => options.events?.onScenarioStart?.('certify', title),
         });
       }

@@ -219,6 +219,8 @@ export interface CertificationView {
   label: string;
   headline: string;
   passes: boolean;
+  /** No programme verdict is claimed: only some tests were selected, or the time budget ran out. */
+  open: boolean;
   rule: string;
   groups: { name: string; tests: { name: string; optional: boolean; status: string; badge: string; reason: string; mirrors: string; cardAnchor: string | null }[] }[];
   notes: string[];
