@@ -42,6 +42,9 @@ export interface Programme {
   headline(passes: boolean, passesStrict: boolean, tests: ProgrammeTestResult[]): string;
 }
 
+/** How a check's skip reason begins when the pre-flight could not measure it from where it runs. */
+export const NOT_MEASURABLE = 'not measurable from here';
+
 const VARIANT = /\[([^\]]*)\]/;
 const baseId = (checkId: string): string => checkId.replace(/(\[[^\]]*\])+$/, '');
 const variantOf = (result: CheckResult): string | undefined => (result as CheckResult & { variant?: string }).variant ?? VARIANT.exec(result.checkId)?.[1];
@@ -87,6 +90,9 @@ function judgeTest(test: ProgrammeTest, results: CheckResult[], facts: Programme
   const errors = own.filter((r) => r.status === 'error');
   if (errors.length > 0) return { ...base, status: 'error', reason: `not judged: ${errors[0]!.message ?? 'harness error'}`, checkIds, failing: [], failingBeyond: [] };
   const passed = own.filter((r) => r.status === 'pass');
+  // What this pre-flight cannot measure from where it runs (the rate, from far away) is no verdict on the server.
+  const unmeasurable = own.find((r) => r.status === 'skip' && r.reason?.startsWith(NOT_MEASURABLE));
+  if (passed.length === 0 && unmeasurable) return { ...base, status: 'skipped', reason: unmeasurable.reason!, checkIds, failing: [], failingBeyond: [] };
   if (passed.length === 0) {
     // Applicable, yet nothing could be judged: a precondition failed (the programme would fail it too).
     const why = own.find((r) => r.status === 'skip')?.reason ?? 'no check of this test ran';

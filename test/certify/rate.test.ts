@@ -1,0 +1,52 @@
+// The Entra gallery's 25 requests/s requirement measures the server's capacity, not the distance
+// to it: a correct server 200 ms away passes (the burst keeps enough requests in flight), a
+// server too far away to measure is skipped with the reason, never failed. A server that is
+// really slow (one request at a time) still fails: test/certify/defects.test.ts,
+// throttled-10-per-second.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type RunningServer } from '../../src/server/index.ts';
+import { startProxy, type RunningProxy } from '../support/proxy.ts';
+import { certify, testsOf } from './support.ts';
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+let server: RunningServer;
+const proxies: RunningProxy[] = [];
+
+/** The reference server behind a network that adds `ms` to every request, all in parallel. */
+async function farAway(ms: number): Promise<RunningProxy> {
+  const proxy = await startProxy(server.url, server.token, { onRequest: () => sleep(ms) });
+  proxies.push(proxy);
+  return proxy;
+}
+
+beforeAll(async () => {
+  server = await startServer({ port: 0 });
+});
+afterAll(async () => {
+  for (const proxy of proxies) await proxy.close();
+  await server.close();
+});
+
+describe('Rate_Requirement against a correct server far away', () => {
+  it('passes 200 ms away: the burst keeps enough requests in flight', async () => {
+    const proxy = await farAway(200);
+    const record = await certify('entra-gallery', { url: proxy.url, auth: { kind: 'bearer', token: server.token } }, { settings: { tests: ['Rate_Requirement'], rateSeconds: 2 } });
+    const sustained = record.results.find((r) => r.checkId === 'gallery.rate.sustained');
+    expect(sustained?.status, sustained?.message).toBe('pass');
+    expect(sustained?.message).toMatch(/requests\/s sustained .* \d+ at a time, paced at ≤ 50\/s\), p95 latency \d+ ms \((2\d\d|[3-9]\d\d|\d{4,}) ms with no load\)/);
+    expect(testsOf(record).Rate_Requirement!.status).toBe('passed');
+    expect(record.cleanup.every((c) => c.status === 'deleted' || c.status === 'gone')).toBe(true);
+  });
+
+  it('is skipped as not measurable, never failed, when even 32 in flight cannot carry 25/s from here', async () => {
+    const proxy = await farAway(1_500);
+    const record = await certify('entra-gallery', { url: proxy.url, auth: { kind: 'bearer', token: server.token } }, { settings: { tests: ['Rate_Requirement'], rateSeconds: 1 } });
+    const rate = record.results.filter((r) => r.checkId.startsWith('gallery.rate.'));
+    expect(rate.map((r) => r.status)).toEqual(['skip', 'skip']);
+    expect(rate[0]!.reason).toMatch(/^not measurable from here: a request takes \d+ ms with no load \(network and server together\), so 32 in flight carry at most [\d.]+ requests\/s/);
+    // Nothing was created: the warm-up only matches users that do not exist.
+    expect(record.exchanges.filter((x) => x.request.method === 'POST')).toHaveLength(0);
+    expect(testsOf(record).Rate_Requirement).toMatchObject({ status: 'skipped', reason: expect.stringMatching(/^not measurable from here/) });
+  });
+});
