@@ -228,7 +228,7 @@ export const rateLimitKind = defineCheckKind<RateLimitParams>({
         const before = exchanges.indexOf(limited);
         return fail(`request ${before + 1} was answered 429 while requests went at ${rate} per second; the server must accept at least ${floor} per second`, { expected: `no 429 at ${floor} requests/s`, actual: `429 after ${before} requests` });
       }
-      if (rate < floor * 0.8) return skip(`the requests only reached ${rate} per second (the server answered slowly), below the ${floor} per second to judge`);
+      if (rate < floor * 0.8) return skip(`the requests only reached ${rate} per second (the answers came back slowly: network and server together), below the ${floor} per second to judge`);
       const failed = answered.filter((x) => x.response!.status >= 500);
       if (failed.length > 0) return fail(`${failed.length} of ${exchanges.length} requests at ${rate} per second failed with a server error`, { actual: failed[0]!.response!.status });
       return pass(`${exchanges.length} requests at ${rate} per second, none refused`);
