@@ -11,6 +11,7 @@ import { getProfile } from '../../src/suite/profiles.ts';
 import { startServer, type RunningServer, type ServerOptions } from '../../src/server/index.ts';
 import type { CheckResult, RunRecord } from '../../src/record/types.ts';
 import { startFaultyServer, type DefectName } from '../support/faulty-server.ts';
+import { startProxy } from '../support/proxy.ts';
 import { PROVEN_BY_PROFILE_TESTS } from '../support/defect-cases.ts';
 import { startScimmyServer } from '../servers/scimmy-server.ts';
 
@@ -101,6 +102,19 @@ describe('rate limits (IPSIE §4.3)', () => {
       expect(c.get('ipsie.rate.limited')).toMatchObject({ status: 'fail', message: expect.stringContaining('no usable Retry-After') });
     } finally {
       await Promise.all([unlimited.close(), slow.close(), silent.close()]);
+    }
+  });
+
+  it('do not fail a server without a limit that is too far away for the burst to go fast enough (skipped, with the rate it reached)', async () => {
+    const unlimited = await startServer({ port: 0 });
+    // 200 ms of network before every request: 16 in flight go at most 80 per second.
+    const far = await startProxy(unlimited.url, unlimited.token, { onRequest: () => new Promise<void>((resolve) => setTimeout(resolve, 200)) });
+    try {
+      const limited = byId(await run(far.url, unlimited.token, { profile: 'ipsie-al1', only: ['ipsie.rate.limited'] })).get('ipsie.rate.limited');
+      expect(limited).toMatchObject({ status: 'skip', reason: expect.stringMatching(/^600 requests went at only [\d.]+ per second \(the answers came back slowly: network and server together\), below the 100 per second at which a missing limit is judged/) });
+    } finally {
+      await far.close();
+      await unlimited.close();
     }
   });
 });
