@@ -165,8 +165,12 @@ async function federationSettings(target: FederationTarget, issuers: RunningIssu
  */
 export function oauthChecks(oauth: OAuthConfig, settings: Partial<CertifySettings> = {}): RunPhase {
   return async (ctx) => {
-    if (ctx.aborted()) return;
     const env = new CertifyEnv(ctx, { ...DEFAULT_SETTINGS, ...settings, oauth }, 'oauth');
+    if (ctx.aborted()) {
+      // Stopped before the token endpoint was tried: said so, rather than its checks silently missing.
+      env.recorder('OAuth client credentials').skip({ id: 'oauth.not-reached', title: "The token endpoint's checks (client credentials, wrong secret, forged and expired tokens)", refs: ['RFC6749-4.4'] }, ctx.stopReason() ?? 'not reached: the run was stopped');
+      return;
+    }
     await validateCredentials(env, false);
   };
 }

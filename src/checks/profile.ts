@@ -215,7 +215,7 @@ const LIMIT_VISIBLE_FROM = 100;
 export const rateLimitKind = defineCheckKind<RateLimitParams>({
   kind: 'rate-limit',
   description:
-    'Over the requests of a `burst` step: `expect: "limited"` — some request was answered 429 with a Retry-After header (IPSIE §4.3; skipped when the burst could not reach 100 requests per second, too slow for a limit to show); `expect: "sustained"` — none was answered 429 while the requests went at `floor` per second (skipped when the server was too slow to reach that rate).',
+    'Over the requests of a `burst` step: `expect: "limited"` — some request was answered 429 with a Retry-After header (IPSIE §4.3; skipped when the burst could not reach 100 requests per second, too slow for a limit to show); `expect: "sustained"` — none was answered 429 while the requests went at `floor` per second (skipped when the answers came back too slowly to reach that rate).',
   defaultLevel: 'MUST',
   defaultRefs: ['IPSIE-4.3'],
   judges: 'outcome',

@@ -10,9 +10,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { microsoftResult } from '../../src/certify/microsoft-result.ts';
 import { exitCodeOf } from '../../src/cli/execute.ts';
-import type { RunRecord } from '../../src/record/types.ts';
+import { oauthChecks } from '../../src/certify/run.ts';
+import type { CheckResult, RunRecord } from '../../src/record/types.ts';
 import { verdictOf } from '../../src/report/summarize.ts';
-import { runConformance } from '../../src/runner/run.ts';
+import { runConformance, type PhaseContext } from '../../src/runner/run.ts';
 import { startServer, type RunningServer } from '../../src/server/index.ts';
 import { startProxy, type RunningProxy } from '../support/proxy.ts';
 import { certify, testsOf } from './support.ts';
@@ -89,6 +90,17 @@ describe('entra-gallery Rate_Requirement, cut short by its time budget', () => {
     expect(microsoft.overallLogicAppResult).toBe('Incomplete');
     expect(microsoft.additionalChecks.find((t) => t.testName === 'Rate_Requirement')?.testResult).toMatch(/^NOT REACHED - not reached: the run's time budget/);
     expect(record.cleanup.every((c) => c.status === 'deleted' || c.status === 'gone')).toBe(true);
+  });
+});
+
+describe('the OAuth checks of a run (phase) the budget stopped before them', () => {
+  it('are listed as not reached, not silently missing', async () => {
+    const results: CheckResult[] = [];
+    const reason = "not reached: the run's time budget (--max-time 1 s) ran out";
+    // Nothing is sent once the run has stopped: the phase only says what it did not reach.
+    const stopped = { aborted: () => true, stopReason: () => reason, onResult: (r: CheckResult) => results.push(r), announce: () => undefined, selected: () => true } as unknown as PhaseContext;
+    await oauthChecks({ tokenUrl: 'http://127.0.0.1:9/oauth2/token', clientId: 'c', clientSecret: 's' })(stopped);
+    expect(results).toEqual([expect.objectContaining({ checkId: 'oauth.not-reached', status: 'skip', reason })]);
   });
 });
 
