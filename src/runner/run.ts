@@ -131,6 +131,9 @@ export type RunPhase = (ctx: PhaseContext) => Promise<void>;
 /** Large enough to trip a body limit or a column width, small enough to stay polite; made once. */
 const LONG_STRING = 'x'.repeat(200_000);
 
+/** 429 waits shown one by one before the rest are only counted. */
+const WAITS_SHOWN = 3;
+
 export function newRunId(now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   return `${stamp}-${randomBytes(2).toString('hex')}`;
@@ -233,13 +236,24 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
   options.events?.onLive?.({ snapshot: buildRecord });
 
   const notice = (text: string): void => options.events?.onNotice?.(text);
+  // A server that rate-limits a whole run answers 429 dozens of times: the first waits are shown
+  // one by one, the rest counted and summed once at the end, so they do not bury the results.
+  const waits = { count: 0, ms: 0 };
   const onRateLimit = (event: RateLimitEvent): void => {
     rateLimit.observe(event);
     const where = `${event.exchange.request.method} ${new URL(event.exchange.request.url).pathname}`;
     const asked = event.retryAfter !== undefined ? `Retry-After: ${event.retryAfter}` : 'no Retry-After';
     if (event.gaveUp) notice(`429 Too Many Requests on ${where}: still rate-limited after ${event.attempt - 1} wait(s); giving up on it`);
-    else notice(`429 Too Many Requests on ${where}: waiting ${formatWait(event.waitMs)} (${asked}, each wait capped at ${formatWait(maxWaitMs)})`);
+    else {
+      waits.count++;
+      waits.ms += event.waitMs;
+      if (waits.count <= WAITS_SHOWN) notice(`429 Too Many Requests on ${where}: waiting ${formatWait(event.waitMs)} (${asked}, each wait capped at ${formatWait(maxWaitMs)})`);
+      if (waits.count === WAITS_SHOWN) notice('further 429 waits are counted, not shown; their total follows at the end');
+    }
     if (rateLimit.tripped) stop();
+  };
+  const noticeWaits = (): void => {
+    if (waits.count > WAITS_SHOWN) notice(`429 Too Many Requests: waited ${waits.count} times in all, ${formatWait(waits.ms)} together`);
   };
   const afterExchange = (exchange: Exchange, request: OutgoingRequest, sender: ScimClient): Promise<void> | void => {
     const probing = credentials.afterExchange(exchange, request, sender);
@@ -462,6 +476,7 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
     await embedded?.close();
   }
   budget.stop();
+  noticeWaits();
   if (options.signal?.aborted && !runError) runError = interruptedError();
   return buildRecord();
 }

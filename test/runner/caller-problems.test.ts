@@ -72,6 +72,28 @@ describe('429 Too Many Requests', () => {
   });
 });
 
+describe('a server that answers 429 now and then', () => {
+  it('shows the first three waits, counts the rest and gives their total once; every check is judged on the retried answer', async () => {
+    const notices: string[] = [];
+    // Every fifth request is answered 429 (Retry-After: 0); its retry is the next one, answered.
+    const { target, record } = await against({ onRequest: (_ctx, index) => (index % 5 === 0 ? SCIM_ERROR(429, 'slow down', { 'retry-after': '0' }) : undefined) }, (t) =>
+      conformance(t, t.token, { events: { onNotice: (n) => notices.push(n) } }),
+    );
+    try {
+      expect(record.meta.runError).toBeUndefined();
+      expect(record.summary.fail).toBe(0);
+      const limited = record.exchanges.filter((x) => x.response?.status === 429).length;
+      expect(limited).toBeGreaterThan(5);
+      const waits = notices.filter((n) => n.startsWith('429 Too Many Requests on '));
+      expect(waits).toHaveLength(3);
+      expect(notices).toContain('further 429 waits are counted, not shown; their total follows at the end');
+      expect(notices.at(-1)).toMatch(new RegExp(`^429 Too Many Requests: waited ${limited} times in all, `));
+    } finally {
+      await target.close();
+    }
+  });
+});
+
 describe('credentials', () => {
   it('a wrong token against a server whose discovery needs none is one run error', async () => {
     const publicDiscovery: HostileOptions = {
