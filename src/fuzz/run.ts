@@ -182,8 +182,14 @@ export async function runFuzzProperties(ctx: FuzzRunContext): Promise<FuzzOutcom
         emit({ ...base, status: 'skip', reason: `not judged: the server refused every generated case with a clean 400 (${tally.refused[0]!.detail.slice(0, 200)}); see fuzz.valid-input-accepted`, exchangeIds: [], ms });
         continue;
       }
+      // A property that judged no case has not passed: its time share ran out before one finished.
+      if (!verdict.failed && tally.judged === 0 && !replay && !ctx.aborted?.()) {
+        const why = verdict.interrupted && share ? `no generated case finished within this property's share of the time budget (${share} ms of --time ${ctx.budget.timeMs} ms)` : 'no generated case could be judged';
+        emit({ ...base, status: 'skip', reason: `not judged: ${why}`, exchangeIds: [], ms });
+        continue;
+      }
       if (!verdict.failed) {
-        const message = replay ? `the counterexample no longer fails (seed ${replay.seed}, path ${replay.path})` : `${verdict.numRuns} generated cases passed (seed ${ctx.seed})${verdict.interrupted ? ', stopped by the time budget' : ''}`;
+        const message = replay ? `the counterexample no longer fails (seed ${replay.seed}, path ${replay.path})` : `${tally.judged} generated cases passed (seed ${ctx.seed})${verdict.interrupted ? ', stopped by the time budget' : ''}`;
         emit({ ...base, status: ctx.aborted?.() ? 'skip' : 'pass', ...(ctx.aborted?.() ? { reason: ctx.stopReason?.() ?? 'interrupted' } : {}), message, exchangeIds: [], ms });
         continue;
       }
@@ -314,6 +320,9 @@ async function fuzzOne(property: FuzzProperty<unknown>, env: FuzzEnv, tally: Tal
     });
   const attempt = async (params: fc.Parameters<[unknown]>, replayPath?: string): Promise<Attempt & { numShrinks: number }> => {
     const details = await fc.check(make(replayPath), params);
+    // A time limit returns while the evaluation it interrupted still runs: let it finish (its
+    // outcome is ignored) before anything else uses the target.
+    await env.target.settled();
     return {
       failed: details.failed,
       interrupted: details.interrupted,

@@ -134,8 +134,30 @@ export class FuzzTarget {
     return this.scope;
   }
 
+  /**
+   * The evaluation in progress. fast-check's time limit stops waiting for an evaluation, not the
+   * evaluation itself: it goes on in the background, and the next one must not start (in the same
+   * scope, or after the client closed) until it has finished and cleaned up (`settled()`).
+   */
+  private running: Promise<unknown> | undefined;
+
   /** Runs one property evaluation in its own scope, then deletes what it created. */
   async run<T>(fn: () => Promise<T>): Promise<{ value?: T; error?: unknown; exchanges: Exchange[] }> {
+    const evaluation = this.evaluate(fn);
+    this.running = evaluation;
+    try {
+      return await evaluation;
+    } finally {
+      if (this.running === evaluation) this.running = undefined;
+    }
+  }
+
+  /** Resolves once no evaluation is running (one a time limit abandoned included). */
+  async settled(): Promise<void> {
+    while (this.running) await this.running.catch(() => undefined);
+  }
+
+  private async evaluate<T>(fn: () => Promise<T>): Promise<{ value?: T; error?: unknown; exchanges: Exchange[] }> {
     this.runCounter++;
     const scope: RunScope = { prefix: `${this.options.prefix}${this.tag}${this.runCounter}-`, exchanges: [], counter: 0 };
     this.scope = scope;
@@ -194,6 +216,7 @@ export class FuzzTarget {
   }
 
   async close(): Promise<void> {
+    await this.settled();
     await this.clean();
     await this.client.close();
   }

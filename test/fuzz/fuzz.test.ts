@@ -169,3 +169,54 @@ describe('scimproof fuzz', () => {
     expect(() => parseDuration('soon', '--time')).toThrow(/duration/);
   });
 });
+
+describe('a time budget that runs out while a generated case is in flight', () => {
+  // fast-check's time limit stops waiting for the case, not the case: it goes on in the
+  // background. Against a correct server 150 ms away, with 100 ms per property, every property's
+  // first case is still in flight when its share runs out.
+  it('does not let that case overlap the next one: no failure, nothing left behind, no pass without a judged case', async () => {
+    const { startProxy } = await import('../support/proxy.ts');
+    const server = await startServer({ port: 0 });
+    const far = await startProxy(server.url, server.token, { onRequest: () => new Promise<void>((resolve) => setTimeout(resolve, 150)) });
+    try {
+      const record = await fuzz({ url: far.url, token: server.token }, { timeMs: 800 });
+      const results = fuzzResults(record);
+      expect(results.length).toBeGreaterThan(0);
+      expect(results.filter((r) => r.status !== 'pass' && r.status !== 'skip').map((r) => `${r.checkId}: ${r.message}`)).toEqual([]);
+      // A pass names the cases it judged (at least one); a property that judged none is skipped, saying why.
+      for (const r of results) {
+        if (r.status === 'pass') expect(r.message).toMatch(/^[1-9]\d* generated cases passed/);
+        else expect(r.reason).toMatch(/^not judged: no generated case finished within this property's share of the time budget \(100 ms of --time 800 ms\)|^not judged: the server refused|requires|not advertised|does not/);
+      }
+      expect(record.leftovers ?? []).toEqual([]);
+      expect(record.cleanup.every((c) => c.status === 'deleted' || c.status === 'gone')).toBe(true);
+    } finally {
+      await far.close();
+      await server.close();
+    }
+  });
+});
+
+describe('FuzzTarget.settled()', () => {
+  it('waits for an evaluation nobody awaits any more (one a time limit abandoned) before the target is used again', async () => {
+    const { FuzzTarget } = await import('../../src/fuzz/target.ts');
+    const target = new FuzzTarget({ client: { baseUrl: 'http://127.0.0.1:9/scim/v2', auth: { kind: 'none' } }, prefix: 'spfx-', keep: false });
+    target.beginProperty('t', 'fuzz.t');
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const abandoned = target.run(async () => {
+      await gate;
+      return target.uniqueName('u');
+    });
+    let settled = false;
+    const waiting = target.settled().then(() => (settled = true));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(settled).toBe(false);
+    release();
+    await waiting;
+    // It finished in its own scope, which is gone only now.
+    expect((await abandoned).value).toBe('spfx-t1-u1.');
+    expect(() => target.runPrefix).toThrow(/outside a run/);
+    await target.close();
+  });
+});
