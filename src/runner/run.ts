@@ -248,7 +248,7 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
       waits.count++;
       waits.ms += event.waitMs;
       if (waits.count <= WAITS_SHOWN) notice(`429 Too Many Requests on ${where}: waiting ${formatWait(event.waitMs)} (${asked}, each wait capped at ${formatWait(maxWaitMs)})`);
-      if (waits.count === WAITS_SHOWN) notice('further 429 waits are counted, not shown; their total follows at the end');
+      if (waits.count === WAITS_SHOWN + 1) notice('further 429 waits are counted, not shown; their total follows at the end');
     }
     if (rateLimit.tripped) stop();
   };
