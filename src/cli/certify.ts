@@ -16,7 +16,7 @@ import { RunError, UsageError } from './errors.ts';
 import { announceAndLoad } from './announce.ts';
 import type { ReportFlags } from './execute.ts';
 import { loadIdentity, parsePort } from './federation.ts';
-import { addTargetOptions, parseMaxTime, parsePositiveInt, readConfig, resolveTarget, splitList, type TargetFlags } from './options.ts';
+import { addTargetOptions, parseMaxTime, parsePositiveInt, parseSettle, readConfig, resolveTarget, SETTLE_HELP, splitList, type TargetFlags } from './options.ts';
 import { addReportOptions } from './run.ts';
 
 interface CertifyFlags extends TargetFlags, ReportFlags {
@@ -35,6 +35,7 @@ interface CertifyFlags extends TargetFlags, ReportFlags {
   federationPort?: string;
   test?: string;
   maxTime?: string;
+  settle?: string;
 }
 
 export const MICROSOFT_RESULT_FILE = 'entra-validation-result.json';
@@ -48,6 +49,7 @@ export function registerCertify(program: Command): void {
     .option('--test <names>', "run only these programme tests, comma-separated (e.g. Create_User_Test); the verdict is then partial")
     .option('--seed <n>', 'seed for every random choice')
     .option('--max-time <duration>', 'whole-run time budget, e.g. 15m, 90s (default 15m; 0 = no limit): then the pre-flight stops, cleans up, reports the tests it did not reach and exits 3')
+    .option('--settle <duration>', SETTLE_HELP)
     .option('--matching <attribute>', 'attribute the IdP matches users by (default userName)')
     .option('--expired-token <token>', 'a token your server issued that has expired since (checks it is refused); redacted')
     .option('--expiry-wait <seconds>', 'wait for a fresh token to expire when it lives at most this long (default 10)')
@@ -113,7 +115,7 @@ export async function certifyCommand(programmeArg: string, flags: CertifyFlags):
   const { execute, exitCodeOf } = await announceAndLoad({ ...target, secrets }, banner, flags);
   let execution;
   try {
-    execution = await execute({ ...target, secrets }, flags, config.out, { suites: [], seed, ...(flags.matching ? { matchingAttribute: flags.matching } : {}), ...(maxTimeMs !== undefined ? { maxTimeMs } : {}) }, (options) =>
+    execution = await execute({ ...target, secrets }, flags, config.out, { suites: [], seed, ...(flags.matching ? { matchingAttribute: flags.matching } : {}), ...(maxTimeMs !== undefined ? { maxTimeMs } : {}), ...parseSettle(flags.settle) }, (options) =>
       runCertification({ ...options, programme, settings, ...(federation ? { federation } : {}) }),
     );
   } catch (error) {

@@ -9,12 +9,13 @@ import { randomSeed } from '../util/random.ts';
 import { UsageError } from './errors.ts';
 import { announceAndLoad, consoleFor } from './announce.ts';
 import type { ReportFlags } from './execute.ts';
-import { addTargetOptions, collect, parseDuration, parsePositiveInt, parseShardFlag, readConfig, resolveTarget, SHARD_HELP, splitList, type TargetFlags } from './options.ts';
+import { addTargetOptions, collect, parseDuration, parsePositiveInt, parseSettle, parseShardFlag, readConfig, resolveTarget, SETTLE_HELP, SHARD_HELP, splitList, type TargetFlags } from './options.ts';
 import { addReportOptions } from './run.ts';
 import { DEFAULT_MAX_TIME_MS } from '../runner/budget.ts';
 
 interface FuzzFlags extends TargetFlags, ReportFlags {
   seed?: string;
+  settle?: string;
   runs?: string;
   time?: string;
   shrinkTime?: string;
@@ -38,6 +39,7 @@ export function registerFuzz(program: Command): void {
     .option('--max-failures <n>', 'stop after this many failing properties')
     .option('--rate <n>', 'at most this many requests per second')
     .option('--property <ids>', `only these properties (${PROPERTY_IDS.join(', ')}; repeatable, comma-separated)`, collect)
+    .option('--settle <duration>', SETTLE_HELP)
     .option('--shard <i/n>', SHARD_HELP)
     .option('--replay <file>', 're-run the minimal counterexample stored in a replay file (or a run.json); exit 0 when it no longer fails');
   addReportOptions(command, 'property')
@@ -82,6 +84,7 @@ export async function fuzzCommand(flags: FuzzFlags): Promise<number> {
     // A fuzz --time longer than the default whole-run budget must not be cut short by it.
     ...(budget.timeMs !== undefined ? { maxTimeMs: Math.max(DEFAULT_MAX_TIME_MS, budget.timeMs * 2) } : {}),
     fuzz: { ...budget, ...(replay ? { replay } : {}) },
+    ...parseSettle(flags.settle),
     ...(shard ? { shard } : {}),
   });
   for (const file of execution.replayFiles) {

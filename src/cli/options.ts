@@ -141,6 +141,14 @@ export function parsePositiveInt(raw: string | number | undefined, name: string,
   return n;
 }
 
+/** `--settle` of run, fuzz and certify. */
+export const SETTLE_HELP = 'after each successful write, wait this long before the next query, e.g. 2s: for a server whose search index catches up with writes later (default 0)';
+
+/** `--settle`: the run option it gives, none when absent. */
+export function parseSettle(raw: string | undefined): { settleMs?: number } {
+  return raw === undefined ? {} : { settleMs: parseDuration(raw, '--settle') };
+}
+
 /** `60s`, `5m`, `1500ms`, `1h`; a bare number is seconds. */
 export function parseDuration(raw: string, name: string): number {
   const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|min|h)?\s*$/i.exec(raw);

@@ -7,11 +7,12 @@ import { chooseProfiles, ProfileError, profileRunOptions, type Profile } from '.
 import { UsageError } from './errors.ts';
 import { announceAndLoad, consoleFor } from './announce.ts';
 import type { ReportFlags } from './execute.ts';
-import { addTargetOptions, collect, parseMaxTime, parsePositiveInt, parseShardFlag, readConfig, resolveTarget, SHARD_HELP, splitList, type TargetFlags } from './options.ts';
+import { addTargetOptions, collect, parseMaxTime, parsePositiveInt, parseSettle, parseShardFlag, readConfig, resolveTarget, SETTLE_HELP, SHARD_HELP, splitList, type TargetFlags } from './options.ts';
 
 
 interface RunFlags extends TargetFlags, ReportFlags {
   suite?: string;
+  settle?: string;
   only?: string[];
   skip?: string[];
   seed?: string;
@@ -52,6 +53,7 @@ export function registerRun(program: Command): void {
     .option('--matching <attribute>', 'attribute the IdP matches users by: userName (default), externalId or \'emails[type eq "work"].value\'')
     .option('--seed <n>', 'seed for every random choice (printed at the start; give it back to replay)')
     .option('--max-time <duration>', 'whole-run time budget, e.g. 15m, 90s (default 15m; 0 = no limit): then the run stops, cleans up, reports what it did not reach and exits 3')
+    .option('--settle <duration>', SETTLE_HELP)
     .option('--baseline <file>', 'known failures to waive for CI, {"expectedFailures": {"check.id": "why"}}; a waiver whose check passes fails the run')
     .option('--write-baseline <file>', "write this run's failed check ids as a baseline to start from")
     .option('--shard <i/n>', SHARD_HELP);
@@ -101,6 +103,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     ...(baseline ? { baseline } : {}),
     ...(shard ? { shard } : {}),
     ...(maxTimeMs !== undefined ? { maxTimeMs } : {}),
+    ...parseSettle(flags.settle),
     // With OAuth client credentials, the token endpoint is checked too (loaded only then: it brings the certify programmes).
     ...(target.auth.kind === 'oauth' && target.url ? { phases: [(await import('../certify/run.ts')).oauthChecks(target.auth.oauth)] } : {}),
   });

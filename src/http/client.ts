@@ -6,6 +6,7 @@ import { toCurl } from './curl.ts';
 import { parseTokenResponse, tokenRequest, TokenError, TokenSource, type IssuedToken, type OAuthConfig } from './oauth.ts';
 import { createRedactor, type Redactor } from './redact.ts';
 import { RECORD_TOTAL_CHARS, RecordBudget } from './record-budget.ts';
+import { isCollectionQuery, type SettleGate } from './settle.ts';
 import { classifyTransportError } from './transport-error.ts';
 
 export type Auth =
@@ -53,6 +54,8 @@ export interface ClientOptions {
    * run stops sending. Requests sent after it fired (cleanup) are sent normally.
    */
   stopSignal?: AbortSignal;
+  /** Queries wait until this long after the last successful write (`--settle`; shared by a run's clients). */
+  settle?: SettleGate;
   /** Runs after each exchange, before `send` returns it (the credential watch of a run). */
   afterExchange?: (exchange: Exchange, request: OutgoingRequest, client: ScimClient) => Promise<void> | void;
   /**
@@ -219,7 +222,10 @@ export function createClient(options: ClientOptions): ScimClient {
   async function send(req: OutgoingRequest): Promise<Exchange> {
     // A stop that fired before this request was sent does not concern it (cleanup runs after one).
     const stopping = stop && !stop.aborted ? stop : undefined;
+    const settle = options.settle;
+    if (settle && isCollectionQuery(req.method, req.path, req.query)) await sleep(settle.waitMs(), req.signal ?? stopping);
     let exchange = await sendAuthorized(req, stopping);
+    if (settle && req.method !== 'GET' && exchange.response && exchange.response.status < 300) settle.noteWrite();
     const used = tokenUsedBy.get(exchange);
     if (exchange.response?.status === 401 && tokens && used !== undefined) {
       tokens.invalidate(used);

@@ -4,6 +4,7 @@
 // meta.runError set, so a report is written either way.
 import { randomBytes } from 'node:crypto';
 import { createClient, DEFAULT_TIMEOUT_MS, MAX_RETRY_WAIT_MS, type Auth, type OutgoingRequest, type RateLimitEvent, type ScimClient } from '../http/client.ts';
+import { SettleGate } from '../http/settle.ts';
 import type { CheckResult, CleanupEntry, Discovery, Exchange, Leftover, ProfileVerdict, ReportSection, RunRecord, Summary } from '../record/types.ts';
 import { LeftOutLog } from './left-out-log.ts';
 import { loadSuites, SuiteError } from '../suite/load.ts';
@@ -91,6 +92,8 @@ export interface RunOptions {
   limits?: { maxRetryWaitMs?: number; cleanupMs?: number; interruptedCleanupMs?: number };
   /** Whole-run time budget in ms (default 15 min; 0 = no limit): then the run stops, cleans up and reports. */
   maxTimeMs?: number;
+  /** After a successful write, queries wait this long (`--settle`: a search index that lags writes). */
+  settleMs?: number;
   /** Starts the embedded target when no url is given (default: the plain reference server). */
   embedded?: () => Promise<EmbeddedTarget>;
   /**
@@ -295,6 +298,7 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
       insecure: options.insecure ?? false,
       secrets: options.secrets ?? [],
       stopSignal: stopSending.signal,
+      ...(options.settleMs ? { settle: new SettleGate(options.settleMs) } : {}),
       maxRetryWaitMs: maxWaitMs,
       onRateLimit,
       afterExchange,
