@@ -97,6 +97,7 @@ export async function certifyCommand(programmeArg: string, flags: CertifyFlags):
   const target = resolveTarget(flags, config);
   const seed = parsePositiveInt(flags.seed, '--seed', randomSeed());
   const maxTimeMs = parseMaxTime(flags.maxTime ?? config.maxTime);
+  const settle = parseSettle(flags.settle);
   const federation = await federationTarget(flags);
   if (federation && !target.url) throw new UsageError('--federation-* options need --url: the embedded server already trusts a federation issuer of its own');
   const tests = flags.test ? splitList(flags.test) : undefined;
@@ -115,7 +116,7 @@ export async function certifyCommand(programmeArg: string, flags: CertifyFlags):
   const { execute, exitCodeOf } = await announceAndLoad({ ...target, secrets }, banner, flags);
   let execution;
   try {
-    execution = await execute({ ...target, secrets }, flags, config.out, { suites: [], seed, ...(flags.matching ? { matchingAttribute: flags.matching } : {}), ...(maxTimeMs !== undefined ? { maxTimeMs } : {}), ...parseSettle(flags.settle) }, (options) =>
+    execution = await execute({ ...target, secrets }, flags, config.out, { suites: [], seed, ...(flags.matching ? { matchingAttribute: flags.matching } : {}), ...(maxTimeMs !== undefined ? { maxTimeMs } : {}), ...settle }, (options) =>
       runCertification({ ...options, programme, settings, ...(federation ? { federation } : {}) }),
     );
   } catch (error) {

@@ -65,6 +65,7 @@ export async function fuzzCommand(flags: FuzzFlags): Promise<number> {
     }
   }
   const shard = parseShardFlag(flags.shard);
+  const settle = parseSettle(flags.settle);
   const seed = replay ? replay[0]!.seed : parsePositiveInt(flags.seed, '--seed', randomSeed());
   const runs = flags.runs !== undefined ? parsePositiveInt(flags.runs, '--runs', DEFAULT_FUZZ_RUNS) : undefined;
   if (runs === 0) throw new UsageError('--runs must be at least 1');
@@ -84,7 +85,7 @@ export async function fuzzCommand(flags: FuzzFlags): Promise<number> {
     // A fuzz --time longer than the default whole-run budget must not be cut short by it.
     ...(budget.timeMs !== undefined ? { maxTimeMs: Math.max(DEFAULT_MAX_TIME_MS, budget.timeMs * 2) } : {}),
     fuzz: { ...budget, ...(replay ? { replay } : {}) },
-    ...parseSettle(flags.settle),
+    ...settle,
     ...(shard ? { shard } : {}),
   });
   for (const file of execution.replayFiles) {

@@ -87,6 +87,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
   }
   const fromProfiles = profileRunOptions(chosen);
   const maxTimeMs = parseMaxTime(flags.maxTime ?? config.maxTime);
+  const settle = parseSettle(flags.settle);
   const dialects = flags.dialect ? splitList(flags.dialect) : config.dialects;
   const unknownDialect = dialects?.find((d) => !dialectNames().includes(d as never));
   if (unknownDialect) throw new UsageError(`--dialect: unknown variant "${unknownDialect}" (known: ${dialectNames().join(', ')})`);
@@ -103,7 +104,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     ...(baseline ? { baseline } : {}),
     ...(shard ? { shard } : {}),
     ...(maxTimeMs !== undefined ? { maxTimeMs } : {}),
-    ...parseSettle(flags.settle),
+    ...settle,
     // With OAuth client credentials, the token endpoint is checked too (loaded only then: it brings the certify programmes).
     ...(target.auth.kind === 'oauth' && target.url ? { phases: [(await import('../certify/run.ts')).oauthChecks(target.auth.oauth)] } : {}),
   });

@@ -76,9 +76,26 @@ describe('the settle gate', () => {
     expect(isCollectionQuery('POST', '/Users', undefined)).toBe(false);
   });
 
-  it('--settle takes a duration', () => {
+  it('--settle takes a duration; anything else is one line and exit 2, before the run starts', async () => {
     expect(parseSettle('2s')).toEqual({ settleMs: 2_000 });
     expect(parseSettle(undefined)).toEqual({});
     expect(() => parseSettle('soon')).toThrow(/--settle must be a duration/);
+    const { main } = await import('../../src/cli/main.ts');
+    const write = { out: process.stdout.write.bind(process.stdout), err: process.stderr.write.bind(process.stderr) };
+    let printed = '';
+    const capture = ((chunk: string) => ((printed += chunk), true)) as typeof process.stdout.write;
+    process.stdout.write = capture;
+    process.stderr.write = capture;
+    try {
+      for (const command of ['run', 'fuzz', 'certify okta-oin']) {
+        printed = '';
+        expect(await main(['node', 'scimproof', ...command.split(' '), '--settle', 'soon'])).toBe(2);
+        expect(printed).toBe('scimproof: --settle must be a duration such as 60s, 5m or 1500ms, got "soon"\n');
+      }
+    } finally {
+      process.stdout.write = write.out;
+      process.stderr.write = write.err;
+      process.exitCode = undefined;
+    }
   });
 });
