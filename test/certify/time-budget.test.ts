@@ -15,6 +15,7 @@ import type { CheckResult, RunRecord } from '../../src/record/types.ts';
 import { verdictOf } from '../../src/report/summarize.ts';
 import { runConformance, type PhaseContext } from '../../src/runner/run.ts';
 import { startServer, type RunningServer } from '../../src/server/index.ts';
+import { runMain } from '../support/cli.ts';
 import { startProxy, type RunningProxy } from '../support/proxy.ts';
 import { certify, testsOf } from './support.ts';
 
@@ -128,21 +129,7 @@ describe('a budget that runs out after the last check was judged', () => {
 });
 
 describe('scimproof certify --max-time (CLI)', () => {
-  async function cli(args: string[]): Promise<{ code: number; printed: string }> {
-    const { main } = await import('../../src/cli/main.ts');
-    const write = { out: process.stdout.write.bind(process.stdout), err: process.stderr.write.bind(process.stderr) };
-    let printed = '';
-    const capture = ((chunk: string) => ((printed += chunk), true)) as typeof process.stdout.write;
-    process.stdout.write = capture;
-    process.stderr.write = capture;
-    try {
-      return { code: await main(['node', 'scimproof', 'certify', ...args]), printed };
-    } finally {
-      process.stdout.write = write.out;
-      process.stderr.write = write.err;
-      process.exitCode = undefined;
-    }
-  }
+  const cli = (args: string[]): Promise<{ code: number; printed: string }> => runMain(['certify', ...args]);
 
   it('prints the tests it did not reach as NOT REACHED, no programme verdict, and exits 3', async () => {
     const out = mkdtempSync(join(tmpdir(), 'spf-certify-budget-'));

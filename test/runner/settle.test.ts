@@ -8,6 +8,7 @@ import { isCollectionQuery, SettleGate } from '../../src/http/settle.ts';
 import { parseSettle } from '../../src/cli/options.ts';
 import { runConformance } from '../../src/runner/run.ts';
 import { startServer, type RunningServer } from '../../src/server/index.ts';
+import { runMain } from '../support/cli.ts';
 import { startProxy, type RunningProxy } from '../support/proxy.ts';
 
 const LAG_MS = 400;
@@ -80,22 +81,8 @@ describe('the settle gate', () => {
     expect(parseSettle('2s')).toEqual({ settleMs: 2_000 });
     expect(parseSettle(undefined)).toEqual({});
     expect(() => parseSettle('soon')).toThrow(/--settle must be a duration/);
-    const { main } = await import('../../src/cli/main.ts');
-    const write = { out: process.stdout.write.bind(process.stdout), err: process.stderr.write.bind(process.stderr) };
-    let printed = '';
-    const capture = ((chunk: string) => ((printed += chunk), true)) as typeof process.stdout.write;
-    process.stdout.write = capture;
-    process.stderr.write = capture;
-    try {
-      for (const command of ['run', 'fuzz', 'certify okta-oin']) {
-        printed = '';
-        expect(await main(['node', 'scimproof', ...command.split(' '), '--settle', 'soon'])).toBe(2);
-        expect(printed).toBe('scimproof: --settle must be a duration such as 60s, 5m or 1500ms, got "soon"\n');
-      }
-    } finally {
-      process.stdout.write = write.out;
-      process.stderr.write = write.err;
-      process.exitCode = undefined;
+    for (const command of ['run', 'fuzz', 'certify okta-oin']) {
+      expect(await runMain([...command.split(' '), '--settle', 'soon'])).toEqual({ code: 2, printed: 'scimproof: --settle must be a duration such as 60s, 5m or 1500ms, got "soon"\n' });
     }
   });
 });

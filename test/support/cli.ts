@@ -64,3 +64,23 @@ export const tempDir = (): string => mkdtempSync(join(tmpdir(), 'scimproof-safet
 
 /** No stack trace reached the person. */
 export const hasStack = (r: { stdout: string; stderr: string }): boolean => /\n\s+at .+\(.*:\d+:\d+\)/.test(`${r.stdout}${r.stderr}`);
+
+/**
+ * Runs the CLI's `main` in this process (no child process: it can reach servers and proxies the
+ * test started) and returns its exit code with everything it printed, stdout and stderr together.
+ */
+export async function runMain(args: string[]): Promise<{ code: number; printed: string }> {
+  const { main } = await import('../../src/cli/main.ts');
+  const write = { out: process.stdout.write.bind(process.stdout), err: process.stderr.write.bind(process.stderr) };
+  let printed = '';
+  const capture = ((chunk: string) => ((printed += chunk), true)) as typeof process.stdout.write;
+  process.stdout.write = capture;
+  process.stderr.write = capture;
+  try {
+    return { code: await main(['node', 'scimproof', ...args]), printed };
+  } finally {
+    process.stdout.write = write.out;
+    process.stderr.write = write.err;
+    process.exitCode = undefined;
+  }
+}
