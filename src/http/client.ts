@@ -225,7 +225,6 @@ export function createClient(options: ClientOptions): ScimClient {
     const settle = options.settle;
     if (settle && isCollectionQuery(req.method, req.path, req.query)) await sleep(settle.waitMs(), req.signal ?? stopping);
     let exchange = await sendAuthorized(req, stopping);
-    if (settle && req.method !== 'GET' && exchange.response && exchange.response.status < 300) settle.noteWrite();
     const used = tokenUsedBy.get(exchange);
     if (exchange.response?.status === 401 && tokens && used !== undefined) {
       tokens.invalidate(used);
@@ -245,6 +244,8 @@ export function createClient(options: ClientOptions): ScimClient {
       if (stopping?.aborted) break;
       exchange = await sendAuthorized(req, stopping);
     }
+    // (After the retries: a write first answered 429 and then done is a write too.)
+    if (settle && req.method !== 'GET' && exchange.response && exchange.response.status < 300) settle.noteWrite();
     if (options.afterExchange && !stopping?.aborted) {
       // Awaited only when the hook has something to wait for (a re-check of the credentials).
       const pending = options.afterExchange(exchange, req, client);

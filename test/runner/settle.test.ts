@@ -16,10 +16,20 @@ const ONLY = ['filter.*', 'paging.*'];
 
 let server: RunningServer;
 let lagging: RunningProxy;
+let laggingThrottled: RunningProxy;
 
-beforeAll(async () => {
-  server = await startServer({ port: 0 });
-  lagging = await startProxy(server.url, server.token, {
+/** The reference server, with users hidden from collection queries for LAG_MS after their creation. */
+function lagProxy(options: { throttleFirstTry?: boolean } = {}): Promise<RunningProxy> {
+  return startProxy(server.url, server.token, {
+    // Every create is first answered 429 (Retry-After: 0), then done when the client tries again.
+    onRequest: (ctx) => {
+      if (!options.throttleFirstTry || ctx.req.method !== 'POST') return;
+      const tried = (ctx.state.get('tried') as Set<string> | undefined) ?? new Set<string>();
+      ctx.state.set('tried', tried);
+      if (tried.has(ctx.req.body ?? '')) return;
+      tried.add(ctx.req.body ?? '');
+      return { status: 429, headers: { 'content-type': 'application/scim+json', 'retry-after': '0' }, body: JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '429', detail: 'slow down' }) };
+    },
     onResponse: (ctx, res) => {
       const born = ctx.state.get('born') as Map<string, number> | undefined ?? new Map<string, number>();
       ctx.state.set('born', born);
@@ -38,13 +48,20 @@ beforeAll(async () => {
       res.body = JSON.stringify({ ...list, Resources: visible, totalResults: (list.totalResults ?? 0) - hidden, ...(list.itemsPerPage !== undefined ? { itemsPerPage: visible.length } : {}) });
     },
   });
+}
+
+beforeAll(async () => {
+  server = await startServer({ port: 0 });
+  lagging = await lagProxy();
+  laggingThrottled = await lagProxy({ throttleFirstTry: true });
 });
 afterAll(async () => {
   await lagging.close();
+  await laggingThrottled.close();
   await server.close();
 });
 
-const run = (settleMs?: number) => runConformance({ url: lagging.url, auth: { kind: 'bearer', token: server.token }, suites: ['core'], only: ONLY, seed: 9, ...(settleMs ? { settleMs } : {}) });
+const run = (settleMs?: number, target = lagging) => runConformance({ url: target.url, auth: { kind: 'bearer', token: server.token }, suites: ['core'], only: ONLY, seed: 9, ...(settleMs ? { settleMs } : {}) });
 
 describe('a server whose search lags its writes', () => {
   it('fails the query checks when the run queries right after writing', async () => {
@@ -57,6 +74,12 @@ describe('a server whose search lags its writes', () => {
     expect(record.results.filter((r) => r.status === 'fail' || r.status === 'warn').map((r) => `${r.checkId}: ${r.message}`)).toEqual([]);
     expect(record.summary.pass).toBeGreaterThan(10);
     expect(record.cleanup.every((c) => c.status === 'deleted' || c.status === 'gone')).toBe(true);
+  });
+
+  it('counts a write first answered 429 and done on the retry: the next query still waits', async () => {
+    const record = await run(700, laggingThrottled);
+    expect(record.exchanges.filter((x) => x.response?.status === 429).length).toBeGreaterThan(0);
+    expect(record.results.filter((r) => r.status === 'fail' || r.status === 'warn').map((r) => `${r.checkId}: ${r.message}`)).toEqual([]);
   });
 });
 
