@@ -5,6 +5,7 @@
 // throttled-10-per-second.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../src/server/index.ts';
+import { startIndependentServer } from '../servers/independent/index.ts';
 import { startProxy, type RunningProxy } from '../support/proxy.ts';
 import { certify, testsOf } from './support.ts';
 
@@ -13,9 +14,9 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 let server: RunningServer;
 const proxies: RunningProxy[] = [];
 
-/** The reference server behind a network that adds `ms` to every request, all in parallel. */
-async function farAway(ms: number): Promise<RunningProxy> {
-  const proxy = await startProxy(server.url, server.token, { onRequest: () => sleep(ms) });
+/** A server (by default the reference server) behind a network that adds `ms` to every request, all in parallel. */
+async function farAway(ms: number, upstream: { url: string; token: string } = server): Promise<RunningProxy> {
+  const proxy = await startProxy(upstream.url, upstream.token, { onRequest: () => sleep(ms) });
   proxies.push(proxy);
   return proxy;
 }
@@ -37,6 +38,18 @@ describe('Rate_Requirement against a correct server far away', () => {
     expect(sustained?.message).toMatch(/requests\/s sustained .* \d+ at a time, paced at ≤ 50\/s\), p95 latency \d+ ms \((2\d\d|[3-9]\d\d|\d{4,}) ms with no load\)/);
     expect(testsOf(record).Rate_Requirement!.status).toBe('passed');
     expect(record.cleanup.every((c) => c.status === 'deleted' || c.status === 'gone')).toBe(true);
+  });
+
+  it('passes 200 ms away for a correct server that is not ours (the independent test server)', async () => {
+    const independent = await startIndependentServer();
+    try {
+      const proxy = await farAway(200, independent);
+      const record = await certify('entra-gallery', { url: proxy.url, auth: { kind: 'bearer', token: independent.token } }, { settings: { tests: ['Rate_Requirement'], rateSeconds: 2 } });
+      const rate = record.results.filter((r) => r.checkId.startsWith('gallery.rate.'));
+      expect(rate.map((r) => [r.checkId, r.status])).toEqual([['gallery.rate.sustained', 'pass'], ['gallery.rate.no-throttling', 'pass']]);
+    } finally {
+      await independent.close();
+    }
   });
 
   it('is skipped as not measurable, never failed, when even 32 in flight cannot carry 25/s from here', async () => {
