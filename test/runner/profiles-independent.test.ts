@@ -108,3 +108,20 @@ describe('the independent server with a rate limit (IPSIE §4.3)', () => {
     expect(results.get('ipsie.rate.limited')).toMatchObject({ status: 'pass', message: expect.stringContaining('429 with Retry-After') });
   });
 });
+
+describe('the independent server with a sane rate limit, 200 ms away', () => {
+  // Limited at 150 requests per second: from 200 ms away 16 requests in flight go at most 80 per
+  // second, so the limit cannot show. Not a reason to fail a correct server.
+  const { server } = withServer({ ipsie: true, rateLimit: 150 });
+
+  it('is not failed for a limit the burst could not reach (skipped with the rate it reached)', async () => {
+    const { startProxy } = await import('../support/proxy.ts');
+    const far = await startProxy(server().url, server().token, { onRequest: () => new Promise<void>((resolve) => setTimeout(resolve, 200)) });
+    try {
+      const record = await run({ ...server(), url: far.url }, 'ipsie-al1', { suites: [], only: ['ipsie.rate.limited'] });
+      expect(record.results.find((r) => r.checkId === 'ipsie.rate.limited')).toMatchObject({ status: 'skip', reason: expect.stringMatching(/per second at which a missing limit is judged/) });
+    } finally {
+      await far.close();
+    }
+  });
+});
