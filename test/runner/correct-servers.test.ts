@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runConformance } from '../../src/runner/run.ts';
 import type { CheckResult, RunRecord } from '../../src/record/types.ts';
+import { exchangeText } from '../../src/report/failure-text.ts';
 import { startIndependentServer, type IndependentServer, type IndependentServerOptions } from '../servers/independent/index.ts';
 
 const VARIANTS: Record<string, IndependentServerOptions> = {
@@ -15,6 +16,7 @@ const VARIANTS: Record<string, IndependentServerOptions> = {
   'fewer attributes (no nickName, title, locale, enterprise extension), unknown ones refused': { omitUserAttributes: ['nickName', 'title', 'locale'], enterprise: false },
   'a business rule: an email is required when userName is not an email': { businessRule: 'email-unless-username-is-email' },
   'name.givenName required': { require: ['name.givenName'] },
+  'attribute names in PascalCase on the wire (UserName, Emails[].Value, TotalResults …)': { pascalCase: true },
   'all of these at once, unknown attributes ignored, no ETags, no sorting': {
     filterOperators: ['eq', 'and'],
     valueRequired: true,
@@ -120,5 +122,16 @@ describe('what each correct server does differently is reported as what it is', 
     const record = records.get('name.givenName required')!;
     expect(result(record, 'users.required.rejected[name.givenName]').status).toBe('pass');
     for (const id of ['fuzz.create-get', 'fuzz.username-eq-any-case', 'fuzz.paging-partition', 'fuzz.member-add-idempotent', 'fuzz.stateful-directory']) expect(result(record, id).status, id).toBe('pass');
+  });
+
+  it('PascalCase names: read as the RFC spells them (names are case-insensitive), while the report shows what the server sent', () => {
+    const record = records.get('attribute names in PascalCase on the wire (UserName, Emails[].Value, TotalResults …)')!;
+    const created = record.exchanges.find((x) => x.request.method === 'POST' && x.response?.status === 201 && x.request.url.endsWith('/Users'))!;
+    expect(created.response!.body).toContain('"UserName"');
+    expect(created.response!.renamedAttributes).toEqual(expect.arrayContaining(['Schemas → schemas', 'UserName → userName', 'Meta → meta']));
+    expect((created.response!.json as Record<string, unknown>).userName).toBeTypeOf('string');
+    const shown = exchangeText(created).join('\n');
+    expect(shown).toContain('"UserName"');
+    expect(shown).toMatch(/case-insensitive, RFC 7643 §2.1; the checks read .*UserName → userName/);
   });
 });

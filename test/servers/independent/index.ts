@@ -51,6 +51,22 @@ export interface IndependentServerOptions {
    * x509Certificates, whose types have no canonical values, are not implemented).
    */
   interop?: boolean;
+  /** The largest page it returns, advertised as filter.maxResults (default 200): lists page sooner. */
+  maxResults?: number;
+  /** Where the SCIM endpoints live (default /scim/v2; /api/scim/v2 and /scim are common). */
+  basePath?: string;
+  /** How ids look: UUIDs (default), integers as strings ("1001"), or upper-case UUIDs. */
+  ids?: 'uuid' | 'integer' | 'upper';
+  /** Attribute names on the wire in PascalCase ("UserName", "TotalResults"): legal, names are case-insensitive (RFC 7643 §2.1). */
+  pascalCase?: boolean;
+  /** `attributes`/`excludedAttributes` ignored: every resource comes whole (default false). */
+  ignoreProjection?: boolean;
+  /** PUT needs the resource's `id` in the body, equal to the one in the URL (400 otherwise). */
+  putRequiresId?: boolean;
+  /** A User created without displayName gets one from name or userName. */
+  defaultDisplayName?: boolean;
+  /** externalId is not kept on Groups. */
+  dropGroupExternalId?: boolean;
 }
 
 export interface IndependentServer {
@@ -68,6 +84,12 @@ const MAX_BODY = 1_000_000;
 const CONTENT_TYPE = 'application/scim+json; charset=utf-8';
 
 interface Ctx {
+  base: string;
+  maxResults: number;
+  ignoreProjection: boolean;
+  putRequiresId: boolean;
+  defaultDisplayName: boolean;
+  dropGroupExternalId: boolean;
   models: { user: ResourceModel; group: ResourceModel };
   store: Store;
   operators: readonly FilterOperator[];
@@ -94,7 +116,7 @@ function spc(ctx: Ctx): Resource {
     documentationUri: 'https://example.com/independent-scim',
     patch: { supported: true },
     bulk: ctx.bulk ? { supported: true, maxOperations: MAX_BULK_OPERATIONS, maxPayloadSize: MAX_BODY } : { supported: false, maxOperations: 0, maxPayloadSize: 0 },
-    filter: { supported: true, maxResults: MAX_RESULTS },
+    filter: { supported: true, maxResults: ctx.maxResults },
     changePassword: { supported: findAttr(ctx.models.user.core.attributes, 'password') !== undefined },
     sort: { supported: ctx.sort },
     etag: { supported: ctx.etag },
@@ -216,8 +238,8 @@ function search(ctx: Ctx, model: ResourceModel, params: { filter?: string | null
   }
   if (ctx.cursors && params.cursor !== undefined && params.cursor !== null) return cursorPage(items, params.cursor, params.count, (r) => project(model, r, params.attributes ?? undefined, params.excludedAttributes ?? undefined));
   const startIndex = Math.max(1, params.startIndex ?? 1);
-  const count = Math.min(MAX_RESULTS, Math.max(0, params.count ?? MAX_RESULTS));
-  const page = items.slice(startIndex - 1, startIndex - 1 + count).map((r) => project(model, r, params.attributes ?? undefined, params.excludedAttributes ?? undefined));
+  const count = Math.min(ctx.maxResults, Math.max(0, params.count ?? ctx.maxResults));
+  const page = items.slice(startIndex - 1, startIndex - 1 + count).map((r) => (ctx.ignoreProjection ? r : project(model, r, params.attributes ?? undefined, params.excludedAttributes ?? undefined)));
   return { status: 200, body: listOf(page, items.length, startIndex) };
 }
 
@@ -287,11 +309,14 @@ async function resourceRoute(ctx: Ctx, req: RequestLike, model: ResourceModel, i
   const method = req.method ?? 'GET';
   const q = url.searchParams;
   const one = (stored: Stored, status = 200, extra: Record<string, string> = {}): Reply =>
-    withVersion(ctx, stored, { status, body: project(model, ctx.store.render(model, stored, ctx.baseUrl, ctx.etag), q.get('attributes') ?? undefined, q.get('excludedAttributes') ?? undefined), headers: extra });
+    withVersion(ctx, stored, { status, body: ctx.ignoreProjection ? ctx.store.render(model, stored, ctx.baseUrl, ctx.etag) : project(model, ctx.store.render(model, stored, ctx.baseUrl, ctx.etag), q.get('attributes') ?? undefined, q.get('excludedAttributes') ?? undefined), headers: extra });
   if (id === undefined) {
     if (method === 'GET') return search(ctx, model, { filter: q.get('filter'), cursor: q.get('cursor'), startIndex: intParam(q.get('startIndex'), 'startIndex'), count: intParam(q.get('count'), 'count'), sortBy: q.get('sortBy'), sortOrder: q.get('sortOrder'), attributes: q.get('attributes'), excludedAttributes: q.get('excludedAttributes') });
     if (method === 'POST') {
-      const stored = ctx.store.create(model.kind, normalize(model, body(), { rejectUnknown: ctx.rejectUnknown, interop: ctx.interop }));
+      const data = normalize(model, body(), { rejectUnknown: ctx.rejectUnknown, interop: ctx.interop });
+      if (model.kind === 'User' && ctx.defaultDisplayName && data.displayName === undefined) data.displayName = String((data.name as Resource | undefined)?.formatted ?? data.userName);
+      if (model.kind === 'Group' && ctx.dropGroupExternalId) delete data.externalId;
+      const stored = ctx.store.create(model.kind, data);
       return one(stored, 201, { Location: `${ctx.baseUrl}${model.endpoint}/${stored.id}` });
     }
     throw new ScimError(405, undefined, `${method} is not allowed on ${model.endpoint}`);
@@ -311,9 +336,16 @@ async function resourceRoute(ctx: Ctx, req: RequestLike, model: ResourceModel, i
       if (ctx.etag && inm !== undefined && inm.split(',').map((s) => s.trim()).some((v) => v === '*' || v === versionOf(stored))) return withVersion(ctx, stored, { status: 304 });
       return one(stored);
     }
-    case 'PUT':
+    case 'PUT': {
       ifMatch(ctx, req, stored);
-      return one(ctx.store.replace(model.kind, id, normalize(model, body(), { rejectUnknown: ctx.rejectUnknown, interop: ctx.interop })));
+      if (ctx.putRequiresId) {
+        const sent = (body() as Resource | null)?.id;
+        if (sent !== id) throw badRequest('invalidValue', `the body's id ${JSON.stringify(sent ?? null)} must be the id in the URL (${id})`);
+      }
+      const data = normalize(model, body(), { rejectUnknown: ctx.rejectUnknown, interop: ctx.interop });
+      if (model.kind === 'Group' && ctx.dropGroupExternalId) delete data.externalId;
+      return one(ctx.store.replace(model.kind, id, data));
+    }
     case 'PATCH': {
       ifMatch(ctx, req, stored);
       const draft = applyPatch(model, stored.data, id, body(), { rejectUnknown: ctx.rejectUnknown, interop: ctx.interop });
@@ -331,10 +363,10 @@ async function resourceRoute(ctx: Ctx, req: RequestLike, model: ResourceModel, i
 
 async function route(ctx: Ctx, req: IncomingMessage, raw: string, token: string): Promise<Reply> {
   const url = new URL(req.url ?? '/', 'http://localhost');
-  if (!url.pathname.startsWith(BASE)) throw notFound(`${url.pathname} is not a SCIM endpoint`);
+  if (!url.pathname.startsWith(`${ctx.base}/`) && url.pathname !== ctx.base) throw notFound(`${url.pathname} is not a SCIM endpoint`);
   const auth = req.headers.authorization ?? '';
   if (auth !== `Bearer ${token}`) return { status: 401, body: errorBody(401, undefined, 'a valid bearer token is required'), headers: { 'WWW-Authenticate': 'Bearer realm="scim"' } };
-  const parts = url.pathname.slice(BASE.length).split('/').filter((p) => p !== '').map(decodeURIComponent);
+  const parts = url.pathname.slice(ctx.base.length).split('/').filter((p) => p !== '').map(decodeURIComponent);
   const body = (): unknown => {
     if (raw.trim() === '') throw badRequest('invalidSyntax', 'the request has no body');
     try {
@@ -425,7 +457,7 @@ async function bulk(ctx: Ctx, request: unknown): Promise<Reply> {
       if (!model || more.length > 0 || (method === 'POST') !== (id === undefined)) throw badRequest('invalidPath', `"${raw.path}" is not a path a bulk ${method} can address`);
       const data = substitute(raw.data);
       const headers = typeof raw.version === 'string' ? { 'if-match': raw.version } : {};
-      const reply = await resourceRoute(ctx, { method, headers }, model, id, new URL(`http://localhost${BASE}${path}`), () => data);
+      const reply = await resourceRoute(ctx, { method, headers }, model, id, new URL(`http://localhost${ctx.base}${path}`), () => data);
       const body = reply.body as { id?: string; meta?: { location?: string; version?: string } } | undefined;
       if (method === 'POST' && bulkId !== undefined && body?.id) created.set(bulkId, body.id);
       Object.assign(entry, { ...(body?.meta?.location ? { location: body.meta.location } : id ? { location: `${ctx.baseUrl}${model.endpoint}/${id}` } : {}), ...(body?.meta?.version ? { version: body.meta.version } : {}), status: String(reply.status) });
@@ -452,11 +484,18 @@ function readBody(req: IncomingMessage): Promise<string | undefined> {
   });
 }
 
-function send(res: ServerResponse, reply: Reply): void {
+function pascal(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(pascal);
+  if (!value || typeof value !== 'object') return value;
+  // Schema URNs and $ref keep their spelling; every other key starts upper-case, as a .NET serialiser writes it.
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.startsWith('urn:') || k.startsWith('$') ? k : k.charAt(0).toUpperCase() + k.slice(1), pascal(v)]));
+}
+
+function send(res: ServerResponse, reply: Reply, pascalCase = false): void {
   const headers: Record<string, string> = { ...(reply.headers ?? {}) };
   if (reply.body !== undefined) headers['Content-Type'] = CONTENT_TYPE;
   res.writeHead(reply.status, headers);
-  res.end(reply.body === undefined ? undefined : JSON.stringify(reply.body));
+  res.end(reply.body === undefined ? undefined : JSON.stringify(pascalCase ? pascal(reply.body) : reply.body));
 }
 
 /** Admits a request (undefined) or says how many whole seconds to wait before the next. */
@@ -480,7 +519,13 @@ export async function startIndependentServer(options: IndependentServerOptions =
   const rule = options.businessRule === 'email-unless-username-is-email' ? EMAIL_UNLESS_USERNAME_IS_EMAIL : options.businessRule;
   const ctx: Ctx = {
     models: buildModels({ omitUserAttributes: [...(options.omitUserAttributes ?? []), ...(options.interop || options.ipsie ? FREE_FORM_TYPES : []), ...(options.ipsie ? ['password'] : [])], enterprise: options.enterprise ?? true, valueRequired: options.valueRequired ?? false, require: options.require ?? [] }),
-    store: new Store(rule, { uniqueGroupNames: options.ipsie ?? false }),
+    store: new Store(rule, { uniqueGroupNames: options.ipsie ?? false, ids: options.ids ?? 'uuid' }),
+    base: options.basePath ?? BASE,
+    maxResults: options.maxResults ?? MAX_RESULTS,
+    ignoreProjection: options.ignoreProjection ?? false,
+    putRequiresId: options.putRequiresId ?? false,
+    defaultDisplayName: options.defaultDisplayName ?? false,
+    dropGroupExternalId: options.dropGroupExternalId ?? false,
     operators: options.filterOperators ?? ALL_OPERATORS,
     rejectUnknown: (options.unknownAttributes ?? 'reject') === 'reject',
     etag: options.etag ?? true,
@@ -491,23 +536,24 @@ export async function startIndependentServer(options: IndependentServerOptions =
     baseUrl: '',
   };
   const admit = options.rateLimit ? tokenBucket(options.rateLimit) : undefined;
+  const wire = options.pascalCase ?? false;
   const server = createServer((req, res) => {
     void (async () => {
       try {
         const wait = admit?.();
-        if (wait !== undefined) return send(res, { status: 429, body: errorBody(429, undefined, `too many requests: at most ${options.rateLimit} per second`), headers: { 'Retry-After': String(wait) } });
+        if (wait !== undefined) return send(res, { status: 429, body: errorBody(429, undefined, `too many requests: at most ${options.rateLimit} per second`), headers: { 'Retry-After': String(wait) } }, wire);
         const raw = await readBody(req);
-        if (raw === undefined) return send(res, { status: 413, body: errorBody(413, undefined, `the request body exceeds ${MAX_BODY} bytes`) });
-        send(res, await route(ctx, req, raw, token));
+        if (raw === undefined) return send(res, { status: 413, body: errorBody(413, undefined, `the request body exceeds ${MAX_BODY} bytes`) }, wire);
+        send(res, await route(ctx, req, raw, token), wire);
       } catch (error) {
-        if (error instanceof ScimError) return send(res, { status: error.status, body: errorBody(error.status, error.scimType, error.message) });
-        send(res, { status: 500, body: errorBody(500, undefined, `internal error: ${error instanceof Error ? error.message : String(error)}`) });
+        if (error instanceof ScimError) return send(res, { status: error.status, body: errorBody(error.status, error.scimType, error.message) }, wire);
+        send(res, { status: 500, body: errorBody(500, undefined, `internal error: ${error instanceof Error ? error.message : String(error)}`) }, wire);
       }
     })();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  ctx.baseUrl = `http://127.0.0.1:${port}${BASE}`;
+  ctx.baseUrl = `http://127.0.0.1:${port}${ctx.base}`;
   return {
     url: ctx.baseUrl,
     token,

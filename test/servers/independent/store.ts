@@ -32,8 +32,15 @@ export class Store {
   constructor(
     private readonly rule: BusinessRule | undefined,
     /** Group displayNames are unique, case-insensitively (IPSIE AL2 asks for it; RFC 7643 does not). */
-    private readonly options: { uniqueGroupNames?: boolean } = {},
+    private readonly options: { uniqueGroupNames?: boolean; ids?: 'uuid' | 'integer' | 'upper' } = {},
   ) {}
+
+  private nextNumber = 1000;
+
+  private newId(): string {
+    if (this.options.ids === 'integer') return String(++this.nextNumber);
+    return this.options.ids === 'upper' ? randomUUID().toUpperCase() : randomUUID();
+  }
 
   private now(): string {
     // Strictly increasing, so lastModified moves on every write even within one millisecond.
@@ -76,7 +83,7 @@ export class Store {
   create(kind: 'User' | 'Group', data: Resource): Stored {
     this.check(kind, data);
     const at = this.now();
-    const stored: Stored = { id: randomUUID(), data, created: at, lastModified: at, version: 1 };
+    const stored: Stored = { id: this.newId(), data, created: at, lastModified: at, version: 1 };
     this.collection(kind).set(stored.id, stored);
     return stored;
   }
