@@ -17,6 +17,7 @@ const VARIANTS: Record<string, IndependentServerOptions> = {
   'a business rule: an email is required when userName is not an email': { businessRule: 'email-unless-username-is-email' },
   'name.givenName required': { require: ['name.givenName'] },
   'attribute names in PascalCase on the wire (UserName, Emails[].Value, TotalResults …)': { pascalCase: true },
+  'PUT needs the id in the body': { putRequiresId: true },
   'all of these at once, unknown attributes ignored, no ETags, no sorting': {
     filterOperators: ['eq', 'and'],
     valueRequired: true,
