@@ -18,6 +18,7 @@ const VARIANTS: Record<string, IndependentServerOptions> = {
   'name.givenName required': { require: ['name.givenName'] },
   'attribute names in PascalCase on the wire (UserName, Emails[].Value, TotalResults …)': { pascalCase: true },
   'PUT needs the id in the body': { putRequiresId: true },
+  'filters only on userName, externalId, id and displayName (400 invalidFilter on others)': { filterAttributes: ['userName', 'externalId', 'id', 'displayName'] },
   'all of these at once, unknown attributes ignored, no ETags, no sorting': {
     filterOperators: ['eq', 'and'],
     valueRequired: true,
@@ -134,5 +135,14 @@ describe('what each correct server does differently is reported as what it is', 
     const shown = exchangeText(created).join('\n');
     expect(shown).toContain('"UserName"');
     expect(shown).toMatch(/case-insensitive, RFC 7643 §2.1; the checks read .*UserName → userName/);
+  });
+
+  it('filters on a few attributes: a generated filter the server declines with 400 invalidFilter is set aside, not failed', () => {
+    const record = records.get('filters only on userName, externalId, id and displayName (400 invalidFilter on others)')!;
+    const model = result(record, 'fuzz.filter-model');
+    expect(['pass', 'skip']).toContain(model.status);
+    expect(model.message ?? model.reason).toMatch(/declines? .*400 invalidFilter/);
+    expect(result(record, 'filter.sub-attribute').status).toBe('skip');
+    expect(result(record, 'filter.username-eq').status).toBe('pass');
   });
 });

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ScimError, badRequest, notFound } from './errors.ts';
-import { ALL_OPERATORS, matcher, parseFilter, splitUrn, undefinedAttributeIn, type FilterOperator } from './filter.ts';
+import { ALL_OPERATORS, matcher, parseFilter, splitUrn, undefinedAttributeIn, type FilterNode, type FilterOperator } from './filter.ts';
 import { applyPatch } from './patch.ts';
 import { buildModels, COMMON, findAttr, schemaDocument, URNS, type ResourceModel } from './schema.ts';
 import { EMAIL_UNLESS_USERNAME_IS_EMAIL, Store, versionOf, type BusinessRule, type Stored } from './store.ts';
@@ -67,6 +67,8 @@ export interface IndependentServerOptions {
   defaultDisplayName?: boolean;
   /** externalId is not kept on Groups. */
   dropGroupExternalId?: boolean;
+  /** The only attributes a filter may name (`userName`, `externalId` …); others are 400 invalidFilter. */
+  filterAttributes?: string[];
 }
 
 export interface IndependentServer {
@@ -90,6 +92,7 @@ interface Ctx {
   putRequiresId: boolean;
   defaultDisplayName: boolean;
   dropGroupExternalId: boolean;
+  filterAttributes: string[] | undefined;
   models: { user: ResourceModel; group: ResourceModel };
   store: Store;
   operators: readonly FilterOperator[];
@@ -223,6 +226,8 @@ function search(ctx: Ctx, model: ResourceModel, params: { filter?: string | null
     const node = parseFilter(params.filter, ctx.operators);
     const undefinedPath = ctx.interop ? undefinedAttributeIn(model, node) : undefined;
     if (undefinedPath !== undefined) throw badRequest('invalidFilter', `the filter names "${undefinedPath}", which ${model.kind} does not define in /Schemas`);
+    const unfilterable = ctx.filterAttributes ? attributePaths(model, node).find((p) => !ctx.filterAttributes!.includes(p.toLowerCase())) : undefined;
+    if (unfilterable !== undefined) throw badRequest('invalidFilter', `this server cannot filter on "${unfilterable}"`);
     const match = matcher(model, node);
     items = items.filter(match);
   }
@@ -289,6 +294,15 @@ function cursorPage(matching: Resource[], cursor: string, count: number | undefi
       ...(first && from > 0 ? { previousCursor: encodeCursor({ before: String(first.id) }) } : {}),
     },
   };
+}
+
+/** The attribute paths a filter names (core URN prefix dropped; a value path by its attribute). */
+function attributePaths(model: ResourceModel, node: FilterNode): string[] {
+  const n = node as { op: string; attrPath?: string; filters?: FilterNode[]; filter?: FilterNode };
+  if (n.op === 'and' || n.op === 'or') return (n.filters ?? []).flatMap((f) => attributePaths(model, f));
+  if (n.op === 'not') return attributePaths(model, n.filter!);
+  const urn = splitUrn(model, n.attrPath!);
+  return [urn && urn.schemaId === model.core.id ? urn.rest : n.attrPath!];
 }
 
 function withVersion(ctx: Ctx, stored: Stored, reply: Reply): Reply {
@@ -526,6 +540,7 @@ export async function startIndependentServer(options: IndependentServerOptions =
     putRequiresId: options.putRequiresId ?? false,
     defaultDisplayName: options.defaultDisplayName ?? false,
     dropGroupExternalId: options.dropGroupExternalId ?? false,
+    filterAttributes: options.filterAttributes?.map((a) => a.toLowerCase()),
     operators: options.filterOperators ?? ALL_OPERATORS,
     rejectUnknown: (options.unknownAttributes ?? 'reject') === 'reject',
     etag: options.etag ?? true,
