@@ -19,6 +19,16 @@ const VARIANTS: Record<string, IndependentServerOptions> = {
   'attribute names in PascalCase on the wire (UserName, Emails[].Value, TotalResults …)': { pascalCase: true },
   'PUT needs the id in the body': { putRequiresId: true },
   'filters only on userName, externalId, id and displayName (400 invalidFilter on others)': { filterAttributes: ['userName', 'externalId', 'id', 'displayName'] },
+  'SaaS-shaped: /api/scim/v2, pages of 5, integer ids, newest first, displayName defaulted, group externalId dropped, unique group names': {
+    basePath: '/api/scim/v2',
+    maxResults: 5,
+    ids: 'integer',
+    newestFirst: true,
+    defaultDisplayName: true,
+    dropGroupExternalId: true,
+    uniqueGroupNames: true,
+  },
+  'base /scim, ids a URL must escape (u:1001|x@y)': { basePath: '/scim', ids: 'reserved' },
   'all of these at once, unknown attributes ignored, no ETags, no sorting': {
     filterOperators: ['eq', 'and'],
     valueRequired: true,

@@ -2,7 +2,9 @@
 // own tests from RFC 7643/7644 alone (it never imports src/server or src/filter). Options turn it
 // into the kinds of correct servers a vendor ships: filters limited to `eq` and `and`, `value`
 // as the only required part of emails/phoneNumbers/…, fewer attributes, a business rule that
-// refuses some schema-valid users, required names, no ETags, no sorting.
+// refuses some schema-valid users, required names, no ETags, no sorting; and the shapes SaaS
+// endpoints take on the wire (another base path, small pages, integer or escaped ids, PascalCase
+// names, filters on a few attributes only, a PUT that wants the id in its body).
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -55,8 +57,8 @@ export interface IndependentServerOptions {
   maxResults?: number;
   /** Where the SCIM endpoints live (default /scim/v2; /api/scim/v2 and /scim are common). */
   basePath?: string;
-  /** How ids look: UUIDs (default), integers as strings ("1001"), or upper-case UUIDs. */
-  ids?: 'uuid' | 'integer' | 'upper';
+  /** How ids look: UUIDs (default), integers as strings ("1001"), upper-case UUIDs, or with characters a URL must escape ("u:1001|x@y"). */
+  ids?: 'uuid' | 'integer' | 'upper' | 'reserved';
   /** Attribute names on the wire in PascalCase ("UserName", "TotalResults"): legal, names are case-insensitive (RFC 7643 §2.1). */
   pascalCase?: boolean;
   /** `attributes`/`excludedAttributes` ignored: every resource comes whole (default false). */
@@ -69,6 +71,10 @@ export interface IndependentServerOptions {
   dropGroupExternalId?: boolean;
   /** The only attributes a filter may name (`userName`, `externalId` …); others are 400 invalidFilter. */
   filterAttributes?: string[];
+  /** Lists without sortBy come newest first (default: oldest first). */
+  newestFirst?: boolean;
+  /** Group displayNames are unique, case-insensitively: a second one is 409 uniqueness. */
+  uniqueGroupNames?: boolean;
 }
 
 export interface IndependentServer {
@@ -93,6 +99,7 @@ interface Ctx {
   defaultDisplayName: boolean;
   dropGroupExternalId: boolean;
   filterAttributes: string[] | undefined;
+  newestFirst: boolean;
   models: { user: ResourceModel; group: ResourceModel };
   store: Store;
   operators: readonly FilterOperator[];
@@ -222,6 +229,7 @@ function sortKey(model: ResourceModel, resource: Resource, path: string): string
 
 function search(ctx: Ctx, model: ResourceModel, params: { filter?: string | null; cursor?: string | null; startIndex?: number; count?: number; sortBy?: string | null; sortOrder?: string | null; attributes?: string | null; excludedAttributes?: string | null }): Reply {
   let items = [...ctx.store.collection(model.kind).values()].map((s) => ctx.store.render(model, s, ctx.baseUrl, ctx.etag));
+  if (ctx.newestFirst) items.reverse();
   if (params.filter !== undefined && params.filter !== null && params.filter.trim() !== '') {
     const node = parseFilter(params.filter, ctx.operators);
     const undefinedPath = ctx.interop ? undefinedAttributeIn(model, node) : undefined;
@@ -331,7 +339,7 @@ async function resourceRoute(ctx: Ctx, req: RequestLike, model: ResourceModel, i
       if (model.kind === 'User' && ctx.defaultDisplayName && data.displayName === undefined) data.displayName = String((data.name as Resource | undefined)?.formatted ?? data.userName);
       if (model.kind === 'Group' && ctx.dropGroupExternalId) delete data.externalId;
       const stored = ctx.store.create(model.kind, data);
-      return one(stored, 201, { Location: `${ctx.baseUrl}${model.endpoint}/${stored.id}` });
+      return one(stored, 201, { Location: `${ctx.baseUrl}${model.endpoint}/${encodeURIComponent(stored.id)}` });
     }
     throw new ScimError(405, undefined, `${method} is not allowed on ${model.endpoint}`);
   }
@@ -533,7 +541,7 @@ export async function startIndependentServer(options: IndependentServerOptions =
   const rule = options.businessRule === 'email-unless-username-is-email' ? EMAIL_UNLESS_USERNAME_IS_EMAIL : options.businessRule;
   const ctx: Ctx = {
     models: buildModels({ omitUserAttributes: [...(options.omitUserAttributes ?? []), ...(options.interop || options.ipsie ? FREE_FORM_TYPES : []), ...(options.ipsie ? ['password'] : [])], enterprise: options.enterprise ?? true, valueRequired: options.valueRequired ?? false, require: options.require ?? [] }),
-    store: new Store(rule, { uniqueGroupNames: options.ipsie ?? false, ids: options.ids ?? 'uuid' }),
+    store: new Store(rule, { uniqueGroupNames: options.uniqueGroupNames ?? options.ipsie ?? false, ids: options.ids ?? 'uuid' }),
     base: options.basePath ?? BASE,
     maxResults: options.maxResults ?? MAX_RESULTS,
     ignoreProjection: options.ignoreProjection ?? false,
@@ -541,6 +549,7 @@ export async function startIndependentServer(options: IndependentServerOptions =
     defaultDisplayName: options.defaultDisplayName ?? false,
     dropGroupExternalId: options.dropGroupExternalId ?? false,
     filterAttributes: options.filterAttributes?.map((a) => a.toLowerCase()),
+    newestFirst: options.newestFirst ?? false,
     operators: options.filterOperators ?? ALL_OPERATORS,
     rejectUnknown: (options.unknownAttributes ?? 'reject') === 'reject',
     etag: options.etag ?? true,
