@@ -28,7 +28,7 @@ const VARIANTS: Record<string, IndependentServerOptions> = {
     dropGroupExternalId: true,
     uniqueGroupNames: true,
   },
-  'base /scim, ids a URL must escape (u:1001|x@y)': { basePath: '/scim', ids: 'reserved' },
+  'base /scim, ids a URL must escape (u:1001|x@y), the first email and phone number made primary': { basePath: '/scim', ids: 'reserved', primaryFirst: true },
   'all of these at once, unknown attributes ignored, no ETags, no sorting': {
     filterOperators: ['eq', 'and'],
     valueRequired: true,

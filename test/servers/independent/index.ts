@@ -75,6 +75,8 @@ export interface IndependentServerOptions {
   newestFirst?: boolean;
   /** Group displayNames are unique, case-insensitively: a second one is 409 uniqueness. */
   uniqueGroupNames?: boolean;
+  /** Emails and phone numbers sent with no primary value get their first one marked primary. */
+  primaryFirst?: boolean;
 }
 
 export interface IndependentServer {
@@ -100,6 +102,7 @@ interface Ctx {
   dropGroupExternalId: boolean;
   filterAttributes: string[] | undefined;
   newestFirst: boolean;
+  primaryFirst: boolean;
   models: { user: ResourceModel; group: ResourceModel };
   store: Store;
   operators: readonly FilterOperator[];
@@ -313,6 +316,16 @@ function attributePaths(model: ResourceModel, node: FilterNode): string[] {
   return [urn && urn.schemaId === model.core.id ? urn.rest : n.attrPath!];
 }
 
+/** What the server stores: with primaryFirst, the first email and phone number become primary when none is. */
+function withPrimary(ctx: Ctx, data: Resource): Resource {
+  if (!ctx.primaryFirst) return data;
+  for (const name of ['emails', 'phoneNumbers']) {
+    const values = data[name];
+    if (Array.isArray(values) && values.length > 0 && !values.some((v) => (v as Resource).primary === true)) values[0] = { ...(values[0] as Resource), primary: true };
+  }
+  return data;
+}
+
 function withVersion(ctx: Ctx, stored: Stored, reply: Reply): Reply {
   return ctx.etag ? { ...reply, headers: { ...(reply.headers ?? {}), ETag: versionOf(stored) } } : reply;
 }
@@ -338,8 +351,8 @@ async function resourceRoute(ctx: Ctx, req: RequestLike, model: ResourceModel, i
       const data = normalize(model, body(), { rejectUnknown: ctx.rejectUnknown, interop: ctx.interop });
       if (model.kind === 'User' && ctx.defaultDisplayName && data.displayName === undefined) data.displayName = String((data.name as Resource | undefined)?.formatted ?? data.userName);
       if (model.kind === 'Group' && ctx.dropGroupExternalId) delete data.externalId;
-      const stored = ctx.store.create(model.kind, data);
-      return one(stored, 201, { Location: `${ctx.baseUrl}${model.endpoint}/${encodeURIComponent(stored.id)}` });
+      const created = ctx.store.create(model.kind, withPrimary(ctx, data));
+      return one(created, 201, { Location: `${ctx.baseUrl}${model.endpoint}/${encodeURIComponent(created.id)}` });
     }
     throw new ScimError(405, undefined, `${method} is not allowed on ${model.endpoint}`);
   }
@@ -366,13 +379,13 @@ async function resourceRoute(ctx: Ctx, req: RequestLike, model: ResourceModel, i
       }
       const data = normalize(model, body(), { rejectUnknown: ctx.rejectUnknown, interop: ctx.interop });
       if (model.kind === 'Group' && ctx.dropGroupExternalId) delete data.externalId;
-      return one(ctx.store.replace(model.kind, id, data));
+      return one(ctx.store.replace(model.kind, id, withPrimary(ctx, data)));
     }
     case 'PATCH': {
       ifMatch(ctx, req, stored);
       const draft = applyPatch(model, stored.data, id, body(), { rejectUnknown: ctx.rejectUnknown, interop: ctx.interop });
       // The patched resource is held to the same rules as a PUT (Entra's "True"/"False" accepted).
-      return one(ctx.store.replace(model.kind, id, normalize(model, { schemas: [model.core.id], ...draft }, { rejectUnknown: ctx.rejectUnknown, interop: ctx.interop, lenientBooleans: true })));
+      return one(ctx.store.replace(model.kind, id, withPrimary(ctx, normalize(model, { schemas: [model.core.id], ...draft }, { rejectUnknown: ctx.rejectUnknown, interop: ctx.interop, lenientBooleans: true }))));
     }
     case 'DELETE':
       ifMatch(ctx, req, stored);
@@ -550,6 +563,7 @@ export async function startIndependentServer(options: IndependentServerOptions =
     dropGroupExternalId: options.dropGroupExternalId ?? false,
     filterAttributes: options.filterAttributes?.map((a) => a.toLowerCase()),
     newestFirst: options.newestFirst ?? false,
+    primaryFirst: options.primaryFirst ?? false,
     operators: options.filterOperators ?? ALL_OPERATORS,
     rejectUnknown: (options.unknownAttributes ?? 'reject') === 'reject',
     etag: options.etag ?? true,
