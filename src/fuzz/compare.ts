@@ -89,7 +89,12 @@ export function valueDiff(def: AttributeDefinition, expected: unknown, actual: u
     const want = (expected as unknown[]).filter(isPresent);
     const got = actual.filter(isPresent);
     if (want.length !== got.length) return `${got.length} values instead of ${want.length}`;
-    return matchAll(want, got, (x, y) => elementEqual(def, x, y)) ? undefined : 'the values differ';
+    const primaries = got.filter((v) => isPlainObject(v) && get(v, 'primary') === true).length;
+    if (primaries > 1) return `${primaries} values are primary (RFC 7643 §2.4: at most one)`;
+    // Sent with no primary value, the server may name one primary itself (many mark the first
+    // email so); RFC 7644 §3.3 lets it alter what was POSTed. A primary that was sent must stay.
+    const serverPicksPrimary = !want.some((v) => isPlainObject(v) && get(v, 'primary') === true);
+    return matchAll(want, got, (x, y) => elementEqual(def, x, y, serverPicksPrimary)) ? undefined : 'the values differ';
   }
   if (def.type === 'complex') {
     if (!isPlainObject(actual)) return 'not an object';
@@ -109,7 +114,7 @@ export function valueDiff(def: AttributeDefinition, expected: unknown, actual: u
   return simpleEqual(def, expected, actual) ? undefined : 'differs';
 }
 
-function elementEqual(def: AttributeDefinition, expected: unknown, actual: unknown): boolean {
+function elementEqual(def: AttributeDefinition, expected: unknown, actual: unknown, serverPicksPrimary = false): boolean {
   if (def.type !== 'complex') return simpleEqual(def, expected, actual);
   if (!isPlainObject(expected) || !isPlainObject(actual)) return false;
   for (const sub of def.subAttributes ?? []) {
@@ -117,7 +122,7 @@ function elementEqual(def: AttributeDefinition, expected: unknown, actual: unkno
     const ev = get(expected, sub.name);
     const av = get(actual, sub.name);
     if (sub.type === 'boolean' && sub.name === 'primary') {
-      if ((ev === true) !== (av === true)) return false;
+      if (!serverPicksPrimary && (ev === true) !== (av === true)) return false;
       continue;
     }
     if (!isPresent(ev)) continue;

@@ -17,7 +17,7 @@ import { replayFileName, type ReplayKey } from './replay.ts';
 import { targetSchemas } from './schemas.ts';
 import { FuzzTarget } from './target.ts';
 import { shardCounter, type Shard } from '../runner/shard.ts';
-import { PropertyFailure, ServerRefusal, type FuzzEnv, type FuzzProperty } from './types.ts';
+import { FilterDeclined, PropertyFailure, ServerRefusal, type FuzzEnv, type FuzzProperty } from './types.ts';
 import type { ScopeStrategy } from '../runner/scope-probe.ts';
 
 export interface FuzzBudget {
@@ -162,7 +162,7 @@ export async function runFuzzProperties(ctx: FuzzRunContext): Promise<FuzzOutcom
       const started = performance.now();
       const replay = ctx.replay?.find((k) => k.property === property.id);
       let verdict: Awaited<ReturnType<typeof fuzzOne>>;
-      const tally: Tally = { judged: 0, refused: [] };
+      const tally: Tally = { judged: 0, refused: [], declined: [] };
       try {
         verdict = await fuzzOne(property, env, tally, {
           seed: replay?.seed ?? ctx.seed,
@@ -182,6 +182,10 @@ export async function runFuzzProperties(ctx: FuzzRunContext): Promise<FuzzOutcom
         emit({ ...base, status: 'skip', reason: `not judged: the server refused every generated case with a clean 400 (${tally.refused[0]!.detail.slice(0, 200)}); see fuzz.valid-input-accepted`, exchangeIds: [], ms });
         continue;
       }
+      if (!verdict.failed && tally.judged === 0 && tally.declined.length > 0) {
+        emit({ ...base, status: 'skip', reason: `not judged: the server declined every generated filter with 400 invalidFilter, as RFC 7644 lets it for attributes and operators it does not filter on (${tally.declined[0]!.message.slice(0, 300)})`, exchangeIds: keep([tally.declined[0]!.exchange]), ms });
+        continue;
+      }
       // A property that judged no case has not passed: its time share ran out before one finished.
       if (!verdict.failed && tally.judged === 0 && !replay && !ctx.aborted?.()) {
         const why = verdict.interrupted && share ? `no generated case finished within this property's share of the time budget (${share} ms of --time ${ctx.budget.timeMs} ms)` : 'no generated case could be judged';
@@ -189,7 +193,8 @@ export async function runFuzzProperties(ctx: FuzzRunContext): Promise<FuzzOutcom
         continue;
       }
       if (!verdict.failed) {
-        const message = replay ? `the counterexample no longer fails (seed ${replay.seed}, path ${replay.path})` : `${tally.judged} generated cases passed (seed ${ctx.seed})${verdict.interrupted ? ', stopped by the time budget' : ''}`;
+        const declined = tally.declined.length > 0 ? `; ${tally.declined.length} set aside: filters the server declines with 400 invalidFilter (RFC 7644 §3.12), e.g. ${tally.declined[0]!.message.slice(0, 200)}` : '';
+        const message = replay ? `the counterexample no longer fails (seed ${replay.seed}, path ${replay.path})` : `${tally.judged} generated cases passed (seed ${ctx.seed})${verdict.interrupted ? ', stopped by the time budget' : ''}${declined}`;
         emit({ ...base, status: ctx.aborted?.() ? 'skip' : 'pass', ...(ctx.aborted?.() ? { reason: ctx.stopReason?.() ?? 'interrupted' } : {}), message, exchangeIds: [], ms });
         continue;
       }
@@ -286,6 +291,8 @@ const timeLimit = (ms: number) => fc.interruptAfterTimeLimit(ms) as unknown as f
 interface Tally {
   judged: number;
   refused: ServerRefusal[];
+  /** Generated filters the server declined with 400 invalidFilter (allowed; set aside). */
+  declined: FilterDeclined[];
 }
 
 const ACCEPTED_ID = 'fuzz.valid-input-accepted';
@@ -310,6 +317,10 @@ async function fuzzOne(property: FuzzProperty<unknown>, env: FuzzEnv, tally: Tal
       const outcome = await env.target.run(() => property.check(env, input));
       if (outcome.error instanceof ServerRefusal) {
         tally.refused.push(outcome.error);
+        return;
+      }
+      if (outcome.error instanceof FilterDeclined) {
+        tally.declined.push(outcome.error);
         return;
       }
       if (!('error' in outcome) || outcome.error === undefined) tally.judged++;

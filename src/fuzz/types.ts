@@ -69,6 +69,21 @@ export class ServerRefusal extends Error {
   }
 }
 
+/**
+ * The target declined a generated filter with 400 invalidFilter, which RFC 7644 allows for any
+ * "attribute and filter comparison combination" it does not support (§3.12, Table 9): many
+ * servers filter only on the attributes IdPs match by. The case is set aside, neither judged nor a finding.
+ */
+export class FilterDeclined extends Error {
+  constructor(
+    message: string,
+    readonly exchange: Exchange,
+  ) {
+    super(message);
+    this.name = 'FilterDeclined';
+  }
+}
+
 export function fail(message: string, exchange?: Exchange, expected?: unknown, actual?: unknown): never {
   throw new PropertyFailure(message, exchange, expected, actual);
 }

@@ -8,6 +8,7 @@ import { createRedactor, type Redactor } from './redact.ts';
 import { RECORD_TOTAL_CHARS, RecordBudget } from './record-budget.ts';
 import { isCollectionQuery, type SettleGate } from './settle.ts';
 import { classifyTransportError } from './transport-error.ts';
+import { withCanonicalNames } from '../spec/attribute-names.ts';
 
 export type Auth =
   | { kind: 'bearer'; token: string }
@@ -500,7 +501,9 @@ async function perform(
   // (Whether anything but white space came, without copying the body as trim() would.)
   else if (NOT_WHITE_SPACE.test(text)) {
     try {
-      recorded.json = JSON.parse(text);
+      const { value, renamed } = withCanonicalNames(JSON.parse(text));
+      recorded.json = value;
+      if (renamed.length > 0) recorded.renamedAttributes = renamed;
       if (cut) budget.hold(recorded, text.length);
     } catch (error) {
       recorded.jsonError = error instanceof Error ? error.message : String(error);

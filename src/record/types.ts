@@ -45,8 +45,14 @@ export interface RecordedResponse {
   sizeNote?: string;
   /** The Content-Encoding the body was decoded from (`gzip`, `deflate`, `br`). */
   encoding?: string;
-  /** The body parsed as JSON when it is JSON; absent when it is not (see `jsonError`). */
+  /**
+   * The body parsed as JSON when it is JSON; absent when it is not (see `jsonError`). Attribute
+   * names are case-insensitive (RFC 7643 §2.1), so keys naming a SCIM attribute in another case
+   * are spelled here as the RFCs spell them, and `renamedAttributes` lists the renames.
+   */
   json?: unknown;
+  /** Keys of `json` respelled from the body (`"UserName → userName"`); `body` keeps the server's spelling. */
+  renamedAttributes?: string[];
   jsonError?: string;
 }
 

@@ -22,6 +22,14 @@ export function showBody(raw: string | undefined, maxChars: number, parsed?: unk
   return { text: text.slice(0, maxChars), isJson, omitted: text.length - maxChars };
 }
 
+/**
+ * The parse a reader may be shown in place of the body text: none when the client respelled
+ * attribute names (RFC 7643 §2.1), so a report shows what the server sent, not the harness's reading.
+ */
+export function shownParse(response: Pick<NonNullable<Exchange['response']>, 'json' | 'renamedAttributes'>): unknown {
+  return response.renamedAttributes ? undefined : response.json;
+}
+
 function tryParseJson(raw: string): unknown {
   const start = raw.trimStart()[0];
   if (start !== '{' && start !== '[') return undefined;

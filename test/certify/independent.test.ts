@@ -26,3 +26,20 @@ describe('certify against the independent server', () => {
     expect(record.summary.fail + record.summary.error).toBe(0);
   });
 });
+
+describe('certify against the independent server writing attribute names in PascalCase (legal: RFC 7643 §2.1)', () => {
+  let pascal: IndependentServer;
+  beforeAll(async () => {
+    pascal = await startIndependentServer({ pascalCase: true });
+  });
+  afterAll(() => pascal.close());
+
+  it('entra-gallery and okta-oin judge it as they judge the camelCase server', async () => {
+    const target = { url: pascal.url, auth: { kind: 'bearer' as const, token: pascal.token } };
+    const entra = await certify('entra-gallery', target, { settings: { rateSeconds: 1 } });
+    expect(Object.values(testsOf(entra)).filter((t) => t.status !== 'passed').map((t) => `${t.name}: ${t.status}`).sort()).toEqual(['Federated_Identity_Test: skipped', 'Validate_Credentials_Test: skipped']);
+    const okta = await certify('okta-oin', target);
+    expect(okta.certification!.passes).toBe(true);
+    expect(entra.summary.fail + entra.summary.error + okta.summary.fail + okta.summary.error).toBe(0);
+  });
+});

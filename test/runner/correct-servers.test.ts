@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runConformance } from '../../src/runner/run.ts';
 import type { CheckResult, RunRecord } from '../../src/record/types.ts';
+import { exchangeText } from '../../src/report/failure-text.ts';
 import { startIndependentServer, type IndependentServer, type IndependentServerOptions } from '../servers/independent/index.ts';
 
 const VARIANTS: Record<string, IndependentServerOptions> = {
@@ -15,6 +16,19 @@ const VARIANTS: Record<string, IndependentServerOptions> = {
   'fewer attributes (no nickName, title, locale, enterprise extension), unknown ones refused': { omitUserAttributes: ['nickName', 'title', 'locale'], enterprise: false },
   'a business rule: an email is required when userName is not an email': { businessRule: 'email-unless-username-is-email' },
   'name.givenName required': { require: ['name.givenName'] },
+  'attribute names in PascalCase on the wire (UserName, Emails[].Value, TotalResults …)': { pascalCase: true },
+  'PUT needs the id in the body': { putRequiresId: true },
+  'filters only on userName, externalId, id and displayName (400 invalidFilter on others)': { filterAttributes: ['userName', 'externalId', 'id', 'displayName'] },
+  'SaaS-shaped: /api/scim/v2, pages of 5, integer ids, newest first, displayName defaulted, group externalId dropped, unique group names': {
+    basePath: '/api/scim/v2',
+    maxResults: 5,
+    ids: 'integer',
+    newestFirst: true,
+    defaultDisplayName: true,
+    dropGroupExternalId: true,
+    uniqueGroupNames: true,
+  },
+  'base /scim, ids a URL must escape (u:1001|x@y), the first email and phone number made primary': { basePath: '/scim', ids: 'reserved', primaryFirst: true },
   'all of these at once, unknown attributes ignored, no ETags, no sorting': {
     filterOperators: ['eq', 'and'],
     valueRequired: true,
@@ -120,5 +134,25 @@ describe('what each correct server does differently is reported as what it is', 
     const record = records.get('name.givenName required')!;
     expect(result(record, 'users.required.rejected[name.givenName]').status).toBe('pass');
     for (const id of ['fuzz.create-get', 'fuzz.username-eq-any-case', 'fuzz.paging-partition', 'fuzz.member-add-idempotent', 'fuzz.stateful-directory']) expect(result(record, id).status, id).toBe('pass');
+  });
+
+  it('PascalCase names: read as the RFC spells them (names are case-insensitive), while the report shows what the server sent', () => {
+    const record = records.get('attribute names in PascalCase on the wire (UserName, Emails[].Value, TotalResults …)')!;
+    const created = record.exchanges.find((x) => x.request.method === 'POST' && x.response?.status === 201 && x.request.url.endsWith('/Users'))!;
+    expect(created.response!.body).toContain('"UserName"');
+    expect(created.response!.renamedAttributes).toEqual(expect.arrayContaining(['Schemas → schemas', 'UserName → userName', 'Meta → meta']));
+    expect((created.response!.json as Record<string, unknown>).userName).toBeTypeOf('string');
+    const shown = exchangeText(created).join('\n');
+    expect(shown).toContain('"UserName"');
+    expect(shown).toMatch(/case-insensitive, RFC 7643 §2.1; the checks read .*UserName → userName/);
+  });
+
+  it('filters on a few attributes: a generated filter the server declines with 400 invalidFilter is set aside, not failed', () => {
+    const record = records.get('filters only on userName, externalId, id and displayName (400 invalidFilter on others)')!;
+    const model = result(record, 'fuzz.filter-model');
+    expect(['pass', 'skip']).toContain(model.status);
+    expect(model.message ?? model.reason).toMatch(/declines? .*400 invalidFilter/);
+    expect(result(record, 'filter.sub-attribute').status).toBe('skip');
+    expect(result(record, 'filter.username-eq').status).toBe('pass');
   });
 });

@@ -76,7 +76,8 @@ class ReplaceUser implements Cmd {
   async run(m: DirectoryModel, env: FuzzEnv) {
     const u = at(m.users, this.pick);
     const { schemas: _s, ...data } = bodyOf(env.schemas.user, 'userName', this.draft, u.name);
-    const ex = await env.target.send({ method: 'PUT', path: userPath(u), json: bodyOf(env.schemas.user, 'userName', this.draft, u.name) }, 'replace User');
+    // The id goes in the body as Okta sends it: readOnly, so ignored by the RFC (§3.5.1), and some servers insist on it.
+    const ex = await env.target.send({ method: 'PUT', path: userPath(u), json: { ...bodyOf(env.schemas.user, 'userName', this.draft, u.name), id: u.id } }, 'replace User');
     expectAccepted(ex, [200], 'replacing a User with PUT');
     u.data = data;
     const diffs = diffResource(env.schemas.user, u.data, jsonOf(ex), { strict: true, serverDefaults: u.defaults });

@@ -4,7 +4,7 @@ import { isPlainObject, type ResourceSchemas } from '../../filter/index.ts';
 import type { Exchange } from '../../record/types.ts';
 import { bodyOf, type Draft, type Json } from '../arbitraries/resource.ts';
 import { serverDefaults } from '../compare.ts';
-import { fail, ServerRefusal, type FuzzEnv } from '../types.ts';
+import { fail, FilterDeclined, ServerRefusal, type FuzzEnv } from '../types.ts';
 
 export const ERROR_URN = 'urn:ietf:params:scim:api:messages:2.0:Error';
 
@@ -38,6 +38,16 @@ export function expectAccepted(ex: Exchange, allowed: readonly number[], what: s
     throw new ServerRefusal(`${what}: the server refused it with 400 ${typeof json.scimType === 'string' ? json.scimType : ''} "${detail.slice(0, 200)}" — ${line(ex)}`, ex, detail);
   }
   expectStatus(ex, allowed, what);
+}
+
+/** Like expectStatus for a generated filter: a 400 invalidFilter declines it (FilterDeclined), as the RFC allows. */
+export function expectFiltered(ex: Exchange, what: string): void {
+  const json = jsonOf(ex);
+  if (statusOf(ex) === 400 && isPlainObject(json) && typeof json.scimType === 'string' && json.scimType.toLowerCase() === 'invalidfilter') {
+    const detail = typeof json.detail === 'string' ? ` "${json.detail.slice(0, 200)}"` : '';
+    throw new FilterDeclined(`${what}: declined with 400 invalidFilter${detail} — ${line(ex)}`, ex);
+  }
+  expectStatus(ex, [200], what);
 }
 
 export interface Created {

@@ -92,7 +92,7 @@ export function logExchange(x: Exchange): LoggedExchange {
     url: x.request.url,
     headers: x.request.headers,
     ...(x.request.body !== undefined ? { body: requestCut(x.request) ?? parsed(x.request.body) } : {}),
-    ...(x.response ? { status: x.response.status, response: responseCut(x.response) ?? (body !== undefined && body.length <= MAX_LOGGED_BODY && x.response.json !== undefined ? x.response.json : parsed(body)) } : {}),
+    ...(x.response ? { status: x.response.status, response: responseCut(x.response) ?? (body !== undefined && body.length <= MAX_LOGGED_BODY && x.response.json !== undefined && !x.response.renamedAttributes ? x.response.json : parsed(body)) } : {}),
     ...(x.transportError ? { transportError: x.transportError } : {}),
     startedAt: x.startedAt,
     ms: x.ms,

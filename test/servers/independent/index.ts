@@ -2,12 +2,14 @@
 // own tests from RFC 7643/7644 alone (it never imports src/server or src/filter). Options turn it
 // into the kinds of correct servers a vendor ships: filters limited to `eq` and `and`, `value`
 // as the only required part of emails/phoneNumbers/…, fewer attributes, a business rule that
-// refuses some schema-valid users, required names, no ETags, no sorting.
+// refuses some schema-valid users, required names, no ETags, no sorting; and the shapes SaaS
+// endpoints take on the wire (another base path, small pages, integer or escaped ids, PascalCase
+// names, filters on a few attributes only, a PUT that wants the id in its body).
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ScimError, badRequest, notFound } from './errors.ts';
-import { ALL_OPERATORS, matcher, parseFilter, splitUrn, undefinedAttributeIn, type FilterOperator } from './filter.ts';
+import { ALL_OPERATORS, matcher, parseFilter, splitUrn, undefinedAttributeIn, type FilterNode, type FilterOperator } from './filter.ts';
 import { applyPatch } from './patch.ts';
 import { buildModels, COMMON, findAttr, schemaDocument, URNS, type ResourceModel } from './schema.ts';
 import { EMAIL_UNLESS_USERNAME_IS_EMAIL, Store, versionOf, type BusinessRule, type Stored } from './store.ts';
@@ -51,6 +53,30 @@ export interface IndependentServerOptions {
    * x509Certificates, whose types have no canonical values, are not implemented).
    */
   interop?: boolean;
+  /** The largest page it returns, advertised as filter.maxResults (default 200): lists page sooner. */
+  maxResults?: number;
+  /** Where the SCIM endpoints live (default /scim/v2; /api/scim/v2 and /scim are common). */
+  basePath?: string;
+  /** How ids look: UUIDs (default), integers as strings ("1001"), upper-case UUIDs, or with characters a URL must escape ("u:1001|x@y"). */
+  ids?: 'uuid' | 'integer' | 'upper' | 'reserved';
+  /** Attribute names on the wire in PascalCase ("UserName", "TotalResults"): legal, names are case-insensitive (RFC 7643 §2.1). */
+  pascalCase?: boolean;
+  /** `attributes`/`excludedAttributes` ignored: every resource comes whole (default false). */
+  ignoreProjection?: boolean;
+  /** PUT needs the resource's `id` in the body, equal to the one in the URL (400 otherwise). */
+  putRequiresId?: boolean;
+  /** A User created without displayName gets one from name or userName. */
+  defaultDisplayName?: boolean;
+  /** externalId is not kept on Groups. */
+  dropGroupExternalId?: boolean;
+  /** The only attributes a filter may name (`userName`, `externalId` …); others are 400 invalidFilter. */
+  filterAttributes?: string[];
+  /** Lists without sortBy come newest first (default: oldest first). */
+  newestFirst?: boolean;
+  /** Group displayNames are unique, case-insensitively: a second one is 409 uniqueness. */
+  uniqueGroupNames?: boolean;
+  /** Emails and phone numbers sent with no primary value get their first one marked primary. */
+  primaryFirst?: boolean;
 }
 
 export interface IndependentServer {
@@ -68,6 +94,15 @@ const MAX_BODY = 1_000_000;
 const CONTENT_TYPE = 'application/scim+json; charset=utf-8';
 
 interface Ctx {
+  base: string;
+  maxResults: number;
+  ignoreProjection: boolean;
+  putRequiresId: boolean;
+  defaultDisplayName: boolean;
+  dropGroupExternalId: boolean;
+  filterAttributes: string[] | undefined;
+  newestFirst: boolean;
+  primaryFirst: boolean;
   models: { user: ResourceModel; group: ResourceModel };
   store: Store;
   operators: readonly FilterOperator[];
@@ -94,7 +129,7 @@ function spc(ctx: Ctx): Resource {
     documentationUri: 'https://example.com/independent-scim',
     patch: { supported: true },
     bulk: ctx.bulk ? { supported: true, maxOperations: MAX_BULK_OPERATIONS, maxPayloadSize: MAX_BODY } : { supported: false, maxOperations: 0, maxPayloadSize: 0 },
-    filter: { supported: true, maxResults: MAX_RESULTS },
+    filter: { supported: true, maxResults: ctx.maxResults },
     changePassword: { supported: findAttr(ctx.models.user.core.attributes, 'password') !== undefined },
     sort: { supported: ctx.sort },
     etag: { supported: ctx.etag },
@@ -197,10 +232,13 @@ function sortKey(model: ResourceModel, resource: Resource, path: string): string
 
 function search(ctx: Ctx, model: ResourceModel, params: { filter?: string | null; cursor?: string | null; startIndex?: number; count?: number; sortBy?: string | null; sortOrder?: string | null; attributes?: string | null; excludedAttributes?: string | null }): Reply {
   let items = [...ctx.store.collection(model.kind).values()].map((s) => ctx.store.render(model, s, ctx.baseUrl, ctx.etag));
+  if (ctx.newestFirst) items.reverse();
   if (params.filter !== undefined && params.filter !== null && params.filter.trim() !== '') {
     const node = parseFilter(params.filter, ctx.operators);
     const undefinedPath = ctx.interop ? undefinedAttributeIn(model, node) : undefined;
     if (undefinedPath !== undefined) throw badRequest('invalidFilter', `the filter names "${undefinedPath}", which ${model.kind} does not define in /Schemas`);
+    const unfilterable = ctx.filterAttributes ? attributePaths(model, node).find((p) => !ctx.filterAttributes!.includes(p.toLowerCase())) : undefined;
+    if (unfilterable !== undefined) throw badRequest('invalidFilter', `this server cannot filter on "${unfilterable}"`);
     const match = matcher(model, node);
     items = items.filter(match);
   }
@@ -216,8 +254,8 @@ function search(ctx: Ctx, model: ResourceModel, params: { filter?: string | null
   }
   if (ctx.cursors && params.cursor !== undefined && params.cursor !== null) return cursorPage(items, params.cursor, params.count, (r) => project(model, r, params.attributes ?? undefined, params.excludedAttributes ?? undefined));
   const startIndex = Math.max(1, params.startIndex ?? 1);
-  const count = Math.min(MAX_RESULTS, Math.max(0, params.count ?? MAX_RESULTS));
-  const page = items.slice(startIndex - 1, startIndex - 1 + count).map((r) => project(model, r, params.attributes ?? undefined, params.excludedAttributes ?? undefined));
+  const count = Math.min(ctx.maxResults, Math.max(0, params.count ?? ctx.maxResults));
+  const page = items.slice(startIndex - 1, startIndex - 1 + count).map((r) => (ctx.ignoreProjection ? r : project(model, r, params.attributes ?? undefined, params.excludedAttributes ?? undefined)));
   return { status: 200, body: listOf(page, items.length, startIndex) };
 }
 
@@ -269,6 +307,25 @@ function cursorPage(matching: Resource[], cursor: string, count: number | undefi
   };
 }
 
+/** The attribute paths a filter names (core URN prefix dropped; a value path by its attribute). */
+function attributePaths(model: ResourceModel, node: FilterNode): string[] {
+  const n = node as { op: string; attrPath?: string; filters?: FilterNode[]; filter?: FilterNode };
+  if (n.op === 'and' || n.op === 'or') return (n.filters ?? []).flatMap((f) => attributePaths(model, f));
+  if (n.op === 'not') return attributePaths(model, n.filter!);
+  const urn = splitUrn(model, n.attrPath!);
+  return [urn && urn.schemaId === model.core.id ? urn.rest : n.attrPath!];
+}
+
+/** What the server stores: with primaryFirst, the first email and phone number become primary when none is. */
+function withPrimary(ctx: Ctx, data: Resource): Resource {
+  if (!ctx.primaryFirst) return data;
+  for (const name of ['emails', 'phoneNumbers']) {
+    const values = data[name];
+    if (Array.isArray(values) && values.length > 0 && !values.some((v) => (v as Resource).primary === true)) values[0] = { ...(values[0] as Resource), primary: true };
+  }
+  return data;
+}
+
 function withVersion(ctx: Ctx, stored: Stored, reply: Reply): Reply {
   return ctx.etag ? { ...reply, headers: { ...(reply.headers ?? {}), ETag: versionOf(stored) } } : reply;
 }
@@ -287,12 +344,15 @@ async function resourceRoute(ctx: Ctx, req: RequestLike, model: ResourceModel, i
   const method = req.method ?? 'GET';
   const q = url.searchParams;
   const one = (stored: Stored, status = 200, extra: Record<string, string> = {}): Reply =>
-    withVersion(ctx, stored, { status, body: project(model, ctx.store.render(model, stored, ctx.baseUrl, ctx.etag), q.get('attributes') ?? undefined, q.get('excludedAttributes') ?? undefined), headers: extra });
+    withVersion(ctx, stored, { status, body: ctx.ignoreProjection ? ctx.store.render(model, stored, ctx.baseUrl, ctx.etag) : project(model, ctx.store.render(model, stored, ctx.baseUrl, ctx.etag), q.get('attributes') ?? undefined, q.get('excludedAttributes') ?? undefined), headers: extra });
   if (id === undefined) {
     if (method === 'GET') return search(ctx, model, { filter: q.get('filter'), cursor: q.get('cursor'), startIndex: intParam(q.get('startIndex'), 'startIndex'), count: intParam(q.get('count'), 'count'), sortBy: q.get('sortBy'), sortOrder: q.get('sortOrder'), attributes: q.get('attributes'), excludedAttributes: q.get('excludedAttributes') });
     if (method === 'POST') {
-      const stored = ctx.store.create(model.kind, normalize(model, body(), { rejectUnknown: ctx.rejectUnknown, interop: ctx.interop }));
-      return one(stored, 201, { Location: `${ctx.baseUrl}${model.endpoint}/${stored.id}` });
+      const data = normalize(model, body(), { rejectUnknown: ctx.rejectUnknown, interop: ctx.interop });
+      if (model.kind === 'User' && ctx.defaultDisplayName && data.displayName === undefined) data.displayName = String((data.name as Resource | undefined)?.formatted ?? data.userName);
+      if (model.kind === 'Group' && ctx.dropGroupExternalId) delete data.externalId;
+      const created = ctx.store.create(model.kind, withPrimary(ctx, data));
+      return one(created, 201, { Location: `${ctx.baseUrl}${model.endpoint}/${encodeURIComponent(created.id)}` });
     }
     throw new ScimError(405, undefined, `${method} is not allowed on ${model.endpoint}`);
   }
@@ -311,14 +371,21 @@ async function resourceRoute(ctx: Ctx, req: RequestLike, model: ResourceModel, i
       if (ctx.etag && inm !== undefined && inm.split(',').map((s) => s.trim()).some((v) => v === '*' || v === versionOf(stored))) return withVersion(ctx, stored, { status: 304 });
       return one(stored);
     }
-    case 'PUT':
+    case 'PUT': {
       ifMatch(ctx, req, stored);
-      return one(ctx.store.replace(model.kind, id, normalize(model, body(), { rejectUnknown: ctx.rejectUnknown, interop: ctx.interop })));
+      if (ctx.putRequiresId) {
+        const sent = (body() as Resource | null)?.id;
+        if (sent !== id) throw badRequest('invalidValue', `the body's id ${JSON.stringify(sent ?? null)} must be the id in the URL (${id})`);
+      }
+      const data = normalize(model, body(), { rejectUnknown: ctx.rejectUnknown, interop: ctx.interop });
+      if (model.kind === 'Group' && ctx.dropGroupExternalId) delete data.externalId;
+      return one(ctx.store.replace(model.kind, id, withPrimary(ctx, data)));
+    }
     case 'PATCH': {
       ifMatch(ctx, req, stored);
       const draft = applyPatch(model, stored.data, id, body(), { rejectUnknown: ctx.rejectUnknown, interop: ctx.interop });
       // The patched resource is held to the same rules as a PUT (Entra's "True"/"False" accepted).
-      return one(ctx.store.replace(model.kind, id, normalize(model, { schemas: [model.core.id], ...draft }, { rejectUnknown: ctx.rejectUnknown, interop: ctx.interop, lenientBooleans: true })));
+      return one(ctx.store.replace(model.kind, id, withPrimary(ctx, normalize(model, { schemas: [model.core.id], ...draft }, { rejectUnknown: ctx.rejectUnknown, interop: ctx.interop, lenientBooleans: true }))));
     }
     case 'DELETE':
       ifMatch(ctx, req, stored);
@@ -331,10 +398,10 @@ async function resourceRoute(ctx: Ctx, req: RequestLike, model: ResourceModel, i
 
 async function route(ctx: Ctx, req: IncomingMessage, raw: string, token: string): Promise<Reply> {
   const url = new URL(req.url ?? '/', 'http://localhost');
-  if (!url.pathname.startsWith(BASE)) throw notFound(`${url.pathname} is not a SCIM endpoint`);
+  if (!url.pathname.startsWith(`${ctx.base}/`) && url.pathname !== ctx.base) throw notFound(`${url.pathname} is not a SCIM endpoint`);
   const auth = req.headers.authorization ?? '';
   if (auth !== `Bearer ${token}`) return { status: 401, body: errorBody(401, undefined, 'a valid bearer token is required'), headers: { 'WWW-Authenticate': 'Bearer realm="scim"' } };
-  const parts = url.pathname.slice(BASE.length).split('/').filter((p) => p !== '').map(decodeURIComponent);
+  const parts = url.pathname.slice(ctx.base.length).split('/').filter((p) => p !== '').map(decodeURIComponent);
   const body = (): unknown => {
     if (raw.trim() === '') throw badRequest('invalidSyntax', 'the request has no body');
     try {
@@ -425,7 +492,7 @@ async function bulk(ctx: Ctx, request: unknown): Promise<Reply> {
       if (!model || more.length > 0 || (method === 'POST') !== (id === undefined)) throw badRequest('invalidPath', `"${raw.path}" is not a path a bulk ${method} can address`);
       const data = substitute(raw.data);
       const headers = typeof raw.version === 'string' ? { 'if-match': raw.version } : {};
-      const reply = await resourceRoute(ctx, { method, headers }, model, id, new URL(`http://localhost${BASE}${path}`), () => data);
+      const reply = await resourceRoute(ctx, { method, headers }, model, id, new URL(`http://localhost${ctx.base}${path}`), () => data);
       const body = reply.body as { id?: string; meta?: { location?: string; version?: string } } | undefined;
       if (method === 'POST' && bulkId !== undefined && body?.id) created.set(bulkId, body.id);
       Object.assign(entry, { ...(body?.meta?.location ? { location: body.meta.location } : id ? { location: `${ctx.baseUrl}${model.endpoint}/${id}` } : {}), ...(body?.meta?.version ? { version: body.meta.version } : {}), status: String(reply.status) });
@@ -452,11 +519,18 @@ function readBody(req: IncomingMessage): Promise<string | undefined> {
   });
 }
 
-function send(res: ServerResponse, reply: Reply): void {
+function pascal(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(pascal);
+  if (!value || typeof value !== 'object') return value;
+  // Schema URNs and $ref keep their spelling; every other key starts upper-case, as a .NET serialiser writes it.
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.startsWith('urn:') || k.startsWith('$') ? k : k.charAt(0).toUpperCase() + k.slice(1), pascal(v)]));
+}
+
+function send(res: ServerResponse, reply: Reply, pascalCase = false): void {
   const headers: Record<string, string> = { ...(reply.headers ?? {}) };
   if (reply.body !== undefined) headers['Content-Type'] = CONTENT_TYPE;
   res.writeHead(reply.status, headers);
-  res.end(reply.body === undefined ? undefined : JSON.stringify(reply.body));
+  res.end(reply.body === undefined ? undefined : JSON.stringify(pascalCase ? pascal(reply.body) : reply.body));
 }
 
 /** Admits a request (undefined) or says how many whole seconds to wait before the next. */
@@ -480,7 +554,16 @@ export async function startIndependentServer(options: IndependentServerOptions =
   const rule = options.businessRule === 'email-unless-username-is-email' ? EMAIL_UNLESS_USERNAME_IS_EMAIL : options.businessRule;
   const ctx: Ctx = {
     models: buildModels({ omitUserAttributes: [...(options.omitUserAttributes ?? []), ...(options.interop || options.ipsie ? FREE_FORM_TYPES : []), ...(options.ipsie ? ['password'] : [])], enterprise: options.enterprise ?? true, valueRequired: options.valueRequired ?? false, require: options.require ?? [] }),
-    store: new Store(rule, { uniqueGroupNames: options.ipsie ?? false }),
+    store: new Store(rule, { uniqueGroupNames: options.uniqueGroupNames ?? options.ipsie ?? false, ids: options.ids ?? 'uuid' }),
+    base: options.basePath ?? BASE,
+    maxResults: options.maxResults ?? MAX_RESULTS,
+    ignoreProjection: options.ignoreProjection ?? false,
+    putRequiresId: options.putRequiresId ?? false,
+    defaultDisplayName: options.defaultDisplayName ?? false,
+    dropGroupExternalId: options.dropGroupExternalId ?? false,
+    filterAttributes: options.filterAttributes?.map((a) => a.toLowerCase()),
+    newestFirst: options.newestFirst ?? false,
+    primaryFirst: options.primaryFirst ?? false,
     operators: options.filterOperators ?? ALL_OPERATORS,
     rejectUnknown: (options.unknownAttributes ?? 'reject') === 'reject',
     etag: options.etag ?? true,
@@ -491,23 +574,24 @@ export async function startIndependentServer(options: IndependentServerOptions =
     baseUrl: '',
   };
   const admit = options.rateLimit ? tokenBucket(options.rateLimit) : undefined;
+  const wire = options.pascalCase ?? false;
   const server = createServer((req, res) => {
     void (async () => {
       try {
         const wait = admit?.();
-        if (wait !== undefined) return send(res, { status: 429, body: errorBody(429, undefined, `too many requests: at most ${options.rateLimit} per second`), headers: { 'Retry-After': String(wait) } });
+        if (wait !== undefined) return send(res, { status: 429, body: errorBody(429, undefined, `too many requests: at most ${options.rateLimit} per second`), headers: { 'Retry-After': String(wait) } }, wire);
         const raw = await readBody(req);
-        if (raw === undefined) return send(res, { status: 413, body: errorBody(413, undefined, `the request body exceeds ${MAX_BODY} bytes`) });
-        send(res, await route(ctx, req, raw, token));
+        if (raw === undefined) return send(res, { status: 413, body: errorBody(413, undefined, `the request body exceeds ${MAX_BODY} bytes`) }, wire);
+        send(res, await route(ctx, req, raw, token), wire);
       } catch (error) {
-        if (error instanceof ScimError) return send(res, { status: error.status, body: errorBody(error.status, error.scimType, error.message) });
-        send(res, { status: 500, body: errorBody(500, undefined, `internal error: ${error instanceof Error ? error.message : String(error)}`) });
+        if (error instanceof ScimError) return send(res, { status: error.status, body: errorBody(error.status, error.scimType, error.message) }, wire);
+        send(res, { status: 500, body: errorBody(500, undefined, `internal error: ${error instanceof Error ? error.message : String(error)}`) }, wire);
       }
     })();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  ctx.baseUrl = `http://127.0.0.1:${port}${BASE}`;
+  ctx.baseUrl = `http://127.0.0.1:${port}${ctx.base}`;
   return {
     url: ctx.baseUrl,
     token,

@@ -32,8 +32,16 @@ export class Store {
   constructor(
     private readonly rule: BusinessRule | undefined,
     /** Group displayNames are unique, case-insensitively (IPSIE AL2 asks for it; RFC 7643 does not). */
-    private readonly options: { uniqueGroupNames?: boolean } = {},
+    private readonly options: { uniqueGroupNames?: boolean; ids?: 'uuid' | 'integer' | 'upper' | 'reserved' } = {},
   ) {}
+
+  private nextNumber = 1000;
+
+  private newId(): string {
+    if (this.options.ids === 'integer') return String(++this.nextNumber);
+    if (this.options.ids === 'reserved') return `u:${++this.nextNumber}|x@y`;
+    return this.options.ids === 'upper' ? randomUUID().toUpperCase() : randomUUID();
+  }
 
   private now(): string {
     // Strictly increasing, so lastModified moves on every write even within one millisecond.
@@ -76,7 +84,7 @@ export class Store {
   create(kind: 'User' | 'Group', data: Resource): Stored {
     this.check(kind, data);
     const at = this.now();
-    const stored: Stored = { id: randomUUID(), data, created: at, lastModified: at, version: 1 };
+    const stored: Stored = { id: this.newId(), data, created: at, lastModified: at, version: 1 };
     this.collection(kind).set(stored.id, stored);
     return stored;
   }
@@ -113,14 +121,14 @@ export class Store {
     if (model.kind === 'User') {
       const groups = [...this.groups.values()]
         .filter((g) => Array.isArray(g.data.members) && g.data.members.some((m) => (m as Resource).value === stored.id))
-        .map((g) => ({ value: g.id, $ref: `${baseUrl}/Groups/${g.id}`, display: g.data.displayName, type: 'direct' }));
+        .map((g) => ({ value: g.id, $ref: `${baseUrl}/Groups/${encodeURIComponent(g.id)}`, display: g.data.displayName, type: 'direct' }));
       if (groups.length > 0) out.groups = groups;
     }
     out.meta = {
       resourceType: model.kind,
       created: stored.created,
       lastModified: stored.lastModified,
-      location: `${baseUrl}${model.endpoint}/${stored.id}`,
+      location: `${baseUrl}${model.endpoint}/${encodeURIComponent(stored.id)}`,
       ...(etags ? { version: versionOf(stored) } : {}),
     };
     return out;

@@ -1,0 +1,20 @@
+// The fuzz model's comparison of a shown resource with the model's: where it lets a correct server
+// differ (it may name a primary value when none was sent) and where it still holds it.
+import { describe, expect, it } from 'vitest';
+import { diffResource } from '../../src/fuzz/compare.ts';
+import { COMMON_ATTRIBUTES, USER_SCHEMA } from '../../src/spec/scim-schemas.ts';
+
+const schemas = { core: USER_SCHEMA, extensions: [], common: COMMON_ATTRIBUTES };
+const sent = (emails: unknown[]) => ({ userName: 'a', emails });
+const diff = (want: unknown[], got: unknown[]) => diffResource(schemas, sent(want), { ...sent(got), id: '1' }, { strict: true });
+
+describe('primary values in the fuzz comparison', () => {
+  it('accept a server that marks one value primary when none was sent', () => {
+    expect(diff([{ value: 'a@x.com' }, { value: 'b@x.com' }], [{ value: 'b@x.com' }, { value: 'a@x.com', primary: true }])).toEqual([]);
+  });
+
+  it('still fail a primary moved away from the value sent primary, and two primaries', () => {
+    expect(diff([{ value: 'a@x.com' }, { value: 'b@x.com', primary: true }], [{ value: 'a@x.com', primary: true }, { value: 'b@x.com' }])).toEqual([expect.stringMatching(/^emails: the values differ/)]);
+    expect(diff([{ value: 'a@x.com' }, { value: 'b@x.com' }], [{ value: 'a@x.com', primary: true }, { value: 'b@x.com', primary: true }])).toEqual([expect.stringMatching(/2 values are primary/)]);
+  });
+});
