@@ -300,7 +300,10 @@ async function syncCommand(flags: IdpFlags): Promise<number> {
   const report = (result: CycleResult): void => {
     const page = engine.log && engine.options.html !== false ? engine.cycles().at(-1)?.html : undefined;
     out.write(consoleSummary(result, { reasonsShown: !flags.quiet, ...(engine.log ? { jsonl: engine.log.paths.jsonl, ...(page ? { html: join(engine.log.paths.dir, page), index: engine.log.paths.index } : {}) } : {}) }));
-    code = EXIT[result.status];
+    // An object held in escrow (or in Okta's task list) from an earlier cycle is not provisioned
+    // either: the cycle ran cleanly, but the gate must not pass while it waits (docs: exit 1 when
+    // some failed, escrowed or an Okta task).
+    code = result.status === 'ok' && result.counts.escrowed > 0 ? 1 : EXIT[result.status];
   };
   try {
     await checkConfiguration(engine, flags);
