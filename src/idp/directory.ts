@@ -86,7 +86,9 @@ export function loadDirectory(file: string): Directory {
   } catch (error) {
     throw new DirectoryError(name, '', `cannot read the file (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
-  return parseDirectory(text, name);
+  // Windows editors (Notepad, PowerShell 5's Out-File) start a UTF-8 file with a byte-order mark,
+  // which JSON.parse refuses as an invisible "unexpected token".
+  return parseDirectory(text.startsWith('\uFEFF') ? text.slice(1) : text, name);
 }
 
 export function parseDirectory(text: string, name: string): Directory {
