@@ -84,7 +84,7 @@ async function measure(mode: WorkerJob['mode'], directoryFile: string, options: 
 }
 
 /** Rounds of the 10k cycle on each side. */
-const ROUNDS = 5;
+const ROUNDS = Number(process.env.IDP_BENCH_ROUNDS ?? 5);
 
 /** The measurement whose `key` is the median. */
 function medianBy<T>(items: T[], key: (item: T) => number): T {
@@ -99,7 +99,8 @@ export const idpBench: BenchModule = {
   name: 'idp',
   async run(): Promise<BenchRow[]> {
     const rows: BenchRow[] = [];
-    const c = DEFAULT_CONCURRENCY;
+    // IDP_BENCH_CONCURRENCY: the same bench at another concurrency (both sides), to see where the limit is.
+    const c = Number(process.env.IDP_BENCH_CONCURRENCY ?? DEFAULT_CONCURRENCY);
     const files = mkdtempSync(join(tmpdir(), 'scimproof-idp-bench-dir-'));
     const file = (users: number, groups: number): string => {
       const path = join(files, `directory-${users}-${groups}.json`);

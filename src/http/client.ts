@@ -112,7 +112,7 @@ export interface ScimClient {
    * Asks a token endpoint for a token now, recorded like any request: the client's own OAuth
    * client (whatever is cached), or `config`. The token is the raw one; the record has it redacted.
    */
-  requestToken?(config?: OAuthConfig, origin?: ExchangeOrigin): Promise<{ exchange: Exchange; token: IssuedToken | string }>;
+  requestToken?(config?: OAuthConfig, origin?: ExchangeOrigin, signal?: AbortSignal): Promise<{ exchange: Exchange; token: IssuedToken | string }>;
   /** Builds the absolute URL a path resolves to (used for Location comparisons). */
   resolve(path: string): string;
   /** The text with this client's secrets redacted, as in its records (for URLs shown elsewhere). */
@@ -194,13 +194,17 @@ export function createClient(options: ClientOptions): ScimClient {
   /** The token each OAuth request went out with, so a 401 forgets exactly that one. */
   const tokenUsedBy = new WeakMap<Exchange, string>();
 
-  /** One recorded token request; the token it yields is redacted from everything recorded after. */
-  async function requestToken(config = oauth, origin = TOKEN_ORIGIN): Promise<{ exchange: Exchange; token: IssuedToken | string }> {
+  /**
+   * One recorded token request; the token it yields is redacted from everything recorded after.
+   * Like any request it is abandoned when the run stops, or when `signal` (its time budget) fires.
+   */
+  async function requestToken(config = oauth, origin = TOKEN_ORIGIN, signal?: AbortSignal): Promise<{ exchange: Exchange; token: IssuedToken | string }> {
     if (!config) throw new Error('requestToken needs an OAuth client (the client has none)');
     const { body, headers } = await tokenRequest(config);
+    const stopping = stop && !stop.aborted ? stop : undefined;
     // The token is read from the body as received; what is recorded has it redacted.
     let received: unknown;
-    const exchange = await sendOnce({ method: 'POST', path: oauth!.tokenUrl, headers, rawBody: body, auth: { kind: 'none' }, origin }, { onJson: (json) => (received = json) });
+    const exchange = await sendOnce({ method: 'POST', path: config.tokenUrl, headers, rawBody: body, auth: { kind: 'none' }, origin, ...(signal ? { signal } : {}) }, { onJson: (json) => (received = json), stopping });
     if (!exchange.response) return { exchange, token: `${exchange.transportError!.code}: ${exchange.transportError!.message}` };
     const token = parseTokenResponse(exchange.response.status, received);
     if (typeof token !== 'string') redactor.add(token.accessToken);
@@ -208,9 +212,9 @@ export function createClient(options: ClientOptions): ScimClient {
   }
 
   const tokens = oauth
-    ? new TokenSource(async () => {
-        const { token } = await requestToken();
-        if (typeof token === 'string') throw new TokenError(redactor.text(`could not get an OAuth access token from ${oauth.tokenUrl}: ${token}`));
+    ? new TokenSource(async (signal) => {
+        const { exchange, token } = await requestToken(oauth, TOKEN_ORIGIN, signal);
+        if (typeof token === 'string') throw new TokenError(redactor.text(`could not get an OAuth access token from ${oauth.tokenUrl}: ${token}`), exchange.transportError?.code === 'aborted');
         return token;
       })
     : undefined;
@@ -263,10 +267,13 @@ export function createClient(options: ClientOptions): ScimClient {
 
   async function sendWithToken(tokens: TokenSource, req: OutgoingRequest, stopping: AbortSignal | undefined): Promise<Exchange> {
     let token: string;
+    const signal = stopping && req.signal ? eitherOf(stopping, req.signal) : (stopping ?? req.signal);
     try {
-      token = await tokens.get();
+      token = await tokens.get(signal ? shared(signal) : undefined);
     } catch (error) {
       const message = error instanceof TokenError ? error.message : redactor.text(`could not get an OAuth access token: ${error instanceof Error ? error.message : String(error)}`);
+      // Abandoned with the run (its stop or time budget): this request was not reached, not refused.
+      if (error instanceof TokenError && error.aborted) return sendOnce(req, { failure: { code: 'aborted', message } });
       return sendOnce(req, { failure: { code: 'auth', message } });
     }
     const exchange = await sendOnce({ ...req, auth: { kind: 'bearer', token } }, { stopping });

@@ -29,7 +29,11 @@ export interface IssuedToken {
 
 /** The token could not be obtained; the message says why in one line (secrets already redacted). */
 export class TokenError extends Error {
-  constructor(message: string) {
+  /** `aborted`: the token request was abandoned (the run stopped or its time ran out), not refused. */
+  constructor(
+    message: string,
+    readonly aborted = false,
+  ) {
     super(message);
     this.name = 'TokenError';
   }
@@ -75,8 +79,11 @@ export function parseTokenResponse(status: number, json: unknown): IssuedToken |
   };
 }
 
-/** Fetches one token; the caller records the exchange. Resolves to the token or a TokenError. */
-export type TokenFetcher = () => Promise<IssuedToken>;
+/**
+ * Fetches one token; the caller records the exchange. Resolves to the token or a TokenError.
+ * `signal` abandons the token request (the run's stop or time budget).
+ */
+export type TokenFetcher = (signal?: AbortSignal) => Promise<IssuedToken>;
 
 /**
  * Caches a token and refreshes it before it expires: with a tenth of its lifetime left, at most
@@ -91,9 +98,22 @@ export class TokenSource {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async get(): Promise<string> {
+  /**
+   * `signal`: the caller's stop. A shared token request abandoned by another caller's stop is asked
+   * again for a caller whose own signal has not fired (cleanup after a stop still needs a token).
+   */
+  async get(signal?: AbortSignal): Promise<string> {
+    try {
+      return await this.fetchOrReuse(signal);
+    } catch (error) {
+      if (error instanceof TokenError && error.aborted && !signal?.aborted) return this.fetchOrReuse(signal);
+      throw error;
+    }
+  }
+
+  private async fetchOrReuse(signal: AbortSignal | undefined): Promise<string> {
     if (this.current && this.now() < this.current.refreshAt) return this.current.token.accessToken;
-    this.pending ??= this.fetchToken().then(
+    this.pending ??= this.fetchToken(signal).then(
       (token) => {
         const lifetimeMs = (token.expiresIn ?? Number.POSITIVE_INFINITY) * 1000;
         const early = Math.min(60_000, lifetimeMs / 10);

@@ -140,6 +140,13 @@ export interface IdpVerdict {
   dialect: string;
   label: string;
   works: boolean;
+  /**
+   * Nothing the run saw blocks this IdP, yet the run could not judge it: none of its replay checks
+   * passed, or some were not reached before the time budget ran out. `works` is false and
+   * `blocking` holds the reasons (`<dialect>.not-judged`, `<dialect>.not-reached`); it reads
+   * "not judged", never "would fail": no failure of the server was seen.
+   */
+  notJudged?: boolean;
   blocking: { checkId: string; title: string; impact?: string }[];
   /**
    * Check ids this verdict relies on that the run did not judge (left out by --only/--skip, or

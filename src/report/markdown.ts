@@ -20,7 +20,7 @@ export function renderMarkdown(record: RunRecord): string {
   lines.push('| passed | failed | warnings | skipped | errors |', '|---:|---:|---:|---:|---:|', `| ${counts.pass} | ${counts.fail} | ${counts.warn} | ${counts.skip} | ${counts.error} |`, '');
   if (record.idpVerdicts?.length) {
     lines.push('| IdP | would provisioning work? |', '|---|---|');
-    for (const v of record.idpVerdicts) lines.push(`| ${cell(v.label)} | ${v.works ? '✅ yes' : `❌ no: ${v.blocking.map((b) => code(b.checkId)).join(', ')}`} |`);
+    for (const v of record.idpVerdicts) lines.push(`| ${cell(v.label)} | ${v.works ? '✅ yes' : v.notJudged ? `❔ not judged: ${cell(v.blocking.map((b) => b.title).join('; '))}` : `❌ no: ${v.blocking.map((b) => code(b.checkId)).join(', ')}`} |`);
     lines.push('');
   }
   const profile = record.profileVerdict;

@@ -53,13 +53,14 @@ export const notReached = (result: CheckResult, budget: TimeBudget): boolean => 
 
 /**
  * An IdP verdict must not read "would work" when part of what it rests on was never run: each
- * variant with checks the budget did not reach gets a blocking entry saying so.
+ * variant with checks the budget did not reach gets an entry saying so. Nor may it read "would
+ * fail" for that alone: without a failure of its own it is not judged.
  */
-export function markUnreached(verdicts: IdpVerdict[], results: readonly CheckResult[], budget: TimeBudget): IdpVerdict[] {
+export function markUnreached(verdicts: IdpVerdict[], results: readonly CheckResult[]): IdpVerdict[] {
   return verdicts.map((verdict) => {
-    const missing = results.filter((r) => notReached(r, budget) && r.checkId.includes(`[${verdict.dialect}]`)).length;
+    const missing = results.filter((r) => isNotReached(r) && r.checkId.includes(`[${verdict.dialect}]`)).length;
     if (missing === 0) return verdict;
     const blocking = [...verdict.blocking, { checkId: `${verdict.dialect}.not-reached`, title: `${missing} of this IdP's checks were not reached before the time budget ran out` }];
-    return { ...verdict, works: false, blocking };
+    return { ...verdict, works: false, ...(verdict.works || verdict.notJudged ? { notJudged: true } : {}), blocking };
   });
 }

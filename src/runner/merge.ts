@@ -9,6 +9,7 @@ import type { CheckResult, CheckStatus, Exchange, ReportSection, RunRecord } fro
 import { staleWaivers, type Baseline } from './baseline.ts';
 import { countStatuses } from '../report/summarize.ts';
 import { computeIdpVerdicts } from './verdict.ts';
+import { markUnreached } from './budget.ts';
 import { finalProfileVerdict } from './profile-verdict.ts';
 import { getProfile } from '../suite/profiles.ts';
 
@@ -51,7 +52,8 @@ export function mergeRunRecords(records: readonly RunRecord[], options: MergeOpt
   const runErrors = records.filter((r) => r.meta.runError).map((r) => `${r.meta.shard ? `shard ${r.meta.shard.index}/${r.meta.shard.total}` : r.meta.runId}: ${r.meta.runError}`);
   const { shard: _shard, runError: _runError, budget: _budget, interrupted: _interrupted, ...meta } = first.meta;
   const discovery = records.find((r) => r.discovery && Object.keys(r.discovery.capabilities).length > 0)?.discovery ?? first.discovery;
-  const verdicts = runErrors.length === 0 ? computeIdpVerdicts(results) : [];
+  // A shard cut short by its time budget leaves its IdPs not judged, as a single run would.
+  const verdicts = runErrors.length === 0 ? markUnreached(computeIdpVerdicts(results), results) : [];
   // The profile verdict, like the IdP verdicts, is judged again over every shard's results.
   const shardProfile = records.find((r) => r.profileVerdict)?.profileVerdict;
   const profileVerdict = shardProfile && runErrors.length === 0 ? finalProfileVerdict(getProfile(shardProfile.profile), results, shardProfile.trigger, discovery?.serviceProviderConfig) : undefined;

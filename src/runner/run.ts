@@ -229,7 +229,7 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
       cleanup: [...cleanup, ...(fuzz?.cleanup ?? [])],
       ...(left.length > 0 ? { leftovers: left } : {}),
       ...sectionsOf([...leftOut.sections(), ...[filterSupportSection(loaded, results)].filter((s) => s !== undefined), ...(fuzz?.sections ?? [])]),
-      ...(verdicts ? { idpVerdicts: cutShort ? markUnreached(verdicts, results, budget) : verdicts } : {}),
+      ...(verdicts ? { idpVerdicts: cutShort ? markUnreached(verdicts, results) : verdicts } : {}),
       ...(verdictOfProfile && !error ? { profileVerdict: verdictOfProfile } : {}),
       summary: summarize(results),
       findings: analysis.findings,

@@ -64,12 +64,13 @@ export function computeIdpVerdicts(results: CheckResult[], coreSuites: readonly 
     const relevant = [...own, ...shared.filter((r) => reliedOn(r, dialect.family))];
     const blocking = relevant.filter(blocks).map((r) => ({ checkId: r.checkId, title: r.title, ...(r.impact ? { impact: r.impact } : {}) }));
     const judged = own.some((r) => (r.before?.status ?? r.status) === 'pass');
-    if (!judged && blocking.length === 0) {
+    const notJudged = !judged && blocking.length === 0;
+    if (notJudged) {
       const reason = own.find((r) => r.status === 'skip')?.reason ?? own.find((r) => r.status === 'error')?.message ?? 'no check ran';
       blocking.push({ checkId: `${name}.not-judged`, title: `None of this IdP's replay checks could be judged: ${reason}` });
     }
     const missing = reliedOnCoreChecks(dialect.family, coreSuites).filter((id) => !ran.has(id)).sort();
-    verdicts.push({ dialect: name, label: dialect.label, works: blocking.length === 0, blocking, ...(missing.length > 0 ? { missing } : {}) });
+    verdicts.push({ dialect: name, label: dialect.label, works: blocking.length === 0, ...(notJudged ? { notJudged } : {}), blocking, ...(missing.length > 0 ? { missing } : {}) });
   }
   return verdicts;
 }

@@ -57,9 +57,9 @@ describe('IdP verdicts', () => {
       ['okta', false, ['users.password.create-accepted']],
     ]);
   });
-  it('does not call a variant working when none of its checks could be judged', () => {
+  it('does not call a variant working when none of its checks could be judged, nor failing: not judged', () => {
     const [v] = computeIdpVerdicts([result('entra.create.status', 'skip', [], 'entra', { reason: 'the server lists no User resource type' })]);
-    expect(v).toMatchObject({ dialect: 'entra', works: false });
+    expect(v).toMatchObject({ dialect: 'entra', works: false, notJudged: true });
     expect(v!.blocking[0]!.title).toMatch(/could be judged: the server lists no User/);
   });
   it('lets the IdP decide, not the level: a SHOULD the IdP breaks on blocks, a MUST it ignores does not', () => {

@@ -3,7 +3,7 @@
 // clear line; secrets and tokens redacted from everything recorded.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type Auth } from '../../src/http/client.ts';
-import { TokenSource } from '../../src/http/oauth.ts';
+import { TokenError, TokenSource } from '../../src/http/oauth.ts';
 import { startServer, type RunningServer } from '../../src/server/index.ts';
 
 const SECRET = 'oauth-test-secret-4242';
@@ -103,5 +103,19 @@ describe('TokenSource', () => {
     expect(await source.get()).toBe('t1');
     source.invalidate('t1');
     expect(await source.get()).toBe('t2');
+  });
+
+  it("asks again for a caller whose own stop has not fired when another caller's stop abandoned the shared request", async () => {
+    const stopped = AbortSignal.abort();
+    const seen: (AbortSignal | undefined)[] = [];
+    const source = new TokenSource(async (signal) => {
+      seen.push(signal);
+      if (signal?.aborted) throw new TokenError('could not get an OAuth access token: aborted', true);
+      return { accessToken: `t${seen.length}`, expiresIn: 3600 };
+    });
+    const [first, second] = await Promise.allSettled([source.get(stopped), source.get()]);
+    expect(first).toMatchObject({ status: 'rejected', reason: { aborted: true } });
+    expect(second).toEqual({ status: 'fulfilled', value: 't2' });
+    expect(seen).toEqual([stopped, undefined]);
   });
 });

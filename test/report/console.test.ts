@@ -67,4 +67,13 @@ describe('console reporter', () => {
     expect(out.text()).toContain('      - paging.sortby — sort.supported is false in /ServiceProviderConfig');
     expect(out.text()).toContain('      ✓ discovery.spc.available\n');
   });
+
+  it('reads "not judged" (not "would fail") for an IdP the run saw no failure for but could not judge', () => {
+    const out = capture(false);
+    const record = sampleRecord();
+    record.idpVerdicts = [{ dialect: 'okta', label: 'Okta (OIN)', works: false, notJudged: true, blocking: [{ checkId: 'okta.not-reached', title: "12 of this IdP's checks were not reached before the time budget ran out" }] }];
+    createConsoleReporter({ stream: out, env: {} }).onRunEnd(record, { html: 'reports/r1/index.html', json: 'reports/r1/run.json', junit: 'reports/r1/junit.xml' });
+    expect(out.text()).toContain("  ? Okta (OIN) — not judged: 12 of this IdP's checks were not reached before the time budget ran out\n");
+    expect(out.text()).not.toContain('would fail');
+  });
 });

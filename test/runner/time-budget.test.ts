@@ -81,12 +81,25 @@ describe('a run that runs out of its time budget', () => {
 });
 
 describe('IdP verdicts after the budget ran out', () => {
-  it('read "would fail" while checks of that IdP were not reached', () => {
+  it('read "not judged" (never "would work", nor "would fail" without a failure) while checks of that IdP were not reached', () => {
     const budget = new TimeBudget(1000);
     budget.stop();
     const skipped = { checkId: 'entra.disable.applied[entra]', title: 't', area: 'entra', suite: 'entra', level: 'MUST' as const, refs: [], status: 'skip' as const, reason: `${budget.reason} (while waiting for the answer to PATCH /Users/1, x0042)`, exchangeIds: [] };
-    const verdicts = markUnreached([{ dialect: 'entra', label: 'Entra', works: true, blocking: [] }, { dialect: 'okta', label: 'Okta', works: true, blocking: [] }], [skipped], budget);
-    expect(verdicts.map((v) => [v.dialect, v.works, v.blocking.map((b) => b.checkId)])).toEqual([['entra', false, ['entra.not-reached']], ['okta', true, []]]);
+    const failing = { checkId: 'entra.disable.applied[entra-compliant]', title: 't', area: 'entra', suite: 'entra', level: 'MUST' as const, refs: [], status: 'skip' as const, reason: skipped.reason, exchangeIds: [] };
+    const verdicts = markUnreached(
+      [
+        { dialect: 'entra', label: 'Entra', works: true, blocking: [] },
+        { dialect: 'entra-compliant', label: 'Entra (flag)', works: false, blocking: [{ checkId: 'entra.create[entra-compliant]', title: 'create refused' }] },
+        { dialect: 'okta', label: 'Okta', works: true, blocking: [] },
+      ],
+      [skipped, failing],
+    );
+    expect(verdicts.map((v) => [v.dialect, v.works, v.notJudged ?? false, v.blocking.map((b) => b.checkId)])).toEqual([
+      ['entra', false, true, ['entra.not-reached']],
+      // A failure seen before the budget ran out still blocks.
+      ['entra-compliant', false, false, ['entra.create[entra-compliant]', 'entra-compliant.not-reached']],
+      ['okta', true, false, []],
+    ]);
   });
 });
 

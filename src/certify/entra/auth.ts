@@ -25,7 +25,7 @@ export const FEDERATION_BEYOND = ASSERTION_FLAWS.map((flaw) => `refuses.${flaw}`
 async function tokenExchange(rec: TestRecorder, config: OAuthConfig, step: string): Promise<{ exchange: Exchange; token: IssuedToken | string }> {
   const request = rec.ctx.client.requestToken;
   if (!request) throw new Error('the run client cannot request tokens');
-  const out = await request(config, { suite: 'certify', scenario: rec.test, step });
+  const out = await request(config, { suite: 'certify', scenario: rec.test, step }, rec.ctx.signal);
   rec.chain.push(out.exchange);
   return out;
 }

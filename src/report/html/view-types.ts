@@ -134,6 +134,8 @@ export interface IdpView {
   label: string;
   dialect: string;
   works: boolean;
+  /** No failure seen, but not judged either (nothing passed, or the time budget cut it short). */
+  notJudged: boolean;
   stateLabel: string;
   /** Relied-on checks that did not run: the verdict is partial. */
   missing: string[];
