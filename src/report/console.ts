@@ -130,7 +130,7 @@ export function createConsoleReporter(options: ConsoleReporterOptions = {}): Con
       if (idp.length > 0) write('IdP verdicts:\n');
       for (const v of idp) {
         const mark = v.works ? paint(32, '✓') : v.notJudged ? paint(33, '?') : paint(31, '✗');
-        const tail = v.works ? 'would work' : v.notJudged ? `not judged: ${v.blocking.map((b) => b.title).join('; ')}` : `would fail: ${blockingByFinding(v, findings) || 'see report'}`;
+        const tail = v.works ? 'would work' : v.notJudged ? `not judged: ${v.blocking.map((b) => b.title.charAt(0).toLowerCase() + b.title.slice(1)).join('; ')}` : `would fail: ${blockingByFinding(v, findings) || 'see report'}`;
         const partial = v.missing?.length ? ` (partial: ${v.missing.length} check${v.missing.length === 1 ? '' : 's'} it relies on did not run: ${v.missing.slice(0, 4).join(', ')}${v.missing.length > 4 ? ', …' : ''})` : '';
         write(`  ${mark} ${v.label} — ${tail}${partial}\n`);
       }

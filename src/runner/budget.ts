@@ -60,7 +60,8 @@ export function markUnreached(verdicts: IdpVerdict[], results: readonly CheckRes
   return verdicts.map((verdict) => {
     const missing = results.filter((r) => isNotReached(r) && r.checkId.includes(`[${verdict.dialect}]`)).length;
     if (missing === 0) return verdict;
-    const blocking = [...verdict.blocking, { checkId: `${verdict.dialect}.not-reached`, title: `${missing} of this IdP's checks were not reached before the time budget ran out` }];
+    // (A "none could be judged" entry is this one's consequence: said once.)
+    const blocking = [...verdict.blocking.filter((b) => b.checkId !== `${verdict.dialect}.not-judged`), { checkId: `${verdict.dialect}.not-reached`, title: `${missing} of this IdP's checks were not reached before the time budget ran out` }];
     return { ...verdict, works: false, ...(verdict.works || verdict.notJudged ? { notJudged: true } : {}), blocking };
   });
 }

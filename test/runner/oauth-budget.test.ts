@@ -61,6 +61,9 @@ describe('a token endpoint that hangs, under a time budget', () => {
     expect(idp).toContain('<span class="idp-state">Not judged</span>');
     expect(idp).toContain('class="idp idp-open"');
     expect(idp).not.toContain('Would fail');
+    // Its reasons are no "blocking checks" of the server.
+    expect(idp).not.toContain('blocking check');
+    expect(idp).toContain('checks were not reached before the time budget ran out');
   });
 });
 

@@ -60,7 +60,9 @@ describe('a run that runs out of its time budget', () => {
   });
 
   it('still audits what it recorded and cleans up everything it created', () => {
-    expect(record.results.find((r) => r.checkId === 'responses.schema')?.status).toBe('pass');
+    // On a slow, busy machine the budget may run out before a scenario's answer arrived: nothing to audit then.
+    const answered = record.exchanges.some((x) => x.response && x.origin && !['cleanup', 'fuzz', 'oauth'].includes(x.origin.suite));
+    expect(record.results.find((r) => r.checkId === 'responses.schema')).toMatchObject(answered ? { status: 'pass' } : { status: 'skip', reason: 'no responses to audit' });
     const created = record.exchanges.filter((x) => x.request.method === 'POST' && x.response?.status === 201).length;
     expect(record.cleanup).toHaveLength(created);
     expect(record.cleanup.every((c) => c.status === 'deleted' || c.status === 'gone')).toBe(true);
