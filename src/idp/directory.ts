@@ -92,7 +92,9 @@ export function loadDirectory(file: string): Directory {
 export function parseDirectory(text: string, name: string): Directory {
   let data: unknown;
   try {
-    data = JSON.parse(text);
+    // Windows editors (Notepad, PowerShell 5's Out-File) start a UTF-8 file with a byte-order mark,
+    // which JSON.parse refuses as an invisible "unexpected token". (The console reads files itself.)
+    data = JSON.parse(text.startsWith('\uFEFF') ? text.slice(1) : text);
   } catch (error) {
     throw new DirectoryError(name, '', `not valid JSON (${(error as Error).message})`);
   }

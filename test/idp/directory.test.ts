@@ -1,6 +1,9 @@
 // The directory format: the shipped fixtures load, and every kind of mistake is reported as
 // `file#/pointer: message`.
 import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadDirectory, parseDirectory } from '../../src/idp/directory.ts';
 import { entitlements } from '../../src/idp/scope.ts';
@@ -31,6 +34,17 @@ describe('directory fixtures', () => {
     expect(okta.source).toBe('okta');
     const ent = entitlements(okta, 'okta');
     expect(ent.provisionedGroups).toEqual(['00g-engineering', '00g-sales', '00g-leadership']);
+  });
+
+  it('a file saved with a UTF-8 byte-order mark (Notepad, PowerShell 5 Out-File) loads like one without', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'scimproof-dir-bom-'));
+    try {
+      const file = join(dir, 'bom.json');
+      writeFileSync(file, `\uFEFF${readFileSync(fileURLToPath(ENTRA_FIXTURE), 'utf8')}`, 'utf8');
+      expect(loadDirectory(file).users).toHaveLength(13);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('defaults: no app section means the IdP\'s default mappings, userName as the matching attribute, assigned scope', () => {
