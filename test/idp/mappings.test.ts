@@ -51,7 +51,7 @@ describe('a customer mapping against the reference server with a vendor extensio
     // Saving the configuration reads /Schemas: the mapping learns the attribute types from it.
     const prepare = (d: Directory, client: ScimClient) => checkMappingsAgainstSchemas(client, d);
     const { result, exchanges } = await h.cycle(doc, { prepare });
-    expect(directory.app.mappings).toHaveLength(24);
+    expect(directory.app.mappings).toHaveLength(25);
     expect(result.status).toBe('ok');
     // Tempo is a contractor on another domain: the scoping filter says which clause failed.
     expect(result.results.find((r) => r.id === 'n-tempo')!.reason).toMatch(/Staff on northwind.example: userPrincipalName ENDS_WITH "@northwind.example" is false/);
@@ -69,6 +69,8 @@ describe('a customer mapping against the reference server with a vendor extensio
       { type: 'other', formatted: 'SEA-3' },
     ]);
     expect(zoePost.userType).toBe('Active');
+    // Entra's default active mapping is the IdP's own rule: an active user is created active, as without it.
+    expect(zoePost.active).toBe(true);
     expect(zoePost[ENT]).toEqual({ department: 'Engineering', employeeNumber: '1042' });
     // /Schemas says remote is a boolean and seniority an integer: sent as such.
     expect(zoePost[ACME_URN]).toEqual({ costCenter: 'CC-410', remote: true, skills: ['go', 'rust', 'kubernetes'], seniority: 10 });
