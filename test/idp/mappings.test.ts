@@ -8,7 +8,7 @@ import { createClient, type ScimClient } from '../../src/http/client.ts';
 import { parseDirectory } from '../../src/idp/directory.ts';
 import { compileExpression, evaluateExpression } from '../../src/idp/expression.ts';
 import { checkMappingsAgainstSchemas } from '../../src/idp/schemas.ts';
-import { clauseHolds } from '../../src/idp/scope.ts';
+import { clauseHolds, clauseProblem } from '../../src/idp/scope.ts';
 import type { Directory, ScopingClause } from '../../src/idp/types.ts';
 import { schemaExtensionFromJson } from '../../src/server/schema-extension.ts';
 import { startServer, type RunningServer } from '../../src/server/index.ts';
@@ -182,7 +182,17 @@ describe("Entra's scoping operators", () => {
     [{ attribute: 'jobTitle', operator: 'NOT EQUALS', value: 'x' }, false],
     [{ attribute: 'jobTitle', operator: 'NOT REGEX MATCH', value: 'x' }, false],
     [{ attribute: 'jobTitle', operator: 'IS NULL' }, true],
+    // Patterns are .NET's: Unicode categories, and leading inline options, read as Entra reads them.
+    [{ attribute: 'department', operator: 'REGEX MATCH', value: '^\\p{Lu}\\p{Ll}+$' }, true],
+    [{ attribute: 'department', operator: 'REGEX MATCH', value: '(?i)^SALES$' }, true],
+    [{ attribute: 'department', operator: 'REGEX MATCH', value: '^SALES$' }, false],
+    [{ attribute: 'department', operator: 'NOT REGEX MATCH', value: '^\\P{Lu}' }, true],
+    [{ attribute: 'employeeId', operator: 'REGEX MATCH', value: '^\\d\\-?\\d' }, true],
   ] as [ScopingClause, boolean][])('%o → %s', (clause, expected) => {
     expect(holds(clause)).toBe(expected);
+  });
+
+  it('a pattern with an option JavaScript cannot read is refused when the file loads, saying which', () => {
+    expect(clauseProblem({ attribute: 'department', operator: 'REGEX MATCH', value: '(?x)^a b$' }, 'entra')).toMatchObject({ message: 'not a valid regular expression (the inline option (?x) has no equivalent here (only i, m and s are read))', value: true });
   });
 });
