@@ -3,7 +3,7 @@
 // between the cycles that did finish, and list what of it did not arrive. The interrupted cycle is
 // written by the log's own writer, left open exactly as a killed process leaves it (no end line, a
 // torn last line); the cycles around it are real ones against the reference server.
-import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -68,5 +68,11 @@ describe('idp log after a cycle the process never finished', () => {
     const list = await runIdpCli(['idp', 'log', '--out', out]);
     expect(list.out.split('\n').filter((l) => l.startsWith('cycle ')).map((l) => l.split(' · ')[0])).toEqual(['cycle 1: ok', 'cycle 2: interrupted', 'cycle 3: ok']);
     expect((await runIdpCli(['idp', 'log', '--out', out, '--user', 'prince@contoso.example', '--cycle', '2'])).out).toContain('cycle 2 · ');
+    // The HTML index the next cycle wrote lists it too, between the others, with no page of its own.
+    const index = readFileSync(join(out, 'index.html'), 'utf8');
+    const labels = [...index.matchAll(/<td>(?:<a href="[^"]+">)?(cycle \d+)(?:<\/a>)?<\/td>\s*<td><span class="badge (\w+)">/g)].map((m) => `${m[1]}: ${m[2]}`);
+    expect(labels).toEqual(['cycle 3: ok', 'cycle 2: interrupted', 'cycle 1: ok']);
+    expect(index).toContain('2 object(s) logged · 1 did not arrive');
+    expect(index).toContain('idp log --cycle 2 lists what did not arrive');
   });
 });
