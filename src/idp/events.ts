@@ -122,6 +122,15 @@ export function probeHitMessage(found: Record<string, unknown>): string {
   return `a query for a random GUID answered ${what}: the app's filter returns users it does not match, and Entra expects 200 with an empty ListResponse`;
 }
 
+/** What a create's answer held instead of the new resource's id (RFC 7643 §3.1: a non-empty string). */
+function createdWithoutId(body: unknown, text: string): string {
+  if (text.trim() === '') return 'with an empty body, not the new resource';
+  if (body === undefined) return `with a body that is not JSON (it starts: ${text.trim().slice(0, 120)})`;
+  if (!isRecord(body)) return 'with JSON that is not a resource';
+  if (body.id === undefined) return "without the new resource's id";
+  return `with an id that is not a non-empty string (${JSON.stringify(body.id)}; RFC 7643 §3.1)`;
+}
+
 const RFC_SUCCESS: Record<string, string> = { POST: 'RFC 7644 §3.3: 201 Created', DELETE: 'RFC 7644 §3.6: 204 No Content' };
 
 /**
@@ -211,7 +220,7 @@ export class EventSender {
       }
       if (request.method === 'POST') {
         if (!isRecord(body) || typeof body.id !== 'string' || body.id === '') {
-          return { ok: false, exchanges, error: { status, message: `the create answered ${status} without the new resource's id (the IdP cannot cache an id, so it can never update this object)`, ...code(ENTRA_CODES.incompatible) } };
+          return { ok: false, exchanges, error: { status, message: `the create answered ${status} ${createdWithoutId(body, exchange.response!.body)} (the IdP cannot cache an id, so it can never update this object)`, ...code(ENTRA_CODES.incompatible) } };
         }
         created = body;
         args.id = body.id;

@@ -54,6 +54,29 @@ describe('a create answered 200 instead of 201', () => {
   });
 });
 
+describe('a create answered 201 without a usable id', () => {
+  const cases: [string, (body: Record<string, unknown>) => string, RegExp][] = [
+    ['a body that is not JSON', () => 'OK created', /^the create answered 201 with a body that is not JSON \(it starts: OK created\) \(the IdP cannot cache an id/],
+    ['a numeric id', (b) => JSON.stringify({ ...b, id: 4242 }), /^the create answered 201 with an id that is not a non-empty string \(4242; RFC 7643 §3\.1\)/],
+    ['id null', (b) => JSON.stringify({ ...b, id: null }), /^the create answered 201 with an id that is not a non-empty string \(null; RFC 7643 §3\.1\)/],
+  ];
+  it.each(cases)('%s: the line says what came back, and the escrow line reads "HTTP 201: …"', async (_name, rewrite, message) => {
+    proxy = await startProxy(server.url, server.token, {
+      onResponse(ctx, res) {
+        if (ctx.req.method === 'POST' && ctx.req.path === '/Users' && res.status === 201) res.body = rewrite(JSON.parse(res.body) as Record<string, unknown>);
+      },
+    });
+    const h = harness(proxy.url, server.token, 'entra');
+    const doc = fixture(ENTRA_FIXTURE);
+    const { result } = await h.cycle(doc);
+    const megan = result.results.find((r) => r.id === 'u-megan')!;
+    expect(megan).toMatchObject({ action: 'create', outcome: 'failed', error: { status: 201 } });
+    expect(megan.error!.message).toMatch(message);
+    const next = await h.cycle(doc);
+    expect(next.result.results.find((r) => r.id === 'u-megan')!.reason).toMatch(/failed 1 time\(s\) since \S+: HTTP 201: the create answered 201 with/);
+  });
+});
+
 describe('Okta group push', () => {
   it('never claims to have looked the group up: its create reasons say Okta does not, also when the name is taken (409)', async () => {
     const res = await fetch(`${server.url}/Groups`, { method: 'POST', headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/scim+json' }, body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Sales' }) });
