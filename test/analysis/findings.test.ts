@@ -71,7 +71,11 @@ describe('findings of real runs', () => {
       await proxy.close();
       await server.close();
     });
-    const record = await runConformance({ url: proxy.url, auth: { kind: 'bearer', token: server.token }, suites: ['core'], seed: 3 });
+    // The console's scenario lines: the audit's failure sits under a line of its own, not under the last scenario's.
+    const lines: string[] = [];
+    const events = { onScenarioStart: (_suite: string, title: string) => lines.push(title), onResult: (r: { checkId: string; status: string }) => r.status === 'fail' && lines.push(`  ${r.checkId}`) };
+    const record = await runConformance({ url: proxy.url, auth: { kind: 'bearer', token: server.token }, suites: ['core'], seed: 3, events });
+    expect(lines.slice(lines.indexOf('  responses.content-type') - 1, lines.indexOf('  responses.content-type') + 1)).toEqual(['Every response the run received (schema, Content-Type)', '  responses.content-type']);
     expectEveryFailureOnce(record);
     const checks = record.findings!.filter((f) => f.kind !== 'latency');
     expect(checks).toHaveLength(1);
