@@ -95,6 +95,8 @@ export function listedResources(body: unknown): unknown[] | undefined {
  * the benefit of the doubt.
  */
 function filterMisfit(resources: readonly unknown[], expected: { attribute: string; value: string }, kind: 'user' | 'group'): string | undefined {
+  // (Most answers, every one of an initial cycle, list nothing: no path to parse then.)
+  if (resources.length === 0) return undefined;
   let path;
   try {
     path = parseScimPath(expected.attribute);
