@@ -70,8 +70,25 @@ export function errorOf(exchange: Exchange, family?: 'entra' | 'okta', storedIdR
   const detail = isRecord(json) && typeof json.detail === 'string' && json.detail !== '' ? json.detail : undefined;
   const scimType = isRecord(json) && typeof json.scimType === 'string' ? json.scimType : undefined;
   // The status is shown beside the message (`HTTP 500: …`), so the message never repeats it.
-  const text = detail ?? (res.body.trim() === '' ? 'an empty body' : `no SCIM error detail; the body starts: ${res.body.trim().slice(0, 200)}`);
+  const text = detail ?? (res.body.trim() === '' ? 'an empty body' : (htmlSummary(res.body) ?? `no SCIM error detail; the body starts: ${res.body.trim().slice(0, 200)}`));
   return { status: res.status, ...(scimType ? { scimType } : {}), message: text, ...(code ? { code } : {}) };
+}
+
+/**
+ * A framework's HTML error page in a line: its title and first heading, or else its text, with
+ * tags, scripts and styles left out (the page itself is in the log). Undefined when not HTML.
+ */
+function htmlSummary(body: string): string | undefined {
+  const head = body.trimStart().slice(0, 15).toLowerCase();
+  if (!head.startsWith('<!doctype html') && !head.startsWith('<html')) return undefined;
+  const page = body.replace(/<(script|style)\b[^>]*>[\s\S]*?<\/\1>/gi, ' ');
+  const plain = (html: string | undefined): string | undefined => {
+    const text = html?.replace(/<[^>]*>/g, ' ').replace(/&nbsp;/g, ' ').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&').replace(/\s+/g, ' ').trim();
+    return text ? text.slice(0, 150) : undefined;
+  };
+  const named = [plain(/<title[^>]*>([\s\S]*?)<\/title>/i.exec(page)?.[1]), plain(/<h1[^>]*>([\s\S]*?)<\/h1>/i.exec(page)?.[1])].filter((p): p is string => p !== undefined);
+  const parts = named.length > 0 ? [...new Set(named)] : [plain(page)].filter((p): p is string => p !== undefined);
+  return `no SCIM error: an HTML page${parts.length > 0 ? ` ("${parts.join(' — ')}")` : ''} (it is in the log)`;
 }
 
 /**

@@ -2,6 +2,7 @@
 // answered 200), and what the IdP then says and does. Real HTTP: the reference server behind a
 // rewriting proxy on 127.0.0.1.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { errorOf } from '../../src/idp/events.ts';
 import { startServer, type RunningServer } from '../../src/server/index.ts';
 import { startProxy, type RunningProxy } from '../support/proxy.ts';
 import { ENTRA_FIXTURE, fixture, groupsByName, harness, OKTA_FIXTURE, usersByName } from './helpers.ts';
@@ -50,7 +51,21 @@ describe('a create answered 200 instead of 201', () => {
     const h = harness(proxy.url, server.token, 'okta');
     const { result } = await h.cycle(fixture(ENTRA_FIXTURE));
     const megan = result.results.find((r) => r.id === 'u-megan')!;
-    expect(megan.error).toMatchObject({ status: 500, message: 'no SCIM error detail; the body starts: <html><body>Internal error</body></html>' });
+    expect(megan.error).toMatchObject({ status: 500, message: 'no SCIM error: an HTML page ("Internal error") (it is in the log)' });
+  });
+
+  it("a framework's HTML error page reads as its title and heading, not as markup", async () => {
+    const page = '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Error</title><style>body{color:red}</style><script>var x = "<h1>no</h1>";</script></head><body><h1>500 Internal Server Error</h1><pre>TypeError: Cannot read properties of undefined (reading &#39;familyName&#39;)<br> &nbsp;at createUser</pre></body></html>';
+    proxy = await startProxy(server.url, server.token, {
+      onRequest(ctx) {
+        if (ctx.req.method === 'POST' && ctx.req.path === '/Users') return { status: 500, headers: { 'content-type': 'text/html; charset=utf-8' }, body: page };
+      },
+    });
+    const h = harness(proxy.url, server.token, 'entra');
+    const { result } = await h.cycle(fixture(ENTRA_FIXTURE));
+    expect(result.results.find((r) => r.id === 'u-megan')!.error).toMatchObject({ status: 500, message: 'no SCIM error: an HTML page ("Error — 500 Internal Server Error") (it is in the log)' });
+    // A body that is not HTML is still shown as it begins.
+    expect(errorOf({ id: 'x1', request: { method: 'POST', url: 'http://h/Users', headers: {} }, response: { status: 502, headers: {}, body: 'upstream timed out' }, startedAt: '', ms: 0, curl: '' }).message).toBe('no SCIM error detail; the body starts: upstream timed out');
   });
 });
 
