@@ -1,5 +1,6 @@
 // Okta provisioning (OIN and AIW) against the reference server over real HTTP.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { objectLine } from '../../src/idp/log/console.ts';
 import { startServer, type RunningServer } from '../../src/server/index.ts';
 import { body, ENT, fixture, group, groupsByName, harness, ids, lines, OKTA_FIXTURE, user, usersByName, type Json } from './helpers.ts';
 
@@ -23,6 +24,10 @@ describe('Okta (OIN)', () => {
     expect(result.quarantine).toBeUndefined();
     expect(h.state.state.quarantine).toBeUndefined();
     expect(h.state.state.users).toEqual({});
+    // Each user in flight says the refusal once, not again as the job's reason.
+    const line = objectLine(result.results.find((r) => r.objectType === 'user')!);
+    expect(line).toMatch(/^  ✗ skip user \S+: HTTP 401: .+$/);
+    expect(line.split('HTTP 401').length - 1).toBe(1);
   });
 
   it('initial cycle: search then create with a placeholder password and groups:[]; group push with members:[] then PATCH', async () => {

@@ -26,7 +26,8 @@ export function objectLine(r: Omit<ObjectResult, 'exchangeIds'>): string {
   if (r.outcome === 'failed' || r.outcome === 'stopped') {
     const retry = r.nextRetryAt ? `; Entra retries at ${r.nextRetryAt}` : r.attempts ? '; an admin task in Okta (not retried automatically)' : '';
     tail = `: ${r.error ? errorText(r.error) : r.reason}${r.attempts ? ` (attempt ${r.attempts}${retry})` : ''}`;
-    if (r.error && r.reason) tail += ` — ${r.reason}`;
+    // (A job stop's reason names the same refusal again: said once.)
+    if (r.error && r.reason && !r.reason.endsWith(`: ${r.error.message}`)) tail += ` — ${r.reason}`;
   } else if (r.outcome === 'skipped' || r.outcome === 'escrowed') tail = `: ${r.reason}`;
   else if (r.targetId && ['create', 'link', 'create-group', 'link-group'].includes(r.action)) tail = ` → ${r.targetId}`;
   else if (r.reason) tail = ` (${r.reason})`;
