@@ -1,8 +1,9 @@
 // RFC 7644 §3.3 (201 with Location equal to meta.location), RFC 7643 §3.1 (meta: resourceType,
 // created, lastModified, location, version), RFC 7644 §3.14 (ETag equals meta.version) and
 // RFC 7643 §4.1.1 (password is writeOnly, returned "never").
+import { BODILESS_CREATE_REASON, isBodilessCreate } from '../spec/created.ts';
 import { NO_PARAMS, paramsObject } from './params.ts';
-import { isVerdict, successOf } from './response.ts';
+import { contentOf, isVerdict, successOf } from './response.ts';
 import { defineCheckKind, fail, pass, skip } from './types.ts';
 
 const isDateTime = (v: unknown): boolean => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i.test(v) && !Number.isNaN(Date.parse(v));
@@ -28,7 +29,23 @@ export const locationKind = defineCheckKind({
     if (meta?.location !== undefined && meta.location !== location) {
       return fail(`Location "${location}" differs from meta.location "${String(meta.location)}"`, { pointer: '/meta/location', expected: location, actual: meta.location });
     }
-    return pass();
+    return isBodilessCreate(ctx.exchange) ? pass('the 201 has no body, so there is no meta.location to compare the Location header with') : pass();
+  },
+});
+
+export const returnsResourceKind = defineCheckKind({
+  kind: 'returns-resource',
+  description: 'A successful create returns the created resource in its body (a SHOULD): a 201 with only a Location header is legal, but a client that reads the new id from the body (Entra, Okta) gets nothing.',
+  defaultLevel: 'SHOULD',
+  defaultRefs: ['RFC7644-3.3'],
+  judges: 'content',
+  params: NO_PARAMS,
+  verify(ctx) {
+    const res = successOf(ctx, 'the created resource');
+    if (isVerdict(res)) return res;
+    if (res.body.trim() !== '' || res.truncated) return pass();
+    const named = res.headers.location ? `: only its Location header (${res.headers.location}) names the new resource` : ', and no Location header names the new resource either';
+    return fail(`the ${res.status} has no body${named}; RFC 7644 §3.3 says the body SHOULD hold the created resource`, { expected: 'the created resource in the body', actual: '(no body)' });
   },
 });
 
@@ -42,7 +59,7 @@ export const metaKind = defineCheckKind<MetaParams>({
   judges: 'content',
   params: paramsObject({ resourceType: { type: 'string', minLength: 1 } }),
   verify(ctx) {
-    const res = successOf(ctx, 'the resource');
+    const res = contentOf(ctx, 'the resource');
     if (isVerdict(res)) return res;
     const resource = resourceFrom(res.json);
     if (!resource) return fail('the body is not a resource object', { actual: res.body.slice(0, 200) });
@@ -79,6 +96,7 @@ export const versionKind = defineCheckKind<VersionParams>({
     const meta = resourceFrom(resourceFrom(res.json)?.meta);
     const version = typeof meta?.version === 'string' && meta.version !== '' ? meta.version : undefined;
     if (ctx.params.metaVersion === 'required') {
+      if (res.json === undefined && isBodilessCreate(ctx.exchange)) return skip(BODILESS_CREATE_REASON);
       return version ? pass() : fail('ETags are advertised but meta.version is missing', { pointer: '/meta/version', expected: 'a version string', actual: meta?.version ?? null });
     }
     const etag = res.headers.etag;
@@ -112,7 +130,7 @@ export const noPasswordKind = defineCheckKind({
   judges: 'content',
   params: NO_PARAMS,
   verify(ctx) {
-    const res = successOf(ctx, 'the user, to look for a password');
+    const res = contentOf(ctx, 'the user, to look for a password');
     if (isVerdict(res)) return res;
     // "No password" is an absence: it needs the user there, or it proves nothing.
     const body = resourceFrom(res.json);

@@ -77,6 +77,11 @@ export interface IndependentServerOptions {
   uniqueGroupNames?: boolean;
   /** Emails and phone numbers sent with no primary value get their first one marked primary. */
   primaryFirst?: boolean;
+  /**
+   * What a create answers besides 201: the resource (default), a Location header and no body
+   * (RFC 7644 §3.3 says the body SHOULD hold the resource, so leaving it out is legal), or neither.
+   */
+  createBody?: 'resource' | 'none' | 'none-no-location';
 }
 
 export interface IndependentServer {
@@ -103,6 +108,7 @@ interface Ctx {
   filterAttributes: string[] | undefined;
   newestFirst: boolean;
   primaryFirst: boolean;
+  createBody: 'resource' | 'none' | 'none-no-location';
   models: { user: ResourceModel; group: ResourceModel };
   store: Store;
   operators: readonly FilterOperator[];
@@ -352,7 +358,10 @@ async function resourceRoute(ctx: Ctx, req: RequestLike, model: ResourceModel, i
       if (model.kind === 'User' && ctx.defaultDisplayName && data.displayName === undefined) data.displayName = String((data.name as Resource | undefined)?.formatted ?? data.userName);
       if (model.kind === 'Group' && ctx.dropGroupExternalId) delete data.externalId;
       const created = ctx.store.create(model.kind, withPrimary(ctx, data));
-      return one(created, 201, { Location: `${ctx.baseUrl}${model.endpoint}/${encodeURIComponent(created.id)}` });
+      const location = `${ctx.baseUrl}${model.endpoint}/${encodeURIComponent(created.id)}`;
+      if (ctx.createBody === 'none') return withVersion(ctx, created, { status: 201, headers: { Location: location } });
+      if (ctx.createBody === 'none-no-location') return withVersion(ctx, created, { status: 201 });
+      return one(created, 201, { Location: location });
     }
     throw new ScimError(405, undefined, `${method} is not allowed on ${model.endpoint}`);
   }
@@ -564,6 +573,7 @@ export async function startIndependentServer(options: IndependentServerOptions =
     filterAttributes: options.filterAttributes?.map((a) => a.toLowerCase()),
     newestFirst: options.newestFirst ?? false,
     primaryFirst: options.primaryFirst ?? false,
+    createBody: options.createBody ?? 'resource',
     operators: options.filterOperators ?? ALL_OPERATORS,
     rejectUnknown: (options.unknownAttributes ?? 'reject') === 'reject',
     etag: options.etag ?? true,
