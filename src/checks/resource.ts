@@ -12,9 +12,21 @@ function resourceFrom(json: unknown): Record<string, unknown> | undefined {
   return json && typeof json === 'object' && !Array.isArray(json) ? (json as Record<string, unknown>) : undefined;
 }
 
+/** The absolute http(s) URL a Location header names, resolved against the request URL; undefined when it names none. */
+function absoluteLocation(header: string, requestUrl: string): string | undefined {
+  if (/^https?:\/\//i.test(header)) return header;
+  // A scheme other than http(s) (`urn:…`, `mailto:`) is absolute but names no SCIM resource.
+  if (/^[a-z][a-z0-9+.-]*:/i.test(header)) return undefined;
+  try {
+    return new URL(header, requestUrl).href;
+  } catch {
+    return undefined;
+  }
+}
+
 export const locationKind = defineCheckKind({
   kind: 'location',
-  description: 'A created resource comes with a Location header: an absolute URL equal to meta.location.',
+  description: 'A created resource comes with a Location header naming it: an absolute URL, or a relative reference that resolves against the request URL (RFC 9110 §10.2.2), equal to meta.location.',
   defaultLevel: 'MUST',
   defaultRefs: ['RFC7644-3.3'],
   judges: 'content',
@@ -22,14 +34,19 @@ export const locationKind = defineCheckKind({
   verify(ctx) {
     const res = successOf(ctx, 'the created resource');
     if (isVerdict(res)) return res;
-    const location = res.headers.location;
-    if (!location) return fail('the response has no Location header', { expected: 'Location: <URL of the new resource>', actual: null });
-    if (!/^https?:\/\//i.test(location)) return fail(`Location must be an absolute URL, got "${location}"`, { actual: location });
+    const header = res.headers.location;
+    if (!header) return fail('the response has no Location header', { expected: 'Location: <URL of the new resource>', actual: null });
+    // HTTP's Location is a URI reference: a relative one names the URL it resolves to against the
+    // request's (RFC 9110 §10.2.2, RFC 7231 §7.1.2), which is what meta.location must equal.
+    const location = absoluteLocation(header, ctx.exchange.request.url);
+    if (location === undefined) return fail(`Location "${header}" is not a URI reference to the new resource`, { expected: 'Location: <URL of the new resource>', actual: header });
+    const relative = location === header ? '' : `the relative Location "${header}" resolves to ${location}`;
     const meta = resourceFrom(resourceFrom(res.json)?.meta);
     if (meta?.location !== undefined && meta.location !== location) {
-      return fail(`Location "${location}" differs from meta.location "${String(meta.location)}"`, { pointer: '/meta/location', expected: location, actual: meta.location });
+      return fail(`Location "${header}"${relative ? ` (resolved: ${location})` : ''} differs from meta.location "${String(meta.location)}"`, { pointer: '/meta/location', expected: location, actual: meta.location });
     }
-    return isBodilessCreate(ctx.exchange) ? pass('the 201 has no body, so there is no meta.location to compare the Location header with') : pass();
+    const notes = [relative, isBodilessCreate(ctx.exchange) ? 'the 201 has no body, so there is no meta.location to compare the Location header with' : ''].filter((n) => n !== '');
+    return notes.length > 0 ? pass(notes.join('; ')) : pass();
   },
 });
 

@@ -29,6 +29,13 @@ const VARIANTS: Record<string, IndependentServerOptions> = {
     uniqueGroupNames: true,
   },
   'base /scim, ids a URL must escape (u:1001|x@y), the first email and phone number made primary': { basePath: '/scim', ids: 'reserved', primaryFirst: true },
+  'gzip-encoded bodies, a relative Location header, .NET timestamps, extension URNs first in schemas, lists without empty Resources': {
+    gzip: true,
+    relativeLocation: true,
+    sevenDigitTimestamps: true,
+    extensionSchemasFirst: true,
+    sparseLists: true,
+  },
   'all of these at once, unknown attributes ignored, no ETags, no sorting': {
     filterOperators: ['eq', 'and'],
     valueRequired: true,
@@ -215,6 +222,24 @@ describe('what each correct server does differently is reported as what it is', 
     const shown = exchangeText(created).join('\n');
     expect(shown).toContain('"UserName"');
     expect(shown).toMatch(/case-insensitive, RFC 7643 §2.1; the checks read .*UserName → userName/);
+  });
+
+  it('wire shapes: gzip is decoded, a relative Location is resolved against the request, a list with nothing to show may leave Resources out', () => {
+    const record = records.get('gzip-encoded bodies, a relative Location header, .NET timestamps, extension URNs first in schemas, lists without empty Resources')!;
+    const answered = record.exchanges.filter((x) => x.response && x.response.body !== '');
+    expect(answered.length).toBeGreaterThan(100);
+    expect(answered.filter((x) => x.response!.encoding !== 'gzip').map((x) => x.id)).toEqual([]);
+    const location = result(record, 'users.create.location');
+    expect(location.status).toBe('pass');
+    expect(location.message).toMatch(/^the relative Location "\/scim\/v2\/Users\/[^"]+" resolves to http:\/\/127\.0\.0\.1:\d+\/scim\/v2\/Users\//);
+    const created = record.exchanges.find((x) => x.id === location.exchangeIds.at(-1))!;
+    expect(created.response!.body).toMatch(/"created":"[^"]+\.\d{7}Z"/);
+    const enterprise = result(record, 'users.enterprise.create');
+    expect(enterprise.status).toBe('pass');
+    expect(record.exchanges.find((x) => x.id === enterprise.exchangeIds.at(-1))!.response!.body).toMatch(/"schemas":\["urn:ietf:params:scim:schemas:extension:enterprise:2\.0:User","urn:ietf:params:scim:schemas:core:2\.0:User"\]/);
+    const miss = result(record, 'entra.create.match-miss[entra]');
+    expect(miss.status).toBe('pass');
+    expect(record.exchanges.find((x) => x.id === miss.exchangeIds.at(-1))!.response!.body).not.toMatch(/Resources/);
   });
 
   it('filters on a few attributes: a generated filter the server declines with 400 invalidFilter is set aside, not failed', () => {
