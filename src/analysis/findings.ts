@@ -120,6 +120,14 @@ export function computeFindings(record: Input): Finding[] {
 const rank = (finding: Omit<Finding, 'id'>): number => (finding.status === 'fail' ? 0 : 1);
 const firstIndex = (finding: Omit<Finding, 'id'>): number => Math.min(...[...finding.symptoms, ...finding.consequences].map((m) => m.result), Number.MAX_SAFE_INTEGER);
 
+/** The one complaint every listed offence of an audit makes (`GET /Users → 200: <complaint>`), if they agree. */
+function sameOffence(actual: unknown): string | undefined {
+  if (!Array.isArray(actual) || actual.length === 0) return undefined;
+  const complaints = new Set(actual.map((line) => (typeof line === 'string' ? /^\S+ \S+ → \d+: (.+)$/s.exec(line)?.[1] : undefined)));
+  const [only] = complaints;
+  return complaints.size === 1 && only !== undefined ? only : undefined;
+}
+
 function keysOf(result: CheckResult, exchanges: ReadonlyMap<string, Exchange>, baseUrl: string, prefix: string): Keyed {
   const keys: Keyed = {};
   const form = formDefectOf(result, exchanges);
@@ -131,6 +139,9 @@ function keysOf(result: CheckResult, exchanges: ReadonlyMap<string, Exchange>, b
   if (judged && (crashed || (!isAggregate(result) && isRefused(judged) && failsOnRefusal(result)))) keys.refusal = refusalKey(judged, baseUrl, prefix);
   if (judged && !isAggregate(result) && !isRefused(judged) && isAboutStatus(result)) keys.status = statusKey(judged, baseUrl);
   if (result.message) keys.message = `message|${normalisePointer(result.pointer ?? '')}|${normaliseText(result.message, prefix)}`;
+  // An audit over many responses whose offences all say the same thing says what a single check says.
+  const offence = isAggregate(result) ? sameOffence(result.actual) : undefined;
+  if (offence) keys.message = `message|${normalisePointer(result.pointer ?? '')}|${normaliseText(offence, prefix)}`;
   return keys;
 }
 

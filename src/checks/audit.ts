@@ -55,7 +55,8 @@ function contentTypeProblem(exchange: Exchange): string | undefined {
   const res = exchange.response;
   if (!res || res.body === '') return undefined;
   const type = (res.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-  return type === 'application/scim+json' ? undefined : `Content-Type is "${res.headers['content-type'] ?? '(none)'}"`;
+  // Worded as the per-step content-type checks word it: one fact, one finding (src/analysis).
+  return type === 'application/scim+json' ? undefined : `Content-Type is "${res.headers['content-type'] ?? '(none)'}", expected application/scim+json`;
 }
 
 const describe = (o: Offence): string => {

@@ -3,6 +3,7 @@
 // `provision --user` is Entra's provision on demand (five steps), `test-connection` sends the
 // IdP's probe, `import` is Okta's import, `log` shows one user's history, `tasks` lists escrow and
 // Okta's task list, `restart` is Entra's Restart provisioning.
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { cycleTime, SimulatedClock } from '../idp/clock.ts';
@@ -11,7 +12,7 @@ import { IdpEngine } from '../idp/engine.ts';
 import { ESCROW_SCHEDULES, type EscrowSchedule } from '../idp/escrow.ts';
 import { importReportLines } from '../idp/import.ts';
 import { changeText, consoleSummary, errorText, historyLines, isNotable, objectLine } from '../idp/log/console.ts';
-import { collectLog, readCycleSummaries } from '../idp/log/reader.ts';
+import { collectLog, readCycleSummaries, readInterruptedCycles } from '../idp/log/reader.ts';
 import { OnDemandError } from '../idp/on-demand.ts';
 import { DOCUMENTED_THRESHOLDS, type QuarantineThresholds } from '../idp/quarantine.ts';
 import { checkDialect, defaultStatePath, DEFAULT_OUT_DIR, testConnection, type TargetOptions } from '../idp/run.ts';
@@ -300,7 +301,10 @@ async function syncCommand(flags: IdpFlags): Promise<number> {
   const report = (result: CycleResult): void => {
     const page = engine.log && engine.options.html !== false ? engine.cycles().at(-1)?.html : undefined;
     out.write(consoleSummary(result, { reasonsShown: !flags.quiet, ...(engine.log ? { jsonl: engine.log.paths.jsonl, ...(page ? { html: join(engine.log.paths.dir, page), index: engine.log.paths.index } : {}) } : {}) }));
-    code = EXIT[result.status];
+    // An object held in escrow (or in Okta's task list) from an earlier cycle is not provisioned
+    // either: the cycle ran cleanly, but the gate must not pass while it waits (docs: exit 1 when
+    // some failed, escrowed or an Okta task).
+    code = result.status === 'ok' && result.counts.escrowed > 0 ? 1 : EXIT[result.status];
   };
   try {
     await checkConfiguration(engine, flags);
@@ -423,14 +427,19 @@ const NOT_ARRIVED_SHOWN = 200;
 async function logCommand(flags: { user?: string; cycle?: string; verbose?: boolean; out?: string }): Promise<number> {
   const dir = flags.out ?? DEFAULT_OUT_DIR;
   const cycles = readCycleSummaries(dir);
-  if (cycles.length === 0) throw new RunError(`no provisioning log in ${dir} (run \`scimproof idp sync\` first, or pass --out)`);
+  // A cycle the process never finished (killed, crashed) has no summary, but its objects are logged.
+  const interrupted = await readInterruptedCycles(dir, cycles);
+  if (cycles.length === 0 && interrupted.length === 0) throw new RunError(`no provisioning log in ${dir} (run \`scimproof idp sync\` first, or pass --out)`);
   const cycle = flags.cycle !== undefined ? Math.round(number(flags.cycle, '--cycle', 1, 1e9)) : undefined;
   const out = process.stdout;
   if (flags.user === undefined) {
-    for (const s of cycles.filter((c) => cycle === undefined || c.cycle === cycle)) {
+    const cycleLines = cycles.map((s) => {
       const c = s.counts;
-      out.write(`${s.onDemand ? `on demand ${s.onDemand.user}: ${s.onDemand.outcome}` : `cycle ${s.cycle}: ${s.status}`} · ${s.startedAt} · ${s.requests} request(s) · created ${c.created} · updated ${c.updated} · disabled ${c.disabled} · deleted ${c.deleted} · skipped ${c.skipped} · escrowed ${c.escrowed} · failed ${c.failed}${s.stopReason ? ` · ${s.stopReason}` : ''}\n`);
-    }
+      return { at: s.startedAt, cycle: s.cycle, text: `${s.onDemand ? `on demand ${s.onDemand.user}: ${s.onDemand.outcome}` : `cycle ${s.cycle}: ${s.status}`} · ${s.startedAt} · ${s.requests} request(s) · created ${c.created} · updated ${c.updated} · disabled ${c.disabled} · deleted ${c.deleted} · skipped ${c.skipped} · escrowed ${c.escrowed} · failed ${c.failed}${s.stopReason ? ` · ${s.stopReason}` : ''}` };
+    });
+    const interruptedLines = interrupted.map((i) => ({ at: i.startedAt, cycle: i.cycle, text: `cycle ${i.cycle}: interrupted · ${i.startedAt} · ${i.requests} request(s) · ${i.objects} object(s) logged, ${i.notArrived} of them not arrived · the process ended before the cycle did (killed or crashed), so it has no summary; the state kept every object it finished` }));
+    const listed = [...cycleLines, ...interruptedLines].sort((a, b) => a.at.localeCompare(b.at));
+    for (const l of listed) if (cycle === undefined || l.cycle === cycle) out.write(`${l.text}\n`);
     // One cycle asked for: every object of it that did not arrive, with its reason (the counts alone
     // do not say which user was skipped, or why).
     if (cycle !== undefined) {
@@ -438,12 +447,13 @@ async function logCommand(flags: { user?: string; cycle?: string; verbose?: bool
       for (const e of notArrived.slice(0, NOT_ARRIVED_SHOWN)) out.write(`${objectLine(e)}\n`);
       if (notArrived.length > NOT_ARRIVED_SHOWN) out.write(`  … and ${notArrived.length - NOT_ARRIVED_SHOWN} more; \`idp log --user <name>\` gives one object's history\n`);
     }
-    out.write(`pages: ${dir}/index.html\n`);
+    // A first cycle that never finished wrote no pages.
+    if (existsSync(join(dir, 'index.html'))) out.write(`pages: ${dir}/index.html\n`);
     return 0;
   }
   const entries = await collectLog(dir, { object: flags.user, ...(cycle !== undefined ? { cycle } : {}) });
   if (entries.length === 0) {
-    out.write(`nothing logged for "${flags.user}" in ${cycles.length} cycle(s): unchanged objects are not logged, and a never-provisioned user is logged only when it is first evaluated or changes\n`);
+    out.write(`nothing logged for "${flags.user}" in ${cycles.length + interrupted.length} cycle(s): unchanged objects are not logged, and a never-provisioned user is logged only when it is first evaluated or changes\n`);
     return 1;
   }
   out.write(`${entries[0]!.objectType === 'group' ? 'group' : 'user'} ${entries[0]!.display} (${entries[0]!.id}) · ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}\n`);

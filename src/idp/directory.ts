@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import { ScimPathError } from '../dialects/scim-path.ts';
-import { ExpressionError } from './expression.ts';
+import { evaluateExpression, ExpressionError, type CompiledExpression } from './expression.ts';
 import { compileMapping, isManagerTarget } from './mapping.ts';
 import { clauseProblem, normaliseOperator } from './scope.ts';
 import type { Apply, AppConfig, Directory, DirectoryGroup, DirectoryUserRecord, Mapping, ScopingFilter, Source } from './types.ts';
@@ -92,7 +92,9 @@ export function loadDirectory(file: string): Directory {
 export function parseDirectory(text: string, name: string): Directory {
   let data: unknown;
   try {
-    data = JSON.parse(text);
+    // Windows editors (Notepad, PowerShell 5's Out-File) start a UTF-8 file with a byte-order mark,
+    // which JSON.parse refuses as an invisible "unexpected token". (The console reads files itself.)
+    data = JSON.parse(text.startsWith('\uFEFF') ? text.slice(1) : text);
   } catch (error) {
     throw new DirectoryError(name, '', `not valid JSON (${(error as Error).message})`);
   }
@@ -224,6 +226,11 @@ function checkReferences(raw: RawDirectory, file: string): Directory {
       throw error;
     }
     const top = compiled.path.uri === undefined ? compiled.path.attribute.toLowerCase() : '';
+    // Entra's default mappings carry `Switch([IsSoftDeleted], , "False", "True", "True", "False")` → active, and a
+    // customer copies them: that is the rule the IdP applies itself (disabled, soft-deleted,
+    // unassigned or out of scope → "False"), so it is accepted and left to that rule.
+    if (top === 'active' && source === 'entra' && compiled.expressionCompiled && followsSoftDelete(compiled.expressionCompiled)) return { ...result, apply: 'never' };
+    if (top === 'active' && source === 'entra') fail(`${at}/target`, `"${m.target}" follows assignment, scope and the account state: map it as Entra's default does, with the expression Switch([IsSoftDeleted], , "False", "True", "True", "False") (or leave it out); other mappings to active are not supported`);
     if (RESERVED_TARGETS.has(top)) fail(`${at}/target`, `"${m.target}" is set by the IdP itself, not by a mapping (${top === 'active' ? 'it follows assignment, scope and the account state' : 'it is never mapped'})`);
     for (const name of compiled.expressionCompiled?.attributes ?? []) {
       if (!isKnown(name) && !(name in EXPRESSION_ATTRIBUTES)) fail(`${at}/expression`, `[${name}]: ${unknownAttribute(name)}`);
@@ -278,4 +285,15 @@ function checkReferences(raw: RawDirectory, file: string): Directory {
       skipOutOfScopeDeletions: app.skipOutOfScopeDeletions ?? false,
     },
   };
+}
+
+/** Whether an expression gives "True" for an active user and "False" for a soft-deleted one, as Entra's default active mapping does. */
+function followsSoftDelete(expression: CompiledExpression): boolean {
+  if (expression.attributes.some((name) => name !== 'IsSoftDeleted')) return false;
+  try {
+    const [live, deleted] = ['False', 'True'].map((softDeleted) => evaluateExpression(expression, (name) => (name === 'IsSoftDeleted' ? softDeleted : undefined)));
+    return String(live).toLowerCase() === 'true' && String(deleted).toLowerCase() === 'false';
+  } catch {
+    return false;
+  }
 }

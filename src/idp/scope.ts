@@ -36,12 +36,46 @@ export function normaliseOperator(op: string): ClauseOperator {
 const NEEDS_NO_VALUE = new Set<ClauseOperator>(['IS TRUE', 'IS FALSE', 'IS NULL', 'IS NOT NULL']);
 const INTEGER = /^-?\d+$/;
 
+const compiledRegexes = new Map<string, RegExp>();
+const LEADING_OPTIONS = /^\(\?([a-zA-Z]+)\)/;
+
+/**
+ * A scoping clause's pattern as Entra reads it: a .NET regular expression. The parts that
+ * customers write and JavaScript reads otherwise are translated: leading inline options (`(?i)`,
+ * `(?m)`, `(?s)`) become flags, and Unicode categories (`\p{L}`) are read in Unicode mode (without it
+ * JavaScript takes `\p{L}` for the letters "p{L}" and the clause silently never matches). A
+ * pattern Unicode mode refuses (it is stricter about escapes) is read as written.
+ */
+export function scopingRegex(pattern: string): RegExp {
+  let regex = compiledRegexes.get(pattern);
+  if (regex) return regex;
+  let source = pattern;
+  let flags = '';
+  const options = LEADING_OPTIONS.exec(pattern);
+  if (options) {
+    for (const option of options[1]!) {
+      const flag = { i: 'i', m: 'm', s: 's' }[option.toLowerCase()];
+      if (!flag) throw new Error(`the inline option (?${option}) has no equivalent here (only i, m and s are read)`);
+      if (!flags.includes(flag)) flags += flag;
+    }
+    source = pattern.slice(options[0].length);
+  }
+  try {
+    regex = new RegExp(source, `${flags}u`);
+  } catch (error) {
+    if (/\\[pP]\{/.test(source)) throw error;
+    regex = new RegExp(source, flags);
+  }
+  compiledRegexes.set(pattern, regex);
+  return regex;
+}
+
 /** Why a clause cannot be evaluated as Entra would (checked when the directory is loaded). */
 export function clauseProblem(clause: ScopingClause, source: 'entra' | 'okta'): { message: string; value?: boolean; attribute?: boolean } | null {
   if (!NEEDS_NO_VALUE.has(clause.operator) && clause.value === undefined) return { message: `operator ${clause.operator} needs a "value"` };
   if (clause.operator.includes('REGEX') && clause.value !== undefined) {
     try {
-      new RegExp(clause.value);
+      scopingRegex(clause.value);
     } catch (error) {
       return { message: `not a valid regular expression (${(error as Error).message})`, value: true };
     }
@@ -70,9 +104,9 @@ export function clauseHolds(user: DirectoryUserRecord, clause: ScopingClause): b
     case 'IS FALSE':
       return value.toLowerCase() === 'false';
     case 'REGEX MATCH':
-      return new RegExp(expected).test(value);
+      return scopingRegex(expected).test(value);
     case 'NOT REGEX MATCH':
-      return !new RegExp(expected).test(value);
+      return !scopingRegex(expected).test(value);
     case 'Includes':
       return value.includes(expected);
     case 'EXCLUDES':

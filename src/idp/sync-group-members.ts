@@ -16,6 +16,21 @@ export function memberList(ctx: CycleContext, members: Record<string, string>): 
   });
 }
 
+/**
+ * A soft-deleted user restored: Entra re-activates it in the app but does not restore its group
+ * memberships there (How provisioning works, known limitations; ENTRA-1.5). Each group it is back
+ * in counts it among its evaluated members, pending: like a member that was not provisioned when
+ * the group was evaluated, it is added after a restart or when the group itself changes.
+ */
+export function restoredMembershipsWait(ctx: CycleContext, userId: string): void {
+  for (const g of ctx.dir.groups) {
+    if (!g.members.includes(userId)) continue;
+    const st = ctx.state.group(g.id);
+    if (!st?.sourceMembers || st.sourceMembers.includes(userId)) continue;
+    ctx.state.setGroup(g.id, { ...st, sourceMembers: [...st.sourceMembers, userId], pendingMembers: [...new Set([...(st.pendingMembers ?? []), userId])] });
+  }
+}
+
 /** Brings a group's name and members in step with `plan` (the members the app should hold). */
 export async function syncGroupChanges(ctx: CycleContext, groupId: string, plan: MemberPlan, print?: string): Promise<void> {
   const { state, sender, ledger } = ctx;

@@ -8,6 +8,7 @@ import type { EventOutcome } from './events.ts';
 import { entraChanges, oktaProfile, oktaReport, type ScimValues } from './mapping.ts';
 import type { UserIntent } from './scope.ts';
 import { userRef, type CycleContext, type Fingerprint, type UserRef } from './sync-context.ts';
+import { restoredMembershipsWait } from './sync-group-members.ts';
 import { nextValues, provisionUser } from './sync-user-provision.ts';
 import type { DisabledBecause, UserState } from './state.ts';
 import type { AttributeChange, DirectoryUserRecord, ObjectAction } from './types.ts';
@@ -69,6 +70,7 @@ export async function entraUpdate(ctx: CycleContext, u: DirectoryUserRecord, st:
   }
   state.setUser(u.id, { ...fresh(st), active: true, values: nextValues(ctx, st, desired) });
   ctx.touched.add(u.id);
+  if (!st.active && st.disabledBecause === 'soft-deleted') restoredMembershipsWait(ctx, u.id);
   if (!sentUpdate && st.active) {
     // Nothing went out: say why instead of calling it done.
     const kept = report.filter((c) => !c.sent);

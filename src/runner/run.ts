@@ -408,7 +408,10 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
         });
       }
       if (!runError && (options.suites.includes('core') || standard) && mayAudit()) {
-        for (const result of auditResponses(client.exchanges)) if (select(result.checkId)) ctx.onResult(result);
+        const audits = auditResponses(client.exchanges).filter((result) => select(result.checkId));
+        // Announced as a scenario of their own: under the last scenario's line, an audit's failure read as that scenario's.
+        if (audits.length > 0) options.events?.onScenarioStart?.('core', 'Every response the run received (schema, Content-Type)');
+        for (const result of audits) ctx.onResult(result);
       }
       if (!runError && standard && mayAudit()) {
         options.events?.onScenarioStart?.('interop', 'Transport and the conformance claim');

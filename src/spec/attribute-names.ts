@@ -36,47 +36,73 @@ function attributeNames(defs: readonly AttributeDefinition[], into: Set<string>)
   }
 }
 
-/** Lower-cased name → the RFC's spelling. Schema URNs used as keys are left as they are. */
-const canonical = lazy((): ReadonlyMap<string, string> => {
+/** Lower-cased name → the RFC's spelling, and the spellings themselves. Schema URNs used as keys are left as they are. */
+const canonical = lazy((): { byLowerCase: ReadonlyMap<string, string>; spelled: ReadonlySet<string> } => {
   const names = new Set<string>(PROTOCOL_NAMES);
   propertyNames(JSON_SCHEMAS, names);
   for (const schema of [USER_SCHEMA, ENTERPRISE_USER_SCHEMA, GROUP_SCHEMA]) attributeNames(schema.attributes, names);
   attributeNames(COMMON_ATTRIBUTES, names);
-  return new Map([...names].filter((name) => !name.includes(':')).map((name) => [name.toLowerCase(), name]));
+  const spelled = new Set([...names].filter((name) => !name.includes(':')));
+  return { byLowerCase: new Map([...spelled].map((name) => [name.toLowerCase(), name])), spelled };
 });
+
+/** Defines the key as JSON.parse does: a `"__proto__"` key in a body is data, never the object's prototype. */
+function put(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
+}
 
 /**
  * The JSON value with every key that names a SCIM attribute in another case spelled as the RFCs
  * spell it, and the renames made (`"UserName → userName"`, each once). Objects are rebuilt only
  * where a key changes, in their key order; a key whose RFC spelling is also present is left alone.
+ * Every response passes through this: a body already spelled as the RFCs spell it (nearly all)
+ * is walked without allocating.
  */
 export function withCanonicalNames(value: unknown): { value: unknown; renamed: string[] } {
-  const renamed = new Set<string>();
-  const names = canonical();
+  const { byLowerCase, spelled } = canonical();
+  let renamed: Set<string> | undefined;
+
+  const respelled = (key: string, record: Record<string, unknown>): string | undefined => {
+    if (spelled.has(key) || key.includes(':')) return undefined;
+    const rfc = byLowerCase.get(key.toLowerCase());
+    if (rfc === undefined || Object.prototype.hasOwnProperty.call(record, rfc)) return undefined;
+    (renamed ??= new Set()).add(`${key} → ${rfc}`);
+    return rfc;
+  };
+
   const visit = (node: unknown): unknown => {
+    if (node === null || typeof node !== 'object') return node;
     if (Array.isArray(node)) {
-      let changed = false;
-      const items = node.map((item) => {
+      let copy: unknown[] | undefined;
+      for (let i = 0; i < node.length; i++) {
+        const item: unknown = node[i];
         const next = visit(item);
-        if (next !== item) changed = true;
-        return next;
-      });
-      return changed ? items : node;
+        if (next !== item) (copy ??= node.slice())[i] = next;
+      }
+      return copy ?? node;
     }
-    if (!node || typeof node !== 'object') return node;
     const record = node as Record<string, unknown>;
-    let changed = false;
-    const entries = Object.entries(record).map(([key, child]): [string, unknown] => {
+    let rebuilt: Record<string, unknown> | undefined;
+    let done = 0;
+    for (const key in record) {
+      const child = record[key];
       const next = visit(child);
-      if (next !== child) changed = true;
-      const spelled = names.get(key.toLowerCase());
-      if (spelled === undefined || spelled === key || Object.prototype.hasOwnProperty.call(record, spelled)) return [key, next];
-      changed = true;
-      renamed.add(`${key} → ${spelled}`);
-      return [spelled, next];
-    });
-    return changed ? Object.fromEntries(entries) : node;
+      const name = respelled(key, record);
+      if (!rebuilt && (next !== child || name !== undefined)) {
+        // The first change: the keys before it are copied as they were, in their order.
+        rebuilt = {};
+        let copied = 0;
+        for (const earlier in record) {
+          if (copied++ === done) break;
+          put(rebuilt, earlier, record[earlier]);
+        }
+      }
+      if (rebuilt) put(rebuilt, name ?? key, next);
+      done++;
+    }
+    return rebuilt ?? node;
   };
   const result = visit(value);
-  return { value: result, renamed: [...renamed] };
+  return { value: result, renamed: renamed ? [...renamed] : [] };
 }

@@ -6,7 +6,9 @@ import { computeFindings } from '../../src/analysis/findings.ts';
 import type { RunRecord } from '../../src/record/types.ts';
 import { renderJson } from '../../src/report/json.ts';
 import { runConformance } from '../../src/runner/run.ts';
+import { startServer } from '../../src/server/index.ts';
 import { startFaultyServer, type DefectName } from '../support/faulty-server.ts';
+import { startProxy } from '../support/proxy.ts';
 
 const closers: (() => Promise<void>)[] = [];
 afterAll(async () => {
@@ -58,6 +60,27 @@ describe('findings of real runs', () => {
     expect(chain.at(-2)!).toMatchObject({ request: { method: 'PATCH' }, response: { status: 400 } });
     expect(chain.at(-1)!.request.method).toBe('GET');
     expect(finding!.symptoms.every((m) => record.results[m.result]!.kind === 'status')).toBe(true);
+  });
+
+  it('responses served as application/json: the per-step checks and the audit over every response are one finding', async () => {
+    const server = await startServer({ port: 0 });
+    const proxy = await startProxy(server.url, server.token, {
+      onResponse: (_ctx, res) => ({ ...res, headers: { ...res.headers, 'content-type': (res.headers['content-type'] ?? '').replace('application/scim+json', 'application/json') } }),
+    });
+    closers.push(async () => {
+      await proxy.close();
+      await server.close();
+    });
+    // The console's scenario lines: the audit's failure sits under a line of its own, not under the last scenario's.
+    const lines: string[] = [];
+    const events = { onScenarioStart: (_suite: string, title: string) => lines.push(title), onResult: (r: { checkId: string; status: string }) => r.status === 'fail' && lines.push(`  ${r.checkId}`) };
+    const record = await runConformance({ url: proxy.url, auth: { kind: 'bearer', token: server.token }, suites: ['core'], seed: 3, events });
+    expect(lines.slice(lines.indexOf('  responses.content-type') - 1, lines.indexOf('  responses.content-type') + 1)).toEqual(['Every response the run received (schema, Content-Type)', '  responses.content-type']);
+    expectEveryFailureOnce(record);
+    const checks = record.findings!.filter((f) => f.kind !== 'latency');
+    expect(checks).toHaveLength(1);
+    expect(checks[0]!.title).toBe('Content-Type is "application/json", expected application/scim+json');
+    expect(checks[0]!.symptoms.map((m) => m.checkId)).toEqual(expect.arrayContaining(['users.create.content-type', 'responses.content-type']));
   });
 
   it('stores in run.json exactly what the results and exchanges give', async () => {

@@ -44,6 +44,21 @@ describe('scimproof idp', () => {
     expect((await usersByName(server.url, server.token)).get('prince@contoso.example')!.name.familyName).toBe('Nelson');
   });
 
+  it('sync: exit 1 while a failed object still waits in escrow (Entra) or in the task list (Okta): it is not provisioned', async () => {
+    const file = join(dir, 'contoso.json');
+    writeFileSync(file, JSON.stringify(fixture(ENTRA_FIXTURE)));
+    // Okta first: it pushes groups without looking them up, Entra links the ones it finds.
+    for (const dialect of ['okta', 'entra']) {
+      const common = ['idp', 'sync', '--dialect', dialect, '--directory', file, '--url', server.url, '--token', server.token, '--state', join(dir, `${dialect}.state.json`), '--out', join(dir, `reports-${dialect}`)];
+      expect((await cli(common)).code).toBe(1);
+      // Nothing changed and no retry is due: the failed user is held, not sent again, and still missing.
+      const again = await cli(common);
+      expect(again.out).toMatch(/escrowed 1 · failed 0/);
+      expect(again.out).toContain('1 object(s) wait in escrow or in the task list');
+      expect(again.code).toBe(1);
+    }
+  });
+
   it('sync: a bad directory file is a one-line error with the pointer (exit 2 via RunError)', async () => {
     const file = join(dir, 'bad.json');
     writeFileSync(file, JSON.stringify({ source: 'entra', users: [{ id: 'a' }] }));

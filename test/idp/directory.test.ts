@@ -1,6 +1,9 @@
 // The directory format: the shipped fixtures load, and every kind of mistake is reported as
 // `file#/pointer: message`.
 import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadDirectory, parseDirectory } from '../../src/idp/directory.ts';
 import { entitlements } from '../../src/idp/scope.ts';
@@ -33,6 +36,17 @@ describe('directory fixtures', () => {
     expect(ent.provisionedGroups).toEqual(['00g-engineering', '00g-sales', '00g-leadership']);
   });
 
+  it('a file saved with a UTF-8 byte-order mark (Notepad, PowerShell 5 Out-File) loads like one without', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'scimproof-dir-bom-'));
+    try {
+      const file = join(dir, 'bom.json');
+      writeFileSync(file, `\uFEFF${readFileSync(fileURLToPath(ENTRA_FIXTURE), 'utf8')}`, 'utf8');
+      expect(loadDirectory(file).users).toHaveLength(13);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('defaults: no app section means the IdP\'s default mappings, userName as the matching attribute, assigned scope', () => {
     const dir = parse({ source: 'okta', users: [{ id: '00u1', login: 'a@b.c', firstName: 'A', lastName: 'B' }] });
     expect(dir.app.scope).toBe('assigned');
@@ -56,7 +70,7 @@ describe('directory errors name the file and the JSON pointer', () => {
     expect(error(edited((d) => (d.app.mappings[3].apply = 'sometimes')))).toMatch(/^dir\.json#\/app\/mappings\/3\/apply: must be one of "always", "on create only", "never"/);
     expect(error(edited((d) => (d.app.mappings[3].constant = 'x')))).toBe('dir.json#/app/mappings/3: needs exactly one of "source", "constant" or "expression"');
     expect(error(edited((d) => (d.app.mappings[3].target = 'name[given')))).toMatch(/^dir\.json#\/app\/mappings\/3\/target: "name\[given" is not a SCIM attribute path/);
-    expect(error(edited((d) => (d.app.mappings[3].target = 'active')))).toMatch(/^dir\.json#\/app\/mappings\/3\/target: "active" is set by the IdP itself/);
+    expect(error(edited((d) => (d.app.mappings[3].target = 'active')))).toMatch(/^dir\.json#\/app\/mappings\/3\/target: "active" follows assignment, scope and the account state/);
     expect(error(edited((d) => (d.app.scopingFilters[0].clauses[0].operator = 'LIKE')))).toMatch(/^dir\.json#\/app\/scopingFilters\/0\/clauses\/0\/operator: must be one of/);
   });
 
@@ -71,6 +85,18 @@ describe('directory errors name the file and the JSON pointer', () => {
     expect(error(edited((d) => (d.app.scopingFilters[0].clauses[0].attribute = 'costCenter')))).toMatch(/^dir\.json#\/app\/scopingFilters\/0\/clauses\/0\/attribute: "costCenter" is an Okta attribute/);
     expect(error(edited((d) => (d.app.mappings[2].source = 'firstName')))).toMatch(/^dir\.json#\/app\/mappings\/2\/source: "firstName" is an Okta attribute/);
     expect(error(edited((d) => (d.app.mappings = d.app.mappings.filter((m: Json) => m.target !== 'userName'))))).toBe('dir.json#/app/mappings: nothing is mapped to userName (every SCIM user needs one)');
+  });
+
+  it("Entra's default active mapping (Switch on IsSoftDeleted) is accepted and left to the IdP's own rule; other mappings to active are refused", () => {
+    const withActive = (m: Json) => edited((d) => d.app.mappings.push({ target: 'active', ...m }));
+    for (const expression of ['Switch([IsSoftDeleted], , "False", "True", "True", "False")', 'Not([IsSoftDeleted])']) {
+      const mapping = parse(withActive({ expression })).app.mappings.find((m) => m.target === 'active');
+      expect(mapping).toMatchObject({ expression, apply: 'never' });
+    }
+    const refused = /^dir\.json#\/app\/mappings\/11\/target: "active" follows assignment, scope and the account state: map it as Entra's default does, with the expression Switch\(\[IsSoftDeleted\], , "False", "True", "True", "False"\)/;
+    expect(error(withActive({ expression: 'Switch([IsSoftDeleted], , "False", "False", "True", "True")' }))).toMatch(refused);
+    expect(error(withActive({ source: 'accountEnabled' }))).toMatch(refused);
+    expect(error(withActive({ constant: 'True' }))).toMatch(refused);
   });
 
   it('expression and scoping errors say where and what', () => {

@@ -8,7 +8,7 @@ import { createClient, type ScimClient } from '../../src/http/client.ts';
 import { parseDirectory } from '../../src/idp/directory.ts';
 import { compileExpression, evaluateExpression } from '../../src/idp/expression.ts';
 import { checkMappingsAgainstSchemas } from '../../src/idp/schemas.ts';
-import { clauseHolds } from '../../src/idp/scope.ts';
+import { clauseHolds, clauseProblem } from '../../src/idp/scope.ts';
 import type { Directory, ScopingClause } from '../../src/idp/types.ts';
 import { schemaExtensionFromJson } from '../../src/server/schema-extension.ts';
 import { startServer, type RunningServer } from '../../src/server/index.ts';
@@ -51,7 +51,7 @@ describe('a customer mapping against the reference server with a vendor extensio
     // Saving the configuration reads /Schemas: the mapping learns the attribute types from it.
     const prepare = (d: Directory, client: ScimClient) => checkMappingsAgainstSchemas(client, d);
     const { result, exchanges } = await h.cycle(doc, { prepare });
-    expect(directory.app.mappings).toHaveLength(24);
+    expect(directory.app.mappings).toHaveLength(25);
     expect(result.status).toBe('ok');
     // Tempo is a contractor on another domain: the scoping filter says which clause failed.
     expect(result.results.find((r) => r.id === 'n-tempo')!.reason).toMatch(/Staff on northwind.example: userPrincipalName ENDS_WITH "@northwind.example" is false/);
@@ -69,6 +69,8 @@ describe('a customer mapping against the reference server with a vendor extensio
       { type: 'other', formatted: 'SEA-3' },
     ]);
     expect(zoePost.userType).toBe('Active');
+    // Entra's default active mapping is the IdP's own rule: an active user is created active, as without it.
+    expect(zoePost.active).toBe(true);
     expect(zoePost[ENT]).toEqual({ department: 'Engineering', employeeNumber: '1042' });
     // /Schemas says remote is a boolean and seniority an integer: sent as such.
     expect(zoePost[ACME_URN]).toEqual({ costCenter: 'CC-410', remote: true, skills: ['go', 'rust', 'kubernetes'], seniority: 10 });
@@ -180,7 +182,17 @@ describe("Entra's scoping operators", () => {
     [{ attribute: 'jobTitle', operator: 'NOT EQUALS', value: 'x' }, false],
     [{ attribute: 'jobTitle', operator: 'NOT REGEX MATCH', value: 'x' }, false],
     [{ attribute: 'jobTitle', operator: 'IS NULL' }, true],
+    // Patterns are .NET's: Unicode categories, and leading inline options, read as Entra reads them.
+    [{ attribute: 'department', operator: 'REGEX MATCH', value: '^\\p{Lu}\\p{Ll}+$' }, true],
+    [{ attribute: 'department', operator: 'REGEX MATCH', value: '(?i)^SALES$' }, true],
+    [{ attribute: 'department', operator: 'REGEX MATCH', value: '^SALES$' }, false],
+    [{ attribute: 'department', operator: 'NOT REGEX MATCH', value: '^\\P{Lu}' }, true],
+    [{ attribute: 'employeeId', operator: 'REGEX MATCH', value: '^\\d\\-?\\d' }, true],
   ] as [ScopingClause, boolean][])('%o → %s', (clause, expected) => {
     expect(holds(clause)).toBe(expected);
+  });
+
+  it('a pattern with an option JavaScript cannot read is refused when the file loads, saying which', () => {
+    expect(clauseProblem({ attribute: 'department', operator: 'REGEX MATCH', value: '(?x)^a b$' }, 'entra')).toMatchObject({ message: 'not a valid regular expression (the inline option (?x) has no equivalent here (only i, m and s are read))', value: true });
   });
 });

@@ -192,6 +192,31 @@ describe('Entra: editing the directory', () => {
     expect((await usersByName(server.url, server.token)).get('lee.gu@contoso.example')!.title).toBe('Senior Account Executive');
   });
 
+  it('a soft-deleted user restored is enabled, but its group memberships are not restored in the app until a restart', async () => {
+    const h = harness(server.url, server.token, 'entra');
+    const doc = fixture(ENTRA_FIXTURE);
+    await h.cycle(doc);
+    const alexId = h.state.user('u-alex')!.targetId;
+    const members = async (): Promise<string[]> => ((await groupsByName(server.url, server.token)).get('Engineering')!.members ?? []).map((m: Json) => m.value as string);
+    expect(await members()).toContain(alexId);
+    user(doc, 'u-alex').deleted = true;
+    await h.cycle(doc);
+    expect(await members()).not.toContain(alexId);
+
+    // Restored from the recycle bin: Entra re-activates the app user and nothing else (How provisioning works).
+    user(doc, 'u-alex').deleted = false;
+    const restored = await h.cycle(doc);
+    expect(lines(restored.exchanges, server.url, ids(h)).slice(1)).toEqual(['PATCH /Users/{u-alex}']);
+    expect(body(restored.exchanges[1]!).Operations).toEqual([{ op: 'Replace', path: 'active', value: 'True' }]);
+    expect(await members()).not.toContain(alexId);
+    expect((await h.cycle(doc)).exchanges.length).toBe(1);
+
+    // A restart evaluates the group again and adds him back.
+    h.state.restart(false);
+    await h.cycle(doc);
+    expect(await members()).toContain(alexId);
+  });
+
   it('links an existing app user found by the matching filter instead of creating a twin', async () => {
     const existing = await fetch(`${server.url}/Users`, {
       method: 'POST',

@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
 import type { CycleSummary, ObjectEntry } from './entries.ts';
+import type { InterruptedCycle } from './reader.ts';
 
 /** Non-success rows embedded in a cycle page (the rest stay in the chunk files). */
 export const NOTABLE_ROWS = 2000;
@@ -78,14 +79,29 @@ export function renderCyclePage(summary: CycleSummary, notable: ObjectRow[], chu
   });
 }
 
-export function renderIndexPage(summaries: CycleSummary[]): string {
+/**
+ * The index over every run: `interrupted`, cycles the process never finished (killed, crashed),
+ * are listed too, where they began, with what they logged: they have no page of their own.
+ */
+export function renderIndexPage(summaries: CycleSummary[], interrupted: readonly InterruptedCycle[] = []): string {
   const t = templates();
-  const rows = [...summaries].reverse().map((s) => ({
+  const finished = summaries.map((s) => ({
     ...s,
     label: s.onDemand ? `on demand: ${s.onDemand.user}` : `cycle ${s.cycle}`,
     outcome: s.onDemand ? s.onDemand.outcome : s.status,
-    seconds: secondsBetween(s.startedAt, s.finishedAt),
+    took: `${secondsBetween(s.startedAt, s.finishedAt)} s`,
     counts: `created ${s.counts.created} · updated ${s.counts.updated} · disabled ${s.counts.disabled} · deleted ${s.counts.deleted} · groups ${s.counts.groups} · skipped ${s.counts.skipped} · escrowed ${s.counts.escrowed} · failed ${s.counts.failed}`,
   }));
-  return t.index({ rows, count: summaries.length, css: t.css, script: '' });
+  const cut = interrupted.map((c) => ({
+    label: `cycle ${c.cycle}`,
+    outcome: 'interrupted',
+    startedAt: c.startedAt,
+    took: 'never ended',
+    requests: c.requests,
+    counts: `${c.objects} object(s) logged · ${c.notArrived} did not arrive`,
+    stopReason: `the process ended before the cycle did (killed or crashed); npx scimproof idp log --cycle ${c.cycle} lists what did not arrive`,
+  }));
+  // Newest first; an interrupted cycle among the others by when it began.
+  const rows = [...finished, ...cut].sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+  return t.index({ rows, count: rows.length, css: t.css, script: '' });
 }

@@ -2,10 +2,10 @@
 // action, outcome or object type, streamed line by line (one cycle is read from its byte range, so
 // a long history costs nothing when only the last cycle is asked for). `idp log` and a live
 // console query the log through `queryLog`.
-import { createReadStream, existsSync, readFileSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { ObjectType, Outcome } from '../types.ts';
-import { logPaths, type CycleSummary, type LogEntry, type ObjectEntry } from './entries.ts';
+import { logPaths, type CycleStartEntry, type CycleSummary, type LogEntry, type ObjectEntry } from './entries.ts';
 
 export interface LogQuery {
   /** A directory id, or a display name (userPrincipalName / login / group name), case-insensitive. */
@@ -28,6 +28,61 @@ export function readCycleSummaries(dir: string): CycleSummary[] {
       out.push(JSON.parse(line) as CycleSummary);
     } catch {
       // A torn last line from a crash: the cycle's objects are still in provisioning.jsonl.
+    }
+  }
+  return out;
+}
+
+/** A cycle that began but has no summary: the process was killed or crashed before it ended. */
+export interface InterruptedCycle {
+  cycle: number;
+  startedAt: string;
+  dialect: string;
+  target: string;
+  /** Objects logged before the process ended, and how many of them did not arrive. */
+  objects: number;
+  notArrived: number;
+  requests: number;
+}
+
+/**
+ * Cycles whose cycle-start line has no summary in cycles.jsonl: a SIGKILL, a crash or a power cut
+ * ends the process before the cycle writes its end. Their lines lie outside every summarised byte
+ * range, so only those gaps are read (none, normally): a long history still costs nothing.
+ */
+export async function readInterruptedCycles(dir: string, summaries: CycleSummary[] = readCycleSummaries(dir)): Promise<InterruptedCycle[]> {
+  const { jsonl } = logPaths(dir);
+  if (!existsSync(jsonl)) return [];
+  const size = statSync(jsonl).size;
+  const ranges = summaries.map((s) => [s.start, s.end] as const).sort((a, b) => a[0] - b[0]);
+  const gaps: [number, number][] = [];
+  let at = 0;
+  for (const [start, end] of ranges) {
+    if (start > at) gaps.push([at, start]);
+    at = Math.max(at, end);
+  }
+  if (size > at) gaps.push([at, size]);
+  const out: InterruptedCycle[] = [];
+  for (const [start, end] of gaps) {
+    let open: InterruptedCycle | undefined;
+    const lines = createInterface({ input: createReadStream(jsonl, { start, end: end - 1 }), crlfDelay: Infinity });
+    for await (const line of lines) {
+      let entry: LogEntry;
+      try {
+        entry = JSON.parse(line) as LogEntry;
+      } catch {
+        continue; // a torn last line
+      }
+      if (entry.type === 'cycle-start') {
+        const s: CycleStartEntry = entry;
+        // An on-demand run is one user; its own log entry says what happened to it.
+        open = s.onDemand ? undefined : { cycle: s.cycle, startedAt: s.at, dialect: s.dialect, target: s.target, objects: 0, notArrived: 0, requests: 0 };
+        if (open) out.push(open);
+      } else if (entry.type === 'object' && open && entry.cycle === open.cycle) {
+        open.objects++;
+        open.requests += entry.requests.length;
+        if (entry.outcome !== 'success') open.notArrived++;
+      }
     }
   }
   return out;

@@ -12,7 +12,7 @@ import type { CycleResult } from '../types.ts';
 import { BatchFile } from './batch-file.ts';
 import { logPaths, type CycleStartEntry, type CycleSummary, type LogPaths } from './entries.ts';
 import { chunkFile, cycleDir, NOTABLE_ROWS, renderCyclePage, renderIndexPage, rowOf, type ObjectRow, type RowSource } from './html.ts';
-import { readCycleSummaries } from './reader.ts';
+import { readCycleSummaries, readInterruptedCycles } from './reader.ts';
 
 const mayCloseScript = (text: string): boolean => text.includes('</') && /<\/script/i.test(text);
 
@@ -145,7 +145,10 @@ export class ProvisioningLog {
     this.open = undefined;
     this.file.flush();
     writeFileSync(this.paths.cycles, `${JSON.stringify(summary)}\n`, { flag: 'a' });
-    if (this.options.html !== false) writeFileSync(this.paths.index, renderIndexPage(readCycleSummaries(this.paths.dir)));
+    if (this.options.html !== false) {
+      const summaries = readCycleSummaries(this.paths.dir);
+      writeFileSync(this.paths.index, renderIndexPage(summaries, await readInterruptedCycles(this.paths.dir, summaries)));
+    }
     return summary;
   }
 
