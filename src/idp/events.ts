@@ -8,6 +8,7 @@ import { ACCEPTS, acceptsResponse, buildDialectRequest, getDialect, type Dialect
 import type { ScimClient } from '../http/client.ts';
 import type { Exchange } from '../record/types.ts';
 import { familyOf } from '../dialects/acceptance.ts';
+import { parseScimPath, readScimPath } from '../dialects/scim-path.ts';
 import { ENTRA_CODES, entraCodeOf } from './error-codes.ts';
 import type { ObjectError } from './types.ts';
 
@@ -69,8 +70,84 @@ export function errorOf(exchange: Exchange, family?: 'entra' | 'okta', storedIdR
   const detail = isRecord(json) && typeof json.detail === 'string' && json.detail !== '' ? json.detail : undefined;
   const scimType = isRecord(json) && typeof json.scimType === 'string' ? json.scimType : undefined;
   // The status is shown beside the message (`HTTP 500: …`), so the message never repeats it.
-  const text = detail ?? (res.body.trim() === '' ? 'an empty body' : `no SCIM error detail; the body starts: ${res.body.trim().slice(0, 200)}`);
+  const text = detail ?? (res.body.trim() === '' ? 'an empty body' : (htmlSummary(res.body) ?? `no SCIM error detail; the body starts: ${res.body.trim().slice(0, 200)}`));
   return { status: res.status, ...(scimType ? { scimType } : {}), message: text, ...(code ? { code } : {}) };
+}
+
+/**
+ * A framework's HTML error page in a line: its title and first heading, or else its text, with
+ * tags, scripts and styles left out (the page itself is in the log). Undefined when not HTML.
+ */
+function htmlSummary(body: string): string | undefined {
+  const head = body.trimStart().slice(0, 15).toLowerCase();
+  if (!head.startsWith('<!doctype html') && !head.startsWith('<html')) return undefined;
+  const page = body.replace(/<(script|style)\b[^>]*>[\s\S]*?<\/\1>/gi, ' ');
+  const plain = (html: string | undefined): string | undefined => {
+    const text = html?.replace(/<[^>]*>/g, ' ').replace(/&nbsp;/g, ' ').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&').replace(/\s+/g, ' ').trim();
+    return text ? text.slice(0, 150) : undefined;
+  };
+  const named = [plain(/<title[^>]*>([\s\S]*?)<\/title>/i.exec(page)?.[1]), plain(/<h1[^>]*>([\s\S]*?)<\/h1>/i.exec(page)?.[1])].filter((p): p is string => p !== undefined);
+  const parts = named.length > 0 ? [...new Set(named)] : [plain(page)].filter((p): p is string => p !== undefined);
+  return `no SCIM error: an HTML page${parts.length > 0 ? ` ("${parts.join(' — ')}")` : ''} (it is in the log)`;
+}
+
+/**
+ * The resources of a query's answer: its Resources, or none when it says `totalResults` 0 and
+ * leaves Resources out (RFC 7644 §3.4.2 requires Resources only when totalResults is non-zero);
+ * undefined when the answer is not a ListResponse at all.
+ */
+export function listedResources(body: unknown): unknown[] | undefined {
+  if (!isRecord(body)) return undefined;
+  if (Array.isArray(body.Resources)) return body.Resources;
+  return body.Resources === undefined && Number(body.totalResults) === 0 && body.totalResults !== null && body.totalResults !== '' ? [] : undefined;
+}
+
+/**
+ * Why a match query's answer cannot be trusted: resources that carry the filtered attribute with
+ * another value (a server that ignores the filter, or evaluates it wrongly, RFC 7644 §3.4.2.2).
+ * Linking would bind this object to someone else's account and overwrite it, and report it
+ * provisioned though it never arrived. Neither IdP documents what it does then; the mock IdP
+ * refuses to link, and says so. Values compare case-insensitively (userName and displayName are
+ * caseExact false, RFC 7643 §4.1.1, §4.2), and a resource that leaves the attribute out is given
+ * the benefit of the doubt.
+ */
+function filterMisfit(resources: readonly unknown[], expected: { attribute: string; value: string }, kind: 'user' | 'group'): string | undefined {
+  // (Most answers, every one of an initial cycle, list nothing: no path to parse then.)
+  if (resources.length === 0) return undefined;
+  let path;
+  try {
+    path = parseScimPath(expected.attribute);
+  } catch {
+    return undefined;
+  }
+  const want = expected.value.toLowerCase();
+  const others: string[] = [];
+  for (const r of resources) {
+    const got = readScimPath(r, path);
+    if (got === undefined || got === null) continue;
+    if (String(got).toLowerCase() !== want) others.push(String(got));
+  }
+  if (others.length === 0) return undefined;
+  const plural = kind === 'user' ? 'users' : 'groups';
+  const shown = others.slice(0, 3).map((v) => JSON.stringify(v)).join(', ') + (others.length > 3 ? ', …' : '');
+  const answered = resources.length === 1 ? `1 ${kind} whose ${expected.attribute} is ${shown}` : `${resources.length} ${plural}, ${others.length === resources.length ? 'all' : others.length} with another ${expected.attribute} (${shown})`;
+  return `the query for ${expected.attribute} eq ${JSON.stringify(expected.value)} answered ${answered}: the app's filter returns ${plural} it does not match, so the mock IdP does not link this ${kind} to another's account (neither IdP documents this case: a real one may link it and overwrite that ${kind})`;
+}
+
+/** Why a random-GUID probe that found something fails (Entra expects an empty ListResponse, ENTRA-1.2). */
+export function probeHitMessage(found: Record<string, unknown>): string {
+  const name = typeof found.userName === 'string' ? ` (userName ${JSON.stringify(found.userName)})` : '';
+  const what = typeof found.id === 'string' ? `user ${found.id}${name}` : 'a resource';
+  return `a query for a random GUID answered ${what}: the app's filter returns users it does not match, and Entra expects 200 with an empty ListResponse`;
+}
+
+/** What a create's answer held instead of the new resource's id (RFC 7643 §3.1: a non-empty string). */
+function createdWithoutId(body: unknown, text: string): string {
+  if (text.trim() === '') return 'with an empty body, not the new resource';
+  if (body === undefined) return `with a body that is not JSON (it starts: ${text.trim().slice(0, 120)})`;
+  if (!isRecord(body)) return 'with JSON that is not a resource';
+  if (body.id === undefined) return "without the new resource's id";
+  return `with an id that is not a non-empty string (${JSON.stringify(body.id)}; RFC 7643 §3.1)`;
 }
 
 const RFC_SUCCESS: Record<string, string> = { POST: 'RFC 7644 §3.3: 201 Created', DELETE: 'RFC 7644 §3.6: 204 No Content' };
@@ -139,10 +216,19 @@ export class EventSender {
         if (status === 404 && (stepEvent === 'getUser' || stepEvent === 'getGroup')) return { ok: false, notFound: true, exchanges, error: errorOf(exchange, family, true) };
         return { ok: false, exchanges, error: errorOf(exchange, family) };
       }
-      if (name === 'findUser' || name === 'findGroup') {
+      if (name === 'findUser' || name === 'findGroup' || name === 'testConnection') {
         // Okta also takes a 404 as "no match" (OKTA-2.9).
-        const resources = status === 404 ? [] : isRecord(body) && Array.isArray(body.Resources) ? body.Resources : undefined;
+        const resources = status === 404 ? [] : listedResources(body);
         if (!resources) return { ok: false, exchanges, error: { status, message: 'the query did not answer with a ListResponse (no Resources array)', ...code(ENTRA_CODES.incompatible) } };
+        // The probe's random GUID matches nothing: anything listed is a match (the caller fails it).
+        if (name === 'testConnection') {
+          const first = resources[0];
+          if (first !== undefined) return { ok: true, exchanges, matched: isRecord(first) ? first : {}, json: body };
+          continue;
+        }
+        const expected = name === 'findUser' ? { attribute: typeof args.attribute === 'string' ? args.attribute : 'userName', value: String(args.value ?? '') } : { attribute: 'displayName', value: String(args.displayName ?? '') };
+        const misfit = filterMisfit(resources, expected, name === 'findUser' ? 'user' : 'group');
+        if (misfit) return { ok: false, exchanges, error: { status, message: misfit, ...code(ENTRA_CODES.incompatible) } };
         if (resources.length > 1) return { ok: false, exchanges, error: { status, message: `${resources.length} resources match ${request.path}; the matching attribute must be unique`, ...code(ENTRA_CODES.duplicateTarget) } };
         const found = resources[0];
         if (isRecord(found)) {
@@ -153,7 +239,7 @@ export class EventSender {
       }
       if (request.method === 'POST') {
         if (!isRecord(body) || typeof body.id !== 'string' || body.id === '') {
-          return { ok: false, exchanges, error: { status, message: `the create answered ${status} without the new resource's id (the IdP cannot cache an id, so it can never update this object)`, ...code(ENTRA_CODES.incompatible) } };
+          return { ok: false, exchanges, error: { status, message: `the create answered ${status} ${createdWithoutId(body, exchange.response!.body)} (the IdP cannot cache an id, so it can never update this object)`, ...code(ENTRA_CODES.incompatible) } };
         }
         created = body;
         args.id = body.id;

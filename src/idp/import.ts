@@ -37,18 +37,41 @@ export async function readAllPages(sender: EventSender, kind: 'Users' | 'Groups'
   let startIndex = 1;
   let cursor: string | undefined;
   let cursorPages = 0;
-  const byCursor = (): { paging?: string } =>
-    cursorPages === 0 ? {} : { paging: `the app pages by cursor (RFC 9865: its first page carried a nextCursor), so the mock IdP followed nextCursor for ${cursorPages} more page(s); Okta's own import pages by startIndex (OKTA-2.3) and may not get past the first page of this app` };
+  // Ids already read, and cursors already followed: a server whose paging is broken (startIndex
+  // ignored, a cursor that never ends) would otherwise be read until maxPages, and every user it
+  // repeats would be reported as a conflict with itself.
+  const seen = new Set<string>();
+  const cursors = new Set<string>();
+  let repeated = 0;
+  const notes = (): { paging?: string } => {
+    const parts = [
+      ...(cursorPages === 0 ? [] : [`the app pages by cursor (RFC 9865: its first page carried a nextCursor), so the mock IdP followed nextCursor for ${cursorPages} more page(s); Okta's own import pages by startIndex (OKTA-2.3) and may not get past the first page of this app`]),
+      ...(repeated === 0 ? [] : [`${repeated} ${kind === 'Users' ? 'user(s)' : 'group(s)'} came back on more than one page (the pages overlap: RFC 7644 §3.4.2.4 numbers results from startIndex 1); each is counted once`]),
+    ];
+    return parts.length === 0 ? {} : { paging: parts.join('; ') };
+  };
   for (let page = 0; page < maxPages; page++) {
     const out = await sender.send(kind === 'Users' ? 'importUsers' : 'importGroups', cursor !== undefined ? { cursor, count } : { startIndex, count });
     if (cursor !== undefined) cursorPages++;
     exchanges.push(...out.exchanges);
-    if (!out.ok) return { resources, exchanges, ...(out.error ? { error: out.error } : {}), ...byCursor() };
+    if (!out.ok) return { resources, exchanges, ...(out.error ? { error: out.error } : {}), ...notes() };
     const body = out.json;
-    if (!isRecord(body) || !Array.isArray(body.Resources)) return { resources, exchanges, error: { status: out.exchanges.at(-1)?.response?.status, message: `GET /${kind} did not answer with a ListResponse (no Resources array)` } };
+    const status = out.exchanges.at(-1)?.response?.status;
+    if (!isRecord(body) || !Array.isArray(body.Resources)) return { resources, exchanges, error: { status, message: `GET /${kind} did not answer with a ListResponse (no Resources array)` }, ...notes() };
     const items = body.Resources.filter(isRecord);
-    resources.push(...items);
+    const fresh = items.filter((r) => typeof r.id !== 'string' || !seen.has(r.id));
+    if (page > 0 && items.length > 0 && fresh.length === 0) {
+      const where = cursor !== undefined ? `the page at cursor ${JSON.stringify(cursor)}` : `the page at startIndex ${startIndex}`;
+      return { resources, exchanges, error: { status, message: `${where} listed only ${kind === 'Users' ? 'users' : 'groups'} an earlier page already had (${items.length}): the app's paging ${cursor !== undefined ? 'repeats itself' : 'ignores startIndex'} (RFC 7644 §3.4.2.4), so the import stopped there` }, ...notes() };
+    }
+    repeated += items.length - fresh.length;
+    for (const r of fresh) if (typeof r.id === 'string') seen.add(r.id);
+    resources.push(...fresh);
     if (typeof body.nextCursor === 'string' && body.nextCursor !== '') {
+      if (cursors.has(body.nextCursor)) {
+        return { resources, exchanges, error: { status, message: `the app answered nextCursor ${JSON.stringify(body.nextCursor)} again: its cursor never reaches the end (RFC 9865: the last page has no nextCursor), so the import stopped there` }, ...notes() };
+      }
+      cursors.add(body.nextCursor);
       cursor = body.nextCursor;
       continue;
     }
@@ -58,7 +81,7 @@ export async function readAllPages(sender: EventSender, kind: 'Users' | 'Groups'
     if (items.length === 0 || !Number.isFinite(total) || startIndex - 1 + items.length >= total) break;
     startIndex += items.length;
   }
-  return { resources, exchanges, ...byCursor() };
+  return { resources, exchanges, ...notes() };
 }
 
 export interface ImportMatch {

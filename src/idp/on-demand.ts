@@ -11,7 +11,7 @@ import type { DialectName } from '../dialects/index.ts';
 import type { ScimClient } from '../http/client.ts';
 import type { Exchange } from '../record/types.ts';
 import { ENTRA_CODES } from './error-codes.ts';
-import { EventSender, JobStop, type EventOutcome } from './events.ts';
+import { EventSender, JobStop, probeHitMessage, type EventOutcome } from './events.ts';
 import { createValues, entraChanges, managerIdOf, mappingPlan, oktaProfile, oktaReport, readPath, type ScimValues } from './mapping.ts';
 import { entitlements, loginOf, scopingDetails } from './scope.ts';
 import { createdChanges, matchUser, nextValues } from './sync-user-provision.ts';
@@ -102,7 +102,7 @@ export async function provisionOnDemand(o: OnDemandOptions): Promise<OnDemandRes
     try {
       const out = await send('testConnection', { value: randomUUID(), attribute: plan.matching[0]!.path.text });
       if (!out.ok || out.matched) {
-        error = out.error ?? { message: 'a query for a random GUID matched a user' };
+        error = out.error ?? { message: probeHitMessage(out.matched ?? {}) };
         steps.push({ name: 'Test connection', outcome: 'failed', reason: `the query for a "test user" failed: ${error.message}`, exchangeIds: ids(out.exchanges) });
         return finish(false, 'test-connection', 'failed', 'the connection test failed, so nothing was provisioned', true);
       }

@@ -80,7 +80,8 @@ export class CycleLedger {
       else if (r.outcome !== 'escrowed') this.o.state.setEscrow(key, null);
     }
     this.record(result, exchanges, startedAt);
-    if (r.objectType !== 'job' && r.outcome !== 'skipped' && r.outcome !== 'escrowed' && !this.stop) {
+    // Quarantine is Entra's (its escrow-proportion threshold); Okta has none: its failures are admin tasks.
+    if (this.o.family === 'entra' && r.objectType !== 'job' && r.outcome !== 'skipped' && r.outcome !== 'escrowed' && !this.stop) {
       const why = escrowThresholdCrossed(this.tally, this.o.thresholds);
       if (why) this.stop = { message: `quarantined: ${why}`, quarantine: { reason: 'EncounteredEscrowProportionThreshold', message: why, since: this.o.now().toISOString() } };
     }
@@ -140,7 +141,8 @@ export class CycleLedger {
 
   /** The job stopped on a failure that is not one object's (credentials, unreachable, the probe). */
   jobStopped(error: JobStop, recorded: boolean): void {
-    const quarantine: QuarantineInfo | undefined = error.quarantine ? { reason: 'EncounteredQuarantineException', message: error.message, since: this.o.now().toISOString() } : undefined;
+    // Okta has no quarantine: a job-level failure stops the cycle, and the next one tries again on schedule.
+    const quarantine: QuarantineInfo | undefined = error.quarantine && this.o.family === 'entra' ? { reason: 'EncounteredQuarantineException', message: error.message, since: this.o.now().toISOString() } : undefined;
     if (!recorded && error.exchange) {
       this.record({ objectType: 'job', id: 'job', display: 'provisioning job', action: 'skip', outcome: 'failed', reason: error.message, ...(error.error ? { error: error.error } : {}), exchangeIds: [error.exchange.id] }, [error.exchange]);
     }

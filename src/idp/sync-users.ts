@@ -11,7 +11,7 @@ import type { DirectoryUserRecord, ObjectResult } from './types.ts';
 
 /** An escrowed object not yet due: one line that says when it is tried again. */
 export function heldInEscrow(ctx: CycleContext, base: Pick<ObjectResult, 'objectType' | 'id' | 'display'>, esc: EscrowEntry, targetId?: string): void {
-  const since = `failed ${esc.attempts} time(s) since ${esc.firstFailedAt}: ${esc.lastError.status !== undefined ? `HTTP ${esc.lastError.status} ` : ''}${esc.lastError.message}`;
+  const since = `failed ${esc.attempts} time(s) since ${esc.firstFailedAt}: ${esc.lastError.status !== undefined ? `HTTP ${esc.lastError.status}: ` : ''}${esc.lastError.message}`;
   const reason = esc.task
     ? `in Okta's admin task list (${since}); Okta retries only when the admin does (scimproof idp tasks --retry) or the object changes`
     : `in escrow (${since}); Entra retries it at ${esc.nextRetryAt} or when it changes`;

@@ -10,7 +10,7 @@ import type { DialectName } from '../dialects/index.ts';
 import type { ScimClient } from '../http/client.ts';
 import type { Exchange } from '../record/types.ts';
 import { quarantineGapMs, QUARANTINE_DISABLE_MS } from './escrow.ts';
-import { EventSender, JobStop } from './events.ts';
+import { EventSender, JobStop, probeHitMessage } from './events.ts';
 import { mappingPlan } from './mapping.ts';
 import { DOCUMENTED_THRESHOLDS, type QuarantineThresholds } from './quarantine.ts';
 import { entitlements } from './scope.ts';
@@ -216,7 +216,7 @@ class Cycle {
     try {
       const out = await this.ctx.sender.send('testConnection', { value: randomUUID(), attribute: match.path.text });
       const ok = out.ok && !out.matched;
-      const error: ObjectError | undefined = out.error ?? (out.matched ? { message: 'a random GUID matched a user' } : undefined);
+      const error: ObjectError | undefined = out.error ?? (out.matched ? { message: probeHitMessage(out.matched) } : undefined);
       this.ledger.result({ ...base, outcome: ok ? 'success' : 'failed', startedAt: started, exchanges: out.exchanges, ...(error ? { error } : {}) });
       if (!ok) throw Object.assign(new JobStop(`the endpoint check failed: ${error?.message ?? 'unexpected answer'}`, true), { recorded: true });
     } catch (error) {

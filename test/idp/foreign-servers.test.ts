@@ -2,9 +2,10 @@
 // answered 200), and what the IdP then says and does. Real HTTP: the reference server behind a
 // rewriting proxy on 127.0.0.1.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { errorOf } from '../../src/idp/events.ts';
 import { startServer, type RunningServer } from '../../src/server/index.ts';
 import { startProxy, type RunningProxy } from '../support/proxy.ts';
-import { ENTRA_FIXTURE, fixture, harness, OKTA_FIXTURE, usersByName } from './helpers.ts';
+import { ENTRA_FIXTURE, fixture, groupsByName, harness, OKTA_FIXTURE, usersByName } from './helpers.ts';
 
 let server: RunningServer;
 let proxy: RunningProxy | undefined;
@@ -50,7 +51,44 @@ describe('a create answered 200 instead of 201', () => {
     const h = harness(proxy.url, server.token, 'okta');
     const { result } = await h.cycle(fixture(ENTRA_FIXTURE));
     const megan = result.results.find((r) => r.id === 'u-megan')!;
-    expect(megan.error).toMatchObject({ status: 500, message: 'no SCIM error detail; the body starts: <html><body>Internal error</body></html>' });
+    expect(megan.error).toMatchObject({ status: 500, message: 'no SCIM error: an HTML page ("Internal error") (it is in the log)' });
+  });
+
+  it("a framework's HTML error page reads as its title and heading, not as markup", async () => {
+    const page = '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Error</title><style>body{color:red}</style><script>var x = "<h1>no</h1>";</script></head><body><h1>500 Internal Server Error</h1><pre>TypeError: Cannot read properties of undefined (reading &#39;familyName&#39;)<br> &nbsp;at createUser</pre></body></html>';
+    proxy = await startProxy(server.url, server.token, {
+      onRequest(ctx) {
+        if (ctx.req.method === 'POST' && ctx.req.path === '/Users') return { status: 500, headers: { 'content-type': 'text/html; charset=utf-8' }, body: page };
+      },
+    });
+    const h = harness(proxy.url, server.token, 'entra');
+    const { result } = await h.cycle(fixture(ENTRA_FIXTURE));
+    expect(result.results.find((r) => r.id === 'u-megan')!.error).toMatchObject({ status: 500, message: 'no SCIM error: an HTML page ("Error — 500 Internal Server Error") (it is in the log)' });
+    // A body that is not HTML is still shown as it begins.
+    expect(errorOf({ id: 'x1', request: { method: 'POST', url: 'http://h/Users', headers: {} }, response: { status: 502, headers: {}, body: 'upstream timed out' }, startedAt: '', ms: 0, curl: '' }).message).toBe('no SCIM error detail; the body starts: upstream timed out');
+  });
+});
+
+describe('a create answered 201 without a usable id', () => {
+  const cases: [string, (body: Record<string, unknown>) => string, RegExp][] = [
+    ['a body that is not JSON', () => 'OK created', /^the create answered 201 with a body that is not JSON \(it starts: OK created\) \(the IdP cannot cache an id/],
+    ['a numeric id', (b) => JSON.stringify({ ...b, id: 4242 }), /^the create answered 201 with an id that is not a non-empty string \(4242; RFC 7643 §3\.1\)/],
+    ['id null', (b) => JSON.stringify({ ...b, id: null }), /^the create answered 201 with an id that is not a non-empty string \(null; RFC 7643 §3\.1\)/],
+  ];
+  it.each(cases)('%s: the line says what came back, and the escrow line reads "HTTP 201: …"', async (_name, rewrite, message) => {
+    proxy = await startProxy(server.url, server.token, {
+      onResponse(ctx, res) {
+        if (ctx.req.method === 'POST' && ctx.req.path === '/Users' && res.status === 201) res.body = rewrite(JSON.parse(res.body) as Record<string, unknown>);
+      },
+    });
+    const h = harness(proxy.url, server.token, 'entra');
+    const doc = fixture(ENTRA_FIXTURE);
+    const { result } = await h.cycle(doc);
+    const megan = result.results.find((r) => r.id === 'u-megan')!;
+    expect(megan).toMatchObject({ action: 'create', outcome: 'failed', error: { status: 201 } });
+    expect(megan.error!.message).toMatch(message);
+    const next = await h.cycle(doc);
+    expect(next.result.results.find((r) => r.id === 'u-megan')!.reason).toMatch(/failed 1 time\(s\) since \S+: HTTP 201: the create answered 201 with/);
   });
 });
 
@@ -89,5 +127,81 @@ describe('a filter that misses what the uniqueness check sees', () => {
     const megan = result.results.find((r) => r.id === 'u-megan')!;
     expect(megan).toMatchObject({ action: 'create', outcome: 'failed', error: { status: 409, code: 'EntryConflict' } });
     expect(megan.reason).toMatch(/the match query \(userName eq "Megan\.Bowen@contoso\.example"\) found no app user, yet the app reports a conflict/);
+  });
+});
+
+/** A ListResponse of every user or group: the app ignores `filter` (RFC 7644 §3.4.2.2). */
+async function ignoreFilter(): Promise<RunningProxy> {
+  return startProxy(server.url, server.token, {
+    onRequest(ctx) {
+      if (ctx.req.method === 'GET' && (ctx.req.path === '/Users' || ctx.req.path === '/Groups')) ctx.req.query.delete('filter');
+    },
+  });
+}
+
+describe('a server that ignores the filter', () => {
+  it('Entra: no user is linked to another user\'s account, each says why in one line, and the next probe quarantines the job', async () => {
+    proxy = await ignoreFilter();
+    const h = harness(proxy.url, server.token, 'entra');
+    const doc = fixture(ENTRA_FIXTURE);
+    const { result } = await h.cycle(doc);
+    const megan = result.results.find((r) => r.id === 'u-megan')!;
+    expect(megan).toMatchObject({ action: 'create', outcome: 'success' });
+    const adele = result.results.find((r) => r.id === 'u-adele')!;
+    expect(adele).toMatchObject({ action: 'create', outcome: 'failed', error: { status: 200, code: 'SystemForCrossDomainIdentityManagementServiceIncompatible' } });
+    expect(adele.error!.message).toBe(
+      'the query for userName eq "adele.vance@contoso.example" answered 1 user whose userName is "megan.bowen@contoso.example": the app\'s filter returns users it does not match, so the mock IdP does not link this user to another\'s account (neither IdP documents this case: a real one may link it and overwrite that user)',
+    );
+    expect(result.results.filter((r) => r.action === 'link' || r.action === 'link-group')).toEqual([]);
+    const sales = result.results.find((r) => r.objectType === 'group' && r.display === 'Sales')!;
+    expect(sales).toMatchObject({ outcome: 'failed' });
+    expect(sales.error!.message).toMatch(/^the query for displayName eq "Sales" answered 1 group whose displayName is "Engineering"/);
+    // Nothing was written over Megan's account, and no user was reported as provisioned onto it.
+    const users = await usersByName(server.url, server.token);
+    expect([...users.keys()]).toEqual(['megan.bowen@contoso.example']);
+    expect(Object.values(h.state.state.users).map((u) => u.targetId)).toEqual([megan.targetId]);
+
+    // The next cycle's random-GUID probe now lists Megan: the endpoint check fails.
+    const next = await h.cycle(doc);
+    expect(next.result.status).toBe('stopped');
+    const probe = next.result.results.find((r) => r.action === 'test-connection')!;
+    expect(probe.outcome).toBe('failed');
+    expect(probe.error!.message).toMatch(/^a query for a random GUID answered user [0-9a-f-]+ \(userName "megan\.bowen@contoso\.example"\): the app's filter returns users it does not match/);
+  });
+
+  it('Okta: the same refusal, with several app users listed', async () => {
+    for (const userName of ['old.account@fabrikam.example', 'test.user@fabrikam.example']) {
+      const res = await fetch(`${server.url}/Users`, { method: 'POST', headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/scim+json' }, body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName }) });
+      expect(res.status).toBe(201);
+    }
+    proxy = await ignoreFilter();
+    const h = harness(proxy.url, server.token, 'okta');
+    const { result } = await h.cycle(fixture(OKTA_FIXTURE));
+    const users = result.results.filter((r) => r.objectType === 'user' && r.action !== 'skip');
+    expect(users.map((r) => r.outcome)).toEqual(Array(10).fill('failed'));
+    expect(users[0]!.error!.message).toMatch(/^the query for userName eq "megan\.bowen@fabrikam\.example" answered 2 users, all with another userName \("old\.account@fabrikam\.example", "test\.user@fabrikam\.example"\): /);
+    expect(result.results.some((r) => r.action === 'link')).toBe(false);
+  });
+
+  it('a ListResponse with totalResults 0 and no Resources is no match (RFC 7644 §3.4.2), not a failure', async () => {
+    proxy = await startProxy(server.url, server.token, {
+      onResponse(ctx, res) {
+        if (ctx.req.method !== 'GET' || !ctx.req.query.get('filter')) return;
+        const list = JSON.parse(res.body) as { totalResults: number; Resources?: unknown[] };
+        if (list.totalResults === 0) delete list.Resources;
+        res.body = JSON.stringify(list);
+      },
+    });
+    for (const dialect of ['entra', 'okta'] as const) {
+      const { result } = await harness(proxy.url, server.token, dialect).cycle(fixture(dialect === 'entra' ? ENTRA_FIXTURE : OKTA_FIXTURE));
+      expect(result.status, dialect).toBe('ok');
+      expect(result.counts.created, dialect).toBe(10);
+      for (const u of (await usersByName(server.url, server.token)).values()) {
+        await fetch(`${server.url}/Users/${u.id as string}`, { method: 'DELETE', headers: { authorization: `Bearer ${server.token}` } });
+      }
+      for (const g of (await groupsByName(server.url, server.token)).values()) {
+        await fetch(`${server.url}/Groups/${g.id as string}`, { method: 'DELETE', headers: { authorization: `Bearer ${server.token}` } });
+      }
+    }
   });
 });

@@ -258,7 +258,7 @@ describe('Entra: escrow and quarantine', () => {
     h.clock.advance(40 * 60_000);
     const second = await h.cycle(doc);
     expect(lines(second.exchanges, server.url).slice(1)).toEqual([]);
-    expect(second.result.results.find((r) => r.id === 'u-prince')).toMatchObject({ outcome: 'escrowed', reason: expect.stringMatching(/in escrow \(failed 1 time\(s\) since 2026-01-05T09:00:00.000Z: HTTP 400 name.familyName is required\); Entra retries it at 2026-01-05T15:00:00.000Z/) });
+    expect(second.result.results.find((r) => r.id === 'u-prince')).toMatchObject({ outcome: 'escrowed', reason: expect.stringMatching(/in escrow \(failed 1 time\(s\) since 2026-01-05T09:00:00.000Z: HTTP 400: name.familyName is required\); Entra retries it at 2026-01-05T15:00:00.000Z/) });
 
     // 6 hours after the failure the retry is due: match, create, refused again; next retry at +12 h.
     h.clock.set('2026-01-05T15:00:00Z');

@@ -14,6 +14,17 @@ afterEach(async () => {
 const idOf = (doc: Json, login: string): string => doc.users.find((u: Json) => u.login.startsWith(login)).id;
 
 describe('Okta (OIN)', () => {
+  it('a 401 stops the cycle with the server\'s reason, and quarantines nothing: quarantine is Entra\'s, Okta has none', async () => {
+    const h = harness(server.url, server.token, 'okta');
+    const { result } = await h.cycle(fixture(OKTA_FIXTURE), { token: 'wrong-token' });
+    expect(result.status).toBe('stopped');
+    expect(result.stopReason).toMatch(/refused the credentials \(HTTP 401/);
+    expect(result.stopReason).not.toMatch(/quarantin/i);
+    expect(result.quarantine).toBeUndefined();
+    expect(h.state.state.quarantine).toBeUndefined();
+    expect(h.state.state.users).toEqual({});
+  });
+
   it('initial cycle: search then create with a placeholder password and groups:[]; group push with members:[] then PATCH', async () => {
     const h = harness(server.url, server.token, 'okta');
     const doc = fixture(OKTA_FIXTURE);

@@ -1,0 +1,94 @@
+// Okta Import against apps whose paging is broken (RFC 7644 §3.4.2.4, RFC 9865): a startIndex the
+// app ignores, pages that overlap, a cursor that never ends. The import must stop with one line
+// saying so, and never report an app user as a conflict with itself. Real HTTP: the reference
+// server behind a rewriting proxy.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseDirectory } from '../../src/idp/directory.ts';
+import { IdpEngine } from '../../src/idp/engine.ts';
+import { importReportLines } from '../../src/idp/import.ts';
+import { startServer, type PaginationMode, type RunningServer } from '../../src/server/index.ts';
+import { startProxy, type ProxyHooks, type RunningProxy } from '../support/proxy.ts';
+import { fixture, OKTA_FIXTURE, type Json } from './helpers.ts';
+
+let server: RunningServer | undefined;
+let proxy: RunningProxy | undefined;
+let dir: string | undefined;
+afterEach(async () => {
+  await proxy?.close();
+  await server?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  proxy = undefined;
+  server = undefined;
+});
+
+/** Five of the directory's users exist in the app; the import reads them two at a time through `hooks`. */
+async function importThrough(hooks: ProxyHooks, pagination: PaginationMode = 'index') {
+  server = await startServer({ port: 0, pagination });
+  dir = mkdtempSync(join(tmpdir(), 'scimproof-idp-paging-'));
+  const doc = fixture(OKTA_FIXTURE);
+  for (const u of (doc.users as Json[]).slice(0, 5)) {
+    await fetch(`${server.url}/Users`, { method: 'POST', headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/scim+json' }, body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: u.login }) });
+  }
+  proxy = await startProxy(server.url, server.token, hooks);
+  const file = join(dir, 'directory.json');
+  writeFileSync(file, JSON.stringify(doc));
+  const engine = new IdpEngine({ url: proxy.url, auth: { kind: 'bearer', token: server.token }, dialect: 'okta', directory: parseDirectory(JSON.stringify(doc), file), statePath: join(dir, 'state.json'), logDir: null });
+  try {
+    return (await engine.importFromApp({ count: 2 })).users;
+  } finally {
+    await engine.close();
+  }
+}
+
+const listing = (ctx: { req: { method: string; path: string; query: URLSearchParams } }): boolean => ctx.req.method === 'GET' && ctx.req.path === '/Users' && !ctx.req.query.has('filter');
+
+describe('Okta import from an app with broken paging', () => {
+  it('an app that ignores startIndex: the import stops at the repeated page and says why; no user is a conflict with itself', async () => {
+    const users = await importThrough({
+      onRequest(ctx) {
+        if (listing(ctx)) ctx.req.query.delete('startIndex');
+      },
+    });
+    expect(users.exchanges).toHaveLength(2);
+    expect(users.scanned).toBe(2);
+    expect(users.conflicts).toEqual([]);
+    expect(users.error!.message).toBe("the page at startIndex 3 listed only users an earlier page already had (2): the app's paging ignores startIndex (RFC 7644 §3.4.2.4), so the import stopped there");
+    expect(importReportLines(users)).toContain("  ✗ the import stopped: HTTP 200: the page at startIndex 3 listed only users an earlier page already had (2): the app's paging ignores startIndex (RFC 7644 §3.4.2.4), so the import stopped there");
+  });
+
+  it('pages that overlap (startIndex read as zero-based): each user is counted once, and the report says the pages overlap', async () => {
+    const users = await importThrough({
+      onRequest(ctx) {
+        const start = Number(ctx.req.query.get('startIndex'));
+        if (listing(ctx) && start > 1) ctx.req.query.set('startIndex', String(start - 1));
+      },
+    });
+    expect(users.scanned).toBe(5);
+    expect(users.matched).toHaveLength(5);
+    expect(users.conflicts).toEqual([]);
+    expect(users.error).toBeUndefined();
+    expect(users.paging).toContain('came back on more than one page (the pages overlap');
+  });
+
+  it('a cursor that never ends: the import stops when the app hands back a cursor it already gave', async () => {
+    const users = await importThrough(
+      {
+        onResponse(ctx, res) {
+          if (!listing(ctx)) return;
+          const page = JSON.parse(res.body) as { nextCursor?: string };
+          const first = ctx.state.get('first') as string | undefined;
+          if (first === undefined) ctx.state.set('first', page.nextCursor);
+          else page.nextCursor = first;
+          res.body = JSON.stringify(page);
+        },
+      },
+      'cursor',
+    );
+    expect(users.exchanges).toHaveLength(2);
+    expect(users.scanned).toBe(4);
+    expect(users.error!.message).toMatch(/^the app answered nextCursor "[^"]+" again: its cursor never reaches the end \(RFC 9865: the last page has no nextCursor\), so the import stopped there$/);
+  });
+});
