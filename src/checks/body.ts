@@ -10,7 +10,8 @@ import { URN } from '../spec/json-schemas.ts';
 import { getPointer, parsePointer } from '../util/pointer.ts';
 import { advertisedUser, notAdvertised } from '../spec/advertised.ts';
 import { integer, oneOrMany, paramsObject, TEMPLATE } from './params.ts';
-import { isVerdict, responseOf, successOf } from './response.ts';
+import { contentOf, isVerdict, responseOf, successOf } from './response.ts';
+import { isBodilessCreate } from '../spec/created.ts';
 import { defineCheckKind, fail, pass, skip, type JsonSchema, type Verdict } from './types.ts';
 
 export interface Assertion {
@@ -145,15 +146,15 @@ function attributeOf(pointer: string): string {
   return first.toLowerCase().startsWith('urn:') ? `${first}:${second}` : first;
 }
 
-type BodyParams = { assert: Assertion | Assertion[]; onlyIfStatus?: number };
+type BodyParams = { assert: Assertion | Assertion[]; onlyIfStatus?: number; requireBody?: boolean };
 
 export const bodyKind = defineCheckKind<BodyParams>({
   kind: 'body',
-  description: 'Assertions on the JSON body of a success by pointer (`assert`: one or a list of {pointer, equals|equalsIgnoreCase|notEquals|exists|type|matches|length|contains|notContains|where+atMost|oneOf}); an error answer fails it; an absence needs its resource present; `onlyIfStatus` judges only responses with that status.',
+  description: 'Assertions on the JSON body of a success by pointer (`assert`: one or a list of {pointer, equals|equalsIgnoreCase|notEquals|exists|type|matches|length|contains|notContains|where+atMost|oneOf}); an error answer fails it; an absence needs its resource present; `onlyIfStatus` judges only responses with that status; a 201 Created with no body (RFC 7644 §3.3 allows it) is not judged unless `requireBody` says the client the check stands for reads the resource from the body.',
   defaultLevel: 'MUST',
   defaultRefs: [],
   judges: 'content',
-  params: paramsObject({ assert: oneOrMany(ASSERTION), onlyIfStatus: { type: 'integer', minimum: 200, maximum: 299 } }, { required: ['assert'] }),
+  params: paramsObject({ assert: oneOrMany(ASSERTION), onlyIfStatus: { type: 'integer', minimum: 200, maximum: 299 }, requireBody: { type: 'boolean' } }, { required: ['assert'] }),
   paramsRequired: true,
   verify(ctx) {
     const raw = responseOf(ctx);
@@ -162,8 +163,13 @@ export const bodyKind = defineCheckKind<BodyParams>({
     if (ctx.params.onlyIfStatus !== undefined && raw.status !== Number(ctx.params.onlyIfStatus)) {
       if (raw.status >= 200 && raw.status < 300) return skip(`the server answered ${raw.status}, not ${String(ctx.params.onlyIfStatus)}; nothing to judge`);
     }
-    const res = successOf(ctx, 'a body to judge');
+    const res = ctx.params.requireBody ? successOf(ctx, 'a body to judge') : contentOf(ctx, 'a body to judge');
     if (isVerdict(res)) return res;
+    if (res.json === undefined && isBodilessCreate(ctx.exchange)) {
+      const read = (Array.isArray(ctx.params.assert) ? ctx.params.assert : [ctx.params.assert]).map((a) => a.pointer);
+      const named = raw.headers.location ? 'only its Location header names the new resource' : 'nor does a Location header name the new resource';
+      return fail(`the 201 Created has no body, so there is no ${read.join(', ')} to read (${named})`, { expected: 'the created resource in the body', actual: '(no body)' });
+    }
     if (res.json === undefined) return fail(`the body is not JSON${res.jsonError ? ` (${res.jsonError})` : ''}`, { actual: res.body.slice(0, 200) });
     const all = Array.isArray(ctx.params.assert) ? ctx.params.assert : [ctx.params.assert];
     // An attribute the server does not advertise was never sent (src/runner/schema-fit.ts): not judged.

@@ -1,8 +1,9 @@
 // RFC 7644 §3.3 (201 with Location equal to meta.location), RFC 7643 §3.1 (meta: resourceType,
 // created, lastModified, location, version), RFC 7644 §3.14 (ETag equals meta.version) and
 // RFC 7643 §4.1.1 (password is writeOnly, returned "never").
+import { BODILESS_CREATE_REASON, isBodilessCreate } from '../spec/created.ts';
 import { NO_PARAMS, paramsObject } from './params.ts';
-import { isVerdict, successOf } from './response.ts';
+import { contentOf, isVerdict, successOf } from './response.ts';
 import { defineCheckKind, fail, pass, skip } from './types.ts';
 
 const isDateTime = (v: unknown): boolean => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i.test(v) && !Number.isNaN(Date.parse(v));
@@ -11,9 +12,21 @@ function resourceFrom(json: unknown): Record<string, unknown> | undefined {
   return json && typeof json === 'object' && !Array.isArray(json) ? (json as Record<string, unknown>) : undefined;
 }
 
+/** The absolute http(s) URL a Location header names, resolved against the request URL; undefined when it names none. */
+function absoluteLocation(header: string, requestUrl: string): string | undefined {
+  if (/^https?:\/\//i.test(header)) return header;
+  // A scheme other than http(s) (`urn:…`, `mailto:`) is absolute but names no SCIM resource.
+  if (/^[a-z][a-z0-9+.-]*:/i.test(header)) return undefined;
+  try {
+    return new URL(header, requestUrl).href;
+  } catch {
+    return undefined;
+  }
+}
+
 export const locationKind = defineCheckKind({
   kind: 'location',
-  description: 'A created resource comes with a Location header: an absolute URL equal to meta.location.',
+  description: 'A created resource comes with a Location header naming it: an absolute URL, or a relative reference that resolves against the request URL (RFC 9110 §10.2.2), equal to meta.location.',
   defaultLevel: 'MUST',
   defaultRefs: ['RFC7644-3.3'],
   judges: 'content',
@@ -21,14 +34,35 @@ export const locationKind = defineCheckKind({
   verify(ctx) {
     const res = successOf(ctx, 'the created resource');
     if (isVerdict(res)) return res;
-    const location = res.headers.location;
-    if (!location) return fail('the response has no Location header', { expected: 'Location: <URL of the new resource>', actual: null });
-    if (!/^https?:\/\//i.test(location)) return fail(`Location must be an absolute URL, got "${location}"`, { actual: location });
+    const header = res.headers.location;
+    if (!header) return fail('the response has no Location header', { expected: 'Location: <URL of the new resource>', actual: null });
+    // HTTP's Location is a URI reference: a relative one names the URL it resolves to against the
+    // request's (RFC 9110 §10.2.2, RFC 7231 §7.1.2), which is what meta.location must equal.
+    const location = absoluteLocation(header, ctx.exchange.request.url);
+    if (location === undefined) return fail(`Location "${header}" is not a URI reference to the new resource`, { expected: 'Location: <URL of the new resource>', actual: header });
+    const relative = location === header ? '' : `the relative Location "${header}" resolves to ${location}`;
     const meta = resourceFrom(resourceFrom(res.json)?.meta);
     if (meta?.location !== undefined && meta.location !== location) {
-      return fail(`Location "${location}" differs from meta.location "${String(meta.location)}"`, { pointer: '/meta/location', expected: location, actual: meta.location });
+      return fail(`Location "${header}"${relative ? ` (resolved: ${location})` : ''} differs from meta.location "${String(meta.location)}"`, { pointer: '/meta/location', expected: location, actual: meta.location });
     }
-    return pass();
+    const notes = [relative, isBodilessCreate(ctx.exchange) ? 'the 201 has no body, so there is no meta.location to compare the Location header with' : ''].filter((n) => n !== '');
+    return notes.length > 0 ? pass(notes.join('; ')) : pass();
+  },
+});
+
+export const returnsResourceKind = defineCheckKind({
+  kind: 'returns-resource',
+  description: 'A successful create returns the created resource in its body (a SHOULD): a 201 with only a Location header is legal, but a client that reads the new id from the body (Entra, Okta) gets nothing.',
+  defaultLevel: 'SHOULD',
+  defaultRefs: ['RFC7644-3.3'],
+  judges: 'content',
+  params: NO_PARAMS,
+  verify(ctx) {
+    const res = successOf(ctx, 'the created resource');
+    if (isVerdict(res)) return res;
+    if (res.body.trim() !== '' || res.truncated) return pass();
+    const named = res.headers.location ? `: only its Location header (${res.headers.location}) names the new resource` : ', and no Location header names the new resource either';
+    return fail(`the ${res.status} has no body${named}; RFC 7644 §3.3 says the body SHOULD hold the created resource`, { expected: 'the created resource in the body', actual: '(no body)' });
   },
 });
 
@@ -42,7 +76,7 @@ export const metaKind = defineCheckKind<MetaParams>({
   judges: 'content',
   params: paramsObject({ resourceType: { type: 'string', minLength: 1 } }),
   verify(ctx) {
-    const res = successOf(ctx, 'the resource');
+    const res = contentOf(ctx, 'the resource');
     if (isVerdict(res)) return res;
     const resource = resourceFrom(res.json);
     if (!resource) return fail('the body is not a resource object', { actual: res.body.slice(0, 200) });
@@ -79,6 +113,7 @@ export const versionKind = defineCheckKind<VersionParams>({
     const meta = resourceFrom(resourceFrom(res.json)?.meta);
     const version = typeof meta?.version === 'string' && meta.version !== '' ? meta.version : undefined;
     if (ctx.params.metaVersion === 'required') {
+      if (res.json === undefined && isBodilessCreate(ctx.exchange)) return skip(BODILESS_CREATE_REASON);
       return version ? pass() : fail('ETags are advertised but meta.version is missing', { pointer: '/meta/version', expected: 'a version string', actual: meta?.version ?? null });
     }
     const etag = res.headers.etag;
@@ -112,7 +147,7 @@ export const noPasswordKind = defineCheckKind({
   judges: 'content',
   params: NO_PARAMS,
   verify(ctx) {
-    const res = successOf(ctx, 'the user, to look for a password');
+    const res = contentOf(ctx, 'the user, to look for a password');
     if (isVerdict(res)) return res;
     // "No password" is an absence: it needs the user there, or it proves nothing.
     const body = resourceFrom(res.json);

@@ -9,6 +9,7 @@ import { checkKind } from '../checks/registry.ts';
 import type { Verdict } from '../checks/types.ts';
 import type { BurstSpec, Expectation, LoadedSuite, Scenario, Step } from '../suite/types.ts';
 import { getPointer } from '../util/pointer.ts';
+import { bodilessCreateStandIn, isBodilessCreate } from '../spec/created.ts';
 import { buildDialectRequest } from '../dialects/index.ts';
 import { DialectArgumentError } from '../dialects/shared.ts';
 import { describeCapability } from './discovery.ts';
@@ -352,11 +353,15 @@ function capture(step: Step, exchanges: Exchange[], vars: Record<string, unknown
     const values = exchanges.map((exchange) => {
       const res = exchange.response;
       if (source.startsWith('header:')) return res?.headers[source.slice(7).toLowerCase()];
-      return res?.json === undefined ? undefined : getPointer(res.json, source);
+      // A 201 with no body (legal, RFC 7644 §3.3) still names the resource in its Location: its
+      // id, location and version are read from the headers, so the scenario goes on with it.
+      if (res?.json === undefined) return getPointer(bodilessCreateStandIn(exchange), source);
+      return getPointer(res.json, source);
     });
     const value = values.every(Array.isArray) && values.length > 1 ? values.flat() : values[0];
     const name = rawName.endsWith('[]') ? rawName.slice(0, -2) : rawName;
-    if (value === undefined || value === null || value === '') problem ??= `${source} for {{${name}}}`;
+    const bodiless = exchanges.length === 1 && isBodilessCreate(exchanges[0]!) ? ' (the 201 Created has no body)' : '';
+    if (value === undefined || value === null || value === '') problem ??= `${source} for {{${name}}}${bodiless}`;
     else if (rawName.endsWith('[]')) vars[name] = [...(Array.isArray(vars[name]) ? (vars[name] as unknown[]) : []), value];
     else vars[name] = value;
   }

@@ -29,6 +29,13 @@ const VARIANTS: Record<string, IndependentServerOptions> = {
     uniqueGroupNames: true,
   },
   'base /scim, ids a URL must escape (u:1001|x@y), the first email and phone number made primary': { basePath: '/scim', ids: 'reserved', primaryFirst: true },
+  'gzip-encoded bodies, a relative Location header, .NET timestamps, extension URNs first in schemas, lists without empty Resources': {
+    gzip: true,
+    relativeLocation: true,
+    sevenDigitTimestamps: true,
+    extensionSchemasFirst: true,
+    sparseLists: true,
+  },
   'all of these at once, unknown attributes ignored, no ETags, no sorting': {
     filterOperators: ['eq', 'and'],
     valueRequired: true,
@@ -42,16 +49,39 @@ const VARIANTS: Record<string, IndependentServerOptions> = {
   },
 };
 
+/**
+ * Correct servers Entra and Okta cannot provision: what the RFCs allow and an IdP does not. A
+ * default run reports the IdP's requirement (and the RFC's SHOULD) and nothing else.
+ */
+const IDP_INCOMPATIBLE: Record<string, IndependentServerOptions> = {
+  // RFC 7644 §3.3: the 201 SHALL carry the Location header; the body only SHOULD hold the resource.
+  'a create answers 201 with its Location header and no body': { createBody: 'none', ids: 'reserved' },
+};
+
 const records = new Map<string, RunRecord>();
 const servers: IndependentServer[] = [];
+/** What each server still holds once its run is over, by collection. */
+const leftOnServer = new Map<string, Record<string, number>>();
+
+async function countOn(server: IndependentServer): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const collection of ['Users', 'Groups']) {
+    const res = await fetch(`${server.url}/${collection}?count=0`, { headers: { authorization: `Bearer ${server.token}` } });
+    // Read as a client reads it: names are case-insensitive (the PascalCase server says TotalResults).
+    const body = (await res.json()) as Record<string, unknown>;
+    counts[collection] = Number(Object.entries(body).find(([k]) => k.toLowerCase() === 'totalresults')?.[1]);
+  }
+  return counts;
+}
 
 beforeAll(async () => {
-  for (const [name, options] of Object.entries(VARIANTS)) {
+  for (const [name, options] of Object.entries({ ...VARIANTS, ...IDP_INCOMPATIBLE })) {
     const server = await startIndependentServer(options);
     servers.push(server);
     records.set(name, await runConformance({ url: server.url, auth: { kind: 'bearer', token: server.token }, suites: ['core', 'entra', 'okta', 'fuzz'], seed: 20_260_909 }));
+    leftOnServer.set(name, await countOn(server));
   }
-}, 240_000);
+}, 300_000);
 
 afterAll(async () => {
   await Promise.all(servers.map((s) => s.close()));
@@ -80,6 +110,53 @@ describe.each(Object.keys(VARIANTS))('a default run against a correct server: %s
 
   it('cleans up everything it created', () => {
     expect(records.get(name)!.cleanup.filter((c) => c.status !== 'deleted' && c.status !== 'gone')).toEqual([]);
+    expect(leftOnServer.get(name)).toEqual({ Users: 0, Groups: 0 });
+  });
+});
+
+describe('a correct server that answers a create with 201, its Location header and no body', () => {
+  const name = 'a create answers 201 with its Location header and no body';
+  const record = (): RunRecord => records.get(name)!;
+  /** The checks that stand for an IdP reading the new id from the 201 body (ENTRA-1.3, OKTA-2.4). */
+  const IDP_READS_BODY = ['entra.create.id[entra]', 'entra.create.id[entra-compliant]', 'entra.group.create.id[entra]', 'entra.group.create.id[entra-compliant]', 'okta.spec.6.echo[okta]', 'okta.user.create.body[okta]', 'okta.aiw.user.create.body[okta-aiw]', 'okta.group.create.body[okta]'];
+
+  it('reports the missing body once per resource type at SHOULD, and fails only the checks of IdPs that read the id from the body', () => {
+    expect(record().meta.runError).toBeUndefined();
+    const shown = record().results.filter((r) => r.status === 'fail' || r.status === 'warn' || r.status === 'error');
+    expect(shown.filter((r) => r.status === 'warn').map((r) => `${r.checkId} ${r.level}`)).toEqual(['users.create.returns-resource SHOULD', 'groups.create.returns-resource SHOULD']);
+    expect(result(record(), 'users.create.returns-resource').message).toMatch(/the 201 has no body: only its Location header \(http:.*\/Users\/[^)]+\) names the new resource/);
+    expect(shown.filter((r) => r.status !== 'warn').map((r) => r.checkId).sort()).toEqual([...IDP_READS_BODY].sort());
+    for (const id of IDP_READS_BODY) {
+      expect(result(record(), id).message, id).toMatch(/^the 201 Created has no body, so there is no .*\/id.* to read \(only its Location header names the new resource\)$/);
+      expect(result(record(), id).refs.join(' '), id).toMatch(/ENTRA-|OKTA-/);
+    }
+  });
+
+  it('says every IdP would fail, blocked by its own read of the body', () => {
+    expect((record().idpVerdicts ?? []).map((v) => `${v.dialect}: ${v.works ? 'works' : v.blocking.map((b) => b.checkId).join(', ')}`)).toEqual([
+      'entra: entra.create.id[entra], entra.group.create.id[entra]',
+      'entra-compliant: entra.create.id[entra-compliant], entra.group.create.id[entra-compliant]',
+      'okta: okta.spec.6.echo[okta], okta.user.create.body[okta], okta.group.create.body[okta]',
+      'okta-aiw: okta.aiw.user.create.body[okta-aiw]',
+    ]);
+  });
+
+  it('does not judge the body it did not get, and goes on with the id the Location names', () => {
+    for (const id of ['users.create.schema', 'users.create.meta', 'users.create.echo', 'users.password.not-returned-on-create', 'groups.create.schema', 'groups.create.echo', 'entra.create.echo[entra]', 'okta.user.create.no-password[okta]']) {
+      expect(result(record(), id).status, id).toBe('skip');
+      expect(result(record(), id).reason, id).toMatch(/^the 201 Created has no body, which RFC 7644 §3.3 allows/);
+    }
+    // The Location header and the ETag header are still judged.
+    for (const id of ['users.create.status', 'users.create.location', 'users.create.version', 'groups.create.location']) expect(result(record(), id).status, id).toBe('pass');
+    // Later steps reach the resource by the id from Location: reads, updates, deletes, the fuzz properties.
+    for (const id of ['users.get.schema', 'users.get.same', 'users.replace.clears-omitted', 'users.delete.status', 'patch.disable', 'etag.current-if-match-200', 'groups.patch.add-members', 'groups.get.members', 'entra.disable.applied[entra]', 'okta.user.update.get[okta]', 'fuzz.create-get', 'fuzz.stateful-directory']) expect(result(record(), id).status, id).toBe('pass');
+    expect(record().summary.pass).toBeGreaterThan(300);
+  });
+
+  it('cleans up everything it created', () => {
+    expect(record().cleanup.filter((c) => c.status !== 'deleted' && c.status !== 'gone')).toEqual([]);
+    expect(record().leftovers).toBeUndefined();
+    expect(leftOnServer.get(name)).toEqual({ Users: 0, Groups: 0 });
   });
 });
 
@@ -145,6 +222,24 @@ describe('what each correct server does differently is reported as what it is', 
     const shown = exchangeText(created).join('\n');
     expect(shown).toContain('"UserName"');
     expect(shown).toMatch(/case-insensitive, RFC 7643 §2.1; the checks read .*UserName → userName/);
+  });
+
+  it('wire shapes: gzip is decoded, a relative Location is resolved against the request, a list with nothing to show may leave Resources out', () => {
+    const record = records.get('gzip-encoded bodies, a relative Location header, .NET timestamps, extension URNs first in schemas, lists without empty Resources')!;
+    const answered = record.exchanges.filter((x) => x.response && x.response.body !== '');
+    expect(answered.length).toBeGreaterThan(100);
+    expect(answered.filter((x) => x.response!.encoding !== 'gzip').map((x) => x.id)).toEqual([]);
+    const location = result(record, 'users.create.location');
+    expect(location.status).toBe('pass');
+    expect(location.message).toMatch(/^the relative Location "\/scim\/v2\/Users\/[^"]+" resolves to http:\/\/127\.0\.0\.1:\d+\/scim\/v2\/Users\//);
+    const created = record.exchanges.find((x) => x.id === location.exchangeIds.at(-1))!;
+    expect(created.response!.body).toMatch(/"created":"[^"]+\.\d{7}Z"/);
+    const enterprise = result(record, 'users.enterprise.create');
+    expect(enterprise.status).toBe('pass');
+    expect(record.exchanges.find((x) => x.id === enterprise.exchangeIds.at(-1))!.response!.body).toMatch(/"schemas":\["urn:ietf:params:scim:schemas:extension:enterprise:2\.0:User","urn:ietf:params:scim:schemas:core:2\.0:User"\]/);
+    const miss = result(record, 'entra.create.match-miss[entra]');
+    expect(miss.status).toBe('pass');
+    expect(record.exchanges.find((x) => x.id === miss.exchangeIds.at(-1))!.response!.body).not.toMatch(/Resources/);
   });
 
   it('filters on a few attributes: a generated filter the server declines with 400 invalidFilter is set aside, not failed', () => {

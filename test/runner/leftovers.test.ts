@@ -12,6 +12,7 @@ import type { CleanupEntry, RunRecord } from '../../src/record/types.ts';
 import { writeReports } from '../../src/report/write.ts';
 import { runConformance } from '../../src/runner/run.ts';
 import { startHostileTarget, type Hostility, type HostileTarget } from '../support/hostile.ts';
+import { startIndependentServer } from '../servers/independent/index.ts';
 
 // The scenarios that create users and groups (core and Entra's group pushes), the error and
 // robustness probes that try to create odd ones: enough to show every create path.
@@ -69,6 +70,33 @@ describe('what cannot be deleted is named exactly', () => {
       for (const l of record.leftovers!) expect(l.reason).not.toBe('');
     } finally {
       await target.close();
+    }
+  });
+});
+
+describe('a 201 with no body and no Location header', () => {
+  it('is a clear MUST failure (the Location SHALL be there), and what the run made is still found by name and deleted', async () => {
+    const server = await startIndependentServer({ createBody: 'none-no-location' });
+    try {
+      const record = await runConformance({ url: server.url, auth: { kind: 'bearer', token: server.token }, suites: ['core', 'entra', 'okta', 'fuzz'], seed: 11 });
+      expect(record.meta.runError).toBeUndefined();
+      const byId = new Map(record.results.map((r) => [r.checkId, r]));
+      expect(byId.get('users.create.location')).toMatchObject({ status: 'fail', level: 'MUST', message: 'the response has no Location header' });
+      expect(byId.get('users.create.returns-resource')).toMatchObject({ status: 'warn', message: expect.stringContaining('the 201 has no body, and no Location header names the new resource either') });
+      expect(byId.get('entra.create.id[entra]')?.message).toBe('the 201 Created has no body, so there is no /id to read (nor does a Location header name the new resource)');
+      expect(byId.get('fuzz.create-get')?.message).toMatch(/^the 201 for a new User has no body and no Location header naming the new resource/);
+      // What needs the id is not judged, and says why.
+      expect(byId.get('users.get.schema')).toMatchObject({ status: 'skip', reason: 'step "create" did not yield /id for {{userId}} (the 201 Created has no body)' });
+      expect((record.idpVerdicts ?? []).every((v) => !v.works)).toBe(true);
+      // Each create was looked for by the name it was sent with, and deleted.
+      expect(record.leftovers).toBeUndefined();
+      expect(record.cleanup.filter((c) => c.status === 'deleted' && c.foundBy === 'lookup').length).toBeGreaterThan(10);
+      for (const collection of ['Users', 'Groups']) {
+        const res = await fetch(`${server.url}/${collection}?count=0`, { headers: { authorization: `Bearer ${server.token}` } });
+        expect(((await res.json()) as { totalResults: number }).totalResults, collection).toBe(0);
+      }
+    } finally {
+      await server.close();
     }
   });
 });

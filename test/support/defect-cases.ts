@@ -932,13 +932,18 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
     verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
   },
   'create-response-empty': {
+    // A 201 with its Location and no body is legal (RFC 7644 §3.3: the body SHOULD hold the
+    // resource): reported once per resource type at SHOULD; the run goes on with the id the
+    // Location names, and only the IdPs, which read the id from the body, fail.
     primary: {
-      'entra.create.id[entra]': 'the body is not JSON',
-      'entra.create.id[entra-compliant]': 'the body is not JSON',
-      'okta.user.create.body[okta]': 'the body is not JSON',
-      'okta.aiw.user.create.body[okta-aiw]': 'the body is not JSON',
+      'users.create.returns-resource': 'the 201 has no body: only its Location header',
+      'groups.create.returns-resource': 'the 201 has no body: only its Location header',
+      'entra.create.id[entra]': 'the 201 Created has no body, so there is no /id to read',
+      'entra.create.id[entra-compliant]': 'the 201 Created has no body, so there is no /id to read',
+      'okta.user.create.body[okta]': 'the 201 Created has no body, so there is no /id, /userName to read',
+      'okta.aiw.user.create.body[okta-aiw]': 'the 201 Created has no body, so there is no /id, /userName to read',
     },
-    consequences: ['users.create.schema', 'users.create.meta', 'users.create.echo', 'users.enterprise.create', 'users.password.not-returned-on-create', 'entra.create.echo[entra]', 'entra.create.echo[entra-compliant]', 'okta.user.create.no-password[okta]', 'okta.aiw.user.create.no-password[okta-aiw]'],
+    consequences: ['entra.group.create.id[entra]', 'entra.group.create.id[entra-compliant]', 'okta.spec.6.echo[okta]', 'okta.group.create.body[okta]'],
     verdicts: { fail: ['entra', 'entra-compliant', 'okta', 'okta-aiw'], work: [] },
   },
   'paging-later-pages-empty': {

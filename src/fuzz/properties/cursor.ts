@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { isPlainObject } from '../../filter/index.ts';
 import { bodyOf, scimUser, type Draft } from '../arbitraries/resource.ts';
 import { fail, type FuzzEnv, type FuzzProperty } from '../types.ts';
-import { expectAccepted, expectStatus, ids, jsonOf, line } from './helpers.ts';
+import { createdId, expectAccepted, expectStatus, ids, jsonOf, line } from './helpers.ts';
 
 /** Creates a user of the walk: the draft as generated, inside the walk's scope (an eq-only server: its displayName). */
 async function createMember(env: FuzzEnv, draft: Draft, step: string): Promise<string> {
@@ -15,9 +15,7 @@ async function createMember(env: FuzzEnv, draft: Draft, step: string): Promise<s
   const body = env.scope === 'displayName eq' ? { ...named, displayName: env.target.runPrefix } : named;
   const ex = await env.target.send({ method: 'POST', path: '/Users', json: body }, step);
   expectAccepted(ex, [201], 'creating a valid User');
-  const shown = jsonOf(ex);
-  if (!isPlainObject(shown) || typeof shown.id !== 'string' || shown.id === '') fail(`the 201 for a new User carries no id — ${line(ex)}`, ex);
-  return shown.id;
+  return createdId(ex, 'User');
 }
 
 type Change = 'create' | 'delete-seen' | 'delete-unseen';

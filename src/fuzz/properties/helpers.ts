@@ -4,6 +4,7 @@ import { isPlainObject, type ResourceSchemas } from '../../filter/index.ts';
 import type { Exchange } from '../../record/types.ts';
 import { bodyOf, type Draft, type Json } from '../arbitraries/resource.ts';
 import { serverDefaults } from '../compare.ts';
+import { bodilessCreateStandIn, isBodilessCreate } from '../../spec/created.ts';
 import { fail, FilterDeclined, ServerRefusal, type FuzzEnv } from '../types.ts';
 
 export const ERROR_URN = 'urn:ietf:params:scim:api:messages:2.0:Error';
@@ -77,10 +78,31 @@ export async function create(env: FuzzEnv, kind: Kind, draft: Draft, step = `cre
   const body = bodyOf(schemas, uniqueAttr(kind), draft, name);
   const ex = await env.target.send({ method: 'POST', path: endpoint(kind), json: body }, step);
   expectAccepted(ex, [201], `creating a valid ${kind}`);
-  const shown = jsonOf(ex);
-  if (!isPlainObject(shown) || typeof shown.id !== 'string' || shown.id === '') fail(`the 201 for a new ${kind} carries no id — ${line(ex)}`, ex);
+  const id = createdId(ex, kind);
+  // A 201 with no body (legal, RFC 7644 §3.3) shows nothing: what the server made is read back.
+  const shown = isBodilessCreate(ex) ? await readCreated(env, kind, id) : jsonOf(ex);
+  if (!isPlainObject(shown)) fail(`the 201 for a new ${kind} is not a resource — ${line(ex)}`, ex);
   const { schemas: _schemas, ...data } = body;
-  return { id: shown.id, name, data, defaults: serverDefaults(schemas, data, shown), exchange: ex, shown };
+  return { id, name, data, defaults: serverDefaults(schemas, data, shown), exchange: ex, shown };
+}
+
+/**
+ * The id a create answer names: the body's, or, for a 201 with no body (RFC 7644 §3.3 makes the
+ * body a SHOULD), the last segment of its Location header, the resource's URI (RFC 7644 §3.1).
+ */
+export function createdId(ex: Exchange, kind: Kind): string {
+  const shown = jsonOf(ex);
+  if (isPlainObject(shown) && typeof shown.id === 'string' && shown.id !== '') return shown.id;
+  const named = isBodilessCreate(ex) ? bodilessCreateStandIn(ex)?.id : undefined;
+  if (named !== undefined) return named;
+  const why = isBodilessCreate(ex) ? 'has no body and no Location header naming the new resource' : 'carries no id';
+  return fail(`the 201 for a new ${kind} ${why} — ${line(ex)}`, ex);
+}
+
+async function readCreated(env: FuzzEnv, kind: Kind, id: string): Promise<unknown> {
+  const got = await env.target.send({ method: 'GET', path: `${endpoint(kind)}/${encodeURIComponent(id)}` }, `get created ${kind}`);
+  expectStatus(got, [200], `reading the ${kind} a bodiless 201 named`);
+  return jsonOf(got);
 }
 
 /** A 4xx answer with a SCIM error body (RFC 7644 §3.12). */

@@ -7,6 +7,7 @@
 // names, filters on a few attributes only, a PUT that wants the id in its body).
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { gzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import { ScimError, badRequest, notFound } from './errors.ts';
 import { ALL_OPERATORS, matcher, parseFilter, splitUrn, undefinedAttributeIn, type FilterNode, type FilterOperator } from './filter.ts';
@@ -77,6 +78,30 @@ export interface IndependentServerOptions {
   uniqueGroupNames?: boolean;
   /** Emails and phone numbers sent with no primary value get their first one marked primary. */
   primaryFirst?: boolean;
+  /**
+   * What a create answers besides 201: the resource (default), a Location header and no body
+   * (RFC 7644 §3.3 says the body SHOULD hold the resource, so leaving it out is legal), or neither.
+   */
+  createBody?: 'resource' | 'none' | 'none-no-location';
+  /** Every body gzip-encoded (HTTP-legal without Accept-Encoding: any coding is acceptable then, RFC 9110 §12.5.3). */
+  gzip?: boolean;
+  /** The Location header of a 201 is a path (`/scim/v2/Users/…`), a relative reference HTTP allows (RFC 9110 §10.2.2). */
+  relativeLocation?: boolean;
+  /** meta.created / lastModified with seven fractional digits, as .NET writes them (`.1230000Z`). */
+  sevenDigitTimestamps?: boolean;
+  /** `schemas` lists the extension URNs before the core schema. */
+  extensionSchemasFirst?: boolean;
+  /**
+   * Lists carry only what RFC 7644 §3.4.2 requires: no Resources when nothing matches ("REQUIRED
+   * if totalResults is non-zero") or for count=0 (§3.4.2.4: nothing "except for totalResults"),
+   * and with `'paging-fields'` also no itemsPerPage/startIndex when the whole result is on the page
+   * (both "REQUIRED when partial results are returned due to pagination").
+   */
+  sparseLists?: boolean | 'paging-fields';
+  /** A successful DELETE answers this status (default 204, as RFC 7644 §3.6 requires). */
+  deleteStatus?: number;
+  /** Lists without sortBy come in a new order on every request. */
+  shuffle?: boolean;
 }
 
 export interface IndependentServer {
@@ -103,6 +128,11 @@ interface Ctx {
   filterAttributes: string[] | undefined;
   newestFirst: boolean;
   primaryFirst: boolean;
+  createBody: 'resource' | 'none' | 'none-no-location';
+  relativeLocation: boolean;
+  sparseLists: boolean | 'paging-fields';
+  deleteStatus: number;
+  shuffle: boolean;
   models: { user: ResourceModel; group: ResourceModel };
   store: Store;
   operators: readonly FilterOperator[];
@@ -233,6 +263,7 @@ function sortKey(model: ResourceModel, resource: Resource, path: string): string
 function search(ctx: Ctx, model: ResourceModel, params: { filter?: string | null; cursor?: string | null; startIndex?: number; count?: number; sortBy?: string | null; sortOrder?: string | null; attributes?: string | null; excludedAttributes?: string | null }): Reply {
   let items = [...ctx.store.collection(model.kind).values()].map((s) => ctx.store.render(model, s, ctx.baseUrl, ctx.etag));
   if (ctx.newestFirst) items.reverse();
+  if (ctx.shuffle) items = items.map((r) => ({ r, k: Math.random() })).sort((a, b) => a.k - b.k).map((x) => x.r);
   if (params.filter !== undefined && params.filter !== null && params.filter.trim() !== '') {
     const node = parseFilter(params.filter, ctx.operators);
     const undefinedPath = ctx.interop ? undefinedAttributeIn(model, node) : undefined;
@@ -256,6 +287,12 @@ function search(ctx: Ctx, model: ResourceModel, params: { filter?: string | null
   const startIndex = Math.max(1, params.startIndex ?? 1);
   const count = Math.min(ctx.maxResults, Math.max(0, params.count ?? ctx.maxResults));
   const page = items.slice(startIndex - 1, startIndex - 1 + count).map((r) => (ctx.ignoreProjection ? r : project(model, r, params.attributes ?? undefined, params.excludedAttributes ?? undefined)));
+  if (ctx.sparseLists) {
+    const whole = ctx.sparseLists === 'paging-fields' && startIndex === 1 && page.length === items.length;
+    const resources = items.length > 0 && count > 0;
+    const list: Resource = { schemas: [URNS.list], totalResults: items.length, ...(whole ? {} : { itemsPerPage: page.length, startIndex }), ...(resources ? { Resources: page } : {}) };
+    return { status: 200, body: list };
+  }
   return { status: 200, body: listOf(page, items.length, startIndex) };
 }
 
@@ -352,7 +389,10 @@ async function resourceRoute(ctx: Ctx, req: RequestLike, model: ResourceModel, i
       if (model.kind === 'User' && ctx.defaultDisplayName && data.displayName === undefined) data.displayName = String((data.name as Resource | undefined)?.formatted ?? data.userName);
       if (model.kind === 'Group' && ctx.dropGroupExternalId) delete data.externalId;
       const created = ctx.store.create(model.kind, withPrimary(ctx, data));
-      return one(created, 201, { Location: `${ctx.baseUrl}${model.endpoint}/${encodeURIComponent(created.id)}` });
+      const location = `${ctx.relativeLocation ? ctx.base : ctx.baseUrl}${model.endpoint}/${encodeURIComponent(created.id)}`;
+      if (ctx.createBody === 'none') return withVersion(ctx, created, { status: 201, headers: { Location: location } });
+      if (ctx.createBody === 'none-no-location') return withVersion(ctx, created, { status: 201 });
+      return one(created, 201, { Location: location });
     }
     throw new ScimError(405, undefined, `${method} is not allowed on ${model.endpoint}`);
   }
@@ -390,7 +430,7 @@ async function resourceRoute(ctx: Ctx, req: RequestLike, model: ResourceModel, i
     case 'DELETE':
       ifMatch(ctx, req, stored);
       ctx.store.delete(model.kind, id);
-      return { status: 204 };
+      return { status: ctx.deleteStatus };
     default:
       throw new ScimError(405, undefined, `${method} is not allowed on ${model.endpoint}/{id}`);
   }
@@ -526,11 +566,45 @@ function pascal(value: unknown): unknown {
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.startsWith('urn:') || k.startsWith('$') ? k : k.charAt(0).toUpperCase() + k.slice(1), pascal(v)]));
 }
 
-function send(res: ServerResponse, reply: Reply, pascalCase = false): void {
+/** How bodies go on the wire: names, timestamps, schema order, encoding. */
+interface Wire {
+  pascalCase?: boolean;
+  sevenDigitTimestamps?: boolean;
+  extensionSchemasFirst?: boolean;
+  gzip?: boolean;
+}
+
+/** Timestamps as .NET writes them (seven fractional digits) and extension URNs first in `schemas`. */
+function reshape(value: unknown, wire: Wire): unknown {
+  if (Array.isArray(value)) return value.map((v) => reshape(v, wire));
+  if (!value || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => {
+      if (wire.sevenDigitTimestamps && (k === 'created' || k === 'lastModified') && typeof v === 'string') return [k, v.replace(/\.(\d{3})Z$/, (_, ms: string) => `.${ms}0000Z`)];
+      if (wire.extensionSchemasFirst && k === 'schemas' && Array.isArray(v) && v.length > 1) return [k, [...v.slice(1), v[0]]];
+      return [k, reshape(v, wire)];
+    }),
+  );
+}
+
+function send(res: ServerResponse, reply: Reply, wire: Wire = {}): void {
   const headers: Record<string, string> = { ...(reply.headers ?? {}) };
   if (reply.body !== undefined) headers['Content-Type'] = CONTENT_TYPE;
-  res.writeHead(reply.status, headers);
-  res.end(reply.body === undefined ? undefined : JSON.stringify(pascalCase ? pascal(reply.body) : reply.body));
+  if (reply.body === undefined) {
+    res.writeHead(reply.status, headers);
+    res.end();
+    return;
+  }
+  const shaped = wire.sevenDigitTimestamps || wire.extensionSchemasFirst ? reshape(reply.body, wire) : reply.body;
+  const text = JSON.stringify(wire.pascalCase ? pascal(shaped) : shaped);
+  if (!wire.gzip) {
+    res.writeHead(reply.status, headers);
+    res.end(text);
+    return;
+  }
+  const zipped = gzipSync(text);
+  res.writeHead(reply.status, { ...headers, 'Content-Encoding': 'gzip', 'Content-Length': String(zipped.length), Vary: 'Accept-Encoding' });
+  res.end(zipped);
 }
 
 /** Admits a request (undefined) or says how many whole seconds to wait before the next. */
@@ -564,6 +638,11 @@ export async function startIndependentServer(options: IndependentServerOptions =
     filterAttributes: options.filterAttributes?.map((a) => a.toLowerCase()),
     newestFirst: options.newestFirst ?? false,
     primaryFirst: options.primaryFirst ?? false,
+    createBody: options.createBody ?? 'resource',
+    relativeLocation: options.relativeLocation ?? false,
+    sparseLists: options.sparseLists ?? false,
+    deleteStatus: options.deleteStatus ?? 204,
+    shuffle: options.shuffle ?? false,
     operators: options.filterOperators ?? ALL_OPERATORS,
     rejectUnknown: (options.unknownAttributes ?? 'reject') === 'reject',
     etag: options.etag ?? true,
@@ -574,7 +653,7 @@ export async function startIndependentServer(options: IndependentServerOptions =
     baseUrl: '',
   };
   const admit = options.rateLimit ? tokenBucket(options.rateLimit) : undefined;
-  const wire = options.pascalCase ?? false;
+  const wire: Wire = { pascalCase: options.pascalCase ?? false, sevenDigitTimestamps: options.sevenDigitTimestamps ?? false, extensionSchemasFirst: options.extensionSchemasFirst ?? false, gzip: options.gzip ?? false };
   const server = createServer((req, res) => {
     void (async () => {
       try {
