@@ -66,7 +66,8 @@ describe('okta-oin, cut short by its time budget', () => {
 
   it('claims no programme verdict, and the run reads INCOMPLETE with exit 3', () => {
     expect(record.certification).toMatchObject({ passes: false, passesStrict: false, incomplete: true });
-    expect(record.certification!.headline).toMatch(/^Incomplete pre-flight: the run's time budget ran out before \d+ test\(s\) were reached \(.*Updates the user firstName attribute in Okta/);
+    // (Which unreached tests the headline names first depends on how far a busy machine got: not asserted.)
+    expect(record.certification!.headline).toMatch(/^Incomplete pre-flight: the run's time budget ran out before \d+ test\(s\) were reached \(.+\)/);
     expect(record.meta.budget).toMatchObject({ ranOut: true });
     expect(record.meta.budget!.notReached).toBeGreaterThan(0);
     expect(verdictOf(record).kind).toBe('incomplete');
