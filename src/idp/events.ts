@@ -142,8 +142,9 @@ export function probeHitMessage(found: Record<string, unknown>): string {
 }
 
 /** What a create's answer held instead of the new resource's id (RFC 7643 §3.1: a non-empty string). */
-function createdWithoutId(body: unknown, text: string): string {
-  if (text.trim() === '') return 'with an empty body, not the new resource';
+function createdWithoutId(body: unknown, text: string, location: string | undefined): string {
+  // RFC 7644 §3.3 lets a create answer with only its Location (the body is a SHOULD); both IdPs read the id from the body.
+  if (text.trim() === '') return `with an empty body, not the new resource${location ? ` (only its Location header names it: ${location}; Entra and Okta read the new id from the body)` : ''}`;
   if (body === undefined) return `with a body that is not JSON (it starts: ${text.trim().slice(0, 120)})`;
   if (!isRecord(body)) return 'with JSON that is not a resource';
   if (body.id === undefined) return "without the new resource's id";
@@ -239,7 +240,7 @@ export class EventSender {
       }
       if (request.method === 'POST') {
         if (!isRecord(body) || typeof body.id !== 'string' || body.id === '') {
-          return { ok: false, exchanges, error: { status, message: `the create answered ${status} ${createdWithoutId(body, exchange.response!.body)} (the IdP cannot cache an id, so it can never update this object)`, ...code(ENTRA_CODES.incompatible) } };
+          return { ok: false, exchanges, error: { status, message: `the create answered ${status} ${createdWithoutId(body, exchange.response!.body, exchange.response!.headers.location)} (the IdP cannot cache an id, so it can never update this object)`, ...code(ENTRA_CODES.incompatible) } };
         }
         created = body;
         args.id = body.id;

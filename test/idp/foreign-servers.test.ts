@@ -74,6 +74,8 @@ describe('a create answered 201 without a usable id', () => {
     ['a body that is not JSON', () => 'OK created', /^the create answered 201 with a body that is not JSON \(it starts: OK created\) \(the IdP cannot cache an id/],
     ['a numeric id', (b) => JSON.stringify({ ...b, id: 4242 }), /^the create answered 201 with an id that is not a non-empty string \(4242; RFC 7643 §3\.1\)/],
     ['id null', (b) => JSON.stringify({ ...b, id: null }), /^the create answered 201 with an id that is not a non-empty string \(null; RFC 7643 §3\.1\)/],
+    // Legal by RFC 7644 §3.3 (the body is a SHOULD), but both IdPs read the new id from the body.
+    ['only a Location header', () => '', /^the create answered 201 with an empty body, not the new resource \(only its Location header names it: http:\/\/127\.0\.0\.1:\d+\/scim\/v2\/Users\/[\w-]+; Entra and Okta read the new id from the body\)/],
   ];
   it.each(cases)('%s: the line says what came back, and the escrow line reads "HTTP 201: …"', async (_name, rewrite, message) => {
     proxy = await startProxy(server.url, server.token, {
