@@ -26,6 +26,14 @@ export function showBody(raw: string | undefined, maxChars: number, parsed?: unk
  * The parse a reader may be shown in place of the body text: none when the client respelled
  * attribute names (RFC 7643 §2.1), so a report shows what the server sent, not the harness's reading.
  */
+/** The note under a body whose attribute names the client respelled: the first renames, and how many more. */
+export function renamedNote(renamed: readonly string[]): string {
+  const shown = renamed.slice(0, RENAMES_SHOWN).join(', ');
+  return `attribute names are case-insensitive (RFC 7643 §2.1); the checks read ${shown}${renamed.length > RENAMES_SHOWN ? ` and ${renamed.length - RENAMES_SHOWN} more renamed the same way` : ''}`;
+}
+
+const RENAMES_SHOWN = 6;
+
 export function shownParse(response: Pick<NonNullable<Exchange['response']>, 'json' | 'renamedAttributes'>): unknown {
   return response.renamedAttributes ? undefined : response.json;
 }

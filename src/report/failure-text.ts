@@ -1,7 +1,7 @@
 // A failing check explained in plain text (JUnit failure bodies, CI logs): the claim, the spec
 // it stands for, what was expected, the exchange that failed and a curl line to reproduce it.
 import type { CheckResult, Exchange } from '../record/types.ts';
-import { requestCut, showBody, shownParse, showValue } from './body.ts';
+import { renamedNote, requestCut, showBody, shownParse, showValue } from './body.ts';
 import { refLink } from './refs.ts';
 
 const BODY_LIMIT = 2000;
@@ -42,7 +42,7 @@ export function exchangeText(exchange: Exchange, withCurl = true): string[] {
     lines.push(`Response: ${response.status} (${exchange.ms} ms)`);
     for (const [name, value] of Object.entries(response.headers)) lines.push(`  ${name}: ${value}`);
     lines.push(...indentBody(response.body, shownParse(response)));
-    if (response.renamedAttributes) lines.push(`  (attribute names are case-insensitive, RFC 7643 §2.1; the checks read ${response.renamedAttributes.join(', ')})`);
+    if (response.renamedAttributes) lines.push(`  (${renamedNote(response.renamedAttributes)})`);
     if (response.truncated) lines.push(`  (body cut: ${response.sizeNote ?? 'at the capture limit'})`);
   } else if (transportError) {
     lines.push(`No response: ${transportError.code}: ${transportError.message}`);

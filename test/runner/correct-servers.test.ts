@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runConformance } from '../../src/runner/run.ts';
 import type { CheckResult, RunRecord } from '../../src/record/types.ts';
 import { exchangeText } from '../../src/report/failure-text.ts';
+import { renamedNote } from '../../src/report/body.ts';
 import { startIndependentServer, type IndependentServer, type IndependentServerOptions } from '../servers/independent/index.ts';
 
 const VARIANTS: Record<string, IndependentServerOptions> = {
@@ -221,7 +222,9 @@ describe('what each correct server does differently is reported as what it is', 
     expect((created.response!.json as Record<string, unknown>).userName).toBeTypeOf('string');
     const shown = exchangeText(created).join('\n');
     expect(shown).toContain('"UserName"');
-    expect(shown).toMatch(/case-insensitive, RFC 7643 §2.1; the checks read .*UserName → userName/);
+    expect(shown).toMatch(/case-insensitive \(RFC 7643 §2\.1\); the checks read .*UserName → userName/);
+    // A long list of renames is cut: the first few, and how many more.
+    expect(renamedNote(['A → a', 'B → b', 'C → c', 'D → d', 'E → e', 'F → f', 'G → g', 'H → h'])).toBe('attribute names are case-insensitive (RFC 7643 §2.1); the checks read A → a, B → b, C → c, D → d, E → e, F → f and 2 more renamed the same way');
   });
 
   it('wire shapes: gzip is decoded, a relative Location is resolved against the request, a list with nothing to show may leave Resources out', () => {

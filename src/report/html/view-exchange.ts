@@ -1,7 +1,7 @@
 // Exchanges as the page shows them: headers as rows, bodies pretty-printed and cut to a length a
 // browser renders comfortably, with a note pointing at run.json for the rest.
 import type { Exchange } from '../../record/types.ts';
-import { requestCut, showBody, shownParse } from '../body.ts';
+import { renamedNote, requestCut, showBody, shownParse } from '../body.ts';
 import type { BodyView, ExchangeView, NameValue } from './view-types.ts';
 
 const BODY_LIMIT = 16_000;
@@ -13,7 +13,7 @@ function bodyView(raw: string | undefined, parsed: unknown, cut: string | null, 
   const body = showBody(raw, BODY_LIMIT, parsed);
   if (body.text === '') return null;
   const notes: string[] = [];
-  if (renamed) notes.push(`attribute names are case-insensitive (RFC 7643 §2.1); the checks read ${renamed.join(', ')}`);
+  if (renamed) notes.push(renamedNote(renamed));
   if (body.omitted > 0) notes.push(`${body.omitted.toLocaleString('en-US')} more characters not shown (full body in run.json)`);
   if (cut) notes.push(`the body was cut when recorded: ${cut}`);
   return { text: body.text, isJson: body.isJson, note: notes.length > 0 ? `… ${notes.join('; ')}` : null };
