@@ -10,6 +10,7 @@
 //     same wrong form, the same refusal, or the same assertion failing the same way.
 import type { CheckResult, CheckStatus, Exchange, Finding, FindingKind, FindingMember, RunRecord } from '../record/types.ts';
 import { endpointOf, isRefused } from '../record/requests.ts';
+import { complaintOf } from '../record/offences.ts';
 import { causeOf, explicitCause, failsOnRefusal, isAboutStatus, isAggregate, judgedExchangeId, type Cause, type CauseContext } from './causes.ts';
 import { describeRefusal, formDefectOf, normalisePointer, normaliseText, refusalKey, statusKey, type FormDefect } from './signatures.ts';
 
@@ -120,10 +121,10 @@ export function computeFindings(record: Input): Finding[] {
 const rank = (finding: Omit<Finding, 'id'>): number => (finding.status === 'fail' ? 0 : 1);
 const firstIndex = (finding: Omit<Finding, 'id'>): number => Math.min(...[...finding.symptoms, ...finding.consequences].map((m) => m.result), Number.MAX_SAFE_INTEGER);
 
-/** The one complaint every listed offence of an audit makes (`GET /Users → 200: <complaint>`), if they agree. */
+/** The one complaint every listed offence of an audit makes (src/record/offences.ts), if they agree. */
 function sameOffence(actual: unknown): string | undefined {
   if (!Array.isArray(actual) || actual.length === 0) return undefined;
-  const complaints = new Set(actual.map((line) => (typeof line === 'string' ? /^\S+ \S+ → \d+: (.+)$/s.exec(line)?.[1] : undefined)));
+  const complaints = new Set(actual.map(complaintOf));
   const [only] = complaints;
   return complaints.size === 1 && only !== undefined ? only : undefined;
 }

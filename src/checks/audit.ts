@@ -3,6 +3,7 @@
 // RFC 7644 §3.4.2 ListResponse, §3.12 Error), and each body is application/scim+json (RFC 7644
 // §3.1, §8.1). One check per concern, listing every offending exchange.
 import type { CheckResult, Exchange, Level } from '../record/types.ts';
+import { offenceLine } from '../record/offences.ts';
 import { validateAgainst } from '../spec/validate.ts';
 import type { SchemaName } from '../spec/json-schemas.ts';
 
@@ -59,10 +60,7 @@ function contentTypeProblem(exchange: Exchange): string | undefined {
   return type === 'application/scim+json' ? undefined : `Content-Type is "${res.headers['content-type'] ?? '(none)'}", expected application/scim+json`;
 }
 
-const describe = (o: Offence): string => {
-  const url = new URL(o.exchange.request.url);
-  return `${o.exchange.request.method} ${url.pathname}${url.search} → ${o.exchange.response?.status}: ${o.what}`;
-};
+const describe = (o: Offence): string => offenceLine(o.exchange, o.what);
 
 function verdict(id: string, title: string, refs: string[], level: Level, audited: Exchange[], offences: Offence[]): CheckResult {
   const base = { checkId: id, baseId: id, title, area: 'responses', suite: 'core', level, refs };
