@@ -102,6 +102,11 @@ export interface IndependentServerOptions {
   deleteStatus?: number;
   /** Lists without sortBy come in a new order on every request. */
   shuffle?: boolean;
+  /**
+   * A POST or PUT carrying extension attributes whose URN is missing from `schemas` is 400
+   * invalidSyntax (RFC 7643 §3: `schemas` names the schemas of the attributes present).
+   */
+  extensionsListed?: boolean;
 }
 
 export interface IndependentServer {
@@ -141,6 +146,7 @@ interface Ctx {
   sort: boolean;
   cursors: boolean;
   interop: boolean;
+  extensionsListed: boolean;
   bulk: boolean;
   baseUrl: string;
 }
@@ -385,7 +391,7 @@ async function resourceRoute(ctx: Ctx, req: RequestLike, model: ResourceModel, i
   if (id === undefined) {
     if (method === 'GET') return search(ctx, model, { filter: q.get('filter'), cursor: q.get('cursor'), startIndex: intParam(q.get('startIndex'), 'startIndex'), count: intParam(q.get('count'), 'count'), sortBy: q.get('sortBy'), sortOrder: q.get('sortOrder'), attributes: q.get('attributes'), excludedAttributes: q.get('excludedAttributes') });
     if (method === 'POST') {
-      const data = normalize(model, body(), { rejectUnknown: ctx.rejectUnknown, interop: ctx.interop });
+      const data = normalize(model, body(), { rejectUnknown: ctx.rejectUnknown, interop: ctx.interop, extensionsListed: ctx.extensionsListed });
       if (model.kind === 'User' && ctx.defaultDisplayName && data.displayName === undefined) data.displayName = String((data.name as Resource | undefined)?.formatted ?? data.userName);
       if (model.kind === 'Group' && ctx.dropGroupExternalId) delete data.externalId;
       const created = ctx.store.create(model.kind, withPrimary(ctx, data));
@@ -417,7 +423,7 @@ async function resourceRoute(ctx: Ctx, req: RequestLike, model: ResourceModel, i
         const sent = (body() as Resource | null)?.id;
         if (sent !== id) throw badRequest('invalidValue', `the body's id ${JSON.stringify(sent ?? null)} must be the id in the URL (${id})`);
       }
-      const data = normalize(model, body(), { rejectUnknown: ctx.rejectUnknown, interop: ctx.interop });
+      const data = normalize(model, body(), { rejectUnknown: ctx.rejectUnknown, interop: ctx.interop, extensionsListed: ctx.extensionsListed });
       if (model.kind === 'Group' && ctx.dropGroupExternalId) delete data.externalId;
       return one(ctx.store.replace(model.kind, id, withPrimary(ctx, data)));
     }
@@ -649,6 +655,7 @@ export async function startIndependentServer(options: IndependentServerOptions =
     sort: options.sort ?? true,
     cursors: options.cursors ?? options.ipsie ?? false,
     interop: options.interop ?? options.ipsie ?? false,
+    extensionsListed: options.extensionsListed ?? false,
     bulk: options.ipsie ?? false,
     baseUrl: '',
   };
