@@ -8,7 +8,7 @@
 import type { ScimClient } from '../http/client.ts';
 import type { Exchange } from '../record/types.ts';
 import { EventSender } from './events.ts';
-import { createValues, mappingPlan, readPath } from './mapping.ts';
+import { mappedValue, MappingEvaluationError, mappingPlan, readPath } from './mapping.ts';
 import { loginOf } from './scope.ts';
 import type { StateStore } from './state.ts';
 import type { Directory, ObjectError } from './types.ts';
@@ -117,7 +117,14 @@ export async function importFromApp(o: { directory: Directory; dialect: DialectN
   // Directory users by the value the matching mapping gives them (userName matches case-insensitively).
   const byValue = new Map<string, string[]>();
   for (const u of dir.users) {
-    const v = createValues(dir, u)[match.path.text];
+    let v;
+    try {
+      v = mappedValue(match, u, { softDeleted: false }, mappingPlan(dir).schemaTypes);
+    } catch (error) {
+      // A user whose values break an expression has no matching value to compare.
+      if (error instanceof MappingEvaluationError) continue;
+      throw error;
+    }
     if (v === undefined) continue;
     const key = norm(v);
     byValue.set(key, [...(byValue.get(key) ?? []), u.id]);

@@ -12,7 +12,7 @@ import type { ScimClient } from '../http/client.ts';
 import type { Exchange } from '../record/types.ts';
 import { ENTRA_CODES } from './error-codes.ts';
 import { EventSender, JobStop, probeHitMessage, type EventOutcome } from './events.ts';
-import { createValues, entraChanges, managerIdOf, mappingPlan, oktaProfile, oktaReport, readPath, type ScimValues } from './mapping.ts';
+import { createValues, entraChanges, managerIdOf, mappingPlan, MappingEvaluationError, oktaProfile, oktaReport, readPath, type ScimValues } from './mapping.ts';
 import { entitlements, loginOf, scopingDetails } from './scope.ts';
 import { createdChanges, matchUser, nextValues } from './sync-user-provision.ts';
 import type { StateStore, UserState } from './state.ts';
@@ -120,7 +120,15 @@ export async function provisionOnDemand(o: OnDemandOptions): Promise<OnDemandRes
 
   // Step 2: import the user from the directory.
   const imported = Object.fromEntries(Object.entries(u).filter(([, v]) => v !== undefined && v !== ''));
-  const desired = createValues(dir, u, { softDeleted: !intent.entitled || !intent.enabled });
+  let desired: ScimValues;
+  try {
+    desired = createValues(dir, u, { softDeleted: !intent.entitled || !intent.enabled });
+  } catch (e) {
+    if (!(e instanceof MappingEvaluationError)) throw e;
+    error = { message: e.message };
+    steps.push({ name: 'Import user', outcome: 'failed', reason: e.message, details: imported, exchangeIds: [] });
+    return finish(false, 'skip', 'failed', 'the user cannot be imported: a mapping expression fails on its values');
+  }
   const st = state.user(u.id);
   if (family === 'entra' && !intent.enabled && !st) {
     steps.push({ name: 'Import user', outcome: 'failed', reason: `${intent.why}: Entra's on-demand provisioning does not find disabled or deleted users (the next cycle handles them)`, details: imported, exchangeIds: [] });
