@@ -168,9 +168,23 @@ export async function provisionOnDemand(o: OnDemandOptions): Promise<OnDemandRes
   let matchReason: string;
   const matchDetails: Record<string, unknown>[] = [];
   let matchExchanges: Exchange[] = [];
+  if (st?.stopped && family === 'okta') {
+    // As in a cycle: Okta stopped pushing this user; only an unassign and reassign starts again.
+    error = { message: st.stopped };
+    steps.push({ name: 'Match user between source and target', outcome: 'failed', reason: `Okta stopped pushing this user (${st.stopped}); unassign and reassign it to provision it again`, exchangeIds: [] });
+    return finish(false, 'skip', 'stopped', `Okta stopped pushing this user (${st.stopped})`);
+  }
   if (st && !st.stopped) {
     const got = await send('getUser', { id: st.targetId });
     matchExchanges = got.exchanges;
+    if (got.notFound && family === 'okta') {
+      // Okta does not search again or create: the push stops here (OKTA-2.5), as oktaStop does in a cycle.
+      const why = `GET of the stored id ${st.targetId} answered 404`;
+      error = got.error ?? { status: 404, message: 'not found' };
+      state.setUser(u.id, { ...st, stopped: why });
+      steps.push({ name: 'Match user between source and target', outcome: 'failed', reason: `${why}: Okta stops here (no search, no create, no automatic retry); unassign and reassign the user`, exchangeIds: ids(got.exchanges) });
+      return finish(false, 'skip', 'stopped', `${why}: Okta stops here; unassign and reassign the user`);
+    }
     if (got.ok) {
       found = got.json as Record<string, unknown>;
       matchReason = `matched by the id cached when the user was first provisioned (${st.targetId})`;

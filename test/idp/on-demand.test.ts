@@ -57,6 +57,26 @@ describe('provision on demand', () => {
     expect(updated.result.steps![4]!.reason).toMatch(/updated 1 attribute/);
   });
 
+  it('Okta: a stored id that answers 404 stops the push, as in a cycle: no search, no create (it searched and created a second user)', async () => {
+    const h = harness(server.url, server.token, 'okta');
+    const doc = fixture(OKTA_FIXTURE);
+    Object.assign(doc.app, { assignments: { users: ['00uleexxxAq1x'], groups: [] }, pushGroups: [] });
+    await h.cycle(doc);
+    const leeId = h.state.user('00uleexxxAq1x')!.targetId;
+    await fetch(`${server.url}/Users/${leeId}`, { method: 'DELETE', headers: { authorization: `Bearer ${server.token}` } });
+    const first = await h.onDemand(doc, 'lee.gu@fabrikam.example');
+    expect(lines(first.all, server.url, { lee: leeId })).toEqual(['GET /Users/{lee}']);
+    expect(first.provisioned).toBe(false);
+    expect(first.result).toMatchObject({ outcome: 'stopped', reason: `GET of the stored id ${leeId} answered 404: Okta stops here; unassign and reassign the user` });
+    expect(first.result.steps!.find((st) => st.name === 'Match user between source and target')).toMatchObject({ outcome: 'failed' });
+    // Stopped: nothing more is sent until the user is unassigned and reassigned.
+    const again = await h.onDemand(doc, 'lee.gu@fabrikam.example');
+    expect(again.all).toHaveLength(0);
+    expect(again.result.reason).toMatch(/^Okta stopped pushing this user/);
+    const users = await fetch(`${server.url}/Users?filter=${encodeURIComponent('userName eq "lee.gu@fabrikam.example"')}`, { headers: { authorization: `Bearer ${server.token}` } });
+    expect(((await users.json()) as Json).totalResults).toBe(0);
+  });
+
   it('out of scope: the scope step shows the failing clause and nothing is sent after the probe', async () => {
     const h = harness(server.url, server.token, 'entra');
     const out = await h.onDemand(fixture(ENTRA_FIXTURE), 'johanna.lorenz@contoso.example');
