@@ -72,7 +72,11 @@ export async function syncUser(ctx: CycleContext, u: DirectoryUserRecord): Promi
 
   if (!wantActive) {
     if (intent.hold || !st.active) {
-      if (!st.active && ctx.family === 'okta' && !intent.entitled) state.setUser(u.id, null);
+      if (!st.active && ctx.family === 'okta' && !intent.entitled) {
+        // Unassigned while deactivated: Okta drops its link, sends nothing, and says nothing later.
+        state.setUser(u.id, null);
+        state.setSkipped(u.id, `${intent.why}|${print()}`);
+      }
       ledger.counts.unchanged++;
       return;
     }

@@ -95,6 +95,11 @@ describe('Okta (OIN)', () => {
     expect(users.get('patti.fernandez@fabrikam.example')!.active).toBe(false);
     // Unassignment drops Okta's link to Patti.
     expect(h.state.user(patti)).toBeUndefined();
+    // The next cycle neither sends nor logs anything for her (it logged "not provisioned: not assigned
+    // to the app" for a user the app holds, deactivated).
+    const quiet = await h.cycle(doc);
+    expect(quiet.exchanges).toHaveLength(0);
+    expect(quiet.result.results.filter((r) => r.id === patti || r.id === diego)).toEqual([]);
 
     doc.app.assignments.users.push(patti);
     const again = await h.cycle(doc);
