@@ -7,7 +7,7 @@
 // is sent to the app (the capture in OKTA-2.3).
 import type { ScimClient } from '../http/client.ts';
 import type { Exchange } from '../record/types.ts';
-import { EventSender } from './events.ts';
+import { EventSender, JobStop } from './events.ts';
 import { mappedValue, MappingEvaluationError, mappingPlan, readPath } from './mapping.ts';
 import { loginOf } from './scope.ts';
 import type { StateStore } from './state.ts';
@@ -53,7 +53,15 @@ export async function readAllPages(sender: EventSender, kind: 'Users' | 'Groups'
     return parts.length === 0 ? {} : { paging: parts.join('; ') };
   };
   for (let page = 0; page < maxPages; page++) {
-    const out = await sender.send(kind === 'Users' ? 'importUsers' : 'importGroups', cursor !== undefined ? { cursor, count } : { startIndex, count });
+    let out;
+    try {
+      out = await sender.send(kind === 'Users' ? 'importUsers' : 'importGroups', cursor !== undefined ? { cursor, count } : { startIndex, count });
+    } catch (error) {
+      // Credentials refused, the app unreachable: the import stops with the reason (exit 2), not a crash.
+      if (!(error instanceof JobStop)) throw error;
+      if (error.exchange) exchanges.push(error.exchange);
+      return { resources, exchanges, error: error.error ?? { message: error.message }, ...notes() };
+    }
     if (cursor !== undefined) cursorPages++;
     exchanges.push(...out.exchanges);
     if (!out.ok) return { resources, exchanges, ...(out.error ? { error: out.error } : {}), ...notes() };

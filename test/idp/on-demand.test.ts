@@ -77,6 +77,22 @@ describe('provision on demand', () => {
     expect(((await users.json()) as Json).totalResults).toBe(0);
   });
 
+  it('Okta, credentials refused: the match step fails with the reason and the CLI exits 2; so does import (both ended as "internal error")', async () => {
+    const h = harness(server.url, server.token, 'okta');
+    const doc = fixture(OKTA_FIXTURE);
+    const out = await h.onDemand(doc, 'lee.gu@fabrikam.example', { token: 'wrong-token' });
+    expect(out).toMatchObject({ provisioned: false, connectionFailed: true });
+    expect(out.result.steps!.map((st) => `${st.name}: ${st.outcome}`)).toEqual(['Test connection: skipped', 'Import user: success', 'Determine if user is in scope: success', 'Match user between source and target: failed', 'Perform action: skipped']);
+    expect(out.result.reason).toMatch(/^the target refused the credentials \(HTTP 401 on GET \/Users\?filter=userName%20eq/);
+    expect(out.result.exchangeIds).toHaveLength(1);
+
+    const file = join(dir, 'okta.json');
+    writeFileSync(file, JSON.stringify(doc));
+    const imported = await cli(['idp', 'import', '--dialect', 'okta', '--directory', file, '--url', server.url, '--token', 'wrong-token', '--state', join(dir, 'state.json')]);
+    expect(imported.code).toBe(2);
+    expect(imported.out).toContain('Users: 0 scanned · 0 matched · 0 unmatched · 0 conflict(s) · 0 inactive in the app (by userName)\n  ✗ the import stopped: HTTP 401: ');
+  });
+
   it('out of scope: the scope step shows the failing clause and nothing is sent after the probe', async () => {
     const h = harness(server.url, server.token, 'entra');
     const out = await h.onDemand(fixture(ENTRA_FIXTURE), 'johanna.lorenz@contoso.example');
