@@ -228,11 +228,7 @@ export function createClient(options: ClientOptions): ScimClient {
     // A stop that fired before this request was sent does not concern it (cleanup runs after one).
     const stopping = stop && !stop.aborted ? stop : undefined;
     const settle = options.settle;
-    if (settle && isCollectionQuery(req.method, req.path, req.query)) {
-      const first = settle.beforeQuery();
-      if (first) await first;
-      await sleep(settle.waitMs(), req.signal ?? stopping);
-    }
+    if (settle && isCollectionQuery(req.method, req.path, req.query)) await sleep(settle.waitMs(), req.signal ?? stopping);
     let exchange = await sendAuthorized(req, stopping);
     const used = tokenUsedBy.get(exchange);
     if (exchange.response?.status === 401 && tokens && used !== undefined) {
