@@ -20,8 +20,9 @@ import { scopeFilter, type ScopeStrategy } from './scope-probe.ts';
 import { advertisedUser } from '../spec/advertised.ts';
 import { EvidenceIndex } from './chain.ts';
 import { clockTickMs } from './clock-tick.ts';
+import { sleep } from '../util/sleep.ts';
 import { isCollectionQuery } from '../http/settle.ts';
-import { ASK_AGAIN_AFTER_MS, pause, RECENT_WRITE_MS, type SearchLag } from './search-lag.ts';
+import { ASK_AGAIN_AFTER_MS, RECENT_WRITE_MS, type SearchLag } from './search-lag.ts';
 import { asConsequence, causeFromResult, describeExchange, failedOutcome, failedWriteBefore, failureOf, withCause, type Judged, type StepRun } from './consequences.ts';
 
 export interface ScenarioContext {
@@ -256,7 +257,7 @@ async function askAgain(first: Answer, before: Record<string, unknown>, again: {
   const afterFirst = { ...again.vars };
   const missed = first.exchanges[first.exchanges.length - 1]!;
   for (const waitMs of ASK_AGAIN_AFTER_MS) {
-    await pause(waitMs, ctx.signal);
+    await sleep(waitMs, ctx.signal);
     if (ctx.aborted()) break;
     const sinceWrite = lag.sinceLastWrite();
     const origin = again.request.origin ? { origin: { ...again.request.origin, step: `${again.request.origin.step} (asked again: search lag?)` } } : {};
