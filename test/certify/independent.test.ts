@@ -43,3 +43,18 @@ describe('certify against the independent server writing attribute names in Pasc
     expect(entra.summary.fail + entra.summary.error + okta.summary.fail + okta.summary.error).toBe(0);
   });
 });
+
+describe('certify against the independent server capping pages below count (RFC 7644 §3.4.2.4: "it MAY return fewer results")', () => {
+  let capped: IndependentServer;
+  beforeAll(async () => {
+    capped = await startIndependentServer({ maxResults: 3 });
+  });
+  afterAll(() => capped.close());
+
+  it('entra-gallery: the pagination tests pass, as Microsoft judges a page by its status and startIndex', async () => {
+    const tests = ['SCIM_User_Pagination_Test', 'SCIM_Group_Pagination_Test'];
+    const record = await certify('entra-gallery', { url: capped.url, auth: { kind: 'bearer', token: capped.token } }, { settings: { tests } });
+    expect(tests.map((t) => `${t}: ${testsOf(record)[t]!.status}`)).toEqual(tests.map((t) => `${t}: passed`));
+    expect(record.summary.fail + record.summary.error).toBe(0);
+  });
+});
