@@ -228,7 +228,11 @@ export function createClient(options: ClientOptions): ScimClient {
     // A stop that fired before this request was sent does not concern it (cleanup runs after one).
     const stopping = stop && !stop.aborted ? stop : undefined;
     const settle = options.settle;
-    if (settle && isCollectionQuery(req.method, req.path, req.query)) await sleep(settle.waitMs(), req.signal ?? stopping);
+    if (settle && isCollectionQuery(req.method, req.path, req.query)) {
+      const first = settle.beforeQuery();
+      if (first) await first;
+      await sleep(settle.waitMs(), req.signal ?? stopping);
+    }
     let exchange = await sendAuthorized(req, stopping);
     const used = tokenUsedBy.get(exchange);
     if (exchange.response?.status === 401 && tokens && used !== undefined) {
@@ -250,7 +254,7 @@ export function createClient(options: ClientOptions): ScimClient {
       exchange = await sendAuthorized(req, stopping);
     }
     // (After the retries: a write first answered 429 and then done is a write too.)
-    if (settle && req.method !== 'GET' && exchange.response && exchange.response.status < 300) settle.noteWrite();
+    if (settle && req.method !== 'GET' && exchange.response && exchange.response.status < 300 && !isCollectionQuery(req.method, req.path, req.query)) settle.noteWrite();
     if (options.afterExchange && !stopping?.aborted) {
       // Awaited only when the hook has something to wait for (a re-check of the credentials).
       const pending = options.afterExchange(exchange, req, client);

@@ -5,6 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import { createClient, DEFAULT_TIMEOUT_MS, MAX_RETRY_WAIT_MS, type Auth, type OutgoingRequest, type RateLimitEvent, type ScimClient } from '../http/client.ts';
 import { SettleGate } from '../http/settle.ts';
+import { SearchLag } from './search-lag.ts';
+import { probeSearchLag } from './search-lag-probe.ts';
 import type { CheckResult, CleanupEntry, Discovery, Exchange, ExchangeOrigin, Leftover, ProfileVerdict, ReportSection, RunRecord, Summary } from '../record/types.ts';
 import type { LeftOut } from './schema-fit.ts';
 import { LeftOutLog } from './left-out-log.ts';
@@ -93,7 +95,11 @@ export interface RunOptions {
   limits?: { maxRetryWaitMs?: number; cleanupMs?: number; interruptedCleanupMs?: number };
   /** Whole-run time budget in ms (default 15 min; 0 = no limit): then the run stops, cleans up and reports. */
   maxTimeMs?: number;
-  /** After a successful write, queries wait this long (`--settle`: a search index that lags writes). */
+  /**
+   * After a successful write, queries wait this long (`--settle`: a search index that lags writes).
+   * Absent: no wait, but a query step that fails right after a write is asked again a moment later,
+   * and a lag it shows is adopted as the wait (search-lag.ts); 0: the search never lags, never ask again.
+   */
   settleMs?: number;
   /** Starts the embedded target when no url is given (default: the plain reference server). */
   embedded?: () => Promise<EmbeddedTarget>;
@@ -172,6 +178,9 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
   let coreSuites: LoadedSuite[] = [];
   const budget = new TimeBudget(options.maxTimeMs ?? DEFAULT_MAX_TIME_MS);
   const leftOut = new LeftOutLog();
+  // One gate for every client of the run: a write through one concerns a query through the other.
+  const settle = new SettleGate(options.settleMs ?? 0);
+  const searchLag = new SearchLag(settle, options.settleMs !== 0, (line) => notice(line));
   let loaded: LoadedSuite[] = [];
 
   // One switch stops the sending: a signal, or a breaker that found the run cannot go on.
@@ -231,7 +240,7 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
       results: [...results],
       cleanup: [...cleanup, ...(fuzz?.cleanup ?? [])],
       ...(left.length > 0 ? { leftovers: left } : {}),
-      ...sectionsOf([...leftOut.sections(), ...[filterSupportSection(loaded, results)].filter((s) => s !== undefined), ...(fuzz?.sections ?? [])]),
+      ...sectionsOf([...leftOut.sections(), ...searchLag.sections(), ...[filterSupportSection(loaded, results)].filter((s) => s !== undefined), ...(fuzz?.sections ?? [])]),
       ...(verdicts ? { idpVerdicts: cutShort ? markUnreached(verdicts, results) : verdicts } : {}),
       ...(verdictOfProfile && !error ? { profileVerdict: verdictOfProfile } : {}),
       summary: summarize(results),
@@ -301,7 +310,7 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
       insecure: options.insecure ?? false,
       secrets: options.secrets ?? [],
       stopSignal: stopSending.signal,
-      ...(options.settleMs ? { settle: new SettleGate(options.settleMs) } : {}),
+      settle,
       maxRetryWaitMs: maxWaitMs,
       onRateLimit,
       afterExchange,
@@ -352,6 +361,7 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
       signal: budget.signal,
       wrongAuth,
       onLeftOut: (origin, list) => leftOut.record(origin, list),
+      searchLag,
     };
     // Audits send nothing: after the time budget ran out they still judge what was recorded.
     const mayAudit = (): boolean => !ctx.aborted() || (budget.ranOut && !options.signal?.aborted && !breaker.tripped);
@@ -368,6 +378,12 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
       const declared = declaredUser(discovery, `${prefix}declared.user@example.com`);
       if (declared) runVars.declaredUser = declared;
       runError = diagnoseTarget(client.exchanges);
+      // Where a search that lags would first show, the first query after a write (a scenario's, a
+      // certification test's or the fuzzer's), the lag is measured first (search-lag-probe.ts).
+      if (!runError && searchLag.wantsProbe && discovery.capabilities.users) {
+        const probing = client;
+        settle.beforeFirstQueryAfterWrite(() => probeSearchLag(probing, discovery, prefix, searchLag, budget.signal));
+      }
       // Discovery's verdicts on a target the run cannot test (wrong URL, wrong token) are about the
       // caller's setup, not the server: not charged to it.
       if (runError) results.forEach((r, i) => (results[i] = r.status === 'pass' || r.status === 'skip' ? r : notJudged(r, runError!)));
@@ -457,6 +473,8 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
       if (!runError && standard) verdictOfProfile = finalProfileVerdict(standard, results, profileTrigger, discovery.serviceProviderConfig);
     } finally {
       budget.stop();
+      // The cleanup's own queries after its deletes are no occasion to measure anything.
+      settle.beforeFirstQueryAfterWrite(undefined);
       runError ??= stopReason();
       journal.adopt(fuzz?.unresolved ?? []);
       if (stopSending.signal.aborted && journal.pending > 0) notice(`cleaning up what this run created (at most ${formatWait(interruptedCleanupMs)})`);
@@ -488,6 +506,8 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
   }
   budget.stop();
   noticeWaits();
+  const lagged = searchLag.summary();
+  if (lagged) notice(lagged);
   if (options.signal?.aborted && !runError) runError = interruptedError();
   return buildRecord();
 }

@@ -102,6 +102,11 @@ export interface IndependentServerOptions {
   deleteStatus?: number;
   /** Lists without sortBy come in a new order on every request. */
   shuffle?: boolean;
+  /**
+   * Queries (filters, list pages, .search) answer from an index that sees each write this many ms
+   * later (eventual consistency, which RFC 7644 does not forbid); reads by id are current.
+   */
+  searchLagMs?: number;
 }
 
 export interface IndependentServer {
@@ -261,7 +266,7 @@ function sortKey(model: ResourceModel, resource: Resource, path: string): string
 }
 
 function search(ctx: Ctx, model: ResourceModel, params: { filter?: string | null; cursor?: string | null; startIndex?: number; count?: number; sortBy?: string | null; sortOrder?: string | null; attributes?: string | null; excludedAttributes?: string | null }): Reply {
-  let items = [...ctx.store.collection(model.kind).values()].map((s) => ctx.store.render(model, s, ctx.baseUrl, ctx.etag));
+  let items = [...ctx.store.searchable(model.kind).values()].map((s) => ctx.store.render(model, s, ctx.baseUrl, ctx.etag));
   if (ctx.newestFirst) items.reverse();
   if (ctx.shuffle) items = items.map((r) => ({ r, k: Math.random() })).sort((a, b) => a.k - b.k).map((x) => x.r);
   if (params.filter !== undefined && params.filter !== null && params.filter.trim() !== '') {
@@ -628,7 +633,7 @@ export async function startIndependentServer(options: IndependentServerOptions =
   const rule = options.businessRule === 'email-unless-username-is-email' ? EMAIL_UNLESS_USERNAME_IS_EMAIL : options.businessRule;
   const ctx: Ctx = {
     models: buildModels({ omitUserAttributes: [...(options.omitUserAttributes ?? []), ...(options.interop || options.ipsie ? FREE_FORM_TYPES : []), ...(options.ipsie ? ['password'] : [])], enterprise: options.enterprise ?? true, valueRequired: options.valueRequired ?? false, require: options.require ?? [] }),
-    store: new Store(rule, { uniqueGroupNames: options.uniqueGroupNames ?? options.ipsie ?? false, ids: options.ids ?? 'uuid' }),
+    store: new Store(rule, { uniqueGroupNames: options.uniqueGroupNames ?? options.ipsie ?? false, ids: options.ids ?? 'uuid', ...(options.searchLagMs ? { searchLagMs: options.searchLagMs } : {}) }),
     base: options.basePath ?? BASE,
     maxResults: options.maxResults ?? MAX_RESULTS,
     ignoreProjection: options.ignoreProjection ?? false,
