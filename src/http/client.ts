@@ -9,6 +9,7 @@ import { RECORD_TOTAL_CHARS, RecordBudget } from './record-budget.ts';
 import { isCollectionQuery, type SettleGate } from './settle.ts';
 import { classifyTransportError } from './transport-error.ts';
 import { withCanonicalNames } from '../spec/attribute-names.ts';
+import { sleep } from '../util/sleep.ts';
 
 export type Auth =
   | { kind: 'bearer'; token: string }
@@ -228,11 +229,7 @@ export function createClient(options: ClientOptions): ScimClient {
     // A stop that fired before this request was sent does not concern it (cleanup runs after one).
     const stopping = stop && !stop.aborted ? stop : undefined;
     const settle = options.settle;
-    if (settle && isCollectionQuery(req.method, req.path, req.query)) {
-      const first = settle.beforeQuery();
-      if (first) await first;
-      await sleep(settle.waitMs(), req.signal ?? stopping);
-    }
+    if (settle && isCollectionQuery(req.method, req.path, req.query)) await sleep(settle.waitMs(), req.signal ?? stopping);
     let exchange = await sendAuthorized(req, stopping);
     const used = tokenUsedBy.get(exchange);
     if (exchange.response?.status === 401 && tokens && used !== undefined) {
@@ -421,19 +418,6 @@ export function isoTime(ms: number): string {
   return `${isoPrefix}${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}Z`;
 }
 
-/** Resolves after `ms`, or at once when `signal` aborts. */
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  if (ms <= 0 || signal?.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = (): void => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
 
 
 /** Retry-After in seconds or as an HTTP date, capped; without one, 1 s, 2 s, 4 s. */

@@ -37,27 +37,6 @@ export class SettleGate {
   raiseTo(ms: number): void {
     this.wait = Math.max(this.wait, ms);
   }
-
-  private firstQueryAfterWrite: (() => Promise<void>) | undefined;
-  private hookRunning: Promise<void> | undefined;
-
-  /**
-   * `hook` runs once, before the first collection query sent after a successful write (where a
-   * search that lags would first show); queries it sends itself, and queries sent while it runs, do
-   * not wait for it. `undefined` drops a hook that has not run.
-   */
-  beforeFirstQueryAfterWrite(hook: (() => Promise<void>) | undefined): void {
-    this.firstQueryAfterWrite = hook;
-  }
-
-  /** The hook's run, when this query is the first after a write; otherwise nothing to wait for. */
-  beforeQuery(): Promise<void> | undefined {
-    const hook = this.firstQueryAfterWrite;
-    if (!hook || this.lastWriteAt === Number.NEGATIVE_INFINITY || this.hookRunning) return undefined;
-    this.firstQueryAfterWrite = undefined;
-    this.hookRunning = hook();
-    return this.hookRunning;
-  }
 }
 
 /**

@@ -20,8 +20,9 @@ import { scopeFilter, type ScopeStrategy } from './scope-probe.ts';
 import { advertisedUser } from '../spec/advertised.ts';
 import { EvidenceIndex } from './chain.ts';
 import { clockTickMs } from './clock-tick.ts';
+import { sleep } from '../util/sleep.ts';
 import { isCollectionQuery } from '../http/settle.ts';
-import { ASK_AGAIN_AFTER_MS, pause, type SearchLag } from './search-lag.ts';
+import { ASK_AGAIN_AFTER_MS, RECENT_WRITE_MS, type SearchLag } from './search-lag.ts';
 import { asConsequence, causeFromResult, describeExchange, failedOutcome, failedWriteBefore, failureOf, withCause, type Judged, type StepRun } from './consequences.ts';
 
 export interface ScenarioContext {
@@ -43,6 +44,8 @@ export interface ScenarioContext {
   onLeftOut?(origin: NonNullable<OutgoingRequest['origin']>, leftOut: LeftOut[]): void;
   /** Asks a failing query again when the server's search may lag its writes (search-lag.ts); absent: never. */
   searchLag?: SearchLag;
+  /** Measures the lag (search-lag-probe.ts); called before the first query step after a write. */
+  measureSearchLag?(): Promise<void>;
 }
 
 interface StepInstance {
@@ -159,6 +162,10 @@ export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx
     }
     if (fitted.leftOut.length > 0) ctx.onLeftOut?.(origin, fitted.leftOut);
     if (step.waitForTick !== undefined) await waitForTick(step.waitForTick, stepVars);
+    // The first query after a write is where a search that lags would first show: measured there
+    // (not inside a burst, whose requests measure a rate).
+    const query = !step.send.burst && isCollectionQuery(fitted.request.method, fitted.request.path, fitted.request.query);
+    if (query && ctx.searchLag?.wantsProbe && ctx.searchLag.sinceLastWrite() <= RECENT_WRITE_MS) await ctx.measureSearchLag?.();
     // One exchange, or the pages of a `follow` walk / the requests of a `burst`: the last is judged.
     let exchanges = await sendStep(step, ctx.signal ? { ...fitted.request, signal: ctx.signal } : fitted.request, ctx);
     let exchange = exchanges[exchanges.length - 1]!;
@@ -183,7 +190,7 @@ export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx
       const captureProblem = capture(step, xs, vars);
       return { exchanges: xs, captureProblem, results: expectations.map((e) => judge(e, base(e), xs, chain, stepVars, ctx)) };
     };
-    const before = ctx.searchLag && !step.send.burst && fitted.request.auth === 'default' && isCollectionQuery(fitted.request.method, fitted.request.path, fitted.request.query) ? { ...vars } : undefined;
+    const before = ctx.searchLag && query && fitted.request.auth === 'default' ? { ...vars } : undefined;
     let answer = judgeAnswer(exchanges);
     if (before && mayBeLag(answer, expectations, ctx) && ctx.searchLag!.mayAskAgain()) {
       answer = await askAgain(answer, before, { step, request: ctx.signal ? { ...fitted.request, signal: ctx.signal } : fitted.request, vars, judgeAnswer }, ctx);
@@ -250,7 +257,7 @@ async function askAgain(first: Answer, before: Record<string, unknown>, again: {
   const afterFirst = { ...again.vars };
   const missed = first.exchanges[first.exchanges.length - 1]!;
   for (const waitMs of ASK_AGAIN_AFTER_MS) {
-    await pause(waitMs, ctx.signal);
+    await sleep(waitMs, ctx.signal);
     if (ctx.aborted()) break;
     const sinceWrite = lag.sinceLastWrite();
     const origin = again.request.origin ? { origin: { ...again.request.origin, step: `${again.request.origin.step} (asked again: search lag?)` } } : {};

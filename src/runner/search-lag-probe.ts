@@ -7,8 +7,9 @@ import type { ScimClient } from '../http/client.ts';
 import type { Discovery, Exchange } from '../record/types.ts';
 import { advertisedUser } from '../spec/advertised.ts';
 import { getPointer } from '../util/pointer.ts';
-import { ASK_AGAIN_AFTER_MS, pause, type SearchLag } from './search-lag.ts';
+import { ASK_AGAIN_AFTER_MS, type SearchLag } from './search-lag.ts';
 import { fitRequest } from './schema-fit.ts';
+import { sleep } from '../util/sleep.ts';
 
 const CORE_USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const origin = (step: string): Exchange['origin'] => ({ suite: 'discovery', scenario: 'search-lag', step });
@@ -25,7 +26,7 @@ export async function probeSearchLag(client: ScimClient, discovery: Discovery, p
     const filter = `userName eq ${JSON.stringify(userName)}`;
     let first: Exchange | undefined;
     for (const waitMs of [0, ...ASK_AGAIN_AFTER_MS]) {
-      if (waitMs > 0) await pause(waitMs, signal);
+      if (waitMs > 0) await sleep(waitMs, signal);
       if (signal?.aborted) return lag.probe('unknown');
       const sinceWrite = lag.sinceLastWrite();
       const query = await client.send({ method: 'GET', path: '/Users', query: { filter }, origin: origin(first ? 'query it again' : 'query it by userName'), ...(signal ? { signal } : {}) });
