@@ -9,6 +9,8 @@ import { buildDialectRequest, type DialectName } from '../dialects/index.ts';
 import type { OutgoingRequest } from '../http/client.ts';
 import type { CheckResult, Exchange, Level } from '../record/types.ts';
 import type { PhaseContext } from '../runner/run.ts';
+import { fitRequest } from '../runner/schema-fit.ts';
+import { advertisedUser } from '../spec/advertised.ts';
 
 export interface CheckSpec {
   id: string;
@@ -35,10 +37,20 @@ export class TestRecorder {
     return exchange;
   }
 
-  /** Sends what an IdP dialect sends for `request` (the one place that knows those bytes). */
+  /**
+   * Sends what an IdP dialect sends for `request` (the one place that knows those bytes), fitted to
+   * /Schemas as the IdP's attribute mapping is: a vendor maps only attributes the app advertises
+   * (Microsoft builds its direct test bodies from that mapping), so an RFC 7643 attribute the
+   * server does not advertise (title, the enterprise extension …) is left out, and listed.
+   */
   async sendAs(dialect: DialectName, request: string, args: Record<string, unknown>, step = request): Promise<Exchange> {
     const built = buildDialectRequest(dialect, request, args);
-    return this.send(step, { method: built.method, path: built.path, ...(built.headers ? { headers: built.headers } : {}), ...(built.json !== undefined ? { json: built.json } : {}) });
+    const outgoing = { method: built.method, path: built.path, ...(built.headers ? { headers: built.headers } : {}), ...(built.json !== undefined ? { json: built.json } : {}) };
+    const fitted = fitRequest(outgoing, advertisedUser(this.ctx.discovery), built.always ?? []);
+    // A request with nothing left to send is sent as built: the test needs its answer to judge.
+    if ('skip' in fitted) return this.send(step, outgoing);
+    if (fitted.leftOut.length > 0) this.ctx.onLeftOut?.({ suite: 'certify', scenario: this.test, step }, fitted.leftOut);
+    return this.send(step, fitted.request);
   }
 
   /** Judges `exchange` with a check kind of src/checks. */

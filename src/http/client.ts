@@ -208,7 +208,7 @@ export function createClient(options: ClientOptions): ScimClient {
     let received: unknown;
     const exchange = await sendOnce({ method: 'POST', path: config.tokenUrl, headers, rawBody: body, auth: { kind: 'none' }, origin, ...(signal ? { signal } : {}) }, { onJson: (json) => (received = json), stopping });
     if (!exchange.response) return { exchange, token: `${exchange.transportError!.code}: ${exchange.transportError!.message}` };
-    const token = parseTokenResponse(exchange.response.status, received);
+    const token = parseTokenResponse(exchange.response.status, received, exchange.response.headers['content-type']);
     if (typeof token !== 'string') redactor.add(token.accessToken);
     return { exchange, token };
   }

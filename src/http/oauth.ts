@@ -60,15 +60,22 @@ export async function tokenRequest(config: OAuthConfig): Promise<{ body: string;
   return { body: form.toString(), headers };
 }
 
-/** Reads a token response; returns the token or the reason it is not one. */
-export function parseTokenResponse(status: number, json: unknown): IssuedToken | string {
+/**
+ * Reads a token response; returns the token or the reason it is not one. `contentType` names
+ * what came instead of JSON (a login page at a wrong URL is the usual case).
+ */
+export function parseTokenResponse(status: number, json: unknown, contentType?: string): IssuedToken | string {
   const body = json && typeof json === 'object' && !Array.isArray(json) ? (json as Record<string, unknown>) : undefined;
   if (status < 200 || status >= 300) {
     const error = typeof body?.error === 'string' ? body.error : undefined;
     const description = typeof body?.error_description === 'string' ? `: ${body.error_description.slice(0, 200)}` : '';
     return `HTTP ${status}${error ? ` (${error}${description})` : ''}`;
   }
-  if (!body) return `HTTP ${status} without a JSON token response`;
+  if (!body) {
+    const type = contentType?.split(';')[0]?.trim();
+    if (type && !/json/i.test(type)) return `HTTP ${status} with ${type}, not a JSON token response (a login page? check the token URL)`;
+    return `HTTP ${status} without a JSON token response`;
+  }
   if (typeof body.access_token !== 'string' || body.access_token === '') return `HTTP ${status} but no "access_token" in the answer`;
   const expires = typeof body.expires_in === 'number' ? body.expires_in : typeof body.expires_in === 'string' && /^\d+$/.test(body.expires_in) ? Number(body.expires_in) : undefined;
   return {

@@ -7,7 +7,8 @@ import { createClient, DEFAULT_TIMEOUT_MS, MAX_RETRY_WAIT_MS, type Auth, type Ou
 import { SettleGate } from '../http/settle.ts';
 import { SearchLag } from './search-lag.ts';
 import { probeSearchLag } from './search-lag-probe.ts';
-import type { CheckResult, CleanupEntry, Discovery, Exchange, Leftover, ProfileVerdict, ReportSection, RunRecord, Summary } from '../record/types.ts';
+import type { CheckResult, CleanupEntry, Discovery, Exchange, ExchangeOrigin, Leftover, ProfileVerdict, ReportSection, RunRecord, Summary } from '../record/types.ts';
+import type { LeftOut } from './schema-fit.ts';
 import { LeftOutLog } from './left-out-log.ts';
 import { loadSuites, SuiteError } from '../suite/load.ts';
 import type { LoadedSuite } from '../suite/types.ts';
@@ -133,6 +134,8 @@ export interface PhaseContext {
   signal: AbortSignal;
   /** Announces a group of checks on the console (`scenario` line). */
   announce(title: string): void;
+  /** Notes what a phase left out of a request because the target does not advertise it (the report's list). */
+  onLeftOut?(origin: ExchangeOrigin, leftOut: LeftOut[]): void;
 }
 
 export type RunPhase = (ctx: PhaseContext) => Promise<void>;
@@ -423,6 +426,7 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
           stopReason: () => ctx.stopReason?.(),
           signal: budget.signal,
           announce: (title) => options.events?.onScenarioStart?.('certify', title),
+          onLeftOut: (origin, list) => leftOut.record(origin, list),
         });
       }
       if (!runError && (options.suites.includes('core') || standard) && mayAudit()) {

@@ -43,3 +43,35 @@ describe('certify against the independent server writing attribute names in Pasc
     expect(entra.summary.fail + entra.summary.error + okta.summary.fail + okta.summary.error).toBe(0);
   });
 });
+
+describe('certify against the independent server capping pages below count (RFC 7644 §3.4.2.4: "it MAY return fewer results")', () => {
+  let capped: IndependentServer;
+  beforeAll(async () => {
+    capped = await startIndependentServer({ maxResults: 3 });
+  });
+  afterAll(() => capped.close());
+
+  it('entra-gallery: the pagination tests pass, as Microsoft judges a page by its status and startIndex', async () => {
+    const tests = ['SCIM_User_Pagination_Test', 'SCIM_Group_Pagination_Test'];
+    const record = await certify('entra-gallery', { url: capped.url, auth: { kind: 'bearer', token: capped.token } }, { settings: { tests } });
+    expect(tests.map((t) => `${t}: ${testsOf(record)[t]!.status}`)).toEqual(tests.map((t) => `${t}: passed`));
+    expect(record.summary.fail + record.summary.error).toBe(0);
+  });
+});
+
+describe('certify against the independent server without title and displayName, refusing attributes it does not define', () => {
+  let lean: IndependentServer;
+  beforeAll(async () => {
+    lean = await startIndependentServer({ omitUserAttributes: ['title', 'displayName'], unknownAttributes: 'reject' });
+  });
+  afterAll(() => lean.close());
+
+  it("entra-gallery: the direct tests send only what /Schemas advertises, as Microsoft's mapping-built bodies do, and say what they left out", async () => {
+    const tests = ['POD_User_Test', 'SCIM_User_Create_Test', 'SCIM_User_Update_Test', 'SCIM_Null_Update_Test', 'SCIM_User_Pagination_Test'];
+    const record = await certify('entra-gallery', { url: lean.url, auth: { kind: 'bearer', token: lean.token } }, { settings: { tests } });
+    expect(tests.map((t) => `${t}: ${testsOf(record)[t]!.status} ${testsOf(record)[t]!.reason}`)).toEqual(tests.map((t) => expect.stringMatching(new RegExp(`^${t}: passed`))));
+    expect(record.summary.fail + record.summary.error).toBe(0);
+    const leftOut = (record.sections?.find((s) => s.kind === 'schema-fit')?.data ?? {}) as Record<string, string>;
+    expect(leftOut.title).toMatch(/has no User attribute title; left out of \d+ request\(s\): SCIM_User_Create_Test \/ create/);
+  });
+});

@@ -1,6 +1,8 @@
 // OAuth 2.0 client credentials in the recording client, against the reference server's token
 // endpoint over real HTTP: one token, reused; a new one once after a 401; a refusal that is one
 // clear line; secrets and tokens redacted from everything recorded.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type Auth } from '../../src/http/client.ts';
 import { TokenError, TokenSource } from '../../src/http/oauth.ts';
@@ -117,5 +119,55 @@ describe('TokenSource', () => {
     expect(first).toMatchObject({ status: 'rejected', reason: { aborted: true } });
     expect(second).toEqual({ status: 'fulfilled', value: 't2' });
     expect(seen).toEqual([stopped, undefined]);
+  });
+});
+
+/** A token endpoint of someone else's: `answer` writes the response to each token request. */
+async function tokenEndpoint(answer: (req: IncomingMessage, body: string, res: ServerResponse) => void): Promise<{ url: string; close(): Promise<void> }> {
+  const endpoint = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => answer(req, Buffer.concat(chunks).toString('utf8'), res));
+  });
+  await new Promise<void>((resolve) => endpoint.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(endpoint.address() as AddressInfo).port}/oauth2/token`, close: () => new Promise((resolve) => endpoint.close(() => resolve())) };
+}
+
+describe('token endpoints that are not ours', () => {
+  it('reads a token as real endpoints write it: "BEARER", expires_in as a string, a charset, extra fields; Basic credentials form-urlencoded (RFC 6749 §2.3.1)', async () => {
+    const id = 'my client:id/é';
+    const secret = 'p@ss:w0rd+/=&%?! x';
+    const decode = (s: string): string => decodeURIComponent(s.replace(/\+/g, ' '));
+    const endpoint = await tokenEndpoint((req, _body, res) => {
+      const [user, password] = Buffer.from((req.headers.authorization ?? '').replace(/^Basic /, ''), 'base64').toString('utf8').split(':').map(decode);
+      const ok = user === id && password === secret;
+      res.writeHead(ok ? 200 : 401, { 'content-type': 'application/json;charset=UTF-8' });
+      res.end(JSON.stringify(ok ? { access_token: 'tok-1234567890', token_type: 'BEARER', expires_in: '3600', ext_expires_in: 3600, scope: 'scim' } : { error: 'invalid_client' }));
+    });
+    const client = createClient({ baseUrl: server.url, auth: { kind: 'oauth', oauth: { tokenUrl: endpoint.url, clientId: id, clientSecret: secret } } });
+    try {
+      const { token } = await client.requestToken!();
+      expect(token).toEqual({ accessToken: 'tok-1234567890', tokenType: 'BEARER', expiresIn: 3600, scope: 'scim' });
+      expect(JSON.stringify(client.exchanges)).not.toContain('w0rd');
+    } finally {
+      await client.close();
+      await endpoint.close();
+    }
+  });
+
+  it('a token URL that answers a login page (200 text/html) is one line naming what came instead', async () => {
+    const endpoint = await tokenEndpoint((_req, _body, res) => {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end('<html><body><form>Sign in</form></body></html>');
+    });
+    const client = createClient({ baseUrl: server.url, auth: { kind: 'oauth', oauth: { tokenUrl: endpoint.url, clientId: 'scim-client', clientSecret: SECRET } } });
+    try {
+      const x = await client.send({ method: 'GET', path: '/Users' });
+      expect(x.transportError?.code).toBe('auth');
+      expect(x.transportError?.message).toBe(`could not get an OAuth access token from ${endpoint.url}: HTTP 200 with text/html, not a JSON token response (a login page? check the token URL)`);
+    } finally {
+      await client.close();
+      await endpoint.close();
+    }
   });
 });
