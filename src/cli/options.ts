@@ -142,11 +142,14 @@ export function parsePositiveInt(raw: string | number | undefined, name: string,
 }
 
 /** `--settle` of run, fuzz and certify. */
-export const SETTLE_HELP = 'after each successful write, wait this long before the next query, e.g. 2s: for a server whose search index catches up with writes later (default 0)';
+export const SETTLE_HELP = 'after each successful write, wait this long before the next query, e.g. 2s: for a server whose search index catches up with writes later (default: no wait, but a query that fails right after a write is asked again, and a lag it shows is waited out from then on; 0: never ask again)';
 
 /** `--settle`: the run option it gives, none when absent. */
 export function parseSettle(raw: string | undefined): { settleMs?: number } {
-  return raw === undefined ? {} : { settleMs: parseDuration(raw, '--settle') };
+  if (raw === undefined) return {};
+  // 0: the search never lags (no probe, no query asked again).
+  if (/^\s*0+(\.0+)?\s*(ms|s|m|min|h)?\s*$/i.test(raw)) return { settleMs: 0 };
+  return { settleMs: parseDuration(raw, '--settle') };
 }
 
 /** `60s`, `5m`, `1500ms`, `1h`; a bare number is seconds. */

@@ -124,8 +124,29 @@ export function applyChange(resource: Record<string, unknown>, path: string, val
 
 function putFromCurrent(args: Args, changes: Record<string, unknown>, purpose: string): DialectRequest {
   const resource = structuredClone(current(args));
-  for (const [path, value] of Object.entries(changes)) applyChange(resource, path, value);
+  const uris = new Set<string>();
+  for (const [path, value] of Object.entries(changes)) {
+    applyChange(resource, path, value);
+    const uri = parseScimPath(path).uri;
+    if (uri !== undefined) uris.add(uri);
+  }
+  for (const uri of uris) listExtension(resource, uri);
   return { method: 'PUT', path: `/Users/${seg(resource.id)}`, json: resource, purpose };
+}
+
+/**
+ * Keeps `schemas` in step with an extension the PUT wrote into or emptied: the URN of every
+ * extension present is listed, and one no longer present is not (RFC 7643 §3: `schemas` names the
+ * schemas of the attributes in the body). A user created without extension values has no URN in
+ * `schemas`; its first department travels with it.
+ */
+function listExtension(resource: Record<string, unknown>, uri: string): void {
+  const lower = uri.toLowerCase();
+  const present = Object.keys(resource).some((k) => k.toLowerCase() === lower);
+  const schemas = Array.isArray(resource.schemas) ? (resource.schemas as unknown[]) : [];
+  const listed = schemas.some((s) => typeof s === 'string' && s.toLowerCase() === lower);
+  if (present && !listed) resource.schemas = [...schemas, uri];
+  else if (!present && listed) resource.schemas = schemas.filter((s) => !(typeof s === 'string' && s.toLowerCase() === lower));
 }
 
 /**

@@ -9,6 +9,7 @@ import { RECORD_TOTAL_CHARS, RecordBudget } from './record-budget.ts';
 import { isCollectionQuery, type SettleGate } from './settle.ts';
 import { classifyTransportError } from './transport-error.ts';
 import { withCanonicalNames } from '../spec/attribute-names.ts';
+import { sleep } from '../util/sleep.ts';
 
 export type Auth =
   | { kind: 'bearer'; token: string }
@@ -250,7 +251,7 @@ export function createClient(options: ClientOptions): ScimClient {
       exchange = await sendAuthorized(req, stopping);
     }
     // (After the retries: a write first answered 429 and then done is a write too.)
-    if (settle && req.method !== 'GET' && exchange.response && exchange.response.status < 300) settle.noteWrite();
+    if (settle && req.method !== 'GET' && exchange.response && exchange.response.status < 300 && !isCollectionQuery(req.method, req.path, req.query)) settle.noteWrite();
     if (options.afterExchange && !stopping?.aborted) {
       // Awaited only when the hook has something to wait for (a re-check of the credentials).
       const pending = options.afterExchange(exchange, req, client);
@@ -417,19 +418,6 @@ export function isoTime(ms: number): string {
   return `${isoPrefix}${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}Z`;
 }
 
-/** Resolves after `ms`, or at once when `signal` aborts. */
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  if (ms <= 0 || signal?.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = (): void => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
 
 
 /** Retry-After in seconds or as an HTTP date, capped; without one, 1 s, 2 s, 4 s. */

@@ -230,6 +230,37 @@ export interface CompiledExpression {
   attributes: string[];
 }
 
+/** Arguments that must be whole numbers (0-based position → parameter name, as Microsoft names it). */
+const INTEGER_ARGUMENTS: Record<string, Record<number, string>> = {
+  InStr: { 2: 'start' },
+  Item: { 1: 'index' },
+  Left: { 1: 'NumChars' },
+  Mid: { 1: 'start', 2: 'length' },
+  Word: { 1: 'WordNumber' },
+};
+
+/**
+ * Constant arguments that can be judged before any user is read: a regular expression that does
+ * not compile, a whole number that is not one. Found when the file loads (naming the mapping), not
+ * in the middle of a cycle for the first user that reaches them.
+ */
+function checkConstants(n: Extract<ExpressionNode, { kind: 'call' }>): void {
+  for (const [index, name] of Object.entries(INTEGER_ARGUMENTS[n.name] ?? {})) {
+    const a = n.args[Number(index)];
+    if (a && (a.kind === 'string' || a.kind === 'number') && !Number.isInteger(Number(a.value))) {
+      throw new ExpressionError(`${n.name}: ${name} must be a whole number, got ${JSON.stringify(a.value)}`, a.at);
+    }
+  }
+  const pattern = n.name === 'Replace' ? n.args[2] : undefined;
+  if (pattern?.kind === 'string') {
+    try {
+      regex(pattern.value, 'Replace');
+    } catch (error) {
+      throw new ExpressionError((error as Error).message, pattern.at);
+    }
+  }
+}
+
 /** Parses and checks an expression: known functions, their argument counts, bare names. */
 export function compileExpression(source: string): CompiledExpression {
   const node = parseExpression(source);
@@ -248,6 +279,7 @@ export function compileExpression(source: string): CompiledExpression {
         throw new ExpressionError(`${n.name} takes ${range} argument(s), got ${n.args.length}`, n.at);
       }
       if (n.name === 'Switch' && n.args.length % 2 !== 0) throw new ExpressionError('Switch takes a source, a default, then key/value pairs: an even number of arguments', n.at);
+      checkConstants(n);
       for (const a of n.args) check(a, false);
       return;
     }

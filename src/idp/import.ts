@@ -7,8 +7,8 @@
 // is sent to the app (the capture in OKTA-2.3).
 import type { ScimClient } from '../http/client.ts';
 import type { Exchange } from '../record/types.ts';
-import { EventSender } from './events.ts';
-import { createValues, mappingPlan, readPath } from './mapping.ts';
+import { EventSender, JobStop } from './events.ts';
+import { mappedValue, MappingEvaluationError, mappingPlan, readPath } from './mapping.ts';
 import { loginOf } from './scope.ts';
 import type { StateStore } from './state.ts';
 import type { Directory, ObjectError } from './types.ts';
@@ -43,15 +43,25 @@ export async function readAllPages(sender: EventSender, kind: 'Users' | 'Groups'
   const seen = new Set<string>();
   const cursors = new Set<string>();
   let repeated = 0;
+  let twice = 0;
   const notes = (): { paging?: string } => {
     const parts = [
       ...(cursorPages === 0 ? [] : [`the app pages by cursor (RFC 9865: its first page carried a nextCursor), so the mock IdP followed nextCursor for ${cursorPages} more page(s); Okta's own import pages by startIndex (OKTA-2.3) and may not get past the first page of this app`]),
       ...(repeated === 0 ? [] : [`${repeated} ${kind === 'Users' ? 'user(s)' : 'group(s)'} came back on more than one page (the pages overlap: RFC 7644 §3.4.2.4 numbers results from startIndex 1); each is counted once`]),
+      ...(twice === 0 ? [] : [`${twice} ${kind === 'Users' ? 'user(s)' : 'group(s)'} were listed more than once on the same page (the same id twice); each is counted once`]),
     ];
     return parts.length === 0 ? {} : { paging: parts.join('; ') };
   };
   for (let page = 0; page < maxPages; page++) {
-    const out = await sender.send(kind === 'Users' ? 'importUsers' : 'importGroups', cursor !== undefined ? { cursor, count } : { startIndex, count });
+    let out;
+    try {
+      out = await sender.send(kind === 'Users' ? 'importUsers' : 'importGroups', cursor !== undefined ? { cursor, count } : { startIndex, count });
+    } catch (error) {
+      // Credentials refused, the app unreachable: the import stops with the reason (exit 2), not a crash.
+      if (!(error instanceof JobStop)) throw error;
+      if (error.exchange) exchanges.push(error.exchange);
+      return { resources, exchanges, error: error.error ?? { message: error.message }, ...notes() };
+    }
     if (cursor !== undefined) cursorPages++;
     exchanges.push(...out.exchanges);
     if (!out.ok) return { resources, exchanges, ...(out.error ? { error: out.error } : {}), ...notes() };
@@ -60,13 +70,24 @@ export async function readAllPages(sender: EventSender, kind: 'Users' | 'Groups'
     if (!isRecord(body) || !Array.isArray(body.Resources)) return { resources, exchanges, error: { status, message: `GET /${kind} did not answer with a ListResponse (no Resources array)` }, ...notes() };
     const items = body.Resources.filter(isRecord);
     const fresh = items.filter((r) => typeof r.id !== 'string' || !seen.has(r.id));
+    // The same id twice on one page is one app user listed twice, not two users (nor a conflict).
+    const onPage = new Set<string>();
+    const unique: Record<string, unknown>[] = [];
+    for (const r of fresh) {
+      if (typeof r.id === 'string') {
+        if (onPage.has(r.id)) continue;
+        onPage.add(r.id);
+      }
+      unique.push(r);
+    }
+    twice += fresh.length - unique.length;
     if (page > 0 && items.length > 0 && fresh.length === 0) {
       const where = cursor !== undefined ? `the page at cursor ${JSON.stringify(cursor)}` : `the page at startIndex ${startIndex}`;
       return { resources, exchanges, error: { status, message: `${where} listed only ${kind === 'Users' ? 'users' : 'groups'} an earlier page already had (${items.length}): the app's paging ${cursor !== undefined ? 'repeats itself' : 'ignores startIndex'} (RFC 7644 §3.4.2.4), so the import stopped there` }, ...notes() };
     }
     repeated += items.length - fresh.length;
-    for (const r of fresh) if (typeof r.id === 'string') seen.add(r.id);
-    resources.push(...fresh);
+    for (const r of unique) if (typeof r.id === 'string') seen.add(r.id);
+    resources.push(...unique);
     if (typeof body.nextCursor === 'string' && body.nextCursor !== '') {
       if (cursors.has(body.nextCursor)) {
         return { resources, exchanges, error: { status, message: `the app answered nextCursor ${JSON.stringify(body.nextCursor)} again: its cursor never reaches the end (RFC 9865: the last page has no nextCursor), so the import stopped there` }, ...notes() };
@@ -117,7 +138,14 @@ export async function importFromApp(o: { directory: Directory; dialect: DialectN
   // Directory users by the value the matching mapping gives them (userName matches case-insensitively).
   const byValue = new Map<string, string[]>();
   for (const u of dir.users) {
-    const v = createValues(dir, u)[match.path.text];
+    let v;
+    try {
+      v = mappedValue(match, u, { softDeleted: false }, mappingPlan(dir).schemaTypes);
+    } catch (error) {
+      // A user whose values break an expression has no matching value to compare.
+      if (error instanceof MappingEvaluationError) continue;
+      throw error;
+    }
     if (v === undefined) continue;
     const key = norm(v);
     byValue.set(key, [...(byValue.get(key) ?? []), u.id]);
@@ -169,7 +197,10 @@ export function importReportLines(r: ImportReport): string[] {
   if (r.paging) lines.push(`  ~ ${r.paging}`);
   if (r.error) lines.push(`  ✗ the import stopped: ${r.error.status !== undefined ? `HTTP ${r.error.status}: ` : ''}${r.error.message}`);
   for (const m of r.matched) lines.push(`  ✓ ${m.appValue} (app id ${m.appId}) → ${m.display ?? m.directoryIds[0]}${m.active ? '' : ' · inactive in the app'}`);
-  for (const m of r.unmatched) lines.push(`  ? ${m.appValue || '(no value)'} (app id ${m.appId}): no directory ${r.kind === 'Users' ? 'user' : 'group'} has this ${r.attribute}`);
+  for (const m of r.unmatched) {
+    const one = r.kind === 'Users' ? 'user' : 'group';
+    lines.push(m.appValue === '' ? `  ? (no ${r.attribute}) (app id ${m.appId}): the app ${one} has no ${r.attribute}, so it cannot be matched to a directory ${one}` : `  ? ${m.appValue} (app id ${m.appId}): no directory ${one} has this ${r.attribute}`);
+  }
   for (const m of r.conflicts) lines.push(`  ✗ ${m.appValue} (app id ${m.appId}): ${m.why}`);
   return lines;
 }

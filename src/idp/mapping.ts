@@ -2,7 +2,7 @@
 // evaluated per user into SCIM path → value; which of those are sent on create and kept in step on
 // update; and reading the same paths back out of the app's copy to see what differs.
 import { parseScimPath, readScimPath, type ScimPath } from '../dialects/scim-path.ts';
-import { compileExpression, evaluateExpression, type CompiledExpression } from './expression.ts';
+import { compileExpression, evaluateExpression, ExpressionError, type CompiledExpression } from './expression.ts';
 import type { Directory, DirectoryUserRecord, Mapping, SourceValue } from './types.ts';
 import { EXPRESSION_ATTRIBUTES, MANAGER_ATTRIBUTE, MANAGER_TARGET } from './vocabulary.ts';
 
@@ -94,17 +94,26 @@ function coerce(value: MappedValue, type: string | undefined): MappedValue {
 
 const typeKey = (path: ScimPath): string => `${path.uri ? `${path.uri}:` : ''}${path.attribute}${path.sub ? `.${path.sub}` : ''}`.toLowerCase();
 
+/** An expression that fails on one user's values (a start position read from an attribute that is not a number). */
+export class MappingEvaluationError extends Error {}
+
 /** One mapping's value for one user, or undefined when nothing is sent. */
 export function mappedValue(m: CompiledMapping, user: DirectoryUserRecord, ctx: EvaluationContext, types?: SchemaTypes): MappedValue | undefined {
   let v: MappedValue | undefined;
   if (m.constant !== undefined) v = m.constant;
   else if (m.expressionCompiled) {
-    const r = evaluateExpression(m.expressionCompiled, (name) => {
-      if (name === 'IsSoftDeleted') return ctx.softDeleted ? 'True' : 'False';
-      const attr = EXPRESSION_ATTRIBUTES[name] || name;
-      const raw = sourceValue(user, attr);
-      return typeof raw === 'boolean' ? (raw ? 'True' : 'False') : raw;
-    });
+    let r;
+    try {
+      r = evaluateExpression(m.expressionCompiled, (name) => {
+        if (name === 'IsSoftDeleted') return ctx.softDeleted ? 'True' : 'False';
+        const attr = EXPRESSION_ATTRIBUTES[name] || name;
+        const raw = sourceValue(user, attr);
+        return typeof raw === 'boolean' ? (raw ? 'True' : 'False') : raw;
+      });
+    } catch (error) {
+      if (error instanceof ExpressionError) throw new MappingEvaluationError(`the expression mapped to ${m.target} cannot be evaluated for this user: ${error.message} (expression: ${m.expression})`);
+      throw error;
+    }
     v = r ?? undefined;
   } else {
     const raw = sourceValue(user, m.source!);

@@ -12,7 +12,7 @@ import type { ScimClient } from '../http/client.ts';
 import type { Exchange } from '../record/types.ts';
 import { ENTRA_CODES } from './error-codes.ts';
 import { EventSender, JobStop, probeHitMessage, type EventOutcome } from './events.ts';
-import { createValues, entraChanges, managerIdOf, mappingPlan, oktaProfile, oktaReport, readPath, type ScimValues } from './mapping.ts';
+import { createValues, entraChanges, managerIdOf, mappingPlan, MappingEvaluationError, oktaProfile, oktaReport, readPath, type ScimValues } from './mapping.ts';
 import { entitlements, loginOf, scopingDetails } from './scope.ts';
 import { createdChanges, matchUser, nextValues } from './sync-user-provision.ts';
 import type { StateStore, UserState } from './state.ts';
@@ -38,6 +38,8 @@ export interface OnDemandResult {
 }
 
 export class OnDemandError extends Error {}
+
+const STEPS = ['Test connection', 'Import user', 'Determine if user is in scope', 'Match user between source and target', 'Perform action'] as const;
 
 const isInactive = (r: Record<string, unknown>): boolean => r.active === false || String(r.active).toLowerCase() === 'false';
 
@@ -73,7 +75,7 @@ export async function provisionOnDemand(o: OnDemandOptions): Promise<OnDemandRes
   let error: ObjectError | undefined;
 
   const finish = (provisioned: boolean, action: ObjectAction, outcome: ObjectResult['outcome'], reason: string, connectionFailed = false): OnDemandResult => {
-    for (const name of ['Test connection', 'Import user', 'Determine if user is in scope', 'Match user between source and target', 'Perform action'] as const) {
+    for (const name of STEPS) {
       if (!steps.some((s) => s.name === name)) steps.push({ name, outcome: 'skipped', reason: 'not run: an earlier step decided the outcome', exchangeIds: [] });
     }
     const result: ObjectResult = {
@@ -118,169 +120,205 @@ export async function provisionOnDemand(o: OnDemandOptions): Promise<OnDemandRes
     steps.push({ name: 'Test connection', outcome: 'skipped', reason: 'Okta sends no connection test when it pushes an assignment', exchangeIds: [] });
   }
 
-  // Step 2: import the user from the directory.
-  const imported = Object.fromEntries(Object.entries(u).filter(([, v]) => v !== undefined && v !== ''));
-  const desired = createValues(dir, u, { softDeleted: !intent.entitled || !intent.enabled });
-  const st = state.user(u.id);
-  if (family === 'entra' && !intent.enabled && !st) {
-    steps.push({ name: 'Import user', outcome: 'failed', reason: `${intent.why}: Entra's on-demand provisioning does not find disabled or deleted users (the next cycle handles them)`, details: imported, exchangeIds: [] });
-    return finish(false, 'skip', 'skipped', intent.why);
-  }
-  const matchingValue = plan.matching.some((m) => desired[m.path.text] !== undefined);
-  if (!matchingValue) {
-    const m = plan.matching[0]!;
-    error = { message: `the user has no value for the matching attribute ${m.path.text} (source ${m.source ?? m.expression ?? 'constant'})`, ...(family === 'entra' ? { code: ENTRA_CODES.importSkipped } : {}) };
-    steps.push({ name: 'Import user', outcome: 'failed', reason: error.message, details: imported, exchangeIds: [] });
-    return finish(false, 'skip', 'failed', 'the user cannot be imported: its matching attribute is empty');
-  }
-  steps.push({ name: 'Import user', outcome: 'success', reason: `read ${base.display} from the directory`, details: imported, exchangeIds: [] });
-
-  // Step 3: scope.
-  const assignment = ent.assignment(u);
-  const scopeDetails = {
-    'Assigned to application': assignment.assigned,
-    assignment: assignment.via,
-    'Scope sync all': dir.app.scope === 'all',
-    'Active in source system': intent.enabled,
-    ...(dir.app.scopingFilters.length ? { 'Scoping filters': scopingDetails(dir, u) } : {}),
-  };
-  if (!intent.entitled || intent.hold) {
-    const provisionedActive = st !== undefined && st.active && !st.stopped;
-    steps.push({ name: 'Determine if user is in scope', outcome: 'skipped', reason: intent.why, details: scopeDetails, exchangeIds: [] });
-    if (!provisionedActive || intent.hold) {
-      if (family === 'entra') error = { message: intent.why, code: ENTRA_CODES.skipped };
+  // Steps 2 to 5. A refusal of the credentials or an unreachable app stops them where they are
+  // (for Okta, which sends no connection test, that is the first request: the search).
+  const rest = async (): Promise<OnDemandResult> => {
+    // Step 2: import the user from the directory.
+    const imported = Object.fromEntries(Object.entries(u).filter(([, v]) => v !== undefined && v !== ''));
+    let desired: ScimValues;
+    try {
+      desired = createValues(dir, u, { softDeleted: !intent.entitled || !intent.enabled });
+    } catch (e) {
+      if (!(e instanceof MappingEvaluationError)) throw e;
+      error = { message: e.message };
+      steps.push({ name: 'Import user', outcome: 'failed', reason: e.message, details: imported, exchangeIds: [] });
+      return finish(false, 'skip', 'failed', 'the user cannot be imported: a mapping expression fails on its values');
+    }
+    const st = state.user(u.id);
+    if (family === 'entra' && !intent.enabled && !st) {
+      steps.push({ name: 'Import user', outcome: 'failed', reason: `${intent.why}: Entra's on-demand provisioning does not find disabled or deleted users (the next cycle handles them)`, details: imported, exchangeIds: [] });
       return finish(false, 'skip', 'skipped', intent.why);
     }
-  } else {
-    steps.push({ name: 'Determine if user is in scope', outcome: 'success', reason: `in scope: ${assignment.via}${dir.app.scopingFilters.length ? ', and it meets the scoping filters' : ''}`, details: scopeDetails, exchangeIds: [] });
-  }
+    const matchingValue = plan.matching.some((m) => desired[m.path.text] !== undefined);
+    if (!matchingValue) {
+      const m = plan.matching[0]!;
+      error = { message: `the user has no value for the matching attribute ${m.path.text} (source ${m.source ?? m.expression ?? 'constant'})`, ...(family === 'entra' ? { code: ENTRA_CODES.importSkipped } : {}) };
+      steps.push({ name: 'Import user', outcome: 'failed', reason: error.message, details: imported, exchangeIds: [] });
+      return finish(false, 'skip', 'failed', 'the user cannot be imported: its matching attribute is empty');
+    }
+    steps.push({ name: 'Import user', outcome: 'success', reason: `read ${base.display} from the directory`, details: imported, exchangeIds: [] });
 
-  // Step 4: match.
-  let found: Record<string, unknown> | undefined;
-  let matchReason: string;
-  const matchDetails: Record<string, unknown>[] = [];
-  let matchExchanges: Exchange[] = [];
-  if (st && !st.stopped) {
-    const got = await send('getUser', { id: st.targetId });
-    matchExchanges = got.exchanges;
-    if (got.ok) {
-      found = got.json as Record<string, unknown>;
-      matchReason = `matched by the id cached when the user was first provisioned (${st.targetId})`;
-      matchDetails.push({ attribute: 'id (cached)', value: st.targetId, matched: [st.targetId] });
-    } else if (!got.notFound) {
-      error = got.error;
-      steps.push({ name: 'Match user between source and target', outcome: 'failed', reason: `reading the cached id failed: ${got.error?.message ?? 'unknown error'}`, exchangeIds: ids(got.exchanges) });
-      return finish(false, 'update', 'failed', 'the user could not be read from the app');
-    } else matchReason = `the cached id ${st.targetId} answered 404`;
-  } else matchReason = '';
-  if (!found) {
-    const match = await matchUser({ sender, plan, family }, desired);
-    all.push(...match.exchanges);
-    matchExchanges = [...matchExchanges, ...match.exchanges];
-    for (const t of match.tried) matchDetails.push({ attribute: t.attribute, value: t.value, matched: t.matched });
-    if (!match.ok) {
-      error = match.error;
-      steps.push({ name: 'Match user between source and target', outcome: 'failed', reason: match.error?.message ?? 'the match query failed', details: { tried: matchDetails }, exchangeIds: ids(matchExchanges) });
-      return finish(false, 'create', 'failed', 'the user could not be matched in the app');
-    }
-    found = match.found;
-    matchReason = `${matchReason ? `${matchReason}; ` : ''}${found ? `matched by ${match.attribute} eq "${String(match.value)}"` : `no app user has ${match.tried.map((t) => `${t.attribute} eq "${String(t.value)}"`).join(', nor ')}`}`;
-  }
-  steps.push({ name: 'Match user between source and target', outcome: 'success', reason: matchReason, details: { tried: matchDetails, ...(found ? { matched: found } : {}) }, exchangeIds: ids(matchExchanges) });
-
-  // Step 5: the action.
-  const act = async (): Promise<OnDemandResult> => {
-    if (!intent.entitled) {
-      // Unassigned or filtered out, and still active in the app: on-demand disables it.
-      targetId = String(found!.id);
-      const out = await send('disableUser', { id: targetId });
-      if (!out.ok) return fail(out, 'disable', `${intent.why}: disabling failed`);
-      state.setUser(u.id, { ...(st ?? { values: {} }), targetId, active: false, disabledBecause: 'out-of-scope' });
-      steps.push({ name: 'Perform action', outcome: 'success', reason: `disabled the app user (${intent.why})`, exchangeIds: ids(out.exchanges) });
-      return finish(false, 'disable', 'success', `disabled: ${intent.why}`);
-    }
-    if (!found) {
-      const before = all.length;
-      const out = await send('createUser', { attributes: desired }, 'createUser');
-      changes = createdChanges(desired);
-      if (!out.ok) return fail(out, 'create', 'the app refused the create');
-      targetId = String(out.created!.id);
-      state.setUser(u.id, { targetId, active: true, values: desired });
-      const manager = await linkManager(targetId);
-      steps.push({ name: 'Perform action', outcome: 'success', reason: `created the user (app id ${targetId})${manager}`, details: { modified: changes }, exchangeIds: ids(all.slice(before)) });
-      return finish(true, 'create', 'success', `created${manager}`);
-    }
-    targetId = String(found.id);
-    const inactive = isInactive(found);
-    const sent: Exchange[] = [];
-    if (family === 'entra') {
-      const diff = entraChanges(desired, plan.updatePaths, found);
-      changes = diff.report;
-      if (Object.keys(diff.changes).length > 0) {
-        const out = await send('updateUser', { id: targetId, changes: diff.changes, added: diff.added });
-        sent.push(...out.exchanges);
-        if (!out.ok) return fail(out, 'update', 'the app refused the update');
-      }
-      if (inactive) {
-        const out = await send('enableUser', { id: targetId });
-        sent.push(...out.exchanges);
-        if (!out.ok) return fail(out, 'enable', 'the app refused to enable the user');
+    // Step 3: scope.
+    const assignment = ent.assignment(u);
+    const scopeDetails = {
+      'Assigned to application': assignment.assigned,
+      assignment: assignment.via,
+      'Scope sync all': dir.app.scope === 'all',
+      'Active in source system': intent.enabled,
+      ...(dir.app.scopingFilters.length ? { 'Scoping filters': scopingDetails(dir, u) } : {}),
+    };
+    if (!intent.entitled || intent.hold) {
+      const provisionedActive = st !== undefined && st.active && !st.stopped;
+      steps.push({ name: 'Determine if user is in scope', outcome: 'skipped', reason: intent.why, details: scopeDetails, exchangeIds: [] });
+      if (!provisionedActive || intent.hold) {
+        if (family === 'entra') error = { message: intent.why, code: ENTRA_CODES.skipped };
+        return finish(false, 'skip', 'skipped', intent.why);
       }
     } else {
-      changes = oktaReport(desired, plan.updatePaths, found);
-      const out = await send('updateUser', { id: targetId, changes: { ...oktaProfile(desired, plan.updatePaths), active: true } });
-      sent.push(...out.exchanges);
-      if (!out.ok) return fail(out, 'update', 'the app refused the profile push');
+      steps.push({ name: 'Determine if user is in scope', outcome: 'success', reason: `in scope: ${assignment.via}${dir.app.scopingFilters.length ? ', and it meets the scoping filters' : ''}`, details: scopeDetails, exchangeIds: [] });
     }
-    const previous: UserState | undefined = st && st.targetId === targetId ? st : undefined;
-    state.setUser(u.id, { ...(previous ?? {}), targetId, active: true, values: nextValues({ updatePaths: plan.updatePaths }, previous, desired) });
-    const managerFrom = all.length;
-    const manager = await linkManager(targetId, found);
-    sent.push(...all.slice(managerFrom));
-    const modified = changes.filter((c) => c.sent).length;
-    const kept = changes.filter((c) => !c.sent);
-    const keptText = kept.length ? ` (not sent: ${kept.map((c) => `${c.path}, ${c.note && c.path === plan.managerReference?.path.text ? c.note : 'empty in the directory; Entra never sends a null'}`).join('; ')})` : '';
-    const what = sent.length === 0
-      ? `nothing ${kept.length ? 'sent' : 'to change: the app already holds the mapped values'}${keptText}`
-      : `${previous ? 'updated' : 'linked and updated'} ${modified} attribute(s)${inactive ? ', enabled the user' : ''}${manager}`;
-    steps.push({ name: 'Perform action', outcome: 'success', reason: what, details: { modified: changes }, exchangeIds: ids(sent) });
-    const action: ObjectAction = !previous ? 'link' : inactive && modified === 0 ? 'enable' : 'update';
-    return finish(true, action, sent.length === 0 ? 'skipped' : 'success', what);
-  };
-  const fail = (out: EventOutcome, action: ObjectAction, reason: string): OnDemandResult => {
-    error = out.error;
-    steps.push({ name: 'Perform action', outcome: 'failed', reason: `${reason}: ${out.error?.message ?? 'unknown error'}`, details: { attempted: changes }, exchangeIds: ids(out.exchanges) });
-    return finish(false, action, 'failed', reason);
-  };
-  /**
-   * Entra writes the manager reference when the manager is already in the app; `found` is the app
-   * user as read (its manager, not our cache, says whether the link is already there).
-   */
-  const linkManager = async (id: string, found?: Record<string, unknown>): Promise<string> => {
-    if (family !== 'entra' || !plan.managerReference) return '';
-    const path = plan.managerReference.path.text;
-    const managerId = managerIdOf(dir, u);
-    const current = state.user(u.id)!;
-    const managerState = managerId ? state.user(managerId) : undefined;
-    const inApp = found ? readPath(found, path) : undefined;
-    const held = current.managerTargetId ?? (inApp === undefined ? undefined : String(inApp));
-    if (managerId && (!managerState || managerState.stopped)) {
-      // Not silently "nothing to change": the reference cannot be written until the manager is provisioned.
-      const name = loginOf(dir, dir.users.find((x) => x.id === managerId)!);
-      changes.push({ path, ...(held !== undefined ? { old: held } : {}), sent: false, note: `the manager ${name} is not provisioned by this job, so Entra cannot resolve the reference; provision the manager first` });
-      return `; the manager ${name} is not provisioned, so the reference was not written`;
+
+    // Step 4: match.
+    let found: Record<string, unknown> | undefined;
+    let matchReason: string;
+    const matchDetails: Record<string, unknown>[] = [];
+    let matchExchanges: Exchange[] = [];
+    if (st?.stopped && family === 'okta') {
+      // As in a cycle: Okta stopped pushing this user; only an unassign and reassign starts again.
+      error = { message: st.stopped };
+      steps.push({ name: 'Match user between source and target', outcome: 'failed', reason: `Okta stopped pushing this user (${st.stopped}); unassign and reassign it to provision it again`, exchangeIds: [] });
+      return finish(false, 'skip', 'stopped', `Okta stopped pushing this user (${st.stopped})`);
     }
-    if (!managerId || !managerState || held === managerState.targetId) {
-      if (managerState && held === managerState.targetId) state.setUser(u.id, { ...current, manager: managerId, managerTargetId: managerState.targetId });
-      return '';
+    if (st && !st.stopped) {
+      const got = await send('getUser', { id: st.targetId });
+      matchExchanges = got.exchanges;
+      if (got.notFound && family === 'okta') {
+        // Okta does not search again or create: the push stops here (OKTA-2.5), as oktaStop does in a cycle.
+        const why = `GET of the stored id ${st.targetId} answered 404`;
+        error = got.error ?? { status: 404, message: 'not found' };
+        state.setUser(u.id, { ...st, stopped: why });
+        steps.push({ name: 'Match user between source and target', outcome: 'failed', reason: `${why}: Okta stops here (no search, no create, no automatic retry); unassign and reassign the user`, exchangeIds: ids(got.exchanges) });
+        return finish(false, 'skip', 'stopped', `${why}: Okta stops here; unassign and reassign the user`);
+      }
+      if (got.ok) {
+        found = got.json as Record<string, unknown>;
+        matchReason = `matched by the id cached when the user was first provisioned (${st.targetId})`;
+        matchDetails.push({ attribute: 'id (cached)', value: st.targetId, matched: [st.targetId] });
+      } else if (!got.notFound) {
+        error = got.error;
+        steps.push({ name: 'Match user between source and target', outcome: 'failed', reason: `reading the cached id failed: ${got.error?.message ?? 'unknown error'}`, exchangeIds: ids(got.exchanges) });
+        return finish(false, 'update', 'failed', 'the user could not be read from the app');
+      } else matchReason = `the cached id ${st.targetId} answered 404`;
+    } else matchReason = '';
+    if (!found) {
+      const match = await matchUser({ sender, plan, family }, desired);
+      all.push(...match.exchanges);
+      matchExchanges = [...matchExchanges, ...match.exchanges];
+      for (const t of match.tried) matchDetails.push({ attribute: t.attribute, value: t.value, matched: t.matched });
+      if (!match.ok) {
+        error = match.error;
+        steps.push({ name: 'Match user between source and target', outcome: 'failed', reason: match.error?.message ?? 'the match query failed', details: { tried: matchDetails }, exchangeIds: ids(matchExchanges) });
+        return finish(false, 'create', 'failed', 'the user could not be matched in the app');
+      }
+      found = match.found;
+      matchReason = `${matchReason ? `${matchReason}; ` : ''}${found ? `matched by ${match.attribute} eq "${String(match.value)}"` : `no app user has ${match.tried.map((t) => `${t.attribute} eq "${String(t.value)}"`).join(', nor ')}`}`;
     }
-    const out = await send(held === undefined ? 'setManager' : 'changeManager', { id, managerId: managerState.targetId });
-    if (!out.ok) return `; the manager link failed: ${out.error?.message ?? 'unknown error'}`;
-    changes.push({ path, ...(held !== undefined ? { old: held } : {}), new: managerState.targetId, sent: true });
-    state.setUser(u.id, { ...current, manager: managerId, managerTargetId: managerState.targetId });
-    return `; linked the manager (${loginOf(dir, dir.users.find((x) => x.id === managerId)!)})`;
+    steps.push({ name: 'Match user between source and target', outcome: 'success', reason: matchReason, details: { tried: matchDetails, ...(found ? { matched: found } : {}) }, exchangeIds: ids(matchExchanges) });
+
+    // Step 5: the action.
+    const act = async (): Promise<OnDemandResult> => {
+      if (!intent.entitled) {
+        // Unassigned or filtered out, and still active in the app: on-demand disables it.
+        targetId = String(found!.id);
+        const out = await send('disableUser', { id: targetId });
+        if (!out.ok) return fail(out, 'disable', `${intent.why}: disabling failed`);
+        state.setUser(u.id, { ...(st ?? { values: {} }), targetId, active: false, disabledBecause: 'out-of-scope' });
+        steps.push({ name: 'Perform action', outcome: 'success', reason: `disabled the app user (${intent.why})`, exchangeIds: ids(out.exchanges) });
+        return finish(false, 'disable', 'success', `disabled: ${intent.why}`);
+      }
+      if (!found) {
+        const before = all.length;
+        const out = await send('createUser', { attributes: desired }, 'createUser');
+        changes = createdChanges(desired);
+        if (!out.ok) return fail(out, 'create', 'the app refused the create');
+        targetId = String(out.created!.id);
+        state.setUser(u.id, { targetId, active: true, values: desired });
+        const manager = await linkManager(targetId);
+        steps.push({ name: 'Perform action', outcome: 'success', reason: `created the user (app id ${targetId})${manager}`, details: { modified: changes }, exchangeIds: ids(all.slice(before)) });
+        return finish(true, 'create', 'success', `created${manager}`);
+      }
+      targetId = String(found.id);
+      const inactive = isInactive(found);
+      const sent: Exchange[] = [];
+      if (family === 'entra') {
+        const diff = entraChanges(desired, plan.updatePaths, found);
+        changes = diff.report;
+        if (Object.keys(diff.changes).length > 0) {
+          const out = await send('updateUser', { id: targetId, changes: diff.changes, added: diff.added });
+          sent.push(...out.exchanges);
+          if (!out.ok) return fail(out, 'update', 'the app refused the update');
+        }
+        if (inactive) {
+          const out = await send('enableUser', { id: targetId });
+          sent.push(...out.exchanges);
+          if (!out.ok) return fail(out, 'enable', 'the app refused to enable the user');
+        }
+      } else {
+        changes = oktaReport(desired, plan.updatePaths, found);
+        const out = await send('updateUser', { id: targetId, changes: { ...oktaProfile(desired, plan.updatePaths), active: true } });
+        sent.push(...out.exchanges);
+        if (!out.ok) return fail(out, 'update', 'the app refused the profile push');
+      }
+      const previous: UserState | undefined = st && st.targetId === targetId ? st : undefined;
+      state.setUser(u.id, { ...(previous ?? {}), targetId, active: true, values: nextValues({ updatePaths: plan.updatePaths }, previous, desired) });
+      const managerFrom = all.length;
+      const manager = await linkManager(targetId, found);
+      sent.push(...all.slice(managerFrom));
+      const modified = changes.filter((c) => c.sent).length;
+      const kept = changes.filter((c) => !c.sent);
+      const keptText = kept.length ? ` (not sent: ${kept.map((c) => `${c.path}, ${c.note && c.path === plan.managerReference?.path.text ? c.note : 'empty in the directory; Entra never sends a null'}`).join('; ')})` : '';
+      const what = sent.length === 0
+        ? `nothing ${kept.length ? 'sent' : 'to change: the app already holds the mapped values'}${keptText}`
+        : `${previous ? 'updated' : 'linked and updated'} ${modified} attribute(s)${inactive ? ', enabled the user' : ''}${manager}`;
+      steps.push({ name: 'Perform action', outcome: 'success', reason: what, details: { modified: changes }, exchangeIds: ids(sent) });
+      const action: ObjectAction = !previous ? 'link' : inactive && modified === 0 ? 'enable' : 'update';
+      return finish(true, action, sent.length === 0 ? 'skipped' : 'success', what);
+    };
+    const fail = (out: EventOutcome, action: ObjectAction, reason: string): OnDemandResult => {
+      error = out.error;
+      steps.push({ name: 'Perform action', outcome: 'failed', reason: `${reason}: ${out.error?.message ?? 'unknown error'}`, details: { attempted: changes }, exchangeIds: ids(out.exchanges) });
+      return finish(false, action, 'failed', reason);
+    };
+    /**
+     * Entra writes the manager reference when the manager is already in the app; `found` is the app
+     * user as read (its manager, not our cache, says whether the link is already there).
+     */
+    const linkManager = async (id: string, found?: Record<string, unknown>): Promise<string> => {
+      if (family !== 'entra' || !plan.managerReference) return '';
+      const path = plan.managerReference.path.text;
+      const managerId = managerIdOf(dir, u);
+      const current = state.user(u.id)!;
+      const managerState = managerId ? state.user(managerId) : undefined;
+      const inApp = found ? readPath(found, path) : undefined;
+      const held = current.managerTargetId ?? (inApp === undefined ? undefined : String(inApp));
+      if (managerId && (!managerState || managerState.stopped)) {
+        // Not silently "nothing to change": the reference cannot be written until the manager is provisioned.
+        const name = loginOf(dir, dir.users.find((x) => x.id === managerId)!);
+        changes.push({ path, ...(held !== undefined ? { old: held } : {}), sent: false, note: `the manager ${name} is not provisioned by this job, so Entra cannot resolve the reference; provision the manager first` });
+        return `; the manager ${name} is not provisioned, so the reference was not written`;
+      }
+      if (!managerId || !managerState || held === managerState.targetId) {
+        if (managerState && held === managerState.targetId) state.setUser(u.id, { ...current, manager: managerId, managerTargetId: managerState.targetId });
+        return '';
+      }
+      const out = await send(held === undefined ? 'setManager' : 'changeManager', { id, managerId: managerState.targetId });
+      if (!out.ok) return `; the manager link failed: ${out.error?.message ?? 'unknown error'}`;
+      changes.push({ path, ...(held !== undefined ? { old: held } : {}), new: managerState.targetId, sent: true });
+      state.setUser(u.id, { ...current, manager: managerId, managerTargetId: managerState.targetId });
+      return `; linked the manager (${loginOf(dir, dir.users.find((x) => x.id === managerId)!)})`;
+    };
+    return act();
   };
-  return act();
+  try {
+    return await rest();
+  } catch (e) {
+    if (!(e instanceof JobStop)) throw e;
+    if (e.exchange && !all.includes(e.exchange)) all.push(e.exchange);
+    error = e.error ?? { message: e.message };
+    const step = STEPS.find((name) => !steps.some((s) => s.name === name))!;
+    steps.push({ name: step, outcome: 'failed', reason: e.message, exchangeIds: e.exchange ? [e.exchange.id] : [] });
+    return finish(false, 'skip', 'failed', e.message, true);
+  }
 }
 
 export type { ScimValues };

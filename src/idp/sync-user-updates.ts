@@ -120,8 +120,11 @@ export async function disableUser(ctx: CycleContext, base: UserRef, st: UserStat
   }
   const because: DisabledBecause = !intent.entitled ? 'out-of-scope' : intent.why.startsWith('soft-deleted') ? 'soft-deleted' : 'disabled';
   // Okta's unassignment removes its link to the app user; a reassignment searches again (OKTA-2.7).
-  if (family === 'okta' && !intent.entitled) state.setUser(base.id, null);
-  else state.setUser(base.id, { ...st, active: false, disabledBecause: because });
+  if (family === 'okta' && !intent.entitled) {
+    state.setUser(base.id, null);
+    // Logged here as deactivated; the next cycle must not log it again as "not provisioned".
+    if (fingerprint !== undefined) state.setSkipped(base.id, `${intent.why}|${typeof fingerprint === 'function' ? fingerprint() : fingerprint}`);
+  } else state.setUser(base.id, { ...st, active: false, disabledBecause: because });
   const note = family === 'entra' && because === 'out-of-scope' ? '; Entra stops managing the user: a later delete in Entra sends nothing' : '';
   ledger.result({ ...base, action: 'disable', outcome: 'success', reason: `${intent.why}${note}`, targetId: st.targetId, exchanges: out.exchanges });
 }

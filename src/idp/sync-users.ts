@@ -1,7 +1,7 @@
 // The user phase: what each directory user needs this cycle (create, update, enable, disable,
 // nothing) from its assignment, scope, the IdP's stored state and its escrow, and what happens to
 // users the IdP provisioned that are gone from the directory.
-import { changedPaths, createValues, managerIdOf } from './mapping.ts';
+import { changedPaths, createValues, managerIdOf, MappingEvaluationError } from './mapping.ts';
 import { lazyFingerprint, userRef, type CycleContext } from './sync-context.ts';
 import { escrowDue } from './sync-ledger.ts';
 import { provisionUser } from './sync-user-provision.ts';
@@ -22,7 +22,15 @@ export async function syncUser(ctx: CycleContext, u: DirectoryUserRecord): Promi
   const { dir, state, ledger } = ctx;
   const intent = ctx.ent.intent(u);
   const st = state.user(u.id);
-  const desired = createValues(dir, u, { softDeleted: !intent.entitled || !intent.enabled });
+  let desired;
+  try {
+    desired = createValues(dir, u, { softDeleted: !intent.entitled || !intent.enabled });
+  } catch (error) {
+    if (!(error instanceof MappingEvaluationError)) throw error;
+    // This user's values break an expression: it fails alone (retried when it changes), the cycle goes on.
+    ledger.result({ ...userRef(ctx, u), action: st ? 'update' : 'create', outcome: 'failed', reason: intent.why || 'assigned and in scope', error: { message: error.message }, ...(st ? { targetId: st.targetId } : {}), exchanges: [] });
+    return;
+  }
   const wantActive = intent.entitled && intent.enabled && !intent.hold;
   const base = userRef(ctx, u);
   const print = lazyFingerprint(() => [desired, wantActive, intent.hold, managerIdOf(dir, u) ?? null]);
@@ -64,7 +72,11 @@ export async function syncUser(ctx: CycleContext, u: DirectoryUserRecord): Promi
 
   if (!wantActive) {
     if (intent.hold || !st.active) {
-      if (!st.active && ctx.family === 'okta' && !intent.entitled) state.setUser(u.id, null);
+      if (!st.active && ctx.family === 'okta' && !intent.entitled) {
+        // Unassigned while deactivated: Okta drops its link, sends nothing, and says nothing later.
+        state.setUser(u.id, null);
+        state.setSkipped(u.id, `${intent.why}|${print()}`);
+      }
       ledger.counts.unchanged++;
       return;
     }

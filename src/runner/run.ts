@@ -5,6 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import { createClient, DEFAULT_TIMEOUT_MS, MAX_RETRY_WAIT_MS, type Auth, type OutgoingRequest, type RateLimitEvent, type ScimClient } from '../http/client.ts';
 import { SettleGate } from '../http/settle.ts';
+import { SearchLag } from './search-lag.ts';
+import { probeSearchLag } from './search-lag-probe.ts';
 import type { CheckResult, CleanupEntry, Discovery, Exchange, Leftover, ProfileVerdict, ReportSection, RunRecord, Summary } from '../record/types.ts';
 import { LeftOutLog } from './left-out-log.ts';
 import { loadSuites, SuiteError } from '../suite/load.ts';
@@ -93,7 +95,11 @@ export interface RunOptions {
   limits?: { maxRetryWaitMs?: number; cleanupMs?: number; interruptedCleanupMs?: number };
   /** Whole-run time budget in ms (default 15 min; 0 = no limit): then the run stops, cleans up and reports. */
   maxTimeMs?: number;
-  /** After a successful write, queries wait this long (`--settle`: a search index that lags writes). */
+  /**
+   * After a successful write, queries wait this long (`--settle`: a search index that lags writes).
+   * Absent: no wait, but a query step that fails right after a write is asked again a moment later,
+   * and a lag it shows is adopted as the wait (search-lag.ts); 0: the search never lags, never ask again.
+   */
   settleMs?: number;
   /** Starts the embedded target when no url is given (default: the plain reference server). */
   embedded?: () => Promise<EmbeddedTarget>;
@@ -170,6 +176,9 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
   let coreSuites: LoadedSuite[] = [];
   const budget = new TimeBudget(options.maxTimeMs ?? DEFAULT_MAX_TIME_MS);
   const leftOut = new LeftOutLog();
+  // One gate for every client of the run: a write through one concerns a query through the other.
+  const settle = new SettleGate(options.settleMs ?? 0);
+  const searchLag = new SearchLag(settle, options.settleMs !== 0, (line) => notice(line));
   let loaded: LoadedSuite[] = [];
 
   // One switch stops the sending: a signal, or a breaker that found the run cannot go on.
@@ -193,6 +202,13 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
     if (!discovered) return `interrupted (${signalName()}) before discovery finished; no check was judged`;
     if (!cleaned) return `interrupted (${signalName()}) during the run; stopped again before the cleanup finished`;
     return `interrupted (${signalName()}); ${leftovers.length === 0 ? 'what was created was cleaned up' : `${leftovers.length} resource(s) it created could not be deleted (listed under Leftovers)`}`;
+  };
+
+  // Where a search that lags would first show, the lag is measured once (search-lag-probe.ts): before
+  // a scenario's first query after a write, and before the fuzzer. Not for certification tests:
+  // Microsoft's and Okta's own tests query right after they write, so a lag fails them too.
+  const measureSearchLag = async (): Promise<void> => {
+    if (client && searchLag.wantsProbe && discovery.capabilities.users && !runError) await probeSearchLag(client, discovery, prefix, searchLag, budget.signal);
   };
 
   const buildRecord = (): RunRecord => {
@@ -229,7 +245,7 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
       results: [...results],
       cleanup: [...cleanup, ...(fuzz?.cleanup ?? [])],
       ...(left.length > 0 ? { leftovers: left } : {}),
-      ...sectionsOf([...leftOut.sections(), ...[filterSupportSection(loaded, results)].filter((s) => s !== undefined), ...(fuzz?.sections ?? [])]),
+      ...sectionsOf([...leftOut.sections(), ...searchLag.sections(), ...[filterSupportSection(loaded, results)].filter((s) => s !== undefined), ...(fuzz?.sections ?? [])]),
       ...(verdicts ? { idpVerdicts: cutShort ? markUnreached(verdicts, results) : verdicts } : {}),
       ...(verdictOfProfile && !error ? { profileVerdict: verdictOfProfile } : {}),
       summary: summarize(results),
@@ -300,7 +316,7 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
       insecure: options.insecure ?? false,
       secrets: options.secrets ?? [],
       stopSignal: stopSending.signal,
-      ...(options.settleMs ? { settle: new SettleGate(options.settleMs) } : {}),
+      settle,
       maxRetryWaitMs: maxWaitMs,
       onRateLimit,
       afterExchange,
@@ -351,6 +367,8 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
       signal: budget.signal,
       wrongAuth,
       onLeftOut: (origin, list) => leftOut.record(origin, list),
+      searchLag,
+      measureSearchLag: () => measureSearchLag(),
     };
     // Audits send nothing: after the time budget ran out they still judge what was recorded.
     const mayAudit = (): boolean => !ctx.aborted() || (budget.ranOut && !options.signal?.aborted && !breaker.tripped);
@@ -425,6 +443,7 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
           if (claim) ctx.onResult(claim);
         }
       }
+      if (!runError && options.suites.includes('fuzz') && !ctx.aborted()) await measureSearchLag();
       // After the budget ran out the fuzzer still runs, only to list its properties as not reached.
       if (!runError && options.suites.includes('fuzz') && (!ctx.aborted() || mayAudit())) {
         const { replay, ...budget } = options.fuzz ?? { runs: SUITE_FUZZ_RUNS };
@@ -486,6 +505,8 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
   }
   budget.stop();
   noticeWaits();
+  const lagged = searchLag.summary();
+  if (lagged) notice(lagged);
   if (options.signal?.aborted && !runError) runError = interruptedError();
   return buildRecord();
 }

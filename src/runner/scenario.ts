@@ -20,6 +20,9 @@ import { scopeFilter, type ScopeStrategy } from './scope-probe.ts';
 import { advertisedUser } from '../spec/advertised.ts';
 import { EvidenceIndex } from './chain.ts';
 import { clockTickMs } from './clock-tick.ts';
+import { sleep } from '../util/sleep.ts';
+import { isCollectionQuery } from '../http/settle.ts';
+import { ASK_AGAIN_AFTER_MS, RECENT_WRITE_MS, type SearchLag } from './search-lag.ts';
 import { asConsequence, causeFromResult, describeExchange, failedOutcome, failedWriteBefore, failureOf, withCause, type Judged, type StepRun } from './consequences.ts';
 
 export interface ScenarioContext {
@@ -39,6 +42,10 @@ export interface ScenarioContext {
   wrongAuth: { bearer: Auth; basic: Auth };
   /** Told what a request left out because the server does not advertise it (schema-fit.ts). */
   onLeftOut?(origin: NonNullable<OutgoingRequest['origin']>, leftOut: LeftOut[]): void;
+  /** Asks a failing query again when the server's search may lag its writes (search-lag.ts); absent: never. */
+  searchLag?: SearchLag;
+  /** Measures the lag (search-lag-probe.ts); called before the first query step after a write. */
+  measureSearchLag?(): Promise<void>;
 }
 
 interface StepInstance {
@@ -155,9 +162,13 @@ export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx
     }
     if (fitted.leftOut.length > 0) ctx.onLeftOut?.(origin, fitted.leftOut);
     if (step.waitForTick !== undefined) await waitForTick(step.waitForTick, stepVars);
+    // The first query after a write is where a search that lags would first show: measured there
+    // (not inside a burst, whose requests measure a rate).
+    const query = !step.send.burst && isCollectionQuery(fitted.request.method, fitted.request.path, fitted.request.query);
+    if (query && ctx.searchLag?.wantsProbe && ctx.searchLag.sinceLastWrite() <= RECENT_WRITE_MS) await ctx.measureSearchLag?.();
     // One exchange, or the pages of a `follow` walk / the requests of a `burst`: the last is judged.
-    const exchanges = await sendStep(step, ctx.signal ? { ...fitted.request, signal: ctx.signal } : fitted.request, ctx);
-    const exchange = exchanges[exchanges.length - 1]!;
+    let exchanges = await sendStep(step, ctx.signal ? { ...fitted.request, signal: ctx.signal } : fitted.request, ctx);
+    let exchange = exchanges[exchanges.length - 1]!;
     if (exchange.transportError?.code === 'aborted' && ctx.aborted()) {
       // The run stopped while this request was in flight: nothing to judge, and nothing after it.
       const reason = ctx.stopReason?.() ?? 'the run was interrupted';
@@ -173,17 +184,28 @@ export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx
     }
     // The story that led to the step's first request, then the step's other exchanges in order:
     // every page of a walk; of a burst (hundreds of requests) the first refused one and the last.
-    const rest = step.send.burst ? burstEvidence(exchanges) : exchanges.slice(1);
-    const chain = [...sent.chainOf(exchanges[0]!, (x) => expectedRefusals.has(x.id)), ...rest].map((x) => x.id);
+    const judgeAnswer = (xs: Exchange[]): Answer => {
+      const rest = step.send.burst ? burstEvidence(xs) : xs.slice(1);
+      const chain = [...sent.chainOf(xs[0]!, (x) => expectedRefusals.has(x.id)), ...rest].map((x) => x.id);
+      const captureProblem = capture(step, xs, vars);
+      return { exchanges: xs, captureProblem, results: expectations.map((e) => judge(e, base(e), xs, chain, stepVars, ctx)) };
+    };
+    const before = ctx.searchLag && query && fitted.request.auth === 'default' ? { ...vars } : undefined;
+    let answer = judgeAnswer(exchanges);
+    if (before && mayBeLag(answer, expectations, ctx) && ctx.searchLag!.mayAskAgain()) {
+      answer = await askAgain(answer, before, { step, request: ctx.signal ? { ...fitted.request, signal: ctx.signal } : fitted.request, vars, judgeAnswer }, ctx);
+    }
+    const { captureProblem } = answer;
+    exchanges = answer.exchanges;
+    exchange = exchanges[exchanges.length - 1]!;
     for (const x of exchanges) sent.add(x);
-    const captureProblem = capture(step, exchanges, vars);
     const run: StepRun = { exchange, judged: [] };
     for (const name of Object.keys(step.capture ?? {})) capturedBy.set(name.replace(/\[\]$/, ''), run);
-    for (const e of expectations) {
-      const result = judge(e, base(e), exchanges, chain, stepVars, ctx);
+    expectations.forEach((e, i) => {
+      const result = answer.results[i]!;
       if (result.status === 'pass' && REFUSAL_KINDS.has(e.check)) expectedRefusals.add(exchange.id);
       run.judged.push({ result, selected: ctx.selected(result.checkId), judges: checkKind(e.check)!.judges });
-    }
+    });
     applyCauses(run, runs, expectations, judgedByBaseId, resultsById, ctx);
     record(run);
     if (captureProblem && !step.continueOnFailure) {
@@ -193,6 +215,66 @@ export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx
     }
   }
   return vars;
+}
+
+/** A step's answer as judged: its exchanges, what its captures missed, one result per expectation. */
+interface Answer {
+  exchanges: Exchange[];
+  captureProblem: string | undefined;
+  results: CheckResult[];
+}
+
+const failed = (r: CheckResult): boolean => r.status !== 'pass' && r.status !== 'skip';
+
+/**
+ * Whether a search that lags writes could explain what failed: the request got the answer it should
+ * (every outcome and form check passed) and only checks of what came back failed.
+ */
+function mayBeLag(answer: Answer, expectations: readonly Expectation[], ctx: ScenarioContext): boolean {
+  let any = false;
+  for (let i = 0; i < expectations.length; i++) {
+    if (!failed(answer.results[i]!)) continue;
+    if (checkKind(expectations[i]!.check)!.judges !== 'content') return false;
+    // (A check left out by --only/--skip is judged all the same, but not worth waiting for.)
+    if (ctx.selected(answer.results[i]!.checkId)) any = true;
+  }
+  return any;
+}
+
+/** Puts `vars` back as they were in `snapshot` (captures of an answer that is not kept). */
+function restoreVars(vars: Record<string, unknown>, snapshot: Record<string, unknown>): void {
+  for (const key of Object.keys(vars)) if (!(key in snapshot)) delete vars[key];
+  Object.assign(vars, snapshot);
+}
+
+/**
+ * Sends a failing query step again, a little later each time (search-lag.ts), until an answer
+ * passes every check. That answer is the step's, and the checks the first answer failed say so;
+ * if none passes, the first answer stands, with its captures.
+ */
+async function askAgain(first: Answer, before: Record<string, unknown>, again: { step: Step; request: OutgoingRequest; vars: Record<string, unknown>; judgeAnswer: (xs: Exchange[]) => Answer }, ctx: ScenarioContext): Promise<Answer> {
+  const lag = ctx.searchLag!;
+  const afterFirst = { ...again.vars };
+  const missed = first.exchanges[first.exchanges.length - 1]!;
+  for (const waitMs of ASK_AGAIN_AFTER_MS) {
+    await sleep(waitMs, ctx.signal);
+    if (ctx.aborted()) break;
+    const sinceWrite = lag.sinceLastWrite();
+    const origin = again.request.origin ? { origin: { ...again.request.origin, step: `${again.request.origin.step} (asked again: search lag?)` } } : {};
+    const xs = await sendStep(again.step, { ...again.request, ...origin }, ctx);
+    if (xs[xs.length - 1]!.transportError) break;
+    restoreVars(again.vars, before);
+    const answer = again.judgeAnswer(xs);
+    if (answer.results.some(failed)) continue;
+    const found = xs[xs.length - 1]!;
+    lag.lagged({ step: `${again.request.origin?.scenario ?? ''} / ${again.request.origin?.step ?? again.step.name}`, missedExchangeId: missed.id, passedExchangeId: found.id, afterWriteMs: sinceWrite });
+    const note = `passed when asked again ${Math.round(sinceWrite)} ms after the last write; the first answer (${missed.id}) missed it: the server's search lags its writes`;
+    answer.results = answer.results.map((r, i) => (failed(first.results[i]!) ? { ...r, message: note, exchangeIds: [...r.exchangeIds.slice(0, -1), missed.id, ...r.exchangeIds.slice(-1)] } : r));
+    return answer;
+  }
+  lag.notHelped();
+  restoreVars(again.vars, afterFirst);
+  return first;
 }
 
 /** The first check of the step that failed and is reported, as the cause of what the step did not yield. */

@@ -107,6 +107,10 @@ describe('directory errors name the file and the JSON pointer', () => {
     expect(error(mapping({ expression: 'ToLower([givenNme])', target: 'nickName' }))).toMatch(/^dir\.json#\/app\/mappings\/11\/expression: \[givenNme\]: unknown entra attribute "givenNme"/);
     expect(error(mapping({ expression: 'Switch([department], "x", "a")', target: 'nickName' }))).toMatch(/Switch takes at least 4 argument\(s\), got 3/);
     expect(error(mapping({ expression: 'Left("abc)', target: 'nickName' }))).toMatch(/a string constant is never closed with a double quote \(at character 6\)/);
+    // Constants judged when the file loads, not mid-cycle as "internal error" with no file or mapping.
+    expect(error(mapping({ expression: 'Replace([mail], , "(unclosed", , "", , )', target: 'nickName' }))).toBe('dir.json#/app/mappings/11/expression: Replace: not a valid regular expression "(unclosed" (Invalid regular expression: /(unclosed/g: Unterminated group) (at character 19)');
+    expect(error(mapping({ expression: 'Mid([givenName], "a", 2)', target: 'nickName' }))).toBe('dir.json#/app/mappings/11/expression: Mid: start must be a whole number, got "a" (at character 18)');
+    expect(error(mapping({ expression: 'Left([givenName], 1.5)', target: 'nickName' }))).toBe('dir.json#/app/mappings/11/expression: Left: NumChars must be a whole number, got 1.5 (at character 19)');
     expect(error(edited((d) => (d.app.mappings.find((m: Json) => m.target.endsWith(':manager')).source = 'department')))).toMatch(/the manager is a reference: map it from "manager"/);
     expect(error(edited((d) => (d.app.scopingFilters[0].clauses[0] = { attribute: 'employeeId', operator: 'Greater_Than', value: 'E100' })))).toMatch(/clauses\/0\/value: Greater_Than compares integers; "E100" is not one/);
     expect(error(edited((d) => (d.app.scopingFilters[0].clauses[0] = { attribute: 'manager', operator: 'IS NOT NULL' })))).toMatch(/clauses\/0\/attribute: Entra does not support manager in scoping filters/);

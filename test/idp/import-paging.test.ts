@@ -25,10 +25,11 @@ afterEach(async () => {
 });
 
 /** Five of the directory's users exist in the app; the import reads them two at a time through `hooks`. */
-async function importThrough(hooks: ProxyHooks, pagination: PaginationMode = 'index') {
+async function importThrough(hooks: ProxyHooks, pagination: PaginationMode = 'index', edit: (doc: Json) => void = () => {}) {
   server = await startServer({ port: 0, pagination });
   dir = mkdtempSync(join(tmpdir(), 'scimproof-idp-paging-'));
   const doc = fixture(OKTA_FIXTURE);
+  edit(doc);
   for (const u of (doc.users as Json[]).slice(0, 5)) {
     await fetch(`${server.url}/Users`, { method: 'POST', headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/scim+json' }, body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: u.login }) });
   }
@@ -90,5 +91,34 @@ describe('Okta import from an app with broken paging', () => {
     expect(users.exchanges).toHaveLength(2);
     expect(users.scanned).toBe(4);
     expect(users.error!.message).toMatch(/^the app answered nextCursor "[^"]+" again: its cursor never reaches the end \(RFC 9865: the last page has no nextCursor\), so the import stopped there$/);
+  });
+
+  it('the same user twice on one page: counted once, noted as listed twice, never a conflict with itself', async () => {
+    const users = await importThrough({
+      onResponse(ctx, res) {
+        // The last page (startIndex 5 of 5) lists its one user twice.
+        if (!listing(ctx) || ctx.req.query.get('startIndex') !== '5') return;
+        const page = JSON.parse(res.body) as { Resources: unknown[] };
+        page.Resources = [...page.Resources, page.Resources[0]];
+        res.body = JSON.stringify(page);
+      },
+    });
+    expect(users.scanned).toBe(5);
+    expect(users.matched).toHaveLength(5);
+    expect(users.conflicts).toEqual([]);
+    expect(users.error).toBeUndefined();
+    expect(users.paging).toBe('1 user(s) were listed more than once on the same page (the same id twice); each is counted once');
+  });
+
+  it('app users without the matching attribute are unmatched because they have no value, and the line says so', async () => {
+    // Matching by work email; the app's users were created with a userName only.
+    const users = await importThrough({}, 'index', (doc) => {
+      for (const m of doc.app.mappings as Json[]) m.matching = m.target === 'emails[type eq "work"].value';
+    });
+    expect(users.scanned).toBe(5);
+    expect(users.unmatched).toHaveLength(5);
+    const lines = importReportLines(users);
+    expect(lines[0]).toBe('Users: 5 scanned · 0 matched · 5 unmatched · 0 conflict(s) · 0 inactive in the app (by emails[type eq "work"].value)');
+    expect(lines[1]).toMatch(/^ {2}\? \(no emails\[type eq "work"\]\.value\) \(app id [\w-]+\): the app user has no emails\[type eq "work"\]\.value, so it cannot be matched to a directory user$/);
   });
 });

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createClient, type ScimClient } from '../../src/http/client.ts';
 import { parseDirectory } from '../../src/idp/directory.ts';
 import { compileExpression, evaluateExpression } from '../../src/idp/expression.ts';
+import { objectLine } from '../../src/idp/log/console.ts';
 import { checkMappingsAgainstSchemas } from '../../src/idp/schemas.ts';
 import { clauseHolds, clauseProblem } from '../../src/idp/scope.ts';
 import type { Directory, ScopingClause } from '../../src/idp/types.ts';
@@ -122,6 +123,26 @@ describe('against SCIMMY (a third-party SCIM library)', () => {
     const manager = result.results.find((r) => r.objectType === 'manager')!;
     expect(manager).toMatchObject({ outcome: 'failed', error: { status: 400 } });
     expect(manager.error!.message.length).toBeGreaterThan(0);
+  });
+});
+
+describe('an expression that fails on one user\'s values', () => {
+  it('fails that user with one line naming the mapping, and the cycle provisions the others (it ended the run as "internal error")', async () => {
+    server = await startServer({ port: 0 });
+    const doc = JSON.parse(readFileSync(new URL('../../fixtures/directories/contoso-entra.json', import.meta.url), 'utf8')) as Json;
+    Object.assign(doc.app, { assignments: { users: ['u-megan', 'u-patti'], groups: [] }, scopingFilters: [] });
+    doc.users.find((u: Json) => u.id === 'u-megan').extensionAttribute1 = '2';
+    doc.users.find((u: Json) => u.id === 'u-patti').extensionAttribute1 = 'two';
+    doc.app.mappings.push({ expression: 'Mid([givenName], [extensionAttribute1], 3)', target: 'nickName' });
+    const h = harness(server.url, server.token, 'entra');
+    const { result } = await h.cycle(doc);
+    expect(result.results.find((r) => r.id === 'u-megan')).toMatchObject({ action: 'create', outcome: 'success' });
+    const patti = result.results.find((r) => r.id === 'u-patti')!;
+    expect(patti).toMatchObject({ action: 'create', outcome: 'failed' });
+    expect(objectLine(patti)).toBe('  ✗ create user patti.fernandez@contoso.example: the expression mapped to nickName cannot be evaluated for this user: Mid: start must be a whole number, got "two" (expression: Mid([givenName], [extensionAttribute1], 3)) (attempt 1; Entra retries at 2026-01-05T15:00:00.000Z) — assigned and in scope');
+    const users = await usersByName(server.url, server.token);
+    expect(users.get('megan.bowen@contoso.example')!.nickName).toBe('ega');
+    expect(users.has('patti.fernandez@contoso.example')).toBe(false);
   });
 });
 

@@ -57,6 +57,42 @@ describe('provision on demand', () => {
     expect(updated.result.steps![4]!.reason).toMatch(/updated 1 attribute/);
   });
 
+  it('Okta: a stored id that answers 404 stops the push, as in a cycle: no search, no create (it searched and created a second user)', async () => {
+    const h = harness(server.url, server.token, 'okta');
+    const doc = fixture(OKTA_FIXTURE);
+    Object.assign(doc.app, { assignments: { users: ['00uleexxxAq1x'], groups: [] }, pushGroups: [] });
+    await h.cycle(doc);
+    const leeId = h.state.user('00uleexxxAq1x')!.targetId;
+    await fetch(`${server.url}/Users/${leeId}`, { method: 'DELETE', headers: { authorization: `Bearer ${server.token}` } });
+    const first = await h.onDemand(doc, 'lee.gu@fabrikam.example');
+    expect(lines(first.all, server.url, { lee: leeId })).toEqual(['GET /Users/{lee}']);
+    expect(first.provisioned).toBe(false);
+    expect(first.result).toMatchObject({ outcome: 'stopped', reason: `GET of the stored id ${leeId} answered 404: Okta stops here; unassign and reassign the user` });
+    expect(first.result.steps!.find((st) => st.name === 'Match user between source and target')).toMatchObject({ outcome: 'failed' });
+    // Stopped: nothing more is sent until the user is unassigned and reassigned.
+    const again = await h.onDemand(doc, 'lee.gu@fabrikam.example');
+    expect(again.all).toHaveLength(0);
+    expect(again.result.reason).toMatch(/^Okta stopped pushing this user/);
+    const users = await fetch(`${server.url}/Users?filter=${encodeURIComponent('userName eq "lee.gu@fabrikam.example"')}`, { headers: { authorization: `Bearer ${server.token}` } });
+    expect(((await users.json()) as Json).totalResults).toBe(0);
+  });
+
+  it('Okta, credentials refused: the match step fails with the reason and the CLI exits 2; so does import (both ended as "internal error")', async () => {
+    const h = harness(server.url, server.token, 'okta');
+    const doc = fixture(OKTA_FIXTURE);
+    const out = await h.onDemand(doc, 'lee.gu@fabrikam.example', { token: 'wrong-token' });
+    expect(out).toMatchObject({ provisioned: false, connectionFailed: true });
+    expect(out.result.steps!.map((st) => `${st.name}: ${st.outcome}`)).toEqual(['Test connection: skipped', 'Import user: success', 'Determine if user is in scope: success', 'Match user between source and target: failed', 'Perform action: skipped']);
+    expect(out.result.reason).toMatch(/^the target refused the credentials \(HTTP 401 on GET \/Users\?filter=userName%20eq/);
+    expect(out.result.exchangeIds).toHaveLength(1);
+
+    const file = join(dir, 'okta.json');
+    writeFileSync(file, JSON.stringify(doc));
+    const imported = await cli(['idp', 'import', '--dialect', 'okta', '--directory', file, '--url', server.url, '--token', 'wrong-token', '--state', join(dir, 'state.json')]);
+    expect(imported.code).toBe(2);
+    expect(imported.out).toContain('Users: 0 scanned · 0 matched · 0 unmatched · 0 conflict(s) · 0 inactive in the app (by userName)\n  ✗ the import stopped: HTTP 401: ');
+  });
+
   it('out of scope: the scope step shows the failing clause and nothing is sent after the probe', async () => {
     const h = harness(server.url, server.token, 'entra');
     const out = await h.onDemand(fixture(ENTRA_FIXTURE), 'johanna.lorenz@contoso.example');

@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { objectLine } from '../../src/idp/log/console.ts';
 import { startServer, type RunningServer } from '../../src/server/index.ts';
+import { startIndependentServer } from '../servers/independent/index.ts';
 import { body, ENT, fixture, group, groupsByName, harness, ids, lines, OKTA_FIXTURE, user, usersByName, type Json } from './helpers.ts';
 
 let server: RunningServer;
@@ -94,6 +95,11 @@ describe('Okta (OIN)', () => {
     expect(users.get('patti.fernandez@fabrikam.example')!.active).toBe(false);
     // Unassignment drops Okta's link to Patti.
     expect(h.state.user(patti)).toBeUndefined();
+    // The next cycle neither sends nor logs anything for her (it logged "not provisioned: not assigned
+    // to the app" for a user the app holds, deactivated).
+    const quiet = await h.cycle(doc);
+    expect(quiet.exchanges).toHaveLength(0);
+    expect(quiet.result.results.filter((r) => r.id === patti || r.id === diego)).toEqual([]);
 
     doc.app.assignments.users.push(patti);
     const again = await h.cycle(doc);
@@ -160,5 +166,38 @@ describe('Okta (AIW)', () => {
     const second = await h.cycle(doc);
     expect(lines(second.exchanges, server.url, before)).toEqual([`GET /Users/{${patti}}`, `PUT /Users/{${patti}}`]);
     expect(body(second.exchanges[1]!)).toMatchObject({ id: before[patti], active: false, userName: 'patti.fernandez@fabrikam.example' });
+  });
+});
+
+describe('Okta profile push into an extension the app user did not have', () => {
+  it.each(['okta', 'okta-aiw'] as const)('%s: the PUT lists the extension URN in schemas when it adds the first value, and drops it with the last (RFC 7643 §3)', async (dialect) => {
+    // A correct server that holds clients to RFC 7643 §3: extension data must be named in schemas.
+    const strict = await startIndependentServer({ extensionsListed: true });
+    try {
+      const h = harness(strict.url, strict.token, dialect);
+      const doc = fixture(OKTA_FIXTURE);
+      const megan = idOf(doc, 'megan');
+      Object.assign(doc.app, { assignments: { users: [megan], groups: [] }, pushGroups: [], scopingFilters: [] });
+      delete user(doc, megan).department;
+      const first = await h.cycle(doc);
+      expect(body(first.exchanges.find((x) => x.request.method === 'POST')!).schemas).toEqual(['urn:ietf:params:scim:schemas:core:2.0:User']);
+
+      user(doc, megan).department = 'Executive';
+      const added = await h.cycle(doc);
+      expect(added.result.results.find((r) => r.id === megan)).toMatchObject({ action: 'update', outcome: 'success' });
+      const put = body(added.exchanges.find((x) => x.request.method === 'PUT')!);
+      expect(put.schemas).toEqual(['urn:ietf:params:scim:schemas:core:2.0:User', ENT]);
+      expect(put[ENT]).toEqual({ department: 'Executive' });
+      expect((await usersByName(strict.url, strict.token)).get('megan.bowen@fabrikam.example')![ENT]).toEqual({ department: 'Executive' });
+
+      delete user(doc, megan).department;
+      const removed = await h.cycle(doc);
+      expect(removed.result.results.find((r) => r.id === megan)).toMatchObject({ action: 'update', outcome: 'success' });
+      const emptied = body(removed.exchanges.find((x) => x.request.method === 'PUT')!);
+      expect(emptied[ENT]).toBeUndefined();
+      expect(emptied.schemas).toEqual(['urn:ietf:params:scim:schemas:core:2.0:User']);
+    } finally {
+      await strict.close();
+    }
   });
 });

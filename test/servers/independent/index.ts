@@ -108,6 +108,16 @@ export interface IndependentServerOptions {
    * operator is still 400 invalidFilter, which §3.4.2.2 requires.
    */
   lenientFilters?: boolean;
+  /**
+   * A POST or PUT carrying extension attributes whose URN is missing from `schemas` is 400
+   * invalidSyntax (RFC 7643 §3: `schemas` names the schemas of the attributes present).
+   */
+  extensionsListed?: boolean;
+  /**
+   * Queries (filters, list pages, .search) answer from an index that sees each write this many ms
+   * later (eventual consistency, which RFC 7644 does not forbid); reads by id are current.
+   */
+  searchLagMs?: number;
 }
 
 export interface IndependentServer {
@@ -148,6 +158,7 @@ interface Ctx {
   sort: boolean;
   cursors: boolean;
   interop: boolean;
+  extensionsListed: boolean;
   bulk: boolean;
   baseUrl: string;
 }
@@ -280,7 +291,7 @@ function leniently(text: string, operators: readonly FilterOperator[]): FilterNo
 }
 
 function search(ctx: Ctx, model: ResourceModel, params: { filter?: string | null; cursor?: string | null; startIndex?: number; count?: number; sortBy?: string | null; sortOrder?: string | null; attributes?: string | null; excludedAttributes?: string | null }): Reply {
-  let items = [...ctx.store.collection(model.kind).values()].map((s) => ctx.store.render(model, s, ctx.baseUrl, ctx.etag));
+  let items = [...ctx.store.searchable(model.kind).values()].map((s) => ctx.store.render(model, s, ctx.baseUrl, ctx.etag));
   if (ctx.newestFirst) items.reverse();
   if (ctx.shuffle) items = items.map((r) => ({ r, k: Math.random() })).sort((a, b) => a.k - b.k).map((x) => x.r);
   if (params.filter !== undefined && params.filter !== null && params.filter.trim() !== '') {
@@ -405,7 +416,7 @@ async function resourceRoute(ctx: Ctx, req: RequestLike, model: ResourceModel, i
   if (id === undefined) {
     if (method === 'GET') return search(ctx, model, { filter: q.get('filter'), cursor: q.get('cursor'), startIndex: intParam(q.get('startIndex'), 'startIndex'), count: intParam(q.get('count'), 'count'), sortBy: q.get('sortBy'), sortOrder: q.get('sortOrder'), attributes: q.get('attributes'), excludedAttributes: q.get('excludedAttributes') });
     if (method === 'POST') {
-      const data = normalize(model, body(), { rejectUnknown: ctx.rejectUnknown, interop: ctx.interop });
+      const data = normalize(model, body(), { rejectUnknown: ctx.rejectUnknown, interop: ctx.interop, extensionsListed: ctx.extensionsListed });
       if (model.kind === 'User' && ctx.defaultDisplayName && data.displayName === undefined) data.displayName = String((data.name as Resource | undefined)?.formatted ?? data.userName);
       if (model.kind === 'Group' && ctx.dropGroupExternalId) delete data.externalId;
       const created = ctx.store.create(model.kind, withPrimary(ctx, data));
@@ -437,7 +448,7 @@ async function resourceRoute(ctx: Ctx, req: RequestLike, model: ResourceModel, i
         const sent = (body() as Resource | null)?.id;
         if (sent !== id) throw badRequest('invalidValue', `the body's id ${JSON.stringify(sent ?? null)} must be the id in the URL (${id})`);
       }
-      const data = normalize(model, body(), { rejectUnknown: ctx.rejectUnknown, interop: ctx.interop });
+      const data = normalize(model, body(), { rejectUnknown: ctx.rejectUnknown, interop: ctx.interop, extensionsListed: ctx.extensionsListed });
       if (model.kind === 'Group' && ctx.dropGroupExternalId) delete data.externalId;
       return one(ctx.store.replace(model.kind, id, withPrimary(ctx, data)));
     }
@@ -648,7 +659,7 @@ export async function startIndependentServer(options: IndependentServerOptions =
   const rule = options.businessRule === 'email-unless-username-is-email' ? EMAIL_UNLESS_USERNAME_IS_EMAIL : options.businessRule;
   const ctx: Ctx = {
     models: buildModels({ omitUserAttributes: [...(options.omitUserAttributes ?? []), ...(options.interop || options.ipsie ? FREE_FORM_TYPES : []), ...(options.ipsie ? ['password'] : [])], enterprise: options.enterprise ?? true, valueRequired: options.valueRequired ?? false, require: options.require ?? [] }),
-    store: new Store(rule, { uniqueGroupNames: options.uniqueGroupNames ?? options.ipsie ?? false, ids: options.ids ?? 'uuid' }),
+    store: new Store(rule, { uniqueGroupNames: options.uniqueGroupNames ?? options.ipsie ?? false, ids: options.ids ?? 'uuid', ...(options.searchLagMs ? { searchLagMs: options.searchLagMs } : {}) }),
     base: options.basePath ?? BASE,
     maxResults: options.maxResults ?? MAX_RESULTS,
     ignoreProjection: options.ignoreProjection ?? false,
@@ -670,6 +681,7 @@ export async function startIndependentServer(options: IndependentServerOptions =
     sort: options.sort ?? true,
     cursors: options.cursors ?? options.ipsie ?? false,
     interop: options.interop ?? options.ipsie ?? false,
+    extensionsListed: options.extensionsListed ?? false,
     bulk: options.ipsie ?? false,
     baseUrl: '',
   };

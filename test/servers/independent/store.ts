@@ -32,8 +32,34 @@ export class Store {
   constructor(
     private readonly rule: BusinessRule | undefined,
     /** Group displayNames are unique, case-insensitively (IPSIE AL2 asks for it; RFC 7643 does not). */
-    private readonly options: { uniqueGroupNames?: boolean; ids?: 'uuid' | 'integer' | 'upper' | 'reserved' } = {},
+    private readonly options: { uniqueGroupNames?: boolean; ids?: 'uuid' | 'integer' | 'upper' | 'reserved'; searchLagMs?: number } = {},
   ) {}
+
+  /** With a search lag: every version each resource had, and when it was written (undefined: deleted). */
+  private readonly history = new Map<string, { at: number; stored: Stored | undefined }[]>();
+
+  private written(kind: 'User' | 'Group', id: string, stored: Stored | undefined): void {
+    if (!this.options.searchLagMs) return;
+    const key = `${kind}:${id}`;
+    this.history.set(key, [...(this.history.get(key) ?? []), { at: Date.now(), stored: stored ? structuredClone(stored) : undefined }]);
+  }
+
+  /**
+   * What a search sees: with a search lag, each resource as it was that long ago (an index that
+   * catches up with every write `searchLagMs` later); otherwise the collection itself.
+   */
+  searchable(kind: 'User' | 'Group'): Map<string, Stored> {
+    const lag = this.options.searchLagMs;
+    if (!lag) return this.collection(kind);
+    const seenUpTo = Date.now() - lag;
+    const out = new Map<string, Stored>();
+    for (const [key, versions] of this.history) {
+      if (!key.startsWith(`${kind}:`)) continue;
+      const visible = versions.filter((v) => v.at <= seenUpTo).at(-1)?.stored;
+      if (visible) out.set(visible.id, visible);
+    }
+    return out;
+  }
 
   private nextNumber = 1000;
 
@@ -86,6 +112,7 @@ export class Store {
     const at = this.now();
     const stored: Stored = { id: this.newId(), data, created: at, lastModified: at, version: 1 };
     this.collection(kind).set(stored.id, stored);
+    this.written(kind, stored.id, stored);
     return stored;
   }
 
@@ -97,12 +124,14 @@ export class Store {
     stored.data = data;
     stored.lastModified = this.now();
     stored.version++;
+    this.written(kind, id, stored);
     return stored;
   }
 
   delete(kind: 'User' | 'Group', id: string): void {
     this.get(kind, id);
     this.collection(kind).delete(id);
+    this.written(kind, id, undefined);
     for (const g of this.groups.values()) {
       const members = Array.isArray(g.data.members) ? g.data.members : [];
       const kept = members.filter((m) => (m as Resource).value !== id);
@@ -111,6 +140,7 @@ export class Store {
       else delete g.data.members;
       g.lastModified = this.now();
       g.version++;
+      this.written('Group', g.id, g);
     }
   }
 

@@ -18,6 +18,8 @@ export interface NormalizeOptions {
   interop?: boolean;
   /** PATCH values: Entra's "True"/"False" strings stand for booleans (ENTRA-1.5), a one-element list for a single complex value (ENTRA-1.8). */
   lenientBooleans?: boolean;
+  /** Extension data whose URN `schemas` does not list is 400 invalidSyntax (RFC 7643 §3). */
+  extensionsListed?: boolean;
 }
 
 const isObject = (v: unknown): v is Resource => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -133,6 +135,7 @@ export function normalize(model: ResourceModel, body: unknown, o: NormalizeOptio
     const value = key === undefined ? undefined : body[key];
     if (value === undefined || value === null) continue;
     if (!isObject(value)) throw badRequest('invalidValue', `${ext.id} must be a JSON object`);
+    if (o.extensionsListed && !schemas.some((s) => String(s).toLowerCase() === ext.id.toLowerCase())) throw badRequest('invalidSyntax', `the body carries ${ext.id} attributes, but "schemas" does not list ${ext.id} (RFC 7643 §3)`);
     const data = attributes(ext.attributes, value, `${ext.id}:`, o, () => false);
     if (Object.keys(data).length > 0) out[ext.id] = data;
   }
