@@ -31,6 +31,7 @@ const SEVERITY: readonly CheckStatus[] = ['fail', 'error', 'warn', 'info', 'pass
 export function mergeRunRecords(records: readonly RunRecord[], options: MergeOptions = {}): RunRecord {
   if (records.length === 0) throw new MergeError('nothing to merge: give at least one run record');
   checkShards(records);
+  checkSameRun(records);
   const renumber = exchangeRenumbering();
   const exchanges: Exchange[] = [];
   const byCheck = new Map<string, CheckResult>();
@@ -104,6 +105,29 @@ function checkShards(records: readonly RunRecord[]): void {
     seen.add(meta.shard.index);
   }
   if (totals.size > 1) throw new MergeError(`the records come from different shardings (${[...totals].map((t) => `/${t}`).join(' and ')}); merge the shards of one run`);
+}
+
+/**
+ * Shards of one run share their target, tool version, suites and profile; records that differ in
+ * one of them are different runs, whose union would judge no server as any run would (the embedded
+ * reference server listens on a new port in each shard, so only its being embedded is compared).
+ */
+function checkSameRun(records: readonly RunRecord[]): void {
+  const sharded = records.filter((r) => r.meta.shard);
+  if (sharded.length > 0 && sharded.length < records.length) {
+    const whole = records.find((r) => !r.meta.shard)!;
+    throw new MergeError(`run ${whole.meta.runId} is not a shard (no --shard) but the others are; merge the shards of one run`);
+  }
+  const aspects: Array<[string, (r: RunRecord) => string]> = [
+    ['targets', (r) => (r.meta.embedded ? 'the embedded reference server' : r.meta.target.replace(/\/+$/, ''))],
+    ['scimproof versions', (r) => r.meta.version],
+    ['suites', (r) => [...r.meta.suites].sort().join(',')],
+    ['profiles', (r) => r.meta.profile ?? '(none)'],
+  ];
+  for (const [what, of] of aspects) {
+    const values = [...new Set(records.map(of))];
+    if (values.length > 1) throw new MergeError(`the records come from different ${what} (${values.slice(0, 3).map((v) => (v === '' ? '(none)' : v)).join(' and ')}); merge the shards of one run`);
+  }
 }
 
 /** Exchange ids stay `x0001`-shaped (letter + number), numbered on across the records. */

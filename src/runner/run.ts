@@ -11,6 +11,7 @@ import type { CheckResult, CleanupEntry, Discovery, Exchange, ExchangeOrigin, Le
 import type { LeftOut } from './schema-fit.ts';
 import { LeftOutLog } from './left-out-log.ts';
 import { loadSuites, SuiteError } from '../suite/load.ts';
+import { redactText } from '../http/redact.ts';
 import type { LoadedSuite } from '../suite/types.ts';
 import { TOOL_NAME, TOOL_VERSION } from '../version.ts';
 import { createRandom } from '../util/random.ts';
@@ -302,10 +303,11 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
     const dependencies = families.length > 0 && coreSuites.length === 0 ? loadSuites(['core'], options.suitesDir) : [];
     if (dependencies.length > 0) coreSuites = dependencies;
     const reliedOn = new Set(families.flatMap((f) => reliedOnCoreChecks(f, dependencies)));
+    if (options.url) checkTargetUrl(options.url);
     if (!options.url) {
       // Under a standard profile the embedded reference server meets the interoperability profile.
       embedded = await (options.embedded ?? (() => startEmbedded(options.standard ? 'interop' : undefined)))().catch((error: unknown) => {
-        throw new EmbeddedServerError(`could not start the embedded reference server: ${error instanceof Error ? error.message : String(error)}`);
+        throw new SetupError(`could not start the embedded reference server: ${error instanceof Error ? error.message : String(error)}`);
       });
       target = embedded.url;
     }
@@ -494,7 +496,7 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
   } catch (error) {
     cleaned = true;
     if (error instanceof SuiteError || error instanceof SelectionError) runError = error.message;
-    else if (error instanceof EmbeddedServerError) runError = error.message;
+    else if (error instanceof SetupError) runError = error.message;
     else {
       // A bug of the harness: the run still ends in a record and a report, and says so.
       runError = `harness error (please report it): ${error instanceof Error ? error.message : String(error)}`;
@@ -568,7 +570,19 @@ export function summarize(results: CheckResult[]): Summary {
   return summary;
 }
 
-class EmbeddedServerError extends Error {}
+/** A problem of the run's setup that the caller can act on (one line, the run's error). */
+class SetupError extends Error {}
+
+/** The CLI checks --url itself; a program calling the library gets the same one-line answer. */
+function checkTargetUrl(raw: string): void {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new SetupError(`the target URL "${redactText(raw)}" is not a URL; expected the SCIM base URL, like https://app.example.com/scim/v2`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new SetupError(`the target URL must be http or https, got ${url.protocol} (${redactText(raw)})`);
+}
 
 async function startEmbedded(profile: 'interop' | undefined): Promise<EmbeddedTarget> {
   const { startServer } = await import('../server/index.ts');

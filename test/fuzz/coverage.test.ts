@@ -13,6 +13,9 @@ const PROPERTY_DEFECTS: [property: string, defect: DefectName, fragment: string]
   ['paging-partition', 'paging-zero-based', 'the page at startIndex='],
   ['cursor-partition', 'cursor-overlaps', 'and again on page'],
   ['invalid-input-4xx', 'malformed-json-500', 'server error 500 instead of a 4xx SCIM error'],
+  // A success fails where a sentence requires the refusal (Table 8 alone is a SHOULD).
+  ['invalid-input-4xx', 'required-not-enforced', 'accepted (201) instead of a 4xx SCIM error (RFC 7643 §2.2'],
+  ['invalid-input-4xx', 'invalid-filter-ignored', 'accepted (200) instead of a 4xx SCIM error (RFC 7644 §3.4.2.2'],
   ['member-add-idempotent', 'member-add-duplicates', 'the Group lists'],
   ['stateful-directory', 'put-merges', 'the PUT response differs from the replacement'],
 ];

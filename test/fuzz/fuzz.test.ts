@@ -11,6 +11,7 @@ import type { Exchange, RunRecord } from '../../src/record/types.ts';
 import { runConformance } from '../../src/runner/run.ts';
 import { startServer } from '../../src/server/index.ts';
 import { startFaultyServer, type DefectName } from '../support/faulty-server.ts';
+import { startIndependentServer, type IndependentServerOptions } from '../servers/independent/index.ts';
 
 const SEED = 7;
 
@@ -27,8 +28,9 @@ const fuzzResults = (record: RunRecord) => record.results.filter((r) => r.suite 
 const counterexample = (record: RunRecord) => record.sections?.find((s) => s.kind === 'fuzz-counterexample')?.data as Record<string, unknown> | undefined;
 
 // Each planted bug, the property that must catch it, and a bound on the shrunk request count.
-const PLANTED: Array<{ defect: DefectName; property: string; maxRequests: number }> = [
-  { defect: 'patch-replace-appends', property: 'patch-model', maxRequests: 3 },
+// `operations`: how many operations the minimal case's PATCH holds (an operation that plays no part is shrunk away).
+const PLANTED: Array<{ defect: DefectName; property: string; maxRequests: number; operations?: number }> = [
+  { defect: 'patch-replace-appends', property: 'patch-model', maxRequests: 3, operations: 1 },
   { defect: 'paging-zero-based', property: 'paging-partition', maxRequests: 2 },
   { defect: 'filter-username-case-sensitive', property: 'username-eq-any-case', maxRequests: 2 },
   { defect: 'wrong-type-500', property: 'invalid-input-4xx', maxRequests: 2 },
@@ -37,12 +39,14 @@ const PLANTED: Array<{ defect: DefectName; property: string; maxRequests: number
 ];
 
 describe('planted bugs', () => {
-  for (const { defect, property, maxRequests } of PLANTED) {
+  for (const { defect, property, maxRequests, operations } of PLANTED) {
     it(`finds ${defect} with ${property}, shrinks it and replays it`, async () => {
       const server = await startFaultyServer(defect);
       const clean = await startServer({ port: 0 });
       try {
-        const record = await fuzz(server, { runs: 100, properties: [property], shrinkTimeMs: 15_000 });
+        // The shrink is bounded by time; a generous bound keeps a busy machine from cutting it short
+        // (it ends as soon as nothing smaller fails: a few seconds).
+        const record = await fuzz(server, { runs: 100, properties: [property], shrinkTimeMs: 90_000 });
         const [result] = fuzzResults(record);
         expect(result?.checkId).toBe(`fuzz.${property}`);
         expect(result?.status, result?.message).toBe('fail');
@@ -55,6 +59,10 @@ describe('planted bugs', () => {
         expect(result?.exchangeIds).toEqual(ids);
         const byId = new Map(record.exchanges.map((ex) => [ex.id, ex]));
         for (const id of ids) expect(byId.get(id)?.curl).toContain('curl');
+        if (operations !== undefined) {
+          const patch = ids.map((id) => byId.get(id)!).find((ex) => ex.request.method === 'PATCH');
+          expect((JSON.parse(patch!.request.body!) as { Operations: unknown[] }).Operations).toHaveLength(operations);
+        }
         expect(record.exchanges.length).toBeLessThanOrEqual(260);
         expect(record.cleanup.filter((c) => c.status === 'failed')).toEqual([]);
 
@@ -73,7 +81,7 @@ describe('planted bugs', () => {
         await server.close();
         await clean.close();
       }
-    });
+    }, 180_000);
   }
 });
 
@@ -134,6 +142,30 @@ describe('against the reference server', () => {
       await server.close();
     }
   });
+});
+
+// Correct servers that differ from the reference server the way SaaS endpoints do: every property
+// they are fuzzed with holds (no false failure).
+const CORRECT_VARIANTS: Array<{ name: string; options: IndependentServerOptions; properties: string[] }> = [
+  // RFC 7644 §3.4.2.4: `count` is the "desired maximum"; a page size cap (filter.maxResults) returns fewer.
+  { name: 'pages of at most 2 whatever count asks', options: { maxResults: 2 }, properties: ['filter-model', 'paging-partition', 'stateful-directory'] },
+  // RFC 7644 §3.12: Table 9's 400 invalidFilter for a syntax error is a SHOULD (filter.invalid-400 warns);
+  // an unknown operator is still refused (§3.4.2.2).
+  { name: 'a filter that does not parse matches nothing (200, empty list)', options: { lenientFilters: true }, properties: ['invalid-input-4xx', 'filter-model'] },
+];
+
+describe('against correct servers that are not the reference server', () => {
+  for (const { name, options, properties } of CORRECT_VARIANTS) {
+    it(`every property holds: ${name}`, async () => {
+      const server = await startIndependentServer(options);
+      try {
+        const record = await fuzz(server, { runs: 25, properties }, 3);
+        expect(fuzzResults(record).map((r) => `${r.checkId}: ${r.status}${r.status === 'pass' ? '' : ` ${r.message ?? r.reason ?? ''}`}`).sort()).toEqual(properties.map((p) => `fuzz.${p}: pass`).sort());
+      } finally {
+        await server.close();
+      }
+    });
+  }
 });
 
 describe('scimproof fuzz', () => {

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { registerReport } from '../../src/cli/report.ts';
 import { RunError, UsageError } from '../../src/cli/errors.ts';
 import { SAMPLE_PATH } from './records.ts';
+import { hasStack, runMain } from '../support/cli.ts';
 
 const sample = fileURLToPath(SAMPLE_PATH);
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'scimproof-report-cmd-'));
@@ -93,5 +94,31 @@ describe('scimproof report', () => {
     const merged = JSON.parse(readFileSync(join(dir, 'merged', 'run.json'), 'utf8')) as { meta: { mergedFrom: string[] } };
     expect(merged.meta.mergedFrom).toEqual(['shard1', 'shard2']);
     await expect(run(shard(1), shard(2))).rejects.toThrow(/add --merge/);
+  });
+
+  it('--merge refuses records of different runs with one line and exit 2: another target, version or suites, a whole run among shards', async () => {
+    const dir = tmp();
+    const write = (name: string, meta: Record<string, unknown>): string => {
+      const record = JSON.parse(readFileSync(sample, 'utf8')) as { meta: Record<string, unknown> };
+      record.meta = { ...record.meta, runId: name, ...meta };
+      writeFileSync(join(dir, `${name}.json`), JSON.stringify(record));
+      return join(dir, `${name}.json`);
+    };
+    const first = write('a', { shard: { index: 1, total: 2 } });
+    const cases: Array<[Record<string, unknown>, RegExp]> = [
+      [{ target: 'https://other.example.com/scim/v2' }, /different targets/],
+      [{ version: '9.9.9' }, /different scimproof versions/],
+      [{ suites: ['core'] }, /different suites/],
+      [{ shard: undefined }, /is not a shard/],
+    ];
+    for (const [meta, message] of cases) {
+      const second = write('b', { shard: { index: 2, total: 2 }, ...meta });
+      const { code, printed } = await runMain(['report', '--merge', first, second, '--out', join(dir, 'merged')]);
+      expect(code, printed).toBe(2);
+      expect(printed).toMatch(message);
+      expect(printed.trim().split('\n'), printed).toHaveLength(1);
+      expect(hasStack({ stdout: printed, stderr: '' })).toBe(false);
+    }
+    expect(existsSync(join(dir, 'merged'))).toBe(false);
   });
 });

@@ -37,6 +37,16 @@ describe('targets that cannot be tested', () => {
     expect(record.results.filter((r) => r.suite === 'core')).toEqual([]);
   });
 
+  it('a URL that is not one, or not http(s), is a clear run error from the library too (the CLI checks --url itself)', async () => {
+    const garbage = await runAgainst('staging.example.com scim');
+    await expectReportWritten(garbage, /^the target URL "staging\.example\.com scim" is not a URL; expected the SCIM base URL/);
+    expect(garbage.results).toEqual([]);
+    // ftp: was sent on and failed 38 checks, as if the server had answered wrongly.
+    const ftp = await runAgainst('ftp://127.0.0.1/scim/v2');
+    await expectReportWritten(ftp, /^the target URL must be http or https, got ftp:/);
+    expect(ftp.summary.fail).toBe(0);
+  });
+
   it('a host name that does not resolve is a clear run error', async () => {
     const record = await runAgainst('http://scimproof-no-such-host.invalid/scim/v2');
     await expectReportWritten(record, /cannot reach .*host name not found/);

@@ -200,7 +200,7 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
       'okta.user.lookup-hit[okta]': 'expected 1 (the number of matching resources)',
       'okta.aiw.user.lookup-hit[okta-aiw]': 'expected 1 (the number of matching resources)',
     },
-    consequences: ['users.delete.gone-from-list', 'filter.username-eq.case-insensitive', 'filter.attribute-name-case-insensitive', 'filter.miss-empty-list', 'filter.externalid-eq', 'filter.invalid-400', 'filter.invalid-operator-400', 'filter.pr', 'filter.datetime-gt', 'filter.datetime-gt.matches', 'paging.first-page', 'paging.middle-page', 'paging.last-page', 'paging.partition', 'paging.items-per-page', 'paging.count-zero', 'paging.beyond-end', 'paging.start-index-below-one', 'paging.count-only', 'sort.ascending', 'sort.descending', 'attributes.list.only-requested', 'entra.test-connection.empty-list[entra]', 'entra.test-connection.empty-list[entra-compliant]', 'entra.test-connection.groups-empty-list[entra]', 'entra.test-connection.groups-empty-list[entra-compliant]', 'entra.create.match-miss[entra]', 'entra.disable.still-matched[entra]', 'entra.delete.unmatched[entra]', 'entra.create.match-miss[entra-compliant]', 'entra.disable.still-matched[entra-compliant]', 'entra.delete.unmatched[entra-compliant]', 'entra.group.match-miss[entra]', 'entra.group.match-miss[entra-compliant]', 'okta.spec.3.miss[okta]', 'okta.spec.5.absent[okta]', 'okta.spec.9.case-insensitive[okta]', 'okta.user.lookup-miss[okta]', 'okta.user.reassign.lookup[okta]', 'okta.aiw.user.lookup-miss.empty-list[okta-aiw]', 'okta.aiw.user.reassign.lookup[okta-aiw]', 'cursor.first-page', 'cursor.next-page', 'cursor.previous-page', 'cursor.walk.total-results', 'okta.spec.1.profile-fields[okta]'],
+    consequences: ['users.delete.gone-from-list', 'filter.username-eq.case-insensitive', 'filter.attribute-name-case-insensitive', 'filter.miss-empty-list', 'filter.externalid-eq', 'filter.invalid-400', 'filter.invalid-operator-400', 'filter.pr', 'filter.datetime-gt', 'filter.datetime-gt.matches', 'paging.first-page', 'paging.middle-page', 'paging.last-page', 'paging.partition', 'paging.items-per-page', 'paging.count-zero', 'paging.beyond-end', 'paging.start-index-below-one', 'paging.count-only', 'sort.ascending', 'sort.descending', 'attributes.list.only-requested', 'entra.test-connection.empty-list[entra]', 'entra.test-connection.empty-list[entra-compliant]', 'entra.test-connection.groups-empty-list[entra]', 'entra.test-connection.groups-empty-list[entra-compliant]', 'entra.create.match-miss[entra]', 'entra.disable.still-matched[entra]', 'entra.delete.unmatched[entra]', 'entra.create.match-miss[entra-compliant]', 'entra.disable.still-matched[entra-compliant]', 'entra.delete.unmatched[entra-compliant]', 'entra.group.match-miss[entra]', 'entra.group.match-miss[entra-compliant]', 'okta.spec.3.miss[okta]', 'okta.spec.5.absent[okta]', 'okta.spec.9.case-insensitive[okta]', 'okta.user.lookup-miss[okta]', 'okta.user.reassign.lookup[okta]', 'okta.aiw.user.lookup-miss.empty-list[okta-aiw]', 'okta.aiw.user.reassign.lookup[okta-aiw]', 'cursor.first-page', 'cursor.next-page', 'cursor.previous-page', 'cursor.walk.total-results'],
     verdicts: { fail: ['entra', 'entra-compliant', 'okta', 'okta-aiw'], work: [] },
   },
   'paging-zero-based': {
@@ -209,7 +209,7 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
       'paging.partition': '1 of 5 resources appear on no page',
       'paging.start-index-below-one': 'startIndex is 0, expected 1',
     },
-    consequences: ['paging.items-per-page', 'okta.spec.1.profile-fields[okta]', 'okta.user.lookup-hit[okta]', 'okta.user.reassign.lookup[okta]', 'okta.aiw.user.lookup-hit[okta-aiw]', 'okta.aiw.user.reassign.lookup[okta-aiw]', 'responses.schema'],
+    consequences: ['paging.items-per-page', 'okta.user.lookup-hit[okta]', 'okta.user.reassign.lookup[okta]', 'okta.aiw.user.lookup-hit[okta-aiw]', 'okta.aiw.user.reassign.lookup[okta-aiw]', 'responses.schema'],
     verdicts: { fail: ['okta', 'okta-aiw'], work: ['entra', 'entra-compliant'] },
   },
   'total-results-is-page-size': {
@@ -549,7 +549,7 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
     primary: {
       'discovery.resource-types.user': '/Resources has no element with {"name":"User","endpoint":"/Users"}',
     },
-    consequences: ['okta.spec.1.profile-fields[okta]'],
+    consequences: [],
     verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
   },
   'non-object-body-500': {

@@ -81,7 +81,14 @@ export function patchOperation(schemas: ResourceSchemas, unique = 'userName', ru
 }
 
 export function patchOperations(schemas: ResourceSchemas, constraints: { maxLength?: number; rules?: 'interop' } = {}): fc.Arbitrary<ModelOp[]> {
-  return fc.array(patchOperation(schemas, 'userName', constraints.rules), { minLength: 1, maxLength: constraints.maxLength ?? 4 });
+  // Once fast-check has shrunk an element of an array it no longer drops the elements after it, so
+  // a counterexample kept operations that play no part in the failure. An element that can shrink
+  // to "absent" (fc.option's cross-shrink; almost never generated absent) can always be dropped.
+  const op = fc.option(patchOperation(schemas, 'userName', constraints.rules), { nil: null, freq: 1000 });
+  return fc
+    .array(op, { minLength: 1, maxLength: constraints.maxLength ?? 4 })
+    .map((ops) => ops.filter((o): o is ModelOp => o !== null))
+    .filter((ops) => ops.length > 0);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import { patchOperations } from '../arbitraries/patch.ts';
 import { bodyOf, scimGroup, scimUser, type Draft, type Json } from '../arbitraries/resource.ts';
 import { caseFlips, recase } from '../arbitraries/values.ts';
 import { diffResource } from '../compare.ts';
-import { create, expectAccepted, expectStatus, ids, jsonOf, line } from '../properties/helpers.ts';
+import { create, expectAccepted, expectStatus, ids, jsonOf, line, listAll } from '../properties/helpers.ts';
 import { memberValues } from '../properties/member-add.ts';
 import { patchAndCheck } from '../properties/patch-model.ts';
 import { fail, type FuzzEnv } from '../types.ts';
@@ -114,9 +114,8 @@ class FindUser implements Cmd {
 class ListRun implements Cmd {
   check = () => true;
   async run(m: DirectoryModel, env: FuzzEnv) {
-    const ex = await env.target.send({ method: 'GET', path: '/Users', query: { filter: `userName sw ${JSON.stringify(env.target.runPrefix)}`, count: 200 } }, 'list run Users');
-    expectStatus(ex, [200], 'listing this run\'s Users');
-    const got = ids(jsonOf(ex)).sort();
+    const { ids: listed, exchange: ex } = await listAll(env, { filter: `userName sw ${JSON.stringify(env.target.runPrefix)}`, count: 200 }, 'list run Users', (page) => expectStatus(page, [200], 'listing this run\'s Users'));
+    const got = listed.sort();
     const expected = m.users.map((u) => u.id).sort();
     if (JSON.stringify(got) !== JSON.stringify(expected)) fail(`listing this run's Users returned [${got.join(', ')}], the model holds [${expected.join(', ')}] — ${line(ex)}`, ex, expected, got);
   }

@@ -7,7 +7,7 @@ import { filterExpression, filterMember, renderFilter, type GenFilter } from '..
 import { userNameStem } from '../arbitraries/values.ts';
 import type { Json } from '../arbitraries/resource.ts';
 import { fail, type FuzzProperty } from '../types.ts';
-import { create, expectFiltered, ids, jsonOf, line } from './helpers.ts';
+import { create, expectFiltered, ids, jsonOf, line, listAll } from './helpers.ts';
 
 const MAX_POPULATION = 5;
 type Input = [Array<{ stem: string; attrs: Json }>, GenFilter];
@@ -44,9 +44,8 @@ export const filterModel: FuzzProperty<Input> = {
     const scoped = `userName sw ${JSON.stringify(env.target.runPrefix)} and (${filter})`;
     const predicate = compileFilter(parseFilter(scoped), schemas);
     const expected = members.filter((m) => predicate({ schemas: [schemas.core.id, ...schemas.extensions.map((e) => e.id)], id: m.id, ...m.data })).map((m) => m.id).sort();
-    const ex = await env.target.send({ method: 'GET', path: '/Users', query: { filter: scoped, count: MAX_POPULATION + 5 } }, 'filter');
-    expectFiltered(ex, `filter ${filter}`);
-    const got = ids(jsonOf(ex)).sort();
+    const { ids: listed, exchange: ex } = await listAll(env, { filter: scoped, count: MAX_POPULATION + 5 }, 'filter', (page) => expectFiltered(page, `filter ${filter}`));
+    const got = listed.sort();
     if (JSON.stringify(got) !== JSON.stringify(expected)) {
       const missing = expected.filter((id) => !got.includes(id));
       const extra = got.filter((id) => !expected.includes(id));

@@ -1,5 +1,6 @@
-// Paging partitions the result (RFC 7644 §3.4.2.4): walking startIndex 1, 1+count, ... visits every
-// matching resource exactly once, totalResults never changes, and each page holds what it says.
+// Paging partitions the result (RFC 7644 §3.4.2.4): walking startIndex from 1, each page starting
+// where the last one ended, visits every matching resource exactly once, totalResults never
+// changes, and each page holds what it says.
 import fc from 'fast-check';
 import { isPlainObject } from '../../filter/index.ts';
 import { scimUser, type Draft } from '../arbitraries/resource.ts';
@@ -32,14 +33,18 @@ export const pagingPartition: FuzzProperty<Input> = {
       if (total !== created.length) fail(`totalResults is ${JSON.stringify(total)} on the page at startIndex=${startIndex}, expected ${created.length} — ${line(ex)}`, ex, created.length, total);
       const pageIds = ids(body);
       const remaining = Math.max(0, created.length - (startIndex - 1));
-      if (pageIds.length !== Math.min(count, remaining)) fail(`the page at startIndex=${startIndex}, count=${count} holds ${pageIds.length} resources, expected ${Math.min(count, remaining)} of ${created.length} — ${line(ex)}`, ex, Math.min(count, remaining), pageIds.length);
+      // `count` is the "desired maximum" (RFC 7644 §3.4.2.4): a server with a smaller page size
+      // returns fewer, and the next page starts where this one ended. More than asked, or an empty
+      // page while matches remain, is wrong.
+      const expected = `${Math.min(count, remaining) === 1 ? '' : '1 to '}${Math.min(count, remaining)} of ${created.length}`;
+      if (pageIds.length > Math.min(count, remaining) || (pageIds.length === 0 && remaining > 0)) fail(`the page at startIndex=${startIndex}, count=${count} holds ${pageIds.length} resources, expected ${expected} — ${line(ex)}`, ex, Math.min(count, remaining), pageIds.length);
       const itemsPerPage = isPlainObject(body) ? body.itemsPerPage : undefined;
       if (itemsPerPage !== undefined && itemsPerPage !== pageIds.length) fail(`itemsPerPage is ${JSON.stringify(itemsPerPage)} but the page holds ${pageIds.length} — ${line(ex)}`, ex, pageIds.length, itemsPerPage);
       for (const id of pageIds) {
         if (seen.includes(id)) fail(`${id} appears twice while paging (again at startIndex=${startIndex}) — ${line(ex)}`, ex);
         seen.push(id);
       }
-      startIndex += count;
+      startIndex += pageIds.length;
       if (startIndex > created.length) break;
     }
     const missed = created.filter((id) => !seen.includes(id));

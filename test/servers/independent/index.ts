@@ -103,6 +103,12 @@ export interface IndependentServerOptions {
   /** Lists without sortBy come in a new order on every request. */
   shuffle?: boolean;
   /**
+   * A filter that does not parse (a missing value, an unbalanced parenthesis) matches nothing: 200
+   * and an empty list. Table 9's 400 invalidFilter is a SHOULD (RFC 7644 §3.12); an unknown
+   * operator is still 400 invalidFilter, which §3.4.2.2 requires.
+   */
+  lenientFilters?: boolean;
+  /**
    * A POST or PUT carrying extension attributes whose URN is missing from `schemas` is 400
    * invalidSyntax (RFC 7643 §3: `schemas` names the schemas of the attributes present).
    */
@@ -143,6 +149,7 @@ interface Ctx {
   sparseLists: boolean | 'paging-fields';
   deleteStatus: number;
   shuffle: boolean;
+  lenientFilters: boolean;
   models: { user: ResourceModel; group: ResourceModel };
   store: Store;
   operators: readonly FilterOperator[];
@@ -271,12 +278,25 @@ function sortKey(model: ResourceModel, resource: Resource, path: string): string
   return typeof value === 'number' ? value : undefined;
 }
 
+const UNKNOWN_OPERATOR = /^\s*[\w.:$-]+\s+(?!(?:eq|ne|co|sw|ew|gt|ge|lt|le|pr)\b)[a-z]{2}\s/i;
+
+/** A filter that does not parse matches nothing (undefined), unless it names an unknown operator. */
+function leniently(text: string, operators: readonly FilterOperator[]): FilterNode | undefined {
+  try {
+    return parseFilter(text, operators);
+  } catch (error) {
+    if (error instanceof ScimError && !UNKNOWN_OPERATOR.test(text) && !/not supported/.test(error.message)) return undefined;
+    throw error;
+  }
+}
+
 function search(ctx: Ctx, model: ResourceModel, params: { filter?: string | null; cursor?: string | null; startIndex?: number; count?: number; sortBy?: string | null; sortOrder?: string | null; attributes?: string | null; excludedAttributes?: string | null }): Reply {
   let items = [...ctx.store.searchable(model.kind).values()].map((s) => ctx.store.render(model, s, ctx.baseUrl, ctx.etag));
   if (ctx.newestFirst) items.reverse();
   if (ctx.shuffle) items = items.map((r) => ({ r, k: Math.random() })).sort((a, b) => a.k - b.k).map((x) => x.r);
   if (params.filter !== undefined && params.filter !== null && params.filter.trim() !== '') {
-    const node = parseFilter(params.filter, ctx.operators);
+    const node = ctx.lenientFilters ? leniently(params.filter, ctx.operators) : parseFilter(params.filter, ctx.operators);
+    if (node === undefined) return { status: 200, body: listOf([], 0) };
     const undefinedPath = ctx.interop ? undefinedAttributeIn(model, node) : undefined;
     if (undefinedPath !== undefined) throw badRequest('invalidFilter', `the filter names "${undefinedPath}", which ${model.kind} does not define in /Schemas`);
     const unfilterable = ctx.filterAttributes ? attributePaths(model, node).find((p) => !ctx.filterAttributes!.includes(p.toLowerCase())) : undefined;
@@ -654,6 +674,7 @@ export async function startIndependentServer(options: IndependentServerOptions =
     sparseLists: options.sparseLists ?? false,
     deleteStatus: options.deleteStatus ?? 204,
     shuffle: options.shuffle ?? false,
+    lenientFilters: options.lenientFilters ?? false,
     operators: options.filterOperators ?? ALL_OPERATORS,
     rejectUnknown: (options.unknownAttributes ?? 'reject') === 'reject',
     etag: options.etag ?? true,
