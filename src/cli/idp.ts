@@ -13,6 +13,7 @@ import { ESCROW_SCHEDULES, type EscrowSchedule } from '../idp/escrow.ts';
 import { importReportLines } from '../idp/import.ts';
 import { changeText, consoleSummary, errorText, historyLines, isNotable, objectLine } from '../idp/log/console.ts';
 import { collectLog, readCycleSummaries, readInterruptedCycles } from '../idp/log/reader.ts';
+import { LogFolderError } from '../idp/log/writer.ts';
 import { OnDemandError } from '../idp/on-demand.ts';
 import { DOCUMENTED_THRESHOLDS, type QuarantineThresholds } from '../idp/quarantine.ts';
 import { checkDialect, defaultStatePath, DEFAULT_OUT_DIR, testConnection, type TargetOptions } from '../idp/run.ts';
@@ -242,6 +243,15 @@ function openEngine(flags: IdpFlags, t: Target, directory: Directory, options: {
     // An earlier --at moved the job's clock ahead; time never runs backwards for it.
     clock = new SimulatedClock(cycleTime(undefined, lastCycle));
   }
+  try {
+    return engineFor(flags, t, directory, statePath, options, clock);
+  } catch (error) {
+    if (error instanceof LogFolderError) throw new RunError(error.message);
+    throw error;
+  }
+}
+
+function engineFor(flags: IdpFlags, t: Target, directory: Directory, statePath: string, options: { cycles: boolean; intervalSeconds?: number; signal?: AbortSignal }, clock: SimulatedClock | undefined): IdpEngine {
   return new IdpEngine({
     ...t,
     directory,

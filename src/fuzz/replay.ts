@@ -3,7 +3,8 @@
 // person to read. `scimproof fuzz --replay FILE` accepts a replay file or a run.json holding
 // fuzz counterexample sections.
 import { readFileSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
+import { makeDirectory } from '../util/make-directory.ts';
 import { dirname, join } from 'node:path';
 import type { Exchange, RunRecord } from '../record/types.ts';
 import { TOOL_VERSION } from '../version.ts';
@@ -95,7 +96,7 @@ export function readReplay(file: string, property?: string): ReplayKey[] {
 
 export async function writeReplayFile(dir: string, replay: ReplayFile): Promise<string> {
   const file = join(dir, replayFileName(replay.property));
-  await mkdir(dirname(file), { recursive: true });
+  makeDirectory(dirname(file));
   await writeFile(file, `${JSON.stringify(replay, null, 2)}\n`, 'utf8');
   return file;
 }
