@@ -46,6 +46,7 @@ const VARIANTS: Record<string, IndependentServerOptions> = {
     ids: 'plus',
     patchNoContent: true,
   },
+  'group members declared returned "request" (shown only when attributes=members asks), userName stored in lower case, members given display, $ref and type': { membersOnRequest: true, lowercaseUserName: true, enrich: true },
   'all of these at once, unknown attributes ignored, no ETags, no sorting': {
     filterOperators: ['eq', 'and'],
     valueRequired: true,
@@ -263,6 +264,18 @@ describe('what each correct server does differently is reported as what it is', 
     for (const bad of ['2024-05-01 12:00:00', '2024-05-01T12:00', '2024-13-01T12:00:00', 'yesterday', '1714564800']) expect(isDateTime(bad), bad).toBe(false);
     for (const good of ['2024-05-01T12:00:00', '2024-05-01T12:00:00.1230000Z', '2024-05-01T14:00:00+02:00']) expect(isDateTime(good), good).toBe(true);
     expect(instantOf('2024-05-01T12:00:00')).toBe(instantOf('2024-05-01T12:00:00Z'));
+  });
+
+  it('members declared returned "request": a read that did not ask for them is no answer on them, so membership checks are not judged, not failed', () => {
+    const record = records.get('group members declared returned "request" (shown only when attributes=members asks), userName stored in lower case, members given display, $ref and type')!;
+    for (const id of ['groups.get.members', 'entra.group.add-members.applied[entra]', 'entra.group.remove-plain.applied[entra]', 'okta.group.add.applied[okta]', 'okta.aiw.group.members.applied[okta-aiw]']) {
+      expect(result(record, id).status, id).toBe('skip');
+      expect(result(record, id).reason, id).toMatch(/\/Schemas declares members returned "request" \(RFC 7643 §2\.2\): a read that does not name it in attributes= does not show it/);
+    }
+    // The fuzzer asks for them, and so still judges repeated adds.
+    const idempotent = result(record, 'fuzz.member-add-idempotent');
+    expect(idempotent.status).toBe('pass');
+    expect(record.exchanges.some((x) => x.origin?.suite === 'fuzz' && /\/Groups\/[^?]+\?attributes=members$/.test(x.request.url))).toBe(true);
   });
 
   it('filters on a few attributes: a generated filter the server declines with 400 invalidFilter is set aside, not failed', () => {

@@ -134,6 +134,14 @@ export interface IndependentServerOptions {
   connectionClose?: boolean;
   /** A successful PATCH answers 204 No Content (RFC 7644 §3.5.2: 200 with the resource, or 204). */
   patchNoContent?: boolean;
+  /** userName stored in lower case (caseExact false: RFC 7643 §2.2 lets the server alter its case). */
+  lowercaseUserName?: boolean;
+  enrich?: boolean;
+  /**
+   * Group members declared `returned: "request"` in /Schemas (RFC 7643 §2.2), as servers with large
+   * groups do: a group is shown without members unless `attributes` names them (RFC 7644 §3.9).
+   */
+  membersOnRequest?: boolean;
 }
 
 export interface IndependentServer {
@@ -178,6 +186,8 @@ interface Ctx {
   bulk: boolean;
   baseUrl: string;
   patchNoContent: boolean;
+  lowercaseUserName: boolean;
+  enrich: boolean;
 }
 
 interface Reply {
@@ -222,6 +232,11 @@ const listOf = (resources: unknown[], total = resources.length, startIndex = 1) 
 
 /** `attributes` / `excludedAttributes` (RFC 7644 §3.4.2.5); id and schemas are always returned. */
 function project(model: ResourceModel, resource: Resource, attributes?: string, excluded?: string): Resource {
+  const onRequest = model.core.attributes.filter((a) => a.returned === 'request').map((a) => a.name.toLowerCase());
+  if (onRequest.length > 0) {
+    const asked = (attributes ?? '').split(',').map((s) => s.trim().toLowerCase().replace(/^urn:.*:/, '').split('.')[0]);
+    resource = Object.fromEntries(Object.entries(resource).filter(([k]) => !onRequest.includes(k.toLowerCase()) || asked.includes(k.toLowerCase())));
+  }
   const parse = (list: string) => list.split(',').map((s) => s.trim()).filter((s) => s !== '').map((p) => {
     const urn = splitUrn(model, p);
     const [name, sub] = (urn ? urn.rest : p).split('.') as [string, string | undefined];
@@ -403,6 +418,12 @@ function attributePaths(model: ResourceModel, node: FilterNode): string[] {
 
 /** What the server stores: with primaryFirst, the first email and phone number become primary when none is. */
 function withPrimary(ctx: Ctx, data: Resource): Resource {
+  if (ctx.lowercaseUserName && typeof data.userName === 'string') data.userName = data.userName.toLowerCase();
+  if (ctx.enrich) {
+    if (Array.isArray(data.members)) data.members = data.members.map((m) => { const v = String((m as Resource).value); const u = ctx.store.users.get(v); return { ...(m as Resource), type: u ? 'User' : 'Group', display: String(u?.data.displayName ?? u?.data.userName ?? ctx.store.groups.get(v)?.data.displayName ?? ''), $ref: `${ctx.baseUrl}/${u ? 'Users' : 'Groups'}/${encodeURIComponent(v)}` }; });
+    for (const name of ['emails', 'phoneNumbers', 'addresses']) if (Array.isArray(data[name])) data[name] = (data[name] as Resource[]).map((e) => ({ primary: false, ...e }));
+    if (data.active === undefined && ctx.models.user.core.attributes.some((a) => a.name === 'active') && 'userName' in data) data.active = true;
+  }
   if (!ctx.primaryFirst) return data;
   for (const name of ['emails', 'phoneNumbers']) {
     const values = data[name];
@@ -688,7 +709,7 @@ export async function startIndependentServer(options: IndependentServerOptions =
   const token = options.token ?? randomBytes(16).toString('hex');
   const rule = options.businessRule === 'email-unless-username-is-email' ? EMAIL_UNLESS_USERNAME_IS_EMAIL : options.businessRule;
   const ctx: Ctx = {
-    models: buildModels({ omitUserAttributes: [...(options.omitUserAttributes ?? []), ...(options.interop || options.ipsie ? FREE_FORM_TYPES : []), ...(options.ipsie ? ['password'] : [])], enterprise: options.enterprise ?? true, valueRequired: options.valueRequired ?? false, require: options.require ?? []}),
+    models: buildModels({ omitUserAttributes: [...(options.omitUserAttributes ?? []), ...(options.interop || options.ipsie ? FREE_FORM_TYPES : []), ...(options.ipsie ? ['password'] : [])], enterprise: options.enterprise ?? true, valueRequired: options.valueRequired ?? false, require: options.require ?? [], membersOnRequest: options.membersOnRequest ?? false }),
     store: new Store(rule, { uniqueGroupNames: options.uniqueGroupNames ?? options.ipsie ?? false, ids: options.ids ?? 'uuid', ...(options.searchLagMs ? { searchLagMs: options.searchLagMs } : {}) }),
     base: options.basePath ?? BASE,
     maxResults: options.maxResults ?? MAX_RESULTS,
@@ -715,6 +736,8 @@ export async function startIndependentServer(options: IndependentServerOptions =
     bulk: options.ipsie ?? false,
     baseUrl: '',
     patchNoContent: options.patchNoContent ?? false,
+    lowercaseUserName: options.lowercaseUserName ?? false,
+    enrich: options.enrich ?? false,
   };
   const admit = options.rateLimit ? tokenBucket(options.rateLimit) : undefined;
   const wire: Wire = { pascalCase: options.pascalCase ?? false, sevenDigitTimestamps: options.sevenDigitTimestamps ?? false, extensionSchemasFirst: options.extensionSchemasFirst ?? false, ...(options.timestamps ? { timestamps: options.timestamps } : {}), gzip: options.gzip ?? false, connectionClose: options.connectionClose ?? false, chunked: options.chunked ?? false };
