@@ -136,12 +136,15 @@ export interface IndependentServerOptions {
   patchNoContent?: boolean;
   /** userName stored in lower case (caseExact false: RFC 7643 §2.2 lets the server alter its case). */
   lowercaseUserName?: boolean;
+  /** Stored values get what the server knows: members their display, $ref and type; emails, phone numbers and addresses primary false; users active true. */
   enrich?: boolean;
   /**
    * Group members declared `returned: "request"` in /Schemas (RFC 7643 §2.2), as servers with large
    * groups do: a group is shown without members unless `attributes` names them (RFC 7644 §3.9).
    */
   membersOnRequest?: boolean;
+  /** The token is read from this header (`X-Api-Key: <token>`) instead of `Authorization: Bearer`. */
+  apiKeyHeader?: string;
 }
 
 export interface IndependentServer {
@@ -188,6 +191,7 @@ interface Ctx {
   patchNoContent: boolean;
   lowercaseUserName: boolean;
   enrich: boolean;
+  apiKeyHeader: string | undefined;
 }
 
 interface Reply {
@@ -510,7 +514,7 @@ async function resourceRoute(ctx: Ctx, req: RequestLike, model: ResourceModel, i
 async function route(ctx: Ctx, req: IncomingMessage, raw: string, token: string): Promise<Reply> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   if (!url.pathname.startsWith(`${ctx.base}/`) && url.pathname !== ctx.base) throw notFound(`${url.pathname} is not a SCIM endpoint`);
-  const auth = req.headers.authorization ?? '';
+  const auth = ctx.apiKeyHeader ? `Bearer ${String(req.headers[ctx.apiKeyHeader.toLowerCase()] ?? '')}` : (req.headers.authorization ?? '');
   if (auth !== `Bearer ${token}`) return { status: 401, body: errorBody(401, undefined, 'a valid bearer token is required'), headers: { 'WWW-Authenticate': 'Bearer realm="scim"' } };
   const parts = url.pathname.slice(ctx.base.length).split('/').filter((p) => p !== '').map(decodeURIComponent);
   const body = (): unknown => {
@@ -738,6 +742,7 @@ export async function startIndependentServer(options: IndependentServerOptions =
     patchNoContent: options.patchNoContent ?? false,
     lowercaseUserName: options.lowercaseUserName ?? false,
     enrich: options.enrich ?? false,
+    apiKeyHeader: options.apiKeyHeader,
   };
   const admit = options.rateLimit ? tokenBucket(options.rateLimit) : undefined;
   const wire: Wire = { pascalCase: options.pascalCase ?? false, sevenDigitTimestamps: options.sevenDigitTimestamps ?? false, extensionSchemasFirst: options.extensionSchemasFirst ?? false, ...(options.timestamps ? { timestamps: options.timestamps } : {}), gzip: options.gzip ?? false, connectionClose: options.connectionClose ?? false, chunked: options.chunked ?? false };
