@@ -15,6 +15,7 @@ import { mappingPlan } from './mapping.ts';
 import { DOCUMENTED_THRESHOLDS, type QuarantineThresholds } from './quarantine.ts';
 import { entitlements } from './scope.ts';
 import { DEFAULT_BEHAVIOUR, fingerprint, type CycleBehaviour, type CycleContext } from './sync-context.ts';
+import { duplicateFinder } from './sync-duplicates.ts';
 import { syncGroups } from './sync-groups.ts';
 import { CycleLedger, type ResultListener } from './sync-ledger.ts';
 import { syncManager } from './sync-managers.ts';
@@ -100,6 +101,7 @@ class Cycle {
       ...(o.onResult ? { onResult: o.onResult } : {}),
     });
     const plan = mappingPlan(o.directory);
+    const ent = entitlements(o.directory, family);
     this.ctx = {
       dir: o.directory,
       users: usersById(o.directory),
@@ -107,7 +109,7 @@ class Cycle {
       sender,
       dialect: o.dialect,
       family,
-      ent: entitlements(o.directory, family),
+      ent,
       plan,
       updatePaths: plan.updatePaths,
       ledger: this.ledger,
@@ -115,6 +117,7 @@ class Cycle {
       now: this.now,
       deletedTargets: new Set(),
       touched: new Set(),
+      duplicates: duplicateFinder(o.directory, plan, ent),
     };
     this.cycleNumber = o.state.state.cycle + 1;
   }

@@ -122,3 +122,21 @@ describe('Okta import from an app with broken paging', () => {
     expect(lines[1]).toMatch(/^ {2}\? \(no emails\[type eq "work"\]\.value\) \(app id [\w-]+\): the app user has no emails\[type eq "work"\]\.value, so it cannot be matched to a directory user$/);
   });
 });
+
+describe('Okta import that cannot start', () => {
+  it('a refused token stops the import at the Users page: no Groups page is sent to be refused again', async () => {
+    server = await startServer({ port: 0 });
+    dir = mkdtempSync(join(tmpdir(), 'scimproof-idp-refused-'));
+    const doc = fixture(OKTA_FIXTURE);
+    const engine = new IdpEngine({ url: server.url, auth: { kind: 'bearer', token: 'not-the-token' }, dialect: 'okta', directory: parseDirectory(JSON.stringify(doc), join(dir, 'd.json')), statePath: join(dir, 'state.json'), logDir: null });
+    try {
+      const { users, groups } = await engine.importFromApp();
+      expect(users.exchanges.map((x) => `${x.request.method} ${x.response?.status}`)).toEqual(['GET 401']);
+      expect(users.error!.status).toBe(401);
+      expect(groups.exchanges).toEqual([]);
+      expect(groups.error).toBeUndefined();
+    } finally {
+      await engine.close();
+    }
+  });
+});
