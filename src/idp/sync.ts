@@ -85,11 +85,12 @@ class Cycle {
   private readonly concurrency: number;
 
   constructor(private readonly o: CycleOptions) {
-    const sender = new EventSender(o.client, o.dialect);
+    this.concurrency = Math.max(1, o.concurrency ?? DEFAULT_CONCURRENCY);
+    // Two full rounds of requests in flight that all time out: the app is hung, not one object.
+    const sender = new EventSender(o.client, o.dialect, { timeoutStreak: Math.max(3, 2 * this.concurrency) });
     const family = sender.dialect.family;
     this.now = o.now ?? (() => new Date());
     const behaviour = { ...DEFAULT_BEHAVIOUR, ...(o.behaviour ?? {}) };
-    this.concurrency = Math.max(1, o.concurrency ?? DEFAULT_CONCURRENCY);
     this.ledger = new CycleLedger({
       state: o.state,
       dialect: o.dialect,
