@@ -14,6 +14,7 @@ import { ENTRA_CODES } from './error-codes.ts';
 import { EventSender, JobStop, probeHitMessage, type EventOutcome } from './events.ts';
 import { createValues, entraChanges, managerIdOf, mappingPlan, MappingEvaluationError, oktaProfile, oktaReport, readPath, type ScimValues } from './mapping.ts';
 import { entitlements, loginOf, scopingDetails } from './scope.ts';
+import { duplicateError, duplicateFinder } from './sync-duplicates.ts';
 import { createdChanges, matchUser, nextValues } from './sync-user-provision.ts';
 import type { StateStore, UserState } from './state.ts';
 import type { AttributeChange, Directory, DirectoryUserRecord, ObjectAction, ObjectError, ObjectResult, OnDemandStep } from './types.ts';
@@ -201,6 +202,12 @@ export async function provisionOnDemand(o: OnDemandOptions): Promise<OnDemandRes
       } else matchReason = `the cached id ${st.targetId} answered 404`;
     } else matchReason = '';
     if (!found) {
+      const twins = duplicateError(dir, family, duplicateFinder(dir, plan, ent)(u));
+      if (twins) {
+        error = twins;
+        steps.push({ name: 'Match user between source and target', outcome: 'failed', reason: twins.message, exchangeIds: ids(matchExchanges) });
+        return finish(false, 'create', 'failed', 'the user could not be matched in the app');
+      }
       const match = await matchUser({ sender, plan, family }, desired);
       all.push(...match.exchanges);
       matchExchanges = [...matchExchanges, ...match.exchanges];

@@ -4,9 +4,10 @@
 // fails them instead ("DuplicateSourceEntries: more than one user was found with the configured
 // matching attributes. Remove the duplicate user, or reconfigure your attribute mappings", the
 // provisioning logs' error codes); the mock IdP does so for both dialects.
-import type { Entitlements } from './scope.ts';
+import { ENTRA_CODES } from './error-codes.ts';
+import { loginOf, type Entitlements } from './scope.ts';
 import { mappedValue, MappingEvaluationError, type MappingPlan } from './mapping.ts';
-import type { Directory, DirectoryUserRecord } from './types.ts';
+import type { Directory, DirectoryUserRecord, ObjectError } from './types.ts';
 
 /** The users a user shares its matching value with (none: an empty list), as the match query would send it. */
 export type DuplicateFinder = (user: DirectoryUserRecord) => { attribute: string; value: string; others: DirectoryUserRecord[] };
@@ -53,4 +54,13 @@ export function duplicateFinder(dir: Directory, plan: MappingPlan, ent: Entitlem
     const others = (byValue.get(key(match)) ?? []).filter((u) => u !== user);
     return { ...match, others };
   };
+}
+
+/** The failure of a user whose matching value others share, or undefined when it is its own. */
+export function duplicateError(dir: Directory, family: 'entra' | 'okta', twins: ReturnType<DuplicateFinder>): ObjectError | undefined {
+  const { others } = twins;
+  if (others.length === 0) return undefined;
+  const names = others.slice(0, 3).map((o) => loginOf(dir, o)).join(', ') + (others.length > 3 ? `, and ${others.length - 3} more` : '');
+  const message = `${twins.attribute} "${twins.value}" is also the matching value of ${names}: more than one directory user has it, so the match query cannot tell which of them an app user is, and the IdP neither creates nor links ${others.length === 1 ? 'either' : 'any'} of them; remove the duplicate, or change the mappings so that each user's ${twins.attribute} is its own`;
+  return { message, ...(family === 'entra' ? { code: ENTRA_CODES.duplicateSource } : {}) };
 }

@@ -4,7 +4,7 @@ import type { Exchange } from '../record/types.ts';
 import { ENTRA_CODES } from './error-codes.ts';
 import type { EventOutcome } from './events.ts';
 import { entraChanges, matchingMapping, oktaProfile, oktaReport, type MappedValue, type ScimValues } from './mapping.ts';
-import { loginOf } from './scope.ts';
+import { duplicateError } from './sync-duplicates.ts';
 import { userRef, type CycleContext, type Fingerprint } from './sync-context.ts';
 import type { UserState } from './state.ts';
 import type { AttributeChange, Directory, DirectoryUserRecord, ObjectError } from './types.ts';
@@ -95,11 +95,9 @@ export async function provisionUser(ctx: CycleContext, u: DirectoryUserRecord, d
   const base = userRef(ctx, u);
   // No fingerprint: the escrow entry then counts as changed, so the user is looked at again every
   // cycle (no request is sent) and goes through as soon as the other user's value changes.
-  const twins = ctx.duplicates(u);
-  if (twins.others.length > 0) {
-    const names = twins.others.slice(0, 3).map((o) => loginOf(ctx.dir, o)).join(', ') + (twins.others.length > 3 ? `, and ${twins.others.length - 3} more` : '');
-    const message = `${twins.attribute} "${twins.value}" is also the matching value of ${names}: more than one directory user has it, so the match query cannot tell which of them an app user is, and the IdP neither creates nor links ${twins.others.length === 1 ? 'either' : 'any'} of them; remove the duplicate, or change the mappings so that each user's ${twins.attribute} is its own`;
-    ledger.result({ ...base, action: 'create', outcome: 'failed', reason: why, error: { message, ...(ctx.family === 'entra' ? { code: ENTRA_CODES.duplicateSource } : {}) }, exchanges: prior });
+  const twins = duplicateError(ctx.dir, ctx.family, ctx.duplicates(u));
+  if (twins) {
+    ledger.result({ ...base, action: 'create', outcome: 'failed', reason: why, error: twins, exchanges: prior });
     return;
   }
   const match = await matchUser(ctx, desired);

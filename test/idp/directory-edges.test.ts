@@ -59,6 +59,18 @@ describe('directory users who share a matching value', () => {
   });
 });
 
+describe('provision on demand of a user who shares its matching value', () => {
+  it('fails the match step with DuplicateSourceEntries and creates nothing', async () => {
+    server = await startServer({ port: 0 });
+    const h = harness(server.url, server.token, 'entra');
+    const out = await h.onDemand(twins(), 'u-rene2');
+    expect(out.result.steps!.find((s) => s.name === 'Match user between source and target')).toMatchObject({ outcome: 'failed', reason: expect.stringMatching(/^userName "rene\.dupont@contoso\.example" is also the matching value of rené\.dupont@contoso\.example/) });
+    expect(out.provisioned).toBe(false);
+    expect(out.all.map((x) => x.request.method)).not.toContain('POST');
+    expect((await usersByName(server.url, server.token)).size).toBe(0);
+  });
+});
+
 describe("Okta's own words", () => {
   it('a deactivation the app settings turn off names Okta\'s "Deactivate Users", not Entra\'s actions', async () => {
     server = await startServer({ port: 0 });
