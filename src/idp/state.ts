@@ -5,7 +5,7 @@
 // loses nothing, and the snapshot is rewritten once per cycle rather than once per object (a full
 // rewrite per object would be quadratic in the directory size). Opening replays the journal over
 // the snapshot; a torn last line (crash while appending) is ignored.
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { MappedValue } from './mapping.ts';
 import type { ObjectError, QuarantineInfo } from './types.ts';
@@ -153,6 +153,9 @@ export class StateStore {
    */
   static open(path: string, identity: StateIdentity, options: { fresh?: boolean; directoryHas?: (userId: string) => boolean } = {}): StateStore {
     if (options.fresh) {
+      // --fresh deletes the file: only ever a state (a --state pointing at the directory file, or
+      // at /dev/null, must not be deleted with it).
+      if (existsSync(path) && !isStateFile(path)) throw new StateError(`--fresh would delete ${path}, which is not a scimproof IdP state; check --state (nothing was deleted)`);
       rmSync(path, { force: true });
       rmSync(`${path}.journal`, { force: true });
     }
@@ -163,7 +166,7 @@ export class StateStore {
       } catch (error) {
         throw new StateError(`state file ${path} is not valid JSON (${(error as Error).message}); remove it or pass --fresh`);
       }
-      if (!isObject(state) || state.version !== 1 || !isObject(state.users)) throw new StateError(`state file ${path} is not a scimproof IdP state; remove it or pass --fresh`);
+      if (!isObject(state) || state.version !== 1 || !isObject(state.users)) throw new StateError(`state file ${path} is not a scimproof IdP state; check --state, or remove the file`);
       state.groups ??= {};
       state.escrow ??= {};
       const damage = damaged(state);
@@ -346,4 +349,16 @@ function damaged(state: IdpState): string | undefined {
 export function userIdsOf(directory: { users: readonly { id: string }[] }): (userId: string) => boolean {
   const ids = new Set(directory.users.map((u) => u.id));
   return (id) => ids.has(id);
+}
+
+/** A regular file holding a scimproof IdP state, or what is left of one (a torn write): what --fresh may delete. */
+function isStateFile(path: string): boolean {
+  if (!statSync(path).isFile()) return false;
+  const text = readFileSync(path, 'utf8');
+  try {
+    const state = JSON.parse(text) as unknown;
+    return isObject(state) && state.version === 1 && typeof state.dialect === 'string' && typeof state.target === 'string';
+  } catch {
+    return text.trimStart().startsWith('{');
+  }
 }

@@ -123,6 +123,19 @@ describe('state file', () => {
     expect(result.counts).toMatchObject({ deleted: 0, created: 0, disabled: 0 });
   });
 
+  it('--fresh deletes only a state: a --state pointing at the directory file is refused and the file kept', async () => {
+    const file = writeDirectory();
+    const before = readFileSync(file, 'utf8');
+    const options = { url: server.url, auth: { kind: 'bearer' as const, token: server.token }, directoryFile: file, dialect: 'entra' as const, statePath: file, outDir: null };
+    await expect(syncOnce({ ...options, fresh: true })).rejects.toThrow(`--fresh would delete ${file}, which is not a scimproof IdP state; check --state (nothing was deleted)`);
+    expect(readFileSync(file, 'utf8')).toBe(before);
+    // A torn state (what a crash mid-write leaves) is still removed by --fresh.
+    const statePath = join(dir, 'torn.json');
+    writeFileSync(statePath, '{"version":1,"dialect":"en');
+    const { result } = await syncOnce({ ...options, statePath, fresh: true });
+    expect(result.counts.created).toBe(10);
+  });
+
   it('a damaged state file is one line naming what is wrong, not an internal error', async () => {
     const file = writeDirectory();
     const statePath = join(dir, 'state.json');
