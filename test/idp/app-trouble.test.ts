@@ -1,11 +1,14 @@
-// An app that hangs: every create waits forever (a write lock held, a stuck queue), while reads
-// answer. Each create costs one timeout; without a stop, a cycle waits out one per user — hours
-// for a large directory. Real HTTP: the reference server behind a proxy that never answers a POST.
+// An app in trouble, against the reference server behind a proxy: one that hangs on every create
+// (a write lock held, a stuck queue) while reads answer — each create costs one timeout, and
+// without a stop a cycle waits out one per user, hours for a large directory; and one that keeps
+// rate-limiting a create past the client's own retries.
 import { afterEach, expect, it } from 'vitest';
 import { createClient } from '../../src/http/client.ts';
 import { parseDirectory } from '../../src/idp/directory.ts';
 import { StateStore } from '../../src/idp/state.ts';
 import { runCycle } from '../../src/idp/sync.ts';
+import { objectLine } from '../../src/idp/log/console.ts';
+import { harness, OKTA_FIXTURE, fixture, lines } from './helpers.ts';
 import { startServer, type RunningServer } from '../../src/server/index.ts';
 import { startProxy, type RunningProxy } from '../support/proxy.ts';
 
@@ -45,4 +48,28 @@ it('a create that never answers: the cycle stops after two rounds of timeouts in
   } finally {
     await client.close();
   }
+});
+
+it("Okta: a create still rate-limited (429 with Retry-After) after the client's retries is retried at the next cycle without the admin", async () => {
+  server = await startServer({ port: 0 });
+  let refused = 0;
+  proxy = await startProxy(server.url, server.token, {
+    onRequest(ctx) {
+      // The app's limit for this one user's create holds through the client's three retries, then lifts.
+      if (ctx.req.method === 'POST' && ctx.req.body?.includes('"megan.bowen@fabrikam.example"') && refused < 4) {
+        refused++;
+        return { status: 429, headers: { 'content-type': 'application/scim+json', 'retry-after': '0' }, body: JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '429', detail: 'too many requests' }) };
+      }
+      return undefined;
+    },
+  });
+  const h = harness(proxy.url, server.token, 'okta');
+  const doc = fixture(OKTA_FIXTURE);
+  const first = await h.cycle(doc);
+  const megan = first.result.results.find((r) => r.display === 'megan.bowen@fabrikam.example')!;
+  expect(megan).toMatchObject({ outcome: 'failed', autoRetry: true, error: { status: 429 } });
+  expect(objectLine(megan)).toContain('(attempt 1; rate-limited with a Retry-After, so Okta retries it by itself at the next cycle)');
+  const second = await h.cycle(doc);
+  expect(lines(second.exchanges, proxy.url).slice(0, 2)).toEqual(['GET /Users?filter=userName eq "megan.bowen@fabrikam.example"&startIndex=1&count=100', 'POST /Users']);
+  expect(second.result.results.find((r) => r.display === 'megan.bowen@fabrikam.example')).toMatchObject({ action: 'create', outcome: 'success' });
 });
