@@ -118,7 +118,7 @@ async function syncGroup(ctx: CycleContext, groupId: string): Promise<void> {
       targetId,
       exchanges: out.exchanges,
     });
-    if (!carried) await syncGroupChanges(ctx, g.id, plan, print);
+    if (!carried) await syncGroupChanges(ctx, g.id, plan, print, true);
     return;
   }
   await syncGroupChanges(ctx, g.id, plan, print);
