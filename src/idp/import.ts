@@ -166,8 +166,9 @@ export async function importFromApp(o: { directory: Directory; dialect: DialectN
   }
   const groupNames = new Map<string, string[]>();
   for (const g of dir.groups) groupNames.set(norm(g.displayName), [...(groupNames.get(norm(g.displayName)) ?? []), g.id]);
-  // A refused token or an unreachable app stops the import at the Users page: Groups would only be refused again.
-  const groups = sender.has('importGroups') && !pages.jobStopped
+  // A refused token or an unreachable app stops the import at the Users page: Groups would only be
+  // refused again. A job that provisions no groups (an app with users only) imports none.
+  const groups = sender.has('importGroups') && !pages.jobStopped && dir.app.provisionGroups
     ? classify('Groups', 'displayName', await readAllPages(sender, 'Groups', { count: o.count ?? 100 }), (r) => (typeof r.displayName === 'string' ? r.displayName : undefined), (v) => groupNames.get(norm(v)) ?? [], (id) => dir.groups.find((g) => g.id === id)!.displayName)
     : emptyGroups;
   if (o.confirm) o.state.compact();

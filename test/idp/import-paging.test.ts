@@ -139,4 +139,25 @@ describe('Okta import that cannot start', () => {
       await engine.close();
     }
   });
+
+  it('a job that provisions no groups reads no Groups page (an app with users only has none to read)', async () => {
+    const groupsRead: string[] = [];
+    const users = await importThrough(
+      {
+        onRequest(ctx) {
+          if (ctx.req.path.startsWith('/Groups')) {
+            groupsRead.push(ctx.req.path);
+            return { status: 404, headers: { 'content-type': 'application/scim+json' }, body: JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '404', detail: 'no such endpoint' }) };
+          }
+          return undefined;
+        },
+      },
+      'index',
+      (doc) => {
+        doc.app.provisionGroups = false;
+      },
+    );
+    expect(users.error).toBeUndefined();
+    expect(groupsRead).toEqual([]);
+  });
 });
