@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseDirectory } from '../../src/idp/directory.ts';
 import { startServer, type RunningServer } from '../../src/server/index.ts';
-import { harness, lines, OKTA_FIXTURE, fixture, user, usersByName, type Json } from './helpers.ts';
+import { groupsByName, harness, lines, OKTA_FIXTURE, fixture, user, usersByName, type Json } from './helpers.ts';
 
 let server: RunningServer | undefined;
 afterEach(async () => {
@@ -111,6 +111,18 @@ describe("Okta's own words", () => {
       outcome: 'skipped',
       reason: 'deactivated in Okta (status DEPROVISIONED), but "Deactivate Users" is turned off in the app\'s provisioning settings (To App)',
     });
+  });
+
+  it('"Create Users" turned off keeps Okta from creating users, not from pushing groups (Push Groups is a feature of its own)', async () => {
+    server = await startServer({ port: 0 });
+    const h = harness(server.url, server.token, 'okta');
+    const doc = fixture(OKTA_FIXTURE);
+    doc.app.actions = { create: false };
+    const { result } = await h.cycle(doc);
+    expect(result.results.find((r) => r.objectType === 'user' && r.outcome !== 'skipped' && r.action !== 'skip')).toBeUndefined();
+    expect(result.results.find((r) => r.display === 'megan.bowen@fabrikam.example')).toMatchObject({ outcome: 'skipped', reason: '"Create Users" is turned off in the app\'s provisioning settings (To App)' });
+    expect(result.counts.groups).toBeGreaterThan(0);
+    expect([...(await groupsByName(server.url, server.token)).keys()].sort()).toEqual(['Engineering', 'Leadership', 'Sales']);
   });
 
   it("the mapping editor's update modes load: write on user create only, overwrite on update", () => {
