@@ -281,8 +281,10 @@ export async function provisionOnDemand(o: OnDemandOptions): Promise<OnDemandRes
       const action: ObjectAction = !previous ? 'link' : inactive && modified === 0 ? 'enable' : 'update';
       return finish(true, action, sent.length === 0 ? 'skipped' : 'success', what);
     };
-    const fail = (out: EventOutcome, action: ObjectAction, reason: string): OnDemandResult => {
+    const fail = (out: EventOutcome, action: ObjectAction, refused: string): OnDemandResult => {
       error = out.error;
+      // No answer at all (a timeout, a reset) is not the app refusing anything.
+      const reason = out.error?.status === undefined ? refused.replace(/^the app refused (to enable the user|.*)$/, (_m, what: string) => `${what === 'to enable the user' ? 'enabling the user' : what} got no answer`) : refused;
       steps.push({ name: 'Perform action', outcome: 'failed', reason: `${reason}: ${out.error?.message ?? 'unknown error'}`, details: { attempted: changes }, exchangeIds: ids(out.exchanges) });
       return finish(false, action, 'failed', reason);
     };

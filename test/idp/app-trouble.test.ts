@@ -8,7 +8,8 @@ import { parseDirectory } from '../../src/idp/directory.ts';
 import { StateStore } from '../../src/idp/state.ts';
 import { runCycle } from '../../src/idp/sync.ts';
 import { objectLine } from '../../src/idp/log/console.ts';
-import { harness, OKTA_FIXTURE, fixture, lines } from './helpers.ts';
+import { provisionOnDemand } from '../../src/idp/on-demand.ts';
+import { ENTRA_FIXTURE, harness, OKTA_FIXTURE, fixture, lines } from './helpers.ts';
 import { startServer, type RunningServer } from '../../src/server/index.ts';
 import { startProxy, type RunningProxy } from '../support/proxy.ts';
 
@@ -35,8 +36,10 @@ it('a create that never answers: the cycle stops after two rounds of timeouts in
       return new Promise(() => {});
     },
   });
-  // The timeout is a setting, not a measured speed: it only makes each hung request end.
-  const client = createClient({ baseUrl: proxy.url, auth: { kind: 'bearer', token: server.token }, timeoutMs: 1_000 });
+  // The timeout is a setting, not a measured speed: it only makes each hung request end. (A read
+  // that times out on a busy machine fails its user before its create: the creates' streak, the
+  // one that stops the cycle, only grows by creates that time out.)
+  const client = createClient({ baseUrl: proxy.url, auth: { kind: 'bearer', token: server.token }, timeoutMs: 500 });
   const state = StateStore.memory({ dialect: 'okta', target: proxy.url, directory: 'hung.json' });
   try {
     const result = await runCycle({ directory: parseDirectory(JSON.stringify(directory(40)), 'hung.json'), dialect: 'okta', client, state, concurrency: 2 });
@@ -72,4 +75,20 @@ it("Okta: a create still rate-limited (429 with Retry-After) after the client's 
   const second = await h.cycle(doc);
   expect(lines(second.exchanges, proxy.url).slice(0, 2)).toEqual(['GET /Users?filter=userName eq "megan.bowen@fabrikam.example"&startIndex=1&count=100', 'POST /Users']);
   expect(second.result.results.find((r) => r.display === 'megan.bowen@fabrikam.example')).toMatchObject({ action: 'create', outcome: 'success' });
+});
+
+it('provision on demand whose create gets no answer says so: not provisioned, and not "the app refused the create"', async () => {
+  server = await startServer({ port: 0 });
+  proxy = await startProxy(server.url, server.token, { onRequest: (ctx) => (ctx.req.method === 'POST' ? new Promise(() => {}) : undefined) });
+  // Long enough for the reads before it on a busy machine; the hung create waits it out once.
+  const client = createClient({ baseUrl: proxy.url, auth: { kind: 'bearer', token: server.token }, timeoutMs: 2_000 });
+  const state = StateStore.memory({ dialect: 'entra', target: proxy.url, directory: 'contoso.json' });
+  try {
+    const out = await provisionOnDemand({ directory: parseDirectory(JSON.stringify(fixture(ENTRA_FIXTURE)), 'contoso.json'), dialect: 'entra', client, state, user: 'megan.bowen@contoso.example' });
+    expect(out.provisioned).toBe(false);
+    expect(out.result.reason).toBe('the create got no answer');
+    expect(out.result.steps!.at(-1)).toMatchObject({ name: 'Perform action', outcome: 'failed', reason: expect.stringMatching(/^the create got no answer: timeout: no answer before the timeout/) });
+  } finally {
+    await client.close();
+  }
 });
