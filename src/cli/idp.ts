@@ -18,7 +18,7 @@ import { OnDemandError } from '../idp/on-demand.ts';
 import { DOCUMENTED_THRESHOLDS, type QuarantineThresholds } from '../idp/quarantine.ts';
 import { checkDialect, defaultStatePath, DEFAULT_OUT_DIR, testConnection, type TargetOptions } from '../idp/run.ts';
 import { watchDirectoryFile } from '../idp/schedule.ts';
-import { StateError, StateStore } from '../idp/state.ts';
+import { StateError, StateStore, userIdsOf } from '../idp/state.ts';
 import type { CycleBehaviour } from '../idp/sync-context.ts';
 import { DEFAULT_CONCURRENCY } from '../idp/sync.ts';
 import type { CycleResult, Directory, ObjectResult } from '../idp/types.ts';
@@ -227,7 +227,7 @@ function openEngine(flags: IdpFlags, t: Target, directory: Directory, options: {
   const statePath = statePathOf(flags, t);
   let lastCycle: string | undefined;
   try {
-    lastCycle = StateStore.open(statePath, { dialect: t.dialect, target: t.url, directory: directory.file }, { fresh: flags.fresh ?? false }).state.lastCycle?.startedAt;
+    lastCycle = StateStore.open(statePath, { dialect: t.dialect, target: t.url, directory: directory.file }, { fresh: flags.fresh ?? false, directoryHas: userIdsOf(directory) }).state.lastCycle?.startedAt;
   } catch (error) {
     if (error instanceof StateError) throw new RunError(error.message);
     throw error;

@@ -110,7 +110,9 @@ export function parseDirectory(text: string, name: string): Directory {
 }
 
 function normaliseApply(apply: string | undefined): Apply {
-  if (apply === undefined || apply === 'always' || apply === 'create and update') return 'always';
+  // Okta's mapping editor offers "write on user create only", "overwrite on update" and "do not map"
+  // (the Pingboard seed); its docs say "create only" / "create and update".
+  if (apply === undefined || apply === 'always' || apply === 'create and update' || apply === 'overwrite on update') return 'always';
   if (apply === 'never' || apply === 'do not map') return 'never';
   return 'on create only';
 }

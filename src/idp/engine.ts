@@ -21,7 +21,7 @@ import { ProvisioningLog } from './log/writer.ts';
 import { provisionOnDemand, type OnDemandResult } from './on-demand.ts';
 import type { QuarantineThresholds } from './quarantine.ts';
 import { checkMappingsAgainstSchemas, type SchemaCheck } from './schemas.ts';
-import { StateStore } from './state.ts';
+import { StateStore, userIdsOf } from './state.ts';
 import type { CycleBehaviour } from './sync-context.ts';
 import { emptyCounts } from './sync-ledger.ts';
 import { nextCycleDue, runCycle, type CycleProgress } from './sync.ts';
@@ -104,7 +104,7 @@ export class IdpEngine extends EventEmitter<EngineEvents> {
   constructor(readonly options: EngineOptions) {
     super();
     const identity = { dialect: options.dialect, target: options.url, directory: options.directory.file };
-    this.state = options.statePath === null ? StateStore.memory(identity) : StateStore.open(options.statePath, identity, { fresh: options.fresh ?? false });
+    this.state = options.statePath === null ? StateStore.memory(identity) : StateStore.open(options.statePath, identity, { fresh: options.fresh ?? false, directoryHas: userIdsOf(options.directory) });
     this.clock = options.clock ?? systemClock;
     this.directoryValue = options.directory;
     this.client = createClient({

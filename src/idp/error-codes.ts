@@ -15,6 +15,7 @@ export const ENTRA_CODES = {
   notImplemented: 'NotImplemented',
   timeout: 'Timeout',
   duplicateTarget: 'DuplicateTargetEntries',
+  duplicateSource: 'DuplicateSourceEntries',
   importSkipped: 'ImportSkipped',
   skipped: 'EntrySynchronizationSkipped',
   multipleEntries: 'SystemForCrossDomainIdentityManagementMultipleEntriesInResponse',

@@ -166,18 +166,48 @@ function unacceptedSuccess(dialect: DialectName, event: LifecycleEvent, method: 
   return `${method} answered ${status}, but ${idp} takes only ${expected} here${rfc ? ` (${rfc})` : ''} and counts it as a failure${created}`;
 }
 
+export interface SenderOptions {
+  /**
+   * Stop the job when this many requests of one kind (one builder: the match query, the create,
+   * the profile PUT …) time out in a row, with no answer to that kind between them. An app hung on
+   * every write otherwise costs one timeout per object, hours for a large directory; one user
+   * whose request hangs costs one. Default: never.
+   */
+  timeoutStreak?: number;
+}
+
 export class EventSender {
   readonly dialect: Dialect;
   /** Requests sent through this sender (the cycle's request count). */
   requests = 0;
+  private readonly timeoutStreak: number;
+  /** Timeouts in a row, by builder; a builder is in it only while its streak lasts. */
+  private readonly streaks = new Map<string, number>();
 
   constructor(
     readonly client: ScimClient,
     dialectName: DialectName,
+    options: SenderOptions = {},
   ) {
     const d = getDialect(dialectName);
     if (!d) throw new Error(`unknown dialect "${dialectName}"`);
     this.dialect = d;
+    this.timeoutStreak = options.timeoutStreak ?? Number.POSITIVE_INFINITY;
+  }
+
+  /** Counts a timeout of `name`, and stops the job when the streak reaches its limit. */
+  private timedOut(name: string, method: string, exchange: Exchange): void {
+    const streak = (this.streaks.get(name) ?? 0) + 1;
+    this.streaks.set(name, streak);
+    // Once: the requests still in flight when it stops time out as the failures they are.
+    if (streak !== this.timeoutStreak) return;
+    const what = `${method} ${name === 'findUser' || name === 'findGroup' ? `match quer${streak === 1 ? 'y' : 'ies'}` : `request${streak === 1 ? '' : 's'} (${name})`}`;
+    throw new JobStop(
+      `the last ${streak} ${what} all timed out, with no answer to one of them in between: the app looks hung, so the cycle stops here instead of waiting out a timeout for every object; the objects not reached are tried at the next cycle (--timeout sets the wait)`,
+      false,
+      exchange,
+      errorOf(exchange, this.dialect.family),
+    );
   }
 
   has(event: LifecycleEvent): boolean {
@@ -202,8 +232,10 @@ export class EventSender {
       const code = (c: string): { code?: string } => (family === 'entra' ? { code: c } : {});
       if (exchange.transportError) {
         if (UNREACHABLE.has(exchange.transportError.code)) throw new JobStop(`the target is unreachable (${exchange.transportError.code}: ${exchange.transportError.message})`, false, exchange, errorOf(exchange, family));
+        if (exchange.transportError.code === 'timeout') this.timedOut(name, request.method, exchange);
         return { ok: false, exchanges, error: errorOf(exchange, family) };
       }
+      if (this.streaks.size > 0) this.streaks.delete(name);
       const status = exchange.response!.status;
       if (status === 401 || status === 403) {
         throw new JobStop(`the target refused the credentials (HTTP ${status} on ${request.method} ${request.path}): ${errorOf(exchange).message}`, true, exchange, errorOf(exchange, family));

@@ -20,6 +20,8 @@ export interface PageResult {
   error?: ObjectError;
   /** Set when the read went by cursor, not the way the IdP pages: what happened, for the log. */
   paging?: string;
+  /** The job itself stopped (credentials refused, the app unreachable): nothing else is read. */
+  jobStopped?: boolean;
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -60,7 +62,7 @@ export async function readAllPages(sender: EventSender, kind: 'Users' | 'Groups'
       // Credentials refused, the app unreachable: the import stops with the reason (exit 2), not a crash.
       if (!(error instanceof JobStop)) throw error;
       if (error.exchange) exchanges.push(error.exchange);
-      return { resources, exchanges, error: error.error ?? { message: error.message }, ...notes() };
+      return { resources, exchanges, error: error.error ?? { message: error.message }, jobStopped: true, ...notes() };
     }
     if (cursor !== undefined) cursorPages++;
     exchanges.push(...out.exchanges);
@@ -151,6 +153,7 @@ export async function importFromApp(o: { directory: Directory; dialect: DialectN
     byValue.set(key, [...(byValue.get(key) ?? []), u.id]);
   }
   const pages = await readAllPages(sender, 'Users', { count: o.count ?? 100 });
+  const emptyGroups: ImportReport = { kind: 'Groups', attribute: 'displayName', scanned: 0, matched: [], unmatched: [], conflicts: [], inactive: 0, linked: 0, exchanges: [] };
   const usersById = new Map(dir.users.map((u) => [u.id, u]));
   const users = classify('Users', match.path.text, pages, (r) => readPath(r, match.path.text), (value) => byValue.get(norm(value)) ?? [], (id) => loginOf(dir, usersById.get(id)!));
   if (o.confirm) {
@@ -163,9 +166,11 @@ export async function importFromApp(o: { directory: Directory; dialect: DialectN
   }
   const groupNames = new Map<string, string[]>();
   for (const g of dir.groups) groupNames.set(norm(g.displayName), [...(groupNames.get(norm(g.displayName)) ?? []), g.id]);
-  const groups = sender.has('importGroups')
+  // A refused token or an unreachable app stops the import at the Users page: Groups would only be
+  // refused again. A job that provisions no groups (an app with users only) imports none.
+  const groups = sender.has('importGroups') && !pages.jobStopped && dir.app.provisionGroups
     ? classify('Groups', 'displayName', await readAllPages(sender, 'Groups', { count: o.count ?? 100 }), (r) => (typeof r.displayName === 'string' ? r.displayName : undefined), (v) => groupNames.get(norm(v)) ?? [], (id) => dir.groups.find((g) => g.id === id)!.displayName)
-    : { kind: 'Groups' as const, attribute: 'displayName', scanned: 0, matched: [], unmatched: [], conflicts: [], inactive: 0, linked: 0, exchanges: [] };
+    : emptyGroups;
   if (o.confirm) o.state.compact();
   return { users, groups };
 }

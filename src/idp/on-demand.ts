@@ -14,6 +14,7 @@ import { ENTRA_CODES } from './error-codes.ts';
 import { EventSender, JobStop, probeHitMessage, type EventOutcome } from './events.ts';
 import { createValues, entraChanges, managerIdOf, mappingPlan, MappingEvaluationError, oktaProfile, oktaReport, readPath, type ScimValues } from './mapping.ts';
 import { entitlements, loginOf, scopingDetails } from './scope.ts';
+import { duplicateError, duplicateFinder } from './sync-duplicates.ts';
 import { createdChanges, matchUser, nextValues } from './sync-user-provision.ts';
 import type { StateStore, UserState } from './state.ts';
 import type { AttributeChange, Directory, DirectoryUserRecord, ObjectAction, ObjectError, ObjectResult, OnDemandStep } from './types.ts';
@@ -201,6 +202,12 @@ export async function provisionOnDemand(o: OnDemandOptions): Promise<OnDemandRes
       } else matchReason = `the cached id ${st.targetId} answered 404`;
     } else matchReason = '';
     if (!found) {
+      const twins = duplicateError(dir, family, duplicateFinder(dir, plan, ent)(u));
+      if (twins) {
+        error = twins;
+        steps.push({ name: 'Match user between source and target', outcome: 'failed', reason: twins.message, exchangeIds: ids(matchExchanges) });
+        return finish(false, 'create', 'failed', 'the user could not be matched in the app');
+      }
       const match = await matchUser({ sender, plan, family }, desired);
       all.push(...match.exchanges);
       matchExchanges = [...matchExchanges, ...match.exchanges];
@@ -274,8 +281,10 @@ export async function provisionOnDemand(o: OnDemandOptions): Promise<OnDemandRes
       const action: ObjectAction = !previous ? 'link' : inactive && modified === 0 ? 'enable' : 'update';
       return finish(true, action, sent.length === 0 ? 'skipped' : 'success', what);
     };
-    const fail = (out: EventOutcome, action: ObjectAction, reason: string): OnDemandResult => {
+    const fail = (out: EventOutcome, action: ObjectAction, refused: string): OnDemandResult => {
       error = out.error;
+      // No answer at all (a timeout, a reset) is not the app refusing anything.
+      const reason = out.error?.status === undefined ? refused.replace(/^the app refused (to enable the user|.*)$/, (_m, what: string) => `${what === 'to enable the user' ? 'enabling the user' : what} got no answer`) : refused;
       steps.push({ name: 'Perform action', outcome: 'failed', reason: `${reason}: ${out.error?.message ?? 'unknown error'}`, details: { attempted: changes }, exchangeIds: ids(out.exchanges) });
       return finish(false, action, 'failed', reason);
     };

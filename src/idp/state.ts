@@ -5,7 +5,7 @@
 // loses nothing, and the snapshot is rewritten once per cycle rather than once per object (a full
 // rewrite per object would be quadratic in the directory size). Opening replays the journal over
 // the snapshot; a torn last line (crash while appending) is ignored.
-import { closeSync, existsSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { makeDirectory } from '../util/make-directory.ts';
 import { dirname } from 'node:path';
 import type { MappedValue } from './mapping.ts';
@@ -152,8 +152,11 @@ export class StateStore {
    * Opens (or creates) the state at `path`. A state kept for another dialect or target holds ids
    * that mean nothing there, so it is refused rather than silently reused.
    */
-  static open(path: string, identity: StateIdentity, options: { fresh?: boolean } = {}): StateStore {
+  static open(path: string, identity: StateIdentity, options: { fresh?: boolean; directoryHas?: (userId: string) => boolean } = {}): StateStore {
     if (options.fresh) {
+      // --fresh deletes the file: only ever a state (a --state pointing at the directory file, or
+      // at /dev/null, must not be deleted with it).
+      if (existsSync(path) && !isStateFile(path)) throw new StateError(`--fresh would delete ${path}, which is not a scimproof IdP state; check --state (nothing was deleted)`);
       rmSync(path, { force: true });
       rmSync(`${path}.journal`, { force: true });
     }
@@ -164,7 +167,11 @@ export class StateStore {
       } catch (error) {
         throw new StateError(`state file ${path} is not valid JSON (${(error as Error).message}); remove it or pass --fresh`);
       }
-      if (state.version !== 1 || typeof state.users !== 'object') throw new StateError(`state file ${path} is not a scimproof IdP state; remove it or pass --fresh`);
+      if (!isObject(state) || state.version !== 1 || !isObject(state.users)) throw new StateError(`state file ${path} is not a scimproof IdP state; check --state, or remove the file`);
+      state.groups ??= {};
+      state.escrow ??= {};
+      const damage = damaged(state);
+      if (damage) throw new StateError(`state file ${path} is damaged (${damage}); remove it or pass --fresh`);
     }
     // Found before the first object is provisioned, not when its result cannot be kept.
     try {
@@ -176,6 +183,15 @@ export class StateStore {
     store.replayJournal();
     if (state.dialect !== identity.dialect || state.target !== identity.target) {
       throw new StateError(`state file ${path} holds ids from dialect ${state.dialect} at ${state.target}, not ${identity.dialect} at ${identity.target}; use another --state or pass --fresh`);
+    }
+    const damage = damaged(store.state);
+    if (damage) throw new StateError(`state file ${path} is damaged after its journal ${store.journalPath} (${damage}); remove both or pass --fresh`);
+    // Another directory's state (a --state mixed up): every user it holds would look deleted from
+    // this directory, and the cycle would delete (Entra) or deactivate (Okta) them all in the app.
+    // A renamed or moved directory file keeps its user ids, so it still opens.
+    const held = Object.keys(state.users);
+    if (options.directoryHas && state.directory !== identity.directory && held.length > 0 && !held.some(options.directoryHas)) {
+      throw new StateError(`state file ${path} was kept for the directory ${state.directory}, and none of the ${held.length} user(s) it provisioned is in ${identity.directory}: a cycle would take them all for deleted users and remove them from the app; use another --state, or pass --fresh to start a new job`);
     }
     state.directory = identity.directory;
     return store;
@@ -323,4 +339,33 @@ export class StateStore {
 
 function emptyState(identity: StateIdentity): IdpState {
   return { version: 1, dialect: identity.dialect, target: identity.target, directory: identity.directory, cycle: 0, users: {}, groups: {}, escrow: {} };
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** What in a state (snapshot and journal) is not what the IdP wrote, or undefined: a hand edit, a bad merge. */
+function damaged(state: IdpState): string | undefined {
+  for (const table of ['users', 'groups', 'escrow', 'skipped'] as const) if (state[table] !== undefined && !isObject(state[table])) return `"${table}" is not an object`;
+  for (const [id, u] of Object.entries(state.users)) if (!isObject(u) || typeof u.targetId !== 'string' || !isObject(u.values)) return `users[${JSON.stringify(id)}] is not a provisioned user (an app id and the values pushed)`;
+  for (const [id, g] of Object.entries(state.groups)) if (!isObject(g) || typeof g.targetId !== 'string' || !isObject(g.members)) return `groups[${JSON.stringify(id)}] is not a provisioned group (an app id and its members)`;
+  for (const [key, e] of Object.entries(state.escrow)) if (!isObject(e) || typeof e.attempts !== 'number' || !isObject(e.lastError)) return `escrow[${JSON.stringify(key)}] is not an escrow entry`;
+  return undefined;
+}
+
+/** Whether a directory holds a user id (what `StateStore.open` asks to tell another directory's state). */
+export function userIdsOf(directory: { users: readonly { id: string }[] }): (userId: string) => boolean {
+  const ids = new Set(directory.users.map((u) => u.id));
+  return (id) => ids.has(id);
+}
+
+/** A regular file holding a scimproof IdP state, or what is left of one (a torn write): what --fresh may delete. */
+function isStateFile(path: string): boolean {
+  if (!statSync(path).isFile()) return false;
+  const text = readFileSync(path, 'utf8');
+  try {
+    const state = JSON.parse(text) as unknown;
+    return isObject(state) && state.version === 1 && typeof state.dialect === 'string' && typeof state.target === 'string';
+  } catch {
+    return text.trimStart().startsWith('{');
+  }
 }

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import type { DialectName } from '../dialects/index.ts';
 import type { EscrowSchedule } from './escrow.ts';
 import type { EventSender } from './events.ts';
+import type { DuplicateFinder } from './sync-duplicates.ts';
 import type { MappingPlan } from './mapping.ts';
 import { loginOf, type Entitlements } from './scope.ts';
 import type { ObjectLedger } from './sync-ledger.ts';
@@ -44,6 +45,8 @@ export interface CycleContext {
   readonly deletedTargets: Set<string>;
   /** Users created, linked or updated this cycle: Entra re-evaluates their references. */
   readonly touched: Set<string>;
+  /** The other users to be provisioned that share a user's matching value (the match query cannot tell them apart). */
+  readonly duplicates: DuplicateFinder;
 }
 
 /** How a user appears in results. */
@@ -59,6 +62,14 @@ export function userRef(ctx: CycleContext, u: DirectoryUserRecord): UserRef {
 
 export function displayOf(ctx: CycleContext, u: DirectoryUserRecord): string {
   return loginOf(ctx.dir, u);
+}
+
+/** Okta's names for the 'To App' provisioning features that `app.actions` switches. */
+const OKTA_FEATURES = { create: 'Create Users', update: 'Update User Attributes', disable: 'Deactivate Users' } as const;
+
+/** That an action the app's settings turn off was not taken, in the IdP's own words (Entra's target object actions, Okta's To App features). */
+export function actionOff(family: 'entra' | 'okta', action: keyof typeof OKTA_FEATURES): string {
+  return family === 'entra' ? `${action} is turned off in the app's actions` : `"${OKTA_FEATURES[action]}" is turned off in the app's provisioning settings (To App)`;
 }
 
 /** A short digest of what the directory says about an object (an escrowed object that changes is retried at once). */

@@ -3,7 +3,7 @@
 import type { LifecycleEvent } from '../dialects/index.ts';
 import type { Exchange } from '../record/types.ts';
 import type { EventOutcome } from './events.ts';
-import type { CycleContext } from './sync-context.ts';
+import { displayOf, type CycleContext } from './sync-context.ts';
 import type { MemberPlan } from './sync-groups.ts';
 import type { GroupState } from './state.ts';
 import type { ObjectAction } from './types.ts';
@@ -31,8 +31,27 @@ export function restoredMembershipsWait(ctx: CycleContext, userId: string): void
   }
 }
 
+/**
+ * Members an Entra group evaluation left out (not provisioned at that moment), said once, when they
+ * are first left out: like a pending manager, they are not added when they arrive later.
+ */
+export function leftOutNote(ctx: CycleContext, pending: readonly string[], before: readonly string[] = []): string {
+  const known = new Set(before);
+  const fresh = pending.filter((uid) => !known.has(uid));
+  if (fresh.length === 0) return '';
+  const shown = fresh.slice(0, 5).map((uid) => {
+    const u = ctx.users.get(uid);
+    if (!u) return uid;
+    const why = ctx.ent.intent(u).why || (ctx.state.user(uid) ? 'not provisioned yet' : 'not provisioned yet: its create failed or is waiting');
+    return `${displayOf(ctx, u)} (${why})`;
+  });
+  const more = fresh.length > 5 ? `, and ${fresh.length - 5} more` : '';
+  const later = ctx.behaviour.relinkReferences === 'on-restart' ? 'Entra adds them only after a restart or a change to the group, not when they arrive later (known issue "Member of group not provisioned")' : 'they are added once provisioned';
+  return `${fresh.length} member(s) not provisioned when the group was evaluated, left out: ${shown.join(', ')}${more}; ${later}`;
+}
+
 /** Brings a group's name and members in step with `plan` (the members the app should hold). */
-export async function syncGroupChanges(ctx: CycleContext, groupId: string, plan: MemberPlan, print?: string): Promise<void> {
+export async function syncGroupChanges(ctx: CycleContext, groupId: string, plan: MemberPlan, print?: string, justCreated = false): Promise<void> {
   const { state, sender, ledger } = ctx;
   const { members } = plan;
   const g = ctx.dir.groups.find((x) => x.id === groupId)!;
@@ -50,8 +69,10 @@ export async function syncGroupChanges(ctx: CycleContext, groupId: string, plan:
     const { pendingMembers: _p, stale: _s, ...rest } = next;
     return { ...rest, ...bookkeeping };
   };
+  const note = ctx.family === 'entra' ? leftOutNote(ctx, plan.pending, justCreated ? [] : st.pendingMembers) : '';
   if (!renamed && !membersChanged) {
     state.setGroup(g.id, withBookkeeping({ ...st, members }));
+    if (note) ledger.result({ ...base, action: 'skip', outcome: 'skipped', reason: note, exchanges: [] });
     return;
   }
   const escape = (out: EventOutcome, action: ObjectAction, event: LifecycleEvent, reason: string): boolean => {
@@ -69,6 +90,7 @@ export async function syncGroupChanges(ctx: CycleContext, groupId: string, plan:
   if (renamed) reasons.push(`renamed from "${st.displayName}"`);
   if (add.length > 0) reasons.push(`${add.length} member(s) to add`);
   if (remove.length > 0) reasons.push(`${remove.length} member(s) to remove`);
+  if (note) reasons.push(note);
   const reason = reasons.join(', ');
   const addMembers = add.map(([uid, tid]) => ({ uid, tid }));
   const removeIds = remove.map(([, tid]) => tid);

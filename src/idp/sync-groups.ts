@@ -95,7 +95,9 @@ async function syncGroup(ctx: CycleContext, groupId: string): Promise<void> {
   const aiw = ctx.dialect === 'okta-aiw';
 
   if (!st) {
-    if (!dir.app.actions.create) {
+    // Entra's target object actions hold for groups too; Okta's To App features are for users
+    // ("Create Users"): its group push is a feature of its own.
+    if (ctx.family === 'entra' && !dir.app.actions.create) {
       ledger.result({ ...base, action: 'skip', outcome: 'skipped', reason: "create is turned off in the app's actions", exchanges: [] });
       return;
     }
@@ -118,7 +120,7 @@ async function syncGroup(ctx: CycleContext, groupId: string): Promise<void> {
       targetId,
       exchanges: out.exchanges,
     });
-    if (!carried) await syncGroupChanges(ctx, g.id, plan, print);
+    if (!carried) await syncGroupChanges(ctx, g.id, plan, print, true);
     return;
   }
   await syncGroupChanges(ctx, g.id, plan, print);

@@ -76,7 +76,7 @@ export class CycleLedger {
     if (result.error && !result.error.code && this.o.family === 'entra' && r.outcome === 'skipped') result.error.code = ENTRA_CODES.skipped;
     const key = `${r.objectType}:${r.id}`;
     if (r.objectType !== 'job') {
-      if (r.outcome === 'failed') this.escrow(key, result, event, fingerprint);
+      if (r.outcome === 'failed') this.escrow(key, result, event, fingerprint, exchanges);
       else if (r.outcome !== 'escrowed') this.o.state.setEscrow(key, null);
     }
     this.record(result, exchanges, startedAt);
@@ -87,7 +87,7 @@ export class CycleLedger {
     }
   }
 
-  private escrow(key: string, result: ObjectResult, event: LifecycleEvent | undefined, print: Fingerprint | undefined): void {
+  private escrow(key: string, result: ObjectResult, event: LifecycleEvent | undefined, print: Fingerprint | undefined, exchanges: readonly Exchange[]): void {
     const fingerprint = typeof print === 'function' ? print() : print;
     const { state, family } = this.o;
     const previous = state.escrow(key);
@@ -108,6 +108,13 @@ export class CycleLedger {
     };
     if (family === 'okta') {
       entry.task = true;
+      // Okta retries jobs the app rate-limited with a Retry-After itself (OKTA, §3 of idp-sequences:
+      // the Okta KB on API rate limits); every other failure waits for the admin.
+      const last = exchanges.at(-1)?.response;
+      if (last?.status === 429 && last.headers['retry-after'] !== undefined) {
+        entry.retryRequested = true;
+        result.autoRetry = true;
+      }
     } else {
       const next = nextRetry(this.o.escrowSchedule, new Date(firstFailedAt), now, attempts);
       if (next === null) {

@@ -4,6 +4,7 @@ import type { Exchange } from '../record/types.ts';
 import { ENTRA_CODES } from './error-codes.ts';
 import type { EventOutcome } from './events.ts';
 import { entraChanges, matchingMapping, oktaProfile, oktaReport, type MappedValue, type ScimValues } from './mapping.ts';
+import { duplicateError } from './sync-duplicates.ts';
 import { userRef, type CycleContext, type Fingerprint } from './sync-context.ts';
 import type { UserState } from './state.ts';
 import type { AttributeChange, Directory, DirectoryUserRecord, ObjectError } from './types.ts';
@@ -92,6 +93,13 @@ function conflictAfterMiss(match: MatchResult, family: 'entra' | 'okta'): string
 export async function provisionUser(ctx: CycleContext, u: DirectoryUserRecord, desired: ScimValues, prior: Exchange[], why: string, print?: Fingerprint): Promise<void> {
   const { state, sender, ledger } = ctx;
   const base = userRef(ctx, u);
+  // No fingerprint: the escrow entry then counts as changed, so the user is looked at again every
+  // cycle (no request is sent) and goes through as soon as the other user's value changes.
+  const twins = duplicateError(ctx.dir, ctx.family, ctx.duplicates(u));
+  if (twins) {
+    ledger.result({ ...base, action: 'create', outcome: 'failed', reason: why, error: twins, exchanges: prior });
+    return;
+  }
   const match = await matchUser(ctx, desired);
   const exchanges = [...prior, ...match.exchanges];
   if (!match.ok) {

@@ -2,7 +2,7 @@
 // nothing) from its assignment, scope, the IdP's stored state and its escrow, and what happens to
 // users the IdP provisioned that are gone from the directory.
 import { changedPaths, createValues, managerIdOf, MappingEvaluationError } from './mapping.ts';
-import { lazyFingerprint, userRef, type CycleContext } from './sync-context.ts';
+import { actionOff, lazyFingerprint, userRef, type CycleContext } from './sync-context.ts';
 import { escrowDue } from './sync-ledger.ts';
 import { provisionUser } from './sync-user-provision.ts';
 import { disableUser, entraUpdate, oktaUpdate } from './sync-user-updates.ts';
@@ -63,7 +63,7 @@ export async function syncUser(ctx: CycleContext, u: DirectoryUserRecord): Promi
     }
     state.setSkipped(u.id, null);
     if (!dir.app.actions.create) {
-      ledger.result({ ...base, action: 'skip', outcome: 'skipped', reason: "create is turned off in the app's actions", exchanges: [] });
+      ledger.result({ ...base, action: 'skip', outcome: 'skipped', reason: actionOff(ctx.family, 'create'), exchanges: [] });
       return;
     }
     await provisionUser(ctx, u, desired, [], 'assigned and in scope', print);
@@ -89,7 +89,7 @@ export async function syncUser(ctx: CycleContext, u: DirectoryUserRecord): Promi
       return;
     }
     if (!dir.app.actions.disable) {
-      ledger.result({ ...base, action: 'skip', outcome: 'skipped', reason: `${intent.why}, but disable is turned off in the app's actions`, targetId: st.targetId, exchanges: [] });
+      ledger.result({ ...base, action: 'skip', outcome: 'skipped', reason: `${intent.why}, but ${actionOff(ctx.family, 'disable')}`, targetId: st.targetId, exchanges: [] });
       return;
     }
     await disableUser(ctx, base, st, intent, print);
@@ -110,7 +110,7 @@ export async function syncUser(ctx: CycleContext, u: DirectoryUserRecord): Promi
     return;
   }
   if (!dir.app.actions.update) {
-    ledger.result({ ...base, action: 'skip', outcome: 'skipped', reason: "update is turned off in the app's actions", targetId: st.targetId, exchanges: [] });
+    ledger.result({ ...base, action: 'skip', outcome: 'skipped', reason: actionOff(ctx.family, 'update'), targetId: st.targetId, exchanges: [] });
     return;
   }
   const update = ctx.family === 'entra' ? entraUpdate : oktaUpdate;

@@ -15,6 +15,7 @@ import { mappingPlan } from './mapping.ts';
 import { DOCUMENTED_THRESHOLDS, type QuarantineThresholds } from './quarantine.ts';
 import { entitlements } from './scope.ts';
 import { DEFAULT_BEHAVIOUR, fingerprint, type CycleBehaviour, type CycleContext } from './sync-context.ts';
+import { duplicateFinder } from './sync-duplicates.ts';
 import { syncGroups } from './sync-groups.ts';
 import { CycleLedger, type ResultListener } from './sync-ledger.ts';
 import { syncManager } from './sync-managers.ts';
@@ -84,11 +85,12 @@ class Cycle {
   private readonly concurrency: number;
 
   constructor(private readonly o: CycleOptions) {
-    const sender = new EventSender(o.client, o.dialect);
+    this.concurrency = Math.max(1, o.concurrency ?? DEFAULT_CONCURRENCY);
+    // Two full rounds of requests in flight that all time out: the app is hung, not one object.
+    const sender = new EventSender(o.client, o.dialect, { timeoutStreak: Math.max(3, 2 * this.concurrency) });
     const family = sender.dialect.family;
     this.now = o.now ?? (() => new Date());
     const behaviour = { ...DEFAULT_BEHAVIOUR, ...(o.behaviour ?? {}) };
-    this.concurrency = Math.max(1, o.concurrency ?? DEFAULT_CONCURRENCY);
     this.ledger = new CycleLedger({
       state: o.state,
       dialect: o.dialect,
@@ -100,6 +102,7 @@ class Cycle {
       ...(o.onResult ? { onResult: o.onResult } : {}),
     });
     const plan = mappingPlan(o.directory);
+    const ent = entitlements(o.directory, family);
     this.ctx = {
       dir: o.directory,
       users: usersById(o.directory),
@@ -107,7 +110,7 @@ class Cycle {
       sender,
       dialect: o.dialect,
       family,
-      ent: entitlements(o.directory, family),
+      ent,
       plan,
       updatePaths: plan.updatePaths,
       ledger: this.ledger,
@@ -115,6 +118,7 @@ class Cycle {
       now: this.now,
       deletedTargets: new Set(),
       touched: new Set(),
+      duplicates: duplicateFinder(o.directory, plan, ent),
     };
     this.cycleNumber = o.state.state.cycle + 1;
   }

@@ -178,6 +178,8 @@ export interface ObjectResult {
   attempts?: number;
   /** When the IdP tries it again (Entra's escrow back-off), ISO time. */
   nextRetryAt?: string;
+  /** Okta: the failure is retried at the next cycle without the admin (a 429 with Retry-After). */
+  autoRetry?: boolean;
   targetId?: string;
   exchangeIds: string[];
   impact?: string;

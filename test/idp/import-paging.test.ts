@@ -122,3 +122,42 @@ describe('Okta import from an app with broken paging', () => {
     expect(lines[1]).toMatch(/^ {2}\? \(no emails\[type eq "work"\]\.value\) \(app id [\w-]+\): the app user has no emails\[type eq "work"\]\.value, so it cannot be matched to a directory user$/);
   });
 });
+
+describe('Okta import that cannot start', () => {
+  it('a refused token stops the import at the Users page: no Groups page is sent to be refused again', async () => {
+    server = await startServer({ port: 0 });
+    dir = mkdtempSync(join(tmpdir(), 'scimproof-idp-refused-'));
+    const doc = fixture(OKTA_FIXTURE);
+    const engine = new IdpEngine({ url: server.url, auth: { kind: 'bearer', token: 'not-the-token' }, dialect: 'okta', directory: parseDirectory(JSON.stringify(doc), join(dir, 'd.json')), statePath: join(dir, 'state.json'), logDir: null });
+    try {
+      const { users, groups } = await engine.importFromApp();
+      expect(users.exchanges.map((x) => `${x.request.method} ${x.response?.status}`)).toEqual(['GET 401']);
+      expect(users.error!.status).toBe(401);
+      expect(groups.exchanges).toEqual([]);
+      expect(groups.error).toBeUndefined();
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('a job that provisions no groups reads no Groups page (an app with users only has none to read)', async () => {
+    const groupsRead: string[] = [];
+    const users = await importThrough(
+      {
+        onRequest(ctx) {
+          if (ctx.req.path.startsWith('/Groups')) {
+            groupsRead.push(ctx.req.path);
+            return { status: 404, headers: { 'content-type': 'application/scim+json' }, body: JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '404', detail: 'no such endpoint' }) };
+          }
+          return undefined;
+        },
+      },
+      'index',
+      (doc) => {
+        doc.app.provisionGroups = false;
+      },
+    );
+    expect(users.error).toBeUndefined();
+    expect(groupsRead).toEqual([]);
+  });
+});

@@ -76,3 +76,19 @@ describe('idp log after a cycle the process never finished', () => {
     expect(index).toContain('idp log --cycle 2 lists what did not arrive');
   });
 });
+
+describe('a log with lines that are JSON but not what the writer writes (a hand edit, a bad merge)', () => {
+  it('idp log skips them: no internal error, the history and the cycle list as before', async () => {
+    const file = join(dir, 'contoso.json');
+    writeFileSync(file, JSON.stringify(fixture(ENTRA_FIXTURE)));
+    const out = join(dir, 'reports');
+    await runIdpCli(['idp', 'sync', '--directory', file, '--url', server.url, '--token', server.token, '--state', join(dir, 'state.json'), '--out', out]);
+    appendFileSync(join(out, 'provisioning.jsonl'), '{"type":"object"}\n[1]\n');
+    appendFileSync(join(out, 'cycles.jsonl'), '{"cycle":9}\n');
+    const history = await runIdpCli(['idp', 'log', '--out', out, '--user', 'prince@contoso.example']);
+    expect(history.code).toBe(0);
+    expect(history.out).toMatch(/^user prince@contoso\.example \(u-prince\) · 2 entries\n/);
+    const list = await runIdpCli(['idp', 'log', '--out', out]);
+    expect(list.out.split('\n').filter((l) => l.startsWith('cycle ')).map((l) => l.split(' · ')[0])).toEqual(['cycle 1: ok']);
+  });
+});

@@ -104,6 +104,48 @@ describe('state file', () => {
     await syncOnce({ url: server.url, auth: { kind: 'bearer', token: server.token }, directoryFile: file, dialect: 'entra', statePath, outDir: null });
     await expect(syncOnce({ url: server.url, auth: { kind: 'bearer', token: server.token }, directoryFile: file, dialect: 'okta', statePath, outDir: null })).rejects.toThrow(/holds ids from dialect entra/);
   });
+
+  it("refuses another directory's state (it would delete every user it holds), and opens a renamed directory's", async () => {
+    const file = writeDirectory();
+    const statePath = join(dir, 'state.json');
+    const options = { url: server.url, auth: { kind: 'bearer' as const, token: server.token }, dialect: 'entra' as const, statePath, outDir: null };
+    await syncOnce({ ...options, directoryFile: file });
+    const other = fixture(ENTRA_FIXTURE);
+    for (const u of other.users) u.id = `x-${u.id}`;
+    other.users = other.users.map((u: Record<string, unknown>) => ({ ...u, userPrincipalName: `other.${String(u.userPrincipalName)}`, ...(u.manager ? { manager: `x-${String(u.manager)}` } : {}) }));
+    other.groups = [];
+    other.app.assignments = { users: other.users.map((u: { id: string }) => u.id), groups: [] };
+    const otherFile = writeDirectory('other.json', other);
+    await expect(syncOnce({ ...options, directoryFile: otherFile })).rejects.toThrow(`state file ${statePath} was kept for the directory ${file}, and none of the 10 user(s) it provisioned is in ${otherFile}: a cycle would take them all for deleted users`);
+    expect((await usersByName(server.url, server.token)).size).toBe(10);
+    const renamed = writeDirectory('renamed.json');
+    const { result } = await syncOnce({ ...options, directoryFile: renamed });
+    expect(result.counts).toMatchObject({ deleted: 0, created: 0, disabled: 0 });
+  });
+
+  it('--fresh deletes only a state: a --state pointing at the directory file is refused and the file kept', async () => {
+    const file = writeDirectory();
+    const before = readFileSync(file, 'utf8');
+    const options = { url: server.url, auth: { kind: 'bearer' as const, token: server.token }, directoryFile: file, dialect: 'entra' as const, statePath: file, outDir: null };
+    await expect(syncOnce({ ...options, fresh: true })).rejects.toThrow(`--fresh would delete ${file}, which is not a scimproof IdP state; check --state (nothing was deleted)`);
+    expect(readFileSync(file, 'utf8')).toBe(before);
+    // A torn state (what a crash mid-write leaves) is still removed by --fresh.
+    const statePath = join(dir, 'torn.json');
+    writeFileSync(statePath, '{"version":1,"dialect":"en');
+    const { result } = await syncOnce({ ...options, statePath, fresh: true });
+    expect(result.counts.created).toBe(10);
+  });
+
+  it('a damaged state file is one line naming what is wrong, not an internal error', async () => {
+    const file = writeDirectory();
+    const statePath = join(dir, 'state.json');
+    const options = { url: server.url, auth: { kind: 'bearer' as const, token: server.token }, directoryFile: file, dialect: 'entra' as const, statePath, outDir: null };
+    await syncOnce(options);
+    const saved = JSON.parse(readFileSync(statePath, 'utf8'));
+    saved.users['u-megan'] = 'megan';
+    writeFileSync(statePath, JSON.stringify(saved));
+    await expect(syncOnce(options)).rejects.toThrow(`state file ${statePath} is damaged (users["u-megan"] is not a provisioned user (an app id and the values pushed)); remove it or pass --fresh`);
+  });
 });
 
 describe('provisioning log', () => {

@@ -25,7 +25,9 @@ export function readCycleSummaries(dir: string): CycleSummary[] {
   for (const line of readFileSync(cycles, 'utf8').split('\n')) {
     if (line.trim() === '') continue;
     try {
-      out.push(JSON.parse(line) as CycleSummary);
+      const summary = JSON.parse(line) as CycleSummary;
+      // (A line that is JSON but no summary — a hand edit, a bad merge — is left out like a torn one.)
+      if (isSummary(summary)) out.push(summary);
     } catch {
       // A torn last line from a crash: the cycle's objects are still in provisioning.jsonl.
     }
@@ -78,7 +80,7 @@ export async function readInterruptedCycles(dir: string, summaries: CycleSummary
         // An on-demand run is one user; its own log entry says what happened to it.
         open = s.onDemand ? undefined : { cycle: s.cycle, startedAt: s.at, dialect: s.dialect, target: s.target, objects: 0, notArrived: 0, requests: 0 };
         if (open) out.push(open);
-      } else if (entry.type === 'object' && open && entry.cycle === open.cycle) {
+      } else if (isObjectEntry(entry) && open && entry.cycle === open.cycle) {
         open.objects++;
         open.requests += entry.requests.length;
         if (entry.outcome !== 'success') open.notArrived++;
@@ -86,6 +88,17 @@ export async function readInterruptedCycles(dir: string, summaries: CycleSummary
     }
   }
   return out;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+function isSummary(v: unknown): v is CycleSummary {
+  return isRecord(v) && typeof v.cycle === 'number' && typeof v.start === 'number' && typeof v.end === 'number' && typeof v.startedAt === 'string' && isRecord(v.counts);
+}
+
+/** An object line as the writer writes it; anything else in the file is skipped, never a crash. */
+function isObjectEntry(v: LogEntry): v is ObjectEntry {
+  return isRecord(v) && v.type === 'object' && typeof v.id === 'string' && typeof v.display === 'string' && typeof v.cycle === 'number' && Array.isArray(v.requests);
 }
 
 function matches(entry: ObjectEntry, q: LogQuery): boolean {
@@ -116,7 +129,7 @@ export async function* queryLog(dir: string, q: LogQuery = {}): AsyncGenerator<O
     } catch {
       continue;
     }
-    if (entry.type === 'object' && matches(entry, q)) yield entry;
+    if (isObjectEntry(entry) && matches(entry, q)) yield entry;
   }
 }
 

@@ -1,0 +1,94 @@
+// An app in trouble, against the reference server behind a proxy: one that hangs on every create
+// (a write lock held, a stuck queue) while reads answer — each create costs one timeout, and
+// without a stop a cycle waits out one per user, hours for a large directory; and one that keeps
+// rate-limiting a create past the client's own retries.
+import { afterEach, expect, it } from 'vitest';
+import { createClient } from '../../src/http/client.ts';
+import { parseDirectory } from '../../src/idp/directory.ts';
+import { StateStore } from '../../src/idp/state.ts';
+import { runCycle } from '../../src/idp/sync.ts';
+import { objectLine } from '../../src/idp/log/console.ts';
+import { provisionOnDemand } from '../../src/idp/on-demand.ts';
+import { ENTRA_FIXTURE, harness, OKTA_FIXTURE, fixture, lines } from './helpers.ts';
+import { startServer, type RunningServer } from '../../src/server/index.ts';
+import { startProxy, type RunningProxy } from '../support/proxy.ts';
+
+let server: RunningServer | undefined;
+let proxy: RunningProxy | undefined;
+afterEach(async () => {
+  await proxy?.close();
+  await server?.close();
+});
+
+const directory = (count: number) => ({
+  source: 'okta',
+  users: Array.from({ length: count }, (_, i) => ({ id: `u${i}`, login: `user${i}@fabrikam.example`, email: `user${i}@fabrikam.example`, firstName: 'User', lastName: String(i) })),
+  app: { scope: 'all', provisionGroups: false },
+});
+
+it('a create that never answers: the cycle stops after two rounds of timeouts in a row, with one line saying the app looks hung', async () => {
+  server = await startServer({ port: 0 });
+  const hangs: string[] = [];
+  proxy = await startProxy(server.url, server.token, {
+    onRequest(ctx) {
+      if (ctx.req.method !== 'POST') return undefined;
+      hangs.push(ctx.req.path);
+      return new Promise(() => {});
+    },
+  });
+  // The timeout is a setting, not a measured speed: it only makes each hung request end. (A read
+  // that times out on a busy machine fails its user before its create: the creates' streak, the
+  // one that stops the cycle, only grows by creates that time out.)
+  const client = createClient({ baseUrl: proxy.url, auth: { kind: 'bearer', token: server.token }, timeoutMs: 500 });
+  const state = StateStore.memory({ dialect: 'okta', target: proxy.url, directory: 'hung.json' });
+  try {
+    const result = await runCycle({ directory: parseDirectory(JSON.stringify(directory(40)), 'hung.json'), dialect: 'okta', client, state, concurrency: 2 });
+    expect(result.status).toBe('stopped');
+    expect(result.stopReason).toMatch(/^the last 4 POST requests \(createUser\) all timed out, with no answer to one of them in between: the app looks hung, so the cycle stops here/);
+    // Two in flight at a time: four in a row timed out, and what was in flight then finished.
+    expect(hangs.length).toBeLessThanOrEqual(6);
+    expect(result.counts.failed).toBeGreaterThanOrEqual(4);
+  } finally {
+    await client.close();
+  }
+});
+
+it("Okta: a create still rate-limited (429 with Retry-After) after the client's retries is retried at the next cycle without the admin", async () => {
+  server = await startServer({ port: 0 });
+  let refused = 0;
+  proxy = await startProxy(server.url, server.token, {
+    onRequest(ctx) {
+      // The app's limit for this one user's create holds through the client's three retries, then lifts.
+      if (ctx.req.method === 'POST' && ctx.req.body?.includes('"megan.bowen@fabrikam.example"') && refused < 4) {
+        refused++;
+        return { status: 429, headers: { 'content-type': 'application/scim+json', 'retry-after': '0' }, body: JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '429', detail: 'too many requests' }) };
+      }
+      return undefined;
+    },
+  });
+  const h = harness(proxy.url, server.token, 'okta');
+  const doc = fixture(OKTA_FIXTURE);
+  const first = await h.cycle(doc);
+  const megan = first.result.results.find((r) => r.display === 'megan.bowen@fabrikam.example')!;
+  expect(megan).toMatchObject({ outcome: 'failed', autoRetry: true, error: { status: 429 } });
+  expect(objectLine(megan)).toContain('(attempt 1; rate-limited with a Retry-After, so Okta retries it by itself at the next cycle)');
+  const second = await h.cycle(doc);
+  expect(lines(second.exchanges, proxy.url).slice(0, 2)).toEqual(['GET /Users?filter=userName eq "megan.bowen@fabrikam.example"&startIndex=1&count=100', 'POST /Users']);
+  expect(second.result.results.find((r) => r.display === 'megan.bowen@fabrikam.example')).toMatchObject({ action: 'create', outcome: 'success' });
+});
+
+it('provision on demand whose create gets no answer says so: not provisioned, and not "the app refused the create"', async () => {
+  server = await startServer({ port: 0 });
+  proxy = await startProxy(server.url, server.token, { onRequest: (ctx) => (ctx.req.method === 'POST' ? new Promise(() => {}) : undefined) });
+  // Long enough for the reads before it on a busy machine; the hung create waits it out once.
+  const client = createClient({ baseUrl: proxy.url, auth: { kind: 'bearer', token: server.token }, timeoutMs: 2_000 });
+  const state = StateStore.memory({ dialect: 'entra', target: proxy.url, directory: 'contoso.json' });
+  try {
+    const out = await provisionOnDemand({ directory: parseDirectory(JSON.stringify(fixture(ENTRA_FIXTURE)), 'contoso.json'), dialect: 'entra', client, state, user: 'megan.bowen@contoso.example' });
+    expect(out.provisioned).toBe(false);
+    expect(out.result.reason).toBe('the create got no answer');
+    expect(out.result.steps!.at(-1)).toMatchObject({ name: 'Perform action', outcome: 'failed', reason: expect.stringMatching(/^the create got no answer: timeout: no answer before the timeout/) });
+  } finally {
+    await client.close();
+  }
+});
