@@ -12,6 +12,7 @@ import { IdpEngine } from '../idp/engine.ts';
 import { ESCROW_SCHEDULES, type EscrowSchedule } from '../idp/escrow.ts';
 import { importReportLines } from '../idp/import.ts';
 import { changeText, consoleSummary, errorText, historyLines, isNotable, objectLine } from '../idp/log/console.ts';
+import { LogDirError } from '../idp/log/entries.ts';
 import { collectLog, readCycleSummaries, readInterruptedCycles } from '../idp/log/reader.ts';
 import { OnDemandError } from '../idp/on-demand.ts';
 import { DOCUMENTED_THRESHOLDS, type QuarantineThresholds } from '../idp/quarantine.ts';
@@ -242,18 +243,24 @@ function openEngine(flags: IdpFlags, t: Target, directory: Directory, options: {
     // An earlier --at moved the job's clock ahead; time never runs backwards for it.
     clock = new SimulatedClock(cycleTime(undefined, lastCycle));
   }
-  return new IdpEngine({
-    ...t,
-    directory,
-    statePath,
-    logDir: flags.log === false ? null : (flags.out ?? DEFAULT_OUT_DIR),
-    html: flags.html !== false,
-    ...(options.cycles ? { thresholds: thresholds(flags), behaviour: behaviour(flags) } : {}),
-    ...(flags.concurrency !== undefined ? { concurrency: Math.round(number(flags.concurrency, '--concurrency', 1, 256)) } : {}),
-    ...(clock ? { clock } : {}),
-    ...(options.intervalSeconds !== undefined ? { intervalSeconds: options.intervalSeconds } : {}),
-    ...(options.signal ? { signal: options.signal } : {}),
-  });
+  try {
+    return new IdpEngine({
+      ...t,
+      directory,
+      statePath,
+      logDir: flags.log === false ? null : (flags.out ?? DEFAULT_OUT_DIR),
+      html: flags.html !== false,
+      ...(options.cycles ? { thresholds: thresholds(flags), behaviour: behaviour(flags) } : {}),
+      ...(flags.concurrency !== undefined ? { concurrency: Math.round(number(flags.concurrency, '--concurrency', 1, 256)) } : {}),
+      ...(clock ? { clock } : {}),
+      ...(options.intervalSeconds !== undefined ? { intervalSeconds: options.intervalSeconds } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+  } catch (error) {
+    // (The state was opened above; only the log folder can still be in the way.)
+    if (error instanceof LogDirError) throw new RunError(error.message);
+    throw error;
+  }
 }
 
 /**

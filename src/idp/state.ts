@@ -152,6 +152,7 @@ export class StateStore {
    * that mean nothing there, so it is refused rather than silently reused.
    */
   static open(path: string, identity: StateIdentity, options: { fresh?: boolean; directoryHas?: (userId: string) => boolean } = {}): StateStore {
+    if (existsSync(path) && statSync(path).isDirectory()) throw new StateError(`--state ${path} is a folder; give the path of a file (it is created if missing)`);
     if (options.fresh) {
       // --fresh deletes the file: only ever a state (a --state pointing at the directory file, or
       // at /dev/null, must not be deleted with it).
@@ -176,6 +177,12 @@ export class StateStore {
     store.replayJournal();
     if (state.dialect !== identity.dialect || state.target !== identity.target) {
       throw new StateError(`state file ${path} holds ids from dialect ${state.dialect} at ${state.target}, not ${identity.dialect} at ${identity.target}; use another --state or pass --fresh`);
+    }
+    try {
+      // Made now, not at the first write: a path that cannot hold the state ends the run before any request.
+      mkdirSync(dirname(path), { recursive: true });
+    } catch (error) {
+      throw new StateError(`cannot keep the state at ${path} (${(error as Error).message}); choose another --state`);
     }
     const damage = damaged(store.state);
     if (damage) throw new StateError(`state file ${path} is damaged after its journal ${store.journalPath} (${damage}); remove both or pass --fresh`);

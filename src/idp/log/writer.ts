@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CycleResult } from '../types.ts';
 import { BatchFile } from './batch-file.ts';
-import { logPaths, type CycleStartEntry, type CycleSummary, type LogPaths } from './entries.ts';
+import { LogDirError, logPaths, type CycleStartEntry, type CycleSummary, type LogPaths } from './entries.ts';
 import { chunkFile, cycleDir, NOTABLE_ROWS, renderCyclePage, renderIndexPage, rowOf, type ObjectRow, type RowSource } from './html.ts';
 import { readCycleSummaries, readInterruptedCycles } from './reader.ts';
 
@@ -45,9 +45,13 @@ export class ProvisioningLog {
     private readonly options: { html?: boolean } = {},
   ) {
     this.paths = logPaths(dir);
-    mkdirSync(dir, { recursive: true });
-    this.bytes = existsSync(this.paths.jsonl) ? statSync(this.paths.jsonl).size : 0;
-    this.file = new BatchFile(this.paths.jsonl, 'a');
+    try {
+      mkdirSync(dir, { recursive: true });
+      this.bytes = existsSync(this.paths.jsonl) ? statSync(this.paths.jsonl).size : 0;
+      this.file = new BatchFile(this.paths.jsonl, 'a');
+    } catch (error) {
+      throw new LogDirError(`cannot write the provisioning log in ${dir} (${(error as Error).message}); choose another --out, or pass --no-log`);
+    }
   }
 
   private line(text: string): void {
