@@ -9,6 +9,7 @@
 //             from scenario to scenario are left out.
 import type { CheckResult, Exchange } from '../record/types.ts';
 import { endpointOf } from '../record/requests.ts';
+import { isDateTime } from '../spec/date-time.ts';
 import { getPointer } from '../util/pointer.ts';
 
 export type Form = 'relative-url' | 'boolean-text' | 'number-text' | 'empty-string' | 'null' | 'invalid-datetime';
@@ -19,10 +20,9 @@ export const FORM_PHRASE: Readonly<Record<Form, string>> = {
   'number-text': 'is a number written as a string',
   'empty-string': 'is an empty string',
   null: 'is null',
-  'invalid-datetime': 'is not an RFC 3339 dateTime',
+  'invalid-datetime': 'is not an xsd:dateTime (RFC 7643 §2.3.5)',
 };
 
-const DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
 
 /** A list response's `/Resources/3/meta/location` is the resource's `/meta/location`. */
 export const normalisePointer = (pointer: string): string => pointer.replace(/^\/Resources\/\d+(?=\/|$)/, '') || '/';
@@ -40,7 +40,7 @@ export function formOf(pointer: string, value: unknown): Form | undefined {
   if (value === null) return 'null';
   if (typeof value !== 'string') return undefined;
   const last = pointer.split('/').pop() ?? '';
-  if ((last === 'created' || last === 'lastModified') && !(DATETIME.test(value) && !Number.isNaN(Date.parse(value)))) return 'invalid-datetime';
+  if ((last === 'created' || last === 'lastModified') && !isDateTime(value)) return 'invalid-datetime';
   if (value === '') return 'empty-string';
   if (/^\/\S*$/.test(value)) return 'relative-url';
   if (/^(true|false)$/i.test(value)) return 'boolean-text';

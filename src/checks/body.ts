@@ -12,6 +12,7 @@ import { advertisedUser, notAdvertised } from '../spec/advertised.ts';
 import { integer, oneOrMany, paramsObject, TEMPLATE } from './params.ts';
 import { contentOf, isVerdict, responseOf, successOf } from './response.ts';
 import { isBodilessCreate } from '../spec/created.ts';
+import { notReturnedByDeclaration } from '../spec/returned.ts';
 import { defineCheckKind, fail, pass, skip, type JsonSchema, type Verdict } from './types.ts';
 
 export interface Assertion {
@@ -204,7 +205,9 @@ export const bodyKind = defineCheckKind<BodyParams>({
     const runData = runDataOfAnotherCheck(ctx.params, ctx.vars, res.json);
     const absentFromRunData = (a: Assertion): string | undefined =>
       runData !== undefined && unassigned(getPointer(res.json, a.pointer)) ? `${a.pointer} is absent from ${runData}, a user this run created for another check without it` : undefined;
-    const unjudged = all.map((a) => notAdvertised(advertised, attributeOf(a.pointer)) ?? absentFromRunData(a));
+    // An attribute /Schemas declares returned "request" or "never" is not shown by a plain read: its absence is no answer.
+    const notReturned = (a: Assertion): string | undefined => notReturnedByDeclaration(ctx.discovery, res.json, attributeOf(a.pointer), ctx.exchange.request.url);
+    const unjudged = all.map((a) => notAdvertised(advertised, attributeOf(a.pointer)) ?? absentFromRunData(a) ?? notReturned(a));
     const assertions = all.filter((_, i) => unjudged[i] === undefined);
     if (assertions.length === 0) return skip(`not judged: ${[...new Set(unjudged)].join('; ')}`);
     for (const a of assertions) {

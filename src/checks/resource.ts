@@ -2,11 +2,10 @@
 // created, lastModified, location, version), RFC 7644 §3.14 (ETag equals meta.version) and
 // RFC 7643 §4.1.1 (password is writeOnly, returned "never").
 import { BODILESS_CREATE_REASON, isBodilessCreate } from '../spec/created.ts';
+import { DATE_TIME_FORM, instantOf, isDateTime } from '../spec/date-time.ts';
 import { NO_PARAMS, paramsObject } from './params.ts';
 import { contentOf, isVerdict, successOf } from './response.ts';
 import { defineCheckKind, fail, pass, skip } from './types.ts';
-
-const isDateTime = (v: unknown): boolean => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i.test(v) && !Number.isNaN(Date.parse(v));
 
 function resourceFrom(json: unknown): Record<string, unknown> | undefined {
   return json && typeof json === 'object' && !Array.isArray(json) ? (json as Record<string, unknown>) : undefined;
@@ -85,14 +84,14 @@ export const metaKind = defineCheckKind<MetaParams>({
     const expectedType = ctx.params.resourceType;
     if (expectedType !== undefined && meta.resourceType !== expectedType) return fail(`meta.resourceType is ${JSON.stringify(meta.resourceType ?? null)}, expected "${String(expectedType)}"`, { pointer: '/meta/resourceType', expected: expectedType, actual: meta.resourceType ?? null });
     for (const field of ['created', 'lastModified'] as const) {
-      if (!isDateTime(meta[field])) return fail(`meta.${field} must be an RFC 3339 dateTime, got ${JSON.stringify(meta[field] ?? null)}`, { pointer: `/meta/${field}`, expected: 'dateTime', actual: meta[field] ?? null });
+      if (!isDateTime(meta[field])) return fail(`meta.${field} must be ${DATE_TIME_FORM}, got ${JSON.stringify(meta[field] ?? null)}`, { pointer: `/meta/${field}`, expected: 'dateTime', actual: meta[field] ?? null });
     }
     const location = meta.location;
     if (typeof location !== 'string' || !/^https?:\/\//i.test(location)) return fail(`meta.location must be the absolute URL of the resource, got ${JSON.stringify(location ?? null)}`, { pointer: '/meta/location', expected: 'absolute URL', actual: location ?? null });
     if (typeof resource.id === 'string' && !decodeURIComponent(location.replace(/\/+$/, '')).endsWith(`/${resource.id}`)) {
       return fail(`meta.location "${location}" does not end with the resource id "${resource.id}"`, { pointer: '/meta/location', expected: `…/${resource.id}`, actual: location });
     }
-    if (Date.parse(String(meta.lastModified)) < Date.parse(String(meta.created))) return fail('meta.lastModified is earlier than meta.created', { pointer: '/meta/lastModified', expected: `≥ ${String(meta.created)}`, actual: meta.lastModified });
+    if (instantOf(meta.lastModified)! < instantOf(meta.created)!) return fail('meta.lastModified is earlier than meta.created', { pointer: '/meta/lastModified', expected: `≥ ${String(meta.created)}`, actual: meta.lastModified });
     return pass();
   },
 });

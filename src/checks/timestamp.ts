@@ -2,13 +2,12 @@
 // were updated at the service provider". A change that leaves it where it was hides the change
 // from every client that syncs incrementally (reads what changed since its last pass).
 import { isDeepStrictEqual } from 'node:util';
+import { DATE_TIME_FORM, instantOf } from '../spec/date-time.ts';
 import { getPointer } from '../util/pointer.ts';
 import { paramsObject, TEMPLATE } from './params.ts';
 import { isVerdict, responseOf } from './response.ts';
 import { defineCheckKind, fail, pass, skip } from './types.ts';
 
-const DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
-const asTime = (value: unknown): number | undefined => (typeof value === 'string' && DATETIME.test(value) && !Number.isNaN(Date.parse(value)) ? Date.parse(value) : undefined);
 
 type LaterParams = { than: unknown; pointer?: string; change?: string; applied?: { pointer: string; equals: unknown } };
 
@@ -27,16 +26,16 @@ export const laterKind = defineCheckKind<LaterParams>({
     const change = typeof ctx.params.change === 'string' ? ctx.params.change : 'the change';
     // A read-back that did not succeed shows no resource: nothing advanced, nothing to compare.
     if (res.status < 200 || res.status >= 300) return fail(`the read-back answered HTTP ${res.status}, not the resource`, { expected: '2xx with the resource', actual: res.status });
-    const before = asTime(ctx.params.than);
-    if (before === undefined) return skip(`the value before ${change} was not an RFC 3339 dateTime (${JSON.stringify(ctx.params.than ?? null)}); meta checks report that`);
+    const before = instantOf(ctx.params.than);
+    if (before === undefined) return skip(`the value before ${change} was not an xsd:dateTime (RFC 7643 §2.3.5) (${JSON.stringify(ctx.params.than ?? null)}); meta checks report that`);
     const applied = ctx.params.applied;
     if (applied) {
       const shown = res.json === undefined ? undefined : getPointer(res.json, applied.pointer);
       if (!isDeepStrictEqual(shown, applied.equals)) return skip(`${change} did not take (${applied.pointer} reads ${JSON.stringify(shown ?? null)}, not ${JSON.stringify(applied.equals)}), so the timestamp had no reason to move; the update checks judge the change itself`);
     }
     const value = res.json === undefined ? undefined : getPointer(res.json, pointer);
-    const after = asTime(value);
-    if (after === undefined) return fail(`${pointer} is ${JSON.stringify(value ?? null)}, not an RFC 3339 dateTime`, { pointer, expected: `a dateTime later than ${String(ctx.params.than)}`, actual: value ?? null });
+    const after = instantOf(value);
+    if (after === undefined) return fail(`${pointer} is ${JSON.stringify(value ?? null)}, not ${DATE_TIME_FORM}`, { pointer, expected: `a dateTime later than ${String(ctx.params.than)}`, actual: value ?? null });
     if (after === before) return fail(`${pointer} is still ${String(value)} after ${change}: it did not advance, so a client syncing changes since its last pass misses this one`, { pointer, expected: `later than ${String(ctx.params.than)}`, actual: value });
     if (after < before) return fail(`${pointer} went back from ${String(ctx.params.than)} to ${String(value)} after ${change}`, { pointer, expected: `later than ${String(ctx.params.than)}`, actual: value });
     return pass();

@@ -12,8 +12,8 @@ import { IdpEngine } from '../idp/engine.ts';
 import { ESCROW_SCHEDULES, type EscrowSchedule } from '../idp/escrow.ts';
 import { importReportLines } from '../idp/import.ts';
 import { changeText, consoleSummary, errorText, historyLines, isNotable, objectLine } from '../idp/log/console.ts';
-import { LogDirError } from '../idp/log/entries.ts';
 import { collectLog, readCycleSummaries, readInterruptedCycles } from '../idp/log/reader.ts';
+import { LogFolderError } from '../idp/log/writer.ts';
 import { OnDemandError } from '../idp/on-demand.ts';
 import { DOCUMENTED_THRESHOLDS, type QuarantineThresholds } from '../idp/quarantine.ts';
 import { checkDialect, defaultStatePath, DEFAULT_OUT_DIR, testConnection, type TargetOptions } from '../idp/run.ts';
@@ -244,23 +244,26 @@ function openEngine(flags: IdpFlags, t: Target, directory: Directory, options: {
     clock = new SimulatedClock(cycleTime(undefined, lastCycle));
   }
   try {
-    return new IdpEngine({
-      ...t,
-      directory,
-      statePath,
-      logDir: flags.log === false ? null : (flags.out ?? DEFAULT_OUT_DIR),
-      html: flags.html !== false,
-      ...(options.cycles ? { thresholds: thresholds(flags), behaviour: behaviour(flags) } : {}),
-      ...(flags.concurrency !== undefined ? { concurrency: Math.round(number(flags.concurrency, '--concurrency', 1, 256)) } : {}),
-      ...(clock ? { clock } : {}),
-      ...(options.intervalSeconds !== undefined ? { intervalSeconds: options.intervalSeconds } : {}),
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
+    return engineFor(flags, t, directory, statePath, options, clock);
   } catch (error) {
-    // (The state was opened above; only the log folder can still be in the way.)
-    if (error instanceof LogDirError) throw new RunError(error.message);
+    if (error instanceof LogFolderError) throw new RunError(error.message);
     throw error;
   }
+}
+
+function engineFor(flags: IdpFlags, t: Target, directory: Directory, statePath: string, options: { cycles: boolean; intervalSeconds?: number; signal?: AbortSignal }, clock: SimulatedClock | undefined): IdpEngine {
+  return new IdpEngine({
+    ...t,
+    directory,
+    statePath,
+    logDir: flags.log === false ? null : (flags.out ?? DEFAULT_OUT_DIR),
+    html: flags.html !== false,
+    ...(options.cycles ? { thresholds: thresholds(flags), behaviour: behaviour(flags) } : {}),
+    ...(flags.concurrency !== undefined ? { concurrency: Math.round(number(flags.concurrency, '--concurrency', 1, 256)) } : {}),
+    ...(clock ? { clock } : {}),
+    ...(options.intervalSeconds !== undefined ? { intervalSeconds: options.intervalSeconds } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
 }
 
 /**

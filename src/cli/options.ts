@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { Auth } from '../http/client.ts';
-import { redactText } from '../http/redact.ts';
+import { isCredentialHeader, redactText } from '../http/redact.ts';
 import { parseShard, type Shard } from '../runner/shard.ts';
 import { UsageError } from './errors.ts';
 
@@ -219,7 +219,7 @@ export function resolveTarget(flags: TargetFlags, config: ConfigFile, env: NodeJ
   const timeoutMs = parsePositiveInt(flags.timeout ?? config.timeout, '--timeout', 15_000);
   if (timeoutMs === 0) throw new UsageError('--timeout must be above 0 ms');
   // Custom auth headers carry secrets too; redact their values everywhere.
-  const secretHeaders = Object.entries(headers).filter(([name]) => /auth|token|key|secret|cookie/i.test(name)).map(([, v]) => v);
+  const secretHeaders = Object.entries(headers).filter(([name]) => isCredentialHeader(name)).map(([, v]) => v);
   return {
     ...(parsed ? { url: parsed.url } : {}),
     auth,

@@ -4,7 +4,8 @@
 // and name the same issuer, subject and audience that the vendor configured its server to trust.
 // Claims follow AzureAD/SCIMReferenceCode `Workload-Identity-Federation-for-SCIM-Provisioning.md`.
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { makeDirectory } from '../util/make-directory.ts';
 import { dirname } from 'node:path';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
 
@@ -46,7 +47,7 @@ export async function loadOrCreateIdentity(file = DEFAULT_IDENTITY_FILE): Promis
   if (text === undefined) {
     const identity = await createIdentity();
     try {
-      mkdirSync(dirname(file), { recursive: true });
+      makeDirectory(dirname(file));
       writeFileSync(file, `${JSON.stringify(identity, null, 2)}\n`, { mode: 0o600 });
     } catch (error) {
       throw new IdentityFileError(`cannot write ${file} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);

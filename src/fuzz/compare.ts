@@ -3,6 +3,7 @@
 // as multisets (RFC 7643 gives them no order), `primary: false` equals an absent primary. What the
 // server may add on its own (defaults, computed sub-attributes) is learned from the create response.
 import { isPlainObject, isPresent, type ResourceSchemas } from '../filter/index.ts';
+import { instantOf } from '../spec/date-time.ts';
 import type { AttributeDefinition } from '../spec/scim-schemas.ts';
 import { echoed, writable } from './schemas.ts';
 
@@ -139,7 +140,7 @@ export function simpleEqual(def: AttributeDefinition, expected: unknown, actual:
     case 'decimal':
       return typeof actual === 'number' && typeof expected === 'number' && Math.abs(actual - expected) < 1e-9;
     case 'dateTime':
-      return typeof actual === 'string' && typeof expected === 'string' && Date.parse(actual) === Date.parse(expected);
+      return instantOf(actual) !== undefined && instantOf(actual) === instantOf(expected);
     default:
       if (typeof actual !== 'string' || typeof expected !== 'string') return false;
       return def.caseExact ? actual === expected : actual.toLowerCase() === expected.toLowerCase();

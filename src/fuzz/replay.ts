@@ -3,9 +3,11 @@
 // person to read. `scimproof fuzz --replay FILE` accepts a replay file or a run.json holding
 // fuzz counterexample sections.
 import { readFileSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
+import { makeDirectory } from '../util/make-directory.ts';
 import { dirname, join } from 'node:path';
 import type { Exchange, RunRecord } from '../record/types.ts';
+import { TOOL_VERSION } from '../version.ts';
 
 export interface ReplayRequest {
   method: string;
@@ -59,6 +61,17 @@ function keyOf(data: unknown, source: string): ReplayKey {
   return { property: data.property, seed: data.seed, path: data.path, ...(typeof data.replayPath === 'string' ? { replayPath: data.replayPath } : {}) };
 }
 
+/**
+ * A seed and shrink path name a case only for the generators that made them: another version may
+ * generate another case from them, and a replay that then passes would claim a fix that was never
+ * tested. A file without a version (written by hand) is taken as it is.
+ */
+function sameGenerators(version: unknown, file: string, property: string | undefined): void {
+  if (typeof version !== 'string' || version === TOOL_VERSION) return;
+  const again = property ? ` --property ${property}` : '';
+  throw new ReplayFileError(`${file} was written by scimproof ${version}; this is ${TOOL_VERSION}, whose generators may make another case from the same seed and path, so a replay could not show whether the failure is fixed. Find it again with this version: npx scimproof fuzz${again} --url … (or run it with scimproof ${version})`);
+}
+
 /** Reads a replay file, or the fuzz counterexamples of a run.json (optionally only `property`). */
 export function readReplay(file: string, property?: string): ReplayKey[] {
   let parsed: unknown;
@@ -73,14 +86,17 @@ export function readReplay(file: string, property?: string): ReplayKey[] {
     const keys = (record.sections ?? []).filter((s) => s.kind === 'fuzz-counterexample').map((s) => keyOf(s.data, file));
     const wanted = property ? keys.filter((k) => k.property === property) : keys;
     if (wanted.length === 0) throw new ReplayFileError(`${file} holds no fuzz counterexample${property ? ` for ${property}` : ''}`);
+    sameGenerators(record.meta.version, file, property ?? (wanted.length === 1 ? wanted[0]!.property : undefined));
     return wanted;
   }
-  return [keyOf(parsed, file)];
+  const key = keyOf(parsed, file);
+  sameGenerators(isRecord(parsed) ? parsed.version : undefined, file, key.property);
+  return [key];
 }
 
 export async function writeReplayFile(dir: string, replay: ReplayFile): Promise<string> {
   const file = join(dir, replayFileName(replay.property));
-  await mkdir(dirname(file), { recursive: true });
+  makeDirectory(dirname(file));
   await writeFile(file, `${JSON.stringify(replay, null, 2)}\n`, 'utf8');
   return file;
 }

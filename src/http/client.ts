@@ -4,7 +4,7 @@ import type { Exchange, ExchangeOrigin, RecordedRequest, RecordedResponse, Trans
 import { readBody } from './body.ts';
 import { toCurl } from './curl.ts';
 import { parseTokenResponse, tokenRequest, TokenError, TokenSource, type IssuedToken, type OAuthConfig } from './oauth.ts';
-import { createRedactor, type Redactor } from './redact.ts';
+import { createRedactor, isCredentialHeader, type Redactor } from './redact.ts';
 import { RECORD_TOTAL_CHARS, RecordBudget } from './record-budget.ts';
 import { isCollectionQuery, type SettleGate } from './settle.ts';
 import { classifyTransportError } from './transport-error.ts';
@@ -100,6 +100,12 @@ export interface OutgoingRequest {
   /** Aborts the request in flight (the run's time budget); the exchange records `aborted`. */
   signal?: AbortSignal;
   /**
+   * A probe of what the server does without the run's credentials (none, or made-up ones): the
+   * extra headers that carry them (`--header 'X-Api-Key: …'`, an Authorization given as a header)
+   * are left out too, or the probe would send valid credentials after all.
+   */
+  withoutCredentials?: boolean;
+  /**
    * The `auth` of this request is made up by a probe (a wrong token): no secret, so it is recorded
    * as sent and its curl line reproduces the probe. Never set it for real credentials.
    */
@@ -163,6 +169,7 @@ export function createClient(options: ClientOptions): ScimClient {
   // RFC 7644 §3.8: a service provider MUST support Accept: application/scim+json, so that is all we ask for.
   const defaultHeaders: Record<string, string> = { accept: SCIM_JSON, 'user-agent': 'scimproof', ...lower(options.headers) };
   const defaultCredential = options.auth.kind === 'oauth' ? undefined : authHeader(options.auth);
+  const credentialHeaders = Object.keys(defaultHeaders).filter(isCredentialHeader);
   let sent = 0;
   const minGapMs = options.ratePerSecond && options.ratePerSecond > 0 ? 1000 / options.ratePerSecond : 0;
   let nextSlot = 0;
@@ -294,6 +301,7 @@ export function createClient(options: ClientOptions): ScimClient {
     if (req.query) for (const [k, v] of Object.entries(req.query)) if (v !== undefined) url.searchParams.set(k, String(v));
     // (Most requests add no header of their own: a plain copy of the defaults is cheaper than merging.)
     const headers: Record<string, string> = req.headers ? { ...defaultHeaders, ...lower(req.headers) } : { ...defaultHeaders };
+    if (req.withoutCredentials) for (const name of credentialHeaders) if (headers[name] === defaultHeaders[name]) delete headers[name];
     const auth = req.auth === undefined || req.auth === 'default' ? undefined : req.auth;
     const credential = auth === undefined ? defaultCredential : auth.kind === 'oauth' ? undefined : authHeader(auth);
     if (credential && headers.authorization === undefined) headers.authorization = credential;

@@ -5,6 +5,9 @@ export const REDACTED = '[redacted]';
 
 const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key']);
 
+/** A header a caller adds (`--header`) that carries credentials, by its name: its value is a secret. */
+export const isCredentialHeader = (name: string): boolean => SECRET_HEADERS.has(name.toLowerCase()) || /auth|token|key|secret|cookie/i.test(name);
+
 // `scheme://user:password@host`: the userinfo part, whatever it holds.
 const URL_USERINFO = /(\b[a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"'<>]+@/gi;
 // Query parameters that carry credentials by name (`?access_token=…`, `&api_key=…`).

@@ -5,7 +5,8 @@
 // loses nothing, and the snapshot is rewritten once per cycle rather than once per object (a full
 // rewrite per object would be quadratic in the directory size). Opening replays the journal over
 // the snapshot; a torn last line (crash while appending) is ignored.
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { makeDirectory } from '../util/make-directory.ts';
 import { dirname } from 'node:path';
 import type { MappedValue } from './mapping.ts';
 import type { ObjectError, QuarantineInfo } from './types.ts';
@@ -173,16 +174,16 @@ export class StateStore {
       const damage = damaged(state);
       if (damage) throw new StateError(`state file ${path} is damaged (${damage}); remove it or pass --fresh`);
     }
+    // Found before the first object is provisioned, not when its result cannot be kept.
+    try {
+      makeDirectory(dirname(path));
+    } catch (error) {
+      throw new StateError(`cannot create the folder of state file ${path} (${(error as NodeJS.ErrnoException).code ?? String(error)}); check --state`);
+    }
     const store = new StateStore(path, state);
     store.replayJournal();
     if (state.dialect !== identity.dialect || state.target !== identity.target) {
       throw new StateError(`state file ${path} holds ids from dialect ${state.dialect} at ${state.target}, not ${identity.dialect} at ${identity.target}; use another --state or pass --fresh`);
-    }
-    try {
-      // Made now, not at the first write: a path that cannot hold the state ends the run before any request.
-      mkdirSync(dirname(path), { recursive: true });
-    } catch (error) {
-      throw new StateError(`cannot keep the state at ${path} (${(error as Error).message}); choose another --state`);
     }
     const damage = damaged(store.state);
     if (damage) throw new StateError(`state file ${path} is damaged after its journal ${store.journalPath} (${damage}); remove both or pass --fresh`);
@@ -236,7 +237,7 @@ export class StateStore {
     this.apply(entry);
     if (this.path === undefined) return;
     if (this.fd === undefined) {
-      mkdirSync(dirname(this.path), { recursive: true });
+      makeDirectory(dirname(this.path));
       this.fd = openSync(this.journalPath, 'a');
     }
     writeSync(this.fd, `${JSON.stringify(entry)}\n`);
@@ -315,7 +316,7 @@ export class StateStore {
   /** Rewrites the snapshot (temp file + rename) and drops the journal it now contains. */
   compact(): void {
     if (this.path === undefined) return;
-    mkdirSync(dirname(this.path), { recursive: true });
+    makeDirectory(dirname(this.path));
     const tmp = `${this.path}.${process.pid}.tmp`;
     writeFileSync(tmp, `${JSON.stringify(this.state, null, 1)}\n`, 'utf8');
     renameSync(tmp, this.path);

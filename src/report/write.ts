@@ -1,7 +1,8 @@
 // Writes the report files. run.json goes first: it is the source of truth, so if rendering a
 // later format fails the run is still on disk and `scimproof report run.json` can redo the rest.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { makeDirectory } from '../util/make-directory.ts';
 import { dirname, join, resolve } from 'node:path';
 import type { RunRecord } from '../record/types.ts';
 import type { ReportPaths } from './console.ts';
@@ -76,7 +77,7 @@ export function writeReportsSync(record: RunRecord, options: WriteReportsOptions
     try {
       if (path === '-') writeFileSync(process.stdout.fd, render(), 'utf8');
       else {
-        mkdirSync(dirname(path), { recursive: true });
+        makeDirectory(dirname(path));
         writeFileSync(path, render(), 'utf8');
       }
     } catch (error) {
@@ -105,7 +106,7 @@ async function writeText(path: string, text: string): Promise<void> {
     return;
   }
   try {
-    await mkdir(dirname(path), { recursive: true });
+    makeDirectory(dirname(path));
     await writeFile(path, text, 'utf8');
   } catch (error) {
     throw new Error(writeFailure(path, error));

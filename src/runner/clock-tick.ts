@@ -1,5 +1,5 @@
 // How long one tick of a server's clock is, judged from a timestamp it wrote: the fractional
-// digits of an RFC 3339 dateTime show the resolution. Whole seconds (or a fraction of zeros,
+// digits of a dateTime show the resolution. Whole seconds (or a fraction of zeros,
 // which is what padding a whole-second clock looks like) mean a tick of one second.
 export function clockTickMs(stamp: unknown): number {
   if (typeof stamp !== 'string') return 1000;

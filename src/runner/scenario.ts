@@ -344,7 +344,9 @@ function buildRequest(step: Step, vars: Record<string, unknown>, ctx: ScenarioCo
   const send = step.send;
   if (send.dialect !== undefined && send.request !== undefined) {
     const built = buildDialectRequest(render(send.dialect, vars), send.request, render(send.args ?? {}, vars));
-    return { method: built.method, path: built.path, ...(built.headers ? { headers: built.headers } : {}), ...(built.json !== undefined ? { json: built.json } : {}), auth: 'default', ...(origin ? { origin } : {}), ...(built.always ? { keep: built.always } : {}) };
+    // A request that brings its own Authorization (Okta's bad-token Spec Test) probes those credentials alone.
+    const ownCredentials = built.headers !== undefined && Object.keys(built.headers).some((name) => name.toLowerCase() === 'authorization');
+    return { method: built.method, path: built.path, ...(built.headers ? { headers: built.headers } : {}), ...(built.json !== undefined ? { json: built.json } : {}), auth: 'default', ...(ownCredentials ? { withoutCredentials: true } : {}), ...(origin ? { origin } : {}), ...(built.always ? { keep: built.always } : {}) };
   }
   let body = send.body === undefined ? undefined : render(send.body, vars);
   for (const path of send.omit ?? []) body = leaveOut(body, render(path, vars), ctx.discovery);
@@ -358,6 +360,7 @@ function buildRequest(step: Step, vars: Record<string, unknown>, ctx: ScenarioCo
     ...(send.headers ? { headers: render(send.headers, vars) } : {}),
     ...(send.rawBody !== undefined ? { rawBody: render(send.rawBody, vars) } : body !== undefined ? { json: body } : {}),
     auth,
+    ...(auth !== 'default' ? { withoutCredentials: true } : {}),
     ...(madeUp ? { authIsMadeUp: true } : {}),
     ...(origin ? { origin } : {}),
   };

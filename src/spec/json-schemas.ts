@@ -1,6 +1,6 @@
 // JSON Schemas of the SCIM resources and messages as they travel on the wire (RFC 7643 §4, §5,
 // §6, §7 and RFC 7644 §3.4.2, §3.12). They judge responses, so they are exactly as strict as
-// the RFCs: types (booleans are booleans, dateTimes are RFC 3339), required attributes, and the
+// the RFCs: types (booleans are booleans, dateTimes are xsd:dateTime, RFC 7643 §2.3.5), required attributes, and the
 // shapes of multi-valued attributes. Unknown attributes are allowed: extensions are legal.
 
 export const URN = {
@@ -20,7 +20,8 @@ type JsonSchema = Record<string, unknown>;
 
 const str = { type: 'string' };
 const bool = { type: 'boolean' };
-const dateTime = { type: 'string', format: 'date-time' };
+// RFC 7643 §2.3.5 (src/spec/date-time.ts): a time zone is optional, unlike format 'date-time' (RFC 3339).
+const dateTime = { type: 'string', format: 'xsd-date-time' };
 const schemasContaining = (urn: string): JsonSchema => ({ type: 'array', items: str, minItems: 1, contains: { const: urn } });
 
 const multiValued = (extra: JsonSchema = {}): JsonSchema => ({

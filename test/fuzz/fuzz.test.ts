@@ -1,11 +1,12 @@
 // The fuzzer finds planted bugs, shrinks them to a few requests, replays them exactly; it runs clean
 // against the reference server; the same seed sends the same requests; nothing is left behind.
-import { mkdtempSync, existsSync, readFileSync } from 'node:fs';
+import { mkdtempSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fuzzCommand } from '../../src/cli/fuzz.ts';
 import { parseDuration } from '../../src/cli/options.ts';
+import { UsageError } from '../../src/cli/errors.ts';
 import { readReplay, writeReplayFiles } from '../../src/fuzz/replay.ts';
 import type { Exchange, RunRecord } from '../../src/record/types.ts';
 import { runConformance } from '../../src/runner/run.ts';
@@ -186,6 +187,15 @@ describe('scimproof fuzz', () => {
       expect(await fuzzCommand({ cleanup: true, out: join(out, 'again'), url: faulty.url, token: faulty.token, replay: file })).toBe(1);
       expect(await fuzzCommand({ cleanup: true, out: join(out, 'fixed'), url: clean.url, token: clean.token, replay: file })).toBe(0);
       expect(await fuzzCommand({ cleanup: true, out: join(out, 'fromrun'), url: faulty.url, token: faulty.token, replay: join(out, 'run.json') })).toBe(1);
+
+      // Written by another version: its seed may generate another case here, and a pass would claim a fix never tested.
+      const older = join(out, 'older.replay.json');
+      writeFileSync(older, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), version: '0.0.1' }));
+      await expect(fuzzCommand({ cleanup: true, out: join(out, 'older'), url: clean.url, token: clean.token, replay: older })).rejects.toThrow(/older\.replay\.json was written by scimproof 0\.0\.1; this is \S+, whose generators may make another case.*--property paging-partition/);
+      const olderRun = join(out, 'older-run.json');
+      const run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as { meta: { version: string } };
+      writeFileSync(olderRun, JSON.stringify({ ...run, meta: { ...run.meta, version: '0.0.1' } }));
+      await expect(fuzzCommand({ cleanup: true, out: join(out, 'older-run'), url: clean.url, token: clean.token, replay: olderRun })).rejects.toThrow(UsageError);
     } finally {
       process.stdout.write = write;
       await faulty.close();

@@ -144,8 +144,8 @@ describe('state file', () => {
     writeFileSync(blocker, 'x');
     const before = (await usersByName(server.url, server.token)).size;
     const run = (args: string[]) => runIdpCli(['idp', 'sync', '--directory', file, '--url', server.url, '--token', server.token, ...args]);
-    await expect(run(['--state', join(blocker, 's.json'), '--no-log'])).rejects.toThrow(`cannot keep the state at ${join(blocker, 's.json')} (EEXIST`);
-    await expect(run(['--state', join(dir, 's.json'), '--out', join(blocker, 'out')])).rejects.toThrow(`cannot write the provisioning log in ${join(blocker, 'out')} (ENOTDIR`);
+    await expect(run(['--state', join(blocker, 's.json'), '--no-log'])).rejects.toThrow(`cannot create the folder of state file ${join(blocker, 's.json')} (`);
+    await expect(run(['--state', join(dir, 's.json'), '--out', join(blocker, 'out')])).rejects.toThrow(`cannot write the provisioning log in ${join(blocker, 'out')} (ENOTDIR); check --out, or pass --no-log`);
     await expect(run(['--state', dir, '--no-log'])).rejects.toThrow(`--state ${dir} is a folder; give the path of a file (it is created if missing)`);
     await expect(run(['--state', join(blocker, 's.json'), '--no-log'])).rejects.toBeInstanceOf(RunError);
     expect((await usersByName(server.url, server.token)).size).toBe(before);

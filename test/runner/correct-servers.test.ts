@@ -8,6 +8,7 @@ import { runConformance } from '../../src/runner/run.ts';
 import type { CheckResult, RunRecord } from '../../src/record/types.ts';
 import { exchangeText } from '../../src/report/failure-text.ts';
 import { renamedNote } from '../../src/report/body.ts';
+import { instantOf, isDateTime } from '../../src/spec/date-time.ts';
 import { startIndependentServer, type IndependentServer, type IndependentServerOptions } from '../servers/independent/index.ts';
 
 const VARIANTS: Record<string, IndependentServerOptions> = {
@@ -37,6 +38,15 @@ const VARIANTS: Record<string, IndependentServerOptions> = {
     extensionSchemasFirst: true,
     sparseLists: true,
   },
+  'Java-shaped behind a proxy: timestamps without a time zone, meta.location on the public host, chunked bodies, Connection: close, ids with + space and quote, PATCH answered 204': {
+    timestamps: 'no-zone',
+    publicOrigin: 'https://scim.example.com',
+    chunked: true,
+    connectionClose: true,
+    ids: 'plus',
+    patchNoContent: true,
+  },
+  'group members declared returned "request" (shown only when attributes=members asks), userName stored in lower case, members given display, $ref and type': { membersOnRequest: true, lowercaseUserName: true, enrich: true },
   'all of these at once, unknown attributes ignored, no ETags, no sorting': {
     filterOperators: ['eq', 'and'],
     valueRequired: true,
@@ -243,6 +253,29 @@ describe('what each correct server does differently is reported as what it is', 
     const miss = result(record, 'entra.create.match-miss[entra]');
     expect(miss.status).toBe('pass');
     expect(record.exchanges.find((x) => x.id === miss.exchangeIds.at(-1))!.response!.body).not.toMatch(/Resources/);
+  });
+
+  it('timestamps without a time zone are xsd:dateTime (RFC 7643 §2.3.5): meta is judged, lastModified compared, a malformed one still fails', () => {
+    const record = records.get('Java-shaped behind a proxy: timestamps without a time zone, meta.location on the public host, chunked bodies, Connection: close, ids with + space and quote, PATCH answered 204')!;
+    const meta = result(record, 'users.create.meta');
+    expect(meta.status).toBe('pass');
+    expect(record.exchanges.find((x) => x.id === meta.exchangeIds.at(-1))!.response!.body).toMatch(/"created":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}","lastModified"/);
+    for (const id of ['users.create.schema', 'groups.create.meta', 'responses.schema', 'users.last-modified.put', 'users.last-modified.patch', 'filter.datetime-gt.matches']) expect(result(record, id).status, id).toBe('pass');
+    for (const bad of ['2024-05-01 12:00:00', '2024-05-01T12:00', '2024-13-01T12:00:00', 'yesterday', '1714564800']) expect(isDateTime(bad), bad).toBe(false);
+    for (const good of ['2024-05-01T12:00:00', '2024-05-01T12:00:00.1230000Z', '2024-05-01T14:00:00+02:00']) expect(isDateTime(good), good).toBe(true);
+    expect(instantOf('2024-05-01T12:00:00')).toBe(instantOf('2024-05-01T12:00:00Z'));
+  });
+
+  it('members declared returned "request": a read that did not ask for them is no answer on them, so membership checks are not judged, not failed', () => {
+    const record = records.get('group members declared returned "request" (shown only when attributes=members asks), userName stored in lower case, members given display, $ref and type')!;
+    for (const id of ['groups.get.members', 'entra.group.add-members.applied[entra]', 'entra.group.remove-plain.applied[entra]', 'okta.group.add.applied[okta]', 'okta.aiw.group.members.applied[okta-aiw]']) {
+      expect(result(record, id).status, id).toBe('skip');
+      expect(result(record, id).reason, id).toMatch(/\/Schemas declares members returned "request" \(RFC 7643 §2\.2\): a read that does not name it in attributes= does not show it/);
+    }
+    // The fuzzer asks for them, and so still judges repeated adds.
+    const idempotent = result(record, 'fuzz.member-add-idempotent');
+    expect(idempotent.status).toBe('pass');
+    expect(record.exchanges.some((x) => x.origin?.suite === 'fuzz' && /\/Groups\/[^?]+\?attributes=members$/.test(x.request.url))).toBe(true);
   });
 
   it('filters on a few attributes: a generated filter the server declines with 400 invalidFilter is set aside, not failed', () => {

@@ -106,7 +106,7 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
   },
   'meta-created-not-datetime': {
     primary: {
-      'users.create.schema': '/meta/created must be a date-time',
+      'users.create.schema': '/meta/created must be an xsd:dateTime (RFC 7643 §2.3.5)',
     },
     consequences: ['users.create.meta', 'users.get.schema', 'users.get.meta', 'users.replace.schema', 'groups.create.schema', 'groups.create.meta', 'filter.username-eq.schema', 'okta.spec.6.schema[okta]', 'responses.schema'],
     verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },

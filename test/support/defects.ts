@@ -331,7 +331,7 @@ export const DEFECTS = {
     },
   },
   'meta-created-not-datetime': {
-    description: 'meta.created is "yesterday" instead of an RFC 3339 date-time.',
+    description: 'meta.created is "yesterday" instead of an xsd:dateTime (RFC 7643 §2.3.5).',
     onResponse: (_ctx, res) =>
       editJson(res, (json) =>
         forEachResource(json, (r) => {

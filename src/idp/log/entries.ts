@@ -24,14 +24,6 @@ export interface LoggedExchange {
   curl: string;
 }
 
-/** The log folder cannot be made or written (a file in the way, no permission): one line for the person. */
-export class LogDirError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'LogDirError';
-  }
-}
-
 export type ObjectEntry = { type: 'object'; cycle: number; onDemand?: boolean } & Omit<ObjectResult, 'exchangeIds'> & { requests: LoggedExchange[] };
 
 export interface CycleStartEntry {

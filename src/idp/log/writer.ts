@@ -6,11 +6,12 @@
 // Each line is encoded once, into the JSONL file's batch buffer, and the same bytes are copied
 // into the chunk file's (batch-file.ts: one synchronous write per 256 KiB, or a moment after the
 // last line; `flush()` before reading the file back).
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { makeDirectory } from '../../util/make-directory.ts';
 import type { CycleResult } from '../types.ts';
 import { BatchFile } from './batch-file.ts';
-import { LogDirError, logPaths, type CycleStartEntry, type CycleSummary, type LogPaths } from './entries.ts';
+import { logPaths, type CycleStartEntry, type CycleSummary, type LogPaths } from './entries.ts';
 import { chunkFile, cycleDir, NOTABLE_ROWS, renderCyclePage, renderIndexPage, rowOf, type ObjectRow, type RowSource } from './html.ts';
 import { readCycleSummaries, readInterruptedCycles } from './reader.ts';
 
@@ -32,6 +33,9 @@ interface OpenCycle {
   notable: ObjectRow[];
 }
 
+/** The log folder cannot be made or written: the cycle would lose every line, so it does not start. */
+export class LogFolderError extends Error {}
+
 export class ProvisioningLog {
   readonly paths: LogPaths;
   private readonly file: BatchFile;
@@ -45,12 +49,13 @@ export class ProvisioningLog {
     private readonly options: { html?: boolean } = {},
   ) {
     this.paths = logPaths(dir);
+    // Found before the first object is provisioned, not when its line cannot be written.
     try {
-      mkdirSync(dir, { recursive: true });
+      makeDirectory(dir);
       this.bytes = existsSync(this.paths.jsonl) ? statSync(this.paths.jsonl).size : 0;
       this.file = new BatchFile(this.paths.jsonl, 'a');
     } catch (error) {
-      throw new LogDirError(`cannot write the provisioning log in ${dir} (${(error as Error).message}); choose another --out, or pass --no-log`);
+      throw new LogFolderError(`cannot write the provisioning log in ${dir} (${(error as NodeJS.ErrnoException).code ?? String(error)}); check --out, or pass --no-log`);
     }
   }
 
@@ -72,7 +77,7 @@ export class ProvisioningLog {
     // On-demand runs do not advance the cycle number; they are numbered apart.
     const folder = start.onDemand ? cycleDir(readCycleSummaries(this.paths.dir).filter((s) => s.onDemand).length + 1, true) : cycleDir(start.cycle, false);
     this.open = { start: entry, folder, startByte: this.bytes, chunk: undefined, inChunk: 0, chunks: 0, objects: 0, notable: [] };
-    if (this.options.html !== false) mkdirSync(join(this.paths.dir, folder), { recursive: true });
+    if (this.options.html !== false) makeDirectory(join(this.paths.dir, folder));
     this.line(JSON.stringify(entry));
   }
 

@@ -58,8 +58,8 @@ export interface IndependentServerOptions {
   maxResults?: number;
   /** Where the SCIM endpoints live (default /scim/v2; /api/scim/v2 and /scim are common). */
   basePath?: string;
-  /** How ids look: UUIDs (default), integers as strings ("1001"), upper-case UUIDs, or with characters a URL must escape ("u:1001|x@y"). */
-  ids?: 'uuid' | 'integer' | 'upper' | 'reserved';
+  /** How ids look: UUIDs (default), integers as strings ("1001"), upper-case UUIDs, or with characters a URL must escape ("u:1001|x@y", "a+1001 b'c"). */
+  ids?: 'uuid' | 'integer' | 'upper' | 'reserved' | 'plus';
   /** Attribute names on the wire in PascalCase ("UserName", "TotalResults"): legal, names are case-insensitive (RFC 7643 §2.1). */
   pascalCase?: boolean;
   /** `attributes`/`excludedAttributes` ignored: every resource comes whole (default false). */
@@ -118,6 +118,33 @@ export interface IndependentServerOptions {
    * later (eventual consistency, which RFC 7644 does not forbid); reads by id are current.
    */
   searchLagMs?: number;
+  /**
+   * meta.created / lastModified without a time zone (`2024-05-01T12:00:00.123`, as Java's
+   * LocalDateTime writes it: a valid xsd:dateTime, RFC 7643 §2.3.5) or with `+00:00` for `Z`.
+   */
+  timestamps?: 'no-zone' | 'offset';
+  /**
+   * The origin the server believes it has behind a reverse proxy (`https://scim.example.com`):
+   * meta.location, Location and $ref name it, while the harness reaches the server on 127.0.0.1.
+   */
+  publicOrigin?: string;
+  /** Bodies sent with chunked transfer coding in small pieces (multi-byte characters split across chunks). */
+  chunked?: boolean;
+  /** `Connection: close` on every response: no connection is reused. */
+  connectionClose?: boolean;
+  /** A successful PATCH answers 204 No Content (RFC 7644 §3.5.2: 200 with the resource, or 204). */
+  patchNoContent?: boolean;
+  /** userName stored in lower case (caseExact false: RFC 7643 §2.2 lets the server alter its case). */
+  lowercaseUserName?: boolean;
+  /** Stored values get what the server knows: members their display, $ref and type; emails, phone numbers and addresses primary false; users active true. */
+  enrich?: boolean;
+  /**
+   * Group members declared `returned: "request"` in /Schemas (RFC 7643 §2.2), as servers with large
+   * groups do: a group is shown without members unless `attributes` names them (RFC 7644 §3.9).
+   */
+  membersOnRequest?: boolean;
+  /** The token is read from this header (`X-Api-Key: <token>`) instead of `Authorization: Bearer`. */
+  apiKeyHeader?: string;
 }
 
 export interface IndependentServer {
@@ -161,6 +188,10 @@ interface Ctx {
   extensionsListed: boolean;
   bulk: boolean;
   baseUrl: string;
+  patchNoContent: boolean;
+  lowercaseUserName: boolean;
+  enrich: boolean;
+  apiKeyHeader: string | undefined;
 }
 
 interface Reply {
@@ -205,6 +236,11 @@ const listOf = (resources: unknown[], total = resources.length, startIndex = 1) 
 
 /** `attributes` / `excludedAttributes` (RFC 7644 §3.4.2.5); id and schemas are always returned. */
 function project(model: ResourceModel, resource: Resource, attributes?: string, excluded?: string): Resource {
+  const onRequest = model.core.attributes.filter((a) => a.returned === 'request').map((a) => a.name.toLowerCase());
+  if (onRequest.length > 0) {
+    const asked = (attributes ?? '').split(',').map((s) => s.trim().toLowerCase().replace(/^urn:.*:/, '').split('.')[0]);
+    resource = Object.fromEntries(Object.entries(resource).filter(([k]) => !onRequest.includes(k.toLowerCase()) || asked.includes(k.toLowerCase())));
+  }
   const parse = (list: string) => list.split(',').map((s) => s.trim()).filter((s) => s !== '').map((p) => {
     const urn = splitUrn(model, p);
     const [name, sub] = (urn ? urn.rest : p).split('.') as [string, string | undefined];
@@ -386,6 +422,12 @@ function attributePaths(model: ResourceModel, node: FilterNode): string[] {
 
 /** What the server stores: with primaryFirst, the first email and phone number become primary when none is. */
 function withPrimary(ctx: Ctx, data: Resource): Resource {
+  if (ctx.lowercaseUserName && typeof data.userName === 'string') data.userName = data.userName.toLowerCase();
+  if (ctx.enrich) {
+    if (Array.isArray(data.members)) data.members = data.members.map((m) => { const v = String((m as Resource).value); const u = ctx.store.users.get(v); return { ...(m as Resource), type: u ? 'User' : 'Group', display: String(u?.data.displayName ?? u?.data.userName ?? ctx.store.groups.get(v)?.data.displayName ?? ''), $ref: `${ctx.baseUrl}/${u ? 'Users' : 'Groups'}/${encodeURIComponent(v)}` }; });
+    for (const name of ['emails', 'phoneNumbers', 'addresses']) if (Array.isArray(data[name])) data[name] = (data[name] as Resource[]).map((e) => ({ primary: false, ...e }));
+    if (data.active === undefined && ctx.models.user.core.attributes.some((a) => a.name === 'active') && 'userName' in data) data.active = true;
+  }
   if (!ctx.primaryFirst) return data;
   for (const name of ['emails', 'phoneNumbers']) {
     const values = data[name];
@@ -456,7 +498,9 @@ async function resourceRoute(ctx: Ctx, req: RequestLike, model: ResourceModel, i
       ifMatch(ctx, req, stored);
       const draft = applyPatch(model, stored.data, id, body(), { rejectUnknown: ctx.rejectUnknown, interop: ctx.interop });
       // The patched resource is held to the same rules as a PUT (Entra's "True"/"False" accepted).
-      return one(ctx.store.replace(model.kind, id, withPrimary(ctx, normalize(model, { schemas: [model.core.id], ...draft }, { rejectUnknown: ctx.rejectUnknown, interop: ctx.interop, lenientBooleans: true }))));
+      const patched = ctx.store.replace(model.kind, id, withPrimary(ctx, normalize(model, { schemas: [model.core.id], ...draft }, { rejectUnknown: ctx.rejectUnknown, interop: ctx.interop, lenientBooleans: true })));
+      if (ctx.patchNoContent) return withVersion(ctx, patched, { status: 204 });
+      return one(patched);
     }
     case 'DELETE':
       ifMatch(ctx, req, stored);
@@ -470,7 +514,7 @@ async function resourceRoute(ctx: Ctx, req: RequestLike, model: ResourceModel, i
 async function route(ctx: Ctx, req: IncomingMessage, raw: string, token: string): Promise<Reply> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   if (!url.pathname.startsWith(`${ctx.base}/`) && url.pathname !== ctx.base) throw notFound(`${url.pathname} is not a SCIM endpoint`);
-  const auth = req.headers.authorization ?? '';
+  const auth = ctx.apiKeyHeader ? `Bearer ${String(req.headers[ctx.apiKeyHeader.toLowerCase()] ?? '')}` : (req.headers.authorization ?? '');
   if (auth !== `Bearer ${token}`) return { status: 401, body: errorBody(401, undefined, 'a valid bearer token is required'), headers: { 'WWW-Authenticate': 'Bearer realm="scim"' } };
   const parts = url.pathname.slice(ctx.base.length).split('/').filter((p) => p !== '').map(decodeURIComponent);
   const body = (): unknown => {
@@ -601,17 +645,21 @@ function pascal(value: unknown): unknown {
 interface Wire {
   pascalCase?: boolean;
   sevenDigitTimestamps?: boolean;
+  timestamps?: 'no-zone' | 'offset';
   extensionSchemasFirst?: boolean;
   gzip?: boolean;
+  connectionClose?: boolean;
+  chunked?: boolean;
 }
 
-/** Timestamps as .NET writes them (seven fractional digits) and extension URNs first in `schemas`. */
+/** Timestamps as .NET (seven fractional digits) or Java (no time zone) write them, and extension URNs first in `schemas`. */
 function reshape(value: unknown, wire: Wire): unknown {
   if (Array.isArray(value)) return value.map((v) => reshape(v, wire));
   if (!value || typeof value !== 'object') return value;
   return Object.fromEntries(
     Object.entries(value).map(([k, v]) => {
       if (wire.sevenDigitTimestamps && (k === 'created' || k === 'lastModified') && typeof v === 'string') return [k, v.replace(/\.(\d{3})Z$/, (_, ms: string) => `.${ms}0000Z`)];
+      if (wire.timestamps && (k === 'created' || k === 'lastModified') && typeof v === 'string') return [k, wire.timestamps === 'no-zone' ? v.replace(/Z$/, '') : v.replace(/Z$/, '+00:00')];
       if (wire.extensionSchemasFirst && k === 'schemas' && Array.isArray(v) && v.length > 1) return [k, [...v.slice(1), v[0]]];
       return [k, reshape(v, wire)];
     }),
@@ -621,15 +669,22 @@ function reshape(value: unknown, wire: Wire): unknown {
 function send(res: ServerResponse, reply: Reply, wire: Wire = {}): void {
   const headers: Record<string, string> = { ...(reply.headers ?? {}) };
   if (reply.body !== undefined) headers['Content-Type'] = CONTENT_TYPE;
+  if (wire.connectionClose) headers.Connection = 'close';
   if (reply.body === undefined) {
     res.writeHead(reply.status, headers);
     res.end();
     return;
   }
-  const shaped = wire.sevenDigitTimestamps || wire.extensionSchemasFirst ? reshape(reply.body, wire) : reply.body;
+  const shaped = wire.sevenDigitTimestamps || wire.timestamps || wire.extensionSchemasFirst ? reshape(reply.body, wire) : reply.body;
   const text = JSON.stringify(wire.pascalCase ? pascal(shaped) : shaped);
   if (!wire.gzip) {
     res.writeHead(reply.status, headers);
+    if (wire.chunked) {
+      const bytes = Buffer.from(text, 'utf8');
+      for (let i = 0; i < bytes.length; i += 97) res.write(bytes.subarray(i, i + 97));
+      res.end();
+      return;
+    }
     res.end(text);
     return;
   }
@@ -658,7 +713,7 @@ export async function startIndependentServer(options: IndependentServerOptions =
   const token = options.token ?? randomBytes(16).toString('hex');
   const rule = options.businessRule === 'email-unless-username-is-email' ? EMAIL_UNLESS_USERNAME_IS_EMAIL : options.businessRule;
   const ctx: Ctx = {
-    models: buildModels({ omitUserAttributes: [...(options.omitUserAttributes ?? []), ...(options.interop || options.ipsie ? FREE_FORM_TYPES : []), ...(options.ipsie ? ['password'] : [])], enterprise: options.enterprise ?? true, valueRequired: options.valueRequired ?? false, require: options.require ?? [] }),
+    models: buildModels({ omitUserAttributes: [...(options.omitUserAttributes ?? []), ...(options.interop || options.ipsie ? FREE_FORM_TYPES : []), ...(options.ipsie ? ['password'] : [])], enterprise: options.enterprise ?? true, valueRequired: options.valueRequired ?? false, require: options.require ?? [], membersOnRequest: options.membersOnRequest ?? false }),
     store: new Store(rule, { uniqueGroupNames: options.uniqueGroupNames ?? options.ipsie ?? false, ids: options.ids ?? 'uuid', ...(options.searchLagMs ? { searchLagMs: options.searchLagMs } : {}) }),
     base: options.basePath ?? BASE,
     maxResults: options.maxResults ?? MAX_RESULTS,
@@ -684,9 +739,13 @@ export async function startIndependentServer(options: IndependentServerOptions =
     extensionsListed: options.extensionsListed ?? false,
     bulk: options.ipsie ?? false,
     baseUrl: '',
+    patchNoContent: options.patchNoContent ?? false,
+    lowercaseUserName: options.lowercaseUserName ?? false,
+    enrich: options.enrich ?? false,
+    apiKeyHeader: options.apiKeyHeader,
   };
   const admit = options.rateLimit ? tokenBucket(options.rateLimit) : undefined;
-  const wire: Wire = { pascalCase: options.pascalCase ?? false, sevenDigitTimestamps: options.sevenDigitTimestamps ?? false, extensionSchemasFirst: options.extensionSchemasFirst ?? false, gzip: options.gzip ?? false };
+  const wire: Wire = { pascalCase: options.pascalCase ?? false, sevenDigitTimestamps: options.sevenDigitTimestamps ?? false, extensionSchemasFirst: options.extensionSchemasFirst ?? false, ...(options.timestamps ? { timestamps: options.timestamps } : {}), gzip: options.gzip ?? false, connectionClose: options.connectionClose ?? false, chunked: options.chunked ?? false };
   const server = createServer((req, res) => {
     void (async () => {
       try {
@@ -703,9 +762,9 @@ export async function startIndependentServer(options: IndependentServerOptions =
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  ctx.baseUrl = `http://127.0.0.1:${port}${ctx.base}`;
+  ctx.baseUrl = `${options.publicOrigin ?? `http://127.0.0.1:${port}`}${ctx.base}`;
   return {
-    url: ctx.baseUrl,
+    url: `http://127.0.0.1:${port}${ctx.base}`,
     token,
     close: () =>
       new Promise<void>((resolve) => {

@@ -63,6 +63,8 @@ export interface ModelOptions {
   valueRequired: boolean;
   /** Attribute paths marked required on top of userName (`name.givenName` marks `name` required too). */
   require: string[];
+  /** Group members declared `returned: "request"`: left out unless `attributes` names them. */
+  membersOnRequest?: boolean;
 }
 
 function userAttributes(o: ModelOptions): Attr[] {
@@ -166,7 +168,9 @@ export function buildModels(o: ModelOptions): { user: ResourceModel; group: Reso
     core: { id: URNS.user, name: 'User', description: 'User Account', attributes: userAttributes(o) },
     extensions: o.enterprise ? [{ id: URNS.enterprise, name: 'EnterpriseUser', description: 'Enterprise User', attributes: structuredClone(ENTERPRISE) }] : [],
   };
-  const group: ResourceModel = { kind: 'Group', endpoint: '/Groups', core: { id: URNS.group, name: 'Group', description: 'Group', attributes: structuredClone(GROUP) }, extensions: [] };
+  const groupAttributes = structuredClone(GROUP);
+  if (o.membersOnRequest) groupAttributes.find((a) => a.name === 'members')!.returned = 'request';
+  const group: ResourceModel = { kind: 'Group', endpoint: '/Groups', core: { id: URNS.group, name: 'Group', description: 'Group', attributes: groupAttributes }, extensions: [] };
   return { user, group };
 }
 

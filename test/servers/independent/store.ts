@@ -32,7 +32,7 @@ export class Store {
   constructor(
     private readonly rule: BusinessRule | undefined,
     /** Group displayNames are unique, case-insensitively (IPSIE AL2 asks for it; RFC 7643 does not). */
-    private readonly options: { uniqueGroupNames?: boolean; ids?: 'uuid' | 'integer' | 'upper' | 'reserved'; searchLagMs?: number } = {},
+    private readonly options: { uniqueGroupNames?: boolean; ids?: 'uuid' | 'integer' | 'upper' | 'reserved' | 'plus'; searchLagMs?: number } = {},
   ) {}
 
   /** With a search lag: every version each resource had, and when it was written (undefined: deleted). */
@@ -66,6 +66,7 @@ export class Store {
   private newId(): string {
     if (this.options.ids === 'integer') return String(++this.nextNumber);
     if (this.options.ids === 'reserved') return `u:${++this.nextNumber}|x@y`;
+    if (this.options.ids === 'plus') return `a+${++this.nextNumber} b'c`;
     return this.options.ids === 'upper' ? randomUUID().toUpperCase() : randomUUID();
   }
 

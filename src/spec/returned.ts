@@ -1,0 +1,42 @@
+// RFC 7643 §2.2 "returned": an attribute a server declares "request" is returned only when the
+// request names it in `attributes` (RFC 7644 §3.9), and one declared "never" is never returned. A
+// read-back without `attributes` that lacks such an attribute says nothing about its value: a
+// group whose members are declared "request" looks memberless whatever members it has.
+import type { Discovery } from '../record/types.ts';
+
+interface RawAttribute {
+  name?: unknown;
+  returned?: unknown;
+}
+
+/**
+ * Why `attribute` (a top-level name) of `resource` cannot be judged from this response: /Schemas
+ * declares it returned "request" (and `requestUrl` did not ask for it) or "never". Undefined when
+ * it can be judged, or when /Schemas says nothing about it.
+ */
+export function notReturnedByDeclaration(discovery: Discovery | undefined, resource: unknown, attribute: string, requestUrl: string): string | undefined {
+  if (!discovery?.schemas || !resource || typeof resource !== 'object' || Array.isArray(resource) || attribute === '') return undefined;
+  const record = resource as Record<string, unknown>;
+  const name = attribute.toLowerCase();
+  const value = Object.entries(record).find(([k]) => k.toLowerCase() === name)?.[1];
+  if (value !== undefined && value !== null && !(Array.isArray(value) && value.length === 0)) return undefined;
+  const listed = new Set((Array.isArray(record.schemas) ? record.schemas : []).map((s) => String(s).toLowerCase()));
+  for (const schema of discovery.schemas as { id?: unknown; attributes?: unknown }[]) {
+    if (typeof schema?.id !== 'string' || !listed.has(schema.id.toLowerCase()) || !Array.isArray(schema.attributes)) continue;
+    const declared = (schema.attributes as RawAttribute[]).find((a) => typeof a?.name === 'string' && a.name.toLowerCase() === name);
+    const returned = typeof declared?.returned === 'string' ? declared.returned.toLowerCase() : undefined;
+    if (returned === 'never') return `/Schemas declares ${String(declared!.name)} returned "never" (RFC 7643 §2.2), so no response shows it`;
+    if (returned === 'request' && !askedFor(requestUrl, name)) return `/Schemas declares ${String(declared!.name)} returned "request" (RFC 7643 §2.2): a read that does not name it in attributes= does not show it`;
+  }
+  return undefined;
+}
+
+function askedFor(requestUrl: string, name: string): boolean {
+  let attributes: string | null = null;
+  try {
+    attributes = new URL(requestUrl).searchParams.get('attributes');
+  } catch {
+    return false;
+  }
+  return (attributes ?? '').split(',').some((a) => a.trim().toLowerCase().replace(/^urn:.*:/, '').split('.')[0] === name);
+}
