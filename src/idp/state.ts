@@ -153,6 +153,7 @@ export class StateStore {
    * that mean nothing there, so it is refused rather than silently reused.
    */
   static open(path: string, identity: StateIdentity, options: { fresh?: boolean; directoryHas?: (userId: string) => boolean } = {}): StateStore {
+    if (existsSync(path) && statSync(path).isDirectory()) throw new StateError(`--state ${path} is a folder; give the path of a file (it is created if missing)`);
     if (options.fresh) {
       // --fresh deletes the file: only ever a state (a --state pointing at the directory file, or
       // at /dev/null, must not be deleted with it).

@@ -10,6 +10,8 @@ import { syncOnce } from '../../src/idp/run.ts';
 import { StateStore } from '../../src/idp/state.ts';
 import { runCycle } from '../../src/idp/sync.ts';
 import { startServer, type RunningServer } from '../../src/server/index.ts';
+import { RunError } from '../../src/cli/errors.ts';
+import { runIdpCli } from './cli-in-process.ts';
 import { ENTRA_FIXTURE, fixture, usersByName } from './helpers.ts';
 
 let server: RunningServer;
@@ -134,6 +136,19 @@ describe('state file', () => {
     writeFileSync(statePath, '{"version":1,"dialect":"en');
     const { result } = await syncOnce({ ...options, statePath, fresh: true });
     expect(result.counts.created).toBe(10);
+  });
+
+  it('a --state or --out that cannot be written is one line before any request, not an internal error', async () => {
+    const file = writeDirectory();
+    const blocker = join(dir, 'a-file');
+    writeFileSync(blocker, 'x');
+    const before = (await usersByName(server.url, server.token)).size;
+    const run = (args: string[]) => runIdpCli(['idp', 'sync', '--directory', file, '--url', server.url, '--token', server.token, ...args]);
+    await expect(run(['--state', join(blocker, 's.json'), '--no-log'])).rejects.toThrow(`cannot create the folder of state file ${join(blocker, 's.json')} (`);
+    await expect(run(['--state', join(dir, 's.json'), '--out', join(blocker, 'out')])).rejects.toThrow(`cannot write the provisioning log in ${join(blocker, 'out')} (ENOTDIR); check --out, or pass --no-log`);
+    await expect(run(['--state', dir, '--no-log'])).rejects.toThrow(`--state ${dir} is a folder; give the path of a file (it is created if missing)`);
+    await expect(run(['--state', join(blocker, 's.json'), '--no-log'])).rejects.toBeInstanceOf(RunError);
+    expect((await usersByName(server.url, server.token)).size).toBe(before);
   });
 
   it('a damaged state file is one line naming what is wrong, not an internal error', async () => {
