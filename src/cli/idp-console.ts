@@ -7,6 +7,7 @@ import { DirectorySource } from '../console/directory-source.ts';
 import { ConsoleStartError, startConsole } from '../console/server.ts';
 import { IdpEngine } from '../idp/engine.ts';
 import { DEFAULT_OUT_DIR, testConnection } from '../idp/run.ts';
+import { LogFolderError } from '../idp/log/writer.ts';
 import { StateError } from '../idp/state.ts';
 import { RunError, UsageError } from './errors.ts';
 import { behaviour, load, number, statePathOf, target, thresholds, type ConsoleFlags, type IdpFlags } from './idp.ts';
@@ -62,7 +63,7 @@ async function serveConsole(flags: IdpFlags & ConsoleFlags, interrupt: Interrupt
       ...(flags.concurrency !== undefined ? { concurrency: Math.round(number(flags.concurrency, '--concurrency', 1, 256)) } : {}),
     });
   } catch (error) {
-    if (error instanceof StateError) throw new RunError(error.message);
+    if (error instanceof StateError || error instanceof LogFolderError) throw new RunError(error.message);
     throw error;
   }
   const source = new DirectorySource({ path: file, directory, write: flags.write !== false });

@@ -80,6 +80,15 @@ describe('scimproof idp console: bad input is one line', () => {
     }
   });
 
+  it('a log folder it cannot create (a file in the way)', async () => {
+    const file = directoryFile(JSON.stringify(fixture(ENTRA_FIXTURE)));
+    const blocking = join(dir, 'a-file');
+    writeFileSync(blocking, 'x');
+    const { code, err } = await run(['--directory', file, '--url', server.url, '--token', server.token, '--port', '0', '--state', join(dir, 'state.json'), '--out', join(blocking, 'log')]);
+    expect(code).toBe(2);
+    expect(err).toBe(`scimproof: cannot write the provisioning log in ${join(blocking, 'log')} (ENOTDIR); check --out, or pass --no-log\n`);
+  });
+
   it('a bad --port or --interval', async () => {
     const file = directoryFile(JSON.stringify(fixture(ENTRA_FIXTURE)));
     expect(await run(['--directory', file, '--url', server.url, '--port', 'http'])).toEqual({ code: 2, err: 'scimproof: --port must be a port number from 0 to 65535, got "http"\n' });
