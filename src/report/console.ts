@@ -4,6 +4,7 @@
 import type { CheckResult, CheckStatus, Finding, IdpVerdict, LatencyReport, RunRecord } from '../record/types.ts';
 import { formatMs } from '../analysis/latency.ts';
 import { analysisOf } from './analysis-of.ts';
+import { terminalCodes } from './printable.ts';
 import { cleanCommand, countStatuses, STATUS_ORDER, verdictOf, type VerdictKind } from './summarize.ts';
 
 export interface ConsoleStream {
@@ -60,14 +61,16 @@ export function createConsoleReporter(options: ConsoleReporterOptions = {}): Con
   const env = options.env ?? process.env;
   const tty = stream.isTTY === true;
   const color = options.color ?? (tty && !env.NO_COLOR && env.TERM !== 'dumb');
-  const paint: Paint = (code, text) => (color ? `\u001b[${code}m${text}\u001b[0m` : text);
+  const codes = terminalCodes();
+  const paint: Paint = (code, text) => (color ? `${codes.esc}[${code}m${text}${codes.esc}[0m` : text);
   const verbose = options.verbose === true;
   let current: { label: string; results: CheckResult[] } | undefined;
   let pendingLine = false;
 
-  const write = (text: string): void => void stream.write(text);
+  // Every line goes through codes.text: messages carry a server's `detail`, ids and Locations.
+  const write = (text: string): void => void stream.write(codes.text(text));
   const clearPending = (): void => {
-    if (pendingLine) write('\r\u001b[2K');
+    if (pendingLine) void stream.write('\r\u001b[2K'); // ours, written as is
     pendingLine = false;
   };
   const detail = (r: CheckResult): string => {

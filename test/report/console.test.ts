@@ -77,3 +77,25 @@ describe('console reporter', () => {
     expect(out.text()).not.toContain('would fail');
   });
 });
+
+describe('console reporter and server-chosen text', () => {
+  it("shows a server detail's terminal controls (ESC, CR, BEL, bidi override) as escapes, never obeys them", () => {
+    const record = sampleRecord();
+    const failing = record.results.find((r) => r.status === 'fail')!;
+    const hostile = { ...failing, message: 'got 400 (detail: "\u001b[2J\u001b[31mPWNED\u0007\rok \u202Eevil\u009b1m")' };
+    for (const tty of [false, true]) {
+      const out = capture(tty);
+      const reporter = createConsoleReporter({ stream: out, env: {}, color: tty });
+      reporter.onScenarioStart(hostile.suite, 'users checks');
+      reporter.onResult(hostile);
+      reporter.onNotice('waiting: server said \u001b]0;title\u0007');
+      reporter.onRunEnd({ ...record, results: [hostile] }, {});
+      const text = out.text();
+      expect(text).toContain('got 400 (detail: "\\x1B[2J\\x1B[31mPWNED\\x07\\x0Dok \\u202Eevil\\x9B1m")');
+      expect(text).toContain('waiting: server said \\x1B]0;title\\x07');
+      // Only the reporter's own colour and line-rewriting codes remain.
+      expect(text.replace(/\u001b\[\d+m|\r\u001b\[2K/g, '')).not.toMatch(/[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u202E]/);
+      if (tty) expect(text).toContain('\u001b[31m✗\u001b[0m');
+    }
+  });
+});
