@@ -11,6 +11,7 @@ import { RunError } from './errors.ts';
 import { consoleFor } from './announce.ts';
 import { exitCodeForSignal, onInterrupt } from './interrupt.ts';
 import type { Target } from './options.ts';
+import { printable } from '../util/printable.ts';
 
 export interface ReportFlags {
   out?: string;
@@ -119,7 +120,7 @@ export function exitCodeOf(execution: Execution): number {
     return exitCodeForSignal(execution.interrupted);
   }
   if (record.meta.runError) {
-    process.stderr.write(`scimproof: ${record.meta.runError}\n`);
+    process.stderr.write(`scimproof: ${printable(record.meta.runError)}\n`);
     if (leftLine) process.stderr.write(`scimproof: ${leftLine}\n`);
     return 2;
   }

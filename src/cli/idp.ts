@@ -23,6 +23,7 @@ import type { CycleBehaviour } from '../idp/sync-context.ts';
 import { DEFAULT_CONCURRENCY } from '../idp/sync.ts';
 import type { CycleResult, Directory, ObjectResult } from '../idp/types.ts';
 import { getDialect, type DialectName } from '../dialects/index.ts';
+import { printable } from '../util/printable.ts';
 import { RunError, UsageError } from './errors.ts';
 import { exitCodeForSignal, onInterrupt } from './interrupt.ts';
 import { addTargetOptions, readConfig, resolveTarget, type TargetFlags } from './options.ts';
@@ -49,6 +50,11 @@ export interface IdpFlags extends TargetFlags {
   schemaCheck: boolean;
 }
 
+
+// Lines carry a server's error detail, ids and Locations: its terminal controls (ESC, CR, bidi
+// overrides) print as escapes, never act. The idp commands write no colour codes of their own.
+const stdout = { write: (text: string): boolean => process.stdout.write(printable(text)) };
+const stderr = { write: (text: string): boolean => process.stderr.write(printable(text)) };
 /** Options of `idp console` beyond the job's (see idp-console.ts). */
 export interface ConsoleFlags {
   port: string;
@@ -223,7 +229,7 @@ function openEngine(flags: IdpFlags, t: Target, directory: Directory, options: {
   // Entra provisions from an Entra directory and Okta from Okta's: the other kind runs, but its
   // attribute names (login or userPrincipalName, managerId or manager) are not what the mappings read.
   const article = (f: string): string => (f === 'okta' ? 'an Okta' : 'an Entra');
-  if (directory.source !== family) process.stderr.write(`scimproof: warning: ${directory.file} is ${article(directory.source)} directory ("source": "${directory.source}") but --dialect ${t.dialect} plays ${family === 'okta' ? 'Okta' : 'Entra ID'}, which provisions from ${article(family)} directory: mappings and manager references written for one may not apply to the other\n`);
+  if (directory.source !== family) stderr.write(`scimproof: warning: ${directory.file} is ${article(directory.source)} directory ("source": "${directory.source}") but --dialect ${t.dialect} plays ${family === 'okta' ? 'Okta' : 'Entra ID'}, which provisions from ${article(family)} directory: mappings and manager references written for one may not apply to the other\n`);
   const statePath = statePathOf(flags, t);
   let lastCycle: string | undefined;
   try {
@@ -274,8 +280,8 @@ function engineFor(flags: IdpFlags, t: Target, directory: Directory, statePath: 
 export async function checkConfiguration(engine: IdpEngine, flags: IdpFlags): Promise<void> {
   if (flags.schemaCheck === false) return;
   const check = await engine.checkConfiguration();
-  for (const problem of check.problems) process.stderr.write(`scimproof: warning: ${problem}\n`);
-  if (!check.read && !flags.quiet) process.stderr.write(`scimproof: ${check.skippedBecause}\n`);
+  for (const problem of check.problems) stderr.write(`scimproof: warning: ${problem}\n`);
+  if (!check.read && !flags.quiet) stderr.write(`scimproof: ${check.skippedBecause}\n`);
 }
 
 const EXIT: Record<CycleResult['status'], number> = { ok: 0, failed: 1, stopped: 2 };
@@ -284,8 +290,8 @@ async function syncCommand(flags: IdpFlags): Promise<number> {
   const t = target(flags);
   const file = flags.directory!;
   const intervalSeconds = flags.interval !== undefined ? number(flags.interval, '--interval', 1, 7 * 24 * 3600) : undefined;
-  const out = process.stdout;
-  if (t.auth.kind === 'none') process.stderr.write('scimproof: no credentials given (--token, SCIM_TOKEN or --basic); sending requests without authentication\n');
+  const out = stdout;
+  if (t.auth.kind === 'none') stderr.write('scimproof: no credentials given (--token, SCIM_TOKEN or --basic); sending requests without authentication\n');
   // Ctrl-C, SIGTERM or SIGHUP ends the running cycle after the objects in progress (the state
   // journal keeps every finished one; the log is written) and then the command; a second quits at once.
   const interrupt = onInterrupt('stopping after the objects in progress; the log is still written');
@@ -346,14 +352,14 @@ async function syncCommand(flags: IdpFlags): Promise<number> {
             } catch (error) {
               // A bad save is reported and the next save is awaited.
               if (error instanceof DirectoryError) {
-                process.stderr.write(`scimproof: ${error.message}\n`);
+                stderr.write(`scimproof: ${error.message}\n`);
                 code = 2;
                 return;
               }
               throw error;
             }
             // With --interval the engine's cycle-end events report every cycle, this one included.
-            void engine.runCycleNow('change').then(intervalSeconds === undefined ? reportAndWait : undefined, (error: unknown) => process.stderr.write(`scimproof: ${(error as Error).message}\n`));
+            void engine.runCycleNow('change').then(intervalSeconds === undefined ? reportAndWait : undefined, (error: unknown) => stderr.write(`scimproof: ${(error as Error).message}\n`));
           },
         });
       }
@@ -374,7 +380,7 @@ async function syncCommand(flags: IdpFlags): Promise<number> {
 async function provisionCommand(flags: IdpFlags): Promise<number> {
   const t = target(flags);
   const engine = openEngine(flags, t, load(flags.directory!), { cycles: false });
-  const out = process.stdout;
+  const out = stdout;
   try {
     await checkConfiguration(engine, flags);
     let outcome;
@@ -412,8 +418,8 @@ async function testConnectionCommand(flags: IdpFlags): Promise<number> {
   const t = target(flags);
   const directory = flags.directory ? load(flags.directory) : undefined;
   const result = await testConnection({ ...t, ...(directory ? { directory } : {}) });
-  for (const x of result.exchanges) process.stdout.write(`  ${x.request.method} ${x.request.url} → ${x.response?.status ?? x.transportError?.code}\n`);
-  process.stdout.write(`${result.ok ? '✓' : '✗'} ${result.message}\n`);
+  for (const x of result.exchanges) stdout.write(`  ${x.request.method} ${x.request.url} → ${x.response?.status ?? x.transportError?.code}\n`);
+  stdout.write(`${result.ok ? '✓' : '✗'} ${result.message}\n`);
   return result.ok ? 0 : 2;
 }
 
@@ -422,9 +428,9 @@ async function importCommand(flags: IdpFlags & { confirm?: boolean }): Promise<n
   const engine = openEngine({ ...flags, log: false, html: false, schemaCheck: false }, t, load(flags.directory!), { cycles: false });
   try {
     const { users, groups } = await engine.importFromApp({ confirm: flags.confirm ?? false });
-    process.stdout.write(`scimproof idp import · ${t.dialect} → ${t.url} · ${users.exchanges.length + groups.exchanges.length} request(s)\n`);
-    for (const line of [...importReportLines(users), ...(groups.scanned || groups.error ? importReportLines(groups) : [])]) process.stdout.write(`${line}\n`);
-    if (!flags.confirm && users.matched.length > 0) process.stdout.write(`confirm with --confirm to link the ${users.matched.length} matched user(s) (nothing is sent to the app)\n`);
+    stdout.write(`scimproof idp import · ${t.dialect} → ${t.url} · ${users.exchanges.length + groups.exchanges.length} request(s)\n`);
+    for (const line of [...importReportLines(users), ...(groups.scanned || groups.error ? importReportLines(groups) : [])]) stdout.write(`${line}\n`);
+    if (!flags.confirm && users.matched.length > 0) stdout.write(`confirm with --confirm to link the ${users.matched.length} matched user(s) (nothing is sent to the app)\n`);
     return users.error || groups.error ? 2 : users.conflicts.length + groups.conflicts.length > 0 ? 1 : 0;
   } finally {
     await engine.close();
@@ -441,7 +447,7 @@ async function logCommand(flags: { user?: string; cycle?: string; verbose?: bool
   const interrupted = await readInterruptedCycles(dir, cycles);
   if (cycles.length === 0 && interrupted.length === 0) throw new RunError(`no provisioning log in ${dir} (run \`scimproof idp sync\` first, or pass --out)`);
   const cycle = flags.cycle !== undefined ? Math.round(number(flags.cycle, '--cycle', 1, 1e9)) : undefined;
-  const out = process.stdout;
+  const out = stdout;
   if (flags.user === undefined) {
     const cycleLines = cycles.map((s) => {
       const c = s.counts;
@@ -484,7 +490,7 @@ function openState(flags: IdpFlags, t: Target): StateStore {
 function tasksCommand(flags: IdpFlags & { retry?: string }): number {
   const t = target(flags);
   const state = openState(flags, t);
-  const out = process.stdout;
+  const out = stdout;
   try {
     const entries = Object.values(state.state.escrow);
     if (flags.retry !== undefined) {
@@ -518,7 +524,7 @@ function restartCommand(flags: IdpFlags & { full?: boolean }): number {
   try {
     state.setMeta({ pendingRestart: { reason: flags.full ? 'restarted with a full reset: links to app objects were broken, every user is matched again' : 'Restart provisioning: escrows, quarantine and the watermark were cleared', full: flags.full ?? false } });
     state.compact();
-    process.stdout.write(`the next \`scimproof idp sync\` runs an initial cycle${flags.full ? ' and matches every user again' : ''}\n`);
+    stdout.write(`the next \`scimproof idp sync\` runs an initial cycle${flags.full ? ' and matches every user again' : ''}\n`);
     return 0;
   } finally {
     state.close();

@@ -3,6 +3,7 @@ import { COMMANDS, requestedCommand } from './commands.ts';
 import { describeError, RunError, UsageError } from './errors.ts';
 import { exitCodeForSignal, takeEarlySignal } from './interrupt.ts';
 import { guardOutput } from './output.ts';
+import { printable } from '../util/printable.ts';
 import { TOOL_VERSION } from '../version.ts';
 
 /**
@@ -43,10 +44,10 @@ export async function main(argv: string[]): Promise<number> {
       return error.exitCode === 0 ? 0 : 2;
     }
     if (error instanceof UsageError || error instanceof RunError) {
-      process.stderr.write(`scimproof: ${error.message}\n`);
+      process.stderr.write(`scimproof: ${printable(error.message)}\n`); // may quote a server's answer
       return error.exitCode;
     }
-    process.stderr.write(`scimproof: internal error: ${describeError(error)}\n`);
+    process.stderr.write(`scimproof: internal error: ${printable(describeError(error))}\n`);
     if (process.env.SCIMPROOF_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
     return 2;
   }

@@ -4,7 +4,7 @@
 import type { CheckResult, CheckStatus, Finding, IdpVerdict, LatencyReport, RunRecord } from '../record/types.ts';
 import { formatMs } from '../analysis/latency.ts';
 import { analysisOf } from './analysis-of.ts';
-import { terminalCodes } from './printable.ts';
+import { terminalCodes } from '../util/printable.ts';
 import { cleanCommand, countStatuses, STATUS_ORDER, verdictOf, type VerdictKind } from './summarize.ts';
 
 export interface ConsoleStream {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { watchDirectoryFile } from '../../src/idp/schedule.ts';
 import { startServer, type RunningServer } from '../../src/server/index.ts';
+import { startIndependentServer } from '../servers/independent/index.ts';
 import { runIdpCli } from './cli-in-process.ts';
 import { ENTRA_FIXTURE, fixture, user, usersByName } from './helpers.ts';
 
@@ -76,6 +77,20 @@ describe('scimproof idp', () => {
     expect(code).toBe(2);
     expect(out).toMatch(/cycle stopped: quarantined: the target refused the credentials \(HTTP 401/);
     expect(JSON.parse(readFileSync(join(dir, 's.json'), 'utf8')).quarantine.reason).toBe('EncounteredQuarantineException');
+  });
+
+  it("sync: a server's error detail prints its terminal controls as escapes (an ESC[2J cleared the screen)", async () => {
+    const hostile = await startIndependentServer({ unauthorizedDetail: '\u001b[2J\u001b[31mdenied\u0007\rok \u202Eevil' });
+    try {
+      const file = join(dir, 'contoso.json');
+      writeFileSync(file, JSON.stringify(fixture(ENTRA_FIXTURE)));
+      const { code, out } = await cli(['idp', 'sync', '--directory', file, '--url', hostile.url, '--token', 'nope', '--no-log', '--state', join(dir, 's.json')]);
+      expect(code).toBe(2);
+      expect(out).toContain('\\x1B[2J\\x1B[31mdenied\\x07\\x0Dok \\u202Eevil');
+      expect(out).not.toMatch(/[\u001b\u0007\r\u202E]/);
+    } finally {
+      await hostile.close();
+    }
   });
 
   it('test-connection: Entra\'s random-GUID probe and Okta\'s connector test', async () => {

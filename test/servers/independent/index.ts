@@ -145,6 +145,11 @@ export interface IndependentServerOptions {
   membersOnRequest?: boolean;
   /** The token is read from this header (`X-Api-Key: <token>`) instead of `Authorization: Bearer`. */
   apiKeyHeader?: string;
+  /**
+   * The `detail` of its 401 answers, instead of its own sentence: a server whose framework puts
+   * markup, newlines or terminal colour codes there (RFC 7644 §3.12 leaves `detail` free text).
+   */
+  unauthorizedDetail?: string;
 }
 
 export interface IndependentServer {
@@ -192,6 +197,7 @@ interface Ctx {
   lowercaseUserName: boolean;
   enrich: boolean;
   apiKeyHeader: string | undefined;
+  unauthorizedDetail: string | undefined;
 }
 
 interface Reply {
@@ -515,7 +521,7 @@ async function route(ctx: Ctx, req: IncomingMessage, raw: string, token: string)
   const url = new URL(req.url ?? '/', 'http://localhost');
   if (!url.pathname.startsWith(`${ctx.base}/`) && url.pathname !== ctx.base) throw notFound(`${url.pathname} is not a SCIM endpoint`);
   const auth = ctx.apiKeyHeader ? `Bearer ${String(req.headers[ctx.apiKeyHeader.toLowerCase()] ?? '')}` : (req.headers.authorization ?? '');
-  if (auth !== `Bearer ${token}`) return { status: 401, body: errorBody(401, undefined, 'a valid bearer token is required'), headers: { 'WWW-Authenticate': 'Bearer realm="scim"' } };
+  if (auth !== `Bearer ${token}`) return { status: 401, body: errorBody(401, undefined, ctx.unauthorizedDetail ?? 'a valid bearer token is required'), headers: { 'WWW-Authenticate': 'Bearer realm="scim"' } };
   const parts = url.pathname.slice(ctx.base.length).split('/').filter((p) => p !== '').map(decodeURIComponent);
   const body = (): unknown => {
     if (raw.trim() === '') throw badRequest('invalidSyntax', 'the request has no body');
@@ -743,6 +749,7 @@ export async function startIndependentServer(options: IndependentServerOptions =
     lowercaseUserName: options.lowercaseUserName ?? false,
     enrich: options.enrich ?? false,
     apiKeyHeader: options.apiKeyHeader,
+    unauthorizedDetail: options.unauthorizedDetail,
   };
   const admit = options.rateLimit ? tokenBucket(options.rateLimit) : undefined;
   const wire: Wire = { pascalCase: options.pascalCase ?? false, sevenDigitTimestamps: options.sevenDigitTimestamps ?? false, extensionSchemasFirst: options.extensionSchemasFirst ?? false, ...(options.timestamps ? { timestamps: options.timestamps } : {}), gzip: options.gzip ?? false, connectionClose: options.connectionClose ?? false, chunked: options.chunked ?? false };
