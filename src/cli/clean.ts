@@ -10,6 +10,7 @@ import type { CleanupEntry, RunRecord } from '../record/types.ts';
 import { parseRunRecord, RecordShapeError } from '../report/read-record.ts';
 import { startCleanPass } from '../runner/cleanup.ts';
 import { resourceTypeOf } from '../runner/sweep.ts';
+import { printable } from '../util/printable.ts';
 import { UsageError } from './errors.ts';
 import { exitCodeForSignal, onInterrupt } from './interrupt.ts';
 import { addTargetOptions, parsePositiveInt, readConfig, resolveTarget, type TargetFlags } from './options.ts';
@@ -66,7 +67,9 @@ function entryLine(e: CleanupEntry): string {
   return `  ${dry ? 'would delete' : LINE[e.status]} ${e.resourceType}${e.name ? ` ${e.name}` : ''} ${e.location}${why}\n`;
 }
 
-export async function cleanCommand(flags: CleanFlags, out: { write(text: string): unknown } = process.stdout): Promise<number> {
+export async function cleanCommand(flags: CleanFlags, sink: { write(text: string): unknown } = process.stdout): Promise<number> {
+  // Lines carry a server's names, Locations and error details: terminal controls print as escapes.
+  const out = { write: (text: string): unknown => sink.write(printable(text)) };
   const record = flags.run ? await readRun(flags.run) : undefined;
   if (record?.meta.embedded) throw new UsageError(`${flags.run} is a run against the embedded reference server, which is gone with its data; there is nothing to clean`);
   const config = readConfig(flags.config);
@@ -109,10 +112,10 @@ export async function cleanCommand(flags: CleanFlags, out: { write(text: string)
   const summary = flags.dryRun ? `${would} would be deleted` : `${count('deleted')} deleted, ${count('gone')} already gone, ${pass.leftovers.length} could not be deleted`;
   out.write(`${summary}${pass.notes.length > 0 ? `; ${pass.notes.join('; ')}` : ''}\n`);
   if (interrupt.received) return exitCodeForSignal(interrupt.received);
-  for (const l of pass.leftovers) process.stderr.write(`scimproof: still there: ${l.resourceType} ${l.name ?? ''} ${l.location ?? ''} — ${l.reason}\n`);
+  for (const l of pass.leftovers) process.stderr.write(printable(`scimproof: still there: ${l.resourceType} ${l.name ?? ''} ${l.location ?? ''} — ${l.reason}\n`));
   if (pass.leftovers.length > 0) return 2;
   if (pass.notes.length > 0) {
-    process.stderr.write(`scimproof: the target could not be searched completely (${pass.notes.join('; ')}); what was found is ${flags.dryRun ? 'listed' : 'deleted'}, more may remain\n`);
+    process.stderr.write(printable(`scimproof: the target could not be searched completely (${pass.notes.join('; ')}); what was found is ${flags.dryRun ? 'listed' : 'deleted'}, more may remain\n`));
     return 2;
   }
   if (pass.entries.length === 0) out.write(`nothing on the target carries the prefix ${prefix}\n`);
