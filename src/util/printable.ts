@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 
 // eslint-disable-next-line no-control-regex
-const UNPRINTABLE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+const UNPRINTABLE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
 
 function visible(char: string): string {
   const code = char.charCodeAt(0);
@@ -26,4 +26,15 @@ export function printable(text: string): string {
 export function terminalCodes(): { esc: string; text: (line: string) => string } {
   const esc = `\uE000${randomBytes(6).toString('hex')}\uE000`;
   return { esc, text: (line) => line.split(esc).map(printable).join('\u001b') };
+}
+
+// In a page: C0 controls other than tab/newline/CR are HTML parse errors and invisible, and the
+// bidirectional embeddings, overrides and isolates make the browser show a server's text in an
+// order it was not sent in (an RLO turns "evil" into "live"). Our own templates contain none.
+// eslint-disable-next-line no-control-regex
+const PAGE_UNPRINTABLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u202A-\u202E\u2066-\u2069]/g;
+
+/** A rendered HTML page with those characters shown as `\x07`, `\u202E`: run once per page. */
+export function pageVisible(html: string): string {
+  return html.replace(PAGE_UNPRINTABLE, visible);
 }

@@ -79,15 +79,21 @@ describe('scimproof idp', () => {
     expect(JSON.parse(readFileSync(join(dir, 's.json'), 'utf8')).quarantine.reason).toBe('EncounteredQuarantineException');
   });
 
-  it("sync: a server's error detail prints its terminal controls as escapes (an ESC[2J cleared the screen)", async () => {
+  it("sync: a server's error detail prints its terminal controls as escapes (an ESC[2J cleared the screen), and its log pages show them", async () => {
     const hostile = await startIndependentServer({ unauthorizedDetail: '\u001b[2J\u001b[31mdenied\u0007\rok \u202Eevil' });
     try {
       const file = join(dir, 'contoso.json');
       writeFileSync(file, JSON.stringify(fixture(ENTRA_FIXTURE)));
-      const { code, out } = await cli(['idp', 'sync', '--directory', file, '--url', hostile.url, '--token', 'nope', '--no-log', '--state', join(dir, 's.json')]);
+      const { code, out } = await cli(['idp', 'sync', '--directory', file, '--url', hostile.url, '--token', 'nope', '--out', join(dir, 'log'), '--state', join(dir, 's.json')]);
       expect(code).toBe(2);
       expect(out).toContain('\\x1B[2J\\x1B[31mdenied\\x07\\x0Dok \\u202Eevil');
       expect(out).not.toMatch(/[\u001b\u0007\r\u202E]/);
+      // The log pages too: an RLO would show "evil" as "live"; ESC and BEL are invisible parse errors.
+      for (const page of ['index.html', 'cycle-0001/index.html']) {
+        const html = readFileSync(join(dir, 'log', page), 'utf8');
+        expect(html).toContain('\\x1B[2J\\x1B[31mdenied\\x07');
+        expect(html).not.toMatch(/[\u001b\u0007\u202E]/);
+      }
     } finally {
       await hostile.close();
     }

@@ -95,4 +95,13 @@ describe('renderHtml with hostile server content', () => {
     // eslint-disable-next-line no-control-regex
     expect(html).not.toMatch(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/);
   });
+
+  it('shows bidirectional overrides as escapes, so a server cannot reorder what a person reads', () => {
+    const record = hostileRecord();
+    const failing = record.results.find((r) => r.status === 'fail')!;
+    failing.message = 'detail: "\u202Eevil\u202C and \u2067isolate\u2069", name שלום';
+    const page = renderHtml(record);
+    expect(page).toContain('detail: &quot;\\u202Eevil\\u202C and \\u2067isolate\\u2069&quot;, name שלום');
+    expect(page).not.toMatch(/[\u202A-\u202E\u2066-\u2069]/);
+  });
 });

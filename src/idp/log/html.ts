@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
 import type { CycleSummary, ObjectEntry } from './entries.ts';
 import type { InterruptedCycle } from './reader.ts';
+import { pageVisible } from '../../util/printable.ts';
 
 /** Non-success rows embedded in a cycle page (the rest stay in the chunk files). */
 export const NOTABLE_ROWS = 2000;
@@ -65,7 +66,7 @@ const secondsBetween = (a: string, b: string): string => ((Date.parse(b) - Date.
 export function renderCyclePage(summary: CycleSummary, notable: ObjectRow[], chunks: number, objects: number): string {
   const t = templates();
   const title = summary.onDemand ? `Provision on demand: ${summary.onDemand.user}` : `Provisioning cycle ${summary.cycle}`;
-  return t.cycle({
+  return pageVisible(t.cycle({
     title,
     summary,
     seconds: secondsBetween(summary.startedAt, summary.finishedAt),
@@ -76,7 +77,7 @@ export function renderCyclePage(summary: CycleSummary, notable: ObjectRow[], chu
     css: t.css,
     script: t.script,
     data: embed({ notable, chunks, chunkFiles: Array.from({ length: chunks }, (_, i) => chunkFile(i + 1)) }),
-  });
+  }));
 }
 
 /**
@@ -103,5 +104,5 @@ export function renderIndexPage(summaries: CycleSummary[], interrupted: readonly
   }));
   // Newest first; an interrupted cycle among the others by when it began.
   const rows = [...finished, ...cut].sort((a, b) => b.startedAt.localeCompare(a.startedAt));
-  return t.index({ rows, count: rows.length, css: t.css, script: '' });
+  return pageVisible(t.index({ rows, count: rows.length, css: t.css, script: '' }));
 }

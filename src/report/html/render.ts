@@ -6,6 +6,7 @@ import Handlebars from 'handlebars';
 import type { RunRecord } from '../../record/types.ts';
 import { buildReportView } from './view-model.ts';
 import type { ReportView } from './view-types.ts';
+import { pageVisible } from '../../util/printable.ts';
 
 const TEMPLATES = new URL('./templates/', import.meta.url);
 const read = (name: string): string => readFileSync(new URL(name, TEMPLATES), 'utf8');
@@ -30,15 +31,9 @@ function load(): { layout: Compiled; css: string; script: string } {
   return compiled;
 }
 
-// C0 controls (other than tab/newline/CR) are HTML parse errors and invisible anyway; the page
-// shows them as `\x07` the way the JUnit report does. Our own template text contains none.
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
-const visible = (char: string): string => `\\x${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`;
-
 export function renderHtmlView(view: ReportView): string {
   const { layout, css, script } = load();
-  return layout({ ...view, css, script }).replace(CONTROL, visible);
+  return pageVisible(layout({ ...view, css, script }));
 }
 
 export function renderHtml(record: RunRecord): string {
