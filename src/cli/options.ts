@@ -105,7 +105,30 @@ export function readConfig(path: string | undefined): ConfigFile {
     };
     throw new UsageError(`config file ${path}: unknown key${unknown.length > 1 ? 's' : ''} ${unknown.map(hint).join(', ')}; known keys: ${known.join(', ')}`);
   }
+  const wrong = Object.entries(parsed).map(([key, value]) => configTypeProblem(key as keyof ConfigFile, value)).find((p) => p !== undefined);
+  if (wrong) throw new UsageError(`config file ${path}: ${wrong}`);
   return parsed as ConfigFile;
+}
+
+const kindOf = (value: unknown): string => (value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : `a ${typeof value}`);
+
+/** A value of the wrong JSON type would fail deep in the run as an internal error, or be misread. */
+function configTypeProblem(key: keyof ConfigFile, value: unknown): string | undefined {
+  switch (key) {
+    case 'suites': case 'only': case 'skip': case 'dialects': case 'require':
+      if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return undefined;
+      return `"${key}" must be an array of strings, e.g. ["${key === 'suites' ? 'core' : key === 'dialects' ? 'entra' : key === 'require' ? 'name.givenName' : 'filter.*'}"], got ${Array.isArray(value) ? 'an array holding something else' : kindOf(value)}`;
+    case 'headers':
+      if (value && typeof value === 'object' && !Array.isArray(value) && Object.values(value).every((v) => typeof v === 'string')) return undefined;
+      return `"headers" must be an object of header names to string values, e.g. {"X-Tenant": "acme"}, got ${value && typeof value === 'object' && !Array.isArray(value) ? 'a non-string value in it' : kindOf(value)}`;
+    case 'timeout':
+      if ((typeof value === 'number' && Number.isInteger(value) && value >= 0) || (typeof value === 'string' && /^\d+$/.test(value))) return undefined;
+      return `"timeout" must be a whole number of milliseconds ≥ 0, got ${JSON.stringify(value)}`;
+    case 'maxTime':
+      return typeof value === 'string' || typeof value === 'number' ? undefined : `"maxTime" must be a duration such as "15m" or a number of seconds, got ${kindOf(value)}`;
+    default:
+      return typeof value === 'string' ? undefined : `"${key}" must be a string, got ${kindOf(value)}`;
+  }
 }
 
 export interface ParsedUrl {

@@ -28,6 +28,11 @@ function cli(args: string[], env: Record<string, string> = {}): Promise<Result> 
 }
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'scimproof-cli-'));
+const configFile = (content: object): string => {
+  const file = join(tmp(), 'scimproof.json');
+  writeFileSync(file, JSON.stringify(content));
+  return file;
+};
 const noStack = (r: Result): void => expect(`${r.stdout}${r.stderr}`).not.toMatch(/\n\s+at .+\(.*:\d+:\d+\)/);
 
 let server: RunningServer;
@@ -94,6 +99,8 @@ describe('scimproof run', () => {
     ['a timeout that is not a number', ['run', '--timeout', 'soon'], /--timeout must be a whole number/],
     ['an unknown option', ['run', '--frobnicate'], /unknown option/],
     ['a missing config file', ['run', '--config', '/nonexistent/scimproof.json'], /cannot read config file/],
+    // It read 'internal error: suites.join is not a function' (and a string "headers" was ignored).
+    ['a config value of the wrong type', ['run', '--config', configFile({ suites: 'core' })], /config file \S+scimproof\.json: "suites" must be an array of strings, e\.g\. \["core"\], got a string$/m],
     ['token and basic together', ['run', '--url', 'http://127.0.0.1:9/scim/v2', '--token', 'a', '--basic', 'u:p'], /give one kind of credentials, not a bearer token/],
     ['OAuth without a secret', ['run', '--url', 'http://127.0.0.1:9/scim/v2', '--oauth-token-url', 'http://127.0.0.1:9/token', '--client-id', 'c'], /missing --client-secret \(SCIM_CLIENT_SECRET\)/],
   ];
