@@ -30,16 +30,24 @@ export function parseRunRecord(text: string): RunRecord {
   }
   need(isObj(data), '(root)', 'expected an object with meta, results and exchanges');
   need(isObj(data.meta), 'meta', 'missing or not an object');
+  // Another tool's JSON report can have the same top-level names; say whose it is.
+  need(data.meta.tool === undefined || data.meta.tool === 'scimproof', 'meta/tool', `written by ${JSON.stringify(data.meta.tool)}, not scimproof`);
   need(typeof data.meta.target === 'string', 'meta/target', 'missing or not a string');
+  // What the reporters read as they are (nothing fills them in): a damaged one read
+  // 'could not render the html report: findings is not iterable', naming no place.
+  for (const key of ['findings', 'idpVerdicts', 'leftovers', 'sections'] as const) need(data[key] === undefined || Array.isArray(data[key]), key, 'not an array');
+  for (const key of ['profileVerdict', 'discovery', 'latency'] as const) need(data[key] === undefined || isObj(data[key]), key, 'not an object');
   need(Array.isArray(data.results), 'results', 'missing or not an array');
   need(Array.isArray(data.exchanges), 'exchanges', 'missing or not an array');
   data.exchanges.forEach((x: unknown, i) => {
     need(isObj(x) && typeof x.id === 'string', `exchanges/${i}`, 'needs a string "id"');
     need(isObj(x.request) && typeof x.request.method === 'string' && typeof x.request.url === 'string', `exchanges/${i}/request`, 'needs "method" and "url"');
+    need(x.request.body === undefined || typeof x.request.body === 'string', `exchanges/${i}/request/body`, 'not a string');
   });
   data.results.forEach((r: unknown, i) => {
     need(isObj(r) && typeof r.checkId === 'string', `results/${i}`, 'needs a string "checkId"');
     need(STATUSES.includes(r.status as CheckStatus), `results/${i}/status`, `must be one of ${STATUSES.join(', ')}`);
+    for (const key of ['message', 'reason', 'impact'] as const) need(r[key] === undefined || typeof r[key] === 'string', `results/${i}/${key}`, 'not a string');
   });
   return normalise(data as Obj & { meta: Obj; results: Obj[]; exchanges: Obj[] });
 }

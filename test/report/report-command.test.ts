@@ -69,6 +69,26 @@ describe('scimproof report', () => {
     expect((error as Error).message).not.toContain('\n');
   });
 
+  it("names the place in a damaged record, and refuses another tool's report ('findings is not iterable' before)", async () => {
+    const dir = tmp();
+    const sample = JSON.parse(readFileSync(SAMPLE_PATH, 'utf8')) as Record<string, unknown> & { meta: Record<string, unknown>; results: Record<string, unknown>[] };
+    const damaged: [string, (r: typeof sample) => void, RegExp][] = [
+      ['findings', (r) => { r.findings = 5; }, /: findings: not an array$/],
+      ['leftovers', (r) => { r.leftovers = 'x'; }, /: leftovers: not an array$/],
+      ['profile', (r) => { r.profileVerdict = 'x'; }, /: profileVerdict: not an object$/],
+      ['message', (r) => { r.results[1]!.message = 5; }, /: results\/1\/message: not a string$/],
+      ['foreign', (r) => { r.meta.tool = 'newman'; }, /: meta\/tool: written by "newman", not scimproof$/],
+    ];
+    for (const [name, damage, message] of damaged) {
+      const record = structuredClone(sample);
+      damage(record);
+      writeFileSync(join(dir, `${name}.json`), JSON.stringify(record));
+      const error = await run(join(dir, `${name}.json`)).catch((e: unknown) => e);
+      expect(error, name).toBeInstanceOf(RunError);
+      expect((error as Error).message, name).toMatch(message);
+    }
+  });
+
   it('renders a minimal hand-written record', async () => {
     const dir = tmp();
     const minimal = { meta: { target: 'https://x.example/scim' }, results: [{ checkId: 'a.b', status: 'fail', exchangeIds: ['x9'] }], exchanges: [] };
