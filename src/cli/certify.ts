@@ -18,6 +18,7 @@ import type { ReportFlags } from './execute.ts';
 import { loadIdentity, parsePort } from './federation.ts';
 import { addTargetOptions, parseMaxTime, parsePositiveInt, parseSettle, readConfig, resolveTarget, SETTLE_HELP, splitList, type TargetFlags } from './options.ts';
 import { addReportOptions } from './run.ts';
+import { printable } from '../util/printable.ts';
 
 interface CertifyFlags extends TargetFlags, ReportFlags {
   seed?: string;
@@ -142,7 +143,8 @@ export async function certifyCommand(programmeArg: string, flags: CertifyFlags):
 const MARK: Record<ProgrammeTestStatus, string> = { passed: '✓', failed: '✗', warning: '!', skipped: '-', error: '?' };
 
 function printReport(report: CertificationReport): void {
-  const out = process.stdout;
+  // A test's reason quotes the server's answer: its terminal controls print as escapes.
+  const out = { write: (text: string): boolean => process.stdout.write(printable(text)) };
   out.write(`\n${report.label}\n`);
   let group = '';
   for (const t of report.tests) {
