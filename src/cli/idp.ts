@@ -23,6 +23,7 @@ import type { CycleBehaviour } from '../idp/sync-context.ts';
 import { DEFAULT_CONCURRENCY } from '../idp/sync.ts';
 import type { CycleResult, Directory, ObjectResult } from '../idp/types.ts';
 import { getDialect, type DialectName } from '../dialects/index.ts';
+import { keepHeapNearLiveSize } from '../util/heap.ts';
 import { printable } from '../util/printable.ts';
 import { RunError, UsageError } from './errors.ts';
 import { exitCodeForSignal, onInterrupt } from './interrupt.ts';
@@ -213,6 +214,8 @@ export function behaviour(flags: IdpFlags): Partial<CycleBehaviour> {
 }
 
 export function load(file: string): Directory {
+  // Every IdP command loads a directory first, and a large one is most of the process's memory.
+  keepHeapNearLiveSize();
   try {
     return loadDirectory(file);
   } catch (error) {
