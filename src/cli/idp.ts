@@ -503,7 +503,7 @@ function tasksCommand(flags: IdpFlags & { retry?: string }): number {
       return 0;
     }
     for (const e of entries) {
-      const when = e.task ? `Okta task since ${e.firstFailedAt}${e.retryRequested ? ' (retry requested)' : ''}` : `escrow, attempt ${e.attempts}, next retry ${e.nextRetryAt}`;
+      const when = e.task ? `Okta task since ${e.firstFailedAt}${e.retryRequested ? ' (retry requested)' : ''}` : `escrow, attempt ${e.attempts}, next retry ${e.nextRetryAt ?? 'at the next cycle'}`;
       out.write(`  ${e.objectType} ${e.display ?? e.id} · ${e.action} · ${when}: ${errorText(e.lastError)}\n`);
     }
     return 0;

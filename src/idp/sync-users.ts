@@ -28,7 +28,7 @@ export async function syncUser(ctx: CycleContext, u: DirectoryUserRecord): Promi
   } catch (error) {
     if (!(error instanceof MappingEvaluationError)) throw error;
     // This user's values break an expression: it fails alone (retried when it changes), the cycle goes on.
-    ledger.result({ ...userRef(ctx, u), action: st ? 'update' : 'create', outcome: 'failed', reason: intent.why || 'assigned and in scope', error: { message: error.message }, ...(st ? { targetId: st.targetId } : {}), exchanges: [] });
+    ledger.result({ ...userRef(ctx, u), action: st ? 'update' : 'create', outcome: 'failed', reason: intent.why || 'assigned and in scope', error: { message: error.message }, waitsForDirectory: true, ...(st ? { targetId: st.targetId } : {}), exchanges: [] });
     return;
   }
   const wantActive = intent.entitled && intent.enabled && !intent.hold;
