@@ -131,6 +131,9 @@ async function syncRemovedGroup(ctx: CycleContext, id: string): Promise<void> {
   const st = state.group(id)!;
   const base = { objectType: 'group' as const, id, display: st.displayName, targetId: st.targetId };
   const inDirectory = dir.groups.some((g) => g.id === id);
+  // A failed delete waits for Entra's next retry slot, as the failure line says.
+  const esc = state.escrow(`group:${id}`);
+  if (esc && !escrowDue(esc, ctx.now())) return heldInEscrow(ctx, base, esc, st.targetId, true);
   if (ctx.family === 'okta') {
     // Okta deletes a pushed group only when the admin unlinks it and asks for that (OKTA-2.8).
     state.setGroup(id, null);

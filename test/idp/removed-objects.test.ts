@@ -1,0 +1,88 @@
+// Objects gone from the directory whose delete (Entra) or deactivation (Okta) failed: they wait
+// like any other failure, for Entra's next escrow slot or the admin's retry of the Okta task, as
+// their failure line says. Against real servers on 127.0.0.1.
+import { afterEach, describe, expect, it } from 'vitest';
+import { objectLine } from '../../src/idp/log/console.ts';
+import { startServer, type RunningServer } from '../../src/server/index.ts';
+import { startIndependentServer } from '../servers/independent/index.ts';
+import { ENTRA_FIXTURE, OKTA_FIXTURE, fixture, harness, lines, type Json } from './helpers.ts';
+
+let close: (() => Promise<void>) | undefined;
+afterEach(async () => {
+  await close?.();
+  close = undefined;
+});
+
+const HOUR = 3_600_000;
+
+/** The directory without one user (and, when given, one group): a hard delete in the IdP. */
+function without(doc: Json, userId: string, groupId?: string): void {
+  doc.users = doc.users.filter((u: Json) => u.id !== userId);
+  for (const u of doc.users) for (const key of ['manager', 'managerId']) if (u[key] === userId) delete u[key];
+  for (const g of doc.groups) g.members = g.members.filter((m: string) => m !== userId);
+  doc.app.assignments.users = doc.app.assignments.users.filter((m: string) => m !== userId);
+  if (groupId) {
+    doc.groups = doc.groups.filter((g: Json) => g.id !== groupId);
+    doc.app.assignments.groups = doc.app.assignments.groups.filter((m: string) => m !== groupId);
+  }
+}
+
+describe('Entra: a DELETE the app refuses', () => {
+  it('is retried at the escrow slot its line names, not at the next cycle', async () => {
+    // The app answers 500 to every DELETE (and keeps nothing): the retry then finds it gone.
+    const server = await startIndependentServer({ deleteStatus: 500 });
+    close = () => server.close();
+    const h = harness(server.url, server.token, 'entra');
+    const doc = fixture(ENTRA_FIXTURE);
+    await h.cycle(doc);
+    without(doc, 'u-patti', 'g-leadership');
+    h.clock.advance(HOUR);
+    const first = await h.cycle(doc);
+    const deletes = (x: typeof first) => lines(x.exchanges, server.url).filter((l) => l.startsWith('DELETE'));
+    expect(deletes(first)).toHaveLength(2);
+    for (const r of first.result.results.filter((x) => x.outcome === 'failed')) expect(objectLine(r)).toContain('Entra retries at 2026-01-05T16:00:00.000Z');
+
+    // An hour later the slot is five hours away: before, both DELETEs were sent again at once.
+    h.clock.advance(HOUR);
+    const held = await h.cycle(doc);
+    expect(deletes(held)).toEqual([]);
+    const waiting = held.result.results.filter((x) => x.outcome === 'escrowed');
+    expect(waiting.map((r) => r.id).sort()).toEqual(['g-leadership', 'u-patti']);
+    for (const r of waiting) expect(r.reason).toMatch(/Entra retries it at 2026-01-05T16:00:00\.000Z$/);
+
+    // At the slot: sent again.
+    h.clock.advance(5 * HOUR);
+    expect(deletes(await h.cycle(doc))).toHaveLength(2);
+  });
+});
+
+describe('Okta: a deactivation that failed', () => {
+  it('is an admin task that waits for the retry, as its line says', async () => {
+    const server: RunningServer = await startServer({ port: 0 });
+    close = () => server.close();
+    const h = harness(server.url, server.token, 'okta');
+    const doc = fixture(OKTA_FIXTURE);
+    await h.cycle(doc);
+    const uid = '00upattixAq1x';
+    const appId = h.state.state.users[uid]!.targetId;
+    // Deleted in the app by hand, then deleted in Okta: the deactivation PATCH answers 404.
+    await fetch(`${server.url}/Users/${appId}`, { method: 'DELETE', headers: { authorization: `Bearer ${server.token}` } });
+    without(doc, uid);
+    h.clock.advance(HOUR);
+    const first = await h.cycle(doc);
+    const failed = first.result.results.find((r) => r.id === uid)!;
+    expect(objectLine(failed)).toMatch(/an admin task in Okta \(not retried automatically\)/);
+
+    // Before: the PATCH went out again at every cycle.
+    h.clock.advance(HOUR);
+    const next = await h.cycle(doc);
+    expect(lines(next.exchanges, server.url).filter((l) => l.includes(appId))).toEqual([]);
+    expect(next.result.results.find((r) => r.id === uid)).toMatchObject({ outcome: 'escrowed', reason: expect.stringMatching(/Okta retries only when the admin does \(scimproof idp tasks --retry\)$/) });
+
+    // The admin retries the task: sent again.
+    const key = `user:${uid}`;
+    h.state.setEscrow(key, { ...h.state.escrow(key)!, retryRequested: true });
+    const retried = await h.cycle(doc);
+    expect(lines(retried.exchanges, server.url).filter((l) => l.includes(appId))).toEqual([`PATCH /Users/${appId}`]);
+  });
+});
