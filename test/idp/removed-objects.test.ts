@@ -1,11 +1,12 @@
 // Objects gone from the directory whose delete (Entra) or deactivation (Okta) failed: they wait
 // like any other failure, for Entra's next escrow slot or the admin's retry of the Okta task, as
-// their failure line says. Against real servers on 127.0.0.1.
+// their failure line says. And a user gone from the app (deleted there by hand) that Entra
+// re-creates: the group membership it lost is named. Against real servers on 127.0.0.1.
 import { afterEach, describe, expect, it } from 'vitest';
 import { objectLine } from '../../src/idp/log/console.ts';
 import { startServer, type RunningServer } from '../../src/server/index.ts';
 import { startIndependentServer } from '../servers/independent/index.ts';
-import { ENTRA_FIXTURE, OKTA_FIXTURE, fixture, harness, lines, type Json } from './helpers.ts';
+import { ENTRA_FIXTURE, OKTA_FIXTURE, fixture, harness, lines, user, type Json } from './helpers.ts';
 
 let close: (() => Promise<void>) | undefined;
 afterEach(async () => {
@@ -84,5 +85,35 @@ describe('Okta: a deactivation that failed', () => {
     h.state.setEscrow(key, { ...h.state.escrow(key)!, retryRequested: true });
     const retried = await h.cycle(doc);
     expect(lines(retried.exchanges, server.url).filter((l) => l.includes(appId))).toEqual([`PATCH /Users/${appId}`]);
+  });
+});
+
+describe('Entra: a group member deleted in the app by hand and re-created', () => {
+  it('the group line says its membership is not added back until a restart, once; the restart adds it', async () => {
+    const server = await startServer({ port: 0 });
+    close = () => server.close();
+    const h = harness(server.url, server.token, 'entra');
+    const doc = fixture(ENTRA_FIXTURE);
+    await h.cycle(doc);
+    const oldId = h.state.state.users['u-alex']!.targetId;
+    await fetch(`${server.url}/Users/${oldId}`, { method: 'DELETE', headers: { authorization: `Bearer ${server.token}` } });
+    user(doc, 'u-alex').jobTitle = 'Staff Engineer';
+    h.clock.advance(HOUR);
+    const recreated = await h.cycle(doc);
+    const newId = h.state.state.users['u-alex']!.targetId;
+    expect(newId).not.toBe(oldId);
+    expect(lines(recreated.exchanges, server.url).filter((l) => l.includes('/Groups'))).toEqual([]);
+    // Before: no line said that Engineering no longer held Alex in the app.
+    const line = recreated.result.results.find((r) => r.objectType === 'group' && r.id === 'g-engineering');
+    expect(line).toMatchObject({ outcome: 'skipped', reason: `1 member(s) not added back: alex.wilber@contoso.example (re-created under the new app id ${newId}: the app had lost the one in this group); the group did not change in the directory, so Entra adds them only after a restart or a change to the group` });
+
+    h.clock.advance(HOUR);
+    expect((await h.cycle(doc)).result.results.filter((r) => r.objectType === 'group')).toEqual([]);
+
+    h.state.restart(false);
+    h.clock.advance(HOUR);
+    const restarted = await h.cycle(doc);
+    const patch = restarted.exchanges.find((x) => x.request.method === 'PATCH' && x.request.url.includes('/Groups/'))!;
+    expect(JSON.parse(patch.request.body!).Operations).toEqual([expect.objectContaining({ path: 'members', value: [expect.objectContaining({ value: newId })] })]);
   });
 });
