@@ -441,6 +441,11 @@ async function logCommand(flags: { user?: string; cycle?: string; verbose?: bool
   const interrupted = await readInterruptedCycles(dir, cycles);
   if (cycles.length === 0 && interrupted.length === 0) throw new RunError(`no provisioning log in ${dir} (run \`scimproof idp sync\` first, or pass --out)`);
   const cycle = flags.cycle !== undefined ? Math.round(number(flags.cycle, '--cycle', 1, 1e9)) : undefined;
+  if (cycle !== undefined && !cycles.some((s) => s.cycle === cycle) && !interrupted.some((i) => i.cycle === cycle)) {
+    // Said, not an empty listing that reads as a cycle with nothing in it.
+    const numbers = [...cycles.map((s) => s.cycle), ...interrupted.map((i) => i.cycle)].sort((a, b) => a - b);
+    throw new RunError(`no cycle ${cycle} in the provisioning log in ${dir}: it holds cycle${numbers.length === 1 ? '' : 's'} ${numbers.length > 6 ? `${numbers[0]} to ${numbers.at(-1)}` : numbers.join(', ')}`);
+  }
   const out = process.stdout;
   if (flags.user === undefined) {
     const cycleLines = cycles.map((s) => {
