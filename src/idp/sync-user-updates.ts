@@ -126,7 +126,9 @@ export async function disableUser(ctx: CycleContext, base: UserRef, st: UserStat
     if (fingerprint !== undefined) state.setSkipped(base.id, `${intent.why}|${typeof fingerprint === 'function' ? fingerprint() : fingerprint}`);
   } else state.setUser(base.id, { ...st, active: false, disabledBecause: because });
   const note = family === 'entra' && because === 'out-of-scope' ? '; Entra stops managing the user: a later delete in Entra sends nothing' : '';
-  ledger.result({ ...base, action: 'disable', outcome: 'success', reason: `${intent.why}${note}`, targetId: st.targetId, exchanges: out.exchanges });
+  // Entra takes a 404 as done; the line says that nothing was disabled, the app had lost the user.
+  const gone = out.ok ? '' : `; the app answered 404 to the disable: it no longer has this user (deleted there), so nothing was disabled`;
+  ledger.result({ ...base, action: 'disable', outcome: 'success', reason: `${intent.why}${gone}${note}`, targetId: st.targetId, exchanges: out.exchanges });
 }
 
 /** Okta stops pushing a user whose stored id answers 404: no search, no create, no retry. */

@@ -117,3 +117,20 @@ describe('Entra: a group member deleted in the app by hand and re-created', () =
     expect(JSON.parse(patch.request.body!).Operations).toEqual([expect.objectContaining({ path: 'members', value: [expect.objectContaining({ value: newId })] })]);
   });
 });
+
+describe('Entra: a user deleted in the app by hand, then unassigned', () => {
+  it('the disable line says the app answered 404 and nothing was disabled', async () => {
+    const server = await startServer({ port: 0 });
+    close = () => server.close();
+    const h = harness(server.url, server.token, 'entra');
+    const doc = fixture(ENTRA_FIXTURE);
+    await h.cycle(doc);
+    await fetch(`${server.url}/Users/${h.state.state.users['u-patti']!.targetId}`, { method: 'DELETE', headers: { authorization: `Bearer ${server.token}` } });
+    doc.app.assignments.users = doc.app.assignments.users.filter((m: string) => m !== 'u-patti');
+    doc.app.assignments.groups = doc.app.assignments.groups.filter((m: string) => m !== 'g-sales' && m !== 'g-leadership');
+    h.clock.advance(HOUR);
+    const { result } = await h.cycle(doc);
+    // Before: '✓ disable user patti.fernandez@… (not assigned to the app …)', as if the app had disabled it.
+    expect(objectLine(result.results.find((r) => r.id === 'u-patti')!)).toContain('the app answered 404 to the disable: it no longer has this user (deleted there), so nothing was disabled');
+  });
+});
