@@ -97,7 +97,9 @@ export function parseDirectory(text: string, name: string): Directory {
     // which JSON.parse refuses as an invisible "unexpected token". (The console reads files itself.)
     data = JSON.parse(text.startsWith('\uFEFF') ? text.slice(1) : text);
   } catch (error) {
-    throw new DirectoryError(name, '', `not valid JSON: ${jsonErrorText(error, text.startsWith('\uFEFF') ? text.slice(1) : text)}`);
+    // A .yaml file is refused for what it is, not for its first character.
+    const yaml = /\.ya?ml$/i.test(name) ? ' (directory files are JSON; YAML is not read: convert the file, or write it as JSON)' : '';
+    throw new DirectoryError(name, '', `not valid JSON: ${jsonErrorText(error, text.startsWith('\uFEFF') ? text.slice(1) : text)}${yaml}`);
   }
   const validate = directoryValidator();
   if (!validate(data)) {

@@ -69,6 +69,10 @@ describe('directory errors name the file and the JSON pointer', () => {
     expect(() => parseDirectory(text, 'dir.json')).toThrow(pattern);
   });
 
+  it('a YAML file is refused as YAML, not for its first character', () => {
+    expect(() => parseDirectory('source: entra\nusers: []\n', 'dir.yaml')).toThrow("dir.yaml#: not valid JSON: Unexpected token 's' (directory files are JSON; YAML is not read: convert the file, or write it as JSON)");
+  });
+
   it('schema errors', () => {
     expect(error({ users: [] })).toBe('dir.json#: missing "source"');
     expect(error(edited((d) => (user(d, 'u-alex').nickname = 'al')))).toBe('dir.json#/users/2/nickname: unknown entra attribute "nickname" (did you mean "mailNickname"? declare custom attributes in "attributes", or name a directory extension extension_<app id>_<name>)');
