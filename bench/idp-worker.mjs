@@ -19,7 +19,7 @@ async function engineCycle(job) {
   keepHeapNearLiveSize();
   const directory = loadDirectory(job.directoryFile);
   const loadedRssMiB = mib(process.memoryUsage.rss());
-  const engine = new IdpEngine({ url: job.url, auth: { kind: 'bearer', token: job.token }, dialect: 'entra', directory, statePath: null, logDir: job.logDir ?? null, concurrency: job.concurrency, ...(job.rate ? { rate: job.rate } : {}) });
+  const engine = new IdpEngine({ url: job.url, auth: { kind: 'bearer', token: job.token }, dialect: 'entra', directory, statePath: job.statePath ?? null, logDir: job.logDir ?? null, concurrency: job.concurrency, ...(job.rate ? { rate: job.rate } : {}) });
   try {
     const started = performance.now();
     const cpu = process.cpuUsage();

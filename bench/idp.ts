@@ -65,8 +65,10 @@ interface Measured extends WorkerResult {
 async function measure(mode: WorkerJob['mode'], directoryFile: string, options: { concurrency: number; rate?: number; log: boolean }): Promise<Measured> {
   const server = await serverProcess();
   const logDir = options.log && mode === 'engine' ? mkdtempSync(join(tmpdir(), 'scimproof-idp-bench-')) : undefined;
+  // The engine keeps a state file, as `idp sync` always does: its journal is part of the IdP's work.
+  const stateDir = mode === 'engine' ? mkdtempSync(join(tmpdir(), 'scimproof-idp-bench-state-')) : undefined;
   try {
-    const job: WorkerJob = { mode, directoryFile, url: server.url, token: server.token, concurrency: options.concurrency, ...(options.rate ? { rate: options.rate } : {}), ...(logDir ? { logDir } : {}) };
+    const job: WorkerJob = { mode, directoryFile, url: server.url, token: server.token, concurrency: options.concurrency, ...(options.rate ? { rate: options.rate } : {}), ...(logDir ? { logDir } : {}), ...(stateDir ? { statePath: join(stateDir, 'state.json') } : {}) };
     const serverBefore = cpuSecondsOf(server.child.pid);
     const worker = spawn(process.execPath, [new URL('./idp-worker.mjs', import.meta.url).pathname, JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'inherit'] });
     const lines: string[] = [];
@@ -80,6 +82,7 @@ async function measure(mode: WorkerJob['mode'], directoryFile: string, options: 
   } finally {
     await stop(server);
     if (logDir) rmSync(logDir, { recursive: true, force: true });
+    if (stateDir) rmSync(stateDir, { recursive: true, force: true });
   }
 }
 

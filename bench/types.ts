@@ -19,6 +19,8 @@ export interface WorkerJob {
   rate?: number;
   /** Log folder for the engine (JSONL + HTML); absent: no log. */
   logDir?: string;
+  /** State file for the engine (its journal and end-of-cycle snapshot), as `idp sync` keeps one. */
+  statePath?: string;
 }
 
 export interface WorkerResult {
