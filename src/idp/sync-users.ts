@@ -3,6 +3,7 @@
 // users the IdP provisioned that are gone from the directory.
 import { changedPaths, createValues, managerIdOf, MappingEvaluationError } from './mapping.ts';
 import { actionOff, lazyFingerprint, userRef, type CycleContext } from './sync-context.ts';
+import { retryIn } from './escrow.ts';
 import { escrowDue } from './sync-ledger.ts';
 import { provisionUser } from './sync-user-provision.ts';
 import { disableUser, entraUpdate, oktaUpdate } from './sync-user-updates.ts';
@@ -15,7 +16,7 @@ export function heldInEscrow(ctx: CycleContext, base: Pick<ObjectResult, 'object
   // An object gone from the directory cannot change any more: only the retry brings it through.
   const reason = esc.task
     ? `in Okta's admin task list (${since}); Okta retries only when the admin does (scimproof idp tasks --retry)${gone ? '' : ' or the object changes'}`
-    : `in escrow (${since}); Entra retries it at ${esc.nextRetryAt}${gone ? '' : ' or when it changes'}`;
+    : `in escrow (${since}); Entra retries it at ${esc.nextRetryAt}${retryIn(esc.nextRetryAt, ctx.now())}${gone ? '' : ' or when it changes'}`;
   ctx.ledger.result({ ...base, action: 'skip', outcome: 'escrowed', reason, error: esc.lastError, attempts: esc.attempts, ...(esc.nextRetryAt ? { nextRetryAt: esc.nextRetryAt } : {}), ...(targetId ? { targetId } : {}), exchanges: [] });
 }
 

@@ -41,7 +41,7 @@ describe('Entra: a DELETE the app refuses', () => {
     const first = await h.cycle(doc);
     const deletes = (x: typeof first) => lines(x.exchanges, server.url).filter((l) => l.startsWith('DELETE'));
     expect(deletes(first)).toHaveLength(2);
-    for (const r of first.result.results.filter((x) => x.outcome === 'failed')) expect(objectLine(r)).toContain('Entra retries at 2026-01-05T16:00:00.000Z');
+    for (const r of first.result.results.filter((x) => x.outcome === 'failed')) expect(objectLine(r)).toContain('Entra retries at 2026-01-05T16:00:00.000Z (6 h after this cycle)');
 
     // An hour later the slot is five hours away: before, both DELETEs were sent again at once.
     h.clock.advance(HOUR);
@@ -49,7 +49,7 @@ describe('Entra: a DELETE the app refuses', () => {
     expect(deletes(held)).toEqual([]);
     const waiting = held.result.results.filter((x) => x.outcome === 'escrowed');
     expect(waiting.map((r) => r.id).sort()).toEqual(['g-leadership', 'u-patti']);
-    for (const r of waiting) expect(r.reason).toMatch(/Entra retries it at 2026-01-05T16:00:00\.000Z$/);
+    for (const r of waiting) expect(r.reason).toMatch(/Entra retries it at 2026-01-05T16:00:00\.000Z \(5 h after this cycle\)$/);
 
     // At the slot: sent again.
     h.clock.advance(5 * HOUR);
