@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { objectLine } from '../../src/idp/log/console.ts';
 import { startServer, type RunningServer } from '../../src/server/index.ts';
 import { startIndependentServer } from '../servers/independent/index.ts';
-import { ENTRA_FIXTURE, OKTA_FIXTURE, fixture, harness, lines, user, type Json } from './helpers.ts';
+import { ENT as ENT_URN, ENTRA_FIXTURE, OKTA_FIXTURE, fixture, harness, lines, user, type Json } from './helpers.ts';
 
 let close: (() => Promise<void>) | undefined;
 afterEach(async () => {
@@ -132,5 +132,28 @@ describe('Entra: a user deleted in the app by hand, then unassigned', () => {
     const { result } = await h.cycle(doc);
     // Before: '✓ disable user patti.fernandez@… (not assigned to the app …)', as if the app had disabled it.
     expect(objectLine(result.results.find((r) => r.id === 'u-patti')!)).toContain('the app answered 404 to the disable: it no longer has this user (deleted there), so nothing was disabled');
+  });
+});
+
+describe('Entra: a user deleted in the app by hand whose manager then changes', () => {
+  it('the manager PATCH answered 404 re-reads the user next cycle: re-created and linked, not a 404 retried for 28 days', async () => {
+    const server = await startServer({ port: 0 });
+    close = () => server.close();
+    const h = harness(server.url, server.token, 'entra');
+    const doc = fixture(ENTRA_FIXTURE);
+    await h.cycle(doc);
+    await fetch(`${server.url}/Users/${h.state.state.users['u-alex']!.targetId}`, { method: 'DELETE', headers: { authorization: `Bearer ${server.token}` } });
+    user(doc, 'u-alex').manager = 'u-megan';
+    h.clock.advance(HOUR);
+    const first = await h.cycle(doc);
+    const line = objectLine(first.result.results.find((r) => r.objectType === 'manager' && r.id === 'u-alex')!);
+    // Before: '(attempt 1; Entra retries at …)', the same 404 at every slot until the job was disabled.
+    expect(line).toMatch(/HTTP 404: .* the app no longer has this user \(404\), so the next cycle reads it again, re-creates it and then links the manager$/);
+    h.clock.advance(HOUR);
+    const next = await h.cycle(doc);
+    const alex = h.state.state.users['u-alex']!;
+    expect(next.result.results.filter((r) => r.id === 'u-alex').map((r) => `${r.objectType} ${r.action} ${r.outcome}`)).toEqual(['user create success', 'manager set-manager success']);
+    const app = await (await fetch(`${server.url}/Users/${alex.targetId}`, { headers: { authorization: `Bearer ${server.token}` } })).json() as Json;
+    expect(app[ENT_URN].manager.value).toBe(h.state.state.users['u-megan']!.targetId);
   });
 });
