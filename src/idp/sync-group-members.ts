@@ -1,6 +1,6 @@
 // Rename and membership changes for a group the app already holds. Entra PATCHes each change on its
 // own; Okta OIN sends the rename with every membership PATCH, AIW PUTs the complete list.
-import type { LifecycleEvent } from '../dialects/index.ts';
+import { impactOf, type LifecycleEvent } from '../dialects/index.ts';
 import type { Exchange } from '../record/types.ts';
 import type { EventOutcome } from './events.ts';
 import { displayOf, type CycleContext } from './sync-context.ts';
@@ -86,6 +86,12 @@ export async function syncGroupChanges(ctx: CycleContext, groupId: string, plan:
     if (out.notFound || out.error?.status === 404) {
       // The app lost the group: forget the id, so the next cycle matches or creates it again.
       state.setGroup(g.id, null);
+      if (ctx.family === 'entra') {
+        // Not escrowed: a retry slot would hold that back for hours, as if the app had refused.
+        const again = `${reason}; the app no longer has this group (404), so the next cycle matches it by displayName or creates it again`;
+        ledger.record({ ...base, action, outcome: 'failed', reason: again, ...(out.error ? { error: out.error } : {}), exchangeIds: out.exchanges.map((x) => x.id), impact: impactOf(ctx.dialect, event) }, out.exchanges);
+        return true;
+      }
     }
     ledger.result({ ...base, action, outcome: 'failed', reason, ...(out.error ? { error: out.error } : {}), exchanges: out.exchanges, event, ...(print ? { fingerprint: print } : {}) });
     return true;

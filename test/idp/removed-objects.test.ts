@@ -157,3 +157,24 @@ describe('Entra: a user deleted in the app by hand whose manager then changes', 
     expect(app[ENT_URN].manager.value).toBe(h.state.state.users['u-megan']!.targetId);
   });
 });
+
+describe('Entra: a group deleted in the app by hand, then renamed in the directory', () => {
+  it('the rename answered 404 is followed at the next cycle by a new match or create, not held in escrow for 6 h', async () => {
+    const server = await startServer({ port: 0 });
+    close = () => server.close();
+    const h = harness(server.url, server.token, 'entra');
+    const doc = fixture(ENTRA_FIXTURE);
+    await h.cycle(doc);
+    await fetch(`${server.url}/Groups/${h.state.state.groups['g-sales']!.targetId}`, { method: 'DELETE', headers: { authorization: `Bearer ${server.token}` } });
+    doc.groups.find((g: Json) => g.id === 'g-sales').displayName = 'Sales EMEA';
+    h.clock.advance(HOUR);
+    const first = await h.cycle(doc);
+    const line = objectLine(first.result.results.find((r) => r.id === 'g-sales')!);
+    expect(line).toMatch(/HTTP 404: .* the app no longer has this group \(404\), so the next cycle matches it by displayName or creates it again$/);
+    expect(line).not.toMatch(/retries at/);
+    // Before: '… skip group Sales EMEA: in escrow …; Entra retries it at <6 h later>'.
+    h.clock.advance(HOUR);
+    const next = await h.cycle(doc);
+    expect(next.result.results.filter((r) => r.id === 'g-sales').map((r) => `${r.action} ${r.outcome}`)).toEqual(['create-group success', 'update-members success']);
+  });
+});
