@@ -124,9 +124,10 @@ export async function disableUser(ctx: CycleContext, base: UserRef, st: UserStat
     state.setUser(base.id, null);
     // Logged here as deactivated; the next cycle must not log it again as "not provisioned".
     if (fingerprint !== undefined) state.setSkipped(base.id, `${intent.why}|${typeof fingerprint === 'function' ? fingerprint() : fingerprint}`);
-  } else state.setUser(base.id, { ...st, active: false, disabledBecause: because });
+  } else state.setUser(base.id, { ...st, active: false, disabledBecause: because, ...(out.ok ? {} : { stale: true }) });
   const note = family === 'entra' && because === 'out-of-scope' ? '; Entra stops managing the user: a later delete in Entra sends nothing' : '';
   // Entra takes a 404 as done; the line says that nothing was disabled, the app had lost the user.
+  // Marked stale, so a later enable reads the user first and re-creates it (not a PATCH to a 404).
   const gone = out.ok ? '' : `; the app answered 404 to the disable: it no longer has this user (deleted there), so nothing was disabled`;
   ledger.result({ ...base, action: 'disable', outcome: 'success', reason: `${intent.why}${gone}${note}`, targetId: st.targetId, exchanges: out.exchanges });
 }

@@ -132,6 +132,12 @@ describe('Entra: a user deleted in the app by hand, then unassigned', () => {
     const { result } = await h.cycle(doc);
     // Before: '✓ disable user patti.fernandez@… (not assigned to the app …)', as if the app had disabled it.
     expect(objectLine(result.results.find((r) => r.id === 'u-patti')!)).toContain('the app answered 404 to the disable: it no longer has this user (deleted there), so nothing was disabled');
+
+    // Assigned again: the user is read first and re-created, not enabled with a PATCH that 404s into escrow.
+    doc.app.assignments.users.push('u-patti');
+    h.clock.advance(HOUR);
+    const back = await h.cycle(doc);
+    expect(back.result.results.filter((r) => r.id === 'u-patti' && r.objectType === 'user').map((r) => `${r.action} ${r.outcome}`)).toEqual(['create success']);
   });
 });
 
