@@ -66,6 +66,13 @@ export async function entraUpdate(ctx: CycleContext, u: DirectoryUserRecord, st:
   if (!st.active) {
     const en = await sender.send('enableUser', { id: st.targetId });
     exchanges.push(...en.exchanges);
+    if (!en.ok && en.error?.status === 404) {
+      // The app lost the user while it was disabled (deleted there by hand): as after a GET that
+      // answers 404, Entra matches again and creates (not an enable retried into a 404 for days).
+      state.setUser(u.id, null);
+      await provisionUser(ctx, u, desired, exchanges, `the cached id ${st.targetId} answered 404 to the enable, so Entra matches again`, fingerprint);
+      return;
+    }
     if (!en.ok) return ledger.result({ ...base, action: 'enable', outcome: 'failed', reason, ...(en.error ? { error: en.error } : {}), targetId: st.targetId, exchanges, event: 'enableUser', changes: report, ...print });
   }
   state.setUser(u.id, { ...fresh(st), active: true, values: nextValues(ctx, st, desired) });

@@ -184,3 +184,24 @@ describe('Entra: a group deleted in the app by hand, then renamed in the directo
     expect(next.result.results.filter((r) => r.id === 'g-sales').map((r) => `${r.action} ${r.outcome}`)).toEqual(['create-group success', 'update-members success']);
   });
 });
+
+describe('Entra: a disabled user deleted in the app by hand, then enabled', () => {
+  it('the enable answered 404 matches again and creates the user in the same cycle', async () => {
+    const server = await startServer({ port: 0 });
+    close = () => server.close();
+    const h = harness(server.url, server.token, 'entra');
+    const doc = fixture(ENTRA_FIXTURE);
+    await h.cycle(doc);
+    user(doc, 'u-patti').accountEnabled = false;
+    h.clock.advance(HOUR);
+    await h.cycle(doc);
+    expect(h.state.state.users['u-patti']!.active).toBe(false);
+    await fetch(`${server.url}/Users/${h.state.state.users['u-patti']!.targetId}`, { method: 'DELETE', headers: { authorization: `Bearer ${server.token}` } });
+    user(doc, 'u-patti').accountEnabled = true;
+    h.clock.advance(HOUR);
+    const { result, exchanges } = await h.cycle(doc);
+    // Before: '✗ enable user … HTTP 404 … (attempt 1; Entra retries at …)', and the user stayed away for 6 h.
+    expect(result.results.filter((r) => r.id === 'u-patti' && r.objectType === 'user').map((r) => `${r.action} ${r.outcome}`)).toEqual(['create success']);
+    expect(lines(exchanges, server.url).filter((l) => l.startsWith('POST /Users'))).toEqual(['POST /Users']);
+  });
+});
