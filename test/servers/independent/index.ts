@@ -145,6 +145,11 @@ export interface IndependentServerOptions {
   membersOnRequest?: boolean;
   /** The token is read from this header (`X-Api-Key: <token>`) instead of `Authorization: Bearer`. */
   apiKeyHeader?: string;
+  /**
+   * A DEFECT, for tests: with `apiKeyHeader`, any value of that header is let in (only its presence
+   * is checked), so a wrong key reads and writes the directory.
+   */
+  apiKeyAnyValue?: boolean;
 }
 
 export interface IndependentServer {
@@ -192,6 +197,7 @@ interface Ctx {
   lowercaseUserName: boolean;
   enrich: boolean;
   apiKeyHeader: string | undefined;
+  apiKeyAnyValue: boolean;
 }
 
 interface Reply {
@@ -514,7 +520,8 @@ async function resourceRoute(ctx: Ctx, req: RequestLike, model: ResourceModel, i
 async function route(ctx: Ctx, req: IncomingMessage, raw: string, token: string): Promise<Reply> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   if (!url.pathname.startsWith(`${ctx.base}/`) && url.pathname !== ctx.base) throw notFound(`${url.pathname} is not a SCIM endpoint`);
-  const auth = ctx.apiKeyHeader ? `Bearer ${String(req.headers[ctx.apiKeyHeader.toLowerCase()] ?? '')}` : (req.headers.authorization ?? '');
+  const key = ctx.apiKeyHeader ? req.headers[ctx.apiKeyHeader.toLowerCase()] : undefined;
+  const auth = ctx.apiKeyHeader ? `Bearer ${ctx.apiKeyAnyValue && key ? token : String(key ?? '')}` : (req.headers.authorization ?? '');
   if (auth !== `Bearer ${token}`) return { status: 401, body: errorBody(401, undefined, 'a valid bearer token is required'), headers: { 'WWW-Authenticate': 'Bearer realm="scim"' } };
   const parts = url.pathname.slice(ctx.base.length).split('/').filter((p) => p !== '').map(decodeURIComponent);
   const body = (): unknown => {
@@ -743,6 +750,7 @@ export async function startIndependentServer(options: IndependentServerOptions =
     lowercaseUserName: options.lowercaseUserName ?? false,
     enrich: options.enrich ?? false,
     apiKeyHeader: options.apiKeyHeader,
+    apiKeyAnyValue: options.apiKeyAnyValue ?? false,
   };
   const admit = options.rateLimit ? tokenBucket(options.rateLimit) : undefined;
   const wire: Wire = { pascalCase: options.pascalCase ?? false, sevenDigitTimestamps: options.sevenDigitTimestamps ?? false, extensionSchemasFirst: options.extensionSchemasFirst ?? false, ...(options.timestamps ? { timestamps: options.timestamps } : {}), gzip: options.gzip ?? false, connectionClose: options.connectionClose ?? false, chunked: options.chunked ?? false };
