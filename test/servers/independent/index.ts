@@ -150,6 +150,8 @@ export interface IndependentServerOptions {
    * is checked), so a wrong key reads and writes the directory.
    */
   apiKeyAnyValue?: boolean;
+  /** A DEFECT, for tests: a PATCH of a group answers as usual but leaves its members as they were. */
+  patchKeepsMembers?: boolean;
 }
 
 export interface IndependentServer {
@@ -198,6 +200,7 @@ interface Ctx {
   enrich: boolean;
   apiKeyHeader: string | undefined;
   apiKeyAnyValue: boolean;
+  patchKeepsMembers: boolean;
 }
 
 interface Reply {
@@ -503,6 +506,7 @@ async function resourceRoute(ctx: Ctx, req: RequestLike, model: ResourceModel, i
     case 'PATCH': {
       ifMatch(ctx, req, stored);
       const draft = applyPatch(model, stored.data, id, body(), { rejectUnknown: ctx.rejectUnknown, interop: ctx.interop });
+      if (model.kind === 'Group' && ctx.patchKeepsMembers) draft.members = stored.data.members;
       // The patched resource is held to the same rules as a PUT (Entra's "True"/"False" accepted).
       const patched = ctx.store.replace(model.kind, id, withPrimary(ctx, normalize(model, { schemas: [model.core.id], ...draft }, { rejectUnknown: ctx.rejectUnknown, interop: ctx.interop, lenientBooleans: true })));
       if (ctx.patchNoContent) return withVersion(ctx, patched, { status: 204 });
@@ -751,6 +755,7 @@ export async function startIndependentServer(options: IndependentServerOptions =
     enrich: options.enrich ?? false,
     apiKeyHeader: options.apiKeyHeader,
     apiKeyAnyValue: options.apiKeyAnyValue ?? false,
+    patchKeepsMembers: options.patchKeepsMembers ?? false,
   };
   const admit = options.rateLimit ? tokenBucket(options.rateLimit) : undefined;
   const wire: Wire = { pascalCase: options.pascalCase ?? false, sevenDigitTimestamps: options.sevenDigitTimestamps ?? false, extensionSchemasFirst: options.extensionSchemasFirst ?? false, ...(options.timestamps ? { timestamps: options.timestamps } : {}), gzip: options.gzip ?? false, connectionClose: options.connectionClose ?? false, chunked: options.chunked ?? false };
