@@ -1,5 +1,5 @@
 // Mock IdP throughput and memory. Every measured side runs in a process of its own, fresh each
-// time (bench/idp-worker.ts), and so does the reference server (bench/server-process.ts): on a
+// time (bench/idp-worker.mjs), and so does the reference server (bench/server-process.ts): on a
 // 2-core machine the IdP gets one core and the app the other, and each process's CPU time and
 // peak RSS are its own. The bench process only writes the directory file and prints the table.
 //   1. an initial Entra cycle of 10,000 users (with managers) and 200 groups at the default
@@ -10,7 +10,7 @@
 //   3. 100,000 users with the log, for peak memory (set IDP_BENCH_BIG=0 to skip it);
 //   4. a paced cycle at --rate 25, to show the pacing holds.
 // Memory is the IdP process's kernel high-water mark (getrusage maxrss): the loaded directory,
-// the state, the log writer and the client, plus node and the tsx loader the worker starts with
+// the state, the log writer and the client, plus node itself (the worker is plain JavaScript)
 // (shown apart as "at start"); neither the directory's JSON text the bench generates nor the bare
 // loop's data is in it.
 import { spawn } from 'node:child_process';
@@ -20,8 +20,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { serverProcess, stop } from './spawn-server.ts';
 import { DEFAULT_CONCURRENCY } from '../src/idp/sync.ts';
-import type { BenchModule, BenchRow } from './types.ts';
-import type { WorkerJob, WorkerResult } from './idp-worker.ts';
+import type { BenchModule, BenchRow, WorkerJob, WorkerResult } from './types.ts';
+
 
 /** CPU seconds a process has used so far (Linux /proc; undefined elsewhere). */
 function cpuSecondsOf(pid: number | undefined): number | undefined {
@@ -65,10 +65,12 @@ interface Measured extends WorkerResult {
 async function measure(mode: WorkerJob['mode'], directoryFile: string, options: { concurrency: number; rate?: number; log: boolean }): Promise<Measured> {
   const server = await serverProcess();
   const logDir = options.log && mode === 'engine' ? mkdtempSync(join(tmpdir(), 'scimproof-idp-bench-')) : undefined;
+  // The engine keeps a state file, as `idp sync` always does: its journal is part of the IdP's work.
+  const stateDir = mode === 'engine' ? mkdtempSync(join(tmpdir(), 'scimproof-idp-bench-state-')) : undefined;
   try {
-    const job: WorkerJob = { mode, directoryFile, url: server.url, token: server.token, concurrency: options.concurrency, ...(options.rate ? { rate: options.rate } : {}), ...(logDir ? { logDir } : {}) };
+    const job: WorkerJob = { mode, directoryFile, url: server.url, token: server.token, concurrency: options.concurrency, ...(options.rate ? { rate: options.rate } : {}), ...(logDir ? { logDir } : {}), ...(stateDir ? { statePath: join(stateDir, 'state.json') } : {}) };
     const serverBefore = cpuSecondsOf(server.child.pid);
-    const worker = spawn(process.execPath, ['--import', 'tsx', new URL('./idp-worker.ts', import.meta.url).pathname, JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const worker = spawn(process.execPath, [new URL('./idp-worker.mjs', import.meta.url).pathname, JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'inherit'] });
     const lines: string[] = [];
     createInterface({ input: worker.stdout! }).on('line', (line) => lines.push(line));
     const code = await new Promise<number | null>((resolve) => worker.once('close', resolve));
@@ -80,6 +82,7 @@ async function measure(mode: WorkerJob['mode'], directoryFile: string, options: 
   } finally {
     await stop(server);
     if (logDir) rmSync(logDir, { recursive: true, force: true });
+    if (stateDir) rmSync(stateDir, { recursive: true, force: true });
   }
 }
 
@@ -93,7 +96,7 @@ function medianBy<T>(items: T[], key: (item: T) => number): T {
 
 const perRequest = (seconds: number, requests: number): string => `${((seconds / requests) * 1e6).toFixed(0)} µs/request`;
 const serverCpu = (m: Measured): string => (m.serverCpuSeconds === undefined ? '' : `; server CPU ${m.serverCpuSeconds.toFixed(1)} s (${perRequest(m.serverCpuSeconds, m.requests)})`);
-const memory = (m: Measured): string => `peak rss ${m.peakRssMiB} MiB (at start ${m.startRssMiB} MiB: node + tsx loader; directory loaded ${m.loadedRssMiB} MiB)`;
+const memory = (m: Measured): string => `peak rss ${m.peakRssMiB} MiB (at start ${m.startRssMiB} MiB: node alone; directory loaded ${m.loadedRssMiB} MiB)`;
 
 export const idpBench: BenchModule = {
   name: 'idp',

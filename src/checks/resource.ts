@@ -23,6 +23,36 @@ function absoluteLocation(header: string, requestUrl: string): string | undefine
   }
 }
 
+/** A URL's percent-escapes decoded, or the URL as it is when one is malformed. */
+function safeDecode(url: string): string {
+  try {
+    return decodeURIComponent(url);
+  } catch {
+    return url;
+  }
+}
+
+/**
+ * meta.location as the absolute URL it names. RFC 7643 §2.3.7 lets a reference be "the absolute or
+ * relative URI of the target resource", a relative one resolved against the service root (the SCIM
+ * base URL with its path: "Users/2819c223…" under https://example.com/v2/). `outside`: a relative
+ * reference that leaves the service root ("/Users/x" for a root at /scim/v2), which names another
+ * URL than the resource's. Undefined when it is no http(s) URI reference at all.
+ */
+export function metaLocationUrl(location: string, serviceRoot: string): { url: string; relative: boolean; outside: boolean } | undefined {
+  if (/^https?:\/\//i.test(location)) return { url: location, relative: false, outside: false };
+  if (location === '' || /^[a-z][a-z0-9+.-]*:/i.test(location)) return undefined;
+  let url: URL;
+  let root: URL;
+  try {
+    root = new URL(serviceRoot);
+    url = new URL(location, root);
+  } catch {
+    return undefined;
+  }
+  return { url: url.href, relative: true, outside: url.origin !== root.origin || !url.pathname.startsWith(root.pathname) };
+}
+
 export const locationKind = defineCheckKind({
   kind: 'location',
   description: 'A created resource comes with a Location header naming it: an absolute URL, or a relative reference that resolves against the request URL (RFC 9110 §10.2.2), equal to meta.location.',
@@ -41,8 +71,11 @@ export const locationKind = defineCheckKind({
     if (location === undefined) return fail(`Location "${header}" is not a URI reference to the new resource`, { expected: 'Location: <URL of the new resource>', actual: header });
     const relative = location === header ? '' : `the relative Location "${header}" resolves to ${location}`;
     const meta = resourceFrom(resourceFrom(res.json)?.meta);
-    if (meta?.location !== undefined && meta.location !== location) {
-      return fail(`Location "${header}"${relative ? ` (resolved: ${location})` : ''} differs from meta.location "${String(meta.location)}"`, { pointer: '/meta/location', expected: location, actual: meta.location });
+    // A relative meta.location (RFC 7643 §2.3.7) is compared as the URL it resolves to.
+    const metaUrl = typeof meta?.location === 'string' ? (metaLocationUrl(meta.location, ctx.resolve(''))?.url ?? meta.location) : meta?.location;
+    if (metaUrl !== undefined && metaUrl !== location) {
+      const resolvedMeta = metaUrl !== meta?.location ? ` (resolved: ${String(metaUrl)})` : '';
+      return fail(`Location "${header}"${relative ? ` (resolved: ${location})` : ''} differs from meta.location "${String(meta?.location)}"${resolvedMeta}`, { pointer: '/meta/location', expected: location, actual: meta?.location ?? null });
     }
     const notes = [relative, isBodilessCreate(ctx.exchange) ? 'the 201 has no body, so there is no meta.location to compare the Location header with' : ''].filter((n) => n !== '');
     return notes.length > 0 ? pass(notes.join('; ')) : pass();
@@ -69,7 +102,7 @@ type MetaParams = { resourceType?: string };
 
 export const metaKind = defineCheckKind<MetaParams>({
   kind: 'meta',
-  description: 'meta holds resourceType (`resourceType`), created and lastModified dateTimes, and location: the absolute URL of this resource.',
+  description: 'meta holds resourceType (`resourceType`), created and lastModified dateTimes, and location: the URI of this resource, absolute or relative to the service root (RFC 7643 §2.3.7).',
   defaultLevel: 'MUST',
   defaultRefs: ['RFC7643-3.1'],
   judges: 'content',
@@ -87,12 +120,15 @@ export const metaKind = defineCheckKind<MetaParams>({
       if (!isDateTime(meta[field])) return fail(`meta.${field} must be ${DATE_TIME_FORM}, got ${JSON.stringify(meta[field] ?? null)}`, { pointer: `/meta/${field}`, expected: 'dateTime', actual: meta[field] ?? null });
     }
     const location = meta.location;
-    if (typeof location !== 'string' || !/^https?:\/\//i.test(location)) return fail(`meta.location must be the absolute URL of the resource, got ${JSON.stringify(location ?? null)}`, { pointer: '/meta/location', expected: 'absolute URL', actual: location ?? null });
-    if (typeof resource.id === 'string' && !decodeURIComponent(location.replace(/\/+$/, '')).endsWith(`/${resource.id}`)) {
+    const named = typeof location === 'string' ? metaLocationUrl(location, ctx.resolve('')) : undefined;
+    if (typeof location !== 'string' || !named) return fail(`meta.location must be the URI of the resource (absolute, or relative to the service root), got ${JSON.stringify(location ?? null)}`, { pointer: '/meta/location', expected: 'URI of the resource', actual: location ?? null });
+    const root = ctx.resolve('');
+    if (named.outside) return fail(`meta.location "${location}" resolves against the service root ${root} to ${named.url}, outside it: RFC 7643 §2.3.7 resolves a relative reference against the root, as in "Users/{id}"`, { pointer: '/meta/location', expected: `${root}…/${String(resource.id ?? '{id}')}`, actual: location });
+    if (typeof resource.id === 'string' && !safeDecode(named.url.replace(/\/+$/, '')).endsWith(`/${resource.id}`)) {
       return fail(`meta.location "${location}" does not end with the resource id "${resource.id}"`, { pointer: '/meta/location', expected: `…/${resource.id}`, actual: location });
     }
     if (instantOf(meta.lastModified)! < instantOf(meta.created)!) return fail('meta.lastModified is earlier than meta.created', { pointer: '/meta/lastModified', expected: `≥ ${String(meta.created)}`, actual: meta.lastModified });
-    return pass();
+    return named.relative ? pass(`meta.location "${location}" is relative; it resolves against the service root to ${named.url} (RFC 7643 §2.3.7 allows either form)`) : pass();
   },
 });
 

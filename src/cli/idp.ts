@@ -23,6 +23,7 @@ import type { CycleBehaviour } from '../idp/sync-context.ts';
 import { DEFAULT_CONCURRENCY } from '../idp/sync.ts';
 import type { CycleResult, Directory, ObjectResult } from '../idp/types.ts';
 import { getDialect, type DialectName } from '../dialects/index.ts';
+import { keepHeapNearLiveSize } from '../util/heap.ts';
 import { RunError, UsageError } from './errors.ts';
 import { exitCodeForSignal, onInterrupt } from './interrupt.ts';
 import { addTargetOptions, readConfig, resolveTarget, type TargetFlags } from './options.ts';
@@ -207,6 +208,8 @@ export function behaviour(flags: IdpFlags): Partial<CycleBehaviour> {
 }
 
 export function load(file: string): Directory {
+  // Every IdP command loads a directory first, and a large one is most of the process's memory.
+  keepHeapNearLiveSize();
   try {
     return loadDirectory(file);
   } catch (error) {

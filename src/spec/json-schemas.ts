@@ -34,7 +34,7 @@ const multiValued = (extra: JsonSchema = {}): JsonSchema => ({
 
 const meta: JsonSchema = {
   type: 'object',
-  properties: { resourceType: str, created: dateTime, lastModified: dateTime, location: { type: 'string', format: 'uri' }, version: str },
+  properties: { resourceType: str, created: dateTime, lastModified: dateTime, location: { type: 'string', format: 'uri-reference' }, version: str },
 };
 
 const resourceBase = { id: { type: 'string', minLength: 1, not: { const: 'bulkId' } }, externalId: str, meta };

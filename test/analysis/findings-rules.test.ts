@@ -29,7 +29,7 @@ const record = (exchanges: Exchange[], results: CheckResult[]): Pick<RunRecord, 
   ({ exchanges, results, meta: { target: BASE, prefix: PREFIX } as RunRecord['meta'] });
 
 const error = (status: number, detail: string, scimType?: string): unknown => ({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: String(status), detail, ...(scimType ? { scimType } : {}) });
-const user = (id: string, extra: Record<string, unknown> = {}): unknown => ({ id, userName: `${PREFIX}ada`, meta: { location: `/scim/v2/Users/${id}` }, ...extra });
+const user = (id: string, extra: Record<string, unknown> = {}): unknown => ({ id, userName: `${PREFIX}ada`, meta: { location: `/Users/${id}` }, ...extra });
 
 /** Each finding as `kind: direct ids | consequence ids`. */
 const shape = (findings: Finding[]): string[] => findings.map((f) => `${f.kind}: ${f.symptoms.map((m) => m.checkId).join(',')} | ${f.consequences.map((m) => m.checkId).join(',')}`);
@@ -39,13 +39,13 @@ describe('what joins failures into one finding', () => {
     const findings = computeFindings(record(
       [exchange('x1', 'POST', '/Users', 201, user('u1'), { userName: `${PREFIX}ada` }), exchange('x2', 'GET', '/Users/u1', 200, user('u1'))],
       [
-        result('create.meta', 'meta', 'fail', ['x1'], { pointer: '/meta/location', message: 'meta.location must be the absolute URL of the resource, got "/scim/v2/Users/u1"' }),
-        result('create.schema', 'schema', 'fail', ['x1'], { pointer: '/meta/location', message: '/meta/location must be a uri' }),
-        result('get.schema', 'schema', 'fail', ['x1', 'x2'], { pointer: '/meta/location', message: '/meta/location must be a uri' }),
+        result('create.meta', 'meta', 'fail', ['x1'], { pointer: '/meta/location', message: 'meta.location "/Users/u1" resolves against the service root http://h/scim/v2/ to http://h/Users/u1, outside it' }),
+        result('create.location', 'location', 'fail', ['x1'], { pointer: '/meta/location', message: 'Location "http://h/scim/v2/Users/u1" differs from meta.location "/Users/u1"' }),
+        result('get.meta', 'meta', 'fail', ['x1', 'x2'], { pointer: '/meta/location', message: 'meta.location "/Users/u1" resolves against the service root http://h/scim/v2/ to http://h/Users/u1, outside it' }),
       ],
     ));
-    expect(shape(findings)).toEqual(['attribute-form: create.meta,create.schema,get.schema | ']);
-    expect(findings[0]!.title).toBe('meta.location is a relative URL ("/scim/v2/Users/u1")');
+    expect(shape(findings)).toEqual(['attribute-form: create.meta,create.location,get.meta | ']);
+    expect(findings[0]!.title).toBe('meta.location is a relative URL ("/Users/u1")');
   });
 
   it('the same refusal, names and quoted words aside', () => {

@@ -1,5 +1,6 @@
 // The state file and the provisioning log: a crash mid-cycle loses nothing, bad input leaves the
 // state as it was, and each cycle writes JSON lines and an HTML page.
+import { spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -160,6 +161,42 @@ describe('state file', () => {
     saved.users['u-megan'] = 'megan';
     writeFileSync(statePath, JSON.stringify(saved));
     await expect(syncOnce(options)).rejects.toThrow(`state file ${statePath} is damaged (users["u-megan"] is not a provisioned user (an app id and the values pushed)); remove it or pass --fresh`);
+  });
+});
+
+describe('state journal and snapshot', () => {
+  const identity = { dialect: 'entra', target: 'http://127.0.0.1:1/scim/v2', directory: 'contoso.json' };
+  const user = (n: number) => ({ targetId: `t${n}`, active: true, values: { userName: `u${n}@contoso.example` } });
+
+  it('writes the changes of one turn in one append, and still writes them when the process exits first', () => {
+    const statePath = join(dir, 'state.json');
+    // A child that records two users and ends the process in the same turn, before the turn's write.
+    const script = `import { StateStore } from ${JSON.stringify(new URL('../../src/idp/state.ts', import.meta.url).pathname)};
+      const store = StateStore.open(${JSON.stringify(statePath)}, ${JSON.stringify(identity)});
+      store.setUser('a', ${JSON.stringify(user(1))}); store.setUser('b', ${JSON.stringify(user(2))});
+      process.exit(0);`;
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+    expect(child.stderr).toBe('');
+    expect(child.status).toBe(0);
+    const lines = readFileSync(`${statePath}.journal`, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => `${l.t}:${l.id}`)).toEqual(['user:a', 'user:b']);
+    // Opened again, the journal is replayed over the snapshot.
+    const store = StateStore.open(statePath, identity);
+    expect(store.user('b')).toEqual(user(2));
+    store.close();
+  });
+
+  it('the snapshot is the state as JSON, one object per line, undefined fields left out', () => {
+    const statePath = join(dir, 'state.json');
+    const store = StateStore.open(statePath, identity);
+    for (let n = 0; n < 3; n++) store.setUser(`u${n}`, user(n));
+    store.setMeta({ cycle: 4, quarantine: null });
+    store.compact();
+    store.close();
+    const text = readFileSync(statePath, 'utf8');
+    expect(JSON.parse(text)).toEqual(store.state);
+    expect(text).toContain('\n"u1":{"targetId":"t1","active":true,"values":{"userName":"u1@contoso.example"}},\n');
+    expect(existsSync(`${statePath}.journal`)).toBe(false);
   });
 });
 

@@ -31,9 +31,10 @@ const VARIANTS: Record<string, IndependentServerOptions> = {
     uniqueGroupNames: true,
   },
   'base /scim, ids a URL must escape (u:1001|x@y), the first email and phone number made primary': { basePath: '/scim', ids: 'reserved', primaryFirst: true },
-  'gzip-encoded bodies, a relative Location header, .NET timestamps, extension URNs first in schemas, lists without empty Resources': {
+  'gzip-encoded bodies, a relative Location header, meta.location relative to the service root, .NET timestamps, extension URNs first in schemas, lists without empty Resources': {
     gzip: true,
     relativeLocation: true,
+    relativeMetaLocation: true,
     sevenDigitTimestamps: true,
     extensionSchemasFirst: true,
     sparseLists: true,
@@ -237,14 +238,18 @@ describe('what each correct server does differently is reported as what it is', 
     expect(renamedNote(['A → a', 'B → b', 'C → c', 'D → d', 'E → e', 'F → f', 'G → g', 'H → h'])).toBe('attribute names are case-insensitive (RFC 7643 §2.1); the checks read A → a, B → b, C → c, D → d, E → e, F → f and 2 more renamed the same way');
   });
 
-  it('wire shapes: gzip is decoded, a relative Location is resolved against the request, a list with nothing to show may leave Resources out', () => {
-    const record = records.get('gzip-encoded bodies, a relative Location header, .NET timestamps, extension URNs first in schemas, lists without empty Resources')!;
+  it('wire shapes: gzip is decoded, a relative Location is resolved against the request and a relative meta.location against the service root, a list with nothing to show may leave Resources out', () => {
+    const record = records.get('gzip-encoded bodies, a relative Location header, meta.location relative to the service root, .NET timestamps, extension URNs first in schemas, lists without empty Resources')!;
     const answered = record.exchanges.filter((x) => x.response && x.response.body !== '');
     expect(answered.length).toBeGreaterThan(100);
     expect(answered.filter((x) => x.response!.encoding !== 'gzip').map((x) => x.id)).toEqual([]);
     const location = result(record, 'users.create.location');
     expect(location.status).toBe('pass');
     expect(location.message).toMatch(/^the relative Location "\/scim\/v2\/Users\/[^"]+" resolves to http:\/\/127\.0\.0\.1:\d+\/scim\/v2\/Users\//);
+    // meta.location "Users/{id}" (RFC 7643 §2.3.7's own form) names the same URL as the Location header.
+    for (const id of ['users.create.meta', 'users.get.meta', 'groups.create.meta']) {
+      expect(result(record, id)).toMatchObject({ status: 'pass', message: expect.stringMatching(/^meta\.location "(Users|Groups)\/[^"]+" is relative; it resolves against the service root to http:\/\/127\.0\.0\.1:\d+\/scim\/v2\/(Users|Groups)\//) });
+    }
     const created = record.exchanges.find((x) => x.id === location.exchangeIds.at(-1))!;
     expect(created.response!.body).toMatch(/"created":"[^"]+\.\d{7}Z"/);
     const enterprise = result(record, 'users.enterprise.create');

@@ -73,21 +73,19 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
   },
   'meta-location-missing': {
     primary: {
-      'users.create.meta': 'meta.location must be the absolute URL of the resource, got null',
-      'users.get.meta': 'meta.location must be the absolute URL of the resource, got null',
-      'groups.create.meta': 'meta.location must be the absolute URL of the resource, got null',
+      'users.create.meta': 'meta.location must be the URI of the resource (absolute, or relative to the service root), got null',
+      'users.get.meta': 'meta.location must be the URI of the resource (absolute, or relative to the service root), got null',
+      'groups.create.meta': 'meta.location must be the URI of the resource (absolute, or relative to the service root), got null',
     },
     verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
   },
-  'meta-location-relative': {
+  'meta-location-outside-root': {
     primary: {
-      'users.replace.schema': '/meta/location must be a uri',
-      'groups.create.schema': '/meta/location must be a uri',
-      'filter.username-eq.schema': '/Resources/0/meta/location must be a uri',
-      'okta.spec.6.schema[okta]': '/meta/location must be a uri',
-      'responses.schema': '→ 200: not a valid User: /meta/location must be a uri; POST',
+      'users.create.meta': 'to http://127.0.0.1',
+      'users.get.meta': 'outside it: RFC 7643 §2.3.7',
+      'groups.create.meta': 'outside it',
     },
-    consequences: ['users.create.schema', 'users.create.location', 'users.create.meta', 'users.get.schema', 'users.get.meta', 'groups.create.location', 'groups.create.meta'],
+    consequences: ['users.create.location', 'groups.create.location'],
     verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
   },
   'meta-version-missing': {

@@ -297,13 +297,13 @@ export const DEFECTS = {
     description: 'Resources in responses have no meta.location.',
     onResponse: (_ctx, res) => editJson(res, (json) => forEachResource(json, (r) => void delete metaOf(r)?.location)),
   },
-  'meta-location-relative': {
-    description: 'meta.location is a host-relative path instead of an absolute URI (SCIMMY\'s default).',
+  'meta-location-outside-root': {
+    description: 'meta.location is a relative reference that leaves the service root: "/Users/{id}" for a root at /scim/v2, which RFC 7643 §2.3.7 resolves to http://host/Users/{id}, not the resource. (A relative reference inside the root, as SCIMMY writes, is correct.)',
     onResponse: (_ctx, res) =>
       editJson(res, (json) =>
         forEachResource(json, (r) => {
           const meta = metaOf(r);
-          if (meta && typeof meta.location === 'string' && /^https?:\/\//.test(meta.location)) meta.location = new URL(meta.location).pathname;
+          if (meta && typeof meta.location === 'string' && /^https?:\/\//.test(meta.location)) meta.location = new URL(meta.location).pathname.replace(/^\/scim\/v2(?=\/)/, '');
         }),
       ),
   },

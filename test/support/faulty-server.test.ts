@@ -251,8 +251,8 @@ const PROBES_BY_NAME = {
     clean: 'string',
     faulty: 'undefined',
   },
-  'meta-location-relative': {
-    observe: async (call) => String(obj((await createUser(call)).meta).location).startsWith('http://'),
+  'meta-location-outside-root': {
+    observe: async (call) => String(obj((await createUser(call)).meta).location).replace(/^http:\/\/[^/]+/, '').startsWith('/scim/v2/Users/'),
     clean: true,
     faulty: false,
   },

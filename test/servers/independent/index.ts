@@ -87,6 +87,8 @@ export interface IndependentServerOptions {
   gzip?: boolean;
   /** The Location header of a 201 is a path (`/scim/v2/Users/…`), a relative reference HTTP allows (RFC 9110 §10.2.2). */
   relativeLocation?: boolean;
+  /** meta.location relative to the service root (`Users/{id}`), as RFC 7643 §2.3.7 allows and shows. */
+  relativeMetaLocation?: boolean;
   /** meta.created / lastModified with seven fractional digits, as .NET writes them (`.1230000Z`). */
   sevenDigitTimestamps?: boolean;
   /** `schemas` lists the extension URNs before the core schema. */
@@ -180,6 +182,7 @@ interface Ctx {
   primaryFirst: boolean;
   createBody: 'resource' | 'none' | 'none-no-location';
   relativeLocation: boolean;
+  relativeMetaLocation: boolean;
   sparseLists: boolean | 'paging-fields';
   deleteStatus: number;
   shuffle: boolean;
@@ -336,7 +339,7 @@ function leniently(text: string, operators: readonly FilterOperator[]): FilterNo
 }
 
 function search(ctx: Ctx, model: ResourceModel, params: { filter?: string | null; cursor?: string | null; startIndex?: number; count?: number; sortBy?: string | null; sortOrder?: string | null; attributes?: string | null; excludedAttributes?: string | null }): Reply {
-  let items = [...ctx.store.searchable(model.kind).values()].map((s) => ctx.store.render(model, s, ctx.baseUrl, ctx.etag));
+  let items = [...ctx.store.searchable(model.kind).values()].map((s) => ctx.store.render(model, s, ctx.baseUrl, ctx.etag, ctx.relativeMetaLocation));
   if (ctx.newestFirst) items.reverse();
   if (ctx.shuffle) items = items.map((r) => ({ r, k: Math.random() })).sort((a, b) => a.k - b.k).map((x) => x.r);
   if (params.filter !== undefined && params.filter !== null && params.filter.trim() !== '') {
@@ -463,7 +466,7 @@ async function resourceRoute(ctx: Ctx, req: RequestLike, model: ResourceModel, i
   const method = req.method ?? 'GET';
   const q = url.searchParams;
   const one = (stored: Stored, status = 200, extra: Record<string, string> = {}): Reply =>
-    withVersion(ctx, stored, { status, body: ctx.ignoreProjection ? ctx.store.render(model, stored, ctx.baseUrl, ctx.etag) : project(model, ctx.store.render(model, stored, ctx.baseUrl, ctx.etag), q.get('attributes') ?? undefined, q.get('excludedAttributes') ?? undefined), headers: extra });
+    withVersion(ctx, stored, { status, body: ctx.ignoreProjection ? ctx.store.render(model, stored, ctx.baseUrl, ctx.etag, ctx.relativeMetaLocation) : project(model, ctx.store.render(model, stored, ctx.baseUrl, ctx.etag, ctx.relativeMetaLocation), q.get('attributes') ?? undefined, q.get('excludedAttributes') ?? undefined), headers: extra });
   if (id === undefined) {
     if (method === 'GET') return search(ctx, model, { filter: q.get('filter'), cursor: q.get('cursor'), startIndex: intParam(q.get('startIndex'), 'startIndex'), count: intParam(q.get('count'), 'count'), sortBy: q.get('sortBy'), sortOrder: q.get('sortOrder'), attributes: q.get('attributes'), excludedAttributes: q.get('excludedAttributes') });
     if (method === 'POST') {
@@ -737,6 +740,7 @@ export async function startIndependentServer(options: IndependentServerOptions =
     primaryFirst: options.primaryFirst ?? false,
     createBody: options.createBody ?? 'resource',
     relativeLocation: options.relativeLocation ?? false,
+    relativeMetaLocation: options.relativeMetaLocation ?? false,
     sparseLists: options.sparseLists ?? false,
     deleteStatus: options.deleteStatus ?? 204,
     shuffle: options.shuffle ?? false,

@@ -146,7 +146,7 @@ export class Store {
   }
 
   /** The resource as the server returns it (before attribute projection). */
-  render(model: ResourceModel, stored: Stored, baseUrl: string, etags: boolean): Resource {
+  render(model: ResourceModel, stored: Stored, baseUrl: string, etags: boolean, relativeMeta = false): Resource {
     const { password: _never, ...data } = stored.data;
     const out: Resource = { schemas: schemasOf(model, data), id: stored.id, ...data };
     if (model.kind === 'User') {
@@ -159,7 +159,8 @@ export class Store {
       resourceType: model.kind,
       created: stored.created,
       lastModified: stored.lastModified,
-      location: `${baseUrl}${model.endpoint}/${encodeURIComponent(stored.id)}`,
+      // Relative: the form of RFC 7643 §2.3.7's own example ("Users/{id}" under the service root).
+      location: `${relativeMeta ? model.endpoint.slice(1) : `${baseUrl}${model.endpoint}`}/${encodeURIComponent(stored.id)}`,
       ...(etags ? { version: versionOf(stored) } : {}),
     };
     return out;

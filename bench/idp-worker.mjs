@@ -2,48 +2,24 @@
 // memory are its own: not the bench's (which writes the directory file and keeps the table), not
 // the other side's. `engine` loads the directory file as `idp sync` does and runs one initial
 // cycle; `bare` sends the same requests with nothing but undici. Both run the compiled dist/ that
-// `npm run bench` has just built (the code a user runs), so only node and the tsx loader this file
-// needs sit beside it; their share is reported as the process's memory before anything loads.
+// `npm run bench` has just built, and this file is plain JavaScript, so the process is what a user
+// runs: node and scimproof, no TypeScript loader beside them. The job and result shapes are
+// WorkerJob and WorkerResult in ./types.ts.
 // Prints one JSON line (WorkerResult) and exits.
 import { Agent, request } from 'undici';
-import type * as DialectsModule from '../src/dialects/index.ts';
-import type * as DirectoryModule from '../src/idp/directory.ts';
-import type * as EngineModule from '../src/idp/engine.ts';
 
-export interface WorkerJob {
-  mode: 'engine' | 'bare';
-  directoryFile: string;
-  url: string;
-  token: string;
-  concurrency: number;
-  rate?: number;
-  /** Log folder for the engine (JSONL + HTML); absent: no log. */
-  logDir?: string;
-}
+const dist = (path) => new URL(`../dist/${path}`, import.meta.url).href;
+const mib = (bytes) => Math.round(bytes / 1024 / 1024);
 
-export interface WorkerResult {
-  seconds: number;
-  /** User + system CPU time of this process over the cycle. */
-  cpuSeconds: number;
-  requests: number;
-  status: string;
-  /** RSS when the process started (node and the tsx loader), before the directory or the IdP loaded. */
-  startRssMiB: number;
-  /** RSS once the directory is loaded, before the cycle. */
-  loadedRssMiB: number;
-  /** The kernel's high-water mark of this process's RSS (getrusage maxrss): the true peak. */
-  peakRssMiB: number;
-}
-
-const dist = (path: string): string => new URL(`../dist/${path}`, import.meta.url).href;
-const mib = (bytes: number): number => Math.round(bytes / 1024 / 1024);
-
-async function engineCycle(job: WorkerJob): Promise<Omit<WorkerResult, 'startRssMiB'>> {
-  const { loadDirectory } = (await import(dist('idp/directory.js'))) as typeof DirectoryModule;
-  const { IdpEngine } = (await import(dist('idp/engine.js'))) as typeof EngineModule;
+async function engineCycle(job) {
+  const { loadDirectory } = await import(dist('idp/directory.js'));
+  const { IdpEngine } = await import(dist('idp/engine.js'));
+  // As the CLI's IdP commands do before they load a directory.
+  const { keepHeapNearLiveSize } = await import(dist('util/heap.js'));
+  keepHeapNearLiveSize();
   const directory = loadDirectory(job.directoryFile);
   const loadedRssMiB = mib(process.memoryUsage.rss());
-  const engine = new IdpEngine({ url: job.url, auth: { kind: 'bearer', token: job.token }, dialect: 'entra', directory, statePath: null, logDir: job.logDir ?? null, concurrency: job.concurrency, ...(job.rate ? { rate: job.rate } : {}) });
+  const engine = new IdpEngine({ url: job.url, auth: { kind: 'bearer', token: job.token }, dialect: 'entra', directory, statePath: job.statePath ?? null, logDir: job.logDir ?? null, concurrency: job.concurrency, ...(job.rate ? { rate: job.rate } : {}) });
   try {
     const started = performance.now();
     const cpu = process.cpuUsage();
@@ -58,16 +34,16 @@ async function engineCycle(job: WorkerJob): Promise<Omit<WorkerResult, 'startRss
 }
 
 /** The engine's initial-cycle requests, built by the same dialect builders, sent phase by phase. */
-async function bareCycle(job: WorkerJob): Promise<Omit<WorkerResult, 'startRssMiB'>> {
-  const { buildDialectRequest } = (await import(dist('dialects/index.js'))) as typeof DialectsModule;
+async function bareCycle(job) {
+  const { buildDialectRequest } = await import(dist('dialects/index.js'));
   const { readFileSync } = await import('node:fs');
-  const doc = JSON.parse(readFileSync(job.directoryFile, 'utf8')) as { users: Record<string, string>[]; groups: { id: string; displayName: string; members: string[] }[] };
+  const doc = JSON.parse(readFileSync(job.directoryFile, 'utf8'));
   const loadedRssMiB = mib(process.memoryUsage.rss());
   const agent = new Agent({ keepAliveTimeout: 4_000, connections: job.concurrency });
   let requests = 0;
-  const send = async (req: { method: string; path: string; json?: unknown; headers?: Record<string, string> }): Promise<unknown> => {
+  const send = async (req) => {
     const res = await request(`${job.url}${req.path}`, {
-      method: req.method as 'GET',
+      method: req.method,
       headers: { authorization: `Bearer ${job.token}`, accept: 'application/scim+json', ...(req.json !== undefined ? { 'content-type': 'application/scim+json' } : {}), ...(req.headers ?? {}) },
       ...(req.json !== undefined ? { body: JSON.stringify(req.json) } : {}),
       dispatcher: agent,
@@ -76,13 +52,13 @@ async function bareCycle(job: WorkerJob): Promise<Omit<WorkerResult, 'startRssMi
     const text = await res.body.text();
     return text === '' ? undefined : JSON.parse(text);
   };
-  const pool = async <T>(items: T[], work: (item: T) => Promise<void>): Promise<void> => {
+  const pool = async (items, work) => {
     let next = 0;
     await Promise.all(Array.from({ length: job.concurrency }, async () => {
-      while (next < items.length) await work(items[next++]!);
+      while (next < items.length) await work(items[next++]);
     }));
   };
-  const ids = new Map<string, string>();
+  const ids = new Map();
   try {
     const started = performance.now();
     const cpu = process.cpuUsage();
@@ -90,16 +66,16 @@ async function bareCycle(job: WorkerJob): Promise<Omit<WorkerResult, 'startRssMi
     await pool(doc.users, async (u) => {
       await send(buildDialectRequest('entra', 'findUser', { value: u.userPrincipalName }));
       const attributes = { userName: u.userPrincipalName, displayName: u.displayName, 'name.formatted': `${u.givenName} ${u.surname}`, title: u.jobTitle, 'emails[type eq "work"].value': u.mail, externalId: u.mailNickname, 'name.givenName': u.givenName, 'name.familyName': u.surname, 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department': u.department, 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber': u.employeeId };
-      const created = (await send(buildDialectRequest('entra', 'createUser', { attributes }))) as { id: string };
-      ids.set(u.id!, created.id);
+      const created = (await send(buildDialectRequest('entra', 'createUser', { attributes })));
+      ids.set(u.id, created.id);
     });
     await pool(doc.users.filter((u) => u.manager), async (u) => {
-      await send(buildDialectRequest('entra', 'setManager', { id: ids.get(u.id!)!, managerId: ids.get(u.manager!)! }));
+      await send(buildDialectRequest('entra', 'setManager', { id: ids.get(u.id), managerId: ids.get(u.manager) }));
     });
     await pool(doc.groups, async (g) => {
       await send(buildDialectRequest('entra', 'findGroup', { displayName: g.displayName }));
-      const created = (await send(buildDialectRequest('entra', 'createGroup', { displayName: g.displayName, externalId: g.id }))) as { id: string };
-      await send(buildDialectRequest('entra', 'addMembers', { id: created.id, memberIds: g.members.map((m) => ids.get(m)!) }));
+      const created = (await send(buildDialectRequest('entra', 'createGroup', { displayName: g.displayName, externalId: g.id })));
+      await send(buildDialectRequest('entra', 'addMembers', { id: created.id, memberIds: g.members.map((m) => ids.get(m)) }));
     });
     const seconds = (performance.now() - started) / 1000;
     const used = process.cpuUsage(cpu);
@@ -110,7 +86,7 @@ async function bareCycle(job: WorkerJob): Promise<Omit<WorkerResult, 'startRssMi
 }
 
 const startRssMiB = mib(process.memoryUsage.rss());
-const job = JSON.parse(process.argv[2]!) as WorkerJob;
+const job = JSON.parse(process.argv[2]);
 const measured = job.mode === 'engine' ? await engineCycle(job) : await bareCycle(job);
-const result: WorkerResult = { ...measured, startRssMiB, peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024) };
+const result = { ...measured, startRssMiB, peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024) };
 process.stdout.write(`${JSON.stringify(result)}\n`);
