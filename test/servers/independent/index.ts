@@ -102,8 +102,8 @@ export interface IndependentServerOptions {
   sparseLists?: boolean | 'paging-fields';
   /** A successful DELETE answers this status (default 204, as RFC 7644 §3.6 requires). */
   deleteStatus?: number;
-  /** Lists without sortBy come in a new order on every request. */
-  shuffle?: boolean;
+  /** Lists without sortBy come in a new order on every request ('alternate': forward, then reversed, in turn). */
+  shuffle?: boolean | 'alternate';
   /**
    * A filter that does not parse (a missing value, an unbalanced parenthesis) matches nothing: 200
    * and an empty list. Table 9's 400 invalidFilter is a SHOULD (RFC 7644 §3.12); an unknown
@@ -185,7 +185,9 @@ interface Ctx {
   relativeMetaLocation: boolean;
   sparseLists: boolean | 'paging-fields';
   deleteStatus: number;
-  shuffle: boolean;
+  shuffle: boolean | 'alternate';
+  /** Lists served so far (for shuffle "alternate"). */
+  lists: number;
   lenientFilters: boolean;
   models: { user: ResourceModel; group: ResourceModel };
   store: Store;
@@ -341,7 +343,8 @@ function leniently(text: string, operators: readonly FilterOperator[]): FilterNo
 function search(ctx: Ctx, model: ResourceModel, params: { filter?: string | null; cursor?: string | null; startIndex?: number; count?: number; sortBy?: string | null; sortOrder?: string | null; attributes?: string | null; excludedAttributes?: string | null }): Reply {
   let items = [...ctx.store.searchable(model.kind).values()].map((s) => ctx.store.render(model, s, ctx.baseUrl, ctx.etag, ctx.relativeMetaLocation));
   if (ctx.newestFirst) items.reverse();
-  if (ctx.shuffle) items = items.map((r) => ({ r, k: Math.random() })).sort((a, b) => a.k - b.k).map((x) => x.r);
+  if (ctx.shuffle === 'alternate' && ctx.lists++ % 2 === 1) items.reverse();
+  else if (ctx.shuffle === true) items = items.map((r) => ({ r, k: Math.random() })).sort((a, b) => a.k - b.k).map((x) => x.r);
   if (params.filter !== undefined && params.filter !== null && params.filter.trim() !== '') {
     const node = ctx.lenientFilters ? leniently(params.filter, ctx.operators) : parseFilter(params.filter, ctx.operators);
     if (node === undefined) return { status: 200, body: listOf([], 0) };
@@ -744,6 +747,7 @@ export async function startIndependentServer(options: IndependentServerOptions =
     sparseLists: options.sparseLists ?? false,
     deleteStatus: options.deleteStatus ?? 204,
     shuffle: options.shuffle ?? false,
+    lists: 0,
     lenientFilters: options.lenientFilters ?? false,
     operators: options.filterOperators ?? ALL_OPERATORS,
     rejectUnknown: (options.unknownAttributes ?? 'reject') === 'reject',
