@@ -444,6 +444,11 @@ async function logCommand(flags: { user?: string; cycle?: string; verbose?: bool
   const interrupted = await readInterruptedCycles(dir, cycles);
   if (cycles.length === 0 && interrupted.length === 0) throw new RunError(`no provisioning log in ${dir} (run \`scimproof idp sync\` first, or pass --out)`);
   const cycle = flags.cycle !== undefined ? Math.round(number(flags.cycle, '--cycle', 1, 1e9)) : undefined;
+  if (cycle !== undefined && !cycles.some((s) => s.cycle === cycle) && !interrupted.some((i) => i.cycle === cycle)) {
+    // Said, not an empty listing that reads as a cycle with nothing in it.
+    const numbers = [...cycles.map((s) => s.cycle), ...interrupted.map((i) => i.cycle)].sort((a, b) => a - b);
+    throw new RunError(`no cycle ${cycle} in the provisioning log in ${dir}: it holds cycle${numbers.length === 1 ? '' : 's'} ${numbers.length > 6 ? `${numbers[0]} to ${numbers.at(-1)}` : numbers.join(', ')}`);
+  }
   const out = process.stdout;
   if (flags.user === undefined) {
     const cycleLines = cycles.map((s) => {
@@ -506,7 +511,7 @@ function tasksCommand(flags: IdpFlags & { retry?: string }): number {
       return 0;
     }
     for (const e of entries) {
-      const when = e.task ? `Okta task since ${e.firstFailedAt}${e.retryRequested ? ' (retry requested)' : ''}` : `escrow, attempt ${e.attempts}, next retry ${e.nextRetryAt}`;
+      const when = e.task ? `Okta task since ${e.firstFailedAt}${e.retryRequested ? ' (retry requested)' : ''}` : `escrow, attempt ${e.attempts}, next retry ${e.nextRetryAt ?? 'at the next cycle'}`;
       out.write(`  ${e.objectType} ${e.display ?? e.id} · ${e.action} · ${when}: ${errorText(e.lastError)}\n`);
     }
     return 0;

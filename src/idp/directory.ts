@@ -9,6 +9,7 @@ import { evaluateExpression, ExpressionError, type CompiledExpression } from './
 import { compileMapping, isManagerTarget } from './mapping.ts';
 import { clauseProblem, normaliseOperator } from './scope.ts';
 import type { Apply, AppConfig, Directory, DirectoryGroup, DirectoryUserRecord, Mapping, ScopingFilter, Source } from './types.ts';
+import { jsonErrorText } from '../util/json-error.ts';
 import { lazy } from '../util/lazy.ts';
 import { DEFAULT_MAPPINGS, ENTRA_EXTENSION, EXPRESSION_ATTRIBUTES, LOGIN_ATTRIBUTE, MANAGER_ATTRIBUTE, RESERVED_TARGETS, SOURCE_ATTRIBUTES } from './vocabulary.ts';
 
@@ -96,7 +97,9 @@ export function parseDirectory(text: string, name: string): Directory {
     // which JSON.parse refuses as an invisible "unexpected token". (The console reads files itself.)
     data = JSON.parse(text.startsWith('\uFEFF') ? text.slice(1) : text);
   } catch (error) {
-    throw new DirectoryError(name, '', `not valid JSON (${(error as Error).message})`);
+    // A .yaml file is refused for what it is, not for its first character.
+    const yaml = /\.ya?ml$/i.test(name) ? ' (directory files are JSON; YAML is not read: convert the file, or write it as JSON)' : '';
+    throw new DirectoryError(name, '', `not valid JSON: ${jsonErrorText(error, text.startsWith('\uFEFF') ? text.slice(1) : text)}${yaml}`);
   }
   const validate = directoryValidator();
   if (!validate(data)) {

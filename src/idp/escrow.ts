@@ -42,3 +42,18 @@ export function quarantineGapMs(normalIntervalMs: number, quarantinedCycles: num
 
 /** A job quarantined longer than this is disabled (E4: more than four weeks). */
 export const QUARANTINE_DISABLE_MS = 28 * 24 * HOUR;
+
+/**
+ * How far a retry is from the cycle that set it, as a person reads it (" (6 h after this cycle)"):
+ * the ISO time alone is UTC and, under `--at`, on the job's simulated clock, so it does not say when
+ * that is. Said relative to the cycle, not to now, because the log keeps the line. Empty when
+ * either time is missing or the retry is not ahead.
+ */
+export function retryIn(at: string | undefined, now: string | Date | undefined): string {
+  if (at === undefined || now === undefined) return '';
+  const ms = Date.parse(at) - (typeof now === 'string' ? Date.parse(now) : now.getTime());
+  if (!Number.isFinite(ms) || ms <= 0) return '';
+  const minutes = Math.round(ms / 60_000);
+  const gap = minutes < 60 ? `${Math.max(1, minutes)} min` : Math.round(ms / HOUR) < 48 ? `${Math.round(ms / HOUR)} h` : `${Math.round(ms / (24 * HOUR))} days`;
+  return ` (${gap} after this cycle)`;
+}

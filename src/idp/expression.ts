@@ -50,7 +50,9 @@ function truthy(v: ExpressionValue): boolean {
 const mapText = (v: ExpressionValue, f: (s: string) => string): ExpressionValue => (v === null ? null : Array.isArray(v) ? v.map(f) : f(text(v)!));
 
 // NormalizeDiacritics: Unicode decomposition drops the combining marks; the letters Entra's table
-// maps that do not decompose are listed.
+// maps that do not decompose are listed (Microsoft's table in "Reference for writing expressions
+// for attribute mappings": ø → oe, æ → ae, ß → ss, ł → l; test/idp/normalize-diacritics.test.ts
+// holds every row of it).
 const EXTRA_LETTERS: Record<string, string> = { æ: 'ae', Æ: 'AE', ǣ: 'ae', Ǣ: 'AE', ø: 'oe', Ø: 'OE', œ: 'oe', Œ: 'OE', ß: 'ss', ł: 'l', Ł: 'L', ı: 'i', đ: 'd', Đ: 'D' };
 const normalizeDiacritics = (s: string): string =>
   s

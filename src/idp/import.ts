@@ -46,11 +46,13 @@ export async function readAllPages(sender: EventSender, kind: 'Users' | 'Groups'
   const cursors = new Set<string>();
   let repeated = 0;
   let twice = 0;
+  let noTotal = false;
   const notes = (): { paging?: string } => {
     const parts = [
       ...(cursorPages === 0 ? [] : [`the app pages by cursor (RFC 9865: its first page carried a nextCursor), so the mock IdP followed nextCursor for ${cursorPages} more page(s); Okta's own import pages by startIndex (OKTA-2.3) and may not get past the first page of this app`]),
       ...(repeated === 0 ? [] : [`${repeated} ${kind === 'Users' ? 'user(s)' : 'group(s)'} came back on more than one page (the pages overlap: RFC 7644 §3.4.2.4 numbers results from startIndex 1); each is counted once`]),
       ...(twice === 0 ? [] : [`${twice} ${kind === 'Users' ? 'user(s)' : 'group(s)'} were listed more than once on the same page (the same id twice); each is counted once`]),
+      ...(!noTotal ? [] : [`the app's list answers have no totalResults (RFC 7644 §3.4.2: REQUIRED), so the end of the list is a guess: the mock IdP read on while pages came back full (${count}) and stopped at the first shorter one; an app that caps its pages below ${count} is read only to its first page, and Okta's import pages by totalResults (OKTA-2.3)`]),
     ];
     return parts.length === 0 ? {} : { paging: parts.join('; ') };
   };
@@ -100,8 +102,12 @@ export async function readAllPages(sender: EventSender, kind: 'Users' | 'Groups'
     }
     if (cursor !== undefined) break;
     const total = typeof body.totalResults === 'number' ? body.totalResults : Number(body.totalResults);
-    // Stop at the end of the list, or when a page comes back empty (a server that miscounts).
-    if (items.length === 0 || !Number.isFinite(total) || startIndex - 1 + items.length >= total) break;
+    if (items.length === 0) break;
+    if (body.totalResults === undefined || body.totalResults === null || !Number.isFinite(total)) {
+      // Said, not silent: without totalResults a full page is the only sign that more may follow.
+      noTotal = true;
+      if (items.length < count) break;
+    } else if (startIndex - 1 + items.length >= total) break;
     startIndex += items.length;
   }
   return { resources, exchanges, ...notes() };

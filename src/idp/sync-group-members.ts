@@ -1,6 +1,6 @@
 // Rename and membership changes for a group the app already holds. Entra PATCHes each change on its
 // own; Okta OIN sends the rename with every membership PATCH, AIW PUTs the complete list.
-import type { LifecycleEvent } from '../dialects/index.ts';
+import { impactOf, type LifecycleEvent } from '../dialects/index.ts';
 import type { Exchange } from '../record/types.ts';
 import type { EventOutcome } from './events.ts';
 import { displayOf, type CycleContext } from './sync-context.ts';
@@ -35,17 +35,23 @@ export function restoredMembershipsWait(ctx: CycleContext, userId: string): void
  * Members an Entra group evaluation left out (not provisioned at that moment), said once, when they
  * are first left out: like a pending manager, they are not added when they arrive later.
  */
-export function leftOutNote(ctx: CycleContext, pending: readonly string[], before: readonly string[] = []): string {
+export function leftOutNote(ctx: CycleContext, pending: readonly string[], before: readonly string[] = [], recreated: readonly string[] = []): string {
   const known = new Set(before);
   const fresh = pending.filter((uid) => !known.has(uid));
   if (fresh.length === 0) return '';
   const shown = fresh.slice(0, 5).map((uid) => {
     const u = ctx.users.get(uid);
     if (!u) return uid;
-    const why = ctx.ent.intent(u).why || (ctx.state.user(uid) ? 'not provisioned yet' : 'not provisioned yet: its create failed or is waiting');
+    const why = recreated.includes(uid)
+      ? `re-created under the new app id ${ctx.state.user(uid)!.targetId}: the app had lost the one in this group`
+      : ctx.ent.intent(u).why || (ctx.state.user(uid) ? 'not provisioned yet' : 'not provisioned yet: its create failed or is waiting');
     return `${displayOf(ctx, u)} (${why})`;
   });
   const more = fresh.length > 5 ? `, and ${fresh.length - 5} more` : '';
+  if (fresh.every((uid) => recreated.includes(uid))) {
+    // The group did not change, so Entra does not evaluate its members again (the same rule as above).
+    return `${fresh.length} member(s) not added back: ${shown.join(', ')}${more}; the group did not change in the directory, so Entra adds them only after a restart or a change to the group`;
+  }
   const later = ctx.behaviour.relinkReferences === 'on-restart' ? 'Entra adds them only after a restart or a change to the group, not when they arrive later (known issue "Member of group not provisioned")' : 'they are added once provisioned';
   return `${fresh.length} member(s) not provisioned when the group was evaluated, left out: ${shown.join(', ')}${more}; ${later}`;
 }
@@ -69,7 +75,7 @@ export async function syncGroupChanges(ctx: CycleContext, groupId: string, plan:
     const { pendingMembers: _p, stale: _s, ...rest } = next;
     return { ...rest, ...bookkeeping };
   };
-  const note = ctx.family === 'entra' ? leftOutNote(ctx, plan.pending, justCreated ? [] : st.pendingMembers) : '';
+  const note = ctx.family === 'entra' ? leftOutNote(ctx, plan.pending, justCreated ? [] : st.pendingMembers, plan.recreated) : '';
   if (!renamed && !membersChanged) {
     state.setGroup(g.id, withBookkeeping({ ...st, members }));
     if (note) ledger.result({ ...base, action: 'skip', outcome: 'skipped', reason: note, exchanges: [] });
@@ -80,6 +86,12 @@ export async function syncGroupChanges(ctx: CycleContext, groupId: string, plan:
     if (out.notFound || out.error?.status === 404) {
       // The app lost the group: forget the id, so the next cycle matches or creates it again.
       state.setGroup(g.id, null);
+      if (ctx.family === 'entra') {
+        // Not escrowed: a retry slot would hold that back for hours, as if the app had refused.
+        const again = `${reason}; the app no longer has this group (404), so the next cycle matches it by displayName or creates it again`;
+        ledger.record({ ...base, action, outcome: 'failed', reason: again, ...(out.error ? { error: out.error } : {}), exchangeIds: out.exchanges.map((x) => x.id), impact: impactOf(ctx.dialect, event) }, out.exchanges);
+        return true;
+      }
     }
     ledger.result({ ...base, action, outcome: 'failed', reason, ...(out.error ? { error: out.error } : {}), exchanges: out.exchanges, event, ...(print ? { fingerprint: print } : {}) });
     return true;

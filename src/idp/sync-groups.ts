@@ -43,6 +43,8 @@ export interface MemberPlan {
   /** Entra: members left out because they were not provisioned when the group was evaluated. */
   pending: string[];
   sourceMembers: string[];
+  /** Entra: members the app lost and the user phase re-created under a new id (in `pending`). */
+  recreated?: string[];
 }
 
 /** Which members the app should hold after this cycle, per IdP (see the header). */
@@ -55,9 +57,18 @@ export function planMembers(ctx: CycleContext, g: DirectoryGroup): MemberPlan {
   if (ctx.family === 'entra') {
     const evaluate = !st || st.stale === true || !sameSet(st.sourceMembers, source) || ctx.behaviour.relinkReferences === 'at-once';
     if (!evaluate) {
-      // Nothing changed in the group: the app keeps what it has (minus users the app deleted).
-      for (const [uid, tid] of Object.entries(stored)) if (!ctx.deletedTargets.has(tid) && state.user(uid)?.targetId === tid) out[uid] = tid;
-      return { members: out, pending: st!.pendingMembers ?? [], sourceMembers: source };
+      // Nothing changed in the group: the app keeps what it has (minus users the app deleted). A
+      // member re-created under a new id (the app lost the old one) is not in the app's group any
+      // more, and the group is not evaluated again: it waits like a member left out.
+      const recreated: string[] = [];
+      for (const [uid, tid] of Object.entries(stored)) {
+        if (ctx.deletedTargets.has(tid)) continue;
+        const now = state.user(uid);
+        if (now?.targetId === tid) out[uid] = tid;
+        else if (now) recreated.push(uid);
+      }
+      const pending = st!.pendingMembers ?? [];
+      return { members: out, pending: recreated.length ? [...new Set([...pending, ...recreated])] : pending, sourceMembers: source, ...(recreated.length ? { recreated } : {}) };
     }
     const pending: string[] = [];
     for (const uid of source) {
@@ -131,6 +142,9 @@ async function syncRemovedGroup(ctx: CycleContext, id: string): Promise<void> {
   const st = state.group(id)!;
   const base = { objectType: 'group' as const, id, display: st.displayName, targetId: st.targetId };
   const inDirectory = dir.groups.some((g) => g.id === id);
+  // A failed delete waits for Entra's next retry slot, as the failure line says.
+  const esc = state.escrow(`group:${id}`);
+  if (esc && !escrowDue(esc, ctx.now())) return heldInEscrow(ctx, base, esc, st.targetId, true);
   if (ctx.family === 'okta') {
     // Okta deletes a pushed group only when the admin unlinks it and asks for that (OKTA-2.8).
     state.setGroup(id, null);

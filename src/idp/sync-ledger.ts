@@ -124,8 +124,11 @@ export class CycleLedger {
         result.attempts = attempts;
         return;
       }
-      entry.nextRetryAt = next.toISOString();
-      result.nextRetryAt = entry.nextRetryAt;
+      // A failure the directory causes is looked at every cycle; a retry time would read as a wait.
+      if (!result.waitsForDirectory) {
+        entry.nextRetryAt = next.toISOString();
+        result.nextRetryAt = entry.nextRetryAt;
+      }
     }
     state.setEscrow(key, entry);
     result.attempts = attempts;

@@ -3,7 +3,7 @@
 // link, and Entra does not come back for it when the manager arrives: only a restart, or a change to
 // the user itself, re-evaluates the reference (known issue "Manager isn't provisioned").
 // Okta has no such phase: it sends the mapped raw value inline with the profile (OKTA-2.5).
-import type { LifecycleEvent } from '../dialects/index.ts';
+import { impactOf, type LifecycleEvent } from '../dialects/index.ts';
 import { managerIdOf } from './mapping.ts';
 import { displayOf, type CycleContext } from './sync-context.ts';
 import { escrowDue } from './sync-ledger.ts';
@@ -56,6 +56,15 @@ export async function syncManager(ctx: CycleContext, u: DirectoryUserRecord): Pr
   const reason = targetManager ? `manager is ${managerDisplay} (app id ${targetManager})` : 'the manager was removed in the directory';
   const change = { path: mapping.path.text, ...(st.managerTargetId ? { old: st.managerTargetId } : {}), ...(targetManager ? { new: targetManager } : {}), sent: true };
   if (!out.ok) {
+    if (out.error?.status === 404) {
+      // The app no longer has the user (deleted there by hand): a reference cannot bring it back.
+      // Read it again next cycle as Entra reads a user it updates, so the 404 re-creates it and
+      // its manager is linked then. Not escrowed: a retry slot would hold that link back.
+      state.setUser(u.id, { ...st, stale: true });
+      const reread = `${reason}; the app no longer has this user (404), so the next cycle reads it again, re-creates it and then links the manager`;
+      ledger.record({ ...base, action, outcome: 'failed', reason: reread, ...(out.error ? { error: out.error } : {}), targetId: st.targetId, exchangeIds: out.exchanges.map((x) => x.id), impact: impactOf(ctx.dialect, event), changes: [change] }, out.exchanges);
+      return;
+    }
     ledger.result({ ...base, action, outcome: 'failed', reason, ...(out.error ? { error: out.error } : {}), targetId: st.targetId, exchanges: out.exchanges, event, changes: [change], fingerprint: managerId ?? '' });
     return;
   }

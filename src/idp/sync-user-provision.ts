@@ -97,7 +97,7 @@ export async function provisionUser(ctx: CycleContext, u: DirectoryUserRecord, d
   // cycle (no request is sent) and goes through as soon as the other user's value changes.
   const twins = duplicateError(ctx.dir, ctx.family, ctx.duplicates(u));
   if (twins) {
-    ledger.result({ ...base, action: 'create', outcome: 'failed', reason: why, error: twins, exchanges: prior });
+    ledger.result({ ...base, action: 'create', outcome: 'failed', reason: why, error: twins, waitsForDirectory: true, exchanges: prior });
     return;
   }
   const match = await matchUser(ctx, desired);

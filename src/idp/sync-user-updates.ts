@@ -66,6 +66,13 @@ export async function entraUpdate(ctx: CycleContext, u: DirectoryUserRecord, st:
   if (!st.active) {
     const en = await sender.send('enableUser', { id: st.targetId });
     exchanges.push(...en.exchanges);
+    if (!en.ok && en.error?.status === 404) {
+      // The app lost the user while it was disabled (deleted there by hand): as after a GET that
+      // answers 404, Entra matches again and creates (not an enable retried into a 404 for days).
+      state.setUser(u.id, null);
+      await provisionUser(ctx, u, desired, exchanges, `the cached id ${st.targetId} answered 404 to the enable, so Entra matches again`, fingerprint);
+      return;
+    }
     if (!en.ok) return ledger.result({ ...base, action: 'enable', outcome: 'failed', reason, ...(en.error ? { error: en.error } : {}), targetId: st.targetId, exchanges, event: 'enableUser', changes: report, ...print });
   }
   state.setUser(u.id, { ...fresh(st), active: true, values: nextValues(ctx, st, desired) });
@@ -124,9 +131,12 @@ export async function disableUser(ctx: CycleContext, base: UserRef, st: UserStat
     state.setUser(base.id, null);
     // Logged here as deactivated; the next cycle must not log it again as "not provisioned".
     if (fingerprint !== undefined) state.setSkipped(base.id, `${intent.why}|${typeof fingerprint === 'function' ? fingerprint() : fingerprint}`);
-  } else state.setUser(base.id, { ...st, active: false, disabledBecause: because });
+  } else state.setUser(base.id, { ...st, active: false, disabledBecause: because, ...(out.ok ? {} : { stale: true }) });
   const note = family === 'entra' && because === 'out-of-scope' ? '; Entra stops managing the user: a later delete in Entra sends nothing' : '';
-  ledger.result({ ...base, action: 'disable', outcome: 'success', reason: `${intent.why}${note}`, targetId: st.targetId, exchanges: out.exchanges });
+  // Entra takes a 404 as done; the line says that nothing was disabled, the app had lost the user.
+  // Marked stale, so a later enable reads the user first and re-creates it (not a PATCH to a 404).
+  const gone = out.ok ? '' : `; the app answered 404 to the disable: it no longer has this user (deleted there), so nothing was disabled`;
+  ledger.result({ ...base, action: 'disable', outcome: 'success', reason: `${intent.why}${gone}${note}`, targetId: st.targetId, exchanges: out.exchanges });
 }
 
 /** Okta stops pushing a user whose stored id answers 404: no search, no create, no retry. */

@@ -3,6 +3,7 @@
 // users the IdP provisioned that are gone from the directory.
 import { changedPaths, createValues, managerIdOf, MappingEvaluationError } from './mapping.ts';
 import { actionOff, lazyFingerprint, userRef, type CycleContext } from './sync-context.ts';
+import { retryIn } from './escrow.ts';
 import { escrowDue } from './sync-ledger.ts';
 import { provisionUser } from './sync-user-provision.ts';
 import { disableUser, entraUpdate, oktaUpdate } from './sync-user-updates.ts';
@@ -10,11 +11,12 @@ import type { EscrowEntry } from './state.ts';
 import type { DirectoryUserRecord, ObjectResult } from './types.ts';
 
 /** An escrowed object not yet due: one line that says when it is tried again. */
-export function heldInEscrow(ctx: CycleContext, base: Pick<ObjectResult, 'objectType' | 'id' | 'display'>, esc: EscrowEntry, targetId?: string): void {
+export function heldInEscrow(ctx: CycleContext, base: Pick<ObjectResult, 'objectType' | 'id' | 'display'>, esc: EscrowEntry, targetId?: string, gone = false): void {
   const since = `failed ${esc.attempts} time(s) since ${esc.firstFailedAt}: ${esc.lastError.status !== undefined ? `HTTP ${esc.lastError.status}: ` : ''}${esc.lastError.message}`;
+  // An object gone from the directory cannot change any more: only the retry brings it through.
   const reason = esc.task
-    ? `in Okta's admin task list (${since}); Okta retries only when the admin does (scimproof idp tasks --retry) or the object changes`
-    : `in escrow (${since}); Entra retries it at ${esc.nextRetryAt} or when it changes`;
+    ? `in Okta's admin task list (${since}); Okta retries only when the admin does (scimproof idp tasks --retry)${gone ? '' : ' or the object changes'}`
+    : `in escrow (${since}); Entra retries it at ${esc.nextRetryAt}${retryIn(esc.nextRetryAt, ctx.now())}${gone ? '' : ' or when it changes'}`;
   ctx.ledger.result({ ...base, action: 'skip', outcome: 'escrowed', reason, error: esc.lastError, attempts: esc.attempts, ...(esc.nextRetryAt ? { nextRetryAt: esc.nextRetryAt } : {}), ...(targetId ? { targetId } : {}), exchanges: [] });
 }
 
@@ -28,7 +30,7 @@ export async function syncUser(ctx: CycleContext, u: DirectoryUserRecord): Promi
   } catch (error) {
     if (!(error instanceof MappingEvaluationError)) throw error;
     // This user's values break an expression: it fails alone (retried when it changes), the cycle goes on.
-    ledger.result({ ...userRef(ctx, u), action: st ? 'update' : 'create', outcome: 'failed', reason: intent.why || 'assigned and in scope', error: { message: error.message }, ...(st ? { targetId: st.targetId } : {}), exchanges: [] });
+    ledger.result({ ...userRef(ctx, u), action: st ? 'update' : 'create', outcome: 'failed', reason: intent.why || 'assigned and in scope', error: { message: error.message }, waitsForDirectory: true, ...(st ? { targetId: st.targetId } : {}), exchanges: [] });
     return;
   }
   const wantActive = intent.entitled && intent.enabled && !intent.hold;
@@ -126,6 +128,10 @@ export async function syncRemovedUser(ctx: CycleContext, id: string): Promise<vo
     state.setUser(id, null);
     return;
   }
+  // A failed delete (Entra) or deactivation (Okta) waits like any other failure: for Entra's next
+  // retry slot, or for the admin's retry of the Okta task. It cannot change in the directory any more.
+  const esc = state.escrow(`user:${id}`);
+  if (esc && !escrowDue(esc, ctx.now())) return heldInEscrow(ctx, base, esc, st.targetId, true);
   if (ctx.family === 'okta') {
     // Okta never deletes app users: deleting an Okta user deactivates it first (OKTA-2.6).
     if (st.active && dir.app.actions.disable) {

@@ -180,6 +180,12 @@ export interface ObjectResult {
   nextRetryAt?: string;
   /** Okta: the failure is retried at the next cycle without the admin (a 429 with Retry-After). */
   autoRetry?: boolean;
+  /**
+   * Failed in the directory, before any request (a matching value two users share, an expression
+   * the user's values break): looked at again every cycle, without a request, until the directory
+   * changes; no back-off time applies to it.
+   */
+  waitsForDirectory?: boolean;
   targetId?: string;
   exchangeIds: string[];
   impact?: string;

@@ -38,6 +38,10 @@ describe('findings of real runs', () => {
     expect(finding!.title).toMatch(/^meta\.location is a relative URL \("\/Users\/[^"]+"\)$/);
     expect(finding!.symptoms.filter((m) => m.status === 'fail').length).toBeGreaterThanOrEqual(5);
     expect(finding!.symptoms.map((m) => m.checkId)).toEqual(expect.arrayContaining(['users.create.location', 'users.create.meta', 'users.get.meta', 'groups.create.meta', 'groups.create.location']));
+    // Each meta check says where the reference resolves and why that is not the resource (RFC 7643 §2.3.7).
+    for (const id of ['users.create.meta', 'users.get.meta', 'groups.create.meta']) {
+      expect(record.results.find((r) => r.checkId === id)!.message).toMatch(/^meta\.location "\/(Users|Groups)\/[^"]+" resolves against the service root http:\/\/127\.0\.0\.1:\d+\/scim\/v2\/ to http:\/\/127\.0\.0\.1:\d+\/(Users|Groups)\/[^,]+, outside it: RFC 7643 §2\.3\.7/);
+    }
   });
 
   it('Entra\'s PATCH refused: the refusals are one finding, the read-backs its consequences, each saying why', async () => {

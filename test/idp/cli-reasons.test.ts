@@ -74,6 +74,9 @@ it('idp log --cycle N lists the objects of that cycle that did not arrive, each 
   expect(one.out).toContain('cycle 1: ');
   expect(one.out).toContain(SKIP);
   expect(one.out).not.toContain('✓ create user');
+  // A cycle the log does not hold is said (before: only the 'pages:' line, exit 0, as if it had nothing in it).
+  await expect(runIdpCli(['idp', 'log', '--out', log, '--cycle', '7'])).rejects.toThrow(`no cycle 7 in the provisioning log in ${log}: it holds cycle 1`);
+  await expect(runIdpCli(['idp', 'log', '--out', log, '--cycle', '7', '--user', 'contractor@example.com'])).rejects.toThrow(/^no cycle 7 /);
 });
 
 it('a directory of the other IdP gets one warning line saying what may not apply', async () => {

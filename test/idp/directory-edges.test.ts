@@ -3,6 +3,7 @@
 // features, and the mapping editor's wording of the update modes.
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseDirectory } from '../../src/idp/directory.ts';
+import { objectLine } from '../../src/idp/log/console.ts';
 import { startServer, type RunningServer } from '../../src/server/index.ts';
 import { groupsByName, harness, lines, OKTA_FIXTURE, fixture, user, usersByName, type Json } from './helpers.ts';
 
@@ -56,6 +57,24 @@ describe('directory users who share a matching value', () => {
     const next = await h.cycle(doc, { concurrency });
     expect(next.result.counts).toMatchObject({ created: 2, failed: 0 });
     expect(h.state.state.users['u-rene1']!.targetId).not.toBe(h.state.state.users['u-rene2']!.targetId);
+  });
+
+  it('their line says they are looked at every cycle until the directory changes, not a back-off time that never applies', async () => {
+    server = await startServer({ port: 0 });
+    const h = harness(server.url, server.token, 'entra');
+    const doc = twins();
+    await h.cycle(doc);
+    // An hour later, long before any escrow slot: both are looked at again (attempt 2).
+    h.clock.advance(3_600_000);
+    const { result } = await h.cycle(doc);
+    for (const id of ['u-rene1', 'u-rene2']) {
+      const r = result.results.find((x) => x.id === id)!;
+      expect(r).toMatchObject({ outcome: 'failed', attempts: 2 });
+      expect(r.nextRetryAt).toBeUndefined();
+      // Before: '(attempt 2; Entra retries at <6 h later>)', a time that meant nothing.
+      expect(objectLine(r)).toMatch(/\(attempt 2; looked at again every cycle, without a request, until the directory changes\)/);
+      expect(objectLine(r)).not.toMatch(/retries at/);
+    }
   });
 });
 

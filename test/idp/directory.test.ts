@@ -59,8 +59,18 @@ describe('directory fixtures', () => {
 describe('directory errors name the file and the JSON pointer', () => {
   it.each([
     ['not JSON', '{', /^dir\.json#: not valid JSON/],
+    // Before: 'at position 62', an offset nobody can find in an editor.
+    ['a trailing comma, by line and column', '{\n  "source": "entra",\n  "users": [\n    { "id": "u1", },\n  ]\n}', /^dir\.json#: not valid JSON: Expected double-quoted property name at line 4, column 19$/],
+    ['a file cut short, at its end', '{\n  "source": "entra",\n  "users": [', /^dir\.json#: not valid JSON: Unexpected end of JSON input at line 3, column 13$/],
+    // Before: the message quoted the text around the token with its line breaks (several lines) and no place.
+    ['a bad token in a long file, on one line', `{\n${'  "description": "padding",\n'.repeat(20)}  "source": entra,\n}`, /^dir\.json#: not valid JSON: Unexpected token 'e' at line 22, column 13$/],
+    ['a byte-order mark does not shift the place', '\uFEFF{\n  "source": x', /^dir\.json#: not valid JSON: Unexpected token 'x' at line 2, column 13$/],
   ])('%s', (_name, text, pattern) => {
     expect(() => parseDirectory(text, 'dir.json')).toThrow(pattern);
+  });
+
+  it('a YAML file is refused as YAML, not for its first character', () => {
+    expect(() => parseDirectory('source: entra\nusers: []\n', 'dir.yaml')).toThrow("dir.yaml#: not valid JSON: Unexpected token 's' (directory files are JSON; YAML is not read: convert the file, or write it as JSON)");
   });
 
   it('schema errors', () => {

@@ -110,6 +110,22 @@ describe('Okta import from an app with broken paging', () => {
     expect(users.paging).toBe('1 user(s) were listed more than once on the same page (the same id twice); each is counted once');
   });
 
+  it('lists without totalResults: the import reads on while pages come back full, and says the end was a guess', async () => {
+    const users = await importThrough({
+      onResponse(ctx, res) {
+        if (!listing(ctx)) return;
+        const { totalResults: _total, ...page } = JSON.parse(res.body) as Record<string, unknown>;
+        res.body = JSON.stringify(page);
+      },
+    });
+    // Before: the first page only (2 of 5 app users), and nothing said the rest was never read.
+    expect(users.exchanges).toHaveLength(3);
+    expect(users.scanned).toBe(5);
+    expect(users.error).toBeUndefined();
+    expect(users.paging).toMatch(/^the app's list answers have no totalResults \(RFC 7644 §3\.4\.2: REQUIRED\), so the end of the list is a guess/);
+    expect(importReportLines(users)).toContain(`  ~ ${users.paging}`);
+  });
+
   it('app users without the matching attribute are unmatched because they have no value, and the line says so', async () => {
     // Matching by work email; the app's users were created with a userName only.
     const users = await importThrough({}, 'index', (doc) => {

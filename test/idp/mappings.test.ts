@@ -139,7 +139,7 @@ describe('an expression that fails on one user\'s values', () => {
     expect(result.results.find((r) => r.id === 'u-megan')).toMatchObject({ action: 'create', outcome: 'success' });
     const patti = result.results.find((r) => r.id === 'u-patti')!;
     expect(patti).toMatchObject({ action: 'create', outcome: 'failed' });
-    expect(objectLine(patti)).toBe('  ✗ create user patti.fernandez@contoso.example: the expression mapped to nickName cannot be evaluated for this user: Mid: start must be a whole number, got "two" (expression: Mid([givenName], [extensionAttribute1], 3)) (attempt 1; Entra retries at 2026-01-05T15:00:00.000Z) — assigned and in scope');
+    expect(objectLine(patti)).toBe('  ✗ create user patti.fernandez@contoso.example: the expression mapped to nickName cannot be evaluated for this user: Mid: start must be a whole number, got "two" (expression: Mid([givenName], [extensionAttribute1], 3)) (attempt 1; looked at again every cycle, without a request, until the directory changes) — assigned and in scope');
     const users = await usersByName(server.url, server.token);
     expect(users.get('megan.bowen@contoso.example')!.nickName).toBe('ega');
     expect(users.has('patti.fernandez@contoso.example')).toBe(false);

@@ -3,6 +3,7 @@
 // provision on demand's five steps; one user's history across cycles.
 import type { AttributeChange, CycleResult, ObjectResult } from '../types.ts';
 import type { ObjectEntry } from './entries.ts';
+import { retryIn } from '../escrow.ts';
 
 const SYMBOL: Record<ObjectResult['outcome'], string> = { success: '✓', failed: '✗', skipped: '·', escrowed: '…', stopped: '■' };
 
@@ -24,7 +25,10 @@ export function objectLine(r: Omit<ObjectResult, 'exchangeIds'>): string {
   const what = r.objectType === 'job' ? r.action : `${r.action} ${r.objectType === 'manager' ? 'manager of' : r.objectType} ${r.display}`;
   let tail = '';
   if (r.outcome === 'failed' || r.outcome === 'stopped') {
-    const retry = r.nextRetryAt ? `; Entra retries at ${r.nextRetryAt}` : r.autoRetry ? '; rate-limited with a Retry-After, so Okta retries it by itself at the next cycle' : r.attempts ? '; an admin task in Okta (not retried automatically)' : '';
+    const retry = r.waitsForDirectory
+      ? '; looked at again every cycle, without a request, until the directory changes'
+      : r.nextRetryAt
+        ? `; Entra retries at ${r.nextRetryAt}${retryIn(r.nextRetryAt, r.finishedAt)}` : r.autoRetry ? '; rate-limited with a Retry-After, so Okta retries it by itself at the next cycle' : r.attempts ? '; an admin task in Okta (not retried automatically)' : '';
     tail = `: ${r.error ? errorText(r.error) : r.reason}${r.attempts ? ` (attempt ${r.attempts}${retry})` : ''}`;
     // (A job stop's reason names the same refusal again: said once.)
     if (r.error && r.reason && !r.reason.endsWith(`: ${r.error.message}`)) tail += ` — ${r.reason}`;

@@ -1,0 +1,207 @@
+// Objects gone from the directory whose delete (Entra) or deactivation (Okta) failed: they wait
+// like any other failure, for Entra's next escrow slot or the admin's retry of the Okta task, as
+// their failure line says. And a user gone from the app (deleted there by hand) that Entra
+// re-creates: the group membership it lost is named. Against real servers on 127.0.0.1.
+import { afterEach, describe, expect, it } from 'vitest';
+import { objectLine } from '../../src/idp/log/console.ts';
+import { startServer, type RunningServer } from '../../src/server/index.ts';
+import { startIndependentServer } from '../servers/independent/index.ts';
+import { ENT as ENT_URN, ENTRA_FIXTURE, OKTA_FIXTURE, fixture, harness, lines, user, type Json } from './helpers.ts';
+
+let close: (() => Promise<void>) | undefined;
+afterEach(async () => {
+  await close?.();
+  close = undefined;
+});
+
+const HOUR = 3_600_000;
+
+/** The directory without one user (and, when given, one group): a hard delete in the IdP. */
+function without(doc: Json, userId: string, groupId?: string): void {
+  doc.users = doc.users.filter((u: Json) => u.id !== userId);
+  for (const u of doc.users) for (const key of ['manager', 'managerId']) if (u[key] === userId) delete u[key];
+  for (const g of doc.groups) g.members = g.members.filter((m: string) => m !== userId);
+  doc.app.assignments.users = doc.app.assignments.users.filter((m: string) => m !== userId);
+  if (groupId) {
+    doc.groups = doc.groups.filter((g: Json) => g.id !== groupId);
+    doc.app.assignments.groups = doc.app.assignments.groups.filter((m: string) => m !== groupId);
+  }
+}
+
+describe('Entra: a DELETE the app refuses', () => {
+  it('is retried at the escrow slot its line names, not at the next cycle', async () => {
+    // The app answers 500 to every DELETE (and keeps nothing): the retry then finds it gone.
+    const server = await startIndependentServer({ deleteStatus: 500 });
+    close = () => server.close();
+    const h = harness(server.url, server.token, 'entra');
+    const doc = fixture(ENTRA_FIXTURE);
+    await h.cycle(doc);
+    without(doc, 'u-patti', 'g-leadership');
+    h.clock.advance(HOUR);
+    const first = await h.cycle(doc);
+    const deletes = (x: typeof first) => lines(x.exchanges, server.url).filter((l) => l.startsWith('DELETE'));
+    expect(deletes(first)).toHaveLength(2);
+    for (const r of first.result.results.filter((x) => x.outcome === 'failed')) expect(objectLine(r)).toContain('Entra retries at 2026-01-05T16:00:00.000Z (6 h after this cycle)');
+
+    // An hour later the slot is five hours away: before, both DELETEs were sent again at once.
+    h.clock.advance(HOUR);
+    const held = await h.cycle(doc);
+    expect(deletes(held)).toEqual([]);
+    const waiting = held.result.results.filter((x) => x.outcome === 'escrowed');
+    expect(waiting.map((r) => r.id).sort()).toEqual(['g-leadership', 'u-patti']);
+    for (const r of waiting) expect(r.reason).toMatch(/Entra retries it at 2026-01-05T16:00:00\.000Z \(5 h after this cycle\)$/);
+
+    // At the slot: sent again.
+    h.clock.advance(5 * HOUR);
+    expect(deletes(await h.cycle(doc))).toHaveLength(2);
+  });
+});
+
+describe('Okta: a deactivation that failed', () => {
+  it('is an admin task that waits for the retry, as its line says', async () => {
+    const server: RunningServer = await startServer({ port: 0 });
+    close = () => server.close();
+    const h = harness(server.url, server.token, 'okta');
+    const doc = fixture(OKTA_FIXTURE);
+    await h.cycle(doc);
+    const uid = '00upattixAq1x';
+    const appId = h.state.state.users[uid]!.targetId;
+    // Deleted in the app by hand, then deleted in Okta: the deactivation PATCH answers 404.
+    await fetch(`${server.url}/Users/${appId}`, { method: 'DELETE', headers: { authorization: `Bearer ${server.token}` } });
+    without(doc, uid);
+    h.clock.advance(HOUR);
+    const first = await h.cycle(doc);
+    const failed = first.result.results.find((r) => r.id === uid)!;
+    expect(objectLine(failed)).toMatch(/an admin task in Okta \(not retried automatically\)/);
+
+    // Before: the PATCH went out again at every cycle.
+    h.clock.advance(HOUR);
+    const next = await h.cycle(doc);
+    expect(lines(next.exchanges, server.url).filter((l) => l.includes(appId))).toEqual([]);
+    expect(next.result.results.find((r) => r.id === uid)).toMatchObject({ outcome: 'escrowed', reason: expect.stringMatching(/Okta retries only when the admin does \(scimproof idp tasks --retry\)$/) });
+
+    // The admin retries the task: sent again.
+    const key = `user:${uid}`;
+    h.state.setEscrow(key, { ...h.state.escrow(key)!, retryRequested: true });
+    const retried = await h.cycle(doc);
+    expect(lines(retried.exchanges, server.url).filter((l) => l.includes(appId))).toEqual([`PATCH /Users/${appId}`]);
+  });
+});
+
+describe('Entra: a group member deleted in the app by hand and re-created', () => {
+  it('the group line says its membership is not added back until a restart, once; the restart adds it', async () => {
+    const server = await startServer({ port: 0 });
+    close = () => server.close();
+    const h = harness(server.url, server.token, 'entra');
+    const doc = fixture(ENTRA_FIXTURE);
+    await h.cycle(doc);
+    const oldId = h.state.state.users['u-alex']!.targetId;
+    await fetch(`${server.url}/Users/${oldId}`, { method: 'DELETE', headers: { authorization: `Bearer ${server.token}` } });
+    user(doc, 'u-alex').jobTitle = 'Staff Engineer';
+    h.clock.advance(HOUR);
+    const recreated = await h.cycle(doc);
+    const newId = h.state.state.users['u-alex']!.targetId;
+    expect(newId).not.toBe(oldId);
+    expect(lines(recreated.exchanges, server.url).filter((l) => l.includes('/Groups'))).toEqual([]);
+    // Before: no line said that Engineering no longer held Alex in the app.
+    const line = recreated.result.results.find((r) => r.objectType === 'group' && r.id === 'g-engineering');
+    expect(line).toMatchObject({ outcome: 'skipped', reason: `1 member(s) not added back: alex.wilber@contoso.example (re-created under the new app id ${newId}: the app had lost the one in this group); the group did not change in the directory, so Entra adds them only after a restart or a change to the group` });
+
+    h.clock.advance(HOUR);
+    expect((await h.cycle(doc)).result.results.filter((r) => r.objectType === 'group')).toEqual([]);
+
+    h.state.restart(false);
+    h.clock.advance(HOUR);
+    const restarted = await h.cycle(doc);
+    const patch = restarted.exchanges.find((x) => x.request.method === 'PATCH' && x.request.url.includes('/Groups/'))!;
+    expect(JSON.parse(patch.request.body!).Operations).toEqual([expect.objectContaining({ path: 'members', value: [expect.objectContaining({ value: newId })] })]);
+  });
+});
+
+describe('Entra: a user deleted in the app by hand, then unassigned', () => {
+  it('the disable line says the app answered 404 and nothing was disabled', async () => {
+    const server = await startServer({ port: 0 });
+    close = () => server.close();
+    const h = harness(server.url, server.token, 'entra');
+    const doc = fixture(ENTRA_FIXTURE);
+    await h.cycle(doc);
+    await fetch(`${server.url}/Users/${h.state.state.users['u-patti']!.targetId}`, { method: 'DELETE', headers: { authorization: `Bearer ${server.token}` } });
+    doc.app.assignments.users = doc.app.assignments.users.filter((m: string) => m !== 'u-patti');
+    doc.app.assignments.groups = doc.app.assignments.groups.filter((m: string) => m !== 'g-sales' && m !== 'g-leadership');
+    h.clock.advance(HOUR);
+    const { result } = await h.cycle(doc);
+    // Before: '✓ disable user patti.fernandez@… (not assigned to the app …)', as if the app had disabled it.
+    expect(objectLine(result.results.find((r) => r.id === 'u-patti')!)).toContain('the app answered 404 to the disable: it no longer has this user (deleted there), so nothing was disabled');
+
+    // Assigned again: the user is read first and re-created, not enabled with a PATCH that 404s into escrow.
+    doc.app.assignments.users.push('u-patti');
+    h.clock.advance(HOUR);
+    const back = await h.cycle(doc);
+    expect(back.result.results.filter((r) => r.id === 'u-patti' && r.objectType === 'user').map((r) => `${r.action} ${r.outcome}`)).toEqual(['create success']);
+  });
+});
+
+describe('Entra: a user deleted in the app by hand whose manager then changes', () => {
+  it('the manager PATCH answered 404 re-reads the user next cycle: re-created and linked, not a 404 retried for 28 days', async () => {
+    const server = await startServer({ port: 0 });
+    close = () => server.close();
+    const h = harness(server.url, server.token, 'entra');
+    const doc = fixture(ENTRA_FIXTURE);
+    await h.cycle(doc);
+    await fetch(`${server.url}/Users/${h.state.state.users['u-alex']!.targetId}`, { method: 'DELETE', headers: { authorization: `Bearer ${server.token}` } });
+    user(doc, 'u-alex').manager = 'u-megan';
+    h.clock.advance(HOUR);
+    const first = await h.cycle(doc);
+    const line = objectLine(first.result.results.find((r) => r.objectType === 'manager' && r.id === 'u-alex')!);
+    // Before: '(attempt 1; Entra retries at …)', the same 404 at every slot until the job was disabled.
+    expect(line).toMatch(/HTTP 404: .* the app no longer has this user \(404\), so the next cycle reads it again, re-creates it and then links the manager$/);
+    h.clock.advance(HOUR);
+    const next = await h.cycle(doc);
+    const alex = h.state.state.users['u-alex']!;
+    expect(next.result.results.filter((r) => r.id === 'u-alex').map((r) => `${r.objectType} ${r.action} ${r.outcome}`)).toEqual(['user create success', 'manager set-manager success']);
+    const app = await (await fetch(`${server.url}/Users/${alex.targetId}`, { headers: { authorization: `Bearer ${server.token}` } })).json() as Json;
+    expect(app[ENT_URN].manager.value).toBe(h.state.state.users['u-megan']!.targetId);
+  });
+});
+
+describe('Entra: a group deleted in the app by hand, then renamed in the directory', () => {
+  it('the rename answered 404 is followed at the next cycle by a new match or create, not held in escrow for 6 h', async () => {
+    const server = await startServer({ port: 0 });
+    close = () => server.close();
+    const h = harness(server.url, server.token, 'entra');
+    const doc = fixture(ENTRA_FIXTURE);
+    await h.cycle(doc);
+    await fetch(`${server.url}/Groups/${h.state.state.groups['g-sales']!.targetId}`, { method: 'DELETE', headers: { authorization: `Bearer ${server.token}` } });
+    doc.groups.find((g: Json) => g.id === 'g-sales').displayName = 'Sales EMEA';
+    h.clock.advance(HOUR);
+    const first = await h.cycle(doc);
+    const line = objectLine(first.result.results.find((r) => r.id === 'g-sales')!);
+    expect(line).toMatch(/HTTP 404: .* the app no longer has this group \(404\), so the next cycle matches it by displayName or creates it again$/);
+    expect(line).not.toMatch(/retries at/);
+    // Before: '… skip group Sales EMEA: in escrow …; Entra retries it at <6 h later>'.
+    h.clock.advance(HOUR);
+    const next = await h.cycle(doc);
+    expect(next.result.results.filter((r) => r.id === 'g-sales').map((r) => `${r.action} ${r.outcome}`)).toEqual(['create-group success', 'update-members success']);
+  });
+});
+
+describe('Entra: a disabled user deleted in the app by hand, then enabled', () => {
+  it('the enable answered 404 matches again and creates the user in the same cycle', async () => {
+    const server = await startServer({ port: 0 });
+    close = () => server.close();
+    const h = harness(server.url, server.token, 'entra');
+    const doc = fixture(ENTRA_FIXTURE);
+    await h.cycle(doc);
+    user(doc, 'u-patti').accountEnabled = false;
+    h.clock.advance(HOUR);
+    await h.cycle(doc);
+    expect(h.state.state.users['u-patti']!.active).toBe(false);
+    await fetch(`${server.url}/Users/${h.state.state.users['u-patti']!.targetId}`, { method: 'DELETE', headers: { authorization: `Bearer ${server.token}` } });
+    user(doc, 'u-patti').accountEnabled = true;
+    h.clock.advance(HOUR);
+    const { result, exchanges } = await h.cycle(doc);
+    // Before: '✗ enable user … HTTP 404 … (attempt 1; Entra retries at …)', and the user stayed away for 6 h.
+    expect(result.results.filter((r) => r.id === 'u-patti' && r.objectType === 'user').map((r) => `${r.action} ${r.outcome}`)).toEqual(['create success']);
+    expect(lines(exchanges, server.url).filter((l) => l.startsWith('POST /Users'))).toEqual(['POST /Users']);
+  });
+});
