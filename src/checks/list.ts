@@ -98,6 +98,14 @@ export const listKind = defineCheckKind<ListParams>({
   },
 });
 
+/** Where `id` is: "pages 1 and 2", "page 2 twice". */
+function onPages(pages: string[][], id: string): string {
+  const numbers = pages.flatMap((page, i) => page.filter((x) => x === id).map(() => i + 1));
+  const distinct = [...new Set(numbers)];
+  if (distinct.length === 1) return `page ${distinct[0]} ${numbers.length === 2 ? 'twice' : `${numbers.length} times`}`;
+  return `pages ${distinct.slice(0, -1).join(', ')} and ${distinct.at(-1)}`;
+}
+
 type PartitionParams = { pages: unknown[]; expected: unknown[] | string; unique?: boolean };
 
 /** Paging partitions the result: the pages together hold every expected id exactly once. */
@@ -117,8 +125,8 @@ export const partitionKind = defineCheckKind<PartitionParams>({
     const all = pages.flat();
     const relevant = all.filter((id) => expected.includes(id));
     const judged = ctx.params.unique === true ? all : relevant;
-    const duplicates = judged.filter((id, i) => judged.indexOf(id) !== i);
-    if (duplicates.length > 0) return fail(`${duplicates.length} resource(s) appear on two pages: ${duplicates.slice(0, 5).join(', ')}`, { expected: 'each resource on exactly one page', actual: pages });
+    const duplicates = [...new Set(judged.filter((id, i) => judged.indexOf(id) !== i))];
+    if (duplicates.length > 0) return fail(`${duplicates.length} resource(s) appear more than once across the pages: ${duplicates.slice(0, 5).map((id) => `${id} (${onPages(pages, id)})`).join(', ')}${duplicates.length > 5 ? ', …' : ''}`, { expected: 'each resource on exactly one page', actual: pages });
     const missing = expected.filter((id) => !all.includes(id));
     if (missing.length > 0) return fail(`${missing.length} of ${expected.length} resources appear on no page: ${missing.slice(0, 5).join(', ')}`, { expected, actual: pages });
     return pass();

@@ -102,7 +102,8 @@ export interface OutgoingRequest {
   /**
    * A probe of what the server does without the run's credentials (none, or made-up ones): the
    * extra headers that carry them (`--header 'X-Api-Key: …'`, an Authorization given as a header)
-   * are left out too, or the probe would send valid credentials after all.
+   * are left out too, or the probe would send valid credentials after all. With `authIsMadeUp`
+   * (wrong credentials) each such header other than Authorization carries a wrong value instead.
    */
   withoutCredentials?: boolean;
   /**
@@ -129,6 +130,8 @@ export interface ScimClient {
 }
 
 const SCIM_JSON = 'application/scim+json';
+/** What a wrong-credentials probe sends in a credential header the run gives (`--header 'X-Api-Key: …'`). */
+export const WRONG_HEADER_CREDENTIAL = 'scimproof-wrong-credential';
 export const DEFAULT_TIMEOUT_MS = 15_000;
 /** Decoded bytes read per response to judge it: a SCIM answer is far smaller; the rest is never read. */
 export const DEFAULT_MAX_BODY = 2 * 1024 * 1024;
@@ -301,7 +304,19 @@ export function createClient(options: ClientOptions): ScimClient {
     if (req.query) for (const [k, v] of Object.entries(req.query)) if (v !== undefined) url.searchParams.set(k, String(v));
     // (Most requests add no header of their own: a plain copy of the defaults is cheaper than merging.)
     const headers: Record<string, string> = req.headers ? { ...defaultHeaders, ...lower(req.headers) } : { ...defaultHeaders };
-    if (req.withoutCredentials) for (const name of credentialHeaders) if (headers[name] === defaultHeaders[name]) delete headers[name];
+    // A probe with made-up credentials sends a wrong value in each credential header the run gives
+    // (`--header 'X-Api-Key: …'`), or it would test a missing key where it claims a wrong one; a probe
+    // without credentials leaves them out.
+    const wrongHeaders: string[] = [];
+    if (req.withoutCredentials) {
+      for (const name of credentialHeaders) {
+        if (headers[name] !== defaultHeaders[name]) continue;
+        if (req.authIsMadeUp && name !== 'authorization') {
+          headers[name] = WRONG_HEADER_CREDENTIAL;
+          wrongHeaders.push(name);
+        } else delete headers[name];
+      }
+    }
     const auth = req.auth === undefined || req.auth === 'default' ? undefined : req.auth;
     const credential = auth === undefined ? defaultCredential : auth.kind === 'oauth' ? undefined : authHeader(auth);
     if (credential && headers.authorization === undefined) headers.authorization = credential;
@@ -315,6 +330,7 @@ export function createClient(options: ClientOptions): ScimClient {
     const recordedHeaders = !req.headers && auth === undefined ? recordedDefaults(headers, body !== undefined) : redactor.headers(headers);
     // Credentials a probe makes up (a wrong token) are no secret, and a reproduction needs them as sent.
     if (req.authIsMadeUp && credential && typeof req.auth === 'object' && headers.authorization === credential) recordedHeaders.authorization = redactor.text(credential);
+    for (const name of wrongHeaders) recordedHeaders[name] = WRONG_HEADER_CREDENTIAL;
     const redactedBody = body === undefined ? undefined : redactor.text(body);
     const recordedRequest = recordRequest(req.method, redactor.text(url.toString()), recordedHeaders, redactedBody, budget.limit());
     budget.spend(recordedRequest.body?.length ?? 0);

@@ -13,6 +13,7 @@ import { bodilessCreateStandIn, isBodilessCreate } from '../spec/created.ts';
 import { buildDialectRequest } from '../dialects/index.ts';
 import { DialectArgumentError } from '../dialects/shared.ts';
 import { describeCapability } from './discovery.ts';
+import { attributesToAsk } from '../spec/returned.ts';
 import { MissingVariable, render } from './template.ts';
 import { leaveOut } from './leave-out.ts';
 import { fitRequest, type LeftOut } from './schema-fit.ts';
@@ -353,10 +354,13 @@ function buildRequest(step: Step, vars: Record<string, unknown>, ctx: ScenarioCo
   const auth = send.auth === 'none' ? ({ kind: 'none' } as const) : send.auth === 'wrong-bearer' ? ctx.wrongAuth.bearer : send.auth === 'wrong-basic' ? ctx.wrongAuth.basic : 'default';
   // The wrong credentials are made up here: recorded as sent, so the probe's curl line reproduces it.
   const madeUp = send.auth === 'wrong-bearer' || send.auth === 'wrong-basic';
+  const method = send.method ?? 'GET';
+  const query = send.query ? render(send.query, vars) : undefined;
+  const attributes = attributesToAsk(ctx.discovery, method, query, assertedPointers(step));
   return {
-    method: send.method ?? 'GET',
+    method,
     path: render(send.path ?? '/', vars),
-    ...(send.query ? { query: render(send.query, vars) } : {}),
+    ...(query || attributes ? { query: { ...query, ...(attributes ? { attributes } : {}) } } : {}),
     ...(send.headers ? { headers: render(send.headers, vars) } : {}),
     ...(send.rawBody !== undefined ? { rawBody: render(send.rawBody, vars) } : body !== undefined ? { json: body } : {}),
     auth,
@@ -364,6 +368,16 @@ function buildRequest(step: Step, vars: Record<string, unknown>, ctx: ScenarioCo
     ...(madeUp ? { authIsMadeUp: true } : {}),
     ...(origin ? { origin } : {}),
   };
+}
+
+/** The JSON pointers the body checks of a step assert on. */
+function assertedPointers(step: Step): string[] {
+  const pointers: string[] = [];
+  for (const e of step.expect ?? []) {
+    if (e.check !== 'body' || !Array.isArray(e.with?.assert)) continue;
+    for (const a of e.with.assert as { pointer?: unknown }[]) if (typeof a?.pointer === 'string') pointers.push(a.pointer);
+  }
+  return pointers;
 }
 
 /** Most pages a `follow` step requests; a server still answering nextCursor after this never ends. */

@@ -40,3 +40,22 @@ function askedFor(requestUrl: string, name: string): boolean {
   }
   return (attributes ?? '').split(',').some((a) => a.trim().toLowerCase().replace(/^urn:.*:/, '').split('.')[0] === name);
 }
+
+/**
+ * The query a read-back sends so that what its body checks judge is shown: when a check asserts on
+ * an attribute /Schemas declares returned "request" (group members on servers with large groups),
+ * `attributes=` names every top-level attribute the checks assert on (RFC 7644 §3.9), or the read
+ * would say nothing about it. Undefined (send the read as written) when none is declared so, or
+ * when the read already chooses its attributes.
+ */
+export function attributesToAsk(discovery: Discovery | undefined, method: string, query: Record<string, unknown> | undefined, pointers: readonly string[]): string | undefined {
+  if (method.toUpperCase() !== 'GET' || !discovery?.schemas || pointers.length === 0) return undefined;
+  if (query && Object.keys(query).some((k) => /^(excluded)?attributes$/i.test(k))) return undefined;
+  const asserted = [...new Set(pointers.map((p) => decodeURIComponent(p.split('/')[1] ?? '').replace(/~1/g, '/').replace(/~0/g, '~')).filter((n) => n !== ''))];
+  const onRequest = new Set<string>();
+  for (const schema of discovery.schemas as { attributes?: unknown }[]) {
+    if (!Array.isArray(schema?.attributes)) continue;
+    for (const a of schema.attributes as RawAttribute[]) if (typeof a?.name === 'string' && typeof a.returned === 'string' && a.returned.toLowerCase() === 'request') onRequest.add(a.name.toLowerCase());
+  }
+  return asserted.some((name) => onRequest.has(name.toLowerCase())) ? asserted.join(',') : undefined;
+}

@@ -102,8 +102,8 @@ export interface IndependentServerOptions {
   sparseLists?: boolean | 'paging-fields';
   /** A successful DELETE answers this status (default 204, as RFC 7644 §3.6 requires). */
   deleteStatus?: number;
-  /** Lists without sortBy come in a new order on every request. */
-  shuffle?: boolean;
+  /** Lists without sortBy come in a new order on every request ('alternate': forward, then reversed, in turn). */
+  shuffle?: boolean | 'alternate';
   /**
    * A filter that does not parse (a missing value, an unbalanced parenthesis) matches nothing: 200
    * and an empty list. Table 9's 400 invalidFilter is a SHOULD (RFC 7644 §3.12); an unknown
@@ -152,6 +152,13 @@ export interface IndependentServerOptions {
    * markup, newlines or terminal colour codes there (RFC 7644 §3.12 leaves `detail` free text).
    */
   unauthorizedDetail?: string;
+  /**
+   * A DEFECT, for tests: with `apiKeyHeader`, any value of that header is let in (only its presence
+   * is checked), so a wrong key reads and writes the directory.
+   */
+  apiKeyAnyValue?: boolean;
+  /** A DEFECT, for tests: a PATCH of a group answers as usual but leaves its members as they were. */
+  patchKeepsMembers?: boolean;
 }
 
 export interface IndependentServer {
@@ -183,7 +190,9 @@ interface Ctx {
   relativeMetaLocation: boolean;
   sparseLists: boolean | 'paging-fields';
   deleteStatus: number;
-  shuffle: boolean;
+  shuffle: boolean | 'alternate';
+  /** Lists served so far (for shuffle "alternate"). */
+  lists: number;
   lenientFilters: boolean;
   models: { user: ResourceModel; group: ResourceModel };
   store: Store;
@@ -201,6 +210,8 @@ interface Ctx {
   enrich: boolean;
   apiKeyHeader: string | undefined;
   unauthorizedDetail: string | undefined;
+  apiKeyAnyValue: boolean;
+  patchKeepsMembers: boolean;
 }
 
 interface Reply {
@@ -338,7 +349,8 @@ function leniently(text: string, operators: readonly FilterOperator[]): FilterNo
 function search(ctx: Ctx, model: ResourceModel, params: { filter?: string | null; cursor?: string | null; startIndex?: number; count?: number; sortBy?: string | null; sortOrder?: string | null; attributes?: string | null; excludedAttributes?: string | null }): Reply {
   let items = [...ctx.store.searchable(model.kind).values()].map((s) => ctx.store.render(model, s, ctx.baseUrl, ctx.etag, ctx.relativeMetaLocation));
   if (ctx.newestFirst) items.reverse();
-  if (ctx.shuffle) items = items.map((r) => ({ r, k: Math.random() })).sort((a, b) => a.k - b.k).map((x) => x.r);
+  if (ctx.shuffle === 'alternate' && ctx.lists++ % 2 === 1) items.reverse();
+  else if (ctx.shuffle === true) items = items.map((r) => ({ r, k: Math.random() })).sort((a, b) => a.k - b.k).map((x) => x.r);
   if (params.filter !== undefined && params.filter !== null && params.filter.trim() !== '') {
     const node = ctx.lenientFilters ? leniently(params.filter, ctx.operators) : parseFilter(params.filter, ctx.operators);
     if (node === undefined) return { status: 200, body: listOf([], 0) };
@@ -506,6 +518,7 @@ async function resourceRoute(ctx: Ctx, req: RequestLike, model: ResourceModel, i
     case 'PATCH': {
       ifMatch(ctx, req, stored);
       const draft = applyPatch(model, stored.data, id, body(), { rejectUnknown: ctx.rejectUnknown, interop: ctx.interop });
+      if (model.kind === 'Group' && ctx.patchKeepsMembers) draft.members = stored.data.members;
       // The patched resource is held to the same rules as a PUT (Entra's "True"/"False" accepted).
       const patched = ctx.store.replace(model.kind, id, withPrimary(ctx, normalize(model, { schemas: [model.core.id], ...draft }, { rejectUnknown: ctx.rejectUnknown, interop: ctx.interop, lenientBooleans: true })));
       if (ctx.patchNoContent) return withVersion(ctx, patched, { status: 204 });
@@ -523,7 +536,8 @@ async function resourceRoute(ctx: Ctx, req: RequestLike, model: ResourceModel, i
 async function route(ctx: Ctx, req: IncomingMessage, raw: string, token: string): Promise<Reply> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   if (!url.pathname.startsWith(`${ctx.base}/`) && url.pathname !== ctx.base) throw notFound(`${url.pathname} is not a SCIM endpoint`);
-  const auth = ctx.apiKeyHeader ? `Bearer ${String(req.headers[ctx.apiKeyHeader.toLowerCase()] ?? '')}` : (req.headers.authorization ?? '');
+  const key = ctx.apiKeyHeader ? req.headers[ctx.apiKeyHeader.toLowerCase()] : undefined;
+  const auth = ctx.apiKeyHeader ? `Bearer ${ctx.apiKeyAnyValue && key ? token : String(key ?? '')}` : (req.headers.authorization ?? '');
   if (auth !== `Bearer ${token}`) return { status: 401, body: errorBody(401, undefined, ctx.unauthorizedDetail ?? 'a valid bearer token is required'), headers: { 'WWW-Authenticate': 'Bearer realm="scim"' } };
   const parts = url.pathname.slice(ctx.base.length).split('/').filter((p) => p !== '').map(decodeURIComponent);
   const body = (): unknown => {
@@ -739,6 +753,7 @@ export async function startIndependentServer(options: IndependentServerOptions =
     sparseLists: options.sparseLists ?? false,
     deleteStatus: options.deleteStatus ?? 204,
     shuffle: options.shuffle ?? false,
+    lists: 0,
     lenientFilters: options.lenientFilters ?? false,
     operators: options.filterOperators ?? ALL_OPERATORS,
     rejectUnknown: (options.unknownAttributes ?? 'reject') === 'reject',
@@ -754,6 +769,8 @@ export async function startIndependentServer(options: IndependentServerOptions =
     enrich: options.enrich ?? false,
     apiKeyHeader: options.apiKeyHeader,
     unauthorizedDetail: options.unauthorizedDetail,
+    apiKeyAnyValue: options.apiKeyAnyValue ?? false,
+    patchKeepsMembers: options.patchKeepsMembers ?? false,
   };
   const admit = options.rateLimit ? tokenBucket(options.rateLimit) : undefined;
   const wire: Wire = { pascalCase: options.pascalCase ?? false, sevenDigitTimestamps: options.sevenDigitTimestamps ?? false, extensionSchemasFirst: options.extensionSchemasFirst ?? false, ...(options.timestamps ? { timestamps: options.timestamps } : {}), gzip: options.gzip ?? false, connectionClose: options.connectionClose ?? false, chunked: options.chunked ?? false };
