@@ -3,7 +3,8 @@
 // (written atomically: temp file + rename) and a journal beside it: every change to one object is
 // appended as one JSON line in the same turn of the event loop as the answer that caused it (the
 // changes of one turn in one write: a write per change was 4% of a large cycle's CPU), so a crash
-// mid-cycle loses nothing that has been acted on, and the snapshot is rewritten once per cycle
+// mid-cycle loses at most the changes of the turn it lands in (the next cycle's match finds such
+// users again), and the snapshot is rewritten once per cycle
 // rather than once per object (a full rewrite per object would be quadratic in the directory
 // size). Opening replays the journal over the snapshot; a torn last line (crash while appending)
 // is ignored.
