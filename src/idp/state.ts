@@ -145,6 +145,8 @@ export class StateStore {
   readonly journalPath: string;
   /** Journal lines of this turn of the event loop, written together at its end. */
   private pending: string[] = [];
+  /** A deferred journal write that failed: thrown by the next change (or close), where callers handle it. */
+  private failure: StateError | undefined;
 
   private constructor(
     readonly path: string | undefined,
@@ -244,6 +246,7 @@ export class StateStore {
   }
 
   private record(entry: JournalEntry): void {
+    if (this.failure) throw this.failure;
     this.apply(entry);
     if (this.path === undefined) return;
     if (this.pending.push(JSON.stringify(entry)) === 1) {
@@ -251,10 +254,20 @@ export class StateStore {
       if (!exitHookSet) {
         exitHookSet = true;
         process.once('exit', () => {
-          for (const store of unwritten) store.writeJournal();
+          for (const store of unwritten) store.writeDeferred();
+          for (const store of unwritten) if (store.failure) process.stderr.write(`scimproof: ${store.failure.message}\n`);
         });
       }
-      setImmediate(() => this.writeJournal());
+      setImmediate(() => this.writeDeferred());
+    }
+  }
+
+  /** The turn's write, from a timer or at exit: a failure is kept for the next change, never thrown here. */
+  private writeDeferred(): void {
+    try {
+      this.writeJournal();
+    } catch (error) {
+      this.failure ??= new StateError(`cannot write the state journal ${this.journalPath} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); check --state`);
     }
   }
 
@@ -263,12 +276,12 @@ export class StateStore {
     if (this.pending.length === 0 || this.path === undefined) return;
     const lines = `${this.pending.join('\n')}\n`;
     this.pending = [];
-    unwritten.delete(this);
     if (this.fd === undefined) {
       makeDirectory(dirname(this.path));
       this.fd = openSync(this.journalPath, 'a');
     }
     writeSync(this.fd, lines);
+    unwritten.delete(this);
   }
 
   user(id: string): UserState | undefined {
@@ -358,8 +371,10 @@ export class StateStore {
   }
 
   close(): void {
-    this.writeJournal();
+    this.writeDeferred();
+    unwritten.delete(this);
     this.closeJournal();
+    if (this.failure) throw this.failure;
   }
 
   private closeJournal(): void {

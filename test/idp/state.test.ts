@@ -1,14 +1,14 @@
 // The state file and the provisioning log: a crash mid-cycle loses nothing, bad input leaves the
 // state as it was, and each cycle writes JSON lines and an HTML page.
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createClient, type ScimClient } from '../../src/http/client.ts';
 import { DirectoryError, parseDirectory } from '../../src/idp/directory.ts';
 import { syncOnce } from '../../src/idp/run.ts';
-import { StateStore } from '../../src/idp/state.ts';
+import { StateError, StateStore } from '../../src/idp/state.ts';
 import { runCycle } from '../../src/idp/sync.ts';
 import { startServer, type RunningServer } from '../../src/server/index.ts';
 import { RunError } from '../../src/cli/errors.ts';
@@ -184,6 +184,16 @@ describe('state journal and snapshot', () => {
     const store = StateStore.open(statePath, identity);
     expect(store.user('b')).toEqual(user(2));
     store.close();
+  });
+
+  it('a journal that cannot be written is an error of the next change (no exception thrown from a timer)', async () => {
+    const statePath = join(dir, 'state.json');
+    const store = StateStore.open(statePath, identity);
+    mkdirSync(`${statePath}.journal`); // in the way of the journal file
+    store.setUser('a', user(1));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(() => store.setUser('b', user(2))).toThrow(`cannot write the state journal ${statePath}.journal (EISDIR); check --state`);
+    expect(() => store.close()).toThrow(StateError);
   });
 
   it('the snapshot is the state as JSON, one object per line, undefined fields left out', () => {
