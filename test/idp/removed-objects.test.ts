@@ -16,6 +16,21 @@ afterEach(async () => {
 
 const HOUR = 3_600_000;
 
+/** An Entra job against the reference server, after its first cycle: the harness, its directory and the server. */
+async function provisionedEntra(): Promise<{ server: RunningServer; h: ReturnType<typeof harness>; doc: Json }> {
+  const server = await startServer({ port: 0 });
+  close = () => server.close();
+  const h = harness(server.url, server.token, 'entra');
+  const doc = fixture(ENTRA_FIXTURE);
+  await h.cycle(doc);
+  return { server, h, doc };
+}
+
+/** Deletes a resource in the app by hand, as an admin of the app would (not through the IdP). */
+async function deleteInApp(server: RunningServer, endpoint: 'Users' | 'Groups', appId: string): Promise<void> {
+  await fetch(`${server.url}/${endpoint}/${appId}`, { method: 'DELETE', headers: { authorization: `Bearer ${server.token}` } });
+}
+
 /** The directory without one user (and, when given, one group): a hard delete in the IdP. */
 function without(doc: Json, userId: string, groupId?: string): void {
   doc.users = doc.users.filter((u: Json) => u.id !== userId);
@@ -67,7 +82,7 @@ describe('Okta: a deactivation that failed', () => {
     const uid = '00upattixAq1x';
     const appId = h.state.state.users[uid]!.targetId;
     // Deleted in the app by hand, then deleted in Okta: the deactivation PATCH answers 404.
-    await fetch(`${server.url}/Users/${appId}`, { method: 'DELETE', headers: { authorization: `Bearer ${server.token}` } });
+    await deleteInApp(server, 'Users', appId);
     without(doc, uid);
     h.clock.advance(HOUR);
     const first = await h.cycle(doc);
@@ -90,13 +105,9 @@ describe('Okta: a deactivation that failed', () => {
 
 describe('Entra: a group member deleted in the app by hand and re-created', () => {
   it('the group line says its membership is not added back until a restart, once; the restart adds it', async () => {
-    const server = await startServer({ port: 0 });
-    close = () => server.close();
-    const h = harness(server.url, server.token, 'entra');
-    const doc = fixture(ENTRA_FIXTURE);
-    await h.cycle(doc);
+    const { server, h, doc } = await provisionedEntra();
     const oldId = h.state.state.users['u-alex']!.targetId;
-    await fetch(`${server.url}/Users/${oldId}`, { method: 'DELETE', headers: { authorization: `Bearer ${server.token}` } });
+    await deleteInApp(server, 'Users', oldId);
     user(doc, 'u-alex').jobTitle = 'Staff Engineer';
     h.clock.advance(HOUR);
     const recreated = await h.cycle(doc);
@@ -120,12 +131,8 @@ describe('Entra: a group member deleted in the app by hand and re-created', () =
 
 describe('Entra: a user deleted in the app by hand, then unassigned', () => {
   it('the disable line says the app answered 404 and nothing was disabled', async () => {
-    const server = await startServer({ port: 0 });
-    close = () => server.close();
-    const h = harness(server.url, server.token, 'entra');
-    const doc = fixture(ENTRA_FIXTURE);
-    await h.cycle(doc);
-    await fetch(`${server.url}/Users/${h.state.state.users['u-patti']!.targetId}`, { method: 'DELETE', headers: { authorization: `Bearer ${server.token}` } });
+    const { server, h, doc } = await provisionedEntra();
+    await deleteInApp(server, 'Users', h.state.state.users['u-patti']!.targetId);
     doc.app.assignments.users = doc.app.assignments.users.filter((m: string) => m !== 'u-patti');
     doc.app.assignments.groups = doc.app.assignments.groups.filter((m: string) => m !== 'g-sales' && m !== 'g-leadership');
     h.clock.advance(HOUR);
@@ -143,12 +150,8 @@ describe('Entra: a user deleted in the app by hand, then unassigned', () => {
 
 describe('Entra: a user deleted in the app by hand whose manager then changes', () => {
   it('the manager PATCH answered 404 re-reads the user next cycle: re-created and linked, not a 404 retried for 28 days', async () => {
-    const server = await startServer({ port: 0 });
-    close = () => server.close();
-    const h = harness(server.url, server.token, 'entra');
-    const doc = fixture(ENTRA_FIXTURE);
-    await h.cycle(doc);
-    await fetch(`${server.url}/Users/${h.state.state.users['u-alex']!.targetId}`, { method: 'DELETE', headers: { authorization: `Bearer ${server.token}` } });
+    const { server, h, doc } = await provisionedEntra();
+    await deleteInApp(server, 'Users', h.state.state.users['u-alex']!.targetId);
     user(doc, 'u-alex').manager = 'u-megan';
     h.clock.advance(HOUR);
     const first = await h.cycle(doc);
@@ -166,12 +169,8 @@ describe('Entra: a user deleted in the app by hand whose manager then changes', 
 
 describe('Entra: a group deleted in the app by hand, then renamed in the directory', () => {
   it('the rename answered 404 is followed at the next cycle by a new match or create, not held in escrow for 6 h', async () => {
-    const server = await startServer({ port: 0 });
-    close = () => server.close();
-    const h = harness(server.url, server.token, 'entra');
-    const doc = fixture(ENTRA_FIXTURE);
-    await h.cycle(doc);
-    await fetch(`${server.url}/Groups/${h.state.state.groups['g-sales']!.targetId}`, { method: 'DELETE', headers: { authorization: `Bearer ${server.token}` } });
+    const { server, h, doc } = await provisionedEntra();
+    await deleteInApp(server, 'Groups', h.state.state.groups['g-sales']!.targetId);
     doc.groups.find((g: Json) => g.id === 'g-sales').displayName = 'Sales EMEA';
     h.clock.advance(HOUR);
     const first = await h.cycle(doc);
@@ -187,16 +186,12 @@ describe('Entra: a group deleted in the app by hand, then renamed in the directo
 
 describe('Entra: a disabled user deleted in the app by hand, then enabled', () => {
   it('the enable answered 404 matches again and creates the user in the same cycle', async () => {
-    const server = await startServer({ port: 0 });
-    close = () => server.close();
-    const h = harness(server.url, server.token, 'entra');
-    const doc = fixture(ENTRA_FIXTURE);
-    await h.cycle(doc);
+    const { server, h, doc } = await provisionedEntra();
     user(doc, 'u-patti').accountEnabled = false;
     h.clock.advance(HOUR);
     await h.cycle(doc);
     expect(h.state.state.users['u-patti']!.active).toBe(false);
-    await fetch(`${server.url}/Users/${h.state.state.users['u-patti']!.targetId}`, { method: 'DELETE', headers: { authorization: `Bearer ${server.token}` } });
+    await deleteInApp(server, 'Users', h.state.state.users['u-patti']!.targetId);
     user(doc, 'u-patti').accountEnabled = true;
     h.clock.advance(HOUR);
     const { result, exchanges } = await h.cycle(doc);
