@@ -103,6 +103,33 @@ describe('Okta: a deactivation that failed', () => {
   });
 });
 
+describe('Okta AIW: a user deleted in the app by hand, then unassigned', () => {
+  it('the GET answered 404 says nothing was deactivated and drops the link: assigned again, it is searched and created', async () => {
+    const server: RunningServer = await startServer({ port: 0 });
+    close = () => server.close();
+    const h = harness(server.url, server.token, 'okta-aiw');
+    const doc = fixture(OKTA_FIXTURE);
+    await h.cycle(doc);
+    const uid = '00upattixAq1x';
+    const appId = h.state.state.users[uid]!.targetId;
+    await deleteInApp(server, 'Users', appId);
+    doc.app.assignments.users = doc.app.assignments.users.filter((m: string) => m !== uid);
+    h.clock.advance(HOUR);
+    const first = await h.cycle(doc);
+    const line = objectLine(first.result.results.find((r) => r.id === uid)!);
+    // Before: '■ skip … Okta stops here …; unassign and reassign the user', of a user just unassigned.
+    expect(line).toContain('GET of the stored id ' + appId + ' answered 404: the app no longer has this user (deleted there), so nothing was deactivated; Okta drops its link');
+    expect(line).not.toContain('unassign and reassign');
+
+    // Assigned again at the next cycle: before, it stayed stopped ('unassign and reassign it').
+    doc.app.assignments.users.push(uid);
+    h.clock.advance(HOUR);
+    const back = await h.cycle(doc);
+    expect(lines(back.exchanges, server.url).filter((l) => !l.includes('/Groups'))).toEqual(['GET /Users?filter=userName eq "patti.fernandez@fabrikam.example"&startIndex=1&count=100', 'POST /Users']);
+    expect(back.result.results.find((r) => r.id === uid)).toMatchObject({ action: 'create', outcome: 'success' });
+  });
+});
+
 describe('Entra: a group member deleted in the app by hand and re-created', () => {
   it('the group line says its membership is not added back until a restart, once; the restart adds it', async () => {
     const { server, h, doc } = await provisionedEntra();
