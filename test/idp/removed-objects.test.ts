@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { objectLine } from '../../src/idp/log/console.ts';
 import { startServer, type RunningServer } from '../../src/server/index.ts';
 import { startIndependentServer } from '../servers/independent/index.ts';
-import { ENT as ENT_URN, ENTRA_FIXTURE, OKTA_FIXTURE, fixture, harness, lines, user, type Json } from './helpers.ts';
+import { ENT as ENT_URN, ENTRA_FIXTURE, OKTA_FIXTURE, fixture, harness, lines, user, usersByName, type Json } from './helpers.ts';
 
 let close: (() => Promise<void>) | undefined;
 afterEach(async () => {
@@ -127,6 +127,30 @@ describe('Okta AIW: a user deleted in the app by hand, then unassigned', () => {
     const back = await h.cycle(doc);
     expect(lines(back.exchanges, server.url).filter((l) => !l.includes('/Groups'))).toEqual(['GET /Users?filter=userName eq "patti.fernandez@fabrikam.example"&startIndex=1&count=100', 'POST /Users']);
     expect(back.result.results.find((r) => r.id === uid)).toMatchObject({ action: 'create', outcome: 'success' });
+  });
+});
+
+describe('a directory user deleted and created again under the same name (a new object id)', () => {
+  it.each([
+    ['entra', 'u-alex', 'alex.wilber@contoso.example'],
+    ['okta', '00ualexxxAq1x', 'alex.wilber@fabrikam.example'],
+  ] as const)('%s: the old one is removed in the app before the new one is matched, so the new one ends up active in the app', async (dialect, oldId, userName) => {
+    const server: RunningServer = await startServer({ port: 0 });
+    close = () => server.close();
+    const h = harness(server.url, server.token, dialect);
+    const doc = fixture(dialect === 'entra' ? ENTRA_FIXTURE : OKTA_FIXTURE);
+    await h.cycle(doc);
+    const newId = `${oldId}-2`;
+    user(doc, oldId).id = newId;
+    for (const u of doc.users) for (const key of ['manager', 'managerId']) if (u[key] === oldId) u[key] = newId;
+    for (const g of doc.groups) g.members = g.members.map((m: string) => (m === oldId ? newId : m));
+    h.clock.advance(HOUR);
+    const { result } = await h.cycle(doc);
+    // Before: the new one was linked to the old app user, whose DELETE (Entra) or deactivation
+    // (Okta) then took that account away while the new one read as provisioned, for good.
+    expect(result.results.filter((r) => (r.id === oldId || r.id === newId) && r.objectType === 'user').map((r) => `${r.action} ${r.outcome}`)).toEqual(dialect === 'entra' ? ['delete success', 'create success'] : ['disable success', 'link success']);
+    const inApp = (await usersByName(server.url, server.token)).get(userName)!;
+    expect(inApp).toMatchObject({ id: h.state.state.users[newId]!.targetId, active: true });
   });
 });
 
