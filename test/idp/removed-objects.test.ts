@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { objectLine } from '../../src/idp/log/console.ts';
 import { startServer, type RunningServer } from '../../src/server/index.ts';
 import { startIndependentServer } from '../servers/independent/index.ts';
-import { ENT as ENT_URN, ENTRA_FIXTURE, OKTA_FIXTURE, fixture, harness, lines, user, usersByName, type Json } from './helpers.ts';
+import { ENT as ENT_URN, ENTRA_FIXTURE, OKTA_FIXTURE, fixture, group, groupsByName, harness, lines, user, usersByName, type Json } from './helpers.ts';
 
 let close: (() => Promise<void>) | undefined;
 afterEach(async () => {
@@ -151,6 +151,22 @@ describe('a directory user deleted and created again under the same name (a new 
     expect(result.results.filter((r) => (r.id === oldId || r.id === newId) && r.objectType === 'user').map((r) => `${r.action} ${r.outcome}`)).toEqual(dialect === 'entra' ? ['delete success', 'create success'] : ['disable success', 'link success']);
     const inApp = (await usersByName(server.url, server.token)).get(userName)!;
     expect(inApp).toMatchObject({ id: h.state.state.users[newId]!.targetId, active: true });
+  });
+});
+
+describe('Entra: a group deleted and created again under the same displayName (a new object id)', () => {
+  it('the old app group is deleted before the new one is matched, so the new one is created with its members', async () => {
+    const { server, h, doc } = await provisionedEntra();
+    group(doc, 'g-sales').id = 'g-sales-2';
+    doc.app.assignments.groups = doc.app.assignments.groups.map((g: string) => (g === 'g-sales' ? 'g-sales-2' : g));
+    h.clock.advance(HOUR);
+    const { result } = await h.cycle(doc);
+    // Before: 'link-group' to the old app group, then its 'delete-group': the app had no Sales
+    // group while the mock held the new one provisioned, and later cycles sent nothing.
+    expect(result.results.filter((r) => r.objectType === 'group' && r.display === 'Sales').map((r) => `${r.action} ${r.outcome}`)).toEqual(['delete-group success', 'create-group success', 'update-members success']);
+    const sales = (await groupsByName(server.url, server.token)).get('Sales')!;
+    expect(sales.id).toBe(h.state.state.groups['g-sales-2']!.targetId);
+    expect(sales.members).toHaveLength(3);
   });
 });
 
