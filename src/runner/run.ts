@@ -11,6 +11,7 @@ import type { CheckResult, CleanupEntry, Discovery, Exchange, ExchangeOrigin, Le
 import type { LeftOut } from './schema-fit.ts';
 import { LeftOutLog } from './left-out-log.ts';
 import { loadSuites, SuiteError } from '../suite/load.ts';
+import type { RunVariable } from '../suite/variables.ts';
 import { redactText } from '../http/redact.ts';
 import type { LoadedSuite } from '../suite/types.ts';
 import { TOOL_NAME, TOOL_VERSION } from '../version.ts';
@@ -336,7 +337,8 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
     });
     journal = new CleanupJournal(client, prefix);
     const random = createRandom(options.seed);
-    const runVars: Record<string, unknown> = {
+    // Only the names suites may use (src/suite/variables.ts checks them when a suite is loaded).
+    const runVars: Partial<Record<RunVariable, unknown>> = {
       prefix,
       runId,
       nonexistentId: random.uuid(),
