@@ -47,6 +47,12 @@ export interface ScenarioContext {
   searchLag?: SearchLag;
   /** Measures the lag (search-lag-probe.ts); called before the first query step after a write. */
   measureSearchLag?(): Promise<void>;
+  /**
+   * Told of a check skipped because a step with checks of its own did not yield what it needed,
+   * while none of that step's checks in the report failed (see `explained`): a run that fails
+   * nothing else must not read as a pass on it (run.ts makes it an error then).
+   */
+  onNotRun?(checkId: string, message: string): void;
 }
 
 interface StepInstance {
@@ -87,8 +93,8 @@ export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx
   const missing = (scenario.requires ?? []).filter((cap) => !ctx.discovery.capabilities[cap]);
   // `unexplained`: the scenario stopped because a step with checks of its own did not yield a value
   // a later step needs, and none of its checks the report shows failed (a 201 without the id whose
-  // status check passed; a refusal --only leaves out): what could not run then is an error, not a
-  // skip that reads as a pass. (A set-up step without checks is judged by its own scenario.)
+  // status check passed; a refusal --only leaves out): what could not run must not read as a pass
+  // (ctx.onNotRun). A set-up step without checks is judged by a scenario of its own.
   let stop: { reason: string; cause?: Found; unexplained?: boolean } | undefined = missing.length > 0 ? { reason: missing.map(describeCapability).join('; ') } : undefined;
   const runs: StepRun[] = [];
   // Every expectation is judged, selected or not, so a cause is known even when --only hides it.
@@ -133,11 +139,10 @@ export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx
     const skipAll = (reason: string, cause?: Found, unexplained = false): void => {
       record({
         judged: expectations.map((e) => {
-          const causedBy = cause ? { causedBy: publicCause(cause, ctx) } : {};
-          const result: CheckResult = unexplained
-            ? { ...base(e), status: 'error', message: `not run: ${reason}, and no check of that step in the report failed: a check that could not run is no pass`, exchangeIds: [], ...causedBy }
-            : { ...base(e), status: 'skip', reason, exchangeIds: [], ...causedBy };
-          return { result, selected: ctx.selected(result.checkId), judges: checkKind(e.check)!.judges };
+          const result: CheckResult = { ...base(e), status: 'skip', reason, exchangeIds: [], ...(cause ? { causedBy: publicCause(cause, ctx) } : {}) };
+          const selected = ctx.selected(result.checkId);
+          if (unexplained && selected) ctx.onNotRun?.(result.checkId, `not run: ${reason}, and no check of that step in the report failed: a check that could not run is no pass`);
+          return { result, selected, judges: checkKind(e.check)!.judges };
         }),
       });
     };
