@@ -12,7 +12,7 @@ import { advertisedUser, notAdvertised } from '../spec/advertised.ts';
 import { integer, oneOrMany, paramsObject, TEMPLATE } from './params.ts';
 import { contentOf, isVerdict, responseOf, successOf } from './response.ts';
 import { isBodilessCreate } from '../spec/created.ts';
-import { notReturnedByDeclaration } from '../spec/returned.ts';
+import { notReturnedByDeclaration, returnedAlwaysByDeclaration } from '../spec/returned.ts';
 import { defineCheckKind, fail, pass, skip, type JsonSchema, type Verdict } from './types.ts';
 
 export interface Assertion {
@@ -207,7 +207,14 @@ export const bodyKind = defineCheckKind<BodyParams>({
       runData !== undefined && unassigned(getPointer(res.json, a.pointer)) ? `${a.pointer} is absent from ${runData}, a user this run created for another check without it` : undefined;
     // An attribute /Schemas declares returned "request" or "never" is not shown by a plain read: its absence is no answer.
     const notReturned = (a: Assertion): string | undefined => notReturnedByDeclaration(ctx.discovery, res.json, attributeOf(a.pointer), ctx.exchange.request.url);
-    const unjudged = all.map((a) => notAdvertised(advertised, attributeOf(a.pointer)) ?? absentFromRunData(a) ?? notReturned(a));
+    // An absence a projection should bring, of an attribute /Schemas declares returned "always", cannot be asked.
+    const alwaysShown = (a: Assertion): string | undefined => {
+      if (a.exists !== false) return undefined;
+      const listed = /^\/Resources\/\d+(?=\/)/.exec(a.pointer)?.[0];
+      const resource = listed === undefined ? res.json : getPointer(res.json, listed);
+      return returnedAlwaysByDeclaration(ctx.discovery, resource, attributeOf(listed === undefined ? a.pointer : a.pointer.slice(listed.length)), ctx.exchange.request.url);
+    };
+    const unjudged = all.map((a) => notAdvertised(advertised, attributeOf(a.pointer)) ?? absentFromRunData(a) ?? notReturned(a) ?? alwaysShown(a));
     const assertions = all.filter((_, i) => unjudged[i] === undefined);
     if (assertions.length === 0) return skip(`not judged: ${[...new Set(unjudged)].join('; ')}`);
     for (const a of assertions) {

@@ -65,6 +65,8 @@ export interface ModelOptions {
   require: string[];
   /** Group members declared `returned: "request"`: left out unless `attributes` names them. */
   membersOnRequest?: boolean;
+  /** Core User attributes declared `returned: "always"`: shown whatever `attributes`/`excludedAttributes` ask (RFC 7643 §2.2, RFC 7644 §3.9). */
+  alwaysReturned?: string[];
 }
 
 function userAttributes(o: ModelOptions): Attr[] {
@@ -168,6 +170,10 @@ export function buildModels(o: ModelOptions): { user: ResourceModel; group: Reso
     core: { id: URNS.user, name: 'User', description: 'User Account', attributes: userAttributes(o) },
     extensions: o.enterprise ? [{ id: URNS.enterprise, name: 'EnterpriseUser', description: 'Enterprise User', attributes: structuredClone(ENTERPRISE) }] : [],
   };
+  for (const name of o.alwaysReturned ?? []) {
+    const attr = findAttr(user.core.attributes, name);
+    if (attr) attr.returned = 'always';
+  }
   const groupAttributes = structuredClone(GROUP);
   if (o.membersOnRequest) groupAttributes.find((a) => a.name === 'members')!.returned = 'request';
   const group: ResourceModel = { kind: 'Group', endpoint: '/Groups', core: { id: URNS.group, name: 'Group', description: 'Group', attributes: groupAttributes }, extensions: [] };
