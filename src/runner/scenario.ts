@@ -169,7 +169,7 @@ export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx
     // Like an IdP's attribute mapping, requests carry only attributes the server advertises (what
     // the IdP always sends stays); a probe sending an unadvertised attribute on purpose says `fit: false`.
     const { keep, ...built } = request;
-    const fitted = step.send.fit === false ? { request: built, leftOut: [] } : fitRequest(built, advertisedUser(ctx.discovery), keep ?? []);
+    const fitted = step.send.fit === false ? { request: built, leftOut: [] } : fitRequest(built, advertisedUser(ctx.discovery), keep ?? [], step.send.dialect === undefined);
     if ('skip' in fitted) {
       skipAll(fitted.skip);
       continue;

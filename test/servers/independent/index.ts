@@ -151,6 +151,12 @@ export interface IndependentServerOptions {
    * displayName or active do: attributes= and excludedAttributes= never leave them out (RFC 7644 §3.9).
    */
   alwaysReturned?: string[];
+  /**
+   * Sub-attributes of core User attributes the schema leaves out (`emails.primary`: a server that
+   * keeps no primary flag), so it neither declares nor stores them; sent anyway, they are refused
+   * like any undefined attribute (or dropped with unknownAttributes 'ignore').
+   */
+  omitSubAttributes?: string[];
   /** The token is read from this header (`X-Api-Key: <token>`) instead of `Authorization: Bearer`. */
   apiKeyHeader?: string;
   /**
@@ -749,7 +755,7 @@ export async function startIndependentServer(options: IndependentServerOptions =
   const token = options.token ?? randomBytes(16).toString('hex');
   const rule = options.businessRule === 'email-unless-username-is-email' ? EMAIL_UNLESS_USERNAME_IS_EMAIL : options.businessRule;
   const ctx: Ctx = {
-    models: buildModels({ omitUserAttributes: [...(options.omitUserAttributes ?? []), ...(options.interop || options.ipsie ? FREE_FORM_TYPES : []), ...(options.ipsie ? ['password'] : [])], enterprise: options.enterprise ?? true, valueRequired: options.valueRequired ?? false, require: options.require ?? [], membersOnRequest: options.membersOnRequest ?? false, alwaysReturned: options.alwaysReturned ?? [] }),
+    models: buildModels({ omitUserAttributes: [...(options.omitUserAttributes ?? []), ...(options.interop || options.ipsie ? FREE_FORM_TYPES : []), ...(options.ipsie ? ['password'] : [])], enterprise: options.enterprise ?? true, valueRequired: options.valueRequired ?? false, require: options.require ?? [], membersOnRequest: options.membersOnRequest ?? false, alwaysReturned: options.alwaysReturned ?? [], omitSubAttributes: options.omitSubAttributes ?? [] }),
     store: new Store(rule, { uniqueGroupNames: options.uniqueGroupNames ?? options.ipsie ?? false, ids: options.ids ?? 'uuid', ...(options.searchLagMs ? { searchLagMs: options.searchLagMs } : {}) }),
     base: options.basePath ?? BASE,
     maxResults: options.maxResults ?? MAX_RESULTS,
