@@ -79,7 +79,7 @@ function fitPatch(body: Record<string, unknown>, advertised: AdvertisedUser, lef
       continue;
     }
     if (typeof op.path === 'string') {
-      const reason = subAttributes || !op.path.includes('.') ? notAdvertised(advertised, op.path) : notAdvertised(advertised, op.path.split(/[.[]/)[0]!);
+      const reason = notAdvertised(advertised, op.path, subAttributes);
       if (reason) leftOut.push({ what: `${String(op.op)} ${op.path}`, reason });
       else if (subAttributes && op.value !== undefined && /^[A-Za-z]\w*$/.test(op.path)) kept.push({ ...op, value: fitResource({ [op.path]: op.value }, advertised, leftOut)[op.path] });
       else kept.push(op);

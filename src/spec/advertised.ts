@@ -74,22 +74,24 @@ function read(schemas: { id?: unknown; attributes?: unknown }[]): AdvertisedUser
  * is: the path names an RFC 7643 User attribute (or the enterprise extension) that /Schemas
  * leaves out. Names the RFC does not define are never filtered: probes send those on purpose.
  */
-export function notAdvertised(advertised: AdvertisedUser, path: string): string | undefined {
+export function notAdvertised(advertised: AdvertisedUser, path: string, subAttributes = true): string | undefined {
   if (!advertised.known) return undefined;
   // Suites ask about the same few attribute paths at every step: each is answered once per server.
   let answers = answered.get(advertised);
   if (!answers) answered.set(advertised, (answers = new Map()));
-  if (answers.has(path)) return answers.get(path);
-  const answer = judgeAdvertised(advertised, path);
+  const key = subAttributes ? path : `\u0000${path}`;
+  if (answers.has(key)) return answers.get(key);
+  const answer = judgeAdvertised(advertised, path, subAttributes);
   if (answers.size >= MAX_ANSWERS) answers.clear();
-  answers.set(path, answer);
+  answers.set(key, answer);
   return answer;
 }
 
 const answered = new WeakMap<AdvertisedUser, Map<string, string | undefined>>();
 const MAX_ANSWERS = 4096;
 
-function judgeAdvertised(advertised: AdvertisedUser, path: string): string | undefined {
+/** `subAttributes` false: only whole attributes are judged (a replay sends sub-attributes as the IdP does). */
+function judgeAdvertised(advertised: AdvertisedUser, path: string, subAttributes: boolean): string | undefined {
   const lower = path.toLowerCase();
   for (const ext of RFC_EXTENSIONS) {
     if (lower === ext) return advertised.extensions.has(ext) ? undefined : `the server does not advertise the extension ${URN.enterpriseUser} in /Schemas`;
@@ -103,9 +105,10 @@ function judgeAdvertised(advertised: AdvertisedUser, path: string): string | und
   const core = lower.startsWith(`${URN.user.toLowerCase()}:`) ? lower.slice(URN.user.length + 1) : lower;
   const head = core.split(/[.[]/)[0]!;
   // An unqualified enterprise attribute (Entra's legacy `manager` path) belongs to the extension.
-  if (!RFC_CORE.has(head) && RFC_EXTENSION_ATTRIBUTES.has(`${URN.enterpriseUser.toLowerCase()}:${head}`) && core === lower) return notAdvertised(advertised, `${URN.enterpriseUser}:${path}`);
+  if (!RFC_CORE.has(head) && RFC_EXTENSION_ATTRIBUTES.has(`${URN.enterpriseUser.toLowerCase()}:${head}`) && core === lower) return notAdvertised(advertised, `${URN.enterpriseUser}:${path}`, subAttributes);
   const shown = path.slice(path.length - core.length).split(/[.[]/)[0]!;
   if (RFC_CORE.has(head) && !advertised.core.has(head)) return `the server's /Schemas has no User attribute ${shown}`;
+  if (!subAttributes) return undefined;
   // `emails.primary`, `emails[type eq "work"].primary`: a sub-attribute the attribute's declaration leaves out.
   const sub = /^[^.[]+(?:\[[^\]]*\])?\.([^.[\]]+)$/.exec(core)?.[1];
   const declared = advertised.subAttributes.get(head);
