@@ -48,7 +48,8 @@ export function formOf(pointer: string, value: unknown): Form | undefined {
   return undefined;
 }
 
-const ERROR_ATTRIBUTES = new Set(['/schemas', '/status', '/scimType', '/detail']);
+/** The Error attributes (RFC 7644 §3.12) and the JSON type each has when it is written right. */
+const ERROR_ATTRIBUTES = new Map([['/schemas', 'array'], ['/status', 'string'], ['/scimType', 'string'], ['/detail', 'string']]);
 
 export interface FormDefect {
   key: string;
@@ -73,6 +74,9 @@ export function formDefectOf(result: CheckResult, exchanges: ReadonlyMap<string,
   if (judged?.response && judged.response.status >= 400 && json !== undefined && ERROR_ATTRIBUTES.has(pointer)) {
     const value = getPointer(json, pointer);
     const shape = value === undefined ? 'missing' : typeName(value);
+    // A value of the right type is a wrong value ("invalidValue" where "uniqueness" is due): no
+    // form shared by every error body, so failures about it are grouped by what the server refused.
+    if (shape === ERROR_ATTRIBUTES.get(pointer)) return undefined;
     const phrase = value === undefined ? 'is missing from error responses' : `is a${/^[aeiou]/.test(shape) ? 'n' : ''} ${shape} in error responses`;
     return { key: `form|${pointer}|error-${shape}`, attribute: attributeName(pointer), phrase, ...(value === undefined ? {} : { example: value }) };
   }

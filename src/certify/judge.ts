@@ -46,7 +46,7 @@ export class TestRecorder {
   async sendAs(dialect: DialectName, request: string, args: Record<string, unknown>, step = request): Promise<Exchange> {
     const built = buildDialectRequest(dialect, request, args);
     const outgoing = { method: built.method, path: built.path, ...(built.headers ? { headers: built.headers } : {}), ...(built.json !== undefined ? { json: built.json } : {}) };
-    const fitted = fitRequest(outgoing, advertisedUser(this.ctx.discovery), built.always ?? []);
+    const fitted = fitRequest(outgoing, advertisedUser(this.ctx.discovery), built.always ?? [], false);
     // A request with nothing left to send is sent as built: the test needs its answer to judge.
     if ('skip' in fitted) return this.send(step, outgoing);
     if (fitted.leftOut.length > 0) this.ctx.onLeftOut?.({ suite: 'certify', scenario: this.test, step }, fitted.leftOut);

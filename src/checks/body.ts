@@ -8,11 +8,11 @@
 // to be there (a JSON 500, `{}` or an empty list holds no `/members`, which is not "no members").
 import { URN } from '../spec/json-schemas.ts';
 import { getPointer, parsePointer } from '../util/pointer.ts';
-import { advertisedUser, notAdvertised } from '../spec/advertised.ts';
+import { advertisedUser, notAdvertised, type AdvertisedUser } from '../spec/advertised.ts';
 import { integer, oneOrMany, paramsObject, TEMPLATE } from './params.ts';
 import { contentOf, isVerdict, responseOf, successOf } from './response.ts';
 import { isBodilessCreate } from '../spec/created.ts';
-import { notReturnedByDeclaration } from '../spec/returned.ts';
+import { notReturnedByDeclaration, returnedAlwaysByDeclaration } from '../spec/returned.ts';
 import { defineCheckKind, fail, pass, skip, type JsonSchema, type Verdict } from './types.ts';
 
 export interface Assertion {
@@ -142,6 +142,23 @@ export function checkAssertion(doc: unknown, a: Assertion): Verdict {
 }
 
 /** The attribute a pointer reads (`/name/givenName` → name, `/urn:…:User/department` → urn:…:User:department). */
+/**
+ * Why an assertion is about something the server does not advertise: its attribute, or a
+ * sub-attribute it reads (`/emails/0/primary`) or matches elements by (`contains: {primary: true}`).
+ */
+function notAdvertisedIn(advertised: AdvertisedUser, a: Assertion): string | undefined {
+  const attribute = attributeOf(a.pointer);
+  const whole = notAdvertised(advertised, attribute);
+  if (whole !== undefined || attribute.startsWith('urn:')) return whole;
+  const sub = a.pointer.split('/').slice(2).find((segment) => !/^\d+$/.test(segment));
+  const matched = [a.contains, a.notContains, a.where].flatMap((fields) => (fields && typeof fields === 'object' ? Object.keys(fields) : []));
+  for (const name of [...(sub === undefined ? [] : [sub]), ...matched]) {
+    const reason = notAdvertised(advertised, `${attribute}.${name}`);
+    if (reason !== undefined) return reason;
+  }
+  return undefined;
+}
+
 function attributeOf(pointer: string): string {
   const [first = '', second = ''] = pointer.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
   return first.toLowerCase().startsWith('urn:') ? `${first}:${second}` : first;
@@ -207,7 +224,14 @@ export const bodyKind = defineCheckKind<BodyParams>({
       runData !== undefined && unassigned(getPointer(res.json, a.pointer)) ? `${a.pointer} is absent from ${runData}, a user this run created for another check without it` : undefined;
     // An attribute /Schemas declares returned "request" or "never" is not shown by a plain read: its absence is no answer.
     const notReturned = (a: Assertion): string | undefined => notReturnedByDeclaration(ctx.discovery, res.json, attributeOf(a.pointer), ctx.exchange.request.url);
-    const unjudged = all.map((a) => notAdvertised(advertised, attributeOf(a.pointer)) ?? absentFromRunData(a) ?? notReturned(a));
+    // An absence a projection should bring, of an attribute /Schemas declares returned "always", cannot be asked.
+    const alwaysShown = (a: Assertion): string | undefined => {
+      if (a.exists !== false) return undefined;
+      const listed = /^\/Resources\/\d+(?=\/)/.exec(a.pointer)?.[0];
+      const resource = listed === undefined ? res.json : getPointer(res.json, listed);
+      return returnedAlwaysByDeclaration(ctx.discovery, resource, attributeOf(listed === undefined ? a.pointer : a.pointer.slice(listed.length)), ctx.exchange.request.url);
+    };
+    const unjudged = all.map((a) => notAdvertisedIn(advertised, a) ?? absentFromRunData(a) ?? notReturned(a) ?? alwaysShown(a));
     const assertions = all.filter((_, i) => unjudged[i] === undefined);
     if (assertions.length === 0) return skip(`not judged: ${[...new Set(unjudged)].join('; ')}`);
     for (const a of assertions) {

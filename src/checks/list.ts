@@ -106,19 +106,36 @@ function onPages(pages: string[][], id: string): string {
   return `pages ${distinct.slice(0, -1).join(', ')} and ${distinct.at(-1)}`;
 }
 
-type PartitionParams = { pages: unknown[]; expected: unknown[] | string; unique?: boolean };
+type PartitionParams = { pages: unknown[]; expected: unknown[] | string; unique?: boolean; again?: unknown[] };
 
-/** Paging partitions the result: the pages together hold every expected id exactly once. */
+const pageIds = (pages: unknown): string[][] => (Array.isArray(pages) ? pages : []).map((page) => (Array.isArray(page) ? page.map(String) : []));
+
+/** The first page whose second reading (`again`) differs from its first (`pages`): ids in another order, or others. */
+function changedPage(pages: string[][], again: string[][]): { page: number; first: string[]; second: string[] } | undefined {
+  const i = again.findIndex((second, n) => second.join('\u0000') !== (pages[n] ?? []).join('\u0000'));
+  return i < 0 ? undefined : { page: i + 1, first: pages[i] ?? [], second: again[i]! };
+}
+
+const describeChange = (change: { page: number; first: string[]; second: string[] }): string => `page ${change.page} read again held ${JSON.stringify(change.second)}, first ${JSON.stringify(change.first)}`;
+
+/**
+ * Paging partitions the result: the pages together hold every expected id exactly once. Without
+ * sortBy the order is the server's to choose (RFC 7644 §3.4.2.3) and may change between requests
+ * (§3.4.2.4: clients must be prepared for inconsistent results between pages): with `again`, the
+ * same pages read a second time, a partition is judged only when the order repeated.
+ */
 export const partitionKind = defineCheckKind<PartitionParams>({
   kind: 'partition',
-  description: 'Pages (`pages`: lists of ids captured from each page) together hold each of `expected` exactly once; `unique: true` also allows no other id twice.',
+  description: 'Pages (`pages`: lists of ids captured from each page) together hold each of `expected` exactly once; `unique: true` also allows no other id twice. `again`: the same pages read a second time; when one differs, the order is not repeatable and the partition is not judged (see the `repeatable` kind).',
   defaultLevel: 'MUST',
   defaultRefs: ['RFC7644-3.4.2.4'],
   judges: 'content',
-  params: paramsObject({ pages: { type: 'array', minItems: 2, items: TEMPLATE }, expected: { anyOf: [{ type: 'array', minItems: 1, items: { anyOf: [{ type: 'string' }, TEMPLATE] } }, TEMPLATE] }, unique: { type: 'boolean' } }, { required: ['pages', 'expected'] }),
+  params: paramsObject({ pages: { type: 'array', minItems: 2, items: TEMPLATE }, expected: { anyOf: [{ type: 'array', minItems: 1, items: { anyOf: [{ type: 'string' }, TEMPLATE] } }, TEMPLATE] }, unique: { type: 'boolean' }, again: { type: 'array', minItems: 1, items: TEMPLATE } }, { required: ['pages', 'expected'] }),
   paramsRequired: true,
   verify(ctx) {
-    const pages = (Array.isArray(ctx.params.pages) ? ctx.params.pages : []).map((page) => (Array.isArray(page) ? page.map(String) : []));
+    const pages = pageIds(ctx.params.pages);
+    const change = ctx.params.again === undefined ? undefined : changedPage(pages, pageIds(ctx.params.again));
+    if (change) return skip(`not judged: the server's order without sortBy is not repeatable (${describeChange(change)}), so pages read one after the other need not partition the result (RFC 7644 §3.4.2.3, §3.4.2.4); the risk it carries for IdPs is reported on its own`);
     const expected = (Array.isArray(ctx.params.expected) ? ctx.params.expected : []).map(String);
     // An empty expectation would pass any paging: a missing input is never a pass.
     if (expected.length === 0) return fail('no resources to look for: the page the ids were taken from held none', { expected: 'ids from the first page', actual: pages });
@@ -130,5 +147,26 @@ export const partitionKind = defineCheckKind<PartitionParams>({
     const missing = expected.filter((id) => !all.includes(id));
     if (missing.length > 0) return fail(`${missing.length} of ${expected.length} resources appear on no page: ${missing.slice(0, 5).join(', ')}`, { expected, actual: pages });
     return pass();
+  },
+});
+
+type RepeatableParams = { pages: unknown[]; again: unknown[] };
+
+/** The same pages, read twice without sortBy, hold the same ids in the same order. */
+export const repeatableKind = defineCheckKind<RepeatableParams>({
+  kind: 'repeatable',
+  description: 'The same pages read a second time (`again`) hold the same ids in the same order as the first time (`pages`): an order that changes between requests makes a client that pages without sortBy miss or repeat resources.',
+  defaultLevel: 'SHOULD',
+  defaultRefs: ['RFC7644-3.4.2.4'],
+  judges: 'content',
+  params: paramsObject({ pages: { type: 'array', minItems: 1, items: TEMPLATE }, again: { type: 'array', minItems: 1, items: TEMPLATE } }, { required: ['pages', 'again'] }),
+  paramsRequired: true,
+  verify(ctx) {
+    const pages = pageIds(ctx.params.pages);
+    const again = pageIds(ctx.params.again);
+    if (pages.every((page) => page.length === 0)) return fail('no resources to compare: the pages read first held none', { expected: 'ids from the pages', actual: pages });
+    const change = changedPage(pages, again);
+    if (!change) return pass();
+    return fail(`the list order without sortBy changed between requests: ${describeChange(change)}`, { expected: pages, actual: again });
   },
 });

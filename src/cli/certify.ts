@@ -16,7 +16,7 @@ import { RunError, UsageError } from './errors.ts';
 import { announceAndLoad } from './announce.ts';
 import type { ReportFlags } from './execute.ts';
 import { loadIdentity, parsePort } from './federation.ts';
-import { addTargetOptions, parseMaxTime, parsePositiveInt, parseSettle, readConfig, resolveTarget, SETTLE_HELP, splitList, type TargetFlags } from './options.ts';
+import { addTargetOptions, MAX_SEED, parseMaxTime, parsePositiveInt, parseSettle, readConfig, resolveTarget, SETTLE_HELP, splitList, type TargetFlags } from './options.ts';
 import { addReportOptions } from './run.ts';
 import { printable } from '../util/printable.ts';
 
@@ -96,7 +96,7 @@ export async function certifyCommand(programmeArg: string, flags: CertifyFlags):
   const programme = programmeArg as ProgrammeName;
   const config = readConfig(flags.config);
   const target = resolveTarget(flags, config);
-  const seed = parsePositiveInt(flags.seed, '--seed', randomSeed());
+  const seed = parsePositiveInt(flags.seed, '--seed', randomSeed(), MAX_SEED);
   const maxTimeMs = parseMaxTime(flags.maxTime ?? config.maxTime);
   const settle = parseSettle(flags.settle);
   const federation = await federationTarget(flags);

@@ -13,7 +13,7 @@ import { resourceTypeOf } from '../runner/sweep.ts';
 import { printable } from '../util/printable.ts';
 import { UsageError } from './errors.ts';
 import { exitCodeForSignal, onInterrupt } from './interrupt.ts';
-import { addTargetOptions, parsePositiveInt, readConfig, resolveTarget, type TargetFlags } from './options.ts';
+import { addTargetOptions, MAX_DURATION_MS, parsePositiveInt, readConfig, resolveTarget, type TargetFlags } from './options.ts';
 
 interface CleanFlags extends TargetFlags {
   prefix?: string;
@@ -79,7 +79,7 @@ export async function cleanCommand(flags: CleanFlags, sink: { write(text: string
   if (!rawPrefix) throw new UsageError('give the run prefix with --prefix (or --run run.json)');
   if (!PREFIX.test(rawPrefix)) throw new UsageError(`--prefix "${redactText(rawPrefix)}" is not a scimproof run prefix (spf and eight hex digits, e.g. spf1a2b3c4d-); clean removes nothing else`);
   const prefix = rawPrefix.endsWith('-') ? rawPrefix.toLowerCase() : `${rawPrefix.toLowerCase()}-`;
-  const maxTimeMs = parsePositiveInt(flags.maxTime, '--max-time', DEFAULT_MAX_TIME_S) * 1000;
+  const maxTimeMs = parsePositiveInt(flags.maxTime, '--max-time', DEFAULT_MAX_TIME_S, MAX_DURATION_MS / 1000) * 1000;
 
   const interrupt = onInterrupt('stopping after the request in flight');
   const client = createClient({ baseUrl: target.url, auth: target.auth, headers: target.headers, timeoutMs: target.timeoutMs, insecure: target.insecure, secrets: target.secrets, stopSignal: interrupt.signal });

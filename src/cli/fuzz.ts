@@ -9,9 +9,14 @@ import { randomSeed } from '../util/random.ts';
 import { UsageError } from './errors.ts';
 import { announceAndLoad, consoleFor } from './announce.ts';
 import type { ReportFlags } from './execute.ts';
-import { addTargetOptions, collect, parseDuration, parsePositiveInt, parseSettle, parseShardFlag, readConfig, resolveTarget, SETTLE_HELP, SHARD_HELP, splitList, type TargetFlags } from './options.ts';
+import { addTargetOptions, collect, MAX_SEED, parseDuration, parsePositiveInt, parseSettle, parseShardFlag, readConfig, resolveTarget, SETTLE_HELP, SHARD_HELP, splitList, type TargetFlags } from './options.ts';
 import { addReportOptions } from './run.ts';
 import { DEFAULT_MAX_TIME_MS } from '../runner/budget.ts';
+
+/** Generated cases per property (and failures) a run may ask for: a million is days of requests already. */
+const MAX_FUZZ_RUNS = 1_000_000;
+/** Requests per second: beyond this a rate is no limit at all. */
+const MAX_RATE = 100_000;
 
 interface FuzzFlags extends TargetFlags, ReportFlags {
   seed?: string;
@@ -66,15 +71,15 @@ export async function fuzzCommand(flags: FuzzFlags): Promise<number> {
   }
   const shard = parseShardFlag(flags.shard);
   const settle = parseSettle(flags.settle);
-  const seed = replay ? replay[0]!.seed : parsePositiveInt(flags.seed, '--seed', randomSeed());
-  const runs = flags.runs !== undefined ? parsePositiveInt(flags.runs, '--runs', DEFAULT_FUZZ_RUNS) : undefined;
+  const seed = replay ? replay[0]!.seed : parsePositiveInt(flags.seed, '--seed', randomSeed(), MAX_SEED);
+  const runs = flags.runs !== undefined ? parsePositiveInt(flags.runs, '--runs', DEFAULT_FUZZ_RUNS, MAX_FUZZ_RUNS) : undefined;
   if (runs === 0) throw new UsageError('--runs must be at least 1');
   const budget: FuzzBudget = {
     ...(runs !== undefined ? { runs } : {}),
     ...(flags.time !== undefined ? { timeMs: parseDuration(flags.time, '--time') } : runs === undefined ? { runs: DEFAULT_FUZZ_RUNS } : {}),
     ...(flags.shrinkTime !== undefined ? { shrinkTimeMs: parseDuration(flags.shrinkTime, '--shrink-time') } : {}),
-    ...(flags.maxFailures !== undefined ? { maxFailures: parsePositiveInt(flags.maxFailures, '--max-failures', 0) } : {}),
-    ...(flags.rate !== undefined ? { rate: parsePositiveInt(flags.rate, '--rate', 0) } : {}),
+    ...(flags.maxFailures !== undefined ? { maxFailures: parsePositiveInt(flags.maxFailures, '--max-failures', 0, MAX_FUZZ_RUNS) } : {}),
+    ...(flags.rate !== undefined ? { rate: parsePositiveInt(flags.rate, '--rate', 0, MAX_RATE) } : {}),
     ...(properties.length > 0 ? { properties } : {}),
   };
   const what = replay ? `replay of ${replay.map((k) => k.property).join(', ')} (path ${replay.map((k) => k.path).join(', ')})` : budget.timeMs ? `for ${budget.timeMs / 1000}s` : `${budget.runs} runs per property`;

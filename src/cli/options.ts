@@ -122,7 +122,9 @@ function configTypeProblem(key: keyof ConfigFile, value: unknown): string | unde
       if (value && typeof value === 'object' && !Array.isArray(value) && Object.values(value).every((v) => typeof v === 'string')) return undefined;
       return `"headers" must be an object of header names to string values, e.g. {"X-Tenant": "acme"}, got ${value && typeof value === 'object' && !Array.isArray(value) ? 'a non-string value in it' : kindOf(value)}`;
     case 'timeout':
-      if ((typeof value === 'number' && Number.isInteger(value) && value >= 0) || (typeof value === 'string' && /^\d+$/.test(value))) return undefined;
+      if ((typeof value === 'number' && Number.isInteger(value) && value >= 0) || (typeof value === 'string' && /^\d+$/.test(value))) {
+        return Number(value) > MAX_DURATION_MS ? `"timeout" must be at most ${MAX_DURATION_MS} milliseconds (7 days), got ${JSON.stringify(value)}` : undefined;
+      }
       return `"timeout" must be a whole number of milliseconds ≥ 0, got ${JSON.stringify(value)}`;
     case 'maxTime':
       return typeof value === 'string' || typeof value === 'number' ? undefined : `"maxTime" must be a duration such as "15m" or a number of seconds, got ${kindOf(value)}`;
@@ -157,10 +159,22 @@ export function parseUrl(raw: string): ParsedUrl {
   return { url: url.toString().replace(/\/+$/, ''), ...(credentials ? { credentials } : {}) };
 }
 
-export function parsePositiveInt(raw: string | number | undefined, name: string, fallback: number): number {
+/** Seeds are 32-bit (src/util/random.ts reads `seed >>> 0`): a larger one would replay as another. */
+export const MAX_SEED = 0xffff_ffff;
+
+/**
+ * The longest duration a flag takes (7 days): Node's timers hold at most 2^31-1 ms (24.8 days) and
+ * fire at once beyond it, so `--max-time 99999h` ran out at the start; a fuzz `--time` doubles
+ * into the run's budget, which must stay below that too.
+ */
+export const MAX_DURATION_MS = 7 * 24 * 3_600_000;
+
+/** Digits only (a config file may give a number): "1e3", "0x10", "1.0" or " " are not whole numbers a person means. */
+export function parsePositiveInt(raw: string | number | undefined, name: string, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
   if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${name} must be a whole number ≥ 0, got "${raw}"`);
+  const text = String(raw).trim();
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n > max) throw new UsageError(`${name} must be a whole number from 0 to ${max}, got "${raw}"`);
   return n;
 }
 
@@ -183,6 +197,7 @@ export function parseDuration(raw: string, name: string): number {
   const unit = (match[2] ?? 's').toLowerCase();
   const ms = unit === 'ms' ? n : unit === 's' ? n * 1000 : unit === 'm' || unit === 'min' ? n * 60_000 : n * 3_600_000;
   if (ms <= 0) throw new UsageError(`${name} must be above zero`);
+  if (ms > MAX_DURATION_MS) throw new UsageError(`${name} must be at most 7 days (168h), got "${raw}"`);
   return Math.round(ms);
 }
 
@@ -239,7 +254,7 @@ export function resolveTarget(flags: TargetFlags, config: ConfigFile, env: NodeJ
     if (at <= 0) throw new UsageError(`--header must look like 'Name: value', got "${line}"`);
     headers[line.slice(0, at).trim()] = line.slice(at + 1).trim();
   }
-  const timeoutMs = parsePositiveInt(flags.timeout ?? config.timeout, '--timeout', 15_000);
+  const timeoutMs = parsePositiveInt(flags.timeout ?? config.timeout, '--timeout', 15_000, MAX_DURATION_MS);
   if (timeoutMs === 0) throw new UsageError('--timeout must be above 0 ms');
   // Custom auth headers carry secrets too; redact their values everywhere.
   const secretHeaders = Object.entries(headers).filter(([name]) => isCredentialHeader(name)).map(([, v]) => v);

@@ -7,7 +7,7 @@ import { chooseProfiles, ProfileError, profileRunOptions, type Profile } from '.
 import { UsageError } from './errors.ts';
 import { announceAndLoad, consoleFor } from './announce.ts';
 import type { ReportFlags } from './execute.ts';
-import { addTargetOptions, collect, parseMaxTime, parsePositiveInt, parseSettle, parseShardFlag, readConfig, resolveTarget, SETTLE_HELP, SHARD_HELP, splitList, type TargetFlags } from './options.ts';
+import { addTargetOptions, collect, MAX_SEED, parseMaxTime, parsePositiveInt, parseSettle, parseShardFlag, readConfig, resolveTarget, SETTLE_HELP, SHARD_HELP, splitList, type TargetFlags } from './options.ts';
 
 
 interface RunFlags extends TargetFlags, ReportFlags {
@@ -68,7 +68,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
   const target = resolveTarget(flags, config);
   const suites = flags.suite ? splitList(flags.suite) : (config.suites ?? [...DEFAULT_SUITES]);
   if (suites.length === 0) throw new UsageError('--suite needs at least one suite name');
-  const seed = parsePositiveInt(flags.seed, '--seed', randomSeed());
+  const seed = parsePositiveInt(flags.seed, '--seed', randomSeed(), MAX_SEED);
   const shard = parseShardFlag(flags.shard);
   const baselineFile = flags.baseline ?? config.baseline;
   let baseline: Baseline | undefined;

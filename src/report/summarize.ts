@@ -67,7 +67,7 @@ export function verdictOf(record: Pick<RunRecord, 'meta' | 'results'>): Verdict 
     return { kind: 'fail', headline: 'FAIL', detail: `${plural(counts.fail, 'required check')} failed${tail}` };
   }
   if (counts.error > 0) {
-    const judged = `${plural(counts.error, 'check')} could not be judged (harness or network error)`;
+    const judged = `${plural(counts.error, 'check')} could not be judged (a harness or network error, or a step that did not yield what later steps need)`;
     return { kind: 'incomplete', headline: 'INCOMPLETE', detail: `No required check failed, but ${judged}${tail}` };
   }
   if (counts.total - counts.skip === 0) {

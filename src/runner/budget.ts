@@ -26,7 +26,8 @@ export class TimeBudget {
   /** `maxTimeMs` 0 means no limit. */
   constructor(readonly maxTimeMs: number) {
     if (maxTimeMs > 0) {
-      this.timer = setTimeout(() => this.controller.abort(new Error(`aborted: ${this.reason}`)), maxTimeMs);
+      // Node fires a timer of more than 2^31-1 ms (24.8 days) at once: a library caller's huge budget is that long.
+      this.timer = setTimeout(() => this.controller.abort(new Error(`aborted: ${this.reason}`)), Math.min(maxTimeMs, 2 ** 31 - 1));
       this.timer.unref();
     }
   }

@@ -11,6 +11,7 @@ import type { CheckResult, CleanupEntry, Discovery, Exchange, ExchangeOrigin, Le
 import type { LeftOut } from './schema-fit.ts';
 import { LeftOutLog } from './left-out-log.ts';
 import { loadSuites, SuiteError } from '../suite/load.ts';
+import type { RunVariable } from '../suite/variables.ts';
 import { redactText } from '../http/redact.ts';
 import type { LoadedSuite } from '../suite/types.ts';
 import { TOOL_NAME, TOOL_VERSION } from '../version.ts';
@@ -179,6 +180,8 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
   let coreSuites: LoadedSuite[] = [];
   const budget = new TimeBudget(options.maxTimeMs ?? DEFAULT_MAX_TIME_MS);
   const leftOut = new LeftOutLog();
+  /** Check id → why it could not run, unexplained by any failure (scenario.ts, onNotRun). */
+  const notRun = new Map<string, string>();
   // One gate for every client of the run: a write through one concerns a query through the other.
   const settle = new SettleGate(options.settleMs ?? 0);
   const searchLag = new SearchLag(settle, options.settleMs !== 0, (line) => notice(line));
@@ -336,7 +339,8 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
     });
     journal = new CleanupJournal(client, prefix);
     const random = createRandom(options.seed);
-    const runVars: Record<string, unknown> = {
+    // Only the names suites may use (src/suite/variables.ts checks them when a suite is loaded).
+    const runVars: Partial<Record<RunVariable, unknown>> = {
       prefix,
       runId,
       nonexistentId: random.uuid(),
@@ -372,6 +376,7 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
       onLeftOut: (origin, list) => leftOut.record(origin, list),
       searchLag,
       measureSearchLag: () => measureSearchLag(),
+      onNotRun: (checkId, message) => notRun.set(checkId, message),
     };
     // Audits send nothing: after the time budget ran out they still judge what was recorded.
     const mayAudit = (): boolean => !ctx.aborted() || (budget.ranOut && !options.signal?.aborted && !breaker.tripped);
@@ -473,6 +478,14 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
           ...(options.requireAttributes ? { requireAttributes: options.requireAttributes } : {}),
         });
       }
+      // Checks a step did not let run, with nothing in the report failing on it, are skips while the
+      // run fails anyway (the failure is the finding), and errors when it would read as a pass.
+      if (!results.some((r) => r.status === 'fail')) results.forEach((r, i) => {
+        const message = r.status === 'skip' ? notRun.get(r.checkId) : undefined;
+        if (message === undefined) return;
+        const { reason: _reason, ...rest } = r;
+        results[i] = { ...rest, status: 'error', message };
+      });
       // A shard sees only part of a waiver's checks; `report --merge --baseline` judges staleness.
       if (options.baseline && !options.shard && !ctx.aborted()) for (const stale of staleWaivers(results, options.baseline)) ctx.onResult(stale);
       if (!runError && standard) verdictOfProfile = finalProfileVerdict(standard, results, profileTrigger, discovery.serviceProviderConfig);

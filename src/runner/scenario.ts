@@ -47,6 +47,12 @@ export interface ScenarioContext {
   searchLag?: SearchLag;
   /** Measures the lag (search-lag-probe.ts); called before the first query step after a write. */
   measureSearchLag?(): Promise<void>;
+  /**
+   * Told of a check skipped because a step with checks of its own did not yield what it needed,
+   * while none of that step's checks in the report failed (see `explained`): a run that fails
+   * nothing else must not read as a pass on it (run.ts makes it an error then).
+   */
+  onNotRun?(checkId: string, message: string): void;
 }
 
 interface StepInstance {
@@ -85,7 +91,11 @@ export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx
   if (suite.suite !== 'discovery' && selectedIds.length === 0 && instances.some((i) => (i.step.expect ?? []).length > 0)) return vars;
 
   const missing = (scenario.requires ?? []).filter((cap) => !ctx.discovery.capabilities[cap]);
-  let stop: { reason: string; cause?: Found } | undefined = missing.length > 0 ? { reason: missing.map(describeCapability).join('; ') } : undefined;
+  // `unexplained`: the scenario stopped because a step with checks of its own did not yield a value
+  // a later step needs, and none of its checks the report shows failed (a 201 without the id whose
+  // status check passed; a refusal --only leaves out): what could not run must not read as a pass
+  // (ctx.onNotRun). A set-up step without checks is judged by a scenario of its own.
+  let stop: { reason: string; cause?: Found; unexplained?: boolean } | undefined = missing.length > 0 ? { reason: missing.map(describeCapability).join('; ') } : undefined;
   const runs: StepRun[] = [];
   // Every expectation is judged, selected or not, so a cause is known even when --only hides it.
   const judgedByBaseId = new Map<string, Judged[]>();
@@ -126,17 +136,19 @@ export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx
         if (j.selected) ctx.onResult(j.result);
       }
     };
-    const skipAll = (reason: string, cause?: Found): void => {
+    const skipAll = (reason: string, cause?: Found, unexplained = false): void => {
       record({
         judged: expectations.map((e) => {
           const result: CheckResult = { ...base(e), status: 'skip', reason, exchangeIds: [], ...(cause ? { causedBy: publicCause(cause, ctx) } : {}) };
-          return { result, selected: ctx.selected(result.checkId), judges: checkKind(e.check)!.judges };
+          const selected = ctx.selected(result.checkId);
+          if (unexplained && selected) ctx.onNotRun?.(result.checkId, `not run: ${reason}, and no check of that step in the report failed: a check that could not run is no pass`);
+          return { result, selected, judges: checkKind(e.check)!.judges };
         }),
       });
     };
     if (ctx.aborted()) stop = { reason: ctx.stopReason?.() ?? 'the run was interrupted' };
     if (stop) {
-      skipAll(stop.reason, stop.cause);
+      skipAll(stop.reason, stop.cause, stop.unexplained);
       continue;
     }
     let request: OutgoingRequest & { keep?: string[] };
@@ -148,15 +160,16 @@ export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx
       if (!(error instanceof MissingVariable) && !(error instanceof DialectArgumentError)) throw error;
       const reason = `not sent: ${error.message}`;
       const source = error instanceof MissingVariable ? capturedBy.get(error.variable) : undefined;
-      const cause = source?.exchange ? (failureOf(source) ?? { exchangeId: source.exchange.id, summary: `${describeExchange(source.exchange)} without the value` }) : undefined;
-      skipAll(reason, cause);
-      if (!step.continueOnFailure) stop = { reason, ...(cause ? { cause } : {}) };
+      const cause = source?.exchange ? (failureOf(source) ?? failingCheckOf(source, `{{${(error as MissingVariable).variable}}}`) ?? { exchangeId: source.exchange.id, summary: `${describeExchange(source.exchange)} without the value` }) : undefined;
+      const unexplained = cause !== undefined && !explained(source!, cause, ctx);
+      skipAll(reason, cause, unexplained);
+      if (!step.continueOnFailure) stop = { reason, ...(cause ? { cause } : {}), ...(unexplained ? { unexplained } : {}) };
       continue;
     }
     // Like an IdP's attribute mapping, requests carry only attributes the server advertises (what
     // the IdP always sends stays); a probe sending an unadvertised attribute on purpose says `fit: false`.
     const { keep, ...built } = request;
-    const fitted = step.send.fit === false ? { request: built, leftOut: [] } : fitRequest(built, advertisedUser(ctx.discovery), keep ?? []);
+    const fitted = step.send.fit === false ? { request: built, leftOut: [] } : fitRequest(built, advertisedUser(ctx.discovery), keep ?? [], step.send.dialect === undefined);
     if ('skip' in fitted) {
       skipAll(fitted.skip);
       continue;
@@ -212,7 +225,7 @@ export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx
     if (captureProblem && !step.continueOnFailure) {
       // The step's own failing check says best why the value is missing (a 201 with an empty body).
       const cause = failureOf(run) ?? failingCheckOf(run, captureProblem) ?? { exchangeId: exchange.id, summary: `${describeExchange(exchange)} without ${captureProblem}` };
-      stop = { reason: `step "${step.name}" did not yield ${captureProblem}`, cause };
+      stop = { reason: `step "${step.name}" did not yield ${captureProblem}`, cause, ...(explained(run, cause, ctx) ? {} : { unexplained: true }) };
     }
   }
   return vars;
@@ -283,6 +296,18 @@ function failingCheckOf(run: StepRun, missing: string): Found | undefined {
   const failed = run.judged.find((j) => j.selected && (j.result.status === 'fail' || j.result.status === 'warn'));
   if (!failed || !run.exchange) return undefined;
   return { checkId: failed.result.checkId, result: failed.result, exchangeId: run.exchange.id, summary: `${describeExchange(run.exchange)} without ${missing}: ${failed.result.message ?? failed.result.title}` };
+}
+
+/**
+ * Whether what a step did not yield is explained to the reader: the report shows a check of that
+ * step that failed (or warned), or the step has no checks (a set-up request, judged by a scenario
+ * of its own). Otherwise (a 201 without the id a later step needs whose status check passed, a
+ * failure --only leaves out) the checks that could not run would be skips that read as a pass.
+ */
+function explained(source: StepRun, cause: Found, ctx: ScenarioContext): boolean {
+  if (source.judged.length === 0) return true;
+  const shown = cause.checkId !== undefined && ctx.selected(cause.checkId) && cause.result !== undefined && cause.result.status !== 'pass' && cause.result.status !== 'skip';
+  return shown || source.judged.some((j) => j.selected && (j.result.status === 'fail' || j.result.status === 'warn'));
 }
 
 /** The cause as a result carries it: it names a check only when the report shows that check. */

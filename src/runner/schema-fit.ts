@@ -5,7 +5,7 @@
 // checks are skipped with the reason. Names the RFC does not define are left alone (robustness
 // probes send them on purpose), and nothing changes when /Schemas does not describe Users.
 import type { OutgoingRequest } from '../http/client.ts';
-import { notAdvertised, type AdvertisedUser } from '../spec/advertised.ts';
+import { notAdvertised, withoutUnadvertisedSubAttributes, type AdvertisedUser } from '../spec/advertised.ts';
 import { URN } from '../spec/json-schemas.ts';
 
 export interface LeftOut {
@@ -36,7 +36,7 @@ export function filterAttributes(filter: string): string[] {
 }
 
 /** Removes unadvertised attributes from a resource body (but those in `keep`); returns the new body and what went. */
-function fitResource(body: Record<string, unknown>, advertised: AdvertisedUser, leftOut: LeftOut[], keep: readonly string[] = []): Record<string, unknown> {
+function fitResource(body: Record<string, unknown>, advertised: AdvertisedUser, leftOut: LeftOut[], keep: readonly string[] = [], subAttributes = true): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(body)) {
     if (keep.some((k) => k.toLowerCase() === key.toLowerCase())) {
@@ -62,12 +62,14 @@ function fitResource(body: Record<string, unknown>, advertised: AdvertisedUser, 
       if (Object.keys(ext).length > 0) out[key] = ext;
       continue;
     }
-    out[key] = value;
+    out[key] = !subAttributes ? value : withoutUnadvertisedSubAttributes(advertised, key, value, (what, why) => {
+      if (!leftOut.some((l) => l.what === what)) leftOut.push({ what, reason: why });
+    });
   }
   return out;
 }
 
-function fitPatch(body: Record<string, unknown>, advertised: AdvertisedUser, leftOut: LeftOut[]): Record<string, unknown> | undefined {
+function fitPatch(body: Record<string, unknown>, advertised: AdvertisedUser, leftOut: LeftOut[], subAttributes: boolean): Record<string, unknown> | undefined {
   const ops = body.Operations;
   if (!Array.isArray(ops)) return body;
   const kept: unknown[] = [];
@@ -77,13 +79,14 @@ function fitPatch(body: Record<string, unknown>, advertised: AdvertisedUser, lef
       continue;
     }
     if (typeof op.path === 'string') {
-      const reason = notAdvertised(advertised, op.path);
+      const reason = notAdvertised(advertised, op.path, subAttributes);
       if (reason) leftOut.push({ what: `${String(op.op)} ${op.path}`, reason });
+      else if (subAttributes && op.value !== undefined && /^[A-Za-z]\w*$/.test(op.path)) kept.push({ ...op, value: fitResource({ [op.path]: op.value }, advertised, leftOut)[op.path] });
       else kept.push(op);
       continue;
     }
     if (isObject(op.value)) {
-      const value = fitResource(op.value, advertised, leftOut);
+      const value = fitResource(op.value, advertised, leftOut, [], subAttributes);
       if (Object.keys(value).length > 0) kept.push({ ...op, value });
       continue;
     }
@@ -92,8 +95,12 @@ function fitPatch(body: Record<string, unknown>, advertised: AdvertisedUser, lef
   return kept.length === 0 ? undefined : { ...body, Operations: kept };
 }
 
-/** `keep`: attributes the sender always sends (an IdP's own, OKTA-2.4's placeholder password). */
-export function fitRequest(request: OutgoingRequest, advertised: AdvertisedUser, keep: readonly string[] = []): FitResult {
+/**
+ * `keep`: attributes the sender always sends (an IdP's own, OKTA-2.4's placeholder password).
+ * `subAttributes` false: sub-attributes stay as sent (an IdP's replay: Entra and Okta send
+ * `emails[].primary` whatever the app declares, so a server that refuses it must be seen to).
+ */
+export function fitRequest(request: OutgoingRequest, advertised: AdvertisedUser, keep: readonly string[] = [], subAttributes = true): FitResult {
   if (!advertised.known || !USERS.test(request.path)) return { request, leftOut: [] };
   const leftOut: LeftOut[] = [];
   const method = request.method.toUpperCase();
@@ -106,9 +113,9 @@ export function fitRequest(request: OutgoingRequest, advertised: AdvertisedUser,
     return { request, leftOut };
   }
   if (!isObject(request.json)) return { request, leftOut };
-  if (method === 'POST' || method === 'PUT') return { request: { ...request, json: fitResource(request.json, advertised, leftOut, keep) }, leftOut };
+  if (method === 'POST' || method === 'PUT') return { request: { ...request, json: fitResource(request.json, advertised, leftOut, keep, subAttributes) }, leftOut };
   if (method === 'PATCH') {
-    const json = fitPatch(request.json, advertised, leftOut);
+    const json = fitPatch(request.json, advertised, leftOut, subAttributes);
     if (!json) return { skip: `not sent: every operation of this PATCH targets an attribute the server does not advertise (${leftOut.map((l) => `${l.what}: ${l.reason}`).join('; ')})` };
     return { request: { ...request, json }, leftOut };
   }

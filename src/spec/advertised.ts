@@ -20,6 +20,8 @@ export interface AdvertisedUser {
   extensions: ReadonlySet<string>;
   /** Lower-cased `urn:…:attr` of the extension attributes the server advertises. */
   extensionAttributes: ReadonlySet<string>;
+  /** Lower-cased core attribute → the lower-cased sub-attributes it declares (only those that declare some). */
+  subAttributes: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
 /**
@@ -30,10 +32,12 @@ const ALWAYS_SENT = new Set(['username', 'active']);
 const RFC_CORE = new Set(USER_SCHEMA.attributes.map((a) => a.name.toLowerCase()).filter((n) => !ALWAYS_SENT.has(n)));
 const RFC_EXTENSIONS = new Set([URN.enterpriseUser.toLowerCase()]);
 const RFC_EXTENSION_ATTRIBUTES = new Set(ENTERPRISE_USER_SCHEMA.attributes.map((a) => `${URN.enterpriseUser}:${a.name}`.toLowerCase()));
+/** `emails.primary`, `name.givenname` …: the sub-attributes RFC 7643 defines for core User attributes. */
+const RFC_SUB_ATTRIBUTES = new Set(USER_SCHEMA.attributes.flatMap((a) => (a.subAttributes ?? []).map((sub) => `${a.name}.${sub.name}`.toLowerCase())));
 
 const names = (attrs: unknown): string[] => (Array.isArray(attrs) ? (attrs as RawAttribute[]).flatMap((a) => (typeof a.name === 'string' ? [a.name.toLowerCase()] : [])) : []);
 
-const UNKNOWN: AdvertisedUser = { known: false, core: RFC_CORE, extensions: RFC_EXTENSIONS, extensionAttributes: RFC_EXTENSION_ATTRIBUTES };
+const UNKNOWN: AdvertisedUser = { known: false, core: RFC_CORE, extensions: RFC_EXTENSIONS, extensionAttributes: RFC_EXTENSION_ATTRIBUTES, subAttributes: new Map() };
 
 // Read once per /Schemas answer: a run asks at every step and every body check, and the answer
 // (captured from discovery) never changes.
@@ -60,6 +64,8 @@ function read(schemas: { id?: unknown; attributes?: unknown }[]): AdvertisedUser
     core: new Set(names(user.attributes)),
     extensions: new Set(extensions.map((s) => String(s.id).toLowerCase())),
     extensionAttributes: new Set(extensions.flatMap((s) => names(s.attributes).map((n) => `${String(s.id).toLowerCase()}:${n}`))),
+    // An attribute that declares no sub-attributes says nothing about them: none is left out on its word.
+    subAttributes: new Map((user.attributes as RawAttribute[]).flatMap((a) => (typeof a.name === 'string' && names(a.subAttributes).length > 0 ? [[a.name.toLowerCase(), new Set(names(a.subAttributes))] as const] : []))),
   };
 }
 
@@ -68,22 +74,24 @@ function read(schemas: { id?: unknown; attributes?: unknown }[]): AdvertisedUser
  * is: the path names an RFC 7643 User attribute (or the enterprise extension) that /Schemas
  * leaves out. Names the RFC does not define are never filtered: probes send those on purpose.
  */
-export function notAdvertised(advertised: AdvertisedUser, path: string): string | undefined {
+export function notAdvertised(advertised: AdvertisedUser, path: string, subAttributes = true): string | undefined {
   if (!advertised.known) return undefined;
   // Suites ask about the same few attribute paths at every step: each is answered once per server.
   let answers = answered.get(advertised);
   if (!answers) answered.set(advertised, (answers = new Map()));
-  if (answers.has(path)) return answers.get(path);
-  const answer = judgeAdvertised(advertised, path);
+  const key = subAttributes ? path : `\u0000${path}`;
+  if (answers.has(key)) return answers.get(key);
+  const answer = judgeAdvertised(advertised, path, subAttributes);
   if (answers.size >= MAX_ANSWERS) answers.clear();
-  answers.set(path, answer);
+  answers.set(key, answer);
   return answer;
 }
 
 const answered = new WeakMap<AdvertisedUser, Map<string, string | undefined>>();
 const MAX_ANSWERS = 4096;
 
-function judgeAdvertised(advertised: AdvertisedUser, path: string): string | undefined {
+/** `subAttributes` false: only whole attributes are judged (a replay sends sub-attributes as the IdP does). */
+function judgeAdvertised(advertised: AdvertisedUser, path: string, subAttributes: boolean): string | undefined {
   const lower = path.toLowerCase();
   for (const ext of RFC_EXTENSIONS) {
     if (lower === ext) return advertised.extensions.has(ext) ? undefined : `the server does not advertise the extension ${URN.enterpriseUser} in /Schemas`;
@@ -97,7 +105,32 @@ function judgeAdvertised(advertised: AdvertisedUser, path: string): string | und
   const core = lower.startsWith(`${URN.user.toLowerCase()}:`) ? lower.slice(URN.user.length + 1) : lower;
   const head = core.split(/[.[]/)[0]!;
   // An unqualified enterprise attribute (Entra's legacy `manager` path) belongs to the extension.
-  if (!RFC_CORE.has(head) && RFC_EXTENSION_ATTRIBUTES.has(`${URN.enterpriseUser.toLowerCase()}:${head}`) && core === lower) return notAdvertised(advertised, `${URN.enterpriseUser}:${path}`);
+  if (!RFC_CORE.has(head) && RFC_EXTENSION_ATTRIBUTES.has(`${URN.enterpriseUser.toLowerCase()}:${head}`) && core === lower) return notAdvertised(advertised, `${URN.enterpriseUser}:${path}`, subAttributes);
   const shown = path.slice(path.length - core.length).split(/[.[]/)[0]!;
-  return RFC_CORE.has(head) && !advertised.core.has(head) ? `the server's /Schemas has no User attribute ${shown}` : undefined;
+  if (RFC_CORE.has(head) && !advertised.core.has(head)) return `the server's /Schemas has no User attribute ${shown}`;
+  if (!subAttributes) return undefined;
+  // `emails.primary`, `emails[type eq "work"].primary`: a sub-attribute the attribute's declaration leaves out.
+  const sub = /^[^.[]+(?:\[[^\]]*\])?\.([^.[\]]+)$/.exec(core)?.[1];
+  const declared = advertised.subAttributes.get(head);
+  if (sub !== undefined && declared && RFC_SUB_ATTRIBUTES.has(`${head}.${sub}`) && !declared.has(sub)) return `the server's /Schemas declares no ${shown}.${path.slice(path.length - sub.length)} (RFC 7643 §7 subAttributes)`;
+  return undefined;
+}
+
+/**
+ * A core attribute's value without the RFC sub-attributes its declaration leaves out
+ * (`emails[].primary` on a server whose emails declare value, type and display only).
+ */
+export function withoutUnadvertisedSubAttributes(advertised: AdvertisedUser, attribute: string, value: unknown, dropped: (path: string, reason: string) => void): unknown {
+  if (!advertised.known || !advertised.subAttributes.has(attribute.toLowerCase())) return value;
+  const fit = (element: unknown): unknown => {
+    if (!element || typeof element !== 'object' || Array.isArray(element)) return element;
+    const out: Record<string, unknown> = {};
+    for (const [key, v] of Object.entries(element)) {
+      const reason = notAdvertised(advertised, `${attribute}.${key}`);
+      if (reason) dropped(`${attribute}.${key}`, reason);
+      else out[key] = v;
+    }
+    return out;
+  };
+  return Array.isArray(value) ? value.map(fit) : fit(value);
 }

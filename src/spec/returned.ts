@@ -31,6 +31,32 @@ export function notReturnedByDeclaration(discovery: Discovery | undefined, resou
   return undefined;
 }
 
+/**
+ * Why an absence a projection should bring (`attributes=`, `excludedAttributes=`) cannot be asked of
+ * `attribute` of `resource`: /Schemas declares it returned "always", which no projection leaves out
+ * (RFC 7643 §2.2; RFC 7644 §3.9). Undefined when the request projects nothing or /Schemas says otherwise.
+ */
+export function returnedAlwaysByDeclaration(discovery: Discovery | undefined, resource: unknown, attribute: string, requestUrl: string): string | undefined {
+  if (!discovery?.schemas || !resource || typeof resource !== 'object' || Array.isArray(resource) || attribute === '') return undefined;
+  let projects = false;
+  try {
+    const query = new URL(requestUrl).searchParams;
+    projects = query.has('attributes') || query.has('excludedAttributes');
+  } catch {
+    return undefined;
+  }
+  if (!projects) return undefined;
+  const record = resource as Record<string, unknown>;
+  const name = attribute.toLowerCase();
+  const listed = new Set((Array.isArray(record.schemas) ? record.schemas : []).map((s) => String(s).toLowerCase()));
+  for (const schema of discovery.schemas as { id?: unknown; attributes?: unknown }[]) {
+    if (typeof schema?.id !== 'string' || !listed.has(schema.id.toLowerCase()) || !Array.isArray(schema.attributes)) continue;
+    const declared = (schema.attributes as RawAttribute[]).find((a) => typeof a?.name === 'string' && a.name.toLowerCase() === name);
+    if (typeof declared?.returned === 'string' && declared.returned.toLowerCase() === 'always') return `/Schemas declares ${String(declared.name)} returned "always" (RFC 7643 §2.2): no attributes= or excludedAttributes= leaves it out (RFC 7644 §3.9)`;
+  }
+  return undefined;
+}
+
 function askedFor(requestUrl: string, name: string): boolean {
   let attributes: string | null = null;
   try {

@@ -7,6 +7,7 @@ import { getDialect, hasRequest } from '../dialects/index.ts';
 import { getPointer } from '../util/pointer.ts';
 import type { LoadedSuite, SuiteFile } from './types.ts';
 import { lazy } from '../util/lazy.ts';
+import { firstUnsetVariable } from './variables.ts';
 
 /** A suite file that cannot be used; the message names the file and the JSON pointer. */
 export class SuiteError extends Error {
@@ -134,6 +135,10 @@ function readSuiteFile(file: string, name: string): LoadedSuite {
       }
     }),
   );
+  data.scenarios.forEach((scenario, s) => {
+    const unset = firstUnsetVariable(scenario, `/scenarios/${s}`);
+    if (unset) throw new SuiteError(name, unset.pointer, unset.detail);
+  });
   return { ...data, file: name };
 }
 

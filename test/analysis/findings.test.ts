@@ -87,6 +87,26 @@ describe('findings of real runs', () => {
     expect(checks[0]!.symptoms.map((m) => m.checkId)).toEqual(expect.arrayContaining(['users.create.content-type', 'responses.content-type']));
   });
 
+  // The errors checks that expect another scimType failed on /scimType, whose value (a string) was
+  // taken for a form shared by every error body: 31 checks read "scimType is a string in error
+  // responses", a symptom, where the cause to fix first is that every create is refused.
+  it('a server that refuses every write with one 400: the finding names the refused create, not the scimType it carries', async () => {
+    const server = await startServer({ port: 0 });
+    const proxy = await startProxy(server.url, server.token, {
+      onRequest: (ctx) => (ctx.req.method === 'GET' ? undefined : { status: 400, headers: { 'content-type': 'application/scim+json' }, body: JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '400', scimType: 'invalidSyntax' }) }),
+    });
+    closers.push(async () => {
+      await proxy.close();
+      await server.close();
+    });
+    const record = await runConformance({ url: proxy.url, auth: { kind: 'bearer', token: server.token }, suites: ['core'], seed: 3 });
+    expectEveryFailureOnce(record);
+    const [first] = record.findings!.filter((f) => f.kind !== 'latency');
+    expect(first).toMatchObject({ kind: 'refusal', status: 'fail', title: 'The server refuses POST /Users with 400 invalidSyntax' });
+    expect(first!.symptoms.map((m) => m.checkId)).toEqual(expect.arrayContaining(['users.create.status', 'users.required.rejected[userName]']));
+    expect(record.findings!.map((f) => f.title).filter((t) => /in error responses/.test(t))).toEqual([]);
+  });
+
   it('stores in run.json exactly what the results and exchanges give', async () => {
     const record = await runAgainst('group-get-500', ['core'], ['groups.*']);
     expectEveryFailureOnce(record);

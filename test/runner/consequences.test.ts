@@ -10,6 +10,8 @@ import { describe, expect, it } from 'vitest';
 import { runConformance } from '../../src/runner/run.ts';
 import type { CheckResult, RunRecord } from '../../src/record/types.ts';
 import { startFaultyServer, type DefectName } from '../support/faulty-server.ts';
+import { startIndependentServer } from '../servers/independent/index.ts';
+import { verdictOf } from '../../src/report/summarize.ts';
 
 const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
@@ -111,5 +113,56 @@ describe('consequences of an earlier failure', () => {
     const record = await run('group-rename-ignored');
     expect(result(record, 'causes.rename.applied')).toMatchObject({ baseId: 'causes.rename.applied' });
     expect(result(record, 'causes.rename.applied').variant).toBeUndefined();
+  });
+});
+
+// A step that did not yield a value a later step needs, with no check in the report failing on
+// it, left the later checks skipped and the run reading PASS: a check that could not run is no pass.
+describe('a value a later step needs, not yielded and not explained by a failing check', () => {
+  const vendorSuite = (): string => {
+    const file = join(mkdtempSync(join(tmpdir(), 'scimproof-unyielded-')), 'vendor.json');
+    writeFileSync(file, JSON.stringify({
+      suite: 'vendor',
+      area: 'users',
+      scenarios: [{
+        id: 'vendor.read',
+        title: 'Create, then read',
+        steps: [
+          { name: 'create', send: { method: 'POST', path: '/Users', body: { schemas: [USER], userName: '{{scenario.tag}}.v@example.com' } }, capture: { userId: '/id' }, expect: [{ id: 'vendor.create', title: 'created', check: 'status', with: { equals: 201 }, refs: ['RFC7644-3.3'] }] },
+          { name: 'read', send: { method: 'GET', path: '/Users/{{userId}}' }, expect: [{ id: 'vendor.read', title: 'reads back', check: 'status', with: { equals: 200 }, refs: ['RFC7644-3.4.1'] }] },
+        ],
+      }],
+    }));
+    return file;
+  };
+  const runOn = async (server: { url: string; token: string; close(): Promise<void> }, only?: string[]): Promise<RunRecord> => {
+    try {
+      return await runConformance({ url: server.url, auth: { kind: 'bearer', token: server.token }, suites: [vendorSuite()], seed: 3, ...(only ? { only } : {}) });
+    } finally {
+      await server.close();
+    }
+  };
+
+  it('a 201 without the id (no body, no Location) makes the read an error, so the run is not a pass', async () => {
+    const record = await runOn(await startIndependentServer({ createBody: 'none-no-location' }));
+    expect(result(record, 'vendor.create').status).toBe('pass');
+    expect(result(record, 'vendor.read')).toMatchObject({ status: 'error', message: expect.stringMatching(/^not run: step "create" did not yield \/id for \{\{userId\}\} \(the 201 Created has no body\), and no check of that step in the report failed/) });
+    expect(verdictOf(record).kind).toBe('incomplete');
+  });
+
+  it('a failure --only leaves out of the report does not make the later check a silent skip', async () => {
+    // (A correct server with a rule of its own: the create is refused, and --only hides its check.)
+    const record = await runOn(await startIndependentServer({ require: ['name.familyName'] }), ['vendor.read']);
+    expect(record.results.filter((r) => r.suite === 'vendor').map((r) => r.checkId)).toEqual(['vendor.read']);
+    expect(result(record, 'vendor.read')).toMatchObject({ status: 'error', causedBy: { summary: expect.stringContaining('POST /scim/v2/Users answered HTTP 400') } });
+    expect(result(record, 'vendor.read').causedBy!.checkId).toBeUndefined();
+  });
+
+  it('on a correct server both checks pass; a failing check that explains it keeps the later check a skip', async () => {
+    const passed = await runOn(await startIndependentServer());
+    expect([result(passed, 'vendor.create').status, result(passed, 'vendor.read').status]).toEqual(['pass', 'pass']);
+    const refused = await runOn(await startIndependentServer({ require: ['name.familyName'] }));
+    expect(result(refused, 'vendor.create').status).toBe('fail');
+    expect(result(refused, 'vendor.read')).toMatchObject({ status: 'skip', causedBy: { checkId: 'vendor.create' } });
   });
 });

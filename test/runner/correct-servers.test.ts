@@ -11,6 +11,8 @@ import { renamedNote } from '../../src/report/body.ts';
 import { instantOf, isDateTime } from '../../src/spec/date-time.ts';
 import { startIndependentServer, type IndependentServer, type IndependentServerOptions } from '../servers/independent/index.ts';
 
+const ON_REQUEST_AND_ALWAYS = 'group members declared returned "request" (shown only when attributes=members asks), userName stored in lower case, members given display, $ref and type, userName, displayName, active and emails declared returned "always"';
+
 const VARIANTS: Record<string, IndependentServerOptions> = {
   'every filter operator, every attribute': {},
   'filters only eq and and': { filterOperators: ['eq', 'and'] },
@@ -47,7 +49,7 @@ const VARIANTS: Record<string, IndependentServerOptions> = {
     ids: 'plus',
     patchNoContent: true,
   },
-  'group members declared returned "request" (shown only when attributes=members asks), userName stored in lower case, members given display, $ref and type': { membersOnRequest: true, lowercaseUserName: true, enrich: true },
+  [ON_REQUEST_AND_ALWAYS]: { membersOnRequest: true, lowercaseUserName: true, enrich: true, alwaysReturned: ['userName', 'displayName', 'active', 'emails'] },
   'all of these at once, unknown attributes ignored, no ETags, no sorting': {
     filterOperators: ['eq', 'and'],
     valueRequired: true,
@@ -272,7 +274,7 @@ describe('what each correct server does differently is reported as what it is', 
   });
 
   it('members declared returned "request": the harness\'s read-backs ask for them and are judged; a read as the IdP sends it, without attributes=, is no answer on them, so it is not judged, not failed', () => {
-    const record = records.get('group members declared returned "request" (shown only when attributes=members asks), userName stored in lower case, members given display, $ref and type')!;
+    const record = records.get(ON_REQUEST_AND_ALWAYS)!;
     for (const id of ['groups.get.members', 'groups.patch.add-members', 'entra.group.add-members.applied[entra]', 'entra.group.remove-plain.applied[entra]']) {
       expect(result(record, id).status, id).toBe('pass');
       const reads = record.exchanges.filter((x) => result(record, id).exchangeIds.includes(x.id) && x.request.method === 'GET');
@@ -286,6 +288,16 @@ describe('what each correct server does differently is reported as what it is', 
     const idempotent = result(record, 'fuzz.member-add-idempotent');
     expect(idempotent.status).toBe('pass');
     expect(record.exchanges.some((x) => x.origin?.suite === 'fuzz' && /\/Groups\/[^?]+\?attributes=members$/.test(x.request.url))).toBe(true);
+  });
+
+  // RFC 7643 §2.2: "always" is "returned, regardless of the contents of the attributes parameter";
+  // the projection checks that asked for displayName or emails to be left out failed 4 MUST checks.
+  it('attributes declared returned "always": a projection that would leave them out is not asked of them, the rest of it is judged', () => {
+    const record = records.get(ON_REQUEST_AND_ALWAYS)!;
+    for (const id of ['attributes.get.only-requested', 'attributes.get.excluded', 'attributes.list.only-requested', 'attributes.list.excluded']) {
+      expect(result(record, id), id).toMatchObject({ status: 'pass', message: expect.stringMatching(/not judged: \/Schemas declares (displayName|emails) returned "always" \(RFC 7643 §2\.2\)/) });
+    }
+    expect(result(record, 'attributes.get.sub-attribute').status).toBe('pass');
   });
 
   it('filters on a few attributes: a generated filter the server declines with 400 invalidFilter is set aside, not failed', () => {

@@ -64,8 +64,37 @@ describe('malformed suite files', () => {
   }
 
   it('accepts templates where a value comes from a capture', () => {
-    const file = write(expecting({ check: 'list', with: { total: '{{total}}', includesId: ['{{a}}', '{{b}}'] } }));
+    const suite = expecting({ check: 'list', with: { total: '{{total}}', includesId: ['{{a}}', '{{b}}'] } });
+    const capturing = { name: 'count', send: { method: 'GET', path: '/Users' }, capture: { total: '/totalResults', a: '/Resources/0/id', b: '/Resources/1/id' } };
+    const file = write({ ...suite, scenarios: [{ ...suite.scenarios[0]!, steps: [capturing, ...suite.scenarios[0]!.steps] }] });
     expect(loadSuites([file])).toHaveLength(1);
+  });
+
+  // A {{variable}} nothing sets made its step skipped at every run, and the run read PASS.
+  describe('a {{variable}} no step can set', () => {
+    const create = { name: 'create', send: { method: 'POST', path: '/Users', body: { userName: '{{prefix}}a' } }, capture: { userId: '/id' }, expect: [{ id: 'x.create', title: 'T', check: 'status', with: { equals: 201 } }] };
+    const read = (path: string, extra: Record<string, unknown> = {}) => ({ name: 'read', send: { method: 'GET', path }, ...extra, expect: [{ id: 'x.read', title: 'T', check: 'status', with: { equals: 200 } }] });
+    const suiteOf = (...steps: unknown[]) => ({ suite: 'x', area: 'a', scenarios: [{ id: 's', title: 'S', steps }] });
+    const refused: [string, unknown, RegExp][] = [
+      ['never captured', suiteOf(create, read('/Users/{{theUser}}')), /mine\.json#\/scenarios\/0\/steps\/1\/send\/path: step "read" uses \{\{theUser\}\}, which has no value there: no step of this scenario captures it/],
+      ['captured only by a later step', suiteOf(read('/Users/{{userId}}'), create), /steps\/0\/send\/path: step "read" uses \{\{userId\}\}, which has no value there: it is captured only later, by step "create"/],
+      ['in a check of a step', suiteOf(create, { ...read('/Users/{{userId}}'), expect: [{ id: 'x.read', title: 'T', check: 'list', with: { includesId: ['{{userid2}}'] } }] }), /steps\/1\/expect\/0\/with\/includesId\/0: step "read" uses \{\{userid2\}\}/],
+      ['a foreach over a list the run does not set', suiteOf(create, read('/Users/{{item}}', { foreach: 'userIds' })), /steps\/1\/foreach: step "read" repeats over "userIds", which is no list the run sets/],
+      ['{{item}} outside a foreach', suiteOf(create, read('/Users/{{item}}')), /step "read" uses \{\{item\}\}/],
+      ['{{dialect}} in a scenario without dialects', suiteOf(create, read('/Users/{{dialect}}')), /step "read" uses \{\{dialect\}\}/],
+    ];
+    for (const [what, content, message] of refused) {
+      it(`${what} is refused when the file is loaded`, () => {
+        expect(() => loadSuites([write(content)])).toThrow(message);
+      });
+    }
+
+    it('run, scenario, foreach, $each and own-capture variables are accepted, in any case as the lookup finds them', () => {
+      const each = { name: 'patch', send: { method: 'PATCH', path: '/Users/{{USERID}}', body: { Operations: { $each: '{{requiredUserAttributes}}', as: 'attr', do: { op: 'remove', path: '{{attr}}' } } } } };
+      const own = { name: 'list', send: { method: 'GET', path: '/Users', query: { filter: 'userName sw "{{upper scenario.tag}}"' } }, capture: { total: '/totalResults' }, expect: [{ id: 'x.list', title: 'T', check: 'list', with: { total: '{{total}}' } }] };
+      const file = write(suiteOf(create, read('/Users/{{userId}}/{{item}}', { foreach: 'requiredUserAttributes' }), each, own));
+      expect(loadSuites([file])).toHaveLength(1);
+    });
   });
 
   it('the suite schema holds the parameter schema every check kind declares', () => {

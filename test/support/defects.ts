@@ -417,6 +417,29 @@ export const DEFECTS = {
       if (typeof ctx.notes.startIndex === 'number') editJson(res, (json) => void (json.startIndex = ctx.notes.startIndex));
     },
   },
+  'list-order-alternates': {
+    description: 'User lists without sortBy come in the reverse order on every other request (an order that changes between requests, which RFC 7644 allows but an IdP paging without sortBy trips on): the same page read twice holds other users.',
+    onRequest: async (ctx) => {
+      const q = ctx.req.query;
+      if (!isListRequest(ctx.req) || resourcePath(ctx.req.path)?.type !== 'Users' || q.has('sortBy') || q.has('cursor')) return;
+      const n = (ctx.state.get('lists') as number | undefined) ?? 0;
+      ctx.state.set('lists', n + 1);
+      if (n % 2 === 0) return;
+      const startIndex = Math.max(1, Number(q.get('startIndex') ?? '1') || 1);
+      const count = q.has('count') ? Math.max(0, Number(q.get('count')) || 0) : undefined;
+      const whole = new URLSearchParams(q);
+      whole.set('startIndex', '1');
+      whole.set('count', '1000');
+      const res = await fetchCurrent(ctx, ctx.req.path, whole);
+      if (res.status !== 200) return res;
+      editJson(res, (json) => {
+        if (!isList(json)) return;
+        const page = (json.Resources as unknown[]).reverse().slice(startIndex - 1, count === undefined ? undefined : startIndex - 1 + count);
+        Object.assign(json, { Resources: page, startIndex, itemsPerPage: page.length });
+      });
+      return res;
+    },
+  },
   'total-results-is-page-size': {
     description: 'totalResults is the number of resources on this page, not the number matched.',
     onResponse: (ctx, res) => {

@@ -344,6 +344,19 @@ const PROBES_BY_NAME = {
     clean: true,
     faulty: false,
   },
+  'list-order-alternates': {
+    observe: async (call) => {
+      await createUser(call, {}, 'alternate');
+      await createUser(call, {}, 'alternate');
+      const first = resources((await call('GET', '/Users?startIndex=1&count=1')).json)[0]?.id;
+      const again = resources((await call('GET', '/Users?startIndex=1&count=1')).json)[0]?.id;
+      const sorted = resources((await call('GET', '/Users?startIndex=1&count=1&sortBy=userName')).json)[0]?.id;
+      const sortedAgain = resources((await call('GET', '/Users?startIndex=1&count=1&sortBy=userName')).json)[0]?.id;
+      return [first === again, sorted === sortedAgain];
+    },
+    clean: [true, true],
+    faulty: [false, true],
+  },
   'paging-zero-based': {
     observe: async (call) => {
       await createUser(call);

@@ -145,6 +145,18 @@ export interface IndependentServerOptions {
    * groups do: a group is shown without members unless `attributes` names them (RFC 7644 §3.9).
    */
   membersOnRequest?: boolean;
+  /**
+   * Core User attributes declared `returned: "always"` in /Schemas (RFC 7643 §2.2: "always returned,
+   * regardless of the contents of the attributes parameter"), as servers that always show userName,
+   * displayName or active do: attributes= and excludedAttributes= never leave them out (RFC 7644 §3.9).
+   */
+  alwaysReturned?: string[];
+  /**
+   * Sub-attributes of core User attributes the schema leaves out (`emails.primary`: a server that
+   * keeps no primary flag), so it neither declares nor stores them; sent anyway, they are refused
+   * like any undefined attribute (or dropped with unknownAttributes 'ignore').
+   */
+  omitSubAttributes?: string[];
   /** The token is read from this header (`X-Api-Key: <token>`) instead of `Authorization: Bearer`. */
   apiKeyHeader?: string;
   /**
@@ -255,7 +267,14 @@ function resourceTypes(ctx: Ctx): Resource[] {
 const listOf = (resources: unknown[], total = resources.length, startIndex = 1) => ({ schemas: [URNS.list], totalResults: total, itemsPerPage: resources.length, startIndex, Resources: resources });
 
 /** `attributes` / `excludedAttributes` (RFC 7644 §3.4.2.5); id and schemas are always returned. */
-function project(model: ResourceModel, resource: Resource, attributes?: string, excluded?: string): Resource {
+function project(model: ResourceModel, whole: Resource, attributes?: string, excluded?: string): Resource {
+  const always = model.core.attributes.filter((a) => a.returned === 'always').map((a) => a.name.toLowerCase());
+  const projected = projectAsked(model, whole, attributes, excluded);
+  for (const [key, value] of Object.entries(whole)) if (always.includes(key.toLowerCase()) && !(key in projected)) projected[key] = value;
+  return projected;
+}
+
+function projectAsked(model: ResourceModel, resource: Resource, attributes?: string, excluded?: string): Resource {
   const onRequest = model.core.attributes.filter((a) => a.returned === 'request').map((a) => a.name.toLowerCase());
   if (onRequest.length > 0) {
     const asked = (attributes ?? '').split(',').map((s) => s.trim().toLowerCase().replace(/^urn:.*:/, '').split('.')[0]);
@@ -736,7 +755,7 @@ export async function startIndependentServer(options: IndependentServerOptions =
   const token = options.token ?? randomBytes(16).toString('hex');
   const rule = options.businessRule === 'email-unless-username-is-email' ? EMAIL_UNLESS_USERNAME_IS_EMAIL : options.businessRule;
   const ctx: Ctx = {
-    models: buildModels({ omitUserAttributes: [...(options.omitUserAttributes ?? []), ...(options.interop || options.ipsie ? FREE_FORM_TYPES : []), ...(options.ipsie ? ['password'] : [])], enterprise: options.enterprise ?? true, valueRequired: options.valueRequired ?? false, require: options.require ?? [], membersOnRequest: options.membersOnRequest ?? false }),
+    models: buildModels({ omitUserAttributes: [...(options.omitUserAttributes ?? []), ...(options.interop || options.ipsie ? FREE_FORM_TYPES : []), ...(options.ipsie ? ['password'] : [])], enterprise: options.enterprise ?? true, valueRequired: options.valueRequired ?? false, require: options.require ?? [], membersOnRequest: options.membersOnRequest ?? false, alwaysReturned: options.alwaysReturned ?? [], omitSubAttributes: options.omitSubAttributes ?? [] }),
     store: new Store(rule, { uniqueGroupNames: options.uniqueGroupNames ?? options.ipsie ?? false, ids: options.ids ?? 'uuid', ...(options.searchLagMs ? { searchLagMs: options.searchLagMs } : {}) }),
     base: options.basePath ?? BASE,
     maxResults: options.maxResults ?? MAX_RESULTS,

@@ -65,6 +65,10 @@ export interface ModelOptions {
   require: string[];
   /** Group members declared `returned: "request"`: left out unless `attributes` names them. */
   membersOnRequest?: boolean;
+  /** Core User attributes declared `returned: "always"`: shown whatever `attributes`/`excludedAttributes` ask (RFC 7643 §2.2, RFC 7644 §3.9). */
+  alwaysReturned?: string[];
+  /** Sub-attributes of core User attributes left out of the schema (`emails.primary`): not declared, not stored. */
+  omitSubAttributes?: string[];
 }
 
 function userAttributes(o: ModelOptions): Attr[] {
@@ -168,6 +172,15 @@ export function buildModels(o: ModelOptions): { user: ResourceModel; group: Reso
     core: { id: URNS.user, name: 'User', description: 'User Account', attributes: userAttributes(o) },
     extensions: o.enterprise ? [{ id: URNS.enterprise, name: 'EnterpriseUser', description: 'Enterprise User', attributes: structuredClone(ENTERPRISE) }] : [],
   };
+  for (const path of o.omitSubAttributes ?? []) {
+    const [parent, sub] = path.split('.') as [string, string];
+    const attr = findAttr(user.core.attributes, parent);
+    if (attr?.subAttributes) attr.subAttributes = attr.subAttributes.filter((a) => a.name.toLowerCase() !== sub.toLowerCase());
+  }
+  for (const name of o.alwaysReturned ?? []) {
+    const attr = findAttr(user.core.attributes, name);
+    if (attr) attr.returned = 'always';
+  }
   const groupAttributes = structuredClone(GROUP);
   if (o.membersOnRequest) groupAttributes.find((a) => a.name === 'members')!.returned = 'request';
   const group: ResourceModel = { kind: 'Group', endpoint: '/Groups', core: { id: URNS.group, name: 'Group', description: 'Group', attributes: groupAttributes }, extensions: [] };
