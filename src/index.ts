@@ -76,16 +76,21 @@ export interface ConformanceOptions extends Omit<RunOptions, 'suites' | 'seed' |
 }
 
 /**
- * Runs the conformance suites against `url` (or, without one, against the embedded reference
- * server) and resolves to the run record. It never throws for a target problem: a run that could
- * not be made has `record.meta.runError`; judge the rest from `record.summary` and `record.results`.
+ * Runs the conformance suites against `url` (or, when `url` is left out, against the embedded
+ * reference server) and resolves to the run record. It never throws for a target problem: a run
+ * that could not be made has `record.meta.runError` (so has one whose `url` is given but undefined
+ * or empty, as an unset environment variable gives); judge the rest from `record.summary` and
+ * `record.results`.
  */
 export async function runConformance(options: ConformanceOptions = {}): Promise<RunRecord> {
-  const { token, suites, seed, profiles, ...rest } = options;
+  const { token, suites, seed, profiles, url, ...rest } = options;
   const fromProfiles = profileRunOptions(chooseProfiles(profiles ?? []));
   return runSuites({
     ...fromProfiles,
     ...rest,
+    // `url: process.env.SCIM_BASE_URL` with the variable unset is a missing target (a run error),
+    // never a request for the embedded server: only leaving `url` out asks for that.
+    ...('url' in options ? { url: url ?? '' } : {}),
     requireAttributes: [...fromProfiles.requireAttributes, ...(rest.requireAttributes ?? [])],
     ...(token !== undefined && rest.auth === undefined ? { auth: { kind: 'bearer', token } } : {}),
     suites: [...(suites ?? DEFAULT_SUITES)],

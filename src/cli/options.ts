@@ -215,7 +215,11 @@ function resolveOAuth(flags: TargetFlags, config: ConfigFile, env: NodeJS.Proces
 }
 
 export function resolveTarget(flags: TargetFlags, config: ConfigFile, env: NodeJS.ProcessEnv = process.env): Target {
-  const rawUrl = flags.url ?? env.SCIM_BASE_URL ?? config.url;
+  // `--url "$SCIM_BASE_URL"` with the variable unset must not quietly test the embedded server
+  // and pass: only leaving --url out asks for that. (An empty SCIM_BASE_URL is an unset one.)
+  if (flags.url !== undefined && flags.url.trim() === '') throw new UsageError('--url is empty (is the variable it comes from, e.g. SCIM_BASE_URL, set?); leave --url out to test the embedded reference server');
+  if (flags.url === undefined && !env.SCIM_BASE_URL && config.url !== undefined && config.url.trim() === '') throw new UsageError('the config file\'s "url" is empty; leave it out to test the embedded reference server');
+  const rawUrl = flags.url ?? (env.SCIM_BASE_URL || undefined) ?? config.url;
   const token = flags.token ?? env.SCIM_TOKEN ?? config.token;
   const basic = flags.basic ?? config.basic;
   const oauth = resolveOAuth(flags, config, env);

@@ -172,7 +172,7 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
   let embedded: EmbeddedTarget | undefined;
   let client: ScimClient | undefined;
   let journal: CleanupJournal | undefined;
-  let target = options.url ?? '(embedded reference server)';
+  let target = options.url === undefined ? '(embedded reference server)' : options.url.trim() === '' ? '(no URL given)' : options.url;
   let fuzz: FuzzOutcome | undefined;
   let profileTrigger: ProfileVerdict['trigger'] = 'option';
   let verdictOfProfile: ProfileVerdict | undefined;
@@ -231,7 +231,7 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
         version: TOOL_VERSION,
         node: process.version,
         target,
-        embedded: !options.url,
+        embedded: options.url === undefined,
         suites: options.suites,
         ...(options.profile ? { profile: options.profile } : {}),
         seed: options.seed,
@@ -303,8 +303,8 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
     const dependencies = families.length > 0 && coreSuites.length === 0 ? loadSuites(['core'], options.suitesDir) : [];
     if (dependencies.length > 0) coreSuites = dependencies;
     const reliedOn = new Set(families.flatMap((f) => reliedOnCoreChecks(f, dependencies)));
-    if (options.url) checkTargetUrl(options.url);
-    if (!options.url) {
+    if (options.url !== undefined) checkTargetUrl(options.url);
+    else {
       // Under a standard profile the embedded reference server meets the interoperability profile.
       embedded = await (options.embedded ?? (() => startEmbedded(options.standard ? 'interop' : undefined)))().catch((error: unknown) => {
         throw new SetupError(`could not start the embedded reference server: ${error instanceof Error ? error.message : String(error)}`);
@@ -575,6 +575,9 @@ class SetupError extends Error {}
 
 /** The CLI checks --url itself; a program calling the library gets the same one-line answer. */
 function checkTargetUrl(raw: string): void {
+  // An empty URL is an unset variable (`url: process.env.SCIM_BASE_URL`), not a request for the
+  // embedded server: testing that instead would pass the run of a server nobody looked at.
+  if (raw.trim() === '') throw new SetupError('the target URL is empty (is the variable it comes from, e.g. SCIM_BASE_URL, set?); leave the URL out to test the embedded reference server');
   let url: URL;
   try {
     url = new URL(raw);

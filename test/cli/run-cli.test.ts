@@ -95,6 +95,8 @@ describe('scimproof run', () => {
 
   const usageErrors: [string, string[], RegExp][] = [
     ['a URL that is not a URL', ['run', '--url', 'not a url'], /--url "not a url" is not a URL/],
+    // `--url "$SCIM_BASE_URL"` with the variable unset tested the embedded reference server and passed (exit 0).
+    ['an empty --url (an unset variable)', ['run', '--url', '', '--suite', 'core'], /^scimproof: --url is empty \(is the variable it comes from, e\.g\. SCIM_BASE_URL, set\?\); leave --url out/m],
     ['an unknown suite', ['run', '--suite', 'nosuchsuite', '--out', tmp()], /no such suite/],
     ['a timeout that is not a number', ['run', '--timeout', 'soon'], /--timeout must be a whole number/],
     ['an unknown option', ['run', '--frobnicate'], /unknown option/],

@@ -144,5 +144,10 @@ describe('the packed package, installed into an empty project', () => {
     expect(message).toContain('Reproduce with:');
     expect(message).toContain('curl ');
     expect(message).not.toContain(faulty.token);
+    // An unset URL variable ran the embedded server and passed; an unknown profile threw out of the
+    // file with a stack trace, taking the blocks above with it.
+    const refused = (block: string): { title: string; status: string; failureMessages: string[] }[] => tests.filter((t) => t.ancestorTitles[0] === block);
+    expect(refused('unset variable').map((t) => [t.title, t.status, t.failureMessages.join('').split('\n')[0]])).toEqual([['the run could be made', 'failed', expect.stringMatching(/^ScimRunError: the target URL is empty/)]]);
+    expect(refused('unknown profile').map((t) => [t.title, t.status, t.failureMessages.join('').split('\n')[0]])).toEqual([['the run could be made', 'failed', expect.stringMatching(/^ScimRunError: no profile "no-such-profile"/)]]);
   }, SLOW);
 });
