@@ -5,7 +5,7 @@
 // core failure in one shard can block an IdP whose replay pack ran in another.
 import { analyseRun } from '../analysis/analyse.ts';
 import { DEFAULT_TIMEOUT_MS } from '../http/client.ts';
-import type { CheckResult, CheckStatus, Exchange, ReportSection, RunRecord } from '../record/types.ts';
+import type { CheckResult, CheckStatus, Exchange, IdpVerdict, ReportSection, RunRecord } from '../record/types.ts';
 import { staleWaivers, type Baseline } from './baseline.ts';
 import { countStatuses } from '../report/summarize.ts';
 import { computeIdpVerdicts } from './verdict.ts';
@@ -53,11 +53,13 @@ export function mergeRunRecords(records: readonly RunRecord[], options: MergeOpt
   const runErrors = records.filter((r) => r.meta.runError).map((r) => `${r.meta.shard ? `shard ${r.meta.shard.index}/${r.meta.shard.total}` : r.meta.runId}: ${r.meta.runError}`);
   const { shard: _shard, runError: _runError, budget: _budget, interrupted: _interrupted, ...meta } = first.meta;
   const discovery = records.find((r) => r.discovery && Object.keys(r.discovery.capabilities).length > 0)?.discovery ?? first.discovery;
-  // A shard cut short by its time budget leaves its IdPs not judged, as a single run would.
-  const verdicts = runErrors.length === 0 ? markUnreached(computeIdpVerdicts(results), results) : [];
+  const missing = missingShards(records);
+  // A shard cut short by its time budget leaves its IdPs not judged, as a single run would; so does a shard not given.
+  const verdicts = runErrors.length === 0 ? markShardsMissing(markUnreached(computeIdpVerdicts(results), results), missing) : [];
   // The profile verdict, like the IdP verdicts, is judged again over every shard's results.
   const shardProfile = records.find((r) => r.profileVerdict)?.profileVerdict;
-  const profileVerdict = shardProfile && runErrors.length === 0 ? finalProfileVerdict(getProfile(shardProfile.profile), results, shardProfile.trigger, discovery?.serviceProviderConfig) : undefined;
+  const judgedProfile = shardProfile && runErrors.length === 0 ? finalProfileVerdict(getProfile(shardProfile.profile), results, shardProfile.trigger, discovery?.serviceProviderConfig) : undefined;
+  const profileVerdict = judgedProfile && missing.length > 0 && judgedProfile.state === 'meets' ? { ...judgedProfile, state: 'not-judged' as const, notJudged: [...judgedProfile.notJudged, { what: `shard${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`, reason: notMerged(missing) }] } : judgedProfile;
   const leftovers = records.flatMap((r) => r.leftovers ?? []);
   const budgets = records.map((r) => r.meta.budget).filter((b) => b !== undefined);
   // Findings and latency are judged again over every shard's results and exchanges, like the verdicts.
@@ -72,6 +74,7 @@ export function mergeRunRecords(records: readonly RunRecord[], options: MergeOpt
       ...(runErrors.length > 0 ? { runError: runErrors.join('; ') } : {}),
       ...(budgets.length > 0 ? { budget: { maxTimeMs: budgets[0]!.maxTimeMs, ranOut: budgets.some((b) => b.ranOut), notReached: budgets.reduce((n, b) => n + b.notReached, 0) } } : {}),
       mergedFrom: records.map((r) => r.meta.runId),
+      ...(missing.length > 0 ? { missingShards: missing } : {}),
     },
     ...(discovery ? { discovery } : {}),
     exchanges,
@@ -93,6 +96,23 @@ export function missingShards(records: readonly RunRecord[]): string[] {
   if (total === undefined) return [];
   const present = new Set(records.map((r) => r.meta.shard?.index));
   return Array.from({ length: total }, (_, i) => i + 1).filter((i) => !present.has(i)).map((i) => `${i}/${total}`);
+}
+
+const notMerged = (missing: readonly string[]): string => `shard${missing.length > 1 ? 's' : ''} ${missing.join(', ')} not merged: the checks that ran there are missing`;
+
+/**
+ * Without every shard, no IdP "would work": part of its replay pack, or the core checks it relies
+ * on, may have run in a shard not given. Like a budget that ran out, that alone is "not judged",
+ * never "would fail"; a failure seen in the shards given still fails it.
+ */
+function markShardsMissing(verdicts: IdpVerdict[], missing: readonly string[]): IdpVerdict[] {
+  if (missing.length === 0) return verdicts;
+  return verdicts.map((verdict) => ({
+    ...verdict,
+    works: false,
+    ...(verdict.works || verdict.notJudged ? { notJudged: true } : {}),
+    blocking: [...verdict.blocking, { checkId: `${verdict.dialect}.not-merged`, title: notMerged(missing) }],
+  }));
 }
 
 function checkShards(records: readonly RunRecord[]): void {

@@ -7,6 +7,7 @@ import { parseShard, shardCounter } from '../../src/runner/shard.ts';
 import { finalProfileVerdict } from '../../src/runner/profile-verdict.ts';
 import { getProfile } from '../../src/suite/profiles.ts';
 import type { CheckResult, RunRecord } from '../../src/record/types.ts';
+import { verdictOf } from '../../src/report/summarize.ts';
 
 // okta: its Spec Test judges whichever user comes first, which differs from shard to shard.
 const SUITES = ['core', 'entra', 'okta', 'fuzz'];
@@ -48,6 +49,18 @@ describe('sharding', () => {
     const exchangeIds = new Set(merged.exchanges.map((x) => x.id));
     expect(exchangeIds.size).toBe(merged.exchanges.length);
     expect(merged.results.flatMap((r) => r.exchangeIds).filter((id) => !exchangeIds.has(id))).toEqual([]);
+    expect(verdictOf(merged).kind).toBe('pass');
+
+    // Without shard 3 (its job died before uploading run.json) this read "PASS — All N checks
+    // passed" and every IdP "would work", though a third of the scenarios never ran.
+    const partial = mergeRunRecords(shards.slice(0, 2));
+    expect(partial.meta.missingShards).toEqual(['3/3']);
+    expect(verdictOf(partial)).toMatchObject({ kind: 'incomplete', headline: 'INCOMPLETE', detail: expect.stringMatching(/^Shard 3\/3 not merged: this report covers only part of the run/) });
+    expect(partial.idpVerdicts?.length).toBe(whole.idpVerdicts?.length);
+    for (const verdict of partial.idpVerdicts ?? []) {
+      expect(verdict).toMatchObject({ works: false, notJudged: true });
+      expect(verdict.blocking.map((b) => b.checkId)).toEqual([`${verdict.dialect}.not-merged`]);
+    }
   }, 120_000);
 });
 
@@ -86,6 +99,10 @@ describe('merging shard records', () => {
     expect(merged.profileVerdict?.state).toBe('fails');
     expect(merged.profileVerdict?.failing.map((f) => f.checkId)).toEqual(['interop.b']);
     expect(merged.profileVerdict?.counts).toMatchObject({ pass: 1, fail: 1 });
+    // A profile met in the shards given is not met by the run when a shard is missing.
+    const partial = mergeRunRecords([{ ...record(1, [result('interop.a', 'pass')]), profileVerdict: meets }, record(3, [result('users.create.status', 'pass')])]);
+    expect(partial.profileVerdict?.state).toBe('not-judged');
+    expect(partial.profileVerdict?.notJudged).toContainEqual({ what: 'shard 2/3', reason: 'shard 2/3 not merged: the checks that ran there are missing' });
   });
 
   it('refuses a shard given twice, and names the shards that are missing', () => {
