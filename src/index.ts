@@ -60,13 +60,18 @@ export { renderMarkdown } from './report/markdown.ts';
 export { writeReports } from './report/write.ts';
 export { verdictOf } from './report/summarize.ts';
 
-export interface ConformanceOptions extends Omit<RunOptions, 'suites' | 'seed' | 'suitesDir'> {
+export interface ConformanceOptions extends Omit<RunOptions, 'url' | 'suites' | 'seed' | 'suitesDir'> {
+  /**
+   * SCIM base URL. Leave it out to test the embedded reference server; given but `undefined` or
+   * empty (an unset `process.env.SCIM_BASE_URL`), the run is not made (`record.meta.runError`).
+   */
+  url?: string | undefined;
   /** Built-in suite names or paths of suite files/folders; default DEFAULT_SUITES. */
   suites?: readonly string[];
   /** Seed of every random choice (read it back from `record.meta.seed` to replay); default random. */
   seed?: number;
-  /** Bearer token; shorthand for `auth: { kind: 'bearer', token }`. */
-  token?: string;
+  /** Bearer token; shorthand for `auth: { kind: 'bearer', token }` (`undefined`: no token). */
+  token?: string | undefined;
   /**
    * Profiles by name, as `--profile`: at most one app profile (`pingboard`, `prodpad`) and one
    * standard profile (`interop`, `ipsie-al1`, `ipsie-al2`), whose verdict lands in
