@@ -84,7 +84,7 @@ export function mergeRunRecords(records: readonly RunRecord[], options: MergeOpt
     ...(verdicts.length > 0 ? { idpVerdicts: verdicts } : {}),
     ...(profileVerdict ? { profileVerdict } : {}),
     summary: countStatuses(results),
-    ...(sections.length > 0 ? { sections } : {}),
+    ...(sections.length > 0 ? { sections: joinSections(sections) } : {}),
     findings: analysis.findings,
     latency: analysis.latency,
   };
@@ -169,6 +169,48 @@ function worse(a: CheckResult, b: CheckResult): CheckResult {
   // The same verdict in two shards: keep the evidence of both.
   const messages = [...new Set([a.message, b.message].filter((m): m is string => m !== undefined))];
   return { ...a, exchangeIds: [...new Set([...a.exchangeIds, ...b.exchangeIds])], ...(messages.length > 0 ? { message: messages.join('\n') } : {}) };
+}
+
+/** The fuzz tally's counters: each shard counts its own properties and requests. */
+const FUZZ_COUNTERS = ['properties', 'failed', 'requests', 'created', 'cleanupFailed', 'kept'];
+
+const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * Sections each shard writes its own part of become one again, as in an unsharded run: the filter
+ * support matrix and the attributes left out are one table (a row per operator or attribute), the
+ * fuzz tally adds up. Other sections (counterexamples, search lag) stay one per shard.
+ */
+const SECTION_JOINS: Readonly<Partial<Record<string, (a: Record<string, unknown>, b: Record<string, unknown>) => Record<string, unknown>>>> = {
+  'filter-support': (a, b) => ({ ...b, ...a }),
+  'schema-fit': (a, b) => ({ ...b, ...a }),
+  'fuzz-summary': (a, b) => {
+    const joined: Record<string, unknown> = { ...a };
+    for (const [key, value] of Object.entries(b)) {
+      const mine = a[key];
+      if (FUZZ_COUNTERS.includes(key) && typeof mine === 'number' && typeof value === 'number') joined[key] = mine + value;
+      else if (mine === undefined) joined[key] = value;
+      else if (String(mine) !== String(value) && !String(mine).split(', ').includes(String(value))) joined[key] = `${String(mine)}, ${String(value)}`;
+    }
+    return joined;
+  },
+};
+
+function joinSections(sections: readonly ReportSection[]): ReportSection[] {
+  const joined: ReportSection[] = [];
+  const firstOfKind = new Map<string, number>();
+  for (const section of sections) {
+    const join = SECTION_JOINS[section.kind];
+    const at = firstOfKind.get(section.kind);
+    const seen = at === undefined ? undefined : joined[at];
+    if (join && seen && isRecord(seen.data) && isRecord(section.data)) {
+      joined[at!] = { ...seen, data: join(seen.data, section.data) };
+      continue;
+    }
+    if (join) firstOfKind.set(section.kind, joined.length);
+    joined.push(section);
+  }
+  return joined;
 }
 
 /** Section data names exchanges under `exchangeId`/`exchangeIds` keys (fuzz counterexamples); renumber those. */

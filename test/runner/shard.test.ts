@@ -50,6 +50,12 @@ describe('sharding', () => {
     expect(exchangeIds.size).toBe(merged.exchanges.length);
     expect(merged.results.flatMap((r) => r.exchangeIds).filter((id) => !exchangeIds.has(id))).toEqual([]);
     expect(verdictOf(merged).kind).toBe('pass');
+    // One filter support table and one fuzz tally, as in the unsharded run (they read two and three
+    // times over, each with one shard's part).
+    const section = (r: RunRecord, kind: string): Record<string, unknown>[] => (r.sections ?? []).filter((x) => x.kind === kind).map((x) => x.data as Record<string, unknown>);
+    expect(section(merged, 'filter-support')).toHaveLength(1);
+    expect(Object.keys(section(merged, 'filter-support')[0]!).sort()).toEqual(Object.keys(section(whole, 'filter-support')[0]!).sort());
+    expect(section(merged, 'fuzz-summary')).toEqual([expect.objectContaining({ seed: 5, properties: section(whole, 'fuzz-summary')[0]!.properties, failed: 0, runsPerProperty: 2 })]);
 
     // Without shard 3 (its job died before uploading run.json) this read "PASS — All N checks
     // passed" and every IdP "would work", though a third of the scenarios never ran.
