@@ -16,6 +16,7 @@ import { failureText } from './report/failure-text.ts';
 import { parseRunRecord } from './report/read-record.ts';
 import { mergeRunRecords as mergeRecords, type MergeOptions } from './runner/merge.ts';
 import { TOOL_VERSION } from './version.ts';
+import { redactText } from './http/redact.ts';
 
 export type { Auth } from './http/client.ts';
 export type { RunEvents, RunOptions } from './runner/run.ts';
@@ -123,6 +124,7 @@ export async function runIdpCycle(options: IdpCycleOptions): Promise<SyncRunResu
   const { token, auth, dialect, statePath, outDir, ...rest } = options;
   return syncOnce({
     ...rest,
+    url: appUrl(options.url, 'runIdpCycle'),
     auth: auth ?? (token !== undefined ? { kind: 'bearer', token } : { kind: 'none' }),
     dialect: dialect ?? 'entra',
     statePath: statePath ?? null,
@@ -133,7 +135,26 @@ export async function runIdpCycle(options: IdpCycleOptions): Promise<SyncRunResu
 /** What the IdP's Test Connection sends, judged as the IdP judges it (`scimproof idp test-connection`). */
 export async function testIdpConnection(options: { url: string; token?: string; auth?: Auth; dialect?: DialectName; timeoutMs?: number }): Promise<ConnectionTestResult> {
   const { token, auth, dialect, ...rest } = options;
-  return testConnection({ ...rest, auth: auth ?? (token !== undefined ? { kind: 'bearer', token } : { kind: 'none' }), dialect: dialect ?? 'entra' });
+  return testConnection({ ...rest, url: appUrl(options.url, 'testIdpConnection'), auth: auth ?? (token !== undefined ? { kind: 'bearer', token } : { kind: 'none' }), dialect: dialect ?? 'entra' });
+}
+
+/**
+ * The app's SCIM base URL, checked as the CLI checks --url: from plain JavaScript an unset
+ * `process.env.SCIM_BASE_URL` or a typo threw undici's bare "Invalid URL" or "Cannot read
+ * properties of undefined", naming neither the option nor the value.
+ */
+function appUrl(url: unknown, caller: string): string {
+  if (typeof url !== 'string' || url.trim() === '') {
+    throw new TypeError(`${caller}: url is ${url === undefined ? 'undefined' : url === '' ? 'empty' : `not a string (${typeof url})`} (is SCIM_BASE_URL set?); give the app's SCIM base URL, e.g. http://127.0.0.1:8080/scim/v2`);
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new TypeError(`${caller}: url "${redactText(url)}" is not a URL; give the app's SCIM base URL, e.g. http://127.0.0.1:8080/scim/v2`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new TypeError(`${caller}: url must be http or https, got ${parsed.protocol}`);
+  return url;
 }
 
 /** Reads a `run.json` back; throws an Error whose message says what is wrong with the shape. */

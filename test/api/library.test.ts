@@ -1,7 +1,8 @@
 // The library API (src/index.ts) as a program calls it: what it does with options a vendor's code
 // passes through from the environment.
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { runConformance } from '../../src/index.ts';
+import { runConformance, runIdpCycle, testIdpConnection } from '../../src/index.ts';
 
 describe('runConformance', () => {
   it('an explicit url that is undefined or empty (an unset variable) is a run error, never a run of the embedded server', async () => {
@@ -14,5 +15,17 @@ describe('runConformance', () => {
       expect(record.exchanges).toEqual([]);
       expect(record.results).toEqual([]);
     }
+  });
+});
+
+describe('runIdpCycle and testIdpConnection', () => {
+  it('a missing or malformed url throws one line naming the option, not "Invalid URL" or a TypeError from inside', async () => {
+    const directoryFile = fileURLToPath(new URL('../../fixtures/directories/contoso-entra.json', import.meta.url));
+    // What a plain .mjs file passes when SCIM_BASE_URL is unset (TypeScript would have refused it).
+    const unset = undefined as unknown as string;
+    await expect(runIdpCycle({ url: unset, token: 't', directoryFile })).rejects.toThrow(/^runIdpCycle: url is undefined \(is SCIM_BASE_URL set\?\)/);
+    await expect(testIdpConnection({ url: unset })).rejects.toThrow(/^testIdpConnection: url is undefined/);
+    await expect(runIdpCycle({ url: 'localhost:8080/scim/v2?token=abc123', directoryFile })).rejects.toThrow(/^runIdpCycle: url must be http or https, got localhost:$/);
+    await expect(testIdpConnection({ url: 'not a url' })).rejects.toThrow(/^testIdpConnection: url "not a url" is not a URL/);
   });
 });
