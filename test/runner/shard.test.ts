@@ -19,6 +19,8 @@ describe('sharding', () => {
     expect(() => parseShard('0/3')).toThrow(/between 1 and 3/);
     expect(() => parseShard('4/3')).toThrow(/between 1 and 3/);
     expect(() => parseShard('half')).toThrow(/look like 1\/3/);
+    // It read "the job number must be between 1 and 1".
+    expect(() => parseShard('1/0')).toThrow(/^--shard 1\/0: the number of jobs must be at least 1$/);
   });
 
   it('deals units round-robin', () => {
