@@ -303,6 +303,7 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
     const dependencies = families.length > 0 && coreSuites.length === 0 ? loadSuites(['core'], options.suitesDir) : [];
     if (dependencies.length > 0) coreSuites = dependencies;
     const reliedOn = new Set(families.flatMap((f) => reliedOnCoreChecks(f, dependencies)));
+    if (options.shard) checkShard(options.shard);
     if (options.url !== undefined) checkTargetUrl(options.url);
     else {
       // Under a standard profile the embedded reference server meets the interoperability profile.
@@ -585,6 +586,12 @@ function checkTargetUrl(raw: string): void {
     throw new SetupError(`the target URL "${redactText(raw)}" is not a URL; expected the SCIM base URL, like https://app.example.com/scim/v2`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new SetupError(`the target URL must be http or https, got ${url.protocol} (${redactText(raw)})`);
+}
+
+/** The CLI parses --shard itself; a program's `{ index: 0, total: 3 }` ran no scenario at all and passed. */
+function checkShard({ index, total }: Shard): void {
+  if (!Number.isInteger(total) || total < 1) throw new SetupError(`shard ${index}/${total}: the number of jobs must be a whole number, at least 1`);
+  if (!Number.isInteger(index) || index < 1 || index > total) throw new SetupError(`shard ${index}/${total}: the job number must be a whole number between 1 and ${total} (shards count from 1)`);
 }
 
 async function startEmbedded(profile: 'interop' | undefined): Promise<EmbeddedTarget> {

@@ -16,6 +16,19 @@ describe('runConformance', () => {
       expect(record.results).toEqual([]);
     }
   });
+
+  it('a shard that is not one of n jobs is a run error: `{ index: 0, total: 3 }` ran discovery alone and passed', async () => {
+    for (const [shard, reason] of [
+      [{ index: 0, total: 3 }, /^shard 0\/3: the job number must be a whole number between 1 and 3 \(shards count from 1\)$/],
+      [{ index: 4, total: 3 }, /^shard 4\/3: the job number must be/],
+      [{ index: 1.5, total: 3 }, /^shard 1\.5\/3: the job number must be/],
+      [{ index: 1, total: 0 }, /^shard 1\/0: the number of jobs must be a whole number, at least 1$/],
+    ] as const) {
+      const record = await runConformance({ suites: ['core'], seed: 1, shard });
+      expect(record.meta.runError).toMatch(reason);
+      expect(record.exchanges).toEqual([]);
+    }
+  });
 });
 
 describe('runIdpCycle and testIdpConnection', () => {
