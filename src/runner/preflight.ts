@@ -24,6 +24,11 @@ export function diagnoseTarget(exchanges: readonly Exchange[]): string | undefin
   if (authenticated.length > 0 && authenticated.every(refused)) {
     return `the target rejected the credentials (HTTP ${authenticated[0]!.response!.status} on ${authenticated.map(pathOf).join(', ')}); check --token / SCIM_TOKEN (or the OAuth client credentials)`;
   }
+  // No credentials at all, and every probe refused for the want of them: a token left unset (a
+  // CI secret this job cannot see), not a server that fails every check with its 401.
+  if (authenticated.length === 0 && withResponse.length > 0 && withResponse.every(refused)) {
+    return `the target refused every request (HTTP ${withResponse[0]!.response!.status} on ${withResponse.map(pathOf).join(', ')}) and no credentials were given: pass --token / SCIM_TOKEN, --basic or OAuth client credentials`;
+  }
   // Discovery documents may be public; the Users endpoint never is. Refused there, with the run's
   // own credentials, nothing can be tested: a wrong token, not a finding about the server.
   const users = withResponse.find((ex) => /\/Users$/i.test(pathOf(ex)));
