@@ -11,6 +11,7 @@
 import { describe, test } from 'vitest';
 import { runConformance, type ConformanceOptions } from './index.ts';
 import type { CheckResult, Exchange, RunRecord } from './record/types.ts';
+import { redactText } from './http/redact.ts';
 import { indexExchanges } from './report/body.ts';
 import { failureText } from './report/failure-text.ts';
 
@@ -34,7 +35,7 @@ export class ScimCheckFailure extends Error {
 /** Declares one vitest test per check of a conformance run (see the top of this file). */
 export function describeScimConformance(options: ScimConformanceOptions = {}): void {
   const { name, onRecord, ...run } = options;
-  const target = 'url' in run ? run.url || '(no URL: url is empty)' : 'the embedded reference server';
+  const target = 'url' in run ? (run.url ? redactText(run.url) : '(no URL: url is empty)') : 'the embedded reference server';
   describe(name ?? `SCIM conformance of ${target}`, async () => {
     let record: RunRecord;
     try {

@@ -172,7 +172,8 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
   let embedded: EmbeddedTarget | undefined;
   let client: ScimClient | undefined;
   let journal: CleanupJournal | undefined;
-  let target = options.url === undefined ? '(embedded reference server)' : options.url.trim() === '' ? '(no URL given)' : options.url;
+  // Redacted: the record of a URL refused for carrying `user:password@` must not keep the password.
+  let target = options.url === undefined ? '(embedded reference server)' : options.url.trim() === '' ? '(no URL given)' : redactText(options.url);
   let fuzz: FuzzOutcome | undefined;
   let profileTrigger: ProfileVerdict['trigger'] = 'option';
   let verdictOfProfile: ProfileVerdict | undefined;
@@ -586,6 +587,8 @@ function checkTargetUrl(raw: string): void {
     throw new SetupError(`the target URL "${redactText(raw)}" is not a URL; expected the SCIM base URL, like https://app.example.com/scim/v2`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new SetupError(`the target URL must be http or https, got ${url.protocol} (${redactText(raw)})`);
+  // They were neither sent (every request a 401, failed as the server's) nor kept out of the report.
+  if (url.username || url.password) throw new SetupError(`the target URL carries credentials (${redactText(raw)}); pass them as auth: { kind: 'basic', user, password } and the URL without them`);
 }
 
 /** The CLI parses --shard itself; a program's `{ index: 0, total: 3 }` ran no scenario at all and passed. */

@@ -2,7 +2,7 @@
 // passes through from the environment.
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { runConformance, runIdpCycle, testIdpConnection } from '../../src/index.ts';
+import { runConformance, runIdpCycle, startServer, testIdpConnection } from '../../src/index.ts';
 
 describe('runConformance', () => {
   it('an explicit url that is undefined or empty (an unset variable) is a run error, never a run of the embedded server', async () => {
@@ -14,6 +14,19 @@ describe('runConformance', () => {
       expect(record.meta.embedded).toBe(false);
       expect(record.exchanges).toEqual([]);
       expect(record.results).toEqual([]);
+    }
+  });
+
+  it('a URL with user:password@ is a run error that keeps the password out of the record', async () => {
+    // The credentials were not sent (every request a 401, five checks failed as the server's) and the password was in meta.target.
+    const server = await startServer({ port: 0, basic: { user: 'vendor', password: 'pw-Secret-8812' } });
+    try {
+      const record = await runConformance({ url: server.url.replace('http://', 'http://vendor:pw-Secret-8812@'), suites: ['core'], only: ['users.create.*'], seed: 1 });
+      expect(record.meta.runError).toMatch(/^the target URL carries credentials \(http:\/\/\[redacted\]@127\.0\.0\.1:\d+\/scim\/v2\); pass them as auth: \{ kind: 'basic', user, password \}/);
+      expect(record.summary.fail).toBe(0);
+      expect(JSON.stringify(record)).not.toContain('pw-Secret-8812');
+    } finally {
+      await server.close();
     }
   });
 
