@@ -117,6 +117,10 @@ describe('credentials', () => {
     try {
       expect(record.meta.runError).toMatch(/^the target refused every request \(HTTP 401 on \/scim\/v2\/ServiceProviderConfig, .*\) and no credentials were given: pass --token \/ SCIM_TOKEN, --basic or OAuth client credentials$/);
       expect(record.summary.fail).toBe(0);
+      // An API key in a header of its own is credentials, wrong ones here.
+      const keyed = await runConformance({ url: target.url, headers: { 'X-Api-Key': 'wrong-key-5521' }, secrets: ['wrong-key-5521'], suites: ['core'], only: ['users.create.*'], seed: 5 });
+      expect(keyed.meta.runError).toMatch(/^the target refused every request \(HTTP 401 on .*\) with the credentials in the --header options; check them$/);
+      expect(keyed.summary.fail).toBe(0);
     } finally {
       await target.close();
     }
