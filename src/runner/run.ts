@@ -172,8 +172,7 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
   let embedded: EmbeddedTarget | undefined;
   let client: ScimClient | undefined;
   let journal: CleanupJournal | undefined;
-  // Redacted: the record of a URL refused for carrying `user:password@` must not keep the password.
-  let target = options.url === undefined ? '(embedded reference server)' : options.url.trim() === '' ? '(no URL given)' : redactText(options.url);
+  let target = options.url === undefined ? '(embedded reference server)' : options.url.trim() === '' ? '(no URL given)' : options.url;
   let fuzz: FuzzOutcome | undefined;
   let profileTrigger: ProfileVerdict['trigger'] = 'option';
   let verdictOfProfile: ProfileVerdict | undefined;
@@ -231,7 +230,8 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
         tool: TOOL_NAME,
         version: TOOL_VERSION,
         node: process.version,
-        target,
+        // Redacted as the exchanges are: a URL refused for its `user:password@` keeps no password here.
+        target: redactText(target),
         embedded: options.url === undefined,
         suites: options.suites,
         ...(options.profile ? { profile: options.profile } : {}),
