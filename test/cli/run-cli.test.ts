@@ -79,6 +79,8 @@ describe('scimproof run', () => {
     expect(r.code).toBe(0);
     const record = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as { results: { checkId: string }[] };
     expect(record.results.map((x) => x.checkId)).toEqual(['errors.not-found.404', 'errors.not-found.content-type']);
+    // The config's target, not the embedded server: an empty SCIM_BASE_URL (as this test's environment has) hid it.
+    expect((JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as { meta: { target: string; embedded: boolean } }).meta).toMatchObject({ target: server.url, embedded: false });
   });
 
   it('an unreachable target exits 2 with one line and still writes the report', async () => {
