@@ -1,10 +1,12 @@
 // Server-rendered pages: handlebars templates in ./templates, one per page inside a shared
 // layout, and partials (a log entry, the job badge, the progress box) that are also rendered on
 // their own for live updates, so a row pushed while a cycle runs is the same markup as a row in
-// the page. Handlebars escapes every value; no log content reaches the page unescaped. The
+// the page. Handlebars escapes every value; no log content reaches the page unescaped, and a
+// server's control characters and bidirectional overrides show as \x1B, \u202E (pageVisible). The
 // stylesheet and script in ./assets are served as files (no CDN, works offline).
 import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
+import { pageVisible } from '../util/printable.ts';
 import type { Layout } from './views.ts';
 
 const TEMPLATES = new URL('./templates/', import.meta.url);
@@ -45,11 +47,11 @@ function templates(): Compiled {
 export function renderPage(template: PageTemplate, layout: Layout, view: unknown): string {
   const t = templates();
   const body = t.pages[template]({ layout, view });
-  return t.layout({ layout, body });
+  return pageVisible(t.layout({ layout, body }));
 }
 
 export function renderPartial(name: Partial, context: Record<string, unknown>): string {
-  return templates().partials[name](context);
+  return pageVisible(templates().partials[name](context));
 }
 
 export interface Asset {

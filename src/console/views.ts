@@ -267,7 +267,7 @@ export function userView(service: ConsoleService, id: string): object | undefine
 
 // ---------- provisioning ----------
 
-const PHASES = ['probe', 'users', 'removed users', 'managers', 'groups'];
+const PHASES = ['probe', 'removed users', 'users', 'managers', 'groups'];
 
 /** Entra's Synchronization Details counts first, then the rest. */
 function countsView(c: CycleCounts): { main: { name: string; value: number; tone: string }[]; more: { name: string; value: number }[] } {

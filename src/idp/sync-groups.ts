@@ -1,6 +1,6 @@
-// The group phase, after users and manager links: create (or link by displayName) each group
-// assigned to the app with no members, then bring its name and membership in step; groups no
-// longer assigned are deleted (Entra) or unlinked and left in the app (Okta).
+// The group phase, after users and manager links: groups no longer assigned are deleted (Entra) or
+// unlinked and left in the app (Okta); then each group assigned to the app is created (or linked
+// by displayName) with no members, and its name and membership brought in step.
 //
 // Who the members are differs per IdP. Entra evaluates a group's members when the group is
 // provisioned or changes in the directory: a member out of scope at that moment is left out and not
@@ -21,9 +21,11 @@ type Pool = (groups: string[], work: (id: string, objectCtx: CycleContext) => Pr
 export async function syncGroups(ctx: CycleContext, pool: Pool): Promise<void> {
   const { dir, state } = ctx;
   const wanted = new Set(ctx.ent.provisionedGroups);
-  await pool(dir.groups.filter((g) => wanted.has(g.id)).map((g) => g.id), (id, c) => syncGroup(c, id));
-  if (ctx.ledger.stop) return;
+  // Groups no longer provisioned first, as for users: a group deleted and created again under the
+  // same displayName was linked to the old app group, which the old one's DELETE then removed.
   await pool(Object.keys(state.state.groups).filter((id) => !wanted.has(id)), (id, c) => syncRemovedGroup(c, id));
+  if (ctx.ledger.stop) return;
+  await pool(dir.groups.filter((g) => wanted.has(g.id)).map((g) => g.id), (id, c) => syncGroup(c, id));
 }
 
 /** The directory members Entra sees: soft-deleted users are removed from their groups. */

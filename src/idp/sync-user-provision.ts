@@ -39,6 +39,8 @@ export interface MatchResult {
   /** Every attribute tried, in precedence order (provision on demand shows them). */
   tried: { attribute: string; value?: MappedValue; matched: boolean; exchangeIds: string[] }[];
   error?: ObjectError;
+  /** No matching attribute has a value: the directory must change, no request was sent. */
+  empty?: true;
 }
 
 /** Entra evaluates matching attributes one after the other and stops at the first match. */
@@ -52,6 +54,7 @@ export async function matchUser(ctx: Pick<CycleContext, 'sender' | 'plan' | 'fam
       ok: false,
       exchanges,
       tried,
+      empty: true,
       error: { message: `the matching attribute ${first.path.text} is empty (source ${first.source ?? first.expression ?? 'constant'}); the IdP cannot look the user up`, ...(ctx.family === 'entra' ? { code: ENTRA_CODES.importSkipped } : {}) },
     };
   }
@@ -103,7 +106,9 @@ export async function provisionUser(ctx: CycleContext, u: DirectoryUserRecord, d
   const match = await matchUser(ctx, desired);
   const exchanges = [...prior, ...match.exchanges];
   if (!match.ok) {
-    ledger.result({ ...base, action: 'create', outcome: 'failed', reason: why, ...(match.error ? { error: match.error } : {}), exchanges, event: 'matchUser', ...(print ? { fingerprint: print } : {}) });
+    // An empty matching value waits for the directory like a shared one (above), not for a retry slot.
+    const wait = match.empty ? { waitsForDirectory: true } : print ? { fingerprint: print } : {};
+    ledger.result({ ...base, action: 'create', outcome: 'failed', reason: why, ...(match.error ? { error: match.error } : {}), exchanges, event: 'matchUser', ...wait });
     return;
   }
   if (!match.found) {

@@ -120,7 +120,20 @@ export async function oktaUpdate(ctx: CycleContext, u: DirectoryUserRecord, st: 
 export async function disableUser(ctx: CycleContext, base: UserRef, st: UserState, intent: UserIntent, fingerprint?: Fingerprint): Promise<void> {
   const { state, family, ledger } = ctx;
   const out = await ctx.sender.send('disableUser', { id: st.targetId });
-  if (out.notFound && family === 'okta') return oktaStop(ctx, base, st, out);
+  // An Okta user let go is logged once here; the next cycle must not log it again as "not provisioned".
+  const rememberSkip = (): void => {
+    if (fingerprint !== undefined) state.setSkipped(base.id, `${intent.why}|${typeof fingerprint === 'function' ? fingerprint() : fingerprint}`);
+  };
+  if (out.notFound && family === 'okta') {
+    if (intent.entitled) return oktaStop(ctx, base, st, out);
+    // Unassigned (okta-aiw reads the user before its PUT): the unassignment drops Okta's link as
+    // on success, so 'unassign and reassign' would be advice about what just happened.
+    state.setUser(base.id, null);
+    state.setEscrow(`user:${base.id}`, null);
+    rememberSkip();
+    ledger.result({ ...base, action: 'unlink', outcome: 'success', reason: `${intent.why}; GET of the stored id ${st.targetId} answered 404: the app no longer has this user (deleted there), so nothing was deactivated; Okta drops its link, and assigning the user again searches and creates it`, targetId: st.targetId, exchanges: out.exchanges });
+    return;
+  }
   if (!out.ok && !(out.error?.status === 404 && family === 'entra')) {
     ledger.result({ ...base, action: 'disable', outcome: 'failed', reason: intent.why, ...(out.error ? { error: out.error } : {}), targetId: st.targetId, exchanges: out.exchanges, event: 'disableUser', ...(fingerprint ? { fingerprint } : {}) });
     return;
@@ -129,8 +142,7 @@ export async function disableUser(ctx: CycleContext, base: UserRef, st: UserStat
   // Okta's unassignment removes its link to the app user; a reassignment searches again (OKTA-2.7).
   if (family === 'okta' && !intent.entitled) {
     state.setUser(base.id, null);
-    // Logged here as deactivated; the next cycle must not log it again as "not provisioned".
-    if (fingerprint !== undefined) state.setSkipped(base.id, `${intent.why}|${typeof fingerprint === 'function' ? fingerprint() : fingerprint}`);
+    rememberSkip();
   } else state.setUser(base.id, { ...st, active: false, disabledBecause: because, ...(out.ok ? {} : { stale: true }) });
   const note = family === 'entra' && because === 'out-of-scope' ? '; Entra stops managing the user: a later delete in Entra sends nothing' : '';
   // Entra takes a 404 as done; the line says that nothing was disabled, the app had lost the user.

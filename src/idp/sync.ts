@@ -1,6 +1,6 @@
 // One provisioning cycle, as Entra and Okta run it: compare the directory (and the IdP's own store
-// of app ids) with the app, then send the dialect's requests in phases — users (match then create,
-// update, disable), users gone from the directory, manager links once the users exist, then
+// of app ids) with the app, then send the dialect's requests in phases — users gone from the
+// directory, users (match then create, update, disable), manager links once the users exist, then
 // groups (create with no members, then membership). Every phase works on several objects at once,
 // as the services do (`concurrency`, default 8). Each object's outcome is logged; failed objects
 // go to escrow (Entra, retried on a back-off) or to the admin's task list (Okta); the job is
@@ -200,12 +200,16 @@ class Cycle {
     // Entra re-validates the endpoint at the start of provisioning activity (ENTRA-1.2).
     if (ctx.family === 'entra') await this.probe();
     const users = ctx.dir.users;
-    await this.pool('users', users, userRef, (u, c) => syncUser(c, u));
+    // Users gone from the directory first: a user deleted and created again under the same name
+    // (a new object id) is deleted or deactivated in the app before its successor is matched, as
+    // the events happened; the other way round, the successor was linked to the old app user and
+    // then the old one's DELETE (Entra) or deactivation (Okta) took that account away.
     // (The directory's users by id serve as the set of ids still present.)
     const present = ctx.users;
     const removed = Object.keys(ctx.state.state.users).filter((id) => !present.has(id));
     await this.pool('removed users', removed, (id) => ({ objectType: 'user', id, display: String(ctx.state.user(id)?.values.userName ?? id) }), (id, c) => syncRemovedUser(c, id));
     for (const id of Object.keys(ctx.state.state.skipped ?? {})) if (!present.has(id)) ctx.state.setSkipped(id, null);
+    await this.pool('users', users, userRef, (u, c) => syncUser(c, u));
     if (ctx.family === 'entra' && ctx.plan.managerReference) {
       await this.pool('managers', users, (u) => ({ ...userRef(u), objectType: 'manager' }), (u, c) => syncManager(c, u));
     }

@@ -8,6 +8,7 @@ import { createServer } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConsoleStartError, startConsole } from '../../src/console/server.ts';
 import { startServer, type RunningServer } from '../../src/server/index.ts';
+import { startIndependentServer } from '../servers/independent/index.ts';
 import { startTestConsole, type TestConsole } from '../support/console.ts';
 import { ENTRA_FIXTURE, fixture, getAll, usersByName, type Json } from '../idp/helpers.ts';
 
@@ -228,6 +229,25 @@ describe('admin API: provisioning', () => {
     expect(events.find((e) => e.event === 'cycle-end')!.data.message).toBe('cycle 1 failed: 9 created, 0 updated, 0 disabled, 0 deleted, 3 skipped, 1 failed');
     // Progress is sent a few times a second at most; a quick cycle may show only its start.
     expect(events.some((e) => e.event === 'progress' && typeof e.data.html === 'string')).toBe(true);
+  });
+});
+
+describe("the console's pages and a server's control characters", () => {
+  it('show its ESC, BEL and bidirectional overrides as \\x1B, \\u202E: raw, an RLO read "live" as "evil"', async () => {
+    const detail = '\u001b[31mdenied\u0007 by \u202Elive\u202C policy';
+    const hostile = await startIndependentServer({ businessRule: (kind, data) => (kind === 'User' && String(data.userName).startsWith('adele.vance') ? detail : undefined) });
+    const c = await startTestConsole({ url: hostile.url, token: hostile.token, doc: fixture(ENTRA_FIXTURE) });
+    try {
+      await c.api('POST', '/api/provisioning/run', { wait: true });
+      for (const page of ['/logs', '/provisioning', '/directory', '/directory/users/u-adele']) {
+        const html = await (await fetch(`${c.url}${page}`)).text();
+        expect(html, page).toContain('\\x1B[31mdenied\\x07 by \\u202Elive\\u202C policy');
+        expect(html, page).not.toMatch(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u202A-\u202E\u2066-\u2069]/);
+      }
+    } finally {
+      await c.close();
+      await hostile.close();
+    }
   });
 });
 

@@ -78,6 +78,30 @@ describe('directory users who share a matching value', () => {
   });
 });
 
+describe('a directory user whose matching expression yields an empty value', () => {
+  it('waits for the directory (looked at every cycle, no request), not for a retry slot; fixed, it goes through at the next cycle', async () => {
+    server = await startServer({ port: 0 });
+    const h = harness(server.url, server.token, 'entra');
+    const doc = twins();
+    doc.users = doc.users.filter((u: Json) => u.id !== 'u-rene2');
+    doc.app.mappings[0] = { expression: 'Join("", [extensionAttribute1])', target: 'userName', matching: true };
+    for (const u of doc.users) u.extensionAttribute1 = u.userPrincipalName;
+    user(doc, 'u-rene1').extensionAttribute1 = '';
+    const { result, exchanges } = await h.cycle(doc);
+    expect(lines(exchanges, server.url).filter((l) => l.includes('rené') || l.includes('ren%C3%A9'))).toEqual([]);
+    const line = objectLine(result.results.find((x) => x.id === 'u-rene1')!);
+    // Before: '(attempt 1; Entra retries at <6 h later> (6 h after this cycle))' of a value only the directory can fix.
+    expect(line).toMatch(/the matching attribute userName is empty .*\(attempt 1; looked at again every cycle, without a request, until the directory changes\)/);
+    expect(line).not.toMatch(/retries at/);
+
+    // An hour later (no escrow slot due), the value filled in: created.
+    user(doc, 'u-rene1').extensionAttribute1 = 'rene.dupont@contoso.example';
+    h.clock.advance(3_600_000);
+    const next = await h.cycle(doc);
+    expect(next.result.results.find((x) => x.id === 'u-rene1')).toMatchObject({ action: 'create', outcome: 'success' });
+  });
+});
+
 describe('provision on demand of a user who shares its matching value', () => {
   it('fails the match step with DuplicateSourceEntries and creates nothing', async () => {
     server = await startServer({ port: 0 });

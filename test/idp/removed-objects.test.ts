@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { objectLine } from '../../src/idp/log/console.ts';
 import { startServer, type RunningServer } from '../../src/server/index.ts';
 import { startIndependentServer } from '../servers/independent/index.ts';
-import { ENT as ENT_URN, ENTRA_FIXTURE, OKTA_FIXTURE, fixture, harness, lines, user, type Json } from './helpers.ts';
+import { ENT as ENT_URN, ENTRA_FIXTURE, OKTA_FIXTURE, fixture, group, groupsByName, harness, lines, user, usersByName, type Json } from './helpers.ts';
 
 let close: (() => Promise<void>) | undefined;
 afterEach(async () => {
@@ -100,6 +100,73 @@ describe('Okta: a deactivation that failed', () => {
     h.state.setEscrow(key, { ...h.state.escrow(key)!, retryRequested: true });
     const retried = await h.cycle(doc);
     expect(lines(retried.exchanges, server.url).filter((l) => l.includes(appId))).toEqual([`PATCH /Users/${appId}`]);
+  });
+});
+
+describe('Okta AIW: a user deleted in the app by hand, then unassigned', () => {
+  it('the GET answered 404 says nothing was deactivated and drops the link: assigned again, it is searched and created', async () => {
+    const server: RunningServer = await startServer({ port: 0 });
+    close = () => server.close();
+    const h = harness(server.url, server.token, 'okta-aiw');
+    const doc = fixture(OKTA_FIXTURE);
+    await h.cycle(doc);
+    const uid = '00upattixAq1x';
+    const appId = h.state.state.users[uid]!.targetId;
+    await deleteInApp(server, 'Users', appId);
+    doc.app.assignments.users = doc.app.assignments.users.filter((m: string) => m !== uid);
+    h.clock.advance(HOUR);
+    const first = await h.cycle(doc);
+    const line = objectLine(first.result.results.find((r) => r.id === uid)!);
+    // Before: '■ skip … Okta stops here …; unassign and reassign the user', of a user just unassigned.
+    expect(line).toContain('GET of the stored id ' + appId + ' answered 404: the app no longer has this user (deleted there), so nothing was deactivated; Okta drops its link');
+    expect(line).not.toContain('unassign and reassign');
+
+    // Assigned again at the next cycle: before, it stayed stopped ('unassign and reassign it').
+    doc.app.assignments.users.push(uid);
+    h.clock.advance(HOUR);
+    const back = await h.cycle(doc);
+    expect(lines(back.exchanges, server.url).filter((l) => !l.includes('/Groups'))).toEqual(['GET /Users?filter=userName eq "patti.fernandez@fabrikam.example"&startIndex=1&count=100', 'POST /Users']);
+    expect(back.result.results.find((r) => r.id === uid)).toMatchObject({ action: 'create', outcome: 'success' });
+  });
+});
+
+describe('a directory user deleted and created again under the same name (a new object id)', () => {
+  it.each([
+    ['entra', 'u-alex', 'alex.wilber@contoso.example'],
+    ['okta', '00ualexxxAq1x', 'alex.wilber@fabrikam.example'],
+  ] as const)('%s: the old one is removed in the app before the new one is matched, so the new one ends up active in the app', async (dialect, oldId, userName) => {
+    const server: RunningServer = await startServer({ port: 0 });
+    close = () => server.close();
+    const h = harness(server.url, server.token, dialect);
+    const doc = fixture(dialect === 'entra' ? ENTRA_FIXTURE : OKTA_FIXTURE);
+    await h.cycle(doc);
+    const newId = `${oldId}-2`;
+    user(doc, oldId).id = newId;
+    for (const u of doc.users) for (const key of ['manager', 'managerId']) if (u[key] === oldId) u[key] = newId;
+    for (const g of doc.groups) g.members = g.members.map((m: string) => (m === oldId ? newId : m));
+    h.clock.advance(HOUR);
+    const { result } = await h.cycle(doc);
+    // Before: the new one was linked to the old app user, whose DELETE (Entra) or deactivation
+    // (Okta) then took that account away while the new one read as provisioned, for good.
+    expect(result.results.filter((r) => (r.id === oldId || r.id === newId) && r.objectType === 'user').map((r) => `${r.action} ${r.outcome}`)).toEqual(dialect === 'entra' ? ['delete success', 'create success'] : ['disable success', 'link success']);
+    const inApp = (await usersByName(server.url, server.token)).get(userName)!;
+    expect(inApp).toMatchObject({ id: h.state.state.users[newId]!.targetId, active: true });
+  });
+});
+
+describe('Entra: a group deleted and created again under the same displayName (a new object id)', () => {
+  it('the old app group is deleted before the new one is matched, so the new one is created with its members', async () => {
+    const { server, h, doc } = await provisionedEntra();
+    group(doc, 'g-sales').id = 'g-sales-2';
+    doc.app.assignments.groups = doc.app.assignments.groups.map((g: string) => (g === 'g-sales' ? 'g-sales-2' : g));
+    h.clock.advance(HOUR);
+    const { result } = await h.cycle(doc);
+    // Before: 'link-group' to the old app group, then its 'delete-group': the app had no Sales
+    // group while the mock held the new one provisioned, and later cycles sent nothing.
+    expect(result.results.filter((r) => r.objectType === 'group' && r.display === 'Sales').map((r) => `${r.action} ${r.outcome}`)).toEqual(['delete-group success', 'create-group success', 'update-members success']);
+    const sales = (await groupsByName(server.url, server.token)).get('Sales')!;
+    expect(sales.id).toBe(h.state.state.groups['g-sales-2']!.targetId);
+    expect(sales.members).toHaveLength(3);
   });
 });
 

@@ -2,9 +2,19 @@
   'use strict';
   var data = JSON.parse(document.getElementById('log-data').textContent);
   var entries = {};
+  // The page's own text went through pageVisible; what this script builds from the JSON did not
+  // (JSON.parse gives "\u202E" back as the override), so a server's C0 controls and bidirectional
+  // overrides are shown here as \x1B and \u202E too: an RLO read "live" as "evil".
+  var UNPRINTABLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u202A-\u202E\u2066-\u2069]/g;
+  function visible(text) {
+    return String(text).replace(UNPRINTABLE, function (c) {
+      var code = c.charCodeAt(0);
+      return code <= 0xff ? '\\x' + (code < 16 ? '0' : '') + code.toString(16).toUpperCase() : '\\u' + code.toString(16).toUpperCase();
+    });
+  }
   function el(tag, text, cls) {
     var e = document.createElement(tag);
-    if (text !== undefined && text !== null) e.textContent = String(text);
+    if (text !== undefined && text !== null) e.textContent = visible(text);
     if (cls) e.className = cls;
     return e;
   }
@@ -29,7 +39,7 @@
     var box = document.getElementById('detail');
     var body = document.getElementById('detail-body');
     box.hidden = false;
-    document.getElementById('detail-title').textContent = e.objectType + ' ' + e.display + ': ' + e.action + ' (' + e.outcome + ')';
+    document.getElementById('detail-title').textContent = visible(e.objectType + ' ' + e.display + ': ' + e.action + ' (' + e.outcome + ')');
     body.textContent = '';
     body.appendChild(el('p', e.reason));
     if (e.startedAt) body.appendChild(el('p', 'started ' + e.startedAt + ' · finished ' + (e.finishedAt || ''), 'hint'));

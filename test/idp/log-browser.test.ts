@@ -1,0 +1,57 @@
+// The IdP log page as a person reads it: Debian's Chromium (playwright-core, never a downloaded
+// browser) opens the cycle page of a sync whose app refused a user with an error detail full of
+// terminal controls and a bidirectional override. The rows and details the page's script builds
+// from its embedded JSON show them as \x1B and \u202E, as the console and the static text do.
+// With SCIMPROOF_SCREENSHOTS=<dir> the page is saved there as a PNG.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, CHROMIUM_ARGS, HAVE_CHROMIUM, SHOTS, WAIT, sayWhyBrowserTestsSkip } from '../support/chromium.ts';
+import { startIndependentServer } from '../servers/independent/index.ts';
+import { runIdpCli } from './cli-in-process.ts';
+import { ENTRA_FIXTURE, fixture } from './helpers.ts';
+
+sayWhyBrowserTestsSkip('test/idp/log-browser.test.ts');
+
+const dir = mkdtempSync(join(tmpdir(), 'scimproof-idp-log-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe.skipIf(!HAVE_CHROMIUM)('the IdP log page in Chromium', { timeout: 120_000 }, () => {
+  it("shows a server's control characters and bidirectional overrides as escapes in the rows and details its script builds", async () => {
+    const detail = '\u001b[31mdenied\u0007 by \u202Elive\u202C policy';
+    const server = await startIndependentServer({ businessRule: (kind, data) => (kind === 'User' && String(data.userName).startsWith('adele.vance') ? detail : undefined) });
+    try {
+      const file = join(dir, 'contoso.json');
+      writeFileSync(file, JSON.stringify(fixture(ENTRA_FIXTURE)));
+      await runIdpCli(['idp', 'sync', '--directory', file, '--url', server.url, '--token', server.token, '--out', join(dir, 'log'), '--state', join(dir, 's.json'), '--quiet']);
+    } finally {
+      await server.close();
+    }
+    const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(pathToFileURL(join(dir, 'log', 'cycle-0001', 'index.html')).href);
+      const row = page.locator('#notable tbody tr', { hasText: 'adele.vance' }).first();
+      await row.waitFor(WAIT);
+      await row.click();
+      await page.locator('#detail pre').first().waitFor(WAIT);
+      if (SHOTS) {
+        mkdirSync(SHOTS, { recursive: true });
+        await page.screenshot({ path: join(SHOTS, 'idp-log-controls.png'), fullPage: true });
+      }
+      expect(errors).toEqual([]);
+      for (const text of [await row.innerText(), await page.locator('#detail').innerText()]) {
+        // Before: the script put the characters back (JSON.parse of "\u202E"): "live" read as "evil".
+        expect(text).toContain('\\x1B[31mdenied\\x07 by \\u202Elive\\u202C policy');
+        expect(text).not.toMatch(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u202A-\u202E\u2066-\u2069]/);
+      }
+    } finally {
+      await browser.close();
+    }
+  });
+});
