@@ -16,6 +16,7 @@ import { failureText } from './report/failure-text.ts';
 import { parseRunRecord } from './report/read-record.ts';
 import { mergeRunRecords as mergeRecords, type MergeOptions } from './runner/merge.ts';
 import { TOOL_VERSION } from './version.ts';
+import { redactText } from './http/redact.ts';
 
 export type { Auth } from './http/client.ts';
 export type { RunEvents, RunOptions } from './runner/run.ts';
@@ -60,13 +61,18 @@ export { renderMarkdown } from './report/markdown.ts';
 export { writeReports } from './report/write.ts';
 export { verdictOf } from './report/summarize.ts';
 
-export interface ConformanceOptions extends Omit<RunOptions, 'suites' | 'seed' | 'suitesDir'> {
+export interface ConformanceOptions extends Omit<RunOptions, 'url' | 'suites' | 'seed' | 'suitesDir'> {
+  /**
+   * SCIM base URL. Leave it out to test the embedded reference server; given but `undefined` or
+   * empty (an unset `process.env.SCIM_BASE_URL`), the run is not made (`record.meta.runError`).
+   */
+  url?: string | undefined;
   /** Built-in suite names or paths of suite files/folders; default DEFAULT_SUITES. */
   suites?: readonly string[];
   /** Seed of every random choice (read it back from `record.meta.seed` to replay); default random. */
   seed?: number;
-  /** Bearer token; shorthand for `auth: { kind: 'bearer', token }`. */
-  token?: string;
+  /** Bearer token; shorthand for `auth: { kind: 'bearer', token }` (`undefined`: no token). */
+  token?: string | undefined;
   /**
    * Profiles by name, as `--profile`: at most one app profile (`pingboard`, `prodpad`) and one
    * standard profile (`interop`, `ipsie-al1`, `ipsie-al2`), whose verdict lands in
@@ -76,16 +82,21 @@ export interface ConformanceOptions extends Omit<RunOptions, 'suites' | 'seed' |
 }
 
 /**
- * Runs the conformance suites against `url` (or, without one, against the embedded reference
- * server) and resolves to the run record. It never throws for a target problem: a run that could
- * not be made has `record.meta.runError`; judge the rest from `record.summary` and `record.results`.
+ * Runs the conformance suites against `url` (or, when `url` is left out, against the embedded
+ * reference server) and resolves to the run record. It never throws for a target problem: a run
+ * that could not be made has `record.meta.runError` (so has one whose `url` is given but undefined
+ * or empty, as an unset environment variable gives); judge the rest from `record.summary` and
+ * `record.results`.
  */
 export async function runConformance(options: ConformanceOptions = {}): Promise<RunRecord> {
-  const { token, suites, seed, profiles, ...rest } = options;
+  const { token, suites, seed, profiles, url, ...rest } = options;
   const fromProfiles = profileRunOptions(chooseProfiles(profiles ?? []));
   return runSuites({
     ...fromProfiles,
     ...rest,
+    // `url: process.env.SCIM_BASE_URL` with the variable unset is a missing target (a run error),
+    // never a request for the embedded server: only leaving `url` out asks for that.
+    ...('url' in options ? { url: url ?? '' } : {}),
     requireAttributes: [...fromProfiles.requireAttributes, ...(rest.requireAttributes ?? [])],
     ...(token !== undefined && rest.auth === undefined ? { auth: { kind: 'bearer', token } } : {}),
     suites: [...(suites ?? DEFAULT_SUITES)],
@@ -113,6 +124,7 @@ export async function runIdpCycle(options: IdpCycleOptions): Promise<SyncRunResu
   const { token, auth, dialect, statePath, outDir, ...rest } = options;
   return syncOnce({
     ...rest,
+    url: appUrl(options.url, 'runIdpCycle'),
     auth: auth ?? (token !== undefined ? { kind: 'bearer', token } : { kind: 'none' }),
     dialect: dialect ?? 'entra',
     statePath: statePath ?? null,
@@ -123,7 +135,26 @@ export async function runIdpCycle(options: IdpCycleOptions): Promise<SyncRunResu
 /** What the IdP's Test Connection sends, judged as the IdP judges it (`scimproof idp test-connection`). */
 export async function testIdpConnection(options: { url: string; token?: string; auth?: Auth; dialect?: DialectName; timeoutMs?: number }): Promise<ConnectionTestResult> {
   const { token, auth, dialect, ...rest } = options;
-  return testConnection({ ...rest, auth: auth ?? (token !== undefined ? { kind: 'bearer', token } : { kind: 'none' }), dialect: dialect ?? 'entra' });
+  return testConnection({ ...rest, url: appUrl(options.url, 'testIdpConnection'), auth: auth ?? (token !== undefined ? { kind: 'bearer', token } : { kind: 'none' }), dialect: dialect ?? 'entra' });
+}
+
+/**
+ * The app's SCIM base URL, checked as the CLI checks --url: from plain JavaScript an unset
+ * `process.env.SCIM_BASE_URL` or a typo threw undici's bare "Invalid URL" or "Cannot read
+ * properties of undefined", naming neither the option nor the value.
+ */
+function appUrl(url: unknown, caller: string): string {
+  if (typeof url !== 'string' || url.trim() === '') {
+    throw new TypeError(`${caller}: url is ${url === undefined ? 'undefined' : url === '' ? 'empty' : `not a string (${typeof url})`} (is SCIM_BASE_URL set?); give the app's SCIM base URL, e.g. http://127.0.0.1:8080/scim/v2`);
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new TypeError(`${caller}: url "${redactText(url)}" is not a URL; give the app's SCIM base URL, e.g. http://127.0.0.1:8080/scim/v2`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new TypeError(`${caller}: url must be http or https, got ${parsed.protocol}`);
+  return url;
 }
 
 /** Reads a `run.json` back; throws an Error whose message says what is wrong with the shape. */

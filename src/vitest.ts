@@ -11,6 +11,7 @@
 import { describe, test } from 'vitest';
 import { runConformance, type ConformanceOptions } from './index.ts';
 import type { CheckResult, Exchange, RunRecord } from './record/types.ts';
+import { redactText } from './http/redact.ts';
 import { indexExchanges } from './report/body.ts';
 import { failureText } from './report/failure-text.ts';
 
@@ -34,8 +35,20 @@ export class ScimCheckFailure extends Error {
 /** Declares one vitest test per check of a conformance run (see the top of this file). */
 export function describeScimConformance(options: ScimConformanceOptions = {}): void {
   const { name, onRecord, ...run } = options;
-  describe(name ?? `SCIM conformance of ${run.url ?? 'the embedded reference server'}`, async () => {
-    const record = await runConformance(run);
+  const target = 'url' in run ? (run.url ? redactText(run.url) : '(no URL: url is empty)') : 'the embedded reference server';
+  describe(name ?? `SCIM conformance of ${target}`, async () => {
+    let record: RunRecord;
+    try {
+      record = await runConformance(run);
+    } catch (error) {
+      // Options the run refuses (an unknown profile) fail this block alone, in one line, rather
+      // than the whole file with a stack trace through scimproof.
+      const reason = error instanceof Error ? error.message : String(error);
+      test('the run could be made', () => {
+        throw new ScimRunError(reason);
+      });
+      return;
+    }
     await onRecord?.(record);
     declareTests(record);
   });

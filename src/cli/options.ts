@@ -230,8 +230,14 @@ function resolveOAuth(flags: TargetFlags, config: ConfigFile, env: NodeJS.Proces
 }
 
 export function resolveTarget(flags: TargetFlags, config: ConfigFile, env: NodeJS.ProcessEnv = process.env): Target {
-  const rawUrl = flags.url ?? env.SCIM_BASE_URL ?? config.url;
-  const token = flags.token ?? env.SCIM_TOKEN ?? config.token;
+  // `--url "$SCIM_BASE_URL"` with the variable unset must not quietly test the embedded server
+  // and pass: only leaving --url out asks for that. (An empty SCIM_BASE_URL is an unset one.)
+  if (flags.url !== undefined && flags.url.trim() === '') throw new UsageError('--url is empty (is the variable it comes from, e.g. SCIM_BASE_URL, set?); leave --url out to test the embedded reference server');
+  if (flags.url === undefined && !env.SCIM_BASE_URL && config.url !== undefined && config.url.trim() === '') throw new UsageError('the config file\'s "url" is empty; leave it out to test the embedded reference server');
+  // An empty variable is an unset one: it must not hide the config file's url or token (it did:
+  // SCIM_BASE_URL='' sent the run to the embedded server whatever the config file said).
+  const rawUrl = flags.url ?? (env.SCIM_BASE_URL || undefined) ?? config.url;
+  const token = flags.token ?? (env.SCIM_TOKEN || undefined) ?? config.token;
   const basic = flags.basic ?? config.basic;
   const oauth = resolveOAuth(flags, config, env);
   const given = [token ? 'a bearer token (--token / SCIM_TOKEN)' : '', basic ? '--basic user:password' : '', oauth ? 'OAuth client credentials (--oauth-token-url, --client-id, --client-secret)' : ''].filter(Boolean);

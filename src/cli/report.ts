@@ -92,13 +92,14 @@ export async function mergeCommand(files: string[], options: ReportCommandOption
     throw error;
   }
   const missing = missingShards(records);
-  if (missing.length > 0) process.stderr.write(`scimproof: shard${missing.length > 1 ? 's' : ''} ${missing.join(', ')} not given; the report covers only the shards merged\n`);
+  if (missing.length > 0) process.stderr.write(`scimproof: shard${missing.length > 1 ? 's' : ''} ${missing.join(', ')} not given; the report covers only the shards merged (INCOMPLETE, exit 3)\n`);
   const targets: WriteReportsOptions = asked(options) ?? { outDir: join('reports', record.meta.runId) };
   out.write(`Merged ${records.length} run record${records.length === 1 ? '' : 's'} (${record.summary.total} checks)\n`);
   await writeAndTell(record, targets, out);
   // The order of `run`'s exit codes (execute.ts exitCodeOf): could not run or left data 2, budget ran out 3, a failure 1.
   if (record.meta.runError || (record.leftovers?.length ?? 0) > 0) return 2;
-  if (record.meta.budget?.ranOut) return 3;
+  // Shards not given leave checks unreached, as a budget that ran out does.
+  if (record.meta.budget?.ranOut || (record.meta.missingShards?.length ?? 0) > 0) return 3;
   if (record.summary.fail > 0) return 1;
   return record.summary.error > 0 ? 2 : 0;
 }

@@ -231,6 +231,11 @@ export interface RunMeta {
   shard?: { index: number; total: number };
   /** Set on a record joined from shard records (`scimproof report --merge`): their run ids. */
   mergedFrom?: string[];
+  /**
+   * Set on a merged record when shards of the run were not given (`["3/3"]`): the checks they ran
+   * are missing, so the joined run is INCOMPLETE (exit 3), as a run cut short by its budget is.
+   */
+  missingShards?: string[];
   /** The whole-run time budget (`--max-time`), and whether it ran out before every check was reached. */
   budget?: RunBudget;
 }

@@ -57,6 +57,12 @@ export function verdictOf(record: Pick<RunRecord, 'meta' | 'results'>): Verdict 
   if (counts.warn > 0) extras.push(plural(counts.warn, 'warning'));
   if (counts.skip > 0) extras.push(`${counts.skip} skipped`);
   const tail = extras.length > 0 ? ` (${extras.join(', ')})` : '';
+  const missingShards = record.meta.missingShards ?? [];
+  if (missingShards.length > 0) {
+    // A merge without every shard has no verdict on the checks those shards ran, whatever failed in the others.
+    const failed = counts.fail > 0 ? `; ${plural(counts.fail, 'required check')} failed in the shards merged` : '';
+    return { kind: 'incomplete', headline: 'INCOMPLETE', detail: `Shard${missingShards.length > 1 ? 's' : ''} ${missingShards.join(', ')} not merged: this report covers only part of the run${failed}${tail}` };
+  }
   const budget = record.meta.budget;
   if (budget?.ranOut) {
     // Whatever failed before, a run that stopped early has no verdict on what it did not reach.

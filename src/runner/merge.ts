@@ -5,7 +5,7 @@
 // core failure in one shard can block an IdP whose replay pack ran in another.
 import { analyseRun } from '../analysis/analyse.ts';
 import { DEFAULT_TIMEOUT_MS } from '../http/client.ts';
-import type { CheckResult, CheckStatus, Exchange, ReportSection, RunRecord } from '../record/types.ts';
+import type { CheckResult, CheckStatus, Exchange, IdpVerdict, ReportSection, RunRecord } from '../record/types.ts';
 import { staleWaivers, type Baseline } from './baseline.ts';
 import { countStatuses } from '../report/summarize.ts';
 import { computeIdpVerdicts } from './verdict.ts';
@@ -53,11 +53,13 @@ export function mergeRunRecords(records: readonly RunRecord[], options: MergeOpt
   const runErrors = records.filter((r) => r.meta.runError).map((r) => `${r.meta.shard ? `shard ${r.meta.shard.index}/${r.meta.shard.total}` : r.meta.runId}: ${r.meta.runError}`);
   const { shard: _shard, runError: _runError, budget: _budget, interrupted: _interrupted, ...meta } = first.meta;
   const discovery = records.find((r) => r.discovery && Object.keys(r.discovery.capabilities).length > 0)?.discovery ?? first.discovery;
-  // A shard cut short by its time budget leaves its IdPs not judged, as a single run would.
-  const verdicts = runErrors.length === 0 ? markUnreached(computeIdpVerdicts(results), results) : [];
+  const missing = missingShards(records);
+  // A shard cut short by its time budget leaves its IdPs not judged, as a single run would; so does a shard not given.
+  const verdicts = runErrors.length === 0 ? markShardsMissing(markUnreached(computeIdpVerdicts(results), results), missing) : [];
   // The profile verdict, like the IdP verdicts, is judged again over every shard's results.
   const shardProfile = records.find((r) => r.profileVerdict)?.profileVerdict;
-  const profileVerdict = shardProfile && runErrors.length === 0 ? finalProfileVerdict(getProfile(shardProfile.profile), results, shardProfile.trigger, discovery?.serviceProviderConfig) : undefined;
+  const judgedProfile = shardProfile && runErrors.length === 0 ? finalProfileVerdict(getProfile(shardProfile.profile), results, shardProfile.trigger, discovery?.serviceProviderConfig) : undefined;
+  const profileVerdict = judgedProfile && missing.length > 0 && judgedProfile.state === 'meets' ? { ...judgedProfile, state: 'not-judged' as const, notJudged: [...judgedProfile.notJudged, { what: `shard${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`, reason: notMerged(missing) }] } : judgedProfile;
   const leftovers = records.flatMap((r) => r.leftovers ?? []);
   const budgets = records.map((r) => r.meta.budget).filter((b) => b !== undefined);
   // Findings and latency are judged again over every shard's results and exchanges, like the verdicts.
@@ -72,6 +74,7 @@ export function mergeRunRecords(records: readonly RunRecord[], options: MergeOpt
       ...(runErrors.length > 0 ? { runError: runErrors.join('; ') } : {}),
       ...(budgets.length > 0 ? { budget: { maxTimeMs: budgets[0]!.maxTimeMs, ranOut: budgets.some((b) => b.ranOut), notReached: budgets.reduce((n, b) => n + b.notReached, 0) } } : {}),
       mergedFrom: records.map((r) => r.meta.runId),
+      ...(missing.length > 0 ? { missingShards: missing } : {}),
     },
     ...(discovery ? { discovery } : {}),
     exchanges,
@@ -81,7 +84,7 @@ export function mergeRunRecords(records: readonly RunRecord[], options: MergeOpt
     ...(verdicts.length > 0 ? { idpVerdicts: verdicts } : {}),
     ...(profileVerdict ? { profileVerdict } : {}),
     summary: countStatuses(results),
-    ...(sections.length > 0 ? { sections } : {}),
+    ...(sections.length > 0 ? { sections: joinSections(sections) } : {}),
     findings: analysis.findings,
     latency: analysis.latency,
   };
@@ -93,6 +96,23 @@ export function missingShards(records: readonly RunRecord[]): string[] {
   if (total === undefined) return [];
   const present = new Set(records.map((r) => r.meta.shard?.index));
   return Array.from({ length: total }, (_, i) => i + 1).filter((i) => !present.has(i)).map((i) => `${i}/${total}`);
+}
+
+const notMerged = (missing: readonly string[]): string => `shard${missing.length > 1 ? 's' : ''} ${missing.join(', ')} not merged: the checks that ran there are missing`;
+
+/**
+ * Without every shard, no IdP "would work": part of its replay pack, or the core checks it relies
+ * on, may have run in a shard not given. Like a budget that ran out, that alone is "not judged",
+ * never "would fail"; a failure seen in the shards given still fails it.
+ */
+function markShardsMissing(verdicts: IdpVerdict[], missing: readonly string[]): IdpVerdict[] {
+  if (missing.length === 0) return verdicts;
+  return verdicts.map((verdict) => ({
+    ...verdict,
+    works: false,
+    ...(verdict.works || verdict.notJudged ? { notJudged: true } : {}),
+    blocking: [...verdict.blocking, { checkId: `${verdict.dialect}.not-merged`, title: notMerged(missing) }],
+  }));
 }
 
 function checkShards(records: readonly RunRecord[]): void {
@@ -149,6 +169,48 @@ function worse(a: CheckResult, b: CheckResult): CheckResult {
   // The same verdict in two shards: keep the evidence of both.
   const messages = [...new Set([a.message, b.message].filter((m): m is string => m !== undefined))];
   return { ...a, exchangeIds: [...new Set([...a.exchangeIds, ...b.exchangeIds])], ...(messages.length > 0 ? { message: messages.join('\n') } : {}) };
+}
+
+/** The fuzz tally's counters: each shard counts its own properties and requests. */
+const FUZZ_COUNTERS = ['properties', 'failed', 'requests', 'created', 'cleanupFailed', 'kept'];
+
+const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * Sections each shard writes its own part of become one again, as in an unsharded run: the filter
+ * support matrix and the attributes left out are one table (a row per operator or attribute), the
+ * fuzz tally adds up. Other sections (counterexamples, search lag) stay one per shard.
+ */
+const SECTION_JOINS: Readonly<Partial<Record<string, (a: Record<string, unknown>, b: Record<string, unknown>) => Record<string, unknown>>>> = {
+  'filter-support': (a, b) => ({ ...b, ...a }),
+  'schema-fit': (a, b) => ({ ...b, ...a }),
+  'fuzz-summary': (a, b) => {
+    const joined: Record<string, unknown> = { ...a };
+    for (const [key, value] of Object.entries(b)) {
+      const mine = a[key];
+      if (FUZZ_COUNTERS.includes(key) && typeof mine === 'number' && typeof value === 'number') joined[key] = mine + value;
+      else if (mine === undefined) joined[key] = value;
+      else if (String(mine) !== String(value) && !String(mine).split(', ').includes(String(value))) joined[key] = `${String(mine)}, ${String(value)}`;
+    }
+    return joined;
+  },
+};
+
+function joinSections(sections: readonly ReportSection[]): ReportSection[] {
+  const joined: ReportSection[] = [];
+  const firstOfKind = new Map<string, number>();
+  for (const section of sections) {
+    const join = SECTION_JOINS[section.kind];
+    const at = firstOfKind.get(section.kind);
+    const seen = at === undefined ? undefined : joined[at];
+    if (join && seen && isRecord(seen.data) && isRecord(section.data)) {
+      joined[at!] = { ...seen, data: join(seen.data, section.data) };
+      continue;
+    }
+    if (join) firstOfKind.set(section.kind, joined.length);
+    joined.push(section);
+  }
+  return joined;
 }
 
 /** Section data names exchanges under `exchangeId`/`exchangeIds` keys (fuzz counterexamples); renumber those. */

@@ -1,6 +1,7 @@
 // Tells a run that cannot be made from a run that found defects: if the target cannot be
 // reached, rejects our credentials everywhere, or does not answer JSON at all, the checks after
 // discovery would only repeat the same failure, so the run stops with one clear reason.
+import { isCredentialHeader } from '../http/redact.ts';
 import type { Exchange } from '../record/types.ts';
 
 const pathOf = (ex: Exchange): string => new URL(ex.request.url).pathname;
@@ -23,6 +24,14 @@ export function diagnoseTarget(exchanges: readonly Exchange[]): string | undefin
   const refused = (ex: Exchange): boolean => ex.response!.status === 401 || ex.response!.status === 403;
   if (authenticated.length > 0 && authenticated.every(refused)) {
     return `the target rejected the credentials (HTTP ${authenticated[0]!.response!.status} on ${authenticated.map(pathOf).join(', ')}); check --token / SCIM_TOKEN (or the OAuth client credentials)`;
+  }
+  // No credentials at all, and every probe refused for the want of them: a token left unset (a
+  // CI secret this job cannot see), not a server that fails every check with its 401.
+  if (authenticated.length === 0 && withResponse.length > 0 && withResponse.every(refused)) {
+    const where = `HTTP ${withResponse[0]!.response!.status} on ${withResponse.map(pathOf).join(', ')}`;
+    // An API key in a header of its own (--header 'X-Api-Key: …') is credentials too.
+    if (withResponse.some((ex) => Object.keys(ex.request.headers).some(isCredentialHeader))) return `the target refused every request (${where}) with the credentials in the --header options; check them`;
+    return `the target refused every request (${where}) and no credentials were given: pass --token / SCIM_TOKEN, --basic or OAuth client credentials`;
   }
   // Discovery documents may be public; the Users endpoint never is. Refused there, with the run's
   // own credentials, nothing can be tested: a wrong token, not a finding about the server.

@@ -173,7 +173,7 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
   let embedded: EmbeddedTarget | undefined;
   let client: ScimClient | undefined;
   let journal: CleanupJournal | undefined;
-  let target = options.url ?? '(embedded reference server)';
+  let target = options.url === undefined ? '(embedded reference server)' : options.url.trim() === '' ? '(no URL given)' : options.url;
   let fuzz: FuzzOutcome | undefined;
   let profileTrigger: ProfileVerdict['trigger'] = 'option';
   let verdictOfProfile: ProfileVerdict | undefined;
@@ -233,8 +233,9 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
         tool: TOOL_NAME,
         version: TOOL_VERSION,
         node: process.version,
-        target,
-        embedded: !options.url,
+        // Redacted as the exchanges are: a URL refused for its `user:password@` keeps no password here.
+        target: redactText(target),
+        embedded: options.url === undefined,
         suites: options.suites,
         ...(options.profile ? { profile: options.profile } : {}),
         seed: options.seed,
@@ -306,8 +307,9 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
     const dependencies = families.length > 0 && coreSuites.length === 0 ? loadSuites(['core'], options.suitesDir) : [];
     if (dependencies.length > 0) coreSuites = dependencies;
     const reliedOn = new Set(families.flatMap((f) => reliedOnCoreChecks(f, dependencies)));
-    if (options.url) checkTargetUrl(options.url);
-    if (!options.url) {
+    if (options.shard) checkShard(options.shard);
+    if (options.url !== undefined) checkTargetUrl(options.url);
+    else {
       // Under a standard profile the embedded reference server meets the interoperability profile.
       embedded = await (options.embedded ?? (() => startEmbedded(options.standard ? 'interop' : undefined)))().catch((error: unknown) => {
         throw new SetupError(`could not start the embedded reference server: ${error instanceof Error ? error.message : String(error)}`);
@@ -588,6 +590,9 @@ class SetupError extends Error {}
 
 /** The CLI checks --url itself; a program calling the library gets the same one-line answer. */
 function checkTargetUrl(raw: string): void {
+  // An empty URL is an unset variable (`url: process.env.SCIM_BASE_URL`), not a request for the
+  // embedded server: testing that instead would pass the run of a server nobody looked at.
+  if (raw.trim() === '') throw new SetupError('the target URL is empty (is the variable it comes from, e.g. SCIM_BASE_URL, set?); leave the URL out to test the embedded reference server');
   let url: URL;
   try {
     url = new URL(raw);
@@ -595,6 +600,14 @@ function checkTargetUrl(raw: string): void {
     throw new SetupError(`the target URL "${redactText(raw)}" is not a URL; expected the SCIM base URL, like https://app.example.com/scim/v2`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new SetupError(`the target URL must be http or https, got ${url.protocol} (${redactText(raw)})`);
+  // They were neither sent (every request a 401, failed as the server's) nor kept out of the report.
+  if (url.username || url.password) throw new SetupError(`the target URL carries credentials (${redactText(raw)}); pass them as auth: { kind: 'basic', user, password } and the URL without them`);
+}
+
+/** The CLI parses --shard itself; a program's `{ index: 0, total: 3 }` ran no scenario at all and passed. */
+function checkShard({ index, total }: Shard): void {
+  if (!Number.isInteger(total) || total < 1) throw new SetupError(`shard ${index}/${total}: the number of jobs must be a whole number, at least 1`);
+  if (!Number.isInteger(index) || index < 1 || index > total) throw new SetupError(`shard ${index}/${total}: the job number must be a whole number between 1 and ${total} (shards count from 1)`);
 }
 
 async function startEmbedded(profile: 'interop' | undefined): Promise<EmbeddedTarget> {

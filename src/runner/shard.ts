@@ -16,7 +16,8 @@ export function parseShard(text: string): Shard {
   if (!match) throw new Error(`--shard must look like 1/3 (this job's number / the number of jobs), got "${text}"`);
   const index = Number(match[1]);
   const total = Number(match[2]);
-  if (total < 1 || index < 1 || index > total) throw new Error(`--shard ${text}: the job number must be between 1 and ${Math.max(total, 1)}`);
+  if (total < 1) throw new Error(`--shard ${text}: the number of jobs must be at least 1`);
+  if (index < 1 || index > total) throw new Error(`--shard ${text}: the job number must be between 1 and ${total}`);
   return { index, total };
 }
 

@@ -167,6 +167,15 @@ describe('the GitLab recipe', () => {
   }, 120_000);
 });
 
+describe('the GitLab recipe without its URL variable', () => {
+  it('stops with exit 2 in one line: a protected variable missing on a branch must not test the built-in server and pass', async () => {
+    const [runLine] = gitlab.scimproof!.script!;
+    const r = await sh(runLine!.replace(`npx --yes scimproof@${VERSION}`, SCIMPROOF), { SCIM_BASE_URL: '', SCIM_TOKEN: '', CI_NODE_INDEX: '1', CI_NODE_TOTAL: '3' }, mkdtempSync(join(tmpdir(), 'scimproof-gitlab-')));
+    expect(r.code, r.out).toBe(2);
+    expect(r.out.trim()).toMatch(/^scimproof: --url is empty/);
+  });
+});
+
 describe('docs/ci.md', () => {
   it('uses only options that exist, and pins this version', async () => {
     const text = readFileSync(join(repo, 'docs/ci.md'), 'utf8');

@@ -79,6 +79,8 @@ describe('scimproof run', () => {
     expect(r.code).toBe(0);
     const record = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as { results: { checkId: string }[] };
     expect(record.results.map((x) => x.checkId)).toEqual(['errors.not-found.404', 'errors.not-found.content-type']);
+    // The config's target, not the embedded server: an empty SCIM_BASE_URL (as this test's environment has) hid it.
+    expect((JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as { meta: { target: string; embedded: boolean } }).meta).toMatchObject({ target: server.url, embedded: false });
   });
 
   it('an unreachable target exits 2 with one line and still writes the report', async () => {
@@ -95,6 +97,8 @@ describe('scimproof run', () => {
 
   const usageErrors: [string, string[], RegExp][] = [
     ['a URL that is not a URL', ['run', '--url', 'not a url'], /--url "not a url" is not a URL/],
+    // `--url "$SCIM_BASE_URL"` with the variable unset tested the embedded reference server and passed (exit 0).
+    ['an empty --url (an unset variable)', ['run', '--url', '', '--suite', 'core'], /^scimproof: --url is empty \(is the variable it comes from, e\.g\. SCIM_BASE_URL, set\?\); leave --url out/m],
     ['an unknown suite', ['run', '--suite', 'nosuchsuite', '--out', tmp()], /no such suite/],
     ['a timeout that is not a number', ['run', '--timeout', 'soon'], /--timeout must be a whole number/],
     ['an unknown option', ['run', '--frobnicate'], /unknown option/],

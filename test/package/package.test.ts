@@ -61,7 +61,7 @@ beforeAll(async () => {
   await exec('mkdir', ['-p', consumer]);
   writeFileSync(join(consumer, 'package.json'), JSON.stringify(packageJson, null, 2));
   writeFileSync(join(consumer, 'package-lock.json'), JSON.stringify(lock, null, 2));
-  for (const file of ['api.mjs', 'conformance.test.mjs']) copyFileSync(fileURLToPath(new URL(`./consumer/${file}`, import.meta.url)), join(consumer, file));
+  for (const file of ['api.mjs', 'conformance.test.mjs', 'types.mts']) copyFileSync(fileURLToPath(new URL(`./consumer/${file}`, import.meta.url)), join(consumer, file));
   await exec('npm', ['ci', '--offline', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: consumer, env: plainEnv(), maxBuffer: 16 * 1024 * 1024 });
   server = await startServer({ port: 0 });
   faulty = await startFaultyServer('create-returns-200');
@@ -74,12 +74,12 @@ afterAll(async () => {
 });
 
 describe('the packed package, installed into an empty project', () => {
-  it('holds only what users need: compiled JS with declarations, the suites, the directory fixtures', () => {
+  it('holds only what users need: compiled JS with declarations, the suites, the directory fixtures and the schema extension one of them needs', () => {
     const paths = packed.files.map((f) => f.path);
-    const stray = paths.filter((p) => !/^(dist\/|suites\/|fixtures\/directories\/|package\.json$|README\.md$|LICENSE$)/.test(p));
+    const stray = paths.filter((p) => !/^(dist\/|suites\/|fixtures\/(directories|schemas)\/|package\.json$|README\.md$|LICENSE$)/.test(p));
     expect(stray).toEqual([]);
     expect(paths.filter((p) => p.endsWith('.ts') && !p.endsWith('.d.ts'))).toEqual([]);
-    for (const needed of ['dist/cli/bin.js', 'dist/index.js', 'dist/index.d.ts', 'dist/vitest.js', 'dist/vitest.d.ts', 'dist/report/html/templates/layout.hbs', 'dist/suite/suite.schema.json', 'dist/idp/directory.schema.json', 'suites/core/01-users.json', 'suites/profiles.json']) {
+    for (const needed of ['dist/cli/bin.js', 'dist/index.js', 'dist/index.d.ts', 'dist/vitest.js', 'dist/vitest.d.ts', 'dist/report/html/templates/layout.hbs', 'dist/suite/suite.schema.json', 'dist/idp/directory.schema.json', 'suites/core/01-users.json', 'suites/profiles.json', 'fixtures/directories/northwind-entra-mappings.json', 'fixtures/schemas/acme-user-extension.json']) {
       expect(paths).toContain(needed);
     }
     const dependencies = Object.keys((JSON.parse(readFileSync(join(consumer, 'node_modules/scimproof/package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies);
@@ -126,6 +126,23 @@ describe('the packed package, installed into an empty project', () => {
     expect(seen.merged).toBe(seen.good.pass + seen.good.fail);
   }, SLOW);
 
+  it('its declarations serve a strict TypeScript consumer (node16 and bundler resolution): the documented examples compile, no exported type is any', async () => {
+    // The examples pass `process.env.SCIM_TOKEN` (string | undefined): under exactOptionalPropertyTypes
+    // that did not compile against `token?: string`. Lib checks on for node16, so the .d.ts files themselves are checked.
+    const tsc = join(repo, 'node_modules/typescript/bin/tsc');
+    const configs = [
+      { name: 'node16', module: 'node16', moduleResolution: 'node16', skipLibCheck: false },
+      { name: 'bundler', module: 'esnext', moduleResolution: 'bundler', skipLibCheck: true },
+    ];
+    const results = await Promise.all(configs.map(({ name, ...options }) => {
+      const file = join(consumer, `tsconfig.${name}.json`);
+      writeFileSync(file, JSON.stringify({ compilerOptions: { strict: true, exactOptionalPropertyTypes: true, target: 'es2022', noEmit: true, types: ['node'], typeRoots: [join(repo, 'node_modules/@types')], ...options }, files: ['types.mts'] }));
+      return run(process.execPath, [tsc, '-p', file], consumer);
+    }));
+    for (const r of results) expect(r.stdout + r.stderr).toBe('');
+    for (const r of results) expect(r.code).toBe(0);
+  }, SLOW);
+
   it('turns a run into vitest tests with `scimproof/vitest`, a failure explained as in the HTML card', async () => {
     const out = join(consumer, 'vitest-results.json');
     const r = await run(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', '--reporter=json', `--outputFile=${out}`], consumer, plainEnv({ GOOD_URL: server.url, GOOD_TOKEN: server.token, FAULTY_URL: faulty.url, FAULTY_TOKEN: faulty.token }));
@@ -144,5 +161,10 @@ describe('the packed package, installed into an empty project', () => {
     expect(message).toContain('Reproduce with:');
     expect(message).toContain('curl ');
     expect(message).not.toContain(faulty.token);
+    // An unset URL variable ran the embedded server and passed; an unknown profile threw out of the
+    // file with a stack trace, taking the blocks above with it.
+    const refused = (block: string): { title: string; status: string; failureMessages: string[] }[] => tests.filter((t) => t.ancestorTitles[0] === block);
+    expect(refused('unset variable').map((t) => [t.title, t.status, t.failureMessages.join('').split('\n')[0]])).toEqual([['the run could be made', 'failed', expect.stringMatching(/^ScimRunError: the target URL is empty/)]]);
+    expect(refused('unknown profile').map((t) => [t.title, t.status, t.failureMessages.join('').split('\n')[0]])).toEqual([['the run could be made', 'failed', expect.stringMatching(/^ScimRunError: no profile "no-such-profile"/)]]);
   }, SLOW);
 });

@@ -116,6 +116,21 @@ describe('scimproof report', () => {
     await expect(run(shard(1), shard(2))).rejects.toThrow(/add --merge/);
   });
 
+  it('--merge without every shard is INCOMPLETE and exits 3, in the report and on the console', async () => {
+    const dir = tmp();
+    const record = JSON.parse(readFileSync(sample, 'utf8')) as { meta: Record<string, unknown>; results: { status: string }[] };
+    // Only passes, so that nothing but the missing shard can make the joined run anything but a PASS.
+    record.results = record.results.filter((r) => r.status === 'pass');
+    record.meta = { ...record.meta, runId: 'shard1', shard: { index: 1, total: 2 } };
+    writeFileSync(join(dir, 's1.json'), JSON.stringify(record));
+    // It read "Verdict: PASS" and exited 0: a merge job whose other shard never uploaded its record passed.
+    const { code, printed } = await runMain(['report', '--merge', join(dir, 's1.json'), '--out', join(dir, 'merged')]);
+    expect(code, printed).toBe(3);
+    expect(printed).toContain('scimproof: shard 2/2 not given; the report covers only the shards merged (INCOMPLETE, exit 3)');
+    expect(printed).toContain('Verdict: INCOMPLETE — Shard 2/2 not merged: this report covers only part of the run');
+    expect(readFileSync(join(dir, 'merged', 'index.html'), 'utf8')).toContain('Shard 2/2 not merged');
+  });
+
   it('--merge refuses records of different runs with one line and exit 2: another target, version or suites, a whole run among shards', async () => {
     const dir = tmp();
     const write = (name: string, meta: Record<string, unknown>): string => {

@@ -111,6 +111,21 @@ describe('credentials', () => {
     }
   });
 
+  it('no credentials at all against a server that wants them is one run error, not a failure of every check', async () => {
+    // A token left unset (a CI secret this job cannot see) failed users.create.status and the rest with 401, exit 1.
+    const { target, record } = await against({}, (t) => runConformance({ url: t.url, suites: ['core'], only: ['users.create.*'], seed: 5 }));
+    try {
+      expect(record.meta.runError).toMatch(/^the target refused every request \(HTTP 401 on \/scim\/v2\/ServiceProviderConfig, .*\) and no credentials were given: pass --token \/ SCIM_TOKEN, --basic or OAuth client credentials$/);
+      expect(record.summary.fail).toBe(0);
+      // An API key in a header of its own is credentials, wrong ones here.
+      const keyed = await runConformance({ url: target.url, headers: { 'X-Api-Key': 'wrong-key-5521' }, secrets: ['wrong-key-5521'], suites: ['core'], only: ['users.create.*'], seed: 5 });
+      expect(keyed.meta.runError).toMatch(/^the target refused every request \(HTTP 401 on .*\) with the credentials in the --header options; check them$/);
+      expect(keyed.summary.fail).toBe(0);
+    } finally {
+      await target.close();
+    }
+  });
+
   it('a wrong base path is one run error', async () => {
     const { target, record } = await against({}, (t) => runConformance({ url: `${t.url}/v3`, auth: { kind: 'bearer', token: t.token }, suites: ['core'], seed: 5 }));
     try {

@@ -7,6 +7,7 @@ import { parseShard, shardCounter } from '../../src/runner/shard.ts';
 import { finalProfileVerdict } from '../../src/runner/profile-verdict.ts';
 import { getProfile } from '../../src/suite/profiles.ts';
 import type { CheckResult, RunRecord } from '../../src/record/types.ts';
+import { verdictOf } from '../../src/report/summarize.ts';
 
 // okta: its Spec Test judges whichever user comes first, which differs from shard to shard.
 const SUITES = ['core', 'entra', 'okta', 'fuzz'];
@@ -18,6 +19,8 @@ describe('sharding', () => {
     expect(() => parseShard('0/3')).toThrow(/between 1 and 3/);
     expect(() => parseShard('4/3')).toThrow(/between 1 and 3/);
     expect(() => parseShard('half')).toThrow(/look like 1\/3/);
+    // It read "the job number must be between 1 and 1".
+    expect(() => parseShard('1/0')).toThrow(/^--shard 1\/0: the number of jobs must be at least 1$/);
   });
 
   it('deals units round-robin', () => {
@@ -48,6 +51,24 @@ describe('sharding', () => {
     const exchangeIds = new Set(merged.exchanges.map((x) => x.id));
     expect(exchangeIds.size).toBe(merged.exchanges.length);
     expect(merged.results.flatMap((r) => r.exchangeIds).filter((id) => !exchangeIds.has(id))).toEqual([]);
+    expect(verdictOf(merged).kind).toBe('pass');
+    // One filter support table and one fuzz tally, as in the unsharded run (they read two and three
+    // times over, each with one shard's part).
+    const section = (r: RunRecord, kind: string): Record<string, unknown>[] => (r.sections ?? []).filter((x) => x.kind === kind).map((x) => x.data as Record<string, unknown>);
+    expect(section(merged, 'filter-support')).toHaveLength(1);
+    expect(Object.keys(section(merged, 'filter-support')[0]!).sort()).toEqual(Object.keys(section(whole, 'filter-support')[0]!).sort());
+    expect(section(merged, 'fuzz-summary')).toEqual([expect.objectContaining({ seed: 5, properties: section(whole, 'fuzz-summary')[0]!.properties, failed: 0, runsPerProperty: 2 })]);
+
+    // Without shard 3 (its job died before uploading run.json) this read "PASS — All N checks
+    // passed" and every IdP "would work", though a third of the scenarios never ran.
+    const partial = mergeRunRecords(shards.slice(0, 2));
+    expect(partial.meta.missingShards).toEqual(['3/3']);
+    expect(verdictOf(partial)).toMatchObject({ kind: 'incomplete', headline: 'INCOMPLETE', detail: expect.stringMatching(/^Shard 3\/3 not merged: this report covers only part of the run/) });
+    expect(partial.idpVerdicts?.length).toBe(whole.idpVerdicts?.length);
+    for (const verdict of partial.idpVerdicts ?? []) {
+      expect(verdict).toMatchObject({ works: false, notJudged: true });
+      expect(verdict.blocking.map((b) => b.checkId)).toEqual([`${verdict.dialect}.not-merged`]);
+    }
   }, 120_000);
 });
 
@@ -86,6 +107,10 @@ describe('merging shard records', () => {
     expect(merged.profileVerdict?.state).toBe('fails');
     expect(merged.profileVerdict?.failing.map((f) => f.checkId)).toEqual(['interop.b']);
     expect(merged.profileVerdict?.counts).toMatchObject({ pass: 1, fail: 1 });
+    // A profile met in the shards given is not met by the run when a shard is missing.
+    const partial = mergeRunRecords([{ ...record(1, [result('interop.a', 'pass')]), profileVerdict: meets }, record(3, [result('users.create.status', 'pass')])]);
+    expect(partial.profileVerdict?.state).toBe('not-judged');
+    expect(partial.profileVerdict?.notJudged).toContainEqual({ what: 'shard 2/3', reason: 'shard 2/3 not merged: the checks that ran there are missing' });
   });
 
   it('refuses a shard given twice, and names the shards that are missing', () => {
