@@ -45,12 +45,15 @@ export function diagnoseTarget(exchanges: readonly Exchange[]): string | undefin
   if (withResponse.length === probes.length && withResponse.every((ex) => ex.response!.status === 404)) {
     return `nothing at ${new URL(probes[0]!.request.url).origin}${basePathOf(probes[0]!)} answers SCIM: ${withResponse.map(pathOf).join(', ')} all answered 404; is --url the SCIM base URL (…/scim/v2)?`;
   }
-  const redirected = authenticated.find((ex) => ex.response!.status >= 300 && ex.response!.status < 400);
-  if (redirected && authenticated.every((ex) => ex.response!.status >= 300 && ex.response!.status < 400)) {
-    return `the target redirects (HTTP ${redirected.response!.status} to ${redirected.response!.headers.location ?? 'nowhere'}); scimproof does not follow redirects with credentials: give the final SCIM base URL as --url`;
+  // What the answers look like is judged on the requests the run sends, with or without credentials
+  // (a run given no token against a login page answered every check with its HTML).
+  const sent = authenticated.length > 0 ? authenticated : withResponse;
+  const redirected = sent.find((ex) => ex.response!.status >= 300 && ex.response!.status < 400);
+  if (redirected && sent.every((ex) => ex.response!.status >= 300 && ex.response!.status < 400)) {
+    return `the target redirects (HTTP ${redirected.response!.status} to ${redirected.response!.headers.location ?? 'nowhere'}); scimproof does not follow redirects${authenticated.length > 0 ? ' with credentials' : ''}: give the final SCIM base URL as --url`;
   }
-  if (authenticated.length > 0 && authenticated.every((ex) => ex.response!.json === undefined)) {
-    const sample = authenticated.find((ex) => pathOf(ex).endsWith('/Users')) ?? authenticated[0]!;
+  if (sent.length > 0 && sent.every((ex) => ex.response!.json === undefined)) {
+    const sample = sent.find((ex) => pathOf(ex).endsWith('/Users')) ?? sent[0]!;
     const type = sample.response!.headers['content-type'] ?? 'no content type';
     return `the target does not answer SCIM JSON: ${pathOf(sample)} answered HTTP ${sample.response!.status} with ${type}; is --url the SCIM base URL (…/scim/v2)?`;
   }

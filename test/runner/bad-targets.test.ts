@@ -85,4 +85,19 @@ describe('targets that cannot be tested', () => {
       }
     });
   }
+
+  // Without a token (none given, or an unset SCIM_TOKEN) a login page or a redirect is the same
+  // wrong URL: it was run on, and every check failed on the HTML.
+  for (const [mode, reason] of cases.filter(([m]) => ['html-200', 'garbage', 'redirect'].includes(m))) {
+    it(`a server that answers "${mode}" to a run with no credentials is the same clear run error`, async () => {
+      const server = await startMisbehavingServer(mode);
+      try {
+        const record = await runConformance({ url: server.url, auth: { kind: 'none' }, suites: ['core'], seed: 1, timeoutMs: 500 });
+        await expectReportWritten(record, reason);
+        expect(record.summary.fail).toBe(0);
+      } finally {
+        await server.close();
+      }
+    });
+  }
 });
