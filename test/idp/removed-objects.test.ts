@@ -72,17 +72,23 @@ describe('Entra: a DELETE the app refuses', () => {
   });
 });
 
+/** An Okta job after its first cycle, with one of its users then deleted in the app by hand. */
+async function oktaUserDeletedInApp(dialect: 'okta' | 'okta-aiw') {
+  const server: RunningServer = await startServer({ port: 0 });
+  close = () => server.close();
+  const h = harness(server.url, server.token, dialect);
+  const doc = fixture(OKTA_FIXTURE);
+  await h.cycle(doc);
+  const uid = '00upattixAq1x';
+  const appId = h.state.state.users[uid]!.targetId;
+  await deleteInApp(server, 'Users', appId);
+  return { server, h, doc, uid, appId };
+}
+
 describe('Okta: a deactivation that failed', () => {
   it('is an admin task that waits for the retry, as its line says', async () => {
-    const server: RunningServer = await startServer({ port: 0 });
-    close = () => server.close();
-    const h = harness(server.url, server.token, 'okta');
-    const doc = fixture(OKTA_FIXTURE);
-    await h.cycle(doc);
-    const uid = '00upattixAq1x';
-    const appId = h.state.state.users[uid]!.targetId;
+    const { server, h, doc, uid, appId } = await oktaUserDeletedInApp('okta');
     // Deleted in the app by hand, then deleted in Okta: the deactivation PATCH answers 404.
-    await deleteInApp(server, 'Users', appId);
     without(doc, uid);
     h.clock.advance(HOUR);
     const first = await h.cycle(doc);
@@ -105,14 +111,7 @@ describe('Okta: a deactivation that failed', () => {
 
 describe('Okta AIW: a user deleted in the app by hand, then unassigned', () => {
   it('the GET answered 404 says nothing was deactivated and drops the link: assigned again, it is searched and created', async () => {
-    const server: RunningServer = await startServer({ port: 0 });
-    close = () => server.close();
-    const h = harness(server.url, server.token, 'okta-aiw');
-    const doc = fixture(OKTA_FIXTURE);
-    await h.cycle(doc);
-    const uid = '00upattixAq1x';
-    const appId = h.state.state.users[uid]!.targetId;
-    await deleteInApp(server, 'Users', appId);
+    const { server, h, doc, uid, appId } = await oktaUserDeletedInApp('okta-aiw');
     doc.app.assignments.users = doc.app.assignments.users.filter((m: string) => m !== uid);
     h.clock.advance(HOUR);
     const first = await h.cycle(doc);
