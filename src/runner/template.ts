@@ -42,6 +42,16 @@ function parse(expression: string): Expression {
   return e;
 }
 
+/** The variable an expression reads, as the lookup reads it: `upper prefix` → `prefix`, `scenario.tag` → `scenario`. */
+export function variableOf(expression: string): string {
+  return parse(expression).name.split('.')[0]!;
+}
+
+/** The `{{…}}` expressions of a string, in order. */
+export function expressionsIn(text: string): string[] {
+  return [...text.matchAll(PART)].map((match) => match[1]!);
+}
+
 function lookup(expression: string, vars: Record<string, unknown>): unknown {
   const { name, pointer, fn } = parse(expression);
   const value = name in vars ? vars[name] : getPointer(vars, pointer);

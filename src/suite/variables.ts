@@ -2,6 +2,7 @@
 // template names a variable that nothing can ever set would be skipped at every run ("{{x}} has no
 // value"), so the check it carries could never fail: a vendor's typo (`{{userID}}` for a capture
 // named `user`) read as a passing run. Such a file is refused with the file, the step and the name.
+import { expressionsIn, variableOf } from '../runner/template.ts';
 import type { Scenario, Step } from './types.ts';
 
 /**
@@ -33,22 +34,10 @@ const RUN_LISTS = ['requiredUserAttributes', 'fifty'];
 /** Set by the runner for each scenario (`{{scenario.tag}}`, `{{scenario.uuid}}`, `{{scenario.scope}}`). */
 const SCENARIO_VARIABLES = ['scenario'];
 
-/** The template functions (`{{upper prefix}}`), as src/runner/template.ts knows them. */
-const FUNCTIONS = new Set(['upper', 'lower', 'urlencode', 'json']);
-
-const PART = /\{\{\s*([^{}]+?)\s*\}\}/g;
-
 /** A step's use of a variable nothing sets: where (a JSON pointer inside the file) and what. */
 export interface UnsetVariable {
   pointer: string;
   detail: string;
-}
-
-/** The variable an expression reads (`upper prefix` → `prefix`, `scenario.tag` → `scenario`). */
-function rootOf(expression: string): string {
-  const [first, second] = expression.split(/\s+/);
-  const name = second !== undefined && FUNCTIONS.has(first!) ? second : expression;
-  return name.split('.')[0]!;
 }
 
 const escape = (segment: string): string => segment.replace(/~/g, '~0').replace(/\//g, '~1');
@@ -62,7 +51,7 @@ interface Use {
 
 function templatesIn(value: unknown, pointer: string, scope: ReadonlySet<string>, out: Use[]): void {
   if (typeof value === 'string') {
-    for (const match of value.matchAll(PART)) out.push({ pointer, root: rootOf(match[1]!), scope });
+    for (const expression of expressionsIn(value)) out.push({ pointer, root: variableOf(expression), scope });
     return;
   }
   if (Array.isArray(value)) {
