@@ -16,7 +16,7 @@ import { failureText } from './report/failure-text.ts';
 import { parseRunRecord } from './report/read-record.ts';
 import { mergeRunRecords as mergeRecords, type MergeOptions } from './runner/merge.ts';
 import { TOOL_VERSION } from './version.ts';
-import { redactText } from './http/redact.ts';
+import { httpUrl } from './http/target-url.ts';
 
 export type { Auth } from './http/client.ts';
 export type { RunEvents, RunOptions } from './runner/run.ts';
@@ -147,13 +147,8 @@ function appUrl(url: unknown, caller: string): string {
   if (typeof url !== 'string' || url.trim() === '') {
     throw new TypeError(`${caller}: url is ${url === undefined ? 'undefined' : url === '' ? 'empty' : `not a string (${typeof url})`} (is SCIM_BASE_URL set?); give the app's SCIM base URL, e.g. http://127.0.0.1:8080/scim/v2`);
   }
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new TypeError(`${caller}: url "${redactText(url)}" is not a URL; give the app's SCIM base URL, e.g. http://127.0.0.1:8080/scim/v2`);
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new TypeError(`${caller}: url must be http or https, got ${parsed.protocol}`);
+  const parsed = httpUrl(url, `${caller}: url`, "give the app's SCIM base URL, e.g. http://127.0.0.1:8080/scim/v2");
+  if (!(parsed instanceof URL)) throw new TypeError(parsed.problem);
   return url;
 }
 

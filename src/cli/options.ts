@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { Auth } from '../http/client.ts';
+import { httpUrl } from '../http/target-url.ts';
 import { isCredentialHeader, redactText } from '../http/redact.ts';
 import { parseShard, type Shard } from '../runner/shard.ts';
 import { UsageError } from './errors.ts';
@@ -142,13 +143,8 @@ export interface ParsedUrl {
 
 /** Parses --url; no message ever repeats a credential or a query value it held. */
 export function parseUrl(raw: string): ParsedUrl {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new UsageError(`--url "${redactText(raw)}" is not a URL; expected something like https://app.example.com/scim/v2`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--url must be http or https, got ${url.protocol}`);
+  const url = httpUrl(raw, '--url', 'expected something like https://app.example.com/scim/v2');
+  if (!(url instanceof URL)) throw new UsageError(url.problem);
   if (url.search) {
     const names = [...url.searchParams.keys()].map((k) => `${k}=…`).join('&');
     throw new UsageError(`--url must be the SCIM base URL without a query string (it has ?${names}); give credentials with --token, --basic or --header`);

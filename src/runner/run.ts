@@ -13,6 +13,7 @@ import { LeftOutLog } from './left-out-log.ts';
 import { loadSuites, SuiteError } from '../suite/load.ts';
 import type { RunVariable } from '../suite/variables.ts';
 import { redactText } from '../http/redact.ts';
+import { httpUrl } from '../http/target-url.ts';
 import type { LoadedSuite } from '../suite/types.ts';
 import { TOOL_NAME, TOOL_VERSION } from '../version.ts';
 import { createRandom } from '../util/random.ts';
@@ -593,13 +594,8 @@ function checkTargetUrl(raw: string): void {
   // An empty URL is an unset variable (`url: process.env.SCIM_BASE_URL`), not a request for the
   // embedded server: testing that instead would pass the run of a server nobody looked at.
   if (raw.trim() === '') throw new SetupError('the target URL is empty (is the variable it comes from, e.g. SCIM_BASE_URL, set?); leave the URL out to test the embedded reference server');
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new SetupError(`the target URL "${redactText(raw)}" is not a URL; expected the SCIM base URL, like https://app.example.com/scim/v2`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new SetupError(`the target URL must be http or https, got ${url.protocol} (${redactText(raw)})`);
+  const url = httpUrl(raw, 'the target URL', 'expected the SCIM base URL, like https://app.example.com/scim/v2');
+  if (!(url instanceof URL)) throw new SetupError(url.problem);
   // They were neither sent (every request a 401, failed as the server's) nor kept out of the report.
   if (url.username || url.password) throw new SetupError(`the target URL carries credentials (${redactText(raw)}); pass them as auth: { kind: 'basic', user, password } and the URL without them`);
 }
