@@ -145,6 +145,8 @@ describe('scimproof report', () => {
       [{ version: '9.9.9' }, /different scimproof versions/],
       [{ suites: ['core'] }, /different suites/],
       [{ shard: undefined }, /is not a shard/],
+      // A shard run with --only (or another --dialect) joined to one without gave a report of neither run.
+      [{ selection: { only: ['users.*'] } }, /different selections \(--only, --skip, --dialect\) \(none and --only users\.\*\)/],
     ];
     for (const [meta, message] of cases) {
       const second = write('b', { shard: { index: 2, total: 2 }, ...meta });
