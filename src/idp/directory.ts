@@ -162,11 +162,16 @@ function checkReferences(raw: RawDirectory, file: string): Directory {
     if (logins.has(key)) fail(`/users/${i}/${login}`, `duplicate ${login} "${String(value)}" (also /users/${logins.get(key)})`);
     logins.set(key, i);
   });
-  raw.users.forEach((user, i) => {
-    const manager = user[managerAttr];
-    if (typeof manager === 'string' && !userIds.has(manager)) fail(`/users/${i}/${managerAttr}`, `no user has id "${manager}"`);
-    if (manager === user.id) fail(`/users/${i}/${managerAttr}`, 'a user cannot be their own manager');
-  });
+  // Entra's manager is a reference to another directory object. Okta's managerId is a free-text
+  // profile string (HR-sourced orgs fill it with an employee number or the manager's login), sent
+  // to the app as it is (`manager.value`): any value loads.
+  if (source === 'entra') {
+    raw.users.forEach((user, i) => {
+      const manager = user[managerAttr];
+      if (typeof manager === 'string' && !userIds.has(manager)) fail(`/users/${i}/${managerAttr}`, `no user has id "${manager}"`);
+      if (manager === user.id) fail(`/users/${i}/${managerAttr}`, 'a user cannot be their own manager');
+    });
+  }
 
   const groupIds = new Map<string, number>();
   const allGroupIds = new Set((raw.groups ?? []).map((g) => g.id));
