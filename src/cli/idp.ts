@@ -434,7 +434,7 @@ async function importCommand(flags: IdpFlags & { confirm?: boolean }): Promise<n
     stdout.write(`scimproof idp import · ${t.dialect} → ${t.url} · ${users.exchanges.length + groups.exchanges.length} request(s)\n`);
     for (const line of [...importReportLines(users), ...(groups.scanned || groups.error ? importReportLines(groups) : [])]) stdout.write(`${line}\n`);
     if (!flags.confirm && users.matched.length > 0) stdout.write(`confirm with --confirm to link the ${users.matched.length} matched user(s) (nothing is sent to the app)\n`);
-    return users.error || groups.error ? 2 : users.conflicts.length + groups.conflicts.length > 0 ? 1 : 0;
+    return users.error || groups.error ? 2 : users.conflicts.length + groups.conflicts.length > 0 || users.missed || groups.missed ? 1 : 0;
   } finally {
     await engine.close();
   }
