@@ -108,7 +108,11 @@ export async function provisionUser(ctx: CycleContext, u: DirectoryUserRecord, d
   if (!match.ok) {
     // An empty matching value waits for the directory like a shared one (above), not for a retry slot.
     const wait = match.empty ? { waitsForDirectory: true } : print ? { fingerprint: print } : {};
-    ledger.result({ ...base, action: 'create', outcome: 'failed', reason: why, ...(match.error ? { error: match.error } : {}), exchanges, event: 'matchUser', ...wait });
+    // The line names the query that failed: "create user … HTTP 500" alone sends the developer to
+    // their POST handler when it was the filter (GET /Users?filter=…) that broke.
+    const failedQuery = match.tried.at(-1);
+    const reason = failedQuery ? `${why}; the match query (GET /Users?filter=${failedQuery.attribute} eq "${String(failedQuery.value)}") failed, so the IdP cannot tell whether the user exists and created nothing` : why;
+    ledger.result({ ...base, action: 'create', outcome: 'failed', reason, ...(match.error ? { error: match.error } : {}), exchanges, event: 'matchUser', ...wait });
     return;
   }
   if (!match.found) {
