@@ -11,7 +11,7 @@ import { DirectoryError, loadDirectory } from '../idp/directory.ts';
 import { IdpEngine } from '../idp/engine.ts';
 import { ESCROW_SCHEDULES, type EscrowSchedule } from '../idp/escrow.ts';
 import { importReportLines } from '../idp/import.ts';
-import { changeText, consoleSummary, errorText, historyLines, isNotable, objectLine } from '../idp/log/console.ts';
+import { changeText, consoleSummary, countsText, errorText, historyLines, isNotable, objectLine } from '../idp/log/console.ts';
 import { collectLog, readCycleSummaries, readInterruptedCycles } from '../idp/log/reader.ts';
 import { LogFolderError } from '../idp/log/writer.ts';
 import { OnDemandError } from '../idp/on-demand.ts';
@@ -459,7 +459,7 @@ async function logCommand(flags: { user?: string; cycle?: string; verbose?: bool
   if (flags.user === undefined) {
     const cycleLines = cycles.map((s) => {
       const c = s.counts;
-      return { at: s.startedAt, cycle: s.cycle, text: `${s.onDemand ? `on demand ${s.onDemand.user}: ${s.onDemand.outcome}` : `cycle ${s.cycle}: ${s.status}`} · ${s.startedAt} · ${s.requests} request(s) · created ${c.created} · updated ${c.updated} · disabled ${c.disabled} · deleted ${c.deleted} · skipped ${c.skipped} · escrowed ${c.escrowed} · failed ${c.failed}${s.stopReason ? ` · ${s.stopReason}` : ''}` };
+      return { at: s.startedAt, cycle: s.cycle, text: `${s.onDemand ? `on demand ${s.onDemand.user}: ${s.onDemand.outcome}` : `cycle ${s.cycle}: ${s.status}`} · ${s.startedAt} · ${s.requests} request(s) · ${countsText(c)}${s.stopReason ? ` · ${s.stopReason}` : ''}` };
     });
     const interruptedLines = interrupted.map((i) => ({ at: i.startedAt, cycle: i.cycle, text: `cycle ${i.cycle}: interrupted · ${i.startedAt} · ${i.requests} request(s) · ${i.objects} object(s) logged, ${i.notArrived} of them not arrived · the process ended before the cycle did (killed or crashed), so it has no summary; the state kept every object it finished` }));
     const listed = [...cycleLines, ...interruptedLines].sort((a, b) => a.at.localeCompare(b.at));
