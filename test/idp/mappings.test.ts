@@ -146,6 +146,29 @@ describe('an expression that fails on one user\'s values', () => {
   });
 });
 
+describe("expressions whose arguments JavaScript reads differently from Entra's .NET", () => {
+  it('ToLower with a culture lowers by its rules ("İLKAY", "tr-TR" → "ilkay"), and a Mid start of 0 fails that user instead of sending the last character', async () => {
+    server = await startServer({ port: 0 });
+    const doc = JSON.parse(readFileSync(new URL('../../fixtures/directories/contoso-entra.json', import.meta.url), 'utf8')) as Json;
+    Object.assign(doc.app, { assignments: { users: ['u-megan', 'u-patti'], groups: [] }, scopingFilters: [] });
+    Object.assign(doc.users.find((u: Json) => u.id === 'u-megan'), { extensionAttribute1: '1', extensionAttribute2: 'İLKAY' });
+    Object.assign(doc.users.find((u: Json) => u.id === 'u-patti'), { extensionAttribute1: '0', extensionAttribute2: 'IŞIK' });
+    doc.app.mappings.push({ expression: 'ToLower([extensionAttribute2], "tr-TR")', target: 'nickName' }, { expression: 'Mid([givenName], [extensionAttribute1], 3)', target: 'profileUrl' });
+    const h = harness(server.url, server.token, 'entra');
+    const { result } = await h.cycle(doc);
+    const patti = result.results.find((r) => r.id === 'u-patti')!;
+    expect(patti).toMatchObject({ action: 'create', outcome: 'failed' });
+    expect(objectLine(patti)).toContain('the expression mapped to profileUrl cannot be evaluated for this user: Mid: start counts from 1 (the first character), got 0');
+    const megan = (await usersByName(server.url, server.token)).get('megan.bowen@contoso.example')!;
+    expect(megan).toMatchObject({ nickName: 'ilkay', profileUrl: 'Meg' });
+  });
+
+  it('a constant Mid start below 1 or a culture that is no culture name is refused when the file loads', () => {
+    expect(() => compileExpression('Mid([givenName], 0, 2)')).toThrow('Mid: start counts from 1 (the first character), got 0 (at character 18)');
+    expect(() => compileExpression('ToUpper([givenName], "not a culture")')).toThrow('ToUpper: culture "not a culture" is not a culture name (RFC 4646: "tr-TR", "en-US") (at character 22)');
+  });
+});
+
 describe('Entra expressions', () => {
   const user: Record<string, string | string[]> = { givenName: 'Zoë', surname: 'Lefèvre', mail: '', upn: 'Zoe.Lefevre@Contoso.com', dept: 'Sales', phone: '+1 (999) 888-7777', proxies: ['smtp:a@x', 'smtp:a@x', 'SMTP:b@x'] };
   const run = (text: string, extra: Record<string, string> = {}) => evaluateExpression(compileExpression(text), (n) => ({ ...user, ...extra })[n]);
