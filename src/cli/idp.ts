@@ -509,6 +509,14 @@ function tasksCommand(flags: IdpFlags & { retry?: string }): number {
         n++;
       }
       state.compact();
+      if (n === 0 && !t.dialect.startsWith('okta')) {
+        // Entra's escrow has no Retry button: say what does retry the object, not "no Okta task".
+        const wanted = flags.retry.toLowerCase();
+        const escrowed = entries.filter((e) => !e.task && (wanted === 'all' || e.id === flags.retry || e.display?.toLowerCase() === wanted));
+        const what = escrowed.length === 0 ? `nothing in escrow matches "${flags.retry}"; ` : escrowed.length === 1 ? `${escrowed[0]!.display ?? escrowed[0]!.id} waits in Entra's escrow${escrowed[0]!.nextRetryAt ? ` until ${escrowed[0]!.nextRetryAt}` : ''}; ` : `${escrowed.length} objects wait in Entra's escrow; `;
+        out.write(`${what}--retry is Okta's Retry for its admin task list: Entra has none. Entra retries at once an object that changes in the directory; \`scimproof idp provision --user …\` provisions one user now, and \`scimproof idp restart\` clears the escrow for the next cycle\n`);
+        return 1;
+      }
       out.write(n > 0 ? `${n} task(s) will be retried at the next cycle\n` : `no Okta task matches "${flags.retry}"\n`);
       return n > 0 ? 0 : 1;
     }
