@@ -126,6 +126,20 @@ describe('provision on demand', () => {
     expect(log.out).toContain('on demand · ');
     expect(log.out).toContain('Perform action: success — created the user');
   });
+
+  it("an on-demand run's summary counts its one object: 'created 1' on the index page and in cycles.jsonl, not all zeros", async () => {
+    const file = join(dir, 'contoso.json');
+    writeFileSync(file, JSON.stringify(fixture(ENTRA_FIXTURE)));
+    const base = ['idp', 'provision', '--directory', file, '--url', server.url, '--token', server.token, '--state', join(dir, 's.json'), '--out', join(dir, 'log')];
+    expect((await cli([...base, '--user', 'megan.bowen@contoso.example'])).code).toBe(0);
+    expect((await cli([...base, '--user', 'johanna.lorenz@contoso.example'])).code).toBe(1);
+    const summaries = readFileSync(join(dir, 'log', 'cycles.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Json);
+    expect(summaries.map((s) => [s.onDemand.user, s.counts.created, s.counts.skipped])).toEqual([
+      ['megan.bowen@contoso.example', 1, 0],
+      ['johanna.lorenz@contoso.example', 0, 1],
+    ]);
+    expect(readFileSync(join(dir, 'log', 'index.html'), 'utf8')).toMatch(/created 1 · /);
+  });
 });
 
 describe('Okta import', () => {
