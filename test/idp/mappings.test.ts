@@ -46,7 +46,7 @@ describe('a customer mapping against the reference server with a vendor extensio
     const doc = northwind();
     const { directory, check } = await schemaChecked(server.url, server.token, doc);
     expect(check).toMatchObject({ read: true, problems: [] });
-    expect(check.extensions).toContain(ACME_URN.toLowerCase());
+    expect(check.extensions).toContain(ACME_URN);
 
     const h = harness(server.url, server.token, 'entra');
     // Saving the configuration reads /Schemas: the mapping learns the attribute types from it.
@@ -100,6 +100,8 @@ describe('a customer mapping against the reference server with a vendor extensio
     expect(check.read).toBe(true);
     expect(check.problems).toHaveLength(4);
     expect(check.problems[0]).toMatch(/northwind\.json#\/app\/mappings\/20\/target: "urn:ietf:params:scim:schemas:extension:acme:2.0:User:costCenter" is in urn:ietf:params:scim:schemas:extension:acme:2.0:User, a schema the app's \/Schemas does not advertise .*\[SchemaAttributeNotFound\]/);
+    // The schemas it does advertise, as the app spells them (it read "…:core:2.0:user", lower-cased).
+    expect(check.problems[0]).toContain('(it advertises urn:ietf:params:scim:schemas:core:2.0:User, urn:ietf:params:scim:schemas:extension:enterprise:2.0:User');
     const doc = northwind();
     doc.app.mappings = doc.app.mappings.filter((m: Json) => !m.target.startsWith(ACME_URN));
     doc.app.mappings.push({ source: 'city', target: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:building' });
