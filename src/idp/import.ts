@@ -60,7 +60,9 @@ export async function readAllPages(sender: EventSender, kind: 'Users' | 'Groups'
     const never = missed();
     const parts = [
       ...(cursorPages === 0 ? [] : [`the app pages by cursor (RFC 9865: its first page carried a nextCursor), so the mock IdP followed nextCursor for ${cursorPages} more page(s); Okta's own import pages by startIndex (OKTA-2.3) and may not get past the first page of this app`]),
-      ...(repeated === 0 ? [] : [`${repeated} ${kind === 'Users' ? 'user(s)' : 'group(s)'} came back on more than one page (the pages overlap: RFC 7644 §3.4.2.4 numbers results from startIndex 1); each is counted once`]),
+      // Overlapping pages (an app counting startIndex from 0) repeat users without losing any; when
+      // some were never read, the order changed between pages, which the note below says.
+      ...(repeated === 0 ? [] : [`${repeated} ${kind === 'Users' ? 'user(s)' : 'group(s)'} came back on more than one page${never === 0 ? ' (the pages overlap: RFC 7644 §3.4.2.4 numbers results from startIndex 1)' : ''}; each is counted once`]),
       ...(twice === 0 ? [] : [`${twice} ${kind === 'Users' ? 'user(s)' : 'group(s)'} were listed more than once on the same page (the same id twice); each is counted once`]),
       ...(never === 0 ? [] : [`the app counts ${lastTotal} ${kind === 'Users' ? 'users' : 'groups'} (totalResults) but its pages listed ${seen.size} different ones: ${never} ${plural} were never read, so they are in none of the counts above (the order of the list changed between pages, which RFC 7644 §3.4.2.4 allows: "SHOULD never assume repeatable results"; Okta's import pages the same way and misses them too). Sorting the list by a stable key (or cursor paging, RFC 9865) makes an import complete`]),
       ...(!noTotal ? [] : [`the app's list answers have no totalResults (RFC 7644 §3.4.2: REQUIRED), so the end of the list is a guess: the mock IdP read on while pages came back full (${count}) and stopped at the first shorter one; an app that caps its pages below ${count} is read only to its first page, and Okta's import pages by totalResults (OKTA-2.3)`]),
