@@ -124,3 +124,25 @@ it("Entra: a new group whose first membership PATCH failed gets its members at t
   expect(members.length).toBeGreaterThan(0);
   expect(h.state.escrow(`group:${doc.groups[0].id}`)).toBeUndefined();
 });
+
+it('a 403 to one user\'s create (an account the app protects) fails that user alone: no quarantine, no stopped cycle, the others are provisioned', async () => {
+  server = await startServer({ port: 0 });
+  proxy = await startProxy(server.url, server.token, {
+    onRequest(ctx) {
+      if ((ctx.req.method === 'POST' || ctx.req.method === 'PUT') && ctx.req.body?.includes('"megan.bowen@')) {
+        return { status: 403, headers: { 'content-type': 'application/scim+json' }, body: JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '403', detail: 'the workspace owner cannot be changed by SCIM' }) };
+      }
+      return undefined;
+    },
+  });
+  for (const [dialect, file] of [['entra', ENTRA_FIXTURE], ['okta', OKTA_FIXTURE]] as const) {
+    const h = harness(proxy.url, server.token, dialect);
+    const { result } = await h.cycle(fixture(file));
+    expect(result.status, dialect).toBe('failed');
+    expect(result.stopReason).toBeUndefined();
+    expect(result.quarantine).toBeUndefined();
+    const megan = result.results.find((r) => r.display.startsWith('megan.bowen@'))!;
+    expect(megan).toMatchObject({ action: 'create', outcome: 'failed', error: { status: 403, message: 'the workspace owner cannot be changed by SCIM' } });
+    expect(result.counts.created + result.counts.linked).toBeGreaterThan(5);
+  }
+});
