@@ -109,3 +109,17 @@ it("idp tasks --retry on an Entra job names the escrowed user and what does retr
     await strict.close();
   }
 });
+
+it('mapping targets a customer gets wrong are one line naming the mapping: a bare extension URN, userName in another case', async () => {
+  const file = join(dir, 'mistakes.json');
+  const base = { source: 'entra', users: [{ id: 'u1', userPrincipalName: 'a@example.com', givenName: 'A', surname: 'B' }], app: { scope: 'all' } };
+  const run = (mappings: object[]) => {
+    writeFileSync(file, JSON.stringify({ ...base, app: { ...base.app, mappings } }));
+    return runIdpCli(['idp', 'sync', '--directory', file, '--url', server.url, '--token', server.token, '--state', join(dir, 'm.json'), '--out', join(dir, 'log')]);
+  };
+  const URN = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+  // It read as attribute "User" of a schema "urn:…:2.0", and only the /Schemas check warned, about a schema the app "does not advertise".
+  await expect(run([{ source: 'userPrincipalName', target: 'userName', matching: true }, { source: 'givenName', target: URN }])).rejects.toThrow(`${file}#/app/mappings/1/target: "${URN}" is a schema URN, not one of its attributes: write ${URN}:<attribute> (e.g. ${URN}:department)`);
+  // It read "nothing is mapped to userName" with the mapping right there.
+  await expect(run([{ source: 'userPrincipalName', target: 'UserName', matching: true }])).rejects.toThrow(`${file}#/app/mappings/0/target: write "userName" as the attribute list spells it, not "UserName"`);
+});
