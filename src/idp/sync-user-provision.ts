@@ -5,7 +5,7 @@ import { ENTRA_CODES } from './error-codes.ts';
 import type { EventOutcome } from './events.ts';
 import { entraChanges, matchingMapping, oktaProfile, oktaReport, type MappedValue, type ScimValues } from './mapping.ts';
 import { duplicateError } from './sync-duplicates.ts';
-import { userRef, type CycleContext, type Fingerprint } from './sync-context.ts';
+import { displayOf, userRef, type CycleContext, type Fingerprint } from './sync-context.ts';
 import type { UserState } from './state.ts';
 import type { AttributeChange, Directory, DirectoryUserRecord, ObjectError } from './types.ts';
 
@@ -92,6 +92,14 @@ function conflictAfterMiss(match: MatchResult, family: 'entra' | 'okta'): string
   return `the match query (${tried}) found no app user, yet the app reports a conflict: its filter does not find the user its uniqueness check sees, so the IdP cannot link it${family === 'entra' ? " (Entra's logs call this SystemForCrossDomainIdentityManagementServiceIncompatibleFiltering)" : ''}`;
 }
 
+/** The directory user (still in the directory) whose link holds this app id, if it is not `self`. */
+function linkedElsewhere(ctx: CycleContext, self: string, targetId: string): string | undefined {
+  for (const [id, st] of Object.entries(ctx.state.state.users)) {
+    if (id !== self && st.targetId === targetId && ctx.users.has(id)) return id;
+  }
+  return undefined;
+}
+
 /** `prior` holds exchanges already sent for this user (Entra's GET that answered 404). */
 export async function provisionUser(ctx: CycleContext, u: DirectoryUserRecord, desired: ScimValues, prior: Exchange[], why: string, print?: Fingerprint): Promise<void> {
   const { state, sender, ledger } = ctx;
@@ -133,6 +141,16 @@ export async function provisionUser(ctx: CycleContext, u: DirectoryUserRecord, d
   // Found: link it (cache its id) and push the profile instead of creating.
   const found = match.found;
   const targetId = String(found.id);
+  // An app user already linked to another user of the directory (one renamed this cycle, whose
+  // old sign-in name this user now has) is not linked a second time: two directory users would
+  // then write one app account. The other's update frees the value; the next attempt creates.
+  const holder = linkedElsewhere(ctx, u.id, targetId);
+  if (holder) {
+    const other = ctx.users.get(holder)!;
+    const error: ObjectError = { message: `the app user found by ${match.attribute} eq "${String(match.value)}" (app id ${targetId}) is linked to another directory user, ${displayOf(ctx, other)}, so it is not linked again: an IdP keeps one directory user per app account` };
+    ledger.result({ ...base, action: 'link', outcome: 'failed', reason: why, error, targetId, exchanges, event: 'matchUser', ...(print ? { fingerprint: print } : {}) });
+    return;
+  }
   const inactive = isInactive(found);
   state.setUser(u.id, { targetId, active: !inactive, values: {} });
   const linkWhy = `${why}; an app user already has ${match.attribute} eq "${String(match.value)}", so it is linked instead of created`;
