@@ -92,12 +92,25 @@ function conflictAfterMiss(match: MatchResult, family: 'entra' | 'okta'): string
   return `the match query (${tried}) found no app user, yet the app reports a conflict: its filter does not find the user its uniqueness check sees, so the IdP cannot link it${family === 'entra' ? " (Entra's logs call this SystemForCrossDomainIdentityManagementServiceIncompatibleFiltering)" : ''}`;
 }
 
+// App id → the directory user linked to it, built once per cycle (keyed by the cycle's user map):
+// a first cycle into a populated app links every user, and a scan of the state for each would be
+// quadratic in the directory's size. Links made during the cycle are added as they are made.
+const linkIndexes = new WeakMap<CycleContext['users'], Map<string, string>>();
+
+function linkIndex(ctx: CycleContext): Map<string, string> {
+  let index = linkIndexes.get(ctx.users);
+  if (!index) {
+    index = new Map();
+    for (const [id, st] of Object.entries(ctx.state.state.users)) if (ctx.users.has(id)) index.set(st.targetId, id);
+    linkIndexes.set(ctx.users, index);
+  }
+  return index;
+}
+
 /** The directory user (still in the directory) whose link holds this app id, if it is not `self`. */
 function linkedElsewhere(ctx: CycleContext, self: string, targetId: string): string | undefined {
-  for (const [id, st] of Object.entries(ctx.state.state.users)) {
-    if (id !== self && st.targetId === targetId && ctx.users.has(id)) return id;
-  }
-  return undefined;
+  const holder = linkIndex(ctx).get(targetId);
+  return holder !== undefined && holder !== self && ctx.users.has(holder) && ctx.state.user(holder)?.targetId === targetId ? holder : undefined;
 }
 
 /** `prior` holds exchanges already sent for this user (Entra's GET that answered 404). */
@@ -133,6 +146,7 @@ export async function provisionUser(ctx: CycleContext, u: DirectoryUserRecord, d
     }
     const targetId = String(out.created!.id);
     state.setUser(u.id, { targetId, active: true, values: desired });
+    linkIndex(ctx).set(targetId, u.id);
     ctx.touched.add(u.id);
     const tried = match.tried.map((t) => `${t.attribute} eq "${String(t.value)}"`).join(', then ');
     ledger.result({ ...base, action: 'create', outcome: 'success', reason: `${why}; no app user has ${tried}`, targetId, exchanges, changes: createdChanges(desired) });
@@ -153,6 +167,7 @@ export async function provisionUser(ctx: CycleContext, u: DirectoryUserRecord, d
   }
   const inactive = isInactive(found);
   state.setUser(u.id, { targetId, active: !inactive, values: {} });
+  linkIndex(ctx).set(targetId, u.id);
   const linkWhy = `${why}; an app user already has ${match.attribute} eq "${String(match.value)}", so it is linked instead of created`;
   const fail = (out: EventOutcome, event: 'updateUser' | 'enableUser', changes?: AttributeChange[]): void =>
     ledger.result({ ...base, action: 'link', outcome: 'failed', reason: linkWhy, ...(out.error ? { error: out.error } : {}), targetId, exchanges, event, ...(changes ? { changes } : {}), ...(print ? { fingerprint: print } : {}) });
