@@ -218,6 +218,14 @@ export async function provisionOnDemand(o: OnDemandOptions): Promise<OnDemandRes
         return finish(false, 'create', 'failed', 'the user could not be matched in the app');
       }
       found = match.found;
+      // As in a cycle: an app user linked to another directory user is not linked a second time.
+      const holder = found ? Object.entries(state.state.users).find(([id, other]) => id !== u.id && other.targetId === String(found!.id) && dir.users.some((x) => x.id === id)) : undefined;
+      if (holder) {
+        const other = dir.users.find((x) => x.id === holder[0])!;
+        error = { message: `the app user found by ${match.attribute} eq "${String(match.value)}" (app id ${String(found!.id)}) is linked to another directory user, ${loginOf(dir, other)}, so it is not linked again: an IdP keeps one directory user per app account` };
+        steps.push({ name: 'Match user between source and target', outcome: 'failed', reason: error.message, details: { tried: matchDetails, matched: found! }, exchangeIds: ids(matchExchanges) });
+        return finish(false, 'link', 'failed', 'the app user it matches is linked to another directory user');
+      }
       matchReason = `${matchReason ? `${matchReason}; ` : ''}${found ? `matched by ${match.attribute} eq "${String(match.value)}"` : `no app user has ${match.tried.map((t) => `${t.attribute} eq "${String(t.value)}"`).join(', nor ')}`}`;
     }
     steps.push({ name: 'Match user between source and target', outcome: 'success', reason: matchReason, details: { tried: matchDetails, ...(found ? { matched: found } : {}) }, exchangeIds: ids(matchExchanges) });

@@ -388,4 +388,22 @@ describe('Entra: a new user who takes the sign-in name a renamed user gave up, i
     expect(users.get('adele.vance@contoso.example')!.name.familyName).toBe('Vance-Two');
     expect(users.get('adele.renamed@contoso.example')!.id).toBe(adeleApp);
   });
+
+  it('provision on demand of that user fails its match step the same way, and links nothing', async () => {
+    server = await startServer({ port: 0 });
+    const h = harness(server.url, server.token, 'entra');
+    const doc = fixture(ENTRA_FIXTURE);
+    await h.cycle(doc);
+    const adele = user(doc, 'u-adele');
+    doc.users.push({ id: 'u-adele-2', userPrincipalName: adele.userPrincipalName, givenName: 'Adele', surname: 'Vance-Two', department: 'Engineering', accountEnabled: true });
+    doc.app.assignments.users.push('u-adele-2');
+    adele.userPrincipalName = 'adele.renamed@contoso.example';
+    adele.mail = adele.userPrincipalName;
+    // The rename has not been sent yet: the app still has Adele under her old name.
+    const out = await h.onDemand(doc, 'u-adele-2');
+    expect(out.provisioned).toBe(false);
+    expect(out.result.steps![3]).toMatchObject({ name: 'Match user between source and target', outcome: 'failed', reason: expect.stringContaining('is linked to another directory user, adele.renamed@contoso.example, so it is not linked again') });
+    expect(h.state.user('u-adele-2')).toBeUndefined();
+    expect(out.all.filter((x) => x.request.method !== 'GET')).toEqual([]);
+  });
 });
