@@ -232,12 +232,23 @@ export async function provisionOnDemand(o: OnDemandOptions): Promise<OnDemandRes
 
     // Step 5: the action.
     const act = async (): Promise<OnDemandResult> => {
-      if (!intent.entitled) {
-        // Unassigned or filtered out, and still active in the app: on-demand disables it.
-        targetId = String(found!.id);
+      if (!intent.entitled || !intent.enabled) {
+        // Unassigned, filtered out, disabled or soft-deleted, and in the app: on-demand disables it
+        // (a user disabled in the directory used to read "nothing to change", exit 0).
+        const because = !intent.entitled ? 'out-of-scope' : intent.why.startsWith('soft-deleted') ? 'soft-deleted' : 'disabled';
+        if (!found) {
+          steps.push({ name: 'Perform action', outcome: 'skipped', reason: `${intent.why}: the app has no such user, so there is nothing to disable`, exchangeIds: [] });
+          return finish(false, 'skip', 'skipped', intent.why);
+        }
+        targetId = String(found.id);
+        if (isInactive(found)) {
+          state.setUser(u.id, { ...(st ?? { values: {} }), targetId, active: false, disabledBecause: because });
+          steps.push({ name: 'Perform action', outcome: 'skipped', reason: `${intent.why}: the app user is already disabled`, exchangeIds: [] });
+          return finish(false, 'disable', 'skipped', `already disabled: ${intent.why}`);
+        }
         const out = await send('disableUser', { id: targetId });
         if (!out.ok) return fail(out, 'disable', `${intent.why}: disabling failed`);
-        state.setUser(u.id, { ...(st ?? { values: {} }), targetId, active: false, disabledBecause: 'out-of-scope' });
+        state.setUser(u.id, { ...(st ?? { values: {} }), targetId, active: false, disabledBecause: because });
         steps.push({ name: 'Perform action', outcome: 'success', reason: `disabled the app user (${intent.why})`, exchangeIds: ids(out.exchanges) });
         return finish(false, 'disable', 'success', `disabled: ${intent.why}`);
       }

@@ -13,7 +13,7 @@ import { collectLog } from '../../src/idp/log/reader.ts';
 import { ProvisioningLog } from '../../src/idp/log/writer.ts';
 import { startServer, type RunningServer } from '../../src/server/index.ts';
 import { runIdpCli } from './cli-in-process.ts';
-import { ENT, ENTRA_FIXTURE, fixture, harness, lines, OKTA_FIXTURE, user, type Json } from './helpers.ts';
+import { body, ENT, ENTRA_FIXTURE, fixture, harness, lines, OKTA_FIXTURE, user, usersByName, type Json } from './helpers.ts';
 
 let server: RunningServer;
 let dir: string;
@@ -101,6 +101,26 @@ describe('provision on demand', () => {
     expect(out.result.steps!.map((s) => s.outcome)).toEqual(['success', 'success', 'skipped', 'skipped', 'skipped']);
     expect(out.result.steps![2]!.details!['Scoping filters']).toEqual([{ filter: 'Employees only', clause: 'department NOT EQUALS "Contractors"', holds: false }]);
     expect(out.result).toMatchObject({ outcome: 'skipped', error: { code: 'EntrySynchronizationSkipped' } });
+  });
+
+  it('a provisioned user disabled or soft-deleted in the directory is disabled in the app, not "nothing to change" (exit 0)', async () => {
+    const h = harness(server.url, server.token, 'entra');
+    const doc = fixture(ENTRA_FIXTURE);
+    await h.cycle(doc);
+    user(doc, 'u-alex').accountEnabled = false;
+    user(doc, 'u-adele').deleted = true;
+    for (const [id, why] of [['u-alex', 'accountEnabled is false'], ['u-adele', 'soft-deleted in Entra']] as const) {
+      const out = await h.onDemand(doc, id);
+      expect(out.provisioned, id).toBe(false);
+      expect(out.result).toMatchObject({ action: 'disable', outcome: 'success', reason: `disabled: ${why}` });
+      expect(out.all.filter((x) => x.request.method === 'PATCH').map((x) => body(x).Operations)).toEqual([[{ op: 'Replace', path: 'active', value: 'False' }]]);
+    }
+    const users = await usersByName(server.url, server.token);
+    expect([users.get('alex.wilber@contoso.example')!.active, users.get('adele.vance@contoso.example')!.active]).toEqual([false, false]);
+    // Asked again: the app user is already disabled, nothing is sent.
+    const again = await h.onDemand(doc, 'u-alex');
+    expect(again.result).toMatchObject({ action: 'disable', outcome: 'skipped' });
+    expect(again.all.filter((x) => x.request.method !== 'GET')).toEqual([]);
   });
 
   it('CLI: prints the steps, exits 1 when not provisioned, 0 when provisioned, 2 when the connection test fails', async () => {
