@@ -428,6 +428,8 @@ async function testConnectionCommand(flags: IdpFlags): Promise<number> {
 
 async function importCommand(flags: IdpFlags & { confirm?: boolean }): Promise<number> {
   const t = target(flags);
+  // Without --dialect it ran Okta's import under the entra label (and read no groups).
+  if (!t.dialect.startsWith('okta')) throw new UsageError(`idp import is Okta's Import; Entra has none (it matches each user by its matching attribute in the first cycle: idp sync, or idp provision --user for one): pass --dialect okta, okta-aiw or okta-oig`);
   const engine = openEngine({ ...flags, log: false, html: false, schemaCheck: false }, t, load(flags.directory!), { cycles: false });
   try {
     const { users, groups } = await engine.importFromApp({ confirm: flags.confirm ?? false });

@@ -207,3 +207,13 @@ describe('Okta import from an app whose list order changes between pages', () =>
     }
   });
 });
+
+describe('idp import without --dialect okta', () => {
+  it("is refused in one line: it ran Okta's import labelled entra (Entra has no import) and read no groups", async () => {
+    server = await startServer({ port: 0 });
+    dir = mkdtempSync(join(tmpdir(), 'scimproof-idp-paging-'));
+    const file = join(dir, 'directory.json');
+    writeFileSync(file, JSON.stringify(fixture(OKTA_FIXTURE)));
+    await expect(runIdpCli(['idp', 'import', '--directory', file, '--url', server.url, '--token', server.token, '--state', join(dir, 'state.json')])).rejects.toThrow(/^idp import is Okta's Import; Entra has none .*: pass --dialect okta, okta-aiw or okta-oig$/);
+  });
+});
