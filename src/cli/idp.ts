@@ -11,7 +11,7 @@ import { DirectoryError, loadDirectory } from '../idp/directory.ts';
 import { IdpEngine } from '../idp/engine.ts';
 import { ESCROW_SCHEDULES, type EscrowSchedule } from '../idp/escrow.ts';
 import { importReportLines } from '../idp/import.ts';
-import { changeText, consoleSummary, errorText, historyLines, isNotable, objectLine } from '../idp/log/console.ts';
+import { changeText, consoleSummary, countsText, errorText, historyLines, isNotable, objectLine } from '../idp/log/console.ts';
 import { collectLog, readCycleSummaries, readInterruptedCycles } from '../idp/log/reader.ts';
 import { LogFolderError } from '../idp/log/writer.ts';
 import { OnDemandError } from '../idp/on-demand.ts';
@@ -428,13 +428,15 @@ async function testConnectionCommand(flags: IdpFlags): Promise<number> {
 
 async function importCommand(flags: IdpFlags & { confirm?: boolean }): Promise<number> {
   const t = target(flags);
+  // Without --dialect it ran Okta's import under the entra label (and read no groups).
+  if (!t.dialect.startsWith('okta')) throw new UsageError(`idp import is Okta's Import; Entra has none (it matches each user by its matching attribute in the first cycle: idp sync, or idp provision --user for one): pass --dialect okta, okta-aiw or okta-oig`);
   const engine = openEngine({ ...flags, log: false, html: false, schemaCheck: false }, t, load(flags.directory!), { cycles: false });
   try {
     const { users, groups } = await engine.importFromApp({ confirm: flags.confirm ?? false });
     stdout.write(`scimproof idp import · ${t.dialect} → ${t.url} · ${users.exchanges.length + groups.exchanges.length} request(s)\n`);
     for (const line of [...importReportLines(users), ...(groups.scanned || groups.error ? importReportLines(groups) : [])]) stdout.write(`${line}\n`);
     if (!flags.confirm && users.matched.length > 0) stdout.write(`confirm with --confirm to link the ${users.matched.length} matched user(s) (nothing is sent to the app)\n`);
-    return users.error || groups.error ? 2 : users.conflicts.length + groups.conflicts.length > 0 ? 1 : 0;
+    return users.error || groups.error ? 2 : users.conflicts.length + groups.conflicts.length > 0 || users.missed || groups.missed ? 1 : 0;
   } finally {
     await engine.close();
   }
@@ -459,7 +461,7 @@ async function logCommand(flags: { user?: string; cycle?: string; verbose?: bool
   if (flags.user === undefined) {
     const cycleLines = cycles.map((s) => {
       const c = s.counts;
-      return { at: s.startedAt, cycle: s.cycle, text: `${s.onDemand ? `on demand ${s.onDemand.user}: ${s.onDemand.outcome}` : `cycle ${s.cycle}: ${s.status}`} · ${s.startedAt} · ${s.requests} request(s) · created ${c.created} · updated ${c.updated} · disabled ${c.disabled} · deleted ${c.deleted} · skipped ${c.skipped} · escrowed ${c.escrowed} · failed ${c.failed}${s.stopReason ? ` · ${s.stopReason}` : ''}` };
+      return { at: s.startedAt, cycle: s.cycle, text: `${s.onDemand ? `on demand ${s.onDemand.user}: ${s.onDemand.outcome}` : `cycle ${s.cycle}: ${s.status}`} · ${s.startedAt} · ${s.requests} request(s) · ${countsText(c)}${s.stopReason ? ` · ${s.stopReason}` : ''}` };
     });
     const interruptedLines = interrupted.map((i) => ({ at: i.startedAt, cycle: i.cycle, text: `cycle ${i.cycle}: interrupted · ${i.startedAt} · ${i.requests} request(s) · ${i.objects} object(s) logged, ${i.notArrived} of them not arrived · the process ended before the cycle did (killed or crashed), so it has no summary; the state kept every object it finished` }));
     const listed = [...cycleLines, ...interruptedLines].sort((a, b) => a.at.localeCompare(b.at));
@@ -509,6 +511,14 @@ function tasksCommand(flags: IdpFlags & { retry?: string }): number {
         n++;
       }
       state.compact();
+      if (n === 0 && !t.dialect.startsWith('okta')) {
+        // Entra's escrow has no Retry button: say what does retry the object, not "no Okta task".
+        const wanted = flags.retry.toLowerCase();
+        const escrowed = entries.filter((e) => !e.task && (wanted === 'all' || e.id === flags.retry || e.display?.toLowerCase() === wanted));
+        const what = escrowed.length === 0 ? `nothing in escrow matches "${flags.retry}"; ` : escrowed.length === 1 ? `${escrowed[0]!.display ?? escrowed[0]!.id} waits in Entra's escrow${escrowed[0]!.nextRetryAt ? ` until ${escrowed[0]!.nextRetryAt}` : ''}; ` : `${escrowed.length} objects wait in Entra's escrow; `;
+        out.write(`${what}--retry is Okta's Retry for its admin task list: Entra has none. Entra retries at once an object that changes in the directory; \`scimproof idp provision --user …\` provisions one user now, and \`scimproof idp restart\` clears the escrow for the next cycle\n`);
+        return 1;
+      }
       out.write(n > 0 ? `${n} task(s) will be retried at the next cycle\n` : `no Okta task matches "${flags.retry}"\n`);
       return n > 0 ? 0 : 1;
     }

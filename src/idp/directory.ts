@@ -162,11 +162,16 @@ function checkReferences(raw: RawDirectory, file: string): Directory {
     if (logins.has(key)) fail(`/users/${i}/${login}`, `duplicate ${login} "${String(value)}" (also /users/${logins.get(key)})`);
     logins.set(key, i);
   });
-  raw.users.forEach((user, i) => {
-    const manager = user[managerAttr];
-    if (typeof manager === 'string' && !userIds.has(manager)) fail(`/users/${i}/${managerAttr}`, `no user has id "${manager}"`);
-    if (manager === user.id) fail(`/users/${i}/${managerAttr}`, 'a user cannot be their own manager');
-  });
+  // Entra's manager is a reference to another directory object. Okta's managerId is a free-text
+  // profile string (HR-sourced orgs fill it with an employee number or the manager's login), sent
+  // to the app as it is (`manager.value`): any value loads.
+  if (source === 'entra') {
+    raw.users.forEach((user, i) => {
+      const manager = user[managerAttr];
+      if (typeof manager === 'string' && !userIds.has(manager)) fail(`/users/${i}/${managerAttr}`, `no user has id "${manager}"`);
+      if (manager === user.id) fail(`/users/${i}/${managerAttr}`, 'a user cannot be their own manager');
+    });
+  }
 
   const groupIds = new Map<string, number>();
   const allGroupIds = new Set((raw.groups ?? []).map((g) => g.id));
@@ -230,6 +235,11 @@ function checkReferences(raw: RawDirectory, file: string): Directory {
       if (error instanceof ExpressionError) fail(`${at}/expression`, error.message);
       throw error;
     }
+    // "urn:…:enterprise:2.0:User" reads as attribute "User" of a schema "urn:…:2.0": it is the
+    // extension's own URN, a mistake the /Schemas check would only report as an unknown schema.
+    if (compiled.path.uri !== undefined && compiled.path.sub === undefined && /^(user|group)$/i.test(compiled.path.attribute) && /:\d+(\.\d+)*$/.test(compiled.path.uri)) {
+      fail(`${at}/target`, `"${m.target}" is a schema URN, not one of its attributes: write ${m.target}:<attribute> (e.g. ${m.target}:department)`);
+    }
     const top = compiled.path.uri === undefined ? compiled.path.attribute.toLowerCase() : '';
     // Entra's default mappings carry `Switch([IsSoftDeleted], , "False", "True", "True", "False")` → active, and a
     // customer copies them: that is the rule the IdP applies itself (disabled, soft-deleted,
@@ -250,7 +260,11 @@ function checkReferences(raw: RawDirectory, file: string): Directory {
     if (targets.has(key)) fail(`/app/mappings/${i}/target`, `"${m.target}" is already mapped by /app/mappings/${targets.get(key)}`);
     targets.set(key, i);
   });
-  if (!mappings.some((m) => m.target === 'userName' && m.apply !== 'never')) fail('/app/mappings', 'nothing is mapped to userName (every SCIM user needs one)');
+  if (!mappings.some((m) => m.target === 'userName' && m.apply !== 'never')) {
+    const spelled = mappings.findIndex((m) => m.target.toLowerCase() === 'username' && m.apply !== 'never');
+    if (spelled >= 0) fail(`/app/mappings/${spelled}/target`, `write "userName" as the attribute list spells it, not "${mappings[spelled]!.target}" (the IdP's own rules key on it)`);
+    fail('/app/mappings', 'nothing is mapped to userName (every SCIM user needs one)');
+  }
   const matching = mappings.map((m, i) => ({ m, i })).filter(({ m }) => m.matching);
   for (const { m, i } of matching) {
     if (m.apply === 'never') fail(`/app/mappings/${i}/apply`, 'a matching attribute must be mapped');

@@ -23,7 +23,7 @@ import type { QuarantineThresholds } from './quarantine.ts';
 import { checkMappingsAgainstSchemas, type SchemaCheck } from './schemas.ts';
 import { StateStore, userIdsOf } from './state.ts';
 import type { CycleBehaviour } from './sync-context.ts';
-import { emptyCounts } from './sync-ledger.ts';
+import { addToCounts, emptyCounts } from './sync-ledger.ts';
 import { nextCycleDue, runCycle, type CycleProgress } from './sync.ts';
 import type { CycleResult, Directory, ObjectResult } from './types.ts';
 
@@ -295,6 +295,7 @@ export class IdpEngine extends EventEmitter<EngineEvents> {
       this.log.beginCycle({ cycle, at, dialect: this.options.dialect, directory: this.directoryValue.file, target: this.options.url, onDemand: true });
       this.object(cycle, outcome.result, outcome.exchanges, true);
       const counts = emptyCounts();
+      addToCounts(counts, outcome.result);
       await this.log.endCycle(
         { cycle, dialect: this.options.dialect, directory: this.directoryValue.file, target: this.options.url, startedAt: at, finishedAt: this.clock.now().toISOString(), status: outcome.provisioned ? 'ok' : 'failed', counts, requests: outcome.exchanges.length },
         { user: outcome.result.display, outcome: outcome.provisioned ? 'provisioned' : 'not-provisioned' },

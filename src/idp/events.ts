@@ -237,7 +237,11 @@ export class EventSender {
       }
       if (this.streaks.size > 0) this.streaks.delete(name);
       const status = exchange.response!.status;
-      if (status === 401 || status === 403) {
+      // 401 is the credentials (RFC 7644 §3.12: "the authorization header is invalid or missing"), and
+      // so is a 403 to a read. A 403 to a write refuses that operation on that object ("not permitted
+      // based on the supplied authorization": a workspace owner the app protects): the object fails,
+      // as in the IdPs' logs, and the job provisions the others.
+      if (status === 401 || (status === 403 && request.method === 'GET')) {
         throw new JobStop(`the target refused the credentials (HTTP ${status} on ${request.method} ${request.path}): ${errorOf(exchange).message}`, true, exchange, errorOf(exchange, family));
       }
       const body = exchange.response!.json;

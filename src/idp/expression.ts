@@ -60,6 +60,20 @@ const normalizeDiacritics = (s: string): string =>
     .replace(/\p{Mn}+/gu, '')
     .replace(/[æÆǣǢøØœŒßłŁıđĐ]/g, (c) => EXTRA_LETTERS[c] ?? c);
 
+/**
+ * ToLower's and ToUpper's optional culture (RFC 4646, "tr-TR"): Entra lowers and uppers by its
+ * rules (Turkish "İ" → "i", "i" → "İ"); without one, the invariant culture's.
+ */
+function cultureOf(culture: ExpressionValue | undefined, fn: string): string | undefined {
+  const name = culture === undefined || culture === null ? '' : text(culture)!;
+  if (name === '') return undefined;
+  try {
+    return Intl.getCanonicalLocales(name)[0];
+  } catch {
+    throw new ExpressionError(`${fn}: culture ${JSON.stringify(name)} is not a culture name (RFC 4646: "tr-TR", "en-US")`);
+  }
+}
+
 /** .NET `${name}` group references become JavaScript's `$<name>`. */
 const jsReplacement = (s: string): string => s.replace(/\$\{(\w+)\}/g, '$<$1>');
 
@@ -171,7 +185,15 @@ export const EXPRESSION_FUNCTIONS: Record<string, FunctionSpec> = {
   Mid: {
     min: 3,
     max: 3,
-    run: ([s, start, length]) => (s === null ? null : text(s)!.substr(integer(start!, 'Mid', 'start') - 1, integer(length!, 'Mid', 'length'))),
+    run: ([s, start, length]) => {
+      const from = integer(start!, 'Mid', 'start');
+      const count = integer(length!, 'Mid', 'length');
+      // JavaScript's substr reads a start below 1 from the end of the string ("Zoë", 0 → "ë"): a value
+      // Entra never sends. Its .NET substring refuses a negative start or length.
+      if (from < 1) throw new ExpressionError(`Mid: start counts from 1 (the first character), got ${from}`);
+      if (count < 0) throw new ExpressionError(`Mid: length cannot be negative, got ${count}`);
+      return s === null ? null : text(s)!.substr(from - 1, count);
+    },
   },
   NormalizeDiacritics: { min: 1, max: 1, run: ([v]) => mapText(v!, normalizeDiacritics) },
   Not: { min: 1, max: 1, run: ([v]) => !truthy(v!) },
@@ -191,8 +213,23 @@ export const EXPRESSION_FUNCTIONS: Record<string, FunctionSpec> = {
       return fallback ?? null;
     },
   },
-  ToLower: { min: 1, max: 2, run: ([v]) => mapText(v!, (s) => s.toLowerCase()) },
-  ToUpper: { min: 1, max: 2, run: ([v]) => mapText(v!, (s) => s.toUpperCase()) },
+  // Without a culture: the invariant one, never the machine's own locale (a Turkish laptop's "I" → "ı").
+  ToLower: {
+    min: 1,
+    max: 2,
+    run: ([v, culture]) => {
+      const c = cultureOf(culture, 'ToLower');
+      return mapText(v!, (s) => (c ? s.toLocaleLowerCase(c) : s.toLowerCase()));
+    },
+  },
+  ToUpper: {
+    min: 1,
+    max: 2,
+    run: ([v, culture]) => {
+      const c = cultureOf(culture, 'ToUpper');
+      return mapText(v!, (s) => (c ? s.toLocaleUpperCase(c) : s.toUpperCase()));
+    },
+  },
   Word: {
     min: 3,
     max: 3,
@@ -251,6 +288,16 @@ function checkConstants(n: Extract<ExpressionNode, { kind: 'call' }>): void {
     const a = n.args[Number(index)];
     if (a && (a.kind === 'string' || a.kind === 'number') && !Number.isInteger(Number(a.value))) {
       throw new ExpressionError(`${n.name}: ${name} must be a whole number, got ${JSON.stringify(a.value)}`, a.at);
+    }
+  }
+  const start = n.name === 'Mid' ? n.args[1] : undefined;
+  if (start && (start.kind === 'string' || start.kind === 'number') && Number(start.value) < 1) throw new ExpressionError(`Mid: start counts from 1 (the first character), got ${JSON.stringify(start.value)}`, start.at);
+  const culture = n.name === 'ToLower' || n.name === 'ToUpper' ? n.args[1] : undefined;
+  if (culture?.kind === 'string') {
+    try {
+      cultureOf(culture.value, n.name);
+    } catch (error) {
+      throw new ExpressionError((error as Error).message, culture.at);
     }
   }
   const pattern = n.name === 'Replace' ? n.args[2] : undefined;

@@ -22,6 +22,8 @@ export interface PageResult {
   paging?: string;
   /** The job itself stopped (credentials refused, the app unreachable): nothing else is read. */
   jobStopped?: boolean;
+  /** How many the app counted (its last totalResults) that no page listed: never read, so in no count. */
+  missed?: number;
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -47,14 +49,25 @@ export async function readAllPages(sender: EventSender, kind: 'Users' | 'Groups'
   let repeated = 0;
   let twice = 0;
   let noTotal = false;
-  const notes = (): { paging?: string } => {
+  let lastTotal: number | undefined;
+  // The first page's ids in order: a later page equal to it is an app that ignores startIndex; a
+  // later page of other users read before is an order that changed between pages (legal: RFC 7644
+  // §3.4.2.4 says clients "SHOULD never assume repeatable results"), and the read goes on.
+  let firstPage: string[] | undefined;
+  const plural = kind === 'Users' ? 'user(s)' : 'group(s)';
+  const missed = (): number => (lastTotal !== undefined && seen.size < lastTotal ? lastTotal - seen.size : 0);
+  const notes = (): { paging?: string; missed?: number } => {
+    const never = missed();
     const parts = [
       ...(cursorPages === 0 ? [] : [`the app pages by cursor (RFC 9865: its first page carried a nextCursor), so the mock IdP followed nextCursor for ${cursorPages} more page(s); Okta's own import pages by startIndex (OKTA-2.3) and may not get past the first page of this app`]),
-      ...(repeated === 0 ? [] : [`${repeated} ${kind === 'Users' ? 'user(s)' : 'group(s)'} came back on more than one page (the pages overlap: RFC 7644 §3.4.2.4 numbers results from startIndex 1); each is counted once`]),
+      // Overlapping pages (an app counting startIndex from 0) repeat users without losing any; when
+      // some were never read, the order changed between pages, which the note below says.
+      ...(repeated === 0 ? [] : [`${repeated} ${kind === 'Users' ? 'user(s)' : 'group(s)'} came back on more than one page${never === 0 ? ' (the pages overlap: RFC 7644 §3.4.2.4 numbers results from startIndex 1)' : ''}; each is counted once`]),
       ...(twice === 0 ? [] : [`${twice} ${kind === 'Users' ? 'user(s)' : 'group(s)'} were listed more than once on the same page (the same id twice); each is counted once`]),
+      ...(never === 0 ? [] : [`the app counts ${lastTotal} ${kind === 'Users' ? 'users' : 'groups'} (totalResults) but its pages listed ${seen.size} different ones: ${never} ${plural} were never read, so they are in none of the counts above (the order of the list changed between pages, which RFC 7644 §3.4.2.4 allows: "SHOULD never assume repeatable results"; Okta's import pages the same way and misses them too). Sorting the list by a stable key (or cursor paging, RFC 9865) makes an import complete`]),
       ...(!noTotal ? [] : [`the app's list answers have no totalResults (RFC 7644 §3.4.2: REQUIRED), so the end of the list is a guess: the mock IdP read on while pages came back full (${count}) and stopped at the first shorter one; an app that caps its pages below ${count} is read only to its first page, and Okta's import pages by totalResults (OKTA-2.3)`]),
     ];
-    return parts.length === 0 ? {} : { paging: parts.join('; ') };
+    return { ...(parts.length === 0 ? {} : { paging: parts.join('; ') }), ...(never === 0 ? {} : { missed: never }) };
   };
   for (let page = 0; page < maxPages; page++) {
     let out;
@@ -85,9 +98,19 @@ export async function readAllPages(sender: EventSender, kind: 'Users' | 'Groups'
       unique.push(r);
     }
     twice += fresh.length - unique.length;
+    const ids = items.map((r) => (typeof r.id === 'string' ? r.id : ''));
+    if (page === 0) firstPage = ids;
+    const total = typeof body.totalResults === 'number' ? body.totalResults : Number(body.totalResults);
+    const hasTotal = body.totalResults !== undefined && body.totalResults !== null && Number.isFinite(total);
+    if (hasTotal) lastTotal = total;
     if (page > 0 && items.length > 0 && fresh.length === 0) {
       const where = cursor !== undefined ? `the page at cursor ${JSON.stringify(cursor)}` : `the page at startIndex ${startIndex}`;
-      return { resources, exchanges, error: { status, message: `${where} listed only ${kind === 'Users' ? 'users' : 'groups'} an earlier page already had (${items.length}): the app's paging ${cursor !== undefined ? 'repeats itself' : 'ignores startIndex'} (RFC 7644 §3.4.2.4), so the import stopped there` }, ...notes() };
+      const sameAsFirst = cursor === undefined && firstPage !== undefined && ids.length === firstPage.length && ids.every((id, i) => id === firstPage![i]);
+      const why = cursor !== undefined ? "the app's paging repeats itself" : sameAsFirst ? "the app's paging ignores startIndex" : "the list's order changed between pages, and without totalResults nothing says where it ends";
+      // An order that changed, on an app that counts its list: read on to totalResults, as Okta does.
+      if (cursor !== undefined || sameAsFirst || !hasTotal) {
+        return { resources, exchanges, error: { status, message: `${where} listed only ${kind === 'Users' ? 'users' : 'groups'} an earlier page already had (${items.length}): ${why} (RFC 7644 §3.4.2.4), so the import stopped there` }, ...notes() };
+      }
     }
     repeated += items.length - fresh.length;
     for (const r of unique) if (typeof r.id === 'string') seen.add(r.id);
@@ -101,9 +124,8 @@ export async function readAllPages(sender: EventSender, kind: 'Users' | 'Groups'
       continue;
     }
     if (cursor !== undefined) break;
-    const total = typeof body.totalResults === 'number' ? body.totalResults : Number(body.totalResults);
     if (items.length === 0) break;
-    if (body.totalResults === undefined || body.totalResults === null || !Number.isFinite(total)) {
+    if (!hasTotal) {
       // Said, not silent: without totalResults a full page is the only sign that more may follow.
       noTotal = true;
       if (items.length < count) break;
@@ -135,6 +157,8 @@ export interface ImportReport {
   error?: ObjectError;
   /** How the read differed from the IdP's own paging (a cursor-only app), for the log. */
   paging?: string;
+  /** App users (or groups) the app counted that no page listed: the import is incomplete. */
+  missed?: number;
 }
 
 const norm = (v: unknown): string => String(v ?? '').toLowerCase();
@@ -182,7 +206,7 @@ export async function importFromApp(o: { directory: Directory; dialect: DialectN
 }
 
 function classify(kind: 'Users' | 'Groups', attribute: string, pages: PageResult, read: (r: Record<string, unknown>) => unknown, lookup: (value: string) => string[], name: (id: string) => string): ImportReport {
-  const report: ImportReport = { kind, attribute, scanned: pages.resources.length, matched: [], unmatched: [], conflicts: [], inactive: 0, linked: 0, exchanges: pages.exchanges, ...(pages.error ? { error: pages.error } : {}), ...(pages.paging ? { paging: pages.paging } : {}) };
+  const report: ImportReport = { kind, attribute, scanned: pages.resources.length, matched: [], unmatched: [], conflicts: [], inactive: 0, linked: 0, exchanges: pages.exchanges, ...(pages.error ? { error: pages.error } : {}), ...(pages.paging ? { paging: pages.paging } : {}), ...(pages.missed ? { missed: pages.missed } : {}) };
   const claims = new Map<string, ImportMatch[]>();
   const entries: ImportMatch[] = [];
   for (const r of pages.resources) {

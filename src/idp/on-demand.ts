@@ -218,18 +218,37 @@ export async function provisionOnDemand(o: OnDemandOptions): Promise<OnDemandRes
         return finish(false, 'create', 'failed', 'the user could not be matched in the app');
       }
       found = match.found;
+      // As in a cycle: an app user linked to another directory user is not linked a second time.
+      const holder = found ? Object.entries(state.state.users).find(([id, other]) => id !== u.id && other.targetId === String(found!.id) && dir.users.some((x) => x.id === id)) : undefined;
+      if (holder) {
+        const other = dir.users.find((x) => x.id === holder[0])!;
+        error = { message: `the app user found by ${match.attribute} eq "${String(match.value)}" (app id ${String(found!.id)}) is linked to another directory user, ${loginOf(dir, other)}, so it is not linked again: an IdP keeps one directory user per app account` };
+        steps.push({ name: 'Match user between source and target', outcome: 'failed', reason: error.message, details: { tried: matchDetails, matched: found! }, exchangeIds: ids(matchExchanges) });
+        return finish(false, 'link', 'failed', 'the app user it matches is linked to another directory user');
+      }
       matchReason = `${matchReason ? `${matchReason}; ` : ''}${found ? `matched by ${match.attribute} eq "${String(match.value)}"` : `no app user has ${match.tried.map((t) => `${t.attribute} eq "${String(t.value)}"`).join(', nor ')}`}`;
     }
     steps.push({ name: 'Match user between source and target', outcome: 'success', reason: matchReason, details: { tried: matchDetails, ...(found ? { matched: found } : {}) }, exchangeIds: ids(matchExchanges) });
 
     // Step 5: the action.
     const act = async (): Promise<OnDemandResult> => {
-      if (!intent.entitled) {
-        // Unassigned or filtered out, and still active in the app: on-demand disables it.
-        targetId = String(found!.id);
+      if (!intent.entitled || !intent.enabled) {
+        // Unassigned, filtered out, disabled or soft-deleted, and in the app: on-demand disables it
+        // (a user disabled in the directory used to read "nothing to change", exit 0).
+        const because = !intent.entitled ? 'out-of-scope' : intent.why.startsWith('soft-deleted') ? 'soft-deleted' : 'disabled';
+        if (!found) {
+          steps.push({ name: 'Perform action', outcome: 'skipped', reason: `${intent.why}: the app has no such user, so there is nothing to disable`, exchangeIds: [] });
+          return finish(false, 'skip', 'skipped', intent.why);
+        }
+        targetId = String(found.id);
+        if (isInactive(found)) {
+          state.setUser(u.id, { ...(st ?? { values: {} }), targetId, active: false, disabledBecause: because });
+          steps.push({ name: 'Perform action', outcome: 'skipped', reason: `${intent.why}: the app user is already disabled`, exchangeIds: [] });
+          return finish(false, 'disable', 'skipped', `already disabled: ${intent.why}`);
+        }
         const out = await send('disableUser', { id: targetId });
         if (!out.ok) return fail(out, 'disable', `${intent.why}: disabling failed`);
-        state.setUser(u.id, { ...(st ?? { values: {} }), targetId, active: false, disabledBecause: 'out-of-scope' });
+        state.setUser(u.id, { ...(st ?? { values: {} }), targetId, active: false, disabledBecause: because });
         steps.push({ name: 'Perform action', outcome: 'success', reason: `disabled the app user (${intent.why})`, exchangeIds: ids(out.exchanges) });
         return finish(false, 'disable', 'success', `disabled: ${intent.why}`);
       }

@@ -42,7 +42,13 @@ export async function checkMappingsAgainstSchemas(client: ScimClient, directory:
     return { read: false, skippedBecause: `GET /Schemas answered ${x.response!.status}${x.response!.status === 200 ? ' without a ListResponse' : ''}, so the mapping targets could not be checked`, ...empty };
   }
   const schemas = new Map<string, AdvertisedAttribute[]>();
-  for (const s of body.Resources) if (isRecord(s) && typeof s.id === 'string' && Array.isArray(s.attributes)) schemas.set(s.id.toLowerCase(), s.attributes as AdvertisedAttribute[]);
+  // Looked up case-insensitively (RFC 7643 §2.1), named as the app spells them.
+  const spelled = new Map<string, string>();
+  for (const s of body.Resources) {
+    if (!isRecord(s) || typeof s.id !== 'string' || !Array.isArray(s.attributes)) continue;
+    schemas.set(s.id.toLowerCase(), s.attributes as AdvertisedAttribute[]);
+    spelled.set(s.id.toLowerCase(), s.id);
+  }
   const core = schemas.get(CORE_USER_URN.toLowerCase());
   if (!core) return { read: false, skippedBecause: `/Schemas does not list ${CORE_USER_URN}`, ...empty };
   const plan = mappingPlan(directory);
@@ -59,7 +65,7 @@ export async function checkMappingsAgainstSchemas(client: ScimClient, directory:
     if (p.uri === undefined && p.attribute.toLowerCase() === 'externalid') continue;
     const list = p.uri === undefined ? core : schemas.get(p.uri.toLowerCase());
     if (!list) {
-      problems.push(`${where}: "${m.target}" is in ${p.uri}, a schema the app's /Schemas does not advertise (it advertises ${[...schemas.keys()].join(', ')})${code}`);
+      problems.push(`${where}: "${m.target}" is in ${p.uri}, a schema the app's /Schemas does not advertise (it advertises ${[...spelled.values()].join(', ')})${code}`);
       continue;
     }
     const attr = byName(list, p.attribute);
@@ -75,5 +81,5 @@ export async function checkMappingsAgainstSchemas(client: ScimClient, directory:
     if (type) types.set(`${p.uri ? `${p.uri}:` : ''}${p.attribute}${p.sub ? `.${p.sub}` : ''}`.toLowerCase(), type);
   }
   plan.schemaTypes = types;
-  return { read: true, problems, extensions: [...schemas.keys()].filter((k) => k !== CORE_USER_URN.toLowerCase()), exchanges: [x] };
+  return { read: true, problems, extensions: [...spelled.entries()].filter(([k]) => k !== CORE_USER_URN.toLowerCase()).map(([, id]) => id), exchanges: [x] };
 }

@@ -123,7 +123,10 @@ async function syncGroup(ctx: CycleContext, groupId: string): Promise<void> {
     const targetId = String(found.id);
     // AIW's create already carried (and then PUT) the members.
     const carried = aiw && out.created !== undefined;
-    state.setGroup(g.id, { targetId, displayName: g.displayName, members: carried ? plan.members : {}, sourceMembers: plan.sourceMembers, ...(plan.pending.length ? { pendingMembers: plan.pending } : {}) });
+    // The members it was evaluated with are recorded once they are in the app (by the create, or by
+    // syncGroupChanges below): recorded before, a membership PATCH that failed read at the retry as
+    // a group with nothing to change, and its members were never added.
+    state.setGroup(g.id, { targetId, displayName: g.displayName, members: carried ? plan.members : {}, ...(carried ? { sourceMembers: plan.sourceMembers } : {}), ...(plan.pending.length ? { pendingMembers: plan.pending } : {}) });
     ledger.result({
       ...base,
       action: out.created ? 'create-group' : 'link-group',

@@ -160,37 +160,35 @@ export class CycleLedger {
   }
 
   private count(r: ObjectResult): void {
-    const c = this.counts;
-    if (r.objectType === 'job') {
-      if (r.outcome === 'failed') c.failed++;
-      return;
-    }
+    addToCounts(this.counts, r);
+    if (r.objectType === 'job' || r.outcome === 'skipped' || r.outcome === 'escrowed') return;
     // Manager links and memberships are references: Entra tallies their failures apart.
     const reference = r.objectType === 'manager' || r.action === 'update-members';
-    if (r.outcome === 'skipped') {
-      c.skipped++;
-      return;
-    }
-    if (r.outcome === 'escrowed') {
-      c.escrowed++;
-      return;
-    }
     if (!reference) this.tally.events++;
     if (r.outcome === 'failed' || r.outcome === 'stopped') {
-      c.failed++;
       if (reference) this.tally.referenceFailures++;
       else this.tally.failures++;
-      return;
     }
-    if (r.objectType === 'manager') c.managers++;
-    else if (r.objectType === 'group') c.groups++;
-    else if (r.action === 'create') c.created++;
-    else if (r.action === 'link') c.linked++;
-    else if (r.action === 'update') c.updated++;
-    else if (r.action === 'disable') c.disabled++;
-    else if (r.action === 'enable') c.enabled++;
-    else if (r.action === 'delete') c.deleted++;
   }
+}
+
+/** One object's outcome in a cycle's counts (a cycle's ledger, and a provision-on-demand run's one object). */
+export function addToCounts(c: CycleCounts, r: Pick<ObjectResult, 'objectType' | 'action' | 'outcome'>): void {
+  if (r.objectType === 'job') {
+    if (r.outcome === 'failed') c.failed++;
+    return;
+  }
+  if (r.outcome === 'skipped') c.skipped++;
+  else if (r.outcome === 'escrowed') c.escrowed++;
+  else if (r.outcome === 'failed' || r.outcome === 'stopped') c.failed++;
+  else if (r.objectType === 'manager') c.managers++;
+  else if (r.objectType === 'group') c.groups++;
+  else if (r.action === 'create') c.created++;
+  else if (r.action === 'link') c.linked++;
+  else if (r.action === 'update') c.updated++;
+  else if (r.action === 'disable') c.disabled++;
+  else if (r.action === 'enable') c.enabled++;
+  else if (r.action === 'delete') c.deleted++;
 }
 
 class ObjectView implements ObjectLedger {

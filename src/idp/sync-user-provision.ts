@@ -5,7 +5,7 @@ import { ENTRA_CODES } from './error-codes.ts';
 import type { EventOutcome } from './events.ts';
 import { entraChanges, matchingMapping, oktaProfile, oktaReport, type MappedValue, type ScimValues } from './mapping.ts';
 import { duplicateError } from './sync-duplicates.ts';
-import { userRef, type CycleContext, type Fingerprint } from './sync-context.ts';
+import { displayOf, userRef, type CycleContext, type Fingerprint } from './sync-context.ts';
 import type { UserState } from './state.ts';
 import type { AttributeChange, Directory, DirectoryUserRecord, ObjectError } from './types.ts';
 
@@ -92,6 +92,27 @@ function conflictAfterMiss(match: MatchResult, family: 'entra' | 'okta'): string
   return `the match query (${tried}) found no app user, yet the app reports a conflict: its filter does not find the user its uniqueness check sees, so the IdP cannot link it${family === 'entra' ? " (Entra's logs call this SystemForCrossDomainIdentityManagementServiceIncompatibleFiltering)" : ''}`;
 }
 
+// App id → the directory user linked to it, built once per cycle (keyed by the cycle's user map):
+// a first cycle into a populated app links every user, and a scan of the state for each would be
+// quadratic in the directory's size. Links made during the cycle are added as they are made.
+const linkIndexes = new WeakMap<CycleContext['users'], Map<string, string>>();
+
+function linkIndex(ctx: CycleContext): Map<string, string> {
+  let index = linkIndexes.get(ctx.users);
+  if (!index) {
+    index = new Map();
+    for (const [id, st] of Object.entries(ctx.state.state.users)) if (ctx.users.has(id)) index.set(st.targetId, id);
+    linkIndexes.set(ctx.users, index);
+  }
+  return index;
+}
+
+/** The directory user (still in the directory) whose link holds this app id, if it is not `self`. */
+function linkedElsewhere(ctx: CycleContext, self: string, targetId: string): string | undefined {
+  const holder = linkIndex(ctx).get(targetId);
+  return holder !== undefined && holder !== self && ctx.users.has(holder) && ctx.state.user(holder)?.targetId === targetId ? holder : undefined;
+}
+
 /** `prior` holds exchanges already sent for this user (Entra's GET that answered 404). */
 export async function provisionUser(ctx: CycleContext, u: DirectoryUserRecord, desired: ScimValues, prior: Exchange[], why: string, print?: Fingerprint): Promise<void> {
   const { state, sender, ledger } = ctx;
@@ -108,7 +129,11 @@ export async function provisionUser(ctx: CycleContext, u: DirectoryUserRecord, d
   if (!match.ok) {
     // An empty matching value waits for the directory like a shared one (above), not for a retry slot.
     const wait = match.empty ? { waitsForDirectory: true } : print ? { fingerprint: print } : {};
-    ledger.result({ ...base, action: 'create', outcome: 'failed', reason: why, ...(match.error ? { error: match.error } : {}), exchanges, event: 'matchUser', ...wait });
+    // The line names the query that failed: "create user … HTTP 500" alone sends the developer to
+    // their POST handler when it was the filter (GET /Users?filter=…) that broke.
+    const failedQuery = match.tried.at(-1);
+    const reason = failedQuery ? `${why}; the match query (GET /Users?filter=${failedQuery.attribute} eq "${String(failedQuery.value)}") failed, so the IdP cannot tell whether the user exists and created nothing` : why;
+    ledger.result({ ...base, action: 'create', outcome: 'failed', reason, ...(match.error ? { error: match.error } : {}), exchanges, event: 'matchUser', ...wait });
     return;
   }
   if (!match.found) {
@@ -121,6 +146,7 @@ export async function provisionUser(ctx: CycleContext, u: DirectoryUserRecord, d
     }
     const targetId = String(out.created!.id);
     state.setUser(u.id, { targetId, active: true, values: desired });
+    linkIndex(ctx).set(targetId, u.id);
     ctx.touched.add(u.id);
     const tried = match.tried.map((t) => `${t.attribute} eq "${String(t.value)}"`).join(', then ');
     ledger.result({ ...base, action: 'create', outcome: 'success', reason: `${why}; no app user has ${tried}`, targetId, exchanges, changes: createdChanges(desired) });
@@ -129,8 +155,19 @@ export async function provisionUser(ctx: CycleContext, u: DirectoryUserRecord, d
   // Found: link it (cache its id) and push the profile instead of creating.
   const found = match.found;
   const targetId = String(found.id);
+  // An app user already linked to another user of the directory (one renamed this cycle, whose
+  // old sign-in name this user now has) is not linked a second time: two directory users would
+  // then write one app account. The other's update frees the value; the next attempt creates.
+  const holder = linkedElsewhere(ctx, u.id, targetId);
+  if (holder) {
+    const other = ctx.users.get(holder)!;
+    const error: ObjectError = { message: `the app user found by ${match.attribute} eq "${String(match.value)}" (app id ${targetId}) is linked to another directory user, ${displayOf(ctx, other)}, so it is not linked again: an IdP keeps one directory user per app account` };
+    ledger.result({ ...base, action: 'link', outcome: 'failed', reason: why, error, targetId, exchanges, event: 'matchUser', ...(print ? { fingerprint: print } : {}) });
+    return;
+  }
   const inactive = isInactive(found);
   state.setUser(u.id, { targetId, active: !inactive, values: {} });
+  linkIndex(ctx).set(targetId, u.id);
   const linkWhy = `${why}; an app user already has ${match.attribute} eq "${String(match.value)}", so it is linked instead of created`;
   const fail = (out: EventOutcome, event: 'updateUser' | 'enableUser', changes?: AttributeChange[]): void =>
     ledger.result({ ...base, action: 'link', outcome: 'failed', reason: linkWhy, ...(out.error ? { error: out.error } : {}), targetId, exchanges, event, ...(changes ? { changes } : {}), ...(print ? { fingerprint: print } : {}) });

@@ -9,7 +9,7 @@ import { StateStore } from '../../src/idp/state.ts';
 import { runCycle } from '../../src/idp/sync.ts';
 import { objectLine } from '../../src/idp/log/console.ts';
 import { provisionOnDemand } from '../../src/idp/on-demand.ts';
-import { ENTRA_FIXTURE, harness, OKTA_FIXTURE, fixture, lines } from './helpers.ts';
+import { ENTRA_FIXTURE, fixture, groupsByName, harness, lines, OKTA_FIXTURE } from './helpers.ts';
 import { startServer, type RunningServer } from '../../src/server/index.ts';
 import { startProxy, type RunningProxy } from '../support/proxy.ts';
 
@@ -90,5 +90,59 @@ it('provision on demand whose create gets no answer says so: not provisioned, an
     expect(out.result.steps!.at(-1)).toMatchObject({ name: 'Perform action', outcome: 'failed', reason: expect.stringMatching(/^the create got no answer: timeout: no answer before the timeout/) });
   } finally {
     await client.close();
+  }
+});
+
+it("Entra: a new group whose first membership PATCH failed gets its members at the escrow retry (it was then read as a group with nothing to change: its members never arrived, and it sat in escrow for ever)", async () => {
+  server = await startServer({ port: 0 });
+  let refused = 0;
+  proxy = await startProxy(server.url, server.token, {
+    onRequest(ctx) {
+      if (ctx.req.method === 'PATCH' && ctx.req.path.startsWith('/Groups/') && refused === 0) {
+        refused++;
+        return { status: 500, headers: { 'content-type': 'application/scim+json' }, body: JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '500', detail: 'deadlock' }) };
+      }
+      return undefined;
+    },
+  });
+  const doc = fixture(ENTRA_FIXTURE);
+  doc.groups = doc.groups.slice(0, 1);
+  doc.app.assignments.groups = doc.app.assignments.groups.filter((id: string) => id === doc.groups[0].id);
+  const h = harness(proxy.url, server.token, 'entra');
+  const first = await h.cycle(doc);
+  const failed = first.result.results.find((r) => r.objectType === 'group' && r.outcome === 'failed')!;
+  expect(failed).toMatchObject({ action: 'update-members', error: { status: 500 } });
+  const name = String(doc.groups[0].displayName);
+  // Before the retry is due: held in escrow, nothing sent.
+  h.clock.advance(3_600_000);
+  const early = await h.cycle(doc);
+  expect(early.result.results.find((r) => r.objectType === 'group')).toMatchObject({ outcome: 'escrowed' });
+  h.clock.advance(6 * 3_600_000);
+  const retry = await h.cycle(doc);
+  expect(retry.result.results.find((r) => r.objectType === 'group')).toMatchObject({ action: 'update-members', outcome: 'success' });
+  const members = ((await groupsByName(server.url, server.token)).get(name)!.members ?? []) as unknown[];
+  expect(members.length).toBeGreaterThan(0);
+  expect(h.state.escrow(`group:${doc.groups[0].id}`)).toBeUndefined();
+});
+
+it('a 403 to one user\'s create (an account the app protects) fails that user alone: no quarantine, no stopped cycle, the others are provisioned', async () => {
+  server = await startServer({ port: 0 });
+  proxy = await startProxy(server.url, server.token, {
+    onRequest(ctx) {
+      if ((ctx.req.method === 'POST' || ctx.req.method === 'PUT') && ctx.req.body?.includes('"megan.bowen@')) {
+        return { status: 403, headers: { 'content-type': 'application/scim+json' }, body: JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '403', detail: 'the workspace owner cannot be changed by SCIM' }) };
+      }
+      return undefined;
+    },
+  });
+  for (const [dialect, file] of [['entra', ENTRA_FIXTURE], ['okta', OKTA_FIXTURE]] as const) {
+    const h = harness(proxy.url, server.token, dialect);
+    const { result } = await h.cycle(fixture(file));
+    expect(result.status, dialect).toBe('failed');
+    expect(result.stopReason).toBeUndefined();
+    expect(result.quarantine).toBeUndefined();
+    const megan = result.results.find((r) => r.display.startsWith('megan.bowen@'))!;
+    expect(megan).toMatchObject({ action: 'create', outcome: 'failed', error: { status: 403, message: 'the workspace owner cannot be changed by SCIM' } });
+    expect(result.counts.created + result.counts.linked).toBeGreaterThan(5);
   }
 });

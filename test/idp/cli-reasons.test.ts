@@ -1,6 +1,6 @@
 // `idp sync` keeps its promise of one line with the reason for every object that did not arrive:
 // past the cap on success lines, and with --quiet (where the summary gives them).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
@@ -89,4 +89,37 @@ it('a directory of the other IdP gets one warning line saying what may not apply
   });
   await runIdpCli(['idp', 'sync', '--directory', file, '--url', server.url, '--token', server.token, '--state', join(dir, 's.json'), '--no-log', '--quiet', '--dialect', 'entra']);
   expect(err).toContain('is an Okta directory ("source": "okta") but --dialect entra plays Entra ID');
+});
+
+it("idp tasks --retry on an Entra job names the escrowed user and what does retry it, not \"no Okta task matches\"", async () => {
+  const strict = await startServer({ port: 0, require: ['name.givenName', 'name.familyName'] });
+  try {
+    const file = join(dir, 'contoso.json');
+    writeFileSync(file, readFileSync(new URL('../../fixtures/directories/contoso-entra.json', import.meta.url), 'utf8'));
+    const job = ['--directory', file, '--url', strict.url, '--state', join(dir, 'state.json')];
+    const sync = await runIdpCli(['idp', 'sync', ...job, '--token', strict.token, '--out', join(dir, 'log'), '--quiet']);
+    expect(sync.code).toBe(1);
+    const list = await runIdpCli(['idp', 'tasks', ...job]);
+    expect(list.out).toMatch(/^  user prince@contoso\.example · create · escrow, attempt 1, next retry \S+: HTTP 400 invalidValue: /m);
+    const retry = await runIdpCli(['idp', 'tasks', ...job, '--retry', 'prince@contoso.example']);
+    expect(retry.code).toBe(1);
+    expect(retry.out).toMatch(/^prince@contoso\.example waits in Entra's escrow until \S+; --retry is Okta's Retry for its admin task list: Entra has none\. .*scimproof idp provision --user …/);
+    expect(retry.out).not.toContain('no Okta task');
+  } finally {
+    await strict.close();
+  }
+});
+
+it('mapping targets a customer gets wrong are one line naming the mapping: a bare extension URN, userName in another case', async () => {
+  const file = join(dir, 'mistakes.json');
+  const base = { source: 'entra', users: [{ id: 'u1', userPrincipalName: 'a@example.com', givenName: 'A', surname: 'B' }], app: { scope: 'all' } };
+  const run = (mappings: object[]) => {
+    writeFileSync(file, JSON.stringify({ ...base, app: { ...base.app, mappings } }));
+    return runIdpCli(['idp', 'sync', '--directory', file, '--url', server.url, '--token', server.token, '--state', join(dir, 'm.json'), '--out', join(dir, 'log')]);
+  };
+  const URN = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+  // It read as attribute "User" of a schema "urn:…:2.0", and only the /Schemas check warned, about a schema the app "does not advertise".
+  await expect(run([{ source: 'userPrincipalName', target: 'userName', matching: true }, { source: 'givenName', target: URN }])).rejects.toThrow(`${file}#/app/mappings/1/target: "${URN}" is a schema URN, not one of its attributes: write ${URN}:<attribute> (e.g. ${URN}:department)`);
+  // It read "nothing is mapped to userName" with the mapping right there.
+  await expect(run([{ source: 'userPrincipalName', target: 'UserName', matching: true }])).rejects.toThrow(`${file}#/app/mappings/0/target: write "userName" as the attribute list spells it, not "UserName"`);
 });

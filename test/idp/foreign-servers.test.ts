@@ -3,6 +3,7 @@
 // rewriting proxy on 127.0.0.1.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { errorOf } from '../../src/idp/events.ts';
+import { objectLine } from '../../src/idp/log/console.ts';
 import { startServer, type RunningServer } from '../../src/server/index.ts';
 import { startProxy, type RunningProxy } from '../support/proxy.ts';
 import { ENTRA_FIXTURE, fixture, groupsByName, harness, OKTA_FIXTURE, usersByName } from './helpers.ts';
@@ -66,6 +67,26 @@ describe('a create answered 200 instead of 201', () => {
     expect(result.results.find((r) => r.id === 'u-megan')!.error).toMatchObject({ status: 500, message: 'no SCIM error: an HTML page ("Error — 500 Internal Server Error") (it is in the log)' });
     // A body that is not HTML is still shown as it begins.
     expect(errorOf({ id: 'x1', request: { method: 'POST', url: 'http://h/Users', headers: {} }, response: { status: 502, headers: {}, body: 'upstream timed out' }, startedAt: '', ms: 0, curl: '' }).message).toBe('no SCIM error detail; the body starts: upstream timed out');
+  });
+});
+
+describe('a match query the app answers 500 for one user', () => {
+  it("the user's line names the failing query, not only \"create … HTTP 500\"; the others are created", async () => {
+    proxy = await startProxy(server.url, server.token, {
+      onRequest(ctx) {
+        if (ctx.req.method === 'GET' && ctx.req.query.get('filter')?.includes('megan.bowen')) return { status: 500, headers: { 'content-type': 'application/json' }, body: '{"error":"NullReferenceException"}' };
+        if (ctx.req.method === 'POST' && ctx.req.body?.includes('"adele.vance@contoso.example"')) return { status: 500, headers: { 'content-type': 'application/json' }, body: '{"error":"insert failed"}' };
+        return undefined;
+      },
+    });
+    const h = harness(proxy.url, server.token, 'entra');
+    const { result } = await h.cycle(fixture(ENTRA_FIXTURE));
+    const megan = result.results.find((r) => r.id === 'u-megan')!;
+    expect(megan).toMatchObject({ action: 'create', outcome: 'failed', error: { status: 500 } });
+    expect(objectLine(megan)).toMatch(/^  ✗ create user megan\.bowen@contoso\.example: HTTP 500 .* — assigned and in scope; the match query \(GET \/Users\?filter=userName eq "megan\.bowen@contoso\.example"\) failed, so the IdP cannot tell whether the user exists and created nothing$/);
+    // A create that fails after a clean match says nothing about the query.
+    expect(objectLine(result.results.find((r) => r.id === 'u-adele')!)).not.toContain('match query');
+    expect(result.results.filter((r) => r.objectType === 'user' && r.action === 'create' && r.outcome === 'success').length).toBeGreaterThan(3);
   });
 });
 

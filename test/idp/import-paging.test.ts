@@ -11,6 +11,8 @@ import { IdpEngine } from '../../src/idp/engine.ts';
 import { importReportLines } from '../../src/idp/import.ts';
 import { startServer, type PaginationMode, type RunningServer } from '../../src/server/index.ts';
 import { startProxy, type ProxyHooks, type RunningProxy } from '../support/proxy.ts';
+import { startIndependentServer } from '../servers/independent/index.ts';
+import { runIdpCli } from './cli-in-process.ts';
 import { fixture, OKTA_FIXTURE, type Json } from './helpers.ts';
 
 let server: RunningServer | undefined;
@@ -175,5 +177,43 @@ describe('Okta import that cannot start', () => {
     );
     expect(users.error).toBeUndefined();
     expect(groupsRead).toEqual([]);
+  });
+});
+
+describe('Okta import from an app whose list order changes between pages', () => {
+  it('reads on to totalResults, never says startIndex is ignored, and counts the users no page listed as never read (exit 1)', async () => {
+    // Pages of two (the app's maxResults), forward and reversed in turn: with 8 users the pages list
+    // users 1-2, 6-5, 5-6 (all read before: the import used to stop here, saying the app ignores
+    // startIndex, exit 2) and 2-1. RFC 7644 §3.4.2.4 allows it ("SHOULD never assume repeatable results").
+    const app = await startIndependentServer({ shuffle: 'alternate', maxResults: 2, token: 't' });
+    dir = mkdtempSync(join(tmpdir(), 'scimproof-idp-paging-'));
+    try {
+      const doc = fixture(OKTA_FIXTURE);
+      doc.app.provisionGroups = false;
+      for (const u of (doc.users as Json[]).slice(0, 8)) {
+        await fetch(`${app.url}/Users`, { method: 'POST', headers: { authorization: 'Bearer t', 'content-type': 'application/scim+json' }, body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: u.login }) });
+      }
+      const file = join(dir, 'directory.json');
+      writeFileSync(file, JSON.stringify(doc));
+      const { code, out } = await runIdpCli(['idp', 'import', '--dialect', 'okta', '--directory', file, '--url', app.url, '--token', 't', '--state', join(dir, 'state.json'), '--out', join(dir, 'out')]);
+      expect(out).toContain('scimproof idp import · okta → ');
+      expect(out).toContain(' · 4 request(s)');
+      expect(out).toContain('Users: 4 scanned · 4 matched · 0 unmatched');
+      expect(out).toContain('the app counts 8 users (totalResults) but its pages listed 4 different ones: 4 user(s) were never read');
+      expect(out).not.toMatch(/ignores startIndex|import stopped|the pages overlap/);
+      expect(code).toBe(1);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('idp import without --dialect okta', () => {
+  it("is refused in one line: it ran Okta's import labelled entra (Entra has no import) and read no groups", async () => {
+    server = await startServer({ port: 0 });
+    dir = mkdtempSync(join(tmpdir(), 'scimproof-idp-paging-'));
+    const file = join(dir, 'directory.json');
+    writeFileSync(file, JSON.stringify(fixture(OKTA_FIXTURE)));
+    await expect(runIdpCli(['idp', 'import', '--directory', file, '--url', server.url, '--token', server.token, '--state', join(dir, 'state.json')])).rejects.toThrow(/^idp import is Okta's Import; Entra has none .*: pass --dialect okta, okta-aiw or okta-oig$/);
   });
 });

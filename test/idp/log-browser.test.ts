@@ -54,4 +54,30 @@ describe.skipIf(!HAVE_CHROMIUM)('the IdP log page in Chromium', { timeout: 120_0
       await browser.close();
     }
   });
+
+  it('#object=NAME opens an object that simply arrived (no row of its own: its chunk is loaded to find it), as it does a failed one', async () => {
+    const server = await startIndependentServer();
+    const out = join(dir, 'arrived');
+    try {
+      const file = join(dir, 'contoso-arrived.json');
+      writeFileSync(file, JSON.stringify(fixture(ENTRA_FIXTURE)));
+      await runIdpCli(['idp', 'sync', '--directory', file, '--url', server.url, '--token', server.token, '--out', out, '--state', join(dir, 's-arrived.json'), '--quiet']);
+    } finally {
+      await server.close();
+    }
+    const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(`${pathToFileURL(join(out, 'cycle-0001', 'index.html')).href}#object=megan.bowen@contoso.example`);
+      const title = page.locator('#detail-title');
+      await title.waitFor(WAIT);
+      expect(await title.innerText()).toBe('user megan.bowen@contoso.example: create (success)');
+      expect(await page.locator('#detail').innerText()).toContain('POST ');
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
 });

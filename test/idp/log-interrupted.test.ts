@@ -13,7 +13,7 @@ import { StateStore } from '../../src/idp/state.ts';
 import type { ObjectResult } from '../../src/idp/types.ts';
 import { startServer, type RunningServer } from '../../src/server/index.ts';
 import { runIdpCli } from './cli-in-process.ts';
-import { ENTRA_FIXTURE, fixture } from './helpers.ts';
+import { ENTRA_FIXTURE, fixture, type Json } from './helpers.ts';
 
 let server: RunningServer;
 let dir: string;
@@ -74,6 +74,24 @@ describe('idp log after a cycle the process never finished', () => {
     expect(labels).toEqual(['cycle 3: ok', 'cycle 2: interrupted', 'cycle 1: ok']);
     expect(index).toContain('2 object(s) logged · 1 did not arrive');
     expect(index).toContain('idp log --cycle 2 lists what did not arrive');
+  });
+});
+
+describe('the cycle lists (idp log, the index page)', () => {
+  it('count every kind of write: a cycle that only changed a manager reads "managers 1", not all zeros', async () => {
+    const doc = fixture(ENTRA_FIXTURE);
+    const file = join(dir, 'contoso.json');
+    writeFileSync(file, JSON.stringify(doc));
+    const out = join(dir, 'reports');
+    const sync = ['idp', 'sync', '--directory', file, '--url', server.url, '--token', server.token, '--state', join(dir, 'state.json'), '--out', out];
+    await runIdpCli(sync);
+    const adele = (doc.users as Json[]).find((u) => u.id === 'u-adele')!;
+    adele.manager = adele.manager === 'u-megan' ? 'u-alex' : 'u-megan';
+    writeFileSync(file, JSON.stringify(doc));
+    await runIdpCli(sync);
+    const list = await runIdpCli(['idp', 'log', '--out', out]);
+    expect(list.out).toMatch(/^cycle 2: ok · .* · created 0 · linked 0 · updated 0 · enabled 0 · disabled 0 · deleted 0 · managers 1 · groups 0 · skipped \d+ · escrowed \d+ · failed \d+$/m);
+    expect(readFileSync(join(out, 'index.html'), 'utf8')).toContain('created 0 · linked 0 · updated 0 · enabled 0 · disabled 0 · deleted 0 · managers 1 · groups 0');
   });
 });
 

@@ -46,7 +46,7 @@ describe('a customer mapping against the reference server with a vendor extensio
     const doc = northwind();
     const { directory, check } = await schemaChecked(server.url, server.token, doc);
     expect(check).toMatchObject({ read: true, problems: [] });
-    expect(check.extensions).toContain(ACME_URN.toLowerCase());
+    expect(check.extensions).toContain(ACME_URN);
 
     const h = harness(server.url, server.token, 'entra');
     // Saving the configuration reads /Schemas: the mapping learns the attribute types from it.
@@ -100,6 +100,8 @@ describe('a customer mapping against the reference server with a vendor extensio
     expect(check.read).toBe(true);
     expect(check.problems).toHaveLength(4);
     expect(check.problems[0]).toMatch(/northwind\.json#\/app\/mappings\/20\/target: "urn:ietf:params:scim:schemas:extension:acme:2.0:User:costCenter" is in urn:ietf:params:scim:schemas:extension:acme:2.0:User, a schema the app's \/Schemas does not advertise .*\[SchemaAttributeNotFound\]/);
+    // The schemas it does advertise, as the app spells them (it read "…:core:2.0:user", lower-cased).
+    expect(check.problems[0]).toContain('(it advertises urn:ietf:params:scim:schemas:core:2.0:User, urn:ietf:params:scim:schemas:extension:enterprise:2.0:User');
     const doc = northwind();
     doc.app.mappings = doc.app.mappings.filter((m: Json) => !m.target.startsWith(ACME_URN));
     doc.app.mappings.push({ source: 'city', target: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:building' });
@@ -154,6 +156,29 @@ describe('an expression that fails on one user\'s values', () => {
     const users = await usersByName(server.url, server.token);
     expect(users.get('megan.bowen@contoso.example')!.nickName).toBe('ega');
     expect(users.has('patti.fernandez@contoso.example')).toBe(false);
+  });
+});
+
+describe("expressions whose arguments JavaScript reads differently from Entra's .NET", () => {
+  it('ToLower with a culture lowers by its rules ("İLKAY", "tr-TR" → "ilkay"), and a Mid start of 0 fails that user instead of sending the last character', async () => {
+    server = await startServer({ port: 0 });
+    const doc = JSON.parse(readFileSync(new URL('../../fixtures/directories/contoso-entra.json', import.meta.url), 'utf8')) as Json;
+    Object.assign(doc.app, { assignments: { users: ['u-megan', 'u-patti'], groups: [] }, scopingFilters: [] });
+    Object.assign(doc.users.find((u: Json) => u.id === 'u-megan'), { extensionAttribute1: '1', extensionAttribute2: 'İLKAY' });
+    Object.assign(doc.users.find((u: Json) => u.id === 'u-patti'), { extensionAttribute1: '0', extensionAttribute2: 'IŞIK' });
+    doc.app.mappings.push({ expression: 'ToLower([extensionAttribute2], "tr-TR")', target: 'nickName' }, { expression: 'Mid([givenName], [extensionAttribute1], 3)', target: 'profileUrl' });
+    const h = harness(server.url, server.token, 'entra');
+    const { result } = await h.cycle(doc);
+    const patti = result.results.find((r) => r.id === 'u-patti')!;
+    expect(patti).toMatchObject({ action: 'create', outcome: 'failed' });
+    expect(objectLine(patti)).toContain('the expression mapped to profileUrl cannot be evaluated for this user: Mid: start counts from 1 (the first character), got 0');
+    const megan = (await usersByName(server.url, server.token)).get('megan.bowen@contoso.example')!;
+    expect(megan).toMatchObject({ nickName: 'ilkay', profileUrl: 'Meg' });
+  });
+
+  it('a constant Mid start below 1 or a culture that is no culture name is refused when the file loads', () => {
+    expect(() => compileExpression('Mid([givenName], 0, 2)')).toThrow('Mid: start counts from 1 (the first character), got 0 (at character 18)');
+    expect(() => compileExpression('ToUpper([givenName], "not a culture")')).toThrow('ToUpper: culture "not a culture" is not a culture name (RFC 4646: "tr-TR", "en-US") (at character 22)');
   });
 });
 

@@ -13,7 +13,7 @@ import { collectLog } from '../../src/idp/log/reader.ts';
 import { ProvisioningLog } from '../../src/idp/log/writer.ts';
 import { startServer, type RunningServer } from '../../src/server/index.ts';
 import { runIdpCli } from './cli-in-process.ts';
-import { ENT, ENTRA_FIXTURE, fixture, harness, lines, OKTA_FIXTURE, user, type Json } from './helpers.ts';
+import { body, ENT, ENTRA_FIXTURE, fixture, harness, lines, OKTA_FIXTURE, user, usersByName, type Json } from './helpers.ts';
 
 let server: RunningServer;
 let dir: string;
@@ -103,6 +103,26 @@ describe('provision on demand', () => {
     expect(out.result).toMatchObject({ outcome: 'skipped', error: { code: 'EntrySynchronizationSkipped' } });
   });
 
+  it('a provisioned user disabled or soft-deleted in the directory is disabled in the app, not "nothing to change" (exit 0)', async () => {
+    const h = harness(server.url, server.token, 'entra');
+    const doc = fixture(ENTRA_FIXTURE);
+    await h.cycle(doc);
+    user(doc, 'u-alex').accountEnabled = false;
+    user(doc, 'u-adele').deleted = true;
+    for (const [id, why] of [['u-alex', 'accountEnabled is false'], ['u-adele', 'soft-deleted in Entra']] as const) {
+      const out = await h.onDemand(doc, id);
+      expect(out.provisioned, id).toBe(false);
+      expect(out.result).toMatchObject({ action: 'disable', outcome: 'success', reason: `disabled: ${why}` });
+      expect(out.all.filter((x) => x.request.method === 'PATCH').map((x) => body(x).Operations)).toEqual([[{ op: 'Replace', path: 'active', value: 'False' }]]);
+    }
+    const users = await usersByName(server.url, server.token);
+    expect([users.get('alex.wilber@contoso.example')!.active, users.get('adele.vance@contoso.example')!.active]).toEqual([false, false]);
+    // Asked again: the app user is already disabled, nothing is sent.
+    const again = await h.onDemand(doc, 'u-alex');
+    expect(again.result).toMatchObject({ action: 'disable', outcome: 'skipped' });
+    expect(again.all.filter((x) => x.request.method !== 'GET')).toEqual([]);
+  });
+
   it('CLI: prints the steps, exits 1 when not provisioned, 0 when provisioned, 2 when the connection test fails', async () => {
     const file = join(dir, 'contoso.json');
     writeFileSync(file, JSON.stringify(fixture(ENTRA_FIXTURE)));
@@ -125,6 +145,20 @@ describe('provision on demand', () => {
     const log = await cli(['idp', 'log', '--out', join(dir, 'log'), '--user', 'megan.bowen@contoso.example']);
     expect(log.out).toContain('on demand · ');
     expect(log.out).toContain('Perform action: success — created the user');
+  });
+
+  it("an on-demand run's summary counts its one object: 'created 1' on the index page and in cycles.jsonl, not all zeros", async () => {
+    const file = join(dir, 'contoso.json');
+    writeFileSync(file, JSON.stringify(fixture(ENTRA_FIXTURE)));
+    const base = ['idp', 'provision', '--directory', file, '--url', server.url, '--token', server.token, '--state', join(dir, 's.json'), '--out', join(dir, 'log')];
+    expect((await cli([...base, '--user', 'megan.bowen@contoso.example'])).code).toBe(0);
+    expect((await cli([...base, '--user', 'johanna.lorenz@contoso.example'])).code).toBe(1);
+    const summaries = readFileSync(join(dir, 'log', 'cycles.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Json);
+    expect(summaries.map((s) => [s.onDemand.user, s.counts.created, s.counts.skipped])).toEqual([
+      ['megan.bowen@contoso.example', 1, 0],
+      ['johanna.lorenz@contoso.example', 0, 1],
+    ]);
+    expect(readFileSync(join(dir, 'log', 'index.html'), 'utf8')).toMatch(/created 1 · /);
   });
 });
 

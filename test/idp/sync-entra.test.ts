@@ -361,3 +361,49 @@ describe('Entra: provision on demand', () => {
     expect(body(again.all[2]!).Operations).toEqual([{ op: 'Add', path: `${ENT}:manager`, value: h.state.user('u-megan')!.targetId }]);
   });
 });
+
+describe('Entra: a new user who takes the sign-in name a renamed user gave up, in the same cycle', () => {
+  it('is not linked to the renamed user\'s app account (two directory users writing one account); it fails with one line and is created at the retry', async () => {
+    server = await startServer({ port: 0 });
+    const h = harness(server.url, server.token, 'entra');
+    const doc = fixture(ENTRA_FIXTURE);
+    await h.cycle(doc);
+    const adele = user(doc, 'u-adele');
+    const newcomer: Json = { id: 'u-adele-2', userPrincipalName: adele.userPrincipalName, givenName: 'Adele', surname: 'Vance-Two', department: 'Engineering', accountEnabled: true };
+    adele.userPrincipalName = 'adele.renamed@contoso.example';
+    adele.mail = adele.userPrincipalName;
+    // First in the file: its match query runs before the rename is sent.
+    doc.users.unshift(newcomer);
+    doc.app.assignments.users.push(newcomer.id);
+    const { result } = await h.cycle(doc);
+    const adeleApp = h.state.user('u-adele')!.targetId;
+    const line = result.results.find((r) => r.id === 'u-adele-2')!;
+    expect(line).toMatchObject({ action: 'link', outcome: 'failed' });
+    expect(line.error!.message).toBe(`the app user found by userName eq "adele.vance@contoso.example" (app id ${adeleApp}) is linked to another directory user, adele.renamed@contoso.example, so it is not linked again: an IdP keeps one directory user per app account`);
+    expect(h.state.user('u-adele-2')).toBeUndefined();
+    h.clock.advance(7 * 3_600_000);
+    const retry = await h.cycle(doc);
+    expect(retry.result.results.find((r) => r.id === 'u-adele-2')).toMatchObject({ action: 'create', outcome: 'success' });
+    const users = await usersByName(server.url, server.token);
+    expect(users.get('adele.vance@contoso.example')!.name.familyName).toBe('Vance-Two');
+    expect(users.get('adele.renamed@contoso.example')!.id).toBe(adeleApp);
+  });
+
+  it('provision on demand of that user fails its match step the same way, and links nothing', async () => {
+    server = await startServer({ port: 0 });
+    const h = harness(server.url, server.token, 'entra');
+    const doc = fixture(ENTRA_FIXTURE);
+    await h.cycle(doc);
+    const adele = user(doc, 'u-adele');
+    doc.users.push({ id: 'u-adele-2', userPrincipalName: adele.userPrincipalName, givenName: 'Adele', surname: 'Vance-Two', department: 'Engineering', accountEnabled: true });
+    doc.app.assignments.users.push('u-adele-2');
+    adele.userPrincipalName = 'adele.renamed@contoso.example';
+    adele.mail = adele.userPrincipalName;
+    // The rename has not been sent yet: the app still has Adele under her old name.
+    const out = await h.onDemand(doc, 'u-adele-2');
+    expect(out.provisioned).toBe(false);
+    expect(out.result.steps![3]).toMatchObject({ name: 'Match user between source and target', outcome: 'failed', reason: expect.stringContaining('is linked to another directory user, adele.renamed@contoso.example, so it is not linked again') });
+    expect(h.state.user('u-adele-2')).toBeUndefined();
+    expect(out.all.filter((x) => x.request.method !== 'GET')).toEqual([]);
+  });
+});

@@ -66,6 +66,17 @@ describe('Okta (OIN)', () => {
     expect(exchanges.filter((x) => x.request.method === 'PUT')).toHaveLength(0);
   });
 
+  it("a managerId that is not a directory user's id (an HR employee number) loads and is sent as it is: Okta's managerId is free text", async () => {
+    const h = harness(server.url, server.token, 'okta');
+    const doc = fixture(OKTA_FIXTURE);
+    user(doc, idOf(doc, 'alex')).managerId = 'E1000';
+    const { result, exchanges } = await h.cycle(doc);
+    expect(result.status).toBe('ok');
+    const create = exchanges.find((x) => x.request.method === 'POST' && body(x).userName === 'alex.wilber@fabrikam.example')!;
+    expect(body(create)[ENT]).toMatchObject({ manager: { value: 'E1000' } });
+    expect((await usersByName(server.url, server.token)).get('alex.wilber@fabrikam.example')![ENT]).toMatchObject({ manager: { value: 'E1000' } });
+  });
+
   it('unassign and delete deactivate with a path-less PATCH and never DELETE; profile changes are GET + full PUT; reassignment links again', async () => {
     const h = harness(server.url, server.token, 'okta');
     const doc = fixture(OKTA_FIXTURE);

@@ -1,7 +1,7 @@
 // What the terminal shows: one line per object that did something, and one line with the reason
 // for every object that was skipped, failed, is waiting in escrow or was stopped; a cycle summary;
 // provision on demand's five steps; one user's history across cycles.
-import type { AttributeChange, CycleResult, ObjectResult } from '../types.ts';
+import type { AttributeChange, CycleCounts, CycleResult, ObjectResult } from '../types.ts';
 import type { ObjectEntry } from './entries.ts';
 import { retryIn } from '../escrow.ts';
 
@@ -18,6 +18,15 @@ export function changeText(c: AttributeChange): string {
   const from = c.old === undefined ? '(none)' : show(c.old);
   const to = c.new === undefined ? '(none)' : show(c.new);
   return `${c.path}: ${from} → ${to}${c.sent ? '' : ` — not sent${c.note ? `: ${c.note}` : ''}`}`;
+}
+
+/**
+ * A finished cycle's counts in the cycle lists (`idp log`, the log's index page): every kind of
+ * write, so a cycle that only linked managers or re-enabled users does not read as one that sent
+ * nothing.
+ */
+export function countsText(c: CycleCounts): string {
+  return `created ${c.created} · linked ${c.linked} · updated ${c.updated} · enabled ${c.enabled} · disabled ${c.disabled} · deleted ${c.deleted} · managers ${c.managers} · groups ${c.groups} · skipped ${c.skipped} · escrowed ${c.escrowed} · failed ${c.failed}`;
 }
 
 /** One line per object as it happens (the development loop shows changes arriving, and why others do not). */

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
 import type { CycleSummary, ObjectEntry } from './entries.ts';
 import type { InterruptedCycle } from './reader.ts';
+import { countsText } from './console.ts';
 import { pageVisible } from '../../util/printable.ts';
 
 /** Non-success rows embedded in a cycle page (the rest stay in the chunk files). */
@@ -91,7 +92,7 @@ export function renderIndexPage(summaries: CycleSummary[], interrupted: readonly
     label: s.onDemand ? `on demand: ${s.onDemand.user}` : `cycle ${s.cycle}`,
     outcome: s.onDemand ? s.onDemand.outcome : s.status,
     took: `${secondsBetween(s.startedAt, s.finishedAt)} s`,
-    counts: `created ${s.counts.created} · updated ${s.counts.updated} · disabled ${s.counts.disabled} · deleted ${s.counts.deleted} · groups ${s.counts.groups} · skipped ${s.counts.skipped} · escrowed ${s.counts.escrowed} · failed ${s.counts.failed}`,
+    counts: countsText(s.counts),
   }));
   const cut = interrupted.map((c) => ({
     label: `cycle ${c.cycle}`,

@@ -85,7 +85,9 @@
     (waiting[n] || []).forEach(function (f) { f(); });
     delete waiting[n];
   };
+  var buttons = {};
   function load(n, then) {
+    if (buttons[n]) buttons[n].disabled = true;
     if (loaded[n]) { if (then) then(); return; }
     if (then) (waiting[n] = waiting[n] || []).push(then);
     if (document.getElementById('chunk-' + n)) return;
@@ -97,7 +99,8 @@
   var pages = document.getElementById('pages');
   data.chunkFiles.forEach(function (_f, i) {
     var b = el('button', 'objects ' + (i * 500 + 1) + '–' + ((i + 1) * 500));
-    b.addEventListener('click', function () { load(i + 1); b.disabled = true; });
+    b.addEventListener('click', function () { load(i + 1); });
+    buttons[i + 1] = b;
     pages.appendChild(b);
   });
   var notable = document.querySelector('#notable tbody');
@@ -115,8 +118,22 @@
     row(notable, r, open);
   });
   // page.html#object=<id or name> opens that object's details (links from the CLI and a console).
+  // An object that simply arrived is in no row of its own: its chunk is found by loading them in turn.
+  function openByName(name) {
+    if (opens[name]) { opens[name](); return; }
+    var n = 1;
+    (function next() {
+      if (n > data.chunkFiles.length) return;
+      load(n, function () {
+        var found = null;
+        Object.keys(entries).forEach(function (k) { var e = entries[k]; if (!found && (e.id === name || e.display === name)) found = e; });
+        if (found) detail(found);
+        else { n++; next(); }
+      });
+    })();
+  }
   var wanted = /^#object=(.+)$/.exec(location.hash);
-  if (wanted && opens[decodeURIComponent(wanted[1])]) opens[decodeURIComponent(wanted[1])]();
+  if (wanted) openByName(decodeURIComponent(wanted[1]));
   document.getElementById('filter').addEventListener('input', function (ev) {
     var q = ev.target.value.toLowerCase();
     document.querySelectorAll('tbody tr').forEach(function (tr) { tr.hidden = q !== '' && tr.dataset.text.indexOf(q) < 0; });
