@@ -69,6 +69,8 @@ export interface ModelOptions {
   alwaysReturned?: string[];
   /** Sub-attributes of core User attributes left out of the schema (`emails.primary`): not declared, not stored. */
   omitSubAttributes?: string[];
+  /** User.groups declared `returned: "request"`. */
+  userGroupsOnRequest?: boolean;
 }
 
 function userAttributes(o: ModelOptions): Attr[] {
@@ -180,6 +182,10 @@ export function buildModels(o: ModelOptions): { user: ResourceModel; group: Reso
   for (const name of o.alwaysReturned ?? []) {
     const attr = findAttr(user.core.attributes, name);
     if (attr) attr.returned = 'always';
+  }
+  if (o.userGroupsOnRequest) {
+    const groups = findAttr(user.core.attributes, 'groups');
+    if (groups) groups.returned = 'request';
   }
   const groupAttributes = structuredClone(GROUP);
   if (o.membersOnRequest) groupAttributes.find((a) => a.name === 'members')!.returned = 'request';
