@@ -182,3 +182,38 @@ export function serverDefaults(schemas: ResourceSchemas, sent: Json, shown: unkn
   }
   return out;
 }
+
+/**
+ * Paths the server filled in by itself after a write: the model says absent, the server shows a
+ * value, and it is not the value the resource held before the write (which would be a stale value
+ * or an ignored remove, a defect). A server that derives `name.formatted` from the name's parts
+ * shows one again after a PATCH removes it or a PUT leaves it out: RFC 7644 §3.3 lets it alter
+ * what it is sent, as it may on create (serverDefaults).
+ */
+export function serverDerived(schemas: ResourceSchemas, previous: Json, expected: Json, shown: unknown): Set<string> {
+  const out = new Set<string>();
+  const fresh = (def: AttributeDefinition, before: unknown, now: unknown): boolean => !isPresent(before) || valueDiff(def, before, now, false) !== undefined;
+  for (const { key, defs } of containers(schemas)) {
+    const p = holder(previous, key);
+    const e = holder(expected, key);
+    const a = holder(shown, key);
+    for (const def of defs) {
+      if (!compared(def)) continue;
+      const ev = get(e, def.name);
+      const av = get(a, def.name);
+      if (!isPresent(av)) continue;
+      if (!isPresent(ev)) {
+        if (fresh(def, get(p, def.name), av)) out.add(pathOf(key, def.name));
+        continue;
+      }
+      if (def.type !== 'complex' || def.multiValued || !isPlainObject(av)) continue;
+      const pv = get(p, def.name);
+      for (const sub of def.subAttributes ?? []) {
+        if (!compared(sub) || isPresent(get(ev, sub.name))) continue;
+        const now = get(av, sub.name);
+        if (isPresent(now) && fresh(sub, get(pv, sub.name), now)) out.add(pathOf(key, def.name, sub.name));
+      }
+    }
+  }
+  return out;
+}

@@ -156,6 +156,10 @@ const CORRECT_VARIANTS: Array<{ name: string; options: IndependentServerOptions;
   // RFC 7644 §3.4.2.3: without sortBy the order is the server's, and may change between requests
   // (§3.4.2.4); a walk over it repeated and missed users and failed the MUST property.
   { name: 'lists without sortBy in an order that changes between requests', options: { shuffle: 'alternate', sort: false }, properties: ['paging-partition'] },
+  // RFC 7644 §3.3: the server may alter what it is sent. One that builds name.formatted from the
+  // name's parts builds it again after a PATCH removes it or a PUT leaves it out; patch-model
+  // failed it ("name: formatted should be absent").
+  { name: 'name.formatted derived from the parts, emails lower-cased, manager given displayName and $ref', options: { derive: true }, properties: ['patch-model', 'stateful-directory'] },
 ];
 
 describe('against correct servers that are not the reference server', () => {
