@@ -49,6 +49,10 @@ const VARIANTS: Record<string, IndependentServerOptions> = {
     ids: 'plus',
     patchNoContent: true,
   },
+  // RFC 7644 Table 9 gives a body that "did not conform to the request schema" invalidSyntax and
+  // "a required value was missing" invalidValue: a create without userName fits both, and servers
+  // that validate against a JSON schema say invalidSyntax (Entra and Okta read neither).
+  '400 invalidSyntax for a body that does not fit the schema (a missing required value, a wrong type), name.givenName required': { scimTypes: 'syntax', require: ['name.givenName'] },
   [ON_REQUEST_AND_ALWAYS]: { membersOnRequest: true, lowercaseUserName: true, enrich: true, alwaysReturned: ['userName', 'displayName', 'active', 'emails'] },
   'all of these at once, unknown attributes ignored, no ETags, no sorting': {
     filterOperators: ['eq', 'and'],

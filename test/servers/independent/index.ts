@@ -193,6 +193,13 @@ export interface IndependentServerOptions {
   derive?: boolean;
   /** User.groups declared `returned: "request"` (large directories) instead of default. */
   userGroupsOnRequest?: boolean;
+  /**
+   * The scimType of its 400s: 'syntax' answers invalidSyntax where RFC 7644 Table 9 also fits
+   * invalidValue (a body that does not fit the schema: a missing required value, a wrong type),
+   * as servers that validate against a JSON schema do; 'none' sends no scimType on any error
+   * (RFC 7644 §3.12: OPTIONAL).
+   */
+  scimTypes?: 'syntax' | 'none';
   /** Listen on this host (default 127.0.0.1; `::1` for IPv6). */
   host?: string;
 }
@@ -790,6 +797,12 @@ function send(res: ServerResponse, reply: Reply, wire: Wire = {}): void {
   res.end(zipped);
 }
 
+function scimTypeOf(error: ScimError, options: IndependentServerOptions): string | undefined {
+  if (options.scimTypes === 'none' || (error.status === 409 && options.conflictWithoutScimType)) return undefined;
+  if (options.scimTypes === 'syntax' && error.scimType === 'invalidValue') return 'invalidSyntax';
+  return error.scimType;
+}
+
 /** Admits a request (undefined) or says how many whole seconds to wait before the next. */
 function tokenBucket(perSecond: number): () => number | undefined {
   let tokens = perSecond;
@@ -865,7 +878,7 @@ export async function startIndependentServer(options: IndependentServerOptions =
         if (raw === undefined) return send(res, { status: 413, body: errorBody(413, undefined, `the request body exceeds ${MAX_BODY} bytes`) }, wire);
         send(res, await route(ctx, req, raw, token), wire);
       } catch (error) {
-        if (error instanceof ScimError) return send(res, { status: error.status, body: errorBody(error.status, error.status === 409 && options.conflictWithoutScimType ? undefined : error.scimType, error.message) }, wire);
+        if (error instanceof ScimError) return send(res, { status: error.status, body: errorBody(error.status, scimTypeOf(error, options), error.message) }, wire);
         send(res, { status: 500, body: errorBody(500, undefined, `internal error: ${error instanceof Error ? error.message : String(error)}`) }, wire);
       }
     })();
