@@ -53,6 +53,10 @@ const VARIANTS: Record<string, IndependentServerOptions> = {
   // "a required value was missing" invalidValue: a create without userName fits both, and servers
   // that validate against a JSON schema say invalidSyntax (Entra and Okta read neither).
   '400 invalidSyntax for a body that does not fit the schema (a missing required value, a wrong type), name.givenName required': { scimTypes: 'syntax', require: ['name.givenName'] },
+  // RFC 7643 §3.1 does not make meta.created/lastModified REQUIRED (Slack's shows no lastModified;
+  // users.create.meta, users.get.meta and groups.create.meta failed it); §2.2 gives attribute
+  // characteristics defaults a /Schemas may leave unsaid; ETags may be strong (RFC 7232).
+  'meta without created and lastModified (filters on them refused), strong ETags, /Schemas without default characteristics, a minimal ServiceProviderConfig': { omitMeta: ['created', 'lastModified'], strongEtags: true, terseSchemas: true, terseConfig: true },
   [ON_REQUEST_AND_ALWAYS]: { membersOnRequest: true, lowercaseUserName: true, enrich: true, alwaysReturned: ['userName', 'displayName', 'active', 'emails'] },
   'all of these at once, unknown attributes ignored, no ETags, no sorting': {
     filterOperators: ['eq', 'and'],

@@ -200,6 +200,12 @@ export interface IndependentServerOptions {
    * (RFC 7644 §3.12: OPTIONAL).
    */
   scimTypes?: 'syntax' | 'none';
+  /** /Schemas leaves out every attribute characteristic equal to RFC 7643 §2.2's default (required false, caseExact false, mutability readWrite, returned default, uniqueness none) and descriptions. */
+  terseSchemas?: boolean;
+  /** /ServiceProviderConfig with only what RFC 7643 §5 needs of an unsupported feature (`bulk: { supported: false }`), no documentationUri, no meta. */
+  terseConfig?: boolean;
+  /** meta sub-attributes the server does not keep (`created`, `lastModified`, `location`): left out of every resource, and a filter on one is 400 invalidFilter. */
+  omitMeta?: ('created' | 'lastModified' | 'location')[];
   /** Listen on this host (default 127.0.0.1; `::1` for IPv6). */
   host?: string;
 }
@@ -263,6 +269,9 @@ interface Ctx {
   defaultCount: number | undefined;
   listAllSchemas: boolean;
   derive: boolean;
+  terseSchemas: boolean;
+  terseConfig: boolean;
+  omitMeta: string[];
 }
 
 interface Reply {
@@ -274,6 +283,14 @@ interface Reply {
 const errorBody = (status: number, scimType: string | undefined, detail: string) => ({ schemas: [URNS.error], status: String(status), ...(scimType ? { scimType } : {}), detail });
 
 function spc(ctx: Ctx): Resource {
+  if (ctx.terseConfig) {
+    const { documentationUri: _d, meta: _m, bulk: _b, ...rest } = fullSpc(ctx);
+    return { ...rest, bulk: ctx.bulk ? fullSpc(ctx).bulk : { supported: false } };
+  }
+  return fullSpc(ctx);
+}
+
+function fullSpc(ctx: Ctx): Resource {
   return {
     schemas: [URNS.spc],
     documentationUri: 'https://example.com/independent-scim',
@@ -415,6 +432,9 @@ function search(ctx: Ctx, model: ResourceModel, params: { filter?: string | null
     if (ctx.tooManyOnPresent && node.op === 'pr') throw badRequest('tooMany', `"${params.filter}" would return every ${model.kind}; filter on a value`);
     const undefinedPath = ctx.interop ? undefinedAttributeIn(model, node) : undefined;
     if (undefinedPath !== undefined) throw badRequest('invalidFilter', `the filter names "${undefinedPath}", which ${model.kind} does not define in /Schemas`);
+    // A server that keeps no timestamps cannot filter on them (RFC 7644 Table 9: invalidFilter, "not supported").
+    const untimed = attributePaths(model, node).find((p) => ctx.omitMeta.some((m) => p.toLowerCase() === `meta.${m.toLowerCase()}`));
+    if (untimed !== undefined) throw badRequest('invalidFilter', `this server keeps no ${untimed}`);
     const unfilterable = ctx.filterAttributes ? attributePaths(model, node).find((p) => !ctx.filterAttributes!.includes(p.toLowerCase())) : undefined;
     if (unfilterable !== undefined) throw badRequest('invalidFilter', `this server cannot filter on "${unfilterable}"`);
     const match = matcher(model, node);
@@ -532,6 +552,7 @@ const tagOf = (ctx: Ctx, stored: Stored): string => (ctx.strongEtags ? versionOf
 function rendered(ctx: Ctx, model: ResourceModel, stored: Stored): Resource {
   const out = ctx.store.render(model, stored, ctx.baseUrl, ctx.etag && !ctx.etagHeaderOnly, ctx.relativeMetaLocation);
   if (ctx.etag && !ctx.etagHeaderOnly) (out.meta as Resource).version = tagOf(ctx, stored);
+  for (const name of ctx.omitMeta) delete (out.meta as Resource)[name];
   if (ctx.listAllSchemas) out.schemas = [model.core.id, ...model.extensions.map((e) => e.id)];
   return out;
 }
@@ -657,7 +678,7 @@ async function route(ctx: Ctx, req: IncomingMessage, raw: string, token: string)
     case 'schemas':
       return get(() => {
         const defs = [ctx.models.user.core, ...ctx.models.user.extensions, ctx.models.group.core];
-        const docs = defs.map((d) => schemaDocument(d, ctx.baseUrl));
+        const docs = defs.map((d) => schemaDocument(d, ctx.baseUrl, ctx.terseSchemas));
         if (id === undefined) return { status: 200, body: listOf(docs) };
         const found = docs.find((d) => d.id === id);
         if (!found) throw notFound(`no schema ${id}`);
@@ -866,6 +887,9 @@ export async function startIndependentServer(options: IndependentServerOptions =
     defaultCount: options.defaultCount,
     listAllSchemas: options.listAllSchemas ?? false,
     derive: options.derive ?? false,
+    terseSchemas: options.terseSchemas ?? false,
+    terseConfig: options.terseConfig ?? false,
+    omitMeta: options.omitMeta ?? [],
   };
   const admit = options.rateLimit ? tokenBucket(options.rateLimit) : undefined;
   const wire: Wire = { pascalCase: options.pascalCase ?? false, sevenDigitTimestamps: options.sevenDigitTimestamps ?? false, extensionSchemasFirst: options.extensionSchemasFirst ?? false, ...(options.timestamps ? { timestamps: options.timestamps } : {}), gzip: options.gzip ?? false, connectionClose: options.connectionClose ?? false, chunked: options.chunked ?? false, ...(options.contentType ? { contentType: options.contentType } : {}) };
