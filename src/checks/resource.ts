@@ -141,15 +141,15 @@ export const metaKind = defineCheckKind<MetaParams>({
   },
 });
 
-type VersionParams = { metaVersion?: 'required' };
+type VersionParams = { metaVersion?: 'required'; differsFrom?: string };
 
 export const versionKind = defineCheckKind<VersionParams>({
   kind: 'version',
-  description: 'With ETags advertised, the response carries an ETag header (MUST) equal to meta.version when present; `metaVersion: "required"` also requires meta.version (a SHOULD).',
+  description: 'With ETags advertised, the response carries an ETag header (MUST) equal to meta.version when present; `metaVersion: "required"` also requires meta.version (a SHOULD); `differsFrom`: the version (ETag header, else meta.version) differs from this earlier one.',
   defaultLevel: 'MUST',
   defaultRefs: ['RFC7644-3.14', 'RFC7643-3.1'],
   judges: 'content',
-  params: paramsObject({ metaVersion: { const: 'required' } }),
+  params: paramsObject({ metaVersion: { const: 'required' }, differsFrom: { type: 'string' } }),
   verify(ctx) {
     if (!ctx.discovery.capabilities.etag) return skip('the server does not advertise ETag support (ServiceProviderConfig etag.supported)');
     const res = successOf(ctx, 'the resource and its version');
@@ -161,6 +161,14 @@ export const versionKind = defineCheckKind<VersionParams>({
       return version ? pass() : fail('ETags are advertised but meta.version is missing', { pointer: '/meta/version', expected: 'a version string', actual: meta?.version ?? null });
     }
     const etag = res.headers.etag;
+    const earlier = ctx.params.differsFrom;
+    if (earlier !== undefined) {
+      // Judged on the version this response shows (the header is the MUST, meta.version the SHOULD); their absence is the other checks' to judge.
+      const now = etag ?? version;
+      if (now === undefined) return skip('the response shows no version (no ETag header, no meta.version)');
+      const source = etag !== undefined ? 'the ETag header' : 'meta.version';
+      return now === earlier ? fail(`${source} must differ from ${earlier} after a change, got ${now}`, { ...(etag === undefined ? { pointer: '/meta/version' } : {}), expected: `not ${earlier}`, actual: now }) : pass();
+    }
     if (etag === undefined) return fail('ETags are advertised but the response has no ETag header', { expected: version ?? 'an ETag header', actual: null });
     if (version !== undefined && etag !== version) return fail(`ETag header ${etag} differs from meta.version ${version}`, { expected: version, actual: etag });
     return pass();

@@ -65,7 +65,7 @@ export interface Step {
   /** Repeat the step for each element of a run list (`requiredUserAttributes`); `{{item}}` is the element. */
   foreach?: string;
   expect?: Expectation[];
-  /** var name → JSON pointer into the response body, or `header:<name>`; `name[]` appends to a list. */
+  /** var name → JSON pointer into the response body, or `header:<name>`, or alternatives `a || b` (the first that holds a value); `name[]` appends to a list. */
   capture?: Record<string, string>;
   /** Don't stop the scenario when this step's captures fail (probing steps). */
   continueOnFailure?: boolean;

@@ -98,6 +98,8 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
       'users.create.version': 'differs from meta.version',
       'users.get.version': 'differs from meta.version',
     },
+    // A client sends the ETag header back in If-Match and If-None-Match (RFC 7644 §3.14), and this one names no version the server knows.
+    consequences: ['etag.if-none-match-304', 'etag.current-if-match-200', 'etag.version-changes'],
     verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
   },
   'meta-created-not-datetime': {
@@ -583,7 +585,7 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
   },
   'version-never-changes': {
     primary: {
-      'etag.version-changes': '/meta/version must differ from "W/\\',
+      'etag.version-changes': 'the ETag header must differ from W/"',
     },
     verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
   },
