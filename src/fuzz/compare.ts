@@ -127,9 +127,21 @@ function elementEqual(def: AttributeDefinition, expected: unknown, actual: unkno
       continue;
     }
     if (!isPresent(ev)) continue;
-    if (!isPresent(av) || !simpleEqual(sub, ev, av)) return false;
+    if (!isPresent(av)) return false;
+    if (def.name.toLowerCase() === 'phonenumbers' && sub.name === 'value' && typeof ev === 'string' && typeof av === 'string') {
+      if (canonicalPhone(ev) !== canonicalPhone(av)) return false;
+    } else if (!simpleEqual(sub, ev, av)) return false;
   }
   return true;
+}
+
+/**
+ * A phone number as RFC 3966 compares it: without the `tel:` scheme and the visual separators
+ * (`-`, `.`, `(`, `)`, spaces). RFC 7643 §4.1.2 says service providers SHOULD canonicalize
+ * phoneNumbers.value, so `tel:+1-555-100-1000` may come back as `+15551001000`.
+ */
+function canonicalPhone(value: string): string {
+  return value.trim().replace(/^tel:/i, '').replace(/[\s\-.()]/g, '').toLowerCase();
 }
 
 export function simpleEqual(def: AttributeDefinition, expected: unknown, actual: unknown): boolean {

@@ -37,3 +37,15 @@ describe('values the server derives after a write', () => {
     expect(diffResource(schemas, model, shown, { strict: true, serverDefaults: derived })).toEqual([expect.stringMatching(/^name: formatted should be absent/), 'title should be absent but is "Dr"']);
   });
 });
+
+describe('phone numbers in the fuzz comparison', () => {
+  const phones = (values: string[]) => ({ userName: 'a', phoneNumbers: values.map((value) => ({ value })) });
+  it('compare as RFC 3966 does: a canonicalized number (no tel:, no separators) is the same number', () => {
+    expect(diffResource(schemas, phones(['tel:+1-555-100-1000']), { id: '1', ...phones(['+15551001000']) }, { strict: true })).toEqual([]);
+    expect(diffResource(schemas, phones(['tel:+44-555-100-1000;ext=7']), { id: '1', ...phones(['tel:+44 (555) 100.1000;ext=7']) }, { strict: true })).toEqual([]);
+  });
+
+  it('another number still differs', () => {
+    expect(diffResource(schemas, phones(['tel:+1-555-100-1000']), { id: '1', ...phones(['+15551001001']) }, { strict: true })).toEqual([expect.stringMatching(/^phoneNumbers: the values differ/)]);
+  });
+});

@@ -160,6 +160,9 @@ const CORRECT_VARIANTS: Array<{ name: string; options: IndependentServerOptions;
   // name's parts builds it again after a PATCH removes it or a PUT leaves it out; patch-model
   // failed it ("name: formatted should be absent").
   { name: 'name.formatted derived from the parts, emails lower-cased, manager given displayName and $ref', options: { derive: true }, properties: ['patch-model', 'stateful-directory'] },
+  // RFC 7643 §4.1.2: service providers SHOULD canonicalize phoneNumbers.value (RFC 3966); one that
+  // stores tel:+1-555-100-1000 as +15551001000 failed create-get ("phoneNumbers: the values differ").
+  { name: 'phone numbers canonicalized: no tel:, no visual separators', options: { normalizePhones: true }, properties: ['create-get', 'patch-model', 'stateful-directory'] },
 ];
 
 describe('against correct servers that are not the reference server', () => {

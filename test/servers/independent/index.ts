@@ -206,6 +206,10 @@ export interface IndependentServerOptions {
   terseConfig?: boolean;
   /** meta sub-attributes the server does not keep (`created`, `lastModified`, `location`): left out of every resource, and a filter on one is 400 invalidFilter. */
   omitMeta?: ('created' | 'lastModified' | 'location')[];
+  /** externalId is not kept on Users either (RFC 7643 §3.1: OPTIONAL, issued by the client). */
+  dropUserExternalId?: boolean;
+  /** Phone numbers canonicalized, as RFC 7643 §4.1.2 says service providers SHOULD: no `tel:`, no visual separators (`tel:+1-555-010-0100` → `+15550100100`). */
+  normalizePhones?: boolean;
   /** Listen on this host (default 127.0.0.1; `::1` for IPv6). */
   host?: string;
 }
@@ -272,6 +276,8 @@ interface Ctx {
   terseSchemas: boolean;
   terseConfig: boolean;
   omitMeta: string[];
+  dropUserExternalId: boolean;
+  normalizePhones: boolean;
 }
 
 interface Reply {
@@ -537,6 +543,8 @@ function withPrimary(ctx: Ctx, data: Resource): Resource {
     const boss = typeof manager?.value === 'string' ? ctx.store.users.get(manager.value) : undefined;
     if (ext && manager && boss) ext.manager = { ...manager, displayName: String(boss.data.displayName ?? boss.data.userName), $ref: `${ctx.baseUrl}/Users/${encodeURIComponent(boss.id)}` };
   }
+  if (ctx.dropUserExternalId && 'userName' in data) delete data.externalId;
+  if (ctx.normalizePhones && Array.isArray(data.phoneNumbers)) data.phoneNumbers = data.phoneNumbers.map((p) => (typeof (p as Resource).value === 'string' ? { ...(p as Resource), value: String((p as Resource).value).replace(/^tel:/i, '').replace(/[\s\-.()]/g, '') } : p));
   if (!ctx.primaryFirst) return data;
   for (const name of ['emails', 'phoneNumbers']) {
     const values = data[name];
@@ -890,6 +898,8 @@ export async function startIndependentServer(options: IndependentServerOptions =
     terseSchemas: options.terseSchemas ?? false,
     terseConfig: options.terseConfig ?? false,
     omitMeta: options.omitMeta ?? [],
+    dropUserExternalId: options.dropUserExternalId ?? false,
+    normalizePhones: options.normalizePhones ?? false,
   };
   const admit = options.rateLimit ? tokenBucket(options.rateLimit) : undefined;
   const wire: Wire = { pascalCase: options.pascalCase ?? false, sevenDigitTimestamps: options.sevenDigitTimestamps ?? false, extensionSchemasFirst: options.extensionSchemasFirst ?? false, ...(options.timestamps ? { timestamps: options.timestamps } : {}), gzip: options.gzip ?? false, connectionClose: options.connectionClose ?? false, chunked: options.chunked ?? false, ...(options.contentType ? { contentType: options.contentType } : {}) };
