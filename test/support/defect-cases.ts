@@ -450,12 +450,18 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
     primary: {
       'auth.missing.401': 'expected HTTP 401',
     },
-    consequences: ['auth.missing.scim-error'],
+    consequences: ['auth.missing.scim-error', 'auth.missing.groups-401'],
     verdicts: { fail: ['entra', 'entra-compliant', 'okta', 'okta-aiw'], work: [] },
+  },
+  'groups-without-auth': {
+    primary: {
+      'auth.missing.groups-401': 'expected HTTP 401, got 200',
+    },
+    verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
   },
   'unauthorized-403': {
     primary: {},
-    consequences: ['auth.missing.401', 'auth.missing.scim-error', 'auth.wrong.401', 'auth.wrong.scim-error', 'auth.wrong.write-401', 'okta.spec.11.unauthorized[okta]'],
+    consequences: ['auth.missing.401', 'auth.missing.groups-401', 'auth.missing.scim-error', 'auth.wrong.401', 'auth.wrong.scim-error', 'auth.wrong.write-401', 'okta.spec.11.unauthorized[okta]'],
     verdicts: { fail: ['entra', 'entra-compliant', 'okta', 'okta-aiw'], work: [] },
   },
   'malformed-json-500': {
