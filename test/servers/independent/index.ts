@@ -210,6 +210,10 @@ export interface IndependentServerOptions {
   dropUserExternalId?: boolean;
   /** Phone numbers canonicalized, as RFC 7643 §4.1.2 says service providers SHOULD: no `tel:`, no visual separators (`tel:+1-555-010-0100` → `+15550100100`). */
   normalizePhones?: boolean;
+  /** Error bodies carry `status` as a JSON number (400), as several libraries write it; RFC 7644 §3.12 says a string. A deviation, for tests. */
+  numericErrorStatus?: boolean;
+  /** No Group resource type (many apps provision users only): /ResourceTypes and /Schemas list none, /Groups is 404. */
+  noGroups?: boolean;
   /** Listen on this host (default 127.0.0.1; `::1` for IPv6). */
   host?: string;
 }
@@ -278,6 +282,7 @@ interface Ctx {
   omitMeta: string[];
   dropUserExternalId: boolean;
   normalizePhones: boolean;
+  noGroups: boolean;
 }
 
 interface Reply {
@@ -314,7 +319,7 @@ function fullSpc(ctx: Ctx): Resource {
 }
 
 function resourceTypes(ctx: Ctx): Resource[] {
-  return [ctx.models.user, ctx.models.group].map((m) => ({
+  return [ctx.models.user, ...(ctx.noGroups ? [] : [ctx.models.group])].map((m) => ({
     schemas: [URNS.resourceType],
     id: m.kind,
     name: m.kind,
@@ -667,6 +672,7 @@ async function route(ctx: Ctx, req: IncomingMessage, raw: string, token: string)
     case 'users':
       return resourceRoute(ctx, req, ctx.models.user, id, url, body);
     case 'groups':
+      if (ctx.noGroups) throw notFound(`${url.pathname} is not a SCIM endpoint`);
       return resourceRoute(ctx, req, ctx.models.group, id, url, body);
     case 'bulk':
       if (!ctx.bulk) throw notFound('this server does not support /Bulk');
@@ -685,7 +691,7 @@ async function route(ctx: Ctx, req: IncomingMessage, raw: string, token: string)
       });
     case 'schemas':
       return get(() => {
-        const defs = [ctx.models.user.core, ...ctx.models.user.extensions, ctx.models.group.core];
+        const defs = [ctx.models.user.core, ...ctx.models.user.extensions, ...(ctx.noGroups ? [] : [ctx.models.group.core])];
         const docs = defs.map((d) => schemaDocument(d, ctx.baseUrl, ctx.terseSchemas));
         if (id === undefined) return { status: 200, body: listOf(docs) };
         const found = docs.find((d) => d.id === id);
@@ -900,6 +906,7 @@ export async function startIndependentServer(options: IndependentServerOptions =
     omitMeta: options.omitMeta ?? [],
     dropUserExternalId: options.dropUserExternalId ?? false,
     normalizePhones: options.normalizePhones ?? false,
+    noGroups: options.noGroups ?? false,
   };
   const admit = options.rateLimit ? tokenBucket(options.rateLimit) : undefined;
   const wire: Wire = { pascalCase: options.pascalCase ?? false, sevenDigitTimestamps: options.sevenDigitTimestamps ?? false, extensionSchemasFirst: options.extensionSchemasFirst ?? false, ...(options.timestamps ? { timestamps: options.timestamps } : {}), gzip: options.gzip ?? false, connectionClose: options.connectionClose ?? false, chunked: options.chunked ?? false, ...(options.contentType ? { contentType: options.contentType } : {}) };
@@ -912,7 +919,10 @@ export async function startIndependentServer(options: IndependentServerOptions =
         if (raw === undefined) return send(res, { status: 413, body: errorBody(413, undefined, `the request body exceeds ${MAX_BODY} bytes`) }, wire);
         send(res, await route(ctx, req, raw, token), wire);
       } catch (error) {
-        if (error instanceof ScimError) return send(res, { status: error.status, body: errorBody(error.status, scimTypeOf(error, options), error.message) }, wire);
+        if (error instanceof ScimError) {
+          const body = errorBody(error.status, scimTypeOf(error, options), error.message);
+          return send(res, { status: error.status, body: options.numericErrorStatus ? { ...body, status: error.status } : body }, wire);
+        }
         send(res, { status: 500, body: errorBody(500, undefined, `internal error: ${error instanceof Error ? error.message : String(error)}`) }, wire);
       }
     })();
