@@ -224,7 +224,11 @@ export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx
     });
     applyCauses(run, runs, expectations, judgedByBaseId, resultsById, ctx);
     record(run);
-    if (captureProblem && !step.continueOnFailure) {
+    const status = exchange.response?.status;
+    if (captureProblem && !step.continueOnFailure && step.absentMeans !== undefined && status !== undefined && status >= 200 && status < 300 && exchange.response?.json !== undefined) {
+      // A value the server may leave out (meta.lastModified): a success without it is no answer, not a failure.
+      stop = { reason: `step "${step.name}" did not yield ${captureProblem}: ${step.absentMeans}` };
+    } else if (captureProblem && !step.continueOnFailure) {
       // The step's own failing check says best why the value is missing (a 201 with an empty body).
       const cause = failureOf(run) ?? failingCheckOf(run, captureProblem) ?? { exchangeId: exchange.id, summary: `${describeExchange(exchange)} without ${captureProblem}` };
       stop = { reason: `step "${step.name}" did not yield ${captureProblem}`, cause, ...(explained(run, cause, ctx) ? {} : { unexplained: true }) };

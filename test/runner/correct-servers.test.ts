@@ -190,6 +190,10 @@ describe('what each correct server does differently is reported as what it is', 
     for (const id of ['etag.if-none-match-304', 'etag.stale-if-match-412', 'etag.stale-if-match-unchanged', 'etag.current-if-match-200', 'etag.version-changes', 'users.create.version', 'users.get.version']) expect(result(record, id).status, id).toBe('pass');
     expect(result(record, 'users.get.meta-version')).toMatchObject({ status: 'warn', level: 'SHOULD', message: 'ETags are advertised but meta.version is missing' });
     expect(result(record, 'users.get.meta').message).toMatch(/meta has no created or lastModified: RFC 7643 §3.1 does not make them REQUIRED/);
+    for (const id of ['users.last-modified.put', 'users.last-modified.patch']) {
+      expect(result(record, id).status, id).toBe('skip');
+      expect(result(record, id).reason, id).toMatch(/the server shows no meta.lastModified, which RFC 7643 §3.1 does not require/);
+    }
   });
 
   it('eq/and only: other operators are "not supported" in the filter matrix, and paging is still checked', () => {

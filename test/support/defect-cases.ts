@@ -769,7 +769,7 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
       'okta.aiw.user.deactivate.status[okta-aiw]': 'expected HTTP 200',
       'okta.aiw.user.reactivate.status[okta-aiw]': 'expected HTTP 200',
     },
-    consequences: ['users.replace.schema', 'users.replace.response', 'groups.replace.status', 'etag.current-if-match-200', 'etag.version-changes', 'okta.user.update.response[okta]', 'okta.aiw.user.update.response[okta-aiw]'],
+    consequences: ['users.replace.schema', 'users.replace.response', 'groups.replace.status', 'etag.current-if-match-200', 'okta.user.update.response[okta]', 'okta.aiw.user.update.response[okta-aiw]'],
     verdicts: { fail: ['okta', 'okta-aiw'], work: ['entra', 'entra-compliant'] },
   },
   'uniqueness-case-sensitive': {
@@ -1024,7 +1024,7 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
     primary: {
       'okta.spec.10.groups[okta]': 'expected HTTP 200',
     },
-    consequences: ['entra.test-connection.groups-empty-list[entra]', 'entra.test-connection.groups-empty-list[entra-compliant]', 'entra.group.match-miss[entra]', 'entra.group.match-hit[entra]', 'entra.group.match-miss[entra-compliant]', 'entra.group.match-hit[entra-compliant]', 'okta.group.import[okta]', 'responses.content-type'],
+    consequences: ['entra.test-connection.groups-empty-list[entra]', 'entra.test-connection.groups-empty-list[entra-compliant]', 'entra.group.match-miss[entra]', 'entra.group.match-hit[entra]', 'entra.group.match-miss[entra-compliant]', 'entra.group.match-hit[entra-compliant]', 'okta.group.import[okta]', 'responses.content-type', 'auth.missing.groups-401'],
     verdicts: { fail: ['entra', 'entra-compliant', 'okta'], work: ['okta-aiw'] },
   },
   'filter-all-caps-400': {
@@ -1208,7 +1208,7 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
       'okta.user.update.response[okta]': '/name/givenName is "Ana", expected "Anabela',
       'okta.aiw.user.update.response[okta-aiw]': '/name/givenName is "Ana", expected "Anabela',
     },
-    consequences: ['users.replace.response', 'etag.version-changes'],
+    consequences: ['users.replace.response'],
     verdicts: { fail: ['okta', 'okta-aiw'], work: ['entra', 'entra-compliant'] },
   },
   'put-active-ignored': {
@@ -1317,7 +1317,7 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
   },
   'groups-list-500-json': {
     primary: {},
-    consequences: ['entra.test-connection.groups-empty-list[entra]', 'entra.test-connection.groups-empty-list[entra-compliant]', 'entra.group.match-miss[entra]', 'entra.group.match-hit[entra]', 'entra.group.match-miss[entra-compliant]', 'entra.group.match-hit[entra-compliant]', 'okta.spec.10.groups[okta]', 'okta.group.import[okta]'],
+    consequences: ['entra.test-connection.groups-empty-list[entra]', 'entra.test-connection.groups-empty-list[entra-compliant]', 'entra.group.match-miss[entra]', 'entra.group.match-hit[entra]', 'entra.group.match-miss[entra-compliant]', 'entra.group.match-hit[entra-compliant]', 'okta.spec.10.groups[okta]', 'okta.group.import[okta]', 'auth.missing.groups-401'],
     verdicts: { fail: ['entra', 'entra-compliant', 'okta'], work: ['okta-aiw'] },
   },
   'attributes-garbage-500-json': {
