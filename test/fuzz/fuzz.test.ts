@@ -163,6 +163,9 @@ const CORRECT_VARIANTS: Array<{ name: string; options: IndependentServerOptions;
   // RFC 7643 §4.1.2: service providers SHOULD canonicalize phoneNumbers.value (RFC 3966); one that
   // stores tel:+1-555-100-1000 as +15551001000 failed create-get ("phoneNumbers: the values differ").
   { name: 'phone numbers canonicalized: no tel:, no visual separators', options: { normalizePhones: true }, properties: ['create-get', 'patch-model', 'stateful-directory'] },
+  // RFC 7643 §2.2: members declared returned "request" are shown only when `attributes` asks for them;
+  // the stateful model read a Group without asking and failed "Group members are [], the model holds […]".
+  { name: 'group members returned only on request', options: { membersOnRequest: true }, properties: ['stateful-directory', 'member-add-idempotent'] },
 ];
 
 describe('against correct servers that are not the reference server', () => {
