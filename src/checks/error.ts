@@ -71,7 +71,7 @@ export const errorKind = defineCheckKind<ErrorParams>({
  */
 export const createdOrRejectedKind = defineCheckKind({
   kind: 'created-or-rejected',
-  description: 'The create answers 201, or 400 with a SCIM error (whose scimType, when sent, is invalidValue); never a 5xx or another status.',
+  description: 'The create answers 201, or 400 with a SCIM error (whose scimType, when sent, is invalidValue or invalidSyntax); never a 5xx or another status.',
   defaultLevel: 'MUST',
   defaultRefs: ['RFC7644-3.3', 'RFC7644-3.12'],
   judges: 'outcome',
@@ -81,6 +81,8 @@ export const createdOrRejectedKind = defineCheckKind({
     if (isVerdict(res)) return res;
     if (res.status === 201) return pass('created: the server does not require it');
     if (res.status !== 400) return fail(`expected 201 (accepted) or 400 invalidValue (refused), got HTTP ${res.status}`, { expected: [201, 400], actual: res.status });
-    return judgeError({ ...ctx, params: { status: 400, scimType: 'invalidValue' } });
+    // RFC 7644 Table 9 fits both: invalidValue ("a required value was missing") and invalidSyntax
+    // (a body that "did not conform to the request schema"), and servers that validate against a schema send the latter.
+    return judgeError({ ...ctx, params: { status: 400, scimType: ['invalidValue', 'invalidSyntax'] } });
   },
 });

@@ -102,7 +102,7 @@ type MetaParams = { resourceType?: string };
 
 export const metaKind = defineCheckKind<MetaParams>({
   kind: 'meta',
-  description: 'meta holds resourceType (`resourceType`), created and lastModified dateTimes, and location: the URI of this resource, absolute or relative to the service root (RFC 7643 §2.3.7).',
+  description: 'meta holds resourceType (`resourceType`), created and lastModified as dateTimes when shown (RFC 7643 §3.1 does not require them), and location: the URI of this resource, absolute or relative to the service root (RFC 7643 §2.3.7).',
   defaultLevel: 'MUST',
   defaultRefs: ['RFC7643-3.1'],
   judges: 'content',
@@ -116,7 +116,12 @@ export const metaKind = defineCheckKind<MetaParams>({
     if (!meta) return fail('the resource has no "meta" object', { pointer: '/meta', expected: 'meta', actual: resource.meta ?? null });
     const expectedType = ctx.params.resourceType;
     if (expectedType !== undefined && meta.resourceType !== expectedType) return fail(`meta.resourceType is ${JSON.stringify(meta.resourceType ?? null)}, expected "${String(expectedType)}"`, { pointer: '/meta/resourceType', expected: expectedType, actual: meta.resourceType ?? null });
+    // RFC 7643 §3.1 describes created and lastModified without making them REQUIRED (unlike id), and
+    // RFC 7644 asks only meta.location of a create (§3.3); Entra and Okta read neither. A server
+    // that keeps no timestamps (Slack's shows no lastModified) is not failed; a value it shows must be a dateTime.
+    const absent = (['created', 'lastModified'] as const).filter((field) => meta[field] === undefined || meta[field] === null);
     for (const field of ['created', 'lastModified'] as const) {
+      if (absent.includes(field)) continue;
       if (!isDateTime(meta[field])) return fail(`meta.${field} must be ${DATE_TIME_FORM}, got ${JSON.stringify(meta[field] ?? null)}`, { pointer: `/meta/${field}`, expected: 'dateTime', actual: meta[field] ?? null });
     }
     const location = meta.location;
@@ -127,20 +132,24 @@ export const metaKind = defineCheckKind<MetaParams>({
     if (typeof resource.id === 'string' && !safeDecode(named.url.replace(/\/+$/, '')).endsWith(`/${resource.id}`)) {
       return fail(`meta.location "${location}" does not end with the resource id "${resource.id}"`, { pointer: '/meta/location', expected: `…/${resource.id}`, actual: location });
     }
-    if (instantOf(meta.lastModified)! < instantOf(meta.created)!) return fail('meta.lastModified is earlier than meta.created', { pointer: '/meta/lastModified', expected: `≥ ${String(meta.created)}`, actual: meta.lastModified });
-    return named.relative ? pass(`meta.location "${location}" is relative; it resolves against the service root to ${named.url} (RFC 7643 §2.3.7 allows either form)`) : pass();
+    if (absent.length === 0 && instantOf(meta.lastModified)! < instantOf(meta.created)!) return fail('meta.lastModified is earlier than meta.created', { pointer: '/meta/lastModified', expected: `≥ ${String(meta.created)}`, actual: meta.lastModified });
+    const notes = [
+      ...(named.relative ? [`meta.location "${location}" is relative; it resolves against the service root to ${named.url} (RFC 7643 §2.3.7 allows either form)`] : []),
+      ...(absent.length > 0 ? [`meta has no ${absent.join(' or ')}: RFC 7643 §3.1 does not make them REQUIRED, so their absence is not judged`] : []),
+    ];
+    return notes.length > 0 ? pass(notes.join('; ')) : pass();
   },
 });
 
-type VersionParams = { metaVersion?: 'required' };
+type VersionParams = { metaVersion?: 'required'; differsFrom?: string };
 
 export const versionKind = defineCheckKind<VersionParams>({
   kind: 'version',
-  description: 'With ETags advertised, the response carries an ETag header (MUST) equal to meta.version when present; `metaVersion: "required"` also requires meta.version (a SHOULD).',
+  description: 'With ETags advertised, the response carries an ETag header (MUST) equal to meta.version when present; `metaVersion: "required"` also requires meta.version (a SHOULD); `differsFrom`: the version (ETag header, else meta.version) differs from this earlier one.',
   defaultLevel: 'MUST',
   defaultRefs: ['RFC7644-3.14', 'RFC7643-3.1'],
   judges: 'content',
-  params: paramsObject({ metaVersion: { const: 'required' } }),
+  params: paramsObject({ metaVersion: { const: 'required' }, differsFrom: { type: 'string' } }),
   verify(ctx) {
     if (!ctx.discovery.capabilities.etag) return skip('the server does not advertise ETag support (ServiceProviderConfig etag.supported)');
     const res = successOf(ctx, 'the resource and its version');
@@ -152,6 +161,14 @@ export const versionKind = defineCheckKind<VersionParams>({
       return version ? pass() : fail('ETags are advertised but meta.version is missing', { pointer: '/meta/version', expected: 'a version string', actual: meta?.version ?? null });
     }
     const etag = res.headers.etag;
+    const earlier = ctx.params.differsFrom;
+    if (earlier !== undefined) {
+      // Judged on the version this response shows (the header is the MUST, meta.version the SHOULD); their absence is the other checks' to judge.
+      const now = etag ?? version;
+      if (now === undefined) return skip('the response shows no version (no ETag header, no meta.version)');
+      const source = etag !== undefined ? 'the ETag header' : 'meta.version';
+      return now === earlier ? fail(`${source} must differ from ${earlier} after a change, got ${now}`, { ...(etag === undefined ? { pointer: '/meta/version' } : {}), expected: `not ${earlier}`, actual: now }) : pass();
+    }
     if (etag === undefined) return fail('ETags are advertised but the response has no ETag header', { expected: version ?? 'an ETag header', actual: null });
     if (version !== undefined && etag !== version) return fail(`ETag header ${etag} differs from meta.version ${version}`, { expected: version, actual: etag });
     return pass();

@@ -127,9 +127,21 @@ function elementEqual(def: AttributeDefinition, expected: unknown, actual: unkno
       continue;
     }
     if (!isPresent(ev)) continue;
-    if (!isPresent(av) || !simpleEqual(sub, ev, av)) return false;
+    if (!isPresent(av)) return false;
+    if (def.name.toLowerCase() === 'phonenumbers' && sub.name === 'value' && typeof ev === 'string' && typeof av === 'string') {
+      if (canonicalPhone(ev) !== canonicalPhone(av)) return false;
+    } else if (!simpleEqual(sub, ev, av)) return false;
   }
   return true;
+}
+
+/**
+ * A phone number as RFC 3966 compares it: without the `tel:` scheme and the visual separators
+ * (`-`, `.`, `(`, `)`, spaces). RFC 7643 §4.1.2 says service providers SHOULD canonicalize
+ * phoneNumbers.value, so `tel:+1-555-100-1000` may come back as `+15551001000`.
+ */
+function canonicalPhone(value: string): string {
+  return value.trim().replace(/^tel:/i, '').replace(/[\s\-.()]/g, '').toLowerCase();
 }
 
 export function simpleEqual(def: AttributeDefinition, expected: unknown, actual: unknown): boolean {
@@ -177,6 +189,41 @@ export function serverDefaults(schemas: ResourceSchemas, sent: Json, shown: unkn
       if (!isPresent(sv)) out.add(pathOf(key, def.name));
       else if (def.type === 'complex' && !def.multiValued) {
         for (const sub of def.subAttributes ?? []) if (!isPresent(get(sv, sub.name)) && isPresent(get(av, sub.name))) out.add(pathOf(key, def.name, sub.name));
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Paths the server filled in by itself after a write: the model says absent, the server shows a
+ * value, and it is not the value the resource held before the write (which would be a stale value
+ * or an ignored remove, a defect). A server that derives `name.formatted` from the name's parts
+ * shows one again after a PATCH removes it or a PUT leaves it out: RFC 7644 §3.3 lets it alter
+ * what it is sent, as it may on create (serverDefaults).
+ */
+export function serverDerived(schemas: ResourceSchemas, previous: Json, expected: Json, shown: unknown): Set<string> {
+  const out = new Set<string>();
+  const fresh = (def: AttributeDefinition, before: unknown, now: unknown): boolean => !isPresent(before) || valueDiff(def, before, now, false) !== undefined;
+  for (const { key, defs } of containers(schemas)) {
+    const p = holder(previous, key);
+    const e = holder(expected, key);
+    const a = holder(shown, key);
+    for (const def of defs) {
+      if (!compared(def)) continue;
+      const ev = get(e, def.name);
+      const av = get(a, def.name);
+      if (!isPresent(av)) continue;
+      if (!isPresent(ev)) {
+        if (fresh(def, get(p, def.name), av)) out.add(pathOf(key, def.name));
+        continue;
+      }
+      if (def.type !== 'complex' || def.multiValued || !isPlainObject(av)) continue;
+      const pv = get(p, def.name);
+      for (const sub of def.subAttributes ?? []) {
+        if (!compared(sub) || isPresent(get(ev, sub.name))) continue;
+        const now = get(av, sub.name);
+        if (isPresent(now) && fresh(sub, get(pv, sub.name), now)) out.add(pathOf(key, def.name, sub.name));
       }
     }
   }

@@ -224,7 +224,11 @@ export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx
     });
     applyCauses(run, runs, expectations, judgedByBaseId, resultsById, ctx);
     record(run);
-    if (captureProblem && !step.continueOnFailure) {
+    const status = exchange.response?.status;
+    if (captureProblem && !step.continueOnFailure && step.absentMeans !== undefined && status !== undefined && status >= 200 && status < 300 && exchange.response?.json !== undefined) {
+      // A value the server may leave out (meta.lastModified): a success without it is no answer, not a failure.
+      stop = { reason: `step "${step.name}" did not yield ${captureProblem}: ${step.absentMeans}` };
+    } else if (captureProblem && !step.continueOnFailure) {
       // The step's own failing check says best why the value is missing (a 201 with an empty body).
       const cause = failureOf(run) ?? failingCheckOf(run, captureProblem) ?? { exchangeId: exchange.id, summary: `${describeExchange(exchange)} without ${captureProblem}` };
       stop = { reason: `step "${step.name}" did not yield ${captureProblem}`, cause, ...(explained(run, cause, ctx) ? {} : { unexplained: true }) };
@@ -475,14 +479,17 @@ function burstEvidence(exchanges: readonly Exchange[]): Exchange[] {
 function capture(step: Step, exchanges: Exchange[], vars: Record<string, unknown>): string | undefined {
   let problem: string | undefined;
   for (const [rawName, source] of Object.entries(step.capture ?? {})) {
-    const values = exchanges.map((exchange) => {
+    // `header:etag || /meta/version`: the first of the sources that holds a value.
+    const read = (exchange: Exchange, one: string): unknown => {
       const res = exchange.response;
-      if (source.startsWith('header:')) return res?.headers[source.slice(7).toLowerCase()];
+      if (one.startsWith('header:')) return res?.headers[one.slice(7).toLowerCase()];
       // A 201 with no body (legal, RFC 7644 §3.3) still names the resource in its Location: its
       // id, location and version are read from the headers, so the scenario goes on with it.
-      if (res?.json === undefined) return getPointer(bodilessCreateStandIn(exchange), source);
-      return getPointer(res.json, source);
-    });
+      if (res?.json === undefined) return getPointer(bodilessCreateStandIn(exchange), one);
+      return getPointer(res.json, one);
+    };
+    const sources = source.split(' || ').map((s) => s.trim());
+    const values = exchanges.map((exchange) => sources.map((one) => read(exchange, one)).find((v) => v !== undefined && v !== null && v !== '') ?? read(exchange, sources[0]!));
     const value = values.every(Array.isArray) && values.length > 1 ? values.flat() : values[0];
     const name = rawName.endsWith('[]') ? rawName.slice(0, -2) : rawName;
     const bodiless = exchanges.length === 1 && isBodilessCreate(exchanges[0]!) ? ' (the 201 Created has no body)' : '';

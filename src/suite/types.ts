@@ -65,8 +65,13 @@ export interface Step {
   /** Repeat the step for each element of a run list (`requiredUserAttributes`); `{{item}}` is the element. */
   foreach?: string;
   expect?: Expectation[];
-  /** var name → JSON pointer into the response body, or `header:<name>`; `name[]` appends to a list. */
+  /** var name → JSON pointer into the response body, or `header:<name>`, or alternatives `a || b` (the first that holds a value); `name[]` appends to a list. */
   capture?: Record<string, string>;
+  /**
+   * A capture may find nothing because the server may legally leave the value out: a success
+   * without it stops the scenario with this reason, its checks skipped (not 'not run').
+   */
+  absentMeans?: string;
   /** Don't stop the scenario when this step's captures fail (probing steps). */
   continueOnFailure?: boolean;
   /**

@@ -156,6 +156,13 @@ const CORRECT_VARIANTS: Array<{ name: string; options: IndependentServerOptions;
   // RFC 7644 §3.4.2.3: without sortBy the order is the server's, and may change between requests
   // (§3.4.2.4); a walk over it repeated and missed users and failed the MUST property.
   { name: 'lists without sortBy in an order that changes between requests', options: { shuffle: 'alternate', sort: false }, properties: ['paging-partition'] },
+  // RFC 7644 §3.3: the server may alter what it is sent. One that builds name.formatted from the
+  // name's parts builds it again after a PATCH removes it or a PUT leaves it out; patch-model
+  // failed it ("name: formatted should be absent").
+  { name: 'name.formatted derived from the parts, emails lower-cased, manager given displayName and $ref', options: { derive: true }, properties: ['patch-model', 'stateful-directory'] },
+  // RFC 7643 §4.1.2: service providers SHOULD canonicalize phoneNumbers.value (RFC 3966); one that
+  // stores tel:+1-555-100-1000 as +15551001000 failed create-get ("phoneNumbers: the values differ").
+  { name: 'phone numbers canonicalized: no tel:, no visual separators', options: { normalizePhones: true }, properties: ['create-get', 'patch-model', 'stateful-directory'] },
   // RFC 7643 §2.2: members declared returned "request" are shown only when `attributes` asks for them;
   // the stateful model read a Group without asking and failed "Group members are [], the model holds […]".
   { name: 'group members returned only on request', options: { membersOnRequest: true }, properties: ['stateful-directory', 'member-add-idempotent'] },

@@ -13,6 +13,8 @@ import { startIndependentServer, type IndependentServer, type IndependentServerO
 
 const ON_REQUEST_AND_ALWAYS = 'group members declared returned "request" (shown only when attributes=members asks), userName stored in lower case, members given display, $ref and type, userName, displayName, active and emails declared returned "always"';
 
+const META_AND_ETAGS = 'meta without created and lastModified (filters on them refused), strong ETags in the ETag header only (no meta.version), /Schemas without default characteristics, a minimal ServiceProviderConfig';
+
 const VARIANTS: Record<string, IndependentServerOptions> = {
   'every filter operator, every attribute': {},
   'filters only eq and and': { filterOperators: ['eq', 'and'] },
@@ -50,6 +52,14 @@ const VARIANTS: Record<string, IndependentServerOptions> = {
     ids: 'plus',
     patchNoContent: true,
   },
+  // RFC 7644 Table 9 gives a body that "did not conform to the request schema" invalidSyntax and
+  // "a required value was missing" invalidValue: a create without userName fits both, and servers
+  // that validate against a JSON schema say invalidSyntax (Entra and Okta read neither).
+  '400 invalidSyntax for a body that does not fit the schema (a missing required value, a wrong type), name.givenName required': { scimTypes: 'syntax', require: ['name.givenName'] },
+  // RFC 7643 §3.1 does not make meta.created/lastModified REQUIRED (Slack's shows no lastModified;
+  // users.create.meta, users.get.meta and groups.create.meta failed it); §2.2 gives attribute
+  // characteristics defaults a /Schemas may leave unsaid; ETags may be strong (RFC 7232).
+  [META_AND_ETAGS]: { omitMeta: ['created', 'lastModified'], strongEtags: true, etagHeaderOnly: true, terseSchemas: true, terseConfig: true },
   [ON_REQUEST_AND_ALWAYS]: { membersOnRequest: true, lowercaseUserName: true, enrich: true, alwaysReturned: ['userName', 'displayName', 'active', 'emails'] },
   'all of these at once, unknown attributes ignored, no ETags, no sorting': {
     filterOperators: ['eq', 'and'],
@@ -176,6 +186,17 @@ describe('a correct server that answers a create with 201, its Location header a
 });
 
 describe('what each correct server does differently is reported as what it is', () => {
+  it('ETags in the header only: the conditional requests are judged on the ETag header (RFC 7644 §3.14: the header MUST, meta.version SHOULD)', () => {
+    const record = records.get(META_AND_ETAGS)!;
+    for (const id of ['etag.if-none-match-304', 'etag.stale-if-match-412', 'etag.stale-if-match-unchanged', 'etag.current-if-match-200', 'etag.version-changes', 'users.create.version', 'users.get.version']) expect(result(record, id).status, id).toBe('pass');
+    expect(result(record, 'users.get.meta-version')).toMatchObject({ status: 'warn', level: 'SHOULD', message: 'ETags are advertised but meta.version is missing' });
+    expect(result(record, 'users.get.meta').message).toMatch(/meta has no created or lastModified: RFC 7643 §3.1 does not make them REQUIRED/);
+    for (const id of ['users.last-modified.put', 'users.last-modified.patch']) {
+      expect(result(record, id).status, id).toBe('skip');
+      expect(result(record, id).reason, id).toMatch(/the server shows no meta.lastModified, which RFC 7643 §3.1 does not require/);
+    }
+  });
+
   it('eq/and only: other operators are "not supported" in the filter matrix, and paging is still checked', () => {
     const record = records.get('filters only eq and and')!;
     for (const id of ['filter.sw', 'filter.or', 'filter.not', 'filter.pr', 'filter.ne', 'filter.co-ew-and']) {

@@ -69,3 +69,39 @@ describe('the independent SCIM server', () => {
     expect((await call('POST', '/Users', user('not-an-email-2', { emails: [{ value: 'x@example.com' }] }))).status).toBe(201);
   });
 });
+
+describe('the independent SCIM server: round 6 variants', () => {
+  it('strong ETags in the header only: no meta.version, If-Match takes the strong tag', async () => {
+    const call = await server({ strongEtags: true, etagHeaderOnly: true });
+    const created = await call('POST', '/Users', user('e1@example.com'));
+    const etag = created.headers.get('etag')!;
+    expect(etag).toMatch(/^"[^"]+"$/);
+    expect((created.json as { meta: Record<string, unknown> }).meta).not.toHaveProperty('version');
+    const id = (created.json as { id: string }).id;
+    expect((await call('PUT', `/Users/${id}`, user('e1@example.com'), { headers: { 'if-match': '"stale"' } })).status).toBe(412);
+    expect((await call('PUT', `/Users/${id}`, user('e1@example.com'), { headers: { 'if-match': etag } })).status).toBe(200);
+  });
+
+  it('scimType choices: invalidSyntax for a body that does not fit, none on a 409; noTarget for a remove that matches nothing', async () => {
+    const call = await server({ scimTypes: 'syntax', conflictWithoutScimType: true, removeNoTarget: true });
+    expect((await call('POST', '/Users', { schemas: [SCHEMA.user] })).json).toMatchObject({ status: '400', scimType: 'invalidSyntax' });
+    const ada = (await call('POST', '/Users', user('ada6@example.com'))).json as { id: string };
+    const duplicate = await call('POST', '/Users', user('ada6@example.com'));
+    expect(duplicate.status).toBe(409);
+    expect(duplicate.json).not.toHaveProperty('scimType');
+    const remove = await call('PATCH', `/Users/${ada.id}`, { schemas: [SCHEMA.patchOp], Operations: [{ op: 'remove', path: 'emails[type eq "work"]' }] });
+    expect(remove.json).toMatchObject({ status: '400', scimType: 'noTarget' });
+  });
+
+  it('a default page size, no timestamps in meta (and no filtering on them), canonical phone numbers, terse /Schemas', async () => {
+    const call = await server({ defaultCount: 2, omitMeta: ['created', 'lastModified'], normalizePhones: true, terseSchemas: true });
+    for (const n of [1, 2, 3]) await call('POST', '/Users', user(`p${n}@example.com`, { phoneNumbers: [{ value: 'tel:+1-555-100-1000' }] }));
+    const page = (await call('GET', '/Users')).json as { totalResults: number; itemsPerPage: number; Resources: { meta: Record<string, unknown>; phoneNumbers: { value: string }[] }[] };
+    expect([page.totalResults, page.itemsPerPage]).toEqual([3, 2]);
+    expect(Object.keys(page.Resources[0]!.meta).sort()).toEqual(['location', 'resourceType', 'version']);
+    expect(page.Resources[0]!.phoneNumbers[0]!.value).toBe('+15551001000');
+    expect((await call('GET', filter('meta.lastModified gt "2000-01-01T00:00:00Z"'))).json).toMatchObject({ scimType: 'invalidFilter' });
+    const schemas = (await call('GET', '/Schemas')).json as { Resources: { attributes: Record<string, unknown>[] }[] };
+    expect(schemas.Resources[0]!.attributes[0]).toEqual({ name: 'userName', type: 'string', multiValued: false, required: true, uniqueness: 'server' });
+  });
+});

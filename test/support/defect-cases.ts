@@ -98,6 +98,8 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
       'users.create.version': 'differs from meta.version',
       'users.get.version': 'differs from meta.version',
     },
+    // A client sends the ETag header back in If-Match and If-None-Match (RFC 7644 §3.14), and this one names no version the server knows.
+    consequences: ['etag.if-none-match-304', 'etag.current-if-match-200', 'etag.version-changes'],
     verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
   },
   'meta-created-not-datetime': {
@@ -448,12 +450,18 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
     primary: {
       'auth.missing.401': 'expected HTTP 401',
     },
-    consequences: ['auth.missing.scim-error'],
+    consequences: ['auth.missing.scim-error', 'auth.missing.groups-401'],
     verdicts: { fail: ['entra', 'entra-compliant', 'okta', 'okta-aiw'], work: [] },
+  },
+  'groups-without-auth': {
+    primary: {
+      'auth.missing.groups-401': 'expected HTTP 401, got 200',
+    },
+    verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
   },
   'unauthorized-403': {
     primary: {},
-    consequences: ['auth.missing.401', 'auth.missing.scim-error', 'auth.wrong.401', 'auth.wrong.scim-error', 'auth.wrong.write-401', 'okta.spec.11.unauthorized[okta]'],
+    consequences: ['auth.missing.401', 'auth.missing.groups-401', 'auth.missing.scim-error', 'auth.wrong.401', 'auth.wrong.scim-error', 'auth.wrong.write-401', 'okta.spec.11.unauthorized[okta]'],
     verdicts: { fail: ['entra', 'entra-compliant', 'okta', 'okta-aiw'], work: [] },
   },
   'malformed-json-500': {
@@ -583,7 +591,7 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
   },
   'version-never-changes': {
     primary: {
-      'etag.version-changes': '/meta/version must differ from "W/\\',
+      'etag.version-changes': 'the ETag header must differ from W/"',
     },
     verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
   },
@@ -761,7 +769,7 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
       'okta.aiw.user.deactivate.status[okta-aiw]': 'expected HTTP 200',
       'okta.aiw.user.reactivate.status[okta-aiw]': 'expected HTTP 200',
     },
-    consequences: ['users.replace.schema', 'users.replace.response', 'groups.replace.status', 'etag.current-if-match-200', 'etag.version-changes', 'okta.user.update.response[okta]', 'okta.aiw.user.update.response[okta-aiw]'],
+    consequences: ['users.replace.schema', 'users.replace.response', 'groups.replace.status', 'etag.current-if-match-200', 'okta.user.update.response[okta]', 'okta.aiw.user.update.response[okta-aiw]'],
     verdicts: { fail: ['okta', 'okta-aiw'], work: ['entra', 'entra-compliant'] },
   },
   'uniqueness-case-sensitive': {
@@ -1016,7 +1024,7 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
     primary: {
       'okta.spec.10.groups[okta]': 'expected HTTP 200',
     },
-    consequences: ['entra.test-connection.groups-empty-list[entra]', 'entra.test-connection.groups-empty-list[entra-compliant]', 'entra.group.match-miss[entra]', 'entra.group.match-hit[entra]', 'entra.group.match-miss[entra-compliant]', 'entra.group.match-hit[entra-compliant]', 'okta.group.import[okta]', 'responses.content-type'],
+    consequences: ['entra.test-connection.groups-empty-list[entra]', 'entra.test-connection.groups-empty-list[entra-compliant]', 'entra.group.match-miss[entra]', 'entra.group.match-hit[entra]', 'entra.group.match-miss[entra-compliant]', 'entra.group.match-hit[entra-compliant]', 'okta.group.import[okta]', 'responses.content-type', 'auth.missing.groups-401'],
     verdicts: { fail: ['entra', 'entra-compliant', 'okta'], work: ['okta-aiw'] },
   },
   'filter-all-caps-400': {
@@ -1200,7 +1208,7 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
       'okta.user.update.response[okta]': '/name/givenName is "Ana", expected "Anabela',
       'okta.aiw.user.update.response[okta-aiw]': '/name/givenName is "Ana", expected "Anabela',
     },
-    consequences: ['users.replace.response', 'etag.version-changes'],
+    consequences: ['users.replace.response'],
     verdicts: { fail: ['okta', 'okta-aiw'], work: ['entra', 'entra-compliant'] },
   },
   'put-active-ignored': {
@@ -1309,7 +1317,7 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
   },
   'groups-list-500-json': {
     primary: {},
-    consequences: ['entra.test-connection.groups-empty-list[entra]', 'entra.test-connection.groups-empty-list[entra-compliant]', 'entra.group.match-miss[entra]', 'entra.group.match-hit[entra]', 'entra.group.match-miss[entra-compliant]', 'entra.group.match-hit[entra-compliant]', 'okta.spec.10.groups[okta]', 'okta.group.import[okta]'],
+    consequences: ['entra.test-connection.groups-empty-list[entra]', 'entra.test-connection.groups-empty-list[entra-compliant]', 'entra.group.match-miss[entra]', 'entra.group.match-hit[entra]', 'entra.group.match-miss[entra-compliant]', 'entra.group.match-hit[entra-compliant]', 'okta.spec.10.groups[okta]', 'okta.group.import[okta]', 'auth.missing.groups-401'],
     verdicts: { fail: ['entra', 'entra-compliant', 'okta'], work: ['okta-aiw'] },
   },
   'attributes-garbage-500-json': {

@@ -674,6 +674,12 @@ export const DEFECTS = {
       ctx.req.headers.authorization ??= `Bearer ${ctx.token}`;
     },
   },
+  'groups-without-auth': {
+    description: 'Authentication guards /Users only: /Groups answers requests without an Authorization header.',
+    onRequest: (ctx) => {
+      if (resourcePath(ctx.req.path)?.type === 'Groups') ctx.req.headers.authorization ??= `Bearer ${ctx.token}`;
+    },
+  },
   'unauthorized-403': {
     description: 'Missing or bad credentials answer 403 instead of 401.',
     onResponse: (_ctx, res) => {

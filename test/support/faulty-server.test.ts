@@ -572,6 +572,11 @@ const PROBES_BY_NAME = {
     clean: 401,
     faulty: 200,
   },
+  'groups-without-auth': {
+    observe: async (call) => [(await call('GET', '/Groups', undefined, { authorization: null })).status, (await call('GET', '/Users', undefined, { authorization: null })).status],
+    clean: [401, 401],
+    faulty: [200, 401],
+  },
   'unauthorized-403': {
     observe: async (call) => (await call('GET', '/Users', undefined, { authorization: null })).status,
     clean: 401,

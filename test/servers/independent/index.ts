@@ -171,6 +171,51 @@ export interface IndependentServerOptions {
   apiKeyAnyValue?: boolean;
   /** A DEFECT, for tests: a PATCH of a group answers as usual but leaves its members as they were. */
   patchKeepsMembers?: boolean;
+  /** The Content-Type of its bodies (default `application/scim+json; charset=utf-8`): `application/json` as many frameworks send. */
+  contentType?: string;
+  /** Strong ETags (`"…"`) instead of weak ones (`W/"…"`): RFC 7232 allows either, RFC 7644 §3.14 shows weak ones. */
+  strongEtags?: boolean;
+  /** ETags in the ETag header only, not in meta.version (RFC 7644 §3.14: the header MUST, meta.version SHOULD). */
+  etagHeaderOnly?: boolean;
+  /** A 409 names no scimType (RFC 7644 §3.12: scimType is OPTIONAL). */
+  conflictWithoutScimType?: boolean;
+  /** No POST /.search (RFC 7644 §3.4.3: clients MAY query by POST): answered with this status. */
+  noSearch?: 404 | 405 | 501;
+  /** A filter that is a lone `pr` (`userName pr`, every resource) is 400 tooMany, as RFC 7644 §3.12 Table 9 allows. */
+  tooManyOnPresent?: boolean;
+  /** PATCH remove with a value filter that matches nothing is 400 noTarget (RFC 7644 §3.12 Table 9, §3.5.2). */
+  removeNoTarget?: boolean;
+  /** The page size of a list asked without `count` (RFC 7644 §3.4.2.4: "If not specified, the maximum number of results is set by the service provider"). */
+  defaultCount?: number;
+  /** Every User lists the enterprise extension's URN in `schemas`, with or without its attributes (as Microsoft.SCIM does). */
+  listAllSchemas?: boolean;
+  /** Stored values get what the server derives: email values in lower case, name.formatted from its parts, manager its displayName and $ref (RFC 7644 §3.3: the server may alter what is POSTed). */
+  derive?: boolean;
+  /** User.groups declared `returned: "request"` (large directories) instead of default. */
+  userGroupsOnRequest?: boolean;
+  /**
+   * The scimType of its 400s: 'syntax' answers invalidSyntax where RFC 7644 Table 9 also fits
+   * invalidValue (a body that does not fit the schema: a missing required value, a wrong type),
+   * as servers that validate against a JSON schema do; 'none' sends no scimType on any error
+   * (RFC 7644 §3.12: OPTIONAL).
+   */
+  scimTypes?: 'syntax' | 'none';
+  /** /Schemas leaves out every attribute characteristic equal to RFC 7643 §2.2's default (required false, caseExact false, mutability readWrite, returned default, uniqueness none) and descriptions. */
+  terseSchemas?: boolean;
+  /** /ServiceProviderConfig with only what RFC 7643 §5 needs of an unsupported feature (`bulk: { supported: false }`), no documentationUri, no meta. */
+  terseConfig?: boolean;
+  /** meta sub-attributes the server does not keep (`created`, `lastModified`, `location`): left out of every resource, and a filter on one is 400 invalidFilter. */
+  omitMeta?: ('created' | 'lastModified' | 'location')[];
+  /** externalId is not kept on Users either (RFC 7643 §3.1: OPTIONAL, issued by the client). */
+  dropUserExternalId?: boolean;
+  /** Phone numbers canonicalized, as RFC 7643 §4.1.2 says service providers SHOULD: no `tel:`, no visual separators (`tel:+1-555-010-0100` → `+15550100100`). */
+  normalizePhones?: boolean;
+  /** Error bodies carry `status` as a JSON number (400), as several libraries write it; RFC 7644 §3.12 says a string. A deviation, for tests. */
+  numericErrorStatus?: boolean;
+  /** No Group resource type (many apps provision users only): /ResourceTypes and /Schemas list none, /Groups is 404. */
+  noGroups?: boolean;
+  /** Listen on this host (default 127.0.0.1; `::1` for IPv6). */
+  host?: string;
 }
 
 export interface IndependentServer {
@@ -224,6 +269,20 @@ interface Ctx {
   unauthorizedDetail: string | undefined;
   apiKeyAnyValue: boolean;
   patchKeepsMembers: boolean;
+  strongEtags: boolean;
+  etagHeaderOnly: boolean;
+  noSearch: 404 | 405 | 501 | undefined;
+  tooManyOnPresent: boolean;
+  removeNoTarget: boolean;
+  defaultCount: number | undefined;
+  listAllSchemas: boolean;
+  derive: boolean;
+  terseSchemas: boolean;
+  terseConfig: boolean;
+  omitMeta: string[];
+  dropUserExternalId: boolean;
+  normalizePhones: boolean;
+  noGroups: boolean;
 }
 
 interface Reply {
@@ -235,6 +294,14 @@ interface Reply {
 const errorBody = (status: number, scimType: string | undefined, detail: string) => ({ schemas: [URNS.error], status: String(status), ...(scimType ? { scimType } : {}), detail });
 
 function spc(ctx: Ctx): Resource {
+  if (ctx.terseConfig) {
+    const { documentationUri: _d, meta: _m, bulk: _b, ...rest } = fullSpc(ctx);
+    return { ...rest, bulk: ctx.bulk ? fullSpc(ctx).bulk : { supported: false } };
+  }
+  return fullSpc(ctx);
+}
+
+function fullSpc(ctx: Ctx): Resource {
   return {
     schemas: [URNS.spc],
     documentationUri: 'https://example.com/independent-scim',
@@ -252,7 +319,7 @@ function spc(ctx: Ctx): Resource {
 }
 
 function resourceTypes(ctx: Ctx): Resource[] {
-  return [ctx.models.user, ctx.models.group].map((m) => ({
+  return [ctx.models.user, ...(ctx.noGroups ? [] : [ctx.models.group])].map((m) => ({
     schemas: [URNS.resourceType],
     id: m.kind,
     name: m.kind,
@@ -366,15 +433,19 @@ function leniently(text: string, operators: readonly FilterOperator[]): FilterNo
 }
 
 function search(ctx: Ctx, model: ResourceModel, params: { filter?: string | null; cursor?: string | null; startIndex?: number; count?: number; sortBy?: string | null; sortOrder?: string | null; attributes?: string | null; excludedAttributes?: string | null }): Reply {
-  let items = [...ctx.store.searchable(model.kind).values()].map((s) => ctx.store.render(model, s, ctx.baseUrl, ctx.etag, ctx.relativeMetaLocation));
+  let items = [...ctx.store.searchable(model.kind).values()].map((s) => rendered(ctx, model, s));
   if (ctx.newestFirst) items.reverse();
   if (ctx.shuffle === 'alternate' && ctx.lists++ % 2 === 1) items.reverse();
   else if (ctx.shuffle === true) items = items.map((r) => ({ r, k: Math.random() })).sort((a, b) => a.k - b.k).map((x) => x.r);
   if (params.filter !== undefined && params.filter !== null && params.filter.trim() !== '') {
     const node = ctx.lenientFilters ? leniently(params.filter, ctx.operators) : parseFilter(params.filter, ctx.operators);
     if (node === undefined) return { status: 200, body: listOf([], 0) };
+    if (ctx.tooManyOnPresent && node.op === 'pr') throw badRequest('tooMany', `"${params.filter}" would return every ${model.kind}; filter on a value`);
     const undefinedPath = ctx.interop ? undefinedAttributeIn(model, node) : undefined;
     if (undefinedPath !== undefined) throw badRequest('invalidFilter', `the filter names "${undefinedPath}", which ${model.kind} does not define in /Schemas`);
+    // A server that keeps no timestamps cannot filter on them (RFC 7644 Table 9: invalidFilter, "not supported").
+    const untimed = attributePaths(model, node).find((p) => ctx.omitMeta.some((m) => p.toLowerCase() === `meta.${m.toLowerCase()}`));
+    if (untimed !== undefined) throw badRequest('invalidFilter', `this server keeps no ${untimed}`);
     const unfilterable = ctx.filterAttributes ? attributePaths(model, node).find((p) => !ctx.filterAttributes!.includes(p.toLowerCase())) : undefined;
     if (unfilterable !== undefined) throw badRequest('invalidFilter', `this server cannot filter on "${unfilterable}"`);
     const match = matcher(model, node);
@@ -392,7 +463,7 @@ function search(ctx: Ctx, model: ResourceModel, params: { filter?: string | null
   }
   if (ctx.cursors && params.cursor !== undefined && params.cursor !== null) return cursorPage(items, params.cursor, params.count, (r) => project(model, r, params.attributes ?? undefined, params.excludedAttributes ?? undefined));
   const startIndex = Math.max(1, params.startIndex ?? 1);
-  const count = Math.min(ctx.maxResults, Math.max(0, params.count ?? ctx.maxResults));
+  const count = Math.min(ctx.maxResults, Math.max(0, params.count ?? ctx.defaultCount ?? ctx.maxResults));
   const page = items.slice(startIndex - 1, startIndex - 1 + count).map((r) => (ctx.ignoreProjection ? r : project(model, r, params.attributes ?? undefined, params.excludedAttributes ?? undefined)));
   if (ctx.sparseLists) {
     const whole = ctx.sparseLists === 'paging-fields' && startIndex === 1 && page.length === items.length;
@@ -468,6 +539,17 @@ function withPrimary(ctx: Ctx, data: Resource): Resource {
     for (const name of ['emails', 'phoneNumbers', 'addresses']) if (Array.isArray(data[name])) data[name] = (data[name] as Resource[]).map((e) => ({ primary: false, ...e }));
     if (data.active === undefined && ctx.models.user.core.attributes.some((a) => a.name === 'active') && 'userName' in data) data.active = true;
   }
+  if (ctx.derive) {
+    if (Array.isArray(data.emails)) data.emails = data.emails.map((e) => (typeof (e as Resource).value === 'string' ? { ...(e as Resource), value: String((e as Resource).value).toLowerCase() } : e));
+    const name = data.name as Resource | undefined;
+    if (name && name.formatted === undefined && (name.givenName !== undefined || name.familyName !== undefined)) name.formatted = [name.givenName, name.familyName].filter((p) => p !== undefined).join(' ');
+    const ext = data[URNS.enterprise] as Resource | undefined;
+    const manager = ext?.manager as Resource | undefined;
+    const boss = typeof manager?.value === 'string' ? ctx.store.users.get(manager.value) : undefined;
+    if (ext && manager && boss) ext.manager = { ...manager, displayName: String(boss.data.displayName ?? boss.data.userName), $ref: `${ctx.baseUrl}/Users/${encodeURIComponent(boss.id)}` };
+  }
+  if (ctx.dropUserExternalId && 'userName' in data) delete data.externalId;
+  if (ctx.normalizePhones && Array.isArray(data.phoneNumbers)) data.phoneNumbers = data.phoneNumbers.map((p) => (typeof (p as Resource).value === 'string' ? { ...(p as Resource), value: String((p as Resource).value).replace(/^tel:/i, '').replace(/[\s\-.()]/g, '') } : p));
   if (!ctx.primaryFirst) return data;
   for (const name of ['emails', 'phoneNumbers']) {
     const values = data[name];
@@ -476,8 +558,20 @@ function withPrimary(ctx: Ctx, data: Resource): Resource {
   return data;
 }
 
+/** The entity tag of a stored resource: weak (default) or strong. */
+const tagOf = (ctx: Ctx, stored: Stored): string => (ctx.strongEtags ? versionOf(stored).replace(/^W\//, '') : versionOf(stored));
+
+/** A stored resource as this server shows it (before projection): its ETag form, meta.version or not, every schema URN or those with data. */
+function rendered(ctx: Ctx, model: ResourceModel, stored: Stored): Resource {
+  const out = ctx.store.render(model, stored, ctx.baseUrl, ctx.etag && !ctx.etagHeaderOnly, ctx.relativeMetaLocation);
+  if (ctx.etag && !ctx.etagHeaderOnly) (out.meta as Resource).version = tagOf(ctx, stored);
+  for (const name of ctx.omitMeta) delete (out.meta as Resource)[name];
+  if (ctx.listAllSchemas) out.schemas = [model.core.id, ...model.extensions.map((e) => e.id)];
+  return out;
+}
+
 function withVersion(ctx: Ctx, stored: Stored, reply: Reply): Reply {
-  return ctx.etag ? { ...reply, headers: { ...(reply.headers ?? {}), ETag: versionOf(stored) } } : reply;
+  return ctx.etag ? { ...reply, headers: { ...(reply.headers ?? {}), ETag: tagOf(ctx, stored) } } : reply;
 }
 
 /** What a resource route reads of a request: a real one, or one operation of a /Bulk request. */
@@ -487,14 +581,14 @@ function ifMatch(ctx: Ctx, req: RequestLike, stored: Stored): void {
   const header = req.headers['if-match'];
   if (!ctx.etag || header === undefined) return;
   const wanted = header.split(',').map((s) => s.trim());
-  if (!wanted.includes('*') && !wanted.includes(versionOf(stored))) throw new ScimError(412, undefined, 'the resource has changed (If-Match does not match its version)');
+  if (!wanted.includes('*') && !wanted.includes(tagOf(ctx, stored))) throw new ScimError(412, undefined, 'the resource has changed (If-Match does not match its version)');
 }
 
 async function resourceRoute(ctx: Ctx, req: RequestLike, model: ResourceModel, id: string | undefined, url: URL, body: () => unknown): Promise<Reply> {
   const method = req.method ?? 'GET';
   const q = url.searchParams;
   const one = (stored: Stored, status = 200, extra: Record<string, string> = {}): Reply =>
-    withVersion(ctx, stored, { status, body: ctx.ignoreProjection ? ctx.store.render(model, stored, ctx.baseUrl, ctx.etag, ctx.relativeMetaLocation) : project(model, ctx.store.render(model, stored, ctx.baseUrl, ctx.etag, ctx.relativeMetaLocation), q.get('attributes') ?? undefined, q.get('excludedAttributes') ?? undefined), headers: extra });
+    withVersion(ctx, stored, { status, body: ctx.ignoreProjection ? rendered(ctx, model, stored) : project(model, rendered(ctx, model, stored), q.get('attributes') ?? undefined, q.get('excludedAttributes') ?? undefined), headers: extra });
   if (id === undefined) {
     if (method === 'GET') return search(ctx, model, { filter: q.get('filter'), cursor: q.get('cursor'), startIndex: intParam(q.get('startIndex'), 'startIndex'), count: intParam(q.get('count'), 'count'), sortBy: q.get('sortBy'), sortOrder: q.get('sortOrder'), attributes: q.get('attributes'), excludedAttributes: q.get('excludedAttributes') });
     if (method === 'POST') {
@@ -510,6 +604,7 @@ async function resourceRoute(ctx: Ctx, req: RequestLike, model: ResourceModel, i
     throw new ScimError(405, undefined, `${method} is not allowed on ${model.endpoint}`);
   }
   if (id === '.search') {
+    if (ctx.noSearch) throw new ScimError(ctx.noSearch, undefined, `${method} ${model.endpoint}/.search is not supported`);
     if (method !== 'POST') throw new ScimError(405, undefined, 'use POST for .search');
     const b = body() as Resource;
     if (!b || typeof b !== 'object' || Array.isArray(b)) throw badRequest('invalidSyntax', 'a search request must be a JSON object');
@@ -521,7 +616,7 @@ async function resourceRoute(ctx: Ctx, req: RequestLike, model: ResourceModel, i
   switch (method) {
     case 'GET': {
       const inm = req.headers['if-none-match'];
-      if (ctx.etag && inm !== undefined && inm.split(',').map((s) => s.trim()).some((v) => v === '*' || v === versionOf(stored))) return withVersion(ctx, stored, { status: 304 });
+      if (ctx.etag && inm !== undefined && inm.split(',').map((s) => s.trim()).some((v) => v === '*' || v.replace(/^W\//, '') === tagOf(ctx, stored).replace(/^W\//, ''))) return withVersion(ctx, stored, { status: 304 });
       return one(stored);
     }
     case 'PUT': {
@@ -536,7 +631,7 @@ async function resourceRoute(ctx: Ctx, req: RequestLike, model: ResourceModel, i
     }
     case 'PATCH': {
       ifMatch(ctx, req, stored);
-      const draft = applyPatch(model, stored.data, id, body(), { rejectUnknown: ctx.rejectUnknown, interop: ctx.interop });
+      const draft = applyPatch(model, stored.data, id, body(), { rejectUnknown: ctx.rejectUnknown, interop: ctx.interop, removeNoTarget: ctx.removeNoTarget });
       if (model.kind === 'Group' && ctx.patchKeepsMembers) draft.members = stored.data.members;
       // The patched resource is held to the same rules as a PUT (Entra's "True"/"False" accepted).
       const patched = ctx.store.replace(model.kind, id, withPrimary(ctx, normalize(model, { schemas: [model.core.id], ...draft }, { rejectUnknown: ctx.rejectUnknown, interop: ctx.interop, lenientBooleans: true })));
@@ -577,6 +672,7 @@ async function route(ctx: Ctx, req: IncomingMessage, raw: string, token: string)
     case 'users':
       return resourceRoute(ctx, req, ctx.models.user, id, url, body);
     case 'groups':
+      if (ctx.noGroups) throw notFound(`${url.pathname} is not a SCIM endpoint`);
       return resourceRoute(ctx, req, ctx.models.group, id, url, body);
     case 'bulk':
       if (!ctx.bulk) throw notFound('this server does not support /Bulk');
@@ -595,8 +691,8 @@ async function route(ctx: Ctx, req: IncomingMessage, raw: string, token: string)
       });
     case 'schemas':
       return get(() => {
-        const defs = [ctx.models.user.core, ...ctx.models.user.extensions, ctx.models.group.core];
-        const docs = defs.map((d) => schemaDocument(d, ctx.baseUrl));
+        const defs = [ctx.models.user.core, ...ctx.models.user.extensions, ...(ctx.noGroups ? [] : [ctx.models.group.core])];
+        const docs = defs.map((d) => schemaDocument(d, ctx.baseUrl, ctx.terseSchemas));
         if (id === undefined) return { status: 200, body: listOf(docs) };
         const found = docs.find((d) => d.id === id);
         if (!found) throw notFound(`no schema ${id}`);
@@ -692,6 +788,7 @@ interface Wire {
   gzip?: boolean;
   connectionClose?: boolean;
   chunked?: boolean;
+  contentType?: string;
 }
 
 /** Timestamps as .NET (seven fractional digits) or Java (no time zone) write them, and extension URNs first in `schemas`. */
@@ -710,7 +807,7 @@ function reshape(value: unknown, wire: Wire): unknown {
 
 function send(res: ServerResponse, reply: Reply, wire: Wire = {}): void {
   const headers: Record<string, string> = { ...(reply.headers ?? {}) };
-  if (reply.body !== undefined) headers['Content-Type'] = CONTENT_TYPE;
+  if (reply.body !== undefined) headers['Content-Type'] = wire.contentType ?? CONTENT_TYPE;
   if (wire.connectionClose) headers.Connection = 'close';
   if (reply.body === undefined) {
     res.writeHead(reply.status, headers);
@@ -735,6 +832,12 @@ function send(res: ServerResponse, reply: Reply, wire: Wire = {}): void {
   res.end(zipped);
 }
 
+function scimTypeOf(error: ScimError, options: IndependentServerOptions): string | undefined {
+  if (options.scimTypes === 'none' || (error.status === 409 && options.conflictWithoutScimType)) return undefined;
+  if (options.scimTypes === 'syntax' && error.scimType === 'invalidValue') return 'invalidSyntax';
+  return error.scimType;
+}
+
 /** Admits a request (undefined) or says how many whole seconds to wait before the next. */
 function tokenBucket(perSecond: number): () => number | undefined {
   let tokens = perSecond;
@@ -755,7 +858,7 @@ export async function startIndependentServer(options: IndependentServerOptions =
   const token = options.token ?? randomBytes(16).toString('hex');
   const rule = options.businessRule === 'email-unless-username-is-email' ? EMAIL_UNLESS_USERNAME_IS_EMAIL : options.businessRule;
   const ctx: Ctx = {
-    models: buildModels({ omitUserAttributes: [...(options.omitUserAttributes ?? []), ...(options.interop || options.ipsie ? FREE_FORM_TYPES : []), ...(options.ipsie ? ['password'] : [])], enterprise: options.enterprise ?? true, valueRequired: options.valueRequired ?? false, require: options.require ?? [], membersOnRequest: options.membersOnRequest ?? false, alwaysReturned: options.alwaysReturned ?? [], omitSubAttributes: options.omitSubAttributes ?? [] }),
+    models: buildModels({ omitUserAttributes: [...(options.omitUserAttributes ?? []), ...(options.interop || options.ipsie ? FREE_FORM_TYPES : []), ...(options.ipsie ? ['password'] : [])], enterprise: options.enterprise ?? true, valueRequired: options.valueRequired ?? false, require: options.require ?? [], membersOnRequest: options.membersOnRequest ?? false, alwaysReturned: options.alwaysReturned ?? [], omitSubAttributes: options.omitSubAttributes ?? [], userGroupsOnRequest: options.userGroupsOnRequest ?? false }),
     store: new Store(rule, { uniqueGroupNames: options.uniqueGroupNames ?? options.ipsie ?? false, ids: options.ids ?? 'uuid', ...(options.searchLagMs ? { searchLagMs: options.searchLagMs } : {}) }),
     base: options.basePath ?? BASE,
     maxResults: options.maxResults ?? MAX_RESULTS,
@@ -790,9 +893,23 @@ export async function startIndependentServer(options: IndependentServerOptions =
     unauthorizedDetail: options.unauthorizedDetail,
     apiKeyAnyValue: options.apiKeyAnyValue ?? false,
     patchKeepsMembers: options.patchKeepsMembers ?? false,
+    strongEtags: options.strongEtags ?? false,
+    etagHeaderOnly: options.etagHeaderOnly ?? false,
+    noSearch: options.noSearch,
+    tooManyOnPresent: options.tooManyOnPresent ?? false,
+    removeNoTarget: options.removeNoTarget ?? false,
+    defaultCount: options.defaultCount,
+    listAllSchemas: options.listAllSchemas ?? false,
+    derive: options.derive ?? false,
+    terseSchemas: options.terseSchemas ?? false,
+    terseConfig: options.terseConfig ?? false,
+    omitMeta: options.omitMeta ?? [],
+    dropUserExternalId: options.dropUserExternalId ?? false,
+    normalizePhones: options.normalizePhones ?? false,
+    noGroups: options.noGroups ?? false,
   };
   const admit = options.rateLimit ? tokenBucket(options.rateLimit) : undefined;
-  const wire: Wire = { pascalCase: options.pascalCase ?? false, sevenDigitTimestamps: options.sevenDigitTimestamps ?? false, extensionSchemasFirst: options.extensionSchemasFirst ?? false, ...(options.timestamps ? { timestamps: options.timestamps } : {}), gzip: options.gzip ?? false, connectionClose: options.connectionClose ?? false, chunked: options.chunked ?? false };
+  const wire: Wire = { pascalCase: options.pascalCase ?? false, sevenDigitTimestamps: options.sevenDigitTimestamps ?? false, extensionSchemasFirst: options.extensionSchemasFirst ?? false, ...(options.timestamps ? { timestamps: options.timestamps } : {}), gzip: options.gzip ?? false, connectionClose: options.connectionClose ?? false, chunked: options.chunked ?? false, ...(options.contentType ? { contentType: options.contentType } : {}) };
   const server = createServer((req, res) => {
     void (async () => {
       try {
@@ -802,16 +919,21 @@ export async function startIndependentServer(options: IndependentServerOptions =
         if (raw === undefined) return send(res, { status: 413, body: errorBody(413, undefined, `the request body exceeds ${MAX_BODY} bytes`) }, wire);
         send(res, await route(ctx, req, raw, token), wire);
       } catch (error) {
-        if (error instanceof ScimError) return send(res, { status: error.status, body: errorBody(error.status, error.scimType, error.message) }, wire);
+        if (error instanceof ScimError) {
+          const body = errorBody(error.status, scimTypeOf(error, options), error.message);
+          return send(res, { status: error.status, body: options.numericErrorStatus ? { ...body, status: error.status } : body }, wire);
+        }
         send(res, { status: 500, body: errorBody(500, undefined, `internal error: ${error instanceof Error ? error.message : String(error)}`) }, wire);
       }
     })();
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const { port } = server.address() as AddressInfo;
-  ctx.baseUrl = `${options.publicOrigin ?? `http://127.0.0.1:${port}`}${ctx.base}`;
+  const origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  ctx.baseUrl = `${options.publicOrigin ?? origin}${ctx.base}`;
   return {
-    url: `http://127.0.0.1:${port}${ctx.base}`,
+    url: `${origin}${ctx.base}`,
     token,
     close: () =>
       new Promise<void>((resolve) => {

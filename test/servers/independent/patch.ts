@@ -41,6 +41,8 @@ export interface PatchOptions {
    * singular complex attribute replaces it whole while an add merges into it.
    */
   interop?: boolean;
+  /** A remove whose value filter matches nothing is 400 noTarget (RFC 7644 §3.12 Table 9). */
+  removeNoTarget?: boolean;
 }
 
 function resolve(model: ResourceModel, draft: Resource, path: string, o: PatchOptions = { rejectUnknown: true }): Target {
@@ -196,10 +198,11 @@ function apply(op: 'add' | 'replace', target: Target, value: unknown, replaceWho
   setWhole(holder, def, value, !(replaceWhole && op === 'replace'));
 }
 
-function remove(target: Target, value: unknown): void {
+function remove(target: Target, value: unknown, noTarget = false): void {
   const holder = target.peek();
-  if (!holder) return;
   const { def, sub, filter } = target;
+  if (noTarget && filter && !elementsOf(holder, def).some((el) => filter(el))) throw badRequest('noTarget', `"${target.text}" matches no value`);
+  if (!holder) return;
   if (filter) {
     const list = elementsOf(holder, def);
     if (sub) holder[def.name] = list.map((el) => (isObject(el) && filter(el) ? Object.fromEntries(Object.entries(el).filter(([k]) => k !== sub.name)) : el));
@@ -238,7 +241,7 @@ export function applyPatch(model: ResourceModel, current: Resource, id: string, 
     if (interop && path === undefined) throw badRequest('invalidSyntax', `the ${op} operation has no "path"; every operation must name one (SCIM interoperability profile §6.5.1.1)`);
     if (op === 'remove') {
       if (path === undefined) throw badRequest('noTarget', 'a remove operation needs a path');
-      remove(resolve(model, draft, path, o), raw.value);
+      remove(resolve(model, draft, path, o), raw.value, o.removeNoTarget === true);
       continue;
     }
     if (!('value' in raw)) throw badRequest('invalidValue', `the ${op} operation has no value`);

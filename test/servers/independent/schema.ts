@@ -69,6 +69,8 @@ export interface ModelOptions {
   alwaysReturned?: string[];
   /** Sub-attributes of core User attributes left out of the schema (`emails.primary`): not declared, not stored. */
   omitSubAttributes?: string[];
+  /** User.groups declared `returned: "request"`. */
+  userGroupsOnRequest?: boolean;
 }
 
 function userAttributes(o: ModelOptions): Attr[] {
@@ -181,6 +183,10 @@ export function buildModels(o: ModelOptions): { user: ResourceModel; group: Reso
     const attr = findAttr(user.core.attributes, name);
     if (attr) attr.returned = 'always';
   }
+  if (o.userGroupsOnRequest) {
+    const groups = findAttr(user.core.attributes, 'groups');
+    if (groups) groups.returned = 'request';
+  }
   const groupAttributes = structuredClone(GROUP);
   if (o.membersOnRequest) groupAttributes.find((a) => a.name === 'members')!.returned = 'request';
   const group: ResourceModel = { kind: 'Group', endpoint: '/Groups', core: { id: URNS.group, name: 'Group', description: 'Group', attributes: groupAttributes }, extensions: [] };
@@ -194,8 +200,18 @@ export function findAttr(list: readonly Attr[] | undefined, name: string): Attr 
 }
 
 /** The schema document /Schemas serves (RFC 7643 §7), with meta. */
-export function schemaDocument(def: SchemaDef, baseUrl: string): Record<string, unknown> {
-  return { schemas: [URNS.schema], id: def.id, name: def.name, description: def.description, attributes: def.attributes.map(describe), meta: { resourceType: 'Schema', location: `${baseUrl}/Schemas/${def.id}` } };
+export function schemaDocument(def: SchemaDef, baseUrl: string, terse = false): Record<string, unknown> {
+  return { schemas: [URNS.schema], id: def.id, name: def.name, description: def.description, attributes: def.attributes.map((a) => (terse ? tersely(a) : describe(a))), meta: { resourceType: 'Schema', location: `${baseUrl}/Schemas/${def.id}` } };
+}
+
+/** RFC 7643 §2.2's defaults: characteristics a schema may leave unsaid. */
+const DEFAULTS: Record<string, unknown> = { required: false, caseExact: false, mutability: 'readWrite', returned: 'default', uniqueness: 'none' };
+
+/** An attribute described with only what differs from RFC 7643 §2.2's defaults (and no description). */
+function tersely(a: Attr): Record<string, unknown> {
+  const { description: _d, subAttributes: _s, ...full } = describe(a);
+  const kept = Object.fromEntries(Object.entries(full).filter(([k, v]) => DEFAULTS[k] !== v));
+  return { ...kept, ...(a.subAttributes ? { subAttributes: a.subAttributes.map(tersely) } : {}) };
 }
 
 function describe(a: Attr): Record<string, unknown> {
