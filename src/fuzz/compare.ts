@@ -229,3 +229,26 @@ export function serverDerived(schemas: ResourceSchemas, previous: Json, expected
   }
   return out;
 }
+
+/**
+ * Paths a PUT left out that the server gave its default value (RFC 7644 §3.5.1: for a readWrite
+ * attribute left out, the service provider "MAY assign a default value"): the value it shows equals
+ * the one it gives a user created without that attribute (`bare`). A value kept from before the PUT
+ * that is not the server's default is still reported (a merging PUT).
+ */
+export function defaultedOnReplace(schemas: ResourceSchemas, expected: Json, shown: unknown, bare: unknown): Set<string> {
+  const out = new Set<string>();
+  for (const { key, defs } of containers(schemas)) {
+    const e = holder(expected, key);
+    const a = holder(shown, key);
+    const b = holder(bare, key);
+    for (const def of defs) {
+      if (!compared(def)) continue;
+      const av = get(a, def.name);
+      const bv = get(b, def.name);
+      if (isPresent(get(e, def.name)) || !isPresent(av) || !isPresent(bv)) continue;
+      if (valueDiff(def, bv, av, false) === undefined) out.add(pathOf(key, def.name));
+    }
+  }
+  return out;
+}

@@ -36,6 +36,7 @@ const PLANTED: Array<{ defect: DefectName; property: string; maxRequests: number
   { defect: 'filter-username-case-sensitive', property: 'username-eq-any-case', maxRequests: 2 },
   { defect: 'wrong-type-500', property: 'invalid-input-4xx', maxRequests: 2 },
   { defect: 'patch-not-atomic', property: 'patch-model', maxRequests: 3 },
+  // (create, PUT, and the bare create that shows the kept value is not the server's default)
   { defect: 'put-merges', property: 'stateful-directory', maxRequests: 3 },
 ];
 
@@ -147,7 +148,7 @@ describe('against the reference server', () => {
 
 // Correct servers that differ from the reference server the way SaaS endpoints do: every property
 // they are fuzzed with holds (no false failure).
-const CORRECT_VARIANTS: Array<{ name: string; options: IndependentServerOptions; properties: string[] }> = [
+const CORRECT_VARIANTS: Array<{ name: string; options: IndependentServerOptions; properties: string[]; runs?: number; seed?: number }> = [
   // RFC 7644 §3.4.2.4: `count` is the "desired maximum"; a page size cap (filter.maxResults) returns fewer.
   { name: 'pages of at most 2 whatever count asks', options: { maxResults: 2 }, properties: ['filter-model', 'paging-partition', 'stateful-directory'] },
   // RFC 7644 §3.12: Table 9's 400 invalidFilter for a syntax error is a SHOULD (filter.invalid-400 warns);
@@ -166,14 +167,17 @@ const CORRECT_VARIANTS: Array<{ name: string; options: IndependentServerOptions;
   // RFC 7643 §2.2: members declared returned "request" are shown only when `attributes` asks for them;
   // the stateful model read a Group without asking and failed "Group members are [], the model holds […]".
   { name: 'group members returned only on request', options: { membersOnRequest: true }, properties: ['stateful-directory', 'member-add-idempotent'] },
+  // RFC 7644 §3.5.1: an attribute a PUT leaves out may get the server's default value (here active
+  // true); it failed "the PUT response differs from the replacement: active should be absent but is true".
+  { name: 'defaults assigned to what a PUT leaves out (active true)', options: { enrich: true }, properties: ['stateful-directory'], runs: 60, seed: 1 },
 ];
 
 describe('against correct servers that are not the reference server', () => {
-  for (const { name, options, properties } of CORRECT_VARIANTS) {
+  for (const { name, options, properties, runs = 25, seed = 3 } of CORRECT_VARIANTS) {
     it(`every property holds: ${name}`, async () => {
       const server = await startIndependentServer(options);
       try {
-        const record = await fuzz(server, { runs: 25, properties }, 3);
+        const record = await fuzz(server, { runs, properties }, seed);
         expect(fuzzResults(record).map((r) => `${r.checkId}: ${r.status}${r.status === 'pass' ? '' : ` ${r.message ?? r.reason ?? ''}`}`).sort()).toEqual(properties.map((p) => `fuzz.${p}: pass`).sort());
       } finally {
         await server.close();
