@@ -298,9 +298,6 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
     // they can be selected in any run that is more than a fuzz pass.
     const fuzzOnly = options.suites.length > 0 && options.suites.every((s) => s === 'fuzz');
     const claimable = options.standard || fuzzOnly ? [] : loadSuites(['interop'], options.suitesDir);
-    const catalogue = checkCatalogue([...suites, ...claimable], { audits: options.suites.includes('core') || options.standard !== undefined, fuzz: options.suites.includes('fuzz'), extra: fuzzOnly ? [] : PROFILE_RUN_CHECKS });
-    // Programmatic phases (certify) name their checks only as they run, so then nothing is refused.
-    if (!options.phases?.length) checkSelection(options.only ?? [], options.skip ?? [], options.suites, catalogue);
     // An IdP verdict relies on core checks (authentication, the userName filter …): a run of the
     // replay packs alone runs those too, so the verdict is not computed without its evidence.
     coreSuites = suites.filter((s) => s.suite === 'core');
@@ -308,6 +305,14 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
     const dependencies = families.length > 0 && coreSuites.length === 0 ? loadSuites(['core'], options.suitesDir) : [];
     if (dependencies.length > 0) coreSuites = dependencies;
     const reliedOn = new Set(families.flatMap((f) => reliedOnCoreChecks(f, dependencies)));
+    // Those relied-on core checks run too, so `--suite entra --skip auth.missing.401` names a check
+    // of the run (and makes the verdict partial), as docs/idp-packs.md says.
+    const catalogue = [
+      ...checkCatalogue([...suites, ...claimable], { audits: options.suites.includes('core') || options.standard !== undefined, fuzz: options.suites.includes('fuzz'), extra: fuzzOnly ? [] : PROFILE_RUN_CHECKS }),
+      ...checkCatalogue(dependencies, { audits: false, fuzz: false }).filter((entry) => reliedOn.has(entry.id)),
+    ];
+    // Programmatic phases (certify) name their checks only as they run, so then nothing is refused.
+    if (!options.phases?.length) checkSelection(options.only ?? [], options.skip ?? [], options.suites, catalogue);
     if (options.shard) checkShard(options.shard);
     if (options.url !== undefined) checkTargetUrl(options.url);
     else {
