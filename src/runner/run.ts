@@ -313,6 +313,7 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
     ];
     // Programmatic phases (certify) name their checks only as they run, so then nothing is refused.
     if (!options.phases?.length) checkSelection(options.only ?? [], options.skip ?? [], options.suites, catalogue);
+    if (!options.phases?.length) checkDialects(options.dialects ?? [], suites, options.suites);
     if (options.shard) checkShard(options.shard);
     if (options.url !== undefined) checkTargetUrl(options.url);
     else {
@@ -593,6 +594,19 @@ export function summarize(results: CheckResult[]): Summary {
 
 /** A problem of the run's setup that the caller can act on (one line, the run's error). */
 class SetupError extends Error {}
+
+/**
+ * A --dialect that no scenario of the chosen suites replays would leave nothing of that IdP to
+ * judge, and the run would pass on the rest (`--suite okta --dialect okta-oig`, a mock-IdP dialect).
+ */
+function checkDialects(dialects: readonly string[], suites: readonly LoadedSuite[], names: readonly string[]): void {
+  if (dialects.length === 0) return;
+  const replayed = new Set(suites.flatMap((suite) => suite.scenarios.flatMap((scenario) => scenario.dialects ?? [])));
+  const missing = dialects.filter((d) => !replayed.has(d));
+  if (missing.length === 0) return;
+  const offered = replayed.size > 0 ? `they replay ${[...replayed].join(', ')}` : 'they replay no IdP (add entra or okta to the suites)';
+  throw new SetupError(`--dialect ${missing.join(', ')}: no scenario of the suites ${names.join(', ')} replays ${missing.length === 1 ? 'it' : 'them'}; ${offered}`);
+}
 
 /** The CLI checks --url itself; a program calling the library gets the same one-line answer. */
 function checkTargetUrl(raw: string): void {

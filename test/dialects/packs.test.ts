@@ -69,6 +69,15 @@ describe('verdicts and their evidence (issue 9, item 12)', () => {
     expect(entra!.missing).not.toContain('auth.wrong.401');
   });
 
+  it('a --dialect no scenario of the suites replays is a run error naming what they replay, never a pass on the rest', async () => {
+    // `--suite okta --dialect okta-oig` (a mock-IdP dialect) ran no Okta check and passed on the core ones.
+    const oig = await runPacks(server.url, server.token, { suites: ['okta'], dialects: ['okta-oig'] });
+    expect(oig.meta.runError).toBe('--dialect okta-oig: no scenario of the suites okta replays it; they replay okta, okta-aiw');
+    expect(oig.results).toEqual([]);
+    const coreOnly = await runPacks(server.url, server.token, { suites: ['core'], dialects: ['entra'] });
+    expect(coreOnly.meta.runError).toMatch(/^--dialect entra: no scenario of the suites core replays it; they replay no IdP/);
+  });
+
   it('pack results carry their variant and foreach item; the display id is composed from them', async () => {
     const record = await runPacks(server.url, server.token, { only: ['entra.required', 'okta.spec.1'] });
     expect(record.results.find((r) => r.checkId === 'entra.required.rejected[entra-compliant][userName]')).toMatchObject({ baseId: 'entra.required.rejected', variant: 'entra-compliant', item: 'userName' });
