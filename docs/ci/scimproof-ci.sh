@@ -13,7 +13,7 @@
 #   SCIMPROOF_BASELINE  baseline file of known failures to waive
 #   SCIMPROOF_SHARD     i/n: this job's shard of n parallel jobs (join with `scimproof report --merge`)
 #   SCIMPROOF_OUT       report directory (default reports/scimproof; a shard adds /shard-i)
-#   SCIMPROOF_ARGS      further options, e.g. "--dialect entra --timeout 30000"
+#   SCIMPROOF_ARGS      further options, quoted as in a shell, e.g. "--dialect entra --header 'X-Tenant: a b'"
 #   SCIMPROOF           how to call scimproof (default: npx --yes scimproof)
 set -uo pipefail
 
@@ -28,7 +28,16 @@ args=(run --out "$out" --markdown "$out/summary.md")
 if [ -n "${SCIMPROOF_SHARD:-}" ]; then args+=(--shard "$SCIMPROOF_SHARD"); fi
 if [ -n "${SCIMPROOF_SUITES:-}" ]; then args+=(--suite "$SCIMPROOF_SUITES"); fi
 if [ -n "${SCIMPROOF_BASELINE:-}" ]; then args+=(--baseline "$SCIMPROOF_BASELINE"); fi
-read -r -a extra <<< "${SCIMPROOF_ARGS:-}"
+# Split as a shell would ("--header 'X-Api-Key: k 1'" is two arguments), without running anything in
+# it: xargs reads the quotes and backslashes, nothing expands $(…) or globs.
+extra=()
+if [ -n "${SCIMPROOF_ARGS:-}" ]; then
+  if ! printf '%s' "$SCIMPROOF_ARGS" | xargs printf '' 2>/dev/null; then
+    echo "scimproof-ci: SCIMPROOF_ARGS cannot be split into arguments (an unmatched quote?): $SCIMPROOF_ARGS" >&2
+    exit 2
+  fi
+  while IFS= read -r -d '' word; do extra+=("$word"); done < <(printf '%s' "$SCIMPROOF_ARGS" | xargs printf '%s\0')
+fi
 
 "${scimproof[@]}" "${args[@]}" ${extra[@]+"${extra[@]}"}
 code=$?

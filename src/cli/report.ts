@@ -11,6 +11,7 @@ import { writeReports, type WriteReportsOptions, type WrittenReports } from '../
 import { BaselineError, readBaseline, type Baseline } from '../runner/baseline.ts';
 import { MergeError, mergeRunRecords, missingShards } from '../runner/merge.ts';
 import { consoleFor } from './announce.ts';
+import { writeBaselineAndTell } from './write-baseline.ts';
 import { RunError, UsageError } from './errors.ts';
 
 export interface ReportCommandOptions {
@@ -21,6 +22,7 @@ export interface ReportCommandOptions {
   markdown?: string;
   merge?: boolean;
   baseline?: string;
+  writeBaseline?: string;
 }
 
 type Out = { write(text: string): unknown };
@@ -37,6 +39,7 @@ export function registerReport(program: Command): void {
     .option('--markdown <file>', 'write a short Markdown summary to FILE (e.g. $GITHUB_STEP_SUMMARY)')
     .option('--merge', 'join the run records of parallel shards (run --shard i/n) into one report; exits as `run` would for the joined run')
     .option('--baseline <file>', 'with --merge: the baseline the shards used, so waivers whose checks now pass fail the joined run')
+    .option('--write-baseline <file>', "write the run's failed check ids as a baseline to start from (with --merge: the joined run's)")
     .addHelpText('after', '\nWith no output option, index.html and junit.xml are written next to run.json (with --merge: into reports/<run-id>-merged/).')
     .action(async (files: string[], options: ReportCommandOptions) => {
       if (options.merge) {
@@ -70,7 +73,9 @@ async function readRecord(file: string): Promise<RunRecord> {
 export async function reportCommand(file: string, options: ReportCommandOptions, out: Out): Promise<WrittenReports> {
   const record = await readRecord(file);
   const targets: WriteReportsOptions = asked(options) ?? { html: join(dirname(file), 'index.html'), junit: join(dirname(file), 'junit.xml') };
-  return writeAndTell(record, targets, out);
+  const written = await writeAndTell(record, targets, out);
+  if (options.writeBaseline) writeBaselineAndTell(options.writeBaseline, record, out);
+  return written;
 }
 
 /** Joins shard records into one report; resolves to the exit code `run` would give the joined run. */
@@ -91,11 +96,15 @@ export async function mergeCommand(files: string[], options: ReportCommandOption
     if (error instanceof MergeError) throw new UsageError(error.message);
     throw error;
   }
+  // Each shard replays with its own seed; the joined report can name only one.
+  const seeds = [...new Set(records.map((r) => r.meta.seed))];
+  if (seeds.length > 1) process.stderr.write(`scimproof: the shards ran with different seeds (${seeds.join(', ')}); the report names ${record.meta.seed}, so to replay the joined run give every shard the same --seed\n`);
   const missing = missingShards(records);
   if (missing.length > 0) process.stderr.write(`scimproof: shard${missing.length > 1 ? 's' : ''} ${missing.join(', ')} not given; the report covers only the shards merged (INCOMPLETE, exit 3)\n`);
   const targets: WriteReportsOptions = asked(options) ?? { outDir: join('reports', record.meta.runId) };
   out.write(`Merged ${records.length} run record${records.length === 1 ? '' : 's'} (${record.summary.total} checks)\n`);
   await writeAndTell(record, targets, out);
+  if (options.writeBaseline) writeBaselineAndTell(options.writeBaseline, record, out);
   // The order of `run`'s exit codes (execute.ts exitCodeOf): could not run or left data 2, budget ran out 3, a failure 1.
   if (record.meta.runError || (record.leftovers?.length ?? 0) > 0) return 2;
   // Shards not given leave checks unreached, as a budget that ran out does.

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { BaselineError, readBaseline, writeBaseline, type Baseline } from '../runner/baseline.ts';
+import { BaselineError, readBaseline, type Baseline } from '../runner/baseline.ts';
+import { writeBaselineAndTell } from './write-baseline.ts';
 import { randomSeed } from '../util/random.ts';
 import { dialectNames } from '../dialects/index.ts';
 import { DEFAULT_SUITES } from '../suite/defaults.ts';
@@ -70,6 +71,8 @@ export async function runCommand(flags: RunFlags): Promise<number> {
   if (suites.length === 0) throw new UsageError('--suite needs at least one suite name');
   const seed = parsePositiveInt(flags.seed, '--seed', randomSeed(), MAX_SEED);
   const shard = parseShardFlag(flags.shard);
+  // Each shard would write only its own failures, and shards of a CI matrix over one another's file.
+  if (shard && flags.writeBaseline) throw new UsageError("--write-baseline with --shard would hold only this shard's failures; write it from the joined run: scimproof report --merge <run.json…> --write-baseline <file>");
   const baselineFile = flags.baseline ?? config.baseline;
   let baseline: Baseline | undefined;
   try {
@@ -108,9 +111,6 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     // With OAuth client credentials, the token endpoint is checked too (loaded only then: it brings the certify programmes).
     ...(target.auth.kind === 'oauth' && target.url ? { phases: [(await import('../certify/run.ts')).oauthChecks(target.auth.oauth)] } : {}),
   });
-  if (flags.writeBaseline) {
-    const count = writeBaseline(flags.writeBaseline, execution.record.results);
-    consoleFor(flags).write(`Baseline: ${count} failed check(s) written to ${flags.writeBaseline}; replace each reason with why it is accepted\n`);
-  }
+  if (flags.writeBaseline) writeBaselineAndTell(flags.writeBaseline, execution.record, consoleFor(flags));
   return exitCodeOf(execution);
 }

@@ -46,6 +46,8 @@ export async function checkMappingsAgainstSchemas(client: ScimClient, directory:
   const core = schemas.get(CORE_USER_URN.toLowerCase());
   if (!core) return { read: false, skippedBecause: `/Schemas does not list ${CORE_USER_URN}`, ...empty };
   const plan = mappingPlan(directory);
+  // Entra's error code for it; Okta names none (its profile editor refuses such an attribute instead).
+  const code = directory.source === 'entra' ? ` [${ENTRA_CODES.schemaAttributeNotFound}]` : '';
   const types: SchemaTypes = new Map();
   const problems: string[] = [];
   const targets = [...plan.attributes, ...(plan.managerReference ? [plan.managerReference] : [])];
@@ -57,7 +59,7 @@ export async function checkMappingsAgainstSchemas(client: ScimClient, directory:
     if (p.uri === undefined && p.attribute.toLowerCase() === 'externalid') continue;
     const list = p.uri === undefined ? core : schemas.get(p.uri.toLowerCase());
     if (!list) {
-      problems.push(`${where}: "${m.target}" is in ${p.uri}, a schema the app's /Schemas does not advertise (it advertises ${[...schemas.keys()].join(', ')}) [${ENTRA_CODES.schemaAttributeNotFound}]`);
+      problems.push(`${where}: "${m.target}" is in ${p.uri}, a schema the app's /Schemas does not advertise (it advertises ${[...schemas.keys()].join(', ')})${code}`);
       continue;
     }
     const attr = byName(list, p.attribute);
@@ -65,7 +67,7 @@ export async function checkMappingsAgainstSchemas(client: ScimClient, directory:
     const missing = !attr ? p.attribute : p.sub !== undefined && !sub && !(p.selector && p.sub === 'value' && !attr.subAttributes) ? `${p.attribute}.${p.sub}` : undefined;
     if (missing !== undefined) {
       const known = (list ?? []).map((a) => a.name).join(', ');
-      problems.push(`${where}: the app's /Schemas has no attribute "${missing}"${p.uri ? ` in ${p.uri}` : ''} (it has: ${known}) [${ENTRA_CODES.schemaAttributeNotFound}]`);
+      problems.push(`${where}: the app's /Schemas has no attribute "${missing}"${p.uri ? ` in ${p.uri}` : ''} (it has: ${known})${code}`);
       continue;
     }
     if (p.selector && !attr!.multiValued) problems.push(`${where}: "${p.attribute}" is single-valued in the app's /Schemas, so [${p.selector.attribute} eq …] selects nothing`);

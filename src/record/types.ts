@@ -229,6 +229,8 @@ export interface RunMeta {
   interrupted?: string;
   /** Set when the run was one shard of several (`--shard 2/3`). */
   shard?: { index: number; total: number };
+  /** What the run was narrowed to (`--only`, `--skip`, `--dialect`), when it was: shards of one run share it. */
+  selection?: { only?: string[]; skip?: string[]; dialects?: string[] };
   /** Set on a record joined from shard records (`scimproof report --merge`): their run ids. */
   mergedFrom?: string[];
   /**

@@ -66,6 +66,8 @@ export function createConsoleReporter(options: ConsoleReporterOptions = {}): Con
   const verbose = options.verbose === true;
   let current: { label: string; results: CheckResult[] } | undefined;
   let pendingLine = false;
+  /** Errors listed under their scenario: the rest are listed at the end (a skip the run made an error when it ended). */
+  const errorsShown = new Set<string>();
 
   // Every line goes through codes.text: messages carry a server's `detail`, ids and Locations.
   const write = (text: string): void => void stream.write(codes.text(text));
@@ -75,7 +77,9 @@ export function createConsoleReporter(options: ConsoleReporterOptions = {}): Con
   };
   const detail = (r: CheckResult): string => {
     const [mark, code] = MARK[r.status];
-    const why = r.status === 'skip' ? r.reason : r.message;
+    // A check that could not run names the answer that stopped it (the request is in the report).
+    const cause = r.status === 'error' && r.exchangeIds.length === 0 && r.causedBy ? ` [${r.causedBy.summary}]` : '';
+    const why = r.status === 'skip' ? r.reason : r.message && `${r.message.split('\n', 1)[0]}${cause}`;
     return `      ${paint(code, mark)} ${r.checkId}${why ? paint(90, ` — ${why.split('\n', 1)[0]}`) : ''}\n`;
   };
   const finishScenario = (): void => {
@@ -85,7 +89,10 @@ export function createConsoleReporter(options: ConsoleReporterOptions = {}): Con
     const [mark, code] = MARK[status];
     const counts = current.results.length > 0 ? paint(90, `  ${countsLine(current.results, ['pass', 'fail', 'error', 'warn', 'info', 'skip'])}`) : '';
     write(`  ${paint(code, mark)} ${current.label}${counts}\n`);
-    for (const r of current.results) if (verbose || r.status === 'fail' || r.status === 'error') write(detail(r));
+    for (const r of current.results) {
+      if (verbose || r.status === 'fail' || r.status === 'error') write(detail(r));
+      if (r.status === 'error') errorsShown.add(r.checkId);
+    }
     current = undefined;
   };
 
@@ -117,6 +124,10 @@ export function createConsoleReporter(options: ConsoleReporterOptions = {}): Con
       write('\n');
       write(`Checks: ${counts.total} total${counts.total > 0 ? ` · ${countsLine(record.results, STATUS_ORDER).replace(/, /g, ' · ')}` : ''}\n`);
       write(`Verdict: ${paint(VERDICT_COLOR[verdict.kind], verdict.headline)} — ${verdict.detail}\n`);
+      const unlisted = record.results.filter((r) => r.status === 'error' && !errorsShown.has(r.checkId));
+      if (unlisted.length > 0) write(`Not judged (${unlisted.length}):\n`);
+      for (const r of unlisted.slice(0, LEFTOVER_LINES)) write(detail(r));
+      if (unlisted.length > LEFTOVER_LINES) write(`      … and ${unlisted.length - LEFTOVER_LINES} more (all in the report)\n`);
       const { findings, latency } = analysisOf(record);
       for (const line of findingLines(findings, paint)) write(line);
       if (latency.endpoints.length > 0) write(`${latencyLine(latency.endpoints)}\n`);

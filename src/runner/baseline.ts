@@ -71,6 +71,10 @@ export function staleWaivers(results: readonly CheckResult[], baseline: Baseline
 export function writeBaseline(file: string, results: readonly CheckResult[]): number {
   const failing = [...new Set(results.filter((r) => r.status === 'fail').map((r) => r.checkId))].sort();
   const expectedFailures = Object.fromEntries(failing.map((id) => [id, 'known failure: say why it is accepted and until when']));
-  writeFileSync(file, `${JSON.stringify({ expectedFailures }, null, 2)}\n`);
+  try {
+    writeFileSync(file, `${JSON.stringify({ expectedFailures }, null, 2)}\n`);
+  } catch (error) {
+    throw new BaselineError(`cannot write the baseline ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
   return failing.length;
 }

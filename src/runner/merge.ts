@@ -143,11 +143,18 @@ function checkSameRun(records: readonly RunRecord[]): void {
     ['scimproof versions', (r) => r.meta.version],
     ['suites', (r) => [...r.meta.suites].sort().join(',')],
     ['profiles', (r) => r.meta.profile ?? '(none)'],
+    ['selections (--only, --skip, --dialect)', (r) => selectionText(r.meta.selection)],
   ];
   for (const [what, of] of aspects) {
     const values = [...new Set(records.map(of))];
     if (values.length > 1) throw new MergeError(`the records come from different ${what} (${values.slice(0, 3).map((v) => (v === '' ? '(none)' : v)).join(' and ')}); merge the shards of one run`);
   }
+}
+
+function selectionText(selection: RunRecord['meta']['selection']): string {
+  if (!selection) return 'none';
+  const list = (flag: string, values: string[] | undefined): string[] => (values?.length ? [`${flag} ${[...values].sort().join(',')}`] : []);
+  return [...list('--only', selection.only), ...list('--skip', selection.skip), ...list('--dialect', selection.dialects)].join(' ') || 'none';
 }
 
 /** Exchange ids stay `x0001`-shaped (letter + number), numbered on across the records. */

@@ -241,6 +241,7 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
         ...(options.profile ? { profile: options.profile } : {}),
         seed: options.seed,
         ...(options.shard ? { shard: options.shard } : {}),
+        ...selectionOf(options),
         prefix,
         startedAt: startedAt.toISOString(),
         finishedAt: new Date().toISOString(),
@@ -623,6 +624,16 @@ function checkTargetUrl(raw: string): void {
 function checkShard({ index, total }: Shard): void {
   if (!Number.isInteger(total) || total < 1) throw new SetupError(`shard ${index}/${total}: the number of jobs must be a whole number, at least 1`);
   if (!Number.isInteger(index) || index < 1 || index > total) throw new SetupError(`shard ${index}/${total}: the job number must be a whole number between 1 and ${total} (shards count from 1)`);
+}
+
+/** The run's narrowing, as run.json records it: only what was given. */
+function selectionOf(options: Pick<RunOptions, 'only' | 'skip' | 'dialects'>): { selection?: NonNullable<RunRecord['meta']['selection']> } {
+  const selection = {
+    ...(options.only?.length ? { only: [...options.only] } : {}),
+    ...(options.skip?.length ? { skip: [...options.skip] } : {}),
+    ...(options.dialects?.length ? { dialects: [...options.dialects] } : {}),
+  };
+  return Object.keys(selection).length > 0 ? { selection } : {};
 }
 
 async function startEmbedded(profile: 'interop' | undefined): Promise<EmbeddedTarget> {

@@ -94,7 +94,9 @@ export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx
   // `unexplained`: the scenario stopped because a step with checks of its own did not yield a value
   // a later step needs, and none of its checks the report shows failed (a 201 without the id whose
   // status check passed; a refusal --only leaves out): what could not run must not read as a pass
-  // (ctx.onNotRun). A set-up step without checks is judged by a scenario of its own.
+  // (ctx.onNotRun). A set-up step without checks explains nothing either: in the built-in suites
+  // a scenario of its own judges that request, and its failure keeps these skips (run.ts); in a
+  // vendor's suite, or with that scenario left out, nothing in the report would say why.
   let stop: { reason: string; cause?: Found; unexplained?: boolean } | undefined = missing.length > 0 ? { reason: missing.map(describeCapability).join('; ') } : undefined;
   const runs: StepRun[] = [];
   // Every expectation is judged, selected or not, so a cause is known even when --only hides it.
@@ -300,12 +302,11 @@ function failingCheckOf(run: StepRun, missing: string): Found | undefined {
 
 /**
  * Whether what a step did not yield is explained to the reader: the report shows a check of that
- * step that failed (or warned), or the step has no checks (a set-up request, judged by a scenario
- * of its own). Otherwise (a 201 without the id a later step needs whose status check passed, a
- * failure --only leaves out) the checks that could not run would be skips that read as a pass.
+ * step that failed (or warned). Otherwise (a 201 without the id a later step needs whose status
+ * check passed, a failure --only leaves out, a set-up step without checks that was refused) the
+ * checks that could not run would be skips that read as a pass.
  */
 function explained(source: StepRun, cause: Found, ctx: ScenarioContext): boolean {
-  if (source.judged.length === 0) return true;
   const shown = cause.checkId !== undefined && ctx.selected(cause.checkId) && cause.result !== undefined && cause.result.status !== 'pass' && cause.result.status !== 'skip';
   return shown || source.judged.some((j) => j.selected && (j.result.status === 'fail' || j.result.status === 'warn'));
 }

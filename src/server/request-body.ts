@@ -25,15 +25,28 @@ export async function readJson(c: Context, maxBytes: number): Promise<unknown> {
 
 /**
  * A body whose Content-Length is declared (and within the limit): the HTTP parser delivers
- * exactly that many bytes, so it is read whole. `text()` is the node adapter's fast path,
- * read straight off the socket; `body` would build a web Request and a web stream around it first,
- * which cost the server more than the rest of a create.
+ * exactly that many bytes, so it is read whole. `arrayBuffer()` (like `text()`) is the node adapter's fast
+ * path, read straight off the socket; `body` would build a web Request and a web stream around it
+ * first, which cost the server more than the rest of a create.
  */
 async function declaredBody(c: Context): Promise<string> {
+  let bytes: ArrayBuffer;
   try {
-    return await c.req.raw.text();
+    bytes = await c.req.raw.arrayBuffer();
   } catch {
     throw invalidSyntax('the request body could not be read completely');
+  }
+  return utf8(bytes);
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The body as text; bytes that are not UTF-8 are refused rather than read as U+FFFD and stored. */
+function utf8(bytes: ArrayBuffer | Uint8Array): string {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    throw invalidSyntax('the request body is not valid UTF-8 (RFC 8259 §8.1: JSON exchanged between systems must be UTF-8)');
   }
 }
 
@@ -61,7 +74,7 @@ async function streamedBody(c: Context, maxBytes: number, tooLarge: () => ScimEr
       chunks.push(value);
     }
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return utf8(Buffer.concat(chunks));
 }
 
 function parseJson(received: string): unknown {

@@ -136,6 +136,22 @@ describe('the shell recipe', () => {
     expect(r.code).toBe(2);
     expect(r.out.trim().split('\n')).toHaveLength(1);
   });
+
+  // SCIMPROOF_ARGS (the action's `args`) was split on spaces: `--header 'X-Api-Key: k 1'` reached
+  // scimproof as three words with the quotes in them.
+  it('splits SCIMPROOF_ARGS as a shell would, runs nothing in it, and refuses an unmatched quote in one line', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'scimproof-sh-'));
+    // Stands in for scimproof: prints each argument it gets on a line of its own.
+    writeFileSync(join(cwd, 'args.sh'), 'for a in "$@"; do printf "<%s>\\n" "$a"; done\n');
+    const env = { SCIM_BASE_URL: 'http://127.0.0.1:9/scim/v2', SCIMPROOF: `bash ${join(cwd, 'args.sh')}` };
+    const r = await sh(`bash ${join(repo, 'docs/ci/scimproof-ci.sh')}`, { ...env, SCIMPROOF_ARGS: `--header 'X-Api-Key: k 1' --only "users.create.*" $(touch ran) a\\ b` }, cwd);
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toContain('<--header>\n<X-Api-Key: k 1>\n<--only>\n<users.create.*>\n<$(touch>\n<ran)>\n<a b>\n');
+    expect(existsSync(join(cwd, 'ran'))).toBe(false);
+    const bad = await sh(`bash ${join(repo, 'docs/ci/scimproof-ci.sh')}`, { ...env, SCIMPROOF_ARGS: "--header 'X-Api-Key: k" }, cwd);
+    expect(bad.code, bad.out).toBe(2);
+    expect(bad.out.trim().split('\n')).toEqual([expect.stringContaining('SCIMPROOF_ARGS cannot be split into arguments')]);
+  });
 });
 
 describe('the GitLab recipe', () => {

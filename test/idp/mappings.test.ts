@@ -107,6 +107,17 @@ describe('a customer mapping against the reference server with a vendor extensio
   });
 });
 
+describe('an Okta mapping the app does not advertise', () => {
+  // It carried Entra's error code (SchemaAttributeNotFound), which Okta never shows.
+  it('is refused with what the app advertises, without an Entra error code', async () => {
+    server = await startServer({ port: 0 });
+    const doc = JSON.parse(readFileSync(new URL('../../fixtures/directories/fabrikam-okta.json', import.meta.url), 'utf8')) as Json;
+    doc.app.mappings.push({ source: 'department', target: `${ACME_URN}:costCenter`, apply: 'always' });
+    const { check } = await schemaChecked(server.url, server.token, doc);
+    expect(check.problems).toEqual([expect.stringMatching(/"urn:ietf:params:scim:schemas:extension:acme:2.0:User:costCenter" is in urn:ietf:params:scim:schemas:extension:acme:2.0:User, a schema the app's \/Schemas does not advertise \(it advertises [^)]*\)$/)]);
+  });
+});
+
 describe('against SCIMMY (a third-party SCIM library)', () => {
   it('the same mapping without the vendor extension arrives, and a refused manager link says why', async () => {
     scimmy = await startScimmyServer();

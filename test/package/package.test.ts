@@ -74,12 +74,12 @@ afterAll(async () => {
 });
 
 describe('the packed package, installed into an empty project', () => {
-  it('holds only what users need: compiled JS with declarations, the suites, the directory fixtures and the schema extension one of them needs', () => {
+  it('holds only what users need: compiled JS with declarations, the suites, the directory fixtures and the schema extension one of them needs, and the licence its package.json names', () => {
     const paths = packed.files.map((f) => f.path);
     const stray = paths.filter((p) => !/^(dist\/|suites\/|fixtures\/(directories|schemas)\/|package\.json$|README\.md$|LICENSE$)/.test(p));
     expect(stray).toEqual([]);
     expect(paths.filter((p) => p.endsWith('.ts') && !p.endsWith('.d.ts'))).toEqual([]);
-    for (const needed of ['dist/cli/bin.js', 'dist/index.js', 'dist/index.d.ts', 'dist/vitest.js', 'dist/vitest.d.ts', 'dist/report/html/templates/layout.hbs', 'dist/suite/suite.schema.json', 'dist/idp/directory.schema.json', 'suites/core/01-users.json', 'suites/profiles.json', 'fixtures/directories/northwind-entra-mappings.json', 'fixtures/schemas/acme-user-extension.json']) {
+    for (const needed of ['dist/cli/bin.js', 'dist/index.js', 'dist/index.d.ts', 'dist/vitest.js', 'dist/vitest.d.ts', 'dist/report/html/templates/layout.hbs', 'dist/suite/suite.schema.json', 'dist/idp/directory.schema.json', 'suites/core/01-users.json', 'suites/profiles.json', 'fixtures/directories/northwind-entra-mappings.json', 'fixtures/schemas/acme-user-extension.json', 'LICENSE']) {
       expect(paths).toContain(needed);
     }
     const dependencies = Object.keys((JSON.parse(readFileSync(join(consumer, 'node_modules/scimproof/package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies);

@@ -99,3 +99,29 @@ describe('console reporter and server-chosen text', () => {
     }
   });
 });
+
+// A skip the run turns into an error when it ends (nothing else failed: a check that could not run
+// is no pass) was shown as skipped under its scenario, and the INCOMPLETE verdict named no check.
+describe('console reporter: checks the run could not judge', () => {
+  it('lists an error the live lines showed as a skip, with the answer that stopped it', () => {
+    const record = sampleRecord();
+    const out = capture(false);
+    const live = createConsoleReporter({ stream: out, env: {} });
+    const skipped = { ...record.results[0]!, checkId: 'vendor.read', status: 'skip' as const, reason: 'not sent', exchangeIds: [] };
+    live.onScenarioStart('vendor', 'Set up, then read');
+    live.onResult(skipped);
+    const { reason: _reason, ...rest } = skipped;
+    const final = { ...record, results: [{ ...rest, status: 'error' as const, message: 'not run: step "set up" did not yield /id for {{userId}}', causedBy: { exchangeId: 'x0005', summary: 'POST /scim/v2/Users answered HTTP 400' } }] };
+    live.onRunEnd(final, {});
+    const text = out.text();
+    expect(text).toContain('  - vendor › Set up, then read  1 skipped\n');
+    expect(text).toContain('Not judged (1):\n      ! vendor.read — not run: step "set up" did not yield /id for {{userId}} [POST /scim/v2/Users answered HTTP 400]\n');
+  });
+
+  it('does not list an error twice when its scenario line listed it', () => {
+    const out = capture(false);
+    replay(out);
+    expect(out.text()).not.toContain('Not judged');
+    expect(out.text().match(/! filter\.contains/g)).toHaveLength(1);
+  });
+});

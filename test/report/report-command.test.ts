@@ -145,6 +145,8 @@ describe('scimproof report', () => {
       [{ version: '9.9.9' }, /different scimproof versions/],
       [{ suites: ['core'] }, /different suites/],
       [{ shard: undefined }, /is not a shard/],
+      // A shard run with --only (or another --dialect) joined to one without gave a report of neither run.
+      [{ selection: { only: ['users.*'] } }, /different selections \(--only, --skip, --dialect\) \(none and --only users\.\*\)/],
     ];
     for (const [meta, message] of cases) {
       const second = write('b', { shard: { index: 2, total: 2 }, ...meta });
@@ -155,5 +157,64 @@ describe('scimproof report', () => {
       expect(hasStack({ stdout: printed, stderr: '' })).toBe(false);
     }
     expect(existsSync(join(dir, 'merged'))).toBe(false);
+  });
+});
+
+// A baseline written by one shard (`run --shard i/n --write-baseline`) held only that shard's
+// failures, and the shards of a CI matrix wrote over one another's file.
+describe('baselines and seeds of sharded runs', () => {
+  const shards = (dir: string, seeds: [number, number] = [7, 7]): [string, string] => {
+    const files = ([1, 2] as const).map((index) => {
+      const record = JSON.parse(readFileSync(sample, 'utf8')) as { meta: Record<string, unknown>; results: Array<{ checkId: string; status: string }> };
+      // Each shard fails a check of its own (and the sample's failures are in shard 1 only).
+      record.results = index === 1 ? record.results : [...record.results.filter((r) => r.status === 'pass'), { ...record.results.find((r) => r.status === 'fail')!, checkId: 'shard2.only.failure' }];
+      record.meta = { ...record.meta, runId: `shard${index}`, seed: seeds[index - 1], shard: { index, total: 2 } };
+      writeFileSync(join(dir, `s${index}.json`), JSON.stringify(record));
+      return join(dir, `s${index}.json`);
+    });
+    return [files[0]!, files[1]!];
+  };
+
+  it('report --merge --write-baseline writes the failures of every shard', async () => {
+    const dir = tmp();
+    const [a, b] = shards(dir);
+    const { code, printed } = await runMain(['report', '--merge', a, b, '--out', join(dir, 'merged'), '--write-baseline', join(dir, 'baseline.json')]);
+    expect(code, printed).toBe(1);
+    const failures = Object.keys((JSON.parse(readFileSync(join(dir, 'baseline.json'), 'utf8')) as { expectedFailures: Record<string, string> }).expectedFailures);
+    expect(failures).toContain('shard2.only.failure');
+    expect(failures).toContain('users.create.location-header');
+    expect(printed).toMatch(/Baseline: \d+ failed check\(s\) written to/);
+    expect(printed).not.toContain('different seeds');
+  });
+
+  it('refuses a baseline from a merge that lacks a shard, and one from a single shard run, with one line', async () => {
+    const dir = tmp();
+    const [a] = shards(dir);
+    const partial = await runMain(['report', '--merge', a, '--out', join(dir, 'merged'), '--write-baseline', join(dir, 'baseline.json')]);
+    expect(partial.code, partial.printed).toBe(2);
+    expect(partial.printed).toContain('--write-baseline: shard 2/2 not given, so the baseline would miss their failures');
+    expect(existsSync(join(dir, 'baseline.json'))).toBe(false);
+    const sharded = await runMain(['run', '--shard', '1/2', '--write-baseline', join(dir, 'baseline.json')]);
+    expect(sharded.code, sharded.printed).toBe(2);
+    expect(sharded.printed).toContain("--write-baseline with --shard would hold only this shard's failures");
+    expect(hasStack({ stdout: sharded.printed, stderr: '' })).toBe(false);
+  });
+
+  it('a baseline that cannot be written is one line, not a stack trace; report re-renders from one record', async () => {
+    const dir = tmp();
+    const { code, printed } = await runMain(['report', sample, '--out', join(dir, 'out'), '--write-baseline', join(dir, 'no', 'such', 'dir', 'b.json')]);
+    expect(code, printed).toBe(2);
+    expect(printed).toMatch(/cannot write the baseline .*b\.json: ENOENT/);
+    expect(hasStack({ stdout: printed, stderr: '' })).toBe(false);
+    const ok = await runMain(['report', sample, '--out', join(dir, 'out'), '--write-baseline', join(dir, 'b.json')]);
+    expect(ok.code, ok.printed).toBe(0);
+    expect(existsSync(join(dir, 'b.json'))).toBe(true);
+  });
+
+  it('says so when the shards ran with different seeds', async () => {
+    const dir = tmp();
+    const [a, b] = shards(dir, [7, 8]);
+    const { printed } = await runMain(['report', '--merge', a, b, '--out', join(dir, 'merged')]);
+    expect(printed).toContain('the shards ran with different seeds (7, 8); the report names 7');
   });
 });

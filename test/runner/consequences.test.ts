@@ -158,6 +158,30 @@ describe('a value a later step needs, not yielded and not explained by a failing
     expect(result(record, 'vendor.read').causedBy!.checkId).toBeUndefined();
   });
 
+  it('a set-up step without checks that the server refuses makes the later check an error, so the run is not a pass', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'scimproof-unyielded-')), 'vendor.json');
+    writeFileSync(file, JSON.stringify({
+      suite: 'vendor',
+      area: 'users',
+      scenarios: [{
+        id: 'vendor.setup',
+        title: 'Set up a user, then read it',
+        steps: [
+          { name: 'set up', send: { method: 'POST', path: '/Users', body: { schemas: [USER], userName: '{{scenario.tag}}.s@example.com' } }, capture: { userId: '/id' } },
+          { name: 'read', send: { method: 'GET', path: '/Users/{{userId}}' }, expect: [{ id: 'vendor.setup.read', title: 'reads back', check: 'status', with: { equals: 200 }, refs: ['RFC7644-3.4.1'] }] },
+        ],
+      }],
+    }));
+    const server = await startIndependentServer({ require: ['name.familyName'] });
+    try {
+      const record = await runConformance({ url: server.url, auth: { kind: 'bearer', token: server.token }, suites: [file], seed: 3 });
+      expect(result(record, 'vendor.setup.read')).toMatchObject({ status: 'error', message: expect.stringMatching(/^not run: .*no check of that step in the report failed/), causedBy: { summary: expect.stringContaining('POST /scim/v2/Users answered HTTP 400') } });
+      expect(verdictOf(record).kind).toBe('incomplete');
+    } finally {
+      await server.close();
+    }
+  });
+
   it('on a correct server both checks pass; a failing check that explains it keeps the later check a skip', async () => {
     const passed = await runOn(await startIndependentServer());
     expect([result(passed, 'vendor.create').status, result(passed, 'vendor.read').status]).toEqual(['pass', 'pass']);

@@ -28,6 +28,17 @@ describe('sharding', () => {
     expect(Array.from({ length: 7 }, () => mine())).toEqual([false, true, false, false, true, false, false]);
   });
 
+  it('a run records what it was narrowed to, so shards run with another --only or --dialect are not merged', async () => {
+    const narrowed = await runConformance({ suites: ['core', 'entra'], seed: 5, only: ['users.create.*', 'entra.create.*'], dialects: ['entra'], shard: { index: 1, total: 2 } });
+    expect(narrowed.meta.selection).toEqual({ only: ['users.create.*', 'entra.create.*'], dialects: ['entra'] });
+    const other = await runConformance({ suites: ['core', 'entra'], seed: 5, only: ['users.create.*', 'entra.create.*'], shard: { index: 2, total: 2 } });
+    expect(other.meta.selection).toEqual({ only: ['users.create.*', 'entra.create.*'] });
+    expect(() => mergeRunRecords([narrowed, other])).toThrow(/different selections \(--only, --skip, --dialect\)/);
+    const whole = await runConformance({ suites: ['core'], seed: 5, only: ['users.create.status'] });
+    expect((await runConformance({ suites: ['core'], seed: 5, fuzz: FUZZ, only: [] })).meta.selection).toBeUndefined();
+    expect(whole.meta.selection).toEqual({ only: ['users.create.status'] });
+  }, 120_000);
+
   it('the union of 3 shards is the unsharded run: same check ids, no scenario twice, one merged record', async () => {
     const whole = await runConformance({ suites: SUITES, seed: 5, fuzz: FUZZ });
     const shards: RunRecord[] = [];

@@ -190,6 +190,29 @@ describe('requests broken below HTTP semantics', () => {
     expect(head).toMatch(/content-type: application\/scim\+json/i);
     expect(JSON.parse(body!).schemas).toEqual([ERROR]);
   });
+  // Bytes that are not UTF-8 were read as U+FFFD and stored: a 201 for a userName nobody sent.
+  it.each([
+    ['with Content-Length', (body: Buffer) => `Content-Length: ${body.length}\r\n`],
+    ['chunked', (body: Buffer) => `Transfer-Encoding: chunked\r\n\r\n${body.length.toString(16)}`],
+  ])('a body that is not UTF-8 (%s) is refused with 400 invalidSyntax, and nothing is created', async (_name, framing) => {
+    const body = Buffer.concat([Buffer.from(`{"schemas":["${USER}"],"userName":"bad.utf8.`), Buffer.from([0xff, 0xfe, 0x41]), Buffer.from('@example.com"}')]);
+    const head = `POST /scim/v2/Users HTTP/1.1\r\nHost: x\r\n${auth}Content-Type: application/scim+json\r\nConnection: close\r\n${framing(body)}`;
+    const chunked = head.includes('chunked');
+    const reply = await new Promise<string>((resolve) => {
+      const url = new URL(t.url);
+      const socket = connect(Number(url.port), url.hostname, () => socket.end(Buffer.concat([Buffer.from(chunked ? `${head}\r\n` : `${head}\r\n`), body, Buffer.from(chunked ? '\r\n0\r\n\r\n' : '')])));
+      let data = '';
+      socket.on('data', (d: Buffer) => (data += d.toString()));
+      socket.on('close', () => resolve(data));
+      socket.on('error', () => resolve(data));
+    });
+    expect(reply).toMatch(/^HTTP\/1\.1 400 /);
+    const error = JSON.parse(reply.split('\r\n\r\n')[1]!) as { scimType: string; detail: string };
+    expect(error).toMatchObject({ scimType: 'invalidSyntax', detail: expect.stringContaining('not valid UTF-8') });
+    const found = await t.request('GET', `/Users?filter=${encodeURIComponent('userName sw "bad.utf8."')}`);
+    expect(found.body.totalResults).toBe(0);
+  });
+
   it('a request without a Host header is still served', async () => {
     const reply = await rawHttp(`GET /scim/v2/Users?count=0 HTTP/1.1\r\n${auth}Connection: close\r\n\r\n`);
     expect(reply).toMatch(/^HTTP\/1\.1 200 /);
