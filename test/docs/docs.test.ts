@@ -69,6 +69,24 @@ describe('command lines in the documents', () => {
   });
 });
 
+describe('options in the documents', () => {
+  it('every option of every command is named somewhere in README.md or docs/*.md', async () => {
+    const text = DOCS.map(read).join('\n');
+    const undocumented: string[] = [];
+    for (const entry of COMMANDS) {
+      const program = new Command('scimproof');
+      (await entry.load())(program);
+      const command = program.commands.find((c) => c.name() === entry.name)!;
+      for (const c of [command, ...command.commands]) {
+        for (const option of c.options) {
+          if (!new RegExp(`${option.long}(?![a-z-])`).test(text)) undocumented.push(`scimproof ${entry.name}${c === command ? '' : ` ${c.name()}`} ${option.long}`);
+        }
+      }
+    }
+    expect(undocumented).toEqual([]);
+  });
+});
+
 describe('docs/serve.md: "Try it with curl"', () => {
   let server: RunningServer;
   beforeAll(async () => {
