@@ -33,6 +33,12 @@ export interface Assertion {
   atMost?: number;
   /** The value is one of these. */
   oneOf?: unknown[];
+  /**
+   * A paging field of a ListResponse (`/itemsPerPage`, `/startIndex`): it may be left out when the
+   * page holds the whole result (RFC 7644 §3.4.2: "REQUIRED when partial results are returned due
+   * to pagination"); when it is there, the rest of the assertion judges it.
+   */
+  pagedOnly?: boolean;
 }
 
 const ASSERTION: JsonSchema = {
@@ -55,9 +61,21 @@ const ASSERTION: JsonSchema = {
     where: { type: 'object', minProperties: 1 },
     atMost: integer(),
     oneOf: { anyOf: [{ type: 'array', minItems: 1 }, TEMPLATE] },
+    pagedOnly: { const: true },
   },
   dependentRequired: { where: ['atMost'], atMost: ['where'] },
+  // `pagedOnly` says when to judge, not what: it needs an assertion beside it.
+  if: { required: ['pagedOnly'] },
+  then: { minProperties: 3 },
 };
+
+/** The ListResponse holds every result on this page: no paging, so no paging fields are required. */
+function wholeList(doc: unknown): boolean {
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return false;
+  const { totalResults, Resources } = doc as Record<string, unknown>;
+  const held = Resources === undefined ? 0 : Array.isArray(Resources) ? Resources.length : -1;
+  return Number.isInteger(totalResults) && held === totalResults;
+}
 
 export function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
@@ -105,6 +123,7 @@ function missingResource(doc: unknown, pointer: string): string | undefined {
 export function checkAssertion(doc: unknown, a: Assertion): Verdict {
   const actual = getPointer(doc, a.pointer);
   const at = { pointer: a.pointer };
+  if (a.pagedOnly && actual === undefined && wholeList(doc)) return pass();
   if (isAbsenceAssertion(a)) {
     const missing = missingResource(doc, a.pointer);
     if (missing) return fail(`cannot tell whether ${a.pointer} is absent: ${missing}, so the resource it belongs to is not there`, { ...at, expected: 'the resource, to look inside', actual: doc === undefined ? null : doc });
@@ -187,7 +206,7 @@ function runDataOfAnotherCheck(params: BodyParams, vars: Record<string, unknown>
 
 export const bodyKind = defineCheckKind<BodyParams>({
   kind: 'body',
-  description: 'Assertions on the JSON body of a success by pointer (`assert`: one or a list of {pointer, equals|equalsIgnoreCase|notEquals|exists|type|matches|length|contains|notContains|where+atMost|oneOf}); an error answer fails it; an absence needs its resource present; `onlyIfStatus` judges only responses with that status; `notRunData` ({resource: pointer, except: id}) does not judge a listed resource this run created for another check; a 201 Created with no body (RFC 7644 §3.3 allows it) is not judged unless `requireBody` says the client the check stands for reads the resource from the body.',
+  description: 'Assertions on the JSON body of a success by pointer (`assert`: one or a list of {pointer, equals|equalsIgnoreCase|notEquals|exists|type|matches|length|contains|notContains|where+atMost|oneOf}, and `pagedOnly` for a ListResponse paging field that a page holding the whole result may leave out, RFC 7644 §3.4.2); an error answer fails it; an absence needs its resource present; `onlyIfStatus` judges only responses with that status; `notRunData` ({resource: pointer, except: id}) does not judge a listed resource this run created for another check; a 201 Created with no body (RFC 7644 §3.3 allows it) is not judged unless `requireBody` says the client the check stands for reads the resource from the body.',
   defaultLevel: 'MUST',
   defaultRefs: [],
   judges: 'content',

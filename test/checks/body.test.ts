@@ -71,3 +71,21 @@ describe('body checks on what came back', () => {
     expect(noPasswordKind.verify(ctx(exchange(200, { id: 'u1', userName: 'a' }), {})).ok).toBe(true);
   });
 });
+
+// RFC 7644 §3.4.2: itemsPerPage and startIndex are "REQUIRED when partial results are returned due
+// to pagination". Okta's import page check failed a correct server that left them out of a page
+// holding the whole result.
+describe('pagedOnly: a paging field a whole list may leave out', () => {
+  const LIST = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
+  const users = [{ id: 'u1' }, { id: 'u2' }];
+  const assertion = { pointer: '/itemsPerPage', type: 'integer' as const, pagedOnly: true };
+  it('passes a whole list without it, or with no result at all', () => {
+    expect(checkAssertion({ schemas: [LIST], totalResults: 2, Resources: users }, assertion).ok).toBe(true);
+    expect(checkAssertion({ schemas: [LIST], totalResults: 0 }, assertion).ok).toBe(true);
+  });
+  it('fails a partial page without it, and a value of the wrong type on any page', () => {
+    expect(checkAssertion({ schemas: [LIST], totalResults: 3, Resources: users }, assertion)).toMatchObject({ ok: false, message: '/itemsPerPage must be integer, got nothing' });
+    expect(checkAssertion({ schemas: [LIST], totalResults: 2, itemsPerPage: '2', Resources: users }, assertion).ok).toBe(false);
+    expect(checkAssertion({ schemas: [LIST], totalResults: 2, Resources: users }, { pointer: '/itemsPerPage', type: 'integer' }).ok).toBe(false);
+  });
+});
