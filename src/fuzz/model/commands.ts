@@ -10,7 +10,7 @@ import { bodyOf, scimGroup, scimUser, type Draft, type Json } from '../arbitrari
 import { caseFlips, recase } from '../arbitraries/values.ts';
 import { diffResource } from '../compare.ts';
 import { create, expectAccepted, expectStatus, ids, jsonOf, line, listAll } from '../properties/helpers.ts';
-import { memberValues } from '../properties/member-add.ts';
+import { memberValues, membersQuery } from '../properties/member-add.ts';
 import { patchAndCheck } from '../properties/patch-model.ts';
 import { fail, type FuzzEnv } from '../types.ts';
 import type { ModelOp } from './patch.ts';
@@ -178,7 +178,7 @@ class RemoveMember implements Cmd {
 }
 
 async function checkGroup(env: FuzzEnv, m: DirectoryModel, g: ModelGroup): Promise<void> {
-  const ex = await env.target.send({ method: 'GET', path: groupPath(g) }, 'get Group');
+  const ex = await env.target.send({ method: 'GET', path: groupPath(g), ...membersQuery(env, 'displayName,members') }, 'get Group');
   expectStatus(ex, [200], 'reading a Group');
   const body = jsonOf(ex);
   const name = isPlainObject(body) ? body.displayName : undefined;

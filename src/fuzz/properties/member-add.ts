@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { isPlainObject } from '../../filter/index.ts';
 import { scimGroup, scimUser, type Draft } from '../arbitraries/resource.ts';
-import { fail, type FuzzProperty } from '../types.ts';
+import { fail, type FuzzEnv, type FuzzProperty } from '../types.ts';
 import { create, expectStatus, jsonOf, line, type Created } from './helpers.ts';
 
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
@@ -43,9 +43,7 @@ export const memberAddIdempotent: FuzzProperty<Input> = {
       const ex = await env.target.send({ method: 'PATCH', path, json: { schemas: [PATCH_OP], Operations } }, 'add members');
       expectStatus(ex, [200, 204], 'adding members');
     }
-    // Members declared returned "request" (RFC 7643 §2.2) are shown only when asked for (RFC 7644 §3.9).
-    const onRequest = env.schemas.group?.core.attributes.some((a) => a.name.toLowerCase() === 'members' && a.returned === 'request') === true;
-    const got = await env.target.send({ method: 'GET', path, ...(onRequest ? { query: { attributes: 'members' } } : {}) }, 'get Group');
+    const got = await env.target.send({ method: 'GET', path, ...membersQuery(env, 'members') }, 'get Group');
     expectStatus(got, [200], 'reading the Group');
     const values = memberValues(jsonOf(got));
     const expected = [...added].sort();
@@ -54,3 +52,12 @@ export const memberAddIdempotent: FuzzProperty<Input> = {
     }
   },
 };
+
+/**
+ * Members declared returned "request" (RFC 7643 §2.2) are shown only when asked for (RFC 7644
+ * §3.9): the query that asks for them, with `attributes` (what else the caller reads) beside them.
+ */
+export function membersQuery(env: FuzzEnv, attributes: string): { query?: { attributes: string } } {
+  const onRequest = env.schemas.group?.core.attributes.some((a) => a.name.toLowerCase() === 'members' && a.returned === 'request') === true;
+  return onRequest ? { query: { attributes } } : {};
+}
