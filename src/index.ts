@@ -51,6 +51,12 @@ export { IdpEngine } from './idp/engine.ts';
 export type { EngineEvents, EngineOptions, EngineStatus } from './idp/engine.ts';
 export { loadDirectory } from './idp/directory.ts';
 export type { Directory } from './idp/types.ts';
+/**
+ * A clock that stands still until moved: pass `clock: new SimulatedClock()` to an IdpEngine and
+ * `engine.advanceClock(ms)` runs the cycles that fall due (escrow back-off, quarantine) without waiting.
+ */
+export { SimulatedClock } from './idp/clock.ts';
+export type { Clock } from './idp/clock.ts';
 
 /** Renderers: each is a pure function of a run record (`run.json`), as `scimproof report` uses them. */
 export { renderHtml } from './report/html/render.ts';

@@ -284,7 +284,7 @@ export function addTargetOptions(command: Command, urlHelp = EMBEDDED_URL_HELP):
     .option('--oauth-scope <scope>', 'scope to ask the token endpoint for (env SCIM_OAUTH_SCOPE)')
     .option('--oauth-client-auth <how>', 'how the client secret is sent: basic (Authorization header, default) or post (form fields)')
     .option('--header <header>', "extra header on every request, 'Name: value' (repeatable)", collect)
-    .option('--config <file>', 'JSON config file with url, token, headers, oauthTokenUrl, clientId, clientSecret, oauthScope (and for run: suites, only, skip, timeout, profile, baseline, out)')
+    .option('--config <file>', 'JSON config file with url, token, basic, headers, timeout, oauthTokenUrl, clientId, clientSecret, oauthScope, oauthClientAuth (and for run: suites, only, skip, require, profile, dialects, matching, baseline, maxTime, out; fuzz: out; certify: maxTime, out)')
     .option('--timeout <ms>', 'per-request timeout in milliseconds (default 15000)')
     .option('--insecure', 'accept invalid TLS certificates (only for a test server you trust)')
     .option('--secret <value>', 'a value to redact from every report and log (repeatable)', collect);

@@ -309,12 +309,19 @@ function acceptedResult(refused: readonly ServerRefusal[], keep: (list: readonly
   };
 }
 
+function stoppedByTheRun(error: unknown, exchanges: readonly Exchange[]): boolean {
+  return (error instanceof Error && error.name === 'AbortError') || exchanges.some((x) => x.transportError?.code === 'aborted');
+}
+
 async function fuzzOne(property: FuzzProperty<unknown>, env: FuzzEnv, tally: Tally, options: FuzzOneOptions): Promise<Verdict> {
   let lastFailing: { exchanges: Exchange[]; error: unknown } | undefined;
   const make = (replayPath?: string) =>
     fc.asyncProperty(property.arbitrary(env, replayPath), async (input) => {
       if (env.target.aborted()) return;
       const outcome = await env.target.run(() => property.check(env, input));
+      // The run stopped (a signal, the time budget) while this case was under way: a request the run
+      // aborted itself, or did not send, says nothing of the server. No verdict, as a scenario step.
+      if (outcome.error !== undefined && env.target.aborted() && stoppedByTheRun(outcome.error, outcome.exchanges)) return;
       if (outcome.error instanceof ServerRefusal) {
         tally.refused.push(outcome.error);
         return;

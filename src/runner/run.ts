@@ -299,9 +299,6 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
     // they can be selected in any run that is more than a fuzz pass.
     const fuzzOnly = options.suites.length > 0 && options.suites.every((s) => s === 'fuzz');
     const claimable = options.standard || fuzzOnly ? [] : loadSuites(['interop'], options.suitesDir);
-    const catalogue = checkCatalogue([...suites, ...claimable], { audits: options.suites.includes('core') || options.standard !== undefined, fuzz: options.suites.includes('fuzz'), extra: fuzzOnly ? [] : PROFILE_RUN_CHECKS });
-    // Programmatic phases (certify) name their checks only as they run, so then nothing is refused.
-    if (!options.phases?.length) checkSelection(options.only ?? [], options.skip ?? [], options.suites, catalogue);
     // An IdP verdict relies on core checks (authentication, the userName filter …): a run of the
     // replay packs alone runs those too, so the verdict is not computed without its evidence.
     coreSuites = suites.filter((s) => s.suite === 'core');
@@ -309,6 +306,15 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
     const dependencies = families.length > 0 && coreSuites.length === 0 ? loadSuites(['core'], options.suitesDir) : [];
     if (dependencies.length > 0) coreSuites = dependencies;
     const reliedOn = new Set(families.flatMap((f) => reliedOnCoreChecks(f, dependencies)));
+    // Those relied-on core checks run too, so `--suite entra --skip auth.missing.401` names a check
+    // of the run (and makes the verdict partial), as docs/idp-packs.md says.
+    const catalogue = [
+      ...checkCatalogue([...suites, ...claimable], { audits: options.suites.includes('core') || options.standard !== undefined, fuzz: options.suites.includes('fuzz'), extra: fuzzOnly ? [] : PROFILE_RUN_CHECKS }),
+      ...checkCatalogue(dependencies, { audits: false, fuzz: false }).filter((entry) => reliedOn.has(entry.id)),
+    ];
+    // Programmatic phases (certify) name their checks only as they run, so then nothing is refused.
+    if (!options.phases?.length) checkSelection(options.only ?? [], options.skip ?? [], options.suites, catalogue);
+    if (!options.phases?.length) checkDialects(options.dialects ?? [], suites, options.suites);
     if (options.shard) checkShard(options.shard);
     if (options.url !== undefined) checkTargetUrl(options.url);
     else {
@@ -589,6 +595,19 @@ export function summarize(results: CheckResult[]): Summary {
 
 /** A problem of the run's setup that the caller can act on (one line, the run's error). */
 class SetupError extends Error {}
+
+/**
+ * A --dialect that no scenario of the chosen suites replays would leave nothing of that IdP to
+ * judge, and the run would pass on the rest (`--suite okta --dialect okta-oig`, a mock-IdP dialect).
+ */
+function checkDialects(dialects: readonly string[], suites: readonly LoadedSuite[], names: readonly string[]): void {
+  if (dialects.length === 0) return;
+  const replayed = new Set(suites.flatMap((suite) => suite.scenarios.flatMap((scenario) => scenario.dialects ?? [])));
+  const missing = dialects.filter((d) => !replayed.has(d));
+  if (missing.length === 0) return;
+  const offered = replayed.size > 0 ? `they replay ${[...replayed].join(', ')}` : 'they replay no IdP (add entra or okta to the suites)';
+  throw new SetupError(`--dialect ${missing.join(', ')}: no scenario of the suites ${names.join(', ')} replays ${missing.length === 1 ? 'it' : 'them'}; ${offered}`);
+}
 
 /** The CLI checks --url itself; a program calling the library gets the same one-line answer. */
 function checkTargetUrl(raw: string): void {

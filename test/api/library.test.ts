@@ -1,8 +1,9 @@
 // The library API (src/index.ts) as a program calls it: what it does with options a vendor's code
 // passes through from the environment.
+import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { runConformance, runIdpCycle, startServer, testIdpConnection } from '../../src/index.ts';
+import { IdpEngine, loadDirectory, runConformance, runIdpCycle, SimulatedClock, startServer, testIdpConnection } from '../../src/index.ts';
 
 describe('runConformance', () => {
   it('an explicit url that is undefined or empty (an unset variable) is a run error, never a run of the embedded server', async () => {
@@ -53,5 +54,27 @@ describe('runIdpCycle and testIdpConnection', () => {
     await expect(testIdpConnection({ url: unset })).rejects.toThrow(/^testIdpConnection: url is undefined/);
     await expect(runIdpCycle({ url: 'localhost:8080/scim/v2?token=abc123', directoryFile })).rejects.toThrow(/^runIdpCycle: url must be http or https, got localhost:$/);
     await expect(testIdpConnection({ url: 'not a url' })).rejects.toThrow(/^testIdpConnection: url "not a url" is not a URL/);
+  });
+});
+
+describe('IdpEngine on a SimulatedClock', () => {
+  it('is built from the public API alone: advanceClock runs the scheduled cycle that fell due (docs/mock-idp.md)', async () => {
+    // SimulatedClock was not exported, so a program could not reach advanceClock at all.
+    const server = await startServer({ port: 0 });
+    const directory = loadDirectory(fileURLToPath(new URL('../../fixtures/directories/contoso-entra.json', import.meta.url)));
+    const engine = new IdpEngine({ url: server.url, auth: { kind: 'bearer', token: server.token }, dialect: 'entra', directory, statePath: null, logDir: null, clock: new SimulatedClock('2026-01-01T00:00:00Z'), intervalSeconds: 60 });
+    try {
+      const first = once(engine, 'cycle-end');
+      engine.start();
+      const [started] = (await first) as [{ cycle: number; status: string }];
+      expect(started).toMatchObject({ cycle: 1, status: 'ok' });
+      expect(await engine.advanceClock(30_000)).toBeUndefined();
+      const due = await engine.advanceClock(30_000);
+      expect(due?.cycle).toBe(2);
+      expect(engine.status().now).toBe('2026-01-01T00:01:00.000Z');
+    } finally {
+      await engine.stop();
+      await server.close();
+    }
   });
 });

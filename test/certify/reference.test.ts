@@ -68,6 +68,10 @@ describe('certify against a plain reference server with a static token', () => {
     expect(Object.values(tests).filter((t) => t.status === 'failed').map((t) => t.name)).toEqual([]);
     expect(record.certification!.passes).toBe(false);
     expect(record.certification!.headline).toBe("Would fail Microsoft's validation: Validate_Credentials_Test or Federated_Identity_Test (neither passed)");
+    // The word SKIPPED once: the result JSON and the console add it to the reason ("SKIPPED - SKIPPED - the run uses …").
+    const json = microsoftResult(record, record.certification!) as { testResults: { testName: string; testResult: string }[] };
+    const skipped = json.testResults.filter((t) => t.testName === 'Validate_Credentials_Test' || t.testName === 'Federated_Identity_Test').map((t) => t.testResult);
+    expect(skipped).toEqual([expect.stringMatching(/^SKIPPED - the run uses a static bearer token/), expect.stringMatching(/^SKIPPED - no federation configured/)]);
   });
 
   it('okta-oin passes; the entitlement tests do not apply to an app without Okta entitlements', async () => {

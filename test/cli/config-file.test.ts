@@ -39,3 +39,16 @@ describe('config file value types', () => {
     expect(read({ timeout: '5000', maxTime: 90 })).toEqual({ timeout: '5000', maxTime: 90 });
   });
 });
+
+describe('--config in --help', () => {
+  it('names every key a config file may hold (the help listed 11 of 20: basic, maxTime, require, dialects … were missing)', async () => {
+    const { Command } = await import('commander');
+    const { COMMANDS } = await import('../../src/cli/commands.ts');
+    const program = new Command('scimproof');
+    await (await COMMANDS.find((c) => c.name === 'run')!.load())(program);
+    const help = program.commands.find((c) => c.name() === 'run')!.options.find((o) => o.long === '--config')!.description;
+    const known = String(read({ zzz: 1 })).replace(/^.*known keys: /, '').split(', ');
+    expect(known.length).toBeGreaterThan(15);
+    expect(known.filter((key) => !new RegExp(`\\b${key}\\b`).test(help))).toEqual([]);
+  });
+});

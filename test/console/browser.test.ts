@@ -229,6 +229,25 @@ describe.skipIf(!HAVE_CHROMIUM)('the IdP console in Chromium', { timeout: 120_00
     expect(readFileSync(c.file, 'utf8')).toBe(before);
   });
 
+  it('in a 1280-pixel-wide window every row\'s Assign, Disable and Edit are in view, not behind a sideways scroll', async () => {
+    // docs/mock-idp.md: "Assign, unassign, disable and enable from the table". At 1280 px (a common
+    // laptop width) the buttons were past the table's right edge.
+    c = await startTestConsole({ url: server.url, token: server.token, doc: fixture(ENTRA_FIXTURE) });
+    const page = await open('/directory');
+    await page.setViewportSize({ width: 1280, height: 900 });
+    const wrap = page.locator('#users').locator('xpath=..');
+    const box = (await wrap.boundingBox())!;
+    const buttons = page.locator('#users td.actions button, #users td.actions a');
+    expect(await buttons.count()).toBeGreaterThan(20);
+    const outside: string[] = [];
+    for (const button of await buttons.all()) {
+      const b = (await button.boundingBox())!;
+      if (b.x + b.width > box.x + box.width + 0.5) outside.push((await button.textContent()) ?? '');
+    }
+    await shot(page, 'directory-1280');
+    expect(outside).toEqual([]);
+  });
+
   it('every page: one h1, every control labelled, nothing from another origin; the mappings page shows the configuration', async () => {
     c = await startTestConsole({ url: server.url, token: server.token, doc: fixture(ENTRA_FIXTURE), schemaCheck: true });
     await c.api('POST', '/api/provisioning/run', { wait: true });

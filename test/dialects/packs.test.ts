@@ -57,6 +57,27 @@ describe('verdicts and their evidence (issue 9, item 12)', () => {
     expect(entra!.missing).toEqual(expect.arrayContaining(['auth.missing.401', 'auth.wrong.401', 'filter.username-eq']));
   });
 
+  it('--skip of a core check a packs-only run relies on is accepted (not "matches no check") and makes the verdict partial', async () => {
+    // docs/idp-packs.md: `--suite entra` also runs the core checks the verdict relies on, and
+    // leaving some out with --only/--skip marks the verdict partial.
+    const record = await runPacks(server.url, server.token, { suites: ['entra'], dialects: ['entra'], only: ['entra.test-connection.*', 'auth.*'], skip: ['auth.missing.401'] });
+    expect(record.meta.runError).toBeUndefined();
+    expect(record.results.map((r) => r.checkId)).toContain('auth.wrong.401');
+    expect(record.results.map((r) => r.checkId)).not.toContain('auth.missing.401');
+    const [entra] = record.idpVerdicts!;
+    expect(entra!.missing).toContain('auth.missing.401');
+    expect(entra!.missing).not.toContain('auth.wrong.401');
+  });
+
+  it('a --dialect no scenario of the suites replays is a run error naming what they replay, never a pass on the rest', async () => {
+    // `--suite okta --dialect okta-oig` (a mock-IdP dialect) ran no Okta check and passed on the core ones.
+    const oig = await runPacks(server.url, server.token, { suites: ['okta'], dialects: ['okta-oig'] });
+    expect(oig.meta.runError).toBe('--dialect okta-oig: no scenario of the suites okta replays it; they replay okta, okta-aiw');
+    expect(oig.results).toEqual([]);
+    const coreOnly = await runPacks(server.url, server.token, { suites: ['core'], dialects: ['entra'] });
+    expect(coreOnly.meta.runError).toMatch(/^--dialect entra: no scenario of the suites core replays it; they replay no IdP/);
+  });
+
   it('pack results carry their variant and foreach item; the display id is composed from them', async () => {
     const record = await runPacks(server.url, server.token, { only: ['entra.required', 'okta.spec.1'] });
     expect(record.results.find((r) => r.checkId === 'entra.required.rejected[entra-compliant][userName]')).toMatchObject({ baseId: 'entra.required.rejected', variant: 'entra-compliant', item: 'userName' });

@@ -21,7 +21,7 @@ const REQUIREMENT = 'Gallery requirements';
 
 const NO_GROUPS = 'FAILED - [Initialization Phase] Schema_Discovery - /Schemas did not return Group schema. Group provisioning is mandatory.';
 const groupsMissing = (facts: ProgrammeFacts): string | undefined => (hasGroupSchema(facts.discovery) ? undefined : NO_GROUPS);
-const noManager = (facts: ProgrammeFacts): string | undefined => (hasManager(facts.discovery) ? undefined : 'SKIPPED - no manager attribute in /Schemas (Microsoft skips the manager tests; say in your docs that manager is not supported)');
+const noManager = (facts: ProgrammeFacts): string | undefined => (hasManager(facts.discovery) ? undefined : 'no manager attribute in /Schemas (Microsoft skips the manager tests; say in your docs that manager is not supported)');
 const replayed = (what: string): string => `Replays what Entra's provisioning engine sends for ${what} (Entra replay pack, default dialect). Simulated: the tenant, the assignment in the portal and the 40-minute cycle; Microsoft reads the outcome from provisioning logs, the pre-flight from the endpoint's answers.`;
 const direct = 'A direct call of the Logic App to the endpoint, replayed as it is sent.';
 
@@ -62,14 +62,14 @@ export const ENTRA_TESTS: ProgrammeTest[] = [
   own('SCIM_Group_Update_Test', 'PATCH of the group attributes reads back as sent', 'mandatory', SCIM, 'gallery.scim-group-update.', direct, { failWhen: groupsMissing }),
   own('Validate_Credentials_Test', 'OAuth client credentials: a token that lives 60–360 minutes and opens the SCIM endpoint', 'mandatory', SCIM, 'oauth.', `${direct} Beyond Microsoft: a wrong secret is refused with RFC 6749 §5.2's error, forged and expired tokens get 401.`, {
     beyond: CREDENTIALS_BEYOND,
-    skipWhen: (f) => (f.options.oauth ? undefined : 'SKIPPED - the run uses a static bearer token (give --oauth-token-url, --client-id and --client-secret); Microsoft skips it too when scimTokenEndpoint is empty'),
+    skipWhen: (f) => (f.options.oauth ? undefined : 'the run uses a static bearer token (give --oauth-token-url, --client-id and --client-secret); Microsoft skips it too when scimTokenEndpoint is empty'),
   }),
   own('Federated_Identity_Test', 'Workload identity federation: an Entra-signed client assertion is exchanged for a token that opens the SCIM endpoint', 'mandatory', SCIM, 'federation.', 'scimproof plays Entra: it signs RFC 7523 assertions with its own key and serves the matching OpenID configuration and JWKS, which your token endpoint must be configured to trust (real Entra signs with its own keys). Beyond Microsoft: wrong aud, sub or iss, an expired assertion and a bad signature must be refused.', {
     beyond: FEDERATION_BEYOND,
-    skipWhen: (f) => (f.options.federation ? undefined : 'SKIPPED - no federation configured (give --federation-token-url and --federation-client-id); Microsoft skips it too when its federated parameters are empty'),
+    skipWhen: (f) => (f.options.federation ? undefined : 'no federation configured (give --federation-token-url and --federation-client-id); Microsoft skips it too when its federated parameters are empty'),
   }),
   own('SCIM_User_Pagination_Test', 'Paging users five at a time (startIndex 1, 6, 11) over at least 11 users', 'mandatory', SCIM, 'gallery.scim-user-pagination.', direct),
-  own('SCIM_Group_Pagination_Test', 'Paging groups five at a time over at least 11 groups', 'optional', SCIM, 'gallery.scim-group-pagination.', direct, { skipWhen: (f) => (hasGroupSchema(f.discovery) ? undefined : 'SKIPPED - no Group schema in /Schemas') }),
+  own('SCIM_Group_Pagination_Test', 'Paging groups five at a time over at least 11 groups', 'optional', SCIM, 'gallery.scim-group-pagination.', direct, { skipWhen: (f) => (hasGroupSchema(f.discovery) ? undefined : 'no Group schema in /Schemas') }),
   own('SCIM_Update_Manager_Test', 'PATCH manager: set (Add), change (Replace), remove (Replace with "")', 'mandatory', SCIM, 'gallery.scim-update-manager.', direct, { skipWhen: noManager }),
   own('Rate_Requirement', 'The endpoint sustains 25 requests per second per tenant', 'mandatory', REQUIREMENT, 'gallery.rate.', 'Not one of the 25 tests: a documented gallery requirement, measured with a short burst of what Entra sends for new users.'),
 ];
