@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CHROMIUM, CHROMIUM_ARGS, HAVE_CHROMIUM, SHOTS, WAIT, sayWhyBrowserTestsSkip } from '../support/chromium.ts';
 import { startIndependentServer } from '../servers/independent/index.ts';
@@ -19,23 +19,36 @@ sayWhyBrowserTestsSkip('test/idp/log-browser.test.ts');
 const dir = mkdtempSync(join(tmpdir(), 'scimproof-idp-log-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** One Entra cycle of the contoso fixture against `server` (closed afterwards); its log folder. */
+async function syncContoso(server: { url: string; token: string; close(): Promise<void> }, name: string): Promise<string> {
+  const out = join(dir, name);
+  try {
+    const file = join(dir, `contoso-${name}.json`);
+    writeFileSync(file, JSON.stringify(fixture(ENTRA_FIXTURE)));
+    await runIdpCli(['idp', 'sync', '--directory', file, '--url', server.url, '--token', server.token, '--out', out, '--state', join(dir, `s-${name}.json`), '--quiet']);
+  } finally {
+    await server.close();
+  }
+  return out;
+}
+
+/** A page at `url`, and the script errors it raises. */
+async function openPage(browser: Browser, url: string): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(url);
+  return { page, errors };
+}
+
 describe.skipIf(!HAVE_CHROMIUM)('the IdP log page in Chromium', { timeout: 120_000 }, () => {
   it("shows a server's control characters and bidirectional overrides as escapes in the rows and details its script builds", async () => {
     const detail = '\u001b[31mdenied\u0007 by \u202Elive\u202C policy';
     const server = await startIndependentServer({ businessRule: (kind, data) => (kind === 'User' && String(data.userName).startsWith('adele.vance') ? detail : undefined) });
-    try {
-      const file = join(dir, 'contoso.json');
-      writeFileSync(file, JSON.stringify(fixture(ENTRA_FIXTURE)));
-      await runIdpCli(['idp', 'sync', '--directory', file, '--url', server.url, '--token', server.token, '--out', join(dir, 'log'), '--state', join(dir, 's.json'), '--quiet']);
-    } finally {
-      await server.close();
-    }
+    const out = await syncContoso(server, 'log');
     const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
     try {
-      const page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
-      const errors: string[] = [];
-      page.on('pageerror', (e) => errors.push(e.message));
-      await page.goto(pathToFileURL(join(dir, 'log', 'cycle-0001', 'index.html')).href);
+      const { page, errors } = await openPage(browser, pathToFileURL(join(out, 'cycle-0001', 'index.html')).href);
       const row = page.locator('#notable tbody tr', { hasText: 'adele.vance' }).first();
       await row.waitFor(WAIT);
       await row.click();
@@ -57,20 +70,10 @@ describe.skipIf(!HAVE_CHROMIUM)('the IdP log page in Chromium', { timeout: 120_0
 
   it('#object=NAME opens an object that simply arrived (no row of its own: its chunk is loaded to find it), as it does a failed one', async () => {
     const server = await startIndependentServer();
-    const out = join(dir, 'arrived');
-    try {
-      const file = join(dir, 'contoso-arrived.json');
-      writeFileSync(file, JSON.stringify(fixture(ENTRA_FIXTURE)));
-      await runIdpCli(['idp', 'sync', '--directory', file, '--url', server.url, '--token', server.token, '--out', out, '--state', join(dir, 's-arrived.json'), '--quiet']);
-    } finally {
-      await server.close();
-    }
+    const out = await syncContoso(server, 'arrived');
     const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
     try {
-      const page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
-      const errors: string[] = [];
-      page.on('pageerror', (e) => errors.push(e.message));
-      await page.goto(`${pathToFileURL(join(out, 'cycle-0001', 'index.html')).href}#object=megan.bowen@contoso.example`);
+      const { page, errors } = await openPage(browser, `${pathToFileURL(join(out, 'cycle-0001', 'index.html')).href}#object=megan.bowen@contoso.example`);
       const title = page.locator('#detail-title');
       await title.waitFor(WAIT);
       expect(await title.innerText()).toBe('user megan.bowen@contoso.example: create (success)');
