@@ -74,6 +74,21 @@ function cultureOf(culture: ExpressionValue | undefined, fn: string): string | u
   }
 }
 
+/**
+ * ToLower / ToUpper: `change` with the culture when one is given; without one the invariant
+ * culture's rules, never the machine's own locale (a Turkish laptop's "I" → "ı").
+ */
+function caseChange(fn: string, change: (s: string, culture: string | undefined) => string): FunctionSpec {
+  return {
+    min: 1,
+    max: 2,
+    run: ([v, culture]) => {
+      const c = cultureOf(culture, fn);
+      return mapText(v!, (s) => change(s, c));
+    },
+  };
+}
+
 /** .NET `${name}` group references become JavaScript's `$<name>`. */
 const jsReplacement = (s: string): string => s.replace(/\$\{(\w+)\}/g, '$<$1>');
 
@@ -213,23 +228,8 @@ export const EXPRESSION_FUNCTIONS: Record<string, FunctionSpec> = {
       return fallback ?? null;
     },
   },
-  // Without a culture: the invariant one, never the machine's own locale (a Turkish laptop's "I" → "ı").
-  ToLower: {
-    min: 1,
-    max: 2,
-    run: ([v, culture]) => {
-      const c = cultureOf(culture, 'ToLower');
-      return mapText(v!, (s) => (c ? s.toLocaleLowerCase(c) : s.toLowerCase()));
-    },
-  },
-  ToUpper: {
-    min: 1,
-    max: 2,
-    run: ([v, culture]) => {
-      const c = cultureOf(culture, 'ToUpper');
-      return mapText(v!, (s) => (c ? s.toLocaleUpperCase(c) : s.toUpperCase()));
-    },
-  },
+  ToLower: caseChange('ToLower', (s, c) => (c ? s.toLocaleLowerCase(c) : s.toLowerCase())),
+  ToUpper: caseChange('ToUpper', (s, c) => (c ? s.toLocaleUpperCase(c) : s.toUpperCase())),
   Word: {
     min: 3,
     max: 3,
