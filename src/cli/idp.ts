@@ -355,7 +355,8 @@ async function syncCommand(flags: IdpFlags): Promise<number> {
             } catch (error) {
               // A bad save is reported and the next save is awaited.
               if (error instanceof DirectoryError) {
-                stderr.write(`scimproof: ${error.message}\n`);
+                // An editor's save can be caught half-written: the engine keeps the directory it has.
+                stderr.write(`scimproof: ${error.message} (not synced; the last good directory stays in use until the next save)\n`);
                 code = 2;
                 return;
               }

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { watchDirectoryFile } from '../../src/idp/schedule.ts';
 import { startServer, type RunningServer } from '../../src/server/index.ts';
 import { startIndependentServer } from '../servers/independent/index.ts';
+import { startCli } from '../support/cli.ts';
 import { runIdpCli } from './cli-in-process.ts';
 import { ENTRA_FIXTURE, fixture, user, usersByName } from './helpers.ts';
 
@@ -128,6 +129,50 @@ describe('scimproof idp', () => {
     const { code } = await cli(['idp', 'provision', '--user', 'megan.bowen@contoso.example', '--directory', file, '--url', server.url, '--token', server.token, '--no-log', '--state', join(dir, 's.json')]);
     expect(code).toBe(0);
     expect([...(await usersByName(server.url, server.token)).keys()]).toEqual(['megan.bowen@contoso.example']);
+  });
+});
+
+/** Resolves once `read()` matches, checked whenever the process writes (never after a sleep). */
+function until(child: { stdout: NodeJS.ReadableStream; stderr: NodeJS.ReadableStream }, read: () => string, pattern: RegExp): Promise<void> {
+  return new Promise((resolve) => {
+    const check = (): void => {
+      if (!pattern.test(read())) return;
+      child.stdout.off('data', check);
+      child.stderr.off('data', check);
+      resolve();
+    };
+    child.stdout.on('data', check);
+    child.stderr.on('data', check);
+    check();
+  });
+}
+
+describe('idp sync --watch with a directory file saved half-written', () => {
+  it('says so in one line, keeps the last good directory and syncs the next good save', { timeout: 120_000 }, async () => {
+    const file = join(dir, 'watched-contoso.json');
+    const doc = fixture(ENTRA_FIXTURE);
+    user(doc, 'u-prince').surname = 'Nelson';
+    const text = JSON.stringify(doc, null, 2);
+    writeFileSync(file, text);
+    const running = startCli(['idp', 'sync', '--watch', '--directory', file, '--url', server.url, '--token', server.token, '--state', join(dir, 'w.state.json'), '--out', join(dir, 'w-reports'), '--quiet']);
+    try {
+      await until(running.child, () => running.stdout, /watching .* for changes/);
+      const before = running.stdout.length;
+      writeFileSync(file, text.slice(0, Math.floor(text.length / 2)));
+      await until(running.child, () => running.stderr, /\n/);
+      const lines = running.stderr.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/^scimproof: .*watched-contoso\.json#: not valid JSON: .* \(not synced; the last good directory stays in use until the next save\)$/);
+      expect(running.stderr).not.toMatch(/\n\s+at /);
+      user(doc, 'u-megan').jobTitle = 'Product Lead';
+      writeFileSync(file, JSON.stringify(doc, null, 2));
+      await until(running.child, () => running.stdout.slice(before), /updated 1\b[\s\S]*watching .* for changes/);
+      expect((await usersByName(server.url, server.token)).get('megan.bowen@contoso.example')!.title).toBe('Product Lead');
+      expect(running.child.exitCode).toBeNull();
+    } finally {
+      running.child.kill('SIGINT');
+      await running.done;
+    }
   });
 });
 
