@@ -148,6 +148,10 @@ async function syncGroup(ctx: CycleContext, groupId: string, owners: Map<string,
       ledger.result({ ...base, action: 'skip', outcome: 'skipped', reason: "create is turned off in the app's actions", exchanges: [] });
       return;
     }
+    if (ctx.family === 'okta') {
+      const known = state.unlinkedAppGroup(g.displayName, nameKey);
+      if (known && (await linkKnownAppGroup(ctx, g, known, plan, print))) return;
+    }
     const out = await ctx.sender.send('createGroup', { displayName: g.displayName, ...(ctx.family === 'entra' ? { externalId: g.id } : {}), ...(aiw ? { members: memberList(ctx, plan.members) } : {}) });
     if (!out.ok) {
       ledger.result({ ...base, action: 'create-group', outcome: 'failed', reason: ctx.family === 'entra' ? 'group assigned to the app' : 'group pushed to the app; Okta creates it without looking for an app group of that name', ...(out.error ? { error: out.error } : {}), exchanges: out.exchanges, event: 'createGroup', fingerprint: print });
@@ -176,6 +180,38 @@ async function syncGroup(ctx: CycleContext, groupId: string, owners: Map<string,
   await syncGroupChanges(ctx, g.id, plan, print);
 }
 
+/**
+ * Okta's push of a group it does not link: its list of the app's groups has one of that name (a
+ * group it pushed before and unlinked), so it links that one ("Link Group") instead of creating a
+ * second, which a server with unique names refuses with a 409. It checks the group is still there
+ * (GET /Groups/{id}, OKTA-2.8) and pushes the members. False: the app no longer has it (create).
+ */
+async function linkKnownAppGroup(ctx: CycleContext, g: DirectoryGroup, known: { targetId: string; displayName: string }, plan: MemberPlan, print: string): Promise<boolean> {
+  const { state, ledger } = ctx;
+  const base = { objectType: 'group' as const, id: g.id, display: g.displayName, targetId: known.targetId };
+  const reason = `group pushed to the app; Okta's list of the app's groups has "${known.displayName}" (${known.targetId}, pushed before and unlinked), so the push links it (Link Group) instead of creating another, and pushes its members`;
+  const read = await ctx.sender.send('getGroup', { id: known.targetId });
+  if (read.notFound) {
+    state.setAppGroup(known.targetId, null);
+    return false;
+  }
+  if (!read.ok) {
+    ledger.result({ ...base, action: 'link-group', outcome: 'failed', reason, ...(read.error ? { error: read.error } : {}), exchanges: read.exchanges, event: 'getGroup', fingerprint: print });
+    return true;
+  }
+  const push = await ctx.sender.send('replaceMembers', { id: known.targetId, displayName: known.displayName, members: memberList(ctx, plan.members) });
+  const exchanges = [...read.exchanges, ...push.exchanges];
+  if (!push.ok) {
+    ledger.result({ ...base, action: 'link-group', outcome: 'failed', reason, ...(push.error ? { error: push.error } : {}), exchanges, event: 'replaceMembers', fingerprint: print });
+    return true;
+  }
+  state.setAppGroup(known.targetId, null);
+  // The app's spelling of the name is kept: a name differing in case is renamed at the next push.
+  state.setGroup(g.id, { targetId: known.targetId, displayName: known.displayName, members: plan.members, sourceMembers: plan.sourceMembers });
+  ledger.result({ ...base, action: 'link-group', outcome: 'success', reason, exchanges });
+  return true;
+}
+
 async function syncRemovedGroup(ctx: CycleContext, id: string): Promise<void> {
   const { dir, state, ledger } = ctx;
   const st = state.group(id)!;
@@ -187,6 +223,7 @@ async function syncRemovedGroup(ctx: CycleContext, id: string): Promise<void> {
   if (ctx.family === 'okta') {
     // Okta deletes a pushed group only when the admin unlinks it and asks for that (OKTA-2.8).
     state.setGroup(id, null);
+    state.setAppGroup(st.targetId, { displayName: st.displayName });
     ledger.result({ ...base, action: 'unlink', outcome: 'success', reason: `${inDirectory ? 'no longer pushed' : 'deleted from Okta'}; Okta unlinks the group and leaves it in the app`, exchanges: [] });
     return;
   }
