@@ -215,3 +215,35 @@ describe('two directory groups of one displayName (Entra allows duplicate group 
     expect(third.result.counts.failed).toBe(0);
   });
 });
+
+describe('userNames that differ only in Unicode form (NFC "é" and NFD e + U+0301) or only in case', () => {
+  const doc = (second: string): Json => ({
+    source: 'okta',
+    users: [
+      { id: 'u-1', login: 'jos\u00e9@fabrikam.example', firstName: 'José', lastName: 'Ruiz', email: 'jose1@fabrikam.example' },
+      { id: 'u-2', login: second, firstName: 'José', lastName: 'Ruiz', email: 'jose2@fabrikam.example' },
+      { id: 'u-3', login: 'ann@fabrikam.example', firstName: 'Ann', lastName: 'Lee', email: 'ann@fabrikam.example' },
+    ],
+    app: { scope: 'all', provisionGroups: false },
+  });
+
+  it('NFC and NFD: neither is created nor linked (no pair of accounts nobody can tell apart, no second one linked to the first); one line each says how they differ; nothing is sent again', async () => {
+    server = await startServer({ port: 0 });
+    const h = harness(server.url, server.token, 'okta');
+    const d = doc('jose\u0301@fabrikam.example');
+    const { result } = await h.cycle(d);
+    for (const id of ['u-1', 'u-2']) {
+      const r = result.results.find((x) => x.id === id)!;
+      // Before: both were created, two app accounts whose userName prints the same.
+      expect(r).toMatchObject({ outcome: 'failed', exchangeIds: [], waitsForDirectory: true });
+      expect(r.error!.message).toMatch(/is also the matching value of .* \(the same text in another Unicode form: one writes an accented letter as one character, the other as a letter and a combining accent\): more than one directory user has it/);
+    }
+    expect([...(await usersByName(server.url, server.token)).keys()]).toEqual(['ann@fabrikam.example']);
+    const again = await h.cycle(d);
+    expect(lines(again.exchanges, server.url).filter((l) => !l.startsWith('GET'))).toEqual([]);
+  });
+
+  it('only in case: the directory is refused at load with the pointer to both (Entra and Okta keep sign-in names unique regardless of case)', () => {
+    expect(() => parseDirectory(JSON.stringify(doc('JOS\u00c9@fabrikam.example')), 'dir.json')).toThrow('dir.json#/users/1/login: duplicate login "JOSÉ@fabrikam.example" (also /users/0)');
+  });
+});
