@@ -16,7 +16,7 @@ import { collectLog, readCycleSummaries, readInterruptedCycles } from '../idp/lo
 import { LogFolderError } from '../idp/log/writer.ts';
 import { OnDemandError } from '../idp/on-demand.ts';
 import { DOCUMENTED_THRESHOLDS, type QuarantineThresholds } from '../idp/quarantine.ts';
-import { checkDialect, defaultStatePath, DEFAULT_OUT_DIR, testConnection, type TargetOptions } from '../idp/run.ts';
+import { checkDialect, defaultStatePath, DEFAULT_OUT_DIR, logFolderFor, testConnection, type TargetOptions } from '../idp/run.ts';
 import { watchDirectoryFile } from '../idp/schedule.ts';
 import { StateError, StateStore, userIdsOf } from '../idp/state.ts';
 import type { CycleBehaviour } from '../idp/sync-context.ts';
@@ -260,12 +260,20 @@ function openEngine(flags: IdpFlags, t: Target, directory: Directory, options: {
   }
 }
 
+/** The job's log folder (null: --no-log); a note when another job's log holds the default one. */
+export function logDirOf(flags: { log?: boolean; out?: string }, t: Target, directory: Directory): string | null {
+  if (flags.log === false) return null;
+  const { dir, note } = logFolderFor(directory, t.dialect, t.url, flags.out);
+  if (note) stderr.write(`scimproof: ${note}\n`);
+  return dir;
+}
+
 function engineFor(flags: IdpFlags, t: Target, directory: Directory, statePath: string, options: { cycles: boolean; intervalSeconds?: number; signal?: AbortSignal }, clock: SimulatedClock | undefined): IdpEngine {
   return new IdpEngine({
     ...t,
     directory,
     statePath,
-    logDir: flags.log === false ? null : (flags.out ?? DEFAULT_OUT_DIR),
+    logDir: logDirOf(flags, t, directory),
     html: flags.html !== false,
     ...(options.cycles ? { thresholds: thresholds(flags), behaviour: behaviour(flags) } : {}),
     ...(flags.concurrency !== undefined ? { concurrency: Math.round(number(flags.concurrency, '--concurrency', 1, 256)) } : {}),
