@@ -96,7 +96,7 @@ export interface IdpState {
   /** Users evaluated and skipped (never provisioned), with the fingerprint they were skipped with. */
   skipped?: Record<string, string>;
   /**
-   * Okta: app groups it knows but no longer links (a pushed group unlinked), by app id, with their
+   * Okta: app groups it knows but does not link (a pushed group unlinked, a group imported), by app id, with their
    * name. Okta's push looks in this list for a group of the pushed name and links it instead of
    * creating another ("Link Group").
    */

@@ -182,14 +182,14 @@ async function syncGroup(ctx: CycleContext, groupId: string, owners: Map<string,
 
 /**
  * Okta's push of a group it does not link: its list of the app's groups has one of that name (a
- * group it pushed before and unlinked), so it links that one ("Link Group") instead of creating a
+ * group it pushed before and unlinked, or one `idp import --confirm` read), so it links that one ("Link Group") instead of creating a
  * second, which a server with unique names refuses with a 409. It checks the group is still there
  * (GET /Groups/{id}, OKTA-2.8) and pushes the members. False: the app no longer has it (create).
  */
 async function linkKnownAppGroup(ctx: CycleContext, g: DirectoryGroup, known: { targetId: string; displayName: string }, plan: MemberPlan, print: string): Promise<boolean> {
   const { state, ledger } = ctx;
   const base = { objectType: 'group' as const, id: g.id, display: g.displayName, targetId: known.targetId };
-  const reason = `group pushed to the app; Okta's list of the app's groups has "${known.displayName}" (${known.targetId}, pushed before and unlinked), so the push links it (Link Group) instead of creating another, and pushes its members`;
+  const reason = `group pushed to the app; Okta's list of the app's groups has "${known.displayName}" (app id ${known.targetId}: a group it pushed and unlinked, or imported), so the push links it (Link Group) instead of creating another, and pushes its members`;
   const read = await ctx.sender.send('getGroup', { id: known.targetId });
   if (read.notFound) {
     state.setAppGroup(known.targetId, null);

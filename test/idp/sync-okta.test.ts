@@ -1,5 +1,8 @@
 // Okta provisioning (OIN and AIW) against the reference server over real HTTP.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createClient } from '../../src/http/client.ts';
+import { parseDirectory } from '../../src/idp/directory.ts';
+import { importFromApp } from '../../src/idp/import.ts';
 import { objectLine } from '../../src/idp/log/console.ts';
 import { startServer, type RunningServer } from '../../src/server/index.ts';
 import { startIndependentServer } from '../servers/independent/index.ts';
@@ -257,5 +260,30 @@ describe('Okta: a pushed group unlinked, then pushed again', () => {
     const again = await h.cycle(doc);
     expect(again.result.results.find((r) => r.id === '00g-sales' && r.action === 'create-group')).toMatchObject({ outcome: 'success' });
     expect(h.state.state.appGroups ?? {}).toEqual({});
+  });
+});
+
+describe('Okta: an app group of a pushed name that Okta imported (idp import --confirm)', () => {
+  it('is linked by the push (Link Group) and given the members, not created again (409); the other pushed groups are created', async () => {
+    const made = await fetch(`${server.url}/Groups`, { method: 'POST', headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/scim+json' }, body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Sales' }) });
+    const appSales = String(((await made.json()) as Json).id);
+    const h = harness(server.url, server.token, 'okta');
+    const doc = fixture(OKTA_FIXTURE);
+    const client = createClient({ baseUrl: server.url, auth: { kind: 'bearer', token: server.token } });
+    try {
+      const { groups } = await importFromApp({ directory: parseDirectory(JSON.stringify(doc), 'test.json'), dialect: 'okta', client, state: h.state, confirm: true });
+      expect(groups.matched.map((m) => m.appValue)).toEqual(['Sales']);
+    } finally {
+      await client.close();
+    }
+    const { result, exchanges } = await h.cycle(doc);
+    const sales = result.results.find((r) => r.id === '00g-sales')!;
+    // Before: POST /Groups "Sales" answered 409 and the group was never pushed.
+    expect(sales).toMatchObject({ action: 'link-group', outcome: 'success', targetId: appSales });
+    expect(lines(exchanges, server.url).filter((l) => l.startsWith('POST /Groups'))).toHaveLength(2);
+    const members = ((await groupsByName(server.url, server.token)).get('Sales')!.members as Json[] | undefined ?? []).map((m) => m.value).sort();
+    expect(members).toEqual(Object.keys(h.state.state.groups['00g-sales']!.members).map((id) => h.state.state.users[id]!.targetId).sort());
+    expect(members.length).toBeGreaterThan(0);
+    expect(result.counts.failed).toBe(0);
   });
 });
