@@ -27,6 +27,8 @@ export interface OnDemandOptions {
   /** Directory id, userPrincipalName / login, mail or display name. */
   user: string;
   now?: () => Date;
+  /** A group's on-demand run tested the connection already: this member's run does not send the probe again. */
+  connectionTested?: boolean;
 }
 
 export interface OnDemandResult {
@@ -101,7 +103,9 @@ export async function provisionOnDemand(o: OnDemandOptions): Promise<OnDemandRes
   };
 
   // Step 1: test connection.
-  if (family === 'entra') {
+  if (o.connectionTested) {
+    steps.push({ name: 'Test connection', outcome: 'success', reason: "tested once for the group's on-demand run", exchangeIds: [] });
+  } else if (family === 'entra') {
     try {
       const out = await send('testConnection', { value: randomUUID(), attribute: plan.matching[0]!.path.text });
       if (!out.ok || out.matched) {
