@@ -2,8 +2,9 @@
 // of its members (provision-on-demand.md: "you can search for a group and pick up to five users";
 // the request API "can only accept a single group with up to 5 members at a time"; nested groups
 // that are not assigned directly are not supported). The group goes through the same steps as a
-// user (test connection, import, scope, match by displayName, action), each picked member through
-// a user's on-demand run, and the members that arrived are added to the app group in one PATCH.
+// user: test connection, import, scope; then each picked member goes through a user's on-demand
+// run; then the group is matched by displayName and created (or renamed), and the members that
+// arrived are added to it in one PATCH.
 // The group's other members are left to the next cycle, which evaluates the whole group.
 // Okta has no on-demand button: its group push runs with the cycle.
 import { randomUUID } from 'node:crypto';
@@ -140,6 +141,20 @@ export async function provisionGroupOnDemand(o: GroupOnDemandOptions): Promise<G
     }
     steps.push({ name: 'Determine if group is in scope', outcome: 'success', reason: dir.app.scope === 'all' ? 'in scope: scope is "Sync all users and groups"' : 'in scope: assigned to the app', details: scope, exchangeIds: [] });
 
+    // The picked members first, each through a user's on-demand run (the connection is tested
+    // already), as Entra provisions the users a group refers to before the group (and as the
+    // gallery's POD_Group_Test replay does, src/certify/entra/provisioning.ts).
+    for (const uid of picked) {
+      const run = await provisionOnDemand({ directory: dir, dialect: podDialect, client: o.client, state, user: uid, ...(o.now ? { now: o.now } : {}), connectionTested: true });
+      memberRuns.push(run);
+      all.push(...run.exchanges);
+      if (run.connectionFailed) {
+        error = run.result.error ?? { message: run.result.reason };
+        steps.push({ name: 'Match group between source and target', outcome: 'failed', reason: `not reached: provisioning the member ${run.result.display} stopped the run: ${run.result.reason}`, exchangeIds: [] });
+        return finish(false, 'create-group', 'failed', `the member ${run.result.display} could not be provisioned: ${run.result.reason}`, true);
+      }
+    }
+
     // Step 4: match, by the id cached when it was first provisioned, else by displayName.
     const st = state.group(g.id);
     let found: Record<string, unknown> | undefined;
@@ -167,18 +182,6 @@ export async function provisionGroupOnDemand(o: GroupOnDemandOptions): Promise<G
       matchReason += found ? `matched by displayName eq "${g.displayName}"` : `no app group has displayName eq "${g.displayName}"`;
     }
     steps.push({ name: 'Match group between source and target', outcome: 'success', reason: matchReason, details: found ? { matched: found } : {}, exchangeIds: ids(all.slice(matchFrom)) });
-
-    // The picked members, each through a user's on-demand run (the connection is tested already).
-    for (const uid of picked) {
-      const run = await provisionOnDemand({ directory: dir, dialect: podDialect, client: o.client, state, user: uid, ...(o.now ? { now: o.now } : {}), connectionTested: true });
-      memberRuns.push(run);
-      all.push(...run.exchanges);
-      if (run.connectionFailed) {
-        error = run.result.error ?? { message: run.result.reason };
-        steps.push({ name: 'Perform action', outcome: 'failed', reason: `provisioning the member ${run.result.display} stopped the run: ${run.result.reason}`, exchangeIds: [] });
-        return finish(false, found ? 'update-members' : 'create-group', 'failed', `the member ${run.result.display} could not be provisioned: ${run.result.reason}`, true);
-      }
-    }
 
     // Step 5: the action: create (or rename) the group, then add the members that arrived.
     const actionFrom = all.length;

@@ -67,7 +67,7 @@ describe.each(servers)('group on demand against %s', (_name, start) => {
     await target.close();
   });
 
-  it('one probe, the group matched by displayName, each member run, then the group created and its members added in one PATCH; the next cycle adds nothing twice', async () => {
+  it('one probe, each member run, then the group matched by displayName, created and its members added in one PATCH; the next cycle adds nothing twice', async () => {
     const doc = fixture(ENTRA_FIXTURE);
     const state = StateStore.memory({ dialect: 'entra', target: target.url, directory: 'test.json' });
     const out = await podGroup(target, state, doc, 'Sales');
@@ -75,11 +75,12 @@ describe.each(servers)('group on demand against %s', (_name, start) => {
     expect(out.result.steps!.map((s) => `${s.name}: ${s.outcome}`)).toEqual(['Test connection: success', 'Import group: success', 'Determine if group is in scope: success', 'Match group between source and target: success', 'Perform action: success']);
     const sequence = lines(out.sent, target.url).map((l) => l.replace(/[0-9a-f-]{36}/g, '{id}'));
     expect(sequence[0]).toMatch(/^GET \/Users\?filter=userName eq "{id}"$/);
-    expect(sequence[1]).toBe('GET /Groups?excludedAttributes=members&filter=displayName eq "Sales"');
-    // Each member's own run tests no connection again: a match query, then its create (and its manager link).
+    // The members first: each run tests no connection again (a match query, its create, its manager link).
+    expect(sequence[1]).toBe('GET /Users?filter=userName eq "isaiah.langer@contoso.example"');
     expect(sequence.filter((l) => l.startsWith('GET /Users?filter=userName eq "')).length).toBe(1 + 3);
     expect(sequence.filter((l) => l === 'POST /Users')).toHaveLength(3);
-    expect(sequence.slice(-2)).toEqual(['POST /Groups', 'PATCH /Groups/{id}']);
+    // Then the group: matched by displayName, created, its members added in one PATCH.
+    expect(sequence.slice(-3)).toEqual(['GET /Groups?excludedAttributes=members&filter=displayName eq "Sales"', 'POST /Groups', 'PATCH /Groups/{id}']);
     const patch = JSON.parse(out.sent.at(-1)!.request.body!) as Json;
     expect(patch.Operations).toHaveLength(1);
     expect(patch.Operations[0]).toMatchObject({ op: 'Add', path: 'members' });
