@@ -7,13 +7,12 @@
 // arrived are added to it in one PATCH.
 // The group's other members are left to the next cycle, which evaluates the whole group.
 // Okta has no on-demand button: its group push runs with the cycle.
-import { randomUUID } from 'node:crypto';
 import type { DialectName } from '../dialects/index.ts';
 import type { ScimClient } from '../http/client.ts';
 import type { Exchange } from '../record/types.ts';
-import { EventSender, JobStop, probeHitMessage } from './events.ts';
+import { EventSender, JobStop } from './events.ts';
 import { mappingPlan } from './mapping.ts';
-import { findDirectoryUser, OnDemandError, provisionOnDemand, type OnDemandResult } from './on-demand.ts';
+import { findDirectoryUser, OnDemandError, provisionOnDemand, testConnectionStep, type OnDemandResult } from './on-demand.ts';
 import { entitlements, loginOf } from './scope.ts';
 import type { StateStore } from './state.ts';
 import type { Directory, DirectoryGroup, ObjectAction, ObjectError, ObjectResult, OnDemandStep } from './types.ts';
@@ -119,13 +118,12 @@ export async function provisionGroupOnDemand(o: GroupOnDemandOptions): Promise<G
 
   try {
     // Step 1: test connection, once for the group and its members.
-    const probe = await send('testConnection', { value: randomUUID(), attribute: plan.matching[0]!.path.text });
-    if (!probe.ok || probe.matched) {
-      error = probe.error ?? { message: probeHitMessage(probe.matched ?? {}) };
-      steps.push({ name: 'Test connection', outcome: 'failed', reason: `the query for a "test user" failed: ${error.message}`, exchangeIds: ids(probe.exchanges) });
+    const probe = await testConnectionStep(send, plan.matching[0]!.path.text);
+    steps.push(probe.step);
+    if (probe.error) {
+      error = probe.error;
       return finish(false, 'test-connection', 'failed', 'the connection test failed, so nothing was provisioned', true);
     }
-    steps.push({ name: 'Test connection', outcome: 'success', reason: 'a query for a user that cannot exist answered 200 with no users (Entra shows this step only when it fails)', exchangeIds: ids(probe.exchanges) });
 
     // Step 2: import the group.
     steps.push({ name: 'Import group', outcome: 'success', reason: `read the group ${g.displayName} from the directory, with ${picked.length} of its ${g.members.length} member(s) picked`, details: { displayName: g.displayName, members: g.members.length, picked: picked.map((id) => loginOf(dir, dir.users.find((u) => u.id === id)!)).join(', ') }, exchangeIds: [] });
