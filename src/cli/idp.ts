@@ -14,7 +14,7 @@ import { importReportLines } from '../idp/import.ts';
 import { changeText, consoleSummary, countsText, errorText, historyLines, isNotable, objectLine } from '../idp/log/console.ts';
 import { collectLog, readCycleSummaries, readInterruptedCycles } from '../idp/log/reader.ts';
 import { LogFolderError } from '../idp/log/writer.ts';
-import { OnDemandError } from '../idp/on-demand.ts';
+import { NO_OKTA_GROUP_ON_DEMAND, OnDemandError } from '../idp/on-demand.ts';
 import { DOCUMENTED_THRESHOLDS, type QuarantineThresholds } from '../idp/quarantine.ts';
 import { checkDialect, defaultStatePath, DEFAULT_OUT_DIR, logFolderFor, testConnection, type TargetOptions } from '../idp/run.ts';
 import { watchDirectoryFile } from '../idp/schedule.ts';
@@ -397,6 +397,8 @@ async function provisionCommand(flags: IdpFlags): Promise<number> {
   if ((flags.user === undefined) === (flags.group === undefined)) throw new UsageError('idp provision needs --user <id> (one user) or --group <id> (one group with up to five of its members), not both');
   if (flags.member && !flags.group) throw new UsageError('--member picks the members of a group run: use it with --group');
   const t = target(flags);
+  // Refused before the state and the log folder are opened: nothing of this job is touched.
+  if (flags.group !== undefined && getDialect(t.dialect)?.family === 'okta') throw new RunError(NO_OKTA_GROUP_ON_DEMAND);
   const engine = openEngine(flags, t, load(flags.directory!), { cycles: false });
   const out = stdout;
   try {

@@ -10,9 +10,10 @@
 import type { DialectName } from '../dialects/index.ts';
 import type { ScimClient } from '../http/client.ts';
 import type { Exchange } from '../record/types.ts';
+import { ENTRA_CODES } from './error-codes.ts';
 import { EventSender, JobStop } from './events.ts';
 import { mappingPlan } from './mapping.ts';
-import { findDirectoryUser, OnDemandError, provisionOnDemand, testConnectionStep, type OnDemandResult } from './on-demand.ts';
+import { findDirectoryUser, NO_OKTA_GROUP_ON_DEMAND, OnDemandError, provisionOnDemand, testConnectionStep, type OnDemandResult } from './on-demand.ts';
 import { entitlements, loginOf } from './scope.ts';
 import type { StateStore } from './state.ts';
 import type { Directory, DirectoryGroup, ObjectAction, ObjectError, ObjectResult, OnDemandStep } from './types.ts';
@@ -84,7 +85,7 @@ export async function provisionGroupOnDemand(o: GroupOnDemandOptions): Promise<G
   const podDialect: DialectName = o.dialect === 'entra-compliant' ? 'entra' : o.dialect;
   const sender = new EventSender(o.client, podDialect);
   if (sender.dialect.family !== 'entra') {
-    throw new OnDemandError("Okta has no provision on demand for groups: it pushes a group with the cycle (Push Groups); run `scimproof idp sync` (a user's push can be tried with `idp provision --user`)");
+    throw new OnDemandError(NO_OKTA_GROUP_ON_DEMAND);
   }
   const g = findDirectoryGroup(dir, o.group);
   const picked = pickMembers(dir, g, o.members);
@@ -177,6 +178,15 @@ export async function provisionGroupOnDemand(o: GroupOnDemandOptions): Promise<G
         return finish(false, 'create-group', 'failed', 'the group could not be matched in the app');
       }
       found = match.matched;
+      // Another directory group of this name holds that app group (Entra allows duplicate group
+      // names): linking it would push this group's members into the other's, as a cycle would not.
+      const holder = found ? Object.entries(state.state.groups).find(([id, other]) => id !== g.id && other.targetId === String(found!.id)) : undefined;
+      if (holder) {
+        const other = dir.groups.find((x) => x.id === holder[0]);
+        error = { message: `the app group "${String(found!.displayName)}" (${holder[1].targetId}) is linked to another directory group of that name, ${holder[0]}${other ? ` ("${other.displayName}")` : ''}: the app matches groups by displayName, so this group would share it; rename one of them`, code: ENTRA_CODES.duplicateSource };
+        steps.push({ name: 'Match group between source and target', outcome: 'failed', reason: error.message, exchangeIds: ids(all.slice(matchFrom)) });
+        return finish(false, 'create-group', 'failed', 'the group could not be matched in the app');
+      }
       matchReason += found ? `matched by displayName eq "${g.displayName}"` : `no app group has displayName eq "${g.displayName}"`;
     }
     steps.push({ name: 'Match group between source and target', outcome: 'success', reason: matchReason, details: found ? { matched: found } : {}, exchangeIds: ids(all.slice(matchFrom)) });

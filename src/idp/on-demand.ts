@@ -40,6 +40,9 @@ export interface OnDemandResult {
   exchanges: Exchange[];
 }
 
+/** Okta's answer to a group on demand (it has none). */
+export const NO_OKTA_GROUP_ON_DEMAND = "Okta has no provision on demand for groups: it pushes a group with the cycle (Push Groups); run `scimproof idp sync` (a user's push can be tried with `idp provision --user`)";
+
 export class OnDemandError extends Error {}
 
 const STEPS = ['Test connection', 'Import user', 'Determine if user is in scope', 'Match user between source and target', 'Perform action'] as const;

@@ -125,6 +125,31 @@ describe.each(servers)('group on demand against %s', (_name, start) => {
   });
 });
 
+describe('group on demand of a group whose displayName another directory group has (Entra allows it)', () => {
+  it('fails the match step with one line naming the other group instead of linking its app group and pushing members into it', async () => {
+    const target = await startServer({ port: 0 });
+    try {
+      const doc = fixture(ENTRA_FIXTURE);
+      doc.groups.push({ id: 'g-sales-emea', displayName: 'SALES', members: ['u-megan'] });
+      doc.app.assignments.groups.push('g-sales-emea');
+      const state = StateStore.memory({ dialect: 'entra', target: target.url, directory: 'test.json' });
+      await cycle(target, state, doc);
+      const salesApp = state.state.groups['g-sales']!.targetId;
+      const before = ((await groupsByName(target.url, target.token)).get('Sales')!.members as Json[]).map((m) => m.value).sort();
+      const out = await podGroup(target, state, doc, 'g-sales-emea', ['u-megan']);
+      expect(out.provisioned).toBe(false);
+      const match = out.result.steps!.find((s) => s.name === 'Match group between source and target')!;
+      // Before: matched by displayName, linked to the Sales app group, and Megan added to it.
+      expect(match).toMatchObject({ outcome: 'failed', reason: `the app group "Sales" (${salesApp}) is linked to another directory group of that name, g-sales ("Sales"): the app matches groups by displayName, so this group would share it; rename one of them` });
+      expect(out.result.error).toMatchObject({ code: 'DuplicateSourceEntries' });
+      expect(state.state.groups['g-sales-emea']).toBeUndefined();
+      expect(((await groupsByName(target.url, target.token)).get('Sales')!.members as Json[]).map((m) => m.value).sort()).toEqual(before);
+    } finally {
+      await target.close();
+    }
+  });
+});
+
 describe('group on demand: refusals and the CLI', () => {
   it('exit 0 provisioned, 1 out of scope, 2 for what Entra would not accept (six members, a non-member, Okta, --user with --group)', async () => {
     const server = await startServer({ port: 0 });
