@@ -111,6 +111,15 @@ describe('scimproof run', () => {
     }
   });
 
+  it('--dialect: the help names the variants its error accepts', async () => {
+    const help = await cli(['run', '--help']);
+    const bogus = await cli(['run', '--dialect', 'bogus']);
+    expect(bogus.code).toBe(2);
+    const known = /known: ([a-z, -]+)\)/.exec(bogus.stderr)![1]!;
+    expect(known.split(', ')).toHaveLength(5);
+    expect(help.stdout.replace(/\s+/g, ' ')).toContain(`IdP variants to replay: ${known} (`);
+  });
+
   const usageErrors: [string, string[], RegExp][] = [
     ['a URL that is not a URL', ['run', '--url', 'not a url'], /--url "not a url" is not a URL/],
     // `--url "$SCIM_BASE_URL"` with the variable unset tested the embedded reference server and passed (exit 0).
