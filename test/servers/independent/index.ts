@@ -206,6 +206,8 @@ export interface IndependentServerOptions {
   terseConfig?: boolean;
   /** meta sub-attributes the server does not keep (`created`, `lastModified`, `location`): left out of every resource, and a filter on one is 400 invalidFilter. */
   omitMeta?: ('created' | 'lastModified' | 'location')[];
+  /** With omitMeta: a filter on a timestamp it does not keep matches nothing (a comparison with no value is false) instead of 400 invalidFilter. */
+  unkeptMetaMatchesNothing?: boolean;
   /** externalId is not kept on Users either (RFC 7643 §3.1: OPTIONAL, issued by the client). */
   dropUserExternalId?: boolean;
   /** Phone numbers canonicalized, as RFC 7643 §4.1.2 says service providers SHOULD: no `tel:`, no visual separators (`tel:+1-555-010-0100` → `+15550100100`). */
@@ -280,6 +282,7 @@ interface Ctx {
   terseSchemas: boolean;
   terseConfig: boolean;
   omitMeta: string[];
+  unkeptMetaMatchesNothing: boolean;
   dropUserExternalId: boolean;
   normalizePhones: boolean;
   noGroups: boolean;
@@ -445,7 +448,7 @@ function search(ctx: Ctx, model: ResourceModel, params: { filter?: string | null
     if (undefinedPath !== undefined) throw badRequest('invalidFilter', `the filter names "${undefinedPath}", which ${model.kind} does not define in /Schemas`);
     // A server that keeps no timestamps cannot filter on them (RFC 7644 Table 9: invalidFilter, "not supported").
     const untimed = attributePaths(model, node).find((p) => ctx.omitMeta.some((m) => p.toLowerCase() === `meta.${m.toLowerCase()}`));
-    if (untimed !== undefined) throw badRequest('invalidFilter', `this server keeps no ${untimed}`);
+    if (untimed !== undefined && !ctx.unkeptMetaMatchesNothing) throw badRequest('invalidFilter', `this server keeps no ${untimed}`);
     const unfilterable = ctx.filterAttributes ? attributePaths(model, node).find((p) => !ctx.filterAttributes!.includes(p.toLowerCase())) : undefined;
     if (unfilterable !== undefined) throw badRequest('invalidFilter', `this server cannot filter on "${unfilterable}"`);
     const match = matcher(model, node);
@@ -904,6 +907,7 @@ export async function startIndependentServer(options: IndependentServerOptions =
     terseSchemas: options.terseSchemas ?? false,
     terseConfig: options.terseConfig ?? false,
     omitMeta: options.omitMeta ?? [],
+    unkeptMetaMatchesNothing: options.unkeptMetaMatchesNothing ?? false,
     dropUserExternalId: options.dropUserExternalId ?? false,
     normalizePhones: options.normalizePhones ?? false,
     noGroups: options.noGroups ?? false,
