@@ -925,6 +925,18 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
     },
     verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
   },
+  'patch-path-case-sensitive': {
+    primary: {
+      'patch.path-case-insensitive': '/name/familyName is "Lamarr", expected "Markey"',
+    },
+    verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
+  },
+  'patch-path-case-sensitive-400': {
+    primary: {
+      'patch.path-case-insensitive.status': 'expected HTTP 200 or 204, got 400',
+    },
+    verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
+  },
   'patch-response-stale': {
     primary: {
       'patch.response-current': '/displayName is "Hedy Lamarr", expected "Hedy K. Lamarr',
