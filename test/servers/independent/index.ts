@@ -881,7 +881,8 @@ export async function startIndependentServer(options: IndependentServerOptions =
     models: buildModels({ omitUserAttributes: [...(options.omitUserAttributes ?? []), ...(options.interop || options.ipsie ? FREE_FORM_TYPES : []), ...(options.ipsie ? ['password'] : [])], enterprise: options.enterprise ?? true, valueRequired: options.valueRequired ?? false, require: options.require ?? [], membersOnRequest: options.membersOnRequest ?? false, alwaysReturned: options.alwaysReturned ?? [], omitSubAttributes: options.omitSubAttributes ?? [], userGroupsOnRequest: options.userGroupsOnRequest ?? false }),
     store: new Store(rule, { uniqueGroupNames: options.uniqueGroupNames ?? options.ipsie ?? false, ids: options.ids ?? 'uuid', ...(options.searchLagMs ? { searchLagMs: options.searchLagMs } : {}) }),
     base: options.basePath ?? BASE,
-    maxResults: options.maxResults ?? MAX_RESULTS,
+    // RFC 9865's pagination.maxPageSize (50 with cursors) bounds every page, index pages too.
+    maxResults: Math.min(options.maxResults ?? MAX_RESULTS, options.cursors ?? options.ipsie ? CURSOR_PAGE : MAX_RESULTS),
     ignoreProjection: options.ignoreProjection ?? false,
     putRequiresId: options.putRequiresId ?? false,
     defaultDisplayName: options.defaultDisplayName ?? false,
