@@ -193,6 +193,11 @@ export async function provisionGroupOnDemand(o: GroupOnDemandOptions): Promise<G
 
     // Step 5: the action: create (or rename) the group, then add the members that arrived.
     const actionFrom = all.length;
+    const failAction = (e: ObjectError | undefined, act: ObjectAction, refused: string): GroupOnDemandResult => {
+      error = e;
+      steps.push({ name: 'Perform action', outcome: 'failed', reason: `${refused}: ${e?.message ?? 'unknown error'}`, exchangeIds: ids(all.slice(actionFrom)) });
+      return finish(false, act, 'failed', refused);
+    };
     let action: ObjectAction = found ? 'update-members' : 'create-group';
     const done: string[] = [];
     if (!found) {
@@ -230,16 +235,10 @@ export async function provisionGroupOnDemand(o: GroupOnDemandOptions): Promise<G
     const missedText = missed.length ? `; not added: ${missed.map((r) => `${r.result.display} (${r.result.reason})`).join('; ')}` : '';
     const reason = `${done.join('; ')}${missedText}`;
     const changed = all.length > actionFrom;
-    // The group's own step and outcome are the group's; a picked member that did not arrive fails its own run, and the whole run is "not provisioned".
-    // (Each member's outcome is its own run's, listed beside the group's.)
+    // The step and the outcome are the group's own; a picked member that did not arrive fails in its
+    // own run (listed beside the group's), and the whole run is "not provisioned".
     steps.push({ name: 'Perform action', outcome: changed ? 'success' : 'skipped', reason, exchangeIds: ids(all.slice(actionFrom)) });
     return finish(missed.length === 0, changed ? action : 'skip', changed ? 'success' : 'skipped', changed || missed.length ? reason : `nothing to change: ${reason}`);
-
-    function failAction(e: ObjectError | undefined, act: ObjectAction, refused: string): GroupOnDemandResult {
-      error = e;
-      steps.push({ name: 'Perform action', outcome: 'failed', reason: `${refused}: ${e?.message ?? 'unknown error'}`, exchangeIds: ids(all.slice(actionFrom)) });
-      return finish(false, act, 'failed', refused);
-    }
   } catch (e) {
     if (!(e instanceof JobStop)) throw e;
     if (e.exchange && !all.includes(e.exchange)) {

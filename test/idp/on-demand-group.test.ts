@@ -2,6 +2,8 @@
 // sequence, what the app holds after it and after the next cycle, the refusals, and the CLI's exit
 // codes. Real HTTP against the reference server and the SCIMMY-based server.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -146,6 +148,55 @@ describe('group on demand of a group whose displayName another directory group h
       expect(((await groupsByName(target.url, target.token)).get('Sales')!.members as Json[]).map((m) => m.value).sort()).toEqual(before);
     } finally {
       await target.close();
+    }
+  });
+});
+
+describe('group on demand: the app refuses the member PATCH', () => {
+  it('the group is recorded with the members it holds, the run is not provisioned and says why; the next run adds them to the same group (no second create)', async () => {
+    const server = await startServer({ port: 0 });
+    // A real server in front of the reference server that answers 500 to every group PATCH while `refuse` is on.
+    let refuse = true;
+    const proxy = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        if (refuse && req.method === 'PATCH' && /\/Groups\//.test(req.url ?? '')) {
+          res.writeHead(500, { 'content-type': 'application/scim+json' });
+          res.end(JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '500', detail: 'membership store unavailable' }));
+          return;
+        }
+        const upstream = new URL(server.url);
+        const forward = httpRequest({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        });
+        forward.end(Buffer.concat(chunks));
+      });
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const target: Target = { url: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}/scim/v2`, token: server.token, close: async () => undefined };
+    try {
+      const doc = fixture(ENTRA_FIXTURE);
+      const state = StateStore.memory({ dialect: 'entra', target: target.url, directory: 'test.json' });
+      const refused = await podGroup(target, state, doc, 'Sales', ['lee.gu@contoso.example']);
+      expect(refused.provisioned).toBe(false);
+      expect(refused.result).toMatchObject({ action: 'update-members', outcome: 'failed', reason: expect.stringMatching(/^created the group \(app id .+\); the app refused adding 1 member\(s\)$/) });
+      expect(refused.result.steps!.at(-1)!.reason).toContain('membership store unavailable');
+      expect(state.group('g-sales')).toMatchObject({ members: {} });
+
+      refuse = false;
+      const again = await podGroup(target, state, doc, 'Sales', ['lee.gu@contoso.example']);
+      expect(again.provisioned).toBe(true);
+      const sent = lines(again.sent, target.url).map((l) => l.replace(/[0-9a-f-]{36}/g, '{id}'));
+      expect(sent).not.toContain('POST /Groups');
+      expect(sent.at(-1)).toBe('PATCH /Groups/{id}');
+      const groups = [...(await groupsByName(server.url, server.token)).values()].filter((g) => g.displayName === 'Sales');
+      expect(groups).toHaveLength(1);
+      expect(((groups[0]!.members ?? []) as Json[]).length).toBe(1);
+    } finally {
+      await new Promise<void>((resolve) => proxy.close(() => resolve()));
+      await server.close();
     }
   });
 });
