@@ -80,7 +80,8 @@ export interface FindingMemberView {
 export interface FindingView {
   id: string;
   anchor: string;
-  status: 'fail' | 'warn';
+  /** `info` when the baseline waived every check the finding explains: it does not fail the run. */
+  status: 'fail' | 'warn' | 'info';
   statusLabel: string;
   kindLabel: string;
   title: string;
