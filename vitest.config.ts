@@ -7,6 +7,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // One temporary folder per run, removed at its end (test/support/temp-root.ts).
+    globalSetup: ['test/support/temp-root.ts'],
     // Vitest's default is one fewer worker than cores: one on a 2-core CI machine, where the files
     // then ran one after another (400 s). Most of a test file's time is spent waiting on servers
     // and child processes over real HTTP, so two share two cores well (250–300 s, same results).

@@ -53,6 +53,16 @@ export function metaLocationUrl(location: string, serviceRoot: string): { url: s
   return { url: url.href, relative: true, outside: url.origin !== root.origin || !url.pathname.startsWith(root.pathname) };
 }
 
+/** Two absolute http(s) URLs on different origins with the same path and query. */
+function sameResourceElsewhere(a: string, b: string): boolean {
+  try {
+    const [x, y] = [new URL(a), new URL(b)];
+    return x.origin !== y.origin && /^https?:$/.test(y.protocol) && x.pathname === y.pathname && x.search === y.search;
+  } catch {
+    return false;
+  }
+}
+
 export const locationKind = defineCheckKind({
   kind: 'location',
   description: 'A created resource comes with a Location header naming it: an absolute URL, or a relative reference that resolves against the request URL (RFC 9110 §10.2.2), equal to meta.location.',
@@ -71,13 +81,19 @@ export const locationKind = defineCheckKind({
     if (location === undefined) return fail(`Location "${header}" is not a URI reference to the new resource`, { expected: 'Location: <URL of the new resource>', actual: header });
     const relative = location === header ? '' : `the relative Location "${header}" resolves to ${location}`;
     const meta = resourceFrom(resourceFrom(res.json)?.meta);
+    const notes: string[] = [];
     // A relative meta.location (RFC 7643 §2.3.7) is compared as the URL it resolves to.
     const metaUrl = typeof meta?.location === 'string' ? (metaLocationUrl(meta.location, ctx.resolve(''))?.url ?? meta.location) : meta?.location;
-    if (metaUrl !== undefined && metaUrl !== location) {
+    // A relative Location resolves against the URL the request was sent to, so behind a reverse proxy
+    // (the harness reaching the app on 127.0.0.1 while meta.location names its public host) it
+    // names the same resource on another origin: the same path is the same resource.
+    const proxied = relative !== '' && typeof metaUrl === 'string' && sameResourceElsewhere(location, metaUrl);
+    if (proxied) notes.push(`meta.location names another origin (${new URL(metaUrl).origin}) than the request's, as a server behind a reverse proxy does; the paths are equal`);
+    if (metaUrl !== undefined && metaUrl !== location && !proxied) {
       const resolvedMeta = metaUrl !== meta?.location ? ` (resolved: ${String(metaUrl)})` : '';
       return fail(`Location "${header}"${relative ? ` (resolved: ${location})` : ''} differs from meta.location "${String(meta?.location)}"${resolvedMeta}`, { pointer: '/meta/location', expected: location, actual: meta?.location ?? null });
     }
-    const notes = [relative, isBodilessCreate(ctx.exchange) ? 'the 201 has no body, so there is no meta.location to compare the Location header with' : ''].filter((n) => n !== '');
+    notes.push(...[relative, isBodilessCreate(ctx.exchange) ? 'the 201 has no body, so there is no meta.location to compare the Location header with' : ''].filter((n) => n !== ''));
     return notes.length > 0 ? pass(notes.join('; ')) : pass();
   },
 });

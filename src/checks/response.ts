@@ -99,6 +99,10 @@ export const contentTypeKind = defineCheckKind<ContentTypeParams>({
     const res = responseOf(ctx);
     if (isVerdict(res)) return res;
     if (res.body === '') return skip('the response has no body');
+    // A refusal of the credentials is not the document the step asked for: it often comes from an
+    // authentication layer in front of the SCIM routes, and the credentials are reported on their own
+    // (a wrong token is a run error); the 401s of the auth probes are judged by the auth checks.
+    if (res.status === 401 || res.status === 403) return skip(`the server refused the credentials (HTTP ${res.status}): there is no SCIM answer to judge the media type of`);
     const type = (res.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
     const accepted = ctx.params.allowJson ? ['application/scim+json', 'application/json'] : ['application/scim+json'];
     if (accepted.includes(type)) return pass();

@@ -34,7 +34,7 @@ export function registerClean(program: Command): void {
   addTargetOptions(command, 'SCIM base URL (env SCIM_BASE_URL); with --run, the run\'s target by default')
     .option('--prefix <prefix>', 'the run prefix to remove, e.g. spf1a2b3c4d- (printed in the report as Prefix)')
     .option('--run <run.json>', "take the target, the prefix and the leftover locations from an earlier run's record")
-    .option('--dry-run', 'list what would be deleted, delete nothing')
+    .option('--dry-run', 'list what would be deleted, delete nothing (exit 1 when something would be)')
     .option('--listing', 'read the whole listing instead of filtering by prefix (for servers whose filter misses some)')
     .option('--max-time <seconds>', `give up after this long (default ${DEFAULT_MAX_TIME_S})`)
     .action(async (flags: CleanFlags) => {
@@ -119,5 +119,8 @@ export async function cleanCommand(flags: CleanFlags, sink: { write(text: string
     return 2;
   }
   if (pass.entries.length === 0) out.write(`nothing on the target carries the prefix ${prefix}\n`);
+  // A dry run is how CI asks "is anything left?": resources with the prefix are an answer to act on
+  // (exit 1, as a failed check), not a success; 2 stays for "could not delete or search".
+  if (flags.dryRun && would > 0) return 1;
   return 0;
 }

@@ -6,11 +6,11 @@ import { ConsoleError, ConsoleService } from '../console/service.ts';
 import { DirectorySource } from '../console/directory-source.ts';
 import { ConsoleStartError, startConsole } from '../console/server.ts';
 import { IdpEngine } from '../idp/engine.ts';
-import { DEFAULT_OUT_DIR, testConnection } from '../idp/run.ts';
+import { testConnection } from '../idp/run.ts';
 import { LogFolderError } from '../idp/log/writer.ts';
 import { StateError } from '../idp/state.ts';
 import { RunError, UsageError } from './errors.ts';
-import { behaviour, load, number, statePathOf, target, thresholds, type ConsoleFlags, type IdpFlags } from './idp.ts';
+import { behaviour, load, logDirOf, number, statePathOf, target, thresholds, type ConsoleFlags, type IdpFlags } from './idp.ts';
 import { exitCodeForSignal, onInterrupt, type Interrupt } from './interrupt.ts';
 
 function port(text: string): number {
@@ -54,7 +54,7 @@ async function serveConsole(flags: IdpFlags & ConsoleFlags, interrupt: Interrupt
       directory,
       statePath: statePathOf(flags, t),
       fresh: flags.fresh ?? false,
-      logDir: flags.log === false ? null : (flags.out ?? DEFAULT_OUT_DIR),
+      logDir: logDirOf(flags, t, directory),
       html: flags.html !== false,
       thresholds: thresholds(flags),
       behaviour: behaviour(flags),

@@ -14,9 +14,9 @@ import { importReportLines } from '../idp/import.ts';
 import { changeText, consoleSummary, countsText, errorText, historyLines, isNotable, objectLine } from '../idp/log/console.ts';
 import { collectLog, readCycleSummaries, readInterruptedCycles } from '../idp/log/reader.ts';
 import { LogFolderError } from '../idp/log/writer.ts';
-import { OnDemandError } from '../idp/on-demand.ts';
+import { NO_OKTA_GROUP_ON_DEMAND, OnDemandError } from '../idp/on-demand.ts';
 import { DOCUMENTED_THRESHOLDS, type QuarantineThresholds } from '../idp/quarantine.ts';
-import { checkDialect, defaultStatePath, DEFAULT_OUT_DIR, testConnection, type TargetOptions } from '../idp/run.ts';
+import { checkDialect, defaultStatePath, DEFAULT_OUT_DIR, logFolderFor, testConnection, type TargetOptions } from '../idp/run.ts';
 import { watchDirectoryFile } from '../idp/schedule.ts';
 import { StateError, StateStore, userIdsOf } from '../idp/state.ts';
 import type { CycleBehaviour } from '../idp/sync-context.ts';
@@ -45,6 +45,8 @@ export interface IdpFlags extends TargetFlags {
   quarantineMin?: string;
   quiet?: boolean;
   user?: string;
+  group?: string;
+  member?: string[];
   at?: string;
   escrow?: string;
   relink?: string;
@@ -106,8 +108,10 @@ export function registerIdp(program: Command): void {
       process.exitCode = await syncCommand(flags);
     });
 
-  addCycleOptions(addIdpTargetOptions(idp.command('provision').description('provision one user on demand, as Entra\'s "Provision on demand" (five steps)')))
-    .requiredOption('--user <id>', "the user's directory id, userPrincipalName / login, mail or display name")
+  addCycleOptions(addIdpTargetOptions(idp.command('provision').description('provision one user (or one group with up to five members) on demand, as Entra\'s "Provision on demand" (five steps)')))
+    .option('--user <id>', "the user's directory id, userPrincipalName / login, mail or display name")
+    .option('--group <id>', "Entra: a group's directory id or displayName: the group and up to five of its members")
+    .option('--member <id>', 'with --group: a member to provision with it (repeatable, at most 5; default: all, when the group has at most 5)', (value: string, previous: string[] = []) => [...previous, value])
     .action(async (flags: IdpFlags) => {
       process.exitCode = await provisionCommand(flags);
     });
@@ -260,12 +264,20 @@ function openEngine(flags: IdpFlags, t: Target, directory: Directory, options: {
   }
 }
 
+/** The job's log folder (null: --no-log); a note when another job's log holds the default one. */
+export function logDirOf(flags: { log?: boolean; out?: string }, t: Target, directory: Directory): string | null {
+  if (flags.log === false) return null;
+  const { dir, note } = logFolderFor(directory, t.dialect, t.url, flags.out);
+  if (note) stderr.write(`scimproof: ${note}\n`);
+  return dir;
+}
+
 function engineFor(flags: IdpFlags, t: Target, directory: Directory, statePath: string, options: { cycles: boolean; intervalSeconds?: number; signal?: AbortSignal }, clock: SimulatedClock | undefined): IdpEngine {
   return new IdpEngine({
     ...t,
     directory,
     statePath,
-    logDir: flags.log === false ? null : (flags.out ?? DEFAULT_OUT_DIR),
+    logDir: logDirOf(flags, t, directory),
     html: flags.html !== false,
     ...(options.cycles ? { thresholds: thresholds(flags), behaviour: behaviour(flags) } : {}),
     ...(flags.concurrency !== undefined ? { concurrency: Math.round(number(flags.concurrency, '--concurrency', 1, 256)) } : {}),
@@ -355,7 +367,8 @@ async function syncCommand(flags: IdpFlags): Promise<number> {
             } catch (error) {
               // A bad save is reported and the next save is awaited.
               if (error instanceof DirectoryError) {
-                stderr.write(`scimproof: ${error.message}\n`);
+                // An editor's save can be caught half-written: the engine keeps the directory it has.
+                stderr.write(`scimproof: ${error.message} (not synced; the last good directory stays in use until the next save)\n`);
                 code = 2;
                 return;
               }
@@ -381,11 +394,16 @@ async function syncCommand(flags: IdpFlags): Promise<number> {
 }
 
 async function provisionCommand(flags: IdpFlags): Promise<number> {
+  if ((flags.user === undefined) === (flags.group === undefined)) throw new UsageError('idp provision needs --user <id> (one user) or --group <id> (one group with up to five of its members), not both');
+  if (flags.member && !flags.group) throw new UsageError('--member picks the members of a group run: use it with --group');
   const t = target(flags);
+  // Refused before the state and the log folder are opened: nothing of this job is touched.
+  if (flags.group !== undefined && getDialect(t.dialect)?.family === 'okta') throw new RunError(NO_OKTA_GROUP_ON_DEMAND);
   const engine = openEngine(flags, t, load(flags.directory!), { cycles: false });
   const out = stdout;
   try {
     await checkConfiguration(engine, flags);
+    if (flags.group !== undefined) return await provisionGroupCommand(engine, flags, t);
     let outcome;
     try {
       outcome = await engine.provisionOnDemand(flags.user!);
@@ -394,27 +412,54 @@ async function provisionCommand(flags: IdpFlags): Promise<number> {
       throw error;
     }
     const r = outcome.result;
-    out.write(`scimproof idp provision ${r.display} · ${t.dialect === 'entra-compliant' ? 'entra (on-demand runs ignore the aadOptscim062020 flag)' : t.dialect} → ${t.url}\n`);
-    r.steps!.forEach((s, i) => {
-      out.write(`  ${i + 1}. ${s.name}: ${s.outcome.toUpperCase()} — ${s.reason}\n`);
-      if (s.name === 'Determine if user is in scope' && s.details && !flags.quiet) {
-        for (const [k, v] of Object.entries(s.details)) {
-          if (k === 'Scoping filters') for (const c of v as { filter: string; clause: string; holds: boolean }[]) out.write(`       ${c.holds ? '✓' : '✗'} ${c.filter}: ${c.clause}\n`);
-          else out.write(`       ${k}: ${String(v)}\n`);
-        }
-      }
-    });
-    if (r.changes?.length) {
-      out.write('  attributes (old → new):\n');
-      for (const c of r.changes) out.write(`    ${changeText(c)}\n`);
-    }
-    if (r.error) out.write(`  error: ${errorText(r.error)}\n`);
+    out.write(`scimproof idp provision ${r.display} · ${podDialectText(t.dialect)} → ${t.url}\n`);
+    writeOnDemandRun(r, flags, '  ');
     out.write(outcome.provisioned ? `✓ provisioned: ${r.reason}\n` : `✗ not provisioned: ${r.reason}\n`);
     if (engine.log) out.write(`  log: ${engine.log.paths.index}\n`);
     return outcome.provisioned ? 0 : outcome.connectionFailed ? 2 : 1;
   } finally {
     await engine.close();
   }
+}
+
+const podDialectText = (dialect: string): string => (dialect === 'entra-compliant' ? 'entra (on-demand runs ignore the aadOptscim062020 flag)' : dialect);
+
+/** One on-demand run's steps, attribute changes and error, indented by `indent`. */
+function writeOnDemandRun(r: ObjectResult, flags: IdpFlags, indent: string): void {
+  r.steps!.forEach((s, i) => {
+    stdout.write(`${indent}${i + 1}. ${s.name}: ${s.outcome.toUpperCase()} — ${s.reason}\n`);
+    if (s.name === 'Determine if user is in scope' && s.details && !flags.quiet) {
+      for (const [k, v] of Object.entries(s.details)) {
+        if (k === 'Scoping filters') for (const c of v as { filter: string; clause: string; holds: boolean }[]) stdout.write(`${indent}     ${c.holds ? '✓' : '✗'} ${c.filter}: ${c.clause}\n`);
+        else stdout.write(`${indent}     ${k}: ${String(v)}\n`);
+      }
+    }
+  });
+  if (r.changes?.length) {
+    stdout.write(`${indent}attributes (old → new):\n`);
+    for (const c of r.changes) stdout.write(`${indent}  ${changeText(c)}\n`);
+  }
+  if (r.error) stdout.write(`${indent}error: ${errorText(r.error)}\n`);
+}
+
+async function provisionGroupCommand(engine: IdpEngine, flags: IdpFlags, t: { dialect: string; url: string }): Promise<number> {
+  let outcome;
+  try {
+    outcome = await engine.provisionGroupOnDemand(flags.group!, flags.member);
+  } catch (error) {
+    if (error instanceof OnDemandError) throw new RunError(error.message);
+    throw error;
+  }
+  const r = outcome.result;
+  stdout.write(`scimproof idp provision group ${r.display} · ${podDialectText(t.dialect)} → ${t.url}\n`);
+  writeOnDemandRun(r, flags, '  ');
+  for (const m of outcome.members) {
+    stdout.write(`  member ${m.result.display}: ${m.provisioned ? '✓ provisioned' : '✗ not provisioned'} — ${m.result.reason}\n`);
+    if (!flags.quiet) writeOnDemandRun(m.result, flags, '    ');
+  }
+  stdout.write(outcome.provisioned ? `✓ provisioned: ${r.reason}\n` : `✗ not provisioned: ${r.reason}\n`);
+  if (engine.log) stdout.write(`  log: ${engine.log.paths.index}\n`);
+  return outcome.provisioned ? 0 : outcome.connectionFailed ? 2 : 1;
 }
 
 async function testConnectionCommand(flags: IdpFlags): Promise<number> {

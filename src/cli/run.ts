@@ -50,7 +50,8 @@ export function registerRun(program: Command): void {
     .option('--skip <check>', 'skip these check ids or prefixes (repeatable, comma-separated)', collect)
     .option('--require <attrs>', 'extra User attributes to treat as required, e.g. name.givenName,name.familyName')
     .option('--profile <names>', 'profiles from suites/profiles.json, comma-separated: an app profile (pingboard, prodpad: required attributes, matching attribute, re-levelled checks) and/or a standard profile (interop, ipsie-al1, ipsie-al2: its checks, its verdict beside the IdP verdicts, and the conflicts between them)')
-    .option('--dialect <variants>', 'IdP variants to replay: entra, entra-compliant, okta, okta-aiw (comma-separated; default all)')
+    // One list for the help and the error: the help named four variants while the error named five.
+    .option('--dialect <variants>', `IdP variants to replay: ${dialectNames().join(', ')} (comma-separated; default all the suites replay; okta-oig is the mock IdP's, replayed by no built-in suite)`)
     .option('--matching <attribute>', 'attribute the IdP matches users by: userName (default), externalId or \'emails[type eq "work"].value\'')
     .option('--seed <n>', 'seed for every random choice (printed at the start; give it back to replay)')
     .option('--max-time <duration>', 'whole-run time budget, e.g. 15m, 90s (default 15m; 0 = no limit): then the run stops, cleans up, reports what it did not reach and exits 3')

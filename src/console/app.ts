@@ -34,7 +34,7 @@ export const API_ROUTES: readonly { method: string; path: string; does: string }
   { method: 'POST', path: '/api/provisioning/restart', does: 'Restart provisioning: {"full": true} also breaks the links to app objects' },
   { method: 'POST', path: '/api/provisioning/tasks/retry', does: 'Okta: retry a task: {"task": "<id or name>"} or {"task": "all"}' },
   { method: 'POST', path: '/api/test-connection', does: "send the IdP's Test Connection request and judge the answer" },
-  { method: 'POST', path: '/api/provision-on-demand', does: 'provision one user now: {"user": "<id, sign-in name, mail or display name>"}; answers with the five steps' },
+  { method: 'POST', path: '/api/provision-on-demand', does: 'provision one user now: {"user": "<id, sign-in name, mail or display name>"}; or (Entra) one group and up to five of its members: {"group": "<id or displayName>", "members": ["<user>", …]}; answers with the five steps (and each member\'s run)' },
   { method: 'GET', path: '/api/logs', does: 'log entries, newest first: ?user=&action=&status=&type=&cycle=&limit=&offset=' },
   { method: 'GET', path: '/api/cycles', does: 'one summary per cycle and on-demand run' },
   { method: 'GET', path: '/api/mappings', does: 'the provisioning configuration: scope, scoping filters, attribute mappings' },
@@ -108,7 +108,7 @@ export function createConsoleApp(options: ConsoleAppOptions): Hono {
   app.get('/provisioning', (c) => c.html(renderPage('provisioning', layout(service, 'provisioning', 'Provisioning'), provisioningView(service))));
   app.get('/on-demand', (c) => {
     const run = c.req.query('run');
-    return c.html(renderPage('on-demand', layout(service, 'on-demand', 'Provision on demand'), onDemandView(service, run && /^\d+$/.test(run) ? Number(run) : undefined, c.req.query('user'))));
+    return c.html(renderPage('on-demand', layout(service, 'on-demand', 'Provision on demand'), onDemandView(service, run && /^\d+$/.test(run) ? Number(run) : undefined, c.req.query('user'), c.req.query('group'))));
   });
   app.get('/logs', async (c) => c.html(renderPage('logs', layout(service, 'logs', 'Provisioning logs'), await logsView(service, parseLogFilter(c.req.query())))));
   app.get('/mappings', (c) => c.html(renderPage('mappings', layout(service, 'mappings', 'Attribute mappings'), mappingsView(service))));
@@ -198,8 +198,11 @@ export function createConsoleApp(options: ConsoleAppOptions): Hono {
     return c.json({ ok: result.ok, message: result.message, requests: result.requests });
   });
   app.post('/api/provision-on-demand', async (c) => {
-    const run = await service.provisionOnDemand((await body(c)).user);
-    return c.json({ ok: true, run: run.run, page: `/on-demand?run=${run.run}`, provisioned: run.provisioned, connectionFailed: run.connectionFailed, message: `${run.entry.display}: ${run.provisioned ? 'provisioned' : 'not provisioned'} — ${run.entry.reason}`, steps: run.entry.steps, changes: run.entry.changes ?? [], error: run.entry.error ?? null, entry: run.entry });
+    const b = await body(c);
+    if (b.group !== undefined && b.user !== undefined) throw new ConsoleError(400, 'provision one user ("user") or one group with up to five of its members ("group", "members"), not both');
+    const run = b.group !== undefined ? await service.provisionGroupOnDemand(b.group, b.members) : await service.provisionOnDemand(b.user);
+    const members = run.members?.map((m) => ({ display: m.entry.display, provisioned: m.provisioned, reason: m.entry.reason, steps: m.entry.steps, changes: m.entry.changes ?? [], error: m.entry.error ?? null }));
+    return c.json({ ok: true, run: run.run, page: `/on-demand?run=${run.run}`, provisioned: run.provisioned, connectionFailed: run.connectionFailed, message: `${run.members ? 'group ' : ''}${run.entry.display}: ${run.provisioned ? 'provisioned' : 'not provisioned'} — ${run.entry.reason}`, steps: run.entry.steps, changes: run.entry.changes ?? [], error: run.entry.error ?? null, ...(members ? { members } : {}), entry: run.entry });
   });
 
   // ---------- live updates ----------

@@ -33,7 +33,10 @@ export interface OnDemandRun {
   at: string;
   provisioned: boolean;
   connectionFailed: boolean;
+  /** The user's entry, or for a group's run the group's. */
   entry: ObjectEntry;
+  /** A group's run: each picked member's own run. */
+  members?: { provisioned: boolean; entry: ObjectEntry }[];
 }
 
 export interface ConnectionCheck {
@@ -221,13 +224,39 @@ export class ConsoleService extends EventEmitter<ConsoleEvents> {
       if (error instanceof OnDemandError) throw new ConsoleError(404, error.message);
       throw error;
     }
-    const run: OnDemandRun = {
+    return this.keepOnDemandRun({
       run: ++this.onDemandCount,
       at: outcome.result.finishedAt ?? new Date().toISOString(),
       provisioned: outcome.provisioned,
       connectionFailed: outcome.connectionFailed,
       entry: objectEntry(this.engine.state.state.cycle, outcome.result, outcome.exchanges, true),
-    };
+    });
+  }
+
+  /** Entra's on-demand run for a group: the group and up to five of its members (`members`: their ids or names; none: all, when at most five). */
+  async provisionGroupOnDemand(group: unknown, members: unknown): Promise<OnDemandRun> {
+    if (typeof group !== 'string' || group.trim() === '') throw new ConsoleError(400, 'name the group to provision: its directory id or displayName ("group": "…")');
+    const picked = members === undefined || members === null ? undefined : typeof members === 'string' ? [members] : members;
+    if (picked !== undefined && (!Array.isArray(picked) || picked.some((m) => typeof m !== 'string' || m.trim() === ''))) throw new ConsoleError(400, '"members" lists the members to provision with the group: ids or names, at most five');
+    let outcome;
+    try {
+      outcome = await this.engine.provisionGroupOnDemand(group.trim(), picked?.map((m: string) => m.trim()));
+    } catch (error) {
+      if (error instanceof OnDemandError) throw new ConsoleError(/^no (group|user) /.test(error.message) ? 404 : 400, error.message);
+      throw error;
+    }
+    const cycle = this.engine.state.state.cycle;
+    return this.keepOnDemandRun({
+      run: ++this.onDemandCount,
+      at: outcome.result.finishedAt ?? new Date().toISOString(),
+      provisioned: outcome.provisioned,
+      connectionFailed: outcome.connectionFailed,
+      entry: objectEntry(cycle, outcome.result, outcome.groupExchanges, true),
+      members: outcome.members.map((m) => ({ provisioned: m.provisioned, entry: objectEntry(cycle, m.result, m.exchanges, true) })),
+    });
+  }
+
+  private keepOnDemandRun(run: OnDemandRun): OnDemandRun {
     this.onDemandRuns.unshift(run);
     this.onDemandRuns.splice(KEEP_ON_DEMAND_RUNS);
     this.emit('on-demand', run);

@@ -4,6 +4,7 @@
 import type { EngineStatus } from '../idp/engine.ts';
 import type { CycleSummary, LoggedExchange, ObjectEntry } from '../idp/log/entries.ts';
 import { queryLog, type LogQuery } from '../idp/log/reader.ts';
+import { MAX_ON_DEMAND_MEMBERS } from '../idp/on-demand-group.ts';
 import { describeClause, entitlements, loginOf } from '../idp/scope.ts';
 import type { EscrowEntry } from '../idp/state.ts';
 import type { CycleCounts, DirectoryUserRecord, ObjectAction, Outcome } from '../idp/types.ts';
@@ -563,11 +564,16 @@ export async function logsView(service: ConsoleService, f: LogFilter): Promise<o
 
 // ---------- on demand ----------
 
-export function onDemandView(service: ConsoleService, run: number | undefined, chosen: string | undefined): object {
+export function onDemandView(service: ConsoleService, run: number | undefined, chosen: string | undefined, chosenGroup?: string): object {
   const dir = service.directory;
   const result = run !== undefined ? service.onDemandRun(run) : undefined;
-  const selected = result?.entry.id ?? chosen;
+  const isGroupRun = result?.members !== undefined;
+  const selected = isGroupRun ? chosen : (result?.entry.id ?? chosen);
   const rows = userRows(service);
+  const byId = new Map(rows.map((u) => [u.id, u]));
+  const provisioned = new Set(entitlements(dir, service.family).provisionedGroups);
+  const groupId = isGroupRun ? result!.entry.id : chosenGroup;
+  const group = groupId === undefined ? undefined : dir.groups.find((g) => g.id === groupId || g.displayName.toLowerCase() === groupId.toLowerCase());
   return {
     users: rows.map((u) => ({ id: u.id, label: `${u.name} — ${u.login}${u.inScope ? '' : ' (out of scope)'}`, selected: u.id === selected })),
     result: result
@@ -577,13 +583,27 @@ export function onDemandView(service: ConsoleService, run: number | undefined, c
           connectionFailed: result.connectionFailed,
           entry: entryView(result.entry, service.target.url),
           at: when(result.at),
+          ...(result.members ? { members: result.members.map((m, i) => ({ provisioned: m.provisioned, entry: entryView(m.entry, service.target.url, i + 1) })) } : {}),
         }
       : undefined,
     missing: run !== undefined && !result,
-    recent: service.onDemandRuns.map((r) => ({ run: r.run, user: r.entry.display, provisioned: r.provisioned, reason: r.entry.reason, at: when(r.at) })),
+    recent: service.onDemandRuns.map((r) => ({ run: r.run, user: r.members ? `group ${r.entry.display}` : r.entry.display, provisioned: r.provisioned, reason: r.entry.reason, at: when(r.at) })),
     okta: service.family === 'okta',
     dialectNote: service.target.dialect === 'entra-compliant' ? 'On-demand runs use Entra\'s default request shapes: the aadOptscim062020 flag does not apply to them, as in Entra.' : undefined,
-    groupsNote: dir.groups.length > 0,
+    // Entra's portal offers groups too (a group and up to five of its members); Okta has no such button.
+    groups: service.family === 'entra' && dir.groups.length > 0 ? dir.groups.map((g) => ({ id: g.id, label: `${g.displayName} (${g.members.length} member${g.members.length === 1 ? '' : 's'})${provisioned.has(g.id) ? '' : ' (not assigned)'}`, selected: g.id === group?.id })) : undefined,
+    group: group && service.family === 'entra'
+      ? {
+          id: group.id,
+          displayName: group.displayName,
+          many: group.members.length > MAX_ON_DEMAND_MEMBERS,
+          max: MAX_ON_DEMAND_MEMBERS,
+          members: group.members.map((id) => {
+            const u = byId.get(id);
+            return { id, label: u ? `${u.name} — ${u.login}${u.inScope ? '' : ' (out of scope)'}` : id };
+          }),
+        }
+      : undefined,
   };
 }
 

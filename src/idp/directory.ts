@@ -183,12 +183,9 @@ function checkReferences(raw: RawDirectory, file: string): Directory {
     });
     return { id: group.id, displayName: group.displayName, ...(group.description !== undefined ? { description: group.description } : {}), members: [...new Set(group.members ?? [])] };
   });
-  const names = new Map<string, number>();
-  groups.forEach((group, i) => {
-    const key = group.displayName.toLowerCase();
-    if (names.has(key)) fail(`/groups/${i}/displayName`, `duplicate group displayName "${group.displayName}" (also /groups/${names.get(key)}); the app matches groups by name`);
-    names.set(key, i);
-  });
+  // Two groups of one displayName load: Entra allows them (group names are not unique there). The
+  // app matches groups by name, so the group phase gives the name to one of them and reports the
+  // other as a conflict (sync-groups.ts), as it would any group whose name is taken.
 
   const app = raw.app ?? {};
   (app.assignments?.users ?? []).forEach((id, i) => {

@@ -19,6 +19,7 @@ import { objectLineParts, type CycleSummary } from './log/entries.ts';
 import { collectLog, queryLog, readCycleSummaries, type LogQuery } from './log/reader.ts';
 import { ProvisioningLog } from './log/writer.ts';
 import { provisionOnDemand, type OnDemandResult } from './on-demand.ts';
+import { provisionGroupOnDemand, type GroupOnDemandResult } from './on-demand-group.ts';
 import type { QuarantineThresholds } from './quarantine.ts';
 import { checkMappingsAgainstSchemas, type SchemaCheck } from './schemas.ts';
 import { StateStore, userIdsOf } from './state.ts';
@@ -302,6 +303,30 @@ export class IdpEngine extends EventEmitter<EngineEvents> {
       );
     } else this.object(cycle, outcome.result, outcome.exchanges, true);
     this.emit('on-demand', outcome);
+    return outcome;
+  }
+
+  /** Provisions one group and up to five of its members now, as Entra's on-demand run for a group; logged as an on-demand run. */
+  async provisionGroupOnDemand(group: string, members?: readonly string[]): Promise<GroupOnDemandResult> {
+    await this.current?.catch(() => undefined);
+    const at = this.clock.now().toISOString();
+    const cycle = this.state.state.cycle;
+    const outcome = await provisionGroupOnDemand({ directory: this.directoryValue, dialect: this.options.dialect, client: this.client, state: this.state, group, ...(members ? { members } : {}), now: () => this.clock.now() });
+    this.state.compact();
+    const counts = emptyCounts();
+    if (this.log) this.log.beginCycle({ cycle, at, dialect: this.options.dialect, directory: this.directoryValue.file, target: this.options.url, onDemand: true });
+    for (const run of outcome.members) {
+      this.object(cycle, run.result, run.exchanges, true);
+      addToCounts(counts, run.result);
+    }
+    this.object(cycle, outcome.result, outcome.groupExchanges, true);
+    addToCounts(counts, outcome.result);
+    if (this.log) {
+      await this.log.endCycle(
+        { cycle, dialect: this.options.dialect, directory: this.directoryValue.file, target: this.options.url, startedAt: at, finishedAt: this.clock.now().toISOString(), status: outcome.provisioned ? 'ok' : 'failed', counts, requests: outcome.exchanges.length },
+        { user: `group ${outcome.result.display}`, outcome: outcome.provisioned ? 'provisioned' : 'not-provisioned' },
+      );
+    }
     return outcome;
   }
 

@@ -201,7 +201,14 @@ export async function importFromApp(o: { directory: Directory; dialect: DialectN
   const groups = sender.has('importGroups') && !pages.jobStopped && dir.app.provisionGroups
     ? classify('Groups', 'displayName', await readAllPages(sender, 'Groups', { count: o.count ?? 100 }), (r) => (typeof r.displayName === 'string' ? r.displayName : undefined), (v) => groupNames.get(norm(v)) ?? [], (id) => dir.groups.find((g) => g.id === id)!.displayName)
     : emptyGroups;
-  if (o.confirm) o.state.compact();
+  if (o.confirm) {
+    // Okta keeps the app groups it imported in its list of the app's groups: a group pushed later
+    // under one of their names is linked to it (Link Group), not created again. A name several app
+    // groups share is left out: which of them to link is the admin's choice.
+    const linked = new Set(Object.values(o.state.state.groups).map((g) => g.targetId));
+    for (const m of [...groups.matched, ...groups.unmatched]) if (m.appId !== '' && m.appValue !== '' && !linked.has(m.appId)) o.state.setAppGroup(m.appId, { displayName: m.appValue });
+    o.state.compact();
+  }
   return { users, groups };
 }
 

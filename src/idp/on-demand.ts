@@ -27,6 +27,8 @@ export interface OnDemandOptions {
   /** Directory id, userPrincipalName / login, mail or display name. */
   user: string;
   now?: () => Date;
+  /** A group's on-demand run tested the connection already: this member's run does not send the probe again. */
+  connectionTested?: boolean;
 }
 
 export interface OnDemandResult {
@@ -37,6 +39,9 @@ export interface OnDemandResult {
   result: ObjectResult;
   exchanges: Exchange[];
 }
+
+/** Okta's answer to a group on demand (it has none). */
+export const NO_OKTA_GROUP_ON_DEMAND = "Okta has no provision on demand for groups: it pushes a group with the cycle (Push Groups); run `scimproof idp sync` (a user's push can be tried with `idp provision --user`)";
 
 export class OnDemandError extends Error {}
 
@@ -53,6 +58,20 @@ export function findDirectoryUser(directory: Directory, key: string): DirectoryU
     directory.users.find((x) => fields.some((f) => typeof x[f] === 'string' && (x[f] as string).toLowerCase() === k));
   if (!u) throw new OnDemandError(`no user "${key}" in ${directory.file} (give its id, ${directory.source === 'entra' ? 'userPrincipalName, mail' : 'login, email'} or display name)`);
   return u;
+}
+
+/**
+ * Entra's step 1, for a user's run and a group's: a query for a user that cannot exist, which must
+ * answer 200 with no users. `error` is set when it failed.
+ */
+export async function testConnectionStep(send: (event: 'testConnection', args: Record<string, unknown>) => Promise<EventOutcome>, attribute: string): Promise<{ step: OnDemandStep; error?: ObjectError }> {
+  const out = await send('testConnection', { value: randomUUID(), attribute });
+  const exchangeIds = out.exchanges.map((x) => x.id);
+  if (!out.ok || out.matched) {
+    const error = out.error ?? { message: probeHitMessage(out.matched ?? {}) };
+    return { step: { name: 'Test connection', outcome: 'failed', reason: `the query for a "test user" failed: ${error.message}`, exchangeIds }, error };
+  }
+  return { step: { name: 'Test connection', outcome: 'success', reason: 'a query for a user that cannot exist answered 200 with no users (Entra shows this step only when it fails)', exchangeIds } };
 }
 
 export async function provisionOnDemand(o: OnDemandOptions): Promise<OnDemandResult> {
@@ -101,15 +120,16 @@ export async function provisionOnDemand(o: OnDemandOptions): Promise<OnDemandRes
   };
 
   // Step 1: test connection.
-  if (family === 'entra') {
+  if (o.connectionTested) {
+    steps.push({ name: 'Test connection', outcome: 'success', reason: "tested once for the group's on-demand run", exchangeIds: [] });
+  } else if (family === 'entra') {
     try {
-      const out = await send('testConnection', { value: randomUUID(), attribute: plan.matching[0]!.path.text });
-      if (!out.ok || out.matched) {
-        error = out.error ?? { message: probeHitMessage(out.matched ?? {}) };
-        steps.push({ name: 'Test connection', outcome: 'failed', reason: `the query for a "test user" failed: ${error.message}`, exchangeIds: ids(out.exchanges) });
+      const probe = await testConnectionStep(send, plan.matching[0]!.path.text);
+      steps.push(probe.step);
+      if (probe.error) {
+        error = probe.error;
         return finish(false, 'test-connection', 'failed', 'the connection test failed, so nothing was provisioned', true);
       }
-      steps.push({ name: 'Test connection', outcome: 'success', reason: 'a query for a user that cannot exist answered 200 with no users (Entra shows this step only when it fails)', exchangeIds: ids(out.exchanges) });
     } catch (e) {
       if (!(e instanceof JobStop)) throw e;
       if (e.exchange) all.push(e.exchange);

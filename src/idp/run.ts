@@ -10,6 +10,7 @@ import type { Clock } from './clock.ts';
 import { loadDirectory } from './directory.ts';
 import { IdpEngine, type TargetOptions } from './engine.ts';
 import { errorOf } from './events.ts';
+import { chooseLogFolder } from './log/job-folder.ts';
 import { matchingAttribute } from './sync-user-provision.ts';
 import type { QuarantineThresholds } from './quarantine.ts';
 import type { CycleBehaviour } from './sync-context.ts';
@@ -42,9 +43,19 @@ export interface SyncRunResult {
 export const DEFAULT_OUT_DIR = join('reports', 'idp');
 
 /** `.scimproof/idp/<directory>.<dialect>.<hash of the URL>.state.json`: one store per IdP job. */
-export function defaultStatePath(directoryFile: string, dialect: string, url: string): string {
+/** A job's name: the directory file's name, the dialect and a hash of the URL (its state file and, beside another job's, its log folder). */
+export function jobName(directoryFile: string, dialect: string, url: string): string {
   const hash = createHash('sha256').update(url).digest('hex').slice(0, 8);
-  return join('.scimproof', 'idp', `${basename(directoryFile).replace(/\.json$/i, '')}.${dialect}.${hash}.state.json`);
+  return `${basename(directoryFile).replace(/\.json$/i, '')}.${dialect}.${hash}`;
+}
+
+export function defaultStatePath(directoryFile: string, dialect: string, url: string): string {
+  return join('.scimproof', 'idp', `${jobName(directoryFile, dialect, url)}.state.json`);
+}
+
+/** Where a job's log goes: `outDir`, or the default folder unless another job's log is there (see log/job-folder.ts). */
+export function logFolderFor(directory: Directory, dialect: string, url: string, outDir: string | undefined): { dir: string; note?: string } {
+  return chooseLogFolder({ dialect, directory: directory.file, target: url }, outDir, DEFAULT_OUT_DIR, jobName(directory.file, dialect, url));
 }
 
 export function checkDialect(name: string): DialectName {
@@ -55,7 +66,7 @@ export function checkDialect(name: string): DialectName {
 /** One cycle from a directory file, through an engine that lives for that cycle. */
 export async function syncOnce(options: SyncRunOptions, directory: Directory = loadDirectory(options.directoryFile)): Promise<SyncRunResult> {
   const statePath = options.statePath === undefined ? defaultStatePath(options.directoryFile, options.dialect, options.url) : options.statePath;
-  const outDir = options.outDir === undefined ? DEFAULT_OUT_DIR : options.outDir;
+  const outDir = options.outDir === null ? null : logFolderFor(directory, options.dialect, options.url, options.outDir).dir;
   const engine = new IdpEngine({ ...options, directory, statePath, logDir: outDir, keepResults: options.keepResults ?? true });
   if (options.onResult) engine.on('object', options.onResult);
   try {

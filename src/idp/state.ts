@@ -95,6 +95,12 @@ export interface IdpState {
   escrow: Record<string, EscrowEntry>;
   /** Users evaluated and skipped (never provisioned), with the fingerprint they were skipped with. */
   skipped?: Record<string, string>;
+  /**
+   * Okta: app groups it knows but does not link (a pushed group unlinked, a group imported), by app id, with their
+   * name. Okta's push looks in this list for a group of the pushed name and links it instead of
+   * creating another ("Link Group").
+   */
+  appGroups?: Record<string, { displayName: string }>;
   quarantine?: QuarantineInfo;
   /** Quarantined cycles so far in this quarantine (cycles slow down as it goes on). */
   quarantineCycles?: number;
@@ -111,6 +117,7 @@ type JournalEntry =
   | { t: 'group'; id: string; v: GroupState | null }
   | { t: 'escrow'; id: string; v: EscrowEntry | null }
   | { t: 'skip'; id: string; v: string | null }
+  | { t: 'appGroup'; id: string; v: { displayName: string } | null }
   | { t: 'meta' } & MetaChange;
 
 export interface MetaChange {
@@ -240,7 +247,7 @@ export class StateStore {
       else if (entry.pendingRestart !== undefined) s.pendingRestart = entry.pendingRestart;
       return;
     }
-    const table = entry.t === 'user' ? s.users : entry.t === 'group' ? s.groups : entry.t === 'skip' ? (s.skipped ??= {}) : s.escrow;
+    const table = entry.t === 'user' ? s.users : entry.t === 'group' ? s.groups : entry.t === 'skip' ? (s.skipped ??= {}) : entry.t === 'appGroup' ? (s.appGroups ??= {}) : s.escrow;
     if (entry.v === null) delete table[entry.id];
     else (table as Record<string, unknown>)[entry.id] = entry.v;
   }
@@ -315,6 +322,18 @@ export class StateStore {
 
   setMeta(meta: MetaChange): void {
     this.record({ t: 'meta', ...meta });
+  }
+
+  /** Okta: the app group it knows but does not link whose name is `displayName` (compared as `key` compares them). */
+  unlinkedAppGroup(displayName: string, key: (name: string) => string): { targetId: string; displayName: string } | undefined {
+    const wanted = key(displayName);
+    for (const [targetId, g] of Object.entries(this.state.appGroups ?? {})) if (key(g.displayName) === wanted) return { targetId, displayName: g.displayName };
+    return undefined;
+  }
+
+  setAppGroup(targetId: string, value: { displayName: string } | null): void {
+    if (value === null && this.state.appGroups?.[targetId] === undefined) return;
+    this.record({ t: 'appGroup', id: targetId, v: value });
   }
 
   /** The fingerprint a never-provisioned user was last skipped with. */
@@ -399,7 +418,7 @@ function writeSnapshot(path: string, state: IdpState): void {
     keys.forEach((key, i) => {
       const value = state[key];
       file.write(`${i > 0 ? ',' : ''}\n${JSON.stringify(key)}:`);
-      if (key === 'users' || key === 'groups' || key === 'escrow' || key === 'skipped') {
+      if (key === 'users' || key === 'groups' || key === 'escrow' || key === 'skipped' || key === 'appGroups') {
         const table = value as Record<string, unknown>;
         let first = true;
         file.write('{');
@@ -425,7 +444,7 @@ const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typ
 
 /** What in a state (snapshot and journal) is not what the IdP wrote, or undefined: a hand edit, a bad merge. */
 function damaged(state: IdpState): string | undefined {
-  for (const table of ['users', 'groups', 'escrow', 'skipped'] as const) if (state[table] !== undefined && !isObject(state[table])) return `"${table}" is not an object`;
+  for (const table of ['users', 'groups', 'escrow', 'skipped', 'appGroups'] as const) if (state[table] !== undefined && !isObject(state[table])) return `"${table}" is not an object`;
   for (const [id, u] of Object.entries(state.users)) if (!isObject(u) || typeof u.targetId !== 'string' || !isObject(u.values)) return `users[${JSON.stringify(id)}] is not a provisioned user (an app id and the values pushed)`;
   for (const [id, g] of Object.entries(state.groups)) if (!isObject(g) || typeof g.targetId !== 'string' || !isObject(g.members)) return `groups[${JSON.stringify(id)}] is not a provisioned group (an app id and its members)`;
   for (const [key, e] of Object.entries(state.escrow)) if (!isObject(e) || typeof e.attempts !== 'number' || !isObject(e.lastError)) return `escrow[${JSON.stringify(key)}] is not an escrow entry`;

@@ -32,7 +32,10 @@ export function duplicateFinder(dir: Directory, plan: MappingPlan, ent: Entitlem
     return undefined;
   };
   // userName, emails and displayName compare case-insensitively (caseExact false, RFC 7643 §4.1).
-  const key = (match: { attribute: string; value: string }): string => `${match.attribute}\u0000${match.value.toLowerCase()}`;
+  // Compared in NFC too: "é" typed as one code point or as e + U+0301 looks the same to a person
+  // and to an app that normalises (PRECIS, RFC 8265, does for usernames); created as two accounts,
+  // they would be a pair nobody can tell apart, or the second linked to the first.
+  const key = (match: { attribute: string; value: string }): string => `${match.attribute}\u0000${match.value.normalize('NFC').toLowerCase()}`;
   const build = (): Map<string, DirectoryUserRecord[]> => {
     const map = new Map<string, DirectoryUserRecord[]>();
     for (const u of dir.users) {
@@ -61,6 +64,10 @@ export function duplicateError(dir: Directory, family: 'entra' | 'okta', twins: 
   const { others } = twins;
   if (others.length === 0) return undefined;
   const names = others.slice(0, 3).map((o) => loginOf(dir, o)).join(', ') + (others.length > 3 ? `, and ${others.length - 3} more` : '');
-  const message = `${twins.attribute} "${twins.value}" is also the matching value of ${names}: more than one directory user has it, so the match query cannot tell which of them an app user is, and the IdP neither creates nor links ${others.length === 1 ? 'either' : 'any'} of them; remove the duplicate, or change the mappings so that each user's ${twins.attribute} is its own`;
+  // Two spellings that print alike: say how they differ, or the line reads as naming the same user twice.
+  const spelled = [twins.value, ...others.map((o) => loginOf(dir, o))].some((v) => v !== v.normalize('NFC'))
+    ? ' (the same text in another Unicode form: one writes an accented letter as one character, the other as a letter and a combining accent)'
+    : '';
+  const message = `${twins.attribute} "${twins.value}" is also the matching value of ${names}${spelled}: more than one directory user has it, so the match query cannot tell which of them an app user is, and the IdP neither creates nor links ${others.length === 1 ? 'either' : 'any'} of them; remove the duplicate, or change the mappings so that each user's ${twins.attribute} is its own`;
   return { message, ...(family === 'entra' ? { code: ENTRA_CODES.duplicateSource } : {}) };
 }

@@ -9,6 +9,7 @@
 // the membership in the app (How provisioning works, known limitations). Okta pushes the members of
 // a pushed group who are assigned to the app; unassigning a user leaves its membership as it was
 // (OKTA-2.6), and removing a user from the group removes it in the app.
+import { ENTRA_CODES } from './error-codes.ts';
 import type { CycleContext } from './sync-context.ts';
 import { fingerprint } from './sync-context.ts';
 import { memberList, syncGroupChanges } from './sync-group-members.ts';
@@ -25,7 +26,33 @@ export async function syncGroups(ctx: CycleContext, pool: Pool): Promise<void> {
   // same displayName was linked to the old app group, which the old one's DELETE then removed.
   await pool(Object.keys(state.state.groups).filter((id) => !wanted.has(id)), (id, c) => syncRemovedGroup(c, id));
   if (ctx.ledger.stop) return;
-  await pool(dir.groups.filter((g) => wanted.has(g.id)).map((g) => g.id), (id, c) => syncGroup(c, id));
+  const provisioned = dir.groups.filter((g) => wanted.has(g.id));
+  const owners = nameOwners(ctx, provisioned);
+  await pool(provisioned.map((g) => g.id), (id, c) => syncGroup(c, id, owners));
+}
+
+/** How the app compares group names: displayName is caseExact false (RFC 7643 §4.2); NFC so that "é" typed two ways is one name. */
+const nameKey = (displayName: string): string => displayName.normalize('NFC').toLowerCase();
+
+/**
+ * For each displayName several provisioned groups share, the group that gets the app group of that
+ * name: the one already linked, else the first in the directory. The app matches groups by name, so
+ * the others would be linked to that same app group (and their members pushed into it) or refused
+ * with a 409; each of them is reported as a conflict instead, and only it.
+ */
+function nameOwners(ctx: CycleContext, groups: DirectoryGroup[]): Map<string, DirectoryGroup> {
+  const byName = new Map<string, DirectoryGroup[]>();
+  for (const g of groups) {
+    const key = nameKey(g.displayName);
+    const list = byName.get(key);
+    if (list) list.push(g);
+    else byName.set(key, [g]);
+  }
+  const owners = new Map<string, DirectoryGroup>();
+  for (const [key, list] of byName) {
+    if (list.length > 1) owners.set(key, list.find((g) => ctx.state.group(g.id) !== undefined) ?? list[0]!);
+  }
+  return owners;
 }
 
 /** The directory members Entra sees: soft-deleted users are removed from their groups. */
@@ -96,11 +123,18 @@ export function planMembers(ctx: CycleContext, g: DirectoryGroup): MemberPlan {
   return { members: out, pending: [], sourceMembers: source };
 }
 
-async function syncGroup(ctx: CycleContext, groupId: string): Promise<void> {
+async function syncGroup(ctx: CycleContext, groupId: string, owners: Map<string, DirectoryGroup>): Promise<void> {
   const { dir, state, ledger } = ctx;
   const g = dir.groups.find((x) => x.id === groupId)!;
   const base = { objectType: 'group' as const, id: g.id, display: g.displayName };
   const st = state.group(g.id);
+  const owner = owners.get(nameKey(g.displayName));
+  if (!st && owner && owner !== g) {
+    // Looked at again every cycle: it goes through once the names differ (or the other group leaves the app).
+    const message = `displayName "${g.displayName}" is also the name of group ${owner.id} ("${owner.displayName}"), which ${state.group(owner.id) ? 'is linked to' : 'gets'} the app group of that name: the app matches groups by displayName, so this group would be linked to that same app group (or refused with a 409) and is neither created nor linked; rename one of them`;
+    ledger.result({ ...base, action: 'create-group', outcome: 'failed', reason: ctx.family === 'entra' ? 'group assigned to the app' : 'group pushed to the app', error: { message, ...(ctx.family === 'entra' ? { code: ENTRA_CODES.duplicateSource } : {}) }, waitsForDirectory: true, exchanges: [] });
+    return;
+  }
   const plan = planMembers(ctx, g);
   const print = fingerprint([g.displayName, plan.members]);
   const esc = state.escrow(`group:${g.id}`);
@@ -113,6 +147,10 @@ async function syncGroup(ctx: CycleContext, groupId: string): Promise<void> {
     if (ctx.family === 'entra' && !dir.app.actions.create) {
       ledger.result({ ...base, action: 'skip', outcome: 'skipped', reason: "create is turned off in the app's actions", exchanges: [] });
       return;
+    }
+    if (ctx.family === 'okta') {
+      const known = state.unlinkedAppGroup(g.displayName, nameKey);
+      if (known && (await linkKnownAppGroup(ctx, g, known, plan, print))) return;
     }
     const out = await ctx.sender.send('createGroup', { displayName: g.displayName, ...(ctx.family === 'entra' ? { externalId: g.id } : {}), ...(aiw ? { members: memberList(ctx, plan.members) } : {}) });
     if (!out.ok) {
@@ -142,6 +180,38 @@ async function syncGroup(ctx: CycleContext, groupId: string): Promise<void> {
   await syncGroupChanges(ctx, g.id, plan, print);
 }
 
+/**
+ * Okta's push of a group it does not link: its list of the app's groups has one of that name (a
+ * group it pushed before and unlinked, or one `idp import --confirm` read), so it links that one ("Link Group") instead of creating a
+ * second, which a server with unique names refuses with a 409. It checks the group is still there
+ * (GET /Groups/{id}, OKTA-2.8) and pushes the members. False: the app no longer has it (create).
+ */
+async function linkKnownAppGroup(ctx: CycleContext, g: DirectoryGroup, known: { targetId: string; displayName: string }, plan: MemberPlan, print: string): Promise<boolean> {
+  const { state, ledger } = ctx;
+  const base = { objectType: 'group' as const, id: g.id, display: g.displayName, targetId: known.targetId };
+  const reason = `group pushed to the app; Okta's list of the app's groups has "${known.displayName}" (app id ${known.targetId}: a group it pushed and unlinked, or imported), so the push links it (Link Group) instead of creating another, and pushes its members`;
+  const read = await ctx.sender.send('getGroup', { id: known.targetId });
+  if (read.notFound) {
+    state.setAppGroup(known.targetId, null);
+    return false;
+  }
+  if (!read.ok) {
+    ledger.result({ ...base, action: 'link-group', outcome: 'failed', reason, ...(read.error ? { error: read.error } : {}), exchanges: read.exchanges, event: 'getGroup', fingerprint: print });
+    return true;
+  }
+  const push = await ctx.sender.send('replaceMembers', { id: known.targetId, displayName: known.displayName, members: memberList(ctx, plan.members) });
+  const exchanges = [...read.exchanges, ...push.exchanges];
+  if (!push.ok) {
+    ledger.result({ ...base, action: 'link-group', outcome: 'failed', reason, ...(push.error ? { error: push.error } : {}), exchanges, event: 'replaceMembers', fingerprint: print });
+    return true;
+  }
+  state.setAppGroup(known.targetId, null);
+  // The app's spelling of the name is kept: a name differing in case is renamed at the next push.
+  state.setGroup(g.id, { targetId: known.targetId, displayName: known.displayName, members: plan.members, sourceMembers: plan.sourceMembers });
+  ledger.result({ ...base, action: 'link-group', outcome: 'success', reason, exchanges });
+  return true;
+}
+
 async function syncRemovedGroup(ctx: CycleContext, id: string): Promise<void> {
   const { dir, state, ledger } = ctx;
   const st = state.group(id)!;
@@ -153,6 +223,7 @@ async function syncRemovedGroup(ctx: CycleContext, id: string): Promise<void> {
   if (ctx.family === 'okta') {
     // Okta deletes a pushed group only when the admin unlinks it and asks for that (OKTA-2.8).
     state.setGroup(id, null);
+    state.setAppGroup(st.targetId, { displayName: st.displayName });
     ledger.result({ ...base, action: 'unlink', outcome: 'success', reason: `${inDirectory ? 'no longer pushed' : 'deleted from Okta'}; Okta unlinks the group and leaves it in the app`, exchanges: [] });
     return;
   }

@@ -154,7 +154,7 @@ export interface AttributeChange {
 
 /** One step of provisioning on demand, as Entra's portal shows it. */
 export interface OnDemandStep {
-  name: 'Test connection' | 'Import user' | 'Determine if user is in scope' | 'Match user between source and target' | 'Perform action';
+  name: 'Test connection' | 'Import user' | 'Determine if user is in scope' | 'Match user between source and target' | 'Import group' | 'Determine if group is in scope' | 'Match group between source and target' | 'Perform action';
   outcome: 'success' | 'failed' | 'skipped';
   reason: string;
   /** What the portal's "View details" shows for the step. */

@@ -140,7 +140,9 @@ export function createConsoleReporter(options: ConsoleReporterOptions = {}): Con
         if (profile.claim && profile.claim.value !== null) write(`    claim: ${profile.claim.message}\n`);
         if (profile.notJudged.length > 0) write(paint(90, `    not judged: ${profile.notJudged.slice(0, 3).map((n) => n.what).join('; ')}${profile.notJudged.length > 3 ? ` (+${profile.notJudged.length - 3}, see the report)` : ''}\n`));
       }
-      const idp = record.idpVerdicts ?? [];
+      // A certify run prints its programme's verdict after this, test by test: the IdP verdict of the
+      // few pack checks it ran read "partial: 19 checks it relies on did not run" beside it.
+      const idp = record.certification ? [] : (record.idpVerdicts ?? []);
       if (idp.length > 0) write('IdP verdicts:\n');
       for (const v of idp) {
         const mark = v.works ? paint(32, '✓') : v.notJudged ? paint(33, '?') : paint(31, '✗');

@@ -145,10 +145,25 @@ function checkSameRun(records: readonly RunRecord[]): void {
     ['profiles', (r) => r.meta.profile ?? '(none)'],
     ['selections (--only, --skip, --dialect)', (r) => selectionText(r.meta.selection)],
   ];
-  for (const [what, of] of aspects) {
-    const values = [...new Set(records.map(of))];
+  // Budgets: the joined report states one (a shard cut short by a smaller --max-time, or fuzzed with
+  // fewer --runs, reads as the run's). Compared among the records that have one: fuzzing runs in
+  // the shard its scenarios were dealt to, and records written before budgets were kept have none.
+  const budgets: Array<[string, (r: RunRecord) => string | undefined]> = [
+    ['time budgets (--max-time)', (r) => (r.meta.budget ? (r.meta.budget.maxTimeMs === 0 ? 'no limit' : `${r.meta.budget.maxTimeMs / 1000}s`) : undefined)],
+    ['fuzz budgets (--runs, --time)', fuzzBudgetOf],
+  ];
+  for (const [what, of] of [...aspects, ...budgets]) {
+    const values = [...new Set(records.map(of).filter((v) => v !== undefined))];
     if (values.length > 1) throw new MergeError(`the records come from different ${what} (${values.slice(0, 3).map((v) => (v === '' ? '(none)' : v)).join(' and ')}); merge the shards of one run`);
   }
+}
+
+/** The fuzz budget a record ran with, from its fuzz summary: runs per property, or `time budget N ms`. */
+function fuzzBudgetOf(record: RunRecord): string | undefined {
+  const data = record.sections?.find((s) => s.kind === 'fuzz-summary')?.data;
+  const runs = isRecord(data) ? data.runsPerProperty : undefined;
+  if (runs === undefined) return undefined;
+  return typeof runs === 'number' ? `${runs} runs per property` : String(runs);
 }
 
 function selectionText(selection: RunRecord['meta']['selection']): string {

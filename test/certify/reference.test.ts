@@ -100,6 +100,10 @@ describe('scimproof certify (CLI)', () => {
       process.exitCode = undefined;
     }
     expect(code).toBe(0);
+    // The programme's verdict alone: the run's IdP verdict line ("✓ Microsoft Entra ID (default) — would
+    // work (partial: 19 checks it relies on did not run …)") was printed above it.
+    expect(printed).not.toContain('IdP verdicts:');
+    expect(printed).not.toContain('Microsoft Entra ID (default)');
     expect(printed).toMatch(/Partial pre-flight \(--test Create_User_Test,Validate_Credentials_Test\): Create_User_Test passed, Validate_Credentials_Test passed/);
     const json = JSON.parse(readFileSync(join(out, 'entra-validation-result.json'), 'utf8')) as { testResults: unknown[] };
     expect(json.testResults).toHaveLength(25);

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../src/server/index.ts';
 import { startFaultyServer, type FaultyServer } from '../support/faulty-server.ts';
 import { CLI } from '../support/cli.ts';
+import { startIndependentServer } from '../servers/independent/index.ts';
 
 
 interface Result {
@@ -93,6 +94,30 @@ describe('scimproof run', () => {
     expect(r.stderr).toMatch(/^scimproof: cannot reach .*connection refused/m);
     noStack(r);
     expect(existsSync(join(out, 'index.html'))).toBe(true);
+  });
+
+  it('a wrong token against a server whose 401s are application/json: the live lines blame the credentials, never the media type of the 401', async () => {
+    // The content-type checks of discovery judged the 401 and printed "✗ discovery.spc.content-type —
+    // Content-Type is "application/json"" under the wrong token, as if the server's documents were at fault.
+    const json = await startIndependentServer({ contentType: 'application/json' });
+    try {
+      const r = await cli(['run', '--url', json.url, '--token', 'wrong-token-abc-123', '--suite', 'core', '--out', tmp()]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/rejected the credentials \(HTTP 401/);
+      expect(r.stdout).toMatch(/discovery\.spc\.status — expected HTTP 200, got 401/);
+      expect(r.stdout).not.toMatch(/content-type/i);
+    } finally {
+      await json.close();
+    }
+  });
+
+  it('--dialect: the help names the variants its error accepts', async () => {
+    const help = await cli(['run', '--help']);
+    const bogus = await cli(['run', '--dialect', 'bogus']);
+    expect(bogus.code).toBe(2);
+    const known = /known: ([a-z, -]+)\)/.exec(bogus.stderr)![1]!;
+    expect(known.split(', ')).toHaveLength(5);
+    expect(help.stdout.replace(/\s+/g, ' ')).toContain(`IdP variants to replay: ${known} (`);
   });
 
   const usageErrors: [string, string[], RegExp][] = [

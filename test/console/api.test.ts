@@ -178,6 +178,29 @@ describe('admin API: provisioning', () => {
     expect((await c.api('POST', '/api/provision-on-demand', {})).status).toBe(400);
   });
 
+  it('provisions a group on demand with the members picked; refuses what Entra would (six members, a non-member, user and group at once)', async () => {
+    const c = await open();
+    const pod = await c.api('POST', '/api/provision-on-demand', { group: 'Sales', members: ['u-lee', 'nestor.wilke@contoso.example'] });
+    expect(pod.status).toBe(200);
+    expect(pod.json).toMatchObject({ ok: true, provisioned: true, page: `/on-demand?run=${pod.json.run}`, message: expect.stringMatching(/^group Sales: provisioned — created the group .*added 2 member\(s\)/) });
+    expect((pod.json.steps as Json[]).map((s) => s.name)).toEqual(['Test connection', 'Import group', 'Determine if group is in scope', 'Match group between source and target', 'Perform action']);
+    expect((pod.json.members as Json[]).map((m) => [m.display, m.provisioned])).toEqual([
+      ['lee.gu@contoso.example', true],
+      ['nestor.wilke@contoso.example', true],
+    ]);
+    const sales = (await getAll(server.url, server.token, 'Groups')).find((g) => g.displayName === 'Sales')!;
+    expect(((sales.members ?? []) as Json[]).length).toBe(2);
+    const page = await (await fetch(`${c.url}/on-demand?run=${String(pod.json.run)}`)).text();
+    expect(page).toContain('✓ group Sales is provisioned');
+
+    const six = await c.api('POST', '/api/provision-on-demand', { group: 'g-engineering' });
+    expect(six).toMatchObject({ status: 400, json: { error: expect.stringContaining('has 6 members; Entra provisions a group on demand with at most 5 of them') } });
+    expect((await c.api('POST', '/api/provision-on-demand', { group: 'Sales', members: ['u-megan'] })).json.error).toContain('megan.bowen@contoso.example is not a member of the group Sales');
+    expect((await c.api('POST', '/api/provision-on-demand', { group: 'Nobody' })).status).toBe(404);
+    expect((await c.api('POST', '/api/provision-on-demand', { group: 'Sales', members: [3] })).status).toBe(400);
+    expect((await c.api('POST', '/api/provision-on-demand', { group: 'Sales', user: 'u-lee' })).status).toBe(400);
+  });
+
   it('start, interval, stop and restart answer with what they did', async () => {
     const c = await open({ doc: { ...fixture(ENTRA_FIXTURE), app: { ...fixture(ENTRA_FIXTURE).app, assignments: { users: [], groups: [] } } } });
     expect((await c.api('PUT', '/api/provisioning/interval', { seconds: 0 })).status).toBe(400);

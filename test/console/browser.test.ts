@@ -14,7 +14,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { CHROMIUM, CHROMIUM_ARGS, HAVE_CHROMIUM, SHOTS, WAIT, sayWhyBrowserTestsSkip } from '../support/chromium.ts';
 import { startServer, type RunningServer } from '../../src/server/index.ts';
 import { startTestConsole, type TestConsole } from '../support/console.ts';
-import { ENTRA_FIXTURE, fixture, usersByName, type Json } from '../idp/helpers.ts';
+import { ENTRA_FIXTURE, fixture, getAll, usersByName, type Json } from '../idp/helpers.ts';
 
 sayWhyBrowserTestsSkip('test/console/browser.test.ts');
 
@@ -129,6 +129,38 @@ describe.skipIf(!HAVE_CHROMIUM)('the IdP console in Chromium', { timeout: 120_00
     expect(await sent.locator('th, td').allTextContents()).toEqual(['userName', '(none)', 'alex.wilber@contoso.example', 'yes']);
     expect((await usersByName(server.url, server.token)).has('alex.wilber@contoso.example')).toBe(true);
     await shot(page, 'on-demand');
+  });
+
+  it('provision a group on demand: pick two of its members with the keyboard; the group and its steps, each member with its outcome', async () => {
+    c = await startTestConsole({ url: server.url, token: server.token, doc: fixture(ENTRA_FIXTURE) });
+    const page = await open('/on-demand');
+    await page.getByRole('combobox', { name: 'Group', exact: true }).selectOption('g-engineering');
+    await page.getByRole('button', { name: 'Choose members' }).click();
+    await page.getByRole('button', { name: 'Provision the group' }).waitFor(WAIT);
+    expect(await page.getByText('Pick up to 5: Entra provisions a group on demand with at most 5 of its members.').count()).toBe(1);
+    for (const name of ['Adele Vance', 'Johanna Lorenz']) {
+      const box = page.getByRole('checkbox', { name: new RegExp(`^${name} — `) });
+      await box.focus();
+      await page.keyboard.press('Space');
+    }
+    await page.getByRole('button', { name: 'Provision the group' }).click();
+    const result = page.locator('#pod-result');
+    await result.waitFor(WAIT);
+    expect(await result.locator('h2').textContent()).toBe('✗ group Engineering was not provisioned');
+    expect((await result.locator('ol.steps.big > li h3').allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim())).toEqual([
+      'success 1. Test connection',
+      'success 2. Import group',
+      'success 3. Determine if group is in scope',
+      'success 4. Match group between source and target',
+      'success 5. Perform action',
+    ]);
+    const members = result.locator('ul.members > li');
+    expect(await members.count()).toBe(2);
+    expect(await members.nth(0).textContent()).toContain('✓ adele.vance@contoso.example: created');
+    expect(await members.nth(1).textContent()).toContain('✗ johanna.lorenz@contoso.example: out of scope');
+    const engineering = (await getAll(server.url, server.token, 'Groups')).find((g) => g.displayName === 'Engineering')!;
+    expect(((engineering.members ?? []) as Json[]).map((m) => m.value)).toEqual([(await usersByName(server.url, server.token)).get('adele.vance@contoso.example')!.id]);
+    await shot(page, 'on-demand-group');
   });
 
   it("a failing object shows the server's own message: on demand, in escrow and in the filtered logs", async () => {

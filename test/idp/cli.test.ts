@@ -1,13 +1,15 @@
 // `scimproof idp …` end to end (commander program, real server, real files), and the watch loop.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { watchDirectoryFile } from '../../src/idp/schedule.ts';
 import { startServer, type RunningServer } from '../../src/server/index.ts';
 import { startIndependentServer } from '../servers/independent/index.ts';
+import { CLI, startCli } from '../support/cli.ts';
 import { runIdpCli } from './cli-in-process.ts';
-import { ENTRA_FIXTURE, fixture, user, usersByName } from './helpers.ts';
+import { ENTRA_FIXTURE, fixture, OKTA_FIXTURE, user, usersByName } from './helpers.ts';
 
 let server: RunningServer;
 let dir: string;
@@ -128,6 +130,110 @@ describe('scimproof idp', () => {
     const { code } = await cli(['idp', 'provision', '--user', 'megan.bowen@contoso.example', '--directory', file, '--url', server.url, '--token', server.token, '--no-log', '--state', join(dir, 's.json')]);
     expect(code).toBe(0);
     expect([...(await usersByName(server.url, server.token)).keys()]).toEqual(['megan.bowen@contoso.example']);
+  });
+});
+
+/** Resolves once `read()` matches, checked whenever the process writes (never after a sleep). */
+function until(child: { stdout: NodeJS.ReadableStream; stderr: NodeJS.ReadableStream }, read: () => string, pattern: RegExp): Promise<void> {
+  return new Promise((resolve) => {
+    const check = (): void => {
+      if (!pattern.test(read())) return;
+      child.stdout.off('data', check);
+      child.stderr.off('data', check);
+      resolve();
+    };
+    child.stdout.on('data', check);
+    child.stderr.on('data', check);
+    check();
+  });
+}
+
+describe('idp sync --watch with a directory file saved half-written', () => {
+  it('says so in one line, keeps the last good directory and syncs the next good save', { timeout: 120_000 }, async () => {
+    const file = join(dir, 'watched-contoso.json');
+    const doc = fixture(ENTRA_FIXTURE);
+    user(doc, 'u-prince').surname = 'Nelson';
+    const text = JSON.stringify(doc, null, 2);
+    writeFileSync(file, text);
+    const running = startCli(['idp', 'sync', '--watch', '--directory', file, '--url', server.url, '--token', server.token, '--state', join(dir, 'w.state.json'), '--out', join(dir, 'w-reports'), '--quiet']);
+    try {
+      await until(running.child, () => running.stdout, /watching .* for changes/);
+      const before = running.stdout.length;
+      writeFileSync(file, text.slice(0, Math.floor(text.length / 2)));
+      await until(running.child, () => running.stderr, /\n/);
+      const lines = running.stderr.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/^scimproof: .*watched-contoso\.json#: not valid JSON: .* \(not synced; the last good directory stays in use until the next save\)$/);
+      expect(running.stderr).not.toMatch(/\n\s+at /);
+      user(doc, 'u-megan').jobTitle = 'Product Lead';
+      writeFileSync(file, JSON.stringify(doc, null, 2));
+      await until(running.child, () => running.stdout.slice(before), /updated 1\b[\s\S]*watching .* for changes/);
+      expect((await usersByName(server.url, server.token)).get('megan.bowen@contoso.example')!.title).toBe('Product Lead');
+      expect(running.child.exitCode).toBeNull();
+    } finally {
+      running.child.kill('SIGINT');
+      await running.done;
+    }
+  });
+});
+
+/** The CLI from source in working directory `cwd`, so the default folders (reports/idp, .scimproof) are that project's. */
+function cliIn(cwd: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [...CLI, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', SCIM_BASE_URL: '', SCIM_TOKEN: '' } });
+    child.stdin.end();
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('the default log folder, reports/idp, with two jobs', () => {
+  it("keeps the first job's log; another job's goes to a folder of its own, said in one line; --out naming another job's folder is refused", { timeout: 180_000 }, async () => {
+    const project = join(dir, 'project');
+    const sync = (name: string, dialect: string, extra: string[] = []): ReturnType<typeof cliIn> =>
+      cliIn(project, ['idp', 'sync', '--dialect', dialect, '--directory', `${name}.json`, '--url', server.url, '--token', server.token, '--quiet', '--no-schema-check', ...extra]);
+    const contoso = fixture(ENTRA_FIXTURE);
+    user(contoso, 'u-prince').surname = 'Nelson';
+    const fabrikam = fixture(OKTA_FIXTURE);
+    for (const u of fabrikam.users) u.login = u.login.replace('@', '.okta@');
+    mkdirSync(project);
+    writeFileSync(join(project, 'contoso.json'), JSON.stringify(contoso));
+    writeFileSync(join(project, 'fabrikam.json'), JSON.stringify(fabrikam));
+    const log = join(project, 'reports', 'idp');
+    const cycles = (folder: string): { cycle: number; dialect?: string }[] => readFileSync(join(folder, 'cycles.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { cycle: number });
+    const starts = (folder: string): string[] => readFileSync(join(folder, 'provisioning.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; directory?: string }).filter((e) => e.type === 'cycle-start').map((e) => e.directory!);
+
+    expect((await sync('contoso', 'entra')).code).toBe(0);
+    const first = readFileSync(join(log, 'cycle-0001', 'index.html'), 'utf8');
+    // Before: the Okta job numbered its cycle 1 in the same files and replaced contoso's cycle-0001 page.
+    const okta = await sync('fabrikam', 'okta');
+    expect(okta.code).not.toBe(2);
+    const notes = okta.stderr.trim().split('\n').filter((l) => l.includes('holds the log of another job'));
+    expect(notes).toHaveLength(1);
+    const own = readdirSync(log).find((f) => f.startsWith('fabrikam.okta.'))!;
+    expect(notes[0]).toBe(`scimproof: ${join('reports', 'idp')} holds the log of another job (contoso.json, entra → ${server.url}); this job's log goes to ${join('reports', 'idp', own)} (--out chooses the folder; \`idp log --out ${join('reports', 'idp', own)}\` reads it)`);
+    expect(starts(log)).toEqual(['contoso.json']);
+    expect(readFileSync(join(log, 'cycle-0001', 'index.html'), 'utf8')).toBe(first);
+    expect(starts(join(log, own))).toEqual(['fabrikam.json']);
+    expect(okta.stdout).toContain(join('reports', 'idp', own, 'provisioning.jsonl'));
+
+    // The first job again: its own folder, cycle 2, no note.
+    const again = await sync('contoso', 'entra');
+    expect(again.stderr).not.toContain('another job');
+    expect(cycles(log).map((c) => c.cycle)).toEqual([1, 2]);
+    const oktaAgain = await sync('fabrikam', 'okta');
+    expect(cycles(join(log, own)).map((c) => c.cycle)).toEqual([1, 2]);
+    expect(oktaAgain.stderr).toContain('holds the log of another job');
+
+    // Named with --out, another job's folder is refused in one line (exit 2), and nothing is sent.
+    const refused = await sync('fabrikam', 'okta', ['--out', join('reports', 'idp')]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.trim()).toBe(`scimproof: ${join('reports', 'idp')} holds the provisioning log of another job (contoso.json, entra → ${server.url}); this job (fabrikam.json, okta → ${server.url}) would number its cycles from 1 in the same files and replace its cycle pages: give it a log folder of its own with --out, or delete ${join('reports', 'idp')}`);
+    expect(starts(log)).toEqual(['contoso.json', 'contoso.json']);
+    expect(existsSync(join(project, 'reports', 'idp', 'cycle-0003'))).toBe(false);
   });
 });
 

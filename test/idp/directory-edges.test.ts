@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseDirectory } from '../../src/idp/directory.ts';
 import { objectLine } from '../../src/idp/log/console.ts';
 import { startServer, type RunningServer } from '../../src/server/index.ts';
-import { groupsByName, harness, lines, OKTA_FIXTURE, fixture, user, usersByName, type Json } from './helpers.ts';
+import { ENTRA_FIXTURE, groupsByName, harness, lines, OKTA_FIXTURE, fixture, user, usersByName, type Json } from './helpers.ts';
 
 let server: RunningServer | undefined;
 afterEach(async () => {
@@ -174,5 +174,76 @@ describe("Okta's own words", () => {
     const mappings = parseDirectory(JSON.stringify(doc), 'dir.json').app.mappings;
     expect(mappings.find((m) => m.target === 'title')!.apply).toBe('on create only');
     expect(mappings.find((m) => m.target === 'displayName')!.apply).toBe('always');
+  });
+});
+
+describe('two directory groups of one displayName (Entra allows duplicate group names)', () => {
+  it.each([
+    ['entra', 'g-sales', ENTRA_FIXTURE],
+    ['okta', '00g-sales', OKTA_FIXTURE],
+  ] as const)('%s: the directory loads; the first gets the app group, the other alone is a conflict with its reason, no write repeats', async (dialect, salesId, file) => {
+    server = await startServer({ port: 0 });
+    const h = harness(server.url, server.token, dialect);
+    const doc = fixture(file);
+    const megan = (doc.users as Json[]).find((u) => /^megan/.test(String(u.userPrincipalName ?? u.login)))!.id as string;
+    // Before: refused at load ("duplicate group displayName"), so nothing at all was provisioned.
+    doc.groups.push({ id: 'g-dup', displayName: 'SALES', members: [megan] });
+    doc.app.assignments.groups.push('g-dup');
+    if (doc.app.pushGroups) doc.app.pushGroups.push('g-dup');
+    const first = await h.cycle(doc);
+    const dup = first.result.results.find((r) => r.id === 'g-dup')!;
+    expect(dup).toMatchObject({ objectType: 'group', outcome: 'failed', exchangeIds: [], waitsForDirectory: true });
+    expect(dup.error!.message).toBe(`displayName "SALES" is also the name of group ${salesId} ("Sales"), which is linked to the app group of that name: the app matches groups by displayName, so this group would be linked to that same app group (or refused with a 409) and is neither created nor linked; rename one of them`);
+    expect(first.result.results.find((r) => r.id === salesId)).toMatchObject({ action: 'create-group', outcome: 'success' });
+    expect(objectLine(dup)).toContain('rename one of them');
+    const groups = await groupsByName(server.url, server.token);
+    expect([...groups.keys()].filter((n) => n.toLowerCase() === 'sales')).toEqual(['Sales']);
+    // The app's Sales holds the Sales members only, not Megan.
+    const meganApp = h.state.state.users[megan]!.targetId;
+    expect((groups.get('Sales')!.members as Json[] | undefined ?? []).map((m) => m.value)).not.toContain(meganApp);
+
+    // Nothing changed: the conflict is reported again, nothing is sent.
+    const second = await h.cycle(doc);
+    expect(lines(second.exchanges, server.url).filter((l) => !l.startsWith('GET'))).toEqual([]);
+    expect(second.result.results.find((r) => r.id === 'g-dup')).toMatchObject({ outcome: 'failed', exchangeIds: [] });
+
+    // Renamed: created at the next cycle, with its member.
+    doc.groups.find((g: Json) => g.id === 'g-dup').displayName = 'Sales EMEA';
+    const third = await h.cycle(doc);
+    expect(third.result.results.find((r) => r.id === 'g-dup')).toMatchObject({ action: 'create-group', outcome: 'success' });
+    expect(((await groupsByName(server.url, server.token)).get('Sales EMEA')!.members as Json[]).map((m) => m.value)).toEqual([meganApp]);
+    expect(third.result.counts.failed).toBe(0);
+  });
+});
+
+describe('userNames that differ only in Unicode form (NFC "é" and NFD e + U+0301) or only in case', () => {
+  const doc = (second: string): Json => ({
+    source: 'okta',
+    users: [
+      { id: 'u-1', login: 'jos\u00e9@fabrikam.example', firstName: 'José', lastName: 'Ruiz', email: 'jose1@fabrikam.example' },
+      { id: 'u-2', login: second, firstName: 'José', lastName: 'Ruiz', email: 'jose2@fabrikam.example' },
+      { id: 'u-3', login: 'ann@fabrikam.example', firstName: 'Ann', lastName: 'Lee', email: 'ann@fabrikam.example' },
+    ],
+    app: { scope: 'all', provisionGroups: false },
+  });
+
+  it('NFC and NFD: neither is created nor linked (no pair of accounts nobody can tell apart, no second one linked to the first); one line each says how they differ; nothing is sent again', async () => {
+    server = await startServer({ port: 0 });
+    const h = harness(server.url, server.token, 'okta');
+    const d = doc('jose\u0301@fabrikam.example');
+    const { result } = await h.cycle(d);
+    for (const id of ['u-1', 'u-2']) {
+      const r = result.results.find((x) => x.id === id)!;
+      // Before: both were created, two app accounts whose userName prints the same.
+      expect(r).toMatchObject({ outcome: 'failed', exchangeIds: [], waitsForDirectory: true });
+      expect(r.error!.message).toMatch(/is also the matching value of .* \(the same text in another Unicode form: one writes an accented letter as one character, the other as a letter and a combining accent\): more than one directory user has it/);
+    }
+    expect([...(await usersByName(server.url, server.token)).keys()]).toEqual(['ann@fabrikam.example']);
+    const again = await h.cycle(d);
+    expect(lines(again.exchanges, server.url).filter((l) => !l.startsWith('GET'))).toEqual([]);
+  });
+
+  it('only in case: the directory is refused at load with the pointer to both (Entra and Okta keep sign-in names unique regardless of case)', () => {
+    expect(() => parseDirectory(JSON.stringify(doc('JOS\u00c9@fabrikam.example')), 'dir.json')).toThrow('dir.json#/users/1/login: duplicate login "JOSÉ@fabrikam.example" (also /users/0)');
   });
 });

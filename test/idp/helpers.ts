@@ -91,9 +91,17 @@ export function lines(exchanges: readonly Exchange[], base: string, ids: Record<
 
 export const body = (x: Exchange): Json => JSON.parse(x.request.body ?? 'null') as Json;
 
+/** Every resource of a type, page by page (a server may cap a page below the count asked for). */
 export async function getAll(url: string, token: string, type: 'Users' | 'Groups'): Promise<Json[]> {
-  const res = await fetch(`${url}/${type}?count=1000`, { headers: { authorization: `Bearer ${token}` } });
-  return ((await res.json()) as Json).Resources as Json[];
+  const all: Json[] = [];
+  for (let startIndex = 1; ; ) {
+    const res = await fetch(`${url}/${type}?count=1000&startIndex=${startIndex}`, { headers: { authorization: `Bearer ${token}` } });
+    const page = (await res.json()) as Json;
+    const resources = (page.Resources ?? []) as Json[];
+    all.push(...resources);
+    startIndex += resources.length;
+    if (resources.length === 0 || startIndex > Number(page.totalResults ?? 0)) return all;
+  }
 }
 
 export async function usersByName(url: string, token: string): Promise<Map<string, Json>> {

@@ -20,11 +20,13 @@ const dir = mkdtempSync(join(tmpdir(), 'scimproof-idp-log-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** One Entra cycle of the contoso fixture against `server` (closed afterwards); its log folder. */
-async function syncContoso(server: { url: string; token: string; close(): Promise<void> }, name: string): Promise<string> {
+async function syncContoso(server: { url: string; token: string; close(): Promise<void> }, name: string, edit: (doc: ReturnType<typeof fixture>) => void = () => {}): Promise<string> {
   const out = join(dir, name);
   try {
     const file = join(dir, `contoso-${name}.json`);
-    writeFileSync(file, JSON.stringify(fixture(ENTRA_FIXTURE)));
+    const doc = fixture(ENTRA_FIXTURE);
+    edit(doc);
+    writeFileSync(file, JSON.stringify(doc));
     await runIdpCli(['idp', 'sync', '--directory', file, '--url', server.url, '--token', server.token, '--out', out, '--state', join(dir, `s-${name}.json`), '--quiet']);
   } finally {
     await server.close();
@@ -79,6 +81,32 @@ describe.skipIf(!HAVE_CHROMIUM)('the IdP log page in Chromium', { timeout: 120_0
       expect(await title.innerText()).toBe('user megan.bowen@contoso.example: create (success)');
       expect(await page.locator('#detail').innerText()).toContain('POST ');
       expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it('#object= with a name that is not a valid URI component ("Sales 100%", a Latin-1 %E9) opens it, and the page keeps working', async () => {
+    const server = await startIndependentServer();
+    const out = await syncContoso(server, 'percent', (doc) => {
+      const groups = doc.groups as { id: string; displayName: string }[];
+      groups.find((g) => g.id === 'g-sales')!.displayName = 'Sales 100%';
+    });
+    const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    try {
+      const page = pathToFileURL(join(out, 'cycle-0001', 'index.html')).href;
+      // Before: decodeURIComponent threw "URI malformed", the script stopped there and the filter box was dead.
+      const { page: opened, errors } = await openPage(browser, `${page}#object=Sales 100%`);
+      const title = opened.locator('#detail-title');
+      await title.waitFor(WAIT);
+      expect(await title.innerText()).toBe('group Sales 100%: create-group (success)');
+      expect(errors).toEqual([]);
+      const { page: latin1, errors: latin1Errors } = await openPage(browser, `${page}#object=caf%E9`);
+      const rows = latin1.locator('#notable tbody tr');
+      await rows.first().waitFor(WAIT);
+      await latin1.locator('#filter').fill('no such object');
+      await expect.poll(async () => latin1.locator('#notable tbody tr:not([hidden])').count(), WAIT).toBe(0);
+      expect(latin1Errors).toEqual([]);
     } finally {
       await browser.close();
     }

@@ -1,5 +1,8 @@
 // Okta provisioning (OIN and AIW) against the reference server over real HTTP.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createClient } from '../../src/http/client.ts';
+import { parseDirectory } from '../../src/idp/directory.ts';
+import { importFromApp } from '../../src/idp/import.ts';
 import { objectLine } from '../../src/idp/log/console.ts';
 import { startServer, type RunningServer } from '../../src/server/index.ts';
 import { startIndependentServer } from '../servers/independent/index.ts';
@@ -211,5 +214,76 @@ describe('Okta profile push into an extension the app user did not have', () => 
     } finally {
       await strict.close();
     }
+  });
+});
+
+describe('Okta: a pushed group unlinked, then pushed again', () => {
+  it.each(['okta', 'okta-aiw'] as const)('%s: links the app group of that name from its list (Link Group) and pushes the members, instead of a POST the app refuses with 409', async (dialect) => {
+    const h = harness(server.url, server.token, dialect);
+    const doc = fixture(OKTA_FIXTURE);
+    await h.cycle(doc);
+    const salesId = h.state.state.groups['00g-sales']!.targetId;
+    doc.app.pushGroups = doc.app.pushGroups.filter((id: string) => id !== '00g-sales');
+    const unlinked = await h.cycle(doc);
+    expect(unlinked.result.results.find((r) => r.id === '00g-sales')).toMatchObject({ action: 'unlink', outcome: 'success' });
+    // In Okta the group changes while unlinked; pushed again, the app's group follows it.
+    const isaiah = idOf(doc, 'isaiah');
+    const megan = idOf(doc, 'megan');
+    group(doc, '00g-sales').members = [isaiah, megan];
+    doc.app.pushGroups.push('00g-sales');
+    const again = await h.cycle(doc);
+    const sales = again.result.results.find((r) => r.id === '00g-sales')!;
+    // Before: POST /Groups answered 409 (the app already has "Sales") and the group stayed unpushed.
+    expect(sales).toMatchObject({ action: 'link-group', outcome: 'success', targetId: salesId });
+    expect(sales.reason).toContain('Okta\'s list of the app\'s groups has "Sales"');
+    const sent = lines(again.exchanges, server.url, ids(h)).filter((l) => l.includes('/Groups'));
+    expect(sent.some((l) => l.startsWith('POST'))).toBe(false);
+    expect(sent[0]).toBe(`GET /Groups/${salesId}`);
+    const app = (await groupsByName(server.url, server.token)).get('Sales')!;
+    expect(app.id).toBe(salesId);
+    expect((app.members as Json[]).map((m) => m.value).sort()).toEqual([h.state.state.users[isaiah]!.targetId, h.state.state.users[megan]!.targetId].sort());
+    expect(again.result.counts.failed).toBe(0);
+    // In step: nothing is written again.
+    const steady = await h.cycle(doc);
+    expect(lines(steady.exchanges, server.url).filter((l) => !l.startsWith('GET'))).toEqual([]);
+  });
+
+  it('the app deleted that group meanwhile: the GET answers 404 and Okta creates it', async () => {
+    const h = harness(server.url, server.token, 'okta');
+    const doc = fixture(OKTA_FIXTURE);
+    await h.cycle(doc);
+    const salesId = h.state.state.groups['00g-sales']!.targetId;
+    doc.app.pushGroups = doc.app.pushGroups.filter((id: string) => id !== '00g-sales');
+    await h.cycle(doc);
+    expect((await fetch(`${server.url}/Groups/${salesId}`, { method: 'DELETE', headers: { authorization: `Bearer ${server.token}` } })).status).toBe(204);
+    doc.app.pushGroups.push('00g-sales');
+    const again = await h.cycle(doc);
+    expect(again.result.results.find((r) => r.id === '00g-sales' && r.action === 'create-group')).toMatchObject({ outcome: 'success' });
+    expect(h.state.state.appGroups ?? {}).toEqual({});
+  });
+});
+
+describe('Okta: an app group of a pushed name that Okta imported (idp import --confirm)', () => {
+  it('is linked by the push (Link Group) and given the members, not created again (409); the other pushed groups are created', async () => {
+    const made = await fetch(`${server.url}/Groups`, { method: 'POST', headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/scim+json' }, body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Sales' }) });
+    const appSales = String(((await made.json()) as Json).id);
+    const h = harness(server.url, server.token, 'okta');
+    const doc = fixture(OKTA_FIXTURE);
+    const client = createClient({ baseUrl: server.url, auth: { kind: 'bearer', token: server.token } });
+    try {
+      const { groups } = await importFromApp({ directory: parseDirectory(JSON.stringify(doc), 'test.json'), dialect: 'okta', client, state: h.state, confirm: true });
+      expect(groups.matched.map((m) => m.appValue)).toEqual(['Sales']);
+    } finally {
+      await client.close();
+    }
+    const { result, exchanges } = await h.cycle(doc);
+    const sales = result.results.find((r) => r.id === '00g-sales')!;
+    // Before: POST /Groups "Sales" answered 409 and the group was never pushed.
+    expect(sales).toMatchObject({ action: 'link-group', outcome: 'success', targetId: appSales });
+    expect(lines(exchanges, server.url).filter((l) => l.startsWith('POST /Groups'))).toHaveLength(2);
+    const members = ((await groupsByName(server.url, server.token)).get('Sales')!.members as Json[] | undefined ?? []).map((m) => m.value).sort();
+    expect(members).toEqual(Object.keys(h.state.state.groups['00g-sales']!.members).map((id) => h.state.state.users[id]!.targetId).sort());
+    expect(members.length).toBeGreaterThan(0);
+    expect(result.counts.failed).toBe(0);
   });
 });

@@ -118,7 +118,9 @@ describe('scimproof clean', () => {
       expect(target.state()).not.toBe(before);
       const kept = target.state();
       const dry = sink();
-      expect(await cleanCommand({ run: file, token: target.token, dryRun: true }, dry)).toBe(0);
+      // Exit 1: resources with the prefix are still there (it was 0, so a CI job asking with --dry-run
+      // read "nothing left" from its exit code).
+      expect(await cleanCommand({ run: file, token: target.token, dryRun: true }, dry)).toBe(1);
       expect(dry.text).toMatch(/would delete User spf[0-9a-f]{8}-/);
       expect(target.state()).toBe(kept);
       const out = sink();
@@ -129,6 +131,9 @@ describe('scimproof clean', () => {
       expect(await cleanCommand({ run: file, token: target.token }, again)).toBe(0);
       expect(again.text).not.toMatch(/^\s+deleted /m);
       expect(again.text).toMatch(/^0 deleted, \d+ already gone, 0 could not be deleted$/m);
+      const dryAfter = sink();
+      expect(await cleanCommand({ run: file, token: target.token, dryRun: true }, dryAfter)).toBe(0);
+      expect(dryAfter.text).toMatch(/^0 would be deleted$/m);
     } finally {
       await target.close();
     }

@@ -16,6 +16,7 @@ const DEVIATIONS: Record<string, string> = {
   'paging.items-per-page': 'itemsPerPage echoes the requested count instead of the page size',
   'paging.beyond-end': 'a startIndex past the end still returns resources',
   'patch.primary-exclusive': 'adding a primary email leaves the old one primary too (RFC 7643 §2.4)',
+  'patch.path-case-insensitive.status': 'a PATCH path in another case (Name.FamilyName) answers 400 ("Filter … does not match any values"), though attribute names are case-insensitive (RFC 7643 §2.1)',
   'errors.malformed-json.content-type': 'the malformed-JSON error is application/json, not application/scim+json',
   'responses.content-type': 'across the run, the malformed-JSON error is application/json',
 };
@@ -36,6 +37,8 @@ const INFO: Record<string, string> = {
 
 // SCIMMY advertises etag.supported false, so the ETag checks are skipped, with that reason.
 const SKIPPED_PREFIX = ['etag.', 'users.create.version', 'users.get.version', 'users.get.meta-version'];
+// Checks not judged because the step they read back failed (a deviation above).
+const SKIPPED_AFTER: Record<string, string> = { 'patch.path-case-insensitive': 'patch.path-case-insensitive.status' };
 
 describe('core suite against SCIMMY', () => {
   let record: RunRecord;
@@ -70,6 +73,10 @@ describe('core suite against SCIMMY', () => {
     const skipped = record.results.filter((r) => r.status === 'skip');
     expect(skipped.length).toBeGreaterThan(0);
     for (const r of skipped) {
+      if (SKIPPED_AFTER[r.checkId]) {
+        expect(r.reason).toContain(SKIPPED_AFTER[r.checkId]);
+        continue;
+      }
       expect(SKIPPED_PREFIX.some((p) => r.checkId.startsWith(p)), r.checkId).toBe(true);
       expect(r.reason).toMatch(/does not advertise/);
     }

@@ -39,6 +39,16 @@ describe('sharding', () => {
     expect(whole.meta.selection).toEqual({ only: ['users.create.status'] });
   }, 120_000);
 
+  it('shards run with another --max-time or another fuzz budget are not merged: the joined report states one', async () => {
+    const shard = (index: number, maxTimeMs: number, runs: number): Promise<RunRecord> => runConformance({ suites: ['core', 'fuzz'], seed: 5, only: ['users.create.status', 'fuzz.create-get'], fuzz: { runs }, maxTimeMs, shard: { index, total: 2 } });
+    // Each pair differs in one budget only; every shard of a run with the fuzz suite records its fuzz budget.
+    const [a, b] = [await shard(1, 600_000, 2), await shard(2, 0, 2)];
+    expect(() => mergeRunRecords([a, b])).toThrow(/^the records come from different time budgets \(--max-time\) \((600s and no limit|no limit and 600s)\); merge the shards of one run$/);
+    const [c, d] = [await shard(1, 0, 2), await shard(2, 0, 3)];
+    expect(() => mergeRunRecords([c, d])).toThrow(/^the records come from different fuzz budgets \(--runs, --time\) \(2 runs per property and 3 runs per property\); merge the shards of one run$/);
+    expect(mergeRunRecords([c, await shard(2, 0, 2)]).meta.mergedFrom).toHaveLength(2);
+  }, 120_000);
+
   it('the union of 3 shards is the unsharded run: same check ids, no scenario twice, one merged record', async () => {
     const whole = await runConformance({ suites: SUITES, seed: 5, fuzz: FUZZ });
     const shards: RunRecord[] = [];

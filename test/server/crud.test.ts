@@ -134,6 +134,8 @@ describe('create, read, replace, delete', () => {
     const reply = await t.request('DELETE', `/Users/${user.id}`);
     expect(reply.status).toBe(204);
     expect(reply.text).toBe('');
+    // No content, so nothing for a Content-Type to describe (RFC 9110 §8.3: it names the content's media type).
+    expect(reply.headers.get('content-type')).toBeNull();
     expectScimError(await t.request('GET', `/Users/${user.id}`), 404);
     expectScimError(await t.request('DELETE', `/Users/${user.id}`), 404);
     const list = await t.request('GET', `/Users?filter=${encodeURIComponent('userName eq "delete.me@example.com"')}`);

@@ -93,6 +93,15 @@ describe('the independent SCIM server: round 6 variants', () => {
     expect(remove.json).toMatchObject({ status: '400', scimType: 'noTarget' });
   });
 
+  it('with cursors, the advertised pagination.maxPageSize bounds index pages too (RFC 9865)', async () => {
+    const call = await server({ cursors: true });
+    for (let n = 0; n < 51; n++) await call('POST', '/Users', user(`page${n}@example.com`));
+    const spc = (await call('GET', '/ServiceProviderConfig')).json as { pagination: { maxPageSize: number }; filter: { maxResults: number } };
+    const page = (await call('GET', '/Users?count=51')).json as { Resources: unknown[] };
+    expect(page.Resources.length).toBeLessThanOrEqual(spc.pagination.maxPageSize);
+    expect(spc.filter.maxResults).toBeLessThanOrEqual(spc.pagination.maxPageSize);
+  });
+
   it('a default page size, no timestamps in meta (and no filtering on them), canonical phone numbers, terse /Schemas', async () => {
     const call = await server({ defaultCount: 2, omitMeta: ['created', 'lastModified'], normalizePhones: true, terseSchemas: true });
     for (const n of [1, 2, 3]) await call('POST', '/Users', user(`p${n}@example.com`, { phoneNumbers: [{ value: 'tel:+1-555-100-1000' }] }));

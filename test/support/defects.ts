@@ -134,6 +134,12 @@ function patchOperations(req: ProxyRequest): PatchOperation[] | undefined {
   return json.Operations.filter(isObject) as PatchOperation[];
 }
 
+/** A path whose attribute names start with a capital (Name.FamilyName), outside any schema URN and value filter: no RFC attribute name does. */
+function nonCanonicalPath(path: string): boolean {
+  const bare = path.replace(/^urn:[^[]*:(?=[^:[]+(\[|\.|$))/i, '').replace(/\[[^\]]*\]/g, '');
+  return bare.split('.').some((name) => /^[A-Z]/.test(name));
+}
+
 function opName(operation: PatchOperation): string {
   return typeof operation.op === 'string' ? operation.op.toLowerCase() : '';
 }
@@ -1186,6 +1192,19 @@ export const DEFECTS = {
   'patch-remove-value-filter-ignored': {
     description: 'PATCH remove with a value filter (emails[type eq "home"]) is dropped (answered as if applied).',
     onRequest: dropPatchOperations('Users', (o) => opName(o) === 'remove' && typeof o.path === 'string' && o.path.includes('[')),
+  },
+  'patch-path-case-sensitive': {
+    description: 'A PATCH path whose attribute names are not in the schema\'s case (Name.FamilyName) is dropped, answered as if applied.',
+    onRequest: dropPatchOperations('Users', (o) => typeof o.path === 'string' && nonCanonicalPath(o.path)),
+  },
+  'patch-path-case-sensitive-400': {
+    description: 'A PATCH path whose attribute names are not in the schema\'s case (Name.FamilyName) is refused with 400 invalidPath, as SCIMMY does.',
+    onRequest: (ctx) => {
+      const operations = patchOperations(ctx.req);
+      if (!isOne(ctx.req, 'PATCH', 'Users') || !operations) return;
+      const bad = operations.find((o) => typeof o.path === 'string' && nonCanonicalPath(o.path));
+      if (bad) return scimError(400, `no attribute "${String(bad.path)}"`, 'invalidPath');
+    },
   },
   'patch-response-stale': {
     description: 'A PATCH answered with 200 returns the resource as it was before the change.',

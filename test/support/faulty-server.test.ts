@@ -209,6 +209,23 @@ const PROBES_BY_NAME = {
     clean: 1,
     faulty: 2,
   },
+  'patch-path-case-sensitive': {
+    observe: async (call) => {
+      const user = await createUser(call, { name: { givenName: 'Ada', familyName: 'Lovelace' } });
+      await call('PATCH', userPath(user), patchBody({ op: 'replace', path: 'Name.FamilyName', value: 'King' }));
+      return obj(obj((await call('GET', userPath(user))).json).name).familyName;
+    },
+    clean: 'King',
+    faulty: 'Lovelace',
+  },
+  'patch-path-case-sensitive-400': {
+    observe: async (call) => {
+      const user = await createUser(call, { name: { givenName: 'Ada', familyName: 'Lovelace' } });
+      return (await call('PATCH', userPath(user), patchBody({ op: 'replace', path: 'Name.FamilyName', value: 'King' }))).status;
+    },
+    clean: 200,
+    faulty: 400,
+  },
   'patch-response-stale': {
     observe: async (call) => {
       const user = await createUser(call, { displayName: 'Old' });

@@ -160,7 +160,11 @@
     var body = {};
     Array.prototype.forEach.call(form.elements, function (el) {
       if (!el.name || el.disabled) return;
-      if (el.type === 'checkbox') body[el.name] = el.checked;
+      // A list of checkboxes (a group's members): the values of the checked ones.
+      if (el.type === 'checkbox' && el.hasAttribute('data-list')) {
+        body[el.name] = body[el.name] || [];
+        if (el.checked) body[el.name].push(el.value);
+      } else if (el.type === 'checkbox') body[el.name] = el.checked;
       else if (el.type === 'number') body[el.name] = el.value === '' ? null : Number(el.value);
       else if (el.tagName === 'SELECT' || el.tagName === 'INPUT' || el.tagName === 'TEXTAREA') body[el.name] = el.name === 'manager' && el.value === '' ? null : el.value;
     });

@@ -5,7 +5,7 @@ import { ScimError } from '../errors.ts';
 import { etagOf, locationOf, parseProjection, project, render } from '../render.ts';
 import { readJson } from '../request-body.ts';
 import type { ResourceType } from '../resource-types.ts';
-import { SCIM_CONTENT_TYPE, scimResponse } from '../response.ts';
+import { scimResponse } from '../response.ts';
 import type { StoredResource } from '../store.ts';
 import { baseUrlOf, methodNotAllowed, queryParams, type Api, type RouteContext } from './context.ts';
 import { listHandler, searchHandler } from './search.ts';
@@ -46,7 +46,7 @@ export function addResourceRoutes(api: Api, ctx: RouteContext): void {
       const id = c.req.param('id');
       checkPreconditions(c, store.require(type.kind, id));
       service.delete(type, id);
-      return new Response(null, { status: 204, headers: { 'Content-Type': SCIM_CONTENT_TYPE } });
+      return new Response(null, { status: 204 });
     });
     api.all(`${base}/:id`, methodNotAllowed('GET, PUT, PATCH, DELETE'));
   }

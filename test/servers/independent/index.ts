@@ -62,7 +62,11 @@ export interface IndependentServerOptions {
   ids?: 'uuid' | 'integer' | 'upper' | 'reserved' | 'plus';
   /** Attribute names on the wire in PascalCase ("UserName", "TotalResults"): legal, names are case-insensitive (RFC 7643 §2.1). */
   pascalCase?: boolean;
-  /** `attributes`/`excludedAttributes` ignored: every resource comes whole (default false). */
+  /**
+   * A DEFECT, for tests: `attributes`/`excludedAttributes` ignored, every resource comes whole
+   * (RFC 7644 §3.9: a resource returned "MUST contain no other attributes or sub-attributes than
+   * those explicitly requested"); the attributes.* checks fail it.
+   */
   ignoreProjection?: boolean;
   /** PUT needs the resource's `id` in the body, equal to the one in the URL (400 otherwise). */
   putRequiresId?: boolean;
@@ -154,7 +158,9 @@ export interface IndependentServerOptions {
   /**
    * Sub-attributes of core User attributes the schema leaves out (`emails.primary`: a server that
    * keeps no primary flag), so it neither declares nor stores them; sent anyway, they are refused
-   * like any undefined attribute (or dropped with unknownAttributes 'ignore').
+   * like any undefined attribute (or dropped with unknownAttributes 'ignore'). Not with `enrich`
+   * or `primaryFirst`, which add `primary` themselves: the server would show a sub-attribute it
+   * does not declare and refuse it when sent back (an inconsistent server, not a legal one).
    */
   omitSubAttributes?: string[];
   /** The token is read from this header (`X-Api-Key: <token>`) instead of `Authorization: Bearer`. */
@@ -177,7 +183,11 @@ export interface IndependentServerOptions {
   strongEtags?: boolean;
   /** ETags in the ETag header only, not in meta.version (RFC 7644 §3.14: the header MUST, meta.version SHOULD). */
   etagHeaderOnly?: boolean;
-  /** A 409 names no scimType (RFC 7644 §3.12: scimType is OPTIONAL). */
+  /**
+   * A 409 names no scimType (RFC 7644 §3.12: scimType is OPTIONAL). Not legal for a duplicate
+   * create: RFC 7644 §3.3 says it MUST be 409 with scimType "uniqueness", so
+   * users.uniqueness.duplicate-409 fails it (and the IdP packs' uniqueness checks, blocksIdp false).
+   */
   conflictWithoutScimType?: boolean;
   /** No POST /.search (RFC 7644 §3.4.3: clients MAY query by POST): answered with this status. */
   noSearch?: 404 | 405 | 501;
@@ -197,7 +207,9 @@ export interface IndependentServerOptions {
    * The scimType of its 400s: 'syntax' answers invalidSyntax where RFC 7644 Table 9 also fits
    * invalidValue (a body that does not fit the schema: a missing required value, a wrong type),
    * as servers that validate against a JSON schema do; 'none' sends no scimType on any error
-   * (RFC 7644 §3.12: OPTIONAL).
+   * (RFC 7644 §3.12: OPTIONAL), which is not legal where a section names the scimType: invalidFilter
+   * for an unknown operator (§3.4.2.2 SHALL), noTarget for a remove without a path (§3.5.2.2),
+   * uniqueness for a duplicate (§3.3): those checks fail it.
    */
   scimTypes?: 'syntax' | 'none';
   /** /Schemas leaves out every attribute characteristic equal to RFC 7643 §2.2's default (required false, caseExact false, mutability readWrite, returned default, uniqueness none) and descriptions. */
@@ -206,7 +218,14 @@ export interface IndependentServerOptions {
   terseConfig?: boolean;
   /** meta sub-attributes the server does not keep (`created`, `lastModified`, `location`): left out of every resource, and a filter on one is 400 invalidFilter. */
   omitMeta?: ('created' | 'lastModified' | 'location')[];
-  /** externalId is not kept on Users either (RFC 7643 §3.1: OPTIONAL, issued by the client). */
+  /** With omitMeta: a filter on a timestamp it does not keep matches nothing (a comparison with no value is false) instead of 400 invalidFilter. */
+  unkeptMetaMatchesNothing?: boolean;
+  /**
+   * externalId is not kept on Users either (RFC 7643 §3.1: OPTIONAL, issued by the client). Its
+   * legality is open: externalId is readWrite and Entra can match on it; users.create.echo,
+   * filter.pr (`externalId pr`) and the fuzz model fail it (round 7 sweep), so it is not in the
+   * correct-server variants.
+   */
   dropUserExternalId?: boolean;
   /** Phone numbers canonicalized, as RFC 7643 §4.1.2 says service providers SHOULD: no `tel:`, no visual separators (`tel:+1-555-010-0100` → `+15550100100`). */
   normalizePhones?: boolean;
@@ -280,6 +299,7 @@ interface Ctx {
   terseSchemas: boolean;
   terseConfig: boolean;
   omitMeta: string[];
+  unkeptMetaMatchesNothing: boolean;
   dropUserExternalId: boolean;
   normalizePhones: boolean;
   noGroups: boolean;
@@ -445,7 +465,7 @@ function search(ctx: Ctx, model: ResourceModel, params: { filter?: string | null
     if (undefinedPath !== undefined) throw badRequest('invalidFilter', `the filter names "${undefinedPath}", which ${model.kind} does not define in /Schemas`);
     // A server that keeps no timestamps cannot filter on them (RFC 7644 Table 9: invalidFilter, "not supported").
     const untimed = attributePaths(model, node).find((p) => ctx.omitMeta.some((m) => p.toLowerCase() === `meta.${m.toLowerCase()}`));
-    if (untimed !== undefined) throw badRequest('invalidFilter', `this server keeps no ${untimed}`);
+    if (untimed !== undefined && !ctx.unkeptMetaMatchesNothing) throw badRequest('invalidFilter', `this server keeps no ${untimed}`);
     const unfilterable = ctx.filterAttributes ? attributePaths(model, node).find((p) => !ctx.filterAttributes!.includes(p.toLowerCase())) : undefined;
     if (unfilterable !== undefined) throw badRequest('invalidFilter', `this server cannot filter on "${unfilterable}"`);
     const match = matcher(model, node);
@@ -861,7 +881,8 @@ export async function startIndependentServer(options: IndependentServerOptions =
     models: buildModels({ omitUserAttributes: [...(options.omitUserAttributes ?? []), ...(options.interop || options.ipsie ? FREE_FORM_TYPES : []), ...(options.ipsie ? ['password'] : [])], enterprise: options.enterprise ?? true, valueRequired: options.valueRequired ?? false, require: options.require ?? [], membersOnRequest: options.membersOnRequest ?? false, alwaysReturned: options.alwaysReturned ?? [], omitSubAttributes: options.omitSubAttributes ?? [], userGroupsOnRequest: options.userGroupsOnRequest ?? false }),
     store: new Store(rule, { uniqueGroupNames: options.uniqueGroupNames ?? options.ipsie ?? false, ids: options.ids ?? 'uuid', ...(options.searchLagMs ? { searchLagMs: options.searchLagMs } : {}) }),
     base: options.basePath ?? BASE,
-    maxResults: options.maxResults ?? MAX_RESULTS,
+    // RFC 9865's pagination.maxPageSize (50 with cursors) bounds every page, index pages too.
+    maxResults: Math.min(options.maxResults ?? MAX_RESULTS, options.cursors ?? options.ipsie ? CURSOR_PAGE : MAX_RESULTS),
     ignoreProjection: options.ignoreProjection ?? false,
     putRequiresId: options.putRequiresId ?? false,
     defaultDisplayName: options.defaultDisplayName ?? false,
@@ -904,6 +925,7 @@ export async function startIndependentServer(options: IndependentServerOptions =
     terseSchemas: options.terseSchemas ?? false,
     terseConfig: options.terseConfig ?? false,
     omitMeta: options.omitMeta ?? [],
+    unkeptMetaMatchesNothing: options.unkeptMetaMatchesNothing ?? false,
     dropUserExternalId: options.dropUserExternalId ?? false,
     normalizePhones: options.normalizePhones ?? false,
     noGroups: options.noGroups ?? false,

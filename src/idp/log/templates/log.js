@@ -133,7 +133,15 @@
     })();
   }
   var wanted = /^#object=(.+)$/.exec(location.hash);
-  if (wanted) openByName(decodeURIComponent(wanted[1]));
+  if (wanted) openByName(fragmentName(wanted[1]));
+  // A link typed by hand or made by a tool that does not percent-encode ("#object=Sales 100%", a
+  // Latin-1 "%E9") is not a valid URI component: decodeURIComponent throws and the page's script
+  // stopped. Each well-formed run of escapes is decoded and the rest kept as written.
+  function fragmentName(raw) {
+    try { return decodeURIComponent(raw); } catch (e) {
+      return raw.replace(/(?:%[0-9A-Fa-f]{2})+/g, function (run) { try { return decodeURIComponent(run); } catch (e2) { return run; } });
+    }
+  }
   document.getElementById('filter').addEventListener('input', function (ev) {
     var q = ev.target.value.toLowerCase();
     document.querySelectorAll('tbody tr').forEach(function (tr) { tr.hidden = q !== '' && tr.dataset.text.indexOf(q) < 0; });
