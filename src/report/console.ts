@@ -5,7 +5,7 @@ import type { CheckResult, CheckStatus, Finding, IdpVerdict, LatencyReport, RunR
 import { formatMs } from '../analysis/latency.ts';
 import { analysisOf } from './analysis-of.ts';
 import { terminalCodes } from '../util/printable.ts';
-import { cleanCommand, countStatuses, STATUS_ORDER, verdictOf, type VerdictKind } from './summarize.ts';
+import { cleanCommand, countStatuses, findingStatus, STATUS_ORDER, verdictOf, type VerdictKind } from './summarize.ts';
 
 export interface ConsoleStream {
   write(chunk: string): unknown;
@@ -129,7 +129,7 @@ export function createConsoleReporter(options: ConsoleReporterOptions = {}): Con
       for (const r of unlisted.slice(0, LEFTOVER_LINES)) write(detail(r));
       if (unlisted.length > LEFTOVER_LINES) write(`      … and ${unlisted.length - LEFTOVER_LINES} more (all in the report)\n`);
       const { findings, latency } = analysisOf(record);
-      for (const line of findingLines(findings, paint)) write(line);
+      for (const line of findingLines(findings, record.results, paint)) write(line);
       if (latency.endpoints.length > 0) write(`${latencyLine(latency.endpoints)}\n`);
       const profile = record.profileVerdict;
       if (profile) {
@@ -173,13 +173,18 @@ const MEMBERS_SHOWN = 4;
 const idList = (ids: readonly string[]): string => (ids.length <= MEMBERS_SHOWN ? ids.join(', ') : `${ids.slice(0, MEMBERS_SHOWN).join(', ')} … (${ids.length - MEMBERS_SHOWN} more)`);
 
 /** Each root cause on a line, the checks it explains under it (direct, then consequences). */
-function findingLines(findings: readonly Finding[], paint: Paint): string[] {
+function findingLines(findings: readonly Finding[], results: readonly CheckResult[], paint: Paint): string[] {
   if (findings.length === 0) return [];
-  const checks = findings.reduce((n, f) => n + f.symptoms.length + f.consequences.length, 0);
+  const members = findings.flatMap((f) => [...f.symptoms, ...f.consequences]);
+  const waived = members.filter((m) => results[m.result]?.waivedStatus !== undefined).length;
+  const checks = members.length - waived;
   const causes = findings.filter((f) => f.kind !== 'latency').length;
-  const lines = [`Findings: ${checks} failed or warning check${checks === 1 ? '' : 's'} from ${causes} root cause${causes === 1 ? '' : 's'}${causes < findings.length ? `, and ${findings.length - causes} latency flag${findings.length - causes === 1 ? '' : 's'}` : ''}:\n`];
+  // Waived checks are still grouped (the defect is still there) but counted apart: they do not fail the run.
+  const counted = [checks > 0 || waived === 0 ? `${checks} failed or warning check${checks === 1 ? '' : 's'}` : '', waived > 0 ? `${waived} waived by the baseline` : ''].filter(Boolean).join(' and ');
+  const lines = [`Findings: ${counted} from ${causes} root cause${causes === 1 ? '' : 's'}${causes < findings.length ? `, and ${findings.length - causes} latency flag${findings.length - causes === 1 ? '' : 's'}` : ''}:\n`];
   for (const f of findings) {
-    const [mark, code] = MARK[f.status];
+    const status = findingStatus(f, results);
+    const [mark, code] = MARK[status === 'waived' ? 'info' : status];
     const single = f.symptoms.length + f.consequences.length === 1 ? `${[...f.symptoms, ...f.consequences][0]!.checkId} — ` : '';
     lines.push(`  ${paint(code, mark)} ${f.id} ${single}${f.title}\n`);
     if (f.symptoms.length > 1 || f.consequences.length > 0) lines.push(`      ${paint(90, `${f.symptoms.length} direct: ${idList(f.symptoms.map((m) => m.checkId))}`)}\n`);

@@ -1,5 +1,6 @@
 // A failing check explained in plain text (JUnit failure bodies, CI logs): the claim, the spec
 // it stands for, what was expected, the exchange that failed and a curl line to reproduce it.
+import { exportHint } from './export-hint.ts';
 import type { CheckResult, Exchange } from '../record/types.ts';
 import { renamedNote, requestCut, showBody, shownParse, showValue } from './body.ts';
 import { refLink } from './refs.ts';
@@ -28,7 +29,7 @@ export function failureText(result: CheckResult, exchanges: ReadonlyMap<string, 
   const exchange = lastId === undefined ? undefined : exchanges.get(lastId);
   if (lastId !== undefined && !exchange) lines.push(`Exchange ${lastId}: not found in the run record`);
   if (exchange) lines.push('', ...exchangeText(exchange, context.script === undefined));
-  if (context.script) lines.push('', `Reproduce with this script (it recreates the state from the ${result.exchangeIds.length} recorded requests, then deletes what it made):`, context.script);
+  if (context.script) lines.push('', `Reproduce with this script (${exportHint(context.script)}; it recreates the state from the ${result.exchangeIds.length} recorded requests, then deletes what it made):`, context.script);
   return lines.join('\n');
 }
 
@@ -47,7 +48,7 @@ export function exchangeText(exchange: Exchange, withCurl = true): string[] {
   } else if (transportError) {
     lines.push(`No response: ${transportError.code}: ${transportError.message}`);
   }
-  if (withCurl) lines.push('', 'Reproduce with:', `  ${exchange.curl}`);
+  if (withCurl) lines.push('', 'Reproduce with:', `  ${exchange.curl}`, `  (${exportHint(exchange.curl)})`);
   return lines;
 }
 

@@ -1,6 +1,6 @@
 // Counting and the overall verdict, shared by every reporter so the console, the HTML page and
 // JUnit never disagree about what a run means.
-import type { CheckResult, CheckStatus, RunRecord, Summary } from '../record/types.ts';
+import type { CheckResult, CheckStatus, Finding, RunRecord, Summary } from '../record/types.ts';
 
 /** Worst first: the order statuses are listed in summaries and filters. */
 export const STATUS_ORDER: readonly CheckStatus[] = ['fail', 'error', 'warn', 'info', 'skip', 'pass'];
@@ -104,4 +104,17 @@ export function formatDuration(ms: number | undefined): string {
 export function cleanCommand(record: Pick<RunRecord, 'meta'>, runJson?: string): string {
   const from = runJson ? `--run ${runJson}` : `--url ${record.meta.target} --prefix ${record.meta.prefix}`;
   return `npx scimproof clean ${from} --token "$SCIM_TOKEN"`;
+}
+
+/**
+ * A finding's status as the run counts it. Findings group waived failures too (the defect is still
+ * there), but a check the baseline waived no longer fails the run: a finding whose checks are all
+ * waived reads `waived`, and one that still holds live warnings but only waived failures reads `warn`.
+ */
+export function findingStatus(finding: Pick<Finding, 'status' | 'symptoms' | 'consequences'>, results: readonly CheckResult[]): 'fail' | 'warn' | 'waived' {
+  const members = [...finding.symptoms, ...finding.consequences].map((m) => results[m.result]).filter((r): r is CheckResult => r !== undefined);
+  if (!members.some((r) => r.waivedStatus !== undefined)) return finding.status;
+  const live = members.filter((r) => r.waivedStatus === undefined);
+  if (live.length === 0) return 'waived';
+  return live.some((r) => r.status === 'fail' || r.status === 'error') ? 'fail' : 'warn';
 }

@@ -6,6 +6,7 @@ import { showValue } from '../body.ts';
 import { refLink } from '../refs.ts';
 import { hasChain } from '../reproduce.ts';
 import { STATUS_BADGE } from '../summarize.ts';
+import { exportHint } from '../export-hint.ts';
 import { exchangeViews } from './view-exchange.ts';
 import type { CardView, ChainStepView, NameValue, SectionView } from './view-types.ts';
 
@@ -82,6 +83,7 @@ export function cardView(result: CheckResult, anchor: string, ctx: CardContext):
     because: ctx.because ?? null,
     causeAnchor: ctx.causeAnchor ?? null,
     script,
+    scriptHint: script ? exportHint(script) : '',
     scriptLabel: `Reproduce: a bash script that replays these ${chain.length} requests with fresh names, shows each answer next to the run's, then deletes what it made`,
   };
 }

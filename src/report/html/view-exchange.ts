@@ -2,6 +2,7 @@
 // browser renders comfortably, with a note pointing at run.json for the rest.
 import type { Exchange } from '../../record/types.ts';
 import { renamedNote, requestCut, showBody, shownParse } from '../body.ts';
+import { exportHint } from '../export-hint.ts';
 import type { BodyView, ExchangeView, NameValue } from './view-types.ts';
 
 const BODY_LIMIT = 16_000;
@@ -40,6 +41,7 @@ export function exchangeView(exchange: Exchange, showCurl = true): ExchangeView 
     transportError: transportError ? `${transportError.code}: ${transportError.message}` : null,
     ms: exchange.ms,
     curl: exchange.curl,
+    curlHint: exportHint(exchange.curl),
     showCurl,
   };
 }

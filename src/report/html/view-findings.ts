@@ -3,7 +3,7 @@
 import type { CheckResult, Exchange, Finding, FindingKind, LatencyReport, RunRecord } from '../../record/types.ts';
 import { formatMs } from '../../analysis/latency.ts';
 import { reproductionScript } from '../reproduce.ts';
-import { STATUS_BADGE } from '../summarize.ts';
+import { findingStatus, STATUS_BADGE } from '../summarize.ts';
 import { cardView } from './view-cards.ts';
 import { exchangeViews } from './view-exchange.ts';
 import type { CardView, FindingMemberView, FindingView, LatencyView } from './view-types.ts';
@@ -66,11 +66,12 @@ export function findingViews(record: RunRecord, findings: readonly Finding[], ca
     const ordered = [...finding.symptoms, ...finding.consequences].map((m) => cards.get(m.result)).filter((c): c is CardView => c !== undefined);
     const [lead = null, ...others] = ordered;
     const evidence = finding.symptoms.length === 0 ? exchangeViews(finding.exchangeIds, exchanges).views : [];
+    const status = findingStatus(finding, results);
     return {
       id: finding.id,
       anchor: findingAnchor(finding),
-      status: finding.status,
-      statusLabel: STATUS_BADGE[finding.status],
+      status: status === 'waived' ? 'info' : status,
+      statusLabel: status === 'waived' ? 'Waived' : STATUS_BADGE[status],
       kindLabel: KIND_LABEL[finding.kind],
       title: finding.title,
       basis: finding.basis,

@@ -126,8 +126,9 @@ export function buildReportView(record: RunRecord): ReportView {
   const errors = [...cards.values()].filter((card) => card.status === 'error');
   const findingList = findingViews(record, findings, cardsByIndex, exchanges);
   const checkFindings = findings.filter((f) => f.kind !== 'latency');
-  const failing = record.results.filter((r) => (r.waivedStatus ?? r.status) === 'fail').length;
-  const warning = record.results.filter((r) => (r.waivedStatus ?? r.status) === 'warn').length;
+  const failing = record.results.filter((r) => r.status === 'fail').length;
+  const warning = record.results.filter((r) => r.status === 'warn').length;
+  const waived = record.results.filter((r) => r.waivedStatus === 'fail' || r.waivedStatus === 'warn').length;
   const latencyFlags = findings.length - checkFindings.length;
   const skips = record.results
     .filter((r) => r.status === 'skip')
@@ -172,7 +173,7 @@ export function buildReportView(record: RunRecord): ReportView {
     areas,
     nav,
     findings: findingList,
-    findingsLead: findingsLead(failing, warning, checkFindings.length, latencyFlags),
+    findingsLead: findingsLead(failing, warning, waived, checkFindings.length, latencyFlags),
     errors,
     latency: latency.endpoints.length > 0 ? latencyView(latency, findings) : null,
     skips,
@@ -210,8 +211,9 @@ function idpCauses(blocking: IdpVerdict['blocking'], findings: readonly Finding[
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
-function findingsLead(failing: number, warning: number, findings: number, latencyFlags: number): string {
-  const checks = [failing > 0 ? `${plural(failing, 'failed check')}` : '', warning > 0 ? plural(warning, 'warning') : ''].filter(Boolean).join(' and ');
+function findingsLead(failing: number, warning: number, waived: number, findings: number, latencyFlags: number): string {
+  const parts = [failing > 0 ? `${plural(failing, 'failed check')}` : '', warning > 0 ? plural(warning, 'warning') : '', waived > 0 ? `${plural(waived, 'check')} waived by the baseline` : ''].filter(Boolean);
+  const checks = parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}` : (parts[0] ?? '');
   const latency = latencyFlags > 0 ? ` ${plural(latencyFlags, 'endpoint')} ${latencyFlags === 1 ? 'is' : 'are'} flagged for latency.` : '';
   if (findings === 0) return `No check failed.${latency}`;
   return `${checks} come down to ${plural(findings, 'root cause')}. Each finding lists every check it explains: the ones that show it directly, and the ones that failed only because of it (each says how). Fix the cause and re-run.${latency}`;

@@ -19,6 +19,8 @@ export interface ExchangeView {
   transportError: string | null;
   ms: number;
   curl: string;
+  /** The variables the curl line needs exported (`export SCIM_TOKEN first`). */
+  curlHint: string;
   /** False in a card with a reproduction script: a lone curl line would name a resource cleanup deleted. */
   showCurl: boolean;
 }
@@ -64,6 +66,8 @@ export interface CardView {
   /** A bash script that recreates the state and reads it back; null when the curl line says it all. */
   script: string | null;
   scriptLabel: string;
+  /** The variables the script needs exported. */
+  scriptHint: string;
 }
 
 export interface FindingMemberView {
@@ -80,7 +84,8 @@ export interface FindingMemberView {
 export interface FindingView {
   id: string;
   anchor: string;
-  status: 'fail' | 'warn';
+  /** `info` when the baseline waived every check the finding explains: it does not fail the run. */
+  status: 'fail' | 'warn' | 'info';
   statusLabel: string;
   kindLabel: string;
   title: string;

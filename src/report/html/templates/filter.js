@@ -16,6 +16,15 @@
   buttons.forEach(function (b) {
     b.addEventListener('click', function () { apply(b.getAttribute('data-filter')); });
   });
+  // The table of contents sticks to the top on a wide screen: an anchor it jumps to must land
+  // below it, not under it (its height depends on how many sections wrap it to more lines).
+  var toc = document.querySelector('.toc');
+  function padForToc() {
+    var sticky = toc !== null && getComputedStyle(toc).position === 'sticky';
+    document.documentElement.style.scrollPaddingTop = sticky ? (toc.offsetHeight + 8) + 'px' : '0px';
+  }
+  padForToc();
+  window.addEventListener('resize', padForToc);
   // A link to a card inside a closed disclosure (a finding's other checks) opens it.
   function reveal() {
     var target = location.hash ? document.getElementById(location.hash.slice(1)) : null;
