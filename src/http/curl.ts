@@ -1,6 +1,6 @@
 import type { RecordedRequest } from '../record/types.ts';
 import { REDACTED } from './redact.ts';
-import { secretHeaderArgument } from '../util/secret-header.ts';
+import { secretHeaderArgument } from '../util/shell-credentials.ts';
 
 const shellQuote = (value: string): string => `'${value.includes("'") ? value.replace(/'/g, `'\\''`) : value}'`;
 

@@ -5,7 +5,7 @@ import type { CheckResult, CheckStatus, Finding, IdpVerdict, LatencyReport, RunR
 import { formatMs } from '../analysis/latency.ts';
 import { analysisOf } from './analysis-of.ts';
 import { terminalCodes } from '../util/printable.ts';
-import { cleanCommand, countStatuses, findingStatus, STATUS_ORDER, verdictOf, type VerdictKind } from './summarize.ts';
+import { cleanCommand, cleanLead, countStatuses, findingStatus, STATUS_ORDER, verdictOf, type VerdictKind } from './summarize.ts';
 
 export interface ConsoleStream {
   write(chunk: string): unknown;
@@ -155,7 +155,7 @@ export function createConsoleReporter(options: ConsoleReporterOptions = {}): Con
         write(`${paint(31, 'Leftovers:')} ${leftovers.length} resource(s) this run created may still be on the target:\n`);
         for (const l of leftovers.slice(0, LEFTOVER_LINES)) write(`  ${paint(31, '•')} ${l.resourceType} ${l.name ?? ''}${l.location ? ` ${l.location}` : ''} ${paint(90, `— ${l.reason}`)}\n`);
         if (leftovers.length > LEFTOVER_LINES) write(`  … and ${leftovers.length - LEFTOVER_LINES} more (all in the run record)\n`);
-        write(`  Remove them with: ${cleanCommand(record, paths.json)}\n`);
+        write(`  ${cleanLead(record)} ${cleanCommand(record, paths.json)}\n`);
       }
       const conflicts = (profile?.conflicts ?? []).flatMap((c) => c.effects);
       if (conflicts.length > 0) write('Profile vs IdPs:\n');

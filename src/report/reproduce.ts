@@ -6,7 +6,7 @@
 // one the run got. Credentials stay out: the token is $SCIM_TOKEN, as in the curl lines.
 import type { CheckResult, Exchange, RunMeta } from '../record/types.ts';
 import { createdResource, isCreate, targetOf } from '../record/requests.ts';
-import { secretHeaderArgument } from '../util/secret-header.ts';
+import { secretHeaderArgument } from '../util/shell-credentials.ts';
 
 const REDACTED = '[redacted]';
 // A private-use character: JSON.stringify leaves it as is, and no request the run sends holds one.
