@@ -19,6 +19,7 @@ import { FuzzTarget } from './target.ts';
 import { shardCounter, type Shard } from '../runner/shard.ts';
 import { FilterDeclined, PropertyFailure, ServerRefusal, type FuzzEnv, type FuzzProperty } from './types.ts';
 import type { ScopeStrategy } from '../runner/scope-probe.ts';
+import { TOKEN_ARGUMENT } from '../util/shell-credentials.ts';
 
 export interface FuzzBudget {
   /** Runs per property (fast-check numRuns). */
@@ -222,7 +223,7 @@ export async function runFuzzProperties(ctx: FuzzRunContext): Promise<FuzzOutcom
           path: verdict.path ?? '',
           ...(verdict.replayPath ? { replayPath: verdict.replayPath } : {}),
           replayFile: replayFileName(property.id),
-          replayCommand: `npx scimproof fuzz --replay ${replayFileName(property.id)} --url ${target.baseUrl} --token $SCIM_TOKEN`,
+          replayCommand: `npx scimproof fuzz --replay ${replayFileName(property.id)} --url ${target.baseUrl} ${TOKEN_ARGUMENT}`,
           requests: exchangeIds.length,
           shrinks: verdict.numShrinks,
           message,
