@@ -66,3 +66,30 @@ it('a request that times out once is not judged, not failed: the run reads INCOM
     await upstream.close();
   }
 });
+
+it('a fuzz request that times out is not judged either: the property is an error, not a counterexample', async () => {
+  const upstream = await startServer({ port: 0 });
+  let hung = false;
+  // Hangs on the create of the fuzzer's second case (create-get's users are `…-cg<case>-u1…`), once.
+  const once = await startProxy(upstream.url, upstream.token, {
+    onRequest: (ctx) => {
+      if (!hung && ctx.req.method === 'POST' && ctx.req.path === '/Users' && /-cg2-u1\./.test(ctx.req.body ?? '')) {
+        hung = true;
+        return new Promise<never>(() => undefined);
+      }
+    },
+  });
+  try {
+    const record = await runConformance({ url: once.url, auth: { kind: 'bearer', token: upstream.token }, suites: ['fuzz'], only: ['fuzz.create-get'], seed: 2, timeoutMs: 300, fuzz: { runs: 5 } });
+    expect(hung).toBe(true);
+    const result = record.results.find((r) => r.checkId === 'fuzz.create-get')!;
+    expect(result.status).toBe('error');
+    expect(result.message).toMatch(/^not judged: .*timeout/);
+    expect(record.results.filter((r) => r.status === 'fail')).toEqual([]);
+    expect(record.sections?.some((s) => s.kind === 'fuzz-counterexample')).toBe(false);
+    expect(verdictOf(record).kind).toBe('incomplete');
+  } finally {
+    await once.close();
+    await upstream.close();
+  }
+});
