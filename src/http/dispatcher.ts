@@ -74,5 +74,6 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   if (!proxy) return new Agent(common);
   // requestTls: the target's certificate inside the tunnel (--insecure applies to it as to a
   // direct connection); the proxy's own certificate is always checked.
-  return new EnvHttpProxyAgent({ ...common, requestTls: tls, ...(proxy.http ? { httpProxy: proxy.http.url } : {}), ...(proxy.https ? { httpsProxy: proxy.https.url } : {}), noProxy: proxy.noProxy });
+  // Both given explicitly (an empty string is "none"), so the agent reads the environment exactly as proxyFor() does.
+  return new EnvHttpProxyAgent({ ...common, requestTls: tls, httpProxy: proxy.http?.url ?? '', httpsProxy: proxy.https?.url ?? '', noProxy: proxy.noProxy });
 }
