@@ -8,7 +8,9 @@
 //      same concurrency, phase by phase — the yardstick for the IdP's own overhead; 1 and 2
 //      alternate for five rounds, and the goal is judged on the median of the rounds' ratios;
 //   3. 100,000 users with the log, for peak memory (set IDP_BENCH_BIG=0 to skip it);
-//   4. a paced cycle at --rate 25, to show the pacing holds.
+//   4. a paced cycle at --rate 25, to show the pacing holds;
+//   5. one more pair of 1 and 2 against a server that answers each request 2 ms after it came (a
+//      server that reads a database), as a developer's own server meets the IdP.
 // Memory is the IdP process's kernel high-water mark (getrusage maxrss): the loaded directory,
 // the state, the log writer and the client, plus node itself (the worker is plain JavaScript)
 // (shown apart as "at start"); neither the directory's JSON text the bench generates nor the bare
@@ -62,8 +64,8 @@ interface Measured extends WorkerResult {
 }
 
 /** Runs one side (engine or bare) in a worker process against a fresh server process. */
-async function measure(mode: WorkerJob['mode'], directoryFile: string, options: { concurrency: number; rate?: number; log: boolean }): Promise<Measured> {
-  const server = await serverProcess();
+async function measure(mode: WorkerJob['mode'], directoryFile: string, options: { concurrency: number; rate?: number; log: boolean; latencyMs?: number }): Promise<Measured> {
+  const server = await serverProcess(options.latencyMs ? { latencyMs: options.latencyMs } : {});
   const logDir = options.log && mode === 'engine' ? mkdtempSync(join(tmpdir(), 'scimproof-idp-bench-')) : undefined;
   // The engine keeps a state file, as `idp sync` always does: its journal is part of the IdP's work.
   const stateDir = mode === 'engine' ? mkdtempSync(join(tmpdir(), 'scimproof-idp-bench-state-')) : undefined;
@@ -85,6 +87,9 @@ async function measure(mode: WorkerJob['mode'], directoryFile: string, options: 
     if (stateDir) rmSync(stateDir, { recursive: true, force: true });
   }
 }
+
+/** The answer time of the slow server (bench/server-process.ts). */
+const LATENCY_MS = 2;
 
 /** Rounds of the 10k cycle on each side. */
 const ROUNDS = Number(process.env.IDP_BENCH_ROUNDS ?? 5);
@@ -135,6 +140,13 @@ export const idpBench: BenchModule = {
         { metric: '  IdP CPU time (its own process)', value: `${engine.cpuSeconds.toFixed(1)} s, ${perRequest(engine.cpuSeconds, engine.requests)}: one core could drive ${(engine.requests / engine.cpuSeconds).toFixed(0)} req/s, ${(10_000 / engine.cpuSeconds).toFixed(0)} users/s${serverCpu(engine)}` },
         { metric: '  bare loop CPU time (its own process)', value: `${bare.cpuSeconds.toFixed(1)} s, ${perRequest(bare.cpuSeconds, bare.requests)}; IdP/bare CPU ${(engine.cpuSeconds / bare.cpuSeconds).toFixed(2)}×${serverCpu(bare)}` },
         { metric: '  IdP process memory', value: memory(engine) },
+      );
+      const slowEngine = await measure('engine', tenK, { concurrency: c, log: true, latencyMs: LATENCY_MS });
+      const slowBare = await measure('bare', tenK, { concurrency: c, log: false, latencyMs: LATENCY_MS });
+      rows.push(
+        { metric: `same, the server answering after ${LATENCY_MS} ms: initial cycle (one round)`, value: `${slowEngine.seconds.toFixed(1)} s, ${(10_000 / slowEngine.seconds).toFixed(0)} users/s` },
+        { metric: `same, the server answering after ${LATENCY_MS} ms: bare undici loop`, value: `${slowBare.seconds.toFixed(1)} s, ${(10_000 / slowBare.seconds).toFixed(0)} users/s (${((slowBare.seconds * c * 1000) / slowBare.requests).toFixed(1)} ms per request on each of ${c} connections)` },
+        { metric: `  mock IdP speed vs bare loop, server answering after ${LATENCY_MS} ms`, value: `${((slowBare.seconds / slowEngine.seconds) * 100).toFixed(0)}%` },
       );
       if (process.env.IDP_BENCH_BIG !== '0') {
         const big = await measure('engine', file(100_000, 0), { concurrency: c, log: true });

@@ -9,8 +9,10 @@ export interface ServerProcess {
   child: ChildProcess;
 }
 
-export async function serverProcess(): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', new URL('./server-process.ts', import.meta.url).pathname], { stdio: ['ignore', 'pipe', 'inherit'] });
+/** `latencyMs`: each answer leaves that long after its request came (bench/server-process.ts). */
+export async function serverProcess(options: { latencyMs?: number } = {}): Promise<ServerProcess> {
+  const env = options.latencyMs ? { ...process.env, BENCH_SERVER_LATENCY_MS: String(options.latencyMs) } : process.env;
+  const child = spawn(process.execPath, ['--import', 'tsx', new URL('./server-process.ts', import.meta.url).pathname], { stdio: ['ignore', 'pipe', 'inherit'], env });
   const first = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`the server process exited (${code})`)));

@@ -1,8 +1,9 @@
 import { setMaxListeners } from 'node:events';
-import { Agent, request as undiciRequest, type Dispatcher } from 'undici';
+import { request as undiciRequest, type Dispatcher } from 'undici';
 import type { Exchange, ExchangeOrigin, RecordedRequest, RecordedResponse, TransportFailure } from '../record/types.ts';
 import { readBody } from './body.ts';
 import { toCurl } from './curl.ts';
+import { createDispatcher, proxyFor } from './dispatcher.ts';
 import { parseTokenResponse, tokenRequest, TokenError, TokenSource, type IssuedToken, type OAuthConfig } from './oauth.ts';
 import { createRedactor, isCredentialHeader, type Redactor } from './redact.ts';
 import { RECORD_TOTAL_CHARS, RecordBudget } from './record-budget.ts';
@@ -159,12 +160,7 @@ export function createClient(options: ClientOptions): ScimClient {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
   const maxWait = options.maxRetryWaitMs ?? MAX_RETRY_WAIT_MS;
-  const dispatcher = new Agent({
-    connect: { rejectUnauthorized: !options.insecure, timeout: timeoutMs },
-    headersTimeout: timeoutMs,
-    bodyTimeout: timeoutMs,
-    keepAliveTimeout: 4_000,
-  });
+  const dispatcher = createDispatcher({ timeoutMs, insecure: options.insecure ?? false });
   const redactor = createRedactor([...authSecrets(options.auth), ...(options.secrets ?? [])]);
   const exchanges: Exchange[] = [];
   const retain = options.retainExchanges ?? true;
@@ -346,7 +342,7 @@ export function createClient(options: ClientOptions): ScimClient {
       } catch (error) {
         transportError = req.signal?.aborted
           ? { code: 'aborted', message: req.signal.reason instanceof Error ? req.signal.reason.message : 'request aborted' }
-          : classifyTransportError(error);
+          : throughProxy(classifyTransportError(error), url.href);
       }
     }
     // Built in one go with a fixed key order (run.json reads the same); no spreads of temporary objects.
@@ -369,6 +365,14 @@ export function createClient(options: ClientOptions): ScimClient {
   };
   const client: ScimClient = { baseUrl, exchanges, send, requestToken, resolve, redact: (text) => redactor.text(text), close };
   return client;
+}
+
+/** A failure of a request sent through a proxy says so: the refusal or the timeout may be the proxy's. */
+function throughProxy(failure: TransportFailure, url: string): TransportFailure {
+  if (failure.code === 'aborted') return failure;
+  const proxy = proxyFor(url);
+  if (!proxy) return failure;
+  return { ...failure, message: `${failure.message}; sent through the proxy ${proxy.url} (${proxy.variable}; list the host in NO_PROXY to go direct)` };
 }
 
 const usesDefaultAuth = (req: OutgoingRequest): boolean => req.auth === undefined || req.auth === 'default';

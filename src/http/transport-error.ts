@@ -15,6 +15,12 @@ export function classifyTransportError(error: unknown): TransportFailure {
   if (/CERT|SSL|TLS|SELF_SIGNED/i.test(code) || /certificate|ssl|tls/i.test(message)) {
     return { code: 'tls', message: `TLS failed: ${detail} (use --insecure only for a test server you trust)` };
   }
+  // undici's tunnel through a proxy (HTTPS_PROXY / HTTP_PROXY) was refused: 407 is the proxy's own login.
+  const tunnel = /Proxy response \((\d+)\)/.exec(message);
+  if (tunnel) {
+    const status = Number(tunnel[1]);
+    return { code: 'proxy', message: status === 407 ? 'the proxy asks for credentials (HTTP 407): give them in the proxy URL, http://user:password@host:port' : `the proxy refused to connect to the target (HTTP ${status})` };
+  }
   if (err?.name === 'AbortError') return { code: 'aborted', message: 'request aborted' };
   return { code: 'other', message: detail };
 }

@@ -57,7 +57,7 @@ const STEP_EVENT: Record<string, LifecycleEvent> = {
 };
 const QUERIES = new Set<LifecycleEvent>(['matchUser', 'matchGroup', 'testConnection']);
 /** Connection-level failures: no request of this cycle will get through. */
-const UNREACHABLE = new Set(['refused', 'dns', 'tls']);
+const UNREACHABLE = new Set(['refused', 'dns', 'tls', 'proxy']);
 
 const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 

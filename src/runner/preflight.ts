@@ -14,7 +14,7 @@ export function diagnoseTarget(exchanges: readonly Exchange[]): string | undefin
   // OAuth: no token, no request; the token endpoint's answer is the reason.
   const noToken = probes.find((ex) => ex.transportError?.code === 'auth');
   if (noToken && probes.every((ex) => ex.transportError?.code === 'auth')) return noToken.transportError!.message;
-  const unreachable = probes.filter((ex) => ex.transportError && ['refused', 'dns', 'tls', 'timeout', 'reset'].includes(ex.transportError.code));
+  const unreachable = probes.filter((ex) => ex.transportError && ['refused', 'dns', 'tls', 'timeout', 'reset', 'proxy'].includes(ex.transportError.code));
   if (unreachable.length === probes.length) {
     const first = unreachable[0]!;
     return `cannot reach ${first.request.url}: ${first.transportError!.message}`;

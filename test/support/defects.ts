@@ -1206,6 +1206,15 @@ export const DEFECTS = {
       if (bad) return scimError(400, `no attribute "${String(bad.path)}"`, 'invalidPath');
     },
   },
+  'patch-add-primary-400': {
+    description: 'A PATCH add of a value with primary true to a multi-valued attribute that already has a primary is refused with 400 ("at most one value may be primary") instead of clearing the old primary, as a server built on scim-patch that validates its result does.',
+    onRequest: (ctx) => {
+      const operations = patchOperations(ctx.req);
+      if (!isOne(ctx.req, 'PATCH', 'Users') || !operations) return;
+      const addsPrimary = operations.some((o) => opName(o) === 'add' && typeof o.path === 'string' && PRIMARY_ATTRIBUTES.includes(o.path) && Array.isArray(o.value) && o.value.some((v) => isObject(v) && v.primary === true));
+      if (addsPrimary) return scimError(400, 'emails: at most one value may be primary', 'invalidValue');
+    },
+  },
   'patch-response-stale': {
     description: 'A PATCH answered with 200 returns the resource as it was before the change.',
     onRequest: async (ctx) => {

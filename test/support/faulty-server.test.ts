@@ -226,6 +226,14 @@ const PROBES_BY_NAME = {
     clean: 200,
     faulty: 400,
   },
+  'patch-add-primary-400': {
+    observe: async (call) => {
+      const user = await createUser(call, { emails: [{ value: 'ada@example.com', type: 'work', primary: true }] });
+      return (await call('PATCH', userPath(user), patchBody({ op: 'add', path: 'emails', value: [{ value: 'ada@example.org', type: 'home', primary: true }] }))).status;
+    },
+    clean: 200,
+    faulty: 400,
+  },
   'patch-response-stale': {
     observe: async (call) => {
       const user = await createUser(call, { displayName: 'Old' });

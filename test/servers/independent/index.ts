@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { ScimError, badRequest, notFound } from './errors.ts';
 import { ALL_OPERATORS, matcher, parseFilter, splitUrn, undefinedAttributeIn, type FilterNode, type FilterOperator } from './filter.ts';
 import { applyPatch } from './patch.ts';
+import { applyPatchWithLibrary } from './patch-library.ts';
 import { buildModels, COMMON, findAttr, schemaDocument, URNS, type ResourceModel } from './schema.ts';
 import { EMAIL_UNLESS_USERNAME_IS_EMAIL, Store, versionOf, type BusinessRule, type Stored } from './store.ts';
 import { normalize, type Resource } from './validate.ts';
@@ -195,6 +196,8 @@ export interface IndependentServerOptions {
   tooManyOnPresent?: boolean;
   /** PATCH remove with a value filter that matches nothing is 400 noTarget (RFC 7644 §3.12 Table 9, §3.5.2). */
   removeNoTarget?: boolean;
+  /** PATCH is applied by the scim-patch library (patch-library.ts), not by this server's patch.ts. */
+  patchWith?: 'scim-patch';
   /** The page size of a list asked without `count` (RFC 7644 §3.4.2.4: "If not specified, the maximum number of results is set by the service provider"). */
   defaultCount?: number;
   /** Every User lists the enterprise extension's URN in `schemas`, with or without its attributes (as Microsoft.SCIM does). */
@@ -293,6 +296,7 @@ interface Ctx {
   noSearch: 404 | 405 | 501 | undefined;
   tooManyOnPresent: boolean;
   removeNoTarget: boolean;
+  patchWith: 'scim-patch' | undefined;
   defaultCount: number | undefined;
   listAllSchemas: boolean;
   derive: boolean;
@@ -651,7 +655,7 @@ async function resourceRoute(ctx: Ctx, req: RequestLike, model: ResourceModel, i
     }
     case 'PATCH': {
       ifMatch(ctx, req, stored);
-      const draft = applyPatch(model, stored.data, id, body(), { rejectUnknown: ctx.rejectUnknown, interop: ctx.interop, removeNoTarget: ctx.removeNoTarget });
+      const draft = ctx.patchWith === 'scim-patch' ? applyPatchWithLibrary(stored.data, body()) : applyPatch(model, stored.data, id, body(), { rejectUnknown: ctx.rejectUnknown, interop: ctx.interop, removeNoTarget: ctx.removeNoTarget });
       if (model.kind === 'Group' && ctx.patchKeepsMembers) draft.members = stored.data.members;
       // The patched resource is held to the same rules as a PUT (Entra's "True"/"False" accepted).
       const patched = ctx.store.replace(model.kind, id, withPrimary(ctx, normalize(model, { schemas: [model.core.id], ...draft }, { rejectUnknown: ctx.rejectUnknown, interop: ctx.interop, lenientBooleans: true })));
@@ -919,6 +923,7 @@ export async function startIndependentServer(options: IndependentServerOptions =
     noSearch: options.noSearch,
     tooManyOnPresent: options.tooManyOnPresent ?? false,
     removeNoTarget: options.removeNoTarget ?? false,
+    patchWith: options.patchWith,
     defaultCount: options.defaultCount,
     listAllSchemas: options.listAllSchemas ?? false,
     derive: options.derive ?? false,
