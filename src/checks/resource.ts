@@ -118,7 +118,7 @@ type MetaParams = { resourceType?: string };
 
 export const metaKind = defineCheckKind<MetaParams>({
   kind: 'meta',
-  description: 'meta holds resourceType (`resourceType`), created and lastModified as dateTimes when shown (RFC 7643 §3.1 does not require them), and location: the URI of this resource, absolute or relative to the service root (RFC 7643 §2.3.7).',
+  description: 'meta holds resourceType (`resourceType`; its absence is not judged), created and lastModified as dateTimes when shown (RFC 7643 §3.1 requires none of the three), and location: the URI of this resource, absolute or relative to the service root (RFC 7643 §2.3.7).',
   defaultLevel: 'MUST',
   defaultRefs: ['RFC7643-3.1'],
   judges: 'content',
@@ -131,7 +131,10 @@ export const metaKind = defineCheckKind<MetaParams>({
     const meta = resourceFrom(resource.meta);
     if (!meta) return fail('the resource has no "meta" object', { pointer: '/meta', expected: 'meta', actual: resource.meta ?? null });
     const expectedType = ctx.params.resourceType;
-    if (expectedType !== undefined && meta.resourceType !== expectedType) return fail(`meta.resourceType is ${JSON.stringify(meta.resourceType ?? null)}, expected "${String(expectedType)}"`, { pointer: '/meta/resourceType', expected: expectedType, actual: meta.resourceType ?? null });
+    // Like created and lastModified, RFC 7643 §3.1 describes meta.resourceType without making it
+    // REQUIRED, and neither Entra nor Okta reads it: its absence is not judged, a wrong value is.
+    const noType = meta.resourceType === undefined || meta.resourceType === null;
+    if (expectedType !== undefined && !noType && meta.resourceType !== expectedType) return fail(`meta.resourceType is ${JSON.stringify(meta.resourceType ?? null)}, expected "${String(expectedType)}"`, { pointer: '/meta/resourceType', expected: expectedType, actual: meta.resourceType ?? null });
     // RFC 7643 §3.1 describes created and lastModified without making them REQUIRED (unlike id), and
     // RFC 7644 asks only meta.location of a create (§3.3); Entra and Okta read neither. A server
     // that keeps no timestamps (Slack's shows no lastModified) is not failed; a value it shows must be a dateTime.
@@ -152,6 +155,7 @@ export const metaKind = defineCheckKind<MetaParams>({
     const notes = [
       ...(named.relative ? [`meta.location "${location}" is relative; it resolves against the service root to ${named.url} (RFC 7643 §2.3.7 allows either form)`] : []),
       ...(absent.length > 0 ? [`meta has no ${absent.join(' or ')}: RFC 7643 §3.1 does not make them REQUIRED, so their absence is not judged`] : []),
+      ...(expectedType !== undefined && noType ? ['meta has no resourceType: RFC 7643 §3.1 does not make it REQUIRED, so its absence is not judged'] : []),
     ];
     return notes.length > 0 ? pass(notes.join('; ')) : pass();
   },

@@ -72,7 +72,8 @@ async function readRecord(file: string): Promise<RunRecord> {
 
 export async function reportCommand(file: string, options: ReportCommandOptions, out: Out): Promise<WrittenReports> {
   const record = await readRecord(file);
-  const targets: WriteReportsOptions = asked(options) ?? { html: join(dirname(file), 'index.html'), junit: join(dirname(file), 'junit.xml') };
+  // The record re-rendered from is the one the reports' clean command reads, unless a new one is written.
+  const targets: WriteReportsOptions = { ...(asked(options) ?? { html: join(dirname(file), 'index.html'), junit: join(dirname(file), 'junit.xml') }), runJson: file };
   const written = await writeAndTell(record, targets, out);
   if (options.writeBaseline) writeBaselineAndTell(options.writeBaseline, record, out);
   return written;

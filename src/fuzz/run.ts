@@ -19,6 +19,7 @@ import { FuzzTarget } from './target.ts';
 import { shardCounter, type Shard } from '../runner/shard.ts';
 import { FilterDeclined, PropertyFailure, ServerRefusal, type FuzzEnv, type FuzzProperty } from './types.ts';
 import type { ScopeStrategy } from '../runner/scope-probe.ts';
+import { TOKEN_ARGUMENT } from '../util/shell-credentials.ts';
 
 export interface FuzzBudget {
   /** Runs per property (fast-check numRuns). */
@@ -198,8 +199,17 @@ export async function runFuzzProperties(ctx: FuzzRunContext): Promise<FuzzOutcom
         emit({ ...base, status: ctx.aborted?.() ? 'skip' : 'pass', ...(ctx.aborted?.() ? { reason: ctx.stopReason?.() ?? 'interrupted' } : {}), message, exchangeIds: [], ms });
         continue;
       }
+      const sent = verdict.exchanges.filter((ex) => ex.origin?.suite !== 'cleanup');
+      const unanswered = sent.at(-1);
+      if (unanswered && !unanswered.response && unanswered.transportError) {
+        // No answer is not a wrong answer: as in a scenario, the property could not be judged (the
+        // run reads INCOMPLETE unless something else failed); the timeout is the latency finding's.
+        const reason = verdict.error instanceof Error ? verdict.error.message : String(verdict.error);
+        emit({ ...base, status: 'error', message: `not judged: ${reason}`, exchangeIds: keep([unanswered]), ms });
+        continue;
+      }
       failures++;
-      const exchangeIds = keep(verdict.exchanges.filter((ex) => ex.origin?.suite !== 'cleanup'));
+      const exchangeIds = keep(sent);
       const failure = verdict.error instanceof PropertyFailure ? verdict.error : undefined;
       const reason = verdict.error instanceof Error ? verdict.error.message : String(verdict.error);
       const counterexample = describeInput(property, verdict.counterexample);
@@ -222,7 +232,7 @@ export async function runFuzzProperties(ctx: FuzzRunContext): Promise<FuzzOutcom
           path: verdict.path ?? '',
           ...(verdict.replayPath ? { replayPath: verdict.replayPath } : {}),
           replayFile: replayFileName(property.id),
-          replayCommand: `npx scimproof fuzz --replay ${replayFileName(property.id)} --url ${target.baseUrl} --token $SCIM_TOKEN`,
+          replayCommand: `npx scimproof fuzz --replay ${replayFileName(property.id)} --url ${target.baseUrl} ${TOKEN_ARGUMENT}`,
           requests: exchangeIds.length,
           shrinks: verdict.numShrinks,
           message,

@@ -1,5 +1,6 @@
 import type { RecordedRequest } from '../record/types.ts';
 import { REDACTED } from './redact.ts';
+import { secretHeaderArgument } from '../util/shell-credentials.ts';
 
 const shellQuote = (value: string): string => `'${value.includes("'") ? value.replace(/'/g, `'\\''`) : value}'`;
 
@@ -50,7 +51,7 @@ function headerArguments(headers: Readonly<Record<string, string>>): string {
       continue;
     }
     if (value.includes(REDACTED)) {
-      parts.push('-H', `"${name}: $SCIM_SECRET_HEADER"`);
+      parts.push('-H', secretHeaderArgument(name));
       continue;
     }
     parts.push('-H', shellQuote(`${name}: ${value}`));

@@ -5,7 +5,7 @@ import type { CheckResult, CheckStatus, Finding, IdpVerdict, LatencyReport, RunR
 import { formatMs } from '../analysis/latency.ts';
 import { analysisOf } from './analysis-of.ts';
 import { terminalCodes } from '../util/printable.ts';
-import { cleanCommand, countStatuses, findingStatus, STATUS_ORDER, verdictOf, type VerdictKind } from './summarize.ts';
+import { cleanCommand, cleanLead, countStatuses, findingStatus, STATUS_ORDER, verdictOf, type VerdictKind } from './summarize.ts';
 
 export interface ConsoleStream {
   write(chunk: string): unknown;
@@ -155,7 +155,7 @@ export function createConsoleReporter(options: ConsoleReporterOptions = {}): Con
         write(`${paint(31, 'Leftovers:')} ${leftovers.length} resource(s) this run created may still be on the target:\n`);
         for (const l of leftovers.slice(0, LEFTOVER_LINES)) write(`  ${paint(31, '•')} ${l.resourceType} ${l.name ?? ''}${l.location ? ` ${l.location}` : ''} ${paint(90, `— ${l.reason}`)}\n`);
         if (leftovers.length > LEFTOVER_LINES) write(`  … and ${leftovers.length - LEFTOVER_LINES} more (all in the run record)\n`);
-        write(`  Remove them with: ${cleanCommand(record, paths.json)}\n`);
+        write(`  ${cleanLead(record)} ${cleanCommand(record, paths.json)}\n`);
       }
       const conflicts = (profile?.conflicts ?? []).flatMap((c) => c.effects);
       if (conflicts.length > 0) write('Profile vs IdPs:\n');
@@ -201,7 +201,10 @@ function latencyLine(endpoints: LatencyReport['endpoints']): string {
   return `Latency p50/p95 (slowest first): ${shown.map((e) => `${e.endpoint} ${formatMs(e.p50Ms)}/${formatMs(e.p95Ms)}`).join(' · ')}${rest > 0 ? ` · ${rest} more endpoint${rest === 1 ? '' : 's'} in the report` : ''}`;
 }
 
-/** An IdP's blocking checks by root cause: `F1 (24 checks), entra.x.y`. */
+/**
+ * An IdP's blocking checks by root cause, each named by the finding the report lists it under:
+ * `F1 (24 checks), F2 (entra.x.y)`; a check under no finding by its id alone.
+ */
 function blockingByFinding(verdict: IdpVerdict, findings: readonly Finding[]): string {
   const findingOf = new Map<string, string>();
   for (const f of findings) for (const m of [...f.symptoms, ...f.consequences]) findingOf.set(m.checkId, f.id);
@@ -210,5 +213,5 @@ function blockingByFinding(verdict: IdpVerdict, findings: readonly Finding[]): s
     const key = findingOf.get(b.checkId) ?? b.checkId;
     groups.set(key, [...(groups.get(key) ?? []), b.checkId]);
   }
-  return [...groups].map(([key, ids]) => (ids.length === 1 ? ids[0]! : `${key} (${ids.length} checks)`)).join(', ');
+  return [...groups].map(([key, ids]) => (!findingOf.has(ids[0]!) ? key : `${key} (${ids.length === 1 ? ids[0]! : `${ids.length} checks`})`)).join(', ');
 }

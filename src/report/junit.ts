@@ -5,7 +5,7 @@ import { indexExchanges } from './body.ts';
 import { analysisOf } from './analysis-of.ts';
 import { failureText, type FailureContext } from './failure-text.ts';
 import { reproductionScript } from './reproduce.ts';
-import { cleanCommand, countStatuses } from './summarize.ts';
+import { cleanCommand, cleanLead, countStatuses, type RenderContext } from './summarize.ts';
 import { xmlAttr, xmlText } from './xml.ts';
 
 const seconds = (ms: number | undefined): string => ((ms ?? 0) / 1000).toFixed(3);
@@ -15,7 +15,7 @@ const firstLine = (text: string): string => {
   return line.length > 300 ? `${line.slice(0, 300)}…` : line;
 };
 
-export function renderJunit(record: RunRecord): string {
+export function renderJunit(record: RunRecord, context: RenderContext = {}): string {
   const exchanges = indexExchanges(record.exchanges);
   const contexts = failureContexts(record, exchanges);
   const suites = groupBySuite(record.results);
@@ -45,7 +45,7 @@ export function renderJunit(record: RunRecord): string {
     const message = `${leftovers.length} resource(s) this run created may still be on the target`;
     out.push(`  <testsuite name="cleanup" tests="1" failures="0" errors="1" skipped="0" time="0.000">`);
     out.push(`    <testcase name="leftovers" classname="scimproof.cleanup" time="0.000">`);
-    out.push(`      <error message="${xmlAttr(message)}" type="Leftovers">${xmlText(`${lines.join('\n')}\nRemove them with: ${cleanCommand(record)}`)}</error>`);
+    out.push(`      <error message="${xmlAttr(message)}" type="Leftovers">${xmlText(`${lines.join('\n')}\n${cleanLead(record)} ${cleanCommand(record, context.runJson)}`)}</error>`);
     out.push('    </testcase>', '  </testsuite>');
   }
   if (runError) {

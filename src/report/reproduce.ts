@@ -6,6 +6,7 @@
 // one the run got. Credentials stay out: the token is $SCIM_TOKEN, as in the curl lines.
 import type { CheckResult, Exchange, RunMeta } from '../record/types.ts';
 import { createdResource, isCreate, targetOf } from '../record/requests.ts';
+import { secretHeaderArgument } from '../util/shell-credentials.ts';
 
 const REDACTED = '[redacted]';
 // A private-use character: JSON.stringify leaves it as is, and no request the run sends holds one.
@@ -84,7 +85,7 @@ function headerArgs(exchange: Exchange, subs: Substitutions): string[] {
   for (const [name, value] of Object.entries(exchange.request.headers)) {
     if (SKIPPED_HEADERS.has(name)) continue;
     if (name === 'authorization') args.push(...authArgs(value));
-    else if (value.includes(REDACTED)) args.push('-H', `"${name}: $SCIM_SECRET_HEADER"`);
+    else if (value.includes(REDACTED)) args.push('-H', secretHeaderArgument(name));
     else args.push('-H', shellWord(`${name}: ${substituteText(value, subs)}`));
   }
   return args;

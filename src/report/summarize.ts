@@ -1,6 +1,7 @@
 // Counting and the overall verdict, shared by every reporter so the console, the HTML page and
 // JUnit never disagree about what a run means.
 import type { CheckResult, CheckStatus, Finding, RunRecord, Summary } from '../record/types.ts';
+import { TOKEN_ARGUMENT } from '../util/shell-credentials.ts';
 
 /** Worst first: the order statuses are listed in summaries and filters. */
 export const STATUS_ORDER: readonly CheckStatus[] = ['fail', 'error', 'warn', 'info', 'skip', 'pass'];
@@ -100,11 +101,23 @@ export function formatDuration(ms: number | undefined): string {
   return `${minutes} min ${Math.round(seconds - minutes * 60)} s`;
 }
 
+/** What a report knows besides the record: where the run record was written. */
+export interface RenderContext {
+  /** The run.json the clean command reads (`--run`); without it, the command names the target and prefix. */
+  runJson?: string;
+}
+
 /** The command that removes a run's leftovers, from its run.json when written, else from its prefix. */
 export function cleanCommand(record: Pick<RunRecord, 'meta'>, runJson?: string): string {
   const from = runJson ? `--run ${runJson}` : `--url ${record.meta.target} --prefix ${record.meta.prefix}`;
-  return `npx scimproof clean ${from} --token "$SCIM_TOKEN"`;
+  return `npx scimproof clean ${from} ${TOKEN_ARGUMENT}`;
 }
+
+/**
+ * The words before the clean command, the same in every report (HTML, console, JUnit): clean
+ * removes only what carries the run's prefix, which a reader about to delete data wants to know.
+ */
+export const cleanLead = (record: Pick<RunRecord, 'meta'>): string => `Remove them (and nothing else: only what carries the prefix ${record.meta.prefix}) with:`;
 
 /**
  * A finding's status as the run counts it. Findings group waived failures too (the defect is still

@@ -6,6 +6,7 @@ import { makeDirectory } from '../util/make-directory.ts';
 import { dirname, join, resolve } from 'node:path';
 import type { RunRecord } from '../record/types.ts';
 import type { ReportPaths } from './console.ts';
+import type { RenderContext } from './summarize.ts';
 import { renderHtml } from './html/render.ts';
 import { renderJson } from './json.ts';
 import { renderJunit } from './junit.ts';
@@ -23,6 +24,11 @@ export interface WriteReportsOptions {
   har?: string;
   /** A short Markdown summary (a CI job summary); only written when asked for. */
   markdown?: string;
+  /**
+   * The run record the reports point at (in the clean command) when this call writes none: the
+   * run.json `scimproof report` re-renders from.
+   */
+  runJson?: string;
 }
 
 export interface WrittenReports extends ReportPaths {
@@ -32,20 +38,31 @@ export interface WrittenReports extends ReportPaths {
 
 type Format = 'json' | 'html' | 'junit';
 const FILE_NAMES: Record<Format, string> = { json: 'run.json', html: 'index.html', junit: 'junit.xml' };
-const RENDER: Record<Format, (record: RunRecord) => string> = { json: renderJson, html: renderHtml, junit: renderJunit };
+const RENDER: Record<Format, (record: RunRecord, context: RenderContext) => string> = { json: renderJson, html: renderHtml, junit: renderJunit };
+
+/**
+ * The run.json the reports name in their clean command: the one the console names (the last
+ * written, an explicit --json over the one in --out), so every report prints the same command.
+ */
+function runJsonOf(options: WriteReportsOptions): string | undefined {
+  if (options.json !== undefined && options.json !== '-') return options.json;
+  if (options.outDir !== undefined) return join(options.outDir, FILE_NAMES.json);
+  return options.runJson;
+}
 
 type Extra = 'har' | 'markdown';
 
 /** Which file gets which rendering, in writing order (run.json first). A path of `-` is standard output. */
 function plan(record: RunRecord, options: WriteReportsOptions): { format: Format | Extra; path: string; render: () => string }[] {
   const out: { format: Format | Extra; path: string; render: () => string }[] = [];
+  const context: RenderContext = { runJson: runJsonOf(options) };
   for (const format of ['json', 'html', 'junit'] as const) {
     const targets: string[] = [];
     if (options.outDir !== undefined) targets.push(join(options.outDir, FILE_NAMES[format]));
     const explicit = options[format];
     if (explicit !== undefined && !targets.some((t) => resolve(t) === resolve(explicit))) targets.push(explicit);
     let text: string | undefined;
-    for (const path of targets) out.push({ format, path, render: () => (text ??= renderFormat(format, record)) });
+    for (const path of targets) out.push({ format, path, render: () => (text ??= renderFormat(format, record, context)) });
   }
   if (options.har !== undefined) out.push({ format: 'har', path: options.har, render: () => renderFormatWith('har', renderHar, record) });
   if (options.markdown !== undefined) out.push({ format: 'markdown', path: options.markdown, render: () => renderFormatWith('Markdown', renderMarkdown, record) });
@@ -96,8 +113,8 @@ function renderFormatWith(name: string, render: (record: RunRecord) => string, r
   }
 }
 
-function renderFormat(format: Format, record: RunRecord): string {
-  return renderFormatWith(format, RENDER[format], record);
+function renderFormat(format: Format, record: RunRecord, context: RenderContext): string {
+  return renderFormatWith(format, (r) => RENDER[format](r, context), record);
 }
 
 async function writeText(path: string, text: string): Promise<void> {

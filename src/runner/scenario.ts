@@ -533,6 +533,12 @@ function judge(e: Expectation, base: Base, exchanges: Exchange[], exchangeIds: s
   } catch (error) {
     return { ...base, status: 'error', message: `harness error in check kind "${e.check}": ${error instanceof Error ? error.message : String(error)}`, exchangeIds };
   }
+  if (verdict.ok === false && !exchange.response && exchange.transportError) {
+    // No answer is not a wrong answer: the check could not be judged (the run reads INCOMPLETE
+    // unless something else failed), and the timeout or reset itself is the latency finding's.
+    const { code, message } = exchange.transportError;
+    return { ...base, status: 'error', message: `not judged: ${describeExchange(exchange).replace(/ \(.*\)$/, '')} (${code}: ${message})`, exchangeIds };
+  }
   const status = statusFor(verdict, base.level);
   if (verdict.ok === true) return { ...base, status, exchangeIds, ms: exchange.ms, ...(verdict.note ? { message: verdict.note } : {}) };
   if (verdict.ok === 'skip') return { ...base, status, reason: verdict.reason, exchangeIds };

@@ -33,7 +33,7 @@ describe('console reporter', () => {
     expect(text.slice(0, text.indexOf('Checks:'))).not.toContain('groups.members.display');
     expect(text).toContain('Checks: 28 total · 5 failed · 1 error · 4 warnings · 2 info · 2 skipped · 14 passed');
     expect(text).toContain('Verdict: FAIL — 5 required checks failed');
-    expect(text).toContain('  ✗ Microsoft Entra ID (default) — would fail: entra.patch.active-string-boolean, patch.remove-member-value-filter, users.create.duplicate-409');
+    expect(text).toContain('  ✗ Microsoft Entra ID (default) — would fail: F5 (entra.patch.active-string-boolean), F4 (patch.remove-member-value-filter), F2 (users.create.duplicate-409)');
     expect(text).toContain('  ✓ Okta (OIN) — would work');
     // Failures by root cause, and latency per endpoint, before the IdP verdicts.
     expect(text).toContain('Findings: 9 failed or warning checks from 9 root causes, and 1 latency flag:');

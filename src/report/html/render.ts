@@ -6,6 +6,7 @@ import Handlebars from 'handlebars';
 import type { RunRecord } from '../../record/types.ts';
 import { buildReportView } from './view-model.ts';
 import type { ReportView } from './view-types.ts';
+import type { RenderContext } from '../summarize.ts';
 import { pageVisible } from '../../util/printable.ts';
 
 const TEMPLATES = new URL('./templates/', import.meta.url);
@@ -36,6 +37,6 @@ export function renderHtmlView(view: ReportView): string {
   return pageVisible(layout({ ...view, css, script }));
 }
 
-export function renderHtml(record: RunRecord): string {
-  return renderHtmlView(buildReportView(record));
+export function renderHtml(record: RunRecord, context: RenderContext = {}): string {
+  return renderHtmlView(buildReportView(record, context));
 }

@@ -2,7 +2,7 @@
 import type { CheckResult, Finding, IdpVerdict, Level, RunRecord } from '../../record/types.ts';
 import { indexExchanges } from '../body.ts';
 import { refLink } from '../refs.ts';
-import { cleanCommand, countStatuses, formatDuration, runDurationMs, STATUS_BADGE, STATUS_LABEL, STATUS_ORDER, verdictOf } from '../summarize.ts';
+import { cleanCommand, cleanLead, countStatuses, type RenderContext, formatDuration, runDurationMs, STATUS_BADGE, STATUS_LABEL, STATUS_ORDER, verdictOf } from '../summarize.ts';
 import { analysisOf } from '../analysis-of.ts';
 import { sectionView } from './view-cards.ts';
 import { buildCards, findingAnchor, findingViews, latencyView } from './view-findings.ts';
@@ -80,7 +80,7 @@ function conflictViews(record: RunRecord): ConflictView[] {
   );
 }
 
-export function buildReportView(record: RunRecord): ReportView {
+export function buildReportView(record: RunRecord, context: RenderContext = {}): ReportView {
   const exchanges = indexExchanges(record.exchanges);
   const verdict = verdictOf(record);
   const { findings, latency } = analysisOf(record);
@@ -179,8 +179,8 @@ export function buildReportView(record: RunRecord): ReportView {
     skips,
     cleanup: record.cleanup.map((c) => ({ location: c.location, resourceType: c.resourceType, status: c.status, message: c.message ?? '' })),
     leftovers,
-    leftoverPrefix: record.meta.prefix,
-    cleanCommand: cleanCommand(record),
+    cleanLead: cleanLead(record),
+    cleanCommand: cleanCommand(record, context.runJson),
     sections,
     generator: `${record.meta.tool} ${record.meta.version}`,
   };

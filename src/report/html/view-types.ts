@@ -216,7 +216,8 @@ export interface ReportView {
   skips: { checkId: string; title: string; reason: string; anchor: string }[];
   cleanup: { location: string; resourceType: string; status: string; message: string }[];
   leftovers: { resourceType: string; name: string; location: string; reason: string }[];
-  leftoverPrefix: string;
+  /** The words before the clean command, as the console and JUnit print them. */
+  cleanLead: string;
   cleanCommand: string;
   sections: (SectionView & { anchor: string })[];
   generator: string;
