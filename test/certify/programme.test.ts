@@ -35,7 +35,7 @@ describe('Entra gallery pass rule', () => {
     const both = replace(one, 'oauth.check', 'fail');
     const report = certificationReport(ENTRA_GALLERY, both, facts);
     expect(report.passes).toBe(false);
-    expect(report.headline).toBe("Would fail Microsoft's validation: Validate_Credentials_Test or Federated_Identity_Test (neither passed)");
+    expect(report.headline).toBe("Would fail Microsoft's validation: neither Validate_Credentials_Test nor Federated_Identity_Test passed (the gallery needs one of them)");
   });
 
   it('an optional test only warns; a mandatory one fails the verdict', () => {
@@ -44,7 +44,9 @@ describe('Entra gallery pass rule', () => {
     expect(report.tests.find((t) => t.name === 'Delete_User_Test')!.status).toBe('warning');
     expect(report.passes).toBe(true);
     const mandatory = replace(allPass(), 'entra.disable.applied[entra]', 'fail');
-    expect(certificationReport(ENTRA_GALLERY, mandatory, facts).headline).toBe("Would fail Microsoft's validation: Disable_User_Test");
+    expect(certificationReport(ENTRA_GALLERY, mandatory, facts).headline).toBe("Would fail Microsoft's validation: Disable_User_Test failed");
+    const withoutAuth = replace(replace(mandatory, 'oauth.check', 'fail'), 'federation.check', 'fail');
+    expect(certificationReport(ENTRA_GALLERY, withoutAuth, facts).headline).toBe("Would fail Microsoft's validation: Disable_User_Test failed; and neither Validate_Credentials_Test nor Federated_Identity_Test passed (the gallery needs one of them)");
   });
 
   it("a stricter check beyond Microsoft's fails the strict verdict only, and says so", () => {
