@@ -12,9 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM, CHROMIUM_ARGS, HAVE_CHROMIUM, SHOTS, WAIT, sayWhyBrowserTestsSkip } from '../support/chromium.ts';
 import type { RunRecord } from '../../src/record/types.ts';
 import { renderHtml } from '../../src/report/html/render.ts';
-import { runConformance } from '../../src/runner/run.ts';
 import { runCertification } from '../../src/certify/run.ts';
-import { startFaultyServer } from '../support/faulty-server.ts';
+import { runAgainstDefect } from '../support/defect-run.ts';
 
 sayWhyBrowserTestsSkip('test/report/browser-layout.test.ts');
 
@@ -31,12 +30,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the HTML report layout on a laptop and a phone'
   beforeAll(async () => {
     // A refused PATCH op: findings with direct and skipped members, and a Skipped table whose
     // check ids are long unbroken words (`entra.update.multi.applied[entra]`).
-    const server = await startFaultyServer('op-case-sensitive');
-    try {
-      record = await runConformance({ url: server.url, auth: { kind: 'bearer', token: server.token }, suites: ['entra'], seed: 4 });
-    } finally {
-      await server.close();
-    }
+    record = await runAgainstDefect('op-case-sensitive', ['entra'], 4);
     expect(record.results.some((r) => r.status === 'skip')).toBe(true);
     expect(record.findings?.length ?? 0).toBeGreaterThan(0);
     dir = mkdtempSync(join(tmpdir(), 'scimproof-layout-'));

@@ -12,8 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM, CHROMIUM_ARGS, HAVE_CHROMIUM, SHOTS, WAIT, sayWhyBrowserTestsSkip } from '../support/chromium.ts';
 import type { RunRecord } from '../../src/record/types.ts';
 import { renderHtml } from '../../src/report/html/render.ts';
-import { runConformance } from '../../src/runner/run.ts';
-import { startFaultyServer } from '../support/faulty-server.ts';
+import { runAgainstDefect } from '../support/defect-run.ts';
 
 sayWhyBrowserTestsSkip('test/report/browser.test.ts');
 
@@ -26,12 +25,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the HTML report in Chromium', { timeout: 120_00
   const remote: string[] = [];
 
   beforeAll(async () => {
-    const server = await startFaultyServer('op-case-sensitive');
-    try {
-      record = await runConformance({ url: server.url, auth: { kind: 'bearer', token: server.token }, suites: ['entra'], seed: 4 });
-    } finally {
-      await server.close();
-    }
+    record = await runAgainstDefect('op-case-sensitive', ['entra'], 4);
     dir = mkdtempSync(join(tmpdir(), 'scimproof-report-'));
     writeFileSync(join(dir, 'index.html'), renderHtml(record));
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
