@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { exposureWarning } from '../../src/cli/serve.ts';
 import { startServer } from '../../src/server/index.ts';
 import { expectScimError, startTestServer, USER } from './helpers.ts';
@@ -115,8 +115,9 @@ describe('--data persistence (programmatic)', () => {
     const t = await startTestServer({ dataFile: data });
     try {
       await t.createUser('soon@example.com');
-      await new Promise((r) => setTimeout(r, 600));
-      expect(JSON.parse(readFileSync(data, 'utf8')).users).toHaveLength(1);
+      // Polled, not slept: on a busy machine the 200 ms debounce may take longer; shutdown has not begun.
+      const usersOnDisk = (): number => (existsSync(data) ? (JSON.parse(readFileSync(data, 'utf8')) as { users: unknown[] }).users.length : 0);
+      await vi.waitFor(() => expect(usersOnDisk()).toBe(1), { timeout: 10_000, interval: 50 });
     } finally {
       await t.close();
     }
