@@ -14,6 +14,7 @@ import { importReportLines } from '../idp/import.ts';
 import { changeText, consoleSummary, countsText, errorText, historyLines, isNotable, objectLine } from '../idp/log/console.ts';
 import { collectLog, readCycleSummaries, readInterruptedCycles } from '../idp/log/reader.ts';
 import { LogFolderError } from '../idp/log/writer.ts';
+import { describeJob, jobFoldersUnder, jobOfLogFolder } from '../idp/log/job-folder.ts';
 import { NO_OKTA_GROUP_ON_DEMAND, OnDemandError } from '../idp/on-demand.ts';
 import { DOCUMENTED_THRESHOLDS, type QuarantineThresholds } from '../idp/quarantine.ts';
 import { checkDialect, defaultStatePath, DEFAULT_OUT_DIR, logFolderFor, testConnection, type TargetOptions } from '../idp/run.ts';
@@ -495,7 +496,16 @@ async function logCommand(flags: { user?: string; cycle?: string; verbose?: bool
   const cycles = readCycleSummaries(dir);
   // A cycle the process never finished (killed, crashed) has no summary, but its objects are logged.
   const interrupted = await readInterruptedCycles(dir, cycles);
-  if (cycles.length === 0 && interrupted.length === 0) throw new RunError(`no provisioning log in ${dir} (run \`scimproof idp sync\` first, or pass --out)`);
+  // Other jobs' logs in folders of their own under the default one (one job per log folder): named,
+  // so a reader of the default folder does not take its job's log for theirs.
+  const others = flags.out === undefined ? jobFoldersUnder(dir) : [];
+  const otherJobs = others.map((o) => `  ${describeJob(o.job)}: \`scimproof idp log --out ${o.dir}\``).join('\n');
+  if (cycles.length === 0 && interrupted.length === 0) {
+    if (others.length > 0) throw new RunError(`no provisioning log in ${dir} itself; the logs of these jobs are in folders under it:\n${otherJobs}`);
+    throw new RunError(`no provisioning log in ${dir} (run \`scimproof idp sync\` first, or pass --out)`);
+  }
+  const owner = jobOfLogFolder(dir);
+  const otherJobsNote = others.length > 0 ? `this is the log of ${owner ? describeJob(owner) : 'the first job that wrote here'}; other jobs log in folders of their own:\n${otherJobs}\n` : '';
   const cycle = flags.cycle !== undefined ? Math.round(number(flags.cycle, '--cycle', 1, 1e9)) : undefined;
   if (cycle !== undefined && !cycles.some((s) => s.cycle === cycle) && !interrupted.some((i) => i.cycle === cycle)) {
     // Said, not an empty listing that reads as a cycle with nothing in it.
@@ -520,11 +530,13 @@ async function logCommand(flags: { user?: string; cycle?: string; verbose?: bool
     }
     // A first cycle that never finished wrote no pages.
     if (existsSync(join(dir, 'index.html'))) out.write(`pages: ${dir}/index.html\n`);
+    out.write(otherJobsNote);
     return 0;
   }
   const entries = await collectLog(dir, { object: flags.user, ...(cycle !== undefined ? { cycle } : {}) });
   if (entries.length === 0) {
     out.write(`nothing logged for "${flags.user}" in ${cycles.length + interrupted.length} cycle(s): unchanged objects are not logged, and a never-provisioned user is logged only when it is first evaluated or changes\n`);
+    out.write(otherJobsNote);
     return 1;
   }
   out.write(`${entries[0]!.objectType === 'group' ? 'group' : 'user'} ${entries[0]!.display} (${entries[0]!.id}) · ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}\n`);

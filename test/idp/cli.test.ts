@@ -234,6 +234,18 @@ describe('the default log folder, reports/idp, with two jobs', () => {
     expect(refused.stderr.trim()).toBe(`scimproof: ${join('reports', 'idp')} holds the provisioning log of another job (contoso.json, entra → ${server.url}); this job (fabrikam.json, okta → ${server.url}) would number its cycles from 1 in the same files and replace its cycle pages: give it a log folder of its own with --out, or delete ${join('reports', 'idp')}`);
     expect(starts(log)).toEqual(['contoso.json', 'contoso.json']);
     expect(existsSync(join(project, 'reports', 'idp', 'cycle-0003'))).toBe(false);
+
+    // `idp log` without --out reads the default folder's job, and names the other jobs' folders with the command that reads each.
+    const readsOther = `  fabrikam.json, okta → ${server.url}: \`scimproof idp log --out ${join('reports', 'idp', own)}\``;
+    const listed = await cliIn(project, ['idp', 'log']);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toContain(`this is the log of contoso.json, entra → ${server.url}; other jobs log in folders of their own:\n${readsOther}\n`);
+    const history = await cliIn(project, ['idp', 'log', '--user', 'no-such-user']);
+    expect(history.stdout).toContain(readsOther);
+    const theirs = await cliIn(project, ['idp', 'log', '--out', join('reports', 'idp', own)]);
+    expect(theirs.code).toBe(0);
+    expect(theirs.stdout).not.toContain('other jobs');
+    expect(theirs.stdout.match(/^cycle \d+: /gm)).toHaveLength(2);
   });
 });
 

@@ -4,7 +4,7 @@
 // cycle pages. The default folder belongs to the first job that writes there; another job's log goes
 // to a folder of its own under it, named as its state file is. A folder named with --out that holds
 // another job's log is refused, with one line.
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { logPaths } from './entries.ts';
 import { LogFolderError } from './writer.ts';
@@ -44,7 +44,8 @@ export function jobOfLogFolder(dir: string): LogJob | undefined {
 /** One job, as the state file names it: the directory file's name (not where it was run from), dialect, URL. */
 export const sameJob = (a: LogJob, b: LogJob): boolean => a.dialect === b.dialect && a.target === b.target && basename(a.directory) === basename(b.directory);
 
-const describeJob = (j: LogJob): string => `${basename(j.directory)}, ${j.dialect} → ${j.target}`;
+/** `fabrikam-okta.json, okta → https://…`: a job as one line names it. */
+export const describeJob = (j: LogJob): string => `${basename(j.directory)}, ${j.dialect} → ${j.target}`;
 
 /**
  * The log folder for `job`. `out` given: that folder, refused when another job's log is in it.
@@ -62,4 +63,22 @@ export function chooseLogFolder(job: LogJob, out: string | undefined, defaultDir
   if (!owner || sameJob(owner, job)) return { dir: defaultDir };
   const dir = join(defaultDir, jobName);
   return { dir, note: `${defaultDir} holds the log of another job (${describeJob(owner)}); this job's log goes to ${dir} (--out chooses the folder; \`idp log --out ${dir}\` reads it)` };
+}
+
+/** The other jobs' log folders under a default log folder (chooseLogFolder's subfolders), each with its job. */
+export function jobFoldersUnder(dir: string): { dir: string; job: LogJob }[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+  } catch {
+    return [];
+  }
+  const found: { dir: string; job: LogJob }[] = [];
+  for (const name of names.sort()) {
+    const sub = join(dir, name);
+    if (!existsSync(logPaths(sub).jsonl)) continue;
+    const job = jobOfLogFolder(sub);
+    if (job) found.push({ dir: sub, job });
+  }
+  return found;
 }
