@@ -579,18 +579,29 @@ function tasksCommand(flags: IdpFlags & { retry?: string }): number {
       out.write(n > 0 ? `${n} task(s) will be retried at the next cycle\n` : `no Okta task matches "${flags.retry}"\n`);
       return n > 0 ? 0 : 1;
     }
-    if (entries.length === 0) {
-      out.write('nothing is waiting: no escrowed objects, no tasks\n');
-      return 0;
-    }
+    if (entries.length === 0) out.write('nothing is waiting: no escrowed objects, no tasks\n');
     for (const e of entries) {
       const when = e.task ? `Okta task since ${e.firstFailedAt}${e.retryRequested ? ' (retry requested)' : ''}` : `escrow, attempt ${e.attempts}, next retry ${e.nextRetryAt ?? 'at the next cycle'}`;
       out.write(`  ${e.objectType} ${e.display ?? e.id} · ${e.action} · ${when}: ${errorText(e.lastError)}\n`);
     }
+    for (const line of knownAppGroupLines(state)) out.write(`${line}\n`);
     return 0;
   } finally {
     state.close();
   }
+}
+
+/**
+ * Okta's remembered app groups (pushed then unlinked, or imported): not a task, but what decides
+ * whether the next push of that name links a group or creates one, so `idp tasks` shows them.
+ */
+function knownAppGroupLines(state: StateStore): string[] {
+  const known = state.knownAppGroups();
+  if (known.length === 0) return [];
+  return [
+    `Okta's list of the app's groups it does not push (${known.length}): a push of a group of one of these names links that app group (Link Group: GET /Groups/{id}, then its members) instead of creating another`,
+    ...known.map((g) => `  group ${printable(g.displayName)} (app id ${printable(g.id)})`),
+  ];
 }
 
 function restartCommand(flags: IdpFlags & { full?: boolean }): number {

@@ -14,7 +14,7 @@ import { directoryView, findEntries, layout, logsView, mappingsView, onDemandVie
 
 /** Every endpoint of the admin API, as GET /api lists it. */
 export const API_ROUTES: readonly { method: string; path: string; does: string }[] = [
-  { method: 'GET', path: '/api/status', does: 'the job: on or off, cycle, quarantine, escrow, next cycle, interval' },
+  { method: 'GET', path: '/api/status', does: "the job: on or off, cycle, quarantine, escrow, next cycle, interval; Okta: appGroups, the app's groups it knows but does not push" },
   { method: 'GET', path: '/api/directory', does: 'users (assignment, scope, state in the app) and groups' },
   { method: 'POST', path: '/api/directory/users/{id}/assign', does: 'assign a user to the app' },
   { method: 'POST', path: '/api/directory/users/{id}/unassign', does: 'unassign a user (a direct assignment)' },
@@ -122,6 +122,8 @@ export function createConsoleApp(options: ConsoleAppOptions): Hono {
       running: status.running,
       cycleRunning: service.running ?? null,
       escrow: Object.values(service.engine.state.state.escrow),
+      // Okta's list of the app's groups it knows but does not push: a push of one of these names links it.
+      ...(service.family === 'okta' ? { appGroups: service.engine.state.knownAppGroups() } : {}),
       directory: { file: service.directorySource.file, write: service.directorySource.write, problem: service.directorySource.problem ?? null },
       dialect: service.target.dialect,
       target: service.target.url,

@@ -202,9 +202,17 @@ export function groupRows(service: ConsoleService): object[] {
         return { id: m, name: String(u.displayName ?? loginOf(dir, u)), login: loginOf(dir, u) };
       }),
       nonMembers: dir.users.filter((u) => !g.members.includes(u.id)).map((u) => ({ id: u.id, name: String(u.displayName ?? loginOf(dir, u)) })),
-      app: escrow ? { state: 'failed', text: `${escrow.action} failed: ${errorText(escrow.lastError)}` } : st ? { state: 'provisioned', text: `In the app (${Object.keys(st.members).length} member(s) pushed)` } : { state: 'none', text: provisioned.has(g.id) ? 'Not in the app yet' : dir.app.provisionGroups ? 'Not provisioned (not assigned)' : 'Group provisioning is off' },
+      app: escrow ? { state: 'failed', text: `${escrow.action} failed: ${errorText(escrow.lastError)}` } : st ? { state: 'provisioned', text: `In the app (${Object.keys(st.members).length} member(s) pushed)` } : { state: 'none', text: `${provisioned.has(g.id) ? 'Not in the app yet' : dir.app.provisionGroups ? `Not provisioned (not ${service.family === 'okta' ? 'pushed' : 'assigned'})` : 'Group provisioning is off'}${knownText(service, g.displayName)}` },
     };
   });
+}
+
+/** Okta: the app group of this name it knows but does not push, which the group's next push links (Link Group). */
+function knownText(service: ConsoleService, displayName: string): string {
+  if (service.family !== 'okta') return '';
+  const key = (name: string): string => name.normalize('NFC').toLowerCase();
+  const known = service.engine.state.knownAppGroups().find((a) => key(a.displayName) === key(displayName));
+  return known ? `; Okta knows the app group "${known.displayName}" (app id ${known.id}): pushing this group links it (Link Group) instead of creating another` : '';
 }
 
 export function directoryView(service: ConsoleService): object {
@@ -340,8 +348,18 @@ export function provisioningView(service: ConsoleService): object {
     escrow,
     hasTasks: escrow.some((e) => e.task),
     family: service.family,
+    appGroups: service.family === 'okta' ? knownAppGroupsView(service) : undefined,
     connection: service.connection ? { ...service.connection, at: when(service.connection.at) } : undefined,
   };
+}
+
+/** Okta's remembered app groups, each with the directory groups of its name (which a push would link to it). */
+function knownAppGroupsView(service: ConsoleService): object[] {
+  const key = (name: string): string => name.normalize('NFC').toLowerCase();
+  return service.engine.state.knownAppGroups().map((g) => ({
+    ...g,
+    directoryGroups: service.directory.groups.filter((d) => key(d.displayName) === key(g.displayName)).map((d) => ({ id: d.id, name: d.displayName })),
+  }));
 }
 
 function cycleView(s: CycleSummary): object {

@@ -331,6 +331,16 @@ export class StateStore {
     return undefined;
   }
 
+  /**
+   * Okta: the app groups it knows but does not link (pushed and unlinked, or imported), by name: what
+   * a push of one of these names links (Link Group) instead of creating. Shown by `idp tasks` and the console.
+   */
+  knownAppGroups(): { id: string; displayName: string }[] {
+    return Object.entries(this.state.appGroups ?? {})
+      .map(([id, g]) => ({ id, displayName: g.displayName }))
+      .sort((a, b) => a.displayName.localeCompare(b.displayName) || a.id.localeCompare(b.id));
+  }
+
   setAppGroup(targetId: string, value: { displayName: string } | null): void {
     if (value === null && this.state.appGroups?.[targetId] === undefined) return;
     this.record({ t: 'appGroup', id: targetId, v: value });

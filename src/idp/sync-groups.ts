@@ -224,7 +224,7 @@ async function syncRemovedGroup(ctx: CycleContext, id: string): Promise<void> {
     // Okta deletes a pushed group only when the admin unlinks it and asks for that (OKTA-2.8).
     state.setGroup(id, null);
     state.setAppGroup(st.targetId, { displayName: st.displayName });
-    ledger.result({ ...base, action: 'unlink', outcome: 'success', reason: `${inDirectory ? 'no longer pushed' : 'deleted from Okta'}; Okta unlinks the group and leaves it in the app`, exchanges: [] });
+    ledger.result({ ...base, action: 'unlink', outcome: 'success', reason: `${inDirectory ? 'no longer pushed' : 'deleted from Okta'}; Okta unlinks the group and leaves it in the app, in its list of the app's groups (\`scimproof idp tasks\` lists them): pushed again under that name, it is linked, not created`, exchanges: [] });
     return;
   }
   const why = inDirectory ? 'group no longer assigned (out of scope)' : 'group deleted in Entra';

@@ -10,7 +10,7 @@ import { ConsoleStartError, startConsole } from '../../src/console/server.ts';
 import { startServer, type RunningServer } from '../../src/server/index.ts';
 import { startIndependentServer } from '../servers/independent/index.ts';
 import { startTestConsole, type TestConsole } from '../support/console.ts';
-import { ENTRA_FIXTURE, fixture, getAll, usersByName, type Json } from '../idp/helpers.ts';
+import { ENTRA_FIXTURE, fixture, getAll, OKTA_FIXTURE, usersByName, type Json } from '../idp/helpers.ts';
 
 let server: RunningServer;
 let console_: TestConsole | undefined;
@@ -24,8 +24,8 @@ afterEach(async () => {
   await server.close();
 });
 
-async function open(options: { doc?: Json; write?: boolean } = {}): Promise<TestConsole> {
-  console_ = await startTestConsole({ url: server.url, token: server.token, doc: options.doc ?? fixture(ENTRA_FIXTURE), ...(options.write !== undefined ? { write: options.write } : {}) });
+async function open(options: { doc?: Json; write?: boolean; dialect?: 'okta' } = {}): Promise<TestConsole> {
+  console_ = await startTestConsole({ url: server.url, token: server.token, doc: options.doc ?? fixture(ENTRA_FIXTURE), ...(options.write !== undefined ? { write: options.write } : {}), ...(options.dialect ? { dialect: options.dialect } : {}) });
   return console_;
 }
 
@@ -344,5 +344,40 @@ describe('admin API: who may use it', () => {
     const unknown = await c.api('GET', '/api/nothing');
     expect(unknown).toEqual({ status: 404, json: { error: 'no such endpoint: GET /api/nothing (GET /api lists them)' } });
     expect((await getAll(server.url, server.token, 'Users')).length).toBe(0);
+  });
+});
+
+describe("Okta's remembered app groups", () => {
+  it('a pushed group unlinked is shown as an app group Okta knows (status, the provisioning page, the group row); pushed again it is linked and leaves the list', async () => {
+    const c = await open({ doc: fixture(OKTA_FIXTURE), dialect: 'okta' });
+    expect((await c.api('POST', '/api/provisioning/run', { wait: true })).status).toBe(200);
+    const salesId = c.service.engine.state.group('00g-sales')!.targetId;
+    expect((await c.api('GET', '/api/status')).json.appGroups).toEqual([]);
+
+    const reloaded = new Promise<string>((resolve) => c.service.once('directory', (d) => resolve(d.message)));
+    const doc = fileDoc(c);
+    doc.app.pushGroups = doc.app.pushGroups.filter((id: string) => id !== '00g-sales');
+    writeFileSync(c.file, JSON.stringify(doc, null, 2));
+    await reloaded;
+    await c.api('POST', '/api/provisioning/run', { wait: true });
+    const [unlink] = (await c.api('GET', '/api/logs?user=Sales&action=unlink')).json.entries as Json[];
+    expect(unlink.reason).toBe("no longer pushed; Okta unlinks the group and leaves it in the app, in its list of the app's groups (`scimproof idp tasks` lists them): pushed again under that name, it is linked, not created");
+
+    // Before: the app group stayed in the state only; nothing a developer reads showed it.
+    expect((await c.api('GET', '/api/status')).json.appGroups).toEqual([{ id: salesId, displayName: 'Sales' }]);
+    const page = await (await fetch(`${c.url}/provisioning`)).text();
+    expect(page).toContain('App groups Okta knows but does not push');
+    expect(page).toMatch(new RegExp(`<th scope="row">Sales</th><td class="mono">${salesId}</td><td>Sales <span class="sub">00g-sales</span></td>`));
+    const groups = await (await fetch(`${c.url}/directory`)).text();
+    expect(groups).toContain(`<span class="appstate none">Not provisioned (not pushed); Okta knows the app group &quot;Sales&quot; (app id ${salesId}): pushing this group links it (Link Group) instead of creating another</span>`);
+
+    const back = new Promise<string>((resolve) => c.service.once('directory', (d) => resolve(d.message)));
+    doc.app.pushGroups.push('00g-sales');
+    writeFileSync(c.file, JSON.stringify(doc, null, 2));
+    await back;
+    await c.api('POST', '/api/provisioning/run', { wait: true });
+    expect(c.service.engine.state.group('00g-sales')!.targetId).toBe(salesId);
+    expect((await c.api('GET', '/api/status')).json.appGroups).toEqual([]);
+    expect(await (await fetch(`${c.url}/provisioning`)).text()).not.toContain('App groups Okta knows');
   });
 });

@@ -110,6 +110,27 @@ it("idp tasks --retry on an Entra job names the escrowed user and what does retr
   }
 });
 
+it("idp tasks on an Okta job lists the app groups Okta knows but does not push (a pushed group unlinked), which a push of that name links", async () => {
+  const file = join(dir, 'fabrikam.json');
+  const doc = JSON.parse(readFileSync(new URL('../../fixtures/directories/fabrikam-okta.json', import.meta.url), 'utf8')) as { app: { pushGroups: string[] } };
+  writeFileSync(file, JSON.stringify(doc));
+  const job = ['--directory', file, '--url', server.url, '--state', join(dir, 'state.json'), '--dialect', 'okta'];
+  const sync = ['idp', 'sync', ...job, '--token', server.token, '--out', join(dir, 'log'), '--quiet'];
+  expect((await runIdpCli(sync)).code).toBe(0);
+  expect((await runIdpCli(['idp', 'tasks', ...job])).out).toBe('nothing is waiting: no escrowed objects, no tasks\n');
+  doc.app.pushGroups = doc.app.pushGroups.filter((id) => id !== '00g-sales');
+  writeFileSync(file, JSON.stringify(doc));
+  expect((await runIdpCli(sync)).code).toBe(0);
+  const state = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as { appGroups: Record<string, { displayName: string }> };
+  const [salesId] = Object.keys(state.appGroups);
+  // Before: the remembered group was in the state file only.
+  expect((await runIdpCli(['idp', 'tasks', ...job])).out).toBe(
+    'nothing is waiting: no escrowed objects, no tasks\n' +
+      "Okta's list of the app's groups it does not push (1): a push of a group of one of these names links that app group (Link Group: GET /Groups/{id}, then its members) instead of creating another\n" +
+      `  group Sales (app id ${salesId})\n`,
+  );
+});
+
 it('mapping targets a customer gets wrong are one line naming the mapping: a bare extension URN, userName in another case', async () => {
   const file = join(dir, 'mistakes.json');
   const base = { source: 'entra', users: [{ id: 'u1', userPrincipalName: 'a@example.com', givenName: 'A', surname: 'B' }], app: { scope: 'all' } };

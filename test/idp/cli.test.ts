@@ -258,9 +258,8 @@ describe('watching the directory file', () => {
     const change = new Promise<void>((resolve) => (changed = resolve));
     watchDirectoryFile({ file, debounceMs: 20, signal: abort.signal, onChange: () => changed() });
     setTimeout(() => writeFileSync(file, '{"x":1}'), 50);
-    let seen = false;
-    await Promise.race([change.then(() => (seen = true)), new Promise<void>((resolve) => setTimeout(resolve, 5_000))]);
+    // No deadline of its own beyond the test's (30 s): a busy machine may deliver the change late.
+    await change;
     abort.abort();
-    expect(seen).toBe(true);
   });
 });

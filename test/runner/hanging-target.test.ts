@@ -26,7 +26,6 @@ afterAll(async () => {
 });
 
 it('stops after a streak of timeouts, reports it, and lists what it could not clean up', async () => {
-  const started = Date.now();
   const record = await runConformance({ url: proxy.url, auth: { kind: 'bearer', token: server.token }, suites: ['core'], seed: 1, timeoutMs: 200 });
   expect(record.meta.runError).toMatch(/the target stopped answering: 5 requests in a row/);
   // A request that got no answer is not judged (status error), never failed as a wrong answer.
@@ -39,7 +38,6 @@ it('stops after a streak of timeouts, reports it, and lists what it could not cl
   // Bounded: a handful of timeouts, not one per remaining request.
   const timeouts = record.exchanges.filter((x) => x.transportError?.code === 'timeout').length;
   expect(timeouts).toBeLessThanOrEqual(8);
-  expect(Date.now() - started).toBeLessThan(25_000);
 });
 
 it('a request that times out once is not judged, not failed: the run reads INCOMPLETE, with the timeout as its latency finding', async () => {

@@ -80,11 +80,17 @@ const PROBES_BY_NAME = {
     faulty: [200, 200, 401],
   },
   'throttled-10-per-second': {
-    // Ten requests at once take at least 900 ms when served one by one 100 ms apart (a lower bound: no speed assumed).
+    // Ten requests at once take at least 900 ms when served one by one 100 ms apart (a lower bound: no
+    // speed assumed), every time. The clean server is judged on the fastest of three rounds, so one
+    // stall of a busy machine during a round does not read as a throttle.
     observe: async (call) => {
-      const started = performance.now();
-      await Promise.all(Array.from({ length: 10 }, () => call('GET', '/ServiceProviderConfig')));
-      return performance.now() - started >= 900;
+      let fastest = Infinity;
+      for (let round = 0; round < 3; round++) {
+        const started = performance.now();
+        await Promise.all(Array.from({ length: 10 }, () => call('GET', '/ServiceProviderConfig')));
+        fastest = Math.min(fastest, performance.now() - started);
+      }
+      return fastest >= 900;
     },
     clean: false,
     faulty: true,
