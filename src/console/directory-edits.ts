@@ -86,6 +86,12 @@ function assignedGroupsOf(doc: RawDirectory, userId: string): RawGroup[] {
   return groups(doc).filter((g) => assigned.has(g.id) && (g.members ?? []).includes(userId));
 }
 
+/** An app role goes with its assignment (Entra): unassigning or deleting the principal drops its roles. */
+function dropAppRoles(doc: RawDirectory, principal: string): void {
+  const held = app(doc).appRoleAssignments;
+  if (Array.isArray(held)) app(doc).appRoleAssignments = held.filter((a) => !(typeof a === 'object' && a !== null && (a as { principal?: unknown }).principal === principal));
+}
+
 function removeFrom(list: unknown[], value: unknown): boolean {
   const at = list.indexOf(value);
   if (at < 0) return false;
@@ -135,6 +141,7 @@ export function applyEdit(doc: RawDirectory, edit: DirectoryEdit): string {
         if (via.length > 0) throw new ConsoleError(409, `${nameOf(doc, user)} is assigned through the group${via.length > 1 ? 's' : ''} ${via.join(', ')}, not directly: unassign the group or remove the user from it`);
         throw new ConsoleError(409, `${nameOf(doc, user)} is not assigned to the app`);
       }
+      dropAppRoles(doc, user.id);
       return `unassigned ${nameOf(doc, user)}${via.length > 0 ? ` (still assigned through ${via.join(', ')})` : ''}`;
     }
     case 'assign-group': {
@@ -147,6 +154,7 @@ export function applyEdit(doc: RawDirectory, edit: DirectoryEdit): string {
     case 'unassign-group': {
       const group = findGroup(doc, edit.group);
       if (!removeFrom(assignments(doc, 'groups'), group.id)) throw new ConsoleError(409, `the group ${groupName(group)} is not assigned to the app`);
+      dropAppRoles(doc, group.id);
       return `unassigned the group ${groupName(group)}`;
     }
     case 'disable-user':
@@ -226,6 +234,7 @@ export function applyEdit(doc: RawDirectory, edit: DirectoryEdit): string {
       for (const g of groups(doc)) if (Array.isArray(g.members) && removeFrom(g.members, user.id)) left.push(groupName(g));
       const assigned = app(doc).assignments as Record<string, unknown> | undefined;
       if (assigned && Array.isArray(assigned.users)) removeFrom(assigned.users, user.id);
+      dropAppRoles(doc, user.id);
       const reports: string[] = [];
       for (const other of users(doc)) {
         if (other[MANAGER_ATTRIBUTE[source]] === user.id) {

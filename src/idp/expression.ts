@@ -245,8 +245,9 @@ export const EXPRESSION_FUNCTIONS: Record<string, FunctionSpec> = {
 
 /** Entra functions scimproof does not evaluate, with why (named in the load error). */
 const UNSUPPORTED: Record<string, string> = {
-  AppRoleAssignmentsComplex: 'app role assignments are not modelled in the directory file',
-  SingleAppRoleAssignment: 'app role assignments are not modelled in the directory file',
+  AppRoleAssignmentsComplex: 'it is only ever the whole expression, AppRoleAssignmentsComplex([appRoleAssignments]), mapped to roles',
+  AssertiveAppRoleAssignmentsComplex: 'it is only ever the whole expression, AssertiveAppRoleAssignmentsComplex([appRoleAssignments]), mapped to roles',
+  SingleAppRoleAssignment: 'it is only ever the whole expression, SingleAppRoleAssignment([appRoleAssignments]), mapped to roles[primary eq "True"].value (or .display, .type)',
   SelectUniqueValue: 'Entra supports it only for Active Directory targets, never for a SCIM app',
   CDate: 'date functions take .NET date formats, which scimproof does not emulate',
   DateAdd: 'date functions take .NET date formats, which scimproof does not emulate',
