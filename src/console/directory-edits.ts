@@ -13,8 +13,10 @@ type RawUser = Record<string, unknown> & { id: string };
 type RawGroup = Record<string, unknown> & { id: string; displayName?: string; members?: string[] };
 
 export type DirectoryEdit =
-  | { op: 'assign-user' | 'unassign-user' | 'disable-user' | 'enable-user' | 'delete-user'; user: string }
-  | { op: 'assign-group' | 'unassign-group'; group: string }
+  | { op: 'assign-user'; user: string; role?: string }
+  | { op: 'unassign-user' | 'disable-user' | 'enable-user' | 'delete-user'; user: string }
+  | { op: 'assign-group'; group: string; role?: string }
+  | { op: 'unassign-group'; group: string }
   | { op: 'set-attributes'; user: string; attributes: Record<string, SourceValue | null> }
   | { op: 'set-manager'; user: string; manager: string | null }
   | { op: 'members'; group: string; add?: string[]; remove?: string[] }
@@ -86,6 +88,18 @@ function assignedGroupsOf(doc: RawDirectory, userId: string): RawGroup[] {
   return groups(doc).filter((g) => assigned.has(g.id) && (g.members ?? []).includes(userId));
 }
 
+/** Entra's "Select a role" when assigning: the role (value or id) must be one of app.appRoles. */
+function giveAppRole(doc: RawDirectory, principal: string, role: string | undefined): string {
+  if (role === undefined) return '';
+  const roles = app(doc).appRoles;
+  const known = Array.isArray(roles) ? (roles as { id?: unknown; value?: unknown; displayName?: unknown }[]).find((r) => r.value === role || r.id === role) : undefined;
+  if (!known) throw new ConsoleError(400, Array.isArray(roles) && roles.length > 0 ? `no app role has the value or id "${role}" (app.appRoles: ${(roles as { value?: unknown }[]).map((r) => JSON.stringify(r.value)).join(', ')})` : 'the app has no app roles: declare them in app.appRoles');
+  const held = app(doc).appRoleAssignments;
+  const list = Array.isArray(held) ? held : (app(doc).appRoleAssignments = []);
+  (list as unknown[]).push({ principal, role });
+  return ` with the role ${String(known.displayName ?? known.value)}`;
+}
+
 /** An app role goes with its assignment (Entra): unassigning or deleting the principal drops its roles. */
 function dropAppRoles(doc: RawDirectory, principal: string): void {
   const held = app(doc).appRoleAssignments;
@@ -131,7 +145,8 @@ export function applyEdit(doc: RawDirectory, edit: DirectoryEdit): string {
       const list = assignments(doc, 'users');
       if (list.includes(user.id)) throw new ConsoleError(409, `${nameOf(doc, user)} is already assigned to the app`);
       list.push(user.id);
-      return `assigned ${nameOf(doc, user)} to the app${scopeAll(doc) ? ' (the scope is "all users and groups", so it was in scope already)' : ''}`;
+      const role = giveAppRole(doc, user.id, edit.role);
+      return `assigned ${nameOf(doc, user)} to the app${role}${scopeAll(doc) ? ' (the scope is "all users and groups", so it was in scope already)' : ''}`;
     }
     case 'unassign-user': {
       const user = findUser(doc, edit.user);
@@ -149,7 +164,8 @@ export function applyEdit(doc: RawDirectory, edit: DirectoryEdit): string {
       const list = assignments(doc, 'groups');
       if (list.includes(group.id)) throw new ConsoleError(409, `the group ${groupName(group)} is already assigned to the app`);
       list.push(group.id);
-      return `assigned the group ${groupName(group)} (${members(group).length} member(s)) to the app`;
+      const role = giveAppRole(doc, group.id, edit.role);
+      return `assigned the group ${groupName(group)} (${members(group).length} member(s)) to the app${role}`;
     }
     case 'unassign-group': {
       const group = findGroup(doc, edit.group);
