@@ -92,3 +92,19 @@ describe('certify against the independent server keeping no meta.location (Entra
     expect(record.summary.fail + record.summary.error).toBe(0);
   });
 });
+
+describe('certify against the independent server writing the error status as a number', () => {
+  let numeric: IndependentServer;
+  beforeAll(async () => {
+    numeric = await startIndependentServer({ numericErrorStatus: true });
+  });
+  afterAll(() => numeric.close());
+
+  it("okta-oin: Spec Test request 4 passes (Okta asserts its 404, Error schema and detail, not its status member); request 12, which asserts \"404\", fails", async () => {
+    const record = await certify('okta-oin', { url: numeric.url, auth: { kind: 'bearer', token: numeric.token } });
+    const tests = testsOf(record);
+    expect(`${tests['Test invalid User by ID']!.status} ${tests['Test invalid User by ID']!.reason}`).toMatch(/^passed/);
+    expect(tests['Check status 404']!.status).toBe('failed');
+    expect(tests['Check status 404']!.reason).toMatch(/"status" must be the HTTP status as a string/);
+  });
+});
