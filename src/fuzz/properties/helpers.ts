@@ -29,11 +29,17 @@ export function expectStatus(ex: Exchange, allowed: readonly number[], what: str
 }
 
 /**
- * Like expectStatus for a request the target's schema allows: a 400 with a SCIM error body is a
- * refusal by a rule of the application (ServerRefusal), not a property failure.
+ * Like expectStatus for a request the target's schema allows: a 400 with a SCIM error body, or a
+ * 413, is a refusal by a rule or limit of the application (ServerRefusal), not a property failure.
  */
 export function expectAccepted(ex: Exchange, allowed: readonly number[], what: string): void {
   const json = jsonOf(ex);
+  if (statusOf(ex) === 413) {
+    // RFC 7644 §3.12 lists 413 for a request over a limit of the server ("max payload size"): long
+    // generated values may meet one. A limit of the application, whatever body the 413 carries.
+    const detail = isPlainObject(json) && typeof json.detail === 'string' ? json.detail : 'HTTP 413 Payload Too Large';
+    throw new ServerRefusal(`${what}: the server refused it with 413 "${detail.slice(0, 200)}" — ${line(ex)}`, ex, detail);
+  }
   if (statusOf(ex) === 400 && isPlainObject(json) && Array.isArray(json.schemas) && json.schemas.includes(ERROR_URN)) {
     const detail = typeof json.detail === 'string' ? json.detail : '(no detail)';
     throw new ServerRefusal(`${what}: the server refused it with 400 ${typeof json.scimType === 'string' ? json.scimType : ''} "${detail.slice(0, 200)}" — ${line(ex)}`, ex, detail);
