@@ -184,7 +184,7 @@ export async function runFuzzProperties(ctx: FuzzRunContext): Promise<FuzzOutcom
         continue;
       }
       if (!verdict.failed && tally.judged === 0 && tally.declined.length > 0) {
-        emit({ ...base, status: 'skip', reason: `not judged: the server declined every generated filter with 400 invalidFilter, as RFC 7644 lets it for attributes and operators it does not filter on (${tally.declined[0]!.message.slice(0, 300)})`, exchangeIds: keep([tally.declined[0]!.exchange]), ms });
+        emit({ ...base, status: 'skip', reason: `not judged: the server declined every generated filter with 400 (invalidFilter, or no scimType), as RFC 7644 lets it for attributes and operators it does not filter on (${tally.declined[0]!.message.slice(0, 300)})`, exchangeIds: keep([tally.declined[0]!.exchange]), ms });
         continue;
       }
       // A property that judged no case has not passed: its time share ran out before one finished.
