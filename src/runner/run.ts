@@ -353,6 +353,9 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
     const runVars: Partial<Record<RunVariable, unknown>> = {
       prefix,
       runId,
+      // The SCIM base URL as the client was given it: an IdP builds references from it ($ref
+      // `{base}/Users/{id}`), not from what the server returned.
+      baseUrl: target.replace(/\/+$/, ''),
       nonexistentId: random.uuid(),
       randomUuid: random.uuid(),
       requiredUserAttributes: [] as string[],
