@@ -2,13 +2,16 @@
 // JUnit never disagree about what a run means.
 import type { CheckResult, CheckStatus, Finding, RunRecord, Summary } from '../record/types.ts';
 import { TOKEN_ARGUMENT } from '../util/shell-credentials.ts';
+import { indexExchanges } from './body.ts';
+import { errorKindsSentence } from './error-kind.ts';
 
 /** Worst first: the order statuses are listed in summaries and filters. */
 export const STATUS_ORDER: readonly CheckStatus[] = ['fail', 'error', 'warn', 'info', 'skip', 'pass'];
 
 export const STATUS_LABEL: Readonly<Record<CheckStatus, string>> = {
   fail: 'Failed',
-  error: 'Errors',
+  // Not the server's fault, nor always the harness's: the reports name the kind (error-kind.ts).
+  error: 'Not judged',
   warn: 'Warnings',
   info: 'Info',
   skip: 'Skipped',
@@ -18,7 +21,7 @@ export const STATUS_LABEL: Readonly<Record<CheckStatus, string>> = {
 /** One result's status, as a badge. */
 export const STATUS_BADGE: Readonly<Record<CheckStatus, string>> = {
   fail: 'Fail',
-  error: 'Error',
+  error: 'Not judged',
   warn: 'Warn',
   info: 'Info',
   skip: 'Skip',
@@ -49,7 +52,7 @@ export interface Verdict {
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
-export function verdictOf(record: Pick<RunRecord, 'meta' | 'results'>): Verdict {
+export function verdictOf(record: Pick<RunRecord, 'meta' | 'results'> & Partial<Pick<RunRecord, 'exchanges'>>): Verdict {
   const counts = countStatuses(record.results);
   if (record.meta.runError) {
     return { kind: 'not-run', headline: 'COULD NOT RUN', detail: record.meta.runError };
@@ -74,7 +77,8 @@ export function verdictOf(record: Pick<RunRecord, 'meta' | 'results'>): Verdict 
     return { kind: 'fail', headline: 'FAIL', detail: `${plural(counts.fail, 'required check')} failed${tail}` };
   }
   if (counts.error > 0) {
-    const judged = `${plural(counts.error, 'check')} could not be judged (a harness or network error, or a step that did not yield what later steps need)`;
+    // Why, by kind: no answer, a harness bug and a blocked step are acted on differently (error-kind.ts).
+    const judged = `${plural(counts.error, 'check')} could not be judged: ${errorKindsSentence(record.results, indexExchanges(record.exchanges ?? []))}`;
     return { kind: 'incomplete', headline: 'INCOMPLETE', detail: `No required check failed, but ${judged}${tail}` };
   }
   if (counts.total - counts.skip === 0) {
