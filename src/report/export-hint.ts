@@ -9,6 +9,7 @@ export function exportHint(command: string): string {
   const needs: string[] = [];
   if (command.includes('$SCIM_TOKEN')) needs.push('SCIM_TOKEN');
   if (command.includes('$SCIM_BASIC')) needs.push('SCIM_BASIC (user:password)');
+  if (command.includes('$SCIM_CLIENT_SECRET')) needs.push('SCIM_CLIENT_SECRET');
   const secretHeaders = new Map([...command.matchAll(/"([^"\s:]+): \$(SCIM_SECRET_[A-Z0-9_]+)"/g)].map((m) => [m[2]!, m[1]!]));
   for (const [variable, header] of secretHeaders) needs.push(`${variable} (the value of ${header})`);
   if (needs.length === 0) return 'sends no credentials';

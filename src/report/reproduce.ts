@@ -3,10 +3,11 @@
 // curl line cannot do that once cleanup has deleted the user it names: the script creates the
 // resource afresh (the run prefix replaced by a new unique one, server ids captured as they come
 // back), sends the request that changed it, then the read-back, and shows each answer next to the
-// one the run got. Credentials stay out: the token is $SCIM_TOKEN, as in the curl lines.
+// one the run got. Credentials stay out: the token is $SCIM_TOKEN (the password $SCIM_BASIC), as in the curl lines.
 import type { CheckResult, Exchange, RunMeta } from '../record/types.ts';
 import { createdResource, isCreate, targetOf } from '../record/requests.ts';
 import { secretHeaderArgument } from '../util/shell-credentials.ts';
+import { exportHint } from './export-hint.ts';
 
 const REDACTED = '[redacted]';
 // A private-use character: JSON.stringify leaves it as is, and no request the run sends holds one.
@@ -160,6 +161,7 @@ export function reproductionScript(result: CheckResult, exchanges: ReadonlyMap<s
     );
   }
 
+  const needs = exportHint([...body, ...cleanup].join('\n'));
   const judged = steps.at(-1)!;
   const claim = result.message ? `${result.checkId}: ${result.message}` : result.checkId;
   return [
@@ -169,7 +171,8 @@ export function reproductionScript(result: CheckResult, exchanges: ReadonlyMap<s
     `#   ${claim.split('\n', 1)[0]}`,
     '# Recreates the state from the requests the run recorded, with fresh names, then deletes what it made:',
     ...outline,
-    '# Needs bash and curl. First: export SCIM_TOKEN=<your token>  (SCIM_BASE_URL overrides the target)',
+    // The variables its requests read (a --basic run's $SCIM_BASIC, a secret header's own), not always the token.
+    `# Needs bash and curl.${needs === 'sends no credentials' ? ' It sends no credentials' : ` First: ${needs.replace(/ first$/, '')}`}  (SCIM_BASE_URL overrides the target)`,
     `BASE="\${SCIM_BASE_URL:-${base.replace(/["\\$`]/g, '\\$&')}}"`,
     `RUN="repro$(date +%s)$$-"   # stands in for the run prefix ${meta.prefix}, so every name is new`,
     ...PRELUDE,

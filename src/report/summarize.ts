@@ -1,7 +1,7 @@
 // Counting and the overall verdict, shared by every reporter so the console, the HTML page and
 // JUnit never disagree about what a run means.
 import type { CheckResult, CheckStatus, Finding, RunRecord, Summary } from '../record/types.ts';
-import { TOKEN_ARGUMENT } from '../util/shell-credentials.ts';
+import { credentialArguments, shellQuote } from '../util/shell-credentials.ts';
 import { indexExchanges } from './body.ts';
 import { errorKindsSentence } from './error-kind.ts';
 
@@ -111,10 +111,14 @@ export interface RenderContext {
   runJson?: string;
 }
 
-/** The command that removes a run's leftovers, from its run.json when written, else from its prefix. */
+/**
+ * The command that removes a run's leftovers, from its run.json when written to a file, else from
+ * its target and prefix (a run.json sent to standard output, `-`, is no file clean can read), with
+ * the run's own kind of credentials; every word quoted for sh.
+ */
 export function cleanCommand(record: Pick<RunRecord, 'meta'>, runJson?: string): string {
-  const from = runJson ? `--run ${runJson}` : `--url ${record.meta.target} --prefix ${record.meta.prefix}`;
-  return `npx scimproof clean ${from} ${TOKEN_ARGUMENT}`;
+  const from = runJson && runJson !== '-' ? `--run ${shellQuote(runJson)}` : `--url ${shellQuote(record.meta.target)} --prefix ${shellQuote(record.meta.prefix)}`;
+  return `npx scimproof clean ${from} ${credentialArguments(record.meta.credentials)}`.trimEnd();
 }
 
 /**

@@ -33,7 +33,7 @@ describe('the clean command for leftovers', { timeout: 120_000 }, () => {
     const runJson = join(out, 'run.json');
     const record = JSON.parse(readFileSync(runJson, 'utf8')) as RunRecord;
     expect(record.leftovers?.length).toBeGreaterThan(0);
-    const advice = `Remove them (and nothing else: only what carries the prefix ${record.meta.prefix}) with: npx scimproof clean --run ${runJson} --token "$SCIM_TOKEN"`;
+    const advice = `Remove them (and nothing else: only what carries the prefix ${record.meta.prefix}) with: npx scimproof clean --run '${runJson}' --token "$SCIM_TOKEN"`;
     expect(printed).toContain(`  ${advice}\n`);
     const html = unescape(readFileSync(join(out, 'index.html'), 'utf8')).replace(/<\/p>\s*<pre class="body">/, ' ');
     expect(html).toContain(advice);
@@ -48,5 +48,26 @@ describe('the clean command for leftovers', { timeout: 120_000 }, () => {
     const rendered = unescape(readFileSync(join(again, 'index.html'), 'utf8')).replace(/<\/p>\s*<pre class="body">/, ' ');
     expect(rendered).toContain(advice.replace(runJson, copy));
     expect(unescape(readFileSync(join(again, 'junit.xml'), 'utf8'))).toContain(advice.replace(runJson, copy));
+  });
+
+  it('passes the run\'s own credentials: after a --basic run, --basic "$SCIM_BASIC", not --token', async () => {
+    const basic = { user: 'scim-admin', password: 'pw-51c0e9a2' };
+    const upstream = await startServer({ port: 0, basic });
+    const refusing = await startProxy(upstream.url, upstream.token, { onRequest: (ctx) => (ctx.req.method === 'DELETE' ? scimError(500, 'deletes are down') : undefined) });
+    const out = tempDir();
+    let result: { code: number; printed: string };
+    try {
+      result = await runMain(['run', '--url', refusing.url, '--basic', `${basic.user}:${basic.password}`, '--only', 'users.create.status', '--out', out]);
+    } finally {
+      await refusing.close();
+      await upstream.close();
+    }
+    expect(result.code).toBe(2);
+    const runJson = join(out, 'run.json');
+    const command = `npx scimproof clean --run '${runJson}' --basic "$SCIM_BASIC"`;
+    expect(result.printed).toContain(`with: ${command}\n`);
+    expect(result.printed).not.toContain('--token');
+    expect(unescape(readFileSync(join(out, 'index.html'), 'utf8'))).toContain(command);
+    expect(unescape(readFileSync(join(out, 'junit.xml'), 'utf8'))).toContain(command);
   });
 });
