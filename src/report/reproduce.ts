@@ -13,6 +13,7 @@ const REDACTED = '[redacted]';
 // A private-use character: JSON.stringify leaves it as is, and no request the run sends holds one.
 const MARK = '\uE000';
 const SKIPPED_HEADERS = new Set(['content-length', 'host', 'connection']);
+const CLEANUP_SKIPPED_HEADERS = new Set([...SKIPPED_HEADERS, 'content-type']);
 
 const quote = (text: string): string => `'${text.replace(/'/g, `'\\''`)}'`;
 
@@ -81,10 +82,10 @@ function authArgs(value: string): string[] {
   return ['-H', quote(`Authorization: ${value}`)];
 }
 
-function headerArgs(exchange: Exchange, subs: Substitutions): string[] {
+function headerArgs(exchange: Exchange, subs: Substitutions, skip: ReadonlySet<string> = SKIPPED_HEADERS): string[] {
   const args: string[] = [];
   for (const [name, value] of Object.entries(exchange.request.headers)) {
-    if (SKIPPED_HEADERS.has(name)) continue;
+    if (skip.has(name)) continue;
     if (name === 'authorization') args.push(...authArgs(value));
     else if (value.includes(REDACTED)) args.push('-H', secretHeaderArgument(name));
     else args.push('-H', shellWord(`${name}: ${substituteText(value, subs)}`));
@@ -155,9 +156,10 @@ export function reproductionScript(result: CheckResult, exchanges: ReadonlyMap<s
     const resource = createdResource(exchange)!;
     if (deleted.has(resource)) continue;
     const collectionUrl = substituteUrl(exchange.request.url.split('?')[0]!.replace(/\/+$/, ''), base, subs);
-    const auth = exchange.request.headers.authorization;
+    // The create's headers (its credentials and every --header: a tenant header the server needs), not its body's type.
+    const headers = headerArgs(exchange, subs, CLEANUP_SKIPPED_HEADERS);
     cleanup.push(
-      `[ -n "$${variable}" ] && curl -sS -o /dev/null -w ${quote(`cleanup: DELETE ${resource.split('/')[0]}/$${variable} → HTTP %{http_code}\\n`).replace(`$${variable}`, `'"$${variable}"'`)} -X DELETE ${shellWord(`${collectionUrl}/${mark(variable)}`)}${auth ? ` ${authArgs(auth).join(' ')}` : ''}`,
+      `[ -n "$${variable}" ] && curl -sS -o /dev/null -w ${quote(`cleanup: DELETE ${resource.split('/')[0]}/$${variable} → HTTP %{http_code}\\n`).replace(`$${variable}`, `'"$${variable}"'`)} -X DELETE ${shellWord(`${collectionUrl}/${mark(variable)}`)}${headers.length > 0 ? ` ${headers.join(' ')}` : ''}`,
     );
   }
 

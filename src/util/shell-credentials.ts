@@ -3,7 +3,8 @@
 // variable a printed command uses). A redacted `--header` value is read from its own variable, one
 // per header (`x-api-key` → `SCIM_SECRET_X_API_KEY`): a run with two secret headers shared one
 // variable before, and the copied command could not reproduce it. Everything else a command
-// holds (a URL, a header value) is single-quoted for POSIX sh.
+// holds (a URL, a header name or value) is single-quoted for POSIX sh: inside double quotes a `$`,
+// a backquote or a `"` in a header name was expanded or ended the word.
 import type { RunCredentials } from '../record/types.ts';
 
 /** One word for POSIX sh, whatever it holds: single quotes, each `'` closed, escaped and reopened. */
@@ -12,8 +13,8 @@ export const shellQuote = (text: string): string => `'${text.replace(/'/g, `'\\'
 /** The variable a copied command reads the redacted value of header `name` from. */
 export const secretHeaderVariable = (name: string): string => `SCIM_SECRET_${name.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}`;
 
-/** The curl argument (after `-H`) that sends a redacted header from its variable. */
-export const secretHeaderArgument = (name: string): string => `"${name}: $${secretHeaderVariable(name)}"`;
+/** The argument (after curl's `-H` or scimproof's `--header`) that sends a redacted header from its variable: `'x-api-key: '"$SCIM_SECRET_X_API_KEY"`. */
+export const secretHeaderArgument = (name: string): string => `${shellQuote(`${name}: `)}"$${secretHeaderVariable(name)}"`;
 
 /** How every printed scimproof command passes the token: from the variable, quoted. */
 export const TOKEN_ARGUMENT = '--token "$SCIM_TOKEN"';
