@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../src/record/types.ts';
 import { startServer, type RunningServer } from '../../src/server/index.ts';
-import { runMain, tempDir } from '../support/cli.ts';
+import { cli, runMain, tempDir } from '../support/cli.ts';
 import { startProxy } from '../support/proxy.ts';
 import { scimError } from '../support/defects.ts';
 
@@ -69,5 +69,24 @@ describe('the clean command for leftovers', { timeout: 120_000 }, () => {
     expect(result.printed).not.toContain('--token');
     expect(unescape(readFileSync(join(out, 'index.html'), 'utf8'))).toContain(command);
     expect(unescape(readFileSync(join(out, 'junit.xml'), 'utf8'))).toContain(command);
+  });
+
+  it('with the run record sent to standard output (--json -), names the target and prefix, never `--run -`, and says why a merge exits 2', async () => {
+    const out = tempDir();
+    const { code } = await runMain(['run', '--url', proxy.url, '--token', server.token, '--only', 'users.create.status', '--out', out]);
+    expect(code).toBe(2);
+    const runJson = join(out, 'run.json');
+    const record = JSON.parse(readFileSync(runJson, 'utf8')) as RunRecord;
+    expect(record.leftovers?.length).toBeGreaterThan(0);
+    const html = join(tempDir(), 'merged.html');
+    const merged = await cli(['report', '--merge', runJson, '--json', '-', '--html', html]);
+    expect(merged.code).toBe(2);
+    expect((JSON.parse(merged.stdout) as RunRecord).meta.prefix).toBe(record.meta.prefix);
+    const command = `npx scimproof clean --url '${proxy.url}' --prefix '${record.meta.prefix}' --token "$SCIM_TOKEN"`;
+    expect(merged.stderr).toContain(`Leftovers: ${record.leftovers!.length} resource(s) the run created may still be on the target`);
+    expect(merged.stderr).toContain(`with: ${command}\n`);
+    expect(merged.stderr).toContain('Run record: written to standard output\n');
+    expect(unescape(readFileSync(html, 'utf8'))).toContain(command);
+    for (const text of [merged.stderr, readFileSync(html, 'utf8')]) expect(text).not.toMatch(/--run -|Run record: -/);
   });
 });
