@@ -19,7 +19,8 @@ import { FuzzTarget } from './target.ts';
 import { shardCounter, type Shard } from '../runner/shard.ts';
 import { FilterDeclined, PropertyFailure, ServerRefusal, type FuzzEnv, type FuzzProperty } from './types.ts';
 import type { ScopeStrategy } from '../runner/scope-probe.ts';
-import { TOKEN_ARGUMENT } from '../util/shell-credentials.ts';
+import { credentialArguments, shellQuote } from '../util/shell-credentials.ts';
+import { runCredentials } from '../http/credentials.ts';
 
 export interface FuzzBudget {
   /** Runs per property (fast-check numRuns). */
@@ -232,7 +233,8 @@ export async function runFuzzProperties(ctx: FuzzRunContext): Promise<FuzzOutcom
           path: verdict.path ?? '',
           ...(verdict.replayPath ? { replayPath: verdict.replayPath } : {}),
           replayFile: replayFileName(property.id),
-          replayCommand: `npx scimproof fuzz --replay ${replayFileName(property.id)} --url ${target.baseUrl} ${TOKEN_ARGUMENT}`,
+          // The run's own credentials (a --basic run replays with --basic), every word quoted for sh.
+          replayCommand: `npx scimproof fuzz --replay ${shellQuote(replayFileName(property.id))} --url ${shellQuote(target.baseUrl)} ${credentialArguments(runCredentials(ctx.client.auth, ctx.client.headers, ctx.client.secrets))}`.trimEnd(),
           requests: exchangeIds.length,
           shrinks: verdict.numShrinks,
           message,

@@ -13,6 +13,7 @@ import { LeftOutLog } from './left-out-log.ts';
 import { loadSuites, SuiteError } from '../suite/load.ts';
 import type { RunVariable } from '../suite/variables.ts';
 import { redactText } from '../http/redact.ts';
+import { runCredentials } from '../http/credentials.ts';
 import { httpUrl } from '../http/target-url.ts';
 import type { LoadedSuite } from '../suite/types.ts';
 import { TOOL_NAME, TOOL_VERSION } from '../version.ts';
@@ -248,6 +249,8 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
         ...(error ? { runError: error } : {}),
         ...(options.signal?.aborted ? { interrupted: signalName() } : {}),
         budget: { maxTimeMs: budget.maxTimeMs, ranOut: cutShort, notReached: unreached },
+        // For the commands the reports print (clean, a fuzz replay): the run's own kind of credentials.
+        ...(options.url !== undefined ? { credentials: runCredentials(options.auth, options.headers, options.secrets) } : {}),
       },
       discovery,
       exchanges,

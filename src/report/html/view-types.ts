@@ -212,6 +212,8 @@ export interface ReportView {
   findings: FindingView[];
   findingsLead: string;
   errors: CardView[];
+  /** Why they were not judged, by kind (error-kind.ts), in one sentence. */
+  errorsLead: string;
   latency: LatencyView | null;
   skips: { checkId: string; title: string; reason: string; anchor: string }[];
   cleanup: { location: string; resourceType: string; status: string; message: string }[];
