@@ -370,6 +370,10 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
     const wrongAuth = { bearer: { kind: 'bearer', token: `scimproof-wrong-${random.hex(16)}` } as Auth, basic: { kind: 'basic', user: 'scimproof', password: `wrong-${random.hex(8)}` } as Auth };
     const select = selector(options.only ?? [], options.skip ?? []);
     let standard = options.standard;
+    // Discovery's verdicts reach the console only once the run knows whether it can test the
+    // target: against a wrong token or URL they are not the server's, and the console printed
+    // them as failures (✗ discovery.spc.status …) above "11 skipped".
+    let holdingDiscovery = true;
     const ctx: ScenarioContext = {
       client,
       discovery,
@@ -383,7 +387,7 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
         const why = rateLimit.tripped || credentials.tripped ? stopReason() : undefined;
         const r = why && waived.status !== 'pass' && waived.status !== 'skip' ? notJudged(waived, why) : waived;
         results.push(r);
-        options.events?.onResult?.(r);
+        if (!holdingDiscovery) options.events?.onResult?.(r);
       },
       aborted: () => stopSending.signal.aborted || budget.ranOut,
       stopReason: () => (options.signal?.aborted ? 'the run was interrupted' : budget.ranOut ? budget.reason : stopSending.signal.aborted ? (stopReason() ?? 'the run was stopped') : undefined),
@@ -412,6 +416,8 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
       // Discovery's verdicts on a target the run cannot test (wrong URL, wrong token) are about the
       // caller's setup, not the server: not charged to it.
       if (runError) results.forEach((r, i) => (results[i] = r.status === 'pass' || r.status === 'skip' ? r : notJudged(r, runError!)));
+      holdingDiscovery = false;
+      for (const r of results) options.events?.onResult?.(r);
       // Scenarios that query a set of their own users need a scope filter (scope-probe.ts).
       const needsScope = options.suites.includes('fuzz') || dependencies.length > 0 || suites.some((suite) => suite.scenarios.some((scenario) => scenario.requires?.includes('scopedQueries')));
       if (!runError && !ctx.aborted() && needsScope) {
