@@ -403,7 +403,10 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
     try {
       const [discoverySuite, ...rest] = suites as [LoadedSuite, ...LoadedSuite[]];
       const captured = await runSuite(discoverySuite, ctx, options.events, true);
-      discovery = buildDiscovery(captured.spc, captured.schemas, captured.resourceTypes);
+      // A document is what a step captured from a 2xx answer: the body of a 401 or 404 (a SCIM
+      // error) was taken for the ServiceProviderConfig, and the report listed it as advertised.
+      const served = (step: string): boolean => client!.exchanges.some((ex) => ex.origin?.suite === 'discovery' && ex.origin.step === step && ex.response !== undefined && ex.response.status >= 200 && ex.response.status < 300);
+      discovery = buildDiscovery(served('service-provider-config') ? captured.spc : undefined, served('schemas') ? captured.schemas : undefined, served('resource-types') ? captured.resourceTypes : undefined);
       ctx.discovery = discovery;
       discovered = !ctx.aborted();
       // RFC 7643 §4.1.1 makes userName required whatever /Schemas says.

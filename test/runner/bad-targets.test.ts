@@ -90,6 +90,25 @@ describe('targets that cannot be tested', () => {
     }
   });
 
+  it("a wrong token's 401 error bodies are not taken for discovery documents: the report says what it assumed, not what was advertised", async () => {
+    const server = await startServer({ port: 0 });
+    try {
+      const wrong = await runAgainst(server.url, 'wrong-token-xyz-987');
+      // The 401's SCIM error was kept as the ServiceProviderConfig and shown as advertised.
+      expect(wrong.discovery?.serviceProviderConfig).toBeUndefined();
+      expect(wrong.discovery?.capabilities.serviceProviderConfig).toBe(false);
+      const dir = mkdtempSync(join(tmpdir(), 'scimproof-bad-'));
+      const html = readFileSync((await writeReports(wrong, { outDir: dir })).html!, 'utf8');
+      expect(html).toContain('Assumed capabilities (no /ServiceProviderConfig was served)');
+      expect(html).not.toContain('Advertised capabilities');
+      const right = await runConformance({ url: server.url, auth: { kind: 'bearer', token: server.token }, suites: ['core'], only: ['users.create.*'], seed: 1 });
+      expect(right.discovery?.capabilities.serviceProviderConfig).toBe(true);
+      expect(readFileSync((await writeReports(right, { outDir: mkdtempSync(join(tmpdir(), 'scimproof-bad-')) })).html!, 'utf8')).toContain('Advertised capabilities');
+    } finally {
+      await server.close();
+    }
+  });
+
   const cases: [MisbehaviourMode, RegExp][] = [
     ['html-200', /does not answer SCIM JSON: .* text\/html/],
     ['html-as-scim-json', /does not answer SCIM JSON/],
