@@ -92,6 +92,20 @@ function htmlSummary(body: string): string | undefined {
 }
 
 /**
+ * What a 2xx answer that should be a ListResponse was instead, for the line that says so: an HTML
+ * page (a login page or a proxy at a wrong URL is the usual cause), another body, or nothing.
+ */
+export function insteadOfList(exchange: Exchange): string {
+  const res = exchange.response;
+  if (!res) return '';
+  const html = htmlSummary(res.body);
+  if (html) return `: it answered ${html.replace(/^no SCIM error: /, '').replace(/ \(it is in the log\)$/, '')}; check that the URL is the app's SCIM base URL (a login page or a proxy answers HTML)`;
+  if (res.body.trim() === '') return ': it answered an empty body';
+  if (res.json === undefined) return `: it answered ${res.headers['content-type'] ?? 'a body'} that is not JSON, starting: ${res.body.trim().slice(0, 80)}`;
+  return '';
+}
+
+/**
  * The resources of a query's answer: its Resources, or none when it says `totalResults` 0 and
  * leaves Resources out (RFC 7644 §3.4.2 requires Resources only when totalResults is non-zero);
  * undefined when the answer is not a ListResponse at all.
@@ -256,7 +270,7 @@ export class EventSender {
       if (name === 'findUser' || name === 'findGroup' || name === 'testConnection') {
         // Okta also takes a 404 as "no match" (OKTA-2.9).
         const resources = status === 404 ? [] : listedResources(body);
-        if (!resources) return { ok: false, exchanges, error: { status, message: 'the query did not answer with a ListResponse (no Resources array)', ...code(ENTRA_CODES.incompatible) } };
+        if (!resources) return { ok: false, exchanges, error: { status, message: `the query did not answer with a ListResponse (no Resources array)${insteadOfList(exchange)}`, ...code(ENTRA_CODES.incompatible) } };
         // The probe's random GUID matches nothing: anything listed is a match (the caller fails it).
         if (name === 'testConnection') {
           const first = resources[0];

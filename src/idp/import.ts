@@ -7,7 +7,7 @@
 // is sent to the app (the capture in OKTA-2.3).
 import type { ScimClient } from '../http/client.ts';
 import type { Exchange } from '../record/types.ts';
-import { EventSender, JobStop } from './events.ts';
+import { EventSender, JobStop, insteadOfList } from './events.ts';
 import { mappedValue, MappingEvaluationError, mappingPlan, readPath } from './mapping.ts';
 import { loginOf } from './scope.ts';
 import type { StateStore } from './state.ts';
@@ -83,8 +83,9 @@ export async function readAllPages(sender: EventSender, kind: 'Users' | 'Groups'
     exchanges.push(...out.exchanges);
     if (!out.ok) return { resources, exchanges, ...(out.error ? { error: out.error } : {}), ...notes() };
     const body = out.json;
-    const status = out.exchanges.at(-1)?.response?.status;
-    if (!isRecord(body) || !Array.isArray(body.Resources)) return { resources, exchanges, error: { status, message: `GET /${kind} did not answer with a ListResponse (no Resources array)` }, ...notes() };
+    const last = out.exchanges.at(-1);
+    const status = last?.response?.status;
+    if (!isRecord(body) || !Array.isArray(body.Resources)) return { resources, exchanges, error: { status, message: `GET /${kind} did not answer with a ListResponse (no Resources array)${last ? insteadOfList(last) : ''}` }, ...notes() };
     const items = body.Resources.filter(isRecord);
     const fresh = items.filter((r) => typeof r.id !== 'string' || !seen.has(r.id));
     // The same id twice on one page is one app user listed twice, not two users (nor a conflict).

@@ -64,6 +64,19 @@ export function displayOf(ctx: CycleContext, u: DirectoryUserRecord): string {
   return loginOf(ctx.dir, u);
 }
 
+/**
+ * Why an entitled user has no app object yet, for the lines of the users that reference it (a
+ * manager, a group member): its create failed this cycle or an earlier one, with the server's
+ * answer (the user's own line has the rest), or it was not reached yet.
+ */
+export function notCreatedWhy(ctx: CycleContext, uid: string): string {
+  const esc = ctx.state.escrow(`user:${uid}`);
+  if (!esc) return 'not created yet';
+  const e = esc.lastError;
+  const answer = `${e.status !== undefined ? `HTTP ${e.status}${e.scimType ? ` ${e.scimType}` : ''}: ` : ''}${e.message.length > 160 ? `${e.message.slice(0, 160)}…` : e.message}`;
+  return `its ${esc.action} failed (${answer}) and waits ${esc.task ? "in Okta's admin task list" : "in Entra's escrow"}`;
+}
+
 /** Okta's names for the 'To App' provisioning features that `app.actions` switches. */
 const OKTA_FEATURES = { create: 'Create Users', update: 'Update User Attributes', disable: 'Deactivate Users' } as const;
 

@@ -3,7 +3,7 @@
 import { impactOf, type LifecycleEvent } from '../dialects/index.ts';
 import type { Exchange } from '../record/types.ts';
 import type { EventOutcome } from './events.ts';
-import { displayOf, type CycleContext } from './sync-context.ts';
+import { displayOf, notCreatedWhy, type CycleContext } from './sync-context.ts';
 import type { MemberPlan } from './sync-groups.ts';
 import type { GroupState } from './state.ts';
 import type { ObjectAction } from './types.ts';
@@ -44,7 +44,7 @@ export function leftOutNote(ctx: CycleContext, pending: readonly string[], befor
     if (!u) return uid;
     const why = recreated.includes(uid)
       ? `re-created under the new app id ${ctx.state.user(uid)!.targetId}: the app had lost the one in this group`
-      : ctx.ent.intent(u).why || (ctx.state.user(uid) ? 'not provisioned yet' : 'not provisioned yet: its create failed or is waiting');
+      : ctx.ent.intent(u).why || (ctx.state.user(uid) ? 'not provisioned yet' : `not provisioned yet: ${notCreatedWhy(ctx, uid)}`);
     return `${displayOf(ctx, u)} (${why})`;
   });
   const more = fresh.length > 5 ? `, and ${fresh.length - 5} more` : '';

@@ -5,7 +5,7 @@
 // Okta has no such phase: it sends the mapped raw value inline with the profile (OKTA-2.5).
 import { impactOf, type LifecycleEvent } from '../dialects/index.ts';
 import { managerIdOf } from './mapping.ts';
-import { displayOf, type CycleContext } from './sync-context.ts';
+import { displayOf, notCreatedWhy, type CycleContext } from './sync-context.ts';
 import { escrowDue } from './sync-ledger.ts';
 import { heldInEscrow } from './sync-users.ts';
 import type { UserState } from './state.ts';
@@ -29,7 +29,7 @@ export async function syncManager(ctx: CycleContext, u: DirectoryUserRecord): Pr
     if (st.manager === managerId) return;
     if (st.pendingManager === managerId && waitsForRestart) return;
     const manager = ctx.users.get(managerId);
-    const why = manager ? ent.intent(manager).why || 'not yet created' : 'unknown';
+    const why = manager ? ent.intent(manager).why || notCreatedWhy(ctx, manager.id) : 'unknown';
     state.setUser(u.id, { ...st, pendingManager: managerId });
     ledger.result({
       ...base,

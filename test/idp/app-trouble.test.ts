@@ -2,6 +2,9 @@
 // (a write lock held, a stuck queue) while reads answer — each create costs one timeout, and
 // without a stop a cycle waits out one per user, hours for a large directory; and one that keeps
 // rate-limiting a create past the client's own retries.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { createClient } from '../../src/http/client.ts';
 import { parseDirectory } from '../../src/idp/directory.ts';
@@ -12,6 +15,7 @@ import { provisionOnDemand } from '../../src/idp/on-demand.ts';
 import { ENTRA_FIXTURE, fixture, groupsByName, harness, lines, OKTA_FIXTURE } from './helpers.ts';
 import { startServer, type RunningServer } from '../../src/server/index.ts';
 import { startProxy, type RunningProxy } from '../support/proxy.ts';
+import { runIdpCli } from './cli-in-process.ts';
 
 let server: RunningServer | undefined;
 let proxy: RunningProxy | undefined;
@@ -144,5 +148,31 @@ it('a 403 to one user\'s create (an account the app protects) fails that user al
     const megan = result.results.find((r) => r.display.startsWith('megan.bowen@'))!;
     expect(megan).toMatchObject({ action: 'create', outcome: 'failed', error: { status: 403, message: 'the workspace owner cannot be changed by SCIM' } });
     expect(result.counts.created + result.counts.linked).toBeGreaterThan(5);
+  }
+});
+
+it('an app URL that answers 200 with a login page: sync, test-connection and import say it answered an HTML page and to check the URL, not only "no ListResponse"', async () => {
+  server = await startServer({ port: 0 });
+  const page = '<!DOCTYPE html><html><head><title>Sign in to Acme</title></head><body><form>…</form></body></html>';
+  proxy = await startProxy(server.url, server.token, {
+    onRequest: () => ({ status: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body: page }),
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'scimproof-idp-html-'));
+  try {
+    const file = join(dir, 'contoso.json');
+    writeFileSync(file, readFileSync(ENTRA_FIXTURE, 'utf8'));
+    const job = ['--directory', file, '--url', proxy.url, '--token', server.token, '--state', join(dir, 's.json')];
+    const hint = `it answered an HTML page ("Sign in to Acme"); check that the URL is the app's SCIM base URL (a login page or a proxy answers HTML)`;
+    const sync = await runIdpCli(['idp', 'sync', ...job, '--no-log']);
+    expect(sync.code).toBe(2);
+    expect(sync.out).toContain(`✗ test-connection: HTTP 200 [SystemForCrossDomainIdentityManagementServiceIncompatible]: the query did not answer with a ListResponse (no Resources array): ${hint}`);
+    const test = await runIdpCli(['idp', 'test-connection', '--url', proxy.url, '--token', server.token]);
+    expect(test.code).toBe(2);
+    expect(test.out).toContain(`did not answer with a ListResponse: ${hint}`);
+    const imported = await runIdpCli(['idp', 'import', '--directory', file, '--url', proxy.url, '--token', server.token, '--state', join(dir, 'okta.json'), '--dialect', 'okta', '--out', join(dir, 'log')]);
+    expect(imported.out).toContain(`✗ the import stopped: HTTP 200: GET /Users did not answer with a ListResponse (no Resources array): ${hint}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    process.exitCode = undefined;
   }
 });

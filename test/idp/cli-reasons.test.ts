@@ -144,3 +144,27 @@ it('mapping targets a customer gets wrong are one line naming the mapping: a bar
   // It read "nothing is mapped to userName" with the mapping right there.
   await expect(run([{ source: 'userPrincipalName', target: 'UserName', matching: true }])).rejects.toThrow(`${file}#/app/mappings/0/target: write "userName" as the attribute list spells it, not "UserName"`);
 });
+
+it("a manager or group member whose create failed is named as failed (with the app's answer), not as 'not yet created'", async () => {
+  const strict = await startServer({ port: 0, require: ['name.givenName', 'name.familyName'] });
+  try {
+    const file = join(dir, 'failed-manager.json');
+    writeFileSync(file, JSON.stringify({
+      source: 'entra',
+      users: [
+        { id: 'u-boss', userPrincipalName: 'boss@example.com', givenName: 'Boss' },
+        { id: 'u-ann', userPrincipalName: 'ann@example.com', givenName: 'Ann', surname: 'Lee', manager: 'u-boss' },
+      ],
+      groups: [{ id: 'g-team', displayName: 'Team', members: ['u-boss', 'u-ann'] }],
+      app: { scope: 'assigned', assignments: { users: ['u-boss', 'u-ann'], groups: ['g-team'] }, provisionGroups: true },
+    }));
+    const sync = await runIdpCli(['idp', 'sync', '--directory', file, '--url', strict.url, '--token', strict.token, '--state', join(dir, 's.json'), '--no-log', '--concurrency', '1']);
+    expect(sync.code).toBe(1);
+    expect(sync.out).toMatch(/✗ create user boss@example\.com: HTTP 400 invalidValue: /);
+    expect(sync.out).toMatch(/· skip manager of ann@example\.com: manager boss@example\.com is not provisioned \(its create failed \(HTTP 400 invalidValue: [^)]*familyName[^)]*\) and waits in Entra's escrow\)/);
+    expect(sync.out).not.toContain('not yet created');
+    expect(sync.out).toMatch(/update-members group Team .*boss@example\.com \(not provisioned yet: its create failed \(HTTP 400 invalidValue: .*\) and waits in Entra's escrow\)/);
+  } finally {
+    await strict.close();
+  }
+});
