@@ -16,14 +16,14 @@ import { directoryView, findEntries, layout, logsView, mappingsView, onDemandVie
 export const API_ROUTES: readonly { method: string; path: string; does: string }[] = [
   { method: 'GET', path: '/api/status', does: "the job: on or off, cycle, quarantine, escrow, next cycle, interval; Okta: appGroups, the app's groups it knows but does not push" },
   { method: 'GET', path: '/api/directory', does: 'users (assignment, scope, state in the app) and groups' },
-  { method: 'POST', path: '/api/directory/users/{id}/assign', does: 'assign a user to the app' },
+  { method: 'POST', path: '/api/directory/users/{id}/assign', does: 'assign a user to the app; {"role": "…"} (Entra) with an app role' },
   { method: 'POST', path: '/api/directory/users/{id}/unassign', does: 'unassign a user (a direct assignment)' },
   { method: 'POST', path: '/api/directory/users/{id}/disable', does: 'disable a user in the directory (Entra accountEnabled false, Okta DEPROVISIONED)' },
   { method: 'POST', path: '/api/directory/users/{id}/enable', does: 'enable a user again' },
   { method: 'PATCH', path: '/api/directory/users/{id}', does: 'change attributes: {"jobTitle": "…", "surname": null} (null removes)' },
   { method: 'PUT', path: '/api/directory/users/{id}/manager', does: 'change the manager: {"manager": "u-…"} or {"manager": null}' },
   { method: 'DELETE', path: '/api/directory/users/{id}', does: 'delete a user from the directory (a hard delete)' },
-  { method: 'POST', path: '/api/directory/groups/{id}/assign', does: 'assign a group to the app' },
+  { method: 'POST', path: '/api/directory/groups/{id}/assign', does: 'assign a group to the app; {"role": "…"} (Entra) with an app role' },
   { method: 'POST', path: '/api/directory/groups/{id}/unassign', does: 'unassign a group' },
   { method: 'POST', path: '/api/directory/groups/{id}/members', does: 'change members: {"add": ["u-…"], "remove": ["u-…"]}' },
   { method: 'POST', path: '/api/directory/move-member', does: 'move a member: {"user": "u-…", "from": "g-…", "to": "g-…"}' },
@@ -73,6 +73,14 @@ const ids = (v: unknown, name: string): string[] | undefined => {
 };
 
 const yes = (v: unknown): boolean => v === true || v === 'true' || v === '1';
+
+/** Entra's "Select a role" on assign: `{"role": "<app role value or id>"}`; no other action takes one. */
+function roleOf(b: Body, action: string): string | undefined {
+  if (b.role === undefined) return undefined;
+  if (action !== 'assign') throw new ConsoleError(400, `only assign takes a role, not ${action}`);
+  if (typeof b.role !== 'string' || b.role === '') throw new ConsoleError(400, 'the role is an app role\'s value or id: {"role": "Admin"}');
+  return b.role;
+}
 
 export function createConsoleApp(options: ConsoleAppOptions): Hono {
   const { service, hub } = options;
@@ -152,8 +160,10 @@ export function createConsoleApp(options: ConsoleAppOptions): Hono {
     return c.json({ ok: true, message: done.message });
   };
   app.post('/api/directory/users/:id/:action{assign|unassign|disable|enable}', async (c) => {
-    await body(c);
-    return edit(c, { op: `${c.req.param('action') as 'assign' | 'unassign' | 'disable' | 'enable'}-user`, user: c.req.param('id') });
+    const action = c.req.param('action') as 'assign' | 'unassign' | 'disable' | 'enable';
+    const role = roleOf(await body(c), action);
+    if (action === 'assign') return edit(c, { op: 'assign-user', user: c.req.param('id'), ...(role !== undefined ? { role } : {}) });
+    return edit(c, { op: `${action}-user`, user: c.req.param('id') });
   });
   app.patch('/api/directory/users/:id', async (c) => {
     const b = await body(c);
@@ -168,8 +178,10 @@ export function createConsoleApp(options: ConsoleAppOptions): Hono {
   });
   app.delete('/api/directory/users/:id', (c) => edit(c, { op: 'delete-user', user: c.req.param('id') }));
   app.post('/api/directory/groups/:id/:action{assign|unassign}', async (c) => {
-    await body(c);
-    return edit(c, { op: `${c.req.param('action') as 'assign' | 'unassign'}-group`, group: c.req.param('id') });
+    const action = c.req.param('action') as 'assign' | 'unassign';
+    const role = roleOf(await body(c), action);
+    if (action === 'assign') return edit(c, { op: 'assign-group', group: c.req.param('id'), ...(role !== undefined ? { role } : {}) });
+    return edit(c, { op: 'unassign-group', group: c.req.param('id') });
   });
   app.post('/api/directory/groups/:id/members', async (c) => {
     const b = await body(c);

@@ -13,8 +13,10 @@ type RawUser = Record<string, unknown> & { id: string };
 type RawGroup = Record<string, unknown> & { id: string; displayName?: string; members?: string[] };
 
 export type DirectoryEdit =
-  | { op: 'assign-user' | 'unassign-user' | 'disable-user' | 'enable-user' | 'delete-user'; user: string }
-  | { op: 'assign-group' | 'unassign-group'; group: string }
+  | { op: 'assign-user'; user: string; role?: string }
+  | { op: 'unassign-user' | 'disable-user' | 'enable-user' | 'delete-user'; user: string }
+  | { op: 'assign-group'; group: string; role?: string }
+  | { op: 'unassign-group'; group: string }
   | { op: 'set-attributes'; user: string; attributes: Record<string, SourceValue | null> }
   | { op: 'set-manager'; user: string; manager: string | null }
   | { op: 'members'; group: string; add?: string[]; remove?: string[] }
@@ -86,6 +88,24 @@ function assignedGroupsOf(doc: RawDirectory, userId: string): RawGroup[] {
   return groups(doc).filter((g) => assigned.has(g.id) && (g.members ?? []).includes(userId));
 }
 
+/** Entra's "Select a role" when assigning: the role (value or id) must be one of app.appRoles. */
+function giveAppRole(doc: RawDirectory, principal: string, role: string | undefined): string {
+  if (role === undefined) return '';
+  const roles = app(doc).appRoles;
+  const known = Array.isArray(roles) ? (roles as { id?: unknown; value?: unknown; displayName?: unknown }[]).find((r) => r.value === role || r.id === role) : undefined;
+  if (!known) throw new ConsoleError(400, Array.isArray(roles) && roles.length > 0 ? `no app role has the value or id "${role}" (app.appRoles: ${(roles as { value?: unknown }[]).map((r) => JSON.stringify(r.value)).join(', ')})` : 'the app has no app roles: declare them in app.appRoles');
+  const held = app(doc).appRoleAssignments;
+  const list = Array.isArray(held) ? held : (app(doc).appRoleAssignments = []);
+  (list as unknown[]).push({ principal, role });
+  return ` with the role ${String(known.displayName ?? known.value)}`;
+}
+
+/** An app role goes with its assignment (Entra): unassigning or deleting the principal drops its roles. */
+function dropAppRoles(doc: RawDirectory, principal: string): void {
+  const held = app(doc).appRoleAssignments;
+  if (Array.isArray(held)) app(doc).appRoleAssignments = held.filter((a) => !(typeof a === 'object' && a !== null && (a as { principal?: unknown }).principal === principal));
+}
+
 function removeFrom(list: unknown[], value: unknown): boolean {
   const at = list.indexOf(value);
   if (at < 0) return false;
@@ -125,7 +145,8 @@ export function applyEdit(doc: RawDirectory, edit: DirectoryEdit): string {
       const list = assignments(doc, 'users');
       if (list.includes(user.id)) throw new ConsoleError(409, `${nameOf(doc, user)} is already assigned to the app`);
       list.push(user.id);
-      return `assigned ${nameOf(doc, user)} to the app${scopeAll(doc) ? ' (the scope is "all users and groups", so it was in scope already)' : ''}`;
+      const role = giveAppRole(doc, user.id, edit.role);
+      return `assigned ${nameOf(doc, user)} to the app${role}${scopeAll(doc) ? ' (the scope is "all users and groups", so it was in scope already)' : ''}`;
     }
     case 'unassign-user': {
       const user = findUser(doc, edit.user);
@@ -135,6 +156,7 @@ export function applyEdit(doc: RawDirectory, edit: DirectoryEdit): string {
         if (via.length > 0) throw new ConsoleError(409, `${nameOf(doc, user)} is assigned through the group${via.length > 1 ? 's' : ''} ${via.join(', ')}, not directly: unassign the group or remove the user from it`);
         throw new ConsoleError(409, `${nameOf(doc, user)} is not assigned to the app`);
       }
+      dropAppRoles(doc, user.id);
       return `unassigned ${nameOf(doc, user)}${via.length > 0 ? ` (still assigned through ${via.join(', ')})` : ''}`;
     }
     case 'assign-group': {
@@ -142,11 +164,13 @@ export function applyEdit(doc: RawDirectory, edit: DirectoryEdit): string {
       const list = assignments(doc, 'groups');
       if (list.includes(group.id)) throw new ConsoleError(409, `the group ${groupName(group)} is already assigned to the app`);
       list.push(group.id);
-      return `assigned the group ${groupName(group)} (${members(group).length} member(s)) to the app`;
+      const role = giveAppRole(doc, group.id, edit.role);
+      return `assigned the group ${groupName(group)} (${members(group).length} member(s)) to the app${role}`;
     }
     case 'unassign-group': {
       const group = findGroup(doc, edit.group);
       if (!removeFrom(assignments(doc, 'groups'), group.id)) throw new ConsoleError(409, `the group ${groupName(group)} is not assigned to the app`);
+      dropAppRoles(doc, group.id);
       return `unassigned the group ${groupName(group)}`;
     }
     case 'disable-user':
@@ -226,6 +250,7 @@ export function applyEdit(doc: RawDirectory, edit: DirectoryEdit): string {
       for (const g of groups(doc)) if (Array.isArray(g.members) && removeFrom(g.members, user.id)) left.push(groupName(g));
       const assigned = app(doc).assignments as Record<string, unknown> | undefined;
       if (assigned && Array.isArray(assigned.users)) removeFrom(assigned.users, user.id);
+      dropAppRoles(doc, user.id);
       const reports: string[] = [];
       for (const other of users(doc)) {
         if (other[MANAGER_ATTRIBUTE[source]] === user.id) {

@@ -6,6 +6,7 @@ import type { CycleSummary, LoggedExchange, ObjectEntry } from '../idp/log/entri
 import { queryLog, type LogQuery } from '../idp/log/reader.ts';
 import { MAX_ON_DEMAND_MEMBERS } from '../idp/on-demand-group.ts';
 import { describeClause, entitlements, loginOf } from '../idp/scope.ts';
+import { appRolesOf } from '../idp/mapping.ts';
 import type { EscrowEntry } from '../idp/state.ts';
 import type { CycleCounts, DirectoryUserRecord, ObjectAction, Outcome } from '../idp/types.ts';
 import { MANAGER_ATTRIBUTE, SOURCE_ATTRIBUTES } from '../idp/vocabulary.ts';
@@ -117,6 +118,8 @@ interface UserRow {
   assigned: boolean;
   direct: boolean;
   assignment: string;
+  /** Entra: the app roles the user holds (Users and groups' "Role assigned"), when the app has roles. */
+  roles?: string;
   inScope: boolean;
   scope: string;
   app: { state: 'provisioned' | 'disabled' | 'failed' | 'task' | 'stopped' | 'none'; text: string; detail?: string };
@@ -163,6 +166,7 @@ export function userRows(service: ConsoleService): UserRow[] {
     const title = str(dir.source === 'entra' ? 'jobTitle' : 'title');
     const department = str('department');
     const inScope = intent.entitled && intent.enabled && !intent.hold;
+    const roles = dir.app.appRoles.length > 0 && assignment.assigned ? appRolesOf(dir, u.id).map((r) => r.displayName).join(', ') || 'Default Access' : undefined;
     return {
       id: u.id,
       name: str('displayName') ?? loginOf(dir, u),
@@ -175,6 +179,7 @@ export function userRows(service: ConsoleService): UserRow[] {
       assigned: assignment.assigned,
       direct: direct.has(u.id),
       assignment: dir.app.scope === 'all' ? 'All users (scope)' : direct.has(u.id) ? 'Direct' : assignment.assigned ? assignment.via.replace('member of the assigned group ', 'Via group ') : 'Not assigned',
+      ...(roles ? { roles } : {}),
       inScope,
       // The Assignment column already says "Not assigned"; the scope column says what else keeps a user out.
       scope: inScope ? 'In scope' : !assignment.assigned ? 'Out of scope: not assigned' : intent.why,

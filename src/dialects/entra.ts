@@ -65,6 +65,9 @@ import {
 } from './shared.ts';
 import { extensionUris, parseScimPath, writeScimPath } from './scim-path.ts';
 
+/** The `type` Entra gives every app role it sends. */
+export const ENTRA_ROLE_TYPE = 'WindowsAzureActiveDirectoryRole';
+
 interface Style {
   compliant: boolean;
 }
@@ -84,8 +87,11 @@ function userQuery(args: Args): string {
  * framed as Entra frames every POST (both schemas, `active: true`, `meta`, `roles: []`, ENTRA-1.3).
  * Nothing is synthesised: `name.formatted` is sent only when a mapping produces it.
  */
-function mappedUserBody(attributes: Record<string, unknown>): Record<string, unknown> {
-  const paths = Object.keys(attributes).map((text) => ({ text, path: parseScimPath(text) }));
+function mappedUserBody(attributes: Record<string, unknown>, appRoles: AppRolesArg | undefined): Record<string, unknown> {
+  // With a role expression, the roles are built from the roles themselves (Entra's documented bodies), not path by path.
+  const paths = Object.keys(attributes)
+    .filter((text) => !(appRoles && isRolePath(text)))
+    .map((text) => ({ text, path: parseScimPath(text) }));
   const body: Record<string, unknown> = { schemas: [URN.user, URN.enterprise, ...extensionUris(paths.map((p) => p.path)).filter((u) => u.toLowerCase() !== URN.enterprise.toLowerCase())] };
   const first = paths.filter((p) => p.path.uri === undefined && ['externalid', 'username'].includes(p.path.attribute.toLowerCase()) && !p.path.sub && !p.path.selector);
   first.sort((a, b) => (a.path.attribute.toLowerCase() === 'externalid' ? -1 : b.path.attribute.toLowerCase() === 'externalid' ? 1 : 0));
@@ -93,13 +99,57 @@ function mappedUserBody(attributes: Record<string, unknown>): Record<string, unk
   body.active = true;
   for (const p of paths) if (!first.includes(p)) writeScimPath(body, p.path, attributes[p.text], { primary: isWorkEmail(p.path) });
   body.meta = { resourceType: 'User' };
-  body.roles = [];
+  // Every Entra POST carries roles, empty when no mapping gives any (ENTRA-1.3).
+  body.roles = appRoles ? createdRoles(appRoles, attributes) : (body.roles ?? []);
   return body;
+}
+
+/** The app roles to send, as the mock IdP's role expressions give them (src/idp/mapping.ts roleArgs). */
+interface AppRolesArg {
+  mode: 'single' | 'complex' | 'assertive';
+  roles: { id: string; value: string; displayName: string }[];
+}
+
+const isRolePath = (text: string): boolean => /^roles(\[|$)/i.test(text);
+
+function appRolesArg(args: Args): AppRolesArg | undefined {
+  const raw = args.appRoles;
+  if (raw === undefined) return undefined;
+  const a = raw as AppRolesArg;
+  if (!['single', 'complex', 'assertive'].includes(a.mode) || !Array.isArray(a.roles)) throw new Error('appRoles must be { mode, roles }');
+  return a;
+}
+
+/**
+ * Roles in a POST, as Learn shows them: SingleAppRoleAssignment one primary role with the mapped
+ * sub-attributes; AppRoleAssignmentsComplex every role with `displayName`; the assertive one with
+ * `display` (both spellings are Microsoft's own examples).
+ */
+function createdRoles(a: AppRolesArg, attributes: Record<string, unknown>): Record<string, unknown>[] {
+  if (a.mode === 'single') {
+    const role = a.roles[0];
+    if (!role) return [];
+    const mapped = new Set(Object.keys(attributes).filter(isRolePath).map((text) => (parseScimPath(text).sub ?? 'value').toLowerCase()));
+    return [{ primary: true, type: ENTRA_ROLE_TYPE, ...(mapped.has('display') ? { display: role.displayName } : {}), ...(mapped.has('value') ? { value: role.value } : {}) }];
+  }
+  const label = a.mode === 'complex' ? 'displayName' : 'display';
+  return a.roles.map((r) => ({ primary: false, type: ENTRA_ROLE_TYPE, [label]: r.displayName, value: r.value }));
+}
+
+/**
+ * The role operation of an update (Learn, "Provisioning a role to a SCIM app"): the single and the
+ * complex expression send `Add` of `roles` whose values are each role as a JSON string (the
+ * documented oddity: PATCH and POST differ); the assertive one a `replace` of the whole list.
+ */
+function roleOperation(a: AppRolesArg): PatchOperation | undefined {
+  if (a.mode === 'assertive') return { op: 'replace', path: 'roles', value: a.roles.map((r) => ({ primary: false, type: ENTRA_ROLE_TYPE, display: r.displayName, value: r.value })) };
+  if (a.roles.length === 0) return undefined;
+  return { op: 'Add', path: 'roles', value: a.roles.map((r) => ({ value: JSON.stringify({ id: r.id, value: r.value, displayName: r.displayName }) })) };
 }
 
 function createUserBody(args: Args): Record<string, unknown> {
   const mapped = optRecord(args, 'attributes');
-  if (mapped) return mappedUserBody(mapped);
+  if (mapped) return mappedUserBody(mapped, appRolesArg(args));
   const u = directoryUser(args);
   const body: Record<string, unknown> = { schemas: [URN.user, URN.enterprise] };
   if (u.externalId !== undefined) body.externalId = u.externalId;
@@ -132,7 +182,14 @@ function createUserBody(args: Args): Record<string, unknown> {
  * object has dotted (`name.givenName`) and URN-qualified keys (ENTRA-1.4). The flag's grouping is
  * documented for multi-attribute updates; a lone attribute keeps its path.
  */
-function updateOperations(style: Style, changes: Record<string, unknown>, added: ReadonlySet<string> = new Set()): PatchOperation[] {
+function updateOperations(style: Style, allChanges: Record<string, unknown>, added: ReadonlySet<string> = new Set(), appRoles?: AppRolesArg): PatchOperation[] {
+  const roleChanged = appRoles !== undefined && Object.keys(allChanges).some(isRolePath);
+  const changes = roleChanged ? Object.fromEntries(Object.entries(allChanges).filter(([path]) => !isRolePath(path))) : allChanges;
+  const roleOp = roleChanged ? roleOperation(appRoles) : undefined;
+  return [...attributeOperations(style, changes, added), ...(roleOp ? [roleOp] : [])];
+}
+
+function attributeOperations(style: Style, changes: Record<string, unknown>, added: ReadonlySet<string>): PatchOperation[] {
   // Added by the mock IdP (src/idp): attributes the app holds no value for are set with
   // `Add`/`add` ops in the same PATCH (ENTRA-1.4: "setting a previously empty single-valued
   // string uses Add"); a Replace on an absent filtered path (`emails[type eq "work"].value`) is a
@@ -163,7 +220,7 @@ function builders(style: Style): Record<string, RequestBuilder> {
     getUser: (args) => ({ method: 'GET', path: `/Users/${seg(str(args, 'id'))}`, purpose: 'read the user by its cached id' }),
     createUser: (args) => ({ method: 'POST', path: '/Users', json: createUserBody(args), purpose: 'create the user (no match was found)' }),
     updateUser: (args) =>
-      patchUser(str(args, 'id'), updateOperations(style, record(args, 'changes'), new Set(Array.isArray(args.added) ? args.added.filter((p): p is string => typeof p === 'string') : [])), 'update the changed attributes'),
+      patchUser(str(args, 'id'), updateOperations(style, record(args, 'changes'), new Set(Array.isArray(args.added) ? args.added.filter((p): p is string => typeof p === 'string') : []), appRolesArg(args)), 'update the changed attributes'),
     addAttribute: (args) => patchUser(str(args, 'id'), [{ op: op(style, 'add'), path: str(args, 'path'), value: args.value }], 'set a previously empty attribute'),
     addAttributes: (args) => patchUser(str(args, 'id'), Object.entries(record(args, 'changes')).map(([path, value]) => ({ op: 'add', path, value })), 'add several attributes, one operation each'),
     setManager: (args) => patchUser(str(args, 'id'), [{ op: op(style, 'add'), path: MANAGER_PATH, value: str(args, 'managerId') }], 'link the manager (bare id string)'),

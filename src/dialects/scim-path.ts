@@ -137,7 +137,9 @@ export function writeScimPath(resource: Record<string, unknown>, path: ScimPath,
     let element = list.find((e) => selects(e, selector)) as Record<string, unknown> | undefined;
     if (!element) {
       if (value === null) return;
-      element = { [selector.attribute]: selector.value };
+      // Entra's `roles[primary eq "True"]` creates a role whose primary is the boolean.
+      const selected = selector.attribute.toLowerCase() === 'primary' && typeof selector.value === 'string' && /^(true|false)$/i.test(selector.value) ? selector.value.toLowerCase() === 'true' : selector.value;
+      element = { [selector.attribute]: selected };
       if (options.primary) element = { primary: true, ...element };
       list.push(element);
     }

@@ -1,14 +1,15 @@
 // Loads a directory file: JSON Schema first (ajv), then the references a schema cannot see
 // (managers, members and assignments that name unknown ids, attributes the source does not have,
 // two matching attributes). Every problem is `file#/pointer: message`.
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import { ScimPathError } from '../dialects/scim-path.ts';
 import { evaluateExpression, ExpressionError, type CompiledExpression } from './expression.ts';
-import { compileMapping, isManagerTarget } from './mapping.ts';
+import { compileMapping, isManagerTarget, type CompiledMapping } from './mapping.ts';
 import { clauseProblem, normaliseOperator } from './scope.ts';
-import type { Apply, AppConfig, Directory, DirectoryGroup, DirectoryUserRecord, Mapping, ScopingFilter, Source } from './types.ts';
+import type { Apply, AppConfig, AppRole, Directory, DirectoryGroup, DirectoryUserRecord, Mapping, ScopingFilter, Source } from './types.ts';
 import { jsonErrorText } from '../util/json-error.ts';
 import { lazy } from '../util/lazy.ts';
 import { DEFAULT_MAPPINGS, ENTRA_EXTENSION, EXPRESSION_ATTRIBUTES, LOGIN_ATTRIBUTE, MANAGER_ATTRIBUTE, RESERVED_TARGETS, SOURCE_ATTRIBUTES } from './vocabulary.ts';
@@ -46,6 +47,8 @@ interface RawDirectory {
     name?: string;
     scope?: 'assigned' | 'all';
     assignments?: { users?: string[]; groups?: string[] };
+    appRoles?: { id?: string; value: string; displayName?: string }[];
+    appRoleAssignments?: { principal: string; role: string }[];
     scopingFilters?: ScopingFilter[];
     provisionGroups?: boolean;
     pushGroups?: string[];
@@ -194,6 +197,18 @@ function checkReferences(raw: RawDirectory, file: string): Directory {
   (app.assignments?.groups ?? []).forEach((id, i) => {
     if (!groupIds.has(id)) fail(`/app/assignments/groups/${i}`, `no group has id "${id}"`);
   });
+  const appRoles = loadAppRoles(app, source, fail);
+  const assignedPrincipals = new Set([...(app.assignments?.users ?? []), ...(app.assignments?.groups ?? [])]);
+  const appRoleAssignments = (app.appRoleAssignments ?? []).map(({ principal, role }, i) => {
+    const at = `/app/appRoleAssignments/${i}`;
+    if (!userIds.has(principal) && !groupIds.has(principal)) fail(`${at}/principal`, `no user or group has id "${principal}"`);
+    if (!assignedPrincipals.has(principal)) {
+      fail(`${at}/principal`, `"${principal}" holds an app role but is not assigned to the app: an app role is given with an assignment, so list it in app.assignments.${userIds.has(principal) ? 'users' : 'groups'}`);
+    }
+    const found = appRoles.find((r) => r.value === role) ?? appRoles.find((r) => r.id === role);
+    if (!found) fail(`${at}/role`, appRoles.length === 0 ? 'the app has no app roles: declare them in app.appRoles' : `no app role has the value or id "${role}" (app.appRoles: ${appRoles.map((r) => JSON.stringify(r.value)).join(', ')})`);
+    return { principal, roleId: found!.id };
+  });
   (app.pushGroups ?? []).forEach((id, i) => {
     if (!groupIds.has(id)) fail(`/app/pushGroups/${i}`, `no group has id "${id}"`);
   });
@@ -237,6 +252,7 @@ function checkReferences(raw: RawDirectory, file: string): Directory {
     if (compiled.path.uri !== undefined && compiled.path.sub === undefined && /^(user|group)$/i.test(compiled.path.attribute) && /:\d+(\.\d+)*$/.test(compiled.path.uri)) {
       fail(`${at}/target`, `"${m.target}" is a schema URN, not one of its attributes: write ${m.target}:<attribute> (e.g. ${m.target}:department)`);
     }
+    if (compiled.roleFunction) roleMappingProblem(compiled, at, source, fail);
     const top = compiled.path.uri === undefined ? compiled.path.attribute.toLowerCase() : '';
     // Entra's default mappings carry `Switch([IsSoftDeleted], , "False", "True", "True", "False")` → active, and a
     // customer copies them: that is the rule the IdP applies itself (disabled, soft-deleted,
@@ -257,6 +273,8 @@ function checkReferences(raw: RawDirectory, file: string): Directory {
     if (targets.has(key)) fail(`/app/mappings/${i}/target`, `"${m.target}" is already mapped by /app/mappings/${targets.get(key)}`);
     targets.set(key, i);
   });
+  const roleFunctions = new Set(mappings.filter((m) => m.apply !== 'never' && m.expression !== undefined).map((m) => compileMapping(m, source).roleFunction).filter((f) => f !== undefined));
+  if (roleFunctions.size > 1) fail('/app/mappings', 'SingleAppRoleAssignment and a complex role expression both write roles: keep one (Entra sends either one primary role or the list, never both)');
   if (!mappings.some((m) => m.target === 'userName' && m.apply !== 'never')) {
     const spelled = mappings.findIndex((m) => m.target.toLowerCase() === 'username' && m.apply !== 'never');
     if (spelled >= 0) fail(`/app/mappings/${spelled}/target`, `write "userName" as the attribute list spells it, not "${mappings[spelled]!.target}" (the IdP's own rules key on it)`);
@@ -293,6 +311,8 @@ function checkReferences(raw: RawDirectory, file: string): Directory {
       scope: app.scope ?? 'assigned',
       assignedUsers: app.assignments?.users ?? [],
       assignedGroups: app.assignments?.groups ?? [],
+      appRoles,
+      appRoleAssignments,
       scopingFilters,
       provisionGroups: app.provisionGroups ?? true,
       ...(app.pushGroups ? { pushGroups: app.pushGroups } : {}),
@@ -301,6 +321,40 @@ function checkReferences(raw: RawDirectory, file: string): Directory {
       skipOutOfScopeDeletions: app.skipOutOfScopeDeletions ?? false,
     },
   };
+}
+
+/** A role expression mapped where Entra offers it: the single role to `roles[primary eq "True"]`'s value, display or type; the complex ones to `roles`. */
+function roleMappingProblem(m: CompiledMapping, at: string, source: Source, fail: (pointer: string, message: string) => never): void {
+  const name = m.expression!.trim().split('(')[0]!.trim();
+  if (source !== 'entra') fail(`${at}/expression`, `${name} reads Entra's app role assignments; an Okta directory has none`);
+  const p = m.path;
+  if (m.roleFunction === 'single') {
+    const onPrimary = p.uri === undefined && p.attribute.toLowerCase() === 'roles' && p.selector?.attribute.toLowerCase() === 'primary' && String(p.selector.value).toLowerCase() === 'true' && ['value', 'display', 'type'].includes((p.sub ?? '').toLowerCase());
+    if (!onPrimary) fail(`${at}/target`, `${name} gives one role: map it to roles[primary eq "True"].value (or .display, .type), as Entra's attribute list offers, not to "${m.target}"`);
+  } else if (!(p.uri === undefined && p.attribute.toLowerCase() === 'roles' && !p.selector && !p.sub)) {
+    fail(`${at}/target`, `${name} gives every role as a list: map it to roles (a multi-valued attribute added to the app's attribute list), not to "${m.target}"`);
+  }
+}
+
+/** The app roles, each with an id (a stable one made from its value when the file gives none). */
+function loadAppRoles(app: NonNullable<RawDirectory['app']>, source: Source, fail: (pointer: string, message: string) => never): AppRole[] {
+  const roles = app.appRoles ?? [];
+  if (roles.length > 0 && source !== 'entra') fail('/app/appRoles', "app roles are Entra's (the app registration's appRoles); an Okta directory has none");
+  const seen = new Map<string, number>();
+  return roles.map((r, i) => {
+    const role: AppRole = { id: r.id ?? stableRoleId(r.value), value: r.value, displayName: r.displayName ?? r.value };
+    for (const key of [`value ${role.value}`, `id ${role.id}`]) {
+      if (seen.has(key)) fail(`/app/appRoles/${i}`, `another app role has the ${key.replace(' ', ' "')}" (/app/appRoles/${seen.get(key)})`);
+      seen.set(key, i);
+    }
+    return role;
+  });
+}
+
+/** A GUID-shaped id derived from the role's value, the same on every load. */
+function stableRoleId(value: string): string {
+  const hex = createHash('sha1').update(`scimproof app role ${value}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
 /** Whether an expression gives "True" for an active user and "False" for a soft-deleted one, as Entra's default active mapping does. */

@@ -1,12 +1,14 @@
 // Evaluates Entra attribute-mapping expressions over one directory user. The documented subset
-// scimproof evaluates is EXPRESSION_FUNCTIONS; the rest of Entra's list (date functions with .NET
-// format strings, app-role functions, SelectUniqueValue, which Entra itself allows only for Active
-// Directory targets) is refused when the directory file is loaded, by name, with the supported list.
+// scimproof evaluates is EXPRESSION_FUNCTIONS (the date functions in expression-dates.ts; the app
+// role functions, always a whole expression, in mapping.ts); the rest of Entra's list (Now,
+// RandomString, BitAnd, SelectUniqueValue, which Entra itself allows only for Active Directory
+// targets) is refused when the directory file is loaded, by name, with the supported list.
 //
 // Null follows Entra: an absent or empty attribute is null; Join skips null and empty values;
 // Coalesce returns the first non-null one; a null final result means the attribute is not sent
 // (Entra never sends nulls).
 import { randomUUID } from 'node:crypto';
+import { DATE_FUNCTIONS, formatTokens } from './expression-dates.ts';
 import { attributesOf, ExpressionError, parseExpression, type CompareOp, type ExpressionNode } from './expression-parse.ts';
 
 export type ExpressionValue = string | string[] | number | boolean | null;
@@ -144,6 +146,7 @@ function pcase(source: string, separators: string | null): string {
 }
 
 export const EXPRESSION_FUNCTIONS: Record<string, FunctionSpec> = {
+  ...DATE_FUNCTIONS,
   Append: { min: 2, max: 2, run: ([s, suffix]) => (s === null ? null : `${text(s)}${text(suffix) ?? ''}`) },
   CBool: { min: 1, max: 1, run: ([v]) => truthy(v!) },
   Coalesce: { min: 1, max: Infinity, run: (args) => args.find((a) => !isEmpty(a)) ?? null },
@@ -245,16 +248,11 @@ export const EXPRESSION_FUNCTIONS: Record<string, FunctionSpec> = {
 
 /** Entra functions scimproof does not evaluate, with why (named in the load error). */
 const UNSUPPORTED: Record<string, string> = {
-  AppRoleAssignmentsComplex: 'app role assignments are not modelled in the directory file',
-  SingleAppRoleAssignment: 'app role assignments are not modelled in the directory file',
+  AppRoleAssignmentsComplex: 'it is only ever the whole expression, AppRoleAssignmentsComplex([appRoleAssignments]), mapped to roles',
+  AssertiveAppRoleAssignmentsComplex: 'it is only ever the whole expression, AssertiveAppRoleAssignmentsComplex([appRoleAssignments]), mapped to roles',
+  SingleAppRoleAssignment: 'it is only ever the whole expression, SingleAppRoleAssignment([appRoleAssignments]), mapped to roles[primary eq "True"].value (or .display, .type)',
   SelectUniqueValue: 'Entra supports it only for Active Directory targets, never for a SCIM app',
-  CDate: 'date functions take .NET date formats, which scimproof does not emulate',
-  DateAdd: 'date functions take .NET date formats, which scimproof does not emulate',
-  DateDiff: 'date functions take .NET date formats, which scimproof does not emulate',
-  DateFromNum: 'date functions take .NET date formats, which scimproof does not emulate',
-  FormatDateTime: 'date functions take .NET date formats, which scimproof does not emulate',
-  NumFromDate: 'date functions take .NET date formats, which scimproof does not emulate',
-  Now: 'its value changes on every cycle, so every user would be updated every cycle',
+  Now: 'its value changes on every cycle, so every user would be updated every cycle (give a date constant, "2026-01-05T00:00:00Z", instead)',
   RandomString: 'its value changes on every cycle; use a constant in a test directory',
   BitAnd: 'not used with SCIM apps',
 };
@@ -298,6 +296,22 @@ function checkConstants(n: Extract<ExpressionNode, { kind: 'call' }>): void {
       cultureOf(culture.value, n.name);
     } catch (error) {
       throw new ExpressionError((error as Error).message, culture.at);
+    }
+  }
+  if (n.name === 'DateAdd' || n.name === 'DateDiff') {
+    const unit = n.args[0];
+    if (unit?.kind === 'string' && !['yyyy', 'm', 'd', 'ww', 'h', 'n', 's'].includes(unit.value)) {
+      throw new ExpressionError(`${n.name}: interval must be one of "yyyy", "m", "d", "ww", "h", "n", "s", got ${JSON.stringify(unit.value)}`, unit.at);
+    }
+  }
+  if (n.name === 'FormatDateTime') {
+    for (const format of n.args.slice(-2)) {
+      if (format?.kind !== 'string') continue;
+      try {
+        formatTokens(format.value);
+      } catch (error) {
+        throw new ExpressionError(`FormatDateTime: ${(error as Error).message}`, format.at);
+      }
     }
   }
   const pattern = n.name === 'Replace' ? n.args[2] : undefined;

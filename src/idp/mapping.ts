@@ -1,9 +1,10 @@
 // Attribute mappings: compiled once per directory (target paths parsed, expressions checked), then
 // evaluated per user into SCIM path → value; which of those are sent on create and kept in step on
 // update; and reading the same paths back out of the app's copy to see what differs.
+import { ENTRA_ROLE_TYPE } from '../dialects/entra.ts';
 import { parseScimPath, readScimPath, type ScimPath } from '../dialects/scim-path.ts';
 import { compileExpression, evaluateExpression, ExpressionError, type CompiledExpression } from './expression.ts';
-import type { Directory, DirectoryUserRecord, Mapping, SourceValue } from './types.ts';
+import type { AppRole, Directory, DirectoryUserRecord, Mapping, SourceValue } from './types.ts';
 import { EXPRESSION_ATTRIBUTES, MANAGER_ATTRIBUTE, MANAGER_TARGET } from './vocabulary.ts';
 
 /** A mapped value: a string, a list (Split, multi-valued sources), or a typed value from /Schemas. */
@@ -12,9 +13,20 @@ export type MappedValue = string | string[] | boolean | number;
 /** SCIM path → value (absent: the source is empty, so nothing is sent; ENTRA-1.1 no nulls). */
 export type ScimValues = Record<string, MappedValue>;
 
+/**
+ * Entra's app role expressions, each only ever the whole expression of a mapping (customize
+ * application attributes, "Provisioning a role to a SCIM app"): one role with the primary flag, or
+ * every role, sent on update with Add only (complex) or with one replace of the list (assertive).
+ */
+export type RoleFunction = 'single' | 'complex' | 'assertive';
+
+const ROLE_EXPRESSION = /^\s*(SingleAppRoleAssignment|AppRoleAssignmentsComplex|AssertiveAppRoleAssignmentsComplex)\s*\(\s*\[appRoleAssignments\]\s*\)\s*$/;
+const ROLE_FUNCTIONS: Record<string, RoleFunction> = { SingleAppRoleAssignment: 'single', AppRoleAssignmentsComplex: 'complex', AssertiveAppRoleAssignmentsComplex: 'assertive' };
+
 export interface CompiledMapping extends Mapping {
   path: ScimPath;
   expressionCompiled?: CompiledExpression;
+  roleFunction?: RoleFunction;
 }
 
 /** SCIM attribute types the app's /Schemas declares, by lower-cased path without selector. */
@@ -30,6 +42,8 @@ export interface MappingPlan {
   /** Entra's manager reference (written after the users exist); Okta sends the manager inline. */
   managerReference?: CompiledMapping;
   schemaTypes?: SchemaTypes;
+  /** The app role expression the mappings use, if any. */
+  roleFunction?: RoleFunction;
 }
 
 const plans = new WeakMap<Directory, MappingPlan>();
@@ -44,7 +58,9 @@ export function compileMapping(m: Mapping, source: Directory['source']): Compile
   // Okta carries the manager as the raw value inline; the target is its `value` sub-attribute.
   const target = source === 'okta' && isManagerTarget(m.target) ? `${MANAGER_TARGET}.value` : m.target;
   const compiled: CompiledMapping = { ...m, path: parseScimPath(target) };
-  if (m.expression !== undefined) compiled.expressionCompiled = compileExpression(m.expression);
+  const role = m.expression === undefined ? null : ROLE_EXPRESSION.exec(m.expression);
+  if (role) compiled.roleFunction = ROLE_FUNCTIONS[role[1]!]!;
+  else if (m.expression !== undefined) compiled.expressionCompiled = compileExpression(m.expression);
   return compiled;
 }
 
@@ -60,6 +76,8 @@ export function mappingPlan(directory: Directory): MappingPlan {
     matching: attributes.filter((m) => m.matching).sort((a, b) => (a.matchingPrecedence ?? 99) - (b.matchingPrecedence ?? 99)),
     ...(managerReference ? { managerReference } : {}),
   };
+  const roleFunction = attributes.find((m) => m.roleFunction)?.roleFunction;
+  if (roleFunction) plan.roleFunction = roleFunction;
   plans.set(directory, plan);
   return plan;
 }
@@ -83,7 +101,67 @@ export function sourceValue(user: DirectoryUserRecord, attribute: string): Sourc
 export interface EvaluationContext {
   /** Entra's IsSoftDeleted: soft-deleted, disabled, or out of scope. */
   softDeleted: boolean;
+  /** The user's app roles ([appRoleAssignments]), when a mapping uses a role expression. */
+  appRoles?: readonly AppRole[];
 }
+
+const userRoles = new WeakMap<Directory, Map<string, AppRole[]>>();
+
+/**
+ * A user's app roles: those of its own assignment, then those of each assigned group it is a
+ * member of, each role once. An assignment without a role (Default Access) gives none.
+ */
+export function appRolesOf(directory: Directory, userId: string): AppRole[] {
+  let byUser = userRoles.get(directory);
+  if (!byUser) {
+    byUser = new Map();
+    const roles = new Map(directory.app.appRoles.map((r) => [r.id, r]));
+    const groups = new Map(directory.groups.map((g) => [g.id, g]));
+    const give = (user: string, role: AppRole): void => {
+      const held = byUser!.get(user) ?? [];
+      if (!held.includes(role)) held.push(role);
+      byUser!.set(user, held);
+    };
+    const direct = directory.app.appRoleAssignments.filter((a) => !groups.has(a.principal));
+    const viaGroups = directory.app.appRoleAssignments.filter((a) => groups.has(a.principal));
+    for (const a of direct) give(a.principal, roles.get(a.roleId)!);
+    for (const a of viaGroups) for (const member of groups.get(a.principal)!.members) give(member, roles.get(a.roleId)!);
+    userRoles.set(directory, byUser);
+  }
+  return byUser.get(userId) ?? [];
+}
+
+/** A role expression's value: the primary role's value, display or type, or every role's value (sorted). */
+function roleValue(m: CompiledMapping, roles: readonly AppRole[]): MappedValue | undefined {
+  if (roles.length === 0) return undefined;
+  if (m.roleFunction !== 'single') return roles.map((r) => r.value).sort();
+  const sub = (m.path.sub ?? 'value').toLowerCase();
+  return sub === 'display' ? roles[0]!.displayName : sub === 'type' ? ENTRA_ROLE_TYPE : roles[0]!.value;
+}
+
+/** What the Entra builders need to send a user's roles: the role expression and the roles to send. */
+export interface RoleArgs {
+  appRoles?: { mode: RoleFunction; roles: AppRole[] };
+}
+
+/**
+ * The roles a create or an update sends: on create all of them (one for SingleAppRoleAssignment);
+ * on update (`have`: the app's copy) the one, the ones the app does not hold yet (complex: Add
+ * only), or all of them (assertive: one replace).
+ */
+export function roleArgs(directory: Directory, user: DirectoryUserRecord, have?: unknown): RoleArgs {
+  const mode = mappingPlan(directory).roleFunction;
+  if (!mode) return {};
+  const roles = appRolesOf(directory, user.id);
+  if (mode === 'single') return { appRoles: { mode, roles: roles.slice(0, 1) } };
+  if (mode === 'complex' && have !== undefined) {
+    const held = new Set(asList(readPath(have, 'roles')));
+    return { appRoles: { mode, roles: roles.filter((r) => !held.has(r.value)) } };
+  }
+  return { appRoles: { mode, roles } };
+}
+
+const asList = (v: MappedValue | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [String(v)]);
 
 function coerce(value: MappedValue, type: string | undefined): MappedValue {
   if (type === undefined || Array.isArray(value) || typeof value !== 'string') return value;
@@ -100,7 +178,8 @@ export class MappingEvaluationError extends Error {}
 /** One mapping's value for one user, or undefined when nothing is sent. */
 export function mappedValue(m: CompiledMapping, user: DirectoryUserRecord, ctx: EvaluationContext, types?: SchemaTypes): MappedValue | undefined {
   let v: MappedValue | undefined;
-  if (m.constant !== undefined) v = m.constant;
+  if (m.roleFunction) v = roleValue(m, ctx.appRoles ?? []);
+  else if (m.constant !== undefined) v = m.constant;
   else if (m.expressionCompiled) {
     let r;
     try {
@@ -128,8 +207,9 @@ export function mappedValue(m: CompiledMapping, user: DirectoryUserRecord, ctx: 
 export function createValues(directory: Directory, user: DirectoryUserRecord, ctx: EvaluationContext = { softDeleted: false }): ScimValues {
   const plan = mappingPlan(directory);
   const out: ScimValues = {};
+  const evaluation = plan.roleFunction ? { ...ctx, appRoles: appRolesOf(directory, user.id) } : ctx;
   for (const m of plan.attributes) {
-    const v = mappedValue(m, user, ctx, plan.schemaTypes);
+    const v = mappedValue(m, user, evaluation, plan.schemaTypes);
     if (v !== undefined) out[m.path.text] = v;
   }
   return out;
@@ -153,7 +233,8 @@ function normalise(v: unknown): MappedValue | undefined {
   if (v === undefined || v === null || v === '') return undefined;
   if (isRecord(v) && 'value' in v) return normalise(v.value);
   if (Array.isArray(v)) {
-    const list = v.filter((x): x is string | number | boolean => ['string', 'number', 'boolean'].includes(typeof x)).map(String);
+    // A list of complex values (roles) reads as their values.
+    const list = v.map((x: unknown) => (isRecord(x) && 'value' in x ? x.value : x)).filter((x): x is string | number | boolean => ['string', 'number', 'boolean'].includes(typeof x)).map(String);
     return list.length === 0 ? undefined : list;
   }
   if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
@@ -162,7 +243,9 @@ function normalise(v: unknown): MappedValue | undefined {
 
 /** Reads one of the mapped SCIM paths from a resource as the server returned it. */
 export function readPath(resource: unknown, path: string): MappedValue | undefined {
-  return normalise(readScimPath(resource, parseScimPath(path)));
+  const value = normalise(readScimPath(resource, parseScimPath(path)));
+  // The app may hold roles in any order; the role expressions' values are sorted.
+  return Array.isArray(value) && path.toLowerCase() === 'roles' ? [...value].sort() : value;
 }
 
 /** Same value for the IdP's purposes: scalars compare as text (booleans case-insensitively), lists in order. */
@@ -183,7 +266,7 @@ export interface EntraDiff {
 }
 
 /** Entra: the changed attributes only, compared with the app's copy; an emptied source is never sent. */
-export function entraChanges(desired: ScimValues, paths: string[], resource: unknown): EntraDiff {
+export function entraChanges(desired: ScimValues, paths: string[], resource: unknown, roleFunction?: RoleFunction): EntraDiff {
   const changes: Record<string, MappedValue> = {};
   const added: string[] = [];
   const report: EntraDiff['report'] = [];
@@ -193,6 +276,10 @@ export function entraChanges(desired: ScimValues, paths: string[], resource: unk
     if (sameValue(have, want)) continue;
     if (want === undefined) {
       report.push({ path, old: have!, sent: false, note: 'the source is empty; Entra never sends a null, so the app keeps its value (Entra known issue "Null attribute can\'t be provisioned")' });
+      continue;
+    }
+    if (roleFunction === 'complex' && path.toLowerCase() === 'roles' && asList(want).every((r) => asList(have).includes(r))) {
+      report.push({ path, old: have!, new: want, sent: false, note: 'AppRoleAssignmentsComplex only ever adds roles (PATCH Add): Entra never removes one from the app (AssertiveAppRoleAssignmentsComplex replaces the list)' });
       continue;
     }
     changes[path] = want;

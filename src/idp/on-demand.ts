@@ -12,7 +12,7 @@ import type { ScimClient } from '../http/client.ts';
 import type { Exchange } from '../record/types.ts';
 import { ENTRA_CODES } from './error-codes.ts';
 import { EventSender, JobStop, probeHitMessage, type EventOutcome } from './events.ts';
-import { createValues, entraChanges, managerIdOf, mappingPlan, MappingEvaluationError, oktaProfile, oktaReport, readPath, type ScimValues } from './mapping.ts';
+import { createValues, entraChanges, managerIdOf, mappingPlan, MappingEvaluationError, oktaProfile, oktaReport, readPath, roleArgs, type ScimValues } from './mapping.ts';
 import { entitlements, loginOf, scopingDetails } from './scope.ts';
 import { duplicateError, duplicateFinder } from './sync-duplicates.ts';
 import { createdChanges, matchUser, nextValues } from './sync-user-provision.ts';
@@ -274,7 +274,7 @@ export async function provisionOnDemand(o: OnDemandOptions): Promise<OnDemandRes
       }
       if (!found) {
         const before = all.length;
-        const out = await send('createUser', { attributes: desired }, 'createUser');
+        const out = await send('createUser', { attributes: desired, ...roleArgs(dir, u) }, 'createUser');
         changes = createdChanges(desired);
         if (!out.ok) return fail(out, 'create', 'the app refused the create');
         targetId = String(out.created!.id);
@@ -287,10 +287,10 @@ export async function provisionOnDemand(o: OnDemandOptions): Promise<OnDemandRes
       const inactive = isInactive(found);
       const sent: Exchange[] = [];
       if (family === 'entra') {
-        const diff = entraChanges(desired, plan.updatePaths, found);
+        const diff = entraChanges(desired, plan.updatePaths, found, plan.roleFunction);
         changes = diff.report;
         if (Object.keys(diff.changes).length > 0) {
-          const out = await send('updateUser', { id: targetId, changes: diff.changes, added: diff.added });
+          const out = await send('updateUser', { id: targetId, changes: diff.changes, added: diff.added, ...roleArgs(dir, u, found) });
           sent.push(...out.exchanges);
           if (!out.ok) return fail(out, 'update', 'the app refused the update');
         }

@@ -3,7 +3,7 @@
 import type { Exchange } from '../record/types.ts';
 import { ENTRA_CODES } from './error-codes.ts';
 import type { EventOutcome } from './events.ts';
-import { entraChanges, matchingMapping, oktaProfile, oktaReport, type MappedValue, type ScimValues } from './mapping.ts';
+import { entraChanges, matchingMapping, oktaProfile, oktaReport, roleArgs, type MappedValue, type ScimValues } from './mapping.ts';
 import { duplicateError } from './sync-duplicates.ts';
 import { displayOf, userRef, type CycleContext, type Fingerprint } from './sync-context.ts';
 import type { UserState } from './state.ts';
@@ -137,7 +137,7 @@ export async function provisionUser(ctx: CycleContext, u: DirectoryUserRecord, d
     return;
   }
   if (!match.found) {
-    const out = await sender.send('createUser', { attributes: desired, ...grantArgs(ctx, u) }, 'createUser');
+    const out = await sender.send('createUser', { attributes: desired, ...grantArgs(ctx, u), ...roleArgs(ctx.dir, u) }, 'createUser');
     exchanges.push(...out.exchanges);
     if (!out.ok) {
       const reason = out.error?.status === 409 ? `${why}; ${conflictAfterMiss(match, ctx.family)}` : why;
@@ -173,10 +173,10 @@ export async function provisionUser(ctx: CycleContext, u: DirectoryUserRecord, d
     ledger.result({ ...base, action: 'link', outcome: 'failed', reason: linkWhy, ...(out.error ? { error: out.error } : {}), targetId, exchanges, event, ...(changes ? { changes } : {}), ...(print ? { fingerprint: print } : {}) });
   let changes: AttributeChange[];
   if (ctx.family === 'entra') {
-    const diff = entraChanges(desired, ctx.updatePaths, found);
+    const diff = entraChanges(desired, ctx.updatePaths, found, ctx.plan.roleFunction);
     changes = diff.report;
     if (Object.keys(diff.changes).length > 0) {
-      const upd = await sender.send('updateUser', { id: targetId, changes: diff.changes, added: diff.added });
+      const upd = await sender.send('updateUser', { id: targetId, changes: diff.changes, added: diff.added, ...roleArgs(ctx.dir, u, found) });
       exchanges.push(...upd.exchanges);
       if (!upd.ok) return fail(upd, 'updateUser', changes);
     }

@@ -5,7 +5,7 @@
 import { impactOf } from '../dialects/index.ts';
 import type { Exchange } from '../record/types.ts';
 import type { EventOutcome } from './events.ts';
-import { entraChanges, oktaProfile, oktaReport, type ScimValues } from './mapping.ts';
+import { entraChanges, oktaProfile, oktaReport, roleArgs, type ScimValues } from './mapping.ts';
 import type { UserIntent } from './scope.ts';
 import { userRef, type CycleContext, type Fingerprint, type UserRef } from './sync-context.ts';
 import { restoredMembershipsWait } from './sync-group-members.ts';
@@ -54,10 +54,10 @@ export async function entraUpdate(ctx: CycleContext, u: DirectoryUserRecord, st:
     }
     exchanges.push(...got.exchanges);
     if (!got.ok) return ledger.result({ ...base, action: 'update', outcome: 'failed', reason, ...(got.error ? { error: got.error } : {}), targetId: st.targetId, exchanges, event: 'getUser', ...print });
-    const diff = entraChanges(desired, ctx.updatePaths, got.json);
+    const diff = entraChanges(desired, ctx.updatePaths, got.json, ctx.plan.roleFunction);
     report = diff.report;
     if (Object.keys(diff.changes).length > 0) {
-      const upd = await sender.send('updateUser', { id: st.targetId, changes: diff.changes, added: diff.added });
+      const upd = await sender.send('updateUser', { id: st.targetId, changes: diff.changes, added: diff.added, ...roleArgs(ctx.dir, u, got.json) });
       exchanges.push(...upd.exchanges);
       if (!upd.ok) return ledger.result({ ...base, action: 'update', outcome: 'failed', reason, ...(upd.error ? { error: upd.error } : {}), targetId: st.targetId, exchanges, event: 'updateUser', changes: report, ...print });
       sentUpdate = true;

@@ -74,11 +74,22 @@ export interface AppActions {
   delete: boolean;
 }
 
+/** An Entra app role: what SingleAppRoleAssignment and the complex role expressions send. */
+export interface AppRole {
+  id: string;
+  value: string;
+  displayName: string;
+}
+
 export interface AppConfig {
   name: string;
   scope: 'assigned' | 'all';
   assignedUsers: string[];
   assignedGroups: string[];
+  /** Entra app roles (the app registration's appRoles). */
+  appRoles: AppRole[];
+  /** Which assigned user or group holds which app role (by role id). */
+  appRoleAssignments: { principal: string; roleId: string }[];
   scopingFilters: ScopingFilter[];
   provisionGroups: boolean;
   /** Okta's pushed groups; undefined means "the assigned groups". */

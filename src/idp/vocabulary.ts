@@ -34,6 +34,8 @@ export const SOURCE_ATTRIBUTES: Record<Source, readonly string[]> = {
     'postalCode',
     'country',
     'physicalDeliveryOfficeName',
+    'employeeHireDate',
+    'employeeLeaveDateTime',
     'proxyAddresses',
     'otherMails',
     ...Array.from({ length: 15 }, (_, i) => `extensionAttribute${i + 1}`),

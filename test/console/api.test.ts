@@ -54,6 +54,30 @@ describe('admin API: directory', () => {
     expect(viaGroup.json.error).toBe('adele.vance@contoso.example is assigned through the groups Engineering, Leadership, not directly: unassign the group or remove the user from it');
   });
 
+  it("assigns with an Entra app role (Select a role): the file gets the role, the Users page shows it, the next cycle sends it", async () => {
+    const doc = fixture(ENTRA_FIXTURE);
+    doc.app.appRoles = [{ value: 'Admin', displayName: 'Administrator' }];
+    doc.app.mappings.push({ expression: 'AssertiveAppRoleAssignmentsComplex([appRoleAssignments])', target: 'roles' });
+    const c = await open({ doc });
+    const assigned = await c.api('POST', '/api/directory/users/u-printer/assign', { role: 'Admin' });
+    expect(assigned).toEqual({ status: 200, json: { ok: true, message: 'assigned lobby-printer@contoso.example to the app with the role Administrator' } });
+    expect(fileDoc(c).app.appRoleAssignments).toEqual([{ principal: 'u-printer', role: 'Admin' }]);
+    const users = (await c.api('GET', '/api/directory')).json.users as Json[];
+    expect(users.find((u) => u.id === 'u-printer')!.roles).toBe('Administrator');
+    expect(users.find((u) => u.id === 'u-megan')!.roles).toBe('Default Access');
+    expect(await (await fetch(`${c.url}/directory`)).text()).toContain('Role: Administrator');
+    expect((await c.api('POST', '/api/directory/users/u-alex/assign', { role: 'Owner' })).json.error).toBe('no app role has the value or id "Owner" (app.appRoles: "Admin")');
+    expect((await c.api('POST', '/api/directory/users/u-printer/unassign', { role: 'Admin' })).json.error).toBe('only assign takes a role, not unassign');
+    // In scope (the scoping filter reads the department) and accepted (the server requires both names).
+    await c.api('PATCH', '/api/directory/users/u-printer', { givenName: 'Lobby', surname: 'Printer', department: 'Facilities' });
+    await c.api('POST', '/api/provisioning/run?wait=true');
+    const printer = (await usersByName(server.url, server.token)).get('lobby-printer@contoso.example');
+    expect(printer?.roles).toEqual([{ primary: false, type: 'WindowsAzureActiveDirectoryRole', display: 'Administrator', value: 'Admin' }]);
+    // Unassigning drops the role with the assignment, so the file still loads.
+    expect((await c.api('POST', '/api/directory/users/u-printer/unassign')).status).toBe(200);
+    expect(fileDoc(c).app.appRoleAssignments).toEqual([]);
+  });
+
   it('edits attributes, the manager and group members; keeps the rest of the file byte for byte', async () => {
     const c = await open();
     const original = readFileSync(c.file, 'utf8');
