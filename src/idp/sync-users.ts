@@ -73,6 +73,17 @@ export async function syncUser(ctx: CycleContext, u: DirectoryUserRecord): Promi
   }
 
   if (!wantActive) {
+    if (intent.hold && st.active) {
+      // Okta sends nothing for a suspended user: the app user stays active. Said once (not a
+      // silent "unchanged"), so a developer who suspended someone sees why nothing was sent.
+      const held = `${intent.why}|${print()}`;
+      if (state.skipped(u.id) === held) ledger.counts.unchanged++;
+      else {
+        state.setSkipped(u.id, held);
+        ledger.result({ ...base, action: 'skip', outcome: 'skipped', reason: `${intent.why}: the app user stays active`, targetId: st.targetId, exchanges: [] });
+      }
+      return;
+    }
     if (intent.hold || !st.active) {
       if (!st.active && ctx.family === 'okta' && !intent.entitled) {
         // Unassigned while deactivated: Okta drops its link, sends nothing, and says nothing later.
@@ -98,6 +109,7 @@ export async function syncUser(ctx: CycleContext, u: DirectoryUserRecord): Promi
     return;
   }
 
+  state.setSkipped(u.id, null); // a suspension said before is over: a later one is said again
   const changed = changedPaths(st.values, desired, ctx.updatePaths);
   const retry = esc !== undefined;
   if (changed.length === 0 && st.active && !retry && !st.stale && !st.leftOutOfScope) {

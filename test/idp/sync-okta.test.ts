@@ -287,3 +287,33 @@ describe('Okta: an app group of a pushed name that Okta imported (idp import --c
     expect(result.counts.failed).toBe(0);
   });
 });
+
+describe('Okta: a provisioned user suspended in the directory', () => {
+  it.each(['okta', 'okta-aiw'] as const)('%s: sends nothing (the app user stays active) and says so once, with the reason; unsuspended and suspended again, says it again', async (dialect) => {
+    const h = harness(server.url, server.token, dialect);
+    const doc = fixture(OKTA_FIXTURE);
+    await h.cycle(doc);
+    const diego = idOf(doc, 'diego.siciliani');
+    user(doc, diego).status = 'SUSPENDED';
+    h.clock.advance(3_600_000);
+    const suspended = await h.cycle(doc);
+    expect(lines(suspended.exchanges, server.url)).toEqual([]);
+    const said = suspended.result.results.find((r) => r.id === diego);
+    expect(said).toMatchObject({ action: 'skip', outcome: 'skipped', targetId: h.state.user(diego)!.targetId });
+    expect(objectLine(said!)).toMatch(/skip user diego\.siciliani@fabrikam\.example: suspended in Okta \(no event is sent for suspended users\): the app user stays active$/);
+    expect((await usersByName(server.url, server.token)).get('diego.siciliani@fabrikam.example')!.active).toBe(true);
+
+    // Still suspended: nothing new to say, nothing sent.
+    h.clock.advance(3_600_000);
+    const again = await h.cycle(doc);
+    expect(again.result.results.find((r) => r.id === diego)).toBeUndefined();
+    expect(lines(again.exchanges, server.url)).toEqual([]);
+
+    user(doc, diego).status = 'ACTIVE';
+    h.clock.advance(3_600_000);
+    expect((await h.cycle(doc)).result.results.find((r) => r.id === diego)).toBeUndefined();
+    user(doc, diego).status = 'SUSPENDED';
+    h.clock.advance(3_600_000);
+    expect((await h.cycle(doc)).result.results.find((r) => r.id === diego)).toMatchObject({ action: 'skip', outcome: 'skipped' });
+  });
+});
