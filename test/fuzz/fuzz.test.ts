@@ -169,6 +169,11 @@ const CORRECT_VARIANTS: Array<{ name: string; options: IndependentServerOptions;
   { name: 'group members returned only on request', options: { membersOnRequest: true }, properties: ['stateful-directory', 'member-add-idempotent'] },
   // RFC 7644 §3.5.1: an attribute a PUT leaves out may get the server's default value (here active
   // true); it failed "the PUT response differs from the replacement: active should be absent but is true".
+  // RFC 7644 §3.5.2.3 reads two ways when a replace's value filter names an attribute the user has
+  // no value of: "an attribute that does not exist" is treated as an add, or the unmatched filter is
+  // 400 noTarget. A server that adds the element the filter describes failed patch-model ("a PATCH
+  // the RFC makes fail (no ims value has type aim (noTarget)) answered 200").
+  { name: 'a replace through a value filter on an absent attribute adds the element', options: { replaceAbsentAdds: true }, properties: ['patch-model', 'stateful-directory'], runs: 60 },
   { name: 'defaults assigned to what a PUT leaves out (active true)', options: { enrich: true }, properties: ['stateful-directory'], runs: 60, seed: 1 },
 ];
 
