@@ -174,6 +174,9 @@ const CORRECT_VARIANTS: Array<{ name: string; options: IndependentServerOptions;
   // 400 noTarget. A server that adds the element the filter describes failed patch-model ("a PATCH
   // the RFC makes fail (no ims value has type aim (noTarget)) answered 200").
   { name: 'a replace through a value filter on an absent attribute adds the element', options: { replaceAbsentAdds: true }, properties: ['patch-model', 'stateful-directory'], runs: 60 },
+  // The same server for invalid-input-4xx, whose fixture User holds no email: it failed the server for
+  // adding the email a replace through emails[type eq "nosuchtype"].value describes ("SHALL fail with 400 noTarget").
+  { name: 'a replace through a value filter on an absent attribute adds the element (invalid input)', options: { replaceAbsentAdds: true }, properties: ['invalid-input-4xx'], runs: 300 },
   { name: 'defaults assigned to what a PUT leaves out (active true)', options: { enrich: true }, properties: ['stateful-directory'], runs: 60, seed: 1 },
 ];
 
