@@ -38,6 +38,12 @@ export function expectAccepted(ex: Exchange, allowed: readonly number[], what: s
     const detail = typeof json.detail === 'string' ? json.detail : '(no detail)';
     throw new ServerRefusal(`${what}: the server refused it with 400 ${typeof json.scimType === 'string' ? json.scimType : ''} "${detail.slice(0, 200)}" — ${line(ex)}`, ex, detail);
   }
+  // RFC 7644 §3.12: 413 when the request is larger than the server (or a proxy before it) takes;
+  // generated values reach 600 characters, a size limit is the application's to set, not a defect.
+  if (statusOf(ex) === 413) {
+    const detail = isPlainObject(json) && typeof json.detail === 'string' ? json.detail : '(no detail)';
+    throw new ServerRefusal(`${what}: the server refused it with 413 (too large) "${detail.slice(0, 200)}" — ${line(ex)}`, ex, detail);
+  }
   expectStatus(ex, allowed, what);
 }
 
