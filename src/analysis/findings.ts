@@ -233,12 +233,14 @@ function describeSymptoms(lead: number, symptoms: number[], ctx: BuildContext): 
     };
   }
   if (shared((k) => k.status)) {
-    const judged = ctx.exchanges.get(judgedExchangeId(leadResult) ?? '')!;
     const expected = [...new Set(symptoms.flatMap((i) => [results[i]!.expected].flat()).filter((e): e is number => typeof e === 'number'))].sort();
+    // Named after every endpoint it holds: the same wrong status of POST /Groups joins POST /Users'
+    // finding through the same message, and a title naming only the lead's endpoint hid it.
+    const answers = answersOf(lead, symptoms, ctx);
     return {
       kind: 'unexpected-status',
-      title: `${endpointOf(judged, ctx.baseUrl)} answers ${judged.response!.status}${expected.length > 0 ? ` where ${expected.join(' or ')} is expected` : ''}`,
-      basis: `${symptoms.length} checks fail on the same answer: ${endpointOf(judged, ctx.baseUrl)} answered ${judged.response!.status} each time (${listed(checkIds)}).`,
+      title: `${answers('answers', 'answer')}${expected.length > 0 ? ` where ${expected.join(' or ')} is expected` : ''}`,
+      basis: `${symptoms.length} checks fail on the same answer: ${answers('answered', 'answered')} each time (${listed(checkIds)}).`,
     };
   }
   return {
@@ -246,6 +248,26 @@ function describeSymptoms(lead: number, symptoms: number[], ctx: BuildContext): 
     title: titleOf(leadResult),
     basis: `The same assertion fails the same way in ${symptoms.length} checks (across scenarios, IdP variants or items; names and ids aside): ${listed(checkIds)}.`,
   };
+}
+
+/** `a`, `a and b`, `a, b and c`. */
+const andList = (items: readonly string[]): string => (items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)!}`);
+
+/**
+ * The endpoints and statuses of a status finding's symptoms, lead first, as a sentence with the
+ * verb given (for one endpoint, for several): `POST /Users and POST /Groups answer 200`, or
+ * `POST /Users answers 200 and PUT /Users/{id} answers 204` when the statuses differ.
+ */
+function answersOf(lead: number, symptoms: readonly number[], ctx: BuildContext): (one: string, many: string) => string {
+  const byStatus = new Map<number, string[]>();
+  for (const i of [lead, ...symptoms]) {
+    const judged = ctx.exchanges.get(judgedExchangeId(ctx.results[i]!) ?? '');
+    if (!judged?.response || ctx.keyed.get(i)?.status === undefined) continue;
+    const endpoint = endpointOf(judged, ctx.baseUrl);
+    const endpoints = byStatus.get(judged.response.status) ?? [];
+    if (!endpoints.includes(endpoint)) byStatus.set(judged.response.status, [...endpoints, endpoint]);
+  }
+  return (one, many) => andList([...byStatus].map(([status, endpoints]) => `${andList(endpoints)} ${endpoints.length > 1 ? many : one} ${status}`));
 }
 
 function endpointOfResult(result: CheckResult, ctx: BuildContext): string | undefined {

@@ -6,7 +6,7 @@ import { DEFAULT_FUZZ_RUNS, type FuzzBudget } from '../fuzz/run.ts';
 import { PROPERTY_IDS } from '../fuzz/properties/index.ts';
 import { readReplay, ReplayFileError, type ReplayKey } from '../fuzz/replay.ts';
 import { randomSeed } from '../util/random.ts';
-import { TOKEN_ARGUMENT } from '../util/shell-credentials.ts';
+import { credentialArguments, shellQuote } from '../util/shell-credentials.ts';
 import { UsageError } from './errors.ts';
 import { announceAndLoad, consoleFor } from './announce.ts';
 import type { ReportFlags } from './execute.ts';
@@ -95,7 +95,8 @@ export async function fuzzCommand(flags: FuzzFlags): Promise<number> {
     ...(shard ? { shard } : {}),
   });
   for (const file of execution.replayFiles) {
-    consoleFor(flags).write(`replay file: ${file}\n  re-run it after a fix: npx scimproof fuzz --replay ${file}${target.url ? ` --url ${target.url}` : ''} ${TOKEN_ARGUMENT}\n`);
+    const credentials = target.url ? ` ${credentialArguments(execution.record.meta.credentials)}`.trimEnd() : '';
+    consoleFor(flags).write(`replay file: ${file}\n  re-run it after a fix: npx scimproof fuzz --replay ${shellQuote(file)}${target.url ? ` --url ${shellQuote(target.url)}` : ''}${credentials}\n`);
   }
   return exitCodeOf(execution);
 }

@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import type { RunRecord } from '../record/types.ts';
 import { parseRunRecord, RecordShapeError } from '../report/read-record.ts';
-import { verdictOf } from '../report/summarize.ts';
+import { cleanCommand, cleanLead, verdictOf } from '../report/summarize.ts';
 import { writeReports, type WriteReportsOptions, type WrittenReports } from '../report/write.ts';
 import { BaselineError, readBaseline, type Baseline } from '../runner/baseline.ts';
 import { MergeError, mergeRunRecords, missingShards } from '../runner/merge.ts';
@@ -130,7 +130,10 @@ async function writeAndTell(record: RunRecord, targets: WriteReportsOptions, out
   }
   const verdict = verdictOf(record);
   out.write(`Verdict: ${verdict.headline} — ${verdict.detail}\n`);
-  if (written.json) out.write(`Run record: ${written.json}\n`);
+  // As `run` says it: a merge with leftovers exits 2, which read as a bare PASS without this.
+  const left = record.leftovers?.length ?? 0;
+  if (left > 0) out.write(`Leftovers: ${left} resource(s) the run created may still be on the target (listed in the report). ${cleanLead(record)} ${cleanCommand(record, written.json && written.json !== '-' ? written.json : targets.runJson)}\n`);
+  if (written.json) out.write(`Run record: ${written.json === '-' ? 'written to standard output' : written.json}\n`);
   if (written.junit) out.write(`JUnit: ${written.junit}\n`);
   if (written.html) out.write(`HTML report: ${written.html}\n`);
   return written;

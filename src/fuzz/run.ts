@@ -19,7 +19,8 @@ import { FuzzTarget } from './target.ts';
 import { shardCounter, type Shard } from '../runner/shard.ts';
 import { FilterDeclined, PropertyFailure, ServerRefusal, type FuzzEnv, type FuzzProperty } from './types.ts';
 import type { ScopeStrategy } from '../runner/scope-probe.ts';
-import { TOKEN_ARGUMENT } from '../util/shell-credentials.ts';
+import { credentialArguments, shellQuote } from '../util/shell-credentials.ts';
+import { runCredentials } from '../http/credentials.ts';
 
 export interface FuzzBudget {
   /** Runs per property (fast-check numRuns). */
@@ -184,7 +185,7 @@ export async function runFuzzProperties(ctx: FuzzRunContext): Promise<FuzzOutcom
         continue;
       }
       if (!verdict.failed && tally.judged === 0 && tally.declined.length > 0) {
-        emit({ ...base, status: 'skip', reason: `not judged: the server declined every generated filter with 400 invalidFilter, as RFC 7644 lets it for attributes and operators it does not filter on (${tally.declined[0]!.message.slice(0, 300)})`, exchangeIds: keep([tally.declined[0]!.exchange]), ms });
+        emit({ ...base, status: 'skip', reason: `not judged: the server declined every generated filter with 400 (invalidFilter, or no scimType), as RFC 7644 lets it for attributes and operators it does not filter on (${tally.declined[0]!.message.slice(0, 300)})`, exchangeIds: keep([tally.declined[0]!.exchange]), ms });
         continue;
       }
       // A property that judged no case has not passed: its time share ran out before one finished.
@@ -232,7 +233,8 @@ export async function runFuzzProperties(ctx: FuzzRunContext): Promise<FuzzOutcom
           path: verdict.path ?? '',
           ...(verdict.replayPath ? { replayPath: verdict.replayPath } : {}),
           replayFile: replayFileName(property.id),
-          replayCommand: `npx scimproof fuzz --replay ${replayFileName(property.id)} --url ${target.baseUrl} ${TOKEN_ARGUMENT}`,
+          // The run's own credentials (a --basic run replays with --basic), every word quoted for sh.
+          replayCommand: `npx scimproof fuzz --replay ${shellQuote(replayFileName(property.id))} --url ${shellQuote(target.baseUrl)} ${credentialArguments(runCredentials(ctx.client.auth, ctx.client.headers, ctx.client.secrets))}`.trimEnd(),
           requests: exchangeIds.length,
           shrinks: verdict.numShrinks,
           message,
@@ -314,7 +316,7 @@ function acceptedResult(refused: readonly ServerRefusal[], keep: (list: readonly
   return {
     ...base,
     status: 'warn',
-    message: `the server refused ${refused.length} generated request(s) that its /Schemas allows, with a clean 400 (or 413, too large): ${details.slice(0, 3).map((d) => JSON.stringify(d.slice(0, 160))).join('; ')}. A rule of the application, not a protocol failure; IdPs show such errors to the admin (example: ${refused[0]!.message})`,
+    message: `the server refused ${refused.length} generated request(s) that its /Schemas allows, with a clean 400 (or 413, a size limit): ${details.slice(0, 3).map((d) => JSON.stringify(d.slice(0, 160))).join('; ')}. A rule of the application, not a protocol failure; IdPs show such errors to the admin (example: ${refused[0]!.message})`,
     exchangeIds: keep([refused[0]!.exchange]),
   };
 }

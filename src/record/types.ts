@@ -240,6 +240,20 @@ export interface RunMeta {
   missingShards?: string[];
   /** The whole-run time budget (`--max-time`), and whether it ran out before every check was reached. */
   budget?: RunBudget;
+  /** How the run authenticated, without a secret: what a printed command (clean, a fuzz replay) passes to do the same. */
+  credentials?: RunCredentials;
+}
+
+/**
+ * The run's credentials as a printed command reproduces them: the kind (each secret is read from
+ * a variable: $SCIM_TOKEN, $SCIM_BASIC, $SCIM_CLIENT_SECRET), OAuth's public settings, and the
+ * extra headers (`--header`), a header whose value is a secret without its value.
+ */
+export interface RunCredentials {
+  kind: 'none' | 'bearer' | 'basic' | 'oauth';
+  oauth?: { tokenUrl: string; clientId: string; clientAuth?: 'basic' | 'post'; scope?: string };
+  /** In the order given; `value` absent: a secret, read from its own variable (SCIM_SECRET_<NAME>). */
+  headers?: { name: string; value?: string }[];
 }
 
 export interface RunBudget {

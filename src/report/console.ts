@@ -41,7 +41,7 @@ const MARK: Record<CheckStatus, [string, number]> = {
 };
 const WORD: Record<CheckStatus, [string, string]> = {
   pass: ['passed', 'passed'], fail: ['failed', 'failed'], warn: ['warning', 'warnings'],
-  info: ['info', 'info'], skip: ['skipped', 'skipped'], error: ['error', 'errors'],
+  info: ['info', 'info'], skip: ['skipped', 'skipped'], error: ['not judged', 'not judged'],
 };
 const VERDICT_COLOR: Record<VerdictKind, number> = { pass: 32, fail: 31, incomplete: 33, 'not-run': 90 };
 

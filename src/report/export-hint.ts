@@ -9,7 +9,9 @@ export function exportHint(command: string): string {
   const needs: string[] = [];
   if (command.includes('$SCIM_TOKEN')) needs.push('SCIM_TOKEN');
   if (command.includes('$SCIM_BASIC')) needs.push('SCIM_BASIC (user:password)');
-  const secretHeaders = new Map([...command.matchAll(/"([^"\s:]+): \$(SCIM_SECRET_[A-Z0-9_]+)"/g)].map((m) => [m[2]!, m[1]!]));
+  if (command.includes('$SCIM_CLIENT_SECRET')) needs.push('SCIM_CLIENT_SECRET');
+  // `'x-api-key: '"$SCIM_SECRET_X_API_KEY"` (shell-credentials.ts): the name single-quoted, each ' in it as '\''.
+  const secretHeaders = new Map([...command.matchAll(/'((?:[^']|'\\'')*): '"\$(SCIM_SECRET_[A-Z0-9_]+)"/g)].map((m) => [m[2]!, m[1]!.replace(/'\\''/g, "'")]));
   for (const [variable, header] of secretHeaders) needs.push(`${variable} (the value of ${header})`);
   if (needs.length === 0) return 'sends no credentials';
   const list = needs.length > 1 ? `${needs.slice(0, -1).join(', ')} and ${needs.at(-1)}` : needs[0]!;

@@ -3,6 +3,7 @@
 import type { CheckResult, Exchange, RunRecord } from '../record/types.ts';
 import { indexExchanges } from './body.ts';
 import { analysisOf } from './analysis-of.ts';
+import { ERROR_KINDS, errorKindOf } from './error-kind.ts';
 import { failureText, type FailureContext } from './failure-text.ts';
 import { reproductionScript } from './reproduce.ts';
 import { cleanCommand, cleanLead, countStatuses, type RenderContext } from './summarize.ts';
@@ -35,7 +36,7 @@ export function renderJunit(record: RunRecord, context: RenderContext = {}): str
         `skipped="${counts.skip}" time="${seconds(suiteMs)}" timestamp="${xmlAttr(record.meta.startedAt)}">`,
     );
     out.push(...properties(record));
-    for (const result of results) out.push(...testcase(result, failureText(result, exchanges, contexts.get(result) ?? {})));
+    for (const result of results) out.push(...testcase(result, failureText(result, exchanges, contexts.get(result) ?? {}), exchanges));
     out.push('  </testsuite>');
   }
   const leftovers = record.leftovers ?? [];
@@ -103,7 +104,7 @@ function properties(record: RunRecord): string[] {
   ];
 }
 
-function testcase(result: CheckResult, detail: string): string[] {
+function testcase(result: CheckResult, detail: string, exchanges: ReadonlyMap<string, Exchange>): string[] {
   const open = `    <testcase name="${xmlAttr(result.checkId)}" classname="scimproof.${classPart(result.suite)}.${classPart(result.area)}" time="${seconds(result.ms)}"`;
   const message = firstLine(result.message ?? result.title);
   switch (result.status) {
@@ -112,7 +113,8 @@ function testcase(result: CheckResult, detail: string): string[] {
     case 'fail':
       return [open + '>', `      <failure message="${xmlAttr(message)}" type="${result.level}">${xmlText(detail)}</failure>`, '    </testcase>'];
     case 'error':
-      return [open + '>', `      <error message="${xmlAttr(message)}" type="HarnessError">${xmlText(detail)}</error>`, '    </testcase>'];
+      // Not a failure of the server (CI lists it apart from failures) and, unless the harness broke, not ours either.
+      return [open + '>', `      <error message="${xmlAttr(message)}" type="${ERROR_KINDS[errorKindOf(result, exchanges)].junitType}">${xmlText(detail)}</error>`, '    </testcase>'];
     case 'skip':
       return [open + '>', `      <skipped message="${xmlAttr(firstLine(result.reason ?? 'skipped'))}"/>`, '    </testcase>'];
     case 'warn':

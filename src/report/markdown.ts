@@ -17,7 +17,7 @@ export function renderMarkdown(record: RunRecord): string {
   const icon = verdict.kind === 'pass' ? '✅' : verdict.kind === 'fail' ? '❌' : '⚠️';
   const lines = [`### ${icon} scimproof: ${verdict.headline}`, '', cell(verdict.detail), ''];
   lines.push(`Target ${cell(record.meta.target)} · suites ${cell(record.meta.suites.join(', '))} · seed ${record.meta.seed}${record.meta.shard ? ` · shard ${record.meta.shard.index}/${record.meta.shard.total}` : ''}`, '');
-  lines.push('| passed | failed | warnings | skipped | errors |', '|---:|---:|---:|---:|---:|', `| ${counts.pass} | ${counts.fail} | ${counts.warn} | ${counts.skip} | ${counts.error} |`, '');
+  lines.push('| passed | failed | warnings | skipped | not judged |', '|---:|---:|---:|---:|---:|', `| ${counts.pass} | ${counts.fail} | ${counts.warn} | ${counts.skip} | ${counts.error} |`, '');
   if (record.idpVerdicts?.length) {
     lines.push('| IdP | would provisioning work? |', '|---|---|');
     for (const v of record.idpVerdicts) lines.push(`| ${cell(v.label)} | ${v.works ? '✅ yes' : v.notJudged ? `❔ not judged: ${cell(v.blocking.map((b) => b.title).join('; '))}` : `❌ no: ${v.blocking.map((b) => code(b.checkId)).join(', ')}`} |`);

@@ -3,15 +3,17 @@
 // curl line cannot do that once cleanup has deleted the user it names: the script creates the
 // resource afresh (the run prefix replaced by a new unique one, server ids captured as they come
 // back), sends the request that changed it, then the read-back, and shows each answer next to the
-// one the run got. Credentials stay out: the token is $SCIM_TOKEN, as in the curl lines.
+// one the run got. Credentials stay out: the token is $SCIM_TOKEN (the password $SCIM_BASIC), as in the curl lines.
 import type { CheckResult, Exchange, RunMeta } from '../record/types.ts';
 import { createdResource, isCreate, targetOf } from '../record/requests.ts';
 import { secretHeaderArgument } from '../util/shell-credentials.ts';
+import { exportHint } from './export-hint.ts';
 
 const REDACTED = '[redacted]';
 // A private-use character: JSON.stringify leaves it as is, and no request the run sends holds one.
 const MARK = '\uE000';
 const SKIPPED_HEADERS = new Set(['content-length', 'host', 'connection']);
+const CLEANUP_SKIPPED_HEADERS = new Set([...SKIPPED_HEADERS, 'content-type']);
 
 const quote = (text: string): string => `'${text.replace(/'/g, `'\\''`)}'`;
 
@@ -80,10 +82,10 @@ function authArgs(value: string): string[] {
   return ['-H', quote(`Authorization: ${value}`)];
 }
 
-function headerArgs(exchange: Exchange, subs: Substitutions): string[] {
+function headerArgs(exchange: Exchange, subs: Substitutions, skip: ReadonlySet<string> = SKIPPED_HEADERS): string[] {
   const args: string[] = [];
   for (const [name, value] of Object.entries(exchange.request.headers)) {
-    if (SKIPPED_HEADERS.has(name)) continue;
+    if (skip.has(name)) continue;
     if (name === 'authorization') args.push(...authArgs(value));
     else if (value.includes(REDACTED)) args.push('-H', secretHeaderArgument(name));
     else args.push('-H', shellWord(`${name}: ${substituteText(value, subs)}`));
@@ -154,12 +156,14 @@ export function reproductionScript(result: CheckResult, exchanges: ReadonlyMap<s
     const resource = createdResource(exchange)!;
     if (deleted.has(resource)) continue;
     const collectionUrl = substituteUrl(exchange.request.url.split('?')[0]!.replace(/\/+$/, ''), base, subs);
-    const auth = exchange.request.headers.authorization;
+    // The create's headers (its credentials and every --header: a tenant header the server needs), not its body's type.
+    const headers = headerArgs(exchange, subs, CLEANUP_SKIPPED_HEADERS);
     cleanup.push(
-      `[ -n "$${variable}" ] && curl -sS -o /dev/null -w ${quote(`cleanup: DELETE ${resource.split('/')[0]}/$${variable} → HTTP %{http_code}\\n`).replace(`$${variable}`, `'"$${variable}"'`)} -X DELETE ${shellWord(`${collectionUrl}/${mark(variable)}`)}${auth ? ` ${authArgs(auth).join(' ')}` : ''}`,
+      `[ -n "$${variable}" ] && curl -sS -o /dev/null -w ${quote(`cleanup: DELETE ${resource.split('/')[0]}/$${variable} → HTTP %{http_code}\\n`).replace(`$${variable}`, `'"$${variable}"'`)} -X DELETE ${shellWord(`${collectionUrl}/${mark(variable)}`)}${headers.length > 0 ? ` ${headers.join(' ')}` : ''}`,
     );
   }
 
+  const needs = exportHint([...body, ...cleanup].join('\n'));
   const judged = steps.at(-1)!;
   const claim = result.message ? `${result.checkId}: ${result.message}` : result.checkId;
   return [
@@ -169,7 +173,8 @@ export function reproductionScript(result: CheckResult, exchanges: ReadonlyMap<s
     `#   ${claim.split('\n', 1)[0]}`,
     '# Recreates the state from the requests the run recorded, with fresh names, then deletes what it made:',
     ...outline,
-    '# Needs bash and curl. First: export SCIM_TOKEN=<your token>  (SCIM_BASE_URL overrides the target)',
+    // The variables its requests read (a --basic run's $SCIM_BASIC, a secret header's own), not always the token.
+    `# Needs bash and curl.${needs === 'sends no credentials' ? ' It sends no credentials' : ` First: ${needs.replace(/ first$/, '')}`}  (SCIM_BASE_URL overrides the target)`,
     `BASE="\${SCIM_BASE_URL:-${base.replace(/["\\$`]/g, '\\$&')}}"`,
     `RUN="repro$(date +%s)$$-"   # stands in for the run prefix ${meta.prefix}, so every name is new`,
     ...PRELUDE,

@@ -1,14 +1,17 @@
 // Counting and the overall verdict, shared by every reporter so the console, the HTML page and
 // JUnit never disagree about what a run means.
 import type { CheckResult, CheckStatus, Finding, RunRecord, Summary } from '../record/types.ts';
-import { TOKEN_ARGUMENT } from '../util/shell-credentials.ts';
+import { credentialArguments, shellQuote } from '../util/shell-credentials.ts';
+import { indexExchanges } from './body.ts';
+import { errorKindsSentence } from './error-kind.ts';
 
 /** Worst first: the order statuses are listed in summaries and filters. */
 export const STATUS_ORDER: readonly CheckStatus[] = ['fail', 'error', 'warn', 'info', 'skip', 'pass'];
 
 export const STATUS_LABEL: Readonly<Record<CheckStatus, string>> = {
   fail: 'Failed',
-  error: 'Errors',
+  // Not the server's fault, nor always the harness's: the reports name the kind (error-kind.ts).
+  error: 'Not judged',
   warn: 'Warnings',
   info: 'Info',
   skip: 'Skipped',
@@ -18,7 +21,7 @@ export const STATUS_LABEL: Readonly<Record<CheckStatus, string>> = {
 /** One result's status, as a badge. */
 export const STATUS_BADGE: Readonly<Record<CheckStatus, string>> = {
   fail: 'Fail',
-  error: 'Error',
+  error: 'Not judged',
   warn: 'Warn',
   info: 'Info',
   skip: 'Skip',
@@ -49,7 +52,7 @@ export interface Verdict {
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
-export function verdictOf(record: Pick<RunRecord, 'meta' | 'results'>): Verdict {
+export function verdictOf(record: Pick<RunRecord, 'meta' | 'results'> & Partial<Pick<RunRecord, 'exchanges'>>): Verdict {
   const counts = countStatuses(record.results);
   if (record.meta.runError) {
     return { kind: 'not-run', headline: 'COULD NOT RUN', detail: record.meta.runError };
@@ -74,7 +77,8 @@ export function verdictOf(record: Pick<RunRecord, 'meta' | 'results'>): Verdict 
     return { kind: 'fail', headline: 'FAIL', detail: `${plural(counts.fail, 'required check')} failed${tail}` };
   }
   if (counts.error > 0) {
-    const judged = `${plural(counts.error, 'check')} could not be judged (a harness or network error, or a step that did not yield what later steps need)`;
+    // Why, by kind: no answer, a harness bug and a blocked step are acted on differently (error-kind.ts).
+    const judged = `${plural(counts.error, 'check')} could not be judged: ${errorKindsSentence(record.results, indexExchanges(record.exchanges ?? []))}`;
     return { kind: 'incomplete', headline: 'INCOMPLETE', detail: `No required check failed, but ${judged}${tail}` };
   }
   if (counts.total - counts.skip === 0) {
@@ -107,10 +111,14 @@ export interface RenderContext {
   runJson?: string;
 }
 
-/** The command that removes a run's leftovers, from its run.json when written, else from its prefix. */
+/**
+ * The command that removes a run's leftovers, from its run.json when written to a file, else from
+ * its target and prefix (a run.json sent to standard output, `-`, is no file clean can read), with
+ * the run's own kind of credentials; every word quoted for sh.
+ */
 export function cleanCommand(record: Pick<RunRecord, 'meta'>, runJson?: string): string {
-  const from = runJson ? `--run ${runJson}` : `--url ${record.meta.target} --prefix ${record.meta.prefix}`;
-  return `npx scimproof clean ${from} ${TOKEN_ARGUMENT}`;
+  const from = runJson && runJson !== '-' ? `--run ${shellQuote(runJson)}` : `--url ${shellQuote(record.meta.target)} --prefix ${shellQuote(record.meta.prefix)}`;
+  return `npx scimproof clean ${from} ${credentialArguments(record.meta.credentials)}`.trimEnd();
 }
 
 /**

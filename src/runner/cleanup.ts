@@ -233,7 +233,11 @@ export class CleanPass {
   }
 
   private left(resourceType: string, reason: string, location?: string, name?: string): void {
-    this.leftovers.push({ resourceType, reason, ...(location ? { location: this.shown(location) } : {}), ...(name ? { name } : {}) });
+    const leftover: Leftover = { resourceType, reason, ...(location ? { location: this.shown(location) } : {}), ...(name ? { name } : {}) };
+    // The final sweep tries again what a DELETE failed on: one resource is one leftover, with the last reason.
+    const same = location === undefined ? -1 : this.leftovers.findIndex((l) => l.location === leftover.location);
+    if (same >= 0) this.leftovers[same] = leftover;
+    else this.leftovers.push(leftover);
   }
 
   /** DELETE; the outcome as an entry (and a leftover when it stays). */

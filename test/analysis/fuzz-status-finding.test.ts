@@ -24,4 +24,21 @@ describe('a fuzz property failing on an unexpected status', { timeout: 180_000 }
     expect(holding('users.create.status')!.kind).toBe('unexpected-status');
     expect(holding('users.create.status')!.title).toMatch(/^POST \/Users answers 200 where 201/);
   });
+
+  it('is titled after every endpoint it holds: POST /Groups answering 200 is named beside POST /Users', async () => {
+    const server = await startFaultyServer('create-returns-200');
+    let record;
+    try {
+      record = await runConformance({ url: server.url, auth: { kind: 'bearer', token: server.token }, suites: ['core'], only: ['users.create.status', 'users.optional-missing', 'groups.create.status'], seed: 4 });
+    } finally {
+      await server.close();
+    }
+    const findings = (record.findings ?? []).filter((f) => f.kind !== 'latency');
+    const holding = (checkId: string) => findings.find((f) => f.symptoms.some((m) => m.checkId === checkId));
+    expect(holding('groups.create.status')).toBe(holding('users.create.status'));
+    const finding = holding('groups.create.status')!;
+    expect(finding.kind).toBe('unexpected-status');
+    expect(finding.title).toBe('POST /Users and POST /Groups answer 200 where 201 or 400 is expected');
+    expect(finding.basis).toMatch(/^\d+ checks fail on the same answer: POST \/Users and POST \/Groups answered 200 each time/);
+  });
 });

@@ -31,7 +31,7 @@ describe('console reporter', () => {
     expect(text).toContain('  ✓ okta › okta checks  2 passed, 1 info\n');
     // Under its scenario a warning is counted, not listed, unless verbose; the findings list it.
     expect(text.slice(0, text.indexOf('Checks:'))).not.toContain('groups.members.display');
-    expect(text).toContain('Checks: 28 total · 5 failed · 1 error · 4 warnings · 2 info · 2 skipped · 14 passed');
+    expect(text).toContain('Checks: 28 total · 5 failed · 1 not judged · 4 warnings · 2 info · 2 skipped · 14 passed');
     expect(text).toContain('Verdict: FAIL — 5 required checks failed');
     expect(text).toContain('  ✗ Microsoft Entra ID (default) — would fail: F5 (entra.patch.active-string-boolean), F4 (patch.remove-member-value-filter), F2 (users.create.duplicate-409)');
     expect(text).toContain('  ✓ Okta (OIN) — would work');

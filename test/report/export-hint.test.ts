@@ -33,8 +33,9 @@ describe('what to export before a copied curl line', { timeout: 120_000 }, () =>
     const failing = record.results.filter((r) => r.status === 'fail');
     expect(failing.length).toBeGreaterThan(0);
     const curl = record.exchanges.find((x) => x.id === failing[0]!.exchangeIds.at(-1))!.curl;
-    expect(curl).toContain('"x-api-key: $SCIM_SECRET_X_API_KEY"');
-    expect(curl).toContain('"x-tenant-secret: $SCIM_SECRET_X_TENANT_SECRET"');
+    // The name single-quoted, the variable double-quoted (header-quoting.test.ts: a name with `$` or a quote).
+    expect(curl).toContain(`'x-api-key: '"$SCIM_SECRET_X_API_KEY"`);
+    expect(curl).toContain(`'x-tenant-secret: '"$SCIM_SECRET_X_TENANT_SECRET"`);
     expect(curl).toContain('$SCIM_TOKEN');
     const hint = 'export SCIM_TOKEN, SCIM_SECRET_X_API_KEY (the value of x-api-key) and SCIM_SECRET_X_TENANT_SECRET (the value of x-tenant-secret) first';
     expect(exportHint(curl)).toBe(hint);

@@ -6,6 +6,7 @@ import { showValue } from '../body.ts';
 import { refLink } from '../refs.ts';
 import { hasChain } from '../reproduce.ts';
 import { STATUS_BADGE } from '../summarize.ts';
+import { ERROR_KINDS, errorKindOf } from '../error-kind.ts';
 import { exportHint } from '../export-hint.ts';
 import { exchangeViews } from './view-exchange.ts';
 import type { CardView, ChainStepView, NameValue, SectionView } from './view-types.ts';
@@ -58,7 +59,8 @@ export function cardView(result: CheckResult, anchor: string, ctx: CardContext):
   return {
     anchor,
     status: result.status,
-    statusLabel: STATUS_BADGE[result.status],
+    // An error says which kind it is (no answer, harness error, not judged), as JUnit's error type does.
+    statusLabel: result.status === 'error' ? ERROR_KINDS[errorKindOf(result, ctx.exchanges)].label : STATUS_BADGE[result.status],
     checkId: result.checkId,
     title: result.title,
     level: result.level,

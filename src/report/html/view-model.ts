@@ -4,6 +4,7 @@ import { indexExchanges } from '../body.ts';
 import { refLink } from '../refs.ts';
 import { cleanCommand, cleanLead, countStatuses, type RenderContext, formatDuration, runDurationMs, STATUS_BADGE, STATUS_LABEL, STATUS_ORDER, verdictOf } from '../summarize.ts';
 import { analysisOf } from '../analysis-of.ts';
+import { errorKindsSentence } from '../error-kind.ts';
 import { sectionView } from './view-cards.ts';
 import { buildCards, findingAnchor, findingViews, latencyView } from './view-findings.ts';
 import type { AreaView, CardView, CertificationView, ConflictView, CountCell, IdpCauseView, IdpView, NameValue, ProfileView, ReportView, RowView } from './view-types.ts';
@@ -141,7 +142,7 @@ export function buildReportView(record: RunRecord, context: RenderContext = {}):
     { anchor: 'idp', label: profile ? 'Profile and IdP verdicts' : 'IdP verdicts', count: null, show: idp.length > 0 || profile !== null },
     { anchor: 'findings', label: 'Findings', count: findingList.length, show: findingList.length > 0 },
     { anchor: 'summary', label: 'Summary', count: null, show: true },
-    { anchor: 'errors', label: 'Harness errors', count: errors.length, show: errors.length > 0 },
+    { anchor: 'errors', label: 'Not judged', count: errors.length, show: errors.length > 0 },
     { anchor: 'latency', label: 'Latency', count: null, show: latency.endpoints.length > 0 },
     { anchor: 'results', label: 'All results', count: record.results.length, show: true },
     { anchor: 'skipped', label: 'Skipped', count: skips.length, show: skips.length > 0 },
@@ -155,6 +156,8 @@ export function buildReportView(record: RunRecord, context: RenderContext = {}):
     meta: metaRows(record),
     totals: totals.filter((cell) => !cell.zero),
     capabilities: Object.entries(record.discovery?.capabilities ?? {}).map(([name, on]) => ({ name, on })),
+    // Without a /ServiceProviderConfig nothing was advertised: the strip shows what the run assumed.
+    capabilitiesLabel: record.discovery?.capabilities.serviceProviderConfig === false ? 'Assumed capabilities (no /ServiceProviderConfig was served)' : 'Advertised capabilities',
     idp,
     profile,
     conflicts,
@@ -175,6 +178,7 @@ export function buildReportView(record: RunRecord, context: RenderContext = {}):
     findings: findingList,
     findingsLead: findingsLead(failing, warning, waived, checkFindings.length, latencyFlags),
     errors,
+    errorsLead: `These checks could not be judged and are not counted against the server: ${errorKindsSentence(record.results, exchanges)}.`,
     latency: latency.endpoints.length > 0 ? latencyView(latency, findings) : null,
     skips,
     cleanup: record.cleanup.map((c) => ({ location: c.location, resourceType: c.resourceType, status: c.status, message: c.message ?? '' })),

@@ -199,6 +199,7 @@ export interface ReportView {
   meta: NameValue[];
   totals: CountCell[];
   capabilities: { name: string; on: boolean }[];
+  capabilitiesLabel: string;
   idp: IdpView[];
   /** The standard-profile verdict, shown beside the IdP verdicts, and where the two conflict. */
   profile: ProfileView | null;
@@ -212,6 +213,8 @@ export interface ReportView {
   findings: FindingView[];
   findingsLead: string;
   errors: CardView[];
+  /** Why they were not judged, by kind (error-kind.ts), in one sentence. */
+  errorsLead: string;
   latency: LatencyView | null;
   skips: { checkId: string; title: string; reason: string; anchor: string }[];
   cleanup: { location: string; resourceType: string; status: string; message: string }[];

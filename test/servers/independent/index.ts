@@ -202,8 +202,6 @@ export interface IndependentServerOptions {
    * exist" is treated as an add) instead of 400 noTarget (its value-filter bullet).
    */
   replaceAbsentAdds?: boolean;
-  /** The largest request body in bytes (default 1,000,000); a larger one is 413 (RFC 7644 §3.12), as behind a proxy's body limit. */
-  maxBody?: number;
   /** PATCH is applied by the scim-patch library (patch-library.ts), not by this server's patch.ts. */
   patchWith?: 'scim-patch';
   /** The page size of a list asked without `count` (RFC 7644 §3.4.2.4: "If not specified, the maximum number of results is set by the service provider"). */
@@ -792,15 +790,15 @@ async function bulk(ctx: Ctx, request: unknown): Promise<Reply> {
   return { status: 200, body: { schemas: [BULK_RESPONSE], Operations: results } };
 }
 
-function readBody(req: IncomingMessage, limit = MAX_BODY): Promise<string | undefined> {
+function readBody(req: IncomingMessage): Promise<string | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size <= limit) chunks.push(chunk);
+      if (size <= MAX_BODY) chunks.push(chunk);
     });
-    req.on('end', () => resolve(size > limit ? undefined : Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(size > MAX_BODY ? undefined : Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
 }
@@ -952,8 +950,8 @@ export async function startIndependentServer(options: IndependentServerOptions =
       try {
         const wait = admit?.();
         if (wait !== undefined) return send(res, { status: 429, body: errorBody(429, undefined, `too many requests: at most ${options.rateLimit} per second`), headers: { 'Retry-After': String(wait) } }, wire);
-        const raw = await readBody(req, options.maxBody);
-        if (raw === undefined) return send(res, { status: 413, body: errorBody(413, undefined, `the request body exceeds ${options.maxBody ?? MAX_BODY} bytes`) }, wire);
+        const raw = await readBody(req);
+        if (raw === undefined) return send(res, { status: 413, body: errorBody(413, undefined, `the request body exceeds ${MAX_BODY} bytes`) }, wire);
         send(res, await route(ctx, req, raw, token), wire);
       } catch (error) {
         if (error instanceof ScimError) {
