@@ -167,6 +167,14 @@ const CORRECT_VARIANTS: Array<{ name: string; options: IndependentServerOptions;
   // RFC 7643 §2.2: members declared returned "request" are shown only when `attributes` asks for them;
   // the stateful model read a Group without asking and failed "Group members are [], the model holds […]".
   { name: 'group members returned only on request', options: { membersOnRequest: true }, properties: ['stateful-directory', 'member-add-idempotent'] },
+  // RFC 7644 §3.5.2.3 reads two ways when a replace's value filter names an attribute the user has
+  // no value of: "an attribute that does not exist" is treated as an add, or the unmatched filter is
+  // 400 noTarget. A server that adds the element the filter describes failed patch-model ("a PATCH
+  // the RFC makes fail (no ims value has type aim (noTarget)) answered 200").
+  { name: 'a replace through a value filter on an absent attribute adds the element', options: { replaceAbsentAdds: true }, properties: ['patch-model', 'stateful-directory'], runs: 60 },
+  // The same server for invalid-input-4xx, whose fixture User holds no email: it failed the server for
+  // adding the email a replace through emails[type eq "nosuchtype"].value describes ("SHALL fail with 400 noTarget").
+  { name: 'a replace through a value filter on an absent attribute adds the element (invalid input)', options: { replaceAbsentAdds: true }, properties: ['invalid-input-4xx'], runs: 300 },
   // RFC 7644 §3.5.1: an attribute a PUT leaves out may get the server's default value (here active
   // true); it failed "the PUT response differs from the replacement: active should be absent but is true".
   { name: 'defaults assigned to what a PUT leaves out (active true)', options: { enrich: true }, properties: ['stateful-directory'], runs: 60, seed: 1 },

@@ -153,8 +153,17 @@ function applyOne(schemas: ResourceSchemas, data: Json, op: ModelOp, merge = fal
       return;
     case 'filtered-replace': {
       const { list, matched } = matching(data, op.attr, op.type);
-      // RFC 7644 §3.5.2.3: a value filter that matches nothing is 400 noTarget.
-      if (matched.length === 0) throw new OpError(`no ${op.attr} value has type ${op.type} (noTarget)`);
+      if (matched.length === 0) {
+        // RFC 7644 §3.5.2.3 reads two ways when the user holds no value of the attribute at all:
+        // "an attribute that does not exist" is treated as an add (of the element the filter
+        // describes), or the unmatched value filter is 400 noTarget. Either answer is a correct server's.
+        if (!isPresent(data[op.attr])) {
+          data[op.attr] = [op.sub !== undefined ? { type: op.type, [op.sub]: op.value } : { type: op.type, ...(op.value as Json) }];
+          throw new Ambiguous(`${op.attr} holds no value, so a replace through ${op.attr}[type eq "${op.type}"] is an add or 400 noTarget (RFC 7644 §3.5.2.3)`);
+        }
+        // RFC 7644 §3.5.2.3: a value filter that matches none of the values there is 400 noTarget.
+        throw new OpError(`no ${op.attr} value has type ${op.type} (noTarget)`);
+      }
       if (op.sub !== undefined) {
         for (const e of matched) e[op.sub] = op.value;
         return;

@@ -196,6 +196,12 @@ export interface IndependentServerOptions {
   tooManyOnPresent?: boolean;
   /** PATCH remove with a value filter that matches nothing is 400 noTarget (RFC 7644 §3.12 Table 9, §3.5.2). */
   removeNoTarget?: boolean;
+  /**
+   * A PATCH replace whose value filter names an attribute the resource holds no value of adds the
+   * element the filter describes (RFC 7644 §3.5.2.3's first bullet, "an attribute that does not
+   * exist" is treated as an add) instead of 400 noTarget (its value-filter bullet).
+   */
+  replaceAbsentAdds?: boolean;
   /** PATCH is applied by the scim-patch library (patch-library.ts), not by this server's patch.ts. */
   patchWith?: 'scim-patch';
   /** The page size of a list asked without `count` (RFC 7644 §3.4.2.4: "If not specified, the maximum number of results is set by the service provider"). */
@@ -296,6 +302,7 @@ interface Ctx {
   noSearch: 404 | 405 | 501 | undefined;
   tooManyOnPresent: boolean;
   removeNoTarget: boolean;
+  replaceAbsentAdds: boolean;
   patchWith: 'scim-patch' | undefined;
   defaultCount: number | undefined;
   listAllSchemas: boolean;
@@ -655,7 +662,7 @@ async function resourceRoute(ctx: Ctx, req: RequestLike, model: ResourceModel, i
     }
     case 'PATCH': {
       ifMatch(ctx, req, stored);
-      const draft = ctx.patchWith === 'scim-patch' ? applyPatchWithLibrary(stored.data, body()) : applyPatch(model, stored.data, id, body(), { rejectUnknown: ctx.rejectUnknown, interop: ctx.interop, removeNoTarget: ctx.removeNoTarget });
+      const draft = ctx.patchWith === 'scim-patch' ? applyPatchWithLibrary(stored.data, body()) : applyPatch(model, stored.data, id, body(), { rejectUnknown: ctx.rejectUnknown, interop: ctx.interop, removeNoTarget: ctx.removeNoTarget, replaceAbsentAdds: ctx.replaceAbsentAdds });
       if (model.kind === 'Group' && ctx.patchKeepsMembers) draft.members = stored.data.members;
       // The patched resource is held to the same rules as a PUT (Entra's "True"/"False" accepted).
       const patched = ctx.store.replace(model.kind, id, withPrimary(ctx, normalize(model, { schemas: [model.core.id], ...draft }, { rejectUnknown: ctx.rejectUnknown, interop: ctx.interop, lenientBooleans: true })));
@@ -923,6 +930,7 @@ export async function startIndependentServer(options: IndependentServerOptions =
     noSearch: options.noSearch,
     tooManyOnPresent: options.tooManyOnPresent ?? false,
     removeNoTarget: options.removeNoTarget ?? false,
+    replaceAbsentAdds: options.replaceAbsentAdds ?? false,
     patchWith: options.patchWith,
     defaultCount: options.defaultCount,
     listAllSchemas: options.listAllSchemas ?? false,

@@ -43,6 +43,8 @@ export interface PatchOptions {
   interop?: boolean;
   /** A remove whose value filter matches nothing is 400 noTarget (RFC 7644 §3.12 Table 9). */
   removeNoTarget?: boolean;
+  /** A replace whose value filter names an attribute with no value at all adds the filter's element (RFC 7644 §3.5.2.3, first bullet). */
+  replaceAbsentAdds?: boolean;
 }
 
 function resolve(model: ResourceModel, draft: Resource, path: string, o: PatchOptions = { rejectUnknown: true }): Target {
@@ -145,14 +147,14 @@ function setWhole(holder: Resource, def: Attr, value: unknown, merge: boolean): 
   holder[def.name] = value;
 }
 
-function apply(op: 'add' | 'replace', target: Target, value: unknown, replaceWhole = false): void {
+function apply(op: 'add' | 'replace', target: Target, value: unknown, replaceWhole = false, replaceAbsentAdds = false): void {
   const { def, sub, filter } = target;
   if (filter) {
     const holder = target.holder();
     const list = elementsOf(holder, def).map((el) => (isObject(el) ? { ...el } : el));
     const matches = list.filter((el) => filter(el));
     if (matches.length === 0) {
-      if (op === 'add' && target.seed) {
+      if ((op === 'add' || (replaceAbsentAdds && list.length === 0)) && target.seed) {
         const element = sub ? { ...target.seed, [sub.name]: value } : { ...target.seed, ...(isObject(value) ? value : {}) };
         holder[def.name] = [...list, element];
         return;
@@ -246,7 +248,7 @@ export function applyPatch(model: ResourceModel, current: Resource, id: string, 
     }
     if (!('value' in raw)) throw badRequest('invalidValue', `the ${op} operation has no value`);
     if (path !== undefined) {
-      apply(op, resolve(model, draft, path, o), raw.value, interop);
+      apply(op, resolve(model, draft, path, o), raw.value, interop, o.replaceAbsentAdds === true);
       continue;
     }
     if (!isObject(raw.value)) throw badRequest('invalidValue', `a ${op} without a path needs an object value`);
