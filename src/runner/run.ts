@@ -367,6 +367,12 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
     const wrongAuth = { bearer: { kind: 'bearer', token: `scimproof-wrong-${random.hex(16)}` } as Auth, basic: { kind: 'basic', user: 'scimproof', password: `wrong-${random.hex(8)}` } as Auth };
     const select = selector(options.only ?? [], options.skip ?? []);
     let standard = options.standard;
+    const heldFrom = { holding: false, index: 0 };
+    const releaseHeld = (): void => {
+      if (!heldFrom.holding) return;
+      heldFrom.holding = false;
+      for (const r of results.slice(heldFrom.index)) options.events?.onResult?.(r);
+    };
     const ctx: ScenarioContext = {
       client,
       discovery,
@@ -380,7 +386,7 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
         const why = rateLimit.tripped || credentials.tripped ? stopReason() : undefined;
         const r = why && waived.status !== 'pass' && waived.status !== 'skip' ? notJudged(waived, why) : waived;
         results.push(r);
-        options.events?.onResult?.(r);
+        if (!heldFrom.holding) options.events?.onResult?.(r);
       },
       aborted: () => stopSending.signal.aborted || budget.ranOut,
       stopReason: () => (options.signal?.aborted ? 'the run was interrupted' : budget.ranOut ? budget.reason : stopSending.signal.aborted ? (stopReason() ?? 'the run was stopped') : undefined),
@@ -395,6 +401,10 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
     const mayAudit = (): boolean => !ctx.aborted() || (budget.ranOut && !options.signal?.aborted && !breaker.tripped);
     try {
       const [discoverySuite, ...rest] = suites as [LoadedSuite, ...LoadedSuite[]];
+      // Discovery's results are told once the run knows whether it can test the target: the console
+      // listed "✗ 9 failed" under discovery for a wrong token, then counted the same checks skipped.
+      heldFrom.holding = true;
+      heldFrom.index = results.length;
       const captured = await runSuite(discoverySuite, ctx, options.events, true);
       discovery = buildDiscovery(captured.spc, captured.schemas, captured.resourceTypes);
       ctx.discovery = discovery;
@@ -409,6 +419,7 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
       // Discovery's verdicts on a target the run cannot test (wrong URL, wrong token) are about the
       // caller's setup, not the server: not charged to it.
       if (runError) results.forEach((r, i) => (results[i] = r.status === 'pass' || r.status === 'skip' ? r : notJudged(r, runError!)));
+      releaseHeld();
       // Scenarios that query a set of their own users need a scope filter (scope-probe.ts).
       const needsScope = options.suites.includes('fuzz') || dependencies.length > 0 || suites.some((suite) => suite.scenarios.some((scenario) => scenario.requires?.includes('scopedQueries')));
       if (!runError && !ctx.aborted() && needsScope) {
@@ -503,6 +514,7 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
       if (options.baseline && !options.shard && !ctx.aborted()) for (const stale of staleWaivers(results, options.baseline)) ctx.onResult(stale);
       if (!runError && standard) verdictOfProfile = finalProfileVerdict(standard, results, profileTrigger, discovery.serviceProviderConfig);
     } finally {
+      releaseHeld();
       budget.stop();
       runError ??= stopReason();
       journal.adopt(fuzz?.unresolved ?? []);

@@ -104,7 +104,10 @@ describe('scimproof run', () => {
       const r = await cli(['run', '--url', json.url, '--token', 'wrong-token-abc-123', '--suite', 'core', '--out', tmp()]);
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/rejected the credentials \(HTTP 401/);
-      expect(r.stdout).toMatch(/discovery\.spc\.status — expected HTTP 200, got 401/);
+      // Discovery's checks are told as the record keeps them (skipped: not judged), never as ✗ failures first.
+      expect(r.stdout).toMatch(/  - discovery › Discovery documents  \d+ skipped\n/);
+      expect(r.stdout).toMatch(/Verdict: COULD NOT RUN — the target rejected the credentials \(HTTP 401 on \S*\/ServiceProviderConfig/);
+      expect(r.stdout).not.toMatch(/✗/);
       expect(r.stdout).not.toMatch(/content-type/i);
     } finally {
       await json.close();
