@@ -8,6 +8,33 @@ const pathOf = (ex: Exchange): string => new URL(ex.request.url).pathname;
 /** The base path a discovery probe was sent under (its path less the endpoint). */
 const basePathOf = (ex: Exchange): string => pathOf(ex).replace(/\/[^/]*$/, '');
 
+/**
+ * Which credentials to check, after the ones the run sent: a --basic run was told to check
+ * --token, which it never gave.
+ */
+function checkWhat(sent: Exchange, exchanges: readonly Exchange[]): string {
+  if (/^basic\s/i.test(sent.request.headers.authorization ?? '')) return 'check --basic user:password (or the user:password@ in --url)';
+  if (exchanges.some((ex) => ex.origin?.suite === 'oauth')) return 'check the OAuth client credentials (--client-id, --client-secret) and --oauth-scope';
+  return 'check --token / SCIM_TOKEN';
+}
+
+/**
+ * The base URL a redirect points to: its Location less the endpoint the probe asked for
+ * (`…/scim/v2/ServiceProviderConfig` → `…/scim/v2`), or undefined when it does not end so.
+ */
+function redirectedBase(ex: Exchange): string | undefined {
+  const location = ex.response?.headers.location;
+  if (!location) return undefined;
+  try {
+    const to = new URL(location, ex.request.url);
+    const endpoint = pathOf(ex).slice(basePathOf(ex).length);
+    if (!to.pathname.endsWith(endpoint)) return undefined;
+    return `${to.origin}${to.pathname.slice(0, -endpoint.length)}`;
+  } catch {
+    return undefined;
+  }
+}
+
 export function diagnoseTarget(exchanges: readonly Exchange[]): string | undefined {
   const probes = exchanges.filter((ex) => ex.origin?.suite === 'discovery');
   if (probes.length === 0) return undefined;
@@ -23,7 +50,7 @@ export function diagnoseTarget(exchanges: readonly Exchange[]): string | undefin
   const authenticated = withResponse.filter((ex) => ex.request.headers.authorization !== undefined);
   const refused = (ex: Exchange): boolean => ex.response!.status === 401 || ex.response!.status === 403;
   if (authenticated.length > 0 && authenticated.every(refused)) {
-    return `the target rejected the credentials (HTTP ${authenticated[0]!.response!.status} on ${authenticated.map(pathOf).join(', ')}); check --token / SCIM_TOKEN (or the OAuth client credentials)`;
+    return `the target rejected the credentials (HTTP ${authenticated[0]!.response!.status} on ${authenticated.map(pathOf).join(', ')}); ${checkWhat(authenticated[0]!, exchanges)}`;
   }
   // No credentials at all, and every probe refused for the want of them: a token left unset (a
   // CI secret this job cannot see), not a server that fails every check with its 401.
@@ -38,7 +65,7 @@ export function diagnoseTarget(exchanges: readonly Exchange[]): string | undefin
   const users = withResponse.find((ex) => /\/Users$/i.test(pathOf(ex)));
   const served = withResponse.filter((ex) => ex !== users && ex.response!.status >= 200 && ex.response!.status < 300);
   if (users && refused(users) && served.length > 0) {
-    const how = users.request.headers.authorization === undefined ? 'no credentials were given (--token, SCIM_TOKEN, --basic or OAuth client credentials)' : 'check --token / SCIM_TOKEN (or the OAuth client credentials)';
+    const how = users.request.headers.authorization === undefined ? 'no credentials were given (--token, SCIM_TOKEN, --basic or OAuth client credentials)' : checkWhat(users, exchanges);
     return `the target rejected the credentials on ${pathOf(users)} (HTTP ${users.response!.status}) although it serves ${served.map(pathOf).join(', ')} without checking them; ${how}`;
   }
   // Nothing at all under the base URL: every probe, the Users endpoint included, is a 404.
@@ -50,7 +77,8 @@ export function diagnoseTarget(exchanges: readonly Exchange[]): string | undefin
   const sent = authenticated.length > 0 ? authenticated : withResponse;
   const redirected = sent.find((ex) => ex.response!.status >= 300 && ex.response!.status < 400);
   if (redirected && sent.every((ex) => ex.response!.status >= 300 && ex.response!.status < 400)) {
-    return `the target redirects (HTTP ${redirected.response!.status} to ${redirected.response!.headers.location ?? 'nowhere'}); scimproof does not follow redirects${authenticated.length > 0 ? ' with credentials' : ''}: give the final SCIM base URL as --url`;
+    const base = redirectedBase(redirected);
+    return `the target redirects (HTTP ${redirected.response!.status} to ${redirected.response!.headers.location ?? 'nowhere'}); scimproof does not follow redirects${authenticated.length > 0 ? ' with credentials' : ''}: give the final SCIM base URL as --url${base ? ` (it looks like ${base})` : ''}`;
   }
   if (sent.length > 0 && sent.every((ex) => ex.response!.json === undefined)) {
     const sample = sent.find((ex) => pathOf(ex).endsWith('/Users')) ?? sent[0]!;

@@ -356,6 +356,9 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
     const runVars: Partial<Record<RunVariable, unknown>> = {
       prefix,
       runId,
+      // The SCIM base URL as the client was given it: an IdP builds references from it ($ref
+      // `{base}/Users/{id}`), not from what the server returned.
+      baseUrl: target.replace(/\/+$/, ''),
       nonexistentId: random.uuid(),
       randomUuid: random.uuid(),
       requiredUserAttributes: [] as string[],
@@ -367,12 +370,10 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
     const wrongAuth = { bearer: { kind: 'bearer', token: `scimproof-wrong-${random.hex(16)}` } as Auth, basic: { kind: 'basic', user: 'scimproof', password: `wrong-${random.hex(8)}` } as Auth };
     const select = selector(options.only ?? [], options.skip ?? []);
     let standard = options.standard;
-    const heldFrom = { holding: false, index: 0 };
-    const releaseHeld = (): void => {
-      if (!heldFrom.holding) return;
-      heldFrom.holding = false;
-      for (const r of results.slice(heldFrom.index)) options.events?.onResult?.(r);
-    };
+    // Discovery's verdicts reach the console only once the run knows whether it can test the
+    // target: against a wrong token or URL they are not the server's, and the console printed
+    // them as failures (✗ discovery.spc.status …) above "11 skipped".
+    let holdingDiscovery = true;
     const ctx: ScenarioContext = {
       client,
       discovery,
@@ -386,7 +387,7 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
         const why = rateLimit.tripped || credentials.tripped ? stopReason() : undefined;
         const r = why && waived.status !== 'pass' && waived.status !== 'skip' ? notJudged(waived, why) : waived;
         results.push(r);
-        if (!heldFrom.holding) options.events?.onResult?.(r);
+        if (!holdingDiscovery) options.events?.onResult?.(r);
       },
       aborted: () => stopSending.signal.aborted || budget.ranOut,
       stopReason: () => (options.signal?.aborted ? 'the run was interrupted' : budget.ranOut ? budget.reason : stopSending.signal.aborted ? (stopReason() ?? 'the run was stopped') : undefined),
@@ -401,12 +402,11 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
     const mayAudit = (): boolean => !ctx.aborted() || (budget.ranOut && !options.signal?.aborted && !breaker.tripped);
     try {
       const [discoverySuite, ...rest] = suites as [LoadedSuite, ...LoadedSuite[]];
-      // Discovery's results are told once the run knows whether it can test the target: the console
-      // listed "✗ 9 failed" under discovery for a wrong token, then counted the same checks skipped.
-      heldFrom.holding = true;
-      heldFrom.index = results.length;
       const captured = await runSuite(discoverySuite, ctx, options.events, true);
-      discovery = buildDiscovery(captured.spc, captured.schemas, captured.resourceTypes);
+      // A document is what a step captured from a 2xx answer: the body of a 401 or 404 (a SCIM
+      // error) was taken for the ServiceProviderConfig, and the report listed it as advertised.
+      const served = (step: string): boolean => client!.exchanges.some((ex) => ex.origin?.suite === 'discovery' && ex.origin.step === step && ex.response !== undefined && ex.response.status >= 200 && ex.response.status < 300);
+      discovery = buildDiscovery(served('service-provider-config') ? captured.spc : undefined, served('schemas') ? captured.schemas : undefined, served('resource-types') ? captured.resourceTypes : undefined);
       ctx.discovery = discovery;
       discovered = !ctx.aborted();
       // RFC 7643 §4.1.1 makes userName required whatever /Schemas says.
@@ -419,7 +419,8 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
       // Discovery's verdicts on a target the run cannot test (wrong URL, wrong token) are about the
       // caller's setup, not the server: not charged to it.
       if (runError) results.forEach((r, i) => (results[i] = r.status === 'pass' || r.status === 'skip' ? r : notJudged(r, runError!)));
-      releaseHeld();
+      holdingDiscovery = false;
+      for (const r of results) options.events?.onResult?.(r);
       // Scenarios that query a set of their own users need a scope filter (scope-probe.ts).
       const needsScope = options.suites.includes('fuzz') || dependencies.length > 0 || suites.some((suite) => suite.scenarios.some((scenario) => scenario.requires?.includes('scopedQueries')));
       if (!runError && !ctx.aborted() && needsScope) {
@@ -514,7 +515,6 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
       if (options.baseline && !options.shard && !ctx.aborted()) for (const stale of staleWaivers(results, options.baseline)) ctx.onResult(stale);
       if (!runError && standard) verdictOfProfile = finalProfileVerdict(standard, results, profileTrigger, discovery.serviceProviderConfig);
     } finally {
-      releaseHeld();
       budget.stop();
       runError ??= stopReason();
       journal.adopt(fuzz?.unresolved ?? []);

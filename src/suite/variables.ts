@@ -14,6 +14,7 @@ import type { Scenario, Step } from './types.ts';
 export const RUN_VARIABLES = [
   'prefix',
   'runId',
+  'baseUrl',
   'nonexistentId',
   'randomUuid',
   'requiredUserAttributes',

@@ -75,3 +75,36 @@ describe('certify against the independent server without title and displayName, 
     expect(leftOut.title).toMatch(/has no User attribute title; left out of \d+ request\(s\): SCIM_User_Create_Test \/ create/);
   });
 });
+
+describe('certify against the independent server keeping no meta.location (Entra builds a $ref from its own base URL)', () => {
+  let noLocation: IndependentServer;
+  beforeAll(async () => {
+    noLocation = await startIndependentServer({ omitMeta: ['location'] });
+  });
+  afterAll(() => noLocation.close());
+
+  it('entra-gallery: User_Update_Manager_Test passes, its legacy $ref built as Entra builds it', async () => {
+    const record = await certify('entra-gallery', { url: noLocation.url, auth: { kind: 'bearer', token: noLocation.token } }, { settings: { tests: ['User_Update_Manager_Test'] } });
+    const test = testsOf(record).User_Update_Manager_Test!;
+    expect(`${test.status} ${test.reason}`).toMatch(/^passed/);
+    const legacy = record.exchanges.find((x) => x.request.method === 'PATCH' && x.request.body?.includes('"$ref"'));
+    expect(JSON.parse(legacy!.request.body!).Operations[0].value[0].$ref).toBe(`${noLocation.url}/Users/${JSON.parse(legacy!.request.body!).Operations[0].value[0].value}`);
+    expect(record.summary.fail + record.summary.error).toBe(0);
+  });
+});
+
+describe('certify against the independent server writing the error status as a number', () => {
+  let numeric: IndependentServer;
+  beforeAll(async () => {
+    numeric = await startIndependentServer({ numericErrorStatus: true });
+  });
+  afterAll(() => numeric.close());
+
+  it("okta-oin: Spec Test request 4 passes (Okta asserts its 404, Error schema and detail, not its status member); request 12, which asserts \"404\", fails", async () => {
+    const record = await certify('okta-oin', { url: numeric.url, auth: { kind: 'bearer', token: numeric.token } });
+    const tests = testsOf(record);
+    expect(`${tests['Test invalid User by ID']!.status} ${tests['Test invalid User by ID']!.reason}`).toMatch(/^passed/);
+    expect(tests['Check status 404']!.status).toBe('failed');
+    expect(tests['Check status 404']!.reason).toMatch(/"status" must be the HTTP status as a string/);
+  });
+});

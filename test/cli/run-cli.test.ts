@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../src/server/index.ts';
 import { startFaultyServer, type FaultyServer } from '../support/faulty-server.ts';
 import { CLI } from '../support/cli.ts';
+import { startProxy } from '../support/proxy.ts';
+import { scimError } from '../support/defects.ts';
 import { startIndependentServer } from '../servers/independent/index.ts';
 
 
@@ -104,6 +106,7 @@ describe('scimproof run', () => {
       const r = await cli(['run', '--url', json.url, '--token', 'wrong-token-abc-123', '--suite', 'core', '--out', tmp()]);
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/rejected the credentials \(HTTP 401/);
+      // What discovery judged on the 401 is not the server's verdict: not listed as failed (✗).
       // Discovery's checks are told as the record keeps them (skipped: not judged), never as ✗ failures first.
       expect(r.stdout).toMatch(/  - discovery › Discovery documents  \d+ skipped\n/);
       expect(r.stdout).toMatch(/Verdict: COULD NOT RUN — the target rejected the credentials \(HTTP 401 on \S*\/ServiceProviderConfig/);
@@ -111,6 +114,26 @@ describe('scimproof run', () => {
       expect(r.stdout).not.toMatch(/content-type/i);
     } finally {
       await json.close();
+    }
+  });
+
+  it.each([401, 403])('a wrong token answered %i: the live lines never list as failed what the record calls not judged', async (status) => {
+    // Discovery's checks were printed as they were judged (✗ discovery.spc.status — expected HTTP
+    // 200, got 401, nine of them) and only then found to be about the credentials: the summary
+    // under them read "11 skipped" and the HTML and JUnit called them not judged.
+    const refusing = await startProxy(server.url, server.token, { onRequest: () => scimError(status, 'not with this token') });
+    try {
+      const out = tmp();
+      const r = await cli(['run', '--url', refusing.url, '--token', 'wrong-token-abc-123', '--out', out]);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toMatch(new RegExp(`rejected the credentials \\(HTTP ${status}`));
+      const record = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as { results: { status: string }[] };
+      expect(record.results.length).toBeGreaterThan(0);
+      expect(record.results.every((x) => x.status === 'skip')).toBe(true);
+      expect(r.stdout).not.toMatch(/✗|failed/);
+      expect(r.stdout).toMatch(new RegExp(`discovery › Discovery documents  ${record.results.length} skipped\n`));
+    } finally {
+      await refusing.close();
     }
   });
 

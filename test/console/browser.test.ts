@@ -280,7 +280,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the IdP console in Chromium', { timeout: 120_00
     expect(outside).toEqual([]);
     // Every cell lays out as a table cell: the job-title cell once shared its class with the
     // header's job status (display: flex), which broke the column into floating boxes.
-    const displays = await page.locator('#users tbody td').evaluateAll((cells) => [...new Set(cells.map((cell) => getComputedStyle(cell).display))]);
+    const displays = await page.locator('#users tbody td').evaluateAll((cells) => [...new Set(cells.map((cell) => (globalThis as unknown as { getComputedStyle(e: unknown): { display: string } }).getComputedStyle(cell).display))]);
     expect(displays).toEqual(['table-cell']);
   });
 

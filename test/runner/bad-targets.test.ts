@@ -2,6 +2,8 @@
 // writes its report: unreachable hosts, rejected credentials, servers that answer HTML, garbage,
 // nothing at all, or too much.
 import { mkdtempSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -58,6 +60,50 @@ describe('targets that cannot be tested', () => {
       const record = await runAgainst(server.url, 'wrong-token-xyz-987');
       await expectReportWritten(record, /rejected the credentials \(HTTP 401/);
       expect(JSON.stringify(record)).not.toContain('wrong-token-xyz-987');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('wrong basic credentials say to check --basic, not --token', async () => {
+    const server = await startServer({ port: 0, basic: { user: 'ann', password: 'right-pass-1' } });
+    try {
+      const record = await runConformance({ url: server.url, auth: { kind: 'basic', user: 'ann', password: 'wrong-pass-2' }, suites: ['core'], seed: 1 });
+      await expectReportWritten(record, /rejected the credentials \(HTTP 401 .*\); check --basic user:password/);
+      expect(record.meta.runError).not.toMatch(/--token/);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('a target that redirects names the base URL it redirects to, ready for --url', async () => {
+    const server = await startServer({ port: 0 });
+    const moved = createServer((req, res) => res.writeHead(308, { location: `${server.url}${(req.url ?? '').replace(/^\/old\/scim/, '')}` }).end());
+    await new Promise<void>((resolve) => moved.listen(0, '127.0.0.1', resolve));
+    try {
+      const record = await runAgainst(`http://127.0.0.1:${(moved.address() as AddressInfo).port}/old/scim`, server.token);
+      await expectReportWritten(record, /redirects \(HTTP 308/);
+      expect(record.meta.runError).toContain(`give the final SCIM base URL as --url (it looks like ${server.url})`);
+    } finally {
+      await new Promise((resolve) => moved.close(resolve));
+      await server.close();
+    }
+  });
+
+  it("a wrong token's 401 error bodies are not taken for discovery documents: the report says what it assumed, not what was advertised", async () => {
+    const server = await startServer({ port: 0 });
+    try {
+      const wrong = await runAgainst(server.url, 'wrong-token-xyz-987');
+      // The 401's SCIM error was kept as the ServiceProviderConfig and shown as advertised.
+      expect(wrong.discovery?.serviceProviderConfig).toBeUndefined();
+      expect(wrong.discovery?.capabilities.serviceProviderConfig).toBe(false);
+      const dir = mkdtempSync(join(tmpdir(), 'scimproof-bad-'));
+      const html = readFileSync((await writeReports(wrong, { outDir: dir })).html!, 'utf8');
+      expect(html).toContain('Assumed capabilities (no /ServiceProviderConfig was served)');
+      expect(html).not.toContain('Advertised capabilities');
+      const right = await runConformance({ url: server.url, auth: { kind: 'bearer', token: server.token }, suites: ['core'], only: ['users.create.*'], seed: 1 });
+      expect(right.discovery?.capabilities.serviceProviderConfig).toBe(true);
+      expect(readFileSync((await writeReports(right, { outDir: mkdtempSync(join(tmpdir(), 'scimproof-bad-')) })).html!, 'utf8')).toContain('Advertised capabilities');
     } finally {
       await server.close();
     }

@@ -158,6 +158,8 @@ export function buildReportView(record: RunRecord, context: RenderContext = {}):
     meta: metaRows(record),
     totals: totals.filter((cell) => !cell.zero),
     capabilities: Object.entries(record.discovery?.capabilities ?? {}).map(([name, on]) => ({ name, on })),
+    // Without a /ServiceProviderConfig nothing was advertised: the strip shows what the run assumed.
+    capabilitiesLabel: record.discovery?.capabilities.serviceProviderConfig === false ? 'Assumed capabilities (no /ServiceProviderConfig was served)' : 'Advertised capabilities',
     idp,
     profile,
     conflicts,

@@ -199,6 +199,7 @@ export interface ReportView {
   meta: NameValue[];
   totals: CountCell[];
   capabilities: { name: string; on: boolean }[];
+  capabilitiesLabel: string;
   idp: IdpView[];
   /** The standard-profile verdict, shown beside the IdP verdicts, and where the two conflict. */
   profile: ProfileView | null;
