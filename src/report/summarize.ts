@@ -84,11 +84,24 @@ export function verdictOf(record: Pick<RunRecord, 'meta' | 'results'> & Partial<
   if (counts.total - counts.skip === 0) {
     return { kind: 'incomplete', headline: 'INCOMPLETE', detail: 'No check was run' };
   }
+  // A PASS of a narrowed run says so where the PASS is read: it covers only the checks chosen.
+  const narrowed = selectionNote(record.meta);
   if (counts.warn === 0 && counts.info === 0) {
-    return { kind: 'pass', headline: 'PASS', detail: `All ${plural(counts.pass, 'check')} passed${tail}` };
+    return { kind: 'pass', headline: 'PASS', detail: `All ${plural(counts.pass, 'check')} passed${tail}${narrowed}` };
   }
-  return { kind: 'pass', headline: 'PASS', detail: `No required check failed (${counts.pass} passed, ${extras.concat(counts.info > 0 ? [`${counts.info} info`] : []).join(', ')})` };
+  return { kind: 'pass', headline: 'PASS', detail: `No required check failed (${counts.pass} passed, ${extras.concat(counts.info > 0 ? [`${counts.info} info`] : []).join(', ')})${narrowed}` };
 }
+
+/** `--only users.create.* --skip users.create.location`: what a run was narrowed to, as flags (empty when it was not). */
+export function selectionFlags(meta: Pick<RunRecord['meta'], 'selection'>): string {
+  const s = meta.selection;
+  return [...(s?.only ?? []).map((o) => `--only ${o}`), ...(s?.skip ?? []).map((o) => `--skip ${o}`), ...(s?.dialects?.length ? [`--dialect ${s.dialects.join(',')}`] : [])].join(' ');
+}
+
+const selectionNote = (meta: Pick<RunRecord['meta'], 'selection'>): string => {
+  const flags = selectionFlags(meta);
+  return flags ? `; only the checks this run was narrowed to (${flags})` : '';
+};
 
 /** Run duration in milliseconds, or undefined when the timestamps are missing or unparsable. */
 export function runDurationMs(meta: { startedAt: string; finishedAt: string }): number | undefined {

@@ -107,6 +107,9 @@ describe('scimproof run', () => {
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/rejected the credentials \(HTTP 401/);
       // What discovery judged on the 401 is not the server's verdict: not listed as failed (✗).
+      // Discovery's checks are told as the record keeps them (skipped: not judged), never as ✗ failures first.
+      expect(r.stdout).toMatch(/  - discovery › Discovery documents  \d+ skipped\n/);
+      expect(r.stdout).toMatch(/Verdict: COULD NOT RUN — the target rejected the credentials \(HTTP 401 on \S*\/ServiceProviderConfig/);
       expect(r.stdout).not.toMatch(/✗/);
       expect(r.stdout).not.toMatch(/content-type/i);
     } finally {

@@ -9,7 +9,7 @@ import type { RunRecord } from '../../src/record/types.ts';
 import { runConformance } from '../../src/runner/run.ts';
 import { startHostileTarget, type HostileOptions, type HostileTarget } from '../support/hostile.ts';
 import { writeReports } from '../../src/report/write.ts';
-import { tempDir } from '../support/cli.ts';
+import { runMain, tempDir } from '../support/cli.ts';
 
 const ONLY = ['users.*', 'groups.*'];
 const SCIM_ERROR = (status: number, detail: string, headers: Record<string, string> = {}) => ({
@@ -106,6 +106,25 @@ describe('credentials', () => {
       expect(record.meta.runError).toMatch(/^the target rejected the credentials on \/scim\/v2\/Users \(HTTP 401\) although it serves \/scim\/v2\/ServiceProviderConfig, .* without checking them; check --token/);
       expect(record.summary.fail).toBe(0);
       expect(record.idpVerdicts).toBeUndefined();
+    } finally {
+      await target.close();
+    }
+  });
+
+  it('a wrong token: the live results are the ones the record keeps, so the console never lists as failed what it then counts as skipped', async () => {
+    const told: { checkId: string; status: string }[] = [];
+    const { target, record } = await against({}, (t) => conformance(t, 'wrong-token-7302', { only: ['discovery.*', 'users.create.*'], events: { onResult: (r) => told.push({ checkId: r.checkId, status: r.status }) } }));
+    try {
+      expect(record.meta.runError).toMatch(/^the target rejected the credentials \(HTTP 401 on /);
+      expect(record.results.length).toBeGreaterThan(5);
+      expect(told).toEqual(record.results.map((r) => ({ checkId: r.checkId, status: r.status })));
+      expect(told.some((r) => r.status === 'fail')).toBe(false);
+      // What a vendor sees: the console over a real run.
+      const out = tempDir();
+      const { code, printed } = await runMain(['run', '--url', target.url, '--token', 'wrong-token-7302', '--only', 'discovery.*,users.create.*', '--seed', '5', '--out', out]);
+      expect(code).toBe(2);
+      expect(printed).toMatch(/  - discovery › Discovery documents  \d+ skipped\n/);
+      expect(printed).not.toMatch(/✗|failed/);
     } finally {
       await target.close();
     }
