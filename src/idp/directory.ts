@@ -181,10 +181,15 @@ function checkReferences(raw: RawDirectory, file: string): Directory {
   const groups: DirectoryGroup[] = (raw.groups ?? []).map((group, i) => {
     if (groupIds.has(group.id)) fail(`/groups/${i}/id`, `duplicate group id "${group.id}" (also /groups/${groupIds.get(group.id)})`);
     groupIds.set(group.id, i);
+    // A group among the members is a nested group: Entra's directory has them, but provisioning and
+    // group-based assignment take direct members only. It is kept apart, not refused.
+    const nested = (group.members ?? []).filter((member) => allGroupIds.has(member) && !userIds.has(member));
     (group.members ?? []).forEach((member, m) => {
-      if (!userIds.has(member)) fail(`/groups/${i}/members/${m}`, `no user has id "${member}"${allGroupIds.has(member) ? ' (nested groups are not provisioned; list the users)' : ''}`);
+      if (member === group.id) fail(`/groups/${i}/members/${m}`, 'a group cannot be a member of itself');
+      if (!userIds.has(member) && !allGroupIds.has(member)) fail(`/groups/${i}/members/${m}`, `no user or group has id "${member}"`);
     });
-    return { id: group.id, displayName: group.displayName, ...(group.description !== undefined ? { description: group.description } : {}), members: [...new Set(group.members ?? [])] };
+    const users = (group.members ?? []).filter((member) => userIds.has(member));
+    return { id: group.id, displayName: group.displayName, ...(group.description !== undefined ? { description: group.description } : {}), members: [...new Set(users)], ...(nested.length > 0 ? { nestedGroups: [...new Set(nested)] } : {}) };
   });
   // Two groups of one displayName load: Entra allows them (group names are not unique there). The
   // app matches groups by name, so the group phase gives the name to one of them and reports the

@@ -161,6 +161,14 @@ export function entitlements(directory: Directory, family: 'entra' | 'okta'): En
   const viaGroup = new Map<string, string>();
   const groupsById = new Map(directory.groups.map((g) => [g.id, g]));
   for (const gid of app.assignedGroups) for (const member of groupsById.get(gid)?.members ?? []) if (!viaGroup.has(member)) viaGroup.set(member, groupsById.get(gid)!.displayName);
+  // Members of a group nested in an assigned group are not assigned (Entra: "Group-based assignment
+  // doesn't support nested groups"); their reason names both groups.
+  const viaNested = new Map<string, string>();
+  for (const gid of app.assignedGroups) {
+    const outer = groupsById.get(gid);
+    for (const inner of outer?.nestedGroups ?? []) for (const member of groupsById.get(inner)?.members ?? []) if (!viaNested.has(member)) viaNested.set(member, `${groupsById.get(inner)!.displayName}, which is nested in the assigned group ${outer!.displayName}: Entra does not assign through nested groups`);
+  }
+  const notAssigned = (user: DirectoryUserRecord): string => (viaNested.has(user.id) ? `only a member of ${viaNested.get(user.id)}` : 'neither directly nor through an assigned group');
 
   // Only the intents that say why a user is left out are kept: the usual one (provisioned) is one
   // shared object and cheap to find again, so a 100,000-user directory holds no table of them.
@@ -176,14 +184,14 @@ export function entitlements(directory: Directory, family: 'entra' | 'okta'): En
     if (app.scope === 'all') return { assigned: true, via: 'scope is "Sync all users and groups"' };
     if (direct.has(user.id)) return { assigned: true, via: 'assigned directly' };
     if (viaGroup.has(user.id)) return { assigned: true, via: `member of the assigned group ${viaGroup.get(user.id)}` };
-    return { assigned: false, via: 'not assigned (neither directly nor through an assigned group)' };
+    return { assigned: false, via: `not assigned (${notAssigned(user)})` };
   };
   const computeIntent = (user: DirectoryUserRecord): UserIntent => {
     let entitled = true;
     let why = '';
     if (app.scope === 'assigned' && !direct.has(user.id) && !viaGroup.has(user.id)) {
       entitled = false;
-      why = 'not assigned to the app (neither directly nor through an assigned group)';
+      why = `not assigned to the app (${notAssigned(user)})`;
     } else {
       const miss = scopingMiss(directory, user);
       if (miss) {

@@ -64,7 +64,10 @@ export interface DirectoryGroup {
   id: string;
   displayName: string;
   description?: string;
+  /** Member users (direct members only). */
   members: string[];
+  /** Member groups: kept, never provisioned or assigned through (Entra: nested groups are not supported). */
+  nestedGroups?: string[];
 }
 
 export interface AppActions {

@@ -87,7 +87,8 @@ describe('directory errors name the file and the JSON pointer', () => {
   it('reference and vocabulary errors', () => {
     expect(error(edited((d) => (user(d, 'u-alex').login = 'alex')))).toBe('dir.json#/users/2/login: "login" is an Okta attribute; this directory\'s source is entra (the entra attributes are listed in docs/mock-idp.md)');
     expect(error(edited((d) => (user(d, 'u-alex').manager = 'u-nobody')))).toBe('dir.json#/users/2/manager: no user has id "u-nobody"');
-    expect(error(edited((d) => d.groups[0].members.push('g-sales')))).toBe('dir.json#/groups/0/members/6: no user has id "g-sales" (nested groups are not provisioned; list the users)');
+    // A group id is a nested group (test/idp/nested-groups.test.ts); an id nothing has is refused.
+    expect(error(edited((d) => d.groups[0].members.push('g-nowhere')))).toBe('dir.json#/groups/0/members/6: no user or group has id "g-nowhere"');
     expect(error(edited((d) => d.app.assignments.groups.push('g-missing')))).toBe('dir.json#/app/assignments/groups/3: no group has id "g-missing"');
     expect(error(edited((d) => (user(d, 'u-lee').userPrincipalName = 'ALEX.WILBER@contoso.example')))).toBe('dir.json#/users/6/userPrincipalName: duplicate userPrincipalName "ALEX.WILBER@contoso.example" (also /users/2)');
     expect(error(edited((d) => delete user(d, 'u-lee').userPrincipalName))).toBe('dir.json#/users/6: missing "userPrincipalName"');
