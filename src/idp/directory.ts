@@ -7,7 +7,7 @@ import { relative } from 'node:path';
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import { ScimPathError } from '../dialects/scim-path.ts';
 import { evaluateExpression, ExpressionError, type CompiledExpression } from './expression.ts';
-import { compileMapping, isManagerTarget, type CompiledMapping } from './mapping.ts';
+import { compileMapping, isManagerTarget, type CompiledMapping, type RoleFunction } from './mapping.ts';
 import { clauseProblem, normaliseOperator } from './scope.ts';
 import type { Apply, AppConfig, AppRole, Directory, DirectoryGroup, DirectoryUserRecord, Mapping, ScopingFilter, Source } from './types.ts';
 import { jsonErrorText } from '../util/json-error.ts';
@@ -229,6 +229,8 @@ function checkReferences(raw: RawDirectory, file: string): Directory {
     }),
   }));
 
+  // The role expressions the file maps (filled in by mapping()): Entra sends one kind, never two.
+  const roleFunctions = new Set<RoleFunction>();
   const mappings = app.mappings ? app.mappings.map((m, i) => mapping(m, i)) : DEFAULT_MAPPINGS[source].map((m) => ({ ...m }));
   function mapping(m: RawMapping, i: number): Mapping {
     const at = `/app/mappings/${i}`;
@@ -257,7 +259,10 @@ function checkReferences(raw: RawDirectory, file: string): Directory {
     if (compiled.path.uri !== undefined && compiled.path.sub === undefined && /^(user|group)$/i.test(compiled.path.attribute) && /:\d+(\.\d+)*$/.test(compiled.path.uri)) {
       fail(`${at}/target`, `"${m.target}" is a schema URN, not one of its attributes: write ${m.target}:<attribute> (e.g. ${m.target}:department)`);
     }
-    if (compiled.roleFunction) roleMappingProblem(compiled, at, source, fail);
+    if (compiled.roleFunction) {
+      roleMappingProblem(compiled, at, source, fail);
+      if (result.apply !== 'never') roleFunctions.add(compiled.roleFunction);
+    }
     const top = compiled.path.uri === undefined ? compiled.path.attribute.toLowerCase() : '';
     // Entra's default mappings carry `Switch([IsSoftDeleted], , "False", "True", "True", "False")` → active, and a
     // customer copies them: that is the rule the IdP applies itself (disabled, soft-deleted,
@@ -278,7 +283,6 @@ function checkReferences(raw: RawDirectory, file: string): Directory {
     if (targets.has(key)) fail(`/app/mappings/${i}/target`, `"${m.target}" is already mapped by /app/mappings/${targets.get(key)}`);
     targets.set(key, i);
   });
-  const roleFunctions = new Set(mappings.filter((m) => m.apply !== 'never' && m.expression !== undefined).map((m) => compileMapping(m, source).roleFunction).filter((f) => f !== undefined));
   if (roleFunctions.size > 1) fail('/app/mappings', 'SingleAppRoleAssignment and a complex role expression both write roles: keep one (Entra sends either one primary role or the list, never both)');
   if (!mappings.some((m) => m.target === 'userName' && m.apply !== 'never')) {
     const spelled = mappings.findIndex((m) => m.target.toLowerCase() === 'username' && m.apply !== 'never');
