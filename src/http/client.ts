@@ -3,7 +3,7 @@ import { request as undiciRequest, type Dispatcher } from 'undici';
 import type { Exchange, ExchangeOrigin, RecordedRequest, RecordedResponse, TransportFailure } from '../record/types.ts';
 import { readBody } from './body.ts';
 import { toCurl } from './curl.ts';
-import { createDispatcher, proxyFor } from './dispatcher.ts';
+import { createDispatcher, proxyFor, proxySettings } from './dispatcher.ts';
 import { parseTokenResponse, tokenRequest, TokenError, TokenSource, type IssuedToken, type OAuthConfig } from './oauth.ts';
 import { createRedactor, isCredentialHeader, type Redactor } from './redact.ts';
 import { RECORD_TOTAL_CHARS, RecordBudget } from './record-budget.ts';
@@ -169,6 +169,18 @@ export function createClient(options: ClientOptions): ScimClient {
   const defaultHeaders: Record<string, string> = { accept: SCIM_JSON, 'user-agent': 'scimproof', ...lower(options.headers) };
   const defaultCredential = options.auth.kind === 'oauth' ? undefined : authHeader(options.auth);
   const credentialHeaders = Object.keys(defaultHeaders).filter(isCredentialHeader);
+  // The headers nearly every request sends (the defaults and the client's credentials, with and
+  // without a body), built once: a copy per request, then one or two keys added to it, was a
+  // measurable share of the mock IdP's CPU. A direct connection only reads them; undici's proxy
+  // agent adds a Host to the object it is given, so through a proxy each request gets a copy.
+  const throughAProxy = proxySettings() !== undefined;
+  const withDefaults = (withBody: boolean): Readonly<Record<string, string>> => {
+    const headers = { ...defaultHeaders };
+    if (defaultCredential && headers.authorization === undefined) headers.authorization = defaultCredential;
+    if (withBody && headers['content-type'] === undefined) headers['content-type'] = SCIM_JSON;
+    return Object.freeze(headers);
+  };
+  const sentDefaults = { withBody: withDefaults(true), withoutBody: withDefaults(false) };
   let sent = 0;
   const minGapMs = options.ratePerSecond && options.ratePerSecond > 0 ? 1000 / options.ratePerSecond : 0;
   let nextSlot = 0;
@@ -298,35 +310,18 @@ export function createClient(options: ClientOptions): ScimClient {
     const stopping = special.stopping;
     const url = new URL(resolve(req.path));
     if (req.query) for (const [k, v] of Object.entries(req.query)) if (v !== undefined) url.searchParams.set(k, String(v));
-    // (Most requests add no header of their own: a plain copy of the defaults is cheaper than merging.)
-    const headers: Record<string, string> = req.headers ? { ...defaultHeaders, ...lower(req.headers) } : { ...defaultHeaders };
-    // A probe with made-up credentials sends a wrong value in each credential header the run gives
-    // (`--header 'X-Api-Key: …'`), or it would test a missing key where it claims a wrong one; a probe
-    // without credentials leaves them out.
-    const wrongHeaders: string[] = [];
-    if (req.withoutCredentials) {
-      for (const name of credentialHeaders) {
-        if (headers[name] !== defaultHeaders[name]) continue;
-        if (req.authIsMadeUp && name !== 'authorization') {
-          headers[name] = WRONG_HEADER_CREDENTIAL;
-          wrongHeaders.push(name);
-        } else delete headers[name];
-      }
-    }
     const auth = req.auth === undefined || req.auth === 'default' ? undefined : req.auth;
-    const credential = auth === undefined ? defaultCredential : auth.kind === 'oauth' ? undefined : authHeader(auth);
-    if (credential && headers.authorization === undefined) headers.authorization = credential;
     let body: string | undefined;
     if (req.rawBody !== undefined) body = req.rawBody;
     else if (req.json !== undefined) body = JSON.stringify(req.json);
-    if (body !== undefined && headers['content-type'] === undefined) headers['content-type'] = SCIM_JSON;
-
-    // A request with the default headers and credentials (nearly all) records the same redacted
-    // headers as the last one did: redacted once per set of known secrets.
-    const recordedHeaders = !req.headers && auth === undefined ? recordedDefaults(headers, body !== undefined) : redactor.headers(headers);
-    // Credentials a probe makes up (a wrong token) are no secret, and a reproduction needs them as sent.
-    if (req.authIsMadeUp && credential && typeof req.auth === 'object' && headers.authorization === credential) recordedHeaders.authorization = redactor.text(credential);
-    for (const name of wrongHeaders) recordedHeaders[name] = WRONG_HEADER_CREDENTIAL;
+    let headers: Readonly<Record<string, string>>;
+    let recordedHeaders: Readonly<Record<string, string>>;
+    if (!req.headers && !req.withoutCredentials && auth === undefined) {
+      const shared = body === undefined ? sentDefaults.withoutBody : sentDefaults.withBody;
+      headers = throughAProxy ? { ...shared } : shared;
+      // The same redacted headers as the last such request: redacted once per set of known secrets.
+      recordedHeaders = recordedDefaults(shared, body !== undefined);
+    } else ({ headers, recordedHeaders } = ownHeaders(req, auth, body));
     const redactedBody = body === undefined ? undefined : redactor.text(body);
     const recordedRequest = recordRequest(req.method, redactor.text(url.toString()), recordedHeaders, redactedBody, budget.limit());
     budget.spend(recordedRequest.body?.length ?? 0);
@@ -357,6 +352,34 @@ export function createClient(options: ClientOptions): ScimClient {
     if (retain) exchanges.push(exchange);
     options.onExchange?.(exchange, req);
     return exchange;
+  }
+
+  /** The headers of a request that sets its own, or other credentials, or none (a probe); and their record. */
+  function ownHeaders(req: OutgoingRequest, auth: Auth | undefined, body: string | undefined): { headers: Record<string, string>; recordedHeaders: Record<string, string> } {
+    // (Most requests add no header of their own: a plain copy of the defaults is cheaper than merging.)
+    const headers: Record<string, string> = req.headers ? { ...defaultHeaders, ...lower(req.headers) } : { ...defaultHeaders };
+    // A probe with made-up credentials sends a wrong value in each credential header the run gives
+    // (`--header 'X-Api-Key: …'`), or it would test a missing key where it claims a wrong one; a probe
+    // without credentials leaves them out.
+    const wrongHeaders: string[] = [];
+    if (req.withoutCredentials) {
+      for (const name of credentialHeaders) {
+        if (headers[name] !== defaultHeaders[name]) continue;
+        if (req.authIsMadeUp && name !== 'authorization') {
+          headers[name] = WRONG_HEADER_CREDENTIAL;
+          wrongHeaders.push(name);
+        } else delete headers[name];
+      }
+    }
+    const credential = auth === undefined ? defaultCredential : auth.kind === 'oauth' ? undefined : authHeader(auth);
+    if (credential && headers.authorization === undefined) headers.authorization = credential;
+    if (body !== undefined && headers['content-type'] === undefined) headers['content-type'] = SCIM_JSON;
+
+    const recordedHeaders = !req.headers && auth === undefined ? recordedDefaults(headers, body !== undefined) : redactor.headers(headers);
+    // Credentials a probe makes up (a wrong token) are no secret, and a reproduction needs them as sent.
+    if (req.authIsMadeUp && credential && typeof req.auth === 'object' && headers.authorization === credential) recordedHeaders.authorization = redactor.text(credential);
+    for (const name of wrongHeaders) recordedHeaders[name] = WRONG_HEADER_CREDENTIAL;
+    return { headers, recordedHeaders };
   }
 
   const close = async (): Promise<void> => {
