@@ -43,6 +43,16 @@ describe('provisioning log line', () => {
     expect(objectLineParts(3, result, exchanges).join('')).toBe(objectLine(3, result, exchanges));
   });
 
+  it('keeps the fields of the result in their order, byte for byte, with no exchange ids', () => {
+    // Ids in the middle of the result (the ledger adds the times after them), an on-demand line, a bare one.
+    const withTimes = { ...result, exchangeIds: ['x0001', 'x0002'], startedAt: '2026-01-01T00:00:00.000Z', finishedAt: '2026-01-01T00:00:00.002Z' };
+    for (const r of [result, withTimes]) {
+      expect(objectLine(3, r, [])).toBe(JSON.stringify(objectEntry(3, r, [])));
+      expect(objectLine(3, r, [], true)).toBe(JSON.stringify(objectEntry(3, r, [], true)));
+    }
+    expect(objectLine(3, withTimes, [])).not.toContain('exchangeIds');
+  });
+
   it('logs a body the recorder cut as the text it kept, saying so, never as broken JSON', () => {
     // The recorder keeps the first 64 KiB of a body; a response's whole parse may still be held.
     const whole = JSON.stringify({ id: 'g', members: Array.from({ length: 3000 }, (_, i) => ({ value: `member-${i}-0123456789abcdef` })) });

@@ -18,10 +18,8 @@ export class BatchFile {
   private fd: number | undefined;
   private readonly buffer = Buffer.allocUnsafe(BATCH_BYTES);
   private used = 0;
-  /** Counts drains, so writeParts() can tell whether its bytes are all still in the buffer. */
-  private drains = 0;
-  /** Where the last writeParts() began in the buffer; -1 when part of it has left the buffer. */
-  private partsStart = -1;
+  /** Where the last write() began in the buffer; -1 when part of it has left the buffer. */
+  private lastStart = -1;
   private timer: NodeJS.Timeout | undefined;
   /** The first write that failed; reported by `close()` (or `flush()`), not in the middle of a cycle. */
   private failure: Error | undefined;
@@ -35,27 +33,21 @@ export class BatchFile {
     // A UTF-16 code unit never takes more than 3 bytes in UTF-8.
     if (text.length * 3 > BATCH_BYTES - this.used) {
       this.drain();
-      if (text.length * 3 > BATCH_BYTES) return this.writeThrough(Buffer.from(text));
+      if (text.length * 3 > BATCH_BYTES) {
+        this.lastStart = -1;
+        return this.writeThrough(Buffer.from(text));
+      }
     }
+    this.lastStart = this.used;
     const n = this.buffer.write(text, this.used);
     this.used += n;
     this.soon();
     return n;
   }
 
-  /** Appends the pieces of one text as UTF-8 (no joined copy is made); returns the bytes they take. */
-  writeParts(parts: readonly string[]): number {
-    const drains = this.drains;
-    const start = this.used;
-    let n = 0;
-    for (const part of parts) n += this.write(part);
-    this.partsStart = this.drains === drains ? start : -1;
-    return n;
-  }
-
-  /** The bytes of the last writeParts(), while all of them are still in the buffer (until the next write). */
-  lastParts(): Uint8Array | undefined {
-    return this.partsStart >= 0 ? this.buffer.subarray(this.partsStart, this.used) : undefined;
+  /** The bytes of the last write(), while all of them are still in the buffer (until the next write). */
+  lastWritten(): Uint8Array | undefined {
+    return this.lastStart >= 0 ? this.buffer.subarray(this.lastStart, this.used) : undefined;
   }
 
   /** Appends bytes as they are (a line another BatchFile has just encoded). */
@@ -89,7 +81,7 @@ export class BatchFile {
 
   /** Writes what is buffered; a failure is kept for `flush()` and `close()`. */
   private drain(): void {
-    this.drains++;
+    this.lastStart = -1;
     clearTimeout(this.timer);
     this.timer = undefined;
     if (this.used === 0) return;
@@ -99,7 +91,7 @@ export class BatchFile {
   }
 
   private writeThrough(bytes: Uint8Array): number {
-    this.drains++;
+    this.lastStart = -1;
     this.writeAll(bytes);
     return bytes.length;
   }

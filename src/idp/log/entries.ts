@@ -155,9 +155,11 @@ const isJsonText = (text: string): boolean => {
  * A piece boundary never falls inside a JSON string, so a piece can be searched on its own.
  */
 export function objectLineParts(cycle: number, result: ObjectResult, exchanges: readonly Exchange[], onDemand = false): string[] {
-  const { exchangeIds: _ids, ...rest } = result;
-  const head = JSON.stringify({ type: 'object', cycle, ...(onDemand ? { onDemand } : {}), ...rest });
-  const parts = [head.slice(0, -1), ',"requests":['];
+  // The result's fields but its exchange ids (JSON leaves an undefined value out), in its order: a
+  // plain copy, where a rest pattern that leaves a key out (and a spread into a second object) is
+  // V8's slow path, paid for every object of a cycle.
+  const fields = JSON.stringify({ ...result, exchangeIds: undefined });
+  const parts = [`{"type":"object","cycle":${JSON.stringify(cycle)}${onDemand ? ',"onDemand":true' : ''}${fields.length > 2 ? `,${fields.slice(1, -1)}` : ''}`, ',"requests":['];
   for (let i = 0; i < exchanges.length; i++) {
     if (i > 0) parts.push(',');
     exchangeParts(exchanges[i]!, parts);
