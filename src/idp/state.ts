@@ -248,6 +248,7 @@ export class StateStore {
       return;
     }
     const table = entry.t === 'user' ? s.users : entry.t === 'group' ? s.groups : entry.t === 'skip' ? (s.skipped ??= {}) : entry.t === 'appGroup' ? (s.appGroups ??= {}) : s.escrow;
+    if (entry.t === 'escrow' && this.escrowed !== undefined) this.escrowed += (entry.v === null ? 0 : 1) - (s.escrow[entry.id] === undefined ? 0 : 1);
     if (entry.v === null) delete table[entry.id];
     else (table as Record<string, unknown>)[entry.id] = entry.v;
   }
@@ -311,12 +312,23 @@ export class StateStore {
     this.record({ t: 'group', id, v: value === null ? null : { ...value, members: { ...value.members } } });
   }
 
+  /**
+   * Entries in escrow, counted once and then kept by apply(): every object of a cycle asks for its
+   * escrow entry and clears it when it succeeds, nearly always in an empty table, where a lookup
+   * by a key made for it (`user:<id>`) costs more than the answer is worth.
+   */
+  private escrowed: number | undefined;
+
+  private escrowCount(): number {
+    return (this.escrowed ??= Object.keys(this.state.escrow).length);
+  }
+
   escrow(key: string): EscrowEntry | undefined {
-    return this.state.escrow[key];
+    return this.escrowCount() === 0 ? undefined : this.state.escrow[key];
   }
 
   setEscrow(key: string, value: EscrowEntry | null): void {
-    if (value === null && this.state.escrow[key] === undefined) return;
+    if (value === null && (this.escrowCount() === 0 || this.state.escrow[key] === undefined)) return;
     this.record({ t: 'escrow', id: key, v: value });
   }
 

@@ -9,7 +9,7 @@ import { loginOf, type Entitlements } from './scope.ts';
 import { mappedValue, MappingEvaluationError, type MappingPlan } from './mapping.ts';
 import type { Directory, DirectoryUserRecord, ObjectError } from './types.ts';
 
-/** The users a user shares its matching value with (none: an empty list), as the match query would send it. */
+/** The users a user shares its matching value with, and that value as the match query would send it (none: an empty list, and no value). */
 export type DuplicateFinder = (user: DirectoryUserRecord) => { attribute: string; value: string; others: DirectoryUserRecord[] };
 
 /**
@@ -18,6 +18,8 @@ export type DuplicateFinder = (user: DirectoryUserRecord) => { attribute: string
  */
 export function duplicateFinder(dir: Directory, plan: MappingPlan, ent: Entitlements): DuplicateFinder {
   let byValue: Map<string, DirectoryUserRecord[]> | undefined;
+  /** The users whose matching value no other user has (nearly all): answered without evaluating it again. */
+  const alone = new Set<DirectoryUserRecord>();
   const matchOf = (u: DirectoryUserRecord): { attribute: string; value: string } | undefined => {
     for (const m of plan.matching) {
       let v;
@@ -48,12 +50,14 @@ export function duplicateFinder(dir: Directory, plan: MappingPlan, ent: Entitlem
       if (list) list.push(u);
       else map.set(k, [u]);
     }
+    for (const list of map.values()) if (list.length === 1) alone.add(list[0]!);
     return map;
   };
   return (user) => {
+    byValue ??= build();
+    if (alone.has(user)) return { attribute: '', value: '', others: [] };
     const match = matchOf(user);
     if (!match) return { attribute: '', value: '', others: [] };
-    byValue ??= build();
     const others = (byValue.get(key(match)) ?? []).filter((u) => u !== user);
     return { ...match, others };
   };
