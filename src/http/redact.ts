@@ -5,6 +5,9 @@ export const REDACTED = '[redacted]';
 
 const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key']);
 
+/** Response headers whose values come back alike on every answer of a server: redacted once, like the headers we send. */
+const REPEATING_VALUES = new Set(['content-type', 'connection', 'keep-alive', 'cache-control', 'pragma', 'vary', 'server', 'x-powered-by', 'transfer-encoding', 'content-encoding', 'strict-transport-security', 'x-content-type-options', 'x-frame-options']);
+
 /** A header a caller adds (`--header`) that carries credentials, by its name: its value is a secret. */
 export const isCredentialHeader = (name: string): boolean => SECRET_HEADERS.has(name.toLowerCase()) || /auth|token|key|secret|cookie/i.test(name);
 
@@ -20,7 +23,8 @@ export interface Redactor {
   /**
    * A redacted copy, names in lower case, repeated headers joined with ", ". `repeating`: the
    * values come back on every exchange (the headers we send), so each is redacted once; a
-   * response's (a Location, an ETag, a Date) rarely repeat and are not kept.
+   * response's (a Location, an ETag, a Date) rarely repeat and are not kept, but for the few
+   * whose values a server sends alike every time (Content-Type, Connection, Keep-Alive …).
    */
   headers(headers: HeaderValues, repeating?: boolean): Record<string, string>;
   text(text: string): string;
@@ -103,7 +107,7 @@ export function createRedactor(secrets: readonly string[]): Redactor {
         if (SECRET_HEADERS.has(lower)) {
           const scheme = /^(Bearer|Basic)\s/i.exec(value)?.[1];
           out[lower] = scheme ? `${scheme} ${REDACTED}` : REDACTED;
-        } else if (!repeating) {
+        } else if (!repeating && !REPEATING_VALUES.has(lower)) {
           out[lower] = text(value);
         } else {
           let redacted = headerValues.get(value);

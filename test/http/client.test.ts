@@ -43,6 +43,23 @@ describe('recording and redaction', () => {
     expect(text).not.toContain('tenant-4242-secret');
     await client.close();
   });
+
+  it('redacts a secret in response headers a server sends alike on every answer, every time', async () => {
+    const echo = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/scim+json; tenant=tenant-4242-secret', 'x-powered-by': 'tenant-4242-secret', 'x-other': 'tenant-4242-secret' });
+      res.end('{}');
+    });
+    await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
+    const client = createClient({ baseUrl: `http://127.0.0.1:${(echo.address() as AddressInfo).port}`, auth: { kind: 'none' }, secrets: ['tenant-4242-secret'] });
+    const answers = [await client.send({ method: 'GET', path: '/Users' }), await client.send({ method: 'GET', path: '/Users' })];
+    for (const ex of answers) {
+      expect(ex.response?.headers['content-type']).toBe('application/scim+json; tenant=[redacted]');
+      expect(ex.response?.headers['x-powered-by']).toBe('[redacted]');
+      expect(JSON.stringify(ex)).not.toContain('tenant-4242-secret');
+    }
+    await client.close();
+    await new Promise<void>((resolve) => echo.close(() => resolve()));
+  });
 });
 
 describe('credentials of one request', () => {
