@@ -128,6 +128,28 @@ describe('politeness and failures', () => {
     await hang.close();
   });
 
+  it('gives up on a body that trickles in for longer than the timeout allows, as a timeout', async () => {
+    // One byte every 100 ms never trips the wait between chunks (300 ms); the whole body's deadline
+    // (the timeout and a second) does: without it this request would wait for hours.
+    const sockets = new Set<import('node:net').Socket>();
+    const trickle = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/scim+json', 'content-length': '100000' });
+      const timer = setInterval(() => res.write(' '), 100);
+      res.on('close', () => clearInterval(timer));
+    });
+    trickle.on('connection', (s) => sockets.add(s));
+    await new Promise<void>((resolve) => trickle.listen(0, '127.0.0.1', resolve));
+    const client = createClient({ baseUrl: `http://127.0.0.1:${(trickle.address() as AddressInfo).port}`, auth: { kind: 'none' }, timeoutMs: 300 });
+    // Two at once: each has its own deadline, and the second is cut too.
+    const [a, b] = await Promise.all([client.send({ method: 'GET', path: '/Users' }), client.send({ method: 'GET', path: '/Groups' })]);
+    for (const ex of [a, b]) {
+      expect(ex.transportError?.code).toBe('timeout');
+    }
+    await client.close();
+    for (const s of sockets) s.destroy();
+    await new Promise<void>((resolve) => trickle.close(() => resolve()));
+  });
+
   it('cuts a huge body at the capture limit instead of running out of memory', async () => {
     const huge = await startMisbehavingServer('huge', { hugeBytes: 8 * 1024 * 1024 });
     const client = createClient({ baseUrl: huge.url, auth: { kind: 'none' }, maxBodyBytes: 64 * 1024 });
