@@ -17,18 +17,17 @@ const REPEATABLE = /[A-Za-z0-9 ._-]/;
  * shell, so a 200 kB probe still fits on one line.
  */
 export function toCurl(request: RecordedRequest, body: string | undefined = request.body, maxChars = 64 * 1024): string {
-  const parts = ['curl', '-sS', '-i'];
-  if (request.method !== 'GET') parts.push('-X', request.method);
-  parts.push(shellQuote(request.url));
+  // Concatenated, not joined from an array: every exchange gets a curl line, and a join copies the
+  // body once more only for the log to copy it again when it writes the line.
   const headers = headerArguments(request.headers);
-  if (headers !== '') parts.push(headers);
-  if (body === undefined || body === '') return parts.join(' ');
-  if (body.length <= maxChars) return [...parts, '--data-raw', shellQuote(body)].join(' ');
+  const line = `curl -sS -i${request.method !== 'GET' ? ` -X ${request.method}` : ''} ${shellQuote(request.url)}${headers !== '' ? ` ${headers}` : ''}`;
+  if (body === undefined || body === '') return line;
+  if (body.length <= maxChars) return `${line} --data-raw ${shellQuote(body)}`;
   // Too long to spell out (and longer than one shell argument may be): generated and piped in.
   const generated = generator(body);
-  if (generated.length <= maxChars) return `{ ${generated}; } | ${[...parts, '--data-binary', '@-'].join(' ')}`;
+  if (generated.length <= maxChars) return `{ ${generated}; } | ${line} --data-binary @-`;
   // Neither fits: the line says so rather than sending a different body.
-  return `${[...parts, '--data-raw', shellQuote(body.slice(0, maxChars))].join(' ')} # body cut: ${body.length} characters were sent, the first ${maxChars} are shown`;
+  return `${line} --data-raw ${shellQuote(body.slice(0, maxChars))} # body cut: ${body.length} characters were sent, the first ${maxChars} are shown`;
 }
 
 // Most exchanges of a run share one recorded header object (the client's defaults, frozen): their
