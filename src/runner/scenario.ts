@@ -443,6 +443,7 @@ async function sendStep(step: Step, request: OutgoingRequest, ctx: ScenarioConte
  */
 async function sendBurst(spec: BurstSpec, request: OutgoingRequest, ctx: ScenarioContext): Promise<Exchange[]> {
   const sent: Exchange[] = [];
+  if (spec.quietFirstMs) await sleep(spec.quietFirstMs, ctx.signal);
   const interval = spec.perSecond ? 1000 / spec.perSecond : 0;
   let nextSlot = performance.now();
   let next = 0;

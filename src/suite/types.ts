@@ -37,6 +37,11 @@ export interface BurstSpec {
   perSecond?: number;
   /** Stop sending once a response has this status (429). */
   untilStatus?: number;
+  /**
+   * Send nothing for this long first, so that a rate limiter's window (a rolling second, a token
+   * bucket) holds none of the run's earlier requests: they are not the burst's.
+   */
+  quietFirstMs?: number;
 }
 
 export interface Expectation {
