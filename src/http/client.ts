@@ -8,7 +8,7 @@ import { parseTokenResponse, tokenRequest, TokenError, TokenSource, type IssuedT
 import { createRedactor, isCredentialHeader, type Redactor } from './redact.ts';
 import { RECORD_TOTAL_CHARS, RecordBudget } from './record-budget.ts';
 import { isCollectionQuery, type SettleGate } from './settle.ts';
-import { classifyTransportError } from './transport-error.ts';
+import { classifyTransportError, timeoutFailure } from './transport-error.ts';
 import { withCanonicalNames } from '../spec/attribute-names.ts';
 import { sleep } from '../util/sleep.ts';
 
@@ -342,7 +342,7 @@ export function createClient(options: ClientOptions): ScimClient {
       } catch (error) {
         transportError = req.signal?.aborted
           ? { code: 'aborted', message: req.signal.reason instanceof Error ? req.signal.reason.message : 'request aborted' }
-          : throughProxy(classifyTransportError(error), url.href);
+          : throughProxy(timeoutFailure(classifyTransportError(error), req.timeoutMs ?? timeoutMs), url.href);
       }
     }
     // Built in one go with a fixed key order (run.json reads the same); no spreads of temporary objects.
