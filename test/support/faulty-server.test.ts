@@ -142,6 +142,11 @@ const PROBES_BY_NAME = {
     clean: 201,
     faulty: 500,
   },
+  'response-byte-order-mark': {
+    observe: async (call) => (await call('GET', '/ServiceProviderConfig')).text.charCodeAt(0) === 0xfeff,
+    clean: false,
+    faulty: true,
+  },
   'create-response-empty': {
     observe: async (call) => (await call('POST', '/Users', { schemas: [SCHEMA.user], userName: fresh('empty') })).text.length > 0,
     clean: true,
