@@ -143,9 +143,13 @@ const PROBES_BY_NAME = {
     faulty: 500,
   },
   'response-byte-order-mark': {
-    observe: async (call) => (await call('GET', '/ServiceProviderConfig')).text.charCodeAt(0) === 0xfeff,
-    clean: false,
-    faulty: true,
+    // fetch's text() drops a leading byte order mark, so the three bytes show only in Content-Length.
+    observe: async (call) => {
+      const res = await call('GET', '/ServiceProviderConfig');
+      return Number(res.headers.get('content-length')) - Buffer.byteLength(res.text);
+    },
+    clean: 0,
+    faulty: 3,
   },
   'create-response-empty': {
     observe: async (call) => (await call('POST', '/Users', { schemas: [SCHEMA.user], userName: fresh('empty') })).text.length > 0,
