@@ -194,6 +194,8 @@ export interface IndependentServerOptions {
   noSearch?: 404 | 405 | 501;
   /** A filter that is a lone `pr` (`userName pr`, every resource) is 400 tooMany, as RFC 7644 §3.12 Table 9 allows. */
   tooManyOnPresent?: boolean;
+  /** A query without a filter is 400 tooMany (RFC 7644 §3.12 Table 9): the server lists only what is filtered, as Entra always asks. */
+  tooManyWithoutFilter?: boolean;
   /** PATCH remove with a value filter that matches nothing is 400 noTarget (RFC 7644 §3.12 Table 9, §3.5.2). */
   removeNoTarget?: boolean;
   /**
@@ -301,6 +303,7 @@ interface Ctx {
   etagHeaderOnly: boolean;
   noSearch: 404 | 405 | 501 | undefined;
   tooManyOnPresent: boolean;
+  tooManyWithoutFilter: boolean;
   removeNoTarget: boolean;
   replaceAbsentAdds: boolean;
   patchWith: 'scim-patch' | undefined;
@@ -468,8 +471,10 @@ function search(ctx: Ctx, model: ResourceModel, params: { filter?: string | null
   if (ctx.newestFirst) items.reverse();
   if (ctx.shuffle === 'alternate' && ctx.lists++ % 2 === 1) items.reverse();
   else if (ctx.shuffle === true) items = items.map((r) => ({ r, k: Math.random() })).sort((a, b) => a.k - b.k).map((x) => x.r);
-  if (params.filter !== undefined && params.filter !== null && params.filter.trim() !== '') {
-    const node = ctx.lenientFilters ? leniently(params.filter, ctx.operators) : parseFilter(params.filter, ctx.operators);
+  const filtered = params.filter !== undefined && params.filter !== null && params.filter.trim() !== '';
+  if (ctx.tooManyWithoutFilter && !filtered) throw badRequest('tooMany', `a query without a filter would return every ${model.kind}; filter on a value`);
+  if (filtered) {
+    const node = ctx.lenientFilters ? leniently(params.filter!, ctx.operators) : parseFilter(params.filter!, ctx.operators);
     if (node === undefined) return { status: 200, body: listOf([], 0) };
     if (ctx.tooManyOnPresent && node.op === 'pr') throw badRequest('tooMany', `"${params.filter}" would return every ${model.kind}; filter on a value`);
     const undefinedPath = ctx.interop ? undefinedAttributeIn(model, node) : undefined;
@@ -929,6 +934,7 @@ export async function startIndependentServer(options: IndependentServerOptions =
     etagHeaderOnly: options.etagHeaderOnly ?? false,
     noSearch: options.noSearch,
     tooManyOnPresent: options.tooManyOnPresent ?? false,
+    tooManyWithoutFilter: options.tooManyWithoutFilter ?? false,
     removeNoTarget: options.removeNoTarget ?? false,
     replaceAbsentAdds: options.replaceAbsentAdds ?? false,
     patchWith: options.patchWith,
