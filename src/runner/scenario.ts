@@ -153,6 +153,11 @@ export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx
       skipAll(stop.reason, stop.cause, stop.unexplained);
       continue;
     }
+    const stepMissing = (step.requires ?? []).filter((cap) => !ctx.discovery.capabilities[cap]);
+    if (stepMissing.length > 0) {
+      skipAll(stepMissing.map(describeCapability).join('; '));
+      continue;
+    }
     let request: OutgoingRequest & { keep?: string[] };
     try {
       request = buildRequest(step, stepVars, ctx, origin);

@@ -80,6 +80,11 @@ export interface Step {
   /** Don't stop the scenario when this step's captures fail (probing steps). */
   continueOnFailure?: boolean;
   /**
+   * Capabilities this step needs beyond its scenario's: without them its checks are skipped with
+   * the reason and the scenario goes on (a PATCH probe among checks that need no PATCH).
+   */
+  requires?: string[];
+  /**
    * A server timestamp (`{{createdAt}}`): before sending, wait one tick of the clock it is written
    * with (1 s when it has no fraction), so what the server stamps next is strictly later.
    */
