@@ -12,7 +12,7 @@ import { clauseProblem, normaliseOperator } from './scope.ts';
 import type { Apply, AppConfig, AppRole, Directory, DirectoryGroup, DirectoryUserRecord, Mapping, ScopingFilter, Source } from './types.ts';
 import { jsonErrorText } from '../util/json-error.ts';
 import { lazy } from '../util/lazy.ts';
-import { DEFAULT_MAPPINGS, ENTRA_EXTENSION, EXPRESSION_ATTRIBUTES, LOGIN_ATTRIBUTE, MANAGER_ATTRIBUTE, RESERVED_TARGETS, SOURCE_ATTRIBUTES } from './vocabulary.ts';
+import { DEFAULT_MAPPINGS, ENTRA_EXTENSION, ENTRA_OBJECT_ID, EXPRESSION_ATTRIBUTES, LOGIN_ATTRIBUTE, MANAGER_ATTRIBUTE, RESERVED_TARGETS, SOURCE_ATTRIBUTES } from './vocabulary.ts';
 
 export class DirectoryError extends Error {
   constructor(readonly file: string, readonly pointer: string, detail: string) {
@@ -234,7 +234,8 @@ function checkReferences(raw: RawDirectory, file: string): Directory {
   const mappings = app.mappings ? app.mappings.map((m, i) => mapping(m, i)) : DEFAULT_MAPPINGS[source].map((m) => ({ ...m }));
   function mapping(m: RawMapping, i: number): Mapping {
     const at = `/app/mappings/${i}`;
-    if (m.source !== undefined && !isKnown(m.source)) fail(`${at}/source`, unknownAttribute(m.source));
+    // Entra's source list names the user's id objectId (the usual source of externalId), as its expressions do.
+    if (m.source !== undefined && !isKnown(m.source) && !(source === 'entra' && m.source === ENTRA_OBJECT_ID)) fail(`${at}/source`, unknownAttribute(m.source));
     const result: Mapping = {
       ...(m.source !== undefined ? { source: m.source } : {}),
       ...(m.constant !== undefined ? { constant: m.constant } : {}),

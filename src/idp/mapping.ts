@@ -5,7 +5,7 @@ import { ENTRA_ROLE_TYPE } from '../dialects/entra.ts';
 import { parseScimPath, readScimPath, type ScimPath } from '../dialects/scim-path.ts';
 import { compileExpression, evaluateExpression, ExpressionError, type CompiledExpression } from './expression.ts';
 import type { AppRole, Directory, DirectoryUserRecord, Mapping, SourceValue } from './types.ts';
-import { EXPRESSION_ATTRIBUTES, MANAGER_ATTRIBUTE, MANAGER_TARGET } from './vocabulary.ts';
+import { ENTRA_OBJECT_ID, EXPRESSION_ATTRIBUTES, MANAGER_ATTRIBUTE, MANAGER_TARGET } from './vocabulary.ts';
 
 /** A mapped value: a string, a list (Split, multi-valued sources), or a typed value from /Schemas. */
 export type MappedValue = string | string[] | boolean | number;
@@ -195,7 +195,8 @@ export function mappedValue(m: CompiledMapping, user: DirectoryUserRecord, ctx: 
     }
     v = r ?? undefined;
   } else {
-    const raw = sourceValue(user, m.source!);
+    // objectId is Entra's name for the id (an Okta directory may declare its own attribute of that name).
+    const raw = sourceValue(user, m.source === ENTRA_OBJECT_ID && !(ENTRA_OBJECT_ID in user) ? 'id' : m.source!);
     v = raw === undefined ? undefined : Array.isArray(raw) ? raw : typeof raw === 'string' ? raw : String(raw);
   }
   if (v === undefined && m.default !== undefined) v = m.default;

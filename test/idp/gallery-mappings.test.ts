@@ -1,0 +1,84 @@
+// Gallery apps' default attribute mappings, as Microsoft Learn's provisioning tutorials and Okta's
+// SCIM app profile show them, written into directory files the way a customer copies them, and
+// provisioned over real HTTP into the reference server and SCIMMY (a third-party SCIM library).
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseDirectory } from '../../src/idp/directory.ts';
+import { startServer, type RunningServer } from '../../src/server/index.ts';
+import { startScimmyServer, type ScimmyServer } from '../servers/scimmy-server.ts';
+import { body, harness, usersByName, type Json } from './helpers.ts';
+
+const SWITCH_ACTIVE = 'Switch([IsSoftDeleted], , "False", "True", "True", "False")';
+const ENT = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+
+let server: RunningServer | undefined;
+let scimmy: ScimmyServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  await scimmy?.close();
+  server = undefined;
+  scimmy = undefined;
+});
+
+const users = (): Json[] => [
+  { id: '5f1c2b7e-0001-4c1e-9a51-3b7d0c5e2a01', userPrincipalName: 'megan.bowen@contoso.example', mail: 'megan.bowen@contoso.example', mailNickname: 'megan.bowen', displayName: 'Megan Bowen', givenName: 'Megan', surname: 'Bowen', jobTitle: 'CEO', department: 'Executive', companyName: 'Contoso', accountEnabled: true },
+  { id: '5f1c2b7e-0002-4c1e-9a51-3b7d0c5e2a02', userPrincipalName: 'adele.vance@contoso.example', mail: 'adele.vance@contoso.example', mailNickname: 'adele.vance', displayName: 'Adele Vance', givenName: 'Adele', surname: 'Vance', jobTitle: 'Engineer', department: 'Engineering', companyName: 'Contoso', accountEnabled: true },
+];
+
+const entraApp = (mappings: Json[], extra: Json = {}): Json => ({
+  source: 'entra',
+  users: users(),
+  groups: [],
+  app: { scope: 'assigned', assignments: { users: users().map((u) => u.id) }, mappings, ...extra },
+});
+
+describe('objectId, the source attribute Entra maps to externalId (Atlassian Cloud, GitHub EMU, Figma)', () => {
+  // Learn's tutorials map "objectId → externalId" (GitHub EMU matches on it); Entra's source list
+  // names the user's id objectId. The loader knew it only inside expressions ([objectId]) and
+  // refused the direct mapping: 'unknown entra attribute "objectId" (did you mean "id"? …)'.
+  const atlassian = (): Json =>
+    entraApp([
+      { source: 'userPrincipalName', target: 'userName', matching: true, matchingPrecedence: 1 },
+      { expression: SWITCH_ACTIVE, target: 'active' },
+      { source: 'mail', target: 'emails[type eq "work"].value' },
+      { source: 'givenName', target: 'name.givenName' },
+      { source: 'surname', target: 'name.familyName' },
+      { source: 'displayName', target: 'displayName' },
+      { source: 'mailNickname', target: 'nickName' },
+      { source: 'jobTitle', target: 'title' },
+      { source: 'department', target: `${ENT}:department` },
+      { source: 'companyName', target: `${ENT}:organization` },
+      { source: 'objectId', target: 'externalId' },
+    ]);
+
+  it('loads, and the reference server receives the user id as externalId', async () => {
+    expect(parseDirectory(JSON.stringify(atlassian()), 'atlassian.json').app.mappings.some((m) => m.source === 'objectId')).toBe(true);
+    server = await startServer({ port: 0 });
+    const h = harness(server.url, server.token, 'entra');
+    const { result, exchanges } = await h.cycle(atlassian());
+    expect(result.status).toBe('ok');
+    const posts = exchanges.filter((x) => x.request.method === 'POST').map(body);
+    expect(posts.map((p) => p.externalId)).toEqual(users().map((u) => u.id));
+    const stored = await usersByName(server.url, server.token);
+    expect(stored.get('adele.vance@contoso.example')).toMatchObject({ externalId: users()[1]!.id, nickName: 'adele.vance', [ENT]: { organization: 'Contoso' } });
+  });
+
+  it('as the matching attribute (GitHub EMU matches on externalId first), against SCIMMY', async () => {
+    scimmy = await startScimmyServer();
+    const doc = entraApp([
+      { source: 'objectId', target: 'externalId', matching: true, matchingPrecedence: 1 },
+      { source: 'userPrincipalName', target: 'userName', matching: true, matchingPrecedence: 2 },
+      { expression: SWITCH_ACTIVE, target: 'active' },
+      { source: 'givenName', target: 'name.givenName' },
+      { source: 'surname', target: 'name.familyName' },
+      { source: 'mail', target: 'emails[type eq "work"].value' },
+    ]);
+    const h = harness(scimmy.url, scimmy.token, 'entra');
+    const { result, exchanges } = await h.cycle(doc);
+    expect(result.status).toBe('ok');
+    // Test Connection queries the first matching attribute with a random GUID; then each user is matched on it.
+    const gets = exchanges.filter((x) => x.request.method === 'GET').map((x) => decodeURIComponent(x.request.url.replace(/\+/g, ' ')));
+    expect(gets[0]).toMatch(/filter=externalId eq "[0-9a-f-]{36}"$/);
+    expect(gets[1]).toContain(`filter=externalId eq "${users()[0]!.id}"`);
+    expect((await usersByName(scimmy.url, scimmy.token)).get('megan.bowen@contoso.example')).toMatchObject({ externalId: users()[0]!.id });
+  });
+});
