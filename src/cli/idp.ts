@@ -29,6 +29,7 @@ import { printable } from '../util/printable.ts';
 import { RunError, UsageError } from './errors.ts';
 import { exitCodeForSignal, onInterrupt } from './interrupt.ts';
 import { addTargetOptions, readConfig, resolveTarget, type TargetFlags } from './options.ts';
+import { IDP_TIMEOUT_MS } from '../idp/timeouts.ts';
 
 export interface IdpFlags extends TargetFlags {
   directory?: string;
@@ -72,7 +73,7 @@ export interface ConsoleFlags {
 const LIVE_LINES = 200;
 
 export function addIdpTargetOptions(command: Command): Command {
-  return addTargetOptions(command, 'SCIM base URL of the app, e.g. http://127.0.0.1:8080/scim/v2 (env SCIM_BASE_URL)')
+  return addTargetOptions(command, 'SCIM base URL of the app, e.g. http://127.0.0.1:8080/scim/v2 (env SCIM_BASE_URL)', `per-request timeout in milliseconds (default ${IDP_TIMEOUT_MS}: Entra and Okta wait 60 s for an answer)`)
     .option('--dialect <dialect>', 'which IdP to be: entra, entra-compliant, okta, okta-aiw, okta-oig', 'entra');
 }
 
@@ -188,7 +189,9 @@ export function target(flags: IdpFlags): Target {
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-  return { url: t.url, auth: t.auth, headers: t.headers, timeoutMs: t.timeoutMs, insecure: t.insecure, secrets: t.secrets, dialect, ...(flags.rate !== undefined ? { rate: number(flags.rate, '--rate', 0.01, 10_000) } : {}) };
+  // Entra and Okta wait 60 s for an answer, not the harness's 15 s: an explicit --timeout still wins.
+  const timeoutMs = flags.timeout === undefined && config.timeout === undefined ? IDP_TIMEOUT_MS : t.timeoutMs;
+  return { url: t.url, auth: t.auth, headers: t.headers, timeoutMs, insecure: t.insecure, secrets: t.secrets, dialect, ...(flags.rate !== undefined ? { rate: number(flags.rate, '--rate', 0.01, 10_000) } : {}) };
 }
 
 export function number(text: string, name: string, min: number, max: number): number {

@@ -27,6 +27,7 @@ import type { CycleBehaviour } from './sync-context.ts';
 import { addToCounts, emptyCounts } from './sync-ledger.ts';
 import { nextCycleDue, runCycle, type CycleProgress } from './sync.ts';
 import type { CycleResult, Directory, ObjectResult } from './types.ts';
+import { IDP_TIMEOUT_MS } from './timeouts.ts';
 
 /** Entra runs an incremental cycle about every 40 minutes (ENTRA-3). */
 export const ENTRA_INTERVAL_SECONDS = 40 * 60;
@@ -112,7 +113,7 @@ export class IdpEngine extends EventEmitter<EngineEvents> {
       baseUrl: options.url,
       auth: options.auth,
       headers: options.headers ?? {},
-      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+      timeoutMs: options.timeoutMs ?? IDP_TIMEOUT_MS,
       insecure: options.insecure ?? false,
       secrets: options.secrets ?? [],
       ...(options.rate ? { ratePerSecond: options.rate } : {}),
