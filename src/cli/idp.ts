@@ -12,7 +12,7 @@ import { IdpEngine } from '../idp/engine.ts';
 import { ESCROW_SCHEDULES, type EscrowSchedule } from '../idp/escrow.ts';
 import { importReportLines } from '../idp/import.ts';
 import { changeText, consoleSummary, countsText, errorText, historyLines, isNotable, objectLine } from '../idp/log/console.ts';
-import { collectLog, readCycleSummaries, readInterruptedCycles } from '../idp/log/reader.ts';
+import { collectLog, objectsNamedLike, readCycleSummaries, readInterruptedCycles } from '../idp/log/reader.ts';
 import { LogFolderError } from '../idp/log/writer.ts';
 import { describeJob, jobFoldersUnder, jobOfLogFolder } from '../idp/log/job-folder.ts';
 import { NO_OKTA_GROUP_ON_DEMAND, OnDemandError } from '../idp/on-demand.ts';
@@ -536,7 +536,19 @@ async function logCommand(flags: { user?: string; cycle?: string; verbose?: bool
     out.write(otherJobsNote);
     return 0;
   }
-  const entries = await collectLog(dir, { object: flags.user, ...(cycle !== undefined ? { cycle } : {}) });
+  let entries = await collectLog(dir, { object: flags.user, ...(cycle !== undefined ? { cycle } : {}) });
+  if (entries.length === 0) {
+    // A name given in part (`erin`, as the console's log filter takes it): the one object it names,
+    // or the objects it could mean; never "nothing logged" for a user whose history is there.
+    const like = await objectsNamedLike(dir, flags.user, cycle !== undefined ? { cycle } : {});
+    if (like.length === 1) entries = await collectLog(dir, { object: like[0]!.id, ...(cycle !== undefined ? { cycle } : {}) });
+    else if (like.length > 1) {
+      const shown = like.slice(0, 10).map((o) => `${o.objectType === 'group' ? 'group ' : ''}${o.display} (${o.id})`).join(', ');
+      out.write(`no object is named "${flags.user}" exactly; ${like.length > 10 ? 'more than 10' : like.length} have it in their name or id: ${shown}${like.length > 10 ? ', …' : ''}: give one of them to --user\n`);
+      out.write(otherJobsNote);
+      return 1;
+    }
+  }
   if (entries.length === 0) {
     out.write(`nothing logged for "${flags.user}" in ${cycles.length + interrupted.length} cycle(s): unchanged objects are not logged, and a never-provisioned user is logged only when it is first evaluated or changes\n`);
     out.write(otherJobsNote);

@@ -168,3 +168,23 @@ it("a manager or group member whose create failed is named as failed (with the a
     await strict.close();
   }
 });
+
+it('idp log --user with part of a name (as the console filters) gives that user\'s history, or names the users it could mean', async () => {
+  // Before: `idp log --user contractor` said 'nothing logged for "contractor"' (exit 1) for a user
+  // whose skip was in the log: only the whole sign-in name or id matched.
+  const file = directory();
+  const log = join(dir, 'log');
+  await runIdpCli(['idp', 'sync', '--directory', file, '--url', server.url, '--token', server.token, '--state', join(dir, 's.json'), '--out', log, '--no-html', '--quiet']);
+  const one = await runIdpCli(['idp', 'log', '--out', log, '--user', 'CONTRACTOR']);
+  expect(one.code).toBe(0);
+  expect(one.out).toMatch(/^user contractor@example\.com \(u-contractor\) · 1 entry\n/);
+  expect(one.out).toContain('out of scope (Employees only: department NOT EQUALS "Contractors" is false)');
+  const several = await runIdpCli(['idp', 'log', '--out', log, '--user', 'user20']);
+  expect(several.code).toBe(1);
+  expect(several.out).toMatch(/^no object is named "user20" exactly; 6 have it in their name or id: /);
+  for (const n of ['20', '200', '201', '202', '203', '204']) expect(several.out).toContain(`user${n}@example.com (u${n})`);
+  expect(several.out).toContain(': give one of them to --user');
+  const none = await runIdpCli(['idp', 'log', '--out', log, '--user', 'nobody-at-all']);
+  expect(none.code).toBe(1);
+  expect(none.out).toContain('nothing logged for "nobody-at-all"');
+});
