@@ -1,10 +1,14 @@
 // Gallery apps' default attribute mappings, as Microsoft Learn's provisioning tutorials and Okta's
 // SCIM app profile show them, written into directory files the way a customer copies them, and
 // provisioned over real HTTP into the reference server and SCIMMY (a third-party SCIM library).
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseDirectory } from '../../src/idp/directory.ts';
 import { startServer, type RunningServer } from '../../src/server/index.ts';
 import { startScimmyServer, type ScimmyServer } from '../servers/scimmy-server.ts';
+import { runIdpCli } from './cli-in-process.ts';
 import { body, harness, usersByName, type Json } from './helpers.ts';
 
 const SWITCH_ACTIVE = 'Switch([IsSoftDeleted], , "False", "True", "True", "False")';
@@ -80,5 +84,29 @@ describe('objectId, the source attribute Entra maps to externalId (Atlassian Clo
     expect(gets[0]).toMatch(/filter=externalId eq "[0-9a-f-]{36}"$/);
     expect(gets[1]).toContain(`filter=externalId eq "${users()[0]!.id}"`);
     expect((await usersByName(scimmy.url, scimmy.token)).get('megan.bowen@contoso.example')).toMatchObject({ externalId: users()[0]!.id });
+  });
+});
+
+describe('AppRoleAssignments([appRoleAssignments]), the role expression of older tutorials (Sumo Logic\'s Entra guide)', () => {
+  // It was refused as an "unknown function" whose list of supported functions left out the three
+  // role expressions scimproof does send, so a customer could not tell that roles work at all.
+  it('is refused when the file loads with what to map instead, and the list of functions names the role expressions', async () => {
+    server = await startServer({ port: 0 });
+    const dir = mkdtempSync(join(tmpdir(), 'scimproof-gallery-'));
+    const file = join(dir, 'sumo.json');
+    const doc = entraApp(
+      [
+        { source: 'userPrincipalName', target: 'userName', matching: true },
+        { source: 'mail', target: 'emails[type eq "work"].value' },
+        { expression: 'AppRoleAssignments([appRoleAssignments])', target: 'roles[primary eq "True"].value' },
+      ],
+      { appRoles: [{ value: 'Analyst', displayName: 'Analyst' }], appRoleAssignments: [{ principal: users()[0]!.id, role: 'Analyst' }] },
+    );
+    writeFileSync(file, JSON.stringify(doc));
+    const run = runIdpCli(['idp', 'sync', '--directory', file, '--url', server.url, '--token', server.token, '--no-log']);
+    await expect(run).rejects.toThrow(/sumo\.json#\/app\/mappings\/2\/expression: AppRoleAssignments is an Entra function scimproof does not evaluate: .*map AppRoleAssignmentsComplex\(\[appRoleAssignments\]\) to roles .*SingleAppRoleAssignment\(\[appRoleAssignments\]\) to roles\[primary eq "True"\]\.value/);
+    await expect(runIdpCli(['idp', 'sync', '--directory', file, '--url', server.url, '--token', server.token, '--no-log'])).rejects.toThrow(/; and as a whole expression, SingleAppRoleAssignment, AppRoleAssignmentsComplex and AssertiveAppRoleAssignmentsComplex\(\[appRoleAssignments\]\)\)/);
+    // Nothing was sent: the file is refused before the first request.
+    expect((await usersByName(server.url, server.token)).size).toBe(0);
   });
 });
