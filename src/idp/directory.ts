@@ -229,11 +229,24 @@ function checkReferences(raw: RawDirectory, file: string): Directory {
     }),
   }));
 
+  // Okta's mappings page writes a profile attribute as an expression, user.firstName: the attribute
+  // itself. Okta Expression Language functions (String.substringBefore(user.email, "@")) are not
+  // evaluated, and are refused saying so rather than as an unknown attribute.
+  function oktaReference(m: RawMapping, at: string): RawMapping {
+    if (source !== 'okta' || m.source === undefined || isKnown(m.source)) return m;
+    const reference = /^\s*user\.([A-Za-z_][\w]*)\s*$/.exec(m.source);
+    if (reference && isKnown(reference[1]!)) return { ...m, source: reference[1]! };
+    if (reference) fail(`${at}/source`, unknownAttribute(reference[1]!));
+    if (/[(?:!=+]|\buser\./.test(m.source)) fail(`${at}/source`, `"${m.source}" is an Okta Expression Language expression; scimproof maps a profile attribute as it is (user.firstName, or just firstName) or a constant, and evaluates no Okta functions or operators: map the attribute, or give the value it yields as a constant`);
+    return m;
+  }
+
   // The role expressions the file maps (filled in by mapping()): Entra sends one kind, never two.
   const roleFunctions = new Set<RoleFunction>();
   const mappings = app.mappings ? app.mappings.map((m, i) => mapping(m, i)) : DEFAULT_MAPPINGS[source].map((m) => ({ ...m }));
-  function mapping(m: RawMapping, i: number): Mapping {
+  function mapping(raw: RawMapping, i: number): Mapping {
     const at = `/app/mappings/${i}`;
+    const m = oktaReference(raw, at);
     // Entra's source list names the user's id objectId (the usual source of externalId), as its expressions do.
     if (m.source !== undefined && !isKnown(m.source) && !(source === 'entra' && m.source === ENTRA_OBJECT_ID)) fail(`${at}/source`, unknownAttribute(m.source));
     const result: Mapping = {

@@ -110,3 +110,46 @@ describe('AppRoleAssignments([appRoleAssignments]), the role expression of older
     expect((await usersByName(server.url, server.token)).size).toBe(0);
   });
 });
+
+describe("Okta's attribute mappings as its mapping editor shows them (user.firstName → givenName)", () => {
+  // Okta's "Okta User to App" page writes each source as an expression, user.login, user.firstName.
+  // The loader took only the bare attribute name: 'unknown okta attribute "user.login" (did you mean "login"?)'.
+  const okta = (mappings: Json[]): Json => ({
+    source: 'okta',
+    users: [
+      { id: '00u1', login: 'megan.bowen@fabrikam.example', email: 'megan.bowen@fabrikam.example', firstName: 'Megan', lastName: 'Bowen', title: 'CEO', mobilePhone: '+1 425 555 0100', status: 'ACTIVE' },
+      { id: '00u2', login: 'adele.vance@fabrikam.example', email: 'adele.vance@fabrikam.example', firstName: 'Adele', lastName: 'Vance', status: 'ACTIVE' },
+    ],
+    groups: [],
+    app: { scope: 'assigned', assignments: { users: ['00u1', '00u2'] }, mappings },
+  });
+
+  it('user.<attribute> maps that attribute, against the reference server', async () => {
+    server = await startServer({ port: 0 });
+    const h = harness(server.url, server.token, 'okta');
+    const { result, exchanges } = await h.cycle(
+      okta([
+        { source: 'user.login', target: 'userName', matching: true, apply: 'overwrite on update' },
+        { source: 'user.firstName', target: 'name.givenName', apply: 'overwrite on update' },
+        { source: 'user.lastName', target: 'name.familyName', apply: 'overwrite on update' },
+        { source: 'user.email', target: 'emails[type eq "work"].value', apply: 'overwrite on update' },
+        { source: 'user.title', target: 'title', apply: 'overwrite on update' },
+        { source: 'user.mobilePhone', target: 'phoneNumbers[type eq "mobile"].value', apply: 'write on user create only' },
+      ]),
+    );
+    expect(result.status).toBe('ok');
+    const megan = body(exchanges.find((x) => x.request.method === 'POST' && body(x).userName === 'megan.bowen@fabrikam.example')!);
+    expect(megan).toMatchObject({ name: { givenName: 'Megan', familyName: 'Bowen' }, title: 'CEO', emails: [expect.objectContaining({ type: 'work', value: 'megan.bowen@fabrikam.example' })], phoneNumbers: [expect.objectContaining({ type: 'mobile', value: '+1 425 555 0100' })] });
+    expect((await usersByName(server.url, server.token)).get('adele.vance@fabrikam.example')).toMatchObject({ name: { givenName: 'Adele', familyName: 'Vance' } });
+  });
+
+  it('an Okta Expression Language function is refused as one, not as an unknown attribute', () => {
+    const doc = okta([
+      { source: 'user.login', target: 'userName', matching: true },
+      { source: 'String.substringBefore(user.email, "@")', target: 'displayName' },
+    ]);
+    expect(() => parseDirectory(JSON.stringify(doc), 'okta.json')).toThrow('okta.json#/app/mappings/1/source: "String.substringBefore(user.email, "@")" is an Okta Expression Language expression; scimproof maps a profile attribute as it is (user.firstName, or just firstName) or a constant');
+    // An attribute Okta's profile does not have stays an unknown attribute, with its suggestion.
+    expect(() => parseDirectory(JSON.stringify(okta([{ source: 'user.frstName', target: 'userName' }])), 'okta.json')).toThrow('okta.json#/app/mappings/0/source: unknown okta attribute "frstName" (');
+  });
+});
