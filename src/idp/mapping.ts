@@ -199,6 +199,16 @@ export function mappedValue(m: CompiledMapping, user: DirectoryUserRecord, ctx: 
     const raw = sourceValue(user, m.source === ENTRA_OBJECT_ID && !(ENTRA_OBJECT_ID in user) ? 'id' : m.source!);
     v = raw === undefined ? undefined : Array.isArray(raw) ? raw : typeof raw === 'string' ? raw : String(raw);
   }
+  // A list (otherMails, proxyAddresses, Split) mapped to one value of one element
+  // (emails[type eq "other"].value) has no SCIM form: sent as it is, every server refuses the user
+  // ("emails.value must be a string"), which blames the app for the mapping. One value is that value.
+  if (Array.isArray(v) && m.path.selector && !m.roleFunction) {
+    if (v.length > 1) {
+      const from = m.source ?? m.expression ?? 'the constant';
+      throw new MappingEvaluationError(`the mapping to ${m.target} gives ${v.length} values for this user (${from}: ${v.map((x) => JSON.stringify(x)).join(', ')}), but the target is one value of one element; nothing was sent: map one of them (Item([${m.source ?? 'attribute'}], 1)) or join them (Join(",", [${m.source ?? 'attribute'}])) (Entra's documentation does not say which it sends)`);
+    }
+    v = v[0];
+  }
   if (v === undefined && m.default !== undefined) v = m.default;
   if (v === undefined) return undefined;
   return coerce(v, types?.get(typeKey(m.path)));

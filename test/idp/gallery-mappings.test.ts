@@ -153,3 +153,36 @@ describe("Okta's attribute mappings as its mapping editor shows them (user.first
     expect(() => parseDirectory(JSON.stringify(okta([{ source: 'user.frstName', target: 'userName' }])), 'okta.json')).toThrow('okta.json#/app/mappings/0/source: unknown okta attribute "frstName" (');
   });
 });
+
+describe('a multi-valued source mapped to one element\'s value (otherMails → emails[type eq "other"].value, the pair Entra\'s SCIM schema page lists)', () => {
+  // The list was sent as the element's value, {"type": "other", "value": ["a", "b"]}: every server
+  // refused the user ("emails.value must be a string"), a failure that blamed the app for the mapping.
+  const doc = (): Json => {
+    const d = entraApp([
+      { source: 'userPrincipalName', target: 'userName', matching: true },
+      { source: 'mail', target: 'emails[type eq "work"].value' },
+      { source: 'otherMails', target: 'emails[type eq "other"].value' },
+      { source: 'givenName', target: 'name.givenName' },
+      { source: 'surname', target: 'name.familyName' },
+    ]);
+    d.users[0].otherMails = ['megan.private@example.org', 'megan@example.net'];
+    d.users[1].otherMails = ['adele.private@example.org'];
+    return d;
+  };
+
+  for (const kind of ['reference', 'scimmy'] as const) {
+    it(`a single value is sent as that value; several fail that user alone, naming the mapping, with nothing sent (${kind} server)`, async () => {
+      const target = kind === 'reference' ? (server = await startServer({ port: 0 })) : (scimmy = await startScimmyServer());
+      const h = harness(target.url, target.token, 'entra');
+      const { result, exchanges } = await h.cycle(doc());
+      const adele = body(exchanges.find((x) => x.request.method === 'POST' && body(x).userName === 'adele.vance@contoso.example')!);
+      expect(adele.emails).toEqual([expect.objectContaining({ type: 'work', value: 'adele.vance@contoso.example' }), { type: 'other', value: 'adele.private@example.org' }]);
+      expect(result.results.find((r) => r.id === users()[1]!.id)).toMatchObject({ action: 'create', outcome: 'success' });
+      const megan = result.results.find((r) => r.id === users()[0]!.id)!;
+      expect(megan.outcome).toBe('failed');
+      expect(megan.error!.message).toBe('the mapping to emails[type eq "other"].value gives 2 values for this user (otherMails: "megan.private@example.org", "megan@example.net"), but the target is one value of one element; nothing was sent: map one of them (Item([otherMails], 1)) or join them (Join(",", [otherMails])) (Entra\'s documentation does not say which it sends)');
+      expect(exchanges.some((x) => x.request.method === 'POST' && body(x).userName === 'megan.bowen@contoso.example')).toBe(false);
+      expect((await usersByName(target.url, target.token)).get('adele.vance@contoso.example')!.emails).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'other', value: 'adele.private@example.org' })]));
+    });
+  }
+});
