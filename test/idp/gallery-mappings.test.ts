@@ -5,7 +5,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { ScimClient } from '../../src/http/client.ts';
 import { parseDirectory } from '../../src/idp/directory.ts';
+import { checkMappingsAgainstSchemas } from '../../src/idp/schemas.ts';
+import type { Directory } from '../../src/idp/types.ts';
+import { schemaExtensionFromJson } from '../../src/server/schema-extension.ts';
 import { startServer, type RunningServer } from '../../src/server/index.ts';
 import { startScimmyServer, type ScimmyServer } from '../servers/scimmy-server.ts';
 import { runIdpCli } from './cli-in-process.ts';
@@ -185,4 +189,44 @@ describe('a multi-valued source mapped to one element\'s value (otherMails → e
       expect((await usersByName(target.url, target.token)).get('adele.vance@contoso.example')!.emails).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'other', value: 'adele.private@example.org' })]));
     });
   }
+});
+
+describe("Workplace from Meta's start date, NumFromDate over FormatDateTime (Learn's own NumFromDate example)", () => {
+  const START = 'urn:ietf:params:scim:schemas:extension:facebook:starttermdates:1.0:User';
+  const startDates = schemaExtensionFromJson({ id: START, name: 'StartTermDates', attributes: [{ name: 'startDate', type: 'integer' }, { name: 'termDate', type: 'integer' }] }, 'starttermdates.json');
+  const workplace = (): Json => {
+    const d = entraApp([
+      { source: 'userPrincipalName', target: 'userName', matching: true },
+      { expression: SWITCH_ACTIVE, target: 'active' },
+      { source: 'givenName', target: 'name.givenName' },
+      { source: 'surname', target: 'name.familyName' },
+      { source: 'mail', target: 'emails[type eq "work"].value' },
+      { expression: 'NumFromDate(Join("", FormatDateTime([employeeHireDate], , "yyyy-MM-ddTHH:mm:ssZ", "yyyy-MM-dd"), "T23:59:59-08:00"))', target: `${START}:startDate` },
+    ]);
+    d.users[0].employeeHireDate = '2019-09-02T00:00:00Z';
+    // Disabled, and no hire date: the expression cannot be evaluated for her, and Entra sends her nothing.
+    d.users[1].accountEnabled = false;
+    return d;
+  };
+
+  it('is sent as the number; a user it breaks for who is not provisioned is skipped for her own reason, and one being disabled is disabled', async () => {
+    server = await startServer({ port: 0, userExtensions: [startDates] });
+    const h = harness(server.url, server.token, 'entra');
+    const doc = workplace();
+    // Saving the configuration reads /Schemas, which types startDate as an integer.
+    const prepare = (d: Directory, client: ScimClient) => checkMappingsAgainstSchemas(client, d);
+    const first = await h.cycle(doc, { prepare });
+    // NumFromDate gives Active Directory's date (100 ns ticks since 1601): 2019-09-02T23:59:59-08:00.
+    expect(body(first.exchanges.find((x) => x.request.method === 'POST')!)[START]).toEqual({ startDate: 132119711990000000 });
+    // Before: "✗ create user adele.vance@…: the expression mapped to …startDate cannot be evaluated … — accountEnabled is false".
+    expect(first.result.results.find((r) => r.id === users()[1]!.id)).toMatchObject({ action: 'skip', outcome: 'skipped', reason: 'not provisioned: accountEnabled is false' });
+    expect(first.result.status).toBe('ok');
+
+    // Megan leaves: disabled, and her hire date is cleared in the same edit. Entra disables her (active alone).
+    doc.users[0].accountEnabled = false;
+    delete doc.users[0].employeeHireDate;
+    const second = await h.cycle(doc, { prepare });
+    expect(second.result.results.find((r) => r.id === users()[0]!.id)).toMatchObject({ action: 'disable', outcome: 'success' });
+    expect((await usersByName(server.url, server.token)).get('megan.bowen@contoso.example')).toMatchObject({ active: false });
+  });
 });
