@@ -230,3 +230,29 @@ describe("Workplace from Meta's start date, NumFromDate over FormatDateTime (Lea
     expect((await usersByName(server.url, server.token)).get('megan.bowen@contoso.example')).toMatchObject({ active: false });
   });
 });
+
+describe('provision on demand of a user the mapping cannot be evaluated for', () => {
+  it('an unassigned user is "not assigned" at the scope step, not a failed import', async () => {
+    server = await startServer({ port: 0 });
+    const h = harness(server.url, server.token, 'entra');
+    const doc = entraApp([
+      { source: 'userPrincipalName', target: 'userName', matching: true },
+      { source: 'givenName', target: 'name.givenName' },
+      { expression: 'NumFromDate([employeeHireDate])', target: 'title' },
+    ]);
+    doc.users[0].employeeHireDate = '2019-09-02T00:00:00Z';
+    doc.users.push({ id: 'u-visitor', userPrincipalName: 'visitor@contoso.example', givenName: 'Vi', employeeHireDate: 'soon', accountEnabled: true });
+    const out = await h.onDemand(doc, 'visitor@contoso.example');
+    // Before: "Import user: FAILED — the expression mapped to title cannot be evaluated …".
+    const steps = out.result.steps!;
+    expect(steps.map((s) => [s.name, s.outcome])).toEqual([
+      ['Test connection', 'success'],
+      ['Import user', 'success'],
+      ['Determine if user is in scope', 'skipped'],
+      ['Match user between source and target', 'skipped'],
+      ['Perform action', 'skipped'],
+    ]);
+    expect(steps[2]!.reason).toBe('not assigned to the app (neither directly nor through an assigned group)');
+    expect(out.all.some((x) => x.request.method === 'POST')).toBe(false);
+  });
+});
