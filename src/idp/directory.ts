@@ -12,7 +12,7 @@ import { clauseProblem, normaliseOperator } from './scope.ts';
 import type { Apply, AppConfig, AppRole, Directory, DirectoryGroup, DirectoryUserRecord, Mapping, ScopingFilter, Source } from './types.ts';
 import { jsonErrorText } from '../util/json-error.ts';
 import { lazy } from '../util/lazy.ts';
-import { DEFAULT_MAPPINGS, ENTRA_EXTENSION, ENTRA_OBJECT_ID, EXPRESSION_ATTRIBUTES, LOGIN_ATTRIBUTE, MANAGER_ATTRIBUTE, RESERVED_TARGETS, SOURCE_ATTRIBUTES } from './vocabulary.ts';
+import { DEFAULT_MAPPINGS, ENTERPRISE, ENTRA_EXTENSION, ENTRA_OBJECT_ID, EXPRESSION_ATTRIBUTES, LOGIN_ATTRIBUTE, MANAGER_ATTRIBUTE, RESERVED_TARGETS, SOURCE_ATTRIBUTES } from './vocabulary.ts';
 
 export class DirectoryError extends Error {
   constructor(readonly file: string, readonly pointer: string, detail: string) {
@@ -260,6 +260,10 @@ function checkReferences(raw: RawDirectory, file: string): Directory {
       apply: normaliseApply(m.apply),
     };
     if (m.expression !== undefined && source !== 'entra') fail(`${at}/expression`, 'expressions are Entra\'s mapping language; an Okta directory maps attributes directly (source or constant)');
+    // SCIM 1.1's enterprise extension, as Slack's gallery mapping (made for Slack's SCIM 1.1 server)
+    // writes it: say the SCIM 2.0 name, not only that it is no attribute path.
+    const scim11 = /^urn:scim:schemas:extension:enterprise:1\.0[.:]([\w.]+)$/i.exec(m.target);
+    if (scim11) fail(`${at}/target`, `"${m.target}" is SCIM 1.1's enterprise extension; scimproof plays the IdP's SCIM 2.0 client: write ${ENTERPRISE}:${scim11[1]}`);
     let compiled;
     try {
       compiled = compileMapping(result, source);

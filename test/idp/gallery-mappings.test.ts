@@ -256,3 +256,29 @@ describe('provision on demand of a user the mapping cannot be evaluated for', ()
     expect(out.all.some((x) => x.request.method === 'POST')).toBe(false);
   });
 });
+
+describe("Slack's gallery mapping (made for Slack's SCIM 1.1 server): matched by work email, active from Not([IsSoftDeleted])", () => {
+  const slack = (department: string): Json =>
+    entraApp([
+      { source: 'mail', target: 'emails[type eq "work"].value', matching: true },
+      { source: 'userPrincipalName', target: 'userName' },
+      { expression: 'Not([IsSoftDeleted])', target: 'active' },
+      { source: 'givenName', target: 'name.givenName' },
+      { source: 'surname', target: 'name.familyName' },
+      { source: 'department', target: department },
+    ]);
+
+  it('its SCIM 1.1 extension names are refused with their SCIM 2.0 name; written so, the mapping runs against the reference server', async () => {
+    // Before: '"urn:scim:schemas:extension:enterprise:1.0.department" is not a SCIM attribute path (… is not an attribute path)'.
+    expect(() => parseDirectory(JSON.stringify(slack('urn:scim:schemas:extension:enterprise:1.0.department')), 'slack.json')).toThrow(
+      'slack.json#/app/mappings/5/target: "urn:scim:schemas:extension:enterprise:1.0.department" is SCIM 1.1\'s enterprise extension; scimproof plays the IdP\'s SCIM 2.0 client: write urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department',
+    );
+    server = await startServer({ port: 0 });
+    const h = harness(server.url, server.token, 'entra');
+    const { result, exchanges } = await h.cycle(slack(`${ENT}:department`));
+    expect(result.status).toBe('ok');
+    const match = decodeURIComponent(exchanges.filter((x) => x.request.method === 'GET')[1]!.request.url.replace(/\+/g, ' '));
+    expect(match).toContain('filter=emails[type eq "work"].value eq "megan.bowen@contoso.example"');
+    expect((await usersByName(server.url, server.token)).get('megan.bowen@contoso.example')).toMatchObject({ active: true, [ENT]: { department: 'Executive' } });
+  });
+});
