@@ -29,7 +29,7 @@ import { printable } from '../util/printable.ts';
 import { RunError, UsageError } from './errors.ts';
 import { exitCodeForSignal, onInterrupt } from './interrupt.ts';
 import { addTargetOptions, readConfig, resolveTarget, type TargetFlags } from './options.ts';
-import { IDP_TIMEOUT_MS } from '../idp/timeouts.ts';
+import { IDP_TIMEOUT_MS } from '../http/transport-error.ts';
 
 export interface IdpFlags extends TargetFlags {
   directory?: string;
@@ -300,7 +300,8 @@ export async function checkConfiguration(engine: IdpEngine, flags: IdpFlags): Pr
   if (flags.schemaCheck === false) return;
   const check = await engine.checkConfiguration();
   for (const problem of check.problems) stderr.write(`scimproof: warning: ${problem}\n`);
-  if (!check.read && !flags.quiet) stderr.write(`scimproof: ${check.skippedBecause}\n`);
+  // A note, not an error: the cycle runs, and reads like the warnings above rather than like a refusal.
+  if (!check.read && !flags.quiet) stderr.write(`scimproof: note: ${check.skippedBecause}\n`);
 }
 
 const EXIT: Record<CycleResult['status'], number> = { ok: 0, failed: 1, stopped: 2 };

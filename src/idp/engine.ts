@@ -27,7 +27,7 @@ import type { CycleBehaviour } from './sync-context.ts';
 import { addToCounts, emptyCounts } from './sync-ledger.ts';
 import { nextCycleDue, runCycle, type CycleProgress } from './sync.ts';
 import type { CycleResult, Directory, ObjectResult } from './types.ts';
-import { IDP_TIMEOUT_MS } from './timeouts.ts';
+import { IDP_TIMEOUT_MS } from '../http/transport-error.ts';
 
 /** Entra runs an incremental cycle about every 40 minutes (ENTRA-3). */
 export const ENTRA_INTERVAL_SECONDS = 40 * 60;

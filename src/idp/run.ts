@@ -15,7 +15,7 @@ import { matchingAttribute } from './sync-user-provision.ts';
 import type { QuarantineThresholds } from './quarantine.ts';
 import type { CycleBehaviour } from './sync-context.ts';
 import type { CycleResult, Directory, ObjectResult } from './types.ts';
-import { IDP_TIMEOUT_MS } from './timeouts.ts';
+import { IDP_TIMEOUT_MS } from '../http/transport-error.ts';
 
 export type { TargetOptions };
 
