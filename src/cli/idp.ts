@@ -19,7 +19,7 @@ import { NO_OKTA_GROUP_ON_DEMAND, OnDemandError } from '../idp/on-demand.ts';
 import { DOCUMENTED_THRESHOLDS, type QuarantineThresholds } from '../idp/quarantine.ts';
 import { checkDialect, defaultStatePath, DEFAULT_OUT_DIR, logFolderFor, testConnection, type TargetOptions } from '../idp/run.ts';
 import { watchDirectoryFile } from '../idp/schedule.ts';
-import { StateError, StateStore, userIdsOf } from '../idp/state.ts';
+import { StateError, StateStore, tasksNamed, userIdsOf } from '../idp/state.ts';
 import type { CycleBehaviour } from '../idp/sync-context.ts';
 import { DEFAULT_CONCURRENCY } from '../idp/sync.ts';
 import type { CycleResult, Directory, ObjectResult } from '../idp/types.ts';
@@ -577,13 +577,14 @@ function tasksCommand(flags: IdpFlags & { retry?: string }): number {
   try {
     const entries = Object.values(state.state.escrow);
     if (flags.retry !== undefined) {
-      let n = 0;
-      for (const [key, e] of Object.entries(state.state.escrow)) {
-        if (!e.task || (flags.retry !== 'all' && e.id !== flags.retry && e.display?.toLowerCase() !== flags.retry.toLowerCase())) continue;
-        state.setEscrow(key, { ...e, retryRequested: true });
-        n++;
-      }
+      const named = tasksNamed(state.state.escrow, flags.retry);
+      for (const key of named.keys) state.setEscrow(key, { ...state.state.escrow[key]!, retryRequested: true });
+      const n = named.keys.length;
       state.compact();
+      if (named.several) {
+        out.write(`no Okta task is named "${flags.retry}" exactly; ${named.several.length} have it in their name or id: ${named.several.map((e) => `${e.display ?? e.id} (${e.id})`).join(', ')}: give one of them to --retry, or all\n`);
+        return 1;
+      }
       if (n === 0 && !t.dialect.startsWith('okta')) {
         // Entra's escrow has no Retry button: say what does retry the object, not "no Okta task".
         const wanted = flags.retry.toLowerCase();
@@ -592,7 +593,8 @@ function tasksCommand(flags: IdpFlags & { retry?: string }): number {
         out.write(`${what}--retry is Okta's Retry for its admin task list: Entra has none. Entra retries at once an object that changes in the directory; \`scimproof idp provision --user …\` provisions one user now, and \`scimproof idp restart\` clears the escrow for the next cycle\n`);
         return 1;
       }
-      out.write(n > 0 ? `${n} task(s) will be retried at the next cycle\n` : `no Okta task matches "${flags.retry}"\n`);
+      const tasks = entries.filter((e) => e.task);
+      out.write(n > 0 ? `${n} task(s) will be retried at the next cycle\n` : `no Okta task matches "${flags.retry}"${tasks.length === 0 ? ': the task list is empty' : `; the tasks: ${tasks.map((e) => `${e.display ?? e.id} (${e.id})`).join(', ')}`}\n`);
       return n > 0 ? 0 : 1;
     }
     if (entries.length === 0) out.write('nothing is waiting: no escrowed objects, no tasks\n');

@@ -22,7 +22,7 @@ import { provisionOnDemand, type OnDemandResult } from './on-demand.ts';
 import { provisionGroupOnDemand, type GroupOnDemandResult } from './on-demand-group.ts';
 import type { QuarantineThresholds } from './quarantine.ts';
 import { checkMappingsAgainstSchemas, type SchemaCheck } from './schemas.ts';
-import { StateStore, userIdsOf } from './state.ts';
+import { StateStore, tasksNamed, userIdsOf } from './state.ts';
 import type { CycleBehaviour } from './sync-context.ts';
 import { addToCounts, emptyCounts } from './sync-ledger.ts';
 import { nextCycleDue, runCycle, type CycleProgress } from './sync.ts';
@@ -339,15 +339,10 @@ export class IdpEngine extends EventEmitter<EngineEvents> {
 
   /** Okta's task list: the admin retries one task (by object id or name) or all of them. */
   retryTasks(which: string | 'all'): number {
-    let n = 0;
-    for (const [key, e] of Object.entries(this.state.state.escrow)) {
-      if (!e.task) continue;
-      if (which !== 'all' && e.id !== which && e.display?.toLowerCase() !== which.toLowerCase()) continue;
-      this.state.setEscrow(key, { ...e, retryRequested: true });
-      n++;
-    }
+    const { keys } = tasksNamed(this.state.state.escrow, which);
+    for (const key of keys) this.state.setEscrow(key, { ...this.state.state.escrow[key]!, retryRequested: true });
     this.state.compact();
-    return n;
+    return keys.length;
   }
 
   /** The log, for a console: object entries by user, cycle, action or outcome. */

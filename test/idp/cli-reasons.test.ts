@@ -188,3 +188,25 @@ it('idp log --user with part of a name (as the console filters) gives that user\
   expect(none.code).toBe(1);
   expect(none.out).toContain('nothing logged for "nobody-at-all"');
 });
+
+it("idp tasks --retry takes part of a name too, and a name no task has lists the tasks", async () => {
+  // Before: `idp tasks --retry prince` said 'no Okta task matches "prince"' while the list showed
+  // "user prince@fabrikam.example"; only the whole sign-in name or the Okta id was taken.
+  const strict = await startServer({ port: 0, require: ['name.familyName'] });
+  try {
+    const fixture = new URL('../../fixtures/directories/fabrikam-okta.json', import.meta.url).pathname;
+    const job = ['--directory', fixture, '--url', strict.url, '--token', strict.token, '--dialect', 'okta', '--state', join(dir, 's.json'), '--out', join(dir, 'log'), '--no-html', '--quiet'];
+    const first = await runIdpCli(['idp', 'sync', ...job]);
+    expect(first.out).toContain('✗ create user prince@fabrikam.example: HTTP 400 invalidValue');
+    const unknown = await runIdpCli(['idp', 'tasks', ...job.slice(0, -2), '--retry', 'princess']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.out).toContain('no Okta task matches "princess"; the tasks: prince@fabrikam.example (00uprinceAq1x)');
+    const retry = await runIdpCli(['idp', 'tasks', ...job.slice(0, -2), '--retry', 'PRINCE']);
+    expect(retry.code).toBe(0);
+    expect(retry.out).toContain('1 task(s) will be retried at the next cycle');
+    const second = await runIdpCli(['idp', 'sync', ...job]);
+    expect(second.out).toContain('✗ create user prince@fabrikam.example: HTTP 400 invalidValue');
+  } finally {
+    await strict.close();
+  }
+});
