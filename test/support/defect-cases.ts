@@ -1484,4 +1484,11 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
     primary: {},
     verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
   },
+  // Round 8: bugs real SCIM servers shipped.
+  'group-pathless-replace-clears-members': {
+    primary: {
+      'okta.group.members-kept-on-rename[okta]': '/members has no element with {"value',
+    },
+    verdicts: { fail: ['okta'], work: ['entra', 'entra-compliant', 'okta-aiw'] },
+  },
 };

@@ -1724,6 +1724,16 @@ export const DEFECTS = {
       });
     },
   },
+  // Round 8: bugs real SCIM servers shipped (the issue each reproduces is in its description).
+  'group-pathless-replace-clears-members': {
+    description: 'A path-less PATCH replace on a group whose value has no members (Okta\'s rename: {"op":"replace","value":{"id":…,"displayName":…}}) empties the group (langwatch#7131).',
+    onRequest: (ctx) => {
+      const operations = patchOperations(ctx.req);
+      if (!isOne(ctx.req, 'PATCH', 'Groups') || !operations) return;
+      const rewritten = operations.map((o) => (opName(o) === 'replace' && o.path === undefined && isObject(o.value) && !('members' in o.value) ? { ...o, value: { ...o.value, members: [] } } : o));
+      if (JSON.stringify(rewritten) !== JSON.stringify(operations)) editRequestJson(ctx.req, (json) => void (json.Operations = rewritten));
+    },
+  },
 } satisfies Record<string, Defect>;
 
 /**

@@ -1271,6 +1271,16 @@ const SUBJECT_PROBES = {
     clean: true,
     faulty: false,
   },
+  'group-pathless-replace-clears-members': {
+    observe: async (call: Caller) => {
+      const group = await createGroup(call, { members: [{ value: (await createUser(call)).id }] });
+      await call('PATCH', `/Groups/${String(group.id)}`, patchBody({ op: 'replace', value: { id: group.id, displayName: fresh('renamed') } }));
+      const members = obj((await call('GET', `/Groups/${String(group.id)}`)).json).members;
+      return Array.isArray(members) ? members.length : 0;
+    },
+    clean: 1,
+    faulty: 0,
+  },
 } satisfies Record<string, Probe>;
 
 // A JSON twin answers the same status as its HTML form, with a SCIM error body instead of a page.
