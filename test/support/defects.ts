@@ -1734,6 +1734,21 @@ export const DEFECTS = {
       if (JSON.stringify(rewritten) !== JSON.stringify(operations)) editRequestJson(ctx.req, (json) => void (json.Operations = rewritten));
     },
   },
+  'patch-noop-400': {
+    description: 'A PATCH of a user that changes nothing (the value is already stored) answers 400 "No valid fields to update" (better-auth#8549).',
+    onRequest: async (ctx) => {
+      if (!isOne(ctx.req, 'PATCH', 'Users')) return;
+      const before = parse((await fetchCurrent(ctx, ctx.req.path)).body);
+      if (isObject(before)) ctx.notes.before = before;
+    },
+    onResponse: async (ctx, res) => {
+      const before = ctx.notes.before as Json | undefined;
+      if (!before || res.status >= 300) return;
+      const after = parse((await fetchCurrent(ctx, ctx.req.path)).body);
+      const strip = (r: unknown): string => (isObject(r) ? JSON.stringify({ ...r, meta: undefined }) : '');
+      if (strip(after) === strip(before)) return scimError(400, 'No valid fields to update', 'invalidValue');
+    },
+  },
 } satisfies Record<string, Defect>;
 
 /**

@@ -1281,6 +1281,14 @@ const SUBJECT_PROBES = {
     clean: 1,
     faulty: 0,
   },
+  'patch-noop-400': {
+    observe: async (call: Caller) => {
+      const user = await createUser(call, { displayName: 'Same' });
+      return (await call('PATCH', userPath(user), patchBody({ op: 'replace', path: 'displayName', value: 'Same' }))).status < 300;
+    },
+    clean: true,
+    faulty: false,
+  },
 } satisfies Record<string, Probe>;
 
 // A JSON twin answers the same status as its HTML form, with a SCIM error body instead of a page.
