@@ -1491,6 +1491,46 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
     },
     verdicts: { fail: ['okta'], work: ['entra', 'entra-compliant', 'okta-aiw'] },
   },
+  'member-add-existing-409': {
+    primary: {},
+    consequences: ['groups.patch.add-existing.status'],
+    verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
+  },
+  'member-remove-with-value-clears-all': {
+    primary: {},
+    consequences: ['entra.group.remove-members.applied[entra]', 'entra.group.remove-plain.applied[entra]'],
+    verdicts: { fail: ['entra'], work: ['entra-compliant', 'okta', 'okta-aiw'] },
+  },
+  'group-excluded-members-ignored': {
+    primary: {},
+    consequences: ['groups.get.excluded-members', 'entra.group.get.no-members[entra]', 'entra.group.get.no-members[entra-compliant]'],
+    verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
+  },
+  'email-type-dropped': {
+    primary: {},
+    consequences: ['users.create.echo', 'filter.value-path', 'patch.value-path', 'patch.add-appends', 'entra.create.echo[entra]', 'entra.update.multi.status[entra]', 'entra.create.echo[entra-compliant]', 'entra.update.multi.status[entra-compliant]'],
+    verdicts: { fail: ['entra', 'entra-compliant'], work: ['okta', 'okta-aiw'] },
+  },
+  'active-as-number': {
+    primary: {},
+    consequences: ['users.create.schema', 'users.create.echo', 'users.get.schema', 'users.replace.schema', 'filter.username-eq.schema', 'patch.disable', 'entra.create.echo[entra]', 'entra.disable.applied[entra]', 'entra.enable.applied[entra]', 'entra.create.echo[entra-compliant]', 'entra.disable.applied[entra-compliant]', 'entra.enable.applied[entra-compliant]', 'entra.disable.boolean.applied[entra]', 'okta.spec.1.profile-fields[okta]', 'okta.spec.6.echo[okta]', 'okta.spec.6.schema[okta]', 'okta.user.update.status[okta]', 'okta.user.update.response[okta]', 'okta.user.deactivate.applied[okta]', 'okta.user.reactivate.applied[okta]', 'okta.aiw.user.update.status[okta-aiw]', 'okta.aiw.user.update.response[okta-aiw]', 'okta.aiw.user.deactivate.applied[okta-aiw]', 'okta.aiw.user.reactivate.applied[okta-aiw]', 'responses.schema'],
+    verdicts: { fail: ['entra', 'entra-compliant', 'okta', 'okta-aiw'], work: [] },
+  },
+  'patch-active-ignored': {
+    primary: {},
+    consequences: ['patch.disable', 'entra.disable.applied[entra]', 'entra.disable.applied[entra-compliant]', 'entra.disable.boolean.applied[entra]', 'okta.user.deactivate.applied[okta]'],
+    verdicts: { fail: ['entra', 'entra-compliant', 'okta'], work: ['okta-aiw'] },
+  },
+  'enterprise-patch-path-rejected': {
+    primary: {},
+    consequences: ['users.enterprise.patch.status', 'entra.update.multi.status[entra]', 'entra.manager.set.status[entra]', 'entra.manager.change.status[entra]', 'entra.manager.clear.status[entra]', 'entra.manager.clear-object.status[entra]', 'entra.manager.set.status[entra-compliant]', 'entra.manager.change.status[entra-compliant]', 'entra.manager.clear.status[entra-compliant]', 'entra.manager.clear-object.status[entra-compliant]'],
+    verdicts: { fail: ['entra', 'entra-compliant'], work: ['okta', 'okta-aiw'] },
+  },
+  'duplicate-400': {
+    primary: {},
+    consequences: ['users.uniqueness.duplicate-409', 'users.uniqueness.case-insensitive', 'entra.duplicate.409[entra]', 'entra.duplicate.uniqueness[entra]', 'entra.duplicate.409[entra-compliant]', 'entra.duplicate.uniqueness[entra-compliant]', 'okta.spec.8.conflict[okta]', 'okta.spec.8.uniqueness[okta]', 'okta.duplicate.409[okta]', 'okta.duplicate.409[okta-aiw]'],
+    verdicts: { fail: ['entra', 'entra-compliant', 'okta', 'okta-aiw'], work: [] },
+  },
   'patch-noop-400': {
     primary: {
       'patch.replace-unchanged.status': 'expected HTTP 200 or 204, got 400',

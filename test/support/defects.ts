@@ -1734,6 +1734,26 @@ export const DEFECTS = {
       if (JSON.stringify(rewritten) !== JSON.stringify(operations)) editRequestJson(ctx.req, (json) => void (json.Operations = rewritten));
     },
   },
+  'member-add-existing-409': {
+    description: 'A PATCH adding a member who is already in the group answers 409 "duplicate reference" (SimpleIdServer#245; WSO2 product-is#8589 answers 500).',
+    onRequest: async (ctx) => {
+      const operations = patchOperations(ctx.req);
+      if (!isOne(ctx.req, 'PATCH', 'Groups') || !operations) return;
+      const added = operations
+        .filter((o) => opName(o) === 'add' && (targetsMembers(o) || (o.path === undefined && isObject(o.value) && 'members' in o.value)))
+        .flatMap((o) => {
+          const value = targetsMembers(o) ? o.value : (o.value as Json).members;
+          return Array.isArray(value) ? value : [value];
+        })
+        .filter(isObject)
+        .map((m) => String(m.value));
+      if (added.length === 0) return;
+      const group = parse((await fetchCurrent(ctx, ctx.req.path)).body);
+      const members = isObject(group) && Array.isArray(group.members) ? group.members.filter(isObject).map((m) => String(m.value)) : [];
+      const again = added.find((value) => members.includes(value));
+      if (again !== undefined) return scimError(409, `duplicate reference ${again}`, 'uniqueness');
+    },
+  },
   'patch-noop-400': {
     description: 'A PATCH of a user that changes nothing (the value is already stored) answers 400 "No valid fields to update" (better-auth#8549).',
     onRequest: async (ctx) => {
@@ -1747,6 +1767,76 @@ export const DEFECTS = {
       const after = parse((await fetchCurrent(ctx, ctx.req.path)).body);
       const strip = (r: unknown): string => (isObject(r) ? JSON.stringify({ ...r, meta: undefined }) : '');
       if (strip(after) === strip(before)) return scimError(400, 'No valid fields to update', 'invalidValue');
+    },
+  },
+  'member-remove-with-value-clears-all': {
+    description: 'A PATCH remove with path "members" and the members to remove in value (as Entra sends it) removes every member (apache/directory-scimple#436, SimpleIdServer#244).',
+    onRequest: (ctx) => {
+      const operations = patchOperations(ctx.req);
+      if (!isOne(ctx.req, 'PATCH', 'Groups') || !operations) return;
+      const rewritten = operations.map((o) => (opName(o) === 'remove' && typeof o.path === 'string' && /^members$/i.test(o.path) && o.value !== undefined ? { op: o.op, path: o.path } : o));
+      if (JSON.stringify(rewritten) !== JSON.stringify(operations)) editRequestJson(ctx.req, (json) => void (json.Operations = rewritten));
+    },
+  },
+  'group-excluded-members-ignored': {
+    description: 'excludedAttributes=members is ignored on Groups: every group comes with its members (SimpleIdServer#490).',
+    onRequest: (ctx) => {
+      if (ctx.req.method === 'GET' && resourcePath(ctx.req.path)?.type === 'Groups') ctx.req.query.delete('excludedAttributes');
+    },
+  },
+  'email-type-dropped': {
+    description: 'The type of emails is not kept: emails come back without "type", so emails[type eq "work"] finds nothing (zitadel#9690).',
+    onRequest: (ctx) => {
+      if (!['POST', 'PUT'].includes(ctx.req.method) || resourcePath(ctx.req.path)?.type !== 'Users') return;
+      editRequestJson(ctx.req, (json) => {
+        if (Array.isArray(json.emails)) json.emails = json.emails.map((e: unknown) => (isObject(e) ? { ...e, type: undefined } : e));
+      });
+    },
+    onResponse: (_ctx, res) =>
+      editJson(res, (json) =>
+        forEachResource(json, (r) => {
+          if (Array.isArray(r.emails)) r.emails = r.emails.map((e: unknown) => (isObject(e) ? Object.fromEntries(Object.entries(e).filter(([k]) => k !== 'type')) : e));
+        }),
+      ),
+  },
+  'active-as-number': {
+    description: '`active` is returned as 1/0 instead of a JSON boolean (snipe-it#13948).',
+    onResponse: (_ctx, res) =>
+      editJson(res, (json) =>
+        forEachResource(json, (r) => {
+          if (typeof r.active === 'boolean') r.active = r.active ? 1 : 0;
+        }),
+      ),
+  },
+  'patch-active-ignored': {
+    description: 'A PATCH of a user\'s active flag (path active, or active in a path-less value) is answered 200 and changes nothing (Cogtrix#122).',
+    onRequest: (ctx) => {
+      const operations = patchOperations(ctx.req);
+      if (!isOne(ctx.req, 'PATCH', 'Users') || !operations) return;
+      const keep = operations
+        .map((o) => {
+          if (typeof o.path === 'string') return /^active$/i.test(o.path) ? undefined : o;
+          if (!isObject(o.value)) return o;
+          const value = Object.fromEntries(Object.entries(o.value).filter(([k]) => !/^active$/i.test(k)));
+          return Object.keys(value).length ? { ...o, value } : undefined;
+        })
+        .filter((o): o is PatchOperation => o !== undefined);
+      if (JSON.stringify(keep) !== JSON.stringify(operations)) return patchWithOnly(ctx, keep);
+    },
+  },
+  'enterprise-patch-path-rejected': {
+    description: 'A PATCH whose path names an enterprise extension attribute (urn:…:enterprise:2.0:User:department, as Entra sends) answers 400 invalidPath (scimmy#77, SAP scimono#44).',
+    onRequest: (ctx) => {
+      const operations = patchOperations(ctx.req);
+      if (!isOne(ctx.req, 'PATCH', 'Users') || !operations) return;
+      const bad = operations.find((o) => typeof o.path === 'string' && /^urn:ietf:params:scim:schemas:extension:enterprise:2\.0:User:/i.test(o.path));
+      if (bad) return scimError(400, `Invalid attribute path '${String(bad.path)}'`, 'invalidPath');
+    },
+  },
+  'duplicate-400': {
+    description: 'A create that conflicts with an existing userName or displayName answers 400 invalidValue instead of 409 uniqueness (imulab/go-scim#65, FusionAuth#1776).',
+    onResponse: (ctx, res) => {
+      if (isCreate(ctx.req) && res.status === 409) return scimError(400, 'value of userName is not unique', 'invalidValue');
     },
   },
 } satisfies Record<string, Defect>;

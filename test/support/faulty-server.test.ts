@@ -1281,6 +1281,15 @@ const SUBJECT_PROBES = {
     clean: 1,
     faulty: 0,
   },
+  'member-add-existing-409': {
+    observe: async (call: Caller) => {
+      const user = await createUser(call);
+      const group = await createGroup(call, { members: [{ value: user.id }] });
+      return (await call('PATCH', `/Groups/${String(group.id)}`, patchBody({ op: 'add', path: 'members', value: [{ value: user.id }] }))).status < 300;
+    },
+    clean: true,
+    faulty: false,
+  },
   'patch-noop-400': {
     observe: async (call: Caller) => {
       const user = await createUser(call, { displayName: 'Same' });
@@ -1288,6 +1297,64 @@ const SUBJECT_PROBES = {
     },
     clean: true,
     faulty: false,
+  },
+  'member-remove-with-value-clears-all': {
+    observe: async (call: Caller) => {
+      const [a, b] = [await createUser(call), await createUser(call)];
+      const group = await createGroup(call, { members: [{ value: a.id }, { value: b.id }] });
+      await call('PATCH', `/Groups/${String(group.id)}`, patchBody({ op: 'remove', path: 'members', value: [{ value: a.id }] }));
+      const members = obj((await call('GET', `/Groups/${String(group.id)}`)).json).members;
+      return Array.isArray(members) ? members.length : 0;
+    },
+    clean: 1,
+    faulty: 0,
+  },
+  'group-excluded-members-ignored': {
+    observe: async (call: Caller) => {
+      const group = await createGroup(call, { members: [{ value: (await createUser(call)).id }] });
+      return 'members' in obj((await call('GET', `/Groups/${String(group.id)}?excludedAttributes=members`)).json);
+    },
+    clean: false,
+    faulty: true,
+  },
+  'email-type-dropped': {
+    observe: async (call: Caller) => {
+      const user = await createUser(call, { emails: [{ value: 'w@example.com', type: 'work', primary: true }] });
+      const emails = obj((await call('GET', userPath(user))).json).emails;
+      return Array.isArray(emails) ? obj(emails[0]).type : undefined;
+    },
+    clean: 'work',
+    faulty: undefined,
+  },
+  'active-as-number': {
+    observe: async (call: Caller) => obj((await call('GET', userPath(await createUser(call, { active: true })))).json).active,
+    clean: true,
+    faulty: 1,
+  },
+  'patch-active-ignored': {
+    observe: async (call: Caller) => {
+      const user = await createUser(call, { active: true });
+      await call('PATCH', userPath(user), patchBody({ op: 'replace', path: 'active', value: false }));
+      return obj((await call('GET', userPath(user))).json).active;
+    },
+    clean: false,
+    faulty: true,
+  },
+  'enterprise-patch-path-rejected': {
+    observe: async (call: Caller) => {
+      const user = await createUser(call);
+      return (await call('PATCH', userPath(user), patchBody({ op: 'replace', path: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department', value: 'Retail' }))).status;
+    },
+    clean: 200,
+    faulty: 400,
+  },
+  'duplicate-400': {
+    observe: async (call: Caller) => {
+      const user = await createUser(call);
+      return (await call('POST', '/Users', { schemas: [SCHEMA.user], userName: user.userName })).status;
+    },
+    clean: 409,
+    faulty: 400,
   },
 } satisfies Record<string, Probe>;
 
