@@ -1839,6 +1839,25 @@ export const DEFECTS = {
       if (isCreate(ctx.req) && res.status === 409) return scimError(400, 'value of userName is not unique', 'invalidValue');
     },
   },
+  'group-filter-eq-is-prefix': {
+    description: 'displayName eq "x" on Groups matches every group whose name starts with x (a wildcard search): Entra finds several groups and fails "Multiple entries were found" (FusionAuth#3111).',
+    onRequest: (ctx) => {
+      const eq = simpleEquality(ctx.req.query.get('filter'));
+      if (isListRequest(ctx.req) && resourcePath(ctx.req.path)?.type === 'Groups' && eq?.attr.toLowerCase() === 'displayname') ctx.req.query.set('filter', `displayName sw "${eq.value}"`);
+    },
+  },
+  'group-filter-ignored': {
+    description: 'The filter parameter is ignored on GET /Groups (every group comes back), while user filters work (Metatavu/keycloak-scim-server#46).',
+    onRequest: (ctx) => {
+      if (isListRequest(ctx.req) && resourcePath(ctx.req.path)?.type === 'Groups') ctx.req.query.delete('filter');
+    },
+  },
+  'scim-json-body-ignored': {
+    description: 'A request body sent as application/scim+json is not parsed (the framework reads application/json only) and is taken as empty (medplum#4143, Budibase#10036).',
+    onRequest: (ctx) => {
+      if (hasBody(ctx.req) && /application\/scim\+json/i.test(ctx.req.headers['content-type'] ?? '')) ctx.req.body = '{}';
+    },
+  },
 } satisfies Record<string, Defect>;
 
 /**

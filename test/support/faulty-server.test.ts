@@ -1356,6 +1356,29 @@ const SUBJECT_PROBES = {
     clean: 409,
     faulty: 400,
   },
+  'group-filter-eq-is-prefix': {
+    observe: async (call: Caller) => {
+      const stem = fresh('prefix-group');
+      await createGroup(call, { displayName: stem });
+      await createGroup(call, { displayName: `${stem} EMEA` });
+      return obj((await call('GET', `/Groups?${filterQuery(`displayName eq "${stem}"`)}`)).json).totalResults;
+    },
+    clean: 1,
+    faulty: 2,
+  },
+  'group-filter-ignored': {
+    observe: async (call: Caller) => {
+      await createGroup(call);
+      return obj((await call('GET', `/Groups?${filterQuery(`displayName eq "${fresh('no-such-group')}"`)}`)).json).totalResults === 0;
+    },
+    clean: true,
+    faulty: false,
+  },
+  'scim-json-body-ignored': {
+    observe: async (call: Caller) => (await call('POST', '/Users', { schemas: [SCHEMA.user], userName: fresh('scim-json') }, { headers: { 'content-type': 'application/scim+json' } })).status,
+    clean: 201,
+    faulty: 400,
+  },
 } satisfies Record<string, Probe>;
 
 // A JSON twin answers the same status as its HTML form, with a SCIM error body instead of a page.
