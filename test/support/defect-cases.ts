@@ -628,7 +628,7 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
   },
   'group-get-500': {
     primary: {},
-    consequences: ['groups.get.status', 'groups.get.members', 'groups.get.excluded-members', 'groups.replace.members-replaced', 'groups.patch.add-members', 'entra.group.get.status[entra]', 'entra.group.rename.applied[entra]', 'entra.group.add-members.applied[entra]', 'entra.group.get.no-members[entra]', 'entra.group.get.status[entra-compliant]', 'entra.group.rename.applied[entra-compliant]', 'entra.group.add-members.applied[entra-compliant]', 'entra.group.get.no-members[entra-compliant]', 'entra.group.remove-plain.applied[entra]', 'okta.group.get.status[okta]', 'okta.group.rename.applied[okta]', 'okta.group.add.applied[okta]', 'okta.group.remove-add.applied[okta]', 'okta.group.replace.applied[okta]', 'okta.aiw.group.get.status[okta-aiw]', 'okta.aiw.group.create.members[okta-aiw]', 'okta.aiw.group.rename.applied[okta-aiw]', 'okta.aiw.group.members.applied[okta-aiw]', 'responses.content-type'],
+    consequences: ['groups.get.status', 'groups.get.members', 'groups.get.excluded-members', 'groups.replace.members-replaced', 'groups.patch.add-members', 'entra.group.get.status[entra]', 'entra.group.rename.applied[entra]', 'entra.group.add-members.applied[entra]', 'entra.group.get.no-members[entra]', 'entra.group.get.status[entra-compliant]', 'entra.group.rename.applied[entra-compliant]', 'entra.group.add-members.applied[entra-compliant]', 'entra.group.get.no-members[entra-compliant]', 'entra.group.remove-plain.applied[entra]', 'okta.group.get.status[okta]', 'okta.group.rename.applied[okta]', 'okta.group.add.applied[okta]', 'okta.group.remove-add.applied[okta]', 'okta.group.replace.applied[okta]', 'okta.aiw.group.get.status[okta-aiw]', 'okta.aiw.group.create.members[okta-aiw]', 'okta.aiw.group.rename.applied[okta-aiw]', 'okta.aiw.group.members.applied[okta-aiw]', 'responses.content-type', 'okta.group.replace-empty.applied[okta]'],
     verdicts: { fail: ['entra', 'entra-compliant', 'okta', 'okta-aiw'], work: [] },
     crashedReads: /\/Groups\/[^/]+$/,
   },
@@ -647,7 +647,7 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
   },
   'group-patch-400': {
     primary: {},
-    consequences: ['groups.patch.add-members.status', 'groups.patch.add-existing.status', 'groups.patch.remove-by-filter.status', 'groups.patch.rename.status', 'groups.patch.remove-all.status', 'entra.group.rename.status[entra]', 'entra.group.add-members.status[entra]', 'entra.group.remove-members.status[entra]', 'entra.group.rename.status[entra-compliant]', 'entra.group.add-members.status[entra-compliant]', 'entra.group.remove-members.status[entra-compliant]', 'entra.group.remove-plain.status[entra]', 'okta.group.rename.status[okta]', 'okta.group.add.status[okta]', 'okta.group.remove-add.status[okta]', 'okta.group.replace.status[okta]'],
+    consequences: ['groups.patch.add-members.status', 'groups.patch.add-existing.status', 'groups.patch.remove-by-filter.status', 'groups.patch.rename.status', 'groups.patch.remove-all.status', 'entra.group.rename.status[entra]', 'entra.group.add-members.status[entra]', 'entra.group.remove-members.status[entra]', 'entra.group.rename.status[entra-compliant]', 'entra.group.add-members.status[entra-compliant]', 'entra.group.remove-members.status[entra-compliant]', 'entra.group.remove-plain.status[entra]', 'okta.group.rename.status[okta]', 'okta.group.add.status[okta]', 'okta.group.remove-add.status[okta]', 'okta.group.replace.status[okta]', 'okta.group.replace-empty.status[okta]'],
     verdicts: { fail: ['entra', 'entra-compliant', 'okta'], work: ['okta-aiw'] },
   },
   'group-put-merges-members': {
@@ -723,7 +723,7 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
       'okta.group.remove-add.status[okta]': 'expected HTTP 200 or 204',
       'okta.group.replace.status[okta]': 'expected HTTP 200 or 204',
     },
-    consequences: ['patch.add-primary.status', 'patch.replace-unchanged.status', 'patch.path-case-insensitive.status', 'entra.update.multi.status[entra]', 'entra.update.single.status[entra]', 'entra.update.add.status[entra]', 'entra.update.null.status[entra]', 'entra.update.empty.status[entra]', 'entra.disable.status[entra]', 'entra.enable.status[entra]', 'entra.update.null.status[entra-compliant]', 'entra.update.empty.status[entra-compliant]', 'entra.disable.boolean.status[entra]', 'entra.manager.set.status[entra]', 'entra.manager.change.status[entra]', 'entra.manager.clear.status[entra]', 'entra.manager.legacy.status[entra]', 'entra.manager.clear-object.status[entra]', 'entra.manager.set.status[entra-compliant]', 'entra.manager.change.status[entra-compliant]', 'entra.manager.clear.status[entra-compliant]', 'entra.manager.legacy.status[entra-compliant]', 'entra.manager.clear-object.status[entra-compliant]', 'entra.validator.add-many.status[entra]', 'entra.validator.add-many.status[entra-compliant]', 'entra.group.rename.status[entra]', 'entra.group.add-members.status[entra]', 'entra.group.remove-members.status[entra]', 'entra.group.add-members.status[entra-compliant]', 'entra.group.remove-plain.status[entra]', 'okta.group.rename.status[okta]'],
+    consequences: ['patch.add-primary.status', 'patch.replace-unchanged.status', 'patch.path-case-insensitive.status', 'entra.update.multi.status[entra]', 'entra.update.single.status[entra]', 'entra.update.add.status[entra]', 'entra.update.null.status[entra]', 'entra.update.empty.status[entra]', 'entra.disable.status[entra]', 'entra.enable.status[entra]', 'entra.update.null.status[entra-compliant]', 'entra.update.empty.status[entra-compliant]', 'entra.disable.boolean.status[entra]', 'entra.manager.set.status[entra]', 'entra.manager.change.status[entra]', 'entra.manager.clear.status[entra]', 'entra.manager.legacy.status[entra]', 'entra.manager.clear-object.status[entra]', 'entra.manager.set.status[entra-compliant]', 'entra.manager.change.status[entra-compliant]', 'entra.manager.clear.status[entra-compliant]', 'entra.manager.legacy.status[entra-compliant]', 'entra.manager.clear-object.status[entra-compliant]', 'entra.validator.add-many.status[entra]', 'entra.validator.add-many.status[entra-compliant]', 'entra.group.rename.status[entra]', 'entra.group.add-members.status[entra]', 'entra.group.remove-members.status[entra]', 'entra.group.add-members.status[entra-compliant]', 'entra.group.remove-plain.status[entra]', 'okta.group.rename.status[okta]', 'okta.group.replace-empty.status[okta]'],
     verdicts: { fail: ['entra', 'entra-compliant', 'okta'], work: ['okta-aiw'] },
   },
   'patch-value-path-replaces-all': {
@@ -898,6 +898,7 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
     primary: {
       'okta.group.replace.applied[okta]': '/members still has an element with {"value',
     },
+    consequences: ['okta.group.replace-empty.applied[okta]'],
     verdicts: { fail: ['okta'], work: ['entra', 'entra-compliant', 'okta-aiw'] },
   },
   'wrong-type-500': {
@@ -1100,7 +1101,7 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
       'okta.group.get.status[okta]': 'detail: "Group not found")',
       'okta.aiw.group.get.status[okta-aiw]': 'detail: "Group not found")',
     },
-    consequences: ['groups.get.members', 'groups.get.excluded-members', 'groups.replace.members-replaced', 'groups.patch.add-members', 'entra.group.rename.applied[entra]', 'entra.group.add-members.applied[entra]', 'entra.group.get.no-members[entra]', 'entra.group.rename.applied[entra-compliant]', 'entra.group.add-members.applied[entra-compliant]', 'entra.group.get.no-members[entra-compliant]', 'entra.group.remove-plain.applied[entra]', 'okta.group.rename.applied[okta]', 'okta.group.add.applied[okta]', 'okta.group.remove-add.applied[okta]', 'okta.group.replace.applied[okta]', 'okta.aiw.group.create.members[okta-aiw]', 'okta.aiw.group.rename.applied[okta-aiw]', 'okta.aiw.group.members.applied[okta-aiw]'],
+    consequences: ['groups.get.members', 'groups.get.excluded-members', 'groups.replace.members-replaced', 'groups.patch.add-members', 'entra.group.rename.applied[entra]', 'entra.group.add-members.applied[entra]', 'entra.group.get.no-members[entra]', 'entra.group.rename.applied[entra-compliant]', 'entra.group.add-members.applied[entra-compliant]', 'entra.group.get.no-members[entra-compliant]', 'entra.group.remove-plain.applied[entra]', 'okta.group.rename.applied[okta]', 'okta.group.add.applied[okta]', 'okta.group.remove-add.applied[okta]', 'okta.group.replace.applied[okta]', 'okta.aiw.group.create.members[okta-aiw]', 'okta.aiw.group.rename.applied[okta-aiw]', 'okta.aiw.group.members.applied[okta-aiw]', 'okta.group.replace-empty.applied[okta]'],
     verdicts: { fail: ['entra', 'entra-compliant', 'okta', 'okta-aiw'], work: [] },
   },
   'null-value-ignored': {
@@ -1303,7 +1304,7 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
   },
   'group-get-500-json': {
     primary: {},
-    consequences: ['groups.get.status', 'groups.get.members', 'groups.get.excluded-members', 'groups.replace.members-replaced', 'groups.patch.add-members', 'entra.group.get.status[entra]', 'entra.group.rename.applied[entra]', 'entra.group.add-members.applied[entra]', 'entra.group.get.no-members[entra]', 'entra.group.get.status[entra-compliant]', 'entra.group.rename.applied[entra-compliant]', 'entra.group.add-members.applied[entra-compliant]', 'entra.group.get.no-members[entra-compliant]', 'entra.group.remove-plain.applied[entra]', 'okta.group.get.status[okta]', 'okta.group.rename.applied[okta]', 'okta.group.add.applied[okta]', 'okta.group.remove-add.applied[okta]', 'okta.group.replace.applied[okta]', 'okta.aiw.group.get.status[okta-aiw]', 'okta.aiw.group.create.members[okta-aiw]', 'okta.aiw.group.rename.applied[okta-aiw]', 'okta.aiw.group.members.applied[okta-aiw]'],
+    consequences: ['groups.get.status', 'groups.get.members', 'groups.get.excluded-members', 'groups.replace.members-replaced', 'groups.patch.add-members', 'entra.group.get.status[entra]', 'entra.group.rename.applied[entra]', 'entra.group.add-members.applied[entra]', 'entra.group.get.no-members[entra]', 'entra.group.get.status[entra-compliant]', 'entra.group.rename.applied[entra-compliant]', 'entra.group.add-members.applied[entra-compliant]', 'entra.group.get.no-members[entra-compliant]', 'entra.group.remove-plain.applied[entra]', 'okta.group.get.status[okta]', 'okta.group.rename.applied[okta]', 'okta.group.add.applied[okta]', 'okta.group.remove-add.applied[okta]', 'okta.group.replace.applied[okta]', 'okta.aiw.group.get.status[okta-aiw]', 'okta.aiw.group.create.members[okta-aiw]', 'okta.aiw.group.rename.applied[okta-aiw]', 'okta.aiw.group.members.applied[okta-aiw]', 'okta.group.replace-empty.applied[okta]'],
     verdicts: { fail: ['entra', 'entra-compliant', 'okta', 'okta-aiw'], work: [] },
     crashedReads: /\/Groups\/[^/]+$/,
   },
@@ -1553,5 +1554,17 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
     primary: {},
     consequences: ['users.create.status', 'users.create.returns-resource', 'users.create.schema', 'users.create.location', 'users.create.meta', 'users.create.version', 'users.create.echo', 'users.enterprise.create', 'users.password.create-accepted', 'users.password.not-returned-on-create', 'entra.create.status[entra]', 'entra.create.id[entra]', 'entra.create.echo[entra]', 'entra.create.status[entra-compliant]', 'entra.create.id[entra-compliant]', 'entra.create.echo[entra-compliant]', 'okta.user.create.status[okta]', 'okta.user.create.body[okta]', 'okta.user.create.no-password[okta]', 'okta.aiw.user.create.status[okta-aiw]', 'okta.aiw.user.create.body[okta-aiw]', 'okta.aiw.user.create.no-password[okta-aiw]'],
     verdicts: { fail: ['entra', 'entra-compliant', 'okta', 'okta-aiw'], work: [] },
+  },
+  'members-replace-empty-400': {
+    primary: {
+      'okta.group.replace-empty.status[okta]': 'expected HTTP 200 or 204, got 400',
+    },
+    verdicts: { fail: ['okta'], work: ['entra', 'entra-compliant', 'okta-aiw'] },
+  },
+  'members-replace-empty-ignored': {
+    primary: {
+      'okta.group.replace-empty.applied[okta]': '/members still has an element with {"value',
+    },
+    verdicts: { fail: ['okta'], work: ['entra', 'entra-compliant', 'okta-aiw'] },
   },
 };

@@ -1858,6 +1858,33 @@ export const DEFECTS = {
       if (hasBody(ctx.req) && /application\/scim\+json/i.test(ctx.req.headers['content-type'] ?? '')) ctx.req.body = '{}';
     },
   },
+  'members-replace-empty-400': {
+    description: 'A PATCH replace of members with an empty list (Okta pushing a group with no members left) answers 400 "Required sub-attribute members.value is missing" (Captain-P-Goldfish/SCIM-SDK#757).',
+    onRequest: (ctx) => {
+      const operations = patchOperations(ctx.req);
+      if (!isOne(ctx.req, 'PATCH', 'Groups') || !operations) return;
+      if (operations.some((o) => opName(o) === 'replace' && typeof o.path === 'string' && /^members$/i.test(o.path) && Array.isArray(o.value) && o.value.length === 0)) {
+        return scimError(400, "Required sub-attribute 'urn:ietf:params:scim:schemas:core:2.0:Group:members.value' is missing in patch object.", 'invalidValue');
+      }
+    },
+  },
+  'members-replace-empty-ignored': {
+    description: 'A PATCH replace of members with an empty list is answered as if applied and removes no one (jelhub/scimgateway#113: the empty list is dropped before the update).',
+    onRequest: (ctx) => {
+      const operations = patchOperations(ctx.req);
+      if (!isOne(ctx.req, 'PATCH', 'Groups') || !operations) return;
+      const empty = (o: PatchOperation): boolean => opName(o) === 'replace' && ((typeof o.path === 'string' && /^members$/i.test(o.path) && Array.isArray(o.value) && o.value.length === 0) || (o.path === undefined && isObject(o.value) && Array.isArray(o.value.members) && o.value.members.length === 0));
+      const keep = operations
+        .map((o) => {
+          if (!empty(o)) return o;
+          if (o.path !== undefined || !isObject(o.value)) return undefined;
+          const { members: _members, ...rest } = o.value;
+          return Object.keys(rest).length ? { ...o, value: rest } : undefined;
+        })
+        .filter((o): o is PatchOperation => o !== undefined);
+      if (JSON.stringify(keep) !== JSON.stringify(operations)) return patchWithOnly(ctx, keep);
+    },
+  },
 } satisfies Record<string, Defect>;
 
 /**

@@ -1379,6 +1379,24 @@ const SUBJECT_PROBES = {
     clean: 201,
     faulty: 400,
   },
+  'members-replace-empty-400': {
+    observe: async (call: Caller) => {
+      const group = await createGroup(call, { members: [{ value: (await createUser(call)).id }] });
+      return (await call('PATCH', `/Groups/${String(group.id)}`, patchBody({ op: 'replace', path: 'members', value: [] }))).status < 300;
+    },
+    clean: true,
+    faulty: false,
+  },
+  'members-replace-empty-ignored': {
+    observe: async (call: Caller) => {
+      const group = await createGroup(call, { members: [{ value: (await createUser(call)).id }] });
+      await call('PATCH', `/Groups/${String(group.id)}`, patchBody({ op: 'replace', path: 'members', value: [] }));
+      const members = obj((await call('GET', `/Groups/${String(group.id)}`)).json).members;
+      return Array.isArray(members) ? members.length : 0;
+    },
+    clean: 0,
+    faulty: 1,
+  },
 } satisfies Record<string, Probe>;
 
 // A JSON twin answers the same status as its HTML form, with a SCIM error body instead of a page.
