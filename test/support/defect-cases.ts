@@ -1567,4 +1567,14 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
     },
     verdicts: { fail: ['okta'], work: ['entra', 'entra-compliant', 'okta-aiw'] },
   },
+  'member-remove-index-shift': {
+    primary: {},
+    consequences: ['entra.group.remove-members.applied[entra]', 'entra.group.remove-members.applied[entra-compliant]'],
+    verdicts: { fail: ['entra', 'entra-compliant'], work: ['okta', 'okta-aiw'] },
+  },
+  'start-index-past-end-wraps': {
+    primary: {},
+    consequences: ['paging.beyond-end', 'okta.import.no-overlap[okta]', 'okta.import.no-overlap[okta-aiw]'],
+    verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
+  },
 };

@@ -1885,6 +1885,45 @@ export const DEFECTS = {
       if (JSON.stringify(keep) !== JSON.stringify(operations)) return patchWithOnly(ctx, keep);
     },
   },
+  'member-remove-index-shift': {
+    description: 'A PATCH removing several members removes them by position, front to back, so each removal shifts the rest: the wrong members go (FusionAuth/fusionauth-issues#2834).',
+    onRequest: async (ctx) => {
+      const operations = patchOperations(ctx.req);
+      if (!isOne(ctx.req, 'PATCH', 'Groups') || !operations) return;
+      const targets = operations.flatMap((o) => {
+        if (opName(o) !== 'remove' || typeof o.path !== 'string') return [];
+        const byFilter = /^members\[\s*value\s+eq\s+"([^"]+)"\s*\]$/i.exec(o.path);
+        if (byFilter) return [byFilter[1]!];
+        if (/^members$/i.test(o.path) && Array.isArray(o.value)) return o.value.filter(isObject).map((m) => String(m.value));
+        return [];
+      });
+      if (targets.length < 2) return;
+      const group = parse((await fetchCurrent(ctx, ctx.req.path)).body);
+      const members = isObject(group) && Array.isArray(group.members) ? group.members.filter(isObject).map((m) => ({ value: m.value })) : [];
+      const positions = targets.map((t) => members.findIndex((m) => m.value === t)).filter((i) => i >= 0).sort((a, b) => a - b);
+      for (const position of positions) if (position < members.length) members.splice(position, 1);
+      const rest = operations.filter((o) => !(opName(o) === 'remove' && typeof o.path === 'string' && /^members/i.test(o.path)));
+      editRequestJson(ctx.req, (json) => void (json.Operations = [{ op: 'replace', path: 'members', value: members }, ...rest]));
+    },
+  },
+  'start-index-past-end-wraps': {
+    description: 'A page past the end (startIndex > totalResults) answers the last resources again, with totalResults counted from startIndex (WSO2 product-is#13752).',
+    onRequest: async (ctx) => {
+      const start = Number(ctx.req.query.get('startIndex'));
+      if (!isListRequest(ctx.req) || !(start > 1)) return;
+      const probe = new URLSearchParams(ctx.req.query);
+      probe.set('count', '0');
+      probe.delete('startIndex');
+      const total = Number((parse((await ctx.upstream({ method: 'GET', path: ctx.req.path, query: probe })).body) as Json | undefined)?.totalResults);
+      if (Number.isFinite(total) && start > total && total > 0) {
+        ctx.req.query.set('startIndex', String(Math.max(1, total - 1)));
+        ctx.notes.start = start;
+      }
+    },
+    onResponse: (ctx, res) => {
+      if (typeof ctx.notes.start === 'number') editJson(res, (json) => void (json.startIndex = ctx.notes.start));
+    },
+  },
 } satisfies Record<string, Defect>;
 
 /**

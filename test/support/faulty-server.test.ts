@@ -1397,6 +1397,27 @@ const SUBJECT_PROBES = {
     clean: 0,
     faulty: 1,
   },
+  'member-remove-index-shift': {
+    observe: async (call: Caller) => {
+      const [a, b, c] = [await createUser(call), await createUser(call), await createUser(call)];
+      const group = await createGroup(call, { members: [{ value: a.id }, { value: b.id }, { value: c.id }] });
+      await call('PATCH', `/Groups/${String(group.id)}`, patchBody({ op: 'remove', path: 'members', value: [{ value: a.id }, { value: b.id }] }));
+      const members = obj((await call('GET', `/Groups/${String(group.id)}`)).json).members;
+      return Array.isArray(members) ? members.map((m) => obj(m).value === c.id) : [];
+    },
+    clean: [true],
+    faulty: [false],
+  },
+  'start-index-past-end-wraps': {
+    observe: async (call: Caller) => {
+      await createUser(call);
+      await createUser(call);
+      const total = Number(obj((await call('GET', '/Users?count=0')).json).totalResults);
+      return resources((await call('GET', `/Users?startIndex=${total + 5}&count=10`)).json).length;
+    },
+    clean: 0,
+    faulty: 2,
+  },
 } satisfies Record<string, Probe>;
 
 // A JSON twin answers the same status as its HTML form, with a SCIM error body instead of a page.
