@@ -723,7 +723,7 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
       'okta.group.remove-add.status[okta]': 'expected HTTP 200 or 204',
       'okta.group.replace.status[okta]': 'expected HTTP 200 or 204',
     },
-    consequences: ['patch.add-primary.status', 'patch.replace-unchanged.status', 'patch.path-case-insensitive.status', 'entra.update.multi.status[entra]', 'entra.update.single.status[entra]', 'entra.update.add.status[entra]', 'entra.update.null.status[entra]', 'entra.update.empty.status[entra]', 'entra.disable.status[entra]', 'entra.enable.status[entra]', 'entra.update.null.status[entra-compliant]', 'entra.update.empty.status[entra-compliant]', 'entra.disable.boolean.status[entra]', 'entra.manager.set.status[entra]', 'entra.manager.change.status[entra]', 'entra.manager.clear.status[entra]', 'entra.manager.legacy.status[entra]', 'entra.manager.clear-object.status[entra]', 'entra.manager.set.status[entra-compliant]', 'entra.manager.change.status[entra-compliant]', 'entra.manager.clear.status[entra-compliant]', 'entra.manager.legacy.status[entra-compliant]', 'entra.manager.clear-object.status[entra-compliant]', 'entra.validator.add-many.status[entra]', 'entra.validator.add-many.status[entra-compliant]', 'entra.group.rename.status[entra]', 'entra.group.add-members.status[entra]', 'entra.group.remove-members.status[entra]', 'entra.group.add-members.status[entra-compliant]', 'entra.group.remove-plain.status[entra]', 'okta.group.rename.status[okta]', 'okta.group.replace-empty.status[okta]'],
+    consequences: ['patch.add-primary.status', 'patch.replace-unchanged.status', 'patch.add-existing.status', 'patch.path-case-insensitive.status', 'entra.update.multi.status[entra]', 'entra.update.single.status[entra]', 'entra.update.add.status[entra]', 'entra.update.null.status[entra]', 'entra.update.empty.status[entra]', 'entra.disable.status[entra]', 'entra.enable.status[entra]', 'entra.update.null.status[entra-compliant]', 'entra.update.empty.status[entra-compliant]', 'entra.disable.boolean.status[entra]', 'entra.manager.set.status[entra]', 'entra.manager.change.status[entra]', 'entra.manager.clear.status[entra]', 'entra.manager.legacy.status[entra]', 'entra.manager.clear-object.status[entra]', 'entra.manager.set.status[entra-compliant]', 'entra.manager.change.status[entra-compliant]', 'entra.manager.clear.status[entra-compliant]', 'entra.manager.legacy.status[entra-compliant]', 'entra.manager.clear-object.status[entra-compliant]', 'entra.validator.add-many.status[entra]', 'entra.validator.add-many.status[entra-compliant]', 'entra.group.rename.status[entra]', 'entra.group.add-members.status[entra]', 'entra.group.remove-members.status[entra]', 'entra.group.add-members.status[entra-compliant]', 'entra.group.remove-plain.status[entra]', 'okta.group.rename.status[okta]', 'okta.group.replace-empty.status[okta]'],
     verdicts: { fail: ['entra', 'entra-compliant', 'okta'], work: ['okta-aiw'] },
   },
   'patch-value-path-replaces-all': {
@@ -1575,6 +1575,18 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
   'start-index-past-end-wraps': {
     primary: {},
     consequences: ['paging.beyond-end', 'okta.import.no-overlap[okta]', 'okta.import.no-overlap[okta-aiw]'],
+    verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
+  },
+  'patch-add-existing-400': {
+    primary: {
+      'patch.add-existing.status': 'expected HTTP 200 or 204, got 400',
+    },
+    verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
+  },
+  'patch-add-existing-ignored': {
+    primary: {
+      'patch.add-existing': '/preferredLanguage is "de-AT", expected "fr-CA"',
+    },
     verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
   },
 };

@@ -1924,6 +1924,40 @@ export const DEFECTS = {
       if (typeof ctx.notes.start === 'number') editJson(res, (json) => void (json.startIndex = ctx.notes.start));
     },
   },
+  'patch-add-existing-400': {
+    description: 'A PATCH add on a single-valued attribute (or sub-attribute) that already has a value answers 400 "the path already has a value" instead of replacing it (pingidentity/scim2#281).',
+    onRequest: async (ctx) => {
+      const operations = patchOperations(ctx.req);
+      if (!isOne(ctx.req, 'PATCH', 'Users') || !operations) return;
+      const adds = operations.filter((o) => opName(o) === 'add' && typeof o.path === 'string' && !/[[\]]/.test(o.path) && !isObject(o.value) && !Array.isArray(o.value));
+      if (adds.length === 0) return;
+      const user = parse((await fetchCurrent(ctx, ctx.req.path)).body);
+      if (!isObject(user)) return;
+      for (const o of adds) {
+        const parts = String(o.path).replace(/^urn:ietf:params:scim:schemas:core:2\.0:User:/i, '').split(/\.|:(?=[^:]+$)/);
+        let at: unknown = user;
+        for (const part of String(o.path).startsWith('urn:ietf:params:scim:schemas:extension:') ? [String(o.path).slice(0, String(o.path).lastIndexOf(':')), String(o.path).slice(String(o.path).lastIndexOf(':') + 1)] : parts) {
+          at = isObject(at) ? at[Object.keys(at).find((k) => k.toLowerCase() === part.toLowerCase()) ?? ''] : undefined;
+        }
+        if (at !== undefined && at !== null && !isObject(at) && !Array.isArray(at)) return scimError(400, `The add operation attempted to add a new '${String(o.path)}' field, but the specified path already has a value defined.`, 'invalidValue');
+      }
+    },
+  },
+  'patch-add-existing-ignored': {
+    description: 'A PATCH add on a single-valued attribute that already has a value is answered as if applied and keeps the old value (add treated as "set if absent").',
+    onRequest: async (ctx) => {
+      const operations = patchOperations(ctx.req);
+      if (!isOne(ctx.req, 'PATCH', 'Users') || !operations) return;
+      const user = parse((await fetchCurrent(ctx, ctx.req.path)).body);
+      if (!isObject(user)) return;
+      const has = (path: string): boolean => {
+        const key = Object.keys(user).find((k) => k.toLowerCase() === path.toLowerCase());
+        const value = key ? user[key] : undefined;
+        return value !== undefined && value !== null && !isObject(value) && !Array.isArray(value);
+      };
+      return dropPatchOperations('Users', (o) => opName(o) === 'add' && typeof o.path === 'string' && /^\w+$/.test(o.path) && has(o.path))!(ctx);
+    },
+  },
 } satisfies Record<string, Defect>;
 
 /**

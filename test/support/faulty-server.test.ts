@@ -1418,6 +1418,20 @@ const SUBJECT_PROBES = {
     clean: 0,
     faulty: 2,
   },
+  'patch-add-existing-400': {
+    observe: async (call: Caller) => (await call('PATCH', userPath(await createUser(call, { nickName: 'Old' })), patchBody({ op: 'add', path: 'nickName', value: 'New' }))).status,
+    clean: 200,
+    faulty: 400,
+  },
+  'patch-add-existing-ignored': {
+    observe: async (call: Caller) => {
+      const user = await createUser(call, { nickName: 'Old' });
+      await call('PATCH', userPath(user), patchBody({ op: 'add', path: 'nickName', value: 'New' }));
+      return obj((await call('GET', userPath(user))).json).nickName;
+    },
+    clean: 'New',
+    faulty: 'Old',
+  },
 } satisfies Record<string, Probe>;
 
 // A JSON twin answers the same status as its HTML form, with a SCIM error body instead of a page.
