@@ -1958,6 +1958,19 @@ export const DEFECTS = {
       return dropPatchOperations('Users', (o) => opName(o) === 'add' && typeof o.path === 'string' && /^\w+$/.test(o.path) && has(o.path))!(ctx);
     },
   },
+  'patch-response-patchop-schema': {
+    description: 'A PATCH answered with 200 echoes the request\'s schemas (urn:…:PatchOp) in the resource it returns instead of the resource\'s own (jelhub/scimgateway#33).',
+    onResponse: (ctx, res) => {
+      if (ctx.req.method === 'PATCH' && res.status === 200) editJson(res, (json) => void (json.schemas = ['urn:ietf:params:scim:api:messages:2.0:PatchOp']));
+    },
+  },
+  'error-body-nested': {
+    description: 'Error bodies wrap the SCIM error in a "response" member ({"status":"404","response":{schemas,status,detail}}) instead of being the error (SimpleIdServer#227).',
+    onResponse: (_ctx, res) =>
+      editJson(res, (json) => {
+        if (isErrorBody(json)) return { status: json.status, response: json };
+      }),
+  },
 } satisfies Record<string, Defect>;
 
 /**

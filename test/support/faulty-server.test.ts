@@ -1432,6 +1432,16 @@ const SUBJECT_PROBES = {
     clean: 'New',
     faulty: 'Old',
   },
+  'patch-response-patchop-schema': {
+    observe: async (call: Caller) => obj((await call('PATCH', userPath(await createUser(call)), patchBody({ op: 'replace', path: 'displayName', value: 'X' }))).json).schemas,
+    clean: [SCHEMA.user],
+    faulty: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+  },
+  'error-body-nested': {
+    observe: async (call: Caller) => 'response' in obj((await call('GET', MISSING)).json),
+    clean: false,
+    faulty: true,
+  },
 } satisfies Record<string, Probe>;
 
 // A JSON twin answers the same status as its HTML form, with a SCIM error body instead of a page.
