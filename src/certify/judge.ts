@@ -43,9 +43,9 @@ export class TestRecorder {
    * (Microsoft builds its direct test bodies from that mapping), so an RFC 7643 attribute the
    * server does not advertise (title, the enterprise extension …) is left out, and listed.
    */
-  async sendAs(dialect: DialectName, request: string, args: Record<string, unknown>, step = request): Promise<Exchange> {
+  async sendAs(dialect: DialectName, request: string, args: Record<string, unknown>, step = request, options: Pick<OutgoingRequest, 'retries429'> = {}): Promise<Exchange> {
     const built = buildDialectRequest(dialect, request, args);
-    const outgoing = { method: built.method, path: built.path, ...(built.headers ? { headers: built.headers } : {}), ...(built.json !== undefined ? { json: built.json } : {}) };
+    const outgoing = { method: built.method, path: built.path, ...(built.headers ? { headers: built.headers } : {}), ...(built.json !== undefined ? { json: built.json } : {}), ...options };
     const fitted = fitRequest(outgoing, advertisedUser(this.ctx.discovery), built.always ?? [], false);
     // A request with nothing left to send is sent as built: the test needs its answer to judge.
     if ('skip' in fitted) return this.send(step, outgoing);

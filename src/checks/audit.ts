@@ -60,6 +60,10 @@ function contentTypeProblem(exchange: Exchange): string | undefined {
   return type === 'application/scim+json' ? undefined : `Content-Type is "${res.headers['content-type'] ?? '(none)'}", expected application/scim+json`;
 }
 
+function byteOrderMarkProblem(exchange: Exchange): string | undefined {
+  return exchange.response?.byteOrderMark ? 'the body starts with a byte order mark (U+FEFF)' : undefined;
+}
+
 const describe = (o: Offence): string => offenceLine(o.exchange, o.what);
 
 function verdict(id: string, title: string, refs: string[], level: Level, audited: Exchange[], offences: Offence[]): CheckResult {
@@ -88,14 +92,19 @@ export function auditResponses(exchanges: readonly Exchange[]): CheckResult[] {
   const audited = exchanges.filter((x) => x.response && x.origin && !['cleanup', 'fuzz', 'oauth'].includes(x.origin.suite) && x.origin.scenario !== 'robustness' && x.origin.probe !== 'burst');
   const invalid: Offence[] = [];
   const wrongType: Offence[] = [];
+  const marked: Offence[] = [];
   for (const exchange of audited) {
     const schema = schemaProblem(exchange);
     if (schema) invalid.push({ exchange, ...schema });
     const type = contentTypeProblem(exchange);
     if (type) wrongType.push({ exchange, what: type });
+    const mark = byteOrderMarkProblem(exchange);
+    if (mark) marked.push({ exchange, what: mark });
   }
   return [
     verdict('responses.schema', 'Every response body validates against the JSON Schema of its SCIM resource or message (types included)', ['RFC7643-2.3', 'RFC7643-4', 'RFC7644-3.4.2', 'RFC7644-3.12'], 'MUST', audited, invalid),
     verdict('responses.content-type', 'Every response with a body is application/scim+json', ['RFC7644-3.1', 'RFC7644-8.1'], 'MUST', audited, wrongType),
+    // Judged, not refused: the IdPs' parsers skip the mark (RFC 8259 lets them), so the run reads on.
+    verdict('responses.no-bom', 'No response body starts with a byte order mark', ['RFC8259-8.1', 'RFC7644-3.1'], 'MUST', audited, marked),
   ];
 }

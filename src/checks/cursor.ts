@@ -10,7 +10,8 @@ import { getPointer } from '../util/pointer.ts';
 import { errorKind } from './error.ts';
 import { bodySummary, isVerdict, responseOf } from './response.ts';
 import { integer, NO_PARAMS, oneOrMany, paramsObject, TEMPLATE } from './params.ts';
-import { defineCheckKind, fail, pass, type CheckContext, type JsonSchema, type Verdict } from './types.ts';
+import { unfilteredRefusal } from './list.ts';
+import { defineCheckKind, fail, pass, skip, type CheckContext, type JsonSchema, type Verdict } from './types.ts';
 
 interface CursorListBody {
   schemas?: unknown;
@@ -57,6 +58,8 @@ export const cursorPageKind = defineCheckKind<CursorPageParams>({
   verify(ctx) {
     const p = ctx.params;
     if (p.acceptInvalidCount === true && ctx.exchange.response?.status === 400) {
+      const refused = unfilteredRefusal(ctx.exchange);
+      if (refused) return skip(refused);
       return errorKind.verify({ ...ctx, params: { status: 400, scimType: 'invalidCount' } });
     }
     const page = listPage(ctx.exchange, 'the page');

@@ -1,6 +1,7 @@
 // RFC 7644 §3.4.2: a query answers 200 with a ListResponse; totalResults is the number of
 // matching resources, startIndex is 1-based, itemsPerPage the number on this page. A query
 // with no match is still 200 with totalResults 0 (and Entra quarantines a job on a 404 here).
+import type { Exchange } from '../record/types.ts';
 import { URN } from '../spec/json-schemas.ts';
 import { getPointer } from '../util/pointer.ts';
 import { integer, oneOrMany, paramsObject, TEMPLATE } from './params.ts';
@@ -26,6 +27,21 @@ function unsupportedFilter(status: number, json: unknown): boolean {
   return Array.isArray(body.schemas) && body.schemas.includes(URN.error) && body.scimType === 'invalidFilter';
 }
 
+/**
+ * RFC 7644 §3.12 (scimType tooMany: a filter "such as (userName pr) by itself would return all
+ * entries … and MAY not be acceptable to the service provider"): a clean 400 tooMany to a query
+ * without a filter is a server that lists only what is filtered, as Entra always asks. The reason
+ * to skip with, or undefined when the answer is something else.
+ */
+export function unfilteredRefusal(exchange: Exchange): string | undefined {
+  const res = exchange.response;
+  if (!res || res.status !== 400 || !res.json || typeof res.json !== 'object') return undefined;
+  const body = res.json as { schemas?: unknown; scimType?: unknown };
+  if (!Array.isArray(body.schemas) || !body.schemas.includes(URN.error) || body.scimType !== 'tooMany') return undefined;
+  if (new URL(exchange.request.url).searchParams.has('filter')) return undefined;
+  return 'the server lists nothing without a filter (400 tooMany), which RFC 7644 §3.12 allows for a query that would return every entry; Entra always filters, while Okta\'s import and OIN test 1 list without one (judged by the okta checks)';
+}
+
 const ids = (resources: unknown): string[] => (Array.isArray(resources) ? resources.map((r) => String(getPointer(r, '/id'))) : []);
 
 type ListParams = {
@@ -39,13 +55,15 @@ type ListParams = {
   itemsPerPage?: boolean;
   /** The filter operator under test: a clean 400 invalidFilter for it is "not supported", not a failure. */
   operator?: string;
+  /** An unfiltered query: a clean 400 tooMany is RFC 7644's allowed refusal, not judged. */
+  unfiltered?: boolean;
 };
 
 const idParam = { anyOf: [{ type: 'string', minLength: 1 }, TEMPLATE] };
 
 export const listKind = defineCheckKind<ListParams>({
   kind: 'list',
-  description: 'A ListResponse with the expected `total`/`totalAtLeast`, `resources`/`maxResources` on the page, `startIndex`, ids it must include (`includesId`) or exclude (`excludesId`); `itemsPerPage: true` also holds itemsPerPage to the page size; with `operator` (the filter operator under test), a clean 400 invalidFilter is skipped as "not supported" instead of failed.',
+  description: 'A ListResponse with the expected `total`/`totalAtLeast`, `resources`/`maxResources` on the page, `startIndex`, ids it must include (`includesId`) or exclude (`excludesId`); `itemsPerPage: true` also holds itemsPerPage to the page size; with `operator` (the filter operator under test), a clean 400 invalidFilter is skipped as "not supported" instead of failed; with `unfiltered: true` (a query without a filter), a clean 400 tooMany is not judged (RFC 7644 §3.12 lets a server refuse to list every entry).',
   defaultLevel: 'MUST',
   defaultRefs: ['RFC7644-3.4.2'],
   judges: 'content',
@@ -59,11 +77,14 @@ export const listKind = defineCheckKind<ListParams>({
     excludesId: oneOrMany(idParam),
     itemsPerPage: { const: true },
     operator: { type: 'string', minLength: 1 },
+    unfiltered: { const: true },
   }),
   verify(ctx) {
     const res = responseOf(ctx);
     if (isVerdict(res)) return res;
     const unsupported = typeof ctx.params.operator === 'string' ? unsupportedFilter(res.status, res.json) : false;
+    const refused = ctx.params.unfiltered === true ? unfilteredRefusal(ctx.exchange) : undefined;
+    if (refused) return skip(refused);
     if (unsupported) return skip(`${UNSUPPORTED_PREFIX} "${String(ctx.params.operator)}": 400 invalidFilter, which RFC 7644 §3.4.2.2 (Table 9) allows for a comparison it does not support; Entra and Okta filter only with eq and and`);
     if (res.status !== 200) return fail(`a query must answer 200 with a ListResponse, got HTTP ${res.status}${bodySummary(res)}`, { expected: 200, actual: res.status });
     const body = res.json as ListBody | undefined;

@@ -297,7 +297,8 @@ export async function checkConfiguration(engine: IdpEngine, flags: IdpFlags): Pr
   if (flags.schemaCheck === false) return;
   const check = await engine.checkConfiguration();
   for (const problem of check.problems) stderr.write(`scimproof: warning: ${problem}\n`);
-  if (!check.read && !flags.quiet) stderr.write(`scimproof: ${check.skippedBecause}\n`);
+  // A note, not an error: the cycle runs, and reads like the warnings above rather than like a refusal.
+  if (!check.read && !flags.quiet) stderr.write(`scimproof: note: ${check.skippedBecause}\n`);
 }
 
 const EXIT: Record<CycleResult['status'], number> = { ok: 0, failed: 1, stopped: 2 };

@@ -141,12 +141,21 @@ export interface ParsedUrl {
   credentials?: { user: string; password: string };
 }
 
+/** The Entra tenant-URL flag that asks for its SCIM-compliant request shapes (ENTRA-1.10). */
+const ENTRA_FLAG = 'aadOptscim062020';
+
 /** Parses --url; no message ever repeats a credential or a query value it held. */
 export function parseUrl(raw: string): ParsedUrl {
   const url = httpUrl(raw, '--url', 'expected something like https://app.example.com/scim/v2');
   if (!(url instanceof URL)) throw new UsageError(url.problem);
   if (url.search) {
-    const names = [...url.searchParams.keys()].map((k) => `${k}=…`).join('&');
+    const keys = [...url.searchParams.keys()];
+    // Microsoft tells vendors to append this flag to the Tenant URL; it is read by Entra, which
+    // sends no query string to the app, so a URL pasted from the Entra portal holds it.
+    if (keys.length === 1 && keys[0]!.toLowerCase() === ENTRA_FLAG.toLowerCase() && url.searchParams.get(keys[0]!) === '') {
+      throw new UsageError(`--url must be the SCIM base URL without a query string: ?${ENTRA_FLAG} is Entra's flag, read by Entra and never sent to your app, so leave it out (${url.origin}${url.pathname}); \`run\` replays Entra with and without it, and \`idp\` plays it with --dialect entra-compliant`);
+    }
+    const names = keys.map((k) => `${k}=…`).join('&');
     throw new UsageError(`--url must be the SCIM base URL without a query string (it has ?${names}); give credentials with --token, --basic or --header`);
   }
   const credentials = url.username || url.password ? { user: decodeURIComponent(url.username), password: decodeURIComponent(url.password) } : undefined;

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { DataFileError, PAGINATION_MODES, startServer, type OAuthClient, type OAuthOptions, type PaginationMode, type RunningServer, type ServerOptions } from '../server/index.ts';
 import { schemaExtensionFromJson, SchemaExtensionError } from '../server/schema-extension.ts';
+import { shellQuote } from '../util/shell-credentials.ts';
 import { RunError, UsageError } from './errors.ts';
 import { STOP_SIGNALS, takeEarlySignal } from './interrupt.ts';
 
@@ -133,7 +134,8 @@ export function registerServe(program: Command): void {
         if (client.federation) out.write(`  trusts: client assertions from ${client.federation.issuer} (aud ${client.federation.audience}, sub ${client.federation.subject})\n`);
       }
       if (options.oktaEntitlements) out.write(`  okta:   ${server.url}/Entitlements and ${server.url}/Roles (Okta entitlement and role resource types)\n`);
-      out.write(`  try:    curl -H "Authorization: Bearer ${server.token}" ${server.url}/Users\n`);
+      // Quoted for sh: a --token may hold `$`, a quote or a space.
+      out.write(`  try:    curl -H ${shellQuote(`Authorization: Bearer ${server.token}`)} ${shellQuote(`${server.url}/Users`)}\n`);
       out.write('Press Ctrl-C to stop.\n');
 
       await new Promise<void>((resolve) => {

@@ -8,7 +8,7 @@ import { parseTokenResponse, tokenRequest, TokenError, TokenSource, type IssuedT
 import { createRedactor, isCredentialHeader, type Redactor } from './redact.ts';
 import { RECORD_TOTAL_CHARS, RecordBudget } from './record-budget.ts';
 import { isCollectionQuery, type SettleGate } from './settle.ts';
-import { classifyTransportError } from './transport-error.ts';
+import { classifyTransportError, timeoutFailure } from './transport-error.ts';
 import { withCanonicalNames } from '../spec/attribute-names.ts';
 import { sleep } from '../util/sleep.ts';
 
@@ -342,7 +342,7 @@ export function createClient(options: ClientOptions): ScimClient {
       } catch (error) {
         transportError = req.signal?.aborted
           ? { code: 'aborted', message: req.signal.reason instanceof Error ? req.signal.reason.message : 'request aborted' }
-          : throughProxy(classifyTransportError(error), url.href);
+          : throughProxy(timeoutFailure(classifyTransportError(error), req.timeoutMs ?? timeoutMs), url.href);
       }
     }
     // Built in one go with a fixed key order (run.json reads the same); no spreads of temporary objects.
@@ -493,9 +493,10 @@ async function perform(
     clearTimeout(whole);
   }
   const received = read.buffer.toString('utf8');
+  const byteOrderMark = received.charCodeAt(0) === BYTE_ORDER_MARK;
   if (onJson && read.complete) {
     try {
-      onJson(JSON.parse(received));
+      onJson(JSON.parse(byteOrderMark ? received.slice(1) : received));
     } catch {
       onJson(undefined);
     }
@@ -508,6 +509,7 @@ async function perform(
   // A body kept whole also keeps its parse: counted twice.
   budget.spend(cut ? recorded.body.length : 2 * recorded.body.length);
   if (read.encoding) recorded.encoding = read.encoding;
+  if (byteOrderMark) recorded.byteOrderMark = true;
   if (cut) {
     recorded.truncated = true;
     recorded.sizeNote = sizeNote(read, text.length, recorded.body.length, maxBody);
@@ -517,7 +519,7 @@ async function perform(
   // (Whether anything but white space came, without copying the body as trim() would.)
   else if (NOT_WHITE_SPACE.test(text)) {
     try {
-      const { value, renamed } = withCanonicalNames(JSON.parse(text));
+      const { value, renamed } = withCanonicalNames(JSON.parse(byteOrderMark ? text.slice(1) : text));
       recorded.json = value;
       if (renamed.length > 0) recorded.renamedAttributes = renamed;
       if (cut) budget.hold(recorded, text.length);
@@ -527,6 +529,9 @@ async function perform(
   }
   return recorded;
 }
+
+/** U+FEFF: RFC 8259 §8.1 lets a parser ignore it where a sender added it (some .NET writers do). */
+const BYTE_ORDER_MARK = 0xfeff;
 
 function sizeNote(read: { complete: boolean; declaredBytes?: number; encoding?: string; wireBytes?: number }, chars: number, kept: number, maxBody: number): string {
   const parts: string[] = [];

@@ -1,5 +1,19 @@
 import type { TransportFailure } from '../record/types.ts';
 
+/** How long Entra and Okta wait for an answer before they count a request as failed (idp-sequences: E10, O2). */
+export const IDP_TIMEOUT_MS = 60_000;
+
+/**
+ * A timeout said with the limit that was waited: below the IdPs' own 60 s the server may only be
+ * slow, not broken, and the reader is told how to tell.
+ */
+export function timeoutFailure(failure: TransportFailure, timeoutMs: number): TransportFailure {
+  if (failure.code !== 'timeout') return failure;
+  const waited = timeoutMs % 1000 === 0 ? `${timeoutMs / 1000} s` : `${timeoutMs} ms`;
+  const idp = timeoutMs < IDP_TIMEOUT_MS ? `; Entra and Okta wait ${IDP_TIMEOUT_MS / 1000} s, so a server this slow still works with them: --timeout ${IDP_TIMEOUT_MS} waits as long` : '';
+  return { ...failure, message: `no answer within ${waited} (--timeout ${timeoutMs})${idp}` };
+}
+
 /** Turns whatever undici or the socket threw into a short, stable code and a sentence a person can act on. */
 export function classifyTransportError(error: unknown): TransportFailure {
   const err = error as { code?: string; name?: string; message?: string; cause?: { code?: string; message?: string } };

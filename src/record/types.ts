@@ -54,6 +54,11 @@ export interface RecordedResponse {
   /** Keys of `json` respelled from the body (`"UserName → userName"`); `body` keeps the server's spelling. */
   renamedAttributes?: string[];
   jsonError?: string;
+  /**
+   * The body began with a byte order mark (U+FEFF), which RFC 8259 §8.1 forbids a sender to add
+   * and lets a parser ignore: `json` is parsed without it, as Entra's and Okta's parsers read it.
+   */
+  byteOrderMark?: boolean;
 }
 
 export interface TransportFailure {

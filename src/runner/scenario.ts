@@ -153,6 +153,11 @@ export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx
       skipAll(stop.reason, stop.cause, stop.unexplained);
       continue;
     }
+    const stepMissing = (step.requires ?? []).filter((cap) => !ctx.discovery.capabilities[cap]);
+    if (stepMissing.length > 0) {
+      skipAll(stepMissing.map(describeCapability).join('; '));
+      continue;
+    }
     let request: OutgoingRequest & { keep?: string[] };
     try {
       request = buildRequest(step, stepVars, ctx, origin);
@@ -443,6 +448,7 @@ async function sendStep(step: Step, request: OutgoingRequest, ctx: ScenarioConte
  */
 async function sendBurst(spec: BurstSpec, request: OutgoingRequest, ctx: ScenarioContext): Promise<Exchange[]> {
   const sent: Exchange[] = [];
+  if (spec.quietFirstMs) await sleep(spec.quietFirstMs, ctx.signal);
   const interval = spec.perSecond ? 1000 / spec.perSecond : 0;
   let nextSlot = performance.now();
   let next = 0;

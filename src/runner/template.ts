@@ -47,6 +47,21 @@ export function variableOf(expression: string): string {
   return parse(expression).name.split('.')[0]!;
 }
 
+/** The dotted name an expression reads: `upper scenario.tag` → `scenario.tag`. */
+export function nameOf(expression: string): string {
+  return parse(expression).name;
+}
+
+/**
+ * Where a string opens a `{{` that no `}}` closes, as a template would be opened
+ * (`{{steps.create.id`): such text was sent verbatim, and the server blamed for the path.
+ * A run of braces (`{{{`, a malformed-JSON probe's raw body) is not one.
+ */
+export function unclosedTemplate(text: string): string | undefined {
+  const open = /\{\{\s*[A-Za-z_$][^{}]*$/.exec(text.replace(PART, ''));
+  return open ? open[0] : undefined;
+}
+
 /** The `{{…}}` expressions of a string, in order. */
 export function expressionsIn(text: string): string[] {
   return [...text.matchAll(PART)].map((match) => match[1]!);

@@ -37,6 +37,11 @@ export interface BurstSpec {
   perSecond?: number;
   /** Stop sending once a response has this status (429). */
   untilStatus?: number;
+  /**
+   * Send nothing for this long first, so that a rate limiter's window (a rolling second, a token
+   * bucket) holds none of the run's earlier requests: they are not the burst's.
+   */
+  quietFirstMs?: number;
 }
 
 export interface Expectation {
@@ -74,6 +79,11 @@ export interface Step {
   absentMeans?: string;
   /** Don't stop the scenario when this step's captures fail (probing steps). */
   continueOnFailure?: boolean;
+  /**
+   * Capabilities this step needs beyond its scenario's: without them its checks are skipped with
+   * the reason and the scenario goes on (a PATCH probe among checks that need no PATCH).
+   */
+  requires?: string[];
   /**
    * A server timestamp (`{{createdAt}}`): before sending, wait one tick of the clock it is written
    * with (1 s when it has no fraction), so what the server stamps next is strictly later.

@@ -2,7 +2,7 @@
 // template names a variable that nothing can ever set would be skipped at every run ("{{x}} has no
 // value"), so the check it carries could never fail: a vendor's typo (`{{userID}}` for a capture
 // named `user`) read as a passing run. Such a file is refused with the file, the step and the name.
-import { expressionsIn, variableOf } from '../runner/template.ts';
+import { expressionsIn, nameOf, unclosedTemplate, variableOf } from '../runner/template.ts';
 import type { Scenario, Step } from './types.ts';
 
 /**
@@ -34,6 +34,8 @@ const RUN_LISTS = ['requiredUserAttributes', 'fifty'];
 
 /** Set by the runner for each scenario (`{{scenario.tag}}`, `{{scenario.uuid}}`, `{{scenario.scope}}`). */
 const SCENARIO_VARIABLES = ['scenario'];
+/** The members of `{{scenario}}` (src/runner/scenario.ts); `scope` only when a scope filter was found. */
+const SCENARIO_MEMBERS = ['tag', 'uuid', 'scope'];
 
 /** A step's use of a variable nothing sets: where (a JSON pointer inside the file) and what. */
 export interface UnsetVariable {
@@ -47,12 +49,18 @@ const escape = (segment: string): string => segment.replace(/~/g, '~0').replace(
 interface Use {
   pointer: string;
   root: string;
+  /** The whole dotted name (`scenario.tag`). */
+  name: string;
   scope: ReadonlySet<string>;
+  /** The text of a `{{` never closed, when this string holds one. */
+  unclosed?: string;
 }
 
 function templatesIn(value: unknown, pointer: string, scope: ReadonlySet<string>, out: Use[]): void {
   if (typeof value === 'string') {
-    for (const expression of expressionsIn(value)) out.push({ pointer, root: variableOf(expression), scope });
+    const unclosed = unclosedTemplate(value);
+    if (unclosed !== undefined) out.push({ pointer, root: '', name: '', scope, unclosed });
+    for (const expression of expressionsIn(value)) out.push({ pointer, root: variableOf(expression), name: nameOf(expression), scope });
     return;
   }
   if (Array.isArray(value)) {
@@ -93,8 +101,14 @@ export function firstUnsetVariable(scenario: Scenario, scenarioPointer: string):
     if (step.waitForTick !== undefined) templatesIn(step.waitForTick, `${at}/waitForTick`, before, sent);
     const judged: Use[] = [];
     (step.expect ?? []).forEach((e, i) => templatesIn(e.with, `${at}/expect/${i}/with`, own, judged));
+    for (const uses of [sent, judged]) {
+      const open = uses.find((u) => u.unclosed !== undefined);
+      if (open) return { pointer: open.pointer, detail: `step "${step.name}" has "${open.unclosed}" with no closing }}, so it would be sent as written` };
+      const member = uses.find((u) => u.root.toLowerCase() === 'scenario' && !SCENARIO_MEMBERS.includes(u.name.split('.')[1] ?? ''));
+      if (member) return { pointer: member.pointer, detail: `step "${step.name}" uses {{${member.name}}}, which has no value: the run sets ${SCENARIO_MEMBERS.map((m) => `scenario.${m}`).join(', ')}, so the step would be skipped at every run` };
+    }
     for (const [uses, from] of [[sent, t], [judged, t + 1]] as const) {
-      const use = uses.find((u) => !u.scope.has(u.root.toLowerCase()));
+      const use = uses.find((u) => u.unclosed === undefined && !u.scope.has(u.root.toLowerCase()));
       if (!use) continue;
       const later = laterCapture(use.root.toLowerCase(), from);
       const why = later === undefined ? 'no step of this scenario captures it and the run does not set it' : later === step.name ? 'the step captures it only from its own answer' : `it is captured only later, by step "${later}"`;

@@ -114,3 +114,18 @@ describe('the defect table covers every programme test', () => {
     expect(all.filter((name) => !covered.has(name))).toEqual([]);
   });
 });
+
+describe('a test whose resource came back without an id says so', () => {
+  it('create-response-empty: "created (HTTP 201) but the answer held no id", not "could not be created (HTTP 201)"', async () => {
+    const server = await startFaultyServer('create-response-empty');
+    try {
+      const record = await certify(E, targetOf(server), { settings: { tests: ['SCIM_User_Update_Test', 'SCIM_Null_Update_Test', 'SCIM_Group_Update_Test'] } });
+      const tests = testsOf(record);
+      for (const [name, what] of [['SCIM_User_Update_Test', 'user to update'], ['SCIM_Null_Update_Test', 'user'], ['SCIM_Group_Update_Test', 'group to update']] as const) {
+        expect(tests[name]?.reason, name).toContain(`the ${what} was created (HTTP 201) but the answer held no id to address it by`);
+      }
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -80,3 +80,45 @@ describe('Rate_Requirement against a correct server far away', () => {
     expect(testsOf(record).Rate_Requirement).toMatchObject({ status: 'skipped', reason: expect.stringMatching(/^not measurable from here/) });
   });
 });
+
+/** The reference server behind a limiter that answers 429 (Retry-After: 1) to requests beyond `perSecond` in any rolling second. */
+async function limitedTo(perSecond: number): Promise<RunningProxy> {
+  const accepted: number[] = [];
+  const proxy = await startProxy(server.url, server.token, {
+    onRequest: () => {
+      const now = performance.now();
+      while (accepted.length > 0 && accepted[0]! <= now - 1000) accepted.shift();
+      if (accepted.length >= perSecond) return { status: 429, headers: { 'content-type': 'application/scim+json', 'retry-after': '1' }, body: JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '429', detail: 'rate limit exceeded' }) };
+      accepted.push(now);
+      return undefined;
+    },
+  });
+  proxies.push(proxy);
+  return proxy;
+}
+
+describe('Rate_Requirement against a server that enforces its own limit with 429 (as the IPSIE SCIM profile requires)', () => {
+  it('passes a limit of exactly 25/s: the 429s above it are not failed, and the measured rate may read just under 25', async () => {
+    const proxy = await limitedTo(25);
+    const record = await certify('entra-gallery', { url: proxy.url, auth: { kind: 'bearer', token: server.token } }, { settings: { tests: ['Rate_Requirement'], rateSeconds: 3 } });
+    const [sustained, throttling] = ['gallery.rate.sustained', 'gallery.rate.no-throttling'].map((id) => record.results.find((r) => r.checkId === id)!);
+    expect(record.exchanges.some((x) => x.response?.status === 429), 'the burst reached the limit').toBe(true);
+    // A machine too busy to send 25 requests a second from 4 workers measures itself, not the limit.
+    if (sustained!.status !== 'pass' && tooBusyToServe(sustained!.message)) return;
+    expect(throttling!.status, throttling!.message).toBe('pass');
+    expect(throttling!.message).toMatch(/^\d+ of \d+ requests were throttled with 429 while the server sustained [\d.]+\/s: its limit is at or above the 25\/s required/);
+    expect(sustained!.status, sustained!.message).toBe('pass');
+    expect(testsOf(record).Rate_Requirement!.status).toBe('passed');
+    expect(record.cleanup.every((c) => c.status === 'deleted' || c.status === 'gone')).toBe(true);
+  });
+
+  it('fails a limit of 10/s: the rate is short and the 429s came below the requirement', async () => {
+    const proxy = await limitedTo(10);
+    const record = await certify('entra-gallery', { url: proxy.url, auth: { kind: 'bearer', token: server.token } }, { settings: { tests: ['Rate_Requirement'], rateSeconds: 2 } });
+    const [sustained, throttling] = ['gallery.rate.sustained', 'gallery.rate.no-throttling'].map((id) => record.results.find((r) => r.checkId === id)!);
+    expect(sustained!.status).toBe('fail');
+    expect(throttling!.status).toBe('fail');
+    expect(throttling!.message).toMatch(/^\d+ of \d+ burst requests were throttled with 429 while the server sustained only [\d.]+\/s: its limit is below the 25\/s Microsoft requires$/);
+    expect(testsOf(record).Rate_Requirement!.status).toBe('failed');
+  });
+});

@@ -49,6 +49,12 @@ describe('secrets in error messages and recorded URLs', () => {
     expect(() => parseUrl(`${server.url}?access_token=tok-SECRET-1234&tenant=acme-secret-77`)).toThrow(/^--url must be the SCIM base URL without a query string \(it has \?access_token=…&tenant=…\); give credentials with --token, --basic or --header$/);
   });
 
+  it("Entra's ?aadOptscim062020, pasted with the Tenant URL, is named as Entra's flag with the URL to give instead, one line and exit 2", async () => {
+    const run = await cli(['run', '--url', `${server.url}?aadOptscim062020`, '--token', 'x']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(`scimproof: --url must be the SCIM base URL without a query string: ?aadOptscim062020 is Entra's flag, read by Entra and never sent to your app, so leave it out (${server.url}); \`run\` replays Entra with and without it, and \`idp\` plays it with --dialect entra-compliant\n`);
+  });
+
   it('an unparseable --url with a password is refused without the password', () => {
     try {
       parseUrl(`http://admin:${PASSWORD}@[bad-host/scim`);

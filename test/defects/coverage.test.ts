@@ -14,7 +14,7 @@ import { DEFAULT_SUITES } from '../support/defect-run.ts';
  * holds userName alone), and the foreach checks, whose other items a defect's /Schemas can add.
  */
 function allCheckIds(): { ids: string[]; foreach: string[] } {
-  const ids = ['responses.schema', 'responses.content-type'];
+  const ids = ['responses.schema', 'responses.content-type', 'responses.no-bom'];
   const foreach: string[] = [];
   for (const suite of loadSuites(['discovery', ...DEFAULT_SUITES])) {
     for (const scenario of suite.scenarios) {

@@ -16,6 +16,7 @@ import { ENTRA_FIXTURE, fixture, groupsByName, harness, lines, OKTA_FIXTURE } fr
 import { startServer, type RunningServer } from '../../src/server/index.ts';
 import { startProxy, type RunningProxy } from '../support/proxy.ts';
 import { runIdpCli } from './cli-in-process.ts';
+import { cli } from '../support/cli.ts';
 
 let server: RunningServer | undefined;
 let proxy: RunningProxy | undefined;
@@ -91,7 +92,7 @@ it('provision on demand whose create gets no answer says so: not provisioned, an
     const out = await provisionOnDemand({ directory: parseDirectory(JSON.stringify(fixture(ENTRA_FIXTURE)), 'contoso.json'), dialect: 'entra', client, state, user: 'megan.bowen@contoso.example' });
     expect(out.provisioned).toBe(false);
     expect(out.result.reason).toBe('the create got no answer');
-    expect(out.result.steps!.at(-1)).toMatchObject({ name: 'Perform action', outcome: 'failed', reason: expect.stringMatching(/^the create got no answer: timeout: no answer before the timeout/) });
+    expect(out.result.steps!.at(-1)).toMatchObject({ name: 'Perform action', outcome: 'failed', reason: expect.stringMatching(/^the create got no answer: timeout: no answer within 2 s \(--timeout 2000\); Entra and Okta wait 60 s/) });
   } finally {
     await client.close();
   }
@@ -174,5 +175,27 @@ it('an app URL that answers 200 with a login page: sync, test-connection and imp
   } finally {
     rmSync(dir, { recursive: true, force: true });
     process.exitCode = undefined;
+  }
+});
+
+it('an app whose /Schemas is 404: the skipped mapping check is a note on stderr, not an error line, and the cycle runs', async () => {
+  server = await startServer({ port: 0 });
+  proxy = await startProxy(server.url, server.token, {
+    onRequest(ctx) {
+      if (ctx.req.path.startsWith('/Schemas')) return { status: 404, headers: { 'content-type': 'application/scim+json' }, body: JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '404', detail: 'not found' }) };
+      return undefined;
+    },
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'scimproof-idp-noschemas-'));
+  try {
+    const file = join(dir, 'dir.json');
+    writeFileSync(file, JSON.stringify(directory(2)));
+    const run = await cli(['idp', 'sync', '--directory', file, '--url', proxy.url, '--token', server.token, '--state', join(dir, 's.json'), '--no-log']);
+    expect(run.code).toBe(0);
+    // It read "scimproof: GET /Schemas answered 404, …", the shape of a one-line error.
+    expect(run.stderr).toContain('scimproof: note: GET /Schemas answered 404, so the mapping targets could not be checked\n');
+    expect(run.stdout).toContain('✓ create user user1@fabrikam.example');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -105,6 +105,39 @@ describe('rate limits (IPSIE §4.3)', () => {
     }
   });
 
+  it('pass a rolling-window limit of 30 and of exactly 25 per second, which the earlier checks had filled, and fail one of 20', async () => {
+    const server = await startServer({ port: 0 });
+    /** The reference server behind a limiter admitting `limit` requests in any rolling second (429 with Retry-After beyond). */
+    const rolling = (limit: number) => {
+      const accepted: number[] = [];
+      return startProxy(server.url, server.token, {
+        onRequest: () => {
+          const now = performance.now();
+          while (accepted.length > 0 && accepted[0]! <= now - 1000) accepted.shift();
+          if (accepted.length >= limit) return { status: 429, headers: { 'content-type': 'application/scim+json', 'retry-after': '1' }, body: JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '429' }) };
+          accepted.push(now);
+          return undefined;
+        },
+      });
+    };
+    const proxies = await Promise.all([30, 25, 20].map(rolling));
+    try {
+      // The whole profile, so that its other checks' requests go just before the paced burst (the
+      // burst failed request 5 of a limit of 30 while the window still held them).
+      const [thirty, twentyFive, twenty] = await Promise.all(proxies.map(async (proxy) => byId(await run(proxy.url, server.token, { profile: 'ipsie-al1' })).get('ipsie.rate.sustains-25')!));
+      // A machine too busy to keep the pace gets the check's own skip; the judgement is held where it ran.
+      for (const [result, status] of [[thirty, 'pass'], [twentyFive, 'pass'], [twenty, 'fail']] as const) {
+        if (result.status === 'skip') expect(result.reason).toMatch(/only reached [\d.]+ per second/);
+        else expect(result.status, result.message).toBe(status);
+      }
+      if (twentyFive.status === 'pass') expect(twentyFive.message).toMatch(/none refused|each after the server had accepted at least 25 in the second before it/);
+      if (twenty.status === 'fail') expect(twenty.message).toMatch(/after the server had accepted only (1\d|20) in the second before it/);
+    } finally {
+      await Promise.all(proxies.map((p) => p.close()));
+      await server.close();
+    }
+  });
+
   it('do not fail a server without a limit that is too far away for the burst to go fast enough (skipped, with the rate it reached)', async () => {
     const unlimited = await startServer({ port: 0 });
     // 200 ms of network before every request: 16 in flight go at most 80 per second.

@@ -46,11 +46,23 @@ describe('scimproof serve (CLI)', () => {
     const { code, stdout } = await run.exited;
     expect(code).toBe(0);
     expect(stdout).toContain('token:  scimproof-dev-token');
-    expect(stdout).toContain(`curl -H "Authorization: Bearer scimproof-dev-token" ${url}/Users`);
+    expect(stdout).toContain(`curl -H 'Authorization: Bearer scimproof-dev-token' '${url}/Users'`);
     // Written on shutdown (at the latest): the seeded users plus the one created.
     const snapshot = JSON.parse(readFileSync(data, 'utf8'));
     expect(snapshot.users).toHaveLength(4);
     expect(snapshot.groups).toHaveLength(1);
+  });
+
+  it('the printed curl line is one word per argument in sh, whatever the --token holds', async () => {
+    const token = 'to$k"en `x` \'y\'';
+    const run = runCli(['serve', '--port', '0', '--token', token]);
+    const url = await run.ready;
+    run.child.kill('SIGTERM');
+    const { stdout } = await run.exited;
+    const line = /try:\s+curl (.*)\n/.exec(stdout)![1]!;
+    const { execFileSync } = await import('node:child_process');
+    const words = execFileSync('sh', ['-c', `printf '%s\\n' ${line}`], { encoding: 'utf8' }).split('\n');
+    expect(words).toEqual(['-H', `Authorization: Bearer ${token}`, `${url}/Users`, '']);
   });
 
   it('a malformed --data file is a one-line error with exit code 2', async () => {

@@ -82,6 +82,11 @@ describe('malformed suite files', () => {
       ['a foreach over a list the run does not set', suiteOf(create, read('/Users/{{item}}', { foreach: 'userIds' })), /steps\/1\/foreach: step "read" repeats over "userIds", which is no list the run sets/],
       ['{{item}} outside a foreach', suiteOf(create, read('/Users/{{item}}')), /step "read" uses \{\{item\}\}/],
       ['{{dialect}} in a scenario without dialects', suiteOf(create, read('/Users/{{dialect}}')), /step "read" uses \{\{dialect\}\}/],
+      // Read as "14 skipped" and a PASS: the scenario variable exists, its member did not.
+      ['a member of {{scenario}} the run does not set', suiteOf(create, read('/Users?filter=userName sw "{{scenario.prefix}}"')), /steps\/1\/send\/path: step "read" uses \{\{scenario\.prefix\}\}, which has no value: the run sets scenario\.tag, scenario\.uuid, scenario\.scope/],
+      // Sent verbatim before: a 404 for "/%7B%7BuserId", blamed on the server.
+      ['a {{ never closed', suiteOf(create, read('/Users/{{userId')), /steps\/1\/send\/path: step "read" has "\{\{userId" with no closing \}\}, so it would be sent as written/],
+      ['a {{ never closed in a check', suiteOf(create, { ...read('/Users/{{userId}}'), expect: [{ id: 'x.read', title: 'T', check: 'body', with: { assert: [{ pointer: '/id', equals: '{{ userId' }] } }] }), /steps\/1\/expect\/0\/with\/assert\/0\/equals: step "read" has "\{\{ userId" with no closing/],
     ];
     for (const [what, content, message] of refused) {
       it(`${what} is refused when the file is loaded`, () => {
@@ -92,7 +97,9 @@ describe('malformed suite files', () => {
     it('run, scenario, foreach, $each and own-capture variables are accepted, in any case as the lookup finds them', () => {
       const each = { name: 'patch', send: { method: 'PATCH', path: '/Users/{{USERID}}', body: { Operations: { $each: '{{requiredUserAttributes}}', as: 'attr', do: { op: 'remove', path: '{{attr}}' } } } } };
       const own = { name: 'list', send: { method: 'GET', path: '/Users', query: { filter: 'userName sw "{{upper scenario.tag}}"' } }, capture: { total: '/totalResults' }, expect: [{ id: 'x.list', title: 'T', check: 'list', with: { total: '{{total}}' } }] };
-      const file = write(suiteOf(create, read('/Users/{{userId}}/{{item}}', { foreach: 'requiredUserAttributes' }), each, own));
+      // A run of braces is no template: a malformed-JSON probe sends "{{{" as its raw body.
+      const probe = { name: 'probe', send: { method: 'POST', path: '/Users', rawBody: '{{{' }, expect: [{ id: 'x.probe', title: 'T', check: 'status', with: { equals: 400 } }] };
+      const file = write(suiteOf(create, read('/Users/{{userId}}/{{item}}', { foreach: 'requiredUserAttributes' }), each, own, probe));
       expect(loadSuites([file])).toHaveLength(1);
     });
   });

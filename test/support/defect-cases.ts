@@ -49,6 +49,11 @@ export const PROVEN_BY_PROFILE_TESTS: DefectName[] = [
 ];
 
 export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
+  // Read on, not refused: before, the run stopped with "does not answer SCIM JSON" at the first body.
+  'response-byte-order-mark': {
+    primary: { 'responses.no-bom': 'the body starts with a byte order mark (U+FEFF)' },
+    verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
+  },
   'create-returns-200': {
     primary: {
       'users.create.status': 'expected HTTP 201',

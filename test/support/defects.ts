@@ -1249,6 +1249,12 @@ export const DEFECTS = {
       });
     },
   },
+  'response-byte-order-mark': {
+    description: 'Every JSON body starts with a UTF-8 byte order mark (as some .NET writers add), which RFC 8259 §8.1 forbids.',
+    onResponse: (_ctx, res) => {
+      if (res.body !== '') res.body = `\uFEFF${res.body}`;
+    },
+  },
   'create-response-empty': {
     description: 'A create answers 201 with an empty body (the resource is created; its id never comes back).',
     onResponse: (ctx, res) => {

@@ -15,6 +15,13 @@ const ref = (test: string): string => `ENTRA-GALLERY-${test}`;
 
 /** The attributes a default Entra mapping for a custom app targets (ENTRA-1.3), when the vendor names none. */
 export const DEFAULT_MAPPED_USER = ['userName', 'active', 'displayName', 'externalId', 'emails[type eq "work"].value', 'name.givenName', 'name.familyName'];
+/** Why a test's resource is missing: a refused create, no answer, or a 2xx whose body held no id (read "could not be created (HTTP 201)" before). */
+function notCreated(what: string, exchange: Exchange): string {
+  const status = exchange.response?.status;
+  if (status !== undefined && status >= 200 && status < 300) return `the ${what} was created (HTTP ${status}) but the answer held no id to address it by`;
+  return `the ${what} could not be created (HTTP ${status ?? exchange.transportError?.code})`;
+}
+
 const DEFAULT_MAPPED_GROUP = ['displayName', 'members'];
 // Common attributes (RFC 7643 §3.1) are not declared in /Schemas; Microsoft's comparison does not need them.
 const COMMON = new Set(['id', 'externalid', 'meta', 'schemas']);
@@ -101,7 +108,7 @@ export async function scimUserUpdate(env: CertifyEnv): Promise<void> {
   const p = 'gallery.scim-user-update.';
   const { exchange, id } = await createEntraUser(env, rec, 'create');
   if (!id) {
-    rec.skip({ id: `${p}patch`, title: 'PATCH /Users/{id} of every eligible attribute answers 200 or 204', refs: [ref(test)] }, `the user to update could not be created (HTTP ${exchange.response?.status ?? exchange.transportError?.code})`);
+    rec.skip({ id: `${p}patch`, title: 'PATCH /Users/{id} of every eligible attribute answers 200 or 204', refs: [ref(test)] }, notCreated('user to update', exchange));
     return;
   }
   const attrs = [...writableAttributes(env.ctx.discovery, URNS.user), ...writableAttributes(env.ctx.discovery, URNS.enterprise, true)];
@@ -124,7 +131,7 @@ export async function scimGroupUpdate(env: CertifyEnv): Promise<void> {
   const p = 'gallery.scim-group-update.';
   const { exchange, id } = await createEntraGroup(env, rec, 'create');
   if (!id) {
-    rec.skip({ id: `${p}patch`, title: 'PATCH /Groups/{id} answers 200 or 204', refs: [ref(test)] }, `the group to update could not be created (HTTP ${exchange.response?.status ?? exchange.transportError?.code})`);
+    rec.skip({ id: `${p}patch`, title: 'PATCH /Groups/{id} answers 200 or 204', refs: [ref(test)] }, notCreated('group to update', exchange));
     return;
   }
   await updateRoundTrip(env, rec, p, test, '/Groups', id, writableAttributes(env.ctx.discovery, URNS.group));
@@ -148,7 +155,7 @@ export async function scimNullUpdate(env: CertifyEnv): Promise<void> {
   const preferred = optionalOf(['title', 'displayName']);
   const optional = preferred.length > 0 ? preferred : optionalOf(['name.givenName', 'name.familyName']);
   if (!id || optional.length === 0) {
-    const why = !id ? `the user could not be created (HTTP ${exchange.response?.status ?? exchange.transportError?.code})` : 'the server declares none of title, displayName, name.givenName and name.familyName as optional strings';
+    const why = !id ? notCreated('user', exchange) : 'the server declares none of title, displayName, name.givenName and name.familyName as optional strings';
     for (const spec of Object.values(specs)) rec.skip(spec, why);
     return;
   }

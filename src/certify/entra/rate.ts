@@ -2,8 +2,14 @@
 // (app-gallery-user-provisioning-requirements.md), measured: a bounded burst of what Entra's
 // provisioning engine sends for new users (match, create, read back, update), from several
 // workers at once, paced to at most twice the requirement so the target is never hammered. The
-// sustained rate is completed requests over the burst's wall time; a 429 or a server error in the
+// sustained rate is the requests completed after the burst's first second (its ramp) over the time
+// from there to the last answer; a 429 or a server error in the
 // burst is a failure of its own, since Entra would retry those users in a later cycle.
+//
+// A server that answers 429 to what goes beyond its own limit is not failed for it while that
+// limit is at or above the requirement: Entra sends a gallery app no more than the rate its vendor
+// declared (Q&A 1233453), and the OpenID IPSIE SCIM profile makes 429 + Retry-After a MUST. The
+// burst's pace (twice the requirement) is ours, not Entra's.
 //
 // What is measured is the server's capacity, not the distance to it: a few requests one at a time
 // first give the round trip from here with no load, and the burst keeps enough requests in flight
@@ -22,6 +28,13 @@ const MIN_WORKERS = 4;
 const MAX_WORKERS = 32;
 /** Sequential requests before the burst, for the round trip with no load. */
 const WARM_UP = 3;
+/**
+ * A burst of a few seconds can undercount a server held to exactly the required rate (24.8/s was
+ * read from a limit of 25/s): a rate within this share of the requirement is not failed.
+ */
+const MEASUREMENT_TOLERANCE = 0.95;
+/** The start of the burst left out of the rate (at most a third of a short burst). */
+const RAMP_MS = 1000;
 
 export function percentile(values: number[], p: number): number {
   if (values.length === 0) return 0;
@@ -35,7 +48,7 @@ export async function sustainedRate(env: CertifyEnv): Promise<void> {
   const p = 'gallery.rate.';
   const refs = ['ENTRA-GALLERY-Rate_Requirement', 'ENTRA-3'];
   const rateSpec = { id: `${p}sustained`, title: `The endpoint sustains ${REQUIRED_RATE} requests per second of Entra's read and write mix`, refs, impact: `Microsoft requires ${REQUIRED_RATE} requests/s per tenant for gallery apps; a slower endpoint makes initial cycles of large tenants take hours and is not accepted.` };
-  const errorSpec = { id: `${p}no-throttling`, title: 'The burst gets no 429 and no server error', refs: [...refs, 'RFC6585-4'], impact: 'Entra retries throttled or failed users only in a later cycle (40 minutes on), so provisioning stalls.' };
+  const errorSpec = { id: `${p}no-throttling`, title: `The burst gets no server error, and no 429 below ${REQUIRED_RATE} requests per second`, refs: [...refs, 'RFC6585-4'], impact: 'Entra retries throttled or failed users only in a later cycle (40 minutes on), so provisioning stalls.' };
   // The round trip with no load: matches of users that do not exist (nothing is created).
   const warmUp: Exchange[] = [];
   for (let i = 0; i < WARM_UP && !env.ctx.aborted(); i++) warmUp.push(await rec.sendAs('entra', 'findUser', entraUser(env.name('rate-warm-up')), 'warm-up'));
@@ -52,6 +65,7 @@ export async function sustainedRate(env: CertifyEnv): Promise<void> {
   const burst: Exchange[] = [];
   const seconds = env.settings.rateSeconds;
   const started = performance.now();
+  const startedEpoch = Date.now();
   const deadline = started + seconds * 1000;
   let nextSlot = started;
   // One shared pace for all workers: at most PACE requests a second.
@@ -65,7 +79,8 @@ export async function sustainedRate(env: CertifyEnv): Promise<void> {
   };
   const send = async (step: string, request: string, args: Record<string, unknown>): Promise<Exchange | undefined> => {
     if (!(await slot())) return undefined;
-    const x = await rec.sendAs('entra', request, args, step);
+    // Each 429 is kept as answered: waiting out its Retry-After would measure our pause, not the server.
+    const x = await rec.sendAs('entra', request, args, step, { retries429: 0 });
     burst.push(x);
     return x;
   };
@@ -89,18 +104,31 @@ export async function sustainedRate(env: CertifyEnv): Promise<void> {
     rec.skip(errorSpec, reason);
     return;
   }
-  const elapsed = burst.length === 0 ? 0 : (Math.max(...burst.map((x) => Date.parse(x.startedAt) + x.ms)) - Date.parse(burst[0]!.startedAt)) / 1000;
-  const wall = Math.max(elapsed, (performance.now() - started) / 1000);
+  const endOf = (x: Exchange): number => Date.parse(x.startedAt) + x.ms;
+  const lastEnd = burst.length === 0 ? startedEpoch : Math.max(...burst.map(endOf));
+  const wall = Math.max(lastEnd - startedEpoch, performance.now() - started) / 1000;
+  // The ramp is not the sustained rate: the first round trips, the workers reaching full pace, a
+  // token bucket's initial allowance, or a rolling-window limiter still counting the warm-up
+  // (a server held to exactly 25/s read 22.8 over the whole burst).
+  const rampMs = Math.min(RAMP_MS, (seconds * 1000) / 3);
   const completed = burst.filter((x) => x.response && x.response.status < 500 && x.response.status !== 429);
-  const rate = wall > 0 ? completed.length / wall : 0;
+  const steady = completed.filter((x) => endOf(x) > startedEpoch + rampMs);
+  const span = wall - rampMs / 1000;
+  const rate = span > 0 ? steady.length / span : 0;
   const p95 = percentile(burst.map((x) => x.ms), 95);
   const writes = burst.filter((x) => x.request.method !== 'GET').length;
-  const summary = `${rate.toFixed(1)} requests/s sustained over ${wall.toFixed(1)} s (${burst.length} requests: ${burst.length - writes} reads, ${writes} writes, ${workers} at a time, paced at ≤ ${PACE}/s), p95 latency ${Math.round(p95)} ms (${Math.round(roundTripMs)} ms with no load)`;
+  const summary = `${rate.toFixed(1)} requests/s sustained over ${span.toFixed(1)} s after a ${(rampMs / 1000).toFixed(1)} s ramp (${burst.length} requests: ${burst.length - writes} reads, ${writes} writes, ${workers} at a time, paced at ≤ ${PACE}/s), p95 latency ${Math.round(p95)} ms (${Math.round(roundTripMs)} ms with no load)`;
   const slowest = [...burst].sort((a, b) => b.ms - a.ms).slice(0, 3);
-  if (rate >= REQUIRED_RATE) rec.pass(rateSpec, slowest, summary);
-  else rec.fail(rateSpec, slowest, `${summary}; Microsoft requires at least ${REQUIRED_RATE}/s`, { expected: `≥ ${REQUIRED_RATE} requests/s`, actual: { rate: Number(rate.toFixed(1)), p95Ms: Math.round(p95), requests: burst.length, seconds: Number(wall.toFixed(2)) } });
-  const refused = burst.filter((x) => !x.response || x.response.status >= 500 || x.response.status === 429);
+  const meetsRate = rate >= REQUIRED_RATE * MEASUREMENT_TOLERANCE;
+  const nearMiss = meetsRate && rate < REQUIRED_RATE ? `; within the ${Math.round((1 - MEASUREMENT_TOLERANCE) * 100)}% a burst of ${seconds} s can undercount a server held to exactly ${REQUIRED_RATE}/s` : '';
+  if (meetsRate) rec.pass(rateSpec, slowest, `${summary}${nearMiss}`);
+  else rec.fail(rateSpec, slowest, `${summary}; Microsoft requires at least ${REQUIRED_RATE}/s`, { expected: `≥ ${REQUIRED_RATE} requests/s`, actual: { rate: Number(rate.toFixed(1)), p95Ms: Math.round(p95), requests: burst.length, seconds: Number(span.toFixed(2)) } });
+  const failed = burst.filter((x) => !x.response || x.response.status >= 500);
+  const throttled = burst.filter((x) => x.response?.status === 429);
+  const statuses = (xs: Exchange[]): string => [...new Set(xs.map((x) => x.response?.status ?? x.transportError?.code))].join(', ');
   if (burst.length === 0) rec.skip(errorSpec, 'no request of the burst was sent');
-  else if (refused.length === 0) rec.pass(errorSpec, [], `${burst.length} requests, none refused`);
-  else rec.fail(errorSpec, refused.slice(0, 3), `${refused.length} of ${burst.length} burst requests were refused: ${[...new Set(refused.map((x) => x.response?.status ?? x.transportError?.code))].join(', ')}`, { expected: 'no 429 or 5xx', actual: refused.length });
+  else if (failed.length > 0) rec.fail(errorSpec, failed.slice(0, 3), `${failed.length} of ${burst.length} burst requests were refused: ${statuses(failed)}${throttled.length > 0 ? ` (and ${throttled.length} throttled with 429)` : ''}`, { expected: 'no 5xx and no request without an answer', actual: failed.length });
+  else if (throttled.length === 0) rec.pass(errorSpec, [], `${burst.length} requests, none refused`);
+  else if (meetsRate) rec.pass(errorSpec, throttled.slice(0, 1), `${throttled.length} of ${burst.length} requests were throttled with 429 while the server sustained ${rate.toFixed(1)}/s: its limit is at or above the ${REQUIRED_RATE}/s required, and Entra sends a gallery app no more than the rate its vendor declares (this burst is paced at up to ${PACE}/s)`);
+  else rec.fail(errorSpec, throttled.slice(0, 3), `${throttled.length} of ${burst.length} burst requests were throttled with 429 while the server sustained only ${rate.toFixed(1)}/s: its limit is below the ${REQUIRED_RATE}/s Microsoft requires`, { expected: `no 429 below ${REQUIRED_RATE} requests/s`, actual: throttled.length });
 }

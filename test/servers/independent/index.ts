@@ -194,6 +194,10 @@ export interface IndependentServerOptions {
   noSearch?: 404 | 405 | 501;
   /** A filter that is a lone `pr` (`userName pr`, every resource) is 400 tooMany, as RFC 7644 §3.12 Table 9 allows. */
   tooManyOnPresent?: boolean;
+  /** A query without a filter is 400 tooMany (RFC 7644 §3.12 Table 9): the server lists only what is filtered, as Entra always asks. */
+  tooManyWithoutFilter?: boolean;
+  /** No PATCH (RFC 7644 §3.5.2 makes it optional): ServiceProviderConfig patch.supported false, and every PATCH is 501 (§3.12). Updates go by PUT, as Okta's AIW apps do. */
+  noPatch?: boolean;
   /** PATCH remove with a value filter that matches nothing is 400 noTarget (RFC 7644 §3.12 Table 9, §3.5.2). */
   removeNoTarget?: boolean;
   /**
@@ -301,6 +305,8 @@ interface Ctx {
   etagHeaderOnly: boolean;
   noSearch: 404 | 405 | 501 | undefined;
   tooManyOnPresent: boolean;
+  tooManyWithoutFilter: boolean;
+  noPatch: boolean;
   removeNoTarget: boolean;
   replaceAbsentAdds: boolean;
   patchWith: 'scim-patch' | undefined;
@@ -336,7 +342,7 @@ function fullSpc(ctx: Ctx): Resource {
   return {
     schemas: [URNS.spc],
     documentationUri: 'https://example.com/independent-scim',
-    patch: { supported: true },
+    patch: { supported: !ctx.noPatch },
     bulk: ctx.bulk ? { supported: true, maxOperations: MAX_BULK_OPERATIONS, maxPayloadSize: MAX_BODY } : { supported: false, maxOperations: 0, maxPayloadSize: 0 },
     filter: { supported: true, maxResults: ctx.maxResults },
     changePassword: { supported: findAttr(ctx.models.user.core.attributes, 'password') !== undefined },
@@ -468,8 +474,10 @@ function search(ctx: Ctx, model: ResourceModel, params: { filter?: string | null
   if (ctx.newestFirst) items.reverse();
   if (ctx.shuffle === 'alternate' && ctx.lists++ % 2 === 1) items.reverse();
   else if (ctx.shuffle === true) items = items.map((r) => ({ r, k: Math.random() })).sort((a, b) => a.k - b.k).map((x) => x.r);
-  if (params.filter !== undefined && params.filter !== null && params.filter.trim() !== '') {
-    const node = ctx.lenientFilters ? leniently(params.filter, ctx.operators) : parseFilter(params.filter, ctx.operators);
+  const filtered = params.filter !== undefined && params.filter !== null && params.filter.trim() !== '';
+  if (ctx.tooManyWithoutFilter && !filtered) throw badRequest('tooMany', `a query without a filter would return every ${model.kind}; filter on a value`);
+  if (filtered) {
+    const node = ctx.lenientFilters ? leniently(params.filter!, ctx.operators) : parseFilter(params.filter!, ctx.operators);
     if (node === undefined) return { status: 200, body: listOf([], 0) };
     if (ctx.tooManyOnPresent && node.op === 'pr') throw badRequest('tooMany', `"${params.filter}" would return every ${model.kind}; filter on a value`);
     const undefinedPath = ctx.interop ? undefinedAttributeIn(model, node) : undefined;
@@ -634,6 +642,7 @@ async function resourceRoute(ctx: Ctx, req: RequestLike, model: ResourceModel, i
     }
     throw new ScimError(405, undefined, `${method} is not allowed on ${model.endpoint}`);
   }
+  if (method === 'PATCH' && ctx.noPatch) throw new ScimError(501, undefined, 'PATCH is not supported: replace the resource with PUT');
   if (id === '.search') {
     if (ctx.noSearch) throw new ScimError(ctx.noSearch, undefined, `${method} ${model.endpoint}/.search is not supported`);
     if (method !== 'POST') throw new ScimError(405, undefined, 'use POST for .search');
@@ -929,6 +938,8 @@ export async function startIndependentServer(options: IndependentServerOptions =
     etagHeaderOnly: options.etagHeaderOnly ?? false,
     noSearch: options.noSearch,
     tooManyOnPresent: options.tooManyOnPresent ?? false,
+    tooManyWithoutFilter: options.tooManyWithoutFilter ?? false,
+    noPatch: options.noPatch ?? false,
     removeNoTarget: options.removeNoTarget ?? false,
     replaceAbsentAdds: options.replaceAbsentAdds ?? false,
     patchWith: options.patchWith,
