@@ -203,6 +203,8 @@ function startMs(exchange: Exchange): number {
   return Date.parse(exchange.startedAt);
 }
 
+const endMs = (exchange: Exchange): number => startMs(exchange) + exchange.ms;
+
 type RateLimitParams = { expect: 'limited' | 'sustained'; floor?: number; retryAfter?: boolean };
 
 /**
@@ -212,8 +214,8 @@ type RateLimitParams = { expect: 'limited' | 'sustained'; floor?: number; retryA
  */
 const LIMIT_VISIBLE_FROM = 100;
 
-/** "The second before" a 429, with 5% for the gap between when we sent and when the server counted. */
-const WINDOW_MS = 1050;
+/** "The second before" a 429. */
+const WINDOW_MS = 1000;
 
 export const rateLimitKind = defineCheckKind<RateLimitParams>({
   kind: 'rate-limit',
@@ -236,8 +238,10 @@ export const rateLimitKind = defineCheckKind<RateLimitParams>({
       const floor = Number(ctx.params.floor ?? 25);
       // A 429 after the server had accepted `floor` requests in the second before it is a limit at
       // or above the floor (a rolling-window limiter meets a pace of exactly `floor` with a few
-      // requests' jitter); only a 429 that came sooner shows a limit below it.
-      const acceptedBefore = (x: Exchange): number => answered.filter((y) => y.response!.status !== 429 && startMs(y) < startMs(x) && startMs(y) > startMs(x) - WINDOW_MS).length;
+      // requests' jitter); only a 429 that came sooner shows a limit below it. When the server
+      // counted each request is known only within its round trip: every accepted request the
+      // server may have counted in that second is counted (on a busy client the sends bunch up).
+      const acceptedBefore = (x: Exchange): number => answered.filter((y) => y.response!.status !== 429 && y !== x && startMs(y) < endMs(x) && endMs(y) > startMs(x) - WINDOW_MS).length;
       const throttled = answered.filter((x) => x.response!.status === 429);
       const early = throttled.find((x) => acceptedBefore(x) < floor);
       if (early) {

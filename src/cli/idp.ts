@@ -12,14 +12,14 @@ import { IdpEngine } from '../idp/engine.ts';
 import { ESCROW_SCHEDULES, type EscrowSchedule } from '../idp/escrow.ts';
 import { importReportLines } from '../idp/import.ts';
 import { changeText, consoleSummary, countsText, errorText, historyLines, isNotable, objectLine } from '../idp/log/console.ts';
-import { collectLog, readCycleSummaries, readInterruptedCycles } from '../idp/log/reader.ts';
+import { collectLog, objectsNamedLike, readCycleSummaries, readInterruptedCycles } from '../idp/log/reader.ts';
 import { LogFolderError } from '../idp/log/writer.ts';
 import { describeJob, jobFoldersUnder, jobOfLogFolder } from '../idp/log/job-folder.ts';
 import { NO_OKTA_GROUP_ON_DEMAND, OnDemandError } from '../idp/on-demand.ts';
 import { DOCUMENTED_THRESHOLDS, type QuarantineThresholds } from '../idp/quarantine.ts';
 import { checkDialect, defaultStatePath, DEFAULT_OUT_DIR, logFolderFor, testConnection, type TargetOptions } from '../idp/run.ts';
 import { watchDirectoryFile } from '../idp/schedule.ts';
-import { StateError, StateStore, userIdsOf } from '../idp/state.ts';
+import { StateError, StateStore, tasksNamed, userIdsOf } from '../idp/state.ts';
 import type { CycleBehaviour } from '../idp/sync-context.ts';
 import { DEFAULT_CONCURRENCY } from '../idp/sync.ts';
 import type { CycleResult, Directory, ObjectResult } from '../idp/types.ts';
@@ -29,6 +29,7 @@ import { printable } from '../util/printable.ts';
 import { RunError, UsageError } from './errors.ts';
 import { exitCodeForSignal, onInterrupt } from './interrupt.ts';
 import { addTargetOptions, readConfig, resolveTarget, type TargetFlags } from './options.ts';
+import { IDP_TIMEOUT_MS } from '../http/transport-error.ts';
 
 export interface IdpFlags extends TargetFlags {
   directory?: string;
@@ -72,7 +73,7 @@ export interface ConsoleFlags {
 const LIVE_LINES = 200;
 
 export function addIdpTargetOptions(command: Command): Command {
-  return addTargetOptions(command, 'SCIM base URL of the app, e.g. http://127.0.0.1:8080/scim/v2 (env SCIM_BASE_URL)')
+  return addTargetOptions(command, 'SCIM base URL of the app, e.g. http://127.0.0.1:8080/scim/v2 (env SCIM_BASE_URL)', `per-request timeout in milliseconds (default ${IDP_TIMEOUT_MS}: Entra and Okta wait 60 s for an answer)`)
     .option('--dialect <dialect>', 'which IdP to be: entra, entra-compliant, okta, okta-aiw, okta-oig', 'entra');
 }
 
@@ -188,7 +189,9 @@ export function target(flags: IdpFlags): Target {
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-  return { url: t.url, auth: t.auth, headers: t.headers, timeoutMs: t.timeoutMs, insecure: t.insecure, secrets: t.secrets, dialect, ...(flags.rate !== undefined ? { rate: number(flags.rate, '--rate', 0.01, 10_000) } : {}) };
+  // Entra and Okta wait 60 s for an answer, not the harness's 15 s: an explicit --timeout still wins.
+  const timeoutMs = flags.timeout === undefined && config.timeout === undefined ? IDP_TIMEOUT_MS : t.timeoutMs;
+  return { url: t.url, auth: t.auth, headers: t.headers, timeoutMs, insecure: t.insecure, secrets: t.secrets, dialect, ...(flags.rate !== undefined ? { rate: number(flags.rate, '--rate', 0.01, 10_000) } : {}) };
 }
 
 export function number(text: string, name: string, min: number, max: number): number {
@@ -534,7 +537,19 @@ async function logCommand(flags: { user?: string; cycle?: string; verbose?: bool
     out.write(otherJobsNote);
     return 0;
   }
-  const entries = await collectLog(dir, { object: flags.user, ...(cycle !== undefined ? { cycle } : {}) });
+  let entries = await collectLog(dir, { object: flags.user, ...(cycle !== undefined ? { cycle } : {}) });
+  if (entries.length === 0) {
+    // A name given in part (`erin`, as the console's log filter takes it): the one object it names,
+    // or the objects it could mean; never "nothing logged" for a user whose history is there.
+    const like = await objectsNamedLike(dir, flags.user, cycle !== undefined ? { cycle } : {});
+    if (like.length === 1) entries = await collectLog(dir, { object: like[0]!.id, ...(cycle !== undefined ? { cycle } : {}) });
+    else if (like.length > 1) {
+      const shown = like.slice(0, 10).map((o) => `${o.objectType === 'group' ? 'group ' : ''}${o.display} (${o.id})`).join(', ');
+      out.write(`no object is named "${flags.user}" exactly; ${like.length > 10 ? 'more than 10' : like.length} have it in their name or id: ${shown}${like.length > 10 ? ', …' : ''}: give one of them to --user\n`);
+      out.write(otherJobsNote);
+      return 1;
+    }
+  }
   if (entries.length === 0) {
     out.write(`nothing logged for "${flags.user}" in ${cycles.length + interrupted.length} cycle(s): unchanged objects are not logged, and a never-provisioned user is logged only when it is first evaluated or changes\n`);
     out.write(otherJobsNote);
@@ -562,13 +577,14 @@ function tasksCommand(flags: IdpFlags & { retry?: string }): number {
   try {
     const entries = Object.values(state.state.escrow);
     if (flags.retry !== undefined) {
-      let n = 0;
-      for (const [key, e] of Object.entries(state.state.escrow)) {
-        if (!e.task || (flags.retry !== 'all' && e.id !== flags.retry && e.display?.toLowerCase() !== flags.retry.toLowerCase())) continue;
-        state.setEscrow(key, { ...e, retryRequested: true });
-        n++;
-      }
+      const named = tasksNamed(state.state.escrow, flags.retry);
+      for (const key of named.keys) state.setEscrow(key, { ...state.state.escrow[key]!, retryRequested: true });
+      const n = named.keys.length;
       state.compact();
+      if (named.several) {
+        out.write(`no Okta task is named "${flags.retry}" exactly; ${named.several.length} have it in their name or id: ${named.several.map((e) => `${e.display ?? e.id} (${e.id})`).join(', ')}: give one of them to --retry, or all\n`);
+        return 1;
+      }
       if (n === 0 && !t.dialect.startsWith('okta')) {
         // Entra's escrow has no Retry button: say what does retry the object, not "no Okta task".
         const wanted = flags.retry.toLowerCase();
@@ -577,7 +593,8 @@ function tasksCommand(flags: IdpFlags & { retry?: string }): number {
         out.write(`${what}--retry is Okta's Retry for its admin task list: Entra has none. Entra retries at once an object that changes in the directory; \`scimproof idp provision --user …\` provisions one user now, and \`scimproof idp restart\` clears the escrow for the next cycle\n`);
         return 1;
       }
-      out.write(n > 0 ? `${n} task(s) will be retried at the next cycle\n` : `no Okta task matches "${flags.retry}"\n`);
+      const tasks = entries.filter((e) => e.task);
+      out.write(n > 0 ? `${n} task(s) will be retried at the next cycle\n` : `no Okta task matches "${flags.retry}"${tasks.length === 0 ? ': the task list is empty' : `; the tasks: ${tasks.map((e) => `${e.display ?? e.id} (${e.id})`).join(', ')}`}\n`);
       return n > 0 ? 0 : 1;
     }
     if (entries.length === 0) out.write('nothing is waiting: no escrowed objects, no tasks\n');

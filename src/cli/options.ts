@@ -282,7 +282,7 @@ export function resolveTarget(flags: TargetFlags, config: ConfigFile, env: NodeJ
 const EMBEDDED_URL_HELP = 'SCIM base URL, e.g. https://app.example.com/scim/v2 (env SCIM_BASE_URL); omit to use the embedded reference server';
 
 /** The options every command that talks to a SCIM endpoint takes (run, fuzz, idp, certify). */
-export function addTargetOptions(command: Command, urlHelp = EMBEDDED_URL_HELP): Command {
+export function addTargetOptions(command: Command, urlHelp = EMBEDDED_URL_HELP, timeoutHelp = 'per-request timeout in milliseconds (default 15000)'): Command {
   return command
     .option('--url <url>', urlHelp)
     .option('--token <token>', 'bearer token (env SCIM_TOKEN)')
@@ -294,7 +294,7 @@ export function addTargetOptions(command: Command, urlHelp = EMBEDDED_URL_HELP):
     .option('--oauth-client-auth <how>', 'how the client secret is sent: basic (Authorization header, default) or post (form fields)')
     .option('--header <header>', "extra header on every request, 'Name: value' (repeatable)", collect)
     .option('--config <file>', 'JSON config file with url, token, basic, headers, timeout, oauthTokenUrl, clientId, clientSecret, oauthScope, oauthClientAuth (and for run: suites, only, skip, require, profile, dialects, matching, baseline, maxTime, out; fuzz: out; certify: maxTime, out)')
-    .option('--timeout <ms>', 'per-request timeout in milliseconds (default 15000)')
+    .option('--timeout <ms>', timeoutHelp)
     .option('--insecure', 'accept invalid TLS certificates (only for a test server you trust)')
     .option('--secret <value>', 'a value to redact from every report and log (repeatable)', collect);
 }

@@ -12,7 +12,7 @@ import { clauseProblem, normaliseOperator } from './scope.ts';
 import type { Apply, AppConfig, AppRole, Directory, DirectoryGroup, DirectoryUserRecord, Mapping, ScopingFilter, Source } from './types.ts';
 import { jsonErrorText } from '../util/json-error.ts';
 import { lazy } from '../util/lazy.ts';
-import { DEFAULT_MAPPINGS, ENTRA_EXTENSION, EXPRESSION_ATTRIBUTES, LOGIN_ATTRIBUTE, MANAGER_ATTRIBUTE, RESERVED_TARGETS, SOURCE_ATTRIBUTES } from './vocabulary.ts';
+import { DEFAULT_MAPPINGS, ENTERPRISE, ENTRA_EXTENSION, ENTRA_OBJECT_ID, EXPRESSION_ATTRIBUTES, LOGIN_ATTRIBUTE, MANAGER_ATTRIBUTE, RESERVED_TARGETS, SOURCE_ATTRIBUTES } from './vocabulary.ts';
 
 export class DirectoryError extends Error {
   constructor(readonly file: string, readonly pointer: string, detail: string) {
@@ -229,12 +229,26 @@ function checkReferences(raw: RawDirectory, file: string): Directory {
     }),
   }));
 
+  // Okta's mappings page writes a profile attribute as an expression, user.firstName: the attribute
+  // itself. Okta Expression Language functions (String.substringBefore(user.email, "@")) are not
+  // evaluated, and are refused saying so rather than as an unknown attribute.
+  function oktaReference(m: RawMapping, at: string): RawMapping {
+    if (source !== 'okta' || m.source === undefined || isKnown(m.source)) return m;
+    const reference = /^\s*user\.([A-Za-z_][\w]*)\s*$/.exec(m.source);
+    if (reference && isKnown(reference[1]!)) return { ...m, source: reference[1]! };
+    if (reference) fail(`${at}/source`, unknownAttribute(reference[1]!));
+    if (/[(?:!=+]|\buser\./.test(m.source)) fail(`${at}/source`, `"${m.source}" is an Okta Expression Language expression; scimproof maps a profile attribute as it is (user.firstName, or just firstName) or a constant, and evaluates no Okta functions or operators: map the attribute, or give the value it yields as a constant`);
+    return m;
+  }
+
   // The role expressions the file maps (filled in by mapping()): Entra sends one kind, never two.
   const roleFunctions = new Set<RoleFunction>();
   const mappings = app.mappings ? app.mappings.map((m, i) => mapping(m, i)) : DEFAULT_MAPPINGS[source].map((m) => ({ ...m }));
-  function mapping(m: RawMapping, i: number): Mapping {
+  function mapping(raw: RawMapping, i: number): Mapping {
     const at = `/app/mappings/${i}`;
-    if (m.source !== undefined && !isKnown(m.source)) fail(`${at}/source`, unknownAttribute(m.source));
+    const m = oktaReference(raw, at);
+    // Entra's source list names the user's id objectId (the usual source of externalId), as its expressions do.
+    if (m.source !== undefined && !isKnown(m.source) && !(source === 'entra' && m.source === ENTRA_OBJECT_ID)) fail(`${at}/source`, unknownAttribute(m.source));
     const result: Mapping = {
       ...(m.source !== undefined ? { source: m.source } : {}),
       ...(m.constant !== undefined ? { constant: m.constant } : {}),
@@ -246,6 +260,10 @@ function checkReferences(raw: RawDirectory, file: string): Directory {
       apply: normaliseApply(m.apply),
     };
     if (m.expression !== undefined && source !== 'entra') fail(`${at}/expression`, 'expressions are Entra\'s mapping language; an Okta directory maps attributes directly (source or constant)');
+    // SCIM 1.1's enterprise extension, as Slack's gallery mapping (made for Slack's SCIM 1.1 server)
+    // writes it: say the SCIM 2.0 name, not only that it is no attribute path.
+    const scim11 = /^urn:scim:schemas:extension:enterprise:1\.0[.:]([\w.]+)$/i.exec(m.target);
+    if (scim11) fail(`${at}/target`, `"${m.target}" is SCIM 1.1's enterprise extension; scimproof plays the IdP's SCIM 2.0 client: write ${ENTERPRISE}:${scim11[1]}`);
     let compiled;
     try {
       compiled = compileMapping(result, source);

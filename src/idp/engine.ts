@@ -22,11 +22,12 @@ import { provisionOnDemand, type OnDemandResult } from './on-demand.ts';
 import { provisionGroupOnDemand, type GroupOnDemandResult } from './on-demand-group.ts';
 import type { QuarantineThresholds } from './quarantine.ts';
 import { checkMappingsAgainstSchemas, type SchemaCheck } from './schemas.ts';
-import { StateStore, userIdsOf } from './state.ts';
+import { StateStore, tasksNamed, userIdsOf } from './state.ts';
 import type { CycleBehaviour } from './sync-context.ts';
 import { addToCounts, emptyCounts } from './sync-ledger.ts';
 import { nextCycleDue, runCycle, type CycleProgress } from './sync.ts';
 import type { CycleResult, Directory, ObjectResult } from './types.ts';
+import { IDP_TIMEOUT_MS } from '../http/transport-error.ts';
 
 /** Entra runs an incremental cycle about every 40 minutes (ENTRA-3). */
 export const ENTRA_INTERVAL_SECONDS = 40 * 60;
@@ -112,7 +113,7 @@ export class IdpEngine extends EventEmitter<EngineEvents> {
       baseUrl: options.url,
       auth: options.auth,
       headers: options.headers ?? {},
-      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+      timeoutMs: options.timeoutMs ?? IDP_TIMEOUT_MS,
       insecure: options.insecure ?? false,
       secrets: options.secrets ?? [],
       ...(options.rate ? { ratePerSecond: options.rate } : {}),
@@ -338,15 +339,10 @@ export class IdpEngine extends EventEmitter<EngineEvents> {
 
   /** Okta's task list: the admin retries one task (by object id or name) or all of them. */
   retryTasks(which: string | 'all'): number {
-    let n = 0;
-    for (const [key, e] of Object.entries(this.state.state.escrow)) {
-      if (!e.task) continue;
-      if (which !== 'all' && e.id !== which && e.display?.toLowerCase() !== which.toLowerCase()) continue;
-      this.state.setEscrow(key, { ...e, retryRequested: true });
-      n++;
-    }
+    const { keys } = tasksNamed(this.state.state.escrow, which);
+    for (const key of keys) this.state.setEscrow(key, { ...this.state.state.escrow[key]!, retryRequested: true });
     this.state.compact();
-    return n;
+    return keys.length;
   }
 
   /** The log, for a console: object entries by user, cycle, action or outcome. */

@@ -251,11 +251,15 @@ const UNSUPPORTED: Record<string, string> = {
   AppRoleAssignmentsComplex: 'it is only ever the whole expression, AppRoleAssignmentsComplex([appRoleAssignments]), mapped to roles',
   AssertiveAppRoleAssignmentsComplex: 'it is only ever the whole expression, AssertiveAppRoleAssignmentsComplex([appRoleAssignments]), mapped to roles',
   SingleAppRoleAssignment: 'it is only ever the whole expression, SingleAppRoleAssignment([appRoleAssignments]), mapped to roles[primary eq "True"].value (or .display, .type)',
+  AppRoleAssignments: 'it is the role expression of older tutorials, whose values Learn does not document; map AppRoleAssignmentsComplex([appRoleAssignments]) to roles (every role) or SingleAppRoleAssignment([appRoleAssignments]) to roles[primary eq "True"].value (one role), as Learn\'s "Provisioning a role to a SCIM app" does',
   SelectUniqueValue: 'Entra supports it only for Active Directory targets, never for a SCIM app',
   Now: 'its value changes on every cycle, so every user would be updated every cycle (give a date constant, "2026-01-05T00:00:00Z", instead)',
   RandomString: 'its value changes on every cycle; use a constant in a test directory',
   BitAnd: 'not used with SCIM apps',
 };
+
+/** The functions a load error lists: the role expressions count too, though only as a whole mapping. */
+const SUPPORTED = `${Object.keys(EXPRESSION_FUNCTIONS).join(', ')}; and as a whole expression, SingleAppRoleAssignment, AppRoleAssignmentsComplex and AssertiveAppRoleAssignmentsComplex([appRoleAssignments])`;
 
 /** Names usable bare (InStr's compare type). */
 const NAMES = new Set(['vbTextCompare', 'vbBinaryCompare']);
@@ -334,8 +338,8 @@ export function compileExpression(source: string): CompiledExpression {
       if (!spec) {
         const known = Object.keys(EXPRESSION_FUNCTIONS).find((k) => k.toLowerCase() === n.name.toLowerCase());
         if (known) throw new ExpressionError(`unknown function ${n.name}: the syntax is case-sensitive, write ${known}`, n.at);
-        if (UNSUPPORTED[n.name]) throw new ExpressionError(`${n.name} is an Entra function scimproof does not evaluate: ${UNSUPPORTED[n.name]} (supported: ${Object.keys(EXPRESSION_FUNCTIONS).join(', ')})`, n.at);
-        throw new ExpressionError(`unknown function ${n.name} (supported: ${Object.keys(EXPRESSION_FUNCTIONS).join(', ')})`, n.at);
+        if (UNSUPPORTED[n.name]) throw new ExpressionError(`${n.name} is an Entra function scimproof does not evaluate: ${UNSUPPORTED[n.name]} (supported: ${SUPPORTED})`, n.at);
+        throw new ExpressionError(`unknown function ${n.name} (supported: ${SUPPORTED})`, n.at);
       }
       if (n.args.length < spec.min || n.args.length > spec.max) {
         const range = spec.max === Infinity ? `at least ${spec.min}` : spec.min === spec.max ? `${spec.min}` : `${spec.min} to ${spec.max}`;

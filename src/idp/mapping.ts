@@ -5,7 +5,7 @@ import { ENTRA_ROLE_TYPE } from '../dialects/entra.ts';
 import { parseScimPath, readScimPath, type ScimPath } from '../dialects/scim-path.ts';
 import { compileExpression, evaluateExpression, ExpressionError, type CompiledExpression } from './expression.ts';
 import type { AppRole, Directory, DirectoryUserRecord, Mapping, SourceValue } from './types.ts';
-import { EXPRESSION_ATTRIBUTES, MANAGER_ATTRIBUTE, MANAGER_TARGET } from './vocabulary.ts';
+import { ENTRA_OBJECT_ID, EXPRESSION_ATTRIBUTES, MANAGER_ATTRIBUTE, MANAGER_TARGET } from './vocabulary.ts';
 
 /** A mapped value: a string, a list (Split, multi-valued sources), or a typed value from /Schemas. */
 export type MappedValue = string | string[] | boolean | number;
@@ -195,8 +195,19 @@ export function mappedValue(m: CompiledMapping, user: DirectoryUserRecord, ctx: 
     }
     v = r ?? undefined;
   } else {
-    const raw = sourceValue(user, m.source!);
+    // objectId is Entra's name for the id (an Okta directory may declare its own attribute of that name).
+    const raw = sourceValue(user, m.source === ENTRA_OBJECT_ID && !(ENTRA_OBJECT_ID in user) ? 'id' : m.source!);
     v = raw === undefined ? undefined : Array.isArray(raw) ? raw : typeof raw === 'string' ? raw : String(raw);
+  }
+  // A list (otherMails, proxyAddresses, Split) mapped to one value of one element
+  // (emails[type eq "other"].value) has no SCIM form: sent as it is, every server refuses the user
+  // ("emails.value must be a string"), which blames the app for the mapping. One value is that value.
+  if (Array.isArray(v) && m.path.selector && !m.roleFunction) {
+    if (v.length > 1) {
+      const from = m.source ?? m.expression ?? 'the constant';
+      throw new MappingEvaluationError(`the mapping to ${m.target} gives ${v.length} values for this user (${from}: ${v.map((x) => JSON.stringify(x)).join(', ')}), but the target is one value of one element; nothing was sent: map one of them (Item([${m.source ?? 'attribute'}], 1)) or join them (Join(",", [${m.source ?? 'attribute'}])) (Entra's documentation does not say which it sends)`);
+    }
+    v = v[0];
   }
   if (v === undefined && m.default !== undefined) v = m.default;
   if (v === undefined) return undefined;

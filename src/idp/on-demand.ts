@@ -147,20 +147,28 @@ export async function provisionOnDemand(o: OnDemandOptions): Promise<OnDemandRes
     // Step 2: import the user from the directory.
     const imported = Object.fromEntries(Object.entries(u).filter(([, v]) => v !== undefined && v !== ''));
     let desired: ScimValues;
+    // A user the IdP will send no attributes to (unassigned, out of scope) is not stopped by a
+    // mapping that fails on its values: the scope step says why it is not provisioned.
+    let unevaluated = false;
     try {
       desired = createValues(dir, u, { softDeleted: !intent.entitled || !intent.enabled });
     } catch (e) {
       if (!(e instanceof MappingEvaluationError)) throw e;
-      error = { message: e.message };
-      steps.push({ name: 'Import user', outcome: 'failed', reason: e.message, details: imported, exchangeIds: [] });
-      return finish(false, 'skip', 'failed', 'the user cannot be imported: a mapping expression fails on its values');
+      if (!intent.entitled && !state.user(u.id)) {
+        desired = {};
+        unevaluated = true;
+      } else {
+        error = { message: e.message };
+        steps.push({ name: 'Import user', outcome: 'failed', reason: e.message, details: imported, exchangeIds: [] });
+        return finish(false, 'skip', 'failed', 'the user cannot be imported: a mapping expression fails on its values');
+      }
     }
     const st = state.user(u.id);
     if (family === 'entra' && !intent.enabled && !st) {
       steps.push({ name: 'Import user', outcome: 'failed', reason: `${intent.why}: Entra's on-demand provisioning does not find disabled or deleted users (the next cycle handles them)`, details: imported, exchangeIds: [] });
       return finish(false, 'skip', 'skipped', intent.why);
     }
-    const matchingValue = plan.matching.some((m) => desired[m.path.text] !== undefined);
+    const matchingValue = unevaluated || plan.matching.some((m) => desired[m.path.text] !== undefined);
     if (!matchingValue) {
       const m = plan.matching[0]!;
       error = { message: `the user has no value for the matching attribute ${m.path.text} (source ${m.source ?? m.expression ?? 'constant'})`, ...(family === 'entra' ? { code: ENTRA_CODES.importSkipped } : {}) };

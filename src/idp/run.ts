@@ -15,6 +15,7 @@ import { matchingAttribute } from './sync-user-provision.ts';
 import type { QuarantineThresholds } from './quarantine.ts';
 import type { CycleBehaviour } from './sync-context.ts';
 import type { CycleResult, Directory, ObjectResult } from './types.ts';
+import { IDP_TIMEOUT_MS } from '../http/transport-error.ts';
 
 export type { TargetOptions };
 
@@ -92,7 +93,7 @@ export interface ConnectionTestResult {
 
 /** What the IdP's Test Connection / Test Connector Configuration sends, judged as the IdP judges it. */
 export async function testConnection(options: TargetOptions & { dialect: DialectName; directory?: Directory }): Promise<ConnectionTestResult> {
-  const client = createClient({ baseUrl: options.url, auth: options.auth, headers: options.headers ?? {}, ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}), insecure: options.insecure ?? false, secrets: options.secrets ?? [] });
+  const client = createClient({ baseUrl: options.url, auth: options.auth, headers: options.headers ?? {}, timeoutMs: options.timeoutMs ?? IDP_TIMEOUT_MS, insecure: options.insecure ?? false, secrets: options.secrets ?? [] });
   const family = getDialect(options.dialect)!.family;
   try {
     const requests =

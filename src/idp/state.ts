@@ -478,3 +478,18 @@ function isStateFile(path: string): boolean {
     return text.trimStart().startsWith('{');
   }
 }
+
+/**
+ * The admin task list entries a Retry names: `all`, an object's id or name, or (as `idp log --user`
+ * and the console's filters take one) a part of a name that only one task has.
+ */
+export function tasksNamed(escrow: Record<string, EscrowEntry>, which: string): { keys: string[]; several?: EscrowEntry[] } {
+  const tasks = Object.entries(escrow).filter(([, e]) => e.task);
+  const wanted = which.toLowerCase();
+  if (wanted === 'all') return { keys: tasks.map(([k]) => k) };
+  const exact = tasks.filter(([, e]) => e.id === which || e.display?.toLowerCase() === wanted);
+  if (exact.length > 0) return { keys: exact.map(([k]) => k) };
+  const like = tasks.filter(([, e]) => e.id.toLowerCase().includes(wanted) || (e.display ?? '').toLowerCase().includes(wanted));
+  if (like.length === 1) return { keys: [like[0]![0]] };
+  return like.length > 1 ? { keys: [], several: like.map(([, e]) => e) } : { keys: [] };
+}

@@ -24,16 +24,22 @@ export async function syncUser(ctx: CycleContext, u: DirectoryUserRecord): Promi
   const { dir, state, ledger } = ctx;
   const intent = ctx.ent.intent(u);
   const st = state.user(u.id);
+  const wantActive = intent.entitled && intent.enabled && !intent.hold;
   let desired;
   try {
     desired = createValues(dir, u, { softDeleted: !intent.entitled || !intent.enabled });
   } catch (error) {
     if (!(error instanceof MappingEvaluationError)) throw error;
-    // This user's values break an expression: it fails alone (retried when it changes), the cycle goes on.
-    ledger.result({ ...userRef(ctx, u), action: st ? 'update' : 'create', outcome: 'failed', reason: intent.why || 'assigned and in scope', error: { message: error.message }, waitsForDirectory: true, ...(st ? { targetId: st.targetId } : {}), exchanges: [] });
-    return;
+    // A user the IdP sends no attributes for (disabled, unassigned, out of scope: skipped, or
+    // disabled with `active` alone) is not failed by a mapping it never sends: it was reported as a
+    // failed create, with "accountEnabled is false" as the reason.
+    if (!wantActive) desired = {};
+    else {
+      // This user's values break an expression: it fails alone (retried when it changes), the cycle goes on.
+      ledger.result({ ...userRef(ctx, u), action: st ? 'update' : 'create', outcome: 'failed', reason: intent.why || 'assigned and in scope', error: { message: error.message }, waitsForDirectory: true, ...(st ? { targetId: st.targetId } : {}), exchanges: [] });
+      return;
+    }
   }
-  const wantActive = intent.entitled && intent.enabled && !intent.hold;
   const base = userRef(ctx, u);
   const print = lazyFingerprint(() => [desired, wantActive, intent.hold, managerIdOf(dir, u) ?? null]);
 

@@ -88,6 +88,9 @@ export const MULTI_VALUED_SOURCES = new Set(['proxyAddresses', 'otherMails']);
 /** Entra directory extension attributes (`extension_<app id>_<name>`) need no declaration. */
 export const ENTRA_EXTENSION = /^extension_[0-9a-fA-F]+_\w+$/;
 
+/** Entra's name for the user's id, in its source attribute list and its expressions. */
+export const ENTRA_OBJECT_ID = 'objectId';
+
 /** Names Entra expressions may read besides the user's attributes. */
 export const EXPRESSION_ATTRIBUTES: Record<string, string> = { objectId: 'id', IsSoftDeleted: '' };
 

@@ -253,7 +253,9 @@ describe('a time budget that runs out while a generated case is in flight', () =
       // A pass names the cases it judged (at least one); a property that judged none is skipped, saying why.
       for (const r of results) {
         if (r.status === 'pass') expect(r.message).toMatch(/^[1-9]\d* generated cases passed/);
-        else expect(r.reason).toMatch(/^not judged: no generated case finished within this property's share of the time budget \(100 ms of --time 800 ms\)|^not judged: the server refused|requires|not advertised|does not/);
+        // (The share is what is left divided among the properties still to run: 100 ms on an idle
+        // machine, less on a busy one, where the run's own start took some of the 800 ms.)
+        else expect(r.reason).toMatch(/^not judged: no generated case finished within this property's share of the time budget \(\d+ ms of --time 800 ms\)|^not judged: the server refused|requires|not advertised|does not/);
       }
       expect(record.leftovers ?? []).toEqual([]);
       expect(record.cleanup.every((c) => c.status === 'deleted' || c.status === 'gone')).toBe(true);

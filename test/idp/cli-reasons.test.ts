@@ -168,3 +168,45 @@ it("a manager or group member whose create failed is named as failed (with the a
     await strict.close();
   }
 });
+
+it('idp log --user with part of a name (as the console filters) gives that user\'s history, or names the users it could mean', async () => {
+  // Before: `idp log --user contractor` said 'nothing logged for "contractor"' (exit 1) for a user
+  // whose skip was in the log: only the whole sign-in name or id matched.
+  const file = directory();
+  const log = join(dir, 'log');
+  await runIdpCli(['idp', 'sync', '--directory', file, '--url', server.url, '--token', server.token, '--state', join(dir, 's.json'), '--out', log, '--no-html', '--quiet']);
+  const one = await runIdpCli(['idp', 'log', '--out', log, '--user', 'CONTRACTOR']);
+  expect(one.code).toBe(0);
+  expect(one.out).toMatch(/^user contractor@example\.com \(u-contractor\) · 1 entry\n/);
+  expect(one.out).toContain('out of scope (Employees only: department NOT EQUALS "Contractors" is false)');
+  const several = await runIdpCli(['idp', 'log', '--out', log, '--user', 'user20']);
+  expect(several.code).toBe(1);
+  expect(several.out).toMatch(/^no object is named "user20" exactly; 6 have it in their name or id: /);
+  for (const n of ['20', '200', '201', '202', '203', '204']) expect(several.out).toContain(`user${n}@example.com (u${n})`);
+  expect(several.out).toContain(': give one of them to --user');
+  const none = await runIdpCli(['idp', 'log', '--out', log, '--user', 'nobody-at-all']);
+  expect(none.code).toBe(1);
+  expect(none.out).toContain('nothing logged for "nobody-at-all"');
+});
+
+it("idp tasks --retry takes part of a name too, and a name no task has lists the tasks", async () => {
+  // Before: `idp tasks --retry prince` said 'no Okta task matches "prince"' while the list showed
+  // "user prince@fabrikam.example"; only the whole sign-in name or the Okta id was taken.
+  const strict = await startServer({ port: 0, require: ['name.familyName'] });
+  try {
+    const fixture = new URL('../../fixtures/directories/fabrikam-okta.json', import.meta.url).pathname;
+    const job = ['--directory', fixture, '--url', strict.url, '--token', strict.token, '--dialect', 'okta', '--state', join(dir, 's.json'), '--out', join(dir, 'log'), '--no-html', '--quiet'];
+    const first = await runIdpCli(['idp', 'sync', ...job]);
+    expect(first.out).toContain('✗ create user prince@fabrikam.example: HTTP 400 invalidValue');
+    const unknown = await runIdpCli(['idp', 'tasks', ...job.slice(0, -2), '--retry', 'princess']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.out).toContain('no Okta task matches "princess"; the tasks: prince@fabrikam.example (00uprinceAq1x)');
+    const retry = await runIdpCli(['idp', 'tasks', ...job.slice(0, -2), '--retry', 'PRINCE']);
+    expect(retry.code).toBe(0);
+    expect(retry.out).toContain('1 task(s) will be retried at the next cycle');
+    const second = await runIdpCli(['idp', 'sync', ...job]);
+    expect(second.out).toContain('✗ create user prince@fabrikam.example: HTTP 400 invalidValue');
+  } finally {
+    await strict.close();
+  }
+});

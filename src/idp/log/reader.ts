@@ -114,6 +114,23 @@ function matches(entry: ObjectEntry, q: LogQuery): boolean {
   return true;
 }
 
+/**
+ * The objects whose id, name or app id contains `text` (case-insensitive), one per object, for a
+ * name given in part (`erin` for erin@contoso.example), as the console's log filter reads one.
+ */
+export async function objectsNamedLike(dir: string, text: string, q: Omit<LogQuery, 'object'> = {}, limit = 20): Promise<{ id: string; display: string; objectType: ObjectType }[]> {
+  const wanted = text.toLowerCase();
+  const found = new Map<string, { id: string; display: string; objectType: ObjectType }>();
+  for await (const e of queryLog(dir, q)) {
+    if (!e.id.toLowerCase().includes(wanted) && !e.display.toLowerCase().includes(wanted) && !(e.targetId ?? '').toLowerCase().includes(wanted)) continue;
+    // A user's manager link is logged under the user's id: one object.
+    const key = `${e.objectType === 'group' ? 'group' : 'user'} ${e.id}`;
+    if (!found.has(key)) found.set(key, { id: e.id, display: e.display, objectType: e.objectType === 'group' ? 'group' : 'user' });
+    if (found.size > limit) break;
+  }
+  return [...found.values()];
+}
+
 /** Object entries matching `q`, oldest first. */
 export async function* queryLog(dir: string, q: LogQuery = {}): AsyncGenerator<ObjectEntry> {
   const { jsonl } = logPaths(dir);
