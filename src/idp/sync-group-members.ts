@@ -146,11 +146,61 @@ export async function syncGroupChanges(ctx: CycleContext, groupId: string, plan:
       if (escape({ ...out, exchanges }, 'rename-group', 'renameGroup', reason)) return;
     }
   }
+  if (ctx.family === 'okta') {
+    const kept = Object.entries(st.members).filter(([uid, tid]) => members[uid] === tid).map(([, tid]) => tid);
+    const lost = membersLostToRename(exchanges, kept);
+    if (lost) reasons.push(lost);
+  }
   state.setGroup(g.id, withBookkeeping({ targetId: st.targetId, displayName: g.displayName, members }));
   const changes = [
     ...(renamed ? [{ path: 'displayName', old: st.displayName, new: g.displayName, sent: true }] : []),
     ...(add.length ? [{ path: 'members (added)', new: add.map(([, tid]) => tid), sent: true }] : []),
     ...(remove.length ? [{ path: 'members (removed)', old: remove.map(([, tid]) => tid), sent: true }] : []),
   ];
-  ledger.result({ ...base, action: membersChanged ? 'update-members' : 'rename-group', outcome: 'success', reason, exchanges, changes });
+  ledger.result({ ...base, action: membersChanged ? 'update-members' : 'rename-group', outcome: 'success', reason: reasons.join(', '), exchanges, changes });
+}
+
+/**
+ * Okta's rename is a path-less replace carrying only id and displayName, sent before every
+ * membership PATCH (OKTA-2.8); it leaves the members alone (RFC 7644 §3.5.2.3). Some apps treat it
+ * as a replace of the whole group and empty it (langwatch#7131). Okta records the push as a success
+ * and never reads the group back; the mock IdP sends the same requests, and says so when the app's
+ * last answer lists the group without members no request removed. Nothing is judged when no answer
+ * carries the members attribute (204, or members returned only on request).
+ */
+function membersLostToRename(exchanges: Exchange[], kept: string[]): string | undefined {
+  if (kept.length === 0) return undefined;
+  const renamed = exchanges.some((x) => {
+    const operations = x.request.method === 'PATCH' ? parseJson(x.request.body)?.Operations : undefined;
+    return Array.isArray(operations) && operations.some((o: unknown) => isRecord(o) && o.path === undefined && isRecord(o.value) && !Object.keys(o.value).some((k) => k.toLowerCase() === 'members'));
+  });
+  if (!renamed) return undefined;
+  const held = exchanges
+    .filter((x) => x.request.method === 'PATCH' && x.response?.status === 200)
+    .map((x) => {
+      const answer = parseJson(x.response!.body);
+      const key = answer ? Object.keys(answer).find((k) => k.toLowerCase() === 'members') : undefined;
+      return key && answer && Array.isArray(answer[key]) ? (answer[key] as unknown[]) : undefined;
+    })
+    .filter((members): members is unknown[] => members !== undefined)
+    .at(-1);
+  if (!held) return undefined;
+  const values = new Set(held.filter(isRecord).map((m) => String(m.value ?? m.Value)));
+  const missing = kept.filter((tid) => !values.has(tid));
+  if (missing.length === 0) return undefined;
+  return `the app's answer lists the group without ${missing.length} of the ${kept.length} member(s) no request removed (${missing.join(', ')}): the rename PATCH (a path-less replace of id and displayName only) may have emptied it, which RFC 7644 §3.5.2.3 does not allow; Okta records this push as a success and does not notice`;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function parseJson(text: string | undefined): Record<string, unknown> | undefined {
+  if (!text) return undefined;
+  try {
+    const json: unknown = JSON.parse(text);
+    return isRecord(json) ? json : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -172,7 +172,7 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
       'okta.user.lookup-miss[okta]': 'a query must answer 200 with a ListResponse, got HTTP 404',
       'okta.aiw.user.lookup-miss.empty-list[okta-aiw]': 'a query must answer 200 with a ListResponse, got HTTP 404',
     },
-    consequences: ['users.delete.gone-from-list', 'entra.delete.unmatched[entra]', 'entra.delete.unmatched[entra-compliant]'],
+    consequences: ['users.delete.gone-from-list', 'entra.delete.unmatched[entra]', 'entra.delete.unmatched[entra-compliant]', 'entra.group.match-exact[entra]', 'entra.group.match-exact[entra-compliant]'],
     verdicts: { fail: ['entra', 'entra-compliant', 'okta', 'okta-aiw'], work: [] },
   },
   'invalid-filter-500': {
@@ -209,7 +209,7 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
       'okta.user.lookup-hit[okta]': 'expected 1 (the number of matching resources)',
       'okta.aiw.user.lookup-hit[okta-aiw]': 'expected 1 (the number of matching resources)',
     },
-    consequences: ['users.delete.gone-from-list', 'filter.username-eq.case-insensitive', 'filter.attribute-name-case-insensitive', 'filter.miss-empty-list', 'filter.externalid-eq', 'filter.invalid-400', 'filter.invalid-operator-400', 'filter.pr', 'filter.datetime-gt', 'filter.datetime-gt.matches', 'paging.first-page', 'paging.middle-page', 'paging.last-page', 'paging.partition', 'paging.items-per-page', 'paging.count-zero', 'paging.beyond-end', 'paging.start-index-below-one', 'paging.count-only', 'sort.ascending', 'sort.descending', 'attributes.list.only-requested', 'entra.test-connection.empty-list[entra]', 'entra.test-connection.empty-list[entra-compliant]', 'entra.test-connection.groups-empty-list[entra]', 'entra.test-connection.groups-empty-list[entra-compliant]', 'entra.create.match-miss[entra]', 'entra.disable.still-matched[entra]', 'entra.delete.unmatched[entra]', 'entra.create.match-miss[entra-compliant]', 'entra.disable.still-matched[entra-compliant]', 'entra.delete.unmatched[entra-compliant]', 'entra.group.match-miss[entra]', 'entra.group.match-miss[entra-compliant]', 'okta.spec.3.miss[okta]', 'okta.spec.5.absent[okta]', 'okta.spec.9.case-insensitive[okta]', 'okta.user.lookup-miss[okta]', 'okta.user.reassign.lookup[okta]', 'okta.aiw.user.lookup-miss.empty-list[okta-aiw]', 'okta.aiw.user.reassign.lookup[okta-aiw]', 'cursor.first-page', 'cursor.next-page', 'cursor.previous-page', 'cursor.walk.total-results'],
+    consequences: ['users.delete.gone-from-list', 'filter.username-eq.case-insensitive', 'filter.attribute-name-case-insensitive', 'filter.miss-empty-list', 'filter.externalid-eq', 'filter.invalid-400', 'filter.invalid-operator-400', 'filter.pr', 'filter.datetime-gt', 'filter.datetime-gt.matches', 'paging.first-page', 'paging.middle-page', 'paging.last-page', 'paging.partition', 'paging.items-per-page', 'paging.count-zero', 'paging.beyond-end', 'paging.start-index-below-one', 'paging.count-only', 'sort.ascending', 'sort.descending', 'attributes.list.only-requested', 'entra.test-connection.empty-list[entra]', 'entra.test-connection.empty-list[entra-compliant]', 'entra.test-connection.groups-empty-list[entra]', 'entra.test-connection.groups-empty-list[entra-compliant]', 'entra.create.match-miss[entra]', 'entra.disable.still-matched[entra]', 'entra.delete.unmatched[entra]', 'entra.create.match-miss[entra-compliant]', 'entra.disable.still-matched[entra-compliant]', 'entra.delete.unmatched[entra-compliant]', 'entra.group.match-miss[entra]', 'entra.group.match-miss[entra-compliant]', 'okta.spec.3.miss[okta]', 'okta.spec.5.absent[okta]', 'okta.spec.9.case-insensitive[okta]', 'okta.user.lookup-miss[okta]', 'okta.user.reassign.lookup[okta]', 'okta.aiw.user.lookup-miss.empty-list[okta-aiw]', 'okta.aiw.user.reassign.lookup[okta-aiw]', 'cursor.first-page', 'cursor.next-page', 'cursor.previous-page', 'cursor.walk.total-results', 'entra.group.match-exact[entra]', 'entra.group.match-exact[entra-compliant]'],
     verdicts: { fail: ['entra', 'entra-compliant', 'okta', 'okta-aiw'], work: [] },
   },
   'list-order-alternates': {
@@ -246,7 +246,7 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
       'okta.import.first-page[okta-aiw]': 'schemas" must contain',
       'okta.group.import[okta]': 'schemas" must contain',
     },
-    consequences: ['discovery.schemas.list', 'discovery.schemas.valid', 'discovery.users.list', 'users.delete.gone-from-list', 'filter.username-eq', 'filter.username-eq.schema', 'filter.username-eq.case-insensitive', 'filter.attribute-name-case-insensitive', 'filter.miss-empty-list', 'filter.externalid-eq', 'filter.sw', 'filter.co-ew-and', 'filter.or', 'filter.not', 'filter.ne', 'filter.pr', 'filter.boolean', 'filter.sub-attribute', 'filter.value-path', 'filter.urn-qualified', 'filter.datetime-gt', 'filter.datetime-gt.matches', 'filter.search-post', 'paging.first-page', 'paging.middle-page', 'paging.last-page', 'paging.items-per-page', 'paging.count-zero', 'paging.beyond-end', 'paging.start-index-below-one', 'paging.count-only', 'entra.test-connection.empty-list[entra]', 'entra.test-connection.empty-list[entra-compliant]', 'entra.test-connection.groups-empty-list[entra]', 'entra.test-connection.groups-empty-list[entra-compliant]', 'entra.schemas.list-response[entra]', 'entra.schemas.list-response[entra-compliant]', 'entra.create.match-miss[entra]', 'entra.create.match-hit[entra]', 'entra.disable.still-matched[entra]', 'entra.delete.unmatched[entra]', 'entra.create.match-miss[entra-compliant]', 'entra.create.match-hit[entra-compliant]', 'entra.disable.still-matched[entra-compliant]', 'entra.delete.unmatched[entra-compliant]', 'entra.group.match-miss[entra]', 'entra.group.match-hit[entra]', 'entra.group.match-miss[entra-compliant]', 'entra.group.match-hit[entra-compliant]', 'entra.paging.first-page[entra]', 'entra.paging.second-page[entra]', 'entra.paging.third-page[entra]', 'okta.spec.1.count[okta]', 'okta.spec.3.miss[okta]', 'okta.spec.5.absent[okta]', 'okta.spec.9.case-insensitive[okta]', 'okta.user.lookup-miss[okta]', 'okta.user.lookup-hit[okta]', 'okta.user.reassign.lookup[okta]', 'okta.aiw.user.lookup-miss.empty-list[okta-aiw]', 'okta.aiw.user.lookup-hit[okta-aiw]', 'okta.aiw.user.reassign.lookup[okta-aiw]', 'okta.connector.count[okta]', 'okta.import.next-page[okta]', 'okta.connector.count[okta-aiw]', 'okta.import.next-page[okta-aiw]', 'responses.schema', 'cursor.first-page', 'cursor.value.url-safe', 'cursor.next-page', 'cursor.previous-page', 'cursor.previous-page.same-users', 'cursor.walk.every-match-once', 'cursor.walk.total-results', 'cursor.churn.walk-ends', 'cursor.count-above-max', 'cursor.search.walk'],
+    consequences: ['discovery.schemas.list', 'discovery.schemas.valid', 'discovery.users.list', 'users.delete.gone-from-list', 'filter.username-eq', 'filter.username-eq.schema', 'filter.username-eq.case-insensitive', 'filter.attribute-name-case-insensitive', 'filter.miss-empty-list', 'filter.externalid-eq', 'filter.sw', 'filter.co-ew-and', 'filter.or', 'filter.not', 'filter.ne', 'filter.pr', 'filter.boolean', 'filter.sub-attribute', 'filter.value-path', 'filter.urn-qualified', 'filter.datetime-gt', 'filter.datetime-gt.matches', 'filter.search-post', 'paging.first-page', 'paging.middle-page', 'paging.last-page', 'paging.items-per-page', 'paging.count-zero', 'paging.beyond-end', 'paging.start-index-below-one', 'paging.count-only', 'entra.test-connection.empty-list[entra]', 'entra.test-connection.empty-list[entra-compliant]', 'entra.test-connection.groups-empty-list[entra]', 'entra.test-connection.groups-empty-list[entra-compliant]', 'entra.schemas.list-response[entra]', 'entra.schemas.list-response[entra-compliant]', 'entra.create.match-miss[entra]', 'entra.create.match-hit[entra]', 'entra.disable.still-matched[entra]', 'entra.delete.unmatched[entra]', 'entra.create.match-miss[entra-compliant]', 'entra.create.match-hit[entra-compliant]', 'entra.disable.still-matched[entra-compliant]', 'entra.delete.unmatched[entra-compliant]', 'entra.group.match-miss[entra]', 'entra.group.match-hit[entra]', 'entra.group.match-miss[entra-compliant]', 'entra.group.match-hit[entra-compliant]', 'entra.paging.first-page[entra]', 'entra.paging.second-page[entra]', 'entra.paging.third-page[entra]', 'okta.spec.1.count[okta]', 'okta.spec.3.miss[okta]', 'okta.spec.5.absent[okta]', 'okta.spec.9.case-insensitive[okta]', 'okta.user.lookup-miss[okta]', 'okta.user.lookup-hit[okta]', 'okta.user.reassign.lookup[okta]', 'okta.aiw.user.lookup-miss.empty-list[okta-aiw]', 'okta.aiw.user.lookup-hit[okta-aiw]', 'okta.aiw.user.reassign.lookup[okta-aiw]', 'okta.connector.count[okta]', 'okta.import.next-page[okta]', 'okta.connector.count[okta-aiw]', 'okta.import.next-page[okta-aiw]', 'responses.schema', 'cursor.first-page', 'cursor.value.url-safe', 'cursor.next-page', 'cursor.previous-page', 'cursor.previous-page.same-users', 'cursor.walk.every-match-once', 'cursor.walk.total-results', 'cursor.churn.walk-ends', 'cursor.count-above-max', 'cursor.search.walk', 'entra.group.match-exact[entra]', 'entra.group.match-exact[entra-compliant]'],
     verdicts: { fail: ['entra', 'entra-compliant', 'okta', 'okta-aiw'], work: [] },
   },
   'count-ignored': {
@@ -633,7 +633,7 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
   },
   'group-get-500': {
     primary: {},
-    consequences: ['groups.get.status', 'groups.get.members', 'groups.get.excluded-members', 'groups.replace.members-replaced', 'groups.patch.add-members', 'entra.group.get.status[entra]', 'entra.group.rename.applied[entra]', 'entra.group.add-members.applied[entra]', 'entra.group.get.no-members[entra]', 'entra.group.get.status[entra-compliant]', 'entra.group.rename.applied[entra-compliant]', 'entra.group.add-members.applied[entra-compliant]', 'entra.group.get.no-members[entra-compliant]', 'entra.group.remove-plain.applied[entra]', 'okta.group.get.status[okta]', 'okta.group.rename.applied[okta]', 'okta.group.add.applied[okta]', 'okta.group.remove-add.applied[okta]', 'okta.group.replace.applied[okta]', 'okta.aiw.group.get.status[okta-aiw]', 'okta.aiw.group.create.members[okta-aiw]', 'okta.aiw.group.rename.applied[okta-aiw]', 'okta.aiw.group.members.applied[okta-aiw]', 'responses.content-type'],
+    consequences: ['groups.get.status', 'groups.get.members', 'groups.get.excluded-members', 'groups.replace.members-replaced', 'groups.patch.add-members', 'entra.group.get.status[entra]', 'entra.group.rename.applied[entra]', 'entra.group.add-members.applied[entra]', 'entra.group.get.no-members[entra]', 'entra.group.get.status[entra-compliant]', 'entra.group.rename.applied[entra-compliant]', 'entra.group.add-members.applied[entra-compliant]', 'entra.group.get.no-members[entra-compliant]', 'entra.group.remove-plain.applied[entra]', 'okta.group.get.status[okta]', 'okta.group.rename.applied[okta]', 'okta.group.add.applied[okta]', 'okta.group.remove-add.applied[okta]', 'okta.group.replace.applied[okta]', 'okta.aiw.group.get.status[okta-aiw]', 'okta.aiw.group.create.members[okta-aiw]', 'okta.aiw.group.rename.applied[okta-aiw]', 'okta.aiw.group.members.applied[okta-aiw]', 'responses.content-type', 'okta.group.replace-empty.applied[okta]'],
     verdicts: { fail: ['entra', 'entra-compliant', 'okta', 'okta-aiw'], work: [] },
     crashedReads: /\/Groups\/[^/]+$/,
   },
@@ -652,7 +652,7 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
   },
   'group-patch-400': {
     primary: {},
-    consequences: ['groups.patch.add-members.status', 'groups.patch.add-existing.status', 'groups.patch.remove-by-filter.status', 'groups.patch.rename.status', 'groups.patch.remove-all.status', 'entra.group.rename.status[entra]', 'entra.group.add-members.status[entra]', 'entra.group.remove-members.status[entra]', 'entra.group.rename.status[entra-compliant]', 'entra.group.add-members.status[entra-compliant]', 'entra.group.remove-members.status[entra-compliant]', 'entra.group.remove-plain.status[entra]', 'okta.group.rename.status[okta]', 'okta.group.add.status[okta]', 'okta.group.remove-add.status[okta]', 'okta.group.replace.status[okta]'],
+    consequences: ['groups.patch.add-members.status', 'groups.patch.add-existing.status', 'groups.patch.remove-by-filter.status', 'groups.patch.rename.status', 'groups.patch.remove-all.status', 'entra.group.rename.status[entra]', 'entra.group.add-members.status[entra]', 'entra.group.remove-members.status[entra]', 'entra.group.rename.status[entra-compliant]', 'entra.group.add-members.status[entra-compliant]', 'entra.group.remove-members.status[entra-compliant]', 'entra.group.remove-plain.status[entra]', 'okta.group.rename.status[okta]', 'okta.group.add.status[okta]', 'okta.group.remove-add.status[okta]', 'okta.group.replace.status[okta]', 'okta.group.replace-empty.status[okta]'],
     verdicts: { fail: ['entra', 'entra-compliant', 'okta'], work: ['okta-aiw'] },
   },
   'group-put-merges-members': {
@@ -728,7 +728,7 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
       'okta.group.remove-add.status[okta]': 'expected HTTP 200 or 204',
       'okta.group.replace.status[okta]': 'expected HTTP 200 or 204',
     },
-    consequences: ['patch.add-primary.status', 'patch.path-case-insensitive.status', 'entra.update.multi.status[entra]', 'entra.update.single.status[entra]', 'entra.update.add.status[entra]', 'entra.update.null.status[entra]', 'entra.update.empty.status[entra]', 'entra.disable.status[entra]', 'entra.enable.status[entra]', 'entra.update.null.status[entra-compliant]', 'entra.update.empty.status[entra-compliant]', 'entra.disable.boolean.status[entra]', 'entra.manager.set.status[entra]', 'entra.manager.change.status[entra]', 'entra.manager.clear.status[entra]', 'entra.manager.legacy.status[entra]', 'entra.manager.clear-object.status[entra]', 'entra.manager.set.status[entra-compliant]', 'entra.manager.change.status[entra-compliant]', 'entra.manager.clear.status[entra-compliant]', 'entra.manager.legacy.status[entra-compliant]', 'entra.manager.clear-object.status[entra-compliant]', 'entra.validator.add-many.status[entra]', 'entra.validator.add-many.status[entra-compliant]', 'entra.group.rename.status[entra]', 'entra.group.add-members.status[entra]', 'entra.group.remove-members.status[entra]', 'entra.group.add-members.status[entra-compliant]', 'entra.group.remove-plain.status[entra]', 'okta.group.rename.status[okta]'],
+    consequences: ['patch.add-primary.status', 'patch.replace-unchanged.status', 'patch.add-existing.status', 'patch.path-case-insensitive.status', 'entra.update.multi.status[entra]', 'entra.update.single.status[entra]', 'entra.update.add.status[entra]', 'entra.update.null.status[entra]', 'entra.update.empty.status[entra]', 'entra.disable.status[entra]', 'entra.enable.status[entra]', 'entra.update.null.status[entra-compliant]', 'entra.update.empty.status[entra-compliant]', 'entra.disable.boolean.status[entra]', 'entra.manager.set.status[entra]', 'entra.manager.change.status[entra]', 'entra.manager.clear.status[entra]', 'entra.manager.legacy.status[entra]', 'entra.manager.clear-object.status[entra]', 'entra.manager.set.status[entra-compliant]', 'entra.manager.change.status[entra-compliant]', 'entra.manager.clear.status[entra-compliant]', 'entra.manager.legacy.status[entra-compliant]', 'entra.manager.clear-object.status[entra-compliant]', 'entra.validator.add-many.status[entra]', 'entra.validator.add-many.status[entra-compliant]', 'entra.group.rename.status[entra]', 'entra.group.add-members.status[entra]', 'entra.group.remove-members.status[entra]', 'entra.group.add-members.status[entra-compliant]', 'entra.group.remove-plain.status[entra]', 'okta.group.rename.status[okta]', 'okta.group.replace-empty.status[okta]'],
     verdicts: { fail: ['entra', 'entra-compliant', 'okta'], work: ['okta-aiw'] },
   },
   'patch-value-path-replaces-all': {
@@ -903,6 +903,7 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
     primary: {
       'okta.group.replace.applied[okta]': '/members still has an element with {"value',
     },
+    consequences: ['okta.group.replace-empty.applied[okta]'],
     verdicts: { fail: ['okta'], work: ['entra', 'entra-compliant', 'okta-aiw'] },
   },
   'wrong-type-500': {
@@ -1028,7 +1029,7 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
     primary: {
       'okta.aiw.user.lookup-miss.status[okta-aiw]': 'expected HTTP 200 or 404',
     },
-    consequences: ['users.delete.gone-from-list', 'filter.miss-empty-list', 'robustness.filter-quote', 'robustness.filter-unicode', 'entra.test-connection.status[entra]', 'entra.test-connection.empty-list[entra]', 'entra.test-connection.content-type[entra]', 'entra.test-connection.status[entra-compliant]', 'entra.test-connection.empty-list[entra-compliant]', 'entra.test-connection.content-type[entra-compliant]', 'entra.test-connection.groups-empty-list[entra]', 'entra.test-connection.groups-empty-list[entra-compliant]', 'entra.create.match-miss[entra]', 'entra.delete.unmatched[entra]', 'entra.create.match-miss[entra-compliant]', 'entra.delete.unmatched[entra-compliant]', 'entra.group.match-miss[entra]', 'entra.group.match-miss[entra-compliant]', 'okta.spec.3.miss[okta]', 'okta.spec.5.absent[okta]', 'okta.user.lookup-miss[okta]', 'okta.aiw.user.lookup-miss.empty-list[okta-aiw]', 'responses.content-type'],
+    consequences: ['users.delete.gone-from-list', 'filter.miss-empty-list', 'robustness.filter-quote', 'robustness.filter-unicode', 'entra.test-connection.status[entra]', 'entra.test-connection.empty-list[entra]', 'entra.test-connection.content-type[entra]', 'entra.test-connection.status[entra-compliant]', 'entra.test-connection.empty-list[entra-compliant]', 'entra.test-connection.content-type[entra-compliant]', 'entra.test-connection.groups-empty-list[entra]', 'entra.test-connection.groups-empty-list[entra-compliant]', 'entra.create.match-miss[entra]', 'entra.delete.unmatched[entra]', 'entra.create.match-miss[entra-compliant]', 'entra.delete.unmatched[entra-compliant]', 'entra.group.match-miss[entra]', 'entra.group.match-miss[entra-compliant]', 'okta.spec.3.miss[okta]', 'okta.spec.5.absent[okta]', 'okta.user.lookup-miss[okta]', 'okta.aiw.user.lookup-miss.empty-list[okta-aiw]', 'responses.content-type', 'entra.group.match-exact[entra]', 'entra.group.match-exact[entra-compliant]'],
     verdicts: { fail: ['entra', 'entra-compliant', 'okta', 'okta-aiw'], work: [] },
   },
   'list-counts-as-strings': {
@@ -1039,14 +1040,14 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
       'okta.import.integers[okta]': '/totalResults must be integer, got string',
       'okta.import.integers[okta-aiw]': '/totalResults must be integer, got string',
     },
-    consequences: ['discovery.users.list', 'users.delete.gone-from-list', 'filter.username-eq', 'filter.username-eq.schema', 'filter.username-eq.case-insensitive', 'filter.attribute-name-case-insensitive', 'filter.miss-empty-list', 'filter.externalid-eq', 'entra.test-connection.empty-list[entra]', 'entra.test-connection.empty-list[entra-compliant]', 'entra.test-connection.groups-empty-list[entra]', 'entra.test-connection.groups-empty-list[entra-compliant]', 'entra.create.match-miss[entra]', 'entra.create.match-hit[entra]', 'entra.disable.still-matched[entra]', 'entra.delete.unmatched[entra]', 'entra.create.match-miss[entra-compliant]', 'entra.create.match-hit[entra-compliant]', 'entra.disable.still-matched[entra-compliant]', 'entra.delete.unmatched[entra-compliant]', 'entra.group.match-miss[entra]', 'entra.group.match-hit[entra]', 'entra.group.match-miss[entra-compliant]', 'entra.group.match-hit[entra-compliant]', 'entra.paging.first-page[entra]', 'entra.paging.second-page[entra]', 'entra.paging.third-page[entra]', 'okta.spec.1.list[okta]', 'okta.spec.1.count[okta]', 'okta.spec.3.miss[okta]', 'okta.spec.5.absent[okta]', 'okta.spec.9.case-insensitive[okta]', 'okta.user.lookup-miss[okta]', 'okta.user.lookup-hit[okta]', 'okta.user.reassign.lookup[okta]', 'okta.aiw.user.lookup-miss.empty-list[okta-aiw]', 'okta.aiw.user.lookup-hit[okta-aiw]', 'okta.aiw.user.reassign.lookup[okta-aiw]', 'okta.connector.list[okta]', 'okta.connector.count[okta]', 'okta.import.first-page[okta]', 'okta.import.next-page[okta]', 'okta.connector.list[okta-aiw]', 'okta.connector.count[okta-aiw]', 'okta.import.first-page[okta-aiw]', 'okta.import.next-page[okta-aiw]', 'okta.group.import[okta]', 'responses.schema', 'cursor.count-above-max'],
+    consequences: ['discovery.users.list', 'users.delete.gone-from-list', 'filter.username-eq', 'filter.username-eq.schema', 'filter.username-eq.case-insensitive', 'filter.attribute-name-case-insensitive', 'filter.miss-empty-list', 'filter.externalid-eq', 'entra.test-connection.empty-list[entra]', 'entra.test-connection.empty-list[entra-compliant]', 'entra.test-connection.groups-empty-list[entra]', 'entra.test-connection.groups-empty-list[entra-compliant]', 'entra.create.match-miss[entra]', 'entra.create.match-hit[entra]', 'entra.disable.still-matched[entra]', 'entra.delete.unmatched[entra]', 'entra.create.match-miss[entra-compliant]', 'entra.create.match-hit[entra-compliant]', 'entra.disable.still-matched[entra-compliant]', 'entra.delete.unmatched[entra-compliant]', 'entra.group.match-miss[entra]', 'entra.group.match-hit[entra]', 'entra.group.match-miss[entra-compliant]', 'entra.group.match-hit[entra-compliant]', 'entra.paging.first-page[entra]', 'entra.paging.second-page[entra]', 'entra.paging.third-page[entra]', 'okta.spec.1.list[okta]', 'okta.spec.1.count[okta]', 'okta.spec.3.miss[okta]', 'okta.spec.5.absent[okta]', 'okta.spec.9.case-insensitive[okta]', 'okta.user.lookup-miss[okta]', 'okta.user.lookup-hit[okta]', 'okta.user.reassign.lookup[okta]', 'okta.aiw.user.lookup-miss.empty-list[okta-aiw]', 'okta.aiw.user.lookup-hit[okta-aiw]', 'okta.aiw.user.reassign.lookup[okta-aiw]', 'okta.connector.list[okta]', 'okta.connector.count[okta]', 'okta.import.first-page[okta]', 'okta.import.next-page[okta]', 'okta.connector.list[okta-aiw]', 'okta.connector.count[okta-aiw]', 'okta.import.first-page[okta-aiw]', 'okta.import.next-page[okta-aiw]', 'okta.group.import[okta]', 'responses.schema', 'cursor.count-above-max', 'entra.group.match-exact[entra]', 'entra.group.match-exact[entra-compliant]'],
     verdicts: { fail: ['entra', 'entra-compliant', 'okta', 'okta-aiw'], work: [] },
   },
   'groups-list-500': {
     primary: {
       'okta.spec.10.groups[okta]': 'expected HTTP 200',
     },
-    consequences: ['entra.test-connection.groups-empty-list[entra]', 'entra.test-connection.groups-empty-list[entra-compliant]', 'entra.group.match-miss[entra]', 'entra.group.match-hit[entra]', 'entra.group.match-miss[entra-compliant]', 'entra.group.match-hit[entra-compliant]', 'okta.group.import[okta]', 'responses.content-type', 'auth.missing.groups-401'],
+    consequences: ['entra.test-connection.groups-empty-list[entra]', 'entra.test-connection.groups-empty-list[entra-compliant]', 'entra.group.match-miss[entra]', 'entra.group.match-hit[entra]', 'entra.group.match-miss[entra-compliant]', 'entra.group.match-hit[entra-compliant]', 'okta.group.import[okta]', 'responses.content-type', 'auth.missing.groups-401', 'entra.group.match-exact[entra]', 'entra.group.match-exact[entra-compliant]'],
     verdicts: { fail: ['entra', 'entra-compliant', 'okta'], work: ['okta-aiw'] },
   },
   'filter-all-caps-400': {
@@ -1105,7 +1106,7 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
       'okta.group.get.status[okta]': 'detail: "Group not found")',
       'okta.aiw.group.get.status[okta-aiw]': 'detail: "Group not found")',
     },
-    consequences: ['groups.get.members', 'groups.get.excluded-members', 'groups.replace.members-replaced', 'groups.patch.add-members', 'entra.group.rename.applied[entra]', 'entra.group.add-members.applied[entra]', 'entra.group.get.no-members[entra]', 'entra.group.rename.applied[entra-compliant]', 'entra.group.add-members.applied[entra-compliant]', 'entra.group.get.no-members[entra-compliant]', 'entra.group.remove-plain.applied[entra]', 'okta.group.rename.applied[okta]', 'okta.group.add.applied[okta]', 'okta.group.remove-add.applied[okta]', 'okta.group.replace.applied[okta]', 'okta.aiw.group.create.members[okta-aiw]', 'okta.aiw.group.rename.applied[okta-aiw]', 'okta.aiw.group.members.applied[okta-aiw]'],
+    consequences: ['groups.get.members', 'groups.get.excluded-members', 'groups.replace.members-replaced', 'groups.patch.add-members', 'entra.group.rename.applied[entra]', 'entra.group.add-members.applied[entra]', 'entra.group.get.no-members[entra]', 'entra.group.rename.applied[entra-compliant]', 'entra.group.add-members.applied[entra-compliant]', 'entra.group.get.no-members[entra-compliant]', 'entra.group.remove-plain.applied[entra]', 'okta.group.rename.applied[okta]', 'okta.group.add.applied[okta]', 'okta.group.remove-add.applied[okta]', 'okta.group.replace.applied[okta]', 'okta.aiw.group.create.members[okta-aiw]', 'okta.aiw.group.rename.applied[okta-aiw]', 'okta.aiw.group.members.applied[okta-aiw]', 'okta.group.replace-empty.applied[okta]'],
     verdicts: { fail: ['entra', 'entra-compliant', 'okta', 'okta-aiw'], work: [] },
   },
   'null-value-ignored': {
@@ -1308,7 +1309,7 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
   },
   'group-get-500-json': {
     primary: {},
-    consequences: ['groups.get.status', 'groups.get.members', 'groups.get.excluded-members', 'groups.replace.members-replaced', 'groups.patch.add-members', 'entra.group.get.status[entra]', 'entra.group.rename.applied[entra]', 'entra.group.add-members.applied[entra]', 'entra.group.get.no-members[entra]', 'entra.group.get.status[entra-compliant]', 'entra.group.rename.applied[entra-compliant]', 'entra.group.add-members.applied[entra-compliant]', 'entra.group.get.no-members[entra-compliant]', 'entra.group.remove-plain.applied[entra]', 'okta.group.get.status[okta]', 'okta.group.rename.applied[okta]', 'okta.group.add.applied[okta]', 'okta.group.remove-add.applied[okta]', 'okta.group.replace.applied[okta]', 'okta.aiw.group.get.status[okta-aiw]', 'okta.aiw.group.create.members[okta-aiw]', 'okta.aiw.group.rename.applied[okta-aiw]', 'okta.aiw.group.members.applied[okta-aiw]'],
+    consequences: ['groups.get.status', 'groups.get.members', 'groups.get.excluded-members', 'groups.replace.members-replaced', 'groups.patch.add-members', 'entra.group.get.status[entra]', 'entra.group.rename.applied[entra]', 'entra.group.add-members.applied[entra]', 'entra.group.get.no-members[entra]', 'entra.group.get.status[entra-compliant]', 'entra.group.rename.applied[entra-compliant]', 'entra.group.add-members.applied[entra-compliant]', 'entra.group.get.no-members[entra-compliant]', 'entra.group.remove-plain.applied[entra]', 'okta.group.get.status[okta]', 'okta.group.rename.applied[okta]', 'okta.group.add.applied[okta]', 'okta.group.remove-add.applied[okta]', 'okta.group.replace.applied[okta]', 'okta.aiw.group.get.status[okta-aiw]', 'okta.aiw.group.create.members[okta-aiw]', 'okta.aiw.group.rename.applied[okta-aiw]', 'okta.aiw.group.members.applied[okta-aiw]', 'okta.group.replace-empty.applied[okta]'],
     verdicts: { fail: ['entra', 'entra-compliant', 'okta', 'okta-aiw'], work: [] },
     crashedReads: /\/Groups\/[^/]+$/,
   },
@@ -1334,12 +1335,12 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
   },
   'filter-miss-500-json': {
     primary: {},
-    consequences: ['users.delete.gone-from-list', 'filter.miss-empty-list', 'robustness.filter-quote', 'robustness.filter-unicode', 'entra.test-connection.status[entra]', 'entra.test-connection.empty-list[entra]', 'entra.test-connection.status[entra-compliant]', 'entra.test-connection.empty-list[entra-compliant]', 'entra.test-connection.groups-empty-list[entra]', 'entra.test-connection.groups-empty-list[entra-compliant]', 'entra.create.match-miss[entra]', 'entra.delete.unmatched[entra]', 'entra.create.match-miss[entra-compliant]', 'entra.delete.unmatched[entra-compliant]', 'entra.group.match-miss[entra]', 'entra.group.match-miss[entra-compliant]', 'okta.spec.3.miss[okta]', 'okta.spec.5.absent[okta]', 'okta.user.lookup-miss[okta]', 'okta.aiw.user.lookup-miss.status[okta-aiw]', 'okta.aiw.user.lookup-miss.empty-list[okta-aiw]'],
+    consequences: ['users.delete.gone-from-list', 'filter.miss-empty-list', 'robustness.filter-quote', 'robustness.filter-unicode', 'entra.test-connection.status[entra]', 'entra.test-connection.empty-list[entra]', 'entra.test-connection.status[entra-compliant]', 'entra.test-connection.empty-list[entra-compliant]', 'entra.test-connection.groups-empty-list[entra]', 'entra.test-connection.groups-empty-list[entra-compliant]', 'entra.create.match-miss[entra]', 'entra.delete.unmatched[entra]', 'entra.create.match-miss[entra-compliant]', 'entra.delete.unmatched[entra-compliant]', 'entra.group.match-miss[entra]', 'entra.group.match-miss[entra-compliant]', 'okta.spec.3.miss[okta]', 'okta.spec.5.absent[okta]', 'okta.user.lookup-miss[okta]', 'okta.aiw.user.lookup-miss.status[okta-aiw]', 'okta.aiw.user.lookup-miss.empty-list[okta-aiw]', 'entra.group.match-exact[entra]', 'entra.group.match-exact[entra-compliant]'],
     verdicts: { fail: ['entra', 'entra-compliant', 'okta', 'okta-aiw'], work: [] },
   },
   'groups-list-500-json': {
     primary: {},
-    consequences: ['entra.test-connection.groups-empty-list[entra]', 'entra.test-connection.groups-empty-list[entra-compliant]', 'entra.group.match-miss[entra]', 'entra.group.match-hit[entra]', 'entra.group.match-miss[entra-compliant]', 'entra.group.match-hit[entra-compliant]', 'okta.spec.10.groups[okta]', 'okta.group.import[okta]', 'auth.missing.groups-401'],
+    consequences: ['entra.test-connection.groups-empty-list[entra]', 'entra.test-connection.groups-empty-list[entra-compliant]', 'entra.group.match-miss[entra]', 'entra.group.match-hit[entra]', 'entra.group.match-miss[entra-compliant]', 'entra.group.match-hit[entra-compliant]', 'okta.spec.10.groups[okta]', 'okta.group.import[okta]', 'auth.missing.groups-401', 'entra.group.match-exact[entra]', 'entra.group.match-exact[entra-compliant]'],
     verdicts: { fail: ['entra', 'entra-compliant', 'okta'], work: ['okta-aiw'] },
   },
   'attributes-garbage-500-json': {
@@ -1488,5 +1489,119 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
   'cursor-without-total': {
     primary: {},
     verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
+  },
+  // Round 8: bugs real SCIM servers shipped. Those with no primary were already caught by the checks they list.
+  'group-pathless-replace-clears-members': {
+    primary: {
+      'okta.group.members-kept-on-rename[okta]': '/members has no element with {"value',
+    },
+    verdicts: { fail: ['okta'], work: ['entra', 'entra-compliant', 'okta-aiw'] },
+  },
+  'member-add-existing-409': {
+    primary: {},
+    consequences: ['groups.patch.add-existing.status'],
+    verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
+  },
+  'member-remove-with-value-clears-all': {
+    primary: {},
+    consequences: ['entra.group.remove-members.applied[entra]', 'entra.group.remove-plain.applied[entra]'],
+    verdicts: { fail: ['entra'], work: ['entra-compliant', 'okta', 'okta-aiw'] },
+  },
+  'group-excluded-members-ignored': {
+    primary: {},
+    consequences: ['groups.get.excluded-members', 'entra.group.get.no-members[entra]', 'entra.group.get.no-members[entra-compliant]'],
+    verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
+  },
+  'email-type-dropped': {
+    primary: {},
+    consequences: ['users.create.echo', 'filter.value-path', 'patch.value-path', 'patch.add-appends', 'entra.create.echo[entra]', 'entra.update.multi.status[entra]', 'entra.create.echo[entra-compliant]', 'entra.update.multi.status[entra-compliant]'],
+    verdicts: { fail: ['entra', 'entra-compliant'], work: ['okta', 'okta-aiw'] },
+  },
+  'active-as-number': {
+    primary: {},
+    consequences: ['users.create.schema', 'users.create.echo', 'users.get.schema', 'users.replace.schema', 'filter.username-eq.schema', 'patch.disable', 'entra.create.echo[entra]', 'entra.disable.applied[entra]', 'entra.enable.applied[entra]', 'entra.create.echo[entra-compliant]', 'entra.disable.applied[entra-compliant]', 'entra.enable.applied[entra-compliant]', 'entra.disable.boolean.applied[entra]', 'okta.spec.1.profile-fields[okta]', 'okta.spec.6.echo[okta]', 'okta.spec.6.schema[okta]', 'okta.user.update.status[okta]', 'okta.user.update.response[okta]', 'okta.user.deactivate.applied[okta]', 'okta.user.reactivate.applied[okta]', 'okta.aiw.user.update.status[okta-aiw]', 'okta.aiw.user.update.response[okta-aiw]', 'okta.aiw.user.deactivate.applied[okta-aiw]', 'okta.aiw.user.reactivate.applied[okta-aiw]', 'responses.schema'],
+    verdicts: { fail: ['entra', 'entra-compliant', 'okta', 'okta-aiw'], work: [] },
+  },
+  'patch-active-ignored': {
+    primary: {},
+    consequences: ['patch.disable', 'entra.disable.applied[entra]', 'entra.disable.applied[entra-compliant]', 'entra.disable.boolean.applied[entra]', 'okta.user.deactivate.applied[okta]'],
+    verdicts: { fail: ['entra', 'entra-compliant', 'okta'], work: ['okta-aiw'] },
+  },
+  'enterprise-patch-path-rejected': {
+    primary: {},
+    consequences: ['users.enterprise.patch.status', 'entra.update.multi.status[entra]', 'entra.manager.set.status[entra]', 'entra.manager.change.status[entra]', 'entra.manager.clear.status[entra]', 'entra.manager.clear-object.status[entra]', 'entra.manager.set.status[entra-compliant]', 'entra.manager.change.status[entra-compliant]', 'entra.manager.clear.status[entra-compliant]', 'entra.manager.clear-object.status[entra-compliant]'],
+    verdicts: { fail: ['entra', 'entra-compliant'], work: ['okta', 'okta-aiw'] },
+  },
+  'duplicate-400': {
+    primary: {},
+    consequences: ['users.uniqueness.duplicate-409', 'users.uniqueness.case-insensitive', 'entra.duplicate.409[entra]', 'entra.duplicate.uniqueness[entra]', 'entra.duplicate.409[entra-compliant]', 'entra.duplicate.uniqueness[entra-compliant]', 'okta.spec.8.conflict[okta]', 'okta.spec.8.uniqueness[okta]', 'okta.duplicate.409[okta]', 'okta.duplicate.409[okta-aiw]'],
+    verdicts: { fail: ['entra', 'entra-compliant', 'okta', 'okta-aiw'], work: [] },
+  },
+  'patch-noop-400': {
+    primary: {
+      'patch.replace-unchanged.status': 'expected HTTP 200 or 204, got 400',
+    },
+    verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
+  },
+  'group-filter-eq-is-prefix': {
+    primary: {
+      'entra.group.match-exact[entra]': 'totalResults is 1, expected 0',
+      'entra.group.match-exact[entra-compliant]': 'totalResults is 1, expected 0',
+    },
+    verdicts: { fail: ['entra', 'entra-compliant'], work: ['okta', 'okta-aiw'] },
+  },
+  'group-filter-ignored': {
+    primary: {},
+    consequences: ['entra.test-connection.groups-empty-list[entra]', 'entra.test-connection.groups-empty-list[entra-compliant]', 'entra.group.match-miss[entra]', 'entra.group.match-hit[entra]', 'entra.group.match-exact[entra]', 'entra.group.match-miss[entra-compliant]', 'entra.group.match-hit[entra-compliant]', 'entra.group.match-exact[entra-compliant]'],
+    verdicts: { fail: ['entra', 'entra-compliant'], work: ['okta', 'okta-aiw'] },
+  },
+  'scim-json-body-ignored': {
+    primary: {},
+    consequences: ['users.create.status', 'users.create.returns-resource', 'users.create.schema', 'users.create.location', 'users.create.meta', 'users.create.version', 'users.create.echo', 'users.enterprise.create', 'users.password.create-accepted', 'users.password.not-returned-on-create', 'entra.create.status[entra]', 'entra.create.id[entra]', 'entra.create.echo[entra]', 'entra.create.status[entra-compliant]', 'entra.create.id[entra-compliant]', 'entra.create.echo[entra-compliant]', 'okta.user.create.status[okta]', 'okta.user.create.body[okta]', 'okta.user.create.no-password[okta]', 'okta.aiw.user.create.status[okta-aiw]', 'okta.aiw.user.create.body[okta-aiw]', 'okta.aiw.user.create.no-password[okta-aiw]'],
+    verdicts: { fail: ['entra', 'entra-compliant', 'okta', 'okta-aiw'], work: [] },
+  },
+  'members-replace-empty-400': {
+    primary: {
+      'okta.group.replace-empty.status[okta]': 'expected HTTP 200 or 204, got 400',
+    },
+    verdicts: { fail: ['okta'], work: ['entra', 'entra-compliant', 'okta-aiw'] },
+  },
+  'members-replace-empty-ignored': {
+    primary: {
+      'okta.group.replace-empty.applied[okta]': '/members still has an element with {"value',
+    },
+    verdicts: { fail: ['okta'], work: ['entra', 'entra-compliant', 'okta-aiw'] },
+  },
+  'member-remove-index-shift': {
+    primary: {},
+    consequences: ['entra.group.remove-members.applied[entra]', 'entra.group.remove-members.applied[entra-compliant]'],
+    verdicts: { fail: ['entra', 'entra-compliant'], work: ['okta', 'okta-aiw'] },
+  },
+  'start-index-past-end-wraps': {
+    primary: {},
+    consequences: ['paging.beyond-end', 'okta.import.no-overlap[okta]', 'okta.import.no-overlap[okta-aiw]'],
+    verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
+  },
+  'patch-add-existing-400': {
+    primary: {
+      'patch.add-existing.status': 'expected HTTP 200 or 204, got 400',
+    },
+    verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
+  },
+  'patch-add-existing-ignored': {
+    primary: {
+      'patch.add-existing': '/preferredLanguage is "de-AT", expected "fr-CA"',
+    },
+    verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
+  },
+  'patch-response-patchop-schema': {
+    primary: {},
+    consequences: ['responses.schema'],
+    verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
+  },
+  'error-body-nested': {
+    primary: {},
+    consequences: ['users.delete.then-404', 'users.delete.twice-404', 'users.uniqueness.duplicate-409', 'users.uniqueness.case-insensitive', 'users.required.rejected[userName]', 'groups.delete.then-404', 'filter.invalid-400', 'filter.invalid-operator-400', 'patch.remove-without-path-400', 'patch.invalid-op-400', 'patch.invalid-path-400', 'patch.readonly-id-400', 'errors.not-found.404', 'errors.put-unknown.404', 'errors.patch-unknown.404', 'errors.delete-unknown.404', 'errors.malformed-json.400', 'errors.body-not-object.400', 'errors.wrong-type.username', 'errors.wrong-type.emails', 'errors.wrong-type.active', 'errors.unknown-endpoint.404', 'auth.missing.scim-error', 'auth.wrong.scim-error', 'etag.stale-if-match-412', 'cursor.invalid.rejected', 'entra.duplicate.uniqueness[entra]', 'entra.duplicate.uniqueness[entra-compliant]', 'entra.required.rejected[entra][userName]', 'entra.required.rejected[entra-compliant][userName]', 'okta.spec.4.not-found[okta]', 'okta.spec.8.uniqueness[okta]', 'okta.spec.11.unauthorized[okta]', 'okta.spec.12.not-found[okta]', 'okta.required.rejected[okta][userName]', 'okta.required.rejected[okta-aiw][userName]', 'responses.schema'],
+    verdicts: { fail: ['entra', 'entra-compliant', 'okta', 'okta-aiw'], work: [] },
   },
 };

@@ -1730,6 +1730,253 @@ export const DEFECTS = {
       });
     },
   },
+  // Round 8: bugs real SCIM servers shipped (the issue each reproduces is in its description).
+  'group-pathless-replace-clears-members': {
+    description: 'A path-less PATCH replace on a group whose value has no members (Okta\'s rename: {"op":"replace","value":{"id":…,"displayName":…}}) empties the group (langwatch#7131).',
+    onRequest: (ctx) => {
+      const operations = patchOperations(ctx.req);
+      if (!isOne(ctx.req, 'PATCH', 'Groups') || !operations) return;
+      const rewritten = operations.map((o) => (opName(o) === 'replace' && o.path === undefined && isObject(o.value) && !('members' in o.value) ? { ...o, value: { ...o.value, members: [] } } : o));
+      if (JSON.stringify(rewritten) !== JSON.stringify(operations)) editRequestJson(ctx.req, (json) => void (json.Operations = rewritten));
+    },
+  },
+  'member-add-existing-409': {
+    description: 'A PATCH adding a member who is already in the group answers 409 "duplicate reference" (SimpleIdServer#245; WSO2 product-is#8589 answers 500).',
+    onRequest: async (ctx) => {
+      const operations = patchOperations(ctx.req);
+      if (!isOne(ctx.req, 'PATCH', 'Groups') || !operations) return;
+      const added = operations
+        .filter((o) => opName(o) === 'add' && (targetsMembers(o) || (o.path === undefined && isObject(o.value) && 'members' in o.value)))
+        .flatMap((o) => {
+          const value = targetsMembers(o) ? o.value : (o.value as Json).members;
+          return Array.isArray(value) ? value : [value];
+        })
+        .filter(isObject)
+        .map((m) => String(m.value));
+      if (added.length === 0) return;
+      const group = parse((await fetchCurrent(ctx, ctx.req.path)).body);
+      const members = isObject(group) && Array.isArray(group.members) ? group.members.filter(isObject).map((m) => String(m.value)) : [];
+      const again = added.find((value) => members.includes(value));
+      if (again !== undefined) return scimError(409, `duplicate reference ${again}`, 'uniqueness');
+    },
+  },
+  'patch-noop-400': {
+    description: 'A PATCH of a user that changes nothing (the value is already stored) answers 400 "No valid fields to update" (better-auth#8549).',
+    onRequest: async (ctx) => {
+      if (!isOne(ctx.req, 'PATCH', 'Users')) return;
+      const before = parse((await fetchCurrent(ctx, ctx.req.path)).body);
+      if (isObject(before)) ctx.notes.before = before;
+    },
+    onResponse: async (ctx, res) => {
+      const before = ctx.notes.before as Json | undefined;
+      if (!before || res.status >= 300) return;
+      const after = parse((await fetchCurrent(ctx, ctx.req.path)).body);
+      const strip = (r: unknown): string => (isObject(r) ? JSON.stringify({ ...r, meta: undefined }) : '');
+      if (strip(after) === strip(before)) return scimError(400, 'No valid fields to update', 'invalidValue');
+    },
+  },
+  'member-remove-with-value-clears-all': {
+    description: 'A PATCH remove with path "members" and the members to remove in value (as Entra sends it) removes every member (apache/directory-scimple#436, SimpleIdServer#244).',
+    onRequest: (ctx) => {
+      const operations = patchOperations(ctx.req);
+      if (!isOne(ctx.req, 'PATCH', 'Groups') || !operations) return;
+      const rewritten = operations.map((o) => (opName(o) === 'remove' && typeof o.path === 'string' && /^members$/i.test(o.path) && o.value !== undefined ? { op: o.op, path: o.path } : o));
+      if (JSON.stringify(rewritten) !== JSON.stringify(operations)) editRequestJson(ctx.req, (json) => void (json.Operations = rewritten));
+    },
+  },
+  'group-excluded-members-ignored': {
+    description: 'excludedAttributes=members is ignored on Groups: every group comes with its members (SimpleIdServer#490).',
+    onRequest: (ctx) => {
+      if (ctx.req.method === 'GET' && resourcePath(ctx.req.path)?.type === 'Groups') ctx.req.query.delete('excludedAttributes');
+    },
+  },
+  'email-type-dropped': {
+    description: 'The type of emails is not kept: emails come back without "type", so emails[type eq "work"] finds nothing (zitadel#9690).',
+    onRequest: (ctx) => {
+      if (!['POST', 'PUT'].includes(ctx.req.method) || resourcePath(ctx.req.path)?.type !== 'Users') return;
+      editRequestJson(ctx.req, (json) => {
+        if (Array.isArray(json.emails)) json.emails = json.emails.map((e: unknown) => (isObject(e) ? { ...e, type: undefined } : e));
+      });
+    },
+    onResponse: (_ctx, res) =>
+      editJson(res, (json) =>
+        forEachResource(json, (r) => {
+          if (Array.isArray(r.emails)) r.emails = r.emails.map((e: unknown) => (isObject(e) ? Object.fromEntries(Object.entries(e).filter(([k]) => k !== 'type')) : e));
+        }),
+      ),
+  },
+  'active-as-number': {
+    description: '`active` is returned as 1/0 instead of a JSON boolean (snipe-it#13948).',
+    onResponse: (_ctx, res) =>
+      editJson(res, (json) =>
+        forEachResource(json, (r) => {
+          if (typeof r.active === 'boolean') r.active = r.active ? 1 : 0;
+        }),
+      ),
+  },
+  'patch-active-ignored': {
+    description: 'A PATCH of a user\'s active flag (path active, or active in a path-less value) is answered 200 and changes nothing (Cogtrix#122).',
+    onRequest: (ctx) => {
+      const operations = patchOperations(ctx.req);
+      if (!isOne(ctx.req, 'PATCH', 'Users') || !operations) return;
+      const keep = operations
+        .map((o) => {
+          if (typeof o.path === 'string') return /^active$/i.test(o.path) ? undefined : o;
+          if (!isObject(o.value)) return o;
+          const value = Object.fromEntries(Object.entries(o.value).filter(([k]) => !/^active$/i.test(k)));
+          return Object.keys(value).length ? { ...o, value } : undefined;
+        })
+        .filter((o): o is PatchOperation => o !== undefined);
+      if (JSON.stringify(keep) !== JSON.stringify(operations)) return patchWithOnly(ctx, keep);
+    },
+  },
+  'enterprise-patch-path-rejected': {
+    description: 'A PATCH whose path names an enterprise extension attribute (urn:…:enterprise:2.0:User:department, as Entra sends) answers 400 invalidPath (scimmy#77, SAP scimono#44).',
+    onRequest: (ctx) => {
+      const operations = patchOperations(ctx.req);
+      if (!isOne(ctx.req, 'PATCH', 'Users') || !operations) return;
+      const bad = operations.find((o) => typeof o.path === 'string' && /^urn:ietf:params:scim:schemas:extension:enterprise:2\.0:User:/i.test(o.path));
+      if (bad) return scimError(400, `Invalid attribute path '${String(bad.path)}'`, 'invalidPath');
+    },
+  },
+  'duplicate-400': {
+    description: 'A create that conflicts with an existing userName or displayName answers 400 invalidValue instead of 409 uniqueness (imulab/go-scim#65, FusionAuth#1776).',
+    onResponse: (ctx, res) => {
+      if (isCreate(ctx.req) && res.status === 409) return scimError(400, 'value of userName is not unique', 'invalidValue');
+    },
+  },
+  'group-filter-eq-is-prefix': {
+    description: 'displayName eq "x" on Groups matches every group whose name starts with x (a wildcard search): Entra finds several groups and fails "Multiple entries were found" (FusionAuth#3111).',
+    onRequest: (ctx) => {
+      const eq = simpleEquality(ctx.req.query.get('filter'));
+      if (isListRequest(ctx.req) && resourcePath(ctx.req.path)?.type === 'Groups' && eq?.attr.toLowerCase() === 'displayname') ctx.req.query.set('filter', `displayName sw "${eq.value}"`);
+    },
+  },
+  'group-filter-ignored': {
+    description: 'The filter parameter is ignored on GET /Groups (every group comes back), while user filters work (Metatavu/keycloak-scim-server#46).',
+    onRequest: (ctx) => {
+      if (isListRequest(ctx.req) && resourcePath(ctx.req.path)?.type === 'Groups') ctx.req.query.delete('filter');
+    },
+  },
+  'scim-json-body-ignored': {
+    description: 'A request body sent as application/scim+json is not parsed (the framework reads application/json only) and is taken as empty (medplum#4143, Budibase#10036).',
+    onRequest: (ctx) => {
+      if (hasBody(ctx.req) && /application\/scim\+json/i.test(ctx.req.headers['content-type'] ?? '')) ctx.req.body = '{}';
+    },
+  },
+  'members-replace-empty-400': {
+    description: 'A PATCH replace of members with an empty list (Okta pushing a group with no members left) answers 400 "Required sub-attribute members.value is missing" (Captain-P-Goldfish/SCIM-SDK#757).',
+    onRequest: (ctx) => {
+      const operations = patchOperations(ctx.req);
+      if (!isOne(ctx.req, 'PATCH', 'Groups') || !operations) return;
+      if (operations.some((o) => opName(o) === 'replace' && typeof o.path === 'string' && /^members$/i.test(o.path) && Array.isArray(o.value) && o.value.length === 0)) {
+        return scimError(400, "Required sub-attribute 'urn:ietf:params:scim:schemas:core:2.0:Group:members.value' is missing in patch object.", 'invalidValue');
+      }
+    },
+  },
+  'members-replace-empty-ignored': {
+    description: 'A PATCH replace of members with an empty list is answered as if applied and removes no one (jelhub/scimgateway#113: the empty list is dropped before the update).',
+    onRequest: (ctx) => {
+      const operations = patchOperations(ctx.req);
+      if (!isOne(ctx.req, 'PATCH', 'Groups') || !operations) return;
+      const empty = (o: PatchOperation): boolean => opName(o) === 'replace' && ((typeof o.path === 'string' && /^members$/i.test(o.path) && Array.isArray(o.value) && o.value.length === 0) || (o.path === undefined && isObject(o.value) && Array.isArray(o.value.members) && o.value.members.length === 0));
+      const keep = operations
+        .map((o) => {
+          if (!empty(o)) return o;
+          if (o.path !== undefined || !isObject(o.value)) return undefined;
+          const { members: _members, ...rest } = o.value;
+          return Object.keys(rest).length ? { ...o, value: rest } : undefined;
+        })
+        .filter((o): o is PatchOperation => o !== undefined);
+      if (JSON.stringify(keep) !== JSON.stringify(operations)) return patchWithOnly(ctx, keep);
+    },
+  },
+  'member-remove-index-shift': {
+    description: 'A PATCH removing several members removes them by position, front to back, so each removal shifts the rest: the wrong members go (FusionAuth/fusionauth-issues#2834).',
+    onRequest: async (ctx) => {
+      const operations = patchOperations(ctx.req);
+      if (!isOne(ctx.req, 'PATCH', 'Groups') || !operations) return;
+      const targets = operations.flatMap((o) => {
+        if (opName(o) !== 'remove' || typeof o.path !== 'string') return [];
+        const byFilter = /^members\[\s*value\s+eq\s+"([^"]+)"\s*\]$/i.exec(o.path);
+        if (byFilter) return [byFilter[1]!];
+        if (/^members$/i.test(o.path) && Array.isArray(o.value)) return o.value.filter(isObject).map((m) => String(m.value));
+        return [];
+      });
+      if (targets.length < 2) return;
+      const group = parse((await fetchCurrent(ctx, ctx.req.path)).body);
+      const members = isObject(group) && Array.isArray(group.members) ? group.members.filter(isObject).map((m) => ({ value: m.value })) : [];
+      const positions = targets.map((t) => members.findIndex((m) => m.value === t)).filter((i) => i >= 0).sort((a, b) => a - b);
+      for (const position of positions) if (position < members.length) members.splice(position, 1);
+      const rest = operations.filter((o) => !(opName(o) === 'remove' && typeof o.path === 'string' && /^members/i.test(o.path)));
+      editRequestJson(ctx.req, (json) => void (json.Operations = [{ op: 'replace', path: 'members', value: members }, ...rest]));
+    },
+  },
+  'start-index-past-end-wraps': {
+    description: 'A page past the end (startIndex > totalResults) answers the last resources again, with totalResults counted from startIndex (WSO2 product-is#13752).',
+    onRequest: async (ctx) => {
+      const start = Number(ctx.req.query.get('startIndex'));
+      if (!isListRequest(ctx.req) || !(start > 1)) return;
+      const probe = new URLSearchParams(ctx.req.query);
+      probe.set('count', '0');
+      probe.delete('startIndex');
+      const total = Number((parse((await ctx.upstream({ method: 'GET', path: ctx.req.path, query: probe })).body) as Json | undefined)?.totalResults);
+      if (Number.isFinite(total) && start > total && total > 0) {
+        ctx.req.query.set('startIndex', String(Math.max(1, total - 1)));
+        ctx.notes.start = start;
+      }
+    },
+    onResponse: (ctx, res) => {
+      if (typeof ctx.notes.start === 'number') editJson(res, (json) => void (json.startIndex = ctx.notes.start));
+    },
+  },
+  'patch-add-existing-400': {
+    description: 'A PATCH add on a single-valued attribute (or sub-attribute) that already has a value answers 400 "the path already has a value" instead of replacing it (pingidentity/scim2#281).',
+    onRequest: async (ctx) => {
+      const operations = patchOperations(ctx.req);
+      if (!isOne(ctx.req, 'PATCH', 'Users') || !operations) return;
+      const adds = operations.filter((o) => opName(o) === 'add' && typeof o.path === 'string' && !/[[\]]/.test(o.path) && !isObject(o.value) && !Array.isArray(o.value));
+      if (adds.length === 0) return;
+      const user = parse((await fetchCurrent(ctx, ctx.req.path)).body);
+      if (!isObject(user)) return;
+      for (const o of adds) {
+        const parts = String(o.path).replace(/^urn:ietf:params:scim:schemas:core:2\.0:User:/i, '').split(/\.|:(?=[^:]+$)/);
+        let at: unknown = user;
+        for (const part of String(o.path).startsWith('urn:ietf:params:scim:schemas:extension:') ? [String(o.path).slice(0, String(o.path).lastIndexOf(':')), String(o.path).slice(String(o.path).lastIndexOf(':') + 1)] : parts) {
+          at = isObject(at) ? at[Object.keys(at).find((k) => k.toLowerCase() === part.toLowerCase()) ?? ''] : undefined;
+        }
+        if (at !== undefined && at !== null && !isObject(at) && !Array.isArray(at)) return scimError(400, `The add operation attempted to add a new '${String(o.path)}' field, but the specified path already has a value defined.`, 'invalidValue');
+      }
+    },
+  },
+  'patch-add-existing-ignored': {
+    description: 'A PATCH add on a single-valued attribute that already has a value is answered as if applied and keeps the old value (add treated as "set if absent").',
+    onRequest: async (ctx) => {
+      const operations = patchOperations(ctx.req);
+      if (!isOne(ctx.req, 'PATCH', 'Users') || !operations) return;
+      const user = parse((await fetchCurrent(ctx, ctx.req.path)).body);
+      if (!isObject(user)) return;
+      const has = (path: string): boolean => {
+        const key = Object.keys(user).find((k) => k.toLowerCase() === path.toLowerCase());
+        const value = key ? user[key] : undefined;
+        return value !== undefined && value !== null && !isObject(value) && !Array.isArray(value);
+      };
+      return dropPatchOperations('Users', (o) => opName(o) === 'add' && typeof o.path === 'string' && /^\w+$/.test(o.path) && has(o.path))!(ctx);
+    },
+  },
+  'patch-response-patchop-schema': {
+    description: 'A PATCH answered with 200 echoes the request\'s schemas (urn:…:PatchOp) in the resource it returns instead of the resource\'s own (jelhub/scimgateway#33).',
+    onResponse: (ctx, res) => {
+      if (ctx.req.method === 'PATCH' && res.status === 200) editJson(res, (json) => void (json.schemas = ['urn:ietf:params:scim:api:messages:2.0:PatchOp']));
+    },
+  },
+  'error-body-nested': {
+    description: 'Error bodies wrap the SCIM error in a "response" member ({"status":"404","response":{schemas,status,detail}}) instead of being the error (SimpleIdServer#227).',
+    onResponse: (_ctx, res) =>
+      editJson(res, (json) => {
+        if (isErrorBody(json)) return { status: json.status, response: json };
+      }),
+  },
 } satisfies Record<string, Defect>;
 
 /**

@@ -1280,6 +1280,177 @@ const SUBJECT_PROBES = {
     clean: true,
     faulty: false,
   },
+  'group-pathless-replace-clears-members': {
+    observe: async (call: Caller) => {
+      const group = await createGroup(call, { members: [{ value: (await createUser(call)).id }] });
+      await call('PATCH', `/Groups/${String(group.id)}`, patchBody({ op: 'replace', value: { id: group.id, displayName: fresh('renamed') } }));
+      const members = obj((await call('GET', `/Groups/${String(group.id)}`)).json).members;
+      return Array.isArray(members) ? members.length : 0;
+    },
+    clean: 1,
+    faulty: 0,
+  },
+  'member-add-existing-409': {
+    observe: async (call: Caller) => {
+      const user = await createUser(call);
+      const group = await createGroup(call, { members: [{ value: user.id }] });
+      return (await call('PATCH', `/Groups/${String(group.id)}`, patchBody({ op: 'add', path: 'members', value: [{ value: user.id }] }))).status < 300;
+    },
+    clean: true,
+    faulty: false,
+  },
+  'patch-noop-400': {
+    observe: async (call: Caller) => {
+      const user = await createUser(call, { displayName: 'Same' });
+      return (await call('PATCH', userPath(user), patchBody({ op: 'replace', path: 'displayName', value: 'Same' }))).status < 300;
+    },
+    clean: true,
+    faulty: false,
+  },
+  'member-remove-with-value-clears-all': {
+    observe: async (call: Caller) => {
+      const [a, b] = [await createUser(call), await createUser(call)];
+      const group = await createGroup(call, { members: [{ value: a.id }, { value: b.id }] });
+      await call('PATCH', `/Groups/${String(group.id)}`, patchBody({ op: 'remove', path: 'members', value: [{ value: a.id }] }));
+      const members = obj((await call('GET', `/Groups/${String(group.id)}`)).json).members;
+      return Array.isArray(members) ? members.length : 0;
+    },
+    clean: 1,
+    faulty: 0,
+  },
+  'group-excluded-members-ignored': {
+    observe: async (call: Caller) => {
+      const group = await createGroup(call, { members: [{ value: (await createUser(call)).id }] });
+      return 'members' in obj((await call('GET', `/Groups/${String(group.id)}?excludedAttributes=members`)).json);
+    },
+    clean: false,
+    faulty: true,
+  },
+  'email-type-dropped': {
+    observe: async (call: Caller) => {
+      const user = await createUser(call, { emails: [{ value: 'w@example.com', type: 'work', primary: true }] });
+      const emails = obj((await call('GET', userPath(user))).json).emails;
+      return Array.isArray(emails) ? obj(emails[0]).type : undefined;
+    },
+    clean: 'work',
+    faulty: undefined,
+  },
+  'active-as-number': {
+    observe: async (call: Caller) => obj((await call('GET', userPath(await createUser(call, { active: true })))).json).active,
+    clean: true,
+    faulty: 1,
+  },
+  'patch-active-ignored': {
+    observe: async (call: Caller) => {
+      const user = await createUser(call, { active: true });
+      await call('PATCH', userPath(user), patchBody({ op: 'replace', path: 'active', value: false }));
+      return obj((await call('GET', userPath(user))).json).active;
+    },
+    clean: false,
+    faulty: true,
+  },
+  'enterprise-patch-path-rejected': {
+    observe: async (call: Caller) => {
+      const user = await createUser(call);
+      return (await call('PATCH', userPath(user), patchBody({ op: 'replace', path: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department', value: 'Retail' }))).status;
+    },
+    clean: 200,
+    faulty: 400,
+  },
+  'duplicate-400': {
+    observe: async (call: Caller) => {
+      const user = await createUser(call);
+      return (await call('POST', '/Users', { schemas: [SCHEMA.user], userName: user.userName })).status;
+    },
+    clean: 409,
+    faulty: 400,
+  },
+  'group-filter-eq-is-prefix': {
+    observe: async (call: Caller) => {
+      const stem = fresh('prefix-group');
+      await createGroup(call, { displayName: stem });
+      await createGroup(call, { displayName: `${stem} EMEA` });
+      return obj((await call('GET', `/Groups?${filterQuery(`displayName eq "${stem}"`)}`)).json).totalResults;
+    },
+    clean: 1,
+    faulty: 2,
+  },
+  'group-filter-ignored': {
+    observe: async (call: Caller) => {
+      await createGroup(call);
+      return obj((await call('GET', `/Groups?${filterQuery(`displayName eq "${fresh('no-such-group')}"`)}`)).json).totalResults === 0;
+    },
+    clean: true,
+    faulty: false,
+  },
+  'scim-json-body-ignored': {
+    observe: async (call: Caller) => (await call('POST', '/Users', { schemas: [SCHEMA.user], userName: fresh('scim-json') }, { headers: { 'content-type': 'application/scim+json' } })).status,
+    clean: 201,
+    faulty: 400,
+  },
+  'members-replace-empty-400': {
+    observe: async (call: Caller) => {
+      const group = await createGroup(call, { members: [{ value: (await createUser(call)).id }] });
+      return (await call('PATCH', `/Groups/${String(group.id)}`, patchBody({ op: 'replace', path: 'members', value: [] }))).status < 300;
+    },
+    clean: true,
+    faulty: false,
+  },
+  'members-replace-empty-ignored': {
+    observe: async (call: Caller) => {
+      const group = await createGroup(call, { members: [{ value: (await createUser(call)).id }] });
+      await call('PATCH', `/Groups/${String(group.id)}`, patchBody({ op: 'replace', path: 'members', value: [] }));
+      const members = obj((await call('GET', `/Groups/${String(group.id)}`)).json).members;
+      return Array.isArray(members) ? members.length : 0;
+    },
+    clean: 0,
+    faulty: 1,
+  },
+  'member-remove-index-shift': {
+    observe: async (call: Caller) => {
+      const [a, b, c] = [await createUser(call), await createUser(call), await createUser(call)];
+      const group = await createGroup(call, { members: [{ value: a.id }, { value: b.id }, { value: c.id }] });
+      await call('PATCH', `/Groups/${String(group.id)}`, patchBody({ op: 'remove', path: 'members', value: [{ value: a.id }, { value: b.id }] }));
+      const members = obj((await call('GET', `/Groups/${String(group.id)}`)).json).members;
+      return Array.isArray(members) ? members.map((m) => obj(m).value === c.id) : [];
+    },
+    clean: [true],
+    faulty: [false],
+  },
+  'start-index-past-end-wraps': {
+    observe: async (call: Caller) => {
+      await createUser(call);
+      await createUser(call);
+      const total = Number(obj((await call('GET', '/Users?count=0')).json).totalResults);
+      return resources((await call('GET', `/Users?startIndex=${total + 5}&count=10`)).json).length;
+    },
+    clean: 0,
+    faulty: 2,
+  },
+  'patch-add-existing-400': {
+    observe: async (call: Caller) => (await call('PATCH', userPath(await createUser(call, { nickName: 'Old' })), patchBody({ op: 'add', path: 'nickName', value: 'New' }))).status,
+    clean: 200,
+    faulty: 400,
+  },
+  'patch-add-existing-ignored': {
+    observe: async (call: Caller) => {
+      const user = await createUser(call, { nickName: 'Old' });
+      await call('PATCH', userPath(user), patchBody({ op: 'add', path: 'nickName', value: 'New' }));
+      return obj((await call('GET', userPath(user))).json).nickName;
+    },
+    clean: 'New',
+    faulty: 'Old',
+  },
+  'patch-response-patchop-schema': {
+    observe: async (call: Caller) => obj((await call('PATCH', userPath(await createUser(call)), patchBody({ op: 'replace', path: 'displayName', value: 'X' }))).json).schemas,
+    clean: [SCHEMA.user],
+    faulty: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+  },
+  'error-body-nested': {
+    observe: async (call: Caller) => 'response' in obj((await call('GET', MISSING)).json),
+    clean: false,
+    faulty: true,
+  },
 } satisfies Record<string, Probe>;
 
 // A JSON twin answers the same status as its HTML form, with a SCIM error body instead of a page.
