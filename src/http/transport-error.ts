@@ -10,7 +10,7 @@ export const IDP_TIMEOUT_MS = 60_000;
 export function timeoutFailure(failure: TransportFailure, timeoutMs: number): TransportFailure {
   if (failure.code !== 'timeout') return failure;
   const waited = timeoutMs % 1000 === 0 ? `${timeoutMs / 1000} s` : `${timeoutMs} ms`;
-  const idp = timeoutMs < IDP_TIMEOUT_MS ? `; Entra and Okta wait ${IDP_TIMEOUT_MS / 1000} s, so a server this slow still works with them: --timeout ${IDP_TIMEOUT_MS} waits as long` : '';
+  const idp = timeoutMs < IDP_TIMEOUT_MS ? `; Entra and Okta wait up to ${IDP_TIMEOUT_MS / 1000} s for an answer (--timeout ${IDP_TIMEOUT_MS} waits as long)` : '';
   return { ...failure, message: `no answer within ${waited} (--timeout ${timeoutMs})${idp}` };
 }
 
