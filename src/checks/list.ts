@@ -20,11 +20,11 @@ interface ListBody {
 /** How a skip for an unsupported filter operator starts (the filter-support matrix reads it). */
 export const UNSUPPORTED_PREFIX = 'the server does not support the filter';
 
-/** A clean refusal of a filter: 400 with a SCIM error whose scimType is invalidFilter. */
-function unsupportedFilter(status: number, json: unknown): boolean {
+/** A clean refusal: 400 with a SCIM error of this scimType. */
+function cleanRefusal(status: number, json: unknown, scimType: string): boolean {
   if (status !== 400 || !json || typeof json !== 'object') return false;
   const body = json as { schemas?: unknown; scimType?: unknown };
-  return Array.isArray(body.schemas) && body.schemas.includes(URN.error) && body.scimType === 'invalidFilter';
+  return Array.isArray(body.schemas) && body.schemas.includes(URN.error) && body.scimType === scimType;
 }
 
 /**
@@ -35,9 +35,7 @@ function unsupportedFilter(status: number, json: unknown): boolean {
  */
 export function unfilteredRefusal(exchange: Exchange): string | undefined {
   const res = exchange.response;
-  if (!res || res.status !== 400 || !res.json || typeof res.json !== 'object') return undefined;
-  const body = res.json as { schemas?: unknown; scimType?: unknown };
-  if (!Array.isArray(body.schemas) || !body.schemas.includes(URN.error) || body.scimType !== 'tooMany') return undefined;
+  if (!res || !cleanRefusal(res.status, res.json, 'tooMany')) return undefined;
   if (new URL(exchange.request.url).searchParams.has('filter')) return undefined;
   return 'the server lists nothing without a filter (400 tooMany), which RFC 7644 §3.12 allows for a query that would return every entry; Entra always filters, while Okta\'s import and OIN test 1 list without one (judged by the okta checks)';
 }
@@ -82,7 +80,7 @@ export const listKind = defineCheckKind<ListParams>({
   verify(ctx) {
     const res = responseOf(ctx);
     if (isVerdict(res)) return res;
-    const unsupported = typeof ctx.params.operator === 'string' ? unsupportedFilter(res.status, res.json) : false;
+    const unsupported = typeof ctx.params.operator === 'string' ? cleanRefusal(res.status, res.json, 'invalidFilter') : false;
     const refused = ctx.params.unfiltered === true ? unfilteredRefusal(ctx.exchange) : undefined;
     if (refused) return skip(refused);
     if (unsupported) return skip(`${UNSUPPORTED_PREFIX} "${String(ctx.params.operator)}": 400 invalidFilter, which RFC 7644 §3.4.2.2 (Table 9) allows for a comparison it does not support; Entra and Okta filter only with eq and and`);

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../src/server/index.ts';
 import { startIndependentServer } from '../servers/independent/index.ts';
 import { startProxy, type RunningProxy } from '../support/proxy.ts';
+import { rollingWindowLimit } from '../support/rate-limiter.ts';
 import { certify, testsOf } from './support.ts';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -83,16 +84,7 @@ describe('Rate_Requirement against a correct server far away', () => {
 
 /** The reference server behind a limiter that answers 429 (Retry-After: 1) to requests beyond `perSecond` in any rolling second. */
 async function limitedTo(perSecond: number): Promise<RunningProxy> {
-  const accepted: number[] = [];
-  const proxy = await startProxy(server.url, server.token, {
-    onRequest: () => {
-      const now = performance.now();
-      while (accepted.length > 0 && accepted[0]! <= now - 1000) accepted.shift();
-      if (accepted.length >= perSecond) return { status: 429, headers: { 'content-type': 'application/scim+json', 'retry-after': '1' }, body: JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '429', detail: 'rate limit exceeded' }) };
-      accepted.push(now);
-      return undefined;
-    },
-  });
+  const proxy = await startProxy(server.url, server.token, rollingWindowLimit(perSecond));
   proxies.push(proxy);
   return proxy;
 }

@@ -12,6 +12,7 @@ import { startServer, type RunningServer, type ServerOptions } from '../../src/s
 import type { CheckResult, RunRecord } from '../../src/record/types.ts';
 import { startFaultyServer, type DefectName } from '../support/faulty-server.ts';
 import { startProxy } from '../support/proxy.ts';
+import { rollingWindowLimit } from '../support/rate-limiter.ts';
 import { PROVEN_BY_PROFILE_TESTS } from '../support/defect-cases.ts';
 import { startScimmyServer } from '../servers/scimmy-server.ts';
 
@@ -108,18 +109,7 @@ describe('rate limits (IPSIE §4.3)', () => {
   it('pass a rolling-window limit of 30 and of exactly 25 per second, which the earlier checks had filled, and fail one of 20', async () => {
     const server = await startServer({ port: 0 });
     /** The reference server behind a limiter admitting `limit` requests in any rolling second (429 with Retry-After beyond). */
-    const rolling = (limit: number) => {
-      const accepted: number[] = [];
-      return startProxy(server.url, server.token, {
-        onRequest: () => {
-          const now = performance.now();
-          while (accepted.length > 0 && accepted[0]! <= now - 1000) accepted.shift();
-          if (accepted.length >= limit) return { status: 429, headers: { 'content-type': 'application/scim+json', 'retry-after': '1' }, body: JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '429' }) };
-          accepted.push(now);
-          return undefined;
-        },
-      });
-    };
+    const rolling = (limit: number) => startProxy(server.url, server.token, rollingWindowLimit(limit));
     const proxies = await Promise.all([30, 25, 20].map(rolling));
     try {
       // The whole profile, so that its other checks' requests go just before the paced burst (the
