@@ -56,6 +56,18 @@ const STEP_EVENT: Record<string, LifecycleEvent> = {
   reactivateUser: 'enableUser',
 };
 const QUERIES = new Set<LifecycleEvent>(['matchUser', 'matchGroup', 'testConnection']);
+
+// A users-only app (no Group resource type, as many SaaS products are) answers 404 on /Groups. The
+// 404 alone cannot tell that from a broken filter, so the line names both, the likelier first: a
+// developer who reads only "a filter … must answer 200" goes looking for a filter they never wrote.
+export const NO_GROUPS_QUERY =
+  "if the app offers no Groups (a users-only app, no Group resource type), turn group provisioning off: app.provisionGroups false (Entra: Mappings → Provision Microsoft Entra ID Groups → No); if it has Groups, a filter that matches nothing must answer 200 with an empty ListResponse";
+
+function noGroupsCreate(family: 'entra' | 'okta'): string {
+  return family === 'okta'
+    ? 'POST /Groups answered 404: if the app offers no Groups (a users-only app, no Group resource type), do not push groups to it (app.pushGroups [] or app.provisionGroups false)'
+    : 'POST /Groups answered 404: if the app offers no Groups (a users-only app, no Group resource type), turn group provisioning off: app.provisionGroups false (Entra: Mappings → Provision Microsoft Entra ID Groups → No)';
+}
 /** Connection-level failures: no request of this cycle will get through. */
 const UNREACHABLE = new Set(['refused', 'dns', 'tls', 'proxy']);
 
@@ -265,7 +277,11 @@ export class EventSender {
       if (!acceptsResponse(this.dialect.name, stepEvent, status)) {
         if (status >= 200 && status < 300) return { ok: false, exchanges, error: { ...errorOf(exchange, family), message: unacceptedSuccess(this.dialect.name, stepEvent, request.method, status) } };
         if (status === 404 && QUERIES.has(stepEvent)) {
-          throw new JobStop(`a query answered 404 (${request.method} ${request.path}); a filter that matches nothing must answer 200 with an empty ListResponse`, true, exchange, errorOf(exchange, family));
+          throw new JobStop(`a query answered 404 (${request.method} ${request.path}); ${stepEvent === 'matchGroup' ? NO_GROUPS_QUERY : 'a filter that matches nothing must answer 200 with an empty ListResponse'}`, true, exchange, errorOf(exchange, family));
+        }
+        if (status === 404 && stepEvent === 'createGroup') {
+          const server = errorOf(exchange, family);
+          return { ok: false, exchanges, error: { ...server, message: `${server.message}; ${noGroupsCreate(family)}` } };
         }
         if (status === 404 && (stepEvent === 'getUser' || stepEvent === 'getGroup')) return { ok: false, notFound: true, exchanges, error: errorOf(exchange, family, true) };
         return { ok: false, exchanges, error: errorOf(exchange, family) };

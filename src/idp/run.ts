@@ -9,7 +9,7 @@ import type { Exchange } from '../record/types.ts';
 import type { Clock } from './clock.ts';
 import { loadDirectory } from './directory.ts';
 import { IdpEngine, type TargetOptions } from './engine.ts';
-import { errorOf, insteadOfList } from './events.ts';
+import { errorOf, insteadOfList, NO_GROUPS_QUERY } from './events.ts';
 import { chooseLogFolder } from './log/job-folder.ts';
 import { matchingAttribute } from './sync-user-provision.ts';
 import type { QuarantineThresholds } from './quarantine.ts';
@@ -110,7 +110,7 @@ export async function testConnection(options: TargetOptions & { dialect: Dialect
       if (x.transportError) return { ok: false, message: `the target is unreachable (${x.transportError.code}: ${x.transportError.message})`, exchanges: [...client.exchanges] };
       const status = x.response!.status;
       const body = x.response!.json as Record<string, unknown> | undefined;
-      if (status !== 200) return { ok: false, message: `${request.method} ${request.path} answered ${status} (${errorOf(x).message}); the IdP expects 200 with a ListResponse`, exchanges: [...client.exchanges] };
+      if (status !== 200) return { ok: false, message: `${request.method} ${request.path} answered ${status} (${errorOf(x).message}); ${status === 404 && request.path.startsWith('/Groups') ? NO_GROUPS_QUERY.replace(/a filter that matches nothing/, 'the query') : 'the IdP expects 200 with a ListResponse'}`, exchanges: [...client.exchanges] };
       if (!body || !Array.isArray(body.Resources) && body.totalResults !== 0) return { ok: false, message: `${request.method} ${request.path} did not answer with a ListResponse${insteadOfList(x)}`, exchanges: [...client.exchanges] };
       if (family === 'entra' && (body.totalResults !== 0 || (Array.isArray(body.Resources) && body.Resources.length > 0))) {
         return { ok: false, message: `a query for a random GUID (${request.path.split('?')[0]}) matched something; Entra expects an empty ListResponse (totalResults 0)`, exchanges: [...client.exchanges] };

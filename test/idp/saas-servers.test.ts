@@ -8,7 +8,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../src/server/index.ts';
 import { startProxy, type RunningProxy } from '../support/proxy.ts';
 import { runIdpCli } from './cli-in-process.ts';
-import { usersByName, type Json } from './helpers.ts';
+import { parseDirectory } from '../../src/idp/directory.ts';
+import { testConnection } from '../../src/idp/run.ts';
+import { startIndependentServer } from '../servers/independent/index.ts';
+import { harness, usersByName, type Json } from './helpers.ts';
 
 let server: RunningServer | undefined;
 let proxy: RunningProxy | undefined;
@@ -51,4 +54,50 @@ describe('an app that takes longer than 15 s to answer (a slow app, or one answe
     expect(code).toBe(0);
     expect((await usersByName(server.url, server.token)).has('megan.bowen@contoso.example')).toBe(true);
   }, 120_000);
+});
+
+describe('an app that provisions users only (no Group resource type: /Groups answers 404)', () => {
+  // Many SaaS products take users only. With groups assigned (group provisioning on by default) the
+  // line blamed a filter the developer never wrote ("a filter that matches nothing must answer 200")
+  // and, for Okta, repeated the server's 404 detail alone; both now name the likelier cause and the
+  // switch that turns group provisioning off.
+  const withGroup = (source: 'entra' | 'okta'): Json => {
+    const doc = oneUser();
+    if (source === 'okta') doc.users = [{ id: 'u-megan', login: 'megan.bowen@contoso.example', email: 'megan.bowen@contoso.example', firstName: 'Megan', lastName: 'Bowen' }];
+    return { ...doc, source, groups: [{ id: 'g-eng', displayName: 'Engineering', members: ['u-megan'] }], app: { scope: 'assigned', assignments: { users: ['u-megan'], groups: ['g-eng'] } } };
+  };
+
+  it('Entra: the users are provisioned and the group line says the app may offer no Groups and how to turn group provisioning off', async () => {
+    const app = await startIndependentServer({ noGroups: true });
+    try {
+      const h = harness(app.url, app.token, 'entra');
+      const { result } = await h.cycle(withGroup('entra'));
+      expect(result.counts.created).toBe(1);
+      const line = result.results.find((r) => r.objectType === 'group')!;
+      expect(line.reason).toMatch(/a query answered 404 \(GET \/Groups\?.*\); if the app offers no Groups \(a users-only app, no Group resource type\), turn group provisioning off: app\.provisionGroups false/);
+      const probe = await testConnection({ url: app.url, auth: { kind: 'bearer', token: app.token }, dialect: 'entra', directory: parseDirectory(JSON.stringify(withGroup('entra')), 'test.json') });
+      expect(probe.message).toMatch(/GET \/Groups\?.* answered 404 .*; if the app offers no Groups .*app\.provisionGroups false/);
+      const off = await h.cycle({ ...withGroup('entra'), app: { ...withGroup('entra').app, provisionGroups: false } });
+      expect(off.result.status).toBe('ok');
+      expect(off.exchanges.filter((x) => x.request.url.includes('/Groups'))).toEqual([]);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('Okta: the group push fails once, says so, and is not sent again by the next cycle', async () => {
+    const app = await startIndependentServer({ noGroups: true });
+    try {
+      const h = harness(app.url, app.token, 'okta');
+      const first = await h.cycle(withGroup('okta'));
+      expect(first.result.counts.created).toBe(1);
+      const line = first.result.results.find((r) => r.objectType === 'group')!;
+      expect(line).toMatchObject({ outcome: 'failed', error: { status: 404 } });
+      expect(line.error!.message).toMatch(/POST \/Groups answered 404: if the app offers no Groups \(a users-only app, no Group resource type\), do not push groups to it \(app\.pushGroups \[\] or app\.provisionGroups false\)/);
+      const second = await h.cycle(withGroup('okta'));
+      expect(second.exchanges.filter((x) => x.request.url.includes('/Groups'))).toEqual([]);
+    } finally {
+      await app.close();
+    }
+  });
 });
