@@ -35,6 +35,8 @@ export interface EventOutcome {
   matched?: Record<string, unknown>;
   /** A GET of a stored id answered 404. */
   notFound?: boolean;
+  /** A match query found several objects (the error names them). */
+  duplicate?: true;
   error?: ObjectError;
 }
 
@@ -60,6 +62,21 @@ const QUERIES = new Set<LifecycleEvent>(['matchUser', 'matchGroup', 'testConnect
 // A users-only app (no Group resource type, as many SaaS products are) answers 404 on /Groups. The
 // 404 alone cannot tell that from a broken filter, so the line names both, the likelier first: a
 // developer who reads only "a filter … must answer 200" goes looking for a filter they never wrote.
+/**
+ * Several app objects answer one match query (two app accounts holding one email: a tenant's app
+ * populated before provisioning). The IdP links neither; the line names each, so the admin can tell
+ * which one to remove or rename.
+ */
+function severalMatch(resources: readonly unknown[], expected: { attribute: string; value: string }): string {
+  const shown = resources.slice(0, 5).map((r) => {
+    const rec = isRecord(r) ? r : {};
+    const name = typeof rec.userName === 'string' ? rec.userName : typeof rec.displayName === 'string' ? rec.displayName : undefined;
+    return `${typeof rec.id === 'string' ? rec.id : '(no id)'}${name !== undefined ? ` (${name})` : ''}`;
+  });
+  const more = resources.length > shown.length ? ` and ${resources.length - shown.length} more` : '';
+  return `${resources.length} app objects have ${expected.attribute} eq "${expected.value}": ${shown.join(', ')}${more}; the matching attribute must be unique in the app (remove or change the duplicates there)`;
+}
+
 export const NO_GROUPS_QUERY =
   "if the app offers no Groups (a users-only app, no Group resource type), turn group provisioning off: app.provisionGroups false (Entra: Mappings → Provision Microsoft Entra ID Groups → No); if it has Groups, a filter that matches nothing must answer 200 with an empty ListResponse";
 
@@ -299,7 +316,7 @@ export class EventSender {
         const expected = name === 'findUser' ? { attribute: typeof args.attribute === 'string' ? args.attribute : 'userName', value: String(args.value ?? '') } : { attribute: 'displayName', value: String(args.displayName ?? '') };
         const misfit = filterMisfit(resources, expected, name === 'findUser' ? 'user' : 'group');
         if (misfit) return { ok: false, exchanges, error: { status, message: misfit, ...code(ENTRA_CODES.incompatible) } };
-        if (resources.length > 1) return { ok: false, exchanges, error: { status, message: `${resources.length} resources match ${request.path}; the matching attribute must be unique`, ...code(ENTRA_CODES.duplicateTarget) } };
+        if (resources.length > 1) return { ok: false, duplicate: true, exchanges, error: { status, message: severalMatch(resources, expected), ...code(ENTRA_CODES.duplicateTarget) } };
         const found = resources[0];
         if (isRecord(found)) {
           if (typeof found.id !== 'string' || found.id === '') return { ok: false, exchanges, error: { status, message: 'the matching resource has no id', ...code(ENTRA_CODES.incompatible) } };

@@ -41,6 +41,8 @@ export interface MatchResult {
   error?: ObjectError;
   /** No matching attribute has a value: the directory must change, no request was sent. */
   empty?: true;
+  /** A match query found several app users. */
+  duplicate?: true;
 }
 
 /** Entra evaluates matching attributes one after the other and stops at the first match. */
@@ -63,7 +65,7 @@ export async function matchUser(ctx: Pick<CycleContext, 'sender' | 'plan' | 'fam
     const out: EventOutcome = await ctx.sender.send('matchUser', { attribute: m.path.text, value: String(value) });
     exchanges.push(...out.exchanges);
     tried.push({ attribute: m.path.text, value, matched: out.matched !== undefined, exchangeIds: out.exchanges.map((x) => x.id) });
-    if (!out.ok) return { ok: false, exchanges, tried, ...(out.error ? { error: out.error } : {}) };
+    if (!out.ok) return { ok: false, exchanges, tried, ...(out.error ? { error: out.error } : {}), ...(out.duplicate ? { duplicate: true as const } : {}) };
     if (out.matched) return { ok: true, exchanges, tried, found: out.matched, attribute: m.path.text, value };
   }
   const last = candidates.at(-1)!;
@@ -132,7 +134,8 @@ export async function provisionUser(ctx: CycleContext, u: DirectoryUserRecord, d
     // The line names the query that failed: "create user … HTTP 500" alone sends the developer to
     // their POST handler when it was the filter (GET /Users?filter=…) that broke.
     const failedQuery = match.tried.at(-1);
-    const reason = failedQuery ? `${why}; the match query (GET /Users?filter=${failedQuery.attribute} eq "${String(failedQuery.value)}") failed, so the IdP cannot tell whether the user exists and created nothing` : why;
+    const query = failedQuery ? `the match query (GET /Users?filter=${failedQuery.attribute} eq "${String(failedQuery.value)}")` : '';
+    const reason = !failedQuery ? why : match.duplicate ? `${why}; ${query} found several app users, so the IdP links none and creates nothing` : `${why}; ${query} failed, so the IdP cannot tell whether the user exists and created nothing`;
     ledger.result({ ...base, action: 'create', outcome: 'failed', reason, ...(match.error ? { error: match.error } : {}), exchanges, event: 'matchUser', ...wait });
     return;
   }

@@ -1,0 +1,92 @@
+// The mock IdP switched on for an app that already holds users, as every real tenant's app does when
+// provisioning starts late: users matched by userName (exactly, in another case, inactive), by a
+// second matching attribute only, two app users for one directory user, and app users the IdP must
+// never touch. Real HTTP: the independent server, filled beforehand.
+import { afterEach, describe, expect, it } from 'vitest';
+import { startIndependentServer, type IndependentServer } from '../servers/independent/index.ts';
+import { getAll, harness, type Json } from './helpers.ts';
+
+let app: IndependentServer | undefined;
+afterEach(async () => {
+  await app?.close();
+  app = undefined;
+});
+
+const U = 'urn:ietf:params:scim:schemas:core:2.0:User';
+
+async function seed(server: IndependentServer, users: Json[]): Promise<void> {
+  for (const u of users) {
+    const res = await fetch(`${server.url}/Users`, { method: 'POST', headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/scim+json' }, body: JSON.stringify({ schemas: [U], active: true, ...u }) });
+    expect(res.status).toBe(201);
+  }
+}
+
+const directory = (source: 'entra' | 'okta'): Json => {
+  const users = Array.from({ length: 6 }, (_, i) =>
+    source === 'entra'
+      ? { id: `u${i}`, userPrincipalName: `user${i}@contoso.example`, mail: `mail${i}@contoso.example`, givenName: `G${i}`, surname: `S${i}`, accountEnabled: true }
+      : { id: `u${i}`, login: `user${i}@contoso.example`, email: `mail${i}@contoso.example`, firstName: `G${i}`, lastName: `S${i}` },
+  );
+  const [login, mail, given, family] = source === 'entra' ? ['userPrincipalName', 'mail', 'givenName', 'surname'] : ['login', 'email', 'firstName', 'lastName'];
+  return {
+    source,
+    users,
+    groups: [],
+    app: {
+      scope: 'assigned',
+      // u5 is not assigned: the app user matching it is never touched.
+      assignments: { users: ['u0', 'u1', 'u2', 'u3', 'u4'] },
+      mappings: [
+        { source: login, target: 'userName', matching: true, matchingPrecedence: 1 },
+        { source: mail, target: 'emails[type eq "work"].value', matching: true, matchingPrecedence: 2 },
+        { source: given, target: 'name.givenName' },
+        { source: family, target: 'name.familyName' },
+      ],
+    },
+  };
+};
+
+const existing: Json[] = [
+  { userName: 'user0@contoso.example', emails: [{ type: 'work', value: 'mail0@contoso.example' }] }, // same userName
+  { userName: 'USER1@contoso.example', emails: [{ type: 'work', value: 'mail1@contoso.example' }] }, // another case
+  { userName: 'user2@contoso.example', emails: [{ type: 'work', value: 'mail2@contoso.example' }], active: false }, // inactive
+  { userName: 'legacy-3', emails: [{ type: 'work', value: 'mail3@contoso.example' }] }, // by email only
+  { userName: 'legacy-4a', emails: [{ type: 'work', value: 'mail4@contoso.example' }] }, // two app users for one
+  { userName: 'legacy-4b', emails: [{ type: 'work', value: 'MAIL4@contoso.example' }] },
+  { userName: 'user5@contoso.example', emails: [{ type: 'work', value: 'mail5@contoso.example' }] }, // not assigned
+  ...Array.from({ length: 20 }, (_, i) => ({ userName: `other${i}@contoso.example`, emails: [{ type: 'work', value: `other${i}@contoso.example` }] })),
+];
+
+describe.each(['entra', 'okta'] as const)('%s into an app that already holds users', (dialect) => {
+  it('links the users it matches (by precedence), enables the inactive one, names both app users of a duplicate, and leaves every other app user alone', async () => {
+    app = await startIndependentServer({});
+    await seed(app, existing);
+    const before = new Map((await getAll(app.url, app.token, 'Users')).map((u) => [u.userName as string, u]));
+    const h = harness(app.url, app.token, dialect);
+    const { result } = await h.cycle(directory(dialect));
+    const byUser = new Map(result.results.filter((r) => r.objectType === 'user').map((r) => [r.id, r]));
+    for (const id of ['u0', 'u1', 'u2']) expect(byUser.get(id)).toMatchObject({ action: 'link', outcome: 'success', reason: expect.stringContaining(`an app user already has userName eq "user${id.slice(1)}@contoso.example", so it is linked instead of created`) });
+    expect(byUser.get('u3')).toMatchObject({ action: 'link', outcome: 'success', targetId: before.get('legacy-3')!.id, reason: expect.stringContaining('emails[type eq "work"].value eq "mail3@contoso.example"') });
+    // Two app users answer the second matching attribute: neither is linked, nothing is created,
+    // and the line names both so the admin can remove one (Entra: DuplicateTargetEntries).
+    const dup = byUser.get('u4')!;
+    expect(dup).toMatchObject({ action: 'create', outcome: 'failed' });
+    expect(dup.reason).toContain('found several app users, so the IdP links none and creates nothing');
+    expect(dup.error!.message).toBe(`2 app objects have emails[type eq "work"].value eq "mail4@contoso.example": ${before.get('legacy-4a')!.id} (legacy-4a), ${before.get('legacy-4b')!.id} (legacy-4b); the matching attribute must be unique in the app (remove or change the duplicates there)`);
+    if (dialect === 'entra') expect(dup.error!.code).toBe('DuplicateTargetEntries');
+    expect(byUser.get('u5')).toMatchObject({ action: 'skip', outcome: 'skipped' });
+
+    const after = new Map((await getAll(app.url, app.token, 'Users')).map((u) => [u.id as string, u]));
+    expect(after.size).toBe(before.size);
+    expect(after.get(before.get('user2@contoso.example')!.id)!.active).toBe(true);
+    // Matched by email, the app user takes the directory's userName ("match found, update").
+    expect(after.get(before.get('legacy-3')!.id)!.userName).toBe('user3@contoso.example');
+    const untouched = ['legacy-4a', 'legacy-4b', 'user5@contoso.example', ...Array.from({ length: 20 }, (_, i) => `other${i}@contoso.example`)];
+    for (const name of untouched) expect(after.get(before.get(name)!.id)).toEqual(before.get(name));
+
+    // The next cycle: nothing is sent for the linked users; the duplicate waits (Entra's escrow, Okta's task).
+    const next = await h.cycle(directory(dialect));
+    expect(next.exchanges.filter((x) => x.request.method !== 'GET')).toEqual([]);
+    expect(next.result.counts).toMatchObject({ created: 0, linked: 0, updated: 0, escrowed: 1 });
+  });
+});
