@@ -77,6 +77,21 @@ function severalMatch(resources: readonly unknown[], expected: { attribute: stri
   return `${resources.length} app objects have ${expected.attribute} eq "${expected.value}": ${shown.join(', ')}${more}; the matching attribute must be unique in the app (remove or change the duplicates there)`;
 }
 
+/**
+ * An app that refuses a method (405 Method Not Allowed, 501 Not Implemented) refuses everything the
+ * IdP does with it, and its own detail often names a method the IdP never sends ("use PUT" to
+ * Entra): the line says which method this IdP uses for what, and the switch that stops sending it.
+ */
+function refusedMethod(dialect: DialectName, family: 'entra' | 'okta', method: string, path: string): string | undefined {
+  const groups = path.startsWith('/Groups');
+  const entra = family === 'entra';
+  if (entra && method === 'PATCH') return `Entra sends every update by PATCH (it never sends PUT), ${groups ? 'group renames and memberships included' : 'disabling and enabling included'}: an app that refuses PATCH gets none of them`;
+  if (entra && method === 'DELETE') return `Entra deletes by DELETE when a ${groups ? 'group' : 'user'} is deleted in the directory; an app that keeps ${groups ? 'groups' : 'users'} turns Delete off in Entra's target object actions (app.actions.delete false)`;
+  if (!entra && method === 'PUT') return dialect === 'okta-aiw' ? "Okta's custom (AIW) apps send every update by GET then PUT, deactivation and group push included, and cannot be switched to PATCH: an app that refuses PUT needs an OIN integration (--dialect okta)" : `Okta sends ${groups ? 'this group update' : 'profile updates'} by GET then PUT (PATCH only to activate and deactivate users${groups ? '' : ' and for OIN group push'}): an app that refuses PUT gets no ${groups ? 'group update' : 'profile update'} from Okta`;
+  if (!entra && method === 'PATCH') return `Okta's OIN integrations ${groups ? 'push group names and memberships' : 'activate and deactivate users'} by PATCH: an app that refuses PATCH needs a custom (AIW) integration, which sends PUT (--dialect okta-aiw)`;
+  return undefined;
+}
+
 export const NO_GROUPS_QUERY =
   "if the app offers no Groups (a users-only app, no Group resource type), turn group provisioning off: app.provisionGroups false (Entra: Mappings → Provision Microsoft Entra ID Groups → No); if it has Groups, a filter that matches nothing must answer 200 with an empty ListResponse";
 
@@ -301,6 +316,11 @@ export class EventSender {
           return { ok: false, exchanges, error: { ...server, message: `${server.message}; ${noGroupsCreate(family)}` } };
         }
         if (status === 404 && (stepEvent === 'getUser' || stepEvent === 'getGroup')) return { ok: false, notFound: true, exchanges, error: errorOf(exchange, family, true) };
+        if (status === 405 || status === 501) {
+          const refused = errorOf(exchange, family);
+          const hint = refusedMethod(this.dialect.name, family, request.method, request.path);
+          return { ok: false, exchanges, error: { ...refused, message: hint ? `${refused.message}; ${hint}` : refused.message } };
+        }
         return { ok: false, exchanges, error: errorOf(exchange, family) };
       }
       if (name === 'findUser' || name === 'findGroup' || name === 'testConnection') {

@@ -101,3 +101,47 @@ describe('an app that provisions users only (no Group resource type: /Groups ans
     }
   });
 });
+
+describe('an app that refuses a method the IdP relies on (405 Method Not Allowed)', () => {
+  // Products that keep users forever refuse DELETE, some refuse PUT. The line showed the app's own
+  // detail alone ("DELETE is not allowed"), which does not say that every later delete fails the same
+  // way nor what the admin turns off; it now says which IdP operations use the method and the switch.
+  const refuse = async (method: string): Promise<RunningProxy> => {
+    server = await startServer({ port: 0 });
+    return startProxy(server.url, server.token, {
+      onRequest(ctx) {
+        if (ctx.req.method === method) return { status: 405, headers: { 'content-type': 'application/scim+json' }, body: JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '405', detail: `${method} is not allowed` }) };
+        return undefined;
+      },
+    });
+  };
+  const okta = (): Json => ({ source: 'okta', users: [{ id: 'u-megan', login: 'megan.bowen@contoso.example', email: 'megan.bowen@contoso.example', firstName: 'Megan', lastName: 'Bowen' }], groups: [], app: { scope: 'assigned', assignments: { users: ['u-megan'] } } });
+
+  it('Entra: a refused DELETE names the Delete target object action to turn off, and waits in escrow', async () => {
+    proxy = await refuse('DELETE');
+    const h = harness(proxy.url, server!.token, 'entra');
+    await h.cycle(oneUser());
+    const gone = { ...oneUser(), users: [], app: { scope: 'assigned', assignments: { users: [] } } };
+    const { result } = await h.cycle(gone);
+    const line = result.results.find((r) => r.objectType === 'user')!;
+    expect(line).toMatchObject({ action: 'delete', outcome: 'failed', error: { status: 405 } });
+    expect(line.error!.message).toBe("DELETE is not allowed; Entra deletes by DELETE when a user is deleted in the directory; an app that keeps users turns Delete off in Entra's target object actions (app.actions.delete false)");
+    const next = await h.cycle(gone);
+    expect(next.exchanges.filter((x) => x.request.method === 'DELETE')).toEqual([]);
+  });
+
+  it.each([
+    ['okta', /; Okta sends profile updates by GET then PUT \(PATCH only to activate and deactivate users and for OIN group push\): an app that refuses PUT gets no profile update from Okta$/],
+    ['okta-aiw', /; Okta's custom \(AIW\) apps send every update by GET then PUT, deactivation and group push included, and cannot be switched to PATCH: an app that refuses PUT needs an OIN integration \(--dialect okta\)$/],
+  ] as const)('%s: a refused PUT says what Okta sends by PUT', async (dialect, expected) => {
+    proxy = await refuse('PUT');
+    const h = harness(proxy.url, server!.token, dialect);
+    await h.cycle(okta());
+    const changed = okta();
+    changed.users[0].firstName = 'Meg';
+    const { result } = await h.cycle(changed);
+    const line = result.results.find((r) => r.objectType === 'user')!;
+    expect(line).toMatchObject({ action: 'update', outcome: 'failed', error: { status: 405 } });
+    expect(line.error!.message).toMatch(expected);
+  });
+});
