@@ -9,7 +9,7 @@ import type { ScimClient } from '../http/client.ts';
 import type { Exchange } from '../record/types.ts';
 import { EventSender, JobStop, insteadOfList } from './events.ts';
 import { mappedValue, MappingEvaluationError, mappingPlan, readPath } from './mapping.ts';
-import { loginOf } from './scope.ts';
+import { entitlements, loginOf } from './scope.ts';
 import type { StateStore } from './state.ts';
 import type { Directory, ObjectError } from './types.ts';
 import type { DialectName } from '../dialects/index.ts';
@@ -142,6 +142,8 @@ export interface ImportMatch {
   active: boolean;
   directoryIds: string[];
   display?: string;
+  /** With --confirm: why this match was not linked (the directory does not assign the user to the app). */
+  notLinked?: string;
 }
 
 export interface ImportReport {
@@ -154,6 +156,8 @@ export interface ImportReport {
   inactive: number;
   /** Matched users now linked in the state (with --confirm). */
   linked: number;
+  /** Matched users --confirm left unlinked (not assigned to the app in the directory). */
+  notLinked: number;
   exchanges: Exchange[];
   error?: ObjectError;
   /** How the read differed from the IdP's own paging (a cursor-only app), for the log. */
@@ -184,13 +188,23 @@ export async function importFromApp(o: { directory: Directory; dialect: DialectN
     byValue.set(key, [...(byValue.get(key) ?? []), u.id]);
   }
   const pages = await readAllPages(sender, 'Users', { count: o.count ?? 100 });
-  const emptyGroups: ImportReport = { kind: 'Groups', attribute: 'displayName', scanned: 0, matched: [], unmatched: [], conflicts: [], inactive: 0, linked: 0, exchanges: [] };
+  const emptyGroups: ImportReport = { kind: 'Groups', attribute: 'displayName', scanned: 0, matched: [], unmatched: [], conflicts: [], inactive: 0, linked: 0, notLinked: 0, exchanges: [] };
   const usersById = new Map(dir.users.map((u) => [u.id, u]));
   const users = classify('Users', match.path.text, pages, (r) => readPath(r, match.path.text), (value) => byValue.get(norm(value)) ?? [], (id) => loginOf(dir, usersById.get(id)!));
   if (o.confirm) {
+    // Okta's confirm assigns the app to the user it links. The directory file holds the assignments
+    // here, so a match it does not assign (or keeps out of scope) is left unlinked: linked, the next
+    // cycle would read it as unassigned and deactivate an app account the IdP was never given.
+    const { intent } = entitlements(dir, 'okta');
     for (const m of users.matched) {
       const id = m.directoryIds[0]!;
       if (o.state.user(id)?.targetId === m.appId) continue;
+      const want = intent(usersById.get(id)!);
+      if (!want.entitled) {
+        m.notLinked = `${want.why}; Okta's confirm assigns the app to the user it links, which the directory file decides here: assign the user there (app.assignments) and confirm again`;
+        users.notLinked++;
+        continue;
+      }
       o.state.setUser(id, { targetId: m.appId, active: m.active, values: {}, stale: true });
       users.linked++;
     }
@@ -214,7 +228,7 @@ export async function importFromApp(o: { directory: Directory; dialect: DialectN
 }
 
 function classify(kind: 'Users' | 'Groups', attribute: string, pages: PageResult, read: (r: Record<string, unknown>) => unknown, lookup: (value: string) => string[], name: (id: string) => string): ImportReport {
-  const report: ImportReport = { kind, attribute, scanned: pages.resources.length, matched: [], unmatched: [], conflicts: [], inactive: 0, linked: 0, exchanges: pages.exchanges, ...(pages.error ? { error: pages.error } : {}), ...(pages.paging ? { paging: pages.paging } : {}), ...(pages.missed ? { missed: pages.missed } : {}) };
+  const report: ImportReport = { kind, attribute, scanned: pages.resources.length, matched: [], unmatched: [], conflicts: [], inactive: 0, linked: 0, notLinked: 0, exchanges: pages.exchanges, ...(pages.error ? { error: pages.error } : {}), ...(pages.paging ? { paging: pages.paging } : {}), ...(pages.missed ? { missed: pages.missed } : {}) };
   const claims = new Map<string, ImportMatch[]>();
   const entries: ImportMatch[] = [];
   for (const r of pages.resources) {
@@ -236,10 +250,10 @@ function classify(kind: 'Users' | 'Groups', attribute: string, pages: PageResult
 }
 
 export function importReportLines(r: ImportReport): string[] {
-  const lines = [`${r.kind}: ${r.scanned} scanned · ${r.matched.length} matched · ${r.unmatched.length} unmatched · ${r.conflicts.length} conflict(s) · ${r.inactive} inactive in the app (by ${r.attribute})${r.linked ? ` · ${r.linked} linked` : ''}`];
+  const lines = [`${r.kind}: ${r.scanned} scanned · ${r.matched.length} matched · ${r.unmatched.length} unmatched · ${r.conflicts.length} conflict(s) · ${r.inactive} inactive in the app (by ${r.attribute})${r.linked ? ` · ${r.linked} linked` : ''}${r.notLinked ? ` · ${r.notLinked} not linked (not assigned to the app)` : ''}`];
   if (r.paging) lines.push(`  ~ ${r.paging}`);
   if (r.error) lines.push(`  ✗ the import stopped: ${r.error.status !== undefined ? `HTTP ${r.error.status}: ` : ''}${r.error.message}`);
-  for (const m of r.matched) lines.push(`  ✓ ${m.appValue} (app id ${m.appId}) → ${m.display ?? m.directoryIds[0]}${m.active ? '' : ' · inactive in the app'}`);
+  for (const m of r.matched) lines.push(`  ${m.notLinked ? '·' : '✓'} ${m.appValue} (app id ${m.appId}) → ${m.display ?? m.directoryIds[0]}${m.active ? '' : ' · inactive in the app'}${m.notLinked ? ` · not linked: ${m.notLinked}` : ''}`);
   for (const m of r.unmatched) {
     const one = r.kind === 'Users' ? 'user' : 'group';
     lines.push(m.appValue === '' ? `  ? (no ${r.attribute}) (app id ${m.appId}): the app ${one} has no ${r.attribute}, so it cannot be matched to a directory ${one}` : `  ? ${m.appValue} (app id ${m.appId}): no directory ${one} has this ${r.attribute}`);

@@ -3,6 +3,9 @@
 // second matching attribute only, two app users for one directory user, and app users the IdP must
 // never touch. Real HTTP: the independent server, filled beforehand.
 import { afterEach, describe, expect, it } from 'vitest';
+import { createClient } from '../../src/http/client.ts';
+import { parseDirectory } from '../../src/idp/directory.ts';
+import { importFromApp, importReportLines } from '../../src/idp/import.ts';
 import { startIndependentServer, type IndependentServer } from '../servers/independent/index.ts';
 import { getAll, harness, type Json } from './helpers.ts';
 
@@ -88,5 +91,31 @@ describe.each(['entra', 'okta'] as const)('%s into an app that already holds use
     const next = await h.cycle(directory(dialect));
     expect(next.exchanges.filter((x) => x.request.method !== 'GET')).toEqual([]);
     expect(next.result.counts).toMatchObject({ created: 0, linked: 0, updated: 0, escrowed: 1 });
+  });
+});
+
+describe('Okta Import into an app that already holds users, then a cycle', () => {
+  // Okta's confirm assigns the app to the user it links. The directory file holds the assignments
+  // here: --confirm linked a matched user the file does not assign, and the next cycle read it as
+  // unassigned and deactivated an app account the IdP had never been given.
+  it('links only the matched users the directory assigns; the others are reported, and the cycle never touches them', async () => {
+    app = await startIndependentServer({});
+    await seed(app, existing);
+    const before = new Map((await getAll(app.url, app.token, 'Users')).map((u) => [u.userName as string, u]));
+    const h = harness(app.url, app.token, 'okta');
+    const doc = directory('okta');
+    const client = createClient({ baseUrl: app.url, auth: { kind: 'bearer', token: app.token } });
+    const report = await importFromApp({ directory: parseDirectory(JSON.stringify(doc), 'test.json'), dialect: 'okta', client, state: h.state, confirm: true }).finally(() => client.close());
+    expect(report.users).toMatchObject({ linked: 3, notLinked: 1 });
+    const lines = importReportLines(report.users);
+    expect(lines[0]).toContain('· 3 linked · 1 not linked (not assigned to the app)');
+    expect(lines).toContain(`  · user5@contoso.example (app id ${before.get('user5@contoso.example')!.id}) → user5@contoso.example · not linked: not assigned to the app (neither directly nor through an assigned group); Okta's confirm assigns the app to the user it links, which the directory file decides here: assign the user there (app.assignments) and confirm again`);
+    expect(h.state.user('u5')).toBeUndefined();
+
+    const { result, exchanges } = await h.cycle(doc);
+    expect(result.counts.disabled).toBe(0);
+    const user5 = before.get('user5@contoso.example')!.id as string;
+    expect(exchanges.filter((x) => x.request.url.includes(user5))).toEqual([]);
+    expect((await getAll(app.url, app.token, 'Users')).find((u) => u.id === user5)).toEqual(before.get('user5@contoso.example'));
   });
 });
