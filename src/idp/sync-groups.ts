@@ -154,7 +154,11 @@ async function syncGroup(ctx: CycleContext, groupId: string, owners: Map<string,
     }
     const out = await ctx.sender.send('createGroup', { displayName: g.displayName, ...(ctx.family === 'entra' ? { externalId: g.id } : {}), ...(aiw ? { members: memberList(ctx, plan.members) } : {}) });
     if (!out.ok) {
-      ledger.result({ ...base, action: 'create-group', outcome: 'failed', reason: ctx.family === 'entra' ? 'group assigned to the app' : 'group pushed to the app; Okta creates it without looking for an app group of that name', ...(out.error ? { error: out.error } : {}), exchanges: out.exchanges, event: 'createGroup', fingerprint: print });
+      // An app that already holds a group of this name refuses Okta's create (409). Okta links such
+      // a group only when its list of the app's groups has it (an Import: Push Groups then offers
+      // Link Group); the line says so rather than leave the app's "already exists" alone.
+      const conflict = ctx.family === 'okta' && out.error?.status === 409 ? "; the app seems to hold a group of this name already: Okta links an app group only when it knows it from an import (scimproof idp import --confirm, Okta's Import; Push Groups then offers Link Group)" : '';
+      ledger.result({ ...base, action: 'create-group', outcome: 'failed', reason: `${ctx.family === 'entra' ? 'group assigned to the app' : 'group pushed to the app; Okta creates it without looking for an app group of that name'}${conflict}`, ...(out.error ? { error: out.error } : {}), exchanges: out.exchanges, event: 'createGroup', fingerprint: print });
       return;
     }
     const found = out.created ?? out.matched!;

@@ -119,3 +119,27 @@ describe('Okta Import into an app that already holds users, then a cycle', () =>
     expect((await getAll(app.url, app.token, 'Users')).find((u) => u.id === user5)).toEqual(before.get('user5@contoso.example'));
   });
 });
+
+describe('Okta group push into an app that already holds a group of that name', () => {
+  // Okta creates pushed groups without a lookup; an app with unique group names refuses the create
+  // with 409. The line showed the app's "already exists" alone, without the way out Okta has.
+  it('the 409 line points at the import that lets Okta link it, and after it the retried push links the app group', async () => {
+    app = await startIndependentServer({ uniqueGroupNames: true });
+    const res = await fetch(`${app.url}/Groups`, { method: 'POST', headers: { authorization: `Bearer ${app.token}`, 'content-type': 'application/scim+json' }, body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Engineering' }) });
+    const appGroup = (await res.json()) as Json;
+    const doc: Json = { ...directory('okta'), groups: [{ id: 'g-eng', displayName: 'Engineering', members: ['u0'] }] };
+    doc.app = { ...doc.app, assignments: { users: ['u0'], groups: ['g-eng'] } };
+    const h = harness(app.url, app.token, 'okta');
+    const first = await h.cycle(doc);
+    const line = first.result.results.find((r) => r.objectType === 'group')!;
+    expect(line).toMatchObject({ action: 'create-group', outcome: 'failed', error: { status: 409 } });
+    expect(line.reason).toContain('the app seems to hold a group of this name already: Okta links an app group only when it knows it from an import (scimproof idp import --confirm');
+
+    const client = createClient({ baseUrl: app.url, auth: { kind: 'bearer', token: app.token } });
+    await importFromApp({ directory: parseDirectory(JSON.stringify(doc), 'test.json'), dialect: 'okta', client, state: h.state, confirm: true }).finally(() => client.close());
+    const key = 'group:g-eng';
+    h.state.setEscrow(key, { ...h.state.state.escrow[key]!, retryRequested: true });
+    const retried = await h.cycle(doc);
+    expect(retried.result.results.find((r) => r.objectType === 'group' && r.action === 'link-group')).toMatchObject({ outcome: 'success', targetId: appGroup.id });
+  });
+});
