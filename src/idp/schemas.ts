@@ -8,7 +8,10 @@ import type { Exchange } from '../record/types.ts';
 import { CORE_USER_URN } from '../dialects/scim-path.ts';
 import { ENTRA_CODES } from './error-codes.ts';
 import { isManagerTarget, mappingPlan, type SchemaTypes } from './mapping.ts';
+import { entitlements } from './scope.ts';
 import type { Directory } from './types.ts';
+
+const GROUP_URN = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 
 interface AdvertisedAttribute {
   name: string;
@@ -79,6 +82,12 @@ export async function checkMappingsAgainstSchemas(client: ScimClient, directory:
     if (p.selector && !attr!.multiValued) problems.push(`${where}: "${p.attribute}" is single-valued in the app's /Schemas, so [${p.selector.attribute} eq …] selects nothing`);
     const type = (sub ?? attr)!.type;
     if (type) types.set(`${p.uri ? `${p.uri}:` : ''}${p.attribute}${p.sub ? `.${p.sub}` : ''}`.toLowerCase(), type);
+  }
+  // A users-only app (many SaaS products) lists no Group schema: said once, before any cycle, rather
+  // than learnt from a 404 on the first group (a warning: an app may serve groups it does not list).
+  const groups = entitlements(directory, directory.source).provisionedGroups.length;
+  if (groups > 0 && !schemas.has(GROUP_URN.toLowerCase())) {
+    problems.push(`${directory.file}#/app/provisionGroups: the app's /Schemas lists no Group schema (${GROUP_URN}), and ${groups} group(s) are to be provisioned: an app that takes users only answers 404 on /Groups; if so, set app.provisionGroups to false${directory.source === 'entra' ? ' (Entra: Mappings → Provision Microsoft Entra ID Groups → No)' : ' (Okta: push no groups)'}`);
   }
   plan.schemaTypes = types;
   return { read: true, problems, extensions: [...spelled.entries()].filter(([k]) => k !== CORE_USER_URN.toLowerCase()).map(([, id]) => id), exchanges: [x] };

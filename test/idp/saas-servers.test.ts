@@ -8,9 +8,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../src/server/index.ts';
 import { startProxy, type RunningProxy } from '../support/proxy.ts';
 import { runIdpCli } from './cli-in-process.ts';
+import { createClient } from '../../src/http/client.ts';
 import { parseDirectory } from '../../src/idp/directory.ts';
+import { checkMappingsAgainstSchemas } from '../../src/idp/schemas.ts';
 import { testConnection } from '../../src/idp/run.ts';
 import { startIndependentServer } from '../servers/independent/index.ts';
+import { startScimmyServer } from '../servers/scimmy-server.ts';
 import { harness, usersByName, type Json } from './helpers.ts';
 
 let server: RunningServer | undefined;
@@ -75,6 +78,10 @@ describe('an app that provisions users only (no Group resource type: /Groups ans
       expect(result.counts.created).toBe(1);
       const line = result.results.find((r) => r.objectType === 'group')!;
       expect(line.reason).toMatch(/a query answered 404 \(GET \/Groups\?.*\); if the app offers no Groups \(a users-only app, no Group resource type\), turn group provisioning off: app\.provisionGroups false/);
+      // Said once, before any cycle, from /Schemas (a warning: the cycle still runs).
+      const client = createClient({ baseUrl: app.url, auth: { kind: 'bearer', token: app.token } });
+      const check = await checkMappingsAgainstSchemas(client, parseDirectory(JSON.stringify(withGroup('entra')), 'test.json')).finally(() => client.close());
+      expect(check.problems).toEqual(["test.json#/app/provisionGroups: the app's /Schemas lists no Group schema (urn:ietf:params:scim:schemas:core:2.0:Group), and 1 group(s) are to be provisioned: an app that takes users only answers 404 on /Groups; if so, set app.provisionGroups to false (Entra: Mappings → Provision Microsoft Entra ID Groups → No)"]);
       const probe = await testConnection({ url: app.url, auth: { kind: 'bearer', token: app.token }, dialect: 'entra', directory: parseDirectory(JSON.stringify(withGroup('entra')), 'test.json') });
       expect(probe.message).toMatch(/GET \/Groups\?.* answered 404 .*; if the app offers no Groups .*app\.provisionGroups false/);
       const off = await h.cycle({ ...withGroup('entra'), app: { ...withGroup('entra').app, provisionGroups: false } });
@@ -82,6 +89,22 @@ describe('an app that provisions users only (no Group resource type: /Groups ans
       expect(off.exchanges.filter((x) => x.request.url.includes('/Groups'))).toEqual([]);
     } finally {
       await app.close();
+    }
+  });
+
+  it('an app that lists the Group schema gets no such warning (independent server, reference server, SCIMMY)', async () => {
+    const independent = await startIndependentServer({});
+    const scimmy = await startScimmyServer();
+    server = await startServer({ port: 0 });
+    try {
+      for (const target of [independent, server, scimmy]) {
+        const client = createClient({ baseUrl: target.url, auth: { kind: 'bearer', token: target.token } });
+        const check = await checkMappingsAgainstSchemas(client, parseDirectory(JSON.stringify(withGroup('entra')), 'test.json')).finally(() => client.close());
+        expect(check).toMatchObject({ read: true, problems: [] });
+      }
+    } finally {
+      await independent.close();
+      await scimmy.close();
     }
   });
 
