@@ -26,6 +26,12 @@ export async function syncGroups(ctx: CycleContext, pool: Pool): Promise<void> {
   // same displayName was linked to the old app group, which the old one's DELETE then removed.
   await pool(Object.keys(state.state.groups).filter((id) => !wanted.has(id)), (id, c) => syncRemovedGroup(c, id));
   if (ctx.ledger.stop) return;
+  // A group whose create failed (a users-only app's 404, a 409) and that is no longer provisioned
+  // (group provisioning turned off, unassigned, deleted) has nothing in the app: its escrow entry or
+  // Okta task goes, or `idp tasks` and the console list a task nothing will ever run.
+  for (const key of Object.keys(state.state.escrow)) {
+    if (key.startsWith('group:') && !wanted.has(key.slice(6)) && !state.group(key.slice(6))) state.setEscrow(key, null);
+  }
   const provisioned = dir.groups.filter((g) => wanted.has(g.id));
   const owners = nameOwners(ctx, provisioned);
   await pool(provisioned.map((g) => g.id), (id, c) => syncGroup(c, id, owners));

@@ -119,6 +119,12 @@ describe('an app that provisions users only (no Group resource type: /Groups ans
       expect(line.error!.message).toMatch(/POST \/Groups answered 404: if the app offers no Groups \(a users-only app, no Group resource type\), do not push groups to it \(app\.pushGroups \[\] or app\.provisionGroups false\)/);
       const second = await h.cycle(withGroup('okta'));
       expect(second.exchanges.filter((x) => x.request.url.includes('/Groups'))).toEqual([]);
+      expect(Object.keys(h.state.state.escrow)).toEqual(['group:g-eng']);
+      // The admin stops pushing groups: the task of a group never created goes with it (it stayed in
+      // \`idp tasks\` and the console for good, a task nothing would ever run).
+      const off = await h.cycle({ ...withGroup('okta'), app: { ...withGroup('okta').app, provisionGroups: false } });
+      expect(off.result).toMatchObject({ status: 'ok', counts: { escrowed: 0, failed: 0 } });
+      expect(h.state.state.escrow).toEqual({});
     } finally {
       await app.close();
     }
