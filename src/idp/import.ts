@@ -81,7 +81,11 @@ export async function readAllPages(sender: EventSender, kind: 'Users' | 'Groups'
     }
     if (cursor !== undefined) cursorPages++;
     exchanges.push(...out.exchanges);
-    if (!out.ok) return { resources, exchanges, ...(out.error ? { error: out.error } : {}), ...notes() };
+    if (!out.ok) {
+      // A users-only app (no Group resource type) has no /Groups to import from: said, with the switch.
+      const error = kind === 'Groups' && page === 0 && out.error?.status === 404 ? { ...out.error, message: `${out.error.message}; GET /Groups answered 404: if the app offers no Groups (a users-only app, no Group resource type), set app.provisionGroups to false and the import reads users only` } : out.error;
+      return { resources, exchanges, ...(error ? { error } : {}), ...notes() };
+    }
     const body = out.json;
     const last = out.exchanges.at(-1);
     const status = last?.response?.status;

@@ -10,6 +10,7 @@ import { startProxy, type RunningProxy } from '../support/proxy.ts';
 import { runIdpCli } from './cli-in-process.ts';
 import { createClient } from '../../src/http/client.ts';
 import { parseDirectory } from '../../src/idp/directory.ts';
+import { importFromApp } from '../../src/idp/import.ts';
 import { checkMappingsAgainstSchemas } from '../../src/idp/schemas.ts';
 import { testConnection } from '../../src/idp/run.ts';
 import { startIndependentServer } from '../servers/independent/index.ts';
@@ -172,5 +173,24 @@ describe('an app that refuses a method the IdP relies on (405 Method Not Allowed
     const line = result.results.find((r) => r.objectType === 'user')!;
     expect(line).toMatchObject({ action: 'update', outcome: 'failed', error: { status: 405 } });
     expect(line.error!.message).toMatch(expected);
+  });
+});
+
+describe('Okta Import from an app that provisions users only', () => {
+  it('the Groups page that answers 404 says the app may offer no Groups and how to import users only', async () => {
+    const app = await startIndependentServer({ noGroups: true });
+    try {
+      const doc: Json = { source: 'okta', users: [{ id: 'u1', login: 'a@b.example', email: 'a@b.example', firstName: 'A', lastName: 'B' }], groups: [{ id: 'g', displayName: 'G', members: ['u1'] }], app: { assignments: { groups: ['g'] } } };
+      const client = createClient({ baseUrl: app.url, auth: { kind: 'bearer', token: app.token } });
+      const state = harness(app.url, app.token, 'okta').state;
+      const report = await importFromApp({ directory: parseDirectory(JSON.stringify(doc), 'test.json'), dialect: 'okta', client, state }).finally(() => client.close());
+      expect(report.groups.error).toMatchObject({ status: 404, message: expect.stringContaining('; GET /Groups answered 404: if the app offers no Groups (a users-only app, no Group resource type), set app.provisionGroups to false and the import reads users only') });
+      const off = createClient({ baseUrl: app.url, auth: { kind: 'bearer', token: app.token } });
+      const usersOnly = await importFromApp({ directory: parseDirectory(JSON.stringify({ ...doc, app: { ...doc.app, provisionGroups: false } }), 'test.json'), dialect: 'okta', client: off, state }).finally(() => off.close());
+      expect(usersOnly.groups.error).toBeUndefined();
+      expect(usersOnly.groups.exchanges).toEqual([]);
+    } finally {
+      await app.close();
+    }
   });
 });
