@@ -15,7 +15,7 @@ import { EventSender, JobStop, probeHitMessage, type EventOutcome } from './even
 import { createValues, entraChanges, managerIdOf, mappingPlan, MappingEvaluationError, oktaProfile, oktaReport, readPath, roleArgs, type ScimValues } from './mapping.ts';
 import { entitlements, loginOf, scopingDetails } from './scope.ts';
 import { duplicateError, duplicateFinder } from './sync-duplicates.ts';
-import { createdChanges, matchUser, nextValues } from './sync-user-provision.ts';
+import { createdChanges, heldByRemoved, matchUser, nextValues } from './sync-user-provision.ts';
 import type { StateStore, UserState } from './state.ts';
 import type { AttributeChange, Directory, DirectoryUserRecord, ObjectAction, ObjectError, ObjectResult, OnDemandStep } from './types.ts';
 
@@ -247,10 +247,12 @@ export async function provisionOnDemand(o: OnDemandOptions): Promise<OnDemandRes
       }
       found = match.found;
       // As in a cycle: an app user linked to another directory user is not linked a second time.
-      const holder = found ? Object.entries(state.state.users).find(([id, other]) => id !== u.id && other.targetId === String(found!.id) && dir.users.some((x) => x.id === id)) : undefined;
+      // Entra: a user gone from the directory whose DELETE waits in escrow still holds it too.
+      const holder = found ? Object.entries(state.state.users).find(([id, other]) => id !== u.id && other.targetId === String(found!.id) && (family === 'entra' || dir.users.some((x) => x.id === id))) : undefined;
       if (holder) {
-        const other = dir.users.find((x) => x.id === holder[0])!;
-        error = { message: `the app user found by ${match.attribute} eq "${String(match.value)}" (app id ${String(found!.id)}) is linked to another directory user, ${loginOf(dir, other)}, so it is not linked again: an IdP keeps one directory user per app account` };
+        const other = dir.users.find((x) => x.id === holder[0]);
+        const what = `the app user found by ${match.attribute} eq "${String(match.value)}" (app id ${String(found!.id)})`;
+        error = { message: other ? `${what} is linked to another directory user, ${loginOf(dir, other)}, so it is not linked again: an IdP keeps one directory user per app account` : heldByRemoved(state, holder[0], what) };
         steps.push({ name: 'Match user between source and target', outcome: 'failed', reason: error.message, details: { tried: matchDetails, matched: found! }, exchangeIds: ids(matchExchanges) });
         return finish(false, 'link', 'failed', 'the app user it matches is linked to another directory user');
       }

@@ -103,16 +103,31 @@ function linkIndex(ctx: CycleContext): Map<string, string> {
   let index = linkIndexes.get(ctx.users);
   if (!index) {
     index = new Map();
+    // Users gone from the directory are still linked while their DELETE (Entra) or deactivation
+    // (Okta) waits in escrow; a directory user holding the same app id takes precedence.
+    for (const [id, st] of Object.entries(ctx.state.state.users)) if (!ctx.users.has(id)) index.set(st.targetId, id);
     for (const [id, st] of Object.entries(ctx.state.state.users)) if (ctx.users.has(id)) index.set(st.targetId, id);
     linkIndexes.set(ctx.users, index);
   }
   return index;
 }
 
-/** The directory user (still in the directory) whose link holds this app id, if it is not `self`. */
+/** The user whose link holds this app id, if it is not `self`: one of the directory, or one gone from it whose removal waits. */
 function linkedElsewhere(ctx: CycleContext, self: string, targetId: string): string | undefined {
   const holder = linkIndex(ctx).get(targetId);
-  return holder !== undefined && holder !== self && ctx.users.has(holder) && ctx.state.user(holder)?.targetId === targetId ? holder : undefined;
+  return holder !== undefined && holder !== self && ctx.state.user(holder)?.targetId === targetId ? holder : undefined;
+}
+
+/**
+ * Why Entra does not link an app user a removed user still holds: a user deleted and created again
+ * under the same name (a rehire) matched the old account while the old one's DELETE waited in
+ * escrow, and the retry of that DELETE then removed the account the newcomer had been linked to,
+ * leaving it linked to nothing.
+ */
+export function heldByRemoved(state: CycleContext['state'], holder: string, found: string): string {
+  const st = state.user(holder)!;
+  const who = String(st.values.userName ?? holder);
+  return `${found} is still linked to ${who}, gone from the directory, whose DELETE failed and waits in escrow: linked now, that retry would delete this user's account. It is created once the old one is deleted (an app that refuses DELETE: turn Delete off, app.actions.delete false, and the account is linked)`;
 }
 
 /** `prior` holds exchanges already sent for this user (Entra's GET that answered 404). */
@@ -162,16 +177,27 @@ export async function provisionUser(ctx: CycleContext, u: DirectoryUserRecord, d
   // old sign-in name this user now has) is not linked a second time: two directory users would
   // then write one app account. The other's update frees the value; the next attempt creates.
   const holder = linkedElsewhere(ctx, u.id, targetId);
+  let handedOver = '';
   if (holder) {
-    const other = ctx.users.get(holder)!;
-    const error: ObjectError = { message: `the app user found by ${match.attribute} eq "${String(match.value)}" (app id ${targetId}) is linked to another directory user, ${displayOf(ctx, other)}, so it is not linked again: an IdP keeps one directory user per app account` };
-    ledger.result({ ...base, action: 'link', outcome: 'failed', reason: why, error, targetId, exchanges, event: 'matchUser', ...(print ? { fingerprint: print } : {}) });
-    return;
+    const other = ctx.users.get(holder);
+    const found = `the app user found by ${match.attribute} eq "${String(match.value)}" (app id ${targetId})`;
+    if (!other && ctx.family === 'okta') {
+      // Okta never deletes app users: a user created again under a deleted one's login takes the
+      // account over (match found → link), and the old user's deactivation task is moot: it goes,
+      // or the admin's retry would deactivate the newcomer's account.
+      handedOver = `; it was still linked to ${String(state.user(holder)!.values.userName ?? holder)}, gone from Okta, whose deactivation task is dropped: the account passes to this user`;
+      state.setUser(holder, null);
+      state.setEscrow(`user:${holder}`, null);
+    } else {
+      const error: ObjectError = { message: other ? `${found} is linked to another directory user, ${displayOf(ctx, other)}, so it is not linked again: an IdP keeps one directory user per app account` : heldByRemoved(ctx.state, holder, found) };
+      ledger.result({ ...base, action: 'link', outcome: 'failed', reason: why, error, targetId, exchanges, event: 'matchUser', ...(print ? { fingerprint: print } : {}) });
+      return;
+    }
   }
   const inactive = isInactive(found);
   state.setUser(u.id, { targetId, active: !inactive, values: {} });
   linkIndex(ctx).set(targetId, u.id);
-  const linkWhy = `${why}; an app user already has ${match.attribute} eq "${String(match.value)}", so it is linked instead of created`;
+  const linkWhy = `${why}; an app user already has ${match.attribute} eq "${String(match.value)}", so it is linked instead of created${handedOver}`;
   const fail = (out: EventOutcome, event: 'updateUser' | 'enableUser', changes?: AttributeChange[]): void =>
     ledger.result({ ...base, action: 'link', outcome: 'failed', reason: linkWhy, ...(out.error ? { error: out.error } : {}), targetId, exchanges, event, ...(changes ? { changes } : {}), ...(print ? { fingerprint: print } : {}) });
   let changes: AttributeChange[];

@@ -6,6 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createClient } from '../../src/http/client.ts';
 import { parseDirectory } from '../../src/idp/directory.ts';
 import { importFromApp, importReportLines } from '../../src/idp/import.ts';
+import { startServer, type RunningServer } from '../../src/server/index.ts';
+import { startProxy, type RunningProxy } from '../support/proxy.ts';
 import { startIndependentServer, type IndependentServer } from '../servers/independent/index.ts';
 import { getAll, harness, type Json } from './helpers.ts';
 
@@ -141,5 +143,68 @@ describe('Okta group push into an app that already holds a group of that name', 
     h.state.setEscrow(key, { ...h.state.state.escrow[key]!, retryRequested: true });
     const retried = await h.cycle(doc);
     expect(retried.result.results.find((r) => r.objectType === 'group' && r.action === 'link-group')).toMatchObject({ outcome: 'success', targetId: appGroup.id });
+  });
+});
+
+describe('a user deleted and created again under the same name (a rehire) while the old removal failed', () => {
+  // The old user's DELETE (Entra) or deactivation (Okta) failed and waited; the newcomer's match
+  // found the old account and linked it; the retried DELETE then removed the account the newcomer
+  // was linked to (the app was left with no account for a provisioned user, and nothing said so).
+  let proxy: RunningProxy | undefined;
+  let server: RunningServer | undefined;
+  afterEach(async () => {
+    await proxy?.close();
+    await server?.close();
+    proxy = undefined;
+    server = undefined;
+  });
+
+  const person = (source: 'entra' | 'okta', id: string): Json => ({
+    source,
+    users: [{ id, ...(source === 'entra' ? { userPrincipalName: 'rehire@contoso.example', givenName: 'R', surname: 'H', accountEnabled: true } : { login: 'rehire@contoso.example', email: 'rehire@contoso.example', firstName: 'R', lastName: 'H' }) }],
+    groups: [],
+    app: { scope: 'assigned', assignments: { users: [id] } },
+  });
+
+  async function failFirst(method: string): Promise<void> {
+    server = await startServer({ port: 0 });
+    let failed = false;
+    proxy = await startProxy(server.url, server.token, {
+      onRequest(ctx) {
+        if (ctx.req.method !== method || failed) return undefined;
+        failed = true;
+        return { status: 500, headers: { 'content-type': 'application/scim+json' }, body: JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '500', detail: 'try again later' }) };
+      },
+    });
+  }
+
+  it('Entra: the newcomer is not linked to the account the pending DELETE will remove; it is created once that DELETE went through', async () => {
+    await failFirst('DELETE');
+    const h = harness(proxy!.url, server!.token, 'entra');
+    await h.cycle(person('entra', 'u-old'));
+    const second = await h.cycle(person('entra', 'u-new'));
+    const line = second.result.results.find((r) => r.id === 'u-new')!;
+    expect(line).toMatchObject({ action: 'link', outcome: 'failed' });
+    expect(line.error!.message).toMatch(/is still linked to rehire@contoso\.example, gone from the directory, whose DELETE failed and waits in escrow: linked now, that retry would delete this user's account/);
+    h.clock.advance(7 * 3600_000);
+    const third = await h.cycle(person('entra', 'u-new'));
+    expect(third.result.results.find((r) => r.id === 'u-old')).toMatchObject({ action: 'delete', outcome: 'success' });
+    expect(third.result.results.find((r) => r.id === 'u-new')).toMatchObject({ action: 'create', outcome: 'success' });
+    const users = await getAll(server!.url, server!.token, 'Users');
+    expect(users.map((u) => u.id)).toEqual([h.state.user('u-new')!.targetId]);
+  });
+
+  it('Okta: the newcomer takes the account over and the old deactivation task goes (it would deactivate the newcomer)', async () => {
+    await failFirst('PATCH');
+    const h = harness(proxy!.url, server!.token, 'okta');
+    await h.cycle(person('okta', 'u-old'));
+    const oldId = h.state.user('u-old')!.targetId;
+    const second = await h.cycle(person('okta', 'u-new'));
+    expect(second.result.results.find((r) => r.id === 'u-new')).toMatchObject({ action: 'link', outcome: 'success', targetId: oldId, reason: expect.stringContaining('whose deactivation task is dropped: the account passes to this user') });
+    expect(h.state.user('u-old')).toBeUndefined();
+    expect(h.state.state.escrow).toEqual({});
+    const third = await h.cycle(person('okta', 'u-new'));
+    expect(third.exchanges).toEqual([]);
+    expect((await getAll(server!.url, server!.token, 'Users')).map((u) => [u.id, u.active])).toEqual([[oldId, true]]);
   });
 });
