@@ -1550,6 +1550,12 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
     },
     verdicts: { fail: ['entra', 'entra-compliant'], work: ['okta', 'okta-aiw'] },
   },
+  'user-filter-eq-is-prefix': {
+    // filter.username-eq's primary defect is filter-ignored; this one fails the same three checks.
+    primary: {},
+    consequences: ['filter.username-eq', 'filter.username-eq.case-insensitive', 'filter.attribute-name-case-insensitive'],
+    verdicts: { fail: ['entra', 'entra-compliant', 'okta', 'okta-aiw'], work: [] },
+  },
   'group-filter-ignored': {
     primary: {},
     consequences: ['entra.test-connection.groups-empty-list[entra]', 'entra.test-connection.groups-empty-list[entra-compliant]', 'entra.group.match-miss[entra]', 'entra.group.match-hit[entra]', 'entra.group.match-exact[entra]', 'entra.group.match-miss[entra-compliant]', 'entra.group.match-hit[entra-compliant]', 'entra.group.match-exact[entra-compliant]'],

@@ -1852,6 +1852,13 @@ export const DEFECTS = {
       if (isListRequest(ctx.req) && resourcePath(ctx.req.path)?.type === 'Groups' && eq?.attr.toLowerCase() === 'displayname') ctx.req.query.set('filter', `displayName sw "${eq.value}"`);
     },
   },
+  'user-filter-eq-is-prefix': {
+    description: 'userName eq "x" on Users matches every user whose userName starts with x (a LIKE \'x%\' lookup): Entra and Okta find two users for one and link the wrong account, or stop with "Multiple entries were found".',
+    onRequest: (ctx) => {
+      const eq = simpleEquality(ctx.req.query.get('filter'));
+      if (isListRequest(ctx.req) && resourcePath(ctx.req.path)?.type === 'Users' && eq?.attr.toLowerCase() === 'username') ctx.req.query.set('filter', `userName sw "${eq.value}"`);
+    },
+  },
   'group-filter-ignored': {
     description: 'The filter parameter is ignored on GET /Groups (every group comes back), while user filters work (Metatavu/keycloak-scim-server#46).',
     onRequest: (ctx) => {

@@ -1375,6 +1375,15 @@ const SUBJECT_PROBES = {
     clean: 1,
     faulty: 2,
   },
+  'user-filter-eq-is-prefix': {
+    observe: async (call: Caller) => {
+      const user = await createUser(call);
+      await createUser(call, { userName: `${String(user.userName)}.au` });
+      return obj((await call('GET', `/Users?${filterQuery(`userName eq "${String(user.userName)}"`)}`)).json).totalResults;
+    },
+    clean: 1,
+    faulty: 2,
+  },
   'group-filter-ignored': {
     observe: async (call: Caller) => {
       await createGroup(call);
