@@ -1550,6 +1550,12 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
     },
     verdicts: { fail: ['entra', 'entra-compliant'], work: ['okta', 'okta-aiw'] },
   },
+  'group-delete-deletes-members': {
+    primary: {
+      'groups.delete.members-kept': 'expected HTTP 200, got 404',
+    },
+    verdicts: { work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
+  },
   'user-filter-eq-is-prefix': {
     // filter.username-eq's primary defect is filter-ignored; this one fails the same three checks.
     primary: {},

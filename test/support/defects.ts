@@ -561,6 +561,16 @@ export const DEFECTS = {
       }
     },
   },
+  'group-delete-deletes-members': {
+    description: 'DELETE /Groups/{id} also deletes the users who were its members (a cascade on the membership table that reaches the users).',
+    onRequest: async (ctx) => {
+      const target = resourcePath(ctx.req.path);
+      if (ctx.req.method !== 'DELETE' || target?.type !== 'Groups' || target.id === undefined) return;
+      const group = parse((await ctx.upstream({ method: 'GET', path: ctx.req.path })).body);
+      const members = isObject(group) && Array.isArray(group.members) ? (group.members as Json[]) : [];
+      for (const m of members) if (typeof m.value === 'string') await ctx.upstream({ method: 'DELETE', path: `${ctx.req.path.replace(/\/Groups\/[^/]+$/, '')}/Users/${m.value}` });
+    },
+  },
   'deleted-still-listed': {
     description: 'A deleted resource keeps appearing in list and filter responses (GET by id is 404).',
     onRequest: fetchBeforeDelete,

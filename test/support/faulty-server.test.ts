@@ -1384,6 +1384,16 @@ const SUBJECT_PROBES = {
     clean: 1,
     faulty: 2,
   },
+  'group-delete-deletes-members': {
+    observe: async (call: Caller) => {
+      const user = await createUser(call);
+      const group = await createGroup(call, { members: [{ value: user.id }] });
+      await call('DELETE', `/Groups/${String(group.id)}`);
+      return (await call('GET', userPath(user))).status;
+    },
+    clean: 200,
+    faulty: 404,
+  },
   'group-filter-ignored': {
     observe: async (call: Caller) => {
       await createGroup(call);
