@@ -571,6 +571,25 @@ export const DEFECTS = {
       for (const m of members) if (typeof m.value === 'string') await ctx.upstream({ method: 'DELETE', path: `${ctx.req.path.replace(/\/Groups\/[^/]+$/, '')}/Users/${m.value}` });
     },
   },
+  'put-username-ignored': {
+    description: 'PUT /Users/{id} keeps the stored userName and answers 200 (the handler maps every attribute but the one it indexes by): an Okta login rename never reaches the app.',
+    onRequest: async (ctx) => {
+      if (!isOne(ctx.req, 'PUT', 'Users')) return;
+      const stored = await ctx.upstream({ method: 'GET', path: ctx.req.path });
+      const current = parse(stored.body);
+      if (stored.status === 200 && isObject(current)) editRequestJson(ctx.req, (json) => ({ ...json, userName: current.userName }));
+    },
+  },
+  'put-username-immutable': {
+    description: 'PUT /Users/{id} with another userName answers 400 mutability: the product does not allow renames.',
+    onRequest: async (ctx) => {
+      if (!isOne(ctx.req, 'PUT', 'Users')) return;
+      const stored = await ctx.upstream({ method: 'GET', path: ctx.req.path });
+      const current = parse(stored.body);
+      const sent = parse(ctx.req.body);
+      if (stored.status === 200 && isObject(current) && isObject(sent) && typeof sent.userName === 'string' && sent.userName.toLowerCase() !== String(current.userName).toLowerCase()) return scimError(400, 'userName cannot be changed', 'mutability');
+    },
+  },
   'deleted-still-listed': {
     description: 'A deleted resource keeps appearing in list and filter responses (GET by id is 404).',
     onRequest: fetchBeforeDelete,

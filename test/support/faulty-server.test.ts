@@ -1384,6 +1384,24 @@ const SUBJECT_PROBES = {
     clean: 1,
     faulty: 2,
   },
+  'put-username-ignored': {
+    observe: async (call: Caller) => {
+      const user = await createUser(call);
+      const renamed = `${String(user.userName)}.renamed`;
+      await call('PUT', userPath(user), { schemas: [SCHEMA.user], userName: renamed });
+      return obj((await call('GET', userPath(user))).json).userName === renamed;
+    },
+    clean: true,
+    faulty: false,
+  },
+  'put-username-immutable': {
+    observe: async (call: Caller) => {
+      const user = await createUser(call);
+      return (await call('PUT', userPath(user), { schemas: [SCHEMA.user], userName: `${String(user.userName)}.renamed` })).status;
+    },
+    clean: 200,
+    faulty: 400,
+  },
   'group-delete-deletes-members': {
     observe: async (call: Caller) => {
       const user = await createUser(call);
