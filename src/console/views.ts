@@ -687,7 +687,7 @@ function importSection(r: ImportReport): object {
     error: errorText(r.error),
     scanned: r.scanned,
     rows: [
-      ...r.matched.map((m) => ({ status: 'matched', label: 'Matched', value: m.appValue, appId: m.appId, detail: `→ ${m.display ?? m.directoryIds[0]!}`, inactive: !m.active })),
+      ...r.matched.map((m) => ({ status: m.notLinked ? 'not-linked' : 'matched', label: m.notLinked ? 'Not linked' : 'Matched', value: m.appValue, appId: m.appId, detail: `→ ${m.display ?? m.directoryIds[0]!}${m.notLinked ? ` · not linked: ${m.notLinked}` : ''}`, inactive: !m.active })),
       ...r.conflicts.map((m) => ({ status: 'conflict', label: 'Conflict', value: m.appValue, appId: m.appId, detail: m.why, inactive: !m.active })),
       ...r.unmatched.map((m) => ({
         status: 'unmatched',

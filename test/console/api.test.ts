@@ -458,3 +458,23 @@ describe("Okta's Import tab", () => {
     expect(api.json.error).toMatch(/^Import is Okta's \(the console plays entra\): Entra reads no list of the app's users/);
   });
 });
+
+describe("Okta's Import tab in an app that already holds a user the directory does not assign", () => {
+  it('Confirm assignments leaves it unlinked and the page says why (linked, the next cycle would deactivate it)', async () => {
+    const res = await fetch(`${server.url}/Users`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/scim+json' },
+      body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'lobby-printer@fabrikam.example', name: { givenName: 'A', familyName: 'B' } }),
+    });
+    const printer = ((await res.json()) as Json).id as string;
+    const c = await open({ doc: fixture(OKTA_FIXTURE), dialect: 'okta' });
+    const confirm = await c.api('POST', '/api/import', { confirm: true });
+    expect(confirm.json.message).toContain('· 1 not linked (not assigned to the app)');
+    expect(c.service.engine.state.user('00uprinteAq1x')).toBeUndefined();
+    const page = await (await fetch(`${c.url}/import`)).text();
+    expect(page).toMatch(/<tr class="import-not-linked">\s*<td><span class="tag off">Not linked<\/span><\/td>\s*<th scope="row"><code>lobby-printer@fabrikam\.example<\/code><\/th>/);
+    expect(page).toContain('not linked: not assigned to the app (neither directly nor through an assigned group); Okta&#x27;s confirm assigns the app to the user it links');
+    await c.api('POST', '/api/provisioning/run', { wait: true });
+    expect(server.store.get('User', printer)!.data.active).not.toBe(false);
+  });
+});
