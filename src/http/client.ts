@@ -1,5 +1,5 @@
 import { setMaxListeners } from 'node:events';
-import { request as undiciRequest, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { Exchange, ExchangeOrigin, RecordedRequest, RecordedResponse, TransportFailure } from '../record/types.ts';
 import { readBody } from './body.ts';
 import { toCurl } from './curl.ts';
@@ -505,7 +505,12 @@ async function perform(
   // thousands of requests and should cost little more than a bare undici loop.)
   const either = stopping && abort ? eitherOf(stopping, abort) : (stopping ?? abort);
   const signal = either ? shared(either) : undefined;
-  const res = await undiciRequest(url, { method: method as Dispatcher.HttpMethod, headers, body, dispatcher, ...(signal ? { signal } : {}), headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+  // The dispatcher's own request(): undici's top-level request(url, options) does the same after
+  // reading the URL's origin and path and copying the options into a new object, per request.
+  const search = url.search;
+  const options: Dispatcher.RequestOptions = { origin: url.origin, path: search ? `${url.pathname}${search}` : url.pathname, method: method as Dispatcher.HttpMethod, headers, body, headersTimeout: timeoutMs, bodyTimeout: timeoutMs };
+  if (signal) options.signal = signal;
+  const res = await dispatcher.request(options);
   // undici gives header names in lower case already; the record gets one redacted copy, lists joined.
   const responseHeaders = res.headers;
   const whole = watchBody(timeoutMs + 1_000, () => res.body.destroy(Object.assign(new Error(`the response body did not arrive within ${timeoutMs + 1_000} ms`), { name: 'TimeoutError' })));

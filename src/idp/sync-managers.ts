@@ -68,8 +68,10 @@ export async function syncManager(ctx: CycleContext, u: DirectoryUserRecord): Pr
     ledger.result({ ...base, action, outcome: 'failed', reason, ...(out.error ? { error: out.error } : {}), targetId: st.targetId, exchanges: out.exchanges, event, changes: [change], fingerprint: managerId ?? '' });
     return;
   }
-  const { pendingManager: _pending, ...rest } = state.user(u.id)!;
-  const next: UserState = rest;
+  // A copy without the pending reference, in the same key order. (Not a rest pattern: that is a
+  // runtime call of V8's for every link, and an initial cycle links nearly every user.)
+  const next: UserState = { ...state.user(u.id)! };
+  if ('pendingManager' in next) delete next.pendingManager;
   if (managerId && targetManager) {
     next.manager = managerId;
     next.managerTargetId = targetManager;
