@@ -76,7 +76,7 @@ type Found = Cause & { result?: CheckResult };
 /** Runs the scenario and returns its variables (run variables plus everything captured). */
 export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx: ScenarioContext, variant?: string): Promise<Record<string, unknown>> {
   const scenario = suite.scenarios[scenarioIndex]!;
-  const tag = `${String(ctx.runVars.prefix)}${scenario.id.replace(/[^a-z0-9]/gi, '')}${variant ? variant.replace(/[^a-z0-9]/gi, '') : ''}`;
+  const tag = `${String(ctx.runVars.prefix)}${scenarioStem(scenario.id, variant)}`;
   // A random id of the scenario's own: an id one scenario makes a server take (a PUT naming another
   // id) must not turn up as "an id that does not exist" in another.
   const randomUuid = scenarioUuid(String(ctx.runVars.randomUuid), `${tag}:random`);
@@ -357,6 +357,21 @@ function reportable(cause: Found, ctx: ScenarioContext): Found {
  * it never gives two scenarios one resource; the same for the same seed. `{{randomUuid}}` is one
  * too: an id one scenario makes a server take must not be "an id that does not exist" in another.
  */
+/**
+ * The part of a scenario's tag after the run prefix: its id and variant squashed, at most
+ * TAG_STEM characters (its start and a hash of the whole when longer). The tag starts every
+ * userName a scenario sends, and products cap userNames (64 characters is common): a long one
+ * (`entrauserlifecycleentracompliant`) made `….adele.vs@example.com` 65 characters, refused with
+ * 400, and Entra's verdict failed on the harness's own data.
+ */
+export const TAG_STEM = 16;
+
+export function scenarioStem(id: string, variant?: string): string {
+  const whole = `${id}${variant ?? ''}`.replace(/[^a-z0-9]/gi, '');
+  if (whole.length <= TAG_STEM) return whole;
+  return `${whole.slice(0, TAG_STEM - 6)}${createHash('sha256').update(whole).digest('hex').slice(0, 6)}`;
+}
+
 function scenarioUuid(runUuid: string, tag: string): string {
   const hex = createHash('sha256').update(`${runUuid}:${tag}`).digest('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${((parseInt(hex[16]!, 16) & 3) | 8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;

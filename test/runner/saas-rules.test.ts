@@ -1,0 +1,57 @@
+// Rules real SaaS products set that RFC 7643/7644 leave to the service provider (round 9), played
+// by the independent server over real HTTP: a run must not blame a correct server for refusing the
+// harness's own data.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runConformance } from '../../src/runner/run.ts';
+import type { RunRecord } from '../../src/record/types.ts';
+import { startIndependentServer, type IndependentServer } from '../servers/independent/index.ts';
+
+const closers: (() => Promise<void>)[] = [];
+afterAll(async () => {
+  await Promise.all(closers.map((c) => c()));
+});
+
+async function started(options: Parameters<typeof startIndependentServer>[0]): Promise<IndependentServer> {
+  const server = await startIndependentServer(options);
+  closers.push(server.close);
+  return server;
+}
+
+/** Every userName the run sent in a create, a replace or a PATCH value. */
+function sentUserNames(record: RunRecord): string[] {
+  const names: string[] = [];
+  const walk = (value: unknown, key?: string): void => {
+    if (typeof value === 'string' && key?.toLowerCase() === 'username') names.push(value);
+    else if (Array.isArray(value)) value.forEach((v) => walk(v));
+    else if (value && typeof value === 'object') {
+      const o = value as Record<string, unknown>;
+      if (typeof o.path === 'string' && o.path.toLowerCase() === 'username') walk(o.value, 'userName');
+      for (const [k, v] of Object.entries(o)) walk(v, k);
+    }
+  };
+  const parsed = (text: string): unknown => {
+    try {
+      return JSON.parse(text);
+    } catch {
+      return undefined; // the malformed-JSON probes
+    }
+  };
+  for (const ex of record.exchanges) if (ex.request.method !== 'GET' && ex.request.body) walk(typeof ex.request.body === 'string' ? parsed(ex.request.body) : ex.request.body);
+  return names;
+}
+
+describe('a product that caps userNames at 64 characters', () => {
+  let record: RunRecord;
+  beforeAll(async () => {
+    const server = await started({ userNameRule: { maxLength: 64 } });
+    record = await runConformance({ url: server.url, auth: { kind: 'bearer', token: server.token }, suites: ['entra', 'okta'], seed: 9 });
+  }, 600_000);
+
+  it('is sent no userName longer than that by the IdP replays, and no Entra or Okta check fails on it', () => {
+    expect(record.results.filter((r) => r.status === 'pass').length).toBeGreaterThan(100);
+    const long = sentUserNames(record).filter((n) => n.length > 64);
+    expect(long).toEqual([]);
+    expect(record.results.filter((r) => r.status === 'fail' || r.status === 'error').map((r) => `${r.checkId}: ${r.message}`)).toEqual([]);
+    expect((record.idpVerdicts ?? []).every((v) => v.works)).toBe(true);
+  });
+});
