@@ -228,6 +228,15 @@ export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx
       run.judged.push({ result, selected: ctx.selected(result.checkId), judges: checkKind(e.check)!.judges });
     });
     applyCauses(run, runs, expectations, judgedByBaseId, resultsById, ctx);
+    const unoffered = variant === undefined ? notOffered(exchange) : undefined;
+    if (unoffered) {
+      // What the RFC checks cannot judge: the product does not offer the operation. The IdP
+      // replays (variants) keep their failures: Entra sends DELETE, Okta sends PUT.
+      run.judged = run.judged.map((j) => (j.result.status === 'pass' ? j : { ...j, result: { ...j.result, status: 'skip', reason: unoffered, exchangeIds: [exchange.id] } }));
+      record(run);
+      stop = { reason: unoffered };
+      continue;
+    }
     record(run);
     const status = exchange.response?.status;
     if (captureProblem && !step.continueOnFailure && step.absentMeans !== undefined && status !== undefined && status >= 200 && status < 300 && exchange.response?.json !== undefined) {
@@ -357,6 +366,25 @@ function reportable(cause: Found, ctx: ScenarioContext): Found {
  * it never gives two scenarios one resource; the same for the same seed. `{{randomUuid}}` is one
  * too: an id one scenario makes a server take must not be "an id that does not exist" in another.
  */
+const RESOURCE_PATH = /\/(Users|Groups)\/(?!\.search(?:$|\?))[^/?]+(?:\?|$)/i;
+
+/**
+ * Why the RFC checks of a step cannot judge its answer: a PUT or DELETE of a User or Group
+ * answered 405 or 501, an operation the product does not offer (deprovisioning by active false
+ * only; updates by PATCH only). RFC 7644 §3.12 lists 501 for "the requested operation" a service
+ * provider does not support, and HTTP 405 says the same of a method (RFC 9110 §15.5.6).
+ */
+export function notOffered(exchange: Exchange): string | undefined {
+  const { method } = exchange.request;
+  const status = exchange.response?.status;
+  if ((method !== 'PUT' && method !== 'DELETE') || (status !== 405 && status !== 501)) return undefined;
+  const path = new URL(exchange.request.url).pathname;
+  const kind = RESOURCE_PATH.exec(path)?.[1];
+  if (!kind) return undefined;
+  const idp = method === 'DELETE' ? 'Entra sends DELETE when a user is deleted or unassigned (see its verdict)' : 'Okta sends PUT for every update (see its verdict)';
+  return `not judged: the server does not offer ${method} on /${kind[0]!.toUpperCase()}${kind.slice(1).toLowerCase()}/{id} (HTTP ${status}); RFC 7644 §3.12 lets a service provider answer 501 to an operation it does not support. ${idp}`;
+}
+
 /**
  * The part of a scenario's tag after the run prefix: its id and variant squashed, at most
  * TAG_STEM characters (its start and a hash of the whole when longer). The tag starts every

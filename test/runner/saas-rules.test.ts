@@ -68,3 +68,28 @@ describe('a product that requires emails (and both name parts) on every User', (
     for (const id of ['users.enterprise.create', 'users.delete.username-free']) expect(record.results.find((r) => r.checkId === id)?.status, id).toBe('pass');
   });
 });
+
+describe('a product that offers no DELETE (deprovisioning by active false) and no PUT', () => {
+  let record: RunRecord;
+  beforeAll(async () => {
+    const server = await started({ refuse: { 'DELETE User': 405, 'PUT User': 501, 'PUT Group': 405 } });
+    record = await runConformance({ url: server.url, auth: { kind: 'bearer', token: server.token }, suites: ['core', 'entra', 'okta', 'fuzz'], fuzz: { runs: 15, properties: ['stateful-directory'] }, seed: 9 });
+  }, 600_000);
+
+  it('is not failed by the RFC checks: those of a refused PUT or DELETE are not judged, with the reason', () => {
+    const judgedAgainst = record.results.filter((r) => (r.status === 'fail' || r.status === 'error') && !/^(entra|okta)\./.test(r.checkId));
+    expect(judgedAgainst.map((r) => `${r.checkId}: ${r.message}`)).toEqual([]);
+    for (const id of ['users.delete.status', 'users.delete.then-404', 'users.replace.status']) {
+      expect(record.results.find((r) => r.checkId === id), id).toMatchObject({ status: 'skip', reason: expect.stringMatching(/^not judged: the server does not offer (DELETE|PUT) on \/Users\/\{id\} \(HTTP (405|501)\); RFC 7644 §3\.12/) });
+    }
+    expect(record.results.find((r) => r.checkId === 'fuzz.stateful-directory')?.status).not.toBe('fail');
+  });
+
+  it("Entra's verdict fails on the DELETE it sends, Okta's on the PUT it sends", () => {
+    const verdicts = Object.fromEntries((record.idpVerdicts ?? []).map((v) => [v.dialect, v]));
+    expect(verdicts.entra?.works).toBe(false);
+    expect(verdicts.entra?.blocking.some((b) => /^entra\.delete/.test(b.checkId))).toBe(true);
+    expect(verdicts.okta?.works).toBe(false);
+    expect(verdicts.okta?.blocking.some((b) => /^okta\.user\.update/.test(b.checkId))).toBe(true);
+  });
+});
