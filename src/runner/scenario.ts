@@ -16,6 +16,7 @@ import { describeCapability } from './discovery.ts';
 import { attributesToAsk } from '../spec/returned.ts';
 import { MissingVariable, render } from './template.ts';
 import { leaveOut } from './leave-out.ts';
+import { withRequiredValues } from './required-fill.ts';
 import { fitRequest, type LeftOut } from './schema-fit.ts';
 import { scopeFilter, type ScopeStrategy } from './scope-probe.ts';
 import { advertisedUser } from '../spec/advertised.ts';
@@ -425,9 +426,11 @@ function buildRequest(step: Step, vars: Record<string, unknown>, ctx: ScenarioCo
     const built = buildDialectRequest(render(send.dialect, vars), send.request, render(send.args ?? {}, vars));
     // A request that brings its own Authorization (Okta's bad-token Spec Test) probes those credentials alone.
     const ownCredentials = built.headers !== undefined && Object.keys(built.headers).some((name) => name.toLowerCase() === 'authorization');
-    return { method: built.method, path: built.path, ...(built.headers ? { headers: built.headers } : {}), ...(built.json !== undefined ? { json: built.json } : {}), auth: 'default', ...(ownCredentials ? { withoutCredentials: true } : {}), ...(origin ? { origin } : {}), ...(built.always ? { keep: built.always } : {}) };
+    const json = withRequiredValues(built.method, built.path, built.json, ctx.discovery);
+    return { method: built.method, path: built.path, ...(built.headers ? { headers: built.headers } : {}), ...(json !== undefined ? { json } : {}), auth: 'default', ...(ownCredentials ? { withoutCredentials: true } : {}), ...(origin ? { origin } : {}), ...(built.always ? { keep: built.always } : {}) };
   }
   let body = send.body === undefined ? undefined : render(send.body, vars);
+  if (send.fit !== false) body = withRequiredValues(send.method ?? 'GET', render(send.path ?? '/', vars), body, ctx.discovery);
   for (const path of send.omit ?? []) body = leaveOut(body, render(path, vars), ctx.discovery);
   const auth = send.auth === 'none' ? ({ kind: 'none' } as const) : send.auth === 'wrong-bearer' ? ctx.wrongAuth.bearer : send.auth === 'wrong-basic' ? ctx.wrongAuth.basic : 'default';
   // The wrong credentials are made up here: recorded as sent, so the probe's curl line reproduces it.

@@ -93,3 +93,17 @@ describe('a product that offers no DELETE (deprovisioning by active false) and n
     expect(verdicts.okta?.blocking.some((b) => /^okta\.user\.update/.test(b.checkId))).toBe(true);
   });
 });
+
+describe('a product that requires an enterprise attribute (employeeNumber), declared in /Schemas', () => {
+  let record: RunRecord;
+  beforeAll(async () => {
+    const server = await started({ require: ['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber'] });
+    record = await runConformance({ url: server.url, auth: { kind: 'bearer', token: server.token }, suites: ['core', 'entra', 'okta'], seed: 9 });
+  }, 600_000);
+
+  it('is sent a made-up value with every user, as an admin maps it in the IdP, so no check fails on the harness missing it', () => {
+    expect(record.results.filter((r) => r.status === 'fail' || r.status === 'error').map((r) => `${r.checkId}: ${r.message}`)).toEqual([]);
+    expect(record.results.find((r) => r.checkId === 'users.create.status')?.status).toBe('pass');
+    expect((record.idpVerdicts ?? []).every((v) => v.works)).toBe(true);
+  });
+});
