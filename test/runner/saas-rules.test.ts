@@ -107,3 +107,13 @@ describe('a product that requires an enterprise attribute (employeeNumber), decl
     expect((record.idpVerdicts ?? []).every((v) => v.works)).toBe(true);
   });
 });
+
+describe('fuzz against a product that requires an enterprise attribute', () => {
+  it('generates it in every user (bare ones too), so no case is refused for lacking it', async () => {
+    const server = await started({ require: ['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber'] });
+    const record = await runConformance({ url: server.url, auth: { kind: 'bearer', token: server.token }, suites: ['fuzz'], fuzz: { runs: 10, properties: ['create-get', 'paging-partition', 'member-add-idempotent'] }, seed: 9 });
+    const refusals = record.results.find((r) => r.checkId === 'fuzz.valid-input-accepted');
+    expect(refusals?.message ?? '').not.toMatch(/employeeNumber/);
+    for (const id of ['fuzz.create-get', 'fuzz.paging-partition', 'fuzz.member-add-idempotent']) expect(record.results.find((r) => r.checkId === id), id).toMatchObject({ status: 'pass', message: expect.stringMatching(/^\d+ generated cases passed/) });
+  }, 600_000);
+});
