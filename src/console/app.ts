@@ -5,12 +5,13 @@
 import { Hono, type Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { SourceValue } from '../idp/types.ts';
+import { importReportLines, type ImportReport } from '../idp/import.ts';
 import type { DirectoryEdit } from './directory-edits.ts';
 import { consoleGuard, type GuardOptions } from './guard.ts';
 import type { LiveHub } from './live.ts';
 import { asset, renderPage } from './render.ts';
 import { ConsoleError, type ConsoleService } from './service.ts';
-import { directoryView, findEntries, layout, logsView, mappingsView, onDemandView, parseLogFilter, provisioningView, userRows, userView } from './views.ts';
+import { directoryView, findEntries, groupsRead, importView, layout, logsView, mappingsView, onDemandView, parseLogFilter, provisioningView, userRows, userView } from './views.ts';
 
 /** Every endpoint of the admin API, as GET /api lists it. */
 export const API_ROUTES: readonly { method: string; path: string; does: string }[] = [
@@ -33,6 +34,7 @@ export const API_ROUTES: readonly { method: string; path: string; does: string }
   { method: 'POST', path: '/api/provisioning/run', does: 'run a cycle now; {"wait": true} (or ?wait=true) answers with the cycle\'s summary when it ends' },
   { method: 'POST', path: '/api/provisioning/restart', does: 'Restart provisioning: {"full": true} also breaks the links to app objects' },
   { method: 'POST', path: '/api/provisioning/tasks/retry', does: 'Okta: retry a task: {"task": "<id or name>"} or {"task": "all"}' },
+  { method: 'POST', path: '/api/import', does: 'Okta: Import Now: read the app\'s users (and groups) page by page and match them to directory users; {"confirm": true}: Confirm assignments (link the matched users). Nothing is sent to the app' },
   { method: 'POST', path: '/api/test-connection', does: "send the IdP's Test Connection request and judge the answer" },
   { method: 'POST', path: '/api/provision-on-demand', does: 'provision one user now: {"user": "<id, sign-in name, mail or display name>"}; or (Entra) one group and up to five of its members: {"group": "<id or displayName>", "members": ["<user>", …]}; answers with the five steps (and each member\'s run)' },
   { method: 'GET', path: '/api/logs', does: 'log entries, newest first: ?user=&action=&status=&type=&cycle=&limit=&offset=' },
@@ -120,6 +122,10 @@ export function createConsoleApp(options: ConsoleAppOptions): Hono {
   });
   app.get('/logs', async (c) => c.html(renderPage('logs', layout(service, 'logs', 'Provisioning logs'), await logsView(service, parseLogFilter(c.req.query())))));
   app.get('/mappings', (c) => c.html(renderPage('mappings', layout(service, 'mappings', 'Attribute mappings'), mappingsView(service))));
+  app.get('/import', (c) => {
+    if (service.family !== 'okta') return c.html(renderPage('not-found', layout(service, 'directory', 'Not found'), { message: `Import is Okta's: this console plays ${service.target.dialect}, and Entra reads no list of the app's users (it matches each user when it provisions it).` }), 404);
+    return c.html(renderPage('import', layout(service, 'import', 'Import'), importView(service)));
+  });
 
   // ---------- API: reading ----------
   app.get('/api', (c) => c.json({ routes: API_ROUTES }));
@@ -207,6 +213,15 @@ export function createConsoleApp(options: ConsoleAppOptions): Hono {
   });
   app.post('/api/provisioning/restart', async (c) => c.json({ ok: true, message: await service.restart(yes((await body(c)).full)) }));
   app.post('/api/provisioning/tasks/retry', async (c) => c.json({ ok: true, message: service.retryTasks((await body(c)).task) }));
+  app.post('/api/import', async (c) => {
+    const run = await service.importNow(yes((await body(c)).confirm));
+    const summary = (r: ImportReport) => {
+      const { exchanges, ...rest } = r;
+      return { ...rest, requests: exchanges.length };
+    };
+    const lines = [run.users, ...(groupsRead(run.groups) ? [run.groups] : [])].map((r) => importReportLines(r)[0]);
+    return c.json({ ok: true, message: lines.join(' · '), at: run.at, confirmed: run.confirmed, users: summary(run.users), groups: summary(run.groups) });
+  });
   app.post('/api/test-connection', async (c) => {
     const result = await service.testConnection();
     return c.json({ ok: result.ok, message: result.message, requests: result.requests });

@@ -12,7 +12,7 @@ import type { Layout } from './views.ts';
 const TEMPLATES = new URL('./templates/', import.meta.url);
 const ASSETS = new URL('./assets/', import.meta.url);
 
-export const PAGE_TEMPLATES = ['directory', 'user', 'provisioning', 'on-demand', 'logs', 'mappings', 'not-found'] as const;
+export const PAGE_TEMPLATES = ['directory', 'user', 'provisioning', 'on-demand', 'logs', 'mappings', 'import', 'not-found'] as const;
 export type PageTemplate = (typeof PAGE_TEMPLATES)[number];
 const PARTIALS = ['job', 'counts', 'progress', 'entry'] as const;
 type Partial = (typeof PARTIALS)[number];

@@ -8,6 +8,7 @@ import { EventEmitter } from 'node:events';
 import type { DialectName } from '../dialects/index.ts';
 import { getDialect } from '../dialects/index.ts';
 import type { IdpEngine, EngineStatus } from '../idp/engine.ts';
+import type { ImportReport } from '../idp/import.ts';
 import { objectEntry, type ObjectEntry } from '../idp/log/entries.ts';
 import { mappingPlan } from '../idp/mapping.ts';
 import { OnDemandError } from '../idp/on-demand.ts';
@@ -44,6 +45,15 @@ export interface ConnectionCheck {
   ok: boolean;
   message: string;
   requests: { method: string; url: string; status?: number; error?: string }[];
+}
+
+/** Okta's Import (Import Now, Confirm Assignments): what the last one read and matched. */
+export interface ImportRun {
+  at: string;
+  /** Confirm Assignments: the matched users were linked in the IdP's state. */
+  confirmed: boolean;
+  users: ImportReport;
+  groups: ImportReport;
 }
 
 export interface ConsoleEvents {
@@ -93,6 +103,7 @@ export class ConsoleService extends EventEmitter<ConsoleEvents> {
   connection: ConnectionCheck | undefined;
   mappingCheck: MappingCheck | undefined;
   readonly onDemandRuns: OnDemandRun[] = [];
+  lastImport: ImportRun | undefined;
   private onDemandCount = 0;
   private readonly schemaCheck: boolean;
 
@@ -265,6 +276,18 @@ export class ConsoleService extends EventEmitter<ConsoleEvents> {
 
   onDemandRun(run: number): OnDemandRun | undefined {
     return this.onDemandRuns.find((r) => r.run === run);
+  }
+
+  /**
+   * Okta's Import tab: Import Now reads the app's users (and groups) page by page and matches them
+   * to directory users; Confirm Assignments (`confirm`) reads again and links the matched users.
+   * Nothing is written to the app either way (OKTA-2.3). Entra has no import step.
+   */
+  async importNow(confirm: boolean): Promise<ImportRun> {
+    if (this.family !== 'okta') throw new ConsoleError(400, `Import is Okta's (the console plays ${this.target.dialect}): Entra reads no list of the app's users; it matches each user by its matching attribute when it provisions it`);
+    const { users, groups } = await this.engine.importFromApp({ confirm });
+    this.lastImport = { at: new Date().toISOString(), confirmed: confirm, users, groups };
+    return this.lastImport;
   }
 
   /** Okta's task list: the admin's Retry (one object, or all). */

@@ -2,11 +2,12 @@
 // handed to the templates as plain data. The same entry view feeds the Logs page, the live rows
 // pushed while a cycle runs and the on-demand result, so a log entry looks the same everywhere.
 import type { EngineStatus } from '../idp/engine.ts';
+import { importReportLines, type ImportReport } from '../idp/import.ts';
 import type { CycleSummary, LoggedExchange, ObjectEntry } from '../idp/log/entries.ts';
 import { queryLog, type LogQuery } from '../idp/log/reader.ts';
 import { MAX_ON_DEMAND_MEMBERS } from '../idp/on-demand-group.ts';
 import { describeClause, entitlements, loginOf } from '../idp/scope.ts';
-import { appRolesOf } from '../idp/mapping.ts';
+import { appRolesOf, mappingPlan } from '../idp/mapping.ts';
 import type { EscrowEntry } from '../idp/state.ts';
 import type { CycleCounts, DirectoryUserRecord, ObjectAction, Outcome } from '../idp/types.ts';
 import { MANAGER_ATTRIBUTE, SOURCE_ATTRIBUTES } from '../idp/vocabulary.ts';
@@ -18,8 +19,12 @@ export const PAGES = [
   { id: 'provisioning', href: '/provisioning', label: 'Provisioning', section: 'Manage' },
   { id: 'mappings', href: '/mappings', label: 'Attribute mappings', section: 'Manage' },
   { id: 'on-demand', href: '/on-demand', label: 'Provision on demand', section: 'Manage' },
+  { id: 'import', href: '/import', label: 'Import', section: 'Manage' },
   { id: 'logs', href: '/logs', label: 'Provisioning logs', section: 'Monitor' },
 ] as const;
+
+/** Pages one IdP has and the other does not: Import is Okta's. */
+const pageShown = (id: string, family: 'entra' | 'okta'): boolean => id !== 'import' || family === 'okta';
 
 export type PageId = (typeof PAGES)[number]['id'] | 'user';
 
@@ -89,7 +94,7 @@ export function layout(service: ConsoleService, page: PageId, title: string): La
   return {
     title,
     page,
-    nav: sections.map((section) => ({ section, items: PAGES.filter((p) => p.section === section).map((p) => ({ href: p.href, label: p.label, current: p.id === page || (page === 'user' && p.id === 'directory') })) })),
+    nav: sections.map((section) => ({ section, items: PAGES.filter((p) => p.section === section && pageShown(p.id, service.family)).map((p) => ({ href: p.href, label: p.label, current: p.id === page || (page === 'user' && p.id === 'directory') })) })),
     app: {
       name: directory.app.name,
       idp: service.family === 'entra' ? 'Microsoft Entra ID' : 'Okta',
@@ -664,5 +669,55 @@ export function mappingsView(service: ConsoleService): object {
     check,
     otherProblems: (check?.problems ?? []).filter((p) => !/^\/app\/mappings\/\d+/.test(p)),
     family: service.family,
+  };
+}
+
+// ---------- Okta import ----------
+
+/** The import read the app's groups (a job that pushes groups): shown even when the app has none. */
+export const groupsRead = (r: ImportReport): boolean => r.exchanges.length > 0 || r.error !== undefined;
+
+function importSection(r: ImportReport): object {
+  const one = r.kind === 'Users' ? 'user' : 'group';
+  return {
+    kind: r.kind,
+    id: r.kind.toLowerCase(),
+    summary: importReportLines(r)[0],
+    paging: r.paging,
+    error: errorText(r.error),
+    scanned: r.scanned,
+    rows: [
+      ...r.matched.map((m) => ({ status: 'matched', label: 'Matched', value: m.appValue, appId: m.appId, detail: `→ ${m.display ?? m.directoryIds[0]!}`, inactive: !m.active })),
+      ...r.conflicts.map((m) => ({ status: 'conflict', label: 'Conflict', value: m.appValue, appId: m.appId, detail: m.why, inactive: !m.active })),
+      ...r.unmatched.map((m) => ({
+        status: 'unmatched',
+        label: 'Unmatched',
+        value: m.appValue === '' ? `(no ${r.attribute})` : m.appValue,
+        appId: m.appId,
+        detail: m.appValue === '' ? `the app ${one} has no ${r.attribute}, so it cannot be matched` : `no directory ${one} has this ${r.attribute}`,
+        inactive: !m.active,
+      })),
+    ],
+  };
+}
+
+export function importView(service: ConsoleService): object {
+  const last = service.lastImport;
+  const attribute = mappingPlan(service.directory).matching[0]?.path.text ?? 'userName';
+  return {
+    attribute,
+    groups: service.directory.app.provisionGroups,
+    ...(last
+      ? {
+          last: {
+            at: when(last.at),
+            confirmed: last.confirmed,
+            linked: last.users.linked,
+            matched: last.users.matched.length,
+            requests: last.users.exchanges.length + last.groups.exchanges.length,
+            sections: [importSection(last.users), ...(groupsRead(last.groups) ? [importSection(last.groups)] : [])],
+          },
+        }
+      : {}),
   };
 }

@@ -405,3 +405,56 @@ describe("Okta's remembered app groups", () => {
     expect(await (await fetch(`${c.url}/provisioning`)).text()).not.toContain('App groups Okta knows');
   });
 });
+
+describe("Okta's Import tab", () => {
+  const createInApp = async (userName: string, active = true): Promise<string> => {
+    const res = await fetch(`${server.url}/Users`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/scim+json' },
+      body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName, name: { givenName: 'A', familyName: 'B' }, active }),
+    });
+    return ((await res.json()) as Json).id as string;
+  };
+
+  it('Import Now reads the app and matches its users to directory users; Confirm assignments links the matched ones; nothing is written to the app', async () => {
+    const megan = await createInApp('Megan.Bowen@fabrikam.example');
+    const stranger = await createInApp('old.account@fabrikam.example', false);
+    const before = server.store.get('User', megan)!.version;
+    const c = await open({ doc: fixture(OKTA_FIXTURE), dialect: 'okta' });
+    expect(await (await fetch(`${c.url}/directory`)).text()).toContain('<a href="/import">Import</a>');
+
+    const scan = await c.api('POST', '/api/import');
+    expect(scan.status).toBe(200);
+    expect(scan.json.message).toBe('Users: 2 scanned · 1 matched · 1 unmatched · 0 conflict(s) · 1 inactive in the app (by userName) · Groups: 0 scanned · 0 matched · 0 unmatched · 0 conflict(s) · 0 inactive in the app (by displayName)');
+    const users = scan.json.users as Json;
+    expect(users.matched).toEqual([{ appId: megan, appValue: 'Megan.Bowen@fabrikam.example', active: true, directoryIds: ['00umeganxAq1x'], display: 'megan.bowen@fabrikam.example' }]);
+    expect(users.unmatched).toMatchObject([{ appId: stranger, appValue: 'old.account@fabrikam.example', active: false }]);
+    expect(c.service.engine.state.user('00umeganxAq1x')).toBeUndefined();
+
+    const page = await (await fetch(`${c.url}/import`)).text();
+    expect(page).toContain('Confirm assignments (1 matched)');
+    expect(page).toMatch(/<tr class="import-matched">\s*<td><span class="tag on">Matched<\/span><\/td>\s*<th scope="row"><code>Megan\.Bowen@fabrikam\.example<\/code><\/th>/);
+    expect(page).toContain('→ megan.bowen@fabrikam.example');
+    expect(page).toMatch(/<code>old\.account@fabrikam\.example<\/code> <span class="tag off">inactive<\/span>/);
+    expect(page).toContain('no directory user has this userName');
+
+    const confirm = await c.api('POST', '/api/import', { confirm: true });
+    expect(confirm.json.message).toContain('(by userName) · 1 linked · Groups:');
+    expect(c.service.engine.state.user('00umeganxAq1x')?.targetId).toBe(megan);
+    expect(await (await fetch(`${c.url}/import`)).text()).toContain('confirmed: 1 user(s) newly linked');
+    // An import only reads: the app holds the same two users, unchanged.
+    expect(server.store.count('User')).toBe(2);
+    expect(server.store.get('User', megan)!.version).toBe(before);
+  });
+
+  it('is not a page of the Entra console: no menu entry, 404 page, and the API says why with 400', async () => {
+    const c = await open();
+    expect(await (await fetch(`${c.url}/directory`)).text()).not.toContain('href="/import"');
+    const page = await fetch(`${c.url}/import`);
+    expect(page.status).toBe(404);
+    expect(await page.text()).toContain('Import is Okta&#x27;s');
+    const api = await c.api('POST', '/api/import');
+    expect(api.status).toBe(400);
+    expect(api.json.error).toMatch(/^Import is Okta's \(the console plays entra\): Entra reads no list of the app's users/);
+  });
+});

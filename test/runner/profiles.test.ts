@@ -121,7 +121,9 @@ describe('rate limits (IPSIE §4.3)', () => {
         else expect(result.status, result.message).toBe(status);
       }
       if (twentyFive.status === 'pass') expect(twentyFive.message).toMatch(/none refused|each after the server had accepted at least 25 in the second before it/);
-      if (twenty.status === 'fail') expect(twenty.message).toMatch(/after the server had accepted only (1\d|20) in the second before it/);
+      // How many the client saw accepted in that second depends on the machine's timing (a busy one
+      // delays answers into the next second); the rule only promises fewer than 25.
+      if (twenty.status === 'fail') expect(twenty.message).toMatch(/after the server had accepted only (\d|1\d|2[0-4]) in the second before it/);
     } finally {
       await Promise.all(proxies.map((p) => p.close()));
       await server.close();

@@ -748,7 +748,7 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
   },
   'user-get-500': {
     primary: {},
-    consequences: ['patch.path-case-insensitive', 'users.get.status', 'users.get.schema', 'users.get.same', 'users.get.meta', 'users.get.version', 'users.get.meta-version', 'users.enterprise.read', 'users.enterprise.patch', 'users.password.not-returned-on-get', 'users.replace.clears-omitted', 'users.id-immutable', 'groups.user-groups-attribute', 'patch.replace', 'patch.add', 'patch.remove', 'patch.replace-without-path', 'patch.value-path', 'patch.primary-exclusive', 'patch.add-appends', 'patch.atomic', 'patch.id-unchanged', 'patch.disable', 'attributes.get.only-requested', 'attributes.get.excluded', 'attributes.get.sub-attribute', 'etag.stale-if-match-unchanged', 'entra.get.status[entra]', 'entra.update.multi.applied[entra]', 'entra.update.single.applied[entra]', 'entra.disable.still-readable[entra]', 'entra.disable.applied[entra]', 'entra.enable.applied[entra]', 'entra.get.status[entra-compliant]', 'entra.update.multi.applied[entra-compliant]', 'entra.update.single.applied[entra-compliant]', 'entra.disable.still-readable[entra-compliant]', 'entra.disable.applied[entra-compliant]', 'entra.enable.applied[entra-compliant]', 'entra.disable.boolean.applied[entra]', 'entra.manager.set.applied[entra]', 'entra.manager.change.applied[entra]', 'entra.manager.legacy.applied[entra]', 'entra.manager.set.applied[entra-compliant]', 'entra.manager.change.applied[entra-compliant]', 'entra.manager.legacy.applied[entra-compliant]', 'okta.spec.2.status[okta]', 'okta.spec.2.same-id[okta]', 'okta.spec.7.same[okta]', 'okta.user.update.get[okta]', 'okta.aiw.user.update.get[okta-aiw]', 'responses.content-type'],
+    consequences: ['users.replace.rename.applied', 'groups.delete.members-kept', 'patch.path-case-insensitive', 'users.get.status', 'users.get.schema', 'users.get.same', 'users.get.meta', 'users.get.version', 'users.get.meta-version', 'users.enterprise.read', 'users.enterprise.patch', 'users.password.not-returned-on-get', 'users.replace.clears-omitted', 'users.id-immutable', 'groups.user-groups-attribute', 'patch.replace', 'patch.add', 'patch.remove', 'patch.replace-without-path', 'patch.value-path', 'patch.primary-exclusive', 'patch.add-appends', 'patch.atomic', 'patch.id-unchanged', 'patch.disable', 'attributes.get.only-requested', 'attributes.get.excluded', 'attributes.get.sub-attribute', 'etag.stale-if-match-unchanged', 'entra.get.status[entra]', 'entra.update.multi.applied[entra]', 'entra.update.single.applied[entra]', 'entra.disable.still-readable[entra]', 'entra.disable.applied[entra]', 'entra.enable.applied[entra]', 'entra.get.status[entra-compliant]', 'entra.update.multi.applied[entra-compliant]', 'entra.update.single.applied[entra-compliant]', 'entra.disable.still-readable[entra-compliant]', 'entra.disable.applied[entra-compliant]', 'entra.enable.applied[entra-compliant]', 'entra.disable.boolean.applied[entra]', 'entra.manager.set.applied[entra]', 'entra.manager.change.applied[entra]', 'entra.manager.legacy.applied[entra]', 'entra.manager.set.applied[entra-compliant]', 'entra.manager.change.applied[entra-compliant]', 'entra.manager.legacy.applied[entra-compliant]', 'okta.spec.2.status[okta]', 'okta.spec.2.same-id[okta]', 'okta.spec.7.same[okta]', 'okta.user.update.get[okta]', 'okta.aiw.user.update.get[okta-aiw]', 'responses.content-type'],
     verdicts: { fail: ['entra', 'entra-compliant', 'okta', 'okta-aiw'], work: [] },
     crashedReads: /\/Users\/[^/]+$/,
   },
@@ -776,7 +776,7 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
       'okta.aiw.user.reactivate.status[okta-aiw]': 'expected HTTP 200',
       'groups.replace.status': 'expected HTTP 200',
     },
-    consequences: ['users.replace.schema', 'users.replace.response', 'etag.current-if-match-200', 'okta.user.update.response[okta]', 'okta.aiw.user.update.response[okta-aiw]'],
+    consequences: ['users.replace.rename.status', 'users.replace.schema', 'users.replace.response', 'etag.current-if-match-200', 'okta.user.update.response[okta]', 'okta.aiw.user.update.response[okta-aiw]'],
     verdicts: { fail: ['okta', 'okta-aiw'], work: ['entra', 'entra-compliant'] },
   },
   'uniqueness-case-sensitive': {
@@ -1090,7 +1090,7 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
       'okta.user.update.get[okta]': 'detail: "User not found")',
       'okta.aiw.user.update.get[okta-aiw]': 'detail: "User not found")',
     },
-    consequences: ['patch.path-case-insensitive', 'users.get.schema', 'users.get.same', 'users.get.meta', 'users.get.version', 'users.get.meta-version', 'users.enterprise.read', 'users.enterprise.patch', 'users.password.not-returned-on-get', 'users.replace.clears-omitted', 'users.id-immutable', 'groups.user-groups-attribute', 'patch.replace', 'patch.add', 'patch.remove', 'patch.replace-without-path', 'patch.value-path', 'patch.primary-exclusive', 'patch.add-appends', 'patch.atomic', 'patch.id-unchanged', 'patch.disable', 'attributes.get.only-requested', 'attributes.get.excluded', 'attributes.get.sub-attribute', 'etag.if-none-match-304', 'etag.stale-if-match-unchanged', 'entra.update.multi.applied[entra]', 'entra.update.single.applied[entra]', 'entra.disable.still-readable[entra]', 'entra.disable.applied[entra]', 'entra.enable.applied[entra]', 'entra.update.multi.applied[entra-compliant]', 'entra.update.single.applied[entra-compliant]', 'entra.disable.still-readable[entra-compliant]', 'entra.disable.applied[entra-compliant]', 'entra.enable.applied[entra-compliant]', 'entra.disable.boolean.applied[entra]', 'entra.manager.set.applied[entra]', 'entra.manager.change.applied[entra]', 'entra.manager.legacy.applied[entra]', 'entra.manager.set.applied[entra-compliant]', 'entra.manager.change.applied[entra-compliant]', 'entra.manager.legacy.applied[entra-compliant]', 'okta.spec.2.same-id[okta]', 'okta.spec.7.same[okta]'],
+    consequences: ['users.replace.rename.applied', 'groups.delete.members-kept', 'patch.path-case-insensitive', 'users.get.schema', 'users.get.same', 'users.get.meta', 'users.get.version', 'users.get.meta-version', 'users.enterprise.read', 'users.enterprise.patch', 'users.password.not-returned-on-get', 'users.replace.clears-omitted', 'users.id-immutable', 'groups.user-groups-attribute', 'patch.replace', 'patch.add', 'patch.remove', 'patch.replace-without-path', 'patch.value-path', 'patch.primary-exclusive', 'patch.add-appends', 'patch.atomic', 'patch.id-unchanged', 'patch.disable', 'attributes.get.only-requested', 'attributes.get.excluded', 'attributes.get.sub-attribute', 'etag.if-none-match-304', 'etag.stale-if-match-unchanged', 'entra.update.multi.applied[entra]', 'entra.update.single.applied[entra]', 'entra.disable.still-readable[entra]', 'entra.disable.applied[entra]', 'entra.enable.applied[entra]', 'entra.update.multi.applied[entra-compliant]', 'entra.update.single.applied[entra-compliant]', 'entra.disable.still-readable[entra-compliant]', 'entra.disable.applied[entra-compliant]', 'entra.enable.applied[entra-compliant]', 'entra.disable.boolean.applied[entra]', 'entra.manager.set.applied[entra]', 'entra.manager.change.applied[entra]', 'entra.manager.legacy.applied[entra]', 'entra.manager.set.applied[entra-compliant]', 'entra.manager.change.applied[entra-compliant]', 'entra.manager.legacy.applied[entra-compliant]', 'okta.spec.2.same-id[okta]', 'okta.spec.7.same[okta]'],
     verdicts: { fail: ['entra', 'entra-compliant', 'okta', 'okta-aiw'], work: [] },
   },
   'last-modified-frozen': {
@@ -1305,7 +1305,7 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
   },
   'user-get-500-json': {
     primary: {},
-    consequences: ['patch.path-case-insensitive', 'users.get.status', 'users.get.schema', 'users.get.same', 'users.get.meta', 'users.get.version', 'users.get.meta-version', 'users.enterprise.read', 'users.enterprise.patch', 'users.password.not-returned-on-get', 'users.replace.clears-omitted', 'users.id-immutable', 'groups.user-groups-attribute', 'patch.replace', 'patch.add', 'patch.remove', 'patch.replace-without-path', 'patch.value-path', 'patch.primary-exclusive', 'patch.add-appends', 'patch.atomic', 'patch.id-unchanged', 'patch.disable', 'attributes.get.only-requested', 'attributes.get.excluded', 'attributes.get.sub-attribute', 'etag.stale-if-match-unchanged', 'entra.get.status[entra]', 'entra.update.multi.applied[entra]', 'entra.update.single.applied[entra]', 'entra.disable.still-readable[entra]', 'entra.disable.applied[entra]', 'entra.enable.applied[entra]', 'entra.get.status[entra-compliant]', 'entra.update.multi.applied[entra-compliant]', 'entra.update.single.applied[entra-compliant]', 'entra.disable.still-readable[entra-compliant]', 'entra.disable.applied[entra-compliant]', 'entra.enable.applied[entra-compliant]', 'entra.disable.boolean.applied[entra]', 'entra.manager.set.applied[entra]', 'entra.manager.change.applied[entra]', 'entra.manager.legacy.applied[entra]', 'entra.manager.set.applied[entra-compliant]', 'entra.manager.change.applied[entra-compliant]', 'entra.manager.legacy.applied[entra-compliant]', 'okta.spec.2.status[okta]', 'okta.spec.2.same-id[okta]', 'okta.spec.7.same[okta]', 'okta.user.update.get[okta]', 'okta.aiw.user.update.get[okta-aiw]'],
+    consequences: ['users.replace.rename.applied', 'groups.delete.members-kept', 'patch.path-case-insensitive', 'users.get.status', 'users.get.schema', 'users.get.same', 'users.get.meta', 'users.get.version', 'users.get.meta-version', 'users.enterprise.read', 'users.enterprise.patch', 'users.password.not-returned-on-get', 'users.replace.clears-omitted', 'users.id-immutable', 'groups.user-groups-attribute', 'patch.replace', 'patch.add', 'patch.remove', 'patch.replace-without-path', 'patch.value-path', 'patch.primary-exclusive', 'patch.add-appends', 'patch.atomic', 'patch.id-unchanged', 'patch.disable', 'attributes.get.only-requested', 'attributes.get.excluded', 'attributes.get.sub-attribute', 'etag.stale-if-match-unchanged', 'entra.get.status[entra]', 'entra.update.multi.applied[entra]', 'entra.update.single.applied[entra]', 'entra.disable.still-readable[entra]', 'entra.disable.applied[entra]', 'entra.enable.applied[entra]', 'entra.get.status[entra-compliant]', 'entra.update.multi.applied[entra-compliant]', 'entra.update.single.applied[entra-compliant]', 'entra.disable.still-readable[entra-compliant]', 'entra.disable.applied[entra-compliant]', 'entra.enable.applied[entra-compliant]', 'entra.disable.boolean.applied[entra]', 'entra.manager.set.applied[entra]', 'entra.manager.change.applied[entra]', 'entra.manager.legacy.applied[entra]', 'entra.manager.set.applied[entra-compliant]', 'entra.manager.change.applied[entra-compliant]', 'entra.manager.legacy.applied[entra-compliant]', 'okta.spec.2.status[okta]', 'okta.spec.2.same-id[okta]', 'okta.spec.7.same[okta]', 'okta.user.update.get[okta]', 'okta.aiw.user.update.get[okta-aiw]'],
     verdicts: { fail: ['entra', 'entra-compliant', 'okta', 'okta-aiw'], work: [] },
     crashedReads: /\/Users\/[^/]+$/,
   },
@@ -1551,6 +1551,30 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
       'entra.group.match-exact[entra-compliant]': 'totalResults is 1, expected 0',
     },
     verdicts: { fail: ['entra', 'entra-compliant'], work: ['okta', 'okta-aiw'] },
+  },
+  'put-username-ignored': {
+    primary: {
+      'users.replace.rename.applied': 'expected "',
+    },
+    verdicts: { fail: ['okta', 'okta-aiw'], work: ['entra', 'entra-compliant'] },
+  },
+  'put-username-immutable': {
+    primary: {
+      'users.replace.rename.status': 'expected HTTP 200, got 400',
+    },
+    verdicts: { fail: ['okta', 'okta-aiw'], work: ['entra', 'entra-compliant'] },
+  },
+  'group-delete-deletes-members': {
+    primary: {
+      'groups.delete.members-kept': 'expected HTTP 200, got 404',
+    },
+    verdicts: { work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
+  },
+  'user-filter-eq-is-prefix': {
+    // filter.username-eq's primary defect is filter-ignored; this one fails the same three checks.
+    primary: {},
+    consequences: ['filter.username-eq', 'filter.username-eq.case-insensitive', 'filter.attribute-name-case-insensitive'],
+    verdicts: { fail: ['entra', 'entra-compliant', 'okta', 'okta-aiw'], work: [] },
   },
   'group-filter-ignored': {
     primary: {},

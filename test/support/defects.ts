@@ -561,6 +561,35 @@ export const DEFECTS = {
       }
     },
   },
+  'group-delete-deletes-members': {
+    description: 'DELETE /Groups/{id} also deletes the users who were its members (a cascade on the membership table that reaches the users).',
+    onRequest: async (ctx) => {
+      const target = resourcePath(ctx.req.path);
+      if (ctx.req.method !== 'DELETE' || target?.type !== 'Groups' || target.id === undefined) return;
+      const group = parse((await ctx.upstream({ method: 'GET', path: ctx.req.path })).body);
+      const members = isObject(group) && Array.isArray(group.members) ? (group.members as Json[]) : [];
+      for (const m of members) if (typeof m.value === 'string') await ctx.upstream({ method: 'DELETE', path: `${ctx.req.path.replace(/\/Groups\/[^/]+$/, '')}/Users/${m.value}` });
+    },
+  },
+  'put-username-ignored': {
+    description: 'PUT /Users/{id} keeps the stored userName and answers 200 (the handler maps every attribute but the one it indexes by): an Okta login rename never reaches the app.',
+    onRequest: async (ctx) => {
+      if (!isOne(ctx.req, 'PUT', 'Users')) return;
+      const stored = await ctx.upstream({ method: 'GET', path: ctx.req.path });
+      const current = parse(stored.body);
+      if (stored.status === 200 && isObject(current)) editRequestJson(ctx.req, (json) => ({ ...json, userName: current.userName }));
+    },
+  },
+  'put-username-immutable': {
+    description: 'PUT /Users/{id} with another userName answers 400 mutability: the product does not allow renames.',
+    onRequest: async (ctx) => {
+      if (!isOne(ctx.req, 'PUT', 'Users')) return;
+      const stored = await ctx.upstream({ method: 'GET', path: ctx.req.path });
+      const current = parse(stored.body);
+      const sent = parse(ctx.req.body);
+      if (stored.status === 200 && isObject(current) && isObject(sent) && typeof sent.userName === 'string' && sent.userName.toLowerCase() !== String(current.userName).toLowerCase()) return scimError(400, 'userName cannot be changed', 'mutability');
+    },
+  },
   'deleted-still-listed': {
     description: 'A deleted resource keeps appearing in list and filter responses (GET by id is 404).',
     onRequest: fetchBeforeDelete,
@@ -1850,6 +1879,13 @@ export const DEFECTS = {
     onRequest: (ctx) => {
       const eq = simpleEquality(ctx.req.query.get('filter'));
       if (isListRequest(ctx.req) && resourcePath(ctx.req.path)?.type === 'Groups' && eq?.attr.toLowerCase() === 'displayname') ctx.req.query.set('filter', `displayName sw "${eq.value}"`);
+    },
+  },
+  'user-filter-eq-is-prefix': {
+    description: 'userName eq "x" on Users matches every user whose userName starts with x (a LIKE \'x%\' lookup): Entra and Okta find two users for one and link the wrong account, or stop with "Multiple entries were found".',
+    onRequest: (ctx) => {
+      const eq = simpleEquality(ctx.req.query.get('filter'));
+      if (isListRequest(ctx.req) && resourcePath(ctx.req.path)?.type === 'Users' && eq?.attr.toLowerCase() === 'username') ctx.req.query.set('filter', `userName sw "${eq.value}"`);
     },
   },
   'group-filter-ignored': {

@@ -1375,6 +1375,43 @@ const SUBJECT_PROBES = {
     clean: 1,
     faulty: 2,
   },
+  'user-filter-eq-is-prefix': {
+    observe: async (call: Caller) => {
+      const user = await createUser(call);
+      await createUser(call, { userName: `${String(user.userName)}.au` });
+      return obj((await call('GET', `/Users?${filterQuery(`userName eq "${String(user.userName)}"`)}`)).json).totalResults;
+    },
+    clean: 1,
+    faulty: 2,
+  },
+  'put-username-ignored': {
+    observe: async (call: Caller) => {
+      const user = await createUser(call);
+      const renamed = `${String(user.userName)}.renamed`;
+      await call('PUT', userPath(user), { schemas: [SCHEMA.user], userName: renamed });
+      return obj((await call('GET', userPath(user))).json).userName === renamed;
+    },
+    clean: true,
+    faulty: false,
+  },
+  'put-username-immutable': {
+    observe: async (call: Caller) => {
+      const user = await createUser(call);
+      return (await call('PUT', userPath(user), { schemas: [SCHEMA.user], userName: `${String(user.userName)}.renamed` })).status;
+    },
+    clean: 200,
+    faulty: 400,
+  },
+  'group-delete-deletes-members': {
+    observe: async (call: Caller) => {
+      const user = await createUser(call);
+      const group = await createGroup(call, { members: [{ value: user.id }] });
+      await call('DELETE', `/Groups/${String(group.id)}`);
+      return (await call('GET', userPath(user))).status;
+    },
+    clean: 200,
+    faulty: 404,
+  },
   'group-filter-ignored': {
     observe: async (call: Caller) => {
       await createGroup(call);
