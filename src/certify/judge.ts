@@ -47,7 +47,7 @@ export class TestRecorder {
   async sendAs(dialect: DialectName, request: string, args: Record<string, unknown>, step = request, options: Pick<OutgoingRequest, 'retries429'> = {}): Promise<Exchange> {
     const built = buildDialectRequest(dialect, request, args);
     // Attributes /Schemas marks required get a value, as the vendor's mapping gives them one.
-    const json = withRequiredValues(built.method, built.path, built.json, this.ctx.discovery);
+    const json = withRequiredValues(built.method, built.path, built.json, this.ctx.discovery, Array.isArray(args.omit) ? args.omit : []);
     const outgoing = { method: built.method, path: built.path, ...(built.headers ? { headers: built.headers } : {}), ...(json !== undefined ? { json } : {}), ...options };
     const fitted = fitRequest(outgoing, advertisedUser(this.ctx.discovery), built.always ?? [], false);
     // A request with nothing left to send is sent as built: the test needs its answer to judge.

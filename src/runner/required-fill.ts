@@ -74,20 +74,23 @@ function complexValue(attr: RawAttribute, simple: (a: RawAttribute) => unknown):
 const has = (holder: Record<string, unknown>, name: string): boolean => Object.keys(holder).some((k) => k.toLowerCase() === name.toLowerCase() && holder[k] !== null && holder[k] !== undefined);
 
 /** `json` with the required attributes it lacks (a User POST or PUT whose `schemas` names the core User schema), or `json` itself. */
-export function withRequiredValues(method: string, path: string, json: unknown, discovery: Discovery | undefined): unknown {
+export function withRequiredValues(method: string, path: string, json: unknown, discovery: Discovery | undefined, leftOutOnPurpose: readonly unknown[] = []): unknown {
   if (!discovery || !isObject(json) || !['POST', 'PUT'].includes(method.toUpperCase()) || !USER_WRITE.test(path.split('?')[0]!)) return json;
   if (!Array.isArray(json.schemas) || !json.schemas.some((s) => typeof s === 'string' && s.toLowerCase() === URN.user.toLowerCase())) return json;
+  // What a missing-required probe leaves out (`omit`: `name.givenName`, `urn:…:User:employeeNumber`) stays out.
+  const omitted = leftOutOnPurpose.filter((p): p is string => typeof p === 'string').map((p) => p.toLowerCase());
+  const wanted = (name: string): boolean => !omitted.some((p) => p === name.toLowerCase() || p.startsWith(`${name.toLowerCase()}.`));
   const seed = String(json.userName ?? json.externalId ?? path);
   let out: Record<string, unknown> = json;
   const add = (holder: Record<string, unknown>, attr: RawAttribute): Record<string, unknown> => ({ ...holder, [String(attr.name)]: madeUp(attr, seed) });
-  for (const attr of schemaAttributes(discovery, URN.user).filter(isRequired)) if (!has(out, String(attr.name))) out = add(out, attr);
+  for (const attr of schemaAttributes(discovery, URN.user).filter(isRequired)) if (!has(out, String(attr.name)) && wanted(String(attr.name))) out = add(out, attr);
   for (const ext of userExtensions(discovery)) {
     const required = schemaAttributes(discovery, ext).filter(isRequired);
     if (required.length === 0) continue;
     const key = Object.keys(out).find((k) => k.toLowerCase() === ext.toLowerCase()) ?? ext;
     const had = isObject(out[key]) ? (out[key] as Record<string, unknown>) : {};
     let holder = had;
-    for (const attr of required) if (!has(holder, String(attr.name))) holder = add(holder, attr);
+    for (const attr of required) if (!has(holder, String(attr.name)) && wanted(`${ext}:${String(attr.name)}`)) holder = add(holder, attr);
     if (holder === had) continue;
     out = { ...out, [key]: holder, schemas: (out.schemas as unknown[]).some((s) => typeof s === 'string' && s.toLowerCase() === ext.toLowerCase()) ? out.schemas : [...(out.schemas as unknown[]), ext] };
   }

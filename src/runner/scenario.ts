@@ -423,10 +423,11 @@ function expand(scenario: Scenario, vars: Record<string, unknown>): StepInstance
 function buildRequest(step: Step, vars: Record<string, unknown>, ctx: ScenarioContext, origin: OutgoingRequest['origin']): OutgoingRequest & { keep?: string[] } {
   const send = step.send;
   if (send.dialect !== undefined && send.request !== undefined) {
-    const built = buildDialectRequest(render(send.dialect, vars), send.request, render(send.args ?? {}, vars));
+    const args = render(send.args ?? {}, vars);
+    const built = buildDialectRequest(render(send.dialect, vars), send.request, args);
     // A request that brings its own Authorization (Okta's bad-token Spec Test) probes those credentials alone.
     const ownCredentials = built.headers !== undefined && Object.keys(built.headers).some((name) => name.toLowerCase() === 'authorization');
-    const json = withRequiredValues(built.method, built.path, built.json, ctx.discovery);
+    const json = withRequiredValues(built.method, built.path, built.json, ctx.discovery, Array.isArray(args.omit) ? args.omit : []);
     return { method: built.method, path: built.path, ...(built.headers ? { headers: built.headers } : {}), ...(json !== undefined ? { json } : {}), auth: 'default', ...(ownCredentials ? { withoutCredentials: true } : {}), ...(origin ? { origin } : {}), ...(built.always ? { keep: built.always } : {}) };
   }
   let body = send.body === undefined ? undefined : render(send.body, vars);
