@@ -1078,7 +1078,7 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
     primary: {
       'users.optional-missing.email': 'expected 201 (accepted) or 400 invalidValue (refused), got HTTP 500',
     },
-    consequences: ['users.enterprise.create', 'users.delete.username-free', 'users.optional-missing.family-name', 'users.optional-missing.given-name', 'users.optional-missing.name', 'errors.wrong-type.username', 'errors.wrong-type.username-no-5xx', 'errors.wrong-type.emails', 'errors.wrong-type.emails-no-5xx', 'errors.wrong-type.active', 'errors.wrong-type.active-no-5xx', 'errors.wrong-type.name-no-5xx', 'responses.content-type'],
+    consequences: ['users.optional-missing.family-name', 'users.optional-missing.given-name', 'users.optional-missing.name', 'errors.wrong-type.username', 'errors.wrong-type.username-no-5xx', 'errors.wrong-type.emails', 'errors.wrong-type.emails-no-5xx', 'errors.wrong-type.active', 'errors.wrong-type.active-no-5xx', 'errors.wrong-type.name-no-5xx', 'responses.content-type'],
     verdicts: { fail: ['entra', 'entra-compliant'], work: ['okta', 'okta-aiw'] },
   },
   'user-read-404': {
@@ -1392,7 +1392,7 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
   },
   'missing-email-500-json': {
     primary: {},
-    consequences: ['users.enterprise.create', 'users.delete.username-free', 'users.optional-missing.family-name', 'users.optional-missing.given-name', 'users.optional-missing.name', 'users.optional-missing.email', 'errors.wrong-type.username', 'errors.wrong-type.username-no-5xx', 'errors.wrong-type.emails', 'errors.wrong-type.emails-no-5xx', 'errors.wrong-type.active', 'errors.wrong-type.active-no-5xx', 'errors.wrong-type.name-no-5xx'],
+    consequences: ['users.optional-missing.family-name', 'users.optional-missing.given-name', 'users.optional-missing.name', 'users.optional-missing.email', 'errors.wrong-type.username', 'errors.wrong-type.username-no-5xx', 'errors.wrong-type.emails', 'errors.wrong-type.emails-no-5xx', 'errors.wrong-type.active', 'errors.wrong-type.active-no-5xx', 'errors.wrong-type.name-no-5xx'],
     verdicts: { fail: ['entra', 'entra-compliant'], work: ['okta', 'okta-aiw'] },
   },
   'filter-pr-ignored': {
