@@ -1564,6 +1564,14 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
     },
     verdicts: { fail: ['okta', 'okta-aiw'], work: ['entra', 'entra-compliant'] },
   },
+  'member-add-replaces': {
+    primary: {
+      'entra.group.add-later.applied[entra]': '/members has no element with {"value":"',
+      'entra.group.add-later.applied[entra-compliant]': '/members has no element with {"value":"',
+    },
+    consequences: ['groups.patch.remove-by-filter', 'okta.group.remove-add.applied[okta]'],
+    verdicts: { fail: ['entra', 'entra-compliant', 'okta'], work: ['okta-aiw'] },
+  },
   'group-delete-deletes-members': {
     primary: {
       'groups.delete.members-kept': 'expected HTTP 200, got 404',

@@ -590,6 +590,14 @@ export const DEFECTS = {
       if (stored.status === 200 && isObject(current) && isObject(sent) && typeof sent.userName === 'string' && sent.userName.toLowerCase() !== String(current.userName).toLowerCase()) return scimError(400, 'userName cannot be changed', 'mutability');
     },
   },
+  'member-add-replaces': {
+    description: 'PATCH add of members replaces the group\'s member list (add handled as replace): each later add drops the members added before.',
+    onRequest: (ctx) => {
+      const ops = patchOperations(ctx.req);
+      if (!isOne(ctx.req, 'PATCH', 'Groups') || !ops) return;
+      editRequestJson(ctx.req, (json) => ({ ...json, Operations: ops.map((o) => (opName(o) === 'add' && targetsMembers(o) ? { ...o, op: 'replace' } : o)) }));
+    },
+  },
   'deleted-still-listed': {
     description: 'A deleted resource keeps appearing in list and filter responses (GET by id is 404).',
     onRequest: fetchBeforeDelete,

@@ -1402,6 +1402,17 @@ const SUBJECT_PROBES = {
     clean: 200,
     faulty: 400,
   },
+  'member-add-replaces': {
+    observe: async (call: Caller) => {
+      const a = await createUser(call);
+      const b = await createUser(call);
+      const group = await createGroup(call, { members: [{ value: a.id }] });
+      await call('PATCH', `/Groups/${String(group.id)}`, { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'add', path: 'members', value: [{ value: b.id }] }] });
+      return (obj((await call('GET', `/Groups/${String(group.id)}`)).json).members as unknown[]).length;
+    },
+    clean: 2,
+    faulty: 1,
+  },
   'group-delete-deletes-members': {
     observe: async (call: Caller) => {
       const user = await createUser(call);
