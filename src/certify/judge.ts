@@ -10,6 +10,7 @@ import type { OutgoingRequest } from '../http/client.ts';
 import type { CheckResult, Exchange, Level } from '../record/types.ts';
 import type { PhaseContext } from '../runner/run.ts';
 import { fitRequest } from '../runner/schema-fit.ts';
+import { withRequiredValues } from '../runner/required-fill.ts';
 import { advertisedUser } from '../spec/advertised.ts';
 
 export interface CheckSpec {
@@ -45,7 +46,9 @@ export class TestRecorder {
    */
   async sendAs(dialect: DialectName, request: string, args: Record<string, unknown>, step = request, options: Pick<OutgoingRequest, 'retries429'> = {}): Promise<Exchange> {
     const built = buildDialectRequest(dialect, request, args);
-    const outgoing = { method: built.method, path: built.path, ...(built.headers ? { headers: built.headers } : {}), ...(built.json !== undefined ? { json: built.json } : {}), ...options };
+    // Attributes /Schemas marks required get a value, as the vendor's mapping gives them one.
+    const json = withRequiredValues(built.method, built.path, built.json, this.ctx.discovery, Array.isArray(args.omit) ? args.omit : []);
+    const outgoing = { method: built.method, path: built.path, ...(built.headers ? { headers: built.headers } : {}), ...(json !== undefined ? { json } : {}), ...options };
     const fitted = fitRequest(outgoing, advertisedUser(this.ctx.discovery), built.always ?? [], false);
     // A request with nothing left to send is sent as built: the test needs its answer to judge.
     if ('skip' in fitted) return this.send(step, outgoing);

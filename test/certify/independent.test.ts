@@ -108,3 +108,19 @@ describe('certify against the independent server writing the error status as a n
     expect(tests['Check status 404']!.reason).toMatch(/"status" must be the HTTP status as a string/);
   });
 });
+
+describe('certify against the independent server requiring an enterprise attribute (employeeNumber, declared required in /Schemas)', () => {
+  let strict: IndependentServer;
+  beforeAll(async () => {
+    strict = await startIndependentServer({ require: ['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber'] });
+  });
+  afterAll(() => strict.close());
+
+  it('entra-gallery and okta-oin send it a value, as the vendor maps it, and judge the server as the lenient one', async () => {
+    const target = { url: strict.url, auth: { kind: 'bearer' as const, token: strict.token } };
+    const entra = await certify('entra-gallery', target, { settings: { rateSeconds: 1 } });
+    expect(Object.values(testsOf(entra)).filter((t) => t.status !== 'passed').map((t) => `${t.name}: ${t.status}`).sort()).toEqual(['Federated_Identity_Test: skipped', 'Validate_Credentials_Test: skipped']);
+    const okta = await certify('okta-oin', target);
+    expect(okta.summary.fail + okta.summary.error).toBe(0);
+  });
+});

@@ -154,14 +154,14 @@ describe('a value a later step needs, not yielded and not explained by a failing
 
   it('a failure --only leaves out of the report does not make the later check a silent skip', async () => {
     // (A correct server with a rule of its own: the create is refused, and --only hides its check.)
-    const record = await runOn(await startIndependentServer({ require: ['name.familyName'] }), ['vendor.read']);
+    const record = await runOn(await startIndependentServer({ userNameRule: { maxLength: 10 } }), ['vendor.read']);
     expect(record.results.filter((r) => r.suite === 'vendor').map((r) => r.checkId)).toEqual(['vendor.read']);
     expect(result(record, 'vendor.read')).toMatchObject({ status: 'error', causedBy: { summary: expect.stringContaining('POST /scim/v2/Users answered HTTP 400') } });
     expect(result(record, 'vendor.read').causedBy!.checkId).toBeUndefined();
   });
 
   it('a set-up step without checks that the server refuses makes the later check an error, so the run is not a pass', async () => {
-    const server = await startIndependentServer({ require: ['name.familyName'] });
+    const server = await startIndependentServer({ userNameRule: { maxLength: 10 } });
     try {
       const record = await runConformance({ url: server.url, auth: { kind: 'bearer', token: server.token }, suites: [vendorSuite(true)], seed: 3 });
       expect(result(record, 'vendor.read')).toMatchObject({ status: 'error', message: expect.stringMatching(/^not run: step "set up" did not yield .*no check of that step in the report failed/), causedBy: { summary: expect.stringContaining('POST /scim/v2/Users answered HTTP 400') } });
@@ -174,7 +174,7 @@ describe('a value a later step needs, not yielded and not explained by a failing
   it('on a correct server both checks pass; a failing check that explains it keeps the later check a skip', async () => {
     const passed = await runOn(await startIndependentServer());
     expect([result(passed, 'vendor.create').status, result(passed, 'vendor.read').status]).toEqual(['pass', 'pass']);
-    const refused = await runOn(await startIndependentServer({ require: ['name.familyName'] }));
+    const refused = await runOn(await startIndependentServer({ userNameRule: { maxLength: 10 } }));
     expect(result(refused, 'vendor.create').status).toBe('fail');
     expect(result(refused, 'vendor.read')).toMatchObject({ status: 'skip', causedBy: { checkId: 'vendor.create' } });
   });

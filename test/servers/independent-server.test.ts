@@ -114,3 +114,52 @@ describe('the independent SCIM server: round 6 variants', () => {
     expect(schemas.Resources[0]!.attributes[0]).toEqual({ name: 'userName', type: 'string', multiValued: false, required: true, uniqueness: 'server' });
   });
 });
+
+describe('the independent SCIM server: SaaS product rules (round 9)', () => {
+  it('a live tenant: seeded Users (some inactive, some shaped like a run prefix) and Groups, one of them big', async () => {
+    const call = await server({ seed: { users: 50, groups: 12, bigGroup: 40 } });
+    const users = (await call('GET', '/Users?count=1')).json as { totalResults: number };
+    expect(users.totalResults).toBe(50);
+    expect(((await call('GET', filter('active eq false'))).json as { totalResults: number }).totalResults).toBe(10);
+    expect(((await call('GET', filter('userName sw "spf"'))).json as { totalResults: number }).totalResults).toBe(10);
+    const groups = (await call('GET', '/Groups')).json as { totalResults: number; Resources: { members?: unknown[] }[] };
+    expect(groups.totalResults).toBe(12);
+    expect(groups.Resources[0]!.members).toHaveLength(40);
+  });
+
+  it('userName rules: email only, at most 64 characters, unique whatever the case', async () => {
+    const call = await server({ userNameRule: { email: true, maxLength: 64 } });
+    expect(await call('POST', '/Users', user('ada'))).toMatchObject({ status: 400, json: { scimType: 'invalidValue' } });
+    expect(await call('POST', '/Users', user(`${'a'.repeat(60)}@example.com`))).toMatchObject({ status: 400, json: { scimType: 'invalidValue' } });
+    expect((await call('POST', '/Users', user('Ada@example.com'))).status).toBe(201);
+    expect(await call('POST', '/Users', user('ada@EXAMPLE.com'))).toMatchObject({ status: 409, json: { scimType: 'uniqueness' } });
+    const rewriting = await server({ userNameRule: { email: true }, rewriteUserName: true });
+    expect(await rewriting('POST', '/Users', user('ada'))).toMatchObject({ status: 201, json: { userName: 'ada@rewritten.example' } });
+  });
+
+  it('required data: emails and a required enterprise attribute (its extension required in /ResourceTypes); one email kept of several', async () => {
+    const call = await server({ require: ['emails', `${SCHEMA.enterprise}:employeeNumber`], oneValueOf: ['emails'] });
+    expect((await call('POST', '/Users', user('ada@example.com', { [SCHEMA.enterprise]: { employeeNumber: '7' } }))).status).toBe(400);
+    expect((await call('POST', '/Users', user('ada@example.com', { emails: [{ value: 'a@example.com' }] }))).status).toBe(400);
+    const types = (await call('GET', '/ResourceTypes/User')).json as { schemaExtensions: { required: boolean }[] };
+    expect(types.schemaExtensions[0]!.required).toBe(true);
+    const emails = [{ value: 'a@example.com', type: 'work' }, { value: 'b@example.com', type: 'home', primary: true }];
+    const made = await call('POST', '/Users', user('ada@example.com', { emails, [SCHEMA.enterprise]: { employeeNumber: '7' } }));
+    expect(made).toMatchObject({ status: 201, json: { emails: [emails[1]] } });
+    const echoing = await server({ oneValueOf: ['emails'], echoDropped: true });
+    const echoed = (await echoing('POST', '/Users', user('ada@example.com', { emails }))).json as { id: string; emails: unknown[] };
+    expect(echoed.emails).toHaveLength(2);
+    expect(((await echoing('GET', `/Users/${echoed.id}`)).json as { emails: unknown[] }).emails).toHaveLength(1);
+  });
+
+  it('operations not offered: DELETE and PUT refused with their status, /Me 501', async () => {
+    const call = await server({ refuse: { 'DELETE User': 405, 'PUT Group': 501 }, meStatus: 501 });
+    const ada = (await call('POST', '/Users', user('ada@example.com'))).json as { id: string };
+    expect((await call('DELETE', `/Users/${ada.id}`)).status).toBe(405);
+    expect((await call('PATCH', `/Users/${ada.id}`, { schemas: [SCHEMA.patchOp], Operations: [{ op: 'replace', path: 'active', value: false }] })).status).toBe(200);
+    const group = (await call('POST', '/Groups', { schemas: [SCHEMA.group], displayName: 'G' })).json as { id: string };
+    expect((await call('PUT', `/Groups/${group.id}`, { schemas: [SCHEMA.group], displayName: 'H' })).status).toBe(501);
+    expect((await call('DELETE', `/Groups/${group.id}`)).status).toBe(204);
+    expect((await call('GET', '/Me')).status).toBe(501);
+  });
+});

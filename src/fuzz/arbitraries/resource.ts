@@ -82,14 +82,20 @@ function scimResource(schemas: ResourceSchemas, unique: string, constraints: Dra
   if (constraints.bare) {
     // Bare still means valid: what the server requires is always there (/Schemas, `--require`).
     const required = generatedAttributes(schemas.core.attributes, unique).filter((d) => d.required);
-    if (required.length === 0) return stem.map((s) => ({ stem: s, attrs: {} }));
-    return fc.tuple(stem, attributesRecord(required)).map(([s, attrs]) => ({ stem: s, attrs }));
+    const neededExtensions = schemas.extensions.map((ext) => [ext.id, generatedAttributes(ext.attributes, unique).filter((d) => d.required)] as const).filter(([, defs]) => defs.length > 0);
+    if (required.length === 0 && neededExtensions.length === 0) return stem.map((s) => ({ stem: s, attrs: {} }));
+    if (neededExtensions.length === 0) return fc.tuple(stem, attributesRecord(required)).map(([s, attrs]) => ({ stem: s, attrs }));
+    const extensionValues = fc.tuple(...neededExtensions.map(([id, defs]) => attributesRecord(defs).map((v) => [id, v] as const)));
+    return fc.tuple(stem, attributesRecord(required), extensionValues).map(([s, attrs, exts]) => ({ stem: s, attrs: { ...attrs, ...Object.fromEntries(exts as ReadonlyArray<readonly [string, Json]>) } }));
   }
   const common = schemas.common.filter((d) => d.name === 'externalId');
   const core = attributesRecord([...common, ...generatedAttributes(schemas.core.attributes, unique)]);
-  const extensions = schemas.extensions.map((ext) =>
-    fc.option(attributesRecord(generatedAttributes(ext.attributes, unique)), { nil: undefined }).map((v) => [ext.id, v] as const),
-  );
+  // An extension with a required attribute (a product's employeeNumber) is always there.
+  const extensions = schemas.extensions.map((ext) => {
+    const defs = generatedAttributes(ext.attributes, unique);
+    const record = attributesRecord(defs);
+    return (defs.some((d) => d.required) ? record : fc.option(record, { nil: undefined })).map((v) => [ext.id, v] as const);
+  });
   return fc.tuple(stem, core, fc.tuple(...extensions)).map(([s, attrs, exts]) => {
     const out: Json = { ...attrs };
     for (const [urn, value] of exts as ReadonlyArray<readonly [string, Json | undefined]>) {

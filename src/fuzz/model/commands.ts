@@ -9,7 +9,7 @@ import { patchOperations } from '../arbitraries/patch.ts';
 import { bodyOf, scimGroup, scimUser, type Draft, type Json } from '../arbitraries/resource.ts';
 import { caseFlips, recase } from '../arbitraries/values.ts';
 import { defaultedOnReplace, diffResource, serverDerived } from '../compare.ts';
-import { create, expectAccepted, expectStatus, ids, jsonOf, line, listAll } from '../properties/helpers.ts';
+import { create, expectAccepted, expectOffered, expectStatus, ids, jsonOf, line, listAll } from '../properties/helpers.ts';
 import { memberValues, membersQuery } from '../properties/member-add.ts';
 import { patchAndCheck } from '../properties/patch-model.ts';
 import { fail, type FuzzEnv } from '../types.ts';
@@ -78,6 +78,7 @@ class ReplaceUser implements Cmd {
     const { schemas: _s, ...data } = bodyOf(env.schemas.user, 'userName', this.draft, u.name);
     // The id goes in the body as Okta sends it: readOnly, so ignored by the RFC (§3.5.1), and some servers insist on it.
     const ex = await env.target.send({ method: 'PUT', path: userPath(u), json: { ...bodyOf(env.schemas.user, 'userName', this.draft, u.name), id: u.id } }, 'replace User');
+    expectOffered(ex, 'replacing a User with PUT');
     expectAccepted(ex, [200], 'replacing a User with PUT');
     for (const path of serverDerived(env.schemas.user, u.data, data, jsonOf(ex))) u.defaults.add(path);
     u.data = data;
@@ -146,6 +147,7 @@ class DeleteUser implements Cmd {
   async run(m: DirectoryModel, env: FuzzEnv) {
     const u = at(m.users, this.pick);
     const ex = await env.target.send({ method: 'DELETE', path: userPath(u) }, 'delete User');
+    expectOffered(ex, 'deleting a User');
     expectStatus(ex, [204], 'deleting a User');
     m.users.splice(m.users.indexOf(u), 1);
     m.deleted.add(u.id);
@@ -222,6 +224,7 @@ class DeleteGroup implements Cmd {
   async run(m: DirectoryModel, env: FuzzEnv) {
     const g = at(m.groups, this.pick);
     const ex = await env.target.send({ method: 'DELETE', path: groupPath(g) }, 'delete Group');
+    expectOffered(ex, 'deleting a Group');
     expectStatus(ex, [204], 'deleting a Group');
     m.groups.splice(m.groups.indexOf(g), 1);
     const gone = await env.target.send({ method: 'GET', path: groupPath(g) }, 'get deleted Group');

@@ -29,6 +29,20 @@ export function expectStatus(ex: Exchange, allowed: readonly number[], what: str
 }
 
 /**
+ * For a PUT or DELETE the product may not offer: 405 or 501 (RFC 7644 §3.12: an operation the
+ * service provider does not support) sets the case aside as a refusal of the application, not a
+ * property failure (deprovisioning by active false only; updates by PATCH only).
+ */
+export function expectOffered(ex: Exchange, what: string): void {
+  const status = statusOf(ex);
+  if (status === 405 || status === 501) {
+    const json = jsonOf(ex);
+    const detail = isPlainObject(json) && typeof json.detail === 'string' ? json.detail : `HTTP ${status}`;
+    throw new ServerRefusal(`${what}: the server does not offer ${ex.request.method} (HTTP ${status} "${detail.slice(0, 200)}") — ${line(ex)}`, ex, `${ex.request.method} not offered (HTTP ${status}): ${detail}`);
+  }
+}
+
+/**
  * Like expectStatus for a request the target's schema allows: a 400 with a SCIM error body, or a
  * 413, is a refusal by a rule or limit of the application (ServerRefusal), not a property failure.
  */

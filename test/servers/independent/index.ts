@@ -248,6 +248,24 @@ export interface IndependentServerOptions {
   noGroups?: boolean;
   /** Listen on this host (default 127.0.0.1; `::1` for IPv6). */
   host?: string;
+  /**
+   * A live tenant, not an empty one: this many Users and Groups exist before any run (userNames of
+   * several shapes, some like a run prefix `spf…-`, many on one domain, every fifth inactive); the
+   * first group holds `bigGroup` members (default: every User, at most 2,000).
+   */
+  seed?: { users: number; groups: number; bigGroup?: number };
+  /** userName rules of a product (RFC 7643 leaves them to the service provider): an email address only (400 otherwise, as Slack and Zoom), at most `maxLength` characters. */
+  userNameRule?: { email?: boolean; maxLength?: number };
+  /** Multi-valued User attributes of which one value is kept (the primary, else the first) and the others dropped (RFC 7644 §3.3: the server may alter what is POSTed). */
+  oneValueOf?: string[];
+  /** Operations a product does not offer, each answered with its status (405 or 501): `DELETE User` (deprovision by active false), `PUT User`, `PUT Group`, `DELETE Group`. */
+  refuse?: Partial<Record<'DELETE User' | 'DELETE Group' | 'PUT User' | 'PUT Group', 403 | 405 | 501>>;
+  /** /Me answers this status (default 404: no such endpoint; 501 as RFC 7644 §3.11 allows). */
+  meStatus?: number;
+  /** A DEFECT, for tests: with `oneValueOf`, the create and replace answers echo every value sent although only one is stored. */
+  echoDropped?: boolean;
+  /** A DEFECT, for tests: with `userNameRule.email`, a userName that is not an email is not refused but silently rewritten (`x` → `x@rewritten.example`). */
+  rewriteUserName?: boolean;
 }
 
 export interface IndependentServer {
@@ -320,6 +338,12 @@ interface Ctx {
   dropUserExternalId: boolean;
   normalizePhones: boolean;
   noGroups: boolean;
+  userNameRule: { email?: boolean; maxLength?: number } | undefined;
+  oneValueOf: string[];
+  refuse: IndependentServerOptions['refuse'];
+  meStatus: number | undefined;
+  echoDropped: boolean;
+  rewriteUserName: boolean;
 }
 
 interface Reply {
@@ -363,7 +387,7 @@ function resourceTypes(ctx: Ctx): Resource[] {
     endpoint: m.endpoint,
     description: m.kind,
     schema: m.core.id,
-    schemaExtensions: m.extensions.map((e) => ({ schema: e.id, required: false })),
+    schemaExtensions: m.extensions.map((e) => ({ schema: e.id, required: e.required ?? false })),
     meta: { resourceType: 'ResourceType', location: `${ctx.baseUrl}/ResourceTypes/${m.kind}` },
   }));
 }
@@ -572,7 +596,12 @@ function attributePaths(model: ResourceModel, node: FilterNode): string[] {
 
 /** What the server stores: with primaryFirst, the first email and phone number become primary when none is. */
 function withPrimary(ctx: Ctx, data: Resource): Resource {
+  if (ctx.userNameRule && typeof data.userName === 'string') data.userName = ruledUserName(ctx, data.userName);
   if (ctx.lowercaseUserName && typeof data.userName === 'string') data.userName = data.userName.toLowerCase();
+  for (const name of ctx.oneValueOf) {
+    const values = data[name];
+    if (Array.isArray(values) && values.length > 1) data[name] = [values.find((v) => (v as Resource)?.primary === true) ?? values[0]];
+  }
   if (ctx.enrich) {
     if (Array.isArray(data.members)) data.members = data.members.map((m) => { const v = String((m as Resource).value); const u = ctx.store.users.get(v); return { ...(m as Resource), type: u ? 'User' : 'Group', display: String(u?.data.displayName ?? u?.data.userName ?? ctx.store.groups.get(v)?.data.displayName ?? ''), $ref: `${ctx.baseUrl}/${u ? 'Users' : 'Groups'}/${encodeURIComponent(v)}` }; });
     for (const name of ['emails', 'phoneNumbers', 'addresses']) if (Array.isArray(data[name])) data[name] = (data[name] as Resource[]).map((e) => ({ primary: false, ...e }));
@@ -597,6 +626,35 @@ function withPrimary(ctx: Ctx, data: Resource): Resource {
   return data;
 }
 
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+
+/** A product's userName rules: 400 invalidValue for a userName it does not take (or, a DEFECT, the name rewritten). */
+function ruledUserName(ctx: Ctx, userName: string): string {
+  const rule = ctx.userNameRule!;
+  if (rule.email && !EMAIL.test(userName)) {
+    if (ctx.rewriteUserName) return `${userName.replace(/[@\s]/g, '.')}@rewritten.example`;
+    throw badRequest('invalidValue', `userName must be an email address (got ${JSON.stringify(userName)})`);
+  }
+  if (rule.maxLength !== undefined && userName.length > rule.maxLength) throw badRequest('invalidValue', `userName may have at most ${rule.maxLength} characters (it has ${userName.length})`);
+  return userName;
+}
+
+/** A live tenant's Users and Groups, made before any run. */
+function seedTenant(ctx: Ctx, seed: { users: number; groups: number; bigGroup?: number }): void {
+  const ids: string[] = [];
+  for (let i = 0; i < seed.users; i++) {
+    // Shapes a run's own names could be confused with: a run prefix's, and a shared email domain.
+    const userName = i % 10 === 0 ? `spf${(0x1a2b3c4d + i).toString(16)}-u${i}.` : i % 10 === 1 ? `SPF${i}-Legacy` : `employee${i}@tenant.example.com`;
+    const data: Resource = { userName, displayName: `Employee ${i}`, name: { givenName: `Given${i}`, familyName: `Family${i}` }, active: i % 5 !== 0, emails: [{ value: `employee${i}@tenant.example.com`, type: 'work', primary: true }], externalId: `ext-${i}` };
+    ids.push(ctx.store.create('User', data).id);
+  }
+  for (let g = 0; g < seed.groups; g++) {
+    const count = g === 0 ? Math.min(seed.bigGroup ?? 2000, ids.length) : g % 3;
+    const members = ids.slice(g === 0 ? 0 : g, (g === 0 ? 0 : g) + count).map((value) => ({ value }));
+    ctx.store.create('Group', { displayName: g % 10 === 0 ? `spf${(0x5e5e0000 + g).toString(16)}-g${g}` : `Team ${g}`, externalId: `gext-${g}`, ...(members.length > 0 ? { members } : {}) });
+  }
+}
+
 /** The entity tag of a stored resource: weak (default) or strong. */
 const tagOf = (ctx: Ctx, stored: Stored): string => (ctx.strongEtags ? versionOf(stored).replace(/^W\//, '') : versionOf(stored));
 
@@ -607,6 +665,14 @@ function rendered(ctx: Ctx, model: ResourceModel, stored: Stored): Resource {
   for (const name of ctx.omitMeta) delete (out.meta as Resource)[name];
   if (ctx.listAllSchemas) out.schemas = [model.core.id, ...model.extensions.map((e) => e.id)];
   return out;
+}
+
+/** The DEFECT echoDropped: the answer shows every value sent of the attributes the server keeps one of. */
+function echoing(ctx: Ctx, sent: Resource, reply: Reply): Reply {
+  if (!ctx.echoDropped || !reply.body) return reply;
+  const body = { ...(reply.body as Resource) };
+  for (const name of ctx.oneValueOf) if (Array.isArray(sent[name])) body[name] = sent[name];
+  return { ...reply, body };
 }
 
 function withVersion(ctx: Ctx, stored: Stored, reply: Reply): Reply {
@@ -634,15 +700,18 @@ async function resourceRoute(ctx: Ctx, req: RequestLike, model: ResourceModel, i
       const data = normalize(model, body(), { rejectUnknown: ctx.rejectUnknown, interop: ctx.interop, extensionsListed: ctx.extensionsListed });
       if (model.kind === 'User' && ctx.defaultDisplayName && data.displayName === undefined) data.displayName = String((data.name as Resource | undefined)?.formatted ?? data.userName);
       if (model.kind === 'Group' && ctx.dropGroupExternalId) delete data.externalId;
+      const sent = structuredClone(data);
       const created = ctx.store.create(model.kind, withPrimary(ctx, data));
       const location = `${ctx.relativeLocation ? ctx.base : ctx.baseUrl}${model.endpoint}/${encodeURIComponent(created.id)}`;
       if (ctx.createBody === 'none') return withVersion(ctx, created, { status: 201, headers: { Location: location } });
       if (ctx.createBody === 'none-no-location') return withVersion(ctx, created, { status: 201 });
-      return one(created, 201, { Location: location });
+      return echoing(ctx, sent, one(created, 201, { Location: location }));
     }
     throw new ScimError(405, undefined, `${method} is not allowed on ${model.endpoint}`);
   }
   if (method === 'PATCH' && ctx.noPatch) throw new ScimError(501, undefined, 'PATCH is not supported: replace the resource with PUT');
+  const refused = ctx.refuse?.[`${method} ${model.kind}` as keyof NonNullable<Ctx['refuse']>];
+  if (refused !== undefined && id !== '.search') throw new ScimError(refused, undefined, `${method} is not offered on ${model.endpoint}/{id}${method === 'DELETE' && model.kind === 'User' ? ': deprovision by setting active to false' : ''}`);
   if (id === '.search') {
     if (ctx.noSearch) throw new ScimError(ctx.noSearch, undefined, `${method} ${model.endpoint}/.search is not supported`);
     if (method !== 'POST') throw new ScimError(405, undefined, 'use POST for .search');
@@ -667,7 +736,8 @@ async function resourceRoute(ctx: Ctx, req: RequestLike, model: ResourceModel, i
       }
       const data = normalize(model, body(), { rejectUnknown: ctx.rejectUnknown, interop: ctx.interop, extensionsListed: ctx.extensionsListed });
       if (model.kind === 'Group' && ctx.dropGroupExternalId) delete data.externalId;
-      return one(ctx.store.replace(model.kind, id, withPrimary(ctx, data)));
+      const sent = structuredClone(data);
+      return echoing(ctx, sent, one(ctx.store.replace(model.kind, id, withPrimary(ctx, data))));
     }
     case 'PATCH': {
       ifMatch(ctx, req, stored);
@@ -719,6 +789,9 @@ async function route(ctx: Ctx, req: IncomingMessage, raw: string, token: string)
       if (id !== undefined) throw notFound(`${url.pathname} is not a SCIM endpoint`);
       if (req.method !== 'POST') throw new ScimError(405, undefined, 'use POST for /Bulk');
       return bulk(ctx, body());
+    case 'me':
+      if (ctx.meStatus !== undefined) throw new ScimError(ctx.meStatus, undefined, '/Me is not implemented');
+      throw notFound(`${url.pathname} is not a SCIM endpoint`);
     case 'serviceproviderconfig':
       return get(() => ({ status: 200, body: spc(ctx) }));
     case 'resourcetypes':
@@ -953,7 +1026,14 @@ export async function startIndependentServer(options: IndependentServerOptions =
     dropUserExternalId: options.dropUserExternalId ?? false,
     normalizePhones: options.normalizePhones ?? false,
     noGroups: options.noGroups ?? false,
+    userNameRule: options.userNameRule,
+    oneValueOf: options.oneValueOf ?? [],
+    refuse: options.refuse,
+    meStatus: options.meStatus,
+    echoDropped: options.echoDropped ?? false,
+    rewriteUserName: options.rewriteUserName ?? false,
   };
+  if (options.seed) seedTenant(ctx, options.seed);
   const admit = options.rateLimit ? tokenBucket(options.rateLimit) : undefined;
   const wire: Wire = { pascalCase: options.pascalCase ?? false, sevenDigitTimestamps: options.sevenDigitTimestamps ?? false, extensionSchemasFirst: options.extensionSchemasFirst ?? false, ...(options.timestamps ? { timestamps: options.timestamps } : {}), gzip: options.gzip ?? false, connectionClose: options.connectionClose ?? false, chunked: options.chunked ?? false, ...(options.contentType ? { contentType: options.contentType } : {}) };
   const server = createServer((req, res) => {

@@ -23,6 +23,8 @@ export interface SchemaDef {
   name: string;
   description: string;
   attributes: Attr[];
+  /** An extension every resource must carry (its ResourceType lists it required). */
+  required?: boolean;
 }
 
 export const URNS = {
@@ -115,7 +117,7 @@ function userAttributes(o: ModelOptions): Attr[] {
       }
     }
   }
-  for (const path of o.require) markRequired(kept, path);
+  for (const path of o.require) if (!path.toLowerCase().startsWith('urn:')) markRequired(kept, path);
   return kept;
 }
 
@@ -174,6 +176,14 @@ export function buildModels(o: ModelOptions): { user: ResourceModel; group: Reso
     core: { id: URNS.user, name: 'User', description: 'User Account', attributes: userAttributes(o) },
     extensions: o.enterprise ? [{ id: URNS.enterprise, name: 'EnterpriseUser', description: 'Enterprise User', attributes: structuredClone(ENTERPRISE) }] : [],
   };
+  // `urn:…:enterprise:2.0:User:employeeNumber`: an extension attribute the server requires, which
+  // makes the extension itself required (ResourceType schemaExtensions required true, RFC 7643 §6).
+  for (const path of o.require.filter((p) => p.toLowerCase().startsWith(`${URNS.enterprise.toLowerCase()}:`))) {
+    const ext = user.extensions[0];
+    if (!ext) throw new Error(`cannot require ${path}: the enterprise extension is not published`);
+    markRequired(ext.attributes, path.slice(URNS.enterprise.length + 1));
+    ext.required = true;
+  }
   for (const path of o.omitSubAttributes ?? []) {
     const [parent, sub] = path.split('.') as [string, string];
     const attr = findAttr(user.core.attributes, parent);

@@ -140,7 +140,7 @@ export function normalize(model: ResourceModel, body: unknown, o: NormalizeOptio
     if (Object.keys(data).length > 0) out[ext.id] = data;
   }
   checkRequired(model.core.attributes, out, '');
-  for (const ext of model.extensions) if (isObject(out[ext.id])) checkRequired(ext.attributes, out[ext.id] as Resource, `${ext.id}:`);
+  for (const ext of model.extensions) if (isObject(out[ext.id]) || ext.required) checkRequired(ext.attributes, (out[ext.id] as Resource | undefined) ?? {}, `${ext.id}:`);
   return out;
 }
 

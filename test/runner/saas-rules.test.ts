@@ -1,0 +1,125 @@
+// Rules real SaaS products set that RFC 7643/7644 leave to the service provider (round 9), played
+// by the independent server over real HTTP: a run must not blame a correct server for refusing the
+// harness's own data.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runConformance } from '../../src/runner/run.ts';
+import type { RunRecord } from '../../src/record/types.ts';
+import { startIndependentServer, type IndependentServer } from '../servers/independent/index.ts';
+
+const closers: (() => Promise<void>)[] = [];
+afterAll(async () => {
+  await Promise.all(closers.map((c) => c()));
+});
+
+async function started(options: Parameters<typeof startIndependentServer>[0]): Promise<IndependentServer> {
+  const server = await startIndependentServer(options);
+  closers.push(server.close);
+  return server;
+}
+
+/** Every userName the run sent in a create, a replace or a PATCH value. */
+function sentUserNames(record: RunRecord): string[] {
+  const names: string[] = [];
+  const walk = (value: unknown, key?: string): void => {
+    if (typeof value === 'string' && key?.toLowerCase() === 'username') names.push(value);
+    else if (Array.isArray(value)) value.forEach((v) => walk(v));
+    else if (value && typeof value === 'object') {
+      const o = value as Record<string, unknown>;
+      if (typeof o.path === 'string' && o.path.toLowerCase() === 'username') walk(o.value, 'userName');
+      for (const [k, v] of Object.entries(o)) walk(v, k);
+    }
+  };
+  const parsed = (text: string): unknown => {
+    try {
+      return JSON.parse(text);
+    } catch {
+      return undefined; // the malformed-JSON probes
+    }
+  };
+  for (const ex of record.exchanges) if (ex.request.method !== 'GET' && ex.request.body) walk(typeof ex.request.body === 'string' ? parsed(ex.request.body) : ex.request.body);
+  return names;
+}
+
+describe('a product that caps userNames at 64 characters', () => {
+  let record: RunRecord;
+  beforeAll(async () => {
+    const server = await started({ userNameRule: { maxLength: 64 } });
+    record = await runConformance({ url: server.url, auth: { kind: 'bearer', token: server.token }, suites: ['entra', 'okta'], seed: 9 });
+  }, 600_000);
+
+  it('is sent no userName longer than that by the IdP replays, and no Entra or Okta check fails on it', () => {
+    expect(record.results.filter((r) => r.status === 'pass').length).toBeGreaterThan(100);
+    const long = sentUserNames(record).filter((n) => n.length > 64);
+    expect(long).toEqual([]);
+    expect(record.results.filter((r) => r.status === 'fail' || r.status === 'error').map((r) => `${r.checkId}: ${r.message}`)).toEqual([]);
+    expect((record.idpVerdicts ?? []).every((v) => v.works)).toBe(true);
+  });
+});
+
+describe('a product that requires emails (and both name parts) on every User', () => {
+  let record: RunRecord;
+  beforeAll(async () => {
+    const server = await started({ require: ['emails', 'name.givenName', 'name.familyName'] });
+    record = await runConformance({ url: server.url, auth: { kind: 'bearer', token: server.token }, suites: ['core', 'entra', 'okta'], only: ['users.enterprise.*', 'users.delete.*', 'users.required.*', 'entra.required.*', 'okta.required.*'], seed: 9 });
+  }, 600_000);
+
+  it('is sent an email with every user the core suite needs created, so the enterprise and delete checks judge it', () => {
+    expect(record.results.filter((r) => r.status === 'fail' || r.status === 'error').map((r) => `${r.checkId}: ${r.message}`)).toEqual([]);
+    for (const id of ['users.enterprise.create', 'users.delete.username-free']) expect(record.results.find((r) => r.checkId === id)?.status, id).toBe('pass');
+  });
+
+  it('still gets the creates that leave one out on purpose without it (the required values the harness fills never refill them)', () => {
+    for (const id of ['users.required.rejected[emails]', 'entra.required.rejected[entra][emails]', 'entra.required.rejected[entra-compliant][name]', 'okta.required.rejected[okta][emails]']) {
+      expect(record.results.find((r) => r.checkId === id)?.status, id).toBe('pass');
+    }
+  });
+});
+
+describe('a product that offers no DELETE (deprovisioning by active false) and no PUT', () => {
+  let record: RunRecord;
+  beforeAll(async () => {
+    const server = await started({ refuse: { 'DELETE User': 405, 'PUT User': 501, 'PUT Group': 405 } });
+    record = await runConformance({ url: server.url, auth: { kind: 'bearer', token: server.token }, suites: ['core', 'entra', 'okta', 'fuzz'], fuzz: { runs: 15, properties: ['stateful-directory'] }, seed: 9 });
+  }, 600_000);
+
+  it('is not failed by the RFC checks: those of a refused PUT or DELETE are not judged, with the reason', () => {
+    const judgedAgainst = record.results.filter((r) => (r.status === 'fail' || r.status === 'error') && !/^(entra|okta)\./.test(r.checkId));
+    expect(judgedAgainst.map((r) => `${r.checkId}: ${r.message}`)).toEqual([]);
+    for (const id of ['users.delete.status', 'users.delete.then-404', 'users.replace.status']) {
+      expect(record.results.find((r) => r.checkId === id), id).toMatchObject({ status: 'skip', reason: expect.stringMatching(/^not judged: the server does not offer (DELETE|PUT) on \/Users\/\{id\} \(HTTP (405|501)\); RFC 7644 §3\.12/) });
+    }
+    expect(record.results.find((r) => r.checkId === 'fuzz.stateful-directory')?.status).not.toBe('fail');
+  });
+
+  it("Entra's verdict fails on the DELETE it sends, Okta's on the PUT it sends", () => {
+    const verdicts = Object.fromEntries((record.idpVerdicts ?? []).map((v) => [v.dialect, v]));
+    expect(verdicts.entra?.works).toBe(false);
+    expect(verdicts.entra?.blocking.some((b) => /^entra\.delete/.test(b.checkId))).toBe(true);
+    expect(verdicts.okta?.works).toBe(false);
+    expect(verdicts.okta?.blocking.some((b) => /^okta\.user\.update/.test(b.checkId))).toBe(true);
+  });
+});
+
+describe('a product that requires an enterprise attribute (employeeNumber), declared in /Schemas', () => {
+  let record: RunRecord;
+  beforeAll(async () => {
+    const server = await started({ require: ['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber'] });
+    record = await runConformance({ url: server.url, auth: { kind: 'bearer', token: server.token }, suites: ['core', 'entra', 'okta'], seed: 9 });
+  }, 600_000);
+
+  it('is sent a made-up value with every user, as an admin maps it in the IdP, so no check fails on the harness missing it', () => {
+    expect(record.results.filter((r) => r.status === 'fail' || r.status === 'error').map((r) => `${r.checkId}: ${r.message}`)).toEqual([]);
+    expect(record.results.find((r) => r.checkId === 'users.create.status')?.status).toBe('pass');
+    expect((record.idpVerdicts ?? []).every((v) => v.works)).toBe(true);
+  });
+});
+
+describe('fuzz against a product that requires an enterprise attribute', () => {
+  it('generates it in every user (bare ones too), so no case is refused for lacking it', async () => {
+    const server = await started({ require: ['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber'] });
+    const record = await runConformance({ url: server.url, auth: { kind: 'bearer', token: server.token }, suites: ['fuzz'], fuzz: { runs: 10, properties: ['create-get', 'paging-partition', 'member-add-idempotent'] }, seed: 9 });
+    const refusals = record.results.find((r) => r.checkId === 'fuzz.valid-input-accepted');
+    expect(refusals?.message ?? '').not.toMatch(/employeeNumber/);
+    for (const id of ['fuzz.create-get', 'fuzz.paging-partition', 'fuzz.member-add-idempotent']) expect(record.results.find((r) => r.checkId === id), id).toMatchObject({ status: 'pass', message: expect.stringMatching(/^\d+ generated cases passed/) });
+  }, 600_000);
+});
