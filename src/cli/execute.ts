@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { writeReplayFiles } from '../fuzz/replay.ts';
 import type { RunRecord } from '../record/types.ts';
 import { createConsoleReporter } from '../report/console.ts';
-import { cleanCommand } from '../report/summarize.ts';
+import { leftoverLine } from '../report/summarize.ts';
 import { writeReports, writeReportsSync, type WriteReportsOptions, type WrittenReports } from '../report/write.ts';
 import { runConformance, type LiveRun, type RunOptions } from '../runner/run.ts';
 import { RunError } from './errors.ts';
@@ -64,7 +64,7 @@ export async function execute(
     const paths = writeReportsSync(record, reportTargets(flags, dir));
     process.stderr.write(`scimproof: the report of what ran is at ${paths.html ?? dir}\n`);
     const left = record.leftovers?.length ?? 0;
-    if (left > 0) process.stderr.write(`scimproof: ${left} resource(s) this run created may still be on the target; remove them with: ${cleanCommand(record, paths.json)}\n`);
+    if (left > 0) process.stderr.write(`scimproof: ${leftoverLine(record, paths.json)}\n`);
   });
   let record: RunRecord;
   try {
@@ -113,7 +113,7 @@ export async function execute(
 export function exitCodeOf(execution: Execution): number {
   const { record } = execution;
   const left = execution.kept ? 0 : (record.leftovers?.length ?? 0);
-  const leftLine = left > 0 ? `${left} resource(s) this run created may still be on the target; remove them with: ${cleanCommand(record, execution.paths.json)}` : undefined;
+  const leftLine = left > 0 ? leftoverLine(record, execution.paths.json) : undefined;
   if (execution.interrupted) {
     process.stderr.write(`scimproof: interrupted by ${execution.interrupted}; the report of what ran is at ${execution.paths.html ?? execution.outDir}\n`);
     if (leftLine) process.stderr.write(`scimproof: ${leftLine}\n`);

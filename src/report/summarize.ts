@@ -3,6 +3,7 @@
 import type { CheckResult, CheckStatus, Finding, RunRecord, Summary } from '../record/types.ts';
 import { credentialArguments, shellQuote } from '../util/shell-credentials.ts';
 import { indexExchanges } from './body.ts';
+import { DELETE_REFUSED } from '../record/leftover-reasons.ts';
 import { errorKindsSentence } from './error-kind.ts';
 
 /** Worst first: the order statuses are listed in summaries and filters. */
@@ -138,7 +139,17 @@ export function cleanCommand(record: Pick<RunRecord, 'meta'>, runJson?: string):
  * The words before the clean command, the same in every report (HTML, console, JUnit): clean
  * removes only what carries the run's prefix, which a reader about to delete data wants to know.
  */
-export const cleanLead = (record: Pick<RunRecord, 'meta'>): string => `Remove them (and nothing else: only what carries the prefix ${record.meta.prefix}) with:`;
+export const cleanLead = (record: Pick<RunRecord, 'meta' | 'leftovers'>): string =>
+  deleteRefused(record)
+    ? `The target refuses DELETE, so a clean would be refused too: deactivate them or remove them in the product (each carries the prefix ${record.meta.prefix}). Once it offers DELETE, this removes them (and nothing else):`
+    : `Remove them (and nothing else: only what carries the prefix ${record.meta.prefix}) with:`;
+
+/** Every leftover stayed because the target answered DELETE with 405/501 (it offers no DELETE). */
+export const deleteRefused = (record: Pick<RunRecord, 'leftovers'>): boolean => (record.leftovers ?? []).length > 0 && (record.leftovers ?? []).every((l) => l.reason.startsWith(DELETE_REFUSED));
+
+/** The one line that says what to do about leftovers (stderr of run, fuzz and certify). */
+export const leftoverLine = (record: Pick<RunRecord, 'meta' | 'leftovers'>, runJson?: string): string =>
+  `${record.leftovers?.length ?? 0} resource(s) this run created may still be on the target; ${deleteRefused(record) ? `the target refuses DELETE, so deactivate them or remove them in the product (each carries the prefix ${record.meta.prefix})` : `remove them with: ${cleanCommand(record, runJson)}`}`;
 
 /**
  * A finding's status as the run counts it. Findings group waived failures too (the defect is still

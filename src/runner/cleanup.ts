@@ -6,6 +6,7 @@
 // when its own create response named it, or when reading it shows the run's prefix.
 import type { OutgoingRequest, ScimClient } from '../http/client.ts';
 import type { CleanupEntry, Exchange, Leftover } from '../record/types.ts';
+import { DELETE_REFUSED } from '../record/leftover-reasons.ts';
 import { locationOf, NAME_ATTRIBUTES, prefixedName, resourceTypeOf, Sweeper, sweepAttribute, underCollection, type FoundResource, type SweepResult } from './sweep.ts';
 
 interface SentName {
@@ -262,7 +263,9 @@ export class CleanPass {
     } else {
       const why = ex.transportError?.message ?? `HTTP ${status}`;
       this.settle({ ...base, status: 'failed', message: why });
-      this.left(resourceType, `DELETE failed: ${why}`, location, name);
+      // 405/501: the product offers no DELETE (RFC 7644 §3.12); a later clean would be refused too.
+      if (status === 405 || status === 501) this.left(resourceType, `${DELETE_REFUSED}: HTTP ${status}; deactivate it (active false) or remove it in the product`, location, name);
+      else this.left(resourceType, `DELETE failed: ${why}`, location, name);
     }
   }
 

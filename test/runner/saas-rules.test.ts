@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runConformance } from '../../src/runner/run.ts';
 import type { RunRecord } from '../../src/record/types.ts';
+import { cleanLead, leftoverLine } from '../../src/report/summarize.ts';
 import { startIndependentServer, type IndependentServer } from '../servers/independent/index.ts';
 
 const closers: (() => Promise<void>)[] = [];
@@ -97,6 +98,17 @@ describe('a product that offers no DELETE (deprovisioning by active false) and n
     expect(verdicts.entra?.blocking.some((b) => /^entra\.delete/.test(b.checkId))).toBe(true);
     expect(verdicts.okta?.works).toBe(false);
     expect(verdicts.okta?.blocking.some((b) => /^okta\.user\.update/.test(b.checkId))).toBe(true);
+  });
+
+  it('lists the users it could not delete and says to deactivate them: a later clean would be refused as well', () => {
+    const left = record.leftovers ?? [];
+    expect(left.length).toBeGreaterThan(0);
+    expect(new Set(left.map((l) => l.reason))).toEqual(new Set(['DELETE refused: HTTP 405; deactivate it (active false) or remove it in the product']));
+    expect(cleanLead(record)).toMatch(/^The target refuses DELETE, so a clean would be refused too: deactivate them or remove them in the product \(each carries the prefix spf/);
+    expect(leftoverLine(record)).toMatch(/^\d+ resource\(s\) this run created may still be on the target; the target refuses DELETE, so deactivate them or remove them in the product/);
+    // A leftover for another reason keeps the clean command.
+    const other = { ...record, leftovers: [...left, { resourceType: 'User', reason: 'DELETE failed: HTTP 500' }] };
+    expect(leftoverLine(other)).toMatch(/remove them with: npx scimproof clean /);
   });
 });
 
