@@ -6,18 +6,8 @@
 import type { Discovery } from '../record/types.ts';
 import { URN } from '../spec/json-schemas.ts';
 import { omitPath } from './template.ts';
+import { isObject, schemaAttributes, type RawAttribute } from './schema-attributes.ts';
 
-interface RawAttribute {
-  name?: unknown;
-  type?: unknown;
-  multiValued?: unknown;
-  required?: unknown;
-  mutability?: unknown;
-  canonicalValues?: unknown;
-  subAttributes?: unknown;
-}
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const byName = (list: unknown, name: string): RawAttribute | undefined =>
   Array.isArray(list) ? (list as RawAttribute[]).find((a) => typeof a.name === 'string' && a.name.toLowerCase() === name.toLowerCase()) : undefined;
 
@@ -55,8 +45,7 @@ export function leaveOut(body: unknown, path: string, discovery: Discovery): unk
   if (!dotted || !isObject(body)) return omitPath(body, path);
   const [, parentName, subName] = dotted as unknown as [string, string, string];
   if (Object.keys(body).some((k) => k.toLowerCase() === parentName.toLowerCase())) return omitPath(body, path);
-  const user = (discovery.schemas ?? []).find((s) => isObject(s) && s.id === URN.user) as { attributes?: unknown } | undefined;
-  const parent = byName(user?.attributes, parentName);
+  const parent = byName(schemaAttributes(discovery, URN.user), parentName);
   if (!parent) return omitPath(body, path);
   const element = elementWithout(parent, subName);
   return { ...body, [String(parent.name)]: parent.multiValued === true ? [element] : element };

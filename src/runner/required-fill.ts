@@ -7,26 +7,11 @@
 import { createHash } from 'node:crypto';
 import type { Discovery } from '../record/types.ts';
 import { URN } from '../spec/json-schemas.ts';
+import { isObject, schemaAttributes, type RawAttribute } from './schema-attributes.ts';
 
-interface RawAttribute {
-  name?: unknown;
-  type?: unknown;
-  multiValued?: unknown;
-  required?: unknown;
-  mutability?: unknown;
-  canonicalValues?: unknown;
-  subAttributes?: unknown;
-}
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const USER_WRITE = /^\/Users(?:\/[^/?]+)?$/i;
 /** Never made up: userName is the suites' own, and these are the server's. */
 const NEVER = new Set(['username', 'id', 'meta', 'schemas', 'groups', 'password']);
-
-function schemaAttributes(discovery: Discovery, id: string): RawAttribute[] {
-  const schema = (discovery.schemas ?? []).find((s) => isObject(s) && typeof s.id === 'string' && s.id.toLowerCase() === id.toLowerCase()) as { attributes?: unknown } | undefined;
-  return Array.isArray(schema?.attributes) ? (schema.attributes as RawAttribute[]) : [];
-}
 
 /** The extension schemas the User resource type names (RFC 7643 §6 schemaExtensions). */
 function userExtensions(discovery: Discovery): string[] {
