@@ -1,14 +1,14 @@
 // Entra app roles over real HTTP: the three role expressions a customer maps (Learn, "Provisioning
 // a role to a SCIM app") send the roles a user holds directly and through its assigned groups, in
 // the documented POST and PATCH forms, cycle after cycle; against the reference server and SCIMMY.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { applyEdit } from '../../src/console/directory-edits.ts';
 import { parseDirectory } from '../../src/idp/directory.ts';
-import { startServer, type RunningServer } from '../../src/server/index.ts';
+import { startServer } from '../../src/server/index.ts';
 import type { Exchange } from '../../src/record/types.ts';
-import { startIndependentServer, type IndependentServer } from '../servers/independent/index.ts';
-import { startScimmyServer, type ScimmyServer } from '../servers/scimmy-server.ts';
-import { body, harness, usersByName, type Json } from './helpers.ts';
+import { startIndependentServer } from '../servers/independent/index.ts';
+import { startScimmyServer } from '../servers/scimmy-server.ts';
+import { body, harness, usersByName, type Json, closeAfterEach } from './helpers.ts';
 
 const EDITOR_ID = '7c1d3c3e-0000-4000-8000-000000000001';
 const ROLE_TYPE = 'WindowsAzureActiveDirectoryRole';
@@ -55,21 +55,11 @@ const posted = (xs: Exchange[], login: string): Json => body(xs.find((x) => x.re
 const patches = (xs: Exchange[]): Json[] => xs.filter((x) => x.request.method === 'PATCH').map((x) => body(x));
 const roleValues = (user: Json | undefined): string[] => ((user?.roles ?? []) as Json[]).map((r) => String(r.value)).sort();
 
-let server: RunningServer | undefined;
-let scimmy: ScimmyServer | undefined;
-let independent: IndependentServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  await scimmy?.close();
-  await independent?.close();
-  server = undefined;
-  scimmy = undefined;
-  independent = undefined;
-});
+const closing = closeAfterEach();
 
 describe('AssertiveAppRoleAssignmentsComplex → roles', () => {
   it('creates with every role (direct and through a group), replaces the list when it changes, and is quiet when nothing did', async () => {
-    server = await startServer({ port: 0 });
+    const server = closing(await startServer({ port: 0 }));
     const h = harness(server.url, server.token, 'entra');
     const doc = directory('AssertiveAppRoleAssignmentsComplex([appRoleAssignments])', 'roles');
     const first = await h.cycle(doc);
@@ -104,7 +94,7 @@ describe('AssertiveAppRoleAssignmentsComplex → roles', () => {
 
 describe('SingleAppRoleAssignment → roles[primary eq "True"].value', () => {
   it('creates with one primary role and updates it with the documented Add of a JSON-string role', async () => {
-    server = await startServer({ port: 0 });
+    const server = closing(await startServer({ port: 0 }));
     const h = harness(server.url, server.token, 'entra');
     const doc = directory('SingleAppRoleAssignment([appRoleAssignments])', 'roles[primary eq "True"].value');
     const first = await h.cycle(doc);
@@ -122,7 +112,7 @@ describe('SingleAppRoleAssignment → roles[primary eq "True"].value', () => {
   });
 
   it('maps to .display: the role object carries the display name, and the type as always', async () => {
-    server = await startServer({ port: 0 });
+    const server = closing(await startServer({ port: 0 }));
     const h = harness(server.url, server.token, 'entra');
     const { result, exchanges } = await h.cycle(directory('SingleAppRoleAssignment([appRoleAssignments])', 'roles[primary eq "True"].display'));
     expect(result.status).toBe('ok');
@@ -134,7 +124,7 @@ describe('AppRoleAssignmentsComplex → roles', () => {
   it('adds the roles the app lacks with one Add of JSON-string roles, and never removes one', async () => {
     // An app that ignores the sub-attributes it does not define: three strict
     // servers (the reference server, SCIMMY, the independent one by default) refuse the documented `displayName`.
-    independent = await startIndependentServer({ unknownAttributes: 'ignore' });
+    const independent = closing(await startIndependentServer({ unknownAttributes: 'ignore' }));
     const h = harness(independent.url, independent.token, 'entra');
     const doc = directory('AppRoleAssignmentsComplex([appRoleAssignments])', 'roles');
     const first = await h.cycle(doc);
@@ -158,7 +148,7 @@ describe('AppRoleAssignmentsComplex → roles', () => {
 
 describe('an app that refuses what Entra sends', () => {
   it('SCIMMY refuses Entra\'s role type: the user fails with the app\'s own message, the others arrive', async () => {
-    scimmy = await startScimmyServer();
+    const scimmy = closing(await startScimmyServer());
     const h = harness(scimmy.url, scimmy.token, 'entra');
     const { result } = await h.cycle(directory('AssertiveAppRoleAssignmentsComplex([appRoleAssignments])', 'roles'));
     const failed = result.results.filter((r) => r.outcome === 'failed');
@@ -170,7 +160,7 @@ describe('an app that refuses what Entra sends', () => {
 
 describe('a plain mapping to a primary role', () => {
   it('is sent (Entra\'s empty roles list no longer overwrites it) with primary as the boolean', async () => {
-    server = await startServer({ port: 0 });
+    const server = closing(await startServer({ port: 0 }));
     const h = harness(server.url, server.token, 'entra');
     const doc = directory('SingleAppRoleAssignment([appRoleAssignments])', 'roles[primary eq "True"].value');
     doc.app.mappings[4] = { constant: 'Member', target: 'roles[primary eq "True"].value' };

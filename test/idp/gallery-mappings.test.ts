@@ -4,28 +4,20 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ScimClient } from '../../src/http/client.ts';
 import { parseDirectory } from '../../src/idp/directory.ts';
 import { checkMappingsAgainstSchemas } from '../../src/idp/schemas.ts';
 import type { Directory } from '../../src/idp/types.ts';
 import { schemaExtensionFromJson } from '../../src/server/schema-extension.ts';
-import { startServer, type RunningServer } from '../../src/server/index.ts';
-import { startScimmyServer, type ScimmyServer } from '../servers/scimmy-server.ts';
+import { startServer } from '../../src/server/index.ts';
+import { startScimmyServer } from '../servers/scimmy-server.ts';
 import { runIdpCli } from './cli-in-process.ts';
-import { body, harness, usersByName, type Json } from './helpers.ts';
+import { body, harness, usersByName, type Json, closeAfterEach, ENT } from './helpers.ts';
 
 const SWITCH_ACTIVE = 'Switch([IsSoftDeleted], , "False", "True", "True", "False")';
-const ENT = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 
-let server: RunningServer | undefined;
-let scimmy: ScimmyServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  await scimmy?.close();
-  server = undefined;
-  scimmy = undefined;
-});
+const closing = closeAfterEach();
 
 const users = (): Json[] => [
   { id: '5f1c2b7e-0001-4c1e-9a51-3b7d0c5e2a01', userPrincipalName: 'megan.bowen@contoso.example', mail: 'megan.bowen@contoso.example', mailNickname: 'megan.bowen', displayName: 'Megan Bowen', givenName: 'Megan', surname: 'Bowen', jobTitle: 'CEO', department: 'Executive', companyName: 'Contoso', accountEnabled: true },
@@ -60,7 +52,7 @@ describe('objectId, the source attribute Entra maps to externalId (Atlassian Clo
 
   it('loads, and the reference server receives the user id as externalId', async () => {
     expect(parseDirectory(JSON.stringify(atlassian()), 'atlassian.json').app.mappings.some((m) => m.source === 'objectId')).toBe(true);
-    server = await startServer({ port: 0 });
+    const server = closing(await startServer({ port: 0 }));
     const h = harness(server.url, server.token, 'entra');
     const { result, exchanges } = await h.cycle(atlassian());
     expect(result.status).toBe('ok');
@@ -71,7 +63,7 @@ describe('objectId, the source attribute Entra maps to externalId (Atlassian Clo
   });
 
   it('as the matching attribute (GitHub EMU matches on externalId first), against SCIMMY', async () => {
-    scimmy = await startScimmyServer();
+    const scimmy = closing(await startScimmyServer());
     const doc = entraApp([
       { source: 'objectId', target: 'externalId', matching: true, matchingPrecedence: 1 },
       { source: 'userPrincipalName', target: 'userName', matching: true, matchingPrecedence: 2 },
@@ -95,7 +87,7 @@ describe('AppRoleAssignments([appRoleAssignments]), the role expression of older
   // It was refused as an "unknown function" whose list of supported functions left out the three
   // role expressions scimproof does send, so a customer could not tell that roles work at all.
   it('is refused when the file loads with what to map instead, and the list of functions names the role expressions', async () => {
-    server = await startServer({ port: 0 });
+    const server = closing(await startServer({ port: 0 }));
     const dir = mkdtempSync(join(tmpdir(), 'scimproof-gallery-'));
     const file = join(dir, 'sumo.json');
     const doc = entraApp(
@@ -129,7 +121,7 @@ describe("Okta's attribute mappings as its mapping editor shows them (user.first
   });
 
   it('user.<attribute> maps that attribute, against the reference server', async () => {
-    server = await startServer({ port: 0 });
+    const server = closing(await startServer({ port: 0 }));
     const h = harness(server.url, server.token, 'okta');
     const { result, exchanges } = await h.cycle(
       okta([
@@ -176,7 +168,7 @@ describe('a multi-valued source mapped to one element\'s value (otherMails → e
 
   for (const kind of ['reference', 'scimmy'] as const) {
     it(`a single value is sent as that value; several fail that user alone, naming the mapping, with nothing sent (${kind} server)`, async () => {
-      const target = kind === 'reference' ? (server = await startServer({ port: 0 })) : (scimmy = await startScimmyServer());
+      const target = kind === 'reference' ? closing(await startServer({ port: 0 })) : closing(await startScimmyServer());
       const h = harness(target.url, target.token, 'entra');
       const { result, exchanges } = await h.cycle(doc());
       const adele = body(exchanges.find((x) => x.request.method === 'POST' && body(x).userName === 'adele.vance@contoso.example')!);
@@ -210,7 +202,7 @@ describe("Workplace from Meta's start date, NumFromDate over FormatDateTime (Lea
   };
 
   it('is sent as the number; a user it breaks for who is not provisioned is skipped for her own reason, and one being disabled is disabled', async () => {
-    server = await startServer({ port: 0, userExtensions: [startDates] });
+    const server = closing(await startServer({ port: 0, userExtensions: [startDates] }));
     const h = harness(server.url, server.token, 'entra');
     const doc = workplace();
     // Saving the configuration reads /Schemas, which types startDate as an integer.
@@ -233,7 +225,7 @@ describe("Workplace from Meta's start date, NumFromDate over FormatDateTime (Lea
 
 describe('provision on demand of a user the mapping cannot be evaluated for', () => {
   it('an unassigned user is "not assigned" at the scope step, not a failed import', async () => {
-    server = await startServer({ port: 0 });
+    const server = closing(await startServer({ port: 0 }));
     const h = harness(server.url, server.token, 'entra');
     const doc = entraApp([
       { source: 'userPrincipalName', target: 'userName', matching: true },
@@ -273,7 +265,7 @@ describe("Slack's gallery mapping (made for Slack's SCIM 1.1 server): matched by
     expect(() => parseDirectory(JSON.stringify(slack('urn:scim:schemas:extension:enterprise:1.0.department')), 'slack.json')).toThrow(
       'slack.json#/app/mappings/5/target: "urn:scim:schemas:extension:enterprise:1.0.department" is SCIM 1.1\'s enterprise extension; scimproof plays the IdP\'s SCIM 2.0 client: write urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department',
     );
-    server = await startServer({ port: 0 });
+    const server = closing(await startServer({ port: 0 }));
     const h = harness(server.url, server.token, 'entra');
     const { result, exchanges } = await h.cycle(slack(`${ENT}:department`));
     expect(result.status).toBe('ok');

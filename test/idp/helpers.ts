@@ -1,5 +1,6 @@
 // Shared pieces of the mock IdP tests: fixtures as editable JSON, a cycle runner against a real
 // server, and readers for the request sequence and the server's end state.
+import { afterEach } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { createClient, type ScimClient } from '../../src/http/client.ts';
 import { parseDirectory } from '../../src/idp/directory.ts';
@@ -18,6 +19,21 @@ export type Json = Record<string, any>; // eslint-disable-line @typescript-eslin
 export const ENTRA_FIXTURE = new URL('../../fixtures/directories/contoso-entra.json', import.meta.url);
 export const OKTA_FIXTURE = new URL('../../fixtures/directories/fabrikam-okta.json', import.meta.url);
 export const ENT = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+
+/**
+ * Servers a test starts (the reference server, SCIMMY, any with close()), each closed after the
+ * test whether it passed or not: `const server = closing(await startServer({ port: 0 }))`.
+ */
+export function closeAfterEach(): <T extends { close(): Promise<unknown> }>(server: T) => T {
+  const open: { close(): Promise<unknown> }[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((s) => s.close()));
+  });
+  return (server) => {
+    open.push(server);
+    return server;
+  };
+}
 
 export const fixture = (url: URL): Json => JSON.parse(readFileSync(url, 'utf8')) as Json;
 

@@ -3,7 +3,7 @@
 // app's schema says; a target the app does not advertise is refused before any cycle. Also
 // against SCIMMY (a third-party server), and the Entra expression language on its own.
 import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createClient, type ScimClient } from '../../src/http/client.ts';
 import { parseDirectory } from '../../src/idp/directory.ts';
 import { compileExpression, evaluateExpression } from '../../src/idp/expression.ts';
@@ -12,23 +12,16 @@ import { checkMappingsAgainstSchemas } from '../../src/idp/schemas.ts';
 import { clauseHolds, clauseProblem } from '../../src/idp/scope.ts';
 import type { Directory, ScopingClause } from '../../src/idp/types.ts';
 import { schemaExtensionFromJson } from '../../src/server/schema-extension.ts';
-import { startServer, type RunningServer } from '../../src/server/index.ts';
-import { startScimmyServer, type ScimmyServer } from '../servers/scimmy-server.ts';
-import { body, ENT, harness, lines, usersByName, type Json } from './helpers.ts';
+import { startServer } from '../../src/server/index.ts';
+import { startScimmyServer } from '../servers/scimmy-server.ts';
+import { body, ENT, harness, lines, usersByName, type Json, closeAfterEach } from './helpers.ts';
 
 const NORTHWIND = new URL('../../fixtures/directories/northwind-entra-mappings.json', import.meta.url);
 const ACME_URN = 'urn:ietf:params:scim:schemas:extension:acme:2.0:User';
 const acme = schemaExtensionFromJson(JSON.parse(readFileSync(new URL('../../fixtures/schemas/acme-user-extension.json', import.meta.url), 'utf8')), 'acme.json');
 const northwind = (): Json => JSON.parse(readFileSync(NORTHWIND, 'utf8')) as Json;
 
-let server: RunningServer | undefined;
-let scimmy: ScimmyServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  await scimmy?.close();
-  server = undefined;
-  scimmy = undefined;
-});
+const closing = closeAfterEach();
 
 async function schemaChecked(url: string, token: string, doc: Json) {
   const directory = parseDirectory(JSON.stringify(doc), 'northwind.json');
@@ -42,7 +35,7 @@ async function schemaChecked(url: string, token: string, doc: Json) {
 
 describe('a customer mapping against the reference server with a vendor extension', () => {
   it('sends exactly the mapped attributes, typed by /Schemas, and they arrive as configured', async () => {
-    server = await startServer({ port: 0, userExtensions: [acme] });
+    const server = closing(await startServer({ port: 0, userExtensions: [acme] }));
     const doc = northwind();
     const { directory, check } = await schemaChecked(server.url, server.token, doc);
     expect(check).toMatchObject({ read: true, problems: [] });
@@ -97,7 +90,7 @@ describe('a customer mapping against the reference server with a vendor extensio
   });
 
   it('a target the app does not advertise is refused before any request, with what it does advertise', async () => {
-    server = await startServer({ port: 0 });
+    const server = closing(await startServer({ port: 0 }));
     const { check } = await schemaChecked(server.url, server.token, northwind());
     expect(check.read).toBe(true);
     // The five acme targets, served without the acme extension.
@@ -115,7 +108,7 @@ describe('a customer mapping against the reference server with a vendor extensio
 describe('an Okta mapping the app does not advertise', () => {
   // It carried Entra's error code (SchemaAttributeNotFound), which Okta never shows.
   it('is refused with what the app advertises, without an Entra error code', async () => {
-    server = await startServer({ port: 0 });
+    const server = closing(await startServer({ port: 0 }));
     const doc = JSON.parse(readFileSync(new URL('../../fixtures/directories/fabrikam-okta.json', import.meta.url), 'utf8')) as Json;
     doc.app.mappings.push({ source: 'department', target: `${ACME_URN}:costCenter`, apply: 'always' });
     const { check } = await schemaChecked(server.url, server.token, doc);
@@ -125,7 +118,7 @@ describe('an Okta mapping the app does not advertise', () => {
 
 describe('against SCIMMY (a third-party SCIM library)', () => {
   it('the same mapping without the vendor extension arrives, and a refused manager link says why', async () => {
-    scimmy = await startScimmyServer();
+    const scimmy = closing(await startScimmyServer());
     const doc = northwind();
     // SCIMMY refuses Entra's role type (test/idp/app-roles.test.ts), so the roles mapping goes too.
     doc.app.mappings = doc.app.mappings.filter((m: Json) => !m.target.startsWith(ACME_URN) && m.target !== 'roles');
@@ -145,7 +138,7 @@ describe('against SCIMMY (a third-party SCIM library)', () => {
 
 describe('an expression that fails on one user\'s values', () => {
   it('fails that user with one line naming the mapping, and the cycle provisions the others (it ended the run as "internal error")', async () => {
-    server = await startServer({ port: 0 });
+    const server = closing(await startServer({ port: 0 }));
     const doc = JSON.parse(readFileSync(new URL('../../fixtures/directories/contoso-entra.json', import.meta.url), 'utf8')) as Json;
     Object.assign(doc.app, { assignments: { users: ['u-megan', 'u-patti'], groups: [] }, scopingFilters: [] });
     doc.users.find((u: Json) => u.id === 'u-megan').extensionAttribute1 = '2';
@@ -165,7 +158,7 @@ describe('an expression that fails on one user\'s values', () => {
 
 describe("expressions whose arguments JavaScript reads differently from Entra's .NET", () => {
   it('ToLower with a culture lowers by its rules ("İLKAY", "tr-TR" → "ilkay"), and a Mid start of 0 fails that user instead of sending the last character', async () => {
-    server = await startServer({ port: 0 });
+    const server = closing(await startServer({ port: 0 }));
     const doc = JSON.parse(readFileSync(new URL('../../fixtures/directories/contoso-entra.json', import.meta.url), 'utf8')) as Json;
     Object.assign(doc.app, { assignments: { users: ['u-megan', 'u-patti'], groups: [] }, scopingFilters: [] });
     Object.assign(doc.users.find((u: Json) => u.id === 'u-megan'), { extensionAttribute1: '1', extensionAttribute2: 'İLKAY' });
