@@ -1554,7 +1554,7 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
   },
   'put-username-ignored': {
     primary: {
-      'users.replace.rename.applied': 'expected "',
+      'users.replace.rename.applied': '.grace@example.com", expected "',
     },
     verdicts: { fail: ['okta', 'okta-aiw'], work: ['entra', 'entra-compliant'] },
   },
