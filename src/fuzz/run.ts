@@ -181,7 +181,7 @@ export async function runFuzzProperties(ctx: FuzzRunContext): Promise<FuzzOutcom
       const ms = Math.round(performance.now() - started);
       refusals.push(...tally.refused);
       if (!verdict.failed && tally.judged === 0 && tally.refused.length > 0) {
-        emit({ ...base, status: 'skip', reason: `not judged: the server refused every generated case with a clean 400 or 413 (${tally.refused[0]!.detail.slice(0, 200)}); see fuzz.valid-input-accepted`, exchangeIds: [], ms });
+        emit({ ...base, status: 'skip', reason: `not judged: the server refused every generated case with a clean 400, 409 or 413 (${tally.refused[0]!.detail.slice(0, 200)}); see fuzz.valid-input-accepted`, exchangeIds: [], ms });
         continue;
       }
       if (!verdict.failed && tally.judged === 0 && tally.declined.length > 0) {
@@ -316,7 +316,7 @@ function acceptedResult(refused: readonly ServerRefusal[], keep: (list: readonly
   return {
     ...base,
     status: 'warn',
-    message: `the server refused ${refused.length} generated request(s) that its /Schemas allows, with a clean 400 (or 413, a size limit): ${details.slice(0, 3).map((d) => JSON.stringify(d.slice(0, 160))).join('; ')}. A rule of the application, not a protocol failure; IdPs show such errors to the admin (example: ${refused[0]!.message})`,
+    message: `the server refused ${refused.length} generated request(s) that its /Schemas allows, with a clean 400 (409: a value it keeps unique or reserved, RFC 7644 §3.12; 413: a size limit): ${details.slice(0, 3).map((d) => JSON.stringify(d.slice(0, 160))).join('; ')}. A rule of the application, not a protocol failure; IdPs show such errors to the admin (example: ${refused[0]!.message})`,
     exchangeIds: keep([refused[0]!.exchange]),
   };
 }

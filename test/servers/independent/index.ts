@@ -81,6 +81,13 @@ export interface IndependentServerOptions {
   newestFirst?: boolean;
   /** Group displayNames are unique, case-insensitively: a second one is 409 uniqueness. */
   uniqueGroupNames?: boolean;
+  /**
+   * Each email address belongs to one User, case-insensitively, and stays reserved after that User
+   * is deleted (the product keeps its own account, as Better Auth's SCIM plugin does): a create or
+   * replace carrying another User's address is 409 uniqueness, which RFC 7644 §3.12 Table 9 allows
+   * ("already in use or are reserved") although /Schemas declares emails uniqueness "none".
+   */
+  reservedEmails?: boolean;
   /** Emails and phone numbers sent with no primary value get their first one marked primary. */
   primaryFirst?: boolean;
   /**
@@ -972,7 +979,7 @@ export async function startIndependentServer(options: IndependentServerOptions =
   const rule = options.businessRule === 'email-unless-username-is-email' ? EMAIL_UNLESS_USERNAME_IS_EMAIL : options.businessRule;
   const ctx: Ctx = {
     models: buildModels({ omitUserAttributes: [...(options.omitUserAttributes ?? []), ...(options.interop || options.ipsie ? FREE_FORM_TYPES : []), ...(options.ipsie ? ['password'] : [])], enterprise: options.enterprise ?? true, valueRequired: options.valueRequired ?? false, require: options.require ?? [], membersOnRequest: options.membersOnRequest ?? false, alwaysReturned: options.alwaysReturned ?? [], omitSubAttributes: options.omitSubAttributes ?? [], userGroupsOnRequest: options.userGroupsOnRequest ?? false }),
-    store: new Store(rule, { uniqueGroupNames: options.uniqueGroupNames ?? options.ipsie ?? false, ids: options.ids ?? 'uuid', ...(options.searchLagMs ? { searchLagMs: options.searchLagMs } : {}) }),
+    store: new Store(rule, { uniqueGroupNames: options.uniqueGroupNames ?? options.ipsie ?? false, reservedEmails: options.reservedEmails ?? false, ids: options.ids ?? 'uuid', ...(options.searchLagMs ? { searchLagMs: options.searchLagMs } : {}) }),
     base: options.basePath ?? BASE,
     // RFC 9865's pagination.maxPageSize (50 with cursors) bounds every page, index pages too.
     maxResults: Math.min(options.maxResults ?? MAX_RESULTS, options.cursors ?? options.ipsie ? CURSOR_PAGE : MAX_RESULTS),
