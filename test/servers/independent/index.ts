@@ -208,6 +208,13 @@ export interface IndependentServerOptions {
   /** PATCH remove with a value filter that matches nothing is 400 noTarget (RFC 7644 §3.12 Table 9, §3.5.2). */
   removeNoTarget?: boolean;
   /**
+   * A User PATCH path with a value filter must end in a sub-attribute (`emails[type eq "work"].value`,
+   * Entra's form); one that targets whole elements (`emails[type eq "home"]`) is declined with this
+   * scimType (RFC 7644 §3.12 Table 9 lets a server decline a filter combination it does not support;
+   * Better Auth's SCIM plugin says invalidPath).
+   */
+  declineElementFilters?: 'invalidFilter' | 'invalidPath';
+  /**
    * A PATCH replace whose value filter names an attribute the resource holds no value of adds the
    * element the filter describes (RFC 7644 §3.5.2.3's first bullet, "an attribute that does not
    * exist" is treated as an add) instead of 400 noTarget (its value-filter bullet).
@@ -333,6 +340,7 @@ interface Ctx {
   tooManyWithoutFilter: boolean;
   noPatch: boolean;
   removeNoTarget: boolean;
+  declineElementFilters: 'invalidFilter' | 'invalidPath' | undefined;
   replaceAbsentAdds: boolean;
   patchWith: 'scim-patch' | undefined;
   defaultCount: number | undefined;
@@ -748,6 +756,13 @@ async function resourceRoute(ctx: Ctx, req: RequestLike, model: ResourceModel, i
     }
     case 'PATCH': {
       ifMatch(ctx, req, stored);
+      if (ctx.declineElementFilters && model.kind === 'User') {
+        const ops = (body() as { Operations?: unknown } | null)?.Operations;
+        for (const op of Array.isArray(ops) ? ops : []) {
+          const path = (op as { path?: unknown } | null)?.path;
+          if (typeof path === 'string' && /\]\s*$/.test(path)) throw badRequest(ctx.declineElementFilters, `User PATCH path ${path} is not supported`);
+        }
+      }
       const draft = ctx.patchWith === 'scim-patch' ? applyPatchWithLibrary(stored.data, body()) : applyPatch(model, stored.data, id, body(), { rejectUnknown: ctx.rejectUnknown, interop: ctx.interop, removeNoTarget: ctx.removeNoTarget, replaceAbsentAdds: ctx.replaceAbsentAdds });
       if (model.kind === 'Group' && ctx.patchKeepsMembers) draft.members = stored.data.members;
       // The patched resource is held to the same rules as a PUT (Entra's "True"/"False" accepted).
@@ -1021,6 +1036,7 @@ export async function startIndependentServer(options: IndependentServerOptions =
     tooManyWithoutFilter: options.tooManyWithoutFilter ?? false,
     noPatch: options.noPatch ?? false,
     removeNoTarget: options.removeNoTarget ?? false,
+    declineElementFilters: options.declineElementFilters,
     replaceAbsentAdds: options.replaceAbsentAdds ?? false,
     patchWith: options.patchWith,
     defaultCount: options.defaultCount,
