@@ -144,4 +144,11 @@ describe('certify against the independent server refusing every group create (a 
     // The refusal itself is judged where it belongs.
     expect(testsOf(record).SCIM_Group_Create_Test!.status).toBe('failed');
   });
+
+  it('entra-gallery: a test whose group could not be created says what the server answered, not only which step came up empty', async () => {
+    const record = await certify('entra-gallery', { url: noGroups.url, auth: { kind: 'bearer', token: noGroups.token } }, { settings: { tests: ['Create_Group_Test', 'Update_Group_Test'] } });
+    const update = testsOf(record).Update_Group_Test!;
+    expect(update.status).toBe('failed');
+    expect(update.reason).toBe('could not be run: step "create-group" did not yield /id for {{groupId}} (POST /scim/v2/Groups answered HTTP 400: expected HTTP 201, got 400 (detail: "groups are managed in the product, not provisioned"))');
+  });
 });
