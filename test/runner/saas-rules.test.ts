@@ -145,3 +145,33 @@ describe('a product that provisions users only (no Group resource type)', () => 
     for (const id of ['okta.spec.11.unauthorized[okta]', 'okta.spec.12.not-found[okta]']) expect(record.results.find((r) => r.checkId === id)?.status, id).toBe('pass');
   }, 600_000);
 });
+
+describe('fuzz against product rules it learns first', () => {
+  const fuzzOn = async (options: Parameters<typeof startIndependentServer>[0], properties: string[]): Promise<RunRecord> => {
+    const server = await started(options);
+    return runConformance({ url: server.url, auth: { kind: 'bearer', token: server.token }, suites: ['fuzz'], fuzz: { runs: 15, properties }, seed: 9 });
+  };
+
+  it('sends one email and one phone number to a product that keeps one value of each (RFC 7644 §3.3), and says so', async () => {
+    const record = await fuzzOn({ oneValueOf: ['emails', 'phoneNumbers'] }, ['create-get', 'filter-model', 'patch-model', 'stateful-directory']);
+    expect(record.results.filter((r) => r.status !== 'pass').map((r) => `${r.checkId}: ${r.message ?? r.reason}`)).toEqual([]);
+    expect(record.sections?.find((s) => s.kind === 'fuzz-summary')?.data).toMatchObject({ productRules: expect.stringMatching(/^the server keeps one value of emails and phoneNumbers \(RFC 7644 §3\.3/) });
+  }, 600_000);
+
+  it('still fails a product that answers a create with both values while it stores one', async () => {
+    const record = await fuzzOn({ oneValueOf: ['emails', 'phoneNumbers'], echoDropped: true }, ['create-get']);
+    expect(record.results.find((r) => r.checkId === 'fuzz.create-get')).toMatchObject({ status: 'fail', message: expect.stringMatching(/(emails|phoneNumbers): 1 values instead of 2/) });
+  }, 600_000);
+
+  it('generates email userNames for a product that takes no other, so no valid input is refused', async () => {
+    const record = await fuzzOn({ userNameRule: { email: true } }, ['create-get', 'filter-model', 'username-eq-any-case', 'stateful-directory']);
+    expect(record.results.filter((r) => r.status !== 'pass').map((r) => `${r.checkId}: ${r.message ?? r.reason}`)).toEqual([]);
+    expect(record.sections?.find((s) => s.kind === 'fuzz-summary')?.data).toMatchObject({ productRules: expect.stringMatching(/takes only email addresses as userNames/) });
+  }, 600_000);
+
+  it('learns nothing from a server without such rules, whose fuzz cases keep two values and free-form userNames', async () => {
+    const record = await fuzzOn({}, ['create-get']);
+    expect(record.results.find((r) => r.checkId === 'fuzz.create-get')?.status).toBe('pass');
+    expect(record.sections?.find((s) => s.kind === 'fuzz-summary')?.data).not.toHaveProperty('productRules');
+  }, 600_000);
+});
