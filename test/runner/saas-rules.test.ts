@@ -175,3 +175,32 @@ describe('fuzz against product rules it learns first', () => {
     expect(record.sections?.find((s) => s.kind === 'fuzz-summary')?.data).not.toHaveProperty('productRules');
   }, 600_000);
 });
+
+describe('a product that keeps one email and one phone number (RFC 7644 §3.3)', () => {
+  const ONE_VALUE_CHECKS = ['patch.setup.emails-as-answered', 'patch.value-path', 'patch.add-appends', 'patch.remove-value-filter'];
+  const runOn = async (options: Parameters<typeof startIndependentServer>[0]): Promise<RunRecord> => {
+    const server = await started(options);
+    return runConformance({ url: server.url, auth: { kind: 'bearer', token: server.token }, suites: ['core', 'entra'], only: ['patch.*', 'entra.*'], seed: 9 });
+  };
+
+  it('is not judged on the checks that need two emails kept, with the answer that showed one, and Entra works', async () => {
+    const record = await runOn({ oneValueOf: ['emails', 'phoneNumbers'] });
+    expect(record.results.filter((r) => r.status === 'fail' || r.status === 'warn' || r.status === 'error').map((r) => `${r.checkId}: ${r.message}`)).toEqual([]);
+    for (const id of ONE_VALUE_CHECKS) {
+      expect(record.results.find((r) => r.checkId === id), id).toMatchObject({ status: 'skip', reason: expect.stringMatching(/^not judged: the server keeps one value of emails, and RFC 7644 §3\.3 lets a service provider ignore what it does not store.*\(POST \/scim\/v2\/Users answered HTTP 201 with 1 element\(s\) at \/emails\)$/) });
+    }
+    expect(record.results.find((r) => r.checkId === 'patch.primary-exclusive')?.status).toBe('pass');
+    expect((record.idpVerdicts ?? []).every((v) => v.works)).toBe(true);
+  }, 600_000);
+
+  it('learns it from the read-back when the create answers 201 without a body', async () => {
+    const record = await runOn({ oneValueOf: ['emails'], createBody: 'none' });
+    for (const id of ONE_VALUE_CHECKS) expect(record.results.find((r) => r.checkId === id), id).toMatchObject({ status: 'skip', reason: expect.stringMatching(/\(GET \/scim\/v2\/Users\/[^ ]+ answered HTTP 200 with 1 element\(s\) at \/emails\)$/) });
+  }, 600_000);
+
+  it('still catches a product that answers the create with both emails while it keeps one', async () => {
+    const record = await runOn({ oneValueOf: ['emails', 'phoneNumbers'], echoDropped: true });
+    expect(record.results.find((r) => r.checkId === 'patch.setup.emails-as-answered')).toMatchObject({ status: 'warn', message: '/emails must have 2 element(s), has 1' });
+    expect(record.results.find((r) => r.checkId === 'patch.value-path')).toMatchObject({ status: 'fail', causedBy: { checkId: 'patch.setup.emails-as-answered' } });
+  }, 600_000);
+});

@@ -580,6 +580,19 @@ export const DEFECTS = {
       if (stored.status === 200 && isObject(current)) editRequestJson(ctx.req, (json) => ({ ...json, userName: current.userName }));
     },
   },
+  'create-echoes-dropped-emails': {
+    description: 'POST /Users stores only the first (primary) email but answers with every email sent: the create answer claims a second email the product never kept.',
+    onRequest: (ctx) => {
+      const sent = parse(ctx.req.body);
+      if (!isCreate(ctx.req) || !ctx.req.path.startsWith('/Users') || !isObject(sent) || !Array.isArray(sent.emails) || sent.emails.length < 2) return;
+      const emails = sent.emails as Json[];
+      ctx.notes.emails = emails;
+      editRequestJson(ctx.req, (json) => ({ ...json, emails: [emails.find((e) => e.primary === true) ?? emails[0]] }));
+    },
+    onResponse: (ctx, res) => {
+      if (ctx.notes.emails && res.status === 201) editJson(res, (json) => ({ ...json, emails: ctx.notes.emails }));
+    },
+  },
   'put-username-immutable': {
     description: 'PUT /Users/{id} with another userName answers 400 mutability: the product does not allow renames.',
     onRequest: async (ctx) => {

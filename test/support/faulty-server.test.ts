@@ -1394,6 +1394,16 @@ const SUBJECT_PROBES = {
     clean: true,
     faulty: false,
   },
+  'create-echoes-dropped-emails': {
+    observe: async (call: Caller) => {
+      const user = await createUser(call, { emails: [{ value: 'a@example.com', type: 'work', primary: true }, { value: 'b@example.org', type: 'home' }] });
+      const answered = Array.isArray(user.emails) ? user.emails.length : 0;
+      const stored = obj((await call('GET', userPath(user))).json).emails;
+      return `${answered}/${Array.isArray(stored) ? stored.length : 0}`;
+    },
+    clean: '2/2',
+    faulty: '2/1',
+  },
   'put-username-immutable': {
     observe: async (call: Caller) => {
       const user = await createUser(call);
