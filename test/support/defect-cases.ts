@@ -448,8 +448,21 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
       'auth.wrong.write-401': 'expected HTTP 401',
       'okta.spec.11.unauthorized[okta]': 'expected HTTP 401',
     },
-    consequences: ['auth.wrong.scim-error'],
+    consequences: ['auth.wrong.scim-error', 'auth.wrong.groups-401', 'auth.wrong.patch-401'],
     verdicts: { fail: ['entra', 'entra-compliant', 'okta', 'okta-aiw'], work: [] },
+  },
+  // Round 10: the token was checked only where the run probed it (GET and POST /Users).
+  'wrong-token-accepted-on-one-resource': {
+    primary: { 'auth.wrong.patch-401': 'expected HTTP 401, got 200' },
+    verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
+  },
+  'wrong-token-accepted-on-groups': {
+    primary: { 'auth.wrong.groups-401': 'expected HTTP 401, got 200' },
+    verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
+  },
+  'last-modified-bumps-on-read': {
+    primary: { 'users.last-modified.read-unchanged': '/meta/lastModified is "' },
+    verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
   },
   'missing-token-accepted': {
     primary: {

@@ -2034,6 +2034,27 @@ export const DEFECTS = {
         if (isErrorBody(json)) return { status: json.status, response: json };
       }),
   },
+  'wrong-token-accepted-on-one-resource': {
+    description: 'Any bearer token is accepted by PATCH, PUT and DELETE of one resource (the auth middleware is mounted on the collection routes only).',
+    onRequest: (ctx) => {
+      const target = resourcePath(ctx.req.path);
+      if (target?.id !== undefined && ['PATCH', 'PUT', 'DELETE'].includes(ctx.req.method) && ctx.req.headers.authorization !== undefined) ctx.req.headers.authorization = `Bearer ${ctx.token}`;
+    },
+  },
+  'wrong-token-accepted-on-groups': {
+    description: 'Any bearer token is accepted on /Groups (a missing one is still refused).',
+    onRequest: (ctx) => {
+      if (resourcePath(ctx.req.path)?.type === 'Groups' && ctx.req.headers.authorization !== undefined) ctx.req.headers.authorization = `Bearer ${ctx.token}`;
+    },
+  },
+  'last-modified-bumps-on-read': {
+    description: 'Every read stamps meta.lastModified with the time of the read (the ORM touches the row on load).',
+    onResponse: (ctx, res) => {
+      if (ctx.req.method !== 'GET' || res.status !== 200) return;
+      const now = new Date().toISOString();
+      editJson(res, (json) => forEachResource(json, (r) => { const meta = metaOf(r); if (meta && 'lastModified' in meta) meta.lastModified = now; }));
+    },
+  },
 } satisfies Record<string, Defect>;
 
 /**

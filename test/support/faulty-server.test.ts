@@ -607,6 +607,29 @@ const PROBES_BY_NAME = {
     clean: 401,
     faulty: 200,
   },
+  'wrong-token-accepted-on-one-resource': {
+    observe: async (call) => {
+      const user = await createUser(call);
+      return (await call('PATCH', userPath(user), patchBody({ op: 'replace', path: 'active', value: false }), { authorization: 'Bearer wrong' })).status;
+    },
+    clean: 401,
+    faulty: 200,
+  },
+  'wrong-token-accepted-on-groups': {
+    observe: async (call) => (await call('GET', '/Groups', undefined, { authorization: 'Bearer wrong' })).status,
+    clean: 401,
+    faulty: 200,
+  },
+  'last-modified-bumps-on-read': {
+    observe: async (call) => {
+      const user = await createUser(call);
+      const first = obj(obj((await call('GET', userPath(user))).json).meta).lastModified;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      return obj(obj((await call('GET', userPath(user))).json).meta).lastModified === first;
+    },
+    clean: true,
+    faulty: false,
+  },
   'missing-token-accepted': {
     observe: async (call) => (await call('GET', '/Users', undefined, { authorization: null })).status,
     clean: 401,
