@@ -2055,6 +2055,24 @@ export const DEFECTS = {
       editJson(res, (json) => forEachResource(json, (r) => { const meta = metaOf(r); if (meta && 'lastModified' in meta) meta.lastModified = now; }));
     },
   },
+  'created-changes-on-update': {
+    description: 'meta.created shows the time of the last update once a user or group was updated (the upsert writes created = now).',
+    onResponse: (ctx, res) => {
+      if (res.status >= 300) return;
+      const target = resourcePath(ctx.req.path);
+      if (['PUT', 'PATCH'].includes(ctx.req.method) && target?.id !== undefined) ctx.state.set(`created:${target.id}`, new Date().toISOString());
+      editJson(res, (json) => forEachResource(json, (r) => { const at = ctx.state.get(`created:${String(r.id)}`); const meta = metaOf(r); if (meta && typeof at === 'string' && 'created' in meta) meta.created = at; }));
+    },
+  },
+  'put-enterprise-ignored': {
+    description: 'PUT /Users/{id} keeps the stored enterprise extension values (the handler maps core attributes only): a changed department sent by PUT never arrives.',
+    onRequest: async (ctx) => {
+      if (!isOne(ctx.req, 'PUT', 'Users')) return;
+      const current = parse((await fetchCurrent(ctx, ctx.req.path)).body);
+      const urn = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+      if (isObject(current)) editRequestJson(ctx.req, (json) => { if (current[urn] !== undefined) json[urn] = current[urn]; else delete json[urn]; });
+    },
+  },
 } satisfies Record<string, Defect>;
 
 /**

@@ -630,6 +630,27 @@ const PROBES_BY_NAME = {
     clean: true,
     faulty: false,
   },
+  'created-changes-on-update': {
+    observe: async (call) => {
+      const user = await createUser(call);
+      const created = obj(obj((await call('GET', userPath(user))).json).meta).created;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      await call('PATCH', userPath(user), patchBody({ op: 'replace', path: 'displayName', value: 'Changed' }));
+      return obj(obj((await call('GET', userPath(user))).json).meta).created === created;
+    },
+    clean: true,
+    faulty: false,
+  },
+  'put-enterprise-ignored': {
+    observe: async (call) => {
+      const urn = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+      const user = await createUser(call, { schemas: [SCHEMA.user, urn], [urn]: { department: 'Before' } });
+      await call('PUT', userPath(user), { schemas: [SCHEMA.user, urn], userName: user.userName, [urn]: { department: 'After' } });
+      return obj(obj((await call('GET', userPath(user))).json)[urn]).department;
+    },
+    clean: 'After',
+    faulty: 'Before',
+  },
   'missing-token-accepted': {
     observe: async (call) => (await call('GET', '/Users', undefined, { authorization: null })).status,
     clean: 401,
