@@ -468,6 +468,10 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
     primary: { 'users.enterprise.replace': 'employeeNumber is "E-1942", expected "E-1945"' },
     verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
   },
+  'version-unchanged-after-patch': {
+    primary: { 'etag.patch-version-changes': 'must differ from' },
+    verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
+  },
   'last-modified-bumps-on-read': {
     primary: { 'users.last-modified.read-unchanged': '/meta/lastModified is "' },
     verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
@@ -619,6 +623,7 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
     primary: {
       'etag.version-changes': 'the ETag header must differ from W/"',
     },
+    consequences: ['etag.patch-version-changes'],
     verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
   },
   'externalid-filter-unsupported': {
@@ -723,7 +728,7 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
       'entra.disable.applied[entra-compliant]': '/active is true, expected false',
       'entra.disable.boolean.applied[entra]': '/active is true, expected false',
     },
-    consequences: ['patch.path-case-insensitive', 'patch.response-current', 'patch.value-path', 'patch.invalid-path-400', 'patch.readonly-id-400', 'entra.update.single.applied[entra]', 'entra.disable.applied[entra]', 'entra.disable.still-matched[entra]', 'entra.update.multi.applied[entra-compliant]', 'entra.update.single.applied[entra-compliant]', 'entra.disable.still-matched[entra-compliant]', 'entra.manager.change.applied[entra]', 'entra.manager.clear.applied[entra]', 'entra.manager.clear-object.applied[entra]', 'entra.manager.change.applied[entra-compliant]', 'entra.manager.clear.applied[entra-compliant]', 'entra.manager.clear-object.applied[entra-compliant]'],
+    consequences: ['patch.path-case-insensitive', 'patch.response-current', 'patch.value-path', 'patch.invalid-path-400', 'patch.readonly-id-400', 'entra.update.single.applied[entra]', 'entra.disable.applied[entra]', 'entra.disable.still-matched[entra]', 'entra.update.multi.applied[entra-compliant]', 'entra.update.single.applied[entra-compliant]', 'entra.disable.still-matched[entra-compliant]', 'entra.manager.change.applied[entra]', 'entra.manager.clear.applied[entra]', 'entra.manager.clear-object.applied[entra]', 'entra.manager.change.applied[entra-compliant]', 'entra.manager.clear.applied[entra-compliant]', 'entra.manager.clear-object.applied[entra-compliant]', 'etag.patch-version-changes'],
     verdicts: { fail: ['entra', 'entra-compliant'], work: ['okta', 'okta-aiw'] },
   },
   'patch-returns-202': {

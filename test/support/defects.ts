@@ -2073,6 +2073,28 @@ export const DEFECTS = {
       if (isObject(current)) editRequestJson(ctx.req, (json) => { if (current[urn] !== undefined) json[urn] = current[urn]; else delete json[urn]; });
     },
   },
+  'version-unchanged-after-patch': {
+    description: 'A PATCH leaves meta.version and the ETag as they were (only PUT bumps the version column), in its answer and in later reads.',
+    onResponse: (ctx, res) => {
+      const id = resourcePath(ctx.req.path)?.id;
+      if (id === undefined || res.status >= 300) return;
+      const json = parse(res.body);
+      const shown = res.headers.etag ?? (isObject(json) && isObject(json.meta) && typeof json.meta.version === 'string' ? json.meta.version : undefined);
+      const pin = (version: string): void => {
+        if (res.headers.etag) res.headers.etag = version;
+        editJson(res, (j) => { const m = metaOf(j); if (m && 'version' in m) m.version = version; });
+      };
+      if (ctx.req.method === 'PATCH') {
+        const before = ctx.state.get(`seen:${id}`);
+        if (typeof before === 'string') { ctx.state.set(`pinned:${id}`, before); pin(before); }
+        return;
+      }
+      if (ctx.req.method === 'PUT') ctx.state.delete(`pinned:${id}`);
+      const pinned = ctx.state.get(`pinned:${id}`);
+      if (typeof pinned === 'string') return pin(pinned);
+      if (shown !== undefined) ctx.state.set(`seen:${id}`, shown);
+    },
+  },
 } satisfies Record<string, Defect>;
 
 /**

@@ -786,6 +786,16 @@ const PROBES_BY_NAME = {
     clean: [412, 200, false, false],
     faulty: [412, 200, true, true],
   },
+  'version-unchanged-after-patch': {
+    observe: async (call) => {
+      const user = await createUser(call);
+      const before = (await call('GET', userPath(user))).headers.get('etag');
+      await call('PATCH', userPath(user), patchBody({ op: 'replace', path: 'displayName', value: 'Changed' }));
+      return (await call('GET', userPath(user))).headers.get('etag') === before;
+    },
+    clean: false,
+    faulty: true,
+  },
   'externalid-filter-unsupported': {
     observe: async (call) => {
       const user = await createUser(call, { externalId: fresh('ext') });
