@@ -13,6 +13,7 @@ import type { CheckResult, CleanupEntry, Discovery, Exchange, Leftover, ReportSe
 import type { CreateAttempt } from '../runner/cleanup.ts';
 import { describeCapability } from '../runner/discovery.ts';
 import { PROPERTIES } from './properties/index.ts';
+import { applyRules, describeRules, learnProductRules, type ProductRules } from './product-rules.ts';
 import { replayFileName, type ReplayKey } from './replay.ts';
 import { targetSchemas } from './schemas.ts';
 import { FuzzTarget } from './target.ts';
@@ -138,6 +139,7 @@ export async function runFuzzProperties(ctx: FuzzRunContext): Promise<FuzzOutcom
   const numRuns = ctx.budget.runs ?? (ctx.budget.timeMs ? 1_000_000 : DEFAULT_FUZZ_RUNS);
   const share = ctx.budget.timeMs ? Math.max(1, Math.floor(ctx.budget.timeMs / Math.max(1, chosen.length))) : undefined;
   let failures = 0;
+  let learned: ProductRules | undefined;
   const inShard = shardCounter(ctx.shard);
 
   try {
@@ -160,6 +162,12 @@ export async function runFuzzProperties(ctx: FuzzRunContext): Promise<FuzzOutcom
         continue;
       }
       ctx.onProperty?.(checkId, property.title);
+      if (!learned) {
+        // Once, before the first property that runs: what the product takes (product-rules.ts).
+        target.beginProperty('rl', 'fuzz (product rules)');
+        learned = await learnProductRules(env);
+        env.schemas = applyRules(env.schemas, learned);
+      }
       target.beginProperty(property.tag, checkId);
       const started = performance.now();
       const replay = ctx.replay?.find((k) => k.property === property.id);
@@ -252,6 +260,7 @@ export async function runFuzzProperties(ctx: FuzzRunContext): Promise<FuzzOutcom
     await target.close();
   }
   const summary = target.cleanupSummary;
+  const rules = learned ? describeRules(learned) : undefined;
   sections.unshift({
     kind: 'fuzz-summary',
     title: 'Fuzzing',
@@ -264,6 +273,7 @@ export async function runFuzzProperties(ctx: FuzzRunContext): Promise<FuzzOutcom
       created: summary.deleted + summary.gone + summary.failed + summary.kept,
       cleanupFailed: summary.failed,
       kept: summary.kept,
+      ...(rules ? { productRules: rules } : {}),
     },
   });
   keep(target.recentExchanges());

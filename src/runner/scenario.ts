@@ -25,6 +25,7 @@ import { clockTickMs } from './clock-tick.ts';
 import { sleep } from '../util/sleep.ts';
 import { isCollectionQuery } from '../http/settle.ts';
 import { ASK_AGAIN_AFTER_MS, RECENT_WRITE_MS, type SearchLag } from './search-lag.ts';
+import { gateOnOffers, learnFrom, type Offers } from './offers.ts';
 import { asConsequence, causeFromResult, describeExchange, failedOutcome, failedWriteBefore, failureOf, withCause, type Judged, type StepRun } from './consequences.ts';
 
 export interface ScenarioContext {
@@ -109,6 +110,8 @@ export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx
   const sent = new EvidenceIndex(String(ctx.runVars.prefix ?? ''));
   // Refusals a check of the step accepted (a probe that must get a 400): not part of any story.
   const expectedRefusals = new Set<string>();
+  // What the server's answers showed it offers (a step's `learn`), for the checks that `need` it.
+  const offers: Offers = new Map();
 
   for (const instance of instances) {
     const { step } = instance;
@@ -229,6 +232,8 @@ export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx
       run.judged.push({ result, selected: ctx.selected(result.checkId), judges: checkKind(e.check)!.judges });
     });
     applyCauses(run, runs, expectations, judgedByBaseId, resultsById, ctx);
+    learnFrom(step.learn, exchange, offers);
+    gateOnOffers(run.judged, expectations, offers);
     const unoffered = variant === undefined ? notOffered(exchange) : undefined;
     if (unoffered) {
       // What the RFC checks cannot judge: the product does not offer the operation. The IdP

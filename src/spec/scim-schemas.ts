@@ -34,6 +34,12 @@ export interface AttributeDefinition {
   canonicalValues?: string[];
   referenceTypes?: string[];
   subAttributes?: AttributeDefinition[];
+  /**
+   * Rules of the product the fuzzer learned from the target's answers (src/fuzz/product-rules.ts),
+   * never from /Schemas: it keeps one value of this multi-valued attribute (RFC 7644 §3.3 lets a
+   * service provider ignore what it does not store), or it takes only email addresses as userNames.
+   */
+  learned?: { oneValue?: true; email?: true };
 }
 
 export interface SchemaDefinition {

@@ -110,8 +110,14 @@ function readSuiteFile(file: string, name: string): LoadedSuite {
   }
   data.scenarios.forEach((scenario, s) => {
     const earlier = new Set<string>();
+    const learned = new Set<string>();
     scenario.steps.forEach((step, t) => {
+      // A step's own answer may tell what its checks need (a read-back after a bodiless create).
+      for (const learn of step.learn ?? []) learned.add(learn.name);
       (step.expect ?? []).forEach((expectation, e) => {
+        for (const [i, need] of (expectation.needs ?? []).entries()) {
+          if (!learned.has(need)) throw new SuiteError(name, `/scenarios/${s}/steps/${t}/expect/${e}/needs/${i}`, `"${need}" is not learned by this or an earlier step of this scenario`);
+        }
         const needs = expectation.precondition === undefined ? [] : [expectation.precondition].flat();
         for (const [i, id] of needs.entries()) {
           const at = `/scenarios/${s}/steps/${t}/expect/${e}/precondition${Array.isArray(expectation.precondition) ? `/${i}` : ''}`;

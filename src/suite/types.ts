@@ -62,6 +62,26 @@ export interface Expectation {
    * it expects to be gone was there): when one did not pass, this check is skipped with that cause.
    */
   precondition?: string | string[];
+  /**
+   * Names of what an earlier step `learns` the server offers (two values of emails kept): when it
+   * showed the server does not, this check is not judged, with that reason, whatever its level.
+   * Unlike a precondition this is no failure upstream: a product may legally not offer it.
+   */
+  needs?: string[];
+}
+
+/**
+ * What a step's answer shows the server offers, for the checks that `need` it: offered when the
+ * array at `pointer` holds at least `atLeast` elements, not offered when it holds fewer (but some),
+ * unknown when the answer holds none (an error, a bodiless 201): then the checks are judged. The
+ * first step that tells decides.
+ */
+export interface Learn {
+  name: string;
+  pointer: string;
+  atLeast: number;
+  /** Why the checks are not judged when it is not offered, with its RFC section. */
+  otherwise: string;
 }
 
 export interface Step {
@@ -89,6 +109,8 @@ export interface Step {
    * with (1 s when it has no fraction), so what the server stamps next is strictly later.
    */
   waitForTick?: string;
+  /** What this step's answer shows the server offers (see Learn). */
+  learn?: Learn[];
 }
 
 export interface Scenario {

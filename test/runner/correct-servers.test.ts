@@ -60,6 +60,10 @@ const VARIANTS: Record<string, IndependentServerOptions> = {
   // users.create.meta, users.get.meta and groups.create.meta failed it); §2.2 gives attribute
   // characteristics defaults a /Schemas may leave unsaid; ETags may be strong (RFC 7232).
   [META_AND_ETAGS]: { omitMeta: ['created', 'lastModified'], strongEtags: true, etagHeaderOnly: true, terseSchemas: true, terseConfig: true },
+  // RFC 7644 §3.3 lets a service provider ignore what it does not store; RFC 7643 §4.1.1 leaves the
+  // form of userName to it (patch.value-path, patch.add-appends and fuzz failed the first; fuzz
+  // warned fuzz.valid-input-accepted on the second).
+  'keeps one email and one phone number, takes only email userNames of at most 64 characters': { oneValueOf: ['emails', 'phoneNumbers'], userNameRule: { email: true, maxLength: 64 } },
   [ON_REQUEST_AND_ALWAYS]: { membersOnRequest: true, lowercaseUserName: true, enrich: true, alwaysReturned: ['userName', 'displayName', 'active', 'emails'] },
   'all of these at once, unknown attributes ignored, no ETags, no sorting': {
     filterOperators: ['eq', 'and'],

@@ -135,3 +135,72 @@ describe('fuzz against a product that requires an enterprise attribute', () => {
     for (const id of ['fuzz.create-get', 'fuzz.paging-partition', 'fuzz.member-add-idempotent']) expect(record.results.find((r) => r.checkId === id), id).toMatchObject({ status: 'pass', message: expect.stringMatching(/^\d+ generated cases passed/) });
   }, 600_000);
 });
+
+describe('a product that provisions users only (no Group resource type)', () => {
+  it("is not judged on Okta's optional Spec Test 10 (GET /Groups), with the reason, and the steps after it still run", async () => {
+    const server = await started({ noGroups: true });
+    const record = await runConformance({ url: server.url, auth: { kind: 'bearer', token: server.token }, suites: ['okta'], only: ['okta.spec.*'], seed: 9 });
+    expect(record.results.find((r) => r.checkId === 'okta.spec.10.groups[okta]')).toMatchObject({ status: 'skip', reason: 'the server lists no Group resource type in /ResourceTypes' });
+    expect(record.results.filter((r) => r.status !== 'pass' && r.status !== 'skip').map((r) => `${r.checkId}: ${r.message}`)).toEqual([]);
+    for (const id of ['okta.spec.11.unauthorized[okta]', 'okta.spec.12.not-found[okta]']) expect(record.results.find((r) => r.checkId === id)?.status, id).toBe('pass');
+  }, 600_000);
+});
+
+describe('fuzz against product rules it learns first', () => {
+  const fuzzOn = async (options: Parameters<typeof startIndependentServer>[0], properties: string[]): Promise<RunRecord> => {
+    const server = await started(options);
+    return runConformance({ url: server.url, auth: { kind: 'bearer', token: server.token }, suites: ['fuzz'], fuzz: { runs: 15, properties }, seed: 9 });
+  };
+
+  it('sends one email and one phone number to a product that keeps one value of each (RFC 7644 §3.3), and says so', async () => {
+    const record = await fuzzOn({ oneValueOf: ['emails', 'phoneNumbers'] }, ['create-get', 'filter-model', 'patch-model', 'stateful-directory']);
+    expect(record.results.filter((r) => r.status !== 'pass').map((r) => `${r.checkId}: ${r.message ?? r.reason}`)).toEqual([]);
+    expect(record.sections?.find((s) => s.kind === 'fuzz-summary')?.data).toMatchObject({ productRules: expect.stringMatching(/^the server keeps one value of emails and phoneNumbers \(RFC 7644 §3\.3/) });
+  }, 600_000);
+
+  it('still fails a product that answers a create with both values while it stores one', async () => {
+    const record = await fuzzOn({ oneValueOf: ['emails', 'phoneNumbers'], echoDropped: true }, ['create-get']);
+    expect(record.results.find((r) => r.checkId === 'fuzz.create-get')).toMatchObject({ status: 'fail', message: expect.stringMatching(/(emails|phoneNumbers): 1 values instead of 2/) });
+  }, 600_000);
+
+  it('generates email userNames for a product that takes no other, so no valid input is refused', async () => {
+    const record = await fuzzOn({ userNameRule: { email: true } }, ['create-get', 'filter-model', 'username-eq-any-case', 'stateful-directory']);
+    expect(record.results.filter((r) => r.status !== 'pass').map((r) => `${r.checkId}: ${r.message ?? r.reason}`)).toEqual([]);
+    expect(record.sections?.find((s) => s.kind === 'fuzz-summary')?.data).toMatchObject({ productRules: expect.stringMatching(/takes only email addresses as userNames/) });
+  }, 600_000);
+
+  it('learns nothing from a server without such rules, whose fuzz cases keep two values and free-form userNames', async () => {
+    const record = await fuzzOn({}, ['create-get']);
+    expect(record.results.find((r) => r.checkId === 'fuzz.create-get')?.status).toBe('pass');
+    expect(record.sections?.find((s) => s.kind === 'fuzz-summary')?.data).not.toHaveProperty('productRules');
+  }, 600_000);
+});
+
+describe('a product that keeps one email and one phone number (RFC 7644 §3.3)', () => {
+  const ONE_VALUE_CHECKS = ['patch.setup.emails-as-answered', 'patch.value-path', 'patch.add-appends', 'patch.remove-value-filter'];
+  const runOn = async (options: Parameters<typeof startIndependentServer>[0]): Promise<RunRecord> => {
+    const server = await started(options);
+    return runConformance({ url: server.url, auth: { kind: 'bearer', token: server.token }, suites: ['core', 'entra'], only: ['patch.*', 'entra.*'], seed: 9 });
+  };
+
+  it('is not judged on the checks that need two emails kept, with the answer that showed one, and Entra works', async () => {
+    const record = await runOn({ oneValueOf: ['emails', 'phoneNumbers'] });
+    expect(record.results.filter((r) => r.status === 'fail' || r.status === 'warn' || r.status === 'error').map((r) => `${r.checkId}: ${r.message}`)).toEqual([]);
+    for (const id of ONE_VALUE_CHECKS) {
+      expect(record.results.find((r) => r.checkId === id), id).toMatchObject({ status: 'skip', reason: expect.stringMatching(/^not judged: the server keeps one value of emails, and RFC 7644 §3\.3 lets a service provider ignore what it does not store.*\(POST \/scim\/v2\/Users answered HTTP 201 with 1 element\(s\) at \/emails\)$/) });
+    }
+    expect(record.results.find((r) => r.checkId === 'patch.primary-exclusive')?.status).toBe('pass');
+    expect((record.idpVerdicts ?? []).every((v) => v.works)).toBe(true);
+  }, 600_000);
+
+  it('learns it from the read-back when the create answers 201 without a body', async () => {
+    const record = await runOn({ oneValueOf: ['emails'], createBody: 'none' });
+    for (const id of ONE_VALUE_CHECKS) expect(record.results.find((r) => r.checkId === id), id).toMatchObject({ status: 'skip', reason: expect.stringMatching(/\(GET \/scim\/v2\/Users\/[^ ]+ answered HTTP 200 with 1 element\(s\) at \/emails\)$/) });
+  }, 600_000);
+
+  it('still catches a product that answers the create with both emails while it keeps one', async () => {
+    const record = await runOn({ oneValueOf: ['emails', 'phoneNumbers'], echoDropped: true });
+    expect(record.results.find((r) => r.checkId === 'patch.setup.emails-as-answered')).toMatchObject({ status: 'warn', message: '/emails must have 2 element(s), has 1' });
+    expect(record.results.find((r) => r.checkId === 'patch.value-path')).toMatchObject({ status: 'fail', causedBy: { checkId: 'patch.setup.emails-as-answered' } });
+  }, 600_000);
+});

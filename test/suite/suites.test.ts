@@ -50,6 +50,7 @@ describe('malformed suite files', () => {
     ['an unknown scimType', expecting({ check: 'error', with: { status: 400, scimType: 'invalidFiltr' } }), /with\/scimType: must be one of/],
     ['parameters for a kind that takes none', expecting({ check: 'no-server-error', with: { status: 400 } }), /with: unknown property "status"/],
     ['a precondition that is not an earlier check', expecting({ check: 'status', with: { equals: 200 }, precondition: 'x.later' }), /expect\/0\/precondition: "x\.later" is not a check of an earlier step/],
+    ['a need no step learns', expecting({ check: 'status', with: { equals: 200 }, needs: ['twoEmailsKept'] }), /expect\/0\/needs\/0: "twoEmailsKept" is not learned by this or an earlier step/],
     ['invalid JSON', '{"suite": ', /mine\.json#: not valid JSON/],
     ['a missing field', { suite: 'x', area: 'a' }, /mine\.json#: missing "scenarios"/],
     ['an unknown check kind', expecting({ check: 'nope' }), /mine\.json#\/scenarios\/0\/steps\/0\/expect\/0\/check: unknown check kind "nope" \(known: /],

@@ -448,8 +448,33 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
       'auth.wrong.write-401': 'expected HTTP 401',
       'okta.spec.11.unauthorized[okta]': 'expected HTTP 401',
     },
-    consequences: ['auth.wrong.scim-error'],
+    consequences: ['auth.wrong.scim-error', 'auth.wrong.groups-401', 'auth.wrong.patch-401'],
     verdicts: { fail: ['entra', 'entra-compliant', 'okta', 'okta-aiw'], work: [] },
+  },
+  // Round 10: the token was checked only where the run probed it (GET and POST /Users).
+  'wrong-token-accepted-on-one-resource': {
+    primary: { 'auth.wrong.patch-401': 'expected HTTP 401, got 200' },
+    verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
+  },
+  'wrong-token-accepted-on-groups': {
+    primary: { 'auth.wrong.groups-401': 'expected HTTP 401, got 200' },
+    verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
+  },
+  'created-changes-on-update': {
+    primary: { 'users.created-unchanged': '/meta/created is "' },
+    verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
+  },
+  'put-enterprise-ignored': {
+    primary: { 'users.enterprise.replace': 'employeeNumber is "E-1942", expected "E-1945"' },
+    verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
+  },
+  'version-unchanged-after-patch': {
+    primary: { 'etag.patch-version-changes': 'must differ from' },
+    verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
+  },
+  'last-modified-bumps-on-read': {
+    primary: { 'users.last-modified.read-unchanged': '/meta/lastModified is "' },
+    verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
   },
   'missing-token-accepted': {
     primary: {
@@ -466,7 +491,7 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
   },
   'unauthorized-403': {
     primary: {},
-    consequences: ['auth.missing.401', 'auth.missing.groups-401', 'auth.missing.scim-error', 'auth.wrong.401', 'auth.wrong.scim-error', 'auth.wrong.write-401', 'okta.spec.11.unauthorized[okta]'],
+    consequences: ['auth.missing.401', 'auth.missing.groups-401', 'auth.missing.scim-error', 'auth.wrong.401', 'auth.wrong.scim-error', 'auth.wrong.write-401', 'okta.spec.11.unauthorized[okta]', 'auth.wrong.groups-401', 'auth.wrong.patch-401'],
     verdicts: { fail: ['entra', 'entra-compliant', 'okta', 'okta-aiw'], work: [] },
   },
   'malformed-json-500': {
@@ -598,6 +623,7 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
     primary: {
       'etag.version-changes': 'the ETag header must differ from W/"',
     },
+    consequences: ['etag.patch-version-changes'],
     verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
   },
   'externalid-filter-unsupported': {
@@ -702,7 +728,7 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
       'entra.disable.applied[entra-compliant]': '/active is true, expected false',
       'entra.disable.boolean.applied[entra]': '/active is true, expected false',
     },
-    consequences: ['patch.path-case-insensitive', 'patch.response-current', 'patch.value-path', 'patch.invalid-path-400', 'patch.readonly-id-400', 'entra.update.single.applied[entra]', 'entra.disable.applied[entra]', 'entra.disable.still-matched[entra]', 'entra.update.multi.applied[entra-compliant]', 'entra.update.single.applied[entra-compliant]', 'entra.disable.still-matched[entra-compliant]', 'entra.manager.change.applied[entra]', 'entra.manager.clear.applied[entra]', 'entra.manager.clear-object.applied[entra]', 'entra.manager.change.applied[entra-compliant]', 'entra.manager.clear.applied[entra-compliant]', 'entra.manager.clear-object.applied[entra-compliant]'],
+    consequences: ['patch.path-case-insensitive', 'patch.response-current', 'patch.value-path', 'patch.invalid-path-400', 'patch.readonly-id-400', 'entra.update.single.applied[entra]', 'entra.disable.applied[entra]', 'entra.disable.still-matched[entra]', 'entra.update.multi.applied[entra-compliant]', 'entra.update.single.applied[entra-compliant]', 'entra.disable.still-matched[entra-compliant]', 'entra.manager.change.applied[entra]', 'entra.manager.clear.applied[entra]', 'entra.manager.clear-object.applied[entra]', 'entra.manager.change.applied[entra-compliant]', 'entra.manager.clear.applied[entra-compliant]', 'entra.manager.clear-object.applied[entra-compliant]', 'etag.patch-version-changes'],
     verdicts: { fail: ['entra', 'entra-compliant'], work: ['okta', 'okta-aiw'] },
   },
   'patch-returns-202': {
@@ -748,7 +774,7 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
   },
   'user-get-500': {
     primary: {},
-    consequences: ['users.replace.rename.applied', 'groups.delete.members-kept', 'patch.path-case-insensitive', 'users.get.status', 'users.get.schema', 'users.get.same', 'users.get.meta', 'users.get.version', 'users.get.meta-version', 'users.enterprise.read', 'users.enterprise.patch', 'users.password.not-returned-on-get', 'users.replace.clears-omitted', 'users.id-immutable', 'groups.user-groups-attribute', 'patch.replace', 'patch.add', 'patch.remove', 'patch.replace-without-path', 'patch.value-path', 'patch.primary-exclusive', 'patch.add-appends', 'patch.atomic', 'patch.id-unchanged', 'patch.disable', 'attributes.get.only-requested', 'attributes.get.excluded', 'attributes.get.sub-attribute', 'etag.stale-if-match-unchanged', 'entra.get.status[entra]', 'entra.update.multi.applied[entra]', 'entra.update.single.applied[entra]', 'entra.disable.still-readable[entra]', 'entra.disable.applied[entra]', 'entra.enable.applied[entra]', 'entra.get.status[entra-compliant]', 'entra.update.multi.applied[entra-compliant]', 'entra.update.single.applied[entra-compliant]', 'entra.disable.still-readable[entra-compliant]', 'entra.disable.applied[entra-compliant]', 'entra.enable.applied[entra-compliant]', 'entra.disable.boolean.applied[entra]', 'entra.manager.set.applied[entra]', 'entra.manager.change.applied[entra]', 'entra.manager.legacy.applied[entra]', 'entra.manager.set.applied[entra-compliant]', 'entra.manager.change.applied[entra-compliant]', 'entra.manager.legacy.applied[entra-compliant]', 'okta.spec.2.status[okta]', 'okta.spec.2.same-id[okta]', 'okta.spec.7.same[okta]', 'okta.user.update.get[okta]', 'okta.aiw.user.update.get[okta-aiw]', 'responses.content-type'],
+    consequences: ['users.replace.rename.applied', 'groups.delete.members-kept', 'patch.path-case-insensitive', 'patch.setup.emails-as-answered', 'users.get.status', 'users.get.schema', 'users.get.same', 'users.get.meta', 'users.get.version', 'users.get.meta-version', 'users.enterprise.read', 'users.enterprise.patch', 'users.password.not-returned-on-get', 'users.replace.clears-omitted', 'users.id-immutable', 'groups.user-groups-attribute', 'patch.replace', 'patch.add', 'patch.remove', 'patch.replace-without-path', 'patch.value-path', 'patch.primary-exclusive', 'patch.add-appends', 'patch.atomic', 'patch.id-unchanged', 'patch.disable', 'attributes.get.only-requested', 'attributes.get.excluded', 'attributes.get.sub-attribute', 'etag.stale-if-match-unchanged', 'entra.get.status[entra]', 'entra.update.multi.applied[entra]', 'entra.update.single.applied[entra]', 'entra.disable.still-readable[entra]', 'entra.disable.applied[entra]', 'entra.enable.applied[entra]', 'entra.get.status[entra-compliant]', 'entra.update.multi.applied[entra-compliant]', 'entra.update.single.applied[entra-compliant]', 'entra.disable.still-readable[entra-compliant]', 'entra.disable.applied[entra-compliant]', 'entra.enable.applied[entra-compliant]', 'entra.disable.boolean.applied[entra]', 'entra.manager.set.applied[entra]', 'entra.manager.change.applied[entra]', 'entra.manager.legacy.applied[entra]', 'entra.manager.set.applied[entra-compliant]', 'entra.manager.change.applied[entra-compliant]', 'entra.manager.legacy.applied[entra-compliant]', 'okta.spec.2.status[okta]', 'okta.spec.2.same-id[okta]', 'okta.spec.7.same[okta]', 'okta.user.update.get[okta]', 'okta.aiw.user.update.get[okta-aiw]', 'responses.content-type', 'users.enterprise.replace'],
     verdicts: { fail: ['entra', 'entra-compliant', 'okta', 'okta-aiw'], work: [] },
     crashedReads: /\/Users\/[^/]+$/,
   },
@@ -969,7 +995,7 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
       'entra.create.echo[entra]': '/urn:ietf:params:scim:schemas:extension:enterprise:2.0:User/department',
       'entra.create.echo[entra-compliant]': '/urn:ietf:params:scim:schemas:extension:enterprise:2.0:User/department',
     },
-    consequences: ['users.enterprise.patch'],
+    consequences: ['users.enterprise.patch', 'users.enterprise.replace'],
     verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
   },
   'create-response-empty': {
@@ -1049,7 +1075,7 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
     primary: {
       'okta.spec.10.groups[okta]': 'expected HTTP 200',
     },
-    consequences: ['entra.test-connection.groups-empty-list[entra]', 'entra.test-connection.groups-empty-list[entra-compliant]', 'entra.group.match-miss[entra]', 'entra.group.match-hit[entra]', 'entra.group.match-miss[entra-compliant]', 'entra.group.match-hit[entra-compliant]', 'okta.group.import[okta]', 'responses.content-type', 'auth.missing.groups-401', 'entra.group.match-exact[entra]', 'entra.group.match-exact[entra-compliant]'],
+    consequences: ['entra.test-connection.groups-empty-list[entra]', 'entra.test-connection.groups-empty-list[entra-compliant]', 'entra.group.match-miss[entra]', 'entra.group.match-hit[entra]', 'entra.group.match-miss[entra-compliant]', 'entra.group.match-hit[entra-compliant]', 'okta.group.import[okta]', 'responses.content-type', 'auth.missing.groups-401', 'entra.group.match-exact[entra]', 'entra.group.match-exact[entra-compliant]', 'auth.wrong.groups-401'],
     verdicts: { fail: ['entra', 'entra-compliant', 'okta'], work: ['okta-aiw'] },
   },
   'filter-all-caps-400': {
@@ -1090,7 +1116,7 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
       'okta.user.update.get[okta]': 'detail: "User not found")',
       'okta.aiw.user.update.get[okta-aiw]': 'detail: "User not found")',
     },
-    consequences: ['users.replace.rename.applied', 'groups.delete.members-kept', 'patch.path-case-insensitive', 'users.get.schema', 'users.get.same', 'users.get.meta', 'users.get.version', 'users.get.meta-version', 'users.enterprise.read', 'users.enterprise.patch', 'users.password.not-returned-on-get', 'users.replace.clears-omitted', 'users.id-immutable', 'groups.user-groups-attribute', 'patch.replace', 'patch.add', 'patch.remove', 'patch.replace-without-path', 'patch.value-path', 'patch.primary-exclusive', 'patch.add-appends', 'patch.atomic', 'patch.id-unchanged', 'patch.disable', 'attributes.get.only-requested', 'attributes.get.excluded', 'attributes.get.sub-attribute', 'etag.if-none-match-304', 'etag.stale-if-match-unchanged', 'entra.update.multi.applied[entra]', 'entra.update.single.applied[entra]', 'entra.disable.still-readable[entra]', 'entra.disable.applied[entra]', 'entra.enable.applied[entra]', 'entra.update.multi.applied[entra-compliant]', 'entra.update.single.applied[entra-compliant]', 'entra.disable.still-readable[entra-compliant]', 'entra.disable.applied[entra-compliant]', 'entra.enable.applied[entra-compliant]', 'entra.disable.boolean.applied[entra]', 'entra.manager.set.applied[entra]', 'entra.manager.change.applied[entra]', 'entra.manager.legacy.applied[entra]', 'entra.manager.set.applied[entra-compliant]', 'entra.manager.change.applied[entra-compliant]', 'entra.manager.legacy.applied[entra-compliant]', 'okta.spec.2.same-id[okta]', 'okta.spec.7.same[okta]'],
+    consequences: ['users.replace.rename.applied', 'groups.delete.members-kept', 'patch.path-case-insensitive', 'patch.setup.emails-as-answered', 'users.get.schema', 'users.get.same', 'users.get.meta', 'users.get.version', 'users.get.meta-version', 'users.enterprise.read', 'users.enterprise.patch', 'users.password.not-returned-on-get', 'users.replace.clears-omitted', 'users.id-immutable', 'groups.user-groups-attribute', 'patch.replace', 'patch.add', 'patch.remove', 'patch.replace-without-path', 'patch.value-path', 'patch.primary-exclusive', 'patch.add-appends', 'patch.atomic', 'patch.id-unchanged', 'patch.disable', 'attributes.get.only-requested', 'attributes.get.excluded', 'attributes.get.sub-attribute', 'etag.if-none-match-304', 'etag.stale-if-match-unchanged', 'entra.update.multi.applied[entra]', 'entra.update.single.applied[entra]', 'entra.disable.still-readable[entra]', 'entra.disable.applied[entra]', 'entra.enable.applied[entra]', 'entra.update.multi.applied[entra-compliant]', 'entra.update.single.applied[entra-compliant]', 'entra.disable.still-readable[entra-compliant]', 'entra.disable.applied[entra-compliant]', 'entra.enable.applied[entra-compliant]', 'entra.disable.boolean.applied[entra]', 'entra.manager.set.applied[entra]', 'entra.manager.change.applied[entra]', 'entra.manager.legacy.applied[entra]', 'entra.manager.set.applied[entra-compliant]', 'entra.manager.change.applied[entra-compliant]', 'entra.manager.legacy.applied[entra-compliant]', 'okta.spec.2.same-id[okta]', 'okta.spec.7.same[okta]', 'users.enterprise.replace'],
     verdicts: { fail: ['entra', 'entra-compliant', 'okta', 'okta-aiw'], work: [] },
   },
   'last-modified-frozen': {
@@ -1305,7 +1331,7 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
   },
   'user-get-500-json': {
     primary: {},
-    consequences: ['users.replace.rename.applied', 'groups.delete.members-kept', 'patch.path-case-insensitive', 'users.get.status', 'users.get.schema', 'users.get.same', 'users.get.meta', 'users.get.version', 'users.get.meta-version', 'users.enterprise.read', 'users.enterprise.patch', 'users.password.not-returned-on-get', 'users.replace.clears-omitted', 'users.id-immutable', 'groups.user-groups-attribute', 'patch.replace', 'patch.add', 'patch.remove', 'patch.replace-without-path', 'patch.value-path', 'patch.primary-exclusive', 'patch.add-appends', 'patch.atomic', 'patch.id-unchanged', 'patch.disable', 'attributes.get.only-requested', 'attributes.get.excluded', 'attributes.get.sub-attribute', 'etag.stale-if-match-unchanged', 'entra.get.status[entra]', 'entra.update.multi.applied[entra]', 'entra.update.single.applied[entra]', 'entra.disable.still-readable[entra]', 'entra.disable.applied[entra]', 'entra.enable.applied[entra]', 'entra.get.status[entra-compliant]', 'entra.update.multi.applied[entra-compliant]', 'entra.update.single.applied[entra-compliant]', 'entra.disable.still-readable[entra-compliant]', 'entra.disable.applied[entra-compliant]', 'entra.enable.applied[entra-compliant]', 'entra.disable.boolean.applied[entra]', 'entra.manager.set.applied[entra]', 'entra.manager.change.applied[entra]', 'entra.manager.legacy.applied[entra]', 'entra.manager.set.applied[entra-compliant]', 'entra.manager.change.applied[entra-compliant]', 'entra.manager.legacy.applied[entra-compliant]', 'okta.spec.2.status[okta]', 'okta.spec.2.same-id[okta]', 'okta.spec.7.same[okta]', 'okta.user.update.get[okta]', 'okta.aiw.user.update.get[okta-aiw]'],
+    consequences: ['users.replace.rename.applied', 'groups.delete.members-kept', 'patch.path-case-insensitive', 'patch.setup.emails-as-answered', 'users.get.status', 'users.get.schema', 'users.get.same', 'users.get.meta', 'users.get.version', 'users.get.meta-version', 'users.enterprise.read', 'users.enterprise.patch', 'users.password.not-returned-on-get', 'users.replace.clears-omitted', 'users.id-immutable', 'groups.user-groups-attribute', 'patch.replace', 'patch.add', 'patch.remove', 'patch.replace-without-path', 'patch.value-path', 'patch.primary-exclusive', 'patch.add-appends', 'patch.atomic', 'patch.id-unchanged', 'patch.disable', 'attributes.get.only-requested', 'attributes.get.excluded', 'attributes.get.sub-attribute', 'etag.stale-if-match-unchanged', 'entra.get.status[entra]', 'entra.update.multi.applied[entra]', 'entra.update.single.applied[entra]', 'entra.disable.still-readable[entra]', 'entra.disable.applied[entra]', 'entra.enable.applied[entra]', 'entra.get.status[entra-compliant]', 'entra.update.multi.applied[entra-compliant]', 'entra.update.single.applied[entra-compliant]', 'entra.disable.still-readable[entra-compliant]', 'entra.disable.applied[entra-compliant]', 'entra.enable.applied[entra-compliant]', 'entra.disable.boolean.applied[entra]', 'entra.manager.set.applied[entra]', 'entra.manager.change.applied[entra]', 'entra.manager.legacy.applied[entra]', 'entra.manager.set.applied[entra-compliant]', 'entra.manager.change.applied[entra-compliant]', 'entra.manager.legacy.applied[entra-compliant]', 'okta.spec.2.status[okta]', 'okta.spec.2.same-id[okta]', 'okta.spec.7.same[okta]', 'okta.user.update.get[okta]', 'okta.aiw.user.update.get[okta-aiw]', 'users.enterprise.replace'],
     verdicts: { fail: ['entra', 'entra-compliant', 'okta', 'okta-aiw'], work: [] },
     crashedReads: /\/Users\/[^/]+$/,
   },
@@ -1342,7 +1368,7 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
   },
   'groups-list-500-json': {
     primary: {},
-    consequences: ['entra.test-connection.groups-empty-list[entra]', 'entra.test-connection.groups-empty-list[entra-compliant]', 'entra.group.match-miss[entra]', 'entra.group.match-hit[entra]', 'entra.group.match-miss[entra-compliant]', 'entra.group.match-hit[entra-compliant]', 'okta.spec.10.groups[okta]', 'okta.group.import[okta]', 'auth.missing.groups-401', 'entra.group.match-exact[entra]', 'entra.group.match-exact[entra-compliant]'],
+    consequences: ['entra.test-connection.groups-empty-list[entra]', 'entra.test-connection.groups-empty-list[entra-compliant]', 'entra.group.match-miss[entra]', 'entra.group.match-hit[entra]', 'entra.group.match-miss[entra-compliant]', 'entra.group.match-hit[entra-compliant]', 'okta.spec.10.groups[okta]', 'okta.group.import[okta]', 'auth.missing.groups-401', 'entra.group.match-exact[entra]', 'entra.group.match-exact[entra-compliant]', 'auth.wrong.groups-401'],
     verdicts: { fail: ['entra', 'entra-compliant', 'okta'], work: ['okta-aiw'] },
   },
   'attributes-garbage-500-json': {
@@ -1557,6 +1583,14 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
       'users.replace.rename.applied': '.grace@example.com", expected "',
     },
     verdicts: { fail: ['okta', 'okta-aiw'], work: ['entra', 'entra-compliant'] },
+  },
+  'create-echoes-dropped-emails': {
+    primary: {
+      'patch.setup.emails-as-answered': '/emails must have 2 element(s), has 1',
+    },
+    // Judged: the create answer showed both emails, so the server claimed to keep two.
+    consequences: ['patch.value-path', 'patch.add-appends'],
+    verdicts: { fail: ['entra', 'entra-compliant'], work: ['okta', 'okta-aiw'] },
   },
   'put-username-immutable': {
     primary: {

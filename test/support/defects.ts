@@ -580,6 +580,19 @@ export const DEFECTS = {
       if (stored.status === 200 && isObject(current)) editRequestJson(ctx.req, (json) => ({ ...json, userName: current.userName }));
     },
   },
+  'create-echoes-dropped-emails': {
+    description: 'POST /Users stores only the first (primary) email but answers with every email sent: the create answer claims a second email the product never kept.',
+    onRequest: (ctx) => {
+      const sent = parse(ctx.req.body);
+      if (!isCreate(ctx.req) || !ctx.req.path.startsWith('/Users') || !isObject(sent) || !Array.isArray(sent.emails) || sent.emails.length < 2) return;
+      const emails = sent.emails as Json[];
+      ctx.notes.emails = emails;
+      editRequestJson(ctx.req, (json) => ({ ...json, emails: [emails.find((e) => e.primary === true) ?? emails[0]] }));
+    },
+    onResponse: (ctx, res) => {
+      if (ctx.notes.emails && res.status === 201) editJson(res, (json) => ({ ...json, emails: ctx.notes.emails }));
+    },
+  },
   'put-username-immutable': {
     description: 'PUT /Users/{id} with another userName answers 400 mutability: the product does not allow renames.',
     onRequest: async (ctx) => {
@@ -2020,6 +2033,67 @@ export const DEFECTS = {
       editJson(res, (json) => {
         if (isErrorBody(json)) return { status: json.status, response: json };
       }),
+  },
+  'wrong-token-accepted-on-one-resource': {
+    description: 'Any bearer token is accepted by PATCH, PUT and DELETE of one resource (the auth middleware is mounted on the collection routes only).',
+    onRequest: (ctx) => {
+      const target = resourcePath(ctx.req.path);
+      if (target?.id !== undefined && ['PATCH', 'PUT', 'DELETE'].includes(ctx.req.method) && ctx.req.headers.authorization !== undefined) ctx.req.headers.authorization = `Bearer ${ctx.token}`;
+    },
+  },
+  'wrong-token-accepted-on-groups': {
+    description: 'Any bearer token is accepted on /Groups (a missing one is still refused).',
+    onRequest: (ctx) => {
+      if (resourcePath(ctx.req.path)?.type === 'Groups' && ctx.req.headers.authorization !== undefined) ctx.req.headers.authorization = `Bearer ${ctx.token}`;
+    },
+  },
+  'last-modified-bumps-on-read': {
+    description: 'Every read stamps meta.lastModified with the time of the read (the ORM touches the row on load).',
+    onResponse: (ctx, res) => {
+      if (ctx.req.method !== 'GET' || res.status !== 200) return;
+      const now = new Date().toISOString();
+      editJson(res, (json) => forEachResource(json, (r) => { const meta = metaOf(r); if (meta && 'lastModified' in meta) meta.lastModified = now; }));
+    },
+  },
+  'created-changes-on-update': {
+    description: 'meta.created shows the time of the last update once a user or group was updated (the upsert writes created = now).',
+    onResponse: (ctx, res) => {
+      if (res.status >= 300) return;
+      const target = resourcePath(ctx.req.path);
+      if (['PUT', 'PATCH'].includes(ctx.req.method) && target?.id !== undefined) ctx.state.set(`created:${target.id}`, new Date().toISOString());
+      editJson(res, (json) => forEachResource(json, (r) => { const at = ctx.state.get(`created:${String(r.id)}`); const meta = metaOf(r); if (meta && typeof at === 'string' && 'created' in meta) meta.created = at; }));
+    },
+  },
+  'put-enterprise-ignored': {
+    description: 'PUT /Users/{id} keeps the stored enterprise extension values (the handler maps core attributes only): a changed department sent by PUT never arrives.',
+    onRequest: async (ctx) => {
+      if (!isOne(ctx.req, 'PUT', 'Users')) return;
+      const current = parse((await fetchCurrent(ctx, ctx.req.path)).body);
+      const urn = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+      if (isObject(current)) editRequestJson(ctx.req, (json) => { if (current[urn] !== undefined) json[urn] = current[urn]; else delete json[urn]; });
+    },
+  },
+  'version-unchanged-after-patch': {
+    description: 'A PATCH leaves meta.version and the ETag as they were (only PUT bumps the version column), in its answer and in later reads.',
+    onResponse: (ctx, res) => {
+      const id = resourcePath(ctx.req.path)?.id;
+      if (id === undefined || res.status >= 300) return;
+      const json = parse(res.body);
+      const shown = res.headers.etag ?? (isObject(json) && isObject(json.meta) && typeof json.meta.version === 'string' ? json.meta.version : undefined);
+      const pin = (version: string): void => {
+        if (res.headers.etag) res.headers.etag = version;
+        editJson(res, (j) => { const m = metaOf(j); if (m && 'version' in m) m.version = version; });
+      };
+      if (ctx.req.method === 'PATCH') {
+        const before = ctx.state.get(`seen:${id}`);
+        if (typeof before === 'string') { ctx.state.set(`pinned:${id}`, before); pin(before); }
+        return;
+      }
+      if (ctx.req.method === 'PUT') ctx.state.delete(`pinned:${id}`);
+      const pinned = ctx.state.get(`pinned:${id}`);
+      if (typeof pinned === 'string') return pin(pinned);
+      if (shown !== undefined) ctx.state.set(`seen:${id}`, shown);
+    },
   },
 } satisfies Record<string, Defect>;
 

@@ -607,6 +607,50 @@ const PROBES_BY_NAME = {
     clean: 401,
     faulty: 200,
   },
+  'wrong-token-accepted-on-one-resource': {
+    observe: async (call) => {
+      const user = await createUser(call);
+      return (await call('PATCH', userPath(user), patchBody({ op: 'replace', path: 'active', value: false }), { authorization: 'Bearer wrong' })).status;
+    },
+    clean: 401,
+    faulty: 200,
+  },
+  'wrong-token-accepted-on-groups': {
+    observe: async (call) => (await call('GET', '/Groups', undefined, { authorization: 'Bearer wrong' })).status,
+    clean: 401,
+    faulty: 200,
+  },
+  'last-modified-bumps-on-read': {
+    observe: async (call) => {
+      const user = await createUser(call);
+      const first = obj(obj((await call('GET', userPath(user))).json).meta).lastModified;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      return obj(obj((await call('GET', userPath(user))).json).meta).lastModified === first;
+    },
+    clean: true,
+    faulty: false,
+  },
+  'created-changes-on-update': {
+    observe: async (call) => {
+      const user = await createUser(call);
+      const created = obj(obj((await call('GET', userPath(user))).json).meta).created;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      await call('PATCH', userPath(user), patchBody({ op: 'replace', path: 'displayName', value: 'Changed' }));
+      return obj(obj((await call('GET', userPath(user))).json).meta).created === created;
+    },
+    clean: true,
+    faulty: false,
+  },
+  'put-enterprise-ignored': {
+    observe: async (call) => {
+      const urn = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+      const user = await createUser(call, { schemas: [SCHEMA.user, urn], [urn]: { department: 'Before' } });
+      await call('PUT', userPath(user), { schemas: [SCHEMA.user, urn], userName: user.userName, [urn]: { department: 'After' } });
+      return obj(obj((await call('GET', userPath(user))).json)[urn]).department;
+    },
+    clean: 'After',
+    faulty: 'Before',
+  },
   'missing-token-accepted': {
     observe: async (call) => (await call('GET', '/Users', undefined, { authorization: null })).status,
     clean: 401,
@@ -741,6 +785,16 @@ const PROBES_BY_NAME = {
     },
     clean: [412, 200, false, false],
     faulty: [412, 200, true, true],
+  },
+  'version-unchanged-after-patch': {
+    observe: async (call) => {
+      const user = await createUser(call);
+      const before = (await call('GET', userPath(user))).headers.get('etag');
+      await call('PATCH', userPath(user), patchBody({ op: 'replace', path: 'displayName', value: 'Changed' }));
+      return (await call('GET', userPath(user))).headers.get('etag') === before;
+    },
+    clean: false,
+    faulty: true,
   },
   'externalid-filter-unsupported': {
     observe: async (call) => {
@@ -1393,6 +1447,16 @@ const SUBJECT_PROBES = {
     },
     clean: true,
     faulty: false,
+  },
+  'create-echoes-dropped-emails': {
+    observe: async (call: Caller) => {
+      const user = await createUser(call, { emails: [{ value: 'a@example.com', type: 'work', primary: true }, { value: 'b@example.org', type: 'home' }] });
+      const answered = Array.isArray(user.emails) ? user.emails.length : 0;
+      const stored = obj((await call('GET', userPath(user))).json).emails;
+      return `${answered}/${Array.isArray(stored) ? stored.length : 0}`;
+    },
+    clean: '2/2',
+    faulty: '2/1',
   },
   'put-username-immutable': {
     observe: async (call: Caller) => {

@@ -64,7 +64,7 @@ export function hasActive(schemas: ResourceSchemas): boolean {
 export function filterMember(schemas: ResourceSchemas): fc.Arbitrary<Json> {
   const fields = filterFields(schemas);
   const emails = hasEmails(schemas)
-    ? fc.uniqueArray(fc.record({ value: fc.constantFrom(...EMAILS), type: fc.constantFrom(...EMAIL_TYPES) }), { minLength: 1, maxLength: 2, selector: (e) => e.value })
+    ? fc.uniqueArray(fc.record({ value: fc.constantFrom(...EMAILS), type: fc.constantFrom(...EMAIL_TYPES) }), { minLength: 1, maxLength: findAttribute(schemas.core, 'emails')?.learned?.oneValue ? 1 : 2, selector: (e) => e.value })
     : fc.constant(undefined);
   return fc.tuple(fc.tuple(...fields.map((f) => fc.constantFrom(...f.pool))), emails, fc.boolean()).map(([values, mails, active]) => {
     const out: Json = {};

@@ -18,7 +18,8 @@ function located(schemas: ResourceSchemas, unique: string): Located[] {
   const common = schemas.common.filter((d) => d.name === 'externalId').map((def) => ({ container: null, def }));
   return [
     ...common,
-    ...generatedAttributes(schemas.core.attributes, unique).map((def) => ({ container: null, def })),
+    // Not one the server keeps one value of (product-rules.ts): an add would be a second value.
+    ...generatedAttributes(schemas.core.attributes, unique).filter((def) => !def.learned?.oneValue).map((def) => ({ container: null, def })),
     ...schemas.extensions.flatMap((e) => generatedAttributes(e.attributes, unique).map((def) => ({ container: e.id as string | null, def }))),
   ];
 }

@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import type { ResourceSchemas } from '../../filter/index.ts';
 import type { AttributeDefinition } from '../../spec/scim-schemas.ts';
-import { echoed, writable } from '../schemas.ts';
+import { echoed, findAttribute, writable } from '../schemas.ts';
 import { realisticText, simpleValue, userNameStem } from './values.ts';
 
 export type Json = Record<string, unknown>;
@@ -21,17 +21,19 @@ export interface Draft {
 const SKIPPED = new Set(['id', 'meta', 'schemas', 'groups', 'members', 'password', 'manager']);
 
 export function generatedAttributes(defs: readonly AttributeDefinition[], unique: string): AttributeDefinition[] {
-  return defs.filter((d) => writable(d) && echoed(d) && !SKIPPED.has(d.name) && d.name.toLowerCase() !== unique.toLowerCase());
+  // An attribute the server keeps one value of (product-rules.ts) only where it is required: a
+  // second value, sent or added by PATCH, would be dropped as the server may (RFC 7644 §3.3).
+  return defs.filter((d) => writable(d) && echoed(d) && !SKIPPED.has(d.name) && d.name.toLowerCase() !== unique.toLowerCase() && (!d.learned?.oneValue || d.required));
 }
 
 /** A value for one attribute: simple, complex (some sub-attributes) or multi-valued. */
 export function attributeValue(def: AttributeDefinition): fc.Arbitrary<unknown> {
   if (def.type !== 'complex') {
-    return def.multiValued ? fc.array(simpleValue(def), { minLength: 1, maxLength: 3 }) : simpleValue(def);
+    return def.multiValued ? fc.array(simpleValue(def), { minLength: 1, maxLength: def.learned?.oneValue ? 1 : 3 }) : simpleValue(def);
   }
   const element = complexValue(def);
   if (!def.multiValued) return element;
-  return fc.tuple(fc.array(element, { minLength: 1, maxLength: 3 }), fc.nat()).map(([items, p]) => onePrimary(items as Json[], p));
+  return fc.tuple(fc.array(element, { minLength: 1, maxLength: def.learned?.oneValue ? 1 : 3 }), fc.nat()).map(([items, p]) => onePrimary(items as Json[], p));
 }
 
 /** Keeps at most one `primary: true` (RFC 7643 §2.4), at the position `pick` chooses. */
@@ -67,6 +69,11 @@ export interface DraftConstraints {
   bare?: boolean;
 }
 
+/** Whether the server was learned to take only email addresses as userNames (product-rules.ts). */
+export function emailUserNames(schemas: ResourceSchemas): boolean {
+  return findAttribute(schemas.core, 'userName')?.learned?.email === true;
+}
+
 /** scimUser(): a User draft from the target's User schemas. */
 export function scimUser(schemas: ResourceSchemas, constraints: DraftConstraints = {}): fc.Arbitrary<Draft> {
   return scimResource(schemas, 'userName', constraints);
@@ -78,7 +85,7 @@ export function scimGroup(schemas: ResourceSchemas, constraints: DraftConstraint
 }
 
 function scimResource(schemas: ResourceSchemas, unique: string, constraints: DraftConstraints): fc.Arbitrary<Draft> {
-  const stem = unique === 'userName' ? userNameStem() : realisticText({ maxLength: 30 });
+  const stem = unique === 'userName' ? userNameStem({ email: emailUserNames(schemas) }) : realisticText({ maxLength: 30 });
   if (constraints.bare) {
     // Bare still means valid: what the server requires is always there (/Schemas, `--require`).
     const required = generatedAttributes(schemas.core.attributes, unique).filter((d) => d.required);

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { compileFilter, parseFilter } from '../../filter/index.ts';
 import { filterExpression, filterMember, renderFilter, type GenFilter } from '../arbitraries/filter.ts';
 import { userNameStem } from '../arbitraries/values.ts';
-import type { Json } from '../arbitraries/resource.ts';
+import { emailUserNames, type Json } from '../arbitraries/resource.ts';
 import { fail, type FuzzProperty } from '../types.ts';
 import { create, expectFiltered, ids, jsonOf, line, listAll } from './helpers.ts';
 
@@ -22,7 +22,7 @@ export const filterModel: FuzzProperty<Input> = {
   requires: ['users', 'filter', 'scopedQueries'],
   arbitrary: (env) =>
     fc.tuple(
-      fc.array(fc.record({ stem: userNameStem(), attrs: filterMember(env.schemas.user) }), { minLength: 1, maxLength: MAX_POPULATION }),
+      fc.array(fc.record({ stem: userNameStem({ email: emailUserNames(env.schemas.user) }), attrs: filterMember(env.schemas.user) }), { minLength: 1, maxLength: MAX_POPULATION }),
       filterExpression(env.schemas.user, MAX_POPULATION, { eqAnd: env.scope === 'displayName eq' }),
     ),
   async check(env, [population, gen]) {
