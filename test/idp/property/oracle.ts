@@ -95,7 +95,7 @@ const oursGroup = (g: Json): boolean => String(g.displayName ?? '').startsWith('
  * earlier state (Entra gives a restored user its memberships back only after a restart or a change
  * to the group, §1.5: not judged for them).
  */
-export function checkApp(p: Problems, m: Model, family: Family, app: AppView, options: { groups: boolean; softDeletedBefore: ReadonlySet<number>; managers: boolean; notJudged: ReadonlySet<string> }): void {
+export function checkApp(p: Problems, m: Model, family: Family, app: AppView, options: { groups: boolean; softDeletedBefore: ReadonlySet<number>; managers: boolean; notJudged: ReadonlySet<string>; allMembers: boolean }): void {
   const users = app.users.filter(oursUser);
   const byName = new Map<string, Json[]>();
   for (const u of users) byName.set(lower(u.userName), [...(byName.get(lower(u.userName)) ?? []), u]);
@@ -166,7 +166,7 @@ export function checkApp(p: Problems, m: Model, family: Family, app: AppView, op
     const members = new Set(((current[0]!.members ?? []) as Json[]).map((x) => String(x.value)));
     m.users.forEach((u, i) => {
       const id = activeIds.get(i);
-      if (id === undefined || !g.members[i] || options.softDeletedBefore.has(i)) return;
+      if (!options.allMembers || id === undefined || !g.members[i] || options.softDeletedBefore.has(i)) return;
       if (!members.has(id)) p.add(`${upnOf(i, u)} is in scope and a member of ${groupName(k, g)}, but not a member in the app`);
     });
     for (const id of members) {

@@ -35,6 +35,7 @@ export interface TargetKind {
   scimmyDeviations?: boolean;
 }
 
+const RELINK = process.env.IDP_PROPERTY_RELINK === 'on-restart' ? 'on-restart' : 'at-once';
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const CYCLE_GAP = 40 * 60_000;
 
@@ -70,8 +71,9 @@ export async function runCase(kind: TargetKind, dialect: DialectName, initial: M
   const engine = new IdpEngine({
     url: target.url, auth: { kind: 'bearer', token: target.token }, dialect, directory: parse(initial),
     statePath, logDir, html: false, clock, concurrency: 4,
-    // References are linked as soon as they exist, so the expected state does not depend on the order things arrived in.
-    behaviour: { relinkReferences: 'at-once' },
+    // References are linked as soon as they exist, so the expected state does not depend on the order
+    // things arrived in; with Entra's default (on-restart) only the weaker invariants are judged.
+    behaviour: { relinkReferences: RELINK },
   });
   let cycleResults: { r: ObjectResult; xs: readonly Exchange[] }[] = [];
   engine.on('object', (r, xs) => cycleResults.push({ r, xs }));
@@ -143,7 +145,7 @@ export async function runCase(kind: TargetKind, dialect: DialectName, initial: M
         // A user whose DELETE the app refused stays as it was (the failure says so): not judged.
 
         const sub = problems();
-        checkApp(sub, m, family, { users: users.filter((u) => !refusedDeletes.has(String(u.id))), groups }, { groups: !kind.noGroups, softDeletedBefore, managers: !(family === 'entra' && kind.scimmyDeviations), notJudged });
+        checkApp(sub, m, family, { users: users.filter((u) => !refusedDeletes.has(String(u.id))), groups }, { groups: !kind.noGroups, softDeletedBefore, managers: !(family === 'entra' && (kind.scimmyDeviations || RELINK === 'on-restart')), notJudged, allMembers: !(family === 'entra' && RELINK === 'on-restart') });
         for (const s of sub.list) p.add(at(s));
         // Every user the app does not hold active has a one-line reason in the log.
         const log = readJsonLines(join(logDir, 'provisioning.jsonl'), 'provisioning.jsonl', p);
