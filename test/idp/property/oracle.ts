@@ -102,13 +102,12 @@ export function checkApp(p: Problems, m: Model, family: Family, app: AppView, op
   for (const [name, list] of byName) if (list.length > 1) p.add(`the app holds ${list.length} users named ${name}`);
   const activeIds = new Map<number, string>();
   m.users.forEach((u, i) => {
-    if (!inScope(m, i)) return;
+    if (!inScope(m, i) || options.notJudged.has(lower(upnOf(i, u)))) return;
     const upn = upnOf(i, u);
     const found = byName.get(lower(upn))?.[0];
     if (!found) return p.add(`${upn} is in scope but not in the app`);
     activeIds.set(i, String(found.id));
     if (found.active === false) p.add(`${upn} is in scope but inactive in the app`);
-    if (options.notJudged.has(lower(upn))) return;
     const want = expectedValues(m, family, i);
     // Okta's PUT carries the whole profile: an attribute emptied in Okta is gone from the app (§2.5).
     if (family === 'okta') for (const key of ['name.givenName', 'name.familyName', 'title', 'department']) {

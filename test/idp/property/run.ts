@@ -83,7 +83,7 @@ export async function runCase(kind: TargetKind, dialect: DialectName, initial: M
   const provisioned = new Set<string>();
   /** Objects that failed in an earlier cycle: their retries follow the escrow (Entra) or task (Okta) rules. */
   const failedBefore = new Set<string>();
-  /** App ids of users whose DELETE the app refused: they stay as they were (the failure says so), not judged. */
+  /** App ids of users whose DELETE (or an update) the app refused as expected: they stay as they were (the failure says so), not judged. */
   const refusedDeletes = new Set<string>();
   /** Users whose update the app refused as expected: their values are not judged. */
   const notJudged = new Set<string>();
@@ -115,8 +115,13 @@ export async function runCase(kind: TargetKind, dialect: DialectName, initial: M
           const expected = (kind.refusesDelete && r.objectType === 'user' && (r.action === 'delete' || /DELETE/.test(r.error?.message ?? '')))
             || (kind.scimmyDeviations && r.objectType === 'manager')
             || (kind.scimmyDeviations && /does not match any values/.test(r.error?.message ?? ''))
+            // A name whose previous holder's DELETE the app refused is still taken there: Entra's PATCH or POST gets 409 too.
+            || (kind.refusesDelete && r.objectType === 'user' && r.error?.status === 409)
             || failedBefore.has(`${r.objectType}:${r.id}`);
-          if ((r.outcome === 'failed' || r.outcome === 'escrowed') && expected && r.objectType === 'user') notJudged.add(r.display.toLowerCase());
+          if ((r.outcome === 'failed' || r.outcome === 'escrowed') && expected && r.objectType === 'user') {
+            notJudged.add(r.display.toLowerCase());
+            if (r.targetId) refusedDeletes.add(r.targetId);
+          }
           if ((r.outcome === 'failed' || r.outcome === 'escrowed') && !expected) p.add(at(`${r.objectType} ${r.display} ${r.action} ${r.outcome}: ${r.reason} ${r.error?.message ?? ''}`));
           for (const x of xs) {
             if (x.request.method !== 'DELETE' || !/\/Users\//.test(x.request.url)) continue;
