@@ -144,7 +144,8 @@ export async function runCase(kind: TargetKind, dialect: DialectName, initial: M
           // A user Entra provisioned, still assigned (and not scoped out by a filter) when it is
           // removed from the directory is deleted (§1.6: a hard delete, also after a soft delete or a disable).
           previous.users.forEach((u, i) => {
-            if (family !== 'entra' || !u.present || !provisioned.has(userId(i, u)) || !assigned(previous!, i) || !filterPasses(previous!, i)) return;
+            // (A user whose name the app still gave to an account it refused to delete was never linked: not judged.)
+            if (family !== 'entra' || !u.present || !provisioned.has(userId(i, u)) || !assigned(previous!, i) || !filterPasses(previous!, i) || notJudged.has(upnOf(i, u).toLowerCase())) return;
             const now = m.users[i]!;
             if (now.present && now.gen === u.gen) return;
             const deleted = cycleResults.some(({ r }) => r.objectType === 'user' && r.action === 'delete' && r.id === userId(i, u));
