@@ -13,7 +13,7 @@ import { startServer } from '../../src/server/index.ts';
 import type { DialectName } from '../../src/dialects/index.ts';
 import { startIndependentServer } from '../servers/independent/index.ts';
 import { startScimmyServer } from '../servers/scimmy-server.ts';
-import { edit, model, type Family } from './property/model.ts';
+import { edit, model, type Edit, type Family, type Model } from './property/model.ts';
 import { runCase, type TargetKind } from './property/run.ts';
 
 const RUNS = process.env.IDP_PROPERTY_RUNS === undefined ? undefined : Number(process.env.IDP_PROPERTY_RUNS);
@@ -28,15 +28,15 @@ const usersOnly: TargetKind = { name: 'an independent server (no /Groups, DELETE
 
 // [target, dialect, runs by default]: the reference server gets the biggest share.
 const matrix: [TargetKind, DialectName, number][] = [
-  [reference, 'entra', 15],
-  [reference, 'okta', 10],
-  [reference, 'okta-aiw', 6],
-  [scimmy, 'entra-compliant', 6],
-  [scimmy, 'okta', 6],
-  [lowercase, 'entra', 6],
-  [lowercase, 'okta', 6],
-  [usersOnly, 'entra', 6],
-  [usersOnly, 'okta', 6],
+  [reference, 'entra', 8],
+  [reference, 'okta', 5],
+  [reference, 'okta-aiw', 3],
+  [scimmy, 'entra-compliant', 3],
+  [scimmy, 'okta', 3],
+  [lowercase, 'entra', 3],
+  [lowercase, 'okta', 3],
+  [usersOnly, 'entra', 3],
+  [usersOnly, 'okta', 3],
 ];
 
 describe('a generated directory and its edits converge in the app, cycle after cycle (property)', () => {
@@ -53,4 +53,33 @@ describe('a generated directory and its edits converge in the app, cycle after c
       );
     }, 600_000);
   }
+});
+
+// Every sequence of three lifecycle edits to one user, exhaustively (the divergence of a disabled
+// user unassigned before its hard delete needed three in a row, which random edits rarely draw).
+// IDP_PROPERTY_ENUM=full adds soft delete and restore, rehire, scope clause, group and rename edits (2,197 sequences).
+describe('every three-step lifecycle of one user converges (enumerated)', () => {
+  const full = process.env.IDP_PROPERTY_ENUM === 'full';
+  const edits: Edit[] = [
+    { kind: 'unassign', i: 0 }, { kind: 'assign', i: 0 }, { kind: 'disable', i: 0 }, { kind: 'enable', i: 0 }, { kind: 'hard-delete', i: 0 },
+    ...(full ? [
+      { kind: 'soft-delete', i: 0 }, { kind: 'restore', i: 0 }, { kind: 'recreate', i: 0 }, { kind: 'department', i: 0, department: 'Contractors' },
+      { kind: 'department', i: 0, department: 'Eng' }, { kind: 'group-assign', k: 0 }, { kind: 'group-unassign', k: 0 }, { kind: 'rename', i: 0 },
+    ] as Edit[] : []),
+  ];
+  const user = (extra: object = {}) => ({ present: true, gen: 0, upn: 0, enabled: true, softDeleted: false, assigned: true, department: 'Eng', ...extra });
+  const initial: Model = {
+    users: [user({ manager: 1 }), user(), user({ assigned: false }), user(), user()],
+    groups: [0, 1, 2].map((k) => ({ name: 0, members: [k !== 1, false, false, false, false], assigned: false, nests: false })),
+    scope: 'assigned',
+    filter: 1,
+    mappings: 'explicit',
+  };
+  it('Entra, against the reference server', async () => {
+    const broken: string[] = [];
+    for (const a of edits) for (const b of edits) for (const c of edits) {
+      for (const line of await runCase(reference, 'entra', initial, [[a], [b], [c]])) broken.push(`${JSON.stringify([a, b, c])}: ${line}`);
+    }
+    expect(broken).toEqual([]);
+  }, 1_200_000);
 });
