@@ -95,8 +95,11 @@ function judgeTest(test: ProgrammeTest, results: CheckResult[], facts: Programme
   if (passed.length === 0 && unmeasurable) return { ...base, status: 'skipped', reason: unmeasurable.reason!, checkIds, failing: [], failingBeyond: [] };
   if (passed.length === 0) {
     // Applicable, yet nothing could be judged: a precondition failed (the programme would fail it too).
-    const why = own.find((r) => r.status === 'skip')?.reason ?? 'no check of this test ran';
-    return { ...base, status: test.category === 'optional' ? 'warning' : 'failed', reason: `could not be run: ${why}`, checkIds, failing: [], failingBeyond: [] };
+    const skipped = own.find((r) => r.status === 'skip');
+    const why = skipped?.reason ?? 'no check of this test ran';
+    // "step "create-group" did not yield /id" names the harness's step: the cause's answer says what the server did.
+    const cause = skipped?.causedBy?.summary && !why.includes(skipped.causedBy.summary) ? ` (${skipped.causedBy.summary})` : '';
+    return { ...base, status: test.category === 'optional' ? 'warning' : 'failed', reason: `could not be run: ${why}${cause}`, checkIds, failing: [], failingBeyond: [] };
   }
   const skipped = own.filter((r) => r.status === 'skip').length;
   return { ...base, status: 'passed', reason: `${passed.length} check(s) passed${skipped ? `, ${skipped} skipped` : ''}`, checkIds, failing: [], failingBeyond: [] };

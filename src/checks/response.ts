@@ -4,7 +4,7 @@
 import type { RecordedResponse } from '../record/types.ts';
 import { validateAgainst } from '../spec/validate.ts';
 import { BODILESS_CREATE_REASON, isBodilessCreate } from '../spec/created.ts';
-import { SCHEMA_NAMES, type SchemaName } from '../spec/json-schemas.ts';
+import { SCHEMA_NAMES, URN, type SchemaName } from '../spec/json-schemas.ts';
 import { httpStatus, NO_PARAMS, oneOrMany, paramsObject } from './params.ts';
 import { defineCheckKind, fail, pass, skip, type CheckContext, type Verdict } from './types.ts';
 
@@ -51,21 +51,36 @@ export function bodySummary(res: RecordedResponse): string {
 
 const asNumbers = (value: unknown): number[] => (Array.isArray(value) ? value.map(Number) : value === undefined ? [] : [Number(value)]);
 
-type StatusParams = { equals?: number | number[]; oneOf?: number[] };
+type StatusParams = { equals?: number | number[]; oneOf?: number[]; filterDeclinable?: boolean };
+
+/** The scimType of a clean 400 SCIM error, or undefined when the answer is something else. */
+function refusalType(res: RecordedResponse): string | undefined {
+  const body = res.json as { schemas?: unknown; scimType?: unknown } | undefined;
+  if (res.status !== 400 || !body || typeof body !== 'object' || !Array.isArray(body.schemas) || !body.schemas.includes(URN.error)) return undefined;
+  return typeof body.scimType === 'string' ? body.scimType : undefined;
+}
 
 export const statusKind = defineCheckKind<StatusParams>({
   kind: 'status',
-  description: 'The HTTP status is the expected one (`equals` or `oneOf`).',
+  description: 'The HTTP status is the expected one (`equals` or `oneOf`). With `filterDeclinable: true` (a PATCH whose path holds a value filter), a clean 400 invalidFilter or invalidPath is skipped as "not supported": RFC 7644 §3.12 Table 9 lets a server decline a filter combination it does not support in a PATCH path.',
   defaultLevel: 'MUST',
   defaultRefs: ['RFC7644-3.12'],
   judges: 'outcome',
-  params: paramsObject({ equals: oneOrMany(httpStatus), oneOf: { type: 'array', items: httpStatus, minItems: 1 } }, { minProperties: 1 }),
+  params: paramsObject({ equals: oneOrMany(httpStatus), oneOf: { type: 'array', items: httpStatus, minItems: 1 }, filterDeclinable: { type: 'boolean' } }, { minProperties: 1 }),
   paramsRequired: true,
   verify(ctx) {
     const res = responseOf(ctx);
     if (isVerdict(res)) return res;
     const allowed = [...asNumbers(ctx.params.equals), ...asNumbers(ctx.params.oneOf)];
     if (allowed.includes(res.status)) return pass();
+    const declined = ctx.params.filterDeclinable === true ? refusalType(res) : undefined;
+    if (declined === 'invalidFilter' || declined === 'invalidPath') {
+      // Table 9 names invalidFilter for "the specified attribute and filter comparison combination is
+      // not supported", PATCH path filters included; servers that decline one often say invalidPath
+      // ("invalid or malformed"): the refusal is the same, and no IdP sends such a path to users.
+      const keyword = declined === 'invalidPath' ? ' (Table 9\'s keyword for this is invalidFilter; invalidPath is for a path that does not follow Figure 1, which this one does)' : '';
+      return skip(`not supported: the server declines this value filter in a PATCH path with 400 ${declined}${bodySummary(res)}, which RFC 7644 §3.12 Table 9 allows for a filter combination it does not support${keyword}. Entra and Okta do not depend on it: Entra removes a user's value by a sub-attribute path (emails[type eq "work"].value), Okta filters only group members`);
+    }
     const detail = bodySummary(res);
     return fail(`expected HTTP ${allowed.join(' or ')}, got ${res.status}${detail}`, { expected: allowed.length === 1 ? allowed[0] : allowed, actual: res.status });
   },

@@ -181,7 +181,7 @@ export async function runFuzzProperties(ctx: FuzzRunContext): Promise<FuzzOutcom
       const ms = Math.round(performance.now() - started);
       refusals.push(...tally.refused);
       if (!verdict.failed && tally.judged === 0 && tally.refused.length > 0) {
-        emit({ ...base, status: 'skip', reason: `not judged: the server refused every generated case with a clean 400 or 413 (${tally.refused[0]!.detail.slice(0, 200)}); see fuzz.valid-input-accepted`, exchangeIds: [], ms });
+        emit({ ...base, status: 'skip', reason: `not judged: the server refused every generated case with a clean 400, 409 or 413 (${tally.refused[0]!.detail.slice(0, 200)}); see fuzz.valid-input-accepted`, exchangeIds: [], ms });
         continue;
       }
       if (!verdict.failed && tally.judged === 0 && tally.declined.length > 0) {
@@ -214,7 +214,10 @@ export async function runFuzzProperties(ctx: FuzzRunContext): Promise<FuzzOutcom
       const failure = verdict.error instanceof PropertyFailure ? verdict.error : undefined;
       const reason = verdict.error instanceof Error ? verdict.error.message : String(verdict.error);
       const counterexample = describeInput(property, verdict.counterexample);
-      const message = `${reason}${verdict.flaky ? ' (the minimal case did not fail again when replayed; the exchanges shown are from its last failing run)' : ''}`;
+      const replayed = verdict.refusedOnReplay
+        ? ` (replayed, the minimal case was refused this time, not passed: ${verdict.refusedOnReplay.detail.slice(0, 160)}; a server that keeps values unique or reserved refuses a case it took once. The exchanges shown are from its last failing run)`
+        : ' (the minimal case did not fail again when replayed; the exchanges shown are from its last failing run)';
+      const message = `${reason}${verdict.flaky ? replayed : ''}`;
       emit({
         ...base,
         status: base.level === 'MUST' ? 'fail' : base.level === 'SHOULD' ? 'warn' : 'info',
@@ -294,6 +297,8 @@ interface Verdict {
   error?: unknown;
   exchanges: Exchange[];
   flaky: boolean;
+  /** When the minimal case did not fail again because the server refused it this time (a value it now holds reserved). */
+  refusedOnReplay?: ServerRefusal;
 }
 
 // The plugin is generic over nothing; fast-check types it loosely.
@@ -316,7 +321,7 @@ function acceptedResult(refused: readonly ServerRefusal[], keep: (list: readonly
   return {
     ...base,
     status: 'warn',
-    message: `the server refused ${refused.length} generated request(s) that its /Schemas allows, with a clean 400 (or 413, a size limit): ${details.slice(0, 3).map((d) => JSON.stringify(d.slice(0, 160))).join('; ')}. A rule of the application, not a protocol failure; IdPs show such errors to the admin (example: ${refused[0]!.message})`,
+    message: `the server refused ${refused.length} generated request(s) that its /Schemas allows, with a clean 400 (409: a value it keeps unique or reserved, RFC 7644 §3.12; 413: a size limit): ${details.slice(0, 3).map((d) => JSON.stringify(d.slice(0, 160))).join('; ')}. A rule of the application, not a protocol failure; IdPs show such errors to the admin (example: ${refused[0]!.message})`,
     exchangeIds: keep([refused[0]!.exchange]),
   };
 }
@@ -388,10 +393,16 @@ async function fuzzOne(property: FuzzProperty<unknown>, env: FuzzEnv, tally: Tal
   lastFailing = undefined;
   // Phase 3: the minimal case once more, so its exchanges stand alone in the record.
   let flaky = false;
+  let refusedOnReplay: ServerRefusal | undefined;
   if (!options.replay) {
+    const refusedBefore = tally.refused.length;
     const again = await attempt({ seed, path: found.path, endOnFailure: true, numRuns: 1 }, found.replayPath);
-    if (!again.failed) flaky = true;
-    else if (again.path !== undefined) found = { ...again, numShrinks };
+    if (!again.failed) {
+      flaky = true;
+      // A server that keeps values reserved (an email after DELETE: 409) refuses the same case the
+      // second time: not a pass, and not a request of the run to count in fuzz.valid-input-accepted.
+      if (tally.refused.length > refusedBefore) refusedOnReplay = tally.refused.splice(refusedBefore).at(-1);
+    } else if (again.path !== undefined) found = { ...again, numShrinks };
   }
   const recorded: { exchanges: Exchange[]; error: unknown } | undefined = lastFailing ?? fromSearch;
   return {
@@ -406,5 +417,6 @@ async function fuzzOne(property: FuzzProperty<unknown>, env: FuzzEnv, tally: Tal
     error: recorded?.error ?? found.error,
     exchanges: recorded?.exchanges ?? [],
     flaky,
+    ...(refusedOnReplay ? { refusedOnReplay } : {}),
   };
 }

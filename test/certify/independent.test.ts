@@ -124,3 +124,31 @@ describe('certify against the independent server requiring an enterprise attribu
     expect(okta.summary.fail + okta.summary.error).toBe(0);
   });
 });
+
+describe('certify against the independent server refusing every group create (a rule of the product)', () => {
+  let noGroups: IndependentServer;
+  beforeAll(async () => {
+    noGroups = await startIndependentServer({ businessRule: (kind) => (kind === 'Group' ? 'groups are managed in the product, not provisioned' : undefined) });
+  });
+  afterAll(() => noGroups.close());
+
+  it('entra-gallery: SCIM_Group_Pagination_Test is not run (the refused create is the reason), not failed for empty pages', async () => {
+    const tests = ['SCIM_Group_Create_Test', 'SCIM_Group_Pagination_Test'];
+    const record = await certify('entra-gallery', { url: noGroups.url, auth: { kind: 'bearer', token: noGroups.token } }, { settings: { tests } });
+    const pages = record.results.filter((r) => r.checkId.startsWith('gallery.scim-group-pagination.'));
+    expect(pages.map((r) => `${r.checkId}: ${r.status}`)).toEqual(['page-1', 'page-2', 'page-3'].map((p) => `gallery.scim-group-pagination.${p}: skip`));
+    expect(pages[0]!.reason).toMatch(/group needed to reach the 11 this test pages through could not be created \(HTTP 400\)/);
+    const pagination = testsOf(record).SCIM_Group_Pagination_Test!;
+    expect(pagination.status).toBe('warning');
+    expect(pagination.reason).toMatch(/^could not be run: only \d+ group\(s\) existed and the group needed/);
+    // The refusal itself is judged where it belongs.
+    expect(testsOf(record).SCIM_Group_Create_Test!.status).toBe('failed');
+  });
+
+  it('entra-gallery: a test whose group could not be created says what the server answered, not only which step came up empty', async () => {
+    const record = await certify('entra-gallery', { url: noGroups.url, auth: { kind: 'bearer', token: noGroups.token } }, { settings: { tests: ['Create_Group_Test', 'Update_Group_Test'] } });
+    const update = testsOf(record).Update_Group_Test!;
+    expect(update.status).toBe('failed');
+    expect(update.reason).toBe('could not be run: step "create-group" did not yield /id for {{groupId}} (POST /scim/v2/Groups answered HTTP 400: expected HTTP 201, got 400 (detail: "groups are managed in the product, not provisioned"))');
+  });
+});

@@ -43,8 +43,12 @@ export function expectOffered(ex: Exchange, what: string): void {
 }
 
 /**
- * Like expectStatus for a request the target's schema allows: a 400 with a SCIM error body, or a
- * 413, is a refusal by a rule or limit of the application (ServerRefusal), not a property failure.
+ * Like expectStatus for a request the target's schema allows: a 400 or 409 with a SCIM error body,
+ * or a 413, is a refusal by a rule or limit of the application (ServerRefusal), not a property failure.
+ * The 409: the fuzzer's names (userName, Group displayName, externalId) carry the run prefix and the
+ * case's number, so they collide with nothing; what the server found "already in use or reserved"
+ * (RFC 7644 §3.12 Table 9, uniqueness) is a value it keeps unique although /Schemas does not say so,
+ * such as an email address that stays with the product's own account after a DELETE (Better Auth).
  */
 export function expectAccepted(ex: Exchange, allowed: readonly number[], what: string): void {
   const json = jsonOf(ex);
@@ -54,9 +58,10 @@ export function expectAccepted(ex: Exchange, allowed: readonly number[], what: s
     const detail = isPlainObject(json) && typeof json.detail === 'string' ? json.detail : 'HTTP 413 Payload Too Large';
     throw new ServerRefusal(`${what}: the server refused it with 413 "${detail.slice(0, 200)}" — ${line(ex)}`, ex, detail);
   }
-  if (statusOf(ex) === 400 && isPlainObject(json) && Array.isArray(json.schemas) && json.schemas.includes(ERROR_URN)) {
+  const status = statusOf(ex);
+  if ((status === 400 || status === 409) && isPlainObject(json) && Array.isArray(json.schemas) && json.schemas.includes(ERROR_URN)) {
     const detail = typeof json.detail === 'string' ? json.detail : '(no detail)';
-    throw new ServerRefusal(`${what}: the server refused it with 400 ${typeof json.scimType === 'string' ? json.scimType : ''} "${detail.slice(0, 200)}" — ${line(ex)}`, ex, detail);
+    throw new ServerRefusal(`${what}: the server refused it with ${status} ${typeof json.scimType === 'string' ? json.scimType : ''} "${detail.slice(0, 200)}" — ${line(ex)}`, ex, status === 409 ? `409 ${detail}` : detail);
   }
   expectStatus(ex, allowed, what);
 }

@@ -81,6 +81,13 @@ export interface IndependentServerOptions {
   newestFirst?: boolean;
   /** Group displayNames are unique, case-insensitively: a second one is 409 uniqueness. */
   uniqueGroupNames?: boolean;
+  /**
+   * Each email address belongs to one User, case-insensitively, and stays reserved after that User
+   * is deleted (the product keeps its own account, as Better Auth's SCIM plugin does): a create or
+   * replace carrying another User's address is 409 uniqueness, which RFC 7644 §3.12 Table 9 allows
+   * ("already in use or are reserved") although /Schemas declares emails uniqueness "none".
+   */
+  reservedEmails?: boolean;
   /** Emails and phone numbers sent with no primary value get their first one marked primary. */
   primaryFirst?: boolean;
   /**
@@ -200,6 +207,13 @@ export interface IndependentServerOptions {
   noPatch?: boolean;
   /** PATCH remove with a value filter that matches nothing is 400 noTarget (RFC 7644 §3.12 Table 9, §3.5.2). */
   removeNoTarget?: boolean;
+  /**
+   * A User PATCH path with a value filter must end in a sub-attribute (`emails[type eq "work"].value`,
+   * Entra's form); one that targets whole elements (`emails[type eq "home"]`) is declined with this
+   * scimType (RFC 7644 §3.12 Table 9 lets a server decline a filter combination it does not support;
+   * Better Auth's SCIM plugin says invalidPath).
+   */
+  declineElementFilters?: 'invalidFilter' | 'invalidPath';
   /**
    * A PATCH replace whose value filter names an attribute the resource holds no value of adds the
    * element the filter describes (RFC 7644 §3.5.2.3's first bullet, "an attribute that does not
@@ -326,6 +340,7 @@ interface Ctx {
   tooManyWithoutFilter: boolean;
   noPatch: boolean;
   removeNoTarget: boolean;
+  declineElementFilters: 'invalidFilter' | 'invalidPath' | undefined;
   replaceAbsentAdds: boolean;
   patchWith: 'scim-patch' | undefined;
   defaultCount: number | undefined;
@@ -741,6 +756,13 @@ async function resourceRoute(ctx: Ctx, req: RequestLike, model: ResourceModel, i
     }
     case 'PATCH': {
       ifMatch(ctx, req, stored);
+      if (ctx.declineElementFilters && model.kind === 'User') {
+        const ops = (body() as { Operations?: unknown } | null)?.Operations;
+        for (const op of Array.isArray(ops) ? ops : []) {
+          const path = (op as { path?: unknown } | null)?.path;
+          if (typeof path === 'string' && /\]\s*$/.test(path)) throw badRequest(ctx.declineElementFilters, `User PATCH path ${path} is not supported`);
+        }
+      }
       const draft = ctx.patchWith === 'scim-patch' ? applyPatchWithLibrary(stored.data, body()) : applyPatch(model, stored.data, id, body(), { rejectUnknown: ctx.rejectUnknown, interop: ctx.interop, removeNoTarget: ctx.removeNoTarget, replaceAbsentAdds: ctx.replaceAbsentAdds });
       if (model.kind === 'Group' && ctx.patchKeepsMembers) draft.members = stored.data.members;
       // The patched resource is held to the same rules as a PUT (Entra's "True"/"False" accepted).
@@ -972,7 +994,7 @@ export async function startIndependentServer(options: IndependentServerOptions =
   const rule = options.businessRule === 'email-unless-username-is-email' ? EMAIL_UNLESS_USERNAME_IS_EMAIL : options.businessRule;
   const ctx: Ctx = {
     models: buildModels({ omitUserAttributes: [...(options.omitUserAttributes ?? []), ...(options.interop || options.ipsie ? FREE_FORM_TYPES : []), ...(options.ipsie ? ['password'] : [])], enterprise: options.enterprise ?? true, valueRequired: options.valueRequired ?? false, require: options.require ?? [], membersOnRequest: options.membersOnRequest ?? false, alwaysReturned: options.alwaysReturned ?? [], omitSubAttributes: options.omitSubAttributes ?? [], userGroupsOnRequest: options.userGroupsOnRequest ?? false }),
-    store: new Store(rule, { uniqueGroupNames: options.uniqueGroupNames ?? options.ipsie ?? false, ids: options.ids ?? 'uuid', ...(options.searchLagMs ? { searchLagMs: options.searchLagMs } : {}) }),
+    store: new Store(rule, { uniqueGroupNames: options.uniqueGroupNames ?? options.ipsie ?? false, reservedEmails: options.reservedEmails ?? false, ids: options.ids ?? 'uuid', ...(options.searchLagMs ? { searchLagMs: options.searchLagMs } : {}) }),
     base: options.basePath ?? BASE,
     // RFC 9865's pagination.maxPageSize (50 with cursors) bounds every page, index pages too.
     maxResults: Math.min(options.maxResults ?? MAX_RESULTS, options.cursors ?? options.ipsie ? CURSOR_PAGE : MAX_RESULTS),
@@ -1014,6 +1036,7 @@ export async function startIndependentServer(options: IndependentServerOptions =
     tooManyWithoutFilter: options.tooManyWithoutFilter ?? false,
     noPatch: options.noPatch ?? false,
     removeNoTarget: options.removeNoTarget ?? false,
+    declineElementFilters: options.declineElementFilters,
     replaceAbsentAdds: options.replaceAbsentAdds ?? false,
     patchWith: options.patchWith,
     defaultCount: options.defaultCount,

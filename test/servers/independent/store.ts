@@ -32,7 +32,7 @@ export class Store {
   constructor(
     private readonly rule: BusinessRule | undefined,
     /** Group displayNames are unique, case-insensitively (IPSIE AL2 asks for it; RFC 7643 does not). */
-    private readonly options: { uniqueGroupNames?: boolean; ids?: 'uuid' | 'integer' | 'upper' | 'reserved' | 'plus'; searchLagMs?: number } = {},
+    private readonly options: { uniqueGroupNames?: boolean; reservedEmails?: boolean; ids?: 'uuid' | 'integer' | 'upper' | 'reserved' | 'plus'; searchLagMs?: number } = {},
   ) {}
 
   /** With a search lag: every version each resource had, and when it was written (undefined: deleted). */
@@ -62,6 +62,13 @@ export class Store {
   }
 
   private nextNumber = 1000;
+
+  /** With reservedEmails: each address (lower case) and the User that holds it, kept after that User is deleted. */
+  private readonly emailOwners = new Map<string, string>();
+
+  private emailsOf(data: Resource): string[] {
+    return (Array.isArray(data.emails) ? data.emails : []).map((e) => (e as Resource).value).filter((v): v is string => typeof v === 'string').map((v) => v.toLowerCase());
+  }
 
   private newId(): string {
     if (this.options.ids === 'integer') return String(++this.nextNumber);
@@ -104,8 +111,19 @@ export class Store {
         if (typeof value !== 'string' || (!this.users.has(value) && !this.groups.has(value))) throw badRequest('invalidValue', `member ${JSON.stringify(value)} is not a User or Group of this server`);
       }
     }
+    if (kind === 'User' && this.options.reservedEmails) {
+      for (const email of this.emailsOf(data)) {
+        const owner = this.emailOwners.get(email);
+        if (owner !== undefined && owner !== selfId) throw new ScimError(409, 'uniqueness', `the email address ${email} is already used by another account`);
+      }
+    }
     const refusal = this.rule?.(kind, data);
     if (refusal) throw badRequest('invalidValue', refusal);
+  }
+
+  private reserveEmails(kind: 'User' | 'Group', id: string, data: Resource): void {
+    if (kind !== 'User' || !this.options.reservedEmails) return;
+    for (const email of this.emailsOf(data)) this.emailOwners.set(email, id);
   }
 
   create(kind: 'User' | 'Group', data: Resource): Stored {
@@ -113,6 +131,7 @@ export class Store {
     const at = this.now();
     const stored: Stored = { id: this.newId(), data, created: at, lastModified: at, version: 1 };
     this.collection(kind).set(stored.id, stored);
+    this.reserveEmails(kind, stored.id, data);
     this.written(kind, stored.id, stored);
     return stored;
   }
@@ -123,6 +142,7 @@ export class Store {
     // A write-only password is kept when a replace does not send one.
     if (kind === 'User' && data.password === undefined && stored.data.password !== undefined) data.password = stored.data.password;
     stored.data = data;
+    this.reserveEmails(kind, id, data);
     stored.lastModified = this.now();
     stored.version++;
     this.written(kind, id, stored);
