@@ -12,6 +12,7 @@ import type { ScimClient } from '../http/client.ts';
 import type { Exchange } from '../record/types.ts';
 import { ENTRA_CODES } from './error-codes.ts';
 import { EventSender, JobStop, probeHitMessage, type EventOutcome } from './events.ts';
+import { disabledBecauseOf } from './sync-user-updates.ts';
 import { createValues, entraChanges, managerIdOf, mappingPlan, MappingEvaluationError, oktaProfile, oktaReport, readPath, roleArgs, type ScimValues } from './mapping.ts';
 import { entitlements, loginOf, scopingDetails } from './scope.ts';
 import { duplicateError, duplicateFinder } from './sync-duplicates.ts';
@@ -265,7 +266,7 @@ export async function provisionOnDemand(o: OnDemandOptions): Promise<OnDemandRes
       if (!intent.entitled || !intent.enabled) {
         // Unassigned, filtered out, disabled or soft-deleted, and in the app: on-demand disables it
         // (a user disabled in the directory used to read "nothing to change", exit 0).
-        const because = !intent.entitled ? 'out-of-scope' : intent.why.startsWith('soft-deleted') ? 'soft-deleted' : 'disabled';
+        const because = disabledBecauseOf(intent);
         if (!found) {
           steps.push({ name: 'Perform action', outcome: 'skipped', reason: `${intent.why}: the app has no such user, so there is nothing to disable`, exchangeIds: [] });
           return finish(false, 'skip', 'skipped', intent.why);

@@ -138,7 +138,7 @@ export async function disableUser(ctx: CycleContext, base: UserRef, st: UserStat
     ledger.result({ ...base, action: 'disable', outcome: 'failed', reason: intent.why, ...(out.error ? { error: out.error } : {}), targetId: st.targetId, exchanges: out.exchanges, event: 'disableUser', ...(fingerprint ? { fingerprint } : {}) });
     return;
   }
-  const because: DisabledBecause = !intent.entitled ? 'out-of-scope' : intent.why.startsWith('soft-deleted') ? 'soft-deleted' : 'disabled';
+  const because = disabledBecauseOf(intent);
   // Okta's unassignment removes its link to the app user; a reassignment searches again (OKTA-2.7).
   if (family === 'okta' && !intent.entitled) {
     state.setUser(base.id, null);
@@ -149,6 +149,11 @@ export async function disableUser(ctx: CycleContext, base: UserRef, st: UserStat
   // Marked stale, so a later enable reads the user first and re-creates it (not a PATCH to a 404).
   const gone = out.ok ? '' : `; the app answered 404 to the disable: it no longer has this user (deleted there), so nothing was disabled`;
   ledger.result({ ...base, action: 'disable', outcome: 'success', reason: `${intent.why}${gone}${note}`, targetId: st.targetId, exchanges: out.exchanges });
+}
+
+/** Why a user the IdP does not want active is disabled: it decides whether a later hard delete sends a DELETE (Entra). */
+export function disabledBecauseOf(intent: UserIntent): DisabledBecause {
+  return !intent.entitled ? 'out-of-scope' : intent.why.startsWith('soft-deleted') ? 'soft-deleted' : 'disabled';
 }
 
 /** Okta stops pushing a user whose stored id answers 404: no search, no create, no retry. */

@@ -6,7 +6,7 @@ import { actionOff, lazyFingerprint, userRef, type CycleContext } from './sync-c
 import { retryIn } from './escrow.ts';
 import { escrowDue } from './sync-ledger.ts';
 import { provisionUser } from './sync-user-provision.ts';
-import { disableUser, entraUpdate, oktaUpdate } from './sync-user-updates.ts';
+import { disableUser, disabledBecauseOf, entraUpdate, oktaUpdate } from './sync-user-updates.ts';
 import type { EscrowEntry } from './state.ts';
 import type { DirectoryUserRecord, ObjectResult } from './types.ts';
 
@@ -95,6 +95,11 @@ export async function syncUser(ctx: CycleContext, u: DirectoryUserRecord): Promi
         // Unassigned while deactivated: Okta drops its link, sends nothing, and says nothing later.
         state.setUser(u.id, null);
         state.setSkipped(u.id, `${intent.why}|${print()}`);
+      } else if (!st.active && ctx.family === 'entra' && st.disabledBecause !== disabledBecauseOf(intent)) {
+        // Already disabled, nothing to send; but whether Entra still manages the user follows its
+        // assignment now (unassigned: a later delete sends nothing; assigned again: it sends DELETE),
+        // not the reason it was first disabled for.
+        state.setUser(u.id, { ...st, disabledBecause: disabledBecauseOf(intent) });
       }
       ledger.counts.unchanged++;
       return;

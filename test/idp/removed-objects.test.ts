@@ -266,3 +266,45 @@ describe('Entra: a disabled user deleted in the app by hand, then enabled', () =
     expect(lines(exchanges, server.url).filter((l) => l.startsWith('POST /Users'))).toEqual(['POST /Users']);
   });
 });
+
+// Learn, "How provisioning works": an unassigned user is disabled and not deleted later; a hard
+// delete of a user still assigned is a DELETE. Whether Entra still manages a disabled user follows
+// its assignment when it is deleted, not the reason it was first disabled for (found by the
+// property test, test/idp/property-convergence.test.ts).
+describe('Entra: a user disabled in the app, whose assignment then changes, then hard-deleted', () => {
+  const deletes = (x: { exchanges: Parameters<typeof lines>[0] }, base: string) => lines(x.exchanges, base).filter((l) => l.startsWith('DELETE /Users'));
+
+  it('disabled, then unassigned: the delete sends nothing and the app keeps the disabled user', async () => {
+    const { server, h, doc } = await provisionedEntra();
+    const appId = h.state.state.users['u-patti']!.targetId;
+    user(doc, 'u-patti').accountEnabled = false;
+    h.clock.advance(HOUR);
+    await h.cycle(doc);
+    doc.app.assignments.users = doc.app.assignments.users.filter((id: string) => id !== 'u-patti');
+    h.clock.advance(HOUR);
+    expect(deletes(await h.cycle(doc), server.url)).toEqual([]);
+    without(doc, 'u-patti');
+    h.clock.advance(HOUR);
+    const last = await h.cycle(doc);
+    expect(deletes(last, server.url)).toEqual([]);
+    expect((await usersByName(server.url, server.token)).get('patti.fernandez@contoso.example')).toMatchObject({ id: appId, active: false });
+    expect(last.result.results.find((r) => r.id === 'u-patti')?.reason).toContain('Entra stopped managing this user when it was unassigned');
+  });
+
+  it('unassigned, then disabled and assigned again: the delete is a DELETE', async () => {
+    const { server, h, doc } = await provisionedEntra();
+    const appId = h.state.state.users['u-patti']!.targetId;
+    doc.app.assignments.users = doc.app.assignments.users.filter((id: string) => id !== 'u-patti');
+    h.clock.advance(HOUR);
+    await h.cycle(doc);
+    user(doc, 'u-patti').accountEnabled = false;
+    doc.app.assignments.users.push('u-patti');
+    h.clock.advance(HOUR);
+    expect(deletes(await h.cycle(doc), server.url)).toEqual([]);
+    without(doc, 'u-patti');
+    h.clock.advance(HOUR);
+    const last = await h.cycle(doc);
+    expect(deletes(last, server.url)).toEqual([`DELETE /Users/${appId}`]);
+    expect((await usersByName(server.url, server.token)).has('patti.fernandez@contoso.example')).toBe(false);
+  });
+});
