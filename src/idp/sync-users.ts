@@ -20,6 +20,20 @@ export function heldInEscrow(ctx: CycleContext, base: Pick<ObjectResult, 'object
   ctx.ledger.result({ ...base, action: 'skip', outcome: 'escrowed', reason, error: esc.lastError, attempts: esc.attempts, ...(esc.nextRetryAt ? { nextRetryAt: esc.nextRetryAt } : {}), ...(targetId ? { targetId } : {}), exchanges: [] });
 }
 
+/**
+ * A line about a user the IdP leaves as it is (an action turned off), said once: again only when
+ * something about the user changes. Entra's incremental cycles process only changed objects, and
+ * Okta says nothing; a line every cycle would bury the log.
+ */
+function sayOnce(ctx: CycleContext, id: string, key: string, say: () => void): void {
+  if (ctx.state.skipped(id) === key) {
+    ctx.ledger.counts.unchanged++;
+    return;
+  }
+  ctx.state.setSkipped(id, key);
+  say();
+}
+
 export async function syncUser(ctx: CycleContext, u: DirectoryUserRecord): Promise<void> {
   const { dir, state, ledger } = ctx;
   const intent = ctx.ent.intent(u);
@@ -69,11 +83,11 @@ export async function syncUser(ctx: CycleContext, u: DirectoryUserRecord): Promi
       ledger.result({ ...base, action: 'skip', outcome: 'skipped', reason: intent.hold && intent.entitled ? intent.why : `not provisioned: ${intent.why}`, exchanges: [] });
       return;
     }
-    state.setSkipped(u.id, null);
     if (!dir.app.actions.create) {
-      ledger.result({ ...base, action: 'skip', outcome: 'skipped', reason: actionOff(ctx.family, 'create'), exchanges: [] });
+      sayOnce(ctx, u.id, `create-off|${print()}`, () => ledger.result({ ...base, action: 'skip', outcome: 'skipped', reason: actionOff(ctx.family, 'create'), exchanges: [] }));
       return;
     }
+    state.setSkipped(u.id, null);
     await provisionUser(ctx, u, desired, [], 'assigned and in scope', print);
     return;
   }
@@ -113,14 +127,16 @@ export async function syncUser(ctx: CycleContext, u: DirectoryUserRecord): Promi
       return;
     }
     if (!dir.app.actions.disable) {
-      ledger.result({ ...base, action: 'skip', outcome: 'skipped', reason: `${intent.why}, but ${actionOff(ctx.family, 'disable')}`, targetId: st.targetId, exchanges: [] });
+      sayOnce(ctx, u.id, `disable-off|${intent.why}|${print()}`, () => ledger.result({ ...base, action: 'skip', outcome: 'skipped', reason: `${intent.why}, but ${actionOff(ctx.family, 'disable')}`, targetId: st.targetId, exchanges: [] }));
       return;
     }
     await disableUser(ctx, base, st, intent, print);
     return;
   }
 
-  state.setSkipped(u.id, null); // a suspension said before is over: a later one is said again
+  const updateOff = `update-off|${print()}`;
+  // A suspension (or an action turned off) said before is over: a later one is said again.
+  if (state.skipped(u.id) !== updateOff) state.setSkipped(u.id, null);
   const changed = changedPaths(st.values, desired, ctx.updatePaths);
   const retry = esc !== undefined;
   if (changed.length === 0 && st.active && !retry && !st.stale && !st.leftOutOfScope) {
@@ -135,7 +151,7 @@ export async function syncUser(ctx: CycleContext, u: DirectoryUserRecord): Promi
     return;
   }
   if (!dir.app.actions.update) {
-    ledger.result({ ...base, action: 'skip', outcome: 'skipped', reason: actionOff(ctx.family, 'update'), targetId: st.targetId, exchanges: [] });
+    sayOnce(ctx, u.id, updateOff, () => ledger.result({ ...base, action: 'skip', outcome: 'skipped', reason: actionOff(ctx.family, 'update'), targetId: st.targetId, exchanges: [] }));
     return;
   }
   const update = ctx.family === 'entra' ? entraUpdate : oktaUpdate;
