@@ -27,7 +27,8 @@ export async function syncManager(ctx: CycleContext, u: DirectoryUserRecord): Pr
   if (esc && esc.fingerprint === (managerId ?? '') && !escrowDue(esc, ctx.now())) return heldInEscrow(ctx, base, esc, st.targetId);
   if (managerId && (!managerState || managerState.stopped)) {
     if (st.manager === managerId) return;
-    if (st.pendingManager === managerId && waitsForRestart) return;
+    // Said once: a reference still waiting has nothing new to say next cycle (at-once linking writes it when the manager exists).
+    if (st.pendingManager === managerId) return;
     const manager = ctx.users.get(managerId);
     const why = manager ? ent.intent(manager).why || notCreatedWhy(ctx, manager.id) : 'unknown';
     state.setUser(u.id, { ...st, pendingManager: managerId });
