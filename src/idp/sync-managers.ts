@@ -19,6 +19,9 @@ export async function syncManager(ctx: CycleContext, u: DirectoryUserRecord): Pr
   if (mapping.apply === 'on create only' && st.manager !== undefined) return;
   const intent = ent.intent(u);
   if (!intent.entitled || !intent.enabled) return;
+  // A reference written in a later cycle is an update of the user: with Update turned off in the
+  // target object actions only the one sent with the create (or the link) goes out.
+  if (!dir.app.actions.update && !ctx.touched.has(u.id)) return;
   const managerId = managerIdOf(dir, u);
   const managerState = managerId ? state.user(managerId) : undefined;
   const base = { objectType: 'manager' as const, id: u.id, display: displayOf(ctx, u) };

@@ -54,3 +54,19 @@ describe('an action turned off is said once, not every cycle', () => {
     expect(userLines(again.result.results)).toEqual([]);
   });
 });
+
+describe('Entra, update turned off', () => {
+  it('a manager provisioned after the user is not written to it later (that is an update)', async () => {
+    const server = track(await startServer({ port: 0 }));
+    const h = harness(server.url, server.token, 'entra');
+    const doc = fixture(ENTRA_FIXTURE);
+    doc.app.actions = { update: false };
+    const behaviour = { relinkReferences: 'at-once' as const };
+    user(doc, 'u-lynne').manager = 'u-johanna'; // Johanna is out of scope (the department filter)
+    await h.cycle(doc, { behaviour });
+    user(doc, 'u-johanna').department = 'Engineering';
+    const later = await h.cycle(doc, { behaviour });
+    expect(later.exchanges.filter((x) => x.request.method === 'POST' && x.request.url.endsWith('/Users'))).toHaveLength(1);
+    expect(later.exchanges.filter((x) => x.request.method === 'PATCH' && x.request.url.endsWith(`/Users/${h.state.user('u-lynne')!.targetId}`))).toEqual([]);
+  });
+});
