@@ -150,10 +150,17 @@ async function syncGroup(ctx: CycleContext, groupId: string, owners: Map<string,
   if (!st) {
     // Entra's target object actions hold for groups too; Okta's To App features are for users
     // ("Create Users"): its group push is a feature of its own.
+    // Said once (again when the group changes), as for users: Entra's incremental cycles process only changed objects.
+    const skipKey = `group:${g.id}`;
     if (ctx.family === 'entra' && !dir.app.actions.create) {
-      ledger.result({ ...base, action: 'skip', outcome: 'skipped', reason: "create is turned off in the app's actions", exchanges: [] });
+      if (state.skipped(skipKey) === `create-off|${print}`) ledger.counts.unchanged++;
+      else {
+        state.setSkipped(skipKey, `create-off|${print}`);
+        ledger.result({ ...base, action: 'skip', outcome: 'skipped', reason: "create is turned off in the app's actions", exchanges: [] });
+      }
       return;
     }
+    state.setSkipped(skipKey, null);
     if (ctx.family === 'okta') {
       const known = state.unlinkedAppGroup(g.displayName, nameKey);
       if (known && (await linkKnownAppGroup(ctx, g, known, plan, print))) return;

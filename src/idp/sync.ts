@@ -208,7 +208,9 @@ class Cycle {
     const present = ctx.users;
     const removed = Object.keys(ctx.state.state.users).filter((id) => !present.has(id));
     await this.pool('removed users', removed, (id) => ({ objectType: 'user', id, display: String(ctx.state.user(id)?.values.userName ?? id) }), (id, c) => syncRemovedUser(c, id));
-    for (const id of Object.keys(ctx.state.state.skipped ?? {})) if (!present.has(id)) ctx.state.setSkipped(id, null);
+    // (Groups' entries, `group:<id>`, go when the group is gone from the directory.)
+    const groupIds = new Set(ctx.dir.groups.map((g) => `group:${g.id}`));
+    for (const id of Object.keys(ctx.state.state.skipped ?? {})) if (!present.has(id) && !groupIds.has(id)) ctx.state.setSkipped(id, null);
     await this.pool('users', users, userRef, (u, c) => syncUser(c, u));
     if (ctx.family === 'entra' && ctx.plan.managerReference) {
       await this.pool('managers', users, (u) => ({ ...userRef(u), objectType: 'manager' }), (u, c) => syncManager(c, u));

@@ -11,16 +11,18 @@ const track = closeAfterEach();
 const userLines = (results: readonly { objectType: string }[]) => results.filter((r) => r.objectType === 'user');
 
 describe('an action turned off is said once, not every cycle', () => {
-  it('Entra, create off: each user not created is said in the first cycle only, and again once it changes', async () => {
+  it('Entra, create off: each user and group not created is said in the first cycle only, and again once it changes', async () => {
     const server = track(await startServer({ port: 0 }));
     const h = harness(server.url, server.token, 'entra');
     const doc = fixture(ENTRA_FIXTURE);
     doc.app.actions = { create: false };
     const first = await h.cycle(doc);
     expect(userLines(first.result.results).filter((r) => (r as Json).reason === "create is turned off in the app's actions").length).toBeGreaterThan(0);
+    expect(first.result.results.filter((r) => r.objectType === 'group' && r.reason === "create is turned off in the app's actions").length).toBeGreaterThan(0);
     const again = await h.cycle(doc);
     expect(userLines(again.result.results)).toEqual([]);
-    expect(again.exchanges.filter((x) => x.request.method === 'POST' && x.request.url.endsWith('/Users'))).toEqual([]);
+    expect(again.result.results.filter((r) => r.objectType === 'group').map((r) => `${r.display}: ${r.reason}`)).toEqual([]);
+    expect(again.exchanges.filter((x) => x.request.method === 'POST')).toEqual([]);
     user(doc, 'u-megan').department = 'Finance';
     const changed = await h.cycle(doc);
     expect(userLines(changed.result.results).map((r) => (r as Json).id)).toEqual(['u-megan']);
