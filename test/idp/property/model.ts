@@ -32,6 +32,8 @@ export interface UserModel {
   assigned: boolean;
   /** Index of the manager in the pool (never the user itself). */
   manager?: number;
+  /** Okta `status: SUSPENDED` (when enabled and not soft-deleted: DEPROVISIONED wins). */
+  suspended?: boolean;
 }
 
 export interface GroupModel {
@@ -52,7 +54,19 @@ export interface Model {
   filter: ScopeFilter;
   /** Entra: the file's own mappings with expressions, or none (Entra's default table). */
   mappings: 'explicit' | 'default';
+  /** One of the target object actions (Entra, users and groups) or To App features (Okta, users) turned off. */
+  off?: Action;
+  /** Entra's SkipOutOfScopeDeletions flag. */
+  skipOOS?: boolean;
+  /**
+   * How one attribute is written: Entra's department (`always` / `on create only`), Okta's title
+   * (`overwrite on update` / `write on user create only` / `do not map`).
+   */
+  apply?: Apply;
 }
+
+export type Action = 'create' | 'update' | 'disable' | 'delete';
+export type Apply = 'always' | 'on create only' | 'never';
 
 const LONG = 'Maximilian'.repeat(26); // 260 characters
 const givens = ['Ada', 'Zoë', 'Émile', "O'Neil", '李', 'Jos\u0065\u0301', LONG];
@@ -82,9 +96,9 @@ const userModel = (i: number): fc.Arbitrary<UserModel> =>
     manager: optional(fc.integer({ min: 0, max: POOL - 1 }).filter((j) => j !== i)),
   }).map((u) => clean(u));
 
-function clean(u: UserModel): UserModel {
-  const out: UserModel = { ...u };
-  for (const k of Object.keys(out) as (keyof UserModel)[]) if (out[k] === undefined) delete out[k];
+function clean<T extends object>(u: T): T {
+  const out: T = { ...u };
+  for (const k of Object.keys(out) as (keyof T)[]) if (out[k] === undefined) delete out[k];
   return out;
 }
 
@@ -102,12 +116,16 @@ export const model = (family: Family): fc.Arbitrary<Model> =>
     scope: family === 'entra' ? fc.constantFrom('assigned' as const, 'all' as const) : fc.constant('assigned' as const),
     filter: fc.oneof({ weight: 3, arbitrary: fc.constant(0 as const) }, fc.constantFrom(1 as const, 2 as const, 3 as const)),
     mappings: family === 'entra' ? fc.constantFrom('explicit' as const, 'default' as const) : fc.constant('explicit' as const),
-  });
+    off: fc.oneof({ weight: 2, arbitrary: fc.constant(undefined) }, family === 'entra' ? fc.constantFrom<Action>('create', 'update', 'disable', 'delete') : fc.constantFrom<Action>('create', 'update', 'disable')),
+    skipOOS: family === 'entra' ? fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, fc.constant(true)) : fc.constant(undefined),
+    apply: fc.oneof({ weight: 2, arbitrary: fc.constant(undefined) }, family === 'entra' ? fc.constantFrom<Apply>('always', 'on create only') : fc.constantFrom<Apply>('always', 'on create only', 'never')),
+  }).map((m) => clean(m as Model & UserModel) as Model);
 
 export type Edit =
-  | { kind: 'rename' | 'email' | 'unassign' | 'assign' | 'disable' | 'enable' | 'soft-delete' | 'restore' | 'hard-delete' | 'recreate' | 'manager-deleted'; i: number }
+  | { kind: 'rename' | 'email' | 'unassign' | 'assign' | 'disable' | 'enable' | 'soft-delete' | 'restore' | 'hard-delete' | 'recreate' | 'manager-deleted' | 'suspend' | 'unsuspend'; i: number }
   | { kind: 'names'; i: number; given?: string; surname?: string }
   | { kind: 'department'; i: number; department?: string }
+  | { kind: 'title'; i: number; title?: string }
   | { kind: 'manager'; i: number; manager?: number }
   | { kind: 'take-name'; i: number; j: number }
   | { kind: 'scope-all' }
@@ -125,6 +143,7 @@ export const edit = (family: Family): fc.Arbitrary<Edit> => fc.oneof(
   { weight: 5, arbitrary: fc.record({ kind: fc.constantFrom('rename' as const, 'email' as const, 'unassign' as const, 'assign' as const, 'disable' as const, 'enable' as const, 'soft-delete' as const, 'restore' as const, 'hard-delete' as const, 'recreate' as const, 'manager-deleted' as const), i: fc.oneof({ weight: 3, arbitrary: fc.integer({ min: 0, max: 1 }) }, index) }) },
   fc.record({ kind: fc.constant('names' as const), i: index, given: optional(fc.constantFrom(...givens)), surname: optional(fc.constantFrom(...surnames)) }),
   fc.record({ kind: fc.constant('department' as const), i: index, department: optional(fc.constantFrom(...departments)) }),
+  fc.record({ kind: fc.constant('title' as const), i: index, title: optional(fc.constantFrom(...titles)) }),
   fc.record({ kind: fc.constant('manager' as const), i: index, manager: optional(index) }),
   fc.record({ kind: fc.constant('take-name' as const), i: index, j: index }),
   fc.record({ kind: fc.constant('group-nests' as const), k: groupIndex }),
@@ -134,6 +153,8 @@ export const edit = (family: Family): fc.Arbitrary<Edit> => fc.oneof(
   fc.record({ kind: fc.constant('scope-clause' as const), filter: fc.constantFrom(0 as const, 1 as const, 2 as const, 3 as const) }),
   // Okta has no "sync all users": only Entra's job switches its scope.
   family === 'entra' ? fc.constant({ kind: 'scope-all' as const }) : fc.constant({ kind: 'scope-clause' as const, filter: 0 as const }),
+  // Okta's SUSPENDED and back (Entra has no such status: there these edits change nothing).
+  ...(family === 'okta' ? [{ weight: 2, arbitrary: fc.record({ kind: fc.constantFrom('suspend' as const, 'unsuspend' as const), i: fc.oneof({ weight: 3, arbitrary: fc.integer({ min: 0, max: 1 }) }, index) }) }] : []),
 );
 
 const set = <T extends object>(o: T, patch: Partial<T>): T => {
@@ -168,6 +189,8 @@ function edited(m: Model, e: Edit): Model {
     case 'enable': users[e.i] = set(u!, { enabled: true }); break;
     case 'soft-delete': users[e.i] = set(u!, { softDeleted: true }); break;
     case 'restore': users[e.i] = set(u!, { softDeleted: false }); break;
+    case 'suspend': users[e.i] = set(u!, { suspended: true }); break;
+    case 'unsuspend': users[e.i] = set(u!, { suspended: undefined }); break;
     case 'hard-delete': users[e.i] = set(u!, { present: false }); break;
     case 'recreate': if (!u!.present) users[e.i] = set(u!, { present: true, gen: u!.gen + 1, softDeleted: false }); break;
     case 'manager-deleted': {
@@ -177,6 +200,7 @@ function edited(m: Model, e: Edit): Model {
     }
     case 'names': users[e.i] = set(u!, { given: e.given, surname: e.surname }); break;
     case 'department': users[e.i] = set(u!, { department: e.department }); break;
+    case 'title': users[e.i] = set(u!, { title: e.title }); break;
     case 'manager': users[e.i] = set(u!, { manager: e.manager === e.i ? undefined : e.manager }); break;
     case 'group-rename': groups[e.k]!.name = 1 - groups[e.k]!.name; break;
     case 'group-assign': groups[e.k]!.assigned = true; break;
@@ -200,6 +224,11 @@ export const upnOf = (i: number, u: UserModel): string => {
 export const mailOf = (i: number, u: UserModel): string | undefined => (u.mail === undefined ? undefined : u.mail === 0 ? upnOf(i, u) : `other.${i}@${DOMAIN}`);
 export const groupName = (k: number, g: GroupModel): string => (g.name === 0 ? `Prop Group ${k}` : `Prop Group ${k} / renamed ✓`);
 export const groupId = (k: number): string => `g${k}`;
+
+/** How the attribute the model's `apply` is about is written (Entra's default table has no department mapping to change). */
+export const applyOf = (m: Model, family: Family): Apply => (family === 'entra' && m.mappings === 'default' ? 'always' : m.apply ?? 'always');
+/** The app path that `apply` is about. */
+export const applyPath = (family: Family): string => (family === 'entra' ? 'department' : 'title');
 
 /** The manager's directory id, when the manager is in the directory. */
 export function managerOf(m: Model, i: number): string | undefined {
@@ -266,7 +295,7 @@ export function directoryOf(m: Model, family: Family, options: { provisionGroups
       : {
         id: userId(i, u), login: upnOf(i, u), email: mailOf(i, u), firstName: u.given, lastName: u.surname, displayName,
         title: u.title, department: u.department, managerId: manager,
-        status: u.enabled && !u.softDeleted ? 'ACTIVE' : 'DEPROVISIONED',
+        status: !u.enabled || u.softDeleted ? 'DEPROVISIONED' : u.suspended ? 'SUSPENDED' : 'ACTIVE',
       };
     for (const k of Object.keys(raw)) if (raw[k] === undefined) delete raw[k];
     return raw;
@@ -286,11 +315,15 @@ export function directoryOf(m: Model, family: Family, options: { provisionGroups
     assignments: { users: present.filter(([, u]) => u.assigned).map(([i, u]) => userId(i, u)), groups: assignedGroups },
     scopingFilters: FILTERS[m.filter][family],
   };
+  if (m.off) app.actions = { [m.off]: false };
+  if (m.skipOOS) app.skipOutOfScopeDeletions = true;
   if (family === 'entra') {
-    if (m.mappings === 'explicit') app.mappings = ENTRA_EXPLICIT;
+    if (m.mappings === 'explicit') app.mappings = m.apply ? ENTRA_EXPLICIT.map((x) => (x.target === `${ENT}:department` ? { ...x, apply: m.apply } : x)) : ENTRA_EXPLICIT;
     app.provisionGroups = options.provisionGroups ?? true;
   } else {
-    app.mappings = OKTA_MAPPINGS;
+    // Okta's mapping editor's own words for the three update modes.
+    const words: Record<Apply, string> = { always: 'overwrite on update', 'on create only': 'write on user create only', never: 'do not map' };
+    app.mappings = m.apply ? OKTA_MAPPINGS.map((x) => (x.target === 'title' ? { ...x, apply: words[m.apply!] } : x)) : OKTA_MAPPINGS;
     app.pushGroups = options.provisionGroups === false ? [] : assignedGroups;
   }
   return { source: family, users, groups, app };

@@ -7,7 +7,11 @@
 //   unassigned, and Okta never sends DELETE /Users (§2.6);
 // - an assigned (Entra) or pushed (Okta) group is in the app once, under its current name, and its
 //   members in the app are its members in the directory (§1.7, §2.8).
-import { DOMAIN, ENT, groupName, mailOf, upnOf, type Family, type Json, type Model } from './model.ts';
+// - a turned-off action is never taken (Entra's target object actions, Okta's To App features;
+//   docs/mock-idp.md, app.actions), SkipOutOfScopeDeletions leaves a user leaving scope as it is,
+//   an Okta user SUSPENDED gets nothing (newer O1, §5.9: the app user stays active), and an
+//   attribute written on create only keeps, in the app, the value it was created with.
+import { applyOf, applyPath, DOMAIN, ENT, groupName, mailOf, upnOf, type Family, type Json, type Model } from './model.ts';
 
 export interface AppView {
   users: Json[];
@@ -33,7 +37,19 @@ export function assigned(m: Model, i: number): boolean {
 
 export function inScope(m: Model, i: number): boolean {
   const u = m.users[i]!;
-  return u.present && u.enabled && !u.softDeleted && assigned(m, i) && filterPasses(m, i);
+  return u.present && u.enabled && !u.softDeleted && !u.suspended && assigned(m, i) && filterPasses(m, i);
+}
+
+/** Okta's SUSPENDED (DEPROVISIONED wins over it). */
+export const suspended = (m: Model, i: number): boolean => {
+  const u = m.users[i]!;
+  return u.present && u.enabled && !u.softDeleted && u.suspended === true;
+};
+
+/** The app paths whose values, once the app holds the user, no later cycle may change. */
+export function frozenPaths(m: Model, family: Family): string[] {
+  if (m.off === 'update') return ['userName', 'name.givenName', 'name.familyName', 'displayName', 'title', 'department', 'email', 'nickName'];
+  return applyOf(m, family) === 'on create only' ? [applyPath(family)] : [];
 }
 
 export const lower = (v: unknown): string => String(v ?? '').normalize('NFC').toLowerCase();
@@ -52,6 +68,8 @@ export function expectedValues(m: Model, family: Family, i: number): Record<stri
   if (mail !== undefined) out.email = mail;
   if (u.department !== undefined) out.department = u.department;
   if (family === 'okta') {
+    // "Do not map": the attribute is never sent.
+    if (applyOf(m, family) === 'never') return out;
     if (u.given !== undefined || u.surname !== undefined) out.displayName = [u.given, u.surname].filter(Boolean).join(' ');
     if (u.title !== undefined) out.title = u.title;
     return out;
@@ -95,22 +113,42 @@ const oursGroup = (g: Json): boolean => String(g.displayName ?? '').startsWith('
  * earlier state (Entra gives a restored user its memberships back only after a restart or a change
  * to the group, §1.5: not judged for them).
  */
-export function checkApp(p: Problems, m: Model, family: Family, app: AppView, options: { groups: boolean; softDeletedBefore: ReadonlySet<number>; managers: boolean; notJudged: ReadonlySet<string>; allMembers: boolean }): void {
+export function checkApp(p: Problems, m: Model, family: Family, app: AppView, options: { groups: boolean; softDeletedBefore: ReadonlySet<number>; managers: boolean; notJudged: ReadonlySet<string>; allMembers: boolean; frozen?: Map<string, Json>; exemptIds?: ReadonlySet<string>; namesBefore?: ReadonlySet<string> }): void {
   const users = app.users.filter(oursUser);
+  const frozen = frozenPaths(m, family);
+  const seenBefore = new Set(options.frozen?.keys() ?? []);
+  // What the app held when it first held the user stays (update turned off, or written on create only).
+  if (options.frozen && frozen.length > 0) for (const u of users) {
+    const id = String(u.id);
+    const now = Object.fromEntries(frozen.map((k) => [k, k === 'userName' || k === 'email' ? lower(actualValue(u, k)) : actualValue(u, k) ?? null]));
+    const was = options.frozen.get(id);
+    if (!was) options.frozen.set(id, now);
+    else for (const k of frozen) if (JSON.stringify(was[k]) !== JSON.stringify(now[k])) p.add(`${String(u.userName)} (app id ${id}): ${k} was ${JSON.stringify(was[k])}, now ${JSON.stringify(now[k])}, yet ${m.off === 'update' ? 'update is turned off' : 'it is written on create only'}`);
+  }
+  if (m.off === 'create') {
+    // Nothing is ever created: the app started empty.
+    if (users.length > 0) p.add(`create is turned off, yet the app holds ${users.map((u) => String(u.userName)).join(', ')}`);
+    if (family === 'entra' && options.groups && app.groups.some(oursGroup)) p.add(`create is turned off, yet the app holds groups ${app.groups.filter(oursGroup).map((g) => String(g.displayName)).join(', ')}`);
+    if (family === 'entra') return;
+  }
   const byName = new Map<string, Json[]>();
   for (const u of users) byName.set(lower(u.userName), [...(byName.get(lower(u.userName)) ?? []), u]);
   for (const [name, list] of byName) if (list.length > 1) p.add(`the app holds ${list.length} users named ${name}`);
   const activeIds = new Map<number, string>();
   m.users.forEach((u, i) => {
-    if (!inScope(m, i) || options.notJudged.has(lower(upnOf(i, u)))) return;
+    if (!inScope(m, i) || options.notJudged.has(lower(upnOf(i, u))) || m.off === 'create') return;
     const upn = upnOf(i, u);
+    // Update turned off: only a user under a name the app did not hold is judged (it is created).
+    if (m.off === 'update' && options.namesBefore?.has(lower(upn))) return;
     const found = byName.get(lower(upn))?.[0];
     if (!found) return p.add(`${upn} is in scope but not in the app`);
     activeIds.set(i, String(found.id));
     if (found.active === false) p.add(`${upn} is in scope but inactive in the app`);
     const want = expectedValues(m, family, i);
+    if (seenBefore.has(String(found.id))) for (const k of frozen) delete want[k];
     // Okta's PUT carries the whole profile: an attribute emptied in Okta is gone from the app (§2.5).
     if (family === 'okta') for (const key of ['name.givenName', 'name.familyName', 'title', 'department']) {
+      if (frozen.includes(key)) continue; // written on create only: the app keeps it
       const have = actualValue(found, key);
       if (!(key in want) && have !== undefined && have !== null && have !== '') p.add(`${upn}: ${key} is ${JSON.stringify(have)} in the app, but empty in Okta`);
     }
@@ -145,7 +183,9 @@ export function checkApp(p: Problems, m: Model, family: Family, app: AppView, op
   });
   const matched = new Set(activeIds.values());
   for (const u of users) {
-    if (matched.has(String(u.id))) continue;
+    if (matched.has(String(u.id)) || options.exemptIds?.has(String(u.id))) continue;
+    // Disable or delete turned off, SkipOutOfScopeDeletions, update off (a rename or re-enable is an update): an app user may stay active.
+    if (m.off === 'disable' || m.off === 'delete' || m.off === 'update' || m.skipOOS) continue;
     if (u.active !== false) p.add(`${String(u.userName)} (app id ${String(u.id)}) is active in the app, but no in-scope directory user has that name`);
   }
   if (!options.groups) return;
@@ -156,12 +196,13 @@ export function checkApp(p: Problems, m: Model, family: Family, app: AppView, op
     // Entra's "Sync all users and groups" provisions every group; Okta pushes the groups it is told to.
     if (!(g.assigned || (family === 'entra' && m.scope === 'all'))) {
       // Entra deletes a group unassigned (§1.7); Okta leaves an unpushed group in the app.
-      if (family === 'entra' && mine.length > 0) p.add(`${groupName(k, g)} is not assigned, yet the app holds ${mine.map((x) => x.displayName as string).join(', ')}`);
+      if (family === 'entra' && mine.length > 0 && m.off !== 'delete') p.add(`${groupName(k, g)} is not assigned, yet the app holds ${mine.map((x) => x.displayName as string).join(', ')}`);
       return;
     }
+    if (family === 'entra' && m.off === 'update') return; // renames and member changes are updates
     const current = mine.filter((x) => x.displayName === groupName(k, g));
     if (current.length !== 1) return p.add(`${groupName(k, g)} is in scope: the app holds ${current.length} group(s) of that name (and ${mine.length} of either name)`);
-    if (family === 'entra' && mine.length !== 1) p.add(`${groupName(k, g)}: the app still holds its old name too`);
+    if (family === 'entra' && mine.length !== 1 && m.off !== 'delete') p.add(`${groupName(k, g)}: the app still holds its old name too`);
     const members = new Set(((current[0]!.members ?? []) as Json[]).map((x) => String(x.value)));
     m.users.forEach((u, i) => {
       const id = activeIds.get(i);

@@ -11,8 +11,8 @@ import type { DialectName } from '../../../src/dialects/index.ts';
 import type { Exchange } from '../../../src/record/types.ts';
 import type { ObjectResult } from '../../../src/idp/types.ts';
 import { getAll } from '../helpers.ts';
-import { applyEdit, directoryOf, upnOf, userId, type Edit, type Family, type Json, type Model } from './model.ts';
-import { assigned, checkApp, filterPasses, inScope, problems, type Problems } from './oracle.ts';
+import { applyEdit, directoryOf, DOMAIN, upnOf, userId, type Edit, type Family, type Json, type Model } from './model.ts';
+import { assigned, checkApp, filterPasses, inScope, lower, problems, suspended, type Problems } from './oracle.ts';
 
 export interface Target {
   url: string;
@@ -38,6 +38,29 @@ export interface TargetKind {
 const RELINK = process.env.IDP_PROPERTY_RELINK === 'on-restart' ? 'on-restart' : 'at-once';
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const CYCLE_GAP = 40 * 60_000;
+
+interface Op { op?: string; path?: string; value?: unknown }
+/** The request sets `active` to false (Entra's PATCH, Okta's PATCH or PUT). */
+function deactivates(body: string | undefined): boolean {
+  let b: Json;
+  try {
+    b = JSON.parse(body ?? '') as Json;
+  } catch {
+    return false;
+  }
+  const off = (v: unknown): boolean => v === false || String(v).toLowerCase() === 'false';
+  if ('active' in b) return off(b.active);
+  return ((b.Operations ?? []) as Op[]).some((o) => (lower(o.path) === 'active' && off(o.value)) || (o.path === undefined && typeof o.value === 'object' && o.value !== null && 'active' in o.value && off((o.value as Json).active)));
+}
+/** An Entra PATCH that changes more than `active`. */
+function updatesAttributes(body: string | undefined): boolean {
+  try {
+    const b = JSON.parse(body ?? '') as Json;
+    return ((b.Operations ?? []) as Op[]).some((o) => lower(o.path) !== 'active');
+  } catch {
+    return false;
+  }
+}
 
 function readJsonLines(path: string, what: string, p: Problems): Json[] {
   if (!existsSync(path)) return [];
@@ -90,6 +113,10 @@ export async function runCase(kind: TargetKind, dialect: DialectName, initial: M
   let cycle = 0;
   const at = (what: string): string => `cycle ${cycle}: ${what}`;
   let previous: Model | undefined;
+  /** Per app id, what the app held when it first held the user (for the values no later cycle may change). */
+  const frozen = new Map<string, Json>();
+  /** The app's users after the previous cycle. */
+  let appBefore: Json[] = [];
   const heldBefore = (name: string): boolean => previous?.users.some((u, i) => u.present && upnOf(i, u).normalize('NFC').toLowerCase() === name.normalize('NFC').toLowerCase()) ?? false;
   try {
     await engine.checkConfiguration();
@@ -110,6 +137,8 @@ export async function runCase(kind: TargetKind, dialect: DialectName, initial: M
         }
         if (process.env.IDP_PROPERTY_DEBUG) console.log(`cycle ${cycle} ${pass}: in scope ${m.users.filter((_, i) => inScope(m, i)).length}, requests ${result.requests}, results ${cycleResults.map(({ r }) => `${r.action}/${r.outcome}`).join(' ')}`);
         if (result.status === 'stopped') p.add(at(`the cycle stopped: ${result.stopReason ?? ''}`));
+        // The manager reference sent right after the create belongs to the create (Entra's two steps).
+        const createdNow = new Set(cycleResults.flatMap(({ r, xs }) => (r.objectType === 'user' && xs.some((x) => x.request.method === 'POST') ? [r.id] : [])));
         for (const { r, xs } of cycleResults) {
           if (r.reason.includes('\n')) p.add(at(`${r.display}: the reason is not one line: ${JSON.stringify(r.reason)}`));
           // What the app refuses on purpose, and an escrowed object's wait, are not divergences.
@@ -129,6 +158,19 @@ export async function runCase(kind: TargetKind, dialect: DialectName, initial: M
           }
           if ((r.outcome === 'failed' || r.outcome === 'escrowed') && !expected) p.add(at(`${r.objectType} ${r.display} ${r.action} ${r.outcome}: ${r.reason} ${r.error?.message ?? ''}`));
           for (const x of xs) {
+            const { method, url, body } = x.request;
+            const what = `${method} ${url} ${body ?? ''} (${r.display}: ${r.reason})`;
+            const m2 = m;
+            if (m2.off === 'create' && method === 'POST' && (/\/Users$/.test(url) || (family === 'entra' && /\/Groups$/.test(url)))) p.add(at(`create is turned off, yet the IdP sent ${what}`));
+            if (m2.off === 'delete' && method === 'DELETE') p.add(at(`delete is turned off, yet the IdP sent ${what}`));
+            if (m2.off === 'disable' && /\/Users\//.test(url) && (method === 'PATCH' || method === 'PUT') && deactivates(body)) p.add(at(`disable is turned off, yet the IdP sent ${what}`));
+            if (m2.off === 'update' && family === 'entra' && !(r.objectType === 'manager' && createdNow.has(r.id)) && /\/Users\//.test(url) && (method === 'PUT' || (method === 'PATCH' && updatesAttributes(body)))) p.add(at(`update is turned off, yet the IdP sent ${what}`));
+            if (WRITES.has(method) && r.objectType === 'user') {
+              const who = indexOf(r.id);
+              if (who && m2.users[who.i]?.gen === who.gen && suspended(m2, who.i)) p.add(at(`${r.display} is SUSPENDED in Okta (no event is sent), yet the IdP sent ${what}`));
+              // SkipOutOfScopeDeletions: a user leaving scope (unassigned, or scoped out by a filter) is left as it is.
+              if (who && m2.skipOOS && previous && m2.users[who.i]!.gen === who.gen && m2.users[who.i]!.present && m2.users[who.i]!.enabled && !m2.users[who.i]!.softDeleted && !inScope(m2, who.i)) p.add(at(`${r.display} left scope with SkipOutOfScopeDeletions on, yet the IdP sent ${what}`));
+            }
             if (x.request.method !== 'DELETE' || !/\/Users\//.test(x.request.url)) continue;
             if (kind.refusesDelete && (x.response?.status ?? 0) >= 400) refusedDeletes.add(decodeURIComponent(x.request.url.split('/').at(-1)!));
             if (family === 'okta') p.add(at(`Okta sent ${x.request.method} ${x.request.url} (Okta never deletes users)`));
@@ -140,12 +182,15 @@ export async function runCase(kind: TargetKind, dialect: DialectName, initial: M
           // (An escrowed object is retried on Entra's back-off, 6 h after it failed: not a re-send.)
           const writes = cycleResults.flatMap(({ r, xs }) => xs.filter((x) => WRITES.has(x.request.method) && !failedBefore.has(`${r.objectType}:${r.id}`)).map((x) => `${x.request.method} ${x.request.url} ${x.request.body ?? ''} (${r.display}: ${r.reason})`));
           if (writes.length > 0) p.add(at(`nothing changed, yet the cycle wrote: ${writes.join(' | ')}`));
+          // What a cycle said (a skip, a suspension, an action turned off) is said once, not every cycle.
+          const said = cycleResults.filter(({ r }) => r.objectType !== 'job' && !failedBefore.has(`${r.objectType}:${r.id}`)).map(({ r }) => `${r.objectType} ${r.display} ${r.action}/${r.outcome}: ${r.reason}`);
+          if (said.length > 0) p.add(at(`nothing changed, yet the cycle logged again: ${said.join(' | ')}`));
         } else if (previous) {
           // A user Entra provisioned, still assigned (and not scoped out by a filter) when it is
           // removed from the directory is deleted (§1.6: a hard delete, also after a soft delete or a disable).
           previous.users.forEach((u, i) => {
             // (A user whose name the app still gave to an account it refused to delete was never linked: not judged.)
-            if (family !== 'entra' || !u.present || !provisioned.has(userId(i, u)) || !assigned(previous!, i) || !filterPasses(previous!, i) || notJudged.has(upnOf(i, u).toLowerCase())) return;
+            if (family !== 'entra' || m.off === 'delete' || m.off === 'create' || !u.present || !provisioned.has(userId(i, u)) || !assigned(previous!, i) || !filterPasses(previous!, i) || notJudged.has(upnOf(i, u).toLowerCase())) return;
             const now = m.users[i]!;
             if (now.present && now.gen === u.gen) return;
             const deleted = cycleResults.some(({ r }) => r.objectType === 'user' && r.action === 'delete' && r.id === userId(i, u));
@@ -155,8 +200,23 @@ export async function runCase(kind: TargetKind, dialect: DialectName, initial: M
         const [users, groups] = await Promise.all([getAll(target.url, target.token, 'Users'), kind.noGroups ? Promise.resolve([]) : getAll(target.url, target.token, 'Groups')]);
         // A user whose DELETE the app refused stays as it was (the failure says so): not judged.
 
+        // A SUSPENDED user's app account stays as it was (active, if it was): found by its name before or now.
+        const exemptIds = new Set<string>();
+        // Update turned off: a user the app held before keeps its old values (a rename included); only new ones are judged.
+        const namesBefore = new Set([...appBefore.map((u) => lower(u.userName)), ...m.users.flatMap((u, i) => (provisioned.has(userId(i, u)) ? [lower(upnOf(i, u))] : []))]);
+        m.users.forEach((u, i) => {
+          if (!suspended(m, i)) return;
+          const names = new Set([lower(upnOf(i, u)), ...(previous?.users[i]?.present && previous.users[i]!.gen === u.gen ? [lower(upnOf(i, previous.users[i]!))] : [])]);
+          for (const a of appBefore) {
+            if (!names.has(lower(a.userName))) continue;
+            exemptIds.add(String(a.id));
+            const now = users.find((x) => String(x.id) === String(a.id));
+            if (a.active !== false && assigned(m, i) && filterPasses(m, i) && now?.active === false) p.add(at(`${upnOf(i, u)} is SUSPENDED in Okta: its app user (${String(a.id)}) was active and must stay active, yet it is inactive`));
+          }
+        });
         const sub = problems();
-        checkApp(sub, m, family, { users: users.filter((u) => !refusedDeletes.has(String(u.id))), groups }, { groups: !kind.noGroups, softDeletedBefore, managers: !(family === 'entra' && (kind.scimmyDeviations || RELINK === 'on-restart')), notJudged, allMembers: !(family === 'entra' && RELINK === 'on-restart') });
+        checkApp(sub, m, family, { users: users.filter((u) => !refusedDeletes.has(String(u.id))), groups }, { groups: !kind.noGroups, softDeletedBefore, managers: !(family === 'entra' && (kind.scimmyDeviations || RELINK === 'on-restart')), notJudged, allMembers: !(family === 'entra' && RELINK === 'on-restart'), frozen, exemptIds, namesBefore });
+        appBefore = users.filter((u) => lower(u.userName).endsWith(`@${DOMAIN}`));
         for (const s of sub.list) p.add(at(s));
         // Every user the app does not hold active has a one-line reason in the log.
         const log = readJsonLines(join(logDir, 'provisioning.jsonl'), 'provisioning.jsonl', p);
