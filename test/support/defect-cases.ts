@@ -679,7 +679,7 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
   },
   'group-patch-400': {
     primary: {},
-    consequences: ['groups.patch.add-members.status', 'groups.patch.add-existing.status', 'groups.patch.remove-by-filter.status', 'groups.patch.rename.status', 'groups.patch.remove-all.status', 'entra.group.rename.status[entra]', 'entra.group.add-members.status[entra]', 'entra.group.remove-members.status[entra]', 'entra.group.rename.status[entra-compliant]', 'entra.group.add-members.status[entra-compliant]', 'entra.group.remove-members.status[entra-compliant]', 'entra.group.remove-plain.status[entra]', 'okta.group.rename.status[okta]', 'okta.group.add.status[okta]', 'okta.group.remove-add.status[okta]', 'okta.group.replace.status[okta]', 'okta.group.replace-empty.status[okta]'],
+    consequences: ['groups.patch.add-members.status', 'groups.patch.add-existing.status', 'groups.patch.remove-by-filter.status', 'groups.patch.rename.status', 'groups.patch.remove-all.status', 'groups.patch.path-case-insensitive.status', 'entra.group.rename.status[entra]', 'entra.group.add-members.status[entra]', 'entra.group.remove-members.status[entra]', 'entra.group.rename.status[entra-compliant]', 'entra.group.add-members.status[entra-compliant]', 'entra.group.remove-members.status[entra-compliant]', 'entra.group.remove-plain.status[entra]', 'okta.group.rename.status[okta]', 'okta.group.add.status[okta]', 'okta.group.remove-add.status[okta]', 'okta.group.replace.status[okta]', 'okta.group.replace-empty.status[okta]'],
     verdicts: { fail: ['entra', 'entra-compliant', 'okta'], work: ['okta-aiw'] },
   },
   'group-put-merges-members': {
@@ -756,7 +756,7 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
       'okta.group.remove-add.status[okta]': 'expected HTTP 200 or 204',
       'okta.group.replace.status[okta]': 'expected HTTP 200 or 204',
     },
-    consequences: ['patch.add-primary.status', 'patch.replace-unchanged.status', 'patch.add-existing.status', 'patch.path-case-insensitive.status', 'entra.update.multi.status[entra]', 'entra.update.single.status[entra]', 'entra.update.add.status[entra]', 'entra.update.null.status[entra]', 'entra.update.empty.status[entra]', 'entra.disable.status[entra]', 'entra.enable.status[entra]', 'entra.update.null.status[entra-compliant]', 'entra.update.empty.status[entra-compliant]', 'entra.disable.boolean.status[entra]', 'entra.manager.set.status[entra]', 'entra.manager.change.status[entra]', 'entra.manager.clear.status[entra]', 'entra.manager.legacy.status[entra]', 'entra.manager.clear-object.status[entra]', 'entra.manager.set.status[entra-compliant]', 'entra.manager.change.status[entra-compliant]', 'entra.manager.clear.status[entra-compliant]', 'entra.manager.legacy.status[entra-compliant]', 'entra.manager.clear-object.status[entra-compliant]', 'entra.validator.add-many.status[entra]', 'entra.validator.add-many.status[entra-compliant]', 'entra.group.rename.status[entra]', 'entra.group.add-members.status[entra]', 'entra.group.remove-members.status[entra]', 'entra.group.add-members.status[entra-compliant]', 'entra.group.remove-plain.status[entra]', 'okta.group.rename.status[okta]', 'okta.group.replace-empty.status[okta]'],
+    consequences: ['patch.add-primary.status', 'patch.replace-unchanged.status', 'patch.add-existing.status', 'patch.path-case-insensitive.status', 'groups.patch.path-case-insensitive.status', 'entra.update.multi.status[entra]', 'entra.update.single.status[entra]', 'entra.update.add.status[entra]', 'entra.update.null.status[entra]', 'entra.update.empty.status[entra]', 'entra.disable.status[entra]', 'entra.enable.status[entra]', 'entra.update.null.status[entra-compliant]', 'entra.update.empty.status[entra-compliant]', 'entra.disable.boolean.status[entra]', 'entra.manager.set.status[entra]', 'entra.manager.change.status[entra]', 'entra.manager.clear.status[entra]', 'entra.manager.legacy.status[entra]', 'entra.manager.clear-object.status[entra]', 'entra.manager.set.status[entra-compliant]', 'entra.manager.change.status[entra-compliant]', 'entra.manager.clear.status[entra-compliant]', 'entra.manager.legacy.status[entra-compliant]', 'entra.manager.clear-object.status[entra-compliant]', 'entra.validator.add-many.status[entra]', 'entra.validator.add-many.status[entra-compliant]', 'entra.group.rename.status[entra]', 'entra.group.add-members.status[entra]', 'entra.group.remove-members.status[entra]', 'entra.group.add-members.status[entra-compliant]', 'entra.group.remove-plain.status[entra]', 'okta.group.rename.status[okta]', 'okta.group.replace-empty.status[okta]'],
     verdicts: { fail: ['entra', 'entra-compliant', 'okta'], work: ['okta-aiw'] },
   },
   'patch-value-path-replaces-all': {
@@ -968,6 +968,18 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
   'patch-path-case-sensitive': {
     primary: {
       'patch.path-case-insensitive': '/name/familyName is "Lamarr", expected "Markey"',
+    },
+    verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
+  },
+  'group-patch-path-case-sensitive': {
+    primary: {
+      'groups.patch.path-case-insensitive': '/members has no element with',
+    },
+    verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
+  },
+  'group-patch-path-case-sensitive-400': {
+    primary: {
+      'groups.patch.path-case-insensitive.status': 'expected HTTP 200 or 204, got 400',
     },
     verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
   },
