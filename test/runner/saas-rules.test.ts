@@ -169,6 +169,18 @@ describe('fuzz against product rules it learns first', () => {
     expect(record.sections?.find((s) => s.kind === 'fuzz-summary')?.data).toMatchObject({ productRules: expect.stringMatching(/takes only email addresses as userNames/) });
   }, 600_000);
 
+  it('generates email userNames for a product that requires an email unless the userName is one, so no generated user is set aside', async () => {
+    const record = await fuzzOn({ businessRule: 'email-unless-username-is-email' }, ['create-get', 'filter-model', 'patch-model', 'stateful-directory']);
+    expect(record.results.filter((r) => r.status !== 'pass').map((r) => `${r.checkId}: ${r.message ?? r.reason}`)).toEqual([]);
+    expect(record.sections?.find((s) => s.kind === 'fuzz-summary')?.data).toMatchObject({ productRules: expect.stringMatching(/requires an email unless the userName is an email address/) });
+  }, 600_000);
+
+  it('does not learn that rule from a product that takes a plain userName without an email', async () => {
+    const record = await fuzzOn({ require: ['name.givenName'] }, ['create-get']);
+    expect(record.results.find((r) => r.checkId === 'fuzz.create-get')?.status).toBe('pass');
+    expect(record.sections?.find((s) => s.kind === 'fuzz-summary')?.data).not.toHaveProperty('productRules');
+  }, 600_000);
+
   it('learns nothing from a server without such rules, whose fuzz cases keep two values and free-form userNames', async () => {
     const record = await fuzzOn({}, ['create-get']);
     expect(record.results.find((r) => r.checkId === 'fuzz.create-get')?.status).toBe('pass');

@@ -1247,6 +1247,19 @@ export const DEFECTS = {
     description: 'A PATCH path whose attribute names are not in the schema\'s case (Name.FamilyName) is dropped, answered as if applied.',
     onRequest: dropPatchOperations('Users', (o) => typeof o.path === 'string' && nonCanonicalPath(o.path)),
   },
+  'group-patch-path-case-sensitive': {
+    description: 'A group PATCH operation whose path is not in the schema\'s case (Members, DisplayName) is dropped, answered as if applied.',
+    onRequest: dropPatchOperations('Groups', (o) => typeof o.path === 'string' && nonCanonicalPath(o.path)),
+  },
+  'group-patch-path-case-sensitive-400': {
+    description: 'A group PATCH whose path is not in the schema\'s case (Members, DisplayName) is refused with 400 invalidPath, as SCIMMY does.',
+    onRequest: (ctx) => {
+      const operations = patchOperations(ctx.req);
+      if (!isOne(ctx.req, 'PATCH', 'Groups') || !operations) return;
+      const bad = operations.find((o) => typeof o.path === 'string' && nonCanonicalPath(o.path));
+      if (bad) return scimError(400, `Invalid attribute path '${String(bad.path)}'`, 'invalidPath');
+    },
+  },
   'patch-path-case-sensitive-400': {
     description: 'A PATCH path whose attribute names are not in the schema\'s case (Name.FamilyName) is refused with 400 invalidPath, as SCIMMY does.',
     onRequest: (ctx) => {

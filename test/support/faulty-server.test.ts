@@ -233,6 +233,26 @@ const PROBES_BY_NAME = {
     clean: 'King',
     faulty: 'Lovelace',
   },
+  'group-patch-path-case-sensitive': {
+    observe: async (call) => {
+      const user = await createUser(call);
+      const group = await createGroup(call);
+      const name = fresh('renamed group');
+      await call('PATCH', `/Groups/${String(group.id)}`, patchBody({ op: 'add', path: 'Members', value: [{ value: user.id }] }, { op: 'replace', path: 'DisplayName', value: name }));
+      const read = obj((await call('GET', `/Groups/${String(group.id)}`)).json);
+      return { renamed: read.displayName === name, members: ((read.members ?? []) as Record<string, unknown>[]).map((m) => m.value === user.id) };
+    },
+    clean: { renamed: true, members: [true] },
+    faulty: { renamed: false, members: [] },
+  },
+  'group-patch-path-case-sensitive-400': {
+    observe: async (call) => {
+      const group = await createGroup(call);
+      return (await call('PATCH', `/Groups/${String(group.id)}`, patchBody({ op: 'replace', path: 'DisplayName', value: fresh('renamed group') }))).status;
+    },
+    clean: 200,
+    faulty: 400,
+  },
   'patch-path-case-sensitive-400': {
     observe: async (call) => {
       const user = await createUser(call, { name: { givenName: 'Ada', familyName: 'Lovelace' } });
