@@ -1,8 +1,8 @@
 // Evaluates Entra attribute-mapping expressions over one directory user. The documented subset
 // scimproof evaluates is EXPRESSION_FUNCTIONS (the date functions in expression-dates.ts; the app
 // role functions, always a whole expression, in mapping.ts); the rest of Entra's list (Now,
-// RandomString, BitAnd, SelectUniqueValue, which Entra itself allows only for Active Directory
-// targets) is refused when the directory file is loaded, by name, with the supported list.
+// RandomString, SelectUniqueValue, which Entra itself allows only for Active Directory targets) is
+// refused when the directory file is loaded, by name, with the supported list.
 //
 // Null follows Entra: an absent or empty attribute is null; Join skips null and empty values;
 // Coalesce returns the first non-null one; a null final result means the attribute is not sent
@@ -148,6 +148,13 @@ function pcase(source: string, separators: string | null): string {
 export const EXPRESSION_FUNCTIONS: Record<string, FunctionSpec> = {
   ...DATE_FUNCTIONS,
   Append: { min: 2, max: 2, run: ([s, suffix]) => (s === null ? null : `${text(s)}${text(suffix) ?? ''}`) },
+  // Whole numbers of any size (an Active Directory flag word, &H hexadecimal constants): BigInt, as
+  // JavaScript's own & cuts both sides to 32 bits.
+  BitAnd: {
+    min: 2,
+    max: 2,
+    run: ([a, b]) => (a === null || b === null ? null : Number(BigInt(integer(a, 'BitAnd', 'value1')) & BigInt(integer(b, 'BitAnd', 'value2')))),
+  },
   CBool: { min: 1, max: 1, run: ([v]) => truthy(v!) },
   Coalesce: { min: 1, max: Infinity, run: (args) => args.find((a) => !isEmpty(a)) ?? null },
   ConvertToBase64: { min: 1, max: 1, run: ([v]) => (v === null ? null : Buffer.from(text(v)!, 'utf16le').toString('base64')) },
@@ -255,7 +262,6 @@ const UNSUPPORTED: Record<string, string> = {
   SelectUniqueValue: 'Entra supports it only for Active Directory targets, never for a SCIM app',
   Now: 'its value changes on every cycle, so every user would be updated every cycle (give a date constant, "2026-01-05T00:00:00Z", instead)',
   RandomString: 'its value changes on every cycle; use a constant in a test directory',
-  BitAnd: 'not used with SCIM apps',
 };
 
 /** The functions a load error lists: the role expressions count too, though only as a whole mapping. */
@@ -273,6 +279,7 @@ export interface CompiledExpression {
 
 /** Arguments that must be whole numbers (0-based position → parameter name, as Microsoft names it). */
 const INTEGER_ARGUMENTS: Record<string, Record<number, string>> = {
+  BitAnd: { 0: 'value1', 1: 'value2' },
   InStr: { 2: 'start' },
   Item: { 1: 'index' },
   Left: { 1: 'NumChars' },
