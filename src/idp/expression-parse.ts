@@ -70,6 +70,13 @@ class Parser {
     if (ch === undefined) this.fail('the expression ends where a value was expected');
     if (ch === '[') {
       const close = this.text.indexOf(']', this.i + 1);
+      // No attribute name holds a bracket, a quote, a comma, a parenthesis or a line break: one that
+      // runs into them lacks its "]" ([givenName, [surname] would otherwise read as one name).
+      const stray = /[[\]",()\n]/.exec(this.text.slice(this.i + 1));
+      if (stray && stray[0] !== ']') {
+        const name = this.text.slice(this.i, this.i + 1 + stray.index).trimEnd();
+        this.fail(`the attribute name ${name} is never closed with "]" (it runs into ${JSON.stringify(stray[0])} at character ${this.i + 2 + stray.index})`);
+      }
       if (close < 0) this.fail('an attribute name opened with "[" is never closed with "]"');
       const name = this.text.slice(this.i + 1, close).trim();
       if (name === '') this.fail('empty attribute name "[]"');
