@@ -7,6 +7,7 @@ import { relative } from 'node:path';
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import { ScimPathError } from '../dialects/scim-path.ts';
 import { evaluateExpression, ExpressionError, type CompiledExpression } from './expression.ts';
+import { attributesOf } from './expression-parse.ts';
 import { compileMapping, isManagerTarget, type CompiledMapping, type RoleFunction } from './mapping.ts';
 import { clauseProblem, normaliseOperator } from './scope.ts';
 import type { Apply, AppConfig, AppRole, Directory, DirectoryGroup, DirectoryUserRecord, Mapping, ScopingFilter, Source } from './types.ts';
@@ -288,8 +289,10 @@ function checkReferences(raw: RawDirectory, file: string): Directory {
     if (top === 'active' && source === 'entra' && compiled.expressionCompiled && followsSoftDelete(compiled.expressionCompiled)) return { ...result, apply: 'never' };
     if (top === 'active' && source === 'entra') fail(`${at}/target`, `"${m.target}" follows assignment, scope and the account state: map it as Entra's default does, with the expression Switch([IsSoftDeleted], , "False", "True", "True", "False") (or leave it out); other mappings to active are not supported`);
     if (RESERVED_TARGETS.has(top)) fail(`${at}/target`, `"${m.target}" is set by the IdP itself, not by a mapping (${top === 'active' ? 'it follows assignment, scope and the account state' : 'it is never mapped'})`);
-    for (const name of compiled.expressionCompiled?.attributes ?? []) {
-      if (!isKnown(name) && !(name in EXPRESSION_ATTRIBUTES)) fail(`${at}/expression`, `[${name}]: ${unknownAttribute(name)}`);
+    // Each reference with its character, as a syntax error has: an expression often reads several.
+    for (const node of compiled.expressionCompiled ? attributesOf(compiled.expressionCompiled.node) : []) {
+      const { name } = node as { name: string };
+      if (!isKnown(name) && !(name in EXPRESSION_ATTRIBUTES)) fail(`${at}/expression`, new ExpressionError(`[${name}]: ${unknownAttribute(name)}`, node.at).message);
     }
     if (isManagerTarget(m.target) && source === 'entra' && m.source !== managerAttr) fail(`${at}/source`, `the manager is a reference: map it from "${managerAttr}" (Entra resolves it to the manager's id in the app; expressions cannot produce references)`);
     return result;

@@ -63,4 +63,8 @@ describe('a mapping that can never work is refused when the file loads, with the
   it('an attribute name that runs into the next one is said so, at its "[" (it read as one attribute named "givenName, [surname")', async () => {
     expect(await refusal('Join(" ", [givenName, [surname])')).toBe('#/app/mappings/1/expression: the attribute name [givenName is never closed with "]" (it runs into "," at character 21) (at character 11)');
   });
+
+  it('an unknown attribute is named with the character it starts at (a long expression reads many; the line said only which)', async () => {
+    expect(await refusal('Join(" ", [givenName], [surnmae])')).toBe('#/app/mappings/1/expression: [surnmae]: unknown entra attribute "surnmae" (declare custom attributes in "attributes", or name a directory extension extension_<app id>_<name>) (at character 24)');
+  });
 });
