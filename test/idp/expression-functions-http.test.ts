@@ -1,11 +1,16 @@
 // Entra expressions as a customer writes them, over real HTTP: the values Microsoft's reference
 // documents arrive at the app (the reference server and SCIMMY), and a mapping that cannot work is
 // refused when the file loads, naming the mapping and the character, before any request.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { ScimClient } from '../../src/http/client.ts';
+import { checkMappingsAgainstSchemas } from '../../src/idp/schemas.ts';
+import type { Directory } from '../../src/idp/types.ts';
+import { schemaExtensionFromJson } from '../../src/server/schema-extension.ts';
 import { startServer } from '../../src/server/index.ts';
+import { startScimmyServer } from '../servers/scimmy-server.ts';
 import { runIdpCli } from './cli-in-process.ts';
 import { getAll, harness, usersByName, closeAfterEach, type Json } from './helpers.ts';
 
@@ -66,5 +71,152 @@ describe('a mapping that can never work is refused when the file loads, with the
 
   it('an unknown attribute is named with the character it starts at (a long expression reads many; the line said only which)', async () => {
     expect(await refusal('Join(" ", [givenName], [surnmae])')).toBe('#/app/mappings/1/expression: [surnmae]: unknown entra attribute "surnmae" (declare custom attributes in "attributes", or name a directory extension extension_<app id>_<name>) (at character 24)');
+  });
+});
+
+// A gallery tutorial's mapping, as a customer copies it: a dozen of Learn's functions, each value
+// as Microsoft documents it, against the reference server (with a vendor extension) and SCIMMY.
+const ACME_URN = 'urn:ietf:params:scim:schemas:extension:acme:2.0:User';
+const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+
+function gallery(): Json {
+  return {
+    source: 'entra',
+    users: [
+      {
+        id: 'u-zoe',
+        userPrincipalName: 'zoe.lefevre@contoso.example',
+        mailNickname: 'zlefevre',
+        givenName: 'Zoë',
+        surname: 'LEFÈVRE MARTIN',
+        jobTitle: 'SENIOR PRODUCT DEVELOPER',
+        department: 'Engineering Platform',
+        telephoneNumber: '+33 (1) 555-0100',
+        city: 'paris',
+        country: 'FR',
+        employeeId: '1042',
+        employeeHireDate: '2019-09-02T08:00:00Z',
+        extension_8f2b7c1d_costCenter: 'CC-410',
+        proxyAddresses: ['SMTP:zoe.lefevre@contoso.example', 'smtp:zl@contoso.example'],
+        accountEnabled: true,
+      },
+      {
+        id: 'u-bjorn',
+        userPrincipalName: 'bjorn.olsen@contoso.example',
+        mail: 'Bjorn.Olsen@contoso.example',
+        givenName: 'Björn',
+        surname: 'Ølsen',
+        jobTitle: 'PRODUCT DEVELOPER',
+        department: 'Sales',
+        city: 'STOCKHOLM',
+        country: 'SE',
+        accountEnabled: true,
+      },
+    ],
+    app: {
+      scope: 'assigned',
+      provisionGroups: false,
+      assignments: { users: ['u-zoe', 'u-bjorn'], groups: [] },
+      appRoles: [
+        { id: '2f1c7a3e-5b1d-4e1a-9c3b-7d9e0a1b2c01', value: 'developer', displayName: 'Developer' },
+        { id: '2f1c7a3e-5b1d-4e1a-9c3b-7d9e0a1b2c02', value: 'approver', displayName: 'Approver' },
+      ],
+      appRoleAssignments: [
+        { principal: 'u-zoe', role: 'developer' },
+        { principal: 'u-bjorn', role: 'approver' },
+      ],
+      mappings: [
+        { expression: 'ToLower(NormalizeDiacritics(StripSpaces(Join("@", Join(".", [givenName], [surname]), "contoso.example"))))', target: 'userName', matching: true },
+        { source: 'objectId', target: 'externalId' },
+        { expression: 'Join(" ", [givenName], PCase([surname]))', target: 'displayName' },
+        { source: 'givenName', target: 'name.givenName' },
+        { expression: 'PCase([surname])', target: 'name.familyName' },
+        { expression: 'Replace(PCase([jobTitle]), "Product Developer", , , "Software Engineer", , )', target: 'title' },
+        { expression: 'IIF([department]="Sales", Left([givenName], 3), [mailNickname])', target: 'nickName' },
+        { expression: 'Coalesce([mail], [userPrincipalName])', target: 'emails[type eq "work"].value' },
+        { expression: 'Replace(Item([proxyAddresses], 1), "SMTP:", , , "", , )', target: 'emails[type eq "other"].value' },
+        { expression: 'Replace([telephoneNumber], , "[()\\\\s-]+", , "", , )', target: 'phoneNumbers[type eq "work"].value' },
+        { expression: 'PCase([city])', target: 'addresses[type eq "work"].locality' },
+        { expression: 'Switch([country], "en-US", "FR", "fr-FR", "SE", "sv-SE")', target: 'preferredLanguage' },
+        { expression: 'Switch([IsSoftDeleted], , "False", "Employee", "True", "Leaver")', target: 'userType' },
+        { expression: 'Word([department], 1, " ")', target: `${ENTERPRISE}:department` },
+        { expression: 'IgnoreFlowIfNullOrEmpty([employeeId])', target: `${ENTERPRISE}:employeeNumber` },
+        { expression: 'Mid([extension_8f2b7c1d_costCenter], 4, 3)', target: `${ENTERPRISE}:costCenter` },
+        { expression: 'FormatDateTime([employeeHireDate], , "yyyy-MM-ddTHH:mm:ssZ", "yyyy-MM-dd")', target: `${ENTERPRISE}:division` },
+        { expression: 'FormatDateTime([employeeHireDate], , "yyyy-MM-ddTHH:mm:ssZ", "yyyy-MM-dd\'T\'00:00:00\'Z\'")', target: `${ACME_URN}:startDate` },
+        { expression: 'SingleAppRoleAssignment([appRoleAssignments])', target: 'roles[primary eq "True"].value' },
+        { expression: 'Switch([IsSoftDeleted], , "False", "True", "True", "False")', target: 'active' },
+      ],
+    },
+  };
+}
+
+// What Learn's definitions give for each user.
+const ZOE = {
+  userName: 'zoe.lefevremartin@contoso.example',
+  externalId: 'u-zoe',
+  displayName: 'Zoë Lefèvre Martin',
+  name: { givenName: 'Zoë', familyName: 'Lefèvre Martin' },
+  title: 'Senior Software Engineer',
+  nickName: 'zlefevre',
+  emails: expect.arrayContaining([expect.objectContaining({ type: 'work', value: 'zoe.lefevre@contoso.example' }), expect.objectContaining({ type: 'other', value: 'zoe.lefevre@contoso.example' })]),
+  phoneNumbers: [expect.objectContaining({ type: 'work', value: '+3315550100' })],
+  addresses: [expect.objectContaining({ type: 'work', locality: 'Paris' })],
+  preferredLanguage: 'fr-FR',
+  userType: 'Employee',
+  active: true,
+  [ENTERPRISE]: expect.objectContaining({ department: 'Engineering', employeeNumber: '1042', costCenter: '410', division: '2019-09-02' }),
+};
+const BJORN = {
+  userName: 'bjorn.oelsen@contoso.example',
+  displayName: 'Björn Ølsen',
+  title: 'Software Engineer',
+  nickName: 'Bjö',
+  emails: [expect.objectContaining({ type: 'work', value: 'Bjorn.Olsen@contoso.example' })],
+  addresses: [expect.objectContaining({ type: 'work', locality: 'Stockholm' })],
+  preferredLanguage: 'sv-SE',
+  userType: 'Employee',
+  active: true,
+  [ENTERPRISE]: { department: 'Sales' },
+};
+
+describe("a gallery tutorial's mapping with a dozen of Learn's functions", () => {
+  it('arrives at the reference server as Microsoft documents each function; disabling a user sets active false', async () => {
+    const acme = schemaExtensionFromJson(JSON.parse(readFileSync(new URL('../../fixtures/schemas/acme-user-extension.json', import.meta.url), 'utf8')), 'acme.json');
+    const server = closing(await startServer({ port: 0, userExtensions: [acme] }));
+    const h = harness(server.url, server.token, 'entra');
+    const doc = gallery();
+    const prepare = (d: Directory, client: ScimClient) => checkMappingsAgainstSchemas(client, d);
+    const { result } = await h.cycle(doc, { prepare });
+    for (const id of ['u-zoe', 'u-bjorn']) expect(result.results.find((r) => r.id === id)).toMatchObject({ action: 'create', outcome: 'success' });
+    let users = await usersByName(server.url, server.token);
+    const zoe = users.get('zoe.lefevremartin@contoso.example')!;
+    expect(zoe).toMatchObject({ ...ZOE, [ACME_URN]: { startDate: '2019-09-02T00:00:00Z' } });
+    expect(zoe.roles).toEqual([expect.objectContaining({ primary: true, value: 'developer' })]);
+    const bjorn = users.get('bjorn.oelsen@contoso.example')!;
+    expect(bjorn).toMatchObject(BJORN);
+    expect(bjorn.roles).toEqual([expect.objectContaining({ primary: true, value: 'approver' })]);
+    // Nothing is sent for what is empty: no phone, no other email, no employee number, no date.
+    expect(bjorn.phoneNumbers).toBeUndefined();
+    expect(bjorn[ACME_URN]).toBeUndefined();
+
+    // Switch([IsSoftDeleted], …) → active: a disabled user is disabled (Entra's disable sends active alone).
+    doc.users[1].accountEnabled = false;
+    await h.cycle(doc, { prepare });
+    users = await usersByName(server.url, server.token);
+    expect(users.get('bjorn.oelsen@contoso.example')).toMatchObject({ active: false });
+    expect(users.get('zoe.lefevremartin@contoso.example')).toMatchObject({ active: true, userType: 'Employee' });
+  });
+
+  it('arrives at SCIMMY (a third-party server) the same way, without the vendor extension and the role SCIMMY refuses', async () => {
+    const scimmy = closing(await startScimmyServer());
+    const doc = gallery();
+    // SCIMMY refuses Entra's role type (test/idp/app-roles.test.ts) and serves no acme extension.
+    doc.app.mappings = doc.app.mappings.filter((m: Json) => !m.target.startsWith(ACME_URN) && !m.target.startsWith('roles'));
+    const { result } = await harness(scimmy.url, scimmy.token, 'entra-compliant').cycle(doc);
+    for (const id of ['u-zoe', 'u-bjorn']) expect(result.results.find((r) => r.id === id)).toMatchObject({ action: 'create', outcome: 'success' });
+    const users = await usersByName(scimmy.url, scimmy.token);
+    expect(users.get('zoe.lefevremartin@contoso.example')).toMatchObject(ZOE);
+    expect(users.get('bjorn.oelsen@contoso.example')).toMatchObject(BJORN);
   });
 });
