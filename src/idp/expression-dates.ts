@@ -28,8 +28,19 @@ interface Parsed {
   offsetMinutes?: number;
 }
 
-/** Entra's own rendering of a DateTime: "3/16/2020 7:00:00 AM", in UTC. */
-export function entraDate(ms: number): string {
+/** 0001-01-01 and the first instant after 9999-12-31: the range of .NET's DateTime. */
+const DOTNET_FIRST = new Date('0001-01-01T00:00:00Z').getTime();
+const DOTNET_END = new Date('+010000-01-01T00:00:00Z').getTime();
+/** 1601-01-01, Active Directory's first date (a Windows file time of 0). */
+const AD_FIRST = new Date('1601-01-01T00:00:00Z').getTime();
+
+/**
+ * Entra's own rendering of a DateTime: "3/16/2020 7:00:00 AM", in UTC. A date outside .NET's
+ * DateTime (years 1 to 9999) fails as Entra's does, for that user: JavaScript would write
+ * "1/1/10020 12:00:00 AM", or "NaN/NaN/NaN NaN:NaN:NaN PM" past its own range, and send it.
+ */
+export function entraDate(ms: number, fn: string): string {
+  if (!(ms >= DOTNET_FIRST && ms < DOTNET_END)) throw new ExpressionError(`${fn}: the date is outside the years 1 to 9999 that Entra's dates (.NET DateTime) can hold`);
   const d = new Date(ms);
   const h = d.getUTCHours();
   return `${d.getUTCMonth() + 1}/${d.getUTCDate()}/${d.getUTCFullYear()} ${h % 12 === 0 ? 12 : h % 12}:${pad(d.getUTCMinutes(), 2)}:${pad(d.getUTCSeconds(), 2)} ${h < 12 ? 'AM' : 'PM'}`;
@@ -279,7 +290,7 @@ function numberArg(v: Value, fn: string, name: string): number {
 }
 
 export const DATE_FUNCTIONS: Record<string, DateSpec> = {
-  CDate: { min: 1, max: 1, run: ([v]) => (v === null ? null : entraDate(parseDate(asText(v!)!, 'CDate'))) },
+  CDate: { min: 1, max: 1, run: ([v]) => (v === null ? null : entraDate(parseDate(asText(v!)!, 'CDate'), 'CDate')) },
   DateAdd: {
     min: 3,
     max: 3,
@@ -289,7 +300,7 @@ export const DATE_FUNCTIONS: Record<string, DateSpec> = {
       const n = Math.trunc(numberArg(amount!, 'DateAdd', 'value'));
       const ms = parseDate(asText(date!)!, 'DateAdd');
       const added = i === 'yyyy' ? addMonths(ms, 12 * n) : i === 'm' ? addMonths(ms, n) : ms + n * { d: DAY_MS, ww: 7 * DAY_MS, h: 3_600_000, n: 60_000, s: 1000 }[i as 'd']!;
-      return entraDate(added);
+      return entraDate(added, 'DateAdd');
     },
   },
   DateDiff: {
@@ -308,13 +319,20 @@ export const DATE_FUNCTIONS: Record<string, DateSpec> = {
       if (v === null) return null;
       const t = asText(v!)!.trim();
       if (!/^\d+$/.test(t)) throw new ExpressionError(`DateFromNum: ${JSON.stringify(t)} is not an Active Directory date (100-nanosecond intervals since 1601)`);
-      return entraDate(Number((BigInt(t) - AD_EPOCH_OFFSET) / 10_000n));
+      // AD's "never expires" (9223372036854775807) is no date either: .NET's FromFileTimeUtc refuses it.
+      return entraDate(Number((BigInt(t) - AD_EPOCH_OFFSET) / 10_000n), 'DateFromNum');
     },
   },
   NumFromDate: {
     min: 1,
     max: 1,
-    run: ([v]) => (v === null ? null : String(BigInt(parseDate(asText(v!)!, 'NumFromDate')) * 10_000n + AD_EPOCH_OFFSET)),
+    run: ([v]) => {
+      if (v === null) return null;
+      const ms = parseDate(asText(v!)!, 'NumFromDate');
+      // .NET's ToFileTimeUtc refuses a date before Windows' epoch; the number would be negative.
+      if (ms < AD_FIRST) throw new ExpressionError(`NumFromDate: ${JSON.stringify(asText(v!))} is before 1601-01-01, the first date Active Directory can hold`);
+      return String(BigInt(ms) * 10_000n + AD_EPOCH_OFFSET);
+    },
   },
   FormatDateTime: {
     min: 3,

@@ -43,6 +43,30 @@ describe('BitAnd (Learn: BitAnd(&HF, &HF7) returns 7)', () => {
   });
 });
 
+describe("a date outside .NET's DateTime fails that user alone, as in Entra", () => {
+  it('Active Directory\'s "never expires" through DateFromNum, and a date moved past 9999 (it sent "9/14/30828 2:48:05 AM" and "1/1/10000 12:00:00 AM"; further out, "NaN/NaN/NaN NaN:NaN:NaN PM")', async () => {
+    const server = closing(await startServer({ port: 0 }));
+    const doc = directory(
+      [
+        { id: 'u1', userPrincipalName: 'ann@contoso.example', extensionAttribute4: '129699324000000000', employeeHireDate: '2019-09-02T08:00:00Z' },
+        { id: 'u2', userPrincipalName: 'bob@contoso.example', extensionAttribute4: '9223372036854775807', employeeHireDate: '2019-09-02T08:00:00Z' },
+        { id: 'u3', userPrincipalName: 'cy@contoso.example', extensionAttribute4: '129699324000000000', employeeHireDate: '9999-12-31T00:00:00Z' },
+      ],
+      [
+        { expression: 'DateFromNum([extensionAttribute4])', target: 'nickName' },
+        { expression: 'DateAdd("d", 1, CDate([employeeHireDate]))', target: 'title' },
+      ],
+    );
+    const { result } = await harness(server.url, server.token, 'entra').cycle(doc);
+    expect(result.results.find((r) => r.id === 'u1')).toMatchObject({ action: 'create', outcome: 'success' });
+    expect(result.results.find((r) => r.id === 'u2')).toMatchObject({ action: 'create', outcome: 'failed', error: { message: "the expression mapped to nickName cannot be evaluated for this user: DateFromNum: the date is outside the years 1 to 9999 that Entra's dates (.NET DateTime) can hold (expression: DateFromNum([extensionAttribute4]))" } });
+    expect(result.results.find((r) => r.id === 'u3')).toMatchObject({ action: 'create', outcome: 'failed', error: { message: "the expression mapped to title cannot be evaluated for this user: DateAdd: the date is outside the years 1 to 9999 that Entra's dates (.NET DateTime) can hold (expression: DateAdd(\"d\", 1, CDate([employeeHireDate])))" } });
+    const users = await usersByName(server.url, server.token);
+    expect(users.get('ann@contoso.example')).toMatchObject({ nickName: '1/1/2012 11:00:00 PM', title: '9/3/2019 8:00:00 AM' });
+    expect([...users.keys()]).toEqual(['ann@contoso.example']);
+  });
+});
+
 describe('a mapping that can never work is refused when the file loads, with the character, before any request', () => {
   let dir: string | undefined;
   afterEach(() => {
