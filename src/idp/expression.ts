@@ -8,6 +8,7 @@
 // Coalesce returns the first non-null one; a null final result means the attribute is not sent
 // (Entra never sends nulls).
 import { randomUUID } from 'node:crypto';
+import { dotnetRegex } from './dotnet-regex.ts';
 import { DATE_FUNCTIONS, formatTokens } from './expression-dates.ts';
 import { attributesOf, ExpressionError, parseExpression, type CompareOp, type ExpressionNode } from './expression-parse.ts';
 
@@ -94,9 +95,10 @@ function caseChange(fn: string, change: (s: string, culture: string | undefined)
 /** .NET `${name}` group references become JavaScript's `$<name>`. */
 const jsReplacement = (s: string): string => s.replace(/\$\{(\w+)\}/g, '$<$1>');
 
+/** Replace's pattern, read as .NET reads it (inline options, Unicode categories: dotnet-regex.ts). */
 function regex(pattern: string, fn: string): RegExp {
   try {
-    return new RegExp(pattern, 'g');
+    return dotnetRegex(pattern, 'g');
   } catch (error) {
     throw new ExpressionError(`${fn}: not a valid regular expression ${JSON.stringify(pattern)} (${(error as Error).message})`);
   }
@@ -115,7 +117,7 @@ function replace(args: ExpressionValue[]): ExpressionValue {
     const re = regex(regexPattern, 'Replace');
     if (regexGroupName && replacementAttribute !== undefined && replacementAttribute !== null && replacementValue == null) {
       if (source) return source;
-      const m = new RegExp(re.source).exec(replacementAttribute);
+      const m = new RegExp(re.source, re.flags.replace('g', '')).exec(replacementAttribute);
       return m?.groups?.[regexGroupName] ?? null;
     }
     if (source === null || source === undefined) return null;

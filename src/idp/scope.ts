@@ -1,6 +1,7 @@
 // Who the app gets: assignment (direct or through an assigned group, or everyone when the scope is
 // "all"), scoping filters (clauses AND, filters OR, as in Entra), and whether the account itself is
 // enabled (Entra accountEnabled / soft delete; Okta status).
+import { dotnetRegex } from './dotnet-regex.ts';
 import type { ClauseOperator, Directory, DirectoryUserRecord, ScopingClause, SourceValue } from './types.ts';
 import { LOGIN_ATTRIBUTE, MULTI_VALUED_SOURCES } from './vocabulary.ts';
 
@@ -37,35 +38,11 @@ const NEEDS_NO_VALUE = new Set<ClauseOperator>(['IS TRUE', 'IS FALSE', 'IS NULL'
 const INTEGER = /^-?\d+$/;
 
 const compiledRegexes = new Map<string, RegExp>();
-const LEADING_OPTIONS = /^\(\?([a-zA-Z]+)\)/;
-
-/**
- * A scoping clause's pattern as Entra reads it: a .NET regular expression. The parts that
- * customers write and JavaScript reads otherwise are translated: leading inline options (`(?i)`,
- * `(?m)`, `(?s)`) become flags, and Unicode categories (`\p{L}`) are read in Unicode mode (without it
- * JavaScript takes `\p{L}` for the letters "p{L}" and the clause silently never matches). A
- * pattern Unicode mode refuses (it is stricter about escapes) is read as written.
- */
+/** A scoping clause's pattern as Entra reads it: a .NET regular expression (dotnet-regex.ts). */
 export function scopingRegex(pattern: string): RegExp {
   let regex = compiledRegexes.get(pattern);
   if (regex) return regex;
-  let source = pattern;
-  let flags = '';
-  const options = LEADING_OPTIONS.exec(pattern);
-  if (options) {
-    for (const option of options[1]!) {
-      const flag = { i: 'i', m: 'm', s: 's' }[option.toLowerCase()];
-      if (!flag) throw new Error(`the inline option (?${option}) has no equivalent here (only i, m and s are read)`);
-      if (!flags.includes(flag)) flags += flag;
-    }
-    source = pattern.slice(options[0].length);
-  }
-  try {
-    regex = new RegExp(source, `${flags}u`);
-  } catch (error) {
-    if (/\\[pP]\{/.test(source)) throw error;
-    regex = new RegExp(source, flags);
-  }
+  regex = dotnetRegex(pattern);
   compiledRegexes.set(pattern, regex);
   return regex;
 }

@@ -43,6 +43,22 @@ describe('BitAnd (Learn: BitAnd(&HF, &HF7) returns 7)', () => {
   });
 });
 
+describe("Replace's regexPattern is read as .NET reads it, as scoping clauses are", () => {
+  it('a Unicode category keeps the letters it names and (?i) ignores case (the first removed every letter and sent nothing; the second refused the file)', async () => {
+    const server = closing(await startServer({ port: 0 }));
+    const doc = directory(
+      [{ id: 'u1', userPrincipalName: 'zoe@contoso.example', givenName: "Zoë-Anne O'Brien 2", mail: 'Zoe.Anne@CONTOSO.example' }],
+      [
+        { expression: 'Replace([givenName], , "[^\\\\p{L}]", , "", , )', target: 'nickName' },
+        { expression: 'Replace([mail], , "(?i)@contoso\\\\.example$", , "", , )', target: 'title' },
+      ],
+    );
+    const { result } = await harness(server.url, server.token, 'entra').cycle(doc);
+    expect(result.results.find((r) => r.id === 'u1')).toMatchObject({ action: 'create', outcome: 'success' });
+    expect((await usersByName(server.url, server.token)).get('zoe@contoso.example')).toMatchObject({ nickName: 'ZoëAnneOBrien', title: 'Zoe.Anne' });
+  });
+});
+
 describe("a date outside .NET's DateTime fails that user alone, as in Entra", () => {
   it('Active Directory\'s "never expires" through DateFromNum, and a date moved past 9999 (it sent "9/14/30828 2:48:05 AM" and "1/1/10000 12:00:00 AM"; further out, "NaN/NaN/NaN NaN:NaN:NaN PM")', async () => {
     const server = closing(await startServer({ port: 0 }));
