@@ -7,7 +7,7 @@
 // Null follows Entra: an absent or empty attribute is null; Join skips null and empty values;
 // Coalesce returns the first non-null one; a null final result means the attribute is not sent
 // (Entra never sends nulls).
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { dotnetRegex } from './dotnet-regex.ts';
 import { DATE_FUNCTIONS, formatTokens } from './expression-dates.ts';
 import { attributesOf, ExpressionError, parseExpression, type CompareOp, type ExpressionNode } from './expression-parse.ts';
@@ -17,10 +17,30 @@ export type ExpressionValue = string | string[] | number | boolean | null;
 /** Reads a source attribute; undefined when the user has no value. */
 export type AttributeLookup = (name: string) => string | string[] | number | boolean | undefined;
 
+/** What a function may need beyond its arguments: where it stands, and the seed of Guid(). */
+interface CallContext {
+  at: number;
+  seed: string | undefined;
+}
+
 interface FunctionSpec {
   min: number;
   max: number;
-  run(args: ExpressionValue[], raw: (ExpressionNode | null)[]): ExpressionValue;
+  run(args: ExpressionValue[], raw: (ExpressionNode | null)[], call: CallContext): ExpressionValue;
+}
+
+/**
+ * Guid() for one user's mapping: a version-4-shaped GUID drawn from the seed (the user and the
+ * target), the same every cycle. Entra evaluates a user again only when the user changes
+ * (incremental cycles), so the app keeps the GUID it was sent; a new random one on every
+ * evaluation sent a PATCH to every user every cycle, and an escrowed or skipped user looked changed.
+ */
+function seededGuid(seed: string): string {
+  const b = createHash('sha256').update(seed).digest();
+  b[6] = (b[6]! & 0x0f) | 0x40;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const h = b.subarray(0, 16).toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
 
 const isEmpty = (v: ExpressionValue): boolean => v === null || v === '' || (Array.isArray(v) && v.length === 0);
@@ -163,7 +183,7 @@ export const EXPRESSION_FUNCTIONS: Record<string, FunctionSpec> = {
   ConvertToUTF8Hex: { min: 1, max: 1, run: ([v]) => (v === null ? null : Buffer.from(text(v)!, 'utf8').toString('hex').toUpperCase()) },
   Count: { min: 1, max: 1, run: ([v]) => (Array.isArray(v) ? v.length : isEmpty(v!) ? 0 : 1) },
   CStr: { min: 1, max: 1, run: ([v]) => text(v!) },
-  Guid: { min: 0, max: 0, run: () => randomUUID() },
+  Guid: { min: 0, max: 0, run: (_args, _raw, call) => (call.seed === undefined ? randomUUID() : seededGuid(`${call.seed}|${call.at}`)) },
   IgnoreFlowIfNullOrEmpty: { min: 1, max: 1, run: ([v]) => (isEmpty(v!) ? null : v!) },
   // "If the source attribute used within the IIF function is empty or null, the condition check fails."
   IIF: { min: 3, max: 3, run: ([c, t, f]) => (c !== null && truthy(c!) ? t! : f!) },
@@ -396,7 +416,7 @@ function compare(op: CompareOp, a: ExpressionValue, b: ExpressionValue): boolean
   }
 }
 
-function evaluateNode(node: ExpressionNode | null, lookup: AttributeLookup): ExpressionValue {
+function evaluateNode(node: ExpressionNode | null, lookup: AttributeLookup, seed: string | undefined): ExpressionValue {
   if (node === null) return null;
   switch (node.kind) {
     case 'string':
@@ -411,20 +431,25 @@ function evaluateNode(node: ExpressionNode | null, lookup: AttributeLookup): Exp
       return v;
     }
     case 'compare':
-      return compare(node.op, evaluateNode(node.left, lookup), evaluateNode(node.right, lookup));
+      return compare(node.op, evaluateNode(node.left, lookup, seed), evaluateNode(node.right, lookup, seed));
     case 'call': {
       const spec = EXPRESSION_FUNCTIONS[node.name]!;
       return spec.run(
-        node.args.map((a) => evaluateNode(a, lookup)),
+        node.args.map((a) => evaluateNode(a, lookup, seed)),
         node.args,
+        { at: node.at, seed },
       );
     }
   }
 }
 
-/** The expression's value for one user: a string, a list (Split), or null (nothing is sent). */
-export function evaluateExpression(expression: CompiledExpression, lookup: AttributeLookup): string | string[] | null {
-  const v = evaluateNode(expression.node, lookup);
+/**
+ * The expression's value for one user: a string, a list (Split), or null (nothing is sent).
+ * `seed` (the user and the mapping) makes Guid() the same for that user every cycle; without one
+ * it is random.
+ */
+export function evaluateExpression(expression: CompiledExpression, lookup: AttributeLookup, seed?: string): string | string[] | null {
+  const v = evaluateNode(expression.node, lookup, seed);
   if (v === null || v === '') return null;
   if (Array.isArray(v)) return v.length === 0 ? null : v;
   return text(v);

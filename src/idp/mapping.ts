@@ -188,7 +188,7 @@ export function mappedValue(m: CompiledMapping, user: DirectoryUserRecord, ctx: 
         const attr = EXPRESSION_ATTRIBUTES[name] || name;
         const raw = sourceValue(user, attr);
         return typeof raw === 'boolean' ? (raw ? 'True' : 'False') : raw;
-      });
+      }, `${user.id}|${m.target}`);
     } catch (error) {
       if (error instanceof ExpressionError) throw new MappingEvaluationError(`the expression mapped to ${m.target} cannot be evaluated for this user: ${error.message} (expression: ${m.expression})`);
       throw error;

@@ -43,6 +43,34 @@ describe('BitAnd (Learn: BitAnd(&HF, &HF7) returns 7)', () => {
   });
 });
 
+describe('Guid() (Learn: "generates a new random GUID")', () => {
+  it('gives each user a GUID of its own that stays the same: a later cycle sends nothing (every cycle sent every user a new one)', async () => {
+    const server = closing(await startServer({ port: 0 }));
+    const h = harness(server.url, server.token, 'entra');
+    const doc = directory(
+      [
+        { id: 'u1', userPrincipalName: 'ann@contoso.example' },
+        { id: 'u2', userPrincipalName: 'bob@contoso.example' },
+      ],
+      [{ expression: 'Guid()', target: 'externalId' }, { expression: 'Append("id-", Guid())', target: 'nickName' }],
+    );
+    await h.cycle(doc);
+    const first = await usersByName(server.url, server.token);
+    const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+    const [ann, bob] = [first.get('ann@contoso.example')!, first.get('bob@contoso.example')!];
+    for (const u of [ann, bob]) {
+      expect(u.externalId).toMatch(guid);
+      expect(u.nickName.slice(3)).toMatch(guid);
+    }
+    expect(new Set([ann.externalId, bob.externalId, ann.nickName.slice(3), bob.nickName.slice(3)]).size).toBe(4);
+
+    const { result, exchanges } = await h.cycle(doc);
+    expect(exchanges.filter((x) => x.request.method !== 'GET')).toEqual([]);
+    expect(result.counts).toMatchObject({ updated: 0 });
+    expect((await usersByName(server.url, server.token)).get('ann@contoso.example')).toMatchObject({ externalId: ann.externalId, nickName: ann.nickName });
+  });
+});
+
 describe("Replace's regexPattern is read as .NET reads it, as scoping clauses are", () => {
   it('a Unicode category keeps the letters it names and (?i) ignores case (the first removed every letter and sent nothing; the second refused the file)', async () => {
     const server = closing(await startServer({ port: 0 }));
