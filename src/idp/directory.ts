@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import { ScimPathError } from '../dialects/scim-path.ts';
-import { evaluateExpression, ExpressionError, type CompiledExpression } from './expression.ts';
+import { APP_ROLE_ASSIGNMENTS, evaluateExpression, ExpressionError, type CompiledExpression } from './expression.ts';
 import { attributesOf } from './expression-parse.ts';
 import { compileMapping, isManagerTarget, type CompiledMapping, type RoleFunction } from './mapping.ts';
 import { clauseProblem, normaliseOperator } from './scope.ts';
@@ -292,7 +292,7 @@ function checkReferences(raw: RawDirectory, file: string): Directory {
     // Each reference with its character, as a syntax error has: an expression often reads several.
     for (const node of compiled.expressionCompiled ? attributesOf(compiled.expressionCompiled.node) : []) {
       const { name } = node as { name: string };
-      if (!isKnown(name) && !(name in EXPRESSION_ATTRIBUTES)) fail(`${at}/expression`, new ExpressionError(`[${name}]: ${unknownAttribute(name)}`, node.at).message);
+      if (!isKnown(name) && !(name in EXPRESSION_ATTRIBUTES) && name !== APP_ROLE_ASSIGNMENTS) fail(`${at}/expression`, new ExpressionError(`[${name}]: ${unknownAttribute(name)}`, node.at).message);
     }
     if (isManagerTarget(m.target) && source === 'entra' && m.source !== managerAttr) fail(`${at}/source`, `the manager is a reference: map it from "${managerAttr}" (Entra resolves it to the manager's id in the app; expressions cannot produce references)`);
     return result;

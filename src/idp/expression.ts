@@ -1,6 +1,6 @@
 // Evaluates Entra attribute-mapping expressions over one directory user. The documented subset
 // scimproof evaluates is EXPRESSION_FUNCTIONS (the date functions in expression-dates.ts; the app
-// role functions, always a whole expression, in mapping.ts); the rest of Entra's list (Now,
+// role expressions mapped to roles, always a whole expression, in mapping.ts); the rest of Entra's list (Now,
 // RandomString, SelectUniqueValue, which Entra itself allows only for Active Directory targets) is
 // refused when the directory file is loaded, by name, with the supported list.
 //
@@ -248,6 +248,9 @@ export const EXPRESSION_FUNCTIONS: Record<string, FunctionSpec> = {
   Redact: { min: 1, max: 1, run: ([v]) => v! },
   RemoveDuplicates: { min: 1, max: 1, run: ([v]) => (Array.isArray(v) ? [...new Set(v)] : v!) },
   Replace: { min: 2, max: 7, run: (args) => replace([...args, ...Array<ExpressionValue>(7 - args.length).fill(null)]) },
+  // The user's app role values ([appRoleAssignments], as mapping.ts reads it), its own assignment's
+  // first: one of them (Learn: "Returns a single appRoleAssignment"; no guarantee which).
+  SingleAppRoleAssignment: { min: 1, max: 1, run: ([v]) => (Array.isArray(v) ? (v[0] ?? null) : v!) },
   Split: { min: 2, max: 2, run: ([s, d]) => (s === null ? null : text(s)!.split(text(d!) ?? ',').map((x) => x.trim())) },
   StripSpaces: { min: 1, max: 1, run: ([v]) => mapText(v!, (s) => s.replace(/ /g, '')) },
   Switch: {
@@ -279,7 +282,6 @@ export const EXPRESSION_FUNCTIONS: Record<string, FunctionSpec> = {
 const UNSUPPORTED: Record<string, string> = {
   AppRoleAssignmentsComplex: 'it is only ever the whole expression, AppRoleAssignmentsComplex([appRoleAssignments]), mapped to roles',
   AssertiveAppRoleAssignmentsComplex: 'it is only ever the whole expression, AssertiveAppRoleAssignmentsComplex([appRoleAssignments]), mapped to roles',
-  SingleAppRoleAssignment: 'it is only ever the whole expression, SingleAppRoleAssignment([appRoleAssignments]), mapped to roles[primary eq "True"].value (or .display, .type)',
   AppRoleAssignments: 'it is the role expression of older tutorials, whose values Learn does not document; map AppRoleAssignmentsComplex([appRoleAssignments]) to roles (every role) or SingleAppRoleAssignment([appRoleAssignments]) to roles[primary eq "True"].value (one role), as Learn\'s "Provisioning a role to a SCIM app" does',
   SelectUniqueValue: 'Entra supports it only for Active Directory targets, never for a SCIM app',
   Now: 'its value changes on every cycle, so every user would be updated every cycle (give a date constant, "2026-01-05T00:00:00Z", instead)',
@@ -287,7 +289,10 @@ const UNSUPPORTED: Record<string, string> = {
 };
 
 /** The functions a load error lists: the role expressions count too, though only as a whole mapping. */
-const SUPPORTED = `${Object.keys(EXPRESSION_FUNCTIONS).join(', ')}; and as a whole expression, SingleAppRoleAssignment, AppRoleAssignmentsComplex and AssertiveAppRoleAssignmentsComplex([appRoleAssignments])`;
+const SUPPORTED = `${Object.keys(EXPRESSION_FUNCTIONS).join(', ')}; and as a whole expression mapped to roles, AppRoleAssignmentsComplex and AssertiveAppRoleAssignmentsComplex([appRoleAssignments])`;
+
+/** The attribute only SingleAppRoleAssignment reads (an object in Entra, not a value). */
+export const APP_ROLE_ASSIGNMENTS = 'appRoleAssignments';
 
 /** Names usable bare (InStr's compare type). */
 const NAMES = new Set(['vbTextCompare', 'vbBinaryCompare']);
@@ -375,6 +380,11 @@ export function compileExpression(source: string): CompiledExpression {
         throw new ExpressionError(`${n.name} takes ${range} argument(s), got ${n.args.length}`, n.at);
       }
       if (n.name === 'Switch' && n.args.length % 2 !== 0) throw new ExpressionError('Switch takes a source, a default, then key/value pairs: an even number of arguments', n.at);
+      if (n.name === 'SingleAppRoleAssignment') {
+        const a = n.args[0];
+        if (a?.kind !== 'attribute' || a.name !== APP_ROLE_ASSIGNMENTS) throw new ExpressionError(`SingleAppRoleAssignment reads the user's app roles: write SingleAppRoleAssignment([${APP_ROLE_ASSIGNMENTS}])`, a?.at ?? n.at);
+        return;
+      }
       checkConstants(n);
       for (const a of n.args) check(a, false);
       return;
@@ -383,6 +393,9 @@ export function compileExpression(source: string): CompiledExpression {
       check(n.left, false);
       check(n.right, false);
       return;
+    }
+    if (n.kind === 'attribute' && n.name === APP_ROLE_ASSIGNMENTS) {
+      throw new ExpressionError(`[${APP_ROLE_ASSIGNMENTS}] is the user's app role assignments, an object: read it with SingleAppRoleAssignment([${APP_ROLE_ASSIGNMENTS}]) (or map AppRoleAssignmentsComplex([${APP_ROLE_ASSIGNMENTS}]) to roles)`, n.at);
     }
     if (n.kind === 'name' && !NAMES.has(n.name)) {
       throw new ExpressionError(`"${n.name}" is not a value: write an attribute as [${n.name}], a string as "${n.name}", or call a function with ${n.name}(…)`, n.at);

@@ -3,7 +3,7 @@
 // update; and reading the same paths back out of the app's copy to see what differs.
 import { ENTRA_ROLE_TYPE } from '../dialects/entra.ts';
 import { parseScimPath, readScimPath, type ScimPath } from '../dialects/scim-path.ts';
-import { compileExpression, evaluateExpression, ExpressionError, type CompiledExpression } from './expression.ts';
+import { APP_ROLE_ASSIGNMENTS, compileExpression, evaluateExpression, ExpressionError, type CompiledExpression } from './expression.ts';
 import type { AppRole, Directory, DirectoryUserRecord, Mapping, SourceValue } from './types.ts';
 import { ENTRA_OBJECT_ID, EXPRESSION_ATTRIBUTES, MANAGER_ATTRIBUTE, MANAGER_TARGET } from './vocabulary.ts';
 
@@ -44,6 +44,8 @@ export interface MappingPlan {
   schemaTypes?: SchemaTypes;
   /** The app role expression the mappings use, if any. */
   roleFunction?: RoleFunction;
+  /** An expression reads the user's roles (SingleAppRoleAssignment mapped to another attribute). */
+  readsAppRoles?: boolean;
 }
 
 const plans = new WeakMap<Directory, MappingPlan>();
@@ -59,10 +61,15 @@ export function compileMapping(m: Mapping, source: Directory['source']): Compile
   const target = source === 'okta' && isManagerTarget(m.target) ? `${MANAGER_TARGET}.value` : m.target;
   const compiled: CompiledMapping = { ...m, path: parseScimPath(target) };
   const role = m.expression === undefined ? null : ROLE_EXPRESSION.exec(m.expression);
-  if (role) compiled.roleFunction = ROLE_FUNCTIONS[role[1]!]!;
+  // SingleAppRoleAssignment mapped anywhere but roles is a string like any other (Docker's
+  // documented mapping: to an extension attribute, inside a Switch); to roles, Entra's role format.
+  if (role && !(role[1] === 'SingleAppRoleAssignment' && !isRolesPath(compiled.path))) compiled.roleFunction = ROLE_FUNCTIONS[role[1]!]!;
   else if (m.expression !== undefined) compiled.expressionCompiled = compileExpression(m.expression);
   return compiled;
 }
+
+/** `roles` and any path under it. */
+const isRolesPath = (path: ScimPath): boolean => path.uri === undefined && path.attribute.toLowerCase() === 'roles';
 
 export function mappingPlan(directory: Directory): MappingPlan {
   const cached = plans.get(directory);
@@ -78,6 +85,7 @@ export function mappingPlan(directory: Directory): MappingPlan {
   };
   const roleFunction = attributes.find((m) => m.roleFunction)?.roleFunction;
   if (roleFunction) plan.roleFunction = roleFunction;
+  if (attributes.some((m) => m.expressionCompiled?.attributes.includes(APP_ROLE_ASSIGNMENTS))) plan.readsAppRoles = true;
   plans.set(directory, plan);
   return plan;
 }
@@ -185,6 +193,7 @@ export function mappedValue(m: CompiledMapping, user: DirectoryUserRecord, ctx: 
     try {
       r = evaluateExpression(m.expressionCompiled, (name) => {
         if (name === 'IsSoftDeleted') return ctx.softDeleted ? 'True' : 'False';
+        if (name === APP_ROLE_ASSIGNMENTS) return (ctx.appRoles ?? []).map((r) => r.value);
         const attr = EXPRESSION_ATTRIBUTES[name] || name;
         const raw = sourceValue(user, attr);
         return typeof raw === 'boolean' ? (raw ? 'True' : 'False') : raw;
@@ -218,7 +227,7 @@ export function mappedValue(m: CompiledMapping, user: DirectoryUserRecord, ctx: 
 export function createValues(directory: Directory, user: DirectoryUserRecord, ctx: EvaluationContext = { softDeleted: false }): ScimValues {
   const plan = mappingPlan(directory);
   const out: ScimValues = {};
-  const evaluation = plan.roleFunction ? { ...ctx, appRoles: appRolesOf(directory, user.id) } : ctx;
+  const evaluation = plan.roleFunction || plan.readsAppRoles ? { ...ctx, appRoles: appRolesOf(directory, user.id) } : ctx;
   for (const m of plan.attributes) {
     const v = mappedValue(m, user, evaluation, plan.schemaTypes);
     if (v !== undefined) out[m.path.text] = v;

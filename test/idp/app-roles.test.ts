@@ -177,7 +177,9 @@ describe('the directory file', () => {
   it('refuses role mappings Entra does not offer, with the pointer and the target to use', () => {
     expect(() => load(directory('SingleAppRoleAssignment([appRoleAssignments])', 'roles'))).toThrow(/roles\.json#\/app\/mappings\/4\/target: SingleAppRoleAssignment gives one role: map it to roles\[primary eq "True"\]\.value/);
     expect(() => load(directory('AppRoleAssignmentsComplex([appRoleAssignments])', 'title'))).toThrow(/#\/app\/mappings\/4\/target: AppRoleAssignmentsComplex gives every role as a list: map it to roles/);
-    expect(() => load(directory('Join(",", SingleAppRoleAssignment([appRoleAssignments]))', 'title'))).toThrow(/only ever the whole expression/);
+    // Nested, or mapped to another attribute, SingleAppRoleAssignment is a string (Docker's documented
+    // mapping; test/idp/expression-functions-http.test.ts); it reads only [appRoleAssignments].
+    expect(() => load(directory('SingleAppRoleAssignment([displayName])', 'title'))).toThrow(/#\/app\/mappings\/4\/expression: SingleAppRoleAssignment reads the user's app roles: write SingleAppRoleAssignment\(\[appRoleAssignments\]\) \(at character 25\)/);
     const both = single();
     both.app.mappings.push({ expression: 'AppRoleAssignmentsComplex([appRoleAssignments])', target: 'roles' });
     expect(() => load(both)).toThrow(/#\/app\/mappings: SingleAppRoleAssignment and a complex role expression both write roles/);

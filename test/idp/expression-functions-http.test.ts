@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ScimClient } from '../../src/http/client.ts';
+import { parseDirectory } from '../../src/idp/directory.ts';
 import { checkMappingsAgainstSchemas } from '../../src/idp/schemas.ts';
 import type { Directory } from '../../src/idp/types.ts';
 import { schemaExtensionFromJson } from '../../src/server/schema-extension.ts';
@@ -40,6 +41,64 @@ describe('BitAnd (Learn: BitAnd(&HF, &HF7) returns 7)', () => {
     const users = await usersByName(server.url, server.token);
     expect(users.get('ann@contoso.example')).toMatchObject({ nickName: '7', title: 'disabled in AD' });
     expect(users.get('bob@contoso.example')).toMatchObject({ nickName: '7', title: 'enabled in AD' });
+  });
+});
+
+describe('SingleAppRoleAssignment mapped to an attribute other than roles, as Docker documents it', () => {
+  // docs.docker.com, "Provision users" (SCIM), Entra ID: the expression to the string attribute
+  // urn:ietf:params:scim:schemas:extension:docker:2.0:User:dockerRole, bare or inside a Switch.
+  const DOCKER = 'urn:ietf:params:scim:schemas:extension:docker:2.0:User';
+  const docker = schemaExtensionFromJson({ id: DOCKER, name: 'DockerUser', attributes: [{ name: 'dockerRole', type: 'string' }, { name: 'dockerOrg', type: 'string' }] }, 'docker.json');
+  const doc = (): Json => ({
+    ...directory(
+      [
+        { id: 'u1', userPrincipalName: 'ann@contoso.example' },
+        { id: 'u2', userPrincipalName: 'bob@contoso.example' },
+        { id: 'u3', userPrincipalName: 'cy@contoso.example' },
+      ],
+      [
+        { expression: 'SingleAppRoleAssignment([appRoleAssignments])', target: `${DOCKER}:dockerRole` },
+        { expression: 'Switch(SingleAppRoleAssignment([appRoleAssignments]), "member", "My Corp Administrator", "owner", "My Corp Editor", "editor")', target: `${DOCKER}:dockerOrg` },
+      ],
+    ),
+  });
+
+  it('sends the role value as that string, and a changed role as an update (the file was refused: "only ever the whole expression … mapped to roles")', async () => {
+    const server = closing(await startServer({ port: 0, userExtensions: [docker] }));
+    const h = harness(server.url, server.token, 'entra');
+    const d = doc();
+    Object.assign(d.app, {
+      scope: 'assigned',
+      assignments: { users: ['u1', 'u2', 'u3'], groups: [] },
+      appRoles: [
+        { value: 'My Corp Administrator', displayName: 'My Corp Administrator' },
+        { value: 'My Corp Editor', displayName: 'My Corp Editor' },
+      ],
+      appRoleAssignments: [
+        { principal: 'u1', role: 'My Corp Administrator' },
+        { principal: 'u2', role: 'My Corp Editor' },
+      ],
+    });
+    const prepare = (dir: Directory, client: ScimClient) => checkMappingsAgainstSchemas(client, dir);
+    const { result } = await h.cycle(d, { prepare });
+    for (const id of ['u1', 'u2', 'u3']) expect(result.results.find((r) => r.id === id)).toMatchObject({ action: 'create', outcome: 'success' });
+    let users = await usersByName(server.url, server.token);
+    expect(users.get('ann@contoso.example')![DOCKER]).toEqual({ dockerRole: 'My Corp Administrator', dockerOrg: 'owner' });
+    expect(users.get('bob@contoso.example')![DOCKER]).toEqual({ dockerRole: 'My Corp Editor', dockerOrg: 'editor' });
+    // No role: SingleAppRoleAssignment is null, the Switch gives its default.
+    expect(users.get('cy@contoso.example')![DOCKER]).toEqual({ dockerOrg: 'member' });
+
+    d.app.appRoleAssignments[1].role = 'My Corp Administrator';
+    const second = await h.cycle(d, { prepare });
+    expect(second.result.results.filter((r) => r.action === 'update').map((r) => r.id)).toEqual(['u2']);
+    users = await usersByName(server.url, server.token);
+    expect(users.get('bob@contoso.example')![DOCKER]).toEqual({ dockerRole: 'My Corp Administrator', dockerOrg: 'owner' });
+  });
+
+  it('[appRoleAssignments] read by anything else is refused when the file loads, saying how to read it', () => {
+    const d = doc();
+    d.app.mappings.push({ expression: 'Join(",", [appRoleAssignments])', target: 'title' });
+    expect(() => parseDirectory(JSON.stringify(d), 'dir.json')).toThrow('dir.json#/app/mappings/3/expression: [appRoleAssignments] is the user\'s app role assignments, an object: read it with SingleAppRoleAssignment([appRoleAssignments]) (or map AppRoleAssignmentsComplex([appRoleAssignments]) to roles) (at character 11)');
   });
 });
 

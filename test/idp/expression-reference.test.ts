@@ -184,7 +184,7 @@ describe('when the file loads', () => {
     ['RandomString(6,3,0,0,3)', 'RandomString is an Entra function scimproof does not evaluate'],
     ['Redact(RandomString(6,3,0,0,3))', 'RandomString is an Entra function scimproof does not evaluate'],
     ['SelectUniqueValue(Join("@", [givenName], "contoso.com"), Join("@", [surname], "contoso.com"))', 'SelectUniqueValue is an Entra function scimproof does not evaluate: Entra supports it only for Active Directory targets'],
-    ['ToLower(SingleAppRoleAssignment([appRoleAssignments]))', 'SingleAppRoleAssignment is an Entra function scimproof does not evaluate: it is only ever the whole expression'],
+    ['ToLower(AppRoleAssignmentsComplex([appRoleAssignments]))', 'AppRoleAssignmentsComplex is an Entra function scimproof does not evaluate: it is only ever the whole expression'],
     ['Len([givenName])', 'unknown function Len (supported: '],
   ])('a function scimproof does not evaluate is refused by name: %s', (expression, message) => {
     expect(() => load(expression)).toThrow(`dir.json#/app/mappings/1/expression: ${message}`);
