@@ -31,6 +31,9 @@ export class ExpressionError extends Error {
 /** Entra's documented limit on an expression's length. */
 export const MAX_EXPRESSION_LENGTH = 10_000;
 
+/** VBA and Excel join text with & or +; Entra's expressions have no operator for it. */
+const concatenationHint = (ch: string): string => (ch === '&' || ch === '+' ? `: Entra's expressions have no ${ch} operator; join values with Join("", …) or Append(…)` : '');
+
 class Parser {
   private i = 0;
   constructor(private readonly text: string) {}
@@ -39,7 +42,7 @@ class Parser {
     this.space();
     const node = this.comparison();
     this.space();
-    if (this.i < this.text.length) this.fail(`unexpected "${this.text[this.i]}" after the end of the expression`);
+    if (this.i < this.text.length) this.fail(`unexpected "${this.text[this.i]}" after the end of the expression${concatenationHint(this.text[this.i]!)}`);
     return node;
   }
 
@@ -119,7 +122,7 @@ class Parser {
         return { kind: 'call', name: word, args, at };
       }
       if (sep === undefined) this.fail(`${word}( is never closed: expected "," or ")"`, at);
-      this.fail(`expected "," or ")" in the arguments of ${word}, found "${sep}"`);
+      this.fail(`expected "," or ")" in the arguments of ${word}, found "${sep}"${concatenationHint(sep)}`);
     }
   }
 

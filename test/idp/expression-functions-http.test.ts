@@ -196,6 +196,11 @@ describe('a mapping that can never work is refused when the file loads, with the
     expect(await refusal('Join(" ", [givenName, [surname])')).toBe('#/app/mappings/1/expression: the attribute name [givenName is never closed with "]" (it runs into "," at character 21) (at character 11)');
   });
 
+  it('text joined with & or + (VBA, Excel) is said to need Join or Append (it said only "unexpected \"&\"")', async () => {
+    expect(await refusal('[givenName] & " " & [surname]')).toBe('#/app/mappings/1/expression: unexpected "&" after the end of the expression: Entra\'s expressions have no & operator; join values with Join("", …) or Append(…) (at character 13)');
+    expect(await refusal('ToLower([givenName] + "." + [surname])')).toBe('#/app/mappings/1/expression: expected "," or ")" in the arguments of ToLower, found "+": Entra\'s expressions have no + operator; join values with Join("", …) or Append(…) (at character 21)');
+  });
+
   it('an unknown attribute is named with the character it starts at (a long expression reads many; the line said only which)', async () => {
     expect(await refusal('Join(" ", [givenName], [surnmae])')).toBe('#/app/mappings/1/expression: [surnmae]: unknown entra attribute "surnmae" (declare custom attributes in "attributes", or name a directory extension extension_<app id>_<name>) (at character 24)');
   });
