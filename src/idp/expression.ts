@@ -164,7 +164,9 @@ function pcase(source: string, separators: string | null): string {
     }
     return out;
   }
-  return source.toLowerCase().replace(/(^|[^\p{L}\p{N}'])(\p{L})/gu, (_m, sep: string, letter: string) => sep + letter.toUpperCase());
+  // .NET's ToTitleCase: a letter after a letter, a digit, a combining mark (the accent of a
+  // decomposed "i\u0301") or an apostrophe continues its word ("D'ythaq", Microsoft's own example).
+  return source.toLowerCase().replace(/(^|[^\p{L}\p{N}\p{M}'])(\p{L})/gu, (_m, sep: string, letter: string) => sep + letter.toUpperCase());
 }
 
 export const EXPRESSION_FUNCTIONS: Record<string, FunctionSpec> = {

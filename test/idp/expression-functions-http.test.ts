@@ -102,6 +102,19 @@ describe('SingleAppRoleAssignment mapped to an attribute other than roles, as Do
   });
 });
 
+describe('PCase over decomposed accents (HR exports in Unicode NFD)', () => {
+  it('an accent written as a combining mark continues its word, as in .NET\'s ToTitleCase ("GARCI\u0301A" → "Garci\u0301a"; it gave "Garci\u0301A")', async () => {
+    const server = closing(await startServer({ port: 0 }));
+    const doc = directory([{ id: 'u1', userPrincipalName: 'maria@contoso.example', givenName: 'MARI\u0301A JOSE\u0301', surname: 'GARCI\u0301A-LO\u0301PEZ' }], [
+      { expression: 'PCase([givenName])', target: 'name.givenName' },
+      { expression: 'PCase([surname])', target: 'name.familyName' },
+    ]);
+    const { result } = await harness(server.url, server.token, 'entra').cycle(doc);
+    expect(result.results.find((r) => r.id === 'u1')).toMatchObject({ action: 'create', outcome: 'success' });
+    expect((await usersByName(server.url, server.token)).get('maria@contoso.example')!.name).toEqual({ givenName: 'Mari\u0301a Jose\u0301', familyName: 'Garci\u0301a-Lo\u0301pez' });
+  });
+});
+
 describe('Guid() (Learn: "generates a new random GUID")', () => {
   it('gives each user a GUID of its own that stays the same: a later cycle sends nothing (every cycle sent every user a new one)', async () => {
     const server = closing(await startServer({ port: 0 }));
