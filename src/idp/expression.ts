@@ -98,6 +98,24 @@ function cultureOf(culture: ExpressionValue | undefined, fn: string): string | u
 }
 
 /**
+ * .NET changes case one character at a time (its strings keep their length): "ß" stays "ß" in
+ * upper case, "İ" lowers to "i". JavaScript applies Unicode's full mappings ("WEISS", "i̇" with a
+ * combining dot) and Greek's final sigma; each character is changed alone here, and one whose full
+ * mapping is several characters keeps its simple one.
+ */
+const SIMPLE_LOWER: Record<string, string> = { 'İ': 'i' };
+function byCharacter(s: string, change: (ch: string) => string, simple: Record<string, string> = {}): string {
+  let out = '';
+  for (const ch of s) {
+    const changed = change(ch);
+    out += changed.length === ch.length || [...changed].length === 1 ? changed : (simple[ch] ?? ch);
+  }
+  return out;
+}
+const lowerCase = (s: string, culture?: string): string => byCharacter(s, (ch) => (culture ? ch.toLocaleLowerCase(culture) : ch.toLowerCase()), SIMPLE_LOWER);
+const upperCase = (s: string, culture?: string): string => byCharacter(s, (ch) => (culture ? ch.toLocaleUpperCase(culture) : ch.toUpperCase()));
+
+/**
  * ToLower / ToUpper: `change` with the culture when one is given; without one the invariant
  * culture's rules, never the machine's own locale (a Turkish laptop's "I" → "ı").
  */
@@ -159,14 +177,14 @@ function pcase(source: string, separators: string | null): string {
     let upper = true;
     let out = '';
     for (const ch of source) {
-      out += upper ? ch.toUpperCase() : ch.toLowerCase();
+      out += upper ? upperCase(ch) : lowerCase(ch);
       upper = separators.includes(ch);
     }
     return out;
   }
   // .NET's ToTitleCase: a letter after a letter, a digit, a combining mark (the accent of a
   // decomposed "i\u0301") or an apostrophe continues its word ("D'ythaq", Microsoft's own example).
-  return source.toLowerCase().replace(/(^|[^\p{L}\p{N}\p{M}'])(\p{L})/gu, (_m, sep: string, letter: string) => sep + letter.toUpperCase());
+  return lowerCase(source).replace(/(^|[^\p{L}\p{N}\p{M}'])(\p{L})/gu, (_m, sep: string, letter: string) => sep + upperCase(letter));
 }
 
 export const EXPRESSION_FUNCTIONS: Record<string, FunctionSpec> = {
@@ -265,8 +283,8 @@ export const EXPRESSION_FUNCTIONS: Record<string, FunctionSpec> = {
       return fallback ?? null;
     },
   },
-  ToLower: caseChange('ToLower', (s, c) => (c ? s.toLocaleLowerCase(c) : s.toLowerCase())),
-  ToUpper: caseChange('ToUpper', (s, c) => (c ? s.toLocaleUpperCase(c) : s.toUpperCase())),
+  ToLower: caseChange('ToLower', lowerCase),
+  ToUpper: caseChange('ToUpper', upperCase),
   Word: {
     min: 3,
     max: 3,

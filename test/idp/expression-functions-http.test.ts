@@ -115,6 +115,20 @@ describe('PCase over decomposed accents (HR exports in Unicode NFD)', () => {
   });
 });
 
+describe('ToUpper and ToLower change one character at a time, as .NET does (Learn: the invariant culture without one)', () => {
+  it('"Weiß" upper-cases to "WEIß" and "İLKAY" lower-cases to "ilkay" (they gave "WEISS" and "i̇lkay", with a combining dot)', async () => {
+    const server = closing(await startServer({ port: 0 }));
+    const doc = directory([{ id: 'u1', userPrincipalName: 'ilkay@contoso.example', givenName: 'İLKAY', surname: 'Weiß' }], [
+      { expression: 'ToLower([givenName])', target: 'name.givenName' },
+      { expression: 'ToUpper([surname])', target: 'name.familyName' },
+      { expression: 'ToUpper(Join(" ", [givenName], [surname]), "de-DE")', target: 'displayName' },
+    ]);
+    const { result } = await harness(server.url, server.token, 'entra').cycle(doc);
+    expect(result.results.find((r) => r.id === 'u1')).toMatchObject({ action: 'create', outcome: 'success' });
+    expect((await usersByName(server.url, server.token)).get('ilkay@contoso.example')).toMatchObject({ name: { givenName: 'ilkay', familyName: 'WEIß' }, displayName: 'İLKAY WEIß' });
+  });
+});
+
 describe('Guid() (Learn: "generates a new random GUID")', () => {
   it('gives each user a GUID of its own that stays the same: a later cycle sends nothing (every cycle sent every user a new one)', async () => {
     const server = closing(await startServer({ port: 0 }));
