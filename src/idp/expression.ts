@@ -213,8 +213,9 @@ export const EXPRESSION_FUNCTIONS: Record<string, FunctionSpec> = {
     run: ([a, b, start, compare]) => {
       if (a === null || b === null) return null;
       const ignoreCase = text(compare ?? null)?.toLowerCase() === 'vbtextcompare';
-      const hay = ignoreCase ? text(a)!.toLowerCase() : text(a)!;
-      const needle = ignoreCase ? text(b)!.toLowerCase() : text(b)!;
+      // Lowered one character at a time: a lowering that adds a character ("İ") would move the position.
+      const hay = ignoreCase ? lowerCase(text(a)!) : text(a)!;
+      const needle = ignoreCase ? lowerCase(text(b)!) : text(b)!;
       const from = start === null || start === undefined ? 1 : integer(start, 'InStr', 'start');
       return hay.indexOf(needle, from - 1) + 1;
     },

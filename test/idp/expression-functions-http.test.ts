@@ -127,6 +127,13 @@ describe('ToUpper and ToLower change one character at a time, as .NET does (Lear
     expect(result.results.find((r) => r.id === 'u1')).toMatchObject({ action: 'create', outcome: 'success' });
     expect((await usersByName(server.url, server.token)).get('ilkay@contoso.example')).toMatchObject({ name: { givenName: 'ilkay', familyName: 'WEIß' }, displayName: 'İLKAY WEIß' });
   });
+
+  it('InStr with vbTextCompare counts positions in the text as written ("İstanbul", "S" → 2; it gave 3, "İ" having lowered to two characters)', async () => {
+    const server = closing(await startServer({ port: 0 }));
+    const doc = directory([{ id: 'u1', userPrincipalName: 'ann@contoso.example', city: 'İstanbul' }], [{ expression: 'InStr([city], "S", , vbTextCompare)', target: 'nickName' }]);
+    await harness(server.url, server.token, 'entra').cycle(doc);
+    expect((await usersByName(server.url, server.token)).get('ann@contoso.example')).toMatchObject({ nickName: '2' });
+  });
 });
 
 describe('Guid() (Learn: "generates a new random GUID")', () => {
