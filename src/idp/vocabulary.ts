@@ -22,6 +22,11 @@ export const SOURCE_ATTRIBUTES: Record<Source, readonly string[]> = {
     'companyName',
     'employeeId',
     'employeeType',
+    // Entra's source attribute list names these as written here, the two with a dot
+    // (employeeOrgData.costCenter → the enterprise extension's costCenter, in Microsoft's mappings).
+    'employeeOrgData.costCenter',
+    'employeeOrgData.division',
+    'userType',
     'preferredLanguage',
     'usageLocation',
     'manager',

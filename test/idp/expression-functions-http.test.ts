@@ -136,6 +136,26 @@ describe('ToUpper and ToLower change one character at a time, as .NET does (Lear
   });
 });
 
+describe("Entra's source attributes with a dot in their name, and userType", () => {
+  it('employeeOrgData.costCenter and .division map and read in expressions, userType too (the file was refused: unknown entra attribute)', async () => {
+    const server = closing(await startServer({ port: 0 }));
+    const doc = directory(
+      [{ id: 'u1', userPrincipalName: 'ann@contoso.example', 'employeeOrgData.costCenter': 'CC-410', 'employeeOrgData.division': 'Platform', userType: 'Guest' }],
+      [
+        { source: 'employeeOrgData.costCenter', target: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:costCenter' },
+        { expression: 'ToUpper([employeeOrgData.division])', target: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:division' },
+        { expression: 'Switch([userType], "Employee", "Guest", "External")', target: 'userType' },
+      ],
+    );
+    const { result } = await harness(server.url, server.token, 'entra').cycle(doc);
+    expect(result.results.find((r) => r.id === 'u1')).toMatchObject({ action: 'create', outcome: 'success' });
+    expect((await usersByName(server.url, server.token)).get('ann@contoso.example')).toMatchObject({
+      userType: 'External',
+      'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': { costCenter: 'CC-410', division: 'PLATFORM' },
+    });
+  });
+});
+
 describe('Guid() (Learn: "generates a new random GUID")', () => {
   it('gives each user a GUID of its own that stays the same: a later cycle sends nothing (every cycle sent every user a new one)', async () => {
     const server = closing(await startServer({ port: 0 }));
