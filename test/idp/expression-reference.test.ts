@@ -176,8 +176,8 @@ describe('when the file loads', () => {
     expect(() => load('Append([user.department], "")')).toThrow('[user.department]: unknown entra attribute "user.department" (did you mean "department"? declare custom attributes in "attributes", or name a directory extension extension_<app id>_<name>) (at character 8)');
   });
 
-  it('a declared attribute and a directory extension are read', () => {
-    expect(() => load('Join(" ", [costCentre], [extension_8f2b7c1d_building])', { attributes: ['costCentre'] })).not.toThrow();
+  it('a declared attribute, a directory extension and an Entra attribute named with a dot are read', () => {
+    expect(() => load('Join(" ", [costCentre], [extension_8f2b7c1d_building], [employeeOrgData.costCenter])', { attributes: ['costCentre'] })).not.toThrow();
   });
 
   it.each([
