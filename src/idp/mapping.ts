@@ -111,6 +111,8 @@ export interface EvaluationContext {
   softDeleted: boolean;
   /** The user's app roles ([appRoleAssignments]), when a mapping uses a role expression. */
   appRoles?: readonly AppRole[];
+  /** false: leave out each mapping's "Default value if null" (Entra sends it only on create). */
+  withDefaults?: boolean;
 }
 
 const userRoles = new WeakMap<Directory, Map<string, AppRole[]>>();
@@ -218,7 +220,7 @@ export function mappedValue(m: CompiledMapping, user: DirectoryUserRecord, ctx: 
     }
     v = v[0];
   }
-  if (v === undefined && m.default !== undefined) v = m.default;
+  if (v === undefined && m.default !== undefined && ctx.withDefaults !== false) v = m.default;
   if (v === undefined) return undefined;
   return coerce(v, types?.get(typeKey(m.path)));
 }
@@ -232,6 +234,18 @@ export function createValues(directory: Directory, user: DirectoryUserRecord, ct
     const v = mappedValue(m, user, evaluation, plan.schemaTypes);
     if (v !== undefined) out[m.path.text] = v;
   }
+  return out;
+}
+
+/**
+ * What an Entra update compares and sends: Learn's "Default value if null" is "only provisioned
+ * when a user is created", so a path whose source is empty keeps what the app was sent (nothing
+ * goes out for it), where `desired` (the create's values) holds the default.
+ */
+export function updateValues(directory: Directory, user: DirectoryUserRecord, ctx: EvaluationContext, desired: ScimValues, stored: ScimValues): ScimValues {
+  if (!mappingPlan(directory).attributes.some((m) => m.default !== undefined)) return desired;
+  const out = createValues(directory, user, { ...ctx, withDefaults: false });
+  for (const path of Object.keys(desired)) if (!(path in out) && path in stored) out[path] = stored[path]!;
   return out;
 }
 

@@ -16,6 +16,8 @@ import type { AttributeChange, DirectoryUserRecord, ObjectAction } from './types
 /** The directory's values for a user, the paths that differ from the last push, and a pending retry. */
 export interface UserChange {
   desired: ScimValues;
+  /** The values a create sends (defaults included), when they differ from an update's `desired`. */
+  created?: ScimValues;
   changed: string[];
   escrowed: boolean;
   fingerprint?: Fingerprint;
@@ -36,7 +38,7 @@ const fresh = (st: UserState): UserState => {
   return rest;
 };
 
-export async function entraUpdate(ctx: CycleContext, u: DirectoryUserRecord, st: UserState, { desired, changed, escrowed, fingerprint }: UserChange): Promise<void> {
+export async function entraUpdate(ctx: CycleContext, u: DirectoryUserRecord, st: UserState, { desired, created = desired, changed, escrowed, fingerprint }: UserChange): Promise<void> {
   const { state, sender, ledger } = ctx;
   const base = userRef(ctx, u);
   const exchanges: Exchange[] = [];
@@ -49,7 +51,7 @@ export async function entraUpdate(ctx: CycleContext, u: DirectoryUserRecord, st:
     if (got.notFound) {
       // Entra treats the cached id as gone (InvalidAnchor): it matches again and creates when nothing matches.
       state.setUser(u.id, null);
-      await provisionUser(ctx, u, desired, got.exchanges, `the cached id ${st.targetId} answered 404, so Entra matches again`, fingerprint);
+      await provisionUser(ctx, u, created, got.exchanges, `the cached id ${st.targetId} answered 404, so Entra matches again`, fingerprint);
       return;
     }
     exchanges.push(...got.exchanges);
@@ -70,7 +72,7 @@ export async function entraUpdate(ctx: CycleContext, u: DirectoryUserRecord, st:
       // The app lost the user while it was disabled (deleted there by hand): as after a GET that
       // answers 404, Entra matches again and creates (not an enable retried into a 404 for days).
       state.setUser(u.id, null);
-      await provisionUser(ctx, u, desired, exchanges, `the cached id ${st.targetId} answered 404 to the enable, so Entra matches again`, fingerprint);
+      await provisionUser(ctx, u, created, exchanges, `the cached id ${st.targetId} answered 404 to the enable, so Entra matches again`, fingerprint);
       return;
     }
     if (!en.ok) return ledger.result({ ...base, action: 'enable', outcome: 'failed', reason, ...(en.error ? { error: en.error } : {}), targetId: st.targetId, exchanges, event: 'enableUser', changes: report, ...print });

@@ -1,7 +1,7 @@
 // The user phase: what each directory user needs this cycle (create, update, enable, disable,
 // nothing) from its assignment, scope, the IdP's stored state and its escrow, and what happens to
 // users the IdP provisioned that are gone from the directory.
-import { changedPaths, createValues, managerIdOf, MappingEvaluationError } from './mapping.ts';
+import { changedPaths, createValues, managerIdOf, MappingEvaluationError, updateValues, type ScimValues } from './mapping.ts';
 import { actionOff, lazyFingerprint, userRef, type CycleContext } from './sync-context.ts';
 import { retryIn } from './escrow.ts';
 import { escrowDue } from './sync-ledger.ts';
@@ -39,7 +39,7 @@ export async function syncUser(ctx: CycleContext, u: DirectoryUserRecord): Promi
   const intent = ctx.ent.intent(u);
   const st = state.user(u.id);
   const wantActive = intent.entitled && intent.enabled && !intent.hold;
-  let desired;
+  let desired: ScimValues;
   try {
     desired = createValues(dir, u, { softDeleted: !intent.entitled || !intent.enabled });
   } catch (error) {
@@ -137,6 +137,9 @@ export async function syncUser(ctx: CycleContext, u: DirectoryUserRecord): Promi
   const updateOff = `update-off|${print()}`;
   // A suspension (or an action turned off) said before is over: a later one is said again.
   if (state.skipped(u.id) !== updateOff) state.setSkipped(u.id, null);
+  // Entra provisions a mapping's "Default value if null" on create only; Okta has no such default.
+  const created = desired;
+  if (ctx.family === 'entra') desired = updateValues(dir, u, { softDeleted: false }, desired, st.values);
   const changed = changedPaths(st.values, desired, ctx.updatePaths);
   const retry = esc !== undefined;
   if (changed.length === 0 && st.active && !retry && !st.stale && !st.leftOutOfScope) {
@@ -155,7 +158,7 @@ export async function syncUser(ctx: CycleContext, u: DirectoryUserRecord): Promi
     return;
   }
   const update = ctx.family === 'entra' ? entraUpdate : oktaUpdate;
-  await update(ctx, u, st, { desired, changed, escrowed: retry, fingerprint: print });
+  await update(ctx, u, st, { desired, created, changed, escrowed: retry, fingerprint: print });
 }
 
 /** A user the IdP provisioned is gone from the directory (hard delete). */

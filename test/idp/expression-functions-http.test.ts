@@ -156,6 +156,36 @@ describe("Entra's source attributes with a dot in their name, and userType", () 
   });
 });
 
+describe('"Default value if null" is sent on create only (Learn: "isn\'t provisioned when updating an existing user")', () => {
+  it('a title emptied in the directory does not become the default in the app (it was PATCHed to "Employee")', async () => {
+    const server = closing(await startServer({ port: 0 }));
+    const h = harness(server.url, server.token, 'entra');
+    const doc = directory(
+      [
+        { id: 'u1', userPrincipalName: 'ann@contoso.example', jobTitle: 'Engineer' },
+        { id: 'u2', userPrincipalName: 'bob@contoso.example' },
+      ],
+      [{ source: 'jobTitle', target: 'title', default: 'Employee' }, { expression: 'Append([jobTitle], " (IT)")', target: 'nickName', default: 'Staff' }],
+    );
+    await h.cycle(doc);
+    let users = await usersByName(server.url, server.token);
+    expect(users.get('ann@contoso.example')).toMatchObject({ title: 'Engineer', nickName: 'Engineer (IT)' });
+    expect(users.get('bob@contoso.example')).toMatchObject({ title: 'Employee', nickName: 'Staff' });
+
+    delete doc.users[0].jobTitle;
+    const { exchanges } = await h.cycle(doc);
+    expect(exchanges.filter((x) => x.request.method === 'PATCH')).toEqual([]);
+    users = await usersByName(server.url, server.token);
+    expect(users.get('ann@contoso.example')).toMatchObject({ title: 'Engineer', nickName: 'Engineer (IT)' });
+    expect(users.get('bob@contoso.example')).toMatchObject({ title: 'Employee', nickName: 'Staff' });
+
+    // A value again is an ordinary update.
+    doc.users[0].jobTitle = 'Architect';
+    await h.cycle(doc);
+    expect((await usersByName(server.url, server.token)).get('ann@contoso.example')).toMatchObject({ title: 'Architect', nickName: 'Architect (IT)' });
+  });
+});
+
 describe('Guid() (Learn: "generates a new random GUID")', () => {
   it('gives each user a GUID of its own that stays the same: a later cycle sends nothing (every cycle sent every user a new one)', async () => {
     const server = closing(await startServer({ port: 0 }));
