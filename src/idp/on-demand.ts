@@ -13,7 +13,7 @@ import type { Exchange } from '../record/types.ts';
 import { ENTRA_CODES } from './error-codes.ts';
 import { EventSender, JobStop, probeHitMessage, type EventOutcome } from './events.ts';
 import { disabledBecauseOf } from './sync-user-updates.ts';
-import { createValues, entraChanges, managerIdOf, mappingPlan, MappingEvaluationError, oktaProfile, oktaReport, readPath, roleArgs, type ScimValues } from './mapping.ts';
+import { createValues, entraChanges, managerIdOf, mappingPlan, MappingEvaluationError, oktaProfile, oktaReport, readPath, roleArgs, updateValues, type ScimValues } from './mapping.ts';
 import { entitlements, loginOf, scopingDetails } from './scope.ts';
 import { duplicateError, duplicateFinder } from './sync-duplicates.ts';
 import { createdChanges, heldByRemoved, matchUser, nextValues } from './sync-user-provision.ts';
@@ -297,6 +297,9 @@ export async function provisionOnDemand(o: OnDemandOptions): Promise<OnDemandRes
       targetId = String(found.id);
       const inactive = isInactive(found);
       const sent: Exchange[] = [];
+      const previous: UserState | undefined = st && st.targetId === targetId ? st : undefined;
+      // Entra sends a mapping's "Default value if null" on create only (as a cycle's update does).
+      if (family === 'entra') desired = updateValues(dir, u, { softDeleted: false }, desired, previous?.values ?? {});
       if (family === 'entra') {
         const diff = entraChanges(desired, plan.updatePaths, found, plan.roleFunction);
         changes = diff.report;
@@ -316,7 +319,6 @@ export async function provisionOnDemand(o: OnDemandOptions): Promise<OnDemandRes
         sent.push(...out.exchanges);
         if (!out.ok) return fail(out, 'update', 'the app refused the profile push');
       }
-      const previous: UserState | undefined = st && st.targetId === targetId ? st : undefined;
       state.setUser(u.id, { ...(previous ?? {}), targetId, active: true, values: nextValues({ updatePaths: plan.updatePaths }, previous, desired) });
       const managerFrom = all.length;
       const manager = await linkManager(targetId, found);

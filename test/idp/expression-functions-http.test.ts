@@ -179,6 +179,11 @@ describe('"Default value if null" is sent on create only (Learn: "isn\'t provisi
     expect(users.get('ann@contoso.example')).toMatchObject({ title: 'Engineer', nickName: 'Engineer (IT)' });
     expect(users.get('bob@contoso.example')).toMatchObject({ title: 'Employee', nickName: 'Staff' });
 
+    // Provision on demand updates as the cycle does.
+    const onDemand = await h.onDemand(doc, 'u1');
+    expect(onDemand.all.filter((x) => x.request.method === 'PATCH')).toEqual([]);
+    expect((await usersByName(server.url, server.token)).get('ann@contoso.example')).toMatchObject({ title: 'Engineer' });
+
     // A value again is an ordinary update.
     doc.users[0].jobTitle = 'Architect';
     await h.cycle(doc);
