@@ -385,6 +385,20 @@ export const DEFECTS = {
       });
     },
   },
+  'group-filter-case-sensitive': {
+    description: 'displayName eq "x" on Groups matches only the exact case (Group displayName is caseExact:false), as SCIMMY does: Entra does not find "Sales" for its "sales" and creates a second group.',
+    onResponse: (ctx, res) => {
+      const eq = simpleEquality(ctx.req.query.get('filter'));
+      if (!isListRequest(ctx.req) || resourcePath(ctx.req.path)?.type !== 'Groups' || res.status !== 200 || eq?.attr.toLowerCase() !== 'displayname') return;
+      editJson(res, (json) => {
+        const kept = (json.Resources as Json[]).filter((r) => r.displayName === undefined || r.displayName === eq.value);
+        const dropped = (json.Resources as Json[]).length - kept.length;
+        json.Resources = kept;
+        json.totalResults = Number(json.totalResults) - dropped;
+        json.itemsPerPage = kept.length;
+      });
+    },
+  },
   'filter-miss-404': {
     description: 'A list or filter that matches nothing answers 404 instead of 200 with an empty list.',
     onResponse: (ctx, res) => {

@@ -376,6 +376,16 @@ const PROBES_BY_NAME = {
     clean: 1,
     faulty: 0,
   },
+  'group-filter-case-sensitive': {
+    observe: async (call) => {
+      const group = await createGroup(call, { displayName: `${fresh('Mixed.Case')} Sales` });
+      const exact = await call('GET', `/Groups?${filterQuery(`displayName eq "${String(group.displayName)}"`)}`);
+      const other = await call('GET', `/Groups?${filterQuery(`displayName eq "${String(group.displayName).toLowerCase()}"`)}`);
+      return [obj(exact.json).totalResults, obj(other.json).totalResults];
+    },
+    clean: [1, 1],
+    faulty: [1, 0],
+  },
   'filter-miss-404': {
     observe: async (call) => (await call('GET', `/Users?${filterQuery(`userName eq "${fresh('nobody')}"`)}`)).status,
     clean: 200,
