@@ -1639,6 +1639,13 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
     // Okta pushes groups from its own cached list, with no displayName lookup (OKTA-2.8).
     verdicts: { fail: ['entra', 'entra-compliant'], work: ['okta', 'okta-aiw'] },
   },
+  'query-plus-not-decoded': {
+    // Entra form-encodes its queries (a space as +, ENTRA-1.1); Okta and the core checks send %20
+    // (RFC 3986), which this server reads: only Entra's own lookups fail, each on its 400.
+    primary: {},
+    consequences: ['entra.test-connection.status[entra]', 'entra.test-connection.empty-list[entra]', 'entra.test-connection.status[entra-compliant]', 'entra.test-connection.empty-list[entra-compliant]', 'entra.test-connection.groups-empty-list[entra]', 'entra.test-connection.groups-empty-list[entra-compliant]', 'entra.create.match-miss[entra]', 'entra.create.match-hit[entra]', 'entra.disable.still-matched[entra]', 'entra.delete.unmatched[entra]', 'entra.create.match-miss[entra-compliant]', 'entra.create.match-hit[entra-compliant]', 'entra.disable.still-matched[entra-compliant]', 'entra.delete.unmatched[entra-compliant]', 'entra.group.match-miss[entra]', 'entra.group.match-hit[entra]', 'entra.group.match-exact[entra]', 'entra.group.match-miss[entra-compliant]', 'entra.group.match-hit[entra-compliant]', 'entra.group.match-exact[entra-compliant]'],
+    verdicts: { fail: ['entra', 'entra-compliant'], work: ['okta', 'okta-aiw'] },
+  },
   'group-filter-ignored': {
     primary: {},
     consequences: ['entra.test-connection.groups-empty-list[entra]', 'entra.test-connection.groups-empty-list[entra-compliant]', 'entra.group.match-miss[entra]', 'entra.group.match-hit[entra]', 'entra.group.match-exact[entra]', 'entra.group.match-miss[entra-compliant]', 'entra.group.match-hit[entra-compliant]', 'entra.group.match-exact[entra-compliant]'],
