@@ -185,6 +185,13 @@ export interface IndependentServerOptions {
   apiKeyAnyValue?: boolean;
   /** A DEFECT, for tests: a PATCH of a group answers as usual but leaves its members as they were. */
   patchKeepsMembers?: boolean;
+  /**
+   * A DEFECT, for tests (RFC 7643 §4.2 returns members by default): every Group answer shows
+   * `members: []` whatever the group holds, as BoxyHQ Jackson's Directory Sync does (it keeps
+   * memberships apart, for its webhooks). Memberships are kept; Entra never reads them back
+   * ("returning members is not required", research E1), nor does Okta.
+   */
+  membersShownEmpty?: boolean;
   /** The Content-Type of its bodies (default `application/scim+json; charset=utf-8`): `application/json` as many frameworks send. */
   contentType?: string;
   /** Strong ETags (`"…"`) instead of weak ones (`W/"…"`): RFC 7232 allows either, RFC 7644 §3.14 shows weak ones. */
@@ -333,6 +340,7 @@ interface Ctx {
   unauthorizedDetail: string | undefined;
   apiKeyAnyValue: boolean;
   patchKeepsMembers: boolean;
+  membersShownEmpty: boolean;
   strongEtags: boolean;
   etagHeaderOnly: boolean;
   noSearch: 404 | 405 | 501 | undefined;
@@ -679,6 +687,7 @@ function rendered(ctx: Ctx, model: ResourceModel, stored: Stored): Resource {
   if (ctx.etag && !ctx.etagHeaderOnly) (out.meta as Resource).version = tagOf(ctx, stored);
   for (const name of ctx.omitMeta) delete (out.meta as Resource)[name];
   if (ctx.listAllSchemas) out.schemas = [model.core.id, ...model.extensions.map((e) => e.id)];
+  if (ctx.membersShownEmpty && model.kind === 'Group') out.members = [];
   return out;
 }
 
@@ -1029,6 +1038,7 @@ export async function startIndependentServer(options: IndependentServerOptions =
     unauthorizedDetail: options.unauthorizedDetail,
     apiKeyAnyValue: options.apiKeyAnyValue ?? false,
     patchKeepsMembers: options.patchKeepsMembers ?? false,
+    membersShownEmpty: options.membersShownEmpty ?? false,
     strongEtags: options.strongEtags ?? false,
     etagHeaderOnly: options.etagHeaderOnly ?? false,
     noSearch: options.noSearch,
