@@ -192,6 +192,12 @@ export interface IndependentServerOptions {
    * ("returning members is not required", research E1), nor does Okta.
    */
   membersShownEmpty?: boolean;
+  /**
+   * A DEFECT, for tests: queries match userName and displayName as they were at create (a search
+   * index never updated, as Jackson's Directory Sync keeps it): after a rename the old name still
+   * finds the resource, the new one does not.
+   */
+  namesIndexedAtCreate?: boolean;
   /** The Content-Type of its bodies (default `application/scim+json; charset=utf-8`): `application/json` as many frameworks send. */
   contentType?: string;
   /** Strong ETags (`"…"`) instead of weak ones (`W/"…"`): RFC 7232 allows either, RFC 7644 §3.14 shows weak ones. */
@@ -341,6 +347,8 @@ interface Ctx {
   apiKeyAnyValue: boolean;
   patchKeepsMembers: boolean;
   membersShownEmpty: boolean;
+  /** With namesIndexedAtCreate: id → userName and displayName as created. */
+  createdNames: Map<string, Resource> | undefined;
   strongEtags: boolean;
   etagHeaderOnly: boolean;
   noSearch: 404 | 405 | 501 | undefined;
@@ -535,7 +543,8 @@ function search(ctx: Ctx, model: ResourceModel, params: { filter?: string | null
     const unfilterable = ctx.filterAttributes ? attributePaths(model, node).find((p) => !ctx.filterAttributes!.includes(p.toLowerCase())) : undefined;
     if (unfilterable !== undefined) throw badRequest('invalidFilter', `this server cannot filter on "${unfilterable}"`);
     const match = matcher(model, node);
-    items = items.filter(match);
+    const asIndexed = (r: Resource): Resource => ({ ...r, ...ctx.createdNames?.get(String(r.id)) });
+    items = items.filter((r) => match(asIndexed(r)));
   }
   if (ctx.sort && params.sortBy) {
     const descending = params.sortOrder?.toLowerCase() === 'descending';
@@ -726,6 +735,7 @@ async function resourceRoute(ctx: Ctx, req: RequestLike, model: ResourceModel, i
       if (model.kind === 'Group' && ctx.dropGroupExternalId) delete data.externalId;
       const sent = structuredClone(data);
       const created = ctx.store.create(model.kind, withPrimary(ctx, data));
+      ctx.createdNames?.set(created.id, Object.fromEntries(['userName', 'displayName'].filter((k) => created.data[k] !== undefined).map((k) => [k, created.data[k]])));
       const location = `${ctx.relativeLocation ? ctx.base : ctx.baseUrl}${model.endpoint}/${encodeURIComponent(created.id)}`;
       if (ctx.createBody === 'none') return withVersion(ctx, created, { status: 201, headers: { Location: location } });
       if (ctx.createBody === 'none-no-location') return withVersion(ctx, created, { status: 201 });
@@ -1039,6 +1049,7 @@ export async function startIndependentServer(options: IndependentServerOptions =
     apiKeyAnyValue: options.apiKeyAnyValue ?? false,
     patchKeepsMembers: options.patchKeepsMembers ?? false,
     membersShownEmpty: options.membersShownEmpty ?? false,
+    createdNames: options.namesIndexedAtCreate ? new Map() : undefined,
     strongEtags: options.strongEtags ?? false,
     etagHeaderOnly: options.etagHeaderOnly ?? false,
     noSearch: options.noSearch,
