@@ -76,7 +76,7 @@ function strayMatches(exchange: { request: { url: string } }, resources: unknown
   });
   if (stray.length === 0) return '';
   const more = stray.length > 3 ? ` and ${stray.length - 3} more` : '';
-  return `; the answer holds ${stray.slice(0, 3).join(', ')}${more}, whose ${path} is not ${JSON.stringify(wanted)}: the server matched something other than the current ${path} (a former value kept in its search index, or a part of the value)`;
+  return `; the answer holds ${stray.slice(0, 3).join(', ')}${more}, whose ${path} is not ${JSON.stringify(wanted)}: the server matched something other than the current ${path} (a former value kept in its search index, a part of the value, or the filter ignored)`;
 }
 
 type ListParams = {

@@ -19,6 +19,19 @@ describe('a server whose queries match the names resources had at create', () =>
     const record = await runConformance({ url: server.url, auth: { kind: 'bearer', token: server.token }, suites: ['entra'], only: ['entra.group.*'], dialects: ['entra-compliant'], seed: 3 });
     const exact = record.results.find((r) => r.checkId === 'entra.group.match-exact[entra-compliant]')!;
     expect(exact.status).toBe('fail');
-    expect(exact.message).toMatch(/^totalResults is 1, expected 0 \(the number of matching resources\); the answer holds [0-9a-f-]+ \(displayName ".* Sales EMEA"\), whose displayName is not ".* Sales": the server matched something other than the current displayName \(a former value kept in its search index, or a part of the value\)$/);
+    expect(exact.message).toMatch(/^totalResults is 1, expected 0 \(the number of matching resources\); the answer holds [0-9a-f-]+ \(displayName ".* Sales EMEA"\), whose displayName is not ".* Sales": the server matched something other than the current displayName \(a former value kept in its search index, a part of the value, or the filter ignored\)$/);
+  });
+
+  // The same index kept Entra's renamed user out of its own userName query: the disabled user's
+  // match (entra.disable.still-matched) failed, which read as "disabled users are hidden" although
+  // the disable had nothing to do with it. The query right after the rename now says so.
+  it('entra.update.rename.matched fails after the userName change, and still-matched is not blamed on the disable', async () => {
+    const record = await runConformance({ url: server.url, auth: { kind: 'bearer', token: server.token }, suites: ['entra'], only: ['entra.create.*', 'entra.update.*', 'entra.disable.*'], dialects: ['entra-compliant'], seed: 3 });
+    const byId = Object.fromEntries(record.results.map((r) => [r.checkId, r]));
+    expect(byId['entra.update.single.applied[entra-compliant]']?.status).toBe('pass');
+    expect(byId['entra.update.rename.matched[entra-compliant]']).toMatchObject({ status: 'fail', message: 'totalResults is 0, expected 1 (the number of matching resources)' });
+    expect(byId['entra.disable.still-matched[entra-compliant]']?.status).toBe('skip');
+    expect(byId['entra.disable.still-matched[entra-compliant]']?.reason).toContain('entra.update.rename.matched[entra-compliant] did not pass first');
+    expect(record.results.filter((r) => r.status === 'fail').map((r) => r.checkId)).toEqual(['entra.update.rename.matched[entra-compliant]']);
   });
 });

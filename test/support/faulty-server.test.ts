@@ -1107,6 +1107,18 @@ const PROBES_BY_NAME = {
     clean: true,
     faulty: false,
   },
+  'user-name-index-frozen': {
+    observe: async (call) => {
+      const user = await createUser(call);
+      const renamed = fresh('renamed');
+      await call('PATCH', userPath(user), patchBody({ op: 'replace', path: 'userName', value: renamed }));
+      const byNew = obj((await call('GET', `/Users?${filterQuery(`userName eq "${renamed}"`)}`)).json).totalResults;
+      const byOld = obj((await call('GET', `/Users?${filterQuery(`userName eq "${String(user.userName)}"`)}`)).json).totalResults;
+      return [byNew, byOld];
+    },
+    clean: [1, 0],
+    faulty: [0, 1],
+  },
   'disabled-hidden-from-filter': {
     observe: async (call) => {
       const user = await createUser(call, { active: false });
