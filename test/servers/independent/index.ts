@@ -198,6 +198,8 @@ export interface IndependentServerOptions {
    * finds the resource, the new one does not.
    */
   namesIndexedAtCreate?: boolean;
+  /** No /ServiceProviderConfig (404), as BoxyHQ Jackson's Directory Sync: it advertises no optional feature. */
+  noServiceProviderConfig?: boolean;
   /** The Content-Type of its bodies (default `application/scim+json; charset=utf-8`): `application/json` as many frameworks send. */
   contentType?: string;
   /** Strong ETags (`"…"`) instead of weak ones (`W/"…"`): RFC 7232 allows either, RFC 7644 §3.14 shows weak ones. */
@@ -349,6 +351,7 @@ interface Ctx {
   membersShownEmpty: boolean;
   /** With namesIndexedAtCreate: id → userName and displayName as created. */
   createdNames: Map<string, Resource> | undefined;
+  noServiceProviderConfig: boolean;
   strongEtags: boolean;
   etagHeaderOnly: boolean;
   noSearch: 404 | 405 | 501 | undefined;
@@ -834,6 +837,7 @@ async function route(ctx: Ctx, req: IncomingMessage, raw: string, token: string)
       if (ctx.meStatus !== undefined) throw new ScimError(ctx.meStatus, undefined, '/Me is not implemented');
       throw notFound(`${url.pathname} is not a SCIM endpoint`);
     case 'serviceproviderconfig':
+      if (ctx.noServiceProviderConfig) throw notFound(`${url.pathname} is not a SCIM endpoint`);
       return get(() => ({ status: 200, body: spc(ctx) }));
     case 'resourcetypes':
       return get(() => {
@@ -1050,6 +1054,7 @@ export async function startIndependentServer(options: IndependentServerOptions =
     patchKeepsMembers: options.patchKeepsMembers ?? false,
     membersShownEmpty: options.membersShownEmpty ?? false,
     createdNames: options.namesIndexedAtCreate ? new Map() : undefined,
+    noServiceProviderConfig: options.noServiceProviderConfig ?? false,
     strongEtags: options.strongEtags ?? false,
     etagHeaderOnly: options.etagHeaderOnly ?? false,
     noSearch: options.noSearch,
