@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runConformance } from '../../src/runner/run.ts';
 import { startIndependentServer, type IndependentServer } from '../servers/independent/index.ts';
 
-describe('a server whose queries match the names resources had at create', () => {
+describe('a server whose queries match the names resources had at create (a user by its first email)', () => {
   let server: IndependentServer;
   beforeAll(async () => {
     server = await startIndependentServer({ namesIndexedAtCreate: true });
@@ -33,5 +33,19 @@ describe('a server whose queries match the names resources had at create', () =>
     expect(byId['entra.disable.still-matched[entra-compliant]']?.status).toBe('skip');
     expect(byId['entra.disable.still-matched[entra-compliant]']?.reason).toContain('entra.update.rename.matched[entra-compliant] did not pass first');
     expect(record.results.filter((r) => r.status === 'fail').map((r) => r.checkId)).toEqual(['entra.update.rename.matched[entra-compliant]']);
+  });
+
+  // Its userName index holds each user's first email: the projection checks, which read a query by
+  // userName for a user whose email differs, failed as if attributes= were ignored (one said
+  // "/Resources/0/displayName is undefined"). The query is now judged on its own first.
+  it('attributes.list.found fails, and the projection checks on that query are not judged', async () => {
+    const record = await runConformance({ url: server.url, auth: { kind: 'bearer', token: server.token }, suites: ['core'], only: ['attributes.*'], seed: 3 });
+    const byId = Object.fromEntries(record.results.map((r) => [r.checkId, r]));
+    expect(byId['attributes.list.found']).toMatchObject({ status: 'fail', message: 'totalResults is 0, expected 1 (the number of matching resources)' });
+    for (const id of ['attributes.list.only-requested', 'attributes.list.excluded']) {
+      expect(byId[id]?.status, id).toBe('skip');
+      expect(byId[id]?.reason, id).toContain('attributes.list.found did not pass first');
+    }
+    expect(record.results.filter((r) => r.status === 'fail').map((r) => r.checkId)).toEqual(['attributes.list.found']);
   });
 });

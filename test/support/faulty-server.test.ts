@@ -1107,6 +1107,14 @@ const PROBES_BY_NAME = {
     clean: true,
     faulty: false,
   },
+  'user-name-eq-matches-email': {
+    observe: async (call) => {
+      const user = await createUser(call, { emails: [{ value: fresh('mail'), type: 'work' }] });
+      return obj((await call('GET', `/Users?${filterQuery(`userName eq "${String(user.userName)}"`)}`)).json).totalResults;
+    },
+    clean: 1,
+    faulty: 0,
+  },
   'user-name-index-frozen': {
     observe: async (call) => {
       const user = await createUser(call);

@@ -193,9 +193,10 @@ export interface IndependentServerOptions {
    */
   membersShownEmpty?: boolean;
   /**
-   * A DEFECT, for tests: queries match userName and displayName as they were at create (a search
-   * index never updated, as Jackson's Directory Sync keeps it): after a rename the old name still
-   * finds the resource, the new one does not.
+   * A DEFECT, for tests: queries match userName and displayName as they were at create, a User's
+   * userName as its first email address when it has one (BoxyHQ Jackson's Directory Sync keeps such
+   * a search index): after a rename the old name still finds the resource, the new one does not,
+   * and a user whose email differs from its userName is not found by its userName.
    */
   namesIndexedAtCreate?: boolean;
   /** No /ServiceProviderConfig (404), as BoxyHQ Jackson's Directory Sync: it advertises no optional feature. */
@@ -738,7 +739,8 @@ async function resourceRoute(ctx: Ctx, req: RequestLike, model: ResourceModel, i
       if (model.kind === 'Group' && ctx.dropGroupExternalId) delete data.externalId;
       const sent = structuredClone(data);
       const created = ctx.store.create(model.kind, withPrimary(ctx, data));
-      ctx.createdNames?.set(created.id, Object.fromEntries(['userName', 'displayName'].filter((k) => created.data[k] !== undefined).map((k) => [k, created.data[k]])));
+      const firstEmail = Array.isArray(created.data.emails) ? (created.data.emails[0] as Resource | undefined)?.value : undefined;
+      ctx.createdNames?.set(created.id, { ...Object.fromEntries(['userName', 'displayName'].filter((k) => created.data[k] !== undefined).map((k) => [k, created.data[k]])), ...(model.kind === 'User' && firstEmail !== undefined ? { userName: firstEmail } : {}) });
       const location = `${ctx.relativeLocation ? ctx.base : ctx.baseUrl}${model.endpoint}/${encodeURIComponent(created.id)}`;
       if (ctx.createBody === 'none') return withVersion(ctx, created, { status: 201, headers: { Location: location } });
       if (ctx.createBody === 'none-no-location') return withVersion(ctx, created, { status: 201 });
