@@ -309,7 +309,13 @@ export function createClient(options: ClientOptions): ScimClient {
     const preflight = special.failure ? { failure: special.failure } : undefined;
     const stopping = special.stopping;
     const url = new URL(resolve(req.path));
-    if (req.query) for (const [k, v] of Object.entries(req.query)) if (v !== undefined) url.searchParams.set(k, String(v));
+    if (req.query) {
+      for (const [k, v] of Object.entries(req.query)) if (v !== undefined) url.searchParams.set(k, String(v));
+      // Percent-encoded (RFC 3986: a space is %20), as Okta and curl send it, not the form encoding
+      // URLSearchParams writes (a space as +): '+' means a space only in HTML forms, and a server
+      // that reads it as '+' is Entra's problem alone, which the Entra pack (formQuery) shows.
+      url.search = [...url.searchParams].map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
+    }
     const auth = req.auth === undefined || req.auth === 'default' ? undefined : req.auth;
     let body: string | undefined;
     if (req.rawBody !== undefined) body = req.rawBody;

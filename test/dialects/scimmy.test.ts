@@ -2,7 +2,8 @@
 // it rejects Entra's "True"/"False" strings and the manager as a bare id string, and its userName
 // filter is case-sensitive (RFC 7644 §3.4.2.2 SHALL follow caseExact false), which blocks every
 // IdP: an account that exists with another case is never linked, the IdP POSTs a duplicate and
-// gets 409. Nothing else blocks an IdP.
+// gets 409. Its group displayName filter is case-sensitive too, which blocks Entra (it matches
+// groups by displayName). Nothing else blocks an IdP.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startScimmyServer, type ScimmyServer } from '../servers/scimmy-server.ts';
 import type { RunRecord } from '../../src/record/types.ts';
@@ -36,8 +37,19 @@ describe('replay packs against the SCIMMY server', () => {
     expect(okta.blocking.map((b) => b.checkId).sort()).toEqual(['filter.username-eq.case-insensitive', 'okta.spec.9.case-insensitive[okta]']);
   });
 
+  it('fails its case-sensitive group displayName filter in both Entra variants (Group displayName is caseExact false), blocking Entra and not Okta', () => {
+    for (const id of ['entra.group.match-other-case[entra]', 'entra.group.match-other-case[entra-compliant]']) {
+      const result = record.results.find((r) => r.checkId === id)!;
+      expect(result.status, id).toBe('fail');
+      expect(result.message, id).toMatch(/totalResults is 0, expected 1/);
+      expect(record.results.find((r) => r.checkId === id.replace('match-other-case', 'match-hit'))!.status, id).toBe('pass');
+    }
+    for (const dialect of ['entra', 'entra-compliant']) expect(record.idpVerdicts!.find((v) => v.dialect === dialect)!.blocking.map((b) => b.checkId)).toContain(`entra.group.match-other-case[${dialect}]`);
+    for (const dialect of ['okta', 'okta-aiw']) expect(record.idpVerdicts!.find((v) => v.dialect === dialect)!.blocking.map((b) => b.checkId).join(' ')).not.toMatch(/match-other-case/);
+  });
+
   it('fails only what it really gets wrong; no verdict is partial, since the packs ran the core checks they rely on', () => {
-    const expected = ['entra.disable.status[entra]', 'entra.enable.status[entra]', 'entra.manager.change.status[entra-compliant]', 'entra.manager.change.status[entra]', 'entra.manager.clear.status[entra-compliant]', 'entra.manager.clear.status[entra]', 'entra.manager.set.status[entra-compliant]', 'entra.manager.set.status[entra]', 'filter.username-eq.case-insensitive', 'okta.spec.9.case-insensitive[okta]'];
+    const expected = ['entra.disable.status[entra]', 'entra.enable.status[entra]', 'entra.group.match-other-case[entra-compliant]', 'entra.group.match-other-case[entra]', 'entra.manager.change.status[entra-compliant]', 'entra.manager.change.status[entra]', 'entra.manager.clear.status[entra-compliant]', 'entra.manager.clear.status[entra]', 'entra.manager.set.status[entra-compliant]', 'entra.manager.set.status[entra]', 'filter.username-eq.case-insensitive', 'okta.spec.9.case-insensitive[okta]'];
     expect(failed(record).sort()).toEqual(expected);
     expect(works(record)).toEqual({ entra: false, 'entra-compliant': false, okta: false, 'okta-aiw': false });
     expect(record.idpVerdicts!.filter((v) => v.missing)).toEqual([]);

@@ -52,9 +52,9 @@ describe('request bytes on the wire', () => {
       const own = await client.send({ method: 'PATCH', path: '/Users/42', headers: { 'User-Agent': 'Okta SCIM Client 1.0.0' }, json: { Operations: [] } });
       for (const x of [query, create, own]) expect(x.response?.status).toBe(200);
       // The record shows the URL the request line asked for.
-      expect(query.request.url).toBe(`http://127.0.0.1:${port}/scim/v2/Users?filter=userName+eq+%22jo+%C3%A9%40example.com%22&count=5`);
+      expect(query.request.url).toBe(`http://127.0.0.1:${port}/scim/v2/Users?filter=userName%20eq%20%22jo%20%C3%A9%40example.com%22&count=5`);
       expect(received).toEqual([
-        `GET /scim/v2/Users?filter=userName+eq+%22jo+%C3%A9%40example.com%22&count=5 HTTP/1.1\r\nhost: 127.0.0.1:${port}\r\nconnection: keep-alive\r\naccept: application/scim+json\r\nuser-agent: scimproof\r\nauthorization: Bearer tok-wire-123456\r\n\r\n`,
+        `GET /scim/v2/Users?filter=userName%20eq%20%22jo%20%C3%A9%40example.com%22&count=5 HTTP/1.1\r\nhost: 127.0.0.1:${port}\r\nconnection: keep-alive\r\naccept: application/scim+json\r\nuser-agent: scimproof\r\nauthorization: Bearer tok-wire-123456\r\n\r\n`,
         `POST /scim/v2/Users HTTP/1.1\r\nhost: 127.0.0.1:${port}\r\nconnection: keep-alive\r\naccept: application/scim+json\r\nuser-agent: scimproof\r\nauthorization: Bearer tok-wire-123456\r\ncontent-type: application/scim+json\r\ncontent-length: 58\r\n\r\n{"userName":"jo é@example.com","name":{"givenName":"Jo"}}`,
         `PATCH /scim/v2/Users/42 HTTP/1.1\r\nhost: 127.0.0.1:${port}\r\nconnection: keep-alive\r\naccept: application/scim+json\r\nuser-agent: Okta SCIM Client 1.0.0\r\nauthorization: Bearer tok-wire-123456\r\ncontent-type: application/scim+json\r\ncontent-length: 17\r\n\r\n{"Operations":[]}`,
       ]);

@@ -385,6 +385,33 @@ export const DEFECTS = {
       });
     },
   },
+  'group-filter-case-sensitive': {
+    description: 'displayName eq "x" on Groups matches only the exact case (Group displayName is caseExact:false), as SCIMMY does: Entra does not find "Sales" for its "sales" and creates a second group.',
+    onResponse: (ctx, res) => {
+      const eq = simpleEquality(ctx.req.query.get('filter'));
+      if (!isListRequest(ctx.req) || resourcePath(ctx.req.path)?.type !== 'Groups' || res.status !== 200 || eq?.attr.toLowerCase() !== 'displayname') return;
+      editJson(res, (json) => {
+        const kept = (json.Resources as Json[]).filter((r) => r.displayName === undefined || r.displayName === eq.value);
+        const dropped = (json.Resources as Json[]).length - kept.length;
+        json.Resources = kept;
+        json.totalResults = Number(json.totalResults) - dropped;
+        json.itemsPerPage = kept.length;
+      });
+    },
+  },
+  'query-plus-not-decoded': {
+    description: 'The query string is decoded with decodeURIComponent, as a hand-written parser does: a "+" stays a "+" instead of a space, so Entra\'s form-encoded filter=userName+eq+%22x%22 does not parse (400 invalidFilter), while Okta\'s %20 does.',
+    onRequest: (ctx) => {
+      if (!ctx.req.rawQuery?.includes('+')) return;
+      const literal = new URLSearchParams();
+      for (const pair of ctx.req.rawQuery.split('&')) {
+        const at = pair.indexOf('=');
+        const [k, v] = at < 0 ? [pair, ''] : [pair.slice(0, at), pair.slice(at + 1)];
+        literal.append(decodeURIComponent(k), decodeURIComponent(v));
+      }
+      ctx.req.query = literal;
+    },
+  },
   'filter-miss-404': {
     description: 'A list or filter that matches nothing answers 404 instead of 200 with an empty list.',
     onResponse: (ctx, res) => {

@@ -376,6 +376,27 @@ const PROBES_BY_NAME = {
     clean: 1,
     faulty: 0,
   },
+  'group-filter-case-sensitive': {
+    observe: async (call) => {
+      const group = await createGroup(call, { displayName: `${fresh('Mixed.Case')} Sales` });
+      const exact = await call('GET', `/Groups?${filterQuery(`displayName eq "${String(group.displayName)}"`)}`);
+      const other = await call('GET', `/Groups?${filterQuery(`displayName eq "${String(group.displayName).toLowerCase()}"`)}`);
+      return [obj(exact.json).totalResults, obj(other.json).totalResults];
+    },
+    clean: [1, 1],
+    faulty: [1, 0],
+  },
+  'query-plus-not-decoded': {
+    observe: async (call) => {
+      const user = await createUser(call);
+      const expression = `userName eq "${String(user.userName)}"`;
+      const percent = await call('GET', `/Users?${filterQuery(expression)}`);
+      const form = await call('GET', `/Users?${new URLSearchParams({ filter: expression }).toString()}`);
+      return [percent.status, obj(percent.json).totalResults, form.status];
+    },
+    clean: [200, 1, 200],
+    faulty: [200, 1, 400],
+  },
   'filter-miss-404': {
     observe: async (call) => (await call('GET', `/Users?${filterQuery(`userName eq "${fresh('nobody')}"`)}`)).status,
     clean: 200,

@@ -12,6 +12,8 @@ export interface ProxyRequest {
   /** True for a path outside the SCIM base (an OAuth token endpoint), forwarded to the upstream origin. */
   outsideBase?: boolean;
   query: URLSearchParams;
+  /** The query as it arrived, still encoded (`filter=userName+eq+%22x%22`): how the client encoded it. */
+  rawQuery?: string;
   /** Lower-case header names. */
   headers: Record<string, string>;
   body?: string;
@@ -152,6 +154,7 @@ export async function startProxy(upstreamBase: string, token: string, hooks: Pro
       path: path === '' ? '/' : path,
       ...(inBase ? {} : { outsideBase: true }),
       query: url.searchParams,
+      rawQuery: url.search.replace(/^\?/, ''),
       headers: copyHeaders(incoming.headers),
       body: await readBody(incoming),
     };
