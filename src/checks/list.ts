@@ -42,6 +42,43 @@ export function unfilteredRefusal(exchange: Exchange): string | undefined {
 
 const ids = (resources: unknown): string[] => (Array.isArray(resources) ? resources.map((r) => String(getPointer(r, '/id'))) : []);
 
+/** The value of a top-level attribute or `a.b` sub-attribute, its name matched case-insensitively (RFC 7643 §2.1). */
+function attributeValue(resource: unknown, path: string): unknown {
+  let node: unknown = resource;
+  for (const part of path.split('.')) {
+    if (!node || typeof node !== 'object' || Array.isArray(node)) return undefined;
+    const key = Object.keys(node).find((k) => k.toLowerCase() === part.toLowerCase());
+    node = key === undefined ? undefined : (node as Record<string, unknown>)[key];
+  }
+  return node;
+}
+
+/**
+ * For a query `attr eq "value"` that answered too much: the resources whose current value of that
+ * attribute is another one, named, so the message says what was matched (a former name kept in
+ * the server's search index matches the same as a prefix match: only the answer tells them apart).
+ */
+function strayMatches(exchange: { request: { url: string } }, resources: unknown[]): string {
+  const filter = new URL(exchange.request.url).searchParams.get('filter') ?? '';
+  const eq = /^\s*([A-Za-z][\w.:$-]*)\s+eq\s+"((?:[^"\\]|\\.)*)"\s*$/i.exec(filter);
+  if (!eq) return '';
+  const path = eq[1]!.replace(/^urn:.*:/i, '');
+  let wanted: string;
+  try {
+    wanted = JSON.parse(`"${eq[2]!}"`) as string;
+  } catch {
+    return '';
+  }
+  const stray = resources.flatMap((r) => {
+    const value = attributeValue(r, path);
+    if (typeof value !== 'string' || value.toLowerCase() === wanted.toLowerCase()) return [];
+    return [`${String(getPointer(r, '/id'))} (${path} ${JSON.stringify(value)})`];
+  });
+  if (stray.length === 0) return '';
+  const more = stray.length > 3 ? ` and ${stray.length - 3} more` : '';
+  return `; the answer holds ${stray.slice(0, 3).join(', ')}${more}, whose ${path} is not ${JSON.stringify(wanted)}: the server matched something other than the current ${path} (a former value kept in its search index, a part of the value, or the filter ignored)`;
+}
+
 type ListParams = {
   total?: number;
   totalAtLeast?: number;
@@ -96,7 +133,7 @@ export const listKind = defineCheckKind<ListParams>({
     if (!Array.isArray(resources)) return fail('"Resources" must be an array', { pointer: '/Resources', actual: typeof resources });
     if (total > 0 && body.Resources === undefined && ctx.params.resources !== 0) return fail('totalResults is above 0 but "Resources" is missing', { pointer: '/Resources', expected: 'an array', actual: null });
     const p = ctx.params;
-    if (p.total !== undefined && total !== Number(p.total)) return fail(`totalResults is ${total}, expected ${String(p.total)} (the number of matching resources)`, { pointer: '/totalResults', expected: Number(p.total), actual: total });
+    if (p.total !== undefined && total !== Number(p.total)) return fail(`totalResults is ${total}, expected ${String(p.total)} (the number of matching resources)${total > Number(p.total) ? strayMatches(ctx.exchange, resources) : ''}`, { pointer: '/totalResults', expected: Number(p.total), actual: total });
     if (p.totalAtLeast !== undefined && total < Number(p.totalAtLeast)) return fail(`totalResults is ${total}, expected at least ${String(p.totalAtLeast)}`, { pointer: '/totalResults', expected: `≥ ${String(p.totalAtLeast)}`, actual: total });
     if (p.resources !== undefined && resources.length !== Number(p.resources)) return fail(`the page holds ${resources.length} resource(s), expected ${String(p.resources)}`, { pointer: '/Resources', expected: Number(p.resources), actual: resources.length });
     if (p.maxResources !== undefined && resources.length > Number(p.maxResources)) return fail(`the page holds ${resources.length} resources, more than count=${String(p.maxResources)}`, { pointer: '/Resources', expected: `≤ ${String(p.maxResources)}`, actual: resources.length });
@@ -109,7 +146,7 @@ export const listKind = defineCheckKind<ListParams>({
       if (!found.includes(id)) return fail(`the resource ${id} is missing from the results`, { pointer: '/Resources', expected: `includes ${id}`, actual: found.slice(0, 20) });
     }
     for (const id of [p.excludesId].flat().filter((x) => x !== undefined).map(String)) {
-      if (found.includes(id)) return fail(`the resource ${id} must not be in the results`, { pointer: '/Resources', expected: `excludes ${id}`, actual: found.slice(0, 20) });
+      if (found.includes(id)) return fail(`the resource ${id} must not be in the results${strayMatches(ctx.exchange, resources)}`, { pointer: '/Resources', expected: `excludes ${id}`, actual: found.slice(0, 20) });
     }
     const unique = new Set(found);
     if (unique.size !== found.length) return fail('the page lists the same resource twice', { pointer: '/Resources', actual: found });

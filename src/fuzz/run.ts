@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import type { ClientOptions } from '../http/client.ts';
 import type { CheckResult, CleanupEntry, Discovery, Exchange, Leftover, ReportSection } from '../record/types.ts';
 import type { CreateAttempt } from '../runner/cleanup.ts';
-import { describeCapability } from '../runner/discovery.ts';
+import { describeMissing } from '../runner/discovery.ts';
 import { PROPERTIES } from './properties/index.ts';
 import { applyRules, describeRules, learnProductRules, type ProductRules } from './product-rules.ts';
 import { replayFileName, type ReplayKey } from './replay.ts';
@@ -150,7 +150,7 @@ export async function runFuzzProperties(ctx: FuzzRunContext): Promise<FuzzOutcom
       const base = { checkId, baseId: checkId, title: property.title, area: 'fuzz', suite: 'fuzz', level: property.level ?? 'MUST', refs: property.refs };
       const missing = property.requires.filter((cap) => ctx.discovery.capabilities[cap] === false);
       if (missing.length > 0) {
-        emit({ ...base, status: 'skip', reason: missing.map(describeCapability).join('; '), exchangeIds: [] });
+        emit({ ...base, status: 'skip', reason: describeMissing(missing, ctx.discovery), exchangeIds: [] });
         continue;
       }
       if (ctx.budget.maxFailures && failures >= ctx.budget.maxFailures) {

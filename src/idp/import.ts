@@ -50,12 +50,17 @@ export async function readAllPages(sender: EventSender, kind: 'Users' | 'Groups'
   let twice = 0;
   let noTotal = false;
   let lastTotal: number | undefined;
+  // Elements of Resources that are no resource with an id (a bare array an app stored as a user, as
+  // BoxyHQ Jackson's Directory Sync stores any JSON a create carries): counted by totalResults, read,
+  // but nothing can match or link them. One shown as an example.
+  let unusable = 0;
+  let unusableExample: string | undefined;
   // The first page's ids in order: a later page equal to it is an app that ignores startIndex; a
   // later page of other users read before is an order that changed between pages (legal: RFC 7644
   // §3.4.2.4 says clients "SHOULD never assume repeatable results"), and the read goes on.
   let firstPage: string[] | undefined;
   const plural = kind === 'Users' ? 'user(s)' : 'group(s)';
-  const missed = (): number => (lastTotal !== undefined && seen.size < lastTotal ? lastTotal - seen.size : 0);
+  const missed = (): number => (lastTotal !== undefined && seen.size + unusable < lastTotal ? lastTotal - seen.size - unusable : 0);
   const notes = (): { paging?: string; missed?: number } => {
     const never = missed();
     const parts = [
@@ -63,6 +68,7 @@ export async function readAllPages(sender: EventSender, kind: 'Users' | 'Groups'
       // Overlapping pages (an app counting startIndex from 0) repeat users without losing any; when
       // some were never read, the order changed between pages, which the note below says.
       ...(repeated === 0 ? [] : [`${repeated} ${kind === 'Users' ? 'user(s)' : 'group(s)'} came back on more than one page${never === 0 ? ' (the pages overlap: RFC 7644 §3.4.2.4 numbers results from startIndex 1)' : ''}; each is counted once`]),
+      ...(unusable === 0 ? [] : [`${unusable} element(s) of the app's list are no ${kind === 'Users' ? 'user' : 'group'} with an id (${unusableExample}): read, but nothing can match or link them (RFC 7643 §3.1: every resource has an id)`]),
       ...(twice === 0 ? [] : [`${twice} ${kind === 'Users' ? 'user(s)' : 'group(s)'} were listed more than once on the same page (the same id twice); each is counted once`]),
       ...(never === 0 ? [] : [`the app counts ${lastTotal} ${kind === 'Users' ? 'users' : 'groups'} (totalResults) but its pages listed ${seen.size} different ones: ${never} ${plural} were never read, so they are in none of the counts above (the order of the list changed between pages, which RFC 7644 §3.4.2.4 allows: "SHOULD never assume repeatable results"; Okta's import pages the same way and misses them too). Sorting the list by a stable key (or cursor paging, RFC 9865) makes an import complete`]),
       ...(!noTotal ? [] : [`the app's list answers have no totalResults (RFC 7644 §3.4.2: REQUIRED), so the end of the list is a guess: the mock IdP read on while pages came back full (${count}) and stopped at the first shorter one; an app that caps its pages below ${count} is read only to its first page, and Okta's import pages by totalResults (OKTA-2.3)`]),
@@ -91,6 +97,9 @@ export async function readAllPages(sender: EventSender, kind: 'Users' | 'Groups'
     const status = last?.response?.status;
     if (!isRecord(body) || !Array.isArray(body.Resources)) return { resources, exchanges, error: { status, message: `GET /${kind} did not answer with a ListResponse (no Resources array)${last ? insteadOfList(last) : ''}` }, ...notes() };
     const items = body.Resources.filter(isRecord);
+    const odd = (body.Resources as unknown[]).filter((r) => !isRecord(r) || typeof r.id !== 'string');
+    unusable += odd.length;
+    if (odd.length > 0 && unusableExample === undefined) unusableExample = JSON.stringify(odd[0]).slice(0, 80);
     const fresh = items.filter((r) => typeof r.id !== 'string' || !seen.has(r.id));
     // The same id twice on one page is one app user listed twice, not two users (nor a conflict).
     const onPage = new Set<string>();
@@ -129,13 +138,15 @@ export async function readAllPages(sender: EventSender, kind: 'Users' | 'Groups'
       continue;
     }
     if (cursor !== undefined) break;
-    if (items.length === 0) break;
+    // The page's own length moves the index: an element that is no resource still took a place.
+    const listed = (body.Resources as unknown[]).length;
+    if (listed === 0) break;
     if (!hasTotal) {
       // Said, not silent: without totalResults a full page is the only sign that more may follow.
       noTotal = true;
-      if (items.length < count) break;
-    } else if (startIndex - 1 + items.length >= total) break;
-    startIndex += items.length;
+      if (listed < count) break;
+    } else if (startIndex - 1 + listed >= total) break;
+    startIndex += listed;
   }
   return { resources, exchanges, ...notes() };
 }

@@ -48,6 +48,8 @@ export interface GroupState {
   sourceMembers?: string[];
   /** Entra: members not provisioned when the group was evaluated; added only after a restart or a change to the group. */
   pendingMembers?: string[];
+  /** Okta: the app's PATCH answers list none of the members a push added (it shows `members: []` whatever it holds). */
+  membersHidden?: boolean;
   stale?: boolean;
 }
 

@@ -146,12 +146,17 @@ export async function syncGroupChanges(ctx: CycleContext, groupId: string, plan:
       if (escape({ ...out, exchanges }, 'rename-group', 'renameGroup', reason)) return;
     }
   }
-  if (ctx.family === 'okta') {
+  // An app whose answers list none of the members a push just added (Jackson's Directory Sync
+  // shows `members: []` whatever it holds) says nothing of what the rename did: learned from a push
+  // that added members, and remembered for the pushes that only remove or rename.
+  const shown = ctx.family === 'okta' ? answerShowsAdded(exchanges, add.map(([, tid]) => tid)) : undefined;
+  const membersHidden = shown === undefined ? st.membersHidden === true : !shown;
+  if (ctx.family === 'okta' && !membersHidden) {
     const kept = Object.entries(st.members).filter(([uid, tid]) => members[uid] === tid).map(([, tid]) => tid);
     const lost = membersLostToRename(exchanges, kept);
     if (lost) reasons.push(lost);
   }
-  state.setGroup(g.id, withBookkeeping({ targetId: st.targetId, displayName: g.displayName, members }));
+  state.setGroup(g.id, withBookkeeping({ targetId: st.targetId, displayName: g.displayName, members, ...(membersHidden ? { membersHidden } : {}) }));
   const changes = [
     ...(renamed ? [{ path: 'displayName', old: st.displayName, new: g.displayName, sent: true }] : []),
     ...(add.length ? [{ path: 'members (added)', new: add.map(([, tid]) => tid), sent: true }] : []),
@@ -175,6 +180,15 @@ function membersLostToRename(exchanges: Exchange[], kept: string[]): string | un
     return Array.isArray(operations) && operations.some((o: unknown) => isRecord(o) && o.path === undefined && isRecord(o.value) && !Object.keys(o.value).some((k) => k.toLowerCase() === 'members'));
   });
   if (!renamed) return undefined;
+  const values = membersHeld(exchanges);
+  if (!values) return undefined;
+  const missing = kept.filter((tid) => !values.has(tid));
+  if (missing.length === 0) return undefined;
+  return `the app's answer lists the group without ${missing.length} of the ${kept.length} member(s) no request removed (${missing.join(', ')}): the rename PATCH (a path-less replace of id and displayName only) may have emptied it, which RFC 7644 §3.5.2.3 does not allow; Okta records this push as a success and does not notice`;
+}
+
+/** The member values of the last PATCH answer that lists members (undefined when none does). */
+function membersHeld(exchanges: Exchange[]): Set<string> | undefined {
   const held = exchanges
     .filter((x) => x.request.method === 'PATCH' && x.response?.status === 200)
     .map((x) => {
@@ -184,11 +198,18 @@ function membersLostToRename(exchanges: Exchange[], kept: string[]): string | un
     })
     .filter((members): members is unknown[] => members !== undefined)
     .at(-1);
-  if (!held) return undefined;
-  const values = new Set(held.filter(isRecord).map((m) => String(m.value ?? m.Value)));
-  const missing = kept.filter((tid) => !values.has(tid));
-  if (missing.length === 0) return undefined;
-  return `the app's answer lists the group without ${missing.length} of the ${kept.length} member(s) no request removed (${missing.join(', ')}): the rename PATCH (a path-less replace of id and displayName only) may have emptied it, which RFC 7644 §3.5.2.3 does not allow; Okta records this push as a success and does not notice`;
+  return held ? new Set(held.filter(isRecord).map((m) => String(m.value ?? m.Value))) : undefined;
+}
+
+/**
+ * Whether the app's answer to a push lists the members that push added: false when it lists none
+ * of them (the answer shows no members at all, so it cannot show what a rename did either),
+ * undefined when the push added none or no answer lists members.
+ */
+function answerShowsAdded(exchanges: Exchange[], added: string[]): boolean | undefined {
+  if (added.length === 0) return undefined;
+  const values = membersHeld(exchanges);
+  return values ? added.some((tid) => values.has(tid)) : undefined;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -317,7 +317,7 @@ export class CleanPass {
     // the server said it made (or did not answer) and that carries a name is left to the sweep.
     if (a.outcome === 'refused') return 'settled';
     if (a.names.length === 0) {
-      if (answered) this.unresolvedLeftover(a, 'it carries no name the run can look for');
+      if (answered) this.unresolvedLeftover(a, 'its request carries no userName, displayName or externalId the run can look for');
       return 'settled';
     }
     return 'unresolved';
@@ -404,8 +404,8 @@ export class CleanPass {
 
   private unresolvedLeftover(a: CreateAttempt, why: string): void {
     const what = a.status !== undefined ? `POST ${this.shown(a.collection)} answered ${a.status}` : `POST ${this.shown(a.collection)} got no answer`;
-    const named = a.names[0] ? `named ${a.names[0].value}` : 'with no name the run could look for';
-    this.left(a.resourceType, `${what} (exchange ${a.exchangeId}) without a usable id; what it made, ${named}, may remain: ${why}`, undefined, a.names[0]?.value);
+    const made = a.names[0] ? `what it made, named ${a.names[0].value},` : 'what it made';
+    this.left(a.resourceType, `${what} (exchange ${a.exchangeId}) without a usable id; ${made} may remain: ${why}`, undefined, a.names[0]?.value);
   }
 }
 

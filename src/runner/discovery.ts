@@ -88,8 +88,26 @@ export function requiredAttributes(discovery: Discovery, schemaUrn: string = URN
   return out;
 }
 
+const SPC_FEATURES = ['patch', 'bulk', 'filter', 'changePassword', 'sort', 'etag'];
+const FROM_SPC = [...SPC_FEATURES, 'cursorPaging', 'maxPageSize'];
+const unadvertised = (name: string): string => (name === 'cursorPaging' ? 'cursor paging (RFC 9865 §4)' : name === 'maxPageSize' ? 'maximum page size' : `${name} support`);
+
+/**
+ * Why a scenario or property that needs `names` is skipped. A server that publishes no
+ * ServiceProviderConfig at all (BoxyHQ Jackson's Directory Sync, many product endpoints: Entra and
+ * Okta never read it) advertises nothing; saying "patch.supported is not true" there reads as if
+ * its document said so.
+ */
+export function describeMissing(names: readonly string[], discovery?: Pick<Discovery, 'capabilities'>): string {
+  const noSpc = discovery?.capabilities.serviceProviderConfig === false;
+  const fromSpc = noSpc ? names.filter((n) => FROM_SPC.includes(n)) : [];
+  const rest = names.filter((n) => !fromSpc.includes(n)).map(describeCapability);
+  const spcPart = fromSpc.length > 0 ? [`the server publishes no ServiceProviderConfig (RFC 7644 §4 and §5 advertise optional features there), so it advertises no ${fromSpc.map(unadvertised).join(' and no ')}`] : [];
+  return [...spcPart, ...rest].join('; ');
+}
+
 export function describeCapability(name: string): string {
-  const spcFeatures = ['patch', 'bulk', 'filter', 'changePassword', 'sort', 'etag'];
+  const spcFeatures = SPC_FEATURES;
   if (spcFeatures.includes(name)) return `the server does not advertise ${name} (ServiceProviderConfig ${name}.supported is not true)`;
   if (name === 'groups') return 'the server lists no Group resource type in /ResourceTypes';
   if (name === 'users') return 'the server lists no User resource type in /ResourceTypes';

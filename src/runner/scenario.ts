@@ -12,7 +12,7 @@ import { getPointer } from '../util/pointer.ts';
 import { bodilessCreateStandIn, isBodilessCreate } from '../spec/created.ts';
 import { buildDialectRequest } from '../dialects/index.ts';
 import { DialectArgumentError } from '../dialects/shared.ts';
-import { describeCapability } from './discovery.ts';
+import { describeMissing } from './discovery.ts';
 import { attributesToAsk } from '../spec/returned.ts';
 import { MissingVariable, render } from './template.ts';
 import { leaveOut } from './leave-out.ts';
@@ -99,7 +99,7 @@ export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx
   // (ctx.onNotRun). A set-up step without checks explains nothing either: in the built-in suites
   // a scenario of its own judges that request, and its failure keeps these skips (run.ts); in a
   // vendor's suite, or with that scenario left out, nothing in the report would say why.
-  let stop: { reason: string; cause?: Found; unexplained?: boolean } | undefined = missing.length > 0 ? { reason: missing.map(describeCapability).join('; ') } : undefined;
+  let stop: { reason: string; cause?: Found; unexplained?: boolean } | undefined = missing.length > 0 ? { reason: describeMissing(missing, ctx.discovery) } : undefined;
   const runs: StepRun[] = [];
   // Every expectation is judged, selected or not, so a cause is known even when --only hides it.
   const judgedByBaseId = new Map<string, Judged[]>();
@@ -159,7 +159,7 @@ export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx
     }
     const stepMissing = (step.requires ?? []).filter((cap) => !ctx.discovery.capabilities[cap]);
     if (stepMissing.length > 0) {
-      skipAll(stepMissing.map(describeCapability).join('; '));
+      skipAll(describeMissing(stepMissing, ctx.discovery));
       continue;
     }
     let request: OutgoingRequest & { keep?: string[] };

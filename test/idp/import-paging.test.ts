@@ -112,6 +112,28 @@ describe('Okta import from an app with broken paging', () => {
     expect(users.paging).toBe('1 user(s) were listed more than once on the same page (the same id twice); each is counted once');
   });
 
+  // Found against BoxyHQ Jackson's Directory Sync, which stores the bare array a create carried
+  // ([1,2,3]) as a user and lists it: the import said one user "was never read" because "the order
+  // of the list changed between pages", read a page too many, and exited 1. The element was read;
+  // it is no user.
+  it('an element of the list that is no user with an id: read, named, and not blamed on the order', async () => {
+    const users = await importThrough({
+      onResponse(ctx, res) {
+        if (!listing(ctx)) return;
+        const page = JSON.parse(res.body) as { Resources?: unknown[]; totalResults: number };
+        page.totalResults += 1;
+        if (ctx.req.query.get('startIndex') === '5') page.Resources = [...(page.Resources ?? []), [1, 2, 3]];
+        res.body = JSON.stringify(page);
+      },
+    });
+    expect(users.scanned).toBe(5);
+    expect(users.matched).toHaveLength(5);
+    expect(users.error).toBeUndefined();
+    expect(users.missed).toBeUndefined();
+    expect(users.paging).toBe("1 element(s) of the app's list are no user with an id ([1,2,3]): read, but nothing can match or link them (RFC 7643 §3.1: every resource has an id)");
+    expect(users.exchanges).toHaveLength(3);
+  });
+
   it('lists without totalResults: the import reads on while pages come back full, and says the end was a guess', async () => {
     const users = await importThrough({
       onResponse(ctx, res) {

@@ -162,3 +162,25 @@ describe('scimproof clean', () => {
     }
   });
 });
+
+// Found against BoxyHQ Jackson's Directory Sync: it stores whatever JSON a create carries, a bare
+// array included, and answers 201 with that array, whose id JSON drops. Nothing names what it made,
+// so the run says it may remain, once, without repeating itself ("what it made, with no name the
+// run could look for, may remain: it carries no name the run can look for").
+describe('a 201 to a create whose body names nothing', () => {
+  it('is one leftover, saying its request carries no name to look for', async () => {
+    const target = await startHostileTarget('none', {
+      onRequest: (ctx) => {
+        if (ctx.req.method === 'POST' && ctx.req.path === '/Users' && ctx.req.body?.trim().startsWith('[')) return { status: 201, headers: { 'content-type': 'application/scim+json' }, body: ctx.req.body };
+      },
+    });
+    try {
+      const record = await run(target, { only: ['errors.body-not-object.400'] });
+      expect(record.leftovers?.map((l) => l.reason)).toEqual([
+        expect.stringMatching(/^POST http:\/\/127\.0\.0\.1:\d+\/scim\/v2\/Users answered 201 \(exchange x\d+\) without a usable id; what it made may remain: its request carries no userName, displayName or externalId the run can look for$/),
+      ]);
+    } finally {
+      await target.close();
+    }
+  });
+});

@@ -29,6 +29,25 @@ describe('built-in suites', () => {
     }
     expect(missing).toEqual([]);
   });
+
+  // A read-back (`….applied`) is judged only once its request was answered as a success: Entra then
+  // counts the change as done and sends it again only when it changes in Entra (incremental cycles
+  // re-query changed objects only, research/idp-sequences.md §1). Its impact must not say the IdP
+  // retries, as a refused request's does (found against Jackson's Directory Sync, whose authors
+  // would see Entra report success).
+  it('a read-back check does not claim the IdP retries what it was told succeeded', () => {
+    const claims: string[] = [];
+    for (const suite of suites) {
+      for (const scenario of suite.scenarios) {
+        for (const step of scenario.steps) {
+          for (const e of step.expect ?? []) {
+            if (e.check === 'body' && /\.applied$/.test(e.id) && /\bretries\b/.test(e.impact ?? '')) claims.push(`${e.id}: ${e.impact}`);
+          }
+        }
+      }
+    }
+    expect(claims).toEqual([]);
+  });
 });
 
 describe('malformed suite files', () => {

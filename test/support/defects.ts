@@ -1208,6 +1208,33 @@ export const DEFECTS = {
       if (hasNullRef(parse(ctx.req.body))) return scimError(400, '$ref must be a URI', 'invalidValue');
     },
   },
+  'user-name-eq-matches-email': {
+    description: 'A query userName eq "x" matches each user\'s first email address, or its userName when it has no email (BoxyHQ Jackson\'s Directory Sync indexes users so): a user whose email differs from its userName is not found by it.',
+    onRequest: async (ctx) => {
+      const eq = simpleEquality(ctx.req.query.get('filter'));
+      if (!isListRequest(ctx.req) || resourcePath(ctx.req.path)?.type !== 'Users' || eq?.attr.toLowerCase() !== 'username') return;
+      const wide = await ctx.upstream({ method: 'GET', path: '/Users', query: new URLSearchParams({ filter: `userName eq "${eq.value}" or emails.value eq "${eq.value}"`, count: '200' }) });
+      const list = parse(wide.body);
+      const keyOf = (u: Json): unknown => (Array.isArray(u.emails) && isObject(u.emails[0]) ? u.emails[0].value : u.userName);
+      const ids = (isObject(list) && Array.isArray(list.Resources) ? (list.Resources as unknown[]) : []).filter(isObject).filter((u) => String(keyOf(u)).toLowerCase() === eq.value.toLowerCase()).map((u) => `id eq "${String(u.id)}"`);
+      ctx.req.query.set('filter', ids.length > 0 ? ids.join(' or ') : `userName eq "${randomUUID()}@nowhere.invalid"`);
+    },
+  },
+  'user-name-index-frozen': {
+    description: 'A query userName eq "x" matches the userName each user had at create (a search index never updated, as BoxyHQ Jackson\'s Directory Sync keeps it): after a rename the new userName finds nothing.',
+    onRequest: (ctx) => {
+      const eq = simpleEquality(ctx.req.query.get('filter'));
+      if (!isListRequest(ctx.req) || resourcePath(ctx.req.path)?.type !== 'Users' || eq?.attr.toLowerCase() !== 'username') return;
+      const created = remember(ctx, 'createdUserNames', () => new Map<string, string>());
+      const ids = [...created].filter(([, name]) => name === eq.value.toLowerCase()).map(([id]) => `id eq "${id}"`);
+      ctx.req.query.set('filter', ids.length > 0 ? ids.join(' or ') : `userName eq "${randomUUID()}@nowhere.invalid"`);
+    },
+    onResponse: (ctx, res) => {
+      if (ctx.req.method !== 'POST' || resourcePath(ctx.req.path)?.type !== 'Users' || resourcePath(ctx.req.path)?.id !== undefined || res.status !== 201) return;
+      const json = parse(res.body);
+      if (isObject(json) && typeof json.id === 'string' && typeof json.userName === 'string') remember(ctx, 'createdUserNames', () => new Map<string, string>()).set(json.id, json.userName.toLowerCase());
+    },
+  },
   'disabled-hidden-from-filter': {
     description: 'Users with active false are left out of list and filter responses (GET by id still works).',
     onResponse: (ctx, res) => {

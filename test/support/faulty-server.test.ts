@@ -1128,6 +1128,26 @@ const PROBES_BY_NAME = {
     clean: true,
     faulty: false,
   },
+  'user-name-eq-matches-email': {
+    observe: async (call) => {
+      const user = await createUser(call, { emails: [{ value: fresh('mail'), type: 'work' }] });
+      return obj((await call('GET', `/Users?${filterQuery(`userName eq "${String(user.userName)}"`)}`)).json).totalResults;
+    },
+    clean: 1,
+    faulty: 0,
+  },
+  'user-name-index-frozen': {
+    observe: async (call) => {
+      const user = await createUser(call);
+      const renamed = fresh('renamed');
+      await call('PATCH', userPath(user), patchBody({ op: 'replace', path: 'userName', value: renamed }));
+      const byNew = obj((await call('GET', `/Users?${filterQuery(`userName eq "${renamed}"`)}`)).json).totalResults;
+      const byOld = obj((await call('GET', `/Users?${filterQuery(`userName eq "${String(user.userName)}"`)}`)).json).totalResults;
+      return [byNew, byOld];
+    },
+    clean: [1, 0],
+    faulty: [0, 1],
+  },
   'disabled-hidden-from-filter': {
     observe: async (call) => {
       const user = await createUser(call, { active: false });

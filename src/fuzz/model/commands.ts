@@ -148,7 +148,9 @@ class DeleteUser implements Cmd {
     const u = at(m.users, this.pick);
     const ex = await env.target.send({ method: 'DELETE', path: userPath(u) }, 'delete User');
     expectOffered(ex, 'deleting a User');
-    expectStatus(ex, [204], 'deleting a User');
+    // RFC 7644 §3.6 asks for 204; a 200 is judged by users.delete.status, not by the model, which
+    // would otherwise stop at a server's first DELETE (BoxyHQ Jackson answers 200 with the user).
+    expectStatus(ex, [204, 200], 'deleting a User');
     m.users.splice(m.users.indexOf(u), 1);
     m.deleted.add(u.id);
     for (const g of m.groups) g.members.delete(u.id);
@@ -225,7 +227,7 @@ class DeleteGroup implements Cmd {
     const g = at(m.groups, this.pick);
     const ex = await env.target.send({ method: 'DELETE', path: groupPath(g) }, 'delete Group');
     expectOffered(ex, 'deleting a Group');
-    expectStatus(ex, [204], 'deleting a Group');
+    expectStatus(ex, [204, 200], 'deleting a Group');
     m.groups.splice(m.groups.indexOf(g), 1);
     const gone = await env.target.send({ method: 'GET', path: groupPath(g) }, 'get deleted Group');
     expectStatus(gone, [404], 'reading a deleted Group');

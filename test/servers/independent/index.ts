@@ -185,6 +185,22 @@ export interface IndependentServerOptions {
   apiKeyAnyValue?: boolean;
   /** A DEFECT, for tests: a PATCH of a group answers as usual but leaves its members as they were. */
   patchKeepsMembers?: boolean;
+  /**
+   * A DEFECT, for tests (RFC 7643 §4.2 returns members by default): every Group answer shows
+   * `members: []` whatever the group holds, as BoxyHQ Jackson's Directory Sync does (it keeps
+   * memberships apart, for its webhooks). Memberships are kept; Entra never reads them back
+   * ("returning members is not required", research E1), nor does Okta.
+   */
+  membersShownEmpty?: boolean;
+  /**
+   * A DEFECT, for tests: queries match userName and displayName as they were at create, a User's
+   * userName as its first email address when it has one (BoxyHQ Jackson's Directory Sync keeps such
+   * a search index): after a rename the old name still finds the resource, the new one does not,
+   * and a user whose email differs from its userName is not found by its userName.
+   */
+  namesIndexedAtCreate?: boolean;
+  /** No /ServiceProviderConfig (404), as BoxyHQ Jackson's Directory Sync: it advertises no optional feature. */
+  noServiceProviderConfig?: boolean;
   /** The Content-Type of its bodies (default `application/scim+json; charset=utf-8`): `application/json` as many frameworks send. */
   contentType?: string;
   /** Strong ETags (`"…"`) instead of weak ones (`W/"…"`): RFC 7232 allows either, RFC 7644 §3.14 shows weak ones. */
@@ -333,6 +349,10 @@ interface Ctx {
   unauthorizedDetail: string | undefined;
   apiKeyAnyValue: boolean;
   patchKeepsMembers: boolean;
+  membersShownEmpty: boolean;
+  /** With namesIndexedAtCreate: id → userName and displayName as created. */
+  createdNames: Map<string, Resource> | undefined;
+  noServiceProviderConfig: boolean;
   strongEtags: boolean;
   etagHeaderOnly: boolean;
   noSearch: 404 | 405 | 501 | undefined;
@@ -527,7 +547,8 @@ function search(ctx: Ctx, model: ResourceModel, params: { filter?: string | null
     const unfilterable = ctx.filterAttributes ? attributePaths(model, node).find((p) => !ctx.filterAttributes!.includes(p.toLowerCase())) : undefined;
     if (unfilterable !== undefined) throw badRequest('invalidFilter', `this server cannot filter on "${unfilterable}"`);
     const match = matcher(model, node);
-    items = items.filter(match);
+    const asIndexed = (r: Resource): Resource => ({ ...r, ...ctx.createdNames?.get(String(r.id)) });
+    items = items.filter((r) => match(asIndexed(r)));
   }
   if (ctx.sort && params.sortBy) {
     const descending = params.sortOrder?.toLowerCase() === 'descending';
@@ -679,6 +700,7 @@ function rendered(ctx: Ctx, model: ResourceModel, stored: Stored): Resource {
   if (ctx.etag && !ctx.etagHeaderOnly) (out.meta as Resource).version = tagOf(ctx, stored);
   for (const name of ctx.omitMeta) delete (out.meta as Resource)[name];
   if (ctx.listAllSchemas) out.schemas = [model.core.id, ...model.extensions.map((e) => e.id)];
+  if (ctx.membersShownEmpty && model.kind === 'Group') out.members = [];
   return out;
 }
 
@@ -717,6 +739,8 @@ async function resourceRoute(ctx: Ctx, req: RequestLike, model: ResourceModel, i
       if (model.kind === 'Group' && ctx.dropGroupExternalId) delete data.externalId;
       const sent = structuredClone(data);
       const created = ctx.store.create(model.kind, withPrimary(ctx, data));
+      const firstEmail = Array.isArray(created.data.emails) ? (created.data.emails[0] as Resource | undefined)?.value : undefined;
+      ctx.createdNames?.set(created.id, { ...Object.fromEntries(['userName', 'displayName'].filter((k) => created.data[k] !== undefined).map((k) => [k, created.data[k]])), ...(model.kind === 'User' && firstEmail !== undefined ? { userName: firstEmail } : {}) });
       const location = `${ctx.relativeLocation ? ctx.base : ctx.baseUrl}${model.endpoint}/${encodeURIComponent(created.id)}`;
       if (ctx.createBody === 'none') return withVersion(ctx, created, { status: 201, headers: { Location: location } });
       if (ctx.createBody === 'none-no-location') return withVersion(ctx, created, { status: 201 });
@@ -815,6 +839,7 @@ async function route(ctx: Ctx, req: IncomingMessage, raw: string, token: string)
       if (ctx.meStatus !== undefined) throw new ScimError(ctx.meStatus, undefined, '/Me is not implemented');
       throw notFound(`${url.pathname} is not a SCIM endpoint`);
     case 'serviceproviderconfig':
+      if (ctx.noServiceProviderConfig) throw notFound(`${url.pathname} is not a SCIM endpoint`);
       return get(() => ({ status: 200, body: spc(ctx) }));
     case 'resourcetypes':
       return get(() => {
@@ -1029,6 +1054,9 @@ export async function startIndependentServer(options: IndependentServerOptions =
     unauthorizedDetail: options.unauthorizedDetail,
     apiKeyAnyValue: options.apiKeyAnyValue ?? false,
     patchKeepsMembers: options.patchKeepsMembers ?? false,
+    membersShownEmpty: options.membersShownEmpty ?? false,
+    createdNames: options.namesIndexedAtCreate ? new Map() : undefined,
+    noServiceProviderConfig: options.noServiceProviderConfig ?? false,
     strongEtags: options.strongEtags ?? false,
     etagHeaderOnly: options.etagHeaderOnly ?? false,
     noSearch: options.noSearch,
