@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import type { ClientOptions } from '../http/client.ts';
 import type { CheckResult, CleanupEntry, Discovery, Exchange, Leftover, ReportSection } from '../record/types.ts';
 import type { CreateAttempt } from '../runner/cleanup.ts';
-import { describeMissing } from '../runner/discovery.ts';
+import { describeMissing, SPC_ADVERTISED } from '../runner/discovery.ts';
 import { PROPERTIES } from './properties/index.ts';
 import { applyRules, describeRules, learnProductRules, type ProductRules } from './product-rules.ts';
 import { replayFileName, type ReplayKey } from './replay.ts';
@@ -113,9 +113,19 @@ function replayPathOf(counterexample: unknown): string | undefined {
   }
 }
 
+/**
+ * What the fuzzer may generate: only what a ServiceProviderConfig advertised. Without one the
+ * scenarios still judge PATCH and filters (discovery.ts) and set a PATCH answered 501 aside as not
+ * offered; a generated case cannot, so it would fail every case on a product that has no PATCH.
+ */
+function advertised(capabilities: Readonly<Record<string, boolean>>): Readonly<Record<string, boolean>> {
+  if (capabilities.serviceProviderConfig !== false) return capabilities;
+  return { ...capabilities, ...Object.fromEntries(SPC_ADVERTISED.map((name) => [name, false])) };
+}
+
 export async function runFuzzProperties(ctx: FuzzRunContext): Promise<FuzzOutcome> {
   const target = new FuzzTarget({ client: { ...ctx.client, ...(ctx.budget.rate ? { ratePerSecond: ctx.budget.rate } : {}) }, prefix: ctx.prefix, keep: ctx.keep ?? false, ...(ctx.aborted ? { aborted: ctx.aborted } : {}), ...(ctx.cleanupDeadline ? { cleanupDeadline: ctx.cleanupDeadline } : {}), ...(ctx.onExchange ? { onExchange: ctx.onExchange } : {}) });
-  const env: FuzzEnv = { target, schemas: targetSchemas(ctx.discovery, ctx.requireAttributes ?? []), capabilities: ctx.discovery.capabilities, ...(ctx.scope ? { scope: ctx.scope } : {}), ...(ctx.patchRules ? { patchRules: ctx.patchRules } : {}) };
+  const env: FuzzEnv = { target, schemas: targetSchemas(ctx.discovery, ctx.requireAttributes ?? []), capabilities: advertised(ctx.discovery.capabilities), ...(ctx.scope ? { scope: ctx.scope } : {}), ...(ctx.patchRules ? { patchRules: ctx.patchRules } : {}) };
   const refusals: ServerRefusal[] = [];
   const results: CheckResult[] = [];
   const sections: ReportSection[] = [];
@@ -148,7 +158,7 @@ export async function runFuzzProperties(ctx: FuzzRunContext): Promise<FuzzOutcom
       const checkId = `fuzz.${property.id}`;
       if (ctx.selected && !ctx.selected(checkId)) continue;
       const base = { checkId, baseId: checkId, title: property.title, area: 'fuzz', suite: 'fuzz', level: property.level ?? 'MUST', refs: property.refs };
-      const missing = property.requires.filter((cap) => ctx.discovery.capabilities[cap] === false);
+      const missing = property.requires.filter((cap) => env.capabilities[cap] === false);
       if (missing.length > 0) {
         emit({ ...base, status: 'skip', reason: describeMissing(missing, ctx.discovery), exchangeIds: [] });
         continue;

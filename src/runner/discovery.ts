@@ -49,9 +49,12 @@ export function buildDiscovery(spc: unknown, schemasDoc: unknown, resourceTypesD
   const schemaIds = schemas.map((s) => String((s as { id?: unknown }).id ?? ''));
   const capabilities: Record<string, boolean> = {
     serviceProviderConfig: hasSpc,
-    patch: supported(spc, 'patch'),
+    // Without a ServiceProviderConfig nothing says PATCH or filtering is missing, and Entra and Okta
+    // (which never read it) send both: judged as they would meet them, as Users and Groups are
+    // without /ResourceTypes. A PATCH answered 405/501 there is "not offered" (scenario.ts).
+    patch: hasSpc ? supported(spc, 'patch') : true,
     bulk: supported(spc, 'bulk'),
-    filter: supported(spc, 'filter'),
+    filter: hasSpc ? supported(spc, 'filter') : true,
     changePassword: supported(spc, 'changePassword'),
     sort: supported(spc, 'sort'),
     etag: supported(spc, 'etag'),
@@ -89,7 +92,8 @@ export function requiredAttributes(discovery: Discovery, schemaUrn: string = URN
 }
 
 const SPC_FEATURES = ['patch', 'bulk', 'filter', 'changePassword', 'sort', 'etag'];
-const FROM_SPC = [...SPC_FEATURES, 'cursorPaging', 'maxPageSize'];
+/** Capabilities only a ServiceProviderConfig can advertise. */
+export const SPC_ADVERTISED: readonly string[] = [...SPC_FEATURES, 'cursorPaging', 'maxPageSize'];
 const unadvertised = (name: string): string => (name === 'cursorPaging' ? 'cursor paging (RFC 9865 §4)' : name === 'maxPageSize' ? 'maximum page size' : `${name} support`);
 
 /**
@@ -100,7 +104,7 @@ const unadvertised = (name: string): string => (name === 'cursorPaging' ? 'curso
  */
 export function describeMissing(names: readonly string[], discovery?: Pick<Discovery, 'capabilities'>): string {
   const noSpc = discovery?.capabilities.serviceProviderConfig === false;
-  const fromSpc = noSpc ? names.filter((n) => FROM_SPC.includes(n)) : [];
+  const fromSpc = noSpc ? names.filter((n) => SPC_ADVERTISED.includes(n)) : [];
   const rest = names.filter((n) => !fromSpc.includes(n)).map(describeCapability);
   const spcPart = fromSpc.length > 0 ? [`the server publishes no ServiceProviderConfig (RFC 7644 §4 and §5 advertise optional features there), so it advertises no ${fromSpc.map(unadvertised).join(' and no ')}`] : [];
   return [...spcPart, ...rest].join('; ');

@@ -234,7 +234,7 @@ export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx
     applyCauses(run, runs, expectations, judgedByBaseId, resultsById, ctx);
     learnFrom(step.learn, exchange, offers);
     gateOnOffers(run.judged, expectations, offers);
-    const unoffered = variant === undefined ? notOffered(exchange) : undefined;
+    const unoffered = variant === undefined ? notOffered(exchange, ctx.discovery.capabilities.serviceProviderConfig === false) : undefined;
     if (unoffered) {
       // What the RFC checks cannot judge: the product does not offer the operation. The IdP
       // replays (variants) keep their failures: Entra sends DELETE, Okta sends PUT.
@@ -380,14 +380,25 @@ const RESOURCE_PATH = /\/(Users|Groups)\/(?!\.search(?:$|\?))[^/?]+(?:\?|$)/i;
  * only; updates by PATCH only). RFC 7644 §3.12 lists 501 for "the requested operation" a service
  * provider does not support, and HTTP 405 says the same of a method (RFC 9110 §15.5.6).
  */
-export function notOffered(exchange: Exchange): string | undefined {
+/**
+ * `noServiceProviderConfig`: PATCH is judged there although nothing advertised it (discovery.ts), so
+ * a 405/501 to it is the product not offering PATCH, as for PUT and DELETE. Where the server's
+ * ServiceProviderConfig says patch.supported, a 501 contradicts it and stays a failure.
+ */
+export function notOffered(exchange: Exchange, noServiceProviderConfig = false): string | undefined {
   const { method } = exchange.request;
   const status = exchange.response?.status;
-  if ((method !== 'PUT' && method !== 'DELETE') || (status !== 405 && status !== 501)) return undefined;
+  const optional = method === 'PUT' || method === 'DELETE' || (method === 'PATCH' && noServiceProviderConfig);
+  if (!optional || (status !== 405 && status !== 501)) return undefined;
   const path = new URL(exchange.request.url).pathname;
   const kind = RESOURCE_PATH.exec(path)?.[1];
   if (!kind) return undefined;
-  const idp = method === 'DELETE' ? 'Entra sends DELETE when a user is deleted or unassigned (see its verdict)' : 'Okta sends PUT for every update (see its verdict)';
+  const idp =
+    method === 'DELETE'
+      ? 'Entra sends DELETE when a user is deleted or unassigned (see its verdict)'
+      : method === 'PUT'
+        ? 'Okta sends PUT for every update (see its verdict)'
+        : 'the server publishes no ServiceProviderConfig to say so (RFC 7644 §5: patch.supported); Entra sends PATCH for every update and Okta to deactivate (see their verdicts)';
   return `not judged: the server does not offer ${method} on /${kind[0]!.toUpperCase()}${kind.slice(1).toLowerCase()}/{id} (HTTP ${status}); RFC 7644 §3.12 lets a service provider answer 501 to an operation it does not support. ${idp}`;
 }
 
