@@ -2,7 +2,7 @@
 // corrected request sequence over real HTTP against the reference server.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../src/server/index.ts';
-import { body, ENT, ENTRA_FIXTURE, fixture, group, harness, ids, lines, OKTA_FIXTURE, user, usersByName, type Json } from './helpers.ts';
+import { body, ENT, ENTRA_FIXTURE, fixture, group, harness, ids, lines, OKTA_FIXTURE, oktaUserId, user, usersByName, type Json } from './helpers.ts';
 
 let server: RunningServer;
 beforeEach(async () => {
@@ -12,7 +12,6 @@ afterEach(async () => {
   await server.close();
 });
 
-const oktaId = (doc: Json, login: string): string => doc.users.find((u: Json) => u.login.startsWith(login)).id;
 
 describe('Entra', () => {
   it('1. an unassigned user is disabled, and deleting it later sends no DELETE (Entra no longer manages it)', async () => {
@@ -156,7 +155,7 @@ describe('Okta', () => {
     const h = harness(server.url, server.token, 'okta');
     const doc = fixture(OKTA_FIXTURE);
     await h.cycle(doc);
-    const nestor = oktaId(doc, 'nestor');
+    const nestor = oktaUserId(doc, 'nestor');
     const nestorApp = h.state.user(nestor)!.targetId;
     const sales = h.state.group('00g-sales')!.targetId;
     group(doc, '00g-sales').members = group(doc, '00g-sales').members.filter((m: string) => m !== nestor);
@@ -174,7 +173,7 @@ describe('Okta', () => {
     server = await startServer({ port: 0, require: ['name.familyName'] });
     const h = harness(server.url, server.token, 'okta');
     const doc = fixture(OKTA_FIXTURE);
-    const prince = oktaId(doc, 'prince');
+    const prince = oktaUserId(doc, 'prince');
     const first = await h.cycle(doc);
     expect(first.result.results.find((r) => r.id === prince)).toMatchObject({ outcome: 'failed', attempts: 1 });
     expect(first.result.results.find((r) => r.id === prince)!.nextRetryAt).toBeUndefined();
@@ -194,7 +193,7 @@ describe('Okta', () => {
     const doc = fixture(OKTA_FIXTURE);
     doc.app.mappings = doc.app.mappings.map((m: Json) => (m.target === 'title' ? { ...m, apply: 'create only' } : m.target === 'displayName' ? { ...m, apply: 'create and update' } : m));
     await h.cycle(doc);
-    const lee = oktaId(doc, 'lee');
+    const lee = oktaUserId(doc, 'lee');
     user(doc, lee).title = 'Senior Account Executive';
     user(doc, lee).displayName = 'Lee Gu (Sales)';
     user(doc, lee).locale = 'fr-FR';

@@ -39,6 +39,8 @@ export const fixture = (url: URL): Json => JSON.parse(readFileSync(url, 'utf8'))
 
 export const user = (doc: Json, id: string): Json => doc.users.find((u: Json) => u.id === id);
 export const group = (doc: Json, id: string): Json => doc.groups.find((g: Json) => g.id === id);
+/** An Okta directory user's id by the start of its login (`adele` for adele.vance@…). */
+export const oktaUserId = (doc: Json, login: string): string => doc.users.find((u: Json) => u.login.startsWith(login)).id;
 
 export interface CycleCall {
   thresholds?: QuarantineThresholds;

@@ -5,7 +5,7 @@
 // answer that does not show even the members the same push added tells nothing of the rename.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startIndependentServer } from '../servers/independent/index.ts';
-import { fixture, getAll, group, harness, OKTA_FIXTURE, type Json } from './helpers.ts';
+import { fixture, getAll, group, harness, OKTA_FIXTURE, oktaUserId, type Json } from './helpers.ts';
 
 type Server = Awaited<ReturnType<typeof startIndependentServer>>;
 let server: Server;
@@ -16,7 +16,6 @@ afterEach(async () => {
   await server.close();
 });
 
-const idOf = (doc: Json, login: string): string => doc.users.find((u: Json) => u.login.startsWith(login)).id;
 
 describe('Okta (OIN) against an app whose group answers always show members: []', () => {
   it('a member removed later: a success, with no claim that the rename emptied the group', async () => {
@@ -28,7 +27,7 @@ describe('Okta (OIN) against an app whose group answers always show members: []'
     expect(shown.members).toEqual([]);
     const eng = group(doc, '00g-engineering');
     expect(Object.keys(h.state.group('00g-engineering')!.members).length).toBeGreaterThan(1);
-    eng.members = eng.members.filter((m: string) => m !== idOf(doc, 'adele'));
+    eng.members = eng.members.filter((m: string) => m !== oktaUserId(doc, 'adele'));
     const { result } = await h.cycle(doc);
     const line = result.results.find((r) => r.id === '00g-engineering')!;
     expect(line).toMatchObject({ action: 'update-members', outcome: 'success', reason: '1 member(s) to remove' });
@@ -38,7 +37,7 @@ describe('Okta (OIN) against an app whose group answers always show members: []'
     const h = harness(server.url, server.token, 'okta');
     const doc = fixture(OKTA_FIXTURE);
     await h.cycle(doc);
-    group(doc, '00g-engineering').members.push(idOf(doc, 'nestor'));
+    group(doc, '00g-engineering').members.push(oktaUserId(doc, 'nestor'));
     const { result } = await h.cycle(doc);
     const line = result.results.find((r) => r.id === '00g-engineering')!;
     expect(line).toMatchObject({ action: 'update-members', outcome: 'success', reason: '1 member(s) to add' });

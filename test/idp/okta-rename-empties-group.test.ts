@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startServer } from '../../src/server/index.ts';
 import { startFaultyServer, type FaultyServer } from '../support/faulty-server.ts';
-import { fixture, group, groupsByName, harness, OKTA_FIXTURE, type Json } from './helpers.ts';
+import { fixture, group, groupsByName, harness, OKTA_FIXTURE, oktaUserId, type Json } from './helpers.ts';
 
 let server: FaultyServer;
 beforeEach(async () => {
@@ -15,14 +15,13 @@ afterEach(async () => {
   await server.close();
 });
 
-const idOf = (doc: Json, login: string): string => doc.users.find((u: Json) => u.login.startsWith(login)).id;
 
 describe('Okta (OIN) against an app whose rename empties the group', () => {
   it('a member added after the first push: the rename PATCH empties the group, and the result says so', async () => {
     const h = harness(server.url, server.token, 'okta');
     const doc = fixture(OKTA_FIXTURE);
     await h.cycle(doc);
-    const nestor = idOf(doc, 'nestor');
+    const nestor = oktaUserId(doc, 'nestor');
     const before = Object.values(h.state.group('00g-engineering')!.members);
     expect(before.length).toBeGreaterThan(0);
     group(doc, '00g-engineering').members.push(nestor);
@@ -54,7 +53,7 @@ describe('Okta (OIN) against a correct app', () => {
       const h = harness(clean.url, clean.token, 'okta');
       const doc = fixture(OKTA_FIXTURE);
       await h.cycle(doc);
-      group(doc, '00g-engineering').members.push(idOf(doc, 'nestor'));
+      group(doc, '00g-engineering').members.push(oktaUserId(doc, 'nestor'));
       const { result } = await h.cycle(doc);
       const line = result.results.find((r) => r.id === '00g-engineering')!;
       expect(line).toMatchObject({ action: 'update-members', outcome: 'success', reason: '1 member(s) to add' });

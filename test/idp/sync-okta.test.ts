@@ -6,7 +6,7 @@ import { importFromApp } from '../../src/idp/import.ts';
 import { objectLine } from '../../src/idp/log/console.ts';
 import { startServer, type RunningServer } from '../../src/server/index.ts';
 import { startIndependentServer } from '../servers/independent/index.ts';
-import { body, ENT, fixture, group, groupsByName, harness, ids, lines, OKTA_FIXTURE, user, usersByName, type Json } from './helpers.ts';
+import { body, ENT, fixture, group, groupsByName, harness, ids, lines, OKTA_FIXTURE, oktaUserId, user, usersByName, type Json } from './helpers.ts';
 
 let server: RunningServer;
 beforeEach(async () => {
@@ -16,7 +16,6 @@ afterEach(async () => {
   await server.close();
 });
 
-const idOf = (doc: Json, login: string): string => doc.users.find((u: Json) => u.login.startsWith(login)).id;
 
 describe('Okta (OIN)', () => {
   it('a 401 stops the cycle with the server\'s reason, and quarantines nothing: quarantine is Entra\'s, Okta has none', async () => {
@@ -45,7 +44,7 @@ describe('Okta (OIN)', () => {
     expect(exchanges[0]!.request.url).toContain('filter=userName%20eq%20%22megan.bowen%40fabrikam.example%22');
     expect(exchanges[0]!.request.headers['user-agent']).toBe('Okta SCIM Client 1.0.0');
     const create = body(exchanges[1]!);
-    expect(create).toMatchObject({ userName: 'megan.bowen@fabrikam.example', groups: [], active: true, externalId: idOf(doc, 'megan') });
+    expect(create).toMatchObject({ userName: 'megan.bowen@fabrikam.example', groups: [], active: true, externalId: oktaUserId(doc, 'megan') });
     // locale is "do not map" in this directory: Okta leaves it out (it sends only what is mapped).
     expect(create.locale).toBeUndefined();
     expect(typeof create.password).toBe('string');
@@ -58,21 +57,21 @@ describe('Okta (OIN)', () => {
     expect(engSeq).toEqual(['PATCH /Groups/{eng}', 'PATCH /Groups/{eng}']);
     const engPatches = exchanges.filter((x) => x.request.url.endsWith(eng.targetId)).map((x) => body(x).Operations);
     expect(engPatches[0]).toEqual([{ op: 'replace', value: { id: eng.targetId, displayName: 'Engineering' } }]);
-    expect(engPatches[1]).toEqual([{ op: 'add', path: 'members', value: expect.arrayContaining([{ value: h.state.user(idOf(doc, 'alex'))!.targetId, display: 'alex.wilber@fabrikam.example' }]) }]);
+    expect(engPatches[1]).toEqual([{ op: 'add', path: 'members', value: expect.arrayContaining([{ value: h.state.user(oktaUserId(doc, 'alex'))!.targetId, display: 'alex.wilber@fabrikam.example' }]) }]);
 
     const users = await usersByName(server.url, server.token);
     expect(users.size).toBe(10);
     // Okta sends the manager as the mapped raw value (its own user id for Adele), inline in the create;
     // it never resolves it to the app's id and never sends a separate manager update.
-    expect(users.get('alex.wilber@fabrikam.example')![ENT]).toMatchObject({ department: 'Engineering', manager: { value: user(doc, idOf(doc, 'alex')).managerId } });
-    expect(body(exchanges.find((x) => x.request.method === 'POST' && body(x).userName === 'alex.wilber@fabrikam.example')!)[ENT]).toEqual({ department: 'Engineering', manager: { value: idOf(doc, 'adele') } });
+    expect(users.get('alex.wilber@fabrikam.example')![ENT]).toMatchObject({ department: 'Engineering', manager: { value: user(doc, oktaUserId(doc, 'alex')).managerId } });
+    expect(body(exchanges.find((x) => x.request.method === 'POST' && body(x).userName === 'alex.wilber@fabrikam.example')!)[ENT]).toEqual({ department: 'Engineering', manager: { value: oktaUserId(doc, 'adele') } });
     expect(exchanges.filter((x) => x.request.method === 'PUT')).toHaveLength(0);
   });
 
   it("a managerId that is not a directory user's id (an HR employee number) loads and is sent as it is: Okta's managerId is free text", async () => {
     const h = harness(server.url, server.token, 'okta');
     const doc = fixture(OKTA_FIXTURE);
-    user(doc, idOf(doc, 'alex')).managerId = 'E1000';
+    user(doc, oktaUserId(doc, 'alex')).managerId = 'E1000';
     const { result, exchanges } = await h.cycle(doc);
     expect(result.status).toBe('ok');
     const create = exchanges.find((x) => x.request.method === 'POST' && body(x).userName === 'alex.wilber@fabrikam.example')!;
@@ -84,9 +83,9 @@ describe('Okta (OIN)', () => {
     const h = harness(server.url, server.token, 'okta');
     const doc = fixture(OKTA_FIXTURE);
     await h.cycle(doc);
-    const patti = idOf(doc, 'patti');
-    const diego = idOf(doc, 'diego');
-    const lee = idOf(doc, 'lee');
+    const patti = oktaUserId(doc, 'patti');
+    const diego = oktaUserId(doc, 'diego');
+    const lee = oktaUserId(doc, 'lee');
     const before = ids(h);
     doc.app.assignments.users = doc.app.assignments.users.filter((id: string) => id !== patti);
     doc.users = doc.users.filter((u: Json) => u.id !== diego);
@@ -129,7 +128,7 @@ describe('Okta (OIN)', () => {
     const h = harness(server.url, server.token, 'okta');
     const doc = fixture(OKTA_FIXTURE);
     await h.cycle(doc);
-    const nestor = idOf(doc, 'nestor');
+    const nestor = oktaUserId(doc, 'nestor');
     group(doc, '00g-sales').members = group(doc, '00g-sales').members.filter((m: string) => m !== nestor);
     group(doc, '00g-engineering').members.push(nestor);
     const { exchanges } = await h.cycle(doc);
@@ -148,7 +147,7 @@ describe('Okta (OIN)', () => {
     const h = harness(server.url, server.token, 'okta');
     const doc = fixture(OKTA_FIXTURE);
     await h.cycle(doc);
-    const lee = idOf(doc, 'lee');
+    const lee = oktaUserId(doc, 'lee');
     const leeId = h.state.user(lee)!.targetId;
     await fetch(`${server.url}/Users/${leeId}`, { method: 'DELETE', headers: { authorization: `Bearer ${server.token}` } });
     user(doc, lee).title = 'Senior Account Executive';
@@ -175,7 +174,7 @@ describe('Okta (AIW)', () => {
     expect(post.members).toHaveLength(4);
     expect(exchanges.some((x) => x.request.method === 'PATCH')).toBe(false);
 
-    const patti = idOf(doc, 'patti');
+    const patti = oktaUserId(doc, 'patti');
     doc.app.assignments.users = doc.app.assignments.users.filter((id: string) => id !== patti);
     const before = ids(h);
     const second = await h.cycle(doc);
@@ -191,7 +190,7 @@ describe('Okta profile push into an extension the app user did not have', () => 
     try {
       const h = harness(strict.url, strict.token, dialect);
       const doc = fixture(OKTA_FIXTURE);
-      const megan = idOf(doc, 'megan');
+      const megan = oktaUserId(doc, 'megan');
       Object.assign(doc.app, { assignments: { users: [megan], groups: [] }, pushGroups: [], scopingFilters: [] });
       delete user(doc, megan).department;
       const first = await h.cycle(doc);
@@ -227,8 +226,8 @@ describe('Okta: a pushed group unlinked, then pushed again', () => {
     const unlinked = await h.cycle(doc);
     expect(unlinked.result.results.find((r) => r.id === '00g-sales')).toMatchObject({ action: 'unlink', outcome: 'success' });
     // In Okta the group changes while unlinked; pushed again, the app's group follows it.
-    const isaiah = idOf(doc, 'isaiah');
-    const megan = idOf(doc, 'megan');
+    const isaiah = oktaUserId(doc, 'isaiah');
+    const megan = oktaUserId(doc, 'megan');
     group(doc, '00g-sales').members = [isaiah, megan];
     doc.app.pushGroups.push('00g-sales');
     const again = await h.cycle(doc);
@@ -293,7 +292,7 @@ describe('Okta: a provisioned user suspended in the directory', () => {
     const h = harness(server.url, server.token, dialect);
     const doc = fixture(OKTA_FIXTURE);
     await h.cycle(doc);
-    const diego = idOf(doc, 'diego.siciliani');
+    const diego = oktaUserId(doc, 'diego.siciliani');
     user(doc, diego).status = 'SUSPENDED';
     h.clock.advance(3_600_000);
     const suspended = await h.cycle(doc);
