@@ -379,11 +379,9 @@ const RESOURCE_PATH = /\/(Users|Groups)\/(?!\.search(?:$|\?))[^/?]+(?:\?|$)/i;
  * answered 405 or 501, an operation the product does not offer (deprovisioning by active false
  * only; updates by PATCH only). RFC 7644 §3.12 lists 501 for "the requested operation" a service
  * provider does not support, and HTTP 405 says the same of a method (RFC 9110 §15.5.6).
- */
-/**
- * `noServiceProviderConfig`: PATCH is judged there although nothing advertised it (discovery.ts), so
- * a 405/501 to it is the product not offering PATCH, as for PUT and DELETE. Where the server's
- * ServiceProviderConfig says patch.supported, a 501 contradicts it and stays a failure.
+ * With `noServiceProviderConfig` a PATCH too: it is judged there although nothing advertised it
+ * (discovery.ts). Where a ServiceProviderConfig says patch.supported, a 501 contradicts it and
+ * stays a failure.
  */
 export function notOffered(exchange: Exchange, noServiceProviderConfig = false): string | undefined {
   const { method } = exchange.request;
