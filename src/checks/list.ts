@@ -1,6 +1,7 @@
 // RFC 7644 §3.4.2: a query answers 200 with a ListResponse; totalResults is the number of
 // matching resources, startIndex is 1-based, itemsPerPage the number on this page. A query
 // with no match is still 200 with totalResults 0 (and Entra quarantines a job on a 404 here).
+import { parseFilter, type Filter } from '../filter/index.ts';
 import type { Exchange } from '../record/types.ts';
 import { URN } from '../spec/json-schemas.ts';
 import { getPointer } from '../util/pointer.ts';
@@ -59,16 +60,15 @@ function attributeValue(resource: unknown, path: string): unknown {
  * the server's search index matches the same as a prefix match: only the answer tells them apart).
  */
 function strayMatches(exchange: { request: { url: string } }, resources: unknown[]): string {
-  const filter = new URL(exchange.request.url).searchParams.get('filter') ?? '';
-  const eq = /^\s*([A-Za-z][\w.:$-]*)\s+eq\s+"((?:[^"\\]|\\.)*)"\s*$/i.exec(filter);
-  if (!eq) return '';
-  const path = eq[1]!.replace(/^urn:.*:/i, '');
-  let wanted: string;
+  let filter: Filter;
   try {
-    wanted = JSON.parse(`"${eq[2]!}"`) as string;
+    filter = parseFilter(new URL(exchange.request.url).searchParams.get('filter') ?? '');
   } catch {
     return '';
   }
+  if (filter.kind !== 'compare' || filter.op !== 'eq' || typeof filter.value !== 'string') return '';
+  const path = filter.path.sub === undefined ? filter.path.name : `${filter.path.name}.${filter.path.sub}`;
+  const wanted = filter.value;
   const stray = resources.flatMap((r) => {
     const value = attributeValue(r, path);
     if (typeof value !== 'string' || value.toLowerCase() === wanted.toLowerCase()) return [];
