@@ -1,8 +1,8 @@
 // Evaluates Entra attribute-mapping expressions over one directory user. The documented subset
 // scimproof evaluates is EXPRESSION_FUNCTIONS (the date functions in expression-dates.ts; the app
-// role expressions mapped to roles, always a whole expression, in mapping.ts); the rest of Entra's list (Now,
-// RandomString, SelectUniqueValue, which Entra itself allows only for Active Directory targets) is
-// refused when the directory file is loaded, by name, with the supported list.
+// role expressions mapped to roles, always a whole expression, in mapping.ts). The rest of Entra's
+// list is refused when the directory file is loaded, by name, with the supported list: Now and
+// RandomString (a new value every cycle) and SelectUniqueValue (Active Directory targets only).
 //
 // Null follows Entra: an absent or empty attribute is null; Join skips null and empty values;
 // Coalesce returns the first non-null one; a null final result means the attribute is not sent
