@@ -3,6 +3,7 @@
 // with no match is still 200 with totalResults 0 (and Entra quarantines a job on a 404 here).
 import { parseFilter, type Filter } from '../filter/index.ts';
 import type { Exchange } from '../record/types.ts';
+import { ENTRA_NULL_RESOURCES } from '../dialects/acceptance.ts';
 import { URN } from '../spec/json-schemas.ts';
 import { getPointer } from '../util/pointer.ts';
 import { integer, oneOrMany, paramsObject, TEMPLATE } from './params.ts';
@@ -79,6 +80,26 @@ function strayMatches(exchange: { request: { url: string } }, resources: unknown
   return `; the answer holds ${stray.slice(0, 3).join(', ')}${more}, whose ${path} is not ${JSON.stringify(wanted)}: the server matched something other than the current ${path} (a former value kept in its search index, a part of the value, or the filter ignored)`;
 }
 
+/**
+ * Whether the page asked for holds anything when `total` resources match: not for count=0 nor a
+ * startIndex past the end (RFC 7644 §3.4.2.4), where an empty, null or absent Resources are one
+ * state (RFC 7643 §2.5).
+ */
+function pageHoldsSome(exchange: Exchange, total: number): boolean {
+  const query = new URL(exchange.request.url).searchParams;
+  let asked: { startIndex?: unknown; count?: unknown } = { startIndex: query.get('startIndex') ?? undefined, count: query.get('count') ?? undefined };
+  if (exchange.request.method === 'POST') {
+    try {
+      asked = JSON.parse(exchange.request.body ?? '{}') as typeof asked;
+    } catch {
+      asked = {};
+    }
+  }
+  const start = asked.startIndex === undefined ? 1 : Number(asked.startIndex);
+  const count = asked.count === undefined ? undefined : Number(asked.count);
+  return count !== 0 && !(Number.isFinite(start) && start > total);
+}
+
 type ListParams = {
   total?: number;
   totalAtLeast?: number;
@@ -129,9 +150,11 @@ export const listKind = defineCheckKind<ListParams>({
     const cursorPaged = body.totalResults === undefined && typeof body.nextCursor === 'string' && ctx.params.total === undefined && ctx.params.totalAtLeast === undefined;
     if (!cursorPaged && !Number.isInteger(body.totalResults)) return fail(`totalResults must be an integer, got ${JSON.stringify(body.totalResults ?? null)}`, { pointer: '/totalResults', actual: body.totalResults ?? null });
     const total = cursorPaged ? Number.POSITIVE_INFINITY : (body.totalResults as number);
-    const resources = body.Resources === undefined ? [] : body.Resources;
+    if (body.Resources === null && String(ctx.vars.dialect ?? '').startsWith('entra')) return fail(`"Resources" is null: ${ENTRA_NULL_RESOURCES}`, { pointer: '/Resources', expected: total > 0 ? 'an array' : 'an empty array, or no Resources', actual: null });
+    // RFC 7643 §2.5: null and an unassigned attribute are one state, so null is a Resources left out.
+    const resources = body.Resources === undefined || body.Resources === null ? [] : body.Resources;
     if (!Array.isArray(resources)) return fail('"Resources" must be an array', { pointer: '/Resources', actual: typeof resources });
-    if (total > 0 && body.Resources === undefined && ctx.params.resources !== 0) return fail('totalResults is above 0 but "Resources" is missing', { pointer: '/Resources', expected: 'an array', actual: null });
+    if (total > 0 && (body.Resources === undefined || body.Resources === null) && ctx.params.resources !== 0 && pageHoldsSome(ctx.exchange, total)) return fail(`totalResults is above 0 but "Resources" is ${body.Resources === null ? 'null' : 'missing'}`, { pointer: '/Resources', expected: 'an array', actual: null });
     const p = ctx.params;
     if (p.total !== undefined && total !== Number(p.total)) return fail(`totalResults is ${total}, expected ${String(p.total)} (the number of matching resources)${total > Number(p.total) ? strayMatches(ctx.exchange, resources) : ''}`, { pointer: '/totalResults', expected: Number(p.total), actual: total });
     if (p.totalAtLeast !== undefined && total < Number(p.totalAtLeast)) return fail(`totalResults is ${total}, expected at least ${String(p.totalAtLeast)}`, { pointer: '/totalResults', expected: `≥ ${String(p.totalAtLeast)}`, actual: total });

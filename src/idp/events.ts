@@ -7,7 +7,7 @@
 import { ACCEPTS, acceptsResponse, buildDialectRequest, getDialect, type Dialect, type DialectName, type LifecycleEvent } from '../dialects/index.ts';
 import type { OutgoingRequest, ScimClient } from '../http/client.ts';
 import type { Exchange } from '../record/types.ts';
-import { familyOf } from '../dialects/acceptance.ts';
+import { ENTRA_NULL_RESOURCES, familyOf } from '../dialects/acceptance.ts';
 import { parseScimPath, readScimPath } from '../dialects/scim-path.ts';
 import { ENTRA_CODES, entraCodeOf } from './error-codes.ts';
 import type { ObjectError } from './types.ts';
@@ -157,7 +157,8 @@ export function insteadOfList(exchange: Exchange): string {
 export function listedResources(body: unknown): unknown[] | undefined {
   if (!isRecord(body)) return undefined;
   if (Array.isArray(body.Resources)) return body.Resources;
-  return body.Resources === undefined && Number(body.totalResults) === 0 && body.totalResults !== null && body.totalResults !== '' ? [] : undefined;
+  // RFC 7643 §2.5: a null Resources (a Go nil slice) is one left out.
+  return (body.Resources === undefined || body.Resources === null) && Number(body.totalResults) === 0 && body.totalResults !== null && body.totalResults !== '' ? [] : undefined;
 }
 
 /**
@@ -329,6 +330,7 @@ export class EventSender {
       if (name === 'findUser' || name === 'findGroup' || name === 'testConnection') {
         // Okta also takes a 404 as "no match" (OKTA-2.9).
         const resources = status === 404 ? [] : listedResources(body);
+        if (family === 'entra' && isRecord(body) && body.Resources === null) return { ok: false, exchanges, error: { status, message: `the query answered "Resources": null: ${ENTRA_NULL_RESOURCES}`, ...codeFor(family, ENTRA_CODES.incompatible) } };
         if (!resources) return { ok: false, exchanges, error: { status, message: `the query did not answer with a ListResponse (no Resources array)${insteadOfList(exchange)}`, ...codeFor(family, ENTRA_CODES.incompatible) } };
         // The probe's random GUID matches nothing: anything listed is a match (the caller fails it).
         if (name === 'testConnection') {

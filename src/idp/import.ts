@@ -33,6 +33,20 @@ const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typ
  * count). An app that pages only by cursor (RFC 9865 §2.3) answers the first page with a
  * nextCursor; the read then follows the cursors instead, and says so — the IdP itself would not.
  */
+/**
+ * The elements of a list page, or undefined when it is no ListResponse. A page with nothing on it
+ * (totalResults 0, or a startIndex past it) may leave Resources out or say null: RFC 7644 §3.4.2
+ * requires Resources only when totalResults is non-zero, and RFC 7643 §2.5 holds null, absent and
+ * [] one state.
+ */
+function pageResources(body: unknown, startIndex: number): unknown[] | undefined {
+  if (!isRecord(body)) return undefined;
+  if (Array.isArray(body.Resources)) return body.Resources;
+  if (body.Resources !== undefined && body.Resources !== null) return undefined;
+  const total = Number(body.totalResults);
+  return body.totalResults !== null && body.totalResults !== '' && Number.isInteger(total) && total <= startIndex - 1 ? [] : undefined;
+}
+
 export async function readAllPages(sender: EventSender, kind: 'Users' | 'Groups', options: { count?: number; maxPages?: number } = {}): Promise<PageResult> {
   const count = options.count ?? 100;
   const maxPages = options.maxPages ?? 10_000;
@@ -95,9 +109,10 @@ export async function readAllPages(sender: EventSender, kind: 'Users' | 'Groups'
     const body = out.json;
     const last = out.exchanges.at(-1);
     const status = last?.response?.status;
-    if (!isRecord(body) || !Array.isArray(body.Resources)) return { resources, exchanges, error: { status, message: `GET /${kind} did not answer with a ListResponse (no Resources array)${last ? insteadOfList(last) : ''}` }, ...notes() };
-    const items = body.Resources.filter(isRecord);
-    const odd = (body.Resources as unknown[]).filter((r) => !isRecord(r) || typeof r.id !== 'string');
+    const listedHere = pageResources(body, startIndex);
+    if (!isRecord(body) || !listedHere) return { resources, exchanges, error: { status, message: `GET /${kind} did not answer with a ListResponse (no Resources array)${last ? insteadOfList(last) : ''}` }, ...notes() };
+    const items = listedHere.filter(isRecord);
+    const odd = listedHere.filter((r) => !isRecord(r) || typeof r.id !== 'string');
     unusable += odd.length;
     if (odd.length > 0 && unusableExample === undefined) unusableExample = JSON.stringify(odd[0]).slice(0, 80);
     const fresh = items.filter((r) => typeof r.id !== 'string' || !seen.has(r.id));
@@ -139,7 +154,7 @@ export async function readAllPages(sender: EventSender, kind: 'Users' | 'Groups'
     }
     if (cursor !== undefined) break;
     // The page's own length moves the index: an element that is no resource still took a place.
-    const listed = (body.Resources as unknown[]).length;
+    const listed = listedHere.length;
     if (listed === 0) break;
     if (!hasTotal) {
       // Said, not silent: without totalResults a full page is the only sign that more may follow.

@@ -112,7 +112,8 @@ const listResponse: JsonSchema = {
     totalResults: { type: 'integer', minimum: 0 },
     itemsPerPage: { type: 'integer', minimum: 0 },
     startIndex: { type: 'integer', minimum: 1 },
-    Resources: { type: 'array', items: { type: 'object' } },
+    // RFC 7643 §2.5: null is an unassigned Resources (a Go nil slice); the list checks judge when it may be absent.
+    Resources: { type: ['array', 'null'], items: { type: 'object' } },
   },
 };
 

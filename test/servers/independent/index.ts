@@ -112,6 +112,12 @@ export interface IndependentServerOptions {
    * (both "REQUIRED when partial results are returned due to pagination").
    */
   sparseLists?: boolean | 'paging-fields';
+  /**
+   * An empty page says `"Resources": null` (no match, count=0, a startIndex past the end), as Go
+   * servers built on elimity-com/scim write a nil slice: RFC 7643 §2.5 holds null and an
+   * unassigned attribute equivalent, and §3.4.2 requires Resources only when totalResults is non-zero.
+   */
+  nullResources?: boolean;
   /** A successful DELETE answers this status (default 204, as RFC 7644 §3.6 requires). */
   deleteStatus?: number;
   /** Lists without sortBy come in a new order on every request ('alternate': forward, then reversed, in turn). */
@@ -326,6 +332,7 @@ interface Ctx {
   relativeLocation: boolean;
   relativeMetaLocation: boolean;
   sparseLists: boolean | 'paging-fields';
+  nullResources: boolean;
   deleteStatus: number;
   shuffle: boolean | 'alternate';
   /** Lists served so far (for shuffle "alternate"). */
@@ -528,7 +535,16 @@ function leniently(text: string, operators: readonly FilterOperator[]): FilterNo
   }
 }
 
-function search(ctx: Ctx, model: ResourceModel, params: { filter?: string | null; cursor?: string | null; startIndex?: number; count?: number; sortBy?: string | null; sortOrder?: string | null; attributes?: string | null; excludedAttributes?: string | null }): Reply {
+type SearchParams = { filter?: string | null; cursor?: string | null; startIndex?: number; count?: number; sortBy?: string | null; sortOrder?: string | null; attributes?: string | null; excludedAttributes?: string | null };
+
+function search(ctx: Ctx, model: ResourceModel, params: SearchParams): Reply {
+  const reply = searchPage(ctx, model, params);
+  const list = reply.body as { Resources?: unknown[] | null } | undefined;
+  if (ctx.nullResources && list && Array.isArray(list.Resources) && list.Resources.length === 0) list.Resources = null;
+  return reply;
+}
+
+function searchPage(ctx: Ctx, model: ResourceModel, params: SearchParams): Reply {
   let items = [...ctx.store.searchable(model.kind).values()].map((s) => rendered(ctx, model, s));
   if (ctx.newestFirst) items.reverse();
   if (ctx.shuffle === 'alternate' && ctx.lists++ % 2 === 1) items.reverse();
@@ -1034,6 +1050,7 @@ export async function startIndependentServer(options: IndependentServerOptions =
     relativeLocation: options.relativeLocation ?? false,
     relativeMetaLocation: options.relativeMetaLocation ?? false,
     sparseLists: options.sparseLists ?? false,
+    nullResources: options.nullResources ?? false,
     deleteStatus: options.deleteStatus ?? 204,
     shuffle: options.shuffle ?? false,
     lists: 0,
