@@ -30,6 +30,23 @@ function cleanRefusal(status: number, json: unknown, scimType: string): boolean 
 }
 
 /**
+ * A 400 SCIM error with no scimType: how Microsoft's SCIM reference code and django-scim2 decline a
+ * filter operator they do not support. RFC 7644 §3.12 makes scimType OPTIONAL; §3.4.2.2's MUST of
+ * invalidFilter is for an operation not recognized, which the checks of unknown operators judge.
+ */
+function declinedWithoutScimType(status: number, json: unknown): boolean {
+  if (status !== 400 || !json || typeof json !== 'object') return false;
+  const body = json as { schemas?: unknown; scimType?: unknown };
+  return Array.isArray(body.schemas) && body.schemas.includes(URN.error) && (body.scimType === undefined || body.scimType === null);
+}
+
+/** `: "<detail>"` of a SCIM error, cut short, or nothing. */
+function detailOf(json: unknown): string {
+  const detail = (json as { detail?: unknown } | undefined)?.detail;
+  return typeof detail === 'string' && detail.trim() !== '' ? ` (detail: ${JSON.stringify(detail.length > 120 ? `${detail.slice(0, 120)}…` : detail)})` : '';
+}
+
+/**
  * RFC 7644 §3.12 (scimType tooMany: a filter "such as (userName pr) by itself would return all
  * entries … and MAY not be acceptable to the service provider"): a clean 400 tooMany to a query
  * without a filter is a server that lists only what is filtered, as Entra always asks. The reason
@@ -139,9 +156,11 @@ export const listKind = defineCheckKind<ListParams>({
     const res = responseOf(ctx);
     if (isVerdict(res)) return res;
     const unsupported = typeof ctx.params.operator === 'string' ? cleanRefusal(res.status, res.json, 'invalidFilter') : false;
+    const declined = typeof ctx.params.operator === 'string' && !unsupported && declinedWithoutScimType(res.status, res.json);
     const refused = ctx.params.unfiltered === true ? unfilteredRefusal(ctx.exchange) : undefined;
     if (refused) return skip(refused);
     if (unsupported) return skip(`${UNSUPPORTED_PREFIX} "${String(ctx.params.operator)}": 400 invalidFilter, which RFC 7644 §3.4.2.2 (Table 9) allows for a comparison it does not support; Entra and Okta filter only with eq and and`);
+    if (declined) return skip(`${UNSUPPORTED_PREFIX} "${String(ctx.params.operator)}": 400 with a SCIM error that names no scimType${detailOf(res.json)}, which RFC 7644 §3.12 allows (scimType is OPTIONAL; Table 9 would say invalidFilter); Entra and Okta filter only with eq and and`);
     if (res.status !== 200) return fail(`a query must answer 200 with a ListResponse, got HTTP ${res.status}${bodySummary(res)}`, { expected: 200, actual: res.status });
     const body = res.json as ListBody | undefined;
     if (!body || typeof body !== 'object') return fail('the body is not a JSON ListResponse', { actual: res.body.slice(0, 200) });

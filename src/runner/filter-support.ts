@@ -1,7 +1,8 @@
 // The filter support matrix: which filter operators the server answered correctly, which it
-// refused cleanly as unsupported (400 invalidFilter, allowed by RFC 7644 §3.4.2.2 Table 9), and
-// which it broke. Built from the results of the checks whose `with.operator` names the operator
-// they exercise, plus `eq` on userName, the one filter both IdPs depend on.
+// refused cleanly as unsupported (400 invalidFilter, allowed by RFC 7644 §3.4.2.2 Table 9, or a
+// 400 SCIM error naming no scimType, which §3.12 makes OPTIONAL), and which it broke. Built from
+// the results of the checks whose `with.operator` names the operator they exercise, plus `eq` on
+// userName, the one filter both IdPs depend on.
 import type { CheckResult, ReportSection } from '../record/types.ts';
 import type { LoadedSuite } from '../suite/types.ts';
 import { UNSUPPORTED_PREFIX } from '../checks/list.ts';
@@ -11,7 +12,7 @@ const IDP_FILTER = 'filter.username-eq';
 function outcome(result: CheckResult | undefined): string {
   if (!result) return 'not run';
   if (result.status === 'pass') return 'supported';
-  if (result.status === 'skip') return result.reason?.startsWith(UNSUPPORTED_PREFIX) ? 'not supported (400 invalidFilter)' : `not judged: ${result.reason ?? ''}`;
+  if (result.status === 'skip') return result.reason?.startsWith(UNSUPPORTED_PREFIX) ? `not supported (${/: 400 invalidFilter/.test(result.reason) ? '400 invalidFilter' : '400 without a scimType'})` : `not judged: ${result.reason ?? ''}`;
   if (result.status === 'error') return `harness error: ${result.message ?? ''}`;
   return `broken: ${result.message ?? ''}`;
 }

@@ -15,9 +15,14 @@ const ON_REQUEST_AND_ALWAYS = 'group members declared returned "request" (shown 
 
 const META_AND_ETAGS = 'meta without created and lastModified (filters on them refused), strong ETags in the ETag header only (no meta.version), /Schemas without default characteristics, a minimal ServiceProviderConfig';
 
+const DECLINED_WITHOUT_SCIM_TYPE = 'filters only eq and and, other operators declined with a 400 that names no scimType';
+
 const VARIANTS: Record<string, IndependentServerOptions> = {
   'every filter operator, every attribute': {},
   'filters only eq and and': { filterOperators: ['eq', 'and'] },
+  // Microsoft's SCIM reference code and django-scim2 decline an operator they do not implement with
+  // a 400 SCIM error naming no scimType (RFC 7644 §3.12: OPTIONAL); 9 filter checks failed it at MUST.
+  [DECLINED_WITHOUT_SCIM_TYPE]: { filterOperators: ['eq', 'and'], declineFiltersWithoutScimType: true },
   'only `value` required in emails, phoneNumbers, roles, entitlements …': { valueRequired: true },
   'fewer attributes (no nickName, title, locale, enterprise extension), unknown ones refused': { omitUserAttributes: ['nickName', 'title', 'locale'], enterprise: false },
   'a business rule: an email is required when userName is not an email': { businessRule: 'email-unless-username-is-email' },
@@ -211,6 +216,17 @@ describe('what each correct server does differently is reported as what it is', 
     expect(matrix.sw).toMatch(/^not supported \(400 invalidFilter\)/);
     expect(matrix.eq).toMatch(/^supported .*needed by Entra and Okta/);
     for (const id of ['paging.first-page', 'paging.partition', 'sort.ascending', 'filter.boolean', 'fuzz.paging-partition', 'fuzz.filter-model']) expect(result(record, id).status, id).toBe('pass');
+  });
+
+  it('operators declined with a 400 SCIM error that names no scimType: "not supported" in the filter matrix with the server\'s detail, never failed; an unknown operator still must say invalidFilter', () => {
+    const record = records.get(DECLINED_WITHOUT_SCIM_TYPE)!;
+    for (const id of ['filter.sw', 'filter.or', 'filter.not', 'filter.pr', 'filter.ne', 'filter.co-ew-and', 'filter.value-path', 'filter.datetime-gt']) {
+      expect(result(record, id).status, id).toBe('skip');
+      expect(result(record, id).reason, id).toMatch(/^the server does not support the filter "[^"]+": 400 with a SCIM error that names no scimType \(detail: "the filter operator .* is not supported; this server supports eq, and"\), which RFC 7644 §3\.12 allows \(scimType is OPTIONAL/);
+    }
+    expect(section(record, 'filter-support').sw).toMatch(/^not supported \(400 without a scimType\) \(filter\.sw\)/);
+    expect(section(record, 'filter-support').eq).toMatch(/^supported /);
+    expect(result(record, 'filter.invalid-operator-400').status).toBe('pass');
   });
 
   it('value-only required sub-attributes: an element without its value is refused, a user without the attribute is not required', () => {

@@ -97,8 +97,12 @@ export interface IndependentServerOptions {
   createBody?: 'resource' | 'none' | 'none-no-location';
   /** Every body gzip-encoded (HTTP-legal without Accept-Encoding: any coding is acceptable then, RFC 9110 §12.5.3). */
   gzip?: boolean;
-  /** The Location header of a 201 is a path (`/scim/v2/Users/…`), a relative reference HTTP allows (RFC 9110 §10.2.2). */
-  relativeLocation?: boolean;
+  /**
+   * The Location header of a 201 is a relative reference HTTP allows (RFC 9110 §10.2.2): a path
+   * (`/scim/v2/Users/…`), or with 'resource' `Users/…` relative to the service root, as
+   * elimity-com/scim writes it without a base URL (resolved against the POST's URL it names the same).
+   */
+  relativeLocation?: boolean | 'resource';
   /** meta.location relative to the service root (`Users/{id}`), as RFC 7643 §2.3.7 allows and shows. */
   relativeMetaLocation?: boolean;
   /** meta.created / lastModified with seven fractional digits, as .NET writes them (`.1230000Z`). */
@@ -118,6 +122,13 @@ export interface IndependentServerOptions {
    * unassigned attribute equivalent, and §3.4.2 requires Resources only when totalResults is non-zero.
    */
   nullResources?: boolean;
+  /**
+   * A filter operator it does not support (outside `filterOperators`) is declined with 400, a
+   * detail and no scimType, as Microsoft's SCIM reference code (NotSupportedException) and
+   * django-scim2 do: RFC 7644 §3.12 makes scimType OPTIONAL, and §3.4.2.2's MUST of invalidFilter is
+   * for an operator not recognized (a malformed or unknown one is still 400 invalidFilter).
+   */
+  declineFiltersWithoutScimType?: boolean;
   /** A successful DELETE answers this status (default 204, as RFC 7644 §3.6 requires). */
   deleteStatus?: number;
   /** Lists without sortBy come in a new order on every request ('alternate': forward, then reversed, in turn). */
@@ -140,9 +151,11 @@ export interface IndependentServerOptions {
   searchLagMs?: number;
   /**
    * meta.created / lastModified without a time zone (`2024-05-01T12:00:00.123`, as Java's
-   * LocalDateTime writes it: a valid xsd:dateTime, RFC 7643 §2.3.5) or with `+00:00` for `Z`.
+   * LocalDateTime writes it: a valid xsd:dateTime, RFC 7643 §2.3.5), with `+00:00` for `Z`, or in
+   * whole seconds (`2024-05-01T12:00:00Z`, Go's time.RFC3339 as elimity-com/scim writes it; on the
+   * wire only: the store keeps milliseconds).
    */
-  timestamps?: 'no-zone' | 'offset';
+  timestamps?: 'no-zone' | 'offset' | 'seconds';
   /**
    * The origin the server believes it has behind a reverse proxy (`https://scim.example.com`):
    * meta.location, Location and $ref name it, while the harness reaches the server on 127.0.0.1.
@@ -329,10 +342,11 @@ interface Ctx {
   newestFirst: boolean;
   primaryFirst: boolean;
   createBody: 'resource' | 'none' | 'none-no-location';
-  relativeLocation: boolean;
+  relativeLocation: boolean | 'resource';
   relativeMetaLocation: boolean;
   sparseLists: boolean | 'paging-fields';
   nullResources: boolean;
+  declineFiltersWithoutScimType: boolean;
   deleteStatus: number;
   shuffle: boolean | 'alternate';
   /** Lists served so far (for shuffle "alternate"). */
@@ -538,7 +552,14 @@ function leniently(text: string, operators: readonly FilterOperator[]): FilterNo
 type SearchParams = { filter?: string | null; cursor?: string | null; startIndex?: number; count?: number; sortBy?: string | null; sortOrder?: string | null; attributes?: string | null; excludedAttributes?: string | null };
 
 function search(ctx: Ctx, model: ResourceModel, params: SearchParams): Reply {
-  const reply = searchPage(ctx, model, params);
+  let reply: Reply;
+  try {
+    reply = searchPage(ctx, model, params);
+  } catch (error) {
+    // Declined as Microsoft's SCIM reference code and django-scim2 decline: 400, a detail, no scimType.
+    if (ctx.declineFiltersWithoutScimType && error instanceof ScimError && error.scimType === 'invalidFilter' && / is not supported/.test(error.message)) throw new ScimError(400, undefined, error.message);
+    throw error;
+  }
   const list = reply.body as { Resources?: unknown[] | null } | undefined;
   if (ctx.nullResources && list && Array.isArray(list.Resources) && list.Resources.length === 0) list.Resources = null;
   return reply;
@@ -757,7 +778,7 @@ async function resourceRoute(ctx: Ctx, req: RequestLike, model: ResourceModel, i
       const created = ctx.store.create(model.kind, withPrimary(ctx, data));
       const firstEmail = Array.isArray(created.data.emails) ? (created.data.emails[0] as Resource | undefined)?.value : undefined;
       ctx.createdNames?.set(created.id, { ...Object.fromEntries(['userName', 'displayName'].filter((k) => created.data[k] !== undefined).map((k) => [k, created.data[k]])), ...(model.kind === 'User' && firstEmail !== undefined ? { userName: firstEmail } : {}) });
-      const location = `${ctx.relativeLocation ? ctx.base : ctx.baseUrl}${model.endpoint}/${encodeURIComponent(created.id)}`;
+      const location = ctx.relativeLocation === 'resource' ? `${model.endpoint.slice(1)}/${encodeURIComponent(created.id)}` : `${ctx.relativeLocation ? ctx.base : ctx.baseUrl}${model.endpoint}/${encodeURIComponent(created.id)}`;
       if (ctx.createBody === 'none') return withVersion(ctx, created, { status: 201, headers: { Location: location } });
       if (ctx.createBody === 'none-no-location') return withVersion(ctx, created, { status: 201 });
       return echoing(ctx, sent, one(created, 201, { Location: location }));
@@ -959,7 +980,7 @@ function pascal(value: unknown): unknown {
 interface Wire {
   pascalCase?: boolean;
   sevenDigitTimestamps?: boolean;
-  timestamps?: 'no-zone' | 'offset';
+  timestamps?: 'no-zone' | 'offset' | 'seconds';
   extensionSchemasFirst?: boolean;
   gzip?: boolean;
   connectionClose?: boolean;
@@ -974,7 +995,7 @@ function reshape(value: unknown, wire: Wire): unknown {
   return Object.fromEntries(
     Object.entries(value).map(([k, v]) => {
       if (wire.sevenDigitTimestamps && (k === 'created' || k === 'lastModified') && typeof v === 'string') return [k, v.replace(/\.(\d{3})Z$/, (_, ms: string) => `.${ms}0000Z`)];
-      if (wire.timestamps && (k === 'created' || k === 'lastModified') && typeof v === 'string') return [k, wire.timestamps === 'no-zone' ? v.replace(/Z$/, '') : v.replace(/Z$/, '+00:00')];
+      if (wire.timestamps && (k === 'created' || k === 'lastModified') && typeof v === 'string') return [k, wire.timestamps === 'no-zone' ? v.replace(/Z$/, '') : wire.timestamps === 'seconds' ? v.replace(/\.\d+Z$/, 'Z') : v.replace(/Z$/, '+00:00')];
       if (wire.extensionSchemasFirst && k === 'schemas' && Array.isArray(v) && v.length > 1) return [k, [...v.slice(1), v[0]]];
       return [k, reshape(v, wire)];
     }),
@@ -1051,6 +1072,7 @@ export async function startIndependentServer(options: IndependentServerOptions =
     relativeMetaLocation: options.relativeMetaLocation ?? false,
     sparseLists: options.sparseLists ?? false,
     nullResources: options.nullResources ?? false,
+    declineFiltersWithoutScimType: options.declineFiltersWithoutScimType ?? false,
     deleteStatus: options.deleteStatus ?? 204,
     shuffle: options.shuffle ?? false,
     lists: 0,
