@@ -297,7 +297,6 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
       'okta.user.update.replaced[okta]': '/title must not be present',
       'okta.aiw.user.update.replaced[okta-aiw]': '/title must not be present',
     },
-    consequences: ['users.replace.response'],
     verdicts: { fail: ['okta', 'okta-aiw'], work: ['entra', 'entra-compliant'] },
   },
   'patch-not-atomic': {

@@ -123,6 +123,11 @@ export interface IndependentServerOptions {
    */
   nullResources?: boolean;
   /**
+   * PUT keeps the attributes its body leaves out (python-scim/scim2-server merges, citing RFC 7644
+   * §3.5.1: omitted readWrite attributes "MAY be assumed to be not asserted by the client").
+   */
+  putMerges?: boolean;
+  /**
    * A filter operator it does not support (outside `filterOperators`) is declined with 400, a
    * detail and no scimType, as Microsoft's SCIM reference code (NotSupportedException) and
    * django-scim2 do: RFC 7644 §3.12 makes scimType OPTIONAL, and §3.4.2.2's MUST of invalidFilter is
@@ -346,6 +351,7 @@ interface Ctx {
   relativeMetaLocation: boolean;
   sparseLists: boolean | 'paging-fields';
   nullResources: boolean;
+  putMerges: boolean;
   declineFiltersWithoutScimType: boolean;
   deleteStatus: number;
   shuffle: boolean | 'alternate';
@@ -812,6 +818,7 @@ async function resourceRoute(ctx: Ctx, req: RequestLike, model: ResourceModel, i
       }
       const data = normalize(model, body(), { rejectUnknown: ctx.rejectUnknown, interop: ctx.interop, extensionsListed: ctx.extensionsListed });
       if (model.kind === 'Group' && ctx.dropGroupExternalId) delete data.externalId;
+      if (ctx.putMerges) for (const [k, v] of Object.entries(stored.data)) if (!(k in data)) data[k] = structuredClone(v);
       const sent = structuredClone(data);
       return echoing(ctx, sent, one(ctx.store.replace(model.kind, id, withPrimary(ctx, data))));
     }
@@ -1072,6 +1079,7 @@ export async function startIndependentServer(options: IndependentServerOptions =
     relativeMetaLocation: options.relativeMetaLocation ?? false,
     sparseLists: options.sparseLists ?? false,
     nullResources: options.nullResources ?? false,
+    putMerges: options.putMerges ?? false,
     declineFiltersWithoutScimType: options.declineFiltersWithoutScimType ?? false,
     deleteStatus: options.deleteStatus ?? 204,
     shuffle: options.shuffle ?? false,
