@@ -70,6 +70,29 @@ const VARIANTS: Record<string, IndependentServerOptions> = {
   // warned fuzz.valid-input-accepted on the second).
   'keeps one email and one phone number, takes only email userNames of at most 64 characters': { oneValueOf: ['emails', 'phoneNumbers'], userNameRule: { email: true, maxLength: 64 } },
   [ON_REQUEST_AND_ALWAYS]: { membersOnRequest: true, lowercaseUserName: true, enrich: true, alwaysReturned: ['userName', 'displayName', 'active', 'emails'] },
+  // Read from elimity-com/scim (Go) without WithBaseURL: its Location and meta.location are
+  // "Users/{id}", its timestamps time.RFC3339 (whole seconds), its schemas list every extension.
+  'Go-shaped: Location and meta.location relative to the service root (Users/{id}), whole-second timestamps, every extension URN in schemas, application/scim+json without charset, unknown attributes ignored, PATCH answered 204, /Me and /.search 501': {
+    relativeLocation: 'resource',
+    relativeMetaLocation: true,
+    timestamps: 'seconds',
+    listAllSchemas: true,
+    contentType: 'application/scim+json',
+    unknownAttributes: 'ignore',
+    patchNoContent: true,
+    meStatus: 501,
+    noSearch: 501,
+  },
+  // Read from AzureAD/SCIMReferenceCode: a Group PATCH answers 204, a User PATCH 200 with the user;
+  // its sample provider filters eq on a few attributes and declines the rest with a bare 400.
+  'Microsoft reference-shaped: group PATCH answered 204 and user PATCH 200, .NET timestamps, eq and and on userName, externalId, active, displayName and id, other operators declined with a 400 naming no scimType': {
+    patchNoContent: 'groups',
+    sevenDigitTimestamps: true,
+    listAllSchemas: true,
+    filterOperators: ['eq', 'and'],
+    filterAttributes: ['userName', 'externalId', 'active', 'displayName', 'id'],
+    declineFiltersWithoutScimType: true,
+  },
   'all of these at once, unknown attributes ignored, no ETags, no sorting': {
     filterOperators: ['eq', 'and'],
     valueRequired: true,

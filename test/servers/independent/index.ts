@@ -170,8 +170,8 @@ export interface IndependentServerOptions {
   chunked?: boolean;
   /** `Connection: close` on every response: no connection is reused. */
   connectionClose?: boolean;
-  /** A successful PATCH answers 204 No Content (RFC 7644 §3.5.2: 200 with the resource, or 204). */
-  patchNoContent?: boolean;
+  /** A successful PATCH answers 204 No Content (RFC 7644 §3.5.2: 200 with the resource, or 204); 'groups': of a Group only, as Microsoft's SCIM reference code (a User PATCH answers 200 with the user). */
+  patchNoContent?: boolean | 'groups';
   /** userName stored in lower case (caseExact false: RFC 7643 §2.2 lets the server alter its case). */
   lowercaseUserName?: boolean;
   /** Stored values get what the server knows: members their display, $ref and type; emails, phone numbers and addresses primary false; users active true. */
@@ -369,7 +369,7 @@ interface Ctx {
   extensionsListed: boolean;
   bulk: boolean;
   baseUrl: string;
-  patchNoContent: boolean;
+  patchNoContent: boolean | 'groups';
   lowercaseUserName: boolean;
   enrich: boolean;
   apiKeyHeader: string | undefined;
@@ -835,7 +835,7 @@ async function resourceRoute(ctx: Ctx, req: RequestLike, model: ResourceModel, i
       if (model.kind === 'Group' && ctx.patchKeepsMembers) draft.members = stored.data.members;
       // The patched resource is held to the same rules as a PUT (Entra's "True"/"False" accepted).
       const patched = ctx.store.replace(model.kind, id, withPrimary(ctx, normalize(model, { schemas: [model.core.id], ...draft }, { rejectUnknown: ctx.rejectUnknown, interop: ctx.interop, lenientBooleans: true })));
-      if (ctx.patchNoContent) return withVersion(ctx, patched, { status: 204 });
+      if (ctx.patchNoContent === true || (ctx.patchNoContent === 'groups' && model.kind === 'Group')) return withVersion(ctx, patched, { status: 204 });
       return one(patched);
     }
     case 'DELETE':
