@@ -93,6 +93,9 @@ const VARIANTS: Record<string, IndependentServerOptions> = {
     filterAttributes: ['userName', 'externalId', 'active', 'displayName', 'id'],
     declineFiltersWithoutScimType: true,
   },
+  // elimity-com/scim says filter and patch supported false until the app sets SupportFiltering and
+  // SupportPatch, directory-scimple filter false by default; both still filter and patch, as the IdPs need.
+  'a ServiceProviderConfig that understates: filter and patch said unsupported, both offered': { understate: ['filter', 'patch'] },
   'all of these at once, unknown attributes ignored, no ETags, no sorting': {
     filterOperators: ['eq', 'and'],
     valueRequired: true,

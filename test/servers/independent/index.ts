@@ -123,6 +123,12 @@ export interface IndependentServerOptions {
    */
   nullResources?: boolean;
   /**
+   * Features the ServiceProviderConfig says are unsupported although the server offers them, as
+   * elimity-com/scim writes `filter`/`patch` supported false until the app sets SupportFiltering
+   * and SupportPatch, and directory-scimple `filter` false by default: Entra and Okta never read it.
+   */
+  understate?: ('filter' | 'patch')[];
+  /**
    * PUT keeps the attributes its body leaves out (python-scim/scim2-server merges, citing RFC 7644
    * §3.5.1: omitted readWrite attributes "MAY be assumed to be not asserted by the client").
    */
@@ -351,6 +357,7 @@ interface Ctx {
   relativeMetaLocation: boolean;
   sparseLists: boolean | 'paging-fields';
   nullResources: boolean;
+  understate: ('filter' | 'patch')[];
   putMerges: boolean;
   declineFiltersWithoutScimType: boolean;
   deleteStatus: number;
@@ -428,9 +435,9 @@ function fullSpc(ctx: Ctx): Resource {
   return {
     schemas: [URNS.spc],
     documentationUri: 'https://example.com/independent-scim',
-    patch: { supported: !ctx.noPatch },
+    patch: { supported: !ctx.noPatch && !ctx.understate.includes('patch') },
     bulk: ctx.bulk ? { supported: true, maxOperations: MAX_BULK_OPERATIONS, maxPayloadSize: MAX_BODY } : { supported: false, maxOperations: 0, maxPayloadSize: 0 },
-    filter: { supported: true, maxResults: ctx.maxResults },
+    filter: { supported: !ctx.understate.includes('filter'), maxResults: ctx.maxResults },
     changePassword: { supported: findAttr(ctx.models.user.core.attributes, 'password') !== undefined },
     sort: { supported: ctx.sort },
     etag: { supported: ctx.etag },
@@ -1079,6 +1086,7 @@ export async function startIndependentServer(options: IndependentServerOptions =
     relativeMetaLocation: options.relativeMetaLocation ?? false,
     sparseLists: options.sparseLists ?? false,
     nullResources: options.nullResources ?? false,
+    understate: options.understate ?? [],
     putMerges: options.putMerges ?? false,
     declineFiltersWithoutScimType: options.declineFiltersWithoutScimType ?? false,
     deleteStatus: options.deleteStatus ?? 204,
