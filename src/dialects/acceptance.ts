@@ -103,7 +103,6 @@ export const IMPACT: Record<IdpFamily, Partial<Record<LifecycleEvent | 'default'
   },
 };
 
-/** Variant names start with their IdP (`entra-compliant`, `okta-aiw`). */
 /**
  * Why Entra fails `"Resources": null` although RFC 7643 §2.5 makes null the same as a Resources
  * left out (which the core checks and Okta accept when the page holds nothing): Entra's
@@ -112,6 +111,7 @@ export const IMPACT: Record<IdpFamily, Partial<Record<LifecycleEvent | 'default'
  */
 export const ENTRA_NULL_RESOURCES = 'RFC 7643 §2.5 holds null equal to leaving Resources out, but Entra\'s provisioning service does not accept a null Resources (a vendor fixed exactly this for Azure AD: buildbuddy-io/buildbuddy#5774); send [] (a Go nil slice marshals as null)';
 
+/** Variant names start with their IdP (`entra-compliant`, `okta-aiw`). */
 export function familyOf(dialect: string): IdpFamily {
   if (dialect.startsWith('entra')) return 'entra';
   if (dialect.startsWith('okta')) return 'okta';

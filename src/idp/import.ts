@@ -29,11 +29,6 @@ export interface PageResult {
 const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /**
- * Every resource of a list endpoint, read the way the dialect pages (index paging: startIndex and
- * count). An app that pages only by cursor (RFC 9865 §2.3) answers the first page with a
- * nextCursor; the read then follows the cursors instead, and says so — the IdP itself would not.
- */
-/**
  * The elements of a list page, or undefined when it is no ListResponse. A page with nothing on it
  * (totalResults 0, or a startIndex past it) may leave Resources out or say null: RFC 7644 §3.4.2
  * requires Resources only when totalResults is non-zero, and RFC 7643 §2.5 holds null, absent and
@@ -47,6 +42,11 @@ function pageResources(body: unknown, startIndex: number): unknown[] | undefined
   return body.totalResults !== null && body.totalResults !== '' && Number.isInteger(total) && total <= startIndex - 1 ? [] : undefined;
 }
 
+/**
+ * Every resource of a list endpoint, read the way the dialect pages (index paging: startIndex and
+ * count). An app that pages only by cursor (RFC 9865 §2.3) answers the first page with a
+ * nextCursor; the read then follows the cursors instead, and says so — the IdP itself would not.
+ */
 export async function readAllPages(sender: EventSender, kind: 'Users' | 'Groups', options: { count?: number; maxPages?: number } = {}): Promise<PageResult> {
   const count = options.count ?? 100;
   const maxPages = options.maxPages ?? 10_000;
