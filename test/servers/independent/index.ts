@@ -242,6 +242,13 @@ export interface IndependentServerOptions {
   defaultCount?: number;
   /** Every User lists the enterprise extension's URN in `schemas`, with or without its attributes (as Microsoft.SCIM does). */
   listAllSchemas?: boolean;
+  /**
+   * A User extension of the vendor's own beside the enterprise one (`…:extension:acme:2.0:User`:
+   * costCenter required, badgeId caseExact), declared required in /ResourceTypes, as a
+   * SCIMMY vendor declares it (`User.extend(schema, true)`): every User carries it and lists its
+   * URN in `schemas` too (RFC 7643 §3), so `schemas` names three URNs.
+   */
+  requiredCustomExtension?: boolean;
   /** Stored values get what the server derives: email values in lower case, name.formatted from its parts, manager its displayName and $ref (RFC 7644 §3.3: the server may alter what is POSTed). */
   derive?: boolean;
   /** User.groups declared `returned: "request"` (large directories) instead of default. */
@@ -1018,7 +1025,7 @@ export async function startIndependentServer(options: IndependentServerOptions =
   const token = options.token ?? randomBytes(16).toString('hex');
   const rule = options.businessRule === 'email-unless-username-is-email' ? EMAIL_UNLESS_USERNAME_IS_EMAIL : options.businessRule;
   const ctx: Ctx = {
-    models: buildModels({ omitUserAttributes: [...(options.omitUserAttributes ?? []), ...(options.interop || options.ipsie ? FREE_FORM_TYPES : []), ...(options.ipsie ? ['password'] : [])], enterprise: options.enterprise ?? true, valueRequired: options.valueRequired ?? false, require: options.require ?? [], membersOnRequest: options.membersOnRequest ?? false, alwaysReturned: options.alwaysReturned ?? [], omitSubAttributes: options.omitSubAttributes ?? [], userGroupsOnRequest: options.userGroupsOnRequest ?? false }),
+    models: buildModels({ omitUserAttributes: [...(options.omitUserAttributes ?? []), ...(options.interop || options.ipsie ? FREE_FORM_TYPES : []), ...(options.ipsie ? ['password'] : [])], enterprise: options.enterprise ?? true, valueRequired: options.valueRequired ?? false, require: options.require ?? [], membersOnRequest: options.membersOnRequest ?? false, alwaysReturned: options.alwaysReturned ?? [], omitSubAttributes: options.omitSubAttributes ?? [], userGroupsOnRequest: options.userGroupsOnRequest ?? false, requiredCustomExtension: options.requiredCustomExtension ?? false }),
     store: new Store(rule, { uniqueGroupNames: options.uniqueGroupNames ?? options.ipsie ?? false, reservedEmails: options.reservedEmails ?? false, ids: options.ids ?? 'uuid', ...(options.searchLagMs ? { searchLagMs: options.searchLagMs } : {}) }),
     base: options.basePath ?? BASE,
     // RFC 9865's pagination.maxPageSize (50 with cursors) bounds every page, index pages too.
