@@ -79,6 +79,12 @@ export interface IndependentServerOptions {
   filterAttributes?: string[];
   /** Lists without sortBy come newest first (default: oldest first). */
   newestFirst?: boolean;
+  /**
+   * A DEFECT, for tests (RFC 7644 §3.4.2.4): startIndex and count are ignored, every list answers
+   * its first 20 matches, as SCIMMY does behind scimmy-routers on Express 5 (whose req.query the
+   * routers cannot cast to numbers, so SCIMMY sees strings and falls back to its defaults).
+   */
+  pagingIgnored?: boolean;
   /** Group displayNames are unique, case-insensitively: a second one is 409 uniqueness. */
   uniqueGroupNames?: boolean;
   /**
@@ -328,6 +334,7 @@ interface Ctx {
   dropGroupExternalId: boolean;
   filterAttributes: string[] | undefined;
   newestFirst: boolean;
+  pagingIgnored: boolean;
   primaryFirst: boolean;
   createBody: 'resource' | 'none' | 'none-no-location';
   relativeLocation: boolean;
@@ -535,6 +542,9 @@ function leniently(text: string, operators: readonly FilterOperator[]): FilterNo
   }
 }
 
+/** SCIMMY's page size when it gets no count it can read (`pagingIgnored`). */
+const IGNORED_PAGING_COUNT = 20;
+
 function search(ctx: Ctx, model: ResourceModel, params: { filter?: string | null; cursor?: string | null; startIndex?: number; count?: number; sortBy?: string | null; sortOrder?: string | null; attributes?: string | null; excludedAttributes?: string | null }): Reply {
   let items = [...ctx.store.searchable(model.kind).values()].map((s) => rendered(ctx, model, s));
   if (ctx.newestFirst) items.reverse();
@@ -568,8 +578,8 @@ function search(ctx: Ctx, model: ResourceModel, params: { filter?: string | null
     items = keyed.map((x) => x.r);
   }
   if (ctx.cursors && params.cursor !== undefined && params.cursor !== null) return cursorPage(items, params.cursor, params.count, (r) => project(model, r, params.attributes ?? undefined, params.excludedAttributes ?? undefined));
-  const startIndex = Math.max(1, params.startIndex ?? 1);
-  const count = Math.min(ctx.maxResults, Math.max(0, params.count ?? ctx.defaultCount ?? ctx.maxResults));
+  const startIndex = ctx.pagingIgnored ? 1 : Math.max(1, params.startIndex ?? 1);
+  const count = ctx.pagingIgnored ? Math.min(ctx.maxResults, IGNORED_PAGING_COUNT) : Math.min(ctx.maxResults, Math.max(0, params.count ?? ctx.defaultCount ?? ctx.maxResults));
   const page = items.slice(startIndex - 1, startIndex - 1 + count).map((r) => (ctx.ignoreProjection ? r : project(model, r, params.attributes ?? undefined, params.excludedAttributes ?? undefined)));
   if (ctx.sparseLists) {
     const whole = ctx.sparseLists === 'paging-fields' && startIndex === 1 && page.length === items.length;
@@ -1036,6 +1046,7 @@ export async function startIndependentServer(options: IndependentServerOptions =
     dropGroupExternalId: options.dropGroupExternalId ?? false,
     filterAttributes: options.filterAttributes?.map((a) => a.toLowerCase()),
     newestFirst: options.newestFirst ?? false,
+    pagingIgnored: options.pagingIgnored ?? false,
     primaryFirst: options.primaryFirst ?? false,
     createBody: options.createBody ?? 'resource',
     relativeLocation: options.relativeLocation ?? false,
