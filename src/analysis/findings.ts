@@ -272,7 +272,7 @@ function describeSymptoms(lead: number, symptoms: number[], ctx: BuildContext): 
   };
 }
 
-/** `GET /Users?startIndex=3&count=2 answered 5 resources (startIndex 1)`: the page a paging finding is named after. */
+/** `GET /Users?startIndex=3&count=2 answered 5 resources starting at 1`: the page a paging finding is named after. */
 function pageExample(exchange: Exchange, baseUrl: string): string {
   const url = new URL(exchange.request.url);
   const base = new URL(baseUrl).pathname.replace(/\/$/, '');
