@@ -73,6 +73,9 @@ export async function readAllPages(sender: EventSender, kind: 'Users' | 'Groups'
   // later page of other users read before is an order that changed between pages (legal: RFC 7644
   // §3.4.2.4 says clients "SHOULD never assume repeatable results"), and the read goes on.
   let firstPage: string[] | undefined;
+  // Set when the read stopped before the end (a page of users read before, a cursor handed back
+  // again): the users no page listed are then unread because of that stop, not an order change.
+  let stopped = false;
   const plural = kind === 'Users' ? 'user(s)' : 'group(s)';
   const missed = (): number => (lastTotal !== undefined && seen.size + unusable < lastTotal ? lastTotal - seen.size - unusable : 0);
   const notes = (): { paging?: string; missed?: number } => {
@@ -84,7 +87,7 @@ export async function readAllPages(sender: EventSender, kind: 'Users' | 'Groups'
       ...(repeated === 0 ? [] : [`${repeated} ${kind === 'Users' ? 'user(s)' : 'group(s)'} came back on more than one page${never === 0 ? ' (the pages overlap: RFC 7644 §3.4.2.4 numbers results from startIndex 1)' : ''}; each is counted once`]),
       ...(unusable === 0 ? [] : [`${unusable} element(s) of the app's list are no ${kind === 'Users' ? 'user' : 'group'} with an id (${unusableExample}): read, but nothing can match or link them (RFC 7643 §3.1: every resource has an id)`]),
       ...(twice === 0 ? [] : [`${twice} ${kind === 'Users' ? 'user(s)' : 'group(s)'} were listed more than once on the same page (the same id twice); each is counted once`]),
-      ...(never === 0 ? [] : [`the app counts ${lastTotal} ${kind === 'Users' ? 'users' : 'groups'} (totalResults) but its pages listed ${seen.size} different ones: ${never} ${plural} were never read, so they are in none of the counts above (the order of the list changed between pages, which RFC 7644 §3.4.2.4 allows: "SHOULD never assume repeatable results"; Okta's import pages the same way and misses them too). Sorting the list by a stable key (or cursor paging, RFC 9865) makes an import complete`]),
+      ...(never === 0 ? [] : [`the app counts ${lastTotal} ${kind === 'Users' ? 'users' : 'groups'} (totalResults) but its pages listed ${seen.size} different ones: ${never} ${plural} were never read, so they are in none of the counts above (${stopped ? `the import stopped early: a later page listed only ${kind === 'Users' ? 'users' : 'groups'} it had already read, so it never reached them` : `the order of the list changed between pages, which RFC 7644 §3.4.2.4 allows: "SHOULD never assume repeatable results"; Okta's import pages the same way and misses them too). Sorting the list by a stable key (or cursor paging, RFC 9865) makes an import complete`}${stopped ? ')' : ''}`]),
       ...(!noTotal ? [] : [`the app's list answers have no totalResults (RFC 7644 §3.4.2: REQUIRED), so the end of the list is a guess: the mock IdP read on while pages came back full (${count}) and stopped at the first shorter one; an app that caps its pages below ${count} is read only to its first page, and Okta's import pages by totalResults (OKTA-2.3)`]),
     ];
     return { ...(parts.length === 0 ? {} : { paging: parts.join('; ') }), ...(never === 0 ? {} : { missed: never }) };
@@ -138,6 +141,7 @@ export async function readAllPages(sender: EventSender, kind: 'Users' | 'Groups'
       const why = cursor !== undefined ? "the app's paging repeats itself" : sameAsFirst ? "the app's paging ignores startIndex" : "the list's order changed between pages, and without totalResults nothing says where it ends";
       // An order that changed, on an app that counts its list: read on to totalResults, as Okta does.
       if (cursor !== undefined || sameAsFirst || !hasTotal) {
+        stopped = true;
         return { resources, exchanges, error: { status, message: `${where} listed only ${kind === 'Users' ? 'users' : 'groups'} an earlier page already had (${items.length}): ${why} (RFC 7644 §3.4.2.4), so the import stopped there` }, ...notes() };
       }
     }
@@ -146,6 +150,7 @@ export async function readAllPages(sender: EventSender, kind: 'Users' | 'Groups'
     resources.push(...unique);
     if (typeof body.nextCursor === 'string' && body.nextCursor !== '') {
       if (cursors.has(body.nextCursor)) {
+        stopped = true;
         return { resources, exchanges, error: { status, message: `the app answered nextCursor ${JSON.stringify(body.nextCursor)} again: its cursor never reaches the end (RFC 9865: the last page has no nextCursor), so the import stopped there` }, ...notes() };
       }
       cursors.add(body.nextCursor);
