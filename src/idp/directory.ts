@@ -13,7 +13,7 @@ import { clauseProblem, normaliseOperator } from './scope.ts';
 import type { Apply, AppConfig, AppRole, Directory, DirectoryGroup, DirectoryUserRecord, Mapping, ScopingFilter, Source } from './types.ts';
 import { jsonErrorText } from '../util/json-error.ts';
 import { lazy } from '../util/lazy.ts';
-import { DEFAULT_MAPPINGS, ENTERPRISE, ENTRA_EXTENSION, ENTRA_OBJECT_ID, EXPRESSION_ATTRIBUTES, LOGIN_ATTRIBUTE, MANAGER_ATTRIBUTE, RESERVED_TARGETS, SOURCE_ATTRIBUTES } from './vocabulary.ts';
+import { DEFAULT_MAPPINGS, ENTERPRISE, ENTRA_EXTENSION, ENTRA_OBJECT_ID, EXPRESSION_ATTRIBUTES, LOGIN_ATTRIBUTE, MANAGER_ATTRIBUTE, MAPPABLE_FOR_ENTRA, RESERVED_TARGETS, SOURCE_ATTRIBUTES } from './vocabulary.ts';
 
 export class DirectoryError extends Error {
   constructor(readonly file: string, readonly pointer: string, detail: string) {
@@ -288,7 +288,7 @@ function checkReferences(raw: RawDirectory, file: string): Directory {
     // unassigned or out of scope → "False"), so it is accepted and left to that rule.
     if (top === 'active' && source === 'entra' && compiled.expressionCompiled && followsSoftDelete(compiled.expressionCompiled)) return { ...result, apply: 'never' };
     if (top === 'active' && source === 'entra') fail(`${at}/target`, `"${m.target}" follows assignment, scope and the account state: map it as Entra's default does, with the expression Switch([IsSoftDeleted], , "False", "True", "True", "False") (or leave it out); other mappings to active are not supported`);
-    if (RESERVED_TARGETS.has(top)) fail(`${at}/target`, `"${m.target}" is set by the IdP itself, not by a mapping (${top === 'active' ? 'it follows assignment, scope and the account state' : 'it is never mapped'})`);
+    if (RESERVED_TARGETS.has(top) && !(source === 'entra' && MAPPABLE_FOR_ENTRA.has(top))) fail(`${at}/target`, `"${m.target}" is set by the IdP itself, not by a mapping (${top === 'active' ? 'it follows assignment, scope and the account state' : 'it is never mapped'})`);
     // Each reference with its character, as a syntax error has: an expression often reads several.
     for (const node of compiled.expressionCompiled ? attributesOf(compiled.expressionCompiled.node) : []) {
       const { name } = node as { name: string };

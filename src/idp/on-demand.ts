@@ -152,7 +152,7 @@ export async function provisionOnDemand(o: OnDemandOptions): Promise<OnDemandRes
     // mapping that fails on its values: the scope step says why it is not provisioned.
     let unevaluated = false;
     try {
-      desired = createValues(dir, u, { softDeleted: !intent.entitled || !intent.enabled });
+      desired = createValues(dir, u, { softDeleted: !intent.entitled || !intent.enabled, now: now().getTime() });
     } catch (e) {
       if (!(e instanceof MappingEvaluationError)) throw e;
       if (!intent.entitled && !state.user(u.id)) {
@@ -299,7 +299,7 @@ export async function provisionOnDemand(o: OnDemandOptions): Promise<OnDemandRes
       const sent: Exchange[] = [];
       const previous: UserState | undefined = st && st.targetId === targetId ? st : undefined;
       // Entra sends a mapping's "Default value if null" on create only (as a cycle's update does).
-      if (family === 'entra') desired = updateValues(dir, u, { softDeleted: false }, desired, previous?.values ?? {});
+      if (family === 'entra') desired = updateValues(dir, u, { softDeleted: false, now: now().getTime() }, desired, previous?.values ?? {});
       if (family === 'entra') {
         const diff = entraChanges(desired, plan.updatePaths, found, plan.roleFunction);
         changes = diff.report;
