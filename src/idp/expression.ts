@@ -396,10 +396,13 @@ export interface CompiledExpression {
   attributes: string[];
   /** It calls Now or RandomString: a new value at each evaluation. */
   volatile: boolean;
+  /** It calls Redact: the value is sent, and shown as "[Redact]" wherever the IdP shows it. */
+  redacts: boolean;
 }
 
-const callsVolatile = (n: ExpressionNode | null): boolean =>
-  n !== null && ((n.kind === 'call' && (VOLATILE_FUNCTIONS.has(n.name) || n.args.some(callsVolatile))) || (n.kind === 'compare' && (callsVolatile(n.left) || callsVolatile(n.right))));
+const calls = (names: ReadonlySet<string>, n: ExpressionNode | null): boolean =>
+  n !== null && ((n.kind === 'call' && (names.has(n.name) || n.args.some((a) => calls(names, a)))) || (n.kind === 'compare' && (calls(names, n.left) || calls(names, n.right))));
+const REDACT = new Set(['Redact']);
 
 /** Arguments that must be whole numbers (0-based position → parameter name, as Microsoft names it). */
 const INTEGER_ARGUMENTS: Record<string, Record<number, string>> = {
@@ -505,7 +508,7 @@ export function compileExpression(source: string): CompiledExpression {
     if (top && n.kind === 'name') throw new ExpressionError('an expression must be a function, an attribute or a constant', n.at);
   };
   check(node, true);
-  return { text: source, node, attributes: [...new Set(attributesOf(node).map((a) => (a as { name: string }).name))], volatile: callsVolatile(node) };
+  return { text: source, node, attributes: [...new Set(attributesOf(node).map((a) => (a as { name: string }).name))], volatile: calls(VOLATILE_FUNCTIONS, node), redacts: calls(REDACT, node) };
 }
 
 function compare(op: CompareOp, a: ExpressionValue, b: ExpressionValue): boolean {

@@ -52,6 +52,8 @@ export interface MappingPlan {
    * after a restart), never on its own every cycle.
    */
   volatilePaths: ReadonlySet<string>;
+  /** Paths whose expression calls Redact: sent as they are, shown as "[Redact]" (log-redact.ts). */
+  redactedPaths: ReadonlySet<string>;
 }
 
 const plans = new WeakMap<Directory, MappingPlan>();
@@ -89,6 +91,7 @@ export function mappingPlan(directory: Directory): MappingPlan {
     matching: attributes.filter((m) => m.matching).sort((a, b) => (a.matchingPrecedence ?? 99) - (b.matchingPrecedence ?? 99)),
     ...(managerReference ? { managerReference } : {}),
     volatilePaths: new Set(attributes.filter((m) => m.expressionCompiled?.volatile).map((m) => m.path.text)),
+    redactedPaths: new Set(attributes.filter((m) => m.expressionCompiled?.redacts).map((m) => m.path.text)),
   };
   const roleFunction = attributes.find((m) => m.roleFunction)?.roleFunction;
   if (roleFunction) plan.roleFunction = roleFunction;

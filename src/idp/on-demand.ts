@@ -13,6 +13,7 @@ import type { Exchange } from '../record/types.ts';
 import { ENTRA_CODES } from './error-codes.ts';
 import { EventSender, JobStop, probeHitMessage, type EventOutcome } from './events.ts';
 import { disabledBecauseOf } from './sync-user-updates.ts';
+import { LogRedactor } from './log-redact.ts';
 import { createValues, entraChanges, managerIdOf, mappingPlan, MappingEvaluationError, oktaProfile, oktaReport, readPath, roleArgs, updateValues, type ScimValues } from './mapping.ts';
 import { entitlements, loginOf, scopingDetails } from './scope.ts';
 import { duplicateError, duplicateFinder } from './sync-duplicates.ts';
@@ -94,6 +95,11 @@ export async function provisionOnDemand(o: OnDemandOptions): Promise<OnDemandRes
   let changes: AttributeChange[] = [];
   let targetId: string | undefined;
   let error: ObjectError | undefined;
+  // Entra's Redact(): what the app held and what it is sent, shown as "[Redact]" in the steps, the
+  // changes and the requests (the requests themselves carry the values).
+  const redactor = new LogRedactor();
+  const prior = state.user(u.id);
+  if (plan.redactedPaths.size > 0 && prior) redactor.addValues(prior.values, plan.redactedPaths);
 
   const finish = (provisioned: boolean, action: ObjectAction, outcome: ObjectResult['outcome'], reason: string, connectionFailed = false): OnDemandResult => {
     for (const name of STEPS) {
@@ -112,6 +118,7 @@ export async function provisionOnDemand(o: OnDemandOptions): Promise<OnDemandRes
       ...(changes.length ? { changes } : {}),
       steps,
     };
+    if (plan.redactedPaths.size > 0) redactor.apply(result, all, plan.redactedPaths);
     return { provisioned, connectionFailed, result, exchanges: all };
   };
   const send = async (event: Parameters<EventSender['send']>[0], args: Record<string, unknown>, only?: string): Promise<EventOutcome> => {
@@ -153,6 +160,7 @@ export async function provisionOnDemand(o: OnDemandOptions): Promise<OnDemandRes
     let unevaluated = false;
     try {
       desired = createValues(dir, u, { softDeleted: !intent.entitled || !intent.enabled, now: now().getTime() });
+      if (plan.redactedPaths.size > 0) redactor.addValues(desired, plan.redactedPaths);
     } catch (e) {
       if (!(e instanceof MappingEvaluationError)) throw e;
       if (!intent.entitled && !state.user(u.id)) {

@@ -43,6 +43,8 @@ export interface LedgerOptions {
   escrowSchedule: EscrowSchedule;
   now: () => Date;
   onResult?: ResultListener;
+  /** Rewrites a result and its exchanges before anyone sees them (Entra's Redact()). */
+  redact?: (result: ObjectResult, exchanges: readonly Exchange[]) => void;
   /** Keep every result in memory (tests, small runs); otherwise only notable ones, capped. */
   keepResults: boolean;
 }
@@ -144,6 +146,7 @@ export class CycleLedger {
     const now = this.o.now().toISOString();
     result.startedAt ??= startedAt ?? now;
     result.finishedAt ??= now;
+    this.o.redact?.(result, exchanges);
     this.count(result);
     if (this.o.keepResults) this.results.push(result);
     else if (result.outcome !== 'success' && this.notable < NOTABLE_CAP) {
