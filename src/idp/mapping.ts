@@ -54,6 +54,12 @@ export interface MappingPlan {
   volatilePaths: ReadonlySet<string>;
   /** Paths whose expression calls Redact: sent as they are, shown as "[Redact]" (log-redact.ts). */
   redactedPaths: ReadonlySet<string>;
+  /**
+   * Kept-in-step paths whose expression reads [IsSoftDeleted] (`active` aside, the IdP's own rule):
+   * Entra sends them with the disable (Learn, how provisioning works: "Map isSoftDeleted to the
+   * attribute that you would like to set").
+   */
+  softDeletePaths: string[];
 }
 
 const plans = new WeakMap<Directory, MappingPlan>();
@@ -92,6 +98,7 @@ export function mappingPlan(directory: Directory): MappingPlan {
     ...(managerReference ? { managerReference } : {}),
     volatilePaths: new Set(attributes.filter((m) => m.expressionCompiled?.volatile).map((m) => m.path.text)),
     redactedPaths: new Set(attributes.filter((m) => m.expressionCompiled?.redacts).map((m) => m.path.text)),
+    softDeletePaths: attributes.filter((m) => m.apply === 'always' && m.expressionCompiled?.attributes.includes('IsSoftDeleted')).map((m) => m.path.text),
   };
   const roleFunction = attributes.find((m) => m.roleFunction)?.roleFunction;
   if (roleFunction) plan.roleFunction = roleFunction;
@@ -334,6 +341,23 @@ export function entraChanges(desired: ScimValues, paths: string[], resource: unk
     report.push({ path, ...(have !== undefined ? { old: have } : {}), new: want, sent: true });
   }
   return { changes, added, report };
+}
+
+/**
+ * What Entra's disable sends besides `active`: each attribute mapped from [IsSoftDeleted] whose
+ * value (evaluated with IsSoftDeleted "True") differs from the app's (`have`). Never a null.
+ */
+export function softDeleteChanges(plan: MappingPlan, desired: ScimValues, have: (path: string) => MappedValue | undefined): EntraDiff {
+  const diff: EntraDiff = { changes: {}, added: [], report: [] };
+  for (const path of plan.softDeletePaths) {
+    const want = desired[path];
+    const old = have(path);
+    if (want === undefined || sameValue(old, want)) continue;
+    diff.changes[path] = want;
+    if (old === undefined) diff.added.push(path);
+    diff.report.push({ path, ...(old !== undefined ? { old } : {}), new: want, sent: true, note: 'mapped from [IsSoftDeleted]: Entra sets it with the disable' });
+  }
+  return diff;
 }
 
 /** Okta pushes the whole app profile in its PUT: every kept-in-step path, an empty source as null (removed). */

@@ -14,7 +14,7 @@ import { ENTRA_CODES } from './error-codes.ts';
 import { EventSender, JobStop, probeHitMessage, type EventOutcome } from './events.ts';
 import { disabledBecauseOf } from './sync-user-updates.ts';
 import { LogRedactor } from './log-redact.ts';
-import { createValues, entraChanges, managerIdOf, mappingPlan, MappingEvaluationError, oktaProfile, oktaReport, readPath, roleArgs, updateValues, type ScimValues } from './mapping.ts';
+import { createValues, entraChanges, managerIdOf, mappingPlan, MappingEvaluationError, oktaProfile, oktaReport, readPath, roleArgs, softDeleteChanges, updateValues, type ScimValues } from './mapping.ts';
 import { entitlements, loginOf, scopingDetails } from './scope.ts';
 import { duplicateError, duplicateFinder } from './sync-duplicates.ts';
 import { createdChanges, heldByRemoved, matchUser, nextValues } from './sync-user-provision.ts';
@@ -285,9 +285,12 @@ export async function provisionOnDemand(o: OnDemandOptions): Promise<OnDemandRes
           steps.push({ name: 'Perform action', outcome: 'skipped', reason: `${intent.why}: the app user is already disabled`, exchangeIds: [] });
           return finish(false, 'disable', 'skipped', `already disabled: ${intent.why}`);
         }
-        const out = await send('disableUser', { id: targetId });
+        // Entra: the attributes mapped from [IsSoftDeleted] go with the disable, in its PATCH.
+        const soft = family === 'entra' ? softDeleteChanges(plan, desired, (path) => readPath(found, path)) : undefined;
+        const out = await send('disableUser', { id: targetId, ...(soft && soft.report.length > 0 ? { changes: soft.changes, added: soft.added } : {}) });
+        if (soft && soft.report.length > 0) changes = soft.report;
         if (!out.ok) return fail(out, 'disable', `${intent.why}: disabling failed`);
-        state.setUser(u.id, { ...(st ?? { values: {} }), targetId, active: false, disabledBecause: because });
+        state.setUser(u.id, { ...(st ?? { values: {} }), ...(soft && soft.report.length > 0 ? { values: { ...(st?.values ?? {}), ...soft.changes } } : {}), targetId, active: false, disabledBecause: because });
         steps.push({ name: 'Perform action', outcome: 'success', reason: `disabled the app user (${intent.why})`, exchangeIds: ids(out.exchanges) });
         return finish(false, 'disable', 'success', `disabled: ${intent.why}`);
       }

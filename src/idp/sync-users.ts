@@ -133,7 +133,7 @@ export async function syncUser(ctx: CycleContext, u: DirectoryUserRecord): Promi
       sayOnce(ctx, u.id, `disable-off|${intent.why}|${print()}`, () => ledger.result({ ...base, action: 'skip', outcome: 'skipped', reason: `${intent.why}, but ${actionOff(ctx.family, 'disable')}`, targetId: st.targetId, exchanges: [] }));
       return;
     }
-    await disableUser(ctx, base, st, intent, print);
+    await disableUser(ctx, base, st, intent, print, desired);
     return;
   }
 
