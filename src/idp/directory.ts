@@ -105,6 +105,7 @@ export function parseDirectory(text: string, name: string): Directory {
     const yaml = /\.ya?ml$/i.test(name) ? ' (directory files are JSON; YAML is not read: convert the file, or write it as JSON)' : '';
     throw new DirectoryError(name, '', `not valid JSON: ${jsonErrorText(error, text.startsWith('\uFEFF') ? text.slice(1) : text)}${yaml}`);
   }
+  dropNullAttributes(data);
   const validate = directoryValidator();
   if (!validate(data)) {
     const errors = validate.errors ?? [];
@@ -114,6 +115,20 @@ export function parseDirectory(text: string, name: string): Directory {
     throw new DirectoryError(name, chosen?.instancePath ?? '', chosen ? describe(chosen) : 'invalid directory');
   }
   return checkReferences(data, name);
+}
+
+/**
+ * A user attribute that is null is one the user has no value for: Microsoft Graph and Okta's API
+ * write unset attributes as null (`"mobilePhone": null`), and a directory exported from either
+ * carries them. Entra treats a null source as empty (it never sends a null), so it is dropped
+ * before the file is validated, instead of refusing the file with "must be string".
+ */
+function dropNullAttributes(data: unknown): void {
+  if (data === null || typeof data !== 'object' || !Array.isArray((data as { users?: unknown }).users)) return;
+  for (const user of (data as { users: unknown[] }).users) {
+    if (user === null || typeof user !== 'object' || Array.isArray(user)) continue;
+    for (const [key, value] of Object.entries(user)) if (value === null && key !== 'id') delete (user as Record<string, unknown>)[key];
+  }
 }
 
 function normaliseApply(apply: string | undefined): Apply {
