@@ -26,6 +26,9 @@ export interface PageResult {
   missed?: number;
 }
 
+/** Pages in a row with nothing new after which the read stops (see `stale` in readAllPages). */
+const STALE_PAGES = 10;
+
 const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /**
@@ -71,6 +74,10 @@ export async function readAllPages(sender: EventSender, kind: 'Users' | 'Groups'
   // Stopped at a page that repeats one before: the stop says why; the users after it are not
   // "never read because the order changed".
   let stopped = false;
+  // Pages in a row that listed nothing new. An order that changes between pages repeats a page now
+  // and then; this many in a row is an app that keeps answering pages it already gave (two pages in
+  // turn, say) while its totalResults promises more: reading on would take one request per page.
+  let stale = 0;
   const plural = kind === 'Users' ? 'user(s)' : 'group(s)';
   const missed = (): number => (!stopped && endedAt === undefined && lastTotal !== undefined && seen.size + unusable < lastTotal ? lastTotal - seen.size - unusable : 0);
   const nouns = kind === 'Users' ? 'users' : 'groups';
@@ -148,6 +155,11 @@ export async function readAllPages(sender: EventSender, kind: 'Users' | 'Groups'
     }
     previousPage = ids;
     previousStart = startIndex;
+    stale = items.length > 0 && fresh.length === 0 ? stale + 1 : 0;
+    if (stale >= STALE_PAGES && cursor === undefined) {
+      stopped = true;
+      return { resources, exchanges, error: { status, message: `${STALE_PAGES} pages in a row (up to startIndex ${startIndex}) listed only ${nouns} earlier pages already had, while totalResults counts ${lastTotal ?? 'more'}: the app's paging goes round in circles (RFC 7644 §3.4.2.4), so the import stopped there` }, ...notes() };
+    }
     repeated += items.length - fresh.length;
     for (const r of unique) if (typeof r.id === 'string') seen.add(r.id);
     resources.push(...unique);

@@ -114,3 +114,21 @@ describe('Okta import from an app that pages below the count asked', () => {
     expect(importReportLines(users)).toContain(`  ✗ the import stopped: HTTP 200: ${users.error!.message}`);
   });
 });
+
+describe('Okta import from an app whose pages go round in circles', () => {
+  it('two pages answered in turn past the end (totalResults 1000): it stops after ten pages with nothing new, not at the 500th', async () => {
+    const users = await importThrough({
+      onRequest(ctx) {
+        const start = Number(ctx.req.query.get('startIndex'));
+        // Past the seventh user, the pages at startIndex 3 and 5 in turn.
+        if (listing(ctx) && start > 7) ctx.req.query.set('startIndex', String(((start - 8) / 2) % 2 === 0 ? 3 : 5));
+      },
+      ...rewrite((page) => {
+        page.totalResults = 1000;
+      }),
+    });
+    expect(users.scanned).toBe(7);
+    expect(users.exchanges).toHaveLength(14);
+    expect(users.error!.message).toBe("10 pages in a row (up to startIndex 26) listed only users earlier pages already had, while totalResults counts 1000: the app's paging goes round in circles (RFC 7644 §3.4.2.4), so the import stopped there");
+  });
+});
