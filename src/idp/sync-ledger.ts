@@ -81,6 +81,8 @@ export class CycleLedger {
     result.exchangeIds = exchanges.map((x) => x.id);
     if (result.error && !result.error.code && this.o.family === 'entra' && r.outcome === 'skipped') result.error.code = ENTRA_CODES.skipped;
     const key = `${r.objectType}:${r.id}`;
+    // Before the escrow keeps the error: `idp tasks` shows it from the state.
+    this.o.redact?.(result, exchanges);
     if (r.objectType !== 'job') {
       if (r.outcome === 'failed') this.escrow(key, result, event, fingerprint, exchanges);
       else if (r.outcome !== 'escrowed') this.o.state.setEscrow(key, null);

@@ -90,4 +90,26 @@ describe.each(SERVERS)('Redact() against %s', (_name, start) => {
     expect(onDemand.out).toContain(`${ENT}:employeeNumber: "[Redact]" → "[Redact]"`);
     expect(outputs[3]).toContain('[Redact]');
   });
+
+  it('a refusal that quotes the value: the escrow (idp tasks), the line and the log show "[Redact]"', async () => {
+    const app = closing(await start());
+    // The app refuses the create, quoting the employee number it was sent (as many do).
+    const proxy = closing(await startProxy(app.url, app.token, {
+      onRequest(ctx) {
+        if (ctx.req.method !== 'POST' || !ctx.req.body) return undefined;
+        const sent = (JSON.parse(ctx.req.body) as Json)[ENT]?.employeeNumber as string;
+        return { status: 400, headers: { 'content-type': 'application/scim+json' }, body: JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '400', scimType: 'invalidValue', detail: `employeeNumber ${sent} is not a number` }) };
+      },
+    }));
+    dir = mkdtempSync(join(tmpdir(), 'scimproof-idp-redact-'));
+    const file = join(dir, 'directory.json');
+    const out = join(dir, 'out');
+    const common = ['--directory', file, '--url', proxy.url, '--token', app.token, '--state', join(dir, 'state.json'), '--out', out];
+    writeFileSync(file, JSON.stringify(directory('EmpSecret-4711')));
+    const sync = await runIdpCli(['idp', 'sync', ...common]);
+    const tasks = await runIdpCli(['idp', 'tasks', ...common]);
+    expect(sync.out).toContain('employeeNumber [Redact] is not a number');
+    expect(tasks.out).toContain('employeeNumber [Redact] is not a number');
+    for (const text of [sync.out, tasks.out, ...allFiles(out).map((f) => f.text)]) expect(text).not.toContain('EmpSecret-4711');
+  });
 });
