@@ -75,4 +75,15 @@ describe.each(SERVERS)('a disable with another attribute mapped from [IsSoftDele
     const out = await h.cycle(doc(true, false));
     expect(out.exchanges.filter((x) => x.request.method === 'PATCH').map((x) => body(x).Operations)).toEqual([ops]);
   });
+
+  // On demand ignores the compliant flag (Learn), and SCIMMY refuses the default "False": reference server only.
+  it.skipIf(dialect !== 'entra')('on demand: the disable carries it too', async () => {
+    const server = closing(await start());
+    const h = harness(server.url, server.token, dialect);
+    await h.cycle(doc(true));
+    const out = await h.onDemand(doc(false), 'u1');
+    expect(out.result).toMatchObject({ action: 'disable', outcome: 'success' });
+    expect(out.all.filter((x) => x.request.method === 'PATCH').map((x) => body(x).Operations)).toEqual([ENTRA_OPS]);
+    expect(out.result.changes).toEqual([{ path: 'userType', old: 'Active', new: 'Suspended', sent: true, note: 'mapped from [IsSoftDeleted]: Entra sets it with the disable' }]);
+  });
 });
