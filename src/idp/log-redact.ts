@@ -14,23 +14,34 @@ export const REDACT_PLACEHOLDER = '[Redact]';
 /** Below this length a value is replaced only where it is a whole JSON string or a whole attribute value, never inside other text. */
 const MIN_FREE_TEXT = 4;
 
+/**
+ * The redacted values of each object (a user: what its mappings give now, and what the app was
+ * sent before), applied to that object's results only: a cycle of 10,000 users with one secret
+ * each searches each result for its own, not for all of them.
+ */
 export class LogRedactor {
-  private readonly secrets = new Set<string>();
+  private readonly byObject = new Map<string, Set<string>>();
 
-  get size(): number {
-    return this.secrets.size;
-  }
-
-  /** The values of the redacted paths, as the mapping produced them. */
-  addValues(values: ScimValues, paths: ReadonlySet<string>): void {
+  /** The values of the redacted paths for one object, as the mapping produced them. */
+  addValues(id: string, values: ScimValues, paths: ReadonlySet<string>): void {
     for (const path of paths) {
       const v = values[path];
       if (v === undefined) continue;
-      for (const one of Array.isArray(v) ? v : [v]) if (String(one) !== '') this.secrets.add(String(one));
+      let set = this.byObject.get(id);
+      if (!set) this.byObject.set(id, (set = new Set()));
+      for (const one of Array.isArray(v) ? v : [v]) if (String(one) !== '') set.add(String(one));
     }
   }
 
-  /** The result and its exchanges, rewritten in place: nothing shown carries a redacted value. */
+  /** One object's result and its exchanges, rewritten in place: nothing shown carries a redacted value. */
+  apply(result: ObjectResult, exchanges: readonly Exchange[], paths: ReadonlySet<string>): void {
+    new ObjectRedaction(this.byObject.get(result.id) ?? new Set()).apply(result, exchanges, paths);
+  }
+}
+
+class ObjectRedaction {
+  constructor(private readonly secrets: ReadonlySet<string>) {}
+
   apply(result: ObjectResult, exchanges: readonly Exchange[], paths: ReadonlySet<string>): void {
     if (this.secrets.size === 0 && paths.size === 0) return;
     if (result.changes) {

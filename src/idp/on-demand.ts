@@ -99,7 +99,7 @@ export async function provisionOnDemand(o: OnDemandOptions): Promise<OnDemandRes
   // changes and the requests (the requests themselves carry the values).
   const redactor = new LogRedactor();
   const prior = state.user(u.id);
-  if (plan.redactedPaths.size > 0 && prior) redactor.addValues(prior.values, plan.redactedPaths);
+  if (plan.redactedPaths.size > 0 && prior) redactor.addValues(u.id, prior.values, plan.redactedPaths);
 
   const finish = (provisioned: boolean, action: ObjectAction, outcome: ObjectResult['outcome'], reason: string, connectionFailed = false): OnDemandResult => {
     for (const name of STEPS) {
@@ -160,7 +160,7 @@ export async function provisionOnDemand(o: OnDemandOptions): Promise<OnDemandRes
     let unevaluated = false;
     try {
       desired = createValues(dir, u, { softDeleted: !intent.entitled || !intent.enabled, now: now().getTime() });
-      if (plan.redactedPaths.size > 0) redactor.addValues(desired, plan.redactedPaths);
+      if (plan.redactedPaths.size > 0) redactor.addValues(u.id, desired, plan.redactedPaths);
     } catch (e) {
       if (!(e instanceof MappingEvaluationError)) throw e;
       if (!intent.entitled && !state.user(u.id)) {

@@ -54,7 +54,7 @@ export async function syncUser(ctx: CycleContext, u: DirectoryUserRecord): Promi
       return;
     }
   }
-  if (ctx.plan.redactedPaths.size > 0) ctx.redactor.addValues(desired, ctx.plan.redactedPaths);
+  if (ctx.plan.redactedPaths.size > 0) ctx.redactor.addValues(u.id, desired, ctx.plan.redactedPaths);
   const base = userRef(ctx, u);
   // Now() and RandomString() give a new value at each evaluation: left out, so that an unchanged
   // user stays unchanged (its escrow waits, its skip is said once).

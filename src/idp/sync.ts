@@ -96,7 +96,7 @@ class Cycle {
     const redactor = new LogRedactor();
     // What the app was sent before (its answers echo it) is known now; this cycle's values are
     // added as each user is evaluated.
-    if (plan.redactedPaths.size > 0) for (const st of Object.values(o.state.state.users)) redactor.addValues(st.values, plan.redactedPaths);
+    if (plan.redactedPaths.size > 0) for (const [id, st] of Object.entries(o.state.state.users)) redactor.addValues(id, st.values, plan.redactedPaths);
     this.ledger = new CycleLedger({
       state: o.state,
       dialect: o.dialect,
