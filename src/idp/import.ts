@@ -71,15 +71,15 @@ export async function readAllPages(sender: EventSender, kind: 'Users' | 'Groups'
   // listed than it counts (`overTotal`, read on to an empty page: the count is wrong, not the list).
   let endedAt: number | undefined;
   let overTotal: number | undefined;
-  // Stopped at a page that repeats one before: the stop says why; the users after it are not
-  // "never read because the order changed".
+  // Set when the read stopped before the end (a page of users read before, a cursor handed back
+  // again): the users no page listed are then unread because of that stop, not an order change.
   let stopped = false;
   // Pages in a row that listed nothing new. An order that changes between pages repeats a page now
   // and then; this many in a row is an app that keeps answering pages it already gave (two pages in
   // turn, say) while its totalResults promises more: reading on would take one request per page.
   let stale = 0;
   const plural = kind === 'Users' ? 'user(s)' : 'group(s)';
-  const missed = (): number => (!stopped && endedAt === undefined && lastTotal !== undefined && seen.size + unusable < lastTotal ? lastTotal - seen.size - unusable : 0);
+  const missed = (): number => (endedAt === undefined && lastTotal !== undefined && seen.size + unusable < lastTotal ? lastTotal - seen.size - unusable : 0);
   const nouns = kind === 'Users' ? 'users' : 'groups';
   const notes = (): { paging?: string; missed?: number } => {
     const never = missed();
@@ -90,7 +90,7 @@ export async function readAllPages(sender: EventSender, kind: 'Users' | 'Groups'
       ...(repeated === 0 ? [] : [`${repeated} ${kind === 'Users' ? 'user(s)' : 'group(s)'} came back on more than one page${never === 0 ? ' (the pages overlap: RFC 7644 §3.4.2.4 numbers results from startIndex 1)' : ''}; each is counted once`]),
       ...(unusable === 0 ? [] : [`${unusable} element(s) of the app's list are no ${kind === 'Users' ? 'user' : 'group'} with an id (${unusableExample}): read, but nothing can match or link them (RFC 7643 §3.1: every resource has an id)`]),
       ...(twice === 0 ? [] : [`${twice} ${kind === 'Users' ? 'user(s)' : 'group(s)'} were listed more than once on the same page (the same id twice); each is counted once`]),
-      ...(never === 0 ? [] : [`the app counts ${lastTotal} ${kind === 'Users' ? 'users' : 'groups'} (totalResults) but its pages listed ${seen.size} different ones: ${never} ${plural} were never read, so they are in none of the counts above (the order of the list changed between pages, which RFC 7644 §3.4.2.4 allows: "SHOULD never assume repeatable results"; Okta's import pages the same way and misses them too). Sorting the list by a stable key (or cursor paging, RFC 9865) makes an import complete`]),
+      ...(never === 0 ? [] : [`the app counts ${lastTotal} ${kind === 'Users' ? 'users' : 'groups'} (totalResults) but its pages listed ${seen.size} different ones: ${never} ${plural} were never read, so they are in none of the counts above (${stopped ? `the import stopped early: a later page listed only ${kind === 'Users' ? 'users' : 'groups'} it had already read, so it never reached them` : `the order of the list changed between pages, which RFC 7644 §3.4.2.4 allows: "SHOULD never assume repeatable results"; Okta's import pages the same way and misses them too). Sorting the list by a stable key (or cursor paging, RFC 9865) makes an import complete`}${stopped ? ')' : ''}`]),
       ...(endedAt === undefined || lastTotal === undefined ? [] : [`the app's list ended at startIndex ${endedAt} (an empty page) though its totalResults counts ${lastTotal} ${nouns}: the pages listed ${seen.size + unusable}, so totalResults is wrong (RFC 7644 §3.4.2: the total number of results), or ${nouns} were deleted while the import read; the import stopped at the empty page`]),
       ...(overTotal === undefined ? [] : [`the app's totalResults counts ${overTotal} ${nouns} but its pages listed more (${seen.size + unusable}): totalResults is wrong (RFC 7644 §3.4.2: the total number of results), so the mock IdP read on to an empty page; Okta's import stops paging at totalResults (OKTA-2.3) and would have missed the rest`]),
       ...(!noTotal ? [] : [`the app's list answers have no totalResults (RFC 7644 §3.4.2: REQUIRED), so the end of the list is a guess: the mock IdP read on, the next startIndex moved by the ${nouns} each page listed (an app may page below the count asked, ${count}: RFC 7644 §3.4.2.4), and stopped at the first empty page; Okta's import pages by totalResults (OKTA-2.3) and may stop after the first page`]),
@@ -165,6 +165,7 @@ export async function readAllPages(sender: EventSender, kind: 'Users' | 'Groups'
     resources.push(...unique);
     if (typeof body.nextCursor === 'string' && body.nextCursor !== '') {
       if (cursors.has(body.nextCursor)) {
+        stopped = true;
         return { resources, exchanges, error: { status, message: `the app answered nextCursor ${JSON.stringify(body.nextCursor)} again: its cursor never reaches the end (RFC 9865: the last page has no nextCursor), so the import stopped there` }, ...notes() };
       }
       cursors.add(body.nextCursor);

@@ -109,7 +109,10 @@ describe('Okta import from an app that pages below the count asked', () => {
     // Before: 997 requests, one per startIndex up to totalResults.
     expect(starts(users)).toEqual(['1', '3', '5', '7', '8']);
     expect(users.scanned).toBe(7);
-    expect(users.missed).toBeUndefined();
+    // The users totalResults counts beyond them were never reached because the import stopped (not an order change).
+    expect(users.missed).toBe(993);
+    expect(users.paging).toContain('(the import stopped early: a later page listed only users it had already read, so it never reached them)');
+    expect(users.paging).not.toContain('order of the list changed');
     expect(users.error!.message).toBe('the page at startIndex 8 listed the same users, in the same order, as the page at startIndex 7 (1): the app answers that page for every later startIndex (RFC 7644 §3.4.2.4), so the import stopped there');
     expect(importReportLines(users)).toContain(`  ✗ the import stopped: HTTP 200: ${users.error!.message}`);
   });
