@@ -664,12 +664,14 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
     verdicts: { fail: ['entra', 'entra-compliant', 'okta', 'okta-aiw'], work: [] },
     crashedReads: /\/Groups\/[^/]+$/,
   },
+  // Members kept (the create answer lists them) but never shown on a read: groups.get.members alone
+  // says so; the membership checks read back nothing and are not judged (src/runner/members-shown.ts),
+  // and neither IdP reads members back (ENTRA-1.7, OKTA-2.8), so no verdict fails on it.
   'group-members-not-returned': {
     primary: {
-      'groups.get.members': '/members has no element with {"value',
+      'groups.get.members': 'the server never shows group members: a group created with one member (POST /Groups',
     },
-    consequences: ['groups.replace.members-replaced', 'groups.patch.add-members', 'entra.group.add-members.applied[entra]', 'entra.group.add-members.applied[entra-compliant]', 'entra.group.remove-plain.applied[entra]', 'okta.group.add.applied[okta]', 'okta.group.remove-add.applied[okta]', 'okta.group.replace.applied[okta]', 'okta.aiw.group.create.members[okta-aiw]', 'okta.aiw.group.members.applied[okta-aiw]'],
-    verdicts: { fail: ['entra', 'entra-compliant', 'okta', 'okta-aiw'], work: [] },
+    verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
   },
   'member-add-duplicates': {
     primary: {
