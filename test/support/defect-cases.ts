@@ -664,6 +664,23 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
     verdicts: { fail: ['entra', 'entra-compliant', 'okta', 'okta-aiw'], work: [] },
     crashedReads: /\/Groups\/[^/]+$/,
   },
+  // RFC 7644 §3.5.1: readOnly values sent on PUT SHALL be ignored. Refusing them warns (a 400
+  // mutability, as Table 9 names it, breaks no IdP when the values are not the server's own), but
+  // Okta echoes the meta it read in every PUT (OKTA-2.5), so its verdicts fail on this server.
+  'put-readonly-refused': {
+    primary: {
+      'users.replace.readonly.status': 'expected HTTP 200, got 400 (detail: "meta is readOnly")',
+    },
+    consequences: ['okta.user.update.status[okta]', 'okta.user.update.response[okta]', 'okta.aiw.user.update.status[okta-aiw]', 'okta.aiw.user.update.response[okta-aiw]', 'okta.aiw.user.deactivate.status[okta-aiw]', 'okta.aiw.user.reactivate.status[okta-aiw]'],
+    verdicts: { fail: ['okta', 'okta-aiw'], work: ['entra', 'entra-compliant'] },
+  },
+  'put-applies-readonly': {
+    primary: {
+      'users.replace.readonly.meta-ignored': '/meta/created is "2001-01-01T00:00:00Z", expected',
+      'users.replace.readonly.groups-ignored': '/groups still has an element with {"value',
+    },
+    verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
+  },
   // Members kept (the create answer lists them) but never shown on a read: groups.get.members alone
   // says so; the membership checks read back nothing and are not judged (src/runner/members-shown.ts),
   // and neither IdP reads members back (ENTRA-1.7, OKTA-2.8), so no verdict fails on it.
