@@ -123,7 +123,7 @@ function accounting(message: string | undefined): { requests: number; throttled:
 function expectFellBehind(reason: string | undefined): void {
   const shape = /^not measurable from here: this machine fell behind the pace it meant to keep \(it offered [\d.]+ requests\/s where it meant up to 50\/s; its event loop ran ([\d.]+) ms late on average and its requests left ([\d.]+) ms after their paced time at the median, where a slot is 20 ms\)/.exec(reason ?? '');
   expect(shape, reason).not.toBeNull();
-  expect(Number(shape![1]) > 10 || Number(shape![2]) > 20, reason).toBe(true);
+  expect(Number(shape![1]) >= 10 || Number(shape![2]) >= 20, reason).toBe(true);
 }
 
 /** Keeps this process's event loop busy 180 ms of every 200 while `body` runs: a client on a machine at high load. */
