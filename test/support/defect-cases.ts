@@ -204,8 +204,8 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
       'filter.urn-qualified': 'expected 1 (the number of matching resources)',
       'entra.create.match-hit[entra]': 'expected 1 (the number of matching resources)',
       'entra.create.match-hit[entra-compliant]': 'expected 1 (the number of matching resources)',
-      'entra.group.match-hit[entra]': 'totalResults is 2, expected 1 (the number of matching resources)',
-      'entra.group.match-hit[entra-compliant]': 'totalResults is 2, expected 1 (the number of matching resources)',
+      'entra.group.match-hit[entra]': 'expected 1 (the number of matching resources)',
+      'entra.group.match-hit[entra-compliant]': 'expected 1 (the number of matching resources)',
       'okta.user.lookup-hit[okta]': 'expected 1 (the number of matching resources)',
       'okta.aiw.user.lookup-hit[okta-aiw]': 'expected 1 (the number of matching resources)',
     },
@@ -353,8 +353,10 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
       'entra.delete.unmatched[entra]': 'totalResults is 1, expected 0 (the number of matching resources)',
       'entra.delete.unmatched[entra-compliant]': 'totalResults is 1, expected 0 (the number of matching resources)',
     },
-    consequences: ['entra.paging.first-page[entra]', 'entra.paging.second-page[entra]', 'entra.paging.third-page[entra]', 'entra.paging.no-overlap[entra]', 'okta.spec.1.count[okta]', 'okta.connector.count[okta]', 'okta.import.no-overlap[okta]', 'okta.connector.count[okta-aiw]', 'okta.import.no-overlap[okta-aiw]'],
-    verdicts: { fail: ['entra', 'entra-compliant'], work: ['okta', 'okta-aiw'] },
+    consequences: ['entra.paging.first-page[entra]', 'entra.paging.second-page[entra]', 'entra.paging.third-page[entra]', 'entra.paging.no-overlap[entra]', 'okta.spec.1.count[okta]', 'okta.connector.count[okta]', 'okta.import.no-overlap[okta]', 'okta.connector.count[okta-aiw]', 'okta.import.no-overlap[okta-aiw]', 'okta.import.first-page[okta-aiw]'],
+    // The deleted users it lists come on top of count: once a default run has deleted enough users
+    // (the readOnly PUT scenarios of round 13 made it 101), Okta AIW's import page of 100 holds more.
+    verdicts: { fail: ['entra', 'entra-compliant', 'okta-aiw'], work: ['okta'] },
   },
   'delete-keeps-username': {
     primary: {
