@@ -14,8 +14,9 @@ interface RawAttribute {
 
 /**
  * Why `attribute` (a top-level name) of `resource` cannot be judged from this response: /Schemas
- * declares it returned "request" (and `requestUrl` did not ask for it) or "never". Undefined when
- * it can be judged, or when /Schemas says nothing about it.
+ * declares it returned "request" (and `requestUrl` did not ask for it) or "never", or, for group
+ * members, the run learned the server shows them only when asked or never (`judgesShown`: the check
+ * of whether they are shown at all, which that does not excuse). Undefined when it can be judged.
  */
 export function notReturnedByDeclaration(discovery: Discovery | undefined, resource: unknown, attribute: string, requestUrl: string, options: { judgesShown?: boolean } = {}): string | undefined {
   if (!discovery || !resource || typeof resource !== 'object' || Array.isArray(resource) || attribute === '') return undefined;
