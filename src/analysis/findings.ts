@@ -12,7 +12,7 @@ import type { CheckResult, CheckStatus, Exchange, Finding, FindingKind, FindingM
 import { endpointOf, isRefused } from '../record/requests.ts';
 import { complaintOf } from '../record/offences.ts';
 import { causeOf, explicitCause, failsOnRefusal, isAboutStatus, isAggregate, judgedExchangeId, type Cause, type CauseContext } from './causes.ts';
-import { describeRefusal, formDefectOf, normalisePointer, normaliseText, refusalKey, statusKey, type FormDefect } from './signatures.ts';
+import { describeRefusal, formDefectOf, ignoredPaging, normalisePointer, normaliseText, refusalKey, statusKey, type FormDefect } from './signatures.ts';
 
 type Input = Pick<RunRecord, 'results' | 'exchanges'> & { meta: Pick<RunRecord['meta'], 'target' | 'prefix'> };
 
@@ -45,6 +45,8 @@ interface Keyed {
   refusal?: string;
   status?: string;
   message?: string;
+  /** `paging|count`, `paging|startIndex`: the paging parameters the judged page did not follow. */
+  paging?: string[];
 }
 
 export function computeFindings(record: Input): Finding[] {
@@ -91,6 +93,7 @@ export function computeFindings(record: Input): Finding[] {
     if (keys.refusal) join(keys.refusal, resultNode(index));
     if (keys.status) join(keys.status, resultNode(index));
     if (keys.message) join(keys.message, resultNode(index));
+    for (const key of keys.paging ?? []) join(key, resultNode(index));
   }
 
   // Skipped results that name the failure they depend on are listed with it.
@@ -129,6 +132,9 @@ function sameOffence(actual: unknown): string | undefined {
   return complaints.size === 1 && only !== undefined ? only : undefined;
 }
 
+/** What a result judged when it judged a page: how many it holds, where it starts. */
+const PAGE_POINTERS: ReadonlySet<string> = new Set(['/Resources', '/startIndex', '/itemsPerPage']);
+
 function keysOf(result: CheckResult, exchanges: ReadonlyMap<string, Exchange>, baseUrl: string, prefix: string): Keyed {
   const keys: Keyed = {};
   const form = formDefectOf(result, exchanges);
@@ -143,6 +149,11 @@ function keysOf(result: CheckResult, exchanges: ReadonlyMap<string, Exchange>, b
   // An audit over many responses whose offences all say the same thing says what a single check says.
   const offence = isAggregate(result) ? sameOffence(result.actual) : undefined;
   if (offence) keys.message = `message|${normalisePointer(result.pointer ?? '')}|${normaliseText(offence, prefix)}`;
+  // Only a result that judged the page itself (its size, its startIndex, the pages together): a
+  // check of a user's fields on an oversized page is not about paging.
+  const aboutPage = PAGE_POINTERS.has(result.pointer ?? '') || result.kind === 'partition';
+  const paging = judged && aboutPage ? ignoredPaging(judged) : [];
+  if (paging.length > 0) keys.paging = paging.map((p) => `paging|${p}`);
   return keys;
 }
 
@@ -243,11 +254,33 @@ function describeSymptoms(lead: number, symptoms: number[], ctx: BuildContext): 
       basis: `${symptoms.length} checks fail on the same answer: ${answers('answered', 'answered')} each time (${listed(checkIds)}).`,
     };
   }
+  const pagingOf = (i: number): string[] => ctx.keyed.get(i)?.paging ?? [];
+  if (pagingOf(lead).length > 0 && symptoms.filter((i) => pagingOf(i).length > 0).length >= 2) {
+    const ignored = new Set(symptoms.flatMap(pagingOf));
+    const names = [...(ignored.has('paging|count') ? ['count'] : []), ...(ignored.has('paging|startIndex') ? ['startIndex'] : [])];
+    const judged = ctx.exchanges.get(judgedExchangeId(leadResult) ?? '');
+    return {
+      kind: 'paging-ignored',
+      title: `The server ignores ${andList(names)} in list requests (RFC 7644 §3.4.2.4)${judged ? `: ${pageExample(judged, ctx.baseUrl)}` : ''}`,
+      basis: `${symptoms.length} checks fail on pages that do not follow the ${andList(names)} they asked for (more resources than count, or a page that starts elsewhere than startIndex): ${listed(checkIds)}.`,
+    };
+  }
   return {
     kind: 'same-assertion',
     title: titleOf(leadResult),
     basis: `The same assertion fails the same way in ${symptoms.length} checks (across scenarios, IdP variants or items; names and ids aside): ${listed(checkIds)}.`,
   };
+}
+
+/** `GET /Users?startIndex=3&count=2 answered 5 resources starting at 1`: the page a paging finding is named after. */
+function pageExample(exchange: Exchange, baseUrl: string): string {
+  const url = new URL(exchange.request.url);
+  const base = new URL(baseUrl).pathname.replace(/\/$/, '');
+  const path = url.pathname.startsWith(base) ? url.pathname.slice(base.length) : url.pathname;
+  const asked = ['startIndex', 'count'].filter((p) => url.searchParams.has(p)).map((p) => `${p}=${url.searchParams.get(p)}`).join('&');
+  const body = exchange.response?.json as { Resources?: unknown; startIndex?: unknown } | undefined;
+  const held = Array.isArray(body?.Resources) ? body.Resources.length : 0;
+  return `GET ${path}?${asked} answered ${held} resource${held === 1 ? '' : 's'}${typeof body?.startIndex === 'number' ? ` starting at ${body.startIndex}` : ''}`;
 }
 
 /** `a`, `a and b`, `a, b and c`. */

@@ -6,7 +6,10 @@
 //             `detail` with names and quoted words left out), or crashed on the same endpoint;
 //   status:   the same endpoint answered with the same unexpected success status (200 for 201);
 //   message:  the same assertion failed with the same message once names, ids and URLs that differ
-//             from scenario to scenario are left out.
+//             from scenario to scenario are left out;
+//   paging:   a page that holds more than the `count` asked for, or starts elsewhere than the
+//             `startIndex` asked for: one server that ignores a paging parameter fails every paging
+//             check of every suite, each with its own numbers.
 import type { CheckResult, Exchange } from '../record/types.ts';
 import { endpointOf } from '../record/requests.ts';
 import { isDateTime } from '../spec/date-time.ts';
@@ -164,4 +167,31 @@ export function describeRefusal(exchange: Exchange): string {
   const scimType = typeof json?.scimType === 'string' ? ` ${json.scimType}` : '';
   const detail = typeof json?.detail === 'string' && json.detail.trim() !== '' ? `: ${json.detail.length > 140 ? `${json.detail.slice(0, 140)}…` : json.detail}` : '';
   return `${exchange.response.status}${scimType}${detail}`;
+}
+
+/** A paging parameter a list answer shows the server did not apply (RFC 7644 §3.4.2.4). */
+export type IgnoredPaging = 'count' | 'startIndex';
+
+/**
+ * The paging parameters a GET list answer did not follow: more resources than `count` asked for
+ * ("MUST NOT return more results than specified"), or a page that starts elsewhere than the
+ * `startIndex` asked for (a server that ignores it answers its first page again, startIndex 1).
+ */
+export function ignoredPaging(exchange: Exchange): IgnoredPaging[] {
+  const json = exchange.response?.json;
+  if (exchange.request.method !== 'GET' || exchange.response?.status !== 200 || json === null || typeof json !== 'object' || Array.isArray(json)) return [];
+  let query: URLSearchParams;
+  try {
+    query = new URL(exchange.request.url).searchParams;
+  } catch {
+    return [];
+  }
+  const body = json as Record<string, unknown>;
+  const held = Array.isArray(body.Resources) ? body.Resources.length : 0;
+  const count = Number(query.get('count'));
+  const start = Number(query.get('startIndex'));
+  return [
+    ...(query.has('count') && Number.isInteger(count) && count >= 0 && held > count ? (['count'] as const) : []),
+    ...(query.has('startIndex') && Number.isInteger(start) && start > 1 && typeof body.startIndex === 'number' && body.startIndex !== start ? (['startIndex'] as const) : []),
+  ];
 }

@@ -33,6 +33,8 @@ export interface Assertion {
   atMost?: number;
   /** The value is one of these. */
   oneOf?: unknown[];
+  /** For arrays: each of these values is an element; other elements may be there too (a `schemas` list naming more extensions). */
+  includes?: unknown[];
   /**
    * A paging field of a ListResponse (`/itemsPerPage`, `/startIndex`): it may be left out when the
    * page holds the whole result (RFC 7644 §3.4.2: "REQUIRED when partial results are returned due
@@ -61,6 +63,7 @@ const ASSERTION: JsonSchema = {
     where: { type: 'object', minProperties: 1 },
     atMost: integer(),
     oneOf: { anyOf: [{ type: 'array', minItems: 1 }, TEMPLATE] },
+    includes: { type: 'array', minItems: 1 },
     pagedOnly: { const: true },
   },
   dependentRequired: { where: ['atMost'], atMost: ['where'] },
@@ -136,6 +139,10 @@ export function checkAssertion(doc: unknown, a: Assertion): Verdict {
     return fail(`${a.pointer} is ${JSON.stringify(actual)}, expected ${JSON.stringify(a.equalsIgnoreCase)} (any case)`, { ...at, expected: a.equalsIgnoreCase, actual });
   }
   if (a.oneOf && !a.oneOf.some((v) => deepEqual(v, actual))) return fail(`${a.pointer} is ${JSON.stringify(actual)}, expected one of ${JSON.stringify(a.oneOf)}`, { ...at, expected: a.oneOf, actual });
+  if (a.includes) {
+    const lacking = a.includes.filter((v) => !(Array.isArray(actual) && actual.some((el) => deepEqual(el, v))));
+    if (lacking.length > 0) return fail(`${a.pointer} is ${JSON.stringify(actual)}, which lacks ${lacking.map((v) => JSON.stringify(v)).join(' and ')}`, { ...at, expected: a.includes, actual });
+  }
   if (a.type) {
     const t = typeOf(actual);
     const ok = a.type === 'number' ? t === 'number' || t === 'integer' : t === a.type;
@@ -206,7 +213,7 @@ function runDataOfAnotherCheck(params: BodyParams, vars: Record<string, unknown>
 
 export const bodyKind = defineCheckKind<BodyParams>({
   kind: 'body',
-  description: 'Assertions on the JSON body of a success by pointer (`assert`: one or a list of {pointer, equals|equalsIgnoreCase|notEquals|exists|type|matches|length|contains|notContains|where+atMost|oneOf}, and `pagedOnly` for a ListResponse paging field that a page holding the whole result may leave out, RFC 7644 §3.4.2); an error answer fails it; an absence needs its resource present; `onlyIfStatus` judges only responses with that status; `notRunData` ({resource: pointer, except: id}) does not judge a listed resource this run created for another check; a 201 Created with no body (RFC 7644 §3.3 allows it) is not judged unless `requireBody` says the client the check stands for reads the resource from the body.',
+  description: 'Assertions on the JSON body of a success by pointer (`assert`: one or a list of {pointer, equals|equalsIgnoreCase|notEquals|exists|type|matches|length|contains|notContains|where+atMost|oneOf|includes}, and `pagedOnly` for a ListResponse paging field that a page holding the whole result may leave out, RFC 7644 §3.4.2); an error answer fails it; an absence needs its resource present; `onlyIfStatus` judges only responses with that status; `notRunData` ({resource: pointer, except: id}) does not judge a listed resource this run created for another check; a 201 Created with no body (RFC 7644 §3.3 allows it) is not judged unless `requireBody` says the client the check stands for reads the resource from the body.',
   defaultLevel: 'MUST',
   defaultRefs: [],
   judges: 'content',

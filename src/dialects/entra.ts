@@ -28,7 +28,7 @@
 // | setManagerLegacy     | id, managerId, managerRef?                          | PATCH `Add` path manager value [{$ref, value}] (legacy array; ENTRA-1.8) |
 // | clearManager         | id                                                  | PATCH `Replace`/`replace` manager URN path, value "" (ENTRA-1.8) |
 // | clearManagerObject   | id                                                  | PATCH `Replace`/`replace` manager URN path, value {"value":""} (ENTRA-1.8, §5.3) |
-// | disableUser          | id                                                  | entra: {"op":"Replace","path":"active","value":"False"}; compliant: {"op":"replace","path":"active","value":false} (ENTRA-1.5) |
+// | disableUser          | id, changes?: {scimPath: value}, added?: paths      | entra: {"op":"Replace","path":"active","value":"False"}; compliant: {"op":"replace","path":"active","value":false} (ENTRA-1.5); then, in the same PATCH, the other attributes mapped from [IsSoftDeleted] as updateUser sends them |
 // | disableUserBoolean   | id  (entra only)                                    | {"op":"Replace","path":"active","value":false}, E1's example (ENTRA-1.5, §5.1) |
 // | enableUser           | id                                                  | entra: "True" string, `Replace`; compliant: true, `replace` (ENTRA-1.5) |
 // | deleteUser           | id                                                  | DELETE /Users/<id> (ENTRA-1.6) |
@@ -232,7 +232,16 @@ function builders(style: Style): Record<string, RequestBuilder> {
     clearManager: (args) => patchUser(str(args, 'id'), [{ op: op(style, 'replace'), path: MANAGER_PATH, value: '' }], 'clear the manager (empty string)'),
     clearManagerObject: (args) => patchUser(str(args, 'id'), [{ op: op(style, 'replace'), path: MANAGER_PATH, value: { value: '' } }], 'clear the manager (empty value object)'),
     disableUser: (args) =>
-      patchUser(str(args, 'id'), [style.compliant ? { op: 'replace', path: 'active', value: false } : { op: 'Replace', path: 'active', value: 'False' }], 'disable the user (unassigned, out of scope or disabled in Entra)'),
+      patchUser(
+        str(args, 'id'),
+        [
+          style.compliant ? { op: 'replace', path: 'active', value: false } : { op: 'Replace', path: 'active', value: 'False' },
+          // Learn (how provisioning works, deprovisioning): map IsSoftDeleted to an attribute and
+          // Entra sets it when the user is disabled, unassigned or soft-deleted.
+          ...(args.changes === undefined ? [] : updateOperations(style, record(args, 'changes'), new Set(Array.isArray(args.added) ? args.added.filter((p): p is string => typeof p === 'string') : []))),
+        ],
+        'disable the user (unassigned, out of scope or disabled in Entra)',
+      ),
     ...(style.compliant
       ? {}
       : {

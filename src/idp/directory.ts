@@ -13,7 +13,7 @@ import { clauseProblem, normaliseOperator } from './scope.ts';
 import type { Apply, AppConfig, AppRole, Directory, DirectoryGroup, DirectoryUserRecord, Mapping, ScopingFilter, Source } from './types.ts';
 import { jsonErrorText } from '../util/json-error.ts';
 import { lazy } from '../util/lazy.ts';
-import { DEFAULT_MAPPINGS, ENTERPRISE, ENTRA_EXTENSION, ENTRA_OBJECT_ID, EXPRESSION_ATTRIBUTES, LOGIN_ATTRIBUTE, MANAGER_ATTRIBUTE, RESERVED_TARGETS, SOURCE_ATTRIBUTES } from './vocabulary.ts';
+import { DEFAULT_MAPPINGS, ENTERPRISE, ENTRA_EXTENSION, ENTRA_OBJECT_ID, EXPRESSION_ATTRIBUTES, LOGIN_ATTRIBUTE, MANAGER_ATTRIBUTE, MAPPABLE_FOR_ENTRA, RESERVED_TARGETS, SOURCE_ATTRIBUTES } from './vocabulary.ts';
 
 export class DirectoryError extends Error {
   constructor(readonly file: string, readonly pointer: string, detail: string) {
@@ -105,6 +105,7 @@ export function parseDirectory(text: string, name: string): Directory {
     const yaml = /\.ya?ml$/i.test(name) ? ' (directory files are JSON; YAML is not read: convert the file, or write it as JSON)' : '';
     throw new DirectoryError(name, '', `not valid JSON: ${jsonErrorText(error, text.startsWith('\uFEFF') ? text.slice(1) : text)}${yaml}`);
   }
+  dropNullAttributes(data);
   const validate = directoryValidator();
   if (!validate(data)) {
     const errors = validate.errors ?? [];
@@ -114,6 +115,20 @@ export function parseDirectory(text: string, name: string): Directory {
     throw new DirectoryError(name, chosen?.instancePath ?? '', chosen ? describe(chosen) : 'invalid directory');
   }
   return checkReferences(data, name);
+}
+
+/**
+ * A user attribute that is null is one the user has no value for: Microsoft Graph and Okta's API
+ * write unset attributes as null (`"mobilePhone": null`), and a directory exported from either
+ * carries them. Entra treats a null source as empty (it never sends a null), so it is dropped
+ * before the file is validated, instead of refusing the file with "must be string".
+ */
+function dropNullAttributes(data: unknown): void {
+  if (data === null || typeof data !== 'object' || !Array.isArray((data as { users?: unknown }).users)) return;
+  for (const user of (data as { users: unknown[] }).users) {
+    if (user === null || typeof user !== 'object' || Array.isArray(user)) continue;
+    for (const [key, value] of Object.entries(user)) if (value === null && key !== 'id') delete (user as Record<string, unknown>)[key];
+  }
 }
 
 function normaliseApply(apply: string | undefined): Apply {
@@ -288,7 +303,7 @@ function checkReferences(raw: RawDirectory, file: string): Directory {
     // unassigned or out of scope → "False"), so it is accepted and left to that rule.
     if (top === 'active' && source === 'entra' && compiled.expressionCompiled && followsSoftDelete(compiled.expressionCompiled)) return { ...result, apply: 'never' };
     if (top === 'active' && source === 'entra') fail(`${at}/target`, `"${m.target}" follows assignment, scope and the account state: map it as Entra's default does, with the expression Switch([IsSoftDeleted], , "False", "True", "True", "False") (or leave it out); other mappings to active are not supported`);
-    if (RESERVED_TARGETS.has(top)) fail(`${at}/target`, `"${m.target}" is set by the IdP itself, not by a mapping (${top === 'active' ? 'it follows assignment, scope and the account state' : 'it is never mapped'})`);
+    if (RESERVED_TARGETS.has(top) && !(source === 'entra' && MAPPABLE_FOR_ENTRA.has(top))) fail(`${at}/target`, `"${m.target}" is set by the IdP itself, not by a mapping (${top === 'active' ? 'it follows assignment, scope and the account state' : 'it is never mapped'})`);
     // Each reference with its character, as a syntax error has: an expression often reads several.
     for (const node of compiled.expressionCompiled ? attributesOf(compiled.expressionCompiled.node) : []) {
       const { name } = node as { name: string };

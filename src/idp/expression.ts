@@ -1,15 +1,17 @@
 // Evaluates Entra attribute-mapping expressions over one directory user. The documented subset
 // scimproof evaluates is EXPRESSION_FUNCTIONS (the date functions in expression-dates.ts; the app
 // role expressions mapped to roles, always a whole expression, in mapping.ts). The rest of Entra's
-// list is refused when the directory file is loaded, by name, with the supported list: Now and
-// RandomString (a new value every cycle) and SelectUniqueValue (Active Directory targets only).
+// list is refused when the directory file is loaded, by name, with the supported list:
+// SelectUniqueValue (Active Directory targets only). Now and RandomString are evaluated on the
+// cycle's clock and a seeded random (the same cycle replayed sends the same values); a mapping
+// that uses them is "volatile": its value alone never makes a user look changed (mapping.ts).
 //
 // Null follows Entra: an absent or empty attribute is null; Join skips null and empty values;
 // Coalesce returns the first non-null one; a null final result means the attribute is not sent
 // (Entra never sends nulls).
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { dotnetRegex } from './dotnet-regex.ts';
-import { DATE_FUNCTIONS, formatTokens } from './expression-dates.ts';
+import { DATE_FUNCTIONS, entraDate, formatTokens } from './expression-dates.ts';
 import { attributesOf, ExpressionError, parseExpression, type CompareOp, type ExpressionNode } from './expression-parse.ts';
 
 export type ExpressionValue = string | string[] | number | boolean | null;
@@ -17,10 +19,77 @@ export type ExpressionValue = string | string[] | number | boolean | null;
 /** Reads a source attribute; undefined when the user has no value. */
 export type AttributeLookup = (name: string) => string | string[] | number | boolean | undefined;
 
-/** What a function may need beyond its arguments: where it stands, and the seed of Guid(). */
+/** What a function may need beyond its arguments: where it stands, the seed of Guid() and RandomString(), and the clock of Now(). */
 interface CallContext {
   at: number;
   seed: string | undefined;
+  now: number | undefined;
+}
+
+/** The functions whose value changes from one evaluation to the next (the clock, a random draw). */
+export const VOLATILE_FUNCTIONS: ReadonlySet<string> = new Set(['Now', 'RandomString']);
+
+/**
+ * RandomString's character classes: Windows' password complexity reference, which Learn's
+ * RandomString links to ("Characters allowed can be identified here"): digits, upper- and
+ * lower-case Latin letters, and its non-alphanumeric characters.
+ */
+const RANDOM_CLASSES = {
+  numbers: '0123456789',
+  special: '~!@#$%^&*_-+=`|\\(){}[]:;"\'<>,.?/',
+  capital: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ',
+  lower: 'abcdefghijklmnopqrstuvwxyz',
+};
+
+/** Uniform draws from a seed (SHA-256 in counter mode): the same seed gives the same string. */
+function drawer(seed: string | undefined): (n: number) => number {
+  let block = 0;
+  let pool: Buffer = Buffer.alloc(0);
+  return (n) => {
+    // Rejection sampling on 32-bit words keeps every character equally likely.
+    const limit = Math.floor(0x1_0000_0000 / n) * n;
+    for (;;) {
+      if (pool.length < 4) {
+        pool = seed === undefined ? randomBytes(64) : createHash('sha256').update(`${seed}#${block++}`).digest();
+      }
+      const word = pool.readUInt32BE(0);
+      pool = pool.subarray(4);
+      if (word < limit) return word % n;
+    }
+  };
+}
+
+function randomString(args: ExpressionValue[], call: CallContext): string {
+  const [length, numbers, special, capital, lower] = (['Length', 'MinimumNumbers', 'MinimumSpecialCharacters', 'MinimumCapital', 'MinimumLowerCase'] as const).map((name, i) => {
+    const n = integer(args[i] ?? null, 'RandomString', name);
+    if (n < 0) throw new ExpressionError(`RandomString: ${name} cannot be negative, got ${n}`);
+    return n;
+  }) as [number, number, number, number, number];
+  checkRandomLengths(length, numbers + special + capital + lower);
+  const avoid = new Set(text(args[5] ?? null) ?? '');
+  const allowed = (chars: string): string => [...chars].filter((c) => !avoid.has(c)).join('');
+  const classes = { numbers: allowed(RANDOM_CLASSES.numbers), special: allowed(RANDOM_CLASSES.special), capital: allowed(RANDOM_CLASSES.capital), lower: allowed(RANDOM_CLASSES.lower) };
+  const wanted: [string, number][] = [[classes.numbers, numbers], [classes.special, special], [classes.capital, capital], [classes.lower, lower]];
+  if (wanted.some(([chars, n]) => n > 0 && chars === '')) throw new ExpressionError('RandomString: CharactersToAvoid leaves no character for a class it asks a minimum of');
+  const all = classes.numbers + classes.special + classes.capital + classes.lower;
+  if (all === '') throw new ExpressionError('RandomString: CharactersToAvoid leaves no character to draw from');
+  // Seeded by the user, the mapping, the place in the expression and the cycle's clock: a new
+  // string whenever Entra would evaluate the mapping again, the same one when a cycle is replayed.
+  const draw = drawer(call.seed === undefined ? undefined : `${call.seed}|${call.at}|${call.now ?? ''}`);
+  const out: string[] = [];
+  for (const [chars, n] of wanted) for (let i = 0; i < n; i++) out.push(chars[draw(chars.length)]!);
+  while (out.length < length) out.push(all[draw(all.length)]!);
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = draw(i + 1);
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out.join('');
+}
+
+/** Learn: Length is at least the minimums together, and at most 256. */
+function checkRandomLengths(length: number, minimums: number, at?: number): void {
+  if (length > 256) throw new ExpressionError(`RandomString: Length is at most 256 characters, got ${length}`, at);
+  if (length < minimums) throw new ExpressionError(`RandomString: Length (${length}) must be at least the minimums together (${minimums})`, at);
 }
 
 interface FunctionSpec {
@@ -265,7 +334,11 @@ export const EXPRESSION_FUNCTIONS: Record<string, FunctionSpec> = {
   },
   NormalizeDiacritics: { min: 1, max: 1, run: ([v]) => mapText(v!, normalizeDiacritics) },
   Not: { min: 1, max: 1, run: ([v]) => !truthy(v!) },
+  // Learn: "the current UTC DateTime in the format M/d/yyyy h:mm:ss tt". The cycle's clock (a
+  // simulated one, or --at), so a replayed cycle sends the same value.
+  Now: { min: 0, max: 0, run: (_args, _raw, call) => entraDate(call.now ?? Date.now(), 'Now') },
   PCase: { min: 1, max: 2, run: ([v, seps]) => mapText(v!, (s) => pcase(s, seps === undefined ? null : text(seps))) },
+  RandomString: { min: 5, max: 6, run: (args, _raw, call) => randomString(args, call) },
   Redact: { min: 1, max: 1, run: ([v]) => v! },
   RemoveDuplicates: { min: 1, max: 1, run: ([v]) => (Array.isArray(v) ? [...new Set(v)] : v!) },
   Replace: { min: 2, max: 7, run: (args) => replace([...args, ...Array<ExpressionValue>(7 - args.length).fill(null)]) },
@@ -305,8 +378,6 @@ const UNSUPPORTED: Record<string, string> = {
   AssertiveAppRoleAssignmentsComplex: 'it is only ever the whole expression, AssertiveAppRoleAssignmentsComplex([appRoleAssignments]), mapped to roles',
   AppRoleAssignments: 'it is the role expression of older tutorials, whose values Learn does not document; map AppRoleAssignmentsComplex([appRoleAssignments]) to roles (every role) or SingleAppRoleAssignment([appRoleAssignments]) to roles[primary eq "True"].value (one role), as Learn\'s "Provisioning a role to a SCIM app" does',
   SelectUniqueValue: 'Entra supports it only for Active Directory targets, never for a SCIM app',
-  Now: 'its value changes on every cycle, so every user would be updated every cycle (give a date constant, "2026-01-05T00:00:00Z", instead)',
-  RandomString: 'its value changes on every cycle; use a constant in a test directory',
 };
 
 /** The functions a load error lists: the role expressions count too, though only as a whole mapping. */
@@ -323,11 +394,20 @@ export interface CompiledExpression {
   node: ExpressionNode;
   /** Source attributes the expression reads, as written inside the brackets. */
   attributes: string[];
+  /** It calls Now or RandomString: a new value at each evaluation. */
+  volatile: boolean;
+  /** It calls Redact: the value is sent, and shown as "[Redact]" wherever the IdP shows it. */
+  redacts: boolean;
 }
+
+const calls = (names: ReadonlySet<string>, n: ExpressionNode | null): boolean =>
+  n !== null && ((n.kind === 'call' && (names.has(n.name) || n.args.some((a) => calls(names, a)))) || (n.kind === 'compare' && (calls(names, n.left) || calls(names, n.right))));
+const REDACT = new Set(['Redact']);
 
 /** Arguments that must be whole numbers (0-based position → parameter name, as Microsoft names it). */
 const INTEGER_ARGUMENTS: Record<string, Record<number, string>> = {
   BitAnd: { 0: 'value1', 1: 'value2' },
+  RandomString: { 0: 'Length', 1: 'MinimumNumbers', 2: 'MinimumSpecialCharacters', 3: 'MinimumCapital', 4: 'MinimumLowerCase' },
   InStr: { 2: 'start' },
   Item: { 1: 'index' },
   Left: { 1: 'NumChars' },
@@ -346,6 +426,10 @@ function checkConstants(n: Extract<ExpressionNode, { kind: 'call' }>): void {
     if (a && (a.kind === 'string' || a.kind === 'number') && !Number.isInteger(Number(a.value))) {
       throw new ExpressionError(`${n.name}: ${name} must be a whole number, got ${JSON.stringify(a.value)}`, a.at);
     }
+  }
+  if (n.name === 'RandomString' && n.args.slice(0, 5).every((a) => a?.kind === 'number' || a?.kind === 'string')) {
+    const [length, ...minimums] = n.args.slice(0, 5).map((a) => Number((a as { value: unknown }).value));
+    checkRandomLengths(length!, minimums.reduce((x, y) => x + y, 0), n.at);
   }
   const start = n.name === 'Mid' ? n.args[1] : undefined;
   if (start && (start.kind === 'string' || start.kind === 'number') && Number(start.value) < 1) throw new ExpressionError(`Mid: start counts from 1 (the first character), got ${JSON.stringify(start.value)}`, start.at);
@@ -424,7 +508,7 @@ export function compileExpression(source: string): CompiledExpression {
     if (top && n.kind === 'name') throw new ExpressionError('an expression must be a function, an attribute or a constant', n.at);
   };
   check(node, true);
-  return { text: source, node, attributes: [...new Set(attributesOf(node).map((a) => (a as { name: string }).name))] };
+  return { text: source, node, attributes: [...new Set(attributesOf(node).map((a) => (a as { name: string }).name))], volatile: calls(VOLATILE_FUNCTIONS, node), redacts: calls(REDACT, node) };
 }
 
 function compare(op: CompareOp, a: ExpressionValue, b: ExpressionValue): boolean {
@@ -450,7 +534,7 @@ function compare(op: CompareOp, a: ExpressionValue, b: ExpressionValue): boolean
   }
 }
 
-function evaluateNode(node: ExpressionNode | null, lookup: AttributeLookup, seed: string | undefined): ExpressionValue {
+function evaluateNode(node: ExpressionNode | null, lookup: AttributeLookup, seed: string | undefined, now: number | undefined): ExpressionValue {
   if (node === null) return null;
   switch (node.kind) {
     case 'string':
@@ -465,13 +549,13 @@ function evaluateNode(node: ExpressionNode | null, lookup: AttributeLookup, seed
       return v;
     }
     case 'compare':
-      return compare(node.op, evaluateNode(node.left, lookup, seed), evaluateNode(node.right, lookup, seed));
+      return compare(node.op, evaluateNode(node.left, lookup, seed, now), evaluateNode(node.right, lookup, seed, now));
     case 'call': {
       const spec = EXPRESSION_FUNCTIONS[node.name]!;
       return spec.run(
-        node.args.map((a) => evaluateNode(a, lookup, seed)),
+        node.args.map((a) => evaluateNode(a, lookup, seed, now)),
         node.args,
-        { at: node.at, seed },
+        { at: node.at, seed, now },
       );
     }
   }
@@ -479,11 +563,12 @@ function evaluateNode(node: ExpressionNode | null, lookup: AttributeLookup, seed
 
 /**
  * The expression's value for one user: a string, a list (Split), or null (nothing is sent).
- * `seed` (the user and the mapping) makes Guid() the same for that user every cycle; without one
- * it is random.
+ * `seed` (the user and the mapping) makes Guid() the same for that user every cycle, and
+ * RandomString() the same for that user at that `now` (the cycle's clock, which Now() reads);
+ * without them they are random and the machine's time.
  */
-export function evaluateExpression(expression: CompiledExpression, lookup: AttributeLookup, seed?: string): string | string[] | null {
-  const v = evaluateNode(expression.node, lookup, seed);
+export function evaluateExpression(expression: CompiledExpression, lookup: AttributeLookup, seed?: string, now?: number): string | string[] | null {
+  const v = evaluateNode(expression.node, lookup, seed, now);
   if (v === null || v === '') return null;
   if (Array.isArray(v)) return v.length === 0 ? null : v;
   return text(v);

@@ -26,6 +26,9 @@ export interface PageResult {
   missed?: number;
 }
 
+/** Pages in a row with nothing new after which the read stops (see `stale` in readAllPages). */
+const STALE_PAGES = 10;
+
 const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /**
@@ -59,8 +62,25 @@ export async function readAllPages(sender: EventSender, kind: 'Users' | 'Groups'
   // later page of other users read before is an order that changed between pages (legal: RFC 7644
   // §3.4.2.4 says clients "SHOULD never assume repeatable results"), and the read goes on.
   let firstPage: string[] | undefined;
+  // The previous page's ids in order: the very same page again at a later startIndex is an app
+  // that answers its last page for every index past it; with a totalResults too large the read
+  // would otherwise go on to maxPages.
+  let previousPage: string[] | undefined;
+  let previousStart = 1;
+  // totalResults that the list contradicts: an empty page before it (`endedAt`), or more users
+  // listed than it counts (`overTotal`, read on to an empty page: the count is wrong, not the list).
+  let endedAt: number | undefined;
+  let overTotal: number | undefined;
+  // Set when the read stopped before the end (a page of users read before, a cursor handed back
+  // again): the users no page listed are then unread because of that stop, not an order change.
+  let stopped = false;
+  // Pages in a row that listed nothing new. An order that changes between pages repeats a page now
+  // and then; this many in a row is an app that keeps answering pages it already gave (two pages in
+  // turn, say) while its totalResults promises more: reading on would take one request per page.
+  let stale = 0;
   const plural = kind === 'Users' ? 'user(s)' : 'group(s)';
-  const missed = (): number => (lastTotal !== undefined && seen.size + unusable < lastTotal ? lastTotal - seen.size - unusable : 0);
+  const missed = (): number => (endedAt === undefined && lastTotal !== undefined && seen.size + unusable < lastTotal ? lastTotal - seen.size - unusable : 0);
+  const nouns = kind === 'Users' ? 'users' : 'groups';
   const notes = (): { paging?: string; missed?: number } => {
     const never = missed();
     const parts = [
@@ -70,8 +90,10 @@ export async function readAllPages(sender: EventSender, kind: 'Users' | 'Groups'
       ...(repeated === 0 ? [] : [`${repeated} ${kind === 'Users' ? 'user(s)' : 'group(s)'} came back on more than one page${never === 0 ? ' (the pages overlap: RFC 7644 §3.4.2.4 numbers results from startIndex 1)' : ''}; each is counted once`]),
       ...(unusable === 0 ? [] : [`${unusable} element(s) of the app's list are no ${kind === 'Users' ? 'user' : 'group'} with an id (${unusableExample}): read, but nothing can match or link them (RFC 7643 §3.1: every resource has an id)`]),
       ...(twice === 0 ? [] : [`${twice} ${kind === 'Users' ? 'user(s)' : 'group(s)'} were listed more than once on the same page (the same id twice); each is counted once`]),
-      ...(never === 0 ? [] : [`the app counts ${lastTotal} ${kind === 'Users' ? 'users' : 'groups'} (totalResults) but its pages listed ${seen.size} different ones: ${never} ${plural} were never read, so they are in none of the counts above (the order of the list changed between pages, which RFC 7644 §3.4.2.4 allows: "SHOULD never assume repeatable results"; Okta's import pages the same way and misses them too). Sorting the list by a stable key (or cursor paging, RFC 9865) makes an import complete`]),
-      ...(!noTotal ? [] : [`the app's list answers have no totalResults (RFC 7644 §3.4.2: REQUIRED), so the end of the list is a guess: the mock IdP read on while pages came back full (${count}) and stopped at the first shorter one; an app that caps its pages below ${count} is read only to its first page, and Okta's import pages by totalResults (OKTA-2.3)`]),
+      ...(never === 0 ? [] : [`the app counts ${lastTotal} ${kind === 'Users' ? 'users' : 'groups'} (totalResults) but its pages listed ${seen.size} different ones: ${never} ${plural} were never read, so they are in none of the counts above (${stopped ? `the import stopped early: a later page listed only ${kind === 'Users' ? 'users' : 'groups'} it had already read, so it never reached them` : `the order of the list changed between pages, which RFC 7644 §3.4.2.4 allows: "SHOULD never assume repeatable results"; Okta's import pages the same way and misses them too). Sorting the list by a stable key (or cursor paging, RFC 9865) makes an import complete`}${stopped ? ')' : ''}`]),
+      ...(endedAt === undefined || lastTotal === undefined ? [] : [`the app's list ended at startIndex ${endedAt} (an empty page) though its totalResults counts ${lastTotal} ${nouns}: the pages listed ${seen.size + unusable}, so totalResults is wrong (RFC 7644 §3.4.2: the total number of results), or ${nouns} were deleted while the import read; the import stopped at the empty page`]),
+      ...(overTotal === undefined ? [] : [`the app's totalResults counts ${overTotal} ${nouns} but its pages listed more (${seen.size + unusable}): totalResults is wrong (RFC 7644 §3.4.2: the total number of results), so the mock IdP read on to an empty page; Okta's import stops paging at totalResults (OKTA-2.3) and would have missed the rest`]),
+      ...(!noTotal ? [] : [`the app's list answers have no totalResults (RFC 7644 §3.4.2: REQUIRED), so the end of the list is a guess: the mock IdP read on, the next startIndex moved by the ${nouns} each page listed (an app may page below the count asked, ${count}: RFC 7644 §3.4.2.4), and stopped at the first empty page; Okta's import pages by totalResults (OKTA-2.3) and may stop after the first page`]),
     ];
     return { ...(parts.length === 0 ? {} : { paging: parts.join('; ') }), ...(never === 0 ? {} : { missed: never }) };
   };
@@ -123,14 +145,27 @@ export async function readAllPages(sender: EventSender, kind: 'Users' | 'Groups'
       const why = cursor !== undefined ? "the app's paging repeats itself" : sameAsFirst ? "the app's paging ignores startIndex" : "the list's order changed between pages, and without totalResults nothing says where it ends";
       // An order that changed, on an app that counts its list: read on to totalResults, as Okta does.
       if (cursor !== undefined || sameAsFirst || !hasTotal) {
+        stopped = true;
         return { resources, exchanges, error: { status, message: `${where} listed only ${kind === 'Users' ? 'users' : 'groups'} an earlier page already had (${items.length}): ${why} (RFC 7644 §3.4.2.4), so the import stopped there` }, ...notes() };
       }
+    }
+    if (page > 0 && cursor === undefined && items.length > 0 && previousPage !== undefined && ids.length === previousPage.length && ids.every((id, i) => id === previousPage![i])) {
+      stopped = true;
+      return { resources, exchanges, error: { status, message: `the page at startIndex ${startIndex} listed the same ${nouns}, in the same order, as the page at startIndex ${previousStart} (${items.length}): the app answers that page for every later startIndex (RFC 7644 §3.4.2.4), so the import stopped there` }, ...notes() };
+    }
+    previousPage = ids;
+    previousStart = startIndex;
+    stale = items.length > 0 && fresh.length === 0 ? stale + 1 : 0;
+    if (stale >= STALE_PAGES && cursor === undefined) {
+      stopped = true;
+      return { resources, exchanges, error: { status, message: `${STALE_PAGES} pages in a row (up to startIndex ${startIndex}) listed only ${nouns} earlier pages already had, while totalResults counts ${lastTotal ?? 'more'}: the app's paging goes round in circles (RFC 7644 §3.4.2.4), so the import stopped there` }, ...notes() };
     }
     repeated += items.length - fresh.length;
     for (const r of unique) if (typeof r.id === 'string') seen.add(r.id);
     resources.push(...unique);
     if (typeof body.nextCursor === 'string' && body.nextCursor !== '') {
       if (cursors.has(body.nextCursor)) {
+        stopped = true;
         return { resources, exchanges, error: { status, message: `the app answered nextCursor ${JSON.stringify(body.nextCursor)} again: its cursor never reaches the end (RFC 9865: the last page has no nextCursor), so the import stopped there` }, ...notes() };
       }
       cursors.add(body.nextCursor);
@@ -140,12 +175,19 @@ export async function readAllPages(sender: EventSender, kind: 'Users' | 'Groups'
     if (cursor !== undefined) break;
     // The page's own length moves the index: an element that is no resource still took a place.
     const listed = (body.Resources as unknown[]).length;
-    if (listed === 0) break;
+    if (listed === 0) {
+      if (hasTotal && startIndex <= total && overTotal === undefined) endedAt = startIndex;
+      break;
+    }
     if (!hasTotal) {
-      // Said, not silent: without totalResults a full page is the only sign that more may follow.
+      // Said, not silent. An app may answer fewer than the count asked on any page (RFC 7644
+      // §3.4.2.4: "MAY return fewer results"), so a short page is no end: only an empty one is.
       noTotal = true;
-      if (listed < count) break;
-    } else if (startIndex - 1 + listed >= total) break;
+    } else if (overTotal === undefined && startIndex - 1 + listed >= total) {
+      // More listed than counted: the count is wrong, so read on to an empty page.
+      if (seen.size + unusable <= total) break;
+      overTotal = total;
+    }
     startIndex += listed;
   }
   return { resources, exchanges, ...notes() };

@@ -46,6 +46,20 @@ export interface MappingPlan {
   roleFunction?: RoleFunction;
   /** An expression reads the user's roles (SingleAppRoleAssignment mapped to another attribute). */
   readsAppRoles?: boolean;
+  /**
+   * Kept-in-step paths whose expression calls Now or RandomString. Entra evaluates a user again only
+   * when the user changes (incremental cycles), so such a value goes out with another change (or
+   * after a restart), never on its own every cycle.
+   */
+  volatilePaths: ReadonlySet<string>;
+  /** Paths whose expression calls Redact: sent as they are, shown as "[Redact]" (log-redact.ts). */
+  redactedPaths: ReadonlySet<string>;
+  /**
+   * Kept-in-step paths whose expression reads [IsSoftDeleted] (`active` aside, the IdP's own rule):
+   * Entra sends them with the disable (Learn, how provisioning works: "Map isSoftDeleted to the
+   * attribute that you would like to set").
+   */
+  softDeletePaths: string[];
 }
 
 const plans = new WeakMap<Directory, MappingPlan>();
@@ -82,6 +96,9 @@ export function mappingPlan(directory: Directory): MappingPlan {
     updatePaths: attributes.filter((m) => m.apply === 'always').map((m) => m.path.text),
     matching: attributes.filter((m) => m.matching).sort((a, b) => (a.matchingPrecedence ?? 99) - (b.matchingPrecedence ?? 99)),
     ...(managerReference ? { managerReference } : {}),
+    volatilePaths: new Set(attributes.filter((m) => m.expressionCompiled?.volatile).map((m) => m.path.text)),
+    redactedPaths: new Set(attributes.filter((m) => m.expressionCompiled?.redacts).map((m) => m.path.text)),
+    softDeletePaths: attributes.filter((m) => m.apply === 'always' && m.expressionCompiled?.attributes.includes('IsSoftDeleted')).map((m) => m.path.text),
   };
   const roleFunction = attributes.find((m) => m.roleFunction)?.roleFunction;
   if (roleFunction) plan.roleFunction = roleFunction;
@@ -113,6 +130,8 @@ export interface EvaluationContext {
   appRoles?: readonly AppRole[];
   /** false: leave out each mapping's "Default value if null" (Entra sends it only on create). */
   withDefaults?: boolean;
+  /** The cycle's clock (ms), which Now() reads and RandomString() is seeded with; the machine's time when absent. */
+  now?: number;
 }
 
 const userRoles = new WeakMap<Directory, Map<string, AppRole[]>>();
@@ -199,7 +218,7 @@ export function mappedValue(m: CompiledMapping, user: DirectoryUserRecord, ctx: 
         const attr = EXPRESSION_ATTRIBUTES[name] || name;
         const raw = sourceValue(user, attr);
         return typeof raw === 'boolean' ? (raw ? 'True' : 'False') : raw;
-      }, `${user.id}|${m.target}`);
+      }, `${user.id}|${m.target}`, ctx.now);
     } catch (error) {
       if (error instanceof ExpressionError) throw new MappingEvaluationError(`the expression mapped to ${m.target} cannot be evaluated for this user: ${error.message} (expression: ${m.expression})`);
       throw error;
@@ -324,6 +343,23 @@ export function entraChanges(desired: ScimValues, paths: string[], resource: unk
   return { changes, added, report };
 }
 
+/**
+ * What Entra's disable sends besides `active`: each attribute mapped from [IsSoftDeleted] whose
+ * value (evaluated with IsSoftDeleted "True") differs from the app's (`have`). Never a null.
+ */
+export function softDeleteChanges(plan: MappingPlan, desired: ScimValues, have: (path: string) => MappedValue | undefined): EntraDiff {
+  const diff: EntraDiff = { changes: {}, added: [], report: [] };
+  for (const path of plan.softDeletePaths) {
+    const want = desired[path];
+    const old = have(path);
+    if (want === undefined || sameValue(old, want)) continue;
+    diff.changes[path] = want;
+    if (old === undefined) diff.added.push(path);
+    diff.report.push({ path, ...(old !== undefined ? { old } : {}), new: want, sent: true, note: 'mapped from [IsSoftDeleted]: Entra sets it with the disable' });
+  }
+  return diff;
+}
+
 /** Okta pushes the whole app profile in its PUT: every kept-in-step path, an empty source as null (removed). */
 export function oktaProfile(desired: ScimValues, paths: string[]): Record<string, unknown> {
   const changes: Record<string, unknown> = {};
@@ -343,9 +379,18 @@ export function oktaReport(desired: ScimValues, paths: string[], resource: unkno
   return out;
 }
 
-/** Which update paths differ between two snapshots of mapped values (the directory-side delta). */
-export function changedPaths(before: ScimValues | undefined, after: ScimValues, paths: string[]): string[] {
-  return paths.filter((p) => !sameValue(before?.[p], after[p]));
+/**
+ * Which update paths differ between two snapshots of mapped values (the directory-side delta). A
+ * volatile path (Now, RandomString) never counts: its new value is no change in the directory.
+ */
+export function changedPaths(before: ScimValues | undefined, after: ScimValues, paths: string[], volatile: ReadonlySet<string> = new Set()): string[] {
+  return paths.filter((p) => !volatile.has(p) && !sameValue(before?.[p], after[p]));
+}
+
+/** The values without the volatile paths: what says whether the user changed (fingerprints, skips, escrow). */
+export function stableValues(values: ScimValues, volatile: ReadonlySet<string>): ScimValues {
+  if (volatile.size === 0) return values;
+  return Object.fromEntries(Object.entries(values).filter(([p]) => !volatile.has(p)));
 }
 
 /** The create body's attributes, in mapping order. */

@@ -13,7 +13,8 @@ import type { Exchange } from '../record/types.ts';
 import { ENTRA_CODES } from './error-codes.ts';
 import { EventSender, JobStop, probeHitMessage, type EventOutcome } from './events.ts';
 import { disabledBecauseOf } from './sync-user-updates.ts';
-import { createValues, entraChanges, managerIdOf, mappingPlan, MappingEvaluationError, oktaProfile, oktaReport, readPath, roleArgs, updateValues, type ScimValues } from './mapping.ts';
+import { LogRedactor } from './log-redact.ts';
+import { createValues, entraChanges, managerIdOf, mappingPlan, MappingEvaluationError, oktaProfile, oktaReport, readPath, roleArgs, softDeleteChanges, updateValues, type ScimValues } from './mapping.ts';
 import { entitlements, loginOf, scopingDetails } from './scope.ts';
 import { duplicateError, duplicateFinder } from './sync-duplicates.ts';
 import { createdChanges, heldByRemoved, matchUser, nextValues } from './sync-user-provision.ts';
@@ -94,6 +95,11 @@ export async function provisionOnDemand(o: OnDemandOptions): Promise<OnDemandRes
   let changes: AttributeChange[] = [];
   let targetId: string | undefined;
   let error: ObjectError | undefined;
+  // Entra's Redact(): what the app held and what it is sent, shown as "[Redact]" in the steps, the
+  // changes and the requests (the requests themselves carry the values).
+  const redactor = new LogRedactor();
+  const prior = state.user(u.id);
+  if (plan.redactedPaths.size > 0 && prior) redactor.addValues(u.id, prior.values, plan.redactedPaths);
 
   const finish = (provisioned: boolean, action: ObjectAction, outcome: ObjectResult['outcome'], reason: string, connectionFailed = false): OnDemandResult => {
     for (const name of STEPS) {
@@ -112,6 +118,7 @@ export async function provisionOnDemand(o: OnDemandOptions): Promise<OnDemandRes
       ...(changes.length ? { changes } : {}),
       steps,
     };
+    if (plan.redactedPaths.size > 0) redactor.apply(result, all, plan.redactedPaths);
     return { provisioned, connectionFailed, result, exchanges: all };
   };
   const send = async (event: Parameters<EventSender['send']>[0], args: Record<string, unknown>, only?: string): Promise<EventOutcome> => {
@@ -152,7 +159,8 @@ export async function provisionOnDemand(o: OnDemandOptions): Promise<OnDemandRes
     // mapping that fails on its values: the scope step says why it is not provisioned.
     let unevaluated = false;
     try {
-      desired = createValues(dir, u, { softDeleted: !intent.entitled || !intent.enabled });
+      desired = createValues(dir, u, { softDeleted: !intent.entitled || !intent.enabled, now: now().getTime() });
+      if (plan.redactedPaths.size > 0) redactor.addValues(u.id, desired, plan.redactedPaths);
     } catch (e) {
       if (!(e instanceof MappingEvaluationError)) throw e;
       if (!intent.entitled && !state.user(u.id)) {
@@ -277,9 +285,12 @@ export async function provisionOnDemand(o: OnDemandOptions): Promise<OnDemandRes
           steps.push({ name: 'Perform action', outcome: 'skipped', reason: `${intent.why}: the app user is already disabled`, exchangeIds: [] });
           return finish(false, 'disable', 'skipped', `already disabled: ${intent.why}`);
         }
-        const out = await send('disableUser', { id: targetId });
+        // Entra: the attributes mapped from [IsSoftDeleted] go with the disable, in its PATCH.
+        const soft = family === 'entra' ? softDeleteChanges(plan, desired, (path) => readPath(found, path)) : undefined;
+        const out = await send('disableUser', { id: targetId, ...(soft && soft.report.length > 0 ? { changes: soft.changes, added: soft.added } : {}) });
+        if (soft && soft.report.length > 0) changes = soft.report;
         if (!out.ok) return fail(out, 'disable', `${intent.why}: disabling failed`);
-        state.setUser(u.id, { ...(st ?? { values: {} }), targetId, active: false, disabledBecause: because });
+        state.setUser(u.id, { ...(st ?? { values: {} }), ...(soft && soft.report.length > 0 ? { values: { ...(st?.values ?? {}), ...soft.changes } } : {}), targetId, active: false, disabledBecause: because });
         steps.push({ name: 'Perform action', outcome: 'success', reason: `disabled the app user (${intent.why})`, exchangeIds: ids(out.exchanges) });
         return finish(false, 'disable', 'success', `disabled: ${intent.why}`);
       }
@@ -299,7 +310,7 @@ export async function provisionOnDemand(o: OnDemandOptions): Promise<OnDemandRes
       const sent: Exchange[] = [];
       const previous: UserState | undefined = st && st.targetId === targetId ? st : undefined;
       // Entra sends a mapping's "Default value if null" on create only (as a cycle's update does).
-      if (family === 'entra') desired = updateValues(dir, u, { softDeleted: false }, desired, previous?.values ?? {});
+      if (family === 'entra') desired = updateValues(dir, u, { softDeleted: false, now: now().getTime() }, desired, previous?.values ?? {});
       if (family === 'entra') {
         const diff = entraChanges(desired, plan.updatePaths, found, plan.roleFunction);
         changes = diff.report;

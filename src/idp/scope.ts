@@ -141,9 +141,11 @@ export function entitlements(directory: Directory, family: 'entra' | 'okta'): En
   // Members of a group nested in an assigned group are not assigned (Entra: "Group-based assignment
   // doesn't support nested groups"); their reason names both groups.
   const viaNested = new Map<string, string>();
+  // Okta's groups hold people only: its assignment reaches a group's own members, never a group's.
+  const nestedNote = family === 'okta' ? "Okta assigns a group's own members only (its groups do not nest)" : 'Entra does not assign through nested groups';
   for (const gid of app.assignedGroups) {
     const outer = groupsById.get(gid);
-    for (const inner of outer?.nestedGroups ?? []) for (const member of groupsById.get(inner)?.members ?? []) if (!viaNested.has(member)) viaNested.set(member, `${groupsById.get(inner)!.displayName}, which is nested in the assigned group ${outer!.displayName}: Entra does not assign through nested groups`);
+    for (const inner of outer?.nestedGroups ?? []) for (const member of groupsById.get(inner)?.members ?? []) if (!viaNested.has(member)) viaNested.set(member, `${groupsById.get(inner)!.displayName}, which is nested in the assigned group ${outer!.displayName}: ${nestedNote}`);
   }
   const notAssigned = (user: DirectoryUserRecord): string => (viaNested.has(user.id) ? `only a member of ${viaNested.get(user.id)}` : 'neither directly nor through an assigned group');
 

@@ -4,6 +4,7 @@ import type { DialectName } from '../dialects/index.ts';
 import type { EscrowSchedule } from './escrow.ts';
 import type { EventSender } from './events.ts';
 import type { DuplicateFinder } from './sync-duplicates.ts';
+import type { LogRedactor } from './log-redact.ts';
 import type { MappingPlan } from './mapping.ts';
 import { loginOf, type Entitlements } from './scope.ts';
 import type { ObjectLedger } from './sync-ledger.ts';
@@ -47,6 +48,8 @@ export interface CycleContext {
   readonly touched: Set<string>;
   /** The other users to be provisioned that share a user's matching value (the match query cannot tell them apart). */
   readonly duplicates: DuplicateFinder;
+  /** The values Redact() produced this cycle, replaced in everything the IdP shows. */
+  readonly redactor: LogRedactor;
 }
 
 /** How a user appears in results. */

@@ -43,6 +43,8 @@ export interface LedgerOptions {
   escrowSchedule: EscrowSchedule;
   now: () => Date;
   onResult?: ResultListener;
+  /** Rewrites a result and its exchanges before anyone sees them (Entra's Redact()). */
+  redact?: (result: ObjectResult, exchanges: readonly Exchange[]) => void;
   /** Keep every result in memory (tests, small runs); otherwise only notable ones, capped. */
   keepResults: boolean;
 }
@@ -79,6 +81,8 @@ export class CycleLedger {
     result.exchangeIds = exchanges.map((x) => x.id);
     if (result.error && !result.error.code && this.o.family === 'entra' && r.outcome === 'skipped') result.error.code = ENTRA_CODES.skipped;
     const key = `${r.objectType}:${r.id}`;
+    // Before the escrow keeps the error: `idp tasks` shows it from the state.
+    this.o.redact?.(result, exchanges);
     if (r.objectType !== 'job') {
       if (r.outcome === 'failed') this.escrow(key, result, event, fingerprint, exchanges);
       else if (r.outcome !== 'escrowed') this.o.state.setEscrow(key, null);
@@ -144,6 +148,7 @@ export class CycleLedger {
     const now = this.o.now().toISOString();
     result.startedAt ??= startedAt ?? now;
     result.finishedAt ??= now;
+    this.o.redact?.(result, exchanges);
     this.count(result);
     if (this.o.keepResults) this.results.push(result);
     else if (result.outcome !== 'success' && this.notable < NOTABLE_CAP) {

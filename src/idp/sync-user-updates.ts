@@ -5,7 +5,7 @@
 import { impactOf } from '../dialects/index.ts';
 import type { Exchange } from '../record/types.ts';
 import type { EventOutcome } from './events.ts';
-import { entraChanges, oktaProfile, oktaReport, roleArgs, type ScimValues } from './mapping.ts';
+import { entraChanges, oktaProfile, oktaReport, roleArgs, softDeleteChanges, type ScimValues } from './mapping.ts';
 import type { UserIntent } from './scope.ts';
 import { userRef, type CycleContext, type Fingerprint, type UserRef } from './sync-context.ts';
 import { restoredMembershipsWait } from './sync-group-members.ts';
@@ -119,9 +119,13 @@ export async function oktaUpdate(ctx: CycleContext, u: DirectoryUserRecord, st: 
   ledger.result({ ...base, action: changed.length === 0 && !escrowed && !st.stale ? 'enable' : 'update', outcome: 'success', reason, targetId: st.targetId, exchanges, changes: report });
 }
 
-export async function disableUser(ctx: CycleContext, base: UserRef, st: UserState, intent: UserIntent, fingerprint?: Fingerprint): Promise<void> {
+export async function disableUser(ctx: CycleContext, base: UserRef, st: UserState, intent: UserIntent, fingerprint?: Fingerprint, desired: ScimValues = {}): Promise<void> {
   const { state, family, ledger } = ctx;
-  const out = await ctx.sender.send('disableUser', { id: st.targetId });
+  // Entra: the attributes mapped from [IsSoftDeleted] go with the disable, in its PATCH.
+  const soft = family === 'entra' ? softDeleteChanges(ctx.plan, desired, (path) => st.values[path]) : undefined;
+  const extra = soft && soft.report.length > 0 ? { changes: soft.changes, added: soft.added } : {};
+  const out = await ctx.sender.send('disableUser', { id: st.targetId, ...extra });
+  const changes = soft && soft.report.length > 0 ? { changes: soft.report } : {};
   // An Okta user let go is logged once here; the next cycle must not log it again as "not provisioned".
   const rememberSkip = (): void => {
     if (fingerprint !== undefined) state.setSkipped(base.id, `${intent.why}|${typeof fingerprint === 'function' ? fingerprint() : fingerprint}`);
@@ -137,7 +141,7 @@ export async function disableUser(ctx: CycleContext, base: UserRef, st: UserStat
     return;
   }
   if (!out.ok && !(out.error?.status === 404 && family === 'entra')) {
-    ledger.result({ ...base, action: 'disable', outcome: 'failed', reason: intent.why, ...(out.error ? { error: out.error } : {}), targetId: st.targetId, exchanges: out.exchanges, event: 'disableUser', ...(fingerprint ? { fingerprint } : {}) });
+    ledger.result({ ...base, action: 'disable', outcome: 'failed', reason: intent.why, ...(out.error ? { error: out.error } : {}), targetId: st.targetId, exchanges: out.exchanges, event: 'disableUser', ...changes, ...(fingerprint ? { fingerprint } : {}) });
     return;
   }
   const because = disabledBecauseOf(intent);
@@ -145,12 +149,12 @@ export async function disableUser(ctx: CycleContext, base: UserRef, st: UserStat
   if (family === 'okta' && !intent.entitled) {
     state.setUser(base.id, null);
     rememberSkip();
-  } else state.setUser(base.id, { ...st, active: false, disabledBecause: because, ...(out.ok ? {} : { stale: true }) });
+  } else state.setUser(base.id, { ...st, ...(out.ok && soft && soft.report.length > 0 ? { values: { ...st.values, ...soft.changes } } : {}), active: false, disabledBecause: because, ...(out.ok ? {} : { stale: true }) });
   const note = family === 'entra' && because === 'out-of-scope' ? '; Entra stops managing the user: a later delete in Entra sends nothing' : '';
   // Entra takes a 404 as done; the line says that nothing was disabled, the app had lost the user.
   // Marked stale, so a later enable reads the user first and re-creates it (not a PATCH to a 404).
   const gone = out.ok ? '' : `; the app answered 404 to the disable: it no longer has this user (deleted there), so nothing was disabled`;
-  ledger.result({ ...base, action: 'disable', outcome: 'success', reason: `${intent.why}${gone}${note}`, targetId: st.targetId, exchanges: out.exchanges });
+  ledger.result({ ...base, action: 'disable', outcome: 'success', reason: `${intent.why}${gone}${note}`, targetId: st.targetId, exchanges: out.exchanges, ...(out.ok ? changes : {}) });
 }
 
 /** Why a user the IdP does not want active is disabled: it decides whether a later hard delete sends a DELETE (Entra). */

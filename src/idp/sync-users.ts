@@ -1,7 +1,7 @@
 // The user phase: what each directory user needs this cycle (create, update, enable, disable,
 // nothing) from its assignment, scope, the IdP's stored state and its escrow, and what happens to
 // users the IdP provisioned that are gone from the directory.
-import { changedPaths, createValues, managerIdOf, MappingEvaluationError, updateValues, type ScimValues } from './mapping.ts';
+import { changedPaths, createValues, managerIdOf, MappingEvaluationError, stableValues, updateValues, type ScimValues } from './mapping.ts';
 import { actionOff, lazyFingerprint, userRef, type CycleContext } from './sync-context.ts';
 import { retryIn } from './escrow.ts';
 import { escrowDue } from './sync-ledger.ts';
@@ -41,7 +41,7 @@ export async function syncUser(ctx: CycleContext, u: DirectoryUserRecord): Promi
   const wantActive = intent.entitled && intent.enabled && !intent.hold;
   let desired: ScimValues;
   try {
-    desired = createValues(dir, u, { softDeleted: !intent.entitled || !intent.enabled });
+    desired = createValues(dir, u, { softDeleted: !intent.entitled || !intent.enabled, now: ctx.now().getTime() });
   } catch (error) {
     if (!(error instanceof MappingEvaluationError)) throw error;
     // A user the IdP sends no attributes for (disabled, unassigned, out of scope: skipped, or
@@ -54,8 +54,11 @@ export async function syncUser(ctx: CycleContext, u: DirectoryUserRecord): Promi
       return;
     }
   }
+  if (ctx.plan.redactedPaths.size > 0) ctx.redactor.addValues(u.id, desired, ctx.plan.redactedPaths);
   const base = userRef(ctx, u);
-  const print = lazyFingerprint(() => [desired, wantActive, intent.hold, managerIdOf(dir, u) ?? null]);
+  // Now() and RandomString() give a new value at each evaluation: left out, so that an unchanged
+  // user stays unchanged (its escrow waits, its skip is said once).
+  const print = lazyFingerprint(() => [stableValues(desired, ctx.plan.volatilePaths), wantActive, intent.hold, managerIdOf(dir, u) ?? null]);
 
   const esc = state.escrow(`user:${u.id}`);
   if (esc && esc.fingerprint === print() && !escrowDue(esc, ctx.now())) return heldInEscrow(ctx, base, esc, st?.targetId);
@@ -130,7 +133,7 @@ export async function syncUser(ctx: CycleContext, u: DirectoryUserRecord): Promi
       sayOnce(ctx, u.id, `disable-off|${intent.why}|${print()}`, () => ledger.result({ ...base, action: 'skip', outcome: 'skipped', reason: `${intent.why}, but ${actionOff(ctx.family, 'disable')}`, targetId: st.targetId, exchanges: [] }));
       return;
     }
-    await disableUser(ctx, base, st, intent, print);
+    await disableUser(ctx, base, st, intent, print, desired);
     return;
   }
 
@@ -139,8 +142,8 @@ export async function syncUser(ctx: CycleContext, u: DirectoryUserRecord): Promi
   if (state.skipped(u.id) !== updateOff) state.setSkipped(u.id, null);
   // Entra provisions a mapping's "Default value if null" on create only; Okta has no such default.
   const created = desired;
-  if (ctx.family === 'entra') desired = updateValues(dir, u, { softDeleted: false }, desired, st.values);
-  const changed = changedPaths(st.values, desired, ctx.updatePaths);
+  if (ctx.family === 'entra') desired = updateValues(dir, u, { softDeleted: false, now: ctx.now().getTime() }, desired, st.values);
+  const changed = changedPaths(st.values, desired, ctx.updatePaths, ctx.plan.volatilePaths);
   const retry = esc !== undefined;
   if (changed.length === 0 && st.active && !retry && !st.stale && !st.leftOutOfScope) {
     ledger.counts.unchanged++;

@@ -11,6 +11,7 @@ import type { ScimClient } from '../http/client.ts';
 import type { Exchange } from '../record/types.ts';
 import { quarantineGapMs, QUARANTINE_DISABLE_MS } from './escrow.ts';
 import { EventSender, JobStop, probeHitMessage } from './events.ts';
+import { LogRedactor } from './log-redact.ts';
 import { mappingPlan } from './mapping.ts';
 import { DOCUMENTED_THRESHOLDS, type QuarantineThresholds } from './quarantine.ts';
 import { entitlements } from './scope.ts';
@@ -91,6 +92,11 @@ class Cycle {
     const family = sender.dialect.family;
     this.now = o.now ?? (() => new Date());
     const behaviour = { ...DEFAULT_BEHAVIOUR, ...(o.behaviour ?? {}) };
+    const plan = mappingPlan(o.directory);
+    const redactor = new LogRedactor();
+    // What the app was sent before (its answers echo it) is known now; this cycle's values are
+    // added as each user is evaluated.
+    if (plan.redactedPaths.size > 0) for (const [id, st] of Object.entries(o.state.state.users)) redactor.addValues(id, st.values, plan.redactedPaths);
     this.ledger = new CycleLedger({
       state: o.state,
       dialect: o.dialect,
@@ -100,8 +106,8 @@ class Cycle {
       now: this.now,
       keepResults: o.keepResults ?? true,
       ...(o.onResult ? { onResult: o.onResult } : {}),
+      ...(plan.redactedPaths.size > 0 ? { redact: (result: ObjectResult, exchanges: readonly Exchange[]) => redactor.apply(result, exchanges, plan.redactedPaths) } : {}),
     });
-    const plan = mappingPlan(o.directory);
     const ent = entitlements(o.directory, family);
     this.ctx = {
       dir: o.directory,
@@ -119,6 +125,7 @@ class Cycle {
       deletedTargets: new Set(),
       touched: new Set(),
       duplicates: duplicateFinder(o.directory, plan, ent),
+      redactor,
     };
     this.cycleNumber = o.state.state.cycle + 1;
   }

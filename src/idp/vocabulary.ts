@@ -106,6 +106,12 @@ export const MANAGER_ATTRIBUTE: Record<Source, string> = { entra: 'manager', okt
 /** Targets that are the IdP's own business, never a mapping's. */
 export const RESERVED_TARGETS = new Set(['id', 'meta', 'schemas', 'active', 'groups', 'password', 'members']);
 
+/**
+ * Entra sends a password only when a mapping gives one (customers map RandomString(…) to it,
+ * "only during object creation"); Okta's create always carries its own (OKTA-2.4).
+ */
+export const MAPPABLE_FOR_ENTRA = new Set(['password']);
+
 const map = (source: string, target: string, extra: Partial<Mapping> = {}): Mapping => ({ source, target, apply: 'always', matching: false, ...extra });
 const expression = (text: string, target: string): Mapping => ({ expression: text, target, apply: 'always', matching: false });
 

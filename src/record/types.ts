@@ -418,6 +418,8 @@ export type FindingKind =
   | 'unexpected-status'
   /** The same assertion fails the same way across scenarios, variants or items. */
   | 'same-assertion'
+  /** List answers that do not follow `count` or `startIndex` (RFC 7644 §3.4.2.4), whichever check asked. */
+  | 'paging-ignored'
   /** A request a scenario needed (not itself a check) was refused; the checks after it failed. */
   | 'setup'
   /** An endpoint too slow for what an IdP expects (measured, not a check). */

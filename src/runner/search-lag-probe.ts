@@ -9,6 +9,7 @@ import { advertisedUser } from '../spec/advertised.ts';
 import { getPointer } from '../util/pointer.ts';
 import { ASK_AGAIN_AFTER_MS, type SearchLag } from './search-lag.ts';
 import { fitRequest } from './schema-fit.ts';
+import { withRequiredValues } from './required-fill.ts';
 import { sleep } from '../util/sleep.ts';
 
 const CORE_USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
@@ -17,7 +18,8 @@ const origin = (step: string): Exchange['origin'] => ({ suite: 'discovery', scen
 export async function probeSearchLag(client: ScimClient, discovery: Discovery, prefix: string, lag: SearchLag, signal?: AbortSignal): Promise<void> {
   const userName = `${prefix}search-probe@example.com`;
   const body = { schemas: [CORE_USER], userName, active: true, displayName: 'Search Probe', name: { givenName: 'Search', familyName: 'Probe', formatted: 'Search Probe' }, emails: [{ value: userName, type: 'work', primary: true }] };
-  const fitted = fitRequest({ method: 'POST', path: '/Users', json: body }, advertisedUser(discovery), []);
+  // What the product requires besides (its own extension's costCenter) is made up, as for every create of the run.
+  const fitted = fitRequest({ method: 'POST', path: '/Users', json: withRequiredValues('POST', '/Users', body, discovery) }, advertisedUser(discovery), []);
   if ('skip' in fitted) return lag.probe('unknown');
   const created = await client.send({ ...fitted.request, origin: origin('create a user'), ...(signal ? { signal } : {}) });
   const status = created.response?.status;

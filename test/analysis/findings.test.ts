@@ -8,6 +8,7 @@ import { renderJson } from '../../src/report/json.ts';
 import { runConformance } from '../../src/runner/run.ts';
 import { startServer } from '../../src/server/index.ts';
 import { startFaultyServer, type DefectName } from '../support/faulty-server.ts';
+import { startIndependentServer } from '../servers/independent/index.ts';
 import { startProxy } from '../support/proxy.ts';
 
 const closers: (() => Promise<void>)[] = [];
@@ -107,6 +108,29 @@ describe('findings of real runs', () => {
     expect(first!.symptoms.map((m) => m.checkId)).toEqual(expect.arrayContaining(['users.create.status', 'users.password.create-accepted']));
     expect(first!.symptoms.map((m) => m.checkId)).not.toContain('users.required.rejected[userName]');
     expect(record.findings!.map((f) => f.title).filter((t) => /in error responses/.test(t))).toEqual([]);
+  });
+
+  // SCIMMY behind scimmy-routers on Express 5 pages its first 20 whatever count and startIndex ask:
+  // the paging checks of core, Entra's gallery test and Okta's import each failed on their own
+  // numbers, and a run read twelve root causes for one defect.
+  it('a server that ignores count and startIndex: every paging check it fails, in every suite, is one finding that says so', async () => {
+    const server = await startIndependentServer({ pagingIgnored: true });
+    closers.push(() => server.close());
+    const record = await runConformance({ url: server.url, auth: { kind: 'bearer', token: server.token }, suites: ['core', 'entra', 'okta'], seed: 3, only: ['paging.*', 'entra.paging.*', 'okta.connector.*', 'okta.import.*'] });
+    expectEveryFailureOnce(record);
+    const checks = record.findings!.filter((f) => f.kind !== 'latency');
+    expect(checks.map((f) => f.kind)).toEqual(['paging-ignored']);
+    const [finding] = checks;
+    expect(finding!.title).toBe('The server ignores count and startIndex in list requests (RFC 7644 §3.4.2.4): GET /Users?startIndex=1&count=2 answered 5 resources starting at 1');
+    expect(finding!.symptoms.map((m) => m.checkId)).toEqual(expect.arrayContaining(['paging.first-page', 'paging.partition', 'paging.beyond-end', 'entra.paging.second-page[entra]', 'okta.connector.count[okta]', 'okta.import.next-page[okta]', 'okta.import.no-overlap[okta]']));
+  });
+
+  it('a server that ignores startIndex alone: one finding naming startIndex only', async () => {
+    const record = await runAgainst('start-index-ignored', ['core'], ['paging.*']);
+    expectEveryFailureOnce(record);
+    const paging = record.findings!.filter((f) => f.kind === 'paging-ignored');
+    expect(paging).toHaveLength(1);
+    expect(paging[0]!.title).toMatch(/^The server ignores startIndex in list requests \(RFC 7644 §3\.4\.2\.4\): GET \/Users\?startIndex=\d+&count=\d+ answered \d+ resources? starting at 1$/);
   });
 
   it('stores in run.json exactly what the results and exchanges give', async () => {

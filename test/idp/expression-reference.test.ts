@@ -181,8 +181,6 @@ describe('when the file loads', () => {
   });
 
   it.each([
-    ['RandomString(6,3,0,0,3)', 'RandomString is an Entra function scimproof does not evaluate'],
-    ['Redact(RandomString(6,3,0,0,3))', 'RandomString is an Entra function scimproof does not evaluate'],
     ['SelectUniqueValue(Join("@", [givenName], "contoso.com"), Join("@", [surname], "contoso.com"))', 'SelectUniqueValue is an Entra function scimproof does not evaluate: Entra supports it only for Active Directory targets'],
     ['ToLower(AppRoleAssignmentsComplex([appRoleAssignments]))', 'AppRoleAssignmentsComplex is an Entra function scimproof does not evaluate: it is only ever the whole expression'],
     ['Len([givenName])', 'unknown function Len (supported: '],

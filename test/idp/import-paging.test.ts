@@ -134,7 +134,7 @@ describe('Okta import from an app with broken paging', () => {
     expect(users.exchanges).toHaveLength(3);
   });
 
-  it('lists without totalResults: the import reads on while pages come back full, and says the end was a guess', async () => {
+  it('lists without totalResults: the import reads on to an empty page, and says the end was a guess', async () => {
     const users = await importThrough({
       onResponse(ctx, res) {
         if (!listing(ctx)) return;
@@ -143,7 +143,9 @@ describe('Okta import from an app with broken paging', () => {
       },
     });
     // Before: the first page only (2 of 5 app users), and nothing said the rest was never read.
-    expect(users.exchanges).toHaveLength(3);
+    // Four pages: a short page is no end (RFC 7644 §3.4.2.4: an app may answer fewer than the count
+    // asked), so the read goes on to the empty page after the fifth user.
+    expect(users.exchanges).toHaveLength(4);
     expect(users.scanned).toBe(5);
     expect(users.error).toBeUndefined();
     expect(users.paging).toMatch(/^the app's list answers have no totalResults \(RFC 7644 §3\.4\.2: REQUIRED\), so the end of the list is a guess/);
@@ -199,6 +201,31 @@ describe('Okta import that cannot start', () => {
     );
     expect(users.error).toBeUndefined();
     expect(groupsRead).toEqual([]);
+  });
+});
+
+describe('Okta import from an app that ignores startIndex and count (SCIMMY behind scimmy-routers on Express 5)', () => {
+  it('stops at the repeated page, and says the users no page listed were missed because it stopped, not because the order changed', async () => {
+    // Every list answers its first 20 users, whatever startIndex and count say; 25 are in the app.
+    const app = await startIndependentServer({ pagingIgnored: true, token: 't' });
+    dir = mkdtempSync(join(tmpdir(), 'scimproof-idp-paging-'));
+    try {
+      const doc = fixture(OKTA_FIXTURE);
+      doc.app.provisionGroups = false;
+      for (let i = 0; i < 25; i++) {
+        await fetch(`${app.url}/Users`, { method: 'POST', headers: { authorization: 'Bearer t', 'content-type': 'application/scim+json' }, body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: `other${i}@elsewhere.example` }) });
+      }
+      const file = join(dir, 'directory.json');
+      writeFileSync(file, JSON.stringify(doc));
+      const { code, out } = await runIdpCli(['idp', 'import', '--dialect', 'okta', '--directory', file, '--url', app.url, '--token', 't', '--state', join(dir, 'state.json'), '--out', join(dir, 'out')]);
+      expect(out).toContain('Users: 20 scanned · 0 matched · 20 unmatched');
+      expect(out).toContain('the app counts 25 users (totalResults) but its pages listed 20 different ones: 5 user(s) were never read, so they are in none of the counts above (the import stopped early: a later page listed only users it had already read, so it never reached them)');
+      expect(out).toContain("✗ the import stopped: HTTP 200: the page at startIndex 21 listed only users an earlier page already had (20): the app's paging ignores startIndex (RFC 7644 §3.4.2.4), so the import stopped there");
+      expect(out).not.toMatch(/order of the list changed/);
+      expect(code).toBe(2);
+    } finally {
+      await app.close();
+    }
   });
 });
 

@@ -15,13 +15,18 @@ const ON_REQUEST_AND_ALWAYS = 'group members declared returned "request" (shown 
 
 const META_AND_ETAGS = 'meta without created and lastModified (filters on them refused), strong ETags in the ETag header only (no meta.version), /Schemas without default characteristics, a minimal ServiceProviderConfig';
 
+const REQUIRED_NAME_AND_EXTENSION = 'name.givenName required, and a required User extension of its own (costCenter required)';
+
 const VARIANTS: Record<string, IndependentServerOptions> = {
   'every filter operator, every attribute': {},
   'filters only eq and and': { filterOperators: ['eq', 'and'] },
   'only `value` required in emails, phoneNumbers, roles, entitlements …': { valueRequired: true },
   'fewer attributes (no nickName, title, locale, enterprise extension), unknown ones refused': { omitUserAttributes: ['nickName', 'title', 'locale'], enterprise: false },
   'a business rule: an email is required when userName is not an email': { businessRule: 'email-unless-username-is-email' },
-  'name.givenName required': { require: ['name.givenName'] },
+  // A SCIMMY vendor's own User extension, declared required (`User.extend(schema, true)`): schemas
+  // names three URNs (users.enterprise.read wanted exactly two), and the fuzzer's filter population
+  // and the search-lag probe were refused for lacking its costCenter.
+  [REQUIRED_NAME_AND_EXTENSION]: { require: ['name.givenName'], requiredCustomExtension: true },
   'attribute names in PascalCase on the wire (UserName, Emails[].Value, TotalResults …)': { pascalCase: true },
   'PUT needs the id in the body': { putRequiresId: true },
   'filters only on userName, externalId, id and displayName (400 invalidFilter on others)': { filterAttributes: ['userName', 'externalId', 'id', 'displayName'] },
@@ -247,10 +252,12 @@ describe('what each correct server does differently is reported as what it is', 
     expect(result(record, 'fuzz.create-get').status).toBe('pass');
   });
 
-  it('name.givenName required: tested for it, and every generated user carries it', () => {
-    const record = records.get('name.givenName required')!;
+  it('name.givenName and a required extension of its own: tested for it, every generated user carries them, and schemas may name three URNs', () => {
+    const record = records.get(REQUIRED_NAME_AND_EXTENSION)!;
     expect(result(record, 'users.required.rejected[name.givenName]').status).toBe('pass');
-    for (const id of ['fuzz.create-get', 'fuzz.username-eq-any-case', 'fuzz.paging-partition', 'fuzz.member-add-idempotent', 'fuzz.stateful-directory']) expect(result(record, id).status, id).toBe('pass');
+    for (const id of ['users.enterprise.read', 'fuzz.create-get', 'fuzz.filter-model', 'fuzz.username-eq-any-case', 'fuzz.paging-partition', 'fuzz.member-add-idempotent', 'fuzz.stateful-directory']) expect(result(record, id).status, id).toBe('pass');
+    expect(record.results.find((r) => r.checkId === 'fuzz.valid-input-accepted')).toBeUndefined();
+    expect(record.exchanges.filter((x) => x.request.method === 'POST' && x.response?.status === 400 && (x.response.body ?? '').includes('costCenter'))).toEqual([]);
   });
 
   it('PascalCase names: read as the RFC spells them (names are case-insensitive), while the report shows what the server sent', () => {

@@ -88,12 +88,8 @@ function scimResource(schemas: ResourceSchemas, unique: string, constraints: Dra
   const stem = unique === 'userName' ? userNameStem({ email: emailUserNames(schemas) }) : realisticText({ maxLength: 30 });
   if (constraints.bare) {
     // Bare still means valid: what the server requires is always there (/Schemas, `--require`).
-    const required = generatedAttributes(schemas.core.attributes, unique).filter((d) => d.required);
-    const neededExtensions = schemas.extensions.map((ext) => [ext.id, generatedAttributes(ext.attributes, unique).filter((d) => d.required)] as const).filter(([, defs]) => defs.length > 0);
-    if (required.length === 0 && neededExtensions.length === 0) return stem.map((s) => ({ stem: s, attrs: {} }));
-    if (neededExtensions.length === 0) return fc.tuple(stem, attributesRecord(required)).map(([s, attrs]) => ({ stem: s, attrs }));
-    const extensionValues = fc.tuple(...neededExtensions.map(([id, defs]) => attributesRecord(defs).map((v) => [id, v] as const)));
-    return fc.tuple(stem, attributesRecord(required), extensionValues).map(([s, attrs, exts]) => ({ stem: s, attrs: { ...attrs, ...Object.fromEntries(exts as ReadonlyArray<readonly [string, Json]>) } }));
+    const required = requiredAttributes(schemas, unique);
+    return required ? fc.tuple(stem, required).map(([s, attrs]) => ({ stem: s, attrs })) : stem.map((s) => ({ stem: s, attrs: {} }));
   }
   const common = schemas.common.filter((d) => d.name === 'externalId');
   const core = attributesRecord([...common, ...generatedAttributes(schemas.core.attributes, unique)]);
@@ -110,6 +106,19 @@ function scimResource(schemas: ResourceSchemas, unique: string, constraints: Dra
     }
     return { stem: s, attrs: out };
   });
+}
+
+/**
+ * Values for what the server requires besides the unique name (/Schemas, `--require`), core and
+ * extension attributes alike; undefined when it requires nothing more.
+ */
+export function requiredAttributes(schemas: ResourceSchemas, unique = 'userName'): fc.Arbitrary<Json> | undefined {
+  const required = generatedAttributes(schemas.core.attributes, unique).filter((d) => d.required);
+  const neededExtensions = schemas.extensions.map((ext) => [ext.id, generatedAttributes(ext.attributes, unique).filter((d) => d.required)] as const).filter(([, defs]) => defs.length > 0);
+  if (required.length === 0 && neededExtensions.length === 0) return undefined;
+  if (neededExtensions.length === 0) return attributesRecord(required);
+  const extensionValues = fc.tuple(...neededExtensions.map(([id, defs]) => attributesRecord(defs).map((v) => [id, v] as const)));
+  return fc.tuple(attributesRecord(required), extensionValues).map(([attrs, exts]) => ({ ...attrs, ...Object.fromEntries(exts as ReadonlyArray<readonly [string, Json]>) }));
 }
 
 /**

@@ -14,6 +14,7 @@ const KIND_LABEL: Readonly<Record<FindingKind, string>> = {
   refusal: 'One refusal, many requests',
   'unexpected-status': 'One status, many checks',
   'same-assertion': 'One assertion, many places',
+  'paging-ignored': 'One paging defect, many pages',
   setup: 'A refused set-up request',
   latency: 'Latency',
 };

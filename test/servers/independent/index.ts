@@ -79,6 +79,12 @@ export interface IndependentServerOptions {
   filterAttributes?: string[];
   /** Lists without sortBy come newest first (default: oldest first). */
   newestFirst?: boolean;
+  /**
+   * A DEFECT, for tests (RFC 7644 §3.4.2.4): startIndex and count are ignored, every list answers
+   * its first 20 matches, as SCIMMY does behind scimmy-routers on Express 5 (whose req.query the
+   * routers cannot cast to numbers, so SCIMMY sees strings and falls back to its defaults).
+   */
+  pagingIgnored?: boolean;
   /** Group displayNames are unique, case-insensitively: a second one is 409 uniqueness. */
   uniqueGroupNames?: boolean;
   /**
@@ -244,6 +250,13 @@ export interface IndependentServerOptions {
   defaultCount?: number;
   /** Every User lists the enterprise extension's URN in `schemas`, with or without its attributes (as Microsoft.SCIM does). */
   listAllSchemas?: boolean;
+  /**
+   * A User extension of the vendor's own beside the enterprise one (`…:extension:acme:2.0:User`:
+   * costCenter required, badgeId caseExact), declared required in /ResourceTypes, as a
+   * SCIMMY vendor declares it (`User.extend(schema, true)`): every User carries it and lists its
+   * URN in `schemas` too (RFC 7643 §3), so `schemas` names three URNs.
+   */
+  requiredCustomExtension?: boolean;
   /** Stored values get what the server derives: email values in lower case, name.formatted from its parts, manager its displayName and $ref (RFC 7644 §3.3: the server may alter what is POSTed). */
   derive?: boolean;
   /** User.groups declared `returned: "request"` (large directories) instead of default. */
@@ -323,6 +336,7 @@ interface Ctx {
   dropGroupExternalId: boolean;
   filterAttributes: string[] | undefined;
   newestFirst: boolean;
+  pagingIgnored: boolean;
   primaryFirst: boolean;
   createBody: 'resource' | 'none' | 'none-no-location';
   relativeLocation: boolean;
@@ -532,6 +546,9 @@ function leniently(text: string, operators: readonly FilterOperator[]): FilterNo
   }
 }
 
+/** SCIMMY's page size when it gets no count it can read (`pagingIgnored`). */
+const IGNORED_PAGING_COUNT = 20;
+
 function search(ctx: Ctx, model: ResourceModel, params: { filter?: string | null; cursor?: string | null; startIndex?: number; count?: number; sortBy?: string | null; sortOrder?: string | null; attributes?: string | null; excludedAttributes?: string | null }): Reply {
   let items = [...ctx.store.searchable(model.kind).values()].map((s) => rendered(ctx, model, s));
   if (ctx.newestFirst) items.reverse();
@@ -565,8 +582,8 @@ function search(ctx: Ctx, model: ResourceModel, params: { filter?: string | null
     items = keyed.map((x) => x.r);
   }
   if (ctx.cursors && params.cursor !== undefined && params.cursor !== null) return cursorPage(items, params.cursor, params.count, (r) => project(model, r, params.attributes ?? undefined, params.excludedAttributes ?? undefined));
-  const startIndex = Math.max(1, params.startIndex ?? 1);
-  const count = Math.min(ctx.maxResults, Math.max(0, params.count ?? ctx.defaultCount ?? ctx.maxResults));
+  const startIndex = ctx.pagingIgnored ? 1 : Math.max(1, params.startIndex ?? 1);
+  const count = ctx.pagingIgnored ? Math.min(ctx.maxResults, IGNORED_PAGING_COUNT) : Math.min(ctx.maxResults, Math.max(0, params.count ?? ctx.defaultCount ?? ctx.maxResults));
   const page = items.slice(startIndex - 1, startIndex - 1 + count).map((r) => (ctx.ignoreProjection ? r : project(model, r, params.attributes ?? undefined, params.excludedAttributes ?? undefined)));
   if (ctx.sparseLists) {
     const whole = ctx.sparseLists === 'paging-fields' && startIndex === 1 && page.length === items.length;
@@ -1028,7 +1045,7 @@ export async function startIndependentServer(options: IndependentServerOptions =
   const token = options.token ?? randomBytes(16).toString('hex');
   const rule = options.businessRule === 'email-unless-username-is-email' ? EMAIL_UNLESS_USERNAME_IS_EMAIL : options.businessRule;
   const ctx: Ctx = {
-    models: buildModels({ omitUserAttributes: [...(options.omitUserAttributes ?? []), ...(options.interop || options.ipsie ? FREE_FORM_TYPES : []), ...(options.ipsie ? ['password'] : [])], enterprise: options.enterprise ?? true, valueRequired: options.valueRequired ?? false, require: options.require ?? [], membersOnRequest: options.membersOnRequest !== undefined && options.membersOnRequest !== false, alwaysReturned: options.alwaysReturned ?? [], omitSubAttributes: options.omitSubAttributes ?? [], userGroupsOnRequest: options.userGroupsOnRequest ?? false }),
+    models: buildModels({ omitUserAttributes: [...(options.omitUserAttributes ?? []), ...(options.interop || options.ipsie ? FREE_FORM_TYPES : []), ...(options.ipsie ? ['password'] : [])], enterprise: options.enterprise ?? true, valueRequired: options.valueRequired ?? false, require: options.require ?? [], membersOnRequest: options.membersOnRequest !== undefined && options.membersOnRequest !== false, alwaysReturned: options.alwaysReturned ?? [], omitSubAttributes: options.omitSubAttributes ?? [], userGroupsOnRequest: options.userGroupsOnRequest ?? false, requiredCustomExtension: options.requiredCustomExtension ?? false }),
     store: new Store(rule, { uniqueGroupNames: options.uniqueGroupNames ?? options.ipsie ?? false, reservedEmails: options.reservedEmails ?? false, ids: options.ids ?? 'uuid', ...(options.searchLagMs ? { searchLagMs: options.searchLagMs } : {}) }),
     base: options.basePath ?? BASE,
     // RFC 9865's pagination.maxPageSize (50 with cursors) bounds every page, index pages too.
@@ -1039,6 +1056,7 @@ export async function startIndependentServer(options: IndependentServerOptions =
     dropGroupExternalId: options.dropGroupExternalId ?? false,
     filterAttributes: options.filterAttributes?.map((a) => a.toLowerCase()),
     newestFirst: options.newestFirst ?? false,
+    pagingIgnored: options.pagingIgnored ?? false,
     primaryFirst: options.primaryFirst ?? false,
     createBody: options.createBody ?? 'resource',
     relativeLocation: options.relativeLocation ?? false,

@@ -73,7 +73,12 @@ export interface ModelOptions {
   omitSubAttributes?: string[];
   /** User.groups declared `returned: "request"`. */
   userGroupsOnRequest?: boolean;
+  /** A required User extension of the vendor's own, `CUSTOM_EXTENSION` (costCenter required). */
+  requiredCustomExtension?: boolean;
 }
+
+/** The URN of the vendor's own User extension (`requiredCustomExtension`). */
+export const CUSTOM_EXTENSION = 'urn:ietf:params:scim:schemas:extension:acme:2.0:User';
 
 function userAttributes(o: ModelOptions): Attr[] {
   const all: Attr[] = [
@@ -174,12 +179,15 @@ export function buildModels(o: ModelOptions): { user: ResourceModel; group: Reso
     kind: 'User',
     endpoint: '/Users',
     core: { id: URNS.user, name: 'User', description: 'User Account', attributes: userAttributes(o) },
-    extensions: o.enterprise ? [{ id: URNS.enterprise, name: 'EnterpriseUser', description: 'Enterprise User', attributes: structuredClone(ENTERPRISE) }] : [],
+    extensions: [
+      ...(o.enterprise ? [{ id: URNS.enterprise, name: 'EnterpriseUser', description: 'Enterprise User', attributes: structuredClone(ENTERPRISE) }] : []),
+      ...(o.requiredCustomExtension ? [{ id: CUSTOM_EXTENSION, name: 'AcmeUser', description: 'Acme user extension', required: true, attributes: [str('costCenter', { required: true }), str('badgeId', { caseExact: true })] }] : []),
+    ],
   };
   // `urn:…:enterprise:2.0:User:employeeNumber`: an extension attribute the server requires, which
   // makes the extension itself required (ResourceType schemaExtensions required true, RFC 7643 §6).
   for (const path of o.require.filter((p) => p.toLowerCase().startsWith(`${URNS.enterprise.toLowerCase()}:`))) {
-    const ext = user.extensions[0];
+    const ext = user.extensions.find((e) => e.id === URNS.enterprise);
     if (!ext) throw new Error(`cannot require ${path}: the enterprise extension is not published`);
     markRequired(ext.attributes, path.slice(URNS.enterprise.length + 1));
     ext.required = true;

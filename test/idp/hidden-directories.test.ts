@@ -1,0 +1,123 @@
+// Directories a customer could have that no fixture of ours looks like (Unicode and very long
+// names, users without mail, a manager cycle, null attributes, userNames differing only in case,
+// two groups nesting each other, 1,000 members in one group), each synced twice (Entra's
+// compliant dialect from the Entra files, Okta from the Okta files) into the reference server and
+// SCIMMY over real HTTP: no crash and no stack trace; every object that did not arrive has its one
+// line saying why; the second cycle sends nothing (Entra: its connection probe only). The files
+// are in test/idp/hidden-directories/; the 1,000-member group with a nested group is made here.
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseDirectory } from '../../src/idp/directory.ts';
+import { startServer } from '../../src/server/index.ts';
+import { startScimmyServer } from '../servers/scimmy-server.ts';
+import { runIdpCli } from './cli-in-process.ts';
+import { closeAfterEach, usersByName, type Json } from './helpers.ts';
+
+const closing = closeAfterEach();
+let dir: string | undefined;
+afterEach(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  dir = undefined;
+});
+
+const HERE = new URL('./hidden-directories/', import.meta.url);
+const FILES = readdirSync(HERE).filter((f) => f.endsWith('.json')).sort();
+
+/** 1,000 users in one assigned group, and a group nested in another assigned group. */
+function bigGroups(source: 'entra' | 'okta'): Json {
+  const [login, given, family] = source === 'entra' ? ['userPrincipalName', 'givenName', 'surname'] : ['login', 'firstName', 'lastName'];
+  const users = Array.from({ length: 1000 }, (_, i) => ({ id: `u${String(i).padStart(4, '0')}`, [login]: `user${i}@contoso.example`, [given]: `User${i}`, [family]: 'Big' }));
+  return {
+    source,
+    users,
+    groups: [
+      { id: 'g-big', displayName: 'Everyone', members: users.map((u) => u.id) },
+      { id: 'g-inner', displayName: 'Inner', members: ['u0001', 'u0002'] },
+      { id: 'g-outer', displayName: 'Outer', members: ['g-inner', 'u0003'] },
+    ],
+    app: { scope: 'assigned', assignments: { users: [], groups: ['g-big', 'g-outer'] }, ...(source === 'okta' ? { pushGroups: ['g-big', 'g-outer'] } : {}) },
+  };
+}
+
+interface Summary {
+  counts: Record<string, number>;
+  requests: number;
+  /** Lines of objects that did not arrive (✗ failed, · skipped, … waiting), before the summary. */
+  notArrived: string[];
+}
+
+function summary(out: string): Summary {
+  const lines = out.split('\n');
+  const at = lines.findIndex((l) => /^cycle \d+ · /.test(l));
+  expect(at, out).toBeGreaterThan(-1);
+  const counts = Object.fromEntries([...lines[at + 1]!.matchAll(/(\w+) (\d+)/g)].map((m) => [m[1]!, Number(m[2])]));
+  return { counts, requests: Number(/ (\d+) request\(s\)/.exec(lines[at]!)![1]), notArrived: lines.slice(0, at).filter((l) => /^ {2}(✗|·|…) /.test(l) && !l.startsWith('  … (more successes')) };
+}
+
+const SERVERS = [
+  ['the reference server', async () => {
+    const s = await startServer({ port: 0 });
+    return { url: s.url, token: s.token, close: () => s.close() };
+  }],
+  ['SCIMMY', async () => startScimmyServer()],
+] as const;
+
+const CASES: [string, () => Json][] = [
+  ...FILES.map((f): [string, () => Json] => [f, () => JSON.parse(readFileSync(new URL(f, HERE), 'utf8')) as Json]),
+  ['big-and-nested-groups.entra (generated)', () => bigGroups('entra')],
+  ['big-and-nested-groups.okta (generated)', () => bigGroups('okta')],
+];
+
+describe.each(SERVERS)('hidden directories against %s', (_name, start) => {
+  it.each(CASES)('%s: two cycles, no crash, a line for each object that did not arrive, nothing sent again', async (name, load) => {
+    const app = closing(await start());
+    dir = mkdtempSync(join(tmpdir(), 'scimproof-idp-hidden-'));
+    const doc = load();
+    const file = join(dir, 'directory.json');
+    writeFileSync(file, JSON.stringify(doc));
+    const dialect = doc.source === 'entra' ? 'entra-compliant' : 'okta';
+    const args = ['idp', 'sync', '--directory', file, '--url', app.url, '--token', app.token, '--dialect', dialect, '--state', join(dir, 'state.json'), '--out', join(dir, 'out'), '--concurrency', '4'];
+    const first = await runIdpCli(args);
+    const second = await runIdpCli(args);
+    for (const run of [first, second]) {
+      expect(run.out).not.toMatch(/\n\s+at .*\(.*:\d+:\d+\)/);
+      expect([0, 1]).toContain(run.code);
+    }
+    const one = summary(first.out);
+    const two = summary(second.out);
+    const users = (doc.users as Json[]).length;
+    // Every user arrived, or says why it did not.
+    expect(one.counts.created + one.notArrived.filter((l) => /^ {2}\S \S+ user /.test(l)).length, first.out).toBe(users);
+    expect(one.notArrived, first.out).toHaveLength(one.counts.failed + one.counts.skipped + one.counts.escrowed);
+    expect(first.code === 0).toBe(one.counts.failed === 0);
+    // The second cycle writes nothing: Entra's probe at most.
+    expect(two.requests, second.out).toBeLessThanOrEqual(doc.source === 'entra' ? 1 : 0);
+    expect(two.counts.created + two.counts.updated + two.counts.disabled + two.counts.enabled + two.counts.deleted + two.counts.managers + two.counts.groups, second.out).toBe(0);
+    if (name.startsWith('null-attributes')) {
+      // null is no value: nothing is sent for it, and the user arrives.
+      expect((await usersByName(app.url, app.token)).get('nul@contoso.example')).toMatchObject({ userName: 'nul@contoso.example' });
+      expect(one.counts.created).toBe(1);
+    }
+    if (name.startsWith('nested-group-cycle')) {
+      // G1 and G2 hold each other; G1 is assigned. G2's own member is not assigned through G1, and
+      // the line names the IdP whose rule that is.
+      const u1 = one.notArrived.find((l) => l.includes('u1@contoso.example'))!;
+      expect(u1).toContain('only a member of G2, which is nested in the assigned group G1');
+      expect(u1).toContain(doc.source === 'okta' ? 'Okta assigns a group\'s own members only' : 'Entra does not assign through nested groups');
+    }
+    if (name.startsWith('userName-case-duplicates')) {
+      // Two users whose mapped userName differs only in case: the app matches userName without case.
+      expect(one.notArrived.filter((l) => l.includes('is also the matching value of'))).toHaveLength(2);
+    }
+  }, 120_000);
+});
+
+describe('directories that cannot load', () => {
+  it('two sign-in names that differ only in case are refused in one line (Entra and Okta keep them unique without case)', () => {
+    const doc = JSON.parse(readFileSync(new URL('userName-case-duplicates.entra.json', HERE), 'utf8')) as Json;
+    doc.users[1].userPrincipalName = 'ANN1@contoso.example';
+    expect(() => parseDirectory(JSON.stringify(doc), 'dir.json')).toThrow(/^dir\.json#\/users\/1\/userPrincipalName: duplicate userPrincipalName "ann1@contoso\.example" \(also \/users\/0\)$/i);
+  });
+});

@@ -1,0 +1,115 @@
+// Entra's Redact(): "replaces the attribute value with the string literal "[Redact]" in the
+// provisioning logs" (Learn, functions-for-customizing-application-data); the app receives the
+// real value. Every output the mock IdP writes is searched for the secrets: the JSONL log, the
+// HTML pages and their object chunks, `idp log --verbose` (requests, responses, curl lines),
+// `idp provision` (on demand) and the cycle's own lines. Real HTTP: the reference server and
+// SCIMMY, each behind a proxy that keeps what the app received.
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startServer } from '../../src/server/index.ts';
+import { startProxy } from '../support/proxy.ts';
+import { startScimmyServer } from '../servers/scimmy-server.ts';
+import { runIdpCli } from './cli-in-process.ts';
+import { closeAfterEach, type Json } from './helpers.ts';
+
+const closing = closeAfterEach();
+let dir: string | undefined;
+afterEach(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  dir = undefined;
+});
+
+const ENT = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+const directory = (employeeId: string): Json => ({
+  source: 'entra',
+  users: [{ id: 'u1', userPrincipalName: 'ann@contoso.example', givenName: 'Ann', surname: 'Lee', employeeId }],
+  app: {
+    scope: 'all',
+    provisionGroups: false,
+    mappings: [
+      { source: 'userPrincipalName', target: 'userName', matching: true },
+      { source: 'givenName', target: 'name.givenName' },
+      { source: 'surname', target: 'name.familyName' },
+      { expression: 'Redact([employeeId])', target: `${ENT}:employeeNumber` },
+      { expression: 'Redact("ConstSecret-99")', target: 'nickName' },
+    ],
+  },
+});
+
+/** Every file under a folder, as text. */
+const allFiles = (root: string): { file: string; text: string }[] =>
+  readdirSync(root).flatMap((name) => {
+    const path = join(root, name);
+    return statSync(path).isDirectory() ? allFiles(path) : [{ file: path, text: readFileSync(path, 'utf8') }];
+  });
+
+const SERVERS = [
+  ['the reference server', async () => {
+    const s = await startServer({ port: 0 });
+    return { url: s.url, token: s.token, close: () => s.close() };
+  }],
+  ['SCIMMY', async () => startScimmyServer()],
+] as const;
+
+describe.each(SERVERS)('Redact() against %s', (_name, start) => {
+  it('the app receives the real values; the log, the pages, idp log, the curl lines and on-demand output show "[Redact]"', async () => {
+    const app = closing(await start());
+    const received: string[] = [];
+    const proxy = closing(await startProxy(app.url, app.token, {
+      onRequest(ctx) {
+        if (ctx.received.body) received.push(ctx.received.body);
+      },
+    }));
+    dir = mkdtempSync(join(tmpdir(), 'scimproof-idp-redact-'));
+    const file = join(dir, 'directory.json');
+    const out = join(dir, 'out');
+    const common = ['--directory', file, '--url', proxy.url, '--token', app.token, '--state', join(dir, 'state.json'), '--out', out];
+    const outputs: string[] = [];
+    const secrets = ['EmpSecret-4711', 'EmpSecret-4712', 'EmpSecret-4713', 'ConstSecret-99'];
+
+    writeFileSync(file, JSON.stringify(directory(secrets[0]!)));
+    outputs.push((await runIdpCli(['idp', 'sync', ...common])).out);
+    writeFileSync(file, JSON.stringify(directory(secrets[1]!)));
+    outputs.push((await runIdpCli(['idp', 'sync', ...common])).out);
+    writeFileSync(file, JSON.stringify(directory(secrets[2]!)));
+    const onDemand = await runIdpCli(['idp', 'provision', '--user', 'u1', ...common]);
+    outputs.push(onDemand.out);
+    outputs.push((await runIdpCli(['idp', 'log', '--user', 'ann', '--verbose', '--out', out])).out);
+    outputs.push((await runIdpCli(['idp', 'log', '--cycle', '2', '--out', out])).out);
+
+    // The app got every value as it is.
+    const sent = received.join('\n');
+    for (const secret of secrets) expect(sent).toContain(secret);
+    // Nothing the IdP shows has one.
+    const shown = [...outputs.map((text, i) => ({ file: `output ${i}`, text })), ...allFiles(out)];
+    for (const { file: where, text } of shown) for (const secret of secrets) expect(text.includes(secret), `${secret} in ${where}`).toBe(false);
+    const log = readFileSync(join(out, 'provisioning.jsonl'), 'utf8');
+    expect(log).toContain('"[Redact]"');
+    expect(onDemand.out).toContain(`${ENT}:employeeNumber: "[Redact]" → "[Redact]"`);
+    expect(outputs[3]).toContain('[Redact]');
+  });
+
+  it('a refusal that quotes the value: the escrow (idp tasks), the line and the log show "[Redact]"', async () => {
+    const app = closing(await start());
+    // The app refuses the create, quoting the employee number it was sent (as many do).
+    const proxy = closing(await startProxy(app.url, app.token, {
+      onRequest(ctx) {
+        if (ctx.req.method !== 'POST' || !ctx.req.body) return undefined;
+        const sent = (JSON.parse(ctx.req.body) as Json)[ENT]?.employeeNumber as string;
+        return { status: 400, headers: { 'content-type': 'application/scim+json' }, body: JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '400', scimType: 'invalidValue', detail: `employeeNumber ${sent} is not a number` }) };
+      },
+    }));
+    dir = mkdtempSync(join(tmpdir(), 'scimproof-idp-redact-'));
+    const file = join(dir, 'directory.json');
+    const out = join(dir, 'out');
+    const common = ['--directory', file, '--url', proxy.url, '--token', app.token, '--state', join(dir, 'state.json'), '--out', out];
+    writeFileSync(file, JSON.stringify(directory('EmpSecret-4711')));
+    const sync = await runIdpCli(['idp', 'sync', ...common]);
+    const tasks = await runIdpCli(['idp', 'tasks', ...common]);
+    expect(sync.out).toContain('employeeNumber [Redact] is not a number');
+    expect(tasks.out).toContain('employeeNumber [Redact] is not a number');
+    for (const text of [sync.out, tasks.out, ...allFiles(out).map((f) => f.text)]) expect(text).not.toContain('EmpSecret-4711');
+  });
+});
