@@ -12,7 +12,7 @@ import { advertisedUser, notAdvertised, type AdvertisedUser } from '../spec/adve
 import { integer, oneOrMany, paramsObject, TEMPLATE } from './params.ts';
 import { contentOf, isVerdict, responseOf, successOf } from './response.ts';
 import { isBodilessCreate } from '../spec/created.ts';
-import { notReturnedByDeclaration, returnedAlwaysByDeclaration } from '../spec/returned.ts';
+import { MEMBERS_SHOWN_CHECK, membersNeverShown, notReturnedByDeclaration, returnedAlwaysByDeclaration } from '../spec/returned.ts';
 import { defineCheckKind, fail, pass, skip, type JsonSchema, type Verdict } from './types.ts';
 
 export interface Assertion {
@@ -249,7 +249,9 @@ export const bodyKind = defineCheckKind<BodyParams>({
     const absentFromRunData = (a: Assertion): string | undefined =>
       runData !== undefined && unassigned(getPointer(res.json, a.pointer)) ? `${a.pointer} is absent from ${runData}, a user this run created for another check without it` : undefined;
     // An attribute /Schemas declares returned "request" or "never" is not shown by a plain read: its absence is no answer.
-    const notReturned = (a: Assertion): string | undefined => notReturnedByDeclaration(ctx.discovery, res.json, attributeOf(a.pointer), ctx.exchange.request.url);
+    // The one check of whether members are shown at all is not excused by the run having learned they never are.
+    const judgesShown = ctx.checkId === MEMBERS_SHOWN_CHECK;
+    const notReturned = (a: Assertion): string | undefined => notReturnedByDeclaration(ctx.discovery, res.json, attributeOf(a.pointer), ctx.exchange.request.url, { judgesShown });
     // An absence a projection should bring, of an attribute /Schemas declares returned "always", cannot be asked.
     const alwaysShown = (a: Assertion): string | undefined => {
       if (a.exists !== false) return undefined;
@@ -262,6 +264,8 @@ export const bodyKind = defineCheckKind<BodyParams>({
     if (assertions.length === 0) return skip(`not judged: ${[...new Set(unjudged)].join('; ')}`);
     for (const a of assertions) {
       const verdict = checkAssertion(res.json, a);
+      const never = verdict.ok === false && judgesShown ? membersNeverShown(ctx.discovery, attributeOf(a.pointer)) : undefined;
+      if (never && verdict.ok === false) return { ...verdict, message: `${verdict.message}: ${never} (RFC 7643 §2.2 and §8.7.1: members are returned by default); the membership checks of this run are not judged` };
       if (verdict.ok !== true) return verdict;
     }
     const reasons = [...new Set(unjudged.filter((r) => r !== undefined))];

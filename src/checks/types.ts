@@ -18,6 +18,8 @@ export interface CheckContext<P extends Params = Params> {
   /** Everything captured so far in the scenario, plus run variables. */
   vars: Record<string, unknown>;
   discovery: Discovery;
+  /** The id of the check being judged (its base id, without variant), when a suite step judges. */
+  checkId?: string;
   /** Builds an absolute URL from a path relative to the SCIM base. */
   resolve(path: string): string;
 }

@@ -118,6 +118,12 @@ function replayPathOf(counterexample: unknown): string | undefined {
  * scenarios still judge PATCH and filters (discovery.ts) and set a PATCH answered 501 aside as not
  * offered; a generated case cannot, so it would fail every case on a product that has no PATCH.
  */
+/** What the run learned of how group members are shown, beyond what /Schemas declares (members-shown.ts). */
+function shownMembers(discovery: Discovery): FuzzEnv['groupMembers'] {
+  const shown = discovery.groupMembers?.shown;
+  return shown === 'on-request' || shown === 'never' ? shown : undefined;
+}
+
 function advertised(capabilities: Readonly<Record<string, boolean>>): Readonly<Record<string, boolean>> {
   if (capabilities.serviceProviderConfig !== false) return capabilities;
   return { ...capabilities, ...Object.fromEntries(SPC_ADVERTISED.map((name) => [name, false])) };
@@ -125,7 +131,7 @@ function advertised(capabilities: Readonly<Record<string, boolean>>): Readonly<R
 
 export async function runFuzzProperties(ctx: FuzzRunContext): Promise<FuzzOutcome> {
   const target = new FuzzTarget({ client: { ...ctx.client, ...(ctx.budget.rate ? { ratePerSecond: ctx.budget.rate } : {}) }, prefix: ctx.prefix, keep: ctx.keep ?? false, ...(ctx.aborted ? { aborted: ctx.aborted } : {}), ...(ctx.cleanupDeadline ? { cleanupDeadline: ctx.cleanupDeadline } : {}), ...(ctx.onExchange ? { onExchange: ctx.onExchange } : {}) });
-  const env: FuzzEnv = { target, schemas: targetSchemas(ctx.discovery, ctx.requireAttributes ?? []), capabilities: advertised(ctx.discovery.capabilities), ...(ctx.scope ? { scope: ctx.scope } : {}), ...(ctx.patchRules ? { patchRules: ctx.patchRules } : {}) };
+  const env: FuzzEnv = { target, schemas: targetSchemas(ctx.discovery, ctx.requireAttributes ?? []), capabilities: advertised(ctx.discovery.capabilities), ...(ctx.scope ? { scope: ctx.scope } : {}), ...(ctx.patchRules ? { patchRules: ctx.patchRules } : {}), ...(shownMembers(ctx.discovery) ? { groupMembers: shownMembers(ctx.discovery)! } : {}) };
   const refusals: ServerRefusal[] = [];
   const results: CheckResult[] = [];
   const sections: ReportSection[] = [];
@@ -161,6 +167,10 @@ export async function runFuzzProperties(ctx: FuzzRunContext): Promise<FuzzOutcom
       const missing = property.requires.filter((cap) => env.capabilities[cap] === false);
       if (missing.length > 0) {
         emit({ ...base, status: 'skip', reason: describeMissing(missing, ctx.discovery), exchangeIds: [] });
+        continue;
+      }
+      if (property.readsMembers && ctx.discovery.groupMembers?.shown === 'never') {
+        emit({ ...base, status: 'skip', reason: `not judged: the server never shows group members (${ctx.discovery.groupMembers.evidence}); see groups.get.members`, exchangeIds: ctx.discovery.groupMembers.exchangeIds.slice(0, 1) });
         continue;
       }
       if (ctx.budget.maxFailures && failures >= ctx.budget.maxFailures) {

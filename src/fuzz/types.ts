@@ -19,6 +19,11 @@ export interface FuzzEnv {
    * attribute whole; generated PATCH documents stay inside that subset.
    */
   patchRules?: 'interop';
+  /**
+   * How the server shows group members, when the run learned it (src/runner/members-shown.ts):
+   * 'on-request' reads ask with attributes=members; 'never' leaves members unjudged.
+   */
+  groupMembers?: 'on-request' | 'never';
 }
 
 export interface FuzzProperty<T = unknown> {
@@ -32,6 +37,8 @@ export interface FuzzProperty<T = unknown> {
   level?: Level;
   /** Capabilities (discovery names) without which the property is skipped. */
   requires: string[];
+  /** Judges group members read back: not judged on a server the run saw never show them. */
+  readsMembers?: boolean;
   /** `replayPath` is set when replaying a command sequence (fast-check's commands need it back). */
   arbitrary(env: FuzzEnv, replayPath?: string): fc.Arbitrary<T>;
   /** Throws PropertyFailure when the target misbehaves for this input. */

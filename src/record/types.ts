@@ -280,6 +280,21 @@ export interface Discovery {
   resourceTypes?: unknown[];
   /** Capability name → advertised (true/false), derived once from /ServiceProviderConfig. */
   capabilities: Record<string, boolean>;
+  /**
+   * How the server shows group members, learned once in the run (src/runner/members-shown.ts) when
+   * a read-back that should list members listed none: by default, only when `attributes=members`
+   * asks (though /Schemas does not declare returned "request"), or never.
+   */
+  groupMembers?: GroupMembersShown;
+}
+
+/** What the run learned of how a server shows group members (RFC 7643 §2.2 "returned", §4.2). */
+export interface GroupMembersShown {
+  shown: 'default' | 'on-request' | 'never';
+  /** What the probe saw, in a sentence a person can check. */
+  evidence: string;
+  /** The probe's exchanges. */
+  exchangeIds: string[];
 }
 
 export interface CleanupEntry {

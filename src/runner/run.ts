@@ -22,6 +22,7 @@ import { CleanupJournal } from './cleanup.ts';
 import { buildDiscovery, maxPageSize, requiredAttributes } from './discovery.ts';
 import { declaredUser } from './declared-resource.ts';
 import { runScenario, type ScenarioContext } from './scenario.ts';
+import { MembersShown, probeMembersShown } from './members-shown.ts';
 import { probeScope, type ScopeStrategy } from './scope-probe.ts';
 import { filterSupportSection } from './filter-support.ts';
 import { diagnoseTarget } from './preflight.ts';
@@ -397,7 +398,13 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
       searchLag,
       measureSearchLag: () => measureSearchLag(),
       onNotRun: (checkId, message) => notRun.set(checkId, message),
+      learnGroupMembers: async () => {
+        const learned = await membersShown.learn();
+        if (learned) ctx.discovery.groupMembers = learned;
+      },
     };
+    // Once per run, when a read-back that should list group members lists none (members-shown.ts).
+    const membersShown = new MembersShown(() => probeMembersShown(client!, ctx.discovery, prefix, budget.signal));
     // Audits send nothing: after the time budget ran out they still judge what was recorded.
     const mayAudit = (): boolean => !ctx.aborted() || (budget.ranOut && !options.signal?.aborted && !breaker.tripped);
     try {

@@ -14,6 +14,7 @@ import { buildDialectRequest } from '../dialects/index.ts';
 import { DialectArgumentError } from '../dialects/shared.ts';
 import { describeMissing } from './discovery.ts';
 import { attributesToAsk } from '../spec/returned.ts';
+import { membersUnseen } from './members-shown.ts';
 import { MissingVariable, render } from './template.ts';
 import { leaveOut } from './leave-out.ts';
 import { withRequiredValues } from './required-fill.ts';
@@ -55,6 +56,11 @@ export interface ScenarioContext {
    * nothing else must not read as a pass on it (run.ts makes it an error then).
    */
   onNotRun?(checkId: string, message: string): void;
+  /**
+   * Learns once per run how the server shows group members (members-shown.ts) and records it in
+   * `discovery.groupMembers`; called when a read-back that should list members lists none.
+   */
+  learnGroupMembers?(): Promise<void>;
 }
 
 interface StepInstance {
@@ -220,6 +226,9 @@ export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx
     if (before && mayBeLag(answer, expectations, ctx) && ctx.searchLag!.mayAskAgain()) {
       answer = await askAgain(answer, before, { step, request: ctx.signal ? { ...fitted.request, signal: ctx.signal } : fitted.request, vars, judgeAnswer }, ctx);
     }
+    if (ctx.learnGroupMembers && !ctx.discovery.groupMembers && membersUnseen(answer.exchanges[answer.exchanges.length - 1]!, expectations, answer.results.map((r) => r.status === 'pass' || r.status === 'skip'))) {
+      answer = await judgedOnMembersShown(answer, { step, request: ctx.signal ? { ...fitted.request, signal: ctx.signal } : fitted.request, vars, judgeAnswer }, ctx);
+    }
     const { captureProblem } = answer;
     exchanges = answer.exchanges;
     exchange = exchanges[exchanges.length - 1]!;
@@ -315,6 +324,32 @@ async function askAgain(first: Answer, before: Record<string, unknown>, again: {
   lag.notHelped();
   restoreVars(again.vars, afterFirst);
   return first;
+}
+
+/**
+ * A read-back that should list group members listed none: the run learns once how the server
+ * shows them (members-shown.ts), and judges the answer again by what it learned. Shown only when
+ * asked: the harness's own read is sent again with `attributes=` naming what its checks judge (an
+ * IdP's read is not: it asks what the IdP asks). Never shown: the membership assertions are not
+ * judged (groups.get.members says why). Shown by default: the answer stands.
+ */
+async function judgedOnMembersShown(first: Answer, again: { step: Step; request: OutgoingRequest; vars: Record<string, unknown>; judgeAnswer: (xs: Exchange[]) => Answer }, ctx: ScenarioContext): Promise<Answer> {
+  const before = { ...again.vars };
+  await ctx.learnGroupMembers!();
+  const shown = ctx.discovery.groupMembers?.shown;
+  if (shown === undefined || shown === 'default' || ctx.aborted()) return first;
+  const query = again.request.query;
+  const attributes = again.step.send.dialect === undefined ? attributesToAsk(ctx.discovery, again.request.method, query, assertedPointers(again.step)) : undefined;
+  restoreVars(again.vars, before);
+  if (shown === 'never' || attributes === undefined) return again.judgeAnswer(first.exchanges);
+  const origin = again.request.origin ? { origin: { ...again.request.origin, step: `${again.request.origin.step} (asked again with attributes=${attributes})` } } : {};
+  const xs = await sendStep(again.step, { ...again.request, query: { ...(query ?? {}), attributes }, ...origin }, ctx);
+  if (xs[xs.length - 1]!.transportError) return first;
+  restoreVars(again.vars, before);
+  const answer = again.judgeAnswer(xs);
+  const note = `judged on the read sent again with attributes=${attributes}: the server shows group members only when asked (${ctx.discovery.groupMembers!.evidence})`;
+  answer.results = answer.results.map((r, i) => (r.status === 'pass' && failed(first.results[i]!) ? { ...r, message: note } : r));
+  return answer;
 }
 
 /** The first check of the step that failed and is reported, as the cause of what the step did not yield. */
@@ -596,7 +631,7 @@ function judge(e: Expectation, base: Base, exchanges: Exchange[], exchangeIds: s
   }
   let verdict: Verdict;
   try {
-    verdict = kind.verify({ exchange, exchanges, params, vars, discovery: ctx.discovery, resolve: (p) => ctx.client.resolve(p) });
+    verdict = kind.verify({ exchange, exchanges, params, vars, discovery: ctx.discovery, checkId: e.id, resolve: (p) => ctx.client.resolve(p) });
   } catch (error) {
     return { ...base, status: 'error', message: `harness error in check kind "${e.check}": ${error instanceof Error ? error.message : String(error)}`, exchangeIds };
   }

@@ -1030,6 +1030,45 @@ export const DEFECTS = {
       return res;
     },
   },
+  // RFC 7644 §3.5.1: readOnly values sent on PUT SHALL be ignored. A strict validator refuses them.
+  'put-readonly-refused': {
+    description: 'PUT /Users/{id} carrying meta or groups (readOnly) is refused with 400 mutability.',
+    onRequest: (ctx) => {
+      if (!isOne(ctx.req, 'PUT', 'Users')) return;
+      const body = parse(ctx.req.body);
+      const readOnly = isObject(body) ? ['meta', 'groups'].filter((name) => body[name] !== undefined) : [];
+      if (readOnly.length > 0) return scimError(400, `${readOnly.join(' and ')} ${readOnly.length === 1 ? 'is' : 'are'} readOnly`, 'mutability');
+    },
+  },
+  // The reverse: a PUT's readOnly values are taken as sent. meta.created/lastModified are kept as
+  // sent and shown from then on; groups are made memberships of the groups they name.
+  'put-applies-readonly': {
+    description: 'PUT /Users/{id} applies the readOnly meta timestamps and groups it carries.',
+    onRequest: async (ctx) => {
+      if (!isOne(ctx.req, 'PUT', 'Users')) return;
+      const body = parse(ctx.req.body);
+      if (!isObject(body)) return;
+      const id = resourcePath(ctx.req.path)!.id!;
+      const sentMeta = isObject(body.meta) ? body.meta : undefined;
+      if (sentMeta && (typeof sentMeta.created === 'string' || typeof sentMeta.lastModified === 'string')) remember(ctx, 'readonly-meta', () => new Map<string, Json>()).set(id, { ...sentMeta });
+      for (const group of Array.isArray(body.groups) ? body.groups.filter(isObject) : []) {
+        if (typeof group.value !== 'string') continue;
+        await ctx.upstream({ method: 'PATCH', path: `/Groups/${encodeURIComponent(group.value)}`, headers: { ...ctx.received.headers, 'content-type': 'application/scim+json' }, body: JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'add', path: 'members', value: [{ value: id }] }] }) });
+      }
+    },
+    onResponse: (ctx, res) => {
+      const kept = ctx.state.get('readonly-meta') as Map<string, Json> | undefined;
+      if (!kept) return;
+      editJson(res, (json) =>
+        forEachResource(json, (r) => {
+          const sent = typeof r.id === 'string' ? kept.get(r.id) : undefined;
+          const meta = metaOf(r);
+          if (!sent || !meta) return;
+          for (const key of ['created', 'lastModified']) if (typeof sent[key] === 'string') meta[key] = sent[key];
+        }),
+      );
+    },
+  },
   'user-groups-missing': {
     description: 'Users in responses have no groups attribute.',
     onResponse: (_ctx, res) =>

@@ -928,6 +928,27 @@ const PROBES_BY_NAME = {
     clean: 200,
     faulty: 405,
   },
+  'put-readonly-refused': {
+    observe: async (call) => {
+      const user = await createUser(call);
+      const read = obj((await call('GET', userPath(user))).json);
+      return (await call('PUT', userPath(user), { ...read, meta: { resourceType: 'User', created: '2001-01-01T00:00:00Z' } })).status;
+    },
+    clean: 200,
+    faulty: 400,
+  },
+  'put-applies-readonly': {
+    observe: async (call) => {
+      const user = await createUser(call);
+      const group = await createGroup(call);
+      const { meta: _meta, groups: _groups, ...read } = obj((await call('GET', userPath(user))).json);
+      await call('PUT', userPath(user), { ...read, meta: { resourceType: 'User', created: '2001-01-01T00:00:00Z' }, groups: [{ value: group.id }] });
+      const after = obj((await call('GET', userPath(user))).json);
+      return [obj(after.meta).created === '2001-01-01T00:00:00Z', Array.isArray(after.groups) && after.groups.some((g) => obj(g).value === group.id)];
+    },
+    clean: [false, false],
+    faulty: [true, true],
+  },
   'user-groups-missing': {
     observe: async (call) => {
       const user = await createUser(call);

@@ -25,6 +25,7 @@ export const memberAddIdempotent: FuzzProperty<Input> = {
   level: 'SHOULD',
   refs: ['RFC7644-3.5.2.1', 'RFC7643-4.2'],
   requires: ['groups', 'patch'],
+  readsMembers: true,
   arbitrary: (env) =>
     fc.tuple(
       scimGroup(env.schemas.group ?? env.schemas.user, { bare: true }),
@@ -54,10 +55,10 @@ export const memberAddIdempotent: FuzzProperty<Input> = {
 };
 
 /**
- * Members declared returned "request" (RFC 7643 §2.2) are shown only when asked for (RFC 7644
- * §3.9): the query that asks for them, with `attributes` (what else the caller reads) beside them.
+ * Members declared returned "request" (RFC 7643 §2.2), or seen by the run to be shown only then,
+ * are shown only when asked for (RFC 7644 §3.9): the query that asks for them, with `attributes` (what else the caller reads) beside them.
  */
 export function membersQuery(env: FuzzEnv, attributes: string): { query?: { attributes: string } } {
-  const onRequest = env.schemas.group?.core.attributes.some((a) => a.name.toLowerCase() === 'members' && a.returned === 'request') === true;
+  const onRequest = env.groupMembers === 'on-request' || env.schemas.group?.core.attributes.some((a) => a.name.toLowerCase() === 'members' && a.returned === 'request') === true;
   return onRequest ? { query: { attributes } } : {};
 }

@@ -191,8 +191,10 @@ export interface IndependentServerOptions {
   /**
    * Group members declared `returned: "request"` in /Schemas (RFC 7643 §2.2), as servers with large
    * groups do: a group is shown without members unless `attributes` names them (RFC 7644 §3.9).
+   * 'undeclared': it behaves so while /Schemas says members are returned "default" (or a server
+   * whose /Schemas is a template it never filled in): read-backs must ask for them all the same.
    */
-  membersOnRequest?: boolean;
+  membersOnRequest?: boolean | 'undeclared';
   /**
    * Core User attributes declared `returned: "always"` in /Schemas (RFC 7643 §2.2: "always returned,
    * regardless of the contents of the attributes parameter"), as servers that always show userName,
@@ -398,6 +400,8 @@ interface Ctx {
   apiKeyAnyValue: boolean;
   patchKeepsMembers: boolean;
   membersShownEmpty: boolean;
+  /** membersOnRequest 'undeclared': /Schemas says members are returned "default". */
+  membersUndeclared: boolean;
   /** With namesIndexedAtCreate: id → userName and displayName as created. */
   createdNames: Map<string, Resource> | undefined;
   noServiceProviderConfig: boolean;
@@ -920,7 +924,7 @@ async function route(ctx: Ctx, req: IncomingMessage, raw: string, token: string)
     case 'schemas':
       return get(() => {
         const defs = [ctx.models.user.core, ...ctx.models.user.extensions, ...(ctx.noGroups ? [] : [ctx.models.group.core])];
-        const docs = defs.map((d) => schemaDocument(d, ctx.baseUrl, ctx.terseSchemas));
+        const docs = defs.map((d) => schemaDocument(d, ctx.baseUrl, ctx.terseSchemas)).map((doc) => (ctx.membersUndeclared && doc.id === URNS.group ? declaredDefault(doc, 'members') : doc));
         if (id === undefined) return { status: 200, body: listOf(docs) };
         const found = docs.find((d) => d.id === id);
         if (!found) throw notFound(`no schema ${id}`);
@@ -929,6 +933,12 @@ async function route(ctx: Ctx, req: IncomingMessage, raw: string, token: string)
     default:
       throw notFound(`${url.pathname} is not a SCIM endpoint`);
   }
+}
+
+/** A schema document whose attribute `name` says returned "default" (what the server does is another matter). */
+function declaredDefault(doc: Record<string, unknown>, name: string): Record<string, unknown> {
+  const attributes = (doc.attributes as Resource[]).map((a) => (a.name === name ? { ...a, returned: 'default' } : a));
+  return { ...doc, attributes };
 }
 
 const BULK_REQUEST = 'urn:ietf:params:scim:api:messages:2.0:BulkRequest';
@@ -1086,7 +1096,7 @@ export async function startIndependentServer(options: IndependentServerOptions =
   const token = options.token ?? randomBytes(16).toString('hex');
   const rule = options.businessRule === 'email-unless-username-is-email' ? EMAIL_UNLESS_USERNAME_IS_EMAIL : options.businessRule;
   const ctx: Ctx = {
-    models: buildModels({ omitUserAttributes: [...(options.omitUserAttributes ?? []), ...(options.interop || options.ipsie ? FREE_FORM_TYPES : []), ...(options.ipsie ? ['password'] : [])], enterprise: options.enterprise ?? true, valueRequired: options.valueRequired ?? false, require: options.require ?? [], membersOnRequest: options.membersOnRequest ?? false, alwaysReturned: options.alwaysReturned ?? [], omitSubAttributes: options.omitSubAttributes ?? [], userGroupsOnRequest: options.userGroupsOnRequest ?? false, requiredCustomExtension: options.requiredCustomExtension ?? false }),
+    models: buildModels({ omitUserAttributes: [...(options.omitUserAttributes ?? []), ...(options.interop || options.ipsie ? FREE_FORM_TYPES : []), ...(options.ipsie ? ['password'] : [])], enterprise: options.enterprise ?? true, valueRequired: options.valueRequired ?? false, require: options.require ?? [], membersOnRequest: options.membersOnRequest !== undefined && options.membersOnRequest !== false, alwaysReturned: options.alwaysReturned ?? [], omitSubAttributes: options.omitSubAttributes ?? [], userGroupsOnRequest: options.userGroupsOnRequest ?? false, requiredCustomExtension: options.requiredCustomExtension ?? false }),
     store: new Store(rule, { uniqueGroupNames: options.uniqueGroupNames ?? options.ipsie ?? false, reservedEmails: options.reservedEmails ?? false, ids: options.ids ?? 'uuid', ...(options.searchLagMs ? { searchLagMs: options.searchLagMs } : {}) }),
     base: options.basePath ?? BASE,
     // RFC 9865's pagination.maxPageSize (50 with cursors) bounds every page, index pages too.
@@ -1128,6 +1138,7 @@ export async function startIndependentServer(options: IndependentServerOptions =
     apiKeyAnyValue: options.apiKeyAnyValue ?? false,
     patchKeepsMembers: options.patchKeepsMembers ?? false,
     membersShownEmpty: options.membersShownEmpty ?? false,
+    membersUndeclared: options.membersOnRequest === 'undeclared',
     createdNames: options.namesIndexedAtCreate ? new Map() : undefined,
     noServiceProviderConfig: options.noServiceProviderConfig ?? false,
     strongEtags: options.strongEtags ?? false,
