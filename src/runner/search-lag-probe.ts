@@ -33,7 +33,7 @@ export async function probeSearchLag(client: ScimClient, discovery: Discovery, p
       const sinceWrite = lag.sinceLastWrite();
       const query = await client.send({ method: 'GET', path: '/Users', query: { filter }, origin: origin(first ? 'query it again' : 'query it by userName'), ...(signal ? { signal } : {}) });
       if (query.response?.status !== 200) return lag.probe('unknown');
-      if (lists(query.response.json, userName)) {
+      if (lists(query.response.json, userName, getPointer(created.response?.json, '/id'))) {
         if (!first) return lag.probe('consistent');
         lag.probe('lagging');
         lag.lagged({ step: 'the search-lag probe', missedExchangeId: first.id, passedExchangeId: query.id, afterWriteMs: sinceWrite });
@@ -47,11 +47,19 @@ export async function probeSearchLag(client: ScimClient, discovery: Discovery, p
   }
 }
 
-/** Whether a ListResponse holds the user (RFC 7643 §4.1.1: userName matches case-insensitively). */
-function lists(json: unknown, userName: string): boolean {
+/**
+ * Whether a ListResponse holds the user (RFC 7643 §4.1.1: userName matches case-insensitively), or
+ * the id it was created with: a list that leaves userName out of its resources found the user all
+ * the same, and asking again would only wait (the missing attribute is judged by the checks).
+ */
+function lists(json: unknown, userName: string, id: unknown): boolean {
   const resources = getPointer(json, '/Resources');
   if (!Array.isArray(resources)) return false;
-  return resources.some((r) => typeof getPointer(r, '/userName') === 'string' && (getPointer(r, '/userName') as string).toLowerCase() === userName.toLowerCase());
+  return resources.some((r) => {
+    const name = getPointer(r, '/userName');
+    if (typeof name === 'string') return name.toLowerCase() === userName.toLowerCase();
+    return typeof id === 'string' && getPointer(r, '/id') === id;
+  });
 }
 
 /** Deletes the probe's user at once (the run's cleanup would too, at its end, by its prefix). */

@@ -162,6 +162,19 @@ describe('a broken server is not excused as a lagging one', () => {
       await faulty.close();
     }
   });
+
+  it('a list that leaves userName out of its resources still finds the probe by its id: no lag is read into it', async () => {
+    const faulty = await startFaultyServer('list-resources-minimal');
+    try {
+      const record = await runConformance({ url: faulty.url, auth: { kind: 'bearer', token: faulty.token }, suites: ['core'], seed: 7 });
+      expect(record.exchanges.filter((x) => x.origin?.scenario === 'search-lag').map((x) => x.request.method)).toEqual(['POST', 'GET', 'DELETE']);
+      expect(record.exchanges.some((x) => x.origin?.step.includes('asked again'))).toBe(false);
+      // The missing attributes are still failed, by the checks that judge them.
+      expect(record.results.find((r) => r.checkId === 'responses.schema')?.status).toBe('fail');
+    } finally {
+      await faulty.close();
+    }
+  });
 });
 
 describe('the settle gate', () => {
