@@ -10,8 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseDirectory } from '../../src/idp/directory.ts';
-import { startServer } from '../../src/server/index.ts';
-import { startScimmyServer } from '../servers/scimmy-server.ts';
+import { REFERENCE_AND_SCIMMY } from './both-servers.ts';
 import { runIdpCli } from './cli-in-process.ts';
 import { closeAfterEach, usersByName, type Json } from './helpers.ts';
 
@@ -56,13 +55,7 @@ function summary(out: string): Summary {
   return { counts, requests: Number(/ (\d+) request\(s\)/.exec(lines[at]!)![1]), notArrived: lines.slice(0, at).filter((l) => /^ {2}(✗|·|…) /.test(l) && !l.startsWith('  … (more successes')) };
 }
 
-const SERVERS = [
-  ['the reference server', async () => {
-    const s = await startServer({ port: 0 });
-    return { url: s.url, token: s.token, close: () => s.close() };
-  }],
-  ['SCIMMY', async () => startScimmyServer()],
-] as const;
+const SERVERS = REFERENCE_AND_SCIMMY;
 
 const CASES: [string, () => Json][] = [
   ...FILES.map((f): [string, () => Json] => [f, () => JSON.parse(readFileSync(new URL(f, HERE), 'utf8')) as Json]),

@@ -8,9 +8,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startServer } from '../../src/server/index.ts';
 import { startProxy } from '../support/proxy.ts';
-import { startScimmyServer } from '../servers/scimmy-server.ts';
+import { REFERENCE_AND_SCIMMY } from './both-servers.ts';
 import { runIdpCli } from './cli-in-process.ts';
 import { closeAfterEach, type Json } from './helpers.ts';
 
@@ -45,13 +44,7 @@ const allFiles = (root: string): { file: string; text: string }[] =>
     return statSync(path).isDirectory() ? allFiles(path) : [{ file: path, text: readFileSync(path, 'utf8') }];
   });
 
-const SERVERS = [
-  ['the reference server', async () => {
-    const s = await startServer({ port: 0 });
-    return { url: s.url, token: s.token, close: () => s.close() };
-  }],
-  ['SCIMMY', async () => startScimmyServer()],
-] as const;
+const SERVERS = REFERENCE_AND_SCIMMY;
 
 describe.each(SERVERS)('Redact() against %s', (_name, start) => {
   it('the app receives the real values; the log, the pages, idp log, the curl lines and on-demand output show "[Redact]"', async () => {

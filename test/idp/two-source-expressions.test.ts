@@ -5,8 +5,7 @@
 // phoneNumbers[type eq "mobile"].value) goes its own way without clashing. Real HTTP: the
 // reference server and SCIMMY.
 import { describe, expect, it } from 'vitest';
-import { startServer } from '../../src/server/index.ts';
-import { startScimmyServer } from '../servers/scimmy-server.ts';
+import { REFERENCE_AND_SCIMMY } from './both-servers.ts';
 import { body, closeAfterEach, harness, usersByName, type Json } from './helpers.ts';
 
 const closing = closeAfterEach();
@@ -32,13 +31,7 @@ const doc = (people: People, apply: 'always' | 'on create only' = 'always'): Jso
 
 const phones = (u: Json | undefined): Record<string, string> => Object.fromEntries(((u?.phoneNumbers ?? []) as Json[]).map((p) => [p.type, p.value]));
 
-const SERVERS = [
-  ['the reference server', async () => {
-    const s = await startServer({ port: 0 });
-    return { url: s.url, token: s.token, close: () => s.close() };
-  }],
-  ['SCIMMY', async () => startScimmyServer()],
-] as const;
+const SERVERS = REFERENCE_AND_SCIMMY;
 
 describe.each(SERVERS)('IIF over two source attributes, against %s', (_name, start) => {
   it('a change to either source updates when the value changes; the default only on create; the shared source apart', async () => {

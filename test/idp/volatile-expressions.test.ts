@@ -11,7 +11,7 @@ import { parseDirectory } from '../../src/idp/directory.ts';
 import { compileExpression, evaluateExpression } from '../../src/idp/expression.ts';
 import { startServer } from '../../src/server/index.ts';
 import { startProxy } from '../support/proxy.ts';
-import { startScimmyServer } from '../servers/scimmy-server.ts';
+import { REFERENCE_AND_SCIMMY } from './both-servers.ts';
 import { closeAfterEach, harness, type Json } from './helpers.ts';
 
 const closing = closeAfterEach();
@@ -50,13 +50,7 @@ async function behindProxy(app: { url: string; token: string; close(): Promise<u
   return { url: proxy.url, token: app.token, received, close: async () => { await proxy.close(); await app.close(); } };
 }
 
-const SERVERS = [
-  ['the reference server', async () => {
-    const s = await startServer({ port: 0 });
-    return { url: s.url, token: s.token, close: () => s.close() };
-  }],
-  ['SCIMMY', async () => startScimmyServer()],
-] as const;
+const SERVERS = REFERENCE_AND_SCIMMY;
 
 describe.each(SERVERS)('Now() and RandomString() against %s', (_name, start) => {
   it('are evaluated on the cycle clock and a seeded random; an "always" Now() goes out only with another change', async () => {
