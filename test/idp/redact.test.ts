@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startProxy } from '../support/proxy.ts';
 import { REFERENCE_AND_SCIMMY } from './both-servers.ts';
 import { runIdpCli } from './cli-in-process.ts';
-import { closeAfterEach, type Json } from './helpers.ts';
+import { closeAfterEach, ENT, type Json } from './helpers.ts';
 
 const closing = closeAfterEach();
 let dir: string | undefined;
@@ -20,7 +20,6 @@ afterEach(() => {
   dir = undefined;
 });
 
-const ENT = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 const directory = (employeeId: string): Json => ({
   source: 'entra',
   users: [{ id: 'u1', userPrincipalName: 'ann@contoso.example', givenName: 'Ann', surname: 'Lee', employeeId }],
