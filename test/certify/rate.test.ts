@@ -37,7 +37,10 @@ function tooBusyToServe(message: string | undefined): boolean {
   return shape !== null && Number(shape[1]) > 3 * Number(shape[2]);
 }
 
-describe('Rate_Requirement against a correct server far away', () => {
+// These three wait on the network (a proxy's 200 ms or 1.5 s before every request), not on the
+// CPU: they run side by side, on servers and proxies of their own (the busy-client tests below do
+// not: their event-loop hog would slow every test in this process).
+describe.concurrent('Rate_Requirement against a correct server far away', () => {
   it('passes 200 ms away: the burst keeps enough requests in flight', async () => {
     const proxy = await farAway(200);
     const record = await certify('entra-gallery', { url: proxy.url, auth: { kind: 'bearer', token: server.token } }, { settings: { tests: ['Rate_Requirement'], rateSeconds: 2 } });
