@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { sep } from 'node:path';
 import { defineConfig } from 'vitest/config';
+import { LongestFirst } from './test/support/longest-first.ts';
 
 const TEST_FILES = ['test/**/*.test.ts', 'src/**/*.test.ts'];
 
@@ -28,6 +29,9 @@ export default defineConfig({
     // then ran one after another (400 s). Most of a test file's time is spent waiting on servers
     // and child processes over real HTTP, so two share two cores well (250–300 s, same results).
     maxWorkers: Math.max(2, availableParallelism() - 1),
+    // Longest files first (from the last run's durations, committed for a fresh clone), so the run
+    // does not end on one worker finishing a long file alone (test/support/longest-first.ts).
+    sequence: { sequencer: LongestFirst },
     // The JSON summary lets .ci/run print one plain closing line.
     reporters: ['default', 'json'],
     outputFile: { json: '.ci/vitest-results.json' },
