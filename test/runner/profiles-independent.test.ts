@@ -28,7 +28,10 @@ function withServer(options: IndependentServerOptions): { server: () => Independ
   return { server: () => server };
 }
 
-describe('the independent server in its interop mode', () => {
+// The first three describes run side by side: the third waits on the network (600 requests, each
+// 200 ms away) while the other two run on the CPU; none judges a rate the others could change (a
+// slower burst is skipped for the same reason). Each has a server of its own.
+describe.concurrent('the independent server in its interop mode', () => {
   const { server } = withServer({ interop: true });
 
   it('meets the interoperability profile, its claim holds, and nothing in the core suite fails', async () => {
@@ -40,7 +43,7 @@ describe('the independent server in its interop mode', () => {
   });
 });
 
-describe('the independent server in its plain RFC 7644 mode', () => {
+describe.concurrent('the independent server in its plain RFC 7644 mode', () => {
   const { server } = withServer({});
 
   it('misses the interoperability profile exactly where the profile is stricter than the RFC, and says how', async () => {
@@ -58,6 +61,23 @@ describe('the independent server in its plain RFC 7644 mode', () => {
       'interop.filter.undefined-attribute': expect.stringContaining('expected HTTP 400, got 200'),
     });
     expect(record.profileVerdict).toMatchObject({ state: 'fails' });
+  });
+});
+
+describe.concurrent('the independent server with a sane rate limit, 200 ms away', () => {
+  // Limited at 150 requests per second: from 200 ms away 16 requests in flight go at most 80 per
+  // second, so the limit cannot show. Not a reason to fail a correct server.
+  const { server } = withServer({ ipsie: true, rateLimit: 150 });
+
+  it('is not failed for a limit the burst could not reach (skipped with the rate it reached)', async () => {
+    const { startProxy } = await import('../support/proxy.ts');
+    const far = await startProxy(server().url, server().token, { onRequest: () => new Promise<void>((resolve) => setTimeout(resolve, 200)) });
+    try {
+      const record = await run({ ...server(), url: far.url }, 'ipsie-al1', { suites: [], only: ['ipsie.rate.limited'] });
+      expect(record.results.find((r) => r.checkId === 'ipsie.rate.limited')).toMatchObject({ status: 'skip', reason: expect.stringMatching(/per second at which a missing limit is judged/) });
+    } finally {
+      await far.close();
+    }
   });
 });
 
@@ -106,22 +126,5 @@ describe('the independent server with a rate limit (IPSIE §4.3)', () => {
     if (sustained.status === 'skip') expect(sustained.reason).toMatch(/only reached [\d.]+ per second/);
     else expect(sustained).toMatchObject({ status: 'pass' });
     expect(results.get('ipsie.rate.limited')).toMatchObject({ status: 'pass', message: expect.stringContaining('429 with Retry-After') });
-  });
-});
-
-describe('the independent server with a sane rate limit, 200 ms away', () => {
-  // Limited at 150 requests per second: from 200 ms away 16 requests in flight go at most 80 per
-  // second, so the limit cannot show. Not a reason to fail a correct server.
-  const { server } = withServer({ ipsie: true, rateLimit: 150 });
-
-  it('is not failed for a limit the burst could not reach (skipped with the rate it reached)', async () => {
-    const { startProxy } = await import('../support/proxy.ts');
-    const far = await startProxy(server().url, server().token, { onRequest: () => new Promise<void>((resolve) => setTimeout(resolve, 200)) });
-    try {
-      const record = await run({ ...server(), url: far.url }, 'ipsie-al1', { suites: [], only: ['ipsie.rate.limited'] });
-      expect(record.results.find((r) => r.checkId === 'ipsie.rate.limited')).toMatchObject({ status: 'skip', reason: expect.stringMatching(/per second at which a missing limit is judged/) });
-    } finally {
-      await far.close();
-    }
   });
 });
