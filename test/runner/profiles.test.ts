@@ -129,19 +129,6 @@ describe('rate limits (IPSIE §4.3)', () => {
       await server.close();
     }
   });
-
-  it('do not fail a server without a limit that is too far away for the burst to go fast enough (skipped, with the rate it reached)', async () => {
-    const unlimited = await startServer({ port: 0 });
-    // 200 ms of network before every request: 16 in flight go at most 80 per second.
-    const far = await startProxy(unlimited.url, unlimited.token, { onRequest: () => new Promise<void>((resolve) => setTimeout(resolve, 200)) });
-    try {
-      const limited = byId(await run(far.url, unlimited.token, { profile: 'ipsie-al1', only: ['ipsie.rate.limited'] })).get('ipsie.rate.limited');
-      expect(limited).toMatchObject({ status: 'skip', reason: expect.stringMatching(/^600 requests went at only [\d.]+ per second \(the answers came back slowly: network and server together\), below the 100 per second at which a missing limit is judged/) });
-    } finally {
-      await far.close();
-      await unlimited.close();
-    }
-  });
 });
 
 interface Case {
@@ -262,14 +249,33 @@ const JUDGED_ELSEWHERE: Record<string, string> = {
   'ipsie.al2.page-size': 'overflowing 1,000 users per page needs 1,000 users; the same cursor-page judgement fails in the cursor suite (max-page-size-understated)',
 };
 
-describe('each profile check fails against its defect, for its reason', () => {
+// The next two describes run side by side (each test in the second still one at a time): the first
+// waits on the network (600 requests, each 200 ms away), the second on the CPU; neither judges a
+// rate the other could change (a slower burst is skipped for the same reason, and no profile
+// defect below runs the rate checks: JUDGED_ELSEWHERE). Each test has servers of its own.
+describe.concurrent('rate limits (IPSIE §4.3), from far away', () => {
+  it('do not fail a server without a limit that is too far away for the burst to go fast enough (skipped, with the rate it reached)', async () => {
+    const unlimited = await startServer({ port: 0 });
+    // 200 ms of network before every request: 16 in flight go at most 80 per second.
+    const far = await startProxy(unlimited.url, unlimited.token, { onRequest: () => new Promise<void>((resolve) => setTimeout(resolve, 200)) });
+    try {
+      const limited = byId(await run(far.url, unlimited.token, { profile: 'ipsie-al1', only: ['ipsie.rate.limited'] })).get('ipsie.rate.limited');
+      expect(limited).toMatchObject({ status: 'skip', reason: expect.stringMatching(/^600 requests went at only [\d.]+ per second \(the answers came back slowly: network and server together\), below the 100 per second at which a missing limit is judged/) });
+    } finally {
+      await far.close();
+      await unlimited.close();
+    }
+  });
+});
+
+describe.concurrent('each profile check fails against its defect, for its reason', () => {
   const closers: (() => Promise<void>)[] = [];
   afterAll(async () => {
     await Promise.all(closers.map((close) => close()));
   });
 
   for (const [defect, c] of Object.entries(PROFILE_DEFECTS) as [DefectName, Case][]) {
-    it(defect, async () => {
+    it.sequential(defect, async () => {
       const server = await startFaultyServer(defect, { server: c.server ?? INTEROP });
       closers.push(() => server.close());
       const record = await run(server.url, server.token, { profile: c.profile, only: c.only });
@@ -290,12 +296,12 @@ describe('each profile check fails against its defect, for its reason', () => {
     });
   }
 
-  it('proves every defect the default-run defect cases leave to it', () => {
+  it.sequential('proves every defect the default-run defect cases leave to it', () => {
     const proven = new Set<string>([...Object.keys(PROFILE_DEFECTS), ...RATE_LIMIT_DEFECTS]);
     expect(PROVEN_BY_PROFILE_TESTS.filter((d) => !proven.has(d))).toEqual([]);
   });
 
-  it('covers every profile check id', () => {
+  it.sequential('covers every profile check id', () => {
     const covered = new Set(Object.values(PROFILE_DEFECTS).flatMap((c) => Object.keys(c!.expect)));
     const all = [...idsOf(['interop', 'ipsie']), 'interop.claim', 'interop.tls'];
     expect(all.filter((id) => !covered.has(id) && !(id in JUDGED_ELSEWHERE)).sort()).toEqual([]);
