@@ -46,6 +46,7 @@ export async function entraUpdate(ctx: CycleContext, u: DirectoryUserRecord, st:
   const print = fingerprint ? { fingerprint } : {};
   let sentUpdate = false;
   let report: AttributeChange[] = [];
+  let enableChanges: Record<string, unknown> = {};
   if (changed.length > 0 || escrowed || st.stale) {
     const got = await sender.send('getUser', { id: st.targetId });
     if (got.notFound) {
@@ -58,7 +59,11 @@ export async function entraUpdate(ctx: CycleContext, u: DirectoryUserRecord, st:
     if (!got.ok) return ledger.result({ ...base, action: 'update', outcome: 'failed', reason, ...(got.error ? { error: got.error } : {}), targetId: st.targetId, exchanges, event: 'getUser', ...print });
     const diff = entraChanges(desired, ctx.updatePaths, got.json, ctx.plan.roleFunction);
     report = diff.report;
-    if (Object.keys(diff.changes).length > 0) {
+    if (Object.keys(diff.changes).length > 0 && !st.active) {
+      // Enabled with changed attributes: one PATCH carries active and the rest (Entra's shape).
+      enableChanges = { changes: diff.changes, added: diff.added, ...roleArgs(ctx.dir, u, got.json) };
+      sentUpdate = true;
+    } else if (Object.keys(diff.changes).length > 0) {
       const upd = await sender.send('updateUser', { id: st.targetId, changes: diff.changes, added: diff.added, ...roleArgs(ctx.dir, u, got.json) });
       exchanges.push(...upd.exchanges);
       if (!upd.ok) return ledger.result({ ...base, action: 'update', outcome: 'failed', reason, ...(upd.error ? { error: upd.error } : {}), targetId: st.targetId, exchanges, event: 'updateUser', changes: report, ...print });
@@ -66,7 +71,7 @@ export async function entraUpdate(ctx: CycleContext, u: DirectoryUserRecord, st:
     }
   }
   if (!st.active) {
-    const en = await sender.send('enableUser', { id: st.targetId });
+    const en = await sender.send('enableUser', { id: st.targetId, ...enableChanges });
     exchanges.push(...en.exchanges);
     if (!en.ok && en.error?.status === 404) {
       // The app lost the user while it was disabled (deleted there by hand): as after a GET that
@@ -89,7 +94,9 @@ export async function entraUpdate(ctx: CycleContext, u: DirectoryUserRecord, st:
     ledger.result({ ...base, action: 'update', outcome: 'skipped', reason: why, targetId: st.targetId, exchanges, changes: report });
     return;
   }
-  const action: ObjectAction = !st.active && !sentUpdate ? 'enable' : 'update';
+  // An enable whose PATCH also set back what the disable set (the [IsSoftDeleted] mappings) is still an enable.
+  const onlySoftDelete = report.filter((c) => c.sent).every((c) => ctx.plan.softDeletePaths.includes(c.path));
+  const action: ObjectAction = !st.active && (!sentUpdate || onlySoftDelete) ? 'enable' : 'update';
   ledger.result({ ...base, action, outcome: 'success', reason, targetId: st.targetId, exchanges, changes: report });
 }
 
