@@ -86,6 +86,7 @@ export async function provisionOnDemand(o: OnDemandOptions): Promise<OnDemandRes
   const sender = new EventSender(o.client, podDialect);
   const family = sender.dialect.family;
   const plan = mappingPlan(dir);
+  state.redactPaths(plan.redactedPaths);
   const ent = entitlements(dir, family);
   const intent = ent.intent(u);
   const steps: OnDemandStep[] = [];

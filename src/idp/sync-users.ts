@@ -58,7 +58,8 @@ export async function syncUser(ctx: CycleContext, u: DirectoryUserRecord): Promi
   const base = userRef(ctx, u);
   // Now() and RandomString() give a new value at each evaluation: left out, so that an unchanged
   // user stays unchanged (its escrow waits, its skip is said once).
-  const print = lazyFingerprint(() => [stableValues(desired, ctx.plan.volatilePaths), wantActive, intent.hold, managerIdOf(dir, u) ?? null]);
+  // Kept in the state (escrow, skips): made from the digests of redacted values, not the values.
+  const print = lazyFingerprint(() => [stableValues(state.sealed(desired), ctx.plan.volatilePaths), wantActive, intent.hold, managerIdOf(dir, u) ?? null]);
 
   const esc = state.escrow(`user:${u.id}`);
   if (esc && esc.fingerprint === print() && !escrowDue(esc, ctx.now())) return heldInEscrow(ctx, base, esc, st?.targetId);
@@ -143,7 +144,8 @@ export async function syncUser(ctx: CycleContext, u: DirectoryUserRecord): Promi
   // Entra provisions a mapping's "Default value if null" on create only; Okta has no such default.
   const created = desired;
   if (ctx.family === 'entra') desired = updateValues(dir, u, { softDeleted: false, now: ctx.now().getTime() }, desired, st.values);
-  const changed = changedPaths(st.values, desired, ctx.updatePaths, ctx.plan.volatilePaths);
+  // The state keeps redacted values as digests: compared in that form.
+  const changed = changedPaths(st.values, state.sealed(desired), ctx.updatePaths, ctx.plan.volatilePaths);
   const retry = esc !== undefined;
   if (changed.length === 0 && st.active && !retry && !st.stale && !st.leftOutOfScope) {
     ledger.counts.unchanged++;

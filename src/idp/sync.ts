@@ -93,6 +93,7 @@ class Cycle {
     this.now = o.now ?? (() => new Date());
     const behaviour = { ...DEFAULT_BEHAVIOUR, ...(o.behaviour ?? {}) };
     const plan = mappingPlan(o.directory);
+    o.state.redactPaths(plan.redactedPaths);
     const redactor = new LogRedactor();
     // What the app was sent before (its answers echo it) is known now; this cycle's values are
     // added as each user is evaluated.
