@@ -10,7 +10,7 @@ import { cycleTime, SimulatedClock } from '../idp/clock.ts';
 import { DirectoryError, loadDirectory } from '../idp/directory.ts';
 import { IdpEngine } from '../idp/engine.ts';
 import { ESCROW_SCHEDULES, type EscrowSchedule } from '../idp/escrow.ts';
-import { importReportLines } from '../idp/import.ts';
+import { IMPORT_PAGING, importReportLines, type ImportPaging } from '../idp/import.ts';
 import { changeText, consoleSummary, countsText, errorText, historyLines, isNotable, objectLine } from '../idp/log/console.ts';
 import { collectLog, objectsNamedLike, readCycleSummaries, readInterruptedCycles } from '../idp/log/reader.ts';
 import { LogFolderError } from '../idp/log/writer.ts';
@@ -126,7 +126,8 @@ export function registerIdp(program: Command): void {
 
   addJobOptions(addIdpTargetOptions(idp.command('import').description("Okta's import: read the app's users and groups page by page and match them to the directory")))
     .option('--confirm', 'link the matched users in the state (Okta sends nothing to the app when an import is confirmed)')
-    .action(async (flags: IdpFlags & { confirm?: boolean }) => {
+    .option('--import-paging <how>', 'where the next page starts after a page shorter than the count asked (Okta does not document it): count (startIndex moves by the count asked, 1 then 101: the default) or listed (by the users the page listed)')
+    .action(async (flags: IdpFlags & { confirm?: boolean; importPaging?: string }) => {
       process.exitCode = await importCommand(flags);
     });
 
@@ -476,13 +477,15 @@ async function testConnectionCommand(flags: IdpFlags): Promise<number> {
   return result.ok ? 0 : 2;
 }
 
-async function importCommand(flags: IdpFlags & { confirm?: boolean }): Promise<number> {
+async function importCommand(flags: IdpFlags & { confirm?: boolean; importPaging?: string }): Promise<number> {
   const t = target(flags);
+  const paging = flags.importPaging;
+  if (paging !== undefined && !(IMPORT_PAGING as readonly string[]).includes(paging)) throw new UsageError(`--import-paging ${paging}: expected ${IMPORT_PAGING.join(' or ')} (where Okta's import asks next after a page shorter than the count asked)`);
   // Without --dialect it ran Okta's import under the entra label (and read no groups).
   if (!t.dialect.startsWith('okta')) throw new UsageError(`idp import is Okta's Import; Entra has none (it matches each user by its matching attribute in the first cycle: idp sync, or idp provision --user for one): pass --dialect okta, okta-aiw or okta-oig`);
   const engine = openEngine({ ...flags, log: false, html: false, schemaCheck: false }, t, load(flags.directory!), { cycles: false });
   try {
-    const { users, groups } = await engine.importFromApp({ confirm: flags.confirm ?? false });
+    const { users, groups } = await engine.importFromApp({ confirm: flags.confirm ?? false, ...(paging ? { paging: paging as ImportPaging } : {}) });
     stdout.write(`scimproof idp import · ${t.dialect} → ${t.url} · ${users.exchanges.length + groups.exchanges.length} request(s)\n`);
     for (const line of [...importReportLines(users), ...(groups.scanned || groups.error ? importReportLines(groups) : [])]) stdout.write(`${line}\n`);
     if (!flags.confirm && users.matched.length > 0) stdout.write(`confirm with --confirm to link the ${users.matched.length} matched user(s) (nothing is sent to the app)\n`);

@@ -14,7 +14,7 @@ import type { DialectName } from '../dialects/index.ts';
 import { createClient, type Auth, type ScimClient } from '../http/client.ts';
 import type { Exchange } from '../record/types.ts';
 import { SimulatedClock, systemClock, type Clock } from './clock.ts';
-import { importFromApp } from './import.ts';
+import { importFromApp, type ImportPaging } from './import.ts';
 import { objectLineParts, type CycleSummary } from './log/entries.ts';
 import { collectLog, queryLog, readCycleSummaries, type LogQuery } from './log/reader.ts';
 import { ProvisioningLog } from './log/writer.ts';
@@ -332,7 +332,7 @@ export class IdpEngine extends EventEmitter<EngineEvents> {
   }
 
   /** Okta Import: reads the app's users and groups page by page and matches them to the directory. */
-  async importFromApp(options: { confirm?: boolean; count?: number } = {}): Promise<Awaited<ReturnType<typeof importFromApp>>> {
+  async importFromApp(options: { confirm?: boolean; count?: number; paging?: ImportPaging } = {}): Promise<Awaited<ReturnType<typeof importFromApp>>> {
     await this.current?.catch(() => undefined);
     return importFromApp({ directory: this.directoryValue, dialect: this.options.dialect, client: this.client, state: this.state, ...options });
   }
