@@ -171,6 +171,11 @@ export function registerIdp(program: Command): void {
       process.exitCode = await consoleCommand(flags);
     });
 
+  addJobOptions(addIdpTargetOptions(idp.command('allow-deletes').description(`Entra's "Allow deletes": the next cycle sends the disables and deletes Prevent accidental deletions held`)))
+    .action(async (flags: IdpFlags) => {
+      process.exitCode = allowDeletesCommand(flags);
+    });
+
   addJobOptions(addIdpTargetOptions(idp.command('restart').description("Entra's Restart provisioning: the next cycle is an initial one (escrows, quarantine and watermark cleared)")))
     .option('--full', 'also break the links to app objects, so every user is matched again')
     .action(async (flags: IdpFlags & { full?: boolean }) => {
@@ -341,7 +346,8 @@ async function syncCommand(flags: IdpFlags): Promise<number> {
     // An object held in escrow (or in Okta's task list) from an earlier cycle is not provisioned
     // either: the cycle ran cleanly, but the gate must not pass while it waits (docs: exit 1 when
     // some failed, escrowed or an Okta task).
-    code = result.status === 'ok' && result.counts.escrowed > 0 ? 1 : EXIT[result.status];
+    // So is a cycle whose disables and deletes Prevent accidental deletions held (quarantined, TooManyDeletes).
+    code = result.status === 'ok' && (result.counts.escrowed > 0 || result.quarantine?.reason === 'TooManyDeletes') ? 1 : EXIT[result.status];
   };
   try {
     await checkConfiguration(engine, flags);
@@ -623,6 +629,23 @@ function knownAppGroupLines(state: StateStore): string[] {
     `Okta's list of the app's groups it does not push (${known.length}): a push of a group of one of these names links that app group (Link Group: GET /Groups/{id}, then its members) instead of creating another`,
     ...known.map((g) => `  group ${printable(g.displayName)} (app id ${printable(g.id)})`),
   ];
+}
+
+function allowDeletesCommand(flags: IdpFlags): number {
+  const t = target(flags);
+  const state = openState(flags, t);
+  try {
+    if (state.state.quarantine?.reason !== 'TooManyDeletes') {
+      stdout.write(`nothing is held: the job is not quarantined for too many deletes${state.state.quarantine ? ` (it is quarantined: ${state.state.quarantine.reason})` : ''}; nothing changed\n`);
+      return 1;
+    }
+    state.setMeta({ allowDeletes: true });
+    state.compact();
+    stdout.write(`the next \`scimproof idp sync\` sends the disables and deletes that were held (${state.state.quarantine.message.split(';')[0]})\n`);
+    return 0;
+  } finally {
+    state.close();
+  }
 }
 
 function restartCommand(flags: IdpFlags & { full?: boolean }): number {

@@ -115,6 +115,8 @@ export interface IdpState {
   pendingRestart?: { reason: string; full: boolean };
   /** The key of the digests kept in place of values a Redact() mapping gives (sealed-values.ts). */
   redactKey?: string;
+  /** Entra's "Allow deletes": the next cycle sends the disables and deletes the threshold held. */
+  allowDeletes?: boolean;
 }
 
 type JournalEntry =
@@ -134,6 +136,7 @@ export interface MetaChange {
   configHash?: string;
   pendingRestart?: { reason: string; full: boolean } | null;
   redactKey?: string;
+  allowDeletes?: boolean | null;
 }
 
 export class StateError extends Error {
@@ -252,6 +255,8 @@ export class StateStore {
       if (entry.pendingRestart === null) delete s.pendingRestart;
       else if (entry.pendingRestart !== undefined) s.pendingRestart = entry.pendingRestart;
       if (entry.redactKey !== undefined) s.redactKey = entry.redactKey;
+      if (entry.allowDeletes === null) delete s.allowDeletes;
+      else if (entry.allowDeletes !== undefined) s.allowDeletes = entry.allowDeletes;
       return;
     }
     const table = entry.t === 'user' ? s.users : entry.t === 'group' ? s.groups : entry.t === 'skip' ? (s.skipped ??= {}) : entry.t === 'appGroup' ? (s.appGroups ??= {}) : s.escrow;

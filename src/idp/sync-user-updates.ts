@@ -3,6 +3,7 @@
 // disable (remembering why: Entra stops managing users it disabled for leaving scope), and Okta's
 // stop when the stored id answers 404.
 import { impactOf } from '../dialects/index.ts';
+import { heldReason } from './accidental-deletions.ts';
 import type { Exchange } from '../record/types.ts';
 import type { EventOutcome } from './events.ts';
 import { entraChanges, oktaProfile, oktaReport, roleArgs, softDeleteChanges, type ScimValues } from './mapping.ts';
@@ -128,6 +129,11 @@ export async function oktaUpdate(ctx: CycleContext, u: DirectoryUserRecord, st: 
 
 export async function disableUser(ctx: CycleContext, base: UserRef, st: UserState, intent: UserIntent, fingerprint?: Fingerprint, desired: ScimValues = {}): Promise<void> {
   const { state, family, ledger } = ctx;
+  if (ctx.hold && family === 'entra') {
+    // Staged: nothing is sent and nothing remembered, so a later cycle (or Allow deletes) decides again.
+    ledger.result({ ...base, action: 'disable', outcome: 'skipped', reason: heldReason(ctx.hold, intent.why), targetId: st.targetId, exchanges: [] });
+    return;
+  }
   // Entra: the attributes mapped from [IsSoftDeleted] go with the disable, in its PATCH.
   const soft = family === 'entra' ? softDeleteChanges(ctx.plan, desired, (path) => st.values[path]) : undefined;
   const extra = soft && soft.report.length > 0 ? { changes: soft.changes, added: soft.added } : {};

@@ -3,6 +3,7 @@
 // users the IdP provisioned that are gone from the directory.
 import { changedPaths, createValues, managerIdOf, MappingEvaluationError, stableValues, updateValues, type ScimValues } from './mapping.ts';
 import { actionOff, lazyFingerprint, userRef, type CycleContext } from './sync-context.ts';
+import { heldReason } from './accidental-deletions.ts';
 import { retryIn } from './escrow.ts';
 import { escrowDue } from './sync-ledger.ts';
 import { provisionUser } from './sync-user-provision.ts';
@@ -203,6 +204,10 @@ export async function syncRemovedUser(ctx: CycleContext, id: string): Promise<vo
   if (!dir.app.actions.delete) {
     state.setUser(id, null);
     ledger.result({ ...base, action: 'skip', outcome: 'skipped', reason: "hard-deleted in Entra, but delete is turned off in the app's actions; the app user stays", targetId: st.targetId, exchanges: [] });
+    return;
+  }
+  if (ctx.hold) {
+    ledger.result({ ...base, action: 'delete', outcome: 'skipped', reason: heldReason(ctx.hold, 'hard-deleted in Entra'), targetId: st.targetId, exchanges: [] });
     return;
   }
   const out = await sender.send('deleteUser', { id: st.targetId });
