@@ -6,7 +6,7 @@ import { impactOf } from '../dialects/index.ts';
 import { heldReason } from './accidental-deletions.ts';
 import type { Exchange } from '../record/types.ts';
 import type { EventOutcome } from './events.ts';
-import { entraChanges, oktaProfile, oktaReport, roleArgs, softDeleteChanges, type ScimValues } from './mapping.ts';
+import { changedPaths, entraChanges, oktaProfile, oktaReport, roleArgs, softDeleteChanges, type ScimValues } from './mapping.ts';
 import type { UserIntent } from './scope.ts';
 import { userRef, type CycleContext, type Fingerprint, type UserRef } from './sync-context.ts';
 import { restoredMembershipsWait } from './sync-group-members.ts';
@@ -134,8 +134,11 @@ export async function disableUser(ctx: CycleContext, base: UserRef, st: UserStat
     ledger.result({ ...base, action: 'disable', outcome: 'skipped', reason: heldReason(ctx.hold, intent.why), targetId: st.targetId, exchanges: [] });
     return;
   }
-  // Entra: the attributes mapped from [IsSoftDeleted] go with the disable, in its PATCH.
+  // Entra: the attributes mapped from [IsSoftDeleted] go with the disable, in its PATCH; so does
+  // any other attribute of a user still assigned and in scope (disabled or soft-deleted in Entra)
+  // that changed since it was pushed: one PATCH with every changed attribute, as an update sends.
   const soft = family === 'entra' ? softDeleteChanges(ctx.plan, desired, (path) => st.values[path]) : undefined;
+  if (soft && intent.entitled) withOtherChanges(ctx, st, desired, soft);
   const extra = soft && soft.report.length > 0 ? { changes: soft.changes, added: soft.added } : {};
   const out = await ctx.sender.send('disableUser', { id: st.targetId, ...extra });
   const changes = soft && soft.report.length > 0 ? { changes: soft.report } : {};
@@ -168,6 +171,20 @@ export async function disableUser(ctx: CycleContext, base: UserRef, st: UserStat
   // Marked stale, so a later enable reads the user first and re-creates it (not a PATCH to a 404).
   const gone = out.ok ? '' : `; the app answered 404 to the disable: it no longer has this user (deleted there), so nothing was disabled`;
   ledger.result({ ...base, action: 'disable', outcome: 'success', reason: `${intent.why}${gone}${note}`, targetId: st.targetId, exchanges: out.exchanges, ...(out.ok ? changes : {}) });
+}
+
+/** The other kept-in-step attributes that changed in the directory, added to a disable's changes (never a null: an emptied source is not sent). */
+function withOtherChanges(ctx: CycleContext, st: UserState, desired: ScimValues, diff: ReturnType<typeof softDeleteChanges>): void {
+  const sealed = ctx.state.sealed(desired);
+  for (const path of changedPaths(st.values, sealed, ctx.updatePaths, ctx.plan.volatilePaths)) {
+    if (path in diff.changes || ctx.plan.softDeletePaths.includes(path)) continue;
+    const want = desired[path];
+    if (want === undefined) continue;
+    const old = st.values[path];
+    diff.changes[path] = want;
+    if (old === undefined) diff.added.push(path);
+    diff.report.push({ path, ...(old !== undefined ? { old } : {}), new: want, sent: true });
+  }
 }
 
 /** Why a user the IdP does not want active is disabled: it decides whether a later hard delete sends a DELETE (Entra). */

@@ -11,10 +11,10 @@ import { body, closeAfterEach, harness, usersByName, type Json } from './helpers
 
 const closing = closeAfterEach();
 
-const doc = (annEnabled: boolean, annAssigned = true): Json => ({
+const doc = (annEnabled: boolean, annAssigned = true, annSurname = 'Lee'): Json => ({
   source: 'entra',
   users: [
-    { id: 'u1', userPrincipalName: 'ann@contoso.example', givenName: 'Ann', surname: 'Lee', accountEnabled: annEnabled },
+    { id: 'u1', userPrincipalName: 'ann@contoso.example', givenName: 'Ann', surname: annSurname, accountEnabled: annEnabled },
     { id: 'u2', userPrincipalName: 'bob@contoso.example', givenName: 'Bob', surname: 'Ray' },
   ],
   app: {
@@ -81,6 +81,24 @@ describe.each(SERVERS)('a disable with another attribute mapped from [IsSoftDele
     const out = await h.cycle(doc(true, false));
     expect(out.exchanges.filter((x) => x.request.method === 'PATCH').map((x) => body(x).Operations)).toEqual([ops]);
     const back = await h.cycle(doc(true));
+    expect(back.exchanges.filter((x) => x.request.method === 'PATCH').map((x) => body(x).Operations)).toEqual([enableOps]);
+  });
+
+  it('disabled and renamed in the same cycle: one PATCH carries active, the [IsSoftDeleted] attribute and the new name', async () => {
+    const server = closing(await start());
+    const h = harness(server.url, server.token, dialect);
+    await h.cycle(doc(true));
+    const out = await h.cycle(doc(false, true, 'Ray-Lee'));
+    const patches = out.exchanges.filter((x) => x.request.method === 'PATCH').map((x) => body(x).Operations);
+    expect(patches).toHaveLength(1);
+    expect(patches[0]).toEqual(dialect === 'entra'
+      ? [...ops, { op: 'Replace', path: 'name.familyName', value: 'Ray-Lee' }]
+      : [ops[0], { op: 'replace', value: { userType: 'Suspended', 'name.familyName': 'Ray-Lee' } }]);
+    expect((await usersByName(server.url, server.token)).get('ann@contoso.example')).toMatchObject({ active: false, userType: 'Suspended', name: { familyName: 'Ray-Lee' } });
+    // Nothing left to send: the next cycle is quiet, and the enable sends only what the disable set.
+    const again = await h.cycle(doc(false, true, 'Ray-Lee'));
+    expect(again.exchanges.filter((x) => x.request.method !== 'GET')).toEqual([]);
+    const back = await h.cycle(doc(true, true, 'Ray-Lee'));
     expect(back.exchanges.filter((x) => x.request.method === 'PATCH').map((x) => body(x).Operations)).toEqual([enableOps]);
   });
 
