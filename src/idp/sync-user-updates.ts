@@ -177,7 +177,8 @@ export async function disableUser(ctx: CycleContext, base: UserRef, st: UserStat
 function withOtherChanges(ctx: CycleContext, st: UserState, desired: ScimValues, diff: ReturnType<typeof softDeleteChanges>): void {
   const sealed = ctx.state.sealed(desired);
   for (const path of changedPaths(st.values, sealed, ctx.updatePaths, ctx.plan.volatilePaths)) {
-    if (path in diff.changes || ctx.plan.softDeletePaths.includes(path)) continue;
+    // App roles go as Entra's role operation, built with the update or enable (roleArgs), never as a plain path.
+    if (path in diff.changes || ctx.plan.softDeletePaths.includes(path) || /^roles(\[|$)/i.test(path)) continue;
     const want = desired[path];
     if (want === undefined) continue;
     const old = st.values[path];
