@@ -5,6 +5,7 @@
 // processes them) or undoes what caused them and restarts. Evaluated per cycle: a cycle at or
 // under the threshold is processed as usual. Creates and updates in a held cycle go out.
 import type { CycleContext } from './sync-context.ts';
+import { escrowDue } from './sync-ledger.ts';
 
 /** Why this cycle's disables and deletes are held, or undefined when they go out. */
 export interface DeletionHold {
@@ -26,7 +27,8 @@ export function plannedDeletions(ctx: CycleContext): number {
     if (st.stopped) continue;
     const u = ctx.users.get(id);
     if (!u) {
-      if (actions.delete && st.disabledBecause !== 'out-of-scope' && !st.leftOutOfScope) n++;
+      // A failed delete waiting for its retry slot is not sent this cycle.
+      if (actions.delete && st.disabledBecause !== 'out-of-scope' && !st.leftOutOfScope && !waiting(ctx, `user:${id}`)) n++;
       continue;
     }
     if (!st.active || !actions.disable) continue;
@@ -38,10 +40,15 @@ export function plannedDeletions(ctx: CycleContext): number {
   }
   if (actions.delete) {
     const wanted = new Set(ctx.ent.provisionedGroups);
-    for (const id of Object.keys(state.state.groups)) if (!wanted.has(id)) n++;
+    for (const id of Object.keys(state.state.groups)) if (!wanted.has(id) && !waiting(ctx, `group:${id}`)) n++;
   }
   return n;
 }
+
+const waiting = (ctx: CycleContext, key: string): boolean => {
+  const esc = ctx.state.escrow(key);
+  return esc !== undefined && !escrowDue(esc, ctx.now());
+};
 
 /** The hold for this cycle: more planned than the threshold, and no "Allow deletes" pending. */
 export function deletionHold(ctx: CycleContext): DeletionHold | undefined {
