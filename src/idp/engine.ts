@@ -286,6 +286,19 @@ export class IdpEngine extends EventEmitter<EngineEvents> {
     return undefined;
   }
 
+  /**
+   * Entra's "Allow deletes": the disables and deletes Prevent accidental deletions held go out with
+   * the next cycle (at once if started). False, and nothing changed, when nothing is held.
+   */
+  async allowDeletes(): Promise<boolean> {
+    if (this.state.state.quarantine?.reason !== 'TooManyDeletes') return false;
+    this.state.setMeta({ allowDeletes: true });
+    this.state.compact();
+    this.emit('status', this.status());
+    if (this.running) await this.runCycleNow('allow-deletes');
+    return true;
+  }
+
   /** Provisions one user now, with Entra's five steps; logged as an on-demand run. */
   async provisionOnDemand(user: string): Promise<OnDemandResult> {
     await this.current?.catch(() => undefined);

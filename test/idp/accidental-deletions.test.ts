@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseDirectory } from '../../src/idp/directory.ts';
+import { IdpEngine } from '../../src/idp/engine.ts';
+import { startServer } from '../../src/server/index.ts';
 import { startProxy } from '../support/proxy.ts';
 import { REFERENCE_AND_SCIMMY } from './both-servers.ts';
 import { runIdpCli } from './cli-in-process.ts';
@@ -75,6 +77,27 @@ describe.each(REFERENCE_AND_SCIMMY)('Prevent accidental deletions (threshold 3) 
     const three = await sync(doc(['u1'], ['u1', 'u2', 'u3', 'u4']));
     expect(three.code).toBe(0);
     expect(writes.filter((w) => w.startsWith('PATCH'))).toHaveLength(3);
+  });
+});
+
+describe('Prevent accidental deletions through the engine (the console\'s Allow deletes)', () => {
+  it('allowDeletes() is false while nothing is held, true once a cycle held them; the next cycle sends them', async () => {
+    const app = closing(await startServer({ port: 0 }));
+    const engine = new IdpEngine({ url: app.url, auth: { kind: 'bearer', token: app.token }, dialect: 'entra', directory: parseDirectory(JSON.stringify(doc(USERS)), 'd.json'), statePath: null, logDir: null });
+    try {
+      await engine.runCycleNow();
+      expect(await engine.allowDeletes()).toBe(false);
+      engine.setDirectory(parseDirectory(JSON.stringify(doc(['u1'])), 'd.json'));
+      const held = await engine.runCycleNow();
+      expect(held.quarantine?.reason).toBe('TooManyDeletes');
+      expect(held.counts.disabled).toBe(0);
+      expect(await engine.allowDeletes()).toBe(true);
+      const sent = await engine.runCycleNow();
+      expect(sent.counts.disabled).toBe(4);
+      expect(sent.quarantine).toBeUndefined();
+    } finally {
+      await engine.close();
+    }
   });
 });
 
