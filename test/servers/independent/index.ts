@@ -7,6 +7,7 @@
 // names, filters on a few attributes only, a PUT that wants the id in its body).
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { isDeepStrictEqual } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import { ScimError, badRequest, notFound } from './errors.ts';
@@ -341,6 +342,34 @@ export interface IndependentServerOptions {
   echoDropped?: boolean;
   /** A DEFECT, for tests: with `userNameRule.email`, a userName that is not an email is not refused but silently rewritten (`x` → `x@rewritten.example`). */
   rewriteUserName?: boolean;
+  /**
+   * Error bodies without `detail` (RFC 7644 §3.12: OPTIONAL): `{schemas, status}` and a scimType
+   * where one applies, as elimity-com/scim writes an error its handler gave no detail.
+   */
+  errorDetail?: false;
+  /**
+   * A Location header on every answer: a single resource's own URL (GET, PUT, PATCH, as
+   * directory-scimple and django-scim2 send it), otherwise the request's URL, errors included (as
+   * python-scim/scim2-server does). RFC 7644 names Location for a 201 only; HTTP allows it anywhere.
+   */
+  locationEverywhere?: boolean;
+  /**
+   * /ServiceProviderConfig, /Schemas and /ResourceTypes answer without credentials, as
+   * python-scim/scim2-server serves them (RFC 7644 §4: discovery endpoints MAY be unauthenticated).
+   */
+  publicDiscovery?: boolean;
+  /** ListResponse members in streaming order: `Resources` before totalResults, itemsPerPage and startIndex (the UnboundID SDK's ListResponseWriter); JSON member order carries no meaning (RFC 8259 §4). */
+  listFieldsLast?: boolean;
+  /** A PATCH that changes nothing (a value already there) answers 204 without a body and keeps the version; others answer 200 (SimpleIdServer; RFC 7644 §3.5.2 allows 204). */
+  unchangedPatchNoContent?: boolean;
+  /**
+   * What elimity-com/scim writes for what an app leaves unset: ServiceProviderConfig
+   * `documentationUri: ""` and `filter.maxResults: 0` (it pages by 100 all the same), and each
+   * ResourceType with `id: ""` (RFC 7643 §6: id is OPTIONAL for a ResourceType; its name is REQUIRED).
+   */
+  unsetDiscoveryValues?: boolean;
+  /** A PATCH body's `schemas` must be exactly `["urn:ietf:params:scim:api:messages:2.0:PatchOp"]` (elimity-com/scim): anything more is 400 invalidSyntax. */
+  patchSchemasExact?: boolean;
 }
 
 export interface IndependentServer {
@@ -356,6 +385,7 @@ const FREE_FORM_TYPES = ['entitlements', 'roles', 'x509Certificates'];
 const MAX_RESULTS = 200;
 const MAX_BODY = 1_000_000;
 const CONTENT_TYPE = 'application/scim+json; charset=utf-8';
+const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 
 interface Ctx {
   base: string;
@@ -431,6 +461,12 @@ interface Ctx {
   meStatus: number | undefined;
   echoDropped: boolean;
   rewriteUserName: boolean;
+  locationEverywhere: boolean;
+  publicDiscovery: boolean;
+  listFieldsLast: boolean;
+  unchangedPatchNoContent: boolean;
+  unsetDiscoveryValues: boolean;
+  patchSchemasExact: boolean;
 }
 
 interface Reply {
@@ -442,6 +478,7 @@ interface Reply {
 const errorBody = (status: number, scimType: string | undefined, detail: string) => ({ schemas: [URNS.error], status: String(status), ...(scimType ? { scimType } : {}), detail });
 
 function spc(ctx: Ctx): Resource {
+  if (ctx.unsetDiscoveryValues) return { ...fullSpc(ctx), documentationUri: '', filter: { supported: !ctx.understate.includes('filter'), maxResults: 0 } };
   if (ctx.terseConfig) {
     const { documentationUri: _d, meta: _m, bulk: _b, ...rest } = fullSpc(ctx);
     return { ...rest, bulk: ctx.bulk ? fullSpc(ctx).bulk : { supported: false } };
@@ -469,7 +506,7 @@ function fullSpc(ctx: Ctx): Resource {
 function resourceTypes(ctx: Ctx): Resource[] {
   return [ctx.models.user, ...(ctx.noGroups ? [] : [ctx.models.group])].map((m) => ({
     schemas: [URNS.resourceType],
-    id: m.kind,
+    id: ctx.unsetDiscoveryValues ? '' : m.kind,
     name: m.kind,
     endpoint: m.endpoint,
     description: m.kind,
@@ -800,7 +837,8 @@ function ifMatch(ctx: Ctx, req: RequestLike, stored: Stored): void {
 async function resourceRoute(ctx: Ctx, req: RequestLike, model: ResourceModel, id: string | undefined, url: URL, body: () => unknown): Promise<Reply> {
   const method = req.method ?? 'GET';
   const q = url.searchParams;
-  const one = (stored: Stored, status = 200, extra: Record<string, string> = {}): Reply =>
+  const own = (stored: Stored): Record<string, string> => (ctx.locationEverywhere ? { Location: `${ctx.baseUrl}${model.endpoint}/${encodeURIComponent(stored.id)}` } : {});
+  const one = (stored: Stored, status = 200, extra: Record<string, string> = own(stored)): Reply =>
     withVersion(ctx, stored, { status, body: ctx.ignoreProjection ? rendered(ctx, model, stored) : project(model, rendered(ctx, model, stored), q.get('attributes') ?? undefined, q.get('excludedAttributes') ?? undefined), headers: extra });
   if (id === undefined) {
     if (method === 'GET') return search(ctx, model, { filter: q.get('filter'), cursor: q.get('cursor'), startIndex: intParam(q.get('startIndex'), 'startIndex'), count: intParam(q.get('count'), 'count'), sortBy: q.get('sortBy'), sortOrder: q.get('sortOrder'), attributes: q.get('attributes'), excludedAttributes: q.get('excludedAttributes') });
@@ -859,11 +897,17 @@ async function resourceRoute(ctx: Ctx, req: RequestLike, model: ResourceModel, i
           if (typeof path === 'string' && /\]\s*$/.test(path)) throw badRequest(ctx.declineElementFilters, `User PATCH path ${path} is not supported`);
         }
       }
+      if (ctx.patchSchemasExact) {
+        const schemas = (body() as { schemas?: unknown } | null)?.schemas;
+        if (!Array.isArray(schemas) || schemas.length !== 1 || schemas[0] !== PATCH_OP) throw badRequest('invalidSyntax', `a PATCH body's "schemas" must be exactly ["${PATCH_OP}"]`);
+      }
       const draft = ctx.patchWith === 'scim-patch' ? applyPatchWithLibrary(stored.data, body()) : applyPatch(model, stored.data, id, body(), { rejectUnknown: ctx.rejectUnknown, interop: ctx.interop, removeNoTarget: ctx.removeNoTarget, replaceAbsentAdds: ctx.replaceAbsentAdds });
       if (model.kind === 'Group' && ctx.patchKeepsMembers) draft.members = stored.data.members;
       // The patched resource is held to the same rules as a PUT (Entra's "True"/"False" accepted).
-      const patched = ctx.store.replace(model.kind, id, withPrimary(ctx, normalize(model, { schemas: [model.core.id], ...draft }, { rejectUnknown: ctx.rejectUnknown, interop: ctx.interop, lenientBooleans: true })));
-      if (ctx.patchNoContent === true || (ctx.patchNoContent === 'groups' && model.kind === 'Group')) return withVersion(ctx, patched, { status: 204 });
+      const next = withPrimary(ctx, normalize(model, { schemas: [model.core.id], ...draft }, { rejectUnknown: ctx.rejectUnknown, interop: ctx.interop, lenientBooleans: true }));
+      if (ctx.unchangedPatchNoContent && isDeepStrictEqual(next, withPrimary(ctx, normalize(model, { schemas: [model.core.id], ...stored.data }, { rejectUnknown: ctx.rejectUnknown, interop: ctx.interop, lenientBooleans: true })))) return withVersion(ctx, stored, { status: 204, headers: own(stored) });
+      const patched = ctx.store.replace(model.kind, id, next);
+      if (ctx.patchNoContent === true || (ctx.patchNoContent === 'groups' && model.kind === 'Group')) return withVersion(ctx, patched, { status: 204, headers: own(patched) });
       return one(patched);
     }
     case 'DELETE':
@@ -880,7 +924,8 @@ async function route(ctx: Ctx, req: IncomingMessage, raw: string, token: string)
   if (!url.pathname.startsWith(`${ctx.base}/`) && url.pathname !== ctx.base) throw notFound(`${url.pathname} is not a SCIM endpoint`);
   const key = ctx.apiKeyHeader ? req.headers[ctx.apiKeyHeader.toLowerCase()] : undefined;
   const auth = ctx.apiKeyHeader ? `Bearer ${ctx.apiKeyAnyValue && key ? token : String(key ?? '')}` : (req.headers.authorization ?? '');
-  if (auth !== `Bearer ${token}`) return { status: 401, body: errorBody(401, undefined, ctx.unauthorizedDetail ?? 'a valid bearer token is required'), headers: { 'WWW-Authenticate': 'Bearer realm="scim"' } };
+  const discovery = ['serviceproviderconfig', 'schemas', 'resourcetypes'].includes(url.pathname.slice(ctx.base.length).split('/').filter((p) => p !== '')[0]?.toLowerCase() ?? '');
+  if (auth !== `Bearer ${token}` && !(ctx.publicDiscovery && discovery)) return { status: 401, body: errorBody(401, undefined, ctx.unauthorizedDetail ?? 'a valid bearer token is required'), headers: { 'WWW-Authenticate': 'Bearer realm="scim"' } };
   const parts = url.pathname.slice(ctx.base.length).split('/').filter((p) => p !== '').map(decodeURIComponent);
   const body = (): unknown => {
     if (raw.trim() === '') throw badRequest('invalidSyntax', 'the request has no body');
@@ -917,7 +962,7 @@ async function route(ctx: Ctx, req: IncomingMessage, raw: string, token: string)
       return get(() => {
         const all = resourceTypes(ctx);
         if (id === undefined) return { status: 200, body: listOf(all) };
-        const found = all.find((r) => r.id === id);
+        const found = all.find((r) => r.id === id || (r.id === '' && r.name === id));
         if (!found) throw notFound(`no resource type ${id}`);
         return { status: 200, body: found };
       });
@@ -1070,6 +1115,14 @@ function send(res: ServerResponse, reply: Reply, wire: Wire = {}): void {
   res.end(zipped);
 }
 
+/** With listFieldsLast, a ListResponse's Resources come before its counts, as a streaming writer sends them. */
+function listOrdered(ctx: Ctx, reply: Reply): Reply {
+  const body = reply.body as Resource | undefined;
+  if (!ctx.listFieldsLast || !body || !Array.isArray(body.schemas) || body.schemas[0] !== URNS.list) return reply;
+  const { schemas, Resources, ...counts } = body;
+  return { ...reply, body: { schemas, ...(Resources !== undefined ? { Resources } : {}), ...counts } };
+}
+
 function scimTypeOf(error: ScimError, options: IndependentServerOptions): string | undefined {
   if (options.scimTypes === 'none' || (error.status === 409 && options.conflictWithoutScimType)) return undefined;
   if (options.scimTypes === 'syntax' && error.scimType === 'invalidValue') return 'invalidSyntax';
@@ -1167,6 +1220,12 @@ export async function startIndependentServer(options: IndependentServerOptions =
     meStatus: options.meStatus,
     echoDropped: options.echoDropped ?? false,
     rewriteUserName: options.rewriteUserName ?? false,
+    locationEverywhere: options.locationEverywhere ?? false,
+    publicDiscovery: options.publicDiscovery ?? false,
+    listFieldsLast: options.listFieldsLast ?? false,
+    unchangedPatchNoContent: options.unchangedPatchNoContent ?? false,
+    unsetDiscoveryValues: options.unsetDiscoveryValues ?? false,
+    patchSchemasExact: options.patchSchemasExact ?? false,
   };
   if (options.seed) seedTenant(ctx, options.seed);
   const admit = options.rateLimit ? tokenBucket(options.rateLimit) : undefined;
@@ -1178,16 +1237,20 @@ export async function startIndependentServer(options: IndependentServerOptions =
         if (wait !== undefined) return send(res, { status: 429, body: errorBody(429, undefined, `too many requests: at most ${options.rateLimit} per second`), headers: { 'Retry-After': String(wait) } }, wire);
         const raw = await readBody(req);
         if (raw === undefined) return send(res, { status: 413, body: errorBody(413, undefined, `the request body exceeds ${MAX_BODY} bytes`) }, wire);
-        send(res, await route(ctx, req, raw, token), wire);
+        send(res, atRequestUrl(req, listOrdered(ctx, await route(ctx, req, raw, token))), wire);
       } catch (error) {
         if (error instanceof ScimError) {
-          const body = errorBody(error.status, scimTypeOf(error, options), error.message);
-          return send(res, { status: error.status, body: options.numericErrorStatus ? { ...body, status: error.status } : body }, wire);
+          const { detail, ...terse } = errorBody(error.status, scimTypeOf(error, options), error.message);
+          const body = options.errorDetail === false ? terse : { ...terse, detail };
+          return send(res, atRequestUrl(req, { status: error.status, body: options.numericErrorStatus ? { ...body, status: error.status } : body }), wire);
         }
         send(res, { status: 500, body: errorBody(500, undefined, `internal error: ${error instanceof Error ? error.message : String(error)}`) }, wire);
       }
     })();
   });
+  /** With locationEverywhere, an answer that names no resource carries the request's own URL. */
+  const atRequestUrl = (req: IncomingMessage, reply: Reply): Reply =>
+    ctx.locationEverywhere && reply.headers?.Location === undefined ? { ...reply, headers: { ...(reply.headers ?? {}), Location: new URL(req.url ?? '/', ctx.baseUrl).href } } : reply;
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const { port } = server.address() as AddressInfo;
