@@ -733,6 +733,13 @@ export const DEFECTS = {
         if (isErrorBody(json)) delete json.scimType;
       }),
   },
+  'error-detail-missing': {
+    description: 'Error bodies have no detail.',
+    onResponse: (_ctx, res) =>
+      editJson(res, (json) => {
+        if (isErrorBody(json)) delete json.detail;
+      }),
+  },
   'content-type-json': {
     description: 'Every response is labelled application/json instead of application/scim+json.',
     onResponse: (_ctx, res) => {

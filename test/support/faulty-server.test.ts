@@ -633,6 +633,11 @@ const PROBES_BY_NAME = {
     clean: 'invalidFilter',
     faulty: undefined,
   },
+  'error-detail-missing': {
+    observe: async (call) => typeof obj((await call('GET', MISSING)).json).detail,
+    clean: 'string',
+    faulty: 'undefined',
+  },
   'content-type-json': {
     observe: async (call) => (await call('GET', '/Users')).headers.get('content-type')?.split(';')[0],
     clean: 'application/scim+json',

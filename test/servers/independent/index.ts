@@ -344,7 +344,8 @@ export interface IndependentServerOptions {
   rewriteUserName?: boolean;
   /**
    * Error bodies without `detail` (RFC 7644 §3.12: OPTIONAL): `{schemas, status}` and a scimType
-   * where one applies, as elimity-com/scim writes an error its handler gave no detail.
+   * where one applies, as elimity-com/scim writes an error its app's handler gave no detail (the
+   * library's own errors carry one). Okta's Spec Test asks for a detail on its 401 and 404.
    */
   errorDetail?: false;
   /**
