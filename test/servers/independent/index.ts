@@ -369,6 +369,8 @@ export interface IndependentServerOptions {
    * ResourceType with `id: ""` (RFC 7643 §6: id is OPTIONAL for a ResourceType; its name is REQUIRED).
    */
   unsetDiscoveryValues?: boolean;
+  /** A POST or PUT body naming one attribute twice in different letter cases (`userName` and `UserName`) is 400 invalidSyntax, as elimity-com/scim matches names case-insensitively (RFC 7643 §2.1) and refuses the duplicate. */
+  duplicateKeysRefused?: boolean;
   /** A PATCH body's `schemas` must be exactly `["urn:ietf:params:scim:api:messages:2.0:PatchOp"]` (elimity-com/scim): anything more is 400 invalidSyntax. */
   patchSchemasExact?: boolean;
 }
@@ -468,6 +470,7 @@ interface Ctx {
   unchangedPatchNoContent: boolean;
   unsetDiscoveryValues: boolean;
   patchSchemasExact: boolean;
+  duplicateKeysRefused: boolean;
 }
 
 interface Reply {
@@ -844,6 +847,7 @@ async function resourceRoute(ctx: Ctx, req: RequestLike, model: ResourceModel, i
   if (id === undefined) {
     if (method === 'GET') return search(ctx, model, { filter: q.get('filter'), cursor: q.get('cursor'), startIndex: intParam(q.get('startIndex'), 'startIndex'), count: intParam(q.get('count'), 'count'), sortBy: q.get('sortBy'), sortOrder: q.get('sortOrder'), attributes: q.get('attributes'), excludedAttributes: q.get('excludedAttributes') });
     if (method === 'POST') {
+      if (ctx.duplicateKeysRefused) refuseDuplicateKeys(body());
       const data = normalize(model, body(), { rejectUnknown: ctx.rejectUnknown, interop: ctx.interop, extensionsListed: ctx.extensionsListed });
       if (model.kind === 'User' && ctx.defaultDisplayName && data.displayName === undefined) data.displayName = String((data.name as Resource | undefined)?.formatted ?? data.userName);
       if (model.kind === 'Group' && ctx.dropGroupExternalId) delete data.externalId;
@@ -883,6 +887,7 @@ async function resourceRoute(ctx: Ctx, req: RequestLike, model: ResourceModel, i
         const sent = (body() as Resource | null)?.id;
         if (sent !== id) throw badRequest('invalidValue', `the body's id ${JSON.stringify(sent ?? null)} must be the id in the URL (${id})`);
       }
+      if (ctx.duplicateKeysRefused) refuseDuplicateKeys(body());
       const data = normalize(model, body(), { rejectUnknown: ctx.rejectUnknown, interop: ctx.interop, extensionsListed: ctx.extensionsListed });
       if (model.kind === 'Group' && ctx.dropGroupExternalId) delete data.externalId;
       if (ctx.putMerges) for (const [k, v] of Object.entries(stored.data)) if (!(k in data)) data[k] = structuredClone(v);
@@ -1116,6 +1121,19 @@ function send(res: ServerResponse, reply: Reply, wire: Wire = {}): void {
   res.end(zipped);
 }
 
+/** duplicateKeysRefused: an object (at any depth) with two keys equal but for letter case is 400 invalidSyntax. */
+function refuseDuplicateKeys(value: unknown): void {
+  if (Array.isArray(value)) return value.forEach(refuseDuplicateKeys);
+  if (!value || typeof value !== 'object') return;
+  const seen = new Map<string, string>();
+  for (const [key, inner] of Object.entries(value)) {
+    const twin = seen.get(key.toLowerCase());
+    if (twin !== undefined) throw badRequest('invalidSyntax', `duplicate attributes: ${twin} and ${key}`);
+    seen.set(key.toLowerCase(), key);
+    refuseDuplicateKeys(inner);
+  }
+}
+
 /** With listFieldsLast, a ListResponse's Resources come before its counts, as a streaming writer sends them. */
 function listOrdered(ctx: Ctx, reply: Reply): Reply {
   const body = reply.body as Resource | undefined;
@@ -1227,6 +1245,7 @@ export async function startIndependentServer(options: IndependentServerOptions =
     unchangedPatchNoContent: options.unchangedPatchNoContent ?? false,
     unsetDiscoveryValues: options.unsetDiscoveryValues ?? false,
     patchSchemasExact: options.patchSchemasExact ?? false,
+    duplicateKeysRefused: options.duplicateKeysRefused ?? false,
   };
   if (options.seed) seedTenant(ctx, options.seed);
   const admit = options.rateLimit ? tokenBucket(options.rateLimit) : undefined;
