@@ -98,12 +98,12 @@ const VARIANTS: Record<string, IndependentServerOptions> = {
     filterAttributes: ['userName', 'externalId', 'active', 'displayName', 'id'],
     declineFiltersWithoutScimType: true,
   },
-  // Round 4 (docs/notes/third-party-round4.md), read from source: elimity-com/scim's empty values
+  // Round 5 (docs/notes/third-party-round5.md), read from source: elimity-com/scim's empty values
   // for what the app leaves unset (ResourceType id "", which discovery.resource-types.list failed as
   // "the same resource twice"), its exact PATCH schemas and case-insensitive duplicate keys;
   // python-scim/scim2-server's Location on every answer and unauthenticated discovery; the UnboundID
   // SDK's streamed ListResponse order; SimpleIdServer's 204 for a PATCH that changes nothing.
-  'round-4 shapes: ResourceType id "" and filter.maxResults 0, PATCH schemas exactly PatchOp, duplicate keys refused, Location on every answer, discovery without a token, Resources before the counts, a PATCH that changes nothing answered 204': {
+  'round-5 shapes: ResourceType id "" and filter.maxResults 0, PATCH schemas exactly PatchOp, duplicate keys refused, Location on every answer, discovery without a token, Resources before the counts, a PATCH that changes nothing answered 204': {
     unsetDiscoveryValues: true,
     patchSchemasExact: true,
     duplicateKeysRefused: true,

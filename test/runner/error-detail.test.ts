@@ -1,4 +1,4 @@
-// Round 4 of the third-party angle (docs/notes/third-party-round4.md): a server whose error bodies
+// Round 5 of the third-party angle (docs/notes/third-party-round5.md): a server whose error bodies
 // carry no `detail` (RFC 7644 §3.12: OPTIONAL; elimity-com/scim leaves it out when the app's handler
 // gives none). `okta.required.rejected` demanded one at MUST, so a correct 400 for a user missing a
 // required attribute failed it, and both Okta verdicts said "would fail" although Okta refuses the
