@@ -170,10 +170,11 @@ export interface IndependentServerOptions {
   /**
    * meta.created / lastModified without a time zone (`2024-05-01T12:00:00.123`, as Java's
    * LocalDateTime writes it: a valid xsd:dateTime, RFC 7643 §2.3.5), with `+00:00` for `Z`, or in
-   * whole seconds (`2024-05-01T12:00:00Z`, Go's time.RFC3339 as elimity-com/scim writes it; on the
-   * wire only: the store keeps milliseconds).
+   * whole seconds (`2024-05-01T12:00:00Z`, Go's time.RFC3339 as elimity-com/scim writes it), or at
+   * +02:00 (`2024-05-01T14:00:00.123+02:00`, the same instant as a server in a European time zone
+   * writes OffsetDateTime.now()); on the wire only: the store keeps milliseconds in UTC.
    */
-  timestamps?: 'no-zone' | 'offset' | 'seconds';
+  timestamps?: 'no-zone' | 'offset' | 'seconds' | 'local-offset';
   /**
    * The origin the server believes it has behind a reverse proxy (`https://scim.example.com`):
    * meta.location, Location and $ref name it, while the harness reaches the server on 127.0.0.1.
@@ -371,6 +372,11 @@ export interface IndependentServerOptions {
   unsetDiscoveryValues?: boolean;
   /** A POST or PUT body naming one attribute twice in different letter cases (`userName` and `UserName`) is 400 invalidSyntax, as elimity-com/scim matches names case-insensitively (RFC 7643 §2.1) and refuses the duplicate. */
   duplicateKeysRefused?: boolean;
+  /**
+   * Multi-valued attributes kept in the server's own order, not the order sent: sorted by `value`
+   * (as a database index returns rows), so `emails`, `phoneNumbers`, `members` … come back reordered.
+   */
+  valuesSorted?: boolean;
   /** A PATCH body's `schemas` must be exactly `["urn:ietf:params:scim:api:messages:2.0:PatchOp"]` (elimity-com/scim): anything more is 400 invalidSyntax. */
   patchSchemasExact?: boolean;
 }
@@ -471,6 +477,7 @@ interface Ctx {
   unsetDiscoveryValues: boolean;
   patchSchemasExact: boolean;
   duplicateKeysRefused: boolean;
+  valuesSorted: boolean;
 }
 
 interface Reply {
@@ -765,6 +772,7 @@ function withPrimary(ctx: Ctx, data: Resource): Resource {
     if (ext && manager && boss) ext.manager = { ...manager, displayName: String(boss.data.displayName ?? boss.data.userName), $ref: `${ctx.baseUrl}/Users/${encodeURIComponent(boss.id)}` };
   }
   if (ctx.dropUserExternalId && 'userName' in data) delete data.externalId;
+  if (ctx.valuesSorted) for (const [name, values] of Object.entries(data)) if (Array.isArray(values) && values.every((v) => v && typeof v === 'object' && 'value' in v)) data[name] = [...values].sort((a, b) => String((a as Resource).value).localeCompare(String((b as Resource).value)));
   if (ctx.normalizePhones && Array.isArray(data.phoneNumbers)) data.phoneNumbers = data.phoneNumbers.map((p) => (typeof (p as Resource).value === 'string' ? { ...(p as Resource), value: String((p as Resource).value).replace(/^tel:/i, '').replace(/[\s\-.()]/g, '') } : p));
   if (!ctx.primaryFirst) return data;
   for (const name of ['emails', 'phoneNumbers']) {
@@ -1072,7 +1080,7 @@ function pascal(value: unknown): unknown {
 interface Wire {
   pascalCase?: boolean;
   sevenDigitTimestamps?: boolean;
-  timestamps?: 'no-zone' | 'offset' | 'seconds';
+  timestamps?: 'no-zone' | 'offset' | 'seconds' | 'local-offset';
   extensionSchemasFirst?: boolean;
   gzip?: boolean;
   connectionClose?: boolean;
@@ -1087,11 +1095,18 @@ function reshape(value: unknown, wire: Wire): unknown {
   return Object.fromEntries(
     Object.entries(value).map(([k, v]) => {
       if (wire.sevenDigitTimestamps && (k === 'created' || k === 'lastModified') && typeof v === 'string') return [k, v.replace(/\.(\d{3})Z$/, (_, ms: string) => `.${ms}0000Z`)];
+      if (wire.timestamps === 'local-offset' && (k === 'created' || k === 'lastModified') && typeof v === 'string') return [k, atLocalOffset(v)];
       if (wire.timestamps && (k === 'created' || k === 'lastModified') && typeof v === 'string') return [k, wire.timestamps === 'no-zone' ? v.replace(/Z$/, '') : wire.timestamps === 'seconds' ? v.replace(/\.\d+Z$/, 'Z') : v.replace(/Z$/, '+00:00')];
       if (wire.extensionSchemasFirst && k === 'schemas' && Array.isArray(v) && v.length > 1) return [k, [...v.slice(1), v[0]]];
       return [k, reshape(v, wire)];
     }),
   );
+}
+
+/** The same instant written at +02:00 (`…T14:00:00.123+02:00` for `…T12:00:00.123Z`), as a server in a European time zone writes OffsetDateTime.now(). */
+function atLocalOffset(utc: string): string {
+  const shifted = new Date(Date.parse(utc) + 2 * 3_600_000).toISOString();
+  return shifted.replace(/Z$/, '+02:00');
 }
 
 function send(res: ServerResponse, reply: Reply, wire: Wire = {}): void {
@@ -1246,6 +1261,7 @@ export async function startIndependentServer(options: IndependentServerOptions =
     unsetDiscoveryValues: options.unsetDiscoveryValues ?? false,
     patchSchemasExact: options.patchSchemasExact ?? false,
     duplicateKeysRefused: options.duplicateKeysRefused ?? false,
+    valuesSorted: options.valuesSorted ?? false,
   };
   if (options.seed) seedTenant(ctx, options.seed);
   const admit = options.rateLimit ? tokenBucket(options.rateLimit) : undefined;
