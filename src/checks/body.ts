@@ -9,6 +9,7 @@
 import { URN } from '../spec/json-schemas.ts';
 import { getPointer, parsePointer } from '../util/pointer.ts';
 import { advertisedUser, notAdvertised, type AdvertisedUser } from '../spec/advertised.ts';
+import { caseInsensitiveSubAttributes } from '../spec/case-exact.ts';
 import { integer, oneOrMany, paramsObject, TEMPLATE } from './params.ts';
 import { contentOf, isVerdict, responseOf, successOf } from './response.ts';
 import { isBodilessCreate } from '../spec/created.ts';
@@ -91,10 +92,17 @@ export function deepEqual(a: unknown, b: unknown): boolean {
 }
 
 /** `subset` holds for `value`: every field of subset is present with an equal value (strings compared as given). */
-export function containsFields(value: unknown, subset: Record<string, unknown>): boolean {
+/** `caseless`: lower-cased sub-attribute names whose string values compare in any case (caseExact false, RFC 7643 §2.2). */
+export function containsFields(value: unknown, subset: Record<string, unknown>, caseless: ReadonlySet<string> = NONE): boolean {
   if (!value || typeof value !== 'object') return false;
-  return Object.entries(subset).every(([pointer, expected]) => deepEqual(getPointer(value, pointer.startsWith('/') ? pointer : `/${pointer}`), expected));
+  return Object.entries(subset).every(([pointer, expected]) => {
+    const actual = getPointer(value, pointer.startsWith('/') ? pointer : `/${pointer}`);
+    if (typeof expected === 'string' && typeof actual === 'string' && caseless.has(pointer.replace(/^\//, '').toLowerCase())) return actual.toLowerCase() === expected.toLowerCase();
+    return deepEqual(actual, expected);
+  });
 }
+
+const NONE: ReadonlySet<string> = new Set();
 
 const typeOf = (value: unknown): string => (value === null ? 'null' : Array.isArray(value) ? 'array' : Number.isInteger(value) ? 'integer' : typeof value);
 
@@ -123,7 +131,8 @@ function missingResource(doc: unknown, pointer: string): string | undefined {
   return undefined;
 }
 
-export function checkAssertion(doc: unknown, a: Assertion): Verdict {
+/** `caseless`: the sub-attributes of the asserted attribute whose values compare in any case (see src/spec/case-exact.ts). */
+export function checkAssertion(doc: unknown, a: Assertion, caseless: ReadonlySet<string> = NONE): Verdict {
   const actual = getPointer(doc, a.pointer);
   const at = { pointer: a.pointer };
   if (a.pagedOnly && actual === undefined && wholeList(doc)) return pass();
@@ -154,14 +163,14 @@ export function checkAssertion(doc: unknown, a: Assertion): Verdict {
   if (a.length !== undefined && (!Array.isArray(actual) || actual.length !== Number(a.length))) {
     return fail(`${a.pointer} must have ${a.length} element(s), has ${Array.isArray(actual) ? actual.length : 'none'}`, { ...at, expected: a.length, actual });
   }
-  if (a.contains && !(Array.isArray(actual) && actual.some((el) => containsFields(el, a.contains!)))) {
+  if (a.contains && !(Array.isArray(actual) && actual.some((el) => containsFields(el, a.contains!, caseless)))) {
     return fail(`${a.pointer} has no element with ${JSON.stringify(a.contains)}`, { ...at, expected: a.contains, actual });
   }
-  if (a.notContains && elementsOf(actual).some((el) => containsFields(el, a.notContains!))) {
+  if (a.notContains && elementsOf(actual).some((el) => containsFields(el, a.notContains!, caseless))) {
     return fail(`${a.pointer} still has an element with ${JSON.stringify(a.notContains)}`, { ...at, expected: `no ${JSON.stringify(a.notContains)}`, actual });
   }
   if (a.where && a.atMost !== undefined) {
-    const n = elementsOf(actual).filter((el) => containsFields(el, a.where!)).length;
+    const n = elementsOf(actual).filter((el) => containsFields(el, a.where!, caseless)).length;
     if (n > Number(a.atMost)) return fail(`${a.pointer} has ${n} elements with ${JSON.stringify(a.where)}, at most ${a.atMost} allowed`, { ...at, expected: `≤ ${a.atMost}`, actual });
   }
   return pass();
@@ -263,7 +272,7 @@ export const bodyKind = defineCheckKind<BodyParams>({
     const assertions = all.filter((_, i) => unjudged[i] === undefined);
     if (assertions.length === 0) return skip(`not judged: ${[...new Set(unjudged)].join('; ')}`);
     for (const a of assertions) {
-      const verdict = checkAssertion(res.json, a);
+      const verdict = checkAssertion(res.json, a, caseInsensitiveSubAttributes(ctx.discovery, attributeOf(a.pointer.replace(/^\/Resources\/\d+(?=\/)/i, ''))));
       const never = verdict.ok === false && judgesShown ? membersNeverShown(ctx.discovery, attributeOf(a.pointer)) : undefined;
       if (never && verdict.ok === false) return { ...verdict, message: `${verdict.message}: ${never} (RFC 7643 §2.2 and §8.7.1: members are returned by default); the membership checks of this run are not judged` };
       if (verdict.ok !== true) return verdict;

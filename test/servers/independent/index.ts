@@ -377,6 +377,8 @@ export interface IndependentServerOptions {
    * (as a database index returns rows), so `emails`, `phoneNumbers`, `members` … come back reordered.
    */
   valuesSorted?: boolean;
+  /** The `type` of emails, phoneNumbers, addresses, ims and photos stored capitalized (`Work`), as an enum serializer writes it: `type` is caseExact false (RFC 7643 §4.1.2), so the server may alter its case. */
+  typesCapitalized?: boolean;
   /** A PATCH body's `schemas` must be exactly `["urn:ietf:params:scim:api:messages:2.0:PatchOp"]` (elimity-com/scim): anything more is 400 invalidSyntax. */
   patchSchemasExact?: boolean;
 }
@@ -478,6 +480,7 @@ interface Ctx {
   patchSchemasExact: boolean;
   duplicateKeysRefused: boolean;
   valuesSorted: boolean;
+  typesCapitalized: boolean;
 }
 
 interface Reply {
@@ -772,6 +775,7 @@ function withPrimary(ctx: Ctx, data: Resource): Resource {
     if (ext && manager && boss) ext.manager = { ...manager, displayName: String(boss.data.displayName ?? boss.data.userName), $ref: `${ctx.baseUrl}/Users/${encodeURIComponent(boss.id)}` };
   }
   if (ctx.dropUserExternalId && 'userName' in data) delete data.externalId;
+  if (ctx.typesCapitalized) for (const name of ['emails', 'phoneNumbers', 'addresses', 'ims', 'photos']) if (Array.isArray(data[name])) data[name] = (data[name] as Resource[]).map((v) => (v && typeof v.type === 'string' ? { ...v, type: v.type.charAt(0).toUpperCase() + v.type.slice(1) } : v));
   if (ctx.valuesSorted) for (const [name, values] of Object.entries(data)) if (Array.isArray(values) && values.every((v) => v && typeof v === 'object' && 'value' in v)) data[name] = [...values].sort((a, b) => String((a as Resource).value).localeCompare(String((b as Resource).value)));
   if (ctx.normalizePhones && Array.isArray(data.phoneNumbers)) data.phoneNumbers = data.phoneNumbers.map((p) => (typeof (p as Resource).value === 'string' ? { ...(p as Resource), value: String((p as Resource).value).replace(/^tel:/i, '').replace(/[\s\-.()]/g, '') } : p));
   if (!ctx.primaryFirst) return data;
@@ -1262,6 +1266,7 @@ export async function startIndependentServer(options: IndependentServerOptions =
     patchSchemasExact: options.patchSchemasExact ?? false,
     duplicateKeysRefused: options.duplicateKeysRefused ?? false,
     valuesSorted: options.valuesSorted ?? false,
+    typesCapitalized: options.typesCapitalized ?? false,
   };
   if (options.seed) seedTenant(ctx, options.seed);
   const admit = options.rateLimit ? tokenBucket(options.rateLimit) : undefined;
