@@ -379,6 +379,8 @@ export interface IndependentServerOptions {
   valuesSorted?: boolean;
   /** The `type` of emails, phoneNumbers, addresses, ims and photos stored capitalized (`Work`), as an enum serializer writes it: `type` is caseExact false (RFC 7643 §4.1.2), so the server may alter its case. */
   typesCapitalized?: boolean;
+  /** A User created without `active` is stored inactive (`active: false`): RFC 7643 §4.1.1 gives `active` no default, its meaning is the service provider's. */
+  inactiveByDefault?: boolean;
   /** A PATCH body's `schemas` must be exactly `["urn:ietf:params:scim:api:messages:2.0:PatchOp"]` (elimity-com/scim): anything more is 400 invalidSyntax. */
   patchSchemasExact?: boolean;
 }
@@ -481,6 +483,7 @@ interface Ctx {
   duplicateKeysRefused: boolean;
   valuesSorted: boolean;
   typesCapitalized: boolean;
+  inactiveByDefault: boolean;
 }
 
 interface Reply {
@@ -861,6 +864,7 @@ async function resourceRoute(ctx: Ctx, req: RequestLike, model: ResourceModel, i
     if (method === 'POST') {
       if (ctx.duplicateKeysRefused) refuseDuplicateKeys(body());
       const data = normalize(model, body(), { rejectUnknown: ctx.rejectUnknown, interop: ctx.interop, extensionsListed: ctx.extensionsListed });
+      if (model.kind === 'User' && ctx.inactiveByDefault && data.active === undefined) data.active = false;
       if (model.kind === 'User' && ctx.defaultDisplayName && data.displayName === undefined) data.displayName = String((data.name as Resource | undefined)?.formatted ?? data.userName);
       if (model.kind === 'Group' && ctx.dropGroupExternalId) delete data.externalId;
       const sent = structuredClone(data);
@@ -1267,6 +1271,7 @@ export async function startIndependentServer(options: IndependentServerOptions =
     duplicateKeysRefused: options.duplicateKeysRefused ?? false,
     valuesSorted: options.valuesSorted ?? false,
     typesCapitalized: options.typesCapitalized ?? false,
+    inactiveByDefault: options.inactiveByDefault ?? false,
   };
   if (options.seed) seedTenant(ctx, options.seed);
   const admit = options.rateLimit ? tokenBucket(options.rateLimit) : undefined;
