@@ -9,7 +9,7 @@
 import { URN } from '../spec/json-schemas.ts';
 import { getPointer, parsePointer } from '../util/pointer.ts';
 import { advertisedUser, notAdvertised, type AdvertisedUser } from '../spec/advertised.ts';
-import { caseInsensitiveSubAttributes } from '../spec/case-exact.ts';
+import { caseInsensitiveAt, caseInsensitiveSubAttributes } from '../spec/case-exact.ts';
 import { integer, oneOrMany, paramsObject, TEMPLATE } from './params.ts';
 import { contentOf, isVerdict, responseOf, successOf } from './response.ts';
 import { isBodilessCreate } from '../spec/created.ts';
@@ -131,8 +131,8 @@ function missingResource(doc: unknown, pointer: string): string | undefined {
   return undefined;
 }
 
-/** `caseless`: the sub-attributes of the asserted attribute whose values compare in any case (see src/spec/case-exact.ts). */
-export function checkAssertion(doc: unknown, a: Assertion, caseless: ReadonlySet<string> = NONE): Verdict {
+/** `caseless`: the sub-attributes of the asserted attribute whose values compare in any case; `caselessValue`: `equals` compares a string in any case (both: src/spec/case-exact.ts). */
+export function checkAssertion(doc: unknown, a: Assertion, caseless: ReadonlySet<string> = NONE, caselessValue = false): Verdict {
   const actual = getPointer(doc, a.pointer);
   const at = { pointer: a.pointer };
   if (a.pagedOnly && actual === undefined && wholeList(doc)) return pass();
@@ -142,7 +142,8 @@ export function checkAssertion(doc: unknown, a: Assertion, caseless: ReadonlySet
   }
   if (a.exists === true && unassigned(actual)) return fail(`${a.pointer} is missing`, { ...at, expected: 'present', actual: actual ?? null });
   if (a.exists === false && !unassigned(actual)) return fail(`${a.pointer} must not be present`, { ...at, expected: 'absent', actual });
-  if ('equals' in a && !deepEqual(actual, a.equals)) return fail(`${a.pointer} is ${JSON.stringify(actual)}, expected ${JSON.stringify(a.equals)}`, { ...at, expected: a.equals, actual });
+  const sameText = typeof actual === 'string' && typeof a.equals === 'string' && caselessValue && actual.toLowerCase() === a.equals.toLowerCase();
+  if ('equals' in a && !sameText && !deepEqual(actual, a.equals)) return fail(`${a.pointer} is ${JSON.stringify(actual)}, expected ${JSON.stringify(a.equals)}`, { ...at, expected: a.equals, actual });
   if ('notEquals' in a && deepEqual(actual, a.notEquals)) return fail(`${a.pointer} must differ from ${JSON.stringify(a.notEquals)}`, { ...at, expected: `not ${JSON.stringify(a.notEquals)}`, actual });
   if (a.equalsIgnoreCase !== undefined && (typeof actual !== 'string' || actual.toLowerCase() !== a.equalsIgnoreCase.toLowerCase())) {
     return fail(`${a.pointer} is ${JSON.stringify(actual)}, expected ${JSON.stringify(a.equalsIgnoreCase)} (any case)`, { ...at, expected: a.equalsIgnoreCase, actual });
@@ -272,7 +273,7 @@ export const bodyKind = defineCheckKind<BodyParams>({
     const assertions = all.filter((_, i) => unjudged[i] === undefined);
     if (assertions.length === 0) return skip(`not judged: ${[...new Set(unjudged)].join('; ')}`);
     for (const a of assertions) {
-      const verdict = checkAssertion(res.json, a, caseInsensitiveSubAttributes(ctx.discovery, attributeOf(a.pointer.replace(/^\/Resources\/\d+(?=\/)/i, ''))));
+      const verdict = checkAssertion(res.json, a, caseInsensitiveSubAttributes(ctx.discovery, attributeOf(a.pointer.replace(/^\/Resources\/\d+(?=\/)/i, ''))), 'equals' in a && caseInsensitiveAt(ctx.discovery, a.pointer));
       const never = verdict.ok === false && judgesShown ? membersNeverShown(ctx.discovery, attributeOf(a.pointer)) : undefined;
       if (never && verdict.ok === false) return { ...verdict, message: `${verdict.message}: ${never} (RFC 7643 §2.2 and §8.7.1: members are returned by default); the membership checks of this run are not judged` };
       if (verdict.ok !== true) return verdict;

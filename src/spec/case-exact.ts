@@ -1,11 +1,13 @@
-// Which sub-attributes of a multi-valued attribute compare without regard to case. RFC 7643 §2.2:
-// "If the attribute is case insensitive, the server MAY alter case for a submitted value", and
-// caseExact defaults to false; the RFC's own schemas make emails.type, emails.value, members.type …
-// case-insensitive. So an email sent with type "work" may come back "Work" (an enum serializer),
-// and a check looking for the element it sent must find it. The server's /Schemas decides where it
-// declares the attribute's sub-attributes; otherwise RFC 7643's schemas do.
+// Which attribute values compare without regard to case. RFC 7643 §7 (caseExact): "If the
+// attribute is case insensitive, the server MAY alter case for a submitted value", and caseExact
+// defaults to false (§2.2); the RFC's own schemas make a Group's displayName, emails.type,
+// emails.value, members.type … case-insensitive. So an email sent with type "work" may come back
+// "Work" (an enum serializer), a group "Sales EMEA" as "sales emea" (Unix-style group names), and a
+// check reading back what it sent must accept them. The server's /Schemas decides where it declares
+// the attribute; otherwise RFC 7643's schemas do.
 import type { Discovery } from '../record/types.ts';
-import { GROUP_SCHEMA, URN, USER_SCHEMA, type AttributeDefinition } from './scim-schemas.ts';
+import { ENTERPRISE_USER_SCHEMA, GROUP_SCHEMA, URN, USER_SCHEMA, type AttributeDefinition } from './scim-schemas.ts';
+import { parsePointer } from '../util/pointer.ts';
 
 interface RawAttribute {
   name?: unknown;
@@ -46,4 +48,31 @@ export function caseInsensitiveSubAttributes(discovery: Discovery | undefined, a
   const name = attribute.toLowerCase();
   const schemas = discovery?.schemas;
   return (Array.isArray(schemas) ? fromSchemas(schemas).get(name) : undefined) ?? RFC.get(name) ?? new Set();
+}
+
+type Definition = { type?: unknown; caseExact?: unknown; subAttributes?: unknown; name?: unknown };
+
+const byName = (attrs: unknown, name: string): Definition[] => (Array.isArray(attrs) ? (attrs as Definition[]).filter((a) => typeof a.name === 'string' && a.name.toLowerCase() === name.toLowerCase()) : []);
+
+/**
+ * Whether the string at `pointer` (`/displayName`, `/name/givenName`, `/Resources/0/title`) is
+ * declared case-insensitive: every definition of it in the server's core User, Group and enterprise
+ * schemas (else RFC 7643's) says caseExact false or nothing, and it is a string. A name no schema
+ * defines, or one whose definitions disagree, is compared exactly.
+ */
+export function caseInsensitiveAt(discovery: Discovery | undefined, pointer: string): boolean {
+  const segments = parsePointer(pointer);
+  const path = segments[0]?.toLowerCase() === 'resources' && /^\d+$/.test(segments[1] ?? '') ? segments.slice(2) : segments;
+  if (path.length === 0 || path.length > 2 || path.some((p) => /^\d+$/.test(p))) return false;
+  const served = Array.isArray(discovery?.schemas) ? (discovery!.schemas as { id?: unknown; attributes?: unknown }[]).filter((s) => typeof s.id === 'string' && [URN.user, URN.group, URN.enterpriseUser].some((u) => u.toLowerCase() === String(s.id).toLowerCase())) : [];
+  const schemas: { id?: unknown; attributes?: unknown }[] = served.some((s) => Array.isArray(s.attributes) && s.attributes.length > 0) ? served : [USER_SCHEMA, GROUP_SCHEMA, ENTERPRISE_USER_SCHEMA];
+  const [first, second] = path as [string, string | undefined];
+  const urn = schemas.find((s) => typeof s.id === 'string' && s.id.toLowerCase() === first.toLowerCase());
+  let found: Definition[];
+  if (urn) found = second === undefined ? [] : byName(urn.attributes, second);
+  else {
+    const tops = schemas.filter((s) => String(s.id).toLowerCase() !== URN.enterpriseUser.toLowerCase()).flatMap((s) => byName(s.attributes, first));
+    found = second === undefined ? tops : tops.flatMap((t) => byName(t.subAttributes, second));
+  }
+  return found.length > 0 && found.every((d) => (d.type === undefined || d.type === 'string') && d.caseExact !== true);
 }

@@ -105,8 +105,9 @@ const VARIANTS: Record<string, IndependentServerOptions> = {
   // SDK's streamed ListResponse order; SimpleIdServer's 204 for a PATCH that changes nothing; and
   // shapes of any database-backed server: values in index order, timestamps at a local offset,
   // canonical types as an enum writes them (RFC 7643 §2.2: caseExact false, case may be altered).
-  'round-5 shapes: ResourceType id "" and filter.maxResults 0, PATCH schemas exactly PatchOp, duplicate keys refused, Location on every answer, discovery without a token, Resources before the counts, a PATCH that changes nothing answered 204, multi-valued attributes sorted by value, timestamps at +02:00, email and phone types capitalized ("Work"), users created inactive unless active is sent': {
+  'round-5 shapes: ResourceType id "" and filter.maxResults 0, PATCH schemas exactly PatchOp, duplicate keys refused, Location on every answer, discovery without a token, Resources before the counts, a PATCH that changes nothing answered 204, multi-valued attributes sorted by value, timestamps at +02:00, email and phone types capitalized ("Work"), users created inactive unless active is sent, group names stored in lower case': {
     inactiveByDefault: true,
+    lowercaseGroupNames: true,
     valuesSorted: true,
     typesCapitalized: true,
     timestamps: 'local-offset',

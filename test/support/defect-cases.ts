@@ -662,7 +662,7 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
     consequences: ['cursor.search.walk'],
     verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
   },
-  'group-displayname-lowercased': {
+  'group-displayname-truncated': {
     primary: {
       'groups.create.echo': '/displayName is',
       'okta.group.create.body[okta]': '/displayName is',

@@ -381,6 +381,8 @@ export interface IndependentServerOptions {
   typesCapitalized?: boolean;
   /** A User created without `active` is stored inactive (`active: false`): RFC 7643 §4.1.1 gives `active` no default, its meaning is the service provider's. */
   inactiveByDefault?: boolean;
+  /** Group displayNames stored in lower case (`sales emea`), as products whose groups are Unix-style names do: displayName is caseExact false, so RFC 7643 §7 lets the server alter its case. */
+  lowercaseGroupNames?: boolean;
   /** A PATCH body's `schemas` must be exactly `["urn:ietf:params:scim:api:messages:2.0:PatchOp"]` (elimity-com/scim): anything more is 400 invalidSyntax. */
   patchSchemasExact?: boolean;
 }
@@ -484,6 +486,7 @@ interface Ctx {
   valuesSorted: boolean;
   typesCapitalized: boolean;
   inactiveByDefault: boolean;
+  lowercaseGroupNames: boolean;
 }
 
 interface Reply {
@@ -759,6 +762,7 @@ function attributePaths(model: ResourceModel, node: FilterNode): string[] {
 function withPrimary(ctx: Ctx, data: Resource): Resource {
   if (ctx.userNameRule && typeof data.userName === 'string') data.userName = ruledUserName(ctx, data.userName);
   if (ctx.lowercaseUserName && typeof data.userName === 'string') data.userName = data.userName.toLowerCase();
+  if (ctx.lowercaseGroupNames && !('userName' in data) && typeof data.displayName === 'string') data.displayName = data.displayName.toLowerCase();
   for (const name of ctx.oneValueOf) {
     const values = data[name];
     if (Array.isArray(values) && values.length > 1) data[name] = [values.find((v) => (v as Resource)?.primary === true) ?? values[0]];
@@ -1272,6 +1276,7 @@ export async function startIndependentServer(options: IndependentServerOptions =
     valuesSorted: options.valuesSorted ?? false,
     typesCapitalized: options.typesCapitalized ?? false,
     inactiveByDefault: options.inactiveByDefault ?? false,
+    lowercaseGroupNames: options.lowercaseGroupNames ?? false,
   };
   if (options.seed) seedTenant(ctx, options.seed);
   const admit = options.rateLimit ? tokenBucket(options.rateLimit) : undefined;
