@@ -200,7 +200,7 @@ function attributeOf(pointer: string): string {
   return first.toLowerCase().startsWith('urn:') ? `${first}:${second}` : first;
 }
 
-type BodyParams = { assert: Assertion | Assertion[]; onlyIfStatus?: number; requireBody?: boolean; notRunData?: { resource: string; except?: string } };
+type BodyParams = { assert: Assertion | Assertion[]; onlyIfStatus?: number; requireBody?: boolean; exactCase?: boolean; notRunData?: { resource: string; except?: string } };
 
 /**
  * `notRunData`: the assertions are about whichever resource the server lists at `resource` (Okta's
@@ -223,7 +223,7 @@ function runDataOfAnotherCheck(params: BodyParams, vars: Record<string, unknown>
 
 export const bodyKind = defineCheckKind<BodyParams>({
   kind: 'body',
-  description: 'Assertions on the JSON body of a success by pointer (`assert`: one or a list of {pointer, equals|equalsIgnoreCase|notEquals|exists|type|matches|length|contains|notContains|where+atMost|oneOf|includes}, and `pagedOnly` for a ListResponse paging field that a page holding the whole result may leave out, RFC 7644 §3.4.2); an error answer fails it; an absence needs its resource present; `onlyIfStatus` judges only responses with that status; `notRunData` ({resource: pointer, except: id}) does not judge a listed resource this run created for another check; a 201 Created with no body (RFC 7644 §3.3 allows it) is not judged unless `requireBody` says the client the check stands for reads the resource from the body.',
+  description: 'Assertions on the JSON body of a success by pointer (`assert`: one or a list of {pointer, equals|equalsIgnoreCase|notEquals|exists|type|matches|length|contains|notContains|where+atMost|oneOf|includes}, and `pagedOnly` for a ListResponse paging field that a page holding the whole result may leave out, RFC 7644 §3.4.2); an error answer fails it; an absence needs its resource present; `onlyIfStatus` judges only responses with that status; `notRunData` ({resource: pointer, except: id}) does not judge a listed resource this run created for another check; a 201 Created with no body (RFC 7644 §3.3 allows it) is not judged unless `requireBody` says the client the check stands for reads the resource from the body; strings declared caseExact false compare in any case (RFC 7643 §7 lets the server alter their case) unless `exactCase` says the tool the check replays compares them exactly.',
   defaultLevel: 'MUST',
   defaultRefs: [],
   judges: 'content',
@@ -232,6 +232,7 @@ export const bodyKind = defineCheckKind<BodyParams>({
       assert: oneOrMany(ASSERTION),
       onlyIfStatus: { type: 'integer', minimum: 200, maximum: 299 },
       requireBody: { type: 'boolean' },
+      exactCase: { type: 'boolean' },
       notRunData: { type: 'object', additionalProperties: false, required: ['resource'], properties: { resource: { type: 'string', pattern: '^/.*$' }, except: { type: 'string' } } },
     },
     { required: ['assert'] },
@@ -273,7 +274,8 @@ export const bodyKind = defineCheckKind<BodyParams>({
     const assertions = all.filter((_, i) => unjudged[i] === undefined);
     if (assertions.length === 0) return skip(`not judged: ${[...new Set(unjudged)].join('; ')}`);
     for (const a of assertions) {
-      const verdict = checkAssertion(res.json, a, caseInsensitiveSubAttributes(ctx.discovery, attributeOf(a.pointer.replace(/^\/Resources\/\d+(?=\/)/i, ''))), 'equals' in a && caseInsensitiveAt(ctx.discovery, a.pointer));
+      const anyCase = ctx.params.exactCase !== true;
+      const verdict = checkAssertion(res.json, a, anyCase ? caseInsensitiveSubAttributes(ctx.discovery, attributeOf(a.pointer.replace(/^\/Resources\/\d+(?=\/)/i, ''))) : NONE, anyCase && 'equals' in a && caseInsensitiveAt(ctx.discovery, a.pointer));
       const never = verdict.ok === false && judgesShown ? membersNeverShown(ctx.discovery, attributeOf(a.pointer)) : undefined;
       if (never && verdict.ok === false) return { ...verdict, message: `${verdict.message}: ${never} (RFC 7643 §2.2 and §8.7.1: members are returned by default); the membership checks of this run are not judged` };
       if (verdict.ok !== true) return verdict;
