@@ -186,7 +186,7 @@ export interface IndependentServerOptions {
   connectionClose?: boolean;
   /** A successful PATCH answers 204 No Content (RFC 7644 §3.5.2: 200 with the resource, or 204); 'groups': of a Group only, as Microsoft's SCIM reference code (a User PATCH answers 200 with the user). */
   patchNoContent?: boolean | 'groups';
-  /** userName stored in lower case (caseExact false: RFC 7643 §2.2 lets the server alter its case). */
+  /** userName stored in lower case (caseExact false: RFC 7643 §7 lets the server alter its case). */
   lowercaseUserName?: boolean;
   /** Stored values get what the server knows: members their display, $ref and type; emails, phone numbers and addresses primary false; users active true. */
   enrich?: boolean;
