@@ -575,8 +575,16 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
   'spc-missing': {
     primary: {
       'discovery.spc.status': 'detail: "Endpoint not found")',
-      'discovery.spc.schema': 'expected a ServiceProviderConfig, but the server answered HTTP 404',
     },
+    consequences: ['discovery.spc.schema'],
+    verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
+  },
+  // RFC 7643 §5 makes authenticationSchemes REQUIRED and §2.5 an empty array the same as unassigned.
+  'spc-auth-schemes-empty': {
+    primary: {
+      'discovery.spc.schema': '/authenticationSchemes is an empty array, which RFC 7643 §2.5 makes the same as unassigned, and the attribute is REQUIRED',
+    },
+    consequences: ['responses.schema'],
     verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
   },
   'etag-ignored': {

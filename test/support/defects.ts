@@ -863,6 +863,15 @@ export const DEFECTS = {
       if (ctx.req.path.replace(/\/$/, '') === '/ServiceProviderConfig') return scimError(404, 'Endpoint not found');
     },
   },
+  'spc-auth-schemes-empty': {
+    description: '/ServiceProviderConfig lists no authentication scheme (`authenticationSchemes: []`), though the endpoint takes a bearer token.',
+    onResponse: (ctx, res) => {
+      if (ctx.req.method !== 'GET' || ctx.req.path.replace(/\/$/, '') !== '/ServiceProviderConfig') return;
+      editJson(res, (json) => {
+        json.authenticationSchemes = [];
+      });
+    },
+  },
   'etag-ignored': {
     description: 'If-Match / If-None-Match are ignored, so a stale If-Match still succeeds.',
     onRequest: (ctx) => {

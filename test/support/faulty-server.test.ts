@@ -771,6 +771,11 @@ const PROBES_BY_NAME = {
     clean: 200,
     faulty: 404,
   },
+  'spc-auth-schemes-empty': {
+    observe: async (call) => (obj((await call('GET', '/ServiceProviderConfig')).json).authenticationSchemes as unknown[]).length,
+    clean: 1,
+    faulty: 0,
+  },
   'etag-ignored': {
     observe: async (call) => {
       const user = await createUser(call);
