@@ -5,6 +5,7 @@ import { parseFilter, type Filter } from '../filter/index.ts';
 import type { Exchange } from '../record/types.ts';
 import { ENTRA_NULL_RESOURCES } from '../dialects/acceptance.ts';
 import { URN } from '../spec/json-schemas.ts';
+import { maxPageSize } from '../spec/page-cap.ts';
 import { getPointer } from '../util/pointer.ts';
 import { integer, oneOrMany, paramsObject, TEMPLATE } from './params.ts';
 import { bodySummary, isVerdict, responseOf } from './response.ts';
@@ -177,7 +178,15 @@ export const listKind = defineCheckKind<ListParams>({
     const p = ctx.params;
     if (p.total !== undefined && total !== Number(p.total)) return fail(`totalResults is ${total}, expected ${String(p.total)} (the number of matching resources)${total > Number(p.total) ? strayMatches(ctx.exchange, resources) : ''}`, { pointer: '/totalResults', expected: Number(p.total), actual: total });
     if (p.totalAtLeast !== undefined && total < Number(p.totalAtLeast)) return fail(`totalResults is ${total}, expected at least ${String(p.totalAtLeast)}`, { pointer: '/totalResults', expected: `≥ ${String(p.totalAtLeast)}`, actual: total });
-    if (p.resources !== undefined && resources.length !== Number(p.resources)) return fail(`the page holds ${resources.length} resource(s), expected ${String(p.resources)}`, { pointer: '/Resources', expected: Number(p.resources), actual: resources.length });
+    if (p.resources !== undefined) {
+      // A server may cap its pages (RFC 7643 §5 filter.maxResults, "the maximum number of resources
+      // returned in a response"; RFC 9865 maxPageSize): a page asked for more holds at most the cap.
+      const cap = maxPageSize(ctx.discovery.serviceProviderConfig);
+      const asked = Number(p.resources);
+      const wanted = cap !== undefined && asked > cap ? cap : asked;
+      const capped = wanted !== asked ? ` (${asked} without a cap; the server advertises pages of at most ${cap})` : '';
+      if (resources.length !== wanted) return fail(`the page holds ${resources.length} resource(s), expected ${wanted}${capped}`, { pointer: '/Resources', expected: wanted, actual: resources.length });
+    }
     if (p.maxResources !== undefined && resources.length > Number(p.maxResources)) return fail(`the page holds ${resources.length} resources, more than count=${String(p.maxResources)}`, { pointer: '/Resources', expected: `≤ ${String(p.maxResources)}`, actual: resources.length });
     if (resources.length > total) return fail(`the page holds ${resources.length} resources but totalResults is ${total}`, { pointer: '/totalResults', expected: `≥ ${resources.length}`, actual: total });
     // itemsPerPage is judged only where asked for, so one wrong counter does not hide whether a filter worked.

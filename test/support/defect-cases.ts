@@ -1566,6 +1566,8 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
     primary: {
       'cursor.count-above-max': 'more than maxPageSize=3 the server advertises',
     },
+    // Entra's pages of 5 are held to the advertised cap of 3 (list checks, RFC 7643 §5 filter.maxResults).
+    consequences: ['entra.paging.first-page[entra]', 'entra.paging.second-page[entra]'],
     verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
   },
   // Not a defect: RFC 9865 §2 lets a cursor server that cannot count leave totalResults out. Nothing may fail.
