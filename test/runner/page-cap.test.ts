@@ -11,7 +11,7 @@ import type { RunRecord } from '../../src/record/types.ts';
 import { startFaultyServer } from '../support/faulty-server.ts';
 import { startIndependentServer, type IndependentServer, type IndependentServerOptions } from '../servers/independent/index.ts';
 
-const ONLY = ['paging.first-page', 'paging.count-only', 'paging.partition', 'sort.ascending', 'sort.descending', 'entra.paging.first-page', 'entra.paging.second-page', 'entra.paging.third-page', 'entra.paging.no-overlap'];
+const ONLY = ['paging.first-page', 'paging.count-only', 'paging.count-zero', 'paging.count-negative', 'paging.partition', 'sort.ascending', 'sort.descending', 'entra.paging.first-page', 'entra.paging.second-page', 'entra.paging.third-page', 'entra.paging.no-overlap'];
 const servers: IndependentServer[] = [];
 const records = new Map<string, RunRecord>();
 const VARIANTS: Record<string, IndependentServerOptions> = {
@@ -43,9 +43,9 @@ beforeAll(async () => {
 const result = (record: RunRecord, id: string) => record.results.find((r) => r.checkId === id);
 
 describe('a server that advertises filter.maxResults 2 and serves pages of 2', () => {
-  it('passes the paging, sort and Entra paging checks', () => {
+  it('passes the paging, sort and Entra paging checks (count=0 and count=-1 answered with totalResults and no resources)', () => {
     const record = records.get('capped')!;
-    for (const id of ['paging.first-page', 'paging.count-only', 'paging.partition', 'sort.ascending', 'sort.descending', 'entra.paging.first-page[entra]', 'entra.paging.second-page[entra]', 'entra.paging.third-page[entra]', 'entra.paging.no-overlap[entra]']) {
+    for (const id of ['paging.first-page', 'paging.count-only', 'paging.count-zero', 'paging.count-negative', 'paging.partition', 'sort.ascending', 'sort.descending', 'entra.paging.first-page[entra]', 'entra.paging.second-page[entra]', 'entra.paging.third-page[entra]', 'entra.paging.no-overlap[entra]']) {
       expect(result(record, id), id).toMatchObject({ status: 'pass' });
     }
   });

@@ -496,6 +496,12 @@ export const DEFECTS = {
       if (ctx.req.method === 'GET' && ctx.req.query.get('count') === '0') ctx.req.query.delete('count');
     },
   },
+  'count-negative-ignored': {
+    description: 'A negative count is ignored (the server\'s page size is used) instead of being read as 0.',
+    onRequest: (ctx) => {
+      if (ctx.req.method === 'GET' && /^\s*-\d+\s*$/.test(ctx.req.query.get('count') ?? '')) ctx.req.query.delete('count');
+    },
+  },
   'attributes-ignored': {
     description: 'The attributes parameter is ignored (full resources come back).',
     onRequest: stripQuery('attributes'),

@@ -490,6 +490,15 @@ const PROBES_BY_NAME = {
     clean: 0,
     faulty: expect.toSatisfy((n: number) => n >= 1),
   },
+  'count-negative-ignored': {
+    observe: async (call) => {
+      await createUser(call);
+      const body = obj((await call('GET', '/Users?count=-1')).json);
+      return Array.isArray(body.Resources) ? body.Resources.length : 0;
+    },
+    clean: 0,
+    faulty: expect.toSatisfy((n: number) => n >= 1),
+  },
   'attributes-ignored': {
     observe: async (call) => {
       const user = await createUser(call, { displayName: 'Shown?' });
