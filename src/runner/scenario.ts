@@ -641,11 +641,13 @@ function judge(e: Expectation, base: Base, exchanges: Exchange[], exchangeIds: s
     const { code, message } = exchange.transportError;
     return { ...base, status: 'error', message: `not judged: ${describeExchange(exchange).replace(/ \(.*\)$/, '')} (${code}: ${message})`, exchangeIds };
   }
-  const status = statusFor(verdict, base.level);
+  const relevelled = verdict.ok === false && verdict.level !== undefined && verdict.level !== base.level ? { level: verdict.level, ...(verdict.blocksIdp !== undefined ? { blocksIdp: verdict.blocksIdp } : {}) } : undefined;
+  const status = statusFor(verdict, relevelled?.level ?? base.level);
   if (verdict.ok === true) return { ...base, status, exchangeIds, ms: exchange.ms, ...(verdict.note ? { message: verdict.note } : {}) };
   if (verdict.ok === 'skip') return { ...base, status, reason: verdict.reason, exchangeIds };
   return {
     ...base,
+    ...relevelled,
     status,
     message: verdict.message,
     exchangeIds,
