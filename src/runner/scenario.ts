@@ -244,6 +244,15 @@ export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx
     learnFrom(step.learn, exchange, offers);
     gateOnOffers(run.judged, expectations, offers);
     const unoffered = variant === undefined ? notOffered(exchange, ctx.discovery.capabilities.serviceProviderConfig === false) : undefined;
+    const needs = variant !== undefined ? idpNeedsPatch(exchange, variant, ctx.discovery) : undefined;
+    if (needs) {
+      // The server said it has no PATCH, and kept its word: the replay cannot go on, and what the
+      // IdP would meet is its verdict's (one blocking sentence), not a failure of each check.
+      run.judged = run.judged.map((j) => (j.result.status === 'pass' ? j : { ...j, result: { ...j.result, status: 'skip', reason: needs.reason, idpNeeds: needs.need, exchangeIds: [exchange.id] } }));
+      record(run);
+      stop = { reason: needs.reason };
+      continue;
+    }
     if (unoffered) {
       // What the RFC checks cannot judge: the product does not offer the operation. The IdP
       // replays (variants) keep their failures: Entra sends DELETE, Okta sends PUT.
@@ -433,6 +442,23 @@ export function notOffered(exchange: Exchange, noServiceProviderConfig = false):
         ? 'Okta sends PUT for every update (see its verdict)'
         : 'the server publishes no ServiceProviderConfig to say so (RFC 7644 §5: patch.supported); Entra sends PATCH for every update and Okta to deactivate (see their verdicts)';
   return `not judged: the server does not offer ${method} on /${kind[0]!.toUpperCase()}${kind.slice(1).toLowerCase()}/{id} (HTTP ${status}); RFC 7644 §3.12 lets a service provider answer 501 to an operation it does not support. ${idp}`;
+}
+
+/**
+ * An IdP replay's PATCH answered 405 or 501 by a server whose ServiceProviderConfig says
+ * patch.supported false (RFC 7644 §3.5.2 makes PATCH optional; §3.12 gives 501 to an operation not
+ * supported): not a wrong answer to judge, but an IdP that cannot work, since it sends PATCH.
+ * Undefined when the server claims PATCH (a 501 then contradicts it and stays a failure) or
+ * publishes no ServiceProviderConfig.
+ */
+export function idpNeedsPatch(exchange: Exchange, variant: string, discovery: ScenarioContext['discovery']): { reason: string; need: string } | undefined {
+  const status = exchange.response?.status;
+  if (exchange.request.method !== 'PATCH' || (status !== 405 && status !== 501)) return undefined;
+  if (discovery.capabilities.serviceProviderConfig === false || discovery.capabilities.patch !== false) return undefined;
+  const family = variant.startsWith('okta') ? 'Okta' : variant.startsWith('entra') ? 'Entra' : variant;
+  const sends = family === 'Entra' ? 'Entra sends PATCH for every user update and to disable users (ENTRA-1.4, ENTRA-1.5)' : family === 'Okta' ? 'Okta sends PATCH to deactivate and reactivate users and to push group changes (OKTA-2.6, OKTA-2.7, OKTA-2.8)' : `${family} sends PATCH`;
+  const need = `${family} needs PATCH: ${sends}, and the server does not support it (ServiceProviderConfig patch.supported false; PATCH answered HTTP ${status})`;
+  return { need, reason: `not supported: the server does not support PATCH (ServiceProviderConfig patch.supported false; HTTP ${status}, as RFC 7644 §3.12 allows); ${sends}, so it cannot provision this server (see its verdict)` };
 }
 
 /**
