@@ -15,6 +15,7 @@ import { DialectArgumentError } from '../dialects/shared.ts';
 import { describeMissing } from './discovery.ts';
 import { attributesToAsk } from '../spec/returned.ts';
 import { membersUnseen } from './members-shown.ts';
+import { refusedAsDeclared } from './declared-mutability.ts';
 import { MissingVariable, render } from './template.ts';
 import { leaveOut } from './leave-out.ts';
 import { withRequiredValues } from './required-fill.ts';
@@ -251,6 +252,21 @@ export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx
       run.judged = run.judged.map((j) => (j.result.status === 'pass' ? j : { ...j, result: { ...j.result, status: 'skip', reason: needs.reason, idpNeeds: needs.need, exchangeIds: [exchange.id] } }));
       record(run);
       stop = { reason: needs.reason };
+      continue;
+    }
+    const immutable = !unoffered ? refusedAsDeclared(exchange, ctx.discovery, ctx.client.exchanges) : undefined;
+    if (immutable) {
+      // The server did what its schema says: not judged; an IdP that makes this change cannot
+      // work, and its verdict says so once (idpNeeds on the replay's checks and on core checks an IdP relies on).
+      const reason = `not judged: ${immutable.why}`;
+      run.judged = run.judged.map((j) => {
+        if (j.result.status === 'pass') return j;
+        const forIdp = j.result.variant !== undefined || j.result.impact !== undefined;
+        const need = `${immutable.why}, and this IdP changes it`;
+        return { ...j, result: { ...j.result, status: 'skip', reason, ...(forIdp ? { idpNeeds: need } : {}), exchangeIds: [exchange.id] } };
+      });
+      record(run);
+      stop = { reason };
       continue;
     }
     if (unoffered) {

@@ -66,7 +66,7 @@ export function computeIdpVerdicts(results: CheckResult[], coreSuites: readonly 
     // What the IdP sends and the server says it does not offer (a PATCH it declares unsupported):
     // one blocking sentence per need, naming the first replay check it stopped.
     const needs = new Map<string, CheckResult>();
-    for (const r of own) if (r.status === 'skip' && r.idpNeeds && !needs.has(r.idpNeeds)) needs.set(r.idpNeeds, r);
+    for (const r of relevant) if (r.status === 'skip' && r.idpNeeds && !needs.has(r.idpNeeds)) needs.set(r.idpNeeds, r);
     for (const [need, r] of needs) blocking.unshift({ checkId: r.checkId, title: need });
     const judged = own.some((r) => (r.before?.status ?? r.status) === 'pass');
     const notJudged = !judged && blocking.length === 0;
