@@ -23,6 +23,8 @@ export interface ProgrammeTest {
   skipWhen?: (facts: ProgrammeFacts) => string | undefined;
   /** A reason the programme fails the test outright, before running it. */
   failWhen?: (facts: ProgrammeFacts) => string | undefined;
+  /** What the vendor should know about this test on this server whatever its status (the real test differs from the pre-flight here). */
+  adviseWhen?: (facts: ProgrammeFacts) => string | undefined;
 }
 
 /** What the programme decides applicability from. */
@@ -63,7 +65,8 @@ const isBeyond = (test: ProgrammeTest, r: CheckResult): boolean => test.checkPre
 const failing = (r: CheckResult): boolean => r.status === 'fail' || r.status === 'warn' || r.waivedStatus === 'fail';
 
 function judgeTest(test: ProgrammeTest, results: CheckResult[], facts: ProgrammeFacts): ProgrammeTestResult {
-  const base = { name: test.name, title: test.title, category: test.category, group: test.group, mirrors: test.mirrors };
+  const advice = test.adviseWhen?.(facts);
+  const base = { name: test.name, title: test.title, category: test.category, group: test.group, mirrors: test.mirrors, ...(advice ? { advice } : {}) };
   const own = resultsOf(test, results);
   const checkIds = own.map((r) => r.checkId);
   const failWhy = test.failWhen?.(facts);

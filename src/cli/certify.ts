@@ -154,6 +154,7 @@ function printReport(report: CertificationReport): void {
     }
     const tail = t.status === 'passed' ? '' : t.notReached ? ` — NOT REACHED: ${t.reason.replace(/^not reached: /, '')}` : ` — ${t.status.toUpperCase()}: ${t.reason}`;
     out.write(`    ${t.notReached ? '·' : MARK[t.status]} ${t.name}${t.category === 'optional' ? ' (optional)' : ''}${tail}\n`);
+    if (t.advice) out.write(`        note: ${t.advice}\n`);
   }
   out.write(`${report.partial || report.incomplete ? '·' : report.passes && report.passesStrict ? '✓' : '✗'} ${report.headline}\n`);
 }

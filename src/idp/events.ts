@@ -92,6 +92,17 @@ function refusedMethod(dialect: DialectName, family: 'entra' | 'okta', method: s
   return undefined;
 }
 
+/** `--url …/scim/v2/Users`: every query lands on `/Users/Users` and answers 404; say which base URL was probably meant. */
+function baseUrlEndingInEndpoint(sentUrl: string, path: string): string | undefined {
+  const queryAt = sentUrl.indexOf('?');
+  const withoutQuery = queryAt < 0 ? sentUrl : sentUrl.slice(0, queryAt);
+  const pathOnly = path.split('?')[0]!;
+  if (!withoutQuery.endsWith(pathOnly)) return undefined;
+  const base = withoutQuery.slice(0, withoutQuery.length - pathOnly.length).replace(/\/+$/, '');
+  const endpoint = /\/(Users|Groups|ServiceProviderConfig|Schemas|ResourceTypes)$/i.exec(base);
+  return endpoint ? `--url ends in the ${endpoint[1]} endpoint: the SCIM base URL is probably ${base.slice(0, endpoint.index)}` : undefined;
+}
+
 export const NO_GROUPS_QUERY =
   "if the app offers no Groups (a users-only app, no Group resource type), turn group provisioning off: app.provisionGroups false (Entra: Mappings → Provision Microsoft Entra ID Groups → No); if it has Groups, a filter that matches nothing must answer 200 with an empty ListResponse";
 
@@ -313,7 +324,8 @@ export class EventSender {
       if (!acceptsResponse(this.dialect.name, stepEvent, status)) {
         if (status >= 200 && status < 300) return { ok: false, exchanges, error: { ...errorOf(exchange, family), message: unacceptedSuccess(this.dialect.name, stepEvent, request.method, status) } };
         if (status === 404 && QUERIES.has(stepEvent)) {
-          throw new JobStop(`a query answered 404 (${request.method} ${request.path}); ${stepEvent === 'matchGroup' ? NO_GROUPS_QUERY : 'a filter that matches nothing must answer 200 with an empty ListResponse'}`, true, exchange, errorOf(exchange, family));
+          const advice = baseUrlEndingInEndpoint(exchange.request.url, request.path) ?? (stepEvent === 'matchGroup' ? NO_GROUPS_QUERY : 'a filter that matches nothing must answer 200 with an empty ListResponse');
+          throw new JobStop(`a query answered 404 (${request.method} ${request.path}); ${advice}`, true, exchange, errorOf(exchange, family));
         }
         if (status === 404 && stepEvent === 'createGroup') {
           const server = errorOf(exchange, family);

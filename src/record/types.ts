@@ -359,6 +359,8 @@ export interface ProgrammeTestResult {
   failingBeyond: string[];
   /** The run's time budget ran out before this test was done (status `error`): not judged. */
   notReached?: true;
+  /** Where the real test would differ on this server (Okta's fixed Spec Test body lacks an attribute the server requires), whatever the status. */
+  advice?: string;
 }
 
 export interface CertificationReport {

@@ -7,6 +7,15 @@ import type { Exchange } from '../record/types.ts';
 const pathOf = (ex: Exchange): string => new URL(ex.request.url).pathname;
 /** The base path a discovery probe was sent under (its path less the endpoint). */
 const basePathOf = (ex: Exchange): string => pathOf(ex).replace(/\/[^/]*$/, '');
+const ENDPOINT_AT_END = /\/(Users|Groups|ServiceProviderConfig|Schemas|ResourceTypes|Me|Bulk)$/i;
+
+/** What to ask about --url when nothing under it answers SCIM: a URL that names an endpoint (`…/scim/v2/Users`) gets the base URL it probably meant. */
+function urlQuestion(ex: Exchange): string {
+  const base = basePathOf(ex);
+  const endpoint = ENDPOINT_AT_END.exec(base);
+  if (!endpoint || endpoint.index === 0) return 'is --url the SCIM base URL (…/scim/v2)?';
+  return `--url ends in the ${endpoint[1]} endpoint: the SCIM base URL is probably ${new URL(ex.request.url).origin}${base.slice(0, endpoint.index)}`;
+}
 
 /**
  * Which credentials to check, after the ones the run sent: a --basic run was told to check
@@ -70,7 +79,7 @@ export function diagnoseTarget(exchanges: readonly Exchange[]): string | undefin
   }
   // Nothing at all under the base URL: every probe, the Users endpoint included, is a 404.
   if (withResponse.length === probes.length && withResponse.every((ex) => ex.response!.status === 404)) {
-    return `nothing at ${new URL(probes[0]!.request.url).origin}${basePathOf(probes[0]!)} answers SCIM: ${withResponse.map(pathOf).join(', ')} all answered 404; is --url the SCIM base URL (…/scim/v2)?`;
+    return `nothing at ${new URL(probes[0]!.request.url).origin}${basePathOf(probes[0]!)} answers SCIM: ${withResponse.map(pathOf).join(', ')} all answered 404; ${urlQuestion(probes[0]!)}`;
   }
   // What the answers look like is judged on the requests the run sends, with or without credentials
   // (a run given no token against a login page answered every check with its HTML).
@@ -83,7 +92,7 @@ export function diagnoseTarget(exchanges: readonly Exchange[]): string | undefin
   if (sent.length > 0 && sent.every((ex) => ex.response!.json === undefined)) {
     const sample = sent.find((ex) => pathOf(ex).endsWith('/Users')) ?? sent[0]!;
     const type = sample.response!.headers['content-type'] ?? 'no content type';
-    return `the target does not answer SCIM JSON: ${pathOf(sample)} answered HTTP ${sample.response!.status} with ${type}; is --url the SCIM base URL (…/scim/v2)?`;
+    return `the target does not answer SCIM JSON: ${pathOf(sample)} answered HTTP ${sample.response!.status} with ${type}; ${urlQuestion(sample)}`;
   }
   return undefined;
 }

@@ -194,3 +194,15 @@ describe('Okta Import from an app that provisions users only', () => {
     }
   });
 });
+
+describe('a --url copied with the endpoint on its end (…/scim/v2/Users)', () => {
+  // Every query then lands on /Users/Users and answers 404: Entra quarantines the job, and the line
+  // names the base URL the developer meant instead of a filter they never wrote.
+  it('Entra: the quarantine reason says the base URL is probably the one without /Users', async () => {
+    server = await startServer({ port: 0 });
+    const h = harness(`${server.url}/Users`, server.token, 'entra');
+    const { result } = await h.cycle(oneUser());
+    expect(result.stopReason).toMatch(new RegExp(`a query answered 404 \\(GET /Users\\?.*\\); --url ends in the Users endpoint: the SCIM base URL is probably ${server.url.replace(/[.]/g, '\\.')}$`));
+    expect(result.counts.created).toBe(0);
+  });
+});

@@ -150,6 +150,9 @@ describe('credentials', () => {
     try {
       expect(record.meta.runError).toMatch(/^nothing at http:\/\/127\.0\.0\.1:\d+\/scim\/v2\/v3 answers SCIM: .* all answered 404; is --url the SCIM base URL/);
       expect(record.summary.fail).toBe(0);
+      // A URL copied with the endpoint on its end gets the base URL it meant.
+      const users = await runConformance({ url: `${target.url}/Users`, auth: { kind: 'bearer', token: target.token }, suites: ['core'], seed: 5 });
+      expect(users.meta.runError).toBe(`nothing at ${target.url}/Users answers SCIM: /scim/v2/Users/ServiceProviderConfig, /scim/v2/Users/Schemas, /scim/v2/Users/ResourceTypes, /scim/v2/Users/Users all answered 404; --url ends in the Users endpoint: the SCIM base URL is probably ${target.url}`);
     } finally {
       await target.close();
     }

@@ -236,7 +236,7 @@ function certificationView(record: RunRecord, firstCardOf: ReadonlyMap<string, s
     let group = groups.find((g) => g.name === t.group);
     if (!group) groups.push((group = { name: t.group, tests: [] }));
     const failing = [...t.failing, ...t.failingBeyond][0];
-    group.tests.push({ name: t.name, optional: t.category === 'optional', status: t.notReached ? 'not reached' : t.status, badge: t.notReached ? 's-skip' : (PROGRAMME_BADGE[t.status] ?? 's-info'), reason: t.reason, mirrors: t.mirrors, cardAnchor: failing ? (firstCardOf.get(failing) ?? null) : null });
+    group.tests.push({ name: t.name, optional: t.category === 'optional', status: t.notReached ? 'not reached' : t.status, badge: t.notReached ? 's-skip' : (PROGRAMME_BADGE[t.status] ?? 's-info'), reason: t.reason, advice: t.advice ?? null, mirrors: t.mirrors, cardAnchor: failing ? (firstCardOf.get(failing) ?? null) : null });
   }
   return { label: c.label, headline: c.headline, passes: c.passes && c.passesStrict, open: c.partial === true || c.incomplete === true, rule: c.rule, groups, notes: c.notes };
 }

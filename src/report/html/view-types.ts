@@ -233,6 +233,6 @@ export interface CertificationView {
   /** No programme verdict is claimed: only some tests were selected, or the time budget ran out. */
   open: boolean;
   rule: string;
-  groups: { name: string; tests: { name: string; optional: boolean; status: string; badge: string; reason: string; mirrors: string; cardAnchor: string | null }[] }[];
+  groups: { name: string; tests: { name: string; optional: boolean; status: string; badge: string; reason: string; advice: string | null; mirrors: string; cardAnchor: string | null }[] }[];
   notes: string[];
 }
