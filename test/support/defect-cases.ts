@@ -913,6 +913,8 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
     primary: {
       'paging.items-per-page': 'itemsPerPage is 2 but the page holds 1',
     },
+    // paging.count-negative's count=-1 is echoed as itemsPerPage -1, which no ListResponse may carry.
+    consequences: ['responses.schema'],
     verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
   },
   'manager-string-rejected': {
