@@ -107,6 +107,9 @@ export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx
   // a scenario of its own judges that request, and its failure keeps these skips (run.ts); in a
   // vendor's suite, or with that scenario left out, nothing in the report would say why.
   let stop: { reason: string; cause?: Found; unexplained?: boolean } | undefined = missing.length > 0 ? { reason: describeMissing(missing, ctx.discovery) } : undefined;
+  // Resources (URL paths) a write to which the server refused as its /Schemas says (declared-mutability.ts):
+  // what later steps read back of them is not judged; their other checks are.
+  const refusedAsSchemaSays = new Map<string, string>();
   const runs: StepRun[] = [];
   // Every expectation is judged, selected or not, so a cause is known even when --only hides it.
   const judgedByBaseId = new Map<string, Judged[]>();
@@ -266,7 +269,10 @@ export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx
         return { ...j, result: { ...j.result, status: 'skip', reason, ...(forIdp ? { idpNeeds: need } : {}), exchangeIds: [exchange.id] } };
       });
       record(run);
-      stop = { reason };
+      // An IdP replay is a sequence that relies on each write: it stops. A core scenario goes on
+      // (its later probes, such as an id change, are judged), reading that resource back unjudged.
+      if (variant !== undefined) stop = { reason };
+      else refusedAsSchemaSays.set(resourceKey(exchange), reason);
       continue;
     }
     if (unoffered) {
@@ -276,6 +282,10 @@ export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx
       record(run);
       stop = { reason: unoffered };
       continue;
+    }
+    const refusedBefore = refusedAsSchemaSays.get(resourceKey(exchange));
+    if (refusedBefore && exchange.request.method === 'GET') {
+      run.judged = run.judged.map((j) => (j.result.status === 'pass' || j.judges !== 'content' ? j : { ...j, result: { ...j.result, status: 'skip', reason: `${refusedBefore} (this reads back the resource the refused write was for)`, exchangeIds: [exchange.id] } }));
     }
     record(run);
     const status = exchange.response?.status;
@@ -459,6 +469,9 @@ export function notOffered(exchange: Exchange, noServiceProviderConfig = false):
         : 'the server publishes no ServiceProviderConfig to say so (RFC 7644 §5: patch.supported); Entra sends PATCH for every update and Okta to deactivate (see their verdicts)';
   return `not judged: the server does not offer ${method} on /${kind[0]!.toUpperCase()}${kind.slice(1).toLowerCase()}/{id} (HTTP ${status}); RFC 7644 §3.12 lets a service provider answer 501 to an operation it does not support. ${idp}`;
 }
+
+/** The resource a request is about: its URL path, lower-cased, without the query. */
+const resourceKey = (exchange: Exchange): string => new URL(exchange.request.url).pathname.toLowerCase();
 
 /**
  * An IdP replay's PATCH answered 405 or 501 by a server whose ServiceProviderConfig says

@@ -31,6 +31,11 @@ describe('a server that declares userName and name immutable', () => {
     }
   });
 
+  it('goes on with the core scenario after the refused rename: its read-back is not judged, its later probes are', () => {
+    expect(record.results.find((r) => r.checkId === 'users.replace.rename.applied')).toMatchObject({ status: 'skip', reason: expect.stringMatching(/\(this reads back the resource the refused write was for\)$/) });
+    expect(record.results.find((r) => r.checkId === 'users.id-immutable')?.status).toBe('pass');
+  });
+
   it('fails the verdicts of the IdPs that change those attributes, once per attribute, saying why', () => {
     for (const v of record.idpVerdicts ?? []) {
       expect(v.works, v.dialect).toBe(false);
