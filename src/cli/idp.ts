@@ -10,7 +10,7 @@ import { cycleTime, SimulatedClock } from '../idp/clock.ts';
 import { DirectoryError, loadDirectory } from '../idp/directory.ts';
 import { IdpEngine } from '../idp/engine.ts';
 import { ESCROW_SCHEDULES, type EscrowSchedule } from '../idp/escrow.ts';
-import { importReportLines } from '../idp/import.ts';
+import { IMPORT_PAGING, importReportLines, type ImportPaging } from '../idp/import.ts';
 import { changeText, consoleSummary, countsText, errorText, historyLines, isNotable, objectLine } from '../idp/log/console.ts';
 import { collectLog, objectsNamedLike, readCycleSummaries, readInterruptedCycles } from '../idp/log/reader.ts';
 import { LogFolderError } from '../idp/log/writer.ts';
@@ -126,7 +126,8 @@ export function registerIdp(program: Command): void {
 
   addJobOptions(addIdpTargetOptions(idp.command('import').description("Okta's import: read the app's users and groups page by page and match them to the directory")))
     .option('--confirm', 'link the matched users in the state (Okta sends nothing to the app when an import is confirmed)')
-    .action(async (flags: IdpFlags & { confirm?: boolean }) => {
+    .option('--import-paging <how>', 'where the next page starts after a page shorter than the count asked (Okta does not document it): count (startIndex moves by the count asked, 1 then 101: the default) or listed (by the users the page listed)')
+    .action(async (flags: IdpFlags & { confirm?: boolean; importPaging?: string }) => {
       process.exitCode = await importCommand(flags);
     });
 
@@ -168,6 +169,11 @@ export function registerIdp(program: Command): void {
       // The console (a web server, templates) loads only when asked for.
       const { consoleCommand } = await import('./idp-console.ts');
       process.exitCode = await consoleCommand(flags);
+    });
+
+  addJobOptions(addIdpTargetOptions(idp.command('allow-deletes').description(`Entra's "Allow deletes": the next cycle sends the disables and deletes Prevent accidental deletions held`)))
+    .action(async (flags: IdpFlags) => {
+      process.exitCode = allowDeletesCommand(flags);
     });
 
   addJobOptions(addIdpTargetOptions(idp.command('restart').description("Entra's Restart provisioning: the next cycle is an initial one (escrows, quarantine and watermark cleared)")))
@@ -340,7 +346,8 @@ async function syncCommand(flags: IdpFlags): Promise<number> {
     // An object held in escrow (or in Okta's task list) from an earlier cycle is not provisioned
     // either: the cycle ran cleanly, but the gate must not pass while it waits (docs: exit 1 when
     // some failed, escrowed or an Okta task).
-    code = result.status === 'ok' && result.counts.escrowed > 0 ? 1 : EXIT[result.status];
+    // So is a cycle whose disables and deletes Prevent accidental deletions held (quarantined, TooManyDeletes).
+    code = result.status === 'ok' && (result.counts.escrowed > 0 || result.quarantine?.reason === 'TooManyDeletes') ? 1 : EXIT[result.status];
   };
   try {
     await checkConfiguration(engine, flags);
@@ -476,13 +483,15 @@ async function testConnectionCommand(flags: IdpFlags): Promise<number> {
   return result.ok ? 0 : 2;
 }
 
-async function importCommand(flags: IdpFlags & { confirm?: boolean }): Promise<number> {
+async function importCommand(flags: IdpFlags & { confirm?: boolean; importPaging?: string }): Promise<number> {
   const t = target(flags);
+  const paging = flags.importPaging;
+  if (paging !== undefined && !(IMPORT_PAGING as readonly string[]).includes(paging)) throw new UsageError(`--import-paging ${paging}: expected ${IMPORT_PAGING.join(' or ')} (where Okta's import asks next after a page shorter than the count asked)`);
   // Without --dialect it ran Okta's import under the entra label (and read no groups).
   if (!t.dialect.startsWith('okta')) throw new UsageError(`idp import is Okta's Import; Entra has none (it matches each user by its matching attribute in the first cycle: idp sync, or idp provision --user for one): pass --dialect okta, okta-aiw or okta-oig`);
   const engine = openEngine({ ...flags, log: false, html: false, schemaCheck: false }, t, load(flags.directory!), { cycles: false });
   try {
-    const { users, groups } = await engine.importFromApp({ confirm: flags.confirm ?? false });
+    const { users, groups } = await engine.importFromApp({ confirm: flags.confirm ?? false, ...(paging ? { paging: paging as ImportPaging } : {}) });
     stdout.write(`scimproof idp import · ${t.dialect} → ${t.url} · ${users.exchanges.length + groups.exchanges.length} request(s)\n`);
     for (const line of [...importReportLines(users), ...(groups.scanned || groups.error ? importReportLines(groups) : [])]) stdout.write(`${line}\n`);
     if (!flags.confirm && users.matched.length > 0) stdout.write(`confirm with --confirm to link the ${users.matched.length} matched user(s) (nothing is sent to the app)\n`);
@@ -620,6 +629,23 @@ function knownAppGroupLines(state: StateStore): string[] {
     `Okta's list of the app's groups it does not push (${known.length}): a push of a group of one of these names links that app group (Link Group: GET /Groups/{id}, then its members) instead of creating another`,
     ...known.map((g) => `  group ${printable(g.displayName)} (app id ${printable(g.id)})`),
   ];
+}
+
+function allowDeletesCommand(flags: IdpFlags): number {
+  const t = target(flags);
+  const state = openState(flags, t);
+  try {
+    if (state.state.quarantine?.reason !== 'TooManyDeletes') {
+      stdout.write(`nothing is held: the job is not quarantined for too many deletes${state.state.quarantine ? ` (it is quarantined: ${state.state.quarantine.reason})` : ''}; nothing changed\n`);
+      return 1;
+    }
+    state.setMeta({ allowDeletes: true });
+    state.compact();
+    stdout.write(`the next \`scimproof idp sync\` sends the disables and deletes that were held (${state.state.quarantine.message.split(';')[0]})\n`);
+    return 0;
+  } finally {
+    state.close();
+  }
 }
 
 function restartCommand(flags: IdpFlags & { full?: boolean }): number {

@@ -30,7 +30,7 @@
 // | clearManagerObject   | id                                                  | PATCH `Replace`/`replace` manager URN path, value {"value":""} (ENTRA-1.8, §5.3) |
 // | disableUser          | id, changes?: {scimPath: value}, added?: paths      | entra: {"op":"Replace","path":"active","value":"False"}; compliant: {"op":"replace","path":"active","value":false} (ENTRA-1.5); then, in the same PATCH, the other attributes mapped from [IsSoftDeleted] as updateUser sends them |
 // | disableUserBoolean   | id  (entra only)                                    | {"op":"Replace","path":"active","value":false}, E1's example (ENTRA-1.5, §5.1) |
-// | enableUser           | id                                                  | entra: "True" string, `Replace`; compliant: true, `replace` (ENTRA-1.5) |
+// | enableUser           | id, changes?: {scimPath: value}, added?: paths      | entra: "True" string, `Replace`; compliant: true, `replace` (ENTRA-1.5); then, in the same PATCH, the user's other changed attributes as updateUser sends them |
 // | deleteUser           | id                                                  | DELETE /Users/<id> (ENTRA-1.6) |
 // | listUsers            | startIndex=1, count=5                               | GET /Users?startIndex=<n>&count=<c> (gallery paging test; ENTRA-1.11) |
 // | findGroup            | displayName                                         | GET /Groups?excludedAttributes=members&filter=displayName+eq+%22…%22 (ENTRA-1.7) |
@@ -250,7 +250,17 @@ function builders(style: Style): Record<string, RequestBuilder> {
             patchGroup(str(args, 'id'), [{ op: 'Remove', path: 'members', value: strList(args, 'memberIds').map((value) => ({ value })) }], 'remove members (value list without $ref)'),
         }),
     enableUser: (args) =>
-      patchUser(str(args, 'id'), [style.compliant ? { op: 'replace', path: 'active', value: true } : { op: 'Replace', path: 'active', value: 'True' }], 're-enable the user'),
+      patchUser(
+        str(args, 'id'),
+        [
+          style.compliant ? { op: 'replace', path: 'active', value: true } : { op: 'Replace', path: 'active', value: 'True' },
+          // The user's other changed attributes (those mapped from [IsSoftDeleted] set back, any
+          // edit made while disabled) travel in the same PATCH: Entra sends one PATCH with every
+          // changed attribute of the user, active being one of them (ENTRA-1.4, 1.5).
+          ...(args.changes === undefined ? [] : updateOperations(style, record(args, 'changes'), new Set(Array.isArray(args.added) ? args.added.filter((p): p is string => typeof p === 'string') : []), appRolesArg(args))),
+        ],
+        're-enable the user',
+      ),
     deleteUser: (args) => ({ method: 'DELETE', path: `/Users/${seg(str(args, 'id'))}`, purpose: 'hard-delete the user' }),
     listUsers: (args) => ({
       method: 'GET',

@@ -56,6 +56,7 @@ interface RawDirectory {
     actions?: Partial<AppConfig['actions']>;
     mappings?: RawMapping[];
     skipOutOfScopeDeletions?: boolean;
+    preventAccidentalDeletions?: boolean | { threshold?: number };
   };
 }
 
@@ -343,6 +344,10 @@ function checkReferences(raw: RawDirectory, file: string): Directory {
     // Entra and Okta both match on userName unless told otherwise.
     mappings.find((m) => m.target === 'userName' && m.apply !== 'never')!.matching = true;
   }
+  const prevent = app.preventAccidentalDeletions;
+  if (prevent !== undefined && prevent !== false && source !== 'entra') fail('/app/preventAccidentalDeletions', "Prevent accidental deletions is a setting of Entra's provisioning; Okta has none (remove it from an Okta directory)");
+  // Entra's portal proposes 500 when the box is checked.
+  const accidentalDeletionThreshold = prevent === true ? 500 : prevent && typeof prevent === 'object' ? (prevent.threshold ?? 500) : undefined;
 
   return {
     file,
@@ -364,6 +369,7 @@ function checkReferences(raw: RawDirectory, file: string): Directory {
       actions: { create: true, update: true, disable: true, delete: true, ...(app.actions ?? {}) },
       mappings,
       skipOutOfScopeDeletions: app.skipOutOfScopeDeletions ?? false,
+      ...(accidentalDeletionThreshold !== undefined ? { accidentalDeletionThreshold } : {}),
     },
   };
 }

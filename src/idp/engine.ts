@@ -14,7 +14,7 @@ import type { DialectName } from '../dialects/index.ts';
 import { createClient, type Auth, type ScimClient } from '../http/client.ts';
 import type { Exchange } from '../record/types.ts';
 import { SimulatedClock, systemClock, type Clock } from './clock.ts';
-import { importFromApp } from './import.ts';
+import { importFromApp, type ImportPaging } from './import.ts';
 import { objectLineParts, type CycleSummary } from './log/entries.ts';
 import { collectLog, queryLog, readCycleSummaries, type LogQuery } from './log/reader.ts';
 import { ProvisioningLog } from './log/writer.ts';
@@ -286,6 +286,19 @@ export class IdpEngine extends EventEmitter<EngineEvents> {
     return undefined;
   }
 
+  /**
+   * Entra's "Allow deletes": the disables and deletes Prevent accidental deletions held go out with
+   * the next cycle (at once if started). False, and nothing changed, when nothing is held.
+   */
+  async allowDeletes(): Promise<boolean> {
+    if (this.state.state.quarantine?.reason !== 'TooManyDeletes') return false;
+    this.state.setMeta({ allowDeletes: true });
+    this.state.compact();
+    this.emit('status', this.status());
+    if (this.running) await this.runCycleNow('allow-deletes');
+    return true;
+  }
+
   /** Provisions one user now, with Entra's five steps; logged as an on-demand run. */
   async provisionOnDemand(user: string): Promise<OnDemandResult> {
     await this.current?.catch(() => undefined);
@@ -332,7 +345,7 @@ export class IdpEngine extends EventEmitter<EngineEvents> {
   }
 
   /** Okta Import: reads the app's users and groups page by page and matches them to the directory. */
-  async importFromApp(options: { confirm?: boolean; count?: number } = {}): Promise<Awaited<ReturnType<typeof importFromApp>>> {
+  async importFromApp(options: { confirm?: boolean; count?: number; paging?: ImportPaging } = {}): Promise<Awaited<ReturnType<typeof importFromApp>>> {
     await this.current?.catch(() => undefined);
     return importFromApp({ directory: this.directoryValue, dialect: this.options.dialect, client: this.client, state: this.state, ...options });
   }

@@ -50,8 +50,22 @@ function pageResources(body: unknown, startIndex: number): unknown[] | undefined
  * count). An app that pages only by cursor (RFC 9865 §2.3) answers the first page with a
  * nextCursor; the read then follows the cursors instead, and says so — the IdP itself would not.
  */
-export async function readAllPages(sender: EventSender, kind: 'Users' | 'Groups', options: { count?: number; maxPages?: number } = {}): Promise<PageResult> {
+/**
+ * Where Okta's import asks next after a page shorter than the count it asked for (RFC 7644
+ * §3.4.2.4 lets an app answer fewer). Okta documents only full pages (startIndex=1, then 101:
+ * OKTA-2.3), so this is a switch: `count` moves startIndex by the count asked, the fixed stride of
+ * Okta's documented example and the likely one (the default); `listed` moves it by the resources
+ * the page listed, as a client that reads on from what it got.
+ */
+export type ImportPaging = 'count' | 'listed';
+export const IMPORT_PAGING: readonly ImportPaging[] = ['count', 'listed'];
+export const DEFAULT_IMPORT_PAGING: ImportPaging = 'count';
+
+export async function readAllPages(sender: EventSender, kind: 'Users' | 'Groups', options: { count?: number; maxPages?: number; paging?: ImportPaging } = {}): Promise<PageResult> {
   const count = options.count ?? 100;
+  const paging = options.paging ?? DEFAULT_IMPORT_PAGING;
+  // Short pages the stride stepped over (paging `count`): the positions never asked for.
+  const gaps: { from: number; to: number }[] = [];
   const maxPages = options.maxPages ?? 10_000;
   const resources: Record<string, unknown>[] = [];
   const exchanges: Exchange[] = [];
@@ -104,7 +118,8 @@ export async function readAllPages(sender: EventSender, kind: 'Users' | 'Groups'
       ...(repeated === 0 ? [] : [`${repeated} ${kind === 'Users' ? 'user(s)' : 'group(s)'} came back on more than one page${never === 0 ? ' (the pages overlap: RFC 7644 §3.4.2.4 numbers results from startIndex 1)' : ''}; each is counted once`]),
       ...(unusable === 0 ? [] : [`${unusable} element(s) of the app's list are no ${kind === 'Users' ? 'user' : 'group'} with an id (${unusableExample}): read, but nothing can match or link them (RFC 7643 §3.1: every resource has an id)`]),
       ...(twice === 0 ? [] : [`${twice} ${kind === 'Users' ? 'user(s)' : 'group(s)'} were listed more than once on the same page (the same id twice); each is counted once`]),
-      ...(never === 0 ? [] : [`the app counts ${lastTotal} ${kind === 'Users' ? 'users' : 'groups'} (totalResults) but its pages listed ${seen.size} different ones: ${never} ${plural} were never read, so they are in none of the counts above (${stopped ? `the import stopped early: a later page listed only ${kind === 'Users' ? 'users' : 'groups'} it had already read, so it never reached them` : `the order of the list changed between pages, which RFC 7644 §3.4.2.4 allows: "SHOULD never assume repeatable results"; Okta's import pages the same way and misses them too). Sorting the list by a stable key (or cursor paging, RFC 9865) makes an import complete`}${stopped ? ')' : ''}`]),
+      ...(gaps.length === 0 ? [] : [`the app answered fewer ${nouns} than the count asked (${count}) on ${gaps.length} page(s) before the last, which RFC 7644 §3.4.2.4 allows ("MAY return fewer results"); Okta's import moves startIndex by the count it asked (startIndex=1, then ${1 + count}: OKTA-2.3), so the positions ${gaps.slice(0, 3).map((g) => (g.from === g.to ? `${g.from}` : `${g.from}–${g.to}`)).join(', ')}${gaps.length > 3 ? ', …' : ''} were never asked for. Okta does not document where it asks next after a short page: this is the mock IdP's default (paging "count"); paging "listed" (idp import --import-paging listed) moves by the ${nouns} each page listed. Answering the count asked (up to 100, Okta's page) reads the same either way`]),
+      ...(never === 0 ? [] : [`the app counts ${lastTotal} ${kind === 'Users' ? 'users' : 'groups'} (totalResults) but its pages listed ${seen.size} different ones: ${never} ${plural} were never read, so they are in none of the counts above (${stopped ? `the import stopped early: a later page listed only ${kind === 'Users' ? 'users' : 'groups'} it had already read, so it never reached them` : gaps.length > 0 ? `at the positions the count stride stepped over, above)` : `the order of the list changed between pages, which RFC 7644 §3.4.2.4 allows: "SHOULD never assume repeatable results"; Okta's import pages the same way and misses them too). Sorting the list by a stable key (or cursor paging, RFC 9865) makes an import complete`}${stopped ? ')' : ''}`]),
       ...(endedAt === undefined || lastTotal === undefined ? [] : [`the app's list ended at startIndex ${endedAt} (an empty page) though its totalResults counts ${lastTotal} ${nouns}: the pages listed ${seen.size + unusable}, so totalResults is wrong (RFC 7644 §3.4.2: the total number of results), or ${nouns} were deleted while the import read; the import stopped at the empty page`]),
       ...(overTotal === undefined ? [] : [`the app's totalResults counts ${overTotal} ${nouns} but its pages listed more (${seen.size + unusable}): totalResults is wrong (RFC 7644 §3.4.2: the total number of results), so the mock IdP read on to an empty page; Okta's import stops paging at totalResults (OKTA-2.3) and would have missed the rest`]),
       ...(!noTotal ? [] : [`the app's list answers have no totalResults (RFC 7644 §3.4.2: REQUIRED), so the end of the list is a guess: the mock IdP read on, the next startIndex moved by the ${nouns} each page listed (an app may page below the count asked, ${count}: RFC 7644 §3.4.2.4), and stopped at the first empty page; Okta's import pages by totalResults (OKTA-2.3) and may stop after the first page`]),
@@ -191,19 +206,23 @@ export async function readAllPages(sender: EventSender, kind: 'Users' | 'Groups'
     // The page's own length moves the index: an element that is no resource still took a place.
     const listed = listedHere.length;
     if (listed === 0) {
+      // Without totalResults, the short page before this empty one was the end of the list, not a stride past users.
+      if (!hasTotal && gaps.at(-1)?.to === startIndex - 1) gaps.pop();
       if (hasTotal && startIndex <= total && overTotal === undefined) endedAt = startIndex;
       break;
     }
+    const step = paging === 'count' ? count : listed;
     if (!hasTotal) {
       // Said, not silent. An app may answer fewer than the count asked on any page (RFC 7644
       // §3.4.2.4: "MAY return fewer results"), so a short page is no end: only an empty one is.
       noTotal = true;
-    } else if (overTotal === undefined && startIndex - 1 + listed >= total) {
+    } else if (overTotal === undefined && startIndex - 1 + step >= total) {
       // More listed than counted: the count is wrong, so read on to an empty page.
       if (seen.size + unusable <= total) break;
       overTotal = total;
     }
-    startIndex += listed;
+    if (step > listed) gaps.push({ from: startIndex + listed, to: startIndex + step - 1 });
+    startIndex += step;
   }
   return { resources, exchanges, ...notes() };
 }
@@ -240,7 +259,7 @@ export interface ImportReport {
 
 const norm = (v: unknown): string => String(v ?? '').toLowerCase();
 
-export async function importFromApp(o: { directory: Directory; dialect: DialectName; client: ScimClient; state: StateStore; confirm?: boolean; count?: number }): Promise<{ users: ImportReport; groups: ImportReport }> {
+export async function importFromApp(o: { directory: Directory; dialect: DialectName; client: ScimClient; state: StateStore; confirm?: boolean; count?: number; paging?: ImportPaging }): Promise<{ users: ImportReport; groups: ImportReport }> {
   const sender = new EventSender(o.client, o.dialect);
   const dir = o.directory;
   const match = mappingPlan(dir).matching[0]!;
@@ -259,7 +278,7 @@ export async function importFromApp(o: { directory: Directory; dialect: DialectN
     const key = norm(v);
     byValue.set(key, [...(byValue.get(key) ?? []), u.id]);
   }
-  const pages = await readAllPages(sender, 'Users', { count: o.count ?? 100 });
+  const pages = await readAllPages(sender, 'Users', { count: o.count ?? 100, ...(o.paging ? { paging: o.paging } : {}) });
   const emptyGroups: ImportReport = { kind: 'Groups', attribute: 'displayName', scanned: 0, matched: [], unmatched: [], conflicts: [], inactive: 0, linked: 0, notLinked: 0, exchanges: [] };
   const usersById = new Map(dir.users.map((u) => [u.id, u]));
   const users = classify('Users', match.path.text, pages, (r) => readPath(r, match.path.text), (value) => byValue.get(norm(value)) ?? [], (id) => loginOf(dir, usersById.get(id)!));
@@ -286,7 +305,7 @@ export async function importFromApp(o: { directory: Directory; dialect: DialectN
   // A refused token or an unreachable app stops the import at the Users page: Groups would only be
   // refused again. A job that provisions no groups (an app with users only) imports none.
   const groups = sender.has('importGroups') && !pages.jobStopped && dir.app.provisionGroups
-    ? classify('Groups', 'displayName', await readAllPages(sender, 'Groups', { count: o.count ?? 100 }), (r) => (typeof r.displayName === 'string' ? r.displayName : undefined), (v) => groupNames.get(norm(v)) ?? [], (id) => dir.groups.find((g) => g.id === id)!.displayName)
+    ? classify('Groups', 'displayName', await readAllPages(sender, 'Groups', { count: o.count ?? 100, ...(o.paging ? { paging: o.paging } : {}) }), (r) => (typeof r.displayName === 'string' ? r.displayName : undefined), (v) => groupNames.get(norm(v)) ?? [], (id) => dir.groups.find((g) => g.id === id)!.displayName)
     : emptyGroups;
   if (o.confirm) {
     // Okta keeps the app groups it imported in its list of the app's groups: a group pushed later

@@ -5,7 +5,7 @@
 // the error — has the value replaced before the result reaches the log, the pages, the console
 // and `idp log`. Applied once, when an object's result is recorded.
 import type { Exchange } from '../record/types.ts';
-import type { ScimValues } from './mapping.ts';
+import { readPath, type ScimValues } from './mapping.ts';
 import type { ObjectResult } from './types.ts';
 
 /** What Entra's provisioning logs show instead of a redacted value. */
@@ -29,14 +29,30 @@ export class LogRedactor {
       if (v === undefined) continue;
       let set = this.byObject.get(id);
       if (!set) this.byObject.set(id, (set = new Set()));
-      for (const one of Array.isArray(v) ? v : [v]) if (String(one) !== '') set.add(String(one));
+      addValue(set, v);
     }
   }
 
   /** One object's result and its exchanges, rewritten in place: nothing shown carries a redacted value. */
   apply(result: ObjectResult, exchanges: readonly Exchange[], paths: ReadonlySet<string>): void {
-    new ObjectRedaction(this.byObject.get(result.id) ?? new Set()).apply(result, exchanges, paths);
+    const secrets = new Set(this.byObject.get(result.id) ?? []);
+    // What the app answers at a redacted path is a secret too: the value pushed before, which the
+    // state keeps only as a digest (sealed-values.ts), comes back in the GET an update starts with.
+    if (paths.size > 0) for (const x of exchanges) for (const resource of resourcesOf(x.response?.json)) for (const path of paths) addValue(secrets, readPath(resource, path));
+    new ObjectRedaction(secrets).apply(result, exchanges, paths);
   }
+}
+
+/** The resources in an answer: the resource itself, or a ListResponse's Resources. */
+function resourcesOf(json: unknown): unknown[] {
+  if (json === null || typeof json !== 'object') return [];
+  const list = (json as { Resources?: unknown }).Resources;
+  return Array.isArray(list) ? list : [json];
+}
+
+function addValue(set: Set<string>, v: ScimValues[string] | undefined): void {
+  if (v === undefined) return;
+  for (const one of Array.isArray(v) ? v : [v]) if (String(one) !== '' && String(one) !== REDACT_PLACEHOLDER) set.add(String(one));
 }
 
 class ObjectRedaction {

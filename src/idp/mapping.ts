@@ -2,6 +2,7 @@
 // evaluated per user into SCIM path → value; which of those are sent on create and kept in step on
 // update; and reading the same paths back out of the app's copy to see what differs.
 import { ENTRA_ROLE_TYPE } from '../dialects/entra.ts';
+import { isSealed } from './sealed-values.ts';
 import { parseScimPath, readScimPath, type ScimPath } from '../dialects/scim-path.ts';
 import { APP_ROLE_ASSIGNMENTS, compileExpression, evaluateExpression, ExpressionError, type CompiledExpression } from './expression.ts';
 import type { AppRole, Directory, DirectoryUserRecord, Mapping, SourceValue } from './types.ts';
@@ -264,7 +265,8 @@ export function createValues(directory: Directory, user: DirectoryUserRecord, ct
 export function updateValues(directory: Directory, user: DirectoryUserRecord, ctx: EvaluationContext, desired: ScimValues, stored: ScimValues): ScimValues {
   if (!mappingPlan(directory).attributes.some((m) => m.default !== undefined)) return desired;
   const out = createValues(directory, user, { ...ctx, withDefaults: false });
-  for (const path of Object.keys(desired)) if (!(path in out) && path in stored) out[path] = stored[path]!;
+  // A digest kept for a redacted value (sealed-values.ts) is no value to send: left out.
+  for (const path of Object.keys(desired)) if (!(path in out) && path in stored && !isSealed(stored[path])) out[path] = stored[path]!;
   return out;
 }
 

@@ -86,6 +86,7 @@ export async function provisionOnDemand(o: OnDemandOptions): Promise<OnDemandRes
   const sender = new EventSender(o.client, podDialect);
   const family = sender.dialect.family;
   const plan = mappingPlan(dir);
+  state.redactPaths(plan.redactedPaths);
   const ent = entitlements(dir, family);
   const intent = ent.intent(u);
   const steps: OnDemandStep[] = [];
@@ -314,13 +315,15 @@ export async function provisionOnDemand(o: OnDemandOptions): Promise<OnDemandRes
       if (family === 'entra') {
         const diff = entraChanges(desired, plan.updatePaths, found, plan.roleFunction);
         changes = diff.report;
-        if (Object.keys(diff.changes).length > 0) {
-          const out = await send('updateUser', { id: targetId, changes: diff.changes, added: diff.added, ...roleArgs(dir, u, found) });
+        const attributes = Object.keys(diff.changes).length > 0 ? { changes: diff.changes, added: diff.added, ...roleArgs(dir, u, found) } : undefined;
+        if (attributes && !inactive) {
+          const out = await send('updateUser', { id: targetId, ...attributes });
           sent.push(...out.exchanges);
           if (!out.ok) return fail(out, 'update', 'the app refused the update');
         }
         if (inactive) {
-          const out = await send('enableUser', { id: targetId });
+          // One PATCH: active and every other changed attribute (as a cycle's enable sends it).
+          const out = await send('enableUser', { id: targetId, ...attributes });
           sent.push(...out.exchanges);
           if (!out.ok) return fail(out, 'enable', 'the app refused to enable the user');
         }
@@ -341,7 +344,7 @@ export async function provisionOnDemand(o: OnDemandOptions): Promise<OnDemandRes
         ? `nothing ${kept.length ? 'sent' : 'to change: the app already holds the mapped values'}${keptText}`
         : `${previous ? 'updated' : 'linked and updated'} ${modified} attribute(s)${inactive ? ', enabled the user' : ''}${manager}`;
       steps.push({ name: 'Perform action', outcome: 'success', reason: what, details: { modified: changes }, exchangeIds: ids(sent) });
-      const action: ObjectAction = !previous ? 'link' : inactive && modified === 0 ? 'enable' : 'update';
+      const action: ObjectAction = !previous ? 'link' : inactive && changes.filter((c) => c.sent).every((c) => plan.softDeletePaths.includes(c.path)) ? 'enable' : 'update';
       return finish(true, action, sent.length === 0 ? 'skipped' : 'success', what);
     };
     const fail = (out: EventOutcome, action: ObjectAction, refused: string): OnDemandResult => {

@@ -13,6 +13,7 @@ import { BatchFile } from './log/batch-file.ts';
 import { makeDirectory } from '../util/make-directory.ts';
 import { dirname } from 'node:path';
 import type { MappedValue } from './mapping.ts';
+import { newSealKey, sealValues } from './sealed-values.ts';
 import type { ObjectError, QuarantineInfo } from './types.ts';
 
 /** Why the IdP disabled an app user: it decides what a later hard delete sends. */
@@ -112,6 +113,10 @@ export interface IdpState {
   configHash?: string;
   /** A restart is due at the next cycle, with why (restart, restart --full). */
   pendingRestart?: { reason: string; full: boolean };
+  /** The key of the digests kept in place of values a Redact() mapping gives (sealed-values.ts). */
+  redactKey?: string;
+  /** Entra's "Allow deletes": the next cycle sends the disables and deletes the threshold held. */
+  allowDeletes?: boolean;
 }
 
 type JournalEntry =
@@ -130,6 +135,8 @@ export interface MetaChange {
   lastCycle?: LastCycle;
   configHash?: string;
   pendingRestart?: { reason: string; full: boolean } | null;
+  redactKey?: string;
+  allowDeletes?: boolean | null;
 }
 
 export class StateError extends Error {
@@ -247,6 +254,9 @@ export class StateStore {
       if (entry.configHash !== undefined) s.configHash = entry.configHash;
       if (entry.pendingRestart === null) delete s.pendingRestart;
       else if (entry.pendingRestart !== undefined) s.pendingRestart = entry.pendingRestart;
+      if (entry.redactKey !== undefined) s.redactKey = entry.redactKey;
+      if (entry.allowDeletes === null) delete s.allowDeletes;
+      else if (entry.allowDeletes !== undefined) s.allowDeletes = entry.allowDeletes;
       return;
     }
     const table = entry.t === 'user' ? s.users : entry.t === 'group' ? s.groups : entry.t === 'skip' ? (s.skipped ??= {}) : entry.t === 'appGroup' ? (s.appGroups ??= {}) : s.escrow;
@@ -303,7 +313,20 @@ export class StateStore {
     // Values the store already holds for this user (a manager link, a flag) are kept, not copied:
     // every copy of a long-lived object is old-generation garbage, per user and per phase.
     const kept = value !== null && value.values === this.state.users[id]?.values;
-    this.record({ t: 'user', id, v: value === null ? null : { ...value, values: kept ? value.values : { ...value.values } } });
+    this.record({ t: 'user', id, v: value === null ? null : { ...value, values: kept ? value.values : this.sealed({ ...value.values }) } });
+  }
+
+  /** Paths whose mapping calls Redact(): their values are kept as digests (set by each cycle and on-demand run). */
+  private redacted: ReadonlySet<string> = new Set();
+
+  redactPaths(paths: ReadonlySet<string>): void {
+    this.redacted = paths;
+    if (paths.size > 0 && this.state.redactKey === undefined) this.setMeta({ redactKey: newSealKey() });
+  }
+
+  /** Values as the state keeps them: those at redacted paths as digests (compare these with what the state holds). */
+  sealed<T extends Record<string, MappedValue>>(values: T): T {
+    return this.redacted.size === 0 ? values : sealValues(values, this.redacted, this.state.redactKey!);
   }
 
   group(id: string): GroupState | undefined {

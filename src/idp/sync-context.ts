@@ -1,6 +1,7 @@
 // What the user, manager and group phases of a cycle share; the cycle builds it once.
 import { createHash } from 'node:crypto';
 import type { DialectName } from '../dialects/index.ts';
+import type { DeletionHold } from './accidental-deletions.ts';
 import type { EscrowSchedule } from './escrow.ts';
 import type { EventSender } from './events.ts';
 import type { DuplicateFinder } from './sync-duplicates.ts';
@@ -50,6 +51,8 @@ export interface CycleContext {
   readonly duplicates: DuplicateFinder;
   /** The values Redact() produced this cycle, replaced in everything the IdP shows. */
   readonly redactor: LogRedactor;
+  /** Entra's Prevent accidental deletions holds this cycle's disables and deletes (accidental-deletions.ts). */
+  hold?: DeletionHold;
 }
 
 /** How a user appears in results. */

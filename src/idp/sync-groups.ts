@@ -9,6 +9,7 @@
 // the membership in the app (How provisioning works, known limitations). Okta pushes the members of
 // a pushed group who are assigned to the app; unassigning a user leaves its membership as it was
 // (OKTA-2.6), and removing a user from the group removes it in the app.
+import { heldReason } from './accidental-deletions.ts';
 import { ENTRA_CODES } from './error-codes.ts';
 import type { CycleContext } from './sync-context.ts';
 import { fingerprint } from './sync-context.ts';
@@ -248,6 +249,10 @@ async function syncRemovedGroup(ctx: CycleContext, id: string): Promise<void> {
   if (!dir.app.actions.delete) {
     state.setGroup(id, null);
     ledger.result({ ...base, action: 'skip', outcome: 'skipped', reason: `${why}, but delete is turned off in the app's actions`, exchanges: [] });
+    return;
+  }
+  if (ctx.hold) {
+    ledger.result({ ...base, action: 'delete-group', outcome: 'skipped', reason: heldReason(ctx.hold, why), exchanges: [] });
     return;
   }
   const out = await ctx.sender.send('deleteGroup', { id: st.targetId });

@@ -3,9 +3,10 @@
 // disable (remembering why: Entra stops managing users it disabled for leaving scope), and Okta's
 // stop when the stored id answers 404.
 import { impactOf } from '../dialects/index.ts';
+import { heldReason } from './accidental-deletions.ts';
 import type { Exchange } from '../record/types.ts';
 import type { EventOutcome } from './events.ts';
-import { entraChanges, oktaProfile, oktaReport, roleArgs, softDeleteChanges, type ScimValues } from './mapping.ts';
+import { changedPaths, entraChanges, oktaProfile, oktaReport, roleArgs, softDeleteChanges, type ScimValues } from './mapping.ts';
 import type { UserIntent } from './scope.ts';
 import { userRef, type CycleContext, type Fingerprint, type UserRef } from './sync-context.ts';
 import { restoredMembershipsWait } from './sync-group-members.ts';
@@ -46,6 +47,7 @@ export async function entraUpdate(ctx: CycleContext, u: DirectoryUserRecord, st:
   const print = fingerprint ? { fingerprint } : {};
   let sentUpdate = false;
   let report: AttributeChange[] = [];
+  let enableChanges: Record<string, unknown> = {};
   if (changed.length > 0 || escrowed || st.stale) {
     const got = await sender.send('getUser', { id: st.targetId });
     if (got.notFound) {
@@ -58,7 +60,11 @@ export async function entraUpdate(ctx: CycleContext, u: DirectoryUserRecord, st:
     if (!got.ok) return ledger.result({ ...base, action: 'update', outcome: 'failed', reason, ...(got.error ? { error: got.error } : {}), targetId: st.targetId, exchanges, event: 'getUser', ...print });
     const diff = entraChanges(desired, ctx.updatePaths, got.json, ctx.plan.roleFunction);
     report = diff.report;
-    if (Object.keys(diff.changes).length > 0) {
+    if (Object.keys(diff.changes).length > 0 && !st.active) {
+      // Enabled with changed attributes: one PATCH carries active and the rest (Entra's shape).
+      enableChanges = { changes: diff.changes, added: diff.added, ...roleArgs(ctx.dir, u, got.json) };
+      sentUpdate = true;
+    } else if (Object.keys(diff.changes).length > 0) {
       const upd = await sender.send('updateUser', { id: st.targetId, changes: diff.changes, added: diff.added, ...roleArgs(ctx.dir, u, got.json) });
       exchanges.push(...upd.exchanges);
       if (!upd.ok) return ledger.result({ ...base, action: 'update', outcome: 'failed', reason, ...(upd.error ? { error: upd.error } : {}), targetId: st.targetId, exchanges, event: 'updateUser', changes: report, ...print });
@@ -66,7 +72,7 @@ export async function entraUpdate(ctx: CycleContext, u: DirectoryUserRecord, st:
     }
   }
   if (!st.active) {
-    const en = await sender.send('enableUser', { id: st.targetId });
+    const en = await sender.send('enableUser', { id: st.targetId, ...enableChanges });
     exchanges.push(...en.exchanges);
     if (!en.ok && en.error?.status === 404) {
       // The app lost the user while it was disabled (deleted there by hand): as after a GET that
@@ -89,7 +95,9 @@ export async function entraUpdate(ctx: CycleContext, u: DirectoryUserRecord, st:
     ledger.result({ ...base, action: 'update', outcome: 'skipped', reason: why, targetId: st.targetId, exchanges, changes: report });
     return;
   }
-  const action: ObjectAction = !st.active && !sentUpdate ? 'enable' : 'update';
+  // An enable whose PATCH also set back what the disable set (the [IsSoftDeleted] mappings) is still an enable.
+  const onlySoftDelete = report.filter((c) => c.sent).every((c) => ctx.plan.softDeletePaths.includes(c.path));
+  const action: ObjectAction = !st.active && (!sentUpdate || onlySoftDelete) ? 'enable' : 'update';
   ledger.result({ ...base, action, outcome: 'success', reason, targetId: st.targetId, exchanges, changes: report });
 }
 
@@ -121,8 +129,16 @@ export async function oktaUpdate(ctx: CycleContext, u: DirectoryUserRecord, st: 
 
 export async function disableUser(ctx: CycleContext, base: UserRef, st: UserState, intent: UserIntent, fingerprint?: Fingerprint, desired: ScimValues = {}): Promise<void> {
   const { state, family, ledger } = ctx;
-  // Entra: the attributes mapped from [IsSoftDeleted] go with the disable, in its PATCH.
+  if (ctx.hold && family === 'entra') {
+    // Staged: nothing is sent and nothing remembered, so a later cycle (or Allow deletes) decides again.
+    ledger.result({ ...base, action: 'disable', outcome: 'skipped', reason: heldReason(ctx.hold, intent.why), targetId: st.targetId, exchanges: [] });
+    return;
+  }
+  // Entra: the attributes mapped from [IsSoftDeleted] go with the disable, in its PATCH; so does
+  // any other attribute of a user still assigned and in scope (disabled or soft-deleted in Entra)
+  // that changed since it was pushed: one PATCH with every changed attribute, as an update sends.
   const soft = family === 'entra' ? softDeleteChanges(ctx.plan, desired, (path) => st.values[path]) : undefined;
+  if (soft && intent.entitled) withOtherChanges(ctx, st, desired, soft);
   const extra = soft && soft.report.length > 0 ? { changes: soft.changes, added: soft.added } : {};
   const out = await ctx.sender.send('disableUser', { id: st.targetId, ...extra });
   const changes = soft && soft.report.length > 0 ? { changes: soft.report } : {};
@@ -155,6 +171,21 @@ export async function disableUser(ctx: CycleContext, base: UserRef, st: UserStat
   // Marked stale, so a later enable reads the user first and re-creates it (not a PATCH to a 404).
   const gone = out.ok ? '' : `; the app answered 404 to the disable: it no longer has this user (deleted there), so nothing was disabled`;
   ledger.result({ ...base, action: 'disable', outcome: 'success', reason: `${intent.why}${gone}${note}`, targetId: st.targetId, exchanges: out.exchanges, ...(out.ok ? changes : {}) });
+}
+
+/** The other kept-in-step attributes that changed in the directory, added to a disable's changes (never a null: an emptied source is not sent). */
+function withOtherChanges(ctx: CycleContext, st: UserState, desired: ScimValues, diff: ReturnType<typeof softDeleteChanges>): void {
+  const sealed = ctx.state.sealed(desired);
+  for (const path of changedPaths(st.values, sealed, ctx.updatePaths, ctx.plan.volatilePaths)) {
+    // App roles go as Entra's role operation, built with the update or enable (roleArgs), never as a plain path.
+    if (path in diff.changes || ctx.plan.softDeletePaths.includes(path) || /^roles(\[|$)/i.test(path)) continue;
+    const want = desired[path];
+    if (want === undefined) continue;
+    const old = st.values[path];
+    diff.changes[path] = want;
+    if (old === undefined) diff.added.push(path);
+    diff.report.push({ path, ...(old !== undefined ? { old } : {}), new: want, sent: true });
+  }
 }
 
 /** Why a user the IdP does not want active is disabled: it decides whether a later hard delete sends a DELETE (Entra). */

@@ -3,6 +3,7 @@
 // users the IdP provisioned that are gone from the directory.
 import { changedPaths, createValues, managerIdOf, MappingEvaluationError, stableValues, updateValues, type ScimValues } from './mapping.ts';
 import { actionOff, lazyFingerprint, userRef, type CycleContext } from './sync-context.ts';
+import { heldReason } from './accidental-deletions.ts';
 import { retryIn } from './escrow.ts';
 import { escrowDue } from './sync-ledger.ts';
 import { provisionUser } from './sync-user-provision.ts';
@@ -58,7 +59,8 @@ export async function syncUser(ctx: CycleContext, u: DirectoryUserRecord): Promi
   const base = userRef(ctx, u);
   // Now() and RandomString() give a new value at each evaluation: left out, so that an unchanged
   // user stays unchanged (its escrow waits, its skip is said once).
-  const print = lazyFingerprint(() => [stableValues(desired, ctx.plan.volatilePaths), wantActive, intent.hold, managerIdOf(dir, u) ?? null]);
+  // Kept in the state (escrow, skips): made from the digests of redacted values, not the values.
+  const print = lazyFingerprint(() => [stableValues(state.sealed(desired), ctx.plan.volatilePaths), wantActive, intent.hold, managerIdOf(dir, u) ?? null]);
 
   const esc = state.escrow(`user:${u.id}`);
   if (esc && esc.fingerprint === print() && !escrowDue(esc, ctx.now())) return heldInEscrow(ctx, base, esc, st?.targetId);
@@ -143,7 +145,8 @@ export async function syncUser(ctx: CycleContext, u: DirectoryUserRecord): Promi
   // Entra provisions a mapping's "Default value if null" on create only; Okta has no such default.
   const created = desired;
   if (ctx.family === 'entra') desired = updateValues(dir, u, { softDeleted: false, now: ctx.now().getTime() }, desired, st.values);
-  const changed = changedPaths(st.values, desired, ctx.updatePaths, ctx.plan.volatilePaths);
+  // The state keeps redacted values as digests: compared in that form.
+  const changed = changedPaths(st.values, state.sealed(desired), ctx.updatePaths, ctx.plan.volatilePaths);
   const retry = esc !== undefined;
   if (changed.length === 0 && st.active && !retry && !st.stale && !st.leftOutOfScope) {
     ledger.counts.unchanged++;
@@ -201,6 +204,10 @@ export async function syncRemovedUser(ctx: CycleContext, id: string): Promise<vo
   if (!dir.app.actions.delete) {
     state.setUser(id, null);
     ledger.result({ ...base, action: 'skip', outcome: 'skipped', reason: "hard-deleted in Entra, but delete is turned off in the app's actions; the app user stays", targetId: st.targetId, exchanges: [] });
+    return;
+  }
+  if (ctx.hold) {
+    ledger.result({ ...base, action: 'delete', outcome: 'skipped', reason: heldReason(ctx.hold, 'hard-deleted in Entra'), targetId: st.targetId, exchanges: [] });
     return;
   }
   const out = await sender.send('deleteUser', { id: st.targetId });

@@ -11,6 +11,7 @@ import type { ScimClient } from '../http/client.ts';
 import type { Exchange } from '../record/types.ts';
 import { quarantineGapMs, QUARANTINE_DISABLE_MS } from './escrow.ts';
 import { EventSender, JobStop, probeHitMessage } from './events.ts';
+import { deletionHold, holdQuarantineMessage } from './accidental-deletions.ts';
 import { LogRedactor } from './log-redact.ts';
 import { mappingPlan } from './mapping.ts';
 import { DOCUMENTED_THRESHOLDS, type QuarantineThresholds } from './quarantine.ts';
@@ -93,6 +94,7 @@ class Cycle {
     this.now = o.now ?? (() => new Date());
     const behaviour = { ...DEFAULT_BEHAVIOUR, ...(o.behaviour ?? {}) };
     const plan = mappingPlan(o.directory);
+    o.state.redactPaths(plan.redactedPaths);
     const redactor = new LogRedactor();
     // What the app was sent before (its answers echo it) is known now; this cycle's values are
     // added as each user is evaluated.
@@ -159,7 +161,12 @@ class Cycle {
     if (stop?.quarantine) {
       // The quarantine keeps its start time while it lasts (four weeks of it disable the job).
       state.setMeta({ quarantine: wasQuarantined ? { ...stop.quarantine, since: wasQuarantined.since } : stop.quarantine, ...(wasQuarantined ? {} : { quarantineCycles: 0 }) });
+    } else if (!stop && this.ctx.hold) {
+      const since = wasQuarantined?.since ?? finishedAt;
+      state.setMeta({ quarantine: { reason: 'TooManyDeletes', message: holdQuarantineMessage(this.ctx.hold), since }, ...(wasQuarantined ? {} : { quarantineCycles: 0 }) });
     } else if (!stop && state.state.quarantine) state.setMeta({ quarantine: null, quarantineCycles: 0 });
+    // Allow deletes is used up by the cycle that sent them.
+    if (!stop && state.state.allowDeletes) state.setMeta({ allowDeletes: null });
     state.setMeta({ lastCycle: { cycle: this.cycleNumber, startedAt, finishedAt, status, ...(stop ? { message: stop.message } : {}) } });
     state.compact();
     return {
@@ -214,6 +221,9 @@ class Cycle {
     // (The directory's users by id serve as the set of ids still present.)
     const present = ctx.users;
     const removed = Object.keys(ctx.state.state.users).filter((id) => !present.has(id));
+    // Prevent accidental deletions: counted before the first is sent, held all together.
+    const hold = deletionHold(ctx);
+    if (hold) this.ctx.hold = hold;
     await this.pool('removed users', removed, (id) => ({ objectType: 'user', id, display: String(ctx.state.user(id)?.values.userName ?? id) }), (id, c) => syncRemovedUser(c, id));
     // (Groups' entries, `group:<id>`, go when the group is gone from the directory.)
     const groupIds = new Set(ctx.dir.groups.map((g) => `group:${g.id}`));

@@ -101,6 +101,11 @@ export interface AppConfig {
   mappings: Mapping[];
   /** Entra's SkipOutOfScopeDeletions: users leaving scope are left as they are (not disabled). */
   skipOutOfScopeDeletions: boolean;
+  /**
+   * Entra's "Prevent accidental deletions" and its deletion threshold (undefined: the box is not
+   * checked). A cycle with more disables and deletes than this holds them all (accidental-deletions.ts).
+   */
+  accidentalDeletionThreshold?: number;
 }
 
 export interface Directory {
@@ -213,7 +218,7 @@ export interface ObjectResult {
 }
 
 export interface QuarantineInfo {
-  reason: 'EncounteredQuarantineException' | 'EncounteredEscrowProportionThreshold';
+  reason: 'EncounteredQuarantineException' | 'EncounteredEscrowProportionThreshold' | 'TooManyDeletes';
   message: string;
   since: string;
 }

@@ -217,7 +217,9 @@ describe('Okta import from an app that ignores startIndex and count (SCIMMY behi
       }
       const file = join(dir, 'directory.json');
       writeFileSync(file, JSON.stringify(doc));
-      const { code, out } = await runIdpCli(['idp', 'import', '--dialect', 'okta', '--directory', file, '--url', app.url, '--token', 't', '--state', join(dir, 'state.json'), '--out', join(dir, 'out')]);
+      // Pages shorter than the count asked: read as a client that moves by the users listed (with
+      // Okta's likely stride, the default, the short first page would step past the rest).
+      const { code, out } = await runIdpCli(['idp', 'import', '--dialect', 'okta', '--import-paging', 'listed', '--directory', file, '--url', app.url, '--token', 't', '--state', join(dir, 'state.json'), '--out', join(dir, 'out')]);
       expect(out).toContain('Users: 20 scanned · 0 matched · 20 unmatched');
       expect(out).toContain('the app counts 25 users (totalResults) but its pages listed 20 different ones: 5 user(s) were never read, so they are in none of the counts above (the import stopped early: a later page listed only users it had already read, so it never reached them)');
       expect(out).toContain("✗ the import stopped: HTTP 200: the page at startIndex 21 listed only users an earlier page already had (20): the app's paging ignores startIndex (RFC 7644 §3.4.2.4), so the import stopped there");
@@ -244,7 +246,9 @@ describe('Okta import from an app whose list order changes between pages', () =>
       }
       const file = join(dir, 'directory.json');
       writeFileSync(file, JSON.stringify(doc));
-      const { code, out } = await runIdpCli(['idp', 'import', '--dialect', 'okta', '--directory', file, '--url', app.url, '--token', 't', '--state', join(dir, 'state.json'), '--out', join(dir, 'out')]);
+      // Pages shorter than the count asked: read as a client that moves by the users listed (with
+      // Okta's likely stride, the default, the short first page would step past the rest).
+      const { code, out } = await runIdpCli(['idp', 'import', '--dialect', 'okta', '--import-paging', 'listed', '--directory', file, '--url', app.url, '--token', 't', '--state', join(dir, 'state.json'), '--out', join(dir, 'out')]);
       expect(out).toContain('scimproof idp import · okta → ');
       expect(out).toContain(' · 4 request(s)');
       expect(out).toContain('Users: 4 scanned · 4 matched · 0 unmatched');

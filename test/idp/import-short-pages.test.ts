@@ -3,15 +3,16 @@
 // Okta pages by startIndex and count=100 (OKTA-2.3); the import must read every app user exactly
 // once, stop, and say what it did. Real HTTP: the reference server (its page size capped) behind a
 // rewriting proxy.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseDirectory } from '../../src/idp/directory.ts';
 import { IdpEngine } from '../../src/idp/engine.ts';
-import { importReportLines } from '../../src/idp/import.ts';
+import { importReportLines, type ImportPaging } from '../../src/idp/import.ts';
 import { startServer, type RunningServer } from '../../src/server/index.ts';
 import { startProxy, type ProxyHooks, type RunningProxy } from '../support/proxy.ts';
+import { runIdpCli } from './cli-in-process.ts';
 import { fixture, OKTA_FIXTURE, type Json } from './helpers.ts';
 
 let server: RunningServer | undefined;
@@ -25,8 +26,11 @@ afterEach(async () => {
   server = undefined;
 });
 
-/** Seven of the directory's users exist in an app whose pages hold at most two; the import asks for five. */
-async function importThrough(hooks: ProxyHooks) {
+/**
+ * Seven of the directory's users exist in an app whose pages hold at most two; the import asks for
+ * five. `paging` says where the next page starts after a short one (Okta does not document it).
+ */
+async function importThrough(hooks: ProxyHooks, paging: ImportPaging = 'listed') {
   server = await startServer({ port: 0, maxResults: 2 });
   dir = mkdtempSync(join(tmpdir(), 'scimproof-idp-short-'));
   const doc = fixture(OKTA_FIXTURE);
@@ -37,7 +41,7 @@ async function importThrough(hooks: ProxyHooks) {
   proxy = await startProxy(server.url, server.token, hooks);
   const engine = new IdpEngine({ url: proxy.url, auth: { kind: 'bearer', token: server.token }, dialect: 'okta', directory: parseDirectory(JSON.stringify(doc), join(dir, 'd.json')), statePath: join(dir, 'state.json'), logDir: null });
   try {
-    return (await engine.importFromApp({ count: 5 })).users;
+    return (await engine.importFromApp({ count: 5, paging })).users;
   } finally {
     await engine.close();
   }
@@ -54,7 +58,7 @@ const rewrite = (edit: (page: Record<string, unknown>, startIndex: number) => vo
   },
 });
 
-describe('Okta import from an app that pages below the count asked', () => {
+describe('Okta import from an app that pages below the count asked, moving by the users listed (--import-paging listed)', () => {
   it('pages of two while five are asked: the next startIndex moves by the users returned, each read once', async () => {
     const users = await importThrough({});
     expect(starts(users)).toEqual(['1', '3', '5', '7']);
@@ -115,6 +119,55 @@ describe('Okta import from an app that pages below the count asked', () => {
     expect(users.paging).not.toContain('order of the list changed');
     expect(users.error!.message).toBe('the page at startIndex 8 listed the same users, in the same order, as the page at startIndex 7 (1): the app answers that page for every later startIndex (RFC 7644 §3.4.2.4), so the import stopped there');
     expect(importReportLines(users)).toContain(`  ✗ the import stopped: HTTP 200: ${users.error!.message}`);
+  });
+});
+
+// Okta documents only full pages (startIndex=1, then 101: OKTA-2.3); its next startIndex after a
+// short page is undocumented. The default is the fixed stride of that example (the count asked).
+describe("Okta import from an app that pages below the count asked, with Okta's stride (--import-paging count, the default)", () => {
+  it('pages of two while five are asked: startIndex goes 1, 6 (the count asked), the users at 3-5 are never read, and the report says why without blaming the app', async () => {
+    const users = await importThrough({}, 'count');
+    expect(starts(users)).toEqual(['1', '6']);
+    expect(users.scanned).toBe(4);
+    expect(users.missed).toBe(3);
+    expect(users.error).toBeUndefined();
+    expect(users.paging).toContain('the app answered fewer users than the count asked (5) on 1 page(s) before the last, which RFC 7644 §3.4.2.4 allows ("MAY return fewer results"); Okta\'s import moves startIndex by the count it asked (startIndex=1, then 6: OKTA-2.3), so the positions 3–5 were never asked for');
+    expect(users.paging).toContain('--import-paging listed');
+    expect(users.paging).toContain('3 user(s) were never read, so they are in none of the counts above (at the positions the count stride stepped over, above)');
+    expect(users.paging).not.toMatch(/order of the list changed|totalResults is wrong/);
+  });
+
+  it('the default is the stride: an import without paging asks startIndex 1 then 1 + count', async () => {
+    server = await startServer({ port: 0, maxResults: 2 });
+    dir = mkdtempSync(join(tmpdir(), 'scimproof-idp-short-'));
+    const doc = fixture(OKTA_FIXTURE);
+    doc.app.provisionGroups = false;
+    for (const u of (doc.users as Json[]).slice(0, 7)) {
+      await fetch(`${server.url}/Users`, { method: 'POST', headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/scim+json' }, body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: u.login }) });
+    }
+    const engine = new IdpEngine({ url: server.url, auth: { kind: 'bearer', token: server.token }, dialect: 'okta', directory: parseDirectory(JSON.stringify(doc), join(dir, 'd.json')), statePath: join(dir, 'state.json'), logDir: null });
+    try {
+      const { users } = await engine.importFromApp({ count: 5 });
+      expect(starts(users)).toEqual(['1', '6']);
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('without totalResults: the stride reads on to an empty page; the last short page is the end, not a stride past users', async () => {
+    const users = await importThrough(rewrite((page) => delete page.totalResults), 'count');
+    expect(starts(users)).toEqual(['1', '6', '11']);
+    expect(users.scanned).toBe(4);
+    // Positions 3-5 were stepped over; 8-10 lay past the end of the list (the page at 11 was empty).
+    expect(users.paging).toContain('so the positions 3–5 were never asked for');
+    expect(users.paging).not.toContain('8–10');
+  });
+
+  it('--import-paging with another value is one line naming both choices', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'scimproof-idp-short-'));
+    const file = join(dir, 'd.json');
+    writeFileSync(file, JSON.stringify(fixture(OKTA_FIXTURE)));
+    await expect(runIdpCli(['idp', 'import', '--dialect', 'okta', '--import-paging', 'itemsPerPage', '--directory', file, '--url', 'http://127.0.0.1:9/scim/v2', '--token', 't', '--state', join(dir, 'state.json')])).rejects.toThrow(/^--import-paging itemsPerPage: expected count or listed /);
   });
 });
 

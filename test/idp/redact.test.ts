@@ -43,6 +43,9 @@ const allFiles = (root: string): { file: string; text: string }[] =>
     return statSync(path).isDirectory() ? allFiles(path) : [{ file: path, text: readFileSync(path, 'utf8') }];
   });
 
+/** The IdP's state: the snapshot and its journal, whichever exist. */
+const stateFiles = (root: string): { file: string; text: string }[] => allFiles(root).filter((f) => /state\.json(\.journal)?$/.test(f.file));
+
 const SERVERS = REFERENCE_AND_SCIMMY;
 
 describe.each(SERVERS)('Redact() against %s', (_name, start) => {
@@ -68,6 +71,10 @@ describe.each(SERVERS)('Redact() against %s', (_name, start) => {
     writeFileSync(file, JSON.stringify(directory(secrets[2]!)));
     const onDemand = await runIdpCli(['idp', 'provision', '--user', 'u1', ...common]);
     outputs.push(onDemand.out);
+    // The digest the state keeps still tells an unchanged value: the next cycle sends nothing.
+    const before = received.length;
+    outputs.push((await runIdpCli(['idp', 'sync', ...common])).out);
+    expect(received.slice(before)).toEqual([]);
     outputs.push((await runIdpCli(['idp', 'log', '--user', 'ann', '--verbose', '--out', out])).out);
     outputs.push((await runIdpCli(['idp', 'log', '--cycle', '2', '--out', out])).out);
 
@@ -77,10 +84,16 @@ describe.each(SERVERS)('Redact() against %s', (_name, start) => {
     // Nothing the IdP shows has one.
     const shown = [...outputs.map((text, i) => ({ file: `output ${i}`, text })), ...allFiles(out)];
     for (const { file: where, text } of shown) for (const secret of secrets) expect(text.includes(secret), `${secret} in ${where}`).toBe(false);
+    // Nor does the IdP's own store: the state keeps a digest of a redacted value (enough to see it
+    // change), never the value, in the snapshot or its journal.
+    const kept = stateFiles(dir);
+    expect(kept.length).toBeGreaterThan(0);
+    for (const { file: where, text } of kept) for (const secret of secrets) expect(text.includes(secret), `${secret} in ${where}`).toBe(false);
+    expect(kept.map((f) => f.text).join('\n')).toContain('[Redact]');
     const log = readFileSync(join(out, 'provisioning.jsonl'), 'utf8');
     expect(log).toContain('"[Redact]"');
     expect(onDemand.out).toContain(`${ENT}:employeeNumber: "[Redact]" → "[Redact]"`);
-    expect(outputs[3]).toContain('[Redact]');
+    expect(outputs[4]).toContain('[Redact]');
   });
 
   it('a refusal that quotes the value: the escrow (idp tasks), the line and the log show "[Redact]"', async () => {
@@ -102,6 +115,6 @@ describe.each(SERVERS)('Redact() against %s', (_name, start) => {
     const tasks = await runIdpCli(['idp', 'tasks', ...common]);
     expect(sync.out).toContain('employeeNumber [Redact] is not a number');
     expect(tasks.out).toContain('employeeNumber [Redact] is not a number');
-    for (const text of [sync.out, tasks.out, ...allFiles(out).map((f) => f.text)]) expect(text).not.toContain('EmpSecret-4711');
+    for (const text of [sync.out, tasks.out, ...allFiles(out).map((f) => f.text), ...stateFiles(dir).map((f) => f.text)]) expect(text).not.toContain('EmpSecret-4711');
   });
 });

@@ -11,10 +11,10 @@ import { body, closeAfterEach, harness, usersByName, type Json } from './helpers
 
 const closing = closeAfterEach();
 
-const doc = (annEnabled: boolean, annAssigned = true): Json => ({
+const doc = (annEnabled: boolean, annAssigned = true, annSurname = 'Lee'): Json => ({
   source: 'entra',
   users: [
-    { id: 'u1', userPrincipalName: 'ann@contoso.example', givenName: 'Ann', surname: 'Lee', accountEnabled: annEnabled },
+    { id: 'u1', userPrincipalName: 'ann@contoso.example', givenName: 'Ann', surname: annSurname, accountEnabled: annEnabled },
     { id: 'u2', userPrincipalName: 'bob@contoso.example', givenName: 'Bob', surname: 'Ray' },
   ],
   app: {
@@ -35,15 +35,19 @@ const doc = (annEnabled: boolean, annAssigned = true): Json => ({
 // compliant dialect (aadOptscim062020) there.
 const ENTRA_OPS = [{ op: 'Replace', path: 'active', value: 'False' }, { op: 'Replace', path: 'userType', value: 'Suspended' }];
 const COMPLIANT_OPS = [{ op: 'replace', path: 'active', value: false }, { op: 'replace', path: 'userType', value: 'Suspended' }];
+// The enable is the mirror image: Entra PATCHes every changed attribute of the user in one request
+// (Learn E1 §1.4: "PATCH with only changed attributes"; active is one of them), not two PATCHes.
+const ENTRA_ENABLE = [{ op: 'Replace', path: 'active', value: 'True' }, { op: 'Replace', path: 'userType', value: 'Active' }];
+const COMPLIANT_ENABLE = [{ op: 'replace', path: 'active', value: true }, { op: 'replace', path: 'userType', value: 'Active' }];
 const SERVERS = [
-  ['the reference server', 'entra', ENTRA_OPS, async () => {
+  ['the reference server', 'entra', ENTRA_OPS, ENTRA_ENABLE, async () => {
     const s = await startServer({ port: 0 });
     return { url: s.url, token: s.token, close: () => s.close() };
   }],
-  ['SCIMMY', 'entra-compliant', COMPLIANT_OPS, async () => startScimmyServer()],
+  ['SCIMMY', 'entra-compliant', COMPLIANT_OPS, COMPLIANT_ENABLE, async () => startScimmyServer()],
 ] as const;
 
-describe.each(SERVERS)('a disable with another attribute mapped from [IsSoftDeleted], against %s (%s)', (_name, dialect, ops, start) => {
+describe.each(SERVERS)('a disable with another attribute mapped from [IsSoftDeleted], against %s (%s)', (_name, dialect, ops, enableOps, start) => {
   it('sends it with active in the disable PATCH, sends nothing more while disabled, and sets it back on enable', async () => {
     const server = closing(await start());
     const h = harness(server.url, server.token, dialect);
@@ -62,7 +66,9 @@ describe.each(SERVERS)('a disable with another attribute mapped from [IsSoftDele
     const again = await h.cycle(doc(false));
     expect(again.exchanges.filter((x) => x.request.method !== 'GET')).toEqual([]);
 
-    await h.cycle(doc(true));
+    const enabled = await h.cycle(doc(true));
+    expect(enabled.exchanges.filter((x) => x.request.method === 'PATCH').map((x) => body(x).Operations)).toEqual([enableOps]);
+    expect(enabled.result.results.find((r) => r.id === 'u1')).toMatchObject({ action: 'enable', outcome: 'success' });
     users = await usersByName(server.url, server.token);
     expect(users.get('ann@contoso.example')).toMatchObject({ active: true, userType: 'Active' });
     expect(users.get('bob@contoso.example')).toMatchObject({ active: true, userType: 'Active' });
@@ -74,6 +80,26 @@ describe.each(SERVERS)('a disable with another attribute mapped from [IsSoftDele
     await h.cycle(doc(true));
     const out = await h.cycle(doc(true, false));
     expect(out.exchanges.filter((x) => x.request.method === 'PATCH').map((x) => body(x).Operations)).toEqual([ops]);
+    const back = await h.cycle(doc(true));
+    expect(back.exchanges.filter((x) => x.request.method === 'PATCH').map((x) => body(x).Operations)).toEqual([enableOps]);
+  });
+
+  it('disabled and renamed in the same cycle: one PATCH carries active, the [IsSoftDeleted] attribute and the new name', async () => {
+    const server = closing(await start());
+    const h = harness(server.url, server.token, dialect);
+    await h.cycle(doc(true));
+    const out = await h.cycle(doc(false, true, 'Ray-Lee'));
+    const patches = out.exchanges.filter((x) => x.request.method === 'PATCH').map((x) => body(x).Operations);
+    expect(patches).toHaveLength(1);
+    expect(patches[0]).toEqual(dialect === 'entra'
+      ? [...ops, { op: 'Replace', path: 'name.familyName', value: 'Ray-Lee' }]
+      : [ops[0], { op: 'replace', value: { userType: 'Suspended', 'name.familyName': 'Ray-Lee' } }]);
+    expect((await usersByName(server.url, server.token)).get('ann@contoso.example')).toMatchObject({ active: false, userType: 'Suspended', name: { familyName: 'Ray-Lee' } });
+    // Nothing left to send: the next cycle is quiet, and the enable sends only what the disable set.
+    const again = await h.cycle(doc(false, true, 'Ray-Lee'));
+    expect(again.exchanges.filter((x) => x.request.method !== 'GET')).toEqual([]);
+    const back = await h.cycle(doc(true, true, 'Ray-Lee'));
+    expect(back.exchanges.filter((x) => x.request.method === 'PATCH').map((x) => body(x).Operations)).toEqual([enableOps]);
   });
 
   // On demand ignores the compliant flag (Learn), and SCIMMY refuses the default "False": reference server only.
@@ -85,5 +111,8 @@ describe.each(SERVERS)('a disable with another attribute mapped from [IsSoftDele
     expect(out.result).toMatchObject({ action: 'disable', outcome: 'success' });
     expect(out.all.filter((x) => x.request.method === 'PATCH').map((x) => body(x).Operations)).toEqual([ENTRA_OPS]);
     expect(out.result.changes).toEqual([{ path: 'userType', old: 'Active', new: 'Suspended', sent: true, note: 'mapped from [IsSoftDeleted]: Entra sets it with the disable' }]);
+    const back = await h.onDemand(doc(true), 'u1');
+    expect(back.result).toMatchObject({ action: 'enable', outcome: 'success' });
+    expect(back.all.filter((x) => x.request.method === 'PATCH').map((x) => body(x).Operations)).toEqual([ENTRA_ENABLE]);
   });
 });
