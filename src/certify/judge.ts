@@ -81,10 +81,12 @@ export class TestRecorder {
   /**
    * A programme test mirrors what Microsoft's and Okta's tests read, and they read the created
    * resource from the 201 body: a body judgement here fails a bodiless 201, which the suites' RFC
-   * checks let pass (RFC 7644 §3.3 makes that body a SHOULD).
+   * checks let pass (RFC 7644 §3.3 makes that body a SHOULD). Their tools compare what they read
+   * with what they sent as they wrote it (no one has seen them fold case), so strings compare
+   * exactly here even where RFC 7643 §7 lets a server alter their case.
    */
   private verify(kind: string, exchange: Exchange, params: Record<string, unknown>): Verdict {
-    const judged = kind === 'body' ? { requireBody: true, ...params } : params;
+    const judged = kind === 'body' ? { requireBody: true, exactCase: true, ...params } : params;
     return checkKind(kind)!.verify({ exchange, params: judged, vars: {}, discovery: this.ctx.discovery, resolve: (p) => this.ctx.client.resolve(p) });
   }
 

@@ -9,6 +9,7 @@
 import { URN } from '../spec/json-schemas.ts';
 import { getPointer, parsePointer } from '../util/pointer.ts';
 import { advertisedUser, notAdvertised, type AdvertisedUser } from '../spec/advertised.ts';
+import { caseInsensitiveAt, caseInsensitiveSubAttributes } from '../spec/case-exact.ts';
 import { integer, oneOrMany, paramsObject, TEMPLATE } from './params.ts';
 import { contentOf, isVerdict, responseOf, successOf } from './response.ts';
 import { isBodilessCreate } from '../spec/created.ts';
@@ -91,10 +92,17 @@ export function deepEqual(a: unknown, b: unknown): boolean {
 }
 
 /** `subset` holds for `value`: every field of subset is present with an equal value (strings compared as given). */
-export function containsFields(value: unknown, subset: Record<string, unknown>): boolean {
+/** `caseless`: lower-cased sub-attribute names whose string values compare in any case (caseExact false, RFC 7643 §2.2). */
+export function containsFields(value: unknown, subset: Record<string, unknown>, caseless: ReadonlySet<string> = NONE): boolean {
   if (!value || typeof value !== 'object') return false;
-  return Object.entries(subset).every(([pointer, expected]) => deepEqual(getPointer(value, pointer.startsWith('/') ? pointer : `/${pointer}`), expected));
+  return Object.entries(subset).every(([pointer, expected]) => {
+    const actual = getPointer(value, pointer.startsWith('/') ? pointer : `/${pointer}`);
+    if (typeof expected === 'string' && typeof actual === 'string' && caseless.has(pointer.replace(/^\//, '').toLowerCase())) return actual.toLowerCase() === expected.toLowerCase();
+    return deepEqual(actual, expected);
+  });
 }
+
+const NONE: ReadonlySet<string> = new Set();
 
 const typeOf = (value: unknown): string => (value === null ? 'null' : Array.isArray(value) ? 'array' : Number.isInteger(value) ? 'integer' : typeof value);
 
@@ -123,7 +131,8 @@ function missingResource(doc: unknown, pointer: string): string | undefined {
   return undefined;
 }
 
-export function checkAssertion(doc: unknown, a: Assertion): Verdict {
+/** `caseless`: the sub-attributes of the asserted attribute whose values compare in any case; `caselessValue`: `equals` compares a string in any case (both: src/spec/case-exact.ts). */
+export function checkAssertion(doc: unknown, a: Assertion, caseless: ReadonlySet<string> = NONE, caselessValue = false): Verdict {
   const actual = getPointer(doc, a.pointer);
   const at = { pointer: a.pointer };
   if (a.pagedOnly && actual === undefined && wholeList(doc)) return pass();
@@ -133,7 +142,8 @@ export function checkAssertion(doc: unknown, a: Assertion): Verdict {
   }
   if (a.exists === true && unassigned(actual)) return fail(`${a.pointer} is missing`, { ...at, expected: 'present', actual: actual ?? null });
   if (a.exists === false && !unassigned(actual)) return fail(`${a.pointer} must not be present`, { ...at, expected: 'absent', actual });
-  if ('equals' in a && !deepEqual(actual, a.equals)) return fail(`${a.pointer} is ${JSON.stringify(actual)}, expected ${JSON.stringify(a.equals)}`, { ...at, expected: a.equals, actual });
+  const sameText = typeof actual === 'string' && typeof a.equals === 'string' && caselessValue && actual.toLowerCase() === a.equals.toLowerCase();
+  if ('equals' in a && !sameText && !deepEqual(actual, a.equals)) return fail(`${a.pointer} is ${JSON.stringify(actual)}, expected ${JSON.stringify(a.equals)}`, { ...at, expected: a.equals, actual });
   if ('notEquals' in a && deepEqual(actual, a.notEquals)) return fail(`${a.pointer} must differ from ${JSON.stringify(a.notEquals)}`, { ...at, expected: `not ${JSON.stringify(a.notEquals)}`, actual });
   if (a.equalsIgnoreCase !== undefined && (typeof actual !== 'string' || actual.toLowerCase() !== a.equalsIgnoreCase.toLowerCase())) {
     return fail(`${a.pointer} is ${JSON.stringify(actual)}, expected ${JSON.stringify(a.equalsIgnoreCase)} (any case)`, { ...at, expected: a.equalsIgnoreCase, actual });
@@ -154,14 +164,14 @@ export function checkAssertion(doc: unknown, a: Assertion): Verdict {
   if (a.length !== undefined && (!Array.isArray(actual) || actual.length !== Number(a.length))) {
     return fail(`${a.pointer} must have ${a.length} element(s), has ${Array.isArray(actual) ? actual.length : 'none'}`, { ...at, expected: a.length, actual });
   }
-  if (a.contains && !(Array.isArray(actual) && actual.some((el) => containsFields(el, a.contains!)))) {
+  if (a.contains && !(Array.isArray(actual) && actual.some((el) => containsFields(el, a.contains!, caseless)))) {
     return fail(`${a.pointer} has no element with ${JSON.stringify(a.contains)}`, { ...at, expected: a.contains, actual });
   }
-  if (a.notContains && elementsOf(actual).some((el) => containsFields(el, a.notContains!))) {
+  if (a.notContains && elementsOf(actual).some((el) => containsFields(el, a.notContains!, caseless))) {
     return fail(`${a.pointer} still has an element with ${JSON.stringify(a.notContains)}`, { ...at, expected: `no ${JSON.stringify(a.notContains)}`, actual });
   }
   if (a.where && a.atMost !== undefined) {
-    const n = elementsOf(actual).filter((el) => containsFields(el, a.where!)).length;
+    const n = elementsOf(actual).filter((el) => containsFields(el, a.where!, caseless)).length;
     if (n > Number(a.atMost)) return fail(`${a.pointer} has ${n} elements with ${JSON.stringify(a.where)}, at most ${a.atMost} allowed`, { ...at, expected: `≤ ${a.atMost}`, actual });
   }
   return pass();
@@ -190,7 +200,7 @@ function attributeOf(pointer: string): string {
   return first.toLowerCase().startsWith('urn:') ? `${first}:${second}` : first;
 }
 
-type BodyParams = { assert: Assertion | Assertion[]; onlyIfStatus?: number; requireBody?: boolean; notRunData?: { resource: string; except?: string } };
+type BodyParams = { assert: Assertion | Assertion[]; onlyIfStatus?: number; requireBody?: boolean; exactCase?: boolean; notRunData?: { resource: string; except?: string } };
 
 /**
  * `notRunData`: the assertions are about whichever resource the server lists at `resource` (Okta's
@@ -213,7 +223,7 @@ function runDataOfAnotherCheck(params: BodyParams, vars: Record<string, unknown>
 
 export const bodyKind = defineCheckKind<BodyParams>({
   kind: 'body',
-  description: 'Assertions on the JSON body of a success by pointer (`assert`: one or a list of {pointer, equals|equalsIgnoreCase|notEquals|exists|type|matches|length|contains|notContains|where+atMost|oneOf|includes}, and `pagedOnly` for a ListResponse paging field that a page holding the whole result may leave out, RFC 7644 §3.4.2); an error answer fails it; an absence needs its resource present; `onlyIfStatus` judges only responses with that status; `notRunData` ({resource: pointer, except: id}) does not judge a listed resource this run created for another check; a 201 Created with no body (RFC 7644 §3.3 allows it) is not judged unless `requireBody` says the client the check stands for reads the resource from the body.',
+  description: 'Assertions on the JSON body of a success by pointer (`assert`: one or a list of {pointer, equals|equalsIgnoreCase|notEquals|exists|type|matches|length|contains|notContains|where+atMost|oneOf|includes}, and `pagedOnly` for a ListResponse paging field that a page holding the whole result may leave out, RFC 7644 §3.4.2); an error answer fails it; an absence needs its resource present; `onlyIfStatus` judges only responses with that status; `notRunData` ({resource: pointer, except: id}) does not judge a listed resource this run created for another check; a 201 Created with no body (RFC 7644 §3.3 allows it) is not judged unless `requireBody` says the client the check stands for reads the resource from the body; strings declared caseExact false compare in any case (RFC 7643 §7 lets the server alter their case) unless `exactCase` says the tool the check replays compares them exactly.',
   defaultLevel: 'MUST',
   defaultRefs: [],
   judges: 'content',
@@ -222,6 +232,7 @@ export const bodyKind = defineCheckKind<BodyParams>({
       assert: oneOrMany(ASSERTION),
       onlyIfStatus: { type: 'integer', minimum: 200, maximum: 299 },
       requireBody: { type: 'boolean' },
+      exactCase: { type: 'boolean' },
       notRunData: { type: 'object', additionalProperties: false, required: ['resource'], properties: { resource: { type: 'string', pattern: '^/.*$' }, except: { type: 'string' } } },
     },
     { required: ['assert'] },
@@ -263,7 +274,8 @@ export const bodyKind = defineCheckKind<BodyParams>({
     const assertions = all.filter((_, i) => unjudged[i] === undefined);
     if (assertions.length === 0) return skip(`not judged: ${[...new Set(unjudged)].join('; ')}`);
     for (const a of assertions) {
-      const verdict = checkAssertion(res.json, a);
+      const anyCase = ctx.params.exactCase !== true;
+      const verdict = checkAssertion(res.json, a, anyCase ? caseInsensitiveSubAttributes(ctx.discovery, attributeOf(a.pointer.replace(/^\/Resources\/\d+(?=\/)/i, ''))) : NONE, anyCase && 'equals' in a && caseInsensitiveAt(ctx.discovery, a.pointer));
       const never = verdict.ok === false && judgesShown ? membersNeverShown(ctx.discovery, attributeOf(a.pointer)) : undefined;
       if (never && verdict.ok === false) return { ...verdict, message: `${verdict.message}: ${never} (RFC 7643 §2.2 and §8.7.1: members are returned by default); the membership checks of this run are not judged` };
       if (verdict.ok !== true) return verdict;

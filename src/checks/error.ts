@@ -6,16 +6,17 @@
 import { URN } from '../spec/json-schemas.ts';
 import { httpStatus, NO_PARAMS, oneOrMany, paramsObject } from './params.ts';
 import { isVerdict, responseOf } from './response.ts';
-import { defineCheckKind, fail, pass, type CheckContext, type Verdict } from './types.ts';
+import { defineCheckKind, fail, pass, skip, type CheckContext, type Verdict } from './types.ts';
 
 const list = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : value === undefined ? [] : [String(value)]);
 
 // RFC 7644 §3.12 (Table 9), and RFC 9865 §2.3's keywords for cursor paging.
 export const SCIM_TYPES = ['invalidFilter', 'tooMany', 'uniqueness', 'mutability', 'invalidSyntax', 'invalidPath', 'noTarget', 'invalidValue', 'invalidVers', 'sensitive', 'invalidCursor', 'expiredCursor', 'invalidCount'];
 
-type ErrorParams = { status?: number | number[]; scimType?: string | string[]; scimTypeRequired?: boolean; detail?: 'required'; statusMember?: 'unjudged' };
+type ErrorParams = { status?: number | number[]; scimType?: string | string[]; scimTypeRequired?: boolean; detail?: 'required' | 'only'; statusMember?: 'unjudged' };
 
 function judgeError(ctx: CheckContext<ErrorParams>): Verdict {
+  if (ctx.params.detail === 'only') return judgeDetailOnly(ctx);
   const res = responseOf(ctx);
   if (isVerdict(res)) return res;
   const statuses = list(ctx.params.status).map(Number);
@@ -51,9 +52,20 @@ function judgeError(ctx: CheckContext<ErrorParams>): Verdict {
   return pass();
 }
 
+/**
+ * `detail: "only"`: the detail of an error that is otherwise what the step expects. An answer that
+ * is not (another status, no SCIM error) is its sibling check's to fail, so it is not judged here:
+ * one wrong answer is reported once, not again as a missing detail.
+ */
+function judgeDetailOnly(ctx: CheckContext<ErrorParams>): Verdict {
+  const outcome = judgeError({ ...ctx, params: { ...ctx.params, detail: undefined } });
+  if (outcome.ok !== true) return skip(`not judged: the answer is not the error expected${outcome.ok === false ? ` (${outcome.message})` : ''}, so there is no refusal whose detail to read`);
+  return judgeError({ ...ctx, params: { ...ctx.params, detail: 'required' } });
+}
+
 export const errorKind = defineCheckKind<ErrorParams>({
   kind: 'error',
-  description: 'The response is a SCIM error: expected status (`status`), Error schema, `status` as a string equal to the HTTP status; `scimType`, when one is sent, is one of those named (`scimTypeRequired`: it must be sent); `detail: "required"` needs a detail; `statusMember: "unjudged"` leaves the body\'s `status` to other checks (a client that never reads it).',
+  description: 'The response is a SCIM error: expected status (`status`), Error schema, `status` as a string equal to the HTTP status; `scimType`, when one is sent, is one of those named (`scimTypeRequired`: it must be sent); `detail: "required"` needs a detail, `detail: "only"` judges only the detail of an answer otherwise as expected (skipped when not); `statusMember: "unjudged"` leaves the body\'s `status` to other checks (a client that never reads it).',
   defaultLevel: 'MUST',
   defaultRefs: ['RFC7644-3.12'],
   judges: 'outcome',
@@ -61,7 +73,7 @@ export const errorKind = defineCheckKind<ErrorParams>({
     status: oneOrMany(httpStatus),
     scimType: oneOrMany({ enum: SCIM_TYPES }),
     scimTypeRequired: { type: 'boolean' },
-    detail: { const: 'required' },
+    detail: { enum: ['required', 'only'] },
     statusMember: { const: 'unjudged' },
   }, { dependentRequired: { scimTypeRequired: ['scimType'] } }),
   verify: judgeError,

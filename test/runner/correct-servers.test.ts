@@ -98,6 +98,27 @@ const VARIANTS: Record<string, IndependentServerOptions> = {
     filterAttributes: ['userName', 'externalId', 'active', 'displayName', 'id'],
     declineFiltersWithoutScimType: true,
   },
+  // Round 5 (docs/notes/third-party-round5.md), read from source: elimity-com/scim's empty values
+  // for what the app leaves unset (ResourceType id "", which discovery.resource-types.list failed as
+  // "the same resource twice"), its exact PATCH schemas and case-insensitive duplicate keys;
+  // python-scim/scim2-server's Location on every answer and unauthenticated discovery; the UnboundID
+  // SDK's streamed ListResponse order; SimpleIdServer's 204 for a PATCH that changes nothing; and
+  // shapes of any database-backed server: values in index order, timestamps at a local offset,
+  // canonical types as an enum writes them (RFC 7643 §2.2: caseExact false, case may be altered).
+  'round-5 shapes: ResourceType id "" and filter.maxResults 0, PATCH schemas exactly PatchOp, duplicate keys refused, Location on every answer, discovery without a token, Resources before the counts, a PATCH that changes nothing answered 204, multi-valued attributes sorted by value, timestamps at +02:00, email and phone types capitalized ("Work"), users created inactive unless active is sent, group names stored in lower case': {
+    inactiveByDefault: true,
+    lowercaseGroupNames: true,
+    valuesSorted: true,
+    typesCapitalized: true,
+    timestamps: 'local-offset',
+    unsetDiscoveryValues: true,
+    patchSchemasExact: true,
+    duplicateKeysRefused: true,
+    locationEverywhere: true,
+    publicDiscovery: true,
+    listFieldsLast: true,
+    unchangedPatchNoContent: true,
+  },
   // elimity-com/scim says filter and patch supported false until the app sets SupportFiltering and
   // SupportPatch, directory-scimple filter false by default; both still filter and patch, as the IdPs need.
   'a ServiceProviderConfig that understates: filter and patch said unsupported, both offered': { understate: ['filter', 'patch'] },

@@ -430,6 +430,16 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
     consequences: ['users.uniqueness.duplicate-409', 'filter.invalid-operator-400'],
     verdicts: { fail: ['entra', 'entra-compliant', 'okta', 'okta-aiw'], work: [] },
   },
+  // Legal by RFC 7644 §3.12 (detail is OPTIONAL): the warning is for the Okta admin, who sees the
+  // detail in the task of a failed push; the OIN verdict fails on the Spec Test's 401 and 404.
+  'error-detail-missing': {
+    primary: {
+      'okta.required.detail[okta][userName]': '"detail" must explain the error to the administrator',
+      'okta.required.detail[okta-aiw][userName]': '"detail" must explain the error to the administrator',
+    },
+    consequences: ['okta.spec.4.not-found[okta]', 'okta.spec.11.unauthorized[okta]', 'okta.spec.12.not-found[okta]'],
+    verdicts: { fail: ['okta'], work: ['entra', 'entra-compliant', 'okta-aiw'] },
+  },
   'content-type-json': {
     primary: {
       'discovery.spc.content-type': 'Content-Type is "application/json", expected application/scim+json',
@@ -667,7 +677,7 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
     consequences: ['cursor.search.walk'],
     verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
   },
-  'group-displayname-lowercased': {
+  'group-displayname-truncated': {
     primary: {
       'groups.create.echo': '/displayName is',
       'okta.group.create.body[okta]': '/displayName is',

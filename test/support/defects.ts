@@ -739,6 +739,13 @@ export const DEFECTS = {
         if (isErrorBody(json)) delete json.scimType;
       }),
   },
+  'error-detail-missing': {
+    description: 'Error bodies have no detail.',
+    onResponse: (_ctx, res) =>
+      editJson(res, (json) => {
+        if (isErrorBody(json)) delete json.detail;
+      }),
+  },
   'content-type-json': {
     description: 'Every response is labelled application/json instead of application/scim+json.',
     onResponse: (_ctx, res) => {
@@ -967,12 +974,13 @@ export const DEFECTS = {
       if (ctx.req.method === 'POST' && /(^|\/)\.search\/?$/.test(ctx.req.path)) return scimError(404, 'Endpoint not found');
     },
   },
-  'group-displayname-lowercased': {
-    description: 'Groups in responses have their displayName lower-cased.',
+  // Not lower-casing: displayName is caseExact false, and RFC 7643 §7 lets a server alter its case.
+  'group-displayname-truncated': {
+    description: 'Groups in responses have their displayName without its last character (an off-by-one reading a fixed-width column).',
     onResponse: (_ctx, res) =>
       editJson(res, (json) =>
         forEachResource(json, (r) => {
-          if (hasSchema(r, GROUP_SCHEMA) && typeof r.displayName === 'string') r.displayName = r.displayName.toLowerCase();
+          if (hasSchema(r, GROUP_SCHEMA) && typeof r.displayName === 'string') r.displayName = r.displayName.slice(0, -1);
         }),
       ),
   },

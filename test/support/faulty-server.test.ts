@@ -642,6 +642,11 @@ const PROBES_BY_NAME = {
     clean: 'invalidFilter',
     faulty: undefined,
   },
+  'error-detail-missing': {
+    observe: async (call) => typeof obj((await call('GET', MISSING)).json).detail,
+    clean: 'string',
+    faulty: 'undefined',
+  },
   'content-type-json': {
     observe: async (call) => (await call('GET', '/Users')).headers.get('content-type')?.split(';')[0],
     clean: 'application/scim+json',
@@ -888,10 +893,10 @@ const PROBES_BY_NAME = {
     clean: 200,
     faulty: 404,
   },
-  'group-displayname-lowercased': {
-    observe: async (call) => (await createGroup(call, { displayName: 'Mixed Case Team' })).displayName,
-    clean: 'Mixed Case Team',
-    faulty: 'mixed case team',
+  'group-displayname-truncated': {
+    observe: async (call) => (await createGroup(call, { displayName: 'A Team With A Long Name' })).displayName,
+    clean: 'A Team With A Long Name',
+    faulty: 'A Team With A Long Nam',
   },
   'group-get-500': {
     observe: async (call) => [(await call('GET', `/Groups/${String((await createGroup(call)).id)}`)).status, (await call('GET', '/Groups/00000000-0000-0000-0000-000000000000')).status],

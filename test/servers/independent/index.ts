@@ -7,6 +7,7 @@
 // names, filters on a few attributes only, a PUT that wants the id in its body).
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { isDeepStrictEqual } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import { ScimError, badRequest, notFound } from './errors.ts';
@@ -169,10 +170,11 @@ export interface IndependentServerOptions {
   /**
    * meta.created / lastModified without a time zone (`2024-05-01T12:00:00.123`, as Java's
    * LocalDateTime writes it: a valid xsd:dateTime, RFC 7643 §2.3.5), with `+00:00` for `Z`, or in
-   * whole seconds (`2024-05-01T12:00:00Z`, Go's time.RFC3339 as elimity-com/scim writes it; on the
-   * wire only: the store keeps milliseconds).
+   * whole seconds (`2024-05-01T12:00:00Z`, Go's time.RFC3339 as elimity-com/scim writes it), or at
+   * +02:00 (`2024-05-01T14:00:00.123+02:00`, the same instant as a server in a European time zone
+   * writes OffsetDateTime.now()); on the wire only: the store keeps milliseconds in UTC.
    */
-  timestamps?: 'no-zone' | 'offset' | 'seconds';
+  timestamps?: 'no-zone' | 'offset' | 'seconds' | 'local-offset';
   /**
    * The origin the server believes it has behind a reverse proxy (`https://scim.example.com`):
    * meta.location, Location and $ref name it, while the harness reaches the server on 127.0.0.1.
@@ -184,7 +186,7 @@ export interface IndependentServerOptions {
   connectionClose?: boolean;
   /** A successful PATCH answers 204 No Content (RFC 7644 §3.5.2: 200 with the resource, or 204); 'groups': of a Group only, as Microsoft's SCIM reference code (a User PATCH answers 200 with the user). */
   patchNoContent?: boolean | 'groups';
-  /** userName stored in lower case (caseExact false: RFC 7643 §2.2 lets the server alter its case). */
+  /** userName stored in lower case (caseExact false: RFC 7643 §7 lets the server alter its case). */
   lowercaseUserName?: boolean;
   /** Stored values get what the server knows: members their display, $ref and type; emails, phone numbers and addresses primary false; users active true. */
   enrich?: boolean;
@@ -356,6 +358,48 @@ export interface IndependentServerOptions {
   echoDropped?: boolean;
   /** A DEFECT, for tests: with `userNameRule.email`, a userName that is not an email is not refused but silently rewritten (`x` → `x@rewritten.example`). */
   rewriteUserName?: boolean;
+  /**
+   * Error bodies without `detail` (RFC 7644 §3.12: OPTIONAL): `{schemas, status}` and a scimType
+   * where one applies, as elimity-com/scim writes an error its app's handler gave no detail (the
+   * library's own errors carry one). Okta's Spec Test asks for a detail on its 401 and 404.
+   */
+  errorDetail?: false;
+  /**
+   * A Location header on every answer: a single resource's own URL (GET, PUT, PATCH, as
+   * directory-scimple and django-scim2 send it), otherwise the request's URL, errors included (as
+   * python-scim/scim2-server does). RFC 7644 names Location for a 201 only; HTTP allows it anywhere.
+   */
+  locationEverywhere?: boolean;
+  /**
+   * /ServiceProviderConfig, /Schemas and /ResourceTypes answer without credentials, as
+   * python-scim/scim2-server serves them (RFC 7644 §4: discovery endpoints MAY be unauthenticated).
+   */
+  publicDiscovery?: boolean;
+  /** ListResponse members in streaming order: `Resources` before totalResults, itemsPerPage and startIndex (the UnboundID SDK's ListResponseWriter); JSON member order carries no meaning (RFC 8259 §4). */
+  listFieldsLast?: boolean;
+  /** A PATCH that changes nothing (a value already there) answers 204 without a body and keeps the version; others answer 200 (SimpleIdServer; RFC 7644 §3.5.2 allows 204). */
+  unchangedPatchNoContent?: boolean;
+  /**
+   * What elimity-com/scim writes for what an app leaves unset: ServiceProviderConfig
+   * `documentationUri: ""` and `filter.maxResults: 0` (it pages by 100 all the same), and each
+   * ResourceType with `id: ""` (RFC 7643 §6: id is OPTIONAL for a ResourceType; its name is REQUIRED).
+   */
+  unsetDiscoveryValues?: boolean;
+  /** A POST or PUT body naming one attribute twice in different letter cases (`userName` and `UserName`) is 400 invalidSyntax, as elimity-com/scim matches names case-insensitively (RFC 7643 §2.1) and refuses the duplicate. */
+  duplicateKeysRefused?: boolean;
+  /**
+   * Multi-valued attributes kept in the server's own order, not the order sent: sorted by `value`
+   * (as a database index returns rows), so `emails`, `phoneNumbers`, `members` … come back reordered.
+   */
+  valuesSorted?: boolean;
+  /** The `type` of emails, phoneNumbers, addresses, ims and photos stored capitalized (`Work`), as an enum serializer writes it: `type` is caseExact false (RFC 7643 §4.1.2), so the server may alter its case. */
+  typesCapitalized?: boolean;
+  /** A User created without `active` is stored inactive (`active: false`): RFC 7643 §4.1.1 gives `active` no default, its meaning is the service provider's. */
+  inactiveByDefault?: boolean;
+  /** Group displayNames stored in lower case (`sales emea`), as products whose groups are Unix-style names do: displayName is caseExact false, so RFC 7643 §7 lets the server alter its case. */
+  lowercaseGroupNames?: boolean;
+  /** A PATCH body's `schemas` must be exactly `["urn:ietf:params:scim:api:messages:2.0:PatchOp"]` (elimity-com/scim): anything more is 400 invalidSyntax. */
+  patchSchemasExact?: boolean;
 }
 
 export interface IndependentServer {
@@ -371,6 +415,7 @@ const FREE_FORM_TYPES = ['entitlements', 'roles', 'x509Certificates'];
 const MAX_RESULTS = 200;
 const MAX_BODY = 1_000_000;
 const CONTENT_TYPE = 'application/scim+json; charset=utf-8';
+const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 
 interface Ctx {
   base: string;
@@ -446,6 +491,17 @@ interface Ctx {
   meStatus: number | undefined;
   echoDropped: boolean;
   rewriteUserName: boolean;
+  locationEverywhere: boolean;
+  publicDiscovery: boolean;
+  listFieldsLast: boolean;
+  unchangedPatchNoContent: boolean;
+  unsetDiscoveryValues: boolean;
+  patchSchemasExact: boolean;
+  duplicateKeysRefused: boolean;
+  valuesSorted: boolean;
+  typesCapitalized: boolean;
+  inactiveByDefault: boolean;
+  lowercaseGroupNames: boolean;
 }
 
 interface Reply {
@@ -457,6 +513,7 @@ interface Reply {
 const errorBody = (status: number, scimType: string | undefined, detail: string) => ({ schemas: [URNS.error], status: String(status), ...(scimType ? { scimType } : {}), detail });
 
 function spc(ctx: Ctx): Resource {
+  if (ctx.unsetDiscoveryValues) return { ...fullSpc(ctx), documentationUri: '', filter: { supported: !ctx.understate.includes('filter'), maxResults: 0 } };
   if (ctx.terseConfig) {
     const { documentationUri: _d, meta: _m, bulk: _b, ...rest } = fullSpc(ctx);
     return { ...rest, bulk: ctx.bulk ? fullSpc(ctx).bulk : { supported: false } };
@@ -484,7 +541,7 @@ function fullSpc(ctx: Ctx): Resource {
 function resourceTypes(ctx: Ctx): Resource[] {
   return [ctx.models.user, ...(ctx.noGroups ? [] : [ctx.models.group])].map((m) => ({
     schemas: [URNS.resourceType],
-    id: m.kind,
+    id: ctx.unsetDiscoveryValues ? '' : m.kind,
     name: m.kind,
     endpoint: m.endpoint,
     description: m.kind,
@@ -720,6 +777,7 @@ function attributePaths(model: ResourceModel, node: FilterNode): string[] {
 function withPrimary(ctx: Ctx, data: Resource): Resource {
   if (ctx.userNameRule && typeof data.userName === 'string') data.userName = ruledUserName(ctx, data.userName);
   if (ctx.lowercaseUserName && typeof data.userName === 'string') data.userName = data.userName.toLowerCase();
+  if (ctx.lowercaseGroupNames && !('userName' in data) && typeof data.displayName === 'string') data.displayName = data.displayName.toLowerCase();
   for (const name of ctx.oneValueOf) {
     const values = data[name];
     if (Array.isArray(values) && values.length > 1) data[name] = [values.find((v) => (v as Resource)?.primary === true) ?? values[0]];
@@ -739,6 +797,8 @@ function withPrimary(ctx: Ctx, data: Resource): Resource {
     if (ext && manager && boss) ext.manager = { ...manager, displayName: String(boss.data.displayName ?? boss.data.userName), $ref: `${ctx.baseUrl}/Users/${encodeURIComponent(boss.id)}` };
   }
   if (ctx.dropUserExternalId && 'userName' in data) delete data.externalId;
+  if (ctx.typesCapitalized) for (const name of ['emails', 'phoneNumbers', 'addresses', 'ims', 'photos']) if (Array.isArray(data[name])) data[name] = (data[name] as Resource[]).map((v) => (v && typeof v.type === 'string' ? { ...v, type: v.type.charAt(0).toUpperCase() + v.type.slice(1) } : v));
+  if (ctx.valuesSorted) for (const [name, values] of Object.entries(data)) if (Array.isArray(values) && values.every((v) => v && typeof v === 'object' && 'value' in v)) data[name] = [...values].sort((a, b) => String((a as Resource).value).localeCompare(String((b as Resource).value)));
   if (ctx.normalizePhones && Array.isArray(data.phoneNumbers)) data.phoneNumbers = data.phoneNumbers.map((p) => (typeof (p as Resource).value === 'string' ? { ...(p as Resource), value: String((p as Resource).value).replace(/^tel:/i, '').replace(/[\s\-.()]/g, '') } : p));
   if (!ctx.primaryFirst) return data;
   for (const name of ['emails', 'phoneNumbers']) {
@@ -835,12 +895,15 @@ function keepImmutable(model: ResourceModel, current: Resource, next: Resource, 
 async function resourceRoute(ctx: Ctx, req: RequestLike, model: ResourceModel, id: string | undefined, url: URL, body: () => unknown): Promise<Reply> {
   const method = req.method ?? 'GET';
   const q = url.searchParams;
-  const one = (stored: Stored, status = 200, extra: Record<string, string> = {}): Reply =>
+  const own = (stored: Stored): Record<string, string> => (ctx.locationEverywhere ? { Location: `${ctx.baseUrl}${model.endpoint}/${encodeURIComponent(stored.id)}` } : {});
+  const one = (stored: Stored, status = 200, extra: Record<string, string> = own(stored)): Reply =>
     withVersion(ctx, stored, { status, body: ctx.ignoreProjection ? rendered(ctx, model, stored) : project(model, rendered(ctx, model, stored), q.get('attributes') ?? undefined, q.get('excludedAttributes') ?? undefined), headers: extra });
   if (id === undefined) {
     if (method === 'GET') return search(ctx, model, { filter: q.get('filter'), cursor: q.get('cursor'), startIndex: intParam(q.get('startIndex'), 'startIndex'), count: intParam(q.get('count'), 'count'), sortBy: q.get('sortBy'), sortOrder: q.get('sortOrder'), attributes: q.get('attributes'), excludedAttributes: q.get('excludedAttributes') });
     if (method === 'POST') {
+      if (ctx.duplicateKeysRefused) refuseDuplicateKeys(body());
       const data = normalize(model, body(), { rejectUnknown: ctx.rejectUnknown, interop: ctx.interop, extensionsListed: ctx.extensionsListed });
+      if (model.kind === 'User' && ctx.inactiveByDefault && data.active === undefined) data.active = false;
       if (model.kind === 'User' && ctx.defaultDisplayName && data.displayName === undefined) data.displayName = String((data.name as Resource | undefined)?.formatted ?? data.userName);
       if (model.kind === 'Group' && ctx.dropGroupExternalId) delete data.externalId;
       const sent = structuredClone(data);
@@ -879,6 +942,7 @@ async function resourceRoute(ctx: Ctx, req: RequestLike, model: ResourceModel, i
         const sent = (body() as Resource | null)?.id;
         if (sent !== id) throw badRequest('invalidValue', `the body's id ${JSON.stringify(sent ?? null)} must be the id in the URL (${id})`);
       }
+      if (ctx.duplicateKeysRefused) refuseDuplicateKeys(body());
       const data = normalize(model, body(), { rejectUnknown: ctx.rejectUnknown, interop: ctx.interop, extensionsListed: ctx.extensionsListed });
       if (model.kind === 'Group' && ctx.dropGroupExternalId) delete data.externalId;
       if (ctx.putMerges) for (const [k, v] of Object.entries(stored.data)) if (!(k in data)) data[k] = structuredClone(v);
@@ -895,12 +959,18 @@ async function resourceRoute(ctx: Ctx, req: RequestLike, model: ResourceModel, i
           if (typeof path === 'string' && /\]\s*$/.test(path)) throw badRequest(ctx.declineElementFilters, `User PATCH path ${path} is not supported`);
         }
       }
+      if (ctx.patchSchemasExact) {
+        const schemas = (body() as { schemas?: unknown } | null)?.schemas;
+        if (!Array.isArray(schemas) || schemas.length !== 1 || schemas[0] !== PATCH_OP) throw badRequest('invalidSyntax', `a PATCH body's "schemas" must be exactly ["${PATCH_OP}"]`);
+      }
       const draft = ctx.patchWith === 'scim-patch' ? applyPatchWithLibrary(stored.data, body()) : applyPatch(model, stored.data, id, body(), { rejectUnknown: ctx.rejectUnknown, interop: ctx.interop, removeNoTarget: ctx.removeNoTarget, replaceAbsentAdds: ctx.replaceAbsentAdds });
       if (model.kind === 'Group' && ctx.patchKeepsMembers) draft.members = stored.data.members;
       keepImmutable(model, stored.data, draft, false);
       // The patched resource is held to the same rules as a PUT (Entra's "True"/"False" accepted).
-      const patched = ctx.store.replace(model.kind, id, withPrimary(ctx, normalize(model, { schemas: [model.core.id], ...draft }, { rejectUnknown: ctx.rejectUnknown, interop: ctx.interop, lenientBooleans: true })));
-      if (ctx.patchNoContent === true || (ctx.patchNoContent === 'groups' && model.kind === 'Group')) return withVersion(ctx, patched, { status: 204 });
+      const next = withPrimary(ctx, normalize(model, { schemas: [model.core.id], ...draft }, { rejectUnknown: ctx.rejectUnknown, interop: ctx.interop, lenientBooleans: true }));
+      if (ctx.unchangedPatchNoContent && isDeepStrictEqual(next, withPrimary(ctx, normalize(model, { schemas: [model.core.id], ...stored.data }, { rejectUnknown: ctx.rejectUnknown, interop: ctx.interop, lenientBooleans: true })))) return withVersion(ctx, stored, { status: 204, headers: own(stored) });
+      const patched = ctx.store.replace(model.kind, id, next);
+      if (ctx.patchNoContent === true || (ctx.patchNoContent === 'groups' && model.kind === 'Group')) return withVersion(ctx, patched, { status: 204, headers: own(patched) });
       return one(patched);
     }
     case 'DELETE':
@@ -917,7 +987,8 @@ async function route(ctx: Ctx, req: IncomingMessage, raw: string, token: string)
   if (!url.pathname.startsWith(`${ctx.base}/`) && url.pathname !== ctx.base) throw notFound(`${url.pathname} is not a SCIM endpoint`);
   const key = ctx.apiKeyHeader ? req.headers[ctx.apiKeyHeader.toLowerCase()] : undefined;
   const auth = ctx.apiKeyHeader ? `Bearer ${ctx.apiKeyAnyValue && key ? token : String(key ?? '')}` : (req.headers.authorization ?? '');
-  if (auth !== `Bearer ${token}`) return { status: 401, body: errorBody(401, undefined, ctx.unauthorizedDetail ?? 'a valid bearer token is required'), headers: { 'WWW-Authenticate': 'Bearer realm="scim"' } };
+  const discovery = ['serviceproviderconfig', 'schemas', 'resourcetypes'].includes(url.pathname.slice(ctx.base.length).split('/').filter((p) => p !== '')[0]?.toLowerCase() ?? '');
+  if (auth !== `Bearer ${token}` && !(ctx.publicDiscovery && discovery)) return { status: 401, body: errorBody(401, undefined, ctx.unauthorizedDetail ?? 'a valid bearer token is required'), headers: { 'WWW-Authenticate': 'Bearer realm="scim"' } };
   const parts = url.pathname.slice(ctx.base.length).split('/').filter((p) => p !== '').map(decodeURIComponent);
   const body = (): unknown => {
     if (raw.trim() === '') throw badRequest('invalidSyntax', 'the request has no body');
@@ -954,7 +1025,7 @@ async function route(ctx: Ctx, req: IncomingMessage, raw: string, token: string)
       return get(() => {
         const all = resourceTypes(ctx);
         if (id === undefined) return { status: 200, body: listOf(all) };
-        const found = all.find((r) => r.id === id);
+        const found = all.find((r) => r.id === id || (r.id === '' && r.name === id));
         if (!found) throw notFound(`no resource type ${id}`);
         return { status: 200, body: found };
       });
@@ -1058,7 +1129,7 @@ function pascal(value: unknown): unknown {
 interface Wire {
   pascalCase?: boolean;
   sevenDigitTimestamps?: boolean;
-  timestamps?: 'no-zone' | 'offset' | 'seconds';
+  timestamps?: 'no-zone' | 'offset' | 'seconds' | 'local-offset';
   extensionSchemasFirst?: boolean;
   gzip?: boolean;
   connectionClose?: boolean;
@@ -1073,11 +1144,18 @@ function reshape(value: unknown, wire: Wire): unknown {
   return Object.fromEntries(
     Object.entries(value).map(([k, v]) => {
       if (wire.sevenDigitTimestamps && (k === 'created' || k === 'lastModified') && typeof v === 'string') return [k, v.replace(/\.(\d{3})Z$/, (_, ms: string) => `.${ms}0000Z`)];
+      if (wire.timestamps === 'local-offset' && (k === 'created' || k === 'lastModified') && typeof v === 'string') return [k, atLocalOffset(v)];
       if (wire.timestamps && (k === 'created' || k === 'lastModified') && typeof v === 'string') return [k, wire.timestamps === 'no-zone' ? v.replace(/Z$/, '') : wire.timestamps === 'seconds' ? v.replace(/\.\d+Z$/, 'Z') : v.replace(/Z$/, '+00:00')];
       if (wire.extensionSchemasFirst && k === 'schemas' && Array.isArray(v) && v.length > 1) return [k, [...v.slice(1), v[0]]];
       return [k, reshape(v, wire)];
     }),
   );
+}
+
+/** The same instant written at +02:00 (`…T14:00:00.123+02:00` for `…T12:00:00.123Z`), as a server in a European time zone writes OffsetDateTime.now(). */
+function atLocalOffset(utc: string): string {
+  const shifted = new Date(Date.parse(utc) + 2 * 3_600_000).toISOString();
+  return shifted.replace(/Z$/, '+02:00');
 }
 
 function send(res: ServerResponse, reply: Reply, wire: Wire = {}): void {
@@ -1105,6 +1183,27 @@ function send(res: ServerResponse, reply: Reply, wire: Wire = {}): void {
   const zipped = gzipSync(text);
   res.writeHead(reply.status, { ...headers, 'Content-Encoding': 'gzip', 'Content-Length': String(zipped.length), Vary: 'Accept-Encoding' });
   res.end(zipped);
+}
+
+/** duplicateKeysRefused: an object (at any depth) with two keys equal but for letter case is 400 invalidSyntax. */
+function refuseDuplicateKeys(value: unknown): void {
+  if (Array.isArray(value)) return value.forEach(refuseDuplicateKeys);
+  if (!value || typeof value !== 'object') return;
+  const seen = new Map<string, string>();
+  for (const [key, inner] of Object.entries(value)) {
+    const twin = seen.get(key.toLowerCase());
+    if (twin !== undefined) throw badRequest('invalidSyntax', `duplicate attributes: ${twin} and ${key}`);
+    seen.set(key.toLowerCase(), key);
+    refuseDuplicateKeys(inner);
+  }
+}
+
+/** With listFieldsLast, a ListResponse's Resources come before its counts, as a streaming writer sends them. */
+function listOrdered(ctx: Ctx, reply: Reply): Reply {
+  const body = reply.body as Resource | undefined;
+  if (!ctx.listFieldsLast || !body || !Array.isArray(body.schemas) || body.schemas[0] !== URNS.list) return reply;
+  const { schemas, Resources, ...counts } = body;
+  return { ...reply, body: { schemas, ...(Resources !== undefined ? { Resources } : {}), ...counts } };
 }
 
 function scimTypeOf(error: ScimError, options: IndependentServerOptions): string | undefined {
@@ -1204,6 +1303,17 @@ export async function startIndependentServer(options: IndependentServerOptions =
     meStatus: options.meStatus,
     echoDropped: options.echoDropped ?? false,
     rewriteUserName: options.rewriteUserName ?? false,
+    locationEverywhere: options.locationEverywhere ?? false,
+    publicDiscovery: options.publicDiscovery ?? false,
+    listFieldsLast: options.listFieldsLast ?? false,
+    unchangedPatchNoContent: options.unchangedPatchNoContent ?? false,
+    unsetDiscoveryValues: options.unsetDiscoveryValues ?? false,
+    patchSchemasExact: options.patchSchemasExact ?? false,
+    duplicateKeysRefused: options.duplicateKeysRefused ?? false,
+    valuesSorted: options.valuesSorted ?? false,
+    typesCapitalized: options.typesCapitalized ?? false,
+    inactiveByDefault: options.inactiveByDefault ?? false,
+    lowercaseGroupNames: options.lowercaseGroupNames ?? false,
   };
   if (options.seed) seedTenant(ctx, options.seed);
   const admit = options.rateLimit ? tokenBucket(options.rateLimit) : undefined;
@@ -1215,16 +1325,20 @@ export async function startIndependentServer(options: IndependentServerOptions =
         if (wait !== undefined) return send(res, { status: 429, body: errorBody(429, undefined, `too many requests: at most ${options.rateLimit} per second`), headers: { 'Retry-After': String(wait) } }, wire);
         const raw = await readBody(req);
         if (raw === undefined) return send(res, { status: 413, body: errorBody(413, undefined, `the request body exceeds ${MAX_BODY} bytes`) }, wire);
-        send(res, await route(ctx, req, raw, token), wire);
+        send(res, atRequestUrl(req, listOrdered(ctx, await route(ctx, req, raw, token))), wire);
       } catch (error) {
         if (error instanceof ScimError) {
-          const body = errorBody(error.status, scimTypeOf(error, options), error.message);
-          return send(res, { status: error.status, body: options.numericErrorStatus ? { ...body, status: error.status } : body }, wire);
+          const { detail, ...terse } = errorBody(error.status, scimTypeOf(error, options), error.message);
+          const body = options.errorDetail === false ? terse : { ...terse, detail };
+          return send(res, atRequestUrl(req, { status: error.status, body: options.numericErrorStatus ? { ...body, status: error.status } : body }), wire);
         }
         send(res, { status: 500, body: errorBody(500, undefined, `internal error: ${error instanceof Error ? error.message : String(error)}`) }, wire);
       }
     })();
   });
+  /** With locationEverywhere, an answer that names no resource carries the request's own URL. */
+  const atRequestUrl = (req: IncomingMessage, reply: Reply): Reply =>
+    ctx.locationEverywhere && reply.headers?.Location === undefined ? { ...reply, headers: { ...(reply.headers ?? {}), Location: new URL(req.url ?? '/', ctx.baseUrl).href } } : reply;
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const { port } = server.address() as AddressInfo;
