@@ -5,10 +5,11 @@ import { parseFilter, type Filter } from '../filter/index.ts';
 import type { Exchange } from '../record/types.ts';
 import { ENTRA_NULL_RESOURCES } from '../dialects/acceptance.ts';
 import { URN } from '../spec/json-schemas.ts';
+import { maxPageSize } from '../spec/page-cap.ts';
 import { getPointer } from '../util/pointer.ts';
 import { integer, oneOrMany, paramsObject, TEMPLATE } from './params.ts';
 import { bodySummary, isVerdict, responseOf } from './response.ts';
-import { defineCheckKind, fail, pass, skip } from './types.ts';
+import { defineCheckKind, fail, pass, skip, type CheckContext, type Verdict } from './types.ts';
 
 interface ListBody {
   schemas?: unknown;
@@ -130,13 +131,64 @@ type ListParams = {
   operator?: string;
   /** An unfiltered query: a clean 400 tooMany is RFC 7644's allowed refusal, not judged. */
   unfiltered?: boolean;
+  /**
+   * The query's `attr eq` value is in another letter case than the one stored: a miss is judged
+   * by the attribute's case sensitivity (see caseRule).
+   */
+  otherCase?: true;
 };
+
+/**
+ * Attributes whose case sensitivity RFC 7643's own text fixes, whatever a /Schemas declares:
+ * userName "is case insensitive" (§4.1.1); id and externalId have "caseExact" as "true" (§3.1).
+ */
+const CASE_FIXED_BY_RFC: Record<string, { caseExact: boolean; where: string }> = {
+  username: { caseExact: false, where: 'RFC 7643 §4.1.1 makes userName case insensitive' },
+  id: { caseExact: true, where: 'RFC 7643 §3.1 makes id caseExact' },
+  externalid: { caseExact: true, where: 'RFC 7643 §3.1 makes externalId caseExact' },
+};
+
+/** `caseExact` as the server's /Schemas declares it for `attr[.sub]` of the resource type queried, when it does. */
+function declaredCaseExact(ctx: { discovery: { schemas?: readonly unknown[] } }, resourceUrn: string, name: string, sub: string | undefined): boolean | undefined {
+  const schema = (ctx.discovery.schemas ?? []).find((s) => (s as { id?: unknown }).id === resourceUrn) as { attributes?: unknown } | undefined;
+  const find = (list: unknown, n: string): Record<string, unknown> | undefined =>
+    (Array.isArray(list) ? list : []).find((a) => typeof (a as { name?: unknown })?.name === 'string' && (a as { name: string }).name.toLowerCase() === n.toLowerCase()) as Record<string, unknown> | undefined;
+  const top = find(schema?.attributes, name);
+  const def = sub === undefined ? top : find(top?.subAttributes, sub);
+  return typeof def?.caseExact === 'boolean' ? def.caseExact : undefined;
+}
+
+/**
+ * How a failed other-case query is judged. The RFC leaves an attribute's case sensitivity to its
+ * caseExact characteristic (RFC 7644 §3.4.2.2: "SHALL be determined by the attribute's caseExact
+ * characteristic"), as the server declares it, except where RFC 7643's text fixes it. A server that
+ * declares the attribute caseExact true (where it may) is right to miss: no RFC failure, but an IdP
+ * that matches in any case still breaks on it (a warning that blocks its verdict). A declaration the
+ * RFC does not allow is named in the failure.
+ */
+function caseRule(exchange: Exchange, discovery: { schemas?: readonly unknown[] }): { relevel: true; why: string } | { relevel: false; why: string } | undefined {
+  let filter: Filter;
+  try {
+    filter = parseFilter(new URL(exchange.request.url).searchParams.get('filter') ?? '');
+  } catch {
+    return undefined;
+  }
+  if (filter.kind !== 'compare' || filter.op !== 'eq') return undefined;
+  const kind = /\/Groups(?:\/|$)/i.test(new URL(exchange.request.url).pathname) ? { urn: URN.group, label: 'Group' } : { urn: URN.user, label: 'User' };
+  const { name, sub } = filter.path;
+  const path = sub === undefined ? name : `${name}.${sub}`;
+  const declared = declaredCaseExact({ discovery }, kind.urn, name, sub);
+  if (declared !== true) return undefined;
+  const fixed = sub === undefined ? CASE_FIXED_BY_RFC[name.toLowerCase()] : undefined;
+  if (fixed && !fixed.caseExact) return { relevel: false, why: `; the server declares ${kind.label} ${path} caseExact true in /Schemas, which the RFC does not allow: ${fixed.where}` };
+  return { relevel: true, why: `; the server declares ${kind.label} ${path} caseExact true in /Schemas, and RFC 7644 §3.4.2.2 lets that decide, so the RFC does not require this match: the IdP that sends it still misses the resource` };
+}
 
 const idParam = { anyOf: [{ type: 'string', minLength: 1 }, TEMPLATE] };
 
 export const listKind = defineCheckKind<ListParams>({
   kind: 'list',
-  description: 'A ListResponse with the expected `total`/`totalAtLeast`, `resources`/`maxResources` on the page, `startIndex`, ids it must include (`includesId`) or exclude (`excludesId`); `itemsPerPage: true` also holds itemsPerPage to the page size; with `operator` (the filter operator under test), a clean 400 invalidFilter is skipped as "not supported" instead of failed; with `unfiltered: true` (a query without a filter), a clean 400 tooMany is not judged (RFC 7644 §3.12 lets a server refuse to list every entry).',
+  description: 'A ListResponse with the expected `total`/`totalAtLeast`, `resources`/`maxResources` on the page, `startIndex`, ids it must include (`includesId`) or exclude (`excludesId`); `itemsPerPage: true` also holds itemsPerPage to the page size; with `operator` (the filter operator under test), a clean 400 invalidFilter is skipped as "not supported" instead of failed; with `unfiltered: true` (a query without a filter), a clean 400 tooMany is not judged (RFC 7644 §3.12 lets a server refuse to list every entry); `otherCase: true` (an `attr eq` value in another letter case than stored) judges a miss by the attribute\'s caseExact as /Schemas declares it where RFC 7643 leaves it to the server (a warning that still blocks the IdP), and names a declaration the RFC does not allow (userName).',
   defaultLevel: 'MUST',
   defaultRefs: ['RFC7644-3.4.2'],
   judges: 'content',
@@ -151,53 +203,70 @@ export const listKind = defineCheckKind<ListParams>({
     itemsPerPage: { const: true },
     operator: { type: 'string', minLength: 1 },
     unfiltered: { const: true },
+    otherCase: { const: true },
   }),
   verify(ctx) {
-    const res = responseOf(ctx);
-    if (isVerdict(res)) return res;
-    const unsupported = typeof ctx.params.operator === 'string' ? cleanRefusal(res.status, res.json, 'invalidFilter') : false;
-    const declined = typeof ctx.params.operator === 'string' && !unsupported && declinedWithoutScimType(res.status, res.json);
-    const refused = ctx.params.unfiltered === true ? unfilteredRefusal(ctx.exchange) : undefined;
-    if (refused) return skip(refused);
-    if (unsupported) return skip(`${UNSUPPORTED_PREFIX} "${String(ctx.params.operator)}": 400 invalidFilter, which RFC 7644 §3.4.2.2 (Table 9) allows for a comparison it does not support; Entra and Okta filter only with eq and and`);
-    if (declined) return skip(`${UNSUPPORTED_PREFIX} "${String(ctx.params.operator)}": 400 with a SCIM error that names no scimType${detailOf(res.json)}, which RFC 7644 §3.12 allows (scimType is OPTIONAL; Table 9 would say invalidFilter); Entra and Okta filter only with eq and and`);
-    if (res.status !== 200) return fail(`a query must answer 200 with a ListResponse, got HTTP ${res.status}${bodySummary(res)}`, { expected: 200, actual: res.status });
-    const body = res.json as ListBody | undefined;
-    if (!body || typeof body !== 'object') return fail('the body is not a JSON ListResponse', { actual: res.body.slice(0, 200) });
-    if (!Array.isArray(body.schemas) || !body.schemas.includes(URN.listResponse)) return fail(`"schemas" must contain ${URN.listResponse}`, { pointer: '/schemas', actual: body.schemas ?? null });
-    // RFC 9865 §2: a cursor-paged answer may leave totalResults out when the server cannot count.
-    const cursorPaged = body.totalResults === undefined && typeof body.nextCursor === 'string' && ctx.params.total === undefined && ctx.params.totalAtLeast === undefined;
-    if (!cursorPaged && !Number.isInteger(body.totalResults)) return fail(`totalResults must be an integer, got ${JSON.stringify(body.totalResults ?? null)}`, { pointer: '/totalResults', actual: body.totalResults ?? null });
-    const total = cursorPaged ? Number.POSITIVE_INFINITY : (body.totalResults as number);
-    if (body.Resources === null && String(ctx.vars.dialect ?? '').startsWith('entra')) return fail(`"Resources" is null: ${ENTRA_NULL_RESOURCES}`, { pointer: '/Resources', expected: total > 0 ? 'an array' : 'an empty array, or no Resources', actual: null });
-    // RFC 7643 §2.5: null and an unassigned attribute are one state, so null is a Resources left out.
-    const resources = body.Resources === undefined || body.Resources === null ? [] : body.Resources;
-    if (!Array.isArray(resources)) return fail('"Resources" must be an array', { pointer: '/Resources', actual: typeof resources });
-    if (total > 0 && (body.Resources === undefined || body.Resources === null) && ctx.params.resources !== 0 && pageHoldsSome(ctx.exchange, total)) return fail(`totalResults is above 0 but "Resources" is ${body.Resources === null ? 'null' : 'missing'}`, { pointer: '/Resources', expected: 'an array', actual: null });
-    const p = ctx.params;
-    if (p.total !== undefined && total !== Number(p.total)) return fail(`totalResults is ${total}, expected ${String(p.total)} (the number of matching resources)${total > Number(p.total) ? strayMatches(ctx.exchange, resources) : ''}`, { pointer: '/totalResults', expected: Number(p.total), actual: total });
-    if (p.totalAtLeast !== undefined && total < Number(p.totalAtLeast)) return fail(`totalResults is ${total}, expected at least ${String(p.totalAtLeast)}`, { pointer: '/totalResults', expected: `≥ ${String(p.totalAtLeast)}`, actual: total });
-    if (p.resources !== undefined && resources.length !== Number(p.resources)) return fail(`the page holds ${resources.length} resource(s), expected ${String(p.resources)}`, { pointer: '/Resources', expected: Number(p.resources), actual: resources.length });
-    if (p.maxResources !== undefined && resources.length > Number(p.maxResources)) return fail(`the page holds ${resources.length} resources, more than count=${String(p.maxResources)}`, { pointer: '/Resources', expected: `≤ ${String(p.maxResources)}`, actual: resources.length });
-    if (resources.length > total) return fail(`the page holds ${resources.length} resources but totalResults is ${total}`, { pointer: '/totalResults', expected: `≥ ${resources.length}`, actual: total });
-    // itemsPerPage is judged only where asked for, so one wrong counter does not hide whether a filter worked.
-    if (p.itemsPerPage === true && body.itemsPerPage !== undefined && body.itemsPerPage !== resources.length) return fail(`itemsPerPage is ${JSON.stringify(body.itemsPerPage)} but the page holds ${resources.length}`, { pointer: '/itemsPerPage', expected: resources.length, actual: body.itemsPerPage });
-    if (p.startIndex !== undefined && body.startIndex !== undefined && body.startIndex !== Number(p.startIndex)) return fail(`startIndex is ${JSON.stringify(body.startIndex)}, expected ${String(p.startIndex)}`, { pointer: '/startIndex', expected: Number(p.startIndex), actual: body.startIndex });
-    const found = ids(resources);
-    for (const id of [p.includesId].flat().filter((x) => x !== undefined).map(String)) {
-      if (!found.includes(id)) return fail(`the resource ${id} is missing from the results`, { pointer: '/Resources', expected: `includes ${id}`, actual: found.slice(0, 20) });
-    }
-    for (const id of [p.excludesId].flat().filter((x) => x !== undefined).map(String)) {
-      if (found.includes(id)) return fail(`the resource ${id} must not be in the results${strayMatches(ctx.exchange, resources)}`, { pointer: '/Resources', expected: `excludes ${id}`, actual: found.slice(0, 20) });
-    }
-    // Only an id tells two resources apart: an id left out or empty is no evidence of a repeat (a
-    // ResourceType's id is OPTIONAL, RFC 7643 §6, and Go servers on elimity-com/scim write "" for it).
-    const identified = resources.map((r) => getPointer(r, '/id')).filter((id) => (typeof id === 'string' && id !== '') || typeof id === 'number').map(String);
-    const repeated = identified.find((id, i) => identified.indexOf(id) !== i);
-    if (repeated !== undefined) return fail(`the page lists the same resource twice (id ${JSON.stringify(repeated)})`, { pointer: '/Resources', actual: found });
-    return pass();
+    const verdict = judgeList(ctx);
+    if (verdict.ok !== false || ctx.params.otherCase !== true) return verdict;
+    const rule = caseRule(ctx.exchange, ctx.discovery);
+    if (!rule) return verdict;
+    return { ...verdict, message: `${verdict.message}${rule.why}`, ...(rule.relevel ? { level: 'SHOULD' as const, blocksIdp: true } : {}) };
   },
 });
+
+function judgeList(ctx: CheckContext<ListParams>): Verdict {
+  const res = responseOf(ctx);
+  if (isVerdict(res)) return res;
+  const unsupported = typeof ctx.params.operator === 'string' ? cleanRefusal(res.status, res.json, 'invalidFilter') : false;
+  const declined = typeof ctx.params.operator === 'string' && !unsupported && declinedWithoutScimType(res.status, res.json);
+  const refused = ctx.params.unfiltered === true ? unfilteredRefusal(ctx.exchange) : undefined;
+  if (refused) return skip(refused);
+  if (unsupported) return skip(`${UNSUPPORTED_PREFIX} "${String(ctx.params.operator)}": 400 invalidFilter, which RFC 7644 §3.4.2.2 (Table 9) allows for a comparison it does not support; Entra and Okta filter only with eq and and`);
+  if (declined) return skip(`${UNSUPPORTED_PREFIX} "${String(ctx.params.operator)}": 400 with a SCIM error that names no scimType${detailOf(res.json)}, which RFC 7644 §3.12 allows (scimType is OPTIONAL; Table 9 would say invalidFilter); Entra and Okta filter only with eq and and`);
+  if (res.status !== 200) return fail(`a query must answer 200 with a ListResponse, got HTTP ${res.status}${bodySummary(res)}`, { expected: 200, actual: res.status });
+  const body = res.json as ListBody | undefined;
+  if (!body || typeof body !== 'object') return fail('the body is not a JSON ListResponse', { actual: res.body.slice(0, 200) });
+  if (!Array.isArray(body.schemas) || !body.schemas.includes(URN.listResponse)) return fail(`"schemas" must contain ${URN.listResponse}`, { pointer: '/schemas', actual: body.schemas ?? null });
+  // RFC 9865 §2: a cursor-paged answer may leave totalResults out when the server cannot count.
+  const cursorPaged = body.totalResults === undefined && typeof body.nextCursor === 'string' && ctx.params.total === undefined && ctx.params.totalAtLeast === undefined;
+  if (!cursorPaged && !Number.isInteger(body.totalResults)) return fail(`totalResults must be an integer, got ${JSON.stringify(body.totalResults ?? null)}`, { pointer: '/totalResults', actual: body.totalResults ?? null });
+  const total = cursorPaged ? Number.POSITIVE_INFINITY : (body.totalResults as number);
+  if (body.Resources === null && String(ctx.vars.dialect ?? '').startsWith('entra')) return fail(`"Resources" is null: ${ENTRA_NULL_RESOURCES}`, { pointer: '/Resources', expected: total > 0 ? 'an array' : 'an empty array, or no Resources', actual: null });
+  // RFC 7643 §2.5: null and an unassigned attribute are one state, so null is a Resources left out.
+  const resources = body.Resources === undefined || body.Resources === null ? [] : body.Resources;
+  if (!Array.isArray(resources)) return fail('"Resources" must be an array', { pointer: '/Resources', actual: typeof resources });
+  if (total > 0 && (body.Resources === undefined || body.Resources === null) && ctx.params.resources !== 0 && pageHoldsSome(ctx.exchange, total)) return fail(`totalResults is above 0 but "Resources" is ${body.Resources === null ? 'null' : 'missing'}`, { pointer: '/Resources', expected: 'an array', actual: null });
+  const p = ctx.params;
+  if (p.total !== undefined && total !== Number(p.total)) return fail(`totalResults is ${total}, expected ${String(p.total)} (the number of matching resources)${total > Number(p.total) ? strayMatches(ctx.exchange, resources) : ''}`, { pointer: '/totalResults', expected: Number(p.total), actual: total });
+  if (p.totalAtLeast !== undefined && total < Number(p.totalAtLeast)) return fail(`totalResults is ${total}, expected at least ${String(p.totalAtLeast)}`, { pointer: '/totalResults', expected: `≥ ${String(p.totalAtLeast)}`, actual: total });
+  if (p.resources !== undefined) {
+    // A server may cap its pages (RFC 7643 §5 filter.maxResults, "the maximum number of resources
+    // returned in a response"; RFC 9865 maxPageSize): a page asked for more holds at most the cap.
+    const cap = maxPageSize(ctx.discovery.serviceProviderConfig);
+    const asked = Number(p.resources);
+    const wanted = cap !== undefined && asked > cap ? cap : asked;
+    const capped = wanted !== asked ? ` (${asked} without a cap; the server advertises pages of at most ${cap})` : '';
+    if (resources.length !== wanted) return fail(`the page holds ${resources.length} resource(s), expected ${wanted}${capped}`, { pointer: '/Resources', expected: wanted, actual: resources.length });
+  }
+  if (p.maxResources !== undefined && resources.length > Number(p.maxResources)) return fail(`the page holds ${resources.length} resources, more than count=${String(p.maxResources)}`, { pointer: '/Resources', expected: `≤ ${String(p.maxResources)}`, actual: resources.length });
+  if (resources.length > total) return fail(`the page holds ${resources.length} resources but totalResults is ${total}`, { pointer: '/totalResults', expected: `≥ ${resources.length}`, actual: total });
+  // itemsPerPage is judged only where asked for, so one wrong counter does not hide whether a filter worked.
+  if (p.itemsPerPage === true && body.itemsPerPage !== undefined && body.itemsPerPage !== resources.length) return fail(`itemsPerPage is ${JSON.stringify(body.itemsPerPage)} but the page holds ${resources.length}`, { pointer: '/itemsPerPage', expected: resources.length, actual: body.itemsPerPage });
+  if (p.startIndex !== undefined && body.startIndex !== undefined && body.startIndex !== Number(p.startIndex)) return fail(`startIndex is ${JSON.stringify(body.startIndex)}, expected ${String(p.startIndex)}`, { pointer: '/startIndex', expected: Number(p.startIndex), actual: body.startIndex });
+  const found = ids(resources);
+  for (const id of [p.includesId].flat().filter((x) => x !== undefined).map(String)) {
+    if (!found.includes(id)) return fail(`the resource ${id} is missing from the results`, { pointer: '/Resources', expected: `includes ${id}`, actual: found.slice(0, 20) });
+  }
+  for (const id of [p.excludesId].flat().filter((x) => x !== undefined).map(String)) {
+    if (found.includes(id)) return fail(`the resource ${id} must not be in the results${strayMatches(ctx.exchange, resources)}`, { pointer: '/Resources', expected: `excludes ${id}`, actual: found.slice(0, 20) });
+  }
+  // Only an id tells two resources apart: an id left out or empty is no evidence of a repeat (a
+  // ResourceType's id is OPTIONAL, RFC 7643 §6, and Go servers on elimity-com/scim write "" for it).
+  const identified = resources.map((r) => getPointer(r, '/id')).filter((id) => (typeof id === 'string' && id !== '') || typeof id === 'number').map(String);
+  const repeated = identified.find((id, i) => identified.indexOf(id) !== i);
+  if (repeated !== undefined) return fail(`the page lists the same resource twice (id ${JSON.stringify(repeated)})`, { pointer: '/Resources', actual: found });
+  return pass();
+}
 
 /** Where `id` is: "pages 1 and 2", "page 2 twice". */
 function onPages(pages: string[][], id: string): string {

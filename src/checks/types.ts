@@ -2,7 +2,11 @@ import type { Discovery, Exchange, Level, SpecRef } from '../record/types.ts';
 
 export type Verdict =
   | { ok: true; note?: string }
-  | { ok: false; message: string; expected?: unknown; actual?: unknown; pointer?: string }
+  /**
+   * `level` (with `blocksIdp`) when what the server declares changes the sentence that applies: an
+   * IdP replay whose RFC ground the server's /Schemas takes away still blocks the IdP, as a warning.
+   */
+  | { ok: false; message: string; expected?: unknown; actual?: unknown; pointer?: string; level?: Level; blocksIdp?: boolean }
   /** The check does not apply to this exchange; the reason is shown. */
   | { ok: 'skip'; reason: string };
 

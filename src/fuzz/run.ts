@@ -72,6 +72,12 @@ export interface FuzzRunContext {
   requireAttributes?: string[];
   /** The server follows the interop profile's PATCH subset (see FuzzEnv.patchRules). */
   patchRules?: 'interop';
+  /**
+   * Learns how the server shows group members (src/runner/members-shown.ts) into
+   * `discovery.groupMembers`, when the run has not yet: called once, before the first property that
+   * reads groups back, so a fuzz pass without the core suite judges members as a full run does.
+   */
+  learnGroupMembers?(): Promise<void>;
 }
 
 export interface FuzzOutcome {
@@ -132,6 +138,7 @@ function advertised(capabilities: Readonly<Record<string, boolean>>): Readonly<R
 export async function runFuzzProperties(ctx: FuzzRunContext): Promise<FuzzOutcome> {
   const target = new FuzzTarget({ client: { ...ctx.client, ...(ctx.budget.rate ? { ratePerSecond: ctx.budget.rate } : {}) }, prefix: ctx.prefix, keep: ctx.keep ?? false, ...(ctx.aborted ? { aborted: ctx.aborted } : {}), ...(ctx.cleanupDeadline ? { cleanupDeadline: ctx.cleanupDeadline } : {}), ...(ctx.onExchange ? { onExchange: ctx.onExchange } : {}) });
   const env: FuzzEnv = { target, schemas: targetSchemas(ctx.discovery, ctx.requireAttributes ?? []), capabilities: advertised(ctx.discovery.capabilities), ...(ctx.scope ? { scope: ctx.scope } : {}), ...(ctx.patchRules ? { patchRules: ctx.patchRules } : {}), ...(shownMembers(ctx.discovery) ? { groupMembers: shownMembers(ctx.discovery)! } : {}) };
+  let membersLearned = ctx.learnGroupMembers === undefined || ctx.discovery.groupMembers !== undefined || env.capabilities.groups === false;
   const refusals: ServerRefusal[] = [];
   const results: CheckResult[] = [];
   const sections: ReportSection[] = [];
@@ -168,6 +175,12 @@ export async function runFuzzProperties(ctx: FuzzRunContext): Promise<FuzzOutcom
       if (missing.length > 0) {
         emit({ ...base, status: 'skip', reason: describeMissing(missing, ctx.discovery), exchangeIds: [] });
         continue;
+      }
+      if (property.readsGroups && !membersLearned && !ctx.aborted?.()) {
+        membersLearned = true;
+        await ctx.learnGroupMembers!();
+        const shown = shownMembers(ctx.discovery);
+        if (shown) env.groupMembers = shown;
       }
       if (property.readsMembers && ctx.discovery.groupMembers?.shown === 'never') {
         emit({ ...base, status: 'skip', reason: `not judged: the server never shows group members (${ctx.discovery.groupMembers.evidence}); see groups.get.members`, exchangeIds: ctx.discovery.groupMembers.exchangeIds.slice(0, 1) });

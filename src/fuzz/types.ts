@@ -39,6 +39,11 @@ export interface FuzzProperty<T = unknown> {
   requires: string[];
   /** Judges group members read back: not judged on a server the run saw never show them. */
   readsMembers?: boolean;
+  /**
+   * Reads group members back (judged or not): before it runs, the run learns how the server shows
+   * them when nothing has yet (src/runner/members-shown.ts), whatever suites ran before it.
+   */
+  readsGroups?: boolean;
   /** `replayPath` is set when replaying a command sequence (fast-check's commands need it back). */
   arbitrary(env: FuzzEnv, replayPath?: string): fc.Arbitrary<T>;
   /** Throws PropertyFailure when the target misbehaves for this input. */

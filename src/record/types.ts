@@ -122,6 +122,12 @@ export interface CheckResult {
    * never blocks (the RFC says MUST, the IdP does not care). Absent: a failure blocks.
    */
   blocksIdp?: boolean;
+  /**
+   * An IdP replay skipped because the server does not offer what the IdP sends (a PATCH answered
+   * 501 by a server whose ServiceProviderConfig says patch.supported false): the sentence the IdP
+   * verdict blocks on, once. Not a failure of the check: the server said so.
+   */
+  idpNeeds?: string;
   status: CheckStatus;
   message?: string;
   /** Why the check was skipped (required when status is skip). */

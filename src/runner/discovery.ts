@@ -2,6 +2,7 @@
 // the optional features, ResourceTypes and Schemas for resource types and required attributes.
 import type { Discovery } from '../record/types.ts';
 import { URN } from '../spec/json-schemas.ts';
+import { maxPageSize, pagination } from '../spec/page-cap.ts';
 
 interface AttributeDef {
   name?: unknown;
@@ -21,25 +22,7 @@ const supported = (spc: unknown, feature: string): boolean => {
   return node?.supported === true || node?.supported === 'true';
 };
 
-interface PaginationAttribute {
-  cursor?: unknown;
-  index?: unknown;
-  maxPageSize?: unknown;
-  defaultPageSize?: unknown;
-}
-
-function pagination(spc: unknown): PaginationAttribute | undefined {
-  const node = (spc as { pagination?: unknown } | undefined)?.pagination;
-  return node && typeof node === 'object' && !Array.isArray(node) ? (node as PaginationAttribute) : undefined;
-}
-
-/** The page size cap the server advertises: `pagination.maxPageSize` (RFC 9865), else `filter.maxResults`. */
-export function maxPageSize(spc: unknown): number | undefined {
-  const fromPagination = pagination(spc)?.maxPageSize;
-  if (Number.isInteger(fromPagination) && (fromPagination as number) > 0) return fromPagination as number;
-  const fromFilter = (spc as { filter?: { maxResults?: unknown } } | undefined)?.filter?.maxResults;
-  return Number.isInteger(fromFilter) && (fromFilter as number) > 0 ? (fromFilter as number) : undefined;
-}
+export { maxPageSize } from '../spec/page-cap.ts';
 
 export function buildDiscovery(spc: unknown, schemasDoc: unknown, resourceTypesDoc: unknown): Discovery {
   const schemas = resourcesOf(schemasDoc);

@@ -53,6 +53,18 @@ export function membersUnseen(exchange: Exchange, expectations: readonly Expecta
   return expectations.some((e, i) => !passed[i] && e.check === 'body' && Array.isArray(e.with?.assert) && (e.with.assert as { pointer?: unknown }[]).some((a) => typeof a?.pointer === 'string' && /^\/members(?:\/|$)/i.test(a.pointer)));
 }
 
+/**
+ * Whether a read of one group in `exchanges` listed a member: the server shows members by default,
+ * and nothing needs learning. A run whose suites read no group back (a fuzz pass alone) has none.
+ */
+export function membersListedIn(exchanges: readonly Exchange[]): boolean {
+  return exchanges.some((x) => {
+    const res = x.response;
+    if (x.request.method !== 'GET' || !res || res.status < 200 || res.status >= 300 || Array.isArray(res.json)) return false;
+    return /\/Groups\/[^/?]+$/i.test(new URL(x.request.url).pathname) && !new URL(x.request.url).searchParams.has('attributes') && !noMembersIn(res.json);
+  });
+}
+
 /** Learns once per run; concurrent and later callers share the first answer. */
 export class MembersShown {
   private learning: Promise<GroupMembersShown | undefined> | undefined;

@@ -15,6 +15,7 @@ import { DialectArgumentError } from '../dialects/shared.ts';
 import { describeMissing } from './discovery.ts';
 import { attributesToAsk } from '../spec/returned.ts';
 import { membersUnseen } from './members-shown.ts';
+import { refusedAsDeclared } from './declared-mutability.ts';
 import { MissingVariable, render } from './template.ts';
 import { leaveOut } from './leave-out.ts';
 import { withRequiredValues } from './required-fill.ts';
@@ -106,6 +107,9 @@ export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx
   // a scenario of its own judges that request, and its failure keeps these skips (run.ts); in a
   // vendor's suite, or with that scenario left out, nothing in the report would say why.
   let stop: { reason: string; cause?: Found; unexplained?: boolean } | undefined = missing.length > 0 ? { reason: describeMissing(missing, ctx.discovery) } : undefined;
+  // Resources (URL paths) a write to which the server refused as its /Schemas says (declared-mutability.ts):
+  // what later steps read back of them is not judged; their other checks are.
+  const refusedAsSchemaSays = new Map<string, string>();
   const runs: StepRun[] = [];
   // Every expectation is judged, selected or not, so a cause is known even when --only hides it.
   const judgedByBaseId = new Map<string, Judged[]>();
@@ -244,6 +248,33 @@ export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx
     learnFrom(step.learn, exchange, offers);
     gateOnOffers(run.judged, expectations, offers);
     const unoffered = variant === undefined ? notOffered(exchange, ctx.discovery.capabilities.serviceProviderConfig === false) : undefined;
+    const needs = variant !== undefined ? idpNeedsPatch(exchange, variant, ctx.discovery) : undefined;
+    if (needs) {
+      // The server said it has no PATCH, and kept its word: the replay cannot go on, and what the
+      // IdP would meet is its verdict's (one blocking sentence), not a failure of each check.
+      run.judged = run.judged.map((j) => (j.result.status === 'pass' ? j : { ...j, result: { ...j.result, status: 'skip', reason: needs.reason, idpNeeds: needs.need, exchangeIds: [exchange.id] } }));
+      record(run);
+      stop = { reason: needs.reason };
+      continue;
+    }
+    const immutable = !unoffered ? refusedAsDeclared(exchange, ctx.discovery, ctx.client.exchanges) : undefined;
+    if (immutable) {
+      // The server did what its schema says: not judged; an IdP that makes this change cannot
+      // work, and its verdict says so once (idpNeeds on the replay's checks and on core checks an IdP relies on).
+      const reason = `not judged: ${immutable.why}`;
+      run.judged = run.judged.map((j) => {
+        if (j.result.status === 'pass') return j;
+        const forIdp = j.result.variant !== undefined || j.result.impact !== undefined;
+        const need = `${immutable.why}, and this IdP changes it`;
+        return { ...j, result: { ...j.result, status: 'skip', reason, ...(forIdp ? { idpNeeds: need } : {}), exchangeIds: [exchange.id] } };
+      });
+      record(run);
+      // An IdP replay is a sequence that relies on each write: it stops. A core scenario goes on
+      // (its later probes, such as an id change, are judged), reading that resource back unjudged.
+      if (variant !== undefined) stop = { reason };
+      else refusedAsSchemaSays.set(resourceKey(exchange), reason);
+      continue;
+    }
     if (unoffered) {
       // What the RFC checks cannot judge: the product does not offer the operation. The IdP
       // replays (variants) keep their failures: Entra sends DELETE, Okta sends PUT.
@@ -251,6 +282,10 @@ export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx
       record(run);
       stop = { reason: unoffered };
       continue;
+    }
+    const refusedBefore = refusedAsSchemaSays.get(resourceKey(exchange));
+    if (refusedBefore && exchange.request.method === 'GET') {
+      run.judged = run.judged.map((j) => (j.result.status === 'pass' || j.judges !== 'content' ? j : { ...j, result: { ...j.result, status: 'skip', reason: `${refusedBefore} (this reads back the resource the refused write was for)`, exchangeIds: [exchange.id] } }));
     }
     record(run);
     const status = exchange.response?.status;
@@ -433,6 +468,26 @@ export function notOffered(exchange: Exchange, noServiceProviderConfig = false):
         ? 'Okta sends PUT for every update (see its verdict)'
         : 'the server publishes no ServiceProviderConfig to say so (RFC 7644 §5: patch.supported); Entra sends PATCH for every update and Okta to deactivate (see their verdicts)';
   return `not judged: the server does not offer ${method} on /${kind[0]!.toUpperCase()}${kind.slice(1).toLowerCase()}/{id} (HTTP ${status}); RFC 7644 §3.12 lets a service provider answer 501 to an operation it does not support. ${idp}`;
+}
+
+/** The resource a request is about: its URL path, lower-cased, without the query. */
+const resourceKey = (exchange: Exchange): string => new URL(exchange.request.url).pathname.toLowerCase();
+
+/**
+ * An IdP replay's PATCH answered 405 or 501 by a server whose ServiceProviderConfig says
+ * patch.supported false (RFC 7644 §3.5.2 makes PATCH optional; §3.12 gives 501 to an operation not
+ * supported): not a wrong answer to judge, but an IdP that cannot work, since it sends PATCH.
+ * Undefined when the server claims PATCH (a 501 then contradicts it and stays a failure) or
+ * publishes no ServiceProviderConfig.
+ */
+export function idpNeedsPatch(exchange: Exchange, variant: string, discovery: ScenarioContext['discovery']): { reason: string; need: string } | undefined {
+  const status = exchange.response?.status;
+  if (exchange.request.method !== 'PATCH' || (status !== 405 && status !== 501)) return undefined;
+  if (discovery.capabilities.serviceProviderConfig === false || discovery.capabilities.patch !== false) return undefined;
+  const family = variant.startsWith('okta') ? 'Okta' : variant.startsWith('entra') ? 'Entra' : variant;
+  const sends = family === 'Entra' ? 'Entra sends PATCH for every user update and to disable users (ENTRA-1.4, ENTRA-1.5)' : family === 'Okta' ? 'Okta sends PATCH to deactivate and reactivate users and to push group changes (OKTA-2.6, OKTA-2.7, OKTA-2.8)' : `${family} sends PATCH`;
+  const need = `${family} needs PATCH: ${sends}, and the server does not support it (ServiceProviderConfig patch.supported false; PATCH answered HTTP ${status})`;
+  return { need, reason: `not supported: the server does not support PATCH (ServiceProviderConfig patch.supported false; HTTP ${status}, as RFC 7644 §3.12 allows); ${sends}, so it cannot provision this server (see its verdict)` };
 }
 
 /**
@@ -641,11 +696,13 @@ function judge(e: Expectation, base: Base, exchanges: Exchange[], exchangeIds: s
     const { code, message } = exchange.transportError;
     return { ...base, status: 'error', message: `not judged: ${describeExchange(exchange).replace(/ \(.*\)$/, '')} (${code}: ${message})`, exchangeIds };
   }
-  const status = statusFor(verdict, base.level);
+  const relevelled = verdict.ok === false && verdict.level !== undefined && verdict.level !== base.level ? { level: verdict.level, ...(verdict.blocksIdp !== undefined ? { blocksIdp: verdict.blocksIdp } : {}) } : undefined;
+  const status = statusFor(verdict, relevelled?.level ?? base.level);
   if (verdict.ok === true) return { ...base, status, exchangeIds, ms: exchange.ms, ...(verdict.note ? { message: verdict.note } : {}) };
   if (verdict.ok === 'skip') return { ...base, status, reason: verdict.reason, exchangeIds };
   return {
     ...base,
+    ...relevelled,
     status,
     message: verdict.message,
     exchangeIds,

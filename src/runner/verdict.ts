@@ -63,6 +63,11 @@ export function computeIdpVerdicts(results: CheckResult[], coreSuites: readonly 
     const dialect = getDialect(name)!;
     const relevant = [...own, ...shared.filter((r) => reliedOn(r, dialect.family))];
     const blocking = relevant.filter(blocks).map((r) => ({ checkId: r.checkId, title: r.title, ...(r.impact ? { impact: r.impact } : {}) }));
+    // What the IdP sends and the server says it does not offer (a PATCH it declares unsupported):
+    // one blocking sentence per need, naming the first replay check it stopped.
+    const needs = new Map<string, CheckResult>();
+    for (const r of relevant) if (r.status === 'skip' && r.idpNeeds && !needs.has(r.idpNeeds)) needs.set(r.idpNeeds, r);
+    for (const [need, r] of needs) blocking.unshift({ checkId: r.checkId, title: need });
     const judged = own.some((r) => (r.before?.status ?? r.status) === 'pass');
     const notJudged = !judged && blocking.length === 0;
     if (notJudged) {

@@ -144,8 +144,11 @@ const serviceProviderConfig: JsonSchema = {
     changePassword: supported,
     sort: supported,
     etag: supported,
+    // REQUIRED (RFC 7643 §5), and an empty array is the attribute unassigned (§2.5): `[]` is as
+    // missing as no attribute at all.
     authenticationSchemes: {
       type: 'array',
+      minItems: 1,
       items: { type: 'object', required: ['type', 'name', 'description'], properties: { type: str, name: str, description: str, specUri: str, documentationUri: str, primary: bool } },
     },
   },

@@ -34,6 +34,7 @@ function describe(error: ErrorObject): SchemaProblem {
   if (error.keyword === 'type') return { pointer, message: `must be ${String(error.params.type)}` };
   if (error.keyword === 'format' && error.params.format === 'xsd-date-time') return { pointer, message: 'must be an xsd:dateTime (RFC 7643 §2.3.5)' };
   if (error.keyword === 'format') return { pointer, message: `must be a ${String(error.params.format)}` };
+  if (error.keyword === 'minItems' && error.params.limit === 1) return { pointer, message: 'is an empty array, which RFC 7643 §2.5 makes the same as unassigned, and the attribute is REQUIRED' };
   if (error.keyword === 'contains') return { pointer, message: 'must list the schema URN of this resource' };
   return { pointer, message: error.message ?? error.keyword };
 }

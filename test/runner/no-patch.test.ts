@@ -29,6 +29,24 @@ it('no RFC check fails or warns on it: the PATCH probes are skipped, saying PATC
   expect(record.results.find((r) => r.checkId === 'robustness.put-malformed-json')?.status).toBe('pass');
 });
 
+it('no IdP replay fails either: the PATCH steps are "not supported", and the replay stops there', () => {
+  expect(record.results.filter((r) => r.status === 'fail' || r.status === 'warn' || r.status === 'error').map((r) => `${r.checkId}: ${r.message}`)).toEqual([]);
+  const stopped = record.results.filter((r) => r.idpNeeds !== undefined);
+  expect(stopped.length).toBeGreaterThan(5);
+  for (const r of stopped) expect(r, r.checkId).toMatchObject({ status: 'skip', reason: expect.stringMatching(/^not supported: the server does not support PATCH \(ServiceProviderConfig patch.supported false; HTTP 501, as RFC 7644 §3.12 allows\); (Entra|Okta) sends PATCH/) });
+  // Never "failed with HTTP 501 on a client error": the PATCH was a valid one.
+  expect(record.results.find((r) => r.checkId === 'entra.validator.add-many.no-5xx[entra]')?.status).toBe('skip');
+});
+
+it("Entra's and Okta's OIN verdicts fail on the PATCH they send, saying so once; Okta's AIW apps (PUT only) work", () => {
+  const cards = Object.fromEntries((record.idpVerdicts ?? []).map((v) => [v.dialect, v]));
+  for (const [dialect, idp] of [['entra', 'Entra'], ['entra-compliant', 'Entra'], ['okta', 'Okta']] as const) {
+    expect(cards[dialect]?.works, dialect).toBe(false);
+    expect(cards[dialect]?.blocking.map((b) => b.title), dialect).toEqual([expect.stringMatching(new RegExp(`^${idp} needs PATCH: .*the server does not support it \\(ServiceProviderConfig patch.supported false; PATCH answered HTTP 501\\)$`))]);
+  }
+  expect(cards['okta-aiw']?.works).toBe(true);
+});
+
 it("Entra's and Okta's OIN verdicts fail on the PATCH they send", () => {
   const verdicts = Object.fromEntries((record.idpVerdicts ?? []).map((v) => [v.dialect, v]));
   expect(verdicts.entra?.works).toBe(false);

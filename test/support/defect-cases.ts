@@ -209,7 +209,7 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
       'okta.user.lookup-hit[okta]': 'expected 1 (the number of matching resources)',
       'okta.aiw.user.lookup-hit[okta-aiw]': 'expected 1 (the number of matching resources)',
     },
-    consequences: ['users.delete.gone-from-list', 'filter.username-eq.case-insensitive', 'filter.attribute-name-case-insensitive', 'filter.miss-empty-list', 'filter.externalid-eq', 'filter.invalid-400', 'filter.invalid-operator-400', 'filter.pr', 'filter.datetime-gt', 'filter.datetime-gt.matches', 'paging.first-page', 'paging.middle-page', 'paging.last-page', 'paging.partition', 'paging.items-per-page', 'paging.count-zero', 'paging.beyond-end', 'paging.start-index-below-one', 'paging.count-only', 'sort.ascending', 'sort.descending', 'attributes.list.found', 'entra.test-connection.empty-list[entra]', 'entra.test-connection.empty-list[entra-compliant]', 'entra.test-connection.groups-empty-list[entra]', 'entra.test-connection.groups-empty-list[entra-compliant]', 'entra.create.match-miss[entra]', 'entra.update.rename.matched[entra]', 'entra.delete.unmatched[entra]', 'entra.create.match-miss[entra-compliant]', 'entra.update.rename.matched[entra-compliant]', 'entra.delete.unmatched[entra-compliant]', 'entra.group.match-miss[entra]', 'entra.group.match-miss[entra-compliant]', 'okta.spec.3.miss[okta]', 'okta.spec.5.absent[okta]', 'okta.spec.9.case-insensitive[okta]', 'okta.user.lookup-miss[okta]', 'okta.user.reassign.lookup[okta]', 'okta.aiw.user.lookup-miss.empty-list[okta-aiw]', 'okta.aiw.user.reassign.lookup[okta-aiw]', 'cursor.first-page', 'cursor.next-page', 'cursor.previous-page', 'cursor.walk.total-results', 'entra.group.match-exact[entra]', 'entra.group.match-exact[entra-compliant]'],
+    consequences: ['users.delete.gone-from-list', 'filter.username-eq.case-insensitive', 'filter.attribute-name-case-insensitive', 'filter.miss-empty-list', 'filter.externalid-eq', 'filter.invalid-400', 'filter.invalid-operator-400', 'filter.pr', 'filter.datetime-gt', 'filter.datetime-gt.matches', 'paging.first-page', 'paging.middle-page', 'paging.last-page', 'paging.partition', 'paging.items-per-page', 'paging.count-zero', 'paging.beyond-end', 'paging.start-index-below-one', 'paging.count-only', 'sort.ascending', 'sort.descending', 'attributes.list.found', 'entra.test-connection.empty-list[entra]', 'entra.test-connection.empty-list[entra-compliant]', 'entra.test-connection.groups-empty-list[entra]', 'entra.test-connection.groups-empty-list[entra-compliant]', 'entra.create.match-miss[entra]', 'entra.update.rename.matched[entra]', 'entra.delete.unmatched[entra]', 'entra.create.match-miss[entra-compliant]', 'entra.update.rename.matched[entra-compliant]', 'entra.delete.unmatched[entra-compliant]', 'entra.group.match-miss[entra]', 'entra.group.match-miss[entra-compliant]', 'okta.spec.3.miss[okta]', 'okta.spec.5.absent[okta]', 'okta.spec.9.case-insensitive[okta]', 'okta.user.lookup-miss[okta]', 'okta.user.reassign.lookup[okta]', 'okta.aiw.user.lookup-miss.empty-list[okta-aiw]', 'okta.aiw.user.reassign.lookup[okta-aiw]', 'cursor.first-page', 'cursor.next-page', 'cursor.previous-page', 'cursor.walk.total-results', 'entra.group.match-exact[entra]', 'entra.group.match-exact[entra-compliant]', 'paging.count-negative'],
     verdicts: { fail: ['entra', 'entra-compliant', 'okta', 'okta-aiw'], work: [] },
   },
   'list-order-alternates': {
@@ -232,7 +232,7 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
       'paging.first-page': 'totalResults is 2, expected 5 (the number of matching resources)',
       'paging.beyond-end': 'totalResults is 0, expected 5 (the number of matching resources)',
     },
-    consequences: ['paging.middle-page', 'paging.last-page', 'paging.count-zero', 'paging.start-index-below-one', 'paging.count-only', 'entra.paging.first-page[entra]', 'okta.import.next-page[okta]', 'okta.import.next-page[okta-aiw]', 'cursor.first-page', 'cursor.next-page', 'cursor.previous-page', 'cursor.walk.total-results'],
+    consequences: ['paging.middle-page', 'paging.last-page', 'paging.count-zero', 'paging.start-index-below-one', 'paging.count-only', 'entra.paging.first-page[entra]', 'okta.import.next-page[okta]', 'okta.import.next-page[okta-aiw]', 'cursor.first-page', 'cursor.next-page', 'cursor.previous-page', 'cursor.walk.total-results', 'paging.count-negative'],
     verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
   },
   'list-response-schemas-missing': {
@@ -246,7 +246,7 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
       'okta.import.first-page[okta-aiw]': 'schemas" must contain',
       'okta.group.import[okta]': 'schemas" must contain',
     },
-    consequences: ['attributes.list.found', 'discovery.schemas.list', 'discovery.schemas.valid', 'discovery.users.list', 'users.delete.gone-from-list', 'filter.username-eq', 'filter.username-eq.schema', 'filter.username-eq.case-insensitive', 'filter.attribute-name-case-insensitive', 'filter.miss-empty-list', 'filter.externalid-eq', 'filter.sw', 'filter.co-ew-and', 'filter.or', 'filter.not', 'filter.ne', 'filter.pr', 'filter.boolean', 'filter.sub-attribute', 'filter.value-path', 'filter.urn-qualified', 'filter.datetime-gt', 'filter.datetime-gt.matches', 'filter.search-post', 'paging.first-page', 'paging.middle-page', 'paging.last-page', 'paging.items-per-page', 'paging.count-zero', 'paging.beyond-end', 'paging.start-index-below-one', 'paging.count-only', 'entra.test-connection.empty-list[entra]', 'entra.test-connection.empty-list[entra-compliant]', 'entra.test-connection.groups-empty-list[entra]', 'entra.test-connection.groups-empty-list[entra-compliant]', 'entra.schemas.list-response[entra]', 'entra.schemas.list-response[entra-compliant]', 'entra.create.match-miss[entra]', 'entra.create.match-hit[entra]', 'entra.update.rename.matched[entra]', 'entra.delete.unmatched[entra]', 'entra.create.match-miss[entra-compliant]', 'entra.create.match-hit[entra-compliant]', 'entra.update.rename.matched[entra-compliant]', 'entra.delete.unmatched[entra-compliant]', 'entra.group.match-miss[entra]', 'entra.group.match-hit[entra]', 'entra.group.match-miss[entra-compliant]', 'entra.group.match-hit[entra-compliant]', 'entra.paging.first-page[entra]', 'entra.paging.second-page[entra]', 'entra.paging.third-page[entra]', 'okta.spec.1.count[okta]', 'okta.spec.3.miss[okta]', 'okta.spec.5.absent[okta]', 'okta.spec.9.case-insensitive[okta]', 'okta.user.lookup-miss[okta]', 'okta.user.lookup-hit[okta]', 'okta.user.reassign.lookup[okta]', 'okta.aiw.user.lookup-miss.empty-list[okta-aiw]', 'okta.aiw.user.lookup-hit[okta-aiw]', 'okta.aiw.user.reassign.lookup[okta-aiw]', 'okta.connector.count[okta]', 'okta.import.next-page[okta]', 'okta.connector.count[okta-aiw]', 'okta.import.next-page[okta-aiw]', 'responses.schema', 'cursor.first-page', 'cursor.value.url-safe', 'cursor.next-page', 'cursor.previous-page', 'cursor.previous-page.same-users', 'cursor.walk.every-match-once', 'cursor.walk.total-results', 'cursor.churn.walk-ends', 'cursor.count-above-max', 'cursor.search.walk', 'entra.group.match-exact[entra]', 'entra.group.match-exact[entra-compliant]'],
+    consequences: ['attributes.list.found', 'discovery.schemas.list', 'discovery.schemas.valid', 'discovery.users.list', 'users.delete.gone-from-list', 'filter.username-eq', 'filter.username-eq.schema', 'filter.username-eq.case-insensitive', 'filter.attribute-name-case-insensitive', 'filter.miss-empty-list', 'filter.externalid-eq', 'filter.sw', 'filter.co-ew-and', 'filter.or', 'filter.not', 'filter.ne', 'filter.pr', 'filter.boolean', 'filter.sub-attribute', 'filter.value-path', 'filter.urn-qualified', 'filter.datetime-gt', 'filter.datetime-gt.matches', 'filter.search-post', 'paging.first-page', 'paging.middle-page', 'paging.last-page', 'paging.items-per-page', 'paging.count-zero', 'paging.beyond-end', 'paging.start-index-below-one', 'paging.count-only', 'entra.test-connection.empty-list[entra]', 'entra.test-connection.empty-list[entra-compliant]', 'entra.test-connection.groups-empty-list[entra]', 'entra.test-connection.groups-empty-list[entra-compliant]', 'entra.schemas.list-response[entra]', 'entra.schemas.list-response[entra-compliant]', 'entra.create.match-miss[entra]', 'entra.create.match-hit[entra]', 'entra.update.rename.matched[entra]', 'entra.delete.unmatched[entra]', 'entra.create.match-miss[entra-compliant]', 'entra.create.match-hit[entra-compliant]', 'entra.update.rename.matched[entra-compliant]', 'entra.delete.unmatched[entra-compliant]', 'entra.group.match-miss[entra]', 'entra.group.match-hit[entra]', 'entra.group.match-miss[entra-compliant]', 'entra.group.match-hit[entra-compliant]', 'entra.paging.first-page[entra]', 'entra.paging.second-page[entra]', 'entra.paging.third-page[entra]', 'okta.spec.1.count[okta]', 'okta.spec.3.miss[okta]', 'okta.spec.5.absent[okta]', 'okta.spec.9.case-insensitive[okta]', 'okta.user.lookup-miss[okta]', 'okta.user.lookup-hit[okta]', 'okta.user.reassign.lookup[okta]', 'okta.aiw.user.lookup-miss.empty-list[okta-aiw]', 'okta.aiw.user.lookup-hit[okta-aiw]', 'okta.aiw.user.reassign.lookup[okta-aiw]', 'okta.connector.count[okta]', 'okta.import.next-page[okta]', 'okta.connector.count[okta-aiw]', 'okta.import.next-page[okta-aiw]', 'responses.schema', 'cursor.first-page', 'cursor.value.url-safe', 'cursor.next-page', 'cursor.previous-page', 'cursor.previous-page.same-users', 'cursor.walk.every-match-once', 'cursor.walk.total-results', 'cursor.churn.walk-ends', 'cursor.count-above-max', 'cursor.search.walk', 'entra.group.match-exact[entra]', 'entra.group.match-exact[entra-compliant]', 'paging.count-negative'],
     verdicts: { fail: ['entra', 'entra-compliant', 'okta', 'okta-aiw'], work: [] },
   },
   'count-ignored': {
@@ -257,12 +257,19 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
       'okta.connector.count[okta]': 'resources, more than count=2',
       'okta.connector.count[okta-aiw]': 'resources, more than count=2',
     },
-    consequences: ['paging.first-page', 'paging.middle-page', 'paging.partition', 'paging.count-zero', 'paging.start-index-below-one', 'entra.paging.second-page[entra]', 'entra.paging.third-page[entra]', 'entra.paging.no-overlap[entra]', 'cursor.first-page', 'cursor.walk.every-match-once'],
+    consequences: ['paging.first-page', 'paging.middle-page', 'paging.partition', 'paging.count-zero', 'paging.start-index-below-one', 'entra.paging.second-page[entra]', 'entra.paging.third-page[entra]', 'entra.paging.no-overlap[entra]', 'cursor.first-page', 'cursor.walk.every-match-once', 'paging.count-negative'],
     verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
   },
   'count-zero-returns-all': {
     primary: {
       'paging.count-zero': 'the page holds 5 resource(s), expected 0',
+    },
+    verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
+  },
+  // RFC 7644 §3.4.2.4: "A negative value SHALL be interpreted as "0"".
+  'count-negative-ignored': {
+    primary: {
+      'paging.count-negative': 'the page holds 5 resource(s), expected 0',
     },
     verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
   },
@@ -585,8 +592,16 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
   'spc-missing': {
     primary: {
       'discovery.spc.status': 'detail: "Endpoint not found")',
-      'discovery.spc.schema': 'expected a ServiceProviderConfig, but the server answered HTTP 404',
     },
+    consequences: ['discovery.spc.schema'],
+    verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
+  },
+  // RFC 7643 §5 makes authenticationSchemes REQUIRED and §2.5 an empty array the same as unassigned.
+  'spc-auth-schemes-empty': {
+    primary: {
+      'discovery.spc.schema': '/authenticationSchemes is an empty array, which RFC 7643 §2.5 makes the same as unassigned, and the attribute is REQUIRED',
+    },
+    consequences: ['responses.schema'],
     verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
   },
   'etag-ignored': {
@@ -883,6 +898,7 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
     primary: {
       'robustness.negative-count': 'the server failed with HTTP 500 on a client error; it must answer 4xx',
     },
+    consequences: ['paging.count-negative', 'responses.content-type'],
     verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
   },
   'null-body-500': {
@@ -907,6 +923,8 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
     primary: {
       'paging.items-per-page': 'itemsPerPage is 2 but the page holds 1',
     },
+    // paging.count-negative's count=-1 is echoed as itemsPerPage -1, which no ListResponse may carry.
+    consequences: ['responses.schema'],
     verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
   },
   'manager-string-rejected': {
@@ -1460,7 +1478,7 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
   },
   'negative-count-500-json': {
     primary: {},
-    consequences: ['robustness.negative-count'],
+    consequences: ['robustness.negative-count', 'paging.count-negative'],
     verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
   },
   'null-body-500-json': {
@@ -1568,6 +1586,8 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
     primary: {
       'cursor.count-above-max': 'more than maxPageSize=3 the server advertises',
     },
+    // Entra's pages of 5 are held to the advertised cap of 3 (list checks, RFC 7643 §5 filter.maxResults).
+    consequences: ['entra.paging.first-page[entra]', 'entra.paging.second-page[entra]'],
     verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
   },
   // Not a defect: RFC 9865 §2 lets a cursor server that cannot count leave totalResults out. Nothing may fail.

@@ -496,6 +496,12 @@ export const DEFECTS = {
       if (ctx.req.method === 'GET' && ctx.req.query.get('count') === '0') ctx.req.query.delete('count');
     },
   },
+  'count-negative-ignored': {
+    description: 'A negative count is ignored (the server\'s page size is used) instead of being read as 0.',
+    onRequest: (ctx) => {
+      if (ctx.req.method === 'GET' && /^\s*-\d+\s*$/.test(ctx.req.query.get('count') ?? '')) ctx.req.query.delete('count');
+    },
+  },
   'attributes-ignored': {
     description: 'The attributes parameter is ignored (full resources come back).',
     onRequest: stripQuery('attributes'),
@@ -868,6 +874,15 @@ export const DEFECTS = {
     description: '/ServiceProviderConfig answers 404.',
     onRequest: (ctx) => {
       if (ctx.req.path.replace(/\/$/, '') === '/ServiceProviderConfig') return scimError(404, 'Endpoint not found');
+    },
+  },
+  'spc-auth-schemes-empty': {
+    description: '/ServiceProviderConfig lists no authentication scheme (`authenticationSchemes: []`), though the endpoint takes a bearer token.',
+    onResponse: (ctx, res) => {
+      if (ctx.req.method !== 'GET' || ctx.req.path.replace(/\/$/, '') !== '/ServiceProviderConfig') return;
+      editJson(res, (json) => {
+        json.authenticationSchemes = [];
+      });
     },
   },
   'etag-ignored': {

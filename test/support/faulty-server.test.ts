@@ -490,6 +490,15 @@ const PROBES_BY_NAME = {
     clean: 0,
     faulty: expect.toSatisfy((n: number) => n >= 1),
   },
+  'count-negative-ignored': {
+    observe: async (call) => {
+      await createUser(call);
+      const body = obj((await call('GET', '/Users?count=-1')).json);
+      return Array.isArray(body.Resources) ? body.Resources.length : 0;
+    },
+    clean: 0,
+    faulty: expect.toSatisfy((n: number) => n >= 1),
+  },
   'attributes-ignored': {
     observe: async (call) => {
       const user = await createUser(call, { displayName: 'Shown?' });
@@ -775,6 +784,11 @@ const PROBES_BY_NAME = {
     observe: async (call) => (await call('GET', '/ServiceProviderConfig')).status,
     clean: 200,
     faulty: 404,
+  },
+  'spc-auth-schemes-empty': {
+    observe: async (call) => (obj((await call('GET', '/ServiceProviderConfig')).json).authenticationSchemes as unknown[]).length,
+    clean: 1,
+    faulty: 0,
   },
   'etag-ignored': {
     observe: async (call) => {

@@ -21,12 +21,13 @@ function located(schemas: ResourceSchemas, unique: string): Located[] {
     // Not one the server keeps one value of (product-rules.ts): an add would be a second value.
     ...generatedAttributes(schemas.core.attributes, unique).filter((def) => !def.learned?.oneValue).map((def) => ({ container: null, def })),
     ...schemas.extensions.flatMap((e) => generatedAttributes(e.attributes, unique).map((def) => ({ container: e.id as string | null, def }))),
-  ];
+    // Not one the server declares immutable (RFC 7643 §2.2: set at creation, "SHALL NOT be updated").
+  ].filter((l) => l.def.mutability !== 'immutable');
 }
 
 const target = (l: Located, sub?: string): Target => ({ container: l.container, name: l.def.name, ...(sub ? { sub } : {}) });
 const addOrReplace = fc.constantFrom<'add' | 'replace'>('add', 'replace');
-const subsOf = (def: AttributeDefinition): AttributeDefinition[] => (def.subAttributes ?? []).filter((s) => writable(s) && echoed(s) && s.name !== '$ref' && s.name !== 'display');
+const subsOf = (def: AttributeDefinition): AttributeDefinition[] => (def.subAttributes ?? []).filter((s) => writable(s) && s.mutability !== 'immutable' && echoed(s) && s.name !== '$ref' && s.name !== 'display');
 
 /**
  * One operation of any shape the model understands. Under the interop profile's rules only the

@@ -70,14 +70,30 @@ class GetUser implements Cmd {
   toString = () => `GetUser(#${this.pick})`;
 }
 
+/**
+ * A replacement keeps the values of attributes the server declares immutable (RFC 7643 §2.2) that
+ * are set: RFC 7644 §3.5.1 says such input "MUST match" the value set, or 400 mutability.
+ */
+function withImmutableKept(defs: readonly { name: string; mutability?: string }[], current: Record<string, unknown>, body: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...body };
+  for (const def of defs) {
+    if (def.mutability !== 'immutable' || current[def.name] === undefined) continue;
+    const sent = Object.keys(out).find((k) => k.toLowerCase() === def.name.toLowerCase());
+    if (sent !== undefined) delete out[sent];
+    out[def.name] = structuredClone(current[def.name]);
+  }
+  return out;
+}
+
 class ReplaceUser implements Cmd {
   constructor(readonly pick: number, readonly draft: Draft) {}
   check = (m: Readonly<DirectoryModel>) => m.users.length > 0;
   async run(m: DirectoryModel, env: FuzzEnv) {
     const u = at(m.users, this.pick);
-    const { schemas: _s, ...data } = bodyOf(env.schemas.user, 'userName', this.draft, u.name);
+    const body = withImmutableKept(env.schemas.user.core.attributes, u.data, bodyOf(env.schemas.user, 'userName', this.draft, u.name));
+    const { schemas: _s, ...data } = body;
     // The id goes in the body as Okta sends it: readOnly, so ignored by the RFC (§3.5.1), and some servers insist on it.
-    const ex = await env.target.send({ method: 'PUT', path: userPath(u), json: { ...bodyOf(env.schemas.user, 'userName', this.draft, u.name), id: u.id } }, 'replace User');
+    const ex = await env.target.send({ method: 'PUT', path: userPath(u), json: { ...body, id: u.id } }, 'replace User');
     expectOffered(ex, 'replacing a User with PUT');
     expectAccepted(ex, [200], 'replacing a User with PUT');
     for (const path of serverDerived(env.schemas.user, u.data, data, jsonOf(ex))) u.defaults.add(path);

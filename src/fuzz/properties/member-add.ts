@@ -26,6 +26,7 @@ export const memberAddIdempotent: FuzzProperty<Input> = {
   refs: ['RFC7644-3.5.2.1', 'RFC7643-4.2'],
   requires: ['groups', 'patch'],
   readsMembers: true,
+  readsGroups: true,
   arbitrary: (env) =>
     fc.tuple(
       scimGroup(env.schemas.group ?? env.schemas.user, { bare: true }),

@@ -294,6 +294,21 @@ export interface IndependentServerOptions {
   /** User.groups declared `returned: "request"` (large directories) instead of default. */
   userGroupsOnRequest?: boolean;
   /**
+   * Attributes declared `caseExact: true` in /Schemas and compared exactly by filters (RFC 7644
+   * §3.4.2.2: "case sensitivity for String type attributes SHALL be determined by the attribute's
+   * caseExact characteristic"), e.g. `{ user: ['displayName', 'emails.value'], group: ['displayName'] }`.
+   * Legal where the RFC's text does not fix the attribute's case sensitivity (it fixes userName
+   * caseExact false, RFC 7643 §4.1.1, and id and externalId caseExact true, §3.1).
+   */
+  caseExact?: { user?: string[]; group?: string[] };
+  /**
+   * Top-level User attributes declared `mutability: "immutable"` in /Schemas (RFC 7643 §2.2: set at
+   * creation, "SHALL NOT be updated"), as products that never rename an account declare userName:
+   * a PUT or PATCH that changes a value already set is 400 mutability (RFC 7644 §3.5.1, §3.5.2); a
+   * PUT that leaves it out keeps it.
+   */
+  immutable?: string[];
+  /**
    * The scimType of its 400s: 'syntax' answers invalidSyntax where RFC 7644 Table 9 also fits
    * invalidValue (a body that does not fit the schema: a missing required value, a wrong type),
    * as servers that validate against a JSON schema do; 'none' sends no scimType on any error
@@ -857,6 +872,26 @@ function ifMatch(ctx: Ctx, req: RequestLike, stored: Stored): void {
   if (!wanted.includes('*') && !wanted.includes(tagOf(ctx, stored))) throw new ScimError(412, undefined, 'the resource has changed (If-Match does not match its version)');
 }
 
+/**
+ * RFC 7644 §3.5.1: an immutable attribute with a value already set takes only that value again
+ * (400 mutability otherwise); with none set, the new value is applied. A PUT that leaves it out keeps it.
+ */
+function keepImmutable(model: ResourceModel, current: Resource, next: Resource, put: boolean): void {
+  for (const def of model.core.attributes.filter((a) => a.mutability === 'immutable')) {
+    const key = (r: Resource) => Object.keys(r).find((k) => k.toLowerCase() === def.name.toLowerCase());
+    const held = key(current) === undefined ? undefined : current[key(current)!];
+    if (held === undefined || held === null) continue;
+    const sentKey = key(next);
+    if (sentKey === undefined) {
+      if (put) next[def.name] = structuredClone(held);
+      else throw new ScimError(400, 'mutability', `${def.name} is immutable: it cannot be removed`);
+      continue;
+    }
+    const same = (a: unknown, b: unknown): boolean => (typeof a === 'string' && typeof b === 'string' && !def.caseExact ? a.toLowerCase() === b.toLowerCase() : JSON.stringify(a) === JSON.stringify(b));
+    if (!same(held, next[sentKey])) throw new ScimError(400, 'mutability', `${def.name} is immutable: it is set and cannot change`);
+  }
+}
+
 async function resourceRoute(ctx: Ctx, req: RequestLike, model: ResourceModel, id: string | undefined, url: URL, body: () => unknown): Promise<Reply> {
   const method = req.method ?? 'GET';
   const q = url.searchParams;
@@ -911,6 +946,7 @@ async function resourceRoute(ctx: Ctx, req: RequestLike, model: ResourceModel, i
       const data = normalize(model, body(), { rejectUnknown: ctx.rejectUnknown, interop: ctx.interop, extensionsListed: ctx.extensionsListed });
       if (model.kind === 'Group' && ctx.dropGroupExternalId) delete data.externalId;
       if (ctx.putMerges) for (const [k, v] of Object.entries(stored.data)) if (!(k in data)) data[k] = structuredClone(v);
+      keepImmutable(model, stored.data, data, true);
       const sent = structuredClone(data);
       return echoing(ctx, sent, one(ctx.store.replace(model.kind, id, withPrimary(ctx, data))));
     }
@@ -929,6 +965,7 @@ async function resourceRoute(ctx: Ctx, req: RequestLike, model: ResourceModel, i
       }
       const draft = ctx.patchWith === 'scim-patch' ? applyPatchWithLibrary(stored.data, body()) : applyPatch(model, stored.data, id, body(), { rejectUnknown: ctx.rejectUnknown, interop: ctx.interop, removeNoTarget: ctx.removeNoTarget, replaceAbsentAdds: ctx.replaceAbsentAdds });
       if (model.kind === 'Group' && ctx.patchKeepsMembers) draft.members = stored.data.members;
+      keepImmutable(model, stored.data, draft, false);
       // The patched resource is held to the same rules as a PUT (Entra's "True"/"False" accepted).
       const next = withPrimary(ctx, normalize(model, { schemas: [model.core.id], ...draft }, { rejectUnknown: ctx.rejectUnknown, interop: ctx.interop, lenientBooleans: true }));
       if (ctx.unchangedPatchNoContent && isDeepStrictEqual(next, withPrimary(ctx, normalize(model, { schemas: [model.core.id], ...stored.data }, { rejectUnknown: ctx.rejectUnknown, interop: ctx.interop, lenientBooleans: true })))) return withVersion(ctx, stored, { status: 204, headers: own(stored) });
@@ -1195,7 +1232,7 @@ export async function startIndependentServer(options: IndependentServerOptions =
   const token = options.token ?? randomBytes(16).toString('hex');
   const rule = options.businessRule === 'email-unless-username-is-email' ? EMAIL_UNLESS_USERNAME_IS_EMAIL : options.businessRule;
   const ctx: Ctx = {
-    models: buildModels({ omitUserAttributes: [...(options.omitUserAttributes ?? []), ...(options.interop || options.ipsie ? FREE_FORM_TYPES : []), ...(options.ipsie ? ['password'] : [])], enterprise: options.enterprise ?? true, valueRequired: options.valueRequired ?? false, require: options.require ?? [], membersOnRequest: options.membersOnRequest !== undefined && options.membersOnRequest !== false, alwaysReturned: options.alwaysReturned ?? [], omitSubAttributes: options.omitSubAttributes ?? [], userGroupsOnRequest: options.userGroupsOnRequest ?? false, requiredCustomExtension: options.requiredCustomExtension ?? false }),
+    models: buildModels({ omitUserAttributes: [...(options.omitUserAttributes ?? []), ...(options.interop || options.ipsie ? FREE_FORM_TYPES : []), ...(options.ipsie ? ['password'] : [])], enterprise: options.enterprise ?? true, valueRequired: options.valueRequired ?? false, require: options.require ?? [], membersOnRequest: options.membersOnRequest !== undefined && options.membersOnRequest !== false, alwaysReturned: options.alwaysReturned ?? [], omitSubAttributes: options.omitSubAttributes ?? [], userGroupsOnRequest: options.userGroupsOnRequest ?? false, requiredCustomExtension: options.requiredCustomExtension ?? false, ...(options.caseExact ? { caseExact: options.caseExact } : {}), ...(options.immutable ? { immutable: options.immutable } : {}) }),
     store: new Store(rule, { uniqueGroupNames: options.uniqueGroupNames ?? options.ipsie ?? false, reservedEmails: options.reservedEmails ?? false, ids: options.ids ?? 'uuid', ...(options.searchLagMs ? { searchLagMs: options.searchLagMs } : {}) }),
     base: options.basePath ?? BASE,
     // RFC 9865's pagination.maxPageSize (50 with cursors) bounds every page, index pages too.

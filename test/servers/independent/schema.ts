@@ -73,6 +73,10 @@ export interface ModelOptions {
   omitSubAttributes?: string[];
   /** User.groups declared `returned: "request"`. */
   userGroupsOnRequest?: boolean;
+  /** Attribute paths (`displayName`, `emails.value`) declared `caseExact: true`, and so compared exactly in filters (RFC 7644 §3.4.2.2). */
+  caseExact?: { user?: string[]; group?: string[] };
+  /** Top-level User attributes declared `mutability: "immutable"`. */
+  immutable?: string[];
   /** A required User extension of the vendor's own, `CUSTOM_EXTENSION` (costCenter required). */
   requiredCustomExtension?: boolean;
 }
@@ -207,6 +211,20 @@ export function buildModels(o: ModelOptions): { user: ResourceModel; group: Reso
   }
   const groupAttributes = structuredClone(GROUP);
   if (o.membersOnRequest) groupAttributes.find((a) => a.name === 'members')!.returned = 'request';
+  for (const name of o.immutable ?? []) {
+    const attr = findAttr(user.core.attributes, name);
+    if (!attr) throw new Error(`immutable: no User attribute ${name}`);
+    attr.mutability = 'immutable';
+  }
+  for (const [attributes, paths] of [[user.core.attributes, o.caseExact?.user ?? []], [groupAttributes, o.caseExact?.group ?? []]] as const) {
+    for (const path of paths) {
+      const [head, sub] = path.split('.') as [string, string | undefined];
+      const top = findAttr(attributes, head);
+      const target = sub === undefined ? top : findAttr(top?.subAttributes, sub);
+      if (!target) throw new Error(`caseExact: no attribute ${path}`);
+      target.caseExact = true;
+    }
+  }
   const group: ResourceModel = { kind: 'Group', endpoint: '/Groups', core: { id: URNS.group, name: 'Group', description: 'Group', attributes: groupAttributes }, extensions: [] };
   return { user, group };
 }

@@ -1,0 +1,56 @@
+// A server may cap its pages (RFC 7643 §5 filter.maxResults: "the maximum number of resources
+// returned in a response"). Against one that advertises filter.maxResults 2 and serves pages of 2,
+// paging.count-only (count=3) and sort.ascending/descending (count=10, three users) failed at MUST
+// and Entra's paging replays warned: the harness expected more than the server may return. The
+// list checks now hold a page to the advertised cap, and the sort checks judge the first two
+// positions (which already tell the asked order from creation and userName order). A server that
+// advertises a cap and serves larger pages is held to its cap.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runConformance } from '../../src/runner/run.ts';
+import type { RunRecord } from '../../src/record/types.ts';
+import { startFaultyServer } from '../support/faulty-server.ts';
+import { startIndependentServer, type IndependentServer, type IndependentServerOptions } from '../servers/independent/index.ts';
+
+const ONLY = ['paging.first-page', 'paging.count-only', 'paging.count-zero', 'paging.count-negative', 'paging.partition', 'sort.ascending', 'sort.descending', 'entra.paging.first-page', 'entra.paging.second-page', 'entra.paging.third-page', 'entra.paging.no-overlap'];
+const servers: IndependentServer[] = [];
+const records = new Map<string, RunRecord>();
+const VARIANTS: Record<string, IndependentServerOptions> = {
+  capped: { maxResults: 2 },
+};
+
+beforeAll(async () => {
+  await Promise.all(
+    Object.entries(VARIANTS).map(async ([name, options]) => {
+      const server = await startIndependentServer(options);
+      servers.push(server);
+      records.set(name, await runConformance({ url: server.url, auth: { kind: 'bearer', token: server.token }, suites: ['core', 'entra'], only: ONLY, dialects: ['entra'], seed: 20_261_129 }));
+    }),
+  );
+}, 120_000);
+afterAll(async () => {
+  await Promise.all(servers.map((s) => s.close()));
+});
+let understated: RunRecord;
+beforeAll(async () => {
+  const server = await startFaultyServer('max-page-size-understated');
+  try {
+    understated = await runConformance({ url: server.url, auth: { kind: 'bearer', token: server.token }, suites: ['entra'], only: ['entra.paging.first-page'], dialects: ['entra'], seed: 20_261_129 });
+  } finally {
+    await server.close();
+  }
+}, 120_000);
+
+const result = (record: RunRecord, id: string) => record.results.find((r) => r.checkId === id);
+
+describe('a server that advertises filter.maxResults 2 and serves pages of 2', () => {
+  it('passes the paging, sort and Entra paging checks (count=0 and count=-1 answered with totalResults and no resources)', () => {
+    const record = records.get('capped')!;
+    for (const id of ['paging.first-page', 'paging.count-only', 'paging.count-zero', 'paging.count-negative', 'paging.partition', 'sort.ascending', 'sort.descending', 'entra.paging.first-page[entra]', 'entra.paging.second-page[entra]', 'entra.paging.third-page[entra]', 'entra.paging.no-overlap[entra]']) {
+      expect(result(record, id), id).toMatchObject({ status: 'pass' });
+    }
+  });
+
+  it('holds a server to the cap it advertises: pages larger than its maxResults are judged against the cap', () => {
+    expect(result(understated, 'entra.paging.first-page[entra]')).toMatchObject({ status: 'warn', message: 'the page holds 5 resource(s), expected 3 (5 without a cap; the server advertises pages of at most 3)' });
+  });
+});
