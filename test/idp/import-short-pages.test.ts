@@ -30,16 +30,24 @@ afterEach(async () => {
  * Seven of the directory's users exist in an app whose pages hold at most two; the import asks for
  * five. `paging` says where the next page starts after a short one (Okta does not document it).
  */
-async function importThrough(hooks: ProxyHooks, paging: ImportPaging = 'listed') {
-  server = await startServer({ port: 0, maxResults: 2 });
-  dir = mkdtempSync(join(tmpdir(), 'scimproof-idp-short-'));
+/** The reference server paging at most two, holding seven of the fixture's users; the fixture with group pushes off. */
+async function appWithSevenUsers(): Promise<{ app: RunningServer; doc: Json; folder: string }> {
+  const app = await startServer({ port: 0, maxResults: 2 });
+  server = app;
+  const folder = mkdtempSync(join(tmpdir(), 'scimproof-idp-short-'));
+  dir = folder;
   const doc = fixture(OKTA_FIXTURE);
   doc.app.provisionGroups = false;
   for (const u of (doc.users as Json[]).slice(0, 7)) {
-    await fetch(`${server.url}/Users`, { method: 'POST', headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/scim+json' }, body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: u.login }) });
+    await fetch(`${app.url}/Users`, { method: 'POST', headers: { authorization: `Bearer ${app.token}`, 'content-type': 'application/scim+json' }, body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: u.login }) });
   }
-  proxy = await startProxy(server.url, server.token, hooks);
-  const engine = new IdpEngine({ url: proxy.url, auth: { kind: 'bearer', token: server.token }, dialect: 'okta', directory: parseDirectory(JSON.stringify(doc), join(dir, 'd.json')), statePath: join(dir, 'state.json'), logDir: null });
+  return { app, doc, folder };
+}
+
+async function importThrough(hooks: ProxyHooks, paging: ImportPaging = 'listed') {
+  const { app, doc, folder } = await appWithSevenUsers();
+  proxy = await startProxy(app.url, app.token, hooks);
+  const engine = new IdpEngine({ url: proxy.url, auth: { kind: 'bearer', token: app.token }, dialect: 'okta', directory: parseDirectory(JSON.stringify(doc), join(folder, 'd.json')), statePath: join(folder, 'state.json'), logDir: null });
   try {
     return (await engine.importFromApp({ count: 5, paging })).users;
   } finally {
@@ -138,14 +146,8 @@ describe("Okta import from an app that pages below the count asked, with Okta's 
   });
 
   it('the default is the stride: an import without paging asks startIndex 1 then 1 + count', async () => {
-    server = await startServer({ port: 0, maxResults: 2 });
-    dir = mkdtempSync(join(tmpdir(), 'scimproof-idp-short-'));
-    const doc = fixture(OKTA_FIXTURE);
-    doc.app.provisionGroups = false;
-    for (const u of (doc.users as Json[]).slice(0, 7)) {
-      await fetch(`${server.url}/Users`, { method: 'POST', headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/scim+json' }, body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: u.login }) });
-    }
-    const engine = new IdpEngine({ url: server.url, auth: { kind: 'bearer', token: server.token }, dialect: 'okta', directory: parseDirectory(JSON.stringify(doc), join(dir, 'd.json')), statePath: join(dir, 'state.json'), logDir: null });
+    const { app, doc, folder } = await appWithSevenUsers();
+    const engine = new IdpEngine({ url: app.url, auth: { kind: 'bearer', token: app.token }, dialect: 'okta', directory: parseDirectory(JSON.stringify(doc), join(folder, 'd.json')), statePath: join(folder, 'state.json'), logDir: null });
     try {
       const { users } = await engine.importFromApp({ count: 5 });
       expect(starts(users)).toEqual(['1', '6']);
