@@ -368,7 +368,8 @@ export async function provisionOnDemand(o: OnDemandOptions): Promise<OnDemandRes
       const held = current.managerTargetId ?? (inApp === undefined ? undefined : String(inApp));
       if (managerId && (!managerState || managerState.stopped)) {
         // Not silently "nothing to change": the reference cannot be written until the manager is provisioned.
-        const name = loginOf(dir, dir.users.find((x) => x.id === managerId)!);
+        const known = dir.users.find((x) => x.id === managerId);
+        const name = known ? loginOf(dir, known) : `"${managerId}" (no user in the directory file has that id)`;
         changes.push({ path, ...(held !== undefined ? { old: held } : {}), sent: false, note: `the manager ${name} is not provisioned by this job, so Entra cannot resolve the reference; provision the manager first` });
         return `; the manager ${name} is not provisioned, so the reference was not written`;
       }
@@ -380,7 +381,8 @@ export async function provisionOnDemand(o: OnDemandOptions): Promise<OnDemandRes
       if (!out.ok) return `; the manager link failed: ${out.error?.message ?? 'unknown error'}`;
       changes.push({ path, ...(held !== undefined ? { old: held } : {}), new: managerState.targetId, sent: true });
       state.setUser(u.id, { ...current, manager: managerId, managerTargetId: managerState.targetId });
-      return `; linked the manager (${loginOf(dir, dir.users.find((x) => x.id === managerId)!)})`;
+      const linked = dir.users.find((x) => x.id === managerId);
+      return `; linked the manager (${linked ? loginOf(dir, linked) : managerId})`;
     };
     return act();
   };

@@ -33,7 +33,7 @@ export async function syncManager(ctx: CycleContext, u: DirectoryUserRecord): Pr
     // Said once: a reference still waiting has nothing new to say next cycle (at-once linking writes it when the manager exists).
     if (st.pendingManager === managerId) return;
     const manager = ctx.users.get(managerId);
-    const why = manager ? ent.intent(manager).why || notCreatedWhy(ctx, manager.id) : 'unknown';
+    const why = manager ? ent.intent(manager).why || notCreatedWhy(ctx, manager.id) : `no user in the directory file has id "${managerId}", so this job never provisions them`;
     state.setUser(u.id, { ...st, pendingManager: managerId });
     ledger.result({
       ...base,
