@@ -33,13 +33,15 @@ export async function syncManager(ctx: CycleContext, u: DirectoryUserRecord): Pr
     // Said once: a reference still waiting has nothing new to say next cycle (at-once linking writes it when the manager exists).
     if (st.pendingManager === managerId) return;
     const manager = ctx.users.get(managerId);
-    const why = manager ? ent.intent(manager).why || notCreatedWhy(ctx, manager.id) : `no user in the directory file has id "${managerId}", so this job never provisions them`;
+    const why = manager ? ent.intent(manager).why || notCreatedWhy(ctx, manager.id) : '';
     state.setUser(u.id, { ...st, pendingManager: managerId });
     ledger.result({
       ...base,
       action: 'skip',
       outcome: 'skipped',
-      reason: `manager ${manager ? displayOf(ctx, manager) : managerId} is not provisioned (${why}); ${waitsForRestart ? 'Entra does not link it when the manager arrives later, only after a restart or a change to this user (known issue "Manager isn\'t provisioned")' : 'the link is written once the manager exists'}`,
+      reason: !manager
+        ? `manager "${managerId}" is not in the directory file, so this job never provisions them and the reference is not written`
+        : `manager ${displayOf(ctx, manager)} is not provisioned (${why}); ${waitsForRestart ? 'Entra does not link it when the manager arrives later, only after a restart or a change to this user (known issue "Manager isn\'t provisioned")' : 'the link is written once the manager exists'}`,
       exchanges: [],
     });
     return;
