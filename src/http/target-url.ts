@@ -17,3 +17,16 @@ export function httpUrl(raw: string, subject: string, hint: string): URL | { pro
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return { problem: `${subject} must be http or https, got ${url.protocol}` };
   return url;
 }
+
+const ENDPOINT_AT_END = /\/(Users|Groups|ServiceProviderConfig|Schemas|ResourceTypes|Me|Bulk)\/*$/i;
+
+/**
+ * A base URL copied with an endpoint on its end (`…/scim/v2/Users`) sends every request to
+ * `/Users/Users` and gets 404s: the line that says so, naming the base URL it probably meant.
+ */
+export function endpointAtEndHint(baseUrl: string): string | undefined {
+  const url = new URL(baseUrl);
+  const endpoint = ENDPOINT_AT_END.exec(url.pathname);
+  if (!endpoint || endpoint.index === 0) return undefined;
+  return `--url ends in the ${endpoint[1]} endpoint: the SCIM base URL is probably ${url.origin}${url.pathname.slice(0, endpoint.index)}`;
+}

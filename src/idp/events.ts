@@ -11,6 +11,7 @@ import { ENTRA_NULL_RESOURCES, familyOf } from '../dialects/acceptance.ts';
 import { parseScimPath, readScimPath } from '../dialects/scim-path.ts';
 import { ENTRA_CODES, entraCodeOf } from './error-codes.ts';
 import type { ObjectError } from './types.ts';
+import { endpointAtEndHint } from '../http/target-url.ts';
 
 export class JobStop extends Error {
   constructor(
@@ -92,15 +93,11 @@ function refusedMethod(dialect: DialectName, family: 'entra' | 'okta', method: s
   return undefined;
 }
 
-/** `--url …/scim/v2/Users`: every query lands on `/Users/Users` and answers 404; say which base URL was probably meant. */
-function baseUrlEndingInEndpoint(sentUrl: string, path: string): string | undefined {
-  const queryAt = sentUrl.indexOf('?');
-  const withoutQuery = queryAt < 0 ? sentUrl : sentUrl.slice(0, queryAt);
+/** The base URL a request went to: its URL without the path it was sent to. */
+function baseOf(sentUrl: string, path: string): string | undefined {
+  const url = new URL(sentUrl);
   const pathOnly = path.split('?')[0]!;
-  if (!withoutQuery.endsWith(pathOnly)) return undefined;
-  const base = withoutQuery.slice(0, withoutQuery.length - pathOnly.length).replace(/\/+$/, '');
-  const endpoint = /\/(Users|Groups|ServiceProviderConfig|Schemas|ResourceTypes)$/i.exec(base);
-  return endpoint ? `--url ends in the ${endpoint[1]} endpoint: the SCIM base URL is probably ${base.slice(0, endpoint.index)}` : undefined;
+  return url.pathname.endsWith(pathOnly) ? `${url.origin}${url.pathname.slice(0, url.pathname.length - pathOnly.length)}` : undefined;
 }
 
 export const NO_GROUPS_QUERY =
@@ -324,7 +321,8 @@ export class EventSender {
       if (!acceptsResponse(this.dialect.name, stepEvent, status)) {
         if (status >= 200 && status < 300) return { ok: false, exchanges, error: { ...errorOf(exchange, family), message: unacceptedSuccess(this.dialect.name, stepEvent, request.method, status) } };
         if (status === 404 && QUERIES.has(stepEvent)) {
-          const advice = baseUrlEndingInEndpoint(exchange.request.url, request.path) ?? (stepEvent === 'matchGroup' ? NO_GROUPS_QUERY : 'a filter that matches nothing must answer 200 with an empty ListResponse');
+          const base = baseOf(exchange.request.url, request.path);
+          const advice = (base ? endpointAtEndHint(base) : undefined) ?? (stepEvent === 'matchGroup' ? NO_GROUPS_QUERY : 'a filter that matches nothing must answer 200 with an empty ListResponse');
           throw new JobStop(`a query answered 404 (${request.method} ${request.path}); ${advice}`, true, exchange, errorOf(exchange, family));
         }
         if (status === 404 && stepEvent === 'createGroup') {

@@ -3,18 +3,14 @@
 // discovery would only repeat the same failure, so the run stops with one clear reason.
 import { isCredentialHeader } from '../http/redact.ts';
 import type { Exchange } from '../record/types.ts';
+import { endpointAtEndHint } from '../http/target-url.ts';
 
 const pathOf = (ex: Exchange): string => new URL(ex.request.url).pathname;
 /** The base path a discovery probe was sent under (its path less the endpoint). */
 const basePathOf = (ex: Exchange): string => pathOf(ex).replace(/\/[^/]*$/, '');
-const ENDPOINT_AT_END = /\/(Users|Groups|ServiceProviderConfig|Schemas|ResourceTypes|Me|Bulk)$/i;
-
-/** What to ask about --url when nothing under it answers SCIM: a URL that names an endpoint (`…/scim/v2/Users`) gets the base URL it probably meant. */
+/** What to ask about --url when nothing under it answers SCIM. */
 function urlQuestion(ex: Exchange): string {
-  const base = basePathOf(ex);
-  const endpoint = ENDPOINT_AT_END.exec(base);
-  if (!endpoint || endpoint.index === 0) return 'is --url the SCIM base URL (…/scim/v2)?';
-  return `--url ends in the ${endpoint[1]} endpoint: the SCIM base URL is probably ${new URL(ex.request.url).origin}${base.slice(0, endpoint.index)}`;
+  return endpointAtEndHint(`${new URL(ex.request.url).origin}${basePathOf(ex)}`) ?? 'is --url the SCIM base URL (…/scim/v2)?';
 }
 
 /**
