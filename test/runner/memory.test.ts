@@ -25,7 +25,11 @@ it('peak memory grows by less than 200 MiB over a tame run, and each run record 
   const reference = await startServer({ port: 0 });
   const servers = await Promise.all(BOMBS.map((b) => startBodyBombServer(b)));
   try {
-    const [tame, hostile] = await Promise.all([measure([{ url: reference.url, token: reference.token }]), measure(servers.map((s) => ({ url: s.url, token: 'any' })))]);
+    // One child at a time: side by side (and beside the other test workers) they starve each other's
+    // garbage collection, and the hostile peak rose past the bound under CI load once (208 MiB over
+    // the tame run, against 150–176 MiB measured alone, before and after session 21's changes alike).
+    const tame = await measure([{ url: reference.url, token: reference.token }]);
+    const hostile = await measure(servers.map((s) => ({ url: s.url, token: 'any' })));
     // Every hostile run went past discovery into the scenarios, each answer a bomb.
     for (const [i, r] of hostile.runs.entries()) expect(r.exchanges, BOMBS[i]).toBeGreaterThan(50);
     for (const [i, r] of hostile.runs.entries()) expect(r.runJsonMiB, BOMBS[i]).toBeLessThan(16);
