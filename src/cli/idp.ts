@@ -227,11 +227,17 @@ export function behaviour(flags: IdpFlags): Partial<CycleBehaviour> {
   return out;
 }
 
+/** What the loader left out of a service's export (a user it could not read, properties no mapping reads): one line each. */
+function warnAbout(directory: Directory): Directory {
+  for (const line of directory.warnings ?? []) stderr.write(`scimproof: warning: ${line}\n`);
+  return directory;
+}
+
 export function load(file: string): Directory {
   // Every IdP command loads a directory first, and a large one is most of the process's memory.
   keepHeapNearLiveSize();
   try {
-    return loadDirectory(file);
+    return warnAbout(loadDirectory(file));
   } catch (error) {
     if (error instanceof DirectoryError) throw new RunError(error.message);
     throw error;
@@ -375,7 +381,7 @@ async function syncCommand(flags: IdpFlags): Promise<number> {
           onChange: () => {
             out.write(`\n${file} changed · ${new Date().toLocaleTimeString()}\n`);
             try {
-              engine.setDirectory(loadDirectory(file));
+              engine.setDirectory(warnAbout(loadDirectory(file)));
             } catch (error) {
               // A bad save is reported and the next save is awaited.
               if (error instanceof DirectoryError) {

@@ -8,6 +8,8 @@ import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import { ScimPathError } from '../dialects/scim-path.ts';
 import { APP_ROLE_ASSIGNMENTS, evaluateExpression, ExpressionError, type CompiledExpression } from './expression.ts';
 import { attributesOf } from './expression-parse.ts';
+import { ExportError } from './export-files.ts';
+import { importExports } from './exports.ts';
 import { compileMapping, isManagerTarget, type CompiledMapping, type RoleFunction } from './mapping.ts';
 import { clauseProblem, normaliseOperator } from './scope.ts';
 import type { Apply, AppConfig, AppRole, Directory, DirectoryGroup, DirectoryUserRecord, Mapping, ScopingFilter, Source } from './types.ts';
@@ -16,7 +18,7 @@ import { lazy } from '../util/lazy.ts';
 import { DEFAULT_MAPPINGS, ENTERPRISE, ENTRA_EXTENSION, ENTRA_OBJECT_ID, EXPRESSION_ATTRIBUTES, LOGIN_ATTRIBUTE, MANAGER_ATTRIBUTE, MAPPABLE_FOR_ENTRA, RESERVED_TARGETS, SOURCE_ATTRIBUTES } from './vocabulary.ts';
 
 export class DirectoryError extends Error {
-  constructor(readonly file: string, readonly pointer: string, detail: string) {
+  constructor(readonly file: string, readonly pointer: string, readonly detail: string) {
     super(`${file}#${pointer}: ${detail}`);
     this.name = 'DirectoryError';
   }
@@ -92,10 +94,11 @@ export function loadDirectory(file: string): Directory {
   } catch (error) {
     throw new DirectoryError(name, '', `cannot read the file (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
-  return parseDirectory(text, name);
+  return parseDirectory(text, name, file);
 }
 
-export function parseDirectory(text: string, name: string): Directory {
+/** `path` locates the files an export names (relative to the directory file); it defaults to `name`. */
+export function parseDirectory(text: string, name: string, path: string = name): Directory {
   let data: unknown;
   try {
     // Windows editors (Notepad, PowerShell 5's Out-File) start a UTF-8 file with a byte-order mark,
@@ -106,16 +109,31 @@ export function parseDirectory(text: string, name: string): Directory {
     const yaml = /\.ya?ml$/i.test(name) ? ' (directory files are JSON; YAML is not read: convert the file, or write it as JSON)' : '';
     throw new DirectoryError(name, '', `not valid JSON: ${jsonErrorText(error, text.startsWith('\uFEFF') ? text.slice(1) : text)}${yaml}`);
   }
-  dropNullAttributes(data);
-  const validate = directoryValidator();
-  if (!validate(data)) {
-    const errors = validate.errors ?? [];
-    // For "source or constant" ajv reports the oneOf itself; keep that one.
-    const oneOf = errors.find((e) => e.keyword === 'oneOf');
-    const chosen = oneOf && errors.every((e) => e.instancePath === oneOf.instancePath) ? oneOf : firstError(errors);
-    throw new DirectoryError(name, chosen?.instancePath ?? '', chosen ? describe(chosen) : 'invalid directory');
+  let imported;
+  try {
+    imported = importExports(data, name, path);
+  } catch (error) {
+    if (error instanceof ExportError) throw new DirectoryError(error.file, error.pointer, error.detail);
+    throw error;
   }
-  return checkReferences(data, name);
+  try {
+    dropNullAttributes(data);
+    const validate = directoryValidator();
+    if (!validate(data)) {
+      const errors = validate.errors ?? [];
+      // For "source or constant" ajv reports the oneOf itself; keep that one.
+      const oneOf = errors.find((e) => e.keyword === 'oneOf');
+      const chosen = oneOf && errors.every((e) => e.instancePath === oneOf.instancePath) ? oneOf : firstError(errors);
+      throw new DirectoryError(name, chosen?.instancePath ?? '', chosen ? describe(chosen) : 'invalid directory');
+    }
+    const directory = checkReferences(data, name);
+    if (imported.warnings.length > 0) directory.warnings = imported.warnings;
+    return directory;
+  } catch (error) {
+    if (!(error instanceof DirectoryError) || error.file !== name) throw error;
+    const at = imported.relocate(error.file, error.pointer, error.detail);
+    throw at.file === error.file && at.pointer === error.pointer && at.detail === error.detail ? error : new DirectoryError(at.file, at.pointer, at.detail);
+  }
 }
 
 /**

@@ -118,6 +118,12 @@ export interface Directory {
   users: DirectoryUserRecord[];
   groups: DirectoryGroup[];
   app: AppConfig;
+  /**
+   * What the loader left out of the services' exports (app.synchronizationSchema,
+   * app.oktaProfileMapping, Graph's or Okta's user list), one line each: users it could not read,
+   * properties no mapping reads. Absent for a file in scimproof's own form.
+   */
+  warnings?: string[];
 }
 
 export type ObjectType = 'user' | 'group' | 'manager' | 'job';

@@ -1,0 +1,176 @@
+// Users as the services export them, read as directory users (the attribute names docs/mock-idp.md
+// lists). Two exports:
+//
+// Microsoft Graph `GET /users` (learn.microsoft.com/graph/api/user-list): `{"@odata.context": …,
+// "value": [user, …]}`. Graph's user properties mostly carry the names Entra's provisioning source
+// list uses; where they differ, Graph's "Property differences between Azure AD Graph and Microsoft
+// Graph" (migrate-azure-ad-graph-property-differences.md) gives the old name: mobilePhone is
+// mobile, faxNumber is facsimileTelephoneNumber, businessPhones is telephoneNumber (Graph's user
+// resource: "only one number can be set for this property", so its first). onPremisesExtensionAttributes
+// holds extensionAttribute1–15, and employeeOrgData costCenter and division (Entra's source list
+// writes them employeeOrgData.costCenter, employeeOrgData.division). An expanded manager
+// (`$expand=manager`) is its id. `@odata.*` keys are OData annotations, not attributes.
+//
+// Okta `GET /api/v1/users` (developer.okta.com/docs/api/openapi/okta-management/management/tag/User):
+// `[{"id", "status", "created", …, "profile": {…}, "credentials": {…}, "_links": {…}}]`. The profile
+// holds Okta's own attribute names (login, firstName, …) and the org's custom ones, which are declared
+// for the directory; `id` and `status` are the user's.
+//
+// A property no mapping could read is left out, and said once per file in one line; a user that
+// cannot be provisioned at all (no id, no sign-in name) is left out with a line of its own.
+import { isObject, pointerKey, type Origin } from './export-files.ts';
+import { ENTRA_EXTENSION, SOURCE_ATTRIBUTES } from './vocabulary.ts';
+
+export type ExportedUser = { id: string } & Record<string, string | boolean | number | string[]>;
+
+/** Where a converted user came from; `keys` gives the export's own pointer (under the user) of each attribute. */
+export interface UserOrigin extends Origin {
+  keys: Record<string, string>;
+}
+
+export interface ImportedUsers {
+  users: ExportedUser[];
+  origins: UserOrigin[];
+  /** Okta custom profile attributes met in the export (declared for the directory). */
+  declared: string[];
+  /** One line each: users left out and why, properties left out. */
+  warnings: string[];
+}
+
+/** Which export a `users` value is: Graph's response, Okta's list, or the directory's own users. */
+export function exportKind(value: unknown): 'graph' | 'okta' | 'directory' | undefined {
+  if (isObject(value) && Array.isArray(value.value)) return 'graph';
+  if (!Array.isArray(value)) return undefined;
+  const first = value.find((u) => isObject(u));
+  if (isObject(first) && isObject(first.profile)) return 'okta';
+  return 'directory';
+}
+
+const ENTRA_KNOWN = new Set(SOURCE_ATTRIBUTES.entra.filter((a) => a !== 'deleted' && a !== 'manager'));
+const OKTA_KNOWN = new Set(SOURCE_ATTRIBUTES.okta.filter((a) => a !== 'id' && a !== 'status'));
+/** Okta's user object around the profile (Users API): read for id and status, or not attributes at all. */
+const OKTA_ENVELOPE = new Set(['id', 'status', 'created', 'activated', 'statusChanged', 'lastLogin', 'lastUpdated', 'passwordChanged', 'type', 'profile', 'credentials', '_links', '_embedded', 'transitioningToStatus', 'realmId']);
+const OKTA_STATUSES = new Set(['STAGED', 'PROVISIONED', 'ACTIVE', 'RECOVERY', 'PASSWORD_EXPIRED', 'LOCKED_OUT', 'SUSPENDED', 'DEPROVISIONED']);
+const GRAPH_RENAMED: Record<string, string> = { mobilePhone: 'mobile', faxNumber: 'facsimileTelephoneNumber' };
+const CUSTOM_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+type Scalar = string | boolean | number | string[];
+const scalar = (v: unknown): v is Scalar => typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v)) || (Array.isArray(v) && v.every((x) => typeof x === 'string'));
+
+/** Counts each left-out property once per file, with how many users carried it. */
+class LeftOut {
+  private readonly counts = new Map<string, number>();
+  add(name: string): void {
+    this.counts.set(name, (this.counts.get(name) ?? 0) + 1);
+  }
+  line(at: Origin, what: string): string | undefined {
+    if (this.counts.size === 0) return undefined;
+    const list = [...this.counts].map(([name, n]) => `${name} (${n} user${n === 1 ? '' : 's'})`).join(', ');
+    return `${at.file}${at.pointer ? `#${at.pointer}` : ''}: ${what}, left out: ${list}`;
+  }
+}
+
+export function importGraphUsers(doc: Record<string, unknown>, at: Origin): ImportedUsers {
+  const out: ImportedUsers = { users: [], origins: [], declared: [], warnings: [] };
+  const left = new LeftOut();
+  const list = doc.value as unknown[];
+  list.forEach((raw, i) => {
+    const pointer = `${at.pointer}/value/${i}`;
+    const skip = (why: string): void => {
+      out.warnings.push(`${at.file}#${pointer}: user left out: ${why}`);
+    };
+    if (!isObject(raw)) return skip('not an object');
+    if (typeof raw.id !== 'string' || raw.id === '') return skip('no "id"');
+    if (typeof raw.userPrincipalName !== 'string' || raw.userPrincipalName === '') return skip(`no "userPrincipalName" (id ${raw.id}): Entra provisions users by their sign-in name`);
+    const user: ExportedUser = { id: raw.id };
+    const keys: Record<string, string> = { id: '/id' };
+    const put = (name: string, value: Scalar, from: string): void => {
+      user[name] = value;
+      keys[name] = from;
+    };
+    for (const [key, value] of Object.entries(raw)) {
+      if (key === 'id' || key.startsWith('@odata.') || value === null) continue;
+      const from = `/${pointerKey(key)}`;
+      if (key === 'businessPhones' && Array.isArray(value)) {
+        if (typeof value[0] === 'string' && value[0] !== '') put('telephoneNumber', value[0], `${from}/0`);
+      } else if (key in GRAPH_RENAMED && typeof value === 'string') {
+        put(GRAPH_RENAMED[key]!, value, from);
+      } else if (key === 'manager' && (typeof value === 'string' || (isObject(value) && typeof value.id === 'string'))) {
+        put('manager', typeof value === 'string' ? value : (value as { id: string }).id, typeof value === 'string' ? from : `${from}/id`);
+      } else if (key === 'onPremisesExtensionAttributes' && isObject(value)) {
+        for (const [name, v] of Object.entries(value)) {
+          if (v === null || name.startsWith('@odata.')) continue;
+          if (/^extensionAttribute([1-9]|1[0-5])$/.test(name) && typeof v === 'string') put(name, v, `${from}/${pointerKey(name)}`);
+          else left.add(`${key}.${name}`);
+        }
+      } else if (key === 'employeeOrgData' && isObject(value)) {
+        for (const [name, v] of Object.entries(value)) {
+          if (v === null || name.startsWith('@odata.')) continue;
+          if ((name === 'costCenter' || name === 'division') && typeof v === 'string') put(`employeeOrgData.${name}`, v, `${from}/${name}`);
+          else left.add(`${key}.${name}`);
+        }
+      } else if ((ENTRA_KNOWN.has(key) || ENTRA_EXTENSION.test(key)) && scalar(value)) {
+        put(key, value, from);
+      } else {
+        left.add(key);
+      }
+    }
+    out.users.push(user);
+    out.origins.push({ file: at.file, pointer, keys });
+  });
+  const line = left.line(at, 'Graph properties that are not Entra provisioning source attributes');
+  if (line) out.warnings.push(line);
+  if (typeof doc['@odata.nextLink'] === 'string') out.warnings.push(`${at.file}#${at.pointer}/@odata.nextLink: the export is one page of Graph's list: users on later pages are not in the file (follow @odata.nextLink and merge the pages' "value" lists)`);
+  return out;
+}
+
+export function importOktaUsers(list: unknown[], at: Origin): ImportedUsers {
+  const out: ImportedUsers = { users: [], origins: [], declared: [], warnings: [] };
+  const left = new LeftOut();
+  const declared = new Set<string>();
+  list.forEach((raw, i) => {
+    const pointer = `${at.pointer}/${i}`;
+    const skip = (why: string): void => {
+      out.warnings.push(`${at.file}#${pointer}: user left out: ${why}`);
+    };
+    if (!isObject(raw)) return skip('not an object');
+    if (typeof raw.id !== 'string' || raw.id === '') return skip('no "id"');
+    const profile = raw.profile;
+    if (!isObject(profile)) return skip(`no "profile" (id ${raw.id})`);
+    if (typeof profile.login !== 'string' || profile.login === '') return skip(`no profile.login (id ${raw.id}): Okta users sign in with it`);
+    const user: ExportedUser = { id: raw.id };
+    const keys: Record<string, string> = { id: '/id' };
+    if (typeof raw.status === 'string') {
+      if (OKTA_STATUSES.has(raw.status)) {
+        user.status = raw.status;
+        keys.status = '/status';
+      } else {
+        left.add(`status ${raw.status}`);
+      }
+    }
+    for (const key of Object.keys(raw)) if (!OKTA_ENVELOPE.has(key)) left.add(key);
+    for (const [key, value] of Object.entries(profile)) {
+      if (value === null) continue;
+      const from = `/profile/${pointerKey(key)}`;
+      if (!scalar(value) || key === 'id' || key === 'status') {
+        left.add(`profile.${key}`);
+        continue;
+      }
+      if (!OKTA_KNOWN.has(key)) {
+        if (!CUSTOM_NAME.test(key)) {
+          left.add(`profile.${key}`);
+          continue;
+        }
+        declared.add(key);
+      }
+      user[key] = value;
+      keys[key] = from;
+    }
+    out.users.push(user);
+    out.origins.push({ file: at.file, pointer, keys });
+  });
+  out.declared = [...declared];
+  const line = left.line(at, 'Okta user properties the mock IdP does not read');
+  if (line) out.warnings.push(line);
+  return out;
+}

@@ -1,0 +1,122 @@
+// A directory file may hold (or name) what the services export instead of scimproof's own form:
+// `app.synchronizationSchema` (Entra), `app.oktaProfileMapping` (Okta), and `users` as Microsoft
+// Graph's or Okta's user list. They are turned into the file's own form before it is validated, and
+// a problem the loader finds in what they became is said at the export's own place.
+import { importEntraSchema, type ImportedApp, type MappingOrigin } from './entra-schema.ts';
+import { ExportError, isObject, loadExport, type Origin } from './export-files.ts';
+import { exportKind, importGraphUsers, importOktaUsers, type ImportedUsers, type UserOrigin } from './exported-users.ts';
+import { importOktaProfileMapping } from './okta-profile-mapping.ts';
+
+export interface Imported {
+  /** One line each, for the console (users left out, properties not read). */
+  warnings: string[];
+  /** The problem at the export's own place, when it is about something an export became. */
+  relocate(file: string, pointer: string, detail: string): { file: string; pointer: string; detail: string };
+}
+
+const NOTHING: Imported = { warnings: [], relocate: (file, pointer, detail) => ({ file, pointer, detail }) };
+
+/** Keys an app export sets; written next to it, they would say two things at once. */
+const SET_BY: Record<'synchronizationSchema' | 'oktaProfileMapping', string[]> = {
+  synchronizationSchema: ['mappings', 'scopingFilters', 'provisionGroups', 'actions'],
+  oktaProfileMapping: ['mappings'],
+};
+
+/** Replaces the exports in `data` (the parsed directory file) with the directory's own form. */
+export function importExports(data: unknown, file: string, path: string): Imported {
+  if (!isObject(data)) return NOTHING;
+  const fail = (pointer: string, message: string): never => {
+    throw new ExportError(file, pointer, message);
+  };
+  const app = isObject(data.app) ? data.app : undefined;
+  const has = (key: string): boolean => app !== undefined && app[key] !== undefined;
+  if (!has('synchronizationSchema') && !has('oktaProfileMapping') && exportKind(data.users) !== 'graph' && exportKind(data.users) !== 'okta' && typeof data.users !== 'string') return NOTHING;
+
+  let imported: ImportedApp | undefined;
+  for (const key of ['synchronizationSchema', 'oktaProfileMapping'] as const) {
+    if (!has(key)) continue;
+    const want = key === 'synchronizationSchema' ? 'entra' : 'okta';
+    if (data.source !== want) fail(`/app/${key}`, `${key === 'synchronizationSchema' ? "an Entra synchronization schema maps an Entra directory" : "an Okta profile mapping maps an Okta directory"}; this directory's source is ${JSON.stringify(data.source)}`);
+    if (imported) fail(`/app/${key}`, 'one mapping export at a time: synchronizationSchema (Entra) or oktaProfileMapping (Okta)');
+    for (const other of SET_BY[key]) if (has(other)) fail(`/app/${other}`, `app.${key} holds this already: remove app.${other}, or the export`);
+    const at: Origin = { file, pointer: `/app/${key}` };
+    const loaded = loadExport(app![key], at, path);
+    const where = { file: loaded.file, pointer: loaded.pointer };
+    imported = key === 'synchronizationSchema' ? importEntraSchema(loaded.value, where) : importOktaProfileMapping(loaded.value, where);
+    delete app![key];
+    app!.mappings = imported.mappings;
+    if (imported.scopingFilters) app!.scopingFilters = imported.scopingFilters;
+    if (imported.provisionGroups !== undefined) app!.provisionGroups = imported.provisionGroups;
+    if (imported.actions) app!.actions = imported.actions;
+  }
+
+  let users: ImportedUsers | undefined;
+  let usersFile: Origin | undefined;
+  if (data.users !== undefined) {
+    const loaded = loadExport(data.users, { file, pointer: '/users' }, path);
+    usersFile = { file: loaded.file, pointer: loaded.pointer };
+    const kind = exportKind(loaded.value);
+    if (kind === 'graph') {
+      if (data.source !== 'entra') fail('/users', `Microsoft Graph's users are Entra's; this directory's source is ${JSON.stringify(data.source)}`);
+      users = importGraphUsers(loaded.value as Record<string, unknown>, usersFile);
+    } else if (kind === 'okta') {
+      if (data.source !== 'okta') fail('/users', `Okta's users (with "profile") are Okta's; this directory's source is ${JSON.stringify(data.source)}`);
+      users = importOktaUsers(loaded.value as unknown[], usersFile);
+    } else if (kind === undefined) {
+      throw new ExportError(loaded.file, loaded.pointer, 'not a list of users: give the directory\'s own users (a list), Microsoft Graph\'s GET /users response ({"value": […]}) or Okta\'s GET /api/v1/users response (a list of users with "profile")');
+    }
+    if (users) {
+      data.users = users.users;
+      if (users.declared.length > 0) {
+        const declared = Array.isArray(data.attributes) ? (data.attributes as unknown[]) : [];
+        data.attributes = [...declared, ...users.declared.filter((name) => !declared.includes(name))];
+      }
+    } else {
+      data.users = loaded.value;
+    }
+  }
+
+  return {
+    warnings: users?.warnings ?? [],
+    relocate: (f, pointer, detail) => {
+      const moved = relocatePointer(pointer, imported, users, usersFile);
+      // "already mapped by /app/mappings/3" names the export's place too.
+      const text = imported ? detail.replace(/\/app\/mappings\/(\d+)/g, (whole, i: string) => imported.mappingOrigins[Number(i)]?.pointer ?? whole) : detail;
+      return moved ? { file: moved.file, pointer: moved.pointer, detail: text } : { file: f, pointer, detail: text };
+    },
+  };
+}
+
+function field(origin: MappingOrigin, rest: string): string {
+  const m = /^\/(\w+)(.*)$/.exec(rest);
+  if (!m) return origin.pointer;
+  const mapped = origin.fields[m[1]!];
+  return mapped === undefined ? `${origin.pointer}${rest}` : `${origin.pointer}${mapped}`;
+}
+
+const CLAUSE_FIELDS: Record<string, string> = { attribute: '/sourceOperandName', operator: '/operatorName', value: '/targetOperand/values/0' };
+
+function relocatePointer(pointer: string, app: ImportedApp | undefined, users: ImportedUsers | undefined, usersFile: Origin | undefined): Origin | undefined {
+  if (app) {
+    const mapping = /^\/app\/mappings\/(\d+)(.*)$/.exec(pointer);
+    if (mapping) {
+      const origin = app.mappingOrigins[Number(mapping[1])];
+      if (origin) return { file: origin.file, pointer: field(origin, mapping[2]!) };
+    }
+    if (pointer === '/app/mappings') return app.mappingsAt;
+    const clause = /^\/app\/scopingFilters\/(\d+)\/clauses\/(\d+)(?:\/(\w+))?/.exec(pointer);
+    if (clause && app.clauseOrigins) {
+      const origin = app.clauseOrigins[Number(clause[1])]?.[Number(clause[2])];
+      if (origin) return { file: origin.file, pointer: `${origin.pointer}${clause[3] ? (CLAUSE_FIELDS[clause[3]] ?? `/${clause[3]}`) : ''}` };
+    }
+  }
+  if (users) {
+    const user = /^\/users\/(\d+)(?:\/(.+))?$/.exec(pointer);
+    if (user) {
+      const origin: UserOrigin | undefined = users.origins[Number(user[1])];
+      if (origin) return { file: origin.file, pointer: `${origin.pointer}${user[2] ? (origin.keys[user[2].replace(/~1/g, '/').replace(/~0/g, '~')] ?? `/${user[2]}`) : ''}` };
+    }
+    if (pointer === '/users' && usersFile) return usersFile;
+  }
+  return undefined;
+}
