@@ -30,8 +30,9 @@ export function importExports(data: unknown, file: string, path: string): Import
   };
   const app = isObject(data.app) ? data.app : undefined;
   const has = (key: string): boolean => app !== undefined && app[key] !== undefined;
-  if (!has('synchronizationSchema') && !has('oktaProfileMapping') && exportKind(data.users) !== 'graph' && exportKind(data.users) !== 'okta' && typeof data.users !== 'string') return NOTHING;
+  if (!has('synchronizationSchema') && !has('oktaProfileMapping') && !has('oktaExternalNames') && exportKind(data.users) !== 'graph' && exportKind(data.users) !== 'okta' && typeof data.users !== 'string') return NOTHING;
 
+  if (has('oktaExternalNames') && !has('oktaProfileMapping')) fail('/app/oktaExternalNames', 'names the SCIM attributes of app.oktaProfileMapping\'s variables: give app.oktaProfileMapping too');
   let imported: ImportedApp | undefined;
   for (const key of ['synchronizationSchema', 'oktaProfileMapping'] as const) {
     if (!has(key)) continue;
@@ -42,7 +43,7 @@ export function importExports(data: unknown, file: string, path: string): Import
     const at: Origin = { file, pointer: `/app/${key}` };
     const loaded = loadExport(app![key], at, path);
     const where = { file: loaded.file, pointer: loaded.pointer };
-    imported = key === 'synchronizationSchema' ? importEntraSchema(loaded.value, where) : importOktaProfileMapping(loaded.value, where);
+    imported = key === 'synchronizationSchema' ? importEntraSchema(loaded.value, where) : importOktaProfileMapping(loaded.value, where, externalNames(app!, fail));
     delete app![key];
     app!.mappings = imported.mappings;
     if (imported.scopingFilters) app!.scopingFilters = imported.scopingFilters;
@@ -85,6 +86,16 @@ export function importExports(data: unknown, file: string, path: string): Import
       return moved ? { file: moved.file, pointer: moved.pointer, detail: text } : { file: f, pointer, detail: text };
     },
   };
+}
+
+/** app.oktaExternalNames: the Profile Editor's external name (a SCIM path) of app profile variables the export names. */
+function externalNames(app: Record<string, unknown>, fail: (pointer: string, message: string) => never): Record<string, string> {
+  const names = app.oktaExternalNames;
+  delete app.oktaExternalNames;
+  if (names === undefined) return {};
+  if (!isObject(names)) return fail('/app/oktaExternalNames', 'not an object of app profile variable → SCIM path');
+  for (const [variable, path] of Object.entries(names)) if (typeof path !== 'string' || path === '') fail(`/app/oktaExternalNames/${variable}`, 'not a SCIM path');
+  return names as Record<string, string>;
 }
 
 function field(origin: MappingOrigin, rest: string): string {

@@ -15,7 +15,8 @@
 // Solutions' Okta SCIM page); middleName, honorificPrefix, honorificSuffix (NINJIO's Okta SCIM
 // default attributes, which also say userName is "Configured in Sign On settings", not mapped).
 // A variable whose name is a SCIM core attribute of the same name (title, displayName, …) is that
-// attribute. Any other variable is refused: its external name is not in the export.
+// attribute. Any other variable needs its external name from the file (`app.oktaExternalNames`,
+// variable → SCIM path, as the Profile Editor shows it), or it is refused: the export does not say it.
 import { ExportError, isObject, pointerKey, type Origin } from './export-files.ts';
 import type { ImportedApp, ImportedMapping } from './entra-schema.ts';
 import { WORK_EMAIL } from './vocabulary.ts';
@@ -40,7 +41,7 @@ const VARIABLES: Record<string, string> = {
 /** SCIM core User attributes that are single strings: a variable of that name is the attribute. */
 const SAME_NAME = new Set(['displayName', 'nickName', 'profileUrl', 'title', 'userType', 'preferredLanguage', 'locale', 'timezone']);
 
-export function importOktaProfileMapping(doc: unknown, at: Origin): ImportedApp {
+export function importOktaProfileMapping(doc: unknown, at: Origin, externalNames: Record<string, string> = {}): ImportedApp {
   const fail = (pointer: string, message: string): never => {
     throw new ExportError(at.file, `${at.pointer}${pointer}`, message);
   };
@@ -59,9 +60,9 @@ export function importOktaProfileMapping(doc: unknown, at: Origin): ImportedApp 
     // No expression: "do not map".
     if (expression === undefined || expression === null || (typeof expression === 'string' && expression.trim() === '')) continue;
     if (typeof expression !== 'string') fail(`${pointer}/expression`, 'not a string');
-    const target = VARIABLES[variable] ?? (SAME_NAME.has(variable) ? variable : undefined);
+    const target = externalNames[variable] ?? VARIABLES[variable] ?? (SAME_NAME.has(variable) ? variable : undefined);
     if (target === undefined) {
-      fail(pointer, `app profile variable "${variable}" is not one whose SCIM attribute is known (Okta's SCIM template: ${[...Object.keys(VARIABLES), ...SAME_NAME].join(', ')}); its external name is in the app's Profile Editor: write that mapping in app.mappings instead, with the SCIM path as its target`);
+      fail(pointer, `app profile variable "${variable}" is not one whose SCIM attribute the mock IdP knows (Okta's SCIM template: ${[...Object.keys(VARIABLES), ...SAME_NAME].join(', ')}): give its external name from the app's Profile Editor in app.oktaExternalNames ({"${variable}": "<SCIM path>"})`);
     }
     let apply: string;
     if (pushStatus === 'PUSH') apply = 'always';
@@ -84,6 +85,12 @@ export function importOktaProfileMapping(doc: unknown, at: Origin): ImportedApp 
     }
     out.mappings.push(mapping);
     out.mappingOrigins.push({ file: at.file, pointer: `${at.pointer}${pointer}`, fields });
+  }
+  if (!out.mappings.some((m) => m.target === 'externalId')) {
+    // Okta's create carries its own user id as externalId whatever the profile maps (OKTA-2.4,
+    // research/idp-sequences.md §2.4: "externalId = Okta user id"), as the IdP's Okta defaults do.
+    out.mappings.push({ source: 'id', target: 'externalId', apply: 'always' });
+    out.mappingOrigins.push({ file: at.file, pointer: `${at.pointer}/properties`, fields: {} });
   }
   if (!userName) {
     // Okta sets the app username from the app's Sign On settings ("Okta username" by default), not
