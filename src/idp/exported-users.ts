@@ -140,13 +140,11 @@ export function importOktaUsers(list: unknown[], at: Origin): ImportedUsers {
     if (typeof profile.login !== 'string' || profile.login === '') return skip(`no profile.login (id ${raw.id}): Okta users sign in with it`);
     const user: ExportedUser = { id: raw.id };
     const keys: Record<string, string> = { id: '/id' };
+    // A status Okta's Users API does not list says nothing about whether the account may be pushed.
+    if (raw.status !== undefined && !(typeof raw.status === 'string' && OKTA_STATUSES.has(raw.status))) return skip(`status ${JSON.stringify(raw.status)} is not one of Okta's (${[...OKTA_STATUSES].join(', ')}) (id ${raw.id})`);
     if (typeof raw.status === 'string') {
-      if (OKTA_STATUSES.has(raw.status)) {
-        user.status = raw.status;
-        keys.status = '/status';
-      } else {
-        left.add(`status ${raw.status}`);
-      }
+      user.status = raw.status;
+      keys.status = '/status';
     }
     for (const key of Object.keys(raw)) if (!OKTA_ENVELOPE.has(key)) left.add(key);
     for (const [key, value] of Object.entries(profile)) {
