@@ -45,6 +45,16 @@ describe('directory edits', () => {
     valid(bare);
   });
 
+  it('users from a service\'s export are not edited: the edit would not mean what the page says', () => {
+    const okta: RawDirectory = { source: 'okta', users: [{ id: '00u1', status: 'ACTIVE', profile: { login: 'one@example.com' } }] as unknown as RawDirectory['users'] };
+    expect(refused(okta, { op: 'disable-user', user: '00u1' })).toEqual({ status: 400, message: "the users are Okta's export: the console edits users written in the directory file's own form; change the export instead (nothing was changed)" });
+    expect((okta.users![0] as Record<string, unknown>).status).toBe('ACTIVE');
+    const graph = { source: 'entra', users: { value: [{ id: 'a1', userPrincipalName: 'one@example.com' }] } } as unknown as RawDirectory;
+    expect(refused(graph, { op: 'set-attributes', user: 'a1', attributes: { jobTitle: 'X' } }).message).toMatch(/^the users are Microsoft Graph's export: /);
+    const file = { source: 'entra', users: './users.json' } as unknown as RawDirectory;
+    expect(refused(file, { op: 'assign-user', user: 'a1' }).message).toMatch(/^the users are read from "\.\/users\.json": /);
+  });
+
   it('Okta: disable is DEPROVISIONED, enable is ACTIVE; the manager lives in managerId', () => {
     const doc = fixture(OKTA_FIXTURE) as RawDirectory;
     const id = doc.users![1]!.id;
