@@ -328,8 +328,11 @@ async function syncCommand(flags: IdpFlags): Promise<number> {
   // journal keeps every finished one; the log is written) and then the command; a second quits at once.
   const interrupt = onInterrupt('stopping after the objects in progress; the log is still written');
   let engine: IdpEngine;
+  let exportFiles: readonly string[] = [];
   try {
-    engine = openEngine(flags, t, load(file), { cycles: true, ...(intervalSeconds !== undefined ? { intervalSeconds } : {}), signal: interrupt.signal });
+    const directory = load(file);
+    exportFiles = directory.exportFiles ?? [];
+    engine = openEngine(flags, t, directory, { cycles: true, ...(intervalSeconds !== undefined ? { intervalSeconds } : {}), signal: interrupt.signal });
   } catch (error) {
     interrupt.dispose();
     throw error;
@@ -377,6 +380,7 @@ async function syncCommand(flags: IdpFlags): Promise<number> {
       if (flags.watch) {
         watchDirectoryFile({
           file,
+          files: exportFiles,
           signal: interrupt.signal,
           onChange: () => {
             out.write(`\n${file} changed · ${new Date().toLocaleTimeString()}\n`);

@@ -4,7 +4,7 @@
 // file) — or only kept in memory with --no-write. Edits made to the file by hand while the console
 // runs are picked up; one that breaks the file is reported and the last good directory stays.
 import { EventEmitter } from 'node:events';
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { DirectoryError, parseDirectory } from '../idp/directory.ts';
 import { watchDirectoryFile } from '../idp/schedule.ts';
@@ -42,6 +42,20 @@ function indentOf(text: string): string | number {
 
 let tempCounter = 0;
 
+/** What the export files the directory names look like on disk (size and time of each): a change to one is a change to the directory. */
+function exportStamp(directory: Directory): string {
+  return (directory.exportFiles ?? [])
+    .map((file) => {
+      try {
+        const st = statSync(file);
+        return `${file}:${st.size}:${st.mtimeMs}`;
+      } catch {
+        return `${file}:missing`;
+      }
+    })
+    .join('|');
+}
+
 export class DirectorySource extends EventEmitter<DirectorySourceEvents> {
   readonly path: string;
   readonly write: boolean;
@@ -51,12 +65,14 @@ export class DirectorySource extends EventEmitter<DirectorySourceEvents> {
   private indent: string | number;
   private queue: Promise<unknown> = Promise.resolve();
   private problemText: string | undefined;
+  private exports: string;
 
   constructor(options: DirectorySourceOptions) {
     super();
     this.path = options.path;
     this.write = options.write;
     this.current = options.directory;
+    this.exports = exportStamp(options.directory);
     this.text = readFileSync(options.path, 'utf8');
     this.raw = JSON.parse(this.text) as RawDirectory;
     this.indent = indentOf(this.text);
@@ -90,7 +106,7 @@ export class DirectorySource extends EventEmitter<DirectorySourceEvents> {
     const text = `${JSON.stringify(next, null, this.indent)}\n`;
     let directory: Directory;
     try {
-      directory = parseDirectory(text, this.current.file);
+      directory = parseDirectory(text, this.current.file, this.path);
     } catch (error) {
       if (error instanceof DirectoryError) throw new ConsoleError(400, `refused: the directory would not be valid (${error.message}); nothing was changed`);
       throw error;
@@ -98,6 +114,7 @@ export class DirectorySource extends EventEmitter<DirectorySourceEvents> {
     if (this.write) this.writeFile(text);
     this.raw = next;
     this.text = text;
+    this.exports = exportStamp(directory);
     this.current = directory;
     this.problemText = undefined;
     const change: DirectoryChange = { message, directory, origin: 'edit' };
@@ -130,28 +147,32 @@ export class DirectorySource extends EventEmitter<DirectorySourceEvents> {
       this.reportProblem(message);
       return;
     }
-    if (text === this.text) {
+    const exports = exportStamp(this.current);
+    if (text === this.text && exports === this.exports) {
       if (strict && this.problemText !== undefined) throw new ConsoleError(409, `the file on disk is not a valid directory (${this.problemText}): fix the file first, nothing was changed`);
       return;
     }
     let directory: Directory;
     let raw: RawDirectory;
     try {
-      directory = parseDirectory(text, this.current.file);
+      directory = parseDirectory(text, this.current.file, this.path);
       raw = JSON.parse(text) as RawDirectory;
     } catch (error) {
       if (!(error instanceof DirectoryError)) throw error;
       this.text = text;
+      this.exports = exports;
       this.reportProblem(error.message);
       if (strict) throw new ConsoleError(409, `the file on disk was changed and is not a valid directory now (${error.message}): fix the file first, nothing was changed`);
       return;
     }
+    const what = text === this.text ? `an export ${this.current.file} names` : this.current.file;
     this.text = text;
+    this.exports = exportStamp(directory);
     this.raw = raw;
     this.indent = indentOf(text);
     this.current = directory;
     this.problemText = undefined;
-    this.emit('change', { message: `${this.current.file} changed on disk; the console uses the new version`, directory, origin: 'file' });
+    this.emit('change', { message: `${what} changed on disk; the console uses the new version`, directory, origin: 'file' });
   }
 
   private reportProblem(message: string): void {
@@ -164,6 +185,7 @@ export class DirectorySource extends EventEmitter<DirectorySourceEvents> {
     if (!this.write) return;
     watchDirectoryFile({
       file: this.path,
+      files: this.current.exportFiles ?? [],
       signal,
       onChange: () => {
         this.queue = this.queue.then(() => this.adoptDiskChanges(false)).catch(() => undefined);

@@ -128,6 +128,7 @@ export function parseDirectory(text: string, name: string, path: string = name):
     }
     const directory = checkReferences(data, name);
     if (imported.warnings.length > 0) directory.warnings = imported.warnings;
+    if (imported.files.length > 0) directory.exportFiles = imported.files;
     return directory;
   } catch (error) {
     if (!(error instanceof DirectoryError) || error.file !== name) throw error;

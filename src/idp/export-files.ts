@@ -35,6 +35,8 @@ export interface Loaded {
   file: string;
   /** The pointer of the value inside that file ('' for a whole file). */
   pointer: string;
+  /** The file read (absolute), when the value was given as a file name. */
+  path?: string;
 }
 
 /**
@@ -53,7 +55,7 @@ export function loadExport(value: unknown, at: Origin, directoryPath: string): L
   }
   if (text.startsWith('\uFEFF')) text = text.slice(1);
   try {
-    return { value: JSON.parse(text) as unknown, file, pointer: '' };
+    return { value: JSON.parse(text) as unknown, file, pointer: '', path };
   } catch (error) {
     throw new ExportError(file, '', `not valid JSON: ${jsonErrorText(error, text)}`);
   }

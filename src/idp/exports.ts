@@ -10,11 +10,13 @@ import { importOktaProfileMapping } from './okta-profile-mapping.ts';
 export interface Imported {
   /** One line each, for the console (users left out, properties not read). */
   warnings: string[];
+  /** The export files read (absolute paths), which a watcher follows with the directory file. */
+  files: string[];
   /** The problem at the export's own place, when it is about something an export became. */
   relocate(file: string, pointer: string, detail: string): { file: string; pointer: string; detail: string };
 }
 
-const NOTHING: Imported = { warnings: [], relocate: (file, pointer, detail) => ({ file, pointer, detail }) };
+const NOTHING: Imported = { warnings: [], files: [], relocate: (file, pointer, detail) => ({ file, pointer, detail }) };
 
 /** Keys an app export sets; written next to it, they would say two things at once. */
 const SET_BY: Record<'synchronizationSchema' | 'oktaProfileMapping', string[]> = {
@@ -34,6 +36,7 @@ export function importExports(data: unknown, file: string, path: string): Import
 
   if (has('oktaExternalNames') && !has('oktaProfileMapping')) fail('/app/oktaExternalNames', 'names the SCIM attributes of app.oktaProfileMapping\'s variables: give app.oktaProfileMapping too');
   let imported: ImportedApp | undefined;
+  const files: string[] = [];
   for (const key of ['synchronizationSchema', 'oktaProfileMapping'] as const) {
     if (!has(key)) continue;
     const want = key === 'synchronizationSchema' ? 'entra' : 'okta';
@@ -42,6 +45,7 @@ export function importExports(data: unknown, file: string, path: string): Import
     for (const other of SET_BY[key]) if (has(other)) fail(`/app/${other}`, `app.${key} holds this already: remove app.${other}, or the export`);
     const at: Origin = { file, pointer: `/app/${key}` };
     const loaded = loadExport(app![key], at, path);
+    if (loaded.path) files.push(loaded.path);
     const where = { file: loaded.file, pointer: loaded.pointer };
     imported = key === 'synchronizationSchema' ? importEntraSchema(loaded.value, where) : importOktaProfileMapping(loaded.value, where, externalNames(app!, fail));
     delete app![key];
@@ -55,6 +59,7 @@ export function importExports(data: unknown, file: string, path: string): Import
   let usersFile: Origin | undefined;
   if (data.users !== undefined) {
     const loaded = loadExport(data.users, { file, pointer: '/users' }, path);
+    if (loaded.path) files.push(loaded.path);
     usersFile = { file: loaded.file, pointer: loaded.pointer };
     const kind = exportKind(loaded.value);
     if (kind === 'graph') {
@@ -79,6 +84,7 @@ export function importExports(data: unknown, file: string, path: string): Import
 
   return {
     warnings: users?.warnings ?? [],
+    files,
     relocate: (f, pointer, detail) => {
       const moved = relocatePointer(pointer, imported, users, usersFile);
       // "already mapped by /app/mappings/3" names the export's place too.

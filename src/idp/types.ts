@@ -124,6 +124,8 @@ export interface Directory {
    * properties no mapping reads. Absent for a file in scimproof's own form.
    */
   warnings?: string[];
+  /** The export files the directory file names (absolute paths): a change to one is a change to the directory. */
+  exportFiles?: string[];
 }
 
 export type ObjectType = 'user' | 'group' | 'manager' | 'job';

@@ -262,4 +262,19 @@ describe('watching the directory file', () => {
     await change;
     abort.abort();
   });
+
+  it('calls back when an export file the directory names changes, in another folder too', async () => {
+    const file = join(dir, 'watched.json');
+    mkdirSync(join(dir, 'exports'));
+    const users = join(dir, 'exports', 'users.json');
+    writeFileSync(file, '{}');
+    writeFileSync(users, '[]');
+    const abort = new AbortController();
+    let changed!: () => void;
+    const change = new Promise<void>((resolve) => (changed = resolve));
+    watchDirectoryFile({ file, files: [users], debounceMs: 20, signal: abort.signal, onChange: () => changed() });
+    setTimeout(() => writeFileSync(users, '[{}]'), 50);
+    await change;
+    abort.abort();
+  });
 });

@@ -10,7 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { DirectorySource } from '../../src/console/directory-source.ts';
 import { DirectoryError, loadDirectory } from '../../src/idp/directory.ts';
+import { startServer } from '../../src/server/index.ts';
+import { startCli } from '../support/cli.ts';
 import { REFERENCE_AND_SCIMMY } from './both-servers.ts';
 import { runIdpCli } from './cli-in-process.ts';
 import { closeAfterEach, ENT, usersByName, type Json } from './helpers.ts';
@@ -156,5 +159,56 @@ describe('a synchronization schema the mock IdP cannot follow is one line at its
     doc.app.synchronizationSchema = { value: [] };
     writeFileSync(join(folder, 'directory.json'), JSON.stringify(doc));
     expect(() => loadDirectory(join(folder, 'directory.json'))).toThrow(/directory\.json#\/app\/synchronizationSchema: not an Entra synchronization schema/);
+  });
+});
+
+/** Resolves once `read()` matches, checked whenever the process writes (never after a sleep). */
+function until(child: { stdout: NodeJS.ReadableStream; stderr: NodeJS.ReadableStream }, read: () => string, pattern: RegExp): Promise<void> {
+  return new Promise((resolve) => {
+    const check = (): void => {
+      if (!pattern.test(read())) return;
+      child.stdout.off('data', check);
+      child.stderr.off('data', check);
+      resolve();
+    };
+    child.stdout.on('data', check);
+    child.stderr.on('data', check);
+    check();
+  });
+}
+
+describe('a change to an export file is a change to the directory', () => {
+  it('idp sync --watch runs a cycle when the Graph export the directory names is saved', async () => {
+    const server = closing(await startServer({ port: 0 }));
+    const folder = copy();
+    const running = startCli(['idp', 'sync', '--watch', '--directory', join(folder, 'directory.json'), '--url', server.url, '--token', server.token, '--state', join(folder, 'w.state.json'), '--out', join(folder, 'w-reports'), '--no-html', '--quiet']);
+    try {
+      await until(running.child, () => running.stdout, /watching .* for changes/);
+      const before = running.stdout.length;
+      const exported = JSON.parse(readFileSync(join(folder, 'users.json'), 'utf8')) as Json;
+      exported.value[0].jobTitle = 'Product Lead';
+      writeFileSync(join(folder, 'users.json'), JSON.stringify(exported));
+      await until(running.child, () => running.stdout.slice(before), /updated 1\b[\s\S]*watching .* for changes/);
+      expect((await usersByName(server.url, server.token)).get('megan.bowen@contoso.example')!.title).toBe('Product Lead');
+    } finally {
+      running.child.kill('SIGINT');
+      await running.done;
+    }
+  }, 60_000);
+
+  it('the console adopts a saved export before its next edit, and says which file changed', async () => {
+    const folder = copy();
+    const file = join(folder, 'directory.json');
+    const source = new DirectorySource({ path: file, directory: loadDirectory(file), write: true });
+    const changes: string[] = [];
+    source.on('change', (change) => changes.push(change.message));
+    const exported = JSON.parse(readFileSync(join(folder, 'users.json'), 'utf8')) as Json;
+    exported.value[0].jobTitle = 'Product Lead';
+    writeFileSync(join(folder, 'users.json'), `${JSON.stringify(exported)}\n`);
+    await source.edit({ op: 'unassign-group', group: '7b1c4a2e-0f36-4a8e-9b1e-6a3f0d1c2b02' });
+    expect(source.directory.users.find((u) => u.id === '3f8e2d1c-7a6b-4c5d-8e9f-0a1b2c3d4e01')!.jobTitle).toBe('Product Lead');
+    expect(changes[0]).toMatch(/^an export .*directory\.json names changed on disk; the console uses the new version$/);
+    // The edit kept the export a file name: the directory file still names it.
+    expect(JSON.parse(readFileSync(file, 'utf8')).users).toBe('./users.json');
   });
 });
