@@ -51,9 +51,9 @@ export interface Verdict {
   detail: string;
 }
 
-const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+export const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
-export function verdictOf(record: Pick<RunRecord, 'meta' | 'results'> & Partial<Pick<RunRecord, 'exchanges'>>): Verdict {
+export function verdictOf(record: Pick<RunRecord, 'meta' | 'results'> & Partial<Pick<RunRecord, 'exchanges' | 'certification'>>): Verdict {
   const counts = countStatuses(record.results);
   if (record.meta.runError) {
     return { kind: 'not-run', headline: 'COULD NOT RUN', detail: record.meta.runError };
@@ -86,22 +86,37 @@ export function verdictOf(record: Pick<RunRecord, 'meta' | 'results'> & Partial<
     return { kind: 'incomplete', headline: 'INCOMPLETE', detail: 'No check was run' };
   }
   // A PASS of a narrowed run says so where the PASS is read: it covers only the checks chosen.
-  const narrowed = selectionNote(record.meta);
+  const narrowed = selectionNote(record);
   if (counts.warn === 0 && counts.info === 0) {
     return { kind: 'pass', headline: 'PASS', detail: `All ${plural(counts.pass, 'check')} passed${tail}${narrowed}` };
   }
   return { kind: 'pass', headline: 'PASS', detail: `No required check failed (${counts.pass} passed, ${extras.concat(counts.info > 0 ? [`${counts.info} info`] : []).join(', ')})${narrowed}` };
 }
 
-/** `--only users.create.* --skip users.create.location`: what a run was narrowed to, as flags (empty when it was not). */
-export function selectionFlags(meta: Pick<RunRecord['meta'], 'selection'>): string {
+/** `--only users.create.* --skip users.create.location`: what a run was narrowed to, as flags (none when it was not). */
+function selectionFlagList(meta: Pick<RunRecord['meta'], 'selection'>): string[] {
   const s = meta.selection;
-  return [...(s?.only ?? []).map((o) => `--only ${o}`), ...(s?.skip ?? []).map((o) => `--skip ${o}`), ...(s?.dialects?.length ? [`--dialect ${s.dialects.join(',')}`] : [])].join(' ');
+  return [...(s?.only ?? []).map((o) => `--only ${o}`), ...(s?.skip ?? []).map((o) => `--skip ${o}`), ...(s?.dialects?.length ? [`--dialect ${s.dialects.join(',')}`] : [])];
 }
 
-const selectionNote = (meta: Pick<RunRecord['meta'], 'selection'>): string => {
-  const flags = selectionFlags(meta);
-  return flags ? `; only the checks this run was narrowed to (${flags})` : '';
+/** Flags a person reads whole; beyond them, the rest is counted (the record keeps every one). */
+const SHOWN_FLAGS = 6;
+
+/**
+ * What a run was narrowed to, as a person reads it (empty when it was not): a certify run names
+ * its programme (it narrows to that programme's checks itself; listing its 40 `--only` patterns
+ * would read as flags the vendor gave), any other run its flags, the first few and how many more.
+ */
+export function selectionText(record: Pick<RunRecord, 'meta' | 'certification'>): string {
+  if (record.certification) return `the checks the ${record.certification.label} tests are judged from`;
+  const flags = selectionFlagList(record.meta);
+  return flags.length > SHOWN_FLAGS ? `${flags.slice(0, SHOWN_FLAGS).join(' ')} … and ${flags.length - SHOWN_FLAGS} more` : flags.join(' ');
+}
+
+const selectionNote = (record: Pick<RunRecord, 'meta' | 'certification'>): string => {
+  const text = selectionText(record);
+  if (!text) return '';
+  return record.certification ? `; only ${text}` : `; only the checks this run was narrowed to (${text})`;
 };
 
 /** Run duration in milliseconds, or undefined when the timestamps are missing or unparsable. */

@@ -20,6 +20,17 @@ describe('verdictOf', () => {
     expect(verdictOf({ meta, results: results('pass', 'warn', 'info') }).detail).toBe('No required check failed (1 passed, 1 warning, 1 info)');
   });
 
+  // A certify run narrows itself to its programme's checks (about 40 --only patterns): its PASS
+  // listed them all as if the vendor had typed them. Long flag lists are cut after six.
+  it('names a certify programme, not its 40 patterns, and cuts a long list of flags', () => {
+    const only = Array.from({ length: 40 }, (_, i) => `entra.check-${i}`);
+    const certification = { label: 'Microsoft Entra app gallery validation (pre-flight)' } as NonNullable<Parameters<typeof verdictOf>[0]['certification']>;
+    const certify = verdictOf({ meta: { ...meta, selection: { only, dialects: ['entra'] } }, results: results('pass'), certification });
+    expect(certify.detail).toBe('All 1 check passed; only the checks the Microsoft Entra app gallery validation (pre-flight) tests are judged from');
+    const run = verdictOf({ meta: { ...meta, selection: { only: only.slice(0, 8) } }, results: results('pass') });
+    expect(run.detail).toBe('All 1 check passed; only the checks this run was narrowed to (--only entra.check-0 --only entra.check-1 --only entra.check-2 --only entra.check-3 --only entra.check-4 --only entra.check-5 … and 2 more)');
+  });
+
   it('reports a run that could not be made', () => {
     expect(verdictOf({ meta: { ...meta, runError: 'boom' }, results: [] })).toEqual({ kind: 'not-run', headline: 'COULD NOT RUN', detail: 'boom' });
   });
