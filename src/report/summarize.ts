@@ -53,7 +53,21 @@ export interface Verdict {
 
 export const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
+/**
+ * The verdict a report leads with. A certify run leads with its programme's verdict, as its exit
+ * code does: its green PASS sat above "Would fail Microsoft's validation" whenever every check
+ * passed but the programme failed (no OAuth test passed), and a FAIL above "Would pass" when only
+ * an optional test's checks failed. A run that could not be made or judged keeps its own verdict.
+ */
 export function verdictOf(record: Pick<RunRecord, 'meta' | 'results'> & Partial<Pick<RunRecord, 'exchanges' | 'certification'>>): Verdict {
+  const run = runVerdictOf(record);
+  const programme = record.certification;
+  if (!programme || run.kind === 'not-run' || run.kind === 'incomplete' || programme.incomplete) return run;
+  const failed = programme.partial ? programme.tests.some((t) => t.status === 'failed' || t.status === 'error') : !(programme.passes && programme.passesStrict);
+  return failed ? { kind: 'fail', headline: 'FAIL', detail: programme.headline } : { kind: 'pass', headline: 'PASS', detail: programme.headline };
+}
+
+function runVerdictOf(record: Pick<RunRecord, 'meta' | 'results'> & Partial<Pick<RunRecord, 'exchanges' | 'certification'>>): Verdict {
   const counts = countStatuses(record.results);
   if (record.meta.runError) {
     return { kind: 'not-run', headline: 'COULD NOT RUN', detail: record.meta.runError };
@@ -107,16 +121,16 @@ const SHOWN_FLAGS = 6;
  * its programme (it narrows to that programme's checks itself; listing its 40 `--only` patterns
  * would read as flags the vendor gave), any other run its flags, the first few and how many more.
  */
-export function selectionText(record: Pick<RunRecord, 'meta' | 'certification'>): string {
+export function selectionText(record: Pick<RunRecord, 'meta'> & Partial<Pick<RunRecord, 'certification'>>): string {
   if (record.certification) return `the checks the ${record.certification.label} tests are judged from`;
   const flags = selectionFlagList(record.meta);
   return flags.length > SHOWN_FLAGS ? `${flags.slice(0, SHOWN_FLAGS).join(' ')} … and ${flags.length - SHOWN_FLAGS} more` : flags.join(' ');
 }
 
-const selectionNote = (record: Pick<RunRecord, 'meta' | 'certification'>): string => {
+// (A certify run's PASS is its programme's headline: see verdictOf.)
+const selectionNote = (record: Pick<RunRecord, 'meta'>): string => {
   const text = selectionText(record);
-  if (!text) return '';
-  return record.certification ? `; only ${text}` : `; only the checks this run was narrowed to (${text})`;
+  return text ? `; only the checks this run was narrowed to (${text})` : '';
 };
 
 /** Run duration in milliseconds, or undefined when the timestamps are missing or unparsable. */
