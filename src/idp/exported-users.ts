@@ -70,9 +70,26 @@ class LeftOut {
   }
 }
 
+/**
+ * The same user twice (pages merged by hand that overlap): the copy is left out with a line. Two
+ * different users of one id are both kept, for the loader to refuse the file at their places.
+ */
+function repeated(out: ImportedUsers, seen: Map<string, { json: string; pointer: string }>, user: ExportedUser, pointer: string, at: Origin): boolean {
+  const json = JSON.stringify(user);
+  const before = seen.get(user.id);
+  if (before === undefined) {
+    seen.set(user.id, { json, pointer });
+    return false;
+  }
+  if (before.json !== json) return false;
+  out.warnings.push(`${at.file}#${pointer}: user left out: the same user as ${before.pointer} again (id ${user.id}; pages that overlap?)`);
+  return true;
+}
+
 export function importGraphUsers(doc: Record<string, unknown>, at: Origin): ImportedUsers {
   const out: ImportedUsers = { users: [], origins: [], declared: [], warnings: [] };
   const left = new LeftOut();
+  const seen = new Map<string, { json: string; pointer: string }>();
   const list = doc.value as unknown[];
   list.forEach((raw, i) => {
     const pointer = `${at.pointer}/value/${i}`;
@@ -115,6 +132,7 @@ export function importGraphUsers(doc: Record<string, unknown>, at: Origin): Impo
         left.add(key);
       }
     }
+    if (repeated(out, seen, user, pointer, at)) return;
     out.users.push(user);
     out.origins.push({ file: at.file, pointer, keys });
   });
@@ -127,6 +145,7 @@ export function importGraphUsers(doc: Record<string, unknown>, at: Origin): Impo
 export function importOktaUsers(list: unknown[], at: Origin): ImportedUsers {
   const out: ImportedUsers = { users: [], origins: [], declared: [], warnings: [] };
   const left = new LeftOut();
+  const seen = new Map<string, { json: string; pointer: string }>();
   const declared = new Set<string>();
   list.forEach((raw, i) => {
     const pointer = `${at.pointer}/${i}`;
@@ -164,6 +183,7 @@ export function importOktaUsers(list: unknown[], at: Origin): ImportedUsers {
       user[key] = value;
       keys[key] = from;
     }
+    if (repeated(out, seen, user, pointer, at)) return;
     out.users.push(user);
     out.origins.push({ file: at.file, pointer, keys });
   });

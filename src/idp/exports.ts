@@ -87,8 +87,9 @@ export function importExports(data: unknown, file: string, path: string): Import
     files,
     relocate: (f, pointer, detail) => {
       const moved = relocatePointer(pointer, imported, users, usersFile);
-      // "already mapped by /app/mappings/3" names the export's place too.
-      const text = imported ? detail.replace(/\/app\/mappings\/(\d+)/g, (whole, i: string) => imported.mappingOrigins[Number(i)]?.pointer ?? whole) : detail;
+      // "already mapped by /app/mappings/3" and "(also /users/2)" name the export's place too.
+      let text = imported ? detail.replace(/\/app\/mappings\/(\d+)/g, (whole, i: string) => imported.mappingOrigins[Number(i)]?.pointer ?? whole) : detail;
+      if (users) text = text.replace(/\/users\/(\d+)\b/g, (whole, i: string) => users.origins[Number(i)]?.pointer ?? whole);
       return moved ? { file: moved.file, pointer: moved.pointer, detail: text } : { file: f, pointer, detail: text };
     },
   };

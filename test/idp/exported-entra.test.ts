@@ -146,6 +146,20 @@ describe('a synchronization schema the mock IdP cannot follow is one line at its
     expect(directory.app.actions).toEqual({ create: true, update: true, disable: false, delete: false });
     expect(directory.app.provisionGroups).toBe(false);
   });
+  it('a user the export lists twice: the same record is left out with a line; two different users of one id are refused at their places', () => {
+    const folder = copy();
+    const file = join(folder, 'users.json');
+    const exported = JSON.parse(readFileSync(file, 'utf8')) as Json;
+    exported.value.push(structuredClone(exported.value[0]));
+    writeFileSync(file, JSON.stringify(exported));
+    const loaded = loadDirectory(join(folder, 'directory.json'));
+    expect(loaded.users).toHaveLength(5);
+    expect(loaded.warnings).toContain(`${file}#/value/6: user left out: the same user as /value/0 again (id 3f8e2d1c-7a6b-4c5d-8e9f-0a1b2c3d4e01; pages that overlap?)`);
+    exported.value[6].jobTitle = 'Someone else';
+    writeFileSync(file, JSON.stringify(exported));
+    expect(() => loadDirectory(join(folder, 'directory.json'))).toThrow(`${file}#/value/6/id: duplicate user id "3f8e2d1c-7a6b-4c5d-8e9f-0a1b2c3d4e01" (also /value/0)`);
+  });
+
   it('the schema and the file\'s own mappings at once are refused; so is a schema that cannot be read', () => {
     const folder = copy();
     const doc = JSON.parse(readFileSync(join(folder, 'directory.json'), 'utf8')) as Json;
