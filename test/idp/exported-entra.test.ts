@@ -126,6 +126,14 @@ describe('a synchronization schema the mock IdP cannot follow is one line at its
     expect(load((u) => (u.attributeMappings[3].flowType = 'MultiValueAddOnly'))).toMatch(new RegExp(`^${USER}/attributeMappings/3/flowType: flowType MultiValueAddOnly is not modelled`));
     expect(load((u) => (u.attributeMappings[3].flowBehavior = 'FlowAlways'))).toMatch(new RegExp(`^${USER}/attributeMappings/3/flowBehavior: flowBehavior FlowAlways is not modelled`));
   });
+  it('MultiValueAddOnly is read for AppRoleAssignmentsComplex (it only ever adds roles), and for nothing else', () => {
+    const file = schemaFile();
+    const schema = JSON.parse(readFileSync(file, 'utf8')) as Json;
+    schema.synchronizationRules[0].objectMappings[1].attributeMappings.push({ flowType: 'MultiValueAddOnly', matchingPriority: 0, targetAttributeName: 'roles', source: { expression: 'AppRoleAssignmentsComplex([appRoleAssignments])', name: 'AppRoleAssignmentsComplex', parameters: [], type: 'Function' } });
+    writeFileSync(file, JSON.stringify(schema));
+    const roles = loadDirectory(join(dir!, 'directory.json')).app.mappings.find((m) => m.target === 'roles');
+    expect(roles).toMatchObject({ expression: 'AppRoleAssignmentsComplex([appRoleAssignments])', apply: 'always' });
+  });
   it('a scoping operator it does not know, or a clause with several values', () => {
     expect(load((u) => (u.scope.groups[0].clauses[0].operatorName = 'STARTS_WITH'))).toMatch(new RegExp(`^${USER}/scope/groups/0/clauses/0/operatorName: unknown scoping operator "STARTS_WITH"`));
     expect(load((u) => (u.scope.groups[0].clauses[0].targetOperand.values = ['A', 'B']))).toMatch(new RegExp(`^${USER}/scope/groups/0/clauses/0/targetOperand/values: 2 values`));
