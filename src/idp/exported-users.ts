@@ -41,8 +41,8 @@ export interface ImportedUsers {
 export function exportKind(value: unknown): 'graph' | 'okta' | 'directory' | undefined {
   if (isObject(value) && Array.isArray(value.value)) return 'graph';
   if (!Array.isArray(value)) return undefined;
-  const first = value.find((u) => isObject(u));
-  if (isObject(first) && isObject(first.profile)) return 'okta';
+  // Any user with a profile object: a broken first entry does not make Okta's list the directory's own.
+  if (value.some((u) => isObject(u) && isObject(u.profile))) return 'okta';
   return 'directory';
 }
 

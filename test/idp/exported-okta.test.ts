@@ -120,6 +120,16 @@ describe('an Okta profile mapping the mock IdP cannot follow is one line at its 
     expect(loaded.app.mappings.find((m) => m.target === 'title')).toMatchObject({ apply: 'on create only' });
     expect(loaded.app.mappings.find((m) => m.target === 'locale')).toBeUndefined();
   });
+  it("Okta's list is read as Okta's whatever its first entry is", () => {
+    const folder = copy();
+    const users = readJson(join(folder, 'users.json'));
+    users.unshift({ id: '00u1broken', status: 'ACTIVE' });
+    writeFileSync(join(folder, 'users.json'), JSON.stringify(users));
+    const loaded = loadDirectory(join(folder, 'directory.json'));
+    expect(loaded.users).toHaveLength(6);
+    expect(loaded.warnings).toContain(`${join(folder, 'users.json')}#/0: user left out: no "profile" (id 00u1broken)`);
+  });
+
   it('the mapping to Okta (an import mapping), the wrong source, or the file\'s own mappings too', () => {
     expect(load((m) => (m.target.type = 'user'))).toMatch(/^profile-mapping\.json#\/target\/type: the mapping's target is "user"/);
     expect(load((_m, d) => (d.source = 'entra'))).toMatch(/^directory\.json#\/app\/oktaProfileMapping: an Okta profile mapping maps an Okta directory/);
