@@ -259,7 +259,7 @@ function checkGroupMapping(mapping: Record<string, unknown>, pointer: string, fa
     const target = String((am as Record<string, unknown>).targetAttributeName);
     const source = (am as Record<string, unknown>).source;
     const name = isObject(source) ? source.name : undefined;
-    const want = GROUP_MAPPING[target];
+    const want = Object.hasOwn(GROUP_MAPPING, target) ? GROUP_MAPPING[target] : undefined;
     if (want === undefined || name !== want || (isObject(source) && (source.type ?? 'Attribute') !== 'Attribute')) {
       fail(at, `group mapping ${JSON.stringify(target)} from ${!isObject(source) ? 'no source' : (source.type ?? 'Attribute') === 'Attribute' ? `[${String(name)}]` : String(source.expression)} is not modelled: the mock IdP sends groups as Entra's default group mapping does (displayName from displayName, externalId from objectId, members from members)`);
     }

@@ -108,7 +108,7 @@ function externalNames(app: Record<string, unknown>, fail: (pointer: string, mes
 function field(origin: MappingOrigin, rest: string): string {
   const m = /^\/(\w+)(.*)$/.exec(rest);
   if (!m) return origin.pointer;
-  const mapped = origin.fields[m[1]!];
+  const mapped = Object.hasOwn(origin.fields, m[1]!) ? origin.fields[m[1]!] : undefined;
   return mapped === undefined ? `${origin.pointer}${rest}` : `${origin.pointer}${mapped}`;
 }
 
@@ -132,7 +132,8 @@ function relocatePointer(pointer: string, app: ImportedApp | undefined, users: I
     const user = /^\/users\/(\d+)(?:\/(.+))?$/.exec(pointer);
     if (user) {
       const origin: UserOrigin | undefined = users.origins[Number(user[1])];
-      if (origin) return { file: origin.file, pointer: `${origin.pointer}${user[2] ? (origin.keys[user[2].replace(/~1/g, '/').replace(/~0/g, '~')] ?? `/${user[2]}`) : ''}` };
+      const key = user[2]?.replace(/~1/g, '/').replace(/~0/g, '~');
+      if (origin) return { file: origin.file, pointer: `${origin.pointer}${key === undefined ? '' : Object.hasOwn(origin.keys, key) ? origin.keys[key] : `/${user[2]}`}` };
     }
     if (pointer === '/users' && usersFile) return usersFile;
   }

@@ -60,7 +60,8 @@ export function importOktaProfileMapping(doc: unknown, at: Origin, externalNames
     // No expression: "do not map".
     if (expression === undefined || expression === null || (typeof expression === 'string' && expression.trim() === '')) continue;
     if (typeof expression !== 'string') fail(`${pointer}/expression`, 'not a string');
-    const target = externalNames[variable] ?? VARIABLES[variable] ?? (SAME_NAME.has(variable) ? variable : undefined);
+    // Own keys only: a variable named "constructor" or "__proto__" is no entry of these tables.
+    const target = Object.hasOwn(externalNames, variable) ? externalNames[variable] : Object.hasOwn(VARIABLES, variable) ? VARIABLES[variable] : SAME_NAME.has(variable) ? variable : undefined;
     if (target === undefined) {
       fail(pointer, `app profile variable "${variable}" is not one whose SCIM attribute the mock IdP knows (Okta's SCIM template: ${[...Object.keys(VARIABLES), ...SAME_NAME].join(', ')}): give its external name from the app's Profile Editor in app.oktaExternalNames ({"${variable}": "<SCIM path>"})`);
     }

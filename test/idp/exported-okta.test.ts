@@ -103,6 +103,13 @@ describe('an Okta profile mapping the mock IdP cannot follow is one line at its 
     expect(load((m) => (m.properties.title.expression = 'user.titel'))).toMatch(/^profile-mapping\.json#\/properties\/title\/expression: unknown okta attribute "titel"/);
     expect(load((m) => (m.properties.title.pushStatus = 'SOMETIMES'))).toMatch(/^profile-mapping\.json#\/properties\/title\/pushStatus: unknown pushStatus "SOMETIMES"/);
   });
+  it('a variable named like an Object property is an unknown variable, said as one', () => {
+    for (const name of ['constructor', 'toString', '__proto__']) {
+      // defineProperty: an assignment to __proto__ would set the prototype, not a key JSON writes.
+      expect(load((m) => Object.defineProperty(m.properties, name, { value: { expression: 'user.title', pushStatus: 'PUSH' }, enumerable: true }))).toMatch(new RegExp(`^profile-mapping\\.json#/properties/${name}: app profile variable "${name}" is not one whose SCIM attribute the mock IdP knows`));
+    }
+  });
+
   it('a variable whose SCIM attribute is unknown, unless the file names it', () => {
     expect(load((m) => (m.properties.department = { expression: 'user.department', pushStatus: 'PUSH' }))).toMatch(/^profile-mapping\.json#\/properties\/department: app profile variable "department" is not one whose SCIM attribute the mock IdP knows .*app\.oktaExternalNames/);
     const folder = copy();
