@@ -327,7 +327,7 @@ function checkReferences(raw: RawDirectory, file: string): Directory {
     // Each reference with its character, as a syntax error has: an expression often reads several.
     for (const node of compiled.expressionCompiled ? attributesOf(compiled.expressionCompiled.node) : []) {
       const { name } = node as { name: string };
-      if (!isKnown(name) && !(name in EXPRESSION_ATTRIBUTES) && name !== APP_ROLE_ASSIGNMENTS) fail(`${at}/expression`, new ExpressionError(`[${name}]: ${unknownAttribute(name)}`, node.at).message);
+      if (!isKnown(name) && !Object.hasOwn(EXPRESSION_ATTRIBUTES, name) && name !== APP_ROLE_ASSIGNMENTS) fail(`${at}/expression`, new ExpressionError(`[${name}]: ${unknownAttribute(name)}`, node.at).message);
     }
     if (isManagerTarget(m.target) && source === 'entra' && m.source !== managerAttr) fail(`${at}/source`, `the manager is a reference: map it from "${managerAttr}" (Entra resolves it to the manager's id in the app; expressions cannot produce references)`);
     return result;

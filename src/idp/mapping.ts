@@ -216,7 +216,7 @@ export function mappedValue(m: CompiledMapping, user: DirectoryUserRecord, ctx: 
       r = evaluateExpression(m.expressionCompiled, (name) => {
         if (name === 'IsSoftDeleted') return ctx.softDeleted ? 'True' : 'False';
         if (name === APP_ROLE_ASSIGNMENTS) return (ctx.appRoles ?? []).map((r) => r.value);
-        const attr = EXPRESSION_ATTRIBUTES[name] || name;
+        const attr = (Object.hasOwn(EXPRESSION_ATTRIBUTES, name) ? EXPRESSION_ATTRIBUTES[name] : undefined) || name;
         const raw = sourceValue(user, attr);
         return typeof raw === 'boolean' ? (raw ? 'True' : 'False') : raw;
       }, `${user.id}|${m.target}`, ctx.now);

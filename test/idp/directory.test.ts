@@ -97,6 +97,8 @@ describe('directory errors name the file and the JSON pointer', () => {
     expect(error(edited((d) => (d.app.mappings[1].matching = true)))).toBe('dir.json#/app/mappings/0/matchingPrecedence: with several matching attributes, each needs a matchingPrecedence (1 is tried first)');
     expect(error(edited((d) => (d.app.scopingFilters[0].clauses[0].attribute = 'costCenter')))).toMatch(/^dir\.json#\/app\/scopingFilters\/0\/clauses\/0\/attribute: "costCenter" is an Okta attribute/);
     expect(error(edited((d) => (d.app.mappings[2].source = 'firstName')))).toMatch(/^dir\.json#\/app\/mappings\/2\/source: "firstName" is an Okta attribute/);
+    // An attribute named like an Object property is an unknown attribute like any other, not one the IdP reads itself.
+    expect(error(edited((d) => (d.app.mappings[2] = { expression: 'Join(" ", [toString])', target: 'nickName' })))).toMatch(/^dir\.json#\/app\/mappings\/2\/expression: .*\[toString\]: unknown entra attribute "toString"/);
     expect(error(edited((d) => (d.app.mappings = d.app.mappings.filter((m: Json) => m.target !== 'userName'))))).toBe('dir.json#/app/mappings: nothing is mapped to userName (every SCIM user needs one)');
   });
 
