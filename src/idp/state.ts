@@ -8,8 +8,10 @@
 // The journal is written in batches (log/batch-file.ts, as the provisioning log is): the changes of
 // one turn of the event loop are gathered and go into a buffer together, and the buffer goes to the
 // file when it holds 256 KiB, 200 ms after the first change it holds, when the cycle compacts or
-// closes the store, and at process exit (the exit hook below). A write per turn was one system call
-// per object or two, about 4% of a large cycle's CPU; batched, it is a few writes per cycle. A write
+// closes the store, and at process exit (the exit hook below). A write per turn was a sixth of a
+// 10,000-user cycle's system calls (6,600 of 38,400); batched, it is a few writes per cycle. (The
+// CPU this saves is small, about the 50 ms of system time those writes took: the 4% a CPU profile
+// showed in them was mostly time spent descheduled; docs/notes/performance.md, session 22.) A write
 // never splits a turn's changes (they enter the buffer at once, and the buffer drains before or after
 // them), so what is on disk is always the state as of the end of some turn.
 //
