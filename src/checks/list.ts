@@ -127,6 +127,8 @@ type ListParams = {
   includesId?: string | string[];
   excludesId?: string | string[];
   itemsPerPage?: boolean;
+  /** The matches in the order the pages must list them (a sortBy query), read across the pages of a `follow: "startIndex"` walk. */
+  order?: string[];
   /** The filter operator under test: a clean 400 invalidFilter for it is "not supported", not a failure. */
   operator?: string;
   /** An unfiltered query: a clean 400 tooMany is RFC 7644's allowed refusal, not judged. */
@@ -188,7 +190,7 @@ const idParam = { anyOf: [{ type: 'string', minLength: 1 }, TEMPLATE] };
 
 export const listKind = defineCheckKind<ListParams>({
   kind: 'list',
-  description: 'A ListResponse with the expected `total`/`totalAtLeast`, `resources`/`maxResources` on the page, `startIndex`, ids it must include (`includesId`) or exclude (`excludesId`); `itemsPerPage: true` also holds itemsPerPage to the page size; with `operator` (the filter operator under test), a clean 400 invalidFilter is skipped as "not supported" instead of failed; with `unfiltered: true` (a query without a filter), a clean 400 tooMany is not judged (RFC 7644 §3.12 lets a server refuse to list every entry); `otherCase: true` (an `attr eq` value in another letter case than stored) judges a miss by the attribute\'s caseExact as /Schemas declares it where RFC 7643 leaves it to the server (a warning that still blocks the IdP), and names a declaration the RFC does not allow (userName).',
+  description: 'A ListResponse with the expected `total`/`totalAtLeast`, `resources`/`maxResources` on the page, `startIndex`, ids it must include (`includesId`) or exclude (`excludesId`); `itemsPerPage: true` also holds itemsPerPage to the page size; with `operator` (the filter operator under test), a clean 400 invalidFilter is skipped as "not supported" instead of failed; with `unfiltered: true` (a query without a filter), a clean 400 tooMany is not judged (RFC 7644 §3.12 lets a server refuse to list every entry); `otherCase: true` (an `attr eq` value in another letter case than stored) judges a miss by the attribute\'s caseExact as /Schemas declares it where RFC 7643 leaves it to the server (a warning that still blocks the IdP), and names a declaration the RFC does not allow (userName); `order` (every match, in the asked order) judges the ids position by position across the pages of a `follow: "startIndex"` walk, so a page cap does not shorten what is judged.',
   defaultLevel: 'MUST',
   defaultRefs: ['RFC7644-3.4.2'],
   judges: 'content',
@@ -204,8 +206,10 @@ export const listKind = defineCheckKind<ListParams>({
     operator: { type: 'string', minLength: 1 },
     unfiltered: { const: true },
     otherCase: { const: true },
+    order: { anyOf: [{ type: 'array', items: idParam, minItems: 2 }, TEMPLATE] },
   }),
   verify(ctx) {
+    if (ctx.params.order !== undefined) return judgeOrder(ctx);
     const verdict = judgeList(ctx);
     if (verdict.ok !== false || ctx.params.otherCase !== true) return verdict;
     const rule = caseRule(ctx.exchange, ctx.discovery);
@@ -265,6 +269,51 @@ function judgeList(ctx: CheckContext<ListParams>): Verdict {
   const identified = resources.map((r) => getPointer(r, '/id')).filter((id) => (typeof id === 'string' && id !== '') || typeof id === 'number').map(String);
   const repeated = identified.find((id, i) => identified.indexOf(id) !== i);
   if (repeated !== undefined) return fail(`the page lists the same resource twice (id ${JSON.stringify(repeated)})`, { pointer: '/Resources', actual: found });
+  return pass();
+}
+
+/**
+ * A sorted query (RFC 7644 §3.4.2.3: sortBy "SHALL be used to order the returned responses") read
+ * across its pages: every position of `order` is judged, on whichever page it fell. A server that
+ * caps its pages (RFC 7643 §5 filter.maxResults) is read on by startIndex (the step's `follow`),
+ * so a cap of 2 no longer leaves the third position unjudged. Only a server without index paging
+ * (RFC 9865 pagination.index false), whose one page is all a startIndex walk can read, is judged on
+ * the positions that page holds, and the pass says how many.
+ */
+function judgeOrder(ctx: CheckContext<ListParams>): Verdict {
+  const pages = ctx.exchanges && ctx.exchanges.length > 0 ? ctx.exchanges : [ctx.exchange];
+  const order = (ctx.params.order ?? []).map(String);
+  const seen: { id: string; page: number; index: number }[] = [];
+  let total: number | undefined;
+  for (const [n, page] of pages.entries()) {
+    const where = n === 0 ? '' : ` (page ${n + 1}, startIndex=${new URL(page.request.url).searchParams.get('startIndex') ?? '?'})`;
+    const res = responseOf({ ...ctx, exchange: page });
+    if (isVerdict(res)) return res.ok === false ? { ...res, message: `${res.message}${where}` } : res;
+    if (res.status !== 200) return fail(`a query must answer 200 with a ListResponse, got HTTP ${res.status}${where}${bodySummary(res)}`, { expected: 200, actual: res.status });
+    const body = res.json as ListBody | undefined;
+    const resources = body && typeof body === 'object' ? (body.Resources ?? []) : undefined;
+    if (!Array.isArray(resources)) return fail(`the answer${where} is not a ListResponse with a "Resources" array`, { pointer: '/Resources', actual: res.body.slice(0, 200) });
+    if (Number.isInteger(body?.totalResults)) total = body!.totalResults as number;
+    resources.forEach((r, index) => seen.push({ id: String(getPointer(r, '/id')), page: n + 1, index }));
+  }
+  const listed = JSON.stringify(seen.map((s) => s.id));
+  for (const [i, want] of order.entries()) {
+    const got = seen[i];
+    if (!got) {
+      // Fewer than every match: the server said there are more and offers no way to page on.
+      if (total !== undefined && total > seen.length && ctx.discovery.capabilities.indexPaging === false) {
+        const why = `the server's page holds ${seen.length} of ${total} matches and it offers no index paging (ServiceProviderConfig pagination.index false; RFC 9865 §4) to read on`;
+        // One position tells no order: nothing judged, said so.
+        return i >= 2 ? pass(`judged the first ${i} of ${order.length} positions: ${why}`) : skip(`not judged: ${why}`);
+      }
+      return fail(`position ${i + 1} of ${order.length} is missing: the pages hold ${seen.length} resource(s) ${listed}${total !== undefined ? `, totalResults ${total}` : ''}, expected ${JSON.stringify(order)}`, { pointer: '/Resources', expected: order, actual: seen.map((s) => s.id) });
+    }
+    if (got.id !== want) {
+      const page = got.page === 1 ? '' : ` of page ${got.page}`;
+      return fail(`/Resources/${got.index}/id${page} is ${JSON.stringify(got.id)}, expected ${JSON.stringify(want)} (position ${i + 1} of ${order.length}; the pages list ${listed}, the asked order is ${JSON.stringify(order)})`, { pointer: `/Resources/${got.index}/id`, expected: want, actual: got.id });
+    }
+  }
+  if (seen.length > order.length) return fail(`the pages hold ${seen.length} resources ${listed}, expected only ${JSON.stringify(order)}`, { pointer: '/Resources', expected: order, actual: seen.map((s) => s.id) });
   return pass();
 }
 

@@ -572,11 +572,13 @@ export const FOLLOW_PAGE_LIMIT = 25;
 /**
  * Sends a step: one request, or for `follow: "nextCursor"` (RFC 9865) the first page and then the
  * same query with `cursor` set to each nextCursor, until a page has none, is not a 200, or the
- * page limit is reached.
+ * page limit is reached; for `follow: "startIndex"` the same query from the next startIndex while
+ * the pages hold fewer than totalResults (see followByIndex).
  */
 async function sendStep(step: Step, request: OutgoingRequest, ctx: ScenarioContext): Promise<Exchange[]> {
   if (step.send.burst) return sendBurst(step.send.burst, request, ctx);
   const first = await ctx.client.send(request);
+  if (step.send.follow === 'startIndex') return followByIndex(first, request, ctx);
   if (step.send.follow !== 'nextCursor') return [first];
   const pages = [first];
   for (let last = first; pages.length < FOLLOW_PAGE_LIMIT && !ctx.aborted(); ) {
@@ -585,6 +587,32 @@ async function sendStep(step: Step, request: OutgoingRequest, ctx: ScenarioConte
     const following: OutgoingRequest = request.json !== undefined && request.method === 'POST'
       ? { ...request, json: { ...(request.json as Record<string, unknown>), cursor: next } }
       : { ...request, query: { ...(request.query ?? {}), cursor: next } };
+    last = await ctx.client.send({ ...following, ...(request.origin ? { origin: { ...request.origin, step: `${request.origin.step} (page ${pages.length + 1})` } } : {}) });
+    pages.push(last);
+  }
+  return pages;
+}
+
+/**
+ * A page-capped answer read to its end (RFC 7644 §3.4.2.4; a cap is RFC 7643 §5 filter.maxResults):
+ * the same query from startIndex 1 + the resources seen so far, while the last page was a 200 that
+ * held some and the pages hold fewer than its totalResults. A server without index paging (RFC 9865
+ * pagination.index false) is not asked: its one page is what the step judges.
+ */
+async function followByIndex(first: Exchange, request: OutgoingRequest, ctx: ScenarioContext): Promise<Exchange[]> {
+  if (ctx.discovery.capabilities.indexPaging === false) return [first];
+  const pages = [first];
+  let seen = 0;
+  for (let last = first; pages.length < FOLLOW_PAGE_LIMIT && !ctx.aborted(); ) {
+    const res = last.response;
+    const resources = res?.status === 200 ? getPointer(res.json, '/Resources') : undefined;
+    const total = res?.status === 200 ? getPointer(res.json, '/totalResults') : undefined;
+    if (!Array.isArray(resources) || resources.length === 0 || typeof total !== 'number') break;
+    seen += resources.length;
+    if (seen >= total) break;
+    const following: OutgoingRequest = request.json !== undefined && request.method === 'POST'
+      ? { ...request, json: { ...(request.json as Record<string, unknown>), startIndex: seen + 1 } }
+      : { ...request, query: { ...(request.query ?? {}), startIndex: seen + 1 } };
     last = await ctx.client.send({ ...following, ...(request.origin ? { origin: { ...request.origin, step: `${request.origin.step} (page ${pages.length + 1})` } } : {}) });
     pages.push(last);
   }

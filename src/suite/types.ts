@@ -21,8 +21,12 @@ export interface SendSpec {
   /** Attribute paths to delete from `body` before sending (`name.familyName`). */
   omit?: string[];
   auth?: StepAuth;
-  /** `nextCursor`: follow RFC 9865 cursors page after page to the end (see FOLLOW_PAGE_LIMIT). */
-  follow?: 'nextCursor';
+  /**
+   * `nextCursor`: follow RFC 9865 cursors page after page to the end; `startIndex`: page on by
+   * startIndex (RFC 7644 §3.4.2.4) while the pages hold fewer than totalResults, so a server that
+   * caps its pages still shows every match (see FOLLOW_PAGE_LIMIT).
+   */
+  follow?: 'nextCursor' | 'startIndex';
   /** Send the request many times (rate-limit probes); 429s are not retried. */
   burst?: BurstSpec;
   /** `false`: send the body as written, even attributes the server does not advertise (a probe of exactly that). */

@@ -2,9 +2,10 @@
 // returned in a response"). Against one that advertises filter.maxResults 2 and serves pages of 2,
 // paging.count-only (count=3) and sort.ascending/descending (count=10, three users) failed at MUST
 // and Entra's paging replays warned: the harness expected more than the server may return. The
-// list checks now hold a page to the advertised cap, and the sort checks judge the first two
-// positions (which already tell the asked order from creation and userName order). A server that
-// advertises a cap and serves larger pages is held to its cap.
+// list checks now hold a page to the advertised cap. The sort checks judged only the first two
+// positions, which let a server that sorts the first page alone pass; they now read on by
+// startIndex (`follow: "startIndex"`) and judge all three. A server that advertises a cap and
+// serves larger pages is held to its cap.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runConformance } from '../../src/runner/run.ts';
 import type { RunRecord } from '../../src/record/types.ts';
@@ -31,12 +32,19 @@ afterAll(async () => {
   await Promise.all(servers.map((s) => s.close()));
 });
 let understated: RunRecord;
+let firstPageSorted: RunRecord;
 beforeAll(async () => {
   const server = await startFaultyServer('max-page-size-understated');
   try {
     understated = await runConformance({ url: server.url, auth: { kind: 'bearer', token: server.token }, suites: ['entra'], only: ['entra.paging.first-page'], dialects: ['entra'], seed: 20_261_129 });
   } finally {
     await server.close();
+  }
+  const sortsFirstPage = await startFaultyServer('sort-first-page-only');
+  try {
+    firstPageSorted = await runConformance({ url: sortsFirstPage.url, auth: { kind: 'bearer', token: sortsFirstPage.token }, suites: ['core'], only: ['sort.ascending', 'sort.descending'], seed: 20_261_129 });
+  } finally {
+    await sortsFirstPage.close();
   }
 }, 120_000);
 
@@ -48,6 +56,21 @@ describe('a server that advertises filter.maxResults 2 and serves pages of 2', (
     for (const id of ['paging.first-page', 'paging.count-only', 'paging.count-zero', 'paging.count-negative', 'paging.partition', 'sort.ascending', 'sort.descending', 'entra.paging.first-page[entra]', 'entra.paging.second-page[entra]', 'entra.paging.third-page[entra]', 'entra.paging.no-overlap[entra]']) {
       expect(result(record, id), id).toMatchObject({ status: 'pass' });
     }
+  });
+
+  it('judges all three positions of a sorted query: the page of 2 is read on by startIndex (RFC 7644 §3.4.2.4), the third from page 2', () => {
+    const record = records.get('capped')!;
+    for (const id of ['sort.ascending', 'sort.descending']) {
+      const judged = record.exchanges.filter((x) => x.origin?.scenario === 'sort' && new URL(x.request.url).searchParams.has('sortBy') && new URL(x.request.url).searchParams.get('sortOrder') === id.split('.')[1]);
+      expect(judged.map((x) => new URL(x.request.url).searchParams.get('startIndex')), id).toEqual([null, '3']);
+      expect(result(record, id)?.exchangeIds, id).toEqual(expect.arrayContaining(judged.map((x) => x.id)));
+    }
+  });
+
+  it('fails a server that sorts only the first page (the third position was never judged under a cap of 2)', () => {
+    expect(result(firstPageSorted, 'sort.ascending')).toMatchObject({ status: 'fail', message: expect.stringMatching(/^\/Resources\/0\/id of page 2 is "[^"]+", expected "[^"]+" \(position 3 of 3; /) });
+    // Creation order happens to put the right user third when descending: passing is right there.
+    expect(result(firstPageSorted, 'sort.descending')?.status).toBe('pass');
   });
 
   it('holds a server to the cap it advertises: pages larger than its maxResults are judged against the cap', () => {
