@@ -5,6 +5,7 @@ import { parseFilter, type Filter } from '../filter/index.ts';
 import type { Exchange } from '../record/types.ts';
 import { ENTRA_NULL_RESOURCES } from '../dialects/acceptance.ts';
 import { URN } from '../spec/json-schemas.ts';
+import { declaredCaseExact } from '../spec/case-exact.ts';
 import { maxPageSize } from '../spec/page-cap.ts';
 import { getPointer } from '../util/pointer.ts';
 import { integer, oneOrMany, paramsObject, TEMPLATE } from './params.ts';
@@ -150,16 +151,6 @@ const CASE_FIXED_BY_RFC: Record<string, { caseExact: boolean; where: string }> =
   externalid: { caseExact: true, where: 'RFC 7643 §3.1 makes externalId caseExact' },
 };
 
-/** `caseExact` as the server's /Schemas declares it for `attr[.sub]` of the resource type queried, when it does. */
-function declaredCaseExact(ctx: { discovery: { schemas?: readonly unknown[] } }, resourceUrn: string, name: string, sub: string | undefined): boolean | undefined {
-  const schema = (ctx.discovery.schemas ?? []).find((s) => (s as { id?: unknown }).id === resourceUrn) as { attributes?: unknown } | undefined;
-  const find = (list: unknown, n: string): Record<string, unknown> | undefined =>
-    (Array.isArray(list) ? list : []).find((a) => typeof (a as { name?: unknown })?.name === 'string' && (a as { name: string }).name.toLowerCase() === n.toLowerCase()) as Record<string, unknown> | undefined;
-  const top = find(schema?.attributes, name);
-  const def = sub === undefined ? top : find(top?.subAttributes, sub);
-  return typeof def?.caseExact === 'boolean' ? def.caseExact : undefined;
-}
-
 /**
  * How a failed other-case query is judged. The RFC leaves an attribute's case sensitivity to its
  * caseExact characteristic (RFC 7644 §3.4.2.2: "SHALL be determined by the attribute's caseExact
@@ -179,7 +170,7 @@ function caseRule(exchange: Exchange, discovery: { schemas?: readonly unknown[] 
   const kind = /\/Groups(?:\/|$)/i.test(new URL(exchange.request.url).pathname) ? { urn: URN.group, label: 'Group' } : { urn: URN.user, label: 'User' };
   const { name, sub } = filter.path;
   const path = sub === undefined ? name : `${name}.${sub}`;
-  const declared = declaredCaseExact({ discovery }, kind.urn, name, sub);
+  const declared = declaredCaseExact(discovery, kind.urn, name, sub);
   if (declared !== true) return undefined;
   const fixed = sub === undefined ? CASE_FIXED_BY_RFC[name.toLowerCase()] : undefined;
   if (fixed && !fixed.caseExact) return { relevel: false, why: `; the server declares ${kind.label} ${path} caseExact true in /Schemas, which the RFC does not allow: ${fixed.where}` };
