@@ -15,13 +15,13 @@ import { DialectArgumentError } from '../dialects/shared.ts';
 import { describeMissing } from './discovery.ts';
 import { attributesToAsk } from '../spec/returned.ts';
 import { membersUnseen } from './members-shown.ts';
-import { refusedAsDeclared } from './declared-mutability.ts';
+import { readOnlyNeed, refusedAsDeclared } from './declared-mutability.ts';
 import { MissingVariable, render } from './template.ts';
 import { leaveOut } from './leave-out.ts';
 import { withRequiredValues } from './required-fill.ts';
 import { fitRequest, type LeftOut } from './schema-fit.ts';
 import { scopeFilter, type ScopeStrategy } from './scope-probe.ts';
-import { advertisedUser } from '../spec/advertised.ts';
+import { advertisedUser, declaredReadOnly, READ_ONLY_PHRASE } from '../spec/advertised.ts';
 import { EvidenceIndex } from './chain.ts';
 import { clockTickMs } from './clock-tick.ts';
 import { sleep } from '../util/sleep.ts';
@@ -196,6 +196,14 @@ export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx
       continue;
     }
     if (fitted.leftOut.length > 0) ctx.onLeftOut?.(origin, fitted.leftOut);
+    // A probe of one attribute (a wrongly typed value) that the request cannot carry as written judges nothing.
+    if (step.probes !== undefined) {
+      const why = fitted.leftOut.find((l) => l.what.toLowerCase() === step.probes!.toLowerCase())?.reason ?? declaredReadOnly(advertisedUser(ctx.discovery), step.probes);
+      if (why) {
+        skipAll(`not sent: this probe is about ${step.probes}, but ${why}`);
+        continue;
+      }
+    }
     if (step.waitForTick !== undefined) await waitForTick(step.waitForTick, stepVars);
     // The first query after a write is where a search that lags would first show: measured there
     // (not inside a burst, whose requests measure a rate).
@@ -245,6 +253,12 @@ export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx
       run.judged.push({ result, selected: ctx.selected(result.checkId), judges: checkKind(e.check)!.judges });
     });
     applyCauses(run, runs, expectations, judgedByBaseId, resultsById, ctx);
+    // What an IdP writes to an attribute the server declares readOnly is ignored (RFC 7644 §3.5.1):
+    // the check is not judged, and the IdP's verdict says once what it needs.
+    run.judged = run.judged.map((j) => {
+      const declared = j.result.status === 'skip' && !j.result.idpNeeds && (j.result.variant !== undefined || j.result.impact !== undefined) ? READ_ONLY_CLAUSE.exec(j.result.reason ?? '')?.[1] : undefined;
+      return declared ? { ...j, result: { ...j.result, idpNeeds: readOnlyNeed(`User ${declared}`) } } : j;
+    });
     learnFrom(step.learn, exchange, offers);
     gateOnOffers(run.judged, expectations, offers);
     const unoffered = variant === undefined ? notOffered(exchange, ctx.discovery.capabilities.serviceProviderConfig === false) : undefined;
@@ -265,7 +279,7 @@ export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx
       run.judged = run.judged.map((j) => {
         if (j.result.status === 'pass') return j;
         const forIdp = j.result.variant !== undefined || j.result.impact !== undefined;
-        const need = `${immutable.why}, and this IdP changes it`;
+        const need = immutable.need;
         return { ...j, result: { ...j.result, status: 'skip', reason, ...(forIdp ? { idpNeeds: need } : {}), exchangeIds: [exchange.id] } };
       });
       record(run);
@@ -565,6 +579,9 @@ function assertedPointers(step: Step): string[] {
   }
   return pointers;
 }
+
+/** The clause of a not-judged reason that names a readOnly declaration (src/spec/advertised.ts). */
+const READ_ONLY_CLAUSE = new RegExp(`the server declares User (\\S+) ${READ_ONLY_PHRASE.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`);
 
 /** Most pages a `follow` step requests; a server still answering nextCursor after this never ends. */
 export const FOLLOW_PAGE_LIMIT = 25;

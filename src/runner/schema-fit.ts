@@ -5,7 +5,7 @@
 // checks are skipped with the reason. Names the RFC does not define are left alone (robustness
 // probes send them on purpose), and nothing changes when /Schemas does not describe Users.
 import type { OutgoingRequest } from '../http/client.ts';
-import { notAdvertised, withoutUnadvertisedSubAttributes, type AdvertisedUser } from '../spec/advertised.ts';
+import { declaredReadOnly, notAdvertised, withoutUnadvertisedSubAttributes, type AdvertisedUser } from '../spec/advertised.ts';
 import { URN } from '../spec/json-schemas.ts';
 
 export interface LeftOut {
@@ -107,7 +107,7 @@ export function fitRequest(request: OutgoingRequest, advertised: AdvertisedUser,
   if (method === 'GET') {
     const filter = filterOf(request);
     for (const attribute of filter ? filterAttributes(filter) : []) {
-      const reason = notAdvertised(advertised, attribute);
+      const reason = notAdvertised(advertised, attribute) ?? declaredReadOnly(advertised, attribute);
       if (reason) return { skip: `not sent: the query filters on ${attribute}, but ${reason}` };
     }
     return { request, leftOut };

@@ -113,6 +113,12 @@ export interface Step {
    * with (1 s when it has no fraction), so what the server stamps next is strictly later.
    */
   waitForTick?: string;
+  /**
+   * The User attribute this probe is about (`emails` sent as a string): when the request cannot
+   * carry it as written (left out as unadvertised, or declared readOnly so the server ignores what
+   * is sent, RFC 7644 §3.5.1), the step's checks are skipped with the reason.
+   */
+  probes?: string;
   /** What this step's answer shows the server offers (see Learn). */
   learn?: Learn[];
 }

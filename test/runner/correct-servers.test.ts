@@ -21,7 +21,9 @@ const REQUIRED_NAME_AND_EXTENSION = 'name.givenName required, and a required Use
 
 const VARIANTS: Record<string, IndependentServerOptions> = {
   'every filter operator, every attribute': {},
-  'filters only eq and and': { filterOperators: ['eq', 'and'] },
+  // RFC 7643 §2.2 readOnly, declared in /Schemas (§7) for attributes no IdP writes; the IdP-facing
+  // ones (active, emails) are test/runner/read-only.test.ts, whose verdicts say what each IdP needs.
+  'filters only eq and and; profileUrl, timezone and userType declared readOnly (values sent are ignored, RFC 7644 §3.5.1)': { filterOperators: ['eq', 'and'], readOnly: ['profileUrl', 'timezone', 'userType'] },
   // Microsoft's SCIM reference code and django-scim2 decline an operator they do not implement with
   // a 400 SCIM error naming no scimType (RFC 7644 §3.12: OPTIONAL); 9 filter checks failed it at MUST.
   [DECLINED_WITHOUT_SCIM_TYPE]: { filterOperators: ['eq', 'and'], declineFiltersWithoutScimType: true },
@@ -259,7 +261,7 @@ describe('what each correct server does differently is reported as what it is', 
   });
 
   it('eq/and only: other operators are "not supported" in the filter matrix, and paging is still checked', () => {
-    const record = records.get('filters only eq and and')!;
+    const record = records.get('filters only eq and and; profileUrl, timezone and userType declared readOnly (values sent are ignored, RFC 7644 §3.5.1)')!;
     for (const id of ['filter.sw', 'filter.or', 'filter.not', 'filter.pr', 'filter.ne', 'filter.co-ew-and']) {
       expect(result(record, id).status, id).toBe('skip');
       expect(result(record, id).reason).toMatch(/does not support the filter .*400 invalidFilter.*Entra and Okta filter only with eq and and/);

@@ -309,6 +309,15 @@ export interface IndependentServerOptions {
    */
   immutable?: string[];
   /**
+   * Top-level User attributes declared `mutability: "readOnly"` in /Schemas (RFC 7643 §2.2: "SHALL
+   * NOT be modified"), as products that manage them themselves do (`active` from their own license
+   * seat, `emails` from the account, `displayName` computed): values sent in a POST or PUT are
+   * ignored (RFC 7644 §3.5.1: "Any values provided SHALL be ignored"; a new User is active), and a
+   * PATCH that would change one is 400 mutability (§3.5.2: "a client MUST NOT modify an attribute
+   * that has mutability "readOnly""; §3.12 Table 9).
+   */
+  readOnly?: string[];
+  /**
    * The scimType of its 400s: 'syntax' answers invalidSyntax where RFC 7644 Table 9 also fits
    * invalidValue (a body that does not fit the schema: a missing required value, a wrong type),
    * as servers that validate against a JSON schema do; 'none' sends no scimType on any error
@@ -892,6 +901,34 @@ function keepImmutable(model: ResourceModel, current: Resource, next: Resource, 
   }
 }
 
+/** The top-level attributes `model` declares readOnly, beyond id, meta and the back-reference groups (RFC 7643 §3.1, §4.1.2). */
+const declaredReadOnly = (model: ResourceModel) => model.core.attributes.filter((a) => a.mutability === 'readOnly' && !['id', 'meta', 'groups'].includes(a.name.toLowerCase()));
+
+const keyOf = (r: Resource, name: string): string | undefined => Object.keys(r).find((k) => k.toLowerCase() === name.toLowerCase());
+
+/**
+ * RFC 7644 §3.5.1 (PUT) and §3.3 (POST): values sent for a readOnly attribute are ignored; the
+ * stored value stays (`current`), and a new User is active.
+ */
+function ignoreReadOnly(model: ResourceModel, next: Resource, current: Resource | undefined): void {
+  for (const def of declaredReadOnly(model)) {
+    const sent = keyOf(next, def.name);
+    if (sent !== undefined) delete next[sent];
+    const held = current === undefined ? undefined : keyOf(current, def.name);
+    if (held !== undefined) next[def.name] = structuredClone(current![held]);
+    else if (current === undefined && model.kind === 'User' && def.name === 'active') next.active = true;
+  }
+}
+
+/** RFC 7644 §3.5.2: a PATCH that would change a readOnly attribute is 400 mutability. */
+function refuseReadOnlyChange(model: ResourceModel, current: Resource, next: Resource): void {
+  for (const def of declaredReadOnly(model)) {
+    const before = keyOf(current, def.name);
+    const after = keyOf(next, def.name);
+    if (JSON.stringify(before === undefined ? null : current[before]) !== JSON.stringify(after === undefined ? null : next[after])) throw new ScimError(400, 'mutability', `${def.name} is readOnly: it cannot be modified`);
+  }
+}
+
 async function resourceRoute(ctx: Ctx, req: RequestLike, model: ResourceModel, id: string | undefined, url: URL, body: () => unknown): Promise<Reply> {
   const method = req.method ?? 'GET';
   const q = url.searchParams;
@@ -903,6 +940,7 @@ async function resourceRoute(ctx: Ctx, req: RequestLike, model: ResourceModel, i
     if (method === 'POST') {
       if (ctx.duplicateKeysRefused) refuseDuplicateKeys(body());
       const data = normalize(model, body(), { rejectUnknown: ctx.rejectUnknown, interop: ctx.interop, extensionsListed: ctx.extensionsListed });
+      ignoreReadOnly(model, data, undefined);
       if (model.kind === 'User' && ctx.inactiveByDefault && data.active === undefined) data.active = false;
       if (model.kind === 'User' && ctx.defaultDisplayName && data.displayName === undefined) data.displayName = String((data.name as Resource | undefined)?.formatted ?? data.userName);
       if (model.kind === 'Group' && ctx.dropGroupExternalId) delete data.externalId;
@@ -947,6 +985,7 @@ async function resourceRoute(ctx: Ctx, req: RequestLike, model: ResourceModel, i
       if (model.kind === 'Group' && ctx.dropGroupExternalId) delete data.externalId;
       if (ctx.putMerges) for (const [k, v] of Object.entries(stored.data)) if (!(k in data)) data[k] = structuredClone(v);
       keepImmutable(model, stored.data, data, true);
+      ignoreReadOnly(model, data, stored.data);
       const sent = structuredClone(data);
       return echoing(ctx, sent, one(ctx.store.replace(model.kind, id, withPrimary(ctx, data))));
     }
@@ -966,6 +1005,7 @@ async function resourceRoute(ctx: Ctx, req: RequestLike, model: ResourceModel, i
       const draft = ctx.patchWith === 'scim-patch' ? applyPatchWithLibrary(stored.data, body()) : applyPatch(model, stored.data, id, body(), { rejectUnknown: ctx.rejectUnknown, interop: ctx.interop, removeNoTarget: ctx.removeNoTarget, replaceAbsentAdds: ctx.replaceAbsentAdds });
       if (model.kind === 'Group' && ctx.patchKeepsMembers) draft.members = stored.data.members;
       keepImmutable(model, stored.data, draft, false);
+      refuseReadOnlyChange(model, stored.data, draft);
       // The patched resource is held to the same rules as a PUT (Entra's "True"/"False" accepted).
       const next = withPrimary(ctx, normalize(model, { schemas: [model.core.id], ...draft }, { rejectUnknown: ctx.rejectUnknown, interop: ctx.interop, lenientBooleans: true }));
       if (ctx.unchangedPatchNoContent && isDeepStrictEqual(next, withPrimary(ctx, normalize(model, { schemas: [model.core.id], ...stored.data }, { rejectUnknown: ctx.rejectUnknown, interop: ctx.interop, lenientBooleans: true })))) return withVersion(ctx, stored, { status: 204, headers: own(stored) });
@@ -1232,7 +1272,7 @@ export async function startIndependentServer(options: IndependentServerOptions =
   const token = options.token ?? randomBytes(16).toString('hex');
   const rule = options.businessRule === 'email-unless-username-is-email' ? EMAIL_UNLESS_USERNAME_IS_EMAIL : options.businessRule;
   const ctx: Ctx = {
-    models: buildModels({ omitUserAttributes: [...(options.omitUserAttributes ?? []), ...(options.interop || options.ipsie ? FREE_FORM_TYPES : []), ...(options.ipsie ? ['password'] : [])], enterprise: options.enterprise ?? true, valueRequired: options.valueRequired ?? false, require: options.require ?? [], membersOnRequest: options.membersOnRequest !== undefined && options.membersOnRequest !== false, alwaysReturned: options.alwaysReturned ?? [], omitSubAttributes: options.omitSubAttributes ?? [], userGroupsOnRequest: options.userGroupsOnRequest ?? false, requiredCustomExtension: options.requiredCustomExtension ?? false, ...(options.caseExact ? { caseExact: options.caseExact } : {}), ...(options.immutable ? { immutable: options.immutable } : {}) }),
+    models: buildModels({ omitUserAttributes: [...(options.omitUserAttributes ?? []), ...(options.interop || options.ipsie ? FREE_FORM_TYPES : []), ...(options.ipsie ? ['password'] : [])], enterprise: options.enterprise ?? true, valueRequired: options.valueRequired ?? false, require: options.require ?? [], membersOnRequest: options.membersOnRequest !== undefined && options.membersOnRequest !== false, alwaysReturned: options.alwaysReturned ?? [], omitSubAttributes: options.omitSubAttributes ?? [], userGroupsOnRequest: options.userGroupsOnRequest ?? false, requiredCustomExtension: options.requiredCustomExtension ?? false, ...(options.caseExact ? { caseExact: options.caseExact } : {}), ...(options.immutable ? { immutable: options.immutable } : {}), ...(options.readOnly ? { readOnly: options.readOnly } : {}) }),
     store: new Store(rule, { uniqueGroupNames: options.uniqueGroupNames ?? options.ipsie ?? false, reservedEmails: options.reservedEmails ?? false, ids: options.ids ?? 'uuid', ...(options.searchLagMs ? { searchLagMs: options.searchLagMs } : {}) }),
     base: options.basePath ?? BASE,
     // RFC 9865's pagination.maxPageSize (50 with cursors) bounds every page, index pages too.
