@@ -16,7 +16,7 @@ import { describeMissing } from './discovery.ts';
 import { attributesToAsk } from '../spec/returned.ts';
 import { membersUnseen } from './members-shown.ts';
 import { readOnlyNeed, refusedAsDeclared } from './declared-mutability.ts';
-import { MissingVariable, render } from './template.ts';
+import { MissingVariable, render, renderPath } from './template.ts';
 import { leaveOut } from './leave-out.ts';
 import { withRequiredValues } from './required-fill.ts';
 import { fitRequest, type LeftOut } from './schema-fit.ts';
@@ -549,7 +549,7 @@ function buildRequest(step: Step, vars: Record<string, unknown>, ctx: ScenarioCo
     return { method: built.method, path: built.path, ...(built.headers ? { headers: built.headers } : {}), ...(json !== undefined ? { json } : {}), auth: 'default', ...(ownCredentials ? { withoutCredentials: true } : {}), ...(origin ? { origin } : {}), ...(built.always ? { keep: built.always } : {}) };
   }
   let body = send.body === undefined ? undefined : render(send.body, vars);
-  if (send.fit !== false) body = withRequiredValues(send.method ?? 'GET', render(send.path ?? '/', vars), body, ctx.discovery);
+  if (send.fit !== false) body = withRequiredValues(send.method ?? 'GET', renderPath(send.path ?? '/', vars), body, ctx.discovery);
   for (const path of send.omit ?? []) body = leaveOut(body, render(path, vars), ctx.discovery);
   const auth = send.auth === 'none' ? ({ kind: 'none' } as const) : send.auth === 'wrong-bearer' ? ctx.wrongAuth.bearer : send.auth === 'wrong-basic' ? ctx.wrongAuth.basic : 'default';
   // The wrong credentials are made up here: recorded as sent, so the probe's curl line reproduces it.
@@ -559,7 +559,7 @@ function buildRequest(step: Step, vars: Record<string, unknown>, ctx: ScenarioCo
   const attributes = attributesToAsk(ctx.discovery, method, query, assertedPointers(step));
   return {
     method,
-    path: render(send.path ?? '/', vars),
+    path: renderPath(send.path ?? '/', vars),
     ...(query || attributes ? { query: { ...query, ...(attributes ? { attributes } : {}) } } : {}),
     ...(send.headers ? { headers: render(send.headers, vars) } : {}),
     ...(send.rawBody !== undefined ? { rawBody: render(send.rawBody, vars) } : body !== undefined ? { json: body } : {}),

@@ -60,8 +60,12 @@ export interface IndependentServerOptions {
   maxResults?: number;
   /** Where the SCIM endpoints live (default /scim/v2; /api/scim/v2 and /scim are common). */
   basePath?: string;
-  /** How ids look: UUIDs (default), integers as strings ("1001"), upper-case UUIDs, or with characters a URL must escape ("u:1001|x@y", "a+1001 b'c"). */
-  ids?: 'uuid' | 'integer' | 'upper' | 'reserved' | 'plus';
+  /**
+   * How ids look: UUIDs (default), integers as strings ("1001"), upper-case UUIDs, or with characters a URL must escape ("u:1001|x@y", "a+1001 b'c"),
+   * or 'escapes': a percent sign, a slash, a question mark and a hash ("p%1001/a?b#c"). RFC 7643 §3.1 leaves an id's characters to the
+   * service provider; in a URL path segment each is percent-encoded (RFC 3986 §2.1, §3.3: an encoded "/" is data, not a separator).
+   */
+  ids?: 'uuid' | 'integer' | 'upper' | 'reserved' | 'plus' | 'escapes';
   /** Attribute names on the wire in PascalCase ("UserName", "TotalResults"): legal, names are case-insensitive (RFC 7643 §2.1). */
   pascalCase?: boolean;
   /**
