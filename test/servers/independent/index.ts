@@ -137,8 +137,9 @@ export interface IndependentServerOptions {
    * Features the ServiceProviderConfig says are unsupported although the server offers them, as
    * elimity-com/scim writes `filter`/`patch` supported false until the app sets SupportFiltering
    * and SupportPatch, and directory-scimple `filter` false by default: Entra and Okta never read it.
+   * 'etag': ETag headers and meta.version all the same; 'sort': sortBy honoured all the same.
    */
-  understate?: ('filter' | 'patch')[];
+  understate?: ('filter' | 'patch' | 'etag' | 'sort')[];
   /**
    * PUT keeps the attributes its body leaves out (python-scim/scim2-server merges, citing RFC 7644
    * §3.5.1: omitted readWrite attributes "MAY be assumed to be not asserted by the client").
@@ -446,7 +447,7 @@ interface Ctx {
   relativeMetaLocation: boolean;
   sparseLists: boolean | 'paging-fields';
   nullResources: boolean;
-  understate: ('filter' | 'patch')[];
+  understate: ('filter' | 'patch' | 'etag' | 'sort')[];
   putMerges: boolean;
   declineFiltersWithoutScimType: boolean;
   deleteStatus: number;
@@ -542,8 +543,8 @@ function fullSpc(ctx: Ctx): Resource {
     bulk: ctx.bulk ? { supported: true, maxOperations: MAX_BULK_OPERATIONS, maxPayloadSize: MAX_BODY } : { supported: false, maxOperations: 0, maxPayloadSize: 0 },
     filter: { supported: !ctx.understate.includes('filter'), maxResults: ctx.maxResults },
     changePassword: { supported: findAttr(ctx.models.user.core.attributes, 'password') !== undefined },
-    sort: { supported: ctx.sort },
-    etag: { supported: ctx.etag },
+    sort: { supported: ctx.sort && !ctx.understate.includes('sort') },
+    etag: { supported: ctx.etag && !ctx.understate.includes('etag') },
     ...(ctx.interop ? { interopProfileConformant: true } : {}),
     ...(ctx.cursors ? { pagination: { cursor: true, index: true, defaultPaginationMethod: 'index', defaultPageSize: CURSOR_PAGE, maxPageSize: CURSOR_PAGE, cursorTimeout: 3600 } } : {}),
     authenticationSchemes: [{ type: 'oauthbearertoken', name: 'OAuth Bearer Token', description: 'Authentication with a bearer token', primary: true }],
