@@ -46,7 +46,7 @@ const VARIANTS: Record<string, IndependentServerOptions> = {
     dropGroupExternalId: true,
     uniqueGroupNames: true,
   },
-  'base /scim, ids a URL must escape (u:1001|x@y), the first email and phone number made primary': { basePath: '/scim', ids: 'reserved', primaryFirst: true },
+  'base /scim, ids a URL must escape (u:1001|x@y), the first email and phone number made primary, group members shown as { value } alone (no type, $ref or display)': { basePath: '/scim', ids: 'reserved', primaryFirst: true, membersValueOnly: true },
   'gzip-encoded bodies, a relative Location header, meta.location relative to the service root, .NET timestamps, extension URNs first in schemas, lists without empty Resources, and without itemsPerPage and startIndex when the page holds the whole result': {
     gzip: true,
     relativeLocation: true,

@@ -244,6 +244,12 @@ export interface IndependentServerOptions {
    * and a user whose email differs from its userName is not found by its userName.
    */
   namesIndexedAtCreate?: boolean;
+  /**
+   * Group members shown as `{ value }` alone, whatever was sent with them (`type`, `$ref`, `display`
+   * dropped): RFC 7643 §4.2 makes only `value` of a member meaningful to a client (type and $ref
+   * are OPTIONAL sub-attributes of a complex attribute, §2.4), and §8.7.1 declares them immutable, not required.
+   */
+  membersValueOnly?: boolean;
   /** No /ServiceProviderConfig (404), as BoxyHQ Jackson's Directory Sync: it advertises no optional feature. */
   noServiceProviderConfig?: boolean;
   /** The Content-Type of its bodies (default `application/scim+json; charset=utf-8`): `application/json` as many frameworks send. */
@@ -474,6 +480,7 @@ interface Ctx {
   apiKeyAnyValue: boolean;
   patchKeepsMembers: boolean;
   membersShownEmpty: boolean;
+  membersValueOnly: boolean;
   /** membersOnRequest 'undeclared': /Schemas says members are returned "default". */
   membersUndeclared: boolean;
   /** With namesIndexedAtCreate: id → userName and displayName as created. */
@@ -861,6 +868,7 @@ function rendered(ctx: Ctx, model: ResourceModel, stored: Stored): Resource {
   for (const name of ctx.omitMeta) delete (out.meta as Resource)[name];
   if (ctx.listAllSchemas) out.schemas = [model.core.id, ...model.extensions.map((e) => e.id)];
   if (ctx.membersShownEmpty && model.kind === 'Group') out.members = [];
+  if (ctx.membersValueOnly && model.kind === 'Group' && Array.isArray(out.members)) out.members = out.members.map((m) => ({ value: (m as Resource).value }));
   return out;
 }
 
@@ -1319,6 +1327,7 @@ export async function startIndependentServer(options: IndependentServerOptions =
     apiKeyAnyValue: options.apiKeyAnyValue ?? false,
     patchKeepsMembers: options.patchKeepsMembers ?? false,
     membersShownEmpty: options.membersShownEmpty ?? false,
+    membersValueOnly: options.membersValueOnly ?? false,
     membersUndeclared: options.membersOnRequest === 'undeclared',
     createdNames: options.namesIndexedAtCreate ? new Map() : undefined,
     noServiceProviderConfig: options.noServiceProviderConfig ?? false,
