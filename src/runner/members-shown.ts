@@ -135,7 +135,7 @@ export async function probeMembersShown(client: ScimClient, discovery: Discovery
     shown === 'default'
       ? `${made} lists it in GET ${path.replace(String(groupId), '{id}')}`
       : shown === 'on-request'
-        ? `${made} lists it only when attributes=members asks (GET /Groups/{id}?attributes=displayName,members, ${reads[reads.length - 1]!.join(' then ')}), though /Schemas does not declare members returned "request" (RFC 7643 §2.2)`
+        ? `${made} lists it only when attributes=members asks (a plain GET /Groups/{id}, ${reads[reads.length - 1]![0]}, lists none; with attributes=displayName,members, ${reads[reads.length - 1]![1]}, it does), though /Schemas does not declare members returned "request" (RFC 7643 §2.2)`
         : `${made} lists no member in GET /Groups/{id} (${first![0]}), nor with attributes=members (${first![1]})${patched ? `, nor after a PATCH add answered with success (${patched}; read again ${afterPatch!.join(', ')})` : ''}${createShowed ? '; its create answer listed the member, so the server keeps members it does not show' : ': the server keeps no members, or keeps them without showing them'}`;
   return { shown, evidence, exchangeIds };
 }
