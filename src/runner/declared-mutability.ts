@@ -103,3 +103,19 @@ export function refusedAsDeclared(exchange: Exchange, discovery: Pick<Discovery,
     need: hit.mutability === 'readOnly' ? readOnlyNeed(`${label} ${hit.name}`) : `the server declares ${label} ${hit.name} immutable in /Schemas (RFC 7643 §2.2) and refused to change it with 400 mutability, as RFC 7644 §3.5.1 says, and this IdP changes it`,
   };
 }
+
+/**
+ * Why a PUT refused with 400 mutability is still failed when its body carries an attribute the
+ * server declares readOnly: RFC 7644 §3.5.1 says those values "SHALL be ignored", so the refusal
+ * is the server's own rule, not its schema's. The sentence the failure gains, or undefined.
+ */
+export function readOnlyPutRefused(exchange: Exchange, discovery: Pick<Discovery, 'schemas'>): string | undefined {
+  const res = exchange.response;
+  if (!res || res.status !== 400 || exchange.request.method !== 'PUT' || (res.json as { scimType?: unknown } | undefined)?.scimType !== 'mutability') return undefined;
+  const kind = /\/(Users|Groups)\/[^/?]+(?:\?|$)/i.exec(new URL(exchange.request.url).pathname)?.[1]?.toLowerCase();
+  if (!kind) return undefined;
+  const label = kind === 'users' ? 'User' : 'Group';
+  const sent = new Set(written(exchange).map((w) => w.name.toLowerCase()));
+  const hit = declaredAttributes(discovery, kind === 'users' ? URN.user : URN.group, 'PATCH').find((d) => d.mutability === 'readOnly' && sent.has(d.name.toLowerCase()));
+  return hit ? `the server declares ${label} ${hit.name} readOnly in /Schemas, but RFC 7644 §3.5.1 says a PUT's readOnly values "SHALL be ignored", not refused` : undefined;
+}

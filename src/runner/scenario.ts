@@ -15,7 +15,7 @@ import { DialectArgumentError } from '../dialects/shared.ts';
 import { describeMissing } from './discovery.ts';
 import { attributesToAsk } from '../spec/returned.ts';
 import { membersUnseen } from './members-shown.ts';
-import { readOnlyNeed, refusedAsDeclared } from './declared-mutability.ts';
+import { readOnlyNeed, readOnlyPutRefused, refusedAsDeclared } from './declared-mutability.ts';
 import { MissingVariable, render, renderPath } from './template.ts';
 import { leaveOut } from './leave-out.ts';
 import { withRequiredValues } from './required-fill.ts';
@@ -297,6 +297,8 @@ export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx
       stop = { reason: unoffered };
       continue;
     }
+    const putRefused = !unoffered && !immutable ? readOnlyPutRefused(exchange, ctx.discovery) : undefined;
+    if (putRefused) run.judged = run.judged.map((j) => (j.result.status === 'fail' || j.result.status === 'warn' ? { ...j, result: { ...j.result, message: `${j.result.message ?? ''}: ${putRefused}` } } : j));
     const refusedBefore = refusedAsSchemaSays.get(resourceKey(exchange));
     if (refusedBefore && exchange.request.method === 'GET') {
       run.judged = run.judged.map((j) => (j.result.status === 'pass' || j.judges !== 'content' ? j : { ...j, result: { ...j.result, status: 'skip', reason: `${refusedBefore} (this reads back the resource the refused write was for)`, exchangeIds: [exchange.id] } }));

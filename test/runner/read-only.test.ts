@@ -11,7 +11,7 @@
 // RFC checks are not judged, saying why, and each IdP that writes the attribute is told once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runConformance } from '../../src/runner/run.ts';
-import { refusedAsDeclared } from '../../src/runner/declared-mutability.ts';
+import { readOnlyPutRefused, refusedAsDeclared } from '../../src/runner/declared-mutability.ts';
 import type { Exchange, RunRecord } from '../../src/record/types.ts';
 import { URN } from '../../src/spec/json-schemas.ts';
 import { startIndependentServer, type IndependentServer } from '../servers/independent/index.ts';
@@ -64,6 +64,18 @@ describe('a server that declares active and emails readOnly', () => {
   });
 });
 
+describe('a server that refuses a PUT carrying another value of a readOnly attribute', () => {
+  it('fails the PUT, and the failure quotes RFC 7644 §3.5.1 (the value SHALL be ignored)', async () => {
+    const refusing = await startIndependentServer({ readOnly: ['active'], readOnlyPutRefused: true });
+    try {
+      const run = await runConformance({ url: refusing.url, auth: { kind: 'bearer', token: refusing.token }, suites: ['okta'], only: ['okta.aiw.user.deactivate.status'], dialects: ['okta-aiw'], seed: 20_261_129 });
+      expect(run.results.find((r) => r.checkId === 'okta.aiw.user.deactivate.status[okta-aiw]')).toMatchObject({ status: 'fail', message: expect.stringMatching(/got 400.*: the server declares User active readOnly in \/Schemas, but RFC 7644 §3\.5\.1 says a PUT's readOnly values "SHALL be ignored", not refused$/) });
+    } finally {
+      await refusing.close();
+    }
+  });
+});
+
 describe('which readOnly refusals the declaration excuses', () => {
   const schemas = [{ id: URN.user, attributes: [{ name: 'active', mutability: 'readOnly' }, { name: 'userName', mutability: 'readOnly' }, { name: 'externalId', mutability: 'readOnly' }] }];
   const exchange = (id: string, method: string, body: unknown): Exchange =>
@@ -74,8 +86,11 @@ describe('which readOnly refusals the declaration excuses', () => {
     expect(refusedAsDeclared(patch('active', false), { schemas })?.attribute).toBe('User active');
   });
 
-  it('not a PUT: RFC 7644 §3.5.1 says its readOnly values SHALL be ignored, not refused', () => {
-    expect(refusedAsDeclared(exchange('x2', 'PUT', { userName: 'a@example.com', active: false }), { schemas })).toBeUndefined();
+  it('not a PUT: RFC 7644 §3.5.1 says its readOnly values SHALL be ignored, not refused; its failure says so', () => {
+    const put = exchange('x2', 'PUT', { userName: 'a@example.com', active: false });
+    expect(refusedAsDeclared(put, { schemas })).toBeUndefined();
+    expect(readOnlyPutRefused(put, { schemas })).toBe('the server declares User active readOnly in /Schemas, but RFC 7644 §3.5.1 says a PUT\'s readOnly values "SHALL be ignored", not refused');
+    expect(readOnlyPutRefused(exchange('x3', 'PUT', { userName: 'a@example.com' }), { schemas })).toBeUndefined();
   });
 
   it('not userName (REQUIRED of the client, RFC 7643 §4.1.1) nor externalId (the client\'s, §3.1)', () => {

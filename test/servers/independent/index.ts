@@ -328,6 +328,8 @@ export interface IndependentServerOptions {
    * that has mutability "readOnly""; §3.12 Table 9).
    */
   readOnly?: string[];
+  /** A DEFECT, for tests: with `readOnly`, a PUT that sends another value of one is refused with 400 mutability (RFC 7644 §3.5.1: such values "SHALL be ignored"). */
+  readOnlyPutRefused?: boolean;
   /**
    * The scimType of its 400s: 'syntax' answers invalidSyntax where RFC 7644 Table 9 also fits
    * invalidValue (a body that does not fit the schema: a missing required value, a wrong type),
@@ -481,6 +483,7 @@ interface Ctx {
   patchKeepsMembers: boolean;
   membersShownEmpty: boolean;
   membersValueOnly: boolean;
+  readOnlyPutRefused: boolean;
   /** membersOnRequest 'undeclared': /Schemas says members are returned "default". */
   membersUndeclared: boolean;
   /** With namesIndexedAtCreate: id → userName and displayName as created. */
@@ -998,6 +1001,7 @@ async function resourceRoute(ctx: Ctx, req: RequestLike, model: ResourceModel, i
       if (model.kind === 'Group' && ctx.dropGroupExternalId) delete data.externalId;
       if (ctx.putMerges) for (const [k, v] of Object.entries(stored.data)) if (!(k in data)) data[k] = structuredClone(v);
       keepImmutable(model, stored.data, data, true);
+      if (ctx.readOnlyPutRefused) refuseReadOnlyChange(model, stored.data, { ...stored.data, ...(body() as Resource) });
       ignoreReadOnly(model, data, stored.data);
       const sent = structuredClone(data);
       return echoing(ctx, sent, one(ctx.store.replace(model.kind, id, withPrimary(ctx, data))));
@@ -1328,6 +1332,7 @@ export async function startIndependentServer(options: IndependentServerOptions =
     patchKeepsMembers: options.patchKeepsMembers ?? false,
     membersShownEmpty: options.membersShownEmpty ?? false,
     membersValueOnly: options.membersValueOnly ?? false,
+    readOnlyPutRefused: options.readOnlyPutRefused ?? false,
     membersUndeclared: options.membersOnRequest === 'undeclared',
     createdNames: options.namesIndexedAtCreate ? new Map() : undefined,
     noServiceProviderConfig: options.noServiceProviderConfig ?? false,
