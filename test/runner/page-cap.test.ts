@@ -17,6 +17,8 @@ const servers: IndependentServer[] = [];
 const records = new Map<string, RunRecord>();
 const VARIANTS: Record<string, IndependentServerOptions> = {
   capped: { maxResults: 2 },
+  // RFC 9865 pagination.maxPageSize 50 beside filter.maxResults 2: pages of 2 meet both caps.
+  cursorsCapped: { cursors: true, maxResults: 2 },
 };
 
 beforeAll(async () => {
@@ -54,6 +56,13 @@ describe('a server that advertises filter.maxResults 2 and serves pages of 2', (
   it('passes the paging, sort and Entra paging checks (count=0 and count=-1 answered with totalResults and no resources)', () => {
     const record = records.get('capped')!;
     for (const id of ['paging.first-page', 'paging.count-only', 'paging.count-zero', 'paging.count-negative', 'paging.partition', 'sort.ascending', 'sort.descending', 'entra.paging.first-page[entra]', 'entra.paging.second-page[entra]', 'entra.paging.third-page[entra]', 'entra.paging.no-overlap[entra]']) {
+      expect(result(record, id), id).toMatchObject({ status: 'pass' });
+    }
+  });
+
+  it('holds a server that advertises pagination.maxPageSize 50 and filter.maxResults 2 to the smaller cap (both are caps)', () => {
+    const record = records.get('cursorsCapped')!;
+    for (const id of ['paging.first-page', 'paging.count-only', 'paging.partition', 'sort.ascending', 'sort.descending', 'entra.paging.first-page[entra]', 'entra.paging.second-page[entra]', 'entra.paging.third-page[entra]']) {
       expect(result(record, id), id).toMatchObject({ status: 'pass' });
     }
   });
