@@ -12,13 +12,16 @@ import type { RunRecord } from '../../src/record/types.ts';
 import { startFaultyServer } from '../support/faulty-server.ts';
 import { startIndependentServer, type IndependentServer, type IndependentServerOptions } from '../servers/independent/index.ts';
 
-const ONLY = ['paging.first-page', 'paging.count-only', 'paging.count-zero', 'paging.count-negative', 'paging.partition', 'sort.ascending', 'sort.descending', 'entra.paging.first-page', 'entra.paging.second-page', 'entra.paging.third-page', 'entra.paging.no-overlap'];
+const ONLY = ['filter.sw', 'filter.or', 'paging.first-page', 'paging.count-only', 'paging.count-zero', 'paging.count-negative', 'paging.partition', 'sort.ascending', 'sort.descending', 'entra.paging.first-page', 'entra.paging.second-page', 'entra.paging.third-page', 'entra.paging.no-overlap'];
 const servers: IndependentServer[] = [];
 const records = new Map<string, RunRecord>();
 const VARIANTS: Record<string, IndependentServerOptions> = {
   capped: { maxResults: 2 },
   // RFC 9865 pagination.maxPageSize 50 beside filter.maxResults 2: pages of 2 meet both caps.
   cursorsCapped: { cursors: true, maxResults: 2 },
+  // A page of one (filter.maxResults 1): filter.sw and filter.or found one of their two users, and
+  // paging.partition (pages of count=2 at startIndex 1, 3, 5) missed two, all at MUST.
+  cappedAtOne: { maxResults: 1 },
 };
 
 beforeAll(async () => {
@@ -65,6 +68,14 @@ describe('a server that advertises filter.maxResults 2 and serves pages of 2', (
     for (const id of ['paging.first-page', 'paging.count-only', 'paging.partition', 'sort.ascending', 'sort.descending', 'entra.paging.first-page[entra]', 'entra.paging.second-page[entra]', 'entra.paging.third-page[entra]']) {
       expect(result(record, id), id).toMatchObject({ status: 'pass' });
     }
+  });
+
+  it('reads a filter\'s matches on past a page of one, and does not judge a partition its cap makes impossible', () => {
+    const record = records.get('cappedAtOne')!;
+    for (const id of ['filter.sw', 'filter.or', 'paging.first-page', 'sort.ascending', 'sort.descending']) expect(result(record, id), id).toMatchObject({ status: 'pass' });
+    const sw = record.exchanges.filter((x) => x.origin?.scenario === 'filter.operators' && x.origin.step.startsWith('sw'));
+    expect(sw.map((x) => new URL(x.request.url).searchParams.get('startIndex'))).toEqual([null, '2']);
+    expect(result(record, 'paging.partition')).toMatchObject({ status: 'skip', reason: expect.stringMatching(/^not judged: the server caps its pages at 1 \(ServiceProviderConfig\), below the count=2 each page asked for/) });
   });
 
   it('judges all three positions of a sorted query: the page of 2 is read on by startIndex (RFC 7644 §3.4.2.4), the third from page 2', () => {
