@@ -110,6 +110,12 @@ export function fitRequest(request: OutgoingRequest, advertised: AdvertisedUser,
       const reason = notAdvertised(advertised, attribute) ?? declaredReadOnly(advertised, attribute);
       if (reason) return { skip: `not sent: the query filters on ${attribute}, but ${reason}` };
     }
+    // A sort on values the run could not set orders nothing it knows.
+    const sortBy = request.query?.sortBy;
+    if (typeof sortBy === 'string') {
+      const reason = notAdvertised(advertised, sortBy) ?? declaredReadOnly(advertised, sortBy);
+      if (reason) return { skip: `not sent: the query sorts by ${sortBy}, but ${reason}` };
+    }
     return { request, leftOut };
   }
   if (!isObject(request.json)) return { request, leftOut };

@@ -64,6 +64,20 @@ describe('a server that declares active and emails readOnly', () => {
   });
 });
 
+describe('a server that declares name readOnly (the sort checks set name.familyName first)', () => {
+  it('does not sort by what the run could not set', async () => {
+    const named = await startIndependentServer({ readOnly: ['name'] });
+    try {
+      const run = await runConformance({ url: named.url, auth: { kind: 'bearer', token: named.token }, suites: ['core'], only: ['sort.ascending', 'sort.descending'], seed: 20_261_129 });
+      // Both failed at MUST before: the users were created without their familyName (dropped as readOnly).
+      for (const id of ['sort.ascending', 'sort.descending']) expect(run.results.find((r) => r.checkId === id), id).toMatchObject({ status: 'skip', reason: expect.stringMatching(/^not sent: the query sorts by name\.familyName, but the server declares User name readOnly/) });
+      expect(run.results.filter((r) => r.status === 'fail' || r.status === 'warn').map((r) => r.checkId)).toEqual([]);
+    } finally {
+      await named.close();
+    }
+  });
+});
+
 describe('a server that refuses a PUT carrying another value of a readOnly attribute', () => {
   it('fails the PUT, and the failure quotes RFC 7644 §3.5.1 (the value SHALL be ignored)', async () => {
     const refusing = await startIndependentServer({ readOnly: ['active'], readOnlyPutRefused: true });
