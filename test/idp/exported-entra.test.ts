@@ -9,7 +9,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { DirectorySource } from '../../src/console/directory-source.ts';
 import { DirectoryError, loadDirectory } from '../../src/idp/directory.ts';
 import { startServer } from '../../src/server/index.ts';
@@ -204,6 +204,10 @@ describe('a change to an export file is a change to the directory', () => {
     const server = closing(await startServer({ port: 0 }));
     const folder = copy();
     const running = startCli(['idp', 'sync', '--watch', '--directory', join(folder, 'directory.json'), '--url', server.url, '--token', server.token, '--state', join(folder, 'w.state.json'), '--out', join(folder, 'w-reports'), '--no-html', '--quiet']);
+    // A test that times out never reaches its finally: the watching child is stopped when the test ends, however it ends.
+    onTestFinished(() => {
+      if (running.child.exitCode === null) running.child.kill('SIGKILL');
+    });
     try {
       await until(running.child, () => running.stdout, /watching .* for changes/);
       const before = running.stdout.length;
