@@ -2,8 +2,10 @@
 // developer.okta.com/docs/api/openapi/okta-management/management/tag/ProfileMapping) read as the
 // app's mappings. The fields read: `source.type` ("user": the Okta user), `target.type` ("appuser":
 // the app's user profile), and `properties`, keyed by the app profile's variable name, each with an
-// Okta Expression Language `expression` and a `pushStatus` (PUSH or DONT_PUSH; Okta's Terraform
-// provider: "whether to update target properties on user create & update or just on create").
+// Okta Expression Language `expression` and a `pushStatus` (PUSH or DONT_PUSH: the enum is in the API
+// reference, its meaning is not stated there; it is read as the mapping editor's "apply on user create
+// and update" / "apply on user create only", as Okta's Terraform provider describes push_status,
+// recalled and not re-checked in a document here: an unverified reading, said in docs/mock-idp.md).
 //
 // Okta's three update modes: PUSH is "overwrite on update" (always), DONT_PUSH "write on user create
 // only", and a variable with no expression is "do not map".
