@@ -4,12 +4,13 @@
 # Runs the conformance suites against $SCIM_BASE_URL and leaves, under $SCIMPROOF_OUT:
 #   index.html (open it), run.json (the record), junit.xml (for the CI's test view), summary.md.
 # Exits as scimproof does: 0 every required check passed, 1 a check failed, 2 the run could not
-# be made (unreachable target, rejected token, bad suite file). Reports are written either way.
+# be made (unreachable target, rejected token, bad suite file, no SCIM_BASE_URL), 3 the time budget
+# ran out first. Reports are written once the run has started.
 #
 # Environment (all optional but the URL):
 #   SCIM_BASE_URL       the SCIM base URL, e.g. https://staging.example.com/scim/v2
 #   SCIM_TOKEN          bearer token (kept out of the command line and redacted from reports)
-#   SCIMPROOF_SUITES    comma-separated suites (default: core,entra,okta,fuzz)
+#   SCIMPROOF_SUITES    comma-separated suites (default: core,cursor,entra,okta,fuzz)
 #   SCIMPROOF_BASELINE  baseline file of known failures to waive
 #   SCIMPROOF_SHARD     i/n: this job's shard of n parallel jobs (join with `scimproof report --merge`)
 #   SCIMPROOF_OUT       report directory (default reports/scimproof; a shard adds /shard-i)
@@ -17,13 +18,28 @@
 #   SCIMPROOF           how to call scimproof (default: npx --yes scimproof)
 set -uo pipefail
 
-if [ -z "${SCIM_BASE_URL:-}" ]; then
-  echo "scimproof-ci: set SCIM_BASE_URL to the SCIM base URL to test (and SCIM_TOKEN to its token)" >&2
-  exit 2
-fi
-read -r -a scimproof <<< "${SCIMPROOF:-npx --yes scimproof}"
 out="${SCIMPROOF_OUT:-reports/scimproof}"
 if [ -n "${SCIMPROOF_SHARD:-}" ]; then out="$out/shard-${SCIMPROOF_SHARD%%/*}"; fi
+
+# On GitHub Actions: the step outputs, on every way out (a refusal below too: the action's upload
+# step needs report-dir, and an empty one failed that step with "Input required and not supplied:
+# path" above the one line that said what was wrong), and the summary on the job's page.
+finish() {
+  local code=$1
+  if [ -n "${GITHUB_OUTPUT:-}" ]; then
+    { echo "exit-code=$code"; echo "report-dir=$out"; echo "junit=$out/junit.xml"; } >> "$GITHUB_OUTPUT"
+  fi
+  if [ -n "${GITHUB_STEP_SUMMARY:-}" ] && [ -f "$out/summary.md" ]; then
+    cat "$out/summary.md" >> "$GITHUB_STEP_SUMMARY"
+  fi
+  exit "$code"
+}
+
+if [ -z "${SCIM_BASE_URL:-}" ]; then
+  echo "scimproof-ci: set SCIM_BASE_URL to the SCIM base URL to test (and SCIM_TOKEN to its token)" >&2
+  finish 2
+fi
+read -r -a scimproof <<< "${SCIMPROOF:-npx --yes scimproof}"
 args=(run --out "$out" --markdown "$out/summary.md")
 if [ -n "${SCIMPROOF_SHARD:-}" ]; then args+=(--shard "$SCIMPROOF_SHARD"); fi
 if [ -n "${SCIMPROOF_SUITES:-}" ]; then args+=(--suite "$SCIMPROOF_SUITES"); fi
@@ -34,7 +50,7 @@ extra=()
 if [ -n "${SCIMPROOF_ARGS:-}" ]; then
   if ! printf '%s' "$SCIMPROOF_ARGS" | xargs printf '' 2>/dev/null; then
     echo "scimproof-ci: SCIMPROOF_ARGS cannot be split into arguments (an unmatched quote?): $SCIMPROOF_ARGS" >&2
-    exit 2
+    finish 2
   fi
   while IFS= read -r -d '' word; do extra+=("$word"); done < <(printf '%s' "$SCIMPROOF_ARGS" | xargs printf '%s\0')
 fi
@@ -42,12 +58,4 @@ fi
 "${scimproof[@]}" "${args[@]}" ${extra[@]+"${extra[@]}"}
 code=$?
 echo "scimproof-ci: exit code $code; report at $out/index.html"
-
-# On GitHub Actions: step outputs, and the summary on the job's page.
-if [ -n "${GITHUB_OUTPUT:-}" ]; then
-  { echo "exit-code=$code"; echo "report-dir=$out"; echo "junit=$out/junit.xml"; } >> "$GITHUB_OUTPUT"
-fi
-if [ -n "${GITHUB_STEP_SUMMARY:-}" ] && [ -f "$out/summary.md" ]; then
-  cat "$out/summary.md" >> "$GITHUB_STEP_SUMMARY"
-fi
-exit "$code"
+finish "$code"
