@@ -102,7 +102,9 @@ export function readConfig(path: string | undefined): ConfigFile {
     throw new UsageError(`config file ${path} is not valid JSON: ${problem} at line ${before.split('\n').length}, column ${offset - before.lastIndexOf('\n')}`);
   }
   if (!json || typeof json !== 'object' || Array.isArray(json)) throw new UsageError(`config file ${path} is not valid JSON: expected a JSON object ({ "url": … }), got ${kindOf(json)}`);
-  const parsed: object = json;
+  // "$schema" points an editor at the package's config.schema.json (completion, checks as you type).
+  const { $schema, ...parsed } = json as Record<string, unknown>;
+  if ($schema !== undefined && typeof $schema !== 'string') throw new UsageError(`config file ${path}: "$schema" must be a string (the schema's path or URL), got ${kindOf($schema)}`);
   // A mistyped key ("tokne", "skpi") would otherwise be ignored in silence and change the run.
   const unknown = Object.keys(parsed).filter((key) => !(key in CONFIG_KEYS));
   if (unknown.length > 0) {

@@ -3,6 +3,8 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { parse as parseJsonc } from 'jsonc-parser';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/cli/errors.ts';
 import { readConfig } from '../../src/cli/options.ts';
@@ -108,6 +110,29 @@ describe('relative paths in a config file', () => {
       expect(existsSync(resolve('reports/scim'))).toBe(false);
     } finally {
       await server.close();
+    }
+  });
+});
+
+describe('config.schema.json (shipped as scimproof/config.schema.json)', () => {
+  const schema = JSON.parse(readFileSync(new URL('../../src/cli/config.schema.json', import.meta.url), 'utf8')) as { properties: Record<string, unknown>; additionalProperties: boolean };
+  const validate = new Ajv2020({ strict: true, allowUnionTypes: true }).compile(schema);
+
+  it('describes exactly the keys the loader takes, and "$schema", which the loader now accepts (it was an unknown key)', () => {
+    const known = String(read({ zzz: 1 })).replace(/^.*known keys: /, '').split(', ');
+    expect(Object.keys(schema.properties).sort()).toEqual(['$schema', ...known].sort());
+    expect(schema.additionalProperties).toBe(false);
+    expect(readText('{ "$schema": "../node_modules/scimproof/dist/cli/config.schema.json", "url": "https://app.example.com/scim/v2" }')).toEqual({ url: 'https://app.example.com/scim/v2' });
+    expect(readText('{ "$schema": 1 }')).toBe('config file FILE: "$schema" must be a string (the schema\'s path or URL), got a number');
+  });
+
+  it('accepts the documented example (docs/run.md) and refuses what the loader refuses', () => {
+    const example = /#### A config file\n\n```jsonc\n([\s\S]*?)```/.exec(readFileSync(new URL('../../docs/run.md', import.meta.url), 'utf8'))![1]!;
+    const config = parseJsonc(example, [], { allowTrailingComma: true }) as Record<string, unknown>;
+    expect(validate(config), JSON.stringify(validate.errors)).toBe(true);
+    expect(readText(example)).toMatchObject({ url: config.url, suites: config.suites });
+    for (const bad of [{ tokne: 'x' }, { timeout: 'soon' }, { suites: 'core' }, { headers: { 'X-Tenant': 1 } }, { oauthClientAuth: 'jwt' }]) {
+      expect(validate(bad), JSON.stringify(bad)).toBe(false);
     }
   });
 });

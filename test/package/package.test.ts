@@ -79,7 +79,7 @@ describe('the packed package, installed into an empty project', () => {
     const stray = paths.filter((p) => !/^(dist\/|suites\/|fixtures\/(directories|schemas)\/|package\.json$|README\.md$|LICENSE$)/.test(p));
     expect(stray).toEqual([]);
     expect(paths.filter((p) => p.endsWith('.ts') && !p.endsWith('.d.ts'))).toEqual([]);
-    for (const needed of ['dist/cli/bin.js', 'dist/index.js', 'dist/index.d.ts', 'dist/vitest.js', 'dist/vitest.d.ts', 'dist/report/html/templates/layout.hbs', 'dist/suite/suite.schema.json', 'dist/report/run-record.schema.json', 'dist/idp/directory.schema.json', 'suites/core/01-users.json', 'suites/profiles.json', 'fixtures/directories/northwind-entra-mappings.json', 'fixtures/schemas/acme-user-extension.json', 'LICENSE']) {
+    for (const needed of ['dist/cli/bin.js', 'dist/index.js', 'dist/index.d.ts', 'dist/vitest.js', 'dist/vitest.d.ts', 'dist/report/html/templates/layout.hbs', 'dist/suite/suite.schema.json', 'dist/report/run-record.schema.json', 'dist/cli/config.schema.json', 'dist/idp/directory.schema.json', 'suites/core/01-users.json', 'suites/profiles.json', 'fixtures/directories/northwind-entra-mappings.json', 'fixtures/schemas/acme-user-extension.json', 'LICENSE']) {
       expect(paths).toContain(needed);
     }
     const dependencies = Object.keys((JSON.parse(readFileSync(join(consumer, 'node_modules/scimproof/package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies);
