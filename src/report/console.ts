@@ -5,7 +5,7 @@ import type { CheckResult, CheckStatus, Finding, IdpVerdict, LatencyReport, RunR
 import { formatMs } from '../analysis/latency.ts';
 import { analysisOf } from './analysis-of.ts';
 import { terminalCodes } from '../util/printable.ts';
-import { cleanCommand, cleanLead, countStatuses, findingStatus, STATUS_ORDER, verdictOf, type VerdictKind } from './summarize.ts';
+import { cleanCommand, cleanLead, countStatuses, findingStatus, plural, STATUS_ORDER, verdictOf, type VerdictKind } from './summarize.ts';
 
 export interface ConsoleStream {
   write(chunk: string): unknown;
@@ -82,9 +82,17 @@ export function createConsoleReporter(options: ConsoleReporterOptions = {}): Con
     const why = r.status === 'skip' ? r.reason : r.message && `${r.message.split('\n', 1)[0]}${cause}`;
     return `      ${paint(code, mark)} ${r.checkId}${why ? paint(90, ` — ${why.split('\n', 1)[0]}`) : ''}\n`;
   };
+  /** Scenarios that ended without a result: --only/--skip (or a certify programme) selected none of their checks. */
+  let withoutResults = 0;
   const finishScenario = (): void => {
     if (!current) return;
     clearPending();
+    if (current.results.length === 0) {
+      // A narrowed run would otherwise list every scenario it left out, dozens of lines of "-".
+      withoutResults++;
+      current = undefined;
+      return;
+    }
     const status = worst(current.results);
     const [mark, code] = MARK[status];
     const counts = current.results.length > 0 ? paint(90, `  ${countsLine(current.results, ['pass', 'fail', 'error', 'warn', 'info', 'skip'])}`) : '';
@@ -119,6 +127,10 @@ export function createConsoleReporter(options: ConsoleReporterOptions = {}): Con
     },
     onRunEnd(record, paths) {
       finishScenario();
+      if (withoutResults > 0) {
+        const why = record.certification ? 'the programme judges none of their checks' : record.meta.selection ? 'none of their checks was selected' : 'they have no checks';
+        write(`  ${paint(90, `- ${plural(withoutResults, 'scenario')} not listed: ${why}`)}\n`);
+      }
       const verdict = verdictOf(record);
       const counts = countStatuses(record.results);
       write('\n');

@@ -51,9 +51,23 @@ export interface Verdict {
   detail: string;
 }
 
-const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+export const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
-export function verdictOf(record: Pick<RunRecord, 'meta' | 'results'> & Partial<Pick<RunRecord, 'exchanges'>>): Verdict {
+/**
+ * The verdict a report leads with. A certify run leads with its programme's verdict, as its exit
+ * code does: its green PASS sat above "Would fail Microsoft's validation" whenever every check
+ * passed but the programme failed (no OAuth test passed), and a FAIL above "Would pass" when only
+ * an optional test's checks failed. A run that could not be made or judged keeps its own verdict.
+ */
+export function verdictOf(record: Pick<RunRecord, 'meta' | 'results'> & Partial<Pick<RunRecord, 'exchanges' | 'certification'>>): Verdict {
+  const run = runVerdictOf(record);
+  const programme = record.certification;
+  if (!programme || run.kind === 'not-run' || run.kind === 'incomplete' || programme.incomplete) return run;
+  const failed = programme.partial ? programme.tests.some((t) => t.status === 'failed' || t.status === 'error') : !(programme.passes && programme.passesStrict);
+  return failed ? { kind: 'fail', headline: 'FAIL', detail: programme.headline } : { kind: 'pass', headline: 'PASS', detail: programme.headline };
+}
+
+function runVerdictOf(record: Pick<RunRecord, 'meta' | 'results'> & Partial<Pick<RunRecord, 'exchanges' | 'certification'>>): Verdict {
   const counts = countStatuses(record.results);
   if (record.meta.runError) {
     return { kind: 'not-run', headline: 'COULD NOT RUN', detail: record.meta.runError };
@@ -86,22 +100,37 @@ export function verdictOf(record: Pick<RunRecord, 'meta' | 'results'> & Partial<
     return { kind: 'incomplete', headline: 'INCOMPLETE', detail: 'No check was run' };
   }
   // A PASS of a narrowed run says so where the PASS is read: it covers only the checks chosen.
-  const narrowed = selectionNote(record.meta);
+  const narrowed = selectionNote(record);
   if (counts.warn === 0 && counts.info === 0) {
     return { kind: 'pass', headline: 'PASS', detail: `All ${plural(counts.pass, 'check')} passed${tail}${narrowed}` };
   }
   return { kind: 'pass', headline: 'PASS', detail: `No required check failed (${counts.pass} passed, ${extras.concat(counts.info > 0 ? [`${counts.info} info`] : []).join(', ')})${narrowed}` };
 }
 
-/** `--only users.create.* --skip users.create.location`: what a run was narrowed to, as flags (empty when it was not). */
-export function selectionFlags(meta: Pick<RunRecord['meta'], 'selection'>): string {
+/** `--only users.create.* --skip users.create.location`: what a run was narrowed to, as flags (none when it was not). */
+function selectionFlagList(meta: Pick<RunRecord['meta'], 'selection'>): string[] {
   const s = meta.selection;
-  return [...(s?.only ?? []).map((o) => `--only ${o}`), ...(s?.skip ?? []).map((o) => `--skip ${o}`), ...(s?.dialects?.length ? [`--dialect ${s.dialects.join(',')}`] : [])].join(' ');
+  return [...(s?.only ?? []).map((o) => `--only ${o}`), ...(s?.skip ?? []).map((o) => `--skip ${o}`), ...(s?.dialects?.length ? [`--dialect ${s.dialects.join(',')}`] : [])];
 }
 
-const selectionNote = (meta: Pick<RunRecord['meta'], 'selection'>): string => {
-  const flags = selectionFlags(meta);
-  return flags ? `; only the checks this run was narrowed to (${flags})` : '';
+/** Flags a person reads whole; beyond them, the rest is counted (the record keeps every one). */
+const SHOWN_FLAGS = 6;
+
+/**
+ * What a run was narrowed to, as a person reads it (empty when it was not): a certify run names
+ * its programme (it narrows to that programme's checks itself; listing its 40 `--only` patterns
+ * would read as flags the vendor gave), any other run its flags, the first few and how many more.
+ */
+export function selectionText(record: Pick<RunRecord, 'meta'> & Partial<Pick<RunRecord, 'certification'>>): string {
+  if (record.certification) return `the checks the ${record.certification.label} tests are judged from`;
+  const flags = selectionFlagList(record.meta);
+  return flags.length > SHOWN_FLAGS ? `${flags.slice(0, SHOWN_FLAGS).join(' ')} … and ${flags.length - SHOWN_FLAGS} more` : flags.join(' ');
+}
+
+// (A certify run's PASS is its programme's headline: see verdictOf.)
+const selectionNote = (record: Pick<RunRecord, 'meta'>): string => {
+  const text = selectionText(record);
+  return text ? `; only the checks this run was narrowed to (${text})` : '';
 };
 
 /** Run duration in milliseconds, or undefined when the timestamps are missing or unparsable. */

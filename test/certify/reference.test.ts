@@ -6,6 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verdictOf } from '../../src/report/summarize.ts';
 import { microsoftResult } from '../../src/certify/microsoft-result.ts';
 import { startServer, type RunningServer } from '../../src/server/index.ts';
 import { certify, testsOf } from './support.ts';
@@ -68,6 +69,9 @@ describe('certify against a plain reference server with a static token', () => {
     expect(Object.values(tests).filter((t) => t.status === 'failed').map((t) => t.name)).toEqual([]);
     expect(record.certification!.passes).toBe(false);
     expect(record.certification!.headline).toBe("Would fail Microsoft's validation: neither Validate_Credentials_Test nor Federated_Identity_Test passed (the gallery needs one of them)");
+    // Every check passed, yet the report leads with the programme's FAIL, as the exit code does (it led with a green PASS).
+    expect(record.summary.fail).toBe(0);
+    expect(verdictOf(record)).toEqual({ kind: 'fail', headline: 'FAIL', detail: record.certification!.headline });
     // The word SKIPPED once: the result JSON and the console add it to the reason ("SKIPPED - SKIPPED - the run uses …").
     const json = microsoftResult(record, record.certification!) as { testResults: { testName: string; testResult: string }[] };
     const skipped = json.testResults.filter((t) => t.testName === 'Validate_Credentials_Test' || t.testName === 'Federated_Identity_Test').map((t) => t.testResult);

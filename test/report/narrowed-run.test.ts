@@ -22,6 +22,10 @@ it('a PASS of a narrowed run names what it was narrowed to', async () => {
   expect(code).toBe(0);
   const note = '; only the checks this run was narrowed to (--only users.create.* --skip users.create.location)';
   expect(printed).toMatch(new RegExp(`Verdict: PASS — All \\d+ checks passed${note.replace(/[.*()]/g, '\\$&')}\\n`));
+  // The scenarios it left out are one line, not dozens of "-" lines.
+  expect(printed).toContain('  ✓ core › Create and read a user');
+  expect(printed).not.toContain('core › PUT replaces the whole user');
+  expect(printed).toMatch(/\n {2}- \d+ scenarios not listed: none of their checks was selected\n/);
   const html = readFileSync(join(out, 'index.html'), 'utf8');
   expect(html).toContain(note);
   expect(html).toMatch(/Narrowed to<\/dt>\s*<dd>--only users\.create\.\* --skip users\.create\.location<\/dd>/);

@@ -2,7 +2,7 @@
 import type { CheckResult, Finding, IdpVerdict, Level, RunRecord } from '../../record/types.ts';
 import { indexExchanges } from '../body.ts';
 import { refLink } from '../refs.ts';
-import { cleanCommand, cleanLead, countStatuses, type RenderContext, formatDuration, runDurationMs, selectionFlags, STATUS_BADGE, STATUS_LABEL, STATUS_ORDER, verdictOf } from '../summarize.ts';
+import { cleanCommand, cleanLead, countStatuses, type RenderContext, formatDuration, runDurationMs, selectionText, STATUS_BADGE, STATUS_LABEL, STATUS_ORDER, verdictOf } from '../summarize.ts';
 import { analysisOf } from '../analysis-of.ts';
 import { errorKindsSentence } from '../error-kind.ts';
 import { sectionView } from './view-cards.ts';
@@ -27,7 +27,7 @@ function metaRows(record: RunRecord): NameValue[] {
   ];
   if (meta.profile) rows.push({ name: 'Profile', value: meta.profile });
   if (meta.suites.length > 0) rows.push({ name: 'Suites', value: meta.suites.join(', ') });
-  const narrowed = selectionFlags(meta);
+  const narrowed = selectionText(record);
   if (narrowed) rows.push({ name: 'Narrowed to', value: narrowed });
   rows.push(
     { name: 'Started', value: meta.startedAt },
