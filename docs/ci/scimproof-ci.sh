@@ -57,5 +57,12 @@ fi
 
 "${scimproof[@]}" "${args[@]}" ${extra[@]+"${extra[@]}"}
 code=$?
+# scimproof exits 1 only after a run, whose report it has written. A 1 without one came from what
+# called it (npx could not fetch the package: a version not on the registry, no network), and
+# read as "a check failed", blaming the server for a run that never happened.
+if [ "$code" -eq 1 ] && [ ! -f "$out/run.json" ]; then
+  echo "scimproof-ci: '${scimproof[*]}' exited 1 without writing $out/run.json, so scimproof did not run (could npx fetch it? see the lines above); exit 2" >&2
+  code=2
+fi
 echo "scimproof-ci: exit code $code; report at $out/index.html"
 finish "$code"
