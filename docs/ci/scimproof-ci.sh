@@ -54,6 +54,14 @@ if [ -n "${SCIMPROOF_ARGS:-}" ]; then
   fi
   while IFS= read -r -d '' word; do extra+=("$word"); done < <(printf '%s' "$SCIMPROOF_ARGS" | xargs printf '%s\0')
 fi
+# The report directory is this script's (its outputs and the upload name it): an --out among the
+# extra options moved the report away from them.
+for word in ${extra[@]+"${extra[@]}"}; do
+  case "$word" in --out|--out=*)
+    echo "scimproof-ci: give the report directory as SCIMPROOF_OUT (the action's report-dir), not --out in SCIMPROOF_ARGS" >&2
+    finish 2 ;;
+  esac
+done
 
 "${scimproof[@]}" "${args[@]}" ${extra[@]+"${extra[@]}"}
 code=$?

@@ -197,6 +197,12 @@ describe('the shell recipe', () => {
     const bad = await sh(`bash ${join(repo, 'docs/ci/scimproof-ci.sh')}`, { ...env, SCIMPROOF_ARGS: "--header 'X-Api-Key: k" }, cwd);
     expect(bad.code, bad.out).toBe(2);
     expect(bad.out.trim().split('\n')).toEqual([expect.stringContaining('SCIMPROOF_ARGS cannot be split into arguments')]);
+    // An --out there moved the report away from the directory the outputs and the upload name.
+    for (const args of ['--out elsewhere', '--only users.* --out=elsewhere']) {
+      const out = await sh(`bash ${join(repo, 'docs/ci/scimproof-ci.sh')}`, { ...env, SCIMPROOF_ARGS: args }, cwd);
+      expect(out.code, out.out).toBe(2);
+      expect(out.out.trim().split('\n')).toEqual(['scimproof-ci: give the report directory as SCIMPROOF_OUT (the action\'s report-dir), not --out in SCIMPROOF_ARGS']);
+    }
   });
 });
 
