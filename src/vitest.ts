@@ -19,8 +19,12 @@ export { ScimCheckFailure, ScimRunError } from './report/vitest-tests.ts';
 export interface ScimConformanceOptions extends ConformanceOptions {
   /** Name of the describe block; default `SCIM conformance of <url>`. */
   name?: string;
-  /** Called with the run record once the run is over (write reports, keep it for later). */
-  onRecord?(record: RunRecord): void | Promise<void>;
+  /**
+   * Called with the run record once the run is over (write reports, keep it for later); awaited
+   * when it returns a promise, whatever that promise holds (`(r) => writeReports(r, { outDir })`
+   * did not compile against `void | Promise<void>`).
+   */
+  onRecord?(record: RunRecord): unknown;
 }
 
 /** Declares one vitest test per check of a conformance run (see the top of this file). */
