@@ -209,7 +209,7 @@ describe('the shell recipe', () => {
 describe('the shell recipe when scimproof itself never ran', () => {
   // npx answers 1 when it cannot fetch the package (a version not on the registry, no network):
   // the recipe passed that on as "a check failed" (exit 1), for a run that never happened.
-  it('turns an exit 1 without a report into exit 2 with one line; a real FAIL stays 1', async () => {
+  it('turns an exit 1 without a report into exit 2 with one line', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'scimproof-sh-'));
     writeFileSync(join(cwd, 'npx-404.sh'), 'echo "npm error 404 Not Found - GET https://registry.npmjs.org/scimproof" >&2; exit 1\n');
     const output = join(cwd, 'output');
@@ -218,9 +218,8 @@ describe('the shell recipe when scimproof itself never ran', () => {
     expect(r.code, r.out).toBe(2);
     expect(r.out).toMatch(/scimproof-ci: 'bash \S+npx-404\.sh' exited 1 without writing reports\/scimproof\/run\.json, so scimproof did not run/);
     expect(readOutputs(output)['exit-code']).toBe('2');
-    const failing = await sh(`bash ${join(repo, 'docs/ci/scimproof-ci.sh')}`, { SCIM_BASE_URL: faulty.url, SCIM_TOKEN: faulty.token, SCIMPROOF, SCIMPROOF_SUITES: 'core', SCIMPROOF_ARGS: '--only users.create.status' }, cwd);
-    expect(failing.code, failing.out).toBe(1);
-  }, 120_000);
+    // A real FAIL (exit 1 with its report) stays 1: 'runs the suites … fails the job when a check fails' above.
+  });
 });
 
 describe('the GitLab recipe', () => {
