@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createClient, type ScimClient } from '../../src/http/client.ts';
 import { DirectoryError, parseDirectory } from '../../src/idp/directory.ts';
 import { syncOnce } from '../../src/idp/run.ts';
@@ -62,6 +62,9 @@ describe('state file', () => {
     const client = crashingClient(1 + 4 * 2); // probe + four users created
     await expect(runCycle({ directory: parseDirectory(readFileSync(file, 'utf8'), file), dialect: 'entra', client, state, concurrency: 1 })).rejects.toThrow('simulated crash');
     await client.close();
+    // The process would end here, and its exit hook write what the journal's buffer holds (a
+    // SIGKILL, which skips the hook, is test/idp/state-crash.test.ts).
+    state.close();
     expect(existsSync(`${statePath}.journal`)).toBe(true);
     appendFileSync(`${statePath}.journal`, '{"t":"user","id":"u-tor'); // torn last line
 
@@ -184,6 +187,31 @@ describe('state journal and snapshot', () => {
     const store = StateStore.open(statePath, identity);
     expect(store.user('b')).toEqual(user(2));
     store.close();
+  });
+
+  it('gathers the changes of many turns and writes them together: 200 ms after the first, or at close', async () => {
+    const statePath = join(dir, 'state.json');
+    const journal = `${statePath}.journal`;
+    const written = (): string[] => (existsSync(journal) ? readFileSync(journal, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l).id as string) : []);
+    // The batch's timer only (the turns themselves are real): it fires when the test moves it.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const store = StateStore.open(statePath, identity);
+      for (let n = 0; n < 3; n++) {
+        store.setUser(`u${n}`, user(n));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      expect(written()).toEqual([]);
+      vi.advanceTimersByTime(200);
+      expect(written()).toEqual(['u0', 'u1', 'u2']);
+      store.setUser('u3', user(3));
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(written()).toEqual(['u0', 'u1', 'u2']);
+      store.close();
+      expect(written()).toEqual(['u0', 'u1', 'u2', 'u3']);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('a journal that cannot be written is an error of the next change (no exception thrown from a timer)', async () => {

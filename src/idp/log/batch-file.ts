@@ -64,6 +64,11 @@ export class BatchFile {
     this.soon();
   }
 
+  /** The first write that failed, if any (kept, as `flush()` would throw it). */
+  get failed(): Error | undefined {
+    return this.failure;
+  }
+
   /** Writes what is buffered; throws the first write error, if any. */
   flush(): void {
     this.drain();
