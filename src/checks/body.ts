@@ -8,7 +8,7 @@
 // to be there (a JSON 500, `{}` or an empty list holds no `/members`, which is not "no members").
 import { URN } from '../spec/json-schemas.ts';
 import { getPointer, parsePointer } from '../util/pointer.ts';
-import { advertisedUser, notAdvertised, type AdvertisedUser } from '../spec/advertised.ts';
+import { advertisedUser, declaredReadOnly, notAdvertised, type AdvertisedUser } from '../spec/advertised.ts';
 import { caseInsensitiveAt, caseInsensitiveSubAttributes } from '../spec/case-exact.ts';
 import { integer, oneOrMany, paramsObject, TEMPLATE } from './params.ts';
 import { contentOf, isVerdict, responseOf, successOf } from './response.ts';
@@ -183,10 +183,12 @@ export function checkAssertion(doc: unknown, a: Assertion, caseless: ReadonlySet
  * sub-attribute it reads (`/emails/0/primary`) or matches elements by (`contains: {primary: true}`).
  */
 function notAdvertisedIn(advertised: AdvertisedUser, a: Assertion): string | undefined {
-  const attribute = attributeOf(a.pointer);
+  // A list's resources are judged as the resource itself (`/Resources/0/displayName`).
+  const pointer = a.pointer.replace(/^\/Resources\/\d+(?=\/)/i, '');
+  const attribute = attributeOf(pointer);
   const whole = notAdvertised(advertised, attribute);
   if (whole !== undefined || attribute.startsWith('urn:')) return whole;
-  const sub = a.pointer.split('/').slice(2).find((segment) => !/^\d+$/.test(segment));
+  const sub = pointer.split('/').slice(2).find((segment) => !/^\d+$/.test(segment));
   const matched = [a.contains, a.notContains, a.where].flatMap((fields) => (fields && typeof fields === 'object' ? Object.keys(fields) : []));
   for (const name of [...(sub === undefined ? [] : [sub]), ...matched]) {
     const reason = notAdvertised(advertised, `${attribute}.${name}`);
@@ -255,7 +257,8 @@ export const bodyKind = defineCheckKind<BodyParams>({
     if (res.json === undefined) return fail(`the body is not JSON${res.jsonError ? ` (${res.jsonError})` : ''}`, { actual: res.body.slice(0, 200) });
     const all = Array.isArray(ctx.params.assert) ? ctx.params.assert : [ctx.params.assert];
     // An attribute the server does not advertise was never sent (src/runner/schema-fit.ts): not judged.
-    const advertised = advertisedUser(ctx.discovery);
+    // What /Schemas says of User attributes is no answer about a Group's (a Group's displayName is its own).
+    const advertised = /\/Groups(?:[/?]|$)/i.test(new URL(ctx.exchange.request.url).pathname) ? advertisedUser(undefined) : advertisedUser(ctx.discovery);
     const runData = runDataOfAnotherCheck(ctx.params, ctx.vars, res.json);
     const absentFromRunData = (a: Assertion): string | undefined =>
       runData !== undefined && unassigned(getPointer(res.json, a.pointer)) ? `${a.pointer} is absent from ${runData}, a user this run created for another check without it` : undefined;
@@ -270,7 +273,9 @@ export const bodyKind = defineCheckKind<BodyParams>({
       const resource = listed === undefined ? res.json : getPointer(res.json, listed);
       return returnedAlwaysByDeclaration(ctx.discovery, resource, attributeOf(listed === undefined ? a.pointer : a.pointer.slice(listed.length)), ctx.exchange.request.url);
     };
-    const unjudged = all.map((a) => notAdvertisedIn(advertised, a) ?? absentFromRunData(a) ?? notReturned(a) ?? alwaysShown(a));
+    // A value of an attribute /Schemas declares readOnly is the server's, whatever was sent.
+    const readOnly = (a: Assertion): string | undefined => declaredReadOnly(advertised, attributeOf(a.pointer.replace(/^\/Resources\/\d+(?=\/)/i, '')));
+    const unjudged = all.map((a) => notAdvertisedIn(advertised, a) ?? absentFromRunData(a) ?? notReturned(a) ?? alwaysShown(a) ?? readOnly(a));
     const assertions = all.filter((_, i) => unjudged[i] === undefined);
     if (assertions.length === 0) return skip(`not judged: ${[...new Set(unjudged)].join('; ')}`);
     for (const a of assertions) {

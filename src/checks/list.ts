@@ -5,6 +5,7 @@ import { parseFilter, type Filter } from '../filter/index.ts';
 import type { Exchange } from '../record/types.ts';
 import { ENTRA_NULL_RESOURCES } from '../dialects/acceptance.ts';
 import { URN } from '../spec/json-schemas.ts';
+import { declaredCaseExact } from '../spec/case-exact.ts';
 import { maxPageSize } from '../spec/page-cap.ts';
 import { getPointer } from '../util/pointer.ts';
 import { integer, oneOrMany, paramsObject, TEMPLATE } from './params.ts';
@@ -127,6 +128,8 @@ type ListParams = {
   includesId?: string | string[];
   excludesId?: string | string[];
   itemsPerPage?: boolean;
+  /** The matches in the order the pages must list them (a sortBy query), read across the pages of a `follow: "startIndex"` walk. */
+  order?: string[];
   /** The filter operator under test: a clean 400 invalidFilter for it is "not supported", not a failure. */
   operator?: string;
   /** An unfiltered query: a clean 400 tooMany is RFC 7644's allowed refusal, not judged. */
@@ -148,16 +151,6 @@ const CASE_FIXED_BY_RFC: Record<string, { caseExact: boolean; where: string }> =
   externalid: { caseExact: true, where: 'RFC 7643 §3.1 makes externalId caseExact' },
 };
 
-/** `caseExact` as the server's /Schemas declares it for `attr[.sub]` of the resource type queried, when it does. */
-function declaredCaseExact(ctx: { discovery: { schemas?: readonly unknown[] } }, resourceUrn: string, name: string, sub: string | undefined): boolean | undefined {
-  const schema = (ctx.discovery.schemas ?? []).find((s) => (s as { id?: unknown }).id === resourceUrn) as { attributes?: unknown } | undefined;
-  const find = (list: unknown, n: string): Record<string, unknown> | undefined =>
-    (Array.isArray(list) ? list : []).find((a) => typeof (a as { name?: unknown })?.name === 'string' && (a as { name: string }).name.toLowerCase() === n.toLowerCase()) as Record<string, unknown> | undefined;
-  const top = find(schema?.attributes, name);
-  const def = sub === undefined ? top : find(top?.subAttributes, sub);
-  return typeof def?.caseExact === 'boolean' ? def.caseExact : undefined;
-}
-
 /**
  * How a failed other-case query is judged. The RFC leaves an attribute's case sensitivity to its
  * caseExact characteristic (RFC 7644 §3.4.2.2: "SHALL be determined by the attribute's caseExact
@@ -177,7 +170,7 @@ function caseRule(exchange: Exchange, discovery: { schemas?: readonly unknown[] 
   const kind = /\/Groups(?:\/|$)/i.test(new URL(exchange.request.url).pathname) ? { urn: URN.group, label: 'Group' } : { urn: URN.user, label: 'User' };
   const { name, sub } = filter.path;
   const path = sub === undefined ? name : `${name}.${sub}`;
-  const declared = declaredCaseExact({ discovery }, kind.urn, name, sub);
+  const declared = declaredCaseExact(discovery, kind.urn, name, sub);
   if (declared !== true) return undefined;
   const fixed = sub === undefined ? CASE_FIXED_BY_RFC[name.toLowerCase()] : undefined;
   if (fixed && !fixed.caseExact) return { relevel: false, why: `; the server declares ${kind.label} ${path} caseExact true in /Schemas, which the RFC does not allow: ${fixed.where}` };
@@ -188,7 +181,7 @@ const idParam = { anyOf: [{ type: 'string', minLength: 1 }, TEMPLATE] };
 
 export const listKind = defineCheckKind<ListParams>({
   kind: 'list',
-  description: 'A ListResponse with the expected `total`/`totalAtLeast`, `resources`/`maxResources` on the page, `startIndex`, ids it must include (`includesId`) or exclude (`excludesId`); `itemsPerPage: true` also holds itemsPerPage to the page size; with `operator` (the filter operator under test), a clean 400 invalidFilter is skipped as "not supported" instead of failed; with `unfiltered: true` (a query without a filter), a clean 400 tooMany is not judged (RFC 7644 §3.12 lets a server refuse to list every entry); `otherCase: true` (an `attr eq` value in another letter case than stored) judges a miss by the attribute\'s caseExact as /Schemas declares it where RFC 7643 leaves it to the server (a warning that still blocks the IdP), and names a declaration the RFC does not allow (userName).',
+  description: 'A ListResponse with the expected `total`/`totalAtLeast`, `resources`/`maxResources` on the page, `startIndex`, ids it must include (`includesId`) or exclude (`excludesId`); `itemsPerPage: true` also holds itemsPerPage to the page size; with `operator` (the filter operator under test), a clean 400 invalidFilter is skipped as "not supported" instead of failed; with `unfiltered: true` (a query without a filter), a clean 400 tooMany is not judged (RFC 7644 §3.12 lets a server refuse to list every entry); `otherCase: true` (an `attr eq` value in another letter case than stored) judges a miss by the attribute\'s caseExact as /Schemas declares it where RFC 7643 leaves it to the server (a warning that still blocks the IdP), and names a declaration the RFC does not allow (userName); `order` (every match, in the asked order) judges the ids position by position across the pages of a `follow: "startIndex"` walk, so a page cap does not shorten what is judged.',
   defaultLevel: 'MUST',
   defaultRefs: ['RFC7644-3.4.2'],
   judges: 'content',
@@ -204,8 +197,10 @@ export const listKind = defineCheckKind<ListParams>({
     operator: { type: 'string', minLength: 1 },
     unfiltered: { const: true },
     otherCase: { const: true },
+    order: { anyOf: [{ type: 'array', items: idParam, minItems: 2 }, TEMPLATE] },
   }),
   verify(ctx) {
+    if (ctx.params.order !== undefined) return judgeOrder(ctx);
     const verdict = judgeList(ctx);
     if (verdict.ok !== false || ctx.params.otherCase !== true) return verdict;
     const rule = caseRule(ctx.exchange, ctx.discovery);
@@ -253,7 +248,8 @@ function judgeList(ctx: CheckContext<ListParams>): Verdict {
   // itemsPerPage is judged only where asked for, so one wrong counter does not hide whether a filter worked.
   if (p.itemsPerPage === true && body.itemsPerPage !== undefined && body.itemsPerPage !== resources.length) return fail(`itemsPerPage is ${JSON.stringify(body.itemsPerPage)} but the page holds ${resources.length}`, { pointer: '/itemsPerPage', expected: resources.length, actual: body.itemsPerPage });
   if (p.startIndex !== undefined && body.startIndex !== undefined && body.startIndex !== Number(p.startIndex)) return fail(`startIndex is ${JSON.stringify(body.startIndex)}, expected ${String(p.startIndex)}`, { pointer: '/startIndex', expected: Number(p.startIndex), actual: body.startIndex });
-  const found = ids(resources);
+  // A `follow: "startIndex"` walk (a capped page read on): the ids of every page count.
+  const found = (ctx.exchanges?.length ?? 0) > 1 ? ctx.exchanges!.flatMap((x) => (x.response?.status === 200 ? ids(getPointer(x.response.json, '/Resources')) : [])) : ids(resources);
   for (const id of [p.includesId].flat().filter((x) => x !== undefined).map(String)) {
     if (!found.includes(id)) return fail(`the resource ${id} is missing from the results`, { pointer: '/Resources', expected: `includes ${id}`, actual: found.slice(0, 20) });
   }
@@ -265,6 +261,51 @@ function judgeList(ctx: CheckContext<ListParams>): Verdict {
   const identified = resources.map((r) => getPointer(r, '/id')).filter((id) => (typeof id === 'string' && id !== '') || typeof id === 'number').map(String);
   const repeated = identified.find((id, i) => identified.indexOf(id) !== i);
   if (repeated !== undefined) return fail(`the page lists the same resource twice (id ${JSON.stringify(repeated)})`, { pointer: '/Resources', actual: found });
+  return pass();
+}
+
+/**
+ * A sorted query (RFC 7644 §3.4.2.3: sortBy "SHALL be used to order the returned responses") read
+ * across its pages: every position of `order` is judged, on whichever page it fell. A server that
+ * caps its pages (RFC 7643 §5 filter.maxResults) is read on by startIndex (the step's `follow`),
+ * so a cap of 2 no longer leaves the third position unjudged. Only a server without index paging
+ * (RFC 9865 pagination.index false), whose one page is all a startIndex walk can read, is judged on
+ * the positions that page holds, and the pass says how many.
+ */
+function judgeOrder(ctx: CheckContext<ListParams>): Verdict {
+  const pages = ctx.exchanges && ctx.exchanges.length > 0 ? ctx.exchanges : [ctx.exchange];
+  const order = (ctx.params.order ?? []).map(String);
+  const seen: { id: string; page: number; index: number }[] = [];
+  let total: number | undefined;
+  for (const [n, page] of pages.entries()) {
+    const where = n === 0 ? '' : ` (page ${n + 1}, startIndex=${new URL(page.request.url).searchParams.get('startIndex') ?? '?'})`;
+    const res = responseOf({ ...ctx, exchange: page });
+    if (isVerdict(res)) return res.ok === false ? { ...res, message: `${res.message}${where}` } : res;
+    if (res.status !== 200) return fail(`a query must answer 200 with a ListResponse, got HTTP ${res.status}${where}${bodySummary(res)}`, { expected: 200, actual: res.status });
+    const body = res.json as ListBody | undefined;
+    const resources = body && typeof body === 'object' ? (body.Resources ?? []) : undefined;
+    if (!Array.isArray(resources)) return fail(`the answer${where} is not a ListResponse with a "Resources" array`, { pointer: '/Resources', actual: res.body.slice(0, 200) });
+    if (Number.isInteger(body?.totalResults)) total = body!.totalResults as number;
+    resources.forEach((r, index) => seen.push({ id: String(getPointer(r, '/id')), page: n + 1, index }));
+  }
+  const listed = JSON.stringify(seen.map((s) => s.id));
+  for (const [i, want] of order.entries()) {
+    const got = seen[i];
+    if (!got) {
+      // Fewer than every match: the server said there are more and offers no way to page on.
+      if (total !== undefined && total > seen.length && ctx.discovery.capabilities.indexPaging === false) {
+        const why = `the server's page holds ${seen.length} of ${total} matches and it offers no index paging (ServiceProviderConfig pagination.index false; RFC 9865 §4) to read on`;
+        // One position tells no order: nothing judged, said so.
+        return i >= 2 ? pass(`judged the first ${i} of ${order.length} positions: ${why}`) : skip(`not judged: ${why}`);
+      }
+      return fail(`position ${i + 1} of ${order.length} is missing: the pages hold ${seen.length} resource(s) ${listed}${total !== undefined ? `, totalResults ${total}` : ''}, expected ${JSON.stringify(order)}`, { pointer: '/Resources', expected: order, actual: seen.map((s) => s.id) });
+    }
+    if (got.id !== want) {
+      const page = got.page === 1 ? '' : ` of page ${got.page}`;
+      return fail(`/Resources/${got.index}/id${page} is ${JSON.stringify(got.id)}, expected ${JSON.stringify(want)} (position ${i + 1} of ${order.length}; the pages list ${listed}, the asked order is ${JSON.stringify(order)})`, { pointer: `/Resources/${got.index}/id`, expected: want, actual: got.id });
+    }
+  }
+  if (seen.length > order.length) return fail(`the pages hold ${seen.length} resources ${listed}, expected only ${JSON.stringify(order)}`, { pointer: '/Resources', expected: order, actual: seen.map((s) => s.id) });
   return pass();
 }
 
@@ -315,6 +356,11 @@ export const partitionKind = defineCheckKind<PartitionParams>({
     const duplicates = [...new Set(judged.filter((id, i) => judged.indexOf(id) !== i))];
     if (duplicates.length > 0) return fail(`${duplicates.length} resource(s) appear more than once across the pages: ${duplicates.slice(0, 5).map((id) => `${id} (${onPages(pages, id)})`).join(', ')}${duplicates.length > 5 ? ', …' : ''}`, { expected: 'each resource on exactly one page', actual: pages });
     const missing = expected.filter((id) => !all.includes(id));
+    // Pages asked at fixed startIndex steps of `count` from a server that caps them lower (RFC 7643
+    // §5 filter.maxResults) skip what lies between them by design: not a partition to judge.
+    const asked = Number(new URL(ctx.exchange.request.url).searchParams.get('count'));
+    const cap = maxPageSize(ctx.discovery.serviceProviderConfig);
+    if (missing.length > 0 && cap !== undefined && Number.isInteger(asked) && cap < asked) return skip(`not judged: the server caps its pages at ${cap} (ServiceProviderConfig), below the count=${asked} each page asked for, so pages read at startIndex steps of ${asked} leave the matches between them unread; ${missing.length} of ${expected.length} were on no page, none on two`);
     if (missing.length > 0) return fail(`${missing.length} of ${expected.length} resources appear on no page: ${missing.slice(0, 5).join(', ')}`, { expected, actual: pages });
     return pass();
   },

@@ -183,7 +183,7 @@ export async function runFuzzProperties(ctx: FuzzRunContext): Promise<FuzzOutcom
         if (shown) env.groupMembers = shown;
       }
       if (property.readsMembers && ctx.discovery.groupMembers?.shown === 'never') {
-        emit({ ...base, status: 'skip', reason: `not judged: the server never shows group members (${ctx.discovery.groupMembers.evidence}); see groups.get.members`, exchangeIds: ctx.discovery.groupMembers.exchangeIds.slice(0, 1) });
+        emit({ ...base, status: 'skip', reason: `not judged: the server never shows group members (${ctx.discovery.groupMembers.evidence})`, exchangeIds: ctx.discovery.groupMembers.exchangeIds });
         continue;
       }
       if (ctx.budget.maxFailures && failures >= ctx.budget.maxFailures) {

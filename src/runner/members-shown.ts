@@ -102,32 +102,40 @@ export async function probeMembersShown(client: ScimClient, discovery: Discovery
   if (!ok(group) || (typeof groupId !== 'string' && typeof groupId !== 'number')) return undefined;
   const path = `/Groups/${encodeURIComponent(String(groupId))}`;
   const createShowed = lists(group.response?.json, member);
+  /** The exchange ids of the reads, in order: plain, then with attributes=members (per round). */
+  const reads: string[][] = [];
   const read = async (step: string): Promise<GroupMembersShown['shown'] | undefined> => {
     const plain = await send({ method: 'GET', path, origin: origin(`read it${step}`) });
+    const round = [plain.id];
+    reads.push(round);
     if (!ok(plain)) return undefined;
     if (lists(plain.response?.json, member)) return 'default';
     const asked = await send({ method: 'GET', path, query: { attributes: 'displayName,members' }, origin: origin(`read it with attributes=members${step}`) });
+    round.push(asked.id);
     if (ok(asked) && lists(asked.response?.json, member)) return 'on-request';
     return 'never';
   };
   let shown = await read('');
   if (shown === undefined) return undefined;
-  let patched = false;
+  let patched: string | undefined;
   // A server that takes members only by PATCH (Entra creates groups empty, then adds members) is
   // asked that way too before it is said to show none.
   if (shown === 'never' && discovery.capabilities.patch !== false) {
     const add = await send({ method: 'PATCH', path, json: { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'add', path: 'members', value: [{ value: member }] }] }, origin: origin('add the user by PATCH') });
     if (ok(add)) {
-      patched = true;
+      patched = add.id;
       shown = (await read(' after the PATCH')) ?? 'never';
     }
   }
+  // Every request is named by its exchange id, so the sentence stands on its own whichever suites
+  // ran (a fuzz pass alone has no groups.get.members to point at): the reader opens those exchanges.
   const made = `a group created with one member (POST /Groups, ${group.id})`;
+  const [first, afterPatch] = reads;
   const evidence =
     shown === 'default'
       ? `${made} lists it in GET ${path.replace(String(groupId), '{id}')}`
       : shown === 'on-request'
-        ? `${made} lists it only when attributes=members asks, though /Schemas does not declare members returned "request" (RFC 7643 §2.2)`
-        : `${made} lists no member in GET /Groups/{id}, nor with attributes=members${patched ? ', nor after a PATCH add answered with success' : ''}${createShowed ? '; its create answer listed the member, so the server keeps members it does not show' : ': the server keeps no members, or keeps them without showing them'}`;
+        ? `${made} lists it only when attributes=members asks (a plain GET /Groups/{id}, ${reads[reads.length - 1]![0]}, lists none; with attributes=displayName,members, ${reads[reads.length - 1]![1]}, it does), though /Schemas does not declare members returned "request" (RFC 7643 §2.2)`
+        : `${made} lists no member in GET /Groups/{id} (${first![0]}), nor with attributes=members (${first![1]})${patched ? `, nor after a PATCH add answered with success (${patched}; read again ${afterPatch!.join(', ')})` : ''}${createShowed ? '; its create answer listed the member, so the server keeps members it does not show' : ': the server keeps no members, or keeps them without showing them'}`;
   return { shown, evidence, exchangeIds };
 }

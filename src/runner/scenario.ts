@@ -15,13 +15,13 @@ import { DialectArgumentError } from '../dialects/shared.ts';
 import { describeMissing } from './discovery.ts';
 import { attributesToAsk } from '../spec/returned.ts';
 import { membersUnseen } from './members-shown.ts';
-import { refusedAsDeclared } from './declared-mutability.ts';
-import { MissingVariable, render } from './template.ts';
+import { readOnlyNeed, readOnlyPutRefused, refusedAsDeclared } from './declared-mutability.ts';
+import { MissingVariable, render, renderPath } from './template.ts';
 import { leaveOut } from './leave-out.ts';
 import { withRequiredValues } from './required-fill.ts';
 import { fitRequest, type LeftOut } from './schema-fit.ts';
 import { scopeFilter, type ScopeStrategy } from './scope-probe.ts';
-import { advertisedUser } from '../spec/advertised.ts';
+import { advertisedUser, declaredReadOnly, READ_ONLY_PHRASE } from '../spec/advertised.ts';
 import { EvidenceIndex } from './chain.ts';
 import { clockTickMs } from './clock-tick.ts';
 import { sleep } from '../util/sleep.ts';
@@ -196,6 +196,14 @@ export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx
       continue;
     }
     if (fitted.leftOut.length > 0) ctx.onLeftOut?.(origin, fitted.leftOut);
+    // A probe of one attribute (a wrongly typed value) that the request cannot carry as written judges nothing.
+    if (step.probes !== undefined) {
+      const why = fitted.leftOut.find((l) => l.what.toLowerCase() === step.probes!.toLowerCase())?.reason ?? declaredReadOnly(advertisedUser(ctx.discovery), step.probes);
+      if (why) {
+        skipAll(`not sent: this probe is about ${step.probes}, but ${why}`);
+        continue;
+      }
+    }
     if (step.waitForTick !== undefined) await waitForTick(step.waitForTick, stepVars);
     // The first query after a write is where a search that lags would first show: measured there
     // (not inside a burst, whose requests measure a rate).
@@ -245,6 +253,12 @@ export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx
       run.judged.push({ result, selected: ctx.selected(result.checkId), judges: checkKind(e.check)!.judges });
     });
     applyCauses(run, runs, expectations, judgedByBaseId, resultsById, ctx);
+    // What an IdP writes to an attribute the server declares readOnly is ignored (RFC 7644 §3.5.1):
+    // the check is not judged, and the IdP's verdict says once what it needs.
+    run.judged = run.judged.map((j) => {
+      const declared = j.result.status === 'skip' && !j.result.idpNeeds && (j.result.variant !== undefined || j.result.impact !== undefined) ? READ_ONLY_CLAUSE.exec(j.result.reason ?? '')?.[1] : undefined;
+      return declared ? { ...j, result: { ...j.result, idpNeeds: readOnlyNeed(`User ${declared}`) } } : j;
+    });
     learnFrom(step.learn, exchange, offers);
     gateOnOffers(run.judged, expectations, offers);
     const unoffered = variant === undefined ? notOffered(exchange, ctx.discovery.capabilities.serviceProviderConfig === false) : undefined;
@@ -265,7 +279,7 @@ export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx
       run.judged = run.judged.map((j) => {
         if (j.result.status === 'pass') return j;
         const forIdp = j.result.variant !== undefined || j.result.impact !== undefined;
-        const need = `${immutable.why}, and this IdP changes it`;
+        const need = immutable.need;
         return { ...j, result: { ...j.result, status: 'skip', reason, ...(forIdp ? { idpNeeds: need } : {}), exchangeIds: [exchange.id] } };
       });
       record(run);
@@ -283,6 +297,8 @@ export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx
       stop = { reason: unoffered };
       continue;
     }
+    const putRefused = !unoffered && !immutable ? readOnlyPutRefused(exchange, ctx.discovery) : undefined;
+    if (putRefused) run.judged = run.judged.map((j) => (j.result.status === 'fail' || j.result.status === 'warn' ? { ...j, result: { ...j.result, message: `${j.result.message ?? ''}: ${putRefused}` } } : j));
     const refusedBefore = refusedAsSchemaSays.get(resourceKey(exchange));
     if (refusedBefore && exchange.request.method === 'GET') {
       run.judged = run.judged.map((j) => (j.result.status === 'pass' || j.judges !== 'content' ? j : { ...j, result: { ...j.result, status: 'skip', reason: `${refusedBefore} (this reads back the resource the refused write was for)`, exchangeIds: [exchange.id] } }));
@@ -535,7 +551,7 @@ function buildRequest(step: Step, vars: Record<string, unknown>, ctx: ScenarioCo
     return { method: built.method, path: built.path, ...(built.headers ? { headers: built.headers } : {}), ...(json !== undefined ? { json } : {}), auth: 'default', ...(ownCredentials ? { withoutCredentials: true } : {}), ...(origin ? { origin } : {}), ...(built.always ? { keep: built.always } : {}) };
   }
   let body = send.body === undefined ? undefined : render(send.body, vars);
-  if (send.fit !== false) body = withRequiredValues(send.method ?? 'GET', render(send.path ?? '/', vars), body, ctx.discovery);
+  if (send.fit !== false) body = withRequiredValues(send.method ?? 'GET', renderPath(send.path ?? '/', vars), body, ctx.discovery);
   for (const path of send.omit ?? []) body = leaveOut(body, render(path, vars), ctx.discovery);
   const auth = send.auth === 'none' ? ({ kind: 'none' } as const) : send.auth === 'wrong-bearer' ? ctx.wrongAuth.bearer : send.auth === 'wrong-basic' ? ctx.wrongAuth.basic : 'default';
   // The wrong credentials are made up here: recorded as sent, so the probe's curl line reproduces it.
@@ -545,7 +561,7 @@ function buildRequest(step: Step, vars: Record<string, unknown>, ctx: ScenarioCo
   const attributes = attributesToAsk(ctx.discovery, method, query, assertedPointers(step));
   return {
     method,
-    path: render(send.path ?? '/', vars),
+    path: renderPath(send.path ?? '/', vars),
     ...(query || attributes ? { query: { ...query, ...(attributes ? { attributes } : {}) } } : {}),
     ...(send.headers ? { headers: render(send.headers, vars) } : {}),
     ...(send.rawBody !== undefined ? { rawBody: render(send.rawBody, vars) } : body !== undefined ? { json: body } : {}),
@@ -566,17 +582,22 @@ function assertedPointers(step: Step): string[] {
   return pointers;
 }
 
+/** The clause of a not-judged reason that names a readOnly declaration (src/spec/advertised.ts). */
+const READ_ONLY_CLAUSE = new RegExp(`the server declares User (\\S+) ${READ_ONLY_PHRASE.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`);
+
 /** Most pages a `follow` step requests; a server still answering nextCursor after this never ends. */
 export const FOLLOW_PAGE_LIMIT = 25;
 
 /**
  * Sends a step: one request, or for `follow: "nextCursor"` (RFC 9865) the first page and then the
  * same query with `cursor` set to each nextCursor, until a page has none, is not a 200, or the
- * page limit is reached.
+ * page limit is reached; for `follow: "startIndex"` the same query from the next startIndex while
+ * the pages hold fewer than totalResults (see followByIndex).
  */
 async function sendStep(step: Step, request: OutgoingRequest, ctx: ScenarioContext): Promise<Exchange[]> {
   if (step.send.burst) return sendBurst(step.send.burst, request, ctx);
   const first = await ctx.client.send(request);
+  if (step.send.follow === 'startIndex') return followByIndex(first, request, ctx);
   if (step.send.follow !== 'nextCursor') return [first];
   const pages = [first];
   for (let last = first; pages.length < FOLLOW_PAGE_LIMIT && !ctx.aborted(); ) {
@@ -585,6 +606,32 @@ async function sendStep(step: Step, request: OutgoingRequest, ctx: ScenarioConte
     const following: OutgoingRequest = request.json !== undefined && request.method === 'POST'
       ? { ...request, json: { ...(request.json as Record<string, unknown>), cursor: next } }
       : { ...request, query: { ...(request.query ?? {}), cursor: next } };
+    last = await ctx.client.send({ ...following, ...(request.origin ? { origin: { ...request.origin, step: `${request.origin.step} (page ${pages.length + 1})` } } : {}) });
+    pages.push(last);
+  }
+  return pages;
+}
+
+/**
+ * A page-capped answer read to its end (RFC 7644 §3.4.2.4; a cap is RFC 7643 §5 filter.maxResults):
+ * the same query from startIndex 1 + the resources seen so far, while the last page was a 200 that
+ * held some and the pages hold fewer than its totalResults. A server without index paging (RFC 9865
+ * pagination.index false) is not asked: its one page is what the step judges.
+ */
+async function followByIndex(first: Exchange, request: OutgoingRequest, ctx: ScenarioContext): Promise<Exchange[]> {
+  if (ctx.discovery.capabilities.indexPaging === false) return [first];
+  const pages = [first];
+  let seen = 0;
+  for (let last = first; pages.length < FOLLOW_PAGE_LIMIT && !ctx.aborted(); ) {
+    const res = last.response;
+    const resources = res?.status === 200 ? getPointer(res.json, '/Resources') : undefined;
+    const total = res?.status === 200 ? getPointer(res.json, '/totalResults') : undefined;
+    if (!Array.isArray(resources) || resources.length === 0 || typeof total !== 'number') break;
+    seen += resources.length;
+    if (seen >= total) break;
+    const following: OutgoingRequest = request.json !== undefined && request.method === 'POST'
+      ? { ...request, json: { ...(request.json as Record<string, unknown>), startIndex: seen + 1 } }
+      : { ...request, query: { ...(request.query ?? {}), startIndex: seen + 1 } };
     last = await ctx.client.send({ ...following, ...(request.origin ? { origin: { ...request.origin, step: `${request.origin.step} (page ${pages.length + 1})` } } : {}) });
     pages.push(last);
   }

@@ -5,7 +5,7 @@
 // checks are skipped with the reason. Names the RFC does not define are left alone (robustness
 // probes send them on purpose), and nothing changes when /Schemas does not describe Users.
 import type { OutgoingRequest } from '../http/client.ts';
-import { notAdvertised, withoutUnadvertisedSubAttributes, type AdvertisedUser } from '../spec/advertised.ts';
+import { declaredReadOnly, notAdvertised, withoutUnadvertisedSubAttributes, type AdvertisedUser } from '../spec/advertised.ts';
 import { URN } from '../spec/json-schemas.ts';
 
 export interface LeftOut {
@@ -107,8 +107,14 @@ export function fitRequest(request: OutgoingRequest, advertised: AdvertisedUser,
   if (method === 'GET') {
     const filter = filterOf(request);
     for (const attribute of filter ? filterAttributes(filter) : []) {
-      const reason = notAdvertised(advertised, attribute);
+      const reason = notAdvertised(advertised, attribute) ?? declaredReadOnly(advertised, attribute);
       if (reason) return { skip: `not sent: the query filters on ${attribute}, but ${reason}` };
+    }
+    // A sort on values the run could not set orders nothing it knows.
+    const sortBy = request.query?.sortBy;
+    if (typeof sortBy === 'string') {
+      const reason = notAdvertised(advertised, sortBy) ?? declaredReadOnly(advertised, sortBy);
+      if (reason) return { skip: `not sent: the query sorts by ${sortBy}, but ${reason}` };
     }
     return { request, leftOut };
   }

@@ -126,6 +126,33 @@ function compile(template: string): Compiled {
   return compiled;
 }
 
+/**
+ * One path segment's worth of a value (RFC 3986 §3.3): what is not a pchar is percent-encoded, so
+ * an id that holds "/", "?", "#", "%" or a space stays one segment; ":", "@" and the sub-delims
+ * ("+", "|" is not one) stay as they are, as the request would carry them anyway.
+ */
+export function pathSegment(value: string): string {
+  return encodeURIComponent(value).replace(/%(3A|40|21|24|26|27|28|29|2A|2B|2C|3B|3D)/gi, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+}
+
+/**
+ * Renders a request path: a value placed after the path's first character (`/Users/{{userId}}`)
+ * is one segment, encoded as such, since RFC 7643 §3.1 leaves an id's characters to the server. A
+ * value that is the whole path, or one given through a function (`{{urlencode …}}`), is used as it is.
+ */
+export function renderPath(template: string, vars: Record<string, unknown>): string {
+  if (!template.includes('{{')) return template;
+  const { whole, texts, expressions } = compile(template);
+  if (whole !== undefined) return String(lookup(whole, vars));
+  let out = texts[0]!;
+  for (let i = 0; i < expressions.length; i++) {
+    const v = lookup(expressions[i]!, vars);
+    const text = typeof v === 'string' ? v : JSON.stringify(v);
+    out += (out === '' || parse(expressions[i]!).fn ? text : pathSegment(text)) + texts[i + 1]!;
+  }
+  return out;
+}
+
 function renderValue<T>(value: T, vars: Record<string, unknown>): T {
   if (typeof value === 'string') {
     if (!value.includes('{{')) return value;

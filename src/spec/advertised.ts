@@ -9,6 +9,7 @@ import { ENTERPRISE_USER_SCHEMA, URN, USER_SCHEMA } from './scim-schemas.ts';
 interface RawAttribute {
   name?: unknown;
   subAttributes?: unknown;
+  mutability?: unknown;
 }
 
 export interface AdvertisedUser {
@@ -22,6 +23,12 @@ export interface AdvertisedUser {
   extensionAttributes: ReadonlySet<string>;
   /** Lower-cased core attribute → the lower-cased sub-attributes it declares (only those that declare some). */
   subAttributes: ReadonlyMap<string, ReadonlySet<string>>;
+  /**
+   * Lower-cased RFC 7643 core User attributes the server declares readOnly (RFC 7643 §2.2: "SHALL NOT
+   * be modified"), beyond the back-reference groups: a client's values are ignored (RFC 7644
+   * §3.5.1), so an IdP's mapping cannot write them and the harness neither sends nor judges them.
+   */
+  readOnly?: ReadonlySet<string>;
 }
 
 /**
@@ -34,6 +41,30 @@ const RFC_EXTENSIONS = new Set([URN.enterpriseUser.toLowerCase()]);
 const RFC_EXTENSION_ATTRIBUTES = new Set(ENTERPRISE_USER_SCHEMA.attributes.map((a) => `${URN.enterpriseUser}:${a.name}`.toLowerCase()));
 /** `emails.primary`, `name.givenname` …: the sub-attributes RFC 7643 defines for core User attributes. */
 const RFC_SUB_ATTRIBUTES = new Set(USER_SCHEMA.attributes.flatMap((a) => (a.subAttributes ?? []).map((sub) => `${a.name}.${sub.name}`.toLowerCase())));
+
+/**
+ * RFC 7643 User attributes a server may declare readOnly: every one the RFC's text does not fix as
+ * the client's to set (userName, REQUIRED of the client, §4.1.1; externalId, §3.1) or as the
+ * server's already (groups, §4.1.2).
+ */
+const READ_ONLY_ALLOWED = new Set(USER_SCHEMA.attributes.map((a) => a.name.toLowerCase()).filter((n) => !['username', 'externalid', 'groups'].includes(n)));
+
+/** How a value of a User attribute the server declares readOnly is not judged. */
+export const READ_ONLY_PHRASE = 'readOnly in /Schemas (RFC 7643 §2.2): the values a client sends are ignored (RFC 7644 §3.5.1)';
+const readOnlyReason = (shown: string): string => `the server declares User ${shown} ${READ_ONLY_PHRASE}`;
+
+/**
+ * Why what a client sent for a User attribute cannot be judged: the server declares it readOnly,
+ * so it keeps its own value (a new User active, emails from the account). Covers `active`, which is
+ * always sent (an IdP deprovisions with it) and so never left out by notAdvertised.
+ */
+export function declaredReadOnly(advertised: AdvertisedUser, path: string): string | undefined {
+  if (!advertised.known || !advertised.readOnly || advertised.readOnly.size === 0) return undefined;
+  const lower = path.toLowerCase();
+  const core = lower.startsWith(`${URN.user.toLowerCase()}:`) ? lower.slice(URN.user.length + 1) : lower;
+  const head = core.split(/[.[]/)[0]!;
+  return advertised.readOnly.has(head) ? readOnlyReason(path.slice(path.length - core.length).split(/[.[]/)[0]!) : undefined;
+}
 
 const names = (attrs: unknown): string[] => (Array.isArray(attrs) ? (attrs as RawAttribute[]).flatMap((a) => (typeof a.name === 'string' ? [a.name.toLowerCase()] : [])) : []);
 
@@ -66,6 +97,7 @@ function read(schemas: { id?: unknown; attributes?: unknown }[]): AdvertisedUser
     extensionAttributes: new Set(extensions.flatMap((s) => names(s.attributes).map((n) => `${String(s.id).toLowerCase()}:${n}`))),
     // An attribute that declares no sub-attributes says nothing about them: none is left out on its word.
     subAttributes: new Map((user.attributes as RawAttribute[]).flatMap((a) => (typeof a.name === 'string' && names(a.subAttributes).length > 0 ? [[a.name.toLowerCase(), new Set(names(a.subAttributes))] as const] : []))),
+    readOnly: new Set((user.attributes as RawAttribute[]).flatMap((a) => (typeof a.name === 'string' && a.mutability === 'readOnly' && READ_ONLY_ALLOWED.has(a.name.toLowerCase()) ? [a.name.toLowerCase()] : []))),
   };
 }
 
@@ -108,6 +140,7 @@ function judgeAdvertised(advertised: AdvertisedUser, path: string, subAttributes
   if (!RFC_CORE.has(head) && RFC_EXTENSION_ATTRIBUTES.has(`${URN.enterpriseUser.toLowerCase()}:${head}`) && core === lower) return notAdvertised(advertised, `${URN.enterpriseUser}:${path}`, subAttributes);
   const shown = path.slice(path.length - core.length).split(/[.[]/)[0]!;
   if (RFC_CORE.has(head) && !advertised.core.has(head)) return `the server's /Schemas has no User attribute ${shown}`;
+  if (RFC_CORE.has(head) && advertised.readOnly?.has(head)) return readOnlyReason(shown);
   if (!subAttributes) return undefined;
   // `emails.primary`, `emails[type eq "work"].primary`: a sub-attribute the attribute's declaration leaves out.
   const sub = /^[^.[]+(?:\[[^\]]*\])?\.([^.[\]]+)$/.exec(core)?.[1];

@@ -55,6 +55,18 @@ type Definition = { type?: unknown; caseExact?: unknown; subAttributes?: unknown
 const byName = (attrs: unknown, name: string): Definition[] => (Array.isArray(attrs) ? (attrs as Definition[]).filter((a) => typeof a.name === 'string' && a.name.toLowerCase() === name.toLowerCase()) : []);
 
 /**
+ * `caseExact` as the server's /Schemas declares it for `attr[.sub]` of the resource type `urn`, when
+ * it does (names matched in any case, RFC 7643 §2.1; the schema found by its id as /Schemas writes
+ * it). Undefined when /Schemas does not say: RFC 7643 then decides (see caseInsensitiveAt).
+ */
+export function declaredCaseExact(discovery: { schemas?: readonly unknown[] } | undefined, urn: string, name: string, sub?: string): boolean | undefined {
+  const schema = (discovery?.schemas ?? []).find((s) => (s as { id?: unknown }).id === urn) as { attributes?: unknown } | undefined;
+  const top = byName(schema?.attributes, name)[0];
+  const def = sub === undefined ? top : byName(top?.subAttributes, sub)[0];
+  return typeof def?.caseExact === 'boolean' ? def.caseExact : undefined;
+}
+
+/**
  * Whether the string at `pointer` (`/displayName`, `/name/givenName`, `/Resources/0/title`) is
  * declared case-insensitive: every definition of it in the server's core User, Group and enterprise
  * schemas (else RFC 7643's) says caseExact false or nothing, and it is a string. A name no schema

@@ -36,7 +36,7 @@ function learnedNotReturned(discovery: Discovery, resource: object, attribute: s
   if (value !== undefined && value !== null && !(Array.isArray(value) && value.length === 0)) return undefined;
   // A read that excludes members asks for their absence (Entra's reads): that is judged as it is.
   if (listParam(requestUrl, 'excludedAttributes').includes('members')) return undefined;
-  if (learned.shown === 'never') return `the server never shows group members (${learned.evidence}): a read cannot tell which members a group has (see groups.get.members)`;
+  if (learned.shown === 'never') return `the server never shows group members (${learned.evidence}): a read cannot tell which members a group has`;
   return askedFor(requestUrl, 'members') ? undefined : `the server shows group members only when attributes=members asks (${learned.evidence}), and this read (the IdP's own) does not ask`;
 }
 

@@ -21,8 +21,12 @@ export interface SendSpec {
   /** Attribute paths to delete from `body` before sending (`name.familyName`). */
   omit?: string[];
   auth?: StepAuth;
-  /** `nextCursor`: follow RFC 9865 cursors page after page to the end (see FOLLOW_PAGE_LIMIT). */
-  follow?: 'nextCursor';
+  /**
+   * `nextCursor`: follow RFC 9865 cursors page after page to the end; `startIndex`: page on by
+   * startIndex (RFC 7644 §3.4.2.4) while the pages hold fewer than totalResults, so a server that
+   * caps its pages still shows every match (see FOLLOW_PAGE_LIMIT).
+   */
+  follow?: 'nextCursor' | 'startIndex';
   /** Send the request many times (rate-limit probes); 429s are not retried. */
   burst?: BurstSpec;
   /** `false`: send the body as written, even attributes the server does not advertise (a probe of exactly that). */
@@ -109,6 +113,12 @@ export interface Step {
    * with (1 s when it has no fraction), so what the server stamps next is strictly later.
    */
   waitForTick?: string;
+  /**
+   * The User attribute this probe is about (`emails` sent as a string): when the request cannot
+   * carry it as written (left out as unadvertised, or declared readOnly so the server ignores what
+   * is sent, RFC 7644 §3.5.1), the step's checks are skipped with the reason.
+   */
+  probes?: string;
   /** What this step's answer shows the server offers (see Learn). */
   learn?: Learn[];
 }

@@ -21,7 +21,9 @@ const REQUIRED_NAME_AND_EXTENSION = 'name.givenName required, and a required Use
 
 const VARIANTS: Record<string, IndependentServerOptions> = {
   'every filter operator, every attribute': {},
-  'filters only eq and and': { filterOperators: ['eq', 'and'] },
+  // RFC 7643 §2.2 readOnly, declared in /Schemas (§7) for attributes no IdP writes; the IdP-facing
+  // ones (active, emails) are test/runner/read-only.test.ts, whose verdicts say what each IdP needs.
+  'filters only eq and and; profileUrl, timezone and userType declared readOnly (values sent are ignored, RFC 7644 §3.5.1)': { filterOperators: ['eq', 'and'], readOnly: ['profileUrl', 'timezone', 'userType'] },
   // Microsoft's SCIM reference code and django-scim2 decline an operator they do not implement with
   // a 400 SCIM error naming no scimType (RFC 7644 §3.12: OPTIONAL); 9 filter checks failed it at MUST.
   [DECLINED_WITHOUT_SCIM_TYPE]: { filterOperators: ['eq', 'and'], declineFiltersWithoutScimType: true },
@@ -44,7 +46,7 @@ const VARIANTS: Record<string, IndependentServerOptions> = {
     dropGroupExternalId: true,
     uniqueGroupNames: true,
   },
-  'base /scim, ids a URL must escape (u:1001|x@y), the first email and phone number made primary': { basePath: '/scim', ids: 'reserved', primaryFirst: true },
+  'base /scim, ids a URL must escape (u:1001|x@y), the first email and phone number made primary, group members shown as { value } alone (no type, $ref or display)': { basePath: '/scim', ids: 'reserved', primaryFirst: true, membersValueOnly: true },
   'gzip-encoded bodies, a relative Location header, meta.location relative to the service root, .NET timestamps, extension URNs first in schemas, lists without empty Resources, and without itemsPerPage and startIndex when the page holds the whole result': {
     gzip: true,
     relativeLocation: true,
@@ -121,8 +123,14 @@ const VARIANTS: Record<string, IndependentServerOptions> = {
   },
   // elimity-com/scim says filter and patch supported false until the app sets SupportFiltering and
   // SupportPatch, directory-scimple filter false by default; both still filter and patch, as the IdPs need.
-  'a ServiceProviderConfig that understates: filter and patch said unsupported, both offered': { understate: ['filter', 'patch'] },
-  'all of these at once, unknown attributes ignored, no ETags, no sorting': {
+  // An ETag header and meta.version from a server whose etag.supported is false (and sortBy honoured
+  // though sort.supported is false): RFC 7644 §3.14 obliges a server that supports versioning; one that
+  // says it does not and sends them anyway breaks no text, and the harness does not lean on them.
+  'a ServiceProviderConfig that understates: filter, patch, etag and sort said unsupported, all offered (ETag headers sent)': { understate: ['filter', 'patch', 'etag', 'sort'] },
+  // RFC 7643 §3.1 leaves an id's characters to the server; in a path each is percent-encoded (RFC
+  // 3986 §3.3). Ids holding "/", "?", "#" and "%" were sent raw: 60 checks failed on a 404.
+  'all of these at once, unknown attributes ignored, no ETags, no sorting, ids holding % / ? and # (p%1001/a?b#c)': {
+    ids: 'escapes',
     filterOperators: ['eq', 'and'],
     valueRequired: true,
     omitUserAttributes: ['nickName', 'title'],
@@ -259,7 +267,7 @@ describe('what each correct server does differently is reported as what it is', 
   });
 
   it('eq/and only: other operators are "not supported" in the filter matrix, and paging is still checked', () => {
-    const record = records.get('filters only eq and and')!;
+    const record = records.get('filters only eq and and; profileUrl, timezone and userType declared readOnly (values sent are ignored, RFC 7644 §3.5.1)')!;
     for (const id of ['filter.sw', 'filter.or', 'filter.not', 'filter.pr', 'filter.ne', 'filter.co-ew-and']) {
       expect(result(record, id).status, id).toBe('skip');
       expect(result(record, id).reason).toMatch(/does not support the filter .*400 invalidFilter.*Entra and Okta filter only with eq and and/);

@@ -39,9 +39,28 @@ describe('--suite fuzz alone', () => {
     expect(statusOf(record, 'fuzz.stateful-directory')?.status).toBe('pass');
   });
 
+  // The skip said "see groups.get.members", a check that is not in a fuzz-only run.
+  it('names the probe\'s own requests (by exchange id, all in the record) as the reason, not a check outside the run', () => {
+    const record = records.get('hidden')!;
+    expect(record.results.some((r) => r.checkId === 'groups.get.members')).toBe(false);
+    const skipped = record.results.find((r) => r.checkId === 'fuzz.member-add-idempotent')!;
+    expect(skipped.status).toBe('skip');
+    expect(skipped.reason).not.toMatch(/groups\.get\.members/);
+    expect(skipped.reason).toMatch(/^not judged: the server never shows group members \(a group created with one member \(POST \/Groups, (x\d+)\) lists no member in GET \/Groups\/\{id\} \((x\d+)\), nor with attributes=members \((x\d+)\), nor after a PATCH add answered with success \((x\d+); read again (x\d+), (x\d+)\)/);
+    const named = [...skipped.reason!.matchAll(/x\d+/g)].map((m) => m[0]);
+    const byId = new Map(record.exchanges.map((x) => [x.id, x]));
+    expect(named.map((id) => `${byId.get(id)?.request.method} ${byId.get(id)?.origin?.scenario}`)).toEqual(['POST groups.members-shown', 'GET groups.members-shown', 'GET groups.members-shown', 'PATCH groups.members-shown', 'GET groups.members-shown', 'GET groups.members-shown']);
+    expect(new URL(byId.get(named[2]!)!.request.url).searchParams.get('attributes')).toBe('displayName,members');
+    // The skip links every request of the probe, not just its first.
+    expect(skipped.exchangeIds).toEqual(record.discovery?.groupMembers?.exchangeIds);
+    expect(skipped.exchangeIds).toEqual(expect.arrayContaining(named));
+  });
+
   it('against a server that shows members only when asked: both properties read them with attributes= and pass', () => {
     const record = records.get('onRequestUndeclared')!;
     expect(record.discovery?.groupMembers?.shown).toBe('on-request');
+    // What the run learned names its two reads, so a reader can open them whichever suites ran.
+    expect(record.discovery?.groupMembers?.evidence).toMatch(/only when attributes=members asks \(a plain GET \/Groups\/\{id\}, x\d+, lists none; with attributes=displayName,members, x\d+, it does\)/);
     for (const id of ONLY) expect(statusOf(record, id)?.status, id).toBe('pass');
   });
 });

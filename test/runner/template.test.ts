@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MissingVariable, omitPath, render } from '../../src/runner/template.ts';
+import { MissingVariable, omitPath, render, renderPath } from '../../src/runner/template.ts';
 
 describe('templating', () => {
   const vars = { userId: 'u-1', count: 3, flag: false, scenario: { tag: 'spfX-' } };
@@ -39,5 +39,21 @@ describe('omitPath', () => {
   it('does not change the original', () => {
     omitPath(user, 'name.familyName');
     expect(user.name.familyName).toBe('B');
+  });
+});
+
+// RFC 7643 §3.1 leaves an id's characters to the service provider, and RFC 3986 §3.3 makes a
+// path segment's "/", "?", "#" and "%" percent-encoded data: an id is one segment, whatever it holds.
+describe('renderPath', () => {
+  it('encodes a value placed in a segment, so an id with / ? # % or a space stays one segment', () => {
+    expect(renderPath('/Users/{{userId}}', { userId: 'p%1001/a?b#c' })).toBe('/Users/p%251001%2Fa%3Fb%23c');
+    expect(renderPath('/Users/{{userId}}', { userId: "a+1001 b'c" })).toBe("/Users/a+1001%20b'c");
+    expect(renderPath('/Groups/{{id}}', { id: 'u:1001|x@y' })).toBe('/Groups/u:1001%7Cx@y');
+    expect(renderPath('/Users/{{id}}', { id: '2819C223-7F76-453A-919D-413861904646' })).toBe('/Users/2819C223-7F76-453A-919D-413861904646');
+  });
+  it('leaves a whole-path value and a value given through a function as they are', () => {
+    expect(renderPath('{{location}}', { location: '/Users/a/b' })).toBe('/Users/a/b');
+    expect(renderPath('/Users/{{urlencode tag}}.x%40example.com', { tag: 'a b' })).toBe('/Users/a%20b.x%40example.com');
+    expect(renderPath('/Users', {})).toBe('/Users');
   });
 });

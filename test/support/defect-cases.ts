@@ -291,6 +291,14 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
     },
     verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
   },
+  // Shows only under a page cap, where sort.ascending reads its third position on a second page
+  // (sort-ignored is that check's primary). sort.descending passes by chance: creation order puts
+  // the right user third.
+  'sort-first-page-only': {
+    primary: {},
+    consequences: ['sort.ascending'],
+    verdicts: { fail: [], work: ['entra', 'entra-compliant', 'okta', 'okta-aiw'] },
+  },
   'sort-ignored': {
     primary: {
       'sort.ascending': '/Resources/0/id is',

@@ -514,6 +514,15 @@ export const DEFECTS = {
     description: 'sortBy and sortOrder are ignored.',
     onRequest: stripQuery('sortBy', 'sortOrder'),
   },
+  'sort-first-page-only': {
+    description: 'On a server whose pages are capped at 2 (filter.maxResults), sortBy and sortOrder are honoured on the first page only: a page from startIndex 2 on comes in creation order.',
+    upstream: async () => ({ maxResults: 2 }),
+    onRequest: (ctx) => {
+      if (ctx.req.method !== 'GET' || Number(ctx.req.query.get('startIndex') ?? '1') <= 1) return;
+      ctx.req.query.delete('sortBy');
+      ctx.req.query.delete('sortOrder');
+    },
+  },
   'put-merges': {
     description: 'PUT merges into the existing resource: attributes absent from the body are kept.',
     onRequest: async (ctx) => {

@@ -527,6 +527,19 @@ const PROBES_BY_NAME = {
     clean: ['b', 'a'],
     faulty: ['a', 'b'],
   },
+  'sort-first-page-only': {
+    observe: async (call) => {
+      // Created in ascending order, read descending in pages of 2: the third is on the second page.
+      const made = [await createUser(call, {}, 'sort3-a'), await createUser(call, {}, 'sort3-b'), await createUser(call, {}, 'sort3-c')];
+      const filter = made.map((u) => `userName eq "${String(u.userName)}"`).join(' or ');
+      const name = (r: Record<string, unknown>): string => 'abc'[made.findIndex((u) => u.id === r.id)] ?? '?';
+      const first = await call('GET', `/Users?${filterQuery(filter)}&sortBy=userName&sortOrder=descending&count=10`);
+      const second = await call('GET', `/Users?${filterQuery(filter)}&sortBy=userName&sortOrder=descending&count=10&startIndex=3`);
+      return [...resources(first.json), ...resources(second.json)].map(name).join('');
+    },
+    clean: 'cba',
+    faulty: 'cbc',
+  },
   'put-merges': {
     observe: async (call) => {
       const user = await createUser(call, { title: 'Dropped by PUT' });

@@ -51,13 +51,16 @@ export function filterFields(schemas: ResourceSchemas): Field[] {
   return fields;
 }
 
+// A readOnly attribute (RFC 7643 §2.2) keeps the server's values, not the ones sent (RFC 7644
+// §3.5.1): the model cannot know what a filter on it finds, so no member carries it and no filter names it.
 export function hasEmails(schemas: ResourceSchemas): boolean {
   const def = findAttribute(schemas.core, 'emails');
-  return def?.multiValued === true && def.type === 'complex' && def.subAttributes?.some((s) => s.name === 'type') === true;
+  return def?.multiValued === true && def.type === 'complex' && def.mutability !== 'readOnly' && def.subAttributes?.some((s) => s.name === 'type') === true;
 }
 
 export function hasActive(schemas: ResourceSchemas): boolean {
-  return findAttribute(schemas.core, 'active')?.type === 'boolean';
+  const def = findAttribute(schemas.core, 'active');
+  return def?.type === 'boolean' && def.mutability !== 'readOnly';
 }
 
 /** Every member carries every field, so `ne` and `not` never meet a missing value (which the RFC leaves open). */

@@ -60,8 +60,12 @@ export interface IndependentServerOptions {
   maxResults?: number;
   /** Where the SCIM endpoints live (default /scim/v2; /api/scim/v2 and /scim are common). */
   basePath?: string;
-  /** How ids look: UUIDs (default), integers as strings ("1001"), upper-case UUIDs, or with characters a URL must escape ("u:1001|x@y", "a+1001 b'c"). */
-  ids?: 'uuid' | 'integer' | 'upper' | 'reserved' | 'plus';
+  /**
+   * How ids look: UUIDs (default), integers as strings ("1001"), upper-case UUIDs, or with characters a URL must escape ("u:1001|x@y", "a+1001 b'c"),
+   * or 'escapes': a percent sign, a slash, a question mark and a hash ("p%1001/a?b#c"). RFC 7643 §3.1 leaves an id's characters to the
+   * service provider; in a URL path segment each is percent-encoded (RFC 3986 §2.1, §3.3: an encoded "/" is data, not a separator).
+   */
+  ids?: 'uuid' | 'integer' | 'upper' | 'reserved' | 'plus' | 'escapes';
   /** Attribute names on the wire in PascalCase ("UserName", "TotalResults"): legal, names are case-insensitive (RFC 7643 §2.1). */
   pascalCase?: boolean;
   /**
@@ -133,8 +137,9 @@ export interface IndependentServerOptions {
    * Features the ServiceProviderConfig says are unsupported although the server offers them, as
    * elimity-com/scim writes `filter`/`patch` supported false until the app sets SupportFiltering
    * and SupportPatch, and directory-scimple `filter` false by default: Entra and Okta never read it.
+   * 'etag': ETag headers and meta.version all the same; 'sort': sortBy honoured all the same.
    */
-  understate?: ('filter' | 'patch')[];
+  understate?: ('filter' | 'patch' | 'etag' | 'sort')[];
   /**
    * PUT keeps the attributes its body leaves out (python-scim/scim2-server merges, citing RFC 7644
    * §3.5.1: omitted readWrite attributes "MAY be assumed to be not asserted by the client").
@@ -239,6 +244,12 @@ export interface IndependentServerOptions {
    * and a user whose email differs from its userName is not found by its userName.
    */
   namesIndexedAtCreate?: boolean;
+  /**
+   * Group members shown as `{ value }` alone, whatever was sent with them (`type`, `$ref`, `display`
+   * dropped): RFC 7643 §4.2 makes only `value` of a member meaningful to a client (type and $ref
+   * are OPTIONAL sub-attributes of a complex attribute, §2.4), and §8.7.1 declares them immutable, not required.
+   */
+  membersValueOnly?: boolean;
   /** No /ServiceProviderConfig (404), as BoxyHQ Jackson's Directory Sync: it advertises no optional feature. */
   noServiceProviderConfig?: boolean;
   /** The Content-Type of its bodies (default `application/scim+json; charset=utf-8`): `application/json` as many frameworks send. */
@@ -308,6 +319,17 @@ export interface IndependentServerOptions {
    * PUT that leaves it out keeps it.
    */
   immutable?: string[];
+  /**
+   * Top-level User attributes declared `mutability: "readOnly"` in /Schemas (RFC 7643 §2.2: "SHALL
+   * NOT be modified"), as products that manage them themselves do (`active` from their own license
+   * seat, `emails` from the account, `displayName` computed): values sent in a POST or PUT are
+   * ignored (RFC 7644 §3.5.1: "Any values provided SHALL be ignored"; a new User is active), and a
+   * PATCH that would change one is 400 mutability (§3.5.2: "a client MUST NOT modify an attribute
+   * that has mutability "readOnly""; §3.12 Table 9).
+   */
+  readOnly?: string[];
+  /** A DEFECT, for tests: with `readOnly`, a PUT that sends another value of one is refused with 400 mutability (RFC 7644 §3.5.1: such values "SHALL be ignored"). */
+  readOnlyPutRefused?: boolean;
   /**
    * The scimType of its 400s: 'syntax' answers invalidSyntax where RFC 7644 Table 9 also fits
    * invalidValue (a body that does not fit the schema: a missing required value, a wrong type),
@@ -433,7 +455,7 @@ interface Ctx {
   relativeMetaLocation: boolean;
   sparseLists: boolean | 'paging-fields';
   nullResources: boolean;
-  understate: ('filter' | 'patch')[];
+  understate: ('filter' | 'patch' | 'etag' | 'sort')[];
   putMerges: boolean;
   declineFiltersWithoutScimType: boolean;
   deleteStatus: number;
@@ -460,6 +482,8 @@ interface Ctx {
   apiKeyAnyValue: boolean;
   patchKeepsMembers: boolean;
   membersShownEmpty: boolean;
+  membersValueOnly: boolean;
+  readOnlyPutRefused: boolean;
   /** membersOnRequest 'undeclared': /Schemas says members are returned "default". */
   membersUndeclared: boolean;
   /** With namesIndexedAtCreate: id → userName and displayName as created. */
@@ -529,8 +553,8 @@ function fullSpc(ctx: Ctx): Resource {
     bulk: ctx.bulk ? { supported: true, maxOperations: MAX_BULK_OPERATIONS, maxPayloadSize: MAX_BODY } : { supported: false, maxOperations: 0, maxPayloadSize: 0 },
     filter: { supported: !ctx.understate.includes('filter'), maxResults: ctx.maxResults },
     changePassword: { supported: findAttr(ctx.models.user.core.attributes, 'password') !== undefined },
-    sort: { supported: ctx.sort },
-    etag: { supported: ctx.etag },
+    sort: { supported: ctx.sort && !ctx.understate.includes('sort') },
+    etag: { supported: ctx.etag && !ctx.understate.includes('etag') },
     ...(ctx.interop ? { interopProfileConformant: true } : {}),
     ...(ctx.cursors ? { pagination: { cursor: true, index: true, defaultPaginationMethod: 'index', defaultPageSize: CURSOR_PAGE, maxPageSize: CURSOR_PAGE, cursorTimeout: 3600 } } : {}),
     authenticationSchemes: [{ type: 'oauthbearertoken', name: 'OAuth Bearer Token', description: 'Authentication with a bearer token', primary: true }],
@@ -847,6 +871,7 @@ function rendered(ctx: Ctx, model: ResourceModel, stored: Stored): Resource {
   for (const name of ctx.omitMeta) delete (out.meta as Resource)[name];
   if (ctx.listAllSchemas) out.schemas = [model.core.id, ...model.extensions.map((e) => e.id)];
   if (ctx.membersShownEmpty && model.kind === 'Group') out.members = [];
+  if (ctx.membersValueOnly && model.kind === 'Group' && Array.isArray(out.members)) out.members = out.members.map((m) => ({ value: (m as Resource).value }));
   return out;
 }
 
@@ -892,6 +917,34 @@ function keepImmutable(model: ResourceModel, current: Resource, next: Resource, 
   }
 }
 
+/** The top-level attributes `model` declares readOnly, beyond id, meta and the back-reference groups (RFC 7643 §3.1, §4.1.2). */
+const declaredReadOnly = (model: ResourceModel) => model.core.attributes.filter((a) => a.mutability === 'readOnly' && !['id', 'meta', 'groups'].includes(a.name.toLowerCase()));
+
+const keyOf = (r: Resource, name: string): string | undefined => Object.keys(r).find((k) => k.toLowerCase() === name.toLowerCase());
+
+/**
+ * RFC 7644 §3.5.1 (PUT) and §3.3 (POST): values sent for a readOnly attribute are ignored; the
+ * stored value stays (`current`), and a new User is active.
+ */
+function ignoreReadOnly(model: ResourceModel, next: Resource, current: Resource | undefined): void {
+  for (const def of declaredReadOnly(model)) {
+    const sent = keyOf(next, def.name);
+    if (sent !== undefined) delete next[sent];
+    const held = current === undefined ? undefined : keyOf(current, def.name);
+    if (held !== undefined) next[def.name] = structuredClone(current![held]);
+    else if (current === undefined && model.kind === 'User' && def.name === 'active') next.active = true;
+  }
+}
+
+/** RFC 7644 §3.5.2: a PATCH that would change a readOnly attribute is 400 mutability. */
+function refuseReadOnlyChange(model: ResourceModel, current: Resource, next: Resource): void {
+  for (const def of declaredReadOnly(model)) {
+    const before = keyOf(current, def.name);
+    const after = keyOf(next, def.name);
+    if (JSON.stringify(before === undefined ? null : current[before]) !== JSON.stringify(after === undefined ? null : next[after])) throw new ScimError(400, 'mutability', `${def.name} is readOnly: it cannot be modified`);
+  }
+}
+
 async function resourceRoute(ctx: Ctx, req: RequestLike, model: ResourceModel, id: string | undefined, url: URL, body: () => unknown): Promise<Reply> {
   const method = req.method ?? 'GET';
   const q = url.searchParams;
@@ -903,6 +956,7 @@ async function resourceRoute(ctx: Ctx, req: RequestLike, model: ResourceModel, i
     if (method === 'POST') {
       if (ctx.duplicateKeysRefused) refuseDuplicateKeys(body());
       const data = normalize(model, body(), { rejectUnknown: ctx.rejectUnknown, interop: ctx.interop, extensionsListed: ctx.extensionsListed });
+      ignoreReadOnly(model, data, undefined);
       if (model.kind === 'User' && ctx.inactiveByDefault && data.active === undefined) data.active = false;
       if (model.kind === 'User' && ctx.defaultDisplayName && data.displayName === undefined) data.displayName = String((data.name as Resource | undefined)?.formatted ?? data.userName);
       if (model.kind === 'Group' && ctx.dropGroupExternalId) delete data.externalId;
@@ -947,6 +1001,8 @@ async function resourceRoute(ctx: Ctx, req: RequestLike, model: ResourceModel, i
       if (model.kind === 'Group' && ctx.dropGroupExternalId) delete data.externalId;
       if (ctx.putMerges) for (const [k, v] of Object.entries(stored.data)) if (!(k in data)) data[k] = structuredClone(v);
       keepImmutable(model, stored.data, data, true);
+      if (ctx.readOnlyPutRefused) refuseReadOnlyChange(model, stored.data, { ...stored.data, ...(body() as Resource) });
+      ignoreReadOnly(model, data, stored.data);
       const sent = structuredClone(data);
       return echoing(ctx, sent, one(ctx.store.replace(model.kind, id, withPrimary(ctx, data))));
     }
@@ -966,6 +1022,7 @@ async function resourceRoute(ctx: Ctx, req: RequestLike, model: ResourceModel, i
       const draft = ctx.patchWith === 'scim-patch' ? applyPatchWithLibrary(stored.data, body()) : applyPatch(model, stored.data, id, body(), { rejectUnknown: ctx.rejectUnknown, interop: ctx.interop, removeNoTarget: ctx.removeNoTarget, replaceAbsentAdds: ctx.replaceAbsentAdds });
       if (model.kind === 'Group' && ctx.patchKeepsMembers) draft.members = stored.data.members;
       keepImmutable(model, stored.data, draft, false);
+      refuseReadOnlyChange(model, stored.data, draft);
       // The patched resource is held to the same rules as a PUT (Entra's "True"/"False" accepted).
       const next = withPrimary(ctx, normalize(model, { schemas: [model.core.id], ...draft }, { rejectUnknown: ctx.rejectUnknown, interop: ctx.interop, lenientBooleans: true }));
       if (ctx.unchangedPatchNoContent && isDeepStrictEqual(next, withPrimary(ctx, normalize(model, { schemas: [model.core.id], ...stored.data }, { rejectUnknown: ctx.rejectUnknown, interop: ctx.interop, lenientBooleans: true })))) return withVersion(ctx, stored, { status: 204, headers: own(stored) });
@@ -1232,7 +1289,7 @@ export async function startIndependentServer(options: IndependentServerOptions =
   const token = options.token ?? randomBytes(16).toString('hex');
   const rule = options.businessRule === 'email-unless-username-is-email' ? EMAIL_UNLESS_USERNAME_IS_EMAIL : options.businessRule;
   const ctx: Ctx = {
-    models: buildModels({ omitUserAttributes: [...(options.omitUserAttributes ?? []), ...(options.interop || options.ipsie ? FREE_FORM_TYPES : []), ...(options.ipsie ? ['password'] : [])], enterprise: options.enterprise ?? true, valueRequired: options.valueRequired ?? false, require: options.require ?? [], membersOnRequest: options.membersOnRequest !== undefined && options.membersOnRequest !== false, alwaysReturned: options.alwaysReturned ?? [], omitSubAttributes: options.omitSubAttributes ?? [], userGroupsOnRequest: options.userGroupsOnRequest ?? false, requiredCustomExtension: options.requiredCustomExtension ?? false, ...(options.caseExact ? { caseExact: options.caseExact } : {}), ...(options.immutable ? { immutable: options.immutable } : {}) }),
+    models: buildModels({ omitUserAttributes: [...(options.omitUserAttributes ?? []), ...(options.interop || options.ipsie ? FREE_FORM_TYPES : []), ...(options.ipsie ? ['password'] : [])], enterprise: options.enterprise ?? true, valueRequired: options.valueRequired ?? false, require: options.require ?? [], membersOnRequest: options.membersOnRequest !== undefined && options.membersOnRequest !== false, alwaysReturned: options.alwaysReturned ?? [], omitSubAttributes: options.omitSubAttributes ?? [], userGroupsOnRequest: options.userGroupsOnRequest ?? false, requiredCustomExtension: options.requiredCustomExtension ?? false, ...(options.caseExact ? { caseExact: options.caseExact } : {}), ...(options.immutable ? { immutable: options.immutable } : {}), ...(options.readOnly ? { readOnly: options.readOnly } : {}) }),
     store: new Store(rule, { uniqueGroupNames: options.uniqueGroupNames ?? options.ipsie ?? false, reservedEmails: options.reservedEmails ?? false, ids: options.ids ?? 'uuid', ...(options.searchLagMs ? { searchLagMs: options.searchLagMs } : {}) }),
     base: options.basePath ?? BASE,
     // RFC 9865's pagination.maxPageSize (50 with cursors) bounds every page, index pages too.
@@ -1274,6 +1331,8 @@ export async function startIndependentServer(options: IndependentServerOptions =
     apiKeyAnyValue: options.apiKeyAnyValue ?? false,
     patchKeepsMembers: options.patchKeepsMembers ?? false,
     membersShownEmpty: options.membersShownEmpty ?? false,
+    membersValueOnly: options.membersValueOnly ?? false,
+    readOnlyPutRefused: options.readOnlyPutRefused ?? false,
     membersUndeclared: options.membersOnRequest === 'undeclared',
     createdNames: options.namesIndexedAtCreate ? new Map() : undefined,
     noServiceProviderConfig: options.noServiceProviderConfig ?? false,

@@ -77,6 +77,8 @@ export interface ModelOptions {
   caseExact?: { user?: string[]; group?: string[] };
   /** Top-level User attributes declared `mutability: "immutable"`. */
   immutable?: string[];
+  /** Top-level User attributes declared `mutability: "readOnly"`. */
+  readOnly?: string[];
   /** A required User extension of the vendor's own, `CUSTOM_EXTENSION` (costCenter required). */
   requiredCustomExtension?: boolean;
 }
@@ -215,6 +217,11 @@ export function buildModels(o: ModelOptions): { user: ResourceModel; group: Reso
     const attr = findAttr(user.core.attributes, name);
     if (!attr) throw new Error(`immutable: no User attribute ${name}`);
     attr.mutability = 'immutable';
+  }
+  for (const name of o.readOnly ?? []) {
+    const attr = findAttr(user.core.attributes, name);
+    if (!attr) throw new Error(`readOnly: no User attribute ${name}`);
+    attr.mutability = 'readOnly';
   }
   for (const [attributes, paths] of [[user.core.attributes, o.caseExact?.user ?? []], [groupAttributes, o.caseExact?.group ?? []]] as const) {
     for (const path of paths) {

@@ -32,7 +32,7 @@ export class Store {
   constructor(
     private readonly rule: BusinessRule | undefined,
     /** Group displayNames are unique, case-insensitively (IPSIE AL2 asks for it; RFC 7643 does not). */
-    private readonly options: { uniqueGroupNames?: boolean; reservedEmails?: boolean; ids?: 'uuid' | 'integer' | 'upper' | 'reserved' | 'plus'; searchLagMs?: number } = {},
+    private readonly options: { uniqueGroupNames?: boolean; reservedEmails?: boolean; ids?: 'uuid' | 'integer' | 'upper' | 'reserved' | 'plus' | 'escapes'; searchLagMs?: number } = {},
   ) {}
 
   /** With a search lag: every version each resource had, and when it was written (undefined: deleted). */
@@ -74,6 +74,7 @@ export class Store {
     if (this.options.ids === 'integer') return String(++this.nextNumber);
     if (this.options.ids === 'reserved') return `u:${++this.nextNumber}|x@y`;
     if (this.options.ids === 'plus') return `a+${++this.nextNumber} b'c`;
+    if (this.options.ids === 'escapes') return `p%${++this.nextNumber}/a?b#c`;
     return this.options.ids === 'upper' ? randomUUID().toUpperCase() : randomUUID();
   }
 
