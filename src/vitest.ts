@@ -10,26 +10,21 @@
 // (claim, RFC section, expected/actual, the exchange with the token redacted, a curl line).
 import { describe, test } from 'vitest';
 import { runConformance, type ConformanceOptions } from './index.ts';
-import type { CheckResult, Exchange, RunRecord } from './record/types.ts';
+import type { RunRecord } from './record/types.ts';
 import { redactText } from './http/redact.ts';
-import { indexExchanges } from './report/body.ts';
-import { failureText } from './report/failure-text.ts';
+import { declareTests, ScimRunError } from './report/vitest-tests.ts';
+
+export { ScimCheckFailure, ScimRunError } from './report/vitest-tests.ts';
 
 export interface ScimConformanceOptions extends ConformanceOptions {
   /** Name of the describe block; default `SCIM conformance of <url>`. */
   name?: string;
-  /** Called with the run record once the run is over (write reports, keep it for later). */
-  onRecord?(record: RunRecord): void | Promise<void>;
-}
-
-/** The error a failing check's test throws; its message is the whole explanation. */
-export class ScimCheckFailure extends Error {
-  constructor(readonly result: CheckResult, explanation: string) {
-    super(explanation);
-    this.name = 'ScimCheckFailure';
-    // The frames would point into scimproof, not at the server's defect: the message is the story.
-    this.stack = `${this.name}: ${explanation}`;
-  }
+  /**
+   * Called with the run record once the run is over (write reports, keep it for later); awaited
+   * when it returns a promise, whatever that promise holds (`(r) => writeReports(r, { outDir })`
+   * did not compile against `void | Promise<void>`).
+   */
+  onRecord?(record: RunRecord): unknown;
 }
 
 /** Declares one vitest test per check of a conformance run (see the top of this file). */
@@ -50,53 +45,6 @@ export function describeScimConformance(options: ScimConformanceOptions = {}): v
       return;
     }
     await onRecord?.(record);
-    declareTests(record);
+    declareTests(record, run.noCleanup === true, test);
   });
-}
-
-function declareTests(record: RunRecord): void {
-  const exchanges = indexExchanges(record.exchanges);
-  if (record.meta.runError) {
-    const reason = record.meta.runError;
-    test('the run could be made', () => {
-      throw new ScimRunError(reason);
-    });
-  }
-  for (const result of record.results) declareTest(result, exchanges);
-}
-
-function declareTest(result: CheckResult, exchanges: ReadonlyMap<string, Exchange>): void {
-  const title = `${result.checkId}: ${result.title}`;
-  switch (result.status) {
-    case 'fail':
-      test(title, () => {
-        throw new ScimCheckFailure(result, failureText(result, exchanges));
-      });
-      return;
-    case 'error':
-      test(title, () => {
-        throw new ScimRunError(`the harness could not judge this check (not a server failure): ${result.message ?? 'no message'}`);
-      });
-      return;
-    case 'skip':
-      test(title, (context) => context.skip(result.reason ?? 'skipped'));
-      return;
-    case 'warn':
-    case 'info':
-      test(title, async (context) => {
-        await context.annotate(`${result.status === 'warn' ? 'SHOULD' : 'MAY'}: ${result.message ?? result.title}`, result.status === 'warn' ? 'warning' : 'notice');
-      });
-      return;
-    case 'pass':
-      test(title, () => {});
-  }
-}
-
-/** The run itself could not be made (unreachable target, rejected token, bad suite file), or a check could not be judged. */
-export class ScimRunError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ScimRunError';
-    this.stack = `${this.name}: ${message}`;
-  }
 }

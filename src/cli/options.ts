@@ -2,7 +2,9 @@
 // over the environment (SCIM_BASE_URL, SCIM_TOKEN, SCIM_OAUTH_TOKEN_URL, SCIM_CLIENT_ID,
 // SCIM_CLIENT_SECRET, SCIM_OAUTH_SCOPE), which wins over a config file.
 import { readFileSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import type { Auth } from '../http/client.ts';
 import { httpUrl } from '../http/target-url.ts';
 import { isCredentialHeader, redactText } from '../http/redact.ts';
@@ -88,14 +90,21 @@ export function readConfig(path: string | undefined): ConfigFile {
   } catch (error) {
     throw new UsageError(`cannot read config file ${path} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
-  let parsed: object;
-  try {
-    const json = JSON.parse(text) as unknown;
-    if (!json || typeof json !== 'object' || Array.isArray(json)) throw new Error('expected a JSON object');
-    parsed = json;
-  } catch (error) {
-    throw new UsageError(`config file ${path} is not valid JSON: ${(error as Error).message}`);
+  // JSON with comments and trailing commas, as tsconfig.json takes (jsonc-parser, VS Code's own):
+  // a commented-out line was refused with JSON.parse's "Unexpected token '/'", over several lines.
+  // A byte-order mark (Windows editors write one) is not content.
+  const errors: ParseError[] = [];
+  const json = parseJsonc(text.replace(/^\uFEFF/, ''), errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: false }) as unknown;
+  if (errors.length > 0) {
+    const { error, offset } = errors[0]!;
+    const before = text.replace(/^\uFEFF/, '').slice(0, offset);
+    const problem = printParseErrorCode(error).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+    throw new UsageError(`config file ${path} is not valid JSON: ${problem} at line ${before.split('\n').length}, column ${offset - before.lastIndexOf('\n')}`);
   }
+  if (!json || typeof json !== 'object' || Array.isArray(json)) throw new UsageError(`config file ${path} is not valid JSON: expected a JSON object ({ "url": … }), got ${kindOf(json)}`);
+  // "$schema" points an editor at the package's config.schema.json (completion, checks as you type).
+  const { $schema, ...parsed } = json as Record<string, unknown>;
+  if ($schema !== undefined && typeof $schema !== 'string') throw new UsageError(`config file ${path}: "$schema" must be a string (the schema's path or URL), got ${kindOf($schema)}`);
   // A mistyped key ("tokne", "skpi") would otherwise be ignored in silence and change the run.
   const unknown = Object.keys(parsed).filter((key) => !(key in CONFIG_KEYS));
   if (unknown.length > 0) {
@@ -108,7 +117,25 @@ export function readConfig(path: string | undefined): ConfigFile {
   }
   const wrong = Object.entries(parsed).map(([key, value]) => configTypeProblem(key as keyof ConfigFile, value)).find((p) => p !== undefined);
   if (wrong) throw new UsageError(`config file ${path}: ${wrong}`);
-  return parsed as ConfigFile;
+  return withPathsFrom(dirname(resolve(path)), parsed as ConfigFile);
+}
+
+/**
+ * The config's own relative paths (`baseline`, `out`, suite files) are relative to the config file,
+ * as tsconfig.json's are, not to wherever scimproof is started: `--config ci/scim.json` with
+ * `"baseline": "scim-baseline.json"` read ./scim-baseline.json. Given back relative to the working
+ * directory, so a report names them as a person typed them. A bare suite name (`core`, `entra`) is
+ * a built-in suite, as on the command line; a suite folder of your own is written `./my-suites`.
+ */
+function withPathsFrom(dir: string, config: ConfigFile): ConfigFile {
+  const from = (value: string): string => relative(process.cwd(), resolve(dir, value)) || '.';
+  const isPath = (suite: string): boolean => /[\\/]/.test(suite) || suite.endsWith('.json') || suite.startsWith('.');
+  return {
+    ...config,
+    ...(config.baseline !== undefined && config.baseline !== '' ? { baseline: from(config.baseline) } : {}),
+    ...(config.out !== undefined && config.out !== '' ? { out: from(config.out) } : {}),
+    ...(config.suites !== undefined ? { suites: config.suites.map((suite) => (isPath(suite) ? from(suite) : suite)) } : {}),
+  };
 }
 
 const kindOf = (value: unknown): string => (value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : `a ${typeof value}`);

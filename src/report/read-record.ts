@@ -2,6 +2,7 @@
 // reporter can rely on it, and each problem names where it is (`results/3/status: …`).
 import type { CheckResult, CheckStatus, Exchange, RunRecord } from '../record/types.ts';
 import { countStatuses } from './summarize.ts';
+import { jsonErrorText } from '../util/json-error.ts';
 
 const STATUSES: readonly CheckStatus[] = ['pass', 'fail', 'warn', 'info', 'skip', 'error'];
 const LEVELS = ['MUST', 'SHOULD', 'MAY'];
@@ -26,7 +27,10 @@ export function parseRunRecord(text: string): RunRecord {
   try {
     data = JSON.parse(text);
   } catch (error) {
-    throw new RecordShapeError(`not valid JSON (${error instanceof Error ? error.message.split('\n', 1)[0] : String(error)})`);
+    // Node's own message quotes the text with its line breaks: cut at the first one, it read
+    // `not valid JSON (Unexpected token 'h', "hello)`, an unclosed quote and no place.
+    if (/^\s*</.test(text)) throw new RecordShapeError('an HTML or XML file, not JSON (index.html or junit.xml?); give the run.json beside it');
+    throw new RecordShapeError(`not valid JSON (${jsonErrorText(error, text)})`);
   }
   need(isObj(data), '(root)', 'expected an object with meta, results and exchanges');
   need(isObj(data.meta), 'meta', 'missing or not an object');

@@ -49,15 +49,36 @@ function expand(text: string, inputs: Record<string, string>, outputs: Record<st
 const readOutputs = (file: string): Record<string, string> =>
   Object.fromEntries(readFileSync(file, 'utf8').split('\n').filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
 
-/** Runs the action's `run:` steps as the runner would, after the install step (SCIMPROOF is given). */
-async function runAction(inputs: Record<string, string>, cwd: string): Promise<{ code: number | null; outputs: Record<string, Record<string, string>>; summary: string; log: string }> {
+/** The `if:` forms action.yml uses: `always()`, `inputs.x == 'v'` / `!= 'v'`, joined by `&&`. */
+function holds(condition: string | undefined, inputs: Record<string, string>): boolean {
+  if (condition === undefined) return true;
+  return condition.split('&&').map((c) => c.trim()).every((c) => {
+    if (c === 'always()') return true;
+    const m = /^inputs\.([\w-]+) (==|!=) '([^']*)'$/.exec(c);
+    if (!m) throw new Error(`action.yml has a condition this test does not evaluate: ${c}`);
+    const value = inputs[m[1]!] ?? action.inputs[m[1]!]?.default ?? '';
+    return m[2] === '==' ? value === m[3] : value !== m[3];
+  });
+}
+
+/**
+ * Runs the action's `run:` steps as the runner would, after the install step (SCIMPROOF is given),
+ * and returns what each `uses:` step that runs would be given (`with`, expanded), keyed by action.
+ */
+async function runAction(inputs: Record<string, string>, cwd: string): Promise<{ code: number | null; outputs: Record<string, Record<string, string>>; uses: Record<string, Record<string, string>>; summary: string; log: string }> {
   const outputs: Record<string, Record<string, string>> = {};
+  const uses: Record<string, Record<string, string>> = {};
   const summary = join(cwd, 'summary.md');
   writeFileSync(summary, '');
   let code: number | null = 0;
   let log = '';
   for (const [i, step] of action.runs.steps.entries()) {
-    if (step.uses || step.id === 'install') continue;
+    if (!holds(step.if, inputs)) continue;
+    if (step.uses) {
+      uses[step.uses.split('@')[0]!] = Object.fromEntries(Object.entries(step.with ?? {}).map(([k, v]) => [k, expand(String(v), inputs, outputs)]));
+      continue;
+    }
+    if (step.id === 'install') continue;
     const output = join(cwd, `output-${i}`);
     writeFileSync(output, '');
     const env = Object.fromEntries(Object.entries(step.env ?? {}).map(([k, v]) => [k, expand(v, inputs, outputs)]));
@@ -67,7 +88,7 @@ async function runAction(inputs: Record<string, string>, cwd: string): Promise<{
     code = r.code;
     if (code !== 0) break;
   }
-  return { code, outputs, summary: readFileSync(summary, 'utf8'), log };
+  return { code, outputs, uses, summary: readFileSync(summary, 'utf8'), log };
 }
 
 /** Every `--option` a recipe passes to `scimproof <command>` must exist on that command. */
@@ -115,17 +136,42 @@ describe('action.yml', () => {
     expect(r.code, r.log).toBe(1);
     expect(r.outputs.run).toMatchObject({ 'exit-code': '1', 'report-dir': 'reports/scimproof/shard-1', junit: 'reports/scimproof/shard-1/junit.xml' });
     expect(r.outputs.artifact?.name).toBe('scimproof-report-shard-1');
+    expect(r.uses['actions/upload-artifact']).toMatchObject({ name: 'scimproof-report-shard-1', path: 'reports/scimproof/shard-1' });
     for (const file of ['index.html', 'run.json', 'junit.xml', 'summary.md']) expect(existsSync(join(cwd, 'reports/scimproof/shard-1', file))).toBe(true);
     expect(r.summary).toContain('scimproof: FAIL');
     expect(r.summary).toContain('`users.create.status`');
     expect(r.summary + r.log).not.toContain(faulty.token);
   }, 120_000);
 
+  // A secret the job cannot see (a fork's pull request) leaves `url` empty: the script refused in
+  // one line but wrote no step outputs, so the upload step got `path: ''` and failed with
+  // upload-artifact's "Input required and not supplied: path" above that line.
+  it('without a URL, stops the job with exit 2 and still gives the upload step its report path', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'scimproof-action-'));
+    const r = await runAction({ url: '', token: '' }, cwd);
+    expect(r.code, r.log).toBe(2);
+    expect(r.outputs.run).toEqual({ 'exit-code': '2', 'report-dir': 'reports/scimproof', junit: 'reports/scimproof/junit.xml' });
+    expect(r.uses['actions/upload-artifact']).toMatchObject({ name: 'scimproof-report', path: 'reports/scimproof', 'if-no-files-found': 'warn' });
+    expect(r.log.trim().split('\n')).toEqual([expect.stringMatching(/^scimproof-ci: set SCIM_BASE_URL/)]);
+    const unsplittable = await runAction({ url: server.url, args: "--header 'X-Tenant: a" }, cwd);
+    expect(unsplittable.code, unsplittable.log).toBe(2);
+    expect(unsplittable.uses['actions/upload-artifact']?.path).toBe('reports/scimproof');
+  });
+
+  it('sets up Node only when asked, and uploads nothing when told not to', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'scimproof-action-'));
+    const r = await runAction({ url: '', 'upload-report': 'false', 'node-version': '' }, cwd);
+    expect(r.uses).toEqual({});
+    expect(r.code).toBe(2);
+  });
+
   it('passes the job against a conforming server', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'scimproof-action-'));
     const r = await runAction({ url: server.url, token: server.token, suites: 'core', args: '--only users.create.*' }, cwd);
     expect(r.code, r.log).toBe(0);
     expect(r.outputs.artifact?.name).toBe('scimproof-report');
+    expect(r.uses['actions/setup-node']).toEqual({ 'node-version': '20' });
+    expect(r.uses['actions/upload-artifact']).toMatchObject({ name: 'scimproof-report', path: 'reports/scimproof' });
     expect(r.summary).toContain('scimproof: PASS');
   }, 120_000);
 });
@@ -151,6 +197,28 @@ describe('the shell recipe', () => {
     const bad = await sh(`bash ${join(repo, 'docs/ci/scimproof-ci.sh')}`, { ...env, SCIMPROOF_ARGS: "--header 'X-Api-Key: k" }, cwd);
     expect(bad.code, bad.out).toBe(2);
     expect(bad.out.trim().split('\n')).toEqual([expect.stringContaining('SCIMPROOF_ARGS cannot be split into arguments')]);
+    // An --out there moved the report away from the directory the outputs and the upload name.
+    for (const args of ['--out elsewhere', '--only users.* --out=elsewhere']) {
+      const out = await sh(`bash ${join(repo, 'docs/ci/scimproof-ci.sh')}`, { ...env, SCIMPROOF_ARGS: args }, cwd);
+      expect(out.code, out.out).toBe(2);
+      expect(out.out.trim().split('\n')).toEqual(['scimproof-ci: give the report directory as SCIMPROOF_OUT (the action\'s report-dir), not --out in SCIMPROOF_ARGS']);
+    }
+  });
+});
+
+describe('the shell recipe when scimproof itself never ran', () => {
+  // npx answers 1 when it cannot fetch the package (a version not on the registry, no network):
+  // the recipe passed that on as "a check failed" (exit 1), for a run that never happened.
+  it('turns an exit 1 without a report into exit 2 with one line', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'scimproof-sh-'));
+    writeFileSync(join(cwd, 'npx-404.sh'), 'echo "npm error 404 Not Found - GET https://registry.npmjs.org/scimproof" >&2; exit 1\n');
+    const output = join(cwd, 'output');
+    writeFileSync(output, '');
+    const r = await sh(`bash ${join(repo, 'docs/ci/scimproof-ci.sh')}`, { SCIM_BASE_URL: server.url, SCIMPROOF: `bash ${join(cwd, 'npx-404.sh')}`, GITHUB_OUTPUT: output }, cwd);
+    expect(r.code, r.out).toBe(2);
+    expect(r.out).toMatch(/scimproof-ci: 'bash \S+npx-404\.sh' exited 1 without writing reports\/scimproof\/run\.json, so scimproof did not run/);
+    expect(readOutputs(output)['exit-code']).toBe('2');
+    // A real FAIL (exit 1 with its report) stays 1: 'runs the suites … fails the job when a check fails' above.
   });
 });
 

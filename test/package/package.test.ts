@@ -61,7 +61,7 @@ beforeAll(async () => {
   await exec('mkdir', ['-p', consumer]);
   writeFileSync(join(consumer, 'package.json'), JSON.stringify(packageJson, null, 2));
   writeFileSync(join(consumer, 'package-lock.json'), JSON.stringify(lock, null, 2));
-  for (const file of ['api.mjs', 'conformance.test.mjs', 'types.mts']) copyFileSync(fileURLToPath(new URL(`./consumer/${file}`, import.meta.url)), join(consumer, file));
+  for (const file of ['api.mjs', 'conformance.test.mjs', 'types.mts', 'require.cjs', 'types.cts']) copyFileSync(fileURLToPath(new URL(`./consumer/${file}`, import.meta.url)), join(consumer, file));
   await exec('npm', ['ci', '--offline', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: consumer, env: plainEnv(), maxBuffer: 16 * 1024 * 1024 });
   server = await startServer({ port: 0 });
   faulty = await startFaultyServer('create-returns-200');
@@ -79,7 +79,7 @@ describe('the packed package, installed into an empty project', () => {
     const stray = paths.filter((p) => !/^(dist\/|suites\/|fixtures\/(directories|schemas)\/|package\.json$|README\.md$|LICENSE$)/.test(p));
     expect(stray).toEqual([]);
     expect(paths.filter((p) => p.endsWith('.ts') && !p.endsWith('.d.ts'))).toEqual([]);
-    for (const needed of ['dist/cli/bin.js', 'dist/index.js', 'dist/index.d.ts', 'dist/vitest.js', 'dist/vitest.d.ts', 'dist/report/html/templates/layout.hbs', 'dist/suite/suite.schema.json', 'dist/report/run-record.schema.json', 'dist/idp/directory.schema.json', 'suites/core/01-users.json', 'suites/profiles.json', 'fixtures/directories/northwind-entra-mappings.json', 'fixtures/schemas/acme-user-extension.json', 'LICENSE']) {
+    for (const needed of ['dist/cli/bin.js', 'dist/index.js', 'dist/index.d.ts', 'dist/vitest.js', 'dist/vitest.d.ts', 'dist/report/html/templates/layout.hbs', 'dist/suite/suite.schema.json', 'dist/report/run-record.schema.json', 'dist/cli/config.schema.json', 'dist/idp/directory.schema.json', 'suites/core/01-users.json', 'suites/profiles.json', 'fixtures/directories/northwind-entra-mappings.json', 'fixtures/schemas/acme-user-extension.json', 'LICENSE']) {
       expect(paths).toContain(needed);
     }
     const dependencies = Object.keys((JSON.parse(readFileSync(join(consumer, 'node_modules/scimproof/package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies);
@@ -126,13 +126,16 @@ describe('the packed package, installed into an empty project', () => {
     expect(seen.merged).toBe(seen.good.pass + seen.good.fail);
   }, SLOW);
 
-  it('its declarations serve a strict TypeScript consumer (node16 and bundler resolution): the documented examples compile, no exported type is any', async () => {
+  it('its declarations serve a strict TypeScript consumer under every moduleResolution (node16, nodenext, bundler, the old node10): the documented examples compile, no exported type is any', async () => {
     // The examples pass `process.env.SCIM_TOKEN` (string | undefined): under exactOptionalPropertyTypes
     // that did not compile against `token?: string`. Lib checks on for node16, so the .d.ts files themselves are checked.
+    // node10 reads no `exports`: 'scimproof/vitest' was "Cannot find module" there until package.json's typesVersions.
     const tsc = join(repo, 'node_modules/typescript/bin/tsc');
     const configs = [
       { name: 'node16', module: 'node16', moduleResolution: 'node16', skipLibCheck: false },
+      { name: 'nodenext', module: 'nodenext', moduleResolution: 'nodenext', skipLibCheck: true },
       { name: 'bundler', module: 'esnext', moduleResolution: 'bundler', skipLibCheck: true },
+      { name: 'node10', module: 'esnext', moduleResolution: 'node10', skipLibCheck: true },
     ];
     const results = await Promise.all(configs.map(({ name, ...options }) => {
       const file = join(consumer, `tsconfig.${name}.json`);
@@ -141,6 +144,30 @@ describe('the packed package, installed into an empty project', () => {
     }));
     for (const r of results) expect(r.stdout + r.stderr).toBe('');
     for (const r of results) expect(r.code).toBe(0);
+  }, SLOW);
+
+  it('`attw` (@arethetypeswrong/cli) finds nothing wrong with the tarball\'s types but the CommonJS note: every entry point resolves under node10, node16 and bundler', async () => {
+    // CJSResolvesToESM is TypeScript's node16 model of `require`, from before require(esm): Node
+    // 20.19+ (the CommonJS test below) and TypeScript's `module: nodenext` load the ESM entries from
+    // CommonJS. Any other problem kind fails here.
+    const r = await run(process.execPath, [join(repo, 'node_modules/@arethetypeswrong/cli/dist/index.js'), join(work, packed.filename), '--format', 'json'], work);
+    const report = JSON.parse(r.stdout) as { problems?: Record<string, { kind: string; entrypoint: string; resolutionKind: string }[]> };
+    const problems = Object.values(report.problems ?? {}).flat();
+    expect(problems.filter((p) => p.kind !== 'CJSResolvesToESM')).toEqual([]);
+    expect(problems.every((p) => p.resolutionKind === 'node16-cjs')).toBe(true);
+  }, SLOW);
+
+  it('a CommonJS program `require`s both entry points on Node 20.19+ (require(esm), no top-level await in their import graph) and a CommonJS TypeScript file compiles under nodenext', async () => {
+    const r = await run(process.execPath, ['require.cjs'], consumer);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ runConformance: 'function', startServer: 'function', describeScimConformance: 'function', pass: 2, fail: 0 });
+    const tsc = join(repo, 'node_modules/typescript/bin/tsc');
+    const file = join(consumer, 'tsconfig.cts.json');
+    writeFileSync(file, JSON.stringify({ compilerOptions: { strict: true, target: 'es2022', module: 'nodenext', moduleResolution: 'nodenext', noEmit: true, skipLibCheck: true, types: ['node'], typeRoots: [join(repo, 'node_modules/@types')] }, files: ['types.cts'] }));
+    const types = await run(process.execPath, [tsc, '-p', file], consumer);
+    expect(types.stdout + types.stderr).toBe('');
+    expect(types.code).toBe(0);
   }, SLOW);
 
   it('turns a run into vitest tests with `scimproof/vitest`, a failure explained as in the HTML card', async () => {

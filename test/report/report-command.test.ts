@@ -69,6 +69,24 @@ describe('scimproof report', () => {
     expect((error as Error).message).not.toContain('\n');
   });
 
+  // Node's message quotes the text with its line breaks; cut at the first, a shard file that was
+  // not JSON read `not valid JSON (Unexpected token 'h', "hello)`.
+  it('--merge names where a shard file stops being JSON, and an HTML or XML report given for run.json, in one line', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'text.json'), 'hello\n');
+    writeFileSync(join(dir, 'cut.json'), '{\n  "meta": {\n    "target": "x",\n  }\n}\n');
+    writeFileSync(join(dir, 'index.html'), '<!DOCTYPE html>\n<html lang="en"><head><title>scimproof</title></head></html>\n');
+    const refusal = async (file: string): Promise<string> => {
+      const error = await run('--merge', sample, join(dir, file), '--out', join(dir, 'merged')).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(RunError);
+      return (error as Error).message;
+    };
+    expect(await refusal('text.json')).toBe(`${join(dir, 'text.json')} is not a scimproof run record: not valid JSON (Unexpected token 'h' at line 1, column 1)`);
+    expect(await refusal('cut.json')).toMatch(/is not a scimproof run record: not valid JSON \(.+ at line 4, column 3\)$/);
+    expect(await refusal('index.html')).toBe(`${join(dir, 'index.html')} is not a scimproof run record: an HTML or XML file, not JSON (index.html or junit.xml?); give the run.json beside it`);
+    expect(existsSync(join(dir, 'merged'))).toBe(false);
+  });
+
   it("names the place in a damaged record, and refuses another tool's report ('findings is not iterable' before)", async () => {
     const dir = tmp();
     const sample = JSON.parse(readFileSync(SAMPLE_PATH, 'utf8')) as Record<string, unknown> & { meta: Record<string, unknown>; results: Record<string, unknown>[] };
