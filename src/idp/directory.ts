@@ -29,7 +29,8 @@ const directoryValidator = lazy(() => {
   return new Ajv2020({ allErrors: false, strict: false }).compile<RawDirectory>(schema);
 });
 
-interface RawMapping {
+/** A mapping as the directory file writes it (exports are converted to this form: entra-schema.ts). */
+export interface RawMapping {
   source?: string;
   constant?: string;
   expression?: string;

@@ -20,20 +20,12 @@
 //   synchronization-filterclause.md           operatorName, sourceOperandName, targetOperand
 //   synchronization-filteroperand.md          values
 // What the mock IdP cannot do as Entra would is refused with the schema's own JSON pointer.
+import type { RawMapping } from './directory.ts';
 import { ExportError, isObject, type Origin } from './export-files.ts';
 import type { AppActions, ClauseOperator, ScopingClause, ScopingFilter } from './types.ts';
 
 /** A mapping in the directory file's own form (directory.ts reads it like a written one). */
-export interface ImportedMapping {
-  source?: string;
-  constant?: string;
-  expression?: string;
-  default?: string;
-  target: string;
-  matching?: boolean;
-  matchingPrecedence?: number;
-  apply?: string;
-}
+export type ImportedMapping = RawMapping;
 
 /** Where a converted mapping came from, and which export field each of its own fields is. */
 export interface MappingOrigin extends Origin {

@@ -20,3 +20,18 @@ export async function runIdpCli(args: string[]): Promise<{ code: number; out: st
   }
   return { code: typeof process.exitCode === 'number' ? process.exitCode : 0, out };
 }
+
+/** `runIdpCli` with what it wrote to stderr too (the directory loader's warnings go there). */
+export async function runIdpCliWithStderr(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let err = '';
+  const write = process.stderr.write.bind(process.stderr);
+  process.stderr.write = ((chunk: string | Uint8Array) => {
+    err += String(chunk);
+    return true;
+  }) as typeof process.stderr.write;
+  try {
+    return { ...(await runIdpCli(args)), err };
+  } finally {
+    process.stderr.write = write;
+  }
+}

@@ -9,7 +9,7 @@ import { startServer, type RunningServer } from '../../src/server/index.ts';
 import { startIndependentServer } from '../servers/independent/index.ts';
 import { CLI, startCli } from '../support/cli.ts';
 import { runIdpCli } from './cli-in-process.ts';
-import { ENTRA_FIXTURE, fixture, OKTA_FIXTURE, user, usersByName } from './helpers.ts';
+import { ENTRA_FIXTURE, fixture, OKTA_FIXTURE, until, user, usersByName } from './helpers.ts';
 
 let server: RunningServer;
 let dir: string;
@@ -133,20 +133,6 @@ describe('scimproof idp', () => {
   });
 });
 
-/** Resolves once `read()` matches, checked whenever the process writes (never after a sleep). */
-function until(child: { stdout: NodeJS.ReadableStream; stderr: NodeJS.ReadableStream }, read: () => string, pattern: RegExp): Promise<void> {
-  return new Promise((resolve) => {
-    const check = (): void => {
-      if (!pattern.test(read())) return;
-      child.stdout.off('data', check);
-      child.stderr.off('data', check);
-      resolve();
-    };
-    child.stdout.on('data', check);
-    child.stderr.on('data', check);
-    check();
-  });
-}
 
 describe('idp sync --watch with a directory file saved half-written', () => {
   it('says so in one line, keeps the last good directory and syncs the next good save', { timeout: 120_000 }, async () => {

@@ -5,48 +5,23 @@
 // defaultValue with no source, Constant, Function, matchingPriority, the scoping filter, the
 // manager), and what the export holds that the IdP does not read is one line each. Then the lines a
 // schema the mock IdP cannot follow gets: one, naming the schema's own JSON pointer.
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { DirectorySource } from '../../src/console/directory-source.ts';
 import { DirectoryError, loadDirectory } from '../../src/idp/directory.ts';
 import { startServer } from '../../src/server/index.ts';
 import { startCli } from '../support/cli.ts';
 import { REFERENCE_AND_SCIMMY } from './both-servers.ts';
-import { runIdpCli } from './cli-in-process.ts';
-import { closeAfterEach, ENT, usersByName, type Json } from './helpers.ts';
+import { runIdpCliWithStderr } from './cli-in-process.ts';
+import { closeAfterEach, fixtureFolderCopies, ENT, until, usersByName, type Json } from './helpers.ts';
 
 const FIXTURE = fileURLToPath(new URL('../../fixtures/directories/contoso-entra-exported/', import.meta.url));
 const closing = closeAfterEach();
-let dir: string | undefined;
-afterEach(() => {
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  dir = undefined;
-});
+const copy = fixtureFolderCopies(FIXTURE);
 
-/** A copy of the fixture folder, so a test can change one of its files. */
-function copy(): string {
-  dir = mkdtempSync(join(tmpdir(), 'scimproof-entra-export-'));
-  cpSync(FIXTURE, dir, { recursive: true });
-  return dir;
-}
-
-/** `idp sync` in process, with what it wrote to stdout and to stderr. */
-async function sync(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let err = '';
-  const write = process.stderr.write.bind(process.stderr);
-  process.stderr.write = ((chunk: string | Uint8Array) => {
-    err += String(chunk);
-    return true;
-  }) as typeof process.stderr.write;
-  try {
-    return { ...(await runIdpCli(args)), err };
-  } finally {
-    process.stderr.write = write;
-  }
-}
+const sync = runIdpCliWithStderr;
 
 describe.each(REFERENCE_AND_SCIMMY)('an exported Entra synchronization schema and Graph user list, against %s', (name, start) => {
   it('provisions what the schema maps, keeps the scoping filter, and says once what it left out', async () => {
@@ -104,7 +79,7 @@ describe('a synchronization schema the mock IdP cannot follow is one line at its
     change(schema.synchronizationRules[0].objectMappings[1], schema);
     writeFileSync(file, JSON.stringify(schema));
     try {
-      loadDirectory(join(dir!, 'directory.json'));
+      loadDirectory(join(dirname(file), 'directory.json'));
     } catch (error) {
       expect(error).toBeInstanceOf(DirectoryError);
       const message = (error as Error).message;
@@ -131,7 +106,7 @@ describe('a synchronization schema the mock IdP cannot follow is one line at its
     const schema = JSON.parse(readFileSync(file, 'utf8')) as Json;
     schema.synchronizationRules[0].objectMappings[1].attributeMappings.push({ flowType: 'MultiValueAddOnly', matchingPriority: 0, targetAttributeName: 'roles', source: { expression: 'AppRoleAssignmentsComplex([appRoleAssignments])', name: 'AppRoleAssignmentsComplex', parameters: [], type: 'Function' } });
     writeFileSync(file, JSON.stringify(schema));
-    const roles = loadDirectory(join(dir!, 'directory.json')).app.mappings.find((m) => m.target === 'roles');
+    const roles = loadDirectory(join(dirname(file), 'directory.json')).app.mappings.find((m) => m.target === 'roles');
     expect(roles).toMatchObject({ expression: 'AppRoleAssignmentsComplex([appRoleAssignments])', apply: 'always' });
   });
   it('a scoping operator it does not know, or a clause with several values', () => {
@@ -150,7 +125,7 @@ describe('a synchronization schema the mock IdP cannot follow is one line at its
     schema.synchronizationRules[0].objectMappings[1].flowTypes = 'Add, Update';
     schema.synchronizationRules[0].objectMappings[0].enabled = false;
     writeFileSync(file, JSON.stringify(schema));
-    const directory = loadDirectory(join(dir!, 'directory.json'));
+    const directory = loadDirectory(join(dirname(file), 'directory.json'));
     expect(directory.app.actions).toEqual({ create: true, update: true, disable: false, delete: false });
     expect(directory.app.provisionGroups).toBe(false);
   });
@@ -184,20 +159,6 @@ describe('a synchronization schema the mock IdP cannot follow is one line at its
   });
 });
 
-/** Resolves once `read()` matches, checked whenever the process writes (never after a sleep). */
-function until(child: { stdout: NodeJS.ReadableStream; stderr: NodeJS.ReadableStream }, read: () => string, pattern: RegExp): Promise<void> {
-  return new Promise((resolve) => {
-    const check = (): void => {
-      if (!pattern.test(read())) return;
-      child.stdout.off('data', check);
-      child.stderr.off('data', check);
-      resolve();
-    };
-    child.stdout.on('data', check);
-    child.stderr.on('data', check);
-    check();
-  });
-}
 
 describe('a change to an export file is a change to the directory', () => {
   it('idp sync --watch runs a cycle when the Graph export the directory names is saved', async () => {

@@ -4,43 +4,20 @@
 // reference server and SCIMMY: PUSH is kept in step, DONT_PUSH is sent on create only, a property with
 // no expression is not mapped, a quoted expression is a constant, a custom profile attribute is read,
 // Okta's status deactivates or holds; what the export holds that the IdP does not read is one line.
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DirectoryError, loadDirectory } from '../../src/idp/directory.ts';
 import { REFERENCE_AND_SCIMMY } from './both-servers.ts';
-import { runIdpCli } from './cli-in-process.ts';
-import { closeAfterEach, usersByName, type Json } from './helpers.ts';
+import { runIdpCliWithStderr } from './cli-in-process.ts';
+import { closeAfterEach, fixtureFolderCopies, usersByName, type Json } from './helpers.ts';
 
 const FIXTURE = fileURLToPath(new URL('../../fixtures/directories/fabrikam-okta-exported/', import.meta.url));
 const closing = closeAfterEach();
-let dir: string | undefined;
-afterEach(() => {
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  dir = undefined;
-});
+const copy = fixtureFolderCopies(FIXTURE);
 
-function copy(): string {
-  dir = mkdtempSync(join(tmpdir(), 'scimproof-okta-export-'));
-  cpSync(FIXTURE, dir, { recursive: true });
-  return dir;
-}
-
-async function sync(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let err = '';
-  const write = process.stderr.write.bind(process.stderr);
-  process.stderr.write = ((chunk: string | Uint8Array) => {
-    err += String(chunk);
-    return true;
-  }) as typeof process.stderr.write;
-  try {
-    return { ...(await runIdpCli(args)), err };
-  } finally {
-    process.stderr.write = write;
-  }
-}
+const sync = runIdpCliWithStderr;
 
 const readJson = (file: string): Json => JSON.parse(readFileSync(file, 'utf8')) as Json;
 

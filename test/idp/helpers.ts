@@ -1,7 +1,9 @@
 // Shared pieces of the mock IdP tests: fixtures as editable JSON, a cycle runner against a real
 // server, and readers for the request sequence and the server's end state.
 import { afterEach } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createClient, type ScimClient } from '../../src/http/client.ts';
 import { parseDirectory } from '../../src/idp/directory.ts';
 import type { QuarantineThresholds } from '../../src/idp/quarantine.ts';
@@ -133,4 +135,33 @@ export async function groupsByName(url: string, token: string): Promise<Map<stri
 /** Target ids of the directory users the state knows, by directory id. */
 export function ids(h: Harness): Record<string, string> {
   return Object.fromEntries(Object.entries(h.state.state.users).map(([id, u]) => [id, u.targetId]));
+}
+
+/** Resolves once `read()` matches, checked whenever the process writes (never after a sleep). */
+export function until(child: { stdout: NodeJS.ReadableStream; stderr: NodeJS.ReadableStream }, read: () => string, pattern: RegExp): Promise<void> {
+  return new Promise((resolve) => {
+    const check = (): void => {
+      if (!pattern.test(read())) return;
+      child.stdout.off('data', check);
+      child.stderr.off('data', check);
+      resolve();
+    };
+    child.stdout.on('data', check);
+    child.stderr.on('data', check);
+    check();
+  });
+}
+
+/** `copy()` makes a fresh copy of a fixture folder (so a test can change one of its files), removed after each test. */
+export function fixtureFolderCopies(folder: string): () => string {
+  let dir: string | undefined;
+  afterEach(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    dir = undefined;
+  });
+  return () => {
+    dir = mkdtempSync(join(tmpdir(), 'scimproof-fixture-'));
+    cpSync(folder, dir, { recursive: true });
+    return dir;
+  };
 }

@@ -22,7 +22,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseDirectory } from '../../src/idp/directory.ts';
 import { REFERENCE_AND_SCIMMY } from './both-servers.ts';
-import { runIdpCli } from './cli-in-process.ts';
+import { runIdpCli, runIdpCliWithStderr } from './cli-in-process.ts';
 import { closeAfterEach, usersByName, type Json } from './helpers.ts';
 
 const closing = closeAfterEach();
@@ -58,20 +58,6 @@ interface Summary {
   notArrived: string[];
 }
 
-/** Runs `idp sync` with stderr captured too (the loader's warnings go there). */
-async function withStderr(run: () => Promise<{ code: number; out: string }>): Promise<{ code: number; out: string; err: string }> {
-  let err = '';
-  const write = process.stderr.write.bind(process.stderr);
-  process.stderr.write = ((chunk: string | Uint8Array) => {
-    err += String(chunk);
-    return true;
-  }) as typeof process.stderr.write;
-  try {
-    return { ...(await run()), err };
-  } finally {
-    process.stderr.write = write;
-  }
-}
 
 function summary(out: string): Summary {
   const lines = out.split('\n');
@@ -98,8 +84,8 @@ describe.each(SERVERS)('hidden directories against %s', (_name, start) => {
     writeFileSync(file, JSON.stringify(doc));
     const dialect = doc.source === 'entra' ? 'entra-compliant' : 'okta';
     const args = ['idp', 'sync', '--directory', file, '--url', app.url, '--token', app.token, '--dialect', dialect, '--state', join(dir, 'state.json'), '--out', join(dir, 'out'), '--concurrency', '4'];
-    const first = await withStderr(() => runIdpCli(args));
-    const second = await withStderr(() => runIdpCli(args));
+    const first = await runIdpCliWithStderr(args);
+    const second = await runIdpCliWithStderr(args);
     for (const run of [first, second]) {
       expect(run.out + run.err).not.toMatch(/\n\s+at .*\(.*:\d+:\d+\)/);
       expect([0, 1]).toContain(run.code);
