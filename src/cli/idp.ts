@@ -12,7 +12,7 @@ import { IdpEngine } from '../idp/engine.ts';
 import { ESCROW_SCHEDULES, type EscrowSchedule } from '../idp/escrow.ts';
 import { IMPORT_PAGING, importReportLines, type ImportPaging } from '../idp/import.ts';
 import { changeText, consoleSummary, countsText, errorText, historyLines, isNotable, objectLine } from '../idp/log/console.ts';
-import { collectLog, objectsNamedLike, readCycleSummaries, readInterruptedCycles } from '../idp/log/reader.ts';
+import { collectLog, objectsNamedLike, readCycleSummaries, readInterruptedCycles, unreadableLog } from '../idp/log/reader.ts';
 import { LogFolderError } from '../idp/log/writer.ts';
 import { describeJob, jobFoldersUnder, jobOfLogFolder } from '../idp/log/job-folder.ts';
 import { NO_OKTA_GROUP_ON_DEMAND, OnDemandError } from '../idp/on-demand.ts';
@@ -30,6 +30,9 @@ import { RunError, UsageError } from './errors.ts';
 import { exitCodeForSignal, onInterrupt } from './interrupt.ts';
 import { addTargetOptions, readConfig, resolveTarget, type TargetFlags } from './options.ts';
 import { IDP_TIMEOUT_MS } from '../http/transport-error.ts';
+import { OPTION_NAMES } from '../http/option-names.ts';
+import { stopAdvice, withAdvice } from '../idp/stop-advice.ts';
+import type { Exchange } from '../record/types.ts';
 
 export interface IdpFlags extends TargetFlags {
   directory?: string;
@@ -308,12 +311,23 @@ function engineFor(flags: IdpFlags, t: Target, directory: Directory, statePath: 
  * does not advertise is one warning line (the cycle still runs, and the app's own answer shows in
  * the log: an app whose /Schemas is incomplete is not blamed for what it may well accept).
  */
-export async function checkConfiguration(engine: IdpEngine, flags: IdpFlags): Promise<void> {
-  if (flags.schemaCheck === false) return;
+export async function checkConfiguration(engine: IdpEngine, flags: IdpFlags): Promise<{ note(reached: boolean): void }> {
+  const none = { note: () => undefined };
+  if (flags.schemaCheck === false) return none;
   const check = await engine.checkConfiguration();
   for (const problem of check.problems) stderr.write(`scimproof: warning: ${problem}\n`);
-  // A note, not an error: the cycle runs, and reads like the warnings above rather than like a refusal.
-  if (!check.read && !flags.quiet) stderr.write(`scimproof: note: ${check.skippedBecause}\n`);
+  if (check.read || flags.quiet) return none;
+  // A note, not an error: the cycle runs, and reads like the warnings above rather than like a
+  // refusal. Said once the cycle has run, and only when it reached the app: an app the cycle could
+  // not reach (unreachable, credentials refused) failed /Schemas for that same reason, which the
+  // one line of the stopped cycle says with what to change ("GET /Schemas failed (refused)" before
+  // it was a second line that named neither).
+  return { note: (reached) => void (reached && stderr.write(`scimproof: note: ${check.skippedBecause}\n`)) };
+}
+
+/** The one stderr line of an IdP command that could not reach the app: the cause, and what to change. */
+function cannotRun(what: string, message: string, exchange: Exchange | undefined, t: Target): void {
+  stderr.write(`scimproof: ${what}: ${withAdvice(message, stopAdvice(exchange, OPTION_NAMES.cli, t.auth.kind === 'oauth'))}\n`);
 }
 
 const EXIT: Record<CycleResult['status'], number> = { ok: 0, failed: 1, stopped: 2 };
@@ -357,9 +371,14 @@ async function syncCommand(flags: IdpFlags): Promise<number> {
     // some failed, escrowed or an Okta task).
     // So is a cycle whose disables and deletes Prevent accidental deletions held (quarantined, TooManyDeletes).
     code = result.status === 'ok' && (result.counts.escrowed > 0 || result.quarantine?.reason === 'TooManyDeletes') ? 1 : EXIT[result.status];
+    schemas.note(result.status !== 'stopped');
+    // The stop reason (with what to change) on stderr too: exit 2 says the cycle could not run, and
+    // a script that keeps stderr sees why in one line.
+    if (result.status === 'stopped' && !interrupt.received) stderr.write(`scimproof: the cycle stopped: ${result.stopReason ?? 'no reason given'}\n`);
   };
+  let schemas: { note(reached: boolean): void } = { note: () => undefined };
   try {
-    await checkConfiguration(engine, flags);
+    schemas = await checkConfiguration(engine, flags);
     const quarantine = engine.state.state.quarantine;
     if (quarantine && !flags.quiet) out.write(`  the job is quarantined since ${quarantine.since} (${quarantine.reason}); Entra would run its next cycle no sooner than a day after the last one — running it now because you asked\n`);
     if (!flags.watch && intervalSeconds === undefined) {
@@ -424,8 +443,12 @@ async function provisionCommand(flags: IdpFlags): Promise<number> {
   const engine = openEngine(flags, t, load(flags.directory!), { cycles: false });
   const out = stdout;
   try {
-    await checkConfiguration(engine, flags);
-    if (flags.group !== undefined) return await provisionGroupCommand(engine, flags, t);
+    const schemas = await checkConfiguration(engine, flags);
+    if (flags.group !== undefined) {
+      const code = await provisionGroupCommand(engine, flags, t);
+      schemas.note(code !== 2);
+      return code;
+    }
     let outcome;
     try {
       outcome = await engine.provisionOnDemand(flags.user!);
@@ -438,6 +461,8 @@ async function provisionCommand(flags: IdpFlags): Promise<number> {
     writeOnDemandRun(r, flags, '  ');
     out.write(outcome.provisioned ? `✓ provisioned: ${r.reason}\n` : `✗ not provisioned: ${r.reason}\n`);
     if (engine.log) out.write(`  log: ${engine.log.paths.index}\n`);
+    schemas.note(!outcome.connectionFailed);
+    if (outcome.connectionFailed) cannotRun('not provisioned, the app could not be reached', r.error ? errorText(r.error) : r.reason, outcome.exchanges.at(-1), t);
     return outcome.provisioned ? 0 : outcome.connectionFailed ? 2 : 1;
   } finally {
     await engine.close();
@@ -490,6 +515,7 @@ async function testConnectionCommand(flags: IdpFlags): Promise<number> {
   const result = await testConnection({ ...t, ...(directory ? { directory } : {}) });
   for (const x of result.exchanges) stdout.write(`  ${x.request.method} ${x.request.url} → ${x.response?.status ?? x.transportError?.code}\n`);
   stdout.write(`${result.ok ? '✓' : '✗'} ${result.message}\n`);
+  if (!result.ok) cannotRun('the connection test failed', result.message, result.exchanges.at(-1), t);
   return result.ok ? 0 : 2;
 }
 
@@ -505,7 +531,9 @@ async function importCommand(flags: IdpFlags & { confirm?: boolean; importPaging
     stdout.write(`scimproof idp import · ${t.dialect} → ${t.url} · ${users.exchanges.length + groups.exchanges.length} request(s)\n`);
     for (const line of [...importReportLines(users), ...(groups.scanned || groups.error ? importReportLines(groups) : [])]) stdout.write(`${line}\n`);
     if (!flags.confirm && users.matched.length > 0) stdout.write(`confirm with --confirm to link the ${users.matched.length} matched user(s) (nothing is sent to the app)\n`);
-    return users.error || groups.error ? 2 : users.conflicts.length + groups.conflicts.length > 0 || users.missed || groups.missed ? 1 : 0;
+    const failed = users.error ? users : groups.error ? groups : undefined;
+    if (failed) cannotRun(`the import of ${failed.kind} stopped`, errorText(failed.error!), failed.exchanges.at(-1), t);
+    return failed ? 2 : users.conflicts.length + groups.conflicts.length > 0 || users.missed || groups.missed ? 1 : 0;
   } finally {
     await engine.close();
   }
@@ -525,6 +553,9 @@ async function logCommand(flags: { user?: string; cycle?: string; verbose?: bool
   const otherJobs = others.map((o) => `  ${describeJob(o.job)}: \`scimproof idp log --out ${o.dir}\``).join('\n');
   if (cycles.length === 0 && interrupted.length === 0) {
     if (others.length > 0) throw new RunError(`no provisioning log in ${dir} itself; the logs of these jobs are in folders under it:\n${otherJobs}`);
+    // Files that are there but hold nothing readable are not "no log": said, with the line at fault.
+    const unreadable = unreadableLog(dir);
+    if (unreadable) throw new RunError(`the provisioning log in ${dir} cannot be read: ${unreadable}; was it edited or cut short? \`scimproof idp sync --out <another folder>\` starts a new one`);
     throw new RunError(`no provisioning log in ${dir} (run \`scimproof idp sync\` first, or pass --out)`);
   }
   const owner = jobOfLogFolder(dir);

@@ -59,6 +59,9 @@ export class FuzzTarget {
       get baseUrl() {
         return self.client.baseUrl;
       },
+      get names() {
+        return self.client.names;
+      },
       get exchanges() {
         return self.recentExchanges();
       },

@@ -9,6 +9,7 @@ import { createRedactor, isCredentialHeader, type Redactor } from './redact.ts';
 import { RECORD_TOTAL_CHARS, RecordBudget } from './record-budget.ts';
 import { isCollectionQuery, type SettleGate } from './settle.ts';
 import { classifyTransportError, timeoutFailure } from './transport-error.ts';
+import { optionNames, type OptionNames, type Wording } from './option-names.ts';
 import { withCanonicalNames } from '../spec/attribute-names.ts';
 import { sleep } from '../util/sleep.ts';
 
@@ -32,6 +33,8 @@ export interface ClientOptions {
   insecure?: boolean;
   /** More values to redact wherever they appear (`--secret`). */
   secrets?: string[];
+  /** Whose words the messages use for the options (default the CLI's flags; the library's API passes 'library'). */
+  wording?: Wording;
   /** Response bytes read (after decoding) per exchange, to parse; the rest is never read. */
   maxBodyBytes?: number;
   /** Body characters kept in the record per request and per response (default 64 KiB). */
@@ -116,6 +119,10 @@ export interface OutgoingRequest {
 
 export interface ScimClient {
   readonly baseUrl: string;
+  /** How this client's messages name the options (flags at the CLI, options in the library); the CLI's when absent. */
+  readonly names?: OptionNames;
+  /** The credentials are an OAuth client's (its tokens are what a 401 refused). */
+  readonly usesOAuth?: boolean;
   readonly exchanges: readonly Exchange[];
   send(request: OutgoingRequest): Promise<Exchange>;
   /**
@@ -158,6 +165,7 @@ function authSecrets(auth: Auth): string[] {
 export function createClient(options: ClientOptions): ScimClient {
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const names = optionNames(options.wording);
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
   const maxWait = options.maxRetryWaitMs ?? MAX_RETRY_WAIT_MS;
   const dispatcher = createDispatcher({ timeoutMs, insecure: options.insecure ?? false });
@@ -234,7 +242,7 @@ export function createClient(options: ClientOptions): ScimClient {
   const tokens = oauth
     ? new TokenSource(async (signal) => {
         const { exchange, token } = await requestToken(oauth, TOKEN_ORIGIN, signal);
-        if (typeof token === 'string') throw new TokenError(redactor.text(`could not get an OAuth access token from ${oauth.tokenUrl}: ${token}`), exchange.transportError?.code === 'aborted');
+        if (typeof token === 'string') throw new TokenError(redactor.text(`could not get an OAuth access token from ${oauth.tokenUrl}: ${token}${tokenAdvice(exchange, names)}`), exchange.transportError?.code === 'aborted');
         return token;
       })
     : undefined;
@@ -343,7 +351,7 @@ export function createClient(options: ClientOptions): ScimClient {
       } catch (error) {
         transportError = req.signal?.aborted
           ? { code: 'aborted', message: req.signal.reason instanceof Error ? req.signal.reason.message : 'request aborted' }
-          : throughProxy(timeoutFailure(classifyTransportError(error), req.timeoutMs ?? timeoutMs), url.href);
+          : throughProxy(timeoutFailure(classifyTransportError(error, names), req.timeoutMs ?? timeoutMs, names), url.href);
       }
     }
     // Built in one go with a fixed key order (run.json reads the same); no spreads of temporary objects.
@@ -392,8 +400,20 @@ export function createClient(options: ClientOptions): ScimClient {
     budget.releaseAll();
     await dispatcher.close();
   };
-  const client: ScimClient = { baseUrl, exchanges, send, requestToken, resolve, redact: (text) => redactor.text(text), close };
+  const client: ScimClient = { baseUrl, names, usesOAuth: oauth !== undefined, exchanges, send, requestToken, resolve, redact: (text) => redactor.text(text), close };
   return client;
+}
+
+/**
+ * What to change after a token endpoint refused the client (RFC 6749 §5.2: invalid_client is 401
+ * or 400; invalid_scope a wrong scope): the options that carry them. A transport failure or a
+ * login page already says what it is.
+ */
+function tokenAdvice(exchange: Exchange, names: OptionNames): string {
+  const status = exchange.response?.status;
+  if (status === undefined || status < 400 || status >= 500) return '';
+  const json = exchange.response!.json as { error?: unknown } | undefined;
+  return `; check ${json?.error === 'invalid_scope' ? names.oauthScope : names.oauthClient}`;
 }
 
 /** A failure of a request sent through a proxy says so: the refusal or the timeout may be the proxy's. */

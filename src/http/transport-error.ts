@@ -1,4 +1,5 @@
 import type { TransportFailure } from '../record/types.ts';
+import { optionNames, type OptionNames } from './option-names.ts';
 
 /** How long Entra and Okta wait for an answer before they count a request as failed (idp-sequences: E10, O2). */
 export const IDP_TIMEOUT_MS = 60_000;
@@ -7,15 +8,15 @@ export const IDP_TIMEOUT_MS = 60_000;
  * A timeout said with the limit that was waited: below the IdPs' own 60 s the server may only be
  * slow, not broken, and the reader is told how to tell.
  */
-export function timeoutFailure(failure: TransportFailure, timeoutMs: number): TransportFailure {
+export function timeoutFailure(failure: TransportFailure, timeoutMs: number, names: OptionNames = optionNames('cli')): TransportFailure {
   if (failure.code !== 'timeout') return failure;
   const waited = timeoutMs % 1000 === 0 ? `${timeoutMs / 1000} s` : `${timeoutMs} ms`;
-  const idp = timeoutMs < IDP_TIMEOUT_MS ? `; Entra and Okta wait up to ${IDP_TIMEOUT_MS / 1000} s for an answer (--timeout ${IDP_TIMEOUT_MS} waits as long)` : '';
-  return { ...failure, message: `no answer within ${waited} (--timeout ${timeoutMs})${idp}` };
+  const idp = timeoutMs < IDP_TIMEOUT_MS ? `; Entra and Okta wait up to ${IDP_TIMEOUT_MS / 1000} s for an answer (${names.timeout(IDP_TIMEOUT_MS)} waits as long)` : '';
+  return { ...failure, message: `no answer within ${waited} (${names.timeout(timeoutMs)})${idp}` };
 }
 
 /** Turns whatever undici or the socket threw into a short, stable code and a sentence a person can act on. */
-export function classifyTransportError(error: unknown): TransportFailure {
+export function classifyTransportError(error: unknown, names: OptionNames = optionNames('cli')): TransportFailure {
   const err = error as { code?: string; name?: string; message?: string; cause?: { code?: string; message?: string } };
   const code = err?.code ?? err?.cause?.code ?? '';
   const message = err?.message ?? String(error);
@@ -27,7 +28,7 @@ export function classifyTransportError(error: unknown): TransportFailure {
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return { code: 'dns', message: `host name not found (${detail})` };
   if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE') return { code: 'reset', message: `connection reset by the server (${detail})` };
   if (/CERT|SSL|TLS|SELF_SIGNED/i.test(code) || /certificate|ssl|tls/i.test(message)) {
-    return { code: 'tls', message: `TLS failed: ${detail} (use --insecure only for a test server you trust)` };
+    return { code: 'tls', message: `TLS failed: ${detail} (use ${names.insecure} only for a test server you trust)` };
   }
   // undici's tunnel through a proxy (HTTPS_PROXY / HTTP_PROXY) was refused: 407 is the proxy's own login.
   const tunnel = /Proxy response \((\d+)\)/.exec(message);

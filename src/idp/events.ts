@@ -12,6 +12,7 @@ import { parseScimPath, readScimPath } from '../dialects/scim-path.ts';
 import { ENTRA_CODES, entraCodeOf } from './error-codes.ts';
 import type { ObjectError } from './types.ts';
 import { endpointAtEndHint } from '../http/target-url.ts';
+import { stopAdvice, withAdvice } from './stop-advice.ts';
 
 export class JobStop extends Error {
   constructor(
@@ -262,6 +263,11 @@ export class EventSender {
     this.timeoutStreak = options.timeoutStreak ?? Number.POSITIVE_INFINITY;
   }
 
+  /** What the caller can change after this exchange stopped the job, in the caller's words. */
+  advice(exchange: Exchange | undefined): string | undefined {
+    return stopAdvice(exchange, this.client.names, this.client.usesOAuth === true);
+  }
+
   /** Counts a timeout of `name`, and stops the job when the streak reaches its limit. */
   private timedOut(name: string, method: string, exchange: Exchange): void {
     const streak = (this.streaks.get(name) ?? 0) + 1;
@@ -304,7 +310,7 @@ export class EventSender {
       const stepEvent = STEP_EVENT[name] ?? event;
       const family = this.dialect.family;
       if (exchange.transportError) {
-        if (UNREACHABLE.has(exchange.transportError.code)) throw new JobStop(`the target is unreachable (${exchange.transportError.code}: ${exchange.transportError.message})`, false, exchange, errorOf(exchange, family));
+        if (UNREACHABLE.has(exchange.transportError.code)) throw new JobStop(withAdvice(`the target is unreachable (${exchange.transportError.code}: ${exchange.transportError.message})`, this.advice(exchange)), false, exchange, errorOf(exchange, family));
         if (exchange.transportError.code === 'timeout') this.timedOut(name, request.method, exchange);
         return { ok: false, exchanges, error: errorOf(exchange, family) };
       }
@@ -315,7 +321,7 @@ export class EventSender {
       // based on the supplied authorization": a workspace owner the app protects): the object fails,
       // as in the IdPs' logs, and the job provisions the others.
       if (status === 401 || (status === 403 && request.method === 'GET')) {
-        throw new JobStop(`the target refused the credentials (HTTP ${status} on ${request.method} ${request.path}): ${errorOf(exchange).message}`, true, exchange, errorOf(exchange, family));
+        throw new JobStop(withAdvice(`the target refused the credentials (HTTP ${status} on ${request.method} ${request.path}): ${errorOf(exchange).message}`, this.advice(exchange)), true, exchange, errorOf(exchange, family));
       }
       const body = exchange.response!.json;
       if (!acceptsResponse(this.dialect.name, stepEvent, status)) {

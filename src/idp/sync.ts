@@ -11,6 +11,7 @@ import type { ScimClient } from '../http/client.ts';
 import type { Exchange } from '../record/types.ts';
 import { quarantineGapMs, QUARANTINE_DISABLE_MS } from './escrow.ts';
 import { EventSender, JobStop, probeHitMessage } from './events.ts';
+import { withAdvice } from './stop-advice.ts';
 import { deletionHold, holdQuarantineMessage } from './accidental-deletions.ts';
 import { LogRedactor } from './log-redact.ts';
 import { mappingPlan } from './mapping.ts';
@@ -245,7 +246,7 @@ class Cycle {
       const ok = out.ok && !out.matched;
       const error: ObjectError | undefined = out.error ?? (out.matched ? { message: probeHitMessage(out.matched) } : undefined);
       this.ledger.result({ ...base, outcome: ok ? 'success' : 'failed', startedAt: started, exchanges: out.exchanges, ...(error ? { error } : {}) });
-      if (!ok) throw Object.assign(new JobStop(`the endpoint check failed: ${error?.message ?? 'unexpected answer'}`, true), { recorded: true });
+      if (!ok) throw Object.assign(new JobStop(withAdvice(`the endpoint check failed: ${error?.message ?? 'unexpected answer'}`, this.ctx.sender.advice(out.exchanges.at(-1))), true), { recorded: true });
     } catch (error) {
       if (error instanceof JobStop && !(error as JobStop & { recorded?: boolean }).recorded) {
         // A 401/403 or an unreachable target at the probe: the probe itself is the failed step.

@@ -84,3 +84,32 @@ export async function runMain(args: string[]): Promise<{ code: number; printed: 
     process.exitCode = undefined;
   }
 }
+
+/**
+ * `runMain` with stdout and stderr apart, and `env` set for the run only (restored after, as the
+ * test found it): for assertions on what reached stderr (one line, no stack trace).
+ */
+export async function runMainSplit(args: string[], env: Record<string, string | undefined> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  const { main } = await import('../../src/cli/main.ts');
+  const write = { out: process.stdout.write.bind(process.stdout), err: process.stderr.write.bind(process.stderr) };
+  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+  const setEnv = (values: Record<string, string | undefined>): void => {
+    for (const [k, v] of Object.entries(values)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  };
+  let stdout = '';
+  let stderr = '';
+  process.stdout.write = ((chunk: string) => ((stdout += chunk), true)) as typeof process.stdout.write;
+  process.stderr.write = ((chunk: string) => ((stderr += chunk), true)) as typeof process.stderr.write;
+  setEnv(env);
+  try {
+    return { code: await main(['node', 'scimproof', ...args]), stdout, stderr };
+  } finally {
+    process.stdout.write = write.out;
+    process.stderr.write = write.err;
+    process.exitCode = undefined;
+    setEnv(saved);
+  }
+}

@@ -39,8 +39,8 @@ export function objectLine(r: Omit<ObjectResult, 'exchangeIds'>): string {
       : r.nextRetryAt
         ? `; Entra retries at ${r.nextRetryAt}${retryIn(r.nextRetryAt, r.finishedAt)}` : r.autoRetry ? '; rate-limited with a Retry-After, so Okta retries it by itself at the next cycle' : r.attempts ? '; an admin task in Okta (not retried automatically)' : '';
     tail = `: ${r.error ? errorText(r.error) : r.reason}${r.attempts ? ` (attempt ${r.attempts}${retry})` : ''}`;
-    // (A job stop's reason names the same refusal again: said once.)
-    if (r.error && r.reason && !r.reason.endsWith(`: ${r.error.message}`)) tail += ` — ${r.reason}`;
+    // (A job stop's reason names the same refusal again, perhaps with what to change after it: said once.)
+    if (r.error && r.reason && !r.reason.endsWith(`: ${r.error.message}`) && !r.reason.includes(`: ${r.error.message}; `)) tail += ` — ${r.reason}`;
   } else if (r.outcome === 'skipped' || r.outcome === 'escrowed') tail = `: ${r.reason}`;
   else if (r.targetId && ['create', 'link', 'create-group', 'link-group'].includes(r.action)) tail = ` → ${r.targetId}`;
   else if (r.reason) tail = ` (${r.reason})`;

@@ -3,6 +3,7 @@
 // a long history costs nothing when only the last cycle is asked for). `idp log` and a live
 // console query the log through `queryLog`.
 import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { ObjectType, Outcome } from '../types.ts';
 import { logPaths, type CycleStartEntry, type CycleSummary, type LogEntry, type ObjectEntry } from './entries.ts';
@@ -33,6 +34,31 @@ export function readCycleSummaries(dir: string): CycleSummary[] {
     }
   }
   return out;
+}
+
+/**
+ * Why a log folder whose files are there yields no cycle: the first line of cycles.jsonl or
+ * provisioning.jsonl that is not a log entry (a hand edit, a file cut short, another tool's file);
+ * undefined when neither file holds anything.
+ */
+export function unreadableLog(dir: string): string | undefined {
+  const { cycles, jsonl } = logPaths(dir);
+  for (const file of [cycles, jsonl]) {
+    if (!existsSync(file)) continue;
+    const lines = readFileSync(file, 'utf8').split('\n');
+    const index = lines.findIndex((line) => {
+      if (line.trim() === '') return false;
+      try {
+        const entry = JSON.parse(line) as unknown;
+        return entry === null || typeof entry !== 'object' || Array.isArray(entry);
+      } catch {
+        return true;
+      }
+    });
+    if (index >= 0) return `${basename(file)} line ${index + 1} is not a log entry (${JSON.stringify(lines[index]!.trim().slice(0, 40))})`;
+    if (lines.some((line) => line.trim() !== '')) return `${basename(file)} holds no cycle scimproof recognises`;
+  }
+  return undefined;
 }
 
 /** A cycle that began but has no summary: the process was killed or crashed before it ended. */
