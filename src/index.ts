@@ -16,6 +16,7 @@ import { failureText } from './report/failure-text.ts';
 import { parseRunRecord } from './report/read-record.ts';
 import { mergeRunRecords as mergeRecords, type MergeOptions } from './runner/merge.ts';
 import { TOOL_VERSION } from './version.ts';
+import { IdpEngine as Engine, type EngineOptions } from './idp/engine.ts';
 import { httpUrl } from './http/target-url.ts';
 
 export type { Auth } from './http/client.ts';
@@ -47,7 +48,13 @@ export { startServer } from './server/index.ts';
  * demand, restarts, Okta import, provision on demand; emits `cycle-start`, `object`, `cycle-end`…
  * For a single cycle, runIdpCycle below is simpler.
  */
-export { IdpEngine } from './idp/engine.ts';
+export class IdpEngine extends Engine {
+  // Its messages name the options as a program passed them (statePath, timeoutMs, auth.token),
+  // not the CLI's flags (--state, --timeout, --token), unless `wording` says otherwise.
+  constructor(options: EngineOptions) {
+    super({ wording: 'library', ...options });
+  }
+}
 export type { EngineEvents, EngineOptions, EngineStatus } from './idp/engine.ts';
 export { loadDirectory } from './idp/directory.ts';
 export type { Directory } from './idp/types.ts';
@@ -67,7 +74,7 @@ export { renderMarkdown } from './report/markdown.ts';
 export { writeReports } from './report/write.ts';
 export { verdictOf } from './report/summarize.ts';
 
-export interface ConformanceOptions extends Omit<RunOptions, 'url' | 'suites' | 'seed' | 'suitesDir'> {
+export interface ConformanceOptions extends Omit<RunOptions, 'url' | 'suites' | 'seed' | 'suitesDir' | 'wording'> {
   /**
    * SCIM base URL. Leave it out to test the embedded reference server; given but `undefined` or
    * empty (an unset `process.env.SCIM_BASE_URL`), the run is not made (`record.meta.runError`).
@@ -100,6 +107,8 @@ export async function runConformance(options: ConformanceOptions = {}): Promise<
   return runSuites({
     ...fromProfiles,
     ...rest,
+    // Errors name `auth.token` and `timeoutMs`, the options the caller used, not --token and --timeout.
+    wording: 'library',
     // `url: process.env.SCIM_BASE_URL` with the variable unset is a missing target (a run error),
     // never a request for the embedded server: only leaving `url` out asks for that.
     ...('url' in options ? { url: url ?? '' } : {}),
@@ -129,6 +138,7 @@ export interface IdpCycleOptions extends Omit<SyncRunOptions, 'auth' | 'dialect'
 export async function runIdpCycle(options: IdpCycleOptions): Promise<SyncRunResult> {
   const { token, auth, dialect, statePath, outDir, ...rest } = options;
   return syncOnce({
+    wording: 'library',
     ...rest,
     url: appUrl(options.url, 'runIdpCycle'),
     auth: auth ?? (token !== undefined ? { kind: 'bearer', token } : { kind: 'none' }),
@@ -141,7 +151,7 @@ export async function runIdpCycle(options: IdpCycleOptions): Promise<SyncRunResu
 /** What the IdP's Test Connection sends, judged as the IdP judges it (`scimproof idp test-connection`). */
 export async function testIdpConnection(options: { url: string; token?: string; auth?: Auth; dialect?: DialectName; timeoutMs?: number }): Promise<ConnectionTestResult> {
   const { token, auth, dialect, ...rest } = options;
-  return testConnection({ ...rest, url: appUrl(options.url, 'testIdpConnection'), auth: auth ?? (token !== undefined ? { kind: 'bearer', token } : { kind: 'none' }), dialect: dialect ?? 'entra' });
+  return testConnection({ wording: 'library', ...rest, url: appUrl(options.url, 'testIdpConnection'), auth: auth ?? (token !== undefined ? { kind: 'bearer', token } : { kind: 'none' }), dialect: dialect ?? 'entra' });
 }
 
 /**

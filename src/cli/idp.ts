@@ -30,7 +30,7 @@ import { RunError, UsageError } from './errors.ts';
 import { exitCodeForSignal, onInterrupt } from './interrupt.ts';
 import { addTargetOptions, readConfig, resolveTarget, type TargetFlags } from './options.ts';
 import { IDP_TIMEOUT_MS } from '../http/transport-error.ts';
-import { OPTION_NAMES } from '../http/option-names.ts';
+import { OPTION_NAMES } from '../util/option-names.ts';
 import { stopAdvice, withAdvice } from '../idp/stop-advice.ts';
 import type { Exchange } from '../record/types.ts';
 

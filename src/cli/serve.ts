@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { DataFileError, PAGINATION_MODES, startServer, type OAuthClient, type OAuthOptions, type PaginationMode, type RunningServer, type ServerOptions } from '../server/index.ts';
 import { schemaExtensionFromJson, SchemaExtensionError } from '../server/schema-extension.ts';
+import { RequireError } from '../server/resource-types.ts';
+import { OPTION_NAMES } from '../util/option-names.ts';
 import { shellQuote } from '../util/shell-credentials.ts';
 import { RunError, UsageError } from './errors.ts';
 import { STOP_SIGNALS, takeEarlySignal } from './interrupt.ts';
@@ -184,7 +186,7 @@ function translateStartError(error: unknown, options: ServerOptions): Error {
   if (code === 'EADDRINUSE') return new RunError(`port ${options.port} on ${options.host} is already in use (choose another with --port, or --port 0)`);
   if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') return new RunError(`cannot listen on host ${options.host}`);
   if (code === 'EACCES') return new RunError(`not allowed to listen on port ${options.port}`);
-  if (error instanceof Error && error.message.startsWith('--require')) return new UsageError(error.message);
+  if (error instanceof RequireError) return new UsageError(new RequireError(error.entry, OPTION_NAMES.cli).message);
   return error instanceof Error ? error : new Error(String(error));
 }
 

@@ -9,7 +9,7 @@ import { createRedactor, isCredentialHeader, type Redactor } from './redact.ts';
 import { RECORD_TOTAL_CHARS, RecordBudget } from './record-budget.ts';
 import { isCollectionQuery, type SettleGate } from './settle.ts';
 import { classifyTransportError, timeoutFailure } from './transport-error.ts';
-import { optionNames, type OptionNames, type Wording } from './option-names.ts';
+import { optionNames, type OptionNames, type Wording } from '../util/option-names.ts';
 import { withCanonicalNames } from '../spec/attribute-names.ts';
 import { sleep } from '../util/sleep.ts';
 

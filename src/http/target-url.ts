@@ -2,6 +2,7 @@
 // IdP API's url): that it is a URL at all, and an http(s) one. Each caller names the option and
 // gives its own hint; the rule is one.
 import { redactText } from './redact.ts';
+import { OPTION_NAMES, type OptionNames } from '../util/option-names.ts';
 
 /**
  * The URL `raw` names, or one line saying why it names none. `subject` is how the caller names
@@ -24,9 +25,9 @@ const ENDPOINT_AT_END = /\/(Users|Groups|ServiceProviderConfig|Schemas|ResourceT
  * A base URL copied with an endpoint on its end (`…/scim/v2/Users`) sends every request to
  * `/Users/Users` and gets 404s: the line that says so, naming the base URL it probably meant.
  */
-export function endpointAtEndHint(baseUrl: string): string | undefined {
+export function endpointAtEndHint(baseUrl: string, names: OptionNames = OPTION_NAMES.cli): string | undefined {
   const url = new URL(baseUrl);
   const endpoint = ENDPOINT_AT_END.exec(url.pathname);
   if (!endpoint || endpoint.index === 0) return undefined;
-  return `--url ends in the ${endpoint[1]} endpoint: the SCIM base URL is probably ${url.origin}${url.pathname.slice(0, endpoint.index)}`;
+  return `${names.url} ends in the ${endpoint[1]} endpoint: the SCIM base URL is probably ${url.origin}${url.pathname.slice(0, endpoint.index)}`;
 }

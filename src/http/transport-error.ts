@@ -1,5 +1,5 @@
 import type { TransportFailure } from '../record/types.ts';
-import { optionNames, type OptionNames } from './option-names.ts';
+import { optionNames, type OptionNames } from '../util/option-names.ts';
 
 /** How long Entra and Okta wait for an answer before they count a request as failed (idp-sequences: E10, O2). */
 export const IDP_TIMEOUT_MS = 60_000;

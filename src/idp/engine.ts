@@ -28,6 +28,7 @@ import { addToCounts, emptyCounts } from './sync-ledger.ts';
 import { nextCycleDue, runCycle, type CycleProgress } from './sync.ts';
 import type { CycleResult, Directory, ObjectResult } from './types.ts';
 import { IDP_TIMEOUT_MS } from '../http/transport-error.ts';
+import { optionNames, type Wording } from '../util/option-names.ts';
 
 /** Entra runs an incremental cycle about every 40 minutes (ENTRA-3). */
 export const ENTRA_INTERVAL_SECONDS = 40 * 60;
@@ -41,6 +42,8 @@ export interface TargetOptions {
   secrets?: string[];
   /** Requests per second (Entra gallery apps must sustain 25). 0 or absent: unpaced. */
   rate?: number;
+  /** How messages name the options: the CLI's flags (default) or the library's option names (what src/index.ts passes). */
+  wording?: Wording;
 }
 
 export interface EngineOptions extends TargetOptions {
@@ -106,7 +109,7 @@ export class IdpEngine extends EventEmitter<EngineEvents> {
   constructor(readonly options: EngineOptions) {
     super();
     const identity = { dialect: options.dialect, target: options.url, directory: options.directory.file };
-    this.state = options.statePath === null ? StateStore.memory(identity) : StateStore.open(options.statePath, identity, { fresh: options.fresh ?? false, directoryHas: userIdsOf(options.directory) });
+    this.state = options.statePath === null ? StateStore.memory(identity) : StateStore.open(options.statePath, identity, { fresh: options.fresh ?? false, directoryHas: userIdsOf(options.directory), names: optionNames(options.wording) });
     this.clock = options.clock ?? systemClock;
     this.directoryValue = options.directory;
     this.client = createClient({
@@ -119,8 +122,9 @@ export class IdpEngine extends EventEmitter<EngineEvents> {
       ...(options.rate ? { ratePerSecond: options.rate } : {}),
       retainExchanges: false,
       recordTotalChars: Number.POSITIVE_INFINITY,
+      ...(options.wording ? { wording: options.wording } : {}),
     });
-    this.log = options.logDir === null ? undefined : new ProvisioningLog(options.logDir, { html: options.html ?? true });
+    this.log = options.logDir === null ? undefined : new ProvisioningLog(options.logDir, { html: options.html ?? true, names: optionNames(options.wording) });
   }
 
   get directory(): Directory {

@@ -13,6 +13,7 @@ import { ENTRA_CODES, entraCodeOf } from './error-codes.ts';
 import type { ObjectError } from './types.ts';
 import { endpointAtEndHint } from '../http/target-url.ts';
 import { stopAdvice, withAdvice } from './stop-advice.ts';
+import { OPTION_NAMES } from '../util/option-names.ts';
 
 export class JobStop extends Error {
   constructor(
@@ -276,7 +277,7 @@ export class EventSender {
     if (streak !== this.timeoutStreak) return;
     const what = `${method} ${name === 'findUser' || name === 'findGroup' ? `match quer${streak === 1 ? 'y' : 'ies'}` : `request${streak === 1 ? '' : 's'} (${name})`}`;
     throw new JobStop(
-      `the last ${streak} ${what} all timed out, with no answer to one of them in between: the app looks hung, so the cycle stops here instead of waiting out a timeout for every object; the objects not reached are tried at the next cycle (--timeout sets the wait)`,
+      `the last ${streak} ${what} all timed out, with no answer to one of them in between: the app looks hung, so the cycle stops here instead of waiting out a timeout for every object; the objects not reached are tried at the next cycle (${(this.client.names ?? OPTION_NAMES.cli).timeoutOption} sets the wait)`,
       false,
       exchange,
       errorOf(exchange, this.dialect.family),

@@ -16,6 +16,7 @@ import type { QuarantineThresholds } from './quarantine.ts';
 import type { CycleBehaviour } from './sync-context.ts';
 import type { CycleResult, Directory, ObjectResult } from './types.ts';
 import { IDP_TIMEOUT_MS } from '../http/transport-error.ts';
+import { stopAdvice, withAdvice } from './stop-advice.ts';
 
 export type { TargetOptions };
 
@@ -93,7 +94,8 @@ export interface ConnectionTestResult {
 
 /** What the IdP's Test Connection / Test Connector Configuration sends, judged as the IdP judges it. */
 export async function testConnection(options: TargetOptions & { dialect: DialectName; directory?: Directory }): Promise<ConnectionTestResult> {
-  const client = createClient({ baseUrl: options.url, auth: options.auth, headers: options.headers ?? {}, timeoutMs: options.timeoutMs ?? IDP_TIMEOUT_MS, insecure: options.insecure ?? false, secrets: options.secrets ?? [] });
+  const client = createClient({ baseUrl: options.url, auth: options.auth, headers: options.headers ?? {}, timeoutMs: options.timeoutMs ?? IDP_TIMEOUT_MS, insecure: options.insecure ?? false, secrets: options.secrets ?? [], ...(options.wording ? { wording: options.wording } : {}) });
+  const advised = (message: string, exchange: Exchange | undefined): string => withAdvice(message, stopAdvice(exchange, client.names, client.usesOAuth === true));
   const family = getDialect(options.dialect)!.family;
   try {
     const requests =
@@ -107,11 +109,11 @@ export async function testConnection(options: TargetOptions & { dialect: Dialect
         : [buildDialectRequest(options.dialect, 'testConnector', {})];
     for (const request of requests) {
       const x = await client.send({ method: request.method, path: request.path, ...(request.headers ? { headers: request.headers } : {}) });
-      if (x.transportError) return { ok: false, message: `the target is unreachable (${x.transportError.code}: ${x.transportError.message})`, exchanges: [...client.exchanges] };
+      if (x.transportError) return { ok: false, message: advised(`the target is unreachable (${x.transportError.code}: ${x.transportError.message})`, x), exchanges: [...client.exchanges] };
       const status = x.response!.status;
       const body = x.response!.json as Record<string, unknown> | undefined;
-      if (status !== 200) return { ok: false, message: `${request.method} ${request.path} answered ${status} (${errorOf(x).message}); ${status === 404 && request.path.startsWith('/Groups') ? NO_GROUPS_QUERY.replace(/a filter that matches nothing/, 'the query') : 'the IdP expects 200 with a ListResponse'}`, exchanges: [...client.exchanges] };
-      if (!body || !Array.isArray(body.Resources) && body.totalResults !== 0) return { ok: false, message: `${request.method} ${request.path} did not answer with a ListResponse${insteadOfList(x)}`, exchanges: [...client.exchanges] };
+      if (status !== 200) return { ok: false, message: advised(`${request.method} ${request.path} answered ${status} (${errorOf(x).message}); ${status === 404 && request.path.startsWith('/Groups') ? NO_GROUPS_QUERY.replace(/a filter that matches nothing/, 'the query') : 'the IdP expects 200 with a ListResponse'}`, x), exchanges: [...client.exchanges] };
+      if (!body || !Array.isArray(body.Resources) && body.totalResults !== 0) return { ok: false, message: advised(`${request.method} ${request.path} did not answer with a ListResponse${insteadOfList(x)}`, x), exchanges: [...client.exchanges] };
       if (family === 'entra' && (body.totalResults !== 0 || (Array.isArray(body.Resources) && body.Resources.length > 0))) {
         return { ok: false, message: `a query for a random GUID (${request.path.split('?')[0]}) matched something; Entra expects an empty ListResponse (totalResults 0)`, exchanges: [...client.exchanges] };
       }

@@ -32,6 +32,7 @@ import { dirname } from 'node:path';
 import type { MappedValue } from './mapping.ts';
 import { newSealKey, sealValues } from './sealed-values.ts';
 import type { ObjectError, QuarantineInfo } from './types.ts';
+import { OPTION_NAMES, type OptionNames } from '../util/option-names.ts';
 
 /** Why the IdP disabled an app user: it decides what a later hard delete sends. */
 export type DisabledBecause = 'out-of-scope' | 'disabled' | 'soft-deleted';
@@ -198,12 +199,13 @@ export class StateStore {
    * Opens (or creates) the state at `path`. A state kept for another dialect or target holds ids
    * that mean nothing there, so it is refused rather than silently reused.
    */
-  static open(path: string, identity: StateIdentity, options: { fresh?: boolean; directoryHas?: (userId: string) => boolean } = {}): StateStore {
-    if (existsSync(path) && statSync(path).isDirectory()) throw new StateError(`--state ${path} is a folder; give the path of a file (it is created if missing)`);
+  static open(path: string, identity: StateIdentity, options: { fresh?: boolean; directoryHas?: (userId: string) => boolean; names?: OptionNames } = {}): StateStore {
+    const { state: stateOption, fresh } = options.names ?? OPTION_NAMES.cli;
+    if (existsSync(path) && statSync(path).isDirectory()) throw new StateError(`${stateOption} ${path} is a folder; give the path of a file (it is created if missing)`);
     if (options.fresh) {
       // --fresh deletes the file: only ever a state (a --state pointing at the directory file, or
       // at /dev/null, must not be deleted with it).
-      if (existsSync(path) && !isStateFile(path)) throw new StateError(`--fresh would delete ${path}, which is not a scimproof IdP state; check --state (nothing was deleted)`);
+      if (existsSync(path) && !isStateFile(path)) throw new StateError(`${fresh} would delete ${path}, which is not a scimproof IdP state; check ${stateOption} (nothing was deleted)`);
       rmSync(path, { force: true });
       rmSync(`${path}.journal`, { force: true });
     }
@@ -212,33 +214,33 @@ export class StateStore {
       try {
         state = JSON.parse(readFileSync(path, 'utf8')) as IdpState;
       } catch (error) {
-        throw new StateError(`state file ${path} is not valid JSON (${(error as Error).message}); remove it or pass --fresh`);
+        throw new StateError(`state file ${path} is not valid JSON (${(error as Error).message}); remove it or pass ${fresh}`);
       }
-      if (!isObject(state) || state.version !== 1 || !isObject(state.users)) throw new StateError(`state file ${path} is not a scimproof IdP state; check --state, or remove the file`);
+      if (!isObject(state) || state.version !== 1 || !isObject(state.users)) throw new StateError(`state file ${path} is not a scimproof IdP state; check ${stateOption}, or remove the file`);
       state.groups ??= {};
       state.escrow ??= {};
       const damage = damaged(state);
-      if (damage) throw new StateError(`state file ${path} is damaged (${damage}); remove it or pass --fresh`);
+      if (damage) throw new StateError(`state file ${path} is damaged (${damage}); remove it or pass ${fresh}`);
     }
     // Found before the first object is provisioned, not when its result cannot be kept.
     try {
       makeDirectory(dirname(path));
     } catch (error) {
-      throw new StateError(`cannot create the folder of state file ${path} (${(error as NodeJS.ErrnoException).code ?? String(error)}); check --state`);
+      throw new StateError(`cannot create the folder of state file ${path} (${(error as NodeJS.ErrnoException).code ?? String(error)}); check ${stateOption}`);
     }
     const store = new StateStore(path, state);
     store.replayJournal();
     if (state.dialect !== identity.dialect || state.target !== identity.target) {
-      throw new StateError(`state file ${path} holds ids from dialect ${state.dialect} at ${state.target}, not ${identity.dialect} at ${identity.target}; use another --state or pass --fresh`);
+      throw new StateError(`state file ${path} holds ids from dialect ${state.dialect} at ${state.target}, not ${identity.dialect} at ${identity.target}; use another ${stateOption} or pass ${fresh}`);
     }
     const damage = damaged(store.state);
-    if (damage) throw new StateError(`state file ${path} is damaged after its journal ${store.journalPath} (${damage}); remove both or pass --fresh`);
+    if (damage) throw new StateError(`state file ${path} is damaged after its journal ${store.journalPath} (${damage}); remove both or pass ${fresh}`);
     // Another directory's state (a --state mixed up): every user it holds would look deleted from
     // this directory, and the cycle would delete (Entra) or deactivate (Okta) them all in the app.
     // A renamed or moved directory file keeps its user ids, so it still opens.
     const held = Object.keys(state.users);
     if (options.directoryHas && state.directory !== identity.directory && held.length > 0 && !held.some(options.directoryHas)) {
-      throw new StateError(`state file ${path} was kept for the directory ${state.directory}, and none of the ${held.length} user(s) it provisioned is in ${identity.directory}: a cycle would take them all for deleted users and remove them from the app; use another --state, or pass --fresh to start a new job`);
+      throw new StateError(`state file ${path} was kept for the directory ${state.directory}, and none of the ${held.length} user(s) it provisioned is in ${identity.directory}: a cycle would take them all for deleted users and remove them from the app; use another ${stateOption}, or pass ${fresh} to start a new job`);
     }
     state.directory = identity.directory;
     return store;

@@ -1,9 +1,9 @@
 // What to change when the app could not be provisioned at all (the connection test failed, the
 // credentials were refused, nothing answered): the one option that fixes it, named as the caller
-// gave it (a flag at the CLI, an option in the library; see src/http/option-names.ts). Undefined
+// gave it (a flag at the CLI, an option in the library; see src/util/option-names.ts). Undefined
 // when the failure already says it (a timeout names its option, a TLS failure the insecure one,
 // a proxy NO_PROXY) or when nothing the caller passed would change it.
-import { checkCredentials, OPTION_NAMES, type OptionNames } from '../http/option-names.ts';
+import { checkCredentials, OPTION_NAMES, type OptionNames } from '../util/option-names.ts';
 import type { Exchange } from '../record/types.ts';
 
 export function stopAdvice(exchange: Exchange | undefined, names: OptionNames = OPTION_NAMES.cli, oauth = false): string | undefined {

@@ -2,6 +2,7 @@
 // out, the run stops sending scenario requests, says why, and cleans up with short timeouts.
 import type { RateLimitEvent } from '../http/client.ts';
 import type { Exchange } from '../record/types.ts';
+import { OPTION_NAMES, type OptionNames } from '../util/option-names.ts';
 
 export const CONSECUTIVE_TIMEOUTS_TO_TRIP = 5;
 
@@ -28,8 +29,8 @@ export class TimeoutBreaker {
   }
 
   /** The run error to report, once tripped. */
-  reason(timeoutMs: number): string | undefined {
-    return this.trippedAt ? `the target stopped answering: ${this.limit} requests in a row got no answer within ${timeoutMs} ms (the last: ${this.trippedAt}); the remaining checks were not run` : undefined;
+  reason(timeoutMs: number, names: OptionNames = OPTION_NAMES.cli): string | undefined {
+    return this.trippedAt ? `the target stopped answering: ${this.limit} requests in a row got no answer within ${timeoutMs} ms (${names.timeout(timeoutMs)}; the last: ${this.trippedAt}); the remaining checks were not run` : undefined;
   }
 }
 

@@ -3,6 +3,7 @@
 // reports; every check it did not reach is skipped with the reason. Cleanup is not bound by it:
 // leaving the target littered would be worse than a late report.
 import type { CheckResult, IdpVerdict } from '../record/types.ts';
+import { OPTION_NAMES, type OptionNames } from '../util/option-names.ts';
 
 /** Generous for any real endpoint (a default run sends a few hundred requests), but finite. */
 export const DEFAULT_MAX_TIME_MS = 15 * 60_000;
@@ -24,7 +25,10 @@ export class TimeBudget {
   private readonly timer: NodeJS.Timeout | undefined;
 
   /** `maxTimeMs` 0 means no limit. */
-  constructor(readonly maxTimeMs: number) {
+  constructor(
+    readonly maxTimeMs: number,
+    private readonly names: OptionNames = OPTION_NAMES.cli,
+  ) {
     if (maxTimeMs > 0) {
       // Node fires a timer of more than 2^31-1 ms (24.8 days) at once: a library caller's huge budget is that long.
       this.timer = setTimeout(() => this.controller.abort(new Error(`aborted: ${this.reason}`)), Math.min(maxTimeMs, 2 ** 31 - 1));
@@ -42,7 +46,7 @@ export class TimeBudget {
 
   /** The reason every check the run did not reach is skipped with. */
   get reason(): string {
-    return `${NOT_REACHED} (--max-time ${describeBudget(this.maxTimeMs)}) ran out`;
+    return `${NOT_REACHED} (${this.names.maxTime(this.maxTimeMs, describeBudget(this.maxTimeMs))}) ran out`;
   }
 
   stop(): void {

@@ -6,6 +6,7 @@ import { auditResponses } from '../checks/audit.ts';
 import { PROPERTY_IDS } from '../fuzz/properties/index.ts';
 import type { LoadedSuite } from '../suite/types.ts';
 import { matches } from './select.ts';
+import { OPTION_NAMES, type OptionNames } from '../util/option-names.ts';
 
 interface Entry {
   /** The id as far as it is known: `users.create.status`, `entra.create.status[entra]`. */
@@ -44,7 +45,7 @@ function canMatch(pattern: string, entry: Entry): boolean {
 
 /** The --only/--skip patterns that match nothing, as one line naming them (and a likely fix). */
 export class SelectionError extends Error {
-  constructor(unmatched: readonly { flag: '--only' | '--skip'; pattern: string }[], suites: readonly string[], catalogue: readonly Entry[]) {
+  constructor(unmatched: readonly { flag: string; pattern: string }[], suites: readonly string[], catalogue: readonly Entry[]) {
     const hints = unmatched.map(({ flag, pattern }) => {
       const near = closestCheck(pattern, catalogue);
       return `${flag} "${pattern}"${near ? ` (did you mean ${near}?)` : ''}`;
@@ -55,10 +56,10 @@ export class SelectionError extends Error {
 }
 
 /** Checks --only and --skip against the catalogue; throws a SelectionError naming every pattern that matches nothing. */
-export function checkSelection(only: readonly string[], skip: readonly string[], suites: readonly string[], catalogue: readonly Entry[]): void {
+export function checkSelection(only: readonly string[], skip: readonly string[], suites: readonly string[], catalogue: readonly Entry[], names: OptionNames = OPTION_NAMES.cli): void {
   const unmatched = [
-    ...unmatchedPatterns(only, catalogue).map((pattern) => ({ flag: '--only' as const, pattern })),
-    ...unmatchedPatterns(skip, catalogue).map((pattern) => ({ flag: '--skip' as const, pattern })),
+    ...unmatchedPatterns(only, catalogue).map((pattern) => ({ flag: names.only, pattern })),
+    ...unmatchedPatterns(skip, catalogue).map((pattern) => ({ flag: names.skip, pattern })),
   ];
   if (unmatched.length > 0) throw new SelectionError(unmatched, suites, catalogue);
 }

@@ -4,23 +4,22 @@
 import { isCredentialHeader } from '../http/redact.ts';
 import type { Exchange } from '../record/types.ts';
 import { endpointAtEndHint } from '../http/target-url.ts';
+import { checkCredentials, OPTION_NAMES, type OptionNames } from '../util/option-names.ts';
 
 const pathOf = (ex: Exchange): string => new URL(ex.request.url).pathname;
 /** The base path a discovery probe was sent under (its path less the endpoint). */
 const basePathOf = (ex: Exchange): string => pathOf(ex).replace(/\/[^/]*$/, '');
-/** What to ask about --url when nothing under it answers SCIM. */
-function urlQuestion(ex: Exchange): string {
-  return endpointAtEndHint(`${new URL(ex.request.url).origin}${basePathOf(ex)}`) ?? 'is --url the SCIM base URL (…/scim/v2)?';
+/** What to ask about the URL option when nothing under it answers SCIM. */
+function urlQuestion(ex: Exchange, names: OptionNames): string {
+  return endpointAtEndHint(`${new URL(ex.request.url).origin}${basePathOf(ex)}`, names) ?? `is ${names.url} the SCIM base URL (…/scim/v2)?`;
 }
 
 /**
  * Which credentials to check, after the ones the run sent: a --basic run was told to check
  * --token, which it never gave.
  */
-function checkWhat(sent: Exchange, exchanges: readonly Exchange[]): string {
-  if (/^basic\s/i.test(sent.request.headers.authorization ?? '')) return 'check --basic user:password (or the user:password@ in --url)';
-  if (exchanges.some((ex) => ex.origin?.suite === 'oauth')) return 'check the OAuth client credentials (--client-id, --client-secret) and --oauth-scope';
-  return 'check --token / SCIM_TOKEN';
+function checkWhat(sent: Exchange, exchanges: readonly Exchange[], names: OptionNames): string {
+  return checkCredentials(sent.request.headers.authorization ?? '', exchanges.some((ex) => ex.origin?.suite === 'oauth'), names);
 }
 
 /**
@@ -40,7 +39,8 @@ function redirectedBase(ex: Exchange): string | undefined {
   }
 }
 
-export function diagnoseTarget(exchanges: readonly Exchange[]): string | undefined {
+/** `names`: how the caller gave its options (the CLI's flags by default, or the library's). */
+export function diagnoseTarget(exchanges: readonly Exchange[], names: OptionNames = OPTION_NAMES.cli): string | undefined {
   const probes = exchanges.filter((ex) => ex.origin?.suite === 'discovery');
   if (probes.length === 0) return undefined;
   // OAuth: no token, no request; the token endpoint's answer is the reason.
@@ -55,27 +55,27 @@ export function diagnoseTarget(exchanges: readonly Exchange[]): string | undefin
   const authenticated = withResponse.filter((ex) => ex.request.headers.authorization !== undefined);
   const refused = (ex: Exchange): boolean => ex.response!.status === 401 || ex.response!.status === 403;
   if (authenticated.length > 0 && authenticated.every(refused)) {
-    return `the target rejected the credentials (HTTP ${authenticated[0]!.response!.status} on ${authenticated.map(pathOf).join(', ')}); ${checkWhat(authenticated[0]!, exchanges)}`;
+    return `the target rejected the credentials (HTTP ${authenticated[0]!.response!.status} on ${authenticated.map(pathOf).join(', ')}); ${checkWhat(authenticated[0]!, exchanges, names)}`;
   }
   // No credentials at all, and every probe refused for the want of them: a token left unset (a
   // CI secret this job cannot see), not a server that fails every check with its 401.
   if (authenticated.length === 0 && withResponse.length > 0 && withResponse.every(refused)) {
     const where = `HTTP ${withResponse[0]!.response!.status} on ${withResponse.map(pathOf).join(', ')}`;
     // An API key in a header of its own (--header 'X-Api-Key: …') is credentials too.
-    if (withResponse.some((ex) => Object.keys(ex.request.headers).some(isCredentialHeader))) return `the target refused every request (${where}) with the credentials in the --header options; check them`;
-    return `the target refused every request (${where}) and no credentials were given: pass --token / SCIM_TOKEN, --basic or OAuth client credentials`;
+    if (withResponse.some((ex) => Object.keys(ex.request.headers).some(isCredentialHeader))) return `the target refused every request (${where}) with the credentials in ${names.headers}; check them`;
+    return `the target refused every request (${where}) and no credentials were given: pass ${names.anyCredentials}`;
   }
   // Discovery documents may be public; the Users endpoint never is. Refused there, with the run's
   // own credentials, nothing can be tested: a wrong token, not a finding about the server.
   const users = withResponse.find((ex) => /\/Users$/i.test(pathOf(ex)));
   const served = withResponse.filter((ex) => ex !== users && ex.response!.status >= 200 && ex.response!.status < 300);
   if (users && refused(users) && served.length > 0) {
-    const how = users.request.headers.authorization === undefined ? 'no credentials were given (--token, SCIM_TOKEN, --basic or OAuth client credentials)' : checkWhat(users, exchanges);
+    const how = users.request.headers.authorization === undefined ? `no credentials were given (${names.anyCredentials})` : checkWhat(users, exchanges, names);
     return `the target rejected the credentials on ${pathOf(users)} (HTTP ${users.response!.status}) although it serves ${served.map(pathOf).join(', ')} without checking them; ${how}`;
   }
   // Nothing at all under the base URL: every probe, the Users endpoint included, is a 404.
   if (withResponse.length === probes.length && withResponse.every((ex) => ex.response!.status === 404)) {
-    return `nothing at ${new URL(probes[0]!.request.url).origin}${basePathOf(probes[0]!)} answers SCIM: ${withResponse.map(pathOf).join(', ')} all answered 404; ${urlQuestion(probes[0]!)}`;
+    return `nothing at ${new URL(probes[0]!.request.url).origin}${basePathOf(probes[0]!)} answers SCIM: ${withResponse.map(pathOf).join(', ')} all answered 404; ${urlQuestion(probes[0]!, names)}`;
   }
   // What the answers look like is judged on the requests the run sends, with or without credentials
   // (a run given no token against a login page answered every check with its HTML).
@@ -83,12 +83,12 @@ export function diagnoseTarget(exchanges: readonly Exchange[]): string | undefin
   const redirected = sent.find((ex) => ex.response!.status >= 300 && ex.response!.status < 400);
   if (redirected && sent.every((ex) => ex.response!.status >= 300 && ex.response!.status < 400)) {
     const base = redirectedBase(redirected);
-    return `the target redirects (HTTP ${redirected.response!.status} to ${redirected.response!.headers.location ?? 'nowhere'}); scimproof does not follow redirects${authenticated.length > 0 ? ' with credentials' : ''}: give the final SCIM base URL as --url${base ? ` (it looks like ${base})` : ''}`;
+    return `the target redirects (HTTP ${redirected.response!.status} to ${redirected.response!.headers.location ?? 'nowhere'}); scimproof does not follow redirects${authenticated.length > 0 ? ' with credentials' : ''}: give the final SCIM base URL as ${names.url}${base ? ` (it looks like ${base})` : ''}`;
   }
   if (sent.length > 0 && sent.every((ex) => ex.response!.json === undefined)) {
     const sample = sent.find((ex) => pathOf(ex).endsWith('/Users')) ?? sent[0]!;
     const type = sample.response!.headers['content-type'] ?? 'no content type';
-    return `the target does not answer SCIM JSON: ${pathOf(sample)} answered HTTP ${sample.response!.status} with ${type}; ${urlQuestion(sample)}`;
+    return `the target does not answer SCIM JSON: ${pathOf(sample)} answered HTTP ${sample.response!.status} with ${type}; ${urlQuestion(sample, names)}`;
   }
   return undefined;
 }

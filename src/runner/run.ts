@@ -43,6 +43,7 @@ import { analyseRun } from '../analysis/analyse.ts';
 import { DEFAULT_MAX_TIME_MS, markUnreached, notReached, TimeBudget } from './budget.ts';
 import { shardCounter, type Shard } from './shard.ts';
 import { checkCatalogue, checkSelection, SelectionError } from './catalogue.ts';
+import { optionNames, type OptionNames, type Wording } from '../util/option-names.ts';
 
 export interface RunEvents {
   onScenarioStart?(suite: string, scenarioTitle: string): void;
@@ -62,6 +63,8 @@ export interface RunOptions {
   /** SCIM base URL; without it the embedded reference server is started. */
   url?: string;
   auth?: Auth;
+  /** How messages name the options: the CLI's flags (default) or the library's option names (src/index.ts). */
+  wording?: Wording;
   headers?: Record<string, string>;
   suites: string[];
   only?: string[];
@@ -181,7 +184,8 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
   let profileTrigger: ProfileVerdict['trigger'] = 'option';
   let verdictOfProfile: ProfileVerdict | undefined;
   let coreSuites: LoadedSuite[] = [];
-  const budget = new TimeBudget(options.maxTimeMs ?? DEFAULT_MAX_TIME_MS);
+  const names = optionNames(options.wording);
+  const budget = new TimeBudget(options.maxTimeMs ?? DEFAULT_MAX_TIME_MS, names);
   const leftOut = new LeftOutLog();
   /** Check id → why it could not run, unexplained by any failure (scenario.ts, onNotRun). */
   const notRun = new Map<string, string>();
@@ -206,7 +210,7 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
   const maxWaitMs = options.limits?.maxRetryWaitMs ?? MAX_RETRY_WAIT_MS;
   const cleanupMs = options.limits?.cleanupMs ?? CLEANUP_TIME_MS;
   const interruptedCleanupMs = options.limits?.interruptedCleanupMs ?? INTERRUPTED_CLEANUP_TIME_MS;
-  const stopReason = (): string | undefined => breaker.reason(options.timeoutMs ?? DEFAULT_TIMEOUT_MS) ?? rateLimit.reason(maxWaitMs) ?? credentials.reason();
+  const stopReason = (): string | undefined => breaker.reason(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, names) ?? rateLimit.reason(maxWaitMs) ?? credentials.reason();
   const interruptedError = (): string => {
     if (!discovered) return `interrupted (${signalName()}) before discovery finished; no check was judged`;
     if (!cleaned) return `interrupted (${signalName()}) during the run; stopped again before the cleanup finished`;
@@ -317,8 +321,8 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
       ...checkCatalogue(dependencies, { audits: false, fuzz: false }).filter((entry) => reliedOn.has(entry.id)),
     ];
     // Programmatic phases (certify) name their checks only as they run, so then nothing is refused.
-    if (!options.phases?.length) checkSelection(options.only ?? [], options.skip ?? [], options.suites, catalogue);
-    if (!options.phases?.length) checkDialects(options.dialects ?? [], suites, options.suites);
+    if (!options.phases?.length) checkSelection(options.only ?? [], options.skip ?? [], options.suites, catalogue, names);
+    if (!options.phases?.length) checkDialects(options.dialects ?? [], suites, options.suites, names);
     if (options.shard) checkShard(options.shard);
     if (options.url !== undefined) checkTargetUrl(options.url);
     else {
@@ -331,6 +335,7 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
     const auth: Auth = embedded ? embedded.auth : (options.auth ?? { kind: 'none' });
     const shared = {
       auth,
+      ...(options.wording ? { wording: options.wording } : {}),
       ...(options.headers ? { headers: options.headers } : {}),
       ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
       insecure: options.insecure ?? false,
@@ -422,7 +427,7 @@ export async function runConformance(options: RunOptions): Promise<RunRecord> {
       if (pageCap !== undefined) Object.assign(runVars, { maxPageSize: pageCap, aboveMaxPageSize: pageCap + 1 });
       const declared = declaredUser(discovery, `${prefix}declared.user@example.com`);
       if (declared) runVars.declaredUser = declared;
-      runError = diagnoseTarget(client.exchanges);
+      runError = diagnoseTarget(client.exchanges, names);
       // Discovery's verdicts on a target the run cannot test (wrong URL, wrong token) are about the
       // caller's setup, not the server: not charged to it.
       if (runError) results.forEach((r, i) => (results[i] = r.status === 'pass' || r.status === 'skip' ? r : notJudged(r, runError!)));
@@ -627,13 +632,13 @@ class SetupError extends Error {}
  * A --dialect that no scenario of the chosen suites replays would leave nothing of that IdP to
  * judge, and the run would pass on the rest (`--suite okta --dialect okta-oig`, a mock-IdP dialect).
  */
-function checkDialects(dialects: readonly string[], suites: readonly LoadedSuite[], names: readonly string[]): void {
+function checkDialects(dialects: readonly string[], suites: readonly LoadedSuite[], suiteNames: readonly string[], names: OptionNames): void {
   if (dialects.length === 0) return;
   const replayed = new Set(suites.flatMap((suite) => suite.scenarios.flatMap((scenario) => scenario.dialects ?? [])));
   const missing = dialects.filter((d) => !replayed.has(d));
   if (missing.length === 0) return;
   const offered = replayed.size > 0 ? `they replay ${[...replayed].join(', ')}` : 'they replay no IdP (add entra or okta to the suites)';
-  throw new SetupError(`--dialect ${missing.join(', ')}: no scenario of the suites ${names.join(', ')} replays ${missing.length === 1 ? 'it' : 'them'}; ${offered}`);
+  throw new SetupError(`${names.dialects} ${missing.join(', ')}: no scenario of the suites ${suiteNames.join(', ')} replays ${missing.length === 1 ? 'it' : 'them'}; ${offered}`);
 }
 
 /** The CLI checks --url itself; a program calling the library gets the same one-line answer. */

@@ -2,6 +2,7 @@
 // produces modified copies, so `/Schemas` and validation always agree.
 import type { ResourceSchemas } from '../filter/index.ts';
 import { COMMON_ATTRIBUTES, ENTERPRISE_USER_SCHEMA, GROUP_SCHEMA, URN, USER_SCHEMA, withRequired, type SchemaDefinition } from '../spec/scim-schemas.ts';
+import { OPTION_NAMES, type OptionNames } from '../util/option-names.ts';
 
 export type ResourceKind = 'User' | 'Group';
 
@@ -22,7 +23,21 @@ export interface ResourceTypes {
 }
 
 /**
- * Builds the resource types; throws Error naming the first `require` entry that is not a User
+ * A `require` entry that is not a User attribute. Said in the library's words (startServer's
+ * `require`); `scimproof serve` says it again in its own (`--require`).
+ */
+export class RequireError extends Error {
+  constructor(
+    readonly entry: string,
+    names: OptionNames = OPTION_NAMES.library,
+  ) {
+    super(`${names.require}: '${entry}' is not a User attribute`);
+    this.name = 'RequireError';
+  }
+}
+
+/**
+ * Builds the resource types; throws RequireError naming the first `require` entry that is not a User
  * attribute. `userExtensions` adds schema extensions to User (a vendor's custom URN), advertised in
  * /Schemas and /ResourceTypes and validated like the enterprise extension. `strict`: no tolerated
  * foreign schema URIs and no `type` without canonical values (the interop profile).
@@ -44,7 +59,7 @@ export function buildResourceTypes(requireAttrs: readonly string[] = [], userExt
     } else if (entry.toLowerCase().startsWith(`${URN.user.toLowerCase()}:`)) {
       rest = entry.slice(URN.user.length + 1);
     }
-    if (!attributeExists(schema, rest)) throw new Error(`--require: '${entry}' is not a User attribute`);
+    if (!attributeExists(schema, rest)) throw new RequireError(entry);
     target.push(rest);
   }
   return {

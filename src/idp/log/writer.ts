@@ -9,6 +9,7 @@
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeDirectory } from '../../util/make-directory.ts';
+import { OPTION_NAMES, type OptionNames } from '../../util/option-names.ts';
 import type { CycleResult } from '../types.ts';
 import { BatchFile } from './batch-file.ts';
 import { logPaths, type CycleStartEntry, type CycleSummary, type LogPaths } from './entries.ts';
@@ -46,7 +47,7 @@ export class ProvisioningLog {
 
   constructor(
     dir: string,
-    private readonly options: { html?: boolean } = {},
+    private readonly options: { html?: boolean; names?: OptionNames } = {},
   ) {
     this.paths = logPaths(dir);
     // Found before the first object is provisioned, not when its line cannot be written.
@@ -55,7 +56,8 @@ export class ProvisioningLog {
       this.bytes = existsSync(this.paths.jsonl) ? statSync(this.paths.jsonl).size : 0;
       this.file = new BatchFile(this.paths.jsonl, 'a');
     } catch (error) {
-      throw new LogFolderError(`cannot write the provisioning log in ${dir} (${(error as NodeJS.ErrnoException).code ?? String(error)}); check --out, or pass --no-log`);
+      const names = options.names ?? OPTION_NAMES.cli;
+      throw new LogFolderError(`cannot write the provisioning log in ${dir} (${(error as NodeJS.ErrnoException).code ?? String(error)}); check ${names.logDir}, or pass ${names.noLog}`);
     }
   }
 

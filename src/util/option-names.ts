@@ -25,10 +25,26 @@ export interface OptionNames {
   readonly anyCredentials: string;
   /** Extra request headers (an API key in a header of its own). */
   readonly headers: string;
-  /** The per-request timeout, set to `ms`. */
+  /** The per-request timeout, set to `ms`; and the option alone. */
   timeout(ms: number): string;
+  readonly timeoutOption: string;
   /** Accepting a certificate that cannot be verified. */
   readonly insecure: string;
+  /** The check selection. */
+  readonly only: string;
+  readonly skip: string;
+  /** The IdP variants replayed. */
+  readonly dialects: string;
+  /** The whole-run time budget (`described`: 15m, 90s). */
+  maxTime(ms: number, described: string): string;
+  /** The mock IdP's dialect, its state file, starting afresh, and its log folder. */
+  readonly dialect: string;
+  readonly state: string;
+  readonly fresh: string;
+  readonly logDir: string;
+  readonly noLog: string;
+  /** The reference server's extra required attributes. */
+  readonly require: string;
 }
 
 export const OPTION_NAMES: Readonly<Record<Wording, OptionNames>> = {
@@ -42,7 +58,18 @@ export const OPTION_NAMES: Readonly<Record<Wording, OptionNames>> = {
     anyCredentials: '--token / SCIM_TOKEN, --basic or OAuth client credentials',
     headers: 'the --header options',
     timeout: (ms) => `--timeout ${ms}`,
+    timeoutOption: '--timeout',
     insecure: '--insecure',
+    only: '--only',
+    skip: '--skip',
+    dialects: '--dialect',
+    maxTime: (_ms, described) => `--max-time ${described}`,
+    dialect: '--dialect',
+    state: '--state',
+    fresh: '--fresh',
+    logDir: '--out',
+    noLog: '--no-log',
+    require: '--require',
   },
   library: {
     wording: 'library',
@@ -54,7 +81,18 @@ export const OPTION_NAMES: Readonly<Record<Wording, OptionNames>> = {
     anyCredentials: "token, or auth: { kind: 'bearer' | 'basic' | 'oauth', … }",
     headers: 'the headers option',
     timeout: (ms) => `timeoutMs: ${ms}`,
+    timeoutOption: 'timeoutMs',
     insecure: 'insecure: true',
+    only: 'only',
+    skip: 'skip',
+    dialects: 'dialects',
+    maxTime: (ms) => `maxTimeMs: ${ms}`,
+    dialect: 'dialect',
+    state: 'statePath',
+    fresh: 'fresh: true',
+    logDir: 'the log folder option (logDir, outDir)',
+    noLog: 'null for no log',
+    require: 'the require option',
   },
 };
 
