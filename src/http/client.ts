@@ -8,7 +8,7 @@ import { parseTokenResponse, tokenRequest, TokenError, TokenSource, type IssuedT
 import { createRedactor, isCredentialHeader, type Redactor } from './redact.ts';
 import { RECORD_TOTAL_CHARS, RecordBudget } from './record-budget.ts';
 import { isCollectionQuery, type SettleGate } from './settle.ts';
-import { classifyTransportError, timeoutFailure } from './transport-error.ts';
+import { classifyTransportError, timeoutFailure, TOO_SLOW, WHOLE_BODY_GRACE_MS } from './transport-error.ts';
 import { optionNames, type OptionNames, type Wording } from '../util/option-names.ts';
 import { withCanonicalNames } from '../spec/attribute-names.ts';
 import { sleep } from '../util/sleep.ts';
@@ -539,7 +539,7 @@ async function perform(
   const res = await dispatcher.request(options);
   // undici gives header names in lower case already; the record gets one redacted copy, lists joined.
   const responseHeaders = res.headers;
-  const whole = watchBody(timeoutMs + 1_000, () => res.body.destroy(Object.assign(new Error(`the response body did not arrive within ${timeoutMs + 1_000} ms`), { name: 'TimeoutError' })));
+  const whole = watchBody(timeoutMs + WHOLE_BODY_GRACE_MS, () => res.body.destroy(Object.assign(new Error(`the response body did not arrive within ${timeoutMs + WHOLE_BODY_GRACE_MS} ms`), { name: TOO_SLOW })));
   let read: Awaited<ReturnType<typeof readBody>>;
   try {
     read = await readBody(res.body, responseHeaders, maxBody);

@@ -10,10 +10,22 @@ export const IDP_TIMEOUT_MS = 60_000;
  */
 export function timeoutFailure(failure: TransportFailure, timeoutMs: number, names: OptionNames = optionNames('cli')): TransportFailure {
   if (failure.code !== 'timeout') return failure;
-  const waited = timeoutMs % 1000 === 0 ? `${timeoutMs / 1000} s` : `${timeoutMs} ms`;
+  const waited = duration(timeoutMs);
   const idp = timeoutMs < IDP_TIMEOUT_MS ? `; Entra and Okta wait up to ${IDP_TIMEOUT_MS / 1000} s for an answer (${names.timeout(IDP_TIMEOUT_MS)} waits as long)` : '';
+  // Where the wait ran out: the answer never began, its body stopped part-way, or its body kept
+  // coming too slowly to finish (a byte a second never trips the wait between chunks).
+  if (failure.message.includes(STALLED)) return { ...failure, message: `the answer stopped part-way: no more of its body for ${waited} (${names.timeout(timeoutMs)})${idp}` };
+  if (failure.message.includes(TOO_SLOW)) return { ...failure, message: `the answer's body was still arriving ${duration(timeoutMs + WHOLE_BODY_GRACE_MS)} after it began, too slowly to finish (${names.timeout(timeoutMs)} bounds the whole answer, with a second's grace)${idp}` };
   return { ...failure, message: `no answer within ${waited} (${names.timeout(timeoutMs)})${idp}` };
 }
+
+const duration = (ms: number): string => (ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`);
+
+/** A body may arrive for this long after the timeout before it is cut (src/http/client.ts). */
+export const WHOLE_BODY_GRACE_MS = 1_000;
+const STALLED = 'UND_ERR_BODY_TIMEOUT';
+/** The name of the error the client cuts a body with when its whole-answer deadline passes. */
+export const TOO_SLOW = 'BodyTooSlow';
 
 /** Turns whatever undici or the socket threw into a short, stable code and a sentence a person can act on. */
 export function classifyTransportError(error: unknown, names: OptionNames = optionNames('cli')): TransportFailure {
@@ -21,6 +33,7 @@ export function classifyTransportError(error: unknown, names: OptionNames = opti
   const code = err?.code ?? err?.cause?.code ?? '';
   const message = err?.message ?? String(error);
   const detail = err?.cause?.message ? `${message} (${err.cause.message})` : message;
+  if (err?.name === TOO_SLOW) return { code: 'timeout', message: `no answer before the timeout (${TOO_SLOW})` };
   if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT' || err?.name === 'TimeoutError' || code === 'ETIMEDOUT') {
     return { code: 'timeout', message: `no answer before the timeout (${code || 'timeout'})` };
   }

@@ -109,7 +109,8 @@ export async function testConnection(options: TargetOptions & { dialect: Dialect
         : [buildDialectRequest(options.dialect, 'testConnector', {})];
     for (const request of requests) {
       const x = await client.send({ method: request.method, path: request.path, ...(request.headers ? { headers: request.headers } : {}) });
-      if (x.transportError) return { ok: false, message: advised(`the target is unreachable (${x.transportError.code}: ${x.transportError.message})`, x), exchanges: [...client.exchanges] };
+      // A timeout reached the app (it took the connection) and got no answer in time: not "unreachable".
+      if (x.transportError) return { ok: false, message: advised(`${x.transportError.code === 'timeout' ? 'the target did not answer in time' : 'the target is unreachable'} (${x.transportError.code}: ${x.transportError.message})`, x), exchanges: [...client.exchanges] };
       const status = x.response!.status;
       const body = x.response!.json as Record<string, unknown> | undefined;
       if (status !== 200) return { ok: false, message: advised(`${request.method} ${request.path} answered ${status} (${errorOf(x).message}); ${status === 404 && request.path.startsWith('/Groups') ? NO_GROUPS_QUERY.replace(/a filter that matches nothing/, 'the query') : 'the IdP expects 200 with a ListResponse'}`, x), exchanges: [...client.exchanges] };
