@@ -9,6 +9,7 @@ import { redactText } from '../http/redact.ts';
 import type { CleanupEntry, RunRecord } from '../record/types.ts';
 import { parseRunRecord, RecordShapeError } from '../report/read-record.ts';
 import { startCleanPass } from '../runner/cleanup.ts';
+import { stopAdvice } from '../idp/stop-advice.ts';
 import { resourceTypeOf } from '../runner/sweep.ts';
 import { printable } from '../util/printable.ts';
 import { UsageError } from './errors.ts';
@@ -115,7 +116,10 @@ export async function cleanCommand(flags: CleanFlags, sink: { write(text: string
   for (const l of pass.leftovers) process.stderr.write(printable(`scimproof: still there: ${l.resourceType} ${l.name ?? ''} ${l.location ?? ''} — ${l.reason}\n`));
   if (pass.leftovers.length > 0) return 2;
   if (pass.notes.length > 0) {
-    process.stderr.write(printable(`scimproof: the target could not be searched completely (${pass.notes.join('; ')}); what was found is ${flags.dryRun ? 'listed' : 'deleted'}, more may remain\n`));
+    // What to change, from the first request that did not list (a 401: the token; a redirect: the URL).
+    const failed = client.exchanges.find((x) => x.transportError || (x.response && (x.response.status >= 300 || x.response.json === undefined)));
+    const advice = stopAdvice(failed, client.names, client.usesOAuth === true);
+    process.stderr.write(printable(`scimproof: the target could not be searched completely (${pass.notes.join('; ')}); what was found is ${flags.dryRun ? 'listed' : 'deleted'}, more may remain${advice ? `; ${advice}` : ''}\n`));
     return 2;
   }
   if (pass.entries.length === 0) out.write(`nothing on the target carries the prefix ${prefix}\n`);

@@ -62,6 +62,9 @@ export class FuzzTarget {
       get names() {
         return self.client.names;
       },
+      get timeoutMs() {
+        return self.client.timeoutMs;
+      },
       get exchanges() {
         return self.recentExchanges();
       },

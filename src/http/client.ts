@@ -123,6 +123,8 @@ export interface ScimClient {
   readonly names?: OptionNames;
   /** The credentials are an OAuth client's (its tokens are what a 401 refused). */
   readonly usesOAuth?: boolean;
+  /** The wait for each answer (`--timeout`) a request without its own `timeoutMs` gets. */
+  readonly timeoutMs?: number;
   readonly exchanges: readonly Exchange[];
   send(request: OutgoingRequest): Promise<Exchange>;
   /**
@@ -400,7 +402,7 @@ export function createClient(options: ClientOptions): ScimClient {
     budget.releaseAll();
     await dispatcher.close();
   };
-  const client: ScimClient = { baseUrl, names, usesOAuth: oauth !== undefined, exchanges, send, requestToken, resolve, redact: (text) => redactor.text(text), close };
+  const client: ScimClient = { baseUrl, names, usesOAuth: oauth !== undefined, timeoutMs, exchanges, send, requestToken, resolve, redact: (text) => redactor.text(text), close };
   return client;
 }
 

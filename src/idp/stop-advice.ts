@@ -1,5 +1,5 @@
 // What to change when the app could not be provisioned at all (the connection test failed, the
-// credentials were refused, nothing answered): the one option that fixes it, named as the caller
+// credentials were refused, nothing answered), or `clean` could not list the target: the one option that fixes it, named as the caller
 // gave it (a flag at the CLI, an option in the library; see src/util/option-names.ts). Undefined
 // when the failure already says it (a timeout names its option, a TLS failure the insecure one,
 // a proxy NO_PROXY) or when nothing the caller passed would change it.
@@ -11,15 +11,15 @@ export function stopAdvice(exchange: Exchange | undefined, names: OptionNames = 
   const failure = exchange.transportError;
   if (failure) {
     // Through a proxy the refusal may be the proxy's, and its message already says NO_PROXY.
-    if ((failure.code === 'refused' || failure.code === 'dns') && !/through the proxy/.test(failure.message)) return `check ${names.url} and that the app is running`;
+    if ((failure.code === 'refused' || failure.code === 'dns') && !/through the proxy/.test(failure.message)) return `check ${names.url} and that the server is running`;
     return undefined;
   }
   const res = exchange.response!;
   if (res.status === 401 || res.status === 403) return checkCredentials(exchange.request.headers.authorization, oauth, names);
   if (res.status >= 300 && res.status < 400) {
-    return `the app redirects (HTTP ${res.status} to ${res.headers.location ?? 'nowhere'}) and the IdP does not follow redirects: give the final SCIM base URL as ${names.url}`;
+    return `the target redirects (HTTP ${res.status} to ${res.headers.location ?? 'nowhere'}), and redirects are not followed with credentials: give the final SCIM base URL as ${names.url}`;
   }
-  if (res.json === undefined && /html/i.test(res.headers['content-type'] ?? '')) return `is ${names.url} the app's SCIM base URL?`;
+  if (res.json === undefined && /html/i.test(res.headers['content-type'] ?? '')) return `is ${names.url} the SCIM base URL?`;
   return undefined;
 }
 

@@ -225,7 +225,11 @@ export class CleanPass {
 
   private requestLimits(): { timeoutMs?: number; deadline?: number } {
     const remaining = this.limits.deadline !== undefined ? Math.max(1, this.limits.deadline - Date.now()) : undefined;
-    const timeoutMs = remaining !== undefined ? Math.min(this.limits.timeoutMs ?? remaining, remaining) : this.limits.timeoutMs;
+    // Never longer than the client's own wait (--timeout): the time left for the whole cleanup
+    // (minutes) became each request's timeout, so `clean --timeout 300` against a hung target
+    // waited 300 s for its first listing, and a run's hung DELETE up to two minutes.
+    const bounds = [this.limits.timeoutMs, this.client.timeoutMs, remaining].filter((ms): ms is number => ms !== undefined);
+    const timeoutMs = bounds.length > 0 ? Math.min(...bounds) : undefined;
     return { ...(timeoutMs !== undefined ? { timeoutMs } : {}), ...(this.limits.deadline !== undefined ? { deadline: this.limits.deadline } : {}) };
   }
 

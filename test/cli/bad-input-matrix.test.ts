@@ -63,17 +63,18 @@ interface Input {
   env?: () => Record<string, string>;
   /** The one stderr line: the cause and what to change. */
   says: RegExp;
-  /** The IdP commands word some causes their own way (the IdP's log names). */
+  /** The IdP commands word some causes their own way (the IdP's log names), and so does clean (its listing). */
   idpSays?: RegExp;
+  cleanSays?: RegExp;
   /** Refused before anything runs: no report is due. */
   early?: boolean;
 }
 
 const INPUTS: Record<string, Input> = {
   'a URL that is not one': { args: () => ['--url', 'app.example.com scim', '--token', 't'], says: /^--url "app\.example\.com scim" is not a URL; expected something like https:\/\/app\.example\.com\/scim\/v2$/, early: true },
-  'an unreachable host': { args: () => ['--url', deadUrl, '--token', 't'], says: /cannot reach .*connection refused: nothing listens there/, idpSays: /refused: connection refused: nothing listens there.*; check --url and that the app is running$/ },
-  'a wrong token': { args: () => ['--url', reference.url, '--token', 'wrong-token-1'], says: /rejected the credentials \(HTTP 401.*; check --token \/ SCIM_TOKEN$/, idpSays: /401.*; check --token \/ SCIM_TOKEN$/ },
-  'a server that answers HTML': { args: () => ['--url', html.url, '--token', 't'], says: /does not answer SCIM JSON: .*text\/html.*; is --url the SCIM base URL/, idpSays: /HTML page \("Sign in"\).*; is --url the app's SCIM base URL/ },
+  'an unreachable host': { args: () => ['--url', deadUrl, '--token', 't'], says: /cannot reach .*connection refused: nothing listens there/, idpSays: /refused: connection refused: nothing listens there.*; check --url and that the server is running$/, cleanSays: /the listing got connection refused: nothing listens there.*; check --url and that the server is running$/ },
+  'a wrong token': { args: () => ['--url', reference.url, '--token', 'wrong-token-1'], says: /rejected the credentials \(HTTP 401.*; check --token \/ SCIM_TOKEN$/, idpSays: /401.*; check --token \/ SCIM_TOKEN$/, cleanSays: /the listing got HTTP 401.*; check --token \/ SCIM_TOKEN$/ },
+  'a server that answers HTML': { args: () => ['--url', html.url, '--token', 't'], says: /does not answer SCIM JSON: .*text\/html.*; is --url the SCIM base URL/, idpSays: /HTML page \("Sign in"\).*; is --url the SCIM base URL\?$/, cleanSays: /the listing got HTTP 200.*; is --url the SCIM base URL\?$/ },
   'a redirect': { args: () => ['--url', redirect.url, '--token', 't'], says: /redirects \(HTTP 302 to http:\/\/127\.0\.0\.1:\d+\/elsewhere\).*give the final SCIM base URL as --url/ },
   'a self-signed certificate': { args: () => ['--url', tlsUrl, '--token', 't'], says: /TLS failed: self-signed certificate \(use --insecure only for a test server you trust\)/ },
   'a proxy variable pointing nowhere': {
@@ -101,6 +102,7 @@ interface Command {
   args: (dir: string) => string[];
   written: string[];
   idp?: boolean;
+  clean?: boolean;
 }
 
 const COMMANDS: Record<string, Command> = {
@@ -112,6 +114,8 @@ const COMMANDS: Record<string, Command> = {
   'idp provision': { args: (dir) => ['idp', 'provision', '--directory', ENTRA, '--user', 'u-adele', '--state', join(dir, 'state.json'), '--out', join(dir, 'log'), '--no-html'], written: ['log/provisioning.jsonl'], idp: true },
   'idp import': { args: (dir) => ['idp', 'import', '--dialect', 'okta', '--directory', OKTA, '--state', join(dir, 'state.json')], written: [], idp: true },
   'idp test-connection': { args: () => ['idp', 'test-connection', '--directory', ENTRA], written: [], idp: true },
+  // Deletes what a run left; writes nothing (it prints what it deleted).
+  clean: { args: () => ['clean', '--prefix', 'spf1a2b3c4d-'], written: [], clean: true },
 };
 
 let cellNumber = 0;
@@ -137,7 +141,7 @@ describe.each(Object.entries(COMMANDS))('%s', (name, command) => {
     const result = await runMainSplit([...command.args(dir), ...input.args()], { ...CLEAN_ENV, ...(input.env?.() ?? {}) });
     expect(result.code, `${name}: ${result.stderr}${result.stdout.slice(-500)}`).toBe(2);
     expectNoStack(result);
-    expectOneLine(result.stderr, (command.idp && input.idpSays) || input.says);
+    expectOneLine(result.stderr, (command.idp && input.idpSays) || (command.clean && input.cleanSays) || input.says);
     for (const file of input.early ? [] : command.written) expect(existsSync(join(dir, file)), `${file} in ${readdirSync(dir).join(', ')}`).toBe(true);
     // The report says what stderr said.
     if (!input.early && command.written.includes('out/run.json')) {

@@ -71,3 +71,4 @@ it('idp sync: the one user whose create gets no answer fails with the timeout as
     await server.close();
   }
 });
+
