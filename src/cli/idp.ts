@@ -489,7 +489,7 @@ function writeOnDemandRun(r: ObjectResult, flags: IdpFlags, indent: string): voi
   if (r.error) stdout.write(`${indent}error: ${errorText(r.error)}\n`);
 }
 
-async function provisionGroupCommand(engine: IdpEngine, flags: IdpFlags, t: { dialect: string; url: string }): Promise<number> {
+async function provisionGroupCommand(engine: IdpEngine, flags: IdpFlags, t: Target): Promise<number> {
   let outcome;
   try {
     outcome = await engine.provisionGroupOnDemand(flags.group!, flags.member);
@@ -506,6 +506,7 @@ async function provisionGroupCommand(engine: IdpEngine, flags: IdpFlags, t: { di
   }
   stdout.write(outcome.provisioned ? `✓ provisioned: ${r.reason}\n` : `✗ not provisioned: ${r.reason}\n`);
   if (engine.log) stdout.write(`  log: ${engine.log.paths.index}\n`);
+  if (outcome.connectionFailed) cannotRun('not provisioned, the app could not be reached', r.error ? errorText(r.error) : r.reason, outcome.exchanges.at(-1), t);
   return outcome.provisioned ? 0 : outcome.connectionFailed ? 2 : 1;
 }
 

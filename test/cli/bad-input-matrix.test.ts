@@ -112,6 +112,7 @@ const COMMANDS: Record<string, Command> = {
   'certify okta-oin': { args: (dir) => ['certify', 'okta-oin', '--seed', '1', '--out', join(dir, 'out')], written: ['out/run.json', 'out/index.html', 'out/junit.xml'] },
   'idp sync': { args: (dir) => ['idp', 'sync', '--directory', ENTRA, '--state', join(dir, 'state.json'), '--out', join(dir, 'log'), '--no-html'], written: ['log/provisioning.jsonl', 'log/cycles.jsonl'], idp: true },
   'idp provision': { args: (dir) => ['idp', 'provision', '--directory', ENTRA, '--user', 'u-adele', '--state', join(dir, 'state.json'), '--out', join(dir, 'log'), '--no-html'], written: ['log/provisioning.jsonl'], idp: true },
+  'idp provision --group': { args: (dir) => ['idp', 'provision', '--directory', ENTRA, '--group', 'g-leadership', '--state', join(dir, 'state.json'), '--out', join(dir, 'log'), '--no-html'], written: ['log/provisioning.jsonl'], idp: true },
   'idp import': { args: (dir) => ['idp', 'import', '--dialect', 'okta', '--directory', OKTA, '--state', join(dir, 'state.json')], written: [], idp: true },
   'idp test-connection': { args: () => ['idp', 'test-connection', '--directory', ENTRA], written: [], idp: true },
   // Deletes what a run left; writes nothing (it prints what it deleted).
