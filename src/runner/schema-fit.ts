@@ -122,7 +122,7 @@ export function fitRequest(request: OutgoingRequest, advertised: AdvertisedUser,
   if (method === 'POST' || method === 'PUT') return { request: { ...request, json: fitResource(request.json, advertised, leftOut, keep, subAttributes) }, leftOut };
   if (method === 'PATCH') {
     const json = fitPatch(request.json, advertised, leftOut, subAttributes);
-    if (!json) return { skip: `not sent: every operation of this PATCH targets an attribute the server does not advertise (${leftOut.map((l) => `${l.what}: ${l.reason}`).join('; ')})` };
+    if (!json) return { skip: `not sent: every operation of this PATCH targets an attribute the server does not advertise or declares readOnly (${leftOut.map((l) => `${l.what}: ${l.reason}`).join('; ')})` };
     return { request: { ...request, json }, leftOut };
   }
   return { request, leftOut };

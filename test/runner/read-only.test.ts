@@ -78,6 +78,37 @@ describe('a server that declares name readOnly (the sort checks set name.familyN
   });
 });
 
+describe('etag.patch-version-changes on a server that declares what its PATCH changes readOnly', () => {
+  // RFC 7643 §2.2 lets the server declare name readOnly; its values "SHALL be ignored" (RFC 7644
+  // §3.5.1), so the harness leaves name out of its writes. The PATCH whose version change the check
+  // reads was left unsent, and the check failed at MUST on a version nothing had asked to change.
+  const run = async (readOnly: string[]): Promise<RunRecord> => {
+    const s = await startIndependentServer({ readOnly });
+    try {
+      return await runConformance({ url: s.url, auth: { kind: 'bearer', token: s.token }, suites: ['core'], only: ['etag.patch-version-changes'], seed: 20_261_129 });
+    } finally {
+      await s.close();
+    }
+  };
+
+  it('with name readOnly, changes an attribute the server lets a client write (displayName), and judges the version', async () => {
+    const named = await run(['name']);
+    const r = named.results.find((x) => x.checkId === 'etag.patch-version-changes');
+    expect(r?.status).toBe('pass');
+    const patch = named.exchanges.find((x) => x.request.method === 'PATCH')!;
+    expect(JSON.parse(patch.request.body!).Operations).toEqual([{ op: 'replace', path: 'displayName', value: 'Robert Cailliau' }]);
+  });
+
+  it('with name and displayName readOnly, sends no PATCH and says why, naming the declarations', async () => {
+    const both = await run(['name', 'displayName']);
+    expect(both.exchanges.filter((x) => x.request.method === 'PATCH')).toEqual([]);
+    expect(both.results.find((x) => x.checkId === 'etag.patch-version-changes')).toMatchObject({
+      status: 'skip',
+      reason: expect.stringMatching(/^not sent: every operation of this PATCH targets an attribute the server does not advertise or declares readOnly \(replace name\.givenName: the server declares User name readOnly in \/Schemas .*replace displayName: the server declares User displayName readOnly/),
+    });
+  });
+});
+
 describe('a server that refuses a PUT carrying another value of a readOnly attribute', () => {
   it('fails the PUT, and the failure quotes RFC 7644 §3.5.1 (the value SHALL be ignored)', async () => {
     const refusing = await startIndependentServer({ readOnly: ['active'], readOnlyPutRefused: true });
