@@ -269,7 +269,7 @@ export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx
     // the check is not judged, and the IdP's verdict says once what it needs.
     run.judged = run.judged.map((j) => {
       const declared = j.result.status === 'skip' && !j.result.idpNeeds && (j.result.variant !== undefined || j.result.impact !== undefined) ? READ_ONLY_CLAUSE.exec(j.result.reason ?? '')?.[1] : undefined;
-      return declared ? { ...j, result: { ...j.result, idpNeeds: readOnlyNeed(`User ${declared}`) } } : j;
+      return declared ? { ...j, result: { ...j.result, idpNeeds: readOnlyNeed(declared) } } : j;
     });
     learnFrom(step.learn, exchange, offers);
     gateOnOffers(run.judged, expectations, offers);
@@ -595,7 +595,7 @@ function assertedPointers(step: Step): string[] {
 }
 
 /** The clause of a not-judged reason that names a readOnly declaration (src/spec/advertised.ts). */
-const READ_ONLY_CLAUSE = new RegExp(`the server declares User (\\S+) ${READ_ONLY_PHRASE.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`);
+const READ_ONLY_CLAUSE = new RegExp(`the server declares ((?:User|Group) \\S+) ${READ_ONLY_PHRASE.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`);
 
 /** Most pages a `follow` step requests; a server still answering nextCursor after this never ends. */
 export const FOLLOW_PAGE_LIMIT = 25;

@@ -271,7 +271,9 @@ export function directoryCommands(env: FuzzEnv, options: { maxCommands?: number;
   if (env.capabilities.filter && env.scope !== 'displayName eq' && env.capabilities.scopedQueries !== false) arbs.push(fc.constant(new ListRun()));
   if (env.capabilities.groups && env.schemas.group) {
     arbs.push(scimGroup(env.schemas.group, { bare: true }).map((d) => new CreateGroup(d)), pick.map((p) => new GetGroup(p)), pick.map((p) => new DeleteGroup(p)));
-    if (env.capabilities.patch) arbs.push(fc.tuple(pick, pick).map(([g, u]) => new AddMember(g, u)), fc.tuple(pick, pick).map(([g, u]) => new RemoveMember(g, u)));
+    // Members the server declares readOnly (RFC 7643 §2.2) are not a client's to change: a PATCH of them is refused (RFC 7644 §3.5.2).
+    const membersReadOnly = env.schemas.group.core.attributes.some((a) => a.name.toLowerCase() === 'members' && a.mutability === 'readOnly');
+    if (env.capabilities.patch && !membersReadOnly) arbs.push(fc.tuple(pick, pick).map(([g, u]) => new AddMember(g, u)), fc.tuple(pick, pick).map(([g, u]) => new RemoveMember(g, u)));
   }
   return fc.commands(arbs, { maxCommands: options.maxCommands ?? 12, ...(options.replayPath ? { replayPath: options.replayPath } : {}) });
 }

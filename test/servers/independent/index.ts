@@ -328,6 +328,14 @@ export interface IndependentServerOptions {
    * that has mutability "readOnly""; §3.12 Table 9).
    */
   readOnly?: string[];
+  /**
+   * Top-level Group attributes declared `mutability: "readOnly"` in /Schemas (RFC 7643 §2.2), as a
+   * product whose groups are managed elsewhere does (membership from its own rules, names from its
+   * directory): values sent in a POST or PUT are ignored (RFC 7644 §3.5.1), a PATCH that would change
+   * one is 400 mutability (§3.5.2). With displayName readOnly, a new group is named by the server
+   * ("Group N"), and displayName is not required of the client.
+   */
+  groupReadOnly?: ('displayName' | 'members')[];
   /** A DEFECT, for tests: with `readOnly`, a PUT that sends another value of one is refused with 400 mutability (RFC 7644 §3.5.1: such values "SHALL be ignored"). */
   readOnlyPutRefused?: boolean;
   /**
@@ -920,6 +928,9 @@ function keepImmutable(model: ResourceModel, current: Resource, next: Resource, 
 /** The top-level attributes `model` declares readOnly, beyond id, meta and the back-reference groups (RFC 7643 §3.1, §4.1.2). */
 const declaredReadOnly = (model: ResourceModel) => model.core.attributes.filter((a) => a.mutability === 'readOnly' && !['id', 'meta', 'groups'].includes(a.name.toLowerCase()));
 
+/** How many groups a server with a readOnly Group displayName has named itself. */
+let groupsNamed = 0;
+
 const keyOf = (r: Resource, name: string): string | undefined => Object.keys(r).find((k) => k.toLowerCase() === name.toLowerCase());
 
 /**
@@ -933,6 +944,7 @@ function ignoreReadOnly(model: ResourceModel, next: Resource, current: Resource 
     const held = current === undefined ? undefined : keyOf(current, def.name);
     if (held !== undefined) next[def.name] = structuredClone(current![held]);
     else if (current === undefined && model.kind === 'User' && def.name === 'active') next.active = true;
+    else if (current === undefined && model.kind === 'Group' && def.name === 'displayName') next.displayName = `Group ${++groupsNamed}`;
   }
 }
 
@@ -1289,7 +1301,7 @@ export async function startIndependentServer(options: IndependentServerOptions =
   const token = options.token ?? randomBytes(16).toString('hex');
   const rule = options.businessRule === 'email-unless-username-is-email' ? EMAIL_UNLESS_USERNAME_IS_EMAIL : options.businessRule;
   const ctx: Ctx = {
-    models: buildModels({ omitUserAttributes: [...(options.omitUserAttributes ?? []), ...(options.interop || options.ipsie ? FREE_FORM_TYPES : []), ...(options.ipsie ? ['password'] : [])], enterprise: options.enterprise ?? true, valueRequired: options.valueRequired ?? false, require: options.require ?? [], membersOnRequest: options.membersOnRequest !== undefined && options.membersOnRequest !== false, alwaysReturned: options.alwaysReturned ?? [], omitSubAttributes: options.omitSubAttributes ?? [], userGroupsOnRequest: options.userGroupsOnRequest ?? false, requiredCustomExtension: options.requiredCustomExtension ?? false, ...(options.caseExact ? { caseExact: options.caseExact } : {}), ...(options.immutable ? { immutable: options.immutable } : {}), ...(options.readOnly ? { readOnly: options.readOnly } : {}) }),
+    models: buildModels({ omitUserAttributes: [...(options.omitUserAttributes ?? []), ...(options.interop || options.ipsie ? FREE_FORM_TYPES : []), ...(options.ipsie ? ['password'] : [])], enterprise: options.enterprise ?? true, valueRequired: options.valueRequired ?? false, require: options.require ?? [], membersOnRequest: options.membersOnRequest !== undefined && options.membersOnRequest !== false, alwaysReturned: options.alwaysReturned ?? [], omitSubAttributes: options.omitSubAttributes ?? [], userGroupsOnRequest: options.userGroupsOnRequest ?? false, requiredCustomExtension: options.requiredCustomExtension ?? false, ...(options.caseExact ? { caseExact: options.caseExact } : {}), ...(options.immutable ? { immutable: options.immutable } : {}), ...(options.readOnly ? { readOnly: options.readOnly } : {}), ...(options.groupReadOnly ? { groupReadOnly: options.groupReadOnly } : {}) }),
     store: new Store(rule, { uniqueGroupNames: options.uniqueGroupNames ?? options.ipsie ?? false, reservedEmails: options.reservedEmails ?? false, ids: options.ids ?? 'uuid', ...(options.searchLagMs ? { searchLagMs: options.searchLagMs } : {}) }),
     base: options.basePath ?? BASE,
     // RFC 9865's pagination.maxPageSize (50 with cursors) bounds every page, index pages too.
