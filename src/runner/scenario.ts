@@ -19,7 +19,7 @@ import { readOnlyNeed, readOnlyPutRefused, refusedAsDeclared } from './declared-
 import { MissingVariable, render, renderPath } from './template.ts';
 import { leaveOut } from './leave-out.ts';
 import { withRequiredValues } from './required-fill.ts';
-import { fitRequest, type LeftOut } from './schema-fit.ts';
+import { fitRequest, groupQuerySkip, type LeftOut } from './schema-fit.ts';
 import { scopeFilter, type ScopeStrategy } from './scope-probe.ts';
 import { advertisedUser, declaredReadOnly, READ_ONLY_PHRASE } from '../spec/advertised.ts';
 import { EvidenceIndex } from './chain.ts';
@@ -192,7 +192,8 @@ export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx
     // Like an IdP's attribute mapping, requests carry only attributes the server advertises (what
     // the IdP always sends stays); a probe sending an unadvertised attribute on purpose says `fit: false`.
     const { keep, ...built } = request;
-    const fitted = step.send.fit === false ? { request: built, leftOut: [] } : fitRequest(built, advertisedUser(ctx.discovery), keep ?? [], step.send.dialect === undefined);
+    const groupSkip = step.send.fit === false ? undefined : groupQuerySkip(built, ctx.discovery, typeof ctx.runVars.prefix === 'string' ? ctx.runVars.prefix : undefined);
+    const fitted = step.send.fit === false ? { request: built, leftOut: [] } : groupSkip ? { skip: groupSkip } : fitRequest(built, advertisedUser(ctx.discovery), keep ?? [], step.send.dialect === undefined);
     if ('skip' in fitted) {
       skipAll(fitted.skip);
       // A set-up write (no checks of its own) that cannot be sent as written leaves nothing for the

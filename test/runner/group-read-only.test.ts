@@ -59,3 +59,34 @@ describe('a server that declares Group members readOnly (groups managed elsewher
     expect(record.cleanup.filter((c) => c.status !== 'deleted' && c.status !== 'gone')).toEqual([]);
   });
 });
+
+// The same for a Group displayName the server names itself (RFC 7643 §2.2 readOnly; RFC 7644
+// §3.5.1: values sent "SHALL be ignored"). Before, entra.group.match-hit failed at MUST (Entra's
+// query for the name it sent found nothing) and fuzz.stateful-directory failed on the server's
+// own name; the independent server also lost a readOnly value on PATCH (fixed there).
+describe('a server that declares Group displayName readOnly (it names groups itself)', () => {
+  let named: IndependentServer;
+  let run: RunRecord;
+  beforeAll(async () => {
+    named = await startIndependentServer({ groupReadOnly: ['displayName'] });
+    run = await runConformance({ url: named.url, auth: { kind: 'bearer', token: named.token }, suites: ['core', 'entra', 'okta', 'fuzz'], only: ['groups.*', 'entra.group.*', 'okta.group.*', 'okta.aiw.group.*', 'fuzz.stateful-directory', 'responses.schema'], seed: 20_261_129, fuzz: { runs: 5 } });
+  }, 120_000);
+  afterAll(async () => {
+    await named.close();
+  });
+
+  it('fails nothing; a query for the name this run sent is not sent, saying why', () => {
+    expect(run.meta.runError).toBeUndefined();
+    expect(run.results.filter((r) => r.status === 'fail' || r.status === 'warn' || r.status === 'error').map((r) => `${r.checkId}: ${r.message}`)).toEqual([]);
+    expect(run.results.find((r) => r.checkId === 'entra.group.match-hit[entra]')).toMatchObject({ status: 'skip', reason: 'not sent: the query filters on displayName, but the server declares Group displayName readOnly in /Schemas (RFC 7643 §2.2): the values a client sends are ignored (RFC 7644 §3.5.1)' });
+    for (const id of ['fuzz.stateful-directory', 'responses.schema']) expect(run.results.find((r) => r.checkId === id)?.status, id).toBe('pass');
+  });
+
+  it('says each IdP that names or renames groups would fail, naming what it needs', () => {
+    for (const v of run.idpVerdicts ?? []) {
+      expect(v.works, v.dialect).toBe(false);
+      expect(v.blocking.map((b) => b.title), v.dialect).toEqual(['the server declares Group displayName readOnly in /Schemas (RFC 7643 §2.2): it refuses or ignores what a client writes there (RFC 7644 §3.5.1, §3.5.2), and this IdP writes it']);
+    }
+    expect((run.idpVerdicts ?? []).length).toBe(4);
+  });
+});

@@ -1037,6 +1037,8 @@ async function resourceRoute(ctx: Ctx, req: RequestLike, model: ResourceModel, i
       refuseReadOnlyChange(model, stored.data, draft);
       // The patched resource is held to the same rules as a PUT (Entra's "True"/"False" accepted).
       const next = withPrimary(ctx, normalize(model, { schemas: [model.core.id], ...draft }, { rejectUnknown: ctx.rejectUnknown, interop: ctx.interop, lenientBooleans: true }));
+      // normalize() drops what a client cannot write: the readOnly values the resource holds stay.
+      ignoreReadOnly(model, next, stored.data);
       if (ctx.unchangedPatchNoContent && isDeepStrictEqual(next, withPrimary(ctx, normalize(model, { schemas: [model.core.id], ...stored.data }, { rejectUnknown: ctx.rejectUnknown, interop: ctx.interop, lenientBooleans: true })))) return withVersion(ctx, stored, { status: 204, headers: own(stored) });
       const patched = ctx.store.replace(model.kind, id, next);
       if (ctx.patchNoContent === true || (ctx.patchNoContent === 'groups' && model.kind === 'Group')) return withVersion(ctx, patched, { status: 204, headers: own(patched) });
