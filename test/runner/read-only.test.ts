@@ -109,6 +109,25 @@ describe('etag.patch-version-changes on a server that declares what its PATCH ch
   });
 });
 
+describe('a server that declares User displayName readOnly (it computes the name itself)', () => {
+  // RFC 7644 §3.5.1 on PUT: "readOnly Any values provided SHALL be ignored", while omitted readWrite
+  // attributes "MAY be assumed to be not asserted by the client" (cleared or defaulted). So after
+  // the PUT, displayName is the server's (not judged), and nickName and title, readWrite and left
+  // out, are judged as users.replace.clears-omitted always judged them (SHOULD; Okta's push needs
+  // them gone). A regression guard: session 22 saw this fail the Okta verdicts; it no longer does.
+  it('users.replace.clears-omitted does not judge displayName, and the Okta verdicts work', async () => {
+    const computed = await startIndependentServer({ readOnly: ['displayName'] });
+    try {
+      const run = await runConformance({ url: computed.url, auth: { kind: 'bearer', token: computed.token }, suites: ['core', 'okta'], only: ['users.replace.*', 'okta.user.update.*', 'okta.aiw.user.update.*'], seed: 20_261_129 });
+      expect(run.results.find((r) => r.checkId === 'users.replace.clears-omitted')).toMatchObject({ status: 'pass', message: expect.stringContaining('not judged: the server declares User displayName readOnly') });
+      expect(run.results.filter((r) => r.status === 'fail' || r.status === 'warn').map((r) => r.checkId)).toEqual([]);
+      expect(run.idpVerdicts?.filter((v) => v.dialect.startsWith('okta')).map((v) => `${v.dialect}: ${v.works}`)).toEqual(['okta: true', 'okta-aiw: true']);
+    } finally {
+      await computed.close();
+    }
+  });
+});
+
 describe('a server that refuses a PUT carrying another value of a readOnly attribute', () => {
   it('fails the PUT, and the failure quotes RFC 7644 §3.5.1 (the value SHALL be ignored)', async () => {
     const refusing = await startIndependentServer({ readOnly: ['active'], readOnlyPutRefused: true });
