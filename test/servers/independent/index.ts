@@ -41,6 +41,14 @@ export interface IndependentServerOptions {
   /** Offer RFC 9865 cursor paging beside index paging (default false): keyset cursors over ids. */
   cursors?: boolean;
   /**
+   * With `cursors`, page by cursor only, as Entra's own SCIM API and AWS IAM Identity Center do:
+   * /ServiceProviderConfig says `pagination: { cursor: true, index: false, defaultPaginationMethod:
+   * "cursor" }` (RFC 9865 §4), a list without `cursor` is the first cursor page (with nextCursor,
+   * no startIndex), and a startIndex above 1 is refused with 400 invalidValue ('refused') or
+   * ignored, the first cursor page answered ('ignored'). Sorting stays off (pages follow ids).
+   */
+  indexPaging?: 'refused' | 'ignored';
+  /**
    * Meet the OpenID IPSIE SCIM profile at AL2 (Draft 00) on top of the interoperability profile,
    * read from the draft: /Bulk (RFC 7644 §3.7), no password attribute, group displayNames unique,
    * cursor paging. (Its rate limit is `rateLimit`, apart, since a limit slows every other check.)
@@ -492,6 +500,7 @@ interface Ctx {
   membersShownEmpty: boolean;
   membersValueOnly: boolean;
   readOnlyPutRefused: boolean;
+  indexPaging: 'refused' | 'ignored' | undefined;
   /** membersOnRequest 'undeclared': /Schemas says members are returned "default". */
   membersUndeclared: boolean;
   /** With namesIndexedAtCreate: id → userName and displayName as created. */
@@ -564,7 +573,7 @@ function fullSpc(ctx: Ctx): Resource {
     sort: { supported: ctx.sort && !ctx.understate.includes('sort') },
     etag: { supported: ctx.etag && !ctx.understate.includes('etag') },
     ...(ctx.interop ? { interopProfileConformant: true } : {}),
-    ...(ctx.cursors ? { pagination: { cursor: true, index: true, defaultPaginationMethod: 'index', defaultPageSize: CURSOR_PAGE, maxPageSize: CURSOR_PAGE, cursorTimeout: 3600 } } : {}),
+    ...(ctx.cursors ? { pagination: { cursor: true, index: ctx.indexPaging === undefined, defaultPaginationMethod: ctx.indexPaging === undefined ? 'index' : 'cursor', defaultPageSize: CURSOR_PAGE, maxPageSize: CURSOR_PAGE, cursorTimeout: 3600 } } : {}),
     authenticationSchemes: [{ type: 'oauthbearertoken', name: 'OAuth Bearer Token', description: 'Authentication with a bearer token', primary: true }],
     meta: { resourceType: 'ServiceProviderConfig', location: `${ctx.baseUrl}/ServiceProviderConfig` },
   };
@@ -734,6 +743,10 @@ function searchPage(ctx: Ctx, model: ResourceModel, params: SearchParams): Reply
       return descending ? -c : c;
     });
     items = keyed.map((x) => x.r);
+  }
+  if (ctx.cursors && ctx.indexPaging !== undefined && (params.cursor === undefined || params.cursor === null)) {
+    if (ctx.indexPaging === 'refused' && (params.startIndex ?? 1) > 1) throw badRequest('invalidValue', 'index-based pagination is not supported (pagination.index is false): follow nextCursor');
+    return cursorPage(items, '', params.count, (r) => project(model, r, params.attributes ?? undefined, params.excludedAttributes ?? undefined));
   }
   if (ctx.cursors && params.cursor !== undefined && params.cursor !== null) return cursorPage(items, params.cursor, params.count, (r) => project(model, r, params.attributes ?? undefined, params.excludedAttributes ?? undefined));
   const startIndex = ctx.pagingIgnored ? 1 : Math.max(1, params.startIndex ?? 1);
@@ -1331,7 +1344,7 @@ export async function startIndependentServer(options: IndependentServerOptions =
     operators: options.filterOperators ?? ALL_OPERATORS,
     rejectUnknown: (options.unknownAttributes ?? 'reject') === 'reject',
     etag: options.etag ?? true,
-    sort: options.sort ?? true,
+    sort: options.indexPaging === undefined && (options.sort ?? true),
     cursors: options.cursors ?? options.ipsie ?? false,
     interop: options.interop ?? options.ipsie ?? false,
     extensionsListed: options.extensionsListed ?? false,
@@ -1347,6 +1360,7 @@ export async function startIndependentServer(options: IndependentServerOptions =
     membersShownEmpty: options.membersShownEmpty ?? false,
     membersValueOnly: options.membersValueOnly ?? false,
     readOnlyPutRefused: options.readOnlyPutRefused ?? false,
+    indexPaging: options.indexPaging,
     membersUndeclared: options.membersOnRequest === 'undeclared',
     createdNames: options.namesIndexedAtCreate ? new Map() : undefined,
     noServiceProviderConfig: options.noServiceProviderConfig ?? false,
