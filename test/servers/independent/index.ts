@@ -344,6 +344,12 @@ export interface IndependentServerOptions {
    * ("Group N"), and displayName is not required of the client.
    */
   groupReadOnly?: ('displayName' | 'members')[];
+  /**
+   * Group members left out by `excludedAttributes=members` are shown as `"members": []` (RFC 7643
+   * §2.5: "Unassigned attributes, the null value, or empty array (in the case of a multi-valued
+   * attribute) SHALL be considered to be equivalent in "state"").
+   */
+  excludedShownEmpty?: boolean;
   /** A DEFECT, for tests: with `readOnly`, a PUT that sends another value of one is refused with 400 mutability (RFC 7644 §3.5.1: such values "SHALL be ignored"). */
   readOnlyPutRefused?: boolean;
   /**
@@ -501,6 +507,7 @@ interface Ctx {
   membersValueOnly: boolean;
   readOnlyPutRefused: boolean;
   indexPaging: 'refused' | 'ignored' | undefined;
+  excludedShownEmpty: boolean;
   /** membersOnRequest 'undeclared': /Schemas says members are returned "default". */
   membersUndeclared: boolean;
   /** With namesIndexedAtCreate: id → userName and displayName as created. */
@@ -595,10 +602,12 @@ function resourceTypes(ctx: Ctx): Resource[] {
 const listOf = (resources: unknown[], total = resources.length, startIndex = 1) => ({ schemas: [URNS.list], totalResults: total, itemsPerPage: resources.length, startIndex, Resources: resources });
 
 /** `attributes` / `excludedAttributes` (RFC 7644 §3.4.2.5); id and schemas are always returned. */
-function project(model: ResourceModel, whole: Resource, attributes?: string, excluded?: string): Resource {
+function project(model: ResourceModel, whole: Resource, attributes?: string, excluded?: string, excludedShownEmpty = false): Resource {
   const always = model.core.attributes.filter((a) => a.returned === 'always').map((a) => a.name.toLowerCase());
   const projected = projectAsked(model, whole, attributes, excluded);
   for (const [key, value] of Object.entries(whole)) if (always.includes(key.toLowerCase()) && !(key in projected)) projected[key] = value;
+  // RFC 7643 §2.5: an empty array and an unassigned attribute are the same state.
+  if (excludedShownEmpty && model.kind === 'Group' && (excluded ?? '').split(',').some((e) => e.trim().toLowerCase() === 'members')) projected.members = [];
   return projected;
 }
 
@@ -746,12 +755,12 @@ function searchPage(ctx: Ctx, model: ResourceModel, params: SearchParams): Reply
   }
   if (ctx.cursors && ctx.indexPaging !== undefined && (params.cursor === undefined || params.cursor === null)) {
     if (ctx.indexPaging === 'refused' && (params.startIndex ?? 1) > 1) throw badRequest('invalidValue', 'index-based pagination is not supported (pagination.index is false): follow nextCursor');
-    return cursorPage(items, '', params.count, (r) => project(model, r, params.attributes ?? undefined, params.excludedAttributes ?? undefined));
+    return cursorPage(items, '', params.count, (r) => project(model, r, params.attributes ?? undefined, params.excludedAttributes ?? undefined, ctx.excludedShownEmpty));
   }
-  if (ctx.cursors && params.cursor !== undefined && params.cursor !== null) return cursorPage(items, params.cursor, params.count, (r) => project(model, r, params.attributes ?? undefined, params.excludedAttributes ?? undefined));
+  if (ctx.cursors && params.cursor !== undefined && params.cursor !== null) return cursorPage(items, params.cursor, params.count, (r) => project(model, r, params.attributes ?? undefined, params.excludedAttributes ?? undefined, ctx.excludedShownEmpty));
   const startIndex = ctx.pagingIgnored ? 1 : Math.max(1, params.startIndex ?? 1);
   const count = ctx.pagingIgnored ? Math.min(ctx.maxResults, IGNORED_PAGING_COUNT) : Math.min(ctx.maxResults, Math.max(0, params.count ?? ctx.defaultCount ?? ctx.maxResults));
-  const page = items.slice(startIndex - 1, startIndex - 1 + count).map((r) => (ctx.ignoreProjection ? r : project(model, r, params.attributes ?? undefined, params.excludedAttributes ?? undefined)));
+  const page = items.slice(startIndex - 1, startIndex - 1 + count).map((r) => (ctx.ignoreProjection ? r : project(model, r, params.attributes ?? undefined, params.excludedAttributes ?? undefined, ctx.excludedShownEmpty)));
   if (ctx.sparseLists) {
     const whole = ctx.sparseLists === 'paging-fields' && startIndex === 1 && page.length === items.length;
     const resources = items.length > 0 && count > 0;
@@ -975,7 +984,7 @@ async function resourceRoute(ctx: Ctx, req: RequestLike, model: ResourceModel, i
   const q = url.searchParams;
   const own = (stored: Stored): Record<string, string> => (ctx.locationEverywhere ? { Location: `${ctx.baseUrl}${model.endpoint}/${encodeURIComponent(stored.id)}` } : {});
   const one = (stored: Stored, status = 200, extra: Record<string, string> = own(stored)): Reply =>
-    withVersion(ctx, stored, { status, body: ctx.ignoreProjection ? rendered(ctx, model, stored) : project(model, rendered(ctx, model, stored), q.get('attributes') ?? undefined, q.get('excludedAttributes') ?? undefined), headers: extra });
+    withVersion(ctx, stored, { status, body: ctx.ignoreProjection ? rendered(ctx, model, stored) : project(model, rendered(ctx, model, stored), q.get('attributes') ?? undefined, q.get('excludedAttributes') ?? undefined, ctx.excludedShownEmpty), headers: extra });
   if (id === undefined) {
     if (method === 'GET') return search(ctx, model, { filter: q.get('filter'), cursor: q.get('cursor'), startIndex: intParam(q.get('startIndex'), 'startIndex'), count: intParam(q.get('count'), 'count'), sortBy: q.get('sortBy'), sortOrder: q.get('sortOrder'), attributes: q.get('attributes'), excludedAttributes: q.get('excludedAttributes') });
     if (method === 'POST') {
@@ -1361,6 +1370,7 @@ export async function startIndependentServer(options: IndependentServerOptions =
     membersValueOnly: options.membersValueOnly ?? false,
     readOnlyPutRefused: options.readOnlyPutRefused ?? false,
     indexPaging: options.indexPaging,
+    excludedShownEmpty: options.excludedShownEmpty ?? false,
     membersUndeclared: options.membersOnRequest === 'undeclared',
     createdNames: options.namesIndexedAtCreate ? new Map() : undefined,
     noServiceProviderConfig: options.noServiceProviderConfig ?? false,
