@@ -277,7 +277,9 @@ export const bodyKind = defineCheckKind<BodyParams>({
     const aboutGroups = /\/Groups(?:[/?]|$)/i.test(new URL(ctx.exchange.request.url).pathname);
     const readOnly = (a: Assertion): string | undefined => {
       const attribute = attributeOf(a.pointer.replace(/^\/Resources\/\d+(?=\/)/i, ''));
-      return aboutGroups ? declaredGroupReadOnly(ctx.discovery, attribute) : declaredReadOnly(advertised, attribute);
+      // An absence (excludedAttributes=members) is judged all the same: the server shows or leaves out what it holds.
+      if (aboutGroups) return a.exists === false ? undefined : declaredGroupReadOnly(ctx.discovery, attribute);
+      return declaredReadOnly(advertised, attribute);
     };
     const unjudged = all.map((a) => notAdvertisedIn(advertised, a) ?? absentFromRunData(a) ?? notReturned(a) ?? alwaysShown(a) ?? readOnly(a));
     const assertions = all.filter((_, i) => unjudged[i] === undefined);

@@ -41,6 +41,9 @@ describe('a server that declares Group members readOnly (groups managed elsewher
     // The fuzzer does not add members the server says a client cannot change.
     expect(result('fuzz.member-add-idempotent')).toMatchObject({ status: 'skip', reason: `not sent: this property adds group members, but ${DECLARED}: the values a client sends are ignored (RFC 7644 §3.5.1)` });
     expect(result('fuzz.stateful-directory')?.status).toBe('pass');
+    // What a read leaves out when asked (excludedAttributes=members) is judged all the same.
+    expect(result('groups.get.excluded-members')).toMatchObject({ status: 'pass' });
+    expect(result('groups.get.excluded-members')?.message).toBeUndefined();
     // What the server shows is not learned from members it was never let to keep.
     expect(record.results.some((r) => /never shows group members/.test(r.reason ?? r.message ?? ''))).toBe(false);
     expect(record.summary.pass).toBeGreaterThan(300);
