@@ -5,6 +5,7 @@
 import { importEntraSchema, type ImportedApp, type MappingOrigin } from './entra-schema.ts';
 import { ExportError, isObject, loadExport, type Origin } from './export-files.ts';
 import { exportKind, graphPage, importGraphUsers, importOktaUsers, isFileList, type ExportPage, type ImportedUsers, type UserOrigin } from './exported-users.ts';
+import { readOktaAppUserSchema, type AppSchemaNames } from './okta-app-schema.ts';
 import { importOktaProfileMapping } from './okta-profile-mapping.ts';
 
 export interface Imported {
@@ -33,11 +34,20 @@ export function importExports(data: unknown, file: string, path: string): Import
   const app = isObject(data.app) ? data.app : undefined;
   const has = (key: string): boolean => app !== undefined && app[key] !== undefined;
   const usersKind = exportKind(data.users);
-  if (!has('synchronizationSchema') && !has('oktaProfileMapping') && !has('oktaExternalNames') && usersKind !== 'graph' && usersKind !== 'graph-list' && usersKind !== 'okta' && typeof data.users !== 'string' && !isFileList(data.users)) return NOTHING;
+  if (!has('synchronizationSchema') && !has('oktaProfileMapping') && !has('oktaExternalNames') && !has('oktaAppUserSchema') && usersKind !== 'graph' && usersKind !== 'graph-list' && usersKind !== 'okta' && typeof data.users !== 'string' && !isFileList(data.users)) return NOTHING;
 
   if (has('oktaExternalNames') && !has('oktaProfileMapping')) fail('/app/oktaExternalNames', 'names the SCIM attributes of app.oktaProfileMapping\'s variables: give app.oktaProfileMapping too');
+  if (has('oktaAppUserSchema') && !has('oktaProfileMapping')) fail('/app/oktaAppUserSchema', 'gives the SCIM attributes of app.oktaProfileMapping\'s variables: give app.oktaProfileMapping too');
   let imported: ImportedApp | undefined;
   const files: string[] = [];
+  let appSchema: AppSchemaNames | undefined;
+  if (has('oktaAppUserSchema')) {
+    if (data.source !== 'okta') fail('/app/oktaAppUserSchema', `an Okta app user schema is an Okta app's; this directory's source is ${JSON.stringify(data.source)}`);
+    const loaded = loadExport(app!.oktaAppUserSchema, { file, pointer: '/app/oktaAppUserSchema' }, path);
+    if (loaded.path) files.push(loaded.path);
+    appSchema = readOktaAppUserSchema(loaded.value, { file: loaded.file, pointer: loaded.pointer });
+    delete app!.oktaAppUserSchema;
+  }
   for (const key of ['synchronizationSchema', 'oktaProfileMapping'] as const) {
     if (!has(key)) continue;
     const want = key === 'synchronizationSchema' ? 'entra' : 'okta';
@@ -48,7 +58,7 @@ export function importExports(data: unknown, file: string, path: string): Import
     const loaded = loadExport(app![key], at, path);
     if (loaded.path) files.push(loaded.path);
     const where = { file: loaded.file, pointer: loaded.pointer };
-    imported = key === 'synchronizationSchema' ? importEntraSchema(loaded.value, where) : importOktaProfileMapping(loaded.value, where, externalNames(app!, fail));
+    imported = key === 'synchronizationSchema' ? importEntraSchema(loaded.value, where) : importOktaProfileMapping(loaded.value, where, externalNames(app!, fail), appSchema);
     delete app![key];
     app!.mappings = imported.mappings;
     if (imported.scopingFilters) app!.scopingFilters = imported.scopingFilters;
