@@ -40,7 +40,7 @@ const sourceOf = (doc: RawDirectory): Source => (doc.source === 'okta' ? 'okta' 
 function users(doc: RawDirectory): RawUser[] {
   // Users from a service's export (exported-users.ts) are read through a conversion: an edit written
   // into the export's JSON would not mean what the page says (an Okta attribute lives in "profile").
-  const kind = typeof doc.users === 'string' || isFileList(doc.users) ? 'file' : exportKind(doc.users);
+  const kind = typeof doc.users === 'string' || isFileList(doc.users) ? 'file' : exportKind(doc.users, doc.source);
   if (kind === 'file' || kind === 'graph' || kind === 'graph-list' || kind === 'okta') {
     const what = kind === 'file' ? `the users are read from ${isFileList(doc.users) ? doc.users.map((f) => JSON.stringify(f)).join(', ') : JSON.stringify(doc.users)}` : `the users are ${kind === 'okta' ? "Okta's" : "Microsoft Graph's"} export`;
     throw new ConsoleError(400, `${what}: the console edits users written in the directory file's own form; change the export instead (nothing was changed)`);

@@ -47,14 +47,15 @@ const looksGraph = (u: unknown): boolean => isObject(u) && Object.entries(u).som
 
 /**
  * Which export a `users` value is: Graph's response (`{"value": […]}`), Graph's `value` list alone
- * (`graph-list`), Okta's list, or the directory's own users.
+ * (`graph-list`, for an Entra directory), Okta's list, or the directory's own users.
  */
-export function exportKind(value: unknown): 'graph' | 'graph-list' | 'okta' | 'directory' | undefined {
+export function exportKind(value: unknown, source?: unknown): 'graph' | 'graph-list' | 'okta' | 'directory' | undefined {
   if (isObject(value) && Array.isArray(value.value)) return 'graph';
   if (!Array.isArray(value)) return undefined;
   // Any user with a profile object: a broken first entry does not make Okta's list the directory's own.
   if (value.some((u) => isObject(u) && isObject(u.profile))) return 'okta';
-  if (value.some(looksGraph)) return 'graph-list';
+  // Only in an Entra directory: mobilePhone is one of Okta's own attribute names.
+  if (source === 'entra' && value.some(looksGraph)) return 'graph-list';
   return 'directory';
 }
 

@@ -33,7 +33,7 @@ export function importExports(data: unknown, file: string, path: string): Import
   };
   const app = isObject(data.app) ? data.app : undefined;
   const has = (key: string): boolean => app !== undefined && app[key] !== undefined;
-  const usersKind = exportKind(data.users);
+  const usersKind = exportKind(data.users, data.source);
   if (!has('synchronizationSchema') && !has('oktaProfileMapping') && !has('oktaExternalNames') && !has('oktaAppUserSchema') && usersKind !== 'graph' && usersKind !== 'graph-list' && usersKind !== 'okta' && typeof data.users !== 'string' && !isFileList(data.users)) return NOTHING;
 
   if (has('oktaExternalNames') && !has('oktaProfileMapping')) fail('/app/oktaExternalNames', 'names the SCIM attributes of app.oktaProfileMapping\'s variables: give app.oktaProfileMapping too');
@@ -74,7 +74,7 @@ export function importExports(data: unknown, file: string, path: string): Import
     const loads = names ? names.map((name, i) => loadExport(name, { file, pointer: `/users/${i}` }, path)) : [loadExport(data.users, { file, pointer: '/users' }, path)];
     for (const loaded of loads) if (loaded.path) files.push(loaded.path);
     usersFile = names ? { file, pointer: '/users' } : { file: loads[0]!.file, pointer: loads[0]!.pointer };
-    const kinds = loads.map((loaded) => exportKind(loaded.value));
+    const kinds = loads.map((loaded) => exportKind(loaded.value, data.source));
     loads.forEach((loaded, i) => {
       if (kinds[i] === undefined) {
         throw new ExportError(loaded.file, loaded.pointer, 'not a list of users: give the directory\'s own users (a list), Microsoft Graph\'s GET /users response ({"value": […]}, or its "value" list alone) or Okta\'s GET /api/v1/users response (a list of users with "profile"); an export saved in pages is a list of its file names');

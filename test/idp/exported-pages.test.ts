@@ -101,6 +101,20 @@ describe('Graph users saved without their envelope, or page by page', () => {
   });
 });
 
+describe("an Okta directory's own users with Graph's property names", () => {
+  it('are the directory\'s own (mobilePhone is an Okta attribute too)', () => {
+    const folder = oktaCopy();
+    setUsers(folder, [{ id: 'u1', login: 'a@fabrikam.example', mobilePhone: '+1 425 555 0100' }]);
+    const doc = read(join(folder, 'directory.json'));
+    doc.groups = [];
+    doc.app.assignments = { users: ['u1'] };
+    doc.app.pushGroups = [];
+    doc.attributes = ['badge'];
+    write(join(folder, 'directory.json'), doc);
+    expect(loadDirectory(join(folder, 'directory.json')).users).toEqual([{ id: 'u1', login: 'a@fabrikam.example', mobilePhone: '+1 425 555 0100' }]);
+  });
+});
+
 describe('Okta users saved page by page', () => {
   it('the pages of GET /api/v1/users listed in order load as one list', () => {
     const folder = oktaCopy();
