@@ -6,7 +6,7 @@ import { impactOf } from '../dialects/index.ts';
 import { heldReason } from './accidental-deletions.ts';
 import type { Exchange } from '../record/types.ts';
 import type { EventOutcome } from './events.ts';
-import { changedPaths, entraChanges, oktaProfile, oktaReport, roleArgs, softDeleteChanges, type ScimValues } from './mapping.ts';
+import { ATTRIBUTE_ADD_ONLY_NOTE, changedPaths, entraChanges, oktaProfile, oktaReport, roleArgs, softDeleteChanges, type ScimValues } from './mapping.ts';
 import type { UserIntent } from './scope.ts';
 import { userRef, type CycleContext, type Fingerprint, type UserRef } from './sync-context.ts';
 import { restoredMembershipsWait } from './sync-group-members.ts';
@@ -58,7 +58,7 @@ export async function entraUpdate(ctx: CycleContext, u: DirectoryUserRecord, st:
     }
     exchanges.push(...got.exchanges);
     if (!got.ok) return ledger.result({ ...base, action: 'update', outcome: 'failed', reason, ...(got.error ? { error: got.error } : {}), targetId: st.targetId, exchanges, event: 'getUser', ...print });
-    const diff = entraChanges(desired, ctx.updatePaths, got.json, ctx.plan.roleFunction);
+    const diff = entraChanges(desired, ctx.updatePaths, got.json, ctx.plan.roleFunction, ctx.plan.addOnlyPaths);
     report = diff.report;
     if (Object.keys(diff.changes).length > 0 && !st.active) {
       // Enabled with changed attributes: one PATCH carries active and the rest (Entra's shape).
@@ -90,7 +90,7 @@ export async function entraUpdate(ctx: CycleContext, u: DirectoryUserRecord, st:
     // Nothing went out: say why instead of calling it done.
     const kept = report.filter((c) => !c.sent);
     const why = kept.length > 0
-      ? `${reason}; nothing sent: ${kept.map((c) => `${c.path} is empty in the directory, but Entra never sends a null, so the app keeps ${JSON.stringify(c.old)}`).join('; ')} (Entra known issue "Null attribute can't be provisioned")`
+      ? `${reason}; nothing sent: ${kept.map((c) => (c.note === ATTRIBUTE_ADD_ONLY_NOTE ? `${c.path}: ${c.note} (${JSON.stringify(c.old)})` : `${c.path} is empty in the directory, but Entra never sends a null, so the app keeps ${JSON.stringify(c.old)} (Entra known issue "Null attribute can't be provisioned")`)).join('; ')}`
       : `${reason}; nothing sent: the app already holds these values`;
     ledger.result({ ...base, action: 'update', outcome: 'skipped', reason: why, targetId: st.targetId, exchanges, changes: report });
     return;
@@ -182,6 +182,8 @@ function withOtherChanges(ctx: CycleContext, st: UserState, desired: ScimValues,
     const want = desired[path];
     if (want === undefined) continue;
     const old = st.values[path];
+    // AttributeAddOnly: not while the app holds a value (the last one pushed).
+    if (ctx.plan.addOnlyPaths.has(path) && old !== undefined) continue;
     diff.changes[path] = want;
     if (old === undefined) diff.added.push(path);
     diff.report.push({ path, ...(old !== undefined ? { old } : {}), new: want, sent: true });
