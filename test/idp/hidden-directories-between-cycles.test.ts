@@ -128,10 +128,13 @@ describe.each(REFERENCE_AND_SCIMMY)('directories that change between cycles, aga
     }
     if (name.startsWith('swapped-names-and-manager-gone')) {
       // A swap cannot be done one rename at a time: each rename meets the other's old name (409),
-      // each with its line naming the name; the app keeps both users as they were.
+      // and its line says whose name that still is, and why; the app keeps both users as they were.
       expect(two.code).toBe(1);
-      for (const [who, wants] of [['sam', 'sam'], ['alex', 'alex']]) {
-        expect(two.notArrived.filter((l) => l.startsWith(`  ✗ update user ${who}@`) && l.includes('409 uniqueness') && l.includes(`${wants}@${domain}`))).toHaveLength(1);
+      for (const [who, holder, holderNow] of [['sam', 'u-b', 'alex'], ['alex', 'u-a', 'sam']] as const) {
+        const line = two.notArrived.filter((l) => l.startsWith(`  ✗ update user ${who}@`));
+        expect(line, two.out).toHaveLength(1);
+        expect(line[0]).toContain('409 uniqueness');
+        expect(line[0]).toContain(`"${who}@${domain}" is still the app's userName of directory user ${holder}, whose own sign-in name changed to "${holderNow}@${domain}": a swap of sign-in names cannot go through one rename at a time`);
       }
       expect(two.users.get(`alex@${domain}`)!.id).toBe(one.users.get(`alex@${domain}`)!.id);
       // The deleted manager: Entra deletes the app user, Okta deactivates it.
