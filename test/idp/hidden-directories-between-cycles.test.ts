@@ -2,8 +2,8 @@
 // between-cycles/, each file a list of the directory as it stands before each cycle): sign-in names
 // that change (an apostrophe and accents, a plus-addressed mailbox), a user hard-deleted and another
 // created with the same sign-in name, a user disabled and enabled again, a group that loses a member,
-// gains one and is renamed while holding a nested group, and two users who swap sign-in names while
-// a manager is deleted. Each is synced by `idp sync` cycle after cycle (Entra's compliant dialect
+// gains one and is renamed while holding a nested group, an assigned group unassigned while a sign-in
+// name changes only in letter case, and two users who swap sign-in names while a manager is deleted. Each is synced by `idp sync` cycle after cycle (Entra's compliant dialect
 // from the Entra files, Okta from the Okta files) into the reference server and SCIMMY: no crash and
 // no stack trace, every object that did not arrive has its line, each change arrives as the
 // service sends it (the same app user renamed, not a second one), and a cycle after the last change
@@ -125,6 +125,23 @@ describe.each(REFERENCE_AND_SCIMMY)('directories that change between cycles, aga
       expect(two.users.has(`member3@${domain}`)).toBe(false);
       expect(two.notArrived.filter((l) => l.includes('member3@'))).toEqual([expect.stringContaining('only a member of Sub-team, which is nested in the assigned group Team Ω (renamed)')]);
       expect(two.out).toContain('renamed from "Team Ω"');
+    }
+    if (name.startsWith('group-unassigned-and-case-rename')) {
+      // The member only in the unassigned group leaves; the one in another assigned group stays.
+      expect(two.users.get(`only.a@${domain}`)!.active).toBe(false);
+      expect(two.users.get(`both@${domain}`)!.active).toBe(true);
+      // A sign-in name changed only in letter case is sent (the app keeps the new spelling), to the same app user.
+      expect(two.out).toMatch(/✓ update user case\.change@\S+ \(changed in the directory: userName\)/);
+      expect(two.users.get(`case.change@${domain}`)).toMatchObject({ userName: `case.change@${domain}`, id: one.users.get(`case.change@${domain}`)!.id });
+      // Entra deletes the unassigned group; Okta unlinks it and leaves it in the app.
+      const groups = [...(await groupsByName(app.url, app.token)).keys()].sort();
+      if (source === 'entra') {
+        expect(two.out).toContain('✓ delete-group group Alpha (group no longer assigned');
+        expect(groups).toEqual(['Beta']);
+      } else {
+        expect(two.out).toContain('✓ unlink group Alpha (no longer pushed; Okta unlinks the group and leaves it in the app');
+        expect(groups).toEqual(['Alpha', 'Beta']);
+      }
     }
     if (name.startsWith('swapped-names-and-manager-gone')) {
       // A swap cannot be done one rename at a time: each rename meets the other's old name (409),
