@@ -11,7 +11,8 @@
 // An external name that is a SCIM attribute (`title`) or sub-attribute (`name.givenName`) is the
 // attribute, in the namespace's schema (the core User schema's without the URN, an extension's with
 // it). Okta writes a multi-valued attribute's entries in a notation of its own (`emails.[2].value`,
-// seen in the Profile Editor of Okta's SCIM 2.0 test app) that the API reference does not define: such
+// as a developer quotes the Profile Editor of Okta's SCIM 2.0 test app on Okta's developer forum,
+// devforum.okta.com/t/scim-mapping-for-primary-email/9624) that the API reference does not define: such
 // a variable of Okta's SCIM template keeps the template's attribute (okta-profile-mapping.ts), any
 // other is refused in one line when the mapping pushes it. scope and master are checked against the
 // values the reference lists and change nothing the mock IdP sends: a value set on one app user or on
