@@ -1,8 +1,6 @@
 // Types of curl-line.js (plain JavaScript: the IdP log's pages run the same text in the browser).
-import type { RecordedRequest } from '../record/types.ts';
-
-/** The request fields a curl line is made from. */
-export type CurlRequest = Pick<RecordedRequest, 'method' | 'url' | 'headers' | 'body'>;
+// (Not in dist/: only curl.ts imports it, and curl.d.ts names no type of it.)
+import type { CurlRequest } from './curl.ts';
 
 export function curlLine(request: CurlRequest, body?: string, maxChars?: number): string;
 

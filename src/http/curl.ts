@@ -1,5 +1,8 @@
+import type { RecordedRequest } from '../record/types.ts';
 import { curlLine } from './curl-line.js';
-import type { CurlRequest } from './curl-line.js';
+
+/** The request fields a curl line is made from. */
+export type CurlRequest = Pick<RecordedRequest, 'method' | 'url' | 'headers' | 'body'>;
 
 /**
  * A curl line that reproduces a recorded request. Credentials are never printed: the
@@ -13,5 +16,5 @@ import type { CurlRequest } from './curl-line.js';
  */
 export const toCurl: (request: CurlRequest, body?: string, maxChars?: number) => string = curlLine;
 
-/** The text of curl-line.js as a browser script (its `export` keywords left out), for a page that shows curl lines. */
+/** Where curl-line.js is, beside this module in src/ and dist/: a page that shows curl lines embeds its text (without the `export` keywords). */
 export const CURL_LINE_SCRIPT_URL = new URL('./curl-line.js', import.meta.url);
