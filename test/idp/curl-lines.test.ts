@@ -112,6 +112,12 @@ describe('curl lines of the provisioning log', () => {
     writeFileSync(jsonl, old.join('\n'));
     const [entry] = await collectLog(out);
     expect(entry!.requests.map((x) => x.curl)).toEqual(sent.map((_, i) => `curl as logged before ${i}`));
+    // A line the writer did not write (requests without headers, or not objects) is read, never a crash.
+    const edited = JSON.parse(old.find((l) => l.includes('"type":"object"'))!) as { requests: unknown[] };
+    edited.requests = [{ id: 'x1', method: 'GET', url: 'http://h/Users', startedAt: '', ms: 0 }, null, 7];
+    writeFileSync(jsonl, `${JSON.stringify(edited)}\n`);
+    const [read] = await collectLog(out);
+    expect(read!.requests).toEqual([{ id: 'x1', method: 'GET', url: 'http://h/Users', startedAt: '', ms: 0, curl: '' }, null, 7]);
   });
 
   it.skipIf(!HAVE_CHROMIUM)('shown on the cycle page in the browser: the line the client made, byte for byte', { timeout: 60_000 }, async () => {

@@ -142,12 +142,15 @@ const loggedText = (body: unknown): string | undefined => (body === undefined ? 
  * from the request with the same toCurl, byte for byte the line the log held before.
  */
 export function curlOf(x: LoggedExchange): string {
-  return x.curl ?? toCurl({ method: x.method, url: x.url, headers: x.headers, body: loggedText(x.body) });
+  if (x.curl !== undefined) return x.curl;
+  // (A request the writer did not write — a hand edit, a bad merge — has no line, never a crash.)
+  if (typeof x.method !== 'string' || typeof x.url !== 'string' || x.headers === null || typeof x.headers !== 'object') return '';
+  return toCurl({ method: x.method, url: x.url, headers: x.headers, body: loggedText(x.body) });
 }
 
 /** `e` with a curl line on each request (what readers show: `idp log`, the console, the admin API). */
 export function withCurlLines<E extends { requests: LoggedExchange[] }>(e: E): E {
-  for (const x of e.requests) if (x.curl === undefined) x.curl = curlOf(x);
+  for (const x of e.requests) if (x !== null && typeof x === 'object' && x.curl === undefined) x.curl = curlOf(x);
   return e;
 }
 
