@@ -8,7 +8,7 @@
 // to be there (a JSON 500, `{}` or an empty list holds no `/members`, which is not "no members").
 import { URN } from '../spec/json-schemas.ts';
 import { getPointer, parsePointer } from '../util/pointer.ts';
-import { advertisedUser, declaredReadOnly, notAdvertised, type AdvertisedUser } from '../spec/advertised.ts';
+import { advertisedUser, declaredGroupReadOnly, declaredReadOnly, notAdvertised, type AdvertisedUser } from '../spec/advertised.ts';
 import { caseInsensitiveAt, caseInsensitiveSubAttributes } from '../spec/case-exact.ts';
 import { integer, oneOrMany, paramsObject, TEMPLATE } from './params.ts';
 import { contentOf, isVerdict, responseOf, successOf } from './response.ts';
@@ -274,7 +274,13 @@ export const bodyKind = defineCheckKind<BodyParams>({
       return returnedAlwaysByDeclaration(ctx.discovery, resource, attributeOf(listed === undefined ? a.pointer : a.pointer.slice(listed.length)), ctx.exchange.request.url);
     };
     // A value of an attribute /Schemas declares readOnly is the server's, whatever was sent.
-    const readOnly = (a: Assertion): string | undefined => declaredReadOnly(advertised, attributeOf(a.pointer.replace(/^\/Resources\/\d+(?=\/)/i, '')));
+    const aboutGroups = /\/Groups(?:[/?]|$)/i.test(new URL(ctx.exchange.request.url).pathname);
+    const readOnly = (a: Assertion): string | undefined => {
+      const attribute = attributeOf(a.pointer.replace(/^\/Resources\/\d+(?=\/)/i, ''));
+      // An absence (excludedAttributes=members) is judged all the same: the server shows or leaves out what it holds.
+      if (aboutGroups) return a.exists === false ? undefined : declaredGroupReadOnly(ctx.discovery, attribute);
+      return declaredReadOnly(advertised, attribute);
+    };
     const unjudged = all.map((a) => notAdvertisedIn(advertised, a) ?? absentFromRunData(a) ?? notReturned(a) ?? alwaysShown(a) ?? readOnly(a));
     const assertions = all.filter((_, i) => unjudged[i] === undefined);
     if (assertions.length === 0) return skip(`not judged: ${[...new Set(unjudged)].join('; ')}`);

@@ -4,7 +4,7 @@
 // the file keeps its order, its description and everything the console does not touch) and says
 // in one sentence what it did. Whether the result is a valid directory is decided afterwards by
 // the directory loader, the same one every other command uses.
-import { exportKind } from '../idp/exported-users.ts';
+import { exportKind, isFileList } from '../idp/exported-users.ts';
 import type { Source, SourceValue } from '../idp/types.ts';
 import { LOGIN_ATTRIBUTE, MANAGER_ATTRIBUTE, MULTI_VALUED_SOURCES } from '../idp/vocabulary.ts';
 import { ConsoleError } from './errors.ts';
@@ -40,9 +40,9 @@ const sourceOf = (doc: RawDirectory): Source => (doc.source === 'okta' ? 'okta' 
 function users(doc: RawDirectory): RawUser[] {
   // Users from a service's export (exported-users.ts) are read through a conversion: an edit written
   // into the export's JSON would not mean what the page says (an Okta attribute lives in "profile").
-  const kind = typeof doc.users === 'string' ? 'file' : exportKind(doc.users);
-  if (kind === 'file' || kind === 'graph' || kind === 'okta') {
-    const what = kind === 'file' ? `the users are read from ${JSON.stringify(doc.users)}` : `the users are ${kind === 'graph' ? "Microsoft Graph's" : "Okta's"} export`;
+  const kind = typeof doc.users === 'string' || isFileList(doc.users) ? 'file' : exportKind(doc.users, doc.source);
+  if (kind === 'file' || kind === 'graph' || kind === 'graph-list' || kind === 'okta') {
+    const what = kind === 'file' ? `the users are read from ${isFileList(doc.users) ? doc.users.map((f) => JSON.stringify(f)).join(', ') : JSON.stringify(doc.users)}` : `the users are ${kind === 'okta' ? "Okta's" : "Microsoft Graph's"} export`;
     throw new ConsoleError(400, `${what}: the console edits users written in the directory file's own form; change the export instead (nothing was changed)`);
   }
   if (!Array.isArray(doc.users)) throw new ConsoleError(400, 'the directory has no "users" list');

@@ -661,7 +661,7 @@ export function mappingsView(service: ConsoleService): object {
       target: m.target,
       matching: m.matching,
       precedence: m.matchingPrecedence,
-      apply: m.apply === 'always' ? 'Always' : m.apply === 'on create only' ? 'Only during object creation' : 'Never (not mapped)',
+      apply: m.apply === 'always' ? 'Always' : m.apply === 'on create only' ? 'Only during object creation' : m.apply === 'when the app has no value' ? 'When the app has no value (AttributeAddOnly)' : 'Never (not mapped)',
       off: m.apply === 'never',
       problems: problems.get(i) ?? [],
     })),

@@ -22,6 +22,7 @@ import { FilterDeclined, PropertyFailure, ServerRefusal, type FuzzEnv, type Fuzz
 import type { ScopeStrategy } from '../runner/scope-probe.ts';
 import { credentialArguments, shellQuote } from '../util/shell-credentials.ts';
 import { runCredentials } from '../http/credentials.ts';
+import { declaredGroupReadOnly } from '../spec/advertised.ts';
 
 export interface FuzzBudget {
   /** Runs per property (fast-check numRuns). */
@@ -181,6 +182,11 @@ export async function runFuzzProperties(ctx: FuzzRunContext): Promise<FuzzOutcom
         await ctx.learnGroupMembers!();
         const shown = shownMembers(ctx.discovery);
         if (shown) env.groupMembers = shown;
+      }
+      const membersReadOnly = property.readsMembers ? declaredGroupReadOnly(ctx.discovery, 'members') : undefined;
+      if (membersReadOnly) {
+        emit({ ...base, status: 'skip', reason: `not sent: this property adds group members, but ${membersReadOnly}`, exchangeIds: [] });
+        continue;
       }
       if (property.readsMembers && ctx.discovery.groupMembers?.shown === 'never') {
         emit({ ...base, status: 'skip', reason: `not judged: the server never shows group members (${ctx.discovery.groupMembers.evidence})`, exchangeIds: ctx.discovery.groupMembers.exchangeIds });

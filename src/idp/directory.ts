@@ -157,6 +157,7 @@ function normaliseApply(apply: string | undefined): Apply {
   // (the Pingboard seed); its docs say "create only" / "create and update".
   if (apply === undefined || apply === 'always' || apply === 'create and update' || apply === 'overwrite on update') return 'always';
   if (apply === 'never' || apply === 'do not map') return 'never';
+  if (apply === 'when the app has no value') return apply;
   return 'on create only';
 }
 
@@ -296,6 +297,7 @@ function checkReferences(raw: RawDirectory, file: string): Directory {
       ...(m.matchingPrecedence !== undefined ? { matchingPrecedence: m.matchingPrecedence } : {}),
       apply: normaliseApply(m.apply),
     };
+    if (result.apply === 'when the app has no value' && source !== 'entra') fail(`${at}/apply`, '"when the app has no value" is Entra\'s flowType AttributeAddOnly; an Okta mapping is sent always, on create only, or never');
     if (m.expression !== undefined && source !== 'entra') fail(`${at}/expression`, 'expressions are Entra\'s mapping language; an Okta directory maps attributes directly (source or constant)');
     // SCIM 1.1's enterprise extension, as Slack's gallery mapping (made for Slack's SCIM 1.1 server)
     // writes it: say the SCIM 2.0 name, not only that it is no attribute path.

@@ -9,7 +9,8 @@
 //                                             users"), scope, attributeMappings
 //   synchronization-attributemapping.md       targetAttributeName, source, defaultValue, flowType
 //                                             (Always, ObjectAddOnly, MultiValueAddOnly, ValueAddOnly,
-//                                             AttributeAddOnly), flowBehavior (FlowWhenChanged,
+//                                             AttributeAddOnly "Only propagates changes if no
+//                                             current value exists at all"), flowBehavior (FlowWhenChanged,
 //                                             FlowAlways), matchingPriority ("if higher than 0 …
 //                                             lowest value … first")
 //   synchronization-attributemappingsource.md type (Attribute, Constant, Function; default
@@ -142,8 +143,16 @@ function attributeMapping(am: unknown, pointer: string, fail: (pointer: string, 
   else if (flowType === 'MultiValueAddOnly' && sourceExpression !== undefined && /^\s*AppRoleAssignmentsComplex\s*\(/.test(sourceExpression)) {
     // AppRoleAssignmentsComplex only ever adds roles: the IdP already sends it that way.
     mapping.apply = 'always';
-  } else if (flowType === 'MultiValueAddOnly' || flowType === 'ValueAddOnly' || flowType === 'AttributeAddOnly') {
-    fail(`${pointer}/flowType`, `flowType ${String(flowType)} is not modelled by the mock IdP (it sends a mapping always, or on create only: Always or ObjectAddOnly${flowType === 'MultiValueAddOnly' ? '; MultiValueAddOnly is read only for AppRoleAssignmentsComplex, which adds roles only' : ''})`);
+  } else if (flowType === 'AttributeAddOnly') {
+    // Graph: "Only propagates changes if no current value exists at all": sent on create, and on a
+    // change only while the app holds no value (Entra reads the app's user before an update).
+    mapping.apply = 'when the app has no value';
+  } else if (flowType === 'ValueAddOnly') {
+    // Graph: "If there is a current value, only flows "Add" operations; will not flow "Remove"
+    // operations". Whether a changed single value (a PATCH Replace) is an "Add" is not said.
+    fail(`${pointer}/flowType`, 'flowType ValueAddOnly is not modelled by the mock IdP: Graph says it "only flows \"Add\" operations; will not flow \"Remove\" operations" when there is a current value, but not whether a changed value (a Replace) flows, so what Entra sends is not known (Always, ObjectAddOnly and AttributeAddOnly are read)');
+  } else if (flowType === 'MultiValueAddOnly') {
+    fail(`${pointer}/flowType`, 'flowType MultiValueAddOnly is not modelled by the mock IdP (it is read only for AppRoleAssignmentsComplex, which adds roles only; Always, ObjectAddOnly and AttributeAddOnly are read)');
   } else {
     fail(`${pointer}/flowType`, `unknown flowType ${JSON.stringify(flowType)} (Graph's attributeMapping lists Always, ObjectAddOnly, MultiValueAddOnly, ValueAddOnly, AttributeAddOnly)`);
   }

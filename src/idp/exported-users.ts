@@ -37,14 +37,53 @@ export interface ImportedUsers {
   warnings: string[];
 }
 
-/** Which export a `users` value is: Graph's response, Okta's list, or the directory's own users. */
-export function exportKind(value: unknown): 'graph' | 'okta' | 'directory' | undefined {
+/**
+ * Graph's user properties the directory's own form never carries (Graph's user resource; its
+ * default `$select` returns businessPhones and mobilePhone): a bare list with one of them, or with an
+ * `@odata.` annotation, is Graph's `value` list saved without its envelope.
+ */
+const GRAPH_ONLY = new Set(['businessPhones', 'mobilePhone', 'faxNumber', 'onPremisesExtensionAttributes']);
+const looksGraph = (u: unknown): boolean => isObject(u) && Object.entries(u).some(([k, v]) => k.startsWith('@odata.') || GRAPH_ONLY.has(k) || ((k === 'employeeOrgData' || k === 'manager') && isObject(v)));
+
+/**
+ * Which export a `users` value is: Graph's response (`{"value": […]}`), Graph's `value` list alone
+ * (`graph-list`, for an Entra directory), Okta's list, or the directory's own users.
+ */
+export function exportKind(value: unknown, source?: unknown): 'graph' | 'graph-list' | 'okta' | 'directory' | undefined {
   if (isObject(value) && Array.isArray(value.value)) return 'graph';
   if (!Array.isArray(value)) return undefined;
   // Any user with a profile object: a broken first entry does not make Okta's list the directory's own.
   if (value.some((u) => isObject(u) && isObject(u.profile))) return 'okta';
+  // Only in an Entra directory: mobilePhone is one of Okta's own attribute names.
+  if (source === 'entra' && value.some(looksGraph)) return 'graph-list';
   return 'directory';
 }
+
+/** `users` as a list of file names: an export saved page by page. */
+export const isFileList = (value: unknown): value is string[] => Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'string');
+
+/** One file (or inline value) of an export: its list of users and where that list is. */
+export interface ExportPage {
+  list: unknown[];
+  /** The file, and the pointer of the list in it (`/value` in Graph's answer, '' for a bare list). */
+  at: Origin;
+  /** Graph's `@odata.nextLink`, when the page has one. */
+  nextLink?: string;
+}
+
+/** Graph's answer (`{"value": […]}`) or its `value` list alone, as a page. */
+export function graphPage(value: unknown, at: Origin): ExportPage {
+  if (Array.isArray(value)) return { list: value, at };
+  const doc = value as Record<string, unknown>;
+  return { list: doc.value as unknown[], at: { file: at.file, pointer: `${at.pointer}/value` }, ...(typeof doc['@odata.nextLink'] === 'string' ? { nextLink: `${at.pointer}/@odata.nextLink` } : {}) };
+}
+
+/** How a set of pages is named in a one-line message: the file, or the first and how many more. */
+const pagesLabel = (pages: ExportPage[]): Origin => {
+  const files = [...new Set(pages.map((p) => p.at.file))];
+  if (files.length === 1) return { file: files[0]!, pointer: pages.length === 1 ? pages[0]!.at.pointer.replace(/\/value$/, '') : '' };
+  return { file: `${files[0]} (and ${files.length - 1} more page${files.length === 2 ? '' : 's'})`, pointer: '' };
+};
 
 const ENTRA_KNOWN = new Set(SOURCE_ATTRIBUTES.entra.filter((a) => a !== 'deleted' && a !== 'manager'));
 const OKTA_KNOWN = new Set(SOURCE_ATTRIBUTES.okta.filter((a) => a !== 'id' && a !== 'status'));
@@ -86,13 +125,16 @@ function repeated(out: ImportedUsers, seen: Map<string, { json: string; pointer:
   return true;
 }
 
-export function importGraphUsers(doc: Record<string, unknown>, at: Origin): ImportedUsers {
+/**
+ * Graph's users, from one page or several (Graph pages a long list: each page's `@odata.nextLink`
+ * leads to the next; the pages given are read in order, as one list).
+ */
+export function importGraphUsers(pages: ExportPage[]): ImportedUsers {
   const out: ImportedUsers = { users: [], origins: [], declared: [], warnings: [] };
   const left = new LeftOut();
   const seen = new Map<string, { json: string; pointer: string }>();
-  const list = doc.value as unknown[];
-  list.forEach((raw, i) => {
-    const pointer = `${at.pointer}/value/${i}`;
+  for (const { list, at } of pages) list.forEach((raw, i) => {
+    const pointer = `${at.pointer}/${i}`;
     const skip = (why: string): void => {
       out.warnings.push(`${at.file}#${pointer}: user left out: ${why}`);
     };
@@ -136,18 +178,21 @@ export function importGraphUsers(doc: Record<string, unknown>, at: Origin): Impo
     out.users.push(user);
     out.origins.push({ file: at.file, pointer, keys });
   });
-  const line = left.line(at, 'Graph properties that are not Entra provisioning source attributes');
+  const line = left.line(pagesLabel(pages), 'Graph properties that are not Entra provisioning source attributes');
   if (line) out.warnings.push(line);
-  if (typeof doc['@odata.nextLink'] === 'string') out.warnings.push(`${at.file}#${at.pointer}/@odata.nextLink: the export is one page of Graph's list: users on later pages are not in the file (follow @odata.nextLink and merge the pages' "value" lists)`);
+  // Only the last page's link leads to a page not given (an earlier one's is the page after it).
+  const last = pages.at(-1);
+  if (last?.nextLink) out.warnings.push(`${last.at.file}#${last.nextLink}: the export is ${pages.length === 1 ? 'one page' : `${pages.length} pages`} of Graph's list, and this page links to another: users on later pages are not in the file${pages.length === 1 ? '' : 's'} (follow @odata.nextLink and save each page; list the files in "users", in order)`);
   return out;
 }
 
-export function importOktaUsers(list: unknown[], at: Origin): ImportedUsers {
+/** Okta's users, from one page or several (Okta pages with a `Link: rel="next"` header), in order. */
+export function importOktaUsers(pages: ExportPage[]): ImportedUsers {
   const out: ImportedUsers = { users: [], origins: [], declared: [], warnings: [] };
   const left = new LeftOut();
   const seen = new Map<string, { json: string; pointer: string }>();
   const declared = new Set<string>();
-  list.forEach((raw, i) => {
+  for (const { list, at } of pages) list.forEach((raw, i) => {
     const pointer = `${at.pointer}/${i}`;
     const skip = (why: string): void => {
       out.warnings.push(`${at.file}#${pointer}: user left out: ${why}`);
@@ -188,7 +233,7 @@ export function importOktaUsers(list: unknown[], at: Origin): ImportedUsers {
     out.origins.push({ file: at.file, pointer, keys });
   });
   out.declared = [...declared];
-  const line = left.line(at, 'Okta user properties the mock IdP does not read');
+  const line = left.line(pagesLabel(pages), 'Okta user properties the mock IdP does not read');
   if (line) out.warnings.push(line);
   return out;
 }

@@ -4,7 +4,8 @@
 // a problem the loader finds in what they became is said at the export's own place.
 import { importEntraSchema, type ImportedApp, type MappingOrigin } from './entra-schema.ts';
 import { ExportError, isObject, loadExport, type Origin } from './export-files.ts';
-import { exportKind, importGraphUsers, importOktaUsers, type ImportedUsers, type UserOrigin } from './exported-users.ts';
+import { exportKind, graphPage, importGraphUsers, importOktaUsers, isFileList, type ExportPage, type ImportedUsers, type UserOrigin } from './exported-users.ts';
+import { readOktaAppUserSchema, type AppSchemaNames } from './okta-app-schema.ts';
 import { importOktaProfileMapping } from './okta-profile-mapping.ts';
 
 export interface Imported {
@@ -32,11 +33,21 @@ export function importExports(data: unknown, file: string, path: string): Import
   };
   const app = isObject(data.app) ? data.app : undefined;
   const has = (key: string): boolean => app !== undefined && app[key] !== undefined;
-  if (!has('synchronizationSchema') && !has('oktaProfileMapping') && !has('oktaExternalNames') && exportKind(data.users) !== 'graph' && exportKind(data.users) !== 'okta' && typeof data.users !== 'string') return NOTHING;
+  const usersKind = exportKind(data.users, data.source);
+  if (!has('synchronizationSchema') && !has('oktaProfileMapping') && !has('oktaExternalNames') && !has('oktaAppUserSchema') && usersKind !== 'graph' && usersKind !== 'graph-list' && usersKind !== 'okta' && typeof data.users !== 'string' && !isFileList(data.users)) return NOTHING;
 
   if (has('oktaExternalNames') && !has('oktaProfileMapping')) fail('/app/oktaExternalNames', 'names the SCIM attributes of app.oktaProfileMapping\'s variables: give app.oktaProfileMapping too');
+  if (has('oktaAppUserSchema') && !has('oktaProfileMapping')) fail('/app/oktaAppUserSchema', 'gives the SCIM attributes of app.oktaProfileMapping\'s variables: give app.oktaProfileMapping too');
   let imported: ImportedApp | undefined;
   const files: string[] = [];
+  let appSchema: AppSchemaNames | undefined;
+  if (has('oktaAppUserSchema')) {
+    if (data.source !== 'okta') fail('/app/oktaAppUserSchema', `an Okta app user schema is an Okta app's; this directory's source is ${JSON.stringify(data.source)}`);
+    const loaded = loadExport(app!.oktaAppUserSchema, { file, pointer: '/app/oktaAppUserSchema' }, path);
+    if (loaded.path) files.push(loaded.path);
+    appSchema = readOktaAppUserSchema(loaded.value, { file: loaded.file, pointer: loaded.pointer });
+    delete app!.oktaAppUserSchema;
+  }
   for (const key of ['synchronizationSchema', 'oktaProfileMapping'] as const) {
     if (!has(key)) continue;
     const want = key === 'synchronizationSchema' ? 'entra' : 'okta';
@@ -47,7 +58,7 @@ export function importExports(data: unknown, file: string, path: string): Import
     const loaded = loadExport(app![key], at, path);
     if (loaded.path) files.push(loaded.path);
     const where = { file: loaded.file, pointer: loaded.pointer };
-    imported = key === 'synchronizationSchema' ? importEntraSchema(loaded.value, where) : importOktaProfileMapping(loaded.value, where, externalNames(app!, fail));
+    imported = key === 'synchronizationSchema' ? importEntraSchema(loaded.value, where) : importOktaProfileMapping(loaded.value, where, externalNames(app!, fail), appSchema);
     delete app![key];
     app!.mappings = imported.mappings;
     if (imported.scopingFilters) app!.scopingFilters = imported.scopingFilters;
@@ -58,18 +69,32 @@ export function importExports(data: unknown, file: string, path: string): Import
   let users: ImportedUsers | undefined;
   let usersFile: Origin | undefined;
   if (data.users !== undefined) {
-    const loaded = loadExport(data.users, { file, pointer: '/users' }, path);
-    if (loaded.path) files.push(loaded.path);
-    usersFile = { file: loaded.file, pointer: loaded.pointer };
-    const kind = exportKind(loaded.value);
+    // One value (inline or a file name), or a list of file names: the pages of one export, in order.
+    const names = isFileList(data.users) ? data.users : undefined;
+    const loads = names ? names.map((name, i) => loadExport(name, { file, pointer: `/users/${i}` }, path)) : [loadExport(data.users, { file, pointer: '/users' }, path)];
+    for (const loaded of loads) if (loaded.path) files.push(loaded.path);
+    usersFile = names ? { file, pointer: '/users' } : { file: loads[0]!.file, pointer: loads[0]!.pointer };
+    const kinds = loads.map((loaded) => exportKind(loaded.value, data.source));
+    loads.forEach((loaded, i) => {
+      if (kinds[i] === undefined) {
+        throw new ExportError(loaded.file, loaded.pointer, 'not a list of users: give the directory\'s own users (a list), Microsoft Graph\'s GET /users response ({"value": […]}, or its "value" list alone) or Okta\'s GET /api/v1/users response (a list of users with "profile"); an export saved in pages is a list of its file names');
+      }
+    });
+    const family = (k: string | undefined): string | undefined => (k === 'graph-list' ? 'graph' : k);
+    const kind = family(kinds[0]);
+    if (names) {
+      // Every page is of one export; an empty page (a bare []) is no export of its own.
+      const mixed = loads.findIndex((loaded, i) => family(kinds[i]) !== kind && !(Array.isArray(loaded.value) && loaded.value.length === 0));
+      if (mixed > 0) fail(`/users/${mixed}`, `this page is ${describeKind(kinds[mixed])} but ${JSON.stringify(names[0])} is ${describeKind(kinds[0])}: the files listed in "users" are the pages of one export`);
+      if (kind === 'directory') fail('/users', 'a list of files is read as the pages of Microsoft Graph\'s or Okta\'s user export; the directory\'s own users go in one list (or one file)');
+    }
+    const pages = (): ExportPage[] => loads.map((loaded) => (kind === 'graph' ? graphPage(loaded.value, { file: loaded.file, pointer: loaded.pointer }) : { list: loaded.value as unknown[], at: { file: loaded.file, pointer: loaded.pointer } }));
     if (kind === 'graph') {
       if (data.source !== 'entra') fail('/users', `Microsoft Graph's users are Entra's; this directory's source is ${JSON.stringify(data.source)}`);
-      users = importGraphUsers(loaded.value as Record<string, unknown>, usersFile);
+      users = importGraphUsers(pages());
     } else if (kind === 'okta') {
       if (data.source !== 'okta') fail('/users', `Okta's users (with "profile") are Okta's; this directory's source is ${JSON.stringify(data.source)}`);
-      users = importOktaUsers(loaded.value as unknown[], usersFile);
-    } else if (kind === undefined) {
-      throw new ExportError(loaded.file, loaded.pointer, 'not a list of users: give the directory\'s own users (a list), Microsoft Graph\'s GET /users response ({"value": […]}) or Okta\'s GET /api/v1/users response (a list of users with "profile")');
+      users = importOktaUsers(pages());
     }
     if (users) {
       data.users = users.users;
@@ -78,7 +103,7 @@ export function importExports(data: unknown, file: string, path: string): Import
         data.attributes = [...declared, ...users.declared.filter((name) => !declared.includes(name))];
       }
     } else {
-      data.users = loaded.value;
+      data.users = loads[0]!.value;
     }
   }
 
@@ -93,6 +118,12 @@ export function importExports(data: unknown, file: string, path: string): Import
       return moved ? { file: moved.file, pointer: moved.pointer, detail: text } : { file: f, pointer, detail: text };
     },
   };
+}
+
+function describeKind(kind: string | undefined): string {
+  if (kind === 'graph' || kind === 'graph-list') return "Microsoft Graph's";
+  if (kind === 'okta') return "Okta's";
+  return "the directory's own form";
 }
 
 /** app.oktaExternalNames: the Profile Editor's external name (a SCIM path) of app profile variables the export names. */

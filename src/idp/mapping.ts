@@ -61,6 +61,8 @@ export interface MappingPlan {
    * attribute that you would like to set").
    */
   softDeletePaths: string[];
+  /** Kept-in-step paths sent only while the app holds no value for them (Entra's flowType AttributeAddOnly). */
+  addOnlyPaths: ReadonlySet<string>;
 }
 
 const plans = new WeakMap<Directory, MappingPlan>();
@@ -94,12 +96,13 @@ export function mappingPlan(directory: Directory): MappingPlan {
   const attributes = active.filter((m) => m !== managerReference);
   const plan: MappingPlan = {
     attributes,
-    updatePaths: attributes.filter((m) => m.apply === 'always').map((m) => m.path.text),
+    updatePaths: attributes.filter((m) => m.apply === 'always' || m.apply === 'when the app has no value').map((m) => m.path.text),
     matching: attributes.filter((m) => m.matching).sort((a, b) => (a.matchingPrecedence ?? 99) - (b.matchingPrecedence ?? 99)),
     ...(managerReference ? { managerReference } : {}),
     volatilePaths: new Set(attributes.filter((m) => m.expressionCompiled?.volatile).map((m) => m.path.text)),
     redactedPaths: new Set(attributes.filter((m) => m.expressionCompiled?.redacts).map((m) => m.path.text)),
     softDeletePaths: attributes.filter((m) => m.apply === 'always' && m.expressionCompiled?.attributes.includes('IsSoftDeleted')).map((m) => m.path.text),
+    addOnlyPaths: new Set(attributes.filter((m) => m.apply === 'when the app has no value').map((m) => m.path.text)),
   };
   const roleFunction = attributes.find((m) => m.roleFunction)?.roleFunction;
   if (roleFunction) plan.roleFunction = roleFunction;
@@ -321,7 +324,10 @@ export interface EntraDiff {
 }
 
 /** Entra: the changed attributes only, compared with the app's copy; an emptied source is never sent. */
-export function entraChanges(desired: ScimValues, paths: string[], resource: unknown, roleFunction?: RoleFunction): EntraDiff {
+/** The note of a change Entra does not send because the app already holds a value (flowType AttributeAddOnly). */
+export const ATTRIBUTE_ADD_ONLY_NOTE = 'the mapping\'s flowType is AttributeAddOnly (Graph: "Only propagates changes if no current value exists at all"), and the app holds a value';
+
+export function entraChanges(desired: ScimValues, paths: string[], resource: unknown, roleFunction?: RoleFunction, addOnly: ReadonlySet<string> = new Set()): EntraDiff {
   const changes: Record<string, MappedValue> = {};
   const added: string[] = [];
   const report: EntraDiff['report'] = [];
@@ -331,6 +337,10 @@ export function entraChanges(desired: ScimValues, paths: string[], resource: unk
     if (sameValue(have, want)) continue;
     if (want === undefined) {
       report.push({ path, old: have!, sent: false, note: 'the source is empty; Entra never sends a null, so the app keeps its value (Entra known issue "Null attribute can\'t be provisioned")' });
+      continue;
+    }
+    if (addOnly.has(path) && have !== undefined) {
+      report.push({ path, old: have, new: want, sent: false, note: ATTRIBUTE_ADD_ONLY_NOTE });
       continue;
     }
     if (roleFunction === 'complex' && path.toLowerCase() === 'roles' && asList(want).every((r) => asList(have).includes(r))) {

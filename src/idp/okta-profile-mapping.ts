@@ -17,10 +17,14 @@
 // Solutions' Okta SCIM page); middleName, honorificPrefix, honorificSuffix (NINJIO's Okta SCIM
 // default attributes, which also say userName is "Configured in Sign On settings", not mapped).
 // A variable whose name is a SCIM core attribute of the same name (title, displayName, …) is that
-// attribute. Any other variable needs its external name from the file (`app.oktaExternalNames`,
-// variable → SCIM path, as the Profile Editor shows it), or it is refused: the export does not say it.
+// attribute. Any other variable needs its external name: from Okta's app user schema
+// (`app.oktaAppUserSchema`, okta-app-schema.ts) or from the file (`app.oktaExternalNames`, variable →
+// SCIM path, as the Profile Editor shows it), or it is refused: the mapping export does not say it.
+// Given the app user schema, a variable it does not declare is refused (the two exports are of
+// different apps), and its external names come before the template's.
 import { ExportError, isObject, pointerKey, type Origin } from './export-files.ts';
 import type { ImportedApp, ImportedMapping } from './entra-schema.ts';
+import type { AppSchemaNames } from './okta-app-schema.ts';
 import { WORK_EMAIL } from './vocabulary.ts';
 
 /**
@@ -43,7 +47,7 @@ const VARIABLES: Record<string, string> = {
 /** SCIM core User attributes that are single strings: a variable of that name is the attribute. */
 const SAME_NAME = new Set(['displayName', 'nickName', 'profileUrl', 'title', 'userType', 'preferredLanguage', 'locale', 'timezone']);
 
-export function importOktaProfileMapping(doc: unknown, at: Origin, externalNames: Record<string, string> = {}): ImportedApp {
+export function importOktaProfileMapping(doc: unknown, at: Origin, externalNames: Record<string, string> = {}, schema?: AppSchemaNames): ImportedApp {
   const fail = (pointer: string, message: string): never => {
     throw new ExportError(at.file, `${at.pointer}${pointer}`, message);
   };
@@ -63,9 +67,16 @@ export function importOktaProfileMapping(doc: unknown, at: Origin, externalNames
     if (expression === undefined || expression === null || (typeof expression === 'string' && expression.trim() === '')) continue;
     if (typeof expression !== 'string') fail(`${pointer}/expression`, 'not a string');
     // Own keys only: a variable named "constructor" or "__proto__" is no entry of these tables.
-    const target = Object.hasOwn(externalNames, variable) ? externalNames[variable] : Object.hasOwn(VARIABLES, variable) ? VARIABLES[variable] : SAME_NAME.has(variable) ? variable : undefined;
+    const explicit = Object.hasOwn(externalNames, variable);
+    if (schema && !explicit && !schema.variables.has(variable)) {
+      fail(pointer, `app profile variable "${variable}" is not in app.oktaAppUserSchema (${schema.at.file}: its definitions.base and definitions.custom properties): the profile mapping and the app user schema are not of the same app`);
+    }
+    const fromSchema = schema && Object.hasOwn(schema.names, variable) ? schema.names[variable] : undefined;
+    const target = explicit ? externalNames[variable] : fromSchema !== undefined ? fromSchema : Object.hasOwn(VARIABLES, variable) ? VARIABLES[variable] : SAME_NAME.has(variable) ? variable : undefined;
     if (target === undefined) {
-      fail(pointer, `app profile variable "${variable}" is not one whose SCIM attribute the mock IdP knows (Okta's SCIM template: ${[...Object.keys(VARIABLES), ...SAME_NAME].join(', ')}): give its external name from the app's Profile Editor in app.oktaExternalNames ({"${variable}": "<SCIM path>"})`);
+      const unreadable = schema && Object.hasOwn(schema.unreadable, variable) ? schema.unreadable[variable] : undefined;
+      if (unreadable) fail(pointer, `app profile variable "${variable}": ${unreadable}: give its SCIM path in app.oktaExternalNames ({"${variable}": "<SCIM path>"})`);
+      fail(pointer, `app profile variable "${variable}" is not one whose SCIM attribute the mock IdP knows (Okta's SCIM template: ${[...Object.keys(VARIABLES), ...SAME_NAME].join(', ')}): ${schema ? 'app.oktaAppUserSchema gives it no external name; give' : 'export the app user schema (GET /api/v1/meta/schemas/apps/{appId}/default) into app.oktaAppUserSchema, or give'} its external name from the app's Profile Editor in app.oktaExternalNames ({"${variable}": "<SCIM path>"})`);
     }
     let apply: string;
     if (pushStatus === 'PUSH') apply = 'always';

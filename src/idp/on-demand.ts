@@ -313,7 +313,7 @@ export async function provisionOnDemand(o: OnDemandOptions): Promise<OnDemandRes
       // Entra sends a mapping's "Default value if null" on create only (as a cycle's update does).
       if (family === 'entra') desired = updateValues(dir, u, { softDeleted: false, now: now().getTime() }, desired, previous?.values ?? {});
       if (family === 'entra') {
-        const diff = entraChanges(desired, plan.updatePaths, found, plan.roleFunction);
+        const diff = entraChanges(desired, plan.updatePaths, found, plan.roleFunction, plan.addOnlyPaths);
         changes = diff.report;
         const attributes = Object.keys(diff.changes).length > 0 ? { changes: diff.changes, added: diff.added, ...roleArgs(dir, u, found) } : undefined;
         if (attributes && !inactive) {

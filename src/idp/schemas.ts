@@ -3,6 +3,10 @@
 // a configuration error (Entra: SchemaAttributeNotFound) and attribute types come from it (a mapped
 // "true" to a boolean attribute is sent as true). Okta does not read /Schemas for a plain SCIM app;
 // scimproof reads it for both as a configuration check, outside the cycle's traffic.
+// A target the app declares readOnly is sent all the same (no Microsoft or Okta document found says
+// the service leaves out a mapped attribute for the app's mutability), and said once, before the cycle:
+// RFC 7644 §3.3 and §3.5.1 have the app ignore it in a POST or PUT, and §3.5.2 refuse a PATCH that
+// changes it (400 mutability), so it never arrives and Entra's update of it fails on every change.
 import type { ScimClient } from '../http/client.ts';
 import type { Exchange } from '../record/types.ts';
 import { CORE_USER_URN } from '../dialects/scim-path.ts';
@@ -17,6 +21,7 @@ interface AdvertisedAttribute {
   name: string;
   type?: string;
   multiValued?: boolean;
+  mutability?: string;
   subAttributes?: AdvertisedAttribute[];
 }
 
@@ -80,6 +85,12 @@ export async function checkMappingsAgainstSchemas(client: ScimClient, directory:
       continue;
     }
     if (p.selector && !attr!.multiValued) problems.push(`${where}: "${p.attribute}" is single-valued in the app's /Schemas, so [${p.selector.attribute} eq …] selects nothing`);
+    const readOnly = [attr!, sub].find((a) => typeof a?.mutability === 'string' && a.mutability.toLowerCase() === 'readonly');
+    if (readOnly) {
+      const named = readOnly === sub ? `${p.attribute}.${sub!.name}` : attr!.name;
+      const update = directory.source === 'entra' ? 'Entra PATCHes it on every change and the app refuses that with 400 mutability (§3.5.2)' : 'Okta\'s PUT of a change is ignored too (§3.5.1)';
+      problems.push(`${where}: the app's /Schemas declares "${named}"${p.uri ? ` in ${p.uri}` : ''} readOnly: ${directory.source === 'entra' ? 'Entra' : 'Okta'} sends "${m.target}" all the same, the app ignores it on create (RFC 7644 §3.3), and ${update}; map it to an attribute the app lets clients write, or remove the mapping`);
+    }
     const type = (sub ?? attr)!.type;
     if (type) types.set(`${p.uri ? `${p.uri}:` : ''}${p.attribute}${p.sub ? `.${p.sub}` : ''}`.toLowerCase(), type);
   }

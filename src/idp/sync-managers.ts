@@ -16,7 +16,8 @@ export async function syncManager(ctx: CycleContext, u: DirectoryUserRecord): Pr
   const mapping = ctx.plan.managerReference;
   const st = state.user(u.id);
   if (!mapping || !st || !st.active || st.stopped) return;
-  if (mapping.apply === 'on create only' && st.manager !== undefined) return;
+  // AttributeAddOnly: judged by the manager the IdP last wrote (it does not read the app's first here).
+  if ((mapping.apply === 'on create only' || mapping.apply === 'when the app has no value') && st.manager !== undefined) return;
   const intent = ent.intent(u);
   if (!intent.entitled || !intent.enabled) return;
   // A reference written in a later cycle is an update of the user: with Update turned off in the

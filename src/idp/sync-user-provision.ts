@@ -202,7 +202,7 @@ export async function provisionUser(ctx: CycleContext, u: DirectoryUserRecord, d
     ledger.result({ ...base, action: 'link', outcome: 'failed', reason: linkWhy, ...(out.error ? { error: out.error } : {}), targetId, exchanges, event, ...(changes ? { changes } : {}), ...(print ? { fingerprint: print } : {}) });
   let changes: AttributeChange[];
   if (ctx.family === 'entra') {
-    const diff = entraChanges(desired, ctx.updatePaths, found, ctx.plan.roleFunction);
+    const diff = entraChanges(desired, ctx.updatePaths, found, ctx.plan.roleFunction, ctx.plan.addOnlyPaths);
     changes = diff.report;
     if (Object.keys(diff.changes).length > 0) {
       const upd = await sender.send('updateUser', { id: targetId, changes: diff.changes, added: diff.added, ...roleArgs(ctx.dir, u, found) });

@@ -6,13 +6,14 @@ import { impactOf } from '../dialects/index.ts';
 import { heldReason } from './accidental-deletions.ts';
 import type { Exchange } from '../record/types.ts';
 import type { EventOutcome } from './events.ts';
-import { changedPaths, entraChanges, oktaProfile, oktaReport, roleArgs, softDeleteChanges, type ScimValues } from './mapping.ts';
+import { ATTRIBUTE_ADD_ONLY_NOTE, changedPaths, entraChanges, oktaProfile, oktaReport, roleArgs, softDeleteChanges, type ScimValues } from './mapping.ts';
 import type { UserIntent } from './scope.ts';
 import { userRef, type CycleContext, type Fingerprint, type UserRef } from './sync-context.ts';
 import { restoredMembershipsWait } from './sync-group-members.ts';
 import { nextValues, provisionUser } from './sync-user-provision.ts';
 import type { DisabledBecause, UserState } from './state.ts';
 import type { AttributeChange, DirectoryUserRecord, ObjectAction } from './types.ts';
+import { LOGIN_ATTRIBUTE } from './vocabulary.ts';
 
 /** The directory's values for a user, the paths that differ from the last push, and a pending retry. */
 export interface UserChange {
@@ -58,7 +59,7 @@ export async function entraUpdate(ctx: CycleContext, u: DirectoryUserRecord, st:
     }
     exchanges.push(...got.exchanges);
     if (!got.ok) return ledger.result({ ...base, action: 'update', outcome: 'failed', reason, ...(got.error ? { error: got.error } : {}), targetId: st.targetId, exchanges, event: 'getUser', ...print });
-    const diff = entraChanges(desired, ctx.updatePaths, got.json, ctx.plan.roleFunction);
+    const diff = entraChanges(desired, ctx.updatePaths, got.json, ctx.plan.roleFunction, ctx.plan.addOnlyPaths);
     report = diff.report;
     if (Object.keys(diff.changes).length > 0 && !st.active) {
       // Enabled with changed attributes: one PATCH carries active and the rest (Entra's shape).
@@ -67,7 +68,7 @@ export async function entraUpdate(ctx: CycleContext, u: DirectoryUserRecord, st:
     } else if (Object.keys(diff.changes).length > 0) {
       const upd = await sender.send('updateUser', { id: st.targetId, changes: diff.changes, added: diff.added, ...roleArgs(ctx.dir, u, got.json) });
       exchanges.push(...upd.exchanges);
-      if (!upd.ok) return ledger.result({ ...base, action: 'update', outcome: 'failed', reason, ...(upd.error ? { error: upd.error } : {}), targetId: st.targetId, exchanges, event: 'updateUser', changes: report, ...print });
+      if (!upd.ok) return ledger.result({ ...base, action: 'update', outcome: 'failed', reason: `${reason}${renameConflict(ctx, u, desired, upd.error?.status)}`, ...(upd.error ? { error: upd.error } : {}), targetId: st.targetId, exchanges, event: 'updateUser', changes: report, ...print });
       sentUpdate = true;
     }
   }
@@ -81,7 +82,7 @@ export async function entraUpdate(ctx: CycleContext, u: DirectoryUserRecord, st:
       await provisionUser(ctx, u, created, exchanges, `the cached id ${st.targetId} answered 404 to the enable, so Entra matches again`, fingerprint);
       return;
     }
-    if (!en.ok) return ledger.result({ ...base, action: 'enable', outcome: 'failed', reason, ...(en.error ? { error: en.error } : {}), targetId: st.targetId, exchanges, event: 'enableUser', changes: report, ...print });
+    if (!en.ok) return ledger.result({ ...base, action: 'enable', outcome: 'failed', reason: `${reason}${renameConflict(ctx, u, desired, en.error?.status)}`, ...(en.error ? { error: en.error } : {}), targetId: st.targetId, exchanges, event: 'enableUser', changes: report, ...print });
   }
   state.setUser(u.id, { ...fresh(st), active: true, values: nextValues(ctx, st, desired) });
   ctx.touched.add(u.id);
@@ -90,7 +91,7 @@ export async function entraUpdate(ctx: CycleContext, u: DirectoryUserRecord, st:
     // Nothing went out: say why instead of calling it done.
     const kept = report.filter((c) => !c.sent);
     const why = kept.length > 0
-      ? `${reason}; nothing sent: ${kept.map((c) => `${c.path} is empty in the directory, but Entra never sends a null, so the app keeps ${JSON.stringify(c.old)}`).join('; ')} (Entra known issue "Null attribute can't be provisioned")`
+      ? `${reason}; nothing sent: ${kept.map((c) => (c.note === ATTRIBUTE_ADD_ONLY_NOTE ? `${c.path}: ${c.note} (${JSON.stringify(c.old)})` : `${c.path} is empty in the directory, but Entra never sends a null, so the app keeps ${JSON.stringify(c.old)} (Entra known issue "Null attribute can't be provisioned")`)).join('; ')}`
       : `${reason}; nothing sent: the app already holds these values`;
     ledger.result({ ...base, action: 'update', outcome: 'skipped', reason: why, targetId: st.targetId, exchanges, changes: report });
     return;
@@ -121,7 +122,7 @@ export async function oktaUpdate(ctx: CycleContext, u: DirectoryUserRecord, st: 
     exchanges.push(...upd.exchanges);
     // Old → new from the GET Okta sends before its PUT.
     report = oktaReport(desired, ctx.updatePaths, upd.exchanges[0]?.response?.json);
-    if (!upd.ok) return ledger.result({ ...base, action: 'update', outcome: 'failed', reason, ...(upd.error ? { error: upd.error } : {}), targetId: st.targetId, exchanges, event: 'updateUser', changes: report, ...print });
+    if (!upd.ok) return ledger.result({ ...base, action: 'update', outcome: 'failed', reason: `${reason}${renameConflict(ctx, u, desired, upd.error?.status)}`, ...(upd.error ? { error: upd.error } : {}), targetId: st.targetId, exchanges, event: 'updateUser', changes: report, ...print });
   }
   state.setUser(u.id, { ...fresh(st), active: true, values: nextValues(ctx, st, desired) });
   ledger.result({ ...base, action: changed.length === 0 && !escrowed && !st.stale ? 'enable' : 'update', outcome: 'success', reason, targetId: st.targetId, exchanges, changes: report });
@@ -182,10 +183,33 @@ function withOtherChanges(ctx: CycleContext, st: UserState, desired: ScimValues,
     const want = desired[path];
     if (want === undefined) continue;
     const old = st.values[path];
+    // AttributeAddOnly: not while the app holds a value (the last one pushed).
+    if (ctx.plan.addOnlyPaths.has(path) && old !== undefined) continue;
     diff.changes[path] = want;
     if (old === undefined) diff.added.push(path);
     diff.report.push({ path, ...(old !== undefined ? { old } : {}), new: want, sent: true });
   }
+}
+
+/**
+ * A 409 to a rename: the new userName may still be the app's name of another user this IdP
+ * provisions, most often because the two swap sign-in names (each new name is the other's old one),
+ * which no order of single renames can do. Said on the failing user's line, from the names last pushed.
+ */
+function renameConflict(ctx: CycleContext, u: DirectoryUserRecord, desired: ScimValues, status: number | undefined): string {
+  const want = desired.userName;
+  if (status !== 409 || typeof want !== 'string') return '';
+  const key = want.toLowerCase();
+  for (const [id, other] of Object.entries(ctx.state.state.users)) {
+    const held = other.values.userName;
+    if (id === u.id || typeof held !== 'string' || held.toLowerCase() !== key) continue;
+    const now = ctx.users.get(id)?.[LOGIN_ATTRIBUTE[ctx.dir.source]];
+    const renamed = typeof now === 'string' && now.toLowerCase() !== key;
+    return renamed
+      ? `; "${want}" is still the app's userName of directory user ${id}, whose own sign-in name changed to "${now}": a swap of sign-in names cannot go through one rename at a time (rename one of them to a name neither holds, sync, then give the final names)`
+      : `; "${want}" is the app's userName of directory user ${id}, another user this IdP provisions`;
+  }
+  return '';
 }
 
 /** Why a user the IdP does not want active is disabled: it decides whether a later hard delete sends a DELETE (Entra). */

@@ -2,7 +2,12 @@
 import type { DialectName } from '../dialects/types.ts';
 
 export type Source = 'entra' | 'okta';
-export type Apply = 'always' | 'on create only' | 'never';
+/**
+ * When a mapping is sent: on create and on every change (always), on create only, never, or (Entra's
+ * flowType AttributeAddOnly, Graph's attributeMapping: "Only propagates changes if no current value
+ * exists at all") on create and on a change while the app holds no value for it.
+ */
+export type Apply = 'always' | 'on create only' | 'never' | 'when the app has no value';
 
 export interface Mapping {
   /** A user attribute of the directory's source (Entra "Direct" mapping). */

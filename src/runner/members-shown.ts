@@ -16,7 +16,7 @@
 import type { ScimClient } from '../http/client.ts';
 import type { Discovery, Exchange, GroupMembersShown } from '../record/types.ts';
 import type { Expectation } from '../suite/types.ts';
-import { advertisedUser } from '../spec/advertised.ts';
+import { advertisedUser, groupReadOnly } from '../spec/advertised.ts';
 import { URN } from '../spec/json-schemas.ts';
 import { getPointer } from '../util/pointer.ts';
 import { withRequiredValues } from './required-fill.ts';
@@ -82,6 +82,9 @@ export class MembersShown {
  * What it creates carries the run prefix, and the run's cleanup deletes it.
  */
 export async function probeMembersShown(client: ScimClient, discovery: Discovery, prefix: string, signal?: AbortSignal): Promise<GroupMembersShown | undefined> {
+  // Members the server declares readOnly (RFC 7643 §2.2) are ignored when sent (RFC 7644 §3.5.1):
+  // a group created with one shows none whatever the server shows, and the body checks say so.
+  if (groupReadOnly(discovery).has('members')) return undefined;
   const exchangeIds: string[] = [];
   const send = async (request: Parameters<ScimClient['send']>[0]): Promise<Exchange> => {
     const x = await client.send({ ...request, ...(signal ? { signal } : {}) });

@@ -19,7 +19,7 @@ import { readOnlyNeed, readOnlyPutRefused, refusedAsDeclared } from './declared-
 import { MissingVariable, render, renderPath } from './template.ts';
 import { leaveOut } from './leave-out.ts';
 import { withRequiredValues } from './required-fill.ts';
-import { fitRequest, type LeftOut } from './schema-fit.ts';
+import { fitRequest, groupQuerySkip, type LeftOut } from './schema-fit.ts';
 import { scopeFilter, type ScopeStrategy } from './scope-probe.ts';
 import { advertisedUser, declaredReadOnly, READ_ONLY_PHRASE } from '../spec/advertised.ts';
 import { EvidenceIndex } from './chain.ts';
@@ -110,6 +110,8 @@ export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx
   // Resources (URL paths) a write to which the server refused as its /Schemas says (declared-mutability.ts):
   // what later steps read back of them is not judged; their other checks are.
   const refusedAsSchemaSays = new Map<string, string>();
+  // Why the last set-up write was not sent (schema-fit.ts), until the next write is.
+  let unsentWrite: string | undefined;
   const runs: StepRun[] = [];
   // Every expectation is judged, selected or not, so a cause is known even when --only hides it.
   const judgedByBaseId = new Map<string, Judged[]>();
@@ -190,10 +192,21 @@ export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx
     // Like an IdP's attribute mapping, requests carry only attributes the server advertises (what
     // the IdP always sends stays); a probe sending an unadvertised attribute on purpose says `fit: false`.
     const { keep, ...built } = request;
-    const fitted = step.send.fit === false ? { request: built, leftOut: [] } : fitRequest(built, advertisedUser(ctx.discovery), keep ?? [], step.send.dialect === undefined);
+    const groupSkip = step.send.fit === false ? undefined : groupQuerySkip(built, ctx.discovery, typeof ctx.runVars.prefix === 'string' ? ctx.runVars.prefix : undefined);
+    const fitted = step.send.fit === false ? { request: built, leftOut: [] } : groupSkip ? { skip: groupSkip } : fitRequest(built, advertisedUser(ctx.discovery), keep ?? [], step.send.dialect === undefined);
     if ('skip' in fitted) {
       skipAll(fitted.skip);
+      // A set-up write (no checks of its own) that cannot be sent as written leaves nothing for the
+      // reads after it to judge: they would judge a change that was never asked for.
+      if (expectations.length === 0 && built.method.toUpperCase() !== 'GET') unsentWrite = fitted.skip;
       continue;
+    }
+    if (unsentWrite !== undefined) {
+      if (built.method.toUpperCase() === 'GET') {
+        skipAll(`${unsentWrite} (this reads back what that PATCH was to change)`);
+        continue;
+      }
+      unsentWrite = undefined;
     }
     if (fitted.leftOut.length > 0) ctx.onLeftOut?.(origin, fitted.leftOut);
     // A probe of one attribute (a wrongly typed value) that the request cannot carry as written judges nothing.
@@ -257,7 +270,7 @@ export async function runScenario(suite: LoadedSuite, scenarioIndex: number, ctx
     // the check is not judged, and the IdP's verdict says once what it needs.
     run.judged = run.judged.map((j) => {
       const declared = j.result.status === 'skip' && !j.result.idpNeeds && (j.result.variant !== undefined || j.result.impact !== undefined) ? READ_ONLY_CLAUSE.exec(j.result.reason ?? '')?.[1] : undefined;
-      return declared ? { ...j, result: { ...j.result, idpNeeds: readOnlyNeed(`User ${declared}`) } } : j;
+      return declared ? { ...j, result: { ...j.result, idpNeeds: readOnlyNeed(declared) } } : j;
     });
     learnFrom(step.learn, exchange, offers);
     gateOnOffers(run.judged, expectations, offers);
@@ -583,7 +596,7 @@ function assertedPointers(step: Step): string[] {
 }
 
 /** The clause of a not-judged reason that names a readOnly declaration (src/spec/advertised.ts). */
-const READ_ONLY_CLAUSE = new RegExp(`the server declares User (\\S+) ${READ_ONLY_PHRASE.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`);
+const READ_ONLY_CLAUSE = new RegExp(`the server declares ((?:User|Group) \\S+) ${READ_ONLY_PHRASE.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`);
 
 /** Most pages a `follow` step requests; a server still answering nextCursor after this never ends. */
 export const FOLLOW_PAGE_LIMIT = 25;

@@ -5,7 +5,8 @@
 // checks are skipped with the reason. Names the RFC does not define are left alone (robustness
 // probes send them on purpose), and nothing changes when /Schemas does not describe Users.
 import type { OutgoingRequest } from '../http/client.ts';
-import { declaredReadOnly, notAdvertised, withoutUnadvertisedSubAttributes, type AdvertisedUser } from '../spec/advertised.ts';
+import type { Discovery } from '../record/types.ts';
+import { declaredGroupReadOnly, declaredReadOnly, notAdvertised, withoutUnadvertisedSubAttributes, type AdvertisedUser } from '../spec/advertised.ts';
 import { URN } from '../spec/json-schemas.ts';
 
 export interface LeftOut {
@@ -122,8 +123,29 @@ export function fitRequest(request: OutgoingRequest, advertised: AdvertisedUser,
   if (method === 'POST' || method === 'PUT') return { request: { ...request, json: fitResource(request.json, advertised, leftOut, keep, subAttributes) }, leftOut };
   if (method === 'PATCH') {
     const json = fitPatch(request.json, advertised, leftOut, subAttributes);
-    if (!json) return { skip: `not sent: every operation of this PATCH targets an attribute the server does not advertise (${leftOut.map((l) => `${l.what}: ${l.reason}`).join('; ')})` };
+    if (!json) return { skip: `not sent: every operation of this PATCH targets an attribute the server does not advertise or declares readOnly (${leftOut.map((l) => `${l.what}: ${l.reason}`).join('; ')})` };
     return { request: { ...request, json }, leftOut };
   }
   return { request, leftOut };
+}
+
+const GROUPS = /^\/Groups(?:\?|$)/i;
+
+/**
+ * Why a query of /Groups is not worth sending: it filters or sorts on a Group attribute the server
+ * declares readOnly (RFC 7643 §2.2), whose value is the server's, not the one this run sent
+ * (RFC 7644 §3.5.1). Undefined when it is, or when the filter names no value of this run (`prefix`).
+ */
+export function groupQuerySkip(request: OutgoingRequest, discovery: Pick<Discovery, 'schemas'> | undefined, prefix?: string): string | undefined {
+  if (request.method.toUpperCase() !== 'GET' || !GROUPS.test(request.path)) return undefined;
+  const filter = filterOf(request);
+  // A filter on a value this run never sent (an IdP's test-connection query for a made-up name) still means what it says.
+  const ofRunData = filter !== undefined && (prefix === undefined || prefix === '' || filter.toLowerCase().includes(prefix.toLowerCase()));
+  for (const attribute of filter && ofRunData ? filterAttributes(filter) : []) {
+    const reason = declaredGroupReadOnly(discovery, attribute);
+    if (reason) return `not sent: the query filters on ${attribute}, but ${reason}`;
+  }
+  const sortBy = request.query?.sortBy;
+  const reason = typeof sortBy === 'string' ? declaredGroupReadOnly(discovery, sortBy) : undefined;
+  return reason ? `not sent: the query sorts by ${String(sortBy)}, but ${reason}` : undefined;
 }

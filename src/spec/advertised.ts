@@ -66,6 +66,32 @@ export function declaredReadOnly(advertised: AdvertisedUser, path: string): stri
   return advertised.readOnly.has(head) ? readOnlyReason(path.slice(path.length - core.length).split(/[.[]/)[0]!) : undefined;
 }
 
+/** Group attributes a server may declare readOnly: all but the client's externalId (RFC 7643 §3.1) and the server's own id and meta. */
+const GROUP_NOT_READ_ONLY = new Set(['externalid', 'id', 'meta', 'schemas']);
+const groupReadOnlyCache = new WeakMap<unknown[], ReadonlySet<string>>();
+
+/** Lower-cased top-level Group attributes /Schemas declares readOnly (RFC 7643 §2.2), beyond those the RFC fixes. */
+export function groupReadOnly(discovery: Pick<Discovery, 'schemas'> | undefined): ReadonlySet<string> {
+  const schemas = discovery?.schemas;
+  if (!schemas) return new Set();
+  let found = groupReadOnlyCache.get(schemas);
+  if (!found) {
+    const group = (schemas as { id?: unknown; attributes?: unknown }[]).find((s) => typeof s?.id === 'string' && s.id.toLowerCase() === URN.group.toLowerCase());
+    const attributes = Array.isArray(group?.attributes) ? (group.attributes as RawAttribute[]) : [];
+    found = new Set(attributes.flatMap((a) => (typeof a?.name === 'string' && a.mutability === 'readOnly' && !GROUP_NOT_READ_ONLY.has(a.name.toLowerCase()) ? [a.name.toLowerCase()] : [])));
+    groupReadOnlyCache.set(schemas, found);
+  }
+  return found;
+}
+
+/** Why what a client sent for a Group attribute cannot be judged: /Schemas declares it readOnly (a group managed elsewhere). */
+export function declaredGroupReadOnly(discovery: Pick<Discovery, 'schemas'> | undefined, path: string): string | undefined {
+  const lower = path.toLowerCase();
+  const core = lower.startsWith(`${URN.group.toLowerCase()}:`) ? lower.slice(URN.group.length + 1) : lower;
+  const head = core.split(/[.[]/)[0]!;
+  return groupReadOnly(discovery).has(head) ? `the server declares Group ${path.slice(path.length - core.length).split(/[.[]/)[0]!} ${READ_ONLY_PHRASE}` : undefined;
+}
+
 const names = (attrs: unknown): string[] => (Array.isArray(attrs) ? (attrs as RawAttribute[]).flatMap((a) => (typeof a.name === 'string' ? [a.name.toLowerCase()] : [])) : []);
 
 const UNKNOWN: AdvertisedUser = { known: false, core: RFC_CORE, extensions: RFC_EXTENSIONS, extensionAttributes: RFC_EXTENSION_ATTRIBUTES, subAttributes: new Map() };

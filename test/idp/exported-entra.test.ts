@@ -97,7 +97,7 @@ describe('a synchronization schema the mock IdP cannot follow is one line at its
     expect(load((u) => (u.attributeMappings[3].source.name = 'jobTitel'))).toMatch(new RegExp(`^${USER}/attributeMappings/3/source/name: unknown entra attribute "jobTitel"`));
   });
   it('flowType and flowBehavior the IdP does not model', () => {
-    expect(load((u) => (u.attributeMappings[3].flowType = 'AttributeAddOnly'))).toMatch(new RegExp(`^${USER}/attributeMappings/3/flowType: flowType AttributeAddOnly is not modelled`));
+    expect(load((u) => (u.attributeMappings[3].flowType = 'ValueAddOnly'))).toMatch(new RegExp(`^${USER}/attributeMappings/3/flowType: flowType ValueAddOnly is not modelled`));
     expect(load((u) => (u.attributeMappings[3].flowType = 'MultiValueAddOnly'))).toMatch(new RegExp(`^${USER}/attributeMappings/3/flowType: flowType MultiValueAddOnly is not modelled`));
     expect(load((u) => (u.attributeMappings[3].flowBehavior = 'FlowAlways'))).toMatch(new RegExp(`^${USER}/attributeMappings/3/flowBehavior: flowBehavior FlowAlways is not modelled`));
   });

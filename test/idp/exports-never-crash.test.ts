@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DirectoryError, parseDirectory } from '../../src/idp/directory.ts';
 
-const KEYS = ['synchronizationRules', 'objectMappings', 'sourceObjectName', 'targetObjectName', 'enabled', 'flowTypes', 'attributeMappings', 'targetAttributeName', 'source', 'type', 'name', 'expression', 'defaultValue', 'flowType', 'flowBehavior', 'matchingPriority', 'scope', 'groups', 'clauses', 'operatorName', 'sourceOperandName', 'targetOperand', 'values', 'categoryFilterGroups', 'properties', 'pushStatus', 'target', 'value', 'id', 'status', 'profile', 'login', 'userPrincipalName', 'businessPhones', 'manager', 'onPremisesExtensionAttributes', 'employeeOrgData', '@odata.nextLink'];
+const KEYS = ['definitions', 'base', 'custom', 'externalName', 'externalNamespace', 'master', 'synchronizationRules', 'objectMappings', 'sourceObjectName', 'targetObjectName', 'enabled', 'flowTypes', 'attributeMappings', 'targetAttributeName', 'source', 'type', 'name', 'expression', 'defaultValue', 'flowType', 'flowBehavior', 'matchingPriority', 'scope', 'groups', 'clauses', 'operatorName', 'sourceOperandName', 'targetOperand', 'values', 'categoryFilterGroups', 'properties', 'pushStatus', 'target', 'value', 'id', 'status', 'profile', 'login', 'userPrincipalName', 'businessPhones', 'manager', 'onPremisesExtensionAttributes', 'employeeOrgData', '@odata.nextLink'];
 const STRINGS = ['User', 'Group', 'Attribute', 'Constant', 'Function', 'Always', 'ObjectAddOnly', 'MultiValueAddOnly', 'FlowAlways', 'EQUALS', 'IS NULL', 'REGEX MATCH', 'Add, Update', 'userName', 'mail', 'displayName', 'user.firstName', "'x'", 'PUSH', 'DONT_PUSH', 'appuser', 'user', 'ACTIVE', 'a@example.com', 'Join(" ", [givenName])', '[', ''];
 
 const json: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
@@ -88,8 +88,28 @@ describe('an export of any shape loads or is one line', () => {
     fc.assert(fc.property(profileMapping, (doc) => loadsOrOneLine({ source: 'okta', users: [{ id: 'u1', login: 'a@example.com' }], app: { scope: 'all', oktaProfileMapping: doc } })), { numRuns: 400 });
     expect(loaded).toBeGreaterThan(0);
   });
+  it('as app.oktaAppUserSchema, any JSON or of the documented shape with any field wrong', () => {
+    const mapping = { properties: { department: { expression: 'user.department', pushStatus: 'PUSH' }, givenName: { expression: 'user.firstName', pushStatus: 'PUSH' } } };
+    const at = (appUserSchema: unknown): unknown => ({ source: 'okta', users: [{ id: 'u1', login: 'a@example.com', department: 'D' }], app: { scope: 'all', oktaProfileMapping: mapping, oktaAppUserSchema: appUserSchema } });
+    fc.assert(fc.property(json, (doc) => loadsOrOneLine(at(doc))), { numRuns: 200 });
+    const property = fc.record({
+      externalName: maybe(or<unknown>('department', 'name.givenName', 'emails.[2].value', '', 3, null)),
+      externalNamespace: maybe(or('urn:ietf:params:scim:schemas:core:2.0:User', 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User', 'core', null)),
+      scope: maybe(or('SELF', 'NONE', 'ALL')),
+      master: maybe(or<unknown>({ type: 'OKTA' }, { type: 'PROFILE_MASTER' }, 'OKTA', { type: 'X' })),
+    });
+    loaded = 0;
+    // The mapped variables are there (else the schema is refused as another app's), others now and then.
+    const ENT = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+    const department = fc.record({ externalName: maybe(or<unknown>('department', 'department', 'department', 'emails.[2].value', '', 3)), externalNamespace: maybe(or<unknown>(ENT, ENT, ENT, 'urn:ietf:params:scim:schemas:core:2.0:User', 'core')), scope: maybe(or('SELF', 'NONE', 'ALL')) });
+    const properties = fc.tuple(department, property, fc.dictionary(fc.constantFrom('__proto__', 'a~b/c', 'title'), property, { maxKeys: 2 })).map(([department, givenName, more]) => ({ ...more, department, givenName }));
+    fc.assert(fc.property(properties, fc.constantFrom('base', 'custom'), (props, part) => loadsOrOneLine(at({ definitions: { [part]: { properties: props } } }))), { numRuns: 300 });
+    expect(loaded).toBeGreaterThan(0);
+  });
   it("as Graph's and Okta's users", () => {
     fc.assert(fc.property(json, (value) => loadsOrOneLine({ source: 'entra', users: { value: Array.isArray(value) ? value : [value] } })), { numRuns: 300 });
+    // Graph's "value" list alone: known by what the directory's own form never carries.
+    fc.assert(fc.property(json, (value) => loadsOrOneLine({ source: 'entra', users: [{ id: 'u1', userPrincipalName: 'a@example.com', businessPhones: [] }, value] })), { numRuns: 200 });
     fc.assert(fc.property(json, (profile) => loadsOrOneLine({ source: 'okta', users: [{ id: 'u1', profile }] })), { numRuns: 300 });
   });
 });

@@ -78,6 +78,56 @@ describe('a server that declares name readOnly (the sort checks set name.familyN
   });
 });
 
+describe('etag.patch-version-changes on a server that declares what its PATCH changes readOnly', () => {
+  // RFC 7643 §2.2 lets the server declare name readOnly; its values "SHALL be ignored" (RFC 7644
+  // §3.5.1), so the harness leaves name out of its writes. The PATCH whose version change the check
+  // reads was left unsent, and the check failed at MUST on a version nothing had asked to change.
+  const run = async (readOnly: string[]): Promise<RunRecord> => {
+    const s = await startIndependentServer({ readOnly });
+    try {
+      return await runConformance({ url: s.url, auth: { kind: 'bearer', token: s.token }, suites: ['core'], only: ['etag.patch-version-changes'], seed: 20_261_129 });
+    } finally {
+      await s.close();
+    }
+  };
+
+  it('with name readOnly, changes an attribute the server lets a client write (displayName), and judges the version', async () => {
+    const named = await run(['name']);
+    const r = named.results.find((x) => x.checkId === 'etag.patch-version-changes');
+    expect(r?.status).toBe('pass');
+    const patch = named.exchanges.find((x) => x.request.method === 'PATCH')!;
+    expect(JSON.parse(patch.request.body!).Operations).toEqual([{ op: 'replace', path: 'displayName', value: 'Robert Cailliau' }]);
+  });
+
+  it('with name and displayName readOnly, sends no PATCH and says why, naming the declarations', async () => {
+    const both = await run(['name', 'displayName']);
+    expect(both.exchanges.filter((x) => x.request.method === 'PATCH')).toEqual([]);
+    expect(both.results.find((x) => x.checkId === 'etag.patch-version-changes')).toMatchObject({
+      status: 'skip',
+      reason: expect.stringMatching(/^not sent: every operation of this PATCH targets an attribute the server does not advertise or declares readOnly \(replace name\.givenName: the server declares User name readOnly in \/Schemas .*replace displayName: the server declares User displayName readOnly/),
+    });
+  });
+});
+
+describe('a server that declares User displayName readOnly (it computes the name itself)', () => {
+  // RFC 7644 §3.5.1 on PUT: "readOnly Any values provided SHALL be ignored", while omitted readWrite
+  // attributes "MAY be assumed to be not asserted by the client" (cleared or defaulted). So after
+  // the PUT, displayName is the server's (not judged), and nickName and title, readWrite and left
+  // out, are judged as users.replace.clears-omitted always judged them (SHOULD; Okta's push needs
+  // them gone). A regression guard: session 22 saw this fail the Okta verdicts; it no longer does.
+  it('users.replace.clears-omitted does not judge displayName, and the Okta verdicts work', async () => {
+    const computed = await startIndependentServer({ readOnly: ['displayName'] });
+    try {
+      const run = await runConformance({ url: computed.url, auth: { kind: 'bearer', token: computed.token }, suites: ['core', 'okta'], only: ['users.replace.*', 'okta.user.update.*', 'okta.aiw.user.update.*'], seed: 20_261_129 });
+      expect(run.results.find((r) => r.checkId === 'users.replace.clears-omitted')).toMatchObject({ status: 'pass', message: expect.stringContaining('not judged: the server declares User displayName readOnly') });
+      expect(run.results.filter((r) => r.status === 'fail' || r.status === 'warn').map((r) => r.checkId)).toEqual([]);
+      expect(run.idpVerdicts?.filter((v) => v.dialect.startsWith('okta')).map((v) => `${v.dialect}: ${v.works}`)).toEqual(['okta: true', 'okta-aiw: true']);
+    } finally {
+      await computed.close();
+    }
+  });
+});
+
 describe('a server that refuses a PUT carrying another value of a readOnly attribute', () => {
   it('fails the PUT, and the failure quotes RFC 7644 §3.5.1 (the value SHALL be ignored)', async () => {
     const refusing = await startIndependentServer({ readOnly: ['active'], readOnlyPutRefused: true });

@@ -653,6 +653,37 @@ export const DEFECTS = {
       editRequestJson(ctx.req, (json) => ({ ...json, Operations: ops.map((o) => (opName(o) === 'add' && targetsMembers(o) ? { ...o, op: 'replace' } : o)) }));
     },
   },
+  'id-reused-after-delete': {
+    description: 'A deleted user\'s id is given to the next user created (a MAX(id)+1 or free-list scheme); the old id then names the new user.',
+    onRequest: (ctx) => {
+      // Requests naming a reused id reach the user now holding it.
+      const aliases = remember(ctx, 'aliases', () => new Map<string, string>());
+      for (const [reused, real] of aliases) {
+        if (ctx.req.path.includes(`/${encodeURIComponent(reused)}`)) ctx.req.path = ctx.req.path.split(`/${encodeURIComponent(reused)}`).join(`/${encodeURIComponent(real)}`);
+        if (ctx.req.body?.includes(reused)) ctx.req.body = ctx.req.body.split(reused).join(real);
+      }
+    },
+    onResponse: (ctx, res) => {
+      const freed = remember(ctx, 'freed', () => [] as string[]);
+      const aliases = remember(ctx, 'aliases', () => new Map<string, string>());
+      const target = resourcePath(ctx.req.path);
+      if (target?.type !== 'Users') return;
+      if (ctx.req.method === 'DELETE' && target.id !== undefined && res.status === 204) {
+        const known = [...aliases].find(([, real]) => real === target.id)?.[0] ?? target.id;
+        aliases.delete(known);
+        freed.push(known);
+        return;
+      }
+      if (isCreate(ctx.req) && res.status === 201 && freed.length > 0) {
+        const json = parse(res.body);
+        if (isObject(json) && typeof json.id === 'string') aliases.set(freed.pop()!, json.id);
+      }
+      for (const [reused, real] of aliases) {
+        res.body = res.body.split(real).join(reused);
+        if (typeof res.headers.location === 'string') res.headers.location = res.headers.location.split(real).join(reused);
+      }
+    },
+  },
   'deleted-still-listed': {
     description: 'A deleted resource keeps appearing in list and filter responses (GET by id is 404).',
     onRequest: fetchBeforeDelete,

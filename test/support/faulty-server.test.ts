@@ -609,6 +609,16 @@ const PROBES_BY_NAME = {
     clean: [0, 404],
     faulty: [1, 404],
   },
+  'id-reused-after-delete': {
+    observe: async (call) => {
+      const user = await createUser(call);
+      await call('DELETE', userPath(user));
+      const next = await createUser(call, {}, 'next');
+      return [next.id === user.id, (await call('GET', userPath(user))).status];
+    },
+    clean: [false, 404],
+    faulty: [true, 200],
+  },
   'delete-keeps-username': {
     observe: async (call) => {
       const user = await createUser(call);

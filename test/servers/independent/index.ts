@@ -41,6 +41,14 @@ export interface IndependentServerOptions {
   /** Offer RFC 9865 cursor paging beside index paging (default false): keyset cursors over ids. */
   cursors?: boolean;
   /**
+   * With `cursors`, page by cursor only, as Entra's own SCIM API and AWS IAM Identity Center do:
+   * /ServiceProviderConfig says `pagination: { cursor: true, index: false, defaultPaginationMethod:
+   * "cursor" }` (RFC 9865 §4), a list without `cursor` is the first cursor page (with nextCursor,
+   * no startIndex), and a startIndex above 1 is refused with 400 invalidValue ('refused') or
+   * ignored, the first cursor page answered ('ignored'). Sorting stays off (pages follow ids).
+   */
+  indexPaging?: 'refused' | 'ignored';
+  /**
    * Meet the OpenID IPSIE SCIM profile at AL2 (Draft 00) on top of the interoperability profile,
    * read from the draft: /Bulk (RFC 7644 §3.7), no password attribute, group displayNames unique,
    * cursor paging. (Its rate limit is `rateLimit`, apart, since a limit slows every other check.)
@@ -328,6 +336,20 @@ export interface IndependentServerOptions {
    * that has mutability "readOnly""; §3.12 Table 9).
    */
   readOnly?: string[];
+  /**
+   * Top-level Group attributes declared `mutability: "readOnly"` in /Schemas (RFC 7643 §2.2), as a
+   * product whose groups are managed elsewhere does (membership from its own rules, names from its
+   * directory): values sent in a POST or PUT are ignored (RFC 7644 §3.5.1), a PATCH that would change
+   * one is 400 mutability (§3.5.2). With displayName readOnly, a new group is named by the server
+   * ("Group N"), and displayName is not required of the client.
+   */
+  groupReadOnly?: ('displayName' | 'members')[];
+  /**
+   * Group members left out by `excludedAttributes=members` are shown as `"members": []` (RFC 7643
+   * §2.5: "Unassigned attributes, the null value, or empty array (in the case of a multi-valued
+   * attribute) SHALL be considered to be equivalent in "state"").
+   */
+  excludedShownEmpty?: boolean;
   /** A DEFECT, for tests: with `readOnly`, a PUT that sends another value of one is refused with 400 mutability (RFC 7644 §3.5.1: such values "SHALL be ignored"). */
   readOnlyPutRefused?: boolean;
   /**
@@ -484,6 +506,8 @@ interface Ctx {
   membersShownEmpty: boolean;
   membersValueOnly: boolean;
   readOnlyPutRefused: boolean;
+  indexPaging: 'refused' | 'ignored' | undefined;
+  excludedShownEmpty: boolean;
   /** membersOnRequest 'undeclared': /Schemas says members are returned "default". */
   membersUndeclared: boolean;
   /** With namesIndexedAtCreate: id → userName and displayName as created. */
@@ -556,7 +580,7 @@ function fullSpc(ctx: Ctx): Resource {
     sort: { supported: ctx.sort && !ctx.understate.includes('sort') },
     etag: { supported: ctx.etag && !ctx.understate.includes('etag') },
     ...(ctx.interop ? { interopProfileConformant: true } : {}),
-    ...(ctx.cursors ? { pagination: { cursor: true, index: true, defaultPaginationMethod: 'index', defaultPageSize: CURSOR_PAGE, maxPageSize: CURSOR_PAGE, cursorTimeout: 3600 } } : {}),
+    ...(ctx.cursors ? { pagination: { cursor: true, index: ctx.indexPaging === undefined, defaultPaginationMethod: ctx.indexPaging === undefined ? 'index' : 'cursor', defaultPageSize: CURSOR_PAGE, maxPageSize: CURSOR_PAGE, cursorTimeout: 3600 } } : {}),
     authenticationSchemes: [{ type: 'oauthbearertoken', name: 'OAuth Bearer Token', description: 'Authentication with a bearer token', primary: true }],
     meta: { resourceType: 'ServiceProviderConfig', location: `${ctx.baseUrl}/ServiceProviderConfig` },
   };
@@ -578,10 +602,12 @@ function resourceTypes(ctx: Ctx): Resource[] {
 const listOf = (resources: unknown[], total = resources.length, startIndex = 1) => ({ schemas: [URNS.list], totalResults: total, itemsPerPage: resources.length, startIndex, Resources: resources });
 
 /** `attributes` / `excludedAttributes` (RFC 7644 §3.4.2.5); id and schemas are always returned. */
-function project(model: ResourceModel, whole: Resource, attributes?: string, excluded?: string): Resource {
+function project(model: ResourceModel, whole: Resource, attributes?: string, excluded?: string, excludedShownEmpty = false): Resource {
   const always = model.core.attributes.filter((a) => a.returned === 'always').map((a) => a.name.toLowerCase());
   const projected = projectAsked(model, whole, attributes, excluded);
   for (const [key, value] of Object.entries(whole)) if (always.includes(key.toLowerCase()) && !(key in projected)) projected[key] = value;
+  // RFC 7643 §2.5: an empty array and an unassigned attribute are the same state.
+  if (excludedShownEmpty && model.kind === 'Group' && (excluded ?? '').split(',').some((e) => e.trim().toLowerCase() === 'members')) projected.members = [];
   return projected;
 }
 
@@ -727,10 +753,14 @@ function searchPage(ctx: Ctx, model: ResourceModel, params: SearchParams): Reply
     });
     items = keyed.map((x) => x.r);
   }
-  if (ctx.cursors && params.cursor !== undefined && params.cursor !== null) return cursorPage(items, params.cursor, params.count, (r) => project(model, r, params.attributes ?? undefined, params.excludedAttributes ?? undefined));
+  if (ctx.cursors && ctx.indexPaging !== undefined && (params.cursor === undefined || params.cursor === null)) {
+    if (ctx.indexPaging === 'refused' && (params.startIndex ?? 1) > 1) throw badRequest('invalidValue', 'index-based pagination is not supported (pagination.index is false): follow nextCursor');
+    return cursorPage(items, '', params.count, (r) => project(model, r, params.attributes ?? undefined, params.excludedAttributes ?? undefined, ctx.excludedShownEmpty));
+  }
+  if (ctx.cursors && params.cursor !== undefined && params.cursor !== null) return cursorPage(items, params.cursor, params.count, (r) => project(model, r, params.attributes ?? undefined, params.excludedAttributes ?? undefined, ctx.excludedShownEmpty));
   const startIndex = ctx.pagingIgnored ? 1 : Math.max(1, params.startIndex ?? 1);
   const count = ctx.pagingIgnored ? Math.min(ctx.maxResults, IGNORED_PAGING_COUNT) : Math.min(ctx.maxResults, Math.max(0, params.count ?? ctx.defaultCount ?? ctx.maxResults));
-  const page = items.slice(startIndex - 1, startIndex - 1 + count).map((r) => (ctx.ignoreProjection ? r : project(model, r, params.attributes ?? undefined, params.excludedAttributes ?? undefined)));
+  const page = items.slice(startIndex - 1, startIndex - 1 + count).map((r) => (ctx.ignoreProjection ? r : project(model, r, params.attributes ?? undefined, params.excludedAttributes ?? undefined, ctx.excludedShownEmpty)));
   if (ctx.sparseLists) {
     const whole = ctx.sparseLists === 'paging-fields' && startIndex === 1 && page.length === items.length;
     const resources = items.length > 0 && count > 0;
@@ -920,6 +950,9 @@ function keepImmutable(model: ResourceModel, current: Resource, next: Resource, 
 /** The top-level attributes `model` declares readOnly, beyond id, meta and the back-reference groups (RFC 7643 §3.1, §4.1.2). */
 const declaredReadOnly = (model: ResourceModel) => model.core.attributes.filter((a) => a.mutability === 'readOnly' && !['id', 'meta', 'groups'].includes(a.name.toLowerCase()));
 
+/** How many groups a server with a readOnly Group displayName has named itself. */
+let groupsNamed = 0;
+
 const keyOf = (r: Resource, name: string): string | undefined => Object.keys(r).find((k) => k.toLowerCase() === name.toLowerCase());
 
 /**
@@ -933,6 +966,7 @@ function ignoreReadOnly(model: ResourceModel, next: Resource, current: Resource 
     const held = current === undefined ? undefined : keyOf(current, def.name);
     if (held !== undefined) next[def.name] = structuredClone(current![held]);
     else if (current === undefined && model.kind === 'User' && def.name === 'active') next.active = true;
+    else if (current === undefined && model.kind === 'Group' && def.name === 'displayName') next.displayName = `Group ${++groupsNamed}`;
   }
 }
 
@@ -950,7 +984,7 @@ async function resourceRoute(ctx: Ctx, req: RequestLike, model: ResourceModel, i
   const q = url.searchParams;
   const own = (stored: Stored): Record<string, string> => (ctx.locationEverywhere ? { Location: `${ctx.baseUrl}${model.endpoint}/${encodeURIComponent(stored.id)}` } : {});
   const one = (stored: Stored, status = 200, extra: Record<string, string> = own(stored)): Reply =>
-    withVersion(ctx, stored, { status, body: ctx.ignoreProjection ? rendered(ctx, model, stored) : project(model, rendered(ctx, model, stored), q.get('attributes') ?? undefined, q.get('excludedAttributes') ?? undefined), headers: extra });
+    withVersion(ctx, stored, { status, body: ctx.ignoreProjection ? rendered(ctx, model, stored) : project(model, rendered(ctx, model, stored), q.get('attributes') ?? undefined, q.get('excludedAttributes') ?? undefined, ctx.excludedShownEmpty), headers: extra });
   if (id === undefined) {
     if (method === 'GET') return search(ctx, model, { filter: q.get('filter'), cursor: q.get('cursor'), startIndex: intParam(q.get('startIndex'), 'startIndex'), count: intParam(q.get('count'), 'count'), sortBy: q.get('sortBy'), sortOrder: q.get('sortOrder'), attributes: q.get('attributes'), excludedAttributes: q.get('excludedAttributes') });
     if (method === 'POST') {
@@ -1025,6 +1059,8 @@ async function resourceRoute(ctx: Ctx, req: RequestLike, model: ResourceModel, i
       refuseReadOnlyChange(model, stored.data, draft);
       // The patched resource is held to the same rules as a PUT (Entra's "True"/"False" accepted).
       const next = withPrimary(ctx, normalize(model, { schemas: [model.core.id], ...draft }, { rejectUnknown: ctx.rejectUnknown, interop: ctx.interop, lenientBooleans: true }));
+      // normalize() drops what a client cannot write: the readOnly values the resource holds stay.
+      ignoreReadOnly(model, next, stored.data);
       if (ctx.unchangedPatchNoContent && isDeepStrictEqual(next, withPrimary(ctx, normalize(model, { schemas: [model.core.id], ...stored.data }, { rejectUnknown: ctx.rejectUnknown, interop: ctx.interop, lenientBooleans: true })))) return withVersion(ctx, stored, { status: 204, headers: own(stored) });
       const patched = ctx.store.replace(model.kind, id, next);
       if (ctx.patchNoContent === true || (ctx.patchNoContent === 'groups' && model.kind === 'Group')) return withVersion(ctx, patched, { status: 204, headers: own(patched) });
@@ -1289,7 +1325,7 @@ export async function startIndependentServer(options: IndependentServerOptions =
   const token = options.token ?? randomBytes(16).toString('hex');
   const rule = options.businessRule === 'email-unless-username-is-email' ? EMAIL_UNLESS_USERNAME_IS_EMAIL : options.businessRule;
   const ctx: Ctx = {
-    models: buildModels({ omitUserAttributes: [...(options.omitUserAttributes ?? []), ...(options.interop || options.ipsie ? FREE_FORM_TYPES : []), ...(options.ipsie ? ['password'] : [])], enterprise: options.enterprise ?? true, valueRequired: options.valueRequired ?? false, require: options.require ?? [], membersOnRequest: options.membersOnRequest !== undefined && options.membersOnRequest !== false, alwaysReturned: options.alwaysReturned ?? [], omitSubAttributes: options.omitSubAttributes ?? [], userGroupsOnRequest: options.userGroupsOnRequest ?? false, requiredCustomExtension: options.requiredCustomExtension ?? false, ...(options.caseExact ? { caseExact: options.caseExact } : {}), ...(options.immutable ? { immutable: options.immutable } : {}), ...(options.readOnly ? { readOnly: options.readOnly } : {}) }),
+    models: buildModels({ omitUserAttributes: [...(options.omitUserAttributes ?? []), ...(options.interop || options.ipsie ? FREE_FORM_TYPES : []), ...(options.ipsie ? ['password'] : [])], enterprise: options.enterprise ?? true, valueRequired: options.valueRequired ?? false, require: options.require ?? [], membersOnRequest: options.membersOnRequest !== undefined && options.membersOnRequest !== false, alwaysReturned: options.alwaysReturned ?? [], omitSubAttributes: options.omitSubAttributes ?? [], userGroupsOnRequest: options.userGroupsOnRequest ?? false, requiredCustomExtension: options.requiredCustomExtension ?? false, ...(options.caseExact ? { caseExact: options.caseExact } : {}), ...(options.immutable ? { immutable: options.immutable } : {}), ...(options.readOnly ? { readOnly: options.readOnly } : {}), ...(options.groupReadOnly ? { groupReadOnly: options.groupReadOnly } : {}) }),
     store: new Store(rule, { uniqueGroupNames: options.uniqueGroupNames ?? options.ipsie ?? false, reservedEmails: options.reservedEmails ?? false, ids: options.ids ?? 'uuid', ...(options.searchLagMs ? { searchLagMs: options.searchLagMs } : {}) }),
     base: options.basePath ?? BASE,
     // RFC 9865's pagination.maxPageSize (50 with cursors) bounds every page, index pages too.
@@ -1317,7 +1353,7 @@ export async function startIndependentServer(options: IndependentServerOptions =
     operators: options.filterOperators ?? ALL_OPERATORS,
     rejectUnknown: (options.unknownAttributes ?? 'reject') === 'reject',
     etag: options.etag ?? true,
-    sort: options.sort ?? true,
+    sort: options.indexPaging === undefined && (options.sort ?? true),
     cursors: options.cursors ?? options.ipsie ?? false,
     interop: options.interop ?? options.ipsie ?? false,
     extensionsListed: options.extensionsListed ?? false,
@@ -1333,6 +1369,8 @@ export async function startIndependentServer(options: IndependentServerOptions =
     membersShownEmpty: options.membersShownEmpty ?? false,
     membersValueOnly: options.membersValueOnly ?? false,
     readOnlyPutRefused: options.readOnlyPutRefused ?? false,
+    indexPaging: options.indexPaging,
+    excludedShownEmpty: options.excludedShownEmpty ?? false,
     membersUndeclared: options.membersOnRequest === 'undeclared',
     createdNames: options.namesIndexedAtCreate ? new Map() : undefined,
     noServiceProviderConfig: options.noServiceProviderConfig ?? false,

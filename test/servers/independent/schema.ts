@@ -79,6 +79,8 @@ export interface ModelOptions {
   immutable?: string[];
   /** Top-level User attributes declared `mutability: "readOnly"`. */
   readOnly?: string[];
+  /** Top-level Group attributes declared `mutability: "readOnly"` (displayName no longer required of the client). */
+  groupReadOnly?: string[];
   /** A required User extension of the vendor's own, `CUSTOM_EXTENSION` (costCenter required). */
   requiredCustomExtension?: boolean;
 }
@@ -222,6 +224,13 @@ export function buildModels(o: ModelOptions): { user: ResourceModel; group: Reso
     const attr = findAttr(user.core.attributes, name);
     if (!attr) throw new Error(`readOnly: no User attribute ${name}`);
     attr.mutability = 'readOnly';
+  }
+  for (const name of o.groupReadOnly ?? []) {
+    const attr = findAttr(groupAttributes, name);
+    if (!attr) throw new Error(`groupReadOnly: no Group attribute ${name}`);
+    attr.mutability = 'readOnly';
+    // What the client cannot write, it cannot be required to send (RFC 7643 §2.2).
+    attr.required = false;
   }
   for (const [attributes, paths] of [[user.core.attributes, o.caseExact?.user ?? []], [groupAttributes, o.caseExact?.group ?? []]] as const) {
     for (const path of paths) {
