@@ -13,7 +13,7 @@ const list = (value: unknown): string[] => (Array.isArray(value) ? value.map(Str
 // RFC 7644 §3.12 (Table 9), and RFC 9865 §2.3's keywords for cursor paging.
 export const SCIM_TYPES = ['invalidFilter', 'tooMany', 'uniqueness', 'mutability', 'invalidSyntax', 'invalidPath', 'noTarget', 'invalidValue', 'invalidVers', 'sensitive', 'invalidCursor', 'expiredCursor', 'invalidCount'];
 
-type ErrorParams = { status?: number | number[]; scimType?: string | string[]; scimTypeRequired?: boolean; detail?: 'required' | 'only'; statusMember?: 'unjudged' };
+type ErrorParams = { status?: number | number[]; scimType?: string | string[]; scimTypeRequired?: boolean; detail?: 'required' | 'only'; statusMember?: 'unjudged' | 'asserted' };
 
 function judgeError(ctx: CheckContext<ErrorParams>): Verdict {
   if (ctx.params.detail === 'only') return judgeDetailOnly(ctx);
@@ -33,12 +33,17 @@ function judgeError(ctx: CheckContext<ErrorParams>): Verdict {
   }
   // `statusMember: 'unjudged'`: the check stands for a client that never reads the body's `status`
   // (Okta's Spec Test request 4); the RFC's string rule is the core errors.* checks' to judge.
+  // Entra and Okta act on the HTTP status; only a test that asserts the member (`'asserted'`: Okta's
+  // Spec Test requests 11 and 12) is known to read it, and Okta's own documentation shows a number
+  // there. So a wrong member fails the RFC's check at its level but blocks no IdP verdict unless
+  // asserted.
   const judgeStatus = ctx.params.statusMember !== 'unjudged';
+  const memberBlocksIdp = ctx.params.statusMember === 'asserted' ? {} : { blocksIdp: false };
   if (judgeStatus && typeof body.status !== 'string') {
-    return fail(`"status" must be the HTTP status as a string ("${res.status}"), got ${JSON.stringify(body.status)}`, { pointer: '/status', expected: String(res.status), actual: body.status ?? null });
+    return { ...fail(`"status" must be the HTTP status as a string ("${res.status}"), got ${JSON.stringify(body.status)}`, { pointer: '/status', expected: String(res.status), actual: body.status ?? null }), ...memberBlocksIdp };
   }
   if (judgeStatus && body.status !== String(res.status)) {
-    return fail(`"status" is "${body.status}" but the HTTP status is ${res.status}`, { pointer: '/status', expected: String(res.status), actual: body.status });
+    return { ...fail(`"status" is "${body.status}" but the HTTP status is ${res.status}`, { pointer: '/status', expected: String(res.status), actual: body.status }), ...memberBlocksIdp };
   }
   const scimTypes = list(ctx.params.scimType);
   const sent = body.scimType;
@@ -65,7 +70,7 @@ function judgeDetailOnly(ctx: CheckContext<ErrorParams>): Verdict {
 
 export const errorKind = defineCheckKind<ErrorParams>({
   kind: 'error',
-  description: 'The response is a SCIM error: expected status (`status`), Error schema, `status` as a string equal to the HTTP status; `scimType`, when one is sent, is one of those named (`scimTypeRequired`: it must be sent); `detail: "required"` needs a detail, `detail: "only"` judges only the detail of an answer otherwise as expected (skipped when not); `statusMember: "unjudged"` leaves the body\'s `status` to other checks (a client that never reads it).',
+  description: 'The response is a SCIM error: expected status (`status`), Error schema, `status` as a string equal to the HTTP status; `scimType`, when one is sent, is one of those named (`scimTypeRequired`: it must be sent); `detail: "required"` needs a detail, `detail: "only"` judges only the detail of an answer otherwise as expected (skipped when not); `statusMember: "unjudged"` leaves the body\'s `status` to other checks (a client that never reads it); a wrong `status` member blocks no IdP verdict unless `statusMember: "asserted"` (an IdP test asserts it).',
   defaultLevel: 'MUST',
   defaultRefs: ['RFC7644-3.12'],
   judges: 'outcome',
@@ -74,7 +79,7 @@ export const errorKind = defineCheckKind<ErrorParams>({
     scimType: oneOrMany({ enum: SCIM_TYPES }),
     scimTypeRequired: { type: 'boolean' },
     detail: { enum: ['required', 'only'] },
-    statusMember: { const: 'unjudged' },
+    statusMember: { enum: ['unjudged', 'asserted'] },
   }, { dependentRequired: { scimTypeRequired: ['scimType'] } }),
   verify: judgeError,
 });

@@ -5,6 +5,7 @@ export type Verdict =
   /**
    * `level` (with `blocksIdp`) when what the server declares changes the sentence that applies: an
    * IdP replay whose RFC ground the server's /Schemas takes away still blocks the IdP, as a warning.
+   * `blocksIdp: false` alone: the failure is the RFC's, in a detail no IdP is known to read.
    */
   | { ok: false; message: string; expected?: unknown; actual?: unknown; pointer?: string; level?: Level; blocksIdp?: boolean }
   /** The check does not apply to this exchange; the reason is shown. */

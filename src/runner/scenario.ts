@@ -756,7 +756,10 @@ function judge(e: Expectation, base: Base, exchanges: Exchange[], exchangeIds: s
     const { code, message } = exchange.transportError;
     return { ...base, status: 'error', message: `not judged: ${describeExchange(exchange).replace(/ \(.*\)$/, '')} (${code}: ${message})`, exchangeIds };
   }
-  const relevelled = verdict.ok === false && verdict.level !== undefined && verdict.level !== base.level ? { level: verdict.level, ...(verdict.blocksIdp !== undefined ? { blocksIdp: verdict.blocksIdp } : {}) } : undefined;
+  const relevelled = verdict.ok === false && verdict.level !== undefined && verdict.level !== base.level
+    ? { level: verdict.level, ...(verdict.blocksIdp !== undefined ? { blocksIdp: verdict.blocksIdp } : {}) }
+    // A failure of a detail no IdP reads keeps its level and stops blocking the verdicts.
+    : verdict.ok === false && verdict.blocksIdp === false ? { level: base.level, blocksIdp: false } : undefined;
   const status = statusFor(verdict, relevelled?.level ?? base.level);
   if (verdict.ok === true) return { ...base, status, exchangeIds, ms: exchange.ms, ...(verdict.note ? { message: verdict.note } : {}) };
   if (verdict.ok === 'skip') return { ...base, status, reason: verdict.reason, exchangeIds };

@@ -95,12 +95,17 @@ describe('rate limits (IPSIE §4.3)', () => {
     const slow = await startServer({ port: 0, rateLimit: { perSecond: 10 } });
     const silent = await startFaultyServer(RATE_LIMIT_DEFECTS[0]!, { server: { rateLimit: { perSecond: 40 } } });
     try {
-      const a = byId(await run(unlimited.url, unlimited.token, { profile: 'ipsie-al1', only: ['ipsie.rate.limited'] }));
-      expect(a.get('ipsie.rate.limited')).toMatchObject({ status: 'fail', message: expect.stringContaining('rate limits are not enforced') });
+      // A machine too busy to send the burst at 100 per second gets the check's own skip (as below):
+      // the judgement is held where the burst ran at speed, as on CI. The 10-per-second limit fails
+      // at any speed.
+      const failsOrIsTooSlow = (result: CheckResult | undefined, message: string): void => {
+        if (result?.status === 'skip') expect(result.reason).toMatch(/^600 requests went at only [\d.]+ per second/);
+        else expect(result).toMatchObject({ status: 'fail', message: expect.stringContaining(message) });
+      };
+      failsOrIsTooSlow(byId(await run(unlimited.url, unlimited.token, { profile: 'ipsie-al1', only: ['ipsie.rate.limited'] })).get('ipsie.rate.limited'), 'rate limits are not enforced');
       const b = byId(await run(slow.url, slow.token, { profile: 'ipsie-al1', only: ['ipsie.rate.sustains-25'] }));
       expect(b.get('ipsie.rate.sustains-25')).toMatchObject({ status: 'fail', message: expect.stringContaining('must accept at least 25 per second') });
-      const c = byId(await run(silent.url, silent.token, { profile: 'ipsie-al1', only: ['ipsie.rate.limited'] }));
-      expect(c.get('ipsie.rate.limited')).toMatchObject({ status: 'fail', message: expect.stringContaining('no usable Retry-After') });
+      failsOrIsTooSlow(byId(await run(silent.url, silent.token, { profile: 'ipsie-al1', only: ['ipsie.rate.limited'] })).get('ipsie.rate.limited'), 'no usable Retry-After');
     } finally {
       await Promise.all([unlimited.close(), slow.close(), silent.close()]);
     }

@@ -428,7 +428,7 @@ export const DEFECT_CASES: Partial<Record<DefectName, DefectCase>> = {
       'okta.spec.12.not-found[okta]': 'status" must be the HTTP status as a string',
     },
     consequences: ['users.delete.then-404', 'users.delete.twice-404', 'users.uniqueness.duplicate-409', 'users.uniqueness.case-insensitive', 'users.required.rejected[userName]', 'groups.delete.then-404', 'filter.invalid-400', 'filter.invalid-operator-400', 'patch.remove-without-path-400', 'patch.invalid-op-400', 'patch.invalid-path-400', 'patch.readonly-id-400', 'errors.not-found.404', 'errors.put-unknown.404', 'errors.patch-unknown.404', 'errors.delete-unknown.404', 'errors.malformed-json.400', 'errors.body-not-object.400', 'errors.wrong-type.username', 'errors.wrong-type.emails', 'errors.wrong-type.active', 'errors.unknown-endpoint.404', 'auth.missing.scim-error', 'auth.wrong.scim-error', 'etag.stale-if-match-412', 'entra.duplicate.uniqueness[entra]', 'entra.duplicate.uniqueness[entra-compliant]', 'entra.required.rejected[entra][userName]', 'entra.required.rejected[entra-compliant][userName]', 'okta.spec.8.uniqueness[okta]', 'okta.spec.11.unauthorized[okta]', 'okta.required.rejected[okta][userName]', 'okta.required.rejected[okta-aiw][userName]', 'responses.schema', 'cursor.invalid.rejected'],
-    verdicts: { fail: ['entra', 'entra-compliant', 'okta', 'okta-aiw'], work: [] },
+    verdicts: { fail: ['okta'], work: ['entra', 'entra-compliant', 'okta-aiw'] },
   },
   'error-schema-missing': {
     primary: {
