@@ -9,7 +9,7 @@ import type { DialectName } from '../dialects/index.ts';
 import { getDialect } from '../dialects/index.ts';
 import type { IdpEngine, EngineStatus } from '../idp/engine.ts';
 import type { ImportReport } from '../idp/import.ts';
-import { objectEntry, type ObjectEntry } from '../idp/log/entries.ts';
+import { objectEntry, withCurlLines, type ObjectEntry } from '../idp/log/entries.ts';
 import { mappingPlan } from '../idp/mapping.ts';
 import { OnDemandError } from '../idp/on-demand.ts';
 import { testConnection, type TargetOptions } from '../idp/run.ts';
@@ -126,7 +126,7 @@ export class ConsoleService extends EventEmitter<ConsoleEvents> {
     engine.on('object', (r: ObjectResult, exchanges: readonly Exchange[]) => {
       // Objects outside a running cycle are provision-on-demand runs (the engine waits for a running cycle first).
       const onDemand = this.running === undefined;
-      this.emit('entry', objectEntry(onDemand ? engine.state.state.cycle : this.running!.cycle, r, exchanges, onDemand));
+      this.emit('entry', withCurlLines(objectEntry(onDemand ? engine.state.state.cycle : this.running!.cycle, r, exchanges, onDemand)));
     });
     engine.on('cycle-end', (summary) => {
       this.running = undefined;
@@ -240,7 +240,7 @@ export class ConsoleService extends EventEmitter<ConsoleEvents> {
       at: outcome.result.finishedAt ?? new Date().toISOString(),
       provisioned: outcome.provisioned,
       connectionFailed: outcome.connectionFailed,
-      entry: objectEntry(this.engine.state.state.cycle, outcome.result, outcome.exchanges, true),
+      entry: withCurlLines(objectEntry(this.engine.state.state.cycle, outcome.result, outcome.exchanges, true)),
     });
   }
 
@@ -262,8 +262,8 @@ export class ConsoleService extends EventEmitter<ConsoleEvents> {
       at: outcome.result.finishedAt ?? new Date().toISOString(),
       provisioned: outcome.provisioned,
       connectionFailed: outcome.connectionFailed,
-      entry: objectEntry(cycle, outcome.result, outcome.groupExchanges, true),
-      members: outcome.members.map((m) => ({ provisioned: m.provisioned, entry: objectEntry(cycle, m.result, m.exchanges, true) })),
+      entry: withCurlLines(objectEntry(cycle, outcome.result, outcome.groupExchanges, true)),
+      members: outcome.members.map((m) => ({ provisioned: m.provisioned, entry: withCurlLines(objectEntry(cycle, m.result, m.exchanges, true)) })),
     });
   }
 

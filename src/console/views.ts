@@ -3,7 +3,7 @@
 // pushed while a cycle runs and the on-demand result, so a log entry looks the same everywhere.
 import type { EngineStatus } from '../idp/engine.ts';
 import { importReportLines, type ImportReport } from '../idp/import.ts';
-import type { CycleSummary, LoggedExchange, ObjectEntry } from '../idp/log/entries.ts';
+import { curlOf, type CycleSummary, type LoggedExchange, type ObjectEntry } from '../idp/log/entries.ts';
 import { queryLog, type LogQuery } from '../idp/log/reader.ts';
 import { MAX_ON_DEMAND_MEMBERS } from '../idp/on-demand-group.ts';
 import { describeClause, entitlements, loginOf } from '../idp/scope.ts';
@@ -445,7 +445,7 @@ function requestView(x: LoggedExchange, base: string): RequestView {
     ...(x.body !== undefined ? { body: pretty(x.body)! } : {}),
     ...(x.response !== undefined ? { response: pretty(x.response)! } : {}),
     ...(x.transportError ? { transportError: `${x.transportError.code}: ${x.transportError.message}` } : {}),
-    curl: x.curl,
+    curl: curlOf(x),
   };
 }
 

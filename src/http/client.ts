@@ -3,6 +3,7 @@ import type { Dispatcher } from 'undici';
 import type { Exchange, ExchangeOrigin, RecordedRequest, RecordedResponse, TransportFailure } from '../record/types.ts';
 import { readBody } from './body.ts';
 import { toCurl } from './curl.ts';
+import { markCanonicalJsonBody } from './json-body.ts';
 import { createDispatcher, proxyFor, proxySettings } from './dispatcher.ts';
 import { parseTokenResponse, tokenRequest, TokenError, TokenSource, type IssuedToken, type OAuthConfig } from './oauth.ts';
 import { createRedactor, isCredentialHeader, type Redactor } from './redact.ts';
@@ -340,6 +341,8 @@ export function createClient(options: ClientOptions): ScimClient {
     } else ({ headers, recordedHeaders } = ownHeaders(req, auth, body));
     const redactedBody = body === undefined ? undefined : redactor.text(body);
     const recordedRequest = recordRequest(req.method, redactor.text(url.toString()), recordedHeaders, redactedBody, budget.limit());
+    // (Serialised here and untouched by redaction: the IdP log can store it as JSON and rebuild the text.)
+    if (body !== undefined && req.rawBody === undefined && redactedBody === body && recordedRequest.truncated !== true) markCanonicalJsonBody(recordedRequest);
     budget.spend(recordedRequest.body?.length ?? 0);
     if (!preflight && minGapMs) await pace();
     const startedAt = Date.now();

@@ -5,6 +5,7 @@
 // the error — has the value replaced before the result reaches the log, the pages, the console
 // and `idp log`. Applied once, when an object's result is recorded.
 import type { Exchange } from '../record/types.ts';
+import { keepCurlLine } from './log/entries.ts';
 import { readPath, type ScimValues } from './mapping.ts';
 import type { ObjectResult } from './types.ts';
 
@@ -71,6 +72,8 @@ class ObjectRedaction {
       if (x.request.body !== undefined) x.request.body = this.text(x.request.body);
       x.request.url = this.text(x.request.url);
       x.curl = this.text(x.curl);
+      // Rewritten: the log keeps this line instead of rebuilding it from the redacted request.
+      keepCurlLine(x);
       if (x.response) {
         x.response.body = this.text(x.response.body);
         if (x.response.json !== undefined) x.response.json = this.value(x.response.json);

@@ -2,6 +2,9 @@
 // concatenation (no joined copy of the body), the same text as before for every shape of request.
 import { describe, expect, it } from 'vitest';
 import { toCurl } from '../../src/http/curl.ts';
+import { curlSecretHeaderArgument } from '../../src/http/curl-line.js';
+import { REDACTED } from '../../src/http/redact.ts';
+import { secretHeaderArgument } from '../../src/util/shell-credentials.ts';
 import type { RecordedRequest } from '../../src/record/types.ts';
 
 const headers = Object.freeze({ accept: 'application/scim+json', authorization: 'Bearer [redacted]', 'content-type': 'application/scim+json' });
@@ -16,5 +19,12 @@ describe('toCurl', () => {
     );
     expect(toCurl(request('PUT', 'http://x/Users/1', undefined, {}), 'xyz'.repeat(200), 100)).toBe(`curl -sS -i -X PUT 'http://x/Users/1' --data-raw '${'xyz'.repeat(200).slice(0, 100)}' # body cut: 600 characters were sent, the first 100 are shown`);
     expect(toCurl(request('DELETE', 'http://x/Users/1', undefined, {}), '')).toBe(`curl -sS -i -X DELETE 'http://x/Users/1'`);
+  });
+
+  // curl-line.js runs in the IdP log's pages too, so it imports nothing: what it shares with the
+  // rest of the code is spelled there again, and held equal here.
+  it('marks redacted values and sends secret headers from their variables as the rest of the code does', () => {
+    expect(toCurl(request('GET', 'http://x/Users', undefined, { 'x-api-key': REDACTED, authorization: `Basic ${REDACTED}` }))).toBe(`curl -sS -i 'http://x/Users' -H ${secretHeaderArgument('x-api-key')} -u "$SCIM_BASIC"`);
+    for (const name of ['x-api-key', 'X-Weird.Name_2', 'ümlaut', "it's"]) expect(curlSecretHeaderArgument(name)).toBe(secretHeaderArgument(name));
   });
 });

@@ -2,6 +2,7 @@
 // the keys of each object's line in provisioning.jsonl and of each user in the state file, in
 // their order, after an initial Entra cycle with managers and a group (real HTTP to the reference
 // server). The ledger and the manager phase copy results and states without V8's rest pattern.
+// The requests' keys changed on purpose in session 23: the curl line left the log.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,6 +60,16 @@ describe('log lines and state after an initial cycle', () => {
       ['create-group', 'type', 'cycle', 'objectType', 'id', 'display', 'action', 'outcome', 'reason', 'targetId', 'startedAt', 'finishedAt', 'requests'],
       ['update-members', 'type', 'cycle', 'objectType', 'id', 'display', 'targetId', 'action', 'outcome', 'reason', 'changes', 'startedAt', 'finishedAt', 'requests'],
     ]);
+    // Each request as logged: no curl line since session 23 (readers rebuild it: curlOf), a body
+    // when one was sent, and the answer. (test/idp/curl-lines.test.ts: the requests that keep theirs.)
+    const requestKeys = (kind: string, action: string): string[][] => objects.filter((o) => o.objectType === kind && o.action === action).flatMap((o) => (o.requests as Record<string, unknown>[]).map((r) => [r.method as string, ...Object.keys(r)]));
+    const read = ['GET', 'id', 'method', 'url', 'headers', 'status', 'response', 'startedAt', 'ms'];
+    const write = (method: string): string[] => [method, 'id', 'method', 'url', 'headers', 'body', 'status', 'response', 'startedAt', 'ms'];
+    expect(requestKeys('job', 'test-connection')).toEqual([read]);
+    expect(requestKeys('user', 'create')).toEqual([read, write('POST'), read, write('POST'), read, write('POST')]);
+    expect(requestKeys('manager', 'set-manager')).toEqual([write('PATCH'), write('PATCH')]);
+    expect(requestKeys('group', 'create-group')).toEqual([read, write('POST')]);
+    expect(requestKeys('group', 'update-members')).toEqual([write('PATCH')]);
     // The state file (written when the engine closed): a managed user's keys, the manager last.
     const state = JSON.parse(readFileSync(statePath, 'utf8')) as { users: Record<string, Record<string, unknown>> };
     expect(Object.keys(state.users.u0!)).toEqual(['targetId', 'active', 'values']);

@@ -78,6 +78,8 @@ describe('a journal cut short by a crash', () => {
     expect(crashed.counts).toMatchObject({ created: 1, updated: 1, disabled: 1, deleted: 1, managers: 2, groups: 2, failed: 0 });
     const journal = readFileSync(`${statePath}.journal`, 'utf8').split('\n').filter((line) => line !== '');
     expect(journal.length).toBeGreaterThan(8);
+    // Lines that keep a user's values say so instead of repeating them (a manager link): cut after too.
+    expect(journal.some((line) => line.includes('"values":"="'))).toBe(true);
     const app = await appPicture();
     expect(app.users['new.hire@contoso.example']).toBe('true Principal Engineer manager:adele.vance@contoso.example');
     expect(app.users['prince@contoso.example']).toBeUndefined();

@@ -224,6 +224,44 @@ describe('state journal and snapshot', () => {
     expect(() => store.close()).toThrow(StateError);
   });
 
+  it("writes a user changed without its values (a manager link) without repeating them, and reads them back from the line before", () => {
+    const statePath = join(dir, 'state.json');
+    const journal = `${statePath}.journal`;
+    const store = StateStore.open(statePath, identity);
+    store.setUser('a', { ...user(1), values: { userName: 'a@contoso.example', displayName: 'Adele Vance', title: 'Retail Manager' } });
+    store.setUser('a', { ...store.user('a')!, manager: 'b', managerTargetId: 'tb' });
+    store.setUser('a', { ...store.user('a')!, values: { ...store.user('a')!.values, title: 'Director' } });
+    store.setUser('a', { ...store.user('a')!, stale: true });
+    const held = structuredClone(store.user('a'));
+    store.close();
+    const lines = readFileSync(journal, 'utf8').trim().split('\n');
+    // The lines that kept the values say so instead of repeating them; the others carry them whole.
+    expect(lines.map((l) => (JSON.parse(l) as { v: { values: unknown } }).v.values)).toEqual([{ userName: 'a@contoso.example', displayName: 'Adele Vance', title: 'Retail Manager' }, '=', { userName: 'a@contoso.example', displayName: 'Adele Vance', title: 'Director' }, '=']);
+    const reopened = StateStore.open(statePath, identity);
+    expect(reopened.user('a')).toEqual(held);
+    expect(Object.keys(reopened.user('a')!)).toEqual(['targetId', 'active', 'values', 'manager', 'managerTargetId', 'stale']);
+    reopened.close();
+    // Cut after each line (a crash): the state of that line, never a user without values.
+    for (let n = 1; n <= lines.length; n++) {
+      writeFileSync(journal, `${lines.slice(0, n).join('\n')}\n{"t":"user","id":"a","v":{"tar`);
+      const cut = StateStore.open(statePath, identity);
+      expect(cut.user('a')!.values.title).toBe(n >= 3 ? 'Director' : 'Retail Manager');
+      expect(cut.user('a')!.manager).toBe(n >= 2 ? 'b' : undefined);
+      cut.close();
+    }
+    // Replayed over a snapshot written after it (the compaction stopped before removing it), which no
+    // longer holds the user the journal's first line kept the values of: the snapshot's state.
+    writeFileSync(journal, `${lines.join('\n')}\n`);
+    const compacted = StateStore.open(statePath, identity);
+    compacted.setUser('a', null);
+    compacted.compact();
+    compacted.close();
+    writeFileSync(journal, `${lines.slice(1).join('\n')}\n${JSON.stringify({ t: 'user', id: 'a', v: null })}\n`);
+    const again = StateStore.open(statePath, identity);
+    expect(again.user('a')).toBeUndefined();
+    again.close();
+  });
+
   it('the snapshot is the state as JSON, one object per line, undefined fields left out', () => {
     const statePath = join(dir, 'state.json');
     const store = StateStore.open(statePath, identity);

@@ -3,9 +3,16 @@
 //   {"type":"cycle-start", cycle, at, dialect, directory, target, restartReason?}
 //   {"type":"object", cycle, onDemand?, ...ObjectResult (no exchangeIds), requests: LoggedExchange[]}
 //   {"type":"cycle-end", ...CycleResult (no results)}
+// A logged request has no `curl` line when the line can be rebuilt from the request as logged
+// (`curlOf`, with the same toCurl the run reports use, so the line shown is the line sent): only a
+// request whose body the recorder cut, or whose logged body does not give back the text sent, or
+// whose line the log's Redact() rewrote, keeps it. Files written before (every request with its
+// `curl`) read the same: a line present is used as it is.
 // `cycles.jsonl` beside it holds one CycleSummary per cycle (and per on-demand run), with the byte
 // range of that cycle in provisioning.jsonl, so one cycle is read without scanning the others.
 import { join } from 'node:path';
+import { toCurl } from '../../http/curl.ts';
+import { hasCanonicalJsonBody } from '../../http/json-body.ts';
 import type { Exchange } from '../../record/types.ts';
 import type { CycleCounts, CycleResult, ObjectResult } from '../types.ts';
 
@@ -21,7 +28,8 @@ export interface LoggedExchange {
   transportError?: { code: string; message: string };
   startedAt: string;
   ms: number;
-  curl: string;
+  /** Absent when `curlOf` rebuilds it from the fields above (since session 23); read it through `curlOf`. */
+  curl?: string;
 }
 
 export type ObjectEntry = { type: 'object'; cycle: number; onDemand?: boolean } & Omit<ObjectResult, 'exchangeIds'> & { requests: LoggedExchange[] };
@@ -60,7 +68,7 @@ export interface CycleSummary {
   html?: string;
 }
 
-/** Response bodies above this are cut in the log (the curl line reproduces the full answer). */
+/** Bodies above this are cut in the log (a request's curl line, then kept, sends the whole body). */
 const MAX_LOGGED_BODY = 64 * 1024;
 
 function parsed(text: string | undefined): unknown {
@@ -96,8 +104,54 @@ export function logExchange(x: Exchange): LoggedExchange {
     ...(x.transportError ? { transportError: x.transportError } : {}),
     startedAt: x.startedAt,
     ms: x.ms,
-    curl: x.curl,
+    ...(curlKept(x) ? { curl: x.curl } : {}),
   };
+}
+
+/** Exchanges whose curl line a later rewrite changed (the log's Redact()): the log keeps their line. */
+const curlRewritten = new WeakSet<Exchange>();
+
+/** The log keeps `x`'s curl line as it is: it was rewritten after the request was recorded. */
+export function keepCurlLine(x: Exchange): void {
+  curlRewritten.add(x);
+}
+
+/**
+ * Whether the log must keep `x`'s curl line: `curlOf` would not rebuild it from the logged request
+ * (a body the recorder cut; a body the log cuts or whose logged form is not the text sent; a line
+ * rewritten after recording).
+ */
+function curlKept(x: Exchange): boolean {
+  const r = x.request;
+  if (curlRewritten.has(x) || r.truncated) return true;
+  const text = r.body;
+  if (text === undefined || text === '') return false;
+  if (text.length > MAX_LOGGED_BODY) return true;
+  // A page evaluates its data as a script, where a "__proto__" key sets the prototype instead.
+  if (text.includes('"__proto__"')) return true;
+  // The client's own JSON (nearly every request): stored as it is, and JSON.stringify of its parse.
+  if (hasCanonicalJsonBody(r)) return false;
+  return loggedText(parsed(text)) !== text;
+}
+
+/** The request body a logged `body` stands for: the text itself, or the JSON it was stored as. */
+const loggedText = (body: unknown): string | undefined => (body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body));
+
+/**
+ * The curl line of a logged request: the one logged, or (since session 23, when it can be) rebuilt
+ * from the request with the same toCurl, byte for byte the line the log held before.
+ */
+export function curlOf(x: LoggedExchange): string {
+  if (x.curl !== undefined) return x.curl;
+  // (A request the writer did not write — a hand edit, a bad merge — has no line, never a crash.)
+  if (typeof x.method !== 'string' || typeof x.url !== 'string' || x.headers === null || typeof x.headers !== 'object') return '';
+  return toCurl({ method: x.method, url: x.url, headers: x.headers, body: loggedText(x.body) });
+}
+
+/** `e` with a curl line on each request (what readers show: `idp log`, the console, the admin API). */
+export function withCurlLines<E extends { requests: LoggedExchange[] }>(e: E): E {
+  for (const x of e.requests) if (x !== null && typeof x === 'object' && x.curl === undefined) x.curl = curlOf(x);
+  return e;
 }
 
 export function objectEntry(cycle: number, result: ObjectResult, exchanges: readonly Exchange[], onDemand = false): ObjectEntry {
@@ -130,7 +184,9 @@ function exchangeParts(x: Exchange, parts: string[]): void {
     if (response !== undefined) parts.push(',"response":', response);
   }
   if (x.transportError) parts.push(`,"transportError":${JSON.stringify(x.transportError)}`);
-  parts.push(`,"startedAt":${JSON.stringify(x.startedAt)},"ms":${x.ms},"curl":`, JSON.stringify(x.curl), '}');
+  parts.push(`,"startedAt":${JSON.stringify(x.startedAt)},"ms":${x.ms}`);
+  if (curlKept(x)) parts.push(',"curl":', JSON.stringify(x.curl));
+  parts.push('}');
 }
 
 // The client records most requests with one shared, frozen header object: its JSON is made once.

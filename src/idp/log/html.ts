@@ -6,6 +6,7 @@
 // a script element with `<` escaped.
 import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
+import { CURL_LINE_SCRIPT_URL } from '../../http/curl.ts';
 import type { CycleSummary, ObjectEntry } from './entries.ts';
 import type { InterruptedCycle } from './reader.ts';
 import { countsText } from './console.ts';
@@ -53,7 +54,9 @@ function templates(): Compiled {
   if (compiled) return compiled;
   const hbs = Handlebars.create();
   const css = read('log.css');
-  const script = read('log.js');
+  // The curl lines of the requests shown are built in the page by the code that builds them
+  // everywhere else (the log leaves them out): curl-line.js, as a script (no `export`).
+  const script = `${readFileSync(CURL_LINE_SCRIPT_URL, 'utf8').replace(/^export /gm, '')}\n${read('log.js')}`;
   if (/<\//.test(css) || /<\/script/i.test(script)) throw new Error('log page assets must not contain "</"');
   compiled = { cycle: hbs.compile(read('cycle.hbs'), { strict: true }), index: hbs.compile(read('index.hbs'), { strict: true }), css, script };
   return compiled;

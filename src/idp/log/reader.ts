@@ -6,7 +6,7 @@ import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { ObjectType, Outcome } from '../types.ts';
-import { logPaths, type CycleStartEntry, type CycleSummary, type LogEntry, type ObjectEntry } from './entries.ts';
+import { logPaths, withCurlLines, type CycleStartEntry, type CycleSummary, type LogEntry, type ObjectEntry } from './entries.ts';
 
 export interface LogQuery {
   /** A directory id, or a display name (userPrincipalName / login / group name), case-insensitive. */
@@ -172,7 +172,8 @@ export async function* queryLog(dir: string, q: LogQuery = {}): AsyncGenerator<O
     } catch {
       continue;
     }
-    if (isObjectEntry(entry) && matches(entry, q)) yield entry;
+    // (A request's curl line, left out of the file when it can be rebuilt, is rebuilt for the reader.)
+    if (isObjectEntry(entry) && matches(entry, q)) yield withCurlLines(entry);
   }
 }
 

@@ -68,7 +68,8 @@
       if (x.body !== undefined) { d.appendChild(el('p', 'request body', 'hint')); d.appendChild(el('pre', show(x.body))); }
       if (x.response !== undefined) { d.appendChild(el('p', 'response', 'hint')); d.appendChild(el('pre', show(x.response))); }
       d.appendChild(el('p', 'reproduce', 'hint'));
-      d.appendChild(el('pre', x.curl));
+      // Logs since session 23 leave the line out when it can be rebuilt: the same curlLine() the log's readers use (src/http/curl-line.js, embedded before this script).
+      d.appendChild(el('pre', x.curl !== undefined ? x.curl : curlLine({ method: x.method, url: x.url, headers: x.headers, body: x.body === undefined ? undefined : typeof x.body === 'string' ? x.body : JSON.stringify(x.body) })));
       body.appendChild(d);
     });
     box.scrollIntoView({ block: 'start' });
