@@ -117,4 +117,29 @@ describe.each(SERVERS)('Redact() against %s', (_name, start) => {
     expect(tasks.out).toContain('employeeNumber [Redact] is not a number');
     for (const text of [sync.out, tasks.out, ...allFiles(out).map((f) => f.text), ...stateFiles(dir).map((f) => f.text)]) expect(text).not.toContain('EmpSecret-4711');
   });
+
+  it('a short secret found inside a number of the answer: every log line stays JSON, and the entry reads back', async () => {
+    const app = closing(await start());
+    // The app answers the create with the user and a number that holds the secret's digits.
+    const proxy = closing(await startProxy(app.url, app.token, {
+      onRequest(ctx) {
+        if (ctx.req.method !== 'POST' || !ctx.req.body) return undefined;
+        const sent = JSON.parse(ctx.req.body) as Json;
+        return { status: 201, headers: { 'content-type': 'application/scim+json' }, body: JSON.stringify({ ...sent, id: 'a1b2c3', loginCount: 47110, meta: { resourceType: 'User' } }) };
+      },
+    }));
+    dir = mkdtempSync(join(tmpdir(), 'scimproof-idp-redact-'));
+    const file = join(dir, 'directory.json');
+    const out = join(dir, 'out');
+    writeFileSync(file, JSON.stringify(directory('4711')));
+    await runIdpCli(['idp', 'sync', '--directory', file, '--url', proxy.url, '--token', app.token, '--state', join(dir, 'state.json'), '--out', out]);
+    const lines = readFileSync(join(out, 'provisioning.jsonl'), 'utf8').split('\n').filter((line) => line !== '');
+    for (const line of lines) expect(() => JSON.parse(line) as unknown, line.slice(0, 200)).not.toThrow();
+    const entry = lines.map((line) => JSON.parse(line) as Json).find((e) => e.type === 'object' && e.objectType === 'user');
+    expect(entry?.action).toBe('create');
+    expect(lines.join('\n')).not.toContain('4711');
+    const shown = await runIdpCli(['idp', 'log', '--user', 'ann', '--verbose', '--out', out]);
+    expect(shown.out).toContain('POST');
+    expect(shown.out).not.toContain('4711');
+  });
 });

@@ -100,7 +100,7 @@ export function logExchange(x: Exchange): LoggedExchange {
     url: x.request.url,
     headers: x.request.headers,
     ...(x.request.body !== undefined ? { body: requestCut(x.request) ?? parsed(x.request.body) } : {}),
-    ...(x.response ? { status: x.response.status, response: responseCut(x.response) ?? (body !== undefined && body.length <= MAX_LOGGED_BODY && x.response.json !== undefined && !x.response.renamedAttributes ? x.response.json : parsed(body)) } : {}),
+    ...(x.response ? { status: x.response.status, response: responseCut(x.response) ?? (body !== undefined && body.length <= MAX_LOGGED_BODY && x.response.json !== undefined && !x.response.renamedAttributes && !curlRewritten.has(x) ? x.response.json : parsed(body)) } : {}),
     ...(x.transportError ? { transportError: x.transportError } : {}),
     startedAt: x.startedAt,
     ms: x.ms,
@@ -108,7 +108,7 @@ export function logExchange(x: Exchange): LoggedExchange {
   };
 }
 
-/** Exchanges whose curl line a later rewrite changed (the log's Redact()): the log keeps their line. */
+/** Exchanges a later rewrite changed (the log's Redact()): the log keeps their curl line and re-parses their bodies. */
 const curlRewritten = new WeakSet<Exchange>();
 
 /** The log keeps `x`'s curl line as it is: it was rewritten after the request was recorded. */
@@ -175,12 +175,15 @@ function exchangeParts(x: Exchange, parts: string[]): void {
   parts.push(`{"id":${JSON.stringify(x.id)},"method":${JSON.stringify(x.request.method)},"url":${JSON.stringify(x.request.url)},"headers":`, headersJson(x.request.headers));
   // Request bodies are what the client serialised: JSON unless a raw body was sent (or the recorder cut it).
   const cutRequest = requestCut(x.request);
-  const requestBody = x.request.body === undefined ? undefined : cutRequest !== undefined ? JSON.stringify(cutRequest) : bodyJson(x.request.body, x.request.headers['content-type']?.includes('json') === true && isJsonText(x.request.body));
+  // A body the log's Redact() rewrote as text may no longer be JSON (a secret's digits inside a
+  // number): it is parsed again, and stored as a string when it is not, never embedded as it is.
+  const rewritten = curlRewritten.has(x);
+  const requestBody = x.request.body === undefined ? undefined : cutRequest !== undefined ? JSON.stringify(cutRequest) : bodyJson(x.request.body, !rewritten && x.request.headers['content-type']?.includes('json') === true && isJsonText(x.request.body));
   if (requestBody !== undefined) parts.push(',"body":', requestBody);
   if (x.response) {
     parts.push(`,"status":${x.response.status}`);
     const cutResponse = responseCut(x.response);
-    const response = cutResponse !== undefined ? JSON.stringify(cutResponse) : bodyJson(x.response.body, x.response.json !== undefined);
+    const response = cutResponse !== undefined ? JSON.stringify(cutResponse) : bodyJson(x.response.body, !rewritten && x.response.json !== undefined);
     if (response !== undefined) parts.push(',"response":', response);
   }
   if (x.transportError) parts.push(`,"transportError":${JSON.stringify(x.transportError)}`);
