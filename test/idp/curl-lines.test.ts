@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { entryView } from '../../src/console/views.ts';
 import { createClient, type OutgoingRequest } from '../../src/http/client.ts';
 import { curlOf, objectEntry, objectLineParts, withCurlLines } from '../../src/idp/log/entries.ts';
+import { historyLines } from '../../src/idp/log/console.ts';
 import { collectLog } from '../../src/idp/log/reader.ts';
 import { ProvisioningLog } from '../../src/idp/log/writer.ts';
 import type { ObjectResult } from '../../src/idp/types.ts';
@@ -98,6 +99,10 @@ describe('curl lines of the provisioning log', () => {
     expect(entryView(entry!, server.url).requests.map((r) => r.curl)).toEqual(sent.map((s) => s.line));
     const live = withCurlLines(objectEntry(1, result, sent.map((s) => s.exchange)));
     expect(entryView(live, server.url).requests.map((r) => r.curl)).toEqual(sent.map((s) => s.line));
+    // `idp log --user … --verbose`: each request, then its line.
+    const verbose = historyLines(entry!, true);
+    for (const s of sent) expect(verbose).toContain(`      ${s.line}`);
+    expect(historyLines(entry!, false).some((l) => l.includes('curl '))).toBe(false);
   });
 
   it('of a log written before (every request with its curl line) read as they were written', async () => {

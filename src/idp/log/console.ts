@@ -2,7 +2,7 @@
 // for every object that was skipped, failed, is waiting in escrow or was stopped; a cycle summary;
 // provision on demand's five steps; one user's history across cycles.
 import type { AttributeChange, CycleCounts, CycleResult, ObjectResult } from '../types.ts';
-import type { ObjectEntry } from './entries.ts';
+import { curlOf, type ObjectEntry } from './entries.ts';
 import { retryIn } from '../escrow.ts';
 
 const SYMBOL: Record<ObjectResult['outcome'], string> = { success: '✓', failed: '✗', skipped: '·', escrowed: '…', stopped: '■' };
@@ -81,7 +81,7 @@ export function consoleSummary(result: CycleResult, paths: { jsonl?: string; htm
   return `${lines.join('\n')}\n`;
 }
 
-/** One entry of `idp log --user`, with its changes and, when asked, its requests. */
+/** One entry of `idp log --user`, with its changes and, when asked, its requests and their curl lines. */
 export function historyLines(e: ObjectEntry, verbose: boolean): string[] {
   const when = e.finishedAt ?? '';
   const label = e.onDemand ? 'on demand' : `cycle ${e.cycle}`;
@@ -89,6 +89,7 @@ export function historyLines(e: ObjectEntry, verbose: boolean): string[] {
   if (e.error) lines.push(`    error: ${errorText(e.error)}${e.nextRetryAt ? ` · next retry ${e.nextRetryAt}` : ''}`);
   for (const c of e.changes ?? []) lines.push(`    ${changeText(c)}`);
   for (const s of e.steps ?? []) lines.push(`    ${s.name}: ${s.outcome} — ${s.reason}`);
-  if (verbose) for (const x of e.requests) lines.push(`    ${x.method} ${x.url} → ${x.status ?? x.transportError?.code ?? '?'}`);
+  // Each request with the curl line that sends it again (the token as $SCIM_TOKEN).
+  if (verbose) for (const x of e.requests) lines.push(`    ${x.method} ${x.url} → ${x.status ?? x.transportError?.code ?? '?'}`, `      ${curlOf(x)}`);
   return lines;
 }
