@@ -126,21 +126,34 @@ function repeated(out: ImportedUsers, seen: Map<string, { json: string; pointer:
 }
 
 /**
+ * Each entry of the pages, in order, read by `read` (an object with an id) into a user and the
+ * pointers of its keys, or the reason it is left out (one warning line at its place). A user seen
+ * before is `repeated`'s to judge.
+ */
+function readExportedUsers(pages: ExportPage[], out: ImportedUsers, read: (raw: Record<string, unknown> & { id: string }) => { user: ExportedUser; keys: Record<string, string> } | string): void {
+  const seen = new Map<string, { json: string; pointer: string }>();
+  for (const { list, at } of pages) list.forEach((raw, i) => {
+    const pointer = `${at.pointer}/${i}`;
+    const result = !isObject(raw) ? 'not an object' : typeof raw.id !== 'string' || raw.id === '' ? 'no "id"' : read(raw as Record<string, unknown> & { id: string });
+    if (typeof result === 'string') {
+      out.warnings.push(`${at.file}#${pointer}: user left out: ${result}`);
+      return;
+    }
+    if (repeated(out, seen, result.user, pointer, at)) return;
+    out.users.push(result.user);
+    out.origins.push({ file: at.file, pointer, keys: result.keys });
+  });
+}
+
+/**
  * Graph's users, from one page or several (Graph pages a long list: each page's `@odata.nextLink`
  * leads to the next; the pages given are read in order, as one list).
  */
 export function importGraphUsers(pages: ExportPage[]): ImportedUsers {
   const out: ImportedUsers = { users: [], origins: [], declared: [], warnings: [] };
   const left = new LeftOut();
-  const seen = new Map<string, { json: string; pointer: string }>();
-  for (const { list, at } of pages) list.forEach((raw, i) => {
-    const pointer = `${at.pointer}/${i}`;
-    const skip = (why: string): void => {
-      out.warnings.push(`${at.file}#${pointer}: user left out: ${why}`);
-    };
-    if (!isObject(raw)) return skip('not an object');
-    if (typeof raw.id !== 'string' || raw.id === '') return skip('no "id"');
-    if (typeof raw.userPrincipalName !== 'string' || raw.userPrincipalName === '') return skip(`no "userPrincipalName" (id ${raw.id}): Entra provisions users by their sign-in name`);
+  readExportedUsers(pages, out, (raw) => {
+    if (typeof raw.userPrincipalName !== 'string' || raw.userPrincipalName === '') return `no "userPrincipalName" (id ${raw.id}): Entra provisions users by their sign-in name`;
     const user: ExportedUser = { id: raw.id };
     const keys: Record<string, string> = { id: '/id' };
     const put = (name: string, value: Scalar, from: string): void => {
@@ -174,9 +187,7 @@ export function importGraphUsers(pages: ExportPage[]): ImportedUsers {
         left.add(key);
       }
     }
-    if (repeated(out, seen, user, pointer, at)) return;
-    out.users.push(user);
-    out.origins.push({ file: at.file, pointer, keys });
+    return { user, keys };
   });
   const line = left.line(pagesLabel(pages), 'Graph properties that are not Entra provisioning source attributes');
   if (line) out.warnings.push(line);
@@ -190,22 +201,15 @@ export function importGraphUsers(pages: ExportPage[]): ImportedUsers {
 export function importOktaUsers(pages: ExportPage[]): ImportedUsers {
   const out: ImportedUsers = { users: [], origins: [], declared: [], warnings: [] };
   const left = new LeftOut();
-  const seen = new Map<string, { json: string; pointer: string }>();
   const declared = new Set<string>();
-  for (const { list, at } of pages) list.forEach((raw, i) => {
-    const pointer = `${at.pointer}/${i}`;
-    const skip = (why: string): void => {
-      out.warnings.push(`${at.file}#${pointer}: user left out: ${why}`);
-    };
-    if (!isObject(raw)) return skip('not an object');
-    if (typeof raw.id !== 'string' || raw.id === '') return skip('no "id"');
+  readExportedUsers(pages, out, (raw) => {
     const profile = raw.profile;
-    if (!isObject(profile)) return skip(`no "profile" (id ${raw.id})`);
-    if (typeof profile.login !== 'string' || profile.login === '') return skip(`no profile.login (id ${raw.id}): Okta users sign in with it`);
+    if (!isObject(profile)) return `no "profile" (id ${raw.id})`;
+    if (typeof profile.login !== 'string' || profile.login === '') return `no profile.login (id ${raw.id}): Okta users sign in with it`;
     const user: ExportedUser = { id: raw.id };
     const keys: Record<string, string> = { id: '/id' };
     // A status Okta's Users API does not list says nothing about whether the account may be pushed.
-    if (raw.status !== undefined && !(typeof raw.status === 'string' && OKTA_STATUSES.has(raw.status))) return skip(`status ${JSON.stringify(raw.status)} is not one of Okta's (${[...OKTA_STATUSES].join(', ')}) (id ${raw.id})`);
+    if (raw.status !== undefined && !(typeof raw.status === 'string' && OKTA_STATUSES.has(raw.status))) return `status ${JSON.stringify(raw.status)} is not one of Okta's (${[...OKTA_STATUSES].join(', ')}) (id ${raw.id})`;
     if (typeof raw.status === 'string') {
       user.status = raw.status;
       keys.status = '/status';
@@ -228,9 +232,7 @@ export function importOktaUsers(pages: ExportPage[]): ImportedUsers {
       user[key] = value;
       keys[key] = from;
     }
-    if (repeated(out, seen, user, pointer, at)) return;
-    out.users.push(user);
-    out.origins.push({ file: at.file, pointer, keys });
+    return { user, keys };
   });
   out.declared = [...declared];
   const line = left.line(pagesLabel(pages), 'Okta user properties the mock IdP does not read');
